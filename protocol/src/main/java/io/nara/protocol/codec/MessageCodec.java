@@ -1,0 +1,99 @@
+package io.nara.protocol.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nara.protocol.Limits;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * JSON encoding of v1 messages. Thread-safe; create one and share it.
+ *
+ * <p>Unknown fields are ignored so a newer hub can add optional fields without breaking an older cloud; the schema
+ * version in {@code v} is how incompatible changes are announced.
+ */
+public final class MessageCodec {
+
+    private final ObjectMapper mapper;
+
+    public MessageCodec() {
+        this.mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(Limits.MAX_PAYLOAD_BYTES).build());
+    }
+
+    /** Encodes a message; refuses one larger than {@link Limits#MAX_PAYLOAD_BYTES}. */
+    public byte[] encode(Object message) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+        if (bytes.length > Limits.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(message.getClass().getSimpleName() + " is " + bytes.length
+                    + " bytes, more than the limit of " + Limits.MAX_PAYLOAD_BYTES);
+        }
+        return bytes;
+    }
+
+    /** Decodes and validates a message of the given type, or throws with the problem named. */
+    public <T> T decode(byte[] payload, Class<T> type) {
+        if (payload == null || payload.length == 0) {
+            throw new InvalidMessageException("empty payload, expected " + type.getSimpleName());
+        }
+        if (payload.length > Limits.MAX_PAYLOAD_BYTES) {
+            throw new InvalidMessageException("payload is " + payload.length + " bytes, more than the limit of "
+                    + Limits.MAX_PAYLOAD_BYTES);
+        }
+        try {
+            T value = mapper.readValue(payload, type);
+            if (value == null) {
+                throw new InvalidMessageException("payload is JSON null, expected " + type.getSimpleName());
+            }
+            return value;
+        } catch (JsonMappingException e) {
+            throw new InvalidMessageException("not a valid " + type.getSimpleName() + ": " + describe(e), e);
+        } catch (IOException e) {
+            throw new InvalidMessageException("not valid JSON: " + describeIo(e), e);
+        }
+    }
+
+    /** Encodes a value that is not a message (a stored record, a test fixture) with the same rules. */
+    public String toJson(Object value) {
+        return new String(encode(value), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String describeIo(IOException e) {
+        return e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+    }
+
+    /** Names the field path and the innermost reason, e.g. {@code at observations[2]: value must be finite}. */
+    private static String describe(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining());
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
+        if (path.startsWith(".")) {
+            path = path.substring(1);
+        }
+        return path.isEmpty() ? reason : "at " + path + ": " + reason;
+    }
+}

@@ -1,0 +1,59 @@
+package io.nara.protocol.message;
+
+import static io.nara.protocol.Checks.optionalText;
+import static io.nara.protocol.Checks.requireFiniteOrNull;
+import static io.nara.protocol.Checks.requireNonNull;
+import static io.nara.protocol.Checks.requirePositive;
+import static io.nara.protocol.Checks.requireText;
+
+import java.time.Instant;
+
+/**
+ * An alert raised on the hub by its care plan.
+ *
+ * @param seq             the hub's outbox sequence number; the cloud stores one alert per hub and seq
+ * @param patientId       the patient
+ * @param ruleId          the care-plan rule that fired
+ * @param severity        how urgent
+ * @param code            LOINC code of the reading that triggered it; null for alerts that have none (help button)
+ * @param value           the triggering value, in {@code unit}
+ * @param unit            UCUM unit of {@code value}
+ * @param message         the text the nurse sees
+ * @param raisedAt        when the hub raised it
+ * @param observationSeq  seq of the observation that triggered it; 0 when none
+ * @param carePlanVersion the care-plan version it was evaluated with
+ */
+public record Alert(
+        long seq,
+        String patientId,
+        String ruleId,
+        Severity severity,
+        String code,
+        Double value,
+        String unit,
+        String message,
+        Instant raisedAt,
+        long observationSeq,
+        String carePlanVersion) {
+
+    public Alert {
+        requirePositive(seq, "seq");
+        requireText(patientId, "patientId");
+        requireText(ruleId, "ruleId");
+        requireNonNull(severity, "severity");
+        optionalText(code, "code");
+        requireFiniteOrNull(value, "value");
+        optionalText(unit, "unit");
+        requireText(message, "message");
+        requireNonNull(raisedAt, "raisedAt");
+        if (observationSeq < 0) {
+            throw new IllegalArgumentException("observationSeq must not be negative");
+        }
+        requireText(carePlanVersion, "carePlanVersion");
+    }
+
+    public Alert withSeq(long newSeq) {
+        return new Alert(newSeq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq,
+                carePlanVersion);
+    }
+}

@@ -1,0 +1,51 @@
+package io.nara.protocol.message;
+
+import static io.nara.protocol.Checks.requireAtMost;
+import static io.nara.protocol.Checks.requirePositive;
+
+import io.nara.protocol.Limits;
+import io.nara.protocol.SchemaVersion;
+import io.nara.protocol.careplan.CarePlan;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Topic {@code config}, retained: what a hub needs to work offline. The hub also keeps its last copy on disk, and a
+ * hub's first configuration is a file in this same format.
+ *
+ * @param version   increases with every change; a hub ignores a config older than the one it has
+ * @param carePlans the care plans of the patients in this home
+ * @param devices   device bindings
+ */
+public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
+
+    public HubConfig {
+        SchemaVersion.require(v);
+        requirePositive(version, "version");
+        carePlans = carePlans == null ? List.of() : List.copyOf(carePlans);
+        devices = devices == null ? List.of() : List.copyOf(devices);
+        requireAtMost(carePlans, Limits.MAX_CARE_PLANS_PER_CONFIG, "carePlans");
+        Set<String> patients = new HashSet<>();
+        for (CarePlan plan : carePlans) {
+            if (!patients.add(plan.patientId())) {
+                throw new IllegalArgumentException("two care plans for patient " + plan.patientId());
+            }
+        }
+        Set<String> deviceIds = new HashSet<>();
+        for (DeviceBinding binding : devices) {
+            if (!deviceIds.add(binding.deviceId())) {
+                throw new IllegalArgumentException("device " + binding.deviceId() + " is bound twice");
+            }
+        }
+    }
+
+    public Optional<CarePlan> carePlanFor(String patientId) {
+        return carePlans.stream().filter(p -> p.patientId().equals(patientId)).findFirst();
+    }
+
+    public Optional<DeviceBinding> bindingFor(String deviceId) {
+        return devices.stream().filter(d -> d.deviceId().equals(deviceId)).findFirst();
+    }
+}

@@ -1,0 +1,54 @@
+package io.nara.protocol.vocabulary;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The one table of clinical codes Nära knows. Decoders, rules, the ingest and the FHIR export all take codes and units
+ * from here, so a signal means the same thing everywhere.
+ */
+public final class Vocabulary {
+
+    public static final ClinicalCode BODY_WEIGHT = new ClinicalCode("29463-7", "Body weight", "kg", 188736);
+    public static final ClinicalCode BODY_HEIGHT = new ClinicalCode("8302-2", "Body height", "m", 188740);
+    public static final ClinicalCode BMI = new ClinicalCode("39156-5", "Body mass index", "kg/m2", 188752);
+    public static final ClinicalCode SYSTOLIC = new ClinicalCode("8480-6", "Systolic blood pressure", "mm[Hg]", 150021);
+    public static final ClinicalCode DIASTOLIC = new ClinicalCode("8462-4", "Diastolic blood pressure", "mm[Hg]", 150022);
+    public static final ClinicalCode MEAN_ARTERIAL_PRESSURE =
+            new ClinicalCode("8478-0", "Mean blood pressure", "mm[Hg]", 150023);
+    public static final ClinicalCode HEART_RATE = new ClinicalCode("8867-4", "Heart rate", "/min", 149546);
+    public static final ClinicalCode SPO2 =
+            new ClinicalCode("59408-5", "Oxygen saturation by pulse oximetry", "%", 150456);
+    public static final ClinicalCode BODY_TEMPERATURE = new ClinicalCode("8310-5", "Body temperature", "Cel", 150364);
+    public static final ClinicalCode GLUCOSE = new ClinicalCode("15074-8", "Glucose in blood", "mmol/L", 160184);
+    public static final ClinicalCode NT_PRO_BNP = new ClinicalCode("33762-6", "NT-proBNP", "pg/mL", null);
+    public static final ClinicalCode BNP = new ClinicalCode("30934-4", "BNP", "pg/mL", null);
+    public static final ClinicalCode TROPONIN_T = new ClinicalCode("67151-1", "Troponin T (high sensitivity)", "ng/L", null);
+    public static final ClinicalCode POTASSIUM = new ClinicalCode("2823-3", "Potassium", "mmol/L", null);
+    public static final ClinicalCode SODIUM = new ClinicalCode("2951-2", "Sodium", "mmol/L", null);
+    public static final ClinicalCode CREATININE = new ClinicalCode("14682-9", "Creatinine", "umol/L", null);
+    public static final ClinicalCode EGFR = new ClinicalCode("62238-1", "eGFR (CKD-EPI)", "mL/min/{1.73_m2}", null);
+    public static final ClinicalCode INR = new ClinicalCode("6301-6", "INR", "{INR}", null);
+    public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/dL", null);
+
+    private static final Map<String, ClinicalCode> BY_LOINC = List.of(
+                    BODY_WEIGHT, BODY_HEIGHT, BMI, SYSTOLIC, DIASTOLIC, MEAN_ARTERIAL_PRESSURE, HEART_RATE, SPO2,
+                    BODY_TEMPERATURE, GLUCOSE, NT_PRO_BNP, BNP, TROPONIN_T, POTASSIUM, SODIUM, CREATININE, EGFR, INR,
+                    HEMOGLOBIN)
+            .stream()
+            .collect(Collectors.toUnmodifiableMap(ClinicalCode::loinc, Function.identity()));
+
+    private Vocabulary() {
+    }
+
+    public static Optional<ClinicalCode> byLoinc(String loinc) {
+        return Optional.ofNullable(BY_LOINC.get(loinc));
+    }
+
+    public static List<ClinicalCode> all() {
+        return List.copyOf(BY_LOINC.values());
+    }
+}

@@ -1,0 +1,117 @@
+package io.nara.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.ThresholdRule;
+import io.nara.protocol.codec.InvalidMessageException;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.Ack;
+import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.AlertMessage;
+import io.nara.protocol.message.DeviceBinding;
+import io.nara.protocol.message.HubConfig;
+import io.nara.protocol.message.HubStatus;
+import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
+import io.nara.protocol.message.SeqRange;
+import io.nara.protocol.message.Severity;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+
+    private static final Instant T = Instant.parse("2026-11-23T07:30:00Z");
+    private final MessageCodec codec = new MessageCodec();
+
+    static Observation systolic(long seq, Double value) {
+        return new Observation(seq, "patient-1", "cuff-1", "8480-6", value, "mm[Hg]", T, T.plusSeconds(2),
+                value == null ? Set.of(ObservationFlag.MEASUREMENT_FAILED) : Set.of());
+    }
+
+    @Test
+    void everyMessageRoundTrips() {
+        ObservationBatch batch = ObservationBatch.of(List.of(systolic(7, 85.0), systolic(9, null)));
+        AlertMessage alert = AlertMessage.of(new Alert(8, "patient-1", "sys-low", Severity.URGENT, "8480-6", 85.0,
+                "mm[Hg]", "Systolic below 90", T, 7, "3"));
+        Ack ack = Ack.of(List.of(7L, 8L, 9L, 12L));
+        HubStatus status = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 4,
+                List.of(new HubStatus.DeviceStatus("cuff-1", "ad-ua-651ble", T, 80)));
+        HubConfig config = new HubConfig(1, 3, List.of(new CarePlan("patient-1", "3", List.of(
+                new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90")))),
+                List.of(new DeviceBinding("cuff-1", "ad-ua-651ble", "patient-1")));
+
+        for (Object message : List.of(batch, alert, ack, status, config, HubStatus.offline())) {
+            assertThat(codec.decode(codec.encode(message), message.getClass())).isEqualTo(message);
+        }
+        assertThat(ack.ranges()).containsExactly(new SeqRange(7, 9), new SeqRange(12, 12));
+    }
+
+    @Test
+    void aFailedMeasurementIsNeverANumber() {
+        String json = new String(codec.encode(ObservationBatch.of(List.of(systolic(1, null)))), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"value\":null").contains("MEASUREMENT_FAILED");
+
+        String lying = json.replace("\"value\":null", "\"value\":0");
+        assertThatThrownBy(() -> codec.decode(lying.getBytes(StandardCharsets.UTF_8), ObservationBatch.class))
+                .isInstanceOf(InvalidMessageException.class)
+                .hasMessageContaining("flagged MEASUREMENT_FAILED but has a value");
+        String unflagged = json.replace("\"MEASUREMENT_FAILED\"", "");
+        assertThatThrownBy(() -> codec.decode(unflagged.getBytes(StandardCharsets.UTF_8), ObservationBatch.class))
+                .hasMessageContaining("has no value but is not flagged");
+    }
+
+    @Test
+    void malformedPayloadsNameTheProblem() {
+        assertThatThrownBy(() -> decodeBatch("{not json")).isInstanceOf(InvalidMessageException.class)
+                .hasMessageStartingWith("not valid JSON");
+        assertThatThrownBy(() -> decodeBatch("{\"v\":2,\"seqFrom\":1,\"seqTo\":1,\"observations\":[]}"))
+                .hasMessageContaining("unsupported schema version 2");
+        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"seqFrom\":1,\"seqTo\":1,\"observations\":[{\"seq\":1}]}"))
+                .hasMessageContaining("deviceId is missing");
+        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"seqFrom\":5,\"seqTo\":9,\"observations\":["
+                + "{\"seq\":9,\"deviceId\":\"d\",\"code\":\"8480-6\",\"value\":1,\"unit\":\"mm[Hg]\","
+                + "\"received\":\"2026-01-01T00:00:00Z\"}]}"))
+                .hasMessageContaining("do not match the observations 9..9");
+        assertThatThrownBy(() -> codec.decode(new byte[0], ObservationBatch.class)).hasMessageContaining("empty payload");
+        assertThatThrownBy(() -> codec.decode(new byte[Limits.MAX_PAYLOAD_BYTES + 1], ObservationBatch.class))
+                .hasMessageContaining("more than the limit");
+    }
+
+    @Test
+    void unknownFieldsAndFlagsFromANewerHubAreKept() {
+        String json = "{\"v\":1,\"seqFrom\":1,\"seqTo\":1,\"extra\":true,\"observations\":[{\"seq\":1,\"deviceId\":\"d\","
+                + "\"code\":\"29463-7\",\"value\":81.5,\"unit\":\"kg\",\"received\":\"2026-01-01T00:00:00Z\","
+                + "\"flags\":[\"SOMETHING_NEW\"]}]}";
+        Observation o = decodeBatch(json).observations().get(0);
+        assertThat(o.value()).isEqualTo(81.5);
+        assertThat(o.flags()).containsExactly(ObservationFlag.UNKNOWN);
+    }
+
+    @Test
+    void oversizedBatchesAreRefusedWhenEncoded() {
+        List<Observation> many = new java.util.ArrayList<>();
+        for (int i = 1; i <= Limits.MAX_OBSERVATIONS_PER_BATCH + 1; i++) {
+            many.add(systolic(i, 120.0));
+        }
+        assertThatThrownBy(() -> ObservationBatch.of(many)).hasMessageContaining("at most 500");
+    }
+
+    @Test
+    void carePlanRefusesUnknownCodesAndEmptyRules() {
+        assertThatThrownBy(() -> new CarePlan("p", "1", List.of(
+                new ThresholdRule("r", "0000-0", 1.0, null, Severity.INFO, "x"))))
+                .hasMessageContaining("unknown LOINC code 0000-0");
+        assertThatThrownBy(() -> new ThresholdRule("r", "8480-6", null, null, Severity.INFO, "x"))
+                .hasMessageContaining("neither 'below' nor 'above'");
+    }
+
+    private ObservationBatch decodeBatch(String json) {
+        return codec.decode(json.getBytes(StandardCharsets.UTF_8), ObservationBatch.class);
+    }
+}
