@@ -18,6 +18,17 @@ public final class Checks {
         return value;
     }
 
+    /** An outbox id: the UUID a hub's outbox got when it was created. */
+    public static String requireOutboxId(String value) {
+        requireText(value, "outbox");
+        try {
+            java.util.UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("outbox '" + value + "' is not a UUID");
+        }
+        return value;
+    }
+
     public static String optionalText(String value, String field) {
         return value == null ? null : requireText(value, field);
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class MessageCodecTest {
 
     private static final Instant T = Instant.parse("2026-11-23T07:30:00Z");
+    private static final String OUTBOX = "6f1c2a52-0d43-4c3e-9a8f-1d2b3c4d5e6f";
     private final MessageCodec codec = new MessageCodec();
 
     static Observation systolic(long seq, Double value) {
@@ -36,10 +37,10 @@ class MessageCodecTest {
 
     @Test
     void everyMessageRoundTrips() {
-        ObservationBatch batch = ObservationBatch.of(List.of(systolic(7, 85.0), systolic(9, null)));
-        AlertMessage alert = AlertMessage.of(new Alert(8, "patient-1", "sys-low", Severity.URGENT, "8480-6", 85.0,
+        ObservationBatch batch = ObservationBatch.of(OUTBOX, List.of(systolic(7, 85.0), systolic(9, null)));
+        AlertMessage alert = AlertMessage.of(OUTBOX, new Alert(8, "patient-1", "sys-low", Severity.URGENT, "8480-6", 85.0,
                 "mm[Hg]", "Systolic below 90", T, 7, "3"));
-        Ack ack = Ack.of(List.of(7L, 8L, 9L, 12L));
+        Ack ack = Ack.of(OUTBOX, List.of(7L, 8L, 9L, 12L));
         HubStatus status = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 4,
                 List.of(new HubStatus.DeviceStatus("cuff-1", "ad-ua-651ble", T, 80)));
         HubConfig config = new HubConfig(1, 3, List.of(new CarePlan("patient-1", "3", List.of(
@@ -54,7 +55,7 @@ class MessageCodecTest {
 
     @Test
     void aFailedMeasurementIsNeverANumber() {
-        String json = new String(codec.encode(ObservationBatch.of(List.of(systolic(1, null)))), StandardCharsets.UTF_8);
+        String json = new String(codec.encode(ObservationBatch.of(OUTBOX, List.of(systolic(1, null)))), StandardCharsets.UTF_8);
         assertThat(json).contains("\"value\":null").contains("MEASUREMENT_FAILED");
 
         String lying = json.replace("\"value\":null", "\"value\":0");
@@ -70,14 +71,16 @@ class MessageCodecTest {
     void malformedPayloadsNameTheProblem() {
         assertThatThrownBy(() -> decodeBatch("{not json")).isInstanceOf(InvalidMessageException.class)
                 .hasMessageStartingWith("not valid JSON");
-        assertThatThrownBy(() -> decodeBatch("{\"v\":2,\"seqFrom\":1,\"seqTo\":1,\"observations\":[]}"))
+        assertThatThrownBy(() -> decodeBatch("{\"v\":2,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,\"observations\":[]}"))
                 .hasMessageContaining("unsupported schema version 2");
-        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"seqFrom\":1,\"seqTo\":1,\"observations\":[{\"seq\":1}]}"))
+        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,\"observations\":[{\"seq\":1}]}"))
                 .hasMessageContaining("deviceId is missing");
-        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"seqFrom\":5,\"seqTo\":9,\"observations\":["
+        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":5,\"seqTo\":9,\"observations\":["
                 + "{\"seq\":9,\"deviceId\":\"d\",\"code\":\"8480-6\",\"value\":1,\"unit\":\"mm[Hg]\","
                 + "\"received\":\"2026-01-01T00:00:00Z\"}]}"))
                 .hasMessageContaining("do not match the observations 9..9");
+        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"outbox\":\"hub-1\",\"seqFrom\":1,\"seqTo\":1,\"observations\":[]}"))
+                .hasMessageContaining("outbox 'hub-1' is not a UUID");
         assertThatThrownBy(() -> codec.decode(new byte[0], ObservationBatch.class)).hasMessageContaining("empty payload");
         assertThatThrownBy(() -> codec.decode(new byte[Limits.MAX_PAYLOAD_BYTES + 1], ObservationBatch.class))
                 .hasMessageContaining("more than the limit");
@@ -85,7 +88,7 @@ class MessageCodecTest {
 
     @Test
     void unknownFieldsAndFlagsFromANewerHubAreKept() {
-        String json = "{\"v\":1,\"seqFrom\":1,\"seqTo\":1,\"extra\":true,\"observations\":[{\"seq\":1,\"deviceId\":\"d\","
+        String json = "{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,\"extra\":true,\"observations\":[{\"seq\":1,\"deviceId\":\"d\","
                 + "\"code\":\"29463-7\",\"value\":81.5,\"unit\":\"kg\",\"received\":\"2026-01-01T00:00:00Z\","
                 + "\"flags\":[\"SOMETHING_NEW\"]}]}";
         Observation o = decodeBatch(json).observations().get(0);
@@ -99,7 +102,7 @@ class MessageCodecTest {
         for (int i = 1; i <= Limits.MAX_OBSERVATIONS_PER_BATCH + 1; i++) {
             many.add(systolic(i, 120.0));
         }
-        assertThatThrownBy(() -> ObservationBatch.of(many)).hasMessageContaining("at most 500");
+        assertThatThrownBy(() -> ObservationBatch.of(OUTBOX, many)).hasMessageContaining("at most 500");
     }
 
     @Test

@@ -72,9 +72,16 @@ public final class MessageCodec {
         }
     }
 
-    /** Encodes a value that is not a message (a stored record, a test fixture) with the same rules. */
+    /**
+     * Encodes a value that is not sent over MQTT (a stored record, an API answer) with the same rules but without the
+     * message size limit.
+     */
     public String toJson(Object value) {
-        return new String(encode(value), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
     }
 
     private static String describeIo(IOException e) {

@@ -1,0 +1,34 @@
+package io.nara.ingest;
+
+import io.nara.ingest.db.Database;
+import io.nara.ingest.observation.ObservationStore;
+import io.nara.mqtt.BrokerConnection;
+
+/**
+ * Everything an ingest node needs to start.
+ *
+ * @param nodeId     this node's MQTT client id; unique per node
+ * @param shareGroup the shared-subscription group all nodes of one deployment join
+ * @param broker     the broker and the ingest's certificate
+ * @param influx     InfluxDB
+ * @param postgres   PostgreSQL
+ * @param httpHost   web address
+ * @param httpPort   web port; 0 picks a free one
+ * @param apiKey     the operator key that opens the web app and API until personal sign-in exists
+ */
+public record IngestSettings(String nodeId, String shareGroup, BrokerConnection broker,
+                             ObservationStore.Settings influx, Database.Settings postgres, String httpHost,
+                             int httpPort, String apiKey) {
+
+    public IngestSettings {
+        if (apiKey == null || apiKey.length() < 16) {
+            throw new IllegalArgumentException("the API key must be at least 16 characters");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IngestSettings[" + nodeId + ", group " + shareGroup + ", " + broker.serverUri() + ", " + influx + ", "
+                + postgres + ", http " + httpHost + ":" + httpPort + "]";
+    }
+}

@@ -1,0 +1,100 @@
+package io.nara.ingest.alert;
+
+import io.nara.ingest.db.Database;
+import io.nara.protocol.message.Alert;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Alerts in PostgreSQL. Storing is idempotent by hub, outbox and sequence: a replayed alert never becomes a second row.
+ */
+public final class AlertStore {
+
+    /** The PostgreSQL channel on which every ingest node hears of a new alert. */
+    public static final String CHANNEL = "alert_created";
+
+    private final Database db;
+
+    public AlertStore(Database db) {
+        this.db = db;
+    }
+
+    /** Stores the alert; the id when it is new, empty when this hub and sequence were already stored. */
+    public Future<Optional<Long>> store(String hubId, String outbox, Alert alert) {
+        return db.transaction(c -> {
+            Optional<Long> id = insert(c, hubId, outbox, alert);
+            if (id.isPresent()) {
+                // Delivered on commit to every node's feed, so each live stream sees it exactly once.
+                try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    notify.setString(1, CHANNEL);
+                    notify.setString(2, Long.toString(id.get()));
+                    notify.execute();
+                }
+            }
+            return id;
+        });
+    }
+
+    /** The newest alerts first. */
+    public static List<AlertView> newest(Connection c, int limit) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(
+                "SELECT " + AlertView.COLUMNS + " FROM alert ORDER BY received_at DESC, id DESC LIMIT ?")) {
+            query.setInt(1, limit);
+            List<AlertView> alerts = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    alerts.add(AlertView.from(rows));
+                }
+            }
+            return alerts;
+        }
+    }
+
+    public static Optional<AlertView> byId(Connection c, long id) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(
+                "SELECT " + AlertView.COLUMNS + " FROM alert WHERE id = ?")) {
+            query.setLong(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(AlertView.from(row)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<Long> insert(Connection c, String hubId, String outbox, Alert a) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO alert (hub_id, seq, patient_id, rule_id, severity, code, value, unit, message, raised_at,
+                                   observation_seq, care_plan_version, outbox)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid)
+                ON CONFLICT (hub_id, outbox, seq) DO NOTHING
+                RETURNING id""")) {
+            insert.setString(1, hubId);
+            insert.setLong(2, a.seq());
+            insert.setString(3, a.patientId());
+            insert.setString(4, a.ruleId());
+            insert.setString(5, a.severity().name());
+            insert.setString(6, a.code());
+            if (a.value() == null) {
+                insert.setNull(7, Types.DOUBLE);
+            } else {
+                insert.setDouble(7, a.value());
+            }
+            insert.setString(8, a.unit());
+            insert.setString(9, a.message());
+            insert.setTimestamp(10, Timestamp.from(a.raisedAt()));
+            insert.setLong(11, a.observationSeq());
+            insert.setString(12, a.carePlanVersion());
+            insert.setString(13, outbox);
+            try (ResultSet row = insert.executeQuery()) {
+                return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+}

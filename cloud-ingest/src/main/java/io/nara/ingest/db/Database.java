@@ -1,0 +1,98 @@
+package io.nara.ingest.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+
+/**
+ * PostgreSQL for the ingest: a connection pool, the schema migrations, and the one way to run SQL from Vert.x code,
+ * {@link #transaction}, which runs JDBC on a worker pool so the event loop never blocks.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Where and as whom to connect. */
+    public record Settings(String jdbcUrl, String user, String password) {
+        @Override
+        public String toString() {
+            return "Settings[" + jdbcUrl + " as " + user + "]";
+        }
+    }
+
+    /** SQL run inside a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private static final int POOL_SIZE = 8;
+
+    private final Settings settings;
+    private final HikariDataSource pool;
+    private final WorkerExecutor worker;
+
+    private Database(Settings settings, HikariDataSource pool, WorkerExecutor worker) {
+        this.settings = settings;
+        this.pool = pool;
+        this.worker = worker;
+    }
+
+    /**
+     * Migrates the schema and opens the pool. Blocking: call before deploying verticles or from a worker. The pool
+     * starts even when PostgreSQL is down (it reconnects by itself), so the ingest can come up and report the outage.
+     */
+    public static Database open(Vertx vertx, Settings settings) {
+        Flyway.configure()
+                .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setPoolName("nara-db");
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(-1);
+        return new Database(settings, new HikariDataSource(config),
+                vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE));
+    }
+
+    /** Runs {@code work} in a transaction on a worker thread; commits on success, rolls back on any failure. */
+    public <T> Future<T> transaction(Work<T> work) {
+        return worker.executeBlocking(() -> {
+            try (Connection connection = pool.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.apply(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        connection.rollback();
+                    } catch (SQLException rollbackFailure) {
+                        e.addSuppressed(rollbackFailure);
+                    }
+                    throw e;
+                }
+            }
+        }, false);
+    }
+
+    /** A connection outside the pool, for a long-lived LISTEN. Blocking. */
+    public Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+        pool.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.nara.gateway.config;
+
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.HubConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * The hub's care plans and device bindings, kept on disk so the hub evaluates with its last known plan while offline
+ * and after a restart. The cloud sends newer versions as a retained config message; an older or equal version is
+ * ignored, so a stale retained message cannot roll a plan back.
+ *
+ * <p>Blocking file I/O: call {@link #load} and {@link #offer} from a worker thread.
+ */
+public final class HubConfigStore {
+
+    private final Path file;
+    private final MessageCodec codec;
+    private volatile HubConfig current;
+
+    private HubConfigStore(Path file, MessageCodec codec, HubConfig current) {
+        this.file = file;
+        this.codec = codec;
+        this.current = current;
+    }
+
+    /**
+     * Loads the saved config from {@code file}; when there is none, or the bootstrap file is newer, starts from the
+     * bootstrap (the installer's first configuration, in the same format as the config message).
+     */
+    public static HubConfigStore load(Path file, Path bootstrap, MessageCodec codec) {
+        HubConfig saved = read(file, codec).orElse(null);
+        HubConfig initial = bootstrap == null ? null : read(bootstrap, codec).orElseThrow(
+                () -> new IllegalArgumentException("bootstrap config " + bootstrap + " does not exist"));
+        HubConfig chosen = saved;
+        if (initial != null && (saved == null || initial.version() > saved.version())) {
+            chosen = initial;
+        }
+        if (chosen == null) {
+            throw new IllegalArgumentException("no hub config: neither " + file + " nor a bootstrap file exists");
+        }
+        HubConfigStore store = new HubConfigStore(file, codec, chosen);
+        if (chosen != saved) {
+            store.save(chosen);
+        }
+        return store;
+    }
+
+    public HubConfig current() {
+        return current;
+    }
+
+    /** Adopts {@code config} when it is newer than the current one; returns whether it did. */
+    public synchronized boolean offer(HubConfig config) {
+        if (config.version() <= current.version()) {
+            return false;
+        }
+        save(config);
+        current = config;
+        return true;
+    }
+
+    private void save(HubConfig config) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(tmp, codec.encode(config));
+            // Atomic rename: a power cut leaves either the old or the new file, never half of one.
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot save hub config to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<HubConfig> read(Path path, MessageCodec codec) {
+        if (!Files.exists(path)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.decode(Files.readAllBytes(path), HubConfig.class));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read hub config " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

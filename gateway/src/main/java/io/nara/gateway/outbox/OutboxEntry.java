@@ -1,0 +1,52 @@
+package io.nara.gateway.outbox;
+
+import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.Observation;
+
+/** A record in the outbox: an observation or an alert, each with its sequence number. */
+public sealed interface OutboxEntry {
+
+    long seq();
+
+    Kind kind();
+
+    /** The message record as it is stored and sent. */
+    Object body();
+
+    /** The two kinds travel on different topics, and alerts go first. */
+    enum Kind { OBSERVATION, ALERT }
+
+    record ObservationEntry(Observation observation) implements OutboxEntry {
+        @Override
+        public long seq() {
+            return observation.seq();
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.OBSERVATION;
+        }
+
+        @Override
+        public Object body() {
+            return observation;
+        }
+    }
+
+    record AlertEntry(Alert alert) implements OutboxEntry {
+        @Override
+        public long seq() {
+            return alert.seq();
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ALERT;
+        }
+
+        @Override
+        public Object body() {
+            return alert;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nara.mqtt.ActionListener;
+import io.nara.protocol.HubTopic;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.Ack;
+import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.AlertMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.influxdb.InfluxDB;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A simulated home raises a nurse's alert: raw GATT bytes from the simulated cuff travel through the hub's decoder,
+ * rules and outbox, over MQTT with TLS client certificates, into InfluxDB and PostgreSQL, and onto the live stream.
+ */
+class EndToEndIT {
+
+    private static final String HUB = "hub-dev-1";
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static DevStack stack;
+    private static Services.Ingest ingest;
+    private static Services.Hub hub;
+    private static EventStream alerts;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start(@TempDir Path hubData) throws Exception {
+        stack = DevStack.ensureUp();
+        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(), stack.freshInflux());
+        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1));
+        alerts = new EventStream(ingest.baseUrl() + "/api/alerts/stream", ingest.apiKey(), "alert");
+        await().atMost(DEADLINE).until(alerts::connected);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {alerts, hub, ingest}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aNormalReadingBecomesAPointInInfluxAndRaisesNoAlert() throws Exception {
+        JsonNode stored = simulate("/api/simulate/cuff?systolic=121&diastolic=79&pulse=66");
+        long seq = stored.get("stored").get(0).get("seq").asLong();
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(points("8480-6", seq)).singleElement().satisfies(p -> {
+            assertThat(p.get("value")).isEqualTo(121.0);
+            assertThat(p.get("unit")).isEqualTo("mm[Hg]");
+            assertThat(p.get("patient")).isEqualTo(Services.PATIENT);
+            assertThat(p.get("device")).isEqualTo(Services.CUFF);
+        }));
+        assertThat(points("8462-4", seq + 1)).singleElement()
+                .satisfies(p -> assertThat(p.get("value")).isEqualTo(79.0));
+        assertThat(points("8867-4", seq + 3)).singleElement()
+                .satisfies(p -> assertThat(p.get("unit")).isEqualTo("/min"));
+        assertThat(stored.get("stored")).noneMatch(entry -> entry.has("ruleId"));
+    }
+
+    @Test
+    void aLowSystolicRaisesExactlyOneAlertRowAndOneLiveEventAndEmptiesTheOutbox() throws Exception {
+        int eventsBefore = alerts.events().size();
+        JsonNode stored = simulate("/api/simulate/cuff?systolic=85&diastolic=55&pulse=92");
+        JsonNode alertEntry = findAlert(stored);
+        long alertSeq = alertEntry.get("seq").asLong();
+        assertThat(alertEntry.get("ruleId").asText()).isEqualTo("systolic-low");
+
+        await().atMost(DEADLINE).until(() -> alerts.events().size() > eventsBefore);
+        JsonNode event = JSON.readTree(alerts.events().get(eventsBefore));
+        assertThat(event.get("hubId").asText()).isEqualTo(HUB);
+        assertThat(event.get("seq").asLong()).isEqualTo(alertSeq);
+        assertThat(event.get("value").asDouble()).isEqualTo(85.0);
+        assertThat(event.get("severity").asText()).isEqualTo("URGENT");
+        assertThat(alertRows(alertSeq)).isEqualTo(1);
+
+        // The hub prunes once the cloud acknowledged both the alert and the observations.
+        await().atMost(DEADLINE).until(() -> hubStatus().get("outboxPending").asLong() == 0);
+        assertThat(hubStatus().get("lastAck").isNull()).isFalse();
+
+        // The same alert again, as a hub replays it after a lost ack: acknowledged, but no second row, no second event.
+        Alert alert = new MessageCodec().decode(JSON.writeValueAsBytes(alertEntry), Alert.class);
+        String outbox = replayAndAwaitAck(alert);
+        assertThat(alertRows(alertSeq)).isEqualTo(1);
+        // A later alert's event arriving proves the stream is live, so the count below is not luck.
+        JsonNode next = findAlert(simulate("/api/simulate/cuff?systolic=172&diastolic=90&pulse=80"));
+        await().atMost(DEADLINE).until(() -> alerts.events().size() > eventsBefore + 1);
+        assertThat(alerts.events().subList(eventsBefore, alerts.events().size()))
+                .extracting(e -> JSON.readTree(e).get("seq").asLong())
+                .containsExactly(alertSeq, next.get("seq").asLong());
+        assertThat(outbox).isNotBlank();
+    }
+
+    @Test
+    void aFailedMeasurementIsStoredAsFailedAndNeverAsANumber() throws Exception {
+        JsonNode stored = simulate("/api/simulate/cuff?systolic=nan&diastolic=70&pulse=70");
+        JsonNode systolic = stored.get("stored").get(0);
+        assertThat(systolic.get("value").isNull()).isTrue();
+        assertThat(stored.get("stored")).noneMatch(entry -> entry.has("ruleId"));
+        long seq = systolic.get("seq").asLong();
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(points("8480-6", seq)).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.get("value")).isNull();
+                    assertThat(p.get("failed")).isEqualTo(true);
+                    assertThat((String) p.get("flags")).contains("MEASUREMENT_FAILED");
+                }));
+    }
+
+    @Test
+    void theApiNeedsTheKeyAndEveryReadIsInTheAccessLog() throws Exception {
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+
+        long before = count("SELECT count(*) FROM access_log WHERE action = 'alerts.list'");
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(count("SELECT count(*) FROM access_log WHERE action = 'alerts.list'")).isEqualTo(before + 1);
+        assertThat(count("SELECT count(*) FROM access_log WHERE actor = 'operator'")).isPositive();
+    }
+
+    private static JsonNode findAlert(JsonNode stored) {
+        for (JsonNode entry : stored.get("stored")) {
+            if (entry.has("ruleId")) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no alert among " + stored);
+    }
+
+    /** Publishes an alert as the hub would, from a second connection with the hub's certificate; returns its outbox. */
+    private static String replayAndAwaitAck(Alert alert) throws Exception {
+        MessageCodec codec = new MessageCodec();
+        String outbox = outboxIdOfHub();
+        List<Ack> acks = new CopyOnWriteArrayList<>();
+        MqttAsyncClient client = new MqttAsyncClient(stack.get("NARA_MQTT_URL"), HUB + "-replay", new MemoryPersistence());
+        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) { }
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) { }
+            public void messageArrived(String topic, MqttMessage m) {
+                acks.add(codec.decode(m.getPayload(), Ack.class));
+            }
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken t) { }
+            public void connectComplete(boolean reconnect, String uri) { }
+            public void authPacketArrived(int code, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) { }
+        });
+        try {
+            client.connect(stack.broker(HUB).options(true, null, null)).waitForCompletion(10_000);
+            client.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name(), 1).waitForCompletion(10_000);
+            client.publish(HubTopic.of(HUB, HubTopic.Kind.ALERT).name(), codec.encode(AlertMessage.of(outbox, alert)),
+                    1, false).waitForCompletion(10_000);
+            await().atMost(DEADLINE).until(() -> acks.stream()
+                    .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(alert.seq()))));
+        } finally {
+            client.disconnect().waitForCompletion(5_000);
+            client.close();
+        }
+        return outbox;
+    }
+
+    private static String outboxIdOfHub() throws Exception {
+        try (Connection c = DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
+                ingest.postgres().password()); Statement s = c.createStatement();
+             ResultSet row = s.executeQuery("SELECT outbox::text FROM alert WHERE hub_id = '" + HUB + "' LIMIT 1")) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    private static long alertRows(long seq) throws Exception {
+        return count("SELECT count(*) FROM alert WHERE hub_id = '" + HUB + "' AND seq = " + seq);
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
+                ingest.postgres().password()); Statement s = c.createStatement(); ResultSet row = s.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Points of one code with one seq, each as column name to value. */
+    private static List<Map<String, Object>> points(String code, long seq) {
+        try (InfluxDB influx = stack.influx()) {
+            QueryResult result = influx.query(new Query("SELECT * FROM observation WHERE hub = '" + HUB
+                    + "' AND code = '" + code + "' AND seq = " + seq, ingest.influx().database()));
+            if (result.hasError()) {
+                throw new AssertionError(result.getError());
+            }
+            var series = result.getResults().get(0).getSeries();
+            if (series == null) {
+                return List.of();
+            }
+            List<String> columns = series.get(0).getColumns();
+            return series.get(0).getValues().stream().map(values -> {
+                Map<String, Object> point = new java.util.HashMap<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    point.put(columns.get(i), values.get(i));
+                }
+                return point;
+            }).toList();
+        }
+    }
+
+    private static JsonNode simulate(String pathAndQuery) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode hubStatus() throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/api/status")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+}

@@ -1,0 +1,97 @@
+package io.nara.systemtest;
+
+import io.nara.gateway.HubService;
+import io.nara.gateway.HubSettings;
+import io.nara.gateway.uplink.Uplink;
+import io.nara.ingest.IngestService;
+import io.nara.ingest.IngestSettings;
+import io.nara.ingest.db.Database;
+import io.nara.ingest.observation.ObservationStore;
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.ThresholdRule;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.DeviceBinding;
+import io.nara.protocol.message.HubConfig;
+import io.nara.protocol.message.Severity;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a hub and an ingest node in this JVM, configured for the dev stack, each on a Vert.x of its own. */
+final class Services {
+
+    static final String PATIENT = "patient-it-1";
+    static final String CUFF = "sim-cuff-1";
+    static final String SCALE = "sim-scale-1";
+
+    private Services() {
+    }
+
+    /** An ingest node with its own databases and share group. */
+    record Ingest(Vertx vertx, IngestService service, Database.Settings postgres, ObservationStore.Settings influx,
+                  String apiKey) implements AutoCloseable {
+        String baseUrl() {
+            return "http://127.0.0.1:" + service.httpPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A hub with the simulated home, its own data folder and status page. */
+    record Hub(Vertx vertx, HubService service, Path dataDir) implements AutoCloseable {
+        String statusUrl() {
+            return "http://127.0.0.1:" + service.statusPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                              ObservationStore.Settings influx) throws Exception {
+        String apiKey = UUID.randomUUID().toString();
+        IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", 0, apiKey);
+        Vertx vertx = Vertx.vertx();
+        IngestService service = new IngestService(settings, Clock.systemUTC());
+        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return new Ingest(vertx, service, postgres, influx, apiKey);
+    }
+
+    static Hub startHub(DevStack stack, String hubId, Path dataDir, HubConfig config) throws Exception {
+        Path bootstrap = dataDir.resolve("bootstrap-config.json");
+        write(bootstrap, config);
+        HubSettings settings = new HubSettings(hubId, stack.broker(hubId), dataDir, bootstrap, "127.0.0.1", 0,
+                ZoneId.of("Europe/Stockholm"), true, true, 0, new Uplink.Settings(200, 4, 10_000, 60_000));
+        Vertx vertx = Vertx.vertx();
+        HubService service = new HubService(settings, Clock.systemUTC());
+        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return new Hub(vertx, service, dataDir);
+    }
+
+    /** A home with a cuff and a scale for one patient whose plan alerts on systolic below 90. */
+    static HubConfig homeConfig(long version) {
+        return new HubConfig(1, version, List.of(new CarePlan(PATIENT, "v" + version, List.of(
+                new ThresholdRule("systolic-low", "8480-6", 90.0, null, Severity.URGENT,
+                        "Systoliskt blodtryck under 90 mmHg / Systolic below 90 mmHg"),
+                new ThresholdRule("systolic-high", "8480-6", null, 160.0, Severity.WARNING,
+                        "Systoliskt blodtryck över 160 mmHg / Systolic above 160 mmHg")))),
+                List.of(new DeviceBinding(CUFF, "sim-cuff", PATIENT), new DeviceBinding(SCALE, "sim-scale", PATIENT)));
+    }
+
+    private static void write(Path file, HubConfig config) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, new MessageCodec().encode(config));
+    }
+}
