@@ -68,10 +68,29 @@ public final class DevStack {
         return Path.of(get("NARA_PKI_DIR"));
     }
 
-    /** The client certificate of {@code name} (a hub id or {@code nara-ingest}). */
-    public TlsIdentity identity(String name) {
-        return new TlsIdentity(pkiDir().resolve(name + ".p12"), pkiDir().resolve("truststore.p12"),
-                pkiDir().resolve("keystore.password"));
+    /**
+     * The client certificate of {@code name} (a hub id or {@code nara-ingest}), made by the dev CA if it does not
+     * exist yet. Give each test class hub ids of its own: the broker then keeps their messages apart, and test
+     * classes running side by side never see each other's data.
+     */
+    public synchronized TlsIdentity identity(String name) {
+        Path keystore = pkiDir().resolve(name + ".p12");
+        if (!Files.exists(keystore)) {
+            Result made = run(repoRoot, List.of("bash", repoRoot.resolve("deploy/pki/dev-pki.sh").toString(),
+                    pkiDir().toString(), name), 60);
+            if (made.exitCode() != 0) {
+                throw new IllegalStateException("cannot make a certificate for " + name + ":\n" + made.output());
+            }
+        }
+        return new TlsIdentity(keystore, pkiDir().resolve("truststore.p12"), pkiDir().resolve("keystore.password"));
+    }
+
+    /** The paths of a client's PEM certificate and key, for mosquitto_pub and mosquitto_sub. */
+    public List<String> mosquittoTlsArgs(String name) {
+        identity(name);
+        return List.of("--cafile", pkiDir().resolve("ca.crt").toString(),
+                "--cert", pkiDir().resolve(name + ".crt").toString(),
+                "--key", pkiDir().resolve(name + ".key").toString());
     }
 
     public BrokerConnection broker(String name) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nara.mqtt.ActionListener;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
@@ -24,10 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.influxdb.InfluxDB;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
@@ -42,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndIT {
 
-    private static final String HUB = "hub-dev-1";
+    private static final String HUB = "hub-it-e2e";
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -165,28 +160,12 @@ class EndToEndIT {
     private static String replayAndAwaitAck(Alert alert) throws Exception {
         MessageCodec codec = new MessageCodec();
         String outbox = outboxIdOfHub();
-        List<Ack> acks = new CopyOnWriteArrayList<>();
-        MqttAsyncClient client = new MqttAsyncClient(stack.get("NARA_MQTT_URL"), HUB + "-replay", new MemoryPersistence());
-        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
-            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) { }
-            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) { }
-            public void messageArrived(String topic, MqttMessage m) {
-                acks.add(codec.decode(m.getPayload(), Ack.class));
-            }
-            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken t) { }
-            public void connectComplete(boolean reconnect, String uri) { }
-            public void authPacketArrived(int code, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) { }
-        });
-        try {
-            client.connect(stack.broker(HUB).options(true, null, null)).waitForCompletion(10_000);
-            client.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name(), 1).waitForCompletion(10_000);
-            client.publish(HubTopic.of(HUB, HubTopic.Kind.ALERT).name(), codec.encode(AlertMessage.of(outbox, alert)),
-                    1, false).waitForCompletion(10_000);
-            await().atMost(DEADLINE).until(() -> acks.stream()
+        try (TestMqttClient replay = new TestMqttClient(stack, HUB, HUB + "-replay")) {
+            replay.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name());
+            replay.publish(HubTopic.of(HUB, HubTopic.Kind.ALERT).name(), codec.encode(AlertMessage.of(outbox, alert)));
+            await().atMost(DEADLINE).until(() -> replay.received().stream()
+                    .map(m -> codec.decode(m.payload(), Ack.class))
                     .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(alert.seq()))));
-        } finally {
-            client.disconnect().waitForCompletion(5_000);
-            client.close();
         }
         return outbox;
     }

@@ -1,0 +1,81 @@
+package io.nara.systemtest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A plain MQTT 5 client with one of the dev certificates, recording everything it receives. */
+final class TestMqttClient implements AutoCloseable {
+
+    /** A received message. */
+    record Received(String topic, byte[] payload) {
+        String text() {
+            return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    private final MqttAsyncClient client;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** Connects as {@code identity} (whose CN is the user name) with a client id of its own. */
+    TestMqttClient(DevStack stack, String identity, String clientId) throws MqttException {
+        client = new MqttAsyncClient(stack.get("NARA_MQTT_URL"), clientId, new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(new Received(topic, message.getPayload()));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        client.connect(stack.broker(identity).options(true, null, null)).waitForCompletion(TIMEOUT_MILLIS);
+    }
+
+    void subscribe(String filter) throws MqttException {
+        client.subscribe(filter, 1).waitForCompletion(TIMEOUT_MILLIS);
+    }
+
+    void publish(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, false).waitForCompletion(TIMEOUT_MILLIS);
+    }
+
+    List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(TIMEOUT_MILLIS);
+        }
+        client.close();
+    }
+}
