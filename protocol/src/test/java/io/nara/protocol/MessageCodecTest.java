@@ -39,12 +39,13 @@ class MessageCodecTest {
     void everyMessageRoundTrips() {
         ObservationBatch batch = ObservationBatch.of(OUTBOX, List.of(systolic(7, 85.0), systolic(9, null)));
         AlertMessage alert = AlertMessage.of(OUTBOX, new Alert(8, "patient-1", "sys-low", Severity.URGENT, "8480-6", 85.0,
-                "mm[Hg]", "Systolic below 90", T, 7, "3"));
+                "mm[Hg]", "Systolic below 90", T, 7, "3", "municipal-nurses", java.time.Duration.ofMinutes(15)));
         Ack ack = Ack.of(OUTBOX, List.of(7L, 8L, 9L, 12L));
         HubStatus status = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 4,
                 List.of(new HubStatus.DeviceStatus("cuff-1", "ad-ua-651ble", T, 80)));
         HubConfig config = new HubConfig(1, 3, List.of(new CarePlan("patient-1", "3", List.of(
-                new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90")))),
+                new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90",
+                "municipal-nurses", java.time.Duration.ofMinutes(15))))),
                 List.of(new DeviceBinding("cuff-1", "ad-ua-651ble", "patient-1")));
 
         for (Object message : List.of(batch, alert, ack, status, config, HubStatus.offline())) {
@@ -108,9 +109,9 @@ class MessageCodecTest {
     @Test
     void carePlanRefusesUnknownCodesAndEmptyRules() {
         assertThatThrownBy(() -> new CarePlan("p", "1", List.of(
-                new ThresholdRule("r", "0000-0", 1.0, null, Severity.INFO, "x"))))
+                new ThresholdRule("r", "0000-0", 1.0, null, Severity.INFO, "x", null, null))))
                 .hasMessageContaining("unknown LOINC code 0000-0");
-        assertThatThrownBy(() -> new ThresholdRule("r", "8480-6", null, null, Severity.INFO, "x"))
+        assertThatThrownBy(() -> new ThresholdRule("r", "8480-6", null, null, Severity.INFO, "x", null, null))
                 .hasMessageContaining("neither 'below' nor 'above'");
     }
 

@@ -30,7 +30,8 @@ public final class CarePlanEvaluator {
             boolean tooHigh = rule.above() != null && value > rule.above();
             if (tooLow || tooHigh) {
                 findings.add(new Finding(plan.patientId(), rule.id(), rule.severity(), observation.code(), value,
-                        observation.unit(), rule.message(), observation.seq(), plan.version()));
+                        observation.unit(), rule.message(), observation.seq(), plan.version(), rule.respondFirst(),
+                        rule.escalateAfter()));
             }
         }
         return List.copyOf(findings);

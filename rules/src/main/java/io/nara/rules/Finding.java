@@ -2,6 +2,7 @@ package io.nara.rules;
 
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.Severity;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -16,12 +17,15 @@ import java.time.Instant;
  * @param message         the text the nurse sees
  * @param observationSeq  seq of the observation
  * @param carePlanVersion the plan version the rule came from
+ * @param respondFirst    the team the rule names to respond first, or null
+ * @param escalateAfter   the rule's escalation time, or null
  */
 public record Finding(String patientId, String ruleId, Severity severity, String code, Double value, String unit,
-                      String message, long observationSeq, String carePlanVersion) {
+                      String message, long observationSeq, String carePlanVersion, String respondFirst,
+                      Duration escalateAfter) {
 
     public Alert toAlert(long seq, Instant raisedAt) {
         return new Alert(seq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq,
-                carePlanVersion);
+                carePlanVersion, respondFirst, escalateAfter);
     }
 }

@@ -17,9 +17,10 @@ class CarePlanEvaluatorTest {
 
     private static final Instant T = Instant.parse("2026-11-23T07:30:00Z");
     private static final CarePlan PLAN = new CarePlan("p1", "7", java.util.List.of(
-            new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90 mmHg"),
-            new ThresholdRule("sys-high", "8480-6", null, 160.0, Severity.WARNING, "Systolic above 160 mmHg"),
-            new ThresholdRule("spo2-low", "59408-5", 92.0, null, Severity.URGENT, "SpO2 below 92 %")));
+            new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90 mmHg",
+                    "municipal-nurses", java.time.Duration.ofMinutes(15)),
+            new ThresholdRule("sys-high", "8480-6", null, 160.0, Severity.WARNING, "Systolic above 160 mmHg", null, null),
+            new ThresholdRule("spo2-low", "59408-5", 92.0, null, Severity.URGENT, "SpO2 below 92 %", null, null)));
 
     private final CarePlanEvaluator evaluator = new CarePlanEvaluator();
 
@@ -40,6 +41,10 @@ class CarePlanEvaluatorTest {
                 assertThat(f.value()).isEqualTo(systolic);
                 assertThat(f.observationSeq()).isEqualTo(41);
                 assertThat(f.carePlanVersion()).isEqualTo("7");
+                if (expectedRule.equals("sys-low")) {
+                    assertThat(f.respondFirst()).isEqualTo("municipal-nurses");
+                    assertThat(f.escalateAfter()).isEqualTo(java.time.Duration.ofMinutes(15));
+                }
             });
         }
     }

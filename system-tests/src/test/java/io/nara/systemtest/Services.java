@@ -84,9 +84,9 @@ final class Services {
     static HubConfig homeConfig(long version) {
         return new HubConfig(1, version, List.of(new CarePlan(PATIENT, "v" + version, List.of(
                 new ThresholdRule("systolic-low", "8480-6", 90.0, null, Severity.URGENT,
-                        "Systoliskt blodtryck under 90 mmHg / Systolic below 90 mmHg"),
+                        "Systoliskt blodtryck under 90 mmHg / Systolic below 90 mmHg", null, null),
                 new ThresholdRule("systolic-high", "8480-6", null, 160.0, Severity.WARNING,
-                        "Systoliskt blodtryck över 160 mmHg / Systolic above 160 mmHg")))),
+                        "Systoliskt blodtryck över 160 mmHg / Systolic above 160 mmHg", null, null)))),
                 List.of(new DeviceBinding(CUFF, "sim-cuff", PATIENT), new DeviceBinding(SCALE, "sim-scale", PATIENT)));
     }
 

@@ -6,6 +6,7 @@ import static io.nara.protocol.Checks.requireNonNull;
 import static io.nara.protocol.Checks.requirePositive;
 import static io.nara.protocol.Checks.requireText;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -22,6 +23,8 @@ import java.time.Instant;
  * @param raisedAt        when the hub raised it
  * @param observationSeq  seq of the observation that triggered it; 0 when none
  * @param carePlanVersion the care-plan version it was evaluated with
+ * @param respondFirst    the care team the plan names to respond first; null for the patient's default team
+ * @param escalateAfter   how long it may stay unacknowledged before escalating; null for the severity's default
  */
 public record Alert(
         long seq,
@@ -34,7 +37,9 @@ public record Alert(
         String message,
         Instant raisedAt,
         long observationSeq,
-        String carePlanVersion) {
+        String carePlanVersion,
+        String respondFirst,
+        Duration escalateAfter) {
 
     public Alert {
         requirePositive(seq, "seq");
@@ -50,10 +55,14 @@ public record Alert(
             throw new IllegalArgumentException("observationSeq must not be negative");
         }
         requireText(carePlanVersion, "carePlanVersion");
+        optionalText(respondFirst, "respondFirst");
+        if (escalateAfter != null && (escalateAfter.isNegative() || escalateAfter.isZero())) {
+            throw new IllegalArgumentException("escalateAfter must be positive");
+        }
     }
 
     public Alert withSeq(long newSeq) {
         return new Alert(newSeq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq,
-                carePlanVersion);
+                carePlanVersion, respondFirst, escalateAfter);
     }
 }
