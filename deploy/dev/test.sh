@@ -1,12 +1,30 @@
 #!/usr/bin/env bash
-# The whole test suite from a clean clone: installs the servers it needs (deploy/dev/stack.sh up does that on Debian),
-# starts them on 127.0.0.1, then runs every unit and integration test with Maven. Extra arguments go to Maven.
+# The whole test suite from a clean clone: installs the Debian packages the tests drive, starts the servers
+# (deploy/dev/stack.sh up installs and starts Mosquitto, InfluxDB and PostgreSQL on 127.0.0.1), then runs every unit
+# and integration test with Maven. Extra arguments go to Maven.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$ROOT"
 
+# Packages the tests use as real peers or tools, one line each with the reason.
+TEST_PACKAGES=(
+	mosquitto-clients # mosquitto_pub/sub in the broker security tests
+)
+
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "test: Maven is required (apt-get install maven)" >&2; exit 1; }
+
+missing=()
+for package in "${TEST_PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+	sudo=""
+	[[ $EUID -eq 0 ]] || sudo=sudo
+	echo "test: installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" ||
+		{ $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"; }
+fi
 
 deploy/dev/stack.sh up
 # -ntp: no download progress in CI logs.
