@@ -8,7 +8,10 @@ final class ByteCursor {
     private final byte[] bytes;
     private int offset;
 
-    ByteCursor(byte[] bytes) {
+    ByteCursor(byte[] bytes) throws DecodeException {
+        if (bytes == null) {
+            throw new DecodeException("no value: the characteristic value is null");
+        }
         this.bytes = bytes;
     }
 
@@ -22,6 +25,35 @@ final class ByteCursor {
         int value = (bytes[offset] & 0xFF) | (bytes[offset + 1] & 0xFF) << 8;
         offset += 2;
         return value;
+    }
+
+    int sint16(String field) throws DecodeException {
+        return (short) uint16(field);
+    }
+
+    int uint24(String field) throws DecodeException {
+        need(3, field);
+        int value = (bytes[offset] & 0xFF) | (bytes[offset + 1] & 0xFF) << 8 | (bytes[offset + 2] & 0xFF) << 16;
+        offset += 3;
+        return value;
+    }
+
+    long uint32(String field) throws DecodeException {
+        need(4, field);
+        long value = (bytes[offset] & 0xFFL) | (bytes[offset + 1] & 0xFFL) << 8 | (bytes[offset + 2] & 0xFFL) << 16
+                | (bytes[offset + 3] & 0xFFL) << 24;
+        offset += 4;
+        return value;
+    }
+
+    /** An IEEE 11073 SFLOAT; null for a special value. */
+    Double sfloat(String field) throws DecodeException {
+        return Ieee11073.sfloat(uint16(field));
+    }
+
+    /** An IEEE 11073 FLOAT; null for a special value. */
+    Double float32(String field) throws DecodeException {
+        return Ieee11073.float32(uint32(field));
     }
 
     int offset() {

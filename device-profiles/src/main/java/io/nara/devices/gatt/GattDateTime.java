@@ -4,8 +4,11 @@ import io.nara.devices.DecodeException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 
-/** The 7-byte Date Time field (0x2A08) embedded in health measurements. */
-final class GattDateTime {
+/** The 7-byte Date Time field (0x2A08) embedded in health measurements, and its encoding to set a device's clock. */
+public final class GattDateTime {
+
+    /** The characteristic a device exposes to have its clock set (A&D writes it, for one). */
+    public static final int UUID16 = 0x2A08;
 
     private GattDateTime() {
     }
@@ -34,5 +37,40 @@ final class GattDateTime {
             throw new DecodeException("timestamp at offset " + at + " is not a date: " + year + "-" + month + "-" + day
                     + " " + hours + ":" + minutes + ":" + seconds);
         }
+    }
+
+    /**
+     * Reads a Date Time that stamps a measurement: an unknown date, or a factory default date from a device with
+     * {@link io.nara.devices.Quirk#UNSET_CLOCK_REPORTS_DEFAULT_DATE}, gives null and flags the clock unreliable.
+     */
+    static LocalDateTime readStamp(ByteCursor in, io.nara.devices.Quirks quirks,
+                                   java.util.Set<io.nara.protocol.message.ObservationFlag> flags)
+            throws DecodeException {
+        LocalDateTime time = read(in);
+        if (time == null || quirks.isDefaultDate(time)) {
+            flags.add(io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+            return null;
+        }
+        return time;
+    }
+
+    /** Encodes a Date Time value (7 bytes, little-endian year) to write to a device's 0x2A08. */
+    public static byte[] encode(LocalDateTime time) {
+        byte[] out = new byte[7];
+        write(time, out);
+        return out;
+    }
+
+    static void write(LocalDateTime time, byte[] out) {
+        if (time.getYear() < 1582 || time.getYear() > 9999) {
+            throw new IllegalArgumentException("year " + time.getYear() + " cannot be sent as a GATT Date Time");
+        }
+        out[0] = (byte) time.getYear();
+        out[1] = (byte) (time.getYear() >> 8);
+        out[2] = (byte) time.getMonthValue();
+        out[3] = (byte) time.getDayOfMonth();
+        out[4] = (byte) time.getHour();
+        out[5] = (byte) time.getMinute();
+        out[6] = (byte) time.getSecond();
     }
 }

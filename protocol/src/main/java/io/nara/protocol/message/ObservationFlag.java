@@ -19,6 +19,28 @@ public enum ObservationFlag {
     HUB_CLOCK_UNSYNCHRONIZED,
     /** The device could not tell which user took the reading; held for the nurse to assign. */
     UNATTRIBUTED,
+    /** The device detected body movement during the measurement (a finer reason; QUESTIONABLE is set too). */
+    BODY_MOVEMENT,
+    /** The cuff was too loose or badly placed (a finer reason; QUESTIONABLE is set too). */
+    CUFF_FIT,
+    /** The device detected an irregular pulse (a finer reason; QUESTIONABLE is set too). */
+    IRREGULAR_PULSE,
+    /** The pulse rate was outside the device's range during the measurement (QUESTIONABLE is set too). */
+    PULSE_RATE_OUT_OF_RANGE,
+    /** Improper measurement position, e.g. the cuff not at heart level (QUESTIONABLE is set too). */
+    IMPROPER_POSITION,
+    /** Weak, erratic or disturbed signal, low perfusion, sensor not in contact (QUESTIONABLE is set too). */
+    POOR_SIGNAL,
+    /** An early estimate or preliminary result, not the final value (QUESTIONABLE is set too). */
+    PRELIMINARY,
+    /** Control solution, demonstration, test or quality-control data: not the patient's; rules must ignore it. */
+    NOT_PATIENT_DATA,
+    /** The true value is above the device's measuring range; the value is the range's upper limit. */
+    ABOVE_MEASURING_RANGE,
+    /** The true value is below the device's measuring range; the value is the range's lower limit. */
+    BELOW_MEASURING_RANGE,
+    /** The analyzer flagged the result outside its reference range (H/L); information only, rules decide. */
+    ABNORMAL,
     /** A flag written by a newer version of Nära than the reader knows. Kept, never dropped. */
     @JsonEnumDefaultValue
     UNKNOWN

@@ -27,17 +27,22 @@ public final class Vocabulary {
     public static final ClinicalCode NT_PRO_BNP = new ClinicalCode("33762-6", "NT-proBNP", "pg/mL", null);
     public static final ClinicalCode BNP = new ClinicalCode("30934-4", "BNP", "pg/mL", null);
     public static final ClinicalCode TROPONIN_T = new ClinicalCode("67151-1", "Troponin T (high sensitivity)", "ng/L", null);
+    /** Conventional (not high-sensitivity) cardiac troponin T, as point-of-care tests such as cobas h 232 measure it. */
+    public static final ClinicalCode TROPONIN_T_CARDIAC = new ClinicalCode("6598-7", "Troponin T (cardiac)", "ng/L", null);
     public static final ClinicalCode POTASSIUM = new ClinicalCode("2823-3", "Potassium", "mmol/L", null);
     public static final ClinicalCode SODIUM = new ClinicalCode("2951-2", "Sodium", "mmol/L", null);
     public static final ClinicalCode CREATININE = new ClinicalCode("14682-9", "Creatinine", "umol/L", null);
     public static final ClinicalCode EGFR = new ClinicalCode("62238-1", "eGFR (CKD-EPI)", "mL/min/{1.73_m2}", null);
     public static final ClinicalCode INR = new ClinicalCode("6301-6", "INR", "{INR}", null);
     public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/dL", null);
+    public static final ClinicalCode BODY_FAT_PERCENTAGE =
+            new ClinicalCode("41982-0", "Percentage of body fat", "%", 188748);
+    public static final ClinicalCode HBA1C = new ClinicalCode("4548-4", "Hemoglobin A1c/Hemoglobin.total", "%", null);
 
     private static final Map<String, ClinicalCode> BY_LOINC = List.of(
                     BODY_WEIGHT, BODY_HEIGHT, BMI, SYSTOLIC, DIASTOLIC, MEAN_ARTERIAL_PRESSURE, HEART_RATE, SPO2,
-                    BODY_TEMPERATURE, GLUCOSE, NT_PRO_BNP, BNP, TROPONIN_T, POTASSIUM, SODIUM, CREATININE, EGFR, INR,
-                    HEMOGLOBIN)
+                    BODY_TEMPERATURE, GLUCOSE, NT_PRO_BNP, BNP, TROPONIN_T, TROPONIN_T_CARDIAC, POTASSIUM, SODIUM, CREATININE, EGFR, INR,
+                    HEMOGLOBIN, BODY_FAT_PERCENTAGE, HBA1C)
             .stream()
             .collect(Collectors.toUnmodifiableMap(ClinicalCode::loinc, Function.identity()));
 
@@ -46,6 +51,14 @@ public final class Vocabulary {
 
     public static Optional<ClinicalCode> byLoinc(String loinc) {
         return Optional.ofNullable(BY_LOINC.get(loinc));
+    }
+
+    /**
+     * Converts a value a device sent in {@code deviceUnit} into the code's own unit; empty when the unit is not one
+     * Nära knows for that code (the caller must then reject the value, never store it under the wrong unit).
+     */
+    public static Optional<Double> toVocabularyUnit(ClinicalCode code, double value, String deviceUnit) {
+        return UnitConversions.convert(code, value, deviceUnit);
     }
 
     public static List<ClinicalCode> all() {

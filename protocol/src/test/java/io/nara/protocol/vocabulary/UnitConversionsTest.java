@@ -1,0 +1,30 @@
+package io.nara.protocol.vocabulary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class UnitConversionsTest {
+
+    @Test
+    void analyteSpecificConversionsUseMolarMasses() {
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.CREATININE, 1.2, "mg/dL")).contains(106.104);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.CREATININE, 95, "µmol/l")).contains(95.0);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.GLUCOSE, 90.08, "mg/dl")).contains(5.0);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 135, "g/L")).contains(13.5);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.TROPONIN_T, 0.014, "ng/mL")).contains(14.0);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.NT_PRO_BNP, 100, "pmol/L")).contains(845.7);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.POTASSIUM, 4.1, "mEq/L")).contains(4.1);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.HBA1C, 48, "mmol/mol")).contains(6.54304);
+    }
+
+    @Test
+    void genericConversionsAndUnknownUnits() {
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, 180, "lb")).contains(81.646627);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_TEMPERATURE, 98.6, "[degF]")).contains(37.0);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.SYSTOLIC, 16, "kPa")).contains(120.00985);
+        // mg/dL is a glucose unit, not a potassium unit: no silent guess
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.POTASSIUM, 16, "mg/dL")).isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.CREATININE, 1, "furlongs")).isEmpty();
+    }
+}
