@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: a simulated home raises a nurse's alert. Starts the local stack, builds Nära, runs one cloud ingest node
 # and a hub with a simulated scale and cuff, sends a systolic of 85 mmHg as raw GATT bytes and prints the page where
-# the nurse sees the alert. Runs until Ctrl-C (--once: stop as soon as the alert is on the page).
+# the nurse sees the alert. Where the tools are installed it also drives the hub's real device transports (a CoAP/DTLS
+# scale, an ASTM analyzer on a pseudo-terminal, a Bluetooth cuff behind a fake BlueZ) and says which ones it used. Runs until Ctrl-C (--once: stop as soon as the alert is on the page).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$ROOT"
@@ -39,24 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-java -jar cloud-ingest/target/nara-cloud-ingest.jar \
-	--node-id demo-ingest --mqtt-url "$NARA_MQTT_URL" \
-	--keystore "$NARA_PKI_DIR/nara-ingest.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
-	--password-file "$NARA_PKI_DIR/keystore.password" \
-	--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
-	--influx-password-file "$ROOT/.state/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \
-	--pg-url "$NARA_PG_URL" --pg-user "$NARA_PG_USER" --pg-password-file "$ROOT/.state/secrets/postgres.password" \
-	--http-port "$WEB_PORT" --api-key-file "$DEMO/api-key" >"$DEMO/ingest.log" 2>&1 &
-PIDS+=($!)
-
-java -jar gateway/target/nara-gateway.jar \
-	--hub-id hub-dev-1 --mqtt-url "$NARA_MQTT_URL" \
-	--keystore "$NARA_PKI_DIR/hub-dev-1.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
-	--password-file "$NARA_PKI_DIR/keystore.password" \
-	--data-dir "$DEMO/hub" --config deploy/dev/hub-config.json --http-port "$HUB_PORT" \
-	--simulate --simulate-every 30 >"$DEMO/hub.log" 2>&1 &
-PIDS+=($!)
-
 # Wait for a condition with a deadline, never a fixed sleep.
 wait_for() {
 	local what=$1; shift
@@ -67,22 +50,140 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# The simulated home drives the hub's real device transports (issue 4) wherever their tools are installed (the test
+# command installs them): a CoAP/DTLS scale (libcoap's coap-client), an ASTM analyzer on a pseudo-terminal (socat and
+# the simulated analyzer), a Bluetooth cuff behind a fake BlueZ on a private D-Bus (dbus-daemon, python3-dbusmock).
+# Without them the home is what it always was: raw GATT bytes through the pipeline.
+SIM=$ROOT/gateway/src/test/resources
+PY=python3
+[[ -x /usr/bin/python3 ]] && PY=/usr/bin/python3
+HUB_ARGS=()
+REAL=()
+MISSING=()
+COAP_PORT=${NARA_DEMO_COAP_PORT:-15684}
+COAP_KEY=demo-scale-key-0123
+COAP_CLIENT=$(command -v coap-client-openssl || command -v coap-client-gnutls || true)
+if [[ -n $COAP_CLIENT ]]; then
+	(umask 077 && printf '# device=key\nip-scale-demo-1=%s\n' "$COAP_KEY" >"$DEMO/coap-psk")
+	HUB_ARGS+=(--coap-psk-file "$DEMO/coap-psk" --coap-host 127.0.0.1 --coap-port "$COAP_PORT")
+	REAL+=(coap)
+else
+	MISSING+=("CoAP/DTLS (libcoap3-bin)")
+fi
+if command -v socat >/dev/null && command -v "$PY" >/dev/null; then
+	rm -f "$DEMO/hub-tty" "$DEMO/analyzer-tty"
+	socat pty,raw,echo=0,link="$DEMO/hub-tty" pty,raw,echo=0,link="$DEMO/analyzer-tty" >"$DEMO/socat.log" 2>&1 &
+	PIDS+=($!)
+	wait_for "socat's pseudo-terminal pair" test -e "$DEMO/analyzer-tty" -a -e "$DEMO/hub-tty"
+	HUB_ARGS+=(--analyzer "astm-serial:astm-demo-1:$DEMO/hub-tty:9600")
+	REAL+=(astm)
+else
+	MISSING+=("ASTM on a pseudo-terminal (socat, python3)")
+fi
+if command -v dbus-daemon >/dev/null && "$PY" -c 'import dbusmock' 2>/dev/null; then
+	rm -f "$DEMO/dbus.address" "$DEMO/fake-bluez.log" # a previous run's files must not pass the waits below
+	dbus-daemon --config-file="$SIM/ble/bus.conf" --nofork --print-address=1 >"$DEMO/dbus.address" 2>"$DEMO/dbus.log" &
+	PIDS+=($!)
+	wait_for "the private D-Bus" grep -q '^unix:.*guid=' "$DEMO/dbus.address"
+	BLE_BUS=$(head -1 "$DEMO/dbus.address")
+	# A paired A&D cuff holding one stored reading (120/80, pulse 70): the hub sets its clock and fetches it by RACP.
+	DBUS_SYSTEM_BUS_ADDRESS=$BLE_BUS "$PY" -u -m dbusmock --system -t "$SIM/ble/fake_bluez.py" -p '{"devices":[
+		{"address":"AA:00:00:00:00:01","name":"A&D UA-651BLE","kind":"bp","uuids":["1810"],"paired":true,
+		 "behaviour":"normal","battery":90,"stored":["06780050005d00ea070b170801004600"]}]}' >"$DEMO/fake-bluez.log" 2>&1 &
+	PIDS+=($!)
+	wait_for "the fake BlueZ" grep -q READY "$DEMO/fake-bluez.log"
+	HUB_ARGS+=(--ble --ble-bus "$BLE_BUS")
+	REAL+=(ble)
+else
+	MISSING+=("BLE through a fake BlueZ (dbus, python3-dbusmock)")
+fi
+
+java -jar cloud-ingest/target/nara-cloud-ingest.jar \
+	--node-id demo-ingest --mqtt-url "$NARA_MQTT_URL" \
+	--keystore "$NARA_PKI_DIR/nara-ingest.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
+	--password-file "$NARA_PKI_DIR/keystore.password" \
+	--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
+	--influx-password-file "$ROOT/.state/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \
+	--pg-url "$NARA_PG_URL" --pg-user "$NARA_PG_USER" --pg-password-file "$ROOT/.state/secrets/postgres.password" \
+	--http-port "$WEB_PORT" --api-key-file "$DEMO/api-key" --insecure-cookies >"$DEMO/ingest.log" 2>&1 &
+PIDS+=($!)
+
+java -jar gateway/target/nara-gateway.jar \
+	--hub-id hub-dev-1 --mqtt-url "$NARA_MQTT_URL" \
+	--keystore "$NARA_PKI_DIR/hub-dev-1.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
+	--password-file "$NARA_PKI_DIR/keystore.password" \
+	--data-dir "$DEMO/hub" --config deploy/dev/hub-config.json --http-port "$HUB_PORT" \
+	--simulate --simulate-every 30 --clock assume ${HUB_ARGS[@]+"${HUB_ARGS[@]}"} >"$DEMO/hub.log" 2>&1 &
+PIDS+=($!)
+
 WEB=http://127.0.0.1:$WEB_PORT
 HUB=http://127.0.0.1:$HUB_PORT
 wait_for "the ingest becoming healthy" curl -fsS "$WEB/health"
+# The dev organisation: a nurse on duty around the clock for patient-demo-1 (development passwords, printed below).
+NURSE_USER=sjukskoterska NURSE_PASSWORD=nara-demo-sjukskoterska
+curl -fsS -X POST -H "Authorization: Bearer $API_KEY" -H 'content-type: application/json' \
+	--data-binary @deploy/dev/dev-organisation.json "$WEB/api/admin/organisation" >/dev/null \
+	|| die "loading deploy/dev/dev-organisation.json failed; see $DEMO/ingest.log"
 hub_connected() { curl -fsS "$HUB/api/status" | grep -q '"connectedToCloud":true'; }
 wait_for "the hub connecting to the cloud" hub_connected
 
+# A normal reading first: the care plan raises one alert per episode, so an episode a previous demo run left open
+# (the hub's data directory is kept) must be resolved before the low reading opens a new one.
+curl -fsS -X POST "$HUB/api/simulate/cuff?systolic=122&diastolic=78&pulse=70" >/dev/null
 say "the simulated cuff sends systolic 85 mmHg (raw GATT bytes, 0x2A35)"
 stored=$(curl -fsS -X POST "$HUB/api/simulate/cuff?systolic=85&diastolic=55&pulse=92")
 seq=$(printf '%s' "$stored" | grep -o '"ruleId":"systolic-low"[^}]*' | head -1 | grep -o '"seq":[0-9]*' | cut -d: -f2 || true)
-[[ -z $seq ]] && seq=$(printf '%s' "$stored" | grep -o '{"seq":[0-9]*,"patientId":"[^"]*","ruleId":"systolic-low"' | grep -o '[0-9]\+' | head -1)
+[[ -z $seq ]] && seq=$(printf '%s' "$stored" | grep -o '{"seq":[0-9]*,"patientId":"[^"]*","ruleId":"systolic-low"' | grep -o '[0-9]\+' | head -1 || true)
 [[ -n $seq ]] || die "the hub raised no alert: $stored"
 alert_on_page() { curl -fsS -H "Authorization: Bearer $API_KEY" "$WEB/api/alerts" | grep -q "\"hubId\":\"hub-dev-1\",\"seq\":$seq,"; }
 wait_for "the alert reaching the nurse's page" alert_on_page
+curl -fsS -c "$DEMO/nurse.cookies" -H 'content-type: application/json' \
+	-d "{\"username\":\"$NURSE_USER\",\"password\":\"$NURSE_PASSWORD\"}" "$WEB/api/signin" >/dev/null \
+	|| die "the dev nurse could not sign in; see $DEMO/ingest.log"
+nurse_sees_alert() { curl -fsS -b "$DEMO/nurse.cookies" "$WEB/api/inbox" | grep -q "\"hubId\":\"hub-dev-1\",\"seq\":$seq,"; }
+wait_for "the alert reaching the signed-in nurse's inbox" nurse_sees_alert
 
 say "alert raised on the hub (seq $seq), stored in the cloud and shown to the nurse"
-say "nurse's page:       $WEB/?key=$API_KEY"
+# The real device transports: each sends one reading and the demo waits until the hub has stored it.
+has_reading() { curl -fsS "$HUB/api/status" | grep -q "\"deviceId\":\"$1\",\"model\":\"[^\"]*\",\"patientId\":\"[^\"]*\",\"lastReading\":\""; }
+for t in ${REAL[@]+"${REAL[@]}"}; do
+	case $t in
+	coap)
+		# 2.04 comes back only once the outbox holds the weight; a failure makes coap-client exit non-zero
+		if "$COAP_CLIENT" -m post -t 110 -B 10 -u ip-scale-demo-1 -k "$COAP_KEY" \
+			-e '[{"bn":"urn:dev:ip-scale-demo-1:","n":"weight","u":"kg","v":81.6}]' \
+			"coaps://127.0.0.1:$COAP_PORT/senml" >"$DEMO/coap-client.log" 2>&1 && has_reading ip-scale-demo-1; then
+			say "real transport:     CoAP over DTLS (PSK) from $(basename "$COAP_CLIENT"): weight 81.6 kg stored"
+		else
+			say "real transport:     CoAP over DTLS FAILED; see $DEMO/coap-client.log and $DEMO/hub.log"
+		fi
+		;;
+	astm)
+		if timeout "$DEADLINE" "$PY" "$SIM/analyzer-sim/astm_analyzer.py" --serial "$DEMO/analyzer-tty" \
+			>"$DEMO/analyzer.log" 2>&1; then
+			say "real transport:     ASTM E1381 over a socat pseudo-terminal: potassium and creatinine stored"
+		else
+			say "real transport:     ASTM over the pseudo-terminal FAILED; see $DEMO/analyzer.log and $DEMO/hub.log"
+		fi
+		;;
+	ble)
+		# the hub connects to the bound cuff, sets its clock, fetches the stored reading by RACP and deletes it on
+		# the cuff only once the outbox holds it
+		ble_done() { grep -q "^DELETED AA:00:00:00:00:01" "$DEMO/fake-bluez.log" && has_reading AA:00:00:00:00:01; }
+		if (end=$((SECONDS + DEADLINE)); until ble_done; do ((SECONDS < end)) || exit 1; sleep 0.2; done); then
+			say "real transport:     BLE through BlueZ's D-Bus API (fake BlueZ, private bus): cuff clock set, 120/80 fetched by RACP"
+		else
+			say "real transport:     BLE through the fake BlueZ FAILED; see $DEMO/fake-bluez.log and $DEMO/hub.log"
+		fi
+		;;
+	esac
+done
+transports=$(curl -fsS "$HUB/api/devices" 2>/dev/null | grep -o '"transports":\[[^]]*\]' || true)
+say "device transports:  ${transports:-none}; the alert above came from the simulated cuff's GATT bytes"
+((${#MISSING[@]} == 0)) || say "simulated only:     ${MISSING[*]} not installed (deploy/dev/test.sh installs them)"
+say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWORD (dev only)"
+say "operator's view:    $WEB/?key=$API_KEY"
 say "hub status page:    $HUB/"
 say "another low reading: curl -X POST '$HUB/api/simulate/cuff?systolic=82'"
 say "logs:               $DEMO/ingest.log $DEMO/hub.log"

@@ -18,10 +18,14 @@ REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd -P)
 
 # Ports and the bind address must match the templates under deploy/.
 HOST=127.0.0.1
-MQTT_PORT=18883
-INFLUX_PORT=18086
-INFLUX_RPC_PORT=18088
-PG_PORT=15432
+# NARA_PORT_OFFSET moves all four, so a second stack (fault-injection tests, which stop and start servers) can run
+# beside the first with its own NARA_STATE.
+PORT_OFFSET=${NARA_PORT_OFFSET:-0}
+[[ $PORT_OFFSET =~ ^[0-9]{1,4}$ ]] || { echo "stack: NARA_PORT_OFFSET must be a number below 10000" >&2; exit 2; }
+MQTT_PORT=$((18883 + PORT_OFFSET))
+INFLUX_PORT=$((18086 + PORT_OFFSET))
+INFLUX_RPC_PORT=$((18088 + PORT_OFFSET))
+PG_PORT=$((15432 + PORT_OFFSET))
 INFLUX_USER=nara
 INFLUX_DB=nara
 PG_USER=nara
@@ -301,7 +305,7 @@ start_broker() {
 	mkdir_svc "$d" "$d/data"
 	# Regenerated on every start so template and ACL edits take effect.
 	install -m 0644 "$DEPLOY_DIR/mosquitto/acl" "$d/acl"
-	sed -e "s#@STATE@#$STATE#g" -e "s#@PKI@#$STATE/pki#g" \
+	sed -e "s#@STATE@#$STATE#g" -e "s#@PKI@#$STATE/pki#g" -e "s#@MQTT_PORT@#$MQTT_PORT#g" \
 		"$DEPLOY_DIR/mosquitto/mosquitto.conf.template" >"$d/mosquitto.conf.tmp"
 	chmod 0644 "$d/mosquitto.conf.tmp"
 	mv -f "$d/mosquitto.conf.tmp" "$d/mosquitto.conf"
@@ -313,7 +317,8 @@ start_broker() {
 start_influx() {
 	local d=$STATE/influxdb
 	mkdir_svc "$d" "$d/meta" "$d/data" "$d/wal"
-	sed -e "s#@STATE@#$STATE#g" "$DEPLOY_DIR/influxdb/influxdb.conf" >"$d/influxdb.conf.tmp"
+	sed -e "s#@STATE@#$STATE#g" -e "s#@INFLUX_PORT@#$INFLUX_PORT#g" -e "s#@INFLUX_RPC_PORT@#$INFLUX_RPC_PORT#g" \
+		"$DEPLOY_DIR/influxdb/influxdb.conf" >"$d/influxdb.conf.tmp"
 	chmod 0644 "$d/influxdb.conf.tmp"
 	mv -f "$d/influxdb.conf.tmp" "$d/influxdb.conf"
 	touch_svc "$d/influxd.log"
@@ -349,7 +354,7 @@ start_postgres() {
 		printf "\n# Nära dev stack settings (deploy/postgres/nara-dev.conf.template)\ninclude 'nara-dev.conf'\n" |
 			as_svc tee -a "$d/data/postgresql.conf" >/dev/null
 	fi
-	sed -e "s#@SOCKET_DIR@#$sock#g" "$DEPLOY_DIR/postgres/nara-dev.conf.template" |
+	sed -e "s#@SOCKET_DIR@#$sock#g" -e "s#@PG_PORT@#$PG_PORT#g" "$DEPLOY_DIR/postgres/nara-dev.conf.template" |
 		as_svc tee "$d/data/nara-dev.conf" >/dev/null
 	touch_svc "$d/postgres.log"
 	# -W: do not wait here; wait_ready polls pg_isready with our deadline.

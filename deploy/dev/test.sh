@@ -9,6 +9,14 @@ cd "$ROOT"
 # Packages the tests use as real peers or tools, one line each with the reason.
 TEST_PACKAGES=(
 	mosquitto-clients # mosquitto_pub/sub in the broker security tests
+	libcoap3-bin      # coap-client-openssl: the IP device in the hub's CoAP/DTLS tests
+	socat             # a pseudo-terminal pair: the serial line to the simulated ASTM analyzer
+	python3           # runs the simulated analyzers (gateway test resources analyzer-sim/)
+	dbus              # dbus-daemon: the private bus of the fake BlueZ (BLE tests)
+	python3-dbusmock  # the fake BlueZ (bluez5 template) on that bus
+	libglib2.0-0      # GLib/GDBus, which tinyb's native library links (tinyb BLE tests)
+	chromium # the inbox page in headless Chromium (issue 7)
+	chromium-driver # Selenium drives it through /usr/bin/chromedriver
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }

@@ -2,6 +2,7 @@ package io.nara.ingest;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.routing.AlertingSettings;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
 import io.vertx.core.Vertx;
@@ -69,6 +70,38 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--api-key-file", required = true, description = "File holding the operator key for the web app.")
     Path apiKeyFile;
 
+    @Option(names = "--webhook-url", description = "SMS or paging gateway that receives signed alert notifications (default: none).")
+    URI webhookUrl;
+
+    @Option(names = "--webhook-secret-file", description = "File holding the webhook's HMAC-SHA256 key (at least 16 characters).")
+    Path webhookSecretFile;
+
+    @Option(names = "--smtp-host", description = "Mail server for e-mail to the people on duty (default: no e-mail).")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", defaultValue = "25", description = "Mail server port (default ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(names = "--smtp-from", defaultValue = "nara@localhost", description = "Sender address (default ${DEFAULT-VALUE}).")
+    String smtpFrom;
+
+    @Option(names = "--smtp-user", description = "Mail server user (default: none).")
+    String smtpUser;
+
+    @Option(names = "--smtp-password-file", description = "File holding the mail server user's password.")
+    Path smtpPasswordFile;
+
+    @Option(names = "--smtp-starttls", description = "Require STARTTLS to the mail server.")
+    boolean smtpStartTls;
+
+    @Option(names = "--inbox-url", description = "The inbox's public address, for links in messages "
+            + "(default: http://<http-host>:<http-port>/).")
+    String inboxUrl;
+
+    @Option(names = "--insecure-cookies", description = "Send the session cookie without the Secure flag: only for "
+            + "plain-HTTP development on a loopback address.")
+    boolean insecureCookies;
+
     @Override
     public Integer call() throws Exception {
         IngestSettings settings = new IngestSettings(
@@ -76,6 +109,7 @@ public final class IngestMain implements Callable<Integer> {
                 new BrokerConnection(mqttUrl, new TlsIdentity(keystore, truststore, passwordFile)),
                 new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile), influxDb),
                 new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile)), httpHost, httpPort, secret(apiKeyFile));
+        AlertingSettings alerting = alerting();
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -86,7 +120,7 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        IngestService service = new IngestService(settings, Clock.systemUTC());
+        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting);
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
                         + httpHost + ":" + service.httpPort() + "/"))
@@ -98,6 +132,32 @@ public final class IngestMain implements Callable<Integer> {
                 });
         stopped.await();
         return 0;
+    }
+
+    /** The alerting settings from the defaults and the options. */
+    AlertingSettings alerting() throws java.io.IOException {
+        AlertingSettings alerting = AlertingSettings.defaults();
+        if (webhookUrl != null) {
+            if (webhookSecretFile == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-url needs --webhook-secret-file");
+            }
+            alerting = alerting.withWebhook(webhookUrl, secret(webhookSecretFile), alerting.webhookTimeout(),
+                    alerting.maxAttempts(), alerting.retryBase(), alerting.retryCap());
+        }
+        if (smtpHost != null) {
+            alerting = alerting.withSmtp(new AlertingSettings.Smtp(smtpHost, smtpPort, smtpFrom, smtpUser,
+                    smtpPasswordFile == null ? null : secret(smtpPasswordFile), smtpStartTls));
+        }
+        if (insecureCookies && !isLoopback(httpHost)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--insecure-cookies is only for a loopback --http-host, not " + httpHost);
+        }
+        String inbox = inboxUrl != null ? inboxUrl : "http://" + httpHost + ":" + httpPort + "/";
+        return alerting.withWeb(inbox, !insecureCookies);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
 
     private static String secret(Path file) throws java.io.IOException {

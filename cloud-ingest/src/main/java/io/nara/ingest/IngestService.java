@@ -2,6 +2,14 @@ package io.nara.ingest;
 
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
+import io.nara.ingest.auth.Sessions;
+import io.nara.ingest.escalation.Escalator;
+import io.nara.ingest.inbox.AlertActions;
+import io.nara.ingest.inbox.ChangeFeed;
+import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.notify.Dispatcher;
+import io.nara.ingest.routing.AlertRouter;
+import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.hub.HubRegistry;
@@ -37,12 +45,19 @@ public final class IngestService extends VerticleBase {
 
     private final IngestSettings settings;
     private final Clock clock;
+    private final AlertingSettings alerting;
     private final MessageCodec codec = new MessageCodec();
+    private ChangeFeed changeFeed;
+    private Evidence evidence;
+    private Escalator escalator;
+    private Dispatcher dispatcher;
 
     private Database db;
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
+    private io.nara.ingest.careplan.CarePlanService carePlans;
+    private io.nara.ingest.careplan.SilenceWatch silenceWatch;
     private AlertFeed alertFeed;
     private HubRegistry hubs;
     private RejectedMessages rejected;
@@ -52,8 +67,14 @@ public final class IngestService extends VerticleBase {
     private volatile boolean postgresOk = true;
 
     public IngestService(IngestSettings settings, Clock clock) {
+        this(settings, clock, AlertingSettings.defaults());
+    }
+
+    /** With routing, escalation, notification and sign-in settings (issue 7). */
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting) {
         this.settings = settings;
         this.clock = clock;
+        this.alerting = alerting;
     }
 
     @Override
@@ -64,7 +85,17 @@ public final class IngestService extends VerticleBase {
             return null;
         }).compose(v -> {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
-            alerts = new AlertStore(db);
+            alerts = new AlertStore(db, new AlertRouter(clock, alerting, settings.nodeId()));
+            changeFeed = new ChangeFeed(vertx, db);
+            changeFeed.start();
+            evidence = new Evidence(settings.influx());
+            escalator = new Escalator(db, clock, alerting, settings.nodeId());
+            dispatcher = new Dispatcher(vertx, db, clock, alerting);
+            // Every node scans; the database makes each escalation and delivery happen once (see Escalator).
+            vertx.setPeriodic(alerting.escalationScanEvery().toMillis(), id -> escalator.escalateDue()
+                    .onFailure(e -> LOG.warn("escalation scan failed: {}", e.getMessage())));
+            vertx.setPeriodic(alerting.dispatchEvery().toMillis(), id -> dispatcher.deliverDue()
+                    .onFailure(e -> LOG.warn("notification round failed: {}", e.getMessage())));
             hubs = new HubRegistry(db);
             rejected = new RejectedMessages(db);
             alertFeed = new AlertFeed(vertx, db, codec);
@@ -72,8 +103,15 @@ public final class IngestService extends VerticleBase {
             consumer = new HubMessageConsumer(vertx, settings.broker(), settings.nodeId(), settings.shareGroup(),
                     RECEIVE_MAXIMUM, this::handle);
             consumer.start();
+            // Care plans: config published retained to each hub; the cloud's silence rules every 30 s (issue 6).
+            carePlans = new io.nara.ingest.careplan.CarePlanService(db, codec,
+                    (topic, payload) -> consumer.publish(topic, payload, true), clock);
+            // Through the alert store, so the cloud's own alerts are routed and escalated like a hub's (issue 7).
+            silenceWatch = new io.nara.ingest.careplan.SilenceWatch(db, carePlans, alerts, clock);
+            carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
-            web = new WebServer(vertx, codec, db, settings.apiKey(), this::health);
+            web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
+                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -84,6 +122,12 @@ public final class IngestService extends VerticleBase {
         return consumerStopped.eventually(() -> vertx.executeBlocking(() -> {
             if (alertFeed != null) {
                 alertFeed.stop();
+            }
+            if (changeFeed != null) {
+                changeFeed.stop();
+            }
+            if (evidence != null) {
+                evidence.close();
             }
             if (influxWorker != null) {
                 influxWorker.close();
@@ -98,8 +142,28 @@ public final class IngestService extends VerticleBase {
         }));
     }
 
+    /** This node's escalation scanner, for tests that drive it directly. */
+    public Escalator escalator() {
+        return escalator;
+    }
+
+    /** This node's notification dispatcher, for tests that drive it directly. */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
     public int httpPort() {
         return web.port();
+    }
+
+    /** Care plans and hub configs of this deployment. */
+    public io.nara.ingest.careplan.CarePlanService carePlans() {
+        return carePlans;
+    }
+
+    /** The cloud's silence rules (they also run every 30 s by themselves). */
+    public io.nara.ingest.careplan.SilenceWatch silenceWatch() {
+        return silenceWatch;
     }
 
     public Health health() {
@@ -133,6 +197,7 @@ public final class IngestService extends VerticleBase {
                 }, false)
                 .andThen(r -> influxOk = r.succeeded())
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
+                .compose(v -> track(carePlans.noteReadings(hubId, batch)))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));

@@ -1,5 +1,7 @@
 package io.nara.gateway;
 
+import io.nara.gateway.clock.HubClock;
+import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
@@ -48,8 +50,9 @@ public final class HubMain implements Callable<Integer> {
     @Option(names = "--device-zone", defaultValue = "Europe/Stockholm", description = "Zone of device clocks.")
     ZoneId deviceZone;
 
-    @Option(names = "--clock-untrusted", description = "Treat the hub's clock as not synchronised.")
-    boolean clockUntrusted;
+    @Option(names = "--clock", defaultValue = "timesyncd",
+            description = "How the hub knows its clock is right: timesyncd, chrony, file:/path, or assume (development only). Default ${DEFAULT-VALUE}.")
+    String clockSource;
 
     @Option(names = "--simulate", description = "Run the simulated home.")
     boolean simulate;
@@ -57,12 +60,96 @@ public final class HubMain implements Callable<Integer> {
     @Option(names = "--simulate-every", defaultValue = "0", description = "Seconds between simulated normal readings; 0 = on demand only.")
     long simulateEverySeconds;
 
+    @Option(names = "--replay-rate", defaultValue = "500",
+            description = "Observations sent per second at most, so a long outage does not flood the broker; 0 = no limit (default ${DEFAULT-VALUE}).")
+    int replayRate;
+
+    @Option(names = "--batch-size", defaultValue = "200", description = "Observations per message (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--ack-timeout", defaultValue = "30", description = "Seconds before an unacknowledged message is sent again (default ${DEFAULT-VALUE}).")
+    int ackTimeoutSeconds;
+
+    @Option(names = "--max-records", defaultValue = "2000000",
+            description = "Outbox records before the storage policy thins continuous samples (default ${DEFAULT-VALUE}).")
+    long maxRecords;
+
+    @Option(names = "--max-outbox-mb", defaultValue = "1024",
+            description = "Hard limit on the outbox database file, in MiB (default ${DEFAULT-VALUE}).")
+    long maxOutboxMegabytes;
+
+    // Device transports (issue 4). Each is off unless configured.
+    @Option(names = "--ble", description = "Talk to bound Bluetooth devices through BlueZ.")
+    boolean ble;
+
+    @Option(names = "--ble-backend", defaultValue = "bluez-dbus", description = "bluez-dbus (default) or tinyb.")
+    String bleBackend;
+
+    @Option(names = "--ble-bus", description = "D-Bus address of BlueZ (default: the system bus).")
+    String bleBus;
+
+    @Option(names = "--ble-adapter", defaultValue = "hci0", description = "Bluetooth adapter (default ${DEFAULT-VALUE}).")
+    String bleAdapter;
+
+    @Option(names = "--ble-passkey", description = "Fixed passkey for devices that demand one (default: NoInputNoOutput pairing).")
+    Integer blePasskey;
+
+    @Option(names = "--coap-psk-file", description = "Enables the CoAP/DTLS server: identity=key lines, one per IP device.")
+    Path coapPskFile;
+
+    @Option(names = "--coap-host", defaultValue = "0.0.0.0", description = "CoAP address (default ${DEFAULT-VALUE}).")
+    String coapHost;
+
+    @Option(names = "--coap-port", defaultValue = "5684", description = "CoAP over DTLS port (default ${DEFAULT-VALUE}).")
+    int coapPort;
+
+    @Option(names = "--coap-plain-port", defaultValue = "-1", description = "Plain CoAP port for a bench; -1 = none (default).")
+    int coapPlainPort;
+
+    @Option(names = "--analyzer", description = "astm-tcp:DEVICE:[HOST:]PORT, poct1-tcp:DEVICE:[HOST:]PORT or astm-serial:DEVICE:PATH[:BAUD]; repeatable.")
+    java.util.List<String> analyzers = new java.util.ArrayList<>();
+
+    @Option(names = "--gpio", defaultValue = "off", description = "Pins: gpiod (Raspberry Pi), mock, or off (default).")
+    String gpio;
+
+    @Option(names = "--help-button-pin", defaultValue = "17", description = "BCM pin of the help button (default ${DEFAULT-VALUE}).")
+    int helpButtonPin;
+
+    @Option(names = "--led-pin", defaultValue = "27", description = "BCM pin of the status LED (default ${DEFAULT-VALUE}).")
+    int ledPin;
+
+    @Option(names = "--buzzer-pin", defaultValue = "22", description = "BCM pin of the buzzer (default ${DEFAULT-VALUE}).")
+    int buzzerPin;
+
+    @Option(names = "--help-button-patient", description = "Whose help button it is (default: the hub's only patient).")
+    String helpButtonPatient;
+
+    @Option(names = "--reminder", description = "HH:MM=LOINC: buzz when that measurement is missing by then; repeatable.")
+    java.util.List<String> reminders = new java.util.ArrayList<>();
+
+    private io.nara.gateway.installer.TransportSettings transports() {
+        io.nara.gateway.gpio.GpioSettings pins = io.nara.gateway.gpio.GpioSettings.defaults(gpio);
+        pins = new io.nara.gateway.gpio.GpioSettings(gpio, helpButtonPin, ledPin, buzzerPin, pins.debounce(),
+                pins.helpRearm(), pins.alertShown(), helpButtonPatient,
+                reminders.stream().map(io.nara.gateway.gpio.GpioSettings.Reminder::parse).toList());
+        io.nara.gateway.ble.BleSettings bleDefaults = io.nara.gateway.ble.BleSettings.defaults();
+        return new io.nara.gateway.installer.TransportSettings(
+                ble ? new io.nara.gateway.ble.BleSettings(bleBackend, bleBus, bleAdapter, blePasskey,
+                        bleDefaults.connectTimeout(), bleDefaults.maxBackoff()) : null,
+                coapPskFile == null ? null
+                        : new io.nara.gateway.coap.CoapSettings(coapHost, coapPort, coapPlainPort, coapPskFile),
+                analyzers.stream().map(io.nara.gateway.analyzer.AnalyzerEndpoint::parse).toList(),
+                "off".equals(gpio) ? null : pins);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         HubSettings settings = new HubSettings(hubId,
                 new BrokerConnection(mqttUrl, new TlsIdentity(keystore, truststore, passwordFile)),
-                dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, !clockUntrusted, simulate,
-                simulateEverySeconds * 1000, Uplink.Settings.defaults());
+                dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockSource.equals("assume"), simulate,
+                simulateEverySeconds * 1000,
+                new Uplink.Settings(batchSize, 4, ackTimeoutSeconds * 1000L, 60_000, replayRate),
+                new StorageLimits(maxRecords, maxOutboxMegabytes * 1024 * 1024), transports());
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -73,7 +160,7 @@ public final class HubMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        HubService service = new HubService(settings, Clock.systemUTC());
+        HubService service = new HubService(settings, Clock.systemUTC(), HubClock.parse(clockSource));
         vertx.deployVerticle(service).onSuccess(id -> System.out.println(
                         "hub " + hubId + " running; status page http://" + httpHost + ":" + service.statusPort() + "/"))
                 .onFailure(e -> {

@@ -1,8 +1,10 @@
 package io.nara.gateway;
 
+import io.nara.gateway.clock.HubClock;
 import io.nara.gateway.config.HubConfigStore;
 import io.nara.gateway.outbox.Outbox;
 import io.nara.gateway.outbox.OutboxEntry;
+import io.nara.gateway.outbox.StorageState;
 import io.nara.gateway.pipeline.ReadingAssembler;
 import io.nara.gateway.pipeline.ReadingPipeline;
 import io.nara.gateway.sim.SimulatedHome;
@@ -12,7 +14,9 @@ import io.nara.gateway.uplink.Uplink;
 import io.nara.protocol.SchemaVersion;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.HubConfig;
+import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.HubStatus;
+import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -26,25 +30,49 @@ import java.util.random.RandomGenerator;
 /** The hub: wires outbox, pipeline, uplink, status page and (for demo and tests) the simulated home. */
 public final class HubService extends VerticleBase {
 
+    private static final long CLOCK_CHECK_MILLIS = 2_000;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubService.class);
+
     private static final String VERSION = "0.1.0";
 
     private final HubSettings settings;
     private final Clock clock;
+    private final HubClock hubClock;
+    private volatile boolean clockSynchronized;
+    private final List<Long> timers = new java.util.ArrayList<>();
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, Instant> lastReadings = new ConcurrentHashMap<>();
 
     private WorkerExecutor outboxWorker;
     private Outbox outbox;
     private HubConfigStore configStore;
+    private io.nara.gateway.careplan.RuleStateStore ruleState;
     private Uplink uplink;
     private StatusPage statusPage;
     private SimulatedHome simulatedHome;
-    private volatile long pending;
+    // Device transports (BLE, CoAP, analyzers, GPIO) and what they report for the installer and the LED.
+    private final io.nara.gateway.installer.DeviceStates deviceStates;
+    private final io.nara.gateway.gpio.HubSignals signals;
+    private final Map<String, Instant> lastByCode = new ConcurrentHashMap<>();
+    private io.nara.gateway.installer.DeviceTransports transports;
     private volatile long quarantined;
+    private volatile StorageState storage = new StorageState(0, 0, false);
+    /** The storage state the last storage alert reported; a new alert only when it got worse. */
+    private StorageState announcedStorage = new StorageState(0, 0, false);
 
     public HubService(HubSettings settings, Clock clock) {
+        this(settings, clock, settings.clockTrusted() ? HubClock.assumeSynchronized() : HubClock.timesyncd());
+    }
+
+    /** @param hubClock tells whether the wall clock is right; readings taken while it is not wait to be re-timed */
+    public HubService(HubSettings settings, Clock clock, HubClock hubClock) {
         this.settings = settings;
         this.clock = clock;
+        this.deviceStates = new io.nara.gateway.installer.DeviceStates(clock);
+        this.signals = new io.nara.gateway.gpio.HubSignals(clock, settings.transports().gpio() == null
+                ? java.time.Duration.ofHours(2) : settings.transports().gpio().alertShown());
+        this.hubClock = hubClock;
     }
 
     @Override
@@ -52,17 +80,27 @@ public final class HubService extends VerticleBase {
         // One thread owns SQLite: no lock contention, and writes keep their order.
         outboxWorker = vertx.createSharedWorkerExecutor("nara-outbox-" + settings.hubId(), 1);
         return outboxWorker.executeBlocking(() -> {
-            outbox = Outbox.open(settings.dataDir().resolve("outbox.db"), codec, clock);
+            outbox = Outbox.open(settings.dataDir().resolve("outbox.db"), codec, clock, settings.storage());
             configStore = HubConfigStore.load(settings.dataDir().resolve("hub-config.json"),
                     settings.bootstrapConfig(), codec);
+            // Episodes and rule history live in the outbox database, written in the outbox's own transactions.
+            clockSynchronized = hubClock.synchronizedNow();
+            if (clockSynchronized) {
+                releaseHeldReadings(); // held by an earlier run whose clock never became right
+            }
+            ruleState = io.nara.gateway.careplan.RuleStateStore.open(outbox.connection());
+            outbox.onRollback(ruleState::forget);
             return null;
         }).compose(v -> {
             ReadingPipeline pipeline = new ReadingPipeline(outboxWorker, outbox, configStore,
-                    new ReadingAssembler(settings.deviceZone()), clock, settings::clockTrusted, this::stored);
+                    new ReadingAssembler(settings.deviceZone(), ruleState), clock, () -> clockSynchronized,
+                    this::stored);
             uplink = new Uplink(vertx, settings.hubId(), settings.broker(), outbox, outboxWorker, configStore, codec,
                     settings.uplink(), this::hubStatus);
-            uplink.start();
-            vertx.setPeriodic(1_000, id -> refreshCounts());
+            return uplink.start().map(pipeline);
+        }).compose(pipeline -> {
+            timers.add(vertx.setPeriodic(1_000, id -> refreshCounts()));
+            timers.add(vertx.setPeriodic(CLOCK_CHECK_MILLIS, id -> checkClock()));
             if (settings.simulate()) {
                 HubConfig config = configStore.current();
                 simulatedHome = new SimulatedHome(vertx, pipeline, deviceOfModel(config, "sim-cuff"),
@@ -71,14 +109,25 @@ public final class HubService extends VerticleBase {
                     simulatedHome.scheduleEvery(settings.simulateEveryMs());
                 }
             }
+            timers.add(vertx.setPeriodic(1_000, id -> {
+                signals.connected(uplink.connected());
+                signals.outboxPending(uplink.progress().pending());
+            }));
+            transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
+                    settings.deviceZone(), deviceStates, signals, lastByCode::get);
             statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome);
-            return statusPage.listen(settings.httpHost(), settings.httpPort());
+            statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
+            return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));
         });
     }
 
     @Override
     public Future<?> stop() {
-        Future<Void> stopped = uplink == null ? Future.succeededFuture() : uplink.stop();
+        // Timers first, so none touches the outbox while it closes; then devices: nothing new arrives meanwhile.
+        timers.forEach(vertx::cancelTimer);
+        Future<Void> devicesStopped = transports == null ? Future.succeededFuture() : transports.stop();
+        Future<Void> stopped = devicesStopped.eventually(() -> uplink == null ? Future.succeededFuture()
+                : uplink.stop());
         return stopped.eventually(() -> outboxWorker.executeBlocking(() -> {
             if (outbox != null) {
                 outbox.close();
@@ -103,38 +152,102 @@ public final class HubService extends VerticleBase {
         for (OutboxEntry entry : entries) {
             if (entry instanceof OutboxEntry.ObservationEntry o) {
                 lastReadings.put(o.observation().deviceId(), o.observation().received());
+                lastByCode.put(o.observation().code(), o.observation().received());
+            } else if (entry instanceof OutboxEntry.AlertEntry) {
+                signals.alertStored();
             }
         }
         uplink.wake();
     }
 
     private void refreshCounts() {
-        outboxWorker.executeBlocking(() -> new long[] {outbox.size(), outbox.quarantined()}).onSuccess(counts -> {
-            pending = counts[0];
-            quarantined = counts[1];
-        });
+        outboxWorker.executeBlocking(() -> {
+            quarantined = outbox.quarantined();
+            storage = outbox.storageState();
+            if (worse(storage, announcedStorage)) {
+                announceStorage(storage);
+                announcedStorage = storage;
+                return true;
+            }
+            return false;
+        }).onSuccess(announced -> {
+            if (announced) {
+                uplink.wake();
+            }
+        }).onFailure(e -> LOG.error("cannot check the outbox: {}", e.getMessage(), e));
+    }
+
+    /** Worse: newly full, or dropped at least a tenth more than last announced (not an alert per dropped row). */
+    private static boolean worse(StorageState now, StorageState before) {
+        return (now.full() && !before.full())
+                || now.thinnedSamples() + now.droppedReadings() > (before.thinnedSamples() + before.droppedReadings()) * 11 / 10;
+    }
+
+    /** Runs on the outbox worker: an alert for each patient of this home, so a nurse hears of it. */
+    private void announceStorage(StorageState state) {
+        String text = String.format("Hubbens lagring är full: %d kontinuerliga mätvärden glesade, %d äldre mätvärden "
+                + "borttagna%s / Hub storage full: %d continuous samples thinned, %d older readings dropped%s",
+                state.thinnedSamples(), state.droppedReadings(), state.full() ? ", nya mätningar avvisas" : "",
+                state.thinnedSamples(), state.droppedReadings(), state.full() ? ", new readings refused" : "");
+        LOG.warn(text);
+        HubConfig config = configStore.current();
+        List<String> patients = config.devices().stream().map(d -> d.patientId()).distinct().toList();
+        Instant now = clock.instant();
+        outbox.append(seqs -> patients.stream().<OutboxEntry>map(patient -> new OutboxEntry.AlertEntry(new Alert(
+                seqs.getAsLong(), patient, "hub-storage", Severity.WARNING, null, null, null, text, now, 0,
+                config.carePlanFor(patient).map(p -> p.version()).orElse("none"), null, null))).toList());
     }
 
     private HubStatus hubStatus() {
         List<HubStatus.DeviceStatus> devices = configStore.current().devices().stream()
-                .map(d -> new HubStatus.DeviceStatus(d.deviceId(), d.model(), lastReadings.get(d.deviceId()), null))
+                .map(d -> new HubStatus.DeviceStatus(d.deviceId(), d.model(), lastReadings.get(d.deviceId()),
+                        deviceStates.get(d.deviceId()).battery()))
                 .toList();
         return new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, clock.instant(), VERSION, clockState(),
-                pending, devices);
+                uplink.progress().pending(), devices);
     }
 
     private StatusView statusView() {
         HubConfig config = configStore.current();
         List<StatusView.Device> devices = config.devices().stream()
-                .map(d -> new StatusView.Device(d.deviceId(), d.model(), d.patientId(), lastReadings.get(d.deviceId())))
+                .map(d -> StatusView.Device.of(d.deviceId(), d.model(), d.patientId(), lastReadings.get(d.deviceId()),
+                        deviceStates.get(d.deviceId())))
                 .toList();
         long lastAck = uplink.lastAckAt();
+        Uplink.Progress progress = uplink.progress();
         return new StatusView(settings.hubId(), uplink.connected(), lastAck == 0 ? null : Instant.ofEpochMilli(lastAck),
-                pending, quarantined, clockState(), config.version(), devices);
+                progress.pending(), progress, storage, quarantined, clockState(), config.version(), devices);
+    }
+
+    /** Checks the clock off the event loop; when it has just become right, releases the readings that waited. */
+    private void checkClock() {
+        vertx.executeBlocking(hubClock::synchronizedNow).onSuccess(now -> {
+            boolean was = clockSynchronized;
+            clockSynchronized = now;
+            if (now && !was) {
+                LOG.info("the hub's clock is synchronised; re-timing the readings taken before");
+                outboxWorker.executeBlocking(() -> {
+                    releaseHeldReadings();
+                    return null;
+                }).onSuccess(v -> uplink.wake())
+                        .onFailure(e -> LOG.error("cannot re-time held readings: {}", e.getMessage(), e));
+            } else if (!now && was) {
+                LOG.warn("the hub's clock is no longer known to be right; new readings wait until it is");
+            }
+        }).onFailure(e -> LOG.error("cannot check the clock: {}", e.getMessage(), e));
+    }
+
+    /** Runs on the outbox worker. */
+    private void releaseHeldReadings() {
+        long[] result = outbox.retime(clock.millis(), System.nanoTime());
+        if (result[0] + result[1] > 0) {
+            LOG.info("{} readings re-timed from the monotonic clock, {} from an earlier boot sent flagged as they were",
+                    result[0], result[1]);
+        }
     }
 
     private HubStatus.ClockState clockState() {
-        return settings.clockTrusted() ? HubStatus.ClockState.SYNCHRONIZED : HubStatus.ClockState.UNSYNCHRONIZED;
+        return clockSynchronized ? HubStatus.ClockState.SYNCHRONIZED : HubStatus.ClockState.UNSYNCHRONIZED;
     }
 
     private static String deviceOfModel(HubConfig config, String model) {

@@ -1,5 +1,6 @@
 package io.nara.gateway;
 
+import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.mqtt.BrokerConnection;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.time.ZoneId;
  * @param simulate        run the simulated home (demo and tests)
  * @param simulateEveryMs period of the simulated home's normal readings; 0 for on demand only
  * @param uplink          uplink tuning
+ * @param storage         how much the outbox may hold
+ * @param transports      the device transports: BLE, CoAP, analyzers, GPIO (none by default)
  */
 public record HubSettings(
         String hubId,
@@ -31,5 +34,15 @@ public record HubSettings(
         boolean clockTrusted,
         boolean simulate,
         long simulateEveryMs,
-        Uplink.Settings uplink) {
+        Uplink.Settings uplink,
+        StorageLimits storage,
+        io.nara.gateway.installer.TransportSettings transports) {
+
+    /** A hub without device transports (the simulated home only). */
+    public HubSettings(String hubId, BrokerConnection broker, Path dataDir, Path bootstrapConfig, String httpHost,
+                       int httpPort, ZoneId deviceZone, boolean clockTrusted, boolean simulate, long simulateEveryMs,
+                       Uplink.Settings uplink, StorageLimits storage) {
+        this(hubId, broker, dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockTrusted, simulate,
+                simulateEveryMs, uplink, storage, io.nara.gateway.installer.TransportSettings.none());
+    }
 }

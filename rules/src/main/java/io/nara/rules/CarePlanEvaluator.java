@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Evaluates a patient's care plan against one observation. Pure and stateless, so the hub can run it offline and the
- * cloud can run the same code for signals a hub cannot see.
+ * Evaluates a plan's threshold rules against one observation, without memory: every breaking reading is a finding.
+ * The hub uses {@link io.nara.rules.episode.CarePlanEngine}, which adds the other rule kinds and episodes; this stays
+ * for callers that want the bare comparison.
  */
 public final class CarePlanEvaluator {
 
@@ -22,8 +23,8 @@ public final class CarePlanEvaluator {
         }
         List<Finding> findings = new ArrayList<>(1);
         double value = observation.value();
-        for (ThresholdRule rule : plan.rules()) {
-            if (!rule.code().equals(observation.code())) {
+        for (var any : plan.rules()) {
+            if (!(any instanceof ThresholdRule rule) || !rule.code().equals(observation.code())) {
                 continue;
             }
             boolean tooLow = rule.below() != null && value < rule.below();

@@ -26,30 +26,89 @@ import org.influxdb.dto.Query;
  * The real servers the system tests run against, started by {@code deploy/dev/stack.sh up} (idempotent: a running
  * stack is reused) and described by the {@code stack.env} it writes. Each test class takes databases of its own, so
  * classes never see each other's data.
+ *
+ * <p>Tests that stop and start servers use {@link #faultStack()}, a second stack with its own state folder and ports,
+ * so a fault they inject never reaches another test.
  */
 public final class DevStack {
 
-    private static DevStack instance;
+    private static final int FAULT_PORT_OFFSET = 1000;
+    private static DevStack main;
+    private static DevStack faults;
 
     private final Path repoRoot;
+    private final Map<String, String> stackEnvironment;
     private final Map<String, String> env;
 
-    private DevStack(Path repoRoot, Map<String, String> env) {
+    private DevStack(Path repoRoot, Map<String, String> stackEnvironment, Map<String, String> env) {
         this.repoRoot = repoRoot;
+        this.stackEnvironment = stackEnvironment;
         this.env = env;
     }
 
-    /** Starts the stack if it is not running, once per test JVM. */
+    /** Starts the shared stack if it is not running, once per test JVM. */
     public static synchronized DevStack ensureUp() {
-        if (instance == null) {
-            Path root = findRepoRoot();
-            Result up = run(root, List.of("bash", root.resolve("deploy/dev/stack.sh").toString(), "up"), 600);
-            if (up.exitCode() != 0) {
-                throw new IllegalStateException("the dev stack did not start:\n" + up.output());
-            }
-            instance = new DevStack(root, readEnv(root.resolve(stateDir(root)).resolve("stack.env")));
+        if (main == null) {
+            main = up(Map.of());
         }
-        return instance;
+        return main;
+    }
+
+    /** Starts the fault-injection stack (state folder {@code .state/faults}, ports moved by 1000) if needed. */
+    public static synchronized DevStack faultStack() {
+        if (faults == null) {
+            Path root = findRepoRoot();
+            faults = up(Map.of("NARA_STATE", stateDir(root).resolve("faults").toString(),
+                    "NARA_PORT_OFFSET", Integer.toString(FAULT_PORT_OFFSET)));
+        }
+        return faults;
+    }
+
+    private static DevStack up(Map<String, String> stackEnvironment) {
+        Path root = findRepoRoot();
+        DevStack stack = new DevStack(root, stackEnvironment, Map.of());
+        Result up = stack.stackCommand("up");
+        if (up.exitCode() != 0) {
+            throw new IllegalStateException("the dev stack did not start:\n" + up.output());
+        }
+        Path state = stackEnvironment.containsKey("NARA_STATE") ? Path.of(stackEnvironment.get("NARA_STATE"))
+                : stateDir(root);
+        return new DevStack(root, stackEnvironment, readEnv(state.resolve("stack.env")));
+    }
+
+    /** Stops one server ({@code broker}, {@code influx} or {@code postgres}) and waits until it is gone. */
+    public void stop(String service) {
+        requireFaultStack();
+        Result result = stackCommand("stop", service);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("cannot stop " + service + ":\n" + result.output());
+        }
+    }
+
+    /** Starts one server again and waits until it is ready. */
+    public void start(String service) {
+        requireFaultStack();
+        Result result = stackCommand("start", service);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("cannot start " + service + ":\n" + result.output());
+        }
+    }
+
+    private void requireFaultStack() {
+        if (!stackEnvironment.containsKey("NARA_PORT_OFFSET")) {
+            throw new IllegalStateException("only the fault stack's servers may be stopped: others' tests use these");
+        }
+    }
+
+    private Result stackCommand(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString()));
+        command.addAll(List.of(args));
+        return run(repoRoot, command, stackEnvironment, 600);
+    }
+
+    /** A secret file of the stack ({@code influx.password}, {@code postgres.password}). */
+    public Path secret(String name) {
+        return Path.of(get("NARA_STATE")).resolve("secrets").resolve(name);
     }
 
     public Path repoRoot() {
@@ -77,7 +136,7 @@ public final class DevStack {
         Path keystore = pkiDir().resolve(name + ".p12");
         if (!Files.exists(keystore)) {
             Result made = run(repoRoot, List.of("bash", repoRoot.resolve("deploy/pki/dev-pki.sh").toString(),
-                    pkiDir().toString(), name), 60);
+                    pkiDir().toString(), name), stackEnvironment, 60);
             if (made.exitCode() != 0) {
                 throw new IllegalStateException("cannot make a certificate for " + name + ":\n" + made.output());
             }
@@ -128,13 +187,18 @@ public final class DevStack {
 
     /** Runs a command (such as mosquitto_pub) and returns its exit code and combined output. */
     public static Result run(Path dir, List<String> command, long timeoutSeconds) {
+        return run(dir, command, Map.of(), timeoutSeconds);
+    }
+
+    private static Result run(Path dir, List<String> command, Map<String, String> environment, long timeoutSeconds) {
         try {
             // Output goes to a file, not a pipe, so a hanging command cannot block us past the timeout.
             Path output = Files.createTempFile("nara-run", ".out");
             try {
-                Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .start();
+                ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                builder.environment().putAll(environment);
+                Process process = builder.start();
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     throw new IllegalStateException(command + " did not finish in " + timeoutSeconds + " s:\n"

@@ -2,11 +2,14 @@ package io.nara.systemtest;
 
 import io.nara.gateway.HubService;
 import io.nara.gateway.HubSettings;
+import io.nara.gateway.clock.HubClock;
+import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.ingest.IngestService;
 import io.nara.ingest.IngestSettings;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.mqtt.BrokerConnection;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.codec.MessageCodec;
@@ -29,6 +32,7 @@ final class Services {
     static final String PATIENT = "patient-it-1";
     static final String CUFF = "sim-cuff-1";
     static final String SCALE = "sim-scale-1";
+    static final String OXIMETER = "sim-oximeter-1";
 
     private Services() {
     }
@@ -70,14 +74,43 @@ final class Services {
     }
 
     static Hub startHub(DevStack stack, String hubId, Path dataDir, HubConfig config) throws Exception {
+        return startHub(stack, hubId, dataDir, config, new Uplink.Settings(200, 4, 10_000, 60_000, 0),
+                StorageLimits.defaults(), stack.broker(hubId));
+    }
+
+    /** A hub with its own uplink tuning, storage limits and broker (a broker that is not there cuts it off). */
+    static Hub startHub(DevStack stack, String hubId, Path dataDir, HubConfig config, Uplink.Settings uplink,
+                        StorageLimits storage, BrokerConnection broker) throws Exception {
+        return startHub(stack, hubId, dataDir, config, uplink, storage, broker, HubClock.assumeSynchronized());
+    }
+
+    /** ... and with a clock that is right only when {@code hubClock} says so. */
+    static Hub startHub(DevStack stack, String hubId, Path dataDir, HubConfig config, Uplink.Settings uplink,
+                        StorageLimits storage, BrokerConnection broker, HubClock hubClock) throws Exception {
         Path bootstrap = dataDir.resolve("bootstrap-config.json");
         write(bootstrap, config);
-        HubSettings settings = new HubSettings(hubId, stack.broker(hubId), dataDir, bootstrap, "127.0.0.1", 0,
-                ZoneId.of("Europe/Stockholm"), true, true, 0, new Uplink.Settings(200, 4, 10_000, 60_000));
+        HubSettings settings = new HubSettings(hubId, broker, dataDir, bootstrap, "127.0.0.1", 0,
+                ZoneId.of("Europe/Stockholm"), true, true, 0, uplink, storage);
         Vertx vertx = Vertx.vertx();
-        HubService service = new HubService(settings, Clock.systemUTC());
+        HubService service = new HubService(settings, Clock.systemUTC(), hubClock);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Hub(vertx, service, dataDir);
+    }
+
+    /** The hub's local status ({@code GET /api/status}) as JSON. */
+    static com.fasterxml.jackson.databind.JsonNode hubStatus(String statusUrl) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(statusUrl + "/api/status")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("status page answered " + response.statusCode());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    /** Whether the hub's outbox is empty, as its status page says. */
+    static boolean outboxEmpty(String statusUrl) throws Exception {
+        return hubStatus(statusUrl).get("outboxPending").asLong() == 0;
     }
 
     /** A home with a cuff and a scale for one patient whose plan alerts on systolic below 90. */
@@ -87,7 +120,8 @@ final class Services {
                         "Systoliskt blodtryck under 90 mmHg / Systolic below 90 mmHg", null, null),
                 new ThresholdRule("systolic-high", "8480-6", null, 160.0, Severity.WARNING,
                         "Systoliskt blodtryck över 160 mmHg / Systolic above 160 mmHg", null, null)))),
-                List.of(new DeviceBinding(CUFF, "sim-cuff", PATIENT), new DeviceBinding(SCALE, "sim-scale", PATIENT)));
+                List.of(new DeviceBinding(CUFF, "sim-cuff", PATIENT), new DeviceBinding(SCALE, "sim-scale", PATIENT),
+                        new DeviceBinding(OXIMETER, "sim-oximeter", PATIENT)));
     }
 
     private static void write(Path file, HubConfig config) throws IOException {

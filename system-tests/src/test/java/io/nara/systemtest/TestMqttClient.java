@@ -13,7 +13,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /** A plain MQTT 5 client with one of the dev certificates, recording everything it receives. */
-final class TestMqttClient implements AutoCloseable {
+class TestMqttClient implements AutoCloseable {
 
     /** A received message. */
     record Received(String topic, byte[] payload) {
@@ -42,6 +42,7 @@ final class TestMqttClient implements AutoCloseable {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 received.add(new Received(topic, message.getPayload()));
+                onMessage(topic, message.getPayload());
             }
 
             @Override
@@ -57,6 +58,10 @@ final class TestMqttClient implements AutoCloseable {
             }
         });
         client.connect(stack.broker(identity).options(true, null, null)).waitForCompletion(TIMEOUT_MILLIS);
+    }
+
+    /** Called on Paho's thread for every message; for tests that need more than the list of what arrived. */
+    void onMessage(String topic, byte[] payload) {
     }
 
     void subscribe(String filter) throws MqttException {

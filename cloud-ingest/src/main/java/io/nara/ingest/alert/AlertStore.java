@@ -21,10 +21,22 @@ public final class AlertStore {
     /** The PostgreSQL channel on which every ingest node hears of a new alert. */
     public static final String CHANNEL = "alert_created";
 
+    /** Work done in the transaction that stores a new alert, before the notification (routing: see issue 7). */
+    @FunctionalInterface
+    public interface StoredHook {
+        void stored(Connection c, long alertId, String hubId, Alert alert) throws SQLException;
+    }
+
     private final Database db;
+    private final StoredHook hook;
 
     public AlertStore(Database db) {
+        this(db, (c, id, hub, alert) -> { });
+    }
+
+    public AlertStore(Database db, StoredHook hook) {
         this.db = db;
+        this.hook = hook;
     }
 
     /** Stores the alert; the id when it is new, empty when this hub and sequence were already stored. */
@@ -32,15 +44,25 @@ public final class AlertStore {
         return db.transaction(c -> {
             Optional<Long> id = insert(c, hubId, outbox, alert);
             if (id.isPresent()) {
-                // Delivered on commit to every node's feed, so each live stream sees it exactly once.
-                try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                    notify.setString(1, CHANNEL);
-                    notify.setString(2, Long.toString(id.get()));
-                    notify.execute();
-                }
+                routeAndNotify(c, id.get(), hubId, alert);
             }
             return id;
         });
+    }
+
+    /**
+     * What follows the insert of any new alert, in the inserting transaction: routing, then the live feed. Public so
+     * the cloud's own alerts ({@code careplan.SilenceWatch}, origin CLOUD) take exactly the same path as a hub's.
+     */
+    public void routeAndNotify(Connection c, long id, String hubId, Alert alert) throws SQLException {
+        // In the same transaction, so no alert is ever stored without being routed.
+        hook.stored(c, id, hubId, alert);
+        // Delivered on commit to every node's feed, so each live stream sees it exactly once.
+        try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            notify.setString(1, CHANNEL);
+            notify.setString(2, Long.toString(id));
+            notify.execute();
+        }
     }
 
     /** The newest alerts first. */
@@ -71,8 +93,8 @@ public final class AlertStore {
     private static Optional<Long> insert(Connection c, String hubId, String outbox, Alert a) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO alert (hub_id, seq, patient_id, rule_id, severity, code, value, unit, message, raised_at,
-                                   observation_seq, care_plan_version, outbox)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid)
+                                   observation_seq, care_plan_version, outbox, status, episode)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?)
                 ON CONFLICT (hub_id, outbox, seq) DO NOTHING
                 RETURNING id""")) {
             insert.setString(1, hubId);
@@ -92,6 +114,8 @@ public final class AlertStore {
             insert.setLong(11, a.observationSeq());
             insert.setString(12, a.carePlanVersion());
             insert.setString(13, outbox);
+            insert.setString(14, a.status().name()); // episode columns: V20__care_plans.sql (issue 6)
+            insert.setString(15, a.episode());
             try (ResultSet row = insert.executeQuery()) {
                 return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
             }

@@ -75,10 +75,15 @@ public final class HubMessageConsumer {
 
     /** Publishes with QoS 1; completes when the broker has it. */
     public Future<Void> publish(String topic, byte[] payload) {
+        return publish(topic, payload, false);
+    }
+
+    /** Publishes with QoS 1, retained or not (a hub's config is retained); completes when the broker has it. */
+    public Future<Void> publish(String topic, byte[] payload, boolean retained) {
         Promise<Void> promise = Promise.promise();
         try {
             // Paho calls back on its own thread; complete on ours so callers' continuations stay on the context.
-            client.publish(topic, payload, 1, false, null, new ActionListener(
+            client.publish(topic, payload, 1, retained, null, new ActionListener(
                     () -> context.runOnContext(v -> promise.tryComplete()),
                     e -> context.runOnContext(v -> promise.tryFail(e))));
         } catch (MqttException e) {

@@ -64,25 +64,60 @@ public final class Database implements AutoCloseable {
                 vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE));
     }
 
-    /** Runs {@code work} in a transaction on a worker thread; commits on success, rolls back on any failure. */
+    /**
+     * Runs {@code work} in a transaction on a worker thread; commits on success, rolls back on any failure. A deadlock
+     * or serialization failure, which PostgreSQL resolves by aborting one side and expects the client to retry, is
+     * retried a few times.
+     */
     public <T> Future<T> transaction(Work<T> work) {
         return worker.executeBlocking(() -> {
-            try (Connection connection = pool.getConnection()) {
-                connection.setAutoCommit(false);
+            for (int attempt = 1; ; attempt++) {
                 try {
-                    T result = work.apply(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    try {
-                        connection.rollback();
-                    } catch (SQLException rollbackFailure) {
-                        e.addSuppressed(rollbackFailure);
+                    return once(work);
+                } catch (SQLException e) {
+                    if (!retryable(e) || attempt == RETRIES) {
+                        throw e;
                     }
-                    throw e;
+                    LOG.warn("transaction aborted by PostgreSQL ({}); retrying, attempt {} of {}", e.getMessage(),
+                            attempt + 1, RETRIES);
                 }
             }
         }, false);
+    }
+
+    private static final int RETRIES = 3;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
+
+    /** Deadlock (40P01) or serialization failure (40001), anywhere in the chain: a batch wraps the real error. */
+    private static boolean retryable(SQLException e) {
+        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null
+                ? s.getNextException() : t.getCause()) {
+            if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) {
+                return true;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private <T> T once(Work<T> work) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        }
     }
 
     /** A connection outside the pool, for a long-lived LISTEN. Blocking. */

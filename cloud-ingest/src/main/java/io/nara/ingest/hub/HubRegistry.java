@@ -1,5 +1,6 @@
 package io.nara.ingest.hub;
 
+import io.nara.ingest.careplan.DeviceBatteries;
 import io.nara.ingest.db.Database;
 import io.nara.protocol.message.HubStatus;
 import io.vertx.core.Future;
@@ -49,6 +50,8 @@ public final class HubRegistry {
                 upsert.setTimestamp(7, Timestamp.from(receivedAt));
                 upsert.executeUpdate();
             }
+            // Battery levels for the cloud's low-battery rule, with the status they came in (issue 6).
+            DeviceBatteries.record(c, hubId, status.devices(), receivedAt);
             return null;
         });
     }

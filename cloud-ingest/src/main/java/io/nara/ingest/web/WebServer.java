@@ -5,34 +5,50 @@ import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.alert.AlertView;
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.inbox.AlertActions;
+import io.nara.ingest.inbox.ChangeFeed;
+import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.inbox.Inbox;
+import io.nara.ingest.inbox.InboxItem;
+import io.nara.ingest.inbox.Outcome;
+import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.org.OrgDirectory;
+import io.nara.ingest.org.OrgImport;
 import io.nara.ingest.rejected.RejectedMessages;
+import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web app and API.
- * <ul>
- *   <li>{@code GET /health}: the node's health, 200 or 503 (no patient data, no key needed)</li>
- *   <li>{@code GET /api/alerts?limit=50}: alerts, newest first</li>
- *   <li>{@code GET /api/alerts/stream}: server-sent events, {@code event: alert} for each new alert</li>
- *   <li>{@code GET /api/rejected}: payloads the ingest refused, for the operator</li>
- *   <li>{@code GET /}: the page that shows alerts as they arrive</li>
- * </ul>
- * Every read of patient data writes an access-log entry in the same transaction.
+ * The web app and API. Public: {@code GET /health}, {@code POST /api/signin}, the page and its assets. Everything else
+ * needs a signed-in person or the operator key ({@link Auth}). Every read of patient data writes an access-log entry in
+ * the same transaction. The table of endpoints is in cloud-ingest/README.md.
  */
 public final class WebServer {
 
@@ -40,19 +56,27 @@ public final class WebServer {
     private static final long SSE_HEARTBEAT_MILLIS = 15_000;
     private static final int MAX_LIMIT = 500;
 
+    /** What the inbox needs besides the database. */
+    public record Alerting(Clock clock, AlertingSettings settings, Sessions sessions, AlertActions actions,
+                           Evidence evidence) {
+    }
+
     private final Vertx vertx;
     private final MessageCodec codec;
     private final Database db;
-    private final ApiKeyAuth auth;
+    private final Auth auth;
     private final Supplier<Health> health;
+    private final Alerting alerting;
     private HttpServer server;
 
-    public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health) {
+    public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health,
+                     Alerting alerting) {
         this.vertx = vertx;
         this.codec = codec;
         this.db = db;
-        this.auth = new ApiKeyAuth(apiKey);
+        this.auth = new Auth(apiKey, alerting.sessions(), alerting.settings().secureCookies());
         this.health = health;
+        this.alerting = alerting;
     }
 
     public Future<HttpServer> listen(String host, int port) {
@@ -61,21 +85,64 @@ public final class WebServer {
             Health h = health.get();
             json(ctx, h.healthy() ? 200 : 503, h);
         });
-        router.route().handler(auth);
+        router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+        router.post("/api/signin").handler(this::signIn);
+        router.get("/").handler(ctx -> {
+            if (ctx.queryParams().contains("key")) {
+                auth.handle(ctx);
+            } else {
+                ctx.next();
+            }
+        });
+        router.route("/api/*").handler(auth);
+        router.post("/api/signout").handler(this::signOut);
+        router.get("/api/me").handler(ctx -> {
+            Principal who = who(ctx);
+            Map<String, Object> me = new LinkedHashMap<>();
+            me.put("personId", who.personId());
+            me.put("name", who.name());
+            me.put("teams", who.teams());
+            me.put("operator", who.operator());
+            me.put("csrfToken", who.csrfToken());
+            json(ctx, 200, me);
+        });
         router.get("/api/alerts/stream").handler(this::alertStream);
         router.get("/api/alerts").handler(this::alerts);
-        router.get("/api/rejected").handler(ctx -> db.transaction(c -> RejectedMessages.newest(c, limit(ctx)))
-                .onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail));
+        router.get("/api/inbox").handler(ctx -> {
+            int limit = limit(ctx);
+            db.transaction(c -> Inbox.open(c, who(ctx), now(), limit)).onSuccess(items -> json(ctx, 200, items))
+                    .onFailure(ctx::fail);
+        });
+        router.get("/api/alerts/:id").handler(this::detail);
+        router.post("/api/alerts/:id/acknowledge").handler(ctx -> act(ctx,
+                alerting.actions().acknowledge(who(ctx), id(ctx))));
+        router.post("/api/alerts/:id/handover").handler(ctx -> act(ctx, alerting.actions().handOver(who(ctx), id(ctx),
+                body(ctx).getString("team"), body(ctx).getString("note"))));
+        router.post("/api/alerts/:id/resolve").handler(ctx -> act(ctx, alerting.actions().resolve(who(ctx), id(ctx),
+                outcome(body(ctx).getString("outcome")), body(ctx).getString("note"))));
+        router.post("/api/alerts/:id/snooze").handler(ctx -> act(ctx, alerting.actions().snooze(who(ctx), id(ctx),
+                Duration.ofMinutes(body(ctx).getLong("minutes", 0L)))));
+        router.get("/api/teams").handler(ctx -> db.transaction(OrgDirectory::teams)
+                .onSuccess(teams -> json(ctx, 200, teams)).onFailure(ctx::fail));
+        router.get("/api/rejected").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c ->
+                RejectedMessages.newest(c, limit(ctx))).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail)));
+        router.get("/api/notifications/dead").handler(ctx -> operatorOnly(ctx, () -> deadLetters(ctx)));
+        router.post("/api/admin/organisation").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
+            OrgImport.apply(c, body(ctx), "operator");
+            return null;
+        }).onSuccess(v -> json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
         router.route("/*").handler(StaticHandler.create("web"));
         router.route().failureHandler(ctx -> {
-            int code = ctx.statusCode() != -1 ? ctx.statusCode()
-                    : ctx.failure() instanceof IllegalArgumentException ? 400 : 500;
+            Throwable f = ctx.failure();
+            int code = f instanceof AlertActions.Refused r ? r.status()
+                    : f instanceof IllegalArgumentException || f instanceof io.vertx.core.json.DecodeException ? 400
+                    : ctx.statusCode() != -1 ? ctx.statusCode() : 500;
             if (code >= 500) {
                 LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(),
-                        ctx.failure() == null ? "" : ctx.failure().getMessage(), ctx.failure());
+                        f == null ? "" : f.getMessage(), f);
             }
             json(ctx, code, Map.of("problem", code >= 500 ? "internal error; see the ingest's log"
-                    : String.valueOf(ctx.failure() == null ? "bad request" : ctx.failure().getMessage())));
+                    : String.valueOf(f == null ? "bad request" : f.getMessage())));
         });
         return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
     }
@@ -84,14 +151,116 @@ public final class WebServer {
         return server.actualPort();
     }
 
+    private void signIn(RoutingContext ctx) {
+        // Login CSRF: a sign-in form posted from another site would sign the nurse in as someone else.
+        String origin = ctx.request().getHeader("Origin");
+        String host = ctx.request().getHeader("Host");
+        if (origin != null && !"null".equals(origin) && host != null && !origin.endsWith("//" + host)) {
+            Auth.refuse(ctx, 403, "fel ursprung / wrong origin");
+            return;
+        }
+        JsonObject body = body(ctx);
+        alerting.sessions().signIn(body.getString("username", ""), body.getString("password", ""))
+                .onSuccess(opened -> {
+                    ctx.response().addCookie(auth.sessionCookie(opened.token(),
+                            alerting.settings().sessionLength().toSeconds()));
+                    json(ctx, 200, Map.of("personId", opened.principal().personId(), "name", opened.principal().name(),
+                            "teams", opened.principal().teams(), "csrfToken", opened.principal().csrfToken()));
+                })
+                .onFailure(e -> {
+                    if (e instanceof Sessions.Refused) {
+                        Auth.refuse(ctx, 401, e.getMessage());
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    private void signOut(RoutingContext ctx) {
+        Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
+        Future<Void> done = session == null ? Future.succeededFuture() : alerting.sessions().signOut(session.getValue());
+        done.onSuccess(v -> {
+            ctx.response().addCookie(auth.sessionCookie("", 0));
+            json(ctx, 200, Map.of("signedOut", true));
+        }).onFailure(ctx::fail);
+    }
+
     private void alerts(RoutingContext ctx) {
         int limit = limit(ctx);
+        Principal who = who(ctx);
+        if (!who.operator()) {
+            db.transaction(c -> Inbox.open(c, who, now(), limit)).onSuccess(items -> json(ctx, 200, items))
+                    .onFailure(ctx::fail);
+            return;
+        }
         db.transaction(c -> {
             List<AlertView> alerts = AlertStore.newest(c, limit);
-            AccessLog.record(c, actor(ctx), "alerts.list", alerts.stream().map(AlertView::patientId).toList(),
+            AccessLog.record(c, who.actor(), "alerts.list", alerts.stream().map(AlertView::patientId).toList(),
                     "limit=" + limit);
             return alerts;
         }).onSuccess(alerts -> json(ctx, 200, alerts)).onFailure(ctx::fail);
+    }
+
+    private void detail(RoutingContext ctx) {
+        Principal who = who(ctx);
+        long id = id(ctx);
+        db.transaction(c -> {
+            Optional<InboxItem> item = Inbox.one(c, who, id, now(), "alerts.detail");
+            return item.map(i -> {
+                try {
+                    return Map.of("alert", i, "trail", Inbox.trail(c, id));
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture((Map<String, Object>) null);
+            }
+            InboxItem item = (InboxItem) found.get().get("alert");
+            return vertx.executeBlocking(() -> {
+                Map<String, Object> out = new LinkedHashMap<>(found.get());
+                try {
+                    out.put("evidence", alerting.evidence().readings(item.patientId(), item.code(), item.raisedAt()));
+                } catch (RuntimeException e) {
+                    LOG.warn("no evidence for alert {}: {}", id, e.getMessage());
+                    out.put("evidence", List.of());
+                }
+                return out;
+            }, false);
+        }).onSuccess(out -> {
+            if (out == null) {
+                json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
+            } else {
+                json(ctx, 200, out);
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void act(RoutingContext ctx, Future<InboxItem> change) {
+        change.onSuccess(item -> json(ctx, 200, item)).onFailure(ctx::fail);
+    }
+
+    private void deadLetters(RoutingContext ctx) {
+        db.transaction(c -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT id, alert_id, channel, target, attempts, last_error, "
+                    + "created_at FROM notification WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
+                 ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", r.getLong(1));
+                    row.put("alertId", r.getLong(2));
+                    row.put("channel", r.getString(3));
+                    row.put("target", r.getString(4));
+                    row.put("attempts", r.getInt(5));
+                    row.put("lastError", r.getString(6));
+                    row.put("createdAt", r.getTimestamp(7).toInstant());
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail);
     }
 
     private void alertStream(RoutingContext ctx) {
@@ -100,22 +269,66 @@ public final class WebServer {
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
-        String actor = actor(ctx);
-        MessageConsumer<String> consumer = vertx.eventBus().consumer(AlertFeed.ADDRESS, message -> {
+        Principal who = who(ctx);
+        // Each event waits for the one before it, so the stream keeps the order in which alerts arrived.
+        Future<?>[] tail = {Future.succeededFuture()};
+        MessageConsumer<String> created = vertx.eventBus().consumer(AlertFeed.ADDRESS, message -> {
             AlertView alert = codec.decode(message.body().getBytes(StandardCharsets.UTF_8), AlertView.class);
-            // The entry is written before the alert leaves, so no alert reaches a screen unlogged.
-            db.transaction(c -> {
-                AccessLog.record(c, actor, "alerts.stream", List.of(alert.patientId()), "alert " + alert.id());
-                return null;
-            }).onSuccess(v -> response.write("event: alert\nid: " + alert.id() + "\ndata: " + message.body() + "\n\n"))
-                    .onFailure(e -> LOG.error("alert {} not streamed, access log failed: {}", alert.id(), e.getMessage()));
+            tail[0] = tail[0].eventually(() -> push(response, who, alert.id(), "alert"));
         });
+        MessageConsumer<Long> changed = vertx.eventBus().consumer(ChangeFeed.ADDRESS,
+                message -> tail[0] = tail[0].eventually(() -> push(response, who, message.body(), "update")));
         long heartbeat = vertx.setPeriodic(SSE_HEARTBEAT_MILLIS, id -> response.write(": heartbeat\n\n"));
         response.closeHandler(v -> {
             vertx.cancelTimer(heartbeat);
-            consumer.unregister();
+            created.unregister();
+            changed.unregister();
         });
-        consumer.completion().onSuccess(v -> response.write(": connected\n\n"));
+        Future.all(created.completion(), changed.completion()).onSuccess(v -> response.write(": connected\n\n"));
+    }
+
+    /** Sends one alert to one stream if its reader may see it; the access-log entry is written first. */
+    private Future<?> push(HttpServerResponse response, Principal who, long alertId, String event) {
+        return db.transaction(c -> Inbox.one(c, who, alertId, now(), "alerts.stream"))
+                .onSuccess(item -> item.ifPresent(i -> {
+                    if (!response.closed()) {
+                        response.write("event: " + event + "\nid: " + i.id() + "\ndata: " + codec.toJson(i) + "\n\n");
+                    }
+                }))
+                .onFailure(e -> LOG.error("alert {} not streamed: {}", alertId, e.getMessage()));
+    }
+
+    private void operatorOnly(RoutingContext ctx, Runnable then) {
+        if (!who(ctx).operator()) {
+            Auth.refuse(ctx, 403, "bara för driften / operator only");
+            return;
+        }
+        then.run();
+    }
+
+    private Instant now() {
+        return alerting.clock().instant();
+    }
+
+    private static Outcome outcome(String value) {
+        try {
+            return value == null ? null : Outcome.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown outcome " + value);
+        }
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        JsonObject body = ctx.body().asJsonObject();
+        return body == null ? new JsonObject() : body;
+    }
+
+    private static long id(RoutingContext ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an alert id: " + ctx.pathParam("id"));
+        }
     }
 
     private static int limit(RoutingContext ctx) {
@@ -131,8 +344,8 @@ public final class WebServer {
         }
     }
 
-    private static String actor(RoutingContext ctx) {
-        return ctx.get(ApiKeyAuth.ACTOR_KEY);
+    private static Principal who(RoutingContext ctx) {
+        return ctx.get(Auth.PRINCIPAL);
     }
 
     private void json(RoutingContext ctx, int code, Object body) {

@@ -40,7 +40,7 @@ public final class AstmLinkReceiver {
     public record Aborted(String reason) implements Action {
     }
 
-    private enum State { NEUTRAL, AWAIT_FRAME, IN_FRAME, AWAIT_STORED }
+    private enum State { NEUTRAL, AWAIT_FRAME, IN_FRAME, AWAIT_STORED, REFUSING }
 
     private static final int MAX_FRAME = AstmFrames.MAX_TEXT + 7;
 
@@ -66,6 +66,20 @@ public final class AstmLinkReceiver {
         }
         state = State.AWAIT_FRAME;
         return List.of(new Send(new byte[] {AstmFrames.ACK}));
+    }
+
+    /**
+     * The hub could not use or keep the delivered message: NAK its last frame at once (not leaving the instrument to
+     * its 15 s timer), then NAK every retransmission until the instrument gives up and ends with EOT (E1381: after six
+     * attempts). The instrument keeps the message and sends it again in a later session. After a delivery at EOT
+     * every frame was already acknowledged and there is nothing left to refuse.
+     */
+    public List<Action> rejected() {
+        if (state != State.AWAIT_STORED) {
+            return List.of();
+        }
+        state = State.REFUSING;
+        return List.of(new Send(new byte[] {AstmFrames.NAK}));
     }
 
     /**
@@ -112,6 +126,13 @@ public final class AstmLinkReceiver {
             }
             case AWAIT_STORED -> {
                 // The instrument must wait for our ACK; anything it sends meanwhile is ignored.
+            }
+            case REFUSING -> {
+                if (b == AstmFrames.LF) {
+                    out.add(new Send(new byte[] {AstmFrames.NAK})); // the refused frame again: refused again
+                } else if (b == AstmFrames.EOT) {
+                    reset();
+                }
             }
             default -> throw new IllegalStateException(state.name());
         }

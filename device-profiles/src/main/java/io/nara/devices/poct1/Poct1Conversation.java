@@ -24,7 +24,7 @@ import java.util.List;
  * </pre>
  *
  * <p>An OBS is acknowledged only after {@link #stored(String)}: a device deletes or marks sent what was acknowledged,
- * so the outbox must have it first. A message that cannot be decoded is answered ACK AE with a note naming the
+ * so the outbox must have it first; one the hub cannot keep is answered ACK AE through {@link #refused}. A message that cannot be decoded is answered ACK AE with a note naming the
  * problem, so the device keeps its records. Not thread-safe: one instance per connection.
  */
 public final class Poct1Conversation {
@@ -134,6 +134,20 @@ public final class Poct1Conversation {
         state = State.AWAIT_OBSERVATIONS;
         pendingControlId = null;
         return List.of(ackFor(controlId, null));
+    }
+
+    /**
+     * The hub could not use or keep the results delivered under {@code controlId}: answer ACK AE with the problem
+     * (POCT1-A2: an application error; the device does not count the observation as received and keeps it), and go
+     * on with the conversation.
+     */
+    public List<Action> refused(String controlId, String problem) {
+        if (state != State.AWAIT_STORED || !controlId.equals(pendingControlId)) {
+            throw new IllegalStateException("no delivery " + controlId + " awaits storing (" + describe() + ")");
+        }
+        state = State.AWAIT_OBSERVATIONS;
+        pendingControlId = null;
+        return List.of(ackFor(controlId, problem), new Rejected("observation " + controlId + " refused: " + problem));
     }
 
     /** The connection's timer ran out; nothing unacknowledged was lost, the device sends it again next time. */

@@ -114,6 +114,27 @@ class Poct1Test {
         assertThat(c.onTimeout()).singleElement().isInstanceOf(Poct1Conversation.Finished.class);
     }
 
+    @Test
+    void anObservationTheHubCannotKeepIsAnsweredAeNotAa() {
+        Poct1Conversation c = new Poct1Conversation(Clock.systemUTC(), observations);
+        c.onMessage(msg("HEL.R01", "1", "<DEV><DEV.device_id V=\"X\"/></DEV>"));
+        c.onMessage(msg("DST.R01", "2", "<DST><DST.new_observations_qty V=\"2\"/></DST>"));
+        c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AA\"/></ACK>"));
+        assertThat(c.onMessage(OBS.getBytes(StandardCharsets.UTF_8))).singleElement()
+                .isInstanceOf(Poct1Conversation.Deliver.class);
+        List<Poct1Conversation.Action> refused = c.refused("1002", "no result Nära knows");
+        assertThat(text(refused.get(0))).contains("<ACK.type_cd V=\"AE\"/>", "<ACK.ack_control_id V=\"1002\"/>",
+                "no result N");
+        assertThat(text(refused.get(0))).doesNotContain("V=\"AA\"");
+        assertThat(refused.get(1)).isInstanceOf(Poct1Conversation.Rejected.class);
+        // the conversation goes on: the next observation is delivered and acknowledged as usual
+        assertThat(c.onMessage(OBS.replace("1002", "1005").getBytes(StandardCharsets.UTF_8))).singleElement()
+                .isInstanceOf(Poct1Conversation.Deliver.class);
+        assertThat(text(c.stored("1005").get(0))).contains("<ACK.ack_control_id V=\"1005\"/>", "AA");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.refused("1005", "twice"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     private static byte[] msg(String type, String controlId, String body) {
         return ("<" + type + "><HDR><HDR.message_type V=\"" + type + "\"/><HDR.control_id V=\"" + controlId
                 + "\"/></HDR>" + body + "</" + type + ">").getBytes(StandardCharsets.UTF_8);

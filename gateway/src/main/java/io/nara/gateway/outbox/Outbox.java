@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The hub's store-and-forward queue in SQLite. Every observation and alert is written here, with its sequence number,
- * before the device is told its record was received; a row leaves only when the cloud acknowledges its sequence.
+ * before the device is told its record was received; a row leaves only when the cloud acknowledges its sequence, or
+ * when the storage policy must make room (see {@link StorageLimits}; alerts are never dropped).
  *
  * <p>Blocking and not thread-safe: call it from one worker thread only (the hub uses a single-threaded executor).
  * WAL with {@code synchronous=FULL} makes a commit durable before it returns, so a power cut after a device was
@@ -29,46 +30,84 @@ import java.util.function.LongSupplier;
  */
 public final class Outbox implements AutoCloseable {
 
-    private static final String[] SCHEMA = {
-        """
-        CREATE TABLE IF NOT EXISTS outbox (
-            seq       INTEGER PRIMARY KEY,
-            kind      TEXT    NOT NULL,
-            body      TEXT    NOT NULL,
-            stored_at INTEGER NOT NULL)""",
-        "CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind, seq)",
-        // Kept apart from the outbox so a sequence number is never reused after its rows are pruned. The outbox id
-        // is made once, with the database: a new database (a reinstalled hub) is a new numbering.
-        """
-        CREATE TABLE IF NOT EXISTS sequence (
-            id        INTEGER PRIMARY KEY CHECK (id = 1),
-            next_seq  INTEGER NOT NULL,
-            outbox_id TEXT    NOT NULL)""",
-        "INSERT OR IGNORE INTO sequence (id, next_seq, outbox_id) VALUES (1, 1, lower(hex(randomblob(16))))",
-        """
-        CREATE TABLE IF NOT EXISTS quarantine (
-            id        INTEGER PRIMARY KEY,
-            device_id TEXT    NOT NULL,
-            source    TEXT    NOT NULL,
-            raw       BLOB,
-            problem   TEXT    NOT NULL,
-            at        INTEGER NOT NULL)""",
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Outbox.class);
+
+    /** Priorities, in the order the storage policy gives rows up. */
+    private static final int CONTINUOUS_SAMPLE = 0;
+    private static final int OBSERVATION = 1;
+    private static final int ALERT = 2;
+
+    /** SQLite's result code for "database or disk is full". */
+    private static final int SQLITE_FULL = 13;
+
+    /**
+     * Schema versions, applied in order and recorded in {@code PRAGMA user_version}, so a hub's existing database is
+     * upgraded in place. Append; never edit a version that has shipped.
+     */
+    private static final String[][] MIGRATIONS = {
+        { // 1: the walking skeleton
+            """
+            CREATE TABLE IF NOT EXISTS outbox (
+                seq       INTEGER PRIMARY KEY,
+                kind      TEXT    NOT NULL,
+                body      TEXT    NOT NULL,
+                stored_at INTEGER NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind, seq)",
+            // Kept apart from the outbox so a sequence number is never reused after its rows are pruned. The outbox
+            // id is made once, with the database: a new database (a reinstalled hub) is a new numbering.
+            """
+            CREATE TABLE IF NOT EXISTS sequence (
+                id        INTEGER PRIMARY KEY CHECK (id = 1),
+                next_seq  INTEGER NOT NULL,
+                outbox_id TEXT    NOT NULL)""",
+            "INSERT OR IGNORE INTO sequence (id, next_seq, outbox_id) VALUES (1, 1, lower(hex(randomblob(16))))",
+            """
+            CREATE TABLE IF NOT EXISTS quarantine (
+                id        INTEGER PRIMARY KEY,
+                device_id TEXT    NOT NULL,
+                source    TEXT    NOT NULL,
+                raw       BLOB,
+                problem   TEXT    NOT NULL,
+                at        INTEGER NOT NULL)""",
+        },
+        { // 2: the storage policy needs each row's priority and, for observations, its series (patient and code)
+            "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE outbox ADD COLUMN series TEXT",
+            "UPDATE outbox SET priority = 2 WHERE kind = 'ALERT'",
+            "CREATE INDEX outbox_by_priority ON outbox (priority, seq)",
+        },
+        { // 3: observations received while the hub's clock was not synchronised wait here, with the monotonic time
+          // and boot they were received in, until the clock is right and they can be re-timed
+            "ALTER TABLE outbox ADD COLUMN held_mono INTEGER",
+            "ALTER TABLE outbox ADD COLUMN held_boot TEXT",
+        },
     };
 
     private final Connection connection;
     private final MessageCodec codec;
     private final Clock clock;
     private final String id;
+    private final StorageLimits limits;
+    /** Rows in the outbox, as of the last commit; volatile so the status page may read it from another thread. */
+    private volatile long count;
+    private long thinnedSamples;
+    private long droppedReadings;
+    private boolean full;
+    private Runnable onRollback = () -> { };
+    private final String bootId = io.nara.gateway.clock.HubClock.bootId();
 
-    private Outbox(Connection connection, MessageCodec codec, Clock clock, String id) {
+    private Outbox(Connection connection, MessageCodec codec, Clock clock, String id, StorageLimits limits,
+                   long count) {
         this.connection = connection;
         this.codec = codec;
         this.clock = clock;
         this.id = id;
+        this.limits = limits;
+        this.count = count;
     }
 
-    /** Opens (and creates) the outbox at {@code file}. */
-    public static Outbox open(Path file, MessageCodec codec, Clock clock) {
+    /** Opens (and creates or upgrades) the outbox at {@code file}. */
+    public static Outbox open(Path file, MessageCodec codec, Clock clock, StorageLimits limits) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -79,21 +118,40 @@ public final class Outbox implements AutoCloseable {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=5000");
-                for (String ddl : SCHEMA) {
-                    s.execute(ddl);
-                }
+                long pageSize = single(s, "PRAGMA page_size");
+                s.execute("PRAGMA max_page_count=" + Math.max(16, limits.maxBytes() / pageSize));
             }
             connection.setAutoCommit(false);
+            migrate(connection);
             String id;
-            try (Statement s = connection.createStatement();
-                 ResultSet row = s.executeQuery("SELECT outbox_id FROM sequence WHERE id = 1")) {
-                row.next();
-                id = asUuid(row.getString(1));
+            long count;
+            try (Statement s = connection.createStatement()) {
+                try (ResultSet row = s.executeQuery("SELECT outbox_id FROM sequence WHERE id = 1")) {
+                    row.next();
+                    id = asUuid(row.getString(1));
+                }
+                count = single(s, "SELECT count(*) FROM outbox");
             }
             connection.commit();
-            return new Outbox(connection, codec, clock, id);
+            return new Outbox(connection, codec, clock, id, limits, count);
         } catch (SQLException | java.io.IOException e) {
             throw new OutboxException("cannot open outbox " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void migrate(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            int version = (int) single(s, "PRAGMA user_version");
+            for (int v = version; v < MIGRATIONS.length; v++) {
+                for (String ddl : MIGRATIONS[v]) {
+                    s.execute(ddl);
+                }
+                s.execute("PRAGMA user_version = " + (v + 1));
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
         }
     }
 
@@ -102,15 +160,19 @@ public final class Outbox implements AutoCloseable {
      * supplier it is given, so an alert can name the sequence of the observation that raised it.
      *
      * @return the stored entries, once they are durable
+     * @throws OutboxFullException when the outbox cannot take the observations even after making room; alerts are
+     *                             taken whatever the record limit
      */
     public List<OutboxEntry> append(Function<LongSupplier, List<OutboxEntry>> build) {
         try {
             long first = nextSeq();
             long[] next = {first};
             List<OutboxEntry> entries = build.apply(() -> next[0]++);
+            makeRoom(entries);
             long stamp = clock.millis();
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO outbox (seq, kind, body, stored_at) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO outbox (seq, kind, body, stored_at, priority, series, held_mono, held_boot) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (OutboxEntry entry : entries) {
                     if (entry.seq() < first || entry.seq() >= next[0]) {
                         throw new IllegalArgumentException("entry seq " + entry.seq() + " was not drawn for this append");
@@ -119,6 +181,16 @@ public final class Outbox implements AutoCloseable {
                     insert.setString(2, entry.kind().name());
                     insert.setString(3, codec.toJson(entry.body()));
                     insert.setLong(4, stamp);
+                    insert.setInt(5, priority(entry));
+                    insert.setString(6, series(entry));
+                    if (heldForClock(entry)) {
+                        // Appended within milliseconds of receipt: close enough to re-time from.
+                        insert.setLong(7, System.nanoTime());
+                        insert.setString(8, bootId);
+                    } else {
+                        insert.setNull(7, java.sql.Types.INTEGER);
+                        insert.setNull(8, java.sql.Types.VARCHAR);
+                    }
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -128,20 +200,76 @@ public final class Outbox implements AutoCloseable {
                 update.executeUpdate();
             }
             connection.commit();
+            count += entries.size();
+            full = false;
             return entries;
         } catch (SQLException e) {
             rollback(e);
+            recount();
+            if (e.getErrorCode() == SQLITE_FULL || String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
+                full = true;
+                throw new OutboxFullException("the outbox has reached its size limit of " + limits.maxBytes()
+                        + " bytes (or the disk is full); the device keeps its record", e);
+            }
             throw new OutboxException("cannot append to outbox: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             rollback(e);
+            recount();
             throw e;
         }
+    }
+
+    /**
+     * Makes room for {@code entries} under the record limit, inside the caller's transaction. Continuous samples go
+     * first: every other one of the oldest (a night sampled every other second still shows the night), then the
+     * oldest of the rest; then the oldest observations. The newest reading of each patient's signal stays, and alerts
+     * are never dropped.
+     */
+    private void makeRoom(List<OutboxEntry> entries) throws SQLException {
+        long needed = count + entries.size() - limits.maxRecords();
+        if (needed <= 0) {
+            return;
+        }
+        List<Long> samples = seqs("SELECT seq FROM outbox WHERE priority = " + CONTINUOUS_SAMPLE
+                + " ORDER BY seq LIMIT ?", needed * 2);
+        List<Long> everyOther = new ArrayList<>();
+        for (int i = 1; i < samples.size() && everyOther.size() < needed; i += 2) {
+            everyOther.add(samples.get(i));
+        }
+        deleteSeqs(everyOther);
+        thinnedSamples += everyOther.size();
+        needed -= everyOther.size();
+        long dropped = dropOldest(CONTINUOUS_SAMPLE, needed);
+        thinnedSamples += dropped;
+        needed -= dropped;
+        dropped = dropOldest(OBSERVATION, needed);
+        droppedReadings += dropped;
+        needed -= dropped;
+        count = single("SELECT count(*) FROM outbox");
+        boolean onlyAlerts = entries.stream().allMatch(e -> e.kind() == OutboxEntry.Kind.ALERT);
+        if (needed > 0 && !onlyAlerts) {
+            full = true;
+            throw new OutboxFullException("the outbox holds " + count + " records, its limit is " + limits.maxRecords()
+                    + ", and only alerts and the newest reading of each signal are left; the device keeps its record");
+        }
+    }
+
+    /** Deletes up to {@code n} of the oldest rows of one priority, never the newest of a series; returns how many. */
+    private long dropOldest(int priority, long n) throws SQLException {
+        if (n <= 0) {
+            return 0;
+        }
+        List<Long> oldest = seqs("SELECT seq FROM outbox WHERE priority = " + priority + " AND seq NOT IN "
+                + "(SELECT max(seq) FROM outbox WHERE priority = " + priority + " GROUP BY series) "
+                + "ORDER BY seq LIMIT ?", n);
+        deleteSeqs(oldest);
+        return oldest.size();
     }
 
     /** Up to {@code limit} entries of one kind with a sequence above {@code afterSeq}, in sequence order. */
     public List<OutboxEntry> pending(OutboxEntry.Kind kind, long afterSeq, int limit) {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT body FROM outbox WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                "SELECT body, priority FROM outbox WHERE kind = ? AND seq > ? AND held_boot IS NULL ORDER BY seq LIMIT ?")) {
             query.setString(1, kind.name());
             query.setLong(2, afterSeq);
             query.setInt(3, limit);
@@ -151,7 +279,8 @@ public final class Outbox implements AutoCloseable {
                     byte[] body = rows.getString(1).getBytes(StandardCharsets.UTF_8);
                     entries.add(kind == OutboxEntry.Kind.ALERT
                             ? new OutboxEntry.AlertEntry(codec.decode(body, Alert.class))
-                            : new OutboxEntry.ObservationEntry(codec.decode(body, Observation.class)));
+                            : new OutboxEntry.ObservationEntry(codec.decode(body, Observation.class),
+                                    rows.getInt(2) == CONTINUOUS_SAMPLE));
                 }
             }
             connection.commit();
@@ -160,6 +289,58 @@ public final class Outbox implements AutoCloseable {
             rollback(e);
             throw new OutboxException("cannot read outbox: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Releases the observations held because the hub's clock was not synchronised, now that it is: those received in
+     * this boot get their time of receipt from the monotonic clock ({@code wallMillis} minus the monotonic time since
+     * they were stored) and the flag {@code HUB_CLOCK_RETIMED}; those from an earlier boot cannot be re-timed and go
+     * as they are, flagged {@code HUB_CLOCK_UNSYNCHRONIZED}.
+     *
+     * @return how many were re-timed and how many released as they were
+     */
+    public long[] retime(long wallMillis, long monoNanos) {
+        try {
+            List<Object[]> held = new ArrayList<>();
+            try (Statement s = connection.createStatement();
+                 ResultSet rows = s.executeQuery("SELECT seq, body, held_mono, held_boot FROM outbox WHERE held_boot IS NOT NULL")) {
+                while (rows.next()) {
+                    held.add(new Object[] {rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4)});
+                }
+            }
+            long retimed = 0;
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE outbox SET body = ?, held_mono = NULL, held_boot = NULL WHERE seq = ?")) {
+                for (Object[] row : held) {
+                    Observation o = codec.decode(((String) row[1]).getBytes(StandardCharsets.UTF_8), Observation.class);
+                    if (bootId.equals(row[3])) {
+                        long ageMillis = (monoNanos - (long) row[2]) / 1_000_000;
+                        java.util.EnumSet<io.nara.protocol.message.ObservationFlag> flags =
+                                java.util.EnumSet.noneOf(io.nara.protocol.message.ObservationFlag.class);
+                        flags.addAll(o.flags());
+                        flags.remove(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
+                        flags.add(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_RETIMED);
+                        o = new Observation(o.seq(), o.patientId(), o.deviceId(), o.code(), o.value(), o.unit(),
+                                o.effective(), java.time.Instant.ofEpochMilli(wallMillis - ageMillis), flags);
+                        retimed++;
+                    }
+                    update.setString(1, codec.toJson(o));
+                    update.setLong(2, (long) row[0]);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            connection.commit();
+            return new long[] {retimed, held.size() - retimed};
+        } catch (SQLException e) {
+            rollback(e);
+            throw new OutboxException("cannot re-time held observations: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean heldForClock(OutboxEntry entry) {
+        return entry instanceof OutboxEntry.ObservationEntry o
+                && o.observation().has(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
     }
 
     /** Removes the acknowledged sequence numbers; returns how many rows went. */
@@ -172,11 +353,21 @@ public final class Outbox implements AutoCloseable {
                 removed += delete.executeUpdate();
             }
             connection.commit();
+            count -= removed;
             return removed;
         } catch (SQLException e) {
             rollback(e);
+            recount();
             throw new OutboxException("cannot prune outbox: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Called after a transaction rolled back, so whoever keeps state derived from this database's tables in memory
+     * (the rules) can drop it.
+     */
+    public void onRollback(Runnable listener) {
+        this.onRollback = listener;
     }
 
     /** This outbox's id (a UUID), sent with every message and echoed in every ack. */
@@ -184,9 +375,23 @@ public final class Outbox implements AutoCloseable {
         return id;
     }
 
-    /** Records still waiting for the cloud's acknowledgement. */
+    /**
+     * The outbox's connection, for a store that the same worker thread owns and that must write in the transaction of
+     * {@link #append} (the care-plan rule state, {@code io.nara.gateway.careplan.RuleStateStore}). Never commit,
+     * roll back or close it from such a store's per-reading work; append does that.
+     */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Records still waiting for the cloud's acknowledgement; safe to call from any thread. */
     public long size() {
-        return count("SELECT count(*) FROM outbox");
+        return count;
+    }
+
+    /** What the storage policy has done; for the status page and the hub's storage alert. */
+    public StorageState storageState() {
+        return new StorageState(thinnedSamples, droppedReadings, full);
     }
 
     /** Keeps bytes that could not be turned into observations, with the reason, for an installer to inspect. */
@@ -208,7 +413,14 @@ public final class Outbox implements AutoCloseable {
 
     /** Rows in quarantine. */
     public long quarantined() {
-        return count("SELECT count(*) FROM quarantine");
+        try {
+            long n = single("SELECT count(*) FROM quarantine");
+            connection.commit();
+            return n;
+        } catch (SQLException e) {
+            rollback(e);
+            throw new OutboxException("cannot count quarantined rows: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -220,6 +432,20 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    private static int priority(OutboxEntry entry) {
+        if (entry instanceof OutboxEntry.ObservationEntry o) {
+            return o.continuous() ? CONTINUOUS_SAMPLE : OBSERVATION;
+        }
+        return ALERT;
+    }
+
+    private static String series(OutboxEntry entry) {
+        if (entry instanceof OutboxEntry.ObservationEntry o) {
+            return o.observation().patientId() + "|" + o.observation().code();
+        }
+        return null;
+    }
+
     /** SQLite makes 32 hex digits; written as a UUID they are what the protocol expects. */
     private static String asUuid(String hex) {
         return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
@@ -227,22 +453,54 @@ public final class Outbox implements AutoCloseable {
     }
 
     private long nextSeq() throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet row = s.executeQuery("SELECT next_seq FROM sequence WHERE id = 1")) {
-            row.next();
-            return row.getLong(1);
+        return single("SELECT next_seq FROM sequence WHERE id = 1");
+    }
+
+    private List<Long> seqs(String sql, long limit) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, limit);
+            List<Long> seqs = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    seqs.add(rows.getLong(1));
+                }
+            }
+            return seqs;
         }
     }
 
-    private long count(String sql) {
-        try (Statement s = connection.createStatement(); ResultSet row = s.executeQuery(sql)) {
-            row.next();
-            long n = row.getLong(1);
+    private void deleteSeqs(List<Long> seqs) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE seq = ?")) {
+            for (long seq : seqs) {
+                delete.setLong(1, seq);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
+    /** After a failed transaction the cached count may be off; read it again. */
+    private void recount() {
+        try {
+            count = single("SELECT count(*) FROM outbox");
             connection.commit();
-            return n;
         } catch (SQLException e) {
+            // The connection itself is failing; the caller reports the original error and the next write recounts.
             rollback(e);
-            throw new OutboxException("cannot count outbox rows: " + e.getMessage(), e);
+            LOG.warn("cannot recount the outbox: {}", e.getMessage());
+        }
+    }
+
+    private long single(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            return single(s, sql);
+        }
+    }
+
+    private static long single(Statement s, String sql) throws SQLException {
+        try (ResultSet row = s.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
         }
     }
 
@@ -251,6 +509,28 @@ public final class Outbox implements AutoCloseable {
             connection.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            restartTransaction(cause);
+        }
+        onRollback.run();
+    }
+
+    /**
+     * After some errors (SQLITE_FULL among them) SQLite has already rolled the transaction back, so our rollback fails
+     * and the driver never begins the next transaction: every later commit would fail with "no transaction is
+     * active". Toggling auto-commit makes the driver begin a fresh one.
+     */
+    private void restartTransaction(Exception cause) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            // Expected: the driver's implicit COMMIT finds no transaction; the flag is switched all the same.
+            cause.addSuppressed(e);
+        }
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            LOG.error("cannot begin a new outbox transaction after a failed one: {}", e.getMessage());
         }
     }
 }

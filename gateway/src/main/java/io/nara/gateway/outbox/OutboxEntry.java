@@ -16,7 +16,16 @@ public sealed interface OutboxEntry {
     /** The two kinds travel on different topics, and alerts go first. */
     enum Kind { OBSERVATION, ALERT }
 
-    record ObservationEntry(Observation observation) implements OutboxEntry {
+    /**
+     * An observation; {@code continuous} marks a sample of a high-rate stream (a pulse oximeter every second), which the
+     * storage policy may thin when the outbox is full.
+     */
+    record ObservationEntry(Observation observation, boolean continuous) implements OutboxEntry {
+
+        public ObservationEntry(Observation observation) {
+            this(observation, false);
+        }
+
         @Override
         public long seq() {
             return observation.seq();

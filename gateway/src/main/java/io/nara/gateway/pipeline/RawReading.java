@@ -22,6 +22,11 @@ public record RawReading(String deviceId, int characteristic, byte[] value) {
 
     /** How the reading's source is written in logs and in quarantine. */
     public String source() {
+        return gattSource(characteristic);
+    }
+
+    /** The source name of a GATT characteristic, e.g. {@code gatt:0x2A35}. */
+    public static String gattSource(int characteristic) {
         return String.format("gatt:0x%04X", characteristic);
     }
 

@@ -5,8 +5,8 @@ import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationFlag;
-import io.nara.rules.CarePlanEvaluator;
-import io.nara.rules.Finding;
+import io.nara.gateway.careplan.HubRules;
+import io.nara.rules.episode.AlertEvent;
 import io.nara.rules.Plausibility;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -21,17 +21,26 @@ import java.util.function.LongSupplier;
  */
 public final class ReadingAssembler {
 
-    private final CarePlanEvaluator evaluator = new CarePlanEvaluator();
+    /** How far ahead of the hub a device clock may run before its time is not believed. */
+    static final java.time.Duration DEVICE_CLOCK_TOLERANCE = java.time.Duration.ofMinutes(10);
+
+    private final HubRules rules;
     private final ZoneId deviceZone;
 
     /** @param deviceZone the zone device clocks are set in (devices send local time without a zone) */
     public ReadingAssembler(ZoneId deviceZone) {
+        this(deviceZone, HubRules.stateless());
+    }
+
+    /** @param rules the care-plan rules with their memory (episodes, history); see {@code RuleStateStore} */
+    public ReadingAssembler(ZoneId deviceZone, HubRules rules) {
         this.deviceZone = deviceZone;
+        this.rules = rules;
     }
 
     /**
      * @param deviceId        the device
-     * @param patientId       the patient the device is bound to
+     * @param patientId       the patient the reading is attributed to; null for an unattributed reading
      * @param plan            the patient's care plan, or null when the hub has none for this patient
      * @param measurements    decoded values
      * @param received        when the hub received them
@@ -50,13 +59,22 @@ public final class ReadingAssembler {
             if (!clockTrusted) {
                 flags.add(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
             }
+            if (patientId == null) {
+                flags.add(ObservationFlag.UNATTRIBUTED); // a shared device that could not tell whose reading it is
+            }
             Instant effective = m.deviceTime() == null ? null : m.deviceTime().atZone(deviceZone).toInstant();
+            // A stored record may be old, but none is from the future: a device clock ahead of a right hub clock is
+            // wrong, so the reading takes the hub's time of receipt and says why.
+            if (clockTrusted && effective != null && effective.isAfter(received.plus(DEVICE_CLOCK_TOLERANCE))) {
+                flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+                effective = null;
+            }
             Observation observation = new Observation(seqs.getAsLong(), patientId, deviceId, m.code().loinc(),
                     m.value(), m.unit(), effective, received, flags);
             entries.add(new OutboxEntry.ObservationEntry(observation));
             if (plan != null) {
-                for (Finding finding : evaluator.evaluate(plan, observation)) {
-                    entries.add(new OutboxEntry.AlertEntry(finding.toAlert(seqs.getAsLong(), received)));
+                for (AlertEvent event : rules.evaluate(plan, observation, received)) {
+                    entries.add(new OutboxEntry.AlertEntry(event.toAlert(seqs.getAsLong(), received)));
                 }
             }
         }

@@ -2,20 +2,27 @@ package io.nara.gateway.pipeline;
 
 import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
+import io.nara.devices.Quirks;
+import io.nara.devices.catalogue.DeviceCatalogue;
+import io.nara.devices.catalogue.DeviceProfile;
 import io.nara.devices.gatt.GattDecoders;
+import io.nara.devices.gatt.PlxContinuousMeasurement;
 import io.nara.gateway.config.HubConfigStore;
 import io.nara.gateway.outbox.Outbox;
 import io.nara.gateway.outbox.OutboxEntry;
+import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ReadingPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadingPipeline.class);
+    private static final DeviceCatalogue CATALOGUE = DeviceCatalogue.builtIn();
 
     private final WorkerExecutor outboxWorker;
     private final Outbox outbox;
@@ -55,30 +63,131 @@ public final class ReadingPipeline {
     public Future<List<OutboxEntry>> accept(RawReading reading) {
         List<Measurement> measurements;
         try {
-            measurements = GattDecoders.decode(reading.characteristic(), reading.value());
+            // The device model's quirks (from the catalogue, by the binding's model) apply only to that model.
+            measurements = GattDecoders.decode(reading.characteristic(), reading.value(), quirksOf(reading.deviceId()));
         } catch (DecodeException e) {
-            return quarantine(reading, e.getMessage());
+            return quarantine(reading.deviceId(), reading.source(), reading.value(), e.getMessage());
         }
+        return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements));
+    }
+
+    /**
+     * Readings a protocol session decoded itself (SenML over CoAP, ASTM and POCT1 analyzers: their decoding needs
+     * the conversation's state). From here they travel exactly as GATT readings do.
+     */
+    public Future<List<OutboxEntry>> accept(DecodedReading reading) {
         HubConfig current = config.current();
         Optional<DeviceBinding> binding = current.bindingFor(reading.deviceId());
         if (binding.isEmpty()) {
-            return quarantine(reading, "device " + reading.deviceId() + " is not bound to a patient on this hub");
+            return quarantine(reading.deviceId(), reading.source(), reading.raw(),
+                    "device " + reading.deviceId() + " is not bound to a patient on this hub");
         }
-        String patientId = binding.get().patientId();
-        var plan = current.carePlanFor(patientId).orElse(null);
+        if (reading.measurements().isEmpty()) {
+            return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
+        }
+        // A shared scale or cuff: by user index or weight band, else unattributed (null), never a guess.
+        String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
+                reading.measurements());
+        var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
         Instant received = clock.instant();
         boolean trusted = clockTrusted.getAsBoolean();
-        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(seqs -> assembler.assemble(
-                        reading.deviceId(), patientId, plan, measurements, received, trusted, seqs)))
+        boolean continuous = isContinuous(reading.source());
+        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(seqs -> markContinuous(
+                        assembler.assemble(reading.deviceId(), patientId, plan, reading.measurements(), received,
+                                trusted, seqs), continuous)))
                 .onSuccess(onStored::accept)
                 .onFailure(e -> LOG.error("could not store reading {}: {}", reading, e.getMessage(), e));
     }
 
-    private Future<List<OutboxEntry>> quarantine(RawReading reading, String problem) {
-        LOG.warn("quarantined reading {}: {}", reading, problem);
+    /**
+     * Bytes a transport could not use (a malformed message, a result with an unknown test code): kept in quarantine
+     * with the problem; the future fails with {@link RejectedReadingException} naming it.
+     */
+    public Future<List<OutboxEntry>> quarantine(String deviceId, String source, byte[] raw, String problem) {
+        LOG.warn("quarantined {} from {}: {}", source, deviceId, problem);
         return outboxWorker.executeBlocking(() -> {
-            outbox.quarantine(reading.deviceId(), reading.source(), reading.value(), problem);
+            outbox.quarantine(deviceId, source, raw, problem);
             return null;
         }).compose(stored -> Future.failedFuture(new RejectedReadingException(problem)));
+    }
+
+    /**
+     * An alert that no reading raised (the help button): stored in the outbox like any alert. {@code build} gets the
+     * alert's sequence number.
+     */
+    public Future<List<OutboxEntry>> raise(LongFunction<Alert> build) {
+        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(
+                        seqs -> List.of(new OutboxEntry.AlertEntry(build.apply(seqs.getAsLong())))))
+                .onSuccess(onStored::accept)
+                .onFailure(e -> LOG.error("could not store alert: {}", e.getMessage(), e));
+    }
+
+    /** The hub's config in force (bindings and care plans), for transports that route by binding. */
+    public HubConfig config() {
+        return config.current();
+    }
+
+    /**
+     * Many GATT readings in one outbox transaction, each with the time its transport received it: a device's stored
+     * records fetched in one session (acknowledged to the device once, after one durable write), or a simulated week.
+     * Readings that cannot be decoded or are not bound are quarantined; the others are stored.
+     */
+    public Future<List<OutboxEntry>> acceptAll(List<ReceivedReading> readings) {
+        HubConfig current = config.current();
+        boolean trusted = clockTrusted.getAsBoolean();
+        List<Runnable> quarantines = new ArrayList<>();
+        List<java.util.function.Function<java.util.function.LongSupplier, List<OutboxEntry>>> builds = new ArrayList<>();
+        for (ReceivedReading received : readings) {
+            RawReading raw = received.reading();
+            Optional<DeviceBinding> binding = current.bindingFor(raw.deviceId());
+            try {
+                if (binding.isEmpty()) {
+                    throw new DecodeException("device " + raw.deviceId() + " is not bound to a patient on this hub");
+                }
+                List<Measurement> measurements =
+                        GattDecoders.decode(raw.characteristic(), raw.value(), quirksOf(raw.deviceId()));
+                String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
+                        measurements);
+                var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
+                boolean continuous = isContinuous(raw.source());
+                builds.add(seqs -> markContinuous(assembler.assemble(raw.deviceId(), patientId, plan, measurements,
+                        received.received(), trusted, seqs), continuous));
+            } catch (DecodeException e) {
+                LOG.warn("quarantined {} from {}: {}", raw.source(), raw.deviceId(), e.getMessage());
+                quarantines.add(() -> outbox.quarantine(raw.deviceId(), raw.source(), raw.value(), e.getMessage()));
+            }
+        }
+        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> {
+                    quarantines.forEach(Runnable::run);
+                    return outbox.append(seqs -> {
+                        List<OutboxEntry> entries = new ArrayList<>();
+                        builds.forEach(build -> entries.addAll(build.apply(seqs)));
+                        return entries;
+                    });
+                })
+                .onSuccess(onStored::accept)
+                .onFailure(e -> LOG.error("could not store {} readings: {}", readings.size(), e.getMessage(), e));
+    }
+
+    /** The source of high-rate streams whose samples the storage policy may thin. */
+    private static final String CONTINUOUS_SOURCE = RawReading.gattSource(PlxContinuousMeasurement.UUID16);
+
+    private static boolean isContinuous(String source) {
+        return CONTINUOUS_SOURCE.equals(source);
+    }
+
+    private static List<OutboxEntry> markContinuous(List<OutboxEntry> entries, boolean continuous) {
+        if (!continuous) {
+            return entries;
+        }
+        return entries.stream().map(e -> e instanceof OutboxEntry.ObservationEntry o
+                ? new OutboxEntry.ObservationEntry(o.observation(), true) : e).toList();
+    }
+
+    private Quirks quirksOf(String deviceId) {
+        return config.current().bindingFor(deviceId)
+                .flatMap(b -> CATALOGUE.find(b.model()))
+                .map(DeviceProfile::decoderQuirks)
+                .orElse(Quirks.NONE);
     }
 }

@@ -3,6 +3,7 @@ package io.nara.gateway.sim;
 import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.gateway.pipeline.RawReading;
 import io.nara.gateway.pipeline.ReadingPipeline;
+import io.nara.gateway.pipeline.ReceivedReading;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -59,6 +60,49 @@ public final class SimulatedHome {
     public Future<List<OutboxEntry>> scale(double kilograms) {
         return pipeline.accept(new RawReading(scaleId, SimulatedScale.characteristic(),
                 SimulatedScale.measurement(kilograms, now())));
+    }
+
+    /**
+     * A compressed stretch of {@code days} ending now, as a home produces it while the hub is offline: a morning
+     * weight, a cuff reading morning and evening, and a night (23:00–07:00) of oximeter samples every
+     * {@code oximeterEverySeconds}. Sent in chunks of stored records, each chunk one outbox transaction.
+     *
+     * @param oximeterId the oximeter's device id (bound in the hub config)
+     * @return how many outbox records were stored
+     */
+    public Future<Long> backfill(int days, int oximeterEverySeconds, String oximeterId) {
+        java.time.ZonedDateTime end = java.time.ZonedDateTime.now(clock.withZone(deviceZone)).withNano(0);
+        java.time.ZonedDateTime day = end.minusDays(days).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        List<ReceivedReading> readings = new java.util.ArrayList<>();
+        for (; day.isBefore(end); day = day.plusDays(1)) {
+            add(readings, scaleId, SimulatedScale.characteristic(), day.withHour(7),
+                    SimulatedScale.measurement(81.5 + random.nextInt(-3, 4) * 0.1, day.withHour(7).toLocalDateTime()), end);
+            for (int hour : new int[] {8, 20}) {
+                java.time.ZonedDateTime at = day.withHour(hour);
+                add(readings, cuffId, SimulatedCuff.characteristic(), at, SimulatedCuff.measurement(
+                        118.0 + random.nextInt(-6, 7), 76, 68, at.toLocalDateTime()), end);
+            }
+            for (java.time.ZonedDateTime at = day.withHour(23); at.isBefore(day.plusDays(1).withHour(7));
+                 at = at.plusSeconds(oximeterEverySeconds)) {
+                add(readings, oximeterId, SimulatedOximeter.characteristic(), at,
+                        SimulatedOximeter.measurement(95 + random.nextInt(0, 3), 62 + random.nextInt(0, 6)), end);
+            }
+        }
+        Future<Long> stored = Future.succeededFuture(0L);
+        for (int from = 0; from < readings.size(); from += BACKFILL_CHUNK) {
+            List<ReceivedReading> chunk = readings.subList(from, Math.min(readings.size(), from + BACKFILL_CHUNK));
+            stored = stored.compose(n -> pipeline.acceptAll(chunk).map(entries -> n + entries.size()));
+        }
+        return stored;
+    }
+
+    private static final int BACKFILL_CHUNK = 2_000;
+
+    private static void add(List<ReceivedReading> readings, String deviceId, int characteristic,
+                            java.time.ZonedDateTime at, byte[] value, java.time.ZonedDateTime end) {
+        if (at.isBefore(end)) {
+            readings.add(new ReceivedReading(new RawReading(deviceId, characteristic, value), at.plusSeconds(1).toInstant()));
+        }
     }
 
     /** Raw bytes from a device, as they came; for trying out what the hub does with bad input. */

@@ -28,6 +28,7 @@ public final class StatusPage {
     private final Supplier<StatusView> status;
     private final SimulatedHome simulatedHome;
     private HttpServer server;
+    private java.util.function.Consumer<Router> extraRoutes = r -> { };
 
     /** @param simulatedHome the simulated home, or null when it is off */
     public StatusPage(Vertx vertx, MessageCodec codec, Supplier<StatusView> status, SimulatedHome simulatedHome) {
@@ -37,8 +38,14 @@ public final class StatusPage {
         this.simulatedHome = simulatedHome;
     }
 
+    /** More API routes (the installer's: devices, pairing mode), mounted before the static page. */
+    public void routes(java.util.function.Consumer<Router> mount) {
+        this.extraRoutes = mount;
+    }
+
     public Future<HttpServer> listen(String host, int port) {
         Router router = Router.router(vertx);
+        extraRoutes.accept(router);
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.get()));
         if (simulatedHome != null) {
             router.post("/api/simulate/cuff").handler(ctx -> answer(ctx, simulatedHome.cuff(

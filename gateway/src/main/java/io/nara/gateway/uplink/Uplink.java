@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox to the cloud and prunes what the cloud acknowledges.
  *
- * <p>At most {@code window} messages are unacknowledged at a time; alerts go before observations. After a reconnect,
+ * <p>At most {@code window} messages are unacknowledged at a time; alerts go before observations and are never
+ * throttled; observations are sent at most {@code recordsPerSecond}, so a hub coming back after days offline does not
+ * flood the broker (a backlog drains at that rate; live readings are a handful an hour). After a reconnect,
  * or when an acknowledgement is overdue, everything still in the outbox is sent again: the cloud's writes are
  * idempotent, so a duplicate costs bandwidth, never correctness. Paho's own persistence is off on purpose: the outbox
  * is the only durable queue.
@@ -50,11 +52,39 @@ public final class Uplink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Uplink.class);
 
-    /** Tuning; the defaults suit a home hub. */
-    public record Settings(int batchSize, int window, long ackTimeoutMillis, long statusIntervalMillis) {
-        public static Settings defaults() {
-            return new Settings(200, 4, 30_000, 60_000);
+    /**
+     * Tuning; the defaults suit a home hub.
+     *
+     * @param batchSize        observations per message
+     * @param window           unacknowledged messages at most
+     * @param ackTimeoutMillis when an unacknowledged message is sent again
+     * @param statusIntervalMillis how often the status message is refreshed
+     * @param recordsPerSecond observations sent per second at most; 0 for no limit
+     */
+    public record Settings(int batchSize, int window, long ackTimeoutMillis, long statusIntervalMillis,
+                           int recordsPerSecond) {
+        public Settings {
+            if (batchSize < 1 || batchSize > io.nara.protocol.Limits.MAX_OBSERVATIONS_PER_BATCH) {
+                throw new IllegalArgumentException("batch size must be 1.." + io.nara.protocol.Limits.MAX_OBSERVATIONS_PER_BATCH);
+            }
+            if (window < 1 || ackTimeoutMillis < 1 || statusIntervalMillis < 1 || recordsPerSecond < 0) {
+                throw new IllegalArgumentException("uplink settings must be positive: " + this);
+            }
         }
+
+        public static Settings defaults() {
+            return new Settings(200, 4, 30_000, 60_000, 500);
+        }
+    }
+
+    /**
+     * How the outbox is draining, for the status page and the log.
+     *
+     * @param pending          records waiting for an acknowledgement
+     * @param recordsPerSecond acknowledged records per second, smoothed
+     * @param secondsToGo      at that rate, until the outbox is empty; null while nothing drains
+     */
+    public record Progress(long pending, double recordsPerSecond, Long secondsToGo) {
     }
 
     private final Vertx vertx;
@@ -77,6 +107,13 @@ public final class Uplink {
     private final Map<Long, InFlight> inFlight = new TreeMap<>();
     private long lastAckAt;
     private long connectAttempts;
+    /** Earliest time (ms) the throttle lets the next observation batch go. */
+    private long nextSendAt;
+    private boolean throttleTimerSet;
+    private long ackedSinceTick;
+    private double ackRate;
+    private long lastProgressLog;
+    private final List<Long> timers = new ArrayList<>();
 
     private record InFlight(long lastSeq, long sentAt) {
     }
@@ -94,17 +131,26 @@ public final class Uplink {
         this.status = status;
     }
 
-    /** Starts connecting; returns at once. The uplink keeps trying until {@link #stop()}. */
-    public void start() {
+    /**
+     * Starts connecting; the future completes at once, not when connected. The uplink keeps trying until
+     * {@link #stop()}.
+     */
+    public Future<Void> start() {
         context = vertx.getOrCreateContext();
+        connectFirstTime();
+        return Future.succeededFuture();
+    }
+
+    private void connectFirstTime() {
         try {
             client = new MqttAsyncClient(broker.serverUri().toString(), hubId, new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalStateException("cannot create MQTT client for " + broker.serverUri(), e);
         }
         client.setCallback(new Callback());
-        vertx.setPeriodic(Math.min(5_000, settings.ackTimeoutMillis()), id -> resendOverdue());
-        vertx.setPeriodic(settings.statusIntervalMillis(), id -> publishStatus());
+        timers.add(vertx.setPeriodic(Math.min(5_000, settings.ackTimeoutMillis()), id -> resendOverdue()));
+        timers.add(vertx.setPeriodic(settings.statusIntervalMillis(), id -> publishStatus()));
+        timers.add(vertx.setPeriodic(1_000, id -> measureProgress()));
         connect();
     }
 
@@ -118,6 +164,8 @@ public final class Uplink {
     }
 
     public Future<Void> stop() {
+        timers.forEach(vertx::cancelTimer);
+        connected = false;
         if (client == null) {
             return Future.succeededFuture();
         }
@@ -136,7 +184,11 @@ public final class Uplink {
     private void connect() {
         MqttMessage will = new MqttMessage(codec.encode(HubStatus.offline()), 1, true, new MqttProperties());
         try {
-            client.connect(broker.options(false, topic(Kind.STATUS), will), null, new ActionListener(
+            // A clean session: after a broker restart a resumed session made Paho replay its own in-flight publishes
+            // beside the outbox's re-send, and Mosquitto dropped the hub for a protocol error again and again. The
+            // outbox is the one source of re-sends; an ack lost while disconnected only delays the next one, and the
+            // config is retained, so nothing needs the broker to remember the hub.
+            client.connect(broker.options(true, topic(Kind.STATUS), will), null, new ActionListener(
                     () -> LOG.info("connected to {} as {}", broker.serverUri(), hubId),
                     e -> {
                         // Paho reconnects by itself only after a connection it once had; the first one is ours.
@@ -218,7 +270,7 @@ public final class Uplink {
             alertCursor = alert.seq();
             sent = true;
         }
-        if (!pending.observations().isEmpty() && inFlight.size() < settings.window()) {
+        if (!pending.observations().isEmpty() && inFlight.size() < settings.window() && throttleAllows()) {
             List<Observation> observations = new ArrayList<>(pending.observations().size());
             for (OutboxEntry entry : pending.observations()) {
                 observations.add(((OutboxEntry.ObservationEntry) entry).observation());
@@ -226,10 +278,59 @@ public final class Uplink {
             ObservationBatch batch = ObservationBatch.of(outbox.id(), observations);
             if (send(Kind.OBS, codec.encode(batch), batch.seqFrom(), batch.seqTo())) {
                 observationCursor = batch.seqTo();
+                charge(observations.size());
                 sent = true;
             }
         }
         return sent;
+    }
+
+    /** Whether the throttle lets a batch go now; if not, pumps again when it will. */
+    private boolean throttleAllows() {
+        long now = System.currentTimeMillis();
+        if (settings.recordsPerSecond() == 0 || now >= nextSendAt) {
+            return true;
+        }
+        if (!throttleTimerSet) {
+            throttleTimerSet = true;
+            vertx.setTimer(Math.max(1, nextSendAt - now), id -> {
+                throttleTimerSet = false;
+                pump();
+            });
+        }
+        return false;
+    }
+
+    /** Spends the throttle's budget for {@code records} observations just sent. */
+    private void charge(int records) {
+        if (settings.recordsPerSecond() > 0) {
+            long now = System.currentTimeMillis();
+            nextSendAt = Math.max(now, nextSendAt) + records * 1_000L / settings.recordsPerSecond();
+        }
+    }
+
+    private void measureProgress() {
+        // Smoothed over a few seconds so the time to go does not jump with every batch.
+        ackRate = ackRate * 0.7 + ackedSinceTick * 0.3;
+        ackedSinceTick = 0;
+        long size = outbox.size();
+        long now = System.currentTimeMillis();
+        {
+            if (size > settings.batchSize() && now - lastProgressLog >= 10_000) {
+                lastProgressLog = now;
+                Progress p = progress();
+                LOG.info("outbox: {} records to send, {} acknowledged per second, {}", p.pending(),
+                        Math.round(p.recordsPerSecond()), p.secondsToGo() == null ? "not draining"
+                                : "about " + p.secondsToGo() + " s to go");
+            }
+        }
+    }
+
+    /** The outbox's drain progress. */
+    public Progress progress() {
+        long pending = outbox.size();
+        Long toGo = ackRate < 0.5 ? null : Math.round(pending / ackRate);
+        return new Progress(pending, ackRate, pending == 0 ? Long.valueOf(0) : toGo);
     }
 
     private boolean send(Kind kind, byte[] payload, long firstSeq, long lastSeq) {
@@ -261,6 +362,7 @@ public final class Uplink {
                     it.remove();
                 }
             }
+            ackedSinceTick += result.result();
             LOG.debug("cloud acknowledged {}; {} pruned", ack.ranges(), result.result());
             pump();
         });

@@ -1,35 +1,171 @@
 package io.nara.protocol.careplan;
 
-import static io.nara.protocol.Checks.requireNonNull;
 import static io.nara.protocol.Checks.requireText;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nara.protocol.vocabulary.Vocabulary;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * A patient's care plan as the responsible doctor set it: what is worrying for this patient.
+ * A patient's care plan as the responsible doctor set it: what is measured, what is worrying, who is told first.
+ * The hub evaluates the rules that look at readings (also offline); the cloud those about silence.
  *
- * @param patientId the patient
- * @param version   the plan's version; every alert names the version it was evaluated with
- * @param rules     threshold rules
+ * @param patientId     the patient
+ * @param version       the plan's version; every alert names the version it was evaluated with
+ * @param rules         the rules in force outside a post-discharge period
+ * @param expected      the measurements the patient is asked to take (which, how often, by what time)
+ * @param postDischarge a post-discharge period with its own, tighter rules; null when there is none
+ * @param weightBand    the patient's expected weight, to attribute readings of a shared scale without user index;
+ *                      null when the patient shares no scale
+ * @param zone          the home's time zone, for times of day (default Europe/Stockholm)
+ * @param staleAfter    a reading older than this when evaluated is history only: it never opens, raises or
+ *                      resolves an episode (default 24 hours)
  */
-public record CarePlan(String patientId, String version, List<ThresholdRule> rules) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CarePlan(String patientId, String version, List<Rule> rules, List<ExpectedMeasurement> expected,
+                       PostDischarge postDischarge, WeightBand weightBand, String zone, Duration staleAfter) {
 
+    public static final String DEFAULT_ZONE = "Europe/Stockholm";
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
+    /** Readings the hub keeps for window, baseline and repetition rules. */
+    public static final Duration MIN_HISTORY = Duration.ofDays(90);
+
+    @JsonCreator
     public CarePlan {
         requireText(patientId, "patientId");
         requireText(version, "care plan version");
-        requireNonNull(rules, "rules");
-        rules = List.copyOf(rules);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        expected = expected == null ? List.of() : List.copyOf(expected);
+        if (zone != null) {
+            try {
+                ZoneId.of(zone);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("care plan for " + patientId + ": unknown time zone '" + zone + "'");
+            }
+        }
+        if (staleAfter != null && (staleAfter.compareTo(Duration.ofMinutes(5)) < 0
+                || staleAfter.compareTo(Duration.ofDays(14)) > 0)) {
+            throw new IllegalArgumentException("care plan for " + patientId
+                    + ": staleAfter must be between PT5M and P14D, was " + staleAfter);
+        }
+        check(patientId, "rules", rules, expected);
+        if (postDischarge != null) {
+            check(patientId, "postDischarge.rules", postDischarge.rules(), expected);
+        }
+        Set<String> expectedCodes = new HashSet<>();
+        for (ExpectedMeasurement e : expected) {
+            if (!expectedCodes.add(e.code())) {
+                throw new IllegalArgumentException("care plan for " + patientId + ": measurement " + e.code()
+                        + " is expected twice");
+            }
+        }
+    }
+
+    /** A plan of rules only, as the first plans were written. */
+    public CarePlan(String patientId, String version, List<? extends Rule> rules) {
+        this(patientId, version, List.copyOf(rules), null, null, null, null, null);
+    }
+
+    private static void check(String patientId, String where, List<Rule> rules, List<ExpectedMeasurement> expected) {
         Set<String> ids = new HashSet<>();
-        for (ThresholdRule rule : rules) {
+        Map<String, Rule.Where> episodeSide = new HashMap<>();
+        for (Rule rule : rules) {
+            if (rule == null) {
+                throw new IllegalArgumentException("care plan for " + patientId + ": " + where + " holds an empty rule");
+            }
             if (!ids.add(rule.id())) {
                 throw new IllegalArgumentException("care plan for " + patientId + " has two rules with id " + rule.id());
             }
-            if (Vocabulary.byLoinc(rule.code()).isEmpty()) {
-                throw new IllegalArgumentException("rule " + rule.id() + ": unknown LOINC code " + rule.code());
+            for (String code : rule.codes()) {
+                if (Vocabulary.byLoinc(code).isEmpty()) {
+                    throw new IllegalArgumentException("rule " + rule.id() + ": unknown LOINC code " + code);
+                }
+            }
+            Rule.Where side = episodeSide.putIfAbsent(rule.episodeKey(), rule.where());
+            if (side != null && side != rule.where()) {
+                throw new IllegalArgumentException("rule " + rule.id() + ": episode '" + rule.episodeKey()
+                        + "' mixes rules the hub evaluates with rules the cloud evaluates");
+            }
+            if (rule instanceof MissingMeasurementRule m && m.by() != null
+                    && expected.stream().noneMatch(e -> e.code().equals(m.code()))) {
+                throw new IllegalArgumentException("rule " + rule.id() + ": expects " + m.code() + " by " + m.by()
+                        + " but the plan does not list it under 'expected'");
             }
         }
+    }
+
+    @JsonIgnore
+    public ZoneId zoneId() {
+        return ZoneId.of(zone == null ? DEFAULT_ZONE : zone);
+    }
+
+    @JsonIgnore
+    public Duration effectiveStaleAfter() {
+        return staleAfter == null ? DEFAULT_STALE_AFTER : staleAfter;
+    }
+
+    /** True when {@code at} falls in the post-discharge period. */
+    public boolean inPostDischarge(Instant at) {
+        return postDischarge != null && postDischarge.covers(at, zoneId());
+    }
+
+    /**
+     * The rules in force at {@code at}: in a post-discharge period its rules replace ordinary rules with the same id
+     * and add the others; outside it, the ordinary rules.
+     */
+    public List<Rule> rulesAt(Instant at) {
+        if (!inPostDischarge(at)) {
+            return rules;
+        }
+        Map<String, Rule> byId = new LinkedHashMap<>();
+        rules.forEach(r -> byId.put(r.id(), r));
+        postDischarge.rules().forEach(r -> byId.put(r.id(), r));
+        return List.copyOf(byId.values());
+    }
+
+    /** Every rule of the plan, ordinary and post-discharge, once per id (post-discharge wins). */
+    @JsonIgnore
+    public List<Rule> allRules() {
+        if (postDischarge == null) {
+            return rules;
+        }
+        Map<String, Rule> byId = new LinkedHashMap<>();
+        rules.forEach(r -> byId.put(r.id(), r));
+        postDischarge.rules().forEach(r -> byId.put(r.id(), r));
+        return new ArrayList<>(byId.values());
+    }
+
+    /** How far back the hub must keep readings for this plan's rules. */
+    @JsonIgnore
+    public Duration historyNeeded() {
+        Duration longest = MIN_HISTORY;
+        for (Rule rule : allRules()) {
+            Duration d = Duration.ZERO;
+            if (rule instanceof WindowChangeRule w) {
+                d = w.window();
+            } else if (rule instanceof BaselineChangeRule b) {
+                d = b.effectiveBaselineWindow();
+            }
+            if (d.compareTo(longest) > 0) {
+                longest = d;
+            }
+        }
+        return longest;
+    }
+
+    public CarePlan withVersion(String newVersion) {
+        return new CarePlan(patientId, newVersion, rules, expected, postDischarge, weightBand, zone, staleAfter);
     }
 }

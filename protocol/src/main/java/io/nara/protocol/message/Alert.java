@@ -25,6 +25,10 @@ import java.time.Instant;
  * @param carePlanVersion the care-plan version it was evaluated with
  * @param respondFirst    the care team the plan names to respond first; null for the patient's default team
  * @param escalateAfter   how long it may stay unacknowledged before escalating; null for the severity's default
+ * @param status          what this message says about its episode: RAISED (new), ESCALATED (worse), RESOLVED (back
+ *                        to normal); absent in JSON from hubs before episodes means RAISED
+ * @param episode         the episode this alert belongs to, the same for its RAISED, ESCALATED and RESOLVED messages;
+ *                        null from hubs before episodes (then every alert is an episode of its own)
  */
 public record Alert(
         long seq,
@@ -39,8 +43,11 @@ public record Alert(
         long observationSeq,
         String carePlanVersion,
         String respondFirst,
-        Duration escalateAfter) {
+        Duration escalateAfter,
+        AlertStatus status,
+        String episode) {
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public Alert {
         requirePositive(seq, "seq");
         requireText(patientId, "patientId");
@@ -59,10 +66,22 @@ public record Alert(
         if (escalateAfter != null && (escalateAfter.isNegative() || escalateAfter.isZero())) {
             throw new IllegalArgumentException("escalateAfter must be positive");
         }
+        if (status == null) {
+            status = AlertStatus.RAISED;
+        }
+        optionalText(episode, "episode");
+    }
+
+    /** An alert that is an episode of its own, as hubs before episodes raised them. */
+    public Alert(long seq, String patientId, String ruleId, Severity severity, String code, Double value, String unit,
+                 String message, Instant raisedAt, long observationSeq, String carePlanVersion, String respondFirst,
+                 Duration escalateAfter) {
+        this(seq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq, carePlanVersion,
+                respondFirst, escalateAfter, AlertStatus.RAISED, null);
     }
 
     public Alert withSeq(long newSeq) {
         return new Alert(newSeq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq,
-                carePlanVersion, respondFirst, escalateAfter);
+                carePlanVersion, respondFirst, escalateAfter, status, episode);
     }
 }

@@ -17,6 +17,11 @@ public enum ObservationFlag {
     DEVICE_CLOCK_UNRELIABLE,
     /** The hub's own clock was not known to be right when it received the reading; re-timed later. */
     HUB_CLOCK_UNSYNCHRONIZED,
+    /**
+     * Received while the hub's clock was not synchronised, and re-timed from the hub's monotonic clock once it was:
+     * the time is right to within the hub's clock drift, but was not read from a synchronised clock.
+     */
+    HUB_CLOCK_RETIMED,
     /** The device could not tell which user took the reading; held for the nurse to assign. */
     UNATTRIBUTED,
     /** The device detected body movement during the measurement (a finer reason; QUESTIONABLE is set too). */

@@ -1,0 +1,336 @@
+package io.nara.ingest.careplan;
+
+import io.nara.ingest.db.Database;
+import io.nara.protocol.HubTopic;
+import io.nara.protocol.SchemaVersion;
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.DeviceBinding;
+import io.nara.protocol.message.HubConfig;
+import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationBatch;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Care plans in PostgreSQL with their history, and the config each hub should hold, published retained on
+ * {@code nara/v1/hub/{hubId}/config}.
+ *
+ * <p>Versions: a plan's version counts up per patient (1, 2, ...) and is what alerts name. A hub config's version is
+ * the larger of the previous one plus one and the cloud's clock in milliseconds, so a config from the cloud always
+ * supersedes a hand-written bootstrap file (versions 1, 2, ...) and never goes backwards.
+ *
+ * <p>Publishing happens while the hub's config row is locked, so two ingest nodes publish a hub's versions in order
+ * and the retained message is never an older version than the one a hub adopted. A publish that fails leaves
+ * {@code published_version} behind {@code version}; {@link #republishPending} (every node, periodically) retries.
+ */
+public final class CarePlanService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CarePlanService.class);
+
+    /** Publishes retained with QoS 1 and completes when the broker has it. */
+    @FunctionalInterface
+    public interface RetainedPublisher {
+        Future<Void> publish(String topic, byte[] payload);
+    }
+
+    /** One saved version of a plan: who changed it, when and why. */
+    public record PlanVersion(String patientId, int version, String hubId, CarePlan plan, String changedBy,
+                              Instant changedAt, String reason) {
+    }
+
+    private final Database db;
+    private final MessageCodec codec;
+    private final RetainedPublisher publisher;
+    private final Clock clock;
+
+    public CarePlanService(Database db, MessageCodec codec, RetainedPublisher publisher, Clock clock) {
+        this.db = db;
+        this.codec = codec;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /**
+     * Saves a new version of the patient's plan (validated: it is a {@link CarePlan}), records who changed it and why,
+     * and publishes the hub's new config. The version in {@code plan} is ignored; the saved one is returned.
+     */
+    public Future<PlanVersion> save(String hubId, CarePlan plan, String changedBy, String reason) {
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            lockHub(c, hubId, now);
+            int version = 1;
+            Instant since = now;
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT version, since FROM care_plan WHERE patient_id = ? FOR UPDATE")) {
+                q.setString(1, plan.patientId());
+                try (ResultSet row = q.executeQuery()) {
+                    if (row.next()) {
+                        version = row.getInt(1) + 1;
+                        since = row.getTimestamp(2).toInstant();
+                    }
+                }
+            }
+            CarePlan saved = plan.withVersion(Integer.toString(version));
+            String document = codec.toJson(saved);
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    INSERT INTO care_plan (patient_id, hub_id, version, document, since, changed_by, changed_at)
+                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
+                    ON CONFLICT (patient_id) DO UPDATE SET hub_id = EXCLUDED.hub_id, version = EXCLUDED.version,
+                        document = EXCLUDED.document, changed_by = EXCLUDED.changed_by,
+                        changed_at = EXCLUDED.changed_at""")) {
+                upsert.setString(1, plan.patientId());
+                upsert.setString(2, hubId);
+                upsert.setInt(3, version);
+                upsert.setString(4, document);
+                upsert.setTimestamp(5, Timestamp.from(since));
+                upsert.setString(6, changedBy);
+                upsert.setTimestamp(7, Timestamp.from(now));
+                upsert.executeUpdate();
+            }
+            try (PreparedStatement history = c.prepareStatement("""
+                    INSERT INTO care_plan_history (patient_id, version, hub_id, document, changed_by, changed_at, reason)
+                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
+                history.setString(1, plan.patientId());
+                history.setInt(2, version);
+                history.setString(3, hubId);
+                history.setString(4, document);
+                history.setString(5, changedBy);
+                history.setTimestamp(6, Timestamp.from(now));
+                history.setString(7, reason);
+                history.executeUpdate();
+            }
+            bump(c, hubId, changedBy, now);
+            return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
+        }).compose(v -> publish(hubId).map(v));
+    }
+
+    /** Replaces the hub's device bindings and publishes its new config. */
+    public Future<Long> bindDevices(String hubId, List<DeviceBinding> devices, String changedBy) {
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            lockHub(c, hubId, now);
+            try (PreparedStatement u = c.prepareStatement("UPDATE hub_config SET devices = ?::jsonb WHERE hub_id = ?")) {
+                u.setString(1, codec.toJson(devices));
+                u.setString(2, hubId);
+                u.executeUpdate();
+            }
+            return bump(c, hubId, changedBy, now);
+        }).compose(version -> publish(hubId).map(version));
+    }
+
+    /** The config the hub should hold, as it is published. */
+    public Future<Optional<HubConfig>> config(String hubId) {
+        return db.transaction(c -> config(c, hubId));
+    }
+
+    /** Every saved version of the patient's plan, oldest first. */
+    public Future<List<PlanVersion>> history(String patientId) {
+        return db.transaction(c -> {
+            List<PlanVersion> versions = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("""
+                    SELECT version, hub_id, document::text, changed_by, changed_at, reason FROM care_plan_history
+                    WHERE patient_id = ? ORDER BY version""")) {
+                q.setString(1, patientId);
+                try (ResultSet rows = q.executeQuery()) {
+                    while (rows.next()) {
+                        versions.add(new PlanVersion(patientId, rows.getInt(1), rows.getString(2),
+                                decodePlan(rows.getString(3)), rows.getString(4),
+                                rows.getTimestamp(5).toInstant(), rows.getString(6)));
+                    }
+                }
+            }
+            return versions;
+        });
+    }
+
+    /** Publishes the hub's current config, retained, unless the broker already holds that version. */
+    public Future<Void> publish(String hubId) {
+        return db.transaction(c -> {
+            long published;
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT published_version FROM hub_config WHERE hub_id = ? FOR UPDATE")) {
+                q.setString(1, hubId);
+                try (ResultSet row = q.executeQuery()) {
+                    if (!row.next()) {
+                        return null;
+                    }
+                    published = row.getLong(1);
+                }
+            }
+            Optional<HubConfig> config = config(c, hubId);
+            if (config.isEmpty() || config.get().version() <= published) {
+                return null;
+            }
+            // Published while the row is locked: a node with an older version waits and then finds nothing to do.
+            try {
+                publisher.publish(HubTopic.of(hubId, HubTopic.Kind.CONFIG).name(), codec.encode(config.get()))
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new SQLException("cannot publish config " + config.get().version() + " for hub " + hubId
+                        + ": " + e.getMessage(), e);
+            }
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE hub_config SET published_version = ? WHERE hub_id = ?")) {
+                u.setLong(1, config.get().version());
+                u.setString(2, hubId);
+                u.executeUpdate();
+            }
+            LOG.info("published config version {} for hub {}", config.get().version(), hubId);
+            return null;
+        });
+    }
+
+    /** Retries configs whose publish failed (a broker outage while a doctor saved a plan). */
+    public Future<Void> republishPending() {
+        return db.<List<String>>transaction(c -> {
+            List<String> hubs = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT hub_id FROM hub_config WHERE published_version < version")) {
+                try (ResultSet rows = q.executeQuery()) {
+                    while (rows.next()) {
+                        hubs.add(rows.getString(1));
+                    }
+                }
+            }
+            return hubs;
+        }).compose(hubs -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (String hub : hubs) {
+                chain = chain.compose(v -> publish(hub).recover(e -> {
+                    LOG.warn("{}", e.getMessage());
+                    return Future.succeededFuture();
+                }));
+            }
+            return chain;
+        });
+    }
+
+    /**
+     * Remembers the newest reading per patient, code and device, for the silence rules. One row per key, written in
+     * key order: batches of one hub are stored in parallel, and rows locked in different orders would deadlock.
+     */
+    public Future<Void> noteReadings(String hubId, ObservationBatch batch) {
+        java.util.SortedMap<List<String>, java.time.Instant> newest = new java.util.TreeMap<>(
+                java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))
+                        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        for (Observation o : batch.observations()) {
+            if (o.patientId() != null) {
+                newest.merge(List.of(o.patientId(), o.code(), o.deviceId()), o.time(),
+                        (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        if (newest.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return db.transaction(c -> {
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    INSERT INTO latest_reading (patient_id, code, device_id, hub_id, at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (patient_id, code, device_id) DO UPDATE
+                        SET at = GREATEST(latest_reading.at, EXCLUDED.at), hub_id = EXCLUDED.hub_id""")) {
+                for (var entry : newest.entrySet()) {
+                    upsert.setString(1, entry.getKey().get(0));
+                    upsert.setString(2, entry.getKey().get(1));
+                    upsert.setString(3, entry.getKey().get(2));
+                    upsert.setString(4, hubId);
+                    upsert.setTimestamp(5, Timestamp.from(entry.getValue()));
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Starts the periodic work of this node: republishing, and the cloud's silence rules. */
+    public void start(Vertx vertx, SilenceWatch silence, long periodMillis) {
+        vertx.setPeriodic(periodMillis, id -> republishPending()
+                .compose(v -> silence.check())
+                .onFailure(e -> LOG.warn("care-plan housekeeping failed: {}", e.getMessage())));
+    }
+
+    private void lockHub(Connection c, String hubId, Instant now) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO hub_config (hub_id, version) VALUES (?, 0) ON CONFLICT (hub_id) DO NOTHING""")) {
+            insert.setString(1, hubId);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM hub_config WHERE hub_id = ? FOR UPDATE")) {
+            lock.setString(1, hubId);
+            lock.executeQuery().close();
+        }
+    }
+
+    private long bump(Connection c, String hubId, String changedBy, Instant now) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("""
+                UPDATE hub_config SET version = GREATEST(version + 1, ?), changed_by = ?, changed_at = ?
+                WHERE hub_id = ? RETURNING version""")) {
+            u.setLong(1, now.toEpochMilli());
+            u.setString(2, changedBy);
+            u.setTimestamp(3, Timestamp.from(now));
+            u.setString(4, hubId);
+            try (ResultSet row = u.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private Optional<HubConfig> config(Connection c, String hubId) throws SQLException {
+        long version;
+        String devices;
+        try (PreparedStatement q = c.prepareStatement("SELECT version, devices::text FROM hub_config WHERE hub_id = ?")) {
+            q.setString(1, hubId);
+            try (ResultSet row = q.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                version = row.getLong(1);
+                devices = row.getString(2);
+            }
+        }
+        if (version < 1) {
+            return Optional.empty();
+        }
+        List<CarePlan> plans = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT document::text FROM care_plan WHERE hub_id = ? ORDER BY patient_id")) {
+            q.setString(1, hubId);
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    plans.add(decodePlan(rows.getString(1)));
+                }
+            }
+        }
+        List<DeviceBinding> bindings = decodeBindings(devices);
+        return Optional.of(new HubConfig(SchemaVersion.CURRENT, version, plans, bindings));
+    }
+
+    CarePlan decodePlan(String document) {
+        return codec.decode(document.getBytes(StandardCharsets.UTF_8), CarePlan.class);
+    }
+
+    private List<DeviceBinding> decodeBindings(String devices) {
+        try {
+            // Bindings validate in their constructors; the codec's mapper is not exposed, so read them as a config.
+            String wrapped = "{\"v\":1,\"version\":1,\"devices\":" + devices + "}";
+            return codec.decode(wrapped.getBytes(StandardCharsets.UTF_8), HubConfig.class).devices();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("stored device bindings are invalid: " + e.getMessage(), e);
+        }
+    }
+}

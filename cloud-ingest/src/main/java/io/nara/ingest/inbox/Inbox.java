@@ -1,0 +1,119 @@
+package io.nara.ingest.inbox;
+
+import io.nara.ingest.audit.AccessLog;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads for the inbox. A person sees an alert when it lies with one of their teams, when they own it, or when one of
+ * their teams has a care relation in force with the patient (the municipal nurse still sees what she handed over to
+ * the region). Every read writes the access log in the same transaction.
+ */
+public final class Inbox {
+
+    private static final String VISIBLE = """
+            (s.team_id = ANY (?) OR s.owner_id = ? OR EXISTS (
+                SELECT 1 FROM care_relation r WHERE r.patient_id = a.patient_id AND r.team_id = ANY (?)
+                AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)))""";
+
+    private static final String ORDER = """
+             ORDER BY CASE a.severity WHEN 'URGENT' THEN 0 WHEN 'WARNING' THEN 1 ELSE 2 END, a.received_at DESC, a.id DESC
+            """;
+
+    private Inbox() {
+    }
+
+    /** Open (unresolved) alerts the principal may see, most severe and newest first. */
+    public static List<InboxItem> open(Connection c, Principal who, Instant now, int limit) throws SQLException {
+        String sql = InboxItem.SELECT + " WHERE coalesce(s.state, 'OPEN') <> 'RESOLVED'"
+                + (who.operator() ? "" : " AND " + VISIBLE) + ORDER + " LIMIT ?";
+        List<InboxItem> items = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            int i = who.operator() ? 1 : bind(c, q, who, now);
+            q.setInt(i, limit);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    items.add(InboxItem.from(r));
+                }
+            }
+        }
+        AccessLog.record(c, who.actor(), "inbox.list", items.stream().map(InboxItem::patientId).toList(),
+                "open alerts, limit " + limit);
+        return items;
+    }
+
+    /** One alert, if the principal may see it; the read is logged. */
+    public static Optional<InboxItem> one(Connection c, Principal who, long alertId, Instant now, String action)
+            throws SQLException {
+        Optional<InboxItem> item = visible(c, who, alertId, now);
+        if (item.isPresent()) {
+            AccessLog.record(c, who.actor(), action, List.of(item.get().patientId()), "alert " + alertId);
+        }
+        return item;
+    }
+
+    /** One alert if visible, without logging (for checks before a change, which the trail records). */
+    public static Optional<InboxItem> visible(Connection c, Principal who, long alertId, Instant now)
+            throws SQLException {
+        String sql = InboxItem.SELECT + " WHERE a.id = ?" + (who.operator() ? "" : " AND " + VISIBLE);
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            q.setLong(1, alertId);
+            if (!who.operator()) {
+                bind(c, q, who, now, 2);
+            }
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? Optional.of(InboxItem.from(r)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The alert's trail, oldest first. */
+    public static List<TrailEntry> trail(Connection c, long alertId) throws SQLException {
+        List<TrailEntry> entries = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT e.at, e.kind, e.actor, e.from_team, e.to_team, e.tier, e.people, e.cross_principal, e.outcome,
+                       e.note, p.name FROM alert_event e
+                LEFT JOIN person p ON e.actor = 'person:' || p.id
+                WHERE e.alert_id = ? ORDER BY e.id""")) {
+            q.setLong(1, alertId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Array people = r.getArray(7);
+                    entries.add(new TrailEntry(r.getTimestamp(1).toInstant(), r.getString(2), r.getString(3),
+                            r.getString(11), r.getString(4), r.getString(5), (Integer) r.getObject(6),
+                            people == null ? List.of() : List.of((String[]) people.getArray()), r.getBoolean(8),
+                            r.getString(9), r.getString(10)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** One step of the trail. */
+    public record TrailEntry(Instant at, String kind, String actor, String actorName, String fromTeam, String toTeam,
+                             Integer tier, List<String> people, boolean crossPrincipal, String outcome, String note) {
+    }
+
+    private static int bind(Connection c, PreparedStatement q, Principal who, Instant now) throws SQLException {
+        return bind(c, q, who, now, 1);
+    }
+
+    private static int bind(Connection c, PreparedStatement q, Principal who, Instant now, int from)
+            throws SQLException {
+        Array teams = c.createArrayOf("text", who.teams().toArray());
+        q.setArray(from, teams);
+        q.setString(from + 1, who.personId());
+        q.setArray(from + 2, teams);
+        q.setTimestamp(from + 3, Timestamp.from(now));
+        q.setTimestamp(from + 4, Timestamp.from(now));
+        return from + 5;
+    }
+}

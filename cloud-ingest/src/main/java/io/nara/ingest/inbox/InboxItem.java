@@ -1,0 +1,46 @@
+package io.nara.ingest.inbox;
+
+import io.nara.protocol.message.Severity;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/** An alert with where it stands: what the inbox and the live stream show. */
+public record InboxItem(long id, String hubId, long seq, String patientId, String patientName, String ruleId,
+                        Severity severity, String code, Double value, String unit, String message, Instant raisedAt,
+                        Instant receivedAt, long observationSeq, String carePlanVersion, String state, String teamId,
+                        String teamName, String organisationKind, int tier, String ownerId, String ownerName,
+                        Instant escalateAt, Instant snoozedUntil, String outcome) {
+
+    static final String SELECT = """
+            SELECT a.id, a.hub_id, a.seq, a.patient_id, p.name AS patient_name, a.rule_id, a.severity, a.code, a.value,
+                   a.unit, a.message, a.raised_at, a.received_at, a.observation_seq, a.care_plan_version,
+                   coalesce(s.state, 'OPEN') AS state, s.team_id, t.name AS team_name, o.kind AS org_kind,
+                   coalesce(s.tier, 0) AS tier, s.owner_id, w.name AS owner_name, s.escalate_at, s.snoozed_until,
+                   s.outcome
+            FROM alert a
+            LEFT JOIN alert_state s ON s.alert_id = a.id
+            LEFT JOIN patient p ON p.id = a.patient_id
+            LEFT JOIN care_team t ON t.id = s.team_id
+            LEFT JOIN organisation o ON o.id = t.organisation_id
+            LEFT JOIN person w ON w.id = s.owner_id
+            """;
+
+    static InboxItem from(ResultSet r) throws SQLException {
+        double value = r.getDouble("value");
+        Double v = r.wasNull() ? null : value;
+        return new InboxItem(r.getLong("id"), r.getString("hub_id"), r.getLong("seq"), r.getString("patient_id"),
+                r.getString("patient_name"), r.getString("rule_id"), Severity.valueOf(r.getString("severity")),
+                r.getString("code"), v, r.getString("unit"), r.getString("message"), instant(r, "raised_at"),
+                instant(r, "received_at"), r.getLong("observation_seq"), r.getString("care_plan_version"),
+                r.getString("state"), r.getString("team_id"), r.getString("team_name"), r.getString("org_kind"),
+                r.getInt("tier"), r.getString("owner_id"), r.getString("owner_name"), instant(r, "escalate_at"),
+                instant(r, "snoozed_until"), r.getString("outcome"));
+    }
+
+    private static Instant instant(ResultSet r, String column) throws SQLException {
+        Timestamp t = r.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

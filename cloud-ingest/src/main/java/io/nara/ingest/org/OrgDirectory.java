@@ -1,0 +1,151 @@
+package io.nara.ingest.org;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the organisation model inside the caller's transaction (every method takes the connection), so a routing
+ * decision and the rows it writes see one consistent picture.
+ */
+public final class OrgDirectory {
+
+    /** A person as notifications and the inbox need them. */
+    public record Person(String id, String name, String organisationId, String email, String phone) {
+    }
+
+    private OrgDirectory() {
+    }
+
+    public static Optional<Team> team(Connection c, String id) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT t.id, t.name, t.organisation_id, o.kind, t.escalates_to, t.time_zone
+                FROM care_team t JOIN organisation o ON o.id = t.organisation_id WHERE t.id = ?""")) {
+            q.setString(1, id);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? Optional.of(new Team(r.getString(1), r.getString(2), r.getString(3),
+                        OrganisationKind.valueOf(r.getString(4)), r.getString(5), ZoneId.of(r.getString(6))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    public static List<Team> teams(Connection c) throws SQLException {
+        List<Team> teams = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT t.id, t.name, t.organisation_id, o.kind, t.escalates_to, t.time_zone
+                FROM care_team t JOIN organisation o ON o.id = t.organisation_id ORDER BY o.kind, t.name""");
+             ResultSet r = q.executeQuery()) {
+            while (r.next()) {
+                teams.add(new Team(r.getString(1), r.getString(2), r.getString(3),
+                        OrganisationKind.valueOf(r.getString(4)), r.getString(5), ZoneId.of(r.getString(6))));
+            }
+        }
+        return teams;
+    }
+
+    /** The team's schedule: every slot and the shifts around {@code at}. */
+    public static Schedule schedule(Connection c, Team team, Instant at) throws SQLException {
+        List<OnCallSlot> slots = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT person_id, days, starts, ends, valid_from, valid_to FROM on_call_slot s "
+                        + "JOIN person p ON p.id = s.person_id WHERE s.team_id = ? AND p.active")) {
+            q.setString(1, team.id());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+                    for (Integer d : (Integer[]) r.getArray(2).getArray()) {
+                        days.add(DayOfWeek.of(d));
+                    }
+                    slots.add(new OnCallSlot(r.getString(1), days, r.getTime(3).toLocalTime(),
+                            r.getTime(4).toLocalTime(), r.getDate(5).toLocalDate(),
+                            r.getDate(6) == null ? null : r.getDate(6).toLocalDate()));
+                }
+            }
+        }
+        List<OnCallShift> shifts = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT person_id, starts_at, ends_at FROM on_call_shift s JOIN person p ON p.id = s.person_id "
+                        + "WHERE s.team_id = ? AND p.active AND starts_at <= ? AND ends_at > ?")) {
+            q.setString(1, team.id());
+            q.setTimestamp(2, Timestamp.from(at));
+            q.setTimestamp(3, Timestamp.from(at));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    shifts.add(new OnCallShift(r.getString(1), r.getTimestamp(2).toInstant(),
+                            r.getTimestamp(3).toInstant()));
+                }
+            }
+        }
+        return new Schedule(team.zone(), slots, shifts);
+    }
+
+    /** The team that responds first for a patient at {@code at}: the relation so marked, else the only one. */
+    public static Optional<String> firstResponder(Connection c, String patientId, Instant at) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT team_id, responds_first FROM care_relation
+                WHERE patient_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
+                ORDER BY responds_first DESC, valid_from DESC, id""")) {
+            q.setString(1, patientId);
+            q.setTimestamp(2, Timestamp.from(at));
+            q.setTimestamp(3, Timestamp.from(at));
+            try (ResultSet r = q.executeQuery()) {
+                // Marked first; among several unmarked relations the newest, so the order is deterministic.
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The teams a person belongs to. */
+    public static List<String> teamsOf(Connection c, String personId) throws SQLException {
+        List<String> teams = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT team_id FROM team_member WHERE person_id = ? ORDER BY team_id")) {
+            q.setString(1, personId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    teams.add(r.getString(1));
+                }
+            }
+        }
+        return teams;
+    }
+
+    public static Map<String, Person> people(Connection c, List<String> ids) throws SQLException {
+        Map<String, Person> people = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return people;
+        }
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT id, name, organisation_id, email, phone FROM person WHERE id = ANY (?)")) {
+            Array array = c.createArrayOf("text", ids.toArray());
+            q.setArray(1, array);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    people.put(r.getString(1), new Person(r.getString(1), r.getString(2), r.getString(3),
+                            r.getString(4), r.getString(5)));
+                }
+            }
+        }
+        Map<String, Person> ordered = new LinkedHashMap<>();
+        for (String id : ids) {
+            if (people.containsKey(id)) {
+                ordered.put(id, people.get(id));
+            }
+        }
+        return ordered;
+    }
+}

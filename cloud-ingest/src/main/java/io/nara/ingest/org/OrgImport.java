@@ -1,0 +1,147 @@
+package io.nara.ingest.org;
+
+import io.nara.ingest.auth.Passwords;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+
+/**
+ * Loads an organisation document (organisations, teams, people with their teams and roles, on-call slots and shifts,
+ * patients with care relations, relatives and consent) in one transaction: the MAS's routines as data. Upserts by id;
+ * a team's recurring slots and a patient's care relations are replaced by the document's, so a new schedule is one
+ * import. {@code password} (plain text, hashed here with Argon2id) is for first set-up and tests; leave it out
+ * otherwise. The format is in cloud-ingest/README.md.
+ */
+public final class OrgImport {
+
+    private OrgImport() {
+    }
+
+    public static void apply(Connection c, JsonObject doc, String recordedBy) throws SQLException {
+        for (JsonObject o : objects(doc, "organisations")) {
+            exec(c, "INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                    + "SET name = excluded.name, kind = excluded.kind", o.getString("id"), o.getString("name"),
+                    o.getString("kind"));
+        }
+        for (JsonObject t : objects(doc, "teams")) {
+            exec(c, "INSERT INTO care_team (id, organisation_id, name, time_zone) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+                    + "DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
+                    + "time_zone = excluded.time_zone", t.getString("id"), t.getString("organisationId"),
+                    t.getString("name"), t.getString("timeZone", "Europe/Stockholm"));
+        }
+        // Tiers after all teams exist, so a team may name one defined later in the document.
+        for (JsonObject t : objects(doc, "teams")) {
+            exec(c, "UPDATE care_team SET escalates_to = ? WHERE id = ?", t.getString("escalatesTo"), t.getString("id"));
+        }
+        for (JsonObject p : objects(doc, "people")) {
+            exec(c, "INSERT INTO person (id, organisation_id, name, username, email, phone) VALUES (?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
+                    + "username = excluded.username, email = excluded.email, phone = excluded.phone",
+                    p.getString("id"), p.getString("organisationId"), p.getString("name"), p.getString("username"),
+                    p.getString("email"), p.getString("phone"));
+            if (p.getString("password") != null) {
+                exec(c, "UPDATE person SET password_hash = ? WHERE id = ?", Passwords.hash(p.getString("password")),
+                        p.getString("id"));
+            }
+            exec(c, "DELETE FROM team_member WHERE person_id = ?", p.getString("id"));
+            for (JsonObject m : objects(p, "teams")) {
+                exec(c, "INSERT INTO team_member (team_id, person_id, role) VALUES (?, ?, ?)", m.getString("team"),
+                        p.getString("id"), m.getString("role"));
+            }
+        }
+        for (JsonObject t : objects(doc, "teams")) {
+            if (t.containsKey("slots")) {
+                exec(c, "DELETE FROM on_call_slot WHERE team_id = ?", t.getString("id"));
+                for (JsonObject s : objects(t, "slots")) {
+                    try (PreparedStatement i = c.prepareStatement("INSERT INTO on_call_slot (team_id, person_id, days, "
+                            + "starts, ends, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        i.setString(1, t.getString("id"));
+                        i.setString(2, s.getString("person"));
+                        i.setArray(3, c.createArrayOf("integer", s.getJsonArray("days").getList().toArray()));
+                        i.setObject(4, LocalTime.parse(s.getString("starts")));
+                        i.setObject(5, LocalTime.parse(s.getString("ends")));
+                        i.setObject(6, LocalDate.parse(s.getString("validFrom", "2000-01-01")));
+                        i.setObject(7, s.getString("validTo") == null ? null : LocalDate.parse(s.getString("validTo")));
+                        i.executeUpdate();
+                    }
+                }
+            }
+            for (JsonObject s : objects(t, "shifts")) {
+                try (PreparedStatement i = c.prepareStatement(
+                        "INSERT INTO on_call_shift (team_id, person_id, starts_at, ends_at) VALUES (?, ?, ?, ?)")) {
+                    i.setString(1, t.getString("id"));
+                    i.setString(2, s.getString("person"));
+                    i.setTimestamp(3, Timestamp.from(Instant.parse(s.getString("startsAt"))));
+                    i.setTimestamp(4, Timestamp.from(Instant.parse(s.getString("endsAt"))));
+                    i.executeUpdate();
+                }
+            }
+        }
+        for (JsonObject p : objects(doc, "patients")) {
+            String patient = p.getString("id");
+            exec(c, "INSERT INTO patient (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                    patient, p.getString("name"));
+            if (p.containsKey("careRelations")) {
+                exec(c, "DELETE FROM care_relation WHERE patient_id = ?", patient);
+                for (JsonObject r : objects(p, "careRelations")) {
+                    try (PreparedStatement i = c.prepareStatement("INSERT INTO care_relation (patient_id, team_id, "
+                            + "valid_from, valid_to, responds_first) VALUES (?, ?, ?, ?, ?)")) {
+                        i.setString(1, patient);
+                        i.setString(2, r.getString("team"));
+                        i.setTimestamp(3, Timestamp.from(Instant.parse(r.getString("from", "2000-01-01T00:00:00Z"))));
+                        i.setTimestamp(4, r.getString("to") == null ? null : Timestamp.from(Instant.parse(r.getString("to"))));
+                        i.setBoolean(5, r.getBoolean("respondsFirst", false));
+                        i.executeUpdate();
+                    }
+                }
+            }
+            for (JsonObject rel : objects(p, "relatives")) {
+                long relativeId;
+                try (PreparedStatement i = c.prepareStatement("INSERT INTO relative (patient_id, name, phone, email) "
+                        + "VALUES (?, ?, ?, ?) RETURNING id")) {
+                    i.setString(1, patient);
+                    i.setString(2, rel.getString("name"));
+                    i.setString(3, rel.getString("phone"));
+                    i.setString(4, rel.getString("email"));
+                    try (var r = i.executeQuery()) {
+                        r.next();
+                        relativeId = r.getLong(1);
+                    }
+                }
+                if (rel.getString("consent") != null) {
+                    try (PreparedStatement i = c.prepareStatement("INSERT INTO relative_consent (patient_id, "
+                            + "relative_id, scope, given_at, recorded_by) VALUES (?, ?, ?, ?, ?)")) {
+                        i.setString(1, patient);
+                        i.setLong(2, relativeId);
+                        i.setString(3, rel.getString("consent"));
+                        i.setTimestamp(4, Timestamp.from(Instant.parse(rel.getString("consentGiven",
+                                Instant.now().toString()))));
+                        i.setString(5, recordedBy);
+                        i.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    private static Iterable<JsonObject> objects(JsonObject parent, String key) {
+        JsonArray array = parent.getJsonArray(key, new JsonArray());
+        return () -> array.stream().map(o -> o instanceof JsonObject j ? j : new JsonObject((java.util.Map<String, Object>) o))
+                .iterator();
+    }
+
+    private static void exec(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+}

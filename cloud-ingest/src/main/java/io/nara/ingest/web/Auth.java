@@ -1,0 +1,97 @@
+package io.nara.ingest.web;
+
+import io.nara.ingest.auth.Sessions;
+import io.nara.ingest.inbox.Principal;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Who is asking. Two kinds of caller:
+ * <ul>
+ *   <li>a person signed in with user name and password: the {@code nara_session} cookie (HttpOnly, SameSite=Strict,
+ *       Secure unless turned off for a loopback test). Every state-changing request must also carry the session's
+ *       CSRF token in {@code X-CSRF-Token}; a page on another site cannot read it.</li>
+ *   <li>the operator (programs and the demo): {@code Authorization: Bearer <key>}, or the cookie {@code /?key=<key>}
+ *       sets. The operator sees every alert but cannot act on one; the key's cookie opens GET requests only, so it
+ *       cannot be used for a cross-site write.</li>
+ * </ul>
+ */
+final class Auth implements Handler<RoutingContext> {
+
+    static final String PRINCIPAL = "principal";
+    static final String SESSION_COOKIE = "nara_session";
+    private static final String KEY_COOKIE = "nara_key";
+
+    private final byte[] key;
+    private final Sessions sessions;
+    private final boolean secureCookies;
+
+    Auth(String key, Sessions sessions, boolean secureCookies) {
+        this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.sessions = sessions;
+        this.secureCookies = secureCookies;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String fromQuery = ctx.queryParams().get("key");
+        if (fromQuery != null && "/".equals(ctx.normalizedPath()) && matches(fromQuery)) {
+            ctx.response().addCookie(Cookie.cookie(KEY_COOKIE, fromQuery).setHttpOnly(true).setPath("/")
+                    .setSecure(secureCookies).setSameSite(CookieSameSite.STRICT));
+            ctx.redirect("/");
+            return;
+        }
+        String header = ctx.request().getHeader("Authorization");
+        if (header != null && header.startsWith("Bearer ") && matches(header.substring(7))) {
+            ctx.put(PRINCIPAL, Principal.theOperator());
+            ctx.next();
+            return;
+        }
+        Cookie keyCookie = ctx.request().getCookie(KEY_COOKIE);
+        if (keyCookie != null && matches(keyCookie.getValue()) && ctx.request().method() == HttpMethod.GET) {
+            ctx.put(PRINCIPAL, Principal.theOperator());
+            ctx.next();
+            return;
+        }
+        Cookie session = ctx.request().getCookie(SESSION_COOKIE);
+        if (session == null) {
+            refuse(ctx, 401, "inte inloggad / not signed in");
+            return;
+        }
+        sessions.find(session.getValue()).onFailure(ctx::fail).onSuccess(found -> {
+            if (found.isEmpty()) {
+                refuse(ctx, 401, "sessionen har gått ut / the session has ended; sign in again");
+                return;
+            }
+            Principal who = found.get();
+            boolean safe = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+            String csrf = ctx.request().getHeader("X-CSRF-Token");
+            if (!safe && (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                    who.csrfToken().getBytes(StandardCharsets.UTF_8)))) {
+                refuse(ctx, 403, "CSRF-token saknas eller fel / missing or wrong CSRF token");
+                return;
+            }
+            ctx.put(PRINCIPAL, who);
+            ctx.next();
+        });
+    }
+
+    Cookie sessionCookie(String token, long maxAgeSeconds) {
+        return Cookie.cookie(SESSION_COOKIE, token).setHttpOnly(true).setPath("/").setSecure(secureCookies)
+                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAgeSeconds);
+    }
+
+    static void refuse(RoutingContext ctx, int status, String problem) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+                .end(new io.vertx.core.json.JsonObject().put("problem", problem).encode());
+    }
+
+    private boolean matches(String presented) {
+        return MessageDigest.isEqual(key, presented.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,88 @@
+package io.nara.gateway.ble;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The little the hub needs from a Bluetooth stack, so BlueZ can be reached through two libraries (bluez-dbus, tinyb)
+ * chosen in configuration. Every method may block on D-Bus: {@link BleTransport} calls them on each device's own
+ * thread, never on the event loop, so one device that does not answer cannot stall another.
+ */
+public interface BleBackend extends AutoCloseable {
+
+    /** What scanning saw of a device. */
+    record Seen(String address, String name, boolean paired, boolean connected, Set<String> serviceUuids) {
+    }
+
+    String name();
+
+    /** Connects to BlueZ and the adapter; registers the pairing agent (NoInputNoOutput, or a fixed passkey). */
+    void open(BleSettings settings) throws BleException;
+
+    /** Discovery limited to devices advertising one of these 16-bit service UUIDs (hex, e.g. "1810"). */
+    void startDiscovery(Set<String> serviceUuids) throws BleException;
+
+    void stopDiscovery() throws BleException;
+
+    /** The devices BlueZ knows (seen while scanning, or bonded before). */
+    List<Seen> devices() throws BleException;
+
+    /** Bonds with the device (the agent answers BlueZ's questions). */
+    void pair(String address, Duration timeout) throws BleException;
+
+    /** Connects and waits until the GATT services are resolved; a device that does not answer times out. */
+    Connection connect(String address, Duration timeout) throws BleException;
+
+    @Override
+    void close();
+
+    /** One GATT connection. */
+    interface Connection extends AutoCloseable {
+
+        boolean connected();
+
+        boolean has(int characteristic);
+
+        byte[] read(int characteristic) throws BleException;
+
+        void write(int characteristic, byte[] value) throws BleException;
+
+        /** Enables indications or notifications; values arrive on a backend thread. */
+        void subscribe(int characteristic, Consumer<byte[]> values) throws BleException;
+
+        void unsubscribe(int characteristic);
+
+        /** Called once when the link drops (the device walked away or switched off). */
+        void onDisconnect(Runnable handler);
+
+        @Override
+        void close();
+    }
+
+    /** A failed Bluetooth operation; the message names the device and what failed. */
+    final class BleException extends Exception {
+        public BleException(String message) {
+            super(message);
+        }
+
+        public BleException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The backend chosen in configuration. */
+    static BleBackend of(String name) {
+        return switch (name) {
+            case "bluez-dbus" -> new BluezDbusBackend();
+            case "tinyb" -> new TinybBackend();
+            default -> throw new IllegalArgumentException("BLE backend '" + name + "' is not bluez-dbus or tinyb");
+        };
+    }
+
+    /** The full 128-bit form of a 16-bit Bluetooth UUID, lower case as BlueZ writes it. */
+    static String uuid128(int uuid16) {
+        return String.format("0000%04x-0000-1000-8000-00805f9b34fb", uuid16);
+    }
+}

@@ -1,0 +1,304 @@
+package io.nara.gateway.ble;
+
+import io.nara.devices.catalogue.DeviceCatalogue;
+import io.nara.devices.catalogue.DeviceProfile;
+import io.nara.devices.gatt.CurrentTime;
+import io.nara.devices.gatt.GattDateTime;
+import io.nara.devices.gatt.RecordAccessControlPoint;
+import io.nara.gateway.installer.DeviceStates;
+import io.nara.gateway.pipeline.RawReading;
+import io.nara.gateway.pipeline.ReadingPipeline;
+import io.nara.protocol.message.DeviceBinding;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bluetooth health devices through BlueZ: for every bound device whose catalogue profile says BLE, a session on the
+ * device's own thread (D-Bus calls block) that waits for it to advertise, connects, sets its clock, enables its
+ * indications, asks for stored records through RACP where it supports that, and reconnects with backoff when it walks
+ * away. Values go through the pipeline as raw GATT bytes; RACP records are deleted on the device only after the
+ * outbox holds them.
+ *
+ * <p>Device ids of BLE bindings are Bluetooth addresses (AA:BB:CC:DD:EE:FF).
+ */
+public final class BleTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BleTransport.class);
+
+    /** Services health devices also carry that say nothing about health: GAP, GATT, Current Time, Device Information, Battery. */
+    private static final Set<String> NOT_HEALTH_SERVICES = Set.of("1800", "1801", "1805", "180A", "180F");
+
+    private final Vertx vertx;
+    private final BleSettings settings;
+    private final BleBackend backend;
+    private final ReadingPipeline pipeline;
+    private final DeviceStates states;
+    private final Clock clock;
+    private final ZoneId deviceZone;
+    private final DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
+    private final Map<String, ExecutorService> sessions = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    /** Values handed to the pipeline lately, per device and characteristic, to store a replayed record only once. */
+    private final Map<String, Future<?>> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Future<?>> eldest) {
+                    return size() > 10_000;
+                }
+            });
+
+    public BleTransport(Vertx vertx, BleSettings settings, ReadingPipeline pipeline, DeviceStates states, Clock clock,
+                        ZoneId deviceZone) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.backend = BleBackend.of(settings.backend());
+        this.pipeline = pipeline;
+        this.states = states;
+        this.clock = clock;
+        this.deviceZone = deviceZone;
+    }
+
+    public Future<Void> start() {
+        running = true;
+        return vertx.executeBlocking(() -> {
+            backend.open(settings);
+            Map<String, DeviceProfile> ble = bleDevices();
+            // Only the health services: Device Information, Battery or Current Time would let every phone through.
+            Set<String> services = ble.values().stream().flatMap(p -> p.services().stream())
+                    .filter(u -> !NOT_HEALTH_SERVICES.contains(u.toUpperCase())).collect(Collectors.toSet());
+            if (!services.isEmpty()) {
+                backend.startDiscovery(services);
+            }
+            ble.forEach((address, profile) -> {
+                states.transport(address, "ble");
+                states.connection(address, DeviceStates.Connection.WAITING);
+                ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "nara-ble-" + address);
+                    t.setDaemon(true);
+                    return t;
+                });
+                sessions.put(address, thread);
+                thread.execute(() -> session(address, profile));
+            });
+            LOG.info("BLE ({}): {} bound device(s)", backend.name(), ble.size());
+            return null;
+        });
+    }
+
+    public Future<Void> stop() {
+        running = false;
+        return vertx.executeBlocking(() -> {
+            sessions.values().forEach(ExecutorService::shutdownNow);
+            for (ExecutorService s : sessions.values()) {
+                s.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            sessions.clear();
+            backend.close();
+            return null;
+        });
+    }
+
+    /** Bindings whose model the catalogue knows as a BLE device. */
+    private Map<String, DeviceProfile> bleDevices() {
+        Map<String, DeviceProfile> out = new ConcurrentHashMap<>();
+        for (DeviceBinding b : pipeline.config().devices()) {
+            catalogue.find(b.model()).filter(p -> p.transport() == DeviceProfile.Transport.BLE)
+                    .ifPresent(p -> out.put(b.deviceId(), p));
+        }
+        return out;
+    }
+
+    private void session(String address, DeviceProfile profile) {
+        long backoffMs = 1_000;
+        while (running && !Thread.currentThread().isInterrupted()) {
+            boolean bonded = false;
+            try {
+                Optional<BleBackend.Seen> seen = backend.devices().stream()
+                        .filter(d -> d.address().equalsIgnoreCase(address)).findFirst();
+                if (seen.isEmpty()) {
+                    pause(backoffMs);
+                    continue;
+                }
+                if (profile.bondingRequired() && !seen.get().paired()) {
+                    if (!states.pairingMode()) {
+                        states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
+                        states.attention(address, "not paired: turn on pairing mode and press the device's button");
+                        pause(backoffMs);
+                        continue;
+                    }
+                    try {
+                        backend.pair(address, settings.connectTimeout());
+                    } catch (BleBackend.BleException e) {
+                        // a failed first pairing (wrong passkey, the device not in pairing mode) is no stale bond
+                        LOG.info("BLE {}: {}", address, e.getMessage());
+                        states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
+                        states.attention(address, "pairing failed: " + e.getMessage());
+                        pause(backoffMs);
+                        backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+                        continue;
+                    }
+                }
+                bonded = seen.get().paired();
+                states.pairing(address, seen.get().paired() || profile.bondingRequired()
+                        ? DeviceStates.Pairing.PAIRED : DeviceStates.Pairing.NOT_APPLICABLE);
+                states.connection(address, DeviceStates.Connection.CONNECTING);
+                try (BleBackend.Connection c = backend.connect(address, settings.connectTimeout())) {
+                    states.connection(address, DeviceStates.Connection.CONNECTED);
+                    states.attention(address, null);
+                    backoffMs = 1_000;
+                    run(address, profile, c);
+                }
+                states.connection(address, DeviceStates.Connection.DISCONNECTED);
+            } catch (BleBackend.BleException e) {
+                LOG.info("BLE {}: {}; retrying in {} ms", address, e.getMessage(), backoffMs);
+                states.connection(address, DeviceStates.Connection.UNREACHABLE);
+                // a device BlueZ holds a bond for that now fails authentication has forgotten its side of it
+                if (bonded && (e.getMessage().contains("Authentication") || e.getMessage().contains("bond"))) {
+                    states.pairing(address, DeviceStates.Pairing.STALE_BOND);
+                }
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break; // stopping: the D-Bus calls in flight were cut short
+                }
+                LOG.warn("BLE {}: unexpected {}", address, e.toString());
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+            }
+        }
+    }
+
+    /** One connection: clock, battery, indications, stored records; returns when the link drops. */
+    private void run(String address, DeviceProfile profile, BleBackend.Connection c) throws BleBackend.BleException {
+        java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
+        c.onDisconnect(gone::countDown);
+        setClock(address, profile, c);
+        if (c.has(0x2A19)) {
+            byte[] level = c.read(0x2A19);
+            if (level.length > 0) {
+                states.battery(address, level[0] & 0xFF);
+            }
+        }
+        List<Future<?>> stored = new ArrayList<>();
+        for (String hex : profile.characteristics()) {
+            int uuid = Integer.parseInt(hex, 16);
+            if (isMeasurement(uuid) && c.has(uuid)) {
+                c.subscribe(uuid, value -> {
+                    states.seen(address);
+                    Future<?> kept = keep(address, uuid, value);
+                    synchronized (stored) {
+                        stored.add(kept);
+                    }
+                });
+            }
+        }
+        // RACP wherever the device offers it (the catalogue's method says how a device without it behaves).
+        if (c.has(RecordAccessControlPoint.UUID16)) {
+            c.subscribe(RecordAccessControlPoint.UUID16, response -> racpResponse(address, c, response, stored));
+            c.write(RecordAccessControlPoint.UUID16,
+                    RecordAccessControlPoint.reportStoredRecords(new RecordAccessControlPoint.All()));
+        }
+        try {
+            while (running && c.connected() && !gone.await(1, TimeUnit.SECONDS)) {
+                // the device sends; values arrive on the backend's thread
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands a value to the pipeline once: a record the device sends again (a RACP replay after the link dropped before
+     * the delete) is not stored twice. A value is remembered from when it arrives, and forgotten if storing it failed.
+     */
+    private Future<?> keep(String address, int uuid, byte[] value) {
+        String key = address + "/" + uuid + "/" + java.util.HexFormat.of().formatHex(value);
+        io.vertx.core.Promise<Object> promise = io.vertx.core.Promise.promise();
+        Future<?> earlier = recent.putIfAbsent(key, promise.future());
+        if (earlier != null) {
+            LOG.debug("BLE {}: 0x{} value already stored, not again", address, Integer.toHexString(uuid));
+            return earlier;
+        }
+        pipeline.accept(new RawReading(address, uuid, value)).onComplete(r -> {
+            if (r.failed()) {
+                recent.remove(key, promise.future());
+                promise.fail(r.cause());
+            } else {
+                promise.complete(r.result());
+            }
+        });
+        return promise.future();
+    }
+
+    private void racpResponse(String address, BleBackend.Connection c, byte[] response, List<Future<?>> stored) {
+        try {
+            var r = RecordAccessControlPoint.parseResponse(response);
+            if (r instanceof RecordAccessControlPoint.ResponseCode code && code.success()
+                    && code.requestOpCode() == RecordAccessControlPoint.OP_REPORT_STORED_RECORDS) {
+                List<Future<?>> all;
+                synchronized (stored) {
+                    all = List.copyOf(stored);
+                }
+                // Delete on the device only once the outbox holds every record it sent.
+                Future.all(all).onSuccess(v -> vertx.executeBlocking(() -> {
+                    c.write(RecordAccessControlPoint.UUID16,
+                            RecordAccessControlPoint.deleteStoredRecords(new RecordAccessControlPoint.All()));
+                    return null;
+                })).onFailure(e -> LOG.warn("BLE {}: stored records not all kept ({}); not deleting them on the device",
+                        address, e.getMessage()));
+            }
+        } catch (Exception e) {
+            LOG.warn("BLE {}: RACP response {}: {}", address, java.util.HexFormat.of().formatHex(response),
+                    e.getMessage());
+        }
+    }
+
+    private void setClock(String address, DeviceProfile profile, BleBackend.Connection c) {
+        DeviceProfile.Clock clockSpec = profile.clock();
+        if (clockSpec == null || !clockSpec.mustSet() || clockSpec.characteristic() == null) {
+            states.clock(address, DeviceStates.ClockState.NOT_NEEDED);
+            return;
+        }
+        int uuid = Integer.parseInt(clockSpec.characteristic(), 16);
+        LocalDateTime now = LocalDateTime.now(clock.withZone(deviceZone));
+        byte[] value = uuid == CurrentTime.UUID16
+                ? CurrentTime.encode(now, CurrentTime.ADJUST_EXTERNAL_REFERENCE) : GattDateTime.encode(now);
+        try {
+            c.write(uuid, value);
+            states.clock(address, DeviceStates.ClockState.SET);
+        } catch (BleBackend.BleException e) {
+            LOG.warn("BLE {}: clock not set: {}", address, e.getMessage());
+            states.clock(address, DeviceStates.ClockState.NOT_SET);
+        }
+    }
+
+    private static boolean isMeasurement(int uuid) {
+        return io.nara.devices.gatt.GattDecoders.forCharacteristic(uuid).isPresent()
+                && uuid != RecordAccessControlPoint.UUID16 && uuid != 0x2A9E;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms); // backoff between reconnection attempts, on the device's own thread
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,44 @@
+package io.nara.gateway.gpio;
+
+/**
+ * What the one status LED tells the patient, each as a blink pattern of eight quarter seconds that a person tells
+ * apart without reading anything.
+ */
+public enum LedState {
+    /** Steady light: all is well. */
+    ALL_WELL("11111111"),
+    /** Slow blink: no connection to the cloud; readings are kept, but nobody is told of an alert yet. */
+    NO_CONNECTION("11110000"),
+    /** Fast blink: an alert reached the cloud; the nurse has been told. */
+    ALERT_SENT("10101010"),
+    /** Double blink: a device needs attention (flat battery, lost pairing, not heard from). */
+    DEVICE_ATTENTION("10100000");
+
+    private final String pattern;
+
+    LedState(String pattern) {
+        this.pattern = pattern;
+    }
+
+    /** Whether the LED is lit in quarter second {@code tick} (0..7) of the pattern. */
+    public boolean lit(int tick) {
+        return pattern.charAt(Math.floorMod(tick, pattern.length())) == '1';
+    }
+
+    /**
+     * The state to show. An alert waiting to be sent wins over "the nurse has been told": a patient who pressed the
+     * help button while the hub is offline must see that nobody knows yet (and phone).
+     */
+    public static LedState decide(HubSignals.Snapshot s) {
+        if (!s.connected() && s.alertWaiting()) {
+            return NO_CONNECTION;
+        }
+        if (s.alertRecentlySent()) {
+            return ALERT_SENT;
+        }
+        if (!s.connected()) {
+            return NO_CONNECTION;
+        }
+        return s.devicesNeedingAttention() > 0 ? DEVICE_ATTENTION : ALL_WELL;
+    }
+}

@@ -1,0 +1,118 @@
+package io.nara.gateway.installer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The installer's command line on the hub ({@code nara-installer status}, {@code nara-installer pairing on}): talks to
+ * the running hub's local status API, so it needs no rights beyond reaching 127.0.0.1 and never touches the outbox.
+ */
+@Command(name = "nara-installer", mixinStandardHelpOptions = true,
+        description = "Check and set up a running Nära hub: devices, pairing mode.",
+        subcommands = {InstallerCommand.Status.class, InstallerCommand.Pairing.class})
+public final class InstallerCommand implements Callable<Integer> {
+
+    @Option(names = "--hub", defaultValue = "http://127.0.0.1:8081", description = "The hub's status page (default ${DEFAULT-VALUE}).")
+    URI hub;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    JsonNode call(String method, String path) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(hub.resolve(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(response.body());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(path + ": " + response.statusCode() + " " + body.path("problem").asText());
+        }
+        return body;
+    }
+
+    @Command(name = "status", description = "Cloud connection, clock, and every bound device: connection, last reading, battery, clock, pairing.")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        InstallerCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            JsonNode status = parent.call("GET", "/api/status");
+            JsonNode devices = parent.call("GET", "/api/devices");
+            out.printf("hub %s: cloud %s, clock %s, outbox %d pending, %d quarantined%n",
+                    status.path("hubId").asText(), status.path("connectedToCloud").asBoolean() ? "connected"
+                            : "NOT CONNECTED", status.path("clock").asText(), status.path("outboxPending").asLong(),
+                    status.path("quarantined").asLong());
+            out.printf("transports: %s; pairing mode: %s%n", devices.path("transports"),
+                    devices.path("pairingMode").asBoolean() ? "ON until " + devices.path("pairingUntil").asText()
+                            : "off");
+            out.printf("%-20s %-22s %-12s %-13s %-21s %-8s %-10s %-14s %s%n", "DEVICE", "MODEL", "TRANSPORT",
+                    "CONNECTION", "LAST READING", "BATTERY", "CLOCK", "PAIRING", "ATTENTION");
+            int attention = 0;
+            for (JsonNode d : status.path("devices")) {
+                String attn = text(d, "attention", "");
+                attention += attn.isEmpty() ? 0 : 1;
+                out.printf("%-20s %-22s %-12s %-13s %-21s %-8s %-10s %-14s %s%n", d.path("deviceId").asText(),
+                        d.path("model").asText(), text(d, "transport", "-"), text(d, "connection", "-"),
+                        text(d, "lastReading", "never"), d.hasNonNull("battery") ? d.get("battery").asInt() + " %"
+                                : "-", text(d, "deviceClock", "-"), text(d, "pairing", "-"), attn);
+            }
+            out.flush();
+            return attention == 0 ? 0 : 3;
+        }
+
+        private static String text(JsonNode node, String field, String fallback) {
+            return node.hasNonNull(field) ? node.get(field).asText() : fallback;
+        }
+    }
+
+    @Command(name = "pairing", description = "Open (on) or close (off) pairing mode for new Bluetooth devices.")
+    static final class Pairing implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        InstallerCommand parent;
+
+        @Parameters(index = "0", description = "on or off")
+        String mode;
+
+        @Option(names = "--minutes", defaultValue = "5", description = "How long pairing mode stays open (1-30, default ${DEFAULT-VALUE}).")
+        int minutes;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            JsonNode r = switch (mode) {
+                case "on" -> parent.call("POST", "/api/pairing?minutes=" + minutes);
+                case "off" -> parent.call("POST", "/api/pairing?off");
+                default -> throw new CommandLine.ParameterException(parent.spec.commandLine(), "pairing: on or off");
+            };
+            out.println(r.path("pairingMode").asBoolean() ? "pairing mode on until " + r.path("pairingUntil").asText()
+                    + ": press the pairing button on the device now" : "pairing mode off");
+            out.flush();
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new InstallerCommand()).execute(args));
+    }
+}

@@ -1,0 +1,15 @@
+package io.nara.gateway.outbox;
+
+/**
+ * What the storage policy has done since the outbox was opened.
+ *
+ * @param thinnedSamples   continuous samples dropped to make room
+ * @param droppedReadings  older observations dropped to make room (never the newest of a patient's signal)
+ * @param full             the last write found the outbox full even after making room (or the disk full)
+ */
+public record StorageState(long thinnedSamples, long droppedReadings, boolean full) {
+
+    public boolean degraded() {
+        return thinnedSamples > 0 || droppedReadings > 0 || full;
+    }
+}

@@ -1,0 +1,184 @@
+package io.nara.gateway.installer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nara.protocol.codec.MessageCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The installer's API ({@code GET /api/devices}, {@code POST /api/pairing}) on a real Vert.x server, and the
+ * installer's command line ({@link InstallerCommand}) against it. {@code /api/status} belongs to the status page; a
+ * fixed answer of its shape stands in for it here.
+ */
+class InstallerApiTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T08:00:00Z");
+    private static final String CUFF = "AA:00:00:00:00:01";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final DeviceStates states = new DeviceStates(clock);
+    private Vertx vertx;
+    private HttpServer server;
+    private URI base;
+
+    @BeforeEach
+    void serve() throws Exception {
+        vertx = Vertx.vertx();
+        DeviceTransports transports = new DeviceTransports(vertx, TransportSettings.none(), null, clock,
+                ZoneOffset.UTC, states, null, id -> null);
+        Router router = Router.router(vertx);
+        new InstallerApi(states, transports, clock, new MessageCodec()).mount(router);
+        router.get("/api/status").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+                .end("""
+                        {"hubId":"hub-test-1","connectedToCloud":true,"clock":"synchronised","outboxPending":2,
+                         "quarantined":0,"devices":[
+                          {"deviceId":"AA:00:00:00:00:01","model":"and-ua-651ble","transport":"ble",
+                           "connection":"CONNECTED","lastReading":"2026-11-23T07:55:00Z","battery":80,
+                           "deviceClock":"SET","pairing":"PAIRED","attention":null},
+                          {"deviceId":"AA:00:00:00:00:02","model":"generic-weight-scale","transport":"ble",
+                           "connection":"UNREACHABLE","lastReading":null,"battery":null,"deviceClock":"NOT_NEEDED",
+                           "pairing":"NOT_APPLICABLE","attention":"not seen for 3 days"}]}"""));
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        base = URI.create("http://127.0.0.1:" + server.actualPort());
+        states.transport(CUFF, "ble");
+        states.connection(CUFF, DeviceStates.Connection.CONNECTED);
+        states.battery(CUFF, 80);
+        states.clock(CUFF, DeviceStates.ClockState.SET);
+        states.pairing(CUFF, DeviceStates.Pairing.PAIRED);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private HttpResponse<String> http(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void devicesListsEachDevicesConnectionBatteryClockAndPairing() throws Exception {
+        HttpResponse<String> r = http("GET", "/api/devices");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("application/json"));
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("pairingMode").asBoolean()).isFalse();
+        assertThat(body.path("transports").isArray()).isTrue();
+        JsonNode cuff = body.path("devices").path(CUFF);
+        assertThat(cuff.path("transport").asText()).isEqualTo("ble");
+        assertThat(cuff.path("connection").asText()).isEqualTo("CONNECTED");
+        assertThat(cuff.path("battery").asInt()).isEqualTo(80);
+        assertThat(cuff.path("clock").asText()).isEqualTo("SET");
+        assertThat(cuff.path("pairing").asText()).isEqualTo("PAIRED");
+    }
+
+    @Test
+    void pairingModeOpensForBoundedMinutesAndCloses() throws Exception {
+        HttpResponse<String> on = http("POST", "/api/pairing?minutes=5");
+        assertThat(on.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(on.body()).path("pairingMode").asBoolean()).isTrue();
+        assertThat(states.pairingUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
+        assertThat(JSON.readTree(http("GET", "/api/devices").body()).path("pairingMode").asBoolean()).isTrue();
+
+        for (String bad : new String[] {"0", "-1", "31", "five"}) {
+            HttpResponse<String> r = http("POST", "/api/pairing?minutes=" + bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).path("problem").asText()).as(bad).isNotEmpty();
+        }
+        assertThat(states.pairingUntil()).as("a refused request leaves pairing mode as it was")
+                .isEqualTo(NOW.plus(Duration.ofMinutes(5)));
+
+        HttpResponse<String> off = http("POST", "/api/pairing?off");
+        assertThat(off.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(off.body()).path("pairingMode").asBoolean()).isFalse();
+        assertThat(states.pairingMode()).isFalse();
+    }
+
+    @Test
+    void pairingModeDefaultsToFiveMinutes() throws Exception {
+        assertThat(http("POST", "/api/pairing").statusCode()).isEqualTo(200);
+        assertThat(states.pairingUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new InstallerCommand());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 2];
+        all[0] = "--hub";
+        all[1] = base.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int exit = cmd.execute(all);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void commandLineTurnsPairingOnAndOff() {
+        Run on = cli("pairing", "on", "--minutes", "7");
+        assertThat(on.exit()).as(on.err()).isZero();
+        assertThat(on.out()).contains("pairing mode on until", "press the pairing button");
+        assertThat(states.pairingUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(7)));
+
+        Run tooLong = cli("pairing", "on", "--minutes", "99");
+        assertThat(tooLong.exit()).isNotZero();
+        assertThat(tooLong.err()).contains("400", "1 to 30 minutes");
+
+        Run off = cli("pairing", "off");
+        assertThat(off.exit()).as(off.err()).isZero();
+        assertThat(off.out()).contains("pairing mode off");
+        assertThat(states.pairingMode()).isFalse();
+
+        assertThat(cli("pairing", "sideways").exit()).isNotZero();
+    }
+
+    @Test
+    void commandLineStatusShowsEveryDeviceAndExitsThreeWhenOneNeedsAttention() {
+        Run status = cli("status");
+        assertThat(status.exit()).as(status.err()).isEqualTo(3);
+        assertThat(status.out()).contains("hub hub-test-1: cloud connected", "2 pending", "pairing mode: off",
+                "DEVICE", "BATTERY");
+        assertThat(status.out().lines().filter(l -> l.startsWith(CUFF)).findFirst()).hasValueSatisfying(l ->
+                assertThat(l).contains("and-ua-651ble", "CONNECTED", "80 %", "SET", "PAIRED"));
+        assertThat(status.out().lines().filter(l -> l.startsWith("AA:00:00:00:00:02")).findFirst())
+                .hasValueSatisfying(l -> assertThat(l).contains("UNREACHABLE", "never", "not seen for 3 days"));
+    }
+
+    @Test
+    void commandLineSaysSoWhenTheHubIsNotThere() throws Exception {
+        int port = server.actualPort();
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        base = URI.create("http://127.0.0.1:" + port);
+        Run r = cli("status");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).isNotEmpty();
+    }
+}

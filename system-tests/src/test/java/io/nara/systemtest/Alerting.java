@@ -1,0 +1,184 @@
+package io.nara.systemtest;
+
+import io.nara.ingest.IngestService;
+import io.nara.ingest.IngestSettings;
+import io.nara.ingest.db.Database;
+import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.routing.AlertingSettings;
+import io.nara.protocol.HubTopic;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.AlertMessage;
+import io.nara.protocol.message.Severity;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Helpers for the issue-7 tests: ingest nodes with alerting settings, the organisation, alerts, people's sessions. */
+final class Alerting {
+
+    static final String PATIENT = "patient-route-1";
+
+    private Alerting() {
+    }
+
+    static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                                       ObservationStore.Settings influx, Clock clock, AlertingSettings alerting)
+            throws Exception {
+        String apiKey = UUID.randomUUID().toString();
+        IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", 0, apiKey);
+        Vertx vertx = Vertx.vertx();
+        IngestService service = new IngestService(settings, clock, alerting);
+        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return new Services.Ingest(vertx, service, postgres, influx, apiKey);
+    }
+
+    /**
+     * A municipality's home-nursing district (day nurse Anna 07–16, evening nurse Bertil 16–24, night nurse Cecilia
+     * 00–07, every day) whose next tier is the region's on-call doctor David (around the clock), then the mobile team
+     * (nobody on duty). A second district has nobody on duty at all. The patient is cared for by the first district,
+     * which responds first, and by the region.
+     */
+    static JsonObject organisation() {
+        String all = "[1,2,3,4,5,6,7]";
+        return new JsonObject("""
+                {"organisations": [
+                   {"id": "kommun", "name": "Norrby kommun", "kind": "MUNICIPALITY"},
+                   {"id": "region", "name": "Region Norr", "kind": "REGION"}],
+                 "teams": [
+                   {"id": "home-nursing-north", "organisationId": "kommun", "name": "Hemsjukvård Norr",
+                    "escalatesTo": "region-oncall", "slots": [
+                      {"person": "anna", "days": %1$s, "starts": "07:00", "ends": "16:00"},
+                      {"person": "anna2", "days": %1$s, "starts": "07:00", "ends": "16:00"},
+                      {"person": "bertil", "days": %1$s, "starts": "16:00", "ends": "00:00"},
+                      {"person": "cecilia", "days": %1$s, "starts": "00:00", "ends": "07:00"}]},
+                   {"id": "home-nursing-south", "organisationId": "kommun", "name": "Hemsjukvård Syd",
+                    "escalatesTo": "region-oncall", "slots": []},
+                   {"id": "region-oncall", "organisationId": "region", "name": "Jourläkare",
+                    "escalatesTo": "mobile-team", "slots": [
+                      {"person": "david", "days": %1$s, "starts": "08:00", "ends": "08:00"}]},
+                   {"id": "mobile-team", "organisationId": "region", "name": "Mobil närvård", "slots": []}],
+                 "people": [
+                   {"id": "anna", "organisationId": "kommun", "name": "Anna Sjöberg", "username": "anna",
+                    "password": "anna-secret-1", "email": "anna@kommun.test", "phone": "+46700000001",
+                    "teams": [{"team": "home-nursing-north", "role": "NURSE"}]},
+                   {"id": "anna2", "organisationId": "kommun", "name": "Agnes Lund", "username": "agnes",
+                    "password": "agnes-secret-1", "email": "agnes@kommun.test",
+                    "teams": [{"team": "home-nursing-north", "role": "NURSE"}]},
+                   {"id": "bertil", "organisationId": "kommun", "name": "Bertil Ek", "username": "bertil",
+                    "password": "bertil-secret-1", "teams": [{"team": "home-nursing-north", "role": "NURSE"}]},
+                   {"id": "cecilia", "organisationId": "kommun", "name": "Cecilia Berg", "username": "cecilia",
+                    "password": "cecilia-secret-1", "teams": [{"team": "home-nursing-north", "role": "NURSE"}]},
+                   {"id": "mas", "organisationId": "kommun", "name": "Maria MAS", "username": "mas",
+                    "password": "maria-secret-1", "teams": [{"team": "home-nursing-north", "role": "MAS"}]},
+                   {"id": "david", "organisationId": "region", "name": "David Dahl", "username": "david",
+                    "password": "david-secret-1", "email": "david@region.test",
+                    "teams": [{"team": "region-oncall", "role": "DOCTOR"}]}],
+                 "patients": [
+                   {"id": "%2$s", "name": "Greta Holm", "careRelations": [
+                      {"team": "home-nursing-north", "from": "2020-01-01T00:00:00Z", "respondsFirst": true},
+                      {"team": "region-oncall", "from": "2020-01-01T00:00:00Z"}],
+                    "relatives": [{"name": "Lars Holm", "phone": "+46700000009", "consent": "NOTIFY",
+                                   "consentGiven": "2026-01-10T10:00:00Z"}]}]}
+                """.formatted(all, PATIENT));
+    }
+
+    static void importOrganisation(Services.Ingest ingest, JsonObject doc) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(ingest.baseUrl() + "/api/admin/organisation"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(doc.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("import failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    static Alert alert(long seq, Severity severity, String respondFirst, Duration escalateAfter, Instant raisedAt) {
+        return new Alert(seq, PATIENT, severity == Severity.URGENT ? "systolic-low" : "systolic-high", severity,
+                "8480-6", severity == Severity.URGENT ? 85.0 : 170.0, "mm[Hg]",
+                "Systoliskt blodtryck / Systolic blood pressure", raisedAt, 0, "v1", respondFirst, escalateAfter);
+    }
+
+    static void publish(TestMqttClient hub, String hubId, String outbox, Alert alert) throws Exception {
+        hub.publish(HubTopic.of(hubId, HubTopic.Kind.ALERT).name(),
+                new MessageCodec().encode(AlertMessage.of(outbox, alert)));
+    }
+
+    static Connection db(Services.Ingest ingest) throws SQLException {
+        return DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
+                ingest.postgres().password());
+    }
+
+    static List<List<Object>> rows(Services.Ingest ingest, String sql) throws SQLException {
+        try (Connection c = db(ingest); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    Object v = r.getObject(i);
+                    row.add(v instanceof java.sql.Array a ? List.of((Object[]) a.getArray()) : v);
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    static long alertId(Services.Ingest ingest, String hubId, long seq) throws SQLException {
+        List<List<Object>> r = rows(ingest, "SELECT id FROM alert WHERE hub_id = '" + hubId + "' AND seq = " + seq);
+        return r.isEmpty() ? -1 : ((Number) r.get(0).get(0)).longValue();
+    }
+
+    /** A person's browser-less session: the cookie and the CSRF token, as the page keeps them. */
+    record Session(String baseUrl, String cookie, String csrf) {
+        static HttpResponse<String> signIn(String baseUrl, String user, String password) throws Exception {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/signin"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            new JsonObject().put("username", user).put("password", password).encode()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        static Session of(String baseUrl, String user, String password) throws Exception {
+            HttpResponse<String> r = signIn(baseUrl, user, password);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("sign-in of " + user + ": " + r.statusCode() + " " + r.body());
+            }
+            String cookie = r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("nara_session="))
+                    .findFirst().orElseThrow().split(";")[0];
+            return new Session(baseUrl, cookie, new JsonObject(r.body()).getString("csrfToken"));
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> post(String path, JsonObject body, boolean withCsrf) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Cookie", cookie)
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
+            if (withCsrf) {
+                b.header("X-CSRF-Token", csrf);
+            }
+            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nara.gateway.outbox.StorageLimits;
+import io.nara.gateway.uplink.Uplink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker restarted in the middle of a stream of readings: nothing lost, nothing duplicated in InfluxDB. */
+class BrokerRestartIT {
+
+    private static final String HUB = "hub-it-broker-restart";
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    private static DevStack stack;
+    private static Services.Ingest ingest;
+    private static Services.Hub hub;
+
+    @BeforeAll
+    static void start(@TempDir Path data) throws Exception {
+        stack = DevStack.faultStack();
+        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(), stack.freshInflux());
+        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        hub = Services.startHub(stack, HUB, data, Services.homeConfig(1), new Uplink.Settings(100, 4, 5_000, 60_000, 0),
+                StorageLimits.defaults(), stack.broker(HUB));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stack.start("broker");
+        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aBrokerRestartMidStreamLosesAndDuplicatesNothing() throws Exception {
+        Set<Long> acknowledged;
+        try (DeviceDriver cuff = new DeviceDriver(hub.statusUrl())) {
+            await().atMost(DEADLINE).until(() -> cuff.readings() >= 60);
+            stack.stop("broker");
+            int atStop = cuff.readings();
+            // The hub keeps taking readings while the broker is away.
+            await().atMost(DEADLINE).until(() -> cuff.readings() >= atStop + 60);
+            stack.start("broker");
+            int atStart = cuff.readings();
+            await().atMost(DEADLINE).until(() -> cuff.readings() >= atStart + 60);
+            cuff.close();
+            acknowledged = cuff.acknowledged();
+        }
+        await().atMost(DEADLINE).until(() -> Services.outboxEmpty(hub.statusUrl()));
+
+        CloudQueries cloud = new CloudQueries(stack, ingest);
+        List<Long> points = cloud.observationSeqs(HUB);
+        Set<Long> distinct = new HashSet<>(points);
+        assertThat(points).as("duplicated points").hasSameSizeAs(distinct);
+        assertThat(distinct).as("every acknowledged reading is in InfluxDB").containsAll(acknowledged);
+        assertThat(points).hasSize(acknowledged.size());
+        System.out.printf("BrokerRestartIT: %d observations acknowledged to the device, %d points stored, %d lost, "
+                + "%d duplicated%n", acknowledged.size(), distinct.size(), acknowledged.size() - distinct.size(),
+                points.size() - distinct.size());
+    }
+}

@@ -1,0 +1,145 @@
+package io.nara.systemtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Chromium session for a browser test: Debian's chromium and chromium-driver, named explicitly (Selenium
+ * Manager cannot download anything here), a fresh profile per session, no network of its own beyond the pages the
+ * test opens. Waits are bounded ({@link WebDriverWait}), never sleeps. Screenshots go to
+ * {@code system-tests/target/browser/}.
+ */
+final class Browser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of(System.getProperty("nara.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("nara.chromedriver", "/usr/bin/chromedriver"));
+    static final Path ARTEFACTS = Path.of("target", "browser");
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(15);
+
+    private final String name;
+    private final Path profile;
+    private final ChromeDriver driver;
+
+    private Browser(String name, Path profile, ChromeDriver driver) {
+        this.name = name;
+        this.profile = profile;
+        this.driver = driver;
+    }
+
+    /** Starts a session; {@code name} names its screenshots and its profile folder. */
+    static Browser start(String name) throws IOException {
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        Path profile = Files.createTempDirectory("nara-chromium-" + name + "-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--disable-extensions", "--window-size=1280,900", "--lang=sv-SE", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
+        return new Browser(name, profile, driver);
+    }
+
+    WebDriver driver() {
+        return driver;
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    /** Waits up to {@link #DEFAULT_WAIT} for a condition; on a timeout the message carries the page's console. */
+    <T> T await(String what, ExpectedCondition<T> condition) {
+        return await(what, DEFAULT_WAIT, condition);
+    }
+
+    <T> T await(String what, Duration atMost, ExpectedCondition<T> condition) {
+        try {
+            // The page re-renders its lists on every live update, so an element may go stale mid-check: look again.
+            return new WebDriverWait(driver, atMost, Duration.ofMillis(50))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .withMessage(() -> name + ": " + what)
+                    .until(condition);
+        } catch (RuntimeException e) {
+            screenshot("failed");
+            throw new AssertionError(name + ": " + what + " not within " + atMost + "; console: " + console(), e);
+        }
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    List<WebElement> findAll(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** Runs a script in the page and returns what it returns. */
+    Object script(String js, Object... args) {
+        return driver.executeScript(js, args);
+    }
+
+    /** Saves a screenshot as {@code target/browser/<session>-<label>.png}; its path. */
+    Path screenshot(String label) {
+        try {
+            Files.createDirectories(ARTEFACTS);
+            Path to = ARTEFACTS.resolve(name + "-" + label + ".png");
+            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.move(shot, to, StandardCopyOption.REPLACE_EXISTING);
+            return to;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The page's console messages so far (errors included), one a line. */
+    String console() {
+        try {
+            return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString)
+                    .collect(Collectors.joining("\n"));
+        } catch (RuntimeException e) {
+            return "(unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // a leftover temporary profile is harmless
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nara.ingest.routing.AlertingSettings;
+import io.nara.protocol.message.Severity;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The nurse's inbox page in headless Chromium against a real ingest node, broker and databases: two nurses of one
+ * team signed in, an alert from a hub appears live in both inboxes, one acknowledges it with a click, and it leaves
+ * the other's list of unowned alerts for the owned list, with her name on it. No page reloads after sign-in.
+ */
+class InboxPageIT {
+
+    private static final String HUB = "hub-it-inbox-page-1";
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    // Tuesday noon in Stockholm: Anna and Agnes (home-nursing-north) are both on duty.
+    private static final MutableClock clock = new MutableClock(
+            LocalDateTime.of(2026, 11, 24, 12, 0).atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+
+    private static Services.Ingest ingest;
+    private static TestMqttClient hub;
+    private Browser anna;
+    private Browser agnes;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DevStack stack = DevStack.ensureUp();
+        // Plain HTTP on loopback: the session cookie cannot be Secure here.
+        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
+        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(), stack.freshInflux(), clock, settings);
+        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        Alerting.importOrganisation(ingest, Alerting.organisation());
+        hub = new TestMqttClient(stack, HUB, HUB + "-pub");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        for (Browser b : new Browser[] {anna, agnes}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
+    @Test
+    void anAlertAppearsLiveForBothNursesAndLeavesTheOthersUnownedListWhenOneAcknowledgesIt() throws Exception {
+        anna = Browser.start("anna");
+        agnes = Browser.start("agnes");
+        signIn(anna, "anna", "anna-secret-1", "Anna Sjöberg");
+        signIn(agnes, "agnes", "agnes-secret-1", "Agnes Lund");
+        for (Browser b : new Browser[] {anna, agnes}) {
+            // Marks this page load: the marker survives only if nothing reloads the page from here on.
+            b.script("window.naraTestMarker = 'same page';");
+            b.await("the live stream connecting", d -> d.findElement(By.id("live")).getAttribute("class").equals("on"));
+            assertThat(b.findAll("#unowned tr")).isEmpty();
+        }
+
+        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
+                Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
+        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 1) > 0);
+        long id = Alerting.alertId(ingest, HUB, 1);
+        String row = "tr[data-alert-id='" + id + "']";
+
+        for (Browser b : new Browser[] {anna, agnes}) {
+            WebElement tr = b.await("the alert in the unowned list", d -> d.findElements(By.cssSelector("#unowned " + row))
+                    .stream().findFirst().orElse(null));
+            assertThat(tr.getText()).contains("Brådskande", "Greta Holm", "85", "mmHg");
+            assertThat(tr.getAttribute("class")).contains("URGENT");
+        }
+        agnes.screenshot("1-alert-arrived");
+
+        anna.find("#unowned " + row + " button.ack").click();
+
+        anna.await("the alert in Anna's owned list", d -> d.findElements(By.cssSelector("#owned " + row)).size() == 1
+                && d.findElements(By.cssSelector("#unowned " + row)).isEmpty());
+        agnes.await("the alert leaving Agnes's unowned list", d -> d.findElements(By.cssSelector("#unowned " + row))
+                .isEmpty());
+        WebElement owned = agnes.await("the alert in Agnes's owned list, Anna's", d -> d.findElements(
+                By.cssSelector("#owned " + row)).stream().findFirst().orElse(null));
+        assertThat(owned.getText()).contains("Anna Sjöberg");
+        assertThat(agnes.findAll("#owned " + row + " button.ack")).isEmpty();
+        assertThat(agnes.find("#empty").isDisplayed()).as("'no unowned alerts' shown").isTrue();
+        assertThat(agnes.find("#who").getText()).contains("Agnes Lund", "Hemsjukvård Norr");
+        agnes.screenshot("2-owned-by-anna");
+        anna.screenshot("2-acknowledged");
+
+        for (Browser b : new Browser[] {anna, agnes}) {
+            assertThat(b.script("return window.naraTestMarker;")).as("no reload").isEqualTo("same page");
+        }
+        assertThat(Alerting.rows(ingest, "SELECT state, owner_id FROM alert_state WHERE alert_id = " + id))
+                .containsExactly(java.util.List.of("ACKNOWLEDGED", "anna"));
+    }
+
+    private void signIn(Browser b, String user, String password, String name) {
+        b.open(ingest.baseUrl() + "/");
+        b.await("the sign-in form", d -> d.findElement(By.id("username")).isDisplayed());
+        b.find("#username").sendKeys(user);
+        b.find("#password").sendKeys(password);
+        b.find("#signin").click();
+        b.await("the inbox after sign-in", d -> d.findElement(By.id("inbox")).isDisplayed()
+                && d.findElement(By.id("who")).getText().contains(name));
+    }
+}

@@ -1,0 +1,107 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nara.gateway.outbox.StorageLimits;
+import io.nara.gateway.uplink.Uplink;
+import io.nara.mqtt.BrokerConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An offline hub reaches its storage limit: continuous samples are thinned, the hub says so in its status and as an
+ * alert, every alert survives, and when it is back online everything it kept arrives.
+ */
+class StorageLimitIT {
+
+    private static final String HUB = "hub-it-storage";
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final long LIMIT = 6_000;
+
+    @Test
+    void theStoragePolicyHoldsAndAlertsSurvive(@TempDir Path data) throws Exception {
+        DevStack stack = DevStack.faultStack();
+        Uplink.Settings uplink = new Uplink.Settings(250, 4, 10_000, 60_000, 0);
+        StorageLimits storage = new StorageLimits(LIMIT, StorageLimits.defaults().maxBytes());
+        BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()), stack.identity(HUB));
+        long systolicAlertSeq;
+        try (Services.Hub offline = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink, storage, nowhere)) {
+            systolicAlertSeq = alertSeq(post(offline.statusUrl() + "/api/simulate/cuff?systolic=84"));
+            offline.service().simulatedHome().backfill(2, 8, Services.OXIMETER)
+                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            JsonNode afterBackfill = Services.hubStatus(offline.statusUrl());
+            assertThat(afterBackfill.get("storage").get("thinnedSamples").asLong()).isPositive();
+            assertThat(afterBackfill.get("storage").get("droppedReadings").asLong()).isZero();
+            // The hub announces it: an alert for the patient, once, in the outbox with the rest.
+            await().atMost(DEADLINE).until(() -> pendingAlertRules(data).contains("hub-storage"));
+            assertThat(pendingAlertRules(data)).contains("systolic-low");
+            assertThat(Services.hubStatus(offline.statusUrl()).get("outboxPending").asLong())
+                    .isLessThanOrEqualTo(LIMIT + 2);
+        }
+
+        Services.Ingest ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(), stack.freshInflux());
+        try (ingest; Services.Hub online = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink, storage,
+                stack.broker(HUB))) {
+            long kept = Services.hubStatus(online.statusUrl()).get("outboxPending").asLong();
+            await().atMost(DEADLINE).until(() -> Services.outboxEmpty(online.statusUrl()));
+            CloudQueries cloud = new CloudQueries(stack, ingest);
+            assertThat(cloud.alertSeqs(HUB)).contains(systolicAlertSeq).hasSizeGreaterThanOrEqualTo(2);
+            assertThat((long) cloud.observationSeqs(HUB).size() + cloud.alertSeqs(HUB).size()).isEqualTo(kept);
+            System.out.printf("StorageLimitIT: limit %d records, %d kept after thinning, all alerts kept, %d stored "
+                    + "in the cloud%n", LIMIT, kept, kept);
+        }
+    }
+
+    private static long alertSeq(JsonNode stored) {
+        for (JsonNode entry : stored.get("stored")) {
+            if (entry.has("ruleId")) {
+                return entry.get("seq").asLong();
+            }
+        }
+        throw new AssertionError("no alert in " + stored);
+    }
+
+    private static JsonNode post(String url) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    /** The rule ids of the alerts waiting in the hub's outbox, read from its database as an installer would. */
+    private static List<String> pendingAlertRules(Path data) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("outbox.db"));
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT json_extract(body, '$.ruleId') FROM outbox WHERE kind = 'ALERT'")) {
+            List<String> rules = new ArrayList<>();
+            while (rows.next()) {
+                rules.add(rows.getString(1));
+            }
+            return rules;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
