@@ -57,7 +57,6 @@ public final class HubService extends VerticleBase {
     private final Map<String, Instant> lastByCode = new ConcurrentHashMap<>();
     private io.nara.gateway.installer.DeviceTransports transports;
     private volatile long quarantined;
-    private volatile StorageState storage = new StorageState(0, 0, false);
     /** The storage state the last storage alert reported; a new alert only when it got worse. */
     private StorageState announcedStorage = new StorageState(0, 0, false);
 
@@ -163,7 +162,7 @@ public final class HubService extends VerticleBase {
     private void refreshCounts() {
         outboxWorker.executeBlocking(() -> {
             quarantined = outbox.quarantined();
-            storage = outbox.storageState();
+            StorageState storage = outbox.storageState();
             if (worse(storage, announcedStorage)) {
                 announceStorage(storage);
                 announcedStorage = storage;
@@ -216,7 +215,7 @@ public final class HubService extends VerticleBase {
         long lastAck = uplink.lastAckAt();
         Uplink.Progress progress = uplink.progress();
         return new StatusView(settings.hubId(), uplink.connected(), lastAck == 0 ? null : Instant.ofEpochMilli(lastAck),
-                progress.pending(), progress, storage, quarantined, clockState(), config.version(), devices);
+                progress.pending(), progress, outbox.storageState(), quarantined, clockState(), config.version(), devices);
     }
 
     /** Checks the clock off the event loop; when it has just become right, releases the readings that waited. */

@@ -90,9 +90,10 @@ public final class Outbox implements AutoCloseable {
     private final StorageLimits limits;
     /** Rows in the outbox, as of the last commit; volatile so the status page may read it from another thread. */
     private volatile long count;
-    private long thinnedSamples;
-    private long droppedReadings;
-    private boolean full;
+    // Written by the outbox's thread, read by the status page: volatile, like the count.
+    private volatile long thinnedSamples;
+    private volatile long droppedReadings;
+    private volatile boolean full;
     private Runnable onRollback = () -> { };
     private final String bootId = io.nara.gateway.clock.HubClock.bootId();
 
@@ -389,7 +390,7 @@ public final class Outbox implements AutoCloseable {
         return count;
     }
 
-    /** What the storage policy has done; for the status page and the hub's storage alert. */
+    /** What the storage policy has done; for the status page and the hub's storage alert. Any thread. */
     public StorageState storageState() {
         return new StorageState(thinnedSamples, droppedReadings, full);
     }
