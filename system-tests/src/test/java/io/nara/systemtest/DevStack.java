@@ -54,12 +54,15 @@ public final class DevStack {
         return main;
     }
 
-    /** Starts the fault-injection stack (state folder {@code .state/faults}, ports moved by 1000) if needed. */
+    /**
+     * Starts the fault-injection stack (state folder {@code <state>/faults}, ports moved 1000 beyond the main stack's
+     * {@code NARA_PORT_OFFSET}) if needed, so two checkouts with different offsets can each run their fault tests.
+     */
     public static synchronized DevStack faultStack() {
         if (faults == null) {
             Path root = findRepoRoot();
             faults = up(Map.of("NARA_STATE", stateDir(root).resolve("faults").toString(),
-                    "NARA_PORT_OFFSET", Integer.toString(FAULT_PORT_OFFSET)));
+                    "NARA_PORT_OFFSET", Integer.toString(FAULT_PORT_OFFSET + mainPortOffset())));
         }
         return faults;
     }
@@ -218,6 +221,11 @@ public final class DevStack {
 
     /** What a command printed and how it ended. */
     public record Result(int exitCode, String output) {
+    }
+
+    private static int mainPortOffset() {
+        String offset = System.getenv("NARA_PORT_OFFSET");
+        return offset == null || offset.isBlank() ? 0 : Integer.parseInt(offset.trim());
     }
 
     private static Path stateDir(Path root) {
