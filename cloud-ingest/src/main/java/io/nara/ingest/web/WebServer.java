@@ -1,6 +1,7 @@
 package io.nara.ingest.web;
 
 import io.nara.ingest.Health;
+import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.alert.AlertView;
@@ -67,16 +68,19 @@ public final class WebServer {
     private final Auth auth;
     private final Supplier<Health> health;
     private final Alerting alerting;
+    private final List<ApiRoutes> features;
     private HttpServer server;
 
+    /** @param features the parts of the API beyond the inbox (patient page, worklist, FHIR, ...) */
     public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health,
-                     Alerting alerting) {
+                     Alerting alerting, List<ApiRoutes> features) {
         this.vertx = vertx;
         this.codec = codec;
         this.db = db;
         this.auth = new Auth(apiKey, alerting.sessions(), alerting.settings().secureCookies());
         this.health = health;
         this.alerting = alerting;
+        this.features = List.copyOf(features);
     }
 
     public Future<HttpServer> listen(String host, int port) {
@@ -95,6 +99,8 @@ public final class WebServer {
             }
         });
         router.route("/api/*").handler(auth);
+        router.route("/fhir/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+        router.route("/fhir/*").handler(auth);
         router.post("/api/signout").handler(this::signOut);
         router.get("/api/me").handler(ctx -> {
             Principal who = who(ctx);
@@ -131,10 +137,14 @@ public final class WebServer {
             OrgImport.apply(c, body(ctx), "operator");
             return null;
         }).onSuccess(v -> json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
+        ApiRoutes.Api api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
+        features.forEach(feature -> feature.mount(router, api));
         router.route("/*").handler(StaticHandler.create("web"));
         router.route().failureHandler(ctx -> {
             Throwable f = ctx.failure();
             int code = f instanceof AlertActions.Refused r ? r.status()
+                    : f instanceof CareAccess.NoCareRelation ? 404
+                    : f instanceof CareAccess.MissingRole ? 403
                     : f instanceof IllegalArgumentException || f instanceof io.vertx.core.json.DecodeException ? 400
                     : ctx.statusCode() != -1 ? ctx.statusCode() : 500;
             if (code >= 500) {

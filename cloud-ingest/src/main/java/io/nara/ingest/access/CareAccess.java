@@ -1,0 +1,124 @@
+package io.nara.ingest.access;
+
+import io.nara.ingest.inbox.Principal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who may see which patient: a person through a care relation in force between one of their teams and the patient
+ * (SFS 2022:913), the operator through the operator key. Every page and API call that touches patient data asks here
+ * first, inside the transaction that reads the data, so a relation that ends is honoured at once.
+ *
+ * <p>A person without a relation gets {@link NoCareRelation}, answered as 404: not even the patient's existence or name
+ * leaks to a nurse of another municipality.
+ */
+public final class CareAccess {
+
+    /** The principal has no care relation in force with the patient (or the patient does not exist). */
+    public static final class NoCareRelation extends RuntimeException {
+        public NoCareRelation(String patientId) {
+            super("ingen sådan patient / no such patient: " + patientId);
+        }
+    }
+
+    /** The principal sees the patient but lacks the role the action needs (a nurse editing the care plan). */
+    public static final class MissingRole extends RuntimeException {
+        public MissingRole(String role) {
+            super("kräver rollen " + role + " / needs the role " + role);
+        }
+    }
+
+    private static final String IN_FORCE = "r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)";
+
+    private CareAccess() {
+    }
+
+    /** The ids of the patients the principal may see now, sorted. */
+    public static List<String> visiblePatients(Connection c, Principal who, Instant now) throws SQLException {
+        String sql = who.operator() ? "SELECT id FROM patient ORDER BY id"
+                : "SELECT DISTINCT r.patient_id FROM care_relation r WHERE r.team_id = ANY (?) AND " + IN_FORCE
+                        + " ORDER BY r.patient_id";
+        List<String> patients = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            if (!who.operator()) {
+                q.setArray(1, teams(c, who));
+                q.setTimestamp(2, Timestamp.from(now));
+                q.setTimestamp(3, Timestamp.from(now));
+            }
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    patients.add(r.getString(1));
+                }
+            }
+        }
+        return patients;
+    }
+
+    /** Whether the principal may see the patient now. */
+    public static boolean maySee(Connection c, Principal who, String patientId, Instant now) throws SQLException {
+        if (who.operator()) {
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM patient WHERE id = ?")) {
+                q.setString(1, patientId);
+                try (ResultSet r = q.executeQuery()) {
+                    return r.next();
+                }
+            }
+        }
+        return !roles(c, who, patientId, now).isEmpty();
+    }
+
+    /** Throws {@link NoCareRelation} unless the principal may see the patient now. */
+    public static void requireCareRelation(Connection c, Principal who, String patientId, Instant now)
+            throws SQLException {
+        if (patientId == null || !maySee(c, who, patientId, now)) {
+            throw new NoCareRelation(patientId);
+        }
+    }
+
+    /**
+     * Throws unless the person holds {@code role} (a {@code team_member.role}, e.g. {@code DOCTOR}) in a team with a
+     * care relation in force with the patient. The operator holds no clinical role.
+     */
+    public static void requireRole(Connection c, Principal who, String patientId, String role, Instant now)
+            throws SQLException {
+        requireCareRelation(c, who, patientId, now);
+        if (!roles(c, who, patientId, now).contains(role)) {
+            throw new MissingRole(role);
+        }
+    }
+
+    /** The roles the person holds in the teams that care for the patient now; empty without a relation. */
+    public static Set<String> roles(Connection c, Principal who, String patientId, Instant now) throws SQLException {
+        Set<String> roles = new TreeSet<>();
+        if (who.operator()) {
+            return roles;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT m.role FROM care_relation r "
+                + "JOIN team_member m ON m.team_id = r.team_id AND m.person_id = ? "
+                + "WHERE r.patient_id = ? AND " + IN_FORCE)) {
+            q.setString(1, who.personId());
+            q.setString(2, patientId);
+            q.setTimestamp(3, Timestamp.from(now));
+            q.setTimestamp(4, Timestamp.from(now));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    roles.add(r.getString(1));
+                }
+            }
+        }
+        return roles;
+    }
+
+    private static Array teams(Connection c, Principal who) throws SQLException {
+        return c.createArrayOf("text", who.teams().toArray());
+    }
+}

@@ -1,0 +1,47 @@
+package io.nara.ingest.web;
+
+import io.nara.ingest.db.Database;
+import io.nara.ingest.inbox.Principal;
+import io.nara.protocol.codec.MessageCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * A feature's part of the web API (the patient page, the worklist, FHIR, ...), mounted by {@link WebServer} behind
+ * authentication: every handler it adds under {@code /api/} or {@code /fhir/} sees a {@link Principal} and must check
+ * the care relation ({@link io.nara.ingest.access.CareAccess}) and write the access log for patient data.
+ * Failures go to {@code ctx.fail(e)}; the web server's failure handler turns them into status codes.
+ */
+@FunctionalInterface
+public interface ApiRoutes {
+
+    void mount(Router router, Api api);
+
+    /** What route handlers share: the database, the JSON codec, the clock. */
+    record Api(Vertx vertx, Database db, MessageCodec codec, Clock clock) {
+
+        public Instant now() {
+            return clock.instant();
+        }
+
+        /** The signed-in person or the operator; set by {@link Auth}. */
+        public Principal who(RoutingContext ctx) {
+            return ctx.get(Auth.PRINCIPAL);
+        }
+
+        /** The JSON body, or an empty object. */
+        public JsonObject body(RoutingContext ctx) {
+            JsonObject body = ctx.body().asJsonObject();
+            return body == null ? new JsonObject() : body;
+        }
+
+        public void json(RoutingContext ctx, int status, Object body) {
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+                    .end(codec.toJson(body));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// Shared by every page of the web app: the language switch, the navigation bar, and calls to the API.
+// Markup carries both languages side by side, <span lang="sv">Larm</span><span lang="en">Alerts</span>; nara.css shows
+// the one chosen. Swedish first: it is the default, and the choice is kept in this browser.
+'use strict';
+const nara = (() => {
+  const KEY = 'nara.lang';
+  let me = null;
+
+  function lang() { return localStorage.getItem(KEY) === 'en' ? 'en' : 'sv'; }
+
+  function setLang(value) {
+    localStorage.setItem(KEY, value === 'en' ? 'en' : 'sv');
+    document.documentElement.lang = lang();
+    document.dispatchEvent(new CustomEvent('nara:lang', { detail: lang() }));
+  }
+
+  /** The text in the chosen language, for strings built in script. */
+  function t(sv, en) { return lang() === 'en' ? en : sv; }
+
+  /** An element holding both languages, for text that must follow a later switch. */
+  function both(sv, en) {
+    const span = document.createElement('span');
+    for (const [code, text] of [['sv', sv], ['en', en]]) {
+      const part = document.createElement('span');
+      part.lang = code;
+      part.textContent = text;
+      span.append(part);
+    }
+    return span;
+  }
+
+  /** Dates and times as the nurse reads them: Swedish local time, whatever the browser's zone. */
+  function time(iso) {
+    if (!iso) return '–';
+    return new Date(iso).toLocaleString(lang() === 'en' ? 'en-GB' : 'sv-SE',
+      { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
+  }
+
+  async function whoAmI() {
+    const response = await fetch('/api/me');
+    me = response.ok ? await response.json() : null;
+    return me;
+  }
+
+  /** Calls the API; state-changing calls carry the session's CSRF token. Throws with the server's problem text. */
+  async function api(method, path, body) {
+    const headers = { 'Content-Type': 'application/json' };
+    if (me && me.csrfToken) headers['X-CSRF-Token'] = me.csrfToken;
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const error = new Error((data && data.problem) || response.statusText);
+      error.status = response.status;
+      error.data = data;
+      throw error;
+    }
+    return data;
+  }
+
+  const PAGES = [
+    ['/', 'Larm', 'Alerts'],
+    ['/worklist.html', 'Arbetslista', 'Worklist'],
+    ['/evaluation.html', 'Uppföljning', 'Evaluation'],
+    ['/access-log.html', 'Åtkomstlogg', 'Access log'],
+  ];
+
+  /** Draws the navigation bar into <nav class="nara"> with the language switch. */
+  function nav() {
+    const bar = document.querySelector('nav.nara');
+    if (!bar) return;
+    bar.replaceChildren();
+    for (const [href, sv, en] of PAGES) {
+      const link = document.createElement('a');
+      link.href = href;
+      link.append(both(sv, en));
+      if (location.pathname === href || (href === '/' && location.pathname === '/index.html')) {
+        link.setAttribute('aria-current', 'page');
+      }
+      bar.append(link);
+    }
+    const spacer = document.createElement('span');
+    spacer.className = 'spacer';
+    const who = document.createElement('span');
+    who.id = 'nav-who';
+    if (me) who.textContent = me.name;
+    const sw = document.createElement('button');
+    sw.id = 'lang-switch';
+    sw.type = 'button';
+    sw.append(both('English', 'Svenska'));
+    sw.addEventListener('click', () => setLang(lang() === 'sv' ? 'en' : 'sv'));
+    bar.append(spacer, who, sw);
+  }
+
+  document.documentElement.lang = lang();
+  return { lang, setLang, t, both, time, whoAmI, api, nav, me: () => me };
+})();
