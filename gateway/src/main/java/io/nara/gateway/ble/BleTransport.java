@@ -53,14 +53,6 @@ public final class BleTransport {
     private final DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
     private final Map<String, ExecutorService> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
-    /** Values handed to the pipeline lately, per device and characteristic, to store a replayed record only once. */
-    private final Map<String, Future<?>> recent = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Future<?>> eldest) {
-                    return size() > 10_000;
-                }
-            });
 
     public BleTransport(Vertx vertx, BleSettings settings, ReadingPipeline pipeline, DeviceStates states, Clock clock,
                         ZoneId deviceZone) {
@@ -224,26 +216,11 @@ public final class BleTransport {
     }
 
     /**
-     * Hands a value to the pipeline once: a record the device sends again (a RACP replay after the link dropped before
-     * the delete) is not stored twice. A value is remembered from when it arrives, and forgotten if storing it failed.
+     * Hands a value to the pipeline as a record the device may send again: a stored record replayed after the link
+     * dropped before the RACP delete is stored once, even across a hub restart (the outbox keeps the record's key).
      */
     private Future<?> keep(String address, int uuid, byte[] value) {
-        String key = address + "/" + uuid + "/" + java.util.HexFormat.of().formatHex(value);
-        io.vertx.core.Promise<Object> promise = io.vertx.core.Promise.promise();
-        Future<?> earlier = recent.putIfAbsent(key, promise.future());
-        if (earlier != null) {
-            LOG.debug("BLE {}: 0x{} value already stored, not again", address, Integer.toHexString(uuid));
-            return earlier;
-        }
-        pipeline.accept(new RawReading(address, uuid, value)).onComplete(r -> {
-            if (r.failed()) {
-                recent.remove(key, promise.future());
-                promise.fail(r.cause());
-            } else {
-                promise.complete(r.result());
-            }
-        });
-        return promise.future();
+        return pipeline.acceptRecord(new RawReading(address, uuid, value));
     }
 
     private void racpResponse(String address, BleBackend.Connection c, byte[] response, List<Future<?>> stored) {
