@@ -69,14 +69,14 @@ public interface BleBackend extends AutoCloseable {
 
     /**
      * A failed Bluetooth operation; the message names the device and what failed. {@link #errorName()} is BlueZ's
-     * D-Bus error name when the backend has it (bluez-dbus reads it from the error reply; tinyb's messages carry it
-     * as "GDBus.Error:NAME: text").
+     * D-Bus error name when the cause carries it: dbus-java throws the exception class of that name (package
+     * {@code org.bluez.Error}, for the errors the hub tells apart), and tinyb's messages read "GDBus.Error:NAME: text".
      */
     final class BleException extends Exception {
         private static final java.util.regex.Pattern GDBUS_ERROR =
                 java.util.regex.Pattern.compile("GDBus\\.Error:([\\w.]+):");
-        /** BlueZ's errors for an ATT "Insufficient Authentication / Encryption": "Not paired" (5.50 and later), or
-         * the ATT code in older versions (0x05 authentication, 0x0c key size, 0x0f encryption). */
+        /** BlueZ's text for an ATT "Insufficient Authentication / Encryption / Encryption Key Size" answer: "Not
+         * paired" (NotPermitted, BlueZ 5.5x) or, in older versions, the ATT code (Failed, 0x05, 0x0c, 0x0f). */
         private static final java.util.regex.Pattern ATT_AUTHENTICATION = java.util.regex.Pattern.compile(
                 "Not paired|ATT error: 0x0[5cf]\\b|Insufficient (Authentication|Encryption)",
                 java.util.regex.Pattern.CASE_INSENSITIVE);
@@ -94,7 +94,7 @@ public interface BleBackend extends AutoCloseable {
         /** @param errorName BlueZ's D-Bus error name, or null to find it in the cause's message (tinyb) */
         public BleException(String message, String errorName, Throwable cause) {
             super(message, cause);
-            this.errorName = errorName != null ? errorName : gdbusErrorName(cause);
+            this.errorName = errorName != null ? errorName : errorNameOf(cause);
         }
 
         public String errorName() {
@@ -119,8 +119,11 @@ public interface BleBackend extends AutoCloseable {
             return gattError && message != null && ATT_AUTHENTICATION.matcher(message).find();
         }
 
-        private static String gdbusErrorName(Throwable cause) {
+        private static String errorNameOf(Throwable cause) {
             for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t.getClass().getName().startsWith("org.bluez.Error.")) {
+                    return t.getClass().getName();
+                }
                 java.util.regex.Matcher m = GDBUS_ERROR.matcher(String.valueOf(t.getMessage()));
                 if (m.find()) {
                     return m.group(1);

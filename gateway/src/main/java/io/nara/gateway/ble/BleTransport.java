@@ -126,6 +126,9 @@ public final class BleTransport {
                     pause(backoffMs);
                     continue;
                 }
+                if (staleBond(address, seen.get())) {
+                    continue;
+                }
                 if (profile.bondingRequired() && !seen.get().paired()) {
                     if (!states.pairingMode()) {
                         states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
@@ -157,12 +160,17 @@ public final class BleTransport {
                 }
                 states.connection(address, DeviceStates.Connection.DISCONNECTED);
             } catch (BleBackend.BleException e) {
+                if (bonded && e.authenticationFailed()) {
+                    // BlueZ holds a bond the device no longer has (it was reset): every further attempt fails the
+                    // same way, so none is made until the installer pairs it again (staleBond)
+                    LOG.warn("BLE {}: stale bond ({}: {}); waiting for pairing mode to pair it again", address,
+                            e.errorName(), e.getMessage());
+                    states.connection(address, DeviceStates.Connection.DISCONNECTED);
+                    states.pairing(address, DeviceStates.Pairing.STALE_BOND);
+                    continue;
+                }
                 LOG.info("BLE {}: {}; retrying in {} ms", address, e.getMessage(), backoffMs);
                 states.connection(address, DeviceStates.Connection.UNREACHABLE);
-                // a device BlueZ holds a bond for that now fails authentication has forgotten its side of it
-                if (bonded && (e.getMessage().contains("Authentication") || e.getMessage().contains("bond"))) {
-                    states.pairing(address, DeviceStates.Pairing.STALE_BOND);
-                }
                 pause(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
             } catch (RuntimeException e) {
@@ -174,6 +182,27 @@ public final class BleTransport {
                 backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
             }
         }
+    }
+
+    /**
+     * A device with a stale bond is left alone until pairing mode: then BlueZ's half of the bond is removed, discovery
+     * finds the device again unpaired, and the session pairs it as a new one. The bond being gone from BlueZ by other
+     * means (bluetoothctl) also ends the wait.
+     *
+     * @return true while the session must wait
+     */
+    private boolean staleBond(String address, BleBackend.Seen seen) throws BleBackend.BleException {
+        if (states.get(address).pairing() != DeviceStates.Pairing.STALE_BOND || !seen.paired()) {
+            return false;
+        }
+        if (states.pairingMode()) {
+            LOG.info("BLE {}: pairing mode; removing the stale bond to pair again", address);
+            backend.forget(address);
+            states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
+        } else {
+            pause(1_000); // asks nothing of the device: only whether the installer has turned pairing mode on
+        }
+        return true;
     }
 
     /** One connection: clock, battery, indications, stored records; returns when the link drops. */
@@ -246,7 +275,8 @@ public final class BleTransport {
         }
     }
 
-    private void setClock(String address, DeviceProfile profile, BleBackend.Connection c) {
+    private void setClock(String address, DeviceProfile profile, BleBackend.Connection c)
+            throws BleBackend.BleException {
         DeviceProfile.Clock clockSpec = profile.clock();
         if (clockSpec == null || !clockSpec.mustSet() || clockSpec.characteristic() == null) {
             states.clock(address, DeviceStates.ClockState.NOT_NEEDED);
@@ -260,6 +290,9 @@ public final class BleTransport {
             c.write(uuid, value);
             states.clock(address, DeviceStates.ClockState.SET);
         } catch (BleBackend.BleException e) {
+            if (e.authenticationFailed()) {
+                throw e; // a stale bond, not a clock problem
+            }
             LOG.warn("BLE {}: clock not set: {}", address, e.getMessage());
             states.clock(address, DeviceStates.ClockState.NOT_SET);
         }
