@@ -40,6 +40,7 @@ ADAPTER_IFACE = 'org.bluez.Adapter1'
 SERVICE_IFACE = 'org.bluez.GattService1'
 CHAR_IFACE = 'org.bluez.GattCharacteristic1'
 OM_IFACE = 'org.freedesktop.DBus.ObjectManager'
+AGENT_MANAGER_IFACE = 'org.bluez.AgentManager1'
 
 STATE = {'devices': {}, 'filter': None, 'passkey': None, 'adapter': '/org/bluez/hci0'}
 
@@ -75,6 +76,9 @@ def setup(mock, parameters):
         ('StartDiscovery', '', '', StartDiscovery),
         ('SetDiscoveryFilter', 'a{sv}', '', SetDiscoveryFilter),
         ('RemoveDevice', 'o', '', RemoveDeviceWithGatt),
+    ])
+    mockobject.objects['/org/bluez'].AddMethods(AGENT_MANAGER_IFACE, [
+        ('RegisterAgent', 'os', '', RegisterAgentAgain),
     ])
     STATE['passkey'] = parameters.get('passkey')
     for d in parameters.get('devices', []):
@@ -119,6 +123,14 @@ def appear(root, address):
         dev.paired = True
     add_gatt(dev, d)
     event('ADVERTISES', address)
+
+
+def RegisterAgentAgain(manager, agent_path, capability):
+    '''BlueZ forgets an agent when the connection that registered it closes (a hub that stopped); the template cannot
+    see connections close, so the same path registering again (a restarted hub) replaces the old one.'''
+    if agent_path in manager.agent_paths:
+        bluez5.UnregisterAgent(manager, agent_path)
+    bluez5.RegisterAgent(manager, agent_path, capability)
 
 
 def RemoveDeviceWithGatt(adapter, path):
