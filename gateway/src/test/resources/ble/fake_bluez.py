@@ -8,9 +8,16 @@ with DBUS_SYSTEM_BUS_ADDRESS pointing at the test's private bus. Every event the
 one line "EVENT address detail" (flushed), so the test reads what the device saw.
 
 A device is {"address", "name", "kind": "bp"|"scale"|"other", "uuids": ["1810", ...], "paired": bool,
-"behaviour": "normal"|"drop-once"|"silent", "stored": [hex records], "live": [hex values sent once notifying],
-"clock": "2A08"|"2A2B"|null, "battery": 0-100}.
+"behaviour": "normal"|"drop-once"|"drop-before-delete"|"silent", "stored": [hex records],
+"live": [hex values sent once notifying], "clock": "2A08"|"2A2B"|null, "battery": 0-100,
+"forgotBond": "connect"|"gatt"}.
 It is in range: BlueZ reports it once discovery runs with a filter naming one of its services (or at once if paired).
+"drop-before-delete" drops the link when asked to delete its stored records, keeps them, and goes out of range until
+the test calls SetInRange (org.bluez.Mock) on the root object. "forgotBond": the device was reset and no longer knows
+the bond BlueZ holds: BlueZ's Connect fails with AuthenticationFailed ("connect"), or the link comes up and every GATT
+request fails with NotPermitted "Not paired", BlueZ's answer to the ATT error Insufficient Authentication ("gatt").
+Removing the device (Adapter1.RemoveDevice) forgets BlueZ's bond too; still advertising, it is found again, unpaired.
+The fake BlueZ keeps bonds while it runs, as BlueZ keeps them in /var/lib/bluetooth across the hub's restarts.
 '''
 
 import sys
@@ -33,6 +40,7 @@ ADAPTER_IFACE = 'org.bluez.Adapter1'
 SERVICE_IFACE = 'org.bluez.GattService1'
 CHAR_IFACE = 'org.bluez.GattCharacteristic1'
 OM_IFACE = 'org.freedesktop.DBus.ObjectManager'
+AGENT_MANAGER_IFACE = 'org.bluez.AgentManager1'
 
 STATE = {'devices': {}, 'filter': None, 'passkey': None, 'adapter': '/org/bluez/hci0'}
 
@@ -67,6 +75,10 @@ def setup(mock, parameters):
     adapter.AddMethods(ADAPTER_IFACE, [
         ('StartDiscovery', '', '', StartDiscovery),
         ('SetDiscoveryFilter', 'a{sv}', '', SetDiscoveryFilter),
+        ('RemoveDevice', 'o', '', RemoveDeviceWithGatt),
+    ])
+    mockobject.objects['/org/bluez'].AddMethods(AGENT_MANAGER_IFACE, [
+        ('RegisterAgent', 'os', '', RegisterAgentAgain),
     ])
     STATE['passkey'] = parameters.get('passkey')
     for d in parameters.get('devices', []):
@@ -113,6 +125,35 @@ def appear(root, address):
     event('ADVERTISES', address)
 
 
+def RegisterAgentAgain(manager, agent_path, capability):
+    '''BlueZ forgets an agent when the connection that registered it closes (a hub that stopped); the template cannot
+    see connections close, so the same path registering again (a restarted hub) replaces the old one.'''
+    if agent_path in manager.agent_paths:
+        bluez5.UnregisterAgent(manager, agent_path)
+    bluez5.RegisterAgent(manager, agent_path, capability)
+
+
+def RemoveDeviceWithGatt(adapter, path):
+    root = mockobject.objects['/']
+    address = next(a for a, d in STATE['devices'].items() if d['path'] == path)
+    for child in sorted((p for p in mockobject.objects if p.startswith(path + '/')), reverse=True):
+        ifaces = [i for i in (CHAR_IFACE, SERVICE_IFACE) if i in mockobject.objects[child].props]
+        adapter.RemoveObject(child)
+        root.EmitSignal(OM_IFACE, 'InterfacesRemoved', 'oas', [dbus.ObjectPath(child), ifaces])
+    bluez5.RemoveDevice(adapter, path)
+    d = STATE['devices'][address]
+    d.update(path=None, paired=False, notifying=set())
+    d.pop('forgotBond', None)  # BlueZ's stale keys are gone; the next pairing makes new ones on both sides
+    event('REMOVED', address)
+    GLib.idle_add(lambda: appear(root, address) and False)
+
+
+@dbus.service.method('org.bluez.Mock', in_signature='sb', out_signature='')
+def SetInRange(_self, address, in_range):
+    STATE['devices'][address.upper()]['away'] = not in_range
+    event('IN-RANGE' if in_range else 'AWAY', address.upper())
+
+
 def Pair(device):
     d = STATE['devices'][device.address]
     bluez = mockobject.objects['/org/bluez']
@@ -154,6 +195,12 @@ def ask_agent_for_passkey(agent, device):
 
 def Connect(device):
     d = STATE['devices'][device.address]
+    if d.get('away'):
+        event('CONNECT-FAILED', device.address, 'away')
+        raise dbus.exceptions.DBusException('le-connection-abort-by-local', name='org.bluez.Error.Failed')
+    if d.get('forgotBond') == 'connect':
+        event('AUTH-REJECTED', device.address, 'connect')
+        raise dbus.exceptions.DBusException('Authentication Failed', name='org.bluez.Error.AuthenticationFailed')
     d['sessions'] += 1
     event('CONNECT', device.address, d['sessions'])
     device.connected = True
@@ -232,6 +279,9 @@ def announce(path, iface, props):
 def require_link(ch):
     if not ch.device.connected:
         raise dbus.exceptions.DBusException('Not connected', name='org.bluez.Error.NotConnected')
+    if STATE['devices'][ch.device.address].get('forgotBond') == 'gatt':
+        event('AUTH-REJECTED', ch.device.address, 'gatt', ch.uuid)
+        raise dbus.exceptions.DBusException('Not paired', name='org.bluez.Error.NotPermitted')
 
 
 def ReadValue(ch, _options):
@@ -290,6 +340,11 @@ def racp(ch, data):
             indicate(measurement, bytes.fromhex(record))
         response = bytes([0x06, 0x00, 0x01, 0x01 if records else 0x06])
     elif data[:2] == b'\x02\x01':  # delete stored records, all
+        if d.get('behaviour') == 'drop-before-delete' and not d.get('dropped'):
+            d.update(dropped=True, away=True)
+            event('DROP-BEFORE-DELETE', dev.address)
+            drop(dev)
+            return False
         event('DELETED', dev.address, len(d.get('stored', [])))
         d['stored'] = []
         response = bytes([0x06, 0x00, 0x02, 0x01])

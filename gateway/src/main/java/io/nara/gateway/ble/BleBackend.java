@@ -32,6 +32,12 @@ public interface BleBackend extends AutoCloseable {
     /** Bonds with the device (the agent answers BlueZ's questions). */
     void pair(String address, Duration timeout) throws BleException;
 
+    /**
+     * Removes the device and its bond from BlueZ (Adapter1.RemoveDevice), as for a stale bond: BlueZ then finds it
+     * again while discovering, unpaired, and it can be paired anew.
+     */
+    void forget(String address) throws BleException;
+
     /** Connects and waits until the GATT services are resolved; a device that does not answer times out. */
     Connection connect(String address, Duration timeout) throws BleException;
 
@@ -61,14 +67,69 @@ public interface BleBackend extends AutoCloseable {
         void close();
     }
 
-    /** A failed Bluetooth operation; the message names the device and what failed. */
+    /**
+     * A failed Bluetooth operation; the message names the device and what failed. {@link #errorName()} is BlueZ's
+     * D-Bus error name when the cause carries it: dbus-java throws the exception class of that name (package
+     * {@code org.bluez.Error}, for the errors the hub tells apart), and tinyb's messages read "GDBus.Error:NAME: text".
+     */
     final class BleException extends Exception {
+        private static final java.util.regex.Pattern GDBUS_ERROR =
+                java.util.regex.Pattern.compile("GDBus\\.Error:([\\w.]+):");
+        /** BlueZ's text for an ATT "Insufficient Authentication / Encryption / Encryption Key Size" answer: "Not
+         * paired" (NotPermitted, BlueZ 5.5x) or, in older versions, the ATT code (Failed, 0x05, 0x0c, 0x0f). */
+        private static final java.util.regex.Pattern ATT_AUTHENTICATION = java.util.regex.Pattern.compile(
+                "Not paired|ATT error: 0x0[5cf]\\b|Insufficient (Authentication|Encryption)",
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+
+        private final String errorName;
+
         public BleException(String message) {
-            super(message);
+            this(message, null, null);
         }
 
         public BleException(String message, Throwable cause) {
+            this(message, null, cause);
+        }
+
+        /** @param errorName BlueZ's D-Bus error name, or null to find it in the cause's message (tinyb) */
+        public BleException(String message, String errorName, Throwable cause) {
             super(message, cause);
+            this.errorName = errorName != null ? errorName : errorNameOf(cause);
+        }
+
+        public String errorName() {
+            return errorName;
+        }
+
+        /**
+         * Whether BlueZ refused for authentication: with a bond BlueZ holds, the device no longer has its side of it
+         * (it was reset). Authentication that was cancelled or timed out says nothing about the bond.
+         */
+        public boolean authenticationFailed() {
+            return authenticationFailed(errorName, getMessage());
+        }
+
+        static boolean authenticationFailed(String errorName, String message) {
+            if ("org.bluez.Error.AuthenticationFailed".equals(errorName)
+                    || "org.bluez.Error.AuthenticationRejected".equals(errorName)) {
+                return true;
+            }
+            boolean gattError = errorName == null || "org.bluez.Error.NotPermitted".equals(errorName)
+                    || "org.bluez.Error.Failed".equals(errorName);
+            return gattError && message != null && ATT_AUTHENTICATION.matcher(message).find();
+        }
+
+        private static String errorNameOf(Throwable cause) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t.getClass().getName().startsWith("org.bluez.Error.")) {
+                    return t.getClass().getName();
+                }
+                java.util.regex.Matcher m = GDBUS_ERROR.matcher(String.valueOf(t.getMessage()));
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+            return null;
         }
     }
 

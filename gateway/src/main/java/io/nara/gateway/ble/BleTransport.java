@@ -53,14 +53,6 @@ public final class BleTransport {
     private final DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
     private final Map<String, ExecutorService> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
-    /** Values handed to the pipeline lately, per device and characteristic, to store a replayed record only once. */
-    private final Map<String, Future<?>> recent = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Future<?>> eldest) {
-                    return size() > 10_000;
-                }
-            });
 
     public BleTransport(Vertx vertx, BleSettings settings, ReadingPipeline pipeline, DeviceStates states, Clock clock,
                         ZoneId deviceZone) {
@@ -134,6 +126,9 @@ public final class BleTransport {
                     pause(backoffMs);
                     continue;
                 }
+                if (staleBond(address, seen.get())) {
+                    continue;
+                }
                 if (profile.bondingRequired() && !seen.get().paired()) {
                     if (!states.pairingMode()) {
                         states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
@@ -165,12 +160,17 @@ public final class BleTransport {
                 }
                 states.connection(address, DeviceStates.Connection.DISCONNECTED);
             } catch (BleBackend.BleException e) {
+                if (bonded && e.authenticationFailed()) {
+                    // BlueZ holds a bond the device no longer has (it was reset): every further attempt fails the
+                    // same way, so none is made until the installer pairs it again (staleBond)
+                    LOG.warn("BLE {}: stale bond ({}: {}); waiting for pairing mode to pair it again", address,
+                            e.errorName(), e.getMessage());
+                    states.connection(address, DeviceStates.Connection.DISCONNECTED);
+                    states.pairing(address, DeviceStates.Pairing.STALE_BOND);
+                    continue;
+                }
                 LOG.info("BLE {}: {}; retrying in {} ms", address, e.getMessage(), backoffMs);
                 states.connection(address, DeviceStates.Connection.UNREACHABLE);
-                // a device BlueZ holds a bond for that now fails authentication has forgotten its side of it
-                if (bonded && (e.getMessage().contains("Authentication") || e.getMessage().contains("bond"))) {
-                    states.pairing(address, DeviceStates.Pairing.STALE_BOND);
-                }
                 pause(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
             } catch (RuntimeException e) {
@@ -182,6 +182,27 @@ public final class BleTransport {
                 backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
             }
         }
+    }
+
+    /**
+     * A device with a stale bond is left alone until pairing mode: then BlueZ's half of the bond is removed, discovery
+     * finds the device again unpaired, and the session pairs it as a new one. The bond being gone from BlueZ by other
+     * means (bluetoothctl) also ends the wait.
+     *
+     * @return true while the session must wait
+     */
+    private boolean staleBond(String address, BleBackend.Seen seen) throws BleBackend.BleException {
+        if (states.get(address).pairing() != DeviceStates.Pairing.STALE_BOND || !seen.paired()) {
+            return false;
+        }
+        if (states.pairingMode()) {
+            LOG.info("BLE {}: pairing mode; removing the stale bond to pair again", address);
+            backend.forget(address);
+            states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
+        } else {
+            pause(1_000); // asks nothing of the device: only whether the installer has turned pairing mode on
+        }
+        return true;
     }
 
     /** One connection: clock, battery, indications, stored records; returns when the link drops. */
@@ -224,26 +245,11 @@ public final class BleTransport {
     }
 
     /**
-     * Hands a value to the pipeline once: a record the device sends again (a RACP replay after the link dropped before
-     * the delete) is not stored twice. A value is remembered from when it arrives, and forgotten if storing it failed.
+     * Hands a value to the pipeline as a record the device may send again: a stored record replayed after the link
+     * dropped before the RACP delete is stored once, even across a hub restart (the outbox keeps the record's key).
      */
     private Future<?> keep(String address, int uuid, byte[] value) {
-        String key = address + "/" + uuid + "/" + java.util.HexFormat.of().formatHex(value);
-        io.vertx.core.Promise<Object> promise = io.vertx.core.Promise.promise();
-        Future<?> earlier = recent.putIfAbsent(key, promise.future());
-        if (earlier != null) {
-            LOG.debug("BLE {}: 0x{} value already stored, not again", address, Integer.toHexString(uuid));
-            return earlier;
-        }
-        pipeline.accept(new RawReading(address, uuid, value)).onComplete(r -> {
-            if (r.failed()) {
-                recent.remove(key, promise.future());
-                promise.fail(r.cause());
-            } else {
-                promise.complete(r.result());
-            }
-        });
-        return promise.future();
+        return pipeline.acceptRecord(new RawReading(address, uuid, value));
     }
 
     private void racpResponse(String address, BleBackend.Connection c, byte[] response, List<Future<?>> stored) {
@@ -269,7 +275,8 @@ public final class BleTransport {
         }
     }
 
-    private void setClock(String address, DeviceProfile profile, BleBackend.Connection c) {
+    private void setClock(String address, DeviceProfile profile, BleBackend.Connection c)
+            throws BleBackend.BleException {
         DeviceProfile.Clock clockSpec = profile.clock();
         if (clockSpec == null || !clockSpec.mustSet() || clockSpec.characteristic() == null) {
             states.clock(address, DeviceStates.ClockState.NOT_NEEDED);
@@ -283,6 +290,9 @@ public final class BleTransport {
             c.write(uuid, value);
             states.clock(address, DeviceStates.ClockState.SET);
         } catch (BleBackend.BleException e) {
+            if (e.authenticationFailed()) {
+                throw e; // a stale bond, not a clock problem
+            }
             LOG.warn("BLE {}: clock not set: {}", address, e.getMessage());
             states.clock(address, DeviceStates.ClockState.NOT_SET);
         }

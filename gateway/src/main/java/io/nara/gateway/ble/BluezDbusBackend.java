@@ -136,6 +136,16 @@ final class BluezDbusBackend implements BleBackend {
     }
 
     @Override
+    public void forget(String address) throws BleException {
+        BluetoothDevice d = device(address);
+        try {
+            adapter.removeDevice(d.getRawDevice());
+        } catch (Exception e) {
+            throw new BleException("removing " + address + " from BlueZ failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Connection connect(String address, Duration timeout) throws BleException {
         BluetoothDevice d = device(address);
         try {

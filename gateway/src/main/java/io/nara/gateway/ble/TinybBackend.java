@@ -185,6 +185,17 @@ final class TinybBackend implements BleBackend {
     }
 
     @Override
+    public void forget(String address) throws BleException {
+        try {
+            if (!device(address).remove()) {
+                throw new BleException("removing " + address + " from BlueZ failed");
+            }
+        } catch (BluetoothException e) {
+            throw new BleException("removing " + address + " from BlueZ failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Connection connect(String address, Duration timeout) throws BleException {
         BluetoothDevice d = device(address);
         try {

@@ -33,6 +33,10 @@ public final class DeviceStates {
                         Pairing pairing, String attention) {
     }
 
+    /** What the installer reads for a stale bond: what happened and what to do. */
+    public static final String STALE_BOND_ADVICE = "stale bond: the device no longer knows its pairing with this hub"
+            + " (was it reset?); turn on pairing mode and put the device in pairing mode to pair it again";
+
     private static final State EMPTY = new State(null, Connection.UNKNOWN, null, null, ClockState.UNKNOWN,
             Pairing.NOT_APPLICABLE, null);
 
@@ -80,7 +84,7 @@ public final class DeviceStates {
 
     public void pairing(String deviceId, Pairing pairing) {
         update(deviceId, s -> new State(s.transport(), s.connection(), s.lastSeen(), s.battery(), s.clock(), pairing,
-                pairing == Pairing.STALE_BOND ? "pairing lost: pair the device again (pairing mode)" : s.attention()));
+                pairing == Pairing.STALE_BOND ? STALE_BOND_ADVICE : s.attention()));
     }
 
     public void attention(String deviceId, String why) {

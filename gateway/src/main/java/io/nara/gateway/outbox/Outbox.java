@@ -81,7 +81,27 @@ public final class Outbox implements AutoCloseable {
             "ALTER TABLE outbox ADD COLUMN held_mono INTEGER",
             "ALTER TABLE outbox ADD COLUMN held_boot TEXT",
         },
+        { // 4: the keys of device records already stored, so that a record the device sends again (its stored records
+          // replayed after a link that dropped before the device was told) is not stored twice, even after a restart.
+          // Kept apart from the outbox: a record acknowledged by the cloud and pruned may still be on the device.
+            """
+            CREATE TABLE received_record (
+                id        INTEGER PRIMARY KEY,
+                device_id TEXT    NOT NULL,
+                record    TEXT    NOT NULL,
+                first_seq INTEGER NOT NULL,
+                UNIQUE (device_id, record))""",
+        },
     };
+
+    /**
+     * A device record by what identifies it, e.g. the characteristic and the bytes of a time-stamped GATT record.
+     *
+     * @param deviceId the device
+     * @param record   the record's identity on that device
+     */
+    public record RecordKey(String deviceId, String record) {
+    }
 
     private final Connection connection;
     private final MessageCodec codec;
@@ -165,7 +185,23 @@ public final class Outbox implements AutoCloseable {
      *                             taken whatever the record limit
      */
     public List<OutboxEntry> append(Function<LongSupplier, List<OutboxEntry>> build) {
+        return append(null, build);
+    }
+
+    /**
+     * Like {@link #append(Function)}, once per {@code key}: a record whose key the outbox already has is not stored
+     * again (nor are its rules evaluated again), and the result is empty. The key is written in the same transaction as
+     * the entries, so it exists exactly when they were stored; the oldest keys beyond
+     * {@link StorageLimits#maxRecordKeys()} are forgotten.
+     *
+     * @param key the record's key, or null for a reading that has none
+     */
+    public List<OutboxEntry> append(RecordKey key, Function<LongSupplier, List<OutboxEntry>> build) {
         try {
+            if (key != null && holds(key)) {
+                connection.commit();
+                return List.of();
+            }
             long first = nextSeq();
             long[] next = {first};
             List<OutboxEntry> entries = build.apply(() -> next[0]++);
@@ -199,6 +235,9 @@ public final class Outbox implements AutoCloseable {
             try (PreparedStatement update = connection.prepareStatement("UPDATE sequence SET next_seq = ? WHERE id = 1")) {
                 update.setLong(1, next[0]);
                 update.executeUpdate();
+            }
+            if (key != null) {
+                remember(key, first);
             }
             connection.commit();
             count += entries.size();
@@ -265,6 +304,33 @@ public final class Outbox implements AutoCloseable {
                 + "ORDER BY seq LIMIT ?", n);
         deleteSeqs(oldest);
         return oldest.size();
+    }
+
+    private boolean holds(RecordKey key) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM received_record WHERE device_id = ? AND record = ?")) {
+            query.setString(1, key.deviceId());
+            query.setString(2, key.record());
+            try (ResultSet row = query.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /** Writes the key in the caller's transaction and forgets the oldest beyond the limit (ids only grow). */
+    private void remember(RecordKey key, long firstSeq) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO received_record (device_id, record, first_seq) VALUES (?, ?, ?)")) {
+            insert.setString(1, key.deviceId());
+            insert.setString(2, key.record());
+            insert.setLong(3, firstSeq);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement prune = connection.prepareStatement(
+                "DELETE FROM received_record WHERE id <= last_insert_rowid() - ?")) {
+            prune.setLong(1, limits.maxRecordKeys());
+            prune.executeUpdate();
+        }
     }
 
     /** Up to {@code limit} entries of one kind with a sequence above {@code afterSeq}, in sequence order. */

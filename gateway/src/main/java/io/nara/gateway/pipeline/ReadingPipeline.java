@@ -72,10 +72,34 @@ public final class ReadingPipeline {
     }
 
     /**
+     * A GATT record the device may send again, such as its stored records, which it replays through RACP until it is
+     * told they were received (a link that drops before that, or a hub restart in between, brings them again). Stored
+     * once per device by its characteristic and bytes, remembered in the outbox across restarts; the future succeeds
+     * with nothing new for a record the outbox already had. Only records with the device's time stamp have an
+     * identity: the same bytes without one are the same value measured again, and are stored again.
+     */
+    public Future<List<OutboxEntry>> acceptRecord(RawReading reading) {
+        List<Measurement> measurements;
+        try {
+            measurements = GattDecoders.decode(reading.characteristic(), reading.value(), quirksOf(reading.deviceId()));
+        } catch (DecodeException e) {
+            return quarantine(reading.deviceId(), reading.source(), reading.value(), e.getMessage());
+        }
+        boolean timeStamped = !measurements.isEmpty() && measurements.stream().allMatch(m -> m.deviceTime() != null);
+        Outbox.RecordKey key = timeStamped ? new Outbox.RecordKey(reading.deviceId(),
+                reading.source() + " " + java.util.HexFormat.of().formatHex(reading.value())) : null;
+        return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key);
+    }
+
+    /**
      * Readings a protocol session decoded itself (SenML over CoAP, ASTM and POCT1 analyzers: their decoding needs
      * the conversation's state). From here they travel exactly as GATT readings do.
      */
     public Future<List<OutboxEntry>> accept(DecodedReading reading) {
+        return accept(reading, null);
+    }
+
+    private Future<List<OutboxEntry>> accept(DecodedReading reading, Outbox.RecordKey key) {
         HubConfig current = config.current();
         Optional<DeviceBinding> binding = current.bindingFor(reading.deviceId());
         if (binding.isEmpty()) {
@@ -92,7 +116,7 @@ public final class ReadingPipeline {
         Instant received = clock.instant();
         boolean trusted = clockTrusted.getAsBoolean();
         boolean continuous = isContinuous(reading.source());
-        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(seqs -> markContinuous(
+        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(key, seqs -> markContinuous(
                         assembler.assemble(reading.deviceId(), patientId, plan, reading.measurements(), received,
                                 trusted, seqs), continuous)))
                 .onSuccess(onStored::accept)

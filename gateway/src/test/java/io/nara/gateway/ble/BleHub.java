@@ -55,8 +55,9 @@ interface BleHub extends AutoCloseable {
                 s.attention());
     }
 
+    /** What the outbox holds: this hub's readings and those an earlier hub on the same folder stored. */
     static List<Obs> observations(PipelineFixture fixture) {
-        return fixture.observations().stream().map(o -> new Obs(o.deviceId(), o.code(), o.value())).toList();
+        return fixture.held().stream().map(o -> new Obs(o.deviceId(), o.code(), o.value())).toList();
     }
 
     /** The hub in this JVM. */
@@ -135,7 +136,8 @@ interface BleHub extends AutoCloseable {
                     "-cp", System.getProperty("java.class.path"), BleHub.class.getName(), hubDir.toString(), backend,
                     Long.toString(connectTimeout.toMillis()), passkey == null ? "-" : passkey.toString()));
             command.addAll(Arrays.asList(bindings));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
+            // appended: a restarted hub writes to the same log
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", busAddress);
             process = pb.start();
             in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));

@@ -22,6 +22,8 @@ abstract class BleTransportCases {
     static final Duration LIMIT = Duration.ofSeconds(30);
     static final String CUFF = "AA:00:00:00:00:01";
     static final String SCALE = "AA:00:00:00:00:02";
+    static final String CUFF_3 = "AA:00:00:00:00:03";
+    static final String CUFF_4 = "AA:00:00:00:00:04";
     static final String STRANGER = "CC:00:00:00:00:09";
     static final String KEYBOARD = "DD:00:00:00:00:0A";
     /** The cuff's clock characteristic 0x2A08 on the fake (fake_bluez.py numbers the handles in order). */
@@ -31,6 +33,10 @@ abstract class BleTransportCases {
     Path dir;
     FakeBluez bluez;
     BleHub hub;
+    /** How {@link #start} started the hub, for {@link #restartHub}. */
+    private String[] bindings;
+    private Integer passkey;
+    private Duration connectTimeout;
 
     /** Starts the hub with the backend under test, on the fake's bus. */
     abstract BleHub hub(Path dir, String busAddress, Integer passkey, Duration connectTimeout, String... bindings)
@@ -70,7 +76,18 @@ abstract class BleTransportCases {
 
     void start(String bindings, Integer passkey, Duration connectTimeout, String... devices) throws Exception {
         bluez = FakeBluez.start(dir, "{\"devices\":[" + String.join(",", devices) + "]}");
-        hub = hub(dir, bluez.address, passkey, connectTimeout, bindings.split(","));
+        this.bindings = bindings.split(",");
+        this.passkey = passkey;
+        this.connectTimeout = connectTimeout;
+        hub = hub(dir, bluez.address, passkey, connectTimeout, this.bindings);
+    }
+
+    /** Stops the hub (its BLE transport and backend) and starts a new one on the same folder: outbox and config. */
+    void restartHub() throws Exception {
+        BleHub old = hub;
+        hub = null;
+        old.close();
+        hub = hub(dir, bluez.address, passkey, connectTimeout, bindings);
     }
 
     boolean is(String address, String connection) {
@@ -188,5 +205,72 @@ abstract class BleTransportCases {
         await().atMost(LIMIT).until(() -> bluez.count("CONNECT " + CUFF) >= 2);
         assertThat(hub.state(CUFF).connection()).isIn("UNREACHABLE", "CONNECTING");
         assertThat(hub.state(SCALE).connection()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void aStaleBondIsReportedWithWhatToDoAndTheDeviceIsLeftAloneUntilPairingMode() throws Exception {
+        // CUFF was reset: BlueZ's Connect fails authentication. CUFF_3 too, but its link comes up and every GATT
+        // request is refused as not paired. CUFF_4 never answers and is retried meanwhile: the hub's clock for this test.
+        start(CUFF + ":and-ua-651ble," + CUFF_3 + ":and-ua-651ble," + CUFF_4 + ":and-ua-651ble", null,
+                Duration.ofSeconds(2),
+                device(CUFF, "bp", "\"1810\"", true, "normal", ",\"forgotBond\":\"connect\""),
+                device(CUFF_3, "bp", "\"1810\"", true, "normal", ",\"forgotBond\":\"gatt\""),
+                device(CUFF_4, "bp", "\"1810\"", true, "silent", ""));
+        for (String cuff : List.of(CUFF, CUFF_3)) {
+            await().atMost(LIMIT).until(() -> hub.state(cuff) != null
+                    && hub.state(cuff).pairing().equals("STALE_BOND"));
+            // what the status page, the installer's command line and the LED ("needs attention") show
+            assertThat(hub.state(cuff).attention()).as(cuff)
+                    .contains("stale bond", "turn on pairing mode", "pair it again");
+        }
+        assertThat(bluez.events()).contains("AUTH-REJECTED " + CUFF + " connect", "AUTH-REJECTED " + CUFF_3 + " gatt");
+        // While the silent cuff was tried three times, neither stale one was tried again: no hammering.
+        await().atMost(LIMIT).until(() -> bluez.count("CONNECT " + CUFF_4) >= 3);
+        assertThat(bluez.count("AUTH-REJECTED " + CUFF)).isEqualTo(1);
+        assertThat(bluez.count("AUTH-REJECTED " + CUFF_3)).isEqualTo(1);
+        assertThat(bluez.saw("REMOVED")).isFalse();
+
+        hub.pairingMode();
+        await().atMost(LIMIT).until(() -> bluez.saw("PAIRED " + CUFF) && bluez.saw("PAIRED " + CUFF_3));
+        assertThat(bluez.events()).contains("REMOVED " + CUFF, "REMOVED " + CUFF_3);
+        await().atMost(LIMIT).until(() -> is(CUFF, "CONNECTED") && is(CUFF_3, "CONNECTED"));
+        for (String cuff : List.of(CUFF, CUFF_3)) {
+            assertThat(hub.state(cuff).pairing()).isEqualTo("PAIRED");
+            assertThat(hub.state(cuff).attention()).isNull();
+        }
+    }
+
+    @Test
+    void aBondIsKeptAcrossAHubRestartAndTheDeviceIsReadWithoutPairingAgain() throws Exception {
+        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
+                device(CUFF, "bp", "\"1810\"", false, "normal", ",\"battery\":70"));
+        hub.pairingMode();
+        await().atMost(LIMIT).until(() -> is(CUFF, "CONNECTED") && Integer.valueOf(70).equals(hub.state(CUFF).battery()));
+        assertThat(bluez.count("PAIRED " + CUFF)).isEqualTo(1);
+
+        restartHub(); // a new hub, not in pairing mode, with the bond BlueZ kept
+        await().atMost(LIMIT).until(() -> bluez.saw("CONNECT " + CUFF + " 2"));
+        await().atMost(LIMIT).until(() -> is(CUFF, "CONNECTED") && Integer.valueOf(70).equals(hub.state(CUFF).battery())
+                && "SET".equals(hub.state(CUFF).clock()));
+        assertThat(hub.state(CUFF).pairing()).isEqualTo("PAIRED");
+        assertThat(bluez.count("PAIRED " + CUFF)).as("paired again").isEqualTo(1);
+        assertThat(bluez.saw("REMOVED " + CUFF)).as("the bond removed").isFalse();
+    }
+
+    @Test
+    void storedRecordsTheDeviceSendsAgainAfterAHubRestartAreNotStoredTwice() throws Exception {
+        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
+                device(CUFF, "bp", "\"1810\"", true, "drop-before-delete",
+                        ",\"stored\":[\"%s\",\"%s\",\"%s\"]".formatted(bp(120, 1), bp(85, 2), bp(130, 3))));
+        // The hub stores the three records; the link drops before the device hears it may delete them.
+        await().atMost(LIMIT).until(() -> bluez.saw("DROP-BEFORE-DELETE " + CUFF));
+        assertThat(systolic(CUFF)).containsExactlyInAnyOrder(120.0, 85.0, 130.0);
+
+        restartHub();
+        bluez.inRange(CUFF, true);
+        // The cuff sends all three again; the new hub tells it to delete them only once it knows they are held.
+        await().atMost(LIMIT).until(() -> bluez.saw("DELETED " + CUFF + " 3"));
+        assertThat(bluez.count("INDICATED " + CUFF + " 2A35")).isEqualTo(6);
+        assertThat(systolic(CUFF)).containsExactlyInAnyOrder(120.0, 85.0, 130.0);
     }
 }

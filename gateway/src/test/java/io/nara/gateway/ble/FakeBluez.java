@@ -104,6 +104,19 @@ final class FakeBluez implements AutoCloseable {
         return events().lines().filter(l -> l.startsWith(event)).count();
     }
 
+    /** The fake's control interface on its root object (the bluez5 template's org.bluez.Mock, extended). */
+    @org.freedesktop.dbus.annotations.DBusInterfaceName("org.bluez.Mock")
+    public interface Control extends org.freedesktop.dbus.interfaces.DBusInterface {
+        void SetInRange(String address, boolean inRange);
+    }
+
+    /** Brings a device back in range (or takes it away): while away, BlueZ's Connect fails. */
+    void inRange(String device, boolean inRange) throws Exception {
+        try (DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
+            c.getRemoteObject("org.bluez", "/", Control.class).SetInRange(device, inRange);
+        }
+    }
+
     /** A characteristic's current Value on the fake device, as BlueZ would report it. */
     byte[] value(String objectPath) throws Exception {
         try (DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {

@@ -97,6 +97,16 @@ class InstallerApiTest {
     }
 
     @Test
+    void aStaleBondSaysWhatToDoAndCountsAsADeviceNeedingAttention() throws Exception {
+        assertThat(states.needingAttention()).isZero();
+        states.pairing(CUFF, DeviceStates.Pairing.STALE_BOND);
+        JsonNode cuff = JSON.readTree(http("GET", "/api/devices").body()).path("devices").path(CUFF);
+        assertThat(cuff.path("pairing").asText()).isEqualTo("STALE_BOND");
+        assertThat(cuff.path("attention").asText()).contains("stale bond", "turn on pairing mode", "pair it again");
+        assertThat(states.needingAttention()).as("the LED's double blink").isEqualTo(1);
+    }
+
+    @Test
     void pairingModeOpensForBoundedMinutesAndCloses() throws Exception {
         HttpResponse<String> on = http("POST", "/api/pairing?minutes=5");
         assertThat(on.statusCode()).isEqualTo(200);

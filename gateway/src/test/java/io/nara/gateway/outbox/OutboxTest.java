@@ -184,6 +184,49 @@ class OutboxTest {
         }
     }
 
+    @Test
+    void aRecordTheDeviceSendsAgainAfterARestartIsNotStoredTwice() {
+        Outbox.RecordKey record = new Outbox.RecordKey("AA:00:00:00:00:01", "gatt:0x2A35 1e7800");
+        try (Outbox outbox = open(1000, 1 << 20)) {
+            assertThat(outbox.append(record, seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .hasSize(1);
+        }
+        try (Outbox restarted = open(1000, 1 << 20)) {
+            assertThat(restarted.append(record, seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .as("the same record after a restart").isEmpty();
+            assertThat(restarted.size()).isEqualTo(1);
+            // the key outlives the row: the cloud's ack prunes the reading, the device may still hold the record
+            restarted.delete(List.of(new SeqRange(1, 1)));
+            assertThat(restarted.append(record, seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .isEmpty();
+            assertThat(restarted.append(new Outbox.RecordKey("AA:00:00:00:00:02", record.record()),
+                    seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .as("the same bytes from another device").hasSize(1);
+        }
+    }
+
+    @Test
+    void onlyTheNewestRecordKeysAreKept() throws Exception {
+        try (Outbox outbox = Outbox.open(dir.resolve("outbox.db"), codec, Clock.systemUTC(),
+                new StorageLimits(1000, 1 << 20, 3))) {
+            for (int i = 1; i <= 5; i++) {
+                outbox.append(new Outbox.RecordKey("dev", "r" + i),
+                        seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false)));
+            }
+            assertThat(outbox.append(new Outbox.RecordKey("dev", "r5"),
+                    seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false)))).isEmpty();
+            // r1 and r2 were forgotten to keep the table at its bound
+            assertThat(outbox.append(new Outbox.RecordKey("dev", "r1"),
+                    seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false)))).hasSize(1);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT count(*) FROM received_record")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isEqualTo(3);
+        }
+    }
+
     private static List<Long> seqsOf(List<OutboxEntry> entries, String code) {
         return entries.stream().filter(e -> ((OutboxEntry.ObservationEntry) e).observation().code().equals(code))
                 .map(OutboxEntry::seq).toList();

@@ -69,6 +69,17 @@ public final class PipelineFixture implements AutoCloseable {
                 .map(e -> ((OutboxEntry.ObservationEntry) e).observation()).toList();
     }
 
+    /** The observations the outbox holds, including those stored by an earlier fixture on the same folder. */
+    public List<Observation> held() {
+        try {
+            return worker.executeBlocking(() -> outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, Integer.MAX_VALUE))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).stream()
+                    .map(e -> ((OutboxEntry.ObservationEntry) e).observation()).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the outbox", e);
+        }
+    }
+
     public long quarantined() throws Exception {
         return worker.executeBlocking(outbox::quarantined).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
