@@ -3,6 +3,8 @@ package io.nara.systemtest;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
+import io.nara.protocol.careplan.HubOfflineRule;
+import io.nara.protocol.message.Severity;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import java.sql.Connection;
@@ -26,6 +28,11 @@ final class ClinicData {
     private ClinicData() {
     }
 
+    /** Whether the cloud has heard from the hub (its row in {@code hub}). */
+    static boolean heardFrom(Services.Ingest ingest, String hub) throws Exception {
+        return !Alerting.rows(ingest, "SELECT 1 FROM hub WHERE hub_id = '" + hub + "'").isEmpty();
+    }
+
     /** Stores readings of one code for one patient, as if a hub had sent them at those times. */
     static void readings(Services.Ingest ingest, String hub, String patient, String code, String unit,
                          Map<Instant, Double> values) {
@@ -40,10 +47,15 @@ final class ClinicData {
         }
     }
 
-    /** Saves a plan that asks for {@code code} every day, with monitoring begun at {@code since}. */
+    /**
+     * Saves a plan that asks for {@code code} every day, with monitoring begun at {@code since}. The home may be silent
+     * for a week before the cloud calls it offline, so a test that moves its clock by hours raises no hub-offline
+     * alert among the alerts it counts. Call after the hub has been heard from (else it is offline since {@code since}).
+     */
     static void dailyPlan(Services.Ingest ingest, String hub, String patient, String code, Instant since)
             throws Exception {
-        CarePlan plan = new CarePlan(patient, "1", List.of(), List.of(new ExpectedMeasurement(code,
+        CarePlan plan = new CarePlan(patient, "1", List.of(new HubOfflineRule("hub-offline",
+                Duration.ofDays(7), Severity.INFO, "Hubben är tyst / The hub is silent", null, null, null)), List.of(new ExpectedMeasurement(code,
                 Duration.ofDays(1), null)), null, null, null, null);
         ingest.service().carePlans().save(hub, plan, "test", "issue 8 test set-up").toCompletionStage()
                 .toCompletableFuture().get(20, TimeUnit.SECONDS);

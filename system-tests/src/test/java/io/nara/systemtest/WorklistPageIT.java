@@ -68,7 +68,7 @@ class WorklistPageIT {
         // Greta: an open urgent alert.
         Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
                 Alerting.alert(1, Severity.URGENT, null, null, clock.instant().minusSeconds(60)));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 1) > 0);
+        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 1) > 0 && ClinicData.heardFrom(ingest, HUB));
         // Karl: 80.0 kg on Saturday, 82.5 kg this morning.
         ClinicData.readings(ingest, HUB, KARL, "29463-7", "kg", new TreeMap<>(Map.of(
                 at(21, 8), 80.0, at(22, 8), 81.0, at(24, 8), 82.5)));
