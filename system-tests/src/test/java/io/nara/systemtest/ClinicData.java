@@ -36,13 +36,20 @@ final class ClinicData {
     /** Stores readings of one code for one patient, as if a hub had sent them at those times. */
     static void readings(Services.Ingest ingest, String hub, String patient, String code, String unit,
                          Map<Instant, Double> values) {
+        readings(ingest.influx(), hub, patient, code, unit, values);
+    }
+
+    /** ... into any InfluxDB database; a null value is a failed measurement (the device said NaN). */
+    static void readings(ObservationStore.Settings influx, String hub, String patient, String code, String unit,
+                         Map<Instant, Double> values) {
         List<Observation> observations = new ArrayList<>();
         long seq = 1;
         for (Map.Entry<Instant, Double> v : values.entrySet()) {
             observations.add(new Observation(seq++, patient, hub + "-device", code, v.getValue(), unit, v.getKey(),
-                    v.getKey().plusSeconds(5), null));
+                    v.getKey().plusSeconds(5), v.getValue() == null ? java.util.Set.of(
+                            io.nara.protocol.message.ObservationFlag.MEASUREMENT_FAILED) : null));
         }
-        try (ObservationStore store = new ObservationStore(ingest.influx())) {
+        try (ObservationStore store = new ObservationStore(influx)) {
             store.write(hub, ObservationBatch.of(UUID.randomUUID().toString(), observations));
         }
     }
