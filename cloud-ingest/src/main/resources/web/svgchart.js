@@ -21,13 +21,14 @@ const naraChart = (() => {
   }
 
   /**
-   * spec: { labels: ['2026-10', ...], series: [{ name, values: [number|null], color }], format: v => string }.
+   * spec: { labels: ['2026-10', ...], series: [{ name, values: [number|null], color }], format: v => string,
+   *         max: the axis' top (optional; else a round number above the largest value) }.
    * A null value draws no bar (no data), which is different from a zero.
    */
   function bars(container, spec) {
     const format = spec.format || (v => String(v));
     const all = spec.series.flatMap(s => s.values).filter(v => v !== null && v !== undefined);
-    const max = niceMax(Math.max(0, ...all));
+    const max = spec.max || niceMax(Math.max(0, ...all));
     const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', class: 'nara-chart' });
     const plotW = W - LEFT - RIGHT, plotH = H - TOP - BOTTOM;
     const y = v => TOP + plotH - (v / max) * plotH;

@@ -1,5 +1,9 @@
 package io.nara.ingest.clinic;
 
+import io.nara.protocol.careplan.PostDischarge;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -172,6 +176,37 @@ public final class Worklist {
             points = Math.max(points, 40);
         }
         return points;
+    }
+
+    /** Where a patient is after a discharge: day 1 is the discharge day. */
+    public record Discharge(int day, int periodDays, boolean planHasPeriod) {
+    }
+
+    /**
+     * Days since the latest discharge: the care plan's post-discharge start or a discharge the team entered, whichever
+     * is later; null without either, or when the plan's period starts in the future. Entering a discharge does not
+     * change the plan (cloud-ingest/README.md): {@code planHasPeriod} then says whether the plan covers today.
+     *
+     * @param period   the plan's post-discharge period, or null
+     * @param recorded the local date of the latest discharge entered, or null
+     */
+    public static Discharge discharge(PostDischarge period, LocalDate recorded, LocalDate today, ZoneId zone) {
+        LocalDate start;
+        int days;
+        boolean planHasPeriod;
+        if (period != null && (recorded == null || !recorded.isAfter(period.start()))) {
+            start = period.start();
+            days = period.days();
+            planHasPeriod = true;
+        } else if (recorded != null) {
+            start = recorded;
+            days = period != null ? period.days() : PostDischarge.DEFAULT_DAYS;
+            planHasPeriod = period != null && period.covers(today.atStartOfDay(zone).toInstant(), zone);
+        } else {
+            return null;
+        }
+        long day = ChronoUnit.DAYS.between(start, today) + 1;
+        return day < 1 ? null : new Discharge((int) day, days, planHasPeriod);
     }
 
     private static String kg(Double gain, String lang) {

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -142,40 +141,13 @@ public final class WorklistService {
                             measured.getOrDefault(p.id(), Map.of()).getOrDefault(e.code(), List.of())));
                 }
             }
-            Discharge d = discharge(p, zone, today);
+            Worklist.Discharge d = Worklist.discharge(p.plan() == null ? null : p.plan().postDischarge(),
+                    p.lastDischarge() == null ? null : p.lastDischarge().atZone(zone).toLocalDate(), today, zone);
             out.add(new Worklist.Signals(p.id(), p.name(), p.teams(), p.urgent(), p.warning(), p.info(), gain3, gain7,
                     week, d == null ? null : d.day(), d == null ? PostDischarge.DEFAULT_DAYS : d.periodDays(),
                     d != null && d.planHasPeriod()));
         }
         return out;
-    }
-
-    record Discharge(int day, int periodDays, boolean planHasPeriod) {
-    }
-
-    /**
-     * Days since the latest discharge: the care plan's post-discharge start or a discharge the team entered, whichever
-     * is later. Entering a discharge does not change the plan (see README): the row then says the plan has no period.
-     */
-    static Discharge discharge(Patient p, ZoneId zone, LocalDate today) {
-        PostDischarge period = p.plan() == null ? null : p.plan().postDischarge();
-        LocalDate recorded = p.lastDischarge() == null ? null : p.lastDischarge().atZone(zone).toLocalDate();
-        LocalDate start;
-        int days;
-        boolean planHasPeriod;
-        if (period != null && (recorded == null || !recorded.isAfter(period.start()))) {
-            start = period.start();
-            days = period.days();
-            planHasPeriod = true;
-        } else if (recorded != null) {
-            start = recorded;
-            days = period != null ? period.days() : PostDischarge.DEFAULT_DAYS;
-            planHasPeriod = period != null && period.covers(today.atStartOfDay(zone).toInstant(), zone);
-        } else {
-            return null;
-        }
-        long day = ChronoUnit.DAYS.between(start, today) + 1;
-        return day < 1 ? null : new Discharge((int) Math.min(day, Integer.MAX_VALUE), days, planHasPeriod);
     }
 
     static Map<String, Object> json(Worklist.Row row) {

@@ -104,4 +104,23 @@ class WorklistTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'overdue'")
                 .hasMessageContaining("post-discharge");
     }
+
+    @Test
+    void theDischargeDayCountsFromTheLaterOfThePlansPeriodAndAnEnteredDischarge() {
+        java.time.ZoneId zone = java.time.ZoneId.of("Europe/Stockholm");
+        java.time.LocalDate today = java.time.LocalDate.of(2026, 11, 24);
+        io.nara.protocol.careplan.PostDischarge period = new io.nara.protocol.careplan.PostDischarge(
+                java.time.LocalDate.of(2026, 11, 20), 14, List.of());
+
+        assertThat(Worklist.discharge(period, null, today, zone)).isEqualTo(new Worklist.Discharge(5, 14, true));
+        assertThat(Worklist.discharge(period, java.time.LocalDate.of(2026, 11, 19), today, zone))
+                .as("an older entered discharge").isEqualTo(new Worklist.Discharge(5, 14, true));
+        assertThat(Worklist.discharge(period, java.time.LocalDate.of(2026, 11, 23), today, zone))
+                .as("a newer entered discharge inside the plan's period").isEqualTo(new Worklist.Discharge(2, 14, true));
+        assertThat(Worklist.discharge(null, java.time.LocalDate.of(2026, 11, 24), today, zone))
+                .as("entered today, no period in the plan").isEqualTo(new Worklist.Discharge(1, 30, false));
+        assertThat(Worklist.discharge(new io.nara.protocol.careplan.PostDischarge(java.time.LocalDate.of(2026, 12, 1),
+                null, List.of()), null, today, zone)).as("a period that has not begun").isNull();
+        assertThat(Worklist.discharge(null, null, today, zone)).isNull();
+    }
 }
