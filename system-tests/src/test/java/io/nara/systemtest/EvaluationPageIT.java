@@ -215,6 +215,20 @@ class EvaluationPageIT {
     }
 
     @Test
+    void theOperatorSeesEveryTeamsFigures() throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + "/api/evaluation?from=2026-11&to=2026-11"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        io.vertx.core.json.JsonArray rows = new io.vertx.core.json.JsonArray(r.body());
+        assertThat(rows.stream().map(o -> ((JsonObject) o).getString("teamId")).toList())
+                .containsExactlyInAnyOrder(TEAM, "home-nursing-south", "region-oncall", "mobile-team");
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM access_log WHERE actor = 'operator' "
+                + "AND action = 'evaluation.read'")).containsExactly(List.of(1L));
+    }
+
+    @Test
     void anotherTeamsFiguresAreRefused() throws Exception {
         Alerting.Session anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         HttpResponse<String> r = anna.get("/api/evaluation?from=2026-11&to=2026-11&team=region-oncall");

@@ -93,6 +93,9 @@ class WorklistPageIT {
                 .put("reason", "x"), true);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("dischargedAt", "is not after admittedAt");
+        HttpResponse<String> badFilter = session.get("/api/worklist?filter=overdue");
+        assertThat(badFilter.statusCode()).isEqualTo(400);
+        assertThat(badFilter.body()).contains("unknown filter 'overdue'");
     }
 
     private static JsonObject patient(String id, String name, String team) {

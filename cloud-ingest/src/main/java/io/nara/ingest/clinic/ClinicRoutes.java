@@ -2,11 +2,13 @@ package io.nara.ingest.clinic;
 
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.web.ApiRoutes;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,9 +59,8 @@ public final class ClinicRoutes implements ApiRoutes {
                 .onFailure(ctx::fail));
     }
 
-    private io.vertx.core.Future<java.util.List<Evaluation.Figures>> evaluation(RoutingContext ctx, Api api,
-                                                                               EvaluationService service,
-                                                                               String action) {
+    private Future<List<Evaluation.Figures>> evaluation(RoutingContext ctx, Api api, EvaluationService service,
+                                                        String action) {
         YearMonth now = YearMonth.from(api.now().atZone(ZONE));
         String from = ctx.queryParams().get("from");
         String to = ctx.queryParams().get("to");

@@ -65,9 +65,12 @@ public final class Evaluation {
 
     /** A month as the query string gives it, {@code 2026-11}. */
     public static YearMonth month(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("'" + name + "' is missing (a month like 2026-11)");
+        }
         try {
             return YearMonth.parse(value);
-        } catch (DateTimeException | NullPointerException e) {
+        } catch (DateTimeException e) {
             throw new IllegalArgumentException("'" + name + "' must be a month like 2026-11, was '" + value + "'");
         }
     }
