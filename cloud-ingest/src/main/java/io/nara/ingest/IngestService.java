@@ -49,6 +49,7 @@ public final class IngestService extends VerticleBase {
     private final MessageCodec codec = new MessageCodec();
     private ChangeFeed changeFeed;
     private Evidence evidence;
+    private io.nara.ingest.clinic.ClinicReadings clinicReadings;
     private Escalator escalator;
     private Dispatcher dispatcher;
 
@@ -110,8 +111,11 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new io.nara.ingest.careplan.SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
+            // The clinic's worklist and evaluation figures (issue 8); their InfluxDB reads share the ingest's pool.
+            clinicReadings = new io.nara.ingest.clinic.ClinicReadings(settings.influx());
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of());
+                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
+                    List.of(new io.nara.ingest.clinic.ClinicRoutes(clinicReadings, influxWorker)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -128,6 +132,9 @@ public final class IngestService extends VerticleBase {
             }
             if (evidence != null) {
                 evidence.close();
+            }
+            if (clinicReadings != null) {
+                clinicReadings.close();
             }
             if (influxWorker != null) {
                 influxWorker.close();

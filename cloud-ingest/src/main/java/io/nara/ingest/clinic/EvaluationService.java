@@ -1,0 +1,272 @@
+package io.nara.ingest.clinic;
+
+import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.db.Database;
+import io.nara.ingest.inbox.Principal;
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.ExpectedMeasurement;
+import io.nara.protocol.codec.MessageCodec;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The evaluation figures per team and month: counts, durations and patient-months aggregated in PostgreSQL, measurement
+ * adherence from InfluxDB, percentiles and rates in {@link Evaluation}. Open to the members of the teams (their own
+ * teams only) and the operator (all teams); one access-log entry per call names the patients behind the figures.
+ */
+public final class EvaluationService {
+
+    /** The caller asked for a team that is not theirs. */
+    public static final class NotYourTeam extends RuntimeException {
+        public NotYourTeam(String team) {
+            super("inte ditt team / not one of your teams: " + team);
+        }
+    }
+
+    /** A patient's share of a team's month: the part of the month the care relation was in force (and past). */
+    record Membership(String teamId, YearMonth month, String patientId, Instant from, Instant to, double share) {
+    }
+
+    private static final String MONTHS = """
+            WITH months AS (
+              SELECT t.id AS team_id, to_char(m, 'YYYY-MM') AS month,
+                     (m::timestamp AT TIME ZONE t.time_zone) AS starts,
+                     ((m + interval '1 month')::timestamp AT TIME ZONE t.time_zone) AS ends
+              FROM care_team t, generate_series(?::date, ?::date, interval '1 month') m
+              WHERE t.id = ANY (?)
+            ),
+            alerts AS (
+              SELECT a.id, a.patient_id, m.team_id, m.month, a.origin, a.raised_at, s.opened_at, s.acknowledged_at,
+                     s.outcome
+              FROM alert a JOIN alert_state s ON s.alert_id = a.id
+              JOIN LATERAL (SELECT e.to_team FROM alert_event e WHERE e.alert_id = a.id
+                            AND e.kind IN ('routed', 'routed.unstaffed') ORDER BY e.id LIMIT 1) f ON true
+              JOIN months m ON m.team_id = f.to_team AND a.raised_at >= m.starts AND a.raised_at < m.ends
+              WHERE a.status <> 'RESOLVED'
+            )
+            """;
+
+    private final Database db;
+    private final ClinicReadings readings;
+    private final WorkerExecutor influxWorker;
+    private final MessageCodec codec;
+    private final Clock clock;
+
+    public EvaluationService(Database db, ClinicReadings readings, WorkerExecutor influxWorker, MessageCodec codec,
+                             Clock clock) {
+        this.db = db;
+        this.readings = readings;
+        this.influxWorker = influxWorker;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    /** What PostgreSQL gave, before InfluxDB adds adherence. */
+    private record Gathered(Map<String, String> teams, List<YearMonth> months, Map<String, Evaluation.Aggregate> base,
+                            List<Membership> members, Map<String, CarePlan> plans, Map<String, Instant> since) {
+    }
+
+    public Future<List<Evaluation.Figures>> figures(Principal who, YearMonth from, YearMonth to, String team,
+                                                    String action) {
+        List<YearMonth> months = Evaluation.months(from, to);
+        Instant now = clock.instant();
+        return db.transaction(c -> gather(c, who, months, team, now, action))
+                .compose(g -> influxWorker.executeBlocking(() -> withAdherence(g, now), false));
+    }
+
+    private Gathered gather(Connection c, Principal who, List<YearMonth> months, String team, Instant now,
+                            String action) throws SQLException {
+        Map<String, String> teams = teams(c, who, team);
+        Object[] teamIds = teams.keySet().toArray();
+        Map<String, Evaluation.Aggregate> base = new HashMap<>();
+        Set<String> patients = new TreeSet<>();
+        Date first = Date.valueOf(months.get(0).atDay(1));
+        Date last = Date.valueOf(months.get(months.size() - 1).atDay(1));
+        try (PreparedStatement q = c.prepareStatement(MONTHS + """
+                SELECT team_id, month, count(*),
+                  coalesce(array_agg(greatest(0, round(extract(epoch FROM opened_at - raised_at)))::bigint)
+                           FILTER (WHERE origin = 'HUB'), '{}'),
+                  coalesce(array_agg(round(extract(epoch FROM acknowledged_at - opened_at))::bigint)
+                           FILTER (WHERE acknowledged_at IS NOT NULL), '{}'),
+                  count(*) FILTER (WHERE outcome IS NOT NULL),
+                  count(*) FILTER (WHERE outcome = 'NO_ACTION_NEEDED'),
+                  (SELECT count(*) FROM alert_event e WHERE e.alert_id = ANY (array_agg(alerts.id))
+                     AND e.kind = 'escalated'),
+                  coalesce((SELECT jsonb_object_agg(o.outcome, o.n)::text FROM (
+                     SELECT x.outcome, count(*) AS n FROM alerts x WHERE x.team_id = alerts.team_id
+                       AND x.month = alerts.month AND x.outcome IS NOT NULL GROUP BY x.outcome) o), '{}'),
+                  array_agg(DISTINCT patient_id)
+                FROM alerts GROUP BY team_id, month""")) {
+            bind(c, q, first, last, teamIds);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    YearMonth month = YearMonth.parse(r.getString(2));
+                    Map<String, Integer> outcomes = new HashMap<>();
+                    new io.vertx.core.json.JsonObject(r.getString(9)).forEach(e ->
+                            outcomes.put(e.getKey(), ((Number) e.getValue()).intValue()));
+                    patients.addAll(List.of((String[]) r.getArray(10).getArray()));
+                    base.put(r.getString(1) + "/" + month, new Evaluation.Aggregate(r.getString(1), month, 0,
+                            r.getInt(3), longs(r.getArray(4)), longs(r.getArray(5)), r.getInt(6), r.getInt(7),
+                            r.getInt(8), outcomes, Adherence.Count.none(), 0, 0));
+                }
+            }
+        }
+        List<Membership> members = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(MONTHS + """
+                SELECT m.team_id, m.month, r.patient_id, greatest(r.valid_from, m.starts),
+                       least(coalesce(r.valid_to, 'infinity'), m.ends, ?),
+                       extract(epoch FROM least(coalesce(r.valid_to, 'infinity'), m.ends, ?)
+                                          - greatest(r.valid_from, m.starts))
+                         / extract(epoch FROM m.ends - m.starts)
+                FROM months m JOIN care_relation r ON r.team_id = m.team_id
+                  AND r.valid_from < least(m.ends, ?) AND (r.valid_to IS NULL OR r.valid_to > m.starts)
+                ORDER BY 1, 2, 3""")) {
+            int i = bind(c, q, first, last, teamIds);
+            for (int k = 0; k < 3; k++) {
+                q.setTimestamp(i + k, Timestamp.from(now));
+            }
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    members.add(new Membership(r.getString(1), YearMonth.parse(r.getString(2)), r.getString(3),
+                            r.getTimestamp(4).toInstant(), r.getTimestamp(5).toInstant(), r.getDouble(6)));
+                    patients.add(r.getString(3));
+                }
+            }
+        }
+        Map<String, int[]> readmissions = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement(MONTHS + """
+                SELECT m.team_id, m.month, count(DISTINCT d.id),
+                  count(DISTINCT d.id) FILTER (WHERE EXISTS (SELECT 1 FROM admission n
+                    WHERE n.patient_id = d.patient_id AND n.admitted_at > d.discharged_at
+                      AND n.admitted_at <= d.discharged_at + interval '30 days')),
+                  array_agg(DISTINCT d.patient_id)
+                FROM admission d JOIN months m ON d.discharged_at >= m.starts AND d.discharged_at < m.ends
+                JOIN care_relation r ON r.patient_id = d.patient_id AND r.team_id = m.team_id
+                  AND r.valid_from <= d.discharged_at AND (r.valid_to IS NULL OR r.valid_to > d.discharged_at)
+                GROUP BY 1, 2""")) {
+            bind(c, q, first, last, teamIds);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    readmissions.put(r.getString(1) + "/" + r.getString(2), new int[] {r.getInt(3), r.getInt(4)});
+                    patients.addAll(List.of((String[]) r.getArray(5).getArray()));
+                }
+            }
+        }
+        readmissions.forEach((key, n) -> {
+            String[] parts = key.split("/");
+            Evaluation.Aggregate a = base.getOrDefault(key, new Evaluation.Aggregate(parts[0],
+                    YearMonth.parse(parts[1]), 0, 0, List.of(), List.of(), 0, 0, 0, Map.of(),
+                    Adherence.Count.none(), 0, 0));
+            base.put(key, new Evaluation.Aggregate(a.teamId(), a.month(), 0, a.alerts(), a.readingToAlertSeconds(),
+                    a.toAcknowledgeSeconds(), a.resolved(), a.noActionNeeded(), a.escalations(), a.outcomes(),
+                    Adherence.Count.none(), n[0], n[1]));
+        });
+        Map<String, CarePlan> plans = new HashMap<>();
+        Map<String, Instant> since = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT patient_id, document::text, since FROM care_plan WHERE patient_id = ANY (?)")) {
+            q.setArray(1, c.createArrayOf("text", patients.toArray()));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    plans.put(r.getString(1), codec.decode(r.getString(2).getBytes(StandardCharsets.UTF_8),
+                            CarePlan.class));
+                    since.put(r.getString(1), r.getTimestamp(3).toInstant());
+                }
+            }
+        }
+        AccessLog.record(c, who.actor(), action, patients, "teams=" + teams.keySet() + " months=" + months.get(0)
+                + ".." + months.get(months.size() - 1));
+        return new Gathered(teams, months, base, members, plans, since);
+    }
+
+    /** Blocking (InfluxDB): adds adherence and patient-months, then the figures. */
+    private List<Evaluation.Figures> withAdherence(Gathered g, Instant now) {
+        List<String> patients = g.members().stream().map(Membership::patientId).distinct()
+                .filter(g.plans()::containsKey).toList();
+        Map<String, Map<String, List<Instant>>> measured = Map.of();
+        if (!patients.isEmpty()) {
+            Instant from = g.members().stream().map(Membership::from).min(Instant::compareTo).orElseThrow();
+            Instant to = g.members().stream().map(Membership::to).max(Instant::compareTo).orElseThrow();
+            measured = readings.measuredHours(patients, from, to);
+        }
+        Map<String, Double> patientMonths = new HashMap<>();
+        Map<String, Adherence.Count> adherence = new HashMap<>();
+        for (Membership m : g.members()) {
+            String key = m.teamId() + "/" + m.month();
+            patientMonths.merge(key, m.share(), Double::sum);
+            CarePlan plan = g.plans().get(m.patientId());
+            if (plan == null) {
+                continue;
+            }
+            for (ExpectedMeasurement e : plan.expected()) {
+                Adherence.Count c = Adherence.count(m.from(), m.to(), e.every(), g.since().get(m.patientId()),
+                        measured.getOrDefault(m.patientId(), Map.of()).getOrDefault(e.code(), List.of()));
+                adherence.merge(key, c, Adherence.Count::plus);
+            }
+        }
+        Map<String, Evaluation.Aggregate> all = new LinkedHashMap<>(g.base());
+        for (String key : patientMonths.keySet()) {
+            all.putIfAbsent(key, new Evaluation.Aggregate(key.split("/")[0], YearMonth.parse(key.split("/")[1]), 0,
+                    0, List.of(), List.of(), 0, 0, 0, Map.of(), Adherence.Count.none(), 0, 0));
+        }
+        List<Evaluation.Aggregate> data = new ArrayList<>();
+        all.forEach((key, a) -> data.add(new Evaluation.Aggregate(a.teamId(), a.month(),
+                patientMonths.getOrDefault(key, 0.0), a.alerts(), a.readingToAlertSeconds(), a.toAcknowledgeSeconds(),
+                a.resolved(), a.noActionNeeded(), a.escalations(), a.outcomes(),
+                adherence.getOrDefault(key, Adherence.Count.none()), a.discharges(), a.readmissions30d())));
+        return Evaluation.figures(g.teams(), g.months(), data);
+    }
+
+    /** The teams the caller may see figures of, id → name: the operator all, a person their own. */
+    private static Map<String, String> teams(Connection c, Principal who, String team) throws SQLException {
+        Map<String, String> teams = new LinkedHashMap<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT id, name FROM care_team ORDER BY name, id");
+             ResultSet r = q.executeQuery()) {
+            while (r.next()) {
+                if (who.operator() || who.teams().contains(r.getString(1))) {
+                    teams.put(r.getString(1), r.getString(2));
+                }
+            }
+        }
+        if (team != null) {
+            if (!teams.containsKey(team)) {
+                throw new NotYourTeam(team);
+            }
+            return Map.of(team, teams.get(team));
+        }
+        return teams;
+    }
+
+    private static int bind(Connection c, PreparedStatement q, Date first, Date last, Object[] teams)
+            throws SQLException {
+        q.setDate(1, first);
+        q.setDate(2, last);
+        q.setArray(3, c.createArrayOf("text", teams));
+        return 4;
+    }
+
+    private static List<Long> longs(java.sql.Array array) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        for (Object o : (Object[]) array.getArray()) {
+            out.add(((Number) o).longValue());
+        }
+        return out;
+    }
+}
