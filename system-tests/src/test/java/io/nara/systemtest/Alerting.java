@@ -172,9 +172,18 @@ final class Alerting {
         }
 
         HttpResponse<String> post(String path, JsonObject body, boolean withCsrf) throws Exception {
+            return send("POST", path, body, withCsrf);
+        }
+
+        HttpResponse<String> put(String path, JsonObject body) throws Exception {
+            return send("PUT", path, body, true);
+        }
+
+        private HttpResponse<String> send(String method, String path, JsonObject body, boolean withCsrf)
+                throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Cookie", cookie)
                     .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
             if (withCsrf) {
                 b.header("X-CSRF-Token", csrf);
             }
