@@ -15,6 +15,8 @@ import io.nara.ingest.db.Database;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.rejected.RejectedMessages;
+import io.nara.ingest.unattributed.UnattributedApi;
+import io.nara.ingest.unattributed.UnattributedReadings;
 import io.nara.ingest.web.WebServer;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.InvalidMessageException;
@@ -112,7 +114,8 @@ public final class IngestService extends VerticleBase {
             vertx.setPeriodic(5_000, id -> checkInflux());
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
-                    List.of(new io.nara.ingest.careplan.CarePlanApi(carePlans)));
+                    List.of(new io.nara.ingest.careplan.CarePlanApi(carePlans),
+                            new UnattributedApi(observations, influxWorker, carePlans, alerts)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -192,16 +195,36 @@ public final class IngestService extends VerticleBase {
     }
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
-        return influxWorker.<Void>executeBlocking(() -> {
-                    observations.write(hubId, batch);
+        return track(keepUnattributed(hubId, batch))
+                .compose(toWrite -> influxWorker.<Void>executeBlocking(() -> {
+                    observations.write(hubId, toWrite);
                     return null;
-                }, false)
+                }, false))
                 .andThen(r -> influxOk = r.succeeded())
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
                 .compose(v -> track(carePlans.noteReadings(hubId, batch)))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));
+    }
+
+    /**
+     * Keeps the batch's unattributed readings for the nurses (issue 6) before they are written; a reading a nurse has
+     * already assigned (the hub replays what it had no acknowledgement for) is written under its patient again.
+     */
+    private Future<ObservationBatch> keepUnattributed(String hubId, ObservationBatch batch) {
+        if (batch.observations().stream().allMatch(o -> o.patientId() != null)) {
+            return Future.succeededFuture(batch);
+        }
+        return db.transaction(c -> UnattributedReadings.keep(c, hubId, batch, clock.instant())).map(assigned -> {
+            if (assigned.isEmpty()) {
+                return batch;
+            }
+            List<Observation> rewritten = batch.observations().stream().map(o -> o.patientId() == null
+                    && assigned.containsKey(o.seq()) ? new Observation(o.seq(), assigned.get(o.seq()), o.deviceId(),
+                    o.code(), o.value(), o.unit(), o.effective(), o.received(), o.flags()) : o).toList();
+            return new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), rewritten);
+        });
     }
 
     private Future<Void> storeAlert(String hubId, AlertMessage message) {

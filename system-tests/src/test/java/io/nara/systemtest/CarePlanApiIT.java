@@ -50,7 +50,10 @@ class CarePlanApiIT {
         ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), AlertingSettings.defaults());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, organisation());
+        // The hub's patient is cared for by the northern district (nurse Anna) and the region (doctor David); Eva of
+        // another municipality cares for someone else.
+        Alerting.importOrganisation(ingest, Alerting.withPatientLike(Alerting.organisationWithNeighbour(),
+                Services.PATIENT, "Gustav Holm"));
     }
 
     @AfterAll
@@ -58,28 +61,6 @@ class CarePlanApiIT {
         if (ingest != null) {
             ingest.close();
         }
-    }
-
-    /**
-     * Alerting's organisation with this hub's patient cared for by the northern district (nurse Anna) and the
-     * region (doctor David), and a second municipality whose nurse Eva cares for someone else.
-     */
-    static JsonObject organisation() {
-        JsonObject org = Alerting.organisation();
-        JsonArray patients = org.getJsonArray("patients");
-        patients.add(patients.getJsonObject(0).copy().put("id", Services.PATIENT).put("name", "Gustav Holm"));
-        org.getJsonArray("organisations").add(new JsonObject().put("id", "annan-kommun").put("name", "Söderby kommun")
-                .put("kind", "MUNICIPALITY"));
-        org.getJsonArray("teams").add(new JsonObject().put("id", "home-nursing-west").put("organisationId",
-                "annan-kommun").put("name", "Hemsjukvård Söderby").put("slots", new JsonArray()));
-        org.getJsonArray("people").add(new JsonObject().put("id", "eva").put("organisationId", "annan-kommun")
-                .put("name", "Eva Ström").put("username", "eva").put("password", "eva-secret-1")
-                .put("teams", new JsonArray().add(new JsonObject().put("team", "home-nursing-west").put("role",
-                        "NURSE"))));
-        patients.add(new JsonObject().put("id", "patient-west-1").put("name", "Sven Ström").put("careRelations",
-                new JsonArray().add(new JsonObject().put("team", "home-nursing-west")
-                        .put("from", "2020-01-01T00:00:00Z").put("respondsFirst", true))));
-        return org;
     }
 
     @Test

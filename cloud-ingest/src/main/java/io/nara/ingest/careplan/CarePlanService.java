@@ -210,38 +210,34 @@ public final class CarePlanService {
      * first plan); empty when no hub knows the patient yet.
      */
     public static Optional<String> hubOf(Connection c, String patientId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("""
-                SELECT hub_id FROM care_plan WHERE patient_id = ?
-                UNION ALL
-                SELECT hub_id FROM (SELECT hub_id FROM hub_config, jsonb_array_elements(devices) b
-                                    WHERE b->>'patientId' = ?
-                                    UNION SELECT hub_id FROM hub_config, jsonb_array_elements(devices) b,
-                                                 jsonb_array_elements(COALESCE(b->'users', '[]'::jsonb)) u
-                                    WHERE u->>'patientId' = ? ORDER BY hub_id) bound
-                LIMIT 1""")) {
+        // The plan's hub first; among hubs that only bind the patient's devices, the first by id.
+        try (PreparedStatement q = c.prepareStatement("WITH household AS (" + HOUSEHOLDS + ") "
+                + "SELECT h.hub_id FROM household h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
+                + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
             q.setString(1, patientId);
-            q.setString(2, patientId);
-            q.setString(3, patientId);
             try (ResultSet row = q.executeQuery()) {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
         }
     }
 
+    /**
+     * The households as SQL rows {@code (hub_id, patient_id)}: every patient with a plan on a hub or named by its device
+     * bindings. For a {@code WITH household AS (...)} clause.
+     */
+    public static final String HOUSEHOLDS = """
+            SELECT hub_id, patient_id FROM care_plan
+            UNION SELECT hub_id, b->>'patientId' FROM hub_config, jsonb_array_elements(devices) b
+                  WHERE b->>'patientId' IS NOT NULL
+            UNION SELECT hub_id, u->>'patientId' FROM hub_config, jsonb_array_elements(devices) b,
+                         jsonb_array_elements(COALESCE(b->'users', '[]'::jsonb)) u""";
+
     /** The patients of a hub's household: those with a plan on it and those its device bindings name. */
     public static List<String> household(Connection c, String hubId) throws SQLException {
         List<String> patients = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("""
-                SELECT patient_id FROM care_plan WHERE hub_id = ?
-                UNION SELECT b->>'patientId' FROM hub_config, jsonb_array_elements(devices) b
-                      WHERE hub_id = ? AND b->>'patientId' IS NOT NULL
-                UNION SELECT u->>'patientId' FROM hub_config, jsonb_array_elements(devices) b,
-                             jsonb_array_elements(COALESCE(b->'users', '[]'::jsonb)) u
-                      WHERE hub_id = ?
-                ORDER BY 1""")) {
+        try (PreparedStatement q = c.prepareStatement("WITH household AS (" + HOUSEHOLDS + ") "
+                + "SELECT patient_id FROM household WHERE hub_id = ? ORDER BY 1")) {
             q.setString(1, hubId);
-            q.setString(2, hubId);
-            q.setString(3, hubId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
                     patients.add(rows.getString(1));
