@@ -7,8 +7,14 @@ import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.careplan.WeightBand;
+import io.nara.protocol.HubTopic;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.Ack;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
+import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +23,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +144,10 @@ class UnattributedReadingIT {
         assertThat(points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
         assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE rule_id = 'weight-high'"))
                 .containsExactly(List.of(1L));
+        // The hub replays the reading (its acknowledgement was lost): it stays Greta's, never unattributed again.
+        replayAndAwaitAck(id);
+        assertThat(points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
+        assertThat(waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
         // And nobody can give it to Gustav now.
         assertThat(anna.post("/api/unattributed/" + id + "/assign", new JsonObject().put("patientId", GUSTAV), true)
                 .statusCode()).isEqualTo(409);
@@ -156,6 +169,29 @@ class UnattributedReadingIT {
                         "Barnbarnet vägde sig / a grandchild stood on the scale"));
         assertThat(anna.post("/api/unattributed/" + id + "/assign", new JsonObject().put("patientId", GRETA), true)
                 .statusCode()).isEqualTo(409);
+    }
+
+    /** Sends the kept reading again as the hub would, from a second connection with its certificate. */
+    private static void replayAndAwaitAck(long id) throws Exception {
+        List<Object> row = Alerting.rows(ingest, "SELECT outbox::text, seq, device_id, code, value, unit, effective, "
+                + "received, flags FROM unattributed_reading WHERE id = " + id).get(0);
+        String outbox = (String) row.get(0);
+        long seq = ((Number) row.get(1)).longValue();
+        @SuppressWarnings("unchecked")
+        Set<ObservationFlag> flags = ((List<Object>) row.get(8)).stream().map(f -> ObservationFlag.valueOf((String) f))
+                .collect(Collectors.toSet());
+        Observation reading = new Observation(seq, null, (String) row.get(2), (String) row.get(3),
+                ((Number) row.get(4)).doubleValue(), (String) row.get(5), ((Timestamp) row.get(6)).toInstant(),
+                ((Timestamp) row.get(7)).toInstant(), flags);
+        MessageCodec codec = new MessageCodec();
+        try (TestMqttClient replay = new TestMqttClient(stack, HUB, HUB + "-replay")) {
+            replay.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name());
+            replay.publish(HubTopic.of(HUB, HubTopic.Kind.OBS).name(),
+                    codec.encode(ObservationBatch.of(outbox, List.of(reading))));
+            await().atMost(DEADLINE).until(() -> replay.received().stream()
+                    .map(m -> codec.decode(m.payload(), Ack.class))
+                    .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(seq))));
+        }
     }
 
     private static void weigh(double kg) throws Exception {
