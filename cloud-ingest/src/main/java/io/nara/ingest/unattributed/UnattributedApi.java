@@ -112,6 +112,10 @@ public final class UnattributedApi implements ApiRoutes {
                 observations.deleteUnattributed(kept.hubId(), kept.observation());
                 return history;
             }, false).compose(history -> api.db().transaction(c -> {
+                Optional<List<Long>> done = UnattributedReadings.finishedAlready(c, id);
+                if (done.isPresent()) {
+                    return answer(kept, done.get(), "already assigned");
+                }
                 List<Long> raised = new ArrayList<>();
                 String note;
                 if (claimed.plan().isEmpty()) {

@@ -181,6 +181,23 @@ public final class UnattributedReadings {
                 kept.alertIds());
     }
 
+    /**
+     * Locks a claimed reading before its alerts are stored; the alerts already stored when another request (a nurse's
+     * double click, a colleague choosing the same patient) finished the assignment first.
+     */
+    public static Optional<List<Long>> finishedAlready(Connection c, long id) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT state, alert_ids FROM unattributed_reading WHERE id = ? FOR UPDATE")) {
+            q.setLong(1, id);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next() || !r.getString(1).equals("ASSIGNED")) {
+                    return Optional.empty();
+                }
+                return Optional.of(List.of((Long[]) r.getArray(2).getArray()));
+            }
+        }
+    }
+
     /** Marks a claimed reading assigned, once it is in InfluxDB under its patient, with the alerts it raised. */
     public static void assigned(Connection c, long id, List<Long> alertIds) throws SQLException {
         try (PreparedStatement u = c.prepareStatement("""
