@@ -98,8 +98,8 @@ class EpisodeEscalationIT {
         });
         // The urgent clock runs: 15 minutes from the worse reading, not the warning's 2 hours.
         assertThat(Alerting.rows(ingest, "SELECT severity, state, escalate_at <= '" + before.plus(Duration.ofMinutes(15))
-                + "'::timestamptz FROM alert_state WHERE alert_id = " + open)).containsExactly(List.of("URGENT", "OPEN",
-                true));
+                + "'::timestamptz, escalate_after = interval '15 minutes' FROM alert_state WHERE alert_id = " + open))
+                .containsExactly(List.of("URGENT", "OPEN", true, true));
         assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = " + open + " ORDER BY id"))
                 .containsExactly(List.of("routed"), List.of("episode.escalated"));
         assertThat(Alerting.rows(ingest, "SELECT state FROM alert_state WHERE alert_id = " + worse))

@@ -49,21 +49,28 @@ final class EpisodeRaise {
         boolean worse = escalated.severity().isWorseThan(o.severity());
         Severity severity = worse ? escalated.severity() : o.severity();
         Instant escalateAt = o.escalateAt();
-        if (o.state().equals("OPEN")) {
-            Optional<Duration> after = EscalationPolicy.escalateAfter(severity, escalated.escalateAfter());
-            if (after.isPresent() && (escalateAt == null || now.plus(after.get()).isBefore(escalateAt))) {
-                escalateAt = now.plus(after.get());
-            }
+        // The worse severity's time also governs the tiers after the next one (the escalation scan reads it).
+        Optional<Duration> after = worse ? EscalationPolicy.escalateAfter(severity, escalated.escalateAfter())
+                : Optional.empty();
+        if (o.state().equals("OPEN") && after.isPresent()
+                && (escalateAt == null || now.plus(after.get()).isBefore(escalateAt))) {
+            escalateAt = now.plus(after.get());
         }
         try (PreparedStatement u = c.prepareStatement("""
                 UPDATE alert_state SET severity = ?, escalate_at = ?, updated_at = ?,
+                    escalate_after = coalesce(CAST(? AS interval), escalate_after),
                     snoozed_until = CASE WHEN ? THEN NULL ELSE snoozed_until END
                 WHERE alert_id = ?""")) {
             u.setString(1, severity.name());
             u.setTimestamp(2, escalateAt == null ? null : Timestamp.from(escalateAt));
             u.setTimestamp(3, Timestamp.from(now));
-            u.setBoolean(4, worse);
-            u.setLong(5, o.alertId());
+            if (after.isPresent()) {
+                u.setObject(4, AlertRouter.toInterval(after.get()));
+            } else {
+                u.setNull(4, java.sql.Types.OTHER);
+            }
+            u.setBoolean(5, worse);
+            u.setLong(6, o.alertId());
             u.executeUpdate();
         }
         try (PreparedStatement u = c.prepareStatement("UPDATE alert SET severity = ? WHERE id = ?")) {
