@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.careplan.CarePlan;
-import io.nara.protocol.careplan.ThresholdRule;
+import io.nara.protocol.careplan.WindowChangeRule;
 import io.nara.protocol.careplan.WeightBand;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
@@ -65,10 +65,11 @@ class UnattributedReadingIT {
         cloud = new CloudQueries(stack, ingest);
         Alerting.importOrganisation(ingest, Alerting.withPatientLike(Alerting.organisationWithNeighbour(), GUSTAV,
                 "Gustav Holm"));
-        // Greta weighs 60-80 kg and is told about a weight above 74 kg; Gustav 70-95 kg: 75 kg could be either.
-        CarePlan greta = new CarePlan(GRETA, "1", List.of(new ThresholdRule("weight-high", WEIGHT, null, 74.0,
-                Severity.WARNING, "Vikt över 74 kg / Weight above 74 kg", "home-nursing-north", null)), null, null,
-                new WeightBand(60, 80), null, null);
+        // Greta weighs 60-80 kg and is told about a gain of more than 2 kg in 3 days; Gustav weighs 70-95 kg:
+        // 75 kg could be either.
+        CarePlan greta = new CarePlan(GRETA, "1", List.of(new WindowChangeRule("weight-gain-3d", WEIGHT,
+                Duration.ofDays(3), 2.0, Severity.WARNING, "Viktökning över 2 kg på 3 dagar / Weight gain over 2 kg in"
+                + " 3 days", "home-nursing-north", null, null)), null, null, new WeightBand(60, 80), null, null);
         CarePlan gustav = new CarePlan(GUSTAV, "1", List.of(), null, null, new WeightBand(70, 95), null, null);
         List<DeviceBinding> devices = List.of(new DeviceBinding(Services.CUFF, "sim-cuff", GRETA),
                 new DeviceBinding(SCALE, "sim-scale", null, List.of(new DeviceBinding.DeviceUser(GRETA, null),
@@ -94,6 +95,10 @@ class UnattributedReadingIT {
 
     @Test
     void aNurseAssignsTheCouplesUnattributedWeightAndItBecomesGretasReading() throws Exception {
+        // 65 kg is in Greta's band only: hers at once, her history for the rules.
+        weigh(65.0);
+        await().atMost(DEADLINE).until(() -> cloud.pointsByPatient(HUB, WEIGHT).stream()
+                .anyMatch(p -> p.startsWith(GRETA + " ") && p.endsWith(" 65.0")));
         weigh(75.0);
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         JsonObject waiting = waitingWith(anna, 75.0);
@@ -128,11 +133,14 @@ class UnattributedReadingIT {
         assertThat(waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
         assertThat(Alerting.rows(ingest, "SELECT state, patient_id, decided_by FROM unattributed_reading WHERE id = "
                 + id)).containsExactly(List.of("ASSIGNED", GRETA, "person:anna"));
-        // Her weight above 74 kg is an alert like any other: stored, routed to her district, in the trail who assigned.
+        // 10 kg more than her 65 kg is judged by her plan over her history, and is an alert like any other:
+        // stored, routed to her district, with who assigned the reading in its trail.
         long alertId = alerts.getLong(0);
         assertThat(Alerting.rows(ingest, "SELECT a.origin, a.rule_id, a.severity, a.value, s.team_id FROM alert a "
                 + "JOIN alert_state s ON s.alert_id = a.id WHERE a.id = " + alertId))
-                .containsExactly(List.of("CLOUD", "weight-high", "WARNING", 75.0, "home-nursing-north"));
+                .containsExactly(List.of("CLOUD", "weight-gain-3d", "WARNING", 75.0, "home-nursing-north"));
+        assertThat((String) Alerting.rows(ingest, "SELECT message FROM alert WHERE id = " + alertId).get(0).get(0))
+                .contains("65.0 → 75.0 kg");
         assertThat(Alerting.rows(ingest, "SELECT kind, actor FROM alert_event WHERE alert_id = " + alertId
                 + " AND kind = 'reading.assigned'")).containsExactly(List.of("reading.assigned", "person:anna"));
 
@@ -142,7 +150,7 @@ class UnattributedReadingIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(again.body()).getJsonArray("alerts")).isEqualTo(alerts);
         assertThat(points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
-        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE rule_id = 'weight-high'"))
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE rule_id = 'weight-gain-3d'"))
                 .containsExactly(List.of(1L));
         // The hub replays the reading (its acknowledgement was lost): it stays Greta's, never unattributed again.
         replayAndAwaitAck(id);
