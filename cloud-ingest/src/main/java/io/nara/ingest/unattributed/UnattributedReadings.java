@@ -239,7 +239,7 @@ public final class UnattributedReadings {
 
     /**
      * Locks the reading; a reading of a home where the person cares for nobody is answered like one that does not
-     * exist ({@link CareAccess.NoCareRelation}, 404).
+     * exist (404), so nothing of another municipality's homes leaks.
      */
     private static Kept lockVisible(Connection c, Principal who, long id, Instant now) throws SQLException {
         Optional<Kept> kept = Optional.empty();
@@ -253,16 +253,20 @@ public final class UnattributedReadings {
             }
         }
         if (kept.isEmpty()) {
-            throw new CareAccess.NoCareRelation("reading " + id);
+            throw noSuchReading(id);
         }
         boolean mayAct = false;
         for (String patient : CarePlanService.household(c, kept.get().hubId())) {
             mayAct |= CareAccess.maySee(c, who, patient, now);
         }
         if (!mayAct) {
-            throw new CareAccess.NoCareRelation("reading " + id);
+            throw noSuchReading(id);
         }
         return kept.get();
+    }
+
+    private static AlertActions.Refused noSuchReading(long id) {
+        return new AlertActions.Refused(404, "inget sådant mätvärde / no such reading: " + id);
     }
 
     private static Kept kept(ResultSet r) throws SQLException {
