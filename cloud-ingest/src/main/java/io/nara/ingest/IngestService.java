@@ -3,18 +3,25 @@ package io.nara.ingest;
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.auth.Sessions;
+import io.nara.ingest.careplan.CarePlanApi;
+import io.nara.ingest.careplan.CarePlanService;
+import io.nara.ingest.careplan.SilenceWatch;
+import io.nara.ingest.clinic.ClinicReadings;
+import io.nara.ingest.clinic.ClinicRoutes;
+import io.nara.ingest.consumer.HubMessageConsumer;
+import io.nara.ingest.db.Database;
 import io.nara.ingest.escalation.Escalator;
+import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.notify.Dispatcher;
-import io.nara.ingest.routing.AlertRouter;
-import io.nara.ingest.routing.AlertingSettings;
-import io.nara.ingest.consumer.HubMessageConsumer;
-import io.nara.ingest.db.Database;
-import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.rejected.RejectedMessages;
+import io.nara.ingest.routing.AlertRouter;
+import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.unattributed.UnattributedApi;
+import io.nara.ingest.unattributed.UnattributedReadings;
 import io.nara.ingest.web.WebServer;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.InvalidMessageException;
@@ -49,7 +56,7 @@ public final class IngestService extends VerticleBase {
     private final MessageCodec codec = new MessageCodec();
     private ChangeFeed changeFeed;
     private Evidence evidence;
-    private io.nara.ingest.clinic.ClinicReadings clinicReadings;
+    private ClinicReadings clinicReadings;
     private Escalator escalator;
     private Dispatcher dispatcher;
 
@@ -57,8 +64,8 @@ public final class IngestService extends VerticleBase {
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
-    private io.nara.ingest.careplan.CarePlanService carePlans;
-    private io.nara.ingest.careplan.SilenceWatch silenceWatch;
+    private CarePlanService carePlans;
+    private SilenceWatch silenceWatch;
     private AlertFeed alertFeed;
     private HubRegistry hubs;
     private RejectedMessages rejected;
@@ -105,17 +112,19 @@ public final class IngestService extends VerticleBase {
                     RECEIVE_MAXIMUM, this::handle);
             consumer.start();
             // Care plans: config published retained to each hub; the cloud's silence rules every 30 s (issue 6).
-            carePlans = new io.nara.ingest.careplan.CarePlanService(db, codec,
+            carePlans = new CarePlanService(db, codec,
                     (topic, payload) -> consumer.publish(topic, payload, true), clock);
             // Through the alert store, so the cloud's own alerts are routed and escalated like a hub's (issue 7).
-            silenceWatch = new io.nara.ingest.careplan.SilenceWatch(db, carePlans, alerts, clock);
+            silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
             // The clinic's worklist and evaluation figures (issue 8); their InfluxDB reads share the ingest's pool.
-            clinicReadings = new io.nara.ingest.clinic.ClinicReadings(settings.influx());
+            clinicReadings = new ClinicReadings(settings.influx());
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
-                    List.of(new io.nara.ingest.clinic.ClinicRoutes(clinicReadings, influxWorker)));
+                    List.of(new CarePlanApi(carePlans),
+                            new UnattributedApi(observations, influxWorker, carePlans, alerts),
+                            new ClinicRoutes(clinicReadings, influxWorker)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -164,12 +173,12 @@ public final class IngestService extends VerticleBase {
     }
 
     /** Care plans and hub configs of this deployment. */
-    public io.nara.ingest.careplan.CarePlanService carePlans() {
+    public CarePlanService carePlans() {
         return carePlans;
     }
 
     /** The cloud's silence rules (they also run every 30 s by themselves). */
-    public io.nara.ingest.careplan.SilenceWatch silenceWatch() {
+    public SilenceWatch silenceWatch() {
         return silenceWatch;
     }
 
@@ -198,16 +207,36 @@ public final class IngestService extends VerticleBase {
     }
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
-        return influxWorker.<Void>executeBlocking(() -> {
-                    observations.write(hubId, batch);
+        return track(keepUnattributed(hubId, batch))
+                .compose(toWrite -> influxWorker.<Void>executeBlocking(() -> {
+                    observations.write(hubId, toWrite);
                     return null;
-                }, false)
+                }, false))
                 .andThen(r -> influxOk = r.succeeded())
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
                 .compose(v -> track(carePlans.noteReadings(hubId, batch)))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));
+    }
+
+    /**
+     * Keeps the batch's unattributed readings for the nurses (issue 6) before they are written; a reading a nurse has
+     * already assigned (the hub replays what it had no acknowledgement for) is written under its patient again.
+     */
+    private Future<ObservationBatch> keepUnattributed(String hubId, ObservationBatch batch) {
+        if (batch.observations().stream().allMatch(o -> o.patientId() != null)) {
+            return Future.succeededFuture(batch);
+        }
+        return db.transaction(c -> UnattributedReadings.keep(c, hubId, batch, clock.instant())).map(assigned -> {
+            if (assigned.isEmpty()) {
+                return batch;
+            }
+            List<Observation> rewritten = batch.observations().stream().map(o -> o.patientId() == null
+                    && assigned.containsKey(o.seq()) ? new Observation(o.seq(), assigned.get(o.seq()), o.deviceId(),
+                    o.code(), o.value(), o.unit(), o.effective(), o.received(), o.flags()) : o).toList();
+            return new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), rewritten);
+        });
     }
 
     private Future<Void> storeAlert(String hubId, AlertMessage message) {

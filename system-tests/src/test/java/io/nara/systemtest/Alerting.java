@@ -100,6 +100,35 @@ final class Alerting {
                 """.formatted(all, PATIENT));
     }
 
+    /**
+     * {@link #organisation()} with a second municipality (Söderby) whose nurse Eva ({@code eva}/{@code eva-secret-1})
+     * cares only for a patient of her own, {@code patient-west-1}: the person who must see nothing of the first
+     * municipality's patients.
+     */
+    static JsonObject organisationWithNeighbour() {
+        JsonObject org = organisation();
+        org.getJsonArray("organisations").add(new JsonObject().put("id", "annan-kommun").put("name", "Söderby kommun")
+                .put("kind", "MUNICIPALITY"));
+        org.getJsonArray("teams").add(new JsonObject().put("id", "home-nursing-west").put("organisationId",
+                "annan-kommun").put("name", "Hemsjukvård Söderby").put("slots", new io.vertx.core.json.JsonArray()));
+        org.getJsonArray("people").add(new JsonObject().put("id", "eva").put("organisationId", "annan-kommun")
+                .put("name", "Eva Ström").put("username", "eva").put("password", "eva-secret-1")
+                .put("teams", new io.vertx.core.json.JsonArray().add(new JsonObject().put("team", "home-nursing-west")
+                        .put("role", "NURSE"))));
+        org.getJsonArray("patients").add(new JsonObject().put("id", "patient-west-1").put("name", "Sven Ström")
+                .put("careRelations", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                        .put("team", "home-nursing-west").put("from", "2020-01-01T00:00:00Z")
+                        .put("respondsFirst", true))));
+        return org;
+    }
+
+    /** The organisation with one more patient cared for as {@link #PATIENT} is (a spouse, a second household). */
+    static JsonObject withPatientLike(JsonObject org, String patientId, String name) {
+        var patients = org.getJsonArray("patients");
+        patients.add(patients.getJsonObject(0).copy().put("id", patientId).put("name", name));
+        return org;
+    }
+
     static void importOrganisation(Services.Ingest ingest, JsonObject doc) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(ingest.baseUrl() + "/api/admin/organisation"))
@@ -172,9 +201,18 @@ final class Alerting {
         }
 
         HttpResponse<String> post(String path, JsonObject body, boolean withCsrf) throws Exception {
+            return send("POST", path, body, withCsrf);
+        }
+
+        HttpResponse<String> put(String path, JsonObject body) throws Exception {
+            return send("PUT", path, body, true);
+        }
+
+        private HttpResponse<String> send(String method, String path, JsonObject body, boolean withCsrf)
+                throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Cookie", cookie)
                     .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
             if (withCsrf) {
                 b.header("X-CSRF-Token", csrf);
             }

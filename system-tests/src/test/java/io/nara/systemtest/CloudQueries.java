@@ -60,6 +60,28 @@ final class CloudQueries {
         }
     }
 
+    /** Points of {@code hub} and {@code code} as "patient seq value", in time order. */
+    List<String> pointsByPatient(String hub, String code) {
+        try (InfluxDB influx = stack.influx()) {
+            QueryResult result = influx.query(new Query("SELECT seq, value FROM observation WHERE hub = '" + hub
+                    + "' AND code = '" + code + "' GROUP BY patient", ingest.influx().database()));
+            if (result.hasError()) {
+                throw new IllegalStateException(result.getError());
+            }
+            var series = result.getResults().get(0).getSeries();
+            List<String> points = new ArrayList<>();
+            if (series != null) {
+                for (var s : series) {
+                    for (List<Object> row : s.getValues()) {
+                        points.add(s.getTags().get("patient") + " " + ((Number) row.get(1)).longValue() + " "
+                                + row.get(2));
+                    }
+                }
+            }
+            return points;
+        }
+    }
+
     /** The seq of every alert row of {@code hub}. */
     Set<Long> alertSeqs(String hub) throws Exception {
         try (Connection c = DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),

@@ -65,6 +65,48 @@ public final class AlertStore {
         }
     }
 
+    /**
+     * Stores an alert the cloud raised itself (origin CLOUD: silence, an assigned reading) in the caller's transaction
+     * and routes it; empty when this (patient, rule, episode, status) is already stored, by this node or another, so
+     * only the node whose insert wins routes and notifies. The row has no outbox or seq; the message wants a positive
+     * seq, so the routed alert carries its own id there ({@code alert.seq()} is ignored).
+     */
+    public Optional<Long> storeCloud(Connection c, String hubId, Alert a) throws SQLException {
+        String text = a.message().length() > 1000 ? a.message().substring(0, 1000) : a.message();
+        try (PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO alert (hub_id, patient_id, rule_id, severity, code, value, unit, message, raised_at,
+                                   observation_seq, care_plan_version, status, episode, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'CLOUD')
+                ON CONFLICT (patient_id, rule_id, episode, status) WHERE origin = 'CLOUD' DO NOTHING
+                RETURNING id""")) {
+            insert.setString(1, hubId);
+            insert.setString(2, a.patientId());
+            insert.setString(3, a.ruleId());
+            insert.setString(4, a.severity().name());
+            insert.setString(5, a.code());
+            if (a.value() == null) {
+                insert.setNull(6, Types.DOUBLE);
+            } else {
+                insert.setDouble(6, a.value());
+            }
+            insert.setString(7, a.unit());
+            insert.setString(8, text);
+            insert.setTimestamp(9, Timestamp.from(a.raisedAt()));
+            insert.setLong(10, a.observationSeq());
+            insert.setString(11, a.carePlanVersion());
+            insert.setString(12, a.status().name());
+            insert.setString(13, a.episode());
+            try (ResultSet row = insert.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                long id = row.getLong(1);
+                routeAndNotify(c, id, hubId, a.withSeq(id));
+                return Optional.of(id);
+            }
+        }
+    }
+
     /** The newest alerts first. */
     public static List<AlertView> newest(Connection c, int limit) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(

@@ -53,6 +53,21 @@ public final class CarePlanService {
                               Instant changedAt, String reason) {
     }
 
+    /** The plan changed since the version the editor started from: someone else saved in between. */
+    public static final class StaleVersion extends RuntimeException {
+        private final int current;
+
+        public StaleVersion(int basedOn, int current) {
+            super("planen har ändrats sedan version " + basedOn + " (nu version " + current + ") / the plan changed"
+                    + " since version " + basedOn + " (now version " + current + "); reload it and edit again");
+            this.current = current;
+        }
+
+        public int current() {
+            return current;
+        }
+    }
+
     private final Database db;
     private final MessageCodec codec;
     private final RetainedPublisher publisher;
@@ -70,6 +85,14 @@ public final class CarePlanService {
      * and publishes the hub's new config. The version in {@code plan} is ignored; the saved one is returned.
      */
     public Future<PlanVersion> save(String hubId, CarePlan plan, String changedBy, String reason) {
+        return save(hubId, plan, changedBy, reason, null);
+    }
+
+    /**
+     * As {@link #save(String, CarePlan, String, String)}, but only if the plan in force is still {@code basedOn}
+     * (0: there is none yet), else {@link StaleVersion}: two editors never overwrite each other unseen. Null: no check.
+     */
+    public Future<PlanVersion> save(String hubId, CarePlan plan, String changedBy, String reason, Integer basedOn) {
         Instant now = clock.instant();
         return db.transaction(c -> {
             lockHub(c, hubId, now);
@@ -84,6 +107,9 @@ public final class CarePlanService {
                         since = row.getTimestamp(2).toInstant();
                     }
                 }
+            }
+            if (basedOn != null && basedOn != version - 1) {
+                throw new StaleVersion(basedOn, version - 1);
             }
             CarePlan saved = plan.withVersion(Integer.toString(version));
             String document = codec.toJson(saved);
@@ -140,22 +166,85 @@ public final class CarePlanService {
 
     /** Every saved version of the patient's plan, oldest first. */
     public Future<List<PlanVersion>> history(String patientId) {
-        return db.transaction(c -> {
-            List<PlanVersion> versions = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement("""
-                    SELECT version, hub_id, document::text, changed_by, changed_at, reason FROM care_plan_history
-                    WHERE patient_id = ? ORDER BY version""")) {
-                q.setString(1, patientId);
-                try (ResultSet rows = q.executeQuery()) {
-                    while (rows.next()) {
-                        versions.add(new PlanVersion(patientId, rows.getInt(1), rows.getString(2),
-                                decodePlan(rows.getString(3)), rows.getString(4),
-                                rows.getTimestamp(5).toInstant(), rows.getString(6)));
-                    }
+        return db.transaction(c -> history(c, patientId));
+    }
+
+    /** Every saved version of the patient's plan, oldest first, in the caller's transaction. */
+    public List<PlanVersion> history(Connection c, String patientId) throws SQLException {
+        List<PlanVersion> versions = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT version, hub_id, document::text, changed_by, changed_at, reason FROM care_plan_history
+                WHERE patient_id = ? ORDER BY version""")) {
+            q.setString(1, patientId);
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    versions.add(new PlanVersion(patientId, rows.getInt(1), rows.getString(2),
+                            decodePlan(rows.getString(3)), rows.getString(4),
+                            rows.getTimestamp(5).toInstant(), rows.getString(6)));
                 }
             }
-            return versions;
-        });
+        }
+        return versions;
+    }
+
+    /** The plan in force for the patient, in the caller's transaction. */
+    public Optional<PlanVersion> current(Connection c, String patientId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT p.version, p.hub_id, p.document::text, p.changed_by, p.changed_at, h.reason FROM care_plan p
+                LEFT JOIN care_plan_history h ON h.patient_id = p.patient_id AND h.version = p.version
+                WHERE p.patient_id = ?""")) {
+            q.setString(1, patientId);
+            try (ResultSet row = q.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new PlanVersion(patientId, row.getInt(1), row.getString(2),
+                        decodePlan(row.getString(3)), row.getString(4), row.getTimestamp(5).toInstant(),
+                        row.getString(6)));
+            }
+        }
+    }
+
+    /**
+     * The hub of the patient's home: the one their plan is on, else the one whose device bindings name them (a
+     * first plan); empty when no hub knows the patient yet.
+     */
+    public static Optional<String> hubOf(Connection c, String patientId) throws SQLException {
+        // The plan's hub first; among hubs that only bind the patient's devices, the first by id.
+        try (PreparedStatement q = c.prepareStatement("WITH household AS (" + HOUSEHOLDS + ") "
+                + "SELECT h.hub_id FROM household h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
+                + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
+            q.setString(1, patientId);
+            try (ResultSet row = q.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The households as SQL rows {@code (hub_id, patient_id)}: every patient with a plan on a hub or named by its device
+     * bindings. For a {@code WITH household AS (...)} clause.
+     */
+    public static final String HOUSEHOLDS = """
+            SELECT hub_id, patient_id FROM care_plan
+            UNION SELECT hub_id, b->>'patientId' FROM hub_config, jsonb_array_elements(devices) b
+                  WHERE b->>'patientId' IS NOT NULL
+            UNION SELECT hub_id, u->>'patientId' FROM hub_config, jsonb_array_elements(devices) b,
+                         jsonb_array_elements(COALESCE(b->'users', '[]'::jsonb)) u""";
+
+    /** The patients of a hub's household: those with a plan on it and those its device bindings name. */
+    public static List<String> household(Connection c, String hubId) throws SQLException {
+        List<String> patients = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("WITH household AS (" + HOUSEHOLDS + ") "
+                + "SELECT patient_id FROM household WHERE hub_id = ? ORDER BY 1")) {
+            q.setString(1, hubId);
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    patients.add(rows.getString(1));
+                }
+            }
+        }
+        return patients;
     }
 
     /** Publishes the hub's current config, retained, unless the broker already holds that version. */

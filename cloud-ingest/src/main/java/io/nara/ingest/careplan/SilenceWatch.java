@@ -198,39 +198,15 @@ public final class SilenceWatch {
     private Optional<Long> insert(Connection c, PatientRow p, Rule rule, String ruleId, Severity severity,
                                   String message, String episode, AlertStatus status, Instant now)
             throws SQLException {
+        // The rule's respondFirst and escalateAfter steer routing and escalation as for a hub's alert; RESOLVED
+        // carries neither (it pages nobody).
+        boolean raised = status != AlertStatus.RESOLVED;
         String text = message.length() > 1000 ? message.substring(0, 1000) : message;
-        try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO alert (hub_id, patient_id, rule_id, severity, message, raised_at, observation_seq,
-                                   care_plan_version, status, episode, origin)
-                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'CLOUD')
-                ON CONFLICT (patient_id, rule_id, episode, status) WHERE origin = 'CLOUD' DO NOTHING
-                RETURNING id""")) {
-            insert.setString(1, p.hubId());
-            insert.setString(2, p.patientId());
-            insert.setString(3, ruleId);
-            insert.setString(4, severity.name());
-            insert.setString(5, text);
-            insert.setTimestamp(6, Timestamp.from(now));
-            insert.setString(7, p.plan().version());
-            insert.setString(8, status.name());
-            insert.setString(9, episode);
-            try (ResultSet row = insert.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty(); // another node stored it first
-                }
-                long id = row.getLong(1);
-                // Only the node whose insert won routes and notifies: exactly once however many nodes look.
-                // The rule's respondFirst and escalateAfter steer routing and escalation as for a hub's alert;
-                // RESOLVED carries neither (it pages nobody). The message wants a positive seq; a cloud alert has
-                // none (its row keeps seq NULL), so it carries its own id, which routing does not read.
-                boolean raised = status != AlertStatus.RESOLVED;
-                alerts.routeAndNotify(c, id, p.hubId(), new Alert(id, p.patientId(), ruleId, severity, null, null,
-                        null, text, now, 0, p.plan().version(), rule == null ? null : rule.respondFirst(),
-                        raised && rule != null ? rule.escalateAfter() : null, status, episode));
-                LOG.info("cloud alert {} for patient {}: {} {} ({})", id, p.patientId(), status, ruleId,
-                        rule == null ? "rule removed" : rule.severity());
-                return Optional.of(id);
-            }
-        }
+        Optional<Long> id = alerts.storeCloud(c, p.hubId(), new Alert(1, p.patientId(), ruleId, severity, null, null,
+                null, text, now, 0, p.plan().version(), rule == null ? null : rule.respondFirst(),
+                raised && rule != null ? rule.escalateAfter() : null, status, episode));
+        id.ifPresent(stored -> LOG.info("cloud alert {} for patient {}: {} {} ({})", stored, p.patientId(), status,
+                ruleId, rule == null ? "rule removed" : rule.severity()));
+        return id;
     }
 }

@@ -4,12 +4,20 @@ import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.Point;
+import org.influxdb.dto.QueryResult;
 
 /**
  * Vital signs in InfluxDB, measurement {@code observation}: tags hub, patient, code, unit, device; fields value (absent
@@ -25,7 +33,8 @@ import org.influxdb.dto.Point;
 public final class ObservationStore implements AutoCloseable {
 
     public static final String MEASUREMENT = "observation";
-    static final String UNATTRIBUTED = "unattributed";
+    /** The patient tag of a reading the hub could not attribute (a shared device without user index or band). */
+    public static final String UNATTRIBUTED = "unattributed";
 
     /** Where and as whom to write. */
     public record Settings(String url, String user, String password, String database) {
@@ -34,6 +43,9 @@ public final class ObservationStore implements AutoCloseable {
             return "Settings[" + url + "/" + database + " as " + user + "]";
         }
     }
+
+    /** More than 90 days of several readings a day; a history query never returns more. */
+    private static final int MAX_HISTORY = 5000;
 
     private final InfluxDB influx;
     private final String database;
@@ -52,6 +64,74 @@ public final class ObservationStore implements AutoCloseable {
             points.point(point(hubId, batch.outbox(), o));
         }
         influx.write(points);
+    }
+
+    /** Writes one reading, e.g. an unattributed one a nurse assigned to its patient; the same point as a replay. */
+    public void write(String hubId, String outbox, Observation o) {
+        influx.write(BatchPoints.database(database).consistency(InfluxDB.ConsistencyLevel.ALL)
+                .precision(TimeUnit.NANOSECONDS).point(point(hubId, outbox, o)).build());
+    }
+
+    /** Removes the {@code unattributed} copy of a reading (once it is written under its patient). Idempotent. */
+    public void deleteUnattributed(String hubId, Observation o) {
+        QueryResult result = influx.query(BoundParameterQuery.QueryBuilder.newQuery("DELETE FROM " + MEASUREMENT
+                        + " WHERE hub = $hub AND patient = $patient AND device = $device AND code = $code AND time = "
+                        + pointTime(o))
+                .forDatabase(database).bind("hub", hubId).bind("patient", UNATTRIBUTED).bind("device", o.deviceId())
+                .bind("code", o.code()).create());
+        if (result.hasError()) {
+            throw new IllegalStateException("InfluxDB refused to delete the unattributed copy of seq " + o.seq()
+                    + " from hub " + hubId + ": " + result.getError());
+        }
+    }
+
+    /**
+     * A patient's readings of the given codes from {@code from} to {@code to} (the newest {@value #MAX_HISTORY}), oldest
+     * first, as the hub sent them
+     * (the time is the point's, to the millisecond): the history the rules need to judge a reading in the cloud.
+     */
+    public List<Observation> readings(String patientId, Collection<String> codes, Instant from, Instant to) {
+        List<Observation> out = new ArrayList<>();
+        if (codes.isEmpty()) {
+            return out;
+        }
+        StringBuilder anyCode = new StringBuilder();
+        List<String> codeList = List.copyOf(new TreeSet<>(codes));
+        for (int i = 0; i < codeList.size(); i++) {
+            anyCode.append(i == 0 ? "" : " OR ").append("code = $c").append(i);
+        }
+        BoundParameterQuery.QueryBuilder q = BoundParameterQuery.QueryBuilder.newQuery(
+                "SELECT value, failed, seq, flags, received_ms, device, code, unit FROM " + MEASUREMENT
+                        + " WHERE patient = $patient AND (" + anyCode + ") AND time >= $from AND time <= $to"
+                        + " ORDER BY time DESC LIMIT " + MAX_HISTORY)
+                .forDatabase(database).bind("patient", patientId).bind("from", from.toString())
+                .bind("to", to.toString());
+        for (int i = 0; i < codeList.size(); i++) {
+            q.bind("c" + i, codeList.get(i));
+        }
+        QueryResult result = influx.query(q.create(), TimeUnit.MILLISECONDS);
+        if (result.hasError()) {
+            throw new IllegalStateException("InfluxDB refused the history query: " + result.getError());
+        }
+        if (result.getResults().isEmpty() || result.getResults().get(0).getSeries() == null) {
+            return out;
+        }
+        for (List<Object> row : result.getResults().get(0).getSeries().get(0).getValues()) {
+            Instant time = Instant.ofEpochMilli(((Number) row.get(0)).longValue());
+            Double value = row.get(1) instanceof Number n ? n.doubleValue() : null;
+            Set<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
+            if (row.get(4) instanceof String names && !names.isEmpty()) {
+                for (String name : names.split(",")) {
+                    flags.add(ObservationFlag.valueOf(name));
+                }
+            }
+            long seq = ((Number) row.get(3)).longValue();
+            Instant received = row.get(5) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
+            out.add(new Observation(seq, patientId, (String) row.get(6), (String) row.get(7), value,
+                    (String) row.get(8), time, received, flags));
+        }
+        java.util.Collections.reverse(out);
+        return out;
     }
 
     /** Whether InfluxDB answers; for the health check. */

@@ -58,6 +58,22 @@ public final class AlertRouter implements AlertStore.StoredHook {
             }
             return;
         }
+        if (alert.status() == AlertStatus.ESCALATED) {
+            // A worse reading in an open episode raises that episode's alert rather than paging a second one.
+            Savepoint raising = c.setSavepoint();
+            try {
+                boolean raised = EpisodeRaise.raise(c, alertId, alert, now, actor, settings);
+                c.releaseSavepoint(raising);
+                if (raised) {
+                    return;
+                }
+            } catch (SQLException | RuntimeException e) {
+                // Routed as a new alert below instead: a second alert is better than a lost one.
+                LOG.error("raising the episode of alert {} failed: {}; routing it as a new alert", alertId,
+                        e.getMessage(), e);
+                c.rollback(raising);
+            }
+        }
         Optional<Duration> after = EscalationPolicy.escalateAfter(alert.severity(), alert.escalateAfter());
         // A routing failure must not refuse the alert (the hub would resend it forever): keep it, flagged.
         Savepoint savepoint = c.setSavepoint();

@@ -2,7 +2,6 @@ package io.nara.protocol.careplan;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.nara.protocol.Checks;
 import io.nara.protocol.message.Severity;
 import java.time.Duration;
 import java.util.List;
@@ -22,16 +21,17 @@ public record BaselineChangeRule(String id, String code, Double risePercent, Dou
 
     @JsonCreator
     public BaselineChangeRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
-        RuleChecks.code(id, code);
-        RuleChecks.positive(id, "risePercent", risePercent);
-        Checks.requireFiniteOrNull(baseline, "rule " + id + ": baseline");
-        if (baseline != null && baseline <= 0) {
-            throw new IllegalArgumentException("rule " + id + ": baseline must be positive, was " + baseline);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
+        RuleChecks.code(p, "code", id, code);
+        RuleChecks.positive(p, id, "risePercent", risePercent);
+        if (baseline != null) {
+            RuleChecks.positive(p, id, "baseline", baseline);
         }
         if (baselineWindow != null) {
-            RuleChecks.duration(id, "baselineWindow", baselineWindow, Duration.ofDays(1), Duration.ofDays(365));
+            RuleChecks.duration(p, id, "baselineWindow", baselineWindow, Duration.ofDays(1), Duration.ofDays(365));
         }
+        p.throwIfAny();
     }
 
     public Duration effectiveBaselineWindow() {

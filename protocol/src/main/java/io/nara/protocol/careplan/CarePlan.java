@@ -44,33 +44,41 @@ public record CarePlan(String patientId, String version, List<Rule> rules, List<
 
     @JsonCreator
     public CarePlan {
-        requireText(patientId, "patientId");
-        requireText(version, "care plan version");
-        rules = rules == null ? List.of() : List.copyOf(rules);
-        expected = expected == null ? List.of() : List.copyOf(expected);
+        Problems p = new Problems();
+        p.check("patientId", () -> requireText(patientId, "patientId"));
+        p.check("version", () -> requireText(version, "care plan version"));
+        List<Rule> givenRules = rules == null ? List.of() : rules;
+        List<ExpectedMeasurement> givenExpected = expected == null ? List.of() : expected;
         if (zone != null) {
             try {
                 ZoneId.of(zone);
             } catch (DateTimeException e) {
-                throw new IllegalArgumentException("care plan for " + patientId + ": unknown time zone '" + zone + "'");
+                p.add("zone", "care plan for " + patientId + ": unknown time zone '" + zone + "'");
             }
         }
         if (staleAfter != null && (staleAfter.compareTo(Duration.ofMinutes(5)) < 0
                 || staleAfter.compareTo(Duration.ofDays(14)) > 0)) {
-            throw new IllegalArgumentException("care plan for " + patientId
-                    + ": staleAfter must be between PT5M and P14D, was " + staleAfter);
-        }
-        check(patientId, "rules", rules, expected);
-        if (postDischarge != null) {
-            check(patientId, "postDischarge.rules", postDischarge.rules(), expected);
+            p.add("staleAfter", "care plan for " + patientId + ": staleAfter must be between PT5M and P14D, was "
+                    + staleAfter);
         }
         Set<String> expectedCodes = new HashSet<>();
-        for (ExpectedMeasurement e : expected) {
-            if (!expectedCodes.add(e.code())) {
-                throw new IllegalArgumentException("care plan for " + patientId + ": measurement " + e.code()
+        for (int i = 0; i < givenExpected.size(); i++) {
+            ExpectedMeasurement e = givenExpected.get(i);
+            if (e == null) {
+                p.add("expected[" + i + "]", "care plan for " + patientId + ": expected measurement " + i
+                        + " is empty");
+            } else if (!expectedCodes.add(e.code())) {
+                p.add("expected[" + i + "].code", "care plan for " + patientId + ": measurement " + e.code()
                         + " is expected twice");
             }
         }
+        check(p, patientId, "rules", givenRules, givenExpected);
+        if (postDischarge != null) {
+            check(p, patientId, "postDischarge.rules", postDischarge.rules(), givenExpected);
+        }
+        p.throwIfAny();
+        rules = List.copyOf(givenRules);
+        expected = List.copyOf(givenExpected);
     }
 
     /** A plan of rules only, as the first plans were written. */
@@ -78,29 +86,34 @@ public record CarePlan(String patientId, String version, List<Rule> rules, List<
         this(patientId, version, List.copyOf(rules), null, null, null, null, null);
     }
 
-    private static void check(String patientId, String where, List<Rule> rules, List<ExpectedMeasurement> expected) {
+    /** Checks across the rules of one list; each problem's field is the rule's place in the list. */
+    private static void check(Problems p, String patientId, String where, List<Rule> rules,
+                              List<ExpectedMeasurement> expected) {
         Set<String> ids = new HashSet<>();
         Map<String, Rule.Where> episodeSide = new HashMap<>();
-        for (Rule rule : rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            String at = where + "[" + i + "]";
             if (rule == null) {
-                throw new IllegalArgumentException("care plan for " + patientId + ": " + where + " holds an empty rule");
+                p.add(at, "care plan for " + patientId + ": " + where + " holds an empty rule");
+                continue;
             }
             if (!ids.add(rule.id())) {
-                throw new IllegalArgumentException("care plan for " + patientId + " has two rules with id " + rule.id());
+                p.add(at + ".id", "care plan for " + patientId + " has two rules with id " + rule.id());
             }
             for (String code : rule.codes()) {
                 if (Vocabulary.byLoinc(code).isEmpty()) {
-                    throw new IllegalArgumentException("rule " + rule.id() + ": unknown LOINC code " + code);
+                    p.add(at, "rule " + rule.id() + ": unknown LOINC code " + code);
                 }
             }
             Rule.Where side = episodeSide.putIfAbsent(rule.episodeKey(), rule.where());
             if (side != null && side != rule.where()) {
-                throw new IllegalArgumentException("rule " + rule.id() + ": episode '" + rule.episodeKey()
+                p.add(at + ".episode", "rule " + rule.id() + ": episode '" + rule.episodeKey()
                         + "' mixes rules the hub evaluates with rules the cloud evaluates");
             }
             if (rule instanceof MissingMeasurementRule m && m.by() != null
-                    && expected.stream().noneMatch(e -> e.code().equals(m.code()))) {
-                throw new IllegalArgumentException("rule " + rule.id() + ": expects " + m.code() + " by " + m.by()
+                    && expected.stream().noneMatch(e -> e != null && e.code().equals(m.code()))) {
+                p.add(at + ".by", "rule " + rule.id() + ": expects " + m.code() + " by " + m.by()
                         + " but the plan does not list it under 'expected'");
             }
         }

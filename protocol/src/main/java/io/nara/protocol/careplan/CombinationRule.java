@@ -31,22 +31,31 @@ public record CombinationRule(String id, List<Condition> conditions, Duration wi
 
     @JsonCreator
     public CombinationRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
         if (conditions == null || conditions.size() < 2) {
-            throw new IllegalArgumentException("rule " + id + ": a combination needs at least two conditions");
+            p.add("conditions", "rule " + id + ": a combination needs at least two conditions");
         }
-        conditions = List.copyOf(conditions);
+        List<Condition> given = conditions == null ? List.of() : conditions;
         Set<String> seen = new HashSet<>();
-        for (Condition c : conditions) {
-            RuleChecks.code(id, c.code());
-            RuleChecks.bounds(id, c.below(), c.above());
-            if (!seen.add(c.code())) {
-                throw new IllegalArgumentException("rule " + id + ": code " + c.code() + " appears in two conditions");
+        for (int i = 0; i < given.size(); i++) {
+            Condition c = given.get(i);
+            String at = "conditions[" + i + "].";
+            if (c == null) {
+                p.add("conditions[" + i + "]", "rule " + id + ": condition " + i + " is empty");
+                continue;
+            }
+            RuleChecks.code(p, at + "code", id, c.code());
+            RuleChecks.bounds(p, at, id, c.below(), c.above());
+            if (c.code() != null && !seen.add(c.code())) {
+                p.add(at + "code", "rule " + id + ": code " + c.code() + " appears in two conditions");
             }
         }
         if (within != null) {
-            RuleChecks.duration(id, "within", within, Duration.ofSeconds(1), Duration.ofDays(1));
+            RuleChecks.duration(p, id, "within", within, Duration.ofSeconds(1), Duration.ofDays(1));
         }
+        p.throwIfAny();
+        conditions = List.copyOf(given);
     }
 
     public Duration effectiveWithin() {

@@ -18,14 +18,15 @@ public record DeviceAttentionRule(String id, Integer failures, Integer of, Sever
 
     @JsonCreator
     public DeviceAttentionRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
         if (failures == null || of == null) {
-            throw new IllegalArgumentException("rule " + id + ": device-attention needs 'failures' and 'of'");
-        }
-        if (failures < 1 || of < failures || of > 50) {
-            throw new IllegalArgumentException("rule " + id + ": need 1 <= failures <= of <= 50, was "
+            p.add(failures == null ? "failures" : "of", "rule " + id + ": device-attention needs 'failures' and 'of'");
+        } else if (failures < 1 || of < failures || of > 50) {
+            p.add(failures < 1 ? "failures" : "of", "rule " + id + ": need 1 <= failures <= of <= 50, was "
                     + failures + " of " + of);
         }
+        p.throwIfAny();
     }
 
     @Override

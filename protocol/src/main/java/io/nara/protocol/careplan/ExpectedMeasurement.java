@@ -19,12 +19,13 @@ public record ExpectedMeasurement(String code, Duration every, LocalTime by) {
 
     @JsonCreator
     public ExpectedMeasurement {
+        Problems p = new Problems();
         if (code == null || Vocabulary.byLoinc(code).isEmpty()) {
-            throw new IllegalArgumentException("expected measurement: unknown LOINC code " + code);
+            p.add("code", "expected measurement: unknown LOINC code " + code);
         }
         if (every == null || every.compareTo(Duration.ofHours(1)) < 0 || every.compareTo(Duration.ofDays(90)) > 0) {
-            throw new IllegalArgumentException("expected measurement " + code
-                    + ": 'every' must be between PT1H and P90D, was " + every);
+            p.add("every", "expected measurement " + code + ": 'every' must be between PT1H and P90D, was " + every);
         }
+        p.throwIfAny();
     }
 }

@@ -16,8 +16,10 @@ public record HubOfflineRule(String id, Duration after, Severity severity, Strin
 
     @JsonCreator
     public HubOfflineRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
-        RuleChecks.duration(id, "after", after, Duration.ofSeconds(1), Duration.ofDays(7));
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
+        RuleChecks.duration(p, id, "after", after, Duration.ofSeconds(1), Duration.ofDays(7));
+        p.throwIfAny();
     }
 
     @Override

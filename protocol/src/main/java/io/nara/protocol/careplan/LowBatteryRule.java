@@ -13,10 +13,12 @@ public record LowBatteryRule(String id, Integer belowPercent, Severity severity,
 
     @JsonCreator
     public LowBatteryRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
         if (belowPercent == null || belowPercent < 1 || belowPercent > 100) {
-            throw new IllegalArgumentException("rule " + id + ": belowPercent must be 1-100, was " + belowPercent);
+            p.add("belowPercent", "rule " + id + ": belowPercent must be 1-100, was " + belowPercent);
         }
+        p.throwIfAny();
     }
 
     @Override

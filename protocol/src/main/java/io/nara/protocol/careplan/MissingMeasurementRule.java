@@ -19,20 +19,22 @@ public record MissingMeasurementRule(String id, String code, LocalTime by, Durat
 
     @JsonCreator
     public MissingMeasurementRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
         if (code != null) {
-            RuleChecks.code(id, code);
+            RuleChecks.code(p, "code", id, code);
         }
         if ((by == null) == (silentFor == null)) {
-            throw new IllegalArgumentException("rule " + id + ": give exactly one of 'by' (a time of day, e.g. "
+            p.add("by", "rule " + id + ": give exactly one of 'by' (a time of day, e.g. "
                     + "\"11:00\") and 'silentFor' (e.g. \"PT48H\")");
         }
         if (by != null && code == null) {
-            throw new IllegalArgumentException("rule " + id + ": 'by' needs the code of the measurement expected");
+            p.add("code", "rule " + id + ": 'by' needs the code of the measurement expected");
         }
         if (silentFor != null) {
-            RuleChecks.duration(id, "silentFor", silentFor, Duration.ofHours(1), Duration.ofDays(30));
+            RuleChecks.duration(p, id, "silentFor", silentFor, Duration.ofHours(1), Duration.ofDays(30));
         }
+        p.throwIfAny();
     }
 
     @Override

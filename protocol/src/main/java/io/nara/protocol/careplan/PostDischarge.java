@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,16 +19,19 @@ public record PostDischarge(LocalDate start, Integer days, List<Rule> rules) {
 
     @JsonCreator
     public PostDischarge {
+        Problems p = new Problems();
         if (start == null) {
-            throw new IllegalArgumentException("postDischarge: start (the discharge date, e.g. \"2026-11-20\") is missing");
+            p.add("start", "postDischarge: start (the discharge date, e.g. \"2026-11-20\") is missing");
         }
         if (days == null) {
             days = DEFAULT_DAYS;
         }
         if (days < 1 || days > 365) {
-            throw new IllegalArgumentException("postDischarge: days must be 1-365, was " + days);
+            p.add("days", "postDischarge: days must be 1-365, was " + days);
         }
-        rules = rules == null ? List.of() : List.copyOf(rules);
+        p.throwIfAny();
+        // An empty entry is kept for CarePlan to report with its place (List.copyOf would throw without one).
+        rules = rules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(rules));
     }
 
     /** The discharge day counts as day 1. */

@@ -17,15 +17,16 @@ public record RepetitionRule(String id, String code, Double below, Double above,
 
     @JsonCreator
     public RepetitionRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
-        RuleChecks.code(id, code);
-        RuleChecks.bounds(id, below, above);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
+        RuleChecks.code(p, "code", id, code);
+        RuleChecks.bounds(p, "", id, below, above);
         if (n == null || of == null) {
-            throw new IllegalArgumentException("rule " + id + ": a repetition needs 'n' and 'of' (n of the last 'of')");
+            p.add(n == null ? "n" : "of", "rule " + id + ": a repetition needs 'n' and 'of' (n of the last 'of')");
+        } else if (n < 1 || of < n || of > 50) {
+            p.add(n < 1 ? "n" : "of", "rule " + id + ": need 1 <= n <= of <= 50, was " + n + " of " + of);
         }
-        if (n < 1 || of < n || of > 50) {
-            throw new IllegalArgumentException("rule " + id + ": need 1 <= n <= of <= 50, was " + n + " of " + of);
-        }
+        p.throwIfAny();
     }
 
     public boolean breaks(double value) {

@@ -16,8 +16,10 @@ public record SilentDeviceRule(String id, Duration silentFor, Severity severity,
 
     @JsonCreator
     public SilentDeviceRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
-        RuleChecks.duration(id, "silentFor", silentFor, Duration.ofHours(1), Duration.ofDays(60));
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
+        RuleChecks.duration(p, id, "silentFor", silentFor, Duration.ofHours(1), Duration.ofDays(60));
+        p.throwIfAny();
     }
 
     @Override

@@ -26,9 +26,11 @@ public record ThresholdRule(String id, String code, Double below, Double above, 
 
     @JsonCreator
     public ThresholdRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
-        RuleChecks.code(id, code);
-        RuleChecks.bounds(id, below, above);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
+        RuleChecks.code(p, "code", id, code);
+        RuleChecks.bounds(p, "", id, below, above);
+        p.throwIfAny();
     }
 
     public ThresholdRule(String id, String code, Double below, Double above, Severity severity, String message,

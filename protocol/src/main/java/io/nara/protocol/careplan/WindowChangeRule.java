@@ -19,10 +19,12 @@ public record WindowChangeRule(String id, String code, Duration window, Double r
 
     @JsonCreator
     public WindowChangeRule {
-        RuleChecks.common(id, severity, message, respondFirst, escalateAfter, episode);
-        RuleChecks.code(id, code);
-        RuleChecks.duration(id, "window", window, Duration.ofHours(1), Duration.ofDays(90));
-        RuleChecks.positive(id, "rise", rise);
+        Problems p = new Problems();
+        RuleChecks.common(p, id, severity, message, respondFirst, escalateAfter, episode);
+        RuleChecks.code(p, "code", id, code);
+        RuleChecks.duration(p, id, "window", window, Duration.ofHours(1), Duration.ofDays(90));
+        RuleChecks.positive(p, id, "rise", rise);
+        p.throwIfAny();
     }
 
     @Override

@@ -74,6 +74,23 @@ public final class MessageCodec {
     }
 
     /**
+     * Reads a care-plan document from an editor (JSON), or throws {@link io.nara.protocol.careplan.InvalidCarePlanException}
+     * naming every problem with its field path.
+     */
+    public io.nara.protocol.careplan.CarePlan readCarePlan(com.fasterxml.jackson.databind.JsonNode document) {
+        return new CarePlanReader(mapper).read(document);
+    }
+
+    /** Parses JSON text into a tree (for documents that are edited, then read with {@link #readCarePlan}). */
+    public com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (IOException e) {
+            throw new InvalidMessageException("not valid JSON: " + describeIo(e), e);
+        }
+    }
+
+    /**
      * Encodes a value that is not sent over MQTT (a stored record, an API answer) with the same rules but without the
      * message size limit.
      */

@@ -1,0 +1,142 @@
+package io.nara.ingest.careplan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nara.ingest.access.CareAccess;
+import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.web.ApiRoutes;
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.InvalidCarePlanException;
+import io.nara.protocol.careplan.PlanProblem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The patient's care plan over HTTP, for the clinic's patient page: read it and its history (anyone caring for the
+ * patient; each read logged), and save a new version (a doctor of a team caring for the patient, starting from the
+ * version in force). A save goes through {@link CarePlanService#save}, so it gets its history row and reaches the
+ * hub retained like any other.
+ *
+ * <pre>
+ * GET /api/patients/{id}/careplan          200 {version, plan, changedBy, changedAt}; 404 when there is none
+ * GET /api/patients/{id}/careplan/history  200 [{version, changedBy, changedAt, plan}], newest first
+ * PUT /api/patients/{id}/careplan          {basedOnVersion, plan, reason?} -> 200 {version};
+ *                                          400 {problem, problems: [{field, message}]}; 403; 404; 409
+ * </pre>
+ */
+public final class CarePlanApi implements ApiRoutes {
+
+    private final CarePlanService plans;
+
+    public CarePlanApi(CarePlanService plans) {
+        this.plans = plans;
+    }
+
+    @Override
+    public void mount(Router router, Api api) {
+        router.get("/api/patients/:id/careplan").handler(ctx -> current(ctx, api));
+        router.get("/api/patients/:id/careplan/history").handler(ctx -> history(ctx, api));
+        router.put("/api/patients/:id/careplan").handler(ctx -> save(ctx, api));
+    }
+
+    private void current(RoutingContext ctx, Api api) {
+        Principal who = api.who(ctx);
+        String patient = ctx.pathParam("id");
+        api.db().transaction(c -> {
+            CareAccess.requireCareRelation(c, who, patient, api.now());
+            Optional<CarePlanService.PlanVersion> plan = plans.current(c, patient);
+            AccessLog.record(c, who.actor(), "careplan.read", List.of(patient),
+                    plan.map(p -> "version=" + p.version()).orElse("none"));
+            return plan;
+        }).onSuccess(plan -> {
+            if (plan.isEmpty()) {
+                api.json(ctx, 404, Map.of("problem", "patienten har ingen vårdplan / the patient has no care plan"));
+            } else {
+                api.json(ctx, 200, view(plan.get()));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void history(RoutingContext ctx, Api api) {
+        Principal who = api.who(ctx);
+        String patient = ctx.pathParam("id");
+        api.db().transaction(c -> {
+            CareAccess.requireCareRelation(c, who, patient, api.now());
+            List<CarePlanService.PlanVersion> versions = plans.history(c, patient);
+            AccessLog.record(c, who.actor(), "careplan.history", List.of(patient), "versions=" + versions.size());
+            List<Map<String, Object>> newestFirst = new ArrayList<>();
+            for (int i = versions.size() - 1; i >= 0; i--) {
+                newestFirst.add(view(versions.get(i)));
+            }
+            return newestFirst;
+        }).onSuccess(list -> api.json(ctx, 200, list)).onFailure(ctx::fail);
+    }
+
+    private void save(RoutingContext ctx, Api api) {
+        Principal who = api.who(ctx);
+        String patient = ctx.pathParam("id");
+        JsonObject body = api.body(ctx);
+        Object based = body.getValue("basedOnVersion");
+        if (!(based instanceof Number n) || n.doubleValue() != n.intValue() || n.intValue() < 0) {
+            throw new IllegalArgumentException("basedOnVersion saknas / basedOnVersion (the version the edit started "
+                    + "from, 0 for a first plan) must be a whole number, was " + based);
+        }
+        int basedOn = n.intValue();
+        if (!(body.getValue("plan") instanceof JsonObject document)) {
+            throw new IllegalArgumentException("plan saknas / plan (the care-plan document) must be a JSON object");
+        }
+        String reason = body.getString("reason");
+        api.db().transaction(c -> {
+            CareAccess.requireRole(c, who, patient, "DOCTOR", api.now());
+            return CarePlanService.hubOf(c, patient).orElseThrow(() -> new IllegalArgumentException(
+                    "ingen hubb är kopplad till patienten / no hub is bound to the patient yet"));
+        }).compose(hub -> plans.save(hub, read(api, patient, document, basedOn), who.actor(), reason, basedOn))
+                .onSuccess(saved -> api.json(ctx, 200, Map.of("version", saved.version())))
+                .onFailure(e -> {
+                    if (e instanceof InvalidCarePlanException invalid) {
+                        api.json(ctx, 400, Map.of("problem", "vårdplanen är ogiltig / the care plan is invalid",
+                                "problems", invalid.problems()));
+                    } else if (e instanceof CarePlanService.StaleVersion stale) {
+                        api.json(ctx, 409, Map.of("problem", stale.getMessage(), "currentVersion", stale.current()));
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    /**
+     * The editor's document as a plan of this patient. The version is the service's to give, so the editor need not
+     * send one; a document naming another patient is refused rather than saved under the wrong one.
+     */
+    private static CarePlan read(Api api, String patient, JsonObject document, int basedOn) {
+        JsonNode tree = api.codec().tree(document.encode());
+        ObjectNode plan = (ObjectNode) tree;
+        JsonNode named = plan.get("patientId");
+        if (named != null && !named.isNull() && !patient.equals(named.asText())) {
+            throw new InvalidCarePlanException(List.of(new PlanProblem("patientId", "planen gäller " + named.asText()
+                    + ", inte " + patient + " / the plan is for " + named.asText() + ", not " + patient)));
+        }
+        plan.put("patientId", patient);
+        plan.put("version", Integer.toString(basedOn + 1));
+        return api.codec().readCarePlan(plan);
+    }
+
+    private static Map<String, Object> view(CarePlanService.PlanVersion v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", v.version());
+        out.put("plan", v.plan());
+        out.put("changedBy", v.changedBy());
+        out.put("changedAt", v.changedAt());
+        if (v.reason() != null) {
+            out.put("reason", v.reason());
+        }
+        return out;
+    }
+}

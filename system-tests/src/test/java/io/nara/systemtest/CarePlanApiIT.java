@@ -1,0 +1,173 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.ThresholdRule;
+import io.nara.protocol.message.DeviceBinding;
+import io.nara.protocol.message.Severity;
+import io.nara.ingest.routing.AlertingSettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clinic's care-plan API: the patient's doctor edits the plan over HTTP and the hub judges its next reading by
+ * the new version; a nurse may read but not edit, a nurse of another municipality does not even learn the patient
+ * exists, an invalid plan is refused with every problem named, and an edit based on an old version is refused.
+ */
+class CarePlanApiIT {
+
+    private static final String HUB = "hub-it-planapi-1";
+    private static final Duration DEADLINE = Duration.ofSeconds(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PLAN_URL = "/api/patients/" + Services.PATIENT + "/careplan";
+
+    private static DevStack stack;
+    private static Services.Ingest ingest;
+    private static Path hubData;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        hubData = dir;
+        stack = DevStack.ensureUp();
+        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), AlertingSettings.defaults());
+        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        // The hub's patient is cared for by the northern district (nurse Anna) and the region (doctor David); Eva of
+        // another municipality cares for someone else.
+        Alerting.importOrganisation(ingest, Alerting.withPatientLike(Alerting.organisationWithNeighbour(),
+                Services.PATIENT, "Gustav Holm"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (ingest != null) {
+            ingest.close();
+        }
+    }
+
+    @Test
+    void theDoctorEditsThePlanOverHttpAndTheHubJudgesTheNextReadingByIt() throws Exception {
+        var plans = ingest.service().carePlans();
+        get(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT)),
+                "installer-it"));
+        get(plans.save(HUB, new CarePlan(Services.PATIENT, "draft", List.of(new ThresholdRule("systolic-low",
+                "8480-6", 90.0, null, Severity.URGENT, "Systoliskt under 90 / Systolic below 90", null, null))),
+                "doctor-it", "start of monitoring"));
+
+        try (Services.Hub hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1))) {
+            long first = get(plans.config(HUB)).orElseThrow().version();
+            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("configVersion")
+                    .asLong() == first);
+
+            var david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
+            JsonNode current = json(david.get(PLAN_URL), 200);
+            assertThat(current.get("version").asInt()).isEqualTo(1);
+            assertThat(current.get("changedBy").asText()).isEqualTo("doctor-it");
+            assertThat(current.at("/plan/rules/0/below").asDouble()).isEqualTo(90.0);
+
+            // The doctor raises the limit to 110 starting from version 1.
+            JsonObject plan = new JsonObject(JSON.writeValueAsString(current.get("plan")));
+            plan.getJsonArray("rules").getJsonObject(0).put("below", 110.0)
+                    .put("message", "Systoliskt under 110 / Systolic below 110");
+            JsonNode saved = json(david.put(PLAN_URL, new JsonObject().put("basedOnVersion", 1).put("plan", plan)
+                    .put("reason", "still symptomatic")), 200);
+            assertThat(saved.get("version").asInt()).isEqualTo(2);
+
+            long second = get(plans.config(HUB)).orElseThrow().version();
+            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("configVersion")
+                    .asLong() == second);
+            JsonNode alert = alertIn(simulate(hub, "/api/simulate/cuff?systolic=105&diastolic=60&pulse=70"));
+            assertThat(alert.get("carePlanVersion").asText()).isEqualTo("2");
+            assertThat(alert.get("ruleId").asText()).isEqualTo("systolic-low");
+
+            // History, newest first, with who changed it.
+            JsonNode history = json(david.get(PLAN_URL + "/history"), 200);
+            assertThat(history).extracting(v -> v.get("version").asInt() + " " + v.get("changedBy").asText())
+                    .containsExactly("2 " + "person:david", "1 doctor-it");
+            assertThat(history.get(0).at("/plan/rules/0/below").asDouble()).isEqualTo(110.0);
+
+            // Someone saved meanwhile: an edit still based on version 1 is refused, version 2 stays.
+            HttpResponse<String> stale = david.put(PLAN_URL, new JsonObject().put("basedOnVersion", 1)
+                    .put("plan", plan.copy().put("rules", new JsonArray())));
+            assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+            assertThat(json(david.get(PLAN_URL), 200).get("version").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anInvalidPlanIsRefusedWithEveryProblemNamed() throws Exception {
+        var david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
+        JsonObject plan = new JsonObject("""
+                {"rules": [
+                  {"id": "systolic-low", "code": "8480-6", "below": 90, "severity": "URGENT", "message": "låg / low"},
+                  {"id": "hr-high", "code": "8867-4", "above": "fast", "severity": "WARNING", "message": "hög / high"},
+                  {"id": "bp", "code": "8480-6", "below": 120, "above": 100, "severity": "URGENT"}],
+                 "zone": "Mars/Olympus"}""");
+        HttpResponse<String> r = david.put(PLAN_URL, new JsonObject().put("basedOnVersion", 2).put("plan", plan));
+        JsonNode body = json(r, 400);
+        assertThat(body.get("problems")).extracting(p -> p.get("field").asText())
+                .containsExactlyInAnyOrder("rules[1].above", "rules[2].above", "rules[2].message", "zone");
+        assertThat(body.get("problems")).allSatisfy(p -> assertThat(p.get("message").asText()).isNotBlank());
+    }
+
+    @Test
+    void aNurseMayReadButNotEditAndANurseOfAnotherMunicipalitySeesNoSuchPatient() throws Exception {
+        JsonObject edit = new JsonObject().put("basedOnVersion", 0).put("plan", new JsonObject().put("rules",
+                new JsonArray()));
+        var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
+        assertThat(anna.put(PLAN_URL, edit).statusCode()).isEqualTo(403);
+        assertThat(anna.get(PLAN_URL + "/history").statusCode()).isEqualTo(200);
+
+        var eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
+        assertThat(eva.get(PLAN_URL).statusCode()).isEqualTo(404);
+        assertThat(eva.get(PLAN_URL + "/history").statusCode()).isEqualTo(404);
+        assertThat(eva.put(PLAN_URL, edit).statusCode()).isEqualTo(404);
+        // Anna's one read of the history is in the access log, once.
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM access_log WHERE actor = 'person:anna' AND action = "
+                + "'careplan.history'")).containsExactly(List.of(1L));
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    private static <T> T get(io.vertx.core.Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static JsonNode alertIn(JsonNode stored) {
+        for (JsonNode entry : stored.get("stored")) {
+            if (entry.has("ruleId")) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no alert among " + stored);
+    }
+
+    private static JsonNode simulate(Services.Hub hub, String pathAndQuery) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(hub.statusUrl() + pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body());
+    }
+}
