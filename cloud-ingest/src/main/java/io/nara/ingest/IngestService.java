@@ -63,6 +63,7 @@ public final class IngestService extends VerticleBase {
     private RejectedMessages rejected;
     private HubMessageConsumer consumer;
     private WebServer web;
+    private io.nara.ingest.patient.PatientRoutes patientPage;
     private volatile boolean influxOk = true;
     private volatile boolean postgresOk = true;
 
@@ -110,8 +111,9 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new io.nara.ingest.careplan.SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
+            patientPage = new io.nara.ingest.patient.PatientRoutes(settings.influx());
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of());
+                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of(patientPage));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -128,6 +130,9 @@ public final class IngestService extends VerticleBase {
             }
             if (evidence != null) {
                 evidence.close();
+            }
+            if (patientPage != null) {
+                patientPage.close();
             }
             if (influxWorker != null) {
                 influxWorker.close();

@@ -1,0 +1,127 @@
+package io.nara.ingest.patient;
+
+import io.nara.ingest.observation.ObservationStore;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.BoundParameterQuery;
+import org.influxdb.dto.QueryResult;
+
+/**
+ * The patient page's reads of InfluxDB (measurement {@code observation}, see {@link ObservationStore}): trends
+ * downsampled by InfluxDB itself, and counts for adherence. Blocking: call from a worker, never the event loop.
+ *
+ * <p>Only usable readings count: a failed measurement has no {@code value} field, so {@code mean/min/max/count(value)}
+ * never see it, and readings flagged IMPLAUSIBLE (a weight of 0 kg) or NOT_PATIENT_DATA (control solution) are left
+ * out: they would draw a number that is not the patient's.
+ */
+public final class PatientReadings implements AutoCloseable {
+
+    /** One bucket of one signal. {@code at} is the bucket's start. */
+    public record TrendPoint(Instant at, double mean, double min, double max, long n) {
+    }
+
+    static final String USABLE = "flags !~ /IMPLAUSIBLE|NOT_PATIENT_DATA/";
+
+    private final InfluxDB influx;
+    private final String database;
+
+    public PatientReadings(ObservationStore.Settings settings) {
+        this.influx = InfluxDBFactory.connect(settings.url(), settings.user(), settings.password());
+        this.database = settings.database();
+    }
+
+    /** Every signal of the patient over the range, one point per bucket that holds readings, per LOINC code. */
+    public Map<String, List<TrendPoint>> trends(String patientId, TrendRange range, ZoneId zone) {
+        QueryResult result = run(BoundParameterQuery.QueryBuilder.newQuery(
+                        "SELECT mean(value), min(value), max(value), count(value) FROM " + ObservationStore.MEASUREMENT
+                                + " WHERE patient = $patient AND time >= $from AND time < $to AND " + USABLE
+                                + " GROUP BY time(" + range.influxBucket() + "), code fill(none) tz('" + zone.getId()
+                                + "')")
+                .forDatabase(database).bind("patient", patientId).bind("from", range.from().toString())
+                .bind("to", range.to().toString()).create());
+        Map<String, List<TrendPoint>> byCode = new LinkedHashMap<>();
+        List<QueryResult.Series> series = result.getResults().get(0).getSeries();
+        if (series == null) {
+            return byCode;
+        }
+        for (QueryResult.Series s : series) {
+            List<TrendPoint> points = new ArrayList<>();
+            for (List<Object> row : s.getValues()) {
+                // A bucket whose readings were all unusable has no mean; NaN is never a number on the chart.
+                if (row.get(1) instanceof Number mean && row.get(2) instanceof Number min
+                        && row.get(3) instanceof Number max && row.get(4) instanceof Number n && n.longValue() > 0
+                        && Double.isFinite(mean.doubleValue())) {
+                    points.add(new TrendPoint(Instant.ofEpochMilli(((Number) row.get(0)).longValue()),
+                            mean.doubleValue(), min.doubleValue(), max.doubleValue(), n.longValue()));
+                }
+            }
+            byCode.put(s.getTags().get("code"), points);
+        }
+        return byCode;
+    }
+
+    /**
+     * For each window, how many of its periods hold at least one usable reading of its code; one request to InfluxDB
+     * with a statement per window.
+     */
+    public List<Long> periodsWithReadings(String patientId, List<AdherenceWindow> windows) {
+        List<Long> counts = new ArrayList<>();
+        if (windows.isEmpty()) {
+            return counts;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < windows.size(); i++) {
+            AdherenceWindow w = windows.get(i);
+            sql.append(i == 0 ? "" : "; ").append("SELECT count(value) FROM ").append(ObservationStore.MEASUREMENT)
+                    .append(" WHERE patient = $patient AND code = $code").append(i).append(" AND time >= $from")
+                    .append(i).append(" AND time < $to").append(i).append(" AND ").append(USABLE)
+                    .append(" GROUP BY time(").append(TrendRange.influxDuration(w.every())).append(", ")
+                    .append(TrendRange.influxDuration(w.offset())).append(") fill(none)");
+        }
+        BoundParameterQuery.QueryBuilder builder = BoundParameterQuery.QueryBuilder.newQuery(sql.toString());
+        builder.forDatabase(database).bind("patient", patientId);
+        for (int i = 0; i < windows.size(); i++) {
+            AdherenceWindow w = windows.get(i);
+            builder.bind("code" + i, w.code()).bind("from" + i, w.from().toString()).bind("to" + i, w.to().toString());
+        }
+        QueryResult result = run(builder.create());
+        for (int i = 0; i < windows.size(); i++) {
+            long periods = 0;
+            List<QueryResult.Series> series = result.getResults().get(i).getSeries();
+            if (series != null) {
+                for (List<Object> row : series.get(0).getValues()) {
+                    if (row.get(1) instanceof Number n && n.longValue() > 0) {
+                        periods++;
+                    }
+                }
+            }
+            counts.add(periods);
+        }
+        return counts;
+    }
+
+    private QueryResult run(BoundParameterQuery query) {
+        QueryResult result = influx.query(query, TimeUnit.MILLISECONDS);
+        if (result.hasError()) {
+            throw new IllegalStateException("InfluxDB: " + result.getError());
+        }
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.hasError()) {
+                throw new IllegalStateException("InfluxDB: " + r.getError());
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        influx.close();
+    }
+}
