@@ -163,6 +163,7 @@ class PatientPageIT {
         assertThat(browser.find("#no-open-alerts").isDisplayed()).as("the only alert is resolved").isTrue();
         assertThat(browser.find("#careplan-edit").isDisplayed()).as("a nurse gets no editor").isFalse();
         assertThat(browser.findAll("#careplan-save").stream().filter(WebElement::isDisplayed)).isEmpty();
+        browser.script("document.getElementById('trends').scrollIntoView();");
         browser.screenshotAt(CHART_SCREENSHOT);
 
         browser.find("#range button[data-range='7d']").click();

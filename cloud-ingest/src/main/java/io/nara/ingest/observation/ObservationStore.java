@@ -63,7 +63,8 @@ public final class ObservationStore implements AutoCloseable {
         }
     }
 
-    static Point point(String hubId, String outbox, Observation o) {
+    /** The point for one observation; public so that bulk loads (benchmarks) write exactly this schema. */
+    public static Point point(String hubId, String outbox, Observation o) {
         Point.Builder p = Point.measurement(MEASUREMENT)
                 .time(pointTime(o), TimeUnit.NANOSECONDS)
                 .tag("hub", hubId)
