@@ -13,6 +13,7 @@ import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.hub.HubRegistry;
+import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.web.WebServer;
@@ -54,6 +55,7 @@ public final class IngestService extends VerticleBase {
 
     private Database db;
     private ObservationStore observations;
+    private ObservationRollup rollup;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
     private io.nara.ingest.careplan.CarePlanService carePlans;
@@ -83,6 +85,7 @@ public final class IngestService extends VerticleBase {
         return vertx.executeBlocking(() -> {
             db = Database.open(vertx, settings.postgres());
             observations = new ObservationStore(settings.influx());
+            rollup = new ObservationRollup(settings.influx());
             return null;
         }).compose(v -> {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
@@ -139,6 +142,9 @@ public final class IngestService extends VerticleBase {
             }
             if (observations != null) {
                 observations.close();
+            }
+            if (rollup != null) {
+                rollup.close();
             }
             if (db != null) {
                 db.close();
@@ -198,14 +204,29 @@ public final class IngestService extends VerticleBase {
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
         return influxWorker.<Void>executeBlocking(() -> {
                     observations.write(hubId, batch);
+                    rollup.update(hubId, batch);
                     return null;
                 }, false)
-                .andThen(r -> influxOk = r.succeeded())
+                .andThen(r -> {
+                    influxOk = r.succeeded();
+                    if (r.succeeded()) {
+                        recheckRollup(hubId, batch);
+                    }
+                })
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
                 .compose(v -> track(carePlans.noteReadings(hubId, batch)))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));
+    }
+
+    /** Once more after the raw writes of a concurrent node are surely done (see {@link ObservationRollup}). */
+    private void recheckRollup(String hubId, ObservationBatch batch) {
+        vertx.setTimer(ObservationRollup.RECHECK_AFTER.toMillis(), id -> influxWorker.<Void>executeBlocking(() -> {
+            rollup.update(hubId, batch);
+            return null;
+        }, false).onFailure(e -> LOG.warn("rollup recheck of observations {}..{} from hub {} failed: {}",
+                batch.seqFrom(), batch.seqTo(), hubId, e.getMessage())));
     }
 
     private Future<Void> storeAlert(String hubId, AlertMessage message) {

@@ -1,5 +1,6 @@
 package io.nara.ingest.patient;
 
+import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,20 +15,17 @@ import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.QueryResult;
 
 /**
- * The patient page's reads of InfluxDB (measurement {@code observation}, see {@link ObservationStore}): trends
- * downsampled by InfluxDB itself, and counts for adherence. Blocking: call from a worker, never the event loop.
- *
- * <p>Only usable readings count: a failed measurement has no {@code value} field, so {@code mean/min/max/count(value)}
- * never see it, and readings flagged IMPLAUSIBLE (a weight of 0 kg) or NOT_PATIENT_DATA (control solution) are left
- * out: they would draw a number that is not the patient's.
+ * The patient page's reads of InfluxDB: trends downsampled by InfluxDB itself, and counts for adherence, both from the
+ * one-minute aggregates of usable readings ({@link ObservationRollup}: no failed, implausible or control readings), so
+ * a page view reads tens of thousands of minutes instead of millions of 1 Hz samples. A bucket's mean is the sum of
+ * its minutes' sums over the sum of their counts: every reading weighs the same. Times are minute-exact. Blocking:
+ * call from a worker, never the event loop.
  */
 public final class PatientReadings implements AutoCloseable {
 
     /** One bucket of one signal. {@code at} is the bucket's start. */
     public record TrendPoint(Instant at, double mean, double min, double max, long n) {
     }
-
-    static final String USABLE = "flags !~ /IMPLAUSIBLE|NOT_PATIENT_DATA/";
 
     private final InfluxDB influx;
     private final String database;
@@ -40,8 +38,8 @@ public final class PatientReadings implements AutoCloseable {
     /** Every signal of the patient over the range, one point per bucket that holds readings, per LOINC code. */
     public Map<String, List<TrendPoint>> trends(String patientId, TrendRange range, ZoneId zone) {
         QueryResult result = run(BoundParameterQuery.QueryBuilder.newQuery(
-                        "SELECT mean(value), min(value), max(value), count(value) FROM " + ObservationStore.MEASUREMENT
-                                + " WHERE patient = $patient AND time >= $from AND time < $to AND " + USABLE
+                        "SELECT sum(total) / sum(n), min(min), max(max), sum(n) FROM " + ObservationRollup.MEASUREMENT
+                                + " WHERE patient = $patient AND time >= $from AND time < $to"
                                 + " GROUP BY time(" + range.influxBucket() + "), code fill(none) tz('" + zone.getId()
                                 + "')")
                 .forDatabase(database).bind("patient", patientId).bind("from", range.from().toString())
@@ -79,9 +77,9 @@ public final class PatientReadings implements AutoCloseable {
         StringBuilder sql = new StringBuilder();
         for (int i = 0; i < windows.size(); i++) {
             AdherenceWindow w = windows.get(i);
-            sql.append(i == 0 ? "" : "; ").append("SELECT count(value) FROM ").append(ObservationStore.MEASUREMENT)
+            sql.append(i == 0 ? "" : "; ").append("SELECT sum(n) FROM ").append(ObservationRollup.MEASUREMENT)
                     .append(" WHERE patient = $patient AND code = $code").append(i).append(" AND time >= $from")
-                    .append(i).append(" AND time < $to").append(i).append(" AND ").append(USABLE)
+                    .append(i).append(" AND time < $to").append(i)
                     .append(" GROUP BY time(").append(TrendRange.influxDuration(w.every())).append(", ")
                     .append(TrendRange.influxDuration(w.offset())).append(") fill(none)");
         }
