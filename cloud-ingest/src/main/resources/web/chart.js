@@ -4,7 +4,7 @@
 'use strict';
 const naraChart = (() => {
   const NS = 'http://www.w3.org/2000/svg';
-  const W = 760, H = 210, LEFT = 52, RIGHT = 150, TOP = 10, BOTTOM = 150, LANE = 166, AXIS = 196;
+  const W = 760, H = 210, LEFT = 52, RIGHT = 110, TOP = 10, BOTTOM = 150, LANE = 166, AXIS = 196;
   const SEVERITY_COLOUR = { URGENT: '#c62828', WARNING: '#ef6c00', INFO: '#546e7a' };
   const OUTCOMES = {
     NO_ACTION_NEEDED: ['Ingen åtgärd', 'No action needed'], PHONE_CALL: ['Telefonsamtal', 'Phone call'],
@@ -107,9 +107,10 @@ const naraChart = (() => {
       el('line', { x1: LEFT, x2: W - RIGHT, y1: yy, y2: yy, class: `threshold ${th.severity}`,
         stroke: SEVERITY_COLOUR[th.severity], 'data-rule': th.ruleId, 'data-bound': th.bound,
         'data-value': th.value }, svg);
-      el('text', { x: W - RIGHT + 6, y: Number(yy) + 4, class: 'threshold-label', fill: SEVERITY_COLOUR[th.severity],
-        'data-rule': th.ruleId }, svg,
-        `${th.bound === 'below' ? '<' : '>'} ${number(th.value)} ${signal.unit || ''} ${th.ruleId}`);
+      const label = el('text', { x: W - RIGHT + 6, y: Number(yy) + 4, class: 'threshold-label',
+        fill: SEVERITY_COLOUR[th.severity], 'data-rule': th.ruleId }, svg,
+        `${th.bound === 'below' ? '<' : '>'} ${number(th.value)} ${signal.unit || ''}`);
+      el('title', {}, label, `${th.ruleId}: ${th.message}`);
     }
     return svg;
   }

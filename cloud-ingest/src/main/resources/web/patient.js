@@ -140,13 +140,15 @@
       show('careplan-problem', '');
     } catch (e) {
       plan = null;
-      show('careplan-problem', e.status === 404 ? nara.t('Ingen vårdplan.', 'No care plan.') : e.message);
+      show('careplan-problem', e.status === 404 ? nara.t('Ingen vårdplan att visa.', 'No care plan to show.')
+        : nara.t(`Vårdplanen kunde inte läsas: ${e.message}`, `The care plan could not be read: ${e.message}`));
     }
     renderPlan(true);
   }
 
   function renderPlan(refillEditor) {
     $('careplan-edit').hidden = !(overview && overview.mayEditCarePlan && plan);
+    $('careplan-view').hidden = !plan;
     if (!plan) return;
     const c = plan.current;
     $('careplan-current').textContent = nara.t(`Version ${c.version}, ändrad ${nara.time(c.changedAt)} av ${c.changedBy}`,

@@ -215,6 +215,24 @@ class PatientPageIT {
         Alerting.Session david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
         assertThat(new JsonObject(david.get("/api/patients/" + PATIENT + "/overview").body())
                 .getBoolean("mayEditCarePlan")).isTrue();
+
+        // The operator sees every patient, also one without a care plan or readings, and edits no plan.
+        JsonObject bare = new JsonObject(operatorGet("/api/patients/" + OTHER_PATIENT + "/overview"));
+        assertThat(bare.getString("name")).isEqualTo("Olle Okänd");
+        assertThat(bare.getValue("carePlanVersion")).isNull();
+        assertThat(bare.getBoolean("mayEditCarePlan")).isFalse();
+        assertThat(bare.getJsonArray("devices")).isEmpty();
+        assertThat(new JsonObject(operatorGet("/api/patients/" + OTHER_PATIENT + "/trends?range=7d"))
+                .getJsonArray("signals")).isEmpty();
+        assertThat(accessLogEntries("operator", OTHER_PATIENT)).isEqualTo(2);
+    }
+
+    private static String operatorGet(String path) throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + path)).header("Authorization", "Bearer " + ingest.apiKey())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.body();
     }
 
     /**
