@@ -185,6 +185,7 @@
       ul.append(li);
     }
     $('careplan-feedback').hidden = list.length === 0;
+    if (list.length) $('careplan-feedback').scrollIntoView({ block: 'nearest' });
   }
 
   $('careplan-save').addEventListener('click', async () => {
