@@ -61,15 +61,13 @@ public final class ObservationRollup implements AutoCloseable {
 
     /**
      * Recomputes every minute of the patient's readings in [from, to) from any hub: for readings stored before the
-     * rollup existed, and for bulk loads. One statement per day keeps each bounded.
+     * rollup existed, and for bulk loads. One request per day keeps each within the client's timeout.
      */
     public void rebuild(String patientId, Instant from, Instant to) {
-        List<Span> days = new ArrayList<>();
         for (Instant t = from.truncatedTo(ChronoUnit.MINUTES); t.isBefore(to); t = t.plus(Duration.ofDays(1))) {
             Instant end = t.plus(Duration.ofDays(1));
-            days.add(new Span(patientId, null, t, end.isAfter(to) ? to : end));
+            run(null, List.of(new Span(patientId, null, t, end.isAfter(to) ? to : end)));
         }
-        run(null, days);
     }
 
     /** Per patient and code, the touched minutes merged into runs of consecutive minutes. Pure. */
