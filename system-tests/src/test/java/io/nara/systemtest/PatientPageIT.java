@@ -9,6 +9,7 @@ import io.nara.protocol.HubTopic;
 import io.nara.protocol.SchemaVersion;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
+import io.nara.protocol.careplan.PostDischarge;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.DeviceBinding;
@@ -53,6 +54,7 @@ class PatientPageIT {
     private static final String SCALE = "scale-it-1";
     private static final String CUFF = "cuff-it-1";
     private static final int DAYS = 21;
+    private static final int DISCHARGED_DAYS_AGO = 10;
     private static final ZoneId SE = ZoneId.of("Europe/Stockholm");
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Path CHART_SCREENSHOT = Path.of("target", "screenshots", "patient-chart.png");
@@ -130,10 +132,16 @@ class PatientPageIT {
         browser = Browser.start("patient-nurse");
         signIn(browser, "anna", "anna-secret-1");
         browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
+        // In a post-discharge period the page opens on the days since discharge: 11 mornings, the discharge day's too.
+        browser.await("the charts since discharge", d -> "discharge".equals(d.findElement(By.id("charts"))
+                .getAttribute("data-range")) && !d.findElements(By.cssSelector("figure[data-code='29463-7']")).isEmpty());
+        assertThat(browser.find("#patient-name").getText()).isEqualTo("Greta Holm");
+        assertThat(browser.find("#discharge").getText()).contains("Utskriven", "dag 11 av 30");
+        assertThat(browser.findAll("figure[data-code='29463-7'] circle.point")).hasSize(DISCHARGED_DAYS_AGO + 1);
+
+        browser.find("#range button[data-range='30d']").click();
         browser.await("the 30-day charts", d -> "30d".equals(d.findElement(By.id("charts")).getAttribute("data-range"))
                 && !d.findElements(By.cssSelector("figure[data-code='8480-6'] line.threshold")).isEmpty());
-
-        assertThat(browser.find("#patient-name").getText()).isEqualTo("Greta Holm");
         String systolic = "figure[data-code='8480-6'] ";
         WebElement chart = browser.find(systolic + "svg");
         for (var threshold : java.util.Map.of("systolic-low", 90.0, "systolic-high", 160.0).entrySet()) {
@@ -208,9 +216,12 @@ class PatientPageIT {
         HttpResponse<String> badRange = anna.get("/api/patients/" + PATIENT + "/trends?range=1y");
         assertThat(badRange.statusCode()).isEqualTo(400);
         assertThat(badRange.body()).contains("7d, 30d, 90d or discharge");
-        HttpResponse<String> noDischarge = anna.get("/api/patients/" + PATIENT + "/trends?range=discharge");
-        assertThat(noDischarge.statusCode()).isEqualTo(400);
-        assertThat(noDischarge.body()).contains("ingen utskrivning");
+        JsonObject sinceDischarge = new JsonObject(anna.get("/api/patients/" + PATIENT + "/trends?range=discharge")
+                .body());
+        assertThat(sinceDischarge.getString("from")).isEqualTo(clock.instant().atZone(SE).toLocalDate()
+                .minusDays(DISCHARGED_DAYS_AGO).atStartOfDay(SE).toInstant().toString());
+        assertThat(body.getString("dischargedOn")).isEqualTo(clock.instant().atZone(SE).toLocalDate()
+                .minusDays(DISCHARGED_DAYS_AGO).toString());
 
         Alerting.Session david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
         assertThat(new JsonObject(david.get("/api/patients/" + PATIENT + "/overview").body())
@@ -225,14 +236,21 @@ class PatientPageIT {
         assertThat(new JsonObject(operatorGet("/api/patients/" + OTHER_PATIENT + "/trends?range=7d"))
                 .getJsonArray("signals")).isEmpty();
         assertThat(accessLogEntries("operator", OTHER_PATIENT)).isEqualTo(2);
+        HttpResponse<String> noDischarge = asOperator("/api/patients/" + OTHER_PATIENT + "/trends?range=discharge");
+        assertThat(noDischarge.statusCode()).isEqualTo(400);
+        assertThat(noDischarge.body()).contains("ingen utskrivning", "no discharge date");
     }
 
     private static String operatorGet(String path) throws Exception {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(ingest.baseUrl() + path)).header("Authorization", "Bearer " + ingest.apiKey())
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = asOperator(path);
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return r.body();
+    }
+
+    private static HttpResponse<String> asOperator(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + path)).header("Authorization", "Bearer " + ingest.apiKey())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -288,7 +306,10 @@ class PatientPageIT {
         b.await("signed in", d -> !d.findElement(By.id("username")).isDisplayed());
     }
 
-    /** A plan with thresholds on the systolic pressure and a daily weight and blood pressure expected. */
+    /**
+     * A plan with thresholds on the systolic pressure and a daily weight and blood pressure expected, in the 30-day
+     * period after a discharge ten days ago.
+     */
     private static CarePlan carePlan() {
         return new CarePlan(PATIENT, "1", List.of(
                 new ThresholdRule("systolic-low", "8480-6", 90.0, null, Severity.URGENT,
@@ -297,7 +318,8 @@ class PatientPageIT {
                         "Systoliskt blodtryck över 160 mmHg / Systolic above 160 mmHg", null, null)),
                 List.of(new ExpectedMeasurement("29463-7", Duration.ofDays(1), LocalTime.of(9, 0)),
                         new ExpectedMeasurement("8480-6", Duration.ofDays(1), null)),
-                null, null, null, null);
+                new PostDischarge(clock.instant().atZone(SE).toLocalDate().minusDays(DISCHARGED_DAYS_AGO), 30,
+                        List.of()), null, null, null);
     }
 
     /** Each of the last 21 mornings: a weight, and a cuff's systolic, diastolic and pulse; one systolic of 85. */
