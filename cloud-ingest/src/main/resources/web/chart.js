@@ -49,8 +49,9 @@ const naraChart = (() => {
    * @param signal {code, display, unit, points:[{at, mean, min, max, n}], thresholds:[{ruleId, bound, value, severity}]}
    * @param trends the whole answer: from, to, range
    * @param marks  the alerts to show on this chart's timeline
+   * @param events other moments to mark with a vertical line: [{at, label}] (the discharge)
    */
-  function draw(signal, trends, marks) {
+  function draw(signal, trends, marks, events) {
     const from = Date.parse(trends.from), to = Date.parse(trends.to);
     const values = signal.points.flatMap(p => [p.min, p.max]).concat(signal.thresholds.map(t => t.value))
       .filter(Number.isFinite);
@@ -69,6 +70,12 @@ const naraChart = (() => {
           { timeZone: 'Europe/Stockholm', day: 'numeric', month: 'short' }));
     }
     el('line', { x1: LEFT, x2: W - RIGHT, y1: LANE, y2: LANE, class: 'lane' }, svg);
+    for (const e of events || []) {
+      const t = Date.parse(e.at);
+      if (t < from || t > to) continue;
+      el('line', { x1: x(t), x2: x(t), y1: TOP, y2: LANE, class: 'event' }, svg);
+      el('text', { x: x(t) + 3, y: TOP + 10, class: 'event-label' }, svg, e.label);
+    }
     drawMarks(svg, marks, x);
     if (!values.length) {
       el('text', { x: LEFT + 12, y: (TOP + BOTTOM) / 2, class: 'empty' }, svg,

@@ -118,6 +118,7 @@
     if (!trends) return;
     const charts = $('charts');
     charts.replaceChildren();
+    const events = overview.dischargeStart ? [{ label: nara.t('Utskriven', 'Discharged'), at: overview.dischargeStart }] : [];
     charts.dataset.range = trends.range;
     for (const signal of trends.signals) {
       const figure = document.createElement('figure');
@@ -126,7 +127,7 @@
       const caption = document.createElement('figcaption');
       caption.append(signalName(signal.code, signal.display), ` (${unit(signal.unit)})`);
       figure.append(caption, naraChart.draw({ ...signal, unit: unit(signal.unit) }, trends,
-        trends.marks.filter(m => m.code === signal.code)));
+        trends.marks.filter(m => m.code === signal.code), events));
       charts.append(figure);
     }
   }

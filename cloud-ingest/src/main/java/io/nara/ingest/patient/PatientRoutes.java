@@ -44,7 +44,8 @@ public final class PatientRoutes implements ApiRoutes, AutoCloseable {
             Vocabulary.BODY_TEMPERATURE.loinc());
 
     /** What the page's header and status panels show. */
-    public record Overview(String patientId, String name, LocalDate dischargedOn, Integer dischargeDays,
+    public record Overview(String patientId, String name, LocalDate dischargedOn, Instant dischargeStart,
+                           Integer dischargeDays,
                            Integer carePlanVersion, boolean mayEditCarePlan, Set<String> roles,
                            PatientRecords.Hub hub, List<PatientRecords.Device> devices,
                            List<AdherenceWindow.Adherence> adherence, List<PatientRecords.Mark> openAlerts,
@@ -97,6 +98,7 @@ public final class PatientRoutes implements ApiRoutes, AutoCloseable {
             boolean discharged = current != null && current.inPostDischarge(now);
             Overview overview = new Overview(patientId, PatientRecords.name(c, patientId),
                     discharged ? current.postDischarge().start() : null,
+                    discharged ? current.postDischarge().start().atStartOfDay(current.zoneId()).toInstant() : null,
                     discharged ? current.postDischarge().days() : null,
                     plan.map(PatientRecords.Plan::version).orElse(null), roles.contains("DOCTOR"), roles,
                     hub, devices, adherence, PatientRecords.openAlerts(c, patientId), now);
