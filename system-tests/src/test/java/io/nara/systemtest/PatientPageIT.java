@@ -16,6 +16,7 @@ import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The patient page in headless Chromium against a real ingest node, broker and databases. Three weeks of daily
  * weights and blood pressures reach the ingest over MQTT as a hub sends them; the care plan has thresholds on the
- * systolic pressure; one low reading raised an alert that the nurse resolved with a phone call. The nurse sees the
+ * systolic pressure; one low reading raised an alert that the nurse resolved with a phone call; a failed measurement
+ * and an implausible 0 kg are among them. The nurse sees the
  * charts with the threshold lines where the values lie, the alert and its outcome on the timeline, adherence and the
  * cuff's low battery, switches the range, and cannot edit the plan; a doctor can, and sees why a wrong plan is refused.
  */
@@ -157,14 +159,16 @@ class PatientPageIT {
                 .contains("90", "mmHg");
         // Every reading but the one low morning lies between the lines; the low one below the lower line.
         List<WebElement> points = browser.findAll(systolic + "circle.point");
-        assertThat(points).hasSize(DAYS);
+        assertThat(points).as("one a morning, none for the failed measurement").hasSize(DAYS);
         double lowY = Double.parseDouble(low.getAttribute("y1"));
         assertThat(points.stream().filter(p -> Double.parseDouble(p.getAttribute("cy")) > lowY)
                 .map(p -> Double.parseDouble(p.getAttribute("data-mean")))).containsExactly(85.0);
         assertThat(browser.findAll(systolic + "g.mark.alert[data-alert-id='" + alertId + "']")).hasSize(1);
         assertThat(browser.find(systolic + "g.mark.outcome[data-alert-id='" + alertId + "']").getAttribute("data-outcome"))
                 .isEqualTo("PHONE_CALL");
-        assertThat(browser.findAll("figure[data-code='29463-7'] circle.point")).hasSize(DAYS);
+        assertThat(browser.findAll("figure[data-code='29463-7'] circle.point")).as("not the 0 kg").hasSize(DAYS);
+        assertThat(Double.parseDouble(browser.find("figure[data-code='29463-7'] svg").getAttribute("data-y-min")))
+                .as("the weight axis starts near the weights, not at 0 kg").isGreaterThan(70);
 
         assertThat(browser.find("#adherence tr[data-code='29463-7']").getText()).contains("Vikt", "7 7");
         assertThat(browser.find("#devices tr[data-device-id='" + CUFF + "']").getText()).contains("12 %");
@@ -335,6 +339,13 @@ class PatientPageIT {
             readings.add(reading(seq++, CUFF, "8462-4", 75.0 + day % 3, "mm[Hg]", measured));
             readings.add(reading(seq++, CUFF, "8867-4", 68.0 + day % 4, "/min", measured));
         }
+        // An afternoon a week ago: a cuff measurement that failed and a weight of 0 kg the hub marked implausible.
+        // Neither may appear on a chart as a number.
+        Instant afternoon = morning(7).plus(Duration.ofHours(6));
+        readings.add(new Observation(seq++, PATIENT, CUFF, "8480-6", null, "mm[Hg]", afternoon, afternoon,
+                Set.of(ObservationFlag.MEASUREMENT_FAILED)));
+        readings.add(new Observation(seq++, PATIENT, SCALE, "29463-7", 0.0, "kg", afternoon, afternoon,
+                Set.of(ObservationFlag.IMPLAUSIBLE)));
         return readings;
     }
 

@@ -52,7 +52,7 @@ public final class PatientReadings implements AutoCloseable {
         for (QueryResult.Series s : series) {
             List<TrendPoint> points = new ArrayList<>();
             for (List<Object> row : s.getValues()) {
-                // A bucket whose readings were all unusable has no mean; NaN is never a number on the chart.
+                // The rollup holds no row for a minute without a usable reading; NaN is never a number on the chart.
                 if (row.get(1) instanceof Number mean && row.get(2) instanceof Number min
                         && row.get(3) instanceof Number max && row.get(4) instanceof Number n && n.longValue() > 0
                         && Double.isFinite(mean.doubleValue())) {
