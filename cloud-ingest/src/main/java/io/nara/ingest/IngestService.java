@@ -16,7 +16,9 @@ import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.notify.Dispatcher;
+import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.routing.AlertRouter;
 import io.nara.ingest.routing.AlertingSettings;
@@ -71,6 +73,7 @@ public final class IngestService extends VerticleBase {
     private RejectedMessages rejected;
     private HubMessageConsumer consumer;
     private WebServer web;
+    private PatientRoutes patientPage;
     private volatile boolean influxOk = true;
     private volatile boolean postgresOk = true;
 
@@ -118,13 +121,16 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
-            // The clinic's worklist and evaluation figures (issue 8); their InfluxDB reads share the ingest's pool.
+            // The clinic's worklist and evaluation figures and the patient page (issue 8); their InfluxDB reads share
+            // the ingest's pool.
             clinicReadings = new ClinicReadings(settings.influx());
+            patientPage = new PatientRoutes(settings.influx());
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
                     List.of(new CarePlanApi(carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
-                            new ClinicRoutes(clinicReadings, influxWorker)));
+                            new ClinicRoutes(clinicReadings, influxWorker),
+                            patientPage));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -144,6 +150,9 @@ public final class IngestService extends VerticleBase {
             }
             if (clinicReadings != null) {
                 clinicReadings.close();
+            }
+            if (patientPage != null) {
+                patientPage.close();
             }
             if (influxWorker != null) {
                 influxWorker.close();
@@ -208,11 +217,16 @@ public final class IngestService extends VerticleBase {
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
         return track(keepUnattributed(hubId, batch))
-                .compose(toWrite -> influxWorker.<Void>executeBlocking(() -> {
+                .compose(toWrite -> influxWorker.<ObservationBatch>executeBlocking(() -> {
                     observations.write(hubId, toWrite);
-                    return null;
+                    return toWrite;
                 }, false))
-                .andThen(r -> influxOk = r.succeeded())
+                .andThen(r -> {
+                    influxOk = r.succeeded();
+                    if (r.succeeded()) {
+                        recheckRollup(hubId, r.result());
+                    }
+                })
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
                 .compose(v -> track(carePlans.noteReadings(hubId, batch)))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
@@ -237,6 +251,15 @@ public final class IngestService extends VerticleBase {
                     o.code(), o.value(), o.unit(), o.effective(), o.received(), o.flags()) : o).toList();
             return new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), rewritten);
         });
+    }
+
+    /** Once more after the raw writes of a concurrent node are surely done (see {@link ObservationRollup}). */
+    private void recheckRollup(String hubId, ObservationBatch batch) {
+        vertx.setTimer(ObservationRollup.RECHECK_AFTER.toMillis(), id -> influxWorker.<Void>executeBlocking(() -> {
+            observations.rollUpAgain(hubId, batch);
+            return null;
+        }, false).onFailure(e -> LOG.warn("rollup recheck of observations {}..{} from hub {} failed: {}",
+                batch.seqFrom(), batch.seqTo(), hubId, e.getMessage())));
     }
 
     private Future<Void> storeAlert(String hubId, AlertMessage message) {

@@ -103,17 +103,21 @@ final class Browser implements AutoCloseable {
         return driver.executeScript(js, args);
     }
 
-    /** Saves a screenshot as {@code target/browser/<session>-<label>.png}; its path. */
+    /** Saves a screenshot as {@code target/browser/<session>-<label>.png}; its path, or null if it failed. */
     Path screenshot(String label) {
         try {
-            Files.createDirectories(ARTEFACTS);
-            Path to = ARTEFACTS.resolve(name + "-" + label + ".png");
-            Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-            Files.move(shot, to, StandardCopyOption.REPLACE_EXISTING);
-            return to;
+            return screenshotAt(ARTEFACTS.resolve(name + "-" + label + ".png"));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** Saves a screenshot at {@code file}, a test artefact a reviewer looks at; fails if it cannot. */
+    Path screenshotAt(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.move(shot, file, StandardCopyOption.REPLACE_EXISTING);
+        return file;
     }
 
     /** The page's console messages so far (errors included), one a line. */

@@ -1,5 +1,6 @@
 package io.nara.ingest.observation;
 
+import io.nara.protocol.SchemaVersion;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
@@ -49,10 +50,12 @@ public final class ObservationStore implements AutoCloseable {
 
     private final InfluxDB influx;
     private final String database;
+    private final ObservationRollup rollup;
 
     public ObservationStore(Settings settings) {
         this.influx = InfluxDBFactory.connect(settings.url(), settings.user(), settings.password());
         this.database = settings.database();
+        this.rollup = new ObservationRollup(influx, database, false);
     }
 
     public void write(String hubId, ObservationBatch batch) {
@@ -64,12 +67,22 @@ public final class ObservationStore implements AutoCloseable {
             points.point(point(hubId, batch.outbox(), o));
         }
         influx.write(points);
+        rollup.update(hubId, batch);
+    }
+
+    /**
+     * Recomputes the one-minute aggregates of a batch once more, after a concurrent node's raw writes of the same
+     * minutes are surely done (see {@link ObservationRollup}).
+     */
+    public void rollUpAgain(String hubId, ObservationBatch batch) {
+        rollup.update(hubId, batch);
     }
 
     /** Writes one reading, e.g. an unattributed one a nurse assigned to its patient; the same point as a replay. */
     public void write(String hubId, String outbox, Observation o) {
         influx.write(BatchPoints.database(database).consistency(InfluxDB.ConsistencyLevel.ALL)
                 .precision(TimeUnit.NANOSECONDS).point(point(hubId, outbox, o)).build());
+        rollup.update(hubId, new ObservationBatch(SchemaVersion.CURRENT, outbox, o.seq(), o.seq(), List.of(o)));
     }
 
     /** Removes the {@code unattributed} copy of a reading (once it is written under its patient). Idempotent. */
@@ -143,7 +156,8 @@ public final class ObservationStore implements AutoCloseable {
         }
     }
 
-    static Point point(String hubId, String outbox, Observation o) {
+    /** The point for one observation; public so that bulk loads (benchmarks) write exactly this schema. */
+    public static Point point(String hubId, String outbox, Observation o) {
         Point.Builder p = Point.measurement(MEASUREMENT)
                 .time(pointTime(o), TimeUnit.NANOSECONDS)
                 .tag("hub", hubId)

@@ -1,0 +1,154 @@
+package io.nara.ingest.observation;
+
+import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationBatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+
+/**
+ * One-minute aggregates of the usable readings, measurement {@code observation_1m}: the same tags as
+ * {@code observation}; fields {@code total} (sum), {@code n} (count), {@code min}, {@code max}. Charts read these, not
+ * the raw points: 90 days of a pulse oximeter worn at night at 1 Hz are millions of points, too many to aggregate per
+ * page view within 300 ms, and at most a few tens of thousands of minutes.
+ *
+ * <p>Kept by {@link ObservationStore}: every write of raw points updates it, so no writer can forget it. Computed by
+ * InfluxDB from the raw points ({@code SELECT ... INTO ... GROUP BY time(1m), *}) for the minutes a
+ * batch touched, after the batch is written and before it is acknowledged. A minute's aggregate is always recomputed
+ * from everything stored for it, so a replayed or differently batched resend rewrites the same values instead of
+ * counting twice. Usable: a failed measurement has no value; IMPLAUSIBLE and NOT_PATIENT_DATA readings are left out.
+ *
+ * <p>Two ingest nodes storing adjacent batches of one device at the same moment may both recompute the minute they
+ * share, and the one that read first may write last; so the ingest recomputes a batch's minutes once more a few
+ * seconds later ({@link #RECHECK_AFTER}), when both raw writes are long done.
+ *
+ * <p>Blocking: call from a worker.
+ */
+public final class ObservationRollup implements AutoCloseable {
+
+    public static final String MEASUREMENT = "observation_1m";
+    public static final Duration GRAIN = Duration.ofMinutes(1);
+    public static final Duration RECHECK_AFTER = Duration.ofSeconds(10);
+    static final String USABLE = "flags !~ /IMPLAUSIBLE|NOT_PATIENT_DATA/";
+    private static final int STATEMENTS_PER_REQUEST = 100;
+
+    /** Minutes [from, to) of one patient's signal that a batch touched. */
+    record Span(String patient, String code, Instant from, Instant to) {
+    }
+
+    private final InfluxDB influx;
+    private final String database;
+    private final boolean ownsClient;
+
+    /** A rollup with its own connection, for bulk loads and rebuilds. */
+    public ObservationRollup(ObservationStore.Settings settings) {
+        this(InfluxDBFactory.connect(settings.url(), settings.user(), settings.password()), settings.database(), true);
+    }
+
+    /** The rollup {@link ObservationStore} keeps up to date on the store's own connection. */
+    ObservationRollup(InfluxDB influx, String database, boolean ownsClient) {
+        this.influx = influx;
+        this.database = database;
+        this.ownsClient = ownsClient;
+    }
+
+    /** Recomputes the minutes the batch touched, for the hub's series. */
+    public void update(String hubId, ObservationBatch batch) {
+        run(hubId, spans(batch));
+    }
+
+    /**
+     * Recomputes every minute of the patient's readings in [from, to) from any hub: for readings stored before the
+     * rollup existed, and for bulk loads. One request per day keeps each within the client's timeout.
+     */
+    public void rebuild(String patientId, Instant from, Instant to) {
+        for (Instant t = from.truncatedTo(ChronoUnit.MINUTES); t.isBefore(to); t = t.plus(Duration.ofDays(1))) {
+            Instant end = t.plus(Duration.ofDays(1));
+            run(null, List.of(new Span(patientId, null, t, end.isAfter(to) ? to : end)));
+        }
+    }
+
+    /** Per patient and code, the touched minutes merged into runs of consecutive minutes. Pure. */
+    static List<Span> spans(ObservationBatch batch) {
+        Map<List<String>, TreeSet<Instant>> minutes = new TreeMap<>(
+                Comparator.comparing((List<String> key) -> key.get(0)).thenComparing(key -> key.get(1)));
+        for (Observation o : batch.observations()) {
+            String patient = o.patientId() == null ? ObservationStore.UNATTRIBUTED : o.patientId();
+            minutes.computeIfAbsent(List.of(patient, o.code()), k -> new TreeSet<>())
+                    .add(Instant.ofEpochMilli(ObservationStore.pointTime(o) / 1_000_000L).truncatedTo(ChronoUnit.MINUTES));
+        }
+        List<Span> spans = new ArrayList<>();
+        minutes.forEach((key, set) -> {
+            Instant start = null;
+            Instant end = null;
+            for (Instant minute : set) {
+                if (start != null && !minute.equals(end)) {
+                    spans.add(new Span(key.get(0), key.get(1), start, end));
+                    start = null;
+                }
+                if (start == null) {
+                    start = minute;
+                }
+                end = minute.plus(GRAIN);
+            }
+            spans.add(new Span(key.get(0), key.get(1), start, end));
+        });
+        return spans;
+    }
+
+    private void run(String hubId, List<Span> spans) {
+        for (int first = 0; first < spans.size(); first += STATEMENTS_PER_REQUEST) {
+            List<Span> part = spans.subList(first, Math.min(spans.size(), first + STATEMENTS_PER_REQUEST));
+            StringBuilder sql = new StringBuilder();
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "" : "; ").append("SELECT sum(value) AS total, count(value) AS n, ")
+                        .append("min(value) AS min, max(value) AS max INTO ").append(MEASUREMENT).append(" FROM ")
+                        .append(ObservationStore.MEASUREMENT).append(" WHERE patient = $patient").append(i)
+                        .append(hubId == null ? "" : " AND hub = $hub")
+                        .append(part.get(i).code() == null ? "" : " AND code = $code" + i)
+                        .append(" AND time >= $from").append(i).append(" AND time < $to").append(i)
+                        .append(" AND ").append(USABLE).append(" GROUP BY time(1m), *");
+            }
+            // Writes (INTO) must be POSTed.
+            Query query = new Query(sql.toString(), database, true);
+            if (hubId != null) {
+                query.bindParameter("hub", hubId);
+            }
+            for (int i = 0; i < part.size(); i++) {
+                Span s = part.get(i);
+                query.bindParameter("patient" + i, s.patient());
+                if (s.code() != null) {
+                    query.bindParameter("code" + i, s.code());
+                }
+                query.bindParameter("from" + i, s.from().toString()).bindParameter("to" + i, s.to().toString());
+            }
+            QueryResult result = influx.query(query, TimeUnit.MILLISECONDS);
+            if (result.hasError()) {
+                throw new IllegalStateException("InfluxDB rollup: " + result.getError());
+            }
+            for (QueryResult.Result r : result.getResults()) {
+                if (r.hasError()) {
+                    throw new IllegalStateException("InfluxDB rollup: " + r.getError());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            influx.close();
+        }
+    }
+}
