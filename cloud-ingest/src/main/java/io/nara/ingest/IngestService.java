@@ -3,7 +3,10 @@ package io.nara.ingest;
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.auth.Sessions;
+import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.escalation.Escalator;
+import io.nara.ingest.fhir.FhirPush;
+import io.nara.ingest.fhir.FhirRoutes;
 import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
@@ -46,6 +49,9 @@ public final class IngestService extends VerticleBase {
     private final IngestSettings settings;
     private final Clock clock;
     private final AlertingSettings alerting;
+    private final FhirPush.Settings fhirPush;
+    private FhirContext fhir;
+    private FhirPush pusher;
     private final MessageCodec codec = new MessageCodec();
     private ChangeFeed changeFeed;
     private Evidence evidence;
@@ -72,9 +78,15 @@ public final class IngestService extends VerticleBase {
 
     /** With routing, escalation, notification and sign-in settings (issue 7). */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting) {
+        this(settings, clock, alerting, FhirPush.Settings.none());
+    }
+
+    /** ... and with a push of new readings to an external FHIR server (issue 8). */
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
+        this.fhirPush = fhirPush;
     }
 
     @Override
@@ -82,6 +94,9 @@ public final class IngestService extends VerticleBase {
         return vertx.executeBlocking(() -> {
             db = Database.open(vertx, settings.postgres());
             observations = new ObservationStore(settings.influx());
+            // Building the FHIR model takes a second of reflection: here, not on the event loop.
+            fhir = FhirContext.forR4();
+            fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
             return null;
         }).compose(v -> {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
@@ -110,8 +125,13 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new io.nara.ingest.careplan.SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
+            if (fhirPush.enabled()) {
+                pusher = new FhirPush(vertx, db, clock, fhirPush, fhir);
+                pusher.start();
+                LOG.info("pushing new readings to {}", fhirPush.baseUrl());
+            }
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of());
+                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of(new FhirRoutes(fhir, observations, influxWorker)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -150,6 +170,11 @@ public final class IngestService extends VerticleBase {
     /** This node's notification dispatcher, for tests that drive it directly. */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** This node's FHIR push, for tests that drive it directly; null when no push is configured. */
+    public FhirPush fhirPush() {
+        return pusher;
     }
 
     public int httpPort() {
@@ -197,7 +222,14 @@ public final class IngestService extends VerticleBase {
                 }, false)
                 .andThen(r -> influxOk = r.succeeded())
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
-                .compose(v -> track(carePlans.noteReadings(hubId, batch)))
+                // One transaction: the newest reading for the silence rules, and the FHIR push queue.
+                .compose(v -> track(db.transaction(c -> {
+                    io.nara.ingest.careplan.CarePlanService.noteReadings(c, hubId, batch);
+                    if (fhirPush.enabled()) {
+                        FhirPush.enqueue(c, hubId, batch, clock.instant());
+                    }
+                    return null;
+                })))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));

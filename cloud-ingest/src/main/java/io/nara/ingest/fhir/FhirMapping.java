@@ -131,6 +131,22 @@ public final class FhirMapping {
         return new Quantity().setValue(BigDecimal.valueOf(value)).setUnit(unit).setSystem(UCUM).setCode(unit);
     }
 
+    /**
+     * The Observation as it goes to another server: no id of ours (the server assigns its own), and the patient and
+     * device as logical references by identifier, since our Patient/x and Device/y do not exist there.
+     */
+    public static Observation forPush(Observation o) {
+        Observation out = o.copy();
+        out.setIdElement(null);
+        out.setSubject(logical("Patient", PATIENT_SYSTEM, naraId(o.getSubject().getReferenceElement().getIdPart())));
+        out.setDevice(logical("Device", DEVICE_SYSTEM, naraId(o.getDevice().getReferenceElement().getIdPart())));
+        return out;
+    }
+
+    private static Reference logical(String type, String system, String value) {
+        return new Reference().setType(type).setIdentifier(new Identifier().setSystem(system).setValue(value));
+    }
+
     public static Patient patient(String patientId, String name) {
         Patient p = new Patient();
         p.setId(resourceId(patientId));

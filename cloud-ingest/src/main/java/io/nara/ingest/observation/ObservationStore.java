@@ -4,11 +4,17 @@ import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.BoundParameterQuery;
+import org.influxdb.dto.QueryResult;
 import org.influxdb.dto.Point;
 
 /**
@@ -25,7 +31,7 @@ import org.influxdb.dto.Point;
 public final class ObservationStore implements AutoCloseable {
 
     public static final String MEASUREMENT = "observation";
-    static final String UNATTRIBUTED = "unattributed";
+    public static final String UNATTRIBUTED = "unattributed";
 
     /** Where and as whom to write. */
     public record Settings(String url, String user, String password, String database) {
@@ -52,6 +58,38 @@ public final class ObservationStore implements AutoCloseable {
             points.point(point(hubId, batch.outbox(), o));
         }
         influx.write(points);
+    }
+
+    /**
+     * Runs an InfluxQL query with bound parameters against the observation database and returns its first series as
+     * rows by column name (times as RFC 3339 text, to the nanosecond). Blocking, like {@link #write}.
+     */
+    public List<Map<String, Object>> select(String influxQl, Map<String, Object> parameters) {
+        BoundParameterQuery.QueryBuilder builder = BoundParameterQuery.QueryBuilder.newQuery(influxQl).forDatabase(database);
+        parameters.forEach(builder::bind);
+        QueryResult result = influx.query(builder.create());
+        if (result.hasError()) {
+            throw new IllegalStateException("InfluxDB refused the query: " + result.getError());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.hasError()) {
+                throw new IllegalStateException("InfluxDB refused the query: " + r.getError());
+            }
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                for (List<Object> values : series.getValues()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 0; i < series.getColumns().size(); i++) {
+                        row.put(series.getColumns().get(i), values.get(i));
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
     }
 
     /** Whether InfluxDB answers; for the health check. */

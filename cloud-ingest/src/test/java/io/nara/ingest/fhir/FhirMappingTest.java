@@ -123,6 +123,15 @@ class FhirMappingTest {
     }
 
     @Test
+    void thePushedObservationReferencesPatientAndDeviceByIdentifierAndStillValidates() {
+        Observation pushed = FhirMapping.forPush(FhirMapping.observation(reading("8480-6", 128.0, "mm[Hg]")));
+        assertThat(pushed.hasId()).isFalse();
+        assertThat(pushed.getSubject().getIdentifier().getValue()).isEqualTo("patient-1");
+        assertThat(pushed.getDevice().getIdentifier().getValue()).isEqualTo("AA:BB:CC:DD:EE:01");
+        assertValid(pushed);
+    }
+
+    @Test
     void readingsOfNoKnownPatientAreNotExported() {
         Reading unattributed = new Reading("hub-home-1", OUTBOX, 7, null, "scale-1", "29463-7", 80.0, "kg", AT, AT,
                 Set.of(ObservationFlag.UNATTRIBUTED));
