@@ -197,6 +197,20 @@ class FhirIT {
     }
 
     @Test
+    void aRevokedJournalIsRefusedAtOnce() throws Exception {
+        String token = createClient("journal-temp", "Tillfällig journal", "region-oncall");
+        assertThat(get(token, "/fhir/Patient/" + PATIENT).statusCode()).isEqualTo(200);
+        HttpResponse<String> revoke = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(ingest.baseUrl() + "/api/admin/fhir-clients/journal-temp/revoke"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
+        assertThat(get(token, "/fhir/Patient/" + PATIENT).statusCode()).isEqualTo(401);
+        // A journal's token opens the FHIR API only, never the web app's API.
+        assertThat(get(regionToken, "/api/alerts").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void thePushReachesTheJournalThroughOutageAndLostAnswersEachReadingExactlyOnce() throws Exception {
         String pushOutbox = UUID.randomUUID().toString();
         ObservationBatch batch = ObservationBatch.of(pushOutbox, List.of(

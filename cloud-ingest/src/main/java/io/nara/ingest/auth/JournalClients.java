@@ -91,6 +91,14 @@ public final class JournalClients {
         return new Created(id, name, List.copyOf(teams), token);
     }
 
+    /** Revokes a client's token at once, in the caller's transaction; false when there is no such client. */
+    public static boolean revoke(Connection c, String id) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("UPDATE fhir_client SET active = false WHERE id = ?")) {
+            u.setString(1, id);
+            return u.executeUpdate() == 1;
+        }
+    }
+
     /** For log lines: never the token, only a short fingerprint of it. */
     public static String fingerprint(String token) {
         return HexFormat.of().formatHex(Sessions.sha256(token), 0, 4);

@@ -92,7 +92,8 @@ public final class FhirPush {
     private final Settings settings;
     private final FhirContext fhir;
     private final HttpClient http;
-    private boolean running;
+    /** One round at a time on this node; other nodes' rounds are kept apart by the database. */
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
     public FhirPush(Vertx vertx, Database db, Clock clock, Settings settings, FhirContext fhir) {
         this.vertx = vertx;
@@ -148,10 +149,9 @@ public final class FhirPush {
 
     /** One round: claims what is due and sends it; the number of readings the server accepted. */
     public Future<Integer> deliverDue() {
-        if (running) {
+        if (!running.compareAndSet(false, true)) {
             return Future.succeededFuture(0);
         }
-        running = true;
         return db.transaction(this::claim)
                 .compose(due -> {
                     List<Future<Boolean>> sent = new ArrayList<>();
@@ -161,7 +161,7 @@ public final class FhirPush {
                     return Future.join(sent).transform(r -> Future.succeededFuture(
                             (int) sent.stream().filter(f -> f.succeeded() && f.result()).count()));
                 })
-                .andThen(r -> running = false);
+                .andThen(r -> running.set(false));
     }
 
     private List<Due> claim(Connection c) throws SQLException {

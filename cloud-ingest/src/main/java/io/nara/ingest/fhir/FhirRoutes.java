@@ -68,6 +68,7 @@ public final class FhirRoutes implements ApiRoutes {
                 ctx.request().method() + " " + ctx.normalizedPath() + " is not supported here; see /fhir/metadata"));
         router.route("/fhir/*").failureHandler(this::failure);
         router.post("/api/admin/fhir-clients").handler(this::createClient);
+        router.post("/api/admin/fhir-clients/:id/revoke").handler(this::revokeClient);
         router.get("/api/admin/fhir-push").handler(this::pushQueue);
     }
 
@@ -167,9 +168,9 @@ public final class FhirRoutes implements ApiRoutes {
                     }
                     log(c, who, "fhir.Observation.search", shown.isEmpty() ? List.of() : List.of(q.patientId()),
                             query(ctx) + " -> " + shown.size());
-                    return shown;
+                    return Map.entry(shown, found.size() == q.count());
                 }))
-                .onSuccess(found -> bundle(ctx, found)).onFailure(ctx::fail);
+                .onSuccess(found -> bundle(ctx, found.getKey(), found.getValue())).onFailure(ctx::fail);
     }
 
     private void metadata(RoutingContext ctx) {
@@ -217,6 +218,22 @@ public final class FhirRoutes implements ApiRoutes {
                 .onFailure(ctx::fail);
     }
 
+    private void revokeClient(RoutingContext ctx) {
+        if (!api.who(ctx).operator()) {
+            api.json(ctx, 403, Map.of("problem", "bara för driften / operator only"));
+            return;
+        }
+        String id = ctx.pathParam("id");
+        api.db().transaction(c -> JournalClients.revoke(c, id)).onSuccess(found -> {
+            if (found) {
+                LOG.info("FHIR client {} revoked by the operator", id);
+                api.json(ctx, 200, Map.of("revoked", id));
+            } else {
+                api.json(ctx, 404, Map.of("problem", "ingen sådan klient / no such client: " + id));
+            }
+        }).onFailure(ctx::fail);
+    }
+
     /** The operator's view of the push queue: counts by state and the dead letters with their last error. */
     private void pushQueue(RoutingContext ctx) {
         if (!api.who(ctx).operator()) {
@@ -254,9 +271,16 @@ public final class FhirRoutes implements ApiRoutes {
     }
 
     private void bundle(RoutingContext ctx, List<Resource> found) {
+        bundle(ctx, found, false);
+    }
+
+    /** @param maybeMore the search stopped at _count: the total is not known, so the bundle gives none */
+    private void bundle(RoutingContext ctx, List<Resource> found, boolean maybeMore) {
         String base = base(ctx);
         Bundle b = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-        b.setTotal(found.size());
+        if (!maybeMore) {
+            b.setTotal(found.size());
+        }
         b.addLink().setRelation("self").setUrl(ctx.request().absoluteURI());
         for (Resource r : found) {
             b.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
