@@ -2,8 +2,8 @@ package io.nara.ingest;
 
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
-import io.nara.ingest.auth.Sessions;
 import ca.uhn.fhir.context.FhirContext;
+import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.escalation.Escalator;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.fhir.FhirRoutes;
@@ -131,7 +131,8 @@ public final class IngestService extends VerticleBase {
                 LOG.info("pushing new readings to {}", fhirPush.baseUrl());
             }
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of(new FhirRoutes(fhir, observations, influxWorker)));
+                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
+                    List.of(new FhirRoutes(fhir, observations, influxWorker)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }

@@ -286,7 +286,14 @@ public final class FhirRoutes implements ApiRoutes {
             b.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
-        send(ctx, 200, b);
+        // A thousand Observations take tens of milliseconds to encode: not on the event loop.
+        api.vertx().executeBlocking(() -> fhir.newJsonParser().encodeResourceToString(b), false)
+                .onSuccess(json -> {
+                    if (!ctx.response().ended()) {
+                        ctx.response().setStatusCode(200).putHeader("content-type", FHIR_JSON).end(json);
+                    }
+                })
+                .onFailure(ctx::fail);
     }
 
     private void failure(RoutingContext ctx) {
