@@ -1,6 +1,7 @@
 package io.nara.ingest;
 
 import io.nara.ingest.db.Database;
+import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.mqtt.BrokerConnection;
@@ -102,6 +103,17 @@ public final class IngestMain implements Callable<Integer> {
             + "plain-HTTP development on a loopback address.")
     boolean insecureCookies;
 
+    @Option(names = "--fhir-push-url", description = "FHIR R4 base of a server that receives every new reading as an "
+            + "Observation (conditional create; default: no push).")
+    URI fhirPushUrl;
+
+    @Option(names = "--fhir-push-token-file", description = "File holding the bearer token for --fhir-push-url (default: none).")
+    Path fhirPushTokenFile;
+
+    @Option(names = "--fhir-push-max-attempts", defaultValue = "20", description = "Attempts per reading before it is "
+            + "dead-lettered for the operator (default ${DEFAULT-VALUE}; with the backoff capped at 30 min, about 8 h).")
+    int fhirPushMaxAttempts;
+
     @Override
     public Integer call() throws Exception {
         IngestSettings settings = new IngestSettings(
@@ -120,7 +132,7 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting);
+        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, fhirPush());
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
                         + httpHost + ":" + service.httpPort() + "/"))
@@ -154,6 +166,23 @@ public final class IngestMain implements Callable<Integer> {
         }
         String inbox = inboxUrl != null ? inboxUrl : "http://" + httpHost + ":" + httpPort + "/";
         return alerting.withWeb(inbox, !insecureCookies);
+    }
+
+    /** The FHIR push settings from the defaults and the options. */
+    FhirPush.Settings fhirPush() throws java.io.IOException {
+        FhirPush.Settings push = FhirPush.Settings.none();
+        if (fhirPushUrl == null) {
+            if (fhirPushTokenFile != null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--fhir-push-token-file needs --fhir-push-url");
+            }
+            return push;
+        }
+        try {
+            return push.withServer(fhirPushUrl, fhirPushTokenFile == null ? null : secret(fhirPushTokenFile))
+                    .withRetries(fhirPushMaxAttempts, push.retryBase(), push.retryCap(), push.every());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
     }
 
     private static boolean isLoopback(String host) {

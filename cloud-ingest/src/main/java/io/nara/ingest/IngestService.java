@@ -2,6 +2,7 @@ package io.nara.ingest;
 
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
+import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.careplan.CarePlanApi;
 import io.nara.ingest.careplan.CarePlanService;
@@ -11,6 +12,8 @@ import io.nara.ingest.clinic.ClinicRoutes;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.escalation.Escalator;
+import io.nara.ingest.fhir.FhirPush;
+import io.nara.ingest.fhir.FhirRoutes;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
@@ -55,6 +58,9 @@ public final class IngestService extends VerticleBase {
     private final IngestSettings settings;
     private final Clock clock;
     private final AlertingSettings alerting;
+    private final FhirPush.Settings fhirPush;
+    private FhirContext fhir;
+    private FhirPush pusher;
     private final MessageCodec codec = new MessageCodec();
     private ChangeFeed changeFeed;
     private Evidence evidence;
@@ -83,9 +89,15 @@ public final class IngestService extends VerticleBase {
 
     /** With routing, escalation, notification and sign-in settings (issue 7). */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting) {
+        this(settings, clock, alerting, FhirPush.Settings.none());
+    }
+
+    /** ... and with a push of new readings to an external FHIR server (issue 8). */
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
+        this.fhirPush = fhirPush;
     }
 
     @Override
@@ -93,6 +105,9 @@ public final class IngestService extends VerticleBase {
         return vertx.executeBlocking(() -> {
             db = Database.open(vertx, settings.postgres());
             observations = new ObservationStore(settings.influx());
+            // Building the FHIR model takes a second of reflection: here, not on the event loop.
+            fhir = FhirContext.forR4();
+            fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
             return null;
         }).compose(v -> {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
@@ -121,6 +136,11 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
+            if (fhirPush.enabled()) {
+                pusher = new FhirPush(vertx, db, clock, fhirPush, fhir);
+                pusher.start();
+                LOG.info("pushing new readings to {}", fhirPush.baseUrl());
+            }
             // The clinic's worklist and evaluation figures and the patient page (issue 8); their InfluxDB reads share
             // the ingest's pool.
             clinicReadings = new ClinicReadings(settings.influx());
@@ -130,7 +150,8 @@ public final class IngestService extends VerticleBase {
                     List.of(new CarePlanApi(carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
-                            patientPage));
+                            patientPage,
+                            new FhirRoutes(fhir, observations, influxWorker)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }
@@ -175,6 +196,11 @@ public final class IngestService extends VerticleBase {
     /** This node's notification dispatcher, for tests that drive it directly. */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** This node's FHIR push, for tests that drive it directly; null when no push is configured. */
+    public FhirPush fhirPush() {
+        return pusher;
     }
 
     public int httpPort() {
@@ -228,7 +254,14 @@ public final class IngestService extends VerticleBase {
                     }
                 })
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
-                .compose(v -> track(carePlans.noteReadings(hubId, batch)))
+                // One transaction: the newest reading for the silence rules, and the FHIR push queue.
+                .compose(v -> track(db.transaction(c -> {
+                    io.nara.ingest.careplan.CarePlanService.noteReadings(c, hubId, batch);
+                    if (fhirPush.enabled()) {
+                        FhirPush.enqueue(c, hubId, batch, clock.instant());
+                    }
+                    return null;
+                })))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));

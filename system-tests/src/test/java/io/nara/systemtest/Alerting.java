@@ -3,6 +3,7 @@ package io.nara.systemtest;
 import io.nara.ingest.IngestService;
 import io.nara.ingest.IngestSettings;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.HubTopic;
@@ -41,11 +42,18 @@ final class Alerting {
     static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                                        ObservationStore.Settings influx, Clock clock, AlertingSettings alerting)
             throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, clock, alerting, FhirPush.Settings.none());
+    }
+
+    /** ... and pushing new readings to a FHIR server (issue 8). */
+    static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                                       ObservationStore.Settings influx, Clock clock, AlertingSettings alerting,
+                                       FhirPush.Settings fhirPush) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
                 shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", 0, apiKey);
         Vertx vertx = Vertx.vertx();
-        IngestService service = new IngestService(settings, clock, alerting);
+        IngestService service = new IngestService(settings, clock, alerting, fhirPush);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Services.Ingest(vertx, service, postgres, influx, apiKey);
     }

@@ -15,7 +15,8 @@ import java.util.TreeSet;
 
 /**
  * Who may see which patient: a person through a care relation in force between one of their teams and the patient
- * (SFS 2022:913), the operator through the operator key. Every page and API call that touches patient data asks here
+ * (SFS 2022:913), a journal system through a relation of one of the teams it acts for, the operator through the
+ * operator key. Every page and API call that touches patient data asks here
  * first, inside the transaction that reads the data, so a relation that ends is honoured at once.
  *
  * <p>A person without a relation gets {@link NoCareRelation}, answered as 404: not even the patient's existence or name
@@ -68,6 +69,19 @@ public final class CareAccess {
         if (who.operator()) {
             try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM patient WHERE id = ?")) {
                 q.setString(1, patientId);
+                try (ResultSet r = q.executeQuery()) {
+                    return r.next();
+                }
+            }
+        }
+        if (who.journalClient()) {
+            // A journal system is no team member: a relation of one of its teams is what counts.
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relation r WHERE r.patient_id = ? "
+                    + "AND r.team_id = ANY (?) AND " + IN_FORCE)) {
+                q.setString(1, patientId);
+                q.setArray(2, teams(c, who));
+                q.setTimestamp(3, Timestamp.from(now));
+                q.setTimestamp(4, Timestamp.from(now));
                 try (ResultSet r = q.executeQuery()) {
                     return r.next();
                 }

@@ -314,6 +314,14 @@ public final class CarePlanService {
      * key order: batches of one hub are stored in parallel, and rows locked in different orders would deadlock.
      */
     public Future<Void> noteReadings(String hubId, ObservationBatch batch) {
+        return db.transaction(c -> {
+            noteReadings(c, hubId, batch);
+            return null;
+        });
+    }
+
+    /** {@link #noteReadings(String, ObservationBatch)} in the caller's transaction, beside its other work. */
+    public static void noteReadings(Connection c, String hubId, ObservationBatch batch) throws SQLException {
         java.util.SortedMap<List<String>, java.time.Instant> newest = new java.util.TreeMap<>(
                 java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))
                         .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
@@ -324,25 +332,22 @@ public final class CarePlanService {
             }
         }
         if (newest.isEmpty()) {
-            return Future.succeededFuture();
+            return;
         }
-        return db.transaction(c -> {
-            try (PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO latest_reading (patient_id, code, device_id, hub_id, at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (patient_id, code, device_id) DO UPDATE
-                        SET at = GREATEST(latest_reading.at, EXCLUDED.at), hub_id = EXCLUDED.hub_id""")) {
-                for (var entry : newest.entrySet()) {
-                    upsert.setString(1, entry.getKey().get(0));
-                    upsert.setString(2, entry.getKey().get(1));
-                    upsert.setString(3, entry.getKey().get(2));
-                    upsert.setString(4, hubId);
-                    upsert.setTimestamp(5, Timestamp.from(entry.getValue()));
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
+        try (PreparedStatement upsert = c.prepareStatement("""
+                INSERT INTO latest_reading (patient_id, code, device_id, hub_id, at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (patient_id, code, device_id) DO UPDATE
+                    SET at = GREATEST(latest_reading.at, EXCLUDED.at), hub_id = EXCLUDED.hub_id""")) {
+            for (var entry : newest.entrySet()) {
+                upsert.setString(1, entry.getKey().get(0));
+                upsert.setString(2, entry.getKey().get(1));
+                upsert.setString(3, entry.getKey().get(2));
+                upsert.setString(4, hubId);
+                upsert.setTimestamp(5, Timestamp.from(entry.getValue()));
+                upsert.addBatch();
             }
-            return null;
-        });
+            upsert.executeBatch();
+        }
     }
 
     /** Starts the periodic work of this node: republishing, and the cloud's silence rules. */

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +147,38 @@ public final class ObservationStore implements AutoCloseable {
         }
         java.util.Collections.reverse(out);
         return out;
+    }
+
+    /**
+     * Runs an InfluxQL query with bound parameters against the observation database and returns its first series as
+     * rows by column name (times as RFC 3339 text, to the nanosecond). Blocking, like {@link #write}.
+     */
+    public List<Map<String, Object>> select(String influxQl, Map<String, Object> parameters) {
+        BoundParameterQuery.QueryBuilder builder = BoundParameterQuery.QueryBuilder.newQuery(influxQl).forDatabase(database);
+        parameters.forEach(builder::bind);
+        QueryResult result = influx.query(builder.create());
+        if (result.hasError()) {
+            throw new IllegalStateException("InfluxDB refused the query: " + result.getError());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.hasError()) {
+                throw new IllegalStateException("InfluxDB refused the query: " + r.getError());
+            }
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                for (List<Object> values : series.getValues()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 0; i < series.getColumns().size(); i++) {
+                        row.put(series.getColumns().get(i), values.get(i));
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
     }
 
     /** Whether InfluxDB answers; for the health check. */

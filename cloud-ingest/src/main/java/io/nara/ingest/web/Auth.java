@@ -1,5 +1,6 @@
 package io.nara.ingest.web;
 
+import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.inbox.Principal;
 import io.vertx.core.Handler;
@@ -19,6 +20,8 @@ import java.security.MessageDigest;
  *   <li>the operator (programs and the demo): {@code Authorization: Bearer <key>}, or the cookie {@code /?key=<key>}
  *       sets. The operator sees every alert but cannot act on one; the key's cookie opens GET requests only, so it
  *       cannot be used for a cross-site write.</li>
+ *   <li>a journal system, on {@code /fhir/*} only: {@code Authorization: Bearer <token>} of a {@code fhir_client}; it
+ *       acts for its teams ({@link JournalClients}). No cookie, so no CSRF token either.</li>
  * </ul>
  */
 final class Auth implements Handler<RoutingContext> {
@@ -29,11 +32,13 @@ final class Auth implements Handler<RoutingContext> {
 
     private final byte[] key;
     private final Sessions sessions;
+    private final JournalClients journalClients;
     private final boolean secureCookies;
 
-    Auth(String key, Sessions sessions, boolean secureCookies) {
+    Auth(String key, Sessions sessions, JournalClients journalClients, boolean secureCookies) {
         this.key = key.getBytes(StandardCharsets.UTF_8);
         this.sessions = sessions;
+        this.journalClients = journalClients;
         this.secureCookies = secureCookies;
     }
 
@@ -50,6 +55,17 @@ final class Auth implements Handler<RoutingContext> {
         if (header != null && header.startsWith("Bearer ") && matches(header.substring(7))) {
             ctx.put(PRINCIPAL, Principal.theOperator());
             ctx.next();
+            return;
+        }
+        if (header != null && header.startsWith("Bearer ") && ctx.normalizedPath().startsWith("/fhir/")) {
+            journalClients.find(header.substring(7)).onFailure(ctx::fail).onSuccess(client -> {
+                if (client.isEmpty()) {
+                    refuse(ctx, 401, "okänd eller återkallad token / unknown or revoked token");
+                } else {
+                    ctx.put(PRINCIPAL, client.get());
+                    ctx.next();
+                }
+            });
             return;
         }
         Cookie keyCookie = ctx.request().getCookie(KEY_COOKIE);
@@ -87,6 +103,15 @@ final class Auth implements Handler<RoutingContext> {
     }
 
     static void refuse(RoutingContext ctx, int status, String problem) {
+        if (ctx.normalizedPath().startsWith("/fhir/")) {
+            // A FHIR client expects an OperationOutcome for every error, this one included.
+            io.vertx.core.json.JsonObject issue = new io.vertx.core.json.JsonObject().put("severity", "error")
+                    .put("code", status == 401 ? "login" : "forbidden").put("diagnostics", problem);
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/fhir+json; charset=utf-8")
+                    .end(new io.vertx.core.json.JsonObject().put("resourceType", "OperationOutcome")
+                            .put("issue", new io.vertx.core.json.JsonArray().add(issue)).encode());
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
                 .end(new io.vertx.core.json.JsonObject().put("problem", problem).encode());
     }

@@ -77,7 +77,8 @@ public final class WebServer {
         this.vertx = vertx;
         this.codec = codec;
         this.db = db;
-        this.auth = new Auth(apiKey, alerting.sessions(), alerting.settings().secureCookies());
+        this.auth = new Auth(apiKey, alerting.sessions(), new io.nara.ingest.auth.JournalClients(db),
+                alerting.settings().secureCookies());
         this.health = health;
         this.alerting = alerting;
         this.features = List.copyOf(features);

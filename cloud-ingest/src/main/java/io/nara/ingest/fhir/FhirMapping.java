@@ -1,0 +1,234 @@
+package io.nara.ingest.fhir;
+
+import io.nara.protocol.message.ObservationFlag;
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Nära's readings, patients and devices as FHIR R4 resources. Pure: no I/O.
+ *
+ * <p>A vital sign declares the R4 vital-signs profile and, where R4 has one, the signal's own profile (bodyweight,
+ * heartrate, oxygensat, ...). Laboratory results (NT-proBNP, potassium, ...) are category {@code laboratory}: no
+ * vital-signs profile applies to them. A failed or implausible measurement has {@code dataAbsentReason} and no value.
+ */
+public final class FhirMapping {
+
+    public static final String LOINC = "http://loinc.org";
+    public static final String UCUM = "http://unitsofmeasure.org";
+    /** The identifier system of a reading; the value is {@code <hubId>/<outbox>/<seq>}, stable for ever. */
+    public static final String OBSERVATION_SYSTEM = "urn:nara:observation";
+    public static final String PATIENT_SYSTEM = "urn:nara:patient";
+    public static final String DEVICE_SYSTEM = "urn:nara:device";
+    public static final String VITAL_SIGNS = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
+    private static final String CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+    private static final String DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final String HEX_ID = "h-";
+
+    /** The vital signs and the R4 profile of each beyond the generic one (null: the generic one only). */
+    private static final Map<String, String> VITAL_SIGN_PROFILES = Map.of(
+            Vocabulary.BODY_WEIGHT.loinc(), "http://hl7.org/fhir/StructureDefinition/bodyweight",
+            Vocabulary.BODY_HEIGHT.loinc(), "http://hl7.org/fhir/StructureDefinition/bodyheight",
+            Vocabulary.BMI.loinc(), "http://hl7.org/fhir/StructureDefinition/bmi",
+            Vocabulary.HEART_RATE.loinc(), "http://hl7.org/fhir/StructureDefinition/heartrate",
+            Vocabulary.SPO2.loinc(), "http://hl7.org/fhir/StructureDefinition/oxygensat",
+            Vocabulary.BODY_TEMPERATURE.loinc(), "http://hl7.org/fhir/StructureDefinition/bodytemp",
+            Vocabulary.SYSTOLIC.loinc(), "",
+            Vocabulary.DIASTOLIC.loinc(), "",
+            Vocabulary.MEAN_ARTERIAL_PRESSURE.loinc(), "");
+    /** The oxygensat profile fixes LOINC 2708-6; the pulse-oximetry code 59408-5 goes beside it. */
+    private static final Coding OXYGEN_SATURATION = new Coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood");
+
+    private FhirMapping() {
+    }
+
+    /** Whether a LOINC code is a vital sign (as opposed to a laboratory result). */
+    public static boolean vitalSign(String loinc) {
+        return VITAL_SIGN_PROFILES.containsKey(loinc);
+    }
+
+    /** The profiles an Observation of this code declares; empty for laboratory results. */
+    public static List<String> profiles(String loinc) {
+        String specific = VITAL_SIGN_PROFILES.get(loinc);
+        if (specific == null) {
+            return List.of();
+        }
+        return specific.isEmpty() ? List.of(VITAL_SIGNS) : List.of(VITAL_SIGNS, specific);
+    }
+
+    public static Observation observation(Reading r) {
+        if (!r.exportable()) {
+            throw new IllegalArgumentException("reading " + identifierValue(r) + " is not the data of a known patient");
+        }
+        Observation o = new Observation();
+        o.setId(observationId(r.outbox(), r.seq()));
+        profiles(r.code()).forEach(p -> o.getMeta().addProfile(p));
+        o.addIdentifier(new Identifier().setSystem(OBSERVATION_SYSTEM).setValue(identifierValue(r)));
+        o.setStatus(r.flags().contains(ObservationFlag.PRELIMINARY) ? Observation.ObservationStatus.PRELIMINARY
+                : Observation.ObservationStatus.FINAL);
+        boolean vital = vitalSign(r.code());
+        o.addCategory(new CodeableConcept(new Coding(CATEGORY, vital ? "vital-signs" : "laboratory",
+                vital ? "Vital Signs" : "Laboratory")));
+        o.setCode(code(r.code()));
+        o.setSubject(new Reference("Patient/" + resourceId(r.patientId())));
+        o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(r.time())));
+        o.setIssued(Date.from(r.received()));
+        o.setDevice(new Reference("Device/" + resourceId(r.deviceId())));
+        boolean implausible = r.flags().contains(ObservationFlag.IMPLAUSIBLE);
+        if (r.failed() || implausible) {
+            // Never a number: the journal must not chart a device error or a 0 kg weight as the patient's value.
+            o.setDataAbsentReason(new CodeableConcept(new Coding(DATA_ABSENT, "error", "Error"))
+                    .setText(r.failed() ? "Mätningen misslyckades / the measurement failed"
+                            : "Orimligt värde från mätaren / implausible value from the device: " + r.value() + " "
+                                    + r.unit()));
+        } else {
+            Quantity q = quantity(r.code(), r.value(), r.unit());
+            if (r.flags().contains(ObservationFlag.ABOVE_MEASURING_RANGE)) {
+                q.setComparator(Quantity.QuantityComparator.GREATER_OR_EQUAL);
+            } else if (r.flags().contains(ObservationFlag.BELOW_MEASURING_RANGE)) {
+                q.setComparator(Quantity.QuantityComparator.LESS_OR_EQUAL);
+            }
+            o.setValue(q);
+        }
+        Set<ObservationFlag> noted = r.flags().stream().filter(f -> f != ObservationFlag.MEASUREMENT_FAILED)
+                .collect(Collectors.toSet());
+        if (!noted.isEmpty()) {
+            o.addNote().setText("Nära quality flags: " + noted.stream().map(Enum::name).sorted()
+                    .collect(Collectors.joining(", ")));
+        }
+        return o;
+    }
+
+    /**
+     * The value in the unit the code's R4 profile requires: the bodyheight profile binds its unit to cm or [in_i], and
+     * Nära stores height in m. Every other unit Nära stores is what the profiles accept.
+     */
+    static Quantity quantity(String loinc, double value, String unit) {
+        if (loinc.equals(Vocabulary.BODY_HEIGHT.loinc()) && unit.equals("m")) {
+            return quantity(loinc, BigDecimal.valueOf(value).movePointRight(2).doubleValue(), "cm");
+        }
+        return new Quantity().setValue(BigDecimal.valueOf(value)).setUnit(unit).setSystem(UCUM).setCode(unit);
+    }
+
+    /**
+     * The Observation as it goes to another server: no id of ours (the server assigns its own), and the patient and
+     * device as logical references by identifier, since our Patient/x and Device/y do not exist there.
+     */
+    public static Observation forPush(Observation o) {
+        Observation out = o.copy();
+        out.setIdElement(null);
+        out.setSubject(logical("Patient", PATIENT_SYSTEM, naraId(o.getSubject().getReferenceElement().getIdPart())));
+        out.setDevice(logical("Device", DEVICE_SYSTEM, naraId(o.getDevice().getReferenceElement().getIdPart())));
+        return out;
+    }
+
+    private static Reference logical(String type, String system, String value) {
+        return new Reference().setType(type).setIdentifier(new Identifier().setSystem(system).setValue(value));
+    }
+
+    public static Patient patient(String patientId, String name) {
+        Patient p = new Patient();
+        p.setId(resourceId(patientId));
+        p.addIdentifier(new Identifier().setSystem(PATIENT_SYSTEM).setValue(patientId));
+        p.setActive(true);
+        p.addName(new HumanName().setText(name));
+        return p;
+    }
+
+    /** @param model the device catalogue's model id, or null when no binding names it */
+    public static Device device(String deviceId, String model, String patientId) {
+        Device d = new Device();
+        d.setId(resourceId(deviceId));
+        d.addIdentifier(new Identifier().setSystem(DEVICE_SYSTEM).setValue(deviceId));
+        d.setStatus(Device.FHIRDeviceStatus.ACTIVE);
+        if (model != null) {
+            d.setModelNumber(model);
+        }
+        d.setPatient(new Reference("Patient/" + resourceId(patientId)));
+        return d;
+    }
+
+    private static CodeableConcept code(String loinc) {
+        Optional<ClinicalCode> known = Vocabulary.byLoinc(loinc);
+        CodeableConcept c = new CodeableConcept();
+        if (loinc.equals(Vocabulary.SPO2.loinc())) {
+            c.addCoding(OXYGEN_SATURATION.copy());
+        }
+        c.addCoding(new Coding(LOINC, loinc, known.map(ClinicalCode::display).orElse(null)));
+        c.setText(known.map(ClinicalCode::display).orElse(loinc));
+        return c;
+    }
+
+    /** {@code <hubId>/<outbox>/<seq>}: the reading's identity everywhere in Nära. */
+    public static String identifierValue(Reading r) {
+        return r.hubId() + "/" + r.outbox() + "/" + r.seq();
+    }
+
+    /**
+     * An Observation's id: the outbox (a UUID, unique to one hub's outbox) without dashes, and the seq. At most 52
+     * characters, within FHIR's 64, whatever the hub id's length.
+     */
+    public static String observationId(String outbox, long seq) {
+        return outbox.replace("-", "") + "-" + seq;
+    }
+
+    /** The outbox and seq of an Observation id; empty when it is not one of ours. */
+    public static Optional<Map.Entry<String, Long>> parseObservationId(String id) {
+        if (id == null || !id.matches("[0-9a-f]{32}-[1-9][0-9]{0,18}")) {
+            return Optional.empty();
+        }
+        String hex = id.substring(0, 32);
+        try {
+            String outbox = new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16),
+                    Long.parseUnsignedLong(hex.substring(16), 16)).toString();
+            return Optional.of(Map.entry(outbox, Long.parseLong(id.substring(33))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A Nära id (patient, device) as a FHIR id: as it is when FHIR allows it, else hex-encoded (e.g. a MAC). */
+    public static String resourceId(String naraId) {
+        if (FHIR_ID.matcher(naraId).matches() && !naraId.startsWith(HEX_ID)) {
+            return naraId;
+        }
+        String hex = HEX_ID + HexFormat.of().formatHex(naraId.getBytes(StandardCharsets.UTF_8));
+        if (hex.length() > 64) {
+            throw new IllegalArgumentException("id '" + naraId + "' is too long for a FHIR id");
+        }
+        return hex;
+    }
+
+    /** The Nära id behind a FHIR id made by {@link #resourceId}. */
+    public static String naraId(String resourceId) {
+        if (!resourceId.startsWith(HEX_ID)) {
+            return resourceId;
+        }
+        try {
+            return new String(HexFormat.of().parseHex(resourceId.substring(HEX_ID.length())), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a Nära id: " + resourceId);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.nara.ingest.fhir;
+
+import io.nara.ingest.observation.ObservationStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Readings back out of InfluxDB for the FHIR API: one by its outbox and seq, or a patient's by code and time.
+ * Blocking: call from a worker.
+ */
+final class FhirReadings {
+
+    private final ObservationStore store;
+
+    FhirReadings(ObservationStore store) {
+        this.store = store;
+    }
+
+    /** The reading with this outbox and seq, if InfluxDB has it. */
+    Optional<Reading> one(String outbox, long seq) {
+        // outbox and seq are fields: InfluxDB scans the measurement for them; fine for a journal's occasional read.
+        List<Map<String, Object>> rows = store.select("SELECT * FROM " + ObservationStore.MEASUREMENT
+                + " WHERE outbox = $outbox AND seq = $seq LIMIT 1", Map.of("outbox", outbox, "seq", seq));
+        return rows.stream().map(FhirReadings::reading).findFirst();
+    }
+
+    /** A patient's readings of the codes (all when empty) in the range, newest first, at most {@code limit}. */
+    List<Reading> search(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
+        StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.MEASUREMENT + " WHERE patient = $patient");
+        Map<String, Object> params = new HashMap<>();
+        params.put("patient", patientId);
+        if (!codes.isEmpty()) {
+            List<String> alternatives = new ArrayList<>();
+            for (int i = 0; i < codes.size(); i++) {
+                alternatives.add("code = $code" + i);
+                params.put("code" + i, codes.get(i));
+            }
+            q.append(" AND (").append(String.join(" OR ", alternatives)).append(')');
+        }
+        if (range.from() != null) {
+            q.append(" AND time >= $from");
+            params.put("from", range.from().toString());
+        }
+        if (range.to() != null) {
+            q.append(" AND time < $to");
+            params.put("to", range.to().toString());
+        }
+        q.append(" ORDER BY time DESC LIMIT ").append(limit);
+        return store.select(q.toString(), params).stream().map(FhirReadings::reading).toList();
+    }
+
+    private static Reading reading(Map<String, Object> row) {
+        String patient = (String) row.get("patient");
+        Object value = row.get("value");
+        boolean failed = Boolean.TRUE.equals(row.get("failed"));
+        Object received = row.get("received_ms");
+        Instant time = Instant.parse((String) row.get("time"));
+        return new Reading((String) row.get("hub"), (String) row.get("outbox"), ((Number) row.get("seq")).longValue(),
+                ObservationStore.UNATTRIBUTED.equals(patient) ? null : patient, (String) row.get("device"),
+                (String) row.get("code"), failed || !(value instanceof Number n) ? null : n.doubleValue(),
+                (String) row.get("unit"),
+                // The point's time carries seq mod 10^6 in its nanoseconds (ObservationStore); the reading's is the ms.
+                Instant.ofEpochMilli(time.toEpochMilli()),
+                received instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time,
+                Reading.flags((String) row.get("flags")));
+    }
+}

@@ -1,0 +1,149 @@
+package io.nara.ingest.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationResult;
+import io.nara.protocol.message.ObservationFlag;
+import io.nara.protocol.vocabulary.Vocabulary;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Readings as FHIR R4: what a journal gets, checked by HAPI's validator against the R4 profiles they declare. */
+class FhirMappingTest {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final String OUTBOX = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+    private static final Instant AT = Instant.parse("2026-11-30T07:15:00Z");
+    private static FhirValidator validator;
+
+    @BeforeAll
+    static void validator() {
+        // The default validation support chain: R4 core profiles, value sets and code systems.
+        validator = FHIR.newValidator().registerValidatorModule(new FhirInstanceValidator(FHIR));
+    }
+
+    static Reading reading(String code, Double value, String unit, ObservationFlag... flags) {
+        Set<ObservationFlag> set = flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags);
+        return new Reading("hub-home-1", OUTBOX, 42, "patient-1", "AA:BB:CC:DD:EE:01", code, value, unit, AT,
+                AT.plusSeconds(3), set);
+    }
+
+    @Test
+    void aWeightIsABodyWeightVitalSignInKilograms() {
+        Observation o = FhirMapping.observation(reading("29463-7", 82.4, "kg"));
+        assertThat(o.getMeta().getProfile()).extracting(p -> p.getValue()).containsExactly(
+                FhirMapping.VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bodyweight");
+        assertThat(o.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://loinc.org");
+        assertThat(o.getCode().getCodingFirstRep().getCode()).isEqualTo("29463-7");
+        Quantity q = o.getValueQuantity();
+        assertThat(q.getValue()).isEqualByComparingTo("82.4");
+        assertThat(q.getSystem()).isEqualTo("http://unitsofmeasure.org");
+        assertThat(q.getCode()).isEqualTo("kg");
+        assertThat(o.getIdentifierFirstRep().getSystem()).isEqualTo("urn:nara:observation");
+        assertThat(o.getIdentifierFirstRep().getValue()).isEqualTo("hub-home-1/" + OUTBOX + "/42");
+        assertThat(o.getSubject().getReference()).isEqualTo("Patient/patient-1");
+        assertThat(o.getEffectiveDateTimeType().getValue().toInstant()).isEqualTo(AT);
+        assertValid(o);
+    }
+
+    @Test
+    void aFailedMeasurementHasADataAbsentReasonAndNoNumber() {
+        Observation o = FhirMapping.observation(reading("8867-4", null, "/min", ObservationFlag.MEASUREMENT_FAILED));
+        assertThat(o.hasValue()).isFalse();
+        assertThat(o.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("error");
+        assertThat(FHIR.newJsonParser().encodeResourceToString(o)).doesNotContain("valueQuantity").doesNotContain("NaN");
+        assertValid(o);
+    }
+
+    @Test
+    void anImplausibleValueIsNotGivenAsTheValue() {
+        Observation o = FhirMapping.observation(reading("29463-7", 0.0, "kg", ObservationFlag.IMPLAUSIBLE));
+        assertThat(o.hasValue()).isFalse();
+        assertThat(o.getDataAbsentReason().getText()).contains("0.0 kg");
+        assertValid(o);
+    }
+
+    @Test
+    void aNaNNeverBecomesAReading() {
+        assertThatThrownBy(() -> reading("29463-7", Double.NaN, "kg")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a number");
+    }
+
+    @Test
+    void everyVitalSignAndLaboratoryCodeOfTheVocabularyPassesTheValidator() {
+        for (var code : Vocabulary.all()) {
+            Observation o = FhirMapping.observation(reading(code.loinc(), 1.5, code.ucum()));
+            assertThat(o.getMeta().getProfile().isEmpty()).as(code.loinc()).isEqualTo(!FhirMapping.vitalSign(code.loinc()));
+            assertValid(o);
+        }
+    }
+
+    @Test
+    void pulseOximetryCarriesTheOxygenSaturationCodeTheProfileFixes() {
+        Observation o = FhirMapping.observation(reading("59408-5", 96.0, "%", ObservationFlag.QUESTIONABLE,
+                ObservationFlag.POOR_SIGNAL));
+        assertThat(o.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("2708-6", "59408-5");
+        assertThat(o.getNoteFirstRep().getText()).isEqualTo("Nära quality flags: POOR_SIGNAL, QUESTIONABLE");
+        assertValid(o);
+    }
+
+    @Test
+    void aValueBeyondTheMeasuringRangeSaysSo() {
+        Observation o = FhirMapping.observation(reading("33762-6", 35000.0, "pg/mL",
+                ObservationFlag.ABOVE_MEASURING_RANGE));
+        assertThat(o.getValueQuantity().getComparator()).isEqualTo(Quantity.QuantityComparator.GREATER_OR_EQUAL);
+        assertValid(o);
+    }
+
+    @Test
+    void patientsAndDevicesPassTheValidatorAndIdsSurviveTheRoundTrip() {
+        assertValid(FhirMapping.patient("patient-1", "Greta Holm"));
+        var device = FhirMapping.device("AA:BB:CC:DD:EE:01", "and-ua-651", "patient-1");
+        assertValid(device);
+        assertThat(FhirMapping.naraId(device.getIdElement().getIdPart())).isEqualTo("AA:BB:CC:DD:EE:01");
+        assertThat(FhirMapping.parseObservationId(FhirMapping.observationId(OUTBOX, 42)))
+                .hasValueSatisfying(e -> assertThat(List.of(e.getKey(), e.getValue())).containsExactly(OUTBOX, 42L));
+        assertThat(FhirMapping.parseObservationId("no-such-id")).isEmpty();
+        String longOutbox = UUID.randomUUID().toString();
+        assertThat(FhirMapping.observationId(longOutbox, Long.MAX_VALUE)).hasSizeLessThanOrEqualTo(64);
+    }
+
+    @Test
+    void thePushedObservationReferencesPatientAndDeviceByIdentifierAndStillValidates() {
+        Observation pushed = FhirMapping.forPush(FhirMapping.observation(reading("8480-6", 128.0, "mm[Hg]")));
+        assertThat(pushed.hasId()).isFalse();
+        assertThat(pushed.getSubject().getIdentifier().getValue()).isEqualTo("patient-1");
+        assertThat(pushed.getDevice().getIdentifier().getValue()).isEqualTo("AA:BB:CC:DD:EE:01");
+        assertValid(pushed);
+    }
+
+    @Test
+    void readingsOfNoKnownPatientAreNotExported() {
+        Reading unattributed = new Reading("hub-home-1", OUTBOX, 7, null, "scale-1", "29463-7", 80.0, "kg", AT, AT,
+                Set.of(ObservationFlag.UNATTRIBUTED));
+        assertThatThrownBy(() -> FhirMapping.observation(unattributed)).hasMessageContaining("not the data of a known patient");
+        Reading control = reading("6301-6", 2.5, "{INR}", ObservationFlag.NOT_PATIENT_DATA);
+        assertThat(control.exportable()).isFalse();
+    }
+
+    private static void assertValid(IBaseResource resource) {
+        ValidationResult result = validator.validateWithResult(resource);
+        List<SingleValidationMessage> errors = result.getMessages().stream()
+                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()).toList();
+        assertThat(errors).as(() -> FHIR.newJsonParser().encodeResourceToString(resource)).isEmpty();
+    }
+}
