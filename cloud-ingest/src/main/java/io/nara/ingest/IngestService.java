@@ -111,7 +111,9 @@ public final class IngestService extends VerticleBase {
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence), List.of());
+                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
+                    List.of(new io.nara.ingest.relative.RelativeRoutes(evidence),
+                            new io.nara.ingest.audit.AccessLogRoutes()));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }

@@ -3,22 +3,43 @@ package io.nara.ingest.inbox;
 import java.util.List;
 
 /**
- * Who is asking: a signed-in person with their teams, or the operator (the API key), who sees everything.
+ * Who is asking: a signed-in person with their teams, the operator (the API key), who sees everything, or a relative
+ * of a patient (signed in like a person, but with no team and no care relation: they see only what the patient's
+ * consent allows, through {@code /api/relative/*}, and nothing of the staff's API).
  *
- * @param csrfToken the token state-changing requests of this session must carry; null for the operator
+ * @param csrfToken  the token state-changing requests of this session must carry; null for the operator
+ * @param relativeId the relative's id when a relative signed in, else null (then {@code personId} is null too)
  */
-public record Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken) {
+public record Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken,
+                        Long relativeId) {
+
+    /** A person or the operator (no relative). */
+    public Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken) {
+        this(personId, name, teams, operator, csrfToken, null);
+    }
 
     public static Principal theOperator() {
-        return new Principal(null, "operator", List.of(), true, null);
+        return new Principal(null, "operator", List.of(), true, null, null);
+    }
+
+    public static Principal ofRelative(long relativeId, String name, String csrfToken) {
+        return new Principal(null, name, List.of(), false, csrfToken, relativeId);
     }
 
     public Principal {
         teams = List.copyOf(teams);
+        if (relativeId != null && (personId != null || operator || !teams.isEmpty())) {
+            throw new IllegalArgumentException("a relative is neither a person of the staff nor the operator");
+        }
+    }
+
+    /** Whether a relative signed in. */
+    public boolean relative() {
+        return relativeId != null;
     }
 
     /** The name in access logs and the trail. */
     public String actor() {
-        return operator ? "operator" : "person:" + personId;
+        return operator ? "operator" : relativeId != null ? "relative:" + relativeId : "person:" + personId;
     }
 }
