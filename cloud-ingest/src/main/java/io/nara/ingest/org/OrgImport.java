@@ -25,7 +25,8 @@ public final class OrgImport {
     private OrgImport() {
     }
 
-    public static void apply(Connection c, JsonObject doc, String recordedBy) throws SQLException {
+    /** @param now the service's clock: when a consent the document no longer lists is withdrawn */
+    public static void apply(Connection c, JsonObject doc, String recordedBy, Instant now) throws SQLException {
         for (JsonObject o : objects(doc, "organisations")) {
             exec(c, "INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
                     + "SET name = excluded.name, kind = excluded.kind", o.getString("id"), o.getString("name"),
@@ -115,7 +116,7 @@ public final class OrgImport {
                 }
             }
             for (JsonObject rel : objects(p, "relatives")) {
-                relative(c, patient, rel, recordedBy);
+                relative(c, patient, rel, recordedBy, now);
             }
         }
     }
@@ -126,7 +127,8 @@ public final class OrgImport {
      * {@code "consents": ["NOTIFY", "VIEW"]} gives what is not in force yet, and a scope in force that the document
      * no longer lists is withdrawn now; history is kept. Without an id (issue 7's form) a new relative is added.
      */
-    private static void relative(Connection c, String patient, JsonObject rel, String recordedBy) throws SQLException {
+    private static void relative(Connection c, String patient, JsonObject rel, String recordedBy, Instant now)
+            throws SQLException {
         String ref = rel.getString("id");
         List<String> scopes = new ArrayList<>();
         if (rel.getString("consent") != null) {
@@ -183,7 +185,6 @@ public final class OrgImport {
                 u.executeUpdate();
             }
         }
-        Instant now = Instant.now();
         if (ref != null) {
             try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ? "
                     + "WHERE relative_id = ? AND withdrawn_at IS NULL AND NOT (scope = ANY (?))")) {

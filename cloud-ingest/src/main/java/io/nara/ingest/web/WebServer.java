@@ -143,7 +143,7 @@ public final class WebServer {
         }).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail)));
         router.get("/api/notifications/dead").handler(ctx -> operatorOnly(ctx, () -> deadLetters(ctx)));
         router.post("/api/admin/organisation").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
-            OrgImport.apply(c, body(ctx), "operator");
+            OrgImport.apply(c, body(ctx), "operator", now());
             return null;
         }).onSuccess(v -> json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
         ApiRoutes.Api api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
@@ -183,8 +183,14 @@ public final class WebServer {
                 .onSuccess(opened -> {
                     ctx.response().addCookie(auth.sessionCookie(opened.token(),
                             alerting.settings().sessionLength().toSeconds()));
-                    json(ctx, 200, Map.of("personId", opened.principal().personId(), "name", opened.principal().name(),
-                            "teams", opened.principal().teams(), "csrfToken", opened.principal().csrfToken()));
+                    Principal who = opened.principal();
+                    Map<String, Object> me = new LinkedHashMap<>();
+                    me.put("personId", who.personId());
+                    me.put("name", who.name());
+                    me.put("teams", who.teams());
+                    me.put("relative", who.relative());
+                    me.put("csrfToken", who.csrfToken());
+                    json(ctx, 200, me);
                 })
                 .onFailure(e -> {
                     if (e instanceof Sessions.Refused) {
