@@ -29,7 +29,8 @@ import org.openqa.selenium.By;
  * (issue 8): a nurse of another municipality gets nothing of a patient her teams do not care for, not even the name,
  * neither from the API nor on the page, while the live stream runs; a relative without consent to view gets nothing,
  * one with it sees the latest readings and whether an alert is open, and nothing once the consent is withdrawn; the
- * page is Swedish until the switch is clicked, then English, also after a reload.
+ * page is Swedish until the switch is clicked, then English, also after a reload; the MAS finds in the access log
+ * who tried to read her patient, and a nurse may not search it.
  */
 class AccessRulesPageIT {
 
@@ -168,6 +169,36 @@ class AccessRulesPageIT {
         assertThat(browser.find("h1").getText()).isEqualTo("Alerts");
         assertThat(browser.find("#inbox h2").getText()).isEqualTo("Unowned");
         assertThat(browser.script("return document.documentElement.lang;")).isEqualTo("en");
+    }
+
+    @Test
+    void theMasSeesWhoTriedToReadHerPatientAndANurseMayNotSearchTheLog() throws Exception {
+        long greta = raise(Alerting.alert(20, Severity.URGENT, null, null, clock.instant()), 20);
+        var eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
+        assertThat(eva.get("/api/alerts/" + greta).statusCode()).isEqualTo(404);
+
+        browser = Browser.start("mas");
+        browser.signIn(ingest.baseUrl(), "mas", "maria-secret-1");
+        browser.await("Maria signed in", d -> d.findElement(By.id("inbox")).isDisplayed());
+        browser.find("nav.nara a[href='/access-log.html']").click();
+        browser.await("the access-log page", d -> d.findElement(By.id("search")).isDisplayed());
+        browser.find("#patient").sendKeys(GRETA);
+        browser.find("#go").click();
+        browser.await("Eva's refused attempt in the log", d -> d.findElements(By.cssSelector("#entries tr"))
+                .stream().anyMatch(tr -> tr.getText().contains("Eva Öst") && tr.getText().contains("alerts.refused")
+                        && tr.getText().contains("alert " + greta)));
+        assertThat(browser.findAll("#entries td.patients")).isNotEmpty()
+                .allSatisfy(td -> assertThat(td.getText()).contains(GRETA));
+        assertThat(browser.find("#problem").getText()).isEmpty();
+        browser.screenshot("access-log");
+        browser.close();
+
+        browser = Browser.start("anna-log");
+        browser.signIn(ingest.baseUrl(), "anna", "anna-secret-1");
+        browser.await("Anna signed in", d -> d.findElement(By.id("inbox")).isDisplayed());
+        browser.open(ingest.baseUrl() + "/access-log.html");
+        browser.await("the refusal", d -> d.findElement(By.id("problem")).getText().contains("MAS"));
+        assertThat(browser.findAll("#entries tr")).isEmpty();
     }
 
     private static long raise(io.nara.protocol.message.Alert alert, long seq) throws Exception {
