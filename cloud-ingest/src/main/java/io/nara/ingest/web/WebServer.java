@@ -32,8 +32,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,7 +271,7 @@ public final class WebServer {
      * An attempt to open an alert one may not see is logged with the alert's patient, so the MAS of the patient's
      * organisation sees who tried; the answer stays 404 and says nothing of the patient.
      */
-    private static void refused(java.sql.Connection c, Principal who, long alertId) throws java.sql.SQLException {
+    private static void refused(Connection c, Principal who, long alertId) throws SQLException {
         List<String> patients = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT patient_id FROM alert WHERE id = ?")) {
             q.setLong(1, alertId);
