@@ -29,6 +29,17 @@ const nara = (() => {
     return span;
   }
 
+  /** Text made safe for innerHTML: texts from hubs and people go into markup only through this. */
+  function esc(value) {
+    return String(value ?? '–').replace(/[&<>"']/g,
+      c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+
+  /** Markup holding both languages (escaped), for pages that build HTML as strings. */
+  function bothHtml(sv, en) {
+    return `<span lang="sv">${esc(sv)}</span><span lang="en">${esc(en)}</span>`;
+  }
+
   /** Dates and times as the nurse reads them: Swedish local time, whatever the browser's zone. */
   function time(iso) {
     if (!iso) return '–';
@@ -70,7 +81,8 @@ const nara = (() => {
     const bar = document.querySelector('nav.nara');
     if (!bar) return;
     bar.replaceChildren();
-    for (const [href, sv, en] of PAGES) {
+    // A relative has none of the staff's pages.
+    for (const [href, sv, en] of (me && me.relative ? [] : PAGES)) {
       const link = document.createElement('a');
       link.href = href;
       link.append(both(sv, en));
@@ -93,5 +105,5 @@ const nara = (() => {
   }
 
   document.documentElement.lang = lang();
-  return { lang, setLang, t, both, time, whoAmI, api, nav, me: () => me };
+  return { lang, setLang, t, both, bothHtml, esc, time, whoAmI, api, nav, me: () => me };
 })();

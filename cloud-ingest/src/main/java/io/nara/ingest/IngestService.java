@@ -1,8 +1,9 @@
 package io.nara.ingest;
 
+import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
-import ca.uhn.fhir.context.FhirContext;
+import io.nara.ingest.audit.AccessLogRoutes;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.careplan.CarePlanApi;
 import io.nara.ingest.careplan.CarePlanService;
@@ -23,6 +24,7 @@ import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RejectedMessages;
+import io.nara.ingest.relative.RelativeRoutes;
 import io.nara.ingest.routing.AlertRouter;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.unattributed.UnattributedApi;
@@ -151,7 +153,9 @@ public final class IngestService extends VerticleBase {
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             patientPage,
-                            new FhirRoutes(fhir, observations, influxWorker)));
+                            new FhirRoutes(fhir, observations, influxWorker),
+                            new RelativeRoutes(evidence),
+                            new AccessLogRoutes()));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }

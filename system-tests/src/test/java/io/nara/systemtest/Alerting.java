@@ -137,6 +137,51 @@ final class Alerting {
         return org;
     }
 
+    static final String OTHER_PATIENT = "patient-east-1";
+
+    /**
+     * {@link #organisation()} and the access rules around it (issue 8): a second municipality whose nurse Eva, on
+     * duty around the clock, cares for Erik Ek only, and no relation with Greta Holm; Greta's relatives Lena (may view,
+     * {@code lena} / {@code lena-secret-1}) and Karin (to be told only, never to view, {@code karin} /
+     * {@code karin-secret-1}).
+     */
+    static JsonObject accessOrganisation() {
+        JsonObject doc = organisation();
+        doc.getJsonArray("organisations").add(new JsonObject()
+                .put("id", "kommun-b").put("name", "Östby kommun").put("kind", "MUNICIPALITY"));
+        doc.getJsonArray("teams").add(new JsonObject("""
+                {"id": "home-nursing-east", "organisationId": "kommun-b", "name": "Hemsjukvård Östby", "slots": [
+                   {"person": "eva", "days": [1,2,3,4,5,6,7], "starts": "00:00", "ends": "00:00"}]}"""));
+        doc.getJsonArray("people").add(new JsonObject("""
+                {"id": "eva", "organisationId": "kommun-b", "name": "Eva Öst", "username": "eva",
+                 "password": "eva-secret-1", "teams": [{"team": "home-nursing-east", "role": "NURSE"}]}"""));
+        JsonObject greta = doc.getJsonArray("patients").getJsonObject(0);
+        greta.getJsonArray("relatives").add(relative("lena", "Lena Holm", "VIEW"))
+                .add(relative("karin", "Karin Holm", "NOTIFY"));
+        doc.getJsonArray("patients").add(new JsonObject("""
+                {"id": "%s", "name": "Erik Ek", "careRelations": [
+                   {"team": "home-nursing-east", "from": "2020-01-01T00:00:00Z", "respondsFirst": true}]}"""
+                .formatted(OTHER_PATIENT)));
+        return doc;
+    }
+
+    /** A relative of Greta who signs in as {@code id} with {@code <id>-secret-1}, with the consents given. */
+    static JsonObject relative(String id, String name, String... consents) {
+        return new JsonObject().put("id", id).put("name", name).put("username", id).put("password", id + "-secret-1")
+                .put("email", id + "@example.test").put("consents", new io.vertx.core.json.JsonArray(List.of(consents)))
+                .put("consentGiven", "2026-01-10T10:00:00Z");
+    }
+
+    /** The access log's entries after {@code afterId}: id, actor, action, patient ids, detail. */
+    static List<List<Object>> accessLogAfter(Services.Ingest ingest, long afterId) throws SQLException {
+        return rows(ingest, "SELECT id, actor, action, patient_ids, detail FROM access_log WHERE id > " + afterId
+                + " ORDER BY id");
+    }
+
+    static long lastAccessLogId(Services.Ingest ingest) throws SQLException {
+        return ((Number) rows(ingest, "SELECT coalesce(max(id), 0) FROM access_log").get(0).get(0)).longValue();
+    }
+
     static void importOrganisation(Services.Ingest ingest, JsonObject doc) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(ingest.baseUrl() + "/api/admin/organisation"))
@@ -151,6 +196,12 @@ final class Alerting {
         return new Alert(seq, PATIENT, severity == Severity.URGENT ? "systolic-low" : "systolic-high", severity,
                 "8480-6", severity == Severity.URGENT ? 85.0 : 170.0, "mm[Hg]",
                 "Systoliskt blodtryck / Systolic blood pressure", raisedAt, 0, "v1", respondFirst, escalateAfter);
+    }
+
+    /** An URGENT low systolic pressure of another patient. */
+    static Alert alert(String patientId, long seq, Instant raisedAt) {
+        return new Alert(seq, patientId, "systolic-low", Severity.URGENT, "8480-6", 85.0, "mm[Hg]",
+                "Systoliskt blodtryck / Systolic blood pressure", raisedAt, 0, "v1", null, null);
     }
 
     static void publish(TestMqttClient hub, String hubId, String outbox, Alert alert) throws Exception {

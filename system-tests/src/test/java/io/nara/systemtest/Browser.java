@@ -72,6 +72,18 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /**
+     * Signs in through the form on the start page, as a person does; the caller waits for where that leads (the
+     * inbox for the staff, the relative's page for a relative).
+     */
+    void signIn(String baseUrl, String user, String password) {
+        open(baseUrl + "/");
+        await("the sign-in form", d -> d.findElement(By.id("username")).isDisplayed());
+        find("#username").sendKeys(user);
+        find("#password").sendKeys(password);
+        find("#signin").click();
+    }
+
     /** Waits up to {@link #DEFAULT_WAIT} for a condition; on a timeout the message carries the page's console. */
     <T> T await(String what, ExpectedCondition<T> condition) {
         return await(what, DEFAULT_WAIT, condition);

@@ -22,7 +22,16 @@ final class EventStream implements AutoCloseable {
     private volatile InputStream body;
 
     EventStream(String url, String bearer, String eventType) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
+        this(url, "Authorization", "Bearer " + bearer, eventType);
+    }
+
+    /** A signed-in person's stream: {@code cookie} is the session cookie as {@link Alerting.Session} keeps it. */
+    static EventStream withCookie(String url, String cookie, String eventType) throws Exception {
+        return new EventStream(url, "Cookie", cookie, eventType);
+    }
+
+    private EventStream(String url, String authHeader, String authValue, String eventType) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header(authHeader, authValue)
                 .header("Accept", "text/event-stream").GET().build();
         HttpResponse<InputStream> response = HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -114,11 +114,7 @@ class InboxPageIT {
     }
 
     private void signIn(Browser b, String user, String password, String name) {
-        b.open(ingest.baseUrl() + "/");
-        b.await("the sign-in form", d -> d.findElement(By.id("username")).isDisplayed());
-        b.find("#username").sendKeys(user);
-        b.find("#password").sendKeys(password);
-        b.find("#signin").click();
+        b.signIn(ingest.baseUrl(), user, password);
         b.await("the inbox after sign-in", d -> d.findElement(By.id("inbox")).isDisplayed()
                 && d.findElement(By.id("who")).getText().contains(name));
     }

@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Notifications through real peers: a local HTTP receiver that fails (5xx, then timeouts) before it recovers, and
  * GreenMail as the SMTP server. Every alert reaches the receiver exactly once with a valid signature; e-mail reaches
- * the nurses on duty; a receiver that never answers puts the notification on the operator's dead-letter list.
+ * the nurses on duty; a receiver that never answers puts the notification on the operator's dead-letter list. Greta's
+ * relative Lars, who has her NOTIFY consent, gets one message per alert through the same webhook, with nothing in it
+ * but that the care team has an alert (issue 8).
  */
 class NotificationIT {
 
@@ -53,6 +55,7 @@ class NotificationIT {
     private static final AtomicInteger requests = new AtomicInteger();
     private static final List<String> badSignatures = new CopyOnWriteArrayList<>();
     private static final Map<Long, AtomicInteger> acceptedPerAlert = new ConcurrentHashMap<>();
+    private static final List<JsonObject> toRelatives = new CopyOnWriteArrayList<>();
     private static final CountDownLatch never = new CountDownLatch(1);
     private static final String outbox = UUID.randomUUID().toString();
 
@@ -82,8 +85,13 @@ class NotificationIT {
                     exchange.sendResponseHeaders(401, -1);
                     return;
                 }
-                long alertId = new JsonObject(new String(body)).getLong("alertId");
-                acceptedPerAlert.computeIfAbsent(alertId, k -> new AtomicInteger()).incrementAndGet();
+                JsonObject json = new JsonObject(new String(body));
+                if ("relative".equals(json.getString("audience"))) {
+                    toRelatives.add(json);
+                } else {
+                    acceptedPerAlert.computeIfAbsent(json.getLong("alertId"), k -> new AtomicInteger())
+                            .incrementAndGet();
+                }
                 exchange.sendResponseHeaders(204, -1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -160,6 +168,26 @@ class NotificationIT {
         assertThat(text).contains("Systolic").doesNotContain("Greta").doesNotContain(Alerting.PATIENT);
         assertThat(smtp.getReceivedMessages()).extracting(m -> m.getAllRecipients()[0].toString())
                 .containsOnly("anna@kommun.test", "agnes@kommun.test");
+
+        // Lars (NOTIFY consent, a phone number, no e-mail): one message per alert, without the patient or a value.
+        String in = ours.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "(", ")"));
+        List<Object> deliveries = Alerting.rows(ingest, "SELECT id FROM notification WHERE audience = 'RELATIVE' "
+                + "AND alert_id IN " + in).stream().map(r -> r.get(0)).toList();
+        assertThat(deliveries).hasSize(alerts);
+        await().atMost(DEADLINE).until(() -> toRelatives.stream().map(m -> m.getLong("deliveryId")).toList()
+                .containsAll(deliveries));
+        assertThat(toRelatives).allSatisfy(m -> {
+            assertThat(m.getJsonArray("recipients").getJsonObject(0).getString("phone")).isEqualTo("+46700000009");
+            assertThat(m.getString("message")).contains("vården har fått ett larm", "the care team has received");
+            assertThat(m.fieldNames()).containsExactlyInAnyOrder("event", "audience", "recipients", "message", "at",
+                    "deliveryId");
+            assertThat(m.encode()).doesNotContain("Greta", Alerting.PATIENT, "mm[Hg]", "Systol", "URGENT");
+        });
+        List<Object> disclosed = Alerting.rows(ingest, "SELECT detail FROM access_log WHERE action = "
+                + "'relative.notified'").stream().map(r -> r.get(0)).toList();
+        for (long id : ours) {
+            assertThat(disclosed).as("the disclosure about alert " + id).containsOnlyOnce("relative:1, alert " + id);
+        }
     }
 
     private static long mailsAbout(long alertId) {
@@ -191,7 +219,7 @@ class NotificationIT {
             Alerting.importOrganisation(dead, Alerting.organisation());
             Alerting.publish(hub2, HUB + "-b", outbox, Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
             await().atMost(DEADLINE).until(() -> Alerting.rows(dead, "SELECT count(*) FROM notification WHERE "
-                    + "state = 'DEAD'").get(0).get(0).equals(1L));
+                    + "state = 'DEAD' AND audience = 'STAFF'").get(0).get(0).equals(1L));
             HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(dead.baseUrl() + "/api/notifications/dead")).header("Authorization", "Bearer "
                     + dead.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());

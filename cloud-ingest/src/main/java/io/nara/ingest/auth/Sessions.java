@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sign-in, sessions and lock-out for the people of the organisation model. A session is a random token in an
+ * Sign-in, sessions and lock-out for the people of the organisation model and for patients' relatives. A session is a random token in an
  * HttpOnly cookie; the database keeps only its SHA-256, with a CSRF token of its own. After {@code lockoutAfter}
  * failed sign-ins in a row the account is locked for {@code lockoutFor}; the answer never says whether the user name
  * exists.
@@ -53,46 +53,61 @@ public final class Sessions {
         this.settings = settings;
     }
 
+    /**
+     * Where a user name signs in: a person of the staff, or a relative (issue 8). Both tables have the same sign-in
+     * columns, so one sign-in with one lock-out serves both. The import keeps user names unique across the two.
+     */
+    private enum Account {
+        PERSON("person", "person_id"), RELATIVE("relative", "relative_id");
+
+        final String table;
+        final String sessionColumn;
+
+        Account(String table, String sessionColumn) {
+            this.table = table;
+            this.sessionColumn = sessionColumn;
+        }
+
+        String actor(String id) {
+            return this == PERSON ? "person:" + id : "relative:" + id;
+        }
+    }
+
+    private record Found(Account account, String id, String hash, Timestamp lockedUntil) {
+    }
+
     public Future<Opened> signIn(String username, String password) {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            String id = null;
-            String hash = null;
-            Timestamp lockedUntil = null;
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT id, password_hash, locked_until FROM person WHERE username = ? AND active FOR UPDATE")) {
-                q.setString(1, username);
-                try (ResultSet r = q.executeQuery()) {
-                    if (r.next()) {
-                        id = r.getString(1);
-                        hash = r.getString(2);
-                        lockedUntil = r.getTimestamp(3);
-                    }
-                }
+            Found found = find(c, Account.PERSON, username);
+            if (found == null) {
+                found = find(c, Account.RELATIVE, username);
             }
-            boolean ok = Passwords.verify(password, hash);
-            if (id == null) {
+            boolean ok = Passwords.verify(password, found == null ? null : found.hash());
+            if (found == null) {
                 throw new Refused("fel användarnamn eller lösenord / wrong user name or password");
             }
-            if (lockedUntil != null && lockedUntil.toInstant().isAfter(now)) {
-                access(c, id, "signin.locked");
+            Account account = found.account();
+            String id = found.id();
+            if (found.lockedUntil() != null && found.lockedUntil().toInstant().isAfter(now)) {
+                access(c, account.actor(id), "signin.locked");
                 throw new Refused("kontot är låst, försök igen senare / the account is locked, try again later");
             }
             if (!ok) {
-                try (PreparedStatement u = c.prepareStatement("""
-                        UPDATE person SET failed_sign_ins = failed_sign_ins + 1,
+                try (PreparedStatement u = c.prepareStatement("UPDATE " + account.table + """
+                         SET failed_sign_ins = failed_sign_ins + 1,
                                locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ?::timestamptz ELSE NULL END
                         WHERE id = ? RETURNING failed_sign_ins""")) {
                     u.setInt(1, settings.lockoutAfter());
                     u.setTimestamp(2, Timestamp.from(now.plus(settings.lockoutFor())));
-                    u.setString(3, id);
+                    bindId(u, 3, account, id);
                     try (ResultSet r = u.executeQuery()) {
                         r.next();
                         if (r.getInt(1) >= settings.lockoutAfter()) {
-                            LOG.warn("account {} locked after {} failed sign-ins", id, r.getInt(1));
-                            access(c, id, "signin.lockout");
+                            LOG.warn("account {} locked after {} failed sign-ins", account.actor(id), r.getInt(1));
+                            access(c, account.actor(id), "signin.lockout");
                         } else {
-                            access(c, id, "signin.failed");
+                            access(c, account.actor(id), "signin.failed");
                         }
                     }
                 }
@@ -101,37 +116,43 @@ public final class Sessions {
                 throw new Refused("fel användarnamn eller lösenord / wrong user name or password");
             }
             try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE person SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?")) {
-                u.setString(1, id);
+                    "UPDATE " + account.table + " SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?")) {
+                bindId(u, 1, account, id);
                 u.executeUpdate();
             }
             String token = random(32);
             String csrf = random(24);
-            try (PreparedStatement i = c.prepareStatement("INSERT INTO web_session (token_sha256, person_id, csrf_token, "
-                    + "created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement i = c.prepareStatement("INSERT INTO web_session (token_sha256, "
+                    + account.sessionColumn + ", csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
                 i.setBytes(1, sha256(token));
-                i.setString(2, id);
+                bindId(i, 2, account, id);
                 i.setString(3, csrf);
                 i.setTimestamp(4, Timestamp.from(now));
                 i.setTimestamp(5, Timestamp.from(now.plus(settings.sessionLength())));
                 i.executeUpdate();
             }
-            access(c, id, "signin");
-            return new Opened(token, principal(c, id, csrf));
+            access(c, account.actor(id), "signin");
+            return new Opened(token, account == Account.PERSON ? principal(c, id, csrf)
+                    : relative(c, Long.parseLong(id), csrf));
         });
     }
 
-    /** The person behind a session cookie, if it is valid. */
+    /** The person or relative behind a session cookie, if it is valid. */
     public Future<Optional<Principal>> find(String token) {
         Instant now = clock.instant();
         return db.transaction(c -> {
             try (PreparedStatement q = c.prepareStatement(
-                    "SELECT s.person_id, s.csrf_token FROM web_session s JOIN person p ON p.id = s.person_id "
-                            + "WHERE s.token_sha256 = ? AND s.expires_at > ? AND p.active")) {
+                    "SELECT s.person_id, s.relative_id, s.csrf_token FROM web_session s "
+                            + "LEFT JOIN person p ON p.id = s.person_id LEFT JOIN relative r ON r.id = s.relative_id "
+                            + "WHERE s.token_sha256 = ? AND s.expires_at > ? AND (p.active OR r.active)")) {
                 q.setBytes(1, sha256(token));
                 q.setTimestamp(2, Timestamp.from(now));
                 try (ResultSet r = q.executeQuery()) {
-                    return r.next() ? Optional.of(principal(c, r.getString(1), r.getString(2))) : Optional.empty();
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(r.getString(1) != null ? principal(c, r.getString(1), r.getString(3))
+                            : relative(c, r.getLong(2), r.getString(3)));
                 }
             }
         });
@@ -140,11 +161,12 @@ public final class Sessions {
     public Future<Void> signOut(String token) {
         return db.transaction(c -> {
             try (PreparedStatement d = c.prepareStatement(
-                    "DELETE FROM web_session WHERE token_sha256 = ? RETURNING person_id")) {
+                    "DELETE FROM web_session WHERE token_sha256 = ? RETURNING person_id, relative_id")) {
                 d.setBytes(1, sha256(token));
                 try (ResultSet r = d.executeQuery()) {
                     if (r.next()) {
-                        access(c, r.getString(1), "signout");
+                        access(c, r.getString(1) != null ? Account.PERSON.actor(r.getString(1))
+                                : Account.RELATIVE.actor(r.getString(2)), "signout");
                     }
                 }
             }
@@ -152,14 +174,42 @@ public final class Sessions {
         });
     }
 
+    private static Found find(Connection c, Account account, String username) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, password_hash, locked_until FROM " + account.table
+                + " WHERE username = ? AND active FOR UPDATE")) {
+            q.setString(1, username);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? new Found(account, r.getString(1), r.getString(2), r.getTimestamp(3)) : null;
+            }
+        }
+    }
+
+    private static void bindId(PreparedStatement s, int index, Account account, String id) throws SQLException {
+        if (account == Account.PERSON) {
+            s.setString(index, id);
+        } else {
+            s.setLong(index, Long.parseLong(id));
+        }
+    }
+
     private static Principal principal(Connection c, String personId, String csrf) throws SQLException {
         String name = OrgDirectory.people(c, java.util.List.of(personId)).get(personId).name();
         return new Principal(personId, name, OrgDirectory.teamsOf(c, personId), false, csrf);
     }
 
+    private static Principal relative(Connection c, long relativeId, String csrf) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT name FROM relative WHERE id = ?")) {
+            q.setLong(1, relativeId);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return Principal.ofRelative(relativeId, r.getString(1), csrf);
+            }
+        }
+    }
+
     /** Sign-ins and lock-outs go to the access log: who tried to get at patient data, and when. */
-    private static void access(Connection c, String personId, String action) throws SQLException {
-        io.nara.ingest.audit.AccessLog.record(c, "person:" + personId, action, java.util.List.of(), null);
+    private static void access(Connection c, String actor, String action) throws SQLException {
+        io.nara.ingest.audit.AccessLog.record(c, actor, action, java.util.List.of(), null);
     }
 
     private static String random(int bytes) {

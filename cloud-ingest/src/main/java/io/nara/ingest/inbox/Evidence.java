@@ -55,6 +55,34 @@ public final class Evidence implements AutoCloseable {
         return points;
     }
 
+    /** The newest reading of one signal. */
+    public record Latest(String code, String unit, double value, Instant at) {
+    }
+
+    /** The newest successful reading of each of the patient's signals, by code. */
+    public List<Latest> latest(String patientId) {
+        List<Latest> latest = new ArrayList<>();
+        QueryResult result = influx.query(BoundParameterQuery.QueryBuilder.newQuery(
+                        "SELECT last(value) FROM observation WHERE patient = $patient GROUP BY code, unit")
+                .forDatabase(database).bind("patient", patientId).create(), TimeUnit.MILLISECONDS);
+        if (result.hasError()) {
+            throw new IllegalStateException("InfluxDB: " + result.getError());
+        }
+        if (result.getResults().isEmpty() || result.getResults().get(0).getSeries() == null) {
+            return latest;
+        }
+        for (QueryResult.Series series : result.getResults().get(0).getSeries()) {
+            for (List<Object> row : series.getValues()) {
+                if (row.get(1) instanceof Number n) {
+                    latest.add(new Latest(series.getTags().get("code"), series.getTags().get("unit"), n.doubleValue(),
+                            Instant.ofEpochMilli(((Number) row.get(0)).longValue())));
+                }
+            }
+        }
+        latest.sort((a, b) -> a.code().compareTo(b.code()));
+        return latest;
+    }
+
     @Override
     public void close() {
         influx.close();

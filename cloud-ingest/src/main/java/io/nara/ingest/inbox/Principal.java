@@ -3,31 +3,46 @@ package io.nara.ingest.inbox;
 import java.util.List;
 
 /**
- * Who is asking: a signed-in person with their teams, a journal system (a FHIR client acting for its teams), or the
- * operator (the API key), who sees everything.
+ * Who is asking: a signed-in person with their teams; the operator (the API key), who sees everything; a journal system
+ * (a FHIR client acting for its teams); or a relative of a patient (signed in like a person, but with no team and no
+ * care relation: they see only what the patient's consent allows, through {@code /api/relative/*}, and nothing of the
+ * staff's API).
  *
- * @param csrfToken the token state-changing requests of this session must carry; null for the operator and clients
- * @param clientId  the journal system's id ({@code fhir_client}); null for people and the operator
+ * @param csrfToken  the token state-changing requests of this session must carry; null for the operator and clients
+ * @param clientId   the journal system's id ({@code fhir_client}); null for everyone else
+ * @param relativeId the relative's id when a relative signed in, else null (then {@code personId} is null too)
  */
 public record Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken,
-                        String clientId) {
+                        String clientId, Long relativeId) {
+
+    /** A person or the operator. */
+    public Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken) {
+        this(personId, name, teams, operator, csrfToken, null, null);
+    }
 
     public static Principal theOperator() {
         return new Principal(null, "operator", List.of(), true, null);
     }
 
+    public static Principal ofRelative(long relativeId, String name, String csrfToken) {
+        return new Principal(null, name, List.of(), false, csrfToken, null, relativeId);
+    }
+
     /** A journal system that sees the patients of {@code teams}' care relations and holds no clinical role. */
     public static Principal journalClient(String clientId, String name, List<String> teams) {
-        return new Principal(null, name, teams, false, null, clientId);
+        return new Principal(null, name, teams, false, null, clientId, null);
     }
 
     public Principal {
         teams = List.copyOf(teams);
+        if (relativeId != null && (personId != null || operator || clientId != null || !teams.isEmpty())) {
+            throw new IllegalArgumentException("a relative is neither a person of the staff, a client nor the operator");
+        }
     }
 
-    /** A person or the operator. */
-    public Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken) {
-        this(personId, name, teams, operator, csrfToken, null);
+    /** Whether a relative signed in. */
+    public boolean relative() {
+        return relativeId != null;
     }
 
     public boolean journalClient() {
@@ -36,6 +51,7 @@ public record Principal(String personId, String name, List<String> teams, boolea
 
     /** The name in access logs and the trail. */
     public String actor() {
-        return operator ? "operator" : clientId != null ? "fhir-client:" + clientId : "person:" + personId;
+        return operator ? "operator" : clientId != null ? "fhir-client:" + clientId
+                : relativeId != null ? "relative:" + relativeId : "person:" + personId;
     }
 }

@@ -1,6 +1,8 @@
 package io.nara.ingest.notify;
 
+import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.org.OrgDirectory;
+import io.nara.ingest.relative.RelativeConsent;
 import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +21,9 @@ import java.util.Map;
  *
  * <p>An e-mail carries no patient identity (e-mail is not a channel for health data): the severity, the rule's text and
  * a link to the inbox, where the nurse signs in. The webhook carries the patient's id for the paging gateway.
+ *
+ * <p>Relatives with the patient's NOTIFY consent in force get one message when an alert is raised: that the care team
+ * has it, nothing more (no name, no value, no rule, no severity), because the message leaves the care system.
  */
 public final class NotificationOutbox {
 
@@ -75,11 +80,58 @@ public final class NotificationOutbox {
         return made;
     }
 
+    /** What a relative is told, Swedish first; the same text by SMS and e-mail. */
+    static final String RELATIVE_TEXT = "Nära: vården har fått ett larm om din närstående och tar hand om det. "
+            + "/ Nära: the care team has received an alert about your relative and is taking care of it.";
+
+    /**
+     * Tells the patient's relatives whose NOTIFY consent is in force, in the routing step's transaction: the webhook
+     * (SMS gateway) for those with a phone number, e-mail for those with an address. Each disclosure is also an
+     * access-log entry ({@code relative.notified}), so the MAS sees what left the care system and to whom.
+     *
+     * @return the notifications written
+     */
+    public static int enqueueRelatives(Connection c, AlertingSettings settings, Instant now, long alertId,
+                                       long eventId, String patientId, String actor) throws SQLException {
+        List<RelativeConsent.Relative> relatives = RelativeConsent.withConsent(c, patientId,
+                RelativeConsent.Scope.NOTIFY, now);
+        int made = 0;
+        for (RelativeConsent.Relative r : relatives) {
+            boolean told = false;
+            if (settings.webhookUrl() != null && r.phone() != null && !r.phone().isBlank()) {
+                JsonObject body = new JsonObject().put("event", "relative-notified").put("audience", "relative")
+                        .put("recipients", new JsonArray().add(new JsonObject().put("relativeId", r.id())
+                                .put("name", r.name()).put("phone", r.phone())))
+                        .put("message", RELATIVE_TEXT).put("at", now.toString());
+                made += insert(c, now, alertId, eventId, "WEBHOOK", settings.webhookUrl().toString(), body.encode(),
+                        "RELATIVE");
+                told = true;
+            }
+            if (settings.smtp() != null && r.email() != null && !r.email().isBlank()) {
+                JsonObject mail = new JsonObject().put("to", r.email()).put("subject", "Nära – larm / alert")
+                        .put("text", "Hej " + r.name() + ",\n\n" + RELATIVE_TEXT + "\n");
+                made += insert(c, now, alertId, eventId, "EMAIL", r.email(), mail.encode(), "RELATIVE");
+                told = true;
+            }
+            if (told) {
+                AccessLog.record(c, actor, "relative.notified", List.of(patientId),
+                        "relative:" + r.id() + ", alert " + alertId);
+            }
+        }
+        return made;
+    }
+
     private static int insert(Connection c, Instant now, long alertId, long eventId, String channel, String target,
                               String body) throws SQLException {
+        return insert(c, now, alertId, eventId, channel, target, body, "STAFF");
+    }
+
+    private static int insert(Connection c, Instant now, long alertId, long eventId, String channel, String target,
+                              String body, String audience) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
-                INSERT INTO notification (alert_id, event_id, channel, target, body, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, channel, target) DO NOTHING""")) {
+                INSERT INTO notification (alert_id, event_id, channel, target, body, next_attempt_at, created_at,
+                                          audience)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, channel, target, audience) DO NOTHING""")) {
             insert.setLong(1, alertId);
             insert.setLong(2, eventId);
             insert.setString(3, channel);
@@ -87,6 +139,7 @@ public final class NotificationOutbox {
             insert.setString(5, body);
             insert.setTimestamp(6, Timestamp.from(now));
             insert.setTimestamp(7, Timestamp.from(now));
+            insert.setString(8, audience);
             return insert.executeUpdate();
         }
     }

@@ -10,6 +10,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Loads an organisation document (organisations, teams, people with their teams and roles, on-call slots and shifts,
@@ -23,7 +25,8 @@ public final class OrgImport {
     private OrgImport() {
     }
 
-    public static void apply(Connection c, JsonObject doc, String recordedBy) throws SQLException {
+    /** @param now the service's clock: when a consent the document no longer lists is withdrawn */
+    public static void apply(Connection c, JsonObject doc, String recordedBy, Instant now) throws SQLException {
         for (JsonObject o : objects(doc, "organisations")) {
             exec(c, "INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
                     + "SET name = excluded.name, kind = excluded.kind", o.getString("id"), o.getString("name"),
@@ -40,6 +43,17 @@ public final class OrgImport {
             exec(c, "UPDATE care_team SET escalates_to = ? WHERE id = ?", t.getString("escalatesTo"), t.getString("id"));
         }
         for (JsonObject p : objects(doc, "people")) {
+            if (p.getString("username") != null) {
+                try (PreparedStatement q = c.prepareStatement("SELECT ref FROM relative WHERE username = ?")) {
+                    q.setString(1, p.getString("username"));
+                    try (var r = q.executeQuery()) {
+                        if (r.next()) {
+                            throw new IllegalArgumentException("person " + p.getString("id") + ": the user name "
+                                    + p.getString("username") + " belongs to the relative " + r.getString(1));
+                        }
+                    }
+                }
+            }
             exec(c, "INSERT INTO person (id, organisation_id, name, username, email, phone) VALUES (?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
                     + "username = excluded.username, email = excluded.email, phone = excluded.phone",
@@ -102,30 +116,96 @@ public final class OrgImport {
                 }
             }
             for (JsonObject rel : objects(p, "relatives")) {
-                long relativeId;
-                try (PreparedStatement i = c.prepareStatement("INSERT INTO relative (patient_id, name, phone, email) "
-                        + "VALUES (?, ?, ?, ?) RETURNING id")) {
-                    i.setString(1, patient);
-                    i.setString(2, rel.getString("name"));
-                    i.setString(3, rel.getString("phone"));
-                    i.setString(4, rel.getString("email"));
-                    try (var r = i.executeQuery()) {
-                        r.next();
-                        relativeId = r.getLong(1);
+                relative(c, patient, rel, recordedBy, now);
+            }
+        }
+    }
+
+    /**
+     * A patient's relative. With an {@code id} (the organisation's own) the relative is updated in place, may sign in
+     * ({@code username}, {@code password}) and the consent follows the document: {@code "consent": "VIEW"} or
+     * {@code "consents": ["NOTIFY", "VIEW"]} gives what is not in force yet, and a scope in force that the document
+     * no longer lists is withdrawn now; history is kept. Without an id (issue 7's form) a new relative is added.
+     */
+    private static void relative(Connection c, String patient, JsonObject rel, String recordedBy, Instant now)
+            throws SQLException {
+        String ref = rel.getString("id");
+        List<String> scopes = new ArrayList<>();
+        if (rel.getString("consent") != null) {
+            scopes.add(rel.getString("consent"));
+        }
+        for (Object scope : rel.getJsonArray("consents", new JsonArray())) {
+            scopes.add(String.valueOf(scope));
+        }
+        for (String scope : scopes) {
+            if (!scope.equals("NOTIFY") && !scope.equals("VIEW")) {
+                throw new IllegalArgumentException("relative " + (ref == null ? rel.getString("name") : ref)
+                        + ": consent must be NOTIFY or VIEW, not " + scope);
+            }
+        }
+        String username = rel.getString("username");
+        if (username != null) {
+            if (ref == null) {
+                throw new IllegalArgumentException("relative " + rel.getString("name")
+                        + ": a relative who signs in needs an id");
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM person WHERE username = ?")) {
+                q.setString(1, username);
+                try (var r = q.executeQuery()) {
+                    if (r.next()) {
+                        throw new IllegalArgumentException("relative " + ref + ": the user name " + username
+                                + " belongs to a person of the staff");
                     }
                 }
-                if (rel.getString("consent") != null) {
-                    try (PreparedStatement i = c.prepareStatement("INSERT INTO relative_consent (patient_id, "
-                            + "relative_id, scope, given_at, recorded_by) VALUES (?, ?, ?, ?, ?)")) {
-                        i.setString(1, patient);
-                        i.setLong(2, relativeId);
-                        i.setString(3, rel.getString("consent"));
-                        i.setTimestamp(4, Timestamp.from(Instant.parse(rel.getString("consentGiven",
-                                Instant.now().toString()))));
-                        i.setString(5, recordedBy);
-                        i.executeUpdate();
-                    }
-                }
+            }
+        }
+        long relativeId;
+        try (PreparedStatement i = c.prepareStatement(ref == null
+                ? "INSERT INTO relative (patient_id, name, phone, email) VALUES (?, ?, ?, ?) RETURNING id"
+                : "INSERT INTO relative (patient_id, name, phone, email, ref, username) VALUES (?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (ref) DO UPDATE SET patient_id = excluded.patient_id, name = excluded.name, "
+                        + "phone = excluded.phone, email = excluded.email, username = excluded.username RETURNING id")) {
+            i.setString(1, patient);
+            i.setString(2, rel.getString("name"));
+            i.setString(3, rel.getString("phone"));
+            i.setString(4, rel.getString("email"));
+            if (ref != null) {
+                i.setString(5, ref);
+                i.setString(6, username);
+            }
+            try (var r = i.executeQuery()) {
+                r.next();
+                relativeId = r.getLong(1);
+            }
+        }
+        if (rel.getString("password") != null) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE relative SET password_hash = ? WHERE id = ?")) {
+                u.setString(1, Passwords.hash(rel.getString("password")));
+                u.setLong(2, relativeId);
+                u.executeUpdate();
+            }
+        }
+        if (ref != null) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ? "
+                    + "WHERE relative_id = ? AND withdrawn_at IS NULL AND NOT (scope = ANY (?))")) {
+                u.setTimestamp(1, Timestamp.from(now));
+                u.setLong(2, relativeId);
+                u.setArray(3, c.createArrayOf("text", scopes.toArray()));
+                u.executeUpdate();
+            }
+        }
+        for (String scope : scopes) {
+            try (PreparedStatement i = c.prepareStatement("INSERT INTO relative_consent (patient_id, relative_id, "
+                    + "scope, given_at, recorded_by) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
+                    + "relative_consent WHERE relative_id = ? AND scope = ? AND withdrawn_at IS NULL)")) {
+                i.setString(1, patient);
+                i.setLong(2, relativeId);
+                i.setString(3, scope);
+                i.setTimestamp(4, Timestamp.from(Instant.parse(rel.getString("consentGiven", now.toString()))));
+                i.setString(5, recordedBy);
+                i.setLong(6, relativeId);
+                i.setString(7, scope);
+                i.executeUpdate();
             }
         }
     }

@@ -7,6 +7,7 @@ import io.nara.ingest.org.OrgDirectory;
 import io.nara.ingest.org.Team;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.AlertStatus;
+import io.nara.protocol.message.Severity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -126,6 +127,10 @@ public final class AlertRouter implements AlertStore.StoredHook {
         } else {
             NotificationOutbox.enqueue(c, settings, now, alertId, event, "routed", route.teamId(), route.tier(),
                     route.people());
+            // Relatives are told once per episode, when it is raised, and not of what needs nobody (INFO).
+            if (alert.status() == AlertStatus.RAISED && alert.severity() != Severity.INFO) {
+                NotificationOutbox.enqueueRelatives(c, settings, now, alertId, event, alert.patientId(), actor);
+            }
         }
     }
 

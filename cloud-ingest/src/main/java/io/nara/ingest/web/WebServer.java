@@ -32,8 +32,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,6 +104,10 @@ public final class WebServer {
         router.route("/api/*").handler(auth);
         router.route("/fhir/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         router.route("/fhir/*").handler(auth);
+        // A relative is signed in like the staff but may use only what is theirs; everything else, including the
+        // routes other features add later, is closed to them here, in one place.
+        router.route("/api/*").handler(this::relativesOnlyTheirs);
+        router.route("/fhir/*").handler(this::relativesOnlyTheirs);
         router.post("/api/signout").handler(this::signOut);
         router.get("/api/me").handler(ctx -> {
             Principal who = who(ctx);
@@ -110,6 +116,7 @@ public final class WebServer {
             me.put("name", who.name());
             me.put("teams", who.teams());
             me.put("operator", who.operator());
+            me.put("relative", who.relative());
             me.put("csrfToken", who.csrfToken());
             json(ctx, 200, me);
         });
@@ -131,11 +138,15 @@ public final class WebServer {
                 Duration.ofMinutes(body(ctx).getLong("minutes", 0L)))));
         router.get("/api/teams").handler(ctx -> db.transaction(OrgDirectory::teams)
                 .onSuccess(teams -> json(ctx, 200, teams)).onFailure(ctx::fail));
-        router.get("/api/rejected").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c ->
-                RejectedMessages.newest(c, limit(ctx))).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail)));
+        router.get("/api/rejected").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
+            // Refused payloads are kept whole and may carry readings: reading them is logged like any other read.
+            List<RejectedMessages.Rejected> rows = RejectedMessages.newest(c, limit(ctx));
+            AccessLog.record(c, who(ctx).actor(), "rejected.list", List.of(), rows.size() + " refused payloads");
+            return rows;
+        }).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail)));
         router.get("/api/notifications/dead").handler(ctx -> operatorOnly(ctx, () -> deadLetters(ctx)));
         router.post("/api/admin/organisation").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
-            OrgImport.apply(c, body(ctx), "operator");
+            OrgImport.apply(c, body(ctx), "operator", now());
             return null;
         }).onSuccess(v -> json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
         ApiRoutes.Api api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
@@ -175,8 +186,14 @@ public final class WebServer {
                 .onSuccess(opened -> {
                     ctx.response().addCookie(auth.sessionCookie(opened.token(),
                             alerting.settings().sessionLength().toSeconds()));
-                    json(ctx, 200, Map.of("personId", opened.principal().personId(), "name", opened.principal().name(),
-                            "teams", opened.principal().teams(), "csrfToken", opened.principal().csrfToken()));
+                    Principal who = opened.principal();
+                    Map<String, Object> me = new LinkedHashMap<>();
+                    me.put("personId", who.personId());
+                    me.put("name", who.name());
+                    me.put("teams", who.teams());
+                    me.put("relative", who.relative());
+                    me.put("csrfToken", who.csrfToken());
+                    json(ctx, 200, me);
                 })
                 .onFailure(e -> {
                     if (e instanceof Sessions.Refused) {
@@ -217,6 +234,9 @@ public final class WebServer {
         long id = id(ctx);
         db.transaction(c -> {
             Optional<InboxItem> item = Inbox.one(c, who, id, now(), "alerts.detail");
+            if (item.isEmpty()) {
+                refused(c, who, id);
+            }
             return item.map(i -> {
                 try {
                     return Map.of("alert", i, "trail", Inbox.trail(c, id));
@@ -246,6 +266,33 @@ public final class WebServer {
                 json(ctx, 200, out);
             }
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * An attempt to open an alert one may not see is logged with the alert's patient, so the MAS of the patient's
+     * organisation sees who tried; the answer stays 404 and says nothing of the patient.
+     */
+    private static void refused(Connection c, Principal who, long alertId) throws SQLException {
+        List<String> patients = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT patient_id FROM alert WHERE id = ?")) {
+            q.setLong(1, alertId);
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    patients.add(r.getString(1));
+                }
+            }
+        }
+        AccessLog.record(c, who.actor(), "alerts.refused", patients, "alert " + alertId);
+    }
+
+    private void relativesOnlyTheirs(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (who(ctx).relative() && !path.equals("/api/me") && !path.equals("/api/signout")
+                && !path.startsWith("/api/relative/")) {
+            Auth.refuse(ctx, 403, "inte för anhöriga / not for relatives");
+            return;
+        }
+        ctx.next();
     }
 
     private void act(RoutingContext ctx, Future<InboxItem> change) {

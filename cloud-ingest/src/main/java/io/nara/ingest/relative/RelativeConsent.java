@@ -1,0 +1,81 @@
+package io.nara.ingest.relative;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a patient has agreed to share with a relative, read in the caller's transaction so a withdrawal is honoured at
+ * once. NOTIFY: the relative is told when an alert is raised; VIEW: the relative may see the latest readings and
+ * whether an alert is open. Nothing else, ever: no notes, no trail, no other patient.
+ */
+public final class RelativeConsent {
+
+    /** The consent scopes of {@code relative_consent.scope}. */
+    public enum Scope { NOTIFY, VIEW }
+
+    /** A relative of a patient. */
+    public record Relative(long id, String patientId, String name, String email, String phone) {
+    }
+
+    private RelativeConsent() {
+    }
+
+    /** The relative, whatever their consent. */
+    public static Optional<Relative> relative(Connection c, long relativeId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT id, patient_id, name, email, phone FROM relative WHERE id = ? AND active")) {
+            q.setLong(1, relativeId);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? Optional.of(from(r)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Whether the patient's consent for this relative and scope is in force now. */
+    public static boolean inForce(Connection c, long relativeId, String patientId, Scope scope, Instant now)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM relative_consent WHERE relative_id = ? "
+                + "AND patient_id = ? AND scope = ? AND given_at <= ? AND (withdrawn_at IS NULL OR withdrawn_at > ?)")) {
+            q.setLong(1, relativeId);
+            q.setString(2, patientId);
+            q.setString(3, scope.name());
+            q.setTimestamp(4, Timestamp.from(now));
+            q.setTimestamp(5, Timestamp.from(now));
+            try (ResultSet r = q.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** The patient's relatives whose consent of this scope is in force now. */
+    public static List<Relative> withConsent(Connection c, String patientId, Scope scope, Instant now)
+            throws SQLException {
+        List<Relative> relatives = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT r.id, r.patient_id, r.name, r.email, r.phone "
+                + "FROM relative r JOIN relative_consent k ON k.relative_id = r.id AND k.patient_id = r.patient_id "
+                + "WHERE r.patient_id = ? AND r.active AND k.scope = ? AND k.given_at <= ? "
+                + "AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?) ORDER BY r.id")) {
+            q.setString(1, patientId);
+            q.setString(2, scope.name());
+            q.setTimestamp(3, Timestamp.from(now));
+            q.setTimestamp(4, Timestamp.from(now));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    relatives.add(from(r));
+                }
+            }
+        }
+        return relatives;
+    }
+
+    private static Relative from(ResultSet r) throws SQLException {
+        return new Relative(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5));
+    }
+}

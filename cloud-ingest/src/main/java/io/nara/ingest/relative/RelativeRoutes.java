@@ -1,0 +1,101 @@
+package io.nara.ingest.relative;
+
+import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.web.ApiRoutes;
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The relative's one API call, {@code GET /api/relative/patient}: with the patient's VIEW consent in force, the
+ * patient's name, the newest reading of each signal and whether an alert is open; without it, 404 and nothing else.
+ * Logged either way ({@code relative.view} or {@code relative.refused}), in the transaction that checks the consent.
+ * Staff and the operator get 403 here: this is not a way around the care relation.
+ */
+public final class RelativeRoutes implements ApiRoutes {
+
+    /** One signal's newest reading, as the relative's page shows it. */
+    public record Reading(String code, String name, String unit, double value, Instant at) {
+    }
+
+    /** What the relative sees. */
+    public record View(String patientName, List<Reading> readings, boolean alertOpen) {
+    }
+
+    private record Allowed(String patientId, String patientName, boolean alertOpen) {
+    }
+
+    private final Evidence evidence;
+
+    public RelativeRoutes(Evidence evidence) {
+        this.evidence = evidence;
+    }
+
+    @Override
+    public void mount(Router router, Api api) {
+        router.get("/api/relative/patient").handler(ctx -> view(ctx, api));
+    }
+
+    private void view(RoutingContext ctx, Api api) {
+        Principal who = api.who(ctx);
+        if (!who.relative()) {
+            api.json(ctx, 403, Map.of("problem", "bara för anhöriga / for relatives only"));
+            return;
+        }
+        Instant now = api.now();
+        api.db().transaction(c -> allowed(c, who, now)).compose(allowed -> allowed.isEmpty()
+                ? Future.succeededFuture(Optional.<View>empty())
+                : api.vertx().executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
+                        evidence.latest(allowed.get().patientId()).stream().map(RelativeRoutes::reading).toList(),
+                        allowed.get().alertOpen())), false))
+                .onSuccess(view -> {
+                    if (view.isEmpty()) {
+                        api.json(ctx, 404, Map.of("problem", "inget delat / nothing shared"));
+                    } else {
+                        api.json(ctx, 200, view.get());
+                    }
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /** The patient the relative may see now, logged either way. */
+    private static Optional<Allowed> allowed(Connection c, Principal who, Instant now) throws SQLException {
+        Optional<RelativeConsent.Relative> relative = RelativeConsent.relative(c, who.relativeId());
+        if (relative.isEmpty()) {
+            AccessLog.record(c, who.actor(), "relative.refused", List.of(), "no such relative");
+            return Optional.empty();
+        }
+        String patientId = relative.get().patientId();
+        if (!RelativeConsent.inForce(c, who.relativeId(), patientId, RelativeConsent.Scope.VIEW, now)) {
+            AccessLog.record(c, who.actor(), "relative.refused", List.of(patientId), "no VIEW consent in force");
+            return Optional.empty();
+        }
+        AccessLog.record(c, who.actor(), "relative.view", List.of(patientId), "latest readings, alert open");
+        try (PreparedStatement q = c.prepareStatement("SELECT p.name, EXISTS (SELECT 1 FROM alert a "
+                + "LEFT JOIN alert_state s ON s.alert_id = a.id WHERE a.patient_id = p.id "
+                + "AND coalesce(s.state, 'OPEN') <> 'RESOLVED' AND a.status <> 'RESOLVED') FROM patient p WHERE p.id = ?")) {
+            q.setString(1, patientId);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return Optional.of(new Allowed(patientId, r.getString(1), r.getBoolean(2)));
+            }
+        }
+    }
+
+    private static Reading reading(Evidence.Latest l) {
+        return new Reading(l.code(), Vocabulary.byLoinc(l.code()).map(ClinicalCode::display).orElse(l.code()),
+                l.unit(), l.value(), l.at());
+    }
+}
