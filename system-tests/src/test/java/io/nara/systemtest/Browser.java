@@ -72,6 +72,19 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /**
+     * Signs in through the start page's form and waits for the session cookie, so the next page opened is signed in
+     * whatever the start page shows after sign-in.
+     */
+    void signIn(String baseUrl, String username, String password) {
+        open(baseUrl + "/");
+        await("the sign-in form", d -> find("#username").isDisplayed());
+        find("#username").sendKeys(username);
+        find("#password").sendKeys(password);
+        find("#signin").click();
+        await("signed in as " + username, d -> d.manage().getCookieNamed("nara_session") != null);
+    }
+
     /** Waits up to {@link #DEFAULT_WAIT} for a condition; on a timeout the message carries the page's console. */
     <T> T await(String what, ExpectedCondition<T> condition) {
         return await(what, DEFAULT_WAIT, condition);
