@@ -182,6 +182,9 @@ class UnattributedPageIT {
         assertThat(browser.findAll("tr[data-id]")).isEmpty();
         assertThat(browser.find("#count").getText()).isEqualTo("0");
         assertThat(browser.find("#problem").getText()).isEmpty();
+        // Her read is logged, naming nobody: nothing of the other municipality's home reached her.
+        assertThat(Alerting.rows(home.ingest, "SELECT patient_ids FROM access_log WHERE actor = 'person:eva' "
+                + "AND action = 'unattributed.list'")).containsExactly(List.of(List.of()));
     }
 
     private WebElement assign(WebElement row, String patientId) {
