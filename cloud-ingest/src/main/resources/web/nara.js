@@ -72,6 +72,7 @@ const nara = (() => {
   const PAGES = [
     ['/', 'Larm', 'Alerts'],
     ['/worklist.html', 'Arbetslista', 'Worklist'],
+    ['/unattributed.html', 'Ej tilldelade', 'Unattributed'],
     ['/evaluation.html', 'Uppföljning', 'Evaluation'],
     ['/access-log.html', 'Åtkomstlogg', 'Access log'],
   ];

@@ -73,15 +73,17 @@ final class Browser implements AutoCloseable {
     }
 
     /**
-     * Signs in through the form on the start page, as a person does; the caller waits for where that leads (the
-     * inbox for the staff, the relative's page for a relative).
+     * Signs in through the start page's form and waits for the session cookie, so the next page opened is signed in
+     * whatever the start page shows after sign-in (the inbox for the staff, the
+     * relative's page for a relative).
      */
-    void signIn(String baseUrl, String user, String password) {
+    void signIn(String baseUrl, String username, String password) {
         open(baseUrl + "/");
-        await("the sign-in form", d -> d.findElement(By.id("username")).isDisplayed());
-        find("#username").sendKeys(user);
+        await("the sign-in form", d -> find("#username").isDisplayed());
+        find("#username").sendKeys(username);
         find("#password").sendKeys(password);
         find("#signin").click();
+        await("signed in as " + username, d -> d.manage().getCookieNamed("nara_session") != null);
     }
 
     /** Waits up to {@link #DEFAULT_WAIT} for a condition; on a timeout the message carries the page's console. */

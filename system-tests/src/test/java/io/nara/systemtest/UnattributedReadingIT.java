@@ -4,32 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nara.ingest.routing.AlertingSettings;
-import io.nara.protocol.careplan.CarePlan;
-import io.nara.protocol.careplan.WindowChangeRule;
-import io.nara.protocol.careplan.WeightBand;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
-import io.nara.protocol.message.DeviceBinding;
-import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
-import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,74 +33,48 @@ import org.junit.jupiter.api.io.TempDir;
 class UnattributedReadingIT {
 
     private static final String HUB = "hub-it-couple-1";
-    private static final String GRETA = Alerting.PATIENT;
-    private static final String GUSTAV = "patient-route-2";
-    private static final String SCALE = "sim-scale-couple";
-    private static final String WEIGHT = "29463-7";
-    private static final Duration DEADLINE = Duration.ofSeconds(40);
+    private static final String GRETA = CoupleHome.GRETA;
+    private static final String GUSTAV = CoupleHome.GUSTAV;
+    private static final Duration DEADLINE = CoupleHome.DEADLINE;
 
-    private static DevStack stack;
+    private static CoupleHome home;
     private static Services.Ingest ingest;
-    private static Services.Hub hub;
-    private static CloudQueries cloud;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        stack = DevStack.ensureUp();
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), AlertingSettings.defaults());
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        cloud = new CloudQueries(stack, ingest);
-        Alerting.importOrganisation(ingest, Alerting.withPatientLike(Alerting.organisationWithNeighbour(), GUSTAV,
-                "Gustav Holm"));
-        // Greta weighs 60-80 kg and is told about a gain of more than 2 kg in 3 days; Gustav weighs 70-95 kg:
-        // 75 kg could be either.
-        CarePlan greta = new CarePlan(GRETA, "1", List.of(new WindowChangeRule("weight-gain-3d", WEIGHT,
-                Duration.ofDays(3), 2.0, Severity.WARNING, "Viktökning över 2 kg på 3 dagar / Weight gain over 2 kg in"
-                + " 3 days", "home-nursing-north", null, null)), null, null, new WeightBand(60, 80), null, null);
-        CarePlan gustav = new CarePlan(GUSTAV, "1", List.of(), null, null, new WeightBand(70, 95), null, null);
-        List<DeviceBinding> devices = List.of(new DeviceBinding(Services.CUFF, "sim-cuff", GRETA),
-                new DeviceBinding(SCALE, "sim-scale", null, List.of(new DeviceBinding.DeviceUser(GRETA, null),
-                        new DeviceBinding.DeviceUser(GUSTAV, null))));
-        var plans = ingest.service().carePlans();
-        get(plans.bindDevices(HUB, devices, "installer-it"));
-        get(plans.save(HUB, greta, "doctor-it", "start"));
-        get(plans.save(HUB, gustav, "doctor-it", "start"));
-        long version = get(plans.config(HUB)).orElseThrow().version();
-        hub = Services.startHub(stack, HUB, dir, new HubConfig(1, 1, List.of(greta, gustav), devices));
-        await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("configVersion").asLong()
-                == version);
+        home = CoupleHome.start(HUB, dir, AlertingSettings.defaults());
+        ingest = home.ingest;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
+        if (home != null) {
+            home.close();
         }
     }
 
     @Test
     void aNurseAssignsTheCouplesUnattributedWeightAndItBecomesGretasReading() throws Exception {
         // 65 kg is in Greta's band only: hers at once, her history for the rules.
-        weigh(65.0);
-        await().atMost(DEADLINE).until(() -> cloud.pointsByPatient(HUB, WEIGHT).stream()
+        home.weigh(65.0);
+        await().atMost(DEADLINE).until(() -> home.cloud.pointsByPatient(HUB, CoupleHome.WEIGHT).stream()
                 .anyMatch(p -> p.startsWith(GRETA + " ") && p.endsWith(" 65.0")));
-        weigh(75.0);
+        home.weigh(75.0);
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
-        JsonObject waiting = waitingWith(anna, 75.0);
+        JsonObject waiting = home.waitingWith(anna, 75.0);
         assertThat(waiting.getDouble("value")).isEqualTo(75.0);
-        assertThat(waiting.getString("code")).isEqualTo(WEIGHT);
+        assertThat(waiting.getString("code")).isEqualTo(CoupleHome.WEIGHT);
+        assertThat(waiting.getJsonObject("signal").getMap()).isEqualTo(java.util.Map.of("sv", "Kroppsvikt",
+                "en", "Body weight"));
         assertThat(waiting.getJsonArray("candidates").stream().map(p -> ((JsonObject) p).getString("patientId")))
                 .containsExactly(GRETA, GUSTAV);
         long id = waiting.getLong("id");
-        long seq = seqOf(id);
-        assertThat(points(seq)).containsExactly("unattributed " + seq + " 75.0");
+        long seq = home.seqOf(id);
+        assertThat(home.points(seq)).containsExactly("unattributed " + seq + " 75.0");
 
         // A nurse of another municipality neither sees nor touches it.
         var eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
-        assertThat(waiting(eva)).isEmpty();
+        assertThat(home.waiting(eva)).isEmpty();
         assertThat(eva.post("/api/unattributed/" + id + "/assign", new JsonObject().put("patientId", GRETA), true)
                 .statusCode()).isEqualTo(404);
         // Only a patient of that home can be given the reading.
@@ -129,8 +91,8 @@ class UnattributedReadingIT {
         JsonArray alerts = new JsonObject(assigned.body()).getJsonArray("alerts");
         assertThat(alerts).hasSize(1);
 
-        assertThat(points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
-        assertThat(waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
+        assertThat(home.points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
+        assertThat(home.waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
         assertThat(Alerting.rows(ingest, "SELECT state, patient_id, decided_by FROM unattributed_reading WHERE id = "
                 + id)).containsExactly(List.of("ASSIGNED", GRETA, "person:anna"));
         // 10 kg more than her 65 kg is judged by her plan over her history, and is an alert like any other:
@@ -149,13 +111,13 @@ class UnattributedReadingIT {
                 new JsonObject().put("patientId", GRETA), true);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(again.body()).getJsonArray("alerts")).isEqualTo(alerts);
-        assertThat(points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
+        assertThat(home.points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
         assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE rule_id = 'weight-gain-3d'"))
                 .containsExactly(List.of(1L));
         // The hub replays the reading (its acknowledgement was lost): it stays Greta's, never unattributed again.
         replayAndAwaitAck(id);
-        assertThat(points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
-        assertThat(waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
+        assertThat(home.points(seq)).containsExactly(GRETA + " " + seq + " 75.0");
+        assertThat(home.waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
         // And nobody can give it to Gustav now.
         assertThat(anna.post("/api/unattributed/" + id + "/assign", new JsonObject().put("patientId", GUSTAV), true)
                 .statusCode()).isEqualTo(409);
@@ -163,15 +125,15 @@ class UnattributedReadingIT {
 
     @Test
     void aGuestsWeightIsDismissedWithAReason() throws Exception {
-        weigh(77.0);
+        home.weigh(77.0);
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
-        long id = waitingWith(anna, 77.0).getLong("id");
+        long id = home.waitingWith(anna, 77.0).getLong("id");
         HttpResponse<String> noReason = anna.post("/api/unattributed/" + id + "/dismiss", new JsonObject(), true);
         assertThat(noReason.statusCode()).as(noReason.body()).isEqualTo(400);
         assertThat(anna.post("/api/unattributed/" + id + "/dismiss",
                 new JsonObject().put("reason", "Barnbarnet vägde sig / a grandchild stood on the scale"), true)
                 .statusCode()).isEqualTo(200);
-        assertThat(waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
+        assertThat(home.waiting(anna)).noneMatch(r -> ((JsonObject) r).getLong("id") == id);
         assertThat(Alerting.rows(ingest, "SELECT state, decided_by, reason FROM unattributed_reading WHERE id = " + id))
                 .containsExactly(List.of("DISMISSED", "person:anna",
                         "Barnbarnet vägde sig / a grandchild stood on the scale"));
@@ -192,7 +154,7 @@ class UnattributedReadingIT {
                 ((Number) row.get(4)).doubleValue(), (String) row.get(5), ((Timestamp) row.get(6)).toInstant(),
                 ((Timestamp) row.get(7)).toInstant(), flags);
         MessageCodec codec = new MessageCodec();
-        try (TestMqttClient replay = new TestMqttClient(stack, HUB, HUB + "-replay")) {
+        try (TestMqttClient replay = new TestMqttClient(home.stack, HUB, HUB + "-replay")) {
             replay.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name());
             replay.publish(HubTopic.of(HUB, HubTopic.Kind.OBS).name(),
                     codec.encode(ObservationBatch.of(outbox, List.of(reading))));
@@ -200,39 +162,5 @@ class UnattributedReadingIT {
                     .map(m -> codec.decode(m.payload(), Ack.class))
                     .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(seq))));
         }
-    }
-
-    private static void weigh(double kg) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hub.statusUrl() + "/api/simulate/scale?kg=" + kg))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    }
-
-    /** The waiting reading of this weight, once it is there. */
-    private static JsonObject waitingWith(Alerting.Session who, double kg) {
-        return await().atMost(DEADLINE).until(() -> waiting(who).stream().map(JsonObject.class::cast)
-                .filter(r -> r.getDouble("value") == kg).findFirst(), java.util.Optional::isPresent).orElseThrow();
-    }
-
-    /** The InfluxDB points of the hub's reading {@code seq}, as "patient seq value". */
-    private static List<String> points(long seq) {
-        return cloud.pointsByPatient(HUB, WEIGHT).stream().filter(p -> p.split(" ")[1].equals(Long.toString(seq)))
-                .toList();
-    }
-
-    private static JsonArray waiting(Alerting.Session who) throws Exception {
-        HttpResponse<String> r = who.get("/api/unattributed");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return new JsonArray(r.body());
-    }
-
-    private static long seqOf(long id) throws Exception {
-        return ((Number) Alerting.rows(ingest, "SELECT seq FROM unattributed_reading WHERE id = " + id).get(0).get(0))
-                .longValue();
-    }
-
-    private static <T> T get(io.vertx.core.Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

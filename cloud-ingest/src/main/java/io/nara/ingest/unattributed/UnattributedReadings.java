@@ -7,6 +7,7 @@ import io.nara.ingest.inbox.Principal;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
+import io.nara.protocol.vocabulary.Vocabulary;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,9 +42,17 @@ public final class UnattributedReadings {
     public record Candidate(String patientId, String name) {
     }
 
+    /** A signal in words, Swedish and English, from the protocol's vocabulary (the code itself if it is unknown). */
+    public record Signal(String sv, String en) {
+        static Signal of(String code) {
+            return Vocabulary.byLoinc(code).map(c -> new Signal(c.swedish(), c.display()))
+                    .orElse(new Signal(code, code));
+        }
+    }
+
     /** What the nurse sees of a waiting reading. */
-    public record View(long id, String hubId, String deviceId, String code, Double value, String unit, Instant at,
-                       Instant received, List<String> flags, List<Candidate> candidates) {
+    public record View(long id, String hubId, String deviceId, String code, Signal signal, Double value, String unit,
+                       Instant at, Instant received, List<String> flags, List<Candidate> candidates) {
     }
 
     private static final String COLUMNS = "id, hub_id, outbox::text, seq, device_id, code, value, unit, effective, "
@@ -125,11 +134,11 @@ public final class UnattributedReadings {
                     long id = r.getLong(1);
                     View view = views.get(id);
                     if (view == null) {
-                        double value = r.getDouble(5);
-                        view = new View(id, r.getString(2), r.getString(3), r.getString(4),
-                                r.wasNull() ? null : value, r.getString(6), r.getTimestamp(7).toInstant(),
-                                r.getTimestamp(8).toInstant(), List.of((String[]) r.getArray(9).getArray()),
-                                new ArrayList<>());
+                        double v = r.getDouble(5);
+                        Double value = r.wasNull() ? null : v;
+                        view = new View(id, r.getString(2), r.getString(3), r.getString(4), Signal.of(r.getString(4)),
+                                value, r.getString(6), r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(),
+                                List.of((String[]) r.getArray(9).getArray()), new ArrayList<>());
                         views.put(id, view);
                     }
                     view.candidates().add(new Candidate(r.getString(10), r.getString(11)));

@@ -12,32 +12,45 @@ import java.util.stream.Collectors;
  */
 public final class Vocabulary {
 
-    public static final ClinicalCode BODY_WEIGHT = new ClinicalCode("29463-7", "Body weight", "kg", 188736);
-    public static final ClinicalCode BODY_HEIGHT = new ClinicalCode("8302-2", "Body height", "m", 188740);
-    public static final ClinicalCode BMI = new ClinicalCode("39156-5", "Body mass index", "kg/m2", 188752);
-    public static final ClinicalCode SYSTOLIC = new ClinicalCode("8480-6", "Systolic blood pressure", "mm[Hg]", 150021);
-    public static final ClinicalCode DIASTOLIC = new ClinicalCode("8462-4", "Diastolic blood pressure", "mm[Hg]", 150022);
+    public static final ClinicalCode BODY_WEIGHT =
+            new ClinicalCode("29463-7", "Body weight", "kg", 188736, "Kroppsvikt");
+    public static final ClinicalCode BODY_HEIGHT =
+            new ClinicalCode("8302-2", "Body height", "m", 188740, "Kroppslängd");
+    public static final ClinicalCode BMI =
+            new ClinicalCode("39156-5", "Body mass index", "kg/m2", 188752, "Kroppsmasseindex (BMI)");
+    public static final ClinicalCode SYSTOLIC =
+            new ClinicalCode("8480-6", "Systolic blood pressure", "mm[Hg]", 150021, "Systoliskt blodtryck");
+    public static final ClinicalCode DIASTOLIC =
+            new ClinicalCode("8462-4", "Diastolic blood pressure", "mm[Hg]", 150022, "Diastoliskt blodtryck");
     public static final ClinicalCode MEAN_ARTERIAL_PRESSURE =
-            new ClinicalCode("8478-0", "Mean blood pressure", "mm[Hg]", 150023);
-    public static final ClinicalCode HEART_RATE = new ClinicalCode("8867-4", "Heart rate", "/min", 149546);
+            new ClinicalCode("8478-0", "Mean blood pressure", "mm[Hg]", 150023, "Medelartärtryck");
+    public static final ClinicalCode HEART_RATE = new ClinicalCode("8867-4", "Heart rate", "/min", 149546, "Puls");
     public static final ClinicalCode SPO2 =
-            new ClinicalCode("59408-5", "Oxygen saturation by pulse oximetry", "%", 150456);
-    public static final ClinicalCode BODY_TEMPERATURE = new ClinicalCode("8310-5", "Body temperature", "Cel", 150364);
-    public static final ClinicalCode GLUCOSE = new ClinicalCode("15074-8", "Glucose in blood", "mmol/L", 160184);
-    public static final ClinicalCode NT_PRO_BNP = new ClinicalCode("33762-6", "NT-proBNP", "pg/mL", null);
-    public static final ClinicalCode BNP = new ClinicalCode("30934-4", "BNP", "pg/mL", null);
-    public static final ClinicalCode TROPONIN_T = new ClinicalCode("67151-1", "Troponin T (high sensitivity)", "ng/L", null);
+            new ClinicalCode("59408-5", "Oxygen saturation by pulse oximetry", "%", 150456,
+                    "Syremättnad (pulsoximetri)");
+    public static final ClinicalCode BODY_TEMPERATURE =
+            new ClinicalCode("8310-5", "Body temperature", "Cel", 150364, "Kroppstemperatur");
+    public static final ClinicalCode GLUCOSE =
+            new ClinicalCode("15074-8", "Glucose in blood", "mmol/L", 160184, "Glukos i blod");
+    public static final ClinicalCode NT_PRO_BNP = new ClinicalCode("33762-6", "NT-proBNP", "pg/mL", null, "NT-proBNP");
+    public static final ClinicalCode BNP = new ClinicalCode("30934-4", "BNP", "pg/mL", null, "BNP");
+    public static final ClinicalCode TROPONIN_T =
+            new ClinicalCode("67151-1", "Troponin T (high sensitivity)", "ng/L", null, "Troponin T (högkänsligt)");
     /** Conventional (not high-sensitivity) cardiac troponin T, as point-of-care tests such as cobas h 232 measure it. */
-    public static final ClinicalCode TROPONIN_T_CARDIAC = new ClinicalCode("6598-7", "Troponin T (cardiac)", "ng/L", null);
-    public static final ClinicalCode POTASSIUM = new ClinicalCode("2823-3", "Potassium", "mmol/L", null);
-    public static final ClinicalCode SODIUM = new ClinicalCode("2951-2", "Sodium", "mmol/L", null);
-    public static final ClinicalCode CREATININE = new ClinicalCode("14682-9", "Creatinine", "umol/L", null);
-    public static final ClinicalCode EGFR = new ClinicalCode("62238-1", "eGFR (CKD-EPI)", "mL/min/{1.73_m2}", null);
-    public static final ClinicalCode INR = new ClinicalCode("6301-6", "INR", "{INR}", null);
-    public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/dL", null);
+    public static final ClinicalCode TROPONIN_T_CARDIAC =
+            new ClinicalCode("6598-7", "Troponin T (cardiac)", "ng/L", null, "Troponin T (hjärt)");
+    public static final ClinicalCode POTASSIUM = new ClinicalCode("2823-3", "Potassium", "mmol/L", null, "Kalium");
+    public static final ClinicalCode SODIUM = new ClinicalCode("2951-2", "Sodium", "mmol/L", null, "Natrium");
+    public static final ClinicalCode CREATININE =
+            new ClinicalCode("14682-9", "Creatinine", "umol/L", null, "Kreatinin");
+    public static final ClinicalCode EGFR =
+            new ClinicalCode("62238-1", "eGFR (CKD-EPI)", "mL/min/{1.73_m2}", null, "eGFR (CKD-EPI)");
+    public static final ClinicalCode INR = new ClinicalCode("6301-6", "INR", "{INR}", null, "PK (INR)");
+    public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/dL", null, "Hemoglobin");
     public static final ClinicalCode BODY_FAT_PERCENTAGE =
-            new ClinicalCode("41982-0", "Percentage of body fat", "%", 188748);
-    public static final ClinicalCode HBA1C = new ClinicalCode("4548-4", "Hemoglobin A1c/Hemoglobin.total", "%", null);
+            new ClinicalCode("41982-0", "Percentage of body fat", "%", 188748, "Andel kroppsfett");
+    public static final ClinicalCode HBA1C =
+            new ClinicalCode("4548-4", "Hemoglobin A1c/Hemoglobin.total", "%", null, "HbA1c");
 
     private static final Map<String, ClinicalCode> BY_LOINC = List.of(
                     BODY_WEIGHT, BODY_HEIGHT, BMI, SYSTOLIC, DIASTOLIC, MEAN_ARTERIAL_PRESSURE, HEART_RATE, SPO2,

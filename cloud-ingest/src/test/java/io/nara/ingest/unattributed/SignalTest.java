@@ -1,0 +1,30 @@
+package io.nara.ingest.unattributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nara.protocol.vocabulary.Vocabulary;
+import org.junit.jupiter.api.Test;
+
+/** The nurse reads a signal's name, never a bare code, wherever the vocabulary knows the code. */
+class SignalTest {
+
+    @Test
+    void aKnownCodeIsNamedInSwedishAndEnglish() {
+        assertThat(UnattributedReadings.Signal.of("29463-7"))
+                .isEqualTo(new UnattributedReadings.Signal("Kroppsvikt", "Body weight"));
+        assertThat(UnattributedReadings.Signal.of("8480-6"))
+                .isEqualTo(new UnattributedReadings.Signal("Systoliskt blodtryck", "Systolic blood pressure"));
+    }
+
+    @Test
+    void everyCodeOfTheVocabularyHasASwedishName() {
+        assertThat(Vocabulary.all()).allSatisfy(c -> assertThat(c.swedish()).as(c.loinc()).isNotBlank());
+    }
+
+    @Test
+    void aCodeTheVocabularyDoesNotKnowIsShownAsItIs() {
+        // Better the code than a wrong name: a newer hub may send a code this cloud does not know yet.
+        assertThat(UnattributedReadings.Signal.of("99999-9"))
+                .isEqualTo(new UnattributedReadings.Signal("99999-9", "99999-9"));
+    }
+}
