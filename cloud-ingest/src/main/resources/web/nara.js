@@ -63,6 +63,7 @@ const nara = (() => {
     ['/worklist.html', 'Arbetslista', 'Worklist'],
     ['/evaluation.html', 'Uppföljning', 'Evaluation'],
     ['/access-log.html', 'Åtkomstlogg', 'Access log'],
+    ['/account.html', 'Mitt konto', 'My account'],
   ];
 
   /** Draws the navigation bar into <nav class="nara"> with the language switch. */
