@@ -22,12 +22,21 @@ final class EventStream implements AutoCloseable {
     private volatile InputStream body;
 
     EventStream(String url, String bearer, String eventType) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
-                .header("Accept", "text/event-stream").GET().build();
+        this(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
+                .header("Accept", "text/event-stream").GET().build(), eventType);
+    }
+
+    /** The stream a signed-in person's page reads, with her session cookie ({@code nara_session=...}). */
+    static EventStream ofSession(String url, String cookie, String eventType) throws Exception {
+        return new EventStream(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
+                .header("Accept", "text/event-stream").GET().build(), eventType);
+    }
+
+    private EventStream(HttpRequest request, String eventType) throws Exception {
         HttpResponse<InputStream> response = HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(url + " answered " + response.statusCode());
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
         }
         body = response.body();
         reader = new Thread(() -> read(eventType), "sse-reader");

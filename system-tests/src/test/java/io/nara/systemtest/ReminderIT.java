@@ -89,6 +89,11 @@ class ReminderIT {
         var anna = Alerting.Session.of(node1.baseUrl(), "anna", "anna-secret-1");
         HttpResponse<String> ack = anna.post("/api/alerts/" + id + "/acknowledge", new JsonObject(), true);
         assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+        assertThat(Instant.parse(new JsonObject(ack.body()).getString("remindAt"))).isEqualTo(start.plus(Duration.ofHours(1)));
+
+        // Her open inbox page listens to the live stream.
+        EventStream annasPage = EventStream.ofSession(node2.baseUrl() + "/api/alerts/stream", anna.cookie(), "update");
+        await().atMost(DEADLINE).until(annasPage::connected);
 
         // 59 minutes later nothing has happened: the nurse may still be on her way.
         clock.set(start.plus(Duration.ofMinutes(59)));
@@ -104,6 +109,10 @@ class ReminderIT {
         assertThat(Alerting.rows(node1, "SELECT people FROM alert_event WHERE kind = 'reminded' AND alert_id = " + id))
                 .containsExactly(List.of(List.of("anna")));
         await().atMost(DEADLINE).until(() -> mails(id, "Reminder").size() == 1);
+        // Her live inbox hears it too: the alert, still hers, now with one reminder.
+        await().atMost(DEADLINE).until(() -> annasPage.events().stream().map(JsonObject::new)
+                .anyMatch(e -> e.getLong("id") == id && e.getInteger("reminders") == 1));
+        annasPage.close();
         MimeMessage reminder = mails(id, "Reminder").get(0);
         assertThat(reminder.getAllRecipients()[0].toString()).isEqualTo("anna@kommun.test");
         assertThat(reminder.getSubject()).startsWith("Påminnelse / Reminder: Brådskande larm");
@@ -139,21 +148,25 @@ class ReminderIT {
     }
 
     @Test
-    void aResolvedAlertIsNeverRemindedAndAWarningWaitsFourHours() throws Exception {
+    void resolvedOrHandedOverAlertsAreNeverRemindedAndAWarningWaitsFourHours() throws Exception {
         Instant start = local(10, 0);
         clock.set(start);
         long resolved = raise(Severity.URGENT);
+        long handedOver = raise(Severity.URGENT);
         long warning = raise(Severity.WARNING);
         var anna = Alerting.Session.of(node1.baseUrl(), "anna", "anna-secret-1");
-        for (long id : List.of(resolved, warning)) {
+        for (long id : List.of(resolved, handedOver, warning)) {
             assertThat(anna.post("/api/alerts/" + id + "/acknowledge", new JsonObject(), true).statusCode()).isEqualTo(200);
         }
         assertThat(anna.post("/api/alerts/" + resolved + "/resolve", new JsonObject().put("outcome", "PHONE_CALL"),
                 true).statusCode()).isEqualTo(200);
+        assertThat(anna.post("/api/alerts/" + handedOver + "/handover", new JsonObject().put("team", "region-oncall")
+                .put("note", "Behöver läkarbedömning"), true).statusCode()).isEqualTo(200);
 
         clock.set(start.plus(Duration.ofHours(3)));
         race();
         assertThat(steps(resolved)).containsExactly("routed", "acknowledged", "resolved");
+        assertThat(steps(handedOver)).doesNotContain("reminded", "returned");
         assertThat(steps(warning)).containsExactly("routed", "acknowledged");
 
         clock.set(start.plus(Duration.ofHours(4)).plusSeconds(1));
@@ -162,6 +175,7 @@ class ReminderIT {
         assertThat(steps(resolved)).containsExactly("routed", "acknowledged", "resolved");
         await().atMost(DEADLINE).until(() -> mails(warning, "Reminder").size() == 1);
         assertThat(mails(resolved, "Reminder")).isEmpty();
+        assertThat(steps(handedOver)).doesNotContain("reminded", "returned");
     }
 
     /** Both nodes scan ten times each at the same moment, and the test waits for all of it. */
