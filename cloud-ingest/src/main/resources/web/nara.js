@@ -75,6 +75,7 @@ const nara = (() => {
     ['/unattributed.html', 'Ej tilldelade', 'Unattributed'],
     ['/evaluation.html', 'Uppföljning', 'Evaluation'],
     ['/access-log.html', 'Åtkomstlogg', 'Access log'],
+    ['/account.html', 'Mitt konto', 'My account'],
   ];
 
   /** Draws the navigation bar into <nav class="nara"> with the language switch. */

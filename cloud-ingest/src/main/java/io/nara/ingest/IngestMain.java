@@ -1,6 +1,7 @@
 package io.nara.ingest;
 
 import io.nara.ingest.db.Database;
+import io.nara.ingest.escalation.ReminderSchedule;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.routing.AlertingSettings;
@@ -114,6 +115,14 @@ public final class IngestMain implements Callable<Integer> {
             + "dead-lettered for the operator (default ${DEFAULT-VALUE}; with the backoff capped at 30 min, about 8 h).")
     int fhirPushMaxAttempts;
 
+    @Option(names = "--remind-after", description = "After how long an acknowledged, unresolved alert reminds its owner, "
+            + "per severity (default URGENT=1h,WARNING=4h,INFO=24h; units m, h, d).")
+    String remindAfter;
+
+    @Option(names = "--return-after", description = "After how long past the reminder a still unresolved alert goes "
+            + "back to the people on duty unowned, per severity (default as --remind-after).")
+    String returnAfter;
+
     @Override
     public Integer call() throws Exception {
         IngestSettings settings = new IngestSettings(
@@ -164,6 +173,19 @@ public final class IngestMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--insecure-cookies is only for a loopback --http-host, not " + httpHost);
         }
+        ReminderSchedule reminders = alerting.reminders();
+        try {
+            if (remindAfter != null) {
+                reminders = reminders.withRemindAfter(ReminderSchedule.parse(remindAfter));
+            }
+            if (returnAfter != null) {
+                reminders = reminders.withReturnAfter(ReminderSchedule.parse(returnAfter));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--remind-after/--return-after: " + e.getMessage());
+        }
+        alerting = alerting.withReminders(reminders);
         String inbox = inboxUrl != null ? inboxUrl : "http://" + httpHost + ":" + httpPort + "/";
         return alerting.withWeb(inbox, !insecureCookies);
     }

@@ -119,9 +119,9 @@ public final class IngestService extends VerticleBase {
             evidence = new Evidence(settings.influx());
             escalator = new Escalator(db, clock, alerting, settings.nodeId());
             dispatcher = new Dispatcher(vertx, db, clock, alerting);
-            // Every node scans; the database makes each escalation and delivery happen once (see Escalator).
-            vertx.setPeriodic(alerting.escalationScanEvery().toMillis(), id -> escalator.escalateDue()
-                    .onFailure(e -> LOG.warn("escalation scan failed: {}", e.getMessage())));
+            // Every node scans; the database makes each escalation, reminder and delivery happen once (see Escalator).
+            vertx.setPeriodic(alerting.escalationScanEvery().toMillis(), id -> escalator.scan()
+                    .onFailure(e -> LOG.warn("escalation and reminder scan failed: {}", e.getMessage())));
             vertx.setPeriodic(alerting.dispatchEvery().toMillis(), id -> dispatcher.deliverDue()
                     .onFailure(e -> LOG.warn("notification round failed: {}", e.getMessage())));
             hubs = new HubRegistry(db);

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nara.ingest.routing.AlertingSettings;
+import io.nara.protocol.message.Severity;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,17 @@ class IngestMainTest {
         assertThat(s.smtp().from()).isEqualTo("larm@kommun.test");
         assertThat(s.inboxUrl()).isEqualTo("https://nara.kommun.test/");
         assertThat(s.secureCookies()).isFalse();
+    }
+
+    @Test
+    void reminderTimesFromOptionsAndAClearErrorForABadOne() throws Exception {
+        AlertingSettings s = parse("--remind-after", "URGENT=30m", "--return-after", "URGENT=2h,INFO=2d").alerting();
+        assertThat(s.reminders().remindAfter().get(Severity.URGENT)).isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.reminders().remindAfter().get(Severity.WARNING)).isEqualTo(Duration.ofHours(4));
+        assertThat(s.reminders().returnAfter().get(Severity.URGENT)).isEqualTo(Duration.ofHours(2));
+        assertThat(s.reminders().returnAfter().get(Severity.INFO)).isEqualTo(Duration.ofDays(2));
+        assertThatThrownBy(() -> parse("--remind-after", "URGENT=quickly").alerting())
+                .hasMessageContaining("--remind-after").hasMessageContaining("'quickly' is not a duration");
     }
 
     @Test

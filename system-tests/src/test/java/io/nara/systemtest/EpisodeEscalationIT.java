@@ -125,6 +125,9 @@ class EpisodeEscalationIT {
 
         assertThat(Alerting.rows(ingest, "SELECT severity, state, owner_id FROM alert_state WHERE alert_id = " + open))
                 .containsExactly(List.of("URGENT", "ACKNOWLEDGED", "anna"));
+        // Her reminder comes at the urgent time (1 hour after the worse reading), not the warning's 4 hours.
+        assertThat(Alerting.rows(ingest, "SELECT remind_at <= '" + clock.instant().plus(Duration.ofHours(1))
+                + "'::timestamptz FROM alert_state WHERE alert_id = " + open)).containsExactly(List.of(true));
         await().atMost(DEADLINE).until(() -> pages(open, "raised").size() == 1);
         assertThat(pages(open, "raised").get(0).getJsonArray("recipients").stream()
                 .map(r -> ((JsonObject) r).getString("personId"))).containsExactly("anna");

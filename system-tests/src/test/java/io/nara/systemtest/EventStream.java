@@ -36,7 +36,7 @@ final class EventStream implements AutoCloseable {
         HttpResponse<InputStream> response = HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(url + " answered " + response.statusCode());
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
         }
         body = response.body();
         reader = new Thread(() -> read(eventType), "sse-reader");

@@ -17,6 +17,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,23 +95,7 @@ public final class Sessions {
                 throw new Refused("kontot är låst, försök igen senare / the account is locked, try again later");
             }
             if (!ok) {
-                try (PreparedStatement u = c.prepareStatement("UPDATE " + account.table + """
-                         SET failed_sign_ins = failed_sign_ins + 1,
-                               locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ?::timestamptz ELSE NULL END
-                        WHERE id = ? RETURNING failed_sign_ins""")) {
-                    u.setInt(1, settings.lockoutAfter());
-                    u.setTimestamp(2, Timestamp.from(now.plus(settings.lockoutFor())));
-                    bindId(u, 3, account, id);
-                    try (ResultSet r = u.executeQuery()) {
-                        r.next();
-                        if (r.getInt(1) >= settings.lockoutAfter()) {
-                            LOG.warn("account {} locked after {} failed sign-ins", account.actor(id), r.getInt(1));
-                            access(c, account.actor(id), "signin.lockout");
-                        } else {
-                            access(c, account.actor(id), "signin.failed");
-                        }
-                    }
-                }
+                failed(c, account, id, now, "signin");
                 // Commit the count: a refused sign-in must still be remembered.
                 c.commit();
                 throw new Refused("fel användarnamn eller lösenord / wrong user name or password");
@@ -134,6 +119,125 @@ public final class Sessions {
             access(c, account.actor(id), "signin");
             return new Opened(token, account == Account.PERSON ? principal(c, id, csrf)
                     : relative(c, Long.parseLong(id), csrf));
+        });
+    }
+
+    /**
+     * Counts a wrong password towards the lock-out (sign-in and password change share the count, so a stolen session
+     * cannot be used to guess the password either) and records it in the access log.
+     */
+    private void failed(Connection c, Account account, String id, Instant now, String action) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("UPDATE " + account.table + """
+                 SET failed_sign_ins = failed_sign_ins + 1,
+                       locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ?::timestamptz ELSE NULL END
+                WHERE id = ? RETURNING failed_sign_ins""")) {
+            u.setInt(1, settings.lockoutAfter());
+            u.setTimestamp(2, Timestamp.from(now.plus(settings.lockoutFor())));
+            bindId(u, 3, account, id);
+            try (ResultSet r = u.executeQuery()) {
+                r.next();
+                if (r.getInt(1) >= settings.lockoutAfter()) {
+                    LOG.warn("account {} locked after {} failed attempts ({})", account.actor(id), r.getInt(1), action);
+                    access(c, account.actor(id), action + ".lockout");
+                } else {
+                    access(c, account.actor(id), action + ".failed");
+                }
+            }
+        }
+    }
+
+    /** A password change that was refused: the status, the field at fault and every broken rule. */
+    public static final class PasswordRefused extends RuntimeException {
+        private final int status;
+        private final String field;
+        private final List<PasswordPolicy.Problem> problems;
+
+        PasswordRefused(int status, String field, String message, List<PasswordPolicy.Problem> problems) {
+            super(message);
+            this.status = status;
+            this.field = field;
+            this.problems = List.copyOf(problems);
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public List<PasswordPolicy.Problem> problems() {
+            return problems;
+        }
+    }
+
+    /**
+     * Changes the password of the person signed in with {@code sessionToken}: the current password must be right (a
+     * wrong one counts towards the lock-out), the new one must pass {@link PasswordPolicy}. Every other session of the
+     * person ends (whoever else had her password is signed out); this one stays. Recorded in the access log.
+     *
+     * @return how many other sessions ended
+     * @throws PasswordRefused naming what is wrong, Swedish first
+     */
+    public Future<Integer> changePassword(String personId, String sessionToken, String current, String next) {
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            String username;
+            String name;
+            String hash;
+            Timestamp lockedUntil;
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT username, name, password_hash, locked_until FROM person WHERE id = ? AND active FOR UPDATE")) {
+                q.setString(1, personId);
+                try (ResultSet r = q.executeQuery()) {
+                    if (!r.next()) {
+                        throw new PasswordRefused(401, null, "inte inloggad / not signed in", List.of());
+                    }
+                    username = r.getString(1);
+                    name = r.getString(2);
+                    hash = r.getString(3);
+                    lockedUntil = r.getTimestamp(4);
+                }
+            }
+            if (lockedUntil != null && lockedUntil.toInstant().isAfter(now)) {
+                access(c, Account.PERSON.actor(personId), "password.locked");
+                throw new PasswordRefused(429, "current", "kontot är låst efter för många felaktiga lösenord, försök "
+                        + "igen senare / the account is locked after too many wrong passwords, try again later",
+                        List.of());
+            }
+            if (current == null || current.isEmpty()) {
+                throw new PasswordRefused(400, "current", "ange ditt nuvarande lösenord / enter your current password",
+                        List.of());
+            }
+            if (!Passwords.verify(current, hash)) {
+                failed(c, Account.PERSON, personId, now, "password.change");
+                // Commit the count: a wrong guess must still be remembered.
+                c.commit();
+                throw new PasswordRefused(400, "current", "det nuvarande lösenordet stämmer inte / the current "
+                        + "password is wrong", List.of());
+            }
+            List<PasswordPolicy.Problem> problems = PasswordPolicy.check(next, username, name, current);
+            if (!problems.isEmpty()) {
+                throw new PasswordRefused(400, "new", problems.stream().map(PasswordPolicy.Problem::message)
+                        .collect(java.util.stream.Collectors.joining("; ")), problems);
+            }
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE person SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?")) {
+                u.setString(1, Passwords.hash(next));
+                u.setString(2, personId);
+                u.executeUpdate();
+            }
+            int ended;
+            try (PreparedStatement d = c.prepareStatement(
+                    "DELETE FROM web_session WHERE person_id = ? AND token_sha256 <> ?")) {
+                d.setString(1, personId);
+                d.setBytes(2, sha256(sessionToken));
+                ended = d.executeUpdate();
+            }
+            io.nara.ingest.audit.AccessLog.record(c, "person:" + personId, "password.changed", List.of(),
+                    "other sessions ended: " + ended);
+            return ended;
         });
     }
 

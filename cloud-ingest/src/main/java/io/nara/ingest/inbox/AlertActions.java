@@ -65,6 +65,13 @@ public final class AlertActions {
             }
             update(c, alertId, "state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL",
                     who.personId(), now);
+            // Escalation stops; the reminder clock starts (an acknowledgement is a promise to act, see Escalator).
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE alert_state SET remind_at = ?, reminders = 0 WHERE alert_id = ?")) {
+                u.setTimestamp(1, Timestamp.from(settings.reminders().firstDue(s.severity(), now)));
+                u.setLong(2, alertId);
+                u.executeUpdate();
+            }
             Trail.record(c, alertId, now, new Trail.Step("acknowledged", who.actor(), s.teamId(), null, null,
                     List.of(who.personId()), false, null, null));
         });
@@ -86,7 +93,8 @@ public final class AlertActions {
             Instant escalateAt = s.after() == null ? null : now.plus(s.after());
             try (PreparedStatement u = c.prepareStatement("""
                     UPDATE alert_state SET state = 'OPEN', team_id = ?, tier = ?, owner_id = NULL,
-                           acknowledged_at = NULL, escalate_at = ?, snoozed_until = NULL, updated_at = ?
+                           acknowledged_at = NULL, remind_at = NULL, reminders = 0, escalate_at = ?,
+                           snoozed_until = NULL, updated_at = ?
                     WHERE alert_id = ?""")) {
                 u.setString(1, route.teamId());
                 u.setInt(2, route.tier());
@@ -110,7 +118,7 @@ public final class AlertActions {
         }
         return change(who, alertId, (c, s, now) -> {
             update(c, alertId, "state = 'RESOLVED', owner_id = coalesce(owner_id, ?), resolved_at = ?, "
-                    + "escalate_at = NULL, outcome = '" + outcome.name() + "', outcome_note = '" + "'", who.personId(), now);
+                    + "escalate_at = NULL, remind_at = NULL, outcome = '" + outcome.name() + "', outcome_note = '" + "'", who.personId(), now);
             try (PreparedStatement u = c.prepareStatement("UPDATE alert_state SET outcome_note = ? WHERE alert_id = ?")) {
                 u.setString(1, note);
                 u.setLong(2, alertId);

@@ -6,19 +6,22 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 
-/** An alert with where it stands: what the inbox and the live stream show. */
+/**
+ * An alert with where it stands: what the inbox and the live stream show. {@code remindAt} is when an acknowledged
+ * alert next reminds its owner or returns to the team; {@code reminders} how many reminders the owner has had.
+ */
 public record InboxItem(long id, String hubId, long seq, String patientId, String patientName, String ruleId,
                         Severity severity, String code, Double value, String unit, String message, Instant raisedAt,
                         Instant receivedAt, long observationSeq, String carePlanVersion, String state, String teamId,
                         String teamName, String organisationKind, int tier, String ownerId, String ownerName,
-                        Instant escalateAt, Instant snoozedUntil, String outcome) {
+                        Instant escalateAt, Instant snoozedUntil, String outcome, Instant remindAt, int reminders) {
 
     static final String SELECT = """
             SELECT a.id, a.hub_id, a.seq, a.patient_id, p.name AS patient_name, a.rule_id, a.severity, a.code, a.value,
                    a.unit, a.message, a.raised_at, a.received_at, a.observation_seq, a.care_plan_version,
                    coalesce(s.state, 'OPEN') AS state, s.team_id, t.name AS team_name, o.kind AS org_kind,
                    coalesce(s.tier, 0) AS tier, s.owner_id, w.name AS owner_name, s.escalate_at, s.snoozed_until,
-                   s.outcome
+                   s.outcome, s.remind_at, coalesce(s.reminders, 0) AS reminders
             FROM alert a
             LEFT JOIN alert_state s ON s.alert_id = a.id
             LEFT JOIN patient p ON p.id = a.patient_id
@@ -36,7 +39,7 @@ public record InboxItem(long id, String hubId, long seq, String patientId, Strin
                 instant(r, "received_at"), r.getLong("observation_seq"), r.getString("care_plan_version"),
                 r.getString("state"), r.getString("team_id"), r.getString("team_name"), r.getString("org_kind"),
                 r.getInt("tier"), r.getString("owner_id"), r.getString("owner_name"), instant(r, "escalate_at"),
-                instant(r, "snoozed_until"), r.getString("outcome"));
+                instant(r, "snoozed_until"), r.getString("outcome"), instant(r, "remind_at"), r.getInt("reminders"));
     }
 
     private static Instant instant(ResultSet r, String column) throws SQLException {

@@ -62,15 +62,14 @@ public final class NotificationOutbox {
             made += insert(c, now, alertId, eventId, "WEBHOOK", settings.webhookUrl().toString(), body.encode());
         }
         if (settings.smtp() != null) {
-            String subject = ("URGENT".equals(severity) ? "Brådskande larm / Urgent alert"
+            String subject = ("reminded".equals(eventKind) ? "Påminnelse / Reminder: " : "")
+                    + ("URGENT".equals(severity) ? "Brådskande larm / Urgent alert"
                     : "WARNING".equals(severity) ? "Varning / Warning" : "Information") + " – Nära";
             for (OrgDirectory.Person p : recipients.values()) {
                 if (p.email() == null || p.email().isBlank()) {
                     continue;
                 }
-                String text = "Hej " + p.name() + ",\n\n"
-                        + (eventKind.equals("escalated") ? "Ett larm har eskalerats till dig / An alert was escalated to you.\n"
-                        : "Ett larm väntar på dig / An alert is waiting for you.\n")
+                String text = "Hej " + p.name() + ",\n\n" + opening(eventKind)
                         + "\n" + message + "\n\nÖppna inkorgen / Open the inbox: " + settings.inboxUrl()
                         + "\n\n(larm / alert " + alertId + ")\n";
                 JsonObject mail = new JsonObject().put("to", p.email()).put("subject", subject).put("text", text);
@@ -119,6 +118,18 @@ public final class NotificationOutbox {
             }
         }
         return made;
+    }
+
+    /** The first line of an e-mail: what happened, Swedish first. */
+    private static String opening(String eventKind) {
+        return switch (eventKind) {
+            case "escalated" -> "Ett larm har eskalerats till dig / An alert was escalated to you.\n";
+            case "reminded" -> "Påminnelse: du har kvitterat ett larm som inte är avslutat / Reminder: you acknowledged "
+                    + "an alert that is not resolved yet.\n";
+            case "returned" -> "Ett kvitterat larm avslutades inte och är tillbaka hos jouren utan ägare / An "
+                    + "acknowledged alert was not resolved and is back with the people on duty, unowned.\n";
+            default -> "Ett larm väntar på dig / An alert is waiting for you.\n";
+        };
     }
 
     private static int insert(Connection c, Instant now, long alertId, long eventId, String channel, String target,

@@ -1,5 +1,6 @@
 package io.nara.ingest.routing;
 
+import io.nara.ingest.escalation.ReminderSchedule;
 import java.net.URI;
 import java.time.Duration;
 
@@ -21,11 +22,12 @@ import java.time.Duration;
  * @param lockoutAfter        failed sign-ins in a row that lock an account
  * @param lockoutFor          how long it stays locked
  * @param sessionLength       how long a sign-in lasts: a long shift and its handover
+ * @param reminders           when an acknowledged, unresolved alert reminds its owner and then returns to the team
  */
 public record AlertingSettings(Duration escalationScanEvery, Duration dispatchEvery, URI webhookUrl,
                                String webhookSecret, Duration webhookTimeout, int maxAttempts, Duration retryBase,
                                Duration retryCap, Smtp smtp, String inboxUrl, boolean secureCookies, int lockoutAfter,
-                               Duration lockoutFor, Duration sessionLength) {
+                               Duration lockoutFor, Duration sessionLength, ReminderSchedule reminders) {
 
     /** An SMTP server; user null for none. */
     public record Smtp(String host, int port, String from, String user, String password, boolean startTls) {
@@ -39,6 +41,9 @@ public record AlertingSettings(Duration escalationScanEvery, Duration dispatchEv
         if (webhookUrl != null && (webhookSecret == null || webhookSecret.length() < 16)) {
             throw new IllegalArgumentException("a webhook needs a secret of at least 16 characters");
         }
+        if (reminders == null) {
+            throw new IllegalArgumentException("reminders must be set (ReminderSchedule.defaults())");
+        }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -47,33 +52,39 @@ public record AlertingSettings(Duration escalationScanEvery, Duration dispatchEv
     public static AlertingSettings defaults() {
         return new AlertingSettings(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, Duration.ofSeconds(10),
                 10, Duration.ofSeconds(2), Duration.ofMinutes(5), null, "http://127.0.0.1:8080/", true, 5,
-                Duration.ofMinutes(15), Duration.ofHours(13));
+                Duration.ofMinutes(15), Duration.ofHours(13), ReminderSchedule.defaults());
     }
 
     public AlertingSettings withScans(Duration escalation, Duration dispatch) {
         return new AlertingSettings(escalation, dispatch, webhookUrl, webhookSecret, webhookTimeout, maxAttempts,
-                retryBase, retryCap, smtp, inboxUrl, secureCookies, lockoutAfter, lockoutFor, sessionLength);
+                retryBase, retryCap, smtp, inboxUrl, secureCookies, lockoutAfter, lockoutFor, sessionLength, reminders);
     }
 
     public AlertingSettings withWebhook(URI url, String secret, Duration timeout, int attempts, Duration base,
                                         Duration cap) {
         return new AlertingSettings(escalationScanEvery, dispatchEvery, url, secret, timeout, attempts, base, cap, smtp,
-                inboxUrl, secureCookies, lockoutAfter, lockoutFor, sessionLength);
+                inboxUrl, secureCookies, lockoutAfter, lockoutFor, sessionLength, reminders);
     }
 
     public AlertingSettings withSmtp(Smtp server) {
         return new AlertingSettings(escalationScanEvery, dispatchEvery, webhookUrl, webhookSecret, webhookTimeout,
                 maxAttempts, retryBase, retryCap, server, inboxUrl, secureCookies, lockoutAfter, lockoutFor,
-                sessionLength);
+                sessionLength, reminders);
     }
 
     public AlertingSettings withWeb(String inbox, boolean secure) {
         return new AlertingSettings(escalationScanEvery, dispatchEvery, webhookUrl, webhookSecret, webhookTimeout,
-                maxAttempts, retryBase, retryCap, smtp, inbox, secure, lockoutAfter, lockoutFor, sessionLength);
+                maxAttempts, retryBase, retryCap, smtp, inbox, secure, lockoutAfter, lockoutFor, sessionLength, reminders);
+    }
+
+    public AlertingSettings withReminders(ReminderSchedule schedule) {
+        return new AlertingSettings(escalationScanEvery, dispatchEvery, webhookUrl, webhookSecret, webhookTimeout,
+                maxAttempts, retryBase, retryCap, smtp, inboxUrl, secureCookies, lockoutAfter, lockoutFor,
+                sessionLength, schedule);
     }
 
     @Override
     public String toString() {
-        return "AlertingSettings[scan " + escalationScanEvery + ", webhook " + webhookUrl + ", " + smtp + "]";
+        return "AlertingSettings[scan " + escalationScanEvery + ", webhook " + webhookUrl + ", " + smtp + ", reminders " + reminders + "]";
     }
 }

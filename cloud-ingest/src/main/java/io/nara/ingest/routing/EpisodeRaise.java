@@ -73,6 +73,15 @@ final class EpisodeRaise {
             u.setLong(6, o.alertId());
             u.executeUpdate();
         }
+        if (worse && o.state().equals("ACKNOWLEDGED")) {
+            // The owner keeps it, but a worse reading brings her reminder forward to the new severity's (never back).
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE alert_state SET remind_at = least(remind_at, ?) WHERE alert_id = ?")) {
+                u.setTimestamp(1, Timestamp.from(settings.reminders().firstDue(severity, now)));
+                u.setLong(2, o.alertId());
+                u.executeUpdate();
+            }
+        }
         try (PreparedStatement u = c.prepareStatement("UPDATE alert SET severity = ? WHERE id = ?")) {
             u.setString(1, severity.name());
             u.setLong(2, o.alertId());

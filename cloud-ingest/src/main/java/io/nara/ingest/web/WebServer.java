@@ -120,6 +120,7 @@ public final class WebServer {
             me.put("csrfToken", who.csrfToken());
             json(ctx, 200, me);
         });
+        router.post("/api/me/password").handler(this::changePassword);
         router.get("/api/alerts/stream").handler(this::alertStream);
         router.get("/api/alerts").handler(this::alerts);
         router.get("/api/inbox").handler(ctx -> {
@@ -211,6 +212,45 @@ public final class WebServer {
             ctx.response().addCookie(auth.sessionCookie("", 0));
             json(ctx, 200, Map.of("signedOut", true));
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * {@code {"current", "new"}}: 200 {@code {changed, otherSessionsEnded}}; 400 {@code {problem, field, problems}}
+     * naming what is wrong (Swedish first); 403 for the operator key, which has no password of its own.
+     */
+    private void changePassword(RoutingContext ctx) {
+        Principal who = who(ctx);
+        Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
+        if (who.operator() || who.personId() == null || session == null) {
+            Auth.refuse(ctx, 403, "driftnyckeln har inget lösenord att byta / the operator key has no password to change");
+            return;
+        }
+        JsonObject body = body(ctx);
+        String current = text(body, "current");
+        String next = text(body, "new");
+        alerting.sessions().changePassword(who.personId(), session.getValue(), current, next)
+                .onSuccess(ended -> json(ctx, 200, Map.of("changed", true, "otherSessionsEnded", ended)))
+                .onFailure(e -> {
+                    if (e instanceof Sessions.PasswordRefused r) {
+                        Map<String, Object> answer = new LinkedHashMap<>();
+                        answer.put("problem", r.getMessage());
+                        answer.put("field", r.field());
+                        answer.put("problems", r.problems().stream().map(p -> Map.of("rule", p.rule(), "sv", p.sv(),
+                                "en", p.en())).toList());
+                        json(ctx, r.status(), answer);
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    /** A string field of a request body; another type is a 400 naming the field. */
+    private static String text(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("'" + field + "' must be a string");
+        }
+        return (String) value;
     }
 
     private void alerts(RoutingContext ctx) {
