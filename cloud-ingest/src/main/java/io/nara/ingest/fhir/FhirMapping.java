@@ -232,7 +232,10 @@ public final class FhirMapping {
         return p;
     }
 
-    /** @param model the device catalogue's model id, or null when no binding names it */
+    /**
+     * @param model     the device catalogue's model id, or null when no binding names it
+     * @param patientId the one patient the device measures; null for a device shared by several, which names none
+     */
     public static Device device(String deviceId, String model, String patientId) {
         Device d = new Device();
         d.setId(resourceId(deviceId));
@@ -241,7 +244,9 @@ public final class FhirMapping {
         if (model != null) {
             d.setModelNumber(model);
         }
-        d.setPatient(new Reference("Patient/" + resourceId(patientId)));
+        if (patientId != null) {
+            d.setPatient(new Reference("Patient/" + resourceId(patientId)));
+        }
         return d;
     }
 

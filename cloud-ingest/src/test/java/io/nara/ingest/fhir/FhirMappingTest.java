@@ -114,6 +114,9 @@ class FhirMappingTest {
         assertValid(FhirMapping.patient("patient-1", "Greta Holm"));
         var device = FhirMapping.device("AA:BB:CC:DD:EE:01", "and-ua-651", "patient-1");
         assertValid(device);
+        var shared = FhirMapping.device("AA:BB:CC:DD:EE:02", null, null);
+        assertThat(shared.hasPatient()).isFalse();
+        assertValid(shared);
         assertThat(FhirMapping.naraId(device.getIdElement().getIdPart())).isEqualTo("AA:BB:CC:DD:EE:01");
         assertThat(FhirMapping.parseObservationId(FhirMapping.observationId(OUTBOX, 42)))
                 .contains(new FhirMapping.ObservationKey(OUTBOX, 42, false));
