@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes new readings to an external FHIR server as Observations, each until the server accepts it and never twice:
- * every POST is a conditional create ({@code If-None-Exist: identifier=urn:nara:observation|<hub>/<outbox>/<seq>}),
- * so a retry after a lost answer finds the one the server already has.
+ * every POST is a conditional create ({@code If-None-Exist: identifier=urn:nara:observation|<hub>/<outbox>/<seq>}, a
+ * blood-pressure panel's with {@code /bp} after its systolic reading's), so a retry after a lost answer finds the one the
+ * server already has. The values of one cuff reading go out once, as one panel ({@link BloodPressurePanels}).
  *
  * <p>The queue is {@code fhir_push} in PostgreSQL, filled in the transaction that records the reading
  * ({@link #enqueue}). Every node delivers: a round claims due rows with {@code FOR UPDATE SKIP LOCKED} and a lease, sends
@@ -174,7 +175,9 @@ public final class FhirPush {
                     insert.setDouble(7, r.value());
                 }
                 insert.setString(8, r.unit());
-                insert.setTimestamp(9, Timestamp.from(r.time()));
+                // Whole microseconds, as PostgreSQL keeps them: rounding must not move a time into the next millisecond,
+                // which would part it from the other values of its cuff reading.
+                insert.setTimestamp(9, Timestamp.from(r.time().truncatedTo(ChronoUnit.MICROS)));
                 insert.setTimestamp(10, Timestamp.from(r.received()));
                 insert.setString(11, r.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")));
                 boolean part = BloodPressurePanels.PARTS.contains(r.code());
@@ -306,7 +309,8 @@ public final class FhirPush {
 
     private List<Due> claim(Connection c) throws SQLException {
         Instant now = clock.instant();
-        Map<Long, Due> due = new LinkedHashMap<>();
+        Map<Long, Integer> attempts = new LinkedHashMap<>();
+        Map<Long, List<Reading>> readings = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement("""
                 UPDATE fhir_push SET attempts = attempts + 1, lease_until = ?
                 WHERE id IN (SELECT id FROM fhir_push
@@ -321,13 +325,12 @@ public final class FhirPush {
             q.setInt(4, BATCH);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    List<Reading> readings = new ArrayList<>();
-                    readings.add(reading(r, 3));
-                    due.put(r.getLong(1), new Due(r.getLong(1), r.getInt(2), readings));
+                    attempts.put(r.getLong(1), r.getInt(2));
+                    readings.computeIfAbsent(r.getLong(1), id -> new ArrayList<>()).add(reading(r, 3));
                 }
             }
         }
-        if (due.isEmpty()) {
+        if (attempts.isEmpty()) {
             return List.of();
         }
         // The other values of the panels among them; a MERGED row never changes once its panel has been tried.
@@ -335,14 +338,16 @@ public final class FhirPush {
                 SELECT panel_id, hub_id, outbox::text, seq, patient_id, device_id, code, value, unit, effective,
                        received, flags
                 FROM fhir_push WHERE state = 'MERGED' AND panel_id = ANY (?) ORDER BY seq""")) {
-            q.setArray(1, c.createArrayOf("bigint", due.keySet().toArray()));
+            q.setArray(1, c.createArrayOf("bigint", attempts.keySet().toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    due.get(r.getLong(1)).readings().add(reading(r, 2));
+                    readings.get(r.getLong(1)).add(reading(r, 2));
                 }
             }
         }
-        return List.copyOf(due.values());
+        List<Due> due = new ArrayList<>();
+        attempts.forEach((id, n) -> due.add(new Due(id, n, List.copyOf(readings.get(id)))));
+        return due;
     }
 
     private Future<Boolean> send(Due d) {

@@ -209,7 +209,9 @@ public final class FhirRoutes implements ApiRoutes {
         resource(rest, "Device", "patient", "reference");
         CapabilityStatement.CapabilityStatementRestResourceComponent obs = resource(rest, "Observation", "patient",
                 "reference");
-        obs.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN);
+        obs.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN).setDocumentation(
+                "LOINC; a blood-pressure panel (85354-9) is also found by its components' codes (8480-6, 8462-4, "
+                        + "8478-0); component-code is not supported");
         obs.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE);
         obs.addSupportedProfile(FhirMapping.VITAL_SIGNS);
         obs.addSupportedProfile(FhirMapping.BLOOD_PRESSURE);
