@@ -52,6 +52,11 @@ public final class BloodPressurePanels {
 
         /** The readings it is made of, in seq order. */
         List<Reading> readings();
+
+        /** The instant it is about, to the millisecond. */
+        default Instant time() {
+            return readings().get(0).time().truncatedTo(ChronoUnit.MILLIS);
+        }
     }
 
     /** A reading that goes out as its own Observation. */
@@ -198,12 +203,19 @@ public final class BloodPressurePanels {
 
     /**
      * A search's answer from the readings InfluxDB returned (newest first): paired, those matching a code asked for
-     * (any when none), at most {@code count}.
+     * (any when none), at most {@code count}. When {@code count} cuts the entries of one millisecond, none of that
+     * millisecond is given (unless nothing else would be): the next page, {@code date=lt<the oldest given>}, has them
+     * all.
      */
     public static List<Entry> answer(List<Reading> newestFirst, Collection<String> asked, int count) {
-        return pair(newestFirst.stream().filter(Reading::exportable).toList()).stream()
+        List<Entry> matching = pair(newestFirst.stream().filter(Reading::exportable).toList()).stream()
                 .filter(e -> asked.isEmpty() || e.codes().stream().anyMatch(asked::contains))
-                .limit(count)
                 .toList();
+        if (matching.size() <= count) {
+            return matching;
+        }
+        Instant cut = matching.get(count).time();
+        List<Entry> page = matching.subList(0, count).stream().filter(e -> !e.time().equals(cut)).toList();
+        return page.isEmpty() ? matching.subList(0, count) : page;
     }
 }

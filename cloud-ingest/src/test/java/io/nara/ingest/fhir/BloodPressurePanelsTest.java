@@ -97,6 +97,21 @@ class BloodPressurePanelsTest {
     }
 
     @Test
+    void aFullPageNeverCutsTheEntriesOfOneMillisecondApart() {
+        Reading newest = r(9, "8867-4", 70, AT.plusSeconds(60), CUFF);
+        Reading systolic = r(2, "8480-6", 128);
+        Reading diastolic = r(3, "8462-4", 82);
+        Reading pulse = r(4, "8867-4", 64);
+        List<Reading> read = List.of(newest, pulse, diastolic, systolic);
+        // Two entries fit, three are there: the panel and the pulse of the same instant wait for the next page.
+        assertThat(BloodPressurePanels.answer(read, List.of(), 2)).containsExactly(new Single(newest));
+        assertThat(BloodPressurePanels.answer(read, List.of(), 3)).hasSize(3);
+        // Only that instant: then the page is what fits.
+        assertThat(BloodPressurePanels.answer(List.of(pulse, diastolic, systolic), List.of(), 1))
+                .containsExactly(new Single(pulse));
+    }
+
+    @Test
     void aPanelOfMismatchedReadingsCannotBeMade() {
         assertThatThrownBy(() -> new Panel(r(2, "8480-6", 128), r(3, "8462-4", 82, AT.plusSeconds(1), CUFF), null))
                 .hasMessageContaining("must share");
