@@ -7,14 +7,14 @@ import io.nara.protocol.message.ObservationFlag;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,10 +52,8 @@ public final class FhirPush {
     /**
      * @param baseUrl     the server's FHIR base, e.g. {@code https://journal.example/fhir}; null: no push
      * @param bearerToken sent as {@code Authorization: Bearer}; null for none
-     */
-    /**
-     * @param panelHold how long a blood-pressure value waits for the other values of its cuff reading when they are
-     *                  not in its batch, before it goes out alone
+     * @param panelHold   how long a blood-pressure value waits for the other values of its cuff reading when they are
+     *                    not in its batch, before it goes out alone
      */
     public record Settings(URI baseUrl, String bearerToken, int maxAttempts, Duration retryBase, Duration retryCap,
                            Duration every, Duration timeout, Duration panelHold) {
@@ -150,11 +148,11 @@ public final class FhirPush {
             return;
         }
         List<CuffReading> cuffReadings = readings.stream().filter(r -> BloodPressurePanels.PARTS.contains(r.code()))
-                .map(CuffReading::of).distinct().sorted().toList();
-        for (CuffReading cuff : cuffReadings) {
-            // Taken in one order by every transaction, so two batches that share cuff readings cannot deadlock.
+                .map(CuffReading::of).distinct().toList();
+        // Taken in one order by every transaction, so two batches that share cuff readings cannot deadlock.
+        for (long key : cuffReadings.stream().mapToLong(CuffReading::lockKey).distinct().sorted().toArray()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, cuff.lockKey());
+                lock.setLong(1, key);
                 lock.execute();
             }
         }
@@ -193,8 +191,7 @@ public final class FhirPush {
     }
 
     /** One cuff reading's identity in the queue: what the values of one measurement share. */
-    private record CuffReading(String hubId, String patientId, String deviceId, Instant time)
-            implements Comparable<CuffReading> {
+    private record CuffReading(String hubId, String patientId, String deviceId, Instant time) {
 
         static CuffReading of(Reading r) {
             return new CuffReading(r.hubId(), r.patientId(), r.deviceId(), r.time().truncatedTo(ChronoUnit.MILLIS));
@@ -209,11 +206,6 @@ public final class FhirPush {
                 throw new IllegalStateException("the JDK has no SHA-256", e);
             }
             return ByteBuffer.wrap(hash).getLong();
-        }
-
-        @Override
-        public int compareTo(CuffReading o) {
-            return Long.compare(lockKey(), o.lockKey());
         }
     }
 
@@ -274,7 +266,10 @@ public final class FhirPush {
         }
     }
 
-    /** The reading in the columns hub_id, outbox, seq, patient_id, device_id, code, value, unit, effective, received, flags from {@code first}. */
+    /**
+     * The reading in the columns hub_id, outbox, seq, patient_id, device_id, code, value, unit, effective, received,
+     * flags, the first at {@code first}.
+     */
     private static Reading reading(ResultSet r, int first) throws SQLException {
         double value = r.getDouble(first + 6);
         Double v = r.wasNull() ? null : value;
