@@ -262,7 +262,7 @@ public final class IngestService extends VerticleBase {
                 .compose(v -> track(db.transaction(c -> {
                     io.nara.ingest.careplan.CarePlanService.noteReadings(c, hubId, batch);
                     if (fhirPush.enabled()) {
-                        FhirPush.enqueue(c, hubId, batch, clock.instant());
+                        FhirPush.enqueue(c, hubId, batch, clock.instant(), fhirPush.panelHold());
                     }
                     return null;
                 })))

@@ -67,7 +67,9 @@ class FhirIT {
         journal = new JournalServer().start();
         // Fast retries, so the failing phases pass in seconds; many attempts, so only the refused reading goes dead.
         FhirPush.Settings push = FhirPush.Settings.none().withServer(URI.create(journal.baseUrl()), null)
-                .withRetries(40, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100));
+                .withRetries(40, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100))
+                // Long enough for a cuff reading's second batch, published right after its first.
+                .withPanelHold(Duration.ofSeconds(5));
         ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), AlertingSettings.defaults(), push);
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
@@ -96,7 +98,8 @@ class FhirIT {
                 obs(7, PATIENT, "sim-oximeter-fhir", "59408-5", 95.0, "%", 30, ObservationFlag.QUESTIONABLE),
                 obs(8, null, SCALE, "29463-7", 80.1, "kg", 20, ObservationFlag.UNATTRIBUTED),
                 obs(9, EAST_PATIENT, "sim-scale-east", "29463-7", 70.2, "kg", 10))));
-        await().atMost(DEADLINE).until(() -> search(regionToken, "Observation?patient=" + PATIENT).getTotal() == 7);
+        // Seven readings of the patient, as five Observations: the cuff's three pressures are one panel.
+        await().atMost(DEADLINE).until(() -> search(regionToken, "Observation?patient=" + PATIENT).getTotal() == 5);
     }
 
     @AfterAll
@@ -111,7 +114,7 @@ class FhirIT {
     @Test
     void everyObservationTheApiReturnsPassesTheValidatorAgainstTheVitalSignsProfiles() throws Exception {
         Bundle all = search(regionToken, "Observation?patient=Patient/" + PATIENT);
-        assertThat(all.getEntry()).hasSize(7);
+        assertThat(all.getEntry()).hasSize(5);
         for (Bundle.BundleEntryComponent e : all.getEntry()) {
             org.hl7.fhir.r4.model.Observation o = (org.hl7.fhir.r4.model.Observation) e.getResource();
             assertThat(o.getMeta().getProfile()).extracting(p -> p.getValue())
@@ -138,6 +141,42 @@ class FhirIT {
         assertThat(patient.statusCode()).isEqualTo(200);
         assertValid(FHIR.newJsonParser().parseResource(patient.body()));
         assertThat(patient.body()).contains("Greta Holm");
+    }
+
+    @Test
+    void aCuffReadingIsOneBloodPressurePanelBySearchAndByRead() throws Exception {
+        String cuffTime = enc(now.minusSeconds(50).toString());
+        Bundle panels = search(regionToken, "Observation?patient=" + PATIENT + "&code=85354-9&date=" + cuffTime);
+        assertThat(panels.getEntry()).hasSize(1);
+        org.hl7.fhir.r4.model.Observation panel = observations(panels).get(0);
+        assertThat(panel.getMeta().getProfile()).extracting(p -> p.getValue())
+                .contains("http://hl7.org/fhir/StructureDefinition/bp");
+        assertThat(panel.getCode().getCodingFirstRep().getCode()).isEqualTo("85354-9");
+        assertThat(panel.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode() + "="
+                + c.getValueQuantity().getValue().intValue() + " " + c.getValueQuantity().getCode())
+                .containsExactly("8480-6=128 mm[Hg]", "8462-4=82 mm[Hg]", "8478-0=97 mm[Hg]");
+        assertThat(panel.getIdentifierFirstRep().getValue()).isEqualTo(HUB + "/" + outbox + "/2/bp");
+        assertValid(panel);
+
+        // A search for systolic pressure finds the panel (its component matches), not a separate systolic; the
+        // pulse the cuff measured stays its own heart-rate Observation.
+        Bundle systolic = search(regionToken, "Observation?patient=" + PATIENT + "&code=8480-6&date=" + cuffTime);
+        assertThat(observations(systolic)).extracting(o -> o.getIdElement().getIdPart())
+                .containsExactly(panel.getIdElement().getIdPart());
+        assertThat(observations(search(regionToken, "Observation?patient=" + PATIENT + "&date=" + cuffTime)))
+                .extracting(o -> o.getCode().getCodingFirstRep().getCode()).containsExactlyInAnyOrder("85354-9", "8867-4");
+
+        // Read by its id: the same panel, again valid.
+        HttpResponse<String> read = get(regionToken, "/fhir/Observation/" + panel.getIdElement().getIdPart());
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        org.hl7.fhir.r4.model.Observation again = (org.hl7.fhir.r4.model.Observation) FHIR.newJsonParser()
+                .parseResource(read.body());
+        assertThat(again.getIdentifierFirstRep().getValue()).isEqualTo(panel.getIdentifierFirstRep().getValue());
+        assertThat(again.getComponent()).hasSize(3);
+        assertValid(again);
+        // The id of the diastolic reading "with -bp" names no panel: only the systolic's does.
+        String diastolicPanelId = panel.getIdElement().getIdPart().replace("-2-bp", "-3-bp");
+        assertThat(get(regionToken, "/fhir/Observation/" + diastolicPanelId).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -225,24 +264,32 @@ class FhirIT {
         // Phase 1: the journal answers 500 to everything.
         journal.mode(JournalServer.Mode.FAIL);
         publish(batch);
+        // Four to send: the weight, the cuff's panel (its diastolic merged into it), the failed pulse, the refused one.
         await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT count(*) " + rows + " AND attempts >= 2 "
-                + "AND state = 'PENDING'").get(0).get(0).equals(5L));
+                + "AND state = 'PENDING'").get(0).get(0).equals(4L));
         // Phase 2: the journal is gone (connection refused).
         journal.stop();
         await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT count(*) " + rows + " AND attempts >= 4 "
-                + "AND state = 'PENDING' AND last_error NOT LIKE 'HTTP%'").get(0).get(0).equals(5L));
+                + "AND state = 'PENDING' AND last_error NOT LIKE 'HTTP%'").get(0).get(0).equals(4L));
         // Phase 3: it is back, stores what it gets but the answer is lost; the retries must not make duplicates.
         journal.mode(JournalServer.Mode.STORE_THEN_FAIL);
         journal.start();
-        await().atMost(DEADLINE).until(() -> identifiers(pushOutbox).size() == 4);
+        await().atMost(DEADLINE).until(() -> identifiers(pushOutbox).size() == 3);
         // Recovery.
         journal.mode(JournalServer.Mode.ACCEPT);
         await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT state, count(*) " + rows
-                + " GROUP BY state ORDER BY state").equals(List.of(List.of("DEAD", 1L), List.of("DELIVERED", 4L))));
+                + " GROUP BY state ORDER BY state").equals(List.of(List.of("DEAD", 1L), List.of("DELIVERED", 3L),
+                List.of("MERGED", 1L))));
 
+        // The cuff reading arrived once, as the panel; neither half on its own.
         assertThat(identifiers(pushOutbox)).containsOnlyKeys(
-                List.of(1, 2, 3, 4).stream().map(s -> "urn:nara:observation|" + HUB + "/" + pushOutbox + "/" + s).toList()
-                        .toArray(String[]::new)).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+                List.of("1", "2/bp", "4").stream().map(s -> "urn:nara:observation|" + HUB + "/" + pushOutbox + "/" + s)
+                        .toList().toArray(String[]::new)).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+        org.hl7.fhir.r4.model.Observation pushedPanel = journal.stored().stream()
+                .filter(o -> o.getIdentifierFirstRep().getValue().endsWith(pushOutbox + "/2/bp")).findFirst().orElseThrow();
+        assertThat(pushedPanel.getCode().getCodingFirstRep().getCode()).isEqualTo("85354-9");
+        assertThat(pushedPanel.getComponent()).extracting(c -> c.getValueQuantity().getValue().intValue())
+                .containsExactly(131, 85);
         assertThat(journal.identifierCounts().values()).allMatch(n -> n == 1);
         assertThat(journal.stored().stream().filter(o -> o.getIdentifierFirstRep().getValue().endsWith(pushOutbox + "/4"))
                 .findFirst().orElseThrow().getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("error");
@@ -264,6 +311,41 @@ class FhirIT {
         await().atMost(DEADLINE).until(() -> hub.received().size() > acks);
         ingest.service().fhirPush().deliverDue().toCompletionStage().toCompletableFuture().get();
         assertThat(Alerting.rows(ingest, "SELECT count(*) " + rows)).containsExactly(List.of(5L));
+        assertThat(journal.createRequests()).isEqualTo(requests);
+    }
+
+    @Test
+    void aCuffReadingSplitAcrossTwoBatchesIsPushedAsOnePanel() throws Exception {
+        // A batch boundary between systolic and diastolic: the first half waits for the second rather than going alone.
+        String splitOutbox = UUID.randomUUID().toString();
+        String patient = "patient-fhir-split";
+        String cuff = "AA:BB:CC:00:11:33";
+        publish(ObservationBatch.of(splitOutbox, List.of(obs(1, patient, cuff, "8480-6", 142.0, "mm[Hg]", 7))));
+        publish(ObservationBatch.of(splitOutbox, List.of(
+                obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
+                obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
+        String rows = "FROM fhir_push WHERE outbox = '" + splitOutbox + "'";
+        await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT state, count(*) " + rows
+                + " GROUP BY state ORDER BY state").equals(List.of(List.of("DELIVERED", 2L), List.of("MERGED", 1L))));
+        assertThat(identifiers(splitOutbox)).containsOnlyKeys("urn:nara:observation|" + HUB + "/" + splitOutbox
+                + "/1/bp", "urn:nara:observation|" + HUB + "/" + splitOutbox + "/3")
+                .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+        org.hl7.fhir.r4.model.Observation panel = journal.stored().stream()
+                .filter(o -> o.getIdentifierFirstRep().getValue().endsWith(splitOutbox + "/1/bp")).findFirst().orElseThrow();
+        assertThat(panel.getComponent()).extracting(c -> c.getValueQuantity().getValue().intValue())
+                .containsExactly(142, 88);
+        assertValid(panel);
+
+        // The hub replays both batches (no acknowledgement reached it): nothing new is queued or sent.
+        int requests = journal.createRequests();
+        int acks = hub.received().size();
+        publish(ObservationBatch.of(splitOutbox, List.of(obs(1, patient, cuff, "8480-6", 142.0, "mm[Hg]", 7))));
+        publish(ObservationBatch.of(splitOutbox, List.of(
+                obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
+                obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
+        await().atMost(DEADLINE).until(() -> hub.received().size() >= acks + 2);
+        ingest.service().fhirPush().deliverDue().toCompletionStage().toCompletableFuture().get();
+        assertThat(Alerting.rows(ingest, "SELECT count(*) " + rows)).containsExactly(List.of(3L));
         assertThat(journal.createRequests()).isEqualTo(requests);
     }
 

@@ -41,10 +41,14 @@ public final class FhirMapping {
     public static final String PATIENT_SYSTEM = "urn:nara:patient";
     public static final String DEVICE_SYSTEM = "urn:nara:device";
     public static final String VITAL_SIGNS = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
+    public static final String BLOOD_PRESSURE = "http://hl7.org/fhir/StructureDefinition/bp";
+    private static final String PANEL_DISPLAY = "Blood pressure panel with all children optional";
     private static final String CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
     private static final String DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final String HEX_ID = "h-";
+    private static final Pattern OBSERVATION_ID = Pattern.compile("[0-9a-f]{32}-[1-9][0-9]{0,18}(-"
+            + BloodPressurePanels.SUFFIX + ")?");
 
     /** The vital signs and the R4 profile of each beyond the generic one (null: the generic one only). */
     private static final Map<String, String> VITAL_SIGN_PROFILES = Map.of(
@@ -77,10 +81,16 @@ public final class FhirMapping {
         return specific.isEmpty() ? List.of(VITAL_SIGNS) : List.of(VITAL_SIGNS, specific);
     }
 
-    public static Observation observation(Reading r) {
-        if (!r.exportable()) {
-            throw new IllegalArgumentException("reading " + identifierValue(r) + " is not the data of a known patient");
+    /** The Observation of a search's or the push's entry: a single reading, or a cuff reading's panel. */
+    public static Observation observation(BloodPressurePanels.Entry entry) {
+        if (entry instanceof BloodPressurePanels.Panel p) {
+            return panel(p);
         }
+        return observation(((BloodPressurePanels.Single) entry).reading());
+    }
+
+    public static Observation observation(Reading r) {
+        requireExportable(r);
         Observation o = new Observation();
         o.setId(observationId(r.outbox(), r.seq()));
         profiles(r.code()).forEach(p -> o.getMeta().addProfile(p));
@@ -95,29 +105,95 @@ public final class FhirMapping {
         o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(r.time())));
         o.setIssued(Date.from(r.received()));
         o.setDevice(new Reference("Device/" + resourceId(r.deviceId())));
-        boolean implausible = r.flags().contains(ObservationFlag.IMPLAUSIBLE);
-        if (r.failed() || implausible) {
-            // Never a number: the journal must not chart a device error or a 0 kg weight as the patient's value.
-            o.setDataAbsentReason(new CodeableConcept(new Coding(DATA_ABSENT, "error", "Error"))
-                    .setText(r.failed() ? "Mätningen misslyckades / the measurement failed"
-                            : "Orimligt värde från mätaren / implausible value from the device: " + r.value() + " "
-                                    + r.unit()));
-        } else {
-            Quantity q = quantity(r.code(), r.value(), r.unit());
-            if (r.flags().contains(ObservationFlag.ABOVE_MEASURING_RANGE)) {
-                q.setComparator(Quantity.QuantityComparator.GREATER_OR_EQUAL);
-            } else if (r.flags().contains(ObservationFlag.BELOW_MEASURING_RANGE)) {
-                q.setComparator(Quantity.QuantityComparator.LESS_OR_EQUAL);
-            }
-            o.setValue(q);
+        absentReason(r).ifPresentOrElse(o::setDataAbsentReason, () -> o.setValue(value(r)));
+        qualityNote(r, "").ifPresent(text -> o.addNote().setText(text));
+        return o;
+    }
+
+    /**
+     * A cuff reading as R4's blood-pressure panel (profile {@code bp}): code 85354-9, no value of its own, systolic and
+     * diastolic as components (the profile's required slices) and the mean pressure as a third when the cuff sent one
+     * (the profile's component slicing is open). A failed or implausible part has {@code dataAbsentReason} on its
+     * component and no number, as a single reading would.
+     */
+    static Observation panel(BloodPressurePanels.Panel p) {
+        List<Reading> parts = p.readings();
+        parts.forEach(FhirMapping::requireExportable);
+        Reading systolic = p.systolic();
+        Observation o = new Observation();
+        o.setId(p.observationId());
+        o.getMeta().addProfile(VITAL_SIGNS);
+        o.getMeta().addProfile(BLOOD_PRESSURE);
+        o.addIdentifier(new Identifier().setSystem(OBSERVATION_SYSTEM).setValue(p.identifierValue()));
+        o.setStatus(parts.stream().anyMatch(r -> r.flags().contains(ObservationFlag.PRELIMINARY))
+                ? Observation.ObservationStatus.PRELIMINARY : Observation.ObservationStatus.FINAL);
+        o.addCategory(new CodeableConcept(new Coding(CATEGORY, "vital-signs", "Vital Signs")));
+        o.setCode(new CodeableConcept(new Coding(LOINC, BloodPressurePanels.PANEL, PANEL_DISPLAY))
+                .setText(PANEL_DISPLAY));
+        o.setSubject(new Reference("Patient/" + resourceId(systolic.patientId())));
+        o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(systolic.time())));
+        // Issued when the last of its values reached the hub: the panel was not whole before.
+        o.setIssued(Date.from(parts.stream().map(Reading::received).max(java.time.Instant::compareTo).orElseThrow()));
+        o.setDevice(new Reference("Device/" + resourceId(systolic.deviceId())));
+        for (Reading r : List.of(systolic, p.diastolic())) {
+            component(o, r);
         }
-        Set<ObservationFlag> noted = r.flags().stream().filter(f -> f != ObservationFlag.MEASUREMENT_FAILED)
-                .collect(Collectors.toSet());
-        if (!noted.isEmpty()) {
-            o.addNote().setText("Nära quality flags: " + noted.stream().map(Enum::name).sorted()
-                    .collect(Collectors.joining(", ")));
+        if (p.mean() != null) {
+            component(o, p.mean());
+        }
+        for (Reading r : parts) {
+            qualityNote(r, Vocabulary.byLoinc(r.code()).map(ClinicalCode::display).orElse(r.code()) + ": ")
+                    .ifPresent(text -> o.addNote().setText(text));
         }
         return o;
+    }
+
+    private static void component(Observation o, Reading r) {
+        Observation.ObservationComponentComponent c = o.addComponent().setCode(code(r.code()));
+        absentReason(r).ifPresentOrElse(c::setDataAbsentReason, () -> c.setValue(value(r)));
+    }
+
+    private static void requireExportable(Reading r) {
+        if (!r.exportable()) {
+            throw new IllegalArgumentException("reading " + identifierValue(r) + " is not the data of a known patient");
+        }
+    }
+
+    /**
+     * Why a reading has no value: a failed measurement, or an implausible one (the journal must not chart a device
+     * error or a 0 kg weight as the patient's value). Empty when the value stands.
+     */
+    private static Optional<CodeableConcept> absentReason(Reading r) {
+        boolean implausible = r.flags().contains(ObservationFlag.IMPLAUSIBLE);
+        if (!r.failed() && !implausible) {
+            return Optional.empty();
+        }
+        return Optional.of(new CodeableConcept(new Coding(DATA_ABSENT, "error", "Error"))
+                .setText(r.failed() ? "Mätningen misslyckades / the measurement failed"
+                        : "Orimligt värde från mätaren / implausible value from the device: " + r.value() + " "
+                                + r.unit()));
+    }
+
+    /** The value of a reading that has one ({@link #absentReason} empty), with the measuring range's comparator. */
+    private static Quantity value(Reading r) {
+        Quantity q = quantity(r.code(), r.value(), r.unit());
+        if (r.flags().contains(ObservationFlag.ABOVE_MEASURING_RANGE)) {
+            q.setComparator(Quantity.QuantityComparator.GREATER_OR_EQUAL);
+        } else if (r.flags().contains(ObservationFlag.BELOW_MEASURING_RANGE)) {
+            q.setComparator(Quantity.QuantityComparator.LESS_OR_EQUAL);
+        }
+        return q;
+    }
+
+    /** The quality flags the Observation does not say otherwise, as a note; empty when there are none. */
+    private static Optional<String> qualityNote(Reading r, String prefix) {
+        Set<ObservationFlag> noted = r.flags().stream().filter(f -> f != ObservationFlag.MEASUREMENT_FAILED)
+                .collect(Collectors.toSet());
+        if (noted.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Nära quality flags: " + prefix + noted.stream().map(Enum::name).sorted()
+                .collect(Collectors.joining(", ")));
     }
 
     /**
@@ -156,7 +232,10 @@ public final class FhirMapping {
         return p;
     }
 
-    /** @param model the device catalogue's model id, or null when no binding names it */
+    /**
+     * @param model     the device catalogue's model id, or null when no binding names it
+     * @param patientId the one patient the device measures; null for a device shared by several, which names none
+     */
     public static Device device(String deviceId, String model, String patientId) {
         Device d = new Device();
         d.setId(resourceId(deviceId));
@@ -165,7 +244,9 @@ public final class FhirMapping {
         if (model != null) {
             d.setModelNumber(model);
         }
-        d.setPatient(new Reference("Patient/" + resourceId(patientId)));
+        if (patientId != null) {
+            d.setPatient(new Reference("Patient/" + resourceId(patientId)));
+        }
         return d;
     }
 
@@ -193,16 +274,25 @@ public final class FhirMapping {
         return outbox.replace("-", "") + "-" + seq;
     }
 
-    /** The outbox and seq of an Observation id; empty when it is not one of ours. */
-    public static Optional<Map.Entry<String, Long>> parseObservationId(String id) {
-        if (id == null || !id.matches("[0-9a-f]{32}-[1-9][0-9]{0,18}")) {
+    /**
+     * What an Observation id names: the reading with this outbox and seq, or (panel) the blood-pressure panel whose
+     * systolic reading it is.
+     */
+    public record ObservationKey(String outbox, long seq, boolean panel) {
+    }
+
+    /** The key of an Observation id; empty when it is not one of ours. */
+    public static Optional<ObservationKey> parseObservationId(String id) {
+        if (id == null || !OBSERVATION_ID.matcher(id).matches()) {
             return Optional.empty();
         }
         String hex = id.substring(0, 32);
+        boolean panel = id.endsWith("-" + BloodPressurePanels.SUFFIX);
+        String seq = id.substring(33, panel ? id.length() - BloodPressurePanels.SUFFIX.length() - 1 : id.length());
         try {
             String outbox = new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16),
                     Long.parseUnsignedLong(hex.substring(16), 16)).toString();
-            return Optional.of(Map.entry(outbox, Long.parseLong(id.substring(33))));
+            return Optional.of(new ObservationKey(outbox, Long.parseLong(seq), panel));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -2,7 +2,6 @@ package io.nara.ingest.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.db.Database;
-import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
 import io.vertx.core.Future;
@@ -12,7 +11,10 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +23,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes new readings to an external FHIR server as Observations, each until the server accepts it and never twice:
- * every POST is a conditional create ({@code If-None-Exist: identifier=urn:nara:observation|<hub>/<outbox>/<seq>}),
- * so a retry after a lost answer finds the one the server already has.
+ * every POST is a conditional create ({@code If-None-Exist: identifier=urn:nara:observation|<hub>/<outbox>/<seq>}, a
+ * blood-pressure panel's with {@code /bp} after its systolic reading's), so a retry after a lost answer finds the one the
+ * server already has. The values of one cuff reading go out once, as one panel ({@link BloodPressurePanels}).
  *
  * <p>The queue is {@code fhir_push} in PostgreSQL, filled in the transaction that records the reading
  * ({@link #enqueue}). Every node delivers: a round claims due rows with {@code FOR UPDATE SKIP LOCKED} and a lease, sends
@@ -47,9 +52,11 @@ public final class FhirPush {
     /**
      * @param baseUrl     the server's FHIR base, e.g. {@code https://journal.example/fhir}; null: no push
      * @param bearerToken sent as {@code Authorization: Bearer}; null for none
+     * @param panelHold   how long a blood-pressure value waits for the other values of its cuff reading when they are
+     *                    not in its batch, before it goes out alone
      */
     public record Settings(URI baseUrl, String bearerToken, int maxAttempts, Duration retryBase, Duration retryCap,
-                           Duration every, Duration timeout) {
+                           Duration every, Duration timeout, Duration panelHold) {
 
         public Settings {
             if (baseUrl != null && !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
@@ -62,7 +69,7 @@ public final class FhirPush {
 
         public static Settings none() {
             return new Settings(null, null, 20, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofSeconds(5),
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), Duration.ofSeconds(60));
         }
 
         public boolean enabled() {
@@ -70,11 +77,15 @@ public final class FhirPush {
         }
 
         public Settings withServer(URI url, String token) {
-            return new Settings(url, token, maxAttempts, retryBase, retryCap, every, timeout);
+            return new Settings(url, token, maxAttempts, retryBase, retryCap, every, timeout, panelHold);
         }
 
         public Settings withRetries(int attempts, Duration base, Duration cap, Duration every) {
-            return new Settings(baseUrl, bearerToken, attempts, base, cap, every, timeout);
+            return new Settings(baseUrl, bearerToken, attempts, base, cap, every, timeout, panelHold);
+        }
+
+        public Settings withPanelHold(Duration hold) {
+            return new Settings(baseUrl, bearerToken, maxAttempts, retryBase, retryCap, every, timeout, hold);
         }
 
         @Override
@@ -83,7 +94,22 @@ public final class FhirPush {
         }
     }
 
-    private record Due(long id, int attempts, Reading reading) {
+    /** A claimed row: one reading, or a panel's systolic with the values merged into it. */
+    private record Due(long id, int attempts, List<Reading> readings) {
+
+        /** What goes out: the readings were paired by {@link #enqueue}, so they make one panel or one reading. */
+        BloodPressurePanels.Entry entry() {
+            List<BloodPressurePanels.Entry> entries = BloodPressurePanels.pair(readings);
+            if (entries.size() != 1) {
+                throw new IllegalStateException("fhir_push row " + id + " holds " + readings.size()
+                        + " readings that are not one blood-pressure panel");
+            }
+            return entries.get(0);
+        }
+
+        String identifierValue() {
+            return readings.size() == 1 ? FhirMapping.identifierValue(readings.get(0)) : entry().identifierValue();
+        }
     }
 
     private final Vertx vertx;
@@ -104,41 +130,153 @@ public final class FhirPush {
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
     }
 
-    /** Queues the batch's journal readings, in the caller's transaction; a replayed batch adds nothing. */
-    public static void enqueue(Connection c, String hubId, ObservationBatch batch, Instant now) throws SQLException {
+    /**
+     * Queues the batch's journal readings, in the caller's transaction; a replayed batch adds nothing.
+     *
+     * <p>Blood pressure: the values of one cuff reading come as separate readings and go out as one panel. Each gets
+     * its row; the systolic's carries the panel and the others are MERGED into it. The hub sends them in one batch in
+     * practice; when a batch boundary parts them, a value waits {@code panelHold} for the rest (its row is due only
+     * then) and each later batch pairs what is still unsent. A value whose partner comes later than that, or after the
+     * first attempt to send, goes alone: late, but never twice. Batches touching the same cuff reading queue one after
+     * the other (an advisory lock per cuff reading), so two nodes never each queue a half.
+     */
+    public static void enqueue(Connection c, String hubId, ObservationBatch batch, Instant now, Duration panelHold)
+            throws SQLException {
+        List<Reading> readings = batch.observations().stream().map(o -> Reading.of(hubId, batch.outbox(), o))
+                .filter(Reading::exportable).toList();
+        if (readings.isEmpty()) {
+            return;
+        }
+        List<CuffReading> cuffReadings = readings.stream().filter(r -> BloodPressurePanels.PARTS.contains(r.code()))
+                .map(CuffReading::of).distinct().toList();
+        // Taken in one order by every transaction, so two batches that share cuff readings cannot deadlock.
+        for (long key : cuffReadings.stream().mapToLong(CuffReading::lockKey).distinct().sorted().toArray()) {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, key);
+                lock.execute();
+            }
+        }
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO fhir_push (hub_id, outbox, seq, patient_id, device_id, code, value, unit, effective,
                                        received, flags, next_attempt_at, created_at)
                 VALUES (?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hub_id, outbox, seq) DO NOTHING""")) {
-            int rows = 0;
-            for (Observation o : batch.observations()) {
-                if (!Reading.of(hubId, batch.outbox(), o).exportable()) {
-                    continue;
-                }
+            for (Reading r : readings) {
                 insert.setString(1, hubId);
-                insert.setString(2, batch.outbox());
-                insert.setLong(3, o.seq());
-                insert.setString(4, o.patientId());
-                insert.setString(5, o.deviceId());
-                insert.setString(6, o.code());
-                if (o.value() == null) {
+                insert.setString(2, r.outbox());
+                insert.setLong(3, r.seq());
+                insert.setString(4, r.patientId());
+                insert.setString(5, r.deviceId());
+                insert.setString(6, r.code());
+                if (r.value() == null) {
                     insert.setNull(7, java.sql.Types.DOUBLE);
                 } else {
-                    insert.setDouble(7, o.value());
+                    insert.setDouble(7, r.value());
                 }
-                insert.setString(8, o.unit());
-                insert.setTimestamp(9, Timestamp.from(o.time()));
-                insert.setTimestamp(10, Timestamp.from(o.received()));
-                insert.setString(11, o.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")));
-                insert.setTimestamp(12, Timestamp.from(now));
+                insert.setString(8, r.unit());
+                // Whole microseconds, as PostgreSQL keeps them: rounding must not move a time into the next millisecond,
+                // which would part it from the other values of its cuff reading.
+                insert.setTimestamp(9, Timestamp.from(r.time().truncatedTo(ChronoUnit.MICROS)));
+                insert.setTimestamp(10, Timestamp.from(r.received()));
+                insert.setString(11, r.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")));
+                boolean part = BloodPressurePanels.PARTS.contains(r.code());
+                insert.setTimestamp(12, Timestamp.from(part ? now.plus(panelHold) : now));
                 insert.setTimestamp(13, Timestamp.from(now));
                 insert.addBatch();
-                rows++;
             }
-            if (rows > 0) {
-                insert.executeBatch();
+            insert.executeBatch();
+        }
+        for (CuffReading cuff : cuffReadings) {
+            pair(c, cuff, now);
+        }
+    }
+
+    /** One cuff reading's identity in the queue: what the values of one measurement share. */
+    private record CuffReading(String hubId, String patientId, String deviceId, Instant time) {
+
+        static CuffReading of(Reading r) {
+            return new CuffReading(r.hubId(), r.patientId(), r.deviceId(), r.time().truncatedTo(ChronoUnit.MILLIS));
+        }
+
+        long lockKey() {
+            byte[] hash;
+            try {
+                hash = MessageDigest.getInstance("SHA-256").digest(("fhir-push-cuff|" + hubId + "|" + patientId + "|"
+                        + deviceId + "|" + time.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
+            return ByteBuffer.wrap(hash).getLong();
+        }
+    }
+
+    /**
+     * Pairs the unsent values of one cuff reading (those of this batch and any still waiting from earlier ones): a
+     * panel's systolic row becomes due now and carries the others.
+     */
+    private static void pair(Connection c, CuffReading cuff, Instant now) throws SQLException {
+        List<Reading> unsent = new ArrayList<>();
+        Map<String, Long> rowOf = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT f.id, f.hub_id, f.outbox::text, f.seq, f.patient_id, f.device_id, f.code, f.value, f.unit,
+                       f.effective, f.received, f.flags
+                FROM fhir_push f
+                WHERE f.hub_id = ? AND f.patient_id = ? AND f.device_id = ? AND f.effective >= ? AND f.effective < ?
+                  AND f.attempts = 0 AND f.code IN (?, ?, ?)
+                  AND (f.state = 'PENDING' OR (f.state = 'MERGED' AND EXISTS (SELECT 1 FROM fhir_push p
+                       WHERE p.id = f.panel_id AND p.state = 'PENDING' AND p.attempts = 0)))
+                ORDER BY f.seq FOR UPDATE OF f""")) {
+            q.setString(1, cuff.hubId());
+            q.setString(2, cuff.patientId());
+            q.setString(3, cuff.deviceId());
+            q.setTimestamp(4, Timestamp.from(cuff.time()));
+            q.setTimestamp(5, Timestamp.from(cuff.time().plusMillis(1)));
+            for (int i = 0; i < BloodPressurePanels.PARTS.size(); i++) {
+                q.setString(6 + i, BloodPressurePanels.PARTS.get(i));
+            }
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Reading reading = reading(r, 2);
+                    unsent.add(reading);
+                    rowOf.put(FhirMapping.identifierValue(reading), r.getLong(1));
+                }
             }
         }
+        for (BloodPressurePanels.Entry entry : BloodPressurePanels.pair(unsent)) {
+            if (!(entry instanceof BloodPressurePanels.Panel panel)) {
+                continue;
+            }
+            long carrier = rowOf.get(FhirMapping.identifierValue(panel.systolic()));
+            try (PreparedStatement due = c.prepareStatement("UPDATE fhir_push SET state = 'PENDING', panel_id = NULL, "
+                    + "next_attempt_at = ? WHERE id = ?");
+                 PreparedStatement merge = c.prepareStatement("UPDATE fhir_push SET state = 'MERGED', panel_id = ? "
+                         + "WHERE id = ?")) {
+                due.setTimestamp(1, Timestamp.from(now));
+                due.setLong(2, carrier);
+                due.executeUpdate();
+                for (Reading part : panel.readings()) {
+                    long row = rowOf.get(FhirMapping.identifierValue(part));
+                    if (row != carrier) {
+                        merge.setLong(1, carrier);
+                        merge.setLong(2, row);
+                        merge.addBatch();
+                    }
+                }
+                merge.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * The reading in the columns hub_id, outbox, seq, patient_id, device_id, code, value, unit, effective, received,
+     * flags, the first at {@code first}.
+     */
+    private static Reading reading(ResultSet r, int first) throws SQLException {
+        double value = r.getDouble(first + 6);
+        Double v = r.wasNull() ? null : value;
+        return new Reading(r.getString(first), r.getString(first + 1), r.getLong(first + 2), r.getString(first + 3),
+                r.getString(first + 4), r.getString(first + 5), v, r.getString(first + 7),
+                r.getTimestamp(first + 8).toInstant(), r.getTimestamp(first + 9).toInstant(),
+                Reading.flags(r.getString(first + 10)));
     }
 
     /** Starts this node's delivery rounds. */
@@ -166,7 +304,8 @@ public final class FhirPush {
 
     private List<Due> claim(Connection c) throws SQLException {
         Instant now = clock.instant();
-        List<Due> due = new ArrayList<>();
+        Map<Long, Integer> attempts = new LinkedHashMap<>();
+        Map<Long, List<Reading>> readings = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement("""
                 UPDATE fhir_push SET attempts = attempts + 1, lease_until = ?
                 WHERE id IN (SELECT id FROM fhir_push
@@ -181,26 +320,46 @@ public final class FhirPush {
             q.setInt(4, BATCH);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    double value = r.getDouble(9);
-                    Double v = r.wasNull() ? null : value;
-                    due.add(new Due(r.getLong(1), r.getInt(2), new Reading(r.getString(3), r.getString(4), r.getLong(5),
-                            r.getString(6), r.getString(7), r.getString(8), v, r.getString(10),
-                            r.getTimestamp(11).toInstant(), r.getTimestamp(12).toInstant(),
-                            Reading.flags(r.getString(13)))));
+                    attempts.put(r.getLong(1), r.getInt(2));
+                    readings.computeIfAbsent(r.getLong(1), id -> new ArrayList<>()).add(reading(r, 3));
                 }
             }
         }
+        if (attempts.isEmpty()) {
+            return List.of();
+        }
+        // The other values of the panels among them; a MERGED row never changes once its panel has been tried.
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT panel_id, hub_id, outbox::text, seq, patient_id, device_id, code, value, unit, effective,
+                       received, flags
+                FROM fhir_push WHERE state = 'MERGED' AND panel_id = ANY (?) ORDER BY seq""")) {
+            q.setArray(1, c.createArrayOf("bigint", attempts.keySet().toArray()));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    readings.get(r.getLong(1)).add(reading(r, 2));
+                }
+            }
+        }
+        List<Due> due = new ArrayList<>();
+        attempts.forEach((id, n) -> due.add(new Due(id, n, List.copyOf(readings.get(id)))));
         return due;
     }
 
     private Future<Boolean> send(Due d) {
-        String body = fhir.newJsonParser().encodeResourceToString(FhirMapping.forPush(FhirMapping.observation(d.reading())));
+        BloodPressurePanels.Entry entry;
+        String body;
+        try {
+            entry = d.entry();
+            body = fhir.newJsonParser().encodeResourceToString(FhirMapping.forPush(FhirMapping.observation(entry)));
+        } catch (RuntimeException e) {
+            return failed(d, "could not make the Observation: " + e).map(false);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripSlash(settings.baseUrl()) + "/Observation"))
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/fhir+json; charset=utf-8")
                 .header("Accept", "application/fhir+json")
                 .header("If-None-Exist", "identifier=" + URLEncoder.encode(FhirMapping.OBSERVATION_SYSTEM + "|"
-                        + FhirMapping.identifierValue(d.reading()), StandardCharsets.UTF_8))
+                        + entry.identifierValue(), StandardCharsets.UTF_8))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (settings.bearerToken() != null) {
             request.header("Authorization", "Bearer " + settings.bearerToken());
@@ -232,10 +391,10 @@ public final class FhirPush {
     private Future<Void> failed(Due d, String problem) {
         boolean dead = d.attempts() >= settings.maxAttempts();
         if (dead) {
-            LOG.error("FHIR push of {} gave up after {} attempts: {}", FhirMapping.identifierValue(d.reading()),
+            LOG.error("FHIR push of {} gave up after {} attempts: {}", safeIdentifier(d),
                     d.attempts(), problem);
         } else {
-            LOG.warn("FHIR push of {} failed (attempt {} of {}): {}", FhirMapping.identifierValue(d.reading()),
+            LOG.warn("FHIR push of {} failed (attempt {} of {}): {}", safeIdentifier(d),
                     d.attempts(), settings.maxAttempts(), problem);
         }
         return db.transaction(c -> {
@@ -249,6 +408,15 @@ public final class FhirPush {
             }
             return null;
         });
+    }
+
+    /** For the log: the pushed identifier, or the row's first reading's when its readings are not one entry. */
+    private static String safeIdentifier(Due d) {
+        try {
+            return d.identifierValue();
+        } catch (IllegalStateException e) {
+            return FhirMapping.identifierValue(d.readings().get(0)) + " (row " + d.id() + ")";
+        }
     }
 
     /** The wait after the n-th failed attempt: doubling from the base, at most the cap. */
@@ -269,15 +437,19 @@ public final class FhirPush {
         }
         out.put("counts", counts);
         List<Map<String, Object>> dead = new ArrayList<>();
+        // A panel's row is its systolic reading's: it shows with the panel's identifier and code.
         try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, outbox::text, seq, patient_id, code, attempts, "
-                + "last_error, created_at FROM fhir_push WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
+                + "last_error, created_at, EXISTS (SELECT 1 FROM fhir_push m WHERE m.panel_id = f.id) "
+                + "FROM fhir_push f WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
              ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("id", r.getLong(1));
-                row.put("identifier", r.getString(2) + "/" + r.getString(3) + "/" + r.getLong(4));
+                boolean panel = r.getBoolean(10);
+                row.put("identifier", r.getString(2) + "/" + r.getString(3) + "/" + r.getLong(4)
+                        + (panel ? "/" + BloodPressurePanels.SUFFIX : ""));
                 row.put("patientId", r.getString(5));
-                row.put("code", r.getString(6));
+                row.put("code", panel ? BloodPressurePanels.PANEL : r.getString(6));
                 row.put("attempts", r.getInt(7));
                 row.put("lastError", r.getString(8));
                 row.put("createdAt", r.getTimestamp(9).toInstant());

@@ -28,8 +28,42 @@ final class FhirReadings {
         return rows.stream().map(FhirReadings::reading).findFirst();
     }
 
-    /** A patient's readings of the codes (all when empty) in the range, newest first, at most {@code limit}. */
-    List<Reading> search(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
+    /**
+     * A search's readings and whether InfluxDB had more.
+     *
+     * @param full the limit was reached: there may be older readings, and the answer gives no total
+     */
+    record Page(List<Reading> readings, boolean full) {
+    }
+
+    /**
+     * A patient's readings of the codes (all when empty) in the range, newest first, at most {@code limit}, and then
+     * the rest of the oldest one's millisecond: a cuff reading the limit cut in two is still paired whole, and a
+     * journal paging on with {@code date=lt<oldest>} misses nothing at that instant.
+     */
+    Page search(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
+        List<Reading> found = select(patientId, codes, range, limit);
+        boolean full = found.size() == limit;
+        if (!full || found.isEmpty()) {
+            return new Page(found, full);
+        }
+        Instant oldest = found.get(found.size() - 1).time();
+        List<Reading> all = new ArrayList<>(found);
+        for (Reading r : select(patientId, codes, range.and(new FhirSearch.TimeRange(oldest, oldest.plusMillis(1))),
+                FhirSearch.MAX_COUNT)) {
+            if (!all.contains(r)) {
+                all.add(r);
+            }
+        }
+        return new Page(List.copyOf(all), true);
+    }
+
+    /** A patient's readings of the codes at the millisecond {@code at}: the other values of one cuff reading. */
+    List<Reading> at(String patientId, List<String> codes, Instant at) {
+        return select(patientId, codes, new FhirSearch.TimeRange(at, at.plusMillis(1)), FhirSearch.MAX_COUNT);
+    }
+
+    private List<Reading> select(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
         StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.MEASUREMENT + " WHERE patient = $patient");
         Map<String, Object> params = new HashMap<>();
         params.put("patient", patientId);

@@ -140,35 +140,59 @@ public final class FhirRoutes implements ApiRoutes {
     private void readObservation(RoutingContext ctx) {
         Principal who = api.who(ctx);
         String id = ctx.pathParam("id");
-        Optional<Map.Entry<String, Long>> key = FhirMapping.parseObservationId(id);
+        Optional<FhirMapping.ObservationKey> key = FhirMapping.parseObservationId(id);
         if (key.isEmpty()) {
             outcome(ctx, 404, OperationOutcome.IssueType.NOTFOUND, "Observation/" + id + " is not known");
             return;
         }
-        influxWorker.executeBlocking(() -> readings.one(key.get().getKey(), key.get().getValue()), false)
-                .compose(reading -> api.db().transaction(c -> {
-                    boolean shown = reading.isPresent() && reading.get().exportable()
-                            && visible(c, who, reading.get().patientId());
-                    log(c, who, "fhir.Observation.read", shown ? List.of(reading.get().patientId()) : List.of(),
+        influxWorker.executeBlocking(() -> entry(key.get()), false)
+                .compose(entry -> api.db().transaction(c -> {
+                    String patientId = entry.map(e -> e.readings().get(0).patientId()).orElse(null);
+                    boolean shown = entry.isPresent() && visible(c, who, patientId);
+                    log(c, who, "fhir.Observation.read", shown ? List.of(patientId) : List.of(),
                             "Observation/" + id + (shown ? "" : " (not found or no care relation)"));
-                    return shown ? Optional.<Resource>of(FhirMapping.observation(reading.get())) : Optional.<Resource>empty();
+                    return shown ? Optional.<Resource>of(FhirMapping.observation(entry.get())) : Optional.<Resource>empty();
                 }))
                 .onSuccess(found -> readAnswer(ctx, found, "Observation/" + id)).onFailure(ctx::fail);
+    }
+
+    /**
+     * What an id names, if InfluxDB has it and it is exportable. A panel's id names its systolic reading: the panel is
+     * found by pairing the readings of that patient at that millisecond, as a search would. The id of a reading that
+     * is part of a panel still reads that reading alone: ids are stable for ever, and a journal may have kept one from
+     * before panels existed.
+     */
+    private Optional<BloodPressurePanels.Entry> entry(FhirMapping.ObservationKey key) {
+        Optional<Reading> reading = readings.one(key.outbox(), key.seq()).filter(Reading::exportable);
+        if (!key.panel()) {
+            return reading.map(BloodPressurePanels.Single::new);
+        }
+        if (reading.isEmpty() || !reading.get().code().equals(BloodPressurePanels.SYSTOLIC)) {
+            return Optional.empty();
+        }
+        Reading systolic = reading.get();
+        return BloodPressurePanels.pair(readings.at(systolic.patientId(), BloodPressurePanels.PARTS, systolic.time()))
+                .stream()
+                .filter(e -> e instanceof BloodPressurePanels.Panel p
+                        && FhirMapping.identifierValue(p.systolic()).equals(FhirMapping.identifierValue(systolic)))
+                .findFirst();
     }
 
     private void searchObservations(RoutingContext ctx) {
         Principal who = api.who(ctx);
         FhirSearch.ObservationQuery q = FhirSearch.observations(params(ctx));
-        influxWorker.executeBlocking(() -> q.range().empty() ? List.<Reading>of()
-                        : readings.search(q.patientId(), q.codes(), q.range(), q.count()), false)
-                .compose(found -> api.db().transaction(c -> {
+        influxWorker.executeBlocking(() -> q.range().empty() ? new FhirReadings.Page(List.of(), false)
+                        : readings.search(q.patientId(), BloodPressurePanels.readCodes(q.codes()), q.range(), q.count()),
+                        false)
+                .compose(page -> api.db().transaction(c -> {
                     List<Resource> shown = new ArrayList<>();
                     if (visible(c, who, q.patientId())) {
-                        found.stream().filter(Reading::exportable).map(FhirMapping::observation).forEach(shown::add);
+                        BloodPressurePanels.answer(page.readings(), q.codes(), q.count()).stream()
+                                .map(FhirMapping::observation).forEach(shown::add);
                     }
                     log(c, who, "fhir.Observation.search", shown.isEmpty() ? List.of() : List.of(q.patientId()),
                             query(ctx) + " -> " + shown.size());
-                    return Map.entry(shown, found.size() == q.count());
+                    return Map.entry(shown, page.full());
                 }))
                 .onSuccess(found -> bundle(ctx, found.getKey(), found.getValue())).onFailure(ctx::fail);
     }
@@ -185,9 +209,12 @@ public final class FhirRoutes implements ApiRoutes {
         resource(rest, "Device", "patient", "reference");
         CapabilityStatement.CapabilityStatementRestResourceComponent obs = resource(rest, "Observation", "patient",
                 "reference");
-        obs.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN);
+        obs.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN).setDocumentation(
+                "LOINC; a blood-pressure panel (85354-9) is also found by its components' codes (8480-6, 8462-4, "
+                        + "8478-0); component-code is not supported");
         obs.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE);
         obs.addSupportedProfile(FhirMapping.VITAL_SIGNS);
+        obs.addSupportedProfile(FhirMapping.BLOOD_PRESSURE);
         send(ctx, 200, cs);
     }
 

@@ -114,9 +114,12 @@ class FhirMappingTest {
         assertValid(FhirMapping.patient("patient-1", "Greta Holm"));
         var device = FhirMapping.device("AA:BB:CC:DD:EE:01", "and-ua-651", "patient-1");
         assertValid(device);
+        var shared = FhirMapping.device("AA:BB:CC:DD:EE:02", null, null);
+        assertThat(shared.hasPatient()).isFalse();
+        assertValid(shared);
         assertThat(FhirMapping.naraId(device.getIdElement().getIdPart())).isEqualTo("AA:BB:CC:DD:EE:01");
         assertThat(FhirMapping.parseObservationId(FhirMapping.observationId(OUTBOX, 42)))
-                .hasValueSatisfying(e -> assertThat(List.of(e.getKey(), e.getValue())).containsExactly(OUTBOX, 42L));
+                .contains(new FhirMapping.ObservationKey(OUTBOX, 42, false));
         assertThat(FhirMapping.parseObservationId("no-such-id")).isEmpty();
         String longOutbox = UUID.randomUUID().toString();
         assertThat(FhirMapping.observationId(longOutbox, Long.MAX_VALUE)).hasSizeLessThanOrEqualTo(64);
@@ -140,10 +143,96 @@ class FhirMappingTest {
         assertThat(control.exportable()).isFalse();
     }
 
+    @Test
+    void aCuffReadingIsOneBloodPressurePanelThatPassesTheBpProfile() {
+        Observation o = FhirMapping.observation(cuff(reading("8480-6", 128.0, "mm[Hg]"),
+                reading(43, "8462-4", 82.0, "mm[Hg]"), reading(44, "8478-0", 97.0, "mm[Hg]")));
+        assertThat(o.getMeta().getProfile()).extracting(p -> p.getValue()).containsExactly(
+                FhirMapping.VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bp");
+        assertThat(o.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://loinc.org");
+        assertThat(o.getCode().getCodingFirstRep().getCode()).isEqualTo("85354-9");
+        assertThat(o.hasValue()).isFalse();
+        assertThat(o.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode())
+                .containsExactly("8480-6", "8462-4", "8478-0");
+        assertThat(o.getComponent()).extracting(c -> c.getValueQuantity().getValue().doubleValue())
+                .containsExactly(128.0, 82.0, 97.0);
+        assertThat(o.getComponent()).allSatisfy(c -> {
+            assertThat(c.getValueQuantity().getSystem()).isEqualTo("http://unitsofmeasure.org");
+            assertThat(c.getValueQuantity().getCode()).isEqualTo("mm[Hg]");
+        });
+        // Its identity is the systolic reading's, marked as the panel: never that of the systolic reading alone.
+        assertThat(o.getIdentifierFirstRep().getSystem()).isEqualTo("urn:nara:observation");
+        assertThat(o.getIdentifierFirstRep().getValue()).isEqualTo("hub-home-1/" + OUTBOX + "/42/bp");
+        assertThat(o.getIdElement().getIdPart()).isNotEqualTo(FhirMapping.observationId(OUTBOX, 42));
+        assertThat(FhirMapping.parseObservationId(o.getIdElement().getIdPart()))
+                .contains(new FhirMapping.ObservationKey(OUTBOX, 42, true));
+        assertThat(o.getEffectiveDateTimeType().getValue().toInstant()).isEqualTo(AT);
+        assertValid(o);
+        assertValid(FhirMapping.forPush(o));
+
+        // The validator does hold the panel to the bp profile: without its diastolic component it is refused.
+        Observation halfPanel = o.copy();
+        halfPanel.getComponent().remove(1);
+        assertThat(errors(halfPanel)).isNotEmpty();
+    }
+
+    @Test
+    void aPanelWithoutMeanPressureHasTheTwoComponentsTheProfileRequires() {
+        Observation o = FhirMapping.observation(cuff(reading("8480-6", 141.0, "mm[Hg]"),
+                reading(43, "8462-4", 91.0, "mm[Hg]"), null));
+        assertThat(o.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode())
+                .containsExactly("8480-6", "8462-4");
+        assertValid(o);
+    }
+
+    @Test
+    void aFailedHalfOfAPanelHasADataAbsentReasonOnItsComponentAndNoNumber() {
+        Observation o = FhirMapping.observation(cuff(reading("8480-6", 128.0, "mm[Hg]", ObservationFlag.CUFF_FIT),
+                reading(43, "8462-4", null, "mm[Hg]", ObservationFlag.MEASUREMENT_FAILED), null));
+        Observation.ObservationComponentComponent diastolic = o.getComponent().get(1);
+        assertThat(diastolic.getCode().getCodingFirstRep().getCode()).isEqualTo("8462-4");
+        assertThat(diastolic.hasValue()).isFalse();
+        assertThat(diastolic.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("error");
+        assertThat(o.getComponent().get(0).getValueQuantity().getValue()).isEqualByComparingTo("128");
+        assertThat(o.getNote()).extracting(n -> n.getText())
+                .containsExactly("Nära quality flags: Systolic blood pressure: CUFF_FIT");
+        assertThat(FHIR.newJsonParser().encodeResourceToString(o)).doesNotContain("NaN");
+        assertValid(o);
+
+        Observation implausible = FhirMapping.observation(cuff(reading("8480-6", 0.0, "mm[Hg]",
+                ObservationFlag.IMPLAUSIBLE), reading(43, "8462-4", 80.0, "mm[Hg]"), null));
+        assertThat(implausible.getComponent().get(0).hasValue()).isFalse();
+        assertThat(implausible.getComponent().get(0).getDataAbsentReason().getText()).contains("0.0 mm[Hg]");
+        assertValid(implausible);
+    }
+
+    @Test
+    void aPreliminaryValueMakesThePanelPreliminaryAndTheLastArrivalIsItsIssuedTime() {
+        Reading diastolic = new Reading("hub-home-1", OUTBOX, 43, "patient-1", "AA:BB:CC:DD:EE:01", "8462-4", 80.0,
+                "mm[Hg]", AT, AT.plusSeconds(9), Set.of(ObservationFlag.PRELIMINARY));
+        Observation o = FhirMapping.observation(cuff(reading("8480-6", 120.0, "mm[Hg]"), diastolic, null));
+        assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.PRELIMINARY);
+        assertThat(o.getIssued().toInstant()).isEqualTo(AT.plusSeconds(9));
+        assertValid(o);
+    }
+
+    static Reading reading(long seq, String code, Double value, String unit, ObservationFlag... flags) {
+        Reading r = reading(code, value, unit, flags);
+        return new Reading(r.hubId(), r.outbox(), seq, r.patientId(), r.deviceId(), r.code(), r.value(), r.unit(),
+                r.time(), r.received(), r.flags());
+    }
+
+    private static BloodPressurePanels.Panel cuff(Reading systolic, Reading diastolic, Reading mean) {
+        return new BloodPressurePanels.Panel(systolic, diastolic, mean);
+    }
+
     private static void assertValid(IBaseResource resource) {
+        assertThat(errors(resource)).as(() -> FHIR.newJsonParser().encodeResourceToString(resource)).isEmpty();
+    }
+
+    private static List<SingleValidationMessage> errors(IBaseResource resource) {
         ValidationResult result = validator.validateWithResult(resource);
-        List<SingleValidationMessage> errors = result.getMessages().stream()
+        return result.getMessages().stream()
                 .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()).toList();
-        assertThat(errors).as(() -> FHIR.newJsonParser().encodeResourceToString(resource)).isEmpty();
     }
 }
