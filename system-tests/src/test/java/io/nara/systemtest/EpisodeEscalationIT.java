@@ -59,20 +59,13 @@ class EpisodeEscalationIT {
                 .withWebhook(URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page"),
                         "webhook-secret-for-tests-0123456789", Duration.ofSeconds(2), 5, Duration.ofMillis(100),
                         Duration.ofMillis(500));
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, clock, settings, Alerting.organisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
         if (pager != null) {
             pager.stop(0);
         }
