@@ -152,8 +152,9 @@ class EpisodeEscalationIT {
         return Alerting.alertId(ingest, HUB, alert.seq());
     }
 
+    /** The staff's pages of one alert; a relative's message names no alert (it says no more than it must). */
     private static List<JsonObject> pages(long alertId, String event) {
-        return paged.stream().filter(p -> p.getLong("alertId") == alertId && event.equals(p.getString("event")))
-                .toList();
+        return paged.stream().filter(p -> Long.valueOf(alertId).equals(p.getLong("alertId"))
+                && event.equals(p.getString("event"))).toList();
     }
 }
