@@ -20,6 +20,7 @@ import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.notify.Dispatcher;
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.patient.PatientRoutes;
@@ -66,11 +67,12 @@ public final class IngestService extends VerticleBase {
     private final MessageCodec codec = new MessageCodec();
     private ChangeFeed changeFeed;
     private Evidence evidence;
-    private ClinicReadings clinicReadings;
     private Escalator escalator;
     private Dispatcher dispatcher;
 
     private Database db;
+    /** The node's one InfluxDB client, shared by every store and reader below and closed once, last. */
+    private InfluxDatabase influx;
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
@@ -81,7 +83,6 @@ public final class IngestService extends VerticleBase {
     private RejectedMessages rejected;
     private HubMessageConsumer consumer;
     private WebServer web;
-    private PatientRoutes patientPage;
     private volatile boolean influxOk = true;
     private volatile boolean postgresOk = true;
 
@@ -106,7 +107,8 @@ public final class IngestService extends VerticleBase {
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
             db = Database.open(vertx, settings.postgres());
-            observations = new ObservationStore(settings.influx());
+            influx = InfluxDatabase.connect(settings.influx());
+            observations = new ObservationStore(influx);
             // Building the FHIR model takes a second of reflection: here, not on the event loop.
             fhir = FhirContext.forR4();
             fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
@@ -116,7 +118,7 @@ public final class IngestService extends VerticleBase {
             alerts = new AlertStore(db, new AlertRouter(clock, alerting, settings.nodeId()));
             changeFeed = new ChangeFeed(vertx, db);
             changeFeed.start();
-            evidence = new Evidence(settings.influx());
+            evidence = new Evidence(influx);
             escalator = new Escalator(db, clock, alerting, settings.nodeId());
             dispatcher = new Dispatcher(vertx, db, clock, alerting);
             // Every node scans; the database makes each escalation, reminder and delivery happen once (see Escalator).
@@ -144,15 +146,13 @@ public final class IngestService extends VerticleBase {
                 LOG.info("pushing new readings to {}", fhirPush.baseUrl());
             }
             // The clinic's worklist and evaluation figures and the patient page (issue 8); their InfluxDB reads share
-            // the ingest's pool.
-            clinicReadings = new ClinicReadings(settings.influx());
-            patientPage = new PatientRoutes(settings.influx());
+            // the ingest's client and worker pool.
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
                     List.of(new CarePlanApi(carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
-                            new ClinicRoutes(clinicReadings, influxWorker),
-                            patientPage,
+                            new ClinicRoutes(new ClinicReadings(influx), influxWorker),
+                            new PatientRoutes(influx),
                             new FhirRoutes(fhir, observations, influxWorker),
                             new RelativeRoutes(evidence),
                             new AccessLogRoutes()));
@@ -170,20 +170,11 @@ public final class IngestService extends VerticleBase {
             if (changeFeed != null) {
                 changeFeed.stop();
             }
-            if (evidence != null) {
-                evidence.close();
-            }
-            if (clinicReadings != null) {
-                clinicReadings.close();
-            }
-            if (patientPage != null) {
-                patientPage.close();
-            }
             if (influxWorker != null) {
                 influxWorker.close();
             }
-            if (observations != null) {
-                observations.close();
+            if (influx != null) {
+                influx.close();
             }
             if (db != null) {
                 db.close();

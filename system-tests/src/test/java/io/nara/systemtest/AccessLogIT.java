@@ -3,7 +3,6 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +28,7 @@ class AccessLogIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String GRETA = Alerting.PATIENT;
     // Tuesday noon in Stockholm: Anna is on duty.
-    private static final MutableClock clock = new MutableClock(
-            LocalDateTime.of(2026, 11, 24, 12, 0).atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+    private static final MutableClock clock = new MutableClock(Alerting.TUESDAY_NOON);
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
@@ -41,28 +37,15 @@ class AccessLogIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.accessOrganisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
-        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
-                Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 1) > 0);
-        gretaAlert = Alerting.alertId(ingest, HUB, 1);
-        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
-                Alerting.alert(Alerting.OTHER_PATIENT, 3, clock.instant()));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 3) > 0);
+        gretaAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
+        Alerting.raise(ingest, hub, HUB, Alerting.alert(Alerting.OTHER_PATIENT, 3, clock.instant()));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @Test

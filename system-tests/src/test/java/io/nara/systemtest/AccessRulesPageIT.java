@@ -3,7 +3,6 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Observation;
@@ -13,8 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -38,8 +35,7 @@ class AccessRulesPageIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String GRETA = Alerting.PATIENT;
     // Tuesday noon in Stockholm: Anna (Greta's district) and Eva (the other municipality) are on duty.
-    private static final MutableClock clock = new MutableClock(
-            LocalDateTime.of(2026, 11, 24, 12, 0).atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+    private static final MutableClock clock = new MutableClock(Alerting.TUESDAY_NOON);
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
@@ -48,29 +44,18 @@ class AccessRulesPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        // Plain HTTP on loopback: the session cookie cannot be Secure here.
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.accessOrganisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+    void closeBrowser() throws Exception {
+        Services.closeAll(browser);
     }
 
     @Test
@@ -82,8 +67,8 @@ class AccessRulesPageIT {
 
         // Greta's alert first, then Erik's: the stream sends them in this order, so once Erik's is on Eva's page,
         // Greta's has been passed over.
-        long greta = raise(Alerting.alert(1, Severity.URGENT, null, null, clock.instant()), 1);
-        long erik = raise(Alerting.alert(Alerting.OTHER_PATIENT, 2, clock.instant()), 2);
+        long greta = raise(Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
+        long erik = raise(Alerting.alert(Alerting.OTHER_PATIENT, 2, clock.instant()));
         browser.await("Erik's alert on Eva's page", d -> !d.findElements(
                 By.cssSelector("#unowned tr[data-alert-id='" + erik + "']")).isEmpty());
         assertThat(browser.findAll("#unowned tr, #owned tr")).hasSize(1);
@@ -108,7 +93,7 @@ class AccessRulesPageIT {
 
     @Test
     void aRelativeSeesOnlyWhatTheConsentInForceAllows() throws Exception {
-        raise(Alerting.alert(10, Severity.WARNING, null, null, clock.instant()), 10);
+        raise(Alerting.alert(10, Severity.WARNING, null, null, clock.instant()));
         hub.publish(HubTopic.of(HUB, HubTopic.Kind.OBS).name(), new MessageCodec().encode(ObservationBatch.of(
                 UUID.randomUUID().toString(), List.of(new Observation(1, GRETA, "scale", "29463-7", 81.2, "kg",
                         clock.instant(), clock.instant(), Set.of())))));
@@ -151,8 +136,7 @@ class AccessRulesPageIT {
     @Test
     void thePageIsSwedishUntilTheSwitchIsClickedAndKeepsTheChoice() throws Exception {
         browser = Browser.start("language");
-        browser.signIn(ingest.baseUrl(), "anna", "anna-secret-1");
-        browser.await("the inbox", d -> d.findElement(By.id("inbox")).isDisplayed());
+        browser.signInToInbox(ingest.baseUrl(), "anna", "anna-secret-1");
         assertThat(browser.find("h1").getText()).isEqualTo("Larm");
         assertThat(browser.find("#inbox h2").getText()).isEqualTo("Ej tagna");
         assertThat(browser.find("#lang-switch").getText()).isEqualTo("English");
@@ -173,13 +157,12 @@ class AccessRulesPageIT {
 
     @Test
     void theMasSeesWhoTriedToReadHerPatientAndANurseMayNotSearchTheLog() throws Exception {
-        long greta = raise(Alerting.alert(20, Severity.URGENT, null, null, clock.instant()), 20);
+        long greta = raise(Alerting.alert(20, Severity.URGENT, null, null, clock.instant()));
         var eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
         assertThat(eva.get("/api/alerts/" + greta).statusCode()).isEqualTo(404);
 
         browser = Browser.start("mas");
-        browser.signIn(ingest.baseUrl(), "mas", "maria-secret-1");
-        browser.await("Maria signed in", d -> d.findElement(By.id("inbox")).isDisplayed());
+        browser.signInToInbox(ingest.baseUrl(), "mas", "maria-secret-1");
         browser.find("nav.nara a[href='/access-log.html']").click();
         browser.await("the access-log page", d -> d.findElement(By.id("search")).isDisplayed());
         browser.find("#patient").sendKeys(GRETA);
@@ -194,16 +177,13 @@ class AccessRulesPageIT {
         browser.close();
 
         browser = Browser.start("anna-log");
-        browser.signIn(ingest.baseUrl(), "anna", "anna-secret-1");
-        browser.await("Anna signed in", d -> d.findElement(By.id("inbox")).isDisplayed());
+        browser.signInToInbox(ingest.baseUrl(), "anna", "anna-secret-1");
         browser.open(ingest.baseUrl() + "/access-log.html");
         browser.await("the refusal", d -> d.findElement(By.id("problem")).getText().contains("MAS"));
         assertThat(browser.findAll("#entries tr")).isEmpty();
     }
 
-    private static long raise(io.nara.protocol.message.Alert alert, long seq) throws Exception {
-        Alerting.publish(hub, HUB, UUID.randomUUID().toString(), alert);
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, seq) > 0);
-        return Alerting.alertId(ingest, HUB, seq);
+    private static long raise(io.nara.protocol.message.Alert alert) throws Exception {
+        return Alerting.raise(ingest, hub, HUB, alert);
     }
 }

@@ -30,11 +30,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** Helpers for the issue-7 tests: ingest nodes with alerting settings, the organisation, alerts, people's sessions. */
 final class Alerting {
 
     static final String PATIENT = "patient-route-1";
+    /**
+     * Tuesday 24 November 2026, noon in Stockholm: in {@link #organisation()} Anna and Agnes (home-nursing-north) are
+     * on duty, and in {@link #accessOrganisation()} Eva of the other municipality too.
+     */
+    static final Instant TUESDAY_NOON = java.time.LocalDateTime.of(2026, 11, 24, 12, 0)
+            .atZone(java.time.ZoneId.of("Europe/Stockholm")).toInstant();
 
     private Alerting() {
     }
@@ -56,6 +63,43 @@ final class Alerting {
         IngestService service = new IngestService(settings, clock, alerting, fhirPush);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Services.Ingest(vertx, service, postgres, influx, apiKey);
+    }
+
+    /**
+     * How most tests of issues 7 and 8 begin: an ingest node on fresh databases and a share group of its own, healthy,
+     * with {@code organisation} imported. Closed again if it does not get that far, since the caller gets no node to
+     * close.
+     */
+    static Services.Ingest startIngest(DevStack stack, Clock clock, AlertingSettings alerting, JsonObject organisation)
+            throws Exception {
+        return startIngest(stack, clock, alerting, FhirPush.Settings.none(), organisation);
+    }
+
+    /** ... and pushing new readings to a FHIR server. */
+    static Services.Ingest startIngest(DevStack stack, Clock clock, AlertingSettings alerting,
+                                       FhirPush.Settings fhirPush, JsonObject organisation) throws Exception {
+        Services.Ingest ingest = startIngest(stack, Services.newShareGroup(), stack.freshPostgres(),
+                stack.freshInflux(), clock, alerting, fhirPush);
+        try {
+            Services.awaitHealthy(ingest);
+            importOrganisation(ingest, organisation);
+            return ingest;
+        } catch (Exception | Error e) {
+            Services.closeAll(ingest);
+            throw e;
+        }
+    }
+
+    /** The default settings for a browser test: plain HTTP on loopback, so the session cookie cannot be Secure. */
+    static AlertingSettings plainHttp() {
+        return AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
+    }
+
+    /** Publishes the alert as the hub would (an outbox of its own) and waits until it is stored; its id. */
+    static long raise(Services.Ingest ingest, TestMqttClient hub, String hubId, Alert alert) throws Exception {
+        publish(hub, hubId, UUID.randomUUID().toString(), alert);
+        Awaitility.await().atMost(Services.DEADLINE).until(() -> alertId(ingest, hubId, alert.seq()) > 0);
+        return alertId(ingest, hubId, alert.seq());
     }
 
     /**

@@ -86,6 +86,12 @@ final class Browser implements AutoCloseable {
         await("signed in as " + username, d -> d.manage().getCookieNamed("nara_session") != null);
     }
 
+    /** Signs a member of staff in through the form and waits for the inbox, where that leads them. */
+    void signInToInbox(String baseUrl, String user, String password) {
+        signIn(baseUrl, user, password);
+        await("the inbox after " + user + "'s sign-in", d -> d.findElement(By.id("inbox")).isDisplayed());
+    }
+
     /** Waits up to {@link #DEFAULT_WAIT} for a condition; on a timeout the message carries the page's console. */
     <T> T await(String what, ExpectedCondition<T> condition) {
         return await(what, DEFAULT_WAIT, condition);

@@ -1,5 +1,9 @@
 package io.nara.systemtest;
 
+import static io.nara.systemtest.Services.hubStatus;
+import static io.nara.systemtest.Services.result;
+import static io.nara.systemtest.Services.simulate;
+import static io.nara.systemtest.Services.storedAlert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,16 +16,11 @@ import io.nara.protocol.message.Severity;
 import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,34 +46,29 @@ class CarePlanApiIT {
     static void start(@TempDir Path dir) throws Exception {
         hubData = dir;
         stack = DevStack.ensureUp();
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), AlertingSettings.defaults());
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         // The hub's patient is cared for by the northern district (nurse Anna) and the region (doctor David); Eva of
         // another municipality cares for someone else.
-        Alerting.importOrganisation(ingest, Alerting.withPatientLike(Alerting.organisationWithNeighbour(),
-                Services.PATIENT, "Gustav Holm"));
+        ingest = Alerting.startIngest(stack, Clock.systemUTC(), AlertingSettings.defaults(),
+                Alerting.withPatientLike(Alerting.organisationWithNeighbour(), Services.PATIENT, "Gustav Holm"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (ingest != null) {
-            ingest.close();
-        }
+        Services.closeAll(ingest);
     }
 
     @Test
     void theDoctorEditsThePlanOverHttpAndTheHubJudgesTheNextReadingByIt() throws Exception {
         var plans = ingest.service().carePlans();
-        get(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT)),
+        result(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT)),
                 "installer-it"));
-        get(plans.save(HUB, new CarePlan(Services.PATIENT, "draft", List.of(new ThresholdRule("systolic-low",
+        result(plans.save(HUB, new CarePlan(Services.PATIENT, "draft", List.of(new ThresholdRule("systolic-low",
                 "8480-6", 90.0, null, Severity.URGENT, "Systoliskt under 90 / Systolic below 90", null, null))),
                 "doctor-it", "start of monitoring"));
 
         try (Services.Hub hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1))) {
-            long first = get(plans.config(HUB)).orElseThrow().version();
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("configVersion")
+            long first = result(plans.config(HUB)).orElseThrow().version();
+            await().atMost(DEADLINE).until(() -> hubStatus(hub.statusUrl()).get("configVersion")
                     .asLong() == first);
 
             var david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
@@ -91,10 +85,10 @@ class CarePlanApiIT {
                     .put("reason", "still symptomatic")), 200);
             assertThat(saved.get("version").asInt()).isEqualTo(2);
 
-            long second = get(plans.config(HUB)).orElseThrow().version();
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("configVersion")
+            long second = result(plans.config(HUB)).orElseThrow().version();
+            await().atMost(DEADLINE).until(() -> hubStatus(hub.statusUrl()).get("configVersion")
                     .asLong() == second);
-            JsonNode alert = alertIn(simulate(hub, "/api/simulate/cuff?systolic=105&diastolic=60&pulse=70"));
+            JsonNode alert = storedAlert(simulate(hub, "/api/simulate/cuff?systolic=105&diastolic=60&pulse=70"));
             assertThat(alert.get("carePlanVersion").asText()).isEqualTo("2");
             assertThat(alert.get("ruleId").asText()).isEqualTo("systolic-low");
 
@@ -150,24 +144,4 @@ class CarePlanApiIT {
         return JSON.readTree(response.body());
     }
 
-    private static <T> T get(io.vertx.core.Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    private static JsonNode alertIn(JsonNode stored) {
-        for (JsonNode entry : stored.get("stored")) {
-            if (entry.has("ruleId")) {
-                return entry;
-            }
-        }
-        throw new AssertionError("no alert among " + stored);
-    }
-
-    private static JsonNode simulate(Services.Hub hub, String pathAndQuery) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hub.statusUrl() + pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return JSON.readTree(response.body());
-    }
 }

@@ -1,10 +1,13 @@
 package io.nara.systemtest;
 
+import static io.nara.systemtest.Services.hubStatus;
+import static io.nara.systemtest.Services.result;
+import static io.nara.systemtest.Services.simulate;
+import static io.nara.systemtest.Services.storedAlert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.gateway.HubService;
 import io.nara.gateway.HubSettings;
 import io.nara.gateway.uplink.Uplink;
@@ -16,9 +19,6 @@ import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +44,6 @@ class CarePlanIT {
 
     private static final String HUB = "hub-it-plan-1";
     private static final Duration DEADLINE = Duration.ofSeconds(40);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     private static DevStack stack;
     private static Services.Ingest ingest;
@@ -56,16 +53,12 @@ class CarePlanIT {
     static void start(@TempDir Path dir) throws Exception {
         hubData = dir;
         stack = DevStack.ensureUp();
-        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        ingest = Services.startIngest(stack);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (ingest != null) {
-            ingest.close();
-        }
+        Services.closeAll(ingest);
     }
 
     /** The doctor's plan: systolic below {@code limit}, and the hub counts as offline after 2 seconds. */
@@ -82,17 +75,18 @@ class CarePlanIT {
     void aPlanChangedInTheCloudReachesTheHubAndAnOfflineHubKeepsItsLastPlan() throws Exception {
         var plans = ingest.service().carePlans();
         JsonNode second;
-        get(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT),
+        result(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT),
                 new DeviceBinding(Services.SCALE, "sim-scale", Services.PATIENT)), "installer-it"));
-        var v1 = get(plans.save(HUB, plan(100), "doctor-it", "start of monitoring"));
+        var v1 = result(plans.save(HUB, plan(100), "doctor-it", "start of monitoring"));
         assertThat(v1.version()).isEqualTo(1);
-        long cloudVersion = get(plans.config(HUB)).orElseThrow().version();
+        long cloudVersion = result(plans.config(HUB)).orElseThrow().version();
 
         // The hub starts from its bootstrap file (version 1, systolic below 90) and adopts the cloud's config.
         try (Services.Hub hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1))) {
-            await().atMost(DEADLINE).until(() -> status(hub).get("configVersion").asLong() == cloudVersion);
+            await().atMost(DEADLINE)
+                    .until(() -> hubStatus(hub.statusUrl()).get("configVersion").asLong() == cloudVersion);
             // 95 mmHg alerts only under the cloud's plan (below 100), and the alert names that plan's version.
-            JsonNode alert = alertIn(simulate(hub, "/api/simulate/cuff?systolic=95&diastolic=60&pulse=70"));
+            JsonNode alert = storedAlert(simulate(hub, "/api/simulate/cuff?systolic=95&diastolic=60&pulse=70"));
             assertThat(alert.get("carePlanVersion").asText()).isEqualTo("1");
             assertThat(alert.get("status").asText()).isEqualTo("RAISED");
             assertThat(alert.get("respondFirst").asText()).isEqualTo("home-nursing-it");
@@ -100,35 +94,35 @@ class CarePlanIT {
                     + " FROM alert WHERE origin = 'HUB'").contains("1 RAISED systolic-low"));
 
             // The doctor tightens the plan; the hub adopts version 2 and the next reading is judged by it.
-            get(plans.save(HUB, plan(110), "doctor-it", "still symptomatic"));
-            long v2Config = get(plans.config(HUB)).orElseThrow().version();
-            await().atMost(DEADLINE).until(() -> status(hub).get("configVersion").asLong() == v2Config);
+            result(plans.save(HUB, plan(110), "doctor-it", "still symptomatic"));
+            long v2Config = result(plans.config(HUB)).orElseThrow().version();
+            await().atMost(DEADLINE).until(() -> hubStatus(hub.statusUrl()).get("configVersion").asLong() == v2Config);
             simulate(hub, "/api/simulate/cuff?systolic=120&diastolic=70&pulse=70"); // resolves the episode
-            second = alertIn(simulate(hub, "/api/simulate/cuff?systolic=105&diastolic=60&pulse=70"));
+            second = storedAlert(simulate(hub, "/api/simulate/cuff?systolic=105&diastolic=60&pulse=70"));
             assertThat(second.get("carePlanVersion").asText()).isEqualTo("2");
-            assertThat(get(plans.history(Services.PATIENT))).extracting(p -> p.version() + " " + p.changedBy())
+            assertThat(result(plans.history(Services.PATIENT))).extracting(p -> p.version() + " " + p.changedBy())
                     .containsExactly("1 doctor-it", "2 doctor-it");
         }
 
         // The hub is gone: its last will says OFFLINE, and after 2 s the cloud's rule raises one alert.
         await().atMost(DEADLINE).until(() -> {
-            get(ingest.service().silenceWatch().check());
+            result(ingest.service().silenceWatch().check());
             return rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'");
         }, r -> r.contains("RAISED hub-offline"));
         List<String> cloudAlerts = rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'");
-        get(ingest.service().silenceWatch().check()); // looking again (or from another node) stores nothing new
+        result(ingest.service().silenceWatch().check()); // looking again (or from another node) stores nothing new
         assertThat(rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'")).isEqualTo(cloudAlerts);
 
         // While the doctor changes the plan again, the hub restarts without a broker: it keeps plan version 2.
-        get(plans.save(HUB, plan(130), "doctor-it", "change the hub has not seen"));
+        result(plans.save(HUB, plan(130), "doctor-it", "change the hub has not seen"));
         try (Services.Hub offline = startUnreachableHub()) {
             // 120 is normal under version 2 (below 110) but would alert under the unseen version 3 (below 130):
             // the episode from 105 mmHg resolves, judged by version 2, and survived the restart in SQLite.
-            JsonNode resolved = alertIn(simulate(offline, "/api/simulate/cuff?systolic=120&diastolic=60&pulse=70"));
+            JsonNode resolved = storedAlert(simulate(offline, "/api/simulate/cuff?systolic=120&diastolic=60&pulse=70"));
             assertThat(resolved.get("status").asText()).isEqualTo("RESOLVED");
             assertThat(resolved.get("carePlanVersion").asText()).isEqualTo("2");
             assertThat(resolved.get("episode").asText()).isEqualTo(second.get("episode").asText());
-            assertThat(status(offline).get("connectedToCloud").asBoolean()).isFalse();
+            assertThat(hubStatus(offline.statusUrl()).get("connectedToCloud").asBoolean()).isFalse();
         }
     }
 
@@ -143,30 +137,6 @@ class CarePlanIT {
         return new Services.Hub(vertx, service, hubData);
     }
 
-    private static <T> T get(io.vertx.core.Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    private static JsonNode alertIn(JsonNode stored) {
-        for (JsonNode entry : stored.get("stored")) {
-            if (entry.has("ruleId")) {
-                return entry;
-            }
-        }
-        throw new AssertionError("no alert among " + stored);
-    }
-
-    private static JsonNode simulate(Services.Hub hub, String pathAndQuery) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + pathAndQuery))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return JSON.readTree(response.body());
-    }
-
-    private static JsonNode status(Services.Hub hub) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/api/status")).GET()
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
-    }
 
     private static List<String> rows(String sql) throws Exception {
         var pg = ingest.postgres();

@@ -1,5 +1,6 @@
 package io.nara.systemtest;
 
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
@@ -49,8 +50,8 @@ final class ClinicData {
                     v.getKey().plusSeconds(5), v.getValue() == null ? java.util.Set.of(
                             io.nara.protocol.message.ObservationFlag.MEASUREMENT_FAILED) : null));
         }
-        try (ObservationStore store = new ObservationStore(influx)) {
-            store.write(hub, ObservationBatch.of(UUID.randomUUID().toString(), observations));
+        try (InfluxDatabase database = InfluxDatabase.connect(influx)) {
+            new ObservationStore(database).write(hub, ObservationBatch.of(UUID.randomUUID().toString(), observations));
         }
     }
 

@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.influxdb.InfluxDB;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
@@ -50,9 +49,7 @@ class EndToEndIT {
     @BeforeAll
     static void start(@TempDir Path hubData) throws Exception {
         stack = DevStack.ensureUp();
-        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        ingest = Services.startIngest(stack);
         hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1));
         alerts = new EventStream(ingest.baseUrl() + "/api/alerts/stream", ingest.apiKey(), "alert");
         await().atMost(DEADLINE).until(alerts::connected);
@@ -60,11 +57,7 @@ class EndToEndIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {alerts, hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(alerts, hub, ingest);
     }
 
     @Test
@@ -229,14 +222,10 @@ class EndToEndIT {
     }
 
     private static JsonNode simulate(String pathAndQuery) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + pathAndQuery))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return JSON.readTree(response.body());
+        return Services.simulate(hub, pathAndQuery);
     }
 
     private static JsonNode hubStatus() throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/api/status")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return Services.hubStatus(hub.statusUrl());
     }
 }

@@ -59,20 +59,13 @@ class EpisodeEscalationIT {
                 .withWebhook(URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page"),
                         "webhook-secret-for-tests-0123456789", Duration.ofSeconds(2), 5, Duration.ofMillis(100),
                         Duration.ofMillis(500));
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, clock, settings, Alerting.organisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
         if (pager != null) {
             pager.stop(0);
         }
@@ -162,10 +155,9 @@ class EpisodeEscalationIT {
         return Alerting.alertId(ingest, HUB, alert.seq());
     }
 
-    /** The staff's pages about one alert (relatives' messages name no alert, so they never match). */
+    /** The staff's pages of one alert; a relative's message names no alert (it says no more than it must). */
     private static List<JsonObject> pages(long alertId, String event) {
         return paged.stream().filter(p -> Long.valueOf(alertId).equals(p.getLong("alertId"))
-                        && event.equals(p.getString("event")))
-                .toList();
+                && event.equals(p.getString("event"))).toList();
     }
 }

@@ -3,7 +3,6 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -51,11 +50,7 @@ class EvaluationPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         Alerting.Session session = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
 
@@ -110,18 +105,12 @@ class EvaluationPageIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @AfterEach
-    void closeBrowser() {
-        if (anna != null) {
-            anna.close();
-        }
+    void closeBrowser() throws Exception {
+        Services.closeAll(anna);
     }
 
     /** The figures of November for the team, as the page's table and the CSV must both show them. */
@@ -152,12 +141,7 @@ class EvaluationPageIT {
     @Test
     void thePageAndTheCsvShowNovembersFiguresForAnnasTeam() throws Exception {
         anna = Browser.start("evaluation-anna");
-        anna.open(ingest.baseUrl() + "/");
-        anna.await("the sign-in form", d -> anna.find("#username").isDisplayed());
-        anna.find("#username").sendKeys("anna");
-        anna.find("#password").sendKeys("anna-secret-1");
-        anna.find("#signin").click();
-        anna.await("the inbox after sign-in", d -> anna.find("#inbox").isDisplayed());
+        anna.signInToInbox(ingest.baseUrl(), "anna", "anna-secret-1");
 
         anna.open(ingest.baseUrl() + "/evaluation.html?from=2026-11&to=2026-11");
         String row = "#rows tr[data-team='" + TEAM + "'][data-month='2026-11']";

@@ -70,10 +70,8 @@ class FhirIT {
                 .withRetries(40, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100))
                 // Long enough for a cuff reading's second batch, published right after its first.
                 .withPanelHold(Duration.ofSeconds(5));
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), AlertingSettings.defaults(), push);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, Clock.systemUTC(), AlertingSettings.defaults(), push,
+                Alerting.organisation());
         Alerting.importOrganisation(ingest, new JsonObject("""
                 {"organisations": [{"id": "grannby", "name": "Grannby kommun", "kind": "MUNICIPALITY"}],
                  "teams": [{"id": "home-nursing-east", "organisationId": "grannby", "name": "Hemsjukvård Öst",
@@ -104,11 +102,7 @@ class FhirIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest, journal}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest, journal);
     }
 
     @Test

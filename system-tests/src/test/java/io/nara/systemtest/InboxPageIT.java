@@ -3,12 +3,8 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +22,7 @@ class InboxPageIT {
     private static final String HUB = "hub-it-inbox-page-1";
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     // Tuesday noon in Stockholm: Anna and Agnes (home-nursing-north) are both on duty.
-    private static final MutableClock clock = new MutableClock(
-            LocalDateTime.of(2026, 11, 24, 12, 0).atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+    private static final MutableClock clock = new MutableClock(Alerting.TUESDAY_NOON);
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
@@ -37,31 +32,18 @@ class InboxPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        // Plain HTTP on loopback: the session cookie cannot be Secure here.
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @AfterEach
-    void closeBrowsers() {
-        for (Browser b : new Browser[] {anna, agnes}) {
-            if (b != null) {
-                b.close();
-            }
-        }
+    void closeBrowsers() throws Exception {
+        Services.closeAll(anna, agnes);
     }
 
     @Test
@@ -77,10 +59,7 @@ class InboxPageIT {
             assertThat(b.findAll("#unowned tr")).isEmpty();
         }
 
-        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
-                Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 1) > 0);
-        long id = Alerting.alertId(ingest, HUB, 1);
+        long id = Alerting.raise(ingest, hub, HUB, Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
         String row = "tr[data-alert-id='" + id + "']";
 
         for (Browser b : new Browser[] {anna, agnes}) {
@@ -114,8 +93,7 @@ class InboxPageIT {
     }
 
     private void signIn(Browser b, String user, String password, String name) {
-        b.signIn(ingest.baseUrl(), user, password);
-        b.await("the inbox after sign-in", d -> d.findElement(By.id("inbox")).isDisplayed()
-                && d.findElement(By.id("who")).getText().contains(name));
+        b.signInToInbox(ingest.baseUrl(), user, password);
+        b.await(name + " signed in", d -> d.findElement(By.id("who")).getText().contains(name));
     }
 }

@@ -2,6 +2,7 @@ package io.nara.systemtest;
 
 import static org.awaitility.Awaitility.await;
 
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.routing.AlertingSettings;
@@ -67,8 +68,8 @@ class PatientPageBenchmarkIT {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             // The ingest builds the one-minute rollup batch by batch; a bulk load builds it in one pass.
             long rollupStart = System.nanoTime();
-            try (ObservationRollup rollup = new ObservationRollup(ingest.influx())) {
-                rollup.rebuild(PATIENT, Instant.now().minus(Duration.ofDays(days + 1L)), Instant.now());
+            try (InfluxDatabase database = InfluxDatabase.connect(ingest.influx())) {
+                new ObservationRollup(database).rebuild(PATIENT, Instant.now().minus(Duration.ofDays(days + 1L)), Instant.now());
             }
             double rollupSeconds = (System.nanoTime() - rollupStart) / 1e9;
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.SchemaVersion;
 import io.nara.protocol.careplan.CarePlan;
@@ -24,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -60,8 +58,7 @@ class PatientPageIT {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Path CHART_SCREENSHOT = Path.of("target", "screenshots", "patient-chart.png");
     // Tuesday noon in Stockholm; the readings are the 21 mornings up to today's.
-    private static final MutableClock clock = new MutableClock(
-            LocalDateTime.of(2026, 11, 24, 12, 0).atZone(SE).toInstant());
+    private static final MutableClock clock = new MutableClock(Alerting.TUESDAY_NOON);
     private static final Instant LOW_READING_AT = morning(3);
 
     private static Services.Ingest ingest;
@@ -72,15 +69,11 @@ class PatientPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         JsonObject organisation = Alerting.organisation();
         organisation.getJsonArray("patients").add(new JsonObject().put("id", OTHER_PATIENT).put("name", "Olle Okänd")
                 .put("careRelations", new JsonArray().add(new JsonObject().put("team", "home-nursing-south")
                         .put("from", "2020-01-01T00:00:00Z").put("respondsFirst", true))));
-        Alerting.importOrganisation(ingest, organisation);
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), organisation);
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
 
         ingest.service().carePlans().save(HUB, carePlan(), "david", "monitoring starts")
@@ -114,24 +107,18 @@ class PatientPageIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+    void closeBrowser() throws Exception {
+        Services.closeAll(browser);
     }
 
     @Test
     void theNurseSeesTheTrendsWithThresholdLinesAndTheAlertsOutcomeAndSwitchesTheRange() throws Exception {
         browser = Browser.start("patient-nurse");
-        signIn(browser, "anna", "anna-secret-1");
+        browser.signInToInbox(ingest.baseUrl(), "anna", "anna-secret-1");
         browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
         // In a post-discharge period the page opens on the days since discharge: 11 mornings, the discharge day's too.
         browser.await("the charts since discharge", d -> "discharge".equals(d.findElement(By.id("charts"))
@@ -262,7 +249,7 @@ class PatientPageIT {
         Alerting.Session david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
         assertThat(david.get("/api/patients/" + PATIENT + "/careplan").statusCode()).as("the care-plan API").isEqualTo(200);
         browser = Browser.start("patient-doctor");
-        signIn(browser, "david", "david-secret-1");
+        browser.signInToInbox(ingest.baseUrl(), "david", "david-secret-1");
         browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
         browser.await("the care-plan editor", d -> d.findElement(By.id("careplan-editor")).isDisplayed()
                 && d.findElement(By.id("careplan-editor")).getAttribute("value").contains("systolic-low"));
@@ -293,16 +280,6 @@ class PatientPageIT {
         return ((Number) Alerting.rows(ingest, "SELECT count(*) FROM access_log WHERE actor = '" + actor
                 + "' AND action LIKE 'patient.%' AND '" + patientId + "' = ANY (patient_ids)").get(0).get(0))
                 .longValue();
-    }
-
-    /** Through the sign-in form of the web app's start page, as a nurse does. */
-    private static void signIn(Browser b, String user, String password) {
-        b.open(ingest.baseUrl() + "/");
-        b.await("the sign-in form", d -> d.findElement(By.id("username")).isDisplayed());
-        b.find("#username").sendKeys(user);
-        b.find("#password").sendKeys(password);
-        b.find("#signin").click();
-        b.await("signed in", d -> !d.findElement(By.id("username")).isDisplayed());
     }
 
     /**

@@ -33,6 +33,8 @@ final class Services {
     static final String CUFF = "sim-cuff-1";
     static final String SCALE = "sim-scale-1";
     static final String OXIMETER = "sim-oximeter-1";
+    /** How long the helpers wait for the stack: generous, since several builds share the machine. */
+    static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(60);
 
     private Services() {
     }
@@ -73,6 +75,28 @@ final class Services {
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
 
+    /** An ingest node on fresh databases and a share group of its own, once it reports healthy. */
+    static Ingest startIngest(DevStack stack) throws Exception {
+        Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux());
+        try {
+            awaitHealthy(ingest);
+            return ingest;
+        } catch (Exception | Error e) {
+            closeAll(ingest);
+            throw e;
+        }
+    }
+
+    /** A share group no other test's node is in, so that each test's node gets all of its hubs' messages. */
+    static String newShareGroup() {
+        return "it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Waits until the node reports broker, databases and alert feed healthy. */
+    static void awaitHealthy(Ingest ingest) {
+        org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+    }
+
     static Hub startHub(DevStack stack, String hubId, Path dataDir, HubConfig config) throws Exception {
         return startHub(stack, hubId, dataDir, config, new Uplink.Settings(200, 4, 10_000, 60_000, 0),
                 StorageLimits.defaults(), stack.broker(hubId));
@@ -111,6 +135,58 @@ final class Services {
     /** Whether the hub's outbox is empty, as its status page says. */
     static boolean outboxEmpty(String statusUrl) throws Exception {
         return hubStatus(statusUrl).get("outboxPending").asLong() == 0;
+    }
+
+    /**
+     * Closes what a test started, in order, skipping what it never got to start; closes the rest when one fails, and
+     * throws the first failure with the others suppressed.
+     */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable r : resources) {
+            if (r == null) {
+                continue;
+            }
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Waits up to 30 s for what a Vert.x future of the ingest (a care-plan save, a device binding) gives. */
+    static <T> T result(io.vertx.core.Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Asks the hub's simulated home for a reading ({@code POST}, e.g. {@code /api/simulate/bp?systolic=85}). */
+    static com.fasterxml.jackson.databind.JsonNode simulate(Hub hub, String pathAndQuery) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(hub.statusUrl() + pathAndQuery))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new AssertionError("the simulated home answered " + response.statusCode() + ": " + response.body());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    /** The alert among what a simulated reading stored (the entry with a rule). */
+    static com.fasterxml.jackson.databind.JsonNode storedAlert(com.fasterxml.jackson.databind.JsonNode stored) {
+        for (com.fasterxml.jackson.databind.JsonNode entry : stored.get("stored")) {
+            if (entry.has("ruleId")) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no alert among " + stored);
     }
 
     /** A home with a cuff and a scale for one patient whose plan alerts on systolic below 90. */

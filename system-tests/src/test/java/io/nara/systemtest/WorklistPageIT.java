@@ -3,7 +3,6 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -54,11 +53,7 @@ class WorklistPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
         Alerting.importOrganisation(ingest, new JsonObject().put("patients", new io.vertx.core.json.JsonArray(List.of(
                 patient(KARL, "Karl Berg", "home-nursing-north"), patient(SVEN, "Sven Dal", "home-nursing-north"),
                 patient(ELSA, "Elsa Fors", "home-nursing-north"), patient(OLLE, "Olle Ek", "home-nursing-north"),
@@ -105,29 +100,18 @@ class WorklistPageIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @AfterEach
-    void closeBrowser() {
-        if (anna != null) {
-            anna.close();
-        }
+    void closeBrowser() throws Exception {
+        Services.closeAll(anna);
     }
 
     @Test
     void theWorklistRanksAnnasPatientsByWhatNeedsAttentionAndTheFilterNarrowsIt() throws Exception {
         anna = Browser.start("worklist-anna");
-        anna.open(ingest.baseUrl() + "/");
-        anna.await("the sign-in form", d -> anna.find("#username").isDisplayed());
-        anna.find("#username").sendKeys("anna");
-        anna.find("#password").sendKeys("anna-secret-1");
-        anna.find("#signin").click();
-        anna.await("the inbox after sign-in", d -> anna.find("#inbox").isDisplayed());
+        anna.signInToInbox(ingest.baseUrl(), "anna", "anna-secret-1");
 
         anna.open(ingest.baseUrl() + "/worklist.html");
         anna.await("the worklist", d -> anna.findAll("#worklist tr").size() == 5);

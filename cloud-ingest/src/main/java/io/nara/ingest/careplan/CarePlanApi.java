@@ -55,13 +55,8 @@ public final class CarePlanApi implements ApiRoutes {
             AccessLog.record(c, who.actor(), "careplan.read", List.of(patient),
                     plan.map(p -> "version=" + p.version()).orElse("none"));
             return plan;
-        }).onSuccess(plan -> {
-            if (plan.isEmpty()) {
-                api.json(ctx, 404, Map.of("problem", "patienten har ingen vårdplan / the patient has no care plan"));
-            } else {
-                api.json(ctx, 200, view(plan.get()));
-            }
-        }).onFailure(ctx::fail);
+        }).onSuccess(plan -> api.jsonOrNotFound(ctx, plan.map(CarePlanApi::view),
+                "patienten har ingen vårdplan / the patient has no care plan")).onFailure(ctx::fail);
     }
 
     private void history(RoutingContext ctx, Api api) {

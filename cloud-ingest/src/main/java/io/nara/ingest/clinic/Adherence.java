@@ -1,9 +1,13 @@
 package io.nara.ingest.clinic;
 
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.ExpectedMeasurement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +40,21 @@ public final class Adherence {
     }
 
     private Adherence() {
+    }
+
+    /**
+     * Every measurement the plan expects, counted together over one window (the worklist's week, a patient's share of
+     * an evaluation month).
+     *
+     * @param measured the times of the patient's usable readings by code ({@link ClinicReadings#measuredHours})
+     */
+    public static Count ofPlan(CarePlan plan, Instant from, Instant to, Instant since,
+                               Map<String, List<Instant>> measured) {
+        Count total = Count.none();
+        for (ExpectedMeasurement e : plan.expected()) {
+            total = total.plus(count(from, to, e.every(), since, measured.getOrDefault(e.code(), List.of())));
+        }
+        return total;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.nara.ingest.clinic;
 
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,9 +8,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.influxdb.InfluxDB;
-import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.QueryResult;
 
@@ -17,14 +15,13 @@ import org.influxdb.dto.QueryResult;
  * What the worklist and the evaluation read from InfluxDB: weight readings, and in which hours a patient measured a
  * code. Only the patients asked for are queried (bound parameters, never string-built). Blocking: call from a worker.
  */
-public final class ClinicReadings implements AutoCloseable {
+public final class ClinicReadings {
 
-    private final InfluxDB influx;
-    private final String database;
+    private final InfluxDatabase influx;
 
-    public ClinicReadings(ObservationStore.Settings settings) {
-        this.influx = InfluxDBFactory.connect(settings.url(), settings.user(), settings.password());
-        this.database = settings.database();
+    /** @param influx the node's InfluxDB client, which its owner closes */
+    public ClinicReadings(InfluxDatabase influx) {
+        this.influx = influx;
     }
 
     /** The usable readings of {@code code} per patient in [from, to). */
@@ -37,12 +34,11 @@ public final class ClinicReadings implements AutoCloseable {
         QueryResult result = query("SELECT value FROM " + ObservationStore.MEASUREMENT + " WHERE code = $code AND "
                 + "time >= $from AND time < $to AND " + patientClause(patients)
                 + " GROUP BY patient", patients, code, from, to);
-        for (QueryResult.Series s : series(result)) {
+        for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<WeightTrend.Reading> readings = out.computeIfAbsent(s.getTags().get("patient"), p -> new ArrayList<>());
             for (List<Object> row : s.getValues()) {
                 if (row.get(1) instanceof Number n) {
-                    readings.add(new WeightTrend.Reading(Instant.ofEpochMilli(((Number) row.get(0)).longValue()),
-                            n.doubleValue()));
+                    readings.add(new WeightTrend.Reading(InfluxDatabase.time(row), n.doubleValue()));
                 }
             }
         }
@@ -63,12 +59,12 @@ public final class ClinicReadings implements AutoCloseable {
         QueryResult result = query("SELECT count(value) FROM " + ObservationStore.MEASUREMENT + " WHERE "
                 + "time >= $from AND time < $to AND " + patientClause(patients)
                 + " GROUP BY time(1h), patient, code fill(none)", patients, null, from, to);
-        for (QueryResult.Series s : series(result)) {
+        for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<Instant> hours = out.computeIfAbsent(s.getTags().get("patient"), p -> new HashMap<>())
                     .computeIfAbsent(s.getTags().get("code"), c -> new ArrayList<>());
             for (List<Object> row : s.getValues()) {
                 if (row.get(1) instanceof Number n && n.longValue() > 0) {
-                    hours.add(Instant.ofEpochMilli(((Number) row.get(0)).longValue()));
+                    hours.add(InfluxDatabase.time(row));
                 }
             }
         }
@@ -76,8 +72,8 @@ public final class ClinicReadings implements AutoCloseable {
     }
 
     private QueryResult query(String sql, Collection<String> patients, String code, Instant from, Instant to) {
-        BoundParameterQuery.QueryBuilder q = BoundParameterQuery.QueryBuilder.newQuery(sql).forDatabase(database)
-                .bind("from", from.toString()).bind("to", to.toString());
+        BoundParameterQuery.QueryBuilder q = influx.newQuery(sql).bind("from", from.toString())
+                .bind("to", to.toString());
         if (code != null) {
             q.bind("code", code);
         }
@@ -85,16 +81,7 @@ public final class ClinicReadings implements AutoCloseable {
         for (String p : patients) {
             q.bind("p" + i++, p);
         }
-        QueryResult result = influx.query(q.create(), TimeUnit.MILLISECONDS);
-        if (result.hasError()) {
-            throw new IllegalStateException("InfluxDB: " + result.getError());
-        }
-        for (QueryResult.Result r : result.getResults()) {
-            if (r.hasError()) {
-                throw new IllegalStateException("InfluxDB: " + r.getError());
-            }
-        }
-        return result;
+        return influx.query(q.create());
     }
 
     private static String patientClause(Collection<String> patients) {
@@ -103,17 +90,5 @@ public final class ClinicReadings implements AutoCloseable {
             clause.append(i == 0 ? "" : " OR ").append("patient = $p").append(i);
         }
         return clause.append(')').toString();
-    }
-
-    private static List<QueryResult.Series> series(QueryResult result) {
-        if (result.getResults().isEmpty() || result.getResults().get(0).getSeries() == null) {
-            return List.of();
-        }
-        return result.getResults().get(0).getSeries();
-    }
-
-    @Override
-    public void close() {
-        influx.close();
     }
 }

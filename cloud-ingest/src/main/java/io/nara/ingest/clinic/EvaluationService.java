@@ -4,7 +4,6 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.inbox.Principal;
 import io.nara.protocol.careplan.CarePlan;
-import io.nara.protocol.careplan.ExpectedMeasurement;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -215,11 +214,8 @@ public final class EvaluationService {
             if (plan == null) {
                 continue;
             }
-            for (ExpectedMeasurement e : plan.expected()) {
-                Adherence.Count c = Adherence.count(m.from(), m.to(), e.every(), g.since().get(m.patientId()),
-                        measured.getOrDefault(m.patientId(), Map.of()).getOrDefault(e.code(), List.of()));
-                adherence.merge(key, c, Adherence.Count::plus);
-            }
+            adherence.merge(key, Adherence.ofPlan(plan, m.from(), m.to(), g.since().get(m.patientId()),
+                    measured.getOrDefault(m.patientId(), Map.of())), Adherence.Count::plus);
         }
         Map<String, Evaluation.Aggregate> all = new LinkedHashMap<>(g.base());
         for (String key : patientMonths.keySet()) {

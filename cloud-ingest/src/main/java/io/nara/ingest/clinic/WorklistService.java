@@ -5,7 +5,6 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.inbox.Principal;
 import io.nara.protocol.careplan.CarePlan;
-import io.nara.protocol.careplan.ExpectedMeasurement;
 import io.nara.protocol.careplan.PostDischarge;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.vocabulary.Vocabulary;
@@ -136,10 +135,8 @@ public final class WorklistService {
             if (p.plan() != null) {
                 Instant to = today.atStartOfDay(zone).toInstant();
                 Instant from = today.minusDays(7).atStartOfDay(zone).toInstant();
-                for (ExpectedMeasurement e : p.plan().expected()) {
-                    week = week.plus(Adherence.count(from, to, e.every(), p.monitoredSince(),
-                            measured.getOrDefault(p.id(), Map.of()).getOrDefault(e.code(), List.of())));
-                }
+                week = Adherence.ofPlan(p.plan(), from, to, p.monitoredSince(),
+                        measured.getOrDefault(p.id(), Map.of()));
             }
             Worklist.Discharge d = Worklist.discharge(p.plan() == null ? null : p.plan().postDischarge(),
                     p.lastDischarge() == null ? null : p.lastDischarge().atZone(zone).toLocalDate(), today, zone);

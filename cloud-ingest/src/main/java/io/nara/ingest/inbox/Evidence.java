@@ -1,21 +1,18 @@
 package io.nara.ingest.inbox;
 
-import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.observation.InfluxDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.influxdb.InfluxDB;
-import org.influxdb.InfluxDBFactory;
-import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.QueryResult;
 
 /**
  * The readings behind an alert: the same signal of the same patient over the days before it, from InfluxDB, for the
  * inbox's small chart. Blocking: call from a worker.
  */
-public final class Evidence implements AutoCloseable {
+public final class Evidence {
 
     /** One reading. */
     public record Point(Instant at, double value) {
@@ -24,12 +21,11 @@ public final class Evidence implements AutoCloseable {
     private static final Duration WINDOW = Duration.ofDays(7);
     private static final int MAX_POINTS = 500;
 
-    private final InfluxDB influx;
-    private final String database;
+    private final InfluxDatabase influx;
 
-    public Evidence(ObservationStore.Settings settings) {
-        this.influx = InfluxDBFactory.connect(settings.url(), settings.user(), settings.password());
-        this.database = settings.database();
+    /** @param influx the node's InfluxDB client, which its owner closes */
+    public Evidence(InfluxDatabase influx) {
+        this.influx = influx;
     }
 
     public List<Point> readings(String patientId, String code, Instant around) {
@@ -37,18 +33,20 @@ public final class Evidence implements AutoCloseable {
         if (code == null) {
             return points;
         }
-        QueryResult result = influx.query(BoundParameterQuery.QueryBuilder.newQuery(
+        // Unchecked, as it always was: a refused query shows an alert without its evidence rather than failing.
+        QueryResult result = influx.client().query(influx.newQuery(
                         "SELECT value FROM observation WHERE patient = $patient AND code = $code AND time >= $from "
                                 + "AND time <= $to ORDER BY time DESC LIMIT " + MAX_POINTS)
-                .forDatabase(database).bind("patient", patientId).bind("code", code)
+                .bind("patient", patientId).bind("code", code)
                 .bind("from", around.minus(WINDOW).toString()).bind("to", around.plus(Duration.ofHours(1)).toString())
                 .create(), TimeUnit.MILLISECONDS);
-        if (result.hasError() || result.getResults().isEmpty() || result.getResults().get(0).getSeries() == null) {
+        List<QueryResult.Series> series = result.hasError() ? List.of() : InfluxDatabase.series(result, 0);
+        if (series.isEmpty()) {
             return points;
         }
-        for (List<Object> row : result.getResults().get(0).getSeries().get(0).getValues()) {
+        for (List<Object> row : series.get(0).getValues()) {
             if (row.get(1) instanceof Number n) {
-                points.add(new Point(Instant.ofEpochMilli(((Number) row.get(0)).longValue()), n.doubleValue()));
+                points.add(new Point(InfluxDatabase.time(row), n.doubleValue()));
             }
         }
         points.sort((a, b) -> a.at().compareTo(b.at()));
@@ -62,29 +60,18 @@ public final class Evidence implements AutoCloseable {
     /** The newest successful reading of each of the patient's signals, by code. */
     public List<Latest> latest(String patientId) {
         List<Latest> latest = new ArrayList<>();
-        QueryResult result = influx.query(BoundParameterQuery.QueryBuilder.newQuery(
+        QueryResult result = influx.query(influx.newQuery(
                         "SELECT last(value) FROM observation WHERE patient = $patient GROUP BY code, unit")
-                .forDatabase(database).bind("patient", patientId).create(), TimeUnit.MILLISECONDS);
-        if (result.hasError()) {
-            throw new IllegalStateException("InfluxDB: " + result.getError());
-        }
-        if (result.getResults().isEmpty() || result.getResults().get(0).getSeries() == null) {
-            return latest;
-        }
-        for (QueryResult.Series series : result.getResults().get(0).getSeries()) {
+                .bind("patient", patientId).create());
+        for (QueryResult.Series series : InfluxDatabase.series(result, 0)) {
             for (List<Object> row : series.getValues()) {
                 if (row.get(1) instanceof Number n) {
                     latest.add(new Latest(series.getTags().get("code"), series.getTags().get("unit"), n.doubleValue(),
-                            Instant.ofEpochMilli(((Number) row.get(0)).longValue())));
+                            InfluxDatabase.time(row)));
                 }
             }
         }
         latest.sort((a, b) -> a.code().compareTo(b.code()));
         return latest;
-    }
-
-    @Override
-    public void close() {
-        influx.close();
     }
 }

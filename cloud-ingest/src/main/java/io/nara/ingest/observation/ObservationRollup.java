@@ -11,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import org.influxdb.InfluxDB;
-import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
-import org.influxdb.dto.QueryResult;
 
 /**
  * One-minute aggregates of the usable readings, measurement {@code observation_1m}: the same tags as
@@ -35,7 +31,7 @@ import org.influxdb.dto.QueryResult;
  *
  * <p>Blocking: call from a worker.
  */
-public final class ObservationRollup implements AutoCloseable {
+public final class ObservationRollup {
 
     public static final String MEASUREMENT = "observation_1m";
     public static final Duration GRAIN = Duration.ofMinutes(1);
@@ -47,20 +43,11 @@ public final class ObservationRollup implements AutoCloseable {
     record Span(String patient, String code, Instant from, Instant to) {
     }
 
-    private final InfluxDB influx;
-    private final String database;
-    private final boolean ownsClient;
+    private final InfluxDatabase influx;
 
-    /** A rollup with its own connection, for bulk loads and rebuilds. */
-    public ObservationRollup(ObservationStore.Settings settings) {
-        this(InfluxDBFactory.connect(settings.url(), settings.user(), settings.password()), settings.database(), true);
-    }
-
-    /** The rollup {@link ObservationStore} keeps up to date on the store's own connection. */
-    ObservationRollup(InfluxDB influx, String database, boolean ownsClient) {
+    /** @param influx the InfluxDB client to write with (the store's, or a bulk load's), which its owner closes */
+    public ObservationRollup(InfluxDatabase influx) {
         this.influx = influx;
-        this.database = database;
-        this.ownsClient = ownsClient;
     }
 
     /** Recomputes the minutes the batch touched, for the hub's series. */
@@ -121,7 +108,7 @@ public final class ObservationRollup implements AutoCloseable {
                         .append(" AND ").append(USABLE).append(" GROUP BY time(1m), *");
             }
             // Writes (INTO) must be POSTed.
-            Query query = new Query(sql.toString(), database, true);
+            Query query = new Query(sql.toString(), influx.name(), true);
             if (hubId != null) {
                 query.bindParameter("hub", hubId);
             }
@@ -133,22 +120,7 @@ public final class ObservationRollup implements AutoCloseable {
                 }
                 query.bindParameter("from" + i, s.from().toString()).bindParameter("to" + i, s.to().toString());
             }
-            QueryResult result = influx.query(query, TimeUnit.MILLISECONDS);
-            if (result.hasError()) {
-                throw new IllegalStateException("InfluxDB rollup: " + result.getError());
-            }
-            for (QueryResult.Result r : result.getResults()) {
-                if (r.hasError()) {
-                    throw new IllegalStateException("InfluxDB rollup: " + r.getError());
-                }
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        if (ownsClient) {
-            influx.close();
+            influx.query(query);
         }
     }
 }

@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.influxdb.InfluxDB;
-import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BatchPoints;
 import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.Point;
@@ -33,7 +32,7 @@ import org.influxdb.dto.QueryResult;
  * <p>Blocking: every write is a synchronous HTTP request that returns once InfluxDB has it, which is what lets the
  * ingest acknowledge afterwards. Call from a worker thread.
  */
-public final class ObservationStore implements AutoCloseable {
+public final class ObservationStore {
 
     public static final String MEASUREMENT = "observation";
     /** The patient tag of a reading the hub could not attribute (a shared device without user index or band). */
@@ -54,10 +53,11 @@ public final class ObservationStore implements AutoCloseable {
     private final String database;
     private final ObservationRollup rollup;
 
-    public ObservationStore(Settings settings) {
-        this.influx = InfluxDBFactory.connect(settings.url(), settings.user(), settings.password());
-        this.database = settings.database();
-        this.rollup = new ObservationRollup(influx, database, false);
+    /** @param influxDb the node's InfluxDB client, which its owner closes */
+    public ObservationStore(InfluxDatabase influxDb) {
+        this.influx = influxDb.client();
+        this.database = influxDb.name();
+        this.rollup = new ObservationRollup(influxDb);
     }
 
     public void write(String hubId, ObservationBatch batch) {
@@ -213,10 +213,5 @@ public final class ObservationStore implements AutoCloseable {
     static long pointTime(Observation o) {
         Instant t = o.time();
         return t.toEpochMilli() * 1_000_000L + o.seq() % 1_000_000L;
-    }
-
-    @Override
-    public void close() {
-        influx.close();
     }
 }

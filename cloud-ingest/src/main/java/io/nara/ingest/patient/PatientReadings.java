@@ -1,16 +1,13 @@
 package io.nara.ingest.patient;
 
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
-import io.nara.ingest.observation.ObservationStore;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.influxdb.InfluxDB;
-import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.QueryResult;
 
@@ -21,43 +18,38 @@ import org.influxdb.dto.QueryResult;
  * its minutes' sums over the sum of their counts: every reading weighs the same. Times are minute-exact. Blocking:
  * call from a worker, never the event loop.
  */
-public final class PatientReadings implements AutoCloseable {
+public final class PatientReadings {
 
     /** One bucket of one signal. {@code at} is the bucket's start. */
     public record TrendPoint(Instant at, double mean, double min, double max, long n) {
     }
 
-    private final InfluxDB influx;
-    private final String database;
+    private final InfluxDatabase influx;
 
-    public PatientReadings(ObservationStore.Settings settings) {
-        this.influx = InfluxDBFactory.connect(settings.url(), settings.user(), settings.password());
-        this.database = settings.database();
+    /** @param influx the node's InfluxDB client, which its owner closes */
+    public PatientReadings(InfluxDatabase influx) {
+        this.influx = influx;
     }
 
     /** Every signal of the patient over the range, one point per bucket that holds readings, per LOINC code. */
     public Map<String, List<TrendPoint>> trends(String patientId, TrendRange range, ZoneId zone) {
-        QueryResult result = run(BoundParameterQuery.QueryBuilder.newQuery(
+        QueryResult result = influx.query(influx.newQuery(
                         "SELECT sum(total) / sum(n), min(min), max(max), sum(n) FROM " + ObservationRollup.MEASUREMENT
                                 + " WHERE patient = $patient AND time >= $from AND time < $to"
                                 + " GROUP BY time(" + range.influxBucket() + "), code fill(none) tz('" + zone.getId()
                                 + "')")
-                .forDatabase(database).bind("patient", patientId).bind("from", range.from().toString())
+                .bind("patient", patientId).bind("from", range.from().toString())
                 .bind("to", range.to().toString()).create());
         Map<String, List<TrendPoint>> byCode = new LinkedHashMap<>();
-        List<QueryResult.Series> series = result.getResults().get(0).getSeries();
-        if (series == null) {
-            return byCode;
-        }
-        for (QueryResult.Series s : series) {
+        for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<TrendPoint> points = new ArrayList<>();
             for (List<Object> row : s.getValues()) {
                 // The rollup holds no row for a minute without a usable reading; NaN is never a number on the chart.
                 if (row.get(1) instanceof Number mean && row.get(2) instanceof Number min
                         && row.get(3) instanceof Number max && row.get(4) instanceof Number n && n.longValue() > 0
                         && Double.isFinite(mean.doubleValue())) {
-                    points.add(new TrendPoint(Instant.ofEpochMilli(((Number) row.get(0)).longValue()),
-                            mean.doubleValue(), min.doubleValue(), max.doubleValue(), n.longValue()));
+                    points.add(new TrendPoint(InfluxDatabase.time(row), mean.doubleValue(), min.doubleValue(),
+                            max.doubleValue(), n.longValue()));
                 }
             }
             byCode.put(s.getTags().get("code"), points);
@@ -83,17 +75,16 @@ public final class PatientReadings implements AutoCloseable {
                     .append(" GROUP BY time(").append(TrendRange.influxDuration(w.every())).append(", ")
                     .append(TrendRange.influxDuration(w.offset())).append(") fill(none)");
         }
-        BoundParameterQuery.QueryBuilder builder = BoundParameterQuery.QueryBuilder.newQuery(sql.toString());
-        builder.forDatabase(database).bind("patient", patientId);
+        BoundParameterQuery.QueryBuilder builder = influx.newQuery(sql.toString()).bind("patient", patientId);
         for (int i = 0; i < windows.size(); i++) {
             AdherenceWindow w = windows.get(i);
             builder.bind("code" + i, w.code()).bind("from" + i, w.from().toString()).bind("to" + i, w.to().toString());
         }
-        QueryResult result = run(builder.create());
+        QueryResult result = influx.query(builder.create());
         for (int i = 0; i < windows.size(); i++) {
             long periods = 0;
-            List<QueryResult.Series> series = result.getResults().get(i).getSeries();
-            if (series != null) {
+            List<QueryResult.Series> series = InfluxDatabase.series(result, i);
+            if (!series.isEmpty()) {
                 for (List<Object> row : series.get(0).getValues()) {
                     if (row.get(1) instanceof Number n && n.longValue() > 0) {
                         periods++;
@@ -103,23 +94,5 @@ public final class PatientReadings implements AutoCloseable {
             counts.add(periods);
         }
         return counts;
-    }
-
-    private QueryResult run(BoundParameterQuery query) {
-        QueryResult result = influx.query(query, TimeUnit.MILLISECONDS);
-        if (result.hasError()) {
-            throw new IllegalStateException("InfluxDB: " + result.getError());
-        }
-        for (QueryResult.Result r : result.getResults()) {
-            if (r.hasError()) {
-                throw new IllegalStateException("InfluxDB: " + r.getError());
-            }
-        }
-        return result;
-    }
-
-    @Override
-    public void close() {
-        influx.close();
     }
 }

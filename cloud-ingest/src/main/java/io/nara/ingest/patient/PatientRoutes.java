@@ -3,7 +3,7 @@ package io.nara.ingest.patient;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.inbox.Principal;
-import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
@@ -36,7 +36,7 @@ import java.util.Set;
  * transaction that reads PostgreSQL. InfluxDB is read inside that transaction too, on its worker thread (never the
  * event loop): a failed read rolls the entry back, so the log holds reads that happened.
  */
-public final class PatientRoutes implements ApiRoutes, AutoCloseable {
+public final class PatientRoutes implements ApiRoutes {
 
     /** The order signals appear on the page; others follow by code. */
     static final List<String> SIGNAL_ORDER = List.of(Vocabulary.BODY_WEIGHT.loinc(), Vocabulary.SYSTOLIC.loinc(),
@@ -64,7 +64,8 @@ public final class PatientRoutes implements ApiRoutes, AutoCloseable {
 
     private final PatientReadings readings;
 
-    public PatientRoutes(ObservationStore.Settings influx) {
+    /** @param influx the node's InfluxDB client, which its owner closes */
+    public PatientRoutes(InfluxDatabase influx) {
         this.readings = new PatientReadings(influx);
     }
 
@@ -141,10 +142,5 @@ public final class PatientRoutes implements ApiRoutes, AutoCloseable {
 
     private static String display(String code) {
         return Vocabulary.byLoinc(code).map(ClinicalCode::display).orElse(code);
-    }
-
-    @Override
-    public void close() {
-        readings.close();
     }
 }

@@ -60,13 +60,7 @@ public final class RelativeRoutes implements ApiRoutes {
                 : api.vertx().executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
                         evidence.latest(allowed.get().patientId()).stream().map(RelativeRoutes::reading).toList(),
                         allowed.get().alertOpen())), false))
-                .onSuccess(view -> {
-                    if (view.isEmpty()) {
-                        api.json(ctx, 404, Map.of("problem", "inget delat / nothing shared"));
-                    } else {
-                        api.json(ctx, 200, view.get());
-                    }
-                })
+                .onSuccess(view -> api.jsonOrNotFound(ctx, view, "inget delat / nothing shared"))
                 .onFailure(ctx::fail);
     }
 

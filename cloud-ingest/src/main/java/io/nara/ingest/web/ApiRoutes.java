@@ -9,6 +9,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A feature's part of the web API (the patient page, the worklist, FHIR, ...), mounted by {@link WebServer} behind
@@ -42,6 +44,15 @@ public interface ApiRoutes {
         public void json(RoutingContext ctx, int status, Object body) {
             ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
                     .end(codec.toJson(body));
+        }
+
+        /** 200 with the body, or 404 with {@code problem} when there is none. */
+        public void jsonOrNotFound(RoutingContext ctx, Optional<?> body, String problem) {
+            if (body.isPresent()) {
+                json(ctx, 200, body.get());
+            } else {
+                json(ctx, 404, Map.of("problem", problem));
+            }
         }
     }
 }

@@ -2,9 +2,14 @@ package io.nara.ingest.clinic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.ExpectedMeasurement;
+import io.nara.protocol.careplan.ThresholdRule;
+import io.nara.protocol.message.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdherenceTest {
@@ -34,5 +39,16 @@ class AdherenceTest {
     void twiceADayMeansFourteenSlotsAWeek() {
         assertThat(Adherence.count(FROM, TO, Duration.ofHours(12), null, List.of(FROM, FROM.plusSeconds(43_200))))
                 .isEqualTo(new Adherence.Count(14, 2));
+    }
+
+    @Test
+    void aPlanCountsEveryExpectedMeasurementTogether() {
+        ThresholdRule rule = new ThresholdRule("systolic-low", "8480-6", 90.0, null, Severity.URGENT, "x", null, null);
+        CarePlan plan = new CarePlan("p1", "3", List.of(rule), List.of(
+                new ExpectedMeasurement("29463-7", Duration.ofDays(1), null),
+                new ExpectedMeasurement("8480-6", Duration.ofHours(12), null)), null, null, null, null);
+        Map<String, List<Instant>> measured = Map.of("29463-7", List.of(FROM, FROM.plus(Duration.ofDays(3))),
+                "8480-6", List.of(FROM.plusSeconds(60)), "59408-5", List.of(FROM));
+        assertThat(Adherence.ofPlan(plan, FROM, TO, null, measured)).isEqualTo(new Adherence.Count(7 + 14, 2 + 1));
     }
 }
