@@ -267,9 +267,11 @@
       }
       const discharged = cell(s.dischargedAt ? nara.time(s.dischargedAt) : nara.both('Pågår', 'Ongoing'));
       if (!s.dischargedAt && !nara.me().operator) discharged.append(dischargeForm(s));
+      const name = (id, n) => n || id;
       const by = s.dischargeRecordedBy
-        ? `${s.recordedBy}; ${nara.t('utskrivning', 'discharge')}: ${s.dischargeRecordedBy} ${nara.time(s.dischargeRecordedAt)}`
-        : s.recordedBy;
+        ? `${name(s.recordedBy, s.recordedByName)}; ${nara.t('utskrivning', 'discharge')}: `
+          + `${name(s.dischargeRecordedBy, s.dischargeRecordedByName)} ${nara.time(s.dischargeRecordedAt)}`
+        : name(s.recordedBy, s.recordedByName);
       tr.append(admitted, discharged, cell(s.reason), cell(by));
       list.append(tr);
     }

@@ -102,7 +102,7 @@ class PatientRecordsIT {
                 "#stays-list tr[data-stay-id='" + ongoing + "']")).getText().contains("2026-11-12 11:00"));
         assertThat(browser.findAll("#stays-list input.discharge-at")).isEmpty();
         assertThat(browser.find("#stays-list tr[data-stay-id='" + ongoing + "']").getText())
-                .contains("Återinskriven", "utskrivning: anna");
+                .contains("Återinskriven", "utskrivning: Anna Sjöberg 2026-11-24 12:00");
         browser.screenshot("stays");
 
         Alerting.Session anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");

@@ -24,16 +24,17 @@ import java.util.List;
 public final class Admissions {
 
     /**
-     * One stay. {@code dischargeRecordedBy}/{@code At}: who entered the discharge later (null when it came with the
-     * stay or is still missing). {@code readmission}: set when the stay began within 30 days of an earlier discharge.
+     * One stay. {@code recordedBy} is a person id, {@code recordedByName} her name (null where not read).
+     * {@code dischargeRecordedBy}/{@code At}: who entered the discharge later (null when it came with the stay or is
+     * still missing). {@code readmission}: set when the stay began within 30 days of an earlier discharge.
      */
     public record Admission(long id, String patientId, Instant admittedAt, Instant dischargedAt, String reason,
-                            String recordedBy, Instant recordedAt, String dischargeRecordedBy,
-                            Instant dischargeRecordedAt, Readmission readmission) {
+                            String recordedBy, String recordedByName, Instant recordedAt, String dischargeRecordedBy,
+                            String dischargeRecordedByName, Instant dischargeRecordedAt, Readmission readmission) {
 
         Admission withReadmission(Readmission r) {
-            return new Admission(id, patientId, admittedAt, dischargedAt, reason, recordedBy, recordedAt,
-                    dischargeRecordedBy, dischargeRecordedAt, r);
+            return new Admission(id, patientId, admittedAt, dischargedAt, reason, recordedBy, recordedByName,
+                    recordedAt, dischargeRecordedBy, dischargeRecordedByName, dischargeRecordedAt, r);
         }
     }
 
@@ -128,8 +129,8 @@ public final class Admissions {
             q.setTimestamp(6, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return new Admission(r.getLong(1), patientId, admitted, discharged, reason, who.personId(), now,
-                        null, null, null);
+                return new Admission(r.getLong(1), patientId, admitted, discharged, reason, who.personId(),
+                        who.name(), now, null, null, null, null);
             }
         }
     }
@@ -152,7 +153,7 @@ public final class Admissions {
             throw new NoSuchStay(stayId);
         }
         Admission stay;
-        try (PreparedStatement q = c.prepareStatement(SELECT + " WHERE id = ? AND patient_id = ? FOR UPDATE")) {
+        try (PreparedStatement q = c.prepareStatement(SELECT + " WHERE a.id = ? AND a.patient_id = ? FOR UPDATE OF a")) {
             q.setLong(1, id);
             q.setString(2, patientId);
             try (ResultSet r = q.executeQuery()) {
@@ -176,7 +177,7 @@ public final class Admissions {
             u.executeUpdate();
         }
         return new Admission(id, patientId, stay.admittedAt(), discharged, stay.reason(), stay.recordedBy(),
-                stay.recordedAt(), who.personId(), now, null);
+                stay.recordedByName(), stay.recordedAt(), who.personId(), who.name(), now, null);
     }
 
     /** The patient's stays, newest first, readmissions marked; the read is logged. */
@@ -185,7 +186,7 @@ public final class Admissions {
         CareAccess.requireCareRelation(c, who, patientId, now);
         List<Admission> out = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(SELECT
-                + " WHERE patient_id = ? ORDER BY admitted_at DESC, id DESC")) {
+                + " WHERE a.patient_id = ? ORDER BY a.admitted_at DESC, a.id DESC")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -220,13 +221,14 @@ public final class Admissions {
         return out;
     }
 
-    private static final String SELECT = "SELECT id, admitted_at, discharged_at, reason, recorded_by, recorded_at, "
-            + "discharge_recorded_by, discharge_recorded_at FROM admission";
+    private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, a.recorded_by, "
+            + "p.name, a.recorded_at, a.discharge_recorded_by, d.name, a.discharge_recorded_at FROM admission a "
+            + "JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by";
 
     private static Admission admission(ResultSet r, String patientId) throws SQLException {
         return new Admission(r.getLong(1), patientId, r.getTimestamp(2).toInstant(), instant(r.getTimestamp(3)),
-                r.getString(4), r.getString(5), r.getTimestamp(6).toInstant(), r.getString(7),
-                instant(r.getTimestamp(8)), null);
+                r.getString(4), r.getString(5), r.getString(6), r.getTimestamp(7).toInstant(), r.getString(8),
+                r.getString(9), instant(r.getTimestamp(10)), null);
     }
 
     private static Instant instant(Timestamp t) {

@@ -12,8 +12,8 @@ class AdmissionsTest {
 
     private static Admissions.Admission stay(long id, int admittedDay, Integer dischargedDay) {
         return new Admissions.Admission(id, "p", DAY0.plusSeconds(admittedDay * 86_400L),
-                dischargedDay == null ? null : DAY0.plusSeconds(dischargedDay * 86_400L), "hjärtsvikt", "anna", DAY0,
-                null, null, null);
+                dischargedDay == null ? null : DAY0.plusSeconds(dischargedDay * 86_400L), "hjärtsvikt", "anna", "Anna",
+                DAY0, null, null, null, null);
     }
 
     @Test
@@ -34,7 +34,7 @@ class AdmissionsTest {
         Admissions.Admission onTheDay = stay(2, 31, null);
         assertThat(Admissions.markReadmissions(List.of(onTheDay, first)).get(0).readmission().days()).isEqualTo(30);
         Admissions.Admission late = new Admissions.Admission(3, "p", onTheDay.admittedAt().plusSeconds(1), null, "x",
-                "anna", DAY0, null, null, null);
+                "anna", "Anna", DAY0, null, null, null, null);
         assertThat(Admissions.markReadmissions(List.of(late, first)).get(0).readmission()).isNull();
     }
 
