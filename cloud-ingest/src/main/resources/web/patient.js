@@ -355,6 +355,9 @@
           ? nara.both(`Samtycke sedan ${nara.time(consent.givenAt)} (${consent.recordedByName || consent.recordedBy})`,
             `Consent since ${nara.time(consent.givenAt)} (${consent.recordedByName || consent.recordedBy})`)
           : nara.both('Inget samtycke', 'No consent'));
+        if (scope === 'VIEW' && !r.signsIn) {
+          td.append(' ', nara.both('(har ingen inloggning ännu)', '(has no sign-in yet)'));
+        }
         if (!nara.me().operator) {
           const button = document.createElement('button');
           button.type = 'button';

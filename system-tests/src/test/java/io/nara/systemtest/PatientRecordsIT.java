@@ -77,7 +77,13 @@ class PatientRecordsIT {
         enterStay("2026-11-20T10:00", "2026-11-19T10:00", "Hjärtsvikt, försämring");
         browser.await("the refusal", d -> d.findElement(By.id("stay-feedback")).isDisplayed());
         assertThat(browser.find("#stay-feedback").getText()).contains("Vårdtillfället sparades inte",
-                "utskrivningen", "är inte efter inskrivningen").doesNotContain("is not after");
+                "utskrivningen 2026-11-19 10:00 är inte efter inskrivningen 2026-11-20 10:00")
+                .doesNotContain("is not after");
+        browser.find("#lang-switch").click();
+        browser.await("the refusal in English", d -> d.findElement(By.id("stay-feedback")).getText()
+                .contains("The hospital stay was not saved: dischargedAt 2026-11-19 10:00 is not after admittedAt"));
+        browser.find("#lang-switch").click();
+        browser.await("Swedish again", d -> d.findElement(By.id("stay-feedback")).getText().contains("sparades inte"));
         assertThat(browser.findAll("#stays-list tr")).isEmpty();
 
         // A stay in October, then one 22 days after its discharge that is still going on.

@@ -12,6 +12,8 @@ import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,6 +94,8 @@ public final class Admissions {
     /** The evaluation's definition (EvaluationService): an admission within 30 days after a discharge. */
     static final Duration READMISSION_WINDOW = Duration.ofDays(30);
     static final int MAX_REASON = 500;
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.of("Europe/Stockholm"));
 
     private Admissions() {
     }
@@ -115,8 +119,8 @@ public final class Admissions {
                     "reason is longer than " + MAX_REASON + " characters");
         }
         if (admitted.isAfter(now)) {
-            throw new Invalid("admittedAt", "inskrivningen " + admitted + " ligger i framtiden",
-                    "admittedAt " + admitted + " is in the future");
+            throw new Invalid("admittedAt", "inskrivningen " + local(admitted) + " ligger i framtiden",
+                    "admittedAt " + local(admitted) + " is in the future");
         }
         checkDischarge(admitted, discharged, now);
         try (PreparedStatement q = c.prepareStatement("INSERT INTO admission (patient_id, admitted_at, discharged_at, "
@@ -235,14 +239,20 @@ public final class Admissions {
         return t == null ? null : t.toInstant();
     }
 
+    /** A time in a message as the nurse entered it: Swedish local time, whatever zone the API was given. */
+    static String local(Instant at) {
+        return LOCAL_TIME.format(at);
+    }
+
     private static void checkDischarge(Instant admitted, Instant discharged, Instant now) {
         if (discharged != null && !discharged.isAfter(admitted)) {
-            throw new Invalid("dischargedAt", "utskrivningen " + discharged + " är inte efter inskrivningen "
-                    + admitted, "dischargedAt " + discharged + " is not after admittedAt " + admitted);
+            throw new Invalid("dischargedAt", "utskrivningen " + local(discharged) + " är inte efter inskrivningen "
+                    + local(admitted), "dischargedAt " + local(discharged) + " is not after admittedAt "
+                    + local(admitted));
         }
         if (discharged != null && discharged.isAfter(now)) {
-            throw new Invalid("dischargedAt", "utskrivningen " + discharged + " ligger i framtiden",
-                    "dischargedAt " + discharged + " is in the future");
+            throw new Invalid("dischargedAt", "utskrivningen " + local(discharged) + " ligger i framtiden",
+                    "dischargedAt " + local(discharged) + " is in the future");
         }
     }
 

@@ -44,4 +44,10 @@ class AdmissionsTest {
         assertThat(Admissions.markReadmissions(List.of(stay(3, 10, null), stay(2, 5, null), stay(1, 0, 12)))
                 .get(0).readmission()).isNull();
     }
+
+    @Test
+    void messagesGiveTimesInSwedishLocalTime() {
+        assertThat(Admissions.local(Instant.parse("2026-11-19T09:00:00Z"))).isEqualTo("2026-11-19 10:00");
+        assertThat(Admissions.local(Instant.parse("2026-07-01T08:00:00Z"))).isEqualTo("2026-07-01 10:00");
+    }
 }
