@@ -26,8 +26,9 @@ import org.openqa.selenium.WebElement;
  * What the patient's nurse records on the patient page, in headless Chromium against a real ingest node and
  * databases: hospital stays (a stay entered while it goes on, its discharge a week later, the readmission within 30
  * days marked, a wrong stay refused with the server's reason in Swedish) and the relatives' consent (Anna withdraws
- * Lena's consent to view and Lena's own API answers 404 at once; given again, 200). A nurse of another municipality
- * gets 404 from both APIs, and every read is one access-log entry.
+ * Lena's consent to view and Lena's own API answers 404 at once; given again, 200; Lars, told of alerts by SMS, gets
+ * nothing of the alert after his consent is withdrawn and a message of the one after it is given). A nurse of another
+ * municipality gets 404 from both APIs, and every read is one access-log entry.
  */
 class PatientRecordsIT {
 
@@ -38,24 +39,34 @@ class PatientRecordsIT {
     private static final MutableClock clock = new MutableClock(LocalDateTime.of(2026, 11, 24, 12, 0).atZone(SE)
             .toInstant());
 
+    private static final String HUB = "hub-it-patient-records-1";
+
     private static Services.Ingest ingest;
+    private static TestMqttClient hub;
     private Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         // Plain HTTP on loopback: the session cookie cannot be Secure here.
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
+        // A webhook (the SMS gateway) that is not there: what counts here is what is queued for whom, in the alert's
+        // transaction; one attempt, so nothing retries in the background.
+        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false)
+                .withWebhook(URI.create("http://127.0.0.1:9/sms"), "webhook-secret-for-tests-0123456789",
+                        Duration.ofMillis(200), 1, Duration.ofMillis(100), Duration.ofMillis(100));
         ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux(), clock, settings);
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         Alerting.importOrganisation(ingest, Alerting.accessOrganisation());
+        hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (ingest != null) {
-            ingest.close();
+        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
+            if (c != null) {
+                c.close();
+            }
         }
     }
 
@@ -196,6 +207,41 @@ class PatientRecordsIT {
         assertThat(list.body()).doesNotContain("Lena", "Greta");
         assertThat(eva.post(consents, withdraw, true).statusCode()).isEqualTo(404);
         assertThat(lena.get("/api/relative/patient").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aWithdrawnNotifyConsentTellsTheRelativeNothingOfTheNextAlertAndAGivenOneDoes() throws Exception {
+        Alerting.Session anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
+        // Lars (a phone, told of alerts by SMS) has no id of the organisation's: find him by name.
+        long lars = ((Number) Alerting.rows(ingest, "SELECT id FROM relative WHERE name = 'Lars Holm'").get(0).get(0))
+                .longValue();
+        String consents = "/api/patients/" + GRETA + "/relatives/" + lars + "/consents";
+        HttpResponse<String> withdrawn = anna.post(consents, new JsonObject().put("scope", "NOTIFY").put("given", false),
+                true);
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(200);
+        assertThat(new JsonObject(withdrawn.body()).getJsonArray("consents")).isEmpty();
+        long first = raise(101);
+        assertThat(relativeMessages(first)).as("nothing to Lars after the withdrawal").isEmpty();
+
+        HttpResponse<String> given = anna.post(consents, new JsonObject().put("scope", "NOTIFY").put("given", true),
+                true);
+        assertThat(new JsonObject(given.body()).getJsonArray("consents").getJsonObject(0).getString("scope"))
+                .isEqualTo("NOTIFY");
+        long second = raise(102);
+        assertThat(relativeMessages(second)).singleElement().asString().contains("+46700000009");
+    }
+
+    private static long raise(long seq) throws Exception {
+        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
+                Alerting.alert(seq, io.nara.protocol.message.Severity.WARNING, null, null, clock.instant()));
+        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, seq) > 0);
+        return Alerting.alertId(ingest, HUB, seq);
+    }
+
+    /** The messages queued for relatives about an alert (routing queues them in the alert's transaction). */
+    private static List<Object> relativeMessages(long alertId) throws Exception {
+        return Alerting.rows(ingest, "SELECT body FROM notification WHERE audience = 'RELATIVE' AND alert_id = "
+                + alertId).stream().map(r -> r.get(0)).toList();
     }
 
     private void openPatientPage(String user, String password) {
