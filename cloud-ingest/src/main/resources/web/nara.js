@@ -47,6 +47,27 @@ const nara = (() => {
       { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
   }
 
+  /** Offset of Swedish local time from UTC at the instant {@code ms}, in milliseconds. */
+  function stockholmOffset(ms) {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(ms)).map(x => [x.type, x.value]));
+    return Date.UTC(+p.year, p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
+  }
+
+  /**
+   * The instant (ISO, UTC) of a Swedish local time as an <input type="datetime-local"> gives it ('2026-11-20T10:00'),
+   * whatever the browser's zone: the reverse of time(). Null for an empty or unreadable value.
+   */
+  function instant(local) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local || '');
+    if (!m) return null;
+    const wall = Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]);
+    let at = wall - stockholmOffset(wall);
+    at = wall - stockholmOffset(at); // once more, for a time near the switch to or from summer time
+    return new Date(at).toISOString();
+  }
+
   async function whoAmI() {
     const response = await fetch('/api/me');
     me = response.ok ? await response.json() : null;
@@ -107,5 +128,5 @@ const nara = (() => {
   }
 
   document.documentElement.lang = lang();
-  return { lang, setLang, t, both, bothHtml, esc, time, whoAmI, api, nav, me: () => me };
+  return { lang, setLang, t, both, bothHtml, esc, time, instant, whoAmI, api, nav, me: () => me };
 })();

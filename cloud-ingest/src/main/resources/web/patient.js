@@ -1,6 +1,7 @@
 // The patient page: /patient.html?id=<patientId>. Status (open alerts, adherence, devices), one trend chart per
 // signal with the care plan's thresholds and the alerts on its timeline, and the care plan with its history; a doctor
-// of a caring team edits it. Uses nara.js (language, API, navigation) and chart.js (the SVG).
+// of a caring team edits it. Hospital stays (entered here, readmissions within 30 days marked) and the relatives'
+// consents, which the patient's nurse records. Uses nara.js (language, API, navigation) and chart.js (the SVG).
 'use strict';
 (() => {
   const $ = id => document.getElementById(id);
@@ -14,7 +15,7 @@
     '14682-9': ['Kreatinin', 'Creatinine'] };
   const UNITS = { 'mm[Hg]': 'mmHg', Cel: '°C' };
   const SEVERITY = { URGENT: ['Brådskande', 'Urgent'], WARNING: ['Varning', 'Warning'], INFO: ['Info', 'Info'] };
-  let overview = null, trends = null, range = '30d', plan = null;
+  let overview = null, trends = null, range = '30d', plan = null, stays = null, relatives = null;
 
   const signalName = (code, display) => SIGNALS[code] ? nara.both(...SIGNALS[code]) : document.createTextNode(display || code);
   const unit = u => UNITS[u] || u || '';
@@ -44,8 +45,12 @@
     }
     $('range').querySelector('[data-range="discharge"]').disabled = !overview.dischargedOn;
     if (overview.dischargedOn) range = 'discharge';
-    document.addEventListener('nara:lang', () => { renderOverview(); renderTrends(); renderPlan(); });
-    await Promise.all([loadTrends(), loadPlan()]);
+    document.addEventListener('nara:lang', () => {
+      renderOverview(); renderTrends(); renderPlan(); renderStays(); renderRelatives();
+    });
+    // The operator sees but records nothing: no forms for the operator key.
+    $('stay-form').hidden = !!nara.me().operator;
+    await Promise.all([loadTrends(), loadPlan(), loadStays(), loadRelatives()]);
   }
 
   function renderOverview() {
@@ -221,6 +226,164 @@
       }
     }
   });
+
+  /** The server's problem in the chosen language: a stay's 400 carries both, other answers one "sv / en" text. */
+  function problemOf(e) {
+    return e.data && e.data.sv ? nara.both(e.data.sv, e.data.en) : document.createTextNode(e.message);
+  }
+  function showProblem(id, sv, en, e) {
+    $(id).replaceChildren(nara.both(sv, en), ': ', problemOf(e));
+    $(id).hidden = false;
+  }
+  function clearProblem(id) { $(id).replaceChildren(); $(id).hidden = true; }
+
+  async function loadStays() {
+    try {
+      stays = await nara.api('GET', `/api/patients/${enc}/admissions`);
+      clearProblem('stays-problem');
+    } catch (e) {
+      stays = null;
+      showProblem('stays-problem', 'Vårdtillfällena kunde inte läsas', 'The hospital stays could not be read', e);
+    }
+    renderStays();
+  }
+
+  function renderStays() {
+    const list = $('stays-list');
+    list.replaceChildren();
+    if (!stays) return;
+    $('no-stays').hidden = stays.length > 0;
+    for (const s of stays) {
+      const tr = document.createElement('tr');
+      tr.dataset.stayId = s.id;
+      const admitted = cell(nara.time(s.admittedAt));
+      if (s.readmission) {
+        tr.classList.add('readmission');
+        const mark = document.createElement('div');
+        mark.className = 'badge readmission';
+        mark.append(nara.both(`Återinskriven inom 30 dagar (${s.readmission.days} d efter utskrivning)`,
+          `Readmitted within 30 days (${s.readmission.days} d after discharge)`));
+        admitted.append(mark);
+      }
+      const discharged = cell(s.dischargedAt ? nara.time(s.dischargedAt) : nara.both('Pågår', 'Ongoing'));
+      if (!s.dischargedAt && !nara.me().operator) discharged.append(dischargeForm(s));
+      const name = (id, n) => n || id;
+      const by = s.dischargeRecordedBy
+        ? `${name(s.recordedBy, s.recordedByName)}; ${nara.t('utskrivning', 'discharge')}: `
+          + `${name(s.dischargeRecordedBy, s.dischargeRecordedByName)} ${nara.time(s.dischargeRecordedAt)}`
+        : name(s.recordedBy, s.recordedByName);
+      tr.append(admitted, discharged, cell(s.reason), cell(by));
+      list.append(tr);
+    }
+  }
+
+  /** Entering the discharge of a stay still going on: PUT sets it once, with who and when. */
+  function dischargeForm(stay) {
+    const form = document.createElement('form');
+    form.className = 'discharge';
+    form.noValidate = true;
+    const input = document.createElement('input');
+    input.type = 'datetime-local';
+    input.className = 'discharge-at';
+    input.setAttribute('aria-label', nara.t('Utskriven', 'Discharged'));
+    const save = document.createElement('button');
+    save.type = 'submit';
+    save.className = 'discharge-save';
+    save.append(nara.both('Registrera utskrivning', 'Enter the discharge'));
+    form.append(input, save);
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await nara.api('PUT', `/api/patients/${enc}/admissions/${stay.id}`,
+          { dischargedAt: nara.instant(input.value) });
+        clearProblem('stay-feedback');
+        await loadStays();
+      } catch (e) {
+        showProblem('stay-feedback', 'Utskrivningen sparades inte', 'The discharge was not saved', e);
+        if (e.status === 409 || e.status === 404) await loadStays();
+      }
+    });
+    return form;
+  }
+
+  $('stay-form').addEventListener('submit', async event => {
+    event.preventDefault();
+    const body = { admittedAt: nara.instant($('stay-admitted').value), reason: $('stay-reason').value };
+    const discharged = nara.instant($('stay-discharged').value);
+    if (discharged) body.dischargedAt = discharged;
+    try {
+      await nara.api('POST', `/api/patients/${enc}/admissions`, body);
+      clearProblem('stay-feedback');
+      $('stay-form').reset();
+      await loadStays();
+    } catch (e) {
+      showProblem('stay-feedback', 'Vårdtillfället sparades inte', 'The hospital stay was not saved', e);
+    }
+  });
+
+  const SCOPES = [['NOTIFY', 'underrättas om larm', 'told of alerts'], ['VIEW', 'ser mätvärden', 'views readings']];
+
+  async function loadRelatives() {
+    try {
+      relatives = await nara.api('GET', `/api/patients/${enc}/relatives`);
+      clearProblem('relatives-problem');
+    } catch (e) {
+      relatives = null;
+      showProblem('relatives-problem', 'De anhöriga kunde inte läsas', 'The relatives could not be read', e);
+    }
+    renderRelatives();
+  }
+
+  function renderRelatives() {
+    const list = $('relatives-list');
+    list.replaceChildren();
+    if (!relatives) return;
+    $('no-relatives').hidden = relatives.length > 0;
+    for (const r of relatives) {
+      const tr = document.createElement('tr');
+      tr.dataset.relativeId = r.id;
+      const who = cell(r.name);
+      const contact = [r.phone, r.email].filter(Boolean).join(', ');
+      if (contact) who.append(document.createElement('br'), contact);
+      tr.append(who);
+      for (const [scope, sv, en] of SCOPES) {
+        const consent = r.consents.find(k => k.scope === scope);
+        const td = document.createElement('td');
+        td.dataset.scope = scope;
+        td.dataset.given = String(!!consent);
+        td.append(consent
+          ? nara.both(`Samtycke sedan ${nara.time(consent.givenAt)} (${consent.recordedByName || consent.recordedBy})`,
+            `Consent since ${nara.time(consent.givenAt)} (${consent.recordedByName || consent.recordedBy})`)
+          : nara.both('Inget samtycke', 'No consent'));
+        if (scope === 'VIEW' && !r.signsIn) {
+          td.append(' ', nara.both('(har ingen inloggning ännu)', '(has no sign-in yet)'));
+        }
+        if (!nara.me().operator) {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'consent-toggle';
+          button.append(consent ? nara.both(`Återkalla (${sv})`, `Withdraw (${en})`)
+            : nara.both(`Ge samtycke (${sv})`, `Give consent (${en})`));
+          button.addEventListener('click', () => changeConsent(r.id, scope, !consent));
+          td.append(button);
+        }
+        tr.append(td);
+      }
+      list.append(tr);
+    }
+  }
+
+  async function changeConsent(relativeId, scope, given) {
+    try {
+      const changed = await nara.api('POST', `/api/patients/${enc}/relatives/${relativeId}/consents`, { scope, given });
+      relatives = relatives.map(r => r.id === changed.id ? changed : r);
+      clearProblem('relatives-problem');
+      renderRelatives();
+    } catch (e) {
+      showProblem('relatives-problem', 'Samtycket ändrades inte', 'The consent was not changed', e);
+      if (e.status === 404) await loadRelatives();
+    }
+  }
 
   start();
 })();

@@ -10,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,9 +25,23 @@ import java.util.List;
  */
 public final class Admissions {
 
-    /** One stay. */
+    /**
+     * One stay. {@code recordedBy} is a person id, {@code recordedByName} her name (null where not read).
+     * {@code dischargeRecordedBy}/{@code At}: who entered the discharge later (null when it came with the stay or is
+     * still missing). {@code readmission}: set when the stay began within 30 days of an earlier discharge.
+     */
     public record Admission(long id, String patientId, Instant admittedAt, Instant dischargedAt, String reason,
-                            String recordedBy, Instant recordedAt) {
+                            String recordedBy, String recordedByName, Instant recordedAt, String dischargeRecordedBy,
+                            String dischargeRecordedByName, Instant dischargeRecordedAt, Readmission readmission) {
+
+        Admission withReadmission(Readmission r) {
+            return new Admission(id, patientId, admittedAt, dischargedAt, reason, recordedBy, recordedByName,
+                    recordedAt, dischargeRecordedBy, dischargeRecordedByName, dischargeRecordedAt, r);
+        }
+    }
+
+    /** The stay began {@code days} whole days after the discharge of stay {@code afterStayId}. */
+    public record Readmission(long afterStayId, Instant afterDischargeAt, long days) {
     }
 
     /** The operator enters no stays: only a person with a care relation does. */
@@ -34,7 +51,51 @@ public final class Admissions {
         }
     }
 
+    /** What is wrong with an entered stay, in Swedish and English, and the field it concerns (a 400). */
+    public static final class Invalid extends IllegalArgumentException {
+        private final String field;
+        private final String sv;
+        private final String en;
+
+        Invalid(String field, String sv, String en) {
+            super(sv + " / " + en);
+            this.field = field;
+            this.sv = sv;
+            this.en = en;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String sv() {
+            return sv;
+        }
+
+        public String en() {
+            return en;
+        }
+    }
+
+    /** No such stay of this patient (a 404, like a patient without a care relation). */
+    public static final class NoSuchStay extends RuntimeException {
+        public NoSuchStay(String stayId) {
+            super("inget sådant vårdtillfälle / no such hospital stay: " + stayId);
+        }
+    }
+
+    /** The stay's discharge is already entered; it is not rewritten (a 409). */
+    public static final class AlreadyDischarged extends RuntimeException {
+        public AlreadyDischarged(long stayId) {
+            super("vårdtillfället har redan en utskrivning / the hospital stay " + stayId + " already has a discharge");
+        }
+    }
+
+    /** The evaluation's definition (EvaluationService): an admission within 30 days after a discharge. */
+    static final Duration READMISSION_WINDOW = Duration.ofDays(30);
     static final int MAX_REASON = 500;
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.of("Europe/Stockholm"));
 
     private Admissions() {
     }
@@ -50,20 +111,18 @@ public final class Admissions {
         Instant discharged = instant(body, "dischargedAt", false);
         String reason = body.getValue("reason") instanceof String s ? s.strip() : null;
         if (reason == null || reason.isEmpty()) {
-            throw new IllegalArgumentException("reason is missing (why the patient was admitted)");
+            throw new Invalid("reason", "orsak saknas (varför patienten lades in)",
+                    "reason is missing (why the patient was admitted)");
         }
         if (reason.length() > MAX_REASON) {
-            throw new IllegalArgumentException("reason is longer than " + MAX_REASON + " characters");
+            throw new Invalid("reason", "orsaken är längre än " + MAX_REASON + " tecken",
+                    "reason is longer than " + MAX_REASON + " characters");
         }
         if (admitted.isAfter(now)) {
-            throw new IllegalArgumentException("admittedAt " + admitted + " is in the future");
+            throw new Invalid("admittedAt", "inskrivningen " + local(admitted) + " ligger i framtiden",
+                    "admittedAt " + local(admitted) + " is in the future");
         }
-        if (discharged != null && !discharged.isAfter(admitted)) {
-            throw new IllegalArgumentException("dischargedAt " + discharged + " is not after admittedAt " + admitted);
-        }
-        if (discharged != null && discharged.isAfter(now)) {
-            throw new IllegalArgumentException("dischargedAt " + discharged + " is in the future");
-        }
+        checkDischarge(admitted, discharged, now);
         try (PreparedStatement q = c.prepareStatement("INSERT INTO admission (patient_id, admitted_at, discharged_at, "
                 + "reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
             q.setString(1, patientId);
@@ -74,45 +133,143 @@ public final class Admissions {
             q.setTimestamp(6, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return new Admission(r.getLong(1), patientId, admitted, discharged, reason, who.personId(), now);
+                return new Admission(r.getLong(1), patientId, admitted, discharged, reason, who.personId(),
+                        who.name(), now, null, null, null, null);
             }
         }
     }
 
-    /** The patient's stays, newest first; the read is logged. */
+    /**
+     * Enters the discharge of a stay that has none yet (admitted now, discharged next week), with who and when. The
+     * same rules as a stay entered whole; the row is locked, so two nurses entering it at once get one discharge and
+     * a 409.
+     */
+    public static Admission discharge(Connection c, Principal who, String patientId, String stayId, JsonObject body,
+                                      Instant now) throws SQLException {
+        if (who.operator()) {
+            throw new NotAPerson();
+        }
+        CareAccess.requireCareRelation(c, who, patientId, now);
+        long id;
+        try {
+            id = Long.parseLong(stayId);
+        } catch (NumberFormatException e) {
+            throw new NoSuchStay(stayId);
+        }
+        Admission stay;
+        try (PreparedStatement q = c.prepareStatement(SELECT + " WHERE a.id = ? AND a.patient_id = ? FOR UPDATE OF a")) {
+            q.setLong(1, id);
+            q.setString(2, patientId);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next()) {
+                    throw new NoSuchStay(stayId);
+                }
+                stay = admission(r, patientId);
+            }
+        }
+        if (stay.dischargedAt() != null) {
+            throw new AlreadyDischarged(id);
+        }
+        Instant discharged = instant(body, "dischargedAt", true);
+        checkDischarge(stay.admittedAt(), discharged, now);
+        try (PreparedStatement u = c.prepareStatement("UPDATE admission SET discharged_at = ?, "
+                + "discharge_recorded_by = ?, discharge_recorded_at = ? WHERE id = ?")) {
+            u.setTimestamp(1, Timestamp.from(discharged));
+            u.setString(2, who.personId());
+            u.setTimestamp(3, Timestamp.from(now));
+            u.setLong(4, id);
+            u.executeUpdate();
+        }
+        return new Admission(id, patientId, stay.admittedAt(), discharged, stay.reason(), stay.recordedBy(),
+                stay.recordedByName(), stay.recordedAt(), who.personId(), who.name(), now, null);
+    }
+
+    /** The patient's stays, newest first, readmissions marked; the read is logged. */
     public static List<Admission> list(Connection c, Principal who, String patientId, Instant now)
             throws SQLException {
         CareAccess.requireCareRelation(c, who, patientId, now);
         List<Admission> out = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT id, admitted_at, discharged_at, reason, recorded_by, "
-                + "recorded_at FROM admission WHERE patient_id = ? ORDER BY admitted_at DESC, id DESC")) {
+        try (PreparedStatement q = c.prepareStatement(SELECT
+                + " WHERE a.patient_id = ? ORDER BY a.admitted_at DESC, a.id DESC")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Timestamp discharged = r.getTimestamp(3);
-                    out.add(new Admission(r.getLong(1), patientId, r.getTimestamp(2).toInstant(),
-                            discharged == null ? null : discharged.toInstant(), r.getString(4), r.getString(5),
-                            r.getTimestamp(6).toInstant()));
+                    out.add(admission(r, patientId));
                 }
             }
         }
         AccessLog.record(c, who.actor(), "admissions.list", List.of(patientId), "");
+        return markReadmissions(out);
+    }
+
+    /**
+     * Marks each stay that began after an earlier stay's discharge and at most 30 days after it, against the latest
+     * such discharge: the evaluation's readmission within 30 days, seen from the readmitted stay. Order is kept.
+     */
+    static List<Admission> markReadmissions(List<Admission> stays) {
+        List<Admission> out = new ArrayList<>(stays.size());
+        for (Admission stay : stays) {
+            Admission previous = null;
+            for (Admission other : stays) {
+                if (other.id() != stay.id() && other.dischargedAt() != null
+                        && other.dischargedAt().isBefore(stay.admittedAt())
+                        && (previous == null || other.dischargedAt().isAfter(previous.dischargedAt()))) {
+                    previous = other;
+                }
+            }
+            boolean readmitted = previous != null
+                    && !stay.admittedAt().isAfter(previous.dischargedAt().plus(READMISSION_WINDOW));
+            out.add(stay.withReadmission(readmitted ? new Readmission(previous.id(), previous.dischargedAt(),
+                    Duration.between(previous.dischargedAt(), stay.admittedAt()).toDays()) : null));
+        }
         return out;
+    }
+
+    private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, a.recorded_by, "
+            + "p.name, a.recorded_at, a.discharge_recorded_by, d.name, a.discharge_recorded_at FROM admission a "
+            + "JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by";
+
+    private static Admission admission(ResultSet r, String patientId) throws SQLException {
+        return new Admission(r.getLong(1), patientId, r.getTimestamp(2).toInstant(), instant(r.getTimestamp(3)),
+                r.getString(4), r.getString(5), r.getString(6), r.getTimestamp(7).toInstant(), r.getString(8),
+                r.getString(9), instant(r.getTimestamp(10)), null);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /** A time in a message as the nurse entered it: Swedish local time, whatever zone the API was given. */
+    static String local(Instant at) {
+        return LOCAL_TIME.format(at);
+    }
+
+    private static void checkDischarge(Instant admitted, Instant discharged, Instant now) {
+        if (discharged != null && !discharged.isAfter(admitted)) {
+            throw new Invalid("dischargedAt", "utskrivningen " + local(discharged) + " är inte efter inskrivningen "
+                    + local(admitted), "dischargedAt " + local(discharged) + " is not after admittedAt "
+                    + local(admitted));
+        }
+        if (discharged != null && discharged.isAfter(now)) {
+            throw new Invalid("dischargedAt", "utskrivningen " + local(discharged) + " ligger i framtiden",
+                    "dischargedAt " + local(discharged) + " is in the future");
+        }
     }
 
     private static Instant instant(JsonObject body, String field, boolean required) {
         Object value = body.getValue(field);
         if (value == null) {
             if (required) {
-                throw new IllegalArgumentException(field + " is missing (an instant like 2026-11-20T10:00:00Z)");
+                throw new Invalid(field, field + " saknas (en tidpunkt som 2026-11-20T10:00:00Z)",
+                        field + " is missing (an instant like 2026-11-20T10:00:00Z)");
             }
             return null;
         }
         try {
             return Instant.parse(String.valueOf(value));
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException(field + " must be an instant like 2026-11-20T10:00:00Z, was '"
-                    + value + "'");
+            throw new Invalid(field, field + " måste vara en tidpunkt som 2026-11-20T10:00:00Z, var '" + value + "'",
+                    field + " must be an instant like 2026-11-20T10:00:00Z, was '" + value + "'");
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The clinic's routes (issue 8): the worklist, the evaluation figures (JSON and CSV) and hospital stays. Every call is
+ * The clinic's routes (issue 8): the worklist, the evaluation figures (JSON and CSV) and hospital stays (entered,
+ * listed, their discharge entered later). Every call is
  * authenticated by the web server; care relations and the access log are checked and written in the services.
  */
 public final class ClinicRoutes implements ApiRoutes {
@@ -53,6 +54,11 @@ public final class ClinicRoutes implements ApiRoutes {
                 .transaction(c -> Admissions.record(c, api.who(ctx), ctx.pathParam("id"), api.body(ctx), api.now()))
                 .onSuccess(a -> api.json(ctx, 201, a))
                 .onFailure(e -> fail(ctx, api, e)));
+        router.put("/api/patients/:id/admissions/:stayId").handler(ctx -> api.db()
+                .transaction(c -> Admissions.discharge(c, api.who(ctx), ctx.pathParam("id"), ctx.pathParam("stayId"),
+                        api.body(ctx), api.now()))
+                .onSuccess(a -> api.json(ctx, 200, a))
+                .onFailure(e -> fail(ctx, api, e)));
         router.get("/api/patients/:id/admissions").handler(ctx -> api.db()
                 .transaction(c -> Admissions.list(c, api.who(ctx), ctx.pathParam("id"), api.now()))
                 .onSuccess(list -> api.json(ctx, 200, list))
@@ -71,10 +77,21 @@ public final class ClinicRoutes implements ApiRoutes {
         return service.figures(who, first, last, blankToNull(ctx.queryParams().get("team")), action);
     }
 
-    /** 403 for what the caller may not do here; everything else to the web server's failure handler. */
+    /**
+     * 403 for what the caller may not do here; a stay's problems as 400 {@code {problem, field, sv, en}} (the page
+     * shows Swedish first); 404 for another patient's stay, 409 for a discharge already entered; everything else to
+     * the web server's failure handler.
+     */
     private static void fail(RoutingContext ctx, Api api, Throwable e) {
         if (e instanceof EvaluationService.NotYourTeam || e instanceof Admissions.NotAPerson) {
             api.json(ctx, 403, Map.of("problem", e.getMessage()));
+        } else if (e instanceof Admissions.Invalid invalid) {
+            api.json(ctx, 400, Map.of("problem", invalid.getMessage(), "field", invalid.field(), "sv", invalid.sv(),
+                    "en", invalid.en()));
+        } else if (e instanceof Admissions.NoSuchStay) {
+            api.json(ctx, 404, Map.of("problem", e.getMessage()));
+        } else if (e instanceof Admissions.AlreadyDischarged) {
+            api.json(ctx, 409, Map.of("problem", e.getMessage()));
         } else {
             ctx.fail(e);
         }

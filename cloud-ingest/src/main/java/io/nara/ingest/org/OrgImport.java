@@ -186,11 +186,12 @@ public final class OrgImport {
             }
         }
         if (ref != null) {
-            try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ? "
-                    + "WHERE relative_id = ? AND withdrawn_at IS NULL AND NOT (scope = ANY (?))")) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ?, "
+                    + "withdrawn_by = ? WHERE relative_id = ? AND withdrawn_at IS NULL AND NOT (scope = ANY (?))")) {
                 u.setTimestamp(1, Timestamp.from(now));
-                u.setLong(2, relativeId);
-                u.setArray(3, c.createArrayOf("text", scopes.toArray()));
+                u.setString(2, recordedBy);
+                u.setLong(3, relativeId);
+                u.setArray(4, c.createArrayOf("text", scopes.toArray()));
                 u.executeUpdate();
             }
         }

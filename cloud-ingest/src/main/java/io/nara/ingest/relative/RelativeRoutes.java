@@ -22,7 +22,10 @@ import java.util.Optional;
  * The relative's one API call, {@code GET /api/relative/patient}: with the patient's VIEW consent in force, the
  * patient's name, the newest reading of each signal and whether an alert is open; without it, 404 and nothing else.
  * Logged either way ({@code relative.view} or {@code relative.refused}), in the transaction that checks the consent.
- * Staff and the operator get 403 here: this is not a way around the care relation.
+ * Staff and the operator get 403 there: it is not a way around the care relation.
+ *
+ * <p>And the staff's side of consent ({@link Consents}): {@code GET /api/patients/{id}/relatives} and {@code POST
+ * /api/patients/{id}/relatives/{relativeId}/consents}, behind the care relation like every patient route.
  */
 public final class RelativeRoutes implements ApiRoutes {
 
@@ -46,6 +49,33 @@ public final class RelativeRoutes implements ApiRoutes {
     @Override
     public void mount(Router router, Api api) {
         router.get("/api/relative/patient").handler(ctx -> view(ctx, api));
+        // The patient's nurse records consent (issue 8 follow-up): staff with a care relation, never the operator.
+        router.get("/api/patients/:id/relatives").handler(ctx -> api.db()
+                .transaction(c -> Consents.list(c, api.who(ctx), ctx.pathParam("id"), api.now()))
+                .onSuccess(list -> api.json(ctx, 200, list))
+                .onFailure(e -> fail(ctx, api, e)));
+        router.post("/api/patients/:id/relatives/:relativeId/consents").handler(ctx -> {
+            Principal who = api.who(ctx);
+            if (who.operator()) {
+                api.json(ctx, 403, Map.of("problem", "bara personal med vårdrelation / only staff with a care "
+                        + "relation can record a relative's consent"));
+                return;
+            }
+            Consents.Change change = Consents.Change.parse(api.body(ctx));
+            api.db().transaction(c -> Consents.change(c, who, ctx.pathParam("id"), ctx.pathParam("relativeId"),
+                            change, api.now()))
+                    .onSuccess(relative -> api.json(ctx, 200, relative))
+                    .onFailure(e -> fail(ctx, api, e));
+        });
+    }
+
+    /** Another patient's relative, or none, is 404 like a patient without a care relation. */
+    private static void fail(RoutingContext ctx, Api api, Throwable e) {
+        if (e instanceof Consents.NoSuchRelative) {
+            api.json(ctx, 404, Map.of("problem", e.getMessage()));
+        } else {
+            ctx.fail(e);
+        }
     }
 
     private void view(RoutingContext ctx, Api api) {

@@ -1,0 +1,173 @@
+package io.nara.ingest.relative;
+
+import io.nara.ingest.access.CareAccess;
+import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.inbox.Principal;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The patient's relatives and their consents as the patient's nurse records them on the patient page: the patient
+ * tells her, she gives or withdraws it. Each change is a row ({@code recorded_by} who gave, {@code withdrawn_by} who
+ * withdrew, both actors); nothing is deleted. The relative's view and the notifications read {@link RelativeConsent}
+ * in their own transactions, so a change holds from the next request and the next alert on.
+ */
+public final class Consents {
+
+    /** One consent in force. */
+    public record Consent(RelativeConsent.Scope scope, Instant givenAt, String recordedBy, String recordedByName) {
+    }
+
+    /** A relative of the patient with the consents in force now. */
+    public record Relative(long id, String name, String phone, String email, boolean signsIn,
+                           List<Consent> consents) {
+    }
+
+    /** What the nurse asks for: give or withdraw one scope. */
+    public record Change(RelativeConsent.Scope scope, boolean given) {
+
+        /** {@code {"scope": "NOTIFY"|"VIEW", "given": true|false}}; a 400 naming what is wrong otherwise. */
+        public static Change parse(JsonObject body) {
+            Object scope = body.getValue("scope");
+            RelativeConsent.Scope parsed = null;
+            for (RelativeConsent.Scope s : RelativeConsent.Scope.values()) {
+                if (s.name().equals(scope)) {
+                    parsed = s;
+                }
+            }
+            if (parsed == null) {
+                throw new IllegalArgumentException("scope måste vara NOTIFY eller VIEW / scope must be NOTIFY or VIEW, "
+                        + "was " + (scope == null ? "missing" : "'" + scope + "'"));
+            }
+            if (!(body.getValue("given") instanceof Boolean given)) {
+                throw new IllegalArgumentException("given måste vara true (ge) eller false (återkalla) / given must be "
+                        + "true (give) or false (withdraw), was " + (body.getValue("given") == null ? "missing"
+                        : "'" + body.getValue("given") + "'"));
+            }
+            return new Change(parsed, given);
+        }
+    }
+
+    /** No such relative of this patient (a 404, as a patient without a care relation). */
+    public static final class NoSuchRelative extends RuntimeException {
+        public NoSuchRelative(String relativeId) {
+            super("ingen sådan anhörig / no such relative: " + relativeId);
+        }
+    }
+
+    private static final String IN_FORCE = "k.given_at <= ? AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?)";
+
+    private Consents() {
+    }
+
+    /** The patient's active relatives, by name, with the consents in force now; the read is logged. */
+    public static List<Relative> list(Connection c, Principal who, String patientId, Instant now) throws SQLException {
+        CareAccess.requireCareRelation(c, who, patientId, now);
+        List<Relative> relatives = read(c, patientId, null, now);
+        AccessLog.record(c, who.actor(), "relatives.list", List.of(patientId), relatives.size() + " relatives");
+        return relatives;
+    }
+
+    /**
+     * Gives or withdraws one scope of a relative's consent, as {@code who}, a person with a care relation (the
+     * operator is refused before this). Giving what is in force, or withdrawing what is not, changes nothing. The
+     * relative's row is locked, so two nurses at once record one consent. Answers the relative as it is now.
+     */
+    public static Relative change(Connection c, Principal who, String patientId, String relativeId, Change change,
+                                  Instant now) throws SQLException {
+        CareAccess.requireCareRelation(c, who, patientId, now);
+        long id;
+        try {
+            id = Long.parseLong(relativeId);
+        } catch (NumberFormatException e) {
+            throw new NoSuchRelative(relativeId);
+        }
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT 1 FROM relative WHERE id = ? AND patient_id = ? AND active FOR UPDATE")) {
+            q.setLong(1, id);
+            q.setString(2, patientId);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next()) {
+                    throw new NoSuchRelative(relativeId);
+                }
+            }
+        }
+        if (change.given()) {
+            if (!RelativeConsent.inForce(c, id, patientId, change.scope(), now)) {
+                try (PreparedStatement i = c.prepareStatement("INSERT INTO relative_consent (patient_id, relative_id, "
+                        + "scope, given_at, recorded_by) VALUES (?, ?, ?, ?, ?)")) {
+                    i.setString(1, patientId);
+                    i.setLong(2, id);
+                    i.setString(3, change.scope().name());
+                    i.setTimestamp(4, Timestamp.from(now));
+                    i.setString(5, who.actor());
+                    i.executeUpdate();
+                }
+            }
+        } else {
+            // Every row that holds now or later ends now: a consent given for a future date is withdrawn too.
+            try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ?, "
+                    + "withdrawn_by = ? WHERE relative_id = ? AND patient_id = ? AND scope = ? "
+                    + "AND (withdrawn_at IS NULL OR withdrawn_at > ?)")) {
+                u.setTimestamp(1, Timestamp.from(now));
+                u.setString(2, who.actor());
+                u.setLong(3, id);
+                u.setString(4, patientId);
+                u.setString(5, change.scope().name());
+                u.setTimestamp(6, Timestamp.from(now));
+                u.executeUpdate();
+            }
+        }
+        return read(c, patientId, id, now).get(0);
+    }
+
+    private static List<Relative> read(Connection c, String patientId, Long relativeId, Instant now)
+            throws SQLException {
+        Map<Long, Relative> relatives = new LinkedHashMap<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT r.id, r.name, r.phone, r.email, "
+                + "r.username IS NOT NULL AND r.password_hash IS NOT NULL, k.scope, k.given_at, k.recorded_by, p.name "
+                + "FROM relative r LEFT JOIN relative_consent k ON k.relative_id = r.id AND k.patient_id = r.patient_id "
+                + "AND " + IN_FORCE + " LEFT JOIN person p ON k.recorded_by = 'person:' || p.id "
+                + "WHERE r.patient_id = ? AND r.active AND (?::bigint IS NULL OR r.id = ?) "
+                + "ORDER BY r.name, r.id, k.scope, k.given_at")) {
+            q.setTimestamp(1, Timestamp.from(now));
+            q.setTimestamp(2, Timestamp.from(now));
+            q.setString(3, patientId);
+            for (int i = 4; i <= 5; i++) {
+                if (relativeId == null) {
+                    q.setNull(i, Types.BIGINT);
+                } else {
+                    q.setLong(i, relativeId);
+                }
+            }
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Relative relative = relatives.get(r.getLong(1));
+                    if (relative == null) {
+                        relative = new Relative(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+                                r.getBoolean(5), new ArrayList<>());
+                        relatives.put(relative.id(), relative);
+                    }
+                    String scope = r.getString(6);
+                    // Two rows of one scope in force (given again while a future-dated one waits): show it once.
+                    if (scope != null && relative.consents().stream().noneMatch(k -> k.scope().name().equals(scope))) {
+                        relative.consents().add(new Consent(RelativeConsent.Scope.valueOf(scope),
+                                r.getTimestamp(7).toInstant(), r.getString(8), r.getString(9)));
+                    }
+                }
+            }
+        }
+        return relatives.values().stream().map(r -> new Relative(r.id(), r.name(), r.phone(), r.email(), r.signsIn(),
+                List.copyOf(r.consents()))).toList();
+    }
+}
