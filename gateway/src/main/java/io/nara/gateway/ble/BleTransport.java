@@ -117,6 +117,9 @@ public final class BleTransport {
 
     private void session(String address, DeviceProfile profile) {
         long backoffMs = 1_000;
+        // Set once the stale bond is removed: the next attempt pairs, whatever a backend's cached Paired property
+        // still says (tinyb may report the removed bond for a moment, and connecting unpaired would read nothing).
+        boolean mustPair = false;
         while (running && !Thread.currentThread().isInterrupted()) {
             boolean bonded = false;
             try {
@@ -127,9 +130,10 @@ public final class BleTransport {
                     continue;
                 }
                 if (staleBond(address, seen.get())) {
+                    mustPair = states.get(address).pairing() == DeviceStates.Pairing.NOT_PAIRED;
                     continue;
                 }
-                if (profile.bondingRequired() && !seen.get().paired()) {
+                if (profile.bondingRequired() && (mustPair || !seen.get().paired())) {
                     if (!states.pairingMode()) {
                         states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
                         states.attention(address, "not paired: turn on pairing mode and press the device's button");
@@ -138,6 +142,7 @@ public final class BleTransport {
                     }
                     try {
                         backend.pair(address, settings.connectTimeout());
+                        mustPair = false;
                     } catch (BleBackend.BleException e) {
                         // a failed first pairing (wrong passkey, the device not in pairing mode) is no stale bond
                         LOG.info("BLE {}: {}", address, e.getMessage());
