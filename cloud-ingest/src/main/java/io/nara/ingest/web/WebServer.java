@@ -72,6 +72,7 @@ public final class WebServer {
     private final Alerting alerting;
     private final List<ApiRoutes> features;
     private HttpServer server;
+    private Router router;
 
     /** @param features the parts of the API beyond the inbox (patient page, worklist, FHIR, ...) */
     public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health,
@@ -88,6 +89,7 @@ public final class WebServer {
 
     public Future<HttpServer> listen(String host, int port) {
         Router router = Router.router(vertx);
+        this.router = router;
         router.get("/health").handler(ctx -> {
             Health h = health.get();
             json(ctx, h.healthy() ? 200 : 503, h);
@@ -172,6 +174,25 @@ public final class WebServer {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * Every endpoint the router has, as {@code "METHOD /path"} (path parameters as {@code :name}), in mounting order;
+     * handlers for any method (authentication, body limits, static files) are not endpoints and are left out. For
+     * ApiAccessIT, which fails when an endpoint under /api/ or /fhir/ has no access rule in its table. Empty before
+     * {@link #listen}.
+     */
+    public List<String> routes() {
+        if (router == null) {
+            return List.of();
+        }
+        List<String> routes = new ArrayList<>();
+        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null) {
+                route.methods().stream().map(m -> m.name() + " " + route.getPath()).sorted().forEach(routes::add);
+            }
+        }
+        return routes;
     }
 
     private void signIn(RoutingContext ctx) {
