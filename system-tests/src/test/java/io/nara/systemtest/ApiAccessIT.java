@@ -163,7 +163,7 @@ class ApiAccessIT {
                 new Read("GET /api/alerts", "/api/alerts", Reader.NURSE, greta, Refusal.OWN_ONLY,
                         "a person's /api/alerts is her inbox"),
                 new Read("GET /api/alerts/stream", "/api/alerts/stream", Reader.NURSE, null, Refusal.STREAM,
-                        "connecting reads nothing; each alert sent is logged (alerts.stream, AccessLogIT)"),
+                        "open: nothing read at connecting; each alert sent is one entry (checked apart)"),
                 new Read("GET /api/alerts/:id", "/api/alerts/" + gretaAlert, Reader.NURSE, greta,
                         Refusal.NOT_FOUND_LOGGED, "the refused attempt names Greta, so her MAS sees who tried"),
                 new Read("GET /api/rejected", "/api/rejected", Reader.OPERATOR, none, Refusal.FORBIDDEN,
@@ -250,6 +250,13 @@ class ApiAccessIT {
 
     /** Routes without a session by design: signing in is how one gets one (guarded by an Origin check instead). */
     private static final Set<String> PUBLIC = Set.of("POST /api/signin");
+    /**
+     * Handlers for any method under a prefix, which answer nothing themselves but guard every request: the body limit,
+     * authentication ({@code Auth}), closing the staff's API to relatives, FHIR's answer for what it does not
+     * support, and the failure handler that turns refusals into status codes. An endpoint mounted for any method
+     * ({@code router.route(path)}) shows as {@code "* path"} too and so needs a rule of its own.
+     */
+    private static final Set<String> FOR_EVERY_REQUEST = Set.of("* /api/", "* /fhir/", "* (any path)");
     /** Not staff endpoints: a signed-in relative too may ask who she is and sign out. */
     private static final Set<String> FOR_RELATIVES_TOO = Set.of("GET /api/me", "POST /api/signout");
 
@@ -258,11 +265,13 @@ class ApiAccessIT {
         Set<String> served = new TreeSet<>();
         for (String route : ingest.service().webRoutes()) {
             String path = route.substring(route.indexOf(' ') + 1);
-            if (path.startsWith("/api/") || path.startsWith("/fhir/")) {
+            // A regex route cannot be matched to a rule: it counts as an endpoint without one.
+            if (path.startsWith("/api/") || path.startsWith("/fhir/") || !path.startsWith("/")) {
                 served.add(route);
             }
         }
         Set<String> ruled = new TreeSet<>(PUBLIC);
+        ruled.addAll(FOR_EVERY_REQUEST);
         reads().forEach(r -> ruled.add(r.route()));
         changes().forEach(c -> ruled.add(c.route()));
         assertThat(served).as("a new endpoint needs an access rule in ApiAccessIT").isSubsetOf(ruled);
@@ -283,60 +292,16 @@ class ApiAccessIT {
             HttpResponse<String> anonymous = anonymous("GET", read.path(), null);
             soft.assertThat(anonymous.statusCode()).as(what + ": no credentials").isEqualTo(401);
 
-            // (2) The one who may read it: 200 and exactly one entry naming the reader and the patients in the answer.
-            long before = Alerting.lastAccessLogId(ingest);
-            int status = read.eva() == Refusal.STREAM ? streamStatus(anna) : switch (read.reader()) {
-                case NURSE -> anna.get(read.path()).statusCode();
-                case MAS -> mas.get(read.path()).statusCode();
-                case OPERATOR -> operator(read.path()).statusCode();
-                case RELATIVE -> lena.get(read.path()).statusCode();
-            };
-            soft.assertThat(status).as(what + ": the " + read.reader()).isEqualTo(200);
-            List<List<Object>> entries = Alerting.accessLogAfter(ingest, before);
-            if (read.logs() == null) {
-                soft.assertThat(entries).as(what + ": no patient data, no entry").isEmpty();
-            } else {
-                soft.assertThat(entries).as(what + ": one entry").hasSize(1);
-                if (entries.size() == 1) {
-                    soft.assertThat(entries.get(0).get(1)).as(what + ": who").isEqualTo(actor(read.reader()));
-                    soft.assertThat(new TreeSet<>(patients(entries.get(0)))).as(what + ": which patients")
-                            .isEqualTo(new TreeSet<>(read.logs()));
-                }
-            }
-
-            // (3) The nurse of the other municipality: nothing of Greta, not even her name.
-            before = Alerting.lastAccessLogId(ingest);
             if (read.eva() == Refusal.STREAM) {
-                soft.assertThat(streamStatus(eva)).as(what + ": Eva").isEqualTo(200);
-                soft.assertThat(Alerting.accessLogAfter(ingest, before)).as(what + ": Eva's entries").isEmpty();
+                streamSendsEachOnlyTheirOwn(soft, what, anna, eva);
             } else {
-                HttpResponse<String> refused = eva.get(read.path());
-                soft.assertThat(refused.body()).as(what + ": Eva sees no name").doesNotContain("Greta");
-                entries = Alerting.accessLogAfter(ingest, before);
-                switch (read.eva()) {
-                    case NOT_FOUND, FORBIDDEN, NO_PATIENT_DATA -> {
-                        soft.assertThat(refused.statusCode()).as(what + ": Eva").isEqualTo(
-                                read.eva() == Refusal.NOT_FOUND ? 404 : read.eva() == Refusal.FORBIDDEN ? 403 : 200);
-                        soft.assertThat(entries).as(what + ": Eva's entries").isEmpty();
-                    }
-                    case NOT_FOUND_LOGGED, OWN_ONLY -> {
-                        soft.assertThat(refused.statusCode()).as(what + ": Eva")
-                                .isEqualTo(read.eva() == Refusal.NOT_FOUND_LOGGED ? 404 : 200);
-                        soft.assertThat(entries).as(what + ": Eva's one entry").hasSize(1);
-                        if (entries.size() == 1) {
-                            soft.assertThat(entries.get(0).get(1)).as(what + ": names Eva").isEqualTo("person:eva");
-                            if (read.eva() == Refusal.OWN_ONLY) {
-                                soft.assertThat(patients(entries.get(0))).as(what + ": Eva read her own only")
-                                        .doesNotContain(GRETA);
-                                if (!read.path().contains(GRETA)) {
-                                    // (A FHIR bundle's self link repeats the query she sent; that is no leak.)
-                                    soft.assertThat(refused.body()).as(what + ": Eva's answer").doesNotContain(GRETA);
-                                }
-                            }
-                        }
-                    }
-                    default -> throw new IllegalStateException(read.eva().name());
-                }
+                theReaderGetsItAndOneEntry(soft, what, read, switch (read.reader()) {
+                    case NURSE -> anna;
+                    case MAS -> mas;
+                    case OPERATOR -> null;
+                    case RELATIVE -> lena;
+                });
+                theOtherNurseGetsNothingOfGreta(soft, what, read, eva);
             }
 
             // (4) A signed-in relative: 403 on every staff endpoint; on her own, the staff get 403.
@@ -381,6 +346,88 @@ class ApiAccessIT {
         assertThat(anna.get("/api/me").statusCode()).isEqualTo(200);
     }
 
+    /** (2) The one who may read it: 200 and exactly one entry naming the reader and the patients in the answer. */
+    private static void theReaderGetsItAndOneEntry(SoftAssertions soft, String what, Read read,
+                                                   Alerting.Session reader) throws Exception {
+        long before = Alerting.lastAccessLogId(ingest);
+        HttpResponse<String> response = reader == null ? operator(read.path()) : reader.get(read.path());
+        soft.assertThat(response.statusCode()).as(what + ": the " + read.reader() + " " + response.body())
+                .isEqualTo(200);
+        List<List<Object>> entries = Alerting.accessLogAfter(ingest, before);
+        if (read.logs() == null) {
+            soft.assertThat(entries).as(what + ": no patient data, no entry").isEmpty();
+            return;
+        }
+        soft.assertThat(entries).as(what + ": one entry").hasSize(1);
+        if (entries.size() == 1) {
+            soft.assertThat(entries.get(0).get(1)).as(what + ": who").isEqualTo(actor(read.reader()));
+            soft.assertThat(new TreeSet<>(patients(entries.get(0)))).as(what + ": which patients")
+                    .isEqualTo(new TreeSet<>(read.logs()));
+        }
+    }
+
+    /** (3) The nurse of the other municipality: nothing of Greta, not even her name. */
+    private static void theOtherNurseGetsNothingOfGreta(SoftAssertions soft, String what, Read read,
+                                                        Alerting.Session eva) throws Exception {
+        long before = Alerting.lastAccessLogId(ingest);
+        HttpResponse<String> refused = eva.get(read.path());
+        soft.assertThat(refused.body()).as(what + ": Eva sees no name").doesNotContain("Greta");
+        List<List<Object>> entries = Alerting.accessLogAfter(ingest, before);
+        switch (read.eva()) {
+            case NOT_FOUND, FORBIDDEN, NO_PATIENT_DATA -> {
+                soft.assertThat(refused.statusCode()).as(what + ": Eva").isEqualTo(
+                        read.eva() == Refusal.NOT_FOUND ? 404 : read.eva() == Refusal.FORBIDDEN ? 403 : 200);
+                soft.assertThat(entries).as(what + ": Eva's entries").isEmpty();
+            }
+            case NOT_FOUND_LOGGED, OWN_ONLY -> {
+                soft.assertThat(refused.statusCode()).as(what + ": Eva")
+                        .isEqualTo(read.eva() == Refusal.NOT_FOUND_LOGGED ? 404 : 200);
+                soft.assertThat(entries).as(what + ": Eva's one entry").hasSize(1);
+                if (entries.size() == 1) {
+                    soft.assertThat(entries.get(0).get(1)).as(what + ": names Eva").isEqualTo("person:eva");
+                }
+                if (read.eva() == Refusal.OWN_ONLY && entries.size() == 1) {
+                    soft.assertThat(patients(entries.get(0))).as(what + ": Eva read her own only")
+                            .doesNotContain(GRETA);
+                }
+                if (read.eva() == Refusal.OWN_ONLY && !read.path().contains(GRETA)) {
+                    // (A FHIR bundle's self link repeats the query she sent; that is no leak.)
+                    soft.assertThat(refused.body()).as(what + ": Eva's answer").doesNotContain(GRETA);
+                }
+            }
+            default -> throw new IllegalStateException(read.eva().name());
+        }
+    }
+
+    /**
+     * (2) and (3) for the live stream, which stays open: connecting reads nothing; then Greta's new alert reaches
+     * Anna alone, Erik's reaches Eva alone, and each alert sent is one entry naming its reader and its patient. A
+     * stream sends in arrival order, so once Eva has Erik's alert, Greta's (published first) was weighed and withheld.
+     */
+    private static void streamSendsEachOnlyTheirOwn(SoftAssertions soft, String what, Alerting.Session anna,
+                                                    Alerting.Session eva) throws Exception {
+        String url = ingest.baseUrl() + "/api/alerts/stream";
+        long before = Alerting.lastAccessLogId(ingest);
+        try (EventStream annas = EventStream.withCookie(url, anna.cookie(), "alert");
+             EventStream evas = EventStream.withCookie(url, eva.cookie(), "alert")) {
+            await().atMost(DEADLINE).until(() -> annas.connected() && evas.connected());
+            soft.assertThat(Alerting.accessLogAfter(ingest, before)).as(what + ": connecting").isEmpty();
+            Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
+                    Alerting.alert(101, Severity.WARNING, null, null, clock.instant()));
+            await().atMost(DEADLINE).until(() -> annas.events().size() == 1);
+            // Greta's alert went to both streams before Erik's exists: Eva's stream weighs it first.
+            Alerting.publish(hub, HUB, UUID.randomUUID().toString(), Alerting.alert(ERIK, 102, clock.instant()));
+            await().atMost(DEADLINE).until(() -> evas.events().size() == 1);
+            soft.assertThat(annas.events().get(0)).as(what + ": Anna").contains("Greta Holm");
+            soft.assertThat(evas.events().get(0)).as(what + ": Eva").contains("Erik Ek").doesNotContain("Greta");
+            await().atMost(DEADLINE).until(() -> Alerting.accessLogAfter(ingest, before).size() >= 2);
+            soft.assertThat(Alerting.accessLogAfter(ingest, before)).as(what + ": one entry per alert sent")
+                    .extracting(e -> e.subList(1, 4)).containsExactlyInAnyOrder(
+                            List.of("person:anna", "alerts.stream", List.of(GRETA)),
+                            List.of("person:eva", "alerts.stream", List.of(ERIK)));
+        }
+    }
+
     private static Alerting.Session session(String user) throws Exception {
         return Alerting.Session.of(ingest.baseUrl(), user, user + "-secret-1");
     }
@@ -397,15 +444,6 @@ class ApiAccessIT {
     @SuppressWarnings("unchecked")
     private static List<String> patients(List<Object> entry) {
         return (List<String>) (List<?>) entry.get(3);
-    }
-
-    /** A live stream answers 200 and stays open: connect, wait for its first line, and hang up. */
-    private static int streamStatus(Alerting.Session who) throws Exception {
-        try (EventStream stream = EventStream.withCookie(ingest.baseUrl() + "/api/alerts/stream", who.cookie(),
-                "alert")) {
-            await().atMost(DEADLINE).until(stream::connected);
-            return 200;
-        }
     }
 
     private static HttpResponse<String> send(Alerting.Session who, String method, String path, JsonObject body,

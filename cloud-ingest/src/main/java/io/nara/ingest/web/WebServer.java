@@ -177,10 +177,10 @@ public final class WebServer {
     }
 
     /**
-     * Every endpoint the router has, as {@code "METHOD /path"} (path parameters as {@code :name}), in mounting order;
-     * handlers for any method (authentication, body limits, static files) are not endpoints and are left out. For
-     * ApiAccessIT, which fails when an endpoint under /api/ or /fhir/ has no access rule in its table. Empty before
-     * {@link #listen}.
+     * Every route the router has, as {@code "METHOD /path"} (path parameters as {@code :name}), in mounting order: a
+     * route for any method (authentication, body limits, static files, a catch-all) as {@code "* /path"}, a regex
+     * route as {@code "METHOD (regex)"}, one for every path (the failure handler) as {@code "* (any path)"}. For ApiAccessIT, which fails when an endpoint under /api/ or /fhir/ has no
+     * access rule in its table. Empty before {@link #listen}.
      */
     public List<String> routes() {
         if (router == null) {
@@ -188,8 +188,11 @@ public final class WebServer {
         }
         List<String> routes = new ArrayList<>();
         for (io.vertx.ext.web.Route route : router.getRoutes()) {
-            if (route.getPath() != null && route.methods() != null) {
-                route.methods().stream().map(m -> m.name() + " " + route.getPath()).sorted().forEach(routes::add);
+            String path = route.getPath() != null ? route.getPath() : route.isRegexPath() ? "(regex)" : "(any path)";
+            if (route.methods() == null || route.methods().isEmpty()) {
+                routes.add("* " + path);
+            } else {
+                route.methods().stream().map(m -> m.name() + " " + path).sorted().forEach(routes::add);
             }
         }
         return routes;
