@@ -346,6 +346,20 @@ class ApiAccessIT {
         assertThat(anna.get("/api/me").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void recordingAConsentAnswersTheRelativesRecordAndIsLoggedLikeReadingIt() throws Exception {
+        // Giving Lena the VIEW consent she has changes nothing, yet answers her contact details and consents: without
+        // an entry it would be a way to read GET .../relatives unlogged.
+        var anna = session("anna");
+        long before = Alerting.lastAccessLogId(ingest);
+        HttpResponse<String> answer = anna.post("/api/patients/" + GRETA + "/relatives/" + lenaId + "/consents",
+                new JsonObject().put("scope", "VIEW").put("given", true), true);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("Lena Holm", "lena@example.test");
+        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 4))
+                .isEqualTo(List.of("person:anna", "relatives.consent", List.of(GRETA))));
+    }
+
     /** (2) The one who may read it: 200 and exactly one entry naming the reader and the patients in the answer. */
     private static void theReaderGetsItAndOneEntry(SoftAssertions soft, String what, Read read,
                                                    Alerting.Session reader) throws Exception {
