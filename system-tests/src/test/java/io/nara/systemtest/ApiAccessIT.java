@@ -103,6 +103,7 @@ class ApiAccessIT {
     private static String deviceId;
     private static JsonObject carePlan;
     private static long unattributedId;
+    private static String journalToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -142,6 +143,15 @@ class ApiAccessIT {
         carePlan = new JsonObject(anna.get("/api/patients/" + GRETA + "/careplan").body());
         lenaId = ((Number) Alerting.rows(ingest, "SELECT id FROM relative WHERE ref = 'lena'").get(0).get(0))
                 .longValue();
+        // The journal system of Greta's own team: its token opens /fhir/ and nothing else.
+        HttpResponse<String> client = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(ingest.baseUrl() + "/api/admin/fhir-clients"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("id", "journal-north")
+                        .put("name", "Norrby journal").put("teams", new JsonArray().add("home-nursing-north")).encode()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(client.statusCode()).as(client.body()).isEqualTo(200);
+        journalToken = new JsonObject(client.body()).getString("token");
     }
 
     @AfterAll
@@ -288,9 +298,13 @@ class ApiAccessIT {
         for (Read read : reads()) {
             String what = read.route() + " (" + read.why() + ")";
 
-            // (1) No credentials: 401, whatever the endpoint.
+            // (1) No credentials: 401, whatever the endpoint; a journal system's token is none outside /fhir/.
             HttpResponse<String> anonymous = anonymous("GET", read.path(), null);
             soft.assertThat(anonymous.statusCode()).as(what + ": no credentials").isEqualTo(401);
+            if (read.path().startsWith("/api/")) {
+                soft.assertThat(journal("GET", read.path(), null).statusCode()).as(what + ": a journal's token")
+                        .isEqualTo(401);
+            }
 
             if (read.eva() == Refusal.STREAM) {
                 streamSendsEachOnlyTheirOwn(soft, what, anna, eva);
@@ -328,6 +342,8 @@ class ApiAccessIT {
 
             HttpResponse<String> anonymous = anonymous(method, change.path(), change.body());
             soft.assertThat(anonymous.statusCode()).as(change.route() + ": no credentials").isEqualTo(401);
+            soft.assertThat(journal(method, change.path(), change.body()).statusCode())
+                    .as(change.route() + ": a journal's token").isEqualTo(401);
 
             // A page of another site can send the cookie but cannot read the token.
             HttpResponse<String> forged = send(anna, method, change.path(), change.body(), false);
@@ -472,11 +488,18 @@ class ApiAccessIT {
     }
 
     private static HttpResponse<String> anonymous(String method, String path, JsonObject body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("content-type", "application/json")
+        return HttpClient.newHttpClient().send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> journal(String method, String path, JsonObject body) throws Exception {
+        return HttpClient.newHttpClient().send(request(method, path, body)
+                .header("Authorization", "Bearer " + journalToken).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(String method, String path, JsonObject body) {
+        return HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).header("content-type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                        : HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
     }
 
     private static HttpResponse<String> operator(String path) throws Exception {
