@@ -202,7 +202,7 @@ public final class IngestService extends VerticleBase {
         return web.port();
     }
 
-    /** The web server's endpoints as {@code "METHOD /path"} ({@link WebServer#routes()}). */
+    /** The web server's routes as {@code "METHOD /path"} ({@link WebServer#routes()}), for ApiAccessIT. */
     public List<String> webRoutes() {
         return web.routes();
     }

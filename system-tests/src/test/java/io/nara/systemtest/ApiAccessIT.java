@@ -88,8 +88,9 @@ class ApiAccessIT {
     }
 
     /**
-     * One state-changing endpoint: without credentials 401, a signed-in nurse without the CSRF token 403, a relative
-     * 403; none of them changes {@code tables}.
+     * One state-changing endpoint: without credentials or with a journal system's token 401, a signed-in nurse without
+     * the CSRF token 403 (a page of another site can make her browser send the cookie, not the token), a relative
+     * 403 (except where {@link #FOR_RELATIVES_TOO} lets her); none of them changes {@code tables}.
      */
     record Change(String route, String path, JsonObject body, List<String> tables) {
     }
@@ -148,7 +149,8 @@ class ApiAccessIT {
                         URI.create(ingest.baseUrl() + "/api/admin/fhir-clients"))
                 .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("id", "journal-north")
-                        .put("name", "Norrby journal").put("teams", new JsonArray().add("home-nursing-north")).encode()))
+                        .put("name", "Norrby journal").put("teams", new JsonArray().add("home-nursing-north"))
+                        .encode()))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(client.statusCode()).as(client.body()).isEqualTo(200);
         journalToken = new JsonObject(client.body()).getString("token");
@@ -237,7 +239,8 @@ class ApiAccessIT {
                 new Change("POST /api/admin/organisation", "/api/admin/organisation", new JsonObject()
                         .put("teams", new JsonArray()), List.of("organisation", "care_team", "person", "patient")),
                 new Change("PUT /api/patients/:id/careplan", p + "/careplan", new JsonObject()
-                        .put("basedOnVersion", carePlan.getInteger("version")).put("plan", carePlan.getJsonObject("plan"))
+                        .put("basedOnVersion", carePlan.getInteger("version"))
+                        .put("plan", carePlan.getJsonObject("plan"))
                         .put("reason", "ny vikt"), List.of("care_plan", "care_plan_history")),
                 new Change("POST /api/unattributed/:id/assign", "/api/unattributed/" + unattributedId + "/assign",
                         new JsonObject().put("patientId", GRETA), List.of("unattributed_reading")),
@@ -252,7 +255,8 @@ class ApiAccessIT {
                         p + "/relatives/" + lenaId + "/consents", new JsonObject().put("scope", "VIEW")
                         .put("given", false), List.of("relative_consent")),
                 new Change("POST /api/admin/fhir-clients", "/api/admin/fhir-clients", new JsonObject()
-                        .put("id", "journal-x").put("name", "X").put("teams", new JsonArray().add("home-nursing-north")),
+                        .put("id", "journal-x").put("name", "X")
+                        .put("teams", new JsonArray().add("home-nursing-north")),
                         List.of("fhir_client")),
                 new Change("POST /api/admin/fhir-clients/:id/revoke", "/api/admin/fhir-clients/journal-x/revoke",
                         new JsonObject(), List.of("fhir_client")));
@@ -488,7 +492,8 @@ class ApiAccessIT {
     }
 
     private static HttpResponse<String> anonymous(String method, String path, JsonObject body) throws Exception {
-        return HttpClient.newHttpClient().send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(request(method, path, body).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> journal(String method, String path, JsonObject body) throws Exception {
@@ -504,7 +509,8 @@ class ApiAccessIT {
 
     private static HttpResponse<String> operator(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Each table's whole content, hashed: equal before and after means the request changed nothing there. */

@@ -130,7 +130,8 @@ public final class Consents {
             }
         }
         // The answer is the relative's record as the patient page lists it (contact details, every consent in force):
-        // a read like GET .../relatives, and logged like it, or a change that changes nothing would be an unlogged read.
+        // a read like GET .../relatives, and logged like it, or a change that changes nothing would be an unlogged
+        // read.
         Relative answer = read(c, patientId, id, now).get(0);
         AccessLog.record(c, who.actor(), "relatives.consent", List.of(patientId), "relative " + id + " "
                 + change.scope() + (change.given() ? " given" : " withdrawn"));

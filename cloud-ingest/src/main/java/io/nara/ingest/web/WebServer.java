@@ -179,8 +179,9 @@ public final class WebServer {
     /**
      * Every route the router has, as {@code "METHOD /path"} (path parameters as {@code :name}), in mounting order: a
      * route for any method (authentication, body limits, static files, a catch-all) as {@code "* /path"}, a regex
-     * route as {@code "METHOD (regex)"}, one for every path (the failure handler) as {@code "* (any path)"}. For ApiAccessIT, which fails when an endpoint under /api/ or /fhir/ has no
-     * access rule in its table. Empty before {@link #listen}.
+     * route as {@code "METHOD (regex)"}, one for every path (the failure handler) as {@code "* (any path)"}. For
+     * system-tests' ApiAccessIT, which fails when an endpoint under /api/ or /fhir/ has no access rule in its table.
+     * Empty before {@link #listen}.
      */
     public List<String> routes() {
         if (router == null) {
