@@ -202,6 +202,11 @@ public final class IngestService extends VerticleBase {
         return web.port();
     }
 
+    /** The web server's routes as {@code "METHOD /path"} ({@link WebServer#routes()}), for ApiAccessIT. */
+    public List<String> webRoutes() {
+        return web.routes();
+    }
+
     /** Care plans and hub configs of this deployment. */
     public CarePlanService carePlans() {
         return carePlans;

@@ -290,6 +290,7 @@ class FhirIT {
         journal.stored().forEach(FhirIT::assertValid);
 
         // The refused reading is dead-lettered where the operator sees it, with the journal's answer.
+        long logged = Alerting.lastAccessLogId(ingest);
         HttpResponse<String> queue = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(ingest.baseUrl() + "/api/admin/fhir-push")).header("Authorization", "Bearer " + ingest.apiKey())
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -297,6 +298,9 @@ class FhirIT {
         assertThat(dead).hasSize(1);
         assertThat(dead.getJsonObject(0).getString("identifier")).isEqualTo(HUB + "/" + pushOutbox + "/5");
         assertThat(dead.getJsonObject(0).getString("lastError")).contains("HTTP 422");
+        // The dead letter names its patient: the operator's read is logged against that patient (ApiAccessIT).
+        assertThat(Alerting.accessLogAfter(ingest, logged)).singleElement().satisfies(e -> assertThat(e.subList(1, 4))
+                .containsExactly("operator", "fhir-push.status", List.of(dead.getJsonObject(0).getString("patientId"))));
 
         // A replay of the whole batch by the hub queues nothing new and sends nothing again.
         int acks = hub.received().size();

@@ -261,13 +261,24 @@ public final class FhirRoutes implements ApiRoutes {
         }).onFailure(ctx::fail);
     }
 
-    /** The operator's view of the push queue: counts by state and the dead letters with their last error. */
+    /**
+     * The operator's view of the push queue: counts by state and the dead letters with their last error. A dead letter
+     * names its patient and what was measured, so reading the queue is logged like any other read of patient data.
+     */
     private void pushQueue(RoutingContext ctx) {
-        if (!api.who(ctx).operator()) {
+        Principal who = api.who(ctx);
+        if (!who.operator()) {
             api.json(ctx, 403, Map.of("problem", "bara för driften / operator only"));
             return;
         }
-        api.db().transaction(FhirPush::status).onSuccess(status -> api.json(ctx, 200, status)).onFailure(ctx::fail);
+        api.db().transaction(c -> {
+            Map<String, Object> status = FhirPush.status(c);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> dead = (List<Map<String, Object>>) status.get("dead");
+            log(c, who, "fhir-push.status", dead.stream().map(d -> (String) d.get("patientId"))
+                    .filter(java.util.Objects::nonNull).toList(), dead.size() + " dead-lettered readings");
+            return status;
+        }).onSuccess(status -> api.json(ctx, 200, status)).onFailure(ctx::fail);
     }
 
     private boolean visible(Connection c, Principal who, String patientId) throws SQLException {

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The patient's relatives and their consents as the patient's nurse records them on the patient page: the patient
  * tells her, she gives or withdraws it. Each change is a row ({@code recorded_by} who gave, {@code withdrawn_by} who
- * withdrew, both actors); nothing is deleted. The relative's view and the notifications read {@link RelativeConsent}
+ * withdrew, both actors); nothing is deleted. Both the list and a change answer the relatives' records, so both write
+ * an access-log entry. The relative's view and the notifications read {@link RelativeConsent}
  * in their own transactions, so a change holds from the next request and the next alert on.
  */
 public final class Consents {
@@ -128,7 +129,13 @@ public final class Consents {
                 u.executeUpdate();
             }
         }
-        return read(c, patientId, id, now).get(0);
+        // The answer is the relative's record as the patient page lists it (contact details, every consent in force):
+        // a read like GET .../relatives, and logged like it, or a change that changes nothing would be an unlogged
+        // read.
+        Relative answer = read(c, patientId, id, now).get(0);
+        AccessLog.record(c, who.actor(), "relatives.consent", List.of(patientId), "relative " + id + " "
+                + change.scope() + (change.given() ? " given" : " withdrawn"));
+        return answer;
     }
 
     private static List<Relative> read(Connection c, String patientId, Long relativeId, Instant now)

@@ -72,6 +72,7 @@ public final class WebServer {
     private final Alerting alerting;
     private final List<ApiRoutes> features;
     private HttpServer server;
+    private Router router;
 
     /** @param features the parts of the API beyond the inbox (patient page, worklist, FHIR, ...) */
     public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health,
@@ -88,6 +89,7 @@ public final class WebServer {
 
     public Future<HttpServer> listen(String host, int port) {
         Router router = Router.router(vertx);
+        this.router = router;
         router.get("/health").handler(ctx -> {
             Health h = health.get();
             json(ctx, h.healthy() ? 200 : 503, h);
@@ -172,6 +174,29 @@ public final class WebServer {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * Every route the router has, as {@code "METHOD /path"} (path parameters as {@code :name}), in mounting order: a
+     * route for any method (authentication, body limits, static files, a catch-all) as {@code "* /path"}, a regex
+     * route as {@code "METHOD (regex)"}, one for every path (the failure handler) as {@code "* (any path)"}. For
+     * system-tests' ApiAccessIT, which fails when an endpoint under /api/ or /fhir/ has no access rule in its table.
+     * Empty before {@link #listen}.
+     */
+    public List<String> routes() {
+        if (router == null) {
+            return List.of();
+        }
+        List<String> routes = new ArrayList<>();
+        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+            String path = route.getPath() != null ? route.getPath() : route.isRegexPath() ? "(regex)" : "(any path)";
+            if (route.methods() == null || route.methods().isEmpty()) {
+                routes.add("* " + path);
+            } else {
+                route.methods().stream().map(m -> m.name() + " " + path).sorted().forEach(routes::add);
+            }
+        }
+        return routes;
     }
 
     private void signIn(RoutingContext ctx) {
