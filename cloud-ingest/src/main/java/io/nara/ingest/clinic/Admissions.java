@@ -180,6 +180,8 @@ public final class Admissions {
             u.setLong(4, id);
             u.executeUpdate();
         }
+        // The answer carries the stored stay (admission time, reason, who entered it): a read like any other.
+        AccessLog.record(c, who.actor(), "admissions.discharge", List.of(patientId), "stay " + id);
         return new Admission(id, patientId, stay.admittedAt(), discharged, stay.reason(), stay.recordedBy(),
                 stay.recordedByName(), stay.recordedAt(), who.personId(), who.name(), now, null);
     }
