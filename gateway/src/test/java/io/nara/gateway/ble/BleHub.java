@@ -133,6 +133,9 @@ interface BleHub extends AutoCloseable {
             log = dir.resolve("child-hub.log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // tinyb's native library can crash while its JVM exits (a shared_ptr released twice); the crash
+                    // report goes beside the child's log instead of into the module folder
+                    "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
                     "-cp", System.getProperty("java.class.path"), BleHub.class.getName(), hubDir.toString(), backend,
                     Long.toString(connectTimeout.toMillis()), passkey == null ? "-" : passkey.toString()));
             command.addAll(Arrays.asList(bindings));
