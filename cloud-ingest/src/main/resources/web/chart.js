@@ -1,19 +1,14 @@
-// Trend charts as inline SVG, drawn here rather than by a chart library: no download, no build step, and every
-// element (series, threshold lines, alert marks) is an element a test and a screen reader can find.
-// Needs nara.js (for the language and times).
+// Charts as inline SVG, drawn here rather than by a chart library: no download, no build step, and every element
+// (series, threshold lines, alert marks, bars) is an element a test and a screen reader can find. The patient page
+// draws trends (naraChart.draw), the evaluation page bars per month (naraChart.bars). Needs nara.js.
 'use strict';
 const naraChart = (() => {
   const NS = 'http://www.w3.org/2000/svg';
   const W = 760, H = 210, LEFT = 52, RIGHT = 110, TOP = 10, BOTTOM = 150, LANE = 166, AXIS = 196;
   const SEVERITY_COLOUR = { URGENT: '#c62828', WARNING: '#ef6c00', INFO: '#546e7a' };
-  const OUTCOMES = {
-    NO_ACTION_NEEDED: ['Ingen åtgärd', 'No action needed'], PHONE_CALL: ['Telefonsamtal', 'Phone call'],
-    HOME_VISIT: ['Hembesök', 'Home visit'], DOCTOR_CONTACTED: ['Läkare kontaktad', 'Doctor contacted'],
-    MEDICATION_CHANGED: ['Läkemedel ändrat', 'Medication changed'], DIRECT_ADMISSION: ['Direktinläggning', 'Direct admission'],
-    EMERGENCY_DEPARTMENT: ['Akutmottagning', 'Emergency department'] };
 
   /** An outcome code in the chosen language. */
-  function outcome(code) { return code && OUTCOMES[code] ? nara.t(...OUTCOMES[code]) : code; }
+  function outcome(code) { return code && nara.OUTCOMES[code] ? nara.t(...nara.OUTCOMES[code]) : code; }
 
   function el(tag, attrs, parent, text) {
     const node = document.createElementNS(NS, tag);
@@ -139,5 +134,64 @@ const naraChart = (() => {
     }
   }
 
-  return { draw, outcome };
+  /** A "nice" upper bound for a bar chart's axis: 1, 2 or 5 times a power of ten. */
+  function niceMax(max) {
+    if (!(max > 0)) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(max)));
+    for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
+    return 10 * p;
+  }
+
+  /**
+   * Bars per label (a month) and series into {@code container}, replacing its content.
+   * spec: { labels: ['2026-10', ...], series: [{ name, values: [number|null], color }], format: v => string,
+   *         max: the axis' top (optional; else a round number above the largest value) }.
+   * A null value draws no bar (no data), which is different from a zero.
+   */
+  function bars(container, spec) {
+    const BW = 420, BH = 220, BLEFT = 48, BBOTTOM = 28, BTOP = 12, BRIGHT = 8;
+    const format = spec.format || (v => String(v));
+    const all = spec.series.flatMap(s => s.values).filter(v => v !== null && v !== undefined);
+    const max = spec.max || niceMax(Math.max(0, ...all));
+    const svg = el('svg', { viewBox: `0 0 ${BW} ${BH}`, width: BW, height: BH, role: 'img', class: 'nara-chart' });
+    const plotW = BW - BLEFT - BRIGHT, plotH = BH - BTOP - BBOTTOM;
+    const y = v => BTOP + plotH - (v / max) * plotH;
+    for (let i = 0; i <= 4; i++) {
+      const v = max * i / 4;
+      el('line', { x1: BLEFT, x2: BW - BRIGHT, y1: y(v), y2: y(v), stroke: '#e0e0e0' }, svg);
+      el('text', { x: BLEFT - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 10 }, svg, format(v));
+    }
+    const group = plotW / Math.max(1, spec.labels.length);
+    const barW = Math.max(2, (group * 0.8) / spec.series.length);
+    spec.labels.forEach((label, i) => {
+      el('text', { x: BLEFT + group * i + group / 2, y: BH - 10, 'text-anchor': 'middle', 'font-size': 10 }, svg,
+        label);
+      spec.series.forEach((s, j) => {
+        const v = s.values[i];
+        if (v === null || v === undefined) return;
+        const bar = el('rect', { x: BLEFT + group * i + group * 0.1 + barW * j, y: y(v), width: barW - 1,
+          height: Math.max(0, BTOP + plotH - y(v)), fill: s.color, 'data-label': label, 'data-series': s.name,
+          'data-value': v }, svg);
+        el('title', {}, bar, `${s.name} ${label}: ${format(v)}`);
+      });
+    });
+    el('line', { x1: BLEFT, x2: BLEFT, y1: BTOP, y2: BTOP + plotH, stroke: '#444' }, svg);
+    container.replaceChildren(svg);
+    if (spec.series.length > 1) {
+      const legend = document.createElement('div');
+      legend.className = 'legend';
+      for (const s of spec.series) {
+        const key = document.createElement('span');
+        key.style.borderLeft = `.8em solid ${s.color}`;
+        key.style.paddingLeft = '.3em';
+        key.style.marginRight = '1em';
+        key.textContent = s.name;
+        legend.append(key);
+      }
+      container.append(legend);
+    }
+    return svg;
+  }
+
+  return { draw, bars, outcome };
 })();

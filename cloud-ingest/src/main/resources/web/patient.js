@@ -7,18 +7,10 @@
   const $ = id => document.getElementById(id);
   const patientId = new URLSearchParams(location.search).get('id');
   const enc = encodeURIComponent(patientId || '');
-  const SIGNALS = {
-    '29463-7': ['Vikt', 'Body weight'], '8480-6': ['Systoliskt blodtryck', 'Systolic blood pressure'],
-    '8462-4': ['Diastoliskt blodtryck', 'Diastolic blood pressure'], '8867-4': ['Puls', 'Heart rate'],
-    '59408-5': ['Syremättnad (SpO2)', 'Oxygen saturation (SpO2)'], '8310-5': ['Kroppstemperatur', 'Body temperature'],
-    '33762-6': ['NT-proBNP', 'NT-proBNP'], '2823-3': ['Kalium', 'Potassium'], '2951-2': ['Natrium', 'Sodium'],
-    '14682-9': ['Kreatinin', 'Creatinine'] };
-  const UNITS = { 'mm[Hg]': 'mmHg', Cel: '°C' };
-  const SEVERITY = { URGENT: ['Brådskande', 'Urgent'], WARNING: ['Varning', 'Warning'], INFO: ['Info', 'Info'] };
   let overview = null, trends = null, range = '30d', plan = null, stays = null, relatives = null;
 
-  const signalName = (code, display) => SIGNALS[code] ? nara.both(...SIGNALS[code]) : document.createTextNode(display || code);
-  const unit = u => UNITS[u] || u || '';
+  const signalName = nara.signal;
+  const unit = nara.unit;
   function cell(content) {
     const td = document.createElement('td');
     if (content instanceof Node) td.append(content); else td.textContent = content ?? '–';
@@ -71,7 +63,7 @@
       tr.className = a.severity;
       tr.dataset.alertId = a.alertId;
       const value = a.value == null ? '–' : `${a.value} ${unit(a.unit)}`;
-      [nara.both(...SEVERITY[a.severity]), a.message, value, nara.time(a.raisedAt),
+      [nara.both(...nara.SEVERITY[a.severity]), a.message, value, nara.time(a.raisedAt),
         a.state === 'ACKNOWLEDGED' ? a.ownerName : nara.both('Ej tagen', 'Unowned')].forEach(c => tr.append(cell(c)));
       alerts.append(tr);
     }
