@@ -129,8 +129,9 @@ public final class BleTransport {
                     pause(backoffMs);
                     continue;
                 }
-                if (staleBond(address, seen.get())) {
-                    mustPair = states.get(address).pairing() == DeviceStates.Pairing.NOT_PAIRED;
+                StaleBond stale = staleBond(address, seen.get());
+                if (stale != StaleBond.NONE) {
+                    mustPair = stale == StaleBond.REMOVED;
                     continue;
                 }
                 if (profile.bondingRequired() && (mustPair || !seen.get().paired())) {
@@ -194,21 +195,23 @@ public final class BleTransport {
      * finds the device again unpaired, and the session pairs it as a new one. The bond being gone from BlueZ by other
      * means (bluetoothctl) also ends the wait.
      *
-     * @return true while the session must wait
+     * @return NONE when there is no stale bond; else what was done about it
      */
-    private boolean staleBond(String address, BleBackend.Seen seen) throws BleBackend.BleException {
+    private StaleBond staleBond(String address, BleBackend.Seen seen) throws BleBackend.BleException {
         if (states.get(address).pairing() != DeviceStates.Pairing.STALE_BOND || !seen.paired()) {
-            return false;
+            return StaleBond.NONE;
         }
         if (states.pairingMode()) {
             LOG.info("BLE {}: pairing mode; removing the stale bond to pair again", address);
             backend.forget(address);
             states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
-        } else {
-            pause(1_000); // asks nothing of the device: only whether the installer has turned pairing mode on
+            return StaleBond.REMOVED;
         }
-        return true;
+        pause(1_000); // asks nothing of the device: only whether the installer has turned pairing mode on
+        return StaleBond.WAITING;
     }
+
+    private enum StaleBond { NONE, WAITING, REMOVED }
 
     /** One connection: clock, battery, indications, stored records; returns when the link drops. */
     private void run(String address, DeviceProfile profile, BleBackend.Connection c) throws BleBackend.BleException {

@@ -89,7 +89,6 @@ public final class Outbox implements AutoCloseable {
                 id        INTEGER PRIMARY KEY,
                 device_id TEXT    NOT NULL,
                 record    TEXT    NOT NULL,
-                first_seq INTEGER NOT NULL,
                 UNIQUE (device_id, record))""",
         },
     };
@@ -198,8 +197,8 @@ public final class Outbox implements AutoCloseable {
      */
     public List<OutboxEntry> append(RecordKey key, Function<LongSupplier, List<OutboxEntry>> build) {
         try {
-            if (key != null && holds(key)) {
-                connection.commit();
+            if (key != null && !claim(key)) {
+                connection.rollback();
                 return List.of();
             }
             long first = nextSeq();
@@ -235,9 +234,6 @@ public final class Outbox implements AutoCloseable {
             try (PreparedStatement update = connection.prepareStatement("UPDATE sequence SET next_seq = ? WHERE id = 1")) {
                 update.setLong(1, next[0]);
                 update.executeUpdate();
-            }
-            if (key != null) {
-                remember(key, first);
             }
             connection.commit();
             count += entries.size();
@@ -306,31 +302,27 @@ public final class Outbox implements AutoCloseable {
         return oldest.size();
     }
 
-    private boolean holds(RecordKey key) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT 1 FROM received_record WHERE device_id = ? AND record = ?")) {
-            query.setString(1, key.deviceId());
-            query.setString(2, key.record());
-            try (ResultSet row = query.executeQuery()) {
-                return row.next();
-            }
-        }
-    }
-
-    /** Writes the key in the caller's transaction and forgets the oldest beyond the limit (ids only grow). */
-    private void remember(RecordKey key, long firstSeq) throws SQLException {
+    /**
+     * Writes the key in the append's transaction, so it exists exactly when the record's entries do, and forgets the
+     * oldest beyond the limit (ids only grow).
+     *
+     * @return false when the outbox already has the key: the record was stored before
+     */
+    private boolean claim(RecordKey key) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO received_record (device_id, record, first_seq) VALUES (?, ?, ?)")) {
+                "INSERT OR IGNORE INTO received_record (device_id, record) VALUES (?, ?)")) {
             insert.setString(1, key.deviceId());
             insert.setString(2, key.record());
-            insert.setLong(3, firstSeq);
-            insert.executeUpdate();
+            if (insert.executeUpdate() == 0) {
+                return false;
+            }
         }
         try (PreparedStatement prune = connection.prepareStatement(
                 "DELETE FROM received_record WHERE id <= last_insert_rowid() - ?")) {
             prune.setLong(1, limits.maxRecordKeys());
             prune.executeUpdate();
         }
+        return true;
     }
 
     /** Up to {@code limit} entries of one kind with a sequence above {@code afterSeq}, in sequence order. */

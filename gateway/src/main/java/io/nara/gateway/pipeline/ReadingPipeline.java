@@ -61,14 +61,7 @@ public final class ReadingPipeline {
     }
 
     public Future<List<OutboxEntry>> accept(RawReading reading) {
-        List<Measurement> measurements;
-        try {
-            // The device model's quirks (from the catalogue, by the binding's model) apply only to that model.
-            measurements = GattDecoders.decode(reading.characteristic(), reading.value(), quirksOf(reading.deviceId()));
-        } catch (DecodeException e) {
-            return quarantine(reading.deviceId(), reading.source(), reading.value(), e.getMessage());
-        }
-        return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements));
+        return accept(reading, false);
     }
 
     /**
@@ -79,14 +72,19 @@ public final class ReadingPipeline {
      * identity: the same bytes without one are the same value measured again, and are stored again.
      */
     public Future<List<OutboxEntry>> acceptRecord(RawReading reading) {
+        return accept(reading, true);
+    }
+
+    private Future<List<OutboxEntry>> accept(RawReading reading, boolean mayRepeat) {
         List<Measurement> measurements;
         try {
+            // The device model's quirks (from the catalogue, by the binding's model) apply only to that model.
             measurements = GattDecoders.decode(reading.characteristic(), reading.value(), quirksOf(reading.deviceId()));
         } catch (DecodeException e) {
             return quarantine(reading.deviceId(), reading.source(), reading.value(), e.getMessage());
         }
         boolean timeStamped = !measurements.isEmpty() && measurements.stream().allMatch(m -> m.deviceTime() != null);
-        Outbox.RecordKey key = timeStamped ? new Outbox.RecordKey(reading.deviceId(),
+        Outbox.RecordKey key = mayRepeat && timeStamped ? new Outbox.RecordKey(reading.deviceId(),
                 reading.source() + " " + java.util.HexFormat.of().formatHex(reading.value())) : null;
         return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key);
     }
