@@ -84,17 +84,13 @@ public interface BleBackend extends AutoCloseable {
         private final String errorName;
 
         public BleException(String message) {
-            this(message, null, null);
+            this(message, null);
         }
 
+        /** BlueZ's D-Bus error name is taken from the cause (its class for bluez-dbus, its message for tinyb). */
         public BleException(String message, Throwable cause) {
-            this(message, null, cause);
-        }
-
-        /** @param errorName BlueZ's D-Bus error name, or null to find it in the cause's message (tinyb) */
-        public BleException(String message, String errorName, Throwable cause) {
             super(message, cause);
-            this.errorName = errorName != null ? errorName : errorNameOf(cause);
+            this.errorName = errorNameOf(cause);
         }
 
         public String errorName() {

@@ -26,10 +26,6 @@ final class Problems {
         found.add(new PlanProblem(field, message));
     }
 
-    boolean none() {
-        return found.isEmpty();
-    }
-
     void throwIfAny() {
         if (!found.isEmpty()) {
             throw new InvalidCarePlanException(found);

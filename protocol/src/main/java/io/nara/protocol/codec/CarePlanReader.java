@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
@@ -14,14 +13,13 @@ import io.nara.protocol.careplan.Rule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Reads a care-plan document as a doctor's editor sends it and names every problem in it, each with its field path
  * ({@code rules[2].above}), instead of the first one Jackson meets.
  *
- * <p>Binding a whole plan stops at the first part whose constructor refuses, so each rule and expected measurement is
- * bound on its own first. Checks across rules (two rules with one id, an episode mixing hub and cloud rules) need
+ * <p>A valid plan is bound once. Binding a whole plan stops at the first part whose constructor refuses, so when it
+ * fails each rule and expected measurement is bound on its own to find the rest. Checks across rules (two rules with one id, an episode mixing hub and cloud rules) need
  * every rule bound, so they are reported once each rule is valid on its own; the plan's own fields are checked either
  * way.
  */
@@ -37,8 +35,12 @@ final class CarePlanReader {
         if (tree == null || !tree.isObject()) {
             throw new InvalidCarePlanException(List.of(new PlanProblem("", "a care plan is a JSON object")));
         }
+        List<PlanProblem> whole = new ArrayList<>();
+        Optional<CarePlan> plan = bind(tree, CarePlan.class, "", whole);
+        if (plan.isPresent()) {
+            return plan.get();
+        }
         List<PlanProblem> problems = new ArrayList<>();
-        ObjectNode shell = tree.deepCopy();
         each(tree.get("rules"), "rules", Rule.class, problems);
         each(tree.get("expected"), "expected", ExpectedMeasurement.class, problems);
         JsonNode discharge = tree.get("postDischarge");
@@ -46,19 +48,17 @@ final class CarePlanReader {
             each(discharge.get("rules"), "postDischarge.rules", Rule.class, problems);
         }
         if (problems.isEmpty()) {
-            Optional<CarePlan> plan = bind(tree, CarePlan.class, "", problems);
-            if (plan.isPresent()) {
-                return plan.get();
-            }
-        } else {
-            // The parts already reported are left out, so what follows are the plan's own fields.
-            emptyArray(shell, "rules");
-            emptyArray(shell, "expected");
-            if (shell.get("postDischarge") instanceof ObjectNode d) {
-                emptyArray(d, "rules");
-            }
-            bind(shell, CarePlan.class, "", problems);
+            // Every part is valid on its own: what the whole refused are the checks across parts and the plan's fields.
+            throw new InvalidCarePlanException(whole);
         }
+        // The parts already reported are left out, so what follows are the plan's own fields.
+        ObjectNode shell = tree.deepCopy();
+        emptyArray(shell, "rules");
+        emptyArray(shell, "expected");
+        if (shell.get("postDischarge") instanceof ObjectNode d) {
+            emptyArray(d, "rules");
+        }
+        bind(shell, CarePlan.class, "", problems);
         throw new InvalidCarePlanException(problems);
     }
 
@@ -90,12 +90,12 @@ final class CarePlanReader {
         try {
             return Optional.ofNullable(mapper.treeToValue(node, type));
         } catch (JsonMappingException e) {
-            String at = join(prefix, path(e));
+            String path = MessageCodec.fieldPath(e);
             InvalidCarePlanException ours = find(e);
             if (ours != null) {
-                ours.problems().forEach(p -> into.add(p.under(at)));
+                ours.problems().forEach(p -> into.add(p.under(path).under(prefix)));
             } else {
-                into.add(new PlanProblem(at, reason(e)));
+                into.add(new PlanProblem(path, MessageCodec.innermostReason(e)).under(prefix));
             }
             return Optional.empty();
         } catch (JsonProcessingException e) {
@@ -111,27 +111,5 @@ final class CarePlanReader {
             }
         }
         return null;
-    }
-
-    private static String reason(JsonMappingException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
-    }
-
-    private static String path(JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining());
-        return path.startsWith(".") ? path.substring(1) : path;
-    }
-
-    private static String join(String prefix, String path) {
-        if (prefix.isEmpty()) {
-            return path;
-        }
-        return path.isEmpty() ? prefix : path.startsWith("[") ? prefix + path : prefix + "." + path;
     }
 }

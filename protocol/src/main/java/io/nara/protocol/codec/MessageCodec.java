@@ -108,17 +108,25 @@ public final class MessageCodec {
 
     /** Names the field path and the innermost reason, e.g. {@code at observations[2]: value must be finite}. */
     private static String describe(JsonMappingException e) {
+        String path = fieldPath(e);
+        String reason = innermostReason(e);
+        return path.isEmpty() ? reason : "at " + path + ": " + reason;
+    }
+
+    /** Where in the document a mapping failed, as a JSON path without the root: {@code observations[2].value}. */
+    static String fieldPath(JsonMappingException e) {
         String path = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining());
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
+    /** The innermost cause's message: what a record's constructor refused, not Jackson's wrapping of it. */
+    static String innermostReason(JsonMappingException e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
-        if (path.startsWith(".")) {
-            path = path.substring(1);
-        }
-        return path.isEmpty() ? reason : "at " + path + ": " + reason;
+        return root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
     }
 }
