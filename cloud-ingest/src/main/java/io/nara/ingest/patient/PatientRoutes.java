@@ -2,6 +2,7 @@ package io.nara.ingest.patient;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.clinic.WorklistService;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
@@ -116,7 +117,7 @@ public final class PatientRoutes implements ApiRoutes {
         api.db().transaction(c -> {
             CareAccess.requireCareRelation(c, who, patientId, now);
             Optional<PatientRecords.Plan> plan = PatientRecords.plan(c, api.codec(), patientId);
-            ZoneId zone = plan.map(p -> p.plan().zoneId()).orElse(ZoneId.of(CarePlan.DEFAULT_ZONE));
+            ZoneId zone = plan.map(p -> p.plan().zoneId()).orElse(WorklistService.DEFAULT_ZONE);
             Optional<LocalDate> discharge = plan.map(p -> p.plan().postDischarge()).map(d -> d.start());
             TrendRange range = TrendRange.parse(rangeName, now, discharge, zone);
             Map<String, List<Thresholds.Threshold>> lines = plan.map(p -> Thresholds.byCode(p.plan(), now))
