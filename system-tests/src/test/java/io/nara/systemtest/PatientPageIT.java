@@ -78,6 +78,14 @@ class PatientPageIT {
 
         ingest.service().carePlans().save(HUB, carePlan(), "david", "monitoring starts")
                 .toCompletionStage().toCompletableFuture().get();
+        // Monitoring began at the discharge, not when the test saved the plan: adherence counts from there.
+        try (java.sql.Connection c = Alerting.db(ingest); java.sql.PreparedStatement u = c.prepareStatement(
+                "UPDATE care_plan SET since = ? WHERE patient_id = ?")) {
+            u.setTimestamp(1, java.sql.Timestamp.from(clock.instant().atZone(SE).toLocalDate()
+                    .minusDays(DISCHARGED_DAYS_AGO).atStartOfDay(SE).toInstant()));
+            u.setString(2, PATIENT);
+            assertThat(u.executeUpdate()).isEqualTo(1);
+        }
         ingest.service().carePlans().bindDevices(HUB, List.of(new DeviceBinding(SCALE, "sim-scale", PATIENT, null),
                 new DeviceBinding(CUFF, "sim-cuff", PATIENT, null)), "operator")
                 .toCompletionStage().toCompletableFuture().get();
@@ -196,6 +204,8 @@ class PatientPageIT {
         JsonObject body = new JsonObject(overview.body());
         assertThat(body.getBoolean("mayEditCarePlan")).isFalse();
         assertThat(body.getJsonArray("adherence").getJsonObject(0).getInteger("taken")).isEqualTo(7);
+        assertThat(body.getInteger("day")).isEqualTo(DISCHARGED_DAYS_AGO + 1);
+        assertThat(body.getInteger("periodDays")).isEqualTo(30);
 
         for (String path : List.of("/overview", "/trends?range=7d")) {
             HttpResponse<String> refused = anna.get("/api/patients/" + OTHER_PATIENT + path);
