@@ -52,9 +52,9 @@
     const discharge = $('discharge');
     discharge.hidden = !o.dischargedOn;
     if (o.dischargedOn) {
-      const day = Math.floor((Date.parse(o.at) - Date.parse(o.dischargedOn)) / 86400000) + 1;
-      discharge.textContent = nara.t(`Utskriven ${o.dischargedOn}, dag ${day} av ${o.dischargeDays}`,
-        `Discharged ${o.dischargedOn}, day ${day} of ${o.dischargeDays}`);
+      // The day of the period is the server's (the worklist's count, in the plan's zone), never browser arithmetic.
+      discharge.textContent = nara.t(`Utskriven ${o.dischargedOn}, dag ${o.day} av ${o.periodDays}`,
+        `Discharged ${o.dischargedOn}, day ${o.day} of ${o.periodDays}`);
     }
     const alerts = $('open-alerts');
     alerts.replaceChildren();

@@ -78,6 +78,14 @@ class PatientPageIT {
 
         ingest.service().carePlans().save(HUB, carePlan(), "david", "monitoring starts")
                 .toCompletionStage().toCompletableFuture().get();
+        // Monitoring began at the discharge, not when the test saved the plan: adherence counts from there.
+        try (java.sql.Connection c = Alerting.db(ingest); java.sql.PreparedStatement u = c.prepareStatement(
+                "UPDATE care_plan SET since = ? WHERE patient_id = ?")) {
+            u.setTimestamp(1, java.sql.Timestamp.from(clock.instant().atZone(SE).toLocalDate()
+                    .minusDays(DISCHARGED_DAYS_AGO).atStartOfDay(SE).toInstant()));
+            u.setString(2, PATIENT);
+            assertThat(u.executeUpdate()).isEqualTo(1);
+        }
         ingest.service().carePlans().bindDevices(HUB, List.of(new DeviceBinding(SCALE, "sim-scale", PATIENT, null),
                 new DeviceBinding(CUFF, "sim-cuff", PATIENT, null)), "operator")
                 .toCompletionStage().toCompletableFuture().get();
@@ -182,27 +190,30 @@ class PatientPageIT {
     @Test
     void everyReadLeavesOneAccessLogEntryAndAPatientWithoutCareRelationDoesNotExist() throws Exception {
         Alerting.Session anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
-        long before = accessLogEntries("person:anna", PATIENT);
+        long before = Alerting.lastAccessLogId(ingest);
         HttpResponse<String> overview = anna.get("/api/patients/" + PATIENT + "/overview");
         assertThat(overview.statusCode()).isEqualTo(200);
-        assertThat(accessLogEntries("person:anna", PATIENT)).isEqualTo(before + 1);
+        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 5))
+                .containsExactly("person:anna", "patient.overview", List.of(PATIENT), "overview"));
+        before = Alerting.lastAccessLogId(ingest);
         HttpResponse<String> trends = anna.get("/api/patients/" + PATIENT + "/trends?range=90d");
         assertThat(trends.statusCode()).isEqualTo(200);
-        assertThat(accessLogEntries("person:anna", PATIENT)).isEqualTo(before + 2);
-        assertThat(Alerting.rows(ingest, "SELECT action, detail FROM access_log WHERE actor = 'person:anna' "
-                + "AND action LIKE 'patient.%' ORDER BY id DESC LIMIT 2")).containsExactly(
-                List.of("patient.trends", "range=90d"), List.of("patient.overview", "overview"));
+        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 5))
+                .containsExactly("person:anna", "patient.trends", List.of(PATIENT), "range=90d"));
 
         JsonObject body = new JsonObject(overview.body());
         assertThat(body.getBoolean("mayEditCarePlan")).isFalse();
         assertThat(body.getJsonArray("adherence").getJsonObject(0).getInteger("taken")).isEqualTo(7);
+        assertThat(body.getInteger("day")).isEqualTo(DISCHARGED_DAYS_AGO + 1);
+        assertThat(body.getInteger("periodDays")).isEqualTo(30);
 
+        before = Alerting.lastAccessLogId(ingest);
         for (String path : List.of("/overview", "/trends?range=7d")) {
             HttpResponse<String> refused = anna.get("/api/patients/" + OTHER_PATIENT + path);
             assertThat(refused.statusCode()).isEqualTo(404);
             assertThat(refused.body()).doesNotContain("Olle");
         }
-        assertThat(accessLogEntries("person:anna", OTHER_PATIENT)).isZero();
+        assertThat(Alerting.accessLogAfter(ingest, before)).as("refused calls log nothing").isEmpty();
         HttpResponse<String> badRange = anna.get("/api/patients/" + PATIENT + "/trends?range=1y");
         assertThat(badRange.statusCode()).isEqualTo(400);
         assertThat(badRange.body()).contains("7d, 30d, 90d or discharge");
@@ -218,14 +229,19 @@ class PatientPageIT {
                 .getBoolean("mayEditCarePlan")).isTrue();
 
         // The operator sees every patient, also one without a care plan or readings, and edits no plan.
+        before = Alerting.lastAccessLogId(ingest);
         JsonObject bare = new JsonObject(operatorGet("/api/patients/" + OTHER_PATIENT + "/overview"));
+        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 5))
+                .containsExactly("operator", "patient.overview", List.of(OTHER_PATIENT), "overview"));
         assertThat(bare.getString("name")).isEqualTo("Olle Okänd");
         assertThat(bare.getValue("carePlanVersion")).isNull();
         assertThat(bare.getBoolean("mayEditCarePlan")).isFalse();
         assertThat(bare.getJsonArray("devices")).isEmpty();
+        before = Alerting.lastAccessLogId(ingest);
         assertThat(new JsonObject(operatorGet("/api/patients/" + OTHER_PATIENT + "/trends?range=7d"))
                 .getJsonArray("signals")).isEmpty();
-        assertThat(accessLogEntries("operator", OTHER_PATIENT)).isEqualTo(2);
+        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 5))
+                .containsExactly("operator", "patient.trends", List.of(OTHER_PATIENT), "range=7d"));
         HttpResponse<String> noDischarge = asOperator("/api/patients/" + OTHER_PATIENT + "/trends?range=discharge");
         assertThat(noDischarge.statusCode()).isEqualTo(400);
         assertThat(noDischarge.body()).contains("ingen utskrivning", "no discharge date");
@@ -274,12 +290,6 @@ class PatientPageIT {
         double top = Double.parseDouble(chart.getAttribute("data-plot-top"));
         double bottom = Double.parseDouble(chart.getAttribute("data-plot-bottom"));
         return bottom - (value - min) / (max - min) * (bottom - top);
-    }
-
-    private static long accessLogEntries(String actor, String patientId) throws Exception {
-        return ((Number) Alerting.rows(ingest, "SELECT count(*) FROM access_log WHERE actor = '" + actor
-                + "' AND action LIKE 'patient.%' AND '" + patientId + "' = ANY (patient_ids)").get(0).get(0))
-                .longValue();
     }
 
     /**

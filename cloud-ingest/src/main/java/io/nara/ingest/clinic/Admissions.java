@@ -12,7 +12,6 @@ import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +94,7 @@ public final class Admissions {
     static final Duration READMISSION_WINDOW = Duration.ofDays(30);
     static final int MAX_REASON = 500;
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.of("Europe/Stockholm"));
+            .withZone(WorklistService.DEFAULT_ZONE);
 
     private Admissions() {
     }

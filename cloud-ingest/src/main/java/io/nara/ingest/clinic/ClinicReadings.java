@@ -1,6 +1,7 @@
 package io.nara.ingest.clinic;
 
 import io.nara.ingest.observation.InfluxDatabase;
+import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class ClinicReadings {
             return out;
         }
         QueryResult result = query("SELECT value FROM " + ObservationStore.MEASUREMENT + " WHERE code = $code AND "
-                + "time >= $from AND time < $to AND " + patientClause(patients)
+                + "time >= $from AND time < $to AND " + ObservationRollup.USABLE + " AND " + patientClause(patients)
                 + " GROUP BY patient", patients, code, from, to);
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<WeightTrend.Reading> readings = out.computeIfAbsent(s.getTags().get("patient"), p -> new ArrayList<>());
@@ -48,7 +49,8 @@ public final class ClinicReadings {
     /**
      * For each patient and code, the start of every hour in [from, to) with at least one usable reading. An hour is
      * finer than any cadence a care plan may ask for (at most hourly), and keeps a month of continuous oximeter
-     * samples to at most 720 rows per patient.
+     * samples to at most 720 rows per patient. Reads the one-minute aggregates of usable readings
+     * ({@link ObservationRollup}), not the raw points: months of 1 Hz oximeter samples are millions of rows.
      */
     public Map<String, Map<String, List<Instant>>> measuredHours(Collection<String> patients, Instant from,
                                                                  Instant to) {
@@ -56,7 +58,7 @@ public final class ClinicReadings {
         if (patients.isEmpty()) {
             return out;
         }
-        QueryResult result = query("SELECT count(value) FROM " + ObservationStore.MEASUREMENT + " WHERE "
+        QueryResult result = query("SELECT sum(n) FROM " + ObservationRollup.MEASUREMENT + " WHERE "
                 + "time >= $from AND time < $to AND " + patientClause(patients)
                 + " GROUP BY time(1h), patient, code fill(none)", patients, null, from, to);
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {

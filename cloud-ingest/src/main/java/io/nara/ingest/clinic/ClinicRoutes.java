@@ -7,7 +7,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +18,6 @@ import java.util.Set;
  */
 public final class ClinicRoutes implements ApiRoutes {
 
-    private static final ZoneId ZONE = ZoneId.of("Europe/Stockholm");
     private static final int DEFAULT_MONTHS = 6;
 
     private final ClinicReadings readings;
@@ -67,7 +65,7 @@ public final class ClinicRoutes implements ApiRoutes {
 
     private Future<List<Evaluation.Figures>> evaluation(RoutingContext ctx, Api api, EvaluationService service,
                                                         String action) {
-        YearMonth now = YearMonth.from(api.now().atZone(ZONE));
+        YearMonth now = YearMonth.from(api.now().atZone(WorklistService.DEFAULT_ZONE));
         String from = ctx.queryParams().get("from");
         String to = ctx.queryParams().get("to");
         YearMonth last = to == null || to.isBlank() ? now : Evaluation.month("to", to);

@@ -39,7 +39,8 @@ public final class WorklistService {
                    Instant monitoredSince, Instant lastDischarge) {
     }
 
-    static final ZoneId DEFAULT_ZONE = ZoneId.of(CarePlan.DEFAULT_ZONE);
+    /** The zone of a patient without a plan, and of the clinic's own dates: {@link CarePlan#DEFAULT_ZONE}. */
+    public static final ZoneId DEFAULT_ZONE = ZoneId.of(CarePlan.DEFAULT_ZONE);
 
     private final Database db;
     private final ClinicReadings readings;

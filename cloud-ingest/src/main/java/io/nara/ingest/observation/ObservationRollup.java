@@ -36,7 +36,7 @@ public final class ObservationRollup {
     public static final String MEASUREMENT = "observation_1m";
     public static final Duration GRAIN = Duration.ofMinutes(1);
     public static final Duration RECHECK_AFTER = Duration.ofSeconds(10);
-    static final String USABLE = "flags !~ /IMPLAUSIBLE|NOT_PATIENT_DATA/";
+    public static final String USABLE = "flags !~ /IMPLAUSIBLE|NOT_PATIENT_DATA/";
     private static final int STATEMENTS_PER_REQUEST = 100;
 
     /** Minutes [from, to) of one patient's signal that a batch touched. */

@@ -8,11 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.QueryResult;
 
 /**
- * The patient page's reads of InfluxDB: trends downsampled by InfluxDB itself, and counts for adherence, both from the
+ * The patient page's charts from InfluxDB: trends downsampled by InfluxDB itself from the
  * one-minute aggregates of usable readings ({@link ObservationRollup}: no failed, implausible or control readings), so
  * a page view reads tens of thousands of minutes instead of millions of 1 Hz samples. A bucket's mean is the sum of
  * its minutes' sums over the sum of their counts: every reading weighs the same. Times are minute-exact. Blocking:
@@ -55,44 +54,5 @@ public final class PatientReadings {
             byCode.put(s.getTags().get("code"), points);
         }
         return byCode;
-    }
-
-    /**
-     * For each window, how many of its periods hold at least one usable reading of its code; one request to InfluxDB
-     * with a statement per window.
-     */
-    public List<Long> periodsWithReadings(String patientId, List<AdherenceWindow> windows) {
-        List<Long> counts = new ArrayList<>();
-        if (windows.isEmpty()) {
-            return counts;
-        }
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < windows.size(); i++) {
-            AdherenceWindow w = windows.get(i);
-            sql.append(i == 0 ? "" : "; ").append("SELECT sum(n) FROM ").append(ObservationRollup.MEASUREMENT)
-                    .append(" WHERE patient = $patient AND code = $code").append(i).append(" AND time >= $from")
-                    .append(i).append(" AND time < $to").append(i)
-                    .append(" GROUP BY time(").append(TrendRange.influxDuration(w.every())).append(", ")
-                    .append(TrendRange.influxDuration(w.offset())).append(") fill(none)");
-        }
-        BoundParameterQuery.QueryBuilder builder = influx.newQuery(sql.toString()).bind("patient", patientId);
-        for (int i = 0; i < windows.size(); i++) {
-            AdherenceWindow w = windows.get(i);
-            builder.bind("code" + i, w.code()).bind("from" + i, w.from().toString()).bind("to" + i, w.to().toString());
-        }
-        QueryResult result = influx.query(builder.create());
-        for (int i = 0; i < windows.size(); i++) {
-            long periods = 0;
-            List<QueryResult.Series> series = InfluxDatabase.series(result, i);
-            if (!series.isEmpty()) {
-                for (List<Object> row : series.get(0).getValues()) {
-                    if (row.get(1) instanceof Number n && n.longValue() > 0) {
-                        periods++;
-                    }
-                }
-            }
-            counts.add(periods);
-        }
-        return counts;
     }
 }

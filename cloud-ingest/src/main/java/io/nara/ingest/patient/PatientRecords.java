@@ -1,9 +1,6 @@
 package io.nara.ingest.patient;
 
-import io.nara.protocol.careplan.CarePlan;
-import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Severity;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,10 +14,6 @@ import java.util.Optional;
 
 /** The patient page's reads of PostgreSQL. Each takes the connection of the caller's transaction. */
 final class PatientRecords {
-
-    /** The plan in force and the hub it is published to. */
-    public record Plan(int version, String hubId, CarePlan plan) {
-    }
 
     /** The patient's hub as its last status and message left it. */
     public record Hub(String hubId, String state, Instant lastSeenAt) {
@@ -51,16 +44,24 @@ final class PatientRecords {
         }
     }
 
-    static Optional<Plan> plan(Connection c, MessageCodec codec, String patientId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT version, hub_id, document::text FROM care_plan WHERE patient_id = ?")) {
+    /** When monitoring began ({@code care_plan.since}), or null without a plan. */
+    static Instant monitoredSince(Connection c, String patientId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT since FROM care_plan WHERE patient_id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
-                if (!r.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Plan(r.getInt(1), r.getString(2),
-                        codec.decode(r.getString(3).getBytes(StandardCharsets.UTF_8), CarePlan.class)));
+                return r.next() ? instant(r, 1) : null;
+            }
+        }
+    }
+
+    /** The latest discharge the team entered at or before {@code now}, or null. */
+    static Instant lastDischarge(Connection c, String patientId, Instant now) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT max(discharged_at) FROM admission WHERE patient_id = ? AND discharged_at <= ?")) {
+            q.setString(1, patientId);
+            q.setTimestamp(2, Timestamp.from(now));
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? instant(r, 1) : null;
             }
         }
     }

@@ -2,6 +2,11 @@ package io.nara.ingest.patient;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.careplan.CarePlanService;
+import io.nara.ingest.clinic.Adherence;
+import io.nara.ingest.clinic.ClinicReadings;
+import io.nara.ingest.clinic.Worklist;
+import io.nara.ingest.clinic.WorklistService;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
@@ -9,10 +14,15 @@ import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
 import io.nara.protocol.vocabulary.ClinicalCode;
 import io.nara.protocol.vocabulary.Vocabulary;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,16 +35,18 @@ import java.util.Set;
 /**
  * The patient page's API (issue 8):
  * <ul>
- *   <li>{@code GET /api/patients/{id}/overview}: name, discharge date while in a post-discharge period, hub and
- *       devices (battery, newest reading), adherence to the plan's expected measurements, open alerts, and whether
- *       the caller may edit the care plan (a doctor of a caring team);</li>
+ *   <li>{@code GET /api/patients/{id}/overview}: name, the day of the post-discharge period (the plan's or a discharge
+ *       the team entered, as the worklist counts it: {@link Worklist#discharge}), hub and devices (battery, newest
+ *       reading), adherence to the plan's expected measurements over the 7 whole days before today (as the worklist
+ *       counts it: {@link Adherence}), open alerts, and whether the caller may edit the care plan (a doctor of a
+ *       caring team);</li>
  *   <li>{@code GET /api/patients/{id}/trends?range=7d|30d|90d|discharge}: per signal the readings downsampled in
  *       InfluxDB ({@link TrendRange}), the plan's thresholds ({@link Thresholds}), and the alerts with their outcomes
  *       as timeline marks.</li>
  * </ul>
- * Each call checks the care relation first (none: 404, not even the name) and writes one access-log entry, in the
- * transaction that reads PostgreSQL. InfluxDB is read inside that transaction too, on its worker thread (never the
- * event loop): a failed read rolls the entry back, so the log holds reads that happened.
+ * Each call checks the care relation first (none: 404, not even the name), as the worklist does: reads PostgreSQL in
+ * one transaction, InfluxDB on the InfluxDB worker pool (no connection held while it answers), then writes exactly one
+ * access-log entry in a second short transaction. A refused or failed call logs nothing.
  */
 public final class PatientRoutes implements ApiRoutes {
 
@@ -43,13 +55,26 @@ public final class PatientRoutes implements ApiRoutes {
             Vocabulary.DIASTOLIC.loinc(), Vocabulary.HEART_RATE.loinc(), Vocabulary.SPO2.loinc(),
             Vocabulary.BODY_TEMPERATURE.loinc());
 
-    /** What the page's header and status panels show. */
+    /** The node's shared worker pool for InfluxDB (IngestService creates it; the same name shares it). */
+    static final String INFLUX_POOL = "nara-influx";
+    static final int INFLUX_POOL_SIZE = 4;
+
+    /**
+     * What the page's header and status panels show. {@code day} of {@code periodDays} while in a post-discharge
+     * period (else null), {@code dischargedOn} its local start date and {@code dischargeStart} that date's local
+     * midnight (the chart's marker).
+     */
     public record Overview(String patientId, String name, LocalDate dischargedOn, Instant dischargeStart,
-                           Integer dischargeDays,
+                           Integer day, Integer periodDays,
                            Integer carePlanVersion, boolean mayEditCarePlan, Set<String> roles,
                            PatientRecords.Hub hub, List<PatientRecords.Device> devices,
-                           List<AdherenceWindow.Adherence> adherence, List<PatientRecords.Mark> openAlerts,
+                           List<Measured> adherence, List<PatientRecords.Mark> openAlerts,
                            Instant at) {
+    }
+
+    /** Of one expected measurement, how many of the slots in [from, to) were expected and taken. */
+    public record Measured(String code, String display, Duration every, LocalTime by, Instant from, Instant to,
+                           int expected, int taken) {
     }
 
     /** One signal's chart. */
@@ -62,78 +87,136 @@ public final class PatientRoutes implements ApiRoutes {
                          Integer carePlanVersion, List<Signal> signals, List<PatientRecords.Mark> marks) {
     }
 
+    /** What PostgreSQL knows for the overview. */
+    private record Records(String name, Set<String> roles, Optional<CarePlanService.PlanVersion> plan,
+                           Instant monitoredSince, Instant lastDischarge, PatientRecords.Hub hub,
+                           List<PatientRecords.Device> devices, List<PatientRecords.Mark> openAlerts) {
+    }
+
+    /** What PostgreSQL knows for the trends. */
+    private record TrendRecords(Optional<CarePlanService.PlanVersion> plan, ZoneId zone, TrendRange range,
+                                List<PatientRecords.Mark> marks) {
+    }
+
     private final PatientReadings readings;
+    private final ClinicReadings clinicReadings;
 
     /** @param influx the node's InfluxDB client, which its owner closes */
     public PatientRoutes(InfluxDatabase influx) {
         this.readings = new PatientReadings(influx);
+        this.clinicReadings = new ClinicReadings(influx);
     }
 
     @Override
     public void mount(Router router, Api api) {
-        router.get("/api/patients/:id/overview").handler(ctx -> overview(ctx, api));
-        router.get("/api/patients/:id/trends").handler(ctx -> trends(ctx, api));
+        WorkerExecutor influxWorker = api.vertx().createSharedWorkerExecutor(INFLUX_POOL, INFLUX_POOL_SIZE);
+        // Read-only: only current() is called, which publishes nothing.
+        CarePlanService plans = new CarePlanService(api.db(), api.codec(), null, api.clock());
+        router.get("/api/patients/:id/overview").handler(ctx -> overview(ctx, api, plans, influxWorker));
+        router.get("/api/patients/:id/trends").handler(ctx -> trends(ctx, api, plans, influxWorker));
     }
 
-    private void overview(RoutingContext ctx, Api api) {
+    /** The caller's roles with the patient; without any (operator, journal client), the care relation is checked. */
+    private static Set<String> access(Connection c, Principal who, String patientId, Instant now)
+            throws SQLException {
+        Set<String> roles = CareAccess.roles(c, who, patientId, now);
+        if (roles.isEmpty()) {
+            CareAccess.requireCareRelation(c, who, patientId, now);
+        }
+        return roles;
+    }
+
+    private void overview(RoutingContext ctx, Api api, CarePlanService plans, WorkerExecutor influxWorker) {
         Principal who = api.who(ctx);
         String patientId = ctx.pathParam("id");
         Instant now = api.now();
         api.db().transaction(c -> {
-            CareAccess.requireCareRelation(c, who, patientId, now);
-            Set<String> roles = CareAccess.roles(c, who, patientId, now);
-            Optional<PatientRecords.Plan> plan = PatientRecords.plan(c, api.codec(), patientId);
+            Set<String> roles = access(c, who, patientId, now);
+            Optional<CarePlanService.PlanVersion> plan = plans.current(c, patientId);
             PatientRecords.Hub hub = plan.isEmpty() ? null : PatientRecords.hub(c, plan.get().hubId()).orElse(null);
             List<PatientRecords.Device> devices = plan.isEmpty() ? List.of()
                     : PatientRecords.devices(c, patientId, plan.get().hubId());
-            List<AdherenceWindow> windows = new ArrayList<>();
-            for (ExpectedMeasurement e : plan.map(p -> p.plan().expected()).orElse(List.of())) {
-                windows.add(AdherenceWindow.of(e, now));
-            }
-            List<Long> taken = readings.periodsWithReadings(patientId, windows);
-            List<AdherenceWindow.Adherence> adherence = new ArrayList<>();
-            for (int i = 0; i < windows.size(); i++) {
-                adherence.add(windows.get(i).result(display(windows.get(i).code()), taken.get(i)));
-            }
-            CarePlan current = plan.map(PatientRecords.Plan::plan).orElse(null);
-            boolean discharged = current != null && current.inPostDischarge(now);
-            Overview overview = new Overview(patientId, PatientRecords.name(c, patientId),
-                    discharged ? current.postDischarge().start() : null,
-                    discharged ? current.postDischarge().start().atStartOfDay(current.zoneId()).toInstant() : null,
-                    discharged ? current.postDischarge().days() : null,
-                    plan.map(PatientRecords.Plan::version).orElse(null), roles.contains("DOCTOR"), roles,
-                    hub, devices, adherence, PatientRecords.openAlerts(c, patientId), now);
-            AccessLog.record(c, who.actor(), "patient.overview", List.of(patientId), "overview");
-            return overview;
-        }).onSuccess(o -> api.json(ctx, 200, o)).onFailure(ctx::fail);
+            return new Records(PatientRecords.name(c, patientId), roles, plan,
+                    PatientRecords.monitoredSince(c, patientId), PatientRecords.lastDischarge(c, patientId, now),
+                    hub, devices, PatientRecords.openAlerts(c, patientId));
+        }).compose(r -> influxWorker.executeBlocking(() -> overview(patientId, r, now), false))
+                .compose(o -> api.db().transaction(c -> {
+                    AccessLog.record(c, who.actor(), "patient.overview", List.of(patientId), "overview");
+                    return o;
+                })).onSuccess(o -> api.json(ctx, 200, o)).onFailure(ctx::fail);
     }
 
-    private void trends(RoutingContext ctx, Api api) {
+    /** Blocking (InfluxDB): the overview with adherence counted as the worklist counts it. */
+    private Overview overview(String patientId, Records r, Instant now) {
+        CarePlan plan = r.plan().map(CarePlanService.PlanVersion::plan).orElse(null);
+        ZoneId zone = plan == null ? WorklistService.DEFAULT_ZONE : plan.zoneId();
+        LocalDate today = now.atZone(zone).toLocalDate();
+        List<Measured> adherence = new ArrayList<>();
+        if (plan != null && !plan.expected().isEmpty()) {
+            // The 7 whole days before today: today's measurement may still come.
+            Instant from = today.minusDays(7).atStartOfDay(zone).toInstant();
+            Instant to = today.atStartOfDay(zone).toInstant();
+            Map<String, List<Instant>> measured = clinicReadings.measuredHours(List.of(patientId), from, to)
+                    .getOrDefault(patientId, Map.of());
+            for (ExpectedMeasurement e : plan.expected()) {
+                Adherence.Count n = Adherence.count(from, to, e.every(), r.monitoredSince(),
+                        measured.getOrDefault(e.code(), List.of()));
+                adherence.add(new Measured(e.code(), display(e.code()), e.every(), e.by(), from, to, n.expected(),
+                        n.taken()));
+            }
+        }
+        Worklist.Discharge d = discharge(plan, r.lastDischarge(), today, zone);
+        boolean inPeriod = d != null && d.day() <= d.periodDays();
+        LocalDate dischargedOn = inPeriod ? today.minusDays(d.day() - 1L) : null;
+        return new Overview(patientId, r.name(), dischargedOn,
+                inPeriod ? dischargedOn.atStartOfDay(zone).toInstant() : null, inPeriod ? d.day() : null,
+                inPeriod ? d.periodDays() : null, r.plan().map(CarePlanService.PlanVersion::version).orElse(null),
+                r.roles().contains("DOCTOR"), r.roles(), r.hub(), r.devices(), adherence, r.openAlerts(), now);
+    }
+
+    /** The latest discharge as the worklist sees it: the plan's period or a discharge the team entered. */
+    private static Worklist.Discharge discharge(CarePlan plan, Instant lastDischarge, LocalDate today, ZoneId zone) {
+        return Worklist.discharge(plan == null ? null : plan.postDischarge(),
+                lastDischarge == null ? null : lastDischarge.atZone(zone).toLocalDate(), today, zone);
+    }
+
+    private void trends(RoutingContext ctx, Api api, CarePlanService plans, WorkerExecutor influxWorker) {
         Principal who = api.who(ctx);
         String patientId = ctx.pathParam("id");
         String rangeName = ctx.queryParams().get("range");
         Instant now = api.now();
         api.db().transaction(c -> {
-            CareAccess.requireCareRelation(c, who, patientId, now);
-            Optional<PatientRecords.Plan> plan = PatientRecords.plan(c, api.codec(), patientId);
-            ZoneId zone = plan.map(p -> p.plan().zoneId()).orElse(ZoneId.of(CarePlan.DEFAULT_ZONE));
-            Optional<LocalDate> discharge = plan.map(p -> p.plan().postDischarge()).map(d -> d.start());
+            access(c, who, patientId, now);
+            Optional<CarePlanService.PlanVersion> plan = plans.current(c, patientId);
+            CarePlan current = plan.map(CarePlanService.PlanVersion::plan).orElse(null);
+            ZoneId zone = current == null ? WorklistService.DEFAULT_ZONE : current.zoneId();
+            LocalDate today = now.atZone(zone).toLocalDate();
+            Worklist.Discharge d = discharge(current, PatientRecords.lastDischarge(c, patientId, now), today, zone);
+            Optional<LocalDate> discharge = Optional.ofNullable(d).map(x -> today.minusDays(x.day() - 1L));
             TrendRange range = TrendRange.parse(rangeName, now, discharge, zone);
-            Map<String, List<Thresholds.Threshold>> lines = plan.map(p -> Thresholds.byCode(p.plan(), now))
-                    .orElse(Map.of());
-            Map<String, List<PatientReadings.TrendPoint>> points = readings.trends(patientId, range, zone);
-            Set<String> codes = new LinkedHashSet<>(points.keySet());
-            codes.addAll(lines.keySet());
-            plan.ifPresent(p -> p.plan().expected().forEach(e -> codes.add(e.code())));
-            List<Signal> signals = codes.stream().sorted(SIGNAL_FIRST).map(code -> new Signal(code, display(code),
-                    Vocabulary.byLoinc(code).map(ClinicalCode::ucum).orElse(null),
-                    points.getOrDefault(code, List.of()), lines.getOrDefault(code, List.of()))).toList();
-            Trends trends = new Trends(patientId, range.name(), range.from(), range.to(), range.bucket().toSeconds(),
-                    plan.map(PatientRecords.Plan::version).orElse(null), signals,
-                    PatientRecords.timeline(c, patientId, range.from(), range.to()));
-            AccessLog.record(c, who.actor(), "patient.trends", List.of(patientId), "range=" + range.name());
-            return trends;
-        }).onSuccess(t -> api.json(ctx, 200, t)).onFailure(ctx::fail);
+            return new TrendRecords(plan, zone, range, PatientRecords.timeline(c, patientId, range.from(), range.to()));
+        }).compose(r -> influxWorker.executeBlocking(() -> trends(patientId, r, now), false))
+                .compose(t -> api.db().transaction(c -> {
+                    AccessLog.record(c, who.actor(), "patient.trends", List.of(patientId), "range=" + t.range());
+                    return t;
+                })).onSuccess(t -> api.json(ctx, 200, t)).onFailure(ctx::fail);
+    }
+
+    /** Blocking (InfluxDB): the charts of the range. */
+    private Trends trends(String patientId, TrendRecords r, Instant now) {
+        Optional<CarePlanService.PlanVersion> plan = r.plan();
+        Map<String, List<Thresholds.Threshold>> lines = plan.map(p -> Thresholds.byCode(p.plan(), now))
+                .orElse(Map.of());
+        Map<String, List<PatientReadings.TrendPoint>> points = readings.trends(patientId, r.range(), r.zone());
+        Set<String> codes = new LinkedHashSet<>(points.keySet());
+        codes.addAll(lines.keySet());
+        plan.ifPresent(p -> p.plan().expected().forEach(e -> codes.add(e.code())));
+        List<Signal> signals = codes.stream().sorted(SIGNAL_FIRST).map(code -> new Signal(code, display(code),
+                Vocabulary.byLoinc(code).map(ClinicalCode::ucum).orElse(null),
+                points.getOrDefault(code, List.of()), lines.getOrDefault(code, List.of()))).toList();
+        TrendRange range = r.range();
+        return new Trends(patientId, range.name(), range.from(), range.to(), range.bucket().toSeconds(),
+                plan.map(CarePlanService.PlanVersion::version).orElse(null), signals, r.marks());
     }
 
     private static final Comparator<String> SIGNAL_FIRST = Comparator

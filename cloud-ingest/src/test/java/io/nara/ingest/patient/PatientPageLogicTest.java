@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nara.protocol.careplan.CarePlan;
-import io.nara.protocol.careplan.ExpectedMeasurement;
 import io.nara.protocol.careplan.PostDischarge;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.careplan.WindowChangeRule;
@@ -12,7 +11,6 @@ import io.nara.protocol.message.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -100,28 +98,5 @@ class PatientPageLogicTest {
                 .containsExactly(100.0);
         assertThat(Thresholds.byCode(plan, NOW.plus(Duration.ofDays(40))).get("8480-6"))
                 .extracting(Thresholds.Threshold::value).containsExactly(90.0);
-    }
-
-    @Test
-    void adherenceCountsSevenDailyPeriodsThatEndNow() {
-        AdherenceWindow w = AdherenceWindow.of(new ExpectedMeasurement("29463-7", Duration.ofDays(1),
-                LocalTime.of(9, 0)), NOW);
-
-        assertThat(w.periods()).isEqualTo(7);
-        assertThat(w.from()).isEqualTo(NOW.minus(Duration.ofDays(7)));
-        // InfluxDB's day grid shifted so that its buckets end exactly now: 09:30 UTC.
-        assertThat(w.offset()).isEqualTo(Duration.ofMinutes(9 * 60 + 30));
-        assertThat(w.result("Body weight", 5)).extracting(AdherenceWindow.Adherence::expected,
-                AdherenceWindow.Adherence::taken).containsExactly(7, 5);
-        assertThat(w.result("Body weight", 9).taken()).as("never more than expected").isEqualTo(7);
-    }
-
-    @Test
-    void aMeasurementExpectedLessOftenThanWeeklyIsOnePeriod() {
-        AdherenceWindow w = AdherenceWindow.of(new ExpectedMeasurement("33762-6", Duration.ofDays(14), null), NOW);
-        assertThat(w.periods()).isEqualTo(1);
-        assertThat(w.from()).isEqualTo(NOW.minus(Duration.ofDays(14)));
-        AdherenceWindow twice = AdherenceWindow.of(new ExpectedMeasurement("8480-6", Duration.ofHours(12), null), NOW);
-        assertThat(twice.periods()).isEqualTo(14);
     }
 }
