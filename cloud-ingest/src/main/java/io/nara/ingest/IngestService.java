@@ -147,12 +147,13 @@ public final class IngestService extends VerticleBase {
             }
             // The clinic's worklist and evaluation figures and the patient page (issue 8); their InfluxDB reads share
             // the ingest's client and worker pool.
+            ClinicReadings clinicReadings = new ClinicReadings(influx);
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
                     List.of(new CarePlanApi(carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
-                            new ClinicRoutes(new ClinicReadings(influx), influxWorker),
-                            new PatientRoutes(influx),
+                            new ClinicRoutes(clinicReadings, influxWorker),
+                            new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
                             new FhirRoutes(fhir, observations, influxWorker),
                             new RelativeRoutes(evidence),
                             new AccessLogRoutes()));

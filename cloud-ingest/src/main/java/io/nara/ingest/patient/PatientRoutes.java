@@ -56,8 +56,6 @@ public final class PatientRoutes implements ApiRoutes {
             Vocabulary.BODY_TEMPERATURE.loinc());
 
     /** The node's shared worker pool for InfluxDB (IngestService creates it; the same name shares it). */
-    static final String INFLUX_POOL = "nara-influx";
-    static final int INFLUX_POOL_SIZE = 4;
 
     /**
      * What the page's header and status panels show. {@code day} of {@code periodDays} while in a post-discharge
@@ -100,20 +98,25 @@ public final class PatientRoutes implements ApiRoutes {
 
     private final PatientReadings readings;
     private final ClinicReadings clinicReadings;
+    private final CarePlanService plans;
+    private final WorkerExecutor influxWorker;
 
-    /** @param influx the node's InfluxDB client, which its owner closes */
-    public PatientRoutes(InfluxDatabase influx) {
+    /**
+     * @param influx       the node's InfluxDB client, which its owner closes
+     * @param influxWorker the node's pool for InfluxDB reads (never the event loop)
+     */
+    public PatientRoutes(InfluxDatabase influx, ClinicReadings clinicReadings, CarePlanService plans,
+                         WorkerExecutor influxWorker) {
         this.readings = new PatientReadings(influx);
-        this.clinicReadings = new ClinicReadings(influx);
+        this.clinicReadings = clinicReadings;
+        this.plans = plans;
+        this.influxWorker = influxWorker;
     }
 
     @Override
     public void mount(Router router, Api api) {
-        WorkerExecutor influxWorker = api.vertx().createSharedWorkerExecutor(INFLUX_POOL, INFLUX_POOL_SIZE);
-        // Read-only: only current() is called, which publishes nothing.
-        CarePlanService plans = new CarePlanService(api.db(), api.codec(), null, api.clock());
-        router.get("/api/patients/:id/overview").handler(ctx -> overview(ctx, api, plans, influxWorker));
-        router.get("/api/patients/:id/trends").handler(ctx -> trends(ctx, api, plans, influxWorker));
+        router.get("/api/patients/:id/overview").handler(ctx -> overview(ctx, api));
+        router.get("/api/patients/:id/trends").handler(ctx -> trends(ctx, api));
     }
 
     /** The caller's roles with the patient; without any (operator, journal client), the care relation is checked. */
@@ -126,7 +129,7 @@ public final class PatientRoutes implements ApiRoutes {
         return roles;
     }
 
-    private void overview(RoutingContext ctx, Api api, CarePlanService plans, WorkerExecutor influxWorker) {
+    private void overview(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         String patientId = ctx.pathParam("id");
         Instant now = api.now();
@@ -180,7 +183,7 @@ public final class PatientRoutes implements ApiRoutes {
                 lastDischarge == null ? null : lastDischarge.atZone(zone).toLocalDate(), today, zone);
     }
 
-    private void trends(RoutingContext ctx, Api api, CarePlanService plans, WorkerExecutor influxWorker) {
+    private void trends(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         String patientId = ctx.pathParam("id");
         String rangeName = ctx.queryParams().get("range");
