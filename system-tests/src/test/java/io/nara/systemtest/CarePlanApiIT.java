@@ -50,6 +50,13 @@ class CarePlanApiIT {
         // another municipality cares for someone else.
         ingest = Alerting.startIngest(stack, Clock.systemUTC(), AlertingSettings.defaults(),
                 Alerting.withPatientLike(Alerting.organisationWithNeighbour(), Services.PATIENT, "Gustav Holm"));
+        // Version 1 of the plan exists before any test runs, so that no test depends on another's having saved it.
+        var plans = ingest.service().carePlans();
+        result(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT)),
+                "installer-it"));
+        result(plans.save(HUB, new CarePlan(Services.PATIENT, "draft", List.of(new ThresholdRule("systolic-low",
+                "8480-6", 90.0, null, Severity.URGENT, "Systoliskt under 90 / Systolic below 90", null, null))),
+                "doctor-it", "start of monitoring"));
     }
 
     @AfterAll
@@ -59,13 +66,8 @@ class CarePlanApiIT {
 
     @Test
     void theDoctorEditsThePlanOverHttpAndTheHubJudgesTheNextReadingByIt() throws Exception {
+        // The only test that saves a version: the others read the plan or are refused.
         var plans = ingest.service().carePlans();
-        result(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT)),
-                "installer-it"));
-        result(plans.save(HUB, new CarePlan(Services.PATIENT, "draft", List.of(new ThresholdRule("systolic-low",
-                "8480-6", 90.0, null, Severity.URGENT, "Systoliskt under 90 / Systolic below 90", null, null))),
-                "doctor-it", "start of monitoring"));
-
         try (Services.Hub hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1))) {
             long first = result(plans.config(HUB)).orElseThrow().version();
             await().atMost(DEADLINE).until(() -> hubStatus(hub.statusUrl()).get("configVersion")
@@ -115,7 +117,9 @@ class CarePlanApiIT {
                   {"id": "hr-high", "code": "8867-4", "above": "fast", "severity": "WARNING", "message": "hög / high"},
                   {"id": "bp", "code": "8480-6", "below": 120, "above": 100, "severity": "URGENT"}],
                  "zone": "Mars/Olympus"}""");
-        HttpResponse<String> r = david.put(PLAN_URL, new JsonObject().put("basedOnVersion", 2).put("plan", plan));
+        int current = json(david.get(PLAN_URL), 200).get("version").asInt();
+        HttpResponse<String> r = david.put(PLAN_URL, new JsonObject().put("basedOnVersion", current)
+                .put("plan", plan));
         JsonNode body = json(r, 400);
         assertThat(body.get("problems")).extracting(p -> p.get("field").asText())
                 .containsExactlyInAnyOrder("rules[1].above", "rules[2].above", "rules[2].message", "zone");
@@ -130,6 +134,9 @@ class CarePlanApiIT {
         assertThat(anna.put(PLAN_URL, edit).statusCode()).isEqualTo(403);
         assertThat(anna.get(PLAN_URL + "/history").statusCode()).isEqualTo(200);
 
+        // The plan exists (Anna reads it on this very URL), so Eva's 404 is the care relation's refusal, not "no plan".
+        JsonNode annasPlan = json(anna.get(PLAN_URL), 200);
+        assertThat(annasPlan.get("version").asInt()).isGreaterThanOrEqualTo(1);
         var eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
         assertThat(eva.get(PLAN_URL).statusCode()).isEqualTo(404);
         assertThat(eva.get(PLAN_URL + "/history").statusCode()).isEqualTo(404);

@@ -12,17 +12,12 @@ import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A home where a couple shares a scale without user index and their weight bands overlap: Greta (60–80 kg, told
@@ -56,12 +51,10 @@ final class CoupleHome implements AutoCloseable {
     /** Starts the home; {@code hubId} is the test class's own, so classes never see each other's messages. */
     static CoupleHome start(String hubId, Path dir, AlertingSettings settings) throws Exception {
         DevStack stack = DevStack.ensureUp();
-        Services.Ingest ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), settings);
+        Services.Ingest ingest = Alerting.startIngest(stack, Clock.systemUTC(), settings,
+                Alerting.withPatientLike(Alerting.organisationWithNeighbour(), GUSTAV, "Gustav Holm"));
+        Services.Hub hub = null;
         try {
-            await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-            Alerting.importOrganisation(ingest, Alerting.withPatientLike(Alerting.organisationWithNeighbour(), GUSTAV,
-                    "Gustav Holm"));
             CarePlan greta = new CarePlan(GRETA, "1", List.of(new WindowChangeRule("weight-gain-3d", WEIGHT,
                     Duration.ofDays(3), 2.0, Severity.WARNING, "Viktökning över 2 kg på 3 dagar / Weight gain over "
                     + "2 kg in 3 days", "home-nursing-north", null, null)), null, null, new WeightBand(60, 80), null,
@@ -71,28 +64,24 @@ final class CoupleHome implements AutoCloseable {
                     new DeviceBinding(SCALE, "sim-scale", null, List.of(new DeviceBinding.DeviceUser(GRETA, null),
                             new DeviceBinding.DeviceUser(GUSTAV, null))));
             var plans = ingest.service().carePlans();
-            get(plans.bindDevices(hubId, devices, "installer-it"));
-            get(plans.save(hubId, greta, "doctor-it", "start"));
-            get(plans.save(hubId, gustav, "doctor-it", "start"));
-            long version = get(plans.config(hubId)).orElseThrow().version();
-            Services.Hub hub = Services.startHub(stack, hubId, dir, new HubConfig(1, 1, List.of(greta, gustav),
-                    devices));
-            CoupleHome home = new CoupleHome(hubId, stack, ingest, hub);
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("configVersion").asLong()
+            Services.result(plans.bindDevices(hubId, devices, "installer-it"));
+            Services.result(plans.save(hubId, greta, "doctor-it", "start"));
+            Services.result(plans.save(hubId, gustav, "doctor-it", "start"));
+            long version = Services.result(plans.config(hubId)).orElseThrow().version();
+            hub = Services.startHub(stack, hubId, dir, new HubConfig(1, 1, List.of(greta, gustav), devices));
+            String statusUrl = hub.statusUrl();
+            await().atMost(DEADLINE).until(() -> Services.hubStatus(statusUrl).get("configVersion").asLong()
                     == version);
-            return home;
-        } catch (Exception | AssertionError e) {
-            ingest.close();
+            return new CoupleHome(hubId, stack, ingest, hub);
+        } catch (Exception | Error e) {
+            Services.closeAll(hub, ingest);
             throw e;
         }
     }
 
     /** Someone stands on the shared scale. */
     void weigh(double kg) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hub.statusUrl() + "/api/simulate/scale?kg=" + kg))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        Services.simulate(hub, "/api/simulate/scale?kg=" + kg);
     }
 
     /** The readings waiting for {@code who}, through the API. */
@@ -122,14 +111,6 @@ final class CoupleHome implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            hub.close();
-        } finally {
-            ingest.close();
-        }
-    }
-
-    private static <T> T get(io.vertx.core.Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Services.closeAll(hub, ingest);
     }
 }

@@ -1,19 +1,15 @@
 package io.nara.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class PasswordChangeIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final MutableClock clock = new MutableClock(LocalDateTime.of(2026, 11, 24, 10, 0)
             .atZone(ZoneId.of("Europe/Stockholm")).toInstant());
     private static Services.Ingest ingest;
@@ -35,18 +30,12 @@ class PasswordChangeIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.organisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (ingest != null) {
-            ingest.close();
-        }
+        Services.closeAll(ingest);
     }
 
     @AfterEach
@@ -124,12 +113,7 @@ class PasswordChangeIT {
     @Test
     void theAccountPageChangesThePasswordAndSaysWhatIsWrongSwedishFirst() throws Exception {
         browser = Browser.start("account-bertil");
-        browser.open(ingest.baseUrl() + "/");
-        browser.await("the sign-in form", d -> browser.find("#username").isDisplayed());
-        browser.find("#username").sendKeys("bertil");
-        browser.find("#password").sendKeys("bertil-secret-1");
-        browser.find("#signin").click();
-        browser.await("the inbox after sign-in", d -> browser.find("#inbox").isDisplayed());
+        browser.signInToInbox(ingest.baseUrl(), "bertil", "bertil-secret-1");
 
         browser.open(ingest.baseUrl() + "/account.html");
         browser.await("the form", d -> browser.find("#password-form").isDisplayed());

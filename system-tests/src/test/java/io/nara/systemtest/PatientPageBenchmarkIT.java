@@ -1,11 +1,9 @@
 package io.nara.systemtest;
 
-import static org.awaitility.Awaitility.await;
 
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
 import io.nara.protocol.careplan.ThresholdRule;
@@ -56,13 +54,9 @@ class PatientPageBenchmarkIT {
         int requests = Integer.getInteger("nara.benchmark.requests", 50);
         int warmUp = Integer.getInteger("nara.benchmark.warmup", 5);
         DevStack stack = DevStack.ensureUp();
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
-        try (Services.Ingest ingest = Alerting.startIngest(stack, "bench-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), settings)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> ingest.service().health().healthy());
-            Alerting.importOrganisation(ingest, Alerting.organisation());
-            ingest.service().carePlans().save(HUB, carePlan(), "david", "benchmark").toCompletionStage()
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try (Services.Ingest ingest = Alerting.startIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
+                Alerting.organisation())) {
+            Services.result(ingest.service().carePlans().save(HUB, carePlan(), "david", "benchmark"));
             long loadStart = System.nanoTime();
             long points = load(stack, ingest.influx(), days, nightHours);
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;

@@ -1,7 +1,6 @@
 package io.nara.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +30,6 @@ import org.openqa.selenium.WebElement;
  */
 class PatientRecordsIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final String GRETA = Alerting.PATIENT;
     private static final ZoneId SE = ZoneId.of("Europe/Stockholm");
     // Tuesday noon in Stockholm.
@@ -51,23 +48,16 @@ class PatientRecordsIT {
         // Plain HTTP on loopback: the session cookie cannot be Secure here.
         // A webhook (the SMS gateway) that is not there: what counts here is what is queued for whom, in the alert's
         // transaction; one attempt, so nothing retries in the background.
-        AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false)
+        AlertingSettings settings = Alerting.plainHttp()
                 .withWebhook(URI.create("http://127.0.0.1:9/sms"), "webhook-secret-for-tests-0123456789",
                         Duration.ofMillis(200), 1, Duration.ofMillis(100), Duration.ofMillis(100));
-        ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), clock, settings);
-        await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
-        Alerting.importOrganisation(ingest, Alerting.accessOrganisation());
+        ingest = Alerting.startIngest(stack, clock, settings, Alerting.accessOrganisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, ingest}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Services.closeAll(hub, ingest);
     }
 
     @AfterEach
@@ -232,10 +222,8 @@ class PatientRecordsIT {
     }
 
     private static long raise(long seq) throws Exception {
-        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
-                Alerting.alert(seq, io.nara.protocol.message.Severity.WARNING, null, null, clock.instant()));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, seq) > 0);
-        return Alerting.alertId(ingest, HUB, seq);
+        return Alerting.raise(ingest, hub, HUB, Alerting.alert(seq, io.nara.protocol.message.Severity.WARNING, null,
+                null, clock.instant()));
     }
 
     /** The messages queued for relatives about an alert (routing queues them in the alert's transaction). */

@@ -41,7 +41,6 @@ class ReminderIT {
     // Tuesday 09:00 in Stockholm: the day nurses Anna and Agnes are on duty until 16:00.
     private static final MutableClock clock = new MutableClock(local(9, 0));
     private static final AtomicLong seq = new AtomicLong();
-    private static final String outbox = UUID.randomUUID().toString();
     private static GreenMail smtp;
     private static Services.Ingest node1;
     private static Services.Ingest node2;
@@ -71,14 +70,7 @@ class ReminderIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {hub, node1, node2}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (smtp != null) {
-            smtp.stop();
-        }
+        Services.closeAll(hub, node1, node2, smtp == null ? null : smtp::stop);
     }
 
     @Test
@@ -91,28 +83,29 @@ class ReminderIT {
         assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
         assertThat(Instant.parse(new JsonObject(ack.body()).getString("remindAt"))).isEqualTo(start.plus(Duration.ofHours(1)));
 
-        // Her open inbox page listens to the live stream.
-        EventStream annasPage = EventStream.withCookie(node2.baseUrl() + "/api/alerts/stream", anna.cookie(), "update");
-        await().atMost(DEADLINE).until(annasPage::connected);
+        // Her open inbox page listens to the live stream (closed however the assertions in it end).
+        try (EventStream annasPage = EventStream.withCookie(node2.baseUrl() + "/api/alerts/stream", anna.cookie(),
+                "update")) {
+            await().atMost(DEADLINE).until(annasPage::connected);
 
-        // 59 minutes later nothing has happened: the nurse may still be on her way.
-        clock.set(start.plus(Duration.ofMinutes(59)));
-        race();
-        assertThat(steps(id)).containsExactly("routed", "acknowledged");
+            // 59 minutes later nothing has happened: the nurse may still be on her way.
+            clock.set(start.plus(Duration.ofMinutes(59)));
+            race();
+            assertThat(steps(id)).containsExactly("routed", "acknowledged");
 
-        // After an hour: one reminder, to Anna alone, whatever the two nodes do at the same moment.
-        clock.set(start.plus(Duration.ofHours(1)).plusSeconds(1));
-        race();
-        await().atMost(DEADLINE).until(() -> steps(id).contains("reminded"));
-        race();
-        assertThat(steps(id)).containsExactly("routed", "acknowledged", "reminded");
-        assertThat(Alerting.rows(node1, "SELECT people FROM alert_event WHERE kind = 'reminded' AND alert_id = " + id))
-                .containsExactly(List.of(List.of("anna")));
-        await().atMost(DEADLINE).until(() -> mails(id, "Reminder").size() == 1);
-        // Her live inbox hears it too: the alert, still hers, now with one reminder.
-        await().atMost(DEADLINE).until(() -> annasPage.events().stream().map(JsonObject::new)
-                .anyMatch(e -> e.getLong("id") == id && e.getInteger("reminders") == 1));
-        annasPage.close();
+            // After an hour: one reminder, to Anna alone, whatever the two nodes do at the same moment.
+            clock.set(start.plus(Duration.ofHours(1)).plusSeconds(1));
+            race();
+            await().atMost(DEADLINE).until(() -> steps(id).contains("reminded"));
+            race();
+            assertThat(steps(id)).containsExactly("routed", "acknowledged", "reminded");
+            assertThat(Alerting.rows(node1, "SELECT people FROM alert_event WHERE kind = 'reminded' AND alert_id = "
+                    + id)).containsExactly(List.of(List.of("anna")));
+            await().atMost(DEADLINE).until(() -> mails(id, "Reminder").size() == 1);
+            // Her live inbox hears it too: the alert, still hers, now with one reminder.
+            await().atMost(DEADLINE).until(() -> annasPage.events().stream().map(JsonObject::new)
+                    .anyMatch(e -> e.getLong("id") == id && e.getInteger("reminders") == 1));
+        }
         MimeMessage reminder = mails(id, "Reminder").get(0);
         assertThat(reminder.getAllRecipients()[0].toString()).isEqualTo("anna@kommun.test");
         assertThat(reminder.getSubject()).startsWith("Påminnelse / Reminder: Brådskande larm");
@@ -207,10 +200,8 @@ class ReminderIT {
     }
 
     private static long raise(Severity severity) throws Exception {
-        long s = seq.incrementAndGet();
-        Alerting.publish(hub, HUB, outbox, Alerting.alert(s, severity, null, null, clock.instant()));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, HUB, s) > 0);
-        return Alerting.alertId(node1, HUB, s);
+        return Alerting.raise(node1, hub, HUB, Alerting.alert(seq.incrementAndGet(), severity, null, null,
+                clock.instant()));
     }
 
     private static Instant local(int hour, int minute) {
