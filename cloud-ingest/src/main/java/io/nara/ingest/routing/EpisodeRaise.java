@@ -111,10 +111,7 @@ final class EpisodeRaise {
                     u.setLong(3, o.alertId());
                     u.executeUpdate();
                 }
-                for (String skipped : route.skipped()) {
-                    Trail.record(c, o.alertId(), now, new Trail.Step("route.skipped", actor, skipped, null, null,
-                            List.of(), false, null, "nobody on duty / ingen i tjänst"));
-                }
+                Trail.recordSkipped(c, o.alertId(), now, actor, route);
                 event = Trail.record(c, o.alertId(), now, new Trail.Step(route.unstaffed() ? "routed.unstaffed"
                         : "routed", actor, o.teamId(), route.teamId(), route.tier(), route.people(), false, null,
                         "worse reading / sämre värde"));
