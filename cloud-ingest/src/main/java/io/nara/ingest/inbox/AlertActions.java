@@ -63,13 +63,16 @@ public final class AlertActions {
             if (s.state().equals("ACKNOWLEDGED")) {
                 throw new Refused(409, "redan kvitterat / already acknowledged");
             }
-            update(c, alertId, "state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL",
-                    who.personId(), now);
             // Escalation stops; the reminder clock starts (an acknowledgement is a promise to act, see Escalator).
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE alert_state SET remind_at = ?, reminders = 0 WHERE alert_id = ?")) {
-                u.setTimestamp(1, Timestamp.from(settings.reminders().firstDue(s.severity(), now)));
-                u.setLong(2, alertId);
+            try (PreparedStatement u = c.prepareStatement("""
+                    UPDATE alert_state SET state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL,
+                           remind_at = ?, reminders = 0, updated_at = ?
+                    WHERE alert_id = ?""")) {
+                u.setString(1, who.personId());
+                u.setTimestamp(2, Timestamp.from(now));
+                u.setTimestamp(3, Timestamp.from(settings.reminders().firstDue(s.severity(), now)));
+                u.setTimestamp(4, Timestamp.from(now));
+                u.setLong(5, alertId);
                 u.executeUpdate();
             }
             Trail.record(c, alertId, now, new Trail.Step("acknowledged", who.actor(), s.teamId(), null, null,
