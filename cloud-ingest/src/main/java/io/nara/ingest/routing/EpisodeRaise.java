@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class EpisodeRaise {
             if (after.isPresent()) {
                 u.setObject(4, AlertRouter.toInterval(after.get()));
             } else {
-                u.setNull(4, java.sql.Types.OTHER);
+                u.setNull(4, Types.OTHER);
             }
             u.setBoolean(5, worse);
             u.setLong(6, o.alertId());
