@@ -1,6 +1,7 @@
 package io.nara.ingest.escalation;
 
 import io.nara.ingest.db.Database;
+import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.notify.NotificationOutbox;
 import io.nara.ingest.org.OrgDirectory;
 import io.nara.ingest.org.Team;
@@ -99,13 +100,8 @@ public final class Escalator {
         }
         RouteDecision route = RoutingPolicy.route(next, tier + 1, id -> AlertRouter.lookup(c, id), team -> AlertRouter.onDuty(c, team, now));
         update(c, alertId, route.teamId(), route.tier(), after == null ? null : now.plus(after), now);
-        for (String skipped : route.skipped()) {
-            Trail.record(c, alertId, now, new Trail.Step("route.skipped", actor, skipped, null, null, List.of(), false,
-                    null, "nobody on duty / ingen i tjänst"));
-        }
-        Optional<Team> to = OrgDirectory.team(c, route.teamId());
-        boolean cross = from.isPresent() && to.isPresent()
-                && !from.get().organisationId().equals(to.get().organisationId());
+        Trail.recordSkipped(c, alertId, now, actor, route);
+        boolean cross = OrgDirectory.crossOrganisation(c, fromTeamId, route.teamId());
         long event = Trail.record(c, alertId, now, new Trail.Step("escalated", actor, fromTeamId, route.teamId(),
                 route.tier(), route.people(), cross, null,
                 "not acknowledged within " + after + (route.unstaffed() ? "; nobody on duty on any tier" : "")));
@@ -183,17 +179,8 @@ public final class Escalator {
         // nobody on duty passes it on to its next tier, as routing does.
         RouteDecision route = teamId == null ? null
                 : RoutingPolicy.route(teamId, tier, id -> AlertRouter.lookup(c, id), t -> AlertRouter.onDuty(c, t, now));
-        try (PreparedStatement u = c.prepareStatement("""
-                UPDATE alert_state SET state = 'OPEN', owner_id = NULL, acknowledged_at = NULL, remind_at = NULL,
-                       reminders = 0, team_id = ?, tier = ?, escalate_at = ?, snoozed_until = NULL, updated_at = ?
-                WHERE alert_id = ?""")) {
-            u.setString(1, route == null ? null : route.teamId());
-            u.setInt(2, route == null ? tier : route.tier());
-            u.setTimestamp(3, after == null ? null : Timestamp.from(now.plus(after)));
-            u.setTimestamp(4, Timestamp.from(now));
-            u.setLong(5, alertId);
-            u.executeUpdate();
-        }
+        AlertActions.reopen(c, alertId, route == null ? null : route.teamId(), route == null ? tier : route.tier(),
+                after == null ? null : now.plus(after), now);
         if (route == null) {
             Trail.record(c, alertId, now, new Trail.Step("returned", actor, null, null, tier, List.of(), false, null,
                     "inte avslutat, ingen ägare längre / not resolved, no longer owned by " + ownerId
@@ -201,14 +188,8 @@ public final class Escalator {
             Trail.changed(c, alertId);
             return;
         }
-        for (String skipped : route.skipped()) {
-            Trail.record(c, alertId, now, new Trail.Step("route.skipped", actor, skipped, null, null, List.of(), false,
-                    null, "nobody on duty / ingen i tjänst"));
-        }
-        Optional<Team> from = OrgDirectory.team(c, teamId);
-        Optional<Team> to = OrgDirectory.team(c, route.teamId());
-        boolean cross = from.isPresent() && to.isPresent()
-                && !from.get().organisationId().equals(to.get().organisationId());
+        Trail.recordSkipped(c, alertId, now, actor, route);
+        boolean cross = OrgDirectory.crossOrganisation(c, teamId, route.teamId());
         long event = Trail.record(c, alertId, now, new Trail.Step("returned", actor, teamId, route.teamId(),
                 route.tier(), route.people(), cross, null,
                 "inte avslutat efter påminnelse, tillbaka till jouren utan ägare / not resolved after a reminder, back "

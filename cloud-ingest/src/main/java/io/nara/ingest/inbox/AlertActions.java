@@ -63,13 +63,16 @@ public final class AlertActions {
             if (s.state().equals("ACKNOWLEDGED")) {
                 throw new Refused(409, "redan kvitterat / already acknowledged");
             }
-            update(c, alertId, "state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL",
-                    who.personId(), now);
             // Escalation stops; the reminder clock starts (an acknowledgement is a promise to act, see Escalator).
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE alert_state SET remind_at = ?, reminders = 0 WHERE alert_id = ?")) {
-                u.setTimestamp(1, Timestamp.from(settings.reminders().firstDue(s.severity(), now)));
-                u.setLong(2, alertId);
+            try (PreparedStatement u = c.prepareStatement("""
+                    UPDATE alert_state SET state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL,
+                           remind_at = ?, reminders = 0, updated_at = ?
+                    WHERE alert_id = ?""")) {
+                u.setString(1, who.personId());
+                u.setTimestamp(2, Timestamp.from(now));
+                u.setTimestamp(3, Timestamp.from(settings.reminders().firstDue(s.severity(), now)));
+                u.setTimestamp(4, Timestamp.from(now));
+                u.setLong(5, alertId);
                 u.executeUpdate();
             }
             Trail.record(c, alertId, now, new Trail.Step("acknowledged", who.actor(), s.teamId(), null, null,
@@ -91,18 +94,7 @@ public final class AlertActions {
             boolean cross = from.isEmpty() || !from.get().organisationId().equals(to.organisationId());
             RouteDecision route = RoutingPolicy.route(to.id(), 0, id -> AlertRouter.lookup(c, id), t -> AlertRouter.onDuty(c, t, now));
             Instant escalateAt = s.after() == null ? null : now.plus(s.after());
-            try (PreparedStatement u = c.prepareStatement("""
-                    UPDATE alert_state SET state = 'OPEN', team_id = ?, tier = ?, owner_id = NULL,
-                           acknowledged_at = NULL, remind_at = NULL, reminders = 0, escalate_at = ?,
-                           snoozed_until = NULL, updated_at = ?
-                    WHERE alert_id = ?""")) {
-                u.setString(1, route.teamId());
-                u.setInt(2, route.tier());
-                u.setTimestamp(3, escalateAt == null ? null : Timestamp.from(escalateAt));
-                u.setTimestamp(4, Timestamp.from(now));
-                u.setLong(5, alertId);
-                u.executeUpdate();
-            }
+            reopen(c, alertId, route.teamId(), route.tier(), escalateAt, now);
             String kinds = from.map(f -> f.organisationKind() + " → ").orElse("") + to.organisationKind();
             long event = Trail.record(c, alertId, now, new Trail.Step("handed-over", who.actor(), s.teamId(),
                     route.teamId(), route.tier(), route.people(), cross, null,
@@ -201,6 +193,25 @@ public final class AlertActions {
                         AlertRouter.escalateAfter(r, "escalate_after"), at == null ? null : at.toInstant(),
                         r.getString(7), r.getString(8));
             }
+        }
+    }
+
+    /**
+     * Puts an alert back OPEN and unowned with a team (handed over, or given back by the reminder scan): no owner,
+     * acknowledgement, reminder or snooze, the escalation clock at {@code escalateAt}.
+     */
+    public static void reopen(Connection c, long alertId, String teamId, int tier, Instant escalateAt, Instant now)
+            throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("""
+                UPDATE alert_state SET state = 'OPEN', team_id = ?, tier = ?, owner_id = NULL, acknowledged_at = NULL,
+                       remind_at = NULL, reminders = 0, escalate_at = ?, snoozed_until = NULL, updated_at = ?
+                WHERE alert_id = ?""")) {
+            u.setString(1, teamId);
+            u.setInt(2, tier);
+            u.setTimestamp(3, escalateAt == null ? null : Timestamp.from(escalateAt));
+            u.setTimestamp(4, Timestamp.from(now));
+            u.setLong(5, alertId);
+            u.executeUpdate();
         }
     }
 

@@ -43,6 +43,13 @@ public final class OrgDirectory {
         }
     }
 
+    /** Whether both teams exist and belong to different organisations. */
+    public static boolean crossOrganisation(Connection c, String fromTeamId, String toTeamId) throws SQLException {
+        Optional<Team> from = fromTeamId == null ? Optional.empty() : team(c, fromTeamId);
+        Optional<Team> to = toTeamId == null ? Optional.empty() : team(c, toTeamId);
+        return from.isPresent() && to.isPresent() && !from.get().organisationId().equals(to.get().organisationId());
+    }
+
     public static List<Team> teams(Connection c) throws SQLException {
         List<Team> teams = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""

@@ -1,6 +1,7 @@
 package io.nara.ingest.org;
 
 import io.nara.ingest.auth.Passwords;
+import io.nara.ingest.relative.RelativeConsent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -186,28 +187,15 @@ public final class OrgImport {
             }
         }
         if (ref != null) {
-            try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ?, "
-                    + "withdrawn_by = ? WHERE relative_id = ? AND withdrawn_at IS NULL AND NOT (scope = ANY (?))")) {
-                u.setTimestamp(1, Timestamp.from(now));
-                u.setString(2, recordedBy);
-                u.setLong(3, relativeId);
-                u.setArray(4, c.createArrayOf("text", scopes.toArray()));
-                u.executeUpdate();
+            for (RelativeConsent.Scope scope : RelativeConsent.Scope.values()) {
+                if (!scopes.contains(scope.name())) {
+                    RelativeConsent.withdraw(c, relativeId, patient, scope, recordedBy, now);
+                }
             }
         }
+        Instant given = Instant.parse(rel.getString("consentGiven", now.toString()));
         for (String scope : scopes) {
-            try (PreparedStatement i = c.prepareStatement("INSERT INTO relative_consent (patient_id, relative_id, "
-                    + "scope, given_at, recorded_by) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "
-                    + "relative_consent WHERE relative_id = ? AND scope = ? AND withdrawn_at IS NULL)")) {
-                i.setString(1, patient);
-                i.setLong(2, relativeId);
-                i.setString(3, scope);
-                i.setTimestamp(4, Timestamp.from(Instant.parse(rel.getString("consentGiven", now.toString()))));
-                i.setString(5, recordedBy);
-                i.setLong(6, relativeId);
-                i.setString(7, scope);
-                i.executeUpdate();
-            }
+            RelativeConsent.give(c, relativeId, patient, RelativeConsent.Scope.valueOf(scope), given, recordedBy, now);
         }
     }
 

@@ -66,8 +66,6 @@ public final class Consents {
         }
     }
 
-    private static final String IN_FORCE = "k.given_at <= ? AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?)";
-
     private Consents() {
     }
 
@@ -104,30 +102,9 @@ public final class Consents {
             }
         }
         if (change.given()) {
-            if (!RelativeConsent.inForce(c, id, patientId, change.scope(), now)) {
-                try (PreparedStatement i = c.prepareStatement("INSERT INTO relative_consent (patient_id, relative_id, "
-                        + "scope, given_at, recorded_by) VALUES (?, ?, ?, ?, ?)")) {
-                    i.setString(1, patientId);
-                    i.setLong(2, id);
-                    i.setString(3, change.scope().name());
-                    i.setTimestamp(4, Timestamp.from(now));
-                    i.setString(5, who.actor());
-                    i.executeUpdate();
-                }
-            }
+            RelativeConsent.give(c, id, patientId, change.scope(), now, who.actor(), now);
         } else {
-            // Every row that holds now or later ends now: a consent given for a future date is withdrawn too.
-            try (PreparedStatement u = c.prepareStatement("UPDATE relative_consent SET withdrawn_at = ?, "
-                    + "withdrawn_by = ? WHERE relative_id = ? AND patient_id = ? AND scope = ? "
-                    + "AND (withdrawn_at IS NULL OR withdrawn_at > ?)")) {
-                u.setTimestamp(1, Timestamp.from(now));
-                u.setString(2, who.actor());
-                u.setLong(3, id);
-                u.setString(4, patientId);
-                u.setString(5, change.scope().name());
-                u.setTimestamp(6, Timestamp.from(now));
-                u.executeUpdate();
-            }
+            RelativeConsent.withdraw(c, id, patientId, change.scope(), who.actor(), now);
         }
         // The answer is the relative's record as the patient page lists it (contact details, every consent in force):
         // a read like GET .../relatives, and logged like it, or a change that changes nothing would be an unlogged
@@ -144,7 +121,7 @@ public final class Consents {
         try (PreparedStatement q = c.prepareStatement("SELECT r.id, r.name, r.phone, r.email, "
                 + "r.username IS NOT NULL AND r.password_hash IS NOT NULL, k.scope, k.given_at, k.recorded_by, p.name "
                 + "FROM relative r LEFT JOIN relative_consent k ON k.relative_id = r.id AND k.patient_id = r.patient_id "
-                + "AND " + IN_FORCE + " LEFT JOIN person p ON k.recorded_by = 'person:' || p.id "
+                + "AND " + RelativeConsent.IN_FORCE + " LEFT JOIN person p ON k.recorded_by = 'person:' || p.id "
                 + "WHERE r.patient_id = ? AND r.active AND (?::bigint IS NULL OR r.id = ?) "
                 + "ORDER BY r.name, r.id, k.scope, k.given_at")) {
             q.setTimestamp(1, Timestamp.from(now));
@@ -166,8 +143,8 @@ public final class Consents {
                         relatives.put(relative.id(), relative);
                     }
                     String scope = r.getString(6);
-                    // Two rows of one scope in force (given again while a future-dated one waits): show it once.
-                    if (scope != null && relative.consents().stream().noneMatch(k -> k.scope().name().equals(scope))) {
+                    // RelativeConsent.give keeps at most one row of a scope in force.
+                    if (scope != null) {
                         relative.consents().add(new Consent(RelativeConsent.Scope.valueOf(scope),
                                 r.getTimestamp(7).toInstant(), r.getString(8), r.getString(9)));
                     }

@@ -113,10 +113,7 @@ public final class AlertRouter implements AlertStore.StoredHook {
         }
         RouteDecision route = RoutingPolicy.route(start, 0, id -> lookup(c, id), team -> onDuty(c, team, now));
         insertState(c, alertId, alert, route.teamId(), route.tier(), after, now);
-        for (String skipped : route.skipped()) {
-            Trail.record(c, alertId, now, new Trail.Step("route.skipped", actor, skipped, null, null, List.of(), false,
-                    null, "nobody on duty / ingen i tjänst"));
-        }
+        Trail.recordSkipped(c, alertId, now, actor, route);
         long event = Trail.record(c, alertId, now, new Trail.Step(route.unstaffed() ? "routed.unstaffed" : "routed",
                 actor, null, route.teamId(), route.tier(), route.people(), false, null, note));
         Optional<Snoozes.Active> snoozed = Snoozes.active(c, alert.patientId(), alert.ruleId(), now);

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,13 +27,14 @@ import java.util.Optional;
  * history and never in anyone's open list. Without an open alert (its RAISED one not yet arrived, or resolved by a
  * nurse while the hub's episode went on) the caller routes it as a new alert, so it is never dropped.
  */
-final class EpisodeRaise {
+public final class EpisodeRaise {
 
     private EpisodeRaise() {
     }
 
-    private record Open(long alertId, String state, String teamId, int tier, String ownerId, Severity severity,
-                        Instant escalateAt) {
+    /** The open alert of an episode. */
+    public record Open(long alertId, String episode, String state, String teamId, int tier, String ownerId,
+                       Severity severity, Instant escalateAt) {
     }
 
     /** Whether an open alert of the episode took the ESCALATED one; false leaves it to be routed as new. */
@@ -41,7 +43,8 @@ final class EpisodeRaise {
         if (escalated.episode() == null) {
             return false;
         }
-        Optional<Open> found = open(c, alertId, escalated);
+        // The ESCALATED alert has no state yet, so it is not its own episode's open alert.
+        Optional<Open> found = openOf(c, escalated.patientId(), escalated.episode());
         if (found.isEmpty()) {
             return false;
         }
@@ -67,7 +70,7 @@ final class EpisodeRaise {
             if (after.isPresent()) {
                 u.setObject(4, AlertRouter.toInterval(after.get()));
             } else {
-                u.setNull(4, java.sql.Types.OTHER);
+                u.setNull(4, Types.OTHER);
             }
             u.setBoolean(5, worse);
             u.setLong(6, o.alertId());
@@ -111,10 +114,7 @@ final class EpisodeRaise {
                     u.setLong(3, o.alertId());
                     u.executeUpdate();
                 }
-                for (String skipped : route.skipped()) {
-                    Trail.record(c, o.alertId(), now, new Trail.Step("route.skipped", actor, skipped, null, null,
-                            List.of(), false, null, "nobody on duty / ingen i tjänst"));
-                }
+                Trail.recordSkipped(c, o.alertId(), now, actor, route);
                 event = Trail.record(c, o.alertId(), now, new Trail.Step(route.unstaffed() ? "routed.unstaffed"
                         : "routed", actor, o.teamId(), route.teamId(), route.tier(), route.people(), false, null,
                         "worse reading / sämre värde"));
@@ -143,23 +143,26 @@ final class EpisodeRaise {
         return true;
     }
 
-    /** The episode's oldest alert that is not resolved, locked against the escalation scan. */
-    private static Optional<Open> open(Connection c, long alertId, Alert escalated) throws SQLException {
+    /**
+     * The patient's oldest alert of the episode that is not resolved, locked against the escalation scan. The episode
+     * is {@code episodeKey} itself or any {@code episodeKey@...} (one key, episodes started at different times).
+     */
+    public static Optional<Open> openOf(Connection c, String patientId, String episodeKey) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT s.alert_id, s.state, s.team_id, s.tier, s.owner_id, s.severity, s.escalate_at
+                SELECT s.alert_id, a.episode, s.state, s.team_id, s.tier, s.owner_id, s.severity, s.escalate_at
                 FROM alert a JOIN alert_state s ON s.alert_id = a.id
-                WHERE a.patient_id = ? AND a.episode = ? AND a.id <> ? AND s.state <> 'RESOLVED'
+                WHERE a.patient_id = ? AND (a.episode = ? OR a.episode LIKE ? ESCAPE '!') AND s.state <> 'RESOLVED'
                 ORDER BY s.alert_id LIMIT 1 FOR UPDATE OF s""")) {
-            q.setString(1, escalated.patientId());
-            q.setString(2, escalated.episode());
-            q.setLong(3, alertId);
+            q.setString(1, patientId);
+            q.setString(2, episodeKey);
+            q.setString(3, episodeKey.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%");
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                Timestamp at = r.getTimestamp(7);
-                return Optional.of(new Open(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4),
-                        r.getString(5), Severity.valueOf(r.getString(6)), at == null ? null : at.toInstant()));
+                Timestamp at = r.getTimestamp(8);
+                return Optional.of(new Open(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5),
+                        r.getString(6), Severity.valueOf(r.getString(7)), at == null ? null : at.toInstant()));
             }
         }
     }

@@ -56,6 +56,15 @@ public final class Trail {
         }
     }
 
+    /** Records each team routing passed over because nobody was on duty there ({@code route.skipped}). */
+    public static void recordSkipped(Connection c, long alertId, Instant at, String actor, RouteDecision route)
+            throws SQLException {
+        for (String skipped : route.skipped()) {
+            record(c, alertId, at, new Step("route.skipped", actor, skipped, null, null, List.of(), false, null,
+                    "nobody on duty / ingen i tjänst"));
+        }
+    }
+
     /** Tells every node (on commit) that the alert changed, so open inboxes update. */
     public static void changed(Connection c, long alertId) throws SQLException {
         try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {

@@ -5,6 +5,7 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.routing.EpisodeRaise;
 import io.nara.ingest.routing.Trail;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;
@@ -145,26 +146,13 @@ public final class UnattributedApi implements ApiRoutes {
         String key = event.episode().substring(0, event.episode().lastIndexOf('@'));
         String note = "tilldelat av / assigned by " + who.actor() + ": reading " + kept.observation().seq()
                 + " of device " + kept.observation().deviceId() + " from hub " + kept.hubId();
-        Optional<OpenAlert> open = Optional.empty();
-        try (PreparedStatement q = c.prepareStatement("""
-                SELECT a.id, a.episode, s.severity FROM alert a JOIN alert_state s ON s.alert_id = a.id
-                WHERE a.patient_id = ? AND (a.episode = ? OR a.episode LIKE ? ESCAPE '!') AND s.state <> 'RESOLVED'
-                ORDER BY a.id LIMIT 1""")) {
-            q.setString(1, event.patientId());
-            q.setString(2, key);
-            q.setString(3, key.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%");
-            try (ResultSet r = q.executeQuery()) {
-                if (r.next()) {
-                    open = Optional.of(new OpenAlert(r.getLong(1), r.getString(2), Severity.valueOf(r.getString(3))));
-                }
-            }
-        }
+        Optional<EpisodeRaise.Open> open = EpisodeRaise.openOf(c, event.patientId(), key);
         Alert alert = event.toAlert(1, now);
         if (open.isPresent()) {
             if (!event.severity().isWorseThan(open.get().severity())) {
-                Trail.record(c, open.get().id(), now, Trail.Step.of("reading.assigned", who.actor()).note(note
+                Trail.record(c, open.get().alertId(), now, Trail.Step.of("reading.assigned", who.actor()).note(note
                         + "; also " + event.ruleId() + ": " + event.message()));
-                Trail.changed(c, open.get().id());
+                Trail.changed(c, open.get().alertId());
                 return Optional.empty();
             }
             alert = new Alert(1, alert.patientId(), alert.ruleId(), alert.severity(), alert.code(), alert.value(),
@@ -176,9 +164,6 @@ public final class UnattributedApi implements ApiRoutes {
             Trail.record(c, stored.get(), now, Trail.Step.of("reading.assigned", who.actor()).note(note));
         }
         return stored;
-    }
-
-    private record OpenAlert(long id, String episode, Severity severity) {
     }
 
     private static Map<String, Object> answer(UnattributedReadings.Kept kept, List<Long> alertIds, String note) {

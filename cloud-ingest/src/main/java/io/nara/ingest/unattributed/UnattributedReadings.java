@@ -18,6 +18,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -264,11 +265,9 @@ public final class UnattributedReadings {
         if (kept.isEmpty()) {
             throw noSuchReading(id);
         }
-        boolean mayAct = false;
-        for (String patient : CarePlanService.household(c, kept.get().hubId())) {
-            mayAct |= CareAccess.maySee(c, who, patient, now);
-        }
-        if (!mayAct) {
+        // One query for whom the person may see, as the list answers, not one per patient of the home.
+        if (Collections.disjoint(CarePlanService.household(c, kept.get().hubId()),
+                CareAccess.visiblePatients(c, who, now))) {
             throw noSuchReading(id);
         }
         return kept.get();
