@@ -73,11 +73,11 @@ public final class ObservationStore {
     }
 
     /**
-     * Recomputes the one-minute aggregates of a batch once more, after a concurrent node's raw writes of the same
-     * minutes are surely done (see {@link ObservationRollup}).
+     * Recomputes once more the one-minute aggregates the writes touched, after a concurrent node's raw writes of the
+     * same minutes are surely done: call once per {@link ObservationRollup#RECHECK_AFTER} ({@link ObservationRollup#recheck}).
      */
-    public void rollUpAgain(String hubId, ObservationBatch batch) {
-        rollup.update(hubId, batch);
+    public void recheckRollup() {
+        rollup.recheck();
     }
 
     /** Writes one reading, e.g. an unattributed one a nurse assigned to its patient; the same point as a replay. */
