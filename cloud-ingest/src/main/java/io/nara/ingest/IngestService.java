@@ -158,7 +158,7 @@ public final class IngestService extends VerticleBase {
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(new ClinicReadings(influx), influxWorker),
                             new PatientRoutes(influx),
-                            new FhirRoutes(fhir, observations, influxWorker),
+                            new FhirRoutes(fhir, influx, influxWorker),
                             new RelativeRoutes(evidence),
                             new AccessLogRoutes()));
             return web.listen(settings.httpHost(), settings.httpPort());
