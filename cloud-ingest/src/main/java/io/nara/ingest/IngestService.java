@@ -87,15 +87,13 @@ public final class IngestService extends VerticleBase {
     private volatile boolean postgresOk = true;
 
     public IngestService(IngestSettings settings, Clock clock) {
-        this(settings, clock, AlertingSettings.defaults());
+        this(settings, clock, AlertingSettings.defaults(), FhirPush.Settings.none());
     }
 
-    /** With routing, escalation, notification and sign-in settings (issue 7). */
-    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting) {
-        this(settings, clock, alerting, FhirPush.Settings.none());
-    }
-
-    /** ... and with a push of new readings to an external FHIR server (issue 8). */
+    /**
+     * With routing, escalation, notification and sign-in settings (issue 7) and a push of new readings to an external
+     * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
+     */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
         this.settings = settings;
         this.clock = clock;
@@ -279,8 +277,7 @@ public final class IngestService extends VerticleBase {
                 return batch;
             }
             List<Observation> rewritten = batch.observations().stream().map(o -> o.patientId() == null
-                    && assigned.containsKey(o.seq()) ? new Observation(o.seq(), assigned.get(o.seq()), o.deviceId(),
-                    o.code(), o.value(), o.unit(), o.effective(), o.received(), o.flags()) : o).toList();
+                    && assigned.containsKey(o.seq()) ? o.withPatient(assigned.get(o.seq())) : o).toList();
             return new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), rewritten);
         });
     }
