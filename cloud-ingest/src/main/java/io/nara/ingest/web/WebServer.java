@@ -6,6 +6,7 @@ import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.alert.AlertView;
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.inbox.AlertActions;
@@ -27,6 +28,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -80,7 +82,7 @@ public final class WebServer {
         this.vertx = vertx;
         this.codec = codec;
         this.db = db;
-        this.auth = new Auth(apiKey, alerting.sessions(), new io.nara.ingest.auth.JournalClients(db),
+        this.auth = new Auth(apiKey, alerting.sessions(), new JournalClients(db),
                 alerting.settings().secureCookies());
         this.health = health;
         this.alerting = alerting;
@@ -188,7 +190,7 @@ public final class WebServer {
             return List.of();
         }
         List<String> routes = new ArrayList<>();
-        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+        for (Route route : router.getRoutes()) {
             String path = route.getPath() != null ? route.getPath() : route.isRegexPath() ? "(regex)" : "(any path)";
             if (route.methods() == null || route.methods().isEmpty()) {
                 routes.add("* " + path);
