@@ -87,15 +87,13 @@ public final class IngestService extends VerticleBase {
     private volatile boolean postgresOk = true;
 
     public IngestService(IngestSettings settings, Clock clock) {
-        this(settings, clock, AlertingSettings.defaults());
+        this(settings, clock, AlertingSettings.defaults(), FhirPush.Settings.none());
     }
 
-    /** With routing, escalation, notification and sign-in settings (issue 7). */
-    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting) {
-        this(settings, clock, alerting, FhirPush.Settings.none());
-    }
-
-    /** ... and with a push of new readings to an external FHIR server (issue 8). */
+    /**
+     * With routing, escalation, notification and sign-in settings (issue 7) and a push of new readings to an external
+     * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
+     */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
         this.settings = settings;
         this.clock = clock;
@@ -140,6 +138,11 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
+            // Once per period, not per batch: a minute many batches touched is recomputed once (ObservationRollup).
+            vertx.setPeriodic(ObservationRollup.RECHECK_AFTER.toMillis(), id -> influxWorker.<Void>executeBlocking(() -> {
+                observations.recheckRollup();
+                return null;
+            }, false).onFailure(e -> LOG.warn("rollup recheck failed: {}", e.getMessage())));
             if (fhirPush.enabled()) {
                 pusher = new FhirPush(vertx, db, clock, fhirPush, fhir);
                 pusher.start();
@@ -154,7 +157,7 @@ public final class IngestService extends VerticleBase {
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                            new FhirRoutes(fhir, observations, influxWorker),
+                            new FhirRoutes(fhir, influx, influxWorker),
                             new RelativeRoutes(evidence),
                             new AccessLogRoutes()));
             return web.listen(settings.httpHost(), settings.httpPort());
@@ -244,20 +247,14 @@ public final class IngestService extends VerticleBase {
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
         return track(keepUnattributed(hubId, batch))
-                .compose(toWrite -> influxWorker.<ObservationBatch>executeBlocking(() -> {
+                .compose(toWrite -> influxWorker.<Void>executeBlocking(() -> {
                     observations.write(hubId, toWrite);
-                    return toWrite;
-                }, false))
-                .andThen(r -> {
-                    influxOk = r.succeeded();
-                    if (r.succeeded()) {
-                        recheckRollup(hubId, r.result());
-                    }
-                })
+                    return null;
+                }, false).andThen(r -> influxOk = r.succeeded()))
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
                 // One transaction: the newest reading for the silence rules, and the FHIR push queue.
                 .compose(v -> track(db.transaction(c -> {
-                    io.nara.ingest.careplan.CarePlanService.noteReadings(c, hubId, batch);
+                    CarePlanService.noteReadings(c, hubId, batch);
                     if (fhirPush.enabled()) {
                         FhirPush.enqueue(c, hubId, batch, clock.instant(), fhirPush.panelHold());
                     }
@@ -281,19 +278,9 @@ public final class IngestService extends VerticleBase {
                 return batch;
             }
             List<Observation> rewritten = batch.observations().stream().map(o -> o.patientId() == null
-                    && assigned.containsKey(o.seq()) ? new Observation(o.seq(), assigned.get(o.seq()), o.deviceId(),
-                    o.code(), o.value(), o.unit(), o.effective(), o.received(), o.flags()) : o).toList();
+                    && assigned.containsKey(o.seq()) ? o.withPatient(assigned.get(o.seq())) : o).toList();
             return new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), rewritten);
         });
-    }
-
-    /** Once more after the raw writes of a concurrent node are surely done (see {@link ObservationRollup}). */
-    private void recheckRollup(String hubId, ObservationBatch batch) {
-        vertx.setTimer(ObservationRollup.RECHECK_AFTER.toMillis(), id -> influxWorker.<Void>executeBlocking(() -> {
-            observations.rollUpAgain(hubId, batch);
-            return null;
-        }, false).onFailure(e -> LOG.warn("rollup recheck of observations {}..{} from hub {} failed: {}",
-                batch.seqFrom(), batch.seqTo(), hubId, e.getMessage())));
     }
 
     private Future<Void> storeAlert(String hubId, AlertMessage message) {

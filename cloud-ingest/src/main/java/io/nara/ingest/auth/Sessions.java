@@ -1,5 +1,6 @@
 package io.nara.ingest.auth;
 
+import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.org.OrgDirectory;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,7 +222,7 @@ public final class Sessions {
             List<PasswordPolicy.Problem> problems = PasswordPolicy.check(next, username, name, current);
             if (!problems.isEmpty()) {
                 throw new PasswordRefused(400, "new", problems.stream().map(PasswordPolicy.Problem::message)
-                        .collect(java.util.stream.Collectors.joining("; ")), problems);
+                        .collect(Collectors.joining("; ")), problems);
             }
             try (PreparedStatement u = c.prepareStatement(
                     "UPDATE person SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?")) {
@@ -235,7 +237,7 @@ public final class Sessions {
                 d.setBytes(2, sha256(sessionToken));
                 ended = d.executeUpdate();
             }
-            io.nara.ingest.audit.AccessLog.record(c, "person:" + personId, "password.changed", List.of(),
+            AccessLog.record(c, "person:" + personId, "password.changed", List.of(),
                     "other sessions ended: " + ended);
             return ended;
         });
@@ -297,7 +299,7 @@ public final class Sessions {
     }
 
     private static Principal principal(Connection c, String personId, String csrf) throws SQLException {
-        String name = OrgDirectory.people(c, java.util.List.of(personId)).get(personId).name();
+        String name = OrgDirectory.people(c, List.of(personId)).get(personId).name();
         return new Principal(personId, name, OrgDirectory.teamsOf(c, personId), false, csrf);
     }
 
@@ -313,7 +315,7 @@ public final class Sessions {
 
     /** Sign-ins and lock-outs go to the access log: who tried to get at patient data, and when. */
     private static void access(Connection c, String actor, String action) throws SQLException {
-        io.nara.ingest.audit.AccessLog.record(c, actor, action, java.util.List.of(), null);
+        AccessLog.record(c, actor, action, List.of(), null);
     }
 
     private static String random(int bytes) {

@@ -310,17 +310,10 @@ public final class CarePlanService {
     }
 
     /**
-     * Remembers the newest reading per patient, code and device, for the silence rules. One row per key, written in
-     * key order: batches of one hub are stored in parallel, and rows locked in different orders would deadlock.
+     * Remembers the newest reading per patient, code and device, for the silence rules, in the caller's transaction
+     * beside its other work. One row per key, written in key order: batches of one hub are stored in parallel, and
+     * rows locked in different orders would deadlock.
      */
-    public Future<Void> noteReadings(String hubId, ObservationBatch batch) {
-        return db.transaction(c -> {
-            noteReadings(c, hubId, batch);
-            return null;
-        });
-    }
-
-    /** {@link #noteReadings(String, ObservationBatch)} in the caller's transaction, beside its other work. */
     public static void noteReadings(Connection c, String hubId, ObservationBatch batch) throws SQLException {
         java.util.SortedMap<List<String>, java.time.Instant> newest = new java.util.TreeMap<>(
                 java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))

@@ -201,9 +201,8 @@ public final class SilenceWatch {
         // The rule's respondFirst and escalateAfter steer routing and escalation as for a hub's alert; RESOLVED
         // carries neither (it pages nobody).
         boolean raised = status != AlertStatus.RESOLVED;
-        String text = message.length() > 1000 ? message.substring(0, 1000) : message;
         Optional<Long> id = alerts.storeCloud(c, p.hubId(), new Alert(1, p.patientId(), ruleId, severity, null, null,
-                null, text, now, 0, p.plan().version(), rule == null ? null : rule.respondFirst(),
+                null, message, now, 0, p.plan().version(), rule == null ? null : rule.respondFirst(),
                 raised && rule != null ? rule.escalateAfter() : null, status, episode));
         id.ifPresent(stored -> LOG.info("cloud alert {} for patient {}: {} {} ({})", stored, p.patientId(), status,
                 ruleId, rule == null ? "rule removed" : rule.severity()));

@@ -1,5 +1,6 @@
 package io.nara.ingest.fhir;
 
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.influxdb.dto.BoundParameterQuery;
+import org.influxdb.dto.QueryResult;
 
 /**
  * Readings back out of InfluxDB for the FHIR API: one by its outbox and seq, or a patient's by code and time.
@@ -14,18 +17,18 @@ import java.util.Optional;
  */
 final class FhirReadings {
 
-    private final ObservationStore store;
+    private final InfluxDatabase influx;
 
-    FhirReadings(ObservationStore store) {
-        this.store = store;
+    FhirReadings(InfluxDatabase influx) {
+        this.influx = influx;
     }
 
     /** The reading with this outbox and seq, if InfluxDB has it. */
     Optional<Reading> one(String outbox, long seq) {
         // outbox and seq are fields: InfluxDB scans the measurement for them; fine for a journal's occasional read.
-        List<Map<String, Object>> rows = store.select("SELECT * FROM " + ObservationStore.MEASUREMENT
-                + " WHERE outbox = $outbox AND seq = $seq LIMIT 1", Map.of("outbox", outbox, "seq", seq));
-        return rows.stream().map(FhirReadings::reading).findFirst();
+        return rows(influx.newQuery("SELECT * FROM " + ObservationStore.MEASUREMENT
+                + " WHERE outbox = $outbox AND seq = $seq LIMIT 1").bind("outbox", outbox).bind("seq", seq))
+                .stream().map(FhirReadings::reading).findFirst();
     }
 
     /**
@@ -65,26 +68,41 @@ final class FhirReadings {
 
     private List<Reading> select(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
         StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.MEASUREMENT + " WHERE patient = $patient");
-        Map<String, Object> params = new HashMap<>();
-        params.put("patient", patientId);
         if (!codes.isEmpty()) {
-            List<String> alternatives = new ArrayList<>();
-            for (int i = 0; i < codes.size(); i++) {
-                alternatives.add("code = $code" + i);
-                params.put("code" + i, codes.get(i));
-            }
-            q.append(" AND (").append(String.join(" OR ", alternatives)).append(')');
+            q.append(" AND ").append(InfluxDatabase.anyOf("code", "code", codes.size()));
         }
         if (range.from() != null) {
             q.append(" AND time >= $from");
-            params.put("from", range.from().toString());
         }
         if (range.to() != null) {
             q.append(" AND time < $to");
-            params.put("to", range.to().toString());
         }
         q.append(" ORDER BY time DESC LIMIT ").append(limit);
-        return store.select(q.toString(), params).stream().map(FhirReadings::reading).toList();
+        BoundParameterQuery.QueryBuilder query = InfluxDatabase.bindAnyOf(influx.newQuery(q.toString()), "code", codes)
+                .bind("patient", patientId);
+        if (range.from() != null) {
+            query.bind("from", range.from().toString());
+        }
+        if (range.to() != null) {
+            query.bind("to", range.to().toString());
+        }
+        return rows(query).stream().map(FhirReadings::reading).toList();
+    }
+
+    /** The query's first statement's rows by column name, the time in epoch milliseconds. */
+    private List<Map<String, Object>> rows(BoundParameterQuery.QueryBuilder query) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (QueryResult.Series series : InfluxDatabase.series(influx.query(query.create()), 0)) {
+            for (List<Object> values : series.getValues()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 0; i < series.getColumns().size(); i++) {
+                    row.put(series.getColumns().get(i), values.get(i));
+                }
+                row.put("time", InfluxDatabase.time(values));
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     private static Reading reading(Map<String, Object> row) {
@@ -92,13 +110,14 @@ final class FhirReadings {
         Object value = row.get("value");
         boolean failed = Boolean.TRUE.equals(row.get("failed"));
         Object received = row.get("received_ms");
-        Instant time = Instant.parse((String) row.get("time"));
+        Instant time = (Instant) row.get("time");
         return new Reading((String) row.get("hub"), (String) row.get("outbox"), ((Number) row.get("seq")).longValue(),
                 ObservationStore.UNATTRIBUTED.equals(patient) ? null : patient, (String) row.get("device"),
                 (String) row.get("code"), failed || !(value instanceof Number n) ? null : n.doubleValue(),
                 (String) row.get("unit"),
-                // The point's time carries seq mod 10^6 in its nanoseconds (ObservationStore); the reading's is the ms.
-                Instant.ofEpochMilli(time.toEpochMilli()),
+                // The point's time carries seq mod 10^6 in its nanoseconds (ObservationStore); read to the ms, it is the
+                // reading's.
+                time,
                 received instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time,
                 Reading.flags((String) row.get("flags")));
     }

@@ -5,6 +5,7 @@ import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -47,10 +48,9 @@ public final class FhirRoutes implements ApiRoutes {
     private Api api;
 
     /** @param fhir an R4 context (expensive to make: make it once, off the event loop) */
-    public FhirRoutes(FhirContext fhir, io.nara.ingest.observation.ObservationStore observations,
-                      WorkerExecutor influxWorker) {
+    public FhirRoutes(FhirContext fhir, InfluxDatabase influx, WorkerExecutor influxWorker) {
         this.fhir = fhir;
-        this.readings = new FhirReadings(observations);
+        this.readings = new FhirReadings(influx);
         this.influxWorker = influxWorker;
     }
 

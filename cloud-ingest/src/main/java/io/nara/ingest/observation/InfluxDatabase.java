@@ -27,6 +27,27 @@ public record InfluxDatabase(InfluxDB client, String name) implements AutoClosea
     }
 
     /**
+     * {@code (tag = $param0 OR tag = $param1 ...)} for {@code count} values, to bind with {@link #bindAnyOf}: the values
+     * stay bound parameters, never text.
+     */
+    public static String anyOf(String tag, String param, int count) {
+        StringBuilder clause = new StringBuilder("(");
+        for (int i = 0; i < count; i++) {
+            clause.append(i == 0 ? "" : " OR ").append(tag).append(" = $").append(param).append(i);
+        }
+        return clause.append(')').toString();
+    }
+
+    /** Binds the values of an {@link #anyOf} clause as {@code $param0, $param1, ...}. */
+    public static BoundParameterQuery.QueryBuilder bindAnyOf(BoundParameterQuery.QueryBuilder query, String param,
+                                                             List<?> values) {
+        for (int i = 0; i < values.size(); i++) {
+            query.bind(param + i, values.get(i));
+        }
+        return query;
+    }
+
+    /**
      * Runs the query, times in epoch milliseconds, and fails when InfluxDB refused the request or any of its
      * statements: a partial answer would read as "no readings".
      */

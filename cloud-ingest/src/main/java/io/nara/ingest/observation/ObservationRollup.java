@@ -7,10 +7,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.influxdb.dto.Query;
 
 /**
@@ -26,8 +31,9 @@ import org.influxdb.dto.Query;
  * counting twice. Usable: a failed measurement has no value; IMPLAUSIBLE and NOT_PATIENT_DATA readings are left out.
  *
  * <p>Two ingest nodes storing adjacent batches of one device at the same moment may both recompute the minute they
- * share, and the one that read first may write last; so the ingest recomputes a batch's minutes once more a few
- * seconds later ({@link #RECHECK_AFTER}), when both raw writes are long done.
+ * share, and the one that read first may write last; so the minutes every update touched are recomputed once more
+ * at least {@link #RECHECK_AFTER} later, when both raw writes are long done ({@link #recheck}, which the ingest runs
+ * once per {@link #RECHECK_AFTER} on its InfluxDB worker). A minute many batches touched is rechecked once.
  *
  * <p>Blocking: call from a worker.
  */
@@ -43,16 +49,48 @@ public final class ObservationRollup {
     record Span(String patient, String code, Instant from, Instant to) {
     }
 
+    /** A span of one hub's series. */
+    private record HubSpan(String hubId, Span span) {
+    }
+
     private final InfluxDatabase influx;
+    /** Spans updated since the last {@link #recheck}. */
+    private final Set<HubSpan> touched = ConcurrentHashMap.newKeySet();
+    /** Spans updated before the last {@link #recheck}: due at the next one. */
+    private Set<HubSpan> settling = Set.of();
 
     /** @param influx the InfluxDB client to write with (the store's, or a bulk load's), which its owner closes */
     public ObservationRollup(InfluxDatabase influx) {
         this.influx = influx;
     }
 
-    /** Recomputes the minutes the batch touched, for the hub's series. */
+    /** Recomputes the minutes the batch touched, for the hub's series, and notes them for the {@link #recheck}. */
     public void update(String hubId, ObservationBatch batch) {
-        run(hubId, spans(batch));
+        List<Span> spans = spans(batch);
+        run(hubId, spans);
+        for (Span s : spans) {
+            touched.add(new HubSpan(hubId, s));
+        }
+    }
+
+    /**
+     * Recomputes once more the spans updated before the previous call (so at least one period ago) and not updated
+     * since (those wait for the next call). Call once per {@link #RECHECK_AFTER}.
+     */
+    public synchronized void recheck() {
+        Set<HubSpan> fresh = new HashSet<>();
+        for (Iterator<HubSpan> it = touched.iterator(); it.hasNext(); ) {
+            fresh.add(it.next());
+            it.remove();
+        }
+        Set<HubSpan> due = new HashSet<>(settling);
+        due.removeAll(fresh);
+        settling = fresh;
+        Map<String, List<Span>> byHub = new LinkedHashMap<>();
+        for (HubSpan s : due) {
+            byHub.computeIfAbsent(s.hubId(), k -> new ArrayList<>()).add(s.span());
+        }
+        byHub.forEach(this::run);
     }
 
     /**

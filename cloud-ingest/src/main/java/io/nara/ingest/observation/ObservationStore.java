@@ -7,10 +7,9 @@ import io.nara.protocol.message.ObservationFlag;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -49,55 +48,47 @@ public final class ObservationStore {
     /** More than 90 days of several readings a day; a history query never returns more. */
     private static final int MAX_HISTORY = 5000;
 
-    private final InfluxDB influx;
-    private final String database;
+    private final InfluxDatabase influx;
     private final ObservationRollup rollup;
 
-    /** @param influxDb the node's InfluxDB client, which its owner closes */
-    public ObservationStore(InfluxDatabase influxDb) {
-        this.influx = influxDb.client();
-        this.database = influxDb.name();
-        this.rollup = new ObservationRollup(influxDb);
+    /** @param influx the node's InfluxDB client, which its owner closes */
+    public ObservationStore(InfluxDatabase influx) {
+        this.influx = influx;
+        this.rollup = new ObservationRollup(influx);
     }
 
     public void write(String hubId, ObservationBatch batch) {
-        BatchPoints points = BatchPoints.database(database)
+        BatchPoints points = BatchPoints.database(influx.name())
                 .consistency(InfluxDB.ConsistencyLevel.ALL)
                 .precision(TimeUnit.NANOSECONDS)
                 .build();
         for (Observation o : batch.observations()) {
             points.point(point(hubId, batch.outbox(), o));
         }
-        influx.write(points);
+        influx.client().write(points);
         rollup.update(hubId, batch);
     }
 
     /**
-     * Recomputes the one-minute aggregates of a batch once more, after a concurrent node's raw writes of the same
-     * minutes are surely done (see {@link ObservationRollup}).
+     * Recomputes once more the one-minute aggregates the writes touched, after a concurrent node's raw writes of the
+     * same minutes are surely done: call once per {@link ObservationRollup#RECHECK_AFTER} ({@link ObservationRollup#recheck}).
      */
-    public void rollUpAgain(String hubId, ObservationBatch batch) {
-        rollup.update(hubId, batch);
+    public void recheckRollup() {
+        rollup.recheck();
     }
 
     /** Writes one reading, e.g. an unattributed one a nurse assigned to its patient; the same point as a replay. */
     public void write(String hubId, String outbox, Observation o) {
-        influx.write(BatchPoints.database(database).consistency(InfluxDB.ConsistencyLevel.ALL)
-                .precision(TimeUnit.NANOSECONDS).point(point(hubId, outbox, o)).build());
-        rollup.update(hubId, new ObservationBatch(SchemaVersion.CURRENT, outbox, o.seq(), o.seq(), List.of(o)));
+        write(hubId, new ObservationBatch(SchemaVersion.CURRENT, outbox, o.seq(), o.seq(), List.of(o)));
     }
 
     /** Removes the {@code unattributed} copy of a reading (once it is written under its patient). Idempotent. */
     public void deleteUnattributed(String hubId, Observation o) {
-        QueryResult result = influx.query(BoundParameterQuery.QueryBuilder.newQuery("DELETE FROM " + MEASUREMENT
+        influx.query(influx.newQuery("DELETE FROM " + MEASUREMENT
                         + " WHERE hub = $hub AND patient = $patient AND device = $device AND code = $code AND time = "
                         + pointTime(o))
-                .forDatabase(database).bind("hub", hubId).bind("patient", UNATTRIBUTED).bind("device", o.deviceId())
+                .bind("hub", hubId).bind("patient", UNATTRIBUTED).bind("device", o.deviceId())
                 .bind("code", o.code()).create());
-        if (result.hasError()) {
-            throw new IllegalStateException("InfluxDB refused to delete the unattributed copy of seq " + o.seq()
-                    + " from hub " + hubId + ": " + result.getError());
-        }
     }
 
     /**
@@ -110,81 +101,37 @@ public final class ObservationStore {
         if (codes.isEmpty()) {
             return out;
         }
-        StringBuilder anyCode = new StringBuilder();
         List<String> codeList = List.copyOf(new TreeSet<>(codes));
-        for (int i = 0; i < codeList.size(); i++) {
-            anyCode.append(i == 0 ? "" : " OR ").append("code = $c").append(i);
-        }
-        BoundParameterQuery.QueryBuilder q = BoundParameterQuery.QueryBuilder.newQuery(
+        BoundParameterQuery.QueryBuilder q = influx.newQuery(
                 "SELECT value, failed, seq, flags, received_ms, device, code, unit FROM " + MEASUREMENT
-                        + " WHERE patient = $patient AND (" + anyCode + ") AND time >= $from AND time <= $to"
-                        + " ORDER BY time DESC LIMIT " + MAX_HISTORY)
-                .forDatabase(database).bind("patient", patientId).bind("from", from.toString())
-                .bind("to", to.toString());
-        for (int i = 0; i < codeList.size(); i++) {
-            q.bind("c" + i, codeList.get(i));
-        }
-        QueryResult result = influx.query(q.create(), TimeUnit.MILLISECONDS);
-        if (result.hasError()) {
-            throw new IllegalStateException("InfluxDB refused the history query: " + result.getError());
-        }
-        if (result.getResults().isEmpty() || result.getResults().get(0).getSeries() == null) {
-            return out;
-        }
-        for (List<Object> row : result.getResults().get(0).getSeries().get(0).getValues()) {
-            Instant time = Instant.ofEpochMilli(((Number) row.get(0)).longValue());
-            Double value = row.get(1) instanceof Number n ? n.doubleValue() : null;
-            Set<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
-            if (row.get(4) instanceof String names && !names.isEmpty()) {
-                for (String name : names.split(",")) {
-                    flags.add(ObservationFlag.valueOf(name));
-                }
-            }
-            long seq = ((Number) row.get(3)).longValue();
-            Instant received = row.get(5) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
-            out.add(new Observation(seq, patientId, (String) row.get(6), (String) row.get(7), value,
-                    (String) row.get(8), time, received, flags));
-        }
-        java.util.Collections.reverse(out);
-        return out;
-    }
-
-    /**
-     * Runs an InfluxQL query with bound parameters against the observation database and returns its first series as
-     * rows by column name (times as RFC 3339 text, to the nanosecond). Blocking, like {@link #write}.
-     */
-    public List<Map<String, Object>> select(String influxQl, Map<String, Object> parameters) {
-        BoundParameterQuery.QueryBuilder builder = BoundParameterQuery.QueryBuilder.newQuery(influxQl).forDatabase(database);
-        parameters.forEach(builder::bind);
-        QueryResult result = influx.query(builder.create());
-        if (result.hasError()) {
-            throw new IllegalStateException("InfluxDB refused the query: " + result.getError());
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (QueryResult.Result r : result.getResults()) {
-            if (r.hasError()) {
-                throw new IllegalStateException("InfluxDB refused the query: " + r.getError());
-            }
-            if (r.getSeries() == null) {
-                continue;
-            }
-            for (QueryResult.Series series : r.getSeries()) {
-                for (List<Object> values : series.getValues()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 0; i < series.getColumns().size(); i++) {
-                        row.put(series.getColumns().get(i), values.get(i));
+                        + " WHERE patient = $patient AND " + InfluxDatabase.anyOf("code", "c", codeList.size())
+                        + " AND time >= $from AND time <= $to ORDER BY time DESC LIMIT " + MAX_HISTORY)
+                .bind("patient", patientId).bind("from", from.toString()).bind("to", to.toString());
+        InfluxDatabase.bindAnyOf(q, "c", codeList);
+        for (QueryResult.Series series : InfluxDatabase.series(influx.query(q.create()), 0)) {
+            for (List<Object> row : series.getValues()) {
+                Instant time = InfluxDatabase.time(row);
+                Double value = row.get(1) instanceof Number n ? n.doubleValue() : null;
+                Set<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
+                if (row.get(4) instanceof String names && !names.isEmpty()) {
+                    for (String name : names.split(",")) {
+                        flags.add(ObservationFlag.valueOf(name));
                     }
-                    rows.add(row);
                 }
+                long seq = ((Number) row.get(3)).longValue();
+                Instant received = row.get(5) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
+                out.add(new Observation(seq, patientId, (String) row.get(6), (String) row.get(7), value,
+                        (String) row.get(8), time, received, flags));
             }
         }
-        return rows;
+        Collections.reverse(out);
+        return out;
     }
 
     /** Whether InfluxDB answers; for the health check. */
     public boolean ping() {
         try {
-            return influx.ping().isGood();
+            return influx.client().ping().isGood();
         } catch (RuntimeException e) {
             return false;
         }

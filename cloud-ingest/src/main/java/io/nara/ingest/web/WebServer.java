@@ -6,6 +6,7 @@ import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.alert.AlertView;
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.inbox.AlertActions;
@@ -27,6 +28,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -71,6 +73,8 @@ public final class WebServer {
     private final Supplier<Health> health;
     private final Alerting alerting;
     private final List<ApiRoutes> features;
+    /** The helpers every route handler shares, the web server's own included. */
+    private final ApiRoutes.Api api;
     private HttpServer server;
     private Router router;
 
@@ -80,11 +84,12 @@ public final class WebServer {
         this.vertx = vertx;
         this.codec = codec;
         this.db = db;
-        this.auth = new Auth(apiKey, alerting.sessions(), new io.nara.ingest.auth.JournalClients(db),
+        this.auth = new Auth(apiKey, alerting.sessions(), new JournalClients(db),
                 alerting.settings().secureCookies());
         this.health = health;
         this.alerting = alerting;
         this.features = List.copyOf(features);
+        this.api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
     }
 
     public Future<HttpServer> listen(String host, int port) {
@@ -92,7 +97,7 @@ public final class WebServer {
         this.router = router;
         router.get("/health").handler(ctx -> {
             Health h = health.get();
-            json(ctx, h.healthy() ? 200 : 503, h);
+            api.json(ctx, h.healthy() ? 200 : 503, h);
         });
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         router.post("/api/signin").handler(this::signIn);
@@ -112,7 +117,7 @@ public final class WebServer {
         router.route("/fhir/*").handler(this::relativesOnlyTheirs);
         router.post("/api/signout").handler(this::signOut);
         router.get("/api/me").handler(ctx -> {
-            Principal who = who(ctx);
+            Principal who = api.who(ctx);
             Map<String, Object> me = new LinkedHashMap<>();
             me.put("personId", who.personId());
             me.put("name", who.name());
@@ -120,39 +125,38 @@ public final class WebServer {
             me.put("operator", who.operator());
             me.put("relative", who.relative());
             me.put("csrfToken", who.csrfToken());
-            json(ctx, 200, me);
+            api.json(ctx, 200, me);
         });
         router.post("/api/me/password").handler(this::changePassword);
         router.get("/api/alerts/stream").handler(this::alertStream);
         router.get("/api/alerts").handler(this::alerts);
         router.get("/api/inbox").handler(ctx -> {
             int limit = limit(ctx);
-            db.transaction(c -> Inbox.open(c, who(ctx), now(), limit)).onSuccess(items -> json(ctx, 200, items))
+            db.transaction(c -> Inbox.open(c, api.who(ctx), now(), limit)).onSuccess(items -> api.json(ctx, 200, items))
                     .onFailure(ctx::fail);
         });
         router.get("/api/alerts/:id").handler(this::detail);
         router.post("/api/alerts/:id/acknowledge").handler(ctx -> act(ctx,
-                alerting.actions().acknowledge(who(ctx), id(ctx))));
-        router.post("/api/alerts/:id/handover").handler(ctx -> act(ctx, alerting.actions().handOver(who(ctx), id(ctx),
-                body(ctx).getString("team"), body(ctx).getString("note"))));
-        router.post("/api/alerts/:id/resolve").handler(ctx -> act(ctx, alerting.actions().resolve(who(ctx), id(ctx),
-                outcome(body(ctx).getString("outcome")), body(ctx).getString("note"))));
-        router.post("/api/alerts/:id/snooze").handler(ctx -> act(ctx, alerting.actions().snooze(who(ctx), id(ctx),
-                Duration.ofMinutes(body(ctx).getLong("minutes", 0L)))));
+                alerting.actions().acknowledge(api.who(ctx), id(ctx))));
+        router.post("/api/alerts/:id/handover").handler(ctx -> act(ctx, alerting.actions().handOver(api.who(ctx), id(ctx),
+                api.body(ctx).getString("team"), api.body(ctx).getString("note"))));
+        router.post("/api/alerts/:id/resolve").handler(ctx -> act(ctx, alerting.actions().resolve(api.who(ctx), id(ctx),
+                outcome(api.body(ctx).getString("outcome")), api.body(ctx).getString("note"))));
+        router.post("/api/alerts/:id/snooze").handler(ctx -> act(ctx, alerting.actions().snooze(api.who(ctx), id(ctx),
+                Duration.ofMinutes(api.body(ctx).getLong("minutes", 0L)))));
         router.get("/api/teams").handler(ctx -> db.transaction(OrgDirectory::teams)
-                .onSuccess(teams -> json(ctx, 200, teams)).onFailure(ctx::fail));
+                .onSuccess(teams -> api.json(ctx, 200, teams)).onFailure(ctx::fail));
         router.get("/api/rejected").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
             // Refused payloads are kept whole and may carry readings: reading them is logged like any other read.
             List<RejectedMessages.Rejected> rows = RejectedMessages.newest(c, limit(ctx));
-            AccessLog.record(c, who(ctx).actor(), "rejected.list", List.of(), rows.size() + " refused payloads");
+            AccessLog.record(c, api.who(ctx).actor(), "rejected.list", List.of(), rows.size() + " refused payloads");
             return rows;
-        }).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail)));
+        }).onSuccess(rows -> api.json(ctx, 200, rows)).onFailure(ctx::fail)));
         router.get("/api/notifications/dead").handler(ctx -> operatorOnly(ctx, () -> deadLetters(ctx)));
         router.post("/api/admin/organisation").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
-            OrgImport.apply(c, body(ctx), "operator", now());
+            OrgImport.apply(c, api.body(ctx), "operator", now());
             return null;
-        }).onSuccess(v -> json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
-        ApiRoutes.Api api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
+        }).onSuccess(v -> api.json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
         features.forEach(feature -> feature.mount(router, api));
         router.route("/*").handler(StaticHandler.create("web"));
         router.route().failureHandler(ctx -> {
@@ -166,7 +170,7 @@ public final class WebServer {
                 LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(),
                         f == null ? "" : f.getMessage(), f);
             }
-            json(ctx, code, Map.of("problem", code >= 500 ? "internal error; see the ingest's log"
+            api.json(ctx, code, Map.of("problem", code >= 500 ? "internal error; see the ingest's log"
                     : String.valueOf(f == null ? "bad request" : f.getMessage())));
         });
         return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
@@ -188,7 +192,7 @@ public final class WebServer {
             return List.of();
         }
         List<String> routes = new ArrayList<>();
-        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+        for (Route route : router.getRoutes()) {
             String path = route.getPath() != null ? route.getPath() : route.isRegexPath() ? "(regex)" : "(any path)";
             if (route.methods() == null || route.methods().isEmpty()) {
                 routes.add("* " + path);
@@ -207,7 +211,7 @@ public final class WebServer {
             Auth.refuse(ctx, 403, "fel ursprung / wrong origin");
             return;
         }
-        JsonObject body = body(ctx);
+        JsonObject body = api.body(ctx);
         alerting.sessions().signIn(body.getString("username", ""), body.getString("password", ""))
                 .onSuccess(opened -> {
                     ctx.response().addCookie(auth.sessionCookie(opened.token(),
@@ -219,7 +223,7 @@ public final class WebServer {
                     me.put("teams", who.teams());
                     me.put("relative", who.relative());
                     me.put("csrfToken", who.csrfToken());
-                    json(ctx, 200, me);
+                    api.json(ctx, 200, me);
                 })
                 .onFailure(e -> {
                     if (e instanceof Sessions.Refused) {
@@ -235,7 +239,7 @@ public final class WebServer {
         Future<Void> done = session == null ? Future.succeededFuture() : alerting.sessions().signOut(session.getValue());
         done.onSuccess(v -> {
             ctx.response().addCookie(auth.sessionCookie("", 0));
-            json(ctx, 200, Map.of("signedOut", true));
+            api.json(ctx, 200, Map.of("signedOut", true));
         }).onFailure(ctx::fail);
     }
 
@@ -244,17 +248,17 @@ public final class WebServer {
      * naming what is wrong (Swedish first); 403 for the operator key, which has no password of its own.
      */
     private void changePassword(RoutingContext ctx) {
-        Principal who = who(ctx);
+        Principal who = api.who(ctx);
         Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
         if (who.operator() || who.personId() == null || session == null) {
             Auth.refuse(ctx, 403, "driftnyckeln har inget lösenord att byta / the operator key has no password to change");
             return;
         }
-        JsonObject body = body(ctx);
+        JsonObject body = api.body(ctx);
         String current = text(body, "current");
         String next = text(body, "new");
         alerting.sessions().changePassword(who.personId(), session.getValue(), current, next)
-                .onSuccess(ended -> json(ctx, 200, Map.of("changed", true, "otherSessionsEnded", ended)))
+                .onSuccess(ended -> api.json(ctx, 200, Map.of("changed", true, "otherSessionsEnded", ended)))
                 .onFailure(e -> {
                     if (e instanceof Sessions.PasswordRefused r) {
                         Map<String, Object> answer = new LinkedHashMap<>();
@@ -262,7 +266,7 @@ public final class WebServer {
                         answer.put("field", r.field());
                         answer.put("problems", r.problems().stream().map(p -> Map.of("rule", p.rule(), "sv", p.sv(),
                                 "en", p.en())).toList());
-                        json(ctx, r.status(), answer);
+                        api.json(ctx, r.status(), answer);
                     } else {
                         ctx.fail(e);
                     }
@@ -280,9 +284,9 @@ public final class WebServer {
 
     private void alerts(RoutingContext ctx) {
         int limit = limit(ctx);
-        Principal who = who(ctx);
+        Principal who = api.who(ctx);
         if (!who.operator()) {
-            db.transaction(c -> Inbox.open(c, who, now(), limit)).onSuccess(items -> json(ctx, 200, items))
+            db.transaction(c -> Inbox.open(c, who, now(), limit)).onSuccess(items -> api.json(ctx, 200, items))
                     .onFailure(ctx::fail);
             return;
         }
@@ -291,11 +295,11 @@ public final class WebServer {
             AccessLog.record(c, who.actor(), "alerts.list", alerts.stream().map(AlertView::patientId).toList(),
                     "limit=" + limit);
             return alerts;
-        }).onSuccess(alerts -> json(ctx, 200, alerts)).onFailure(ctx::fail);
+        }).onSuccess(alerts -> api.json(ctx, 200, alerts)).onFailure(ctx::fail);
     }
 
     private void detail(RoutingContext ctx) {
-        Principal who = who(ctx);
+        Principal who = api.who(ctx);
         long id = id(ctx);
         db.transaction(c -> {
             Optional<InboxItem> item = Inbox.one(c, who, id, now(), "alerts.detail");
@@ -326,9 +330,9 @@ public final class WebServer {
             }, false);
         }).onSuccess(out -> {
             if (out == null) {
-                json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
+                api.json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
             } else {
-                json(ctx, 200, out);
+                api.json(ctx, 200, out);
             }
         }).onFailure(ctx::fail);
     }
@@ -352,7 +356,7 @@ public final class WebServer {
 
     private void relativesOnlyTheirs(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (who(ctx).relative() && !path.equals("/api/me") && !path.equals("/api/signout")
+        if (api.who(ctx).relative() && !path.equals("/api/me") && !path.equals("/api/signout")
                 && !path.startsWith("/api/relative/")) {
             Auth.refuse(ctx, 403, "inte för anhöriga / not for relatives");
             return;
@@ -361,7 +365,7 @@ public final class WebServer {
     }
 
     private void act(RoutingContext ctx, Future<InboxItem> change) {
-        change.onSuccess(item -> json(ctx, 200, item)).onFailure(ctx::fail);
+        change.onSuccess(item -> api.json(ctx, 200, item)).onFailure(ctx::fail);
     }
 
     private void deadLetters(RoutingContext ctx) {
@@ -383,7 +387,7 @@ public final class WebServer {
                 }
             }
             return rows;
-        }).onSuccess(rows -> json(ctx, 200, rows)).onFailure(ctx::fail);
+        }).onSuccess(rows -> api.json(ctx, 200, rows)).onFailure(ctx::fail);
     }
 
     private void alertStream(RoutingContext ctx) {
@@ -392,7 +396,7 @@ public final class WebServer {
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
-        Principal who = who(ctx);
+        Principal who = api.who(ctx);
         // Each event waits for the one before it, so the stream keeps the order in which alerts arrived.
         Future<?>[] tail = {Future.succeededFuture()};
         MessageConsumer<String> created = vertx.eventBus().consumer(AlertFeed.ADDRESS, message -> {
@@ -422,7 +426,7 @@ public final class WebServer {
     }
 
     private void operatorOnly(RoutingContext ctx, Runnable then) {
-        if (!who(ctx).operator()) {
+        if (!api.who(ctx).operator()) {
             Auth.refuse(ctx, 403, "bara för driften / operator only");
             return;
         }
@@ -439,11 +443,6 @@ public final class WebServer {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown outcome " + value);
         }
-    }
-
-    private static JsonObject body(RoutingContext ctx) {
-        JsonObject body = ctx.body().asJsonObject();
-        return body == null ? new JsonObject() : body;
     }
 
     private static long id(RoutingContext ctx) {
@@ -465,14 +464,5 @@ public final class WebServer {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
         }
-    }
-
-    private static Principal who(RoutingContext ctx) {
-        return ctx.get(Auth.PRINCIPAL);
-    }
-
-    private void json(RoutingContext ctx, int code, Object body) {
-        ctx.response().setStatusCode(code).putHeader("content-type", "application/json; charset=utf-8")
-                .end(codec.toJson(body));
     }
 }

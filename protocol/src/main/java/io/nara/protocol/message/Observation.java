@@ -71,4 +71,9 @@ public record Observation(
     public Observation withSeq(long newSeq) {
         return new Observation(newSeq, patientId, deviceId, code, value, unit, effective, received, flags);
     }
+
+    /** The same reading attributed to {@code newPatientId}, e.g. an unattributed one a nurse assigned. */
+    public Observation withPatient(String newPatientId) {
+        return new Observation(seq, newPatientId, deviceId, code, value, unit, effective, received, flags);
+    }
 }
