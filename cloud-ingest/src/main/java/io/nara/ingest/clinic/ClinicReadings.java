@@ -33,7 +33,7 @@ public final class ClinicReadings {
             return out;
         }
         QueryResult result = query("SELECT value FROM " + ObservationStore.MEASUREMENT + " WHERE code = $code AND "
-                + "time >= $from AND time < $to AND " + ObservationRollup.USABLE + " AND " + patientClause(patients)
+                + "time >= $from AND time < $to AND " + ObservationRollup.USABLE + " AND " + InfluxDatabase.anyOf("patient", "p", patients.size())
                 + " GROUP BY patient", patients, code, from, to);
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<WeightTrend.Reading> readings = out.computeIfAbsent(s.getTags().get("patient"), p -> new ArrayList<>());
@@ -59,7 +59,7 @@ public final class ClinicReadings {
             return out;
         }
         QueryResult result = query("SELECT sum(n) FROM " + ObservationRollup.MEASUREMENT + " WHERE "
-                + "time >= $from AND time < $to AND " + patientClause(patients)
+                + "time >= $from AND time < $to AND " + InfluxDatabase.anyOf("patient", "p", patients.size())
                 + " GROUP BY time(1h), patient, code fill(none)", patients, null, from, to);
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<Instant> hours = out.computeIfAbsent(s.getTags().get("patient"), p -> new HashMap<>())
@@ -79,18 +79,6 @@ public final class ClinicReadings {
         if (code != null) {
             q.bind("code", code);
         }
-        int i = 0;
-        for (String p : patients) {
-            q.bind("p" + i++, p);
-        }
-        return influx.query(q.create());
-    }
-
-    private static String patientClause(Collection<String> patients) {
-        StringBuilder clause = new StringBuilder("(");
-        for (int i = 0; i < patients.size(); i++) {
-            clause.append(i == 0 ? "" : " OR ").append("patient = $p").append(i);
-        }
-        return clause.append(')').toString();
+        return influx.query(InfluxDatabase.bindAnyOf(q, "p", List.copyOf(patients)).create());
     }
 }
