@@ -154,7 +154,7 @@ public final class IngestService extends VerticleBase {
                             new ClinicRoutes(new ClinicReadings(influx), influxWorker),
                             new PatientRoutes(influx),
                             new FhirRoutes(fhir, observations, influxWorker),
-                            new RelativeRoutes(evidence),
+                            new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes()));
             return web.listen(settings.httpHost(), settings.httpPort());
         });

@@ -7,6 +7,7 @@ import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.vocabulary.ClinicalCode;
 import io.nara.protocol.vocabulary.Vocabulary;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.Connection;
@@ -41,9 +42,12 @@ public final class RelativeRoutes implements ApiRoutes {
     }
 
     private final Evidence evidence;
+    private final WorkerExecutor influxWorker;
 
-    public RelativeRoutes(Evidence evidence) {
+    /** @param influxWorker the ingest's InfluxDB worker pool, where the readings are read */
+    public RelativeRoutes(Evidence evidence, WorkerExecutor influxWorker) {
         this.evidence = evidence;
+        this.influxWorker = influxWorker;
     }
 
     @Override
@@ -87,8 +91,8 @@ public final class RelativeRoutes implements ApiRoutes {
         Instant now = api.now();
         api.db().transaction(c -> allowed(c, who, now)).compose(allowed -> allowed.isEmpty()
                 ? Future.succeededFuture(Optional.<View>empty())
-                : api.vertx().executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
-                        evidence.latest(allowed.get().patientId()).stream().map(RelativeRoutes::reading).toList(),
+                : influxWorker.executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
+                        evidence.latest(allowed.get().patientId(), now).stream().map(RelativeRoutes::reading).toList(),
                         allowed.get().alertOpen())), false))
                 .onSuccess(view -> api.jsonOrNotFound(ctx, view, "inget delat / nothing shared"))
                 .onFailure(ctx::fail);
