@@ -120,7 +120,7 @@ class AccessRulesPageIT {
         browser.signIn(ingest.baseUrl(), "lena", "lena-secret-1");
         browser.await("Greta's readings on Lena's page", d -> d.findElement(By.id("shared")).isDisplayed());
         assertThat(browser.find("#patient-name").getText()).isEqualTo("Greta Holm");
-        assertThat(browser.find("#readings tr[data-code='29463-7']").getText()).contains("Vikt", "81.2", "kg")
+        assertThat(browser.find("#readings tr[data-code='29463-7']").getText()).contains("Kroppsvikt", "81.2", "kg")
                 .doesNotContain("400");
         assertThat(browser.find("#alert-open").isDisplayed()).isTrue();
         assertThat(browser.findAll("nav.nara a")).as("no staff pages in a relative's navigation").isEmpty();

@@ -4,8 +4,7 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.web.ApiRoutes;
-import io.nara.protocol.vocabulary.ClinicalCode;
-import io.nara.protocol.vocabulary.Vocabulary;
+import io.nara.ingest.web.Signal;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
@@ -30,8 +29,8 @@ import java.util.Optional;
  */
 public final class RelativeRoutes implements ApiRoutes {
 
-    /** One signal's newest reading, as the relative's page shows it. */
-    public record Reading(String code, String name, String unit, double value, Instant at) {
+    /** One signal's newest reading, as the relative's page shows it: the signal named in both languages. */
+    public record Reading(String code, Signal signal, String unit, double value, Instant at) {
     }
 
     /** What the relative sees. */
@@ -123,7 +122,6 @@ public final class RelativeRoutes implements ApiRoutes {
     }
 
     private static Reading reading(Evidence.Latest l) {
-        return new Reading(l.code(), Vocabulary.byLoinc(l.code()).map(ClinicalCode::display).orElse(l.code()),
-                l.unit(), l.value(), l.at());
+        return new Reading(l.code(), Signal.of(l.code()), l.unit(), l.value(), l.at());
     }
 }
