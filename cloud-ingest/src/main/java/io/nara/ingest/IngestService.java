@@ -158,7 +158,7 @@ public final class IngestService extends VerticleBase {
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
                             new FhirRoutes(fhir, influx, influxWorker),
-                            new RelativeRoutes(evidence),
+                            new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes()));
             return web.listen(settings.httpHost(), settings.httpPort());
         });

@@ -1,6 +1,10 @@
 package io.nara.ingest.fhir;
 
 import io.nara.protocol.vocabulary.Vocabulary;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -139,11 +143,26 @@ public final class BloodPressurePanels {
         }
     }
 
-    /** What readings must share to be one cuff reading. Millisecond precision: InfluxDB keeps the time to the ms. */
-    private record Key(String hubId, String patientId, String deviceId, Instant time) {
+    /**
+     * What readings must share to be one cuff reading. Millisecond precision: InfluxDB keeps the time to the ms. Also
+     * the push queue's identity of a cuff reading ({@link FhirPush}), which locks on {@link #lockKey()}.
+     */
+    record Key(String hubId, String patientId, String deviceId, Instant time) {
 
         static Key of(Reading r) {
             return new Key(r.hubId(), r.patientId(), r.deviceId(), r.time().truncatedTo(ChronoUnit.MILLIS));
+        }
+
+        /** A PostgreSQL advisory-lock key for this cuff reading in the push queue. */
+        long lockKey() {
+            byte[] hash;
+            try {
+                hash = MessageDigest.getInstance("SHA-256").digest(("fhir-push-cuff|" + hubId + "|" + patientId + "|"
+                        + deviceId + "|" + time.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
+            return ByteBuffer.wrap(hash).getLong();
         }
     }
 

@@ -11,10 +11,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -147,10 +144,12 @@ public final class FhirPush {
         if (readings.isEmpty()) {
             return;
         }
-        List<CuffReading> cuffReadings = readings.stream().filter(r -> BloodPressurePanels.PARTS.contains(r.code()))
-                .map(CuffReading::of).distinct().toList();
+        List<BloodPressurePanels.Key> cuffReadings = readings.stream()
+                .filter(r -> BloodPressurePanels.PARTS.contains(r.code())).map(BloodPressurePanels.Key::of).distinct()
+                .toList();
         // Taken in one order by every transaction, so two batches that share cuff readings cannot deadlock.
-        for (long key : cuffReadings.stream().mapToLong(CuffReading::lockKey).distinct().sorted().toArray()) {
+        for (long key : cuffReadings.stream().mapToLong(BloodPressurePanels.Key::lockKey).distinct().sorted()
+                .toArray()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, key);
                 lock.execute();
@@ -185,27 +184,8 @@ public final class FhirPush {
             }
             insert.executeBatch();
         }
-        for (CuffReading cuff : cuffReadings) {
+        for (BloodPressurePanels.Key cuff : cuffReadings) {
             pair(c, cuff, now);
-        }
-    }
-
-    /** One cuff reading's identity in the queue: what the values of one measurement share. */
-    private record CuffReading(String hubId, String patientId, String deviceId, Instant time) {
-
-        static CuffReading of(Reading r) {
-            return new CuffReading(r.hubId(), r.patientId(), r.deviceId(), r.time().truncatedTo(ChronoUnit.MILLIS));
-        }
-
-        long lockKey() {
-            byte[] hash;
-            try {
-                hash = MessageDigest.getInstance("SHA-256").digest(("fhir-push-cuff|" + hubId + "|" + patientId + "|"
-                        + deviceId + "|" + time.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("the JDK has no SHA-256", e);
-            }
-            return ByteBuffer.wrap(hash).getLong();
         }
     }
 
@@ -213,7 +193,7 @@ public final class FhirPush {
      * Pairs the unsent values of one cuff reading (those of this batch and any still waiting from earlier ones): a
      * panel's systolic row becomes due now and carries the others.
      */
-    private static void pair(Connection c, CuffReading cuff, Instant now) throws SQLException {
+    private static void pair(Connection c, BloodPressurePanels.Key cuff, Instant now) throws SQLException {
         List<Reading> unsent = new ArrayList<>();
         Map<String, Long> rowOf = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement("""

@@ -7,6 +7,7 @@ import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -181,7 +182,23 @@ public final class FhirRoutes implements ApiRoutes {
     private void searchObservations(RoutingContext ctx) {
         Principal who = api.who(ctx);
         FhirSearch.ObservationQuery q = FhirSearch.observations(params(ctx));
-        influxWorker.executeBlocking(() -> q.range().empty() ? new FhirReadings.Page(List.of(), false)
+        // The care relation first (cheap, PostgreSQL): a refused search logs its empty answer and never reads InfluxDB.
+        api.db().transaction(c -> {
+                    if (visible(c, who, q.patientId())) {
+                        return true;
+                    }
+                    log(c, who, "fhir.Observation.search", List.of(), query(ctx) + " -> 0");
+                    return false;
+                })
+                .compose(allowed -> !allowed ? Future.succeededFuture(Map.entry(List.<Resource>of(), false))
+                        : searchVisible(ctx, who, q))
+                .onSuccess(found -> bundle(ctx, found.getKey(), found.getValue())).onFailure(ctx::fail);
+    }
+
+    /** Reads InfluxDB, then logs in the transaction that checks the care relation again (it may have ended). */
+    private Future<Map.Entry<List<Resource>, Boolean>> searchVisible(RoutingContext ctx, Principal who,
+                                                                     FhirSearch.ObservationQuery q) {
+        return influxWorker.executeBlocking(() -> q.range().empty() ? new FhirReadings.Page(List.of(), false)
                         : readings.search(q.patientId(), BloodPressurePanels.readCodes(q.codes()), q.range(), q.count()),
                         false)
                 .compose(page -> api.db().transaction(c -> {
@@ -193,8 +210,7 @@ public final class FhirRoutes implements ApiRoutes {
                     log(c, who, "fhir.Observation.search", shown.isEmpty() ? List.of() : List.of(q.patientId()),
                             query(ctx) + " -> " + shown.size());
                     return Map.entry(shown, page.full());
-                }))
-                .onSuccess(found -> bundle(ctx, found.getKey(), found.getValue())).onFailure(ctx::fail);
+                }));
     }
 
     private void metadata(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.nara.ingest.inbox;
 
 import io.nara.ingest.observation.InfluxDatabase;
+import io.nara.ingest.observation.ObservationRollup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,12 +58,20 @@ public final class Evidence {
     public record Latest(String code, String unit, double value, Instant at) {
     }
 
-    /** The newest successful reading of each of the patient's signals, by code. */
-    public List<Latest> latest(String patientId) {
+    /** How far back {@link #latest} looks: an older reading is no longer "the newest" a relative should be shown. */
+    static final Duration LATEST_WITHIN = Duration.ofDays(30);
+
+    /**
+     * The newest usable reading of each of the patient's signals since {@link #LATEST_WITHIN} before {@code now}, by
+     * code (no upper bound: a point's time carries its seq in the nanoseconds, and a hub's clock may run ahead).
+     * Blocking: call from the influx worker.
+     */
+    public List<Latest> latest(String patientId, Instant now) {
         List<Latest> latest = new ArrayList<>();
         QueryResult result = influx.query(influx.newQuery(
-                        "SELECT last(value) FROM observation WHERE patient = $patient GROUP BY code, unit")
-                .bind("patient", patientId).create());
+                        "SELECT last(value) FROM observation WHERE patient = $patient AND time >= $from AND "
+                                + ObservationRollup.USABLE + " GROUP BY code, unit")
+                .bind("patient", patientId).bind("from", now.minus(LATEST_WITHIN).toString()).create());
         for (QueryResult.Series series : InfluxDatabase.series(result, 0)) {
             for (List<Object> row : series.getValues()) {
                 if (row.get(1) instanceof Number n) {

@@ -4,9 +4,9 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.web.ApiRoutes;
-import io.nara.protocol.vocabulary.ClinicalCode;
-import io.nara.protocol.vocabulary.Vocabulary;
+import io.nara.ingest.web.Signal;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.Connection;
@@ -29,8 +29,8 @@ import java.util.Optional;
  */
 public final class RelativeRoutes implements ApiRoutes {
 
-    /** One signal's newest reading, as the relative's page shows it. */
-    public record Reading(String code, String name, String unit, double value, Instant at) {
+    /** One signal's newest reading, as the relative's page shows it: the signal named in both languages. */
+    public record Reading(String code, Signal signal, String unit, double value, Instant at) {
     }
 
     /** What the relative sees. */
@@ -41,9 +41,12 @@ public final class RelativeRoutes implements ApiRoutes {
     }
 
     private final Evidence evidence;
+    private final WorkerExecutor influxWorker;
 
-    public RelativeRoutes(Evidence evidence) {
+    /** @param influxWorker the ingest's InfluxDB worker pool, where the readings are read */
+    public RelativeRoutes(Evidence evidence, WorkerExecutor influxWorker) {
         this.evidence = evidence;
+        this.influxWorker = influxWorker;
     }
 
     @Override
@@ -87,8 +90,8 @@ public final class RelativeRoutes implements ApiRoutes {
         Instant now = api.now();
         api.db().transaction(c -> allowed(c, who, now)).compose(allowed -> allowed.isEmpty()
                 ? Future.succeededFuture(Optional.<View>empty())
-                : api.vertx().executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
-                        evidence.latest(allowed.get().patientId()).stream().map(RelativeRoutes::reading).toList(),
+                : influxWorker.executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
+                        evidence.latest(allowed.get().patientId(), now).stream().map(RelativeRoutes::reading).toList(),
                         allowed.get().alertOpen())), false))
                 .onSuccess(view -> api.jsonOrNotFound(ctx, view, "inget delat / nothing shared"))
                 .onFailure(ctx::fail);
@@ -119,7 +122,6 @@ public final class RelativeRoutes implements ApiRoutes {
     }
 
     private static Reading reading(Evidence.Latest l) {
-        return new Reading(l.code(), Vocabulary.byLoinc(l.code()).map(ClinicalCode::display).orElse(l.code()),
-                l.unit(), l.value(), l.at());
+        return new Reading(l.code(), Signal.of(l.code()), l.unit(), l.value(), l.at());
     }
 }

@@ -4,10 +4,10 @@ import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.web.Signal;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
-import io.nara.protocol.vocabulary.Vocabulary;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,14 +41,6 @@ public final class UnattributedReadings {
 
     /** A patient of the household the reader may give the reading to. */
     public record Candidate(String patientId, String name) {
-    }
-
-    /** A signal in words, Swedish and English, from the protocol's vocabulary (the code itself if it is unknown). */
-    public record Signal(String sv, String en) {
-        static Signal of(String code) {
-            return Vocabulary.byLoinc(code).map(c -> new Signal(c.swedish(), c.display()))
-                    .orElse(new Signal(code, code));
-        }
     }
 
     /** What the nurse sees of a waiting reading. */

@@ -1,4 +1,4 @@
-package io.nara.ingest.unattributed;
+package io.nara.ingest.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,10 +10,10 @@ class SignalTest {
 
     @Test
     void aKnownCodeIsNamedInSwedishAndEnglish() {
-        assertThat(UnattributedReadings.Signal.of("29463-7"))
-                .isEqualTo(new UnattributedReadings.Signal("Kroppsvikt", "Body weight"));
-        assertThat(UnattributedReadings.Signal.of("8480-6"))
-                .isEqualTo(new UnattributedReadings.Signal("Systoliskt blodtryck", "Systolic blood pressure"));
+        assertThat(Signal.of("29463-7"))
+                .isEqualTo(new Signal("Kroppsvikt", "Body weight"));
+        assertThat(Signal.of("8480-6"))
+                .isEqualTo(new Signal("Systoliskt blodtryck", "Systolic blood pressure"));
     }
 
     @Test
@@ -24,7 +24,7 @@ class SignalTest {
     @Test
     void aCodeTheVocabularyDoesNotKnowIsShownAsItIs() {
         // Better the code than a wrong name: a newer hub may send a code this cloud does not know yet.
-        assertThat(UnattributedReadings.Signal.of("99999-9"))
-                .isEqualTo(new UnattributedReadings.Signal("99999-9", "99999-9"));
+        assertThat(Signal.of("99999-9"))
+                .isEqualTo(new Signal("99999-9", "99999-9"));
     }
 }
