@@ -23,19 +23,7 @@ const nara = (() => {
     MEDICATION_CHANGED: ['Läkemedel ändrat', 'Medication changed'],
     DIRECT_ADMISSION: ['Direktinläggning', 'Direct admission'],
     EMERGENCY_DEPARTMENT: ['Akutmottagning', 'Emergency department'] };
-  // The signals a person reads on the pages (LOINC, as protocol/vocabulary names them).
-  const SIGNALS = {
-    '29463-7': ['Vikt', 'Body weight'], '8480-6': ['Systoliskt blodtryck', 'Systolic blood pressure'],
-    '8462-4': ['Diastoliskt blodtryck', 'Diastolic blood pressure'], '8867-4': ['Puls', 'Heart rate'],
-    '59408-5': ['Syremättnad (SpO2)', 'Oxygen saturation (SpO2)'], '8310-5': ['Kroppstemperatur', 'Body temperature'],
-    '33762-6': ['NT-proBNP', 'NT-proBNP'], '2823-3': ['Kalium', 'Potassium'], '2951-2': ['Natrium', 'Sodium'],
-    '14682-9': ['Kreatinin', 'Creatinine'] };
   const UNITS = { 'mm[Hg]': 'mmHg', 'Cel': '°C', '{INR}': '', 'mL/min/{1.73_m2}': 'mL/min/1,73 m²' };
-
-  /** A signal's name in both languages (an element), or {@code fallback} (the server's English name) as it is. */
-  function signal(code, fallback) {
-    return SIGNALS[code] ? both(...SIGNALS[code]) : document.createTextNode(fallback || code);
-  }
 
   /** A UCUM unit as a nurse writes it. */
   function unit(ucum) { return ucum in UNITS ? UNITS[ucum] : (ucum ?? ''); }
@@ -155,5 +143,5 @@ const nara = (() => {
 
   document.documentElement.lang = lang();
   return { lang, setLang, t, both, bothHtml, esc, time, instant, whoAmI, api, nav, me: () => me,
-    SEVERITY, OUTCOMES, signal, unit };
+    SEVERITY, OUTCOMES, unit };
 })();

@@ -9,7 +9,8 @@
   const enc = encodeURIComponent(patientId || '');
   let overview = null, trends = null, range = '30d', plan = null, stays = null, relatives = null;
 
-  const signalName = nara.signal;
+  // The server names each signal from the protocol's vocabulary, in both languages.
+  const signalName = named => nara.both(named.name.sv, named.name.en);
   const unit = nara.unit;
   function cell(content) {
     const td = document.createElement('td');
@@ -75,7 +76,7 @@
       tr.dataset.code = a.code;
       const taken = cell(String(a.taken));
       if (a.taken < a.expected) taken.className = 'low';
-      tr.append(cell(signalName(a.code, a.display)), cell(String(a.expected)), taken);
+      tr.append(cell(signalName(a)), cell(String(a.expected)), taken);
       adherence.append(tr);
     }
     if (!o.adherence.length) {
@@ -122,7 +123,7 @@
       figure.className = 'trend';
       figure.dataset.code = signal.code;
       const caption = document.createElement('figcaption');
-      caption.append(signalName(signal.code, signal.display), ` (${unit(signal.unit)})`);
+      caption.append(signalName(signal), ` (${unit(signal.unit)})`);
       figure.append(caption, naraChart.draw({ ...signal, unit: unit(signal.unit) }, trends,
         trends.marks.filter(m => m.code === signal.code), events));
       charts.append(figure);

@@ -164,7 +164,7 @@ class PatientPageIT {
         assertThat(Double.parseDouble(browser.find("figure[data-code='29463-7'] svg").getAttribute("data-y-min")))
                 .as("the weight axis starts near the weights, not at 0 kg").isGreaterThan(70);
 
-        assertThat(browser.find("#adherence tr[data-code='29463-7']").getText()).contains("Vikt", "7 7");
+        assertThat(browser.find("#adherence tr[data-code='29463-7']").getText()).contains("Kroppsvikt", "7 7");
         assertThat(browser.find("#devices tr[data-device-id='" + CUFF + "']").getText()).contains("12 %");
         assertThat(browser.find("#no-open-alerts").isDisplayed()).as("the only alert is resolved").isTrue();
         assertThat(browser.find("#careplan-edit").isDisplayed()).as("a nurse gets no editor").isFalse();

@@ -70,13 +70,17 @@ public final class PatientRoutes implements ApiRoutes {
                            Instant at) {
     }
 
-    /** Of one expected measurement, how many of the slots in [from, to) were expected and taken. */
-    public record Measured(String code, String display, Duration every, LocalTime by, Instant from, Instant to,
+    /**
+     * Of one expected measurement, how many of the slots in [from, to) were expected and taken.
+     *
+     * @param name the signal's name in Swedish and English, from the protocol's vocabulary
+     */
+    public record Measured(String code, String display, io.nara.ingest.web.Signal name, Duration every, LocalTime by, Instant from, Instant to,
                            int expected, int taken) {
     }
 
-    /** One signal's chart. */
-    public record Signal(String code, String display, String unit, List<PatientReadings.TrendPoint> points,
+    /** One signal's chart; {@code name} in Swedish and English, from the protocol's vocabulary. */
+    public record Signal(String code, String display, io.nara.ingest.web.Signal name, String unit, List<PatientReadings.TrendPoint> points,
                          List<Thresholds.Threshold> thresholds) {
     }
 
@@ -164,7 +168,7 @@ public final class PatientRoutes implements ApiRoutes {
             for (ExpectedMeasurement e : plan.expected()) {
                 Adherence.Count n = Adherence.count(from, to, e.every(), r.monitoredSince(),
                         measured.getOrDefault(e.code(), List.of()));
-                adherence.add(new Measured(e.code(), display(e.code()), e.every(), e.by(), from, to, n.expected(),
+                adherence.add(new Measured(e.code(), display(e.code()), io.nara.ingest.web.Signal.of(e.code()), e.every(), e.by(), from, to, n.expected(),
                         n.taken()));
             }
         }
@@ -215,6 +219,7 @@ public final class PatientRoutes implements ApiRoutes {
         codes.addAll(lines.keySet());
         plan.ifPresent(p -> p.plan().expected().forEach(e -> codes.add(e.code())));
         List<Signal> signals = codes.stream().sorted(SIGNAL_FIRST).map(code -> new Signal(code, display(code),
+                io.nara.ingest.web.Signal.of(code),
                 Vocabulary.byLoinc(code).map(ClinicalCode::ucum).orElse(null),
                 points.getOrDefault(code, List.of()), lines.getOrDefault(code, List.of()))).toList();
         TrendRange range = r.range();
