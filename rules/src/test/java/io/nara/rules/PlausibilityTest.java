@@ -16,4 +16,23 @@ class PlausibilityTest {
         assertThat(Plausibility.isPlausible(Vocabulary.SPO2, 101)).isFalse();
         assertThat(Plausibility.isPlausible(Vocabulary.NT_PRO_BNP, 35000)).isTrue();
     }
+
+    @Test
+    void theEdgesOfEachRangeArePlausible() {
+        // SpO2 100 % is one of the most common readings: calling it implausible would hide every oximeter reading.
+        assertThat(Plausibility.isPlausible(Vocabulary.SPO2, 100)).isTrue();
+        assertThat(Plausibility.isPlausible(Vocabulary.SPO2, 50)).isTrue();
+        assertThat(Plausibility.isPlausible(Vocabulary.SPO2, 49.9)).isFalse();
+        assertThat(Plausibility.isPlausible(Vocabulary.SPO2, 100.1)).isFalse();
+        assertThat(Plausibility.isPlausible(Vocabulary.BODY_WEIGHT, 10)).isTrue();
+        assertThat(Plausibility.isPlausible(Vocabulary.BODY_WEIGHT, 350)).isTrue();
+        assertThat(Plausibility.isPlausible(Vocabulary.SYSTOLIC, 39.9)).isFalse();
+        assertThat(Plausibility.isPlausible(Vocabulary.SYSTOLIC, 300.1)).isFalse();
+    }
+
+    @Test
+    void notANumberIsNeverPlausible() {
+        assertThat(Plausibility.isPlausible(Vocabulary.SPO2, Double.NaN)).isFalse();
+        assertThat(Plausibility.isPlausible(Vocabulary.BODY_WEIGHT, Double.NaN)).isFalse();
+    }
 }

@@ -55,7 +55,23 @@ class SilenceScenariosTest {
                 new Case("a low battery", t("2026-11-23T08:00:00Z"), false, weighedMonday,
                         List.of(new SilenceFacts.DeviceFacts("scale", t("2026-11-23T07:00:00Z"), 15,
                                 t("2026-11-23T07:30:00Z"))), t("2026-11-23T08:00:00Z"),
-                        List.of("device-battery-low/scale@2026-11-23T07:30:00Z")));
+                        List.of("device-battery-low/scale@2026-11-23T07:30:00Z")),
+                new Case("a patient who has never measured: missing since the first deadline after the plan began, "
+                        + "no readings since 48 h after it began, the never-used scale silent 3 days after it began",
+                        t("2026-11-04T08:00:00Z"), false, Map.of(),
+                        List.of(new SilenceFacts.DeviceFacts("scale", null, null, null)), t("2026-11-04T08:00:00Z"),
+                        List.of("weight-missing@2026-11-01T10:00:00Z", "no-readings@2026-11-03T00:00:00Z",
+                                "device-silent/scale@2026-11-04T00:00:00Z")),
+                new Case("a patient who has never measured, a day after the plan began: only the missed weight",
+                        t("2026-11-02T08:00:00Z"), false, Map.of(),
+                        List.of(new SilenceFacts.DeviceFacts("scale", null, null, null)), t("2026-11-02T08:00:00Z"),
+                        List.of("weight-missing@2026-11-01T10:00:00Z")),
+                new Case("a battery at exactly the limit is not low", t("2026-11-23T08:00:00Z"), false,
+                        weighedMonday, List.of(new SilenceFacts.DeviceFacts("scale", t("2026-11-23T07:00:00Z"), 20,
+                                t("2026-11-23T07:30:00Z"))), t("2026-11-23T08:00:00Z"), List.of()),
+                new Case("a hub last heard exactly 30 minutes ago is offline", t("2026-11-24T08:00:00Z"), false,
+                        weighedMonday, List.of(scale), t("2026-11-24T08:30:00Z"),
+                        List.of("hub-offline@2026-11-24T08:00:00Z")));
     }
 
     @ParameterizedTest(name = "{0}")
