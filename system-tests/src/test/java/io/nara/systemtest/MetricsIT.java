@@ -143,6 +143,22 @@ class MetricsIT {
         }
         assertThat(value("min(nara_certificate_expiry_timestamp_seconds{use=\"mqtt-client\"})"))
                 .isGreaterThan(Instant.now().getEpochSecond());
+        // Every query of the operations dashboard is accepted by this Prometheus and, but for rates that need two
+        // scrapes of a histogram, returns series from this node.
+        JsonNode dashboard = JSON.readTree(stack.repoRoot().resolve("deploy/grafana/dashboards/nara-operations.json")
+                .toFile());
+        assertThat(dashboard.path("panels")).isNotEmpty();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(panel.path("datasource").path("uid").asText()).isEqualTo("nara-prometheus");
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                JsonNode answer = api("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+                assertThat(answer.path("status").asText()).as(expr + ": " + answer).isEqualTo("success");
+                if (!expr.contains("rate(") && !expr.contains("increase(")) {
+                    assertThat(answer.path("data").path("result")).as(expr).isNotEmpty();
+                }
+            }
+        }
         JsonNode groups = api("/api/v1/rules").path("data").path("groups");
         assertThat(groups).extracting(g -> g.path("name").asText())
                 .contains("nara-fleet", "nara-ingest", "nara-notifications", "nara-certificates");
