@@ -102,7 +102,8 @@ class MetricsIT {
             await().atMost(DEADLINE).until(() -> hub.received().stream().map(m -> CODEC.decode(m.payload(), Ack.class))
                     .anyMatch(a -> a.outbox().equals(outbox)));
         }
-        await().atMost(DEADLINE).until(() -> scrape().contains("nara_messages_refused_total{kind=\"obs\""));
+        await().atMost(DEADLINE).until(() -> java.util.regex.Pattern.compile(
+                "(?m)^nara_messages_refused_total\\{kind=\"obs\",[^}]*} 1\\.0$").matcher(scrape()).find());
 
         String exposition = scrape();
         assertThat(exposition).doesNotContain(PATIENT).doesNotContain(HUB);

@@ -97,6 +97,14 @@ public final class NodeMetrics implements Database.Observer {
         gauge("nara.fhir.push.pending", "Readings waiting to be pushed to the journal", s -> s.fhirPushPending());
         gauge("nara.fhir.push.dead", "Readings the FHIR push dead-lettered", s -> s.fhirPushDead());
         gauge("nara.escalations", "Escalation steps in all alert trails (deployment-wide)", s -> s.escalations());
+        // Every kind's counters exist from the start, so a rate over them is 0 rather than absent before traffic.
+        for (String kind : java.util.List.of("obs", "alert", "status", "other")) {
+            for (String name : java.util.List.of("nara.messages.received", "nara.messages.stored",
+                    "nara.messages.refused", "nara.messages.failed")) {
+                counters.computeIfAbsent(name + "|" + kind, k -> Counter.builder(name).tag("kind", kind)
+                        .register(registry));
+            }
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
