@@ -17,6 +17,7 @@ TEST_PACKAGES=(
 	libglib2.0-0      # GLib/GDBus, which tinyb's native library links (tinyb BLE tests)
 	chromium # the inbox page in headless Chromium (issue 7)
 	chromium-driver # Selenium drives it through /usr/bin/chromedriver
+	prometheus # scrapes an ingest node in MetricsIT; promtool checks deploy/prometheus rules
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }

@@ -8,9 +8,15 @@ import io.nara.ingest.routing.AlertingSettings;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
 import io.vertx.core.Vertx;
+import io.nara.ingest.config.ConfigurationException;
+import io.nara.ingest.config.Preflight;
+import io.nara.ingest.config.SecretFile;
+import io.nara.ingest.config.Settings;
+import io.nara.ingest.metrics.NodeMetrics;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
@@ -24,43 +30,61 @@ import picocli.CommandLine.Option;
 @Command(name = "nara-ingest", mixinStandardHelpOptions = true, description = "A Nära cloud ingest node.")
 public final class IngestMain implements Callable<Integer> {
 
+    @Option(names = "--config", description = "Configuration file (Java properties, keys are these options without "
+            + "--; default: $NARA_INGEST_CONFIG, else /etc/nara/ingest.properties if it exists). Precedence: command "
+            + "line, then environment NARA_INGEST_<OPTION>, then this file, then the built-in default.")
+    Path config;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address of GET /metrics "
+            + "(Prometheus; no sign-in, no patient data; default ${DEFAULT-VALUE}).")
+    String metricsHost;
+
+    @Option(names = "--metrics-port", defaultValue = "-1", description = "Port of GET /metrics; 0 picks a free one, "
+            + "-1 serves none (default ${DEFAULT-VALUE}; the packaged configuration uses 9464).")
+    int metricsPort;
+
+    @Option(names = "--start-wait", defaultValue = "60", description = "Seconds to wait at start for PostgreSQL and "
+            + "InfluxDB to answer before exiting with 1 (default ${DEFAULT-VALUE}). A store that answers but refuses "
+            + "the credentials or lacks the database exits with 78 at once.")
+    int startWait;
+
     @Option(names = "--node-id", description = "MQTT client id of this node (default: random).")
     String nodeId;
 
     @Option(names = "--share-group", defaultValue = "ingest", description = "Shared-subscription group (default ${DEFAULT-VALUE}).")
     String shareGroup;
 
-    @Option(names = "--mqtt-url", required = true, description = "Broker, ssl://host:port.")
+    @Option(names = "--mqtt-url", description = "Broker, ssl://host:port.")
     URI mqttUrl;
 
-    @Option(names = "--keystore", required = true, description = "PKCS12 with the ingest's key and certificate.")
+    @Option(names = "--keystore", description = "PKCS12 with the ingest's key and certificate.")
     Path keystore;
 
-    @Option(names = "--truststore", required = true, description = "PKCS12 with the CA certificate.")
+    @Option(names = "--truststore", description = "PKCS12 with the CA certificate.")
     Path truststore;
 
-    @Option(names = "--password-file", required = true, description = "File holding the stores' password.")
+    @Option(names = "--password-file", description = "File holding the stores' password.")
     Path passwordFile;
 
-    @Option(names = "--influx-url", required = true)
+    @Option(names = "--influx-url")
     String influxUrl;
 
-    @Option(names = "--influx-user", required = true)
+    @Option(names = "--influx-user")
     String influxUser;
 
-    @Option(names = "--influx-password-file", required = true)
+    @Option(names = "--influx-password-file")
     Path influxPasswordFile;
 
     @Option(names = "--influx-db", defaultValue = "nara")
     String influxDb;
 
-    @Option(names = "--pg-url", required = true, description = "JDBC URL of PostgreSQL.")
+    @Option(names = "--pg-url", description = "JDBC URL of PostgreSQL.")
     String pgUrl;
 
-    @Option(names = "--pg-user", required = true)
+    @Option(names = "--pg-user")
     String pgUser;
 
-    @Option(names = "--pg-password-file", required = true)
+    @Option(names = "--pg-password-file")
     Path pgPasswordFile;
 
     @Option(names = "--http-host", defaultValue = "127.0.0.1")
@@ -69,7 +93,7 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080")
     int httpPort;
 
-    @Option(names = "--api-key-file", required = true, description = "File holding the operator key for the web app.")
+    @Option(names = "--api-key-file", description = "File holding the operator key for the web app.")
     Path apiKeyFile;
 
     @Option(names = "--webhook-url", description = "SMS or paging gateway that receives signed alert notifications (default: none).")
@@ -123,14 +147,38 @@ public final class IngestMain implements Callable<Integer> {
             + "back to the people on duty unowned, per severity (default as --remind-after).")
     String returnAfter;
 
+    /** Where settings come from; set by {@link #run}. */
+    private Settings sources;
+
     @Override
     public Integer call() throws Exception {
+        require(mqttUrl, "--mqtt-url");
+        require(keystore, "--keystore");
+        require(truststore, "--truststore");
+        require(passwordFile, "--password-file");
+        require(influxUrl, "--influx-url");
+        require(influxUser, "--influx-user");
+        require(influxPasswordFile, "--influx-password-file");
+        require(pgUrl, "--pg-url");
+        require(pgUser, "--pg-user");
+        require(pgPasswordFile, "--pg-password-file");
+        require(apiKeyFile, "--api-key-file");
+        SecretFile.read(passwordFile, "--password-file");
+        String apiKey = secret(apiKeyFile, "--api-key-file");
+        if (apiKey.length() < 16) {
+            throw new ConfigurationException("--api-key-file: " + apiKeyFile + " holds fewer than 16 characters");
+        }
         IngestSettings settings = new IngestSettings(
                 nodeId != null ? nodeId : "nara-ingest-" + UUID.randomUUID().toString().substring(0, 8), shareGroup,
                 new BrokerConnection(mqttUrl, new TlsIdentity(keystore, truststore, passwordFile)),
-                new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile), influxDb),
-                new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile)), httpHost, httpPort, secret(apiKeyFile));
+                new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile, "--influx-password-file"),
+                        influxDb),
+                new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile, "--pg-password-file")), httpHost, httpPort,
+                apiKey);
         AlertingSettings alerting = alerting();
+        FhirPush.Settings push = fhirPush();
+        new Preflight(Clock.systemUTC(), Duration.ofSeconds(Math.max(0, startWait)), Duration.ofSeconds(2))
+                .check(settings.broker().identity(), settings.postgres(), settings.influx());
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -141,10 +189,13 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, fhirPush());
+        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, push,
+                new NodeMetrics.Settings(metricsHost, metricsPort));
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
-                        + httpHost + ":" + service.httpPort() + "/"))
+                        + httpHost + ":" + service.httpPort() + "/"
+                        + (service.metricsPort() >= 0 ? "; metrics http://" + metricsHost + ":" + service.metricsPort()
+                        + "/metrics" : "")))
                 .onFailure(e -> {
                     System.err.println("ingest failed to start: " + e.getMessage());
                     vertx.close();
@@ -162,12 +213,12 @@ public final class IngestMain implements Callable<Integer> {
             if (webhookSecretFile == null) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-url needs --webhook-secret-file");
             }
-            alerting = alerting.withWebhook(webhookUrl, secret(webhookSecretFile), alerting.webhookTimeout(),
+            alerting = alerting.withWebhook(webhookUrl, secret(webhookSecretFile, "--webhook-secret-file"), alerting.webhookTimeout(),
                     alerting.maxAttempts(), alerting.retryBase(), alerting.retryCap());
         }
         if (smtpHost != null) {
             alerting = alerting.withSmtp(new AlertingSettings.Smtp(smtpHost, smtpPort, smtpFrom, smtpUser,
-                    smtpPasswordFile == null ? null : secret(smtpPasswordFile), smtpStartTls));
+                    smtpPasswordFile == null ? null : secret(smtpPasswordFile, "--smtp-password-file"), smtpStartTls));
         }
         if (insecureCookies && !isLoopback(httpHost)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
@@ -200,7 +251,8 @@ public final class IngestMain implements Callable<Integer> {
             return push;
         }
         try {
-            return push.withServer(fhirPushUrl, fhirPushTokenFile == null ? null : secret(fhirPushTokenFile))
+            return push.withServer(fhirPushUrl, fhirPushTokenFile == null ? null
+                            : secret(fhirPushTokenFile, "--fhir-push-token-file"))
                     .withRetries(fhirPushMaxAttempts, push.retryBase(), push.retryCap(), push.every());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
@@ -211,11 +263,48 @@ public final class IngestMain implements Callable<Integer> {
         return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
 
-    private static String secret(Path file) throws java.io.IOException {
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
+    private static String secret(Path file, String option) {
+        return SecretFile.read(file, option);
+    }
+
+    private void require(Object value, String option) {
+        if (value == null) {
+            throw new ConfigurationException("missing setting: " + (sources == null ? option : sources.where(option)));
+        }
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new IngestMain()).execute(args));
+        System.exit(run(args, System.getenv()));
+    }
+
+    /**
+     * Runs the node with these arguments and environment; returns the exit code: 0 after a clean stop, 2 for a
+     * malformed command line, {@value ConfigurationException#EXIT_CODE} for a configuration error (the message says
+     * what and where), 1 when a store did not answer within {@code --start-wait} or the node failed to start.
+     */
+    public static int run(String[] args, Map<String, String> env) {
+        IngestMain main = new IngestMain();
+        CommandLine command = new CommandLine(main);
+        try {
+            Settings sources = Settings.load(List.of(args), env);
+            sources.requireKnown(command.getCommandSpec().options());
+            command.setDefaultValueProvider(sources);
+            main.sources = sources;
+        } catch (ConfigurationException e) {
+            System.err.println("nara-ingest: configuration error: " + e.getMessage());
+            return ConfigurationException.EXIT_CODE;
+        }
+        command.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigurationException) {
+                System.err.println("nara-ingest: configuration error: " + e.getMessage());
+                return ConfigurationException.EXIT_CODE;
+            }
+            if (e instanceof Preflight.Unreachable) {
+                System.err.println("nara-ingest: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return command.execute(args);
     }
 }

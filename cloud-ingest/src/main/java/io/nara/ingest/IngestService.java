@@ -19,6 +19,8 @@ import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.metrics.DeploymentState;
+import io.nara.ingest.metrics.NodeMetrics;
 import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
@@ -43,6 +45,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -62,6 +66,8 @@ public final class IngestService extends VerticleBase {
     private final Clock clock;
     private final AlertingSettings alerting;
     private final FhirPush.Settings fhirPush;
+    private final NodeMetrics.Settings metricsSettings;
+    private final NodeMetrics metrics;
     private FhirContext fhir;
     private FhirPush pusher;
     private final MessageCodec codec = new MessageCodec();
@@ -95,16 +101,24 @@ public final class IngestService extends VerticleBase {
      * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
+        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none());
+    }
+
+    /** With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says. */
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
+                         NodeMetrics.Settings metrics) {
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
         this.fhirPush = fhirPush;
+        this.metricsSettings = metrics;
+        this.metrics = new NodeMetrics(settings.nodeId());
     }
 
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
-            db = Database.open(vertx, settings.postgres());
+            db = Database.open(vertx, settings.postgres(), metrics);
             influx = InfluxDatabase.connect(settings.influx());
             observations = new ObservationStore(influx);
             // Building the FHIR model takes a second of reflection: here, not on the event loop.
@@ -160,7 +174,15 @@ public final class IngestService extends VerticleBase {
                             new FhirRoutes(fhir, influx, influxWorker),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes()));
-            return web.listen(settings.httpHost(), settings.httpPort());
+            metrics.sseClients(web::sseClients);
+            metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
+                    settings.broker().identity().passwordFile());
+            metrics.certificates("mqtt-trust", settings.broker().identity().truststore(),
+                    settings.broker().identity().passwordFile());
+            refreshDeploymentMetrics();
+            vertx.setPeriodic(NodeMetrics.REFRESH.toMillis(), id -> refreshDeploymentMetrics());
+            return web.listen(settings.httpHost(), settings.httpPort())
+                    .compose(port -> metrics.listen(vertx, metricsSettings));
         });
     }
 
@@ -206,6 +228,21 @@ public final class IngestService extends VerticleBase {
         return web.port();
     }
 
+    /** The port of {@code GET /metrics}; -1 when metrics are not served. */
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    /** This node's metrics. */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    private void refreshDeploymentMetrics() {
+        db.transaction(c -> DeploymentState.read(c, clock.instant())).onSuccess(metrics::deployment)
+                .onFailure(e -> LOG.warn("deployment metrics not read: {}", e.getMessage()));
+    }
+
     /** The web server's routes as {@code "METHOD /path"} ({@link WebServer#routes()}), for ApiAccessIT. */
     public List<String> webRoutes() {
         return web.routes();
@@ -228,6 +265,31 @@ public final class IngestService extends VerticleBase {
 
     /** Handles one message from a hub; the future completes when it is stored and acknowledged, or refused. */
     Future<Void> handle(String topic, byte[] payload) {
+        long arrived = System.nanoTime();
+        String kind = kindOf(topic);
+        metrics.received(kind);
+        return handleKind(topic, payload).andThen(r -> {
+            if (r.failed()) {
+                metrics.failed(kind);
+            } else if (r.result() == Handled.STORED) {
+                metrics.stored(kind);
+                if (!"status".equals(kind)) {
+                    metrics.acknowledged(System.nanoTime() - arrived);
+                }
+            } else {
+                metrics.refused(kind);
+            }
+        }).mapEmpty();
+    }
+
+    /** What became of a message that did not fail. */
+    private enum Handled { STORED, REFUSED }
+
+    private static String kindOf(String topic) {
+        return HubTopic.parse(topic).map(t -> t.kind().name().toLowerCase(java.util.Locale.ROOT)).orElse("other");
+    }
+
+    private Future<Handled> handleKind(String topic, byte[] payload) {
         Optional<HubTopic> parsed = HubTopic.parse(topic);
         if (parsed.isEmpty()) {
             return refuse(null, topic, payload, "not a Nära v1 hub topic");
@@ -235,9 +297,10 @@ public final class IngestService extends VerticleBase {
         String hubId = parsed.get().hubId();
         try {
             return switch (parsed.get().kind()) {
-                case OBS -> storeObservations(hubId, codec.decode(payload, ObservationBatch.class));
-                case ALERT -> storeAlert(hubId, codec.decode(payload, AlertMessage.class));
-                case STATUS -> track(hubs.status(hubId, codec.decode(payload, HubStatus.class), clock.instant()));
+                case OBS -> storeObservations(hubId, codec.decode(payload, ObservationBatch.class)).map(Handled.STORED);
+                case ALERT -> storeAlert(hubId, codec.decode(payload, AlertMessage.class)).map(Handled.STORED);
+                case STATUS -> track(hubs.status(hubId, codec.decode(payload, HubStatus.class), clock.instant()))
+                        .map(Handled.STORED);
                 case ACK, CONFIG -> refuse(hubId, topic, payload, "hubs do not publish on " + parsed.get().kind());
             };
         } catch (InvalidMessageException e) {
@@ -248,7 +311,14 @@ public final class IngestService extends VerticleBase {
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
         return track(keepUnattributed(hubId, batch))
                 .compose(toWrite -> influxWorker.<Void>executeBlocking(() -> {
-                    observations.write(hubId, toWrite);
+                    long start = System.nanoTime();
+                    try {
+                        observations.write(hubId, toWrite);
+                        metrics.influxWrite(System.nanoTime() - start, true);
+                    } catch (RuntimeException e) {
+                        metrics.influxWrite(System.nanoTime() - start, false);
+                        throw e;
+                    }
                     return null;
                 }, false).andThen(r -> influxOk = r.succeeded()))
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
@@ -261,6 +331,8 @@ public final class IngestService extends VerticleBase {
                     return null;
                 })))
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
+                .onSuccess(v -> batch.observations().stream().map(Observation::received).max(Instant::compareTo)
+                        .ifPresent(newest -> metrics.ingestLag(Duration.between(newest, clock.instant()))))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));
     }
@@ -285,7 +357,9 @@ public final class IngestService extends VerticleBase {
 
     private Future<Void> storeAlert(String hubId, AlertMessage message) {
         long seq = message.alert().seq();
+        long start = System.nanoTime();
         return track(alerts.store(hubId, message.outbox(), message.alert()))
+                .onSuccess(id -> metrics.alertRouted(System.nanoTime() - start))
                 .onSuccess(id -> id.ifPresent(alertId -> LOG.info("alert {} from hub {} seq {}: {} {}", alertId,
                         hubId, seq, message.alert().severity(), message.alert().ruleId())))
                 .compose(id -> track(hubs.seen(hubId, clock.instant())))
@@ -299,9 +373,9 @@ public final class IngestService extends VerticleBase {
     }
 
     /** Refuses a payload: a log line naming hub and problem, and the payload kept for inspection. */
-    private Future<Void> refuse(String hubId, String topic, byte[] payload, String problem) {
+    private Future<Handled> refuse(String hubId, String topic, byte[] payload, String problem) {
         LOG.warn("rejected message from hub {} on {}: {}", hubId == null ? "(unknown)" : hubId, topic, problem);
-        return track(rejected.keep(hubId, topic, payload, problem))
+        return track(rejected.keep(hubId, topic, payload, problem)).map(Handled.REFUSED)
                 .onFailure(e -> LOG.error("could not keep rejected message from hub {}: {}", hubId, e.getMessage()));
     }
 

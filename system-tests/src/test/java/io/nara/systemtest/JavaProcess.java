@@ -21,6 +21,12 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(Class<?> mainClass, List<String> args, Path log) throws IOException {
+        return start(mainClass, args, log, java.util.Map.of());
+    }
+
+    /** As {@link #start(Class, List, Path)}, with these variables added to the environment. */
+    static JavaProcess start(Class<?> mainClass, List<String> args, Path log, java.util.Map<String, String> env)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx256m");
@@ -29,9 +35,19 @@ final class JavaProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new JavaProcess(process, log);
+    }
+
+    /** Waits for the process to end by itself and returns its exit code; fails if it is still running then. */
+    int exitCode(java.time.Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("process " + process.pid() + " still runs after " + within);
+        }
+        return process.exitValue();
     }
 
     boolean alive() {

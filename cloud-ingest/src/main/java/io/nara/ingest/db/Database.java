@@ -30,16 +30,26 @@ public final class Database implements AutoCloseable {
         T apply(Connection connection) throws SQLException;
     }
 
+    /** Told the duration and outcome of every transaction (the node's metrics). */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = (nanos, ok) -> { };
+
+        void transaction(long nanos, boolean ok);
+    }
+
     private static final int POOL_SIZE = 8;
 
     private final Settings settings;
     private final HikariDataSource pool;
     private final WorkerExecutor worker;
+    private final Observer observer;
 
-    private Database(Settings settings, HikariDataSource pool, WorkerExecutor worker) {
+    private Database(Settings settings, HikariDataSource pool, WorkerExecutor worker, Observer observer) {
         this.settings = settings;
         this.pool = pool;
         this.worker = worker;
+        this.observer = observer;
     }
 
     /**
@@ -47,6 +57,11 @@ public final class Database implements AutoCloseable {
      * starts even when PostgreSQL is down (it reconnects by itself), so the ingest can come up and report the outage.
      */
     public static Database open(Vertx vertx, Settings settings) {
+        return open(vertx, settings, Observer.NONE);
+    }
+
+    /** As {@link #open(Vertx, Settings)}, telling {@code observer} about every transaction. */
+    public static Database open(Vertx vertx, Settings settings, Observer observer) {
         Flyway.configure()
                 .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
                 .locations("classpath:db/migration")
@@ -61,7 +76,7 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
         return new Database(settings, new HikariDataSource(config),
-                vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE));
+                vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE), observer);
     }
 
     /**
@@ -71,11 +86,15 @@ public final class Database implements AutoCloseable {
      */
     public <T> Future<T> transaction(Work<T> work) {
         return worker.executeBlocking(() -> {
+            long start = System.nanoTime();
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return once(work);
-                } catch (SQLException e) {
-                    if (!retryable(e) || attempt == RETRIES) {
+                    T result = once(work);
+                    observer.transaction(System.nanoTime() - start, true);
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    if (!(e instanceof SQLException sql) || !retryable(sql) || attempt == RETRIES) {
+                        observer.transaction(System.nanoTime() - start, false);
                         throw e;
                     }
                     LOG.warn("transaction aborted by PostgreSQL ({}); retrying, attempt {} of {}", e.getMessage(),

@@ -67,6 +67,8 @@ public final class WebServer {
     }
 
     private final Vertx vertx;
+    /** Open alert streams, for the node's metrics. */
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
     private final MessageCodec codec;
     private final Database db;
     private final Auth auth;
@@ -406,7 +408,9 @@ public final class WebServer {
         MessageConsumer<Long> changed = vertx.eventBus().consumer(ChangeFeed.ADDRESS,
                 message -> tail[0] = tail[0].eventually(() -> push(response, who, message.body(), "update")));
         long heartbeat = vertx.setPeriodic(SSE_HEARTBEAT_MILLIS, id -> response.write(": heartbeat\n\n"));
+        streams.incrementAndGet();
         response.closeHandler(v -> {
+            streams.decrementAndGet();
             vertx.cancelTimer(heartbeat);
             created.unregister();
             changed.unregister();
@@ -423,6 +427,11 @@ public final class WebServer {
                     }
                 }))
                 .onFailure(e -> LOG.error("alert {} not streamed: {}", alertId, e.getMessage()));
+    }
+
+    /** The alert streams (server-sent events) open now. */
+    public int sseClients() {
+        return streams.get();
     }
 
     private void operatorOnly(RoutingContext ctx, Runnable then) {
