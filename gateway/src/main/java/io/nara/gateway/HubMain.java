@@ -162,7 +162,8 @@ public final class HubMain implements Callable<Integer> {
         }));
         HubService service = new HubService(settings, Clock.systemUTC(), HubClock.parse(clockSource));
         vertx.deployVerticle(service).onSuccess(id -> System.out.println(
-                        "hub " + hubId + " running; status page http://" + httpHost + ":" + service.statusPort() + "/"))
+                        "hub " + hubId + " running; status page http://" + httpHost + ":" + service.statusPort()
+                        + "/; installer token in " + service.installerToken().file()))
                 .onFailure(e -> {
                     System.err.println("hub failed to start: " + e.getMessage());
                     vertx.close();

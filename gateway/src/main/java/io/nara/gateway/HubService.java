@@ -8,6 +8,7 @@ import io.nara.gateway.outbox.StorageState;
 import io.nara.gateway.pipeline.ReadingAssembler;
 import io.nara.gateway.pipeline.ReadingPipeline;
 import io.nara.gateway.sim.SimulatedHome;
+import io.nara.gateway.status.InstallerToken;
 import io.nara.gateway.status.StatusPage;
 import io.nara.gateway.status.StatusView;
 import io.nara.gateway.uplink.Uplink;
@@ -50,6 +51,8 @@ public final class HubService extends VerticleBase {
     private io.nara.gateway.careplan.RuleStateStore ruleState;
     private Uplink uplink;
     private StatusPage statusPage;
+    private InstallerToken installerToken;
+    private java.util.Set<String> ownNames = java.util.Set.of();
     private SimulatedHome simulatedHome;
     // Device transports (BLE, CoAP, analyzers, GPIO) and what they report for the installer and the LED.
     private final io.nara.gateway.installer.DeviceStates deviceStates;
@@ -76,6 +79,10 @@ public final class HubService extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        if (settings.simulate() && !StatusPage.loopbackOnly(settings.httpHost())) {
+            return Future.failedFuture(new IllegalArgumentException("the simulated home raises real alerts, so it runs "
+                    + "only with the status page on loopback (--http-host 127.0.0.1), not on " + settings.httpHost()));
+        }
         // One thread owns SQLite: no lock contention, and writes keep their order.
         outboxWorker = vertx.createSharedWorkerExecutor("nara-outbox-" + settings.hubId(), 1);
         return outboxWorker.executeBlocking(() -> {
@@ -89,6 +96,8 @@ public final class HubService extends VerticleBase {
             }
             ruleState = io.nara.gateway.careplan.RuleStateStore.open(outbox.connection());
             outbox.onRollback(ruleState::forget);
+            installerToken = InstallerToken.loadOrCreate(settings.dataDir());
+            ownNames = StatusPage.ownNames();
             return null;
         }).compose(v -> {
             ReadingPipeline pipeline = new ReadingPipeline(outboxWorker, outbox, configStore,
@@ -114,7 +123,7 @@ public final class HubService extends VerticleBase {
             }));
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
                     settings.deviceZone(), deviceStates, signals, lastByCode::get);
-            statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome);
+            statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome, installerToken, ownNames);
             statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
             return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));
         });
@@ -141,6 +150,11 @@ public final class HubService extends VerticleBase {
     /** The port the status page listens on (useful when configured as 0). */
     public int statusPort() {
         return statusPage.port();
+    }
+
+    /** What an installer shows to change anything through the status page (kept in the data folder). */
+    public InstallerToken installerToken() {
+        return installerToken;
     }
 
     public SimulatedHome simulatedHome() {

@@ -82,7 +82,7 @@ class AlertLatencyBenchmarkIT {
                     Instant wall = Instant.now();
                     long startMicros = wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000;
                     long start = System.nanoTime();
-                    long seq = reading(http, hub.statusUrl(), 85);
+                    long seq = reading(http, hub, 85);
                     long stored = System.nanoTime();
                     long[] arrival = arrivals.computeIfAbsent(seq, s -> new CompletableFuture<>())
                             .get(PER_ALERT.toMillis(), TimeUnit.MILLISECONDS);
@@ -91,7 +91,7 @@ class AlertLatencyBenchmarkIT {
                         toStore[i] = (arrival[1] - startMicros) * 1000;
                         onHub[i] = stored - start;
                     }
-                    reading(http, hub.statusUrl(), 126);
+                    reading(http, hub, 126);
                 }
                 report(nanos, onHub, toStore, alerts, warmUp);
             } finally {
@@ -106,13 +106,12 @@ class AlertLatencyBenchmarkIT {
     }
 
     /** Posts one cuff reading to the hub; the sequence number of the alert it raised, or -1 if none. */
-    private long reading(HttpClient http, String hubUrl, int systolic) throws Exception {
+    private long reading(HttpClient http, Services.Hub hub, int systolic) throws Exception {
         clockTick = clockTick.plusSeconds(1);
         String hex = HexFormat.of().formatHex(SimulatedCuff.measurement((double) systolic, 60, 70, clockTick));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/api/simulate/raw?device="
+        HttpResponse<String> r = http.send(hub.installerPost("/api/simulate/raw?device="
                         + Services.CUFF + "&characteristic=" + Integer.toHexString(SimulatedCuff.characteristic())
-                        + "&hex=" + hex)).timeout(PER_ALERT)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                        + "&hex=" + hex).timeout(PER_ALERT).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("hub answered " + r.statusCode() + ": " + r.body());
         }

@@ -49,7 +49,7 @@ class BrokerRestartIT {
     @Test
     void aBrokerRestartMidStreamLosesAndDuplicatesNothing() throws Exception {
         Set<Long> acknowledged;
-        try (DeviceDriver cuff = new DeviceDriver(hub.statusUrl())) {
+        try (DeviceDriver cuff = new DeviceDriver(hub)) {
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 60);
             stack.stop("broker");
             int atStop = cuff.readings();

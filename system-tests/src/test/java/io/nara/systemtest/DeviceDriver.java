@@ -21,14 +21,14 @@ final class DeviceDriver implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String statusUrl;
+    private final Services.Hub hub;
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readings = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    DeviceDriver(String statusUrl) {
-        this.statusUrl = statusUrl;
+    DeviceDriver(Services.Hub hub) {
+        this.hub = hub;
         this.thread = new Thread(this::run, "device-driver");
         thread.start();
     }
@@ -47,9 +47,8 @@ final class DeviceDriver implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         while (running.get()) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create(statusUrl + "/api/simulate/cuff?systolic=126"))
-                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse<String> response = http.send(hub.installerPost("/api/simulate/cuff?systolic=126")
+                        .timeout(Duration.ofSeconds(10)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201) {
                     for (JsonNode entry : JSON.readTree(response.body()).get("stored")) {

@@ -49,12 +49,12 @@ class HubClockIT {
                      HubClock.file(synced))) {
             assertThat(Services.hubStatus(hub.statusUrl()).get("clock").asText()).isEqualTo("UNSYNCHRONIZED");
             Instant measuredAround = Instant.now();
-            JsonNode normal = post(hub.statusUrl() + "/api/simulate/cuff?systolic=122");
+            JsonNode normal = post(hub, "/api/simulate/cuff?systolic=122");
             assertThat(normal.get("stored").get(0).get("flags").toString()).contains("HUB_CLOCK_UNSYNCHRONIZED");
             long normalSeq = normal.get("stored").get(0).get("seq").asLong();
 
             // An alert does not wait for the clock: it reaches the cloud at once...
-            JsonNode low = post(hub.statusUrl() + "/api/simulate/cuff?systolic=83");
+            JsonNode low = post(hub, "/api/simulate/cuff?systolic=83");
             long alertSeq = findAlertSeq(low);
             CloudQueries cloud = new CloudQueries(stack, ingest);
             await().atMost(DEADLINE).until(() -> cloud.alertSeqs(HUB).contains(alertSeq));
@@ -73,7 +73,7 @@ class HubClockIT {
 
             // Now the clock is right, a cuff whose clock runs a day ahead is not believed.
             byte[] ahead = SimulatedCuff.measurement(121.0, 79, 66, LocalDateTime.now(ZoneId.of("Europe/Stockholm")).plusDays(1));
-            JsonNode corrected = post(hub.statusUrl() + "/api/simulate/raw?device=" + Services.CUFF + "&characteristic=2A35&hex="
+            JsonNode corrected = post(hub, "/api/simulate/raw?device=" + Services.CUFF + "&characteristic=2A35&hex="
                     + HexFormat.of().formatHex(ahead));
             JsonNode systolic = corrected.get("stored").get(0);
             assertThat(systolic.get("flags").toString()).contains("DEVICE_CLOCK_UNRELIABLE");
@@ -103,9 +103,9 @@ class HubClockIT {
         }
     }
 
-    private static JsonNode post(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    private static JsonNode post(Services.Hub hub, String pathAndQuery) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(hub.installerPost(pathAndQuery).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return JSON.readTree(response.body());
     }

@@ -83,7 +83,7 @@ class HubCrashIT {
                 AtomicBoolean running = new AtomicBoolean(true);
                 List<Thread> devices = new ArrayList<>();
                 for (int d = 0; d < 2; d++) {
-                    Thread device = new Thread(() -> measure(port, running, acked, acknowledgedToDevice));
+                    Thread device = new Thread(() -> measure(port, data, running, acked, acknowledgedToDevice));
                     device.start();
                     devices.add(device);
                 }
@@ -130,13 +130,13 @@ class HubCrashIT {
     }
 
     /** A device: measures again and again; a 201 is the hub telling it the record was received. */
-    private static void measure(int port, AtomicBoolean running, AtomicInteger acked, Set<Long> acknowledged) {
+    private static void measure(int port, Path data, AtomicBoolean running, AtomicInteger acked, Set<Long> acknowledged) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         while (running.get()) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/api/simulate/cuff?systolic=124"))
-                        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse<String> response = http.send(Services.installerPost(
+                                URI.create("http://127.0.0.1:" + port + "/api/simulate/cuff?systolic=124"), data)
+                        .timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201) {
                     for (JsonNode entry : JSON.readTree(response.body()).get("stored")) {

@@ -49,7 +49,7 @@ class IngestFailoverIT {
             Set<Long> acknowledged;
             try (Services.Hub hub = Services.startHub(stack, HUB, dir.resolve("hub"), Services.homeConfig(1),
                     new Uplink.Settings(20, 4, 3_000, 60_000, 0), StorageLimits.defaults(), stack.broker(HUB));
-                 DeviceDriver cuff = new DeviceDriver(hub.statusUrl())) {
+                 DeviceDriver cuff = new DeviceDriver(hub)) {
                 await().atMost(DEADLINE).until(() -> cuff.readings() >= 80);
                 nodeA.kill();
                 int atKill = cuff.readings();

@@ -58,6 +58,11 @@ final class Services {
             return "http://127.0.0.1:" + service.statusPort();
         }
 
+        /** A POST to the status page as the installer: with the token an installer reads from the hub. */
+        java.net.http.HttpRequest.Builder installerPost(String pathAndQuery) {
+            return Services.installerPost(java.net.URI.create(statusUrl() + pathAndQuery), dataDir);
+        }
+
         @Override
         public void close() throws Exception {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -167,11 +172,21 @@ final class Services {
         return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    /** A POST to a hub's status page with the installer token kept in its data folder. */
+    static java.net.http.HttpRequest.Builder installerPost(java.net.URI uri, Path hubDataDir) {
+        try {
+            String token = io.nara.gateway.status.InstallerToken.read(
+                    hubDataDir.resolve(io.nara.gateway.status.InstallerToken.FILE_NAME)).value();
+            return java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Asks the hub's simulated home for a reading ({@code POST}, e.g. {@code /api/simulate/bp?systolic=85}). */
     static com.fasterxml.jackson.databind.JsonNode simulate(Hub hub, String pathAndQuery) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(hub.statusUrl() + pathAndQuery))
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        var response = java.net.http.HttpClient.newHttpClient().send(hub.installerPost(pathAndQuery).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new AssertionError("the simulated home answered " + response.statusCode() + ": " + response.body());

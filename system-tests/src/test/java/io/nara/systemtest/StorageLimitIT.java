@@ -43,7 +43,7 @@ class StorageLimitIT {
         BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()), stack.identity(HUB));
         long systolicAlertSeq;
         try (Services.Hub offline = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink, storage, nowhere)) {
-            systolicAlertSeq = alertSeq(post(offline.statusUrl() + "/api/simulate/cuff?systolic=84"));
+            systolicAlertSeq = alertSeq(post(offline, "/api/simulate/cuff?systolic=84"));
             offline.service().simulatedHome().backfill(2, 8, Services.OXIMETER)
                     .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
             JsonNode afterBackfill = Services.hubStatus(offline.statusUrl());
@@ -79,9 +79,9 @@ class StorageLimitIT {
         throw new AssertionError("no alert in " + stored);
     }
 
-    private static JsonNode post(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    private static JsonNode post(Services.Hub hub, String pathAndQuery) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(hub.installerPost(pathAndQuery).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
     }

@@ -63,7 +63,7 @@ class StoreOutageIT {
     void aStoreOutageDelaysAcknowledgementsButLosesNothing(String service) throws Exception {
         Predicate<Health> storeDown = "influx".equals(service) ? h -> !h.influxdb() : h -> !h.postgres();
         Set<Long> acknowledged;
-        try (DeviceDriver cuff = new DeviceDriver(hub.statusUrl())) {
+        try (DeviceDriver cuff = new DeviceDriver(hub)) {
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 30);
             stack.stop(service);
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 60 && storeDown.test(ingest.service().health()));

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import io.nara.gateway.status.InstallerToken;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,11 +22,15 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "nara-installer", mixinStandardHelpOptions = true,
         description = "Check and set up a running Nära hub: devices, pairing mode.",
-        subcommands = {InstallerCommand.Status.class, InstallerCommand.Pairing.class})
+        subcommands = {InstallerCommand.Status.class, InstallerCommand.Pairing.class, InstallerCommand.Token.class})
 public final class InstallerCommand implements Callable<Integer> {
 
     @Option(names = "--hub", defaultValue = "http://127.0.0.1:8081", description = "The hub's status page (default ${DEFAULT-VALUE}).")
     URI hub;
+
+    @Option(names = "--token-file", defaultValue = "/var/lib/nara/" + InstallerToken.FILE_NAME,
+            description = "The hub's installer token, needed to change anything (default ${DEFAULT-VALUE}).")
+    Path tokenFile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,8 +45,12 @@ public final class InstallerCommand implements Callable<Integer> {
 
     JsonNode call(String method, String path) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(hub.resolve(path)).timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(hub.resolve(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (!method.equals("GET")) {
+            builder.header("Authorization", "Bearer " + InstallerToken.read(tokenFile).value());
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(response.body());
         if (response.statusCode() >= 300) {
@@ -107,6 +117,20 @@ public final class InstallerCommand implements Callable<Integer> {
             };
             out.println(r.path("pairingMode").asBoolean() ? "pairing mode on until " + r.path("pairingUntil").asText()
                     + ": press the pairing button on the device now" : "pairing mode off");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "token", description = "Print the installer token that pairing and other changes need.")
+    static final class Token implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        InstallerCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            out.println(InstallerToken.read(parent.tokenFile).value());
             out.flush();
             return 0;
         }

@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nara.gateway.status.InstallerToken;
+import io.nara.gateway.status.LocalApiGuard;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -40,6 +49,9 @@ class InstallerApiTest {
     private Vertx vertx;
     private HttpServer server;
     private URI base;
+    private InstallerToken token;
+    @TempDir
+    Path dataDir;
 
     @BeforeEach
     void serve() throws Exception {
@@ -47,6 +59,11 @@ class InstallerApiTest {
         DeviceTransports transports = new DeviceTransports(vertx, TransportSettings.none(), null, clock,
                 ZoneOffset.UTC, states, null, id -> null);
         Router router = Router.router(vertx);
+        token = InstallerToken.loadOrCreate(dataDir);
+        router.route().handler(new LocalApiGuard(token, Set.of("nara-hub-7", "nara-hub-7.local"),
+                (ctx, code, problem) -> ctx.response().setStatusCode(code)
+                        .putHeader("content-type", "application/json").end(JSON.createObjectNode()
+                                .put("problem", problem).toString())));
         new InstallerApi(states, transports, clock, new MessageCodec()).mount(router);
         router.get("/api/status").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("""
@@ -74,9 +91,70 @@ class InstallerApiTest {
     }
 
     private HttpResponse<String> http(String method, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http(method, path, "Authorization", "Bearer " + token.value());
+    }
+
+    private HttpResponse<String> http(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A raw request, for the Host header that java.net.http does not let a caller set. */
+    private String rawRequest(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void pairingNeedsTheInstallerToken() throws Exception {
+        HttpResponse<String> none = http("POST", "/api/pairing?minutes=30", "X-Nothing", "1");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(none.body()).path("problem").asText())
+                .contains("installer token", token.file().toString(), "nara-installer token");
+        HttpResponse<String> wrong = http("POST", "/api/pairing?minutes=30",
+                "Authorization", "Bearer " + "0".repeat(32));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(states.pairingMode()).as("nothing opened pairing mode").isFalse();
+        assertThat(http("GET", "/api/devices", "X-Nothing", "1").statusCode())
+                .as("reading needs no token").isEqualTo(200);
+        assertThat(Files.getPosixFilePermissions(token.file())).as("only the hub's user reads the token")
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(InstallerToken.loadOrCreate(dataDir)).as("kept across restarts").isEqualTo(token);
+    }
+
+    @Test
+    void aForeignPageCannotChangeTheHubEvenWithTheToken() throws Exception {
+        for (String[] foreign : new String[][] {{"Origin", "http://evil.example"}, {"Origin", "null"},
+                {"Sec-Fetch-Site", "cross-site"}}) {
+            HttpResponse<String> r = http("POST", "/api/pairing?minutes=30",
+                    "Authorization", "Bearer " + token.value(), foreign[0], foreign[1]);
+            assertThat(r.statusCode()).as(foreign[1]).isEqualTo(403);
+        }
+        assertThat(states.pairingMode()).isFalse();
+        HttpResponse<String> own = http("POST", "/api/pairing?minutes=5", "Authorization",
+                "Bearer " + token.value(), "Origin", "http://127.0.0.1:" + server.actualPort());
+        assertThat(own.statusCode()).as("the status page's own origin").isEqualTo(200);
+    }
+
+    @Test
+    void aRebindedNameIsRefusedAndTheHubsOwnNamesAreNot() throws Exception {
+        String rebound = rawRequest("GET /api/devices HTTP/1.1\r\nHost: attacker.example:8081\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(rebound).startsWith("HTTP/1.1 421").contains("does not answer to Host 'attacker.example:8081'")
+                .doesNotContain("AA:00:00:00:00:01");
+        for (String own : new String[] {"localhost:8081", "192.168.1.20:8081", "[::1]:8081", "nara-hub-7.local",
+                "NARA-HUB-7:8081"}) {
+            assertThat(rawRequest("GET /api/devices HTTP/1.1\r\nHost: " + own + "\r\nConnection: close\r\n\r\n"))
+                    .as(own).startsWith("HTTP/1.1 200");
+        }
     }
 
     @Test
@@ -143,10 +221,12 @@ class InstallerApiTest {
         CommandLine cmd = new CommandLine(new InstallerCommand());
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 4];
         all[0] = "--hub";
         all[1] = base.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--token-file";
+        all[3] = token.file().toString();
+        System.arraycopy(args, 0, all, 4, args.length);
         int exit = cmd.execute(all);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -168,6 +248,9 @@ class InstallerApiTest {
         assertThat(states.pairingMode()).isFalse();
 
         assertThat(cli("pairing", "sideways").exit()).isNotZero();
+        Run shown = cli("token");
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out().strip()).isEqualTo(token.value());
     }
 
     @Test
