@@ -1,0 +1,328 @@
+package io.nara.load.fleet;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.nara.protocol.HubTopic;
+import io.nara.protocol.SchemaVersion;
+import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.Ack;
+import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.AlertMessage;
+import io.nara.protocol.message.HubStatus;
+import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.SeqRange;
+import io.nara.protocol.message.Severity;
+import io.nara.protocol.vocabulary.Vocabulary;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One simulated hub: an in-memory outbox that numbers every reading and alert, batches of at most 500 observations
+ * with a window of batches in flight, alerts outside that window, resending what is overdue, and deleting exactly
+ * what the cloud acknowledges, the way the real hub's uplink does. It speaks the real protocol (the {@code protocol}
+ * module's records, QoS 1, the retained status with its last will) with its own client certificate.
+ *
+ * <p>State is touched by the simulator's tick thread and by the MQTT client's event loop (acks), so every method that
+ * touches it is synchronized on the hub; a hub's lock is never held while waiting for the network.
+ */
+final class SimulatedHub {
+
+    /** What the simulated hub is told to do beyond a normal day. */
+    enum Behaviour { NORMAL, MALFORMED, OVERSIZED, FOREIGN_PATIENT }
+
+    private static final MessageCodec CODEC = new MessageCodec();
+    private static final int MAX_BATCH = 500;
+
+    private final Home home;
+    private final Behaviour behaviour;
+    private final FleetCounters counters;
+    private final Mqtt5AsyncClient client;
+    private final String outbox = UUID.randomUUID().toString();
+    private final int window;
+    private final Duration ackTimeout;
+    private final ArrayDeque<Observation> unsent = new ArrayDeque<>();
+    /** Messages sent and not yet wholly acknowledged, by their first sequence number. */
+    private final Map<Long, InFlight> inFlight = new LinkedHashMap<>();
+    private long nextSeq = 1;
+    private boolean online;
+    private boolean connecting;
+    private int batchesInFlight;
+
+    /** One published message: which sequence numbers it carries and which of them the cloud has not yet acked. */
+    private static final class InFlight {
+        final String topic;
+        final byte[] payload;
+        final boolean alert;
+        final List<Long> seqs;
+        final Set<Long> open;
+        long sentNanos;
+
+        InFlight(String topic, byte[] payload, boolean alert, List<Long> seqs) {
+            this.topic = topic;
+            this.payload = payload;
+            this.alert = alert;
+            this.seqs = seqs;
+            this.open = new java.util.HashSet<>(seqs);
+        }
+    }
+
+    SimulatedHub(Home home, Behaviour behaviour, FleetCounters counters, String host, int port,
+                 KeyManagerFactory identity, TrustManagerFactory trust, int window, Duration ackTimeout) {
+        this.home = home;
+        this.behaviour = behaviour;
+        this.counters = counters;
+        this.window = window;
+        this.ackTimeout = ackTimeout;
+        byte[] will = CODEC.encode(HubStatus.offline());
+        this.client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(home.hubId())
+                .serverHost(host)
+                .serverPort(port)
+                .sslConfig(MqttClientSslConfig.builder().keyManagerFactory(identity).trustManagerFactory(trust).build())
+                .willPublish()
+                .topic(topic(HubTopic.Kind.STATUS)).qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(will)
+                .applyWillPublish()
+                .buildAsync();
+    }
+
+    String hubId() {
+        return home.hubId();
+    }
+
+    /** Connects (clean session: the outbox, not the broker, keeps what is unsent), subscribes to acks, sends status. */
+    CompletableFuture<Void> connect() {
+        synchronized (this) {
+            if (online || connecting) {
+                return CompletableFuture.completedFuture(null);
+            }
+            connecting = true;
+        }
+        return client.connectWith().cleanStart(true).keepAlive(60).send()
+                .thenCompose(connAck -> client.subscribeWith()
+                        .topicFilter(topic(HubTopic.Kind.ACK)).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(this::onAck)
+                        .send())
+                .thenAccept(subAck -> {
+                    counters.connected.increment();
+                    synchronized (this) {
+                        online = true;
+                        connecting = false;
+                        // Everything in flight before the connection dropped goes again: the cloud deduplicates.
+                        for (InFlight message : inFlight.values()) {
+                            send(message);
+                        }
+                    }
+                    publishStatus();
+                })
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        counters.connectFailures.increment();
+                        synchronized (this) {
+                            connecting = false;
+                        }
+                    }
+                });
+    }
+
+    void disconnect() {
+        boolean wasOnline;
+        synchronized (this) {
+            wasOnline = online;
+            online = false;
+        }
+        if (wasOnline) {
+            counters.connected.decrement();
+            client.disconnect();
+        }
+    }
+
+    /**
+     * Takes the readings of [from, to) of simulated time into the outbox, raises an urgent alert for a low systolic
+     * as the hub's care plan would, follows the home's connection, and sends what the window allows.
+     */
+    void tick(Instant from, Instant to, long nowNanos) {
+        boolean shouldBeOnline = !home.offlineAt(to);
+        if (!shouldBeOnline) {
+            disconnect();
+        }
+        List<InFlight> alerts = new ArrayList<>();
+        synchronized (this) {
+            for (Home.Reading reading : home.readingsBetween(from, to)) {
+                Observation observation = observation(reading);
+                unsent.add(observation);
+                counters.observationsTaken.increment();
+                if (reading.code().equals(Vocabulary.SYSTOLIC) && reading.value() == Home.LOW_SYSTOLIC) {
+                    alerts.add(alertFor(observation));
+                }
+            }
+            for (InFlight alert : alerts) {
+                inFlight.put(alert.seqs.get(0), alert);
+                counters.alertsRaised.increment();
+                if (online) {
+                    send(alert);
+                }
+            }
+            if (online) {
+                resendOverdue(nowNanos);
+                pump();
+                misbehave();
+            }
+        }
+        if (shouldBeOnline && !isOnline()) {
+            connect();
+        }
+    }
+
+    synchronized boolean isOnline() {
+        return online;
+    }
+
+    synchronized long pending() {
+        long pending = unsent.size();
+        for (InFlight message : inFlight.values()) {
+            pending += message.alert ? 0 : message.open.size();
+        }
+        return pending;
+    }
+
+    private Observation observation(Home.Reading reading) {
+        Instant received = reading.at().plusMillis(500);
+        return new Observation(nextSeq++, home.patientId(), reading.deviceId(), reading.code().loinc(),
+                reading.value(), reading.code().ucum(), reading.at(), received, Set.of());
+    }
+
+    private InFlight alertFor(Observation low) {
+        long seq = nextSeq++;
+        Alert alert = new Alert(seq, home.patientId(), "systolic-low", Severity.URGENT, low.code(), low.value(),
+                low.unit(), "Systoliskt blodtryck under 90 mmHg", low.received(), low.seq(), "sim-1", null,
+                Duration.ofMinutes(15), io.nara.protocol.message.AlertStatus.RAISED,
+                "systolic-low@" + low.time().atOffset(ZoneOffset.UTC) + "#" + low.seq());
+        return new InFlight(topic(HubTopic.Kind.ALERT), CODEC.encode(AlertMessage.of(outbox, alert)), true,
+                List.of(seq));
+    }
+
+    /** Sends batches while the window has room. Called with the lock held. */
+    private void pump() {
+        while (batchesInFlight < window && !unsent.isEmpty()) {
+            List<Observation> batch = new ArrayList<>(Math.min(MAX_BATCH, unsent.size()));
+            while (batch.size() < MAX_BATCH && !unsent.isEmpty()) {
+                batch.add(unsent.poll());
+            }
+            List<Long> seqs = batch.stream().map(Observation::seq).toList();
+            InFlight message = new InFlight(topic(HubTopic.Kind.OBS),
+                    CODEC.encode(ObservationBatch.of(outbox, batch)), false, seqs);
+            inFlight.put(seqs.get(0), message);
+            batchesInFlight++;
+            send(message);
+        }
+    }
+
+    private void resendOverdue(long nowNanos) {
+        for (InFlight message : inFlight.values()) {
+            if (nowNanos - message.sentNanos > ackTimeout.toNanos()) {
+                counters.resends.increment();
+                send(message);
+            }
+        }
+    }
+
+    private void send(InFlight message) {
+        message.sentNanos = System.nanoTime();
+        counters.publishes.increment();
+        client.publishWith().topic(message.topic).qos(MqttQos.AT_LEAST_ONCE).payload(message.payload).send()
+                .whenComplete((result, failure) -> {
+                    if (failure != null || result.getError().isPresent()) {
+                        counters.publishFailures.increment();
+                    }
+                });
+    }
+
+    private void onAck(Mqtt5Publish publish) {
+        Ack ack;
+        try {
+            ack = CODEC.decode(publish.getPayloadAsBytes(), Ack.class);
+        } catch (RuntimeException e) {
+            counters.publishFailures.increment();
+            return;
+        }
+        if (!outbox.equals(ack.outbox())) {
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (this) {
+            Iterator<InFlight> messages = inFlight.values().iterator();
+            while (messages.hasNext()) {
+                InFlight message = messages.next();
+                message.open.removeIf(seq -> covered(ack.ranges(), seq));
+                if (message.open.isEmpty()) {
+                    messages.remove();
+                    long micros = (now - message.sentNanos) / 1_000;
+                    if (message.alert) {
+                        counters.alertsAcked.increment();
+                        counters.alertAck.record(micros);
+                    } else {
+                        batchesInFlight--;
+                        counters.observationsAcked.add(message.seqs.size());
+                        counters.batchAck.record(micros);
+                    }
+                }
+            }
+            if (online) {
+                pump();
+            }
+        }
+    }
+
+    private static boolean covered(List<SeqRange> ranges, long seq) {
+        for (SeqRange range : ranges) {
+            if (range.contains(seq)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A misbehaving hub sends, besides its day, one bad message a tick: the cloud must refuse it and go on. */
+    private void misbehave() {
+        byte[] payload = switch (behaviour) {
+            case NORMAL -> null;
+            case MALFORMED -> "{\"v\":1,\"outbox\":\"not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case OVERSIZED -> new byte[300 * 1024];
+            case FOREIGN_PATIENT -> CODEC.encode(ObservationBatch.of(outbox, List.of(new Observation(nextSeq++,
+                    "patient-demo-1", home.cuffId(), Vocabulary.SYSTOLIC.loinc(), 80.0, Vocabulary.SYSTOLIC.ucum(),
+                    Instant.now().minusSeconds(60), Instant.now().minusSeconds(59), Set.of()))));
+        };
+        if (payload != null) {
+            counters.refusedSent.increment();
+            client.publishWith().topic(topic(HubTopic.Kind.OBS)).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
+        }
+    }
+
+    private void publishStatus() {
+        HubStatus status = new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, Instant.now(), "fleet-sim",
+                HubStatus.ClockState.SYNCHRONIZED, pending(), List.of());
+        client.publishWith().topic(topic(HubTopic.Kind.STATUS)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload(CODEC.encode(status)).send();
+    }
+
+    private String topic(HubTopic.Kind kind) {
+        return HubTopic.of(home.hubId(), kind).name();
+    }
+}
