@@ -118,6 +118,24 @@ class BrokerSecurityIT {
     }
 
     @Test
+    void theBrokerRefusesAPacketLargerThanTheProtocolAllows() throws Exception {
+        java.nio.file.Path big = java.nio.file.Files.createTempFile("nara-big", ".bin");
+        try {
+            java.nio.file.Files.write(big, new byte[300 * 1024]);
+            // MQTT 3.1.1: the client does not learn the limit from CONNACK, so the broker itself must refuse it.
+            List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
+                    stack.get("NARA_MQTT_PORT"), "-V", "mqttv311", "-q", "1", "-t", HubTopic.of(HUB, Kind.OBS).name(),
+                    "-f", big.toString()));
+            command.addAll(stack.mosquittoTlsArgs(HUB));
+            DevStack.Result result = DevStack.run(stack.repoRoot(), command, 30);
+            assertThat(result.exitCode()).as(result.output()).isNotZero();
+            assertThat(result.output()).contains("connection was lost");
+        } finally {
+            java.nio.file.Files.deleteIfExists(big);
+        }
+    }
+
+    @Test
     void aHubCannotPublishAcksOrConfig() throws Exception {
         assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ACK).name(), "{}").output()).contains("Not authorized");
         assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.CONFIG).name(), "{}").output()).contains("Not authorized");
