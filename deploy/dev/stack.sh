@@ -46,6 +46,7 @@ usage() {
 	cat >&2 <<EOF
 usage: $0 up|down|status|env
        $0 start|stop broker|influx|postgres
+       $0 client NAME      a client certificate (hub id, nara-ingest-*) known to the broker
 EOF
 	exit 2
 }
@@ -303,15 +304,55 @@ wait_ready() {
 start_broker() {
 	local d=$STATE/mosquitto
 	mkdir_svc "$d" "$d/data"
-	# Regenerated on every start so template and ACL edits take effect.
-	install -m 0644 "$DEPLOY_DIR/mosquitto/acl" "$d/acl"
+	# Regenerated on every start so template and access-control edits take
+	# effect: every client certificate of the PKI gets its rights.
+	local names=() crt n
+	for crt in "$STATE"/pki/*.crt; do
+		n=$(basename "$crt" .crt)
+		[[ $n == ca || $n == broker ]] || names+=("$n")
+	done
+	"$DEPLOY_DIR/mosquitto/dynsec.sh" config "${names[@]}" >"$d/dynamic-security.json.tmp"
+	rm -f "$d/acl"
+	chmod 0600 "$d/dynamic-security.json.tmp"
+	is_root && chown "$SVC_USER" "$d/dynamic-security.json.tmp"
+	mv -f "$d/dynamic-security.json.tmp" "$d/dynamic-security.json"
+	broker_config_sum >"$d/config.sum"
 	sed -e "s#@STATE@#$STATE#g" -e "s#@PKI@#$STATE/pki#g" -e "s#@MQTT_PORT@#$MQTT_PORT#g" \
+		-e "s#@MULTIARCH@#$(multiarch)#g" \
 		"$DEPLOY_DIR/mosquitto/mosquitto.conf.template" >"$d/mosquitto.conf.tmp"
 	chmod 0644 "$d/mosquitto.conf.tmp"
 	mv -f "$d/mosquitto.conf.tmp" "$d/mosquitto.conf"
 	touch_svc "$d/mosquitto.log"
 	# -d: mosquitto daemonizes itself and writes pid_file.
 	as_svc mosquitto -c "$d/mosquitto.conf" -d
+}
+
+broker_config_sum() {
+	cat "$DEPLOY_DIR/mosquitto/mosquitto.conf.template" "$DEPLOY_DIR/mosquitto/dynsec.sh" | cksum
+}
+
+# The library folder of the broker's plugin (x86_64-linux-gnu, aarch64-linux-gnu).
+multiarch() {
+	dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch 2>/dev/null ||
+		echo "$(uname -m)-linux-gnu"
+}
+
+# add_client NAME: a client certificate for NAME (made if missing) and, when
+# the broker runs, its rights granted live through the dynamic-security
+# plugin's $CONTROL topic (as nara-broker-admin). A broker that is down gets
+# them from the PKI at its next start.
+cmd_client() {
+	local name=$1 pki=$STATE/pki response
+	"$DEPLOY_DIR/pki/dev-pki.sh" "$pki" "$name"
+	svc_pid broker >/dev/null || return 0
+	response=$(mosquitto_rr -h "$HOST" -p "$MQTT_PORT" -V mqttv5 --cafile "$pki/ca.crt" \
+		--cert "$pki/nara-broker-admin.crt" --key "$pki/nara-broker-admin.key" -i "nara-broker-admin" \
+		-t '$CONTROL/dynamic-security/v1' -e '$CONTROL/dynamic-security/v1/response' -W 10 \
+		-m "$("$DEPLOY_DIR/mosquitto/dynsec.sh" add "$name")") || die "the broker did not grant $name: $response"
+	# Granting twice is harmless: "already exists" is the only error accepted.
+	if grep -o '"error":"[^"]*"' <<<"$response" | grep -v 'already exists' >&2; then
+		die "the broker refused to grant $name: $response"
+	fi
 }
 
 start_influx() {
@@ -364,7 +405,14 @@ start_postgres() {
 start_svc() {
 	local svc=$1 port ports
 	if svc_pid "$svc" >/dev/null; then
-		return 0
+		# A broker started from an older configuration (template or access
+		# control changed since) is restarted once; sessions survive on disk.
+		if [[ $svc == broker && "$(broker_config_sum)" != "$(cat "$STATE/mosquitto/config.sum" 2>/dev/null)" ]]; then
+			log "broker configuration changed: restarting the broker"
+			stop_many broker
+		else
+			return 0
+		fi
 	fi
 	ports=("$(svc_port "$svc")")
 	[[ $svc == influx ]] && ports+=("$INFLUX_RPC_PORT")
@@ -543,6 +591,7 @@ main() {
 		[[ $# -eq 1 ]] || usage
 		valid_service "$1"
 		;;
+	client) [[ $# -eq 1 ]] || usage ;;
 	*) usage ;;
 	esac
 
@@ -573,6 +622,11 @@ main() {
 	status)
 		pick_state
 		cmd_status
+		;;
+	client)
+		lock_state
+		pick_state
+		cmd_client "$1"
 		;;
 	env)
 		[[ -r $STATE_HOME/stack.env ]] || die "no $STATE_HOME/stack.env yet: run '$0 up' first"

@@ -18,7 +18,7 @@ usage() {
 
 OUT=$1
 ONLY=${2:-}
-DEFAULT_CLIENTS=(hub-dev-1 hub-dev-2 hub-dev-3 nara-ingest)
+DEFAULT_CLIENTS=(hub-dev-1 hub-dev-2 hub-dev-3 nara-ingest nara-broker-admin)
 CA_DAYS=3650
 LEAF_DAYS=1825
 # Re-issue anything that expires within this many seconds (30 days).

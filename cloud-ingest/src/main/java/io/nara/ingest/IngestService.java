@@ -26,6 +26,7 @@ import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.patient.PatientRoutes;
+import io.nara.ingest.rejected.RefusalLimiter;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.relative.RelativeRoutes;
 import io.nara.ingest.routing.AlertRouter;
@@ -33,6 +34,7 @@ import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.unattributed.UnattributedApi;
 import io.nara.ingest.unattributed.UnattributedReadings;
 import io.nara.ingest.web.WebServer;
+import io.nara.protocol.Checks;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.InvalidMessageException;
 import io.nara.protocol.codec.MessageCodec;
@@ -87,6 +89,10 @@ public final class IngestService extends VerticleBase {
     private AlertFeed alertFeed;
     private HubRegistry hubs;
     private RejectedMessages rejected;
+    /** Refusals kept one by one per hub and window; the rest are counted. */
+    static final int REFUSALS_KEPT = 20;
+    static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
+    private final RefusalLimiter refusals = new RefusalLimiter(REFUSALS_KEPT, REFUSAL_WINDOW);
     private HubMessageConsumer consumer;
     private WebServer web;
     private volatile boolean influxOk = true;
@@ -140,6 +146,7 @@ public final class IngestService extends VerticleBase {
                     .onFailure(e -> LOG.warn("notification round failed: {}", e.getMessage())));
             hubs = new HubRegistry(db);
             rejected = new RejectedMessages(db);
+            vertx.setPeriodic(REFUSAL_WINDOW.toMillis(), id -> reportRefusals());
             alertFeed = new AlertFeed(vertx, db, codec);
             alertFeed.start();
             consumer = new HubMessageConsumer(vertx, settings.broker(), settings.nodeId(), settings.shareGroup(),
@@ -295,17 +302,43 @@ public final class IngestService extends VerticleBase {
             return refuse(null, topic, payload, "not a Nära v1 hub topic");
         }
         String hubId = parsed.get().hubId();
+        Future<Handled> handled;
         try {
-            return switch (parsed.get().kind()) {
-                case OBS -> storeObservations(hubId, codec.decode(payload, ObservationBatch.class)).map(Handled.STORED);
-                case ALERT -> storeAlert(hubId, codec.decode(payload, AlertMessage.class)).map(Handled.STORED);
+            handled = switch (parsed.get().kind()) {
+                case OBS -> storeObservations(hubId, notFuture(codec.decode(payload, ObservationBatch.class)))
+                        .map(Handled.STORED);
+                case ALERT -> storeAlert(hubId, notFuture(codec.decode(payload, AlertMessage.class)))
+                        .map(Handled.STORED);
                 case STATUS -> track(hubs.status(hubId, codec.decode(payload, HubStatus.class), clock.instant()))
                         .map(Handled.STORED);
                 case ACK, CONFIG -> refuse(hubId, topic, payload, "hubs do not publish on " + parsed.get().kind());
             };
         } catch (InvalidMessageException e) {
             return refuse(hubId, topic, payload, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return refuse(hubId, topic, payload, e.getMessage());
         }
+        // A value a store refuses (PostgreSQL's data and constraint errors) is a refusal of this message, kept for
+        // the operator, not a database outage: the next message is stored as usual.
+        return handled.recover(e -> Database.isDataError(e)
+                ? refuse(hubId, topic, payload, "a store refused a value: " + e.getMessage())
+                : Future.failedFuture(e));
+    }
+
+    /** The receiver's side of the time window: nothing later than this node's clock plus the tolerance. */
+    private ObservationBatch notFuture(ObservationBatch batch) {
+        Instant now = clock.instant();
+        for (Observation o : batch.observations()) {
+            Checks.requireNotFuture(o.effective(), "observation " + o.seq() + " effective", now);
+            Checks.requireNotFuture(o.received(), "observation " + o.seq() + " received", now);
+        }
+        return batch;
+    }
+
+    private AlertMessage notFuture(AlertMessage message) {
+        Checks.requireNotFuture(message.alert().raisedAt(), "alert " + message.alert().seq() + " raisedAt",
+                clock.instant());
+        return message;
     }
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
@@ -324,7 +357,7 @@ public final class IngestService extends VerticleBase {
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
                 // One transaction: the newest reading for the silence rules, and the FHIR push queue.
                 .compose(v -> track(db.transaction(c -> {
-                    CarePlanService.noteReadings(c, hubId, batch);
+                    CarePlanService.noteReadings(c, hubId, batch, clock.instant());
                     if (fhirPush.enabled()) {
                         FhirPush.enqueue(c, hubId, batch, clock.instant(), fhirPush.panelHold());
                     }
@@ -372,16 +405,35 @@ public final class IngestService extends VerticleBase {
         return consumer.publish(HubTopic.of(hubId, HubTopic.Kind.ACK).name(), codec.encode(Ack.of(outbox, seqs)));
     }
 
-    /** Refuses a payload: a log line naming hub and problem, and the payload kept for inspection. */
+    /**
+     * Refuses a payload: a log line naming hub and problem, and the payload kept for inspection; beyond
+     * {@link #REFUSALS_KEPT} a minute per hub only counted, and the count reported once (see {@link #reportRefusals}).
+     */
     private Future<Handled> refuse(String hubId, String topic, byte[] payload, String problem) {
+        if (!refusals.keep(hubId, clock.instant())) {
+            return Future.succeededFuture(Handled.REFUSED);
+        }
         LOG.warn("rejected message from hub {} on {}: {}", hubId == null ? "(unknown)" : hubId, topic, problem);
         return track(rejected.keep(hubId, topic, payload, problem)).map(Handled.REFUSED)
                 .onFailure(e -> LOG.error("could not keep rejected message from hub {}: {}", hubId, e.getMessage()));
     }
 
+    /** The counts of refusals not kept one by one, once a minute; and the retention of refused payloads. */
+    private void reportRefusals() {
+        for (RefusalLimiter.Suppressed s : refusals.drain(clock.instant())) {
+            LOG.warn("hub {}: {} further refusals in the minute from {}, counted, not kept one by one",
+                    s.hubId() == null ? "(unknown)" : s.hubId(), s.count(), s.windowStart());
+            rejected.keepCount(s, REFUSAL_WINDOW)
+                    .onFailure(e -> LOG.error("could not keep the refusal count of hub {}: {}", s.hubId(), e.getMessage()));
+        }
+        rejected.purge(clock.instant())
+                .onFailure(e -> LOG.warn("could not delete old refused payloads: {}", e.getMessage()));
+    }
+
     /** Notes whether PostgreSQL answered, for the health check. */
     private <T> Future<T> track(Future<T> postgresWork) {
-        return postgresWork.andThen(r -> postgresOk = r.succeeded());
+        // A refused value proves PostgreSQL answered.
+        return postgresWork.andThen(r -> postgresOk = r.succeeded() || Database.isDataError(r.cause()));
     }
 
     private void checkInflux() {

@@ -1,5 +1,8 @@
 package io.nara.protocol;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /** Size limits of v1 messages. Both sides enforce them, so a hub can never send what the cloud will refuse. */
 public final class Limits {
 
@@ -14,6 +17,18 @@ public final class Limits {
 
     /** Longest free text (alert messages, rule texts). */
     public static final int MAX_TEXT_LENGTH = 1000;
+
+    /** Earliest device time of a reading or alert: a device clock before 2000 was reset, not set. */
+    public static final Instant EARLIEST_TIME = Instant.parse("2000-01-01T00:00:00Z");
+
+    /** Earliest hub receipt time: a Pi without a real-time clock reads 1970 until it is synchronised (flagged). */
+    public static final Instant EARLIEST_CLOCK = Instant.EPOCH;
+
+    /** First time Nära refuses outright (InfluxDB's nanosecond time ends in 2262). */
+    public static final Instant LATEST_TIME = Instant.parse("2200-01-01T00:00:00Z");
+
+    /** How far past the receiver's clock a time may lie (clocks differ by seconds, time zones misread by hours). */
+    public static final Duration FUTURE_TOLERANCE = Duration.ofHours(26);
 
     private Limits() {
     }

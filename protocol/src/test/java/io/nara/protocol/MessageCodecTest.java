@@ -88,6 +88,47 @@ class MessageCodecTest {
     }
 
     @Test
+    void timesThatCannotBeStoredAreRefusedNamingTheField() {
+        for (String effective : List.of("9999-12-31T00:00:00Z", "+999999999-12-31T00:00:00Z", "1999-12-31T23:59:59Z")) {
+            assertThatThrownBy(() -> decodeBatch(batchWith("\"effective\":\"" + effective + "\","
+                    + "\"received\":\"2026-01-01T00:00:00Z\"", "p1")))
+                    .as(effective).isInstanceOf(InvalidMessageException.class)
+                    .hasMessageContaining("effective").hasMessageContaining("outside the times Nära keeps");
+        }
+        // A hub clock before its first synchronisation reads 1970: flagged by the hub, still storable.
+        assertThat(decodeBatch(batchWith("\"received\":\"1970-01-01T00:00:10Z\",\"flags\":[\"HUB_CLOCK_UNSYNCHRONIZED\"]",
+                "p1")).observations()).hasSize(1);
+    }
+
+    @Test
+    void theReceiversClockBoundsTimesToNowPlusATolerance() {
+        Instant now = Instant.parse("2026-11-23T12:00:00Z");
+        assertThat(Checks.requireNotFuture(now.plus(Limits.FUTURE_TOLERANCE), "effective", now)).isNotNull();
+        assertThatThrownBy(() -> Checks.requireNotFuture(now.plus(Limits.FUTURE_TOLERANCE).plusSeconds(1),
+                "effective", now)).hasMessageContaining("effective").hasMessageContaining("lies in the future");
+    }
+
+    @Test
+    void controlCharactersAreRefusedInNamesAndAllowedOnlyAsLineBreaksInFreeText() {
+        assertThatThrownBy(() -> decodeBatch(batchWith("\"received\":\"2026-01-01T00:00:00Z\"", "p\\u0000x")))
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("patientId holds the control "
+                        + "character U+0000");
+        assertThatThrownBy(() -> decodeBatch(batchWith("\"received\":\"2026-01-01T00:00:00Z\"", "p\\u001bx")))
+                .hasMessageContaining("U+001B");
+        Alert twoLines = new Alert(1, "p1", "r", Severity.INFO, null, null, null, "rad ett\nline two", T, 0, "1",
+                null, null);
+        assertThat(twoLines.message()).contains("\n");
+        assertThatThrownBy(() -> new Alert(1, "p1", "r", Severity.INFO, null, null, null, "bell\u0007", T, 0, "1",
+                null, null)).hasMessageContaining("message holds the control character U+0007");
+    }
+
+    private static String batchWith(String times, String patientJson) {
+        return "{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,\"observations\":[{\"seq\":1,"
+                + "\"patientId\":\"" + patientJson + "\",\"deviceId\":\"d\",\"code\":\"29463-7\",\"value\":81.5,"
+                + "\"unit\":\"kg\"," + times + "}]}";
+    }
+
+    @Test
     void unknownFieldsAndFlagsFromANewerHubAreKept() {
         String json = "{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,\"extra\":true,\"observations\":[{\"seq\":1,\"deviceId\":\"d\","
                 + "\"code\":\"29463-7\",\"value\":81.5,\"unit\":\"kg\",\"received\":\"2026-01-01T00:00:00Z\","

@@ -58,7 +58,7 @@ final class Alerting {
                                        FhirPush.Settings fhirPush) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", 0, apiKey);
+                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey);
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting, fhirPush);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
@@ -39,6 +40,8 @@ public final class DevStack {
     private final Path repoRoot;
     private final Map<String, String> stackEnvironment;
     private final Map<String, String> env;
+    /** Ingest nodes handed out in this JVM; each has a certificate of its own (the broker binds id to certificate). */
+    private final AtomicInteger ingestNodes = new AtomicInteger();
 
     private DevStack(Path repoRoot, Map<String, String> stackEnvironment, Map<String, String> env) {
         this.repoRoot = repoRoot;
@@ -131,15 +134,17 @@ public final class DevStack {
     }
 
     /**
-     * The client certificate of {@code name} (a hub id or {@code nara-ingest}), made by the dev CA if it does not
-     * exist yet. Give each test class hub ids of its own: the broker then keeps their messages apart, and test
-     * classes running side by side never see each other's data.
+     * The client certificate of {@code name} (a hub id or {@code nara-ingest...}), made by the dev CA and granted
+     * its rights at the broker ({@code stack.sh client}) if it does not exist yet. Give each test class hub ids of its
+     * own: the broker then keeps their messages apart, and test classes running side by side never see each other's
+     * data. The broker makes the certificate's name the client id, so two connections with one identity at once
+     * take each other's session over.
      */
     public synchronized TlsIdentity identity(String name) {
         Path keystore = pkiDir().resolve(name + ".p12");
         if (!Files.exists(keystore)) {
-            Result made = run(repoRoot, List.of("bash", repoRoot.resolve("deploy/pki/dev-pki.sh").toString(),
-                    pkiDir().toString(), name), stackEnvironment, 60);
+            Result made = run(repoRoot, List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString(),
+                    "client", name), stackEnvironment, 60);
             if (made.exitCode() != 0) {
                 throw new IllegalStateException("cannot make a certificate for " + name + ":\n" + made.output());
             }
@@ -153,6 +158,14 @@ public final class DevStack {
         return List.of("--cafile", pkiDir().resolve("ca.crt").toString(),
                 "--cert", pkiDir().resolve(name + ".crt").toString(),
                 "--key", pkiDir().resolve(name + ".key").toString());
+    }
+
+    /**
+     * The certificate name of a new ingest node: one per node, as in production (the broker makes it the client id).
+     * Numbered per JVM, so the certificates are made once and reused by later runs.
+     */
+    public String newIngestNode() {
+        return "nara-ingest-it-" + ingestNodes.incrementAndGet();
     }
 
     public BrokerConnection broker(String name) {

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class EpisodeEscalationIT {
 
     private static final String HUB = "hub-it-episode-1";
+    /** Another home's hub: it may not close or raise the first hub's episodes, even when it names them. */
+    private static final String OTHER_HUB = "hub-it-episode-2";
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     /** A Tuesday at 10:00 in Stockholm: Anna and Agnes are on duty in the northern district. */
     private static final MutableClock clock = new MutableClock(LocalDateTime.of(2026, 11, 24, 10, 0)
@@ -42,6 +44,7 @@ class EpisodeEscalationIT {
     private static HttpServer pager;
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
+    private static TestMqttClient otherHub;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,11 +63,12 @@ class EpisodeEscalationIT {
                         Duration.ofMillis(500));
         ingest = Alerting.startIngest(stack, clock, settings, Alerting.organisation());
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
+        otherHub = new TestMqttClient(stack, OTHER_HUB, OTHER_HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Services.closeAll(hub, ingest);
+        Services.closeAll(hub, otherHub, ingest);
         if (pager != null) {
             pager.stop(0);
         }
@@ -141,6 +145,34 @@ class EpisodeEscalationIT {
         assertThat(Alerting.rows(ingest, "SELECT severity, state FROM alert_state WHERE alert_id = " + worse))
                 .containsExactly(List.of("URGENT", "OPEN"));
         await().atMost(DEADLINE).until(() -> pages(worse, "routed").size() == 1);
+    }
+
+    @Test
+    void anotherHubCanNeitherCloseNorRaiseThisHubsEpisode() throws Exception {
+        String episode = "potassium@2026-11-24T09:50:00Z#" + UUID.randomUUID();
+        long open = send(potassium(AlertStatus.RAISED, Severity.URGENT, 6.2, episode));
+        await().atMost(DEADLINE).until(() -> pages(open, "routed").size() == 1);
+
+        long forgedClose = Alerting.raise(ingest, otherHub, OTHER_HUB,
+                potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.5, episode));
+        long forgedRaise = Alerting.raise(ingest, otherHub, OTHER_HUB,
+                potassium(AlertStatus.ESCALATED, Severity.URGENT, 6.9, episode));
+
+        // Both are kept (nothing a hub sends is lost), but the urgent alert stays open, unchanged, in the inbox.
+        assertThat(Alerting.rows(ingest, "SELECT severity, state FROM alert_state WHERE alert_id = " + open))
+                .containsExactly(List.of("URGENT", "OPEN"));
+        assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = " + open + " ORDER BY id"))
+                .containsExactly(List.of("routed"));
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE id IN (" + forgedClose + ", "
+                + forgedRaise + ")")).containsExactly(List.of(2L));
+        var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
+        assertThat(new JsonArray(anna.get("/api/inbox").body()).stream().map(JsonObject.class::cast)
+                .map(a -> a.getLong("id"))).contains(open);
+
+        // Its own hub's RESOLVED still closes it.
+        send(potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.4, episode));
+        assertThat(Alerting.rows(ingest, "SELECT state FROM alert_state WHERE alert_id = " + open))
+                .containsExactly(List.of("RESOLVED"));
     }
 
     private static Alert potassium(AlertStatus status, Severity severity, double value, String episode) {

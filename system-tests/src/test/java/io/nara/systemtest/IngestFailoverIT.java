@@ -8,6 +8,7 @@ import io.nara.gateway.uplink.Uplink;
 import io.nara.ingest.IngestMain;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.mqtt.TlsIdentity;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,11 +72,13 @@ class IngestFailoverIT {
 
     private static List<String> ingestArgs(DevStack stack, String node, String group, Database.Settings postgres,
                                            ObservationStore.Settings influx, Path apiKey, int port) {
+        // One certificate per node: the broker makes its name the node's client id.
+        TlsIdentity identity = stack.identity("nara-ingest-failover-" + node);
         return List.of("--node-id", node + "-" + group, "--share-group", group,
                 "--mqtt-url", stack.get("NARA_MQTT_URL"),
-                "--keystore", stack.identity("nara-ingest").keystore().toString(),
-                "--truststore", stack.identity("nara-ingest").truststore().toString(),
-                "--password-file", stack.identity("nara-ingest").passwordFile().toString(),
+                "--keystore", identity.keystore().toString(),
+                "--truststore", identity.truststore().toString(),
+                "--password-file", identity.passwordFile().toString(),
                 "--influx-url", influx.url(), "--influx-user", influx.user(),
                 "--influx-password-file", stack.secret("influx.password").toString(), "--influx-db", influx.database(),
                 "--pg-url", postgres.jdbcUrl(), "--pg-user", postgres.user(),

@@ -94,7 +94,90 @@ class MalformedPayloadIT {
         }
     }
 
+    @Test
+    void timesThatCannotBeStoredAndControlCharactersAreRefusedWithoutAnOutage() throws Exception {
+        String hubId = "hub-it-bad-time";
+        String outbox = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
+            hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
+            String obsTopic = HubTopic.of(hubId, Kind.OBS).name();
+            // 9999-12-31 became 1816 in InfluxDB; the largest year Java reads threw while it was written.
+            hub.publish(obsTopic, weightJson(outbox, 1, Services.PATIENT, "9999-12-31T00:00:00Z", now.toString()));
+            hub.publish(obsTopic, weightJson(outbox, 2, Services.PATIENT, "+999999999-12-31T00:00:00Z",
+                    now.toString()));
+            // A NUL made PostgreSQL refuse the row and /health answer 503.
+            hub.publish(obsTopic, weightJson(outbox, 3, "patient\\u0000x", now.toString(), now.toString()));
+            // Three days ahead of the ingest's clock: the signal would look fresh until then.
+            hub.publish(obsTopic, weightJson(outbox, 4, Services.PATIENT, now.plus(Duration.ofDays(3)).toString(),
+                    now.toString()));
+
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(rejected(hubId)).hasSize(4));
+            assertThat(rejected(hubId)).extracting(r -> r.get("problem").asText())
+                    .filteredOn(p -> p.contains("outside the times Nära keeps")).hasSize(2);
+            assertThat(rejected(hubId)).extracting(r -> r.get("problem").asText())
+                    .anySatisfy(p -> assertThat(p).contains("patientId holds the control character U+0000"))
+                    .anySatisfy(p -> assertThat(p).contains("lies in the future"));
+            assertThat(ingest.service().health().healthy()).isTrue();
+            assertThat(hub.received()).isEmpty();
+
+            // Within the tolerance (a device clock an hour ahead) the reading is kept, but the newest reading the
+            // silence rules see is never later than now.
+            Instant ahead = now.plus(Duration.ofHours(1));
+            hub.publish(obsTopic, weightJson(outbox, 5, Services.PATIENT, ahead.toString(), now.toString()));
+            await().atMost(DEADLINE).until(() -> hub.received().stream()
+                    .map(m -> CODEC.decode(m.payload(), Ack.class))
+                    .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().get(0).contains(5)));
+            assertThat(Alerting.rows(ingest, "SELECT at <= now() FROM latest_reading WHERE patient_id = '"
+                    + Services.PATIENT + "' AND device_id = 'scale-time'")).containsExactly(List.of(true));
+            assertThat(ingest.service().health().healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void aFloodOfJunkIsCountedNotKeptOneByOneAndABigPayloadIsKeptAsItsPrefix() throws Exception {
+        String hubId = "hub-it-bad-flood";
+        String outbox = UUID.randomUUID().toString();
+        try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
+            hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
+            String obsTopic = HubTopic.of(hubId, Kind.OBS).name();
+            byte[] big = new byte[200 * 1024];
+            java.util.Arrays.fill(big, (byte) 'x');
+            hub.publish(obsTopic, big);
+            for (int i = 0; i < 300; i++) {
+                hub.publish(obsTopic, ("junk " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            // The hub's next valid batch is still stored and acknowledged.
+            Observation weight = new Observation(1, Services.PATIENT, "scale", "29463-7", 80.9, "kg",
+                    Instant.now().minusSeconds(60), Instant.now().minusSeconds(55), Set.of());
+            hub.publish(obsTopic, CODEC.encode(ObservationBatch.of(outbox, List.of(weight))));
+            await().atMost(DEADLINE).until(() -> hub.received().stream()
+                    .map(m -> CODEC.decode(m.payload(), Ack.class)).anyMatch(a -> a.outbox().equals(outbox)));
+
+            // 20 kept one by one in this minute (the rest are counted into one row once the minute has passed).
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(rejected(hubId)).hasSize(20));
+            JsonNode first = rejected(hubId).stream().filter(r -> r.get("payloadBytes").asInt() == big.length)
+                    .findFirst().orElseThrow();
+            assertThat(first.get("payload").asText()).hasSize(4096);
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains(hubId) && line.contains("rejected message")).hasSize(20);
+            assertThat(ingest.service().health().healthy()).isTrue();
+        }
+    }
+
+    private static byte[] weightJson(String outbox, long seq, String patientJson, String effective, String received) {
+        return ("{\"v\":1,\"outbox\":\"" + outbox + "\",\"seqFrom\":" + seq + ",\"seqTo\":" + seq
+                + ",\"observations\":[{\"seq\":" + seq + ",\"patientId\":\"" + patientJson
+                + "\",\"deviceId\":\"scale-time\",\"code\":\"29463-7\",\"value\":81.0,\"unit\":\"kg\","
+                + "\"effective\":\"" + effective + "\",\"received\":\"" + received + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     private static List<JsonNode> rejected() throws Exception {
+        return rejected(HUB);
+    }
+
+    private static List<JsonNode> rejected(String hubId) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/rejected"))
                         .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
@@ -102,6 +185,6 @@ class MalformedPayloadIT {
         assertThat(response.statusCode()).isEqualTo(200);
         List<JsonNode> rows = new java.util.ArrayList<>();
         new ObjectMapper().readTree(response.body()).forEach(rows::add);
-        return rows.stream().filter(r -> HUB.equals(r.path("hubId").asText())).toList();
+        return rows.stream().filter(r -> hubId.equals(r.path("hubId").asText())).toList();
     }
 }

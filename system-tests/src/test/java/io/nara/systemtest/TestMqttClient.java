@@ -3,6 +3,7 @@ package io.nara.systemtest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -26,6 +27,7 @@ class TestMqttClient implements AutoCloseable {
 
     private final MqttAsyncClient client;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger disconnects = new AtomicInteger();
 
     /** Connects as {@code identity} (whose CN is the user name) with a client id of its own. */
     TestMqttClient(DevStack stack, String identity, String clientId) throws MqttException {
@@ -33,6 +35,7 @@ class TestMqttClient implements AutoCloseable {
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
+                disconnects.incrementAndGet();
             }
 
             @Override
@@ -66,6 +69,22 @@ class TestMqttClient implements AutoCloseable {
 
     void subscribe(String filter) throws MqttException {
         client.subscribe(filter, 1).waitForCompletion(TIMEOUT_MILLIS);
+    }
+
+    /** Subscribes and returns the broker's SUBACK reason code: the granted QoS, or 0x87 when not authorized. */
+    int subscribeResult(String filter) throws MqttException {
+        IMqttToken token = client.subscribe(filter, 1);
+        token.waitForCompletion(TIMEOUT_MILLIS);
+        return token.getReasonCodes()[0];
+    }
+
+    /** How often the broker closed this client's connection (a session taken over, for one). */
+    int disconnects() {
+        return disconnects.get();
+    }
+
+    boolean isConnected() {
+        return client.isConnected();
     }
 
     void publish(String topic, byte[] payload) throws MqttException {

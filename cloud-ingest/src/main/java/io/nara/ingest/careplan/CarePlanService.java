@@ -314,14 +314,16 @@ public final class CarePlanService {
      * beside its other work. One row per key, written in key order: batches of one hub are stored in parallel, and
      * rows locked in different orders would deadlock.
      */
-    public static void noteReadings(Connection c, String hubId, ObservationBatch batch) throws SQLException {
+    public static void noteReadings(Connection c, String hubId, ObservationBatch batch, java.time.Instant now)
+            throws SQLException {
         java.util.SortedMap<List<String>, java.time.Instant> newest = new java.util.TreeMap<>(
                 java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))
                         .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
         for (Observation o : batch.observations()) {
             if (o.patientId() != null) {
-                newest.merge(List.of(o.patientId(), o.code(), o.deviceId()), o.time(),
-                        (a, b) -> a.isAfter(b) ? a : b);
+                // Never past now: a reading "from tomorrow" would keep the signal fresh and hide its silence.
+                java.time.Instant at = o.time().isAfter(now) ? now : o.time();
+                newest.merge(List.of(o.patientId(), o.code(), o.deviceId()), at, (a, b) -> a.isAfter(b) ? a : b);
             }
         }
         if (newest.isEmpty()) {

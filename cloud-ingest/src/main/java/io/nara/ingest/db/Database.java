@@ -107,6 +107,21 @@ public final class Database implements AutoCloseable {
     private static final int RETRIES = 3;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
+    /**
+     * Whether PostgreSQL refused a value (SQLSTATE class 22, data exception, such as a NUL in a text; class 23,
+     * integrity constraint violation), anywhere in the chain: a fault of the data, not of the database.
+     */
+    public static boolean isDataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null
+                ? s.getNextException() : t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Deadlock (40P01) or serialization failure (40001), anywhere in the chain: a batch wraps the real error. */
     private static boolean retryable(SQLException e) {
         for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null

@@ -45,12 +45,14 @@ public final class AlertRouter implements AlertStore.StoredHook {
     @Override
     public void stored(Connection c, long alertId, String hubId, Alert alert) throws SQLException {
         Instant now = clock.instant();
+        // A hub's RESOLVED or ESCALATED alert speaks for its own episodes only; the cloud's own alerts for any.
+        String hubScope = alert.status() == AlertStatus.RAISED || cloudOrigin(c, alertId) ? null : hubId;
         if (alert.status() == AlertStatus.RESOLVED) {
             // Back to normal pages nobody; it closes the episode's open alert (protocol README, "alert").
             // Like routing, a failure here must not refuse the alert: kept, flagged for the operator.
             Savepoint closing = c.setSavepoint();
             try {
-                EpisodeClosure.close(c, alertId, alert, now, actor);
+                EpisodeClosure.close(c, alertId, alert, hubScope, now, actor);
                 c.releaseSavepoint(closing);
             } catch (SQLException | RuntimeException e) {
                 LOG.error("closing the episode of alert {} failed: {}", alertId, e.getMessage(), e);
@@ -63,7 +65,7 @@ public final class AlertRouter implements AlertStore.StoredHook {
             // A worse reading in an open episode raises that episode's alert rather than paging a second one.
             Savepoint raising = c.setSavepoint();
             try {
-                boolean raised = EpisodeRaise.raise(c, alertId, alert, now, actor, settings);
+                boolean raised = EpisodeRaise.raise(c, alertId, alert, hubScope, now, actor, settings);
                 c.releaseSavepoint(raising);
                 if (raised) {
                     return;
@@ -189,5 +191,14 @@ public final class AlertRouter implements AlertStore.StoredHook {
 
     public static PGInterval toInterval(Duration d) {
         return interval(d);
+    }
+
+    private static boolean cloudOrigin(Connection c, long alertId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT origin = 'CLOUD' FROM alert WHERE id = ?")) {
+            q.setLong(1, alertId);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        }
     }
 }

@@ -26,17 +26,25 @@ final class EpisodeClosure {
     private record Open(long alertId, String state, String teamId, int tier) {
     }
 
-    static void close(Connection c, long alertId, Alert resolved, Instant now, String actor) throws SQLException {
+    /**
+     * Closes the episode's open alerts. {@code hubScope} is the sending hub for a hub's RESOLVED alert: it closes only
+     * that hub's episode, never one another hub raised for the same patient; null (the cloud's own) closes any.
+     */
+    static void close(Connection c, long alertId, Alert resolved, String hubScope, Instant now, String actor)
+            throws SQLException {
         List<Open> open = new ArrayList<>();
         if (resolved.episode() != null) {
             // FOR UPDATE: an escalation scan (SKIP LOCKED) cannot escalate what is being closed.
             try (PreparedStatement q = c.prepareStatement("""
                     SELECT s.alert_id, s.state, s.team_id, s.tier FROM alert a JOIN alert_state s ON s.alert_id = a.id
                     WHERE a.patient_id = ? AND a.episode = ? AND a.id <> ? AND s.state <> 'RESOLVED'
+                      AND (CAST(? AS text) IS NULL OR a.hub_id = ?)
                     ORDER BY s.alert_id FOR UPDATE OF s""")) {
                 q.setString(1, resolved.patientId());
                 q.setString(2, resolved.episode());
                 q.setLong(3, alertId);
+                q.setString(4, hubScope);
+                q.setString(5, hubScope);
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
                         open.add(new Open(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4)));

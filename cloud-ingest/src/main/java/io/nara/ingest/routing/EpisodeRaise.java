@@ -38,13 +38,13 @@ public final class EpisodeRaise {
     }
 
     /** Whether an open alert of the episode took the ESCALATED one; false leaves it to be routed as new. */
-    static boolean raise(Connection c, long alertId, Alert escalated, Instant now, String actor,
+    static boolean raise(Connection c, long alertId, Alert escalated, String hubScope, Instant now, String actor,
                          AlertingSettings settings) throws SQLException {
         if (escalated.episode() == null) {
             return false;
         }
         // The ESCALATED alert has no state yet, so it is not its own episode's open alert.
-        Optional<Open> found = openOf(c, escalated.patientId(), escalated.episode());
+        Optional<Open> found = openOf(c, escalated.patientId(), escalated.episode(), hubScope);
         if (found.isEmpty()) {
             return false;
         }
@@ -146,16 +146,22 @@ public final class EpisodeRaise {
     /**
      * The patient's oldest alert of the episode that is not resolved, locked against the escalation scan. The episode
      * is {@code episodeKey} itself or any {@code episodeKey@...} (one key, episodes started at different times).
+     * {@code hubScope}: only alerts that hub sent or the cloud raised for it (a hub's ESCALATED alert raises its own
+     * episode, never another hub's); null for any (the cloud's own, a nurse assigning a reading).
      */
-    public static Optional<Open> openOf(Connection c, String patientId, String episodeKey) throws SQLException {
+    public static Optional<Open> openOf(Connection c, String patientId, String episodeKey, String hubScope)
+            throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT s.alert_id, a.episode, s.state, s.team_id, s.tier, s.owner_id, s.severity, s.escalate_at
                 FROM alert a JOIN alert_state s ON s.alert_id = a.id
                 WHERE a.patient_id = ? AND (a.episode = ? OR a.episode LIKE ? ESCAPE '!') AND s.state <> 'RESOLVED'
+                  AND (CAST(? AS text) IS NULL OR a.hub_id = ?)
                 ORDER BY s.alert_id LIMIT 1 FOR UPDATE OF s""")) {
             q.setString(1, patientId);
             q.setString(2, episodeKey);
             q.setString(3, episodeKey.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%");
+            q.setString(4, hubScope);
+            q.setString(5, hubScope);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
                     return Optional.empty();

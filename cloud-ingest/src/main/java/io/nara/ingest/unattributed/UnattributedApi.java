@@ -146,7 +146,7 @@ public final class UnattributedApi implements ApiRoutes {
         String key = event.episode().substring(0, event.episode().lastIndexOf('@'));
         String note = "tilldelat av / assigned by " + who.actor() + ": reading " + kept.observation().seq()
                 + " of device " + kept.observation().deviceId() + " from hub " + kept.hubId();
-        Optional<EpisodeRaise.Open> open = EpisodeRaise.openOf(c, event.patientId(), key);
+        Optional<EpisodeRaise.Open> open = EpisodeRaise.openOf(c, event.patientId(), key, null);
         Alert alert = event.toAlert(1, now);
         if (open.isPresent()) {
             if (!event.severity().isWorseThan(open.get().severity())) {

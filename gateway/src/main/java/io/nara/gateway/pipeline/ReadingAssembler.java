@@ -4,6 +4,7 @@ import io.nara.devices.Measurement;
 import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.message.Observation;
+import io.nara.protocol.Limits;
 import io.nara.protocol.message.ObservationFlag;
 import io.nara.gateway.careplan.HubRules;
 import io.nara.rules.episode.AlertEvent;
@@ -66,6 +67,11 @@ public final class ReadingAssembler {
             // A stored record may be old, but none is from the future: a device clock ahead of a right hub clock is
             // wrong, so the reading takes the hub's time of receipt and says why.
             if (clockTrusted && effective != null && effective.isAfter(received.plus(DEVICE_CLOCK_TOLERANCE))) {
+                flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+                effective = null;
+            }
+            // Nor from before 2000 or after the times Nära keeps (a reset or garbled clock), whatever the hub's clock.
+            if (effective != null && (effective.isBefore(Limits.EARLIEST_TIME) || !effective.isBefore(Limits.LATEST_TIME))) {
                 flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
                 effective = null;
             }

@@ -70,6 +70,12 @@ public final class MessageCodec {
             throw new InvalidMessageException("not a valid " + type.getSimpleName() + ": " + describe(e), e);
         } catch (IOException e) {
             throw new InvalidMessageException("not valid JSON: " + describeIo(e), e);
+        } catch (InvalidMessageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Whatever else a payload provokes (an arithmetic overflow in a date) is the payload's fault: refused,
+            // never a poison message that is neither stored nor refused.
+            throw new InvalidMessageException("not a valid " + type.getSimpleName() + ": " + e, e);
         }
     }
 

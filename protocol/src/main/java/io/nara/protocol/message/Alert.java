@@ -2,9 +2,13 @@ package io.nara.protocol.message;
 
 import static io.nara.protocol.Checks.optionalText;
 import static io.nara.protocol.Checks.requireFiniteOrNull;
+import static io.nara.protocol.Checks.requireFreeText;
 import static io.nara.protocol.Checks.requireNonNull;
 import static io.nara.protocol.Checks.requirePositive;
+import static io.nara.protocol.Checks.requireStorableTime;
 import static io.nara.protocol.Checks.requireText;
+
+import io.nara.protocol.Limits;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +60,9 @@ public record Alert(
         optionalText(code, "code");
         requireFiniteOrNull(value, "value");
         optionalText(unit, "unit");
-        requireText(message, "message");
+        requireFreeText(message, "message");
         requireNonNull(raisedAt, "raisedAt");
+        requireStorableTime(raisedAt, "raisedAt", Limits.EARLIEST_CLOCK);
         if (observationSeq < 0) {
             throw new IllegalArgumentException("observationSeq must not be negative");
         }

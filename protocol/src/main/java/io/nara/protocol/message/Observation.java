@@ -4,7 +4,10 @@ import static io.nara.protocol.Checks.optionalText;
 import static io.nara.protocol.Checks.requireFiniteOrNull;
 import static io.nara.protocol.Checks.requireNonNull;
 import static io.nara.protocol.Checks.requirePositive;
+import static io.nara.protocol.Checks.requireStorableTime;
 import static io.nara.protocol.Checks.requireText;
+
+import io.nara.protocol.Limits;
 
 import java.time.Instant;
 import java.util.EnumSet;
@@ -42,6 +45,8 @@ public record Observation(
         requireFiniteOrNull(value, "value");
         requireText(unit, "unit");
         requireNonNull(received, "received");
+        requireStorableTime(effective, "effective", Limits.EARLIEST_TIME);
+        requireStorableTime(received, "received", Limits.EARLIEST_CLOCK);
         flags = flags == null || flags.isEmpty()
                 ? Set.of()
                 : Set.copyOf(EnumSet.copyOf(flags));
