@@ -45,7 +45,7 @@ die() {
 usage() {
 	cat >&2 <<EOF
 usage: $0 up|down|status|env
-       $0 start|stop broker|influx|postgres
+       $0 start|stop|kill broker|influx|postgres
        $0 client NAME      a client certificate (hub id, nara-ingest-*) known to the broker
 EOF
 	exit 2
@@ -487,6 +487,20 @@ stop_signal() {
 	esac
 }
 
+# kill_hard SERVICE: SIGKILL, as a crash or the OOM killer would (fault tests); the server's own children too, so
+# the next start is not refused for a shared-memory block a dying backend still holds.
+kill_hard() {
+	local pid children
+	pid=$(svc_pid "$1") || return 0
+	children=$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)
+	log "killing $1 (pid $pid) with SIGKILL"
+	kill -KILL "$pid" $children 2>/dev/null || true
+	while alive "$pid"; do sleep 0.05; done
+	for pid in $children; do
+		while alive "$pid"; do sleep 0.05; done
+	done
+}
+
 # stop_many SERVICE...: signal all first, then wait, so a full down is quick.
 stop_many() {
 	local svc pid pids=() names=() i deadline
@@ -587,7 +601,7 @@ main() {
 	shift
 	case $cmd in
 	up | down | status | env) [[ $# -eq 0 ]] || usage ;;
-	start | stop)
+	start | stop | kill)
 		[[ $# -eq 1 ]] || usage
 		valid_service "$1"
 		;;
@@ -613,6 +627,11 @@ main() {
 		lock_state
 		pick_state
 		stop_many "$1"
+		;;
+	kill)
+		lock_state
+		pick_state
+		kill_hard "$1"
 		;;
 	down)
 		lock_state

@@ -159,6 +159,9 @@ public final class IngestService extends VerticleBase {
             silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
             carePlans.start(vertx, silenceWatch, 30_000);
             vertx.setPeriodic(5_000, id -> checkInflux());
+            // Every second, so /health turns green within about a second of PostgreSQL coming back, not at the next
+            // hub message.
+            vertx.setPeriodic(1_000, id -> checkPostgres());
             // Once per period, not per batch: a minute many batches touched is recomputed once (ObservationRollup).
             vertx.setPeriodic(ObservationRollup.RECHECK_AFTER.toMillis(), id -> influxWorker.<Void>executeBlocking(() -> {
                 observations.recheckRollup();
@@ -363,11 +366,14 @@ public final class IngestService extends VerticleBase {
                     }
                     return null;
                 })))
-                .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList()))
-                .onSuccess(v -> batch.observations().stream().map(Observation::received).max(Instant::compareTo)
-                        .ifPresent(newest -> metrics.ingestLag(Duration.between(newest, clock.instant()))))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
-                        batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()));
+                        batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()))
+                .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList())
+                        .onFailure(e -> LOG.error("stored observations {}..{} from hub {} but could not send the "
+                                + "acknowledgement: {}; the hub will send them again", batch.seqFrom(), batch.seqTo(),
+                                hubId, e.getMessage())))
+                .onSuccess(v -> batch.observations().stream().map(Observation::received).max(Instant::compareTo)
+                        .ifPresent(newest -> metrics.ingestLag(Duration.between(newest, clock.instant()))));
     }
 
     /**
@@ -396,9 +402,11 @@ public final class IngestService extends VerticleBase {
                 .onSuccess(id -> id.ifPresent(alertId -> LOG.info("alert {} from hub {} seq {}: {} {}", alertId,
                         hubId, seq, message.alert().severity(), message.alert().ruleId())))
                 .compose(id -> track(hubs.seen(hubId, clock.instant())))
-                .compose(v -> acknowledge(hubId, message.outbox(), List.of(seq)))
                 .onFailure(e -> LOG.error("could not store alert seq {} from hub {}: {}; not acknowledged", seq, hubId,
-                        e.getMessage()));
+                        e.getMessage()))
+                .compose(v -> acknowledge(hubId, message.outbox(), List.of(seq))
+                        .onFailure(e -> LOG.error("stored alert seq {} from hub {} but could not send the "
+                                + "acknowledgement: {}; the hub will send it again", seq, hubId, e.getMessage())));
     }
 
     private Future<Void> acknowledge(String hubId, String outbox, List<Long> seqs) {
@@ -434,6 +442,21 @@ public final class IngestService extends VerticleBase {
     private <T> Future<T> track(Future<T> postgresWork) {
         // A refused value proves PostgreSQL answered.
         return postgresWork.andThen(r -> postgresOk = r.succeeded() || Database.isDataError(r.cause()));
+    }
+
+    private boolean checkingPostgres;
+
+    private void checkPostgres() {
+        if (checkingPostgres) {
+            return;
+        }
+        checkingPostgres = true;
+        track(db.transaction(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            return null;
+        })).onComplete(r -> checkingPostgres = false);
     }
 
     private void checkInflux() {

@@ -204,7 +204,12 @@ public final class HubService extends VerticleBase {
                 state.thinnedSamples(), state.droppedReadings(), state.full() ? ", new readings refused" : "");
         LOG.warn(text);
         HubConfig config = configStore.current();
-        List<String> patients = config.devices().stream().map(d -> d.patientId()).distinct().toList();
+        // Every patient of the home: a shared device has no patient of its own, and a null patient is no alert.
+        List<String> patients = config.patients();
+        if (patients.isEmpty()) {
+            LOG.error("hub storage is full but this hub serves no patient yet; nobody to tell but this log");
+            return;
+        }
         Instant now = clock.instant();
         outbox.append(seqs -> patients.stream().<OutboxEntry>map(patient -> new OutboxEntry.AlertEntry(new Alert(
                 seqs.getAsLong(), patient, "hub-storage", Severity.WARNING, null, null, null, text, now, 0,

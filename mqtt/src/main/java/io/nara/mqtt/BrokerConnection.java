@@ -22,8 +22,9 @@ public record BrokerConnection(URI serverUri, TlsIdentity identity) {
     }
 
     /**
-     * Options with TLS, MQTT 5 and automatic reconnect. Reconnect backoff starts at one second and is capped at a
-     * minute, so a hub comes back soon after a short outage and does not hammer a broker that is down for long.
+     * Options with TLS, MQTT 5 and automatic reconnect. Reconnect backoff starts at one second and is capped at two:
+     * an urgent alert must reach the nurse within seconds of the broker coming back, and a refused TCP connection to a
+     * broker that is down costs it nothing (the TLS handshake happens only once it listens again).
      *
      * @param cleanStart whether the broker should forget this client's session (subscriptions and queued messages)
      * @param will       the last will, or null
@@ -37,7 +38,7 @@ public record BrokerConnection(URI serverUri, TlsIdentity identity) {
         options.setCleanStart(cleanStart);
         options.setSessionExpiryInterval(cleanStart ? 0L : 7L * 24 * 3600);
         options.setAutomaticReconnect(true);
-        options.setAutomaticReconnectDelay(1, 60);
+        options.setAutomaticReconnectDelay(1, 2);
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(30);
         if (will != null) {

@@ -91,6 +91,15 @@ public final class DevStack {
         }
     }
 
+    /** Kills one server with SIGKILL (a crash: no clean shutdown) and waits until it is gone. */
+    public void kill(String service) {
+        requireFaultStack();
+        Result result = stackCommand("kill", service);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("cannot kill " + service + ":\n" + result.output());
+        }
+    }
+
     /** Starts one server again and waits until it is ready. */
     public void start(String service) {
         requireFaultStack();

@@ -122,6 +122,29 @@ public final class AlertStore {
         }
     }
 
+    /** The ids of the alerts stored after {@code id}, oldest first; all of them when {@code id} is negative. */
+    public static List<Long> idsAfter(Connection c, long id) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement("SELECT id FROM alert WHERE id > ? ORDER BY id")) {
+            query.setLong(1, id);
+            try (ResultSet rows = query.executeQuery()) {
+                List<Long> ids = new ArrayList<>();
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+                return ids;
+            }
+        }
+    }
+
+    /** The id of the newest alert; 0 when there is none. */
+    public static long newestId(Connection c) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement("SELECT coalesce(max(id), 0) FROM alert");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
     public static Optional<AlertView> byId(Connection c, long id) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(
                 "SELECT " + AlertView.COLUMNS + " FROM alert WHERE id = ?")) {

@@ -14,6 +14,7 @@ import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * <p>Acknowledges each message to the broker (PUBACK) only after the handler's future completes, and asks the broker
  * for at most {@code receiveMaximum} unacknowledged messages: that is the ingest's back-pressure. The hub-level ack
  * that lets a hub prune its outbox is the handler's business, not this class's.
+ *
+ * <p>Publishes (the hubs' acks, their configs) never fail for the MQTT client's own limit: the broker allows a client
+ * only so many unacknowledged publishes (its receive maximum, Mosquitto's default 20), fewer than the messages this node
+ * handles at once. A publish that does not fit waits in order until an earlier one completes; the hub message whose
+ * ack waits is not PUBACKed meanwhile, so the broker sends this node no more than it can answer: back-pressure on
+ * consuming instead of an ack lost after the data was stored.
  */
 public final class HubMessageConsumer {
 
@@ -44,6 +51,8 @@ public final class HubMessageConsumer {
     private MqttAsyncClient client;
     private volatile boolean subscribed;
     private long connectAttempts;
+    /** Publishes waiting for a free in-flight slot, oldest first; only touched on {@link #context}. */
+    private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
 
     /** @param handler handles (topic, payload) on the Vert.x context; the message is PUBACKed when it completes */
     public HubMessageConsumer(Vertx vertx, BrokerConnection broker, String clientId, String shareGroup,
@@ -81,15 +90,53 @@ public final class HubMessageConsumer {
     /** Publishes with QoS 1, retained or not (a hub's config is retained); completes when the broker has it. */
     public Future<Void> publish(String topic, byte[] payload, boolean retained) {
         Promise<Void> promise = Promise.promise();
+        context.runOnContext(v -> {
+            Runnable attempt = () -> tryPublish(topic, payload, retained, promise);
+            if (waiting.isEmpty()) {
+                attempt.run();
+            } else {
+                waiting.add(attempt);
+            }
+        });
+        return promise.future();
+    }
+
+    /** Publishes now, or queues the attempt again if the client has no free in-flight slot; on the context. */
+    private void tryPublish(String topic, byte[] payload, boolean retained, Promise<Void> promise) {
         try {
             // Paho calls back on its own thread; complete on ours so callers' continuations stay on the context.
             client.publish(topic, payload, 1, retained, null, new ActionListener(
-                    () -> context.runOnContext(v -> promise.tryComplete()),
-                    e -> context.runOnContext(v -> promise.tryFail(e))));
+                    () -> context.runOnContext(v -> {
+                        promise.tryComplete();
+                        publishWaiting();
+                    }),
+                    e -> context.runOnContext(v -> {
+                        promise.tryFail(new IllegalStateException("the broker did not take the publish on " + topic
+                                + ": " + e.getMessage(), e));
+                        publishWaiting();
+                    })));
         } catch (MqttException e) {
-            promise.tryFail(e);
+            if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                waiting.addFirst(() -> tryPublish(topic, payload, retained, promise));
+                // Normally an earlier publish completing wakes the queue; this covers a slot freed otherwise.
+                vertx.setTimer(100, id -> publishWaiting());
+            } else {
+                promise.tryFail(new IllegalStateException("cannot publish on " + topic + ": " + e.getMessage(), e));
+            }
         }
-        return promise.future();
+    }
+
+    /** Gives waiting publishes the slots that are free now, in order; on the context. */
+    private void publishWaiting() {
+        int before;
+        do {
+            before = waiting.size();
+            Runnable next = waiting.poll();
+            if (next == null) {
+                return;
+            }
+            next.run();
+        } while (waiting.size() < before);
     }
 
     public Future<Void> stop() {

@@ -16,7 +16,6 @@ import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.gateway.pipeline.ReadingPipeline;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.message.Alert;
-import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
@@ -164,32 +163,23 @@ public final class GpioController {
             return;
         }
         HubConfig config = pipeline.config();
-        String patientId = settings.patientId() != null ? settings.patientId() : onlyPatient(config);
-        if (patientId == null) {
-            LOG.error("help button pressed but this hub has {} patients and no --help-button-patient; no alert",
-                    config.devices().stream().map(DeviceBinding::patientId).distinct().count());
+        // The button belongs to the household: without --help-button-patient, the nurses of every patient here hear it.
+        List<String> patients = settings.patientId() != null ? List.of(settings.patientId()) : config.patients();
+        if (patients.isEmpty()) {
+            LOG.error("help button pressed but this hub serves no patient yet (no care plan, no device bound); no alert");
             return;
         }
         lastHelpAlert = now;
-        String planVersion = config.carePlanFor(patientId).map(CarePlan::version).orElse("none");
         beep(1); // the patient hears that the press was taken
-        pipeline.raise(seq -> new Alert(seq, patientId, HELP_RULE, Severity.URGENT, null, null, null, HELP_MESSAGE,
-                        now, 0, planVersion, null, null))
-                .onSuccess(stored -> LOG.info("help button: alert {} stored for {}",
-                        stored.stream().mapToLong(OutboxEntry::seq).findFirst().orElse(0), patientId))
+        pipeline.raise(patients.stream().<java.util.function.LongFunction<Alert>>map(patientId -> seq -> new Alert(
+                        seq, patientId, HELP_RULE, Severity.URGENT, null, null, null, HELP_MESSAGE, now, 0,
+                        config.carePlanFor(patientId).map(CarePlan::version).orElse("none"), null, null)).toList())
+                .onSuccess(stored -> LOG.info("help button: alert(s) {} stored for {}",
+                        stored.stream().map(OutboxEntry::seq).toList(), patients))
                 .onFailure(e -> {
                     lastHelpAlert = null; // not stored: the next press must try again
                     LOG.error("help button alert not stored: {}", e.getMessage());
                 });
-    }
-
-    private static String onlyPatient(HubConfig config) {
-        List<String> patients = config.devices().stream().map(DeviceBinding::patientId).distinct().toList();
-        if (patients.size() == 1) {
-            return patients.get(0);
-        }
-        List<String> planned = config.carePlans().stream().map(CarePlan::patientId).distinct().toList();
-        return patients.isEmpty() && planned.size() == 1 ? planned.get(0) : null;
     }
 
     private void showLed() {

@@ -138,8 +138,14 @@ public final class ReadingPipeline {
      * alert's sequence number.
      */
     public Future<List<OutboxEntry>> raise(LongFunction<Alert> build) {
+        return raise(List.of(build));
+    }
+
+    /** Several alerts in one outbox transaction (one per patient of the household), each with a sequence number. */
+    public Future<List<OutboxEntry>> raise(List<LongFunction<Alert>> builds) {
         return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(
-                        seqs -> List.of(new OutboxEntry.AlertEntry(build.apply(seqs.getAsLong())))))
+                        seqs -> builds.stream().<OutboxEntry>map(build -> new OutboxEntry.AlertEntry(
+                                build.apply(seqs.getAsLong()))).toList()))
                 .onSuccess(onStored::accept)
                 .onFailure(e -> LOG.error("could not store alert: {}", e.getMessage(), e));
     }

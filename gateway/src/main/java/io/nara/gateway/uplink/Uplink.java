@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
@@ -39,18 +40,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the outbox to the cloud and prunes what the cloud acknowledges.
  *
- * <p>At most {@code window} messages are unacknowledged at a time; alerts go before observations and are never
- * throttled; observations are sent at most {@code recordsPerSecond}, so a hub coming back after days offline does not
- * flood the broker (a backlog drains at that rate; live readings are a handful an hour). After a reconnect,
- * or when an acknowledgement is overdue, everything still in the outbox is sent again: the cloud's writes are
- * idempotent, so a duplicate costs bandwidth, never correctness. Paho's own persistence is off on purpose: the outbox
- * is the only durable queue.
+ * <p>Alerts and observations each have a window of their own of at most {@code window} unacknowledged messages, so an
+ * alert never waits behind observations the cloud has not acknowledged; alerts go first and are never throttled;
+ * observations are sent at most {@code recordsPerSecond}, so a hub coming back after days offline does not flood the
+ * broker (a backlog drains at that rate; live readings are a handful an hour).
+ *
+ * <p>A message is sent again, from the oldest unacknowledged entry of its kind, when it is known or likely to be lost:
+ * after a reconnect; when the broker answers "no matching subscribers" (no ingest node was subscribed, so the broker
+ * dropped it; retried within {@link #NO_SUBSCRIBER_RETRY_MAX_MILLIS}); when the cloud acknowledged a later message of the
+ * same kind and this one is still unacknowledged {@link #OVERTAKEN_GRACE_MILLIS} later (the ingest failed to store it,
+ * or it was in flight to a node that died); or when its acknowledgement is overdue ({@code ackTimeoutMillis}, and
+ * for alerts at most {@link #ALERT_ACK_TIMEOUT_MILLIS}: an alert is one small transaction in the cloud). The cloud's
+ * writes are idempotent, so a duplicate costs bandwidth, never correctness. Paho's own persistence is off on purpose:
+ * the outbox is the only durable queue.
  *
  * <p>All state is confined to the Vert.x context the uplink was started on; Paho's callbacks hop onto it.
  */
 public final class Uplink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Uplink.class);
+
+    /** An unacknowledged alert is sent again after this long at most, whatever the observations' timeout. */
+    static final long ALERT_ACK_TIMEOUT_MILLIS = 3_000;
+    /** How long a message overtaken by a later acknowledgement of its kind may still be in the ingest's hands. */
+    static final long OVERTAKEN_GRACE_MILLIS = 1_000;
+    /** After "no matching subscribers" the kind is sent again after 250 ms, doubling up to this while it repeats. */
+    static final long NO_SUBSCRIBER_RETRY_MAX_MILLIS = 2_000;
+    /** Longest pause between two attempts of a first connection; Paho's own reconnects are capped alike. */
+    static final long CONNECT_RETRY_MAX_MILLIS = 2_000;
+    /** PUBACK reason code 0x10: the broker accepted the message but delivered it to nobody. */
+    private static final int NO_MATCHING_SUBSCRIBERS = 0x10;
 
     /**
      * Tuning; the defaults suit a home hub.
@@ -103,8 +122,8 @@ public final class Uplink {
     private boolean reading;
     private long observationCursor;
     private long alertCursor;
-    /** Unacknowledged messages by their first seq, with the last seq and when they were sent. */
-    private final Map<Long, InFlight> inFlight = new TreeMap<>();
+    /** Unacknowledged alerts and observation batches, each kind by first seq: a window each. */
+    private final Map<Kind, Lane> lanes = Map.of(Kind.ALERT, new Lane(), Kind.OBS, new Lane());
     private long lastAckAt;
     private long connectAttempts;
     /** Earliest time (ms) the throttle lets the next observation batch go. */
@@ -115,7 +134,23 @@ public final class Uplink {
     private long lastProgressLog;
     private final List<Long> timers = new ArrayList<>();
 
-    private record InFlight(long lastSeq, long sentAt) {
+    /** One unacknowledged message: its last seq, when it was sent, and when a later one of its kind was acknowledged. */
+    private static final class InFlight {
+        final long lastSeq;
+        final long sentAt;
+        long overtakenAt;
+
+        InFlight(long lastSeq, long sentAt) {
+            this.lastSeq = lastSeq;
+            this.sentAt = sentAt;
+        }
+    }
+
+    /** The window of one kind of message and when it must be sent again because the broker had no subscriber. */
+    private static final class Lane {
+        final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
+        long retryAt;
+        long retryDelay;
     }
 
     public Uplink(Vertx vertx, String hubId, BrokerConnection broker, Outbox outbox, WorkerExecutor outboxWorker,
@@ -148,7 +183,7 @@ public final class Uplink {
             throw new IllegalStateException("cannot create MQTT client for " + broker.serverUri(), e);
         }
         client.setCallback(new Callback());
-        timers.add(vertx.setPeriodic(Math.min(5_000, settings.ackTimeoutMillis()), id -> resendOverdue()));
+        timers.add(vertx.setPeriodic(250, id -> resendLost()));
         timers.add(vertx.setPeriodic(settings.statusIntervalMillis(), id -> publishStatus()));
         timers.add(vertx.setPeriodic(1_000, id -> measureProgress()));
         connect();
@@ -192,13 +227,13 @@ public final class Uplink {
                     () -> LOG.info("connected to {} as {}", broker.serverUri(), hubId),
                     e -> {
                         // Paho reconnects by itself only after a connection it once had; the first one is ours.
-                        long delay = Math.min(60_000, 1_000L << Math.min(6, connectAttempts++));
+                        long delay = Math.min(CONNECT_RETRY_MAX_MILLIS, 250L << Math.min(6, connectAttempts++));
                         LOG.warn("cannot connect to {}: {}; retrying in {} ms", broker.serverUri(), e.getMessage(), delay);
                         context.runOnContext(v -> vertx.setTimer(delay, id -> connect()));
                     }));
         } catch (MqttException e) {
             LOG.warn("cannot start connecting to {}: {}", broker.serverUri(), e.getMessage());
-            vertx.setTimer(5_000, id -> connect());
+            vertx.setTimer(CONNECT_RETRY_MAX_MILLIS, id -> connect());
         }
     }
 
@@ -220,27 +255,44 @@ public final class Uplink {
             LOG.warn("connection to {} lost: {}", broker.serverUri(), reason);
         }
         connected = false;
-        inFlight.clear();
+        lanes.values().forEach(lane -> lane.inFlight.clear());
     }
 
     /** Forget what was sent; the next pump starts again from the oldest unacknowledged entry. */
     private void restartFromOutbox() {
-        inFlight.clear();
-        observationCursor = 0;
-        alertCursor = 0;
+        restart(Kind.ALERT);
+        restart(Kind.OBS);
+    }
+
+    /** Forget what of one kind was sent; the next pump sends that kind again from its oldest unacknowledged entry. */
+    private void restart(Kind kind) {
+        Lane lane = lanes.get(kind);
+        lane.inFlight.clear();
+        lane.retryAt = 0;
+        if (kind == Kind.ALERT) {
+            alertCursor = 0;
+        } else {
+            observationCursor = 0;
+        }
+    }
+
+    private int free(Kind kind) {
+        return settings.window() - lanes.get(kind).inFlight.size();
     }
 
     private void pump() {
-        if (!connected || reading || inFlight.size() >= settings.window()) {
+        if (!connected || reading || (free(Kind.ALERT) <= 0 && free(Kind.OBS) <= 0)) {
             return;
         }
         reading = true;
         long alertsAfter = alertCursor;
         long observationsAfter = observationCursor;
-        int free = settings.window() - inFlight.size();
+        int freeAlerts = Math.max(0, free(Kind.ALERT));
+        boolean observationsFit = free(Kind.OBS) > 0;
         outboxWorker.executeBlocking(() -> new Pending(
-                        outbox.pending(OutboxEntry.Kind.ALERT, alertsAfter, free),
-                        outbox.pending(OutboxEntry.Kind.OBSERVATION, observationsAfter, settings.batchSize())))
+                        freeAlerts == 0 ? List.of() : outbox.pending(OutboxEntry.Kind.ALERT, alertsAfter, freeAlerts),
+                        observationsFit ? outbox.pending(OutboxEntry.Kind.OBSERVATION, observationsAfter,
+                                settings.batchSize()) : List.of()))
                 .onComplete(result -> {
                     reading = false;
                     if (result.failed()) {
@@ -260,17 +312,17 @@ public final class Uplink {
     private boolean publish(Pending pending) {
         boolean sent = false;
         for (OutboxEntry entry : pending.alerts()) {
-            if (inFlight.size() >= settings.window()) {
-                return sent;
+            if (free(Kind.ALERT) <= 0) {
+                break;
             }
             OutboxEntry.AlertEntry alert = (OutboxEntry.AlertEntry) entry;
             if (!send(Kind.ALERT, codec.encode(AlertMessage.of(outbox.id(), alert.alert())), alert.seq(), alert.seq())) {
-                return sent;
+                break;
             }
             alertCursor = alert.seq();
             sent = true;
         }
-        if (!pending.observations().isEmpty() && inFlight.size() < settings.window() && throttleAllows()) {
+        if (!pending.observations().isEmpty() && free(Kind.OBS) > 0 && throttleAllows()) {
             List<Observation> observations = new ArrayList<>(pending.observations().size());
             for (OutboxEntry entry : pending.observations()) {
                 observations.add(((OutboxEntry.ObservationEntry) entry).observation());
@@ -335,9 +387,20 @@ public final class Uplink {
 
     private boolean send(Kind kind, byte[] payload, long firstSeq, long lastSeq) {
         try {
-            client.publish(topic(kind), payload, 1, false, null, new ActionListener(() -> { },
-                    e -> LOG.warn("publish of {} {}..{} failed: {}", kind.segment(), firstSeq, lastSeq, e.getMessage())));
-            inFlight.put(firstSeq, new InFlight(lastSeq, System.currentTimeMillis()));
+            client.publish(topic(kind), payload, 1, false, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] reasons = token.getReasonCodes();
+                    boolean delivered = reasons == null || reasons.length == 0 || reasons[0] != NO_MATCHING_SUBSCRIBERS;
+                    context.runOnContext(v -> onPublished(kind, delivered));
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.warn("publish of {} {}..{} failed: {}", kind.segment(), firstSeq, lastSeq, e.getMessage());
+                }
+            });
+            lanes.get(kind).inFlight.put(firstSeq, new InFlight(lastSeq, System.currentTimeMillis()));
             return true;
         } catch (MqttException e) {
             LOG.warn("cannot publish {} {}..{}: {}", kind.segment(), firstSeq, lastSeq, e.getMessage());
@@ -356,10 +419,21 @@ public final class Uplink {
                 LOG.error("cannot prune acknowledged entries {}: {}", ack.ranges(), result.cause().getMessage());
                 return;
             }
-            for (Iterator<Map.Entry<Long, InFlight>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-                long first = it.next().getKey();
-                if (ack.ranges().stream().anyMatch(r -> r.contains(first))) {
-                    it.remove();
+            long now = System.currentTimeMillis();
+            for (Lane lane : lanes.values()) {
+                long newestAcked = -1;
+                for (Iterator<Map.Entry<Long, InFlight>> it = lane.inFlight.entrySet().iterator(); it.hasNext(); ) {
+                    long first = it.next().getKey();
+                    if (ack.ranges().stream().anyMatch(r -> r.contains(first))) {
+                        it.remove();
+                        newestAcked = Math.max(newestAcked, first);
+                    }
+                }
+                // Acknowledged out of order: what was sent before is lost or failed, unless it is merely a little slower.
+                for (InFlight earlier : lane.inFlight.headMap(newestAcked).values()) {
+                    if (earlier.overtakenAt == 0) {
+                        earlier.overtakenAt = now;
+                    }
                 }
             }
             ackedSinceTick += result.result();
@@ -379,13 +453,49 @@ public final class Uplink {
         });
     }
 
-    private void resendOverdue() {
+    /** The broker's answer to one publish: delivered to a subscriber, or dropped for want of one. */
+    private void onPublished(Kind kind, boolean delivered) {
+        Lane lane = lanes.get(kind);
+        if (delivered) {
+            lane.retryDelay = 0;
+            return;
+        }
+        if (lane.retryAt == 0) {
+            lane.retryDelay = lane.retryDelay == 0 ? 250 : Math.min(NO_SUBSCRIBER_RETRY_MAX_MILLIS, lane.retryDelay * 2);
+            lane.retryAt = System.currentTimeMillis() + lane.retryDelay;
+            LOG.warn("the broker had no ingest subscribed for {}; sending again in {} ms", kind.segment(),
+                    lane.retryDelay);
+        }
+    }
+
+    /** Sends again, kind by kind, what is known or likely to be lost (see the class comment). */
+    private void resendLost() {
+        if (!connected) {
+            return;
+        }
         long now = System.currentTimeMillis();
-        boolean overdue = inFlight.values().stream().anyMatch(f -> now - f.sentAt() > settings.ackTimeoutMillis());
-        if (connected && overdue) {
-            LOG.warn("no acknowledgement for {} message(s) within {} ms; sending the outbox again", inFlight.size(),
-                    settings.ackTimeoutMillis());
-            restartFromOutbox();
+        boolean restarted = false;
+        for (Kind kind : List.of(Kind.ALERT, Kind.OBS)) {
+            Lane lane = lanes.get(kind);
+            long timeout = kind == Kind.ALERT ? Math.min(ALERT_ACK_TIMEOUT_MILLIS, settings.ackTimeoutMillis())
+                    : settings.ackTimeoutMillis();
+            String why = null;
+            if (lane.retryAt != 0 && now >= lane.retryAt) {
+                why = "no ingest was subscribed";
+            } else if (lane.inFlight.values().stream().anyMatch(f -> f.overtakenAt != 0
+                    && now - f.overtakenAt > OVERTAKEN_GRACE_MILLIS)) {
+                why = "a later message was acknowledged before it";
+            } else if (lane.inFlight.values().stream().anyMatch(f -> now - f.sentAt > timeout)) {
+                why = "no acknowledgement within " + timeout + " ms";
+            }
+            if (why != null) {
+                LOG.warn("sending {} again from the oldest unacknowledged ({} in flight): {}", kind.segment(),
+                        lane.inFlight.size(), why);
+                restart(kind);
+                restarted = true;
+            }
+        }
+        if (restarted) {
             pump();
         }
     }

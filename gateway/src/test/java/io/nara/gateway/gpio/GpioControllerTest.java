@@ -7,6 +7,7 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.gateway.testkit.PipelineFixture;
+import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.Severity;
 import java.nio.file.Path;
@@ -90,6 +91,26 @@ class GpioControllerTest {
         assertThat(alert.carePlanVersion()).isEqualTo("p1");
         assertThat(alert.message()).contains("asks to be contacted");
         await().atMost(LIMIT).until(() -> buzzes.get() >= 1); // the patient hears the press was taken
+    }
+
+    @Test
+    void inAHomeOfTwoPatientsAPressAlertsTheNursesOfBoth() throws Exception {
+        // A couple: a cuff of his own, a scale they share; no --help-button-patient, so the press is the household's.
+        hub.configStore.offer(new MessageCodec().decode("""
+                {"v":1,"version":2,"carePlans":[{"patientId":"patient-1","version":"p2","rules":[]}],
+                 "devices":[{"deviceId":"cuff-1","model":"generic-blood-pressure","patientId":"patient-1"},
+                  {"deviceId":"scale-1","model":"generic-weight-scale","users":[
+                   {"patientId":"patient-1","userIndex":1},{"patientId":"patient-2","userIndex":2}]}]}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8), io.nara.protocol.message.HubConfig.class));
+        button().mockState(DigitalState.LOW);
+        await().atMost(LIMIT).until(() -> alerts().size() == 2);
+        assertThat(alerts()).extracting(Alert::patientId).containsExactly("patient-1", "patient-2");
+        assertThat(alerts()).allSatisfy(alert -> {
+            assertThat(alert.ruleId()).isEqualTo("help-button");
+            assertThat(alert.severity()).isEqualTo(Severity.URGENT);
+        });
+        assertThat(alerts()).extracting(Alert::carePlanVersion).containsExactly("p2", "none");
+        assertThat(alerts().get(0).seq()).isNotEqualTo(alerts().get(1).seq());
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class PipelineFixture implements AutoCloseable {
     public final Outbox outbox;
     public final ReadingPipeline pipeline;
     public final List<OutboxEntry> stored = new CopyOnWriteArrayList<>();
+    /** The hub's config store: a test can offer a newer config (another patient, a shared device) as the cloud would. */
+    public final HubConfigStore configStore;
     private final MessageCodec codec = new MessageCodec();
 
     /** @param devices bindings as "deviceId:model" for patient-1, who has a systolic-low and a potassium-high rule */
@@ -60,6 +62,7 @@ public final class PipelineFixture implements AutoCloseable {
         outbox = Outbox.open(dir.resolve("outbox.db"), codec, Clock.systemUTC(),
                 io.nara.gateway.outbox.StorageLimits.defaults());
         HubConfigStore store = HubConfigStore.load(dir.resolve("hub-config.json"), bootstrap, codec);
+        configStore = store;
         pipeline = new ReadingPipeline(worker, outbox, store, new ReadingAssembler(ZONE), Clock.systemUTC(),
                 () -> true, stored::addAll);
     }

@@ -41,6 +41,24 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
         }
     }
 
+    /**
+     * The household: every patient this hub serves (by a care plan, a device of their own or a place on a shared
+     * device), in order of first mention, each once. What belongs to the home rather than to one reading (the help
+     * button, the hub's storage) concerns all of them.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public List<String> patients() {
+        java.util.LinkedHashSet<String> patients = new java.util.LinkedHashSet<>();
+        carePlans.forEach(plan -> patients.add(plan.patientId()));
+        for (DeviceBinding binding : devices) {
+            if (binding.patientId() != null) {
+                patients.add(binding.patientId());
+            }
+            binding.users().forEach(user -> patients.add(user.patientId()));
+        }
+        return List.copyOf(patients);
+    }
+
     public Optional<CarePlan> carePlanFor(String patientId) {
         return carePlans.stream().filter(p -> p.patientId().equals(patientId)).findFirst();
     }
