@@ -65,6 +65,8 @@ public final class Enrolment {
     private final Clock clock;
     private volatile Status status;
     private volatile boolean stopped;
+    /** A renewal is under way (confined to the context the enrolment started on). */
+    private boolean renewing;
 
     public Enrolment(Vertx vertx, String hubId, Path dataDir, Settings settings, Clock clock) {
         this.vertx = vertx;
@@ -165,9 +167,11 @@ public final class Enrolment {
 
     private void renewIfDue() {
         Status current = status;
-        if (current.validUntil() == null || clock.instant().isBefore(current.validUntil().minus(settings.renewBefore()))) {
+        if (renewing || current.validUntil() == null
+                || clock.instant().isBefore(current.validUntil().minus(settings.renewBefore()))) {
             return;
         }
+        renewing = true;
         vertx.<Status>executeBlocking(() -> {
             List<X509Certificate> trusted = HubIdentity.trustAnchors(settings.truststore(), settings.passwordFile());
             KeyPair key = HubIdentity.newKeyPair(); // a new key with every certificate
@@ -177,7 +181,7 @@ public final class Enrolment {
             LOG.info("hub {} renewed its certificate: {} valid until {}", hubId, cert.getSerialNumber().toString(16),
                     cert.getNotAfter().toInstant());
             return enrolled(cert);
-        }, false).onSuccess(s -> status = s).onFailure(e -> {
+        }, false).onComplete(r -> renewing = false).onSuccess(s -> status = s).onFailure(e -> {
             // The current certificate still works; the next check tries again. Past its end, enrolment starts over.
             LOG.warn("hub {} could not renew its certificate (valid until {}): {}", hubId, current.validUntil(),
                     e.getMessage());

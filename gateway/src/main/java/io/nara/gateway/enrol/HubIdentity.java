@@ -109,10 +109,14 @@ public final class HubIdentity {
     public KeyPair pendingKey() throws IOException {
         Path file = dir.resolve("pending-key.pem");
         if (Files.exists(file)) {
-            try (Reader in = Files.newBufferedReader(file)) {
-                Object parsed = new PEMParser(in).readObject();
-                if (parsed instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
-                    return new JcaPEMKeyConverter().getKeyPair(pair);
+            // Two PEM blocks: the private key (PKCS#8) and its public key (SubjectPublicKeyInfo).
+            try (Reader in = Files.newBufferedReader(file); PEMParser pem = new PEMParser(in)) {
+                Object first = pem.readObject();
+                Object second = pem.readObject();
+                if (first instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo priv
+                        && second instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo pub) {
+                    JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
+                    return new KeyPair(keys.getPublicKey(pub), keys.getPrivateKey(priv));
                 }
                 // Not readable as a pair: start over with a new key (nothing was certified for a broken file).
             }
@@ -120,7 +124,8 @@ public final class HubIdentity {
         KeyPair pair = newKeyPair();
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(pair); // SEC1 "EC PRIVATE KEY" with the public key, so the pair reads back whole
+            writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+            writer.writeObject(pair.getPublic());
         }
         writeDurably(file, pem.toString().getBytes(StandardCharsets.US_ASCII));
         return pair;
