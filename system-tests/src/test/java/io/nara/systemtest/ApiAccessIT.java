@@ -208,6 +208,8 @@ class ApiAccessIT {
                 new Read("GET /api/fleet/hubs", "/api/fleet/hubs", Reader.NURSE, none, Refusal.OWN_ONLY,
                         "the hubs of my patients (an operator: of the organisation); no patient data in the rows, "
                                 + "the read is logged naming nobody"),
+                new Read("GET /api/fleet/permissions", "/api/fleet/permissions", Reader.NURSE, null,
+                        Refusal.NO_PATIENT_DATA, "whether I may change the fleet register: no patient data"),
                 new Read("GET /fhir/metadata", "/fhir/metadata", Reader.NURSE, null, Refusal.NO_PATIENT_DATA,
                         "the CapabilityStatement: no patient data"),
                 new Read("GET /fhir/Patient/:id", "/fhir/Patient/" + GRETA, Reader.NURSE, greta,

@@ -66,11 +66,12 @@ final class Services {
 
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx) throws Exception {
-        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(), null);
+        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), null);
     }
 
     /** An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker. */
-    static Ingest startEnrollingIngest(DevStack stack, Clock clock,
+    static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
         Path pki = stack.pkiDir();
         var enrolment = new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
@@ -79,7 +80,7 @@ final class Services {
                         stack.repoRoot().resolve("deploy/dev/stack.sh").toString(), "reload", "broker"),
                 lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
-                enrolment);
+                alerting, enrolment);
         try {
             awaitHealthy(ingest);
             return ingest;
@@ -91,12 +92,13 @@ final class Services {
 
     private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                                       ObservationStore.Settings influx, Clock clock,
+                                      io.nara.ingest.routing.AlertingSettings alerting,
                                       io.nara.ingest.enrol.EnrolmentSettings enrolment) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
                 shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", 0, apiKey);
         Vertx vertx = Vertx.vertx();
-        IngestService service = new IngestService(settings, clock, io.nara.ingest.routing.AlertingSettings.defaults(),
+        IngestService service = new IngestService(settings, clock, alerting,
                 io.nara.ingest.fhir.FhirPush.Settings.none(), enrolment);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Ingest(vertx, service, postgres, influx, apiKey);

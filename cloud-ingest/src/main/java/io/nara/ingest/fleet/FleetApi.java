@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * The fleet register's API, for the fleet page ({@code /fleet.html}) and programs:
  * <pre>
  * GET  /api/fleet/hubs                 rows of {@link FleetRegister} (?lifecycle=IN_STOCK, ?offlineMinutes=60)
+ * GET  /api/fleet/permissions          {"mayChange", "organisations"}: whether the page offers the changes below
  * POST /api/fleet/hubs                 {"hubId", "organisationId"?}: a hub in stock; answers its code, shown once
  * POST /api/fleet/hubs/{id}/code       a new one-time code (earlier unused codes end)
  * POST /api/fleet/hubs/{id}/revoke     {"reason"?}: lost or stolen; certificate on the CRL for good
@@ -54,6 +55,15 @@ public final class FleetApi implements ApiRoutes {
                 return rows;
             }).onSuccess(rows -> api.json(ctx, 200, rows)).onFailure(ctx::fail);
         });
+        router.get("/api/fleet/permissions").handler(ctx -> {
+            Principal who = api.who(ctx);
+            api.db().transaction(c -> who.operator() ? List.<String>of() : FleetRegister.operatorOrganisations(c, who))
+                    .onSuccess(orgs -> api.json(ctx, 200, Map.of("mayChange", who.operator() || !orgs.isEmpty(),
+                            "organisations", orgs)))
+                    .onFailure(ctx::fail);
+        });
+        // The page's own address; the page itself is static like the others, its data behind /api/.
+        router.get("/fleet").handler(ctx -> ctx.redirect("/fleet.html"));
         router.post("/api/fleet/hubs").handler(ctx -> change(ctx, api, null, c -> {
             Principal who = api.who(ctx);
             String hubId = api.body(ctx).getString("hubId");
