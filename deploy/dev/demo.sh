@@ -11,14 +11,16 @@ ONCE=false
 [[ ${1:-} == --once ]] && ONCE=true
 WEB_PORT=${NARA_DEMO_WEB_PORT:-8080}
 HUB_PORT=${NARA_DEMO_HUB_PORT:-8081}
+# Hub enrolment (EST over HTTPS); the fleet page registers hubs and shows their one-time codes.
+EST_PORT=${NARA_DEMO_EST_PORT:-8443}
 DEADLINE=${NARA_DEMO_TIMEOUT:-60}
 
 say() { printf 'demo: %s\n' "$*"; }
 die() { printf 'demo: error: %s\n' "$*" >&2; exit 1; }
 
-for port in "$WEB_PORT" "$HUB_PORT"; do
+for port in "$WEB_PORT" "$HUB_PORT" "$EST_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		die "port $port is in use (set NARA_DEMO_WEB_PORT / NARA_DEMO_HUB_PORT)"
+		die "port $port is in use (set NARA_DEMO_WEB_PORT / NARA_DEMO_HUB_PORT / NARA_DEMO_EST_PORT)"
 	fi
 done
 
@@ -106,7 +108,11 @@ java -jar cloud-ingest/target/nara-cloud-ingest.jar \
 	--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
 	--influx-password-file "$ROOT/.state/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \
 	--pg-url "$NARA_PG_URL" --pg-user "$NARA_PG_USER" --pg-password-file "$ROOT/.state/secrets/postgres.password" \
-	--http-port "$WEB_PORT" --api-key-file "$DEMO/api-key" --insecure-cookies >"$DEMO/ingest.log" 2>&1 &
+	--http-port "$WEB_PORT" --api-key-file "$DEMO/api-key" --insecure-cookies \
+	--hub-ca-cert "$NARA_PKI_DIR/ca.crt" --hub-ca-key "$NARA_PKI_DIR/ca.key" \
+	--est-cert "$NARA_PKI_DIR/est.crt" --est-key "$NARA_PKI_DIR/est.key" --est-port "$EST_PORT" \
+	--crl-file "$NARA_PKI_DIR/crl.pem" --crl-reload-command "$ROOT/deploy/dev/stack.sh reload broker" \
+	>"$DEMO/ingest.log" 2>&1 &
 PIDS+=($!)
 
 java -jar gateway/target/nara-gateway.jar \
@@ -186,6 +192,8 @@ say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWOR
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW consent; dev only)"
 say "operator's view:    $WEB/?key=$API_KEY"
+say "fleet page:         $WEB/fleet  logga in / sign in: drift / nara-demo-drift (OPERATOR; dev only)"
+say "hub enrolment (EST): https://127.0.0.1:$EST_PORT/.well-known/est/ (gateway --enrol-url)"
 say "hub status page:    $HUB/"
 say "another low reading: curl -X POST '$HUB/api/simulate/cuff?systolic=82'"
 say "logs:               $DEMO/ingest.log $DEMO/hub.log"

@@ -5,6 +5,7 @@
 #
 #   stack.sh up | down | status | env
 #   stack.sh start SERVICE | stop SERVICE      SERVICE = broker | influx | postgres
+#   stack.sh reload broker                      re-read the CRL (SIGHUP; the ingest runs this)
 #
 # State folder: $NARA_STATE, default <repo root>/.state.
 set -euo pipefail
@@ -46,6 +47,7 @@ usage() {
 	cat >&2 <<EOF
 usage: $0 up|down|status|env
        $0 start|stop|kill broker|influx|postgres
+       $0 reload broker
        $0 client NAME      a client certificate (hub id, nara-ingest-*) known to the broker
 EOF
 	exit 2
@@ -534,6 +536,7 @@ write_env() {
 NARA_STATE=$STATE
 NARA_PKI_DIR=$STATE/pki
 NARA_PKI_PASSWORD=$(cat "$STATE/pki/keystore.password")
+NARA_CRL_FILE=$STATE/pki/crl.pem
 NARA_MQTT_URL=ssl://$HOST:$MQTT_PORT
 NARA_MQTT_HOST=$HOST
 NARA_MQTT_PORT=$MQTT_PORT
@@ -606,6 +609,7 @@ main() {
 		valid_service "$1"
 		;;
 	client) [[ $# -eq 1 ]] || usage ;;
+	reload) [[ $# -eq 1 && $1 == broker ]] || usage ;;
 	*) usage ;;
 	esac
 
@@ -646,6 +650,15 @@ main() {
 		lock_state
 		pick_state
 		cmd_client "$1"
+		;;
+	reload)
+		# No lock: the ingest runs this after writing the CRL, also while another command holds the lock.
+		# Mosquitto 2.0 re-reads its configuration, the crlfile included, on SIGHUP.
+		pick_state
+		local pid
+		pid=$(svc_pid broker) || die "the broker is not running"
+		kill -HUP "$pid"
+		log "broker (pid $pid) told to re-read its CRL"
 		;;
 	env)
 		[[ -r $STATE_HOME/stack.env ]] || die "no $STATE_HOME/stack.env yet: run '$0 up' first"

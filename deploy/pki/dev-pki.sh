@@ -2,6 +2,11 @@
 # Development PKI for the local stack: a CA, the broker's server certificate and
 # client certificates whose CN is the MQTT username (mosquitto's
 # use_identity_as_username), plus PKCS12 keystores for the Java services.
+# The same CA is the development hub CA: the ingest signs hubs' certificate
+# requests with ca.key (EST, --hub-ca-key), serves EST with est.crt/est.key and
+# keeps crl.pem (mosquitto's crlfile) up to date; this script only writes a
+# first, empty CRL so the broker can start before the ingest. Production keeps
+# the hub CA's key off the ingest's disk (see cloud-ingest/README.md).
 #
 #   dev-pki.sh OUT_DIR            create everything that is missing
 #   dev-pki.sh OUT_DIR hub-xyz    create just one more client (a hub) if missing
@@ -100,6 +105,39 @@ extendedKeyUsage=serverAuth
 subjectAltName=DNS:localhost,IP:127.0.0.1"
 }
 
+ensure_est() {
+	cert_ok est && return 0
+	echo "dev-pki: creating EST (hub enrolment) server certificate (CN=localhost)" >&2
+	sign est localhost "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1"
+}
+
+# crl_ok: crl.pem exists, is signed by the current CA and has not passed its
+# next update (OpenSSL, and so the broker, refuses every client then).
+crl_ok() {
+	local next
+	[[ -s $OUT/crl.pem ]] || return 1
+	openssl crl -in "$OUT/crl.pem" -CAfile "$OUT/ca.crt" -noout 2>&1 | grep -q 'verify OK' || return 1
+	next=$(openssl crl -in "$OUT/crl.pem" -noout -nextupdate | cut -d= -f2)
+	[[ -n $next ]] && (($(date -d "$next" +%s) > $(date +%s) + 86400))
+}
+
+# A first CRL with nothing revoked; the ingest rewrites it from its register.
+ensure_crl() {
+	crl_ok && return 0
+	echo "dev-pki: writing an empty CRL (crl.pem)" >&2
+	: >"$TMP/index.txt"
+	echo 01 >"$TMP/crlnumber"
+	printf '%s\n' "[ca]" "default_ca = dev" "[dev]" "database = $TMP/index.txt" \
+		"crlnumber = $TMP/crlnumber" "default_md = sha256" "default_crl_days = 30" >"$TMP/ca.cnf"
+	openssl ca -gencrl -keyfile "$OUT/ca.key" -cert "$OUT/ca.crt" -config "$TMP/ca.cnf" \
+		-out "$TMP/crl.pem" 2>"$TMP/crl.log" || { cat "$TMP/crl.log" >&2; exit 1; }
+	chmod 0644 "$TMP/crl.pem"
+	mv -f "$TMP/crl.pem" "$OUT/crl.pem"
+}
+
 ensure_client() {
 	local name=$1
 	if ! cert_ok "$name"; then
@@ -132,11 +170,14 @@ ensure_truststore() {
 CA_NEW=0
 ensure_ca
 ensure_truststore
+# A new CA makes the old CRL unverifiable: crl_ok sees that.
+ensure_crl
 # A new CA invalidates every certificate, so then renew them all.
 if [[ -n $ONLY && $CA_NEW -eq 0 ]]; then
 	ensure_client "$ONLY"
 else
 	ensure_broker
+	ensure_est
 	for c in "${DEFAULT_CLIENTS[@]}" ${ONLY:+"$ONLY"}; do
 		ensure_client "$c"
 	done

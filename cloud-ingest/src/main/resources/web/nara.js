@@ -110,6 +110,7 @@ const nara = (() => {
     ['/unattributed.html', 'Ej tilldelade', 'Unattributed'],
     ['/evaluation.html', 'Uppföljning', 'Evaluation'],
     ['/access-log.html', 'Åtkomstlogg', 'Access log'],
+    ['/fleet.html', 'Hubbar', 'Fleet'],
     ['/account.html', 'Mitt konto', 'My account'],
   ];
 

@@ -1,6 +1,8 @@
 package io.nara.ingest;
 
 import io.nara.ingest.db.Database;
+import io.nara.ingest.enrol.EnrolmentSettings;
+import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.escalation.ReminderSchedule;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
@@ -14,11 +16,11 @@ import io.nara.ingest.config.SecretFile;
 import io.nara.ingest.config.Settings;
 import io.nara.ingest.metrics.NodeMetrics;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -149,6 +151,59 @@ public final class IngestMain implements Callable<Integer> {
 
     /** Where settings come from; set by {@link #run}. */
     private Settings sources;
+    @Option(names = "--hub-ca-cert", description = "PEM certificate of the hub CA: turns on hub enrolment (EST) and the CRL.")
+    Path hubCaCert;
+
+    @Option(names = "--hub-ca-key", description = "PEM private key of the hub CA (development; production: see README).")
+    Path hubCaKey;
+
+    @Option(names = "--est-host", defaultValue = "127.0.0.1", description = "EST listener address (default ${DEFAULT-VALUE}).")
+    String estHost;
+
+    @Option(names = "--est-port", defaultValue = "8443", description = "EST listener port, HTTPS (default ${DEFAULT-VALUE}).")
+    int estPort;
+
+    @Option(names = "--est-cert", description = "PEM certificate (chain) the EST listener presents.")
+    Path estCert;
+
+    @Option(names = "--est-key", description = "PEM private key of --est-cert.")
+    Path estKey;
+
+    @Option(names = "--crl-file", description = "Where the hub CA's CRL is written for the broker (Mosquitto crlfile).")
+    Path crlFile;
+
+    @Option(names = "--crl-reload-command", description = "Command run after the CRL changed so the broker reads it, "
+            + "words separated by spaces (e.g. 'systemctl reload mosquitto'; Mosquitto re-reads crlfile on SIGHUP).")
+    String crlReloadCommand;
+
+    @Option(names = "--enrolment-code-days", defaultValue = "30", description = "How long a hub's one-time enrolment code is valid (default ${DEFAULT-VALUE}).")
+    int enrolmentCodeDays;
+
+    @Option(names = "--hub-certificate-days", defaultValue = "90", description = "How long a hub certificate is valid; the hub renews it after two thirds (default ${DEFAULT-VALUE}).")
+    int hubCertificateDays;
+
+    /** The hub CA's settings, or null when no --hub-ca-cert is given. */
+    EnrolmentSettings enrolment() {
+        if (hubCaCert == null) {
+            if (hubCaKey != null || crlFile != null || estCert != null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--hub-ca-key, --est-cert and --crl-file need --hub-ca-cert");
+            }
+            return null;
+        }
+        if (hubCaKey == null || estCert == null || estKey == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--hub-ca-cert needs --hub-ca-key, --est-cert and --est-key");
+        }
+        if (enrolmentCodeDays < 1 || hubCertificateDays < 2) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--enrolment-code-days must be at least 1 and --hub-certificate-days at least 2");
+        }
+        return new EnrolmentSettings(estHost, estPort, estCert, estKey, hubCaCert, hubCaKey, crlFile,
+                crlReloadCommand == null || crlReloadCommand.isBlank() ? List.of()
+                        : List.of(crlReloadCommand.trim().split("\\s+")),
+                new HubEnrolment.Settings(Duration.ofDays(enrolmentCodeDays), Duration.ofDays(hubCertificateDays)));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -189,13 +244,16 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
+        EnrolmentSettings enrolment = enrolment();
         IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, push,
-                new NodeMetrics.Settings(metricsHost, metricsPort));
+                new NodeMetrics.Settings(metricsHost, metricsPort), enrolment);
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
                         + httpHost + ":" + service.httpPort() + "/"
                         + (service.metricsPort() >= 0 ? "; metrics http://" + metricsHost + ":" + service.metricsPort()
-                        + "/metrics" : "")))
+                        + "/metrics" : "")
+                        + (service.estPort() < 0 ? ""
+                        : "; hub enrolment https://" + estHost + ":" + service.estPort() + "/.well-known/est/")))
                 .onFailure(e -> {
                     System.err.println("ingest failed to start: " + e.getMessage());
                     vertx.close();

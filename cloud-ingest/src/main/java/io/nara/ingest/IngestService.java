@@ -12,9 +12,15 @@ import io.nara.ingest.clinic.ClinicReadings;
 import io.nara.ingest.clinic.ClinicRoutes;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.enrol.CrlPublisher;
+import io.nara.ingest.enrol.EnrolmentSettings;
+import io.nara.ingest.enrol.EstServer;
+import io.nara.ingest.enrol.HubCa;
+import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.escalation.Escalator;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.fhir.FhirRoutes;
+import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.AlertActions;
 import io.nara.ingest.inbox.ChangeFeed;
@@ -70,6 +76,11 @@ public final class IngestService extends VerticleBase {
     private final FhirPush.Settings fhirPush;
     private final NodeMetrics.Settings metricsSettings;
     private final NodeMetrics metrics;
+    /** The hub CA and its EST listener; null on a node that does not enrol hubs. */
+    private final EnrolmentSettings enrolmentSettings;
+    private HubEnrolment enrolment;
+    private CrlPublisher crl;
+    private EstServer est;
     private FhirContext fhir;
     private FhirPush pusher;
     private final MessageCodec codec = new MessageCodec();
@@ -107,18 +118,22 @@ public final class IngestService extends VerticleBase {
      * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
-        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none());
+        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none(), null);
     }
 
-    /** With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says. */
+    /**
+     * With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says, and the hub CA: EST
+     * enrolment of hubs and the CRL the broker checks ({@code enrolment} null for none).
+     */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
-                         NodeMetrics.Settings metrics) {
+                         NodeMetrics.Settings metrics, EnrolmentSettings enrolment) {
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
         this.fhirPush = fhirPush;
         this.metricsSettings = metrics;
         this.metrics = new NodeMetrics(settings.nodeId());
+        this.enrolmentSettings = enrolment;
     }
 
     @Override
@@ -130,6 +145,10 @@ public final class IngestService extends VerticleBase {
             // Building the FHIR model takes a second of reflection: here, not on the event loop.
             fhir = FhirContext.forR4();
             fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
+            if (enrolmentSettings != null) {
+                enrolment = new HubEnrolment(HubCa.load(enrolmentSettings.caCert(), enrolmentSettings.caKey()),
+                        enrolmentSettings.lifetimes());
+            }
             return null;
         }).compose(v -> {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
@@ -147,6 +166,13 @@ public final class IngestService extends VerticleBase {
             hubs = new HubRegistry(db);
             rejected = new RejectedMessages(db);
             vertx.setPeriodic(REFUSAL_WINDOW.toMillis(), id -> reportRefusals());
+            if (enrolment != null) {
+                crl = new CrlPublisher(vertx, db, enrolment.ca(), clock, enrolmentSettings.crlFile(),
+                        enrolmentSettings.crlReloadCommand());
+                // A CRL that cannot be written is logged, not fatal: the broker keeps the last one it read.
+                crl.start().onFailure(e -> LOG.error("could not write the CRL: {}", e.getMessage(), e));
+                est = new EstServer(vertx, db, enrolment, crl, rejected, clock);
+            }
             alertFeed = new AlertFeed(vertx, db, codec);
             alertFeed.start();
             consumer = new HubMessageConsumer(vertx, settings.broker(), settings.nodeId(), settings.shareGroup(),
@@ -183,7 +209,8 @@ public final class IngestService extends VerticleBase {
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
                             new FhirRoutes(fhir, influx, influxWorker),
                             new RelativeRoutes(evidence, influxWorker),
-                            new AccessLogRoutes()));
+                            new AccessLogRoutes(),
+                            new FleetApi(enrolment, crl)));
             metrics.sseClients(web::sseClients);
             metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
                     settings.broker().identity().passwordFile());
@@ -191,7 +218,8 @@ public final class IngestService extends VerticleBase {
                     settings.broker().identity().passwordFile());
             refreshDeploymentMetrics();
             vertx.setPeriodic(NodeMetrics.REFRESH.toMillis(), id -> refreshDeploymentMetrics());
-            return web.listen(settings.httpHost(), settings.httpPort())
+            Future<?> estListening = est == null ? Future.succeededFuture() : est.listen(enrolmentSettings);
+            return estListening.compose(listening -> web.listen(settings.httpHost(), settings.httpPort()))
                     .compose(port -> metrics.listen(vertx, metricsSettings));
         });
     }
@@ -251,6 +279,11 @@ public final class IngestService extends VerticleBase {
     private void refreshDeploymentMetrics() {
         db.transaction(c -> DeploymentState.read(c, clock.instant())).onSuccess(metrics::deployment)
                 .onFailure(e -> LOG.warn("deployment metrics not read: {}", e.getMessage()));
+    }
+
+    /** The EST enrolment port; -1 when this node does not enrol hubs. */
+    public int estPort() {
+        return est == null ? -1 : est.port();
     }
 
     /** The web server's routes as {@code "METHOD /path"} ({@link WebServer#routes()}), for ApiAccessIT. */

@@ -26,14 +26,23 @@ public final class HubMain implements Callable<Integer> {
     @Option(names = "--mqtt-url", required = true, description = "Broker, ssl://host:port.")
     URI mqttUrl;
 
-    @Option(names = "--keystore", required = true, description = "PKCS12 with the hub's key and certificate.")
+    @Option(names = "--keystore", description = "PKCS12 with the hub's key and certificate (a certificate given to the "
+            + "hub, e.g. from the dev PKI); without it the hub enrols with --enrol-url.")
     Path keystore;
 
-    @Option(names = "--truststore", required = true, description = "PKCS12 with the CA certificate.")
+    @Option(names = "--truststore", required = true, description = "The cloud's CA certificate: PEM, or PKCS12 with --password-file.")
     Path truststore;
 
-    @Option(names = "--password-file", required = true, description = "File holding the stores' password.")
+    @Option(names = "--password-file", description = "File holding the PKCS12 stores' password (with --keystore or a PKCS12 truststore).")
     Path passwordFile;
+
+    @Option(names = "--enrol-url", description = "The cloud's enrolment (EST) address, https://host:port: the hub makes "
+            + "its own key, enrols with the one-time code and keeps its identity in <data-dir>/identity/.")
+    URI enrolUrl;
+
+    @Option(names = "--enrolment-code-file", description = "File whose first line is the hub's one-time enrolment code "
+            + "(read again on every attempt until the hub is enrolled).")
+    Path enrolmentCodeFile;
 
     @Option(names = "--data-dir", required = true, description = "Where the outbox and config live.")
     Path dataDir;
@@ -142,15 +151,42 @@ public final class HubMain implements Callable<Integer> {
                 "off".equals(gpio) ? null : pins);
     }
 
+    /** The hub's enrolment, or null when --keystore gives it a certificate. */
+    io.nara.gateway.enrol.Enrolment enrolment(Vertx vertx) {
+        if (keystore != null) {
+            if (enrolUrl != null || passwordFile == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--keystore needs --password-file and excludes --enrol-url");
+            }
+            return null;
+        }
+        if (enrolUrl == null || enrolmentCodeFile == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give either --keystore (a certificate for the hub) or --enrol-url with --enrolment-code-file");
+        }
+        return new io.nara.gateway.enrol.Enrolment(vertx, hubId, dataDir,
+                io.nara.gateway.enrol.Enrolment.Settings.of(enrolUrl, enrolmentCodeFile, truststore, passwordFile),
+                Clock.systemUTC());
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        Vertx vertx = Vertx.vertx();
+        io.nara.gateway.enrol.Enrolment enrolment;
+        try {
+            enrolment = enrolment(vertx);
+        } catch (CommandLine.ParameterException e) {
+            vertx.close();
+            throw e;
+        }
+        TlsIdentity identity = enrolment != null ? enrolment.identity().tlsIdentity()
+                : new TlsIdentity(keystore, truststore, passwordFile);
         HubSettings settings = new HubSettings(hubId,
-                new BrokerConnection(mqttUrl, new TlsIdentity(keystore, truststore, passwordFile)),
+                new BrokerConnection(mqttUrl, identity),
                 dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockSource.equals("assume"), simulate,
                 simulateEverySeconds * 1000,
                 new Uplink.Settings(batchSize, 4, ackTimeoutSeconds * 1000L, 60_000, replayRate),
                 new StorageLimits(maxRecords, maxOutboxMegabytes * 1024 * 1024), transports());
-        Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             vertx.close().onComplete(r -> stopped.countDown());
@@ -160,7 +196,7 @@ public final class HubMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        HubService service = new HubService(settings, Clock.systemUTC(), HubClock.parse(clockSource));
+        HubService service = new HubService(settings, Clock.systemUTC(), HubClock.parse(clockSource), enrolment);
         vertx.deployVerticle(service).onSuccess(id -> System.out.println(
                         "hub " + hubId + " running; status page http://" + httpHost + ":" + service.statusPort()
                         + "/; installer token in " + service.installerToken().file()))

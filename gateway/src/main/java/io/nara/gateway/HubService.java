@@ -50,6 +50,7 @@ public final class HubService extends VerticleBase {
     private HubConfigStore configStore;
     private io.nara.gateway.careplan.RuleStateStore ruleState;
     private Uplink uplink;
+    private final io.nara.gateway.enrol.Enrolment enrolment;
     private StatusPage statusPage;
     private InstallerToken installerToken;
     private java.util.Set<String> ownNames = java.util.Set.of();
@@ -69,6 +70,16 @@ public final class HubService extends VerticleBase {
 
     /** @param hubClock tells whether the wall clock is right; readings taken while it is not wait to be re-timed */
     public HubService(HubSettings settings, Clock clock, HubClock hubClock) {
+        this(settings, clock, hubClock, null);
+    }
+
+    /**
+     * @param enrolment gets the hub its certificate from the cloud and renews it; the uplink starts once enrolled.
+     *                  Null when the hub's certificate is given (dev PKI, tests).
+     */
+    public HubService(HubSettings settings, Clock clock, HubClock hubClock,
+                      io.nara.gateway.enrol.Enrolment enrolment) {
+        this.enrolment = enrolment;
         this.settings = settings;
         this.clock = clock;
         this.deviceStates = new io.nara.gateway.installer.DeviceStates(clock);
@@ -105,7 +116,12 @@ public final class HubService extends VerticleBase {
                     this::stored);
             uplink = new Uplink(vertx, settings.hubId(), settings.broker(), outbox, outboxWorker, configStore, codec,
                     settings.uplink(), this::hubStatus);
-            return uplink.start().map(pipeline);
+            if (enrolment == null) {
+                return uplink.start().map(pipeline);
+            }
+            // Readings are kept meanwhile; the status page and the LED say the hub waits for enrolment, and why.
+            enrolment.start().onSuccess(enrolled -> uplink.start());
+            return Future.succeededFuture(pipeline);
         }).compose(pipeline -> {
             timers.add(vertx.setPeriodic(1_000, id -> refreshCounts()));
             timers.add(vertx.setPeriodic(CLOCK_CHECK_MILLIS, id -> checkClock()));
@@ -119,6 +135,7 @@ public final class HubService extends VerticleBase {
             }
             timers.add(vertx.setPeriodic(1_000, id -> {
                 signals.connected(uplink.connected());
+                signals.waitingForEnrolment(enrolment != null && !enrolment.status().enrolled());
                 signals.outboxPending(uplink.progress().pending());
             }));
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
@@ -133,6 +150,9 @@ public final class HubService extends VerticleBase {
     public Future<?> stop() {
         // Timers first, so none touches the outbox while it closes; then devices: nothing new arrives meanwhile.
         timers.forEach(vertx::cancelTimer);
+        if (enrolment != null) {
+            enrolment.stop();
+        }
         Future<Void> devicesStopped = transports == null ? Future.succeededFuture() : transports.stop();
         Future<Void> stopped = devicesStopped.eventually(() -> uplink == null ? Future.succeededFuture()
                 : uplink.stop());
@@ -234,7 +254,8 @@ public final class HubService extends VerticleBase {
         long lastAck = uplink.lastAckAt();
         Uplink.Progress progress = uplink.progress();
         return new StatusView(settings.hubId(), uplink.connected(), lastAck == 0 ? null : Instant.ofEpochMilli(lastAck),
-                progress.pending(), progress, outbox.storageState(), quarantined, clockState(), config.version(), devices);
+                progress.pending(), progress, outbox.storageState(), quarantined, clockState(), config.version(), devices,
+                enrolment == null ? null : enrolment.status());
     }
 
     /** Checks the clock off the event loop; when it has just become right, releases the readings that waited. */

@@ -205,6 +205,11 @@ class ApiAccessIT {
                         Refusal.FORBIDDEN, "MAS and operator only; the search names the patients it shows"),
                 new Read("GET /api/admin/fhir-push", "/api/admin/fhir-push", Reader.OPERATOR, none, Refusal.FORBIDDEN,
                         "operator only; dead-lettered readings name their patients, so the read is logged"),
+                new Read("GET /api/fleet/hubs", "/api/fleet/hubs", Reader.NURSE, none, Refusal.OWN_ONLY,
+                        "the hubs of my patients (an operator: of the organisation); no patient data in the rows, "
+                                + "the read is logged naming nobody"),
+                new Read("GET /api/fleet/permissions", "/api/fleet/permissions", Reader.NURSE, null,
+                        Refusal.NO_PATIENT_DATA, "whether I may change the fleet register: no patient data"),
                 new Read("GET /fhir/metadata", "/fhir/metadata", Reader.NURSE, null, Refusal.NO_PATIENT_DATA,
                         "the CapabilityStatement: no patient data"),
                 new Read("GET /fhir/Patient/:id", "/fhir/Patient/" + GRETA, Reader.NURSE, greta,
@@ -258,6 +263,14 @@ class ApiAccessIT {
                         .put("id", "journal-x").put("name", "X")
                         .put("teams", new JsonArray().add("home-nursing-north")),
                         List.of("fhir_client")),
+                new Change("POST /api/fleet/hubs", "/api/fleet/hubs", new JsonObject().put("hubId", "hub-x"),
+                        List.of("hub", "enrolment_code")),
+                new Change("POST /api/fleet/hubs/:id/code", "/api/fleet/hubs/" + HUB + "/code", new JsonObject(),
+                        List.of("hub", "enrolment_code")),
+                new Change("POST /api/fleet/hubs/:id/revoke", "/api/fleet/hubs/" + HUB + "/revoke",
+                        new JsonObject().put("reason", "stolen"), List.of("hub", "hub_certificate", "enrolment_code")),
+                new Change("POST /api/fleet/hubs/:id/return", "/api/fleet/hubs/" + HUB + "/return", new JsonObject(),
+                        List.of("hub", "hub_certificate", "enrolment_code")),
                 new Change("POST /api/admin/fhir-clients/:id/revoke", "/api/admin/fhir-clients/journal-x/revoke",
                         new JsonObject(), List.of("fhir_client")));
     }

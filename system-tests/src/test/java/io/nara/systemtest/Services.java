@@ -71,11 +71,40 @@ final class Services {
 
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx) throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), null);
+    }
+
+    /** An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker. */
+    static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
+                                       io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
+        Path pki = stack.pkiDir();
+        var enrolment = new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
+                pki.resolve("est.key"), pki.resolve("ca.crt"), pki.resolve("ca.key"), pki.resolve("crl.pem"),
+                List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
+                        stack.repoRoot().resolve("deploy/dev/stack.sh").toString(), "reload", "broker"),
+                lifetimes);
+        Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
+                alerting, enrolment);
+        try {
+            awaitHealthy(ingest);
+            return ingest;
+        } catch (Exception | Error e) {
+            closeAll(ingest);
+            throw e;
+        }
+    }
+
+    private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                                      ObservationStore.Settings influx, Clock clock,
+                                      io.nara.ingest.routing.AlertingSettings alerting,
+                                      io.nara.ingest.enrol.EnrolmentSettings enrolment) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
                 shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey);
         Vertx vertx = Vertx.vertx();
-        IngestService service = new IngestService(settings, Clock.systemUTC());
+        IngestService service = new IngestService(settings, clock, alerting,
+                io.nara.ingest.fhir.FhirPush.Settings.none(), enrolment);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
@@ -116,12 +145,38 @@ final class Services {
     /** ... and with a clock that is right only when {@code hubClock} says so. */
     static Hub startHub(DevStack stack, String hubId, Path dataDir, HubConfig config, Uplink.Settings uplink,
                         StorageLimits storage, BrokerConnection broker, HubClock hubClock) throws Exception {
+        return startHub(hubId, dataDir, config, uplink, storage, broker, hubClock, null);
+    }
+
+    /** A hub that enrols itself at the ingest's EST listener with the code in {@code codeFile} (no certificate given). */
+    static Hub startEnrollingHub(DevStack stack, Ingest ingest, String hubId, Path dataDir, Path codeFile,
+                                 java.time.Duration renewBefore) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        var enrolment = new io.nara.gateway.enrol.Enrolment(vertx, hubId, dataDir,
+                new io.nara.gateway.enrol.Enrolment.Settings(
+                        java.net.URI.create("https://localhost:" + ingest.service().estPort()), codeFile,
+                        stack.pkiDir().resolve("ca.crt"), null, java.time.Duration.ofSeconds(1), renewBefore,
+                        java.time.Duration.ofSeconds(1)), Clock.systemUTC());
+        BrokerConnection broker = new BrokerConnection(java.net.URI.create(stack.get("NARA_MQTT_URL")),
+                enrolment.identity().tlsIdentity());
+        return startHub(vertx, hubId, dataDir, homeConfig(1), new Uplink.Settings(200, 4, 10_000, 60_000, 0),
+                StorageLimits.defaults(), broker, HubClock.assumeSynchronized(), enrolment);
+    }
+
+    private static Hub startHub(String hubId, Path dataDir, HubConfig config, Uplink.Settings uplink,
+                                StorageLimits storage, BrokerConnection broker, HubClock hubClock,
+                                io.nara.gateway.enrol.Enrolment enrolment) throws Exception {
+        return startHub(Vertx.vertx(), hubId, dataDir, config, uplink, storage, broker, hubClock, enrolment);
+    }
+
+    private static Hub startHub(Vertx vertx, String hubId, Path dataDir, HubConfig config, Uplink.Settings uplink,
+                                StorageLimits storage, BrokerConnection broker, HubClock hubClock,
+                                io.nara.gateway.enrol.Enrolment enrolment) throws Exception {
         Path bootstrap = dataDir.resolve("bootstrap-config.json");
         write(bootstrap, config);
         HubSettings settings = new HubSettings(hubId, broker, dataDir, bootstrap, "127.0.0.1", 0,
                 ZoneId.of("Europe/Stockholm"), true, true, 0, uplink, storage);
-        Vertx vertx = Vertx.vertx();
-        HubService service = new HubService(settings, Clock.systemUTC(), hubClock);
+        HubService service = new HubService(settings, Clock.systemUTC(), hubClock, enrolment);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Hub(vertx, service, dataDir);
     }

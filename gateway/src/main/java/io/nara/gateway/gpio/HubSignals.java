@@ -15,9 +15,10 @@ public final class HubSignals {
      * @param alertWaiting            an alert is stored but the cloud has not acknowledged it yet
      * @param alertRecentlySent       an alert was acknowledged within the LED's "told" period
      * @param devicesNeedingAttention devices with a flat battery, a lost bond or not heard from
+     * @param waitingForEnrolment     the hub has no certificate from the cloud yet
      */
     public record Snapshot(boolean connected, boolean alertWaiting, boolean alertRecentlySent,
-                           int devicesNeedingAttention) {
+                           int devicesNeedingAttention, boolean waitingForEnrolment) {
     }
 
     private final Clock clock;
@@ -26,6 +27,7 @@ public final class HubSignals {
     private volatile Instant alertStoredAt;
     private volatile Instant alertSentAt;
     private volatile int attention;
+    private volatile boolean waitingForEnrolment;
 
     public HubSignals(Clock clock, Duration shown) {
         this.clock = clock;
@@ -47,6 +49,10 @@ public final class HubSignals {
         }
     }
 
+    public void waitingForEnrolment(boolean waiting) {
+        waitingForEnrolment = waiting;
+    }
+
     public void devicesNeedingAttention(int count) {
         attention = count;
     }
@@ -55,6 +61,6 @@ public final class HubSignals {
         boolean waiting = alertStoredAt != null && (alertSentAt == null || alertSentAt.isBefore(alertStoredAt));
         boolean recent = alertSentAt != null && !waiting
                 && Duration.between(alertSentAt, clock.instant()).compareTo(shown) < 0;
-        return new Snapshot(connected, waiting, recent, attention);
+        return new Snapshot(connected, waiting, recent, attention, waitingForEnrolment);
     }
 }

@@ -12,7 +12,9 @@ public enum LedState {
     /** Fast blink: an alert reached the cloud; the nurse has been told. */
     ALERT_SENT("10101010"),
     /** Double blink: a device needs attention (flat battery, lost pairing, not heard from). */
-    DEVICE_ATTENTION("10100000");
+    DEVICE_ATTENTION("10100000"),
+    /** One short blink: the hub has no certificate from the cloud yet (no or a wrong enrolment code); the installer acts. */
+    WAITING_FOR_ENROLMENT("10000000");
 
     private final String pattern;
 
@@ -30,6 +32,9 @@ public enum LedState {
      * help button while the hub is offline must see that nobody knows yet (and phone).
      */
     public static LedState decide(HubSignals.Snapshot s) {
+        if (s.waitingForEnrolment()) {
+            return WAITING_FOR_ENROLMENT; // never connected: nothing reaches the cloud, whatever else is going on
+        }
         if (!s.connected() && s.alertWaiting()) {
             return NO_CONNECTION;
         }

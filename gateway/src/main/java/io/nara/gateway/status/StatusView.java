@@ -17,11 +17,14 @@ import java.util.List;
  * @param clock            the hub's clock state
  * @param configVersion    the care-plan/config version in force
  * @param devices          bound devices
+ * @param enrolment        the hub's certificate from the cloud and what enrolment waits for; null when the hub's
+ *                         certificate was given to it
  */
 public record StatusView(String hubId, boolean connectedToCloud, Instant lastAck, long outboxPending,
                          io.nara.gateway.uplink.Uplink.Progress replay,
                          io.nara.gateway.outbox.StorageState storage, long quarantined,
-                         HubStatus.ClockState clock, long configVersion, List<Device> devices) {
+                         HubStatus.ClockState clock, long configVersion, List<Device> devices,
+                         io.nara.gateway.enrol.Enrolment.Status enrolment) {
 
     /**
      * A bound device, its last reading, and what its transport knows: connection state, battery (percent or null),

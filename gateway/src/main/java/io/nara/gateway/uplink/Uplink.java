@@ -195,6 +195,9 @@ public final class Uplink {
 
     /** Called when new entries are in the outbox. */
     public void wake() {
+        if (context == null) {
+            return; // not started yet (the hub waits for enrolment); the outbox is sent once it starts
+        }
         context.runOnContext(v -> pump());
     }
 
