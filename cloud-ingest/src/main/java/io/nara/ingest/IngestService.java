@@ -12,6 +12,9 @@ import io.nara.ingest.clinic.ClinicReadings;
 import io.nara.ingest.clinic.ClinicRoutes;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.enrolment.Enrolment;
+import io.nara.ingest.enrolment.EnrolmentApi;
+import io.nara.ingest.enrolment.HubAuthorities;
 import io.nara.ingest.escalation.Escalator;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.fhir.FhirRoutes;
@@ -81,6 +84,7 @@ public final class IngestService extends VerticleBase {
     private AlertFeed alertFeed;
     private HubRegistry hubs;
     private RejectedMessages rejected;
+    private final HubAuthorities authorities = new HubAuthorities(codec);
     private HubMessageConsumer consumer;
     private WebServer web;
     private volatile boolean influxOk = true;
@@ -154,6 +158,7 @@ public final class IngestService extends VerticleBase {
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
                     List.of(new CarePlanApi(carePlans),
+                            new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
@@ -235,14 +240,66 @@ public final class IngestService extends VerticleBase {
         String hubId = parsed.get().hubId();
         try {
             return switch (parsed.get().kind()) {
-                case OBS -> storeObservations(hubId, codec.decode(payload, ObservationBatch.class));
-                case ALERT -> storeAlert(hubId, codec.decode(payload, AlertMessage.class));
+                case OBS -> authoriseObservations(hubId, topic, payload, codec.decode(payload, ObservationBatch.class));
+                case ALERT -> authoriseAlert(hubId, topic, payload, codec.decode(payload, AlertMessage.class));
                 case STATUS -> track(hubs.status(hubId, codec.decode(payload, HubStatus.class), clock.instant()));
                 case ACK, CONFIG -> refuse(hubId, topic, payload, "hubs do not publish on " + parsed.get().kind());
             };
         } catch (InvalidMessageException e) {
             return refuse(hubId, topic, payload, e.getMessage());
         }
+    }
+
+    /**
+     * Lets through the readings the hub may report (its bound devices, for their patients); the others are refused:
+     * kept whole with the reasons in the rejected messages and counted for the fleet page, never written to InfluxDB,
+     * alerts or FHIR. Refused readings are acknowledged once kept, so the hub's outbox does not resend them forever.
+     */
+    private Future<Void> authoriseObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
+        if (!settings.authorise()) {
+            return storeObservations(hubId, batch);
+        }
+        return track(db.transaction(c -> authorities.load(c, hubId))).compose(authority -> {
+            List<Observation> allowed = new java.util.ArrayList<>();
+            List<String> reasons = new java.util.ArrayList<>();
+            List<Long> refused = new java.util.ArrayList<>();
+            for (Observation o : batch.observations()) {
+                Optional<String> reason = authority.refuse(o);
+                if (reason.isPresent()) {
+                    reasons.add(reason.get());
+                    refused.add(o.seq());
+                } else {
+                    allowed.add(o);
+                }
+            }
+            if (refused.isEmpty()) {
+                return storeObservations(hubId, batch);
+            }
+            Future<Void> kept = refuseUnauthorised(hubId, topic, payload, reasons);
+            if (allowed.isEmpty()) {
+                return kept.compose(v -> acknowledge(hubId, batch.outbox(), refused));
+            }
+            ObservationBatch part = ObservationBatch.of(batch.outbox(), allowed);
+            return kept.compose(v -> storeObservations(hubId, part))
+                    .compose(v -> acknowledge(hubId, batch.outbox(), refused));
+        });
+    }
+
+    private Future<Void> authoriseAlert(String hubId, String topic, byte[] payload, AlertMessage message) {
+        if (!settings.authorise()) {
+            return storeAlert(hubId, message);
+        }
+        return track(db.transaction(c -> authorities.load(c, hubId).refuse(message.alert()))).compose(reason ->
+                reason.isEmpty() ? storeAlert(hubId, message)
+                        : refuseUnauthorised(hubId, topic, payload, List.of(reason.get())).compose(v ->
+                                acknowledge(hubId, message.outbox(), List.of(message.alert().seq()))));
+    }
+
+    private Future<Void> refuseUnauthorised(String hubId, String topic, byte[] payload, List<String> reasons) {
+        String problem = "not authorised: " + String.join("; ", reasons.subList(0, Math.min(20, reasons.size())))
+                + (reasons.size() > 20 ? "; and " + (reasons.size() - 20) + " more" : "");
+        LOG.warn("refused message from hub {} on {}: {}", hubId, topic, problem);
+        return track(rejected.keepUnauthorised(hubId, topic, payload, problem));
     }
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {

@@ -202,8 +202,9 @@ public final class HubService extends VerticleBase {
                 .map(d -> new HubStatus.DeviceStatus(d.deviceId(), d.model(), lastReadings.get(d.deviceId()),
                         deviceStates.get(d.deviceId()).battery()))
                 .toList();
+        // The config version applied, so the cloud can show "applied" rather than "waiting for the hub".
         return new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, clock.instant(), VERSION, clockState(),
-                uplink.progress().pending(), devices);
+                uplink.progress().pending(), devices, configStore.current().version(), List.of());
     }
 
     private StatusView statusView() {
