@@ -114,6 +114,8 @@ public final class HubService extends VerticleBase {
             }));
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
                     settings.deviceZone(), deviceStates, signals, lastByCode::get);
+            configStore.onAdopted(transports::configChanged);
+            deviceStates.discovered().onNew(() -> vertx.runOnContext(x -> uplink.statusChanged()));
             statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome);
             statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
             return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));
@@ -204,7 +206,9 @@ public final class HubService extends VerticleBase {
                 .toList();
         // The config version applied, so the cloud can show "applied" rather than "waiting for the hub".
         return new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, clock.instant(), VERSION, clockState(),
-                uplink.progress().pending(), devices, configStore.current().version(), List.of());
+                uplink.progress().pending(), devices, configStore.current().version(),
+                deviceStates.discovered().unbound(configStore.current().devices().stream()
+                        .map(d -> d.deviceId().toUpperCase()).collect(java.util.stream.Collectors.toSet())));
     }
 
     private StatusView statusView() {

@@ -184,6 +184,24 @@ public final class CarePlanService {
         });
     }
 
+    /**
+     * Opens pairing mode on the hub until {@code until} (a nurse binding a device that needs bonding, from the cloud):
+     * published as a new config version, the hub pairs its bound devices that ask for it until then.
+     */
+    public Future<Long> openPairing(String hubId, Instant until, String changedBy) {
+        return change(hubId, changedBy, c -> {
+            try (PreparedStatement u = c.prepareStatement("""
+                    INSERT INTO hub_pairing (hub_id, until, opened_by) VALUES (?, ?, ?)
+                    ON CONFLICT (hub_id) DO UPDATE SET until = EXCLUDED.until, opened_by = EXCLUDED.opened_by""")) {
+                u.setString(1, hubId);
+                u.setTimestamp(2, Timestamp.from(until));
+                u.setString(3, changedBy);
+                u.executeUpdate();
+            }
+            return "pairing mode until " + until;
+        });
+    }
+
     /** The device bindings the hub ever had, newest first, in the caller's transaction. */
     public List<DeviceBindings.Row> bindingHistory(Connection c, String hubId) throws SQLException {
         return bindings.history(c, hubId);
@@ -500,7 +518,16 @@ public final class CarePlanService {
             }
         }
         List<DeviceBinding> bindings = decodeBindings(devices);
-        return Optional.of(new HubConfig(SchemaVersion.CURRENT, version, plans, bindings));
+        Instant pairingUntil = null;
+        try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ?")) {
+            q.setString(1, hubId);
+            try (ResultSet row = q.executeQuery()) {
+                if (row.next()) {
+                    pairingUntil = row.getTimestamp(1).toInstant();
+                }
+            }
+        }
+        return Optional.of(new HubConfig(SchemaVersion.CURRENT, version, plans, bindings, pairingUntil));
     }
 
     CarePlan decodePlan(String document) {

@@ -180,6 +180,16 @@ public final class Enrolment {
                 .compose(m -> plans.replaceDevice(hubId, oldDeviceId, newDeviceId, model, who.actor()));
     }
 
+    /** Opens pairing mode on the hub for {@code minutes} (1 to 30), after the same access check as binding. */
+    public Future<Long> openPairing(Principal who, String hubId, int minutes) {
+        if (minutes < 1 || minutes > 30) {
+            throw new IllegalArgumentException("parkopplingsläget kan öppnas 1–30 minuter / pairing mode opens for 1 to"
+                    + " 30 minutes, not " + minutes);
+        }
+        return db.transaction(c -> requireHubAccess(c, who, hubId)).compose(m -> plans.openPairing(hubId,
+                clock.instant().plus(java.time.Duration.ofMinutes(minutes)), who.actor()));
+    }
+
     /** The household the hub serves now and its members. */
     public record Household(long id, String hubId, String label, List<String> members) {
     }

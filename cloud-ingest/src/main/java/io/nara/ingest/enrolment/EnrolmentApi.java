@@ -31,6 +31,7 @@ import java.util.Map;
  * POST /api/enrolment/hubs/{hubId}/devices                    {deviceId, model?, patientId?} (none: the household)
  * POST /api/enrolment/hubs/{hubId}/devices/{deviceId}/unbind  an explicit removal
  * POST /api/enrolment/hubs/{hubId}/devices/{deviceId}/replace {newDeviceId, model?}: one history goes on
+ * POST /api/enrolment/hubs/{hubId}/pairing                    {minutes?} (default 10): pairing mode on the hub
  * </pre>
  * Device changes answer 200 {configVersion}, 404 for a hub of no patient of the caller's teams, 409 for a device bound
  * elsewhere. Reading a hub's page is logged in the access log with its household's patients.
@@ -52,6 +53,7 @@ public final class EnrolmentApi implements ApiRoutes {
         router.post("/api/enrolment/hubs/:hubId/devices").handler(ctx -> bind(ctx, api));
         router.post("/api/enrolment/hubs/:hubId/devices/:deviceId/unbind").handler(ctx -> unbind(ctx, api));
         router.post("/api/enrolment/hubs/:hubId/devices/:deviceId/replace").handler(ctx -> replace(ctx, api));
+        router.post("/api/enrolment/hubs/:hubId/pairing").handler(ctx -> pairing(ctx, api));
     }
 
     private void enrol(RoutingContext ctx, Api api) {
@@ -101,6 +103,12 @@ public final class EnrolmentApi implements ApiRoutes {
         }
         enrolment.replace(api.who(ctx), ctx.pathParam("hubId"), ctx.pathParam("deviceId"), fresh.trim(),
                         blankToNull(body.getString("model")))
+                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
+    }
+
+    private void pairing(RoutingContext ctx, Api api) {
+        int minutes = api.body(ctx).getInteger("minutes", 10);
+        enrolment.openPairing(api.who(ctx), ctx.pathParam("hubId"), minutes)
                 .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
     }
 
@@ -157,6 +165,12 @@ public final class EnrolmentApi implements ApiRoutes {
                 config.put("state", version == 0 ? "NONE" : reported && applied >= version ? "APPLIED" : "WAITING");
                 view.put("lastSeenAt", instant(r.getTimestamp(5)));
                 view.put("state", r.getString(6));
+            }
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ? AND until > now()")) {
+            q.setString(1, hubId);
+            try (ResultSet r = q.executeQuery()) {
+                view.put("pairingUntil", r.next() ? r.getTimestamp(1).toInstant() : null);
             }
         }
         config.put("history", CarePlanService.configHistory(c, hubId, 20));

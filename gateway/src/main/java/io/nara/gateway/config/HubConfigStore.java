@@ -23,6 +23,8 @@ public final class HubConfigStore {
     private final Path file;
     private final MessageCodec codec;
     private volatile HubConfig current;
+    private final java.util.List<java.util.function.Consumer<HubConfig>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private HubConfigStore(Path file, MessageCodec codec, HubConfig current) {
         this.file = file;
@@ -58,6 +60,11 @@ public final class HubConfigStore {
         return current;
     }
 
+    /** Called (on the thread that offered it) with every config adopted after it was saved. */
+    public void onAdopted(java.util.function.Consumer<HubConfig> listener) {
+        listeners.add(listener);
+    }
+
     /** Adopts {@code config} when it is newer than the current one; returns whether it did. */
     public synchronized boolean offer(HubConfig config) {
         if (config.version() <= current.version()) {
@@ -65,6 +72,7 @@ public final class HubConfigStore {
         }
         save(config);
         current = config;
+        listeners.forEach(l -> l.accept(config));
         return true;
     }
 

@@ -18,9 +18,18 @@ import java.util.Set;
  *                  config of a hub that has heard nothing from the cloud yet ({@link #none()}); never sent
  * @param carePlans the care plans of the patients in this home
  * @param devices   device bindings
+ * @param pairingUntil pairing mode opened from the cloud by a nurse: until then the hub pairs devices bound to it
+ *                  that ask for bonding; null when not opened
  */
-public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
+public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices,
+                        java.time.Instant pairingUntil) {
 
+    /** A config without pairing mode. */
+    public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
+        this(v, version, carePlans, devices, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public HubConfig {
         SchemaVersion.require(v);
         if (version < 0) {
