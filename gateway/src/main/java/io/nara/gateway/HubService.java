@@ -101,9 +101,8 @@ public final class HubService extends VerticleBase {
             timers.add(vertx.setPeriodic(1_000, id -> refreshCounts()));
             timers.add(vertx.setPeriodic(CLOCK_CHECK_MILLIS, id -> checkClock()));
             if (settings.simulate()) {
-                HubConfig config = configStore.current();
-                simulatedHome = new SimulatedHome(vertx, pipeline, deviceOfModel(config, "sim-cuff"),
-                        deviceOfModel(config, "sim-scale"), clock, settings.deviceZone(), RandomGenerator.getDefault());
+                simulatedHome = new SimulatedHome(vertx, pipeline, () -> deviceOfModel(configStore.current(), "sim-cuff"),
+                        () -> deviceOfModel(configStore.current(), "sim-scale"), clock, settings.deviceZone(), RandomGenerator.getDefault());
                 if (settings.simulateEveryMs() > 0) {
                     simulatedHome.scheduleEvery(settings.simulateEveryMs());
                 }
@@ -115,6 +114,21 @@ public final class HubService extends VerticleBase {
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
                     settings.deviceZone(), deviceStates, signals, lastByCode::get);
             configStore.onAdopted(transports::configChanged);
+            // On the outbox's thread (the uplink offers configs there): a patient no longer served is wiped.
+            configStore.onAdopted(config -> {
+                java.util.Set<String> served = new java.util.HashSet<>();
+                config.carePlans().forEach(p -> served.add(p.patientId()));
+                config.devices().forEach(d -> {
+                    if (d.patientId() != null) {
+                        served.add(d.patientId());
+                    }
+                    d.users().forEach(u -> served.add(u.patientId()));
+                });
+                int wiped = ruleState.wipeAllBut(served);
+                if (wiped > 0) {
+                    LOG.info("wiped {} rule-state rows of patients this hub no longer serves", wiped);
+                }
+            });
             deviceStates.discovered().onNew(() -> vertx.runOnContext(x -> uplink.statusChanged()));
             statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome);
             statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
@@ -254,10 +268,9 @@ public final class HubService extends VerticleBase {
         return clockSynchronized ? HubStatus.ClockState.SYNCHRONIZED : HubStatus.ClockState.UNSYNCHRONIZED;
     }
 
+    /** The bound device of the model, or null while none is bound. */
     private static String deviceOfModel(HubConfig config, String model) {
         return config.devices().stream().filter(d -> model.equals(d.model())).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "the simulated home needs a device of model '" + model + "' in the hub config"))
-                .deviceId();
+                .map(io.nara.protocol.message.DeviceBinding::deviceId).orElse(null);
     }
 }

@@ -275,6 +275,44 @@ class EnrolmentIT {
                 .contains("hub-offline", "weight-missing", "device-battery-low");
     }
 
+    @Test
+    void endingMonitoringLosesNoReadingTheHubStillHolds() throws Exception {
+        String hubId = "hub-it-enrol-10";
+        String patient = enrol("Signe Slut", "19350505-" + "000" + luhnFor("350505000"), hubId).getString("patientId");
+        assertThat(bind(hubId, "cuff-enrol-10", patient).statusCode()).isEqualTo(200);
+        // Taken before the end, still in the hub's outbox (the hub was offline) when the nurse ends the monitoring.
+        Observation held = systolic(patient, "cuff-enrol-10", 142, clock.instant());
+        clock.advance(Duration.ofMinutes(30));
+        HttpResponse<String> ended = anna.post("/api/enrolment/patients/" + patient + "/end", new JsonObject(), true);
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+        JsonObject end = new JsonObject(ended.body());
+        assertThat(end.getBoolean("householdEnded")).isTrue();
+        assertThat(Alerting.rows(ingest, "SELECT 1 FROM hub_assignment WHERE hub_id = '" + hubId + "'")).isEmpty();
+        assertThat(Alerting.rows(ingest, "SELECT 1 FROM care_plan WHERE patient_id = '" + patient + "'")).isEmpty();
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM care_plan_history WHERE patient_id = '" + patient
+                + "'")).containsExactly(List.of(1L));
+
+        String outbox = UUID.randomUUID().toString();
+        try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId + "-it")) {
+            hub.subscribe(HubTopic.of(hubId, Kind.CONFIG).name());
+            hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
+            // The new config holds neither her plan nor her cuff: the hub wipes her when it applies it.
+            await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
+                    .anyMatch(m -> m.topic().endsWith("/config")));
+            HubConfig config = CODEC.decode(hub.received().stream().filter(m -> m.topic().endsWith("/config"))
+                    .findFirst().orElseThrow().payload(), HubConfig.class);
+            assertThat(config.version()).isEqualTo(end.getLong("configVersion"));
+            assertThat(config.carePlans()).isEmpty();
+            assertThat(config.devices()).isEmpty();
+            // The outbox drains after the end: the held reading is stored.
+            hub.publish(HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, List.of(held))));
+            await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
+                    .filter(m -> m.topic().endsWith("/ack")).map(m -> CODEC.decode(m.payload(), Ack.class))
+                    .anyMatch(a -> a.ranges().stream().anyMatch(r -> r.contains(held.seq()))));
+            assertThat(cloud.pointsByPatient(hubId, "8480-6")).containsExactly(patient + " " + held.seq() + " 142.0");
+        }
+    }
+
     private static JsonObject hubPage(String hubId) throws Exception {
         HttpResponse<String> r = anna.get("/api/enrolment/hubs/" + hubId);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -282,7 +320,8 @@ class EnrolmentIT {
     }
 
     private static boolean acked(TestMqttClient hub, String outbox, List<Long> seqs) {
-        List<Ack> acks = hub.received().stream().map(m -> CODEC.decode(m.payload(), Ack.class))
+        List<Ack> acks = hub.received().stream().filter(m -> m.topic().endsWith("/ack"))
+                .map(m -> CODEC.decode(m.payload(), Ack.class))
                 .filter(a -> a.outbox().equals(outbox)).toList();
         return seqs.stream().allMatch(s -> acks.stream().anyMatch(a -> a.ranges().stream().anyMatch(r -> r.contains(s))));
     }

@@ -185,6 +185,25 @@ public final class CarePlanService {
     }
 
     /**
+     * Ends the patient's monitoring on the hub: her plan leaves the hub's config (every version stays in the history)
+     * and her devices are unbound, so the hub forgets her once it applies the new version. Readings she took before
+     * are still accepted when the hub sends them afterwards (message authorisation honours a binding for what was
+     * measured while it was in force): the hub's outbox drains and nothing is lost.
+     */
+    public Future<Long> endMonitoring(String hubId, String patientId, String changedBy) {
+        return change(hubId, changedBy, c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM care_plan WHERE patient_id = ? AND hub_id = ?")) {
+                d.setString(1, patientId);
+                d.setString(2, hubId);
+                d.executeUpdate();
+            }
+            List<String> devices = bindings.removePatient(c, hubId, patientId, changedBy, clock.instant());
+            return "monitoring of " + patientId + " ended" + (devices.isEmpty() ? ""
+                    : "; unbound " + String.join(", ", devices));
+        });
+    }
+
+    /**
      * Opens pairing mode on the hub until {@code until} (a nurse binding a device that needs bonding, from the cloud):
      * published as a new config version, the hub pairs its bound devices that ask for it until then.
      */

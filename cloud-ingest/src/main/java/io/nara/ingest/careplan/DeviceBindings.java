@@ -91,6 +91,32 @@ public final class DeviceBindings {
         return fresh;
     }
 
+    /**
+     * Takes the patient off every binding of the hub: her own devices are retired; a shared device is retired and
+     * bound again for the users left (one left: that patient's own device). Returns the devices changed.
+     */
+    List<String> removePatient(Connection c, String hubId, String patientId, String by, Instant now)
+            throws SQLException {
+        List<String> changed = new ArrayList<>();
+        for (Row row : rows(c, "hub_id = ? AND retired_at IS NULL", hubId)) {
+            DeviceBinding b = row.binding();
+            if (patientId.equals(b.patientId())) {
+                retire(c, row.id(), by, now, null);
+                changed.add(b.deviceId());
+            } else if (b.users().stream().anyMatch(u -> u.patientId().equals(patientId))) {
+                List<DeviceBinding.DeviceUser> left = b.users().stream()
+                        .filter(u -> !u.patientId().equals(patientId)).toList();
+                retire(c, row.id(), by, now, null);
+                if (!left.isEmpty()) {
+                    insert(c, hubId, left.size() == 1 ? new DeviceBinding(b.deviceId(), b.model(),
+                            left.get(0).patientId()) : new DeviceBinding(b.deviceId(), b.model(), null, left), by, now);
+                }
+                changed.add(b.deviceId());
+            }
+        }
+        return changed;
+    }
+
     /** The bindings in force on the hub, by device id: what its config holds. */
     List<DeviceBinding> inForce(Connection c, String hubId) throws SQLException {
         return rows(c, "hub_id = ? AND retired_at IS NULL", hubId).stream().map(Row::binding).toList();

@@ -36,9 +36,13 @@ public final class Enrolment {
     /** A household is one patient or a couple. */
     public static final int MAX_HOUSEHOLD = 2;
 
-    /** What a nurse fills in. {@code nationalId} or {@code reserveNumber}, not both. */
+    /**
+     * What a nurse fills in. {@code nationalId} or {@code reserveNumber}, not both. {@code patientId} names a patient
+     * the cloud already has (imported with the organisation, or monitored before) to enrol for monitoring at home;
+     * null creates a new one.
+     */
     public record Request(String name, String nationalId, String reserveNumber, List<String> teams,
-                          String respondsFirst, String hubId, String householdLabel) {
+                          String respondsFirst, String hubId, String householdLabel, String patientId) {
     }
 
     /** The enrolled patient, their household and the first plan's version. */
@@ -98,22 +102,34 @@ public final class Enrolment {
             throw new IllegalArgumentException("hubbens id '" + hubId + "' är ogiltigt / the hub id '" + hubId
                     + "' is invalid (the id on the hub's label: lower-case letters, digits and '-')");
         }
-        String patientId = "p-" + UUID.randomUUID().toString().substring(0, 13);
+        boolean existing = request.patientId() != null && !request.patientId().isBlank();
+        String patientId = existing ? request.patientId().trim()
+                : "p-" + UUID.randomUUID().toString().substring(0, 13);
         return db.transaction(c -> {
             requireEnrollingRole(c, who, teams);
+            if (existing) {
+                CareAccess.requireCareRelation(c, who, patientId, now);
+                if (householdOfPatient(c, patientId).isPresent()) {
+                    throw new Conflict("patienten " + patientId + " övervakas redan i ett hem / patient " + patientId
+                            + " is already monitored in a home");
+                }
+            }
             for (String team : teams) {
                 if (!exists(c, "SELECT 1 FROM care_team WHERE id = ?", team)) {
                     throw new IllegalArgumentException("okänt team / unknown care team: " + team);
                 }
             }
-            if (exists(c, "SELECT 1 FROM patient WHERE national_id = ?", id.value())) {
+            if (existsOther(c, id.value(), patientId)) {
                 throw new Conflict("patienten med " + id.display() + " är redan inskriven / the patient with "
                         + id.display() + " is already enrolled");
             }
             long household = householdFor(c, hubId, request.householdLabel() == null || request.householdLabel()
                     .isBlank() ? name : request.householdLabel().trim(), who.actor(), now);
             try (PreparedStatement q = c.prepareStatement("INSERT INTO patient (id, name, national_id, "
-                    + "national_id_kind, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + "national_id_kind, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                    + "SET name = EXCLUDED.name, national_id = EXCLUDED.national_id, national_id_kind = "
+                    + "EXCLUDED.national_id_kind, enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at,"
+                    + " monitoring_ended_at = NULL, monitoring_ended_by = NULL")) {
                 q.setString(1, patientId);
                 q.setString(2, name);
                 q.setString(3, id.value());
@@ -123,6 +139,9 @@ public final class Enrolment {
                 q.executeUpdate();
             }
             for (String team : teams) {
+                if (inForce(c, patientId, team, now)) {
+                    continue; // an existing patient's relation with the team stays as it is
+                }
                 try (PreparedStatement q = c.prepareStatement("INSERT INTO care_relation (patient_id, team_id, "
                         + "valid_from, responds_first) VALUES (?, ?, ?, ?)")) {
                     q.setString(1, patientId);
@@ -178,6 +197,64 @@ public final class Enrolment {
     public Future<Long> replace(Principal who, String hubId, String oldDeviceId, String newDeviceId, String model) {
         return db.transaction(c -> requireHubAccess(c, who, hubId))
                 .compose(m -> plans.replaceDevice(hubId, oldDeviceId, newDeviceId, model, who.actor()));
+    }
+
+    /** What ending monitoring did, and what the hub still has to send. */
+    public record Ended(String patientId, String hubId, long configVersion, long outboxPendingAtLastStatus,
+                        boolean householdEnded) {
+    }
+
+    /**
+     * Ends monitoring (the patient moved, died, or the period ended): she leaves the household, her plan and devices
+     * leave the hub's config, so the hub wipes her plan and bindings when it applies it; what the hub still holds of
+     * her is accepted when it arrives (nothing lost); her data stays in the cloud under the retention rules, and her
+     * care relations stay so her nurses can still read it. When nobody is left in the household it ends too, and the
+     * hub is no longer assigned: the fleet page returns it to stock or revokes it.
+     */
+    public Future<Ended> endMonitoring(Principal who, String patientId) {
+        Instant now = clock.instant();
+        return db.transaction(c -> {
+            Set<String> roles = CareAccess.roles(c, who, patientId, now);
+            CareAccess.requireCareRelation(c, who, patientId, now);
+            if (!who.operator() && roles.stream().noneMatch(ENROLLING_ROLES::contains)) {
+                throw new CareAccess.MissingRole("NURSE / DISTRICT_NURSE / MAS / OPERATOR");
+            }
+            Household home = householdOfPatient(c, patientId).orElseThrow(() -> new IllegalArgumentException(
+                    "patienten övervakas inte i något hem / the patient is not monitored in any home"));
+            try (PreparedStatement u = c.prepareStatement("UPDATE household_member SET until = ? "
+                    + "WHERE household_id = ? AND patient_id = ? AND until IS NULL")) {
+                u.setTimestamp(1, Timestamp.from(now));
+                u.setLong(2, home.id());
+                u.setString(3, patientId);
+                u.executeUpdate();
+            }
+            try (PreparedStatement u = c.prepareStatement("UPDATE patient SET monitoring_ended_at = ?, "
+                    + "monitoring_ended_by = ? WHERE id = ?")) {
+                u.setTimestamp(1, Timestamp.from(now));
+                u.setString(2, who.actor());
+                u.setString(3, patientId);
+                u.executeUpdate();
+            }
+            boolean empty = home.members().size() <= 1;
+            if (empty) {
+                try (PreparedStatement u = c.prepareStatement("UPDATE household SET ended_at = ? WHERE id = ?")) {
+                    u.setTimestamp(1, Timestamp.from(now));
+                    u.setLong(2, home.id());
+                    u.executeUpdate();
+                }
+            }
+            long pending = 0;
+            try (PreparedStatement q = c.prepareStatement("SELECT outbox_pending FROM hub WHERE hub_id = ?")) {
+                q.setString(1, home.hubId());
+                try (ResultSet r = q.executeQuery()) {
+                    if (r.next()) {
+                        pending = r.getLong(1);
+                    }
+                }
+            }
+            return new Ended(patientId, home.hubId(), 0, pending, empty);
+        }).compose(e -> plans.endMonitoring(e.hubId(), patientId, who.actor()).map(v ->
+                new Ended(e.patientId(), e.hubId(), v, e.outboxPendingAtLastStatus(), e.householdEnded())));
     }
 
     /** Opens pairing mode on the hub for {@code minutes} (1 to 30), after the same access check as binding. */
@@ -287,6 +364,29 @@ public final class Enrolment {
             try (ResultSet r = q.executeQuery()) {
                 r.next();
                 return r.getLong(1);
+            }
+        }
+    }
+
+    private static boolean existsOther(Connection c, String nationalId, String patientId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM patient WHERE national_id = ? AND id <> ?")) {
+            q.setString(1, nationalId);
+            q.setString(2, patientId);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static boolean inForce(Connection c, String patientId, String team, Instant now) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relation WHERE patient_id = ? AND team_id = ? "
+                + "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)")) {
+            q.setString(1, patientId);
+            q.setString(2, team);
+            q.setTimestamp(3, Timestamp.from(now));
+            q.setTimestamp(4, Timestamp.from(now));
+            try (ResultSet r = q.executeQuery()) {
+                return r.next();
             }
         }
     }

@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <pre>
  * POST /api/enrolment/patients          {name, nationalId | reserveNumber, teams: [id], respondsFirst?, hubId,
- *                                        householdLabel?} -> 201 {patientId, nationalId, householdId, hubId,
+ *                                        householdLabel?, patientId? (a patient the cloud already has)} -> 201 {patientId, nationalId, householdId, hubId,
  *                                        carePlanVersion}; 400 naming the problem; 403; 409 (enrolled, household full)
  * GET  /api/enrolment/hubs/{hubId}      the household, bindings (in force and retired), devices the hub sees that are
  *                                       not bound, config published vs applied ("APPLIED" / "WAITING"), its history
@@ -32,6 +32,7 @@ import java.util.Map;
  * POST /api/enrolment/hubs/{hubId}/devices/{deviceId}/unbind  an explicit removal
  * POST /api/enrolment/hubs/{hubId}/devices/{deviceId}/replace {newDeviceId, model?}: one history goes on
  * POST /api/enrolment/hubs/{hubId}/pairing                    {minutes?} (default 10): pairing mode on the hub
+ * POST /api/enrolment/patients/{id}/end  ends monitoring: 200 {hubId, configVersion, outboxPending, householdEnded}
  * </pre>
  * Device changes answer 200 {configVersion}, 404 for a hub of no patient of the caller's teams, 409 for a device bound
  * elsewhere. Reading a hub's page is logged in the access log with its household's patients.
@@ -54,6 +55,7 @@ public final class EnrolmentApi implements ApiRoutes {
         router.post("/api/enrolment/hubs/:hubId/devices/:deviceId/unbind").handler(ctx -> unbind(ctx, api));
         router.post("/api/enrolment/hubs/:hubId/devices/:deviceId/replace").handler(ctx -> replace(ctx, api));
         router.post("/api/enrolment/hubs/:hubId/pairing").handler(ctx -> pairing(ctx, api));
+        router.post("/api/enrolment/patients/:id/end").handler(ctx -> end(ctx, api));
     }
 
     private void enrol(RoutingContext ctx, Api api) {
@@ -65,7 +67,7 @@ public final class EnrolmentApi implements ApiRoutes {
         }
         Enrolment.Request request = new Enrolment.Request(body.getString("name"), body.getString("nationalId"),
                 body.getString("reserveNumber"), teamIds, body.getString("respondsFirst"), body.getString("hubId"),
-                body.getString("householdLabel"));
+                body.getString("householdLabel"), body.getString("patientId"));
         enrolment.enrol(api.who(ctx), request).onSuccess(e -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("patientId", e.patientId());
@@ -104,6 +106,12 @@ public final class EnrolmentApi implements ApiRoutes {
         enrolment.replace(api.who(ctx), ctx.pathParam("hubId"), ctx.pathParam("deviceId"), fresh.trim(),
                         blankToNull(body.getString("model")))
                 .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
+    }
+
+    private void end(RoutingContext ctx, Api api) {
+        enrolment.endMonitoring(api.who(ctx), ctx.pathParam("id")).onSuccess(e -> api.json(ctx, 200, Map.of(
+                "hubId", e.hubId(), "configVersion", e.configVersion(), "outboxPending", e.outboxPendingAtLastStatus(),
+                "householdEnded", e.householdEnded()))).onFailure(e -> failed(ctx, api, e));
     }
 
     private void pairing(RoutingContext ctx, Api api) {
