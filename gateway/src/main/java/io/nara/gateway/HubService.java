@@ -114,6 +114,11 @@ public final class HubService extends VerticleBase {
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
                     settings.deviceZone(), deviceStates, signals, lastByCode::get);
             configStore.onAdopted(transports::configChanged);
+            // A device that sends readings without being bound (a CoAP scale with a known key, an analyzer on its
+            // port, a BLE device) is offered to the cloud; its readings wait in the quarantine.
+            pipeline.onUnbound((device, source) -> deviceStates.discovered().seen(device,
+                    source.startsWith("coap") ? "coap" : source.startsWith("ble") ? "ble" : "analyzer", null, null,
+                    "readings held in quarantine (" + source + ")"));
             // On the outbox's thread (the uplink offers configs there): a patient no longer served is wiped.
             configStore.onAdopted(config -> {
                 java.util.Set<String> served = new java.util.HashSet<>();

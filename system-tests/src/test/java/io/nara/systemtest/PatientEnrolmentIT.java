@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * kept and counted, and reaches neither InfluxDB nor the alerts. The config is published, the hub's "applied" is
  * shown, a replaced cuff keeps one history, and the silence rules run for her.
  */
-class EnrolmentIT {
+class PatientEnrolmentIT {
 
     private static final String HUB = "hub-it-enrol-1";
     private static final String OTHER_HUB = "hub-it-enrol-2";
@@ -213,6 +213,12 @@ class EnrolmentIT {
         String outbox = UUID.randomUUID().toString();
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId + "-it")) {
             hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
+            // The hub runs the config with the old cuff, and says so (as a hub does whenever it connects).
+            long before0 = hubPage(hubId).getJsonObject("config").getLong("version");
+            hub.publish(HubTopic.of(hubId, Kind.STATUS).name(), CODEC.encode(new HubStatus(1, HubStatus.State.ONLINE,
+                    clock.instant(), "it", HubStatus.ClockState.SYNCHRONIZED, 0, List.of(), before0, List.of())));
+            await().atMost(Services.DEADLINE).until(() -> "APPLIED".equals(hubPage(hubId).getJsonObject("config")
+                    .getString("state")));
             Observation before = systolic(patient, "cuff-old-7", 131, clock.instant());
             hub.publish(HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, List.of(before))));
             await().atMost(Services.DEADLINE).until(() -> acked(hub, outbox, List.of(before.seq())));
@@ -267,8 +273,9 @@ class EnrolmentIT {
         await().atMost(Services.DEADLINE).until(() -> !Alerting.rows(ingest, "SELECT 1 FROM hub WHERE hub_id = '"
                 + hubId + "' AND state = 'OFFLINE'").isEmpty());
 
-        // The template's rules: the hub offline for 30 minutes, no weight by 11:00, a cuff battery below 20 %.
-        clock.advance(Duration.ofHours(3));
+        // The template's rules: the hub offline for 30 minutes, no weight by 11:00 (the next 11:00 after enrolment
+        // has passed a day later, whatever time the other tests left the clock at), a cuff battery below 20 %.
+        clock.advance(Duration.ofHours(26));
         ingest.service().silenceWatch().check().toCompletionStage().toCompletableFuture().get();
         assertThat(Alerting.rows(ingest, "SELECT rule_id FROM alert WHERE origin = 'CLOUD' AND status = 'RAISED' "
                 + "AND patient_id = '" + patient + "' ORDER BY rule_id").stream().map(r -> (String) r.get(0)).toList())
