@@ -119,7 +119,7 @@ java -jar gateway/target/nara-gateway.jar \
 	--hub-id hub-dev-1 --mqtt-url "$NARA_MQTT_URL" \
 	--keystore "$NARA_PKI_DIR/hub-dev-1.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 	--password-file "$NARA_PKI_DIR/keystore.password" \
-	--data-dir "$DEMO/hub" --config deploy/dev/hub-config.json --http-port "$HUB_PORT" \
+	--data-dir "$DEMO/hub" --http-port "$HUB_PORT" \
 	--simulate --simulate-every 30 --clock assume ${HUB_ARGS[@]+"${HUB_ARGS[@]}"} >"$DEMO/hub.log" 2>&1 &
 PIDS+=($!)
 
@@ -134,6 +134,38 @@ curl -fsS -X POST -H "Authorization: Bearer $API_KEY" -H 'content-type: applicat
 hub_connected() { curl -fsS "$HUB/api/status" | grep -q '"connectedToCloud":true'; }
 wait_for "the hub connecting to the cloud" hub_connected
 
+# Enrolment, as the nurse does it on the enrolment page (the same API calls): the hub's file holds only its identity
+# and the cloud's address; the patient, her household, her first care plan (the heart-failure template) and her
+# devices come from the cloud, which from then on accepts from hub-dev-1 only what it reports for her and her devices.
+NURSE_COOKIES=$DEMO/nurse.cookies
+signin=$(curl -fsS -c "$NURSE_COOKIES" -H 'content-type: application/json' \
+	-d "{\"username\":\"$NURSE_USER\",\"password\":\"$NURSE_PASSWORD\"}" "$WEB/api/signin") \
+	|| die "the dev nurse could not sign in; see $DEMO/ingest.log"
+CSRF=$(printf '%s' "$signin" | grep -o '"csrfToken":"[^"]*"' | cut -d'"' -f4)
+as_nurse() { # METHOD PATH [JSON]: prints the HTTP status, the body goes to $DEMO/last-answer.json
+	curl -sS -o "$DEMO/last-answer.json" -w '%{http_code}' -b "$NURSE_COOKIES" -X "$1" -H "X-CSRF-Token: $CSRF" \
+		-H 'content-type: application/json' ${3:+--data-binary "$3"} "$WEB$2"
+}
+status=$(as_nurse POST /api/enrolment/patients '{"patientId":"patient-demo-1","name":"Demo Patient",
+	"nationalId":"19121212-1212","teams":["demo-hemsjukvard","demo-jourlakare"],"respondsFirst":"demo-hemsjukvard",
+	"hubId":"hub-dev-1","householdLabel":"Hemma hos Demo Patient"}')
+case $status in
+201) say "enrolled patient-demo-1 (19121212-1212) on hub-dev-1 with the heart-failure care plan" ;;
+409) say "patient-demo-1 is already enrolled on hub-dev-1 (an earlier demo run)" ;;
+*) die "enrolling the demo patient answered $status: $(cat "$DEMO/last-answer.json")" ;;
+esac
+for device in sim-cuff-1:sim-cuff sim-scale-1:sim-scale AA:00:00:00:00:01:and-ua-651ble \
+	ip-scale-demo-1:generic-weight-scale astm-demo-1:roche-cobas-h-232; do
+	id=${device%:*} model=${device##*:}
+	status=$(as_nurse POST /api/enrolment/hubs/hub-dev-1/devices \
+		"{\"deviceId\":\"$id\",\"model\":\"$model\",\"patientId\":\"patient-demo-1\"}")
+	[[ $status == 200 ]] || die "binding $id answered $status: $(cat "$DEMO/last-answer.json")"
+done
+config_applied() { [[ $(as_nurse GET /api/enrolment/hubs/hub-dev-1) == 200 ]] \
+	&& grep -q '"state":"APPLIED"' "$DEMO/last-answer.json"; }
+wait_for "the hub applying the configuration from the cloud" config_applied
+say "devices bound from the cloud; the hub reports the configuration applied"
+
 # A normal reading first: the care plan raises one alert per episode, so an episode a previous demo run left open
 # (the hub's data directory is kept) must be resolved before the low reading opens a new one.
 curl -fsS -X POST "$HUB/api/simulate/cuff?systolic=122&diastolic=78&pulse=70" >/dev/null
@@ -144,9 +176,6 @@ seq=$(printf '%s' "$stored" | grep -o '"ruleId":"systolic-low"[^}]*' | head -1 |
 [[ -n $seq ]] || die "the hub raised no alert: $stored"
 alert_on_page() { curl -fsS -H "Authorization: Bearer $API_KEY" "$WEB/api/alerts" | grep -q "\"hubId\":\"hub-dev-1\",\"seq\":$seq,"; }
 wait_for "the alert reaching the nurse's page" alert_on_page
-curl -fsS -c "$DEMO/nurse.cookies" -H 'content-type: application/json' \
-	-d "{\"username\":\"$NURSE_USER\",\"password\":\"$NURSE_PASSWORD\"}" "$WEB/api/signin" >/dev/null \
-	|| die "the dev nurse could not sign in; see $DEMO/ingest.log"
 nurse_sees_alert() { curl -fsS -b "$DEMO/nurse.cookies" "$WEB/api/inbox" | grep -q "\"hubId\":\"hub-dev-1\",\"seq\":$seq,"; }
 wait_for "the alert reaching the signed-in nurse's inbox" nurse_sees_alert
 
@@ -189,6 +218,7 @@ transports=$(curl -fsS "$HUB/api/devices" 2>/dev/null | grep -o '"transports":\[
 say "device transports:  ${transports:-none}; the alert above came from the simulated cuff's GATT bytes"
 ((${#MISSING[@]} == 0)) || say "simulated only:     ${MISSING[*]} not installed (deploy/dev/test.sh installs them)"
 say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWORD (dev only)"
+say "enrolment page:      $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW consent; dev only)"
 say "operator's view:    $WEB/?key=$API_KEY"

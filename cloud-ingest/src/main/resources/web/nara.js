@@ -108,6 +108,7 @@ const nara = (() => {
     ['/', 'Larm', 'Alerts'],
     ['/worklist.html', 'Arbetslista', 'Worklist'],
     ['/unattributed.html', 'Ej tilldelade', 'Unattributed'],
+    ['/enrolment.html', 'Inskrivning', 'Enrolment'],
     ['/evaluation.html', 'Uppföljning', 'Evaluation'],
     ['/access-log.html', 'Åtkomstlogg', 'Access log'],
     ['/fleet.html', 'Hubbar', 'Fleet'],

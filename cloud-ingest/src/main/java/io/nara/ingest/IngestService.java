@@ -17,6 +17,9 @@ import io.nara.ingest.enrol.EnrolmentSettings;
 import io.nara.ingest.enrol.EstServer;
 import io.nara.ingest.enrol.HubCa;
 import io.nara.ingest.enrol.HubEnrolment;
+import io.nara.ingest.enrolment.Enrolment;
+import io.nara.ingest.enrolment.EnrolmentApi;
+import io.nara.ingest.enrolment.HubAuthorities;
 import io.nara.ingest.escalation.Escalator;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.fhir.FhirRoutes;
@@ -104,6 +107,7 @@ public final class IngestService extends VerticleBase {
     static final int REFUSALS_KEPT = 20;
     static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
     private final RefusalLimiter refusals = new RefusalLimiter(REFUSALS_KEPT, REFUSAL_WINDOW);
+    private final HubAuthorities authorities = new HubAuthorities(codec);
     private HubMessageConsumer consumer;
     private WebServer web;
     private volatile boolean influxOk = true;
@@ -204,6 +208,7 @@ public final class IngestService extends VerticleBase {
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
                     List.of(new CarePlanApi(carePlans),
+                            new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
@@ -341,10 +346,9 @@ public final class IngestService extends VerticleBase {
         Future<Handled> handled;
         try {
             handled = switch (parsed.get().kind()) {
-                case OBS -> storeObservations(hubId, notFuture(codec.decode(payload, ObservationBatch.class)))
-                        .map(Handled.STORED);
-                case ALERT -> storeAlert(hubId, notFuture(codec.decode(payload, AlertMessage.class)))
-                        .map(Handled.STORED);
+                case OBS -> authoriseObservations(hubId, topic, payload,
+                        notFuture(codec.decode(payload, ObservationBatch.class)));
+                case ALERT -> authoriseAlert(hubId, topic, payload, notFuture(codec.decode(payload, AlertMessage.class)));
                 case STATUS -> track(hubs.status(hubId, codec.decode(payload, HubStatus.class), clock.instant()))
                         .map(Handled.STORED);
                 case ACK, CONFIG -> refuse(hubId, topic, payload, "hubs do not publish on " + parsed.get().kind());
@@ -375,6 +379,59 @@ public final class IngestService extends VerticleBase {
         Checks.requireNotFuture(message.alert().raisedAt(), "alert " + message.alert().seq() + " raisedAt",
                 clock.instant());
         return message;
+    }
+
+    /**
+     * Lets through the readings the hub may report (its bound devices, for their patients); the others are refused:
+     * kept whole with the reasons in the rejected messages and counted for the fleet page, never written to InfluxDB,
+     * alerts or FHIR. Refused readings are acknowledged once kept, so the hub's outbox does not resend them forever.
+     */
+    private Future<Handled> authoriseObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
+        if (!settings.authorise()) {
+            return storeObservations(hubId, batch).map(Handled.STORED);
+        }
+        return track(db.transaction(c -> authorities.load(c, hubId))).compose(authority -> {
+            List<Observation> allowed = new java.util.ArrayList<>();
+            List<String> reasons = new java.util.ArrayList<>();
+            List<Long> refused = new java.util.ArrayList<>();
+            for (Observation o : batch.observations()) {
+                Optional<String> reason = authority.refuse(o);
+                if (reason.isPresent()) {
+                    reasons.add(reason.get());
+                    refused.add(o.seq());
+                } else {
+                    allowed.add(o);
+                }
+            }
+            if (refused.isEmpty()) {
+                return storeObservations(hubId, batch).map(Handled.STORED);
+            }
+            Future<Void> kept = refuseUnauthorised(hubId, topic, payload, reasons);
+            if (allowed.isEmpty()) {
+                return kept.compose(v -> acknowledge(hubId, batch.outbox(), refused)).map(Handled.REFUSED);
+            }
+            ObservationBatch part = ObservationBatch.of(batch.outbox(), allowed);
+            return kept.compose(v -> storeObservations(hubId, part))
+                    .compose(v -> acknowledge(hubId, batch.outbox(), refused)).map(Handled.STORED);
+        });
+    }
+
+    private Future<Handled> authoriseAlert(String hubId, String topic, byte[] payload, AlertMessage message) {
+        if (!settings.authorise()) {
+            return storeAlert(hubId, message).map(Handled.STORED);
+        }
+        return track(db.transaction(c -> authorities.load(c, hubId).refuse(message.alert()))).compose(reason ->
+                reason.isEmpty() ? storeAlert(hubId, message).map(Handled.STORED)
+                        : refuseUnauthorised(hubId, topic, payload, List.of(reason.get())).compose(v ->
+                                acknowledge(hubId, message.outbox(), List.of(message.alert().seq())))
+                                .map(Handled.REFUSED));
+    }
+
+    private Future<Void> refuseUnauthorised(String hubId, String topic, byte[] payload, List<String> reasons) {
+        String problem = "not authorised: " + String.join("; ", reasons.subList(0, Math.min(20, reasons.size())))
+                + (reasons.size() > 20 ? "; and " + (reasons.size() - 20) + " more" : "");
+        LOG.warn("refused message from hub {} on {}: {}", hubId, topic, problem);
+        return track(rejected.keepUnauthorised(hubId, topic, payload, problem));
     }
 
     private Future<Void> storeObservations(String hubId, ObservationBatch batch) {

@@ -15,10 +15,23 @@ import io.nara.mqtt.BrokerConnection;
  * @param httpHost   web address
  * @param httpPort   web port; 0 picks a free one
  * @param apiKey     the operator key that opens the web app and API until personal sign-in exists
+ * @param authorise  whether every hub message is checked against the hub's bindings in the cloud (a hub speaks only
+ *                   for the patients and devices bound to it); false only for tests written before enrolment
  */
 public record IngestSettings(String nodeId, String shareGroup, BrokerConnection broker,
                              ObservationStore.Settings influx, Database.Settings postgres, String httpHost,
-                             int httpPort, String apiKey) {
+                             int httpPort, String apiKey, boolean authorise) {
+
+    /** Without message authorisation: the settings of tests whose hubs were configured by bootstrap file only. */
+    public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
+                          Database.Settings postgres, String httpHost, int httpPort, String apiKey) {
+        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, false);
+    }
+
+    /** The same settings, authorising every hub message or not. */
+    public IngestSettings authorising(boolean on) {
+        return new IngestSettings(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, on);
+    }
 
     public IngestSettings {
         if (apiKey == null || apiKey.length() < 16) {
@@ -29,6 +42,6 @@ public record IngestSettings(String nodeId, String shareGroup, BrokerConnection 
     @Override
     public String toString() {
         return "IngestSettings[" + nodeId + ", group " + shareGroup + ", " + broker.serverUri() + ", " + influx + ", "
-                + postgres + ", http " + httpHost + ":" + httpPort + "]";
+                + postgres + ", http " + httpHost + ":" + httpPort + (authorise ? "" : ", hub messages NOT authorised") + "]";
     }
 }

@@ -126,9 +126,8 @@ public final class HubService extends VerticleBase {
             timers.add(vertx.setPeriodic(1_000, id -> refreshCounts()));
             timers.add(vertx.setPeriodic(CLOCK_CHECK_MILLIS, id -> checkClock()));
             if (settings.simulate()) {
-                HubConfig config = configStore.current();
-                simulatedHome = new SimulatedHome(vertx, pipeline, deviceOfModel(config, "sim-cuff"),
-                        deviceOfModel(config, "sim-scale"), clock, settings.deviceZone(), RandomGenerator.getDefault());
+                simulatedHome = new SimulatedHome(vertx, pipeline, () -> deviceOfModel(configStore.current(), "sim-cuff"),
+                        () -> deviceOfModel(configStore.current(), "sim-scale"), clock, settings.deviceZone(), RandomGenerator.getDefault());
                 if (settings.simulateEveryMs() > 0) {
                     simulatedHome.scheduleEvery(settings.simulateEveryMs());
                 }
@@ -140,6 +139,20 @@ public final class HubService extends VerticleBase {
             }));
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
                     settings.deviceZone(), deviceStates, signals, lastByCode::get);
+            configStore.onAdopted(transports::configChanged);
+            // A device that sends readings without being bound (a CoAP scale with a known key, an analyzer on its
+            // port, a BLE device) is offered to the cloud; its readings wait in the quarantine.
+            pipeline.onUnbound((device, source) -> deviceStates.discovered().seen(device,
+                    source.startsWith("coap") ? "coap" : source.startsWith("ble") ? "ble" : "analyzer", null, null,
+                    "readings held in quarantine (" + source + ")"));
+            // On the outbox's thread (the uplink offers configs there): a patient no longer served is wiped.
+            configStore.onAdopted(config -> {
+                int wiped = ruleState.wipeAllBut(java.util.Set.copyOf(config.patients()));
+                if (wiped > 0) {
+                    LOG.info("wiped {} rule-state rows of patients this hub no longer serves", wiped);
+                }
+            });
+            deviceStates.discovered().onNew(() -> vertx.runOnContext(x -> uplink.statusChanged()));
             statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome, installerToken, ownNames);
             statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
             return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));
@@ -241,8 +254,11 @@ public final class HubService extends VerticleBase {
                 .map(d -> new HubStatus.DeviceStatus(d.deviceId(), d.model(), lastReadings.get(d.deviceId()),
                         deviceStates.get(d.deviceId()).battery()))
                 .toList();
+        // The config version applied, so the cloud can show "applied" rather than "waiting for the hub".
         return new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, clock.instant(), VERSION, clockState(),
-                uplink.progress().pending(), devices);
+                uplink.progress().pending(), devices, configStore.current().version(),
+                deviceStates.discovered().unbound(configStore.current().devices().stream()
+                        .map(d -> d.deviceId().toUpperCase()).collect(java.util.stream.Collectors.toSet())));
     }
 
     private StatusView statusView() {
@@ -289,10 +305,9 @@ public final class HubService extends VerticleBase {
         return clockSynchronized ? HubStatus.ClockState.SYNCHRONIZED : HubStatus.ClockState.UNSYNCHRONIZED;
     }
 
+    /** The bound device of the model, or null while none is bound. */
     private static String deviceOfModel(HubConfig config, String model) {
         return config.devices().stream().filter(d -> model.equals(d.model())).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "the simulated home needs a device of model '" + model + "' in the hub config"))
-                .deviceId();
+                .map(io.nara.protocol.message.DeviceBinding::deviceId).orElse(null);
     }
 }

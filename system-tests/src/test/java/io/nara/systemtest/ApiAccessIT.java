@@ -185,6 +185,9 @@ class ApiAccessIT {
                 new Read("GET /api/patients/:id/careplan", p + "/careplan", Reader.NURSE, greta, Refusal.NOT_FOUND, ""),
                 new Read("GET /api/patients/:id/careplan/history", p + "/careplan/history", Reader.NURSE, greta,
                         Refusal.NOT_FOUND, ""),
+                new Read("GET /api/enrolment/hubs/:hubId", "/api/enrolment/hubs/" + HUB, Reader.NURSE, greta,
+                        Refusal.NOT_FOUND, "a home's hub, bindings and config: its patients are logged; a hub of no "
+                        + "patient of hers does not exist for Eva"),
                 new Read("GET /api/unattributed", "/api/unattributed", Reader.NURSE, greta, Refusal.OWN_ONLY,
                         "the guest's reading names the household's patients as candidates"),
                 new Read("GET /api/worklist", "/api/worklist", Reader.NURSE, greta, Refusal.OWN_ONLY, ""),
@@ -272,7 +275,26 @@ class ApiAccessIT {
                 new Change("POST /api/fleet/hubs/:id/return", "/api/fleet/hubs/" + HUB + "/return", new JsonObject(),
                         List.of("hub", "hub_certificate", "enrolment_code")),
                 new Change("POST /api/admin/fhir-clients/:id/revoke", "/api/admin/fhir-clients/journal-x/revoke",
-                        new JsonObject(), List.of("fhir_client")));
+                        new JsonObject(), List.of("fhir_client")),
+                new Change("POST /api/enrolment/patients", "/api/enrolment/patients", new JsonObject()
+                        .put("name", "Ny Patient").put("nationalId", "19121212-1212")
+                        .put("teams", new JsonArray().add("home-nursing-north")).put("hubId", "hub-it-api-new"),
+                        List.of("patient", "household", "household_member", "care_relation", "care_plan")),
+                new Change("POST /api/enrolment/hubs/:hubId/devices", "/api/enrolment/hubs/" + HUB + "/devices",
+                        new JsonObject().put("deviceId", "cuff-api-1").put("patientId", GRETA),
+                        List.of("device_binding", "hub_config", "hub_config_history")),
+                new Change("POST /api/enrolment/hubs/:hubId/devices/:deviceId/unbind",
+                        "/api/enrolment/hubs/" + HUB + "/devices/" + SCALE + "/unbind", new JsonObject(),
+                        List.of("device_binding", "hub_config", "hub_config_history")),
+                new Change("POST /api/enrolment/hubs/:hubId/devices/:deviceId/replace",
+                        "/api/enrolment/hubs/" + HUB + "/devices/" + SCALE + "/replace",
+                        new JsonObject().put("newDeviceId", "scale-api-2"),
+                        List.of("device_binding", "hub_config", "hub_config_history")),
+                new Change("POST /api/enrolment/patients/:id/end", "/api/enrolment/patients/" + GRETA + "/end",
+                        new JsonObject(), List.of("household_member", "patient",
+                        "care_plan", "device_binding")),
+                new Change("POST /api/enrolment/hubs/:hubId/pairing", "/api/enrolment/hubs/" + HUB + "/pairing",
+                        new JsonObject().put("minutes", 5), List.of("hub_pairing", "hub_config", "hub_config_history")));
     }
 
     /** Routes without a session by design: signing in is how one gets one (guarded by an Origin check instead). */

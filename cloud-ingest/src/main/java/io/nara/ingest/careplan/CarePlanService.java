@@ -72,12 +72,14 @@ public final class CarePlanService {
     private final MessageCodec codec;
     private final RetainedPublisher publisher;
     private final Clock clock;
+    private final DeviceBindings bindings;
 
     public CarePlanService(Database db, MessageCodec codec, RetainedPublisher publisher, Clock clock) {
         this.db = db;
         this.codec = codec;
         this.publisher = publisher;
         this.clock = clock;
+        this.bindings = new DeviceBindings(codec);
     }
 
     /**
@@ -140,23 +142,120 @@ public final class CarePlanService {
                 history.setString(7, reason);
                 history.executeUpdate();
             }
-            bump(c, hubId, changedBy, now);
+            bump(c, hubId, changedBy, now, "care plan of " + plan.patientId() + " version " + version);
             return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
         }).compose(v -> publish(hubId).map(v));
     }
 
-    /** Replaces the hub's device bindings and publishes its new config. */
+    /**
+     * Binds the devices to the hub, in addition to those bound already (removing one is {@link #unbindDevice}, an
+     * explicit act), and publishes the hub's new config. A device bound elsewhere is refused
+     * ({@link DeviceBindings.AlreadyBound}) and nothing changes; binding what is bound already changes nothing.
+     */
     public Future<Long> bindDevices(String hubId, List<DeviceBinding> devices, String changedBy) {
+        return change(hubId, changedBy, c -> {
+            List<String> bound = new ArrayList<>();
+            for (DeviceBinding d : devices) {
+                if (bindings.bind(c, hubId, d, changedBy, clock.instant())) {
+                    bound.add(d.deviceId());
+                }
+            }
+            return bound.isEmpty() ? null : "bound " + String.join(", ", bound);
+        });
+    }
+
+    /** Retires the device's binding on the hub (an explicit removal) and publishes the hub's new config. */
+    public Future<Long> unbindDevice(String hubId, String deviceId, String changedBy) {
+        return change(hubId, changedBy, c -> {
+            bindings.retire(c, hubId, deviceId, changedBy, clock.instant());
+            return "unbound " + deviceId;
+        });
+    }
+
+    /**
+     * Replaces a device by a new one for the same patient or users (a new cuff): the old binding is retired, the new
+     * one takes its place, and the readings of both are the patient's one history.
+     */
+    public Future<Long> replaceDevice(String hubId, String oldDeviceId, String newDeviceId, String model,
+                                      String changedBy) {
+        return change(hubId, changedBy, c -> {
+            bindings.replace(c, hubId, oldDeviceId, newDeviceId, model, changedBy, clock.instant());
+            return "replaced " + oldDeviceId + " by " + newDeviceId;
+        });
+    }
+
+    /**
+     * Ends the patient's monitoring on the hub: her plan leaves the hub's config (every version stays in the history)
+     * and her devices are unbound, so the hub forgets her once it applies the new version. Readings she took before
+     * are still accepted when the hub sends them afterwards (message authorisation honours a binding for what was
+     * measured while it was in force): the hub's outbox drains and nothing is lost.
+     */
+    public Future<Long> endMonitoring(String hubId, String patientId, String changedBy) {
+        return change(hubId, changedBy, c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM care_plan WHERE patient_id = ? AND hub_id = ?")) {
+                d.setString(1, patientId);
+                d.setString(2, hubId);
+                d.executeUpdate();
+            }
+            List<String> devices = bindings.removePatient(c, hubId, patientId, changedBy, clock.instant());
+            return "monitoring of " + patientId + " ended" + (devices.isEmpty() ? ""
+                    : "; unbound " + String.join(", ", devices));
+        });
+    }
+
+    /**
+     * Opens pairing mode on the hub until {@code until} (a nurse binding a device that needs bonding, from the cloud):
+     * published as a new config version, the hub pairs its bound devices that ask for it until then.
+     */
+    public Future<Long> openPairing(String hubId, Instant until, String changedBy) {
+        return change(hubId, changedBy, c -> {
+            try (PreparedStatement u = c.prepareStatement("""
+                    INSERT INTO hub_pairing (hub_id, until, opened_by) VALUES (?, ?, ?)
+                    ON CONFLICT (hub_id) DO UPDATE SET until = EXCLUDED.until, opened_by = EXCLUDED.opened_by""")) {
+                u.setString(1, hubId);
+                u.setTimestamp(2, Timestamp.from(until));
+                u.setString(3, changedBy);
+                u.executeUpdate();
+            }
+            return "pairing mode until " + until;
+        });
+    }
+
+    /** The device bindings the hub ever had, newest first, in the caller's transaction. */
+    public List<DeviceBindings.Row> bindingHistory(Connection c, String hubId) throws SQLException {
+        return bindings.history(c, hubId);
+    }
+
+    /** A change of the hub's bindings: returns what changed (null: nothing, no new version); publishes the config. */
+    @FunctionalInterface
+    private interface BindingChange {
+        String apply(Connection c) throws SQLException;
+    }
+
+    private Future<Long> change(String hubId, String changedBy, BindingChange work) {
         Instant now = clock.instant();
         return db.transaction(c -> {
             lockHub(c, hubId, now);
+            String what = work.apply(c);
+            if (what == null) {
+                return currentVersion(c, hubId);
+            }
             try (PreparedStatement u = c.prepareStatement("UPDATE hub_config SET devices = ?::jsonb WHERE hub_id = ?")) {
-                u.setString(1, codec.toJson(devices));
+                u.setString(1, codec.toJson(bindings.inForce(c, hubId)));
                 u.setString(2, hubId);
                 u.executeUpdate();
             }
-            return bump(c, hubId, changedBy, now);
+            return bump(c, hubId, changedBy, now, what);
         }).compose(version -> publish(hubId).map(version));
+    }
+
+    private static long currentVersion(Connection c, String hubId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT version FROM hub_config WHERE hub_id = ?")) {
+            q.setString(1, hubId);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
     }
 
     /** The config the hub should hold, as it is published. */
@@ -211,8 +310,8 @@ public final class CarePlanService {
      */
     public static Optional<String> hubOf(Connection c, String patientId) throws SQLException {
         // The plan's hub first; among hubs that only bind the patient's devices, the first by id.
-        try (PreparedStatement q = c.prepareStatement("WITH household AS (" + HOUSEHOLDS + ") "
-                + "SELECT h.hub_id FROM household h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
+        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + HOUSEHOLDS + ") "
+                + "SELECT h.hub_id FROM home h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
                 + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
             q.setString(1, patientId);
             try (ResultSet row = q.executeQuery()) {
@@ -223,20 +322,21 @@ public final class CarePlanService {
 
     /**
      * The households as SQL rows {@code (hub_id, patient_id)}: every patient with a plan on a hub or named by its device
-     * bindings. For a {@code WITH household AS (...)} clause.
+     * bindings. For a {@code WITH home AS (...)} clause.
      */
     public static final String HOUSEHOLDS = """
             SELECT hub_id, patient_id FROM care_plan
-            UNION SELECT hub_id, b->>'patientId' FROM hub_config, jsonb_array_elements(devices) b
-                  WHERE b->>'patientId' IS NOT NULL
-            UNION SELECT hub_id, u->>'patientId' FROM hub_config, jsonb_array_elements(devices) b,
-                         jsonb_array_elements(COALESCE(b->'users', '[]'::jsonb)) u""";
+            UNION SELECT h.hub_id, m.patient_id FROM household h JOIN household_member m ON m.household_id = h.id
+                  WHERE m.until IS NULL
+            UNION SELECT hub_id, patient_id FROM device_binding WHERE retired_at IS NULL AND patient_id IS NOT NULL
+            UNION SELECT hub_id, u->>'patientId' FROM device_binding, jsonb_array_elements(users) u
+                  WHERE retired_at IS NULL""";
 
     /** The patients of a hub's household: those with a plan on it and those its device bindings name. */
     public static List<String> household(Connection c, String hubId) throws SQLException {
         List<String> patients = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("WITH household AS (" + HOUSEHOLDS + ") "
-                + "SELECT patient_id FROM household WHERE hub_id = ? ORDER BY 1")) {
+        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + HOUSEHOLDS + ") "
+                + "SELECT patient_id FROM home WHERE hub_id = ? ORDER BY 1")) {
             q.setString(1, hubId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
@@ -364,7 +464,9 @@ public final class CarePlanService {
         }
     }
 
-    private long bump(Connection c, String hubId, String changedBy, Instant now) throws SQLException {
+    /** A new config version of the hub, with its history row: who changed what. */
+    private long bump(Connection c, String hubId, String changedBy, Instant now, String change) throws SQLException {
+        long version;
         try (PreparedStatement u = c.prepareStatement("""
                 UPDATE hub_config SET version = GREATEST(version + 1, ?), changed_by = ?, changed_at = ?
                 WHERE hub_id = ? RETURNING version""")) {
@@ -374,9 +476,40 @@ public final class CarePlanService {
             u.setString(4, hubId);
             try (ResultSet row = u.executeQuery()) {
                 row.next();
-                return row.getLong(1);
+                version = row.getLong(1);
             }
         }
+        DeviceBindings.stampRetired(c, hubId, version);
+        try (PreparedStatement h = c.prepareStatement("""
+                INSERT INTO hub_config_history (hub_id, version, document, changed_by, changed_at, change)
+                VALUES (?, ?, ?::jsonb, ?, ?, ?)""")) {
+            h.setString(1, hubId);
+            h.setLong(2, version);
+            h.setString(3, codec.toJson(config(c, hubId).orElseThrow()));
+            h.setString(4, changedBy);
+            h.setTimestamp(5, Timestamp.from(now));
+            h.setString(6, change);
+            h.executeUpdate();
+        }
+        return version;
+    }
+
+    /** The hub's config versions, newest first: version, who, when, what changed. */
+    public static List<java.util.Map<String, Object>> configHistory(Connection c, String hubId, int limit)
+            throws SQLException {
+        List<java.util.Map<String, Object>> rows = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT version, changed_by, changed_at, change "
+                + "FROM hub_config_history WHERE hub_id = ? ORDER BY version DESC LIMIT ?")) {
+            q.setString(1, hubId);
+            q.setInt(2, limit);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    rows.add(java.util.Map.of("version", r.getLong(1), "changedBy", r.getString(2),
+                            "changedAt", r.getTimestamp(3).toInstant(), "change", r.getString(4)));
+                }
+            }
+        }
+        return rows;
     }
 
     private Optional<HubConfig> config(Connection c, String hubId) throws SQLException {
@@ -406,7 +539,16 @@ public final class CarePlanService {
             }
         }
         List<DeviceBinding> bindings = decodeBindings(devices);
-        return Optional.of(new HubConfig(SchemaVersion.CURRENT, version, plans, bindings));
+        Instant pairingUntil = null;
+        try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ?")) {
+            q.setString(1, hubId);
+            try (ResultSet row = q.executeQuery()) {
+                if (row.next()) {
+                    pairingUntil = row.getTimestamp(1).toInstant();
+                }
+            }
+        }
+        return Optional.of(new HubConfig(SchemaVersion.CURRENT, version, plans, bindings, pairingUntil));
     }
 
     CarePlan decodePlan(String document) {

@@ -224,9 +224,21 @@ public final class FhirMapping {
     }
 
     public static Patient patient(String patientId, String name) {
+        return patient(patientId, name, null, null);
+    }
+
+    /**
+     * A Patient with Nära's id and, when enrolled with one, the national identifier a journal system matches on
+     * (personnummer {@code urn:oid:1.2.752.129.2.1.3.1}, samordningsnummer {@code urn:oid:1.2.752.129.2.1.3.3}).
+     */
+    public static Patient patient(String patientId, String name, String nationalSystem, String nationalId) {
         Patient p = new Patient();
         p.setId(resourceId(patientId));
         p.addIdentifier(new Identifier().setSystem(PATIENT_SYSTEM).setValue(patientId));
+        if (nationalSystem != null && nationalId != null) {
+            p.addIdentifier(new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(nationalSystem)
+                    .setValue(nationalId));
+        }
         p.setActive(true);
         p.addName(new HumanName().setText(name));
         return p;

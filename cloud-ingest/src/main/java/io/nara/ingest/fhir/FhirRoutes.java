@@ -77,10 +77,10 @@ public final class FhirRoutes implements ApiRoutes {
         Principal who = api.who(ctx);
         String patientId = FhirMapping.naraId(ctx.pathParam("id"));
         api.db().transaction(c -> {
-            Optional<String> name = visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
+            Optional<PatientRow> name = visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
             log(c, who, "fhir.Patient.read", name.isPresent() ? List.of(patientId) : List.of(),
                     "Patient/" + patientId + (name.isPresent() ? "" : " (not found or no care relation)"));
-            return name.map(n -> FhirMapping.patient(patientId, n));
+            return name.map(n -> n.resource(patientId));
         }).onSuccess(found -> readAnswer(ctx, found, "Patient/" + ctx.pathParam("id"))).onFailure(ctx::fail);
     }
 
@@ -92,9 +92,9 @@ public final class FhirRoutes implements ApiRoutes {
             List<String> patients = new ArrayList<>();
             for (String id : ids) {
                 String patientId = FhirMapping.naraId(id);
-                Optional<String> name = visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
+                Optional<PatientRow> name = visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
                 name.ifPresent(n -> {
-                    found.add(FhirMapping.patient(patientId, n));
+                    found.add(n.resource(patientId));
                     patients.add(patientId);
                 });
             }
@@ -301,11 +301,25 @@ public final class FhirRoutes implements ApiRoutes {
         return CareAccess.maySee(c, who, patientId, api.now());
     }
 
-    private static Optional<String> patientName(Connection c, String patientId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT name FROM patient WHERE id = ?")) {
+    /** The patient's name and national identifier (as a FHIR Patient carries it), if the patient exists. */
+    private record PatientRow(String name, String idSystem, String idValue) {
+        org.hl7.fhir.r4.model.Patient resource(String patientId) {
+            return FhirMapping.patient(patientId, name, idSystem, idValue);
+        }
+    }
+
+    private static Optional<PatientRow> patientName(Connection c, String patientId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT name, national_id, national_id_kind FROM patient WHERE id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                String kind = r.getString(3);
+                return Optional.of(new PatientRow(r.getString(1),
+                        kind == null ? null : io.nara.ingest.enrolment.NationalId.Kind.valueOf(kind).system(),
+                        r.getString(2)));
             }
         }
     }

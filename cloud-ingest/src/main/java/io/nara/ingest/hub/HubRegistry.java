@@ -52,6 +52,37 @@ public final class HubRegistry {
             }
             // Battery levels for the cloud's low-battery rule, with the status they came in (issue 6).
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);
+            if (status.configVersion() != null) {
+                // The version the hub applied never goes back: a delayed older status must not undo "applied".
+                try (PreparedStatement u = c.prepareStatement("UPDATE hub SET config_applied = ?, config_applied_at = ? "
+                        + "WHERE hub_id = ? AND (config_applied IS NULL OR config_applied < ?)")) {
+                    u.setLong(1, status.configVersion());
+                    u.setTimestamp(2, Timestamp.from(receivedAt));
+                    u.setString(3, hubId);
+                    u.setLong(4, status.configVersion());
+                    u.executeUpdate();
+                }
+            }
+            for (HubStatus.DiscoveredDevice d : status.discovered()) {
+                try (PreparedStatement u = c.prepareStatement("""
+                        INSERT INTO discovered_device (hub_id, device_id, transport, name, model, detail, first_seen,
+                                                       last_seen)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (hub_id, device_id) DO UPDATE SET transport = EXCLUDED.transport,
+                            name = EXCLUDED.name, model = EXCLUDED.model, detail = EXCLUDED.detail,
+                            last_seen = GREATEST(discovered_device.last_seen, EXCLUDED.last_seen)""")) {
+                    Instant seen = d.lastSeen() == null ? receivedAt : d.lastSeen();
+                    u.setString(1, hubId);
+                    u.setString(2, d.deviceId());
+                    u.setString(3, d.transport());
+                    u.setString(4, d.name());
+                    u.setString(5, d.model());
+                    u.setString(6, d.detail());
+                    u.setTimestamp(7, Timestamp.from(seen));
+                    u.setTimestamp(8, Timestamp.from(seen));
+                    u.executeUpdate();
+                }
+            }
             return null;
         });
     }

@@ -39,10 +39,23 @@ public final class RejectedMessages {
 
     /** @param hubId the hub, or null when the topic did not name a valid one */
     public Future<Void> keep(String hubId, String topic, byte[] payload, String problem) {
+        return keep(hubId, topic, payload, problem, false);
+    }
+
+    /**
+     * Keeps a message the hub was not authorised to send (a patient or device not bound to it), counted apart from
+     * malformed ones ({@code hub_refusals}, for the fleet page).
+     */
+    public Future<Void> keepUnauthorised(String hubId, String topic, byte[] payload, String problem) {
+        return keep(hubId, topic, payload, problem, true);
+    }
+
+    private Future<Void> keep(String hubId, String topic, byte[] payload, String problem, boolean unauthorised) {
         return db.transaction(c -> {
             try (PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO rejected_message (hub_id, topic, problem, payload, payload_sha256, payload_bytes)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO rejected_message (hub_id, topic, problem, payload, payload_sha256, payload_bytes,
+                                                  unauthorised)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (topic, payload_sha256)
                     DO UPDATE SET times = rejected_message.times + 1, last_seen = now(), problem = EXCLUDED.problem
                     """)) {
@@ -52,6 +65,7 @@ public final class RejectedMessages {
                 upsert.setBytes(4, payload.length <= KEPT_BYTES ? payload : java.util.Arrays.copyOf(payload, KEPT_BYTES));
                 upsert.setBytes(5, sha256(payload));
                 upsert.setInt(6, payload.length);
+                upsert.setBoolean(7, unauthorised);
                 upsert.executeUpdate();
             }
             return null;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +54,8 @@ public final class BleTransport {
     private final DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
     private final Map<String, ExecutorService> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private java.util.concurrent.ScheduledExecutorService scanner;
+    private static final long DISCOVERY_POLL_MS = 2_000;
 
     public BleTransport(Vertx vertx, BleSettings settings, ReadingPipeline pipeline, DeviceStates states, Clock clock,
                         ZoneId deviceZone) {
@@ -69,33 +72,99 @@ public final class BleTransport {
         running = true;
         return vertx.executeBlocking(() -> {
             backend.open(settings);
-            Map<String, DeviceProfile> ble = bleDevices();
-            // Only the health services: Device Information, Battery or Current Time would let every phone through.
-            Set<String> services = ble.values().stream().flatMap(p -> p.services().stream())
-                    .filter(u -> !NOT_HEALTH_SERVICES.contains(u.toUpperCase())).collect(Collectors.toSet());
-            if (!services.isEmpty()) {
-                backend.startDiscovery(services);
-            }
-            ble.forEach((address, profile) -> {
-                states.transport(address, "ble");
-                states.connection(address, DeviceStates.Connection.WAITING);
-                ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "nara-ble-" + address);
-                    t.setDaemon(true);
-                    return t;
-                });
-                sessions.put(address, thread);
-                thread.execute(() -> session(address, profile));
+            // Every health service the catalogue knows, bound or not, so devices not bound yet can be reported to the
+            // cloud; only the health services: Device Information, Battery or Current Time would let every phone in.
+            Set<String> services = catalogue.all().stream()
+                    .filter(p -> p.transport() == DeviceProfile.Transport.BLE)
+                    .flatMap(p -> p.services().stream()).map(String::toUpperCase)
+                    .filter(u -> !NOT_HEALTH_SERVICES.contains(u)).collect(Collectors.toCollection(TreeSet::new));
+            backend.startDiscovery(services);
+            reconcile();
+            scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "nara-ble-discovered");
+                t.setDaemon(true);
+                return t;
             });
-            LOG.info("BLE ({}): {} bound device(s)", backend.name(), ble.size());
+            scanner.scheduleWithFixedDelay(this::reportUnbound, 0, DISCOVERY_POLL_MS, TimeUnit.MILLISECONDS);
             return null;
         });
+    }
+
+    /**
+     * Follows the hub's config: a session for every bound BLE device, none for a device no longer bound. Called at
+     * start and whenever the hub adopts a new config from the cloud, so a device bound from the cloud is paired and
+     * read without a restart.
+     */
+    public synchronized void reconcile() {
+        if (!running) {
+            return;
+        }
+        Map<String, DeviceProfile> ble = bleDevices();
+        for (var it = sessions.entrySet().iterator(); it.hasNext(); ) {
+            var session = it.next();
+            if (!ble.containsKey(session.getKey())) {
+                LOG.info("BLE {}: no longer bound; session ended", session.getKey());
+                session.getValue().shutdownNow();
+                it.remove();
+            }
+        }
+        ble.forEach((address, profile) -> sessions.computeIfAbsent(address, a -> {
+            states.transport(address, "ble");
+            states.connection(address, DeviceStates.Connection.WAITING);
+            ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "nara-ble-" + address);
+                t.setDaemon(true);
+                return t;
+            });
+            thread.execute(() -> session(address, profile));
+            return thread;
+        }));
+        LOG.info("BLE ({}): {} bound device(s)", backend.name(), ble.size());
+    }
+
+    /** Health devices BlueZ sees that are not bound: offered to the cloud for binding. */
+    private void reportUnbound() {
+        try {
+            Set<String> bound = pipeline.config().devices().stream().map(d -> d.deviceId().toUpperCase())
+                    .collect(Collectors.toSet());
+            for (BleBackend.Seen seen : backend.devices()) {
+                Set<String> health = seen.serviceUuids().stream().map(String::toUpperCase)
+                        .filter(u -> !NOT_HEALTH_SERVICES.contains(u)).collect(Collectors.toCollection(TreeSet::new));
+                if (health.isEmpty() || bound.contains(seen.address().toUpperCase())) {
+                    continue;
+                }
+                states.discovered().seen(seen.address().toUpperCase(), "ble", seen.name(), model(seen.name(), health),
+                        String.join(",", health));
+            }
+        } catch (BleBackend.BleException | RuntimeException e) {
+            if (running) {
+                LOG.debug("BLE: cannot list devices for discovery: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The catalogue model a device probably is: by its advertised name, else the generic profile of its service. */
+    private String model(String name, Set<String> services) {
+        Optional<DeviceProfile> byName = catalogue.all().stream().filter(p -> p.transport() == DeviceProfile.Transport.BLE
+                && p.advertisedName() != null && name != null && name.startsWith(p.advertisedName())).findFirst();
+        if (byName.isPresent()) {
+            return byName.get().id();
+        }
+        return catalogue.all().stream().filter(p -> p.transport() == DeviceProfile.Transport.BLE
+                        && p.id().startsWith("generic-") && p.services().stream().map(String::toUpperCase)
+                        .anyMatch(services::contains))
+                .map(DeviceProfile::id).sorted().findFirst().orElse(null);
     }
 
     public Future<Void> stop() {
         running = false;
         return vertx.executeBlocking(() -> {
-            sessions.values().forEach(ExecutorService::shutdownNow);
+            if (scanner != null) {
+                scanner.shutdownNow();
+            }
+            synchronized (this) {
+                sessions.values().forEach(ExecutorService::shutdownNow);
+            }
             for (ExecutorService s : sessions.values()) {
                 s.awaitTermination(10, TimeUnit.SECONDS);
             }

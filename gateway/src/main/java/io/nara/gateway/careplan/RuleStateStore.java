@@ -115,6 +115,36 @@ public final class RuleStateStore implements HubRules {
         }
     }
 
+    /**
+     * Wipes the rule state (readings and episodes) of every patient who is no longer in the hub's config: monitoring
+     * ended for them, and the hub keeps nothing of a patient it no longer serves. On the outbox's thread.
+     *
+     * @return the number of rows removed
+     */
+    public int wipeAllBut(java.util.Set<String> patients) {
+        String keep = patients.isEmpty() ? "" : " WHERE patient_id NOT IN (" + String.join(",",
+                java.util.Collections.nCopies(patients.size(), "?")) + ")";
+        int removed = 0;
+        try {
+            for (String table : List.of("rule_reading", "rule_episode")) {
+                try (PreparedStatement d = connection.prepareStatement("DELETE FROM " + table + keep)) {
+                    int i = 1;
+                    for (String p : patients) {
+                        d.setString(i++, p);
+                    }
+                    removed += d.executeUpdate();
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot wipe the rule state of patients no longer served: "
+                    + e.getMessage(), e);
+        } finally {
+            memory.keySet().removeIf(p -> !patients.contains(p));
+        }
+        return removed;
+    }
+
     /** Drops what is held in memory; the next reading reloads from SQLite. Called when a transaction rolls back. */
     public void forget() {
         memory.clear();

@@ -60,7 +60,7 @@ final class SenmlResource extends CoapResource {
                 ? "plain" : "dtls");
         if (pipeline.config().bindingFor(deviceId).isEmpty()) {
             String problem = "device " + deviceId + " is not bound to a patient on this hub";
-            pipeline.quarantine(deviceId, source, payload, problem);
+            pipeline.unbound(deviceId, source, payload);
             exchange.respond(ResponseCode.UNAUTHORIZED, problem, MediaTypeRegistry.TEXT_PLAIN);
             return;
         }

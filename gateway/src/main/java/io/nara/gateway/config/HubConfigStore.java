@@ -3,9 +3,12 @@ package io.nara.gateway.config;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.HubConfig;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -20,6 +23,8 @@ public final class HubConfigStore {
     private final Path file;
     private final MessageCodec codec;
     private volatile HubConfig current;
+    private final java.util.List<java.util.function.Consumer<HubConfig>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private HubConfigStore(Path file, MessageCodec codec, HubConfig current) {
         this.file = file;
@@ -29,7 +34,8 @@ public final class HubConfigStore {
 
     /**
      * Loads the saved config from {@code file}; when there is none, or the bootstrap file is newer, starts from the
-     * bootstrap (the installer's first configuration, in the same format as the config message).
+     * bootstrap (a first configuration in the same format as the config message; optional: without one the hub starts
+     * with {@link HubConfig#none()} and waits for the cloud's).
      */
     public static HubConfigStore load(Path file, Path bootstrap, MessageCodec codec) {
         HubConfig saved = read(file, codec).orElse(null);
@@ -40,7 +46,8 @@ public final class HubConfigStore {
             chosen = initial;
         }
         if (chosen == null) {
-            throw new IllegalArgumentException("no hub config: neither " + file + " nor a bootstrap file exists");
+            // A hub whose file holds only its identity and the cloud's address: it waits for its config.
+            return new HubConfigStore(file, codec, HubConfig.none());
         }
         HubConfigStore store = new HubConfigStore(file, codec, chosen);
         if (chosen != saved) {
@@ -53,6 +60,11 @@ public final class HubConfigStore {
         return current;
     }
 
+    /** Called (on the thread that offered it) with every config adopted after it was saved. */
+    public void onAdopted(java.util.function.Consumer<HubConfig> listener) {
+        listeners.add(listener);
+    }
+
     /** Adopts {@code config} when it is newer than the current one; returns whether it did. */
     public synchronized boolean offer(HubConfig config) {
         if (config.version() <= current.version()) {
@@ -60,16 +72,26 @@ public final class HubConfigStore {
         }
         save(config);
         current = config;
+        listeners.forEach(l -> l.accept(config));
         return true;
     }
 
     private void save(HubConfig config) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(tmp, codec.encode(config));
-            // Atomic rename: a power cut leaves either the old or the new file, never half of one.
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            // Written and forced to the SD card before the rename, and the rename forced too: after a power cut the
+            // file holds either the old config or the whole new one, and an applied version is never forgotten.
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(ByteBuffer.wrap(codec.encode(config)));
+                out.force(true);
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot save hub config to " + file + ": " + e.getMessage(), e);
         }

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DeviceStates {
 
+    private final DiscoveredDevices discovered;
+
     /** How the hub is connected to a device right now. */
     public enum Connection { UNKNOWN, WAITING, CONNECTING, CONNECTED, DISCONNECTED, UNREACHABLE }
 
@@ -46,6 +48,12 @@ public final class DeviceStates {
 
     public DeviceStates(Clock clock) {
         this.clock = clock;
+        this.discovered = new DiscoveredDevices(clock);
+    }
+
+    /** Devices the transports see that are not bound, for the cloud to offer. */
+    public DiscoveredDevices discovered() {
+        return discovered;
     }
 
     public State get(String deviceId) {

@@ -35,6 +35,7 @@ public final class DeviceTransports {
     private final Function<String, Instant> lastMeasured;
     private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
     private final List<String> running = new ArrayList<>();
+    private volatile BleTransport ble;
 
     public DeviceTransports(Vertx vertx, TransportSettings settings, ReadingPipeline pipeline, Clock clock,
                             ZoneId zone, DeviceStates states, HubSignals signals,
@@ -47,6 +48,20 @@ public final class DeviceTransports {
         this.states = states;
         this.signals = signals;
         this.lastMeasured = lastMeasured;
+    }
+
+    /**
+     * The hub adopted a new config from the cloud: BLE sessions follow the bindings (a device bound from the cloud is
+     * paired and read without a restart), and pairing mode opened from the cloud is opened here too.
+     */
+    public void configChanged(io.nara.protocol.message.HubConfig config) {
+        if (config.pairingUntil() != null && config.pairingUntil().isAfter(clock.instant())) {
+            states.pairingMode(config.pairingUntil());
+        }
+        BleTransport current = ble;
+        if (current != null) {
+            current.reconcile();
+        }
     }
 
     public Future<Void> start() {
@@ -83,6 +98,7 @@ public final class DeviceTransports {
         }
         if (settings.ble() != null) {
             BleTransport ble = new BleTransport(vertx, settings.ble(), pipeline, states, clock, zone);
+            this.ble = ble;
             started.add(guard("ble (" + settings.ble().backend() + ")", ble.start(), ble::stop));
         }
         return Future.join(started).transform(r -> Future.succeededFuture());

@@ -43,6 +43,7 @@ public final class ReadingPipeline {
     private final Clock clock;
     private final BooleanSupplier clockTrusted;
     private final Consumer<List<OutboxEntry>> onStored;
+    private volatile java.util.function.BiConsumer<String, String> onUnbound = (device, source) -> { };
 
     /**
      * @param outboxWorker the single thread that owns the outbox
@@ -101,8 +102,7 @@ public final class ReadingPipeline {
         HubConfig current = config.current();
         Optional<DeviceBinding> binding = current.bindingFor(reading.deviceId());
         if (binding.isEmpty()) {
-            return quarantine(reading.deviceId(), reading.source(), reading.raw(),
-                    "device " + reading.deviceId() + " is not bound to a patient on this hub");
+            return unbound(reading.deviceId(), reading.source(), reading.raw());
         }
         if (reading.measurements().isEmpty()) {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
@@ -125,6 +125,20 @@ public final class ReadingPipeline {
      * Bytes a transport could not use (a malformed message, a result with an unknown test code): kept in quarantine
      * with the problem; the future fails with {@link RejectedReadingException} naming it.
      */
+    /**
+     * A reading from a device that is not bound: quarantined, and the device offered to the cloud for binding (its
+     * readings are kept here, and the nurse sees that the hub holds some).
+     */
+    public Future<List<OutboxEntry>> unbound(String deviceId, String source, byte[] raw) {
+        onUnbound.accept(deviceId, source);
+        return quarantine(deviceId, source, raw, "device " + deviceId + " is not bound to a patient on this hub");
+    }
+
+    /** Called with (device, source) for every reading of a device that is not bound. */
+    public void onUnbound(java.util.function.BiConsumer<String, String> listener) {
+        this.onUnbound = listener;
+    }
+
     public Future<List<OutboxEntry>> quarantine(String deviceId, String source, byte[] raw, String problem) {
         LOG.warn("quarantined {} from {}: {}", source, deviceId, problem);
         return outboxWorker.executeBlocking(() -> {
@@ -170,6 +184,7 @@ public final class ReadingPipeline {
             Optional<DeviceBinding> binding = current.bindingFor(raw.deviceId());
             try {
                 if (binding.isEmpty()) {
+                    onUnbound.accept(raw.deviceId(), raw.source());
                     throw new DecodeException("device " + raw.deviceId() + " is not bound to a patient on this hub");
                 }
                 List<Measurement> measurements =

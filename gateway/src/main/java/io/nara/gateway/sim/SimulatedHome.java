@@ -24,13 +24,15 @@ public final class SimulatedHome {
 
     private final Vertx vertx;
     private final ReadingPipeline pipeline;
-    private final String cuffId;
-    private final String scaleId;
+    /** Looked up at each reading: devices are bound from the cloud after the hub started. */
+    private final java.util.function.Supplier<String> cuffId;
+    private final java.util.function.Supplier<String> scaleId;
     private final Clock clock;
     private final ZoneId deviceZone;
     private final RandomGenerator random;
 
-    public SimulatedHome(Vertx vertx, ReadingPipeline pipeline, String cuffId, String scaleId, Clock clock,
+    public SimulatedHome(Vertx vertx, ReadingPipeline pipeline, java.util.function.Supplier<String> cuffId,
+                         java.util.function.Supplier<String> scaleId, Clock clock,
                          ZoneId deviceZone, RandomGenerator random) {
         this.vertx = vertx;
         this.pipeline = pipeline;
@@ -44,6 +46,9 @@ public final class SimulatedHome {
     /** Sends normal readings every {@code periodMillis}. */
     public void scheduleEvery(long periodMillis) {
         vertx.setPeriodic(periodMillis, id -> {
+            if (cuffId.get() == null || scaleId.get() == null) {
+                return; // not bound yet: the home is waiting for its devices to be bound from the cloud
+            }
             cuff(118.0 + random.nextInt(-6, 7), 76 + random.nextInt(-4, 5), 68 + random.nextInt(-5, 6))
                     .onFailure(e -> LOG.warn("simulated cuff reading failed: {}", e.getMessage()));
             scale(81.5 + random.nextInt(-3, 4) * 0.1)
@@ -53,12 +58,12 @@ public final class SimulatedHome {
 
     /** A cuff measurement; a null systolic simulates a failed measurement (NaN). */
     public Future<List<OutboxEntry>> cuff(Double systolic, double diastolic, double pulse) {
-        return pipeline.accept(new RawReading(cuffId, SimulatedCuff.characteristic(),
+        return pipeline.accept(new RawReading(require(cuffId, "sim-cuff"), SimulatedCuff.characteristic(),
                 SimulatedCuff.measurement(systolic, diastolic, pulse, now())));
     }
 
     public Future<List<OutboxEntry>> scale(double kilograms) {
-        return pipeline.accept(new RawReading(scaleId, SimulatedScale.characteristic(),
+        return pipeline.accept(new RawReading(require(scaleId, "sim-scale"), SimulatedScale.characteristic(),
                 SimulatedScale.measurement(kilograms, now())));
     }
 
@@ -74,6 +79,8 @@ public final class SimulatedHome {
         java.time.ZonedDateTime end = java.time.ZonedDateTime.now(clock.withZone(deviceZone)).withNano(0);
         java.time.ZonedDateTime day = end.minusDays(days).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
         List<ReceivedReading> readings = new java.util.ArrayList<>();
+        String scaleId = require(this.scaleId, "sim-scale");
+        String cuffId = require(this.cuffId, "sim-cuff");
         for (; day.isBefore(end); day = day.plusDays(1)) {
             add(readings, scaleId, SimulatedScale.characteristic(), day.withHour(7),
                     SimulatedScale.measurement(81.5 + random.nextInt(-3, 4) * 0.1, day.withHour(7).toLocalDateTime()), end);
@@ -97,6 +104,15 @@ public final class SimulatedHome {
     }
 
     private static final int BACKFILL_CHUNK = 2_000;
+
+    private static String require(java.util.function.Supplier<String> device, String model) {
+        String id = device.get();
+        if (id == null) {
+            throw new IllegalStateException("no device of model '" + model + "' is bound to this hub yet; bind one "
+                    + "from the cloud's enrolment page");
+        }
+        return id;
+    }
 
     private static void add(List<ReceivedReading> readings, String deviceId, int characteristic,
                             java.time.ZonedDateTime at, byte[] value, java.time.ZonedDateTime end) {

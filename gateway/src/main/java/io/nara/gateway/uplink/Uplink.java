@@ -503,6 +503,11 @@ public final class Uplink {
         }
     }
 
+    /** Something the status tells changed (a device seen for the first time): published now, not at the next tick. */
+    public void statusChanged() {
+        publishStatus();
+    }
+
     private void publishStatus() {
         if (!connected) {
             return;

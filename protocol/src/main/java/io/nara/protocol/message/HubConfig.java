@@ -1,7 +1,6 @@
 package io.nara.protocol.message;
 
 import static io.nara.protocol.Checks.requireAtMost;
-import static io.nara.protocol.Checks.requirePositive;
 
 import io.nara.protocol.Limits;
 import io.nara.protocol.SchemaVersion;
@@ -15,15 +14,27 @@ import java.util.Set;
  * Topic {@code config}, retained: what a hub needs to work offline. The hub also keeps its last copy on disk, and a
  * hub's first configuration is a file in this same format.
  *
- * @param version   increases with every change; a hub ignores a config older than the one it has
+ * @param version   increases with every change; a hub ignores a config older than the one it has. 0 is the empty
+ *                  config of a hub that has heard nothing from the cloud yet ({@link #none()}); never sent
  * @param carePlans the care plans of the patients in this home
  * @param devices   device bindings
+ * @param pairingUntil pairing mode opened from the cloud by a nurse: until then the hub pairs devices bound to it
+ *                  that ask for bonding; null when not opened
  */
-public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
+public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices,
+                        java.time.Instant pairingUntil) {
 
+    /** A config without pairing mode. */
+    public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
+        this(v, version, carePlans, devices, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public HubConfig {
         SchemaVersion.require(v);
-        requirePositive(version, "version");
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative, was " + version);
+        }
         carePlans = carePlans == null ? List.of() : List.copyOf(carePlans);
         devices = devices == null ? List.of() : List.copyOf(devices);
         requireAtMost(carePlans, Limits.MAX_CARE_PLANS_PER_CONFIG, "carePlans");
@@ -57,6 +68,11 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
             binding.users().forEach(user -> patients.add(user.patientId()));
         }
         return List.copyOf(patients);
+    }
+
+    /** What a new hub holds before its first config from the cloud: no plans, no devices. */
+    public static HubConfig none() {
+        return new HubConfig(io.nara.protocol.SchemaVersion.CURRENT, 0, List.of(), List.of());
     }
 
     public Optional<CarePlan> carePlanFor(String patientId) {

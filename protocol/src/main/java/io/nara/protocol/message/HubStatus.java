@@ -2,6 +2,7 @@ package io.nara.protocol.message;
 
 import static io.nara.protocol.Checks.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.nara.protocol.SchemaVersion;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,9 @@ import java.util.List;
  * @param clock         whether the hub's clock is known to be right
  * @param outboxPending records waiting for the cloud's acknowledgement
  * @param devices       the devices bound to this hub
+ * @param configVersion the version of the config the hub applied (the cloud shows "applied" or "waiting for the
+ *                      hub"); null from a hub that does not say
+ * @param discovered    devices the hub can see that are not bound to it (for binding them from the cloud)
  */
 public record HubStatus(
         int v,
@@ -23,7 +27,9 @@ public record HubStatus(
         String software,
         ClockState clock,
         long outboxPending,
-        List<DeviceStatus> devices) {
+        List<DeviceStatus> devices,
+        Long configVersion,
+        List<DiscoveredDevice> discovered) {
 
     public enum State { ONLINE, OFFLINE }
 
@@ -33,11 +39,36 @@ public record HubStatus(
     public record DeviceStatus(String deviceId, String model, Instant lastReading, Integer batteryPercent) {
     }
 
+    /**
+     * A device the hub can see but that is not bound to it: a BLE advertisement of a health service, a CoAP client
+     * whose PSK identity the hub does not know, an analyzer talking on a port.
+     *
+     * @param transport {@code ble}, {@code coap} or {@code analyzer}
+     * @param name      what the device calls itself (BLE local name), or null
+     * @param model     the catalogue model the hub recognised, or null
+     * @param detail    e.g. the advertised service UUIDs or the port; null when there is nothing to add
+     */
+    public record DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
+                                   Instant lastSeen) {
+        public DiscoveredDevice {
+            requireNonNull(deviceId, "discovered[].deviceId");
+            requireNonNull(transport, "discovered[].transport");
+        }
+    }
+
+    @JsonCreator
     public HubStatus {
         SchemaVersion.require(v);
         requireNonNull(state, "state");
         clock = clock == null ? ClockState.UNKNOWN : clock;
         devices = devices == null ? List.of() : List.copyOf(devices);
+        discovered = discovered == null ? List.of() : List.copyOf(discovered);
+    }
+
+    /** A status that says nothing of the config applied or of unbound devices (an older hub's). */
+    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
+                     List<DeviceStatus> devices) {
+        this(v, state, at, software, clock, outboxPending, devices, null, null);
     }
 
     public static HubStatus offline() {
