@@ -220,6 +220,81 @@
     }
   });
 
+  /** Before saving: what the edited plan would have raised over the last 30 and 90 days, against the plan in force. */
+  $('careplan-whatif').addEventListener('click', async () => {
+    $('careplan-whatif-result').hidden = true;
+    let edited;
+    try {
+      edited = JSON.parse($('careplan-editor').value);
+    } catch (e) {
+      problems([{ field: null, message: nara.t(`Ogiltig JSON: ${e.message}`, `Invalid JSON: ${e.message}`) }]);
+      return;
+    }
+    try {
+      const answer = await nara.api('POST', `/api/patients/${enc}/careplan/what-if`, { plan: edited });
+      problems([]);
+      renderWhatIf(answer);
+    } catch (e) {
+      const data = e.data || {};
+      problems(e.status === 400 && data.problems && data.problems.length ? data.problems
+        : [{ field: null, message: e.message }]);
+    }
+  });
+
+  function renderWhatIf(answer) {
+    const box = $('careplan-whatif-windows');
+    box.replaceChildren();
+    for (const w of answer.windows) {
+      const section = document.createElement('section');
+      section.className = 'whatif-window';
+      section.dataset.days = w.days;
+      const h = document.createElement('h4');
+      h.append(nara.both(`Senaste ${w.days} dagarna (${w.readings} mätvärden)`, `Last ${w.days} days (${w.readings} readings)`));
+      const table = document.createElement('table');
+      const head = table.createTHead().insertRow();
+      for (const [sv, en] of [['Regel', 'Rule'], ['Allvarlighet', 'Severity'],
+        [`Larm nu (v${w.current.version})`, `Alerts now (v${w.current.version})`],
+        ['Larm med ändringen', 'Alerts with the change'], ['Episoder nu', 'Episodes now'],
+        ['Episoder med ändringen', 'Episodes with the change']]) {
+        const th = document.createElement('th');
+        th.append(nara.both(sv, en));
+        head.append(th);
+      }
+      const rows = new Map();
+      const key = r => `${r.ruleId}|${r.severity}`;
+      for (const r of w.current.perRule) rows.set(key(r), { ruleId: r.ruleId, severity: r.severity, now: r, changed: null });
+      for (const r of w.proposed.perRule) {
+        const row = rows.get(key(r)) || { ruleId: r.ruleId, severity: r.severity, now: null, changed: null };
+        row.changed = r;
+        rows.set(key(r), row);
+      }
+      const body = table.createTBody();
+      const add = (cells, rule, cls) => {
+        const tr = body.insertRow();
+        if (rule) tr.dataset.rule = rule;
+        cells.forEach((c, i) => {
+          const td = tr.insertCell();
+          td.append(c);
+          if (cls && (i === 3 || i === 5)) td.className = cls;
+        });
+      };
+      for (const row of rows.values()) {
+        const a = row.now ? row.now.alerts : 0;
+        const b = row.changed ? row.changed.alerts : 0;
+        add([row.ruleId, nara.both(...SEVERITY[row.severity]), String(a), String(b),
+          String(row.now ? row.now.episodes : 0), String(row.changed ? row.changed.episodes : 0)],
+          `${row.ruleId}/${row.severity}`, b > a ? 'more' : b < a ? 'fewer' : '');
+      }
+      if (rows.size === 0) add([nara.both('Inga larm', 'No alerts'), '', '0', '0', '0', '0'], null, '');
+      const total = w.proposed.alerts > w.current.alerts ? 'more' : w.proposed.alerts < w.current.alerts ? 'fewer' : '';
+      add([nara.both('Totalt', 'Total'), '', String(w.current.alerts), String(w.proposed.alerts),
+        String(w.current.episodes), String(w.proposed.episodes)], 'total', total);
+      section.append(h, table);
+      box.append(section);
+    }
+    $('careplan-whatif-result').hidden = false;
+  }
+
   /** The server's problem in the chosen language: a stay's 400 carries both, other answers one "sv / en" text. */
   function problemOf(e) {
     return e.data && e.data.sv ? nara.both(e.data.sv, e.data.en) : document.createTextNode(e.message);

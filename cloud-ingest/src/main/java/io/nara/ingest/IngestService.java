@@ -6,6 +6,7 @@ import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.audit.AccessLogRoutes;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.careplan.CarePlanApi;
+import io.nara.ingest.careplan.CarePlanWhatIfApi;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.careplan.SilenceWatch;
 import io.nara.ingest.clinic.ClinicReadings;
@@ -207,7 +208,7 @@ public final class IngestService extends VerticleBase {
             ClinicReadings clinicReadings = new ClinicReadings(influx);
             web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                     alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
-                    List.of(new CarePlanApi(carePlans),
+                    List.of(new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
                             new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),

@@ -250,6 +250,10 @@ class ApiAccessIT {
                         .put("basedOnVersion", carePlan.getInteger("version"))
                         .put("plan", carePlan.getJsonObject("plan"))
                         .put("reason", "ny vikt"), List.of("care_plan", "care_plan_history")),
+                // Reads readings but is a POST (the edited plan is the body): the same refusals as a change, and it
+                // writes nothing but the access log (PatientPageIT shows the care relation and the entry).
+                new Change("POST /api/patients/:id/careplan/what-if", p + "/careplan/what-if", new JsonObject()
+                        .put("plan", carePlan.getJsonObject("plan")), List.of("care_plan", "access_log")),
                 new Change("POST /api/unattributed/:id/assign", "/api/unattributed/" + unattributedId + "/assign",
                         new JsonObject().put("patientId", GRETA), List.of("unattributed_reading")),
                 new Change("POST /api/unattributed/:id/dismiss", "/api/unattributed/" + unattributedId + "/dismiss",

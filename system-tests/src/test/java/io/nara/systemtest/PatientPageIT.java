@@ -284,6 +284,57 @@ class PatientPageIT {
                 .as("nothing saved").isEqualTo(new JsonObject(before).getValue("version"));
     }
 
+    /**
+     * Before saving, the doctor asks what a stricter systolic threshold (below 125 instead of 90) would have raised:
+     * the page shows, per window, the plan in force (the one episode of the 85 three days ago) against the change (an
+     * episode each time the morning pressure of 120-136 dips under 125), and nothing is saved.
+     */
+    @Test
+    void aDoctorSeesWhatAChangedPlanWouldHaveRaisedBeforeSavingIt() throws Exception {
+        Alerting.Session david = Alerting.Session.of(ingest.baseUrl(), "david", "david-secret-1");
+        String before = david.get("/api/patients/" + PATIENT + "/careplan").body();
+        long logged = Alerting.lastAccessLogId(ingest);
+        browser = Browser.start("patient-whatif");
+        browser.signInToInbox(ingest.baseUrl(), "david", "david-secret-1");
+        browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
+        browser.await("the care-plan editor", d -> d.findElement(By.id("careplan-editor")).isDisplayed()
+                && d.findElement(By.id("careplan-editor")).getAttribute("value").contains("systolic-low"));
+        browser.script("const e = document.getElementById('careplan-editor'); const p = JSON.parse(e.value);"
+                + "p.rules.find(r => r.id === 'systolic-low').below = 125; e.value = JSON.stringify(p, null, 2);");
+        browser.find("#careplan-whatif").click();
+        browser.await("the what-if for 30 and 90 days", d -> d.findElement(By.id("careplan-whatif-result"))
+                .isDisplayed() && d.findElements(By.cssSelector(".whatif-window")).size() == 2);
+        browser.screenshot("careplan-whatif");
+        for (String days : List.of("30", "90")) {
+            WebElement row = browser.find(".whatif-window[data-days='" + days + "'] tr[data-rule='systolic-low/URGENT']");
+            List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+            // rule, severity, alerts now, alerts with the change, episodes now, episodes with the change
+            assertThat(cells.subList(2, 6)).as(days + " days").containsExactly("1", "6", "1", "6");
+            assertThat(row.findElements(By.cssSelector("td.more"))).hasSize(2);
+        }
+        assertThat(browser.find(".whatif-window[data-days='30'] h4").getText())
+                .contains("Senaste 30 dagarna (" + (DAYS * 4 + 2) + " mätvärden)");
+        assertThat(browser.find(".whatif-window[data-days='30'] tr[data-rule='total']").getText()).contains("Totalt");
+
+        assertThat(david.get("/api/patients/" + PATIENT + "/careplan").body()).as("nothing saved").isEqualTo(before);
+        assertThat(Alerting.accessLogAfter(ingest, logged)).filteredOn(e -> "careplan.whatif".equals(e.get(2)))
+                .singleElement().satisfies(e -> assertThat(e.subList(1, 4))
+                        .containsExactly("person:david", "careplan.whatif", List.of(PATIENT)));
+
+        // Without a care relation the patient does not exist, and nothing is logged; a broken plan is explained.
+        logged = Alerting.lastAccessLogId(ingest);
+        JsonObject plan = new JsonObject(before).getJsonObject("plan");
+        HttpResponse<String> other = david.post("/api/patients/" + OTHER_PATIENT + "/careplan/what-if",
+                new JsonObject().put("plan", plan), true);
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(Alerting.accessLogAfter(ingest, logged)).isEmpty();
+        plan.getJsonArray("rules").getJsonObject(0).put("code", "1234-5");
+        HttpResponse<String> invalid = david.post("/api/patients/" + PATIENT + "/careplan/what-if",
+                new JsonObject().put("plan", plan), true);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("rules[0]");
+    }
+
     private static double yOf(WebElement chart, double value) {
         double min = Double.parseDouble(chart.getAttribute("data-y-min"));
         double max = Double.parseDouble(chart.getAttribute("data-y-max"));

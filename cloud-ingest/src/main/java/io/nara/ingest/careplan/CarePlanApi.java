@@ -110,7 +110,7 @@ public final class CarePlanApi implements ApiRoutes {
      * The editor's document as a plan of this patient. The version is the service's to give, so the editor need not
      * send one; a document naming another patient is refused rather than saved under the wrong one.
      */
-    private static CarePlan read(Api api, String patient, JsonObject document, int basedOn) {
+    static CarePlan read(Api api, String patient, JsonObject document, int basedOn) {
         JsonNode tree = api.codec().tree(document.encode());
         ObjectNode plan = (ObjectNode) tree;
         JsonNode named = plan.get("patientId");

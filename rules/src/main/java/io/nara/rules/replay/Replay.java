@@ -32,6 +32,14 @@ public final class Replay {
      * patient); the order given does not matter, they are sorted by time.
      */
     public Outcome run(CarePlan plan, List<Observation> readings) {
+        return run(plan, readings, Instant.MIN);
+    }
+
+    /**
+     * Replays {@code readings}, counting only what happens from {@code countFrom}: the readings before it only build
+     * the history the rules look back on (a 3-day weight window, a 90-day baseline), as they did on the hub.
+     */
+    public Outcome run(CarePlan plan, List<Observation> readings, Instant countFrom) {
         List<Observation> ordered = new ArrayList<>(readings);
         ordered.sort(Comparator.comparing(Observation::time).thenComparingLong(Observation::seq));
         PatientState state = PatientState.empty();
@@ -41,12 +49,15 @@ public final class Replay {
             if (!plan.patientId().equals(o.patientId())) {
                 continue;
             }
-            evaluated++;
+            boolean counted = !o.time().isBefore(countFrom);
+            evaluated += counted ? 1 : 0;
             Evaluation e = engine.evaluate(plan, state, o, o.time());
             Instant since = o.time().minus(plan.historyNeeded()).minus(java.time.Duration.ofDays(1));
             state = new PatientState(e.state().history().trimmed(since, MAX_READINGS_PER_SIGNAL), e.state().open());
-            for (AlertEvent event : e.events()) {
-                events.add(new Raised(o.time(), event));
+            if (counted) {
+                for (AlertEvent event : e.events()) {
+                    events.add(new Raised(o.time(), event));
+                }
             }
         }
         return new Outcome(plan.version(), evaluated, List.copyOf(events), summarise(events),

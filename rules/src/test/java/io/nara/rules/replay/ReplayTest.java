@@ -99,6 +99,24 @@ class ReplayTest {
     }
 
     @Test
+    void readingsBeforeTheWindowBuildTheHistoryButTheirAlertsAreNotCounted() {
+        // The what-if's 30 days: a low pressure 40 days ago is not counted; the weights before the window are the low
+        // that today's gain is measured from.
+        List<Observation> all = readings(
+                "2026-10-14T06:00:00Z,8480-6,84,mm[Hg]",
+                "2026-10-14T07:00:00Z,8480-6,120,mm[Hg]",
+                "2026-11-20T06:00:00Z,29463-7,80.0,kg",
+                "2026-11-23T06:00:00Z,29463-7,82.5,kg");
+        Replay.Outcome o = new Replay().run(TEMPLATE, all, Instant.parse("2026-11-21T00:00:00Z"));
+        assertThat(o.readings()).isEqualTo(1);
+        assertThat(o.perRule()).containsExactly(new Replay.RuleCount("weight-gain-3d", Severity.WARNING, 1, 1));
+        assertThat(o.events()).singleElement().satisfies(r -> assertThat(r.at())
+                .isEqualTo(Instant.parse("2026-11-23T06:00:00Z")));
+        // A reading exactly at the window's start is counted.
+        assertThat(new Replay().run(TEMPLATE, all, Instant.parse("2026-11-23T06:00:00Z")).readings()).isEqualTo(1);
+    }
+
+    @Test
     void nothingBreakingRaisesNothing() {
         Replay.Outcome o = new Replay().run(TEMPLATE, readings("2026-11-23T06:00:00Z,8480-6,120,mm[Hg]"));
         assertThat(o.events()).isEmpty();
