@@ -21,6 +21,7 @@ import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
+import io.nara.ingest.retention.Retention;
 import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
@@ -68,6 +69,8 @@ public final class IngestService extends VerticleBase {
     private final FhirPush.Settings fhirPush;
     private final NodeMetrics.Settings metricsSettings;
     private final NodeMetrics metrics;
+    private final Retention.Settings retentionSettings;
+    private Retention retention;
     private FhirContext fhir;
     private FhirPush pusher;
     private final MessageCodec codec = new MessageCodec();
@@ -101,12 +104,16 @@ public final class IngestService extends VerticleBase {
      * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
-        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none());
+        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none(), Retention.Settings.defaults());
     }
 
-    /** With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says. */
+    /**
+     * With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says, and PostgreSQL retention
+     * periods.
+     */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
-                         NodeMetrics.Settings metrics) {
+                         NodeMetrics.Settings metrics, Retention.Settings retention) {
+        this.retentionSettings = retention;
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
@@ -179,6 +186,9 @@ public final class IngestService extends VerticleBase {
                     settings.broker().identity().passwordFile());
             metrics.certificates("mqtt-trust", settings.broker().identity().truststore(),
                     settings.broker().identity().passwordFile());
+            retention = new Retention(db, clock, retentionSettings);
+            vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Retention.EVERY.toMillis(), id -> retention.run()
+                    .onFailure(e -> LOG.warn("retention round failed: {}", e.getMessage())));
             refreshDeploymentMetrics();
             vertx.setPeriodic(NodeMetrics.REFRESH.toMillis(), id -> refreshDeploymentMetrics());
             return web.listen(settings.httpHost(), settings.httpPort())
@@ -231,6 +241,11 @@ public final class IngestService extends VerticleBase {
     /** The port of {@code GET /metrics}; -1 when metrics are not served. */
     public int metricsPort() {
         return metrics.port();
+    }
+
+    /** This node's PostgreSQL retention (it also runs every hour by itself). */
+    public Retention retention() {
+        return retention;
     }
 
     /** This node's metrics. */
