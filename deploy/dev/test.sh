@@ -18,6 +18,8 @@ TEST_PACKAGES=(
 	chromium # the inbox page in headless Chromium (issue 7)
 	chromium-driver # Selenium drives it through /usr/bin/chromedriver
 	prometheus # scrapes an ingest node in MetricsIT; promtool checks deploy/prometheus rules
+	mmdebstrap # the cached amd64 Debian root file system of the ingest package's boot test (CloudPackageIT)
+	systemd-container # systemd-nspawn boots it
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }

@@ -15,6 +15,7 @@ import io.nara.ingest.config.Preflight;
 import io.nara.ingest.config.SecretFile;
 import io.nara.ingest.config.Settings;
 import io.nara.ingest.metrics.NodeMetrics;
+import io.nara.ingest.retention.Retention;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +50,22 @@ public final class IngestMain implements Callable<Integer> {
             + "InfluxDB to answer before exiting with 1 (default ${DEFAULT-VALUE}). A store that answers but refuses "
             + "the credentials or lacks the database exits with 78 at once.")
     int startWait;
+
+    @Option(names = "--retain-sessions", defaultValue = "30d", description = "How long expired sign-in sessions are "
+            + "kept (default ${DEFAULT-VALUE}; units m, h, d or ISO-8601).")
+    String retainSessions;
+
+    @Option(names = "--retain-rejected", defaultValue = "180d", description = "How long a refused hub payload is kept "
+            + "after it was last seen (default ${DEFAULT-VALUE}).")
+    String retainRejected;
+
+    @Option(names = "--retain-notifications", defaultValue = "90d", description = "How long a delivered notification "
+            + "is kept (default ${DEFAULT-VALUE}; dead ones stay for the operator).")
+    String retainNotifications;
+
+    @Option(names = "--retain-access-log", defaultValue = "3650d", description = "How long the access log is kept "
+            + "(default ${DEFAULT-VALUE}; at least 1825d).")
+    String retainAccessLog;
 
     @Option(names = "--node-id", description = "MQTT client id of this node (default: random).")
     String nodeId;
@@ -236,6 +253,7 @@ public final class IngestMain implements Callable<Integer> {
                 apiKey, !trustUnboundHubs);
         AlertingSettings alerting = alerting();
         FhirPush.Settings push = fhirPush();
+        Retention.Settings retention = retention();
         new Preflight(Clock.systemUTC(), Duration.ofSeconds(Math.max(0, startWait)), Duration.ofSeconds(2))
                 .check(settings.broker().identity(), settings.postgres(), settings.influx());
         Vertx vertx = Vertx.vertx();
@@ -250,7 +268,7 @@ public final class IngestMain implements Callable<Integer> {
         }));
         EnrolmentSettings enrolment = enrolment();
         IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, push,
-                new NodeMetrics.Settings(metricsHost, metricsPort), enrolment);
+                new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment);
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
                         + httpHost + ":" + service.httpPort() + "/"
@@ -301,6 +319,25 @@ public final class IngestMain implements Callable<Integer> {
         alerting = alerting.withReminders(reminders);
         String inbox = inboxUrl != null ? inboxUrl : "http://" + httpHost + ":" + httpPort + "/";
         return alerting.withWeb(inbox, !insecureCookies);
+    }
+
+    /** The retention periods from the options; a bad one is a configuration error naming it. */
+    Retention.Settings retention() {
+        try {
+            return new Retention.Settings(period(retainSessions, "--retain-sessions"),
+                    period(retainRejected, "--retain-rejected"), period(retainNotifications, "--retain-notifications"),
+                    period(retainAccessLog, "--retain-access-log"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+    }
+
+    private static java.time.Duration period(String text, String option) {
+        try {
+            return Retention.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(option + ": " + e.getMessage());
+        }
     }
 
     /** The FHIR push settings from the defaults and the options. */

@@ -31,6 +31,7 @@ import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
+import io.nara.ingest.retention.Retention;
 import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
@@ -85,6 +86,8 @@ public final class IngestService extends VerticleBase {
     private HubEnrolment enrolment;
     private CrlPublisher crl;
     private EstServer est;
+    private final Retention.Settings retentionSettings;
+    private Retention retention;
     private FhirContext fhir;
     private FhirPush pusher;
     private final MessageCodec codec = new MessageCodec();
@@ -123,15 +126,16 @@ public final class IngestService extends VerticleBase {
      * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
-        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none(), null);
+        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none(), Retention.Settings.defaults(), null);
     }
 
     /**
-     * With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says, and the hub CA: EST
-     * enrolment of hubs and the CRL the broker checks ({@code enrolment} null for none).
+     * With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says, PostgreSQL retention
+     * periods, and the hub CA: EST enrolment of hubs and the CRL the broker checks ({@code enrolment} null for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
-                         NodeMetrics.Settings metrics, EnrolmentSettings enrolment) {
+                         NodeMetrics.Settings metrics, Retention.Settings retention, EnrolmentSettings enrolment) {
+        this.retentionSettings = retention;
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
@@ -222,6 +226,9 @@ public final class IngestService extends VerticleBase {
                     settings.broker().identity().passwordFile());
             metrics.certificates("mqtt-trust", settings.broker().identity().truststore(),
                     settings.broker().identity().passwordFile());
+            retention = new Retention(db, clock, retentionSettings);
+            vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Retention.EVERY.toMillis(), id -> retention.run()
+                    .onFailure(e -> LOG.warn("retention round failed: {}", e.getMessage())));
             refreshDeploymentMetrics();
             vertx.setPeriodic(NodeMetrics.REFRESH.toMillis(), id -> refreshDeploymentMetrics());
             Future<?> estListening = est == null ? Future.succeededFuture() : est.listen(enrolmentSettings);
@@ -275,6 +282,11 @@ public final class IngestService extends VerticleBase {
     /** The port of {@code GET /metrics}; -1 when metrics are not served. */
     public int metricsPort() {
         return metrics.port();
+    }
+
+    /** This node's PostgreSQL retention (it also runs every hour by itself). */
+    public Retention retention() {
+        return retention;
     }
 
     /** This node's metrics. */

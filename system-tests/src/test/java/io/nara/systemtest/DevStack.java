@@ -36,6 +36,9 @@ public final class DevStack {
     private static final int FAULT_PORT_OFFSET = 1000;
     private static DevStack main;
     private static DevStack faults;
+    private static DevStack restore;
+    /** The restore drill's empty stack: beyond every checkout's fault stack (offset + 1000). */
+    private static final int RESTORE_PORT_OFFSET = 2000;
 
     private final Path repoRoot;
     private final Map<String, String> stackEnvironment;
@@ -68,6 +71,19 @@ public final class DevStack {
                     "NARA_PORT_OFFSET", Integer.toString(FAULT_PORT_OFFSET + mainPortOffset())));
         }
         return faults;
+    }
+
+    /**
+     * A stack of its own for restore drills (state folder {@code <state>/restore}, ports moved 2000 beyond the main
+     * stack's): backups are restored into it as into a new machine.
+     */
+    public static synchronized DevStack restoreStack() {
+        if (restore == null) {
+            Path root = findRepoRoot();
+            restore = up(Map.of("NARA_STATE", stateDir(root).resolve("restore").toString(),
+                    "NARA_PORT_OFFSET", Integer.toString(RESTORE_PORT_OFFSET + mainPortOffset())));
+        }
+        return restore;
     }
 
     private static DevStack up(Map<String, String> stackEnvironment) {

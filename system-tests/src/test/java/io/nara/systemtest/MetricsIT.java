@@ -70,7 +70,7 @@ class MetricsIT {
                 "127.0.0.1", 0, UUID.randomUUID().toString());
         vertx = Vertx.vertx();
         service = new IngestService(settings, Clock.systemUTC(), AlertingSettings.defaults(), FhirPush.Settings.none(),
-                new NodeMetrics.Settings("127.0.0.1", 0));
+                new NodeMetrics.Settings("127.0.0.1", 0), io.nara.ingest.retention.Retention.Settings.defaults());
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> service.health().healthy());
     }

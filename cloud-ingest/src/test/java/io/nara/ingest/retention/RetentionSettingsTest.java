@@ -1,0 +1,28 @@
+package io.nara.ingest.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RetentionSettingsTest {
+
+    @Test
+    void periodsReadShortAndIsoForms() {
+        assertThat(Retention.parse("90d")).isEqualTo(Duration.ofDays(90));
+        assertThat(Retention.parse("12h")).isEqualTo(Duration.ofHours(12));
+        assertThat(Retention.parse("P30D")).isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> Retention.parse("ninety days")).hasMessageContaining("'ninety days' is not a duration");
+    }
+
+    @Test
+    void theAccessLogCannotBeKeptShorterThanTheLegalFloor() {
+        Retention.Settings d = Retention.Settings.defaults();
+        assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
+                d.deliveredNotifications(), Duration.ofDays(365)))
+                .hasMessage("the access log must be kept at least 1825 days, not 365");
+        assertThatThrownBy(() -> new Retention.Settings(Duration.ZERO, d.rejectedMessages(),
+                d.deliveredNotifications(), d.accessLog())).hasMessageContaining("positive");
+    }
+}
