@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Development PKI for the local stack: a CA, the broker's server certificate and
 # client certificates whose CN is the MQTT username (mosquitto's
-# use_identity_as_username), plus PKCS12 keystores for the Java services.
+# use_identity_as_username), the web app's HTTPS certificate (web.p12, for
+# localhost and 127.0.0.1), plus PKCS12 keystores for the Java services.
 #
 #   dev-pki.sh OUT_DIR            create everything that is missing
 #   dev-pki.sh OUT_DIR hub-xyz    create just one more client (a hub) if missing
@@ -100,6 +101,22 @@ extendedKeyUsage=serverAuth
 subjectAltName=DNS:localhost,IP:127.0.0.1"
 }
 
+# The web app's HTTPS certificate (the organisation's certificate in production), as a PKCS12 for Vert.x.
+ensure_web() {
+	if ! cert_ok web; then
+		echo "dev-pki: creating the web server certificate (CN=localhost)" >&2
+		sign web localhost "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1"
+	fi
+	if [[ ! -s $OUT/web.p12 || $OUT/web.crt -nt $OUT/web.p12 || $PASSFILE -nt $OUT/web.p12 ]]; then
+		openssl pkcs12 -export -name web -inkey "$OUT/web.key" -in "$OUT/web.crt" \
+			-certfile "$OUT/ca.crt" -passout "file:$PASSFILE" -out "$TMP/web.p12"
+		mv -f "$TMP/web.p12" "$OUT/web.p12"
+	fi
+}
+
 ensure_client() {
 	local name=$1
 	if ! cert_ok "$name"; then
@@ -137,6 +154,7 @@ if [[ -n $ONLY && $CA_NEW -eq 0 ]]; then
 	ensure_client "$ONLY"
 else
 	ensure_broker
+	ensure_web
 	for c in "${DEFAULT_CLIENTS[@]}" ${ONLY:+"$ONLY"}; do
 		ensure_client "$c"
 	done

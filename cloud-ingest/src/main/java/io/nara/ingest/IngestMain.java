@@ -69,7 +69,8 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080")
     int httpPort;
 
-    @Option(names = "--api-key-file", required = true, description = "File holding the operator key for the web app.")
+    @Option(names = "--api-key-file", required = true, description = "File holding the operator key for programs (Authorization: Bearer; "
+            + "people sign in with personal operator accounts, see OperatorCommand).")
     Path apiKeyFile;
 
     @Option(names = "--webhook-url", description = "SMS or paging gateway that receives signed alert notifications (default: none).")
@@ -100,6 +101,17 @@ public final class IngestMain implements Callable<Integer> {
             + "(default: http://<http-host>:<http-port>/).")
     String inboxUrl;
 
+    @Option(names = "--https-keystore", description = "PKCS12 with the organisation's web server certificate and key: "
+            + "the web app and FHIR then speak HTTPS only on --http-port (default: plain HTTP, development only).")
+    Path httpsKeystore;
+
+    @Option(names = "--https-password-file", description = "File holding --https-keystore's password.")
+    Path httpsPasswordFile;
+
+    @Option(names = "--http-redirect-port", defaultValue = "-1", description = "With --https-keystore: a plain-HTTP "
+            + "port that only redirects to the HTTPS address (--inbox-url); -1 for none (default).")
+    int httpRedirectPort;
+
     @Option(names = "--insecure-cookies", description = "Send the session cookie without the Secure flag: only for "
             + "plain-HTTP development on a loopback address.")
     boolean insecureCookies;
@@ -129,7 +141,8 @@ public final class IngestMain implements Callable<Integer> {
                 nodeId != null ? nodeId : "nara-ingest-" + UUID.randomUUID().toString().substring(0, 8), shareGroup,
                 new BrokerConnection(mqttUrl, new TlsIdentity(keystore, truststore, passwordFile)),
                 new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile), influxDb),
-                new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile)), httpHost, httpPort, secret(apiKeyFile));
+                new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile)), httpHost, httpPort, secret(apiKeyFile),
+                webTls());
         AlertingSettings alerting = alerting();
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -143,8 +156,8 @@ public final class IngestMain implements Callable<Integer> {
         }));
         IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, fhirPush());
         vertx.deployVerticle(service)
-                .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
-                        + httpHost + ":" + service.httpPort() + "/"))
+                .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app "
+                        + (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + service.httpPort() + "/"))
                 .onFailure(e -> {
                     System.err.println("ingest failed to start: " + e.getMessage());
                     vertx.close();
@@ -153,6 +166,21 @@ public final class IngestMain implements Callable<Integer> {
                 });
         stopped.await();
         return 0;
+    }
+
+    /** HTTPS from the options, or null for plain HTTP. */
+    io.nara.ingest.web.WebTls webTls() throws java.io.IOException {
+        if (httpsKeystore == null) {
+            if (httpsPasswordFile != null || httpRedirectPort >= 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--https-password-file and --http-redirect-port need --https-keystore");
+            }
+            return null;
+        }
+        if (httpsPasswordFile == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--https-keystore needs --https-password-file");
+        }
+        return new io.nara.ingest.web.WebTls(httpsKeystore, secret(httpsPasswordFile), httpRedirectPort);
     }
 
     /** The alerting settings from the defaults and the options. */
@@ -186,7 +214,12 @@ public final class IngestMain implements Callable<Integer> {
                     "--remind-after/--return-after: " + e.getMessage());
         }
         alerting = alerting.withReminders(reminders);
-        String inbox = inboxUrl != null ? inboxUrl : "http://" + httpHost + ":" + httpPort + "/";
+        if (insecureCookies && httpsKeystore != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--insecure-cookies is for plain HTTP only; with --https-keystore cookies are always Secure");
+        }
+        String inbox = inboxUrl != null ? inboxUrl
+                : (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + httpPort + "/";
         return alerting.withWeb(inbox, !insecureCookies);
     }
 

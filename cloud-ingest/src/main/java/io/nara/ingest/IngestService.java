@@ -157,10 +157,10 @@ public final class IngestService extends VerticleBase {
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                            new FhirRoutes(fhir, influx, influxWorker),
+                            new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes()));
-            return web.listen(settings.httpHost(), settings.httpPort());
+            return web.listen(settings.httpHost(), settings.httpPort(), settings.tls());
         });
     }
 
@@ -204,6 +204,11 @@ public final class IngestService extends VerticleBase {
 
     public int httpPort() {
         return web.port();
+    }
+
+    /** The plain-HTTP port that only redirects to HTTPS, or -1 (plain HTTP, or no redirect). */
+    public int redirectPort() {
+        return web.redirectPort();
     }
 
     /** The web server's routes as {@code "METHOD /path"} ({@link WebServer#routes()}), for ApiAccessIT. */

@@ -14,11 +14,18 @@ import io.nara.mqtt.BrokerConnection;
  * @param postgres   PostgreSQL
  * @param httpHost   web address
  * @param httpPort   web port; 0 picks a free one
- * @param apiKey     the operator key that opens the web app and API until personal sign-in exists
+ * @param apiKey     the operator key for programs (Bearer only)
+ * @param tls        HTTPS for the web app and FHIR on {@code httpPort}, with a redirecting plain port; null: plain
  */
 public record IngestSettings(String nodeId, String shareGroup, BrokerConnection broker,
                              ObservationStore.Settings influx, Database.Settings postgres, String httpHost,
-                             int httpPort, String apiKey) {
+                             int httpPort, String apiKey, io.nara.ingest.web.WebTls tls) {
+
+    /** Plain HTTP. */
+    public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
+                          Database.Settings postgres, String httpHost, int httpPort, String apiKey) {
+        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null);
+    }
 
     public IngestSettings {
         if (apiKey == null || apiKey.length() < 16) {
@@ -29,6 +36,6 @@ public record IngestSettings(String nodeId, String shareGroup, BrokerConnection 
     @Override
     public String toString() {
         return "IngestSettings[" + nodeId + ", group " + shareGroup + ", " + broker.serverUri() + ", " + influx + ", "
-                + postgres + ", http " + httpHost + ":" + httpPort + "]";
+                + postgres + (tls == null ? ", http " : ", https ") + httpHost + ":" + httpPort + "]";
     }
 }
