@@ -108,7 +108,8 @@ java -jar cloud-ingest/target/nara-cloud-ingest.jar \
 	--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
 	--influx-password-file "$ROOT/.state/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \
 	--pg-url "$NARA_PG_URL" --pg-user "$NARA_PG_USER" --pg-password-file "$ROOT/.state/secrets/postgres.password" \
-	--http-port "$WEB_PORT" --api-key-file "$DEMO/api-key" --insecure-cookies \
+	--http-port "$WEB_PORT" --api-key-file "$DEMO/api-key" \
+	--https-keystore "$NARA_PKI_DIR/web.p12" --https-password-file "$NARA_PKI_DIR/keystore.password" \
 	--hub-ca-cert "$NARA_PKI_DIR/ca.crt" --hub-ca-key "$NARA_PKI_DIR/ca.key" \
 	--est-cert "$NARA_PKI_DIR/est.crt" --est-key "$NARA_PKI_DIR/est.key" --est-port "$EST_PORT" \
 	--crl-file "$NARA_PKI_DIR/crl.pem" --crl-reload-command "$ROOT/deploy/dev/stack.sh reload broker" \
@@ -123,7 +124,9 @@ java -jar gateway/target/nara-gateway.jar \
 	--simulate --simulate-every 30 --clock assume ${HUB_ARGS[@]+"${HUB_ARGS[@]}"} >"$DEMO/hub.log" 2>&1 &
 PIDS+=($!)
 
-WEB=http://127.0.0.1:$WEB_PORT
+# HTTPS with the dev PKI's web certificate (Secure cookies, HSTS); curl trusts the dev CA, a browser is told below.
+WEB=https://127.0.0.1:$WEB_PORT
+export CURL_CA_BUNDLE=$NARA_PKI_DIR/ca.crt
 HUB=http://127.0.0.1:$HUB_PORT
 wait_for "the ingest becoming healthy" curl -fsS "$WEB/health"
 # The dev organisation: a nurse on duty around the clock for patient-demo-1 (development passwords, printed below).
@@ -131,6 +134,15 @@ NURSE_USER=sjukskoterska NURSE_PASSWORD=nara-demo-sjukskoterska
 curl -fsS -X POST -H "Authorization: Bearer $API_KEY" -H 'content-type: application/json' \
 	--data-binary @deploy/dev/dev-organisation.json "$WEB/api/admin/organisation" >/dev/null \
 	|| die "loading deploy/dev/dev-organisation.json failed; see $DEMO/ingest.log"
+# A personal operator account (the shared key is for programs only, never in a browser); kept across demo runs.
+OPERATOR_USER=drift
+OPERATOR_PASSWORD=nara-dev-lösenord-1
+printf '%s\n' "$OPERATOR_PASSWORD" >"$DEMO/operator-password"
+java -cp cloud-ingest/target/nara-cloud-ingest.jar io.nara.ingest.auth.OperatorCommand add \
+	--pg-url "$NARA_PG_URL" --pg-user "$NARA_PG_USER" --pg-password-file "$ROOT/.state/secrets/postgres.password" \
+	--id drift-demo --name "Olle Driftsson" --username "$OPERATOR_USER" --password-file "$DEMO/operator-password" \
+	>"$DEMO/operator.log" 2>&1 || grep -q "is taken" "$DEMO/operator.log" \
+	|| die "the demo's operator account could not be made; see $DEMO/operator.log"
 hub_connected() { curl -fsS "$HUB/api/status" | grep -q '"connectedToCloud":true'; }
 wait_for "the hub connecting to the cloud" hub_connected
 
@@ -166,11 +178,14 @@ config_applied() { [[ $(as_nurse GET /api/enrolment/hubs/hub-dev-1) == 200 ]] \
 wait_for "the hub applying the configuration from the cloud" config_applied
 say "devices bound from the cloud; the hub reports the configuration applied"
 
+# Changing anything on the hub (the simulated home, pairing) takes the installer token the hub keeps in its data folder.
+INSTALLER=(-H "Authorization: Bearer $(cat "$DEMO/hub/installer-token")")
+
 # A normal reading first: the care plan raises one alert per episode, so an episode a previous demo run left open
 # (the hub's data directory is kept) must be resolved before the low reading opens a new one.
-curl -fsS -X POST "$HUB/api/simulate/cuff?systolic=122&diastolic=78&pulse=70" >/dev/null
+curl -fsS -X POST "${INSTALLER[@]}" "$HUB/api/simulate/cuff?systolic=122&diastolic=78&pulse=70" >/dev/null
 say "the simulated cuff sends systolic 85 mmHg (raw GATT bytes, 0x2A35)"
-stored=$(curl -fsS -X POST "$HUB/api/simulate/cuff?systolic=85&diastolic=55&pulse=92")
+stored=$(curl -fsS -X POST "${INSTALLER[@]}" "$HUB/api/simulate/cuff?systolic=85&diastolic=55&pulse=92")
 seq=$(printf '%s' "$stored" | grep -o '"ruleId":"systolic-low"[^}]*' | head -1 | grep -o '"seq":[0-9]*' | cut -d: -f2 || true)
 [[ -z $seq ]] && seq=$(printf '%s' "$stored" | grep -o '{"seq":[0-9]*,"patientId":"[^"]*","ruleId":"systolic-low"' | grep -o '[0-9]\+' | head -1 || true)
 [[ -n $seq ]] || die "the hub raised no alert: $stored"
@@ -217,15 +232,16 @@ done
 transports=$(curl -fsS "$HUB/api/devices" 2>/dev/null | grep -o '"transports":\[[^]]*\]' || true)
 say "device transports:  ${transports:-none}; the alert above came from the simulated cuff's GATT bytes"
 ((${#MISSING[@]} == 0)) || say "simulated only:     ${MISSING[*]} not installed (deploy/dev/test.sh installs them)"
+say "HTTPS:              the dev CA is $NARA_PKI_DIR/ca.crt (import it into the browser, or accept the warning)"
 say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWORD (dev only)"
 say "enrolment page:      $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW consent; dev only)"
-say "operator's view:    $WEB/?key=$API_KEY"
+say "operator's view:    $WEB/  logga in / sign in: $OPERATOR_USER / $OPERATOR_PASSWORD (dev only)"
 say "fleet page:         $WEB/fleet  logga in / sign in: drift / nara-demo-drift (OPERATOR; dev only)"
 say "hub enrolment (EST): https://127.0.0.1:$EST_PORT/.well-known/est/ (gateway --enrol-url)"
 say "hub status page:    $HUB/"
-say "another low reading: curl -X POST '$HUB/api/simulate/cuff?systolic=82'"
+say "another low reading: curl -X POST -H 'Authorization: Bearer $(cat "$DEMO/hub/installer-token")' '$HUB/api/simulate/cuff?systolic=82'"
 say "logs:               $DEMO/ingest.log $DEMO/hub.log"
 if $ONCE; then
 	exit 0

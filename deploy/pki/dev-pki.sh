@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Development PKI for the local stack: a CA, the broker's server certificate and
 # client certificates whose CN is the MQTT username (mosquitto's
-# use_identity_as_username), plus PKCS12 keystores for the Java services.
+# use_identity_as_username), the web app's HTTPS certificate (web.p12, for
+# localhost and 127.0.0.1), plus PKCS12 keystores for the Java services.
 # The same CA is the development hub CA: the ingest signs hubs' certificate
 # requests with ca.key (EST, --hub-ca-key), serves EST with est.crt/est.key and
 # keeps crl.pem (mosquitto's crlfile) up to date; this script only writes a
@@ -138,6 +139,22 @@ ensure_crl() {
 	mv -f "$TMP/crl.pem" "$OUT/crl.pem"
 }
 
+# The web app's HTTPS certificate (the organisation's certificate in production), as a PKCS12 for Vert.x.
+ensure_web() {
+	if ! cert_ok web; then
+		echo "dev-pki: creating the web server certificate (CN=localhost)" >&2
+		sign web localhost "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1"
+	fi
+	if [[ ! -s $OUT/web.p12 || $OUT/web.crt -nt $OUT/web.p12 || $PASSFILE -nt $OUT/web.p12 ]]; then
+		openssl pkcs12 -export -name web -inkey "$OUT/web.key" -in "$OUT/web.crt" \
+			-certfile "$OUT/ca.crt" -passout "file:$PASSFILE" -out "$TMP/web.p12"
+		mv -f "$TMP/web.p12" "$OUT/web.p12"
+	fi
+}
+
 ensure_client() {
 	local name=$1
 	if ! cert_ok "$name"; then
@@ -178,6 +195,7 @@ if [[ -n $ONLY && $CA_NEW -eq 0 ]]; then
 else
 	ensure_broker
 	ensure_est
+	ensure_web
 	for c in "${DEFAULT_CLIENTS[@]}" ${ONLY:+"$ONLY"}; do
 		ensure_client "$c"
 	done

@@ -112,7 +112,8 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080")
     int httpPort;
 
-    @Option(names = "--api-key-file", description = "File holding the operator key for the web app.")
+    @Option(names = "--api-key-file", description = "File holding the operator key for programs (Authorization: "
+            + "Bearer; people sign in with personal operator accounts, see OperatorCommand).")
     Path apiKeyFile;
 
     @Option(names = "--webhook-url", description = "SMS or paging gateway that receives signed alert notifications (default: none).")
@@ -142,6 +143,17 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--inbox-url", description = "The inbox's public address, for links in messages "
             + "(default: http://<http-host>:<http-port>/).")
     String inboxUrl;
+
+    @Option(names = "--https-keystore", description = "PKCS12 with the organisation's web server certificate and key: "
+            + "the web app and FHIR then speak HTTPS only on --http-port (default: plain HTTP, development only).")
+    Path httpsKeystore;
+
+    @Option(names = "--https-password-file", description = "File holding --https-keystore's password.")
+    Path httpsPasswordFile;
+
+    @Option(names = "--http-redirect-port", defaultValue = "-1", description = "With --https-keystore: a plain-HTTP "
+            + "port that only redirects to the HTTPS address (--inbox-url); -1 for none (default).")
+    int httpRedirectPort;
 
     @Option(names = "--insecure-cookies", description = "Send the session cookie without the Secure flag: only for "
             + "plain-HTTP development on a loopback address.")
@@ -250,7 +262,7 @@ public final class IngestMain implements Callable<Integer> {
                 new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile, "--influx-password-file"),
                         influxDb),
                 new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile, "--pg-password-file")), httpHost, httpPort,
-                apiKey, !trustUnboundHubs);
+                apiKey, webTls(), !trustUnboundHubs);
         AlertingSettings alerting = alerting();
         FhirPush.Settings push = fhirPush();
         Retention.Settings retention = retention();
@@ -270,8 +282,8 @@ public final class IngestMain implements Callable<Integer> {
         IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, push,
                 new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment);
         vertx.deployVerticle(service)
-                .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
-                        + httpHost + ":" + service.httpPort() + "/"
+                .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app "
+                        + (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + service.httpPort() + "/"
                         + (service.metricsPort() >= 0 ? "; metrics http://" + metricsHost + ":" + service.metricsPort()
                         + "/metrics" : "")
                         + (service.estPort() < 0 ? ""
@@ -284,6 +296,21 @@ public final class IngestMain implements Callable<Integer> {
                 });
         stopped.await();
         return 0;
+    }
+
+    /** HTTPS from the options, or null for plain HTTP. */
+    io.nara.ingest.web.WebTls webTls() throws java.io.IOException {
+        if (httpsKeystore == null) {
+            if (httpsPasswordFile != null || httpRedirectPort >= 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--https-password-file and --http-redirect-port need --https-keystore");
+            }
+            return null;
+        }
+        if (httpsPasswordFile == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--https-keystore needs --https-password-file");
+        }
+        return new io.nara.ingest.web.WebTls(httpsKeystore, secret(httpsPasswordFile), httpRedirectPort);
     }
 
     /** The alerting settings from the defaults and the options. */
@@ -317,7 +344,12 @@ public final class IngestMain implements Callable<Integer> {
                     "--remind-after/--return-after: " + e.getMessage());
         }
         alerting = alerting.withReminders(reminders);
-        String inbox = inboxUrl != null ? inboxUrl : "http://" + httpHost + ":" + httpPort + "/";
+        if (insecureCookies && httpsKeystore != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--insecure-cookies is for plain HTTP only; with --https-keystore cookies are always Secure");
+        }
+        String inbox = inboxUrl != null ? inboxUrl
+                : (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + httpPort + "/";
         return alerting.withWeb(inbox, !insecureCookies);
     }
 

@@ -217,7 +217,7 @@ public final class IngestService extends VerticleBase {
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                            new FhirRoutes(fhir, influx, influxWorker),
+                            new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes(),
                             new FleetApi(enrolment, crl)));
@@ -232,7 +232,8 @@ public final class IngestService extends VerticleBase {
             refreshDeploymentMetrics();
             vertx.setPeriodic(NodeMetrics.REFRESH.toMillis(), id -> refreshDeploymentMetrics());
             Future<?> estListening = est == null ? Future.succeededFuture() : est.listen(enrolmentSettings);
-            return estListening.compose(listening -> web.listen(settings.httpHost(), settings.httpPort()))
+            return estListening.compose(listening -> web.listen(settings.httpHost(), settings.httpPort(),
+                            settings.tls()))
                     .compose(port -> metrics.listen(vertx, metricsSettings));
         });
     }
@@ -302,6 +303,11 @@ public final class IngestService extends VerticleBase {
     /** The EST enrolment port; -1 when this node does not enrol hubs. */
     public int estPort() {
         return est == null ? -1 : est.port();
+    }
+
+    /** The plain-HTTP port that only redirects to HTTPS, or -1 (plain HTTP, or no redirect). */
+    public int redirectPort() {
+        return web.redirectPort();
     }
 
     /** The web server's routes as {@code "METHOD /path"} ({@link WebServer#routes()}), for ApiAccessIT. */

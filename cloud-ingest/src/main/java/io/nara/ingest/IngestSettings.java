@@ -14,23 +14,31 @@ import io.nara.mqtt.BrokerConnection;
  * @param postgres   PostgreSQL
  * @param httpHost   web address
  * @param httpPort   web port; 0 picks a free one
- * @param apiKey     the operator key that opens the web app and API until personal sign-in exists
+ * @param apiKey     the operator key for programs (Bearer only)
+ * @param tls        HTTPS for the web app and FHIR on {@code httpPort}, with a redirecting plain port; null: plain
  * @param authorise  whether every hub message is checked against the hub's bindings in the cloud (a hub speaks only
  *                   for the patients and devices bound to it); false only for tests written before enrolment
  */
 public record IngestSettings(String nodeId, String shareGroup, BrokerConnection broker,
                              ObservationStore.Settings influx, Database.Settings postgres, String httpHost,
-                             int httpPort, String apiKey, boolean authorise) {
+                             int httpPort, String apiKey, io.nara.ingest.web.WebTls tls, boolean authorise) {
 
-    /** Without message authorisation: the settings of tests whose hubs were configured by bootstrap file only. */
+    /** Plain HTTP, without message authorisation: the settings of tests whose hubs were configured by file only. */
     public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
                           Database.Settings postgres, String httpHost, int httpPort, String apiKey) {
-        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, false);
+        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null, false);
+    }
+
+    /** HTTPS where {@code tls} says, without message authorisation. */
+    public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
+                          Database.Settings postgres, String httpHost, int httpPort, String apiKey,
+                          io.nara.ingest.web.WebTls tls) {
+        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, tls, false);
     }
 
     /** The same settings, authorising every hub message or not. */
     public IngestSettings authorising(boolean on) {
-        return new IngestSettings(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, on);
+        return new IngestSettings(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, tls, on);
     }
 
     public IngestSettings {
@@ -42,6 +50,7 @@ public record IngestSettings(String nodeId, String shareGroup, BrokerConnection 
     @Override
     public String toString() {
         return "IngestSettings[" + nodeId + ", group " + shareGroup + ", " + broker.serverUri() + ", " + influx + ", "
-                + postgres + ", http " + httpHost + ":" + httpPort + (authorise ? "" : ", hub messages NOT authorised") + "]";
+                + postgres + (tls == null ? ", http " : ", https ") + httpHost + ":" + httpPort
+                + (authorise ? "" : ", hub messages NOT authorised") + "]";
     }
 }

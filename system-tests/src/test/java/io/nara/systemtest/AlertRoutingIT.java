@@ -8,6 +8,9 @@ import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,23 +177,59 @@ class AlertRoutingIT {
     }
 
     @Test
-    void signInNeedsTheRightPasswordLocksAfterFiveFailuresAndEveryWriteNeedsTheCsrfToken() throws Exception {
+    void signInNeedsTheRightPasswordSlowsGuessingWithoutTellingNamesApartAndEveryWriteNeedsTheCsrfToken()
+            throws Exception {
         var cecilia = Alerting.Session.of(node1.baseUrl(), "cecilia", "cecilia-secret-1");
         assertThat(cecilia.post("/api/alerts/1/acknowledge", new JsonObject(), false).statusCode()).isEqualTo(403);
         assertThat(cecilia.post("/api/signout", new JsonObject(), true).statusCode()).isEqualTo(200);
         assertThat(cecilia.get("/api/inbox").statusCode()).isEqualTo(401);
 
-        for (int i = 0; i < 5; i++) {
-            assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "wrong password " + i).statusCode()).isEqualTo(401);
+        // An existing name and an unknown one get the same answers, attempt by attempt: never "locked".
+        for (String name : List.of("mas", "nobody-of-ours")) {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> wrong = Alerting.Session.signIn(node1.baseUrl(), name, "wrong password " + i);
+                assertThat(wrong.statusCode()).as(name).isEqualTo(401);
+                assertThat(wrong.body()).as(name).contains("wrong user name or password").doesNotContain("lock");
+            }
+            HttpResponse<String> waits = Alerting.Session.signIn(node2.baseUrl(), name, "maria-secret-1");
+            assertThat(waits.statusCode()).as(name + ", on the other node too").isEqualTo(429);
+            assertThat(waits.headers().firstValue("Retry-After")).as(name).hasValue("1");
+            assertThat(waits.body()).as(name).contains("too many attempts").doesNotContain("lock");
+            clock.advance(Duration.ofSeconds(1));
         }
-        HttpResponse<String> locked = Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1");
-        assertThat(locked.statusCode()).isEqualTo(401);
-        assertThat(locked.body()).contains("locked");
-        clock.advance(Duration.ofMinutes(16));
+        // The wait grows, but never locks: a nurse whose name is known waits seconds, not a shift.
+        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "still wrong").statusCode()).isEqualTo(401);
+        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1").headers()
+                .firstValue("Retry-After")).hasValue("2");
+        clock.advance(Duration.ofSeconds(2));
         assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1").statusCode()).isEqualTo(200);
-        assertThat(Alerting.Session.signIn(node1.baseUrl(), "nobody", "whatever-it-is").statusCode()).isEqualTo(401);
         assertThat(Alerting.rows(node1, "SELECT password_hash LIKE '$argon2id$%' FROM person WHERE id = 'mas'"))
                 .containsExactly(List.of(true));
+        clock.advance(Duration.ofMinutes(16)); // the address's count is forgotten, for the other tests
+    }
+
+    @Test
+    void signInRefusesWhatACrossSiteFormOrSandboxedPageCouldSend() throws Exception {
+        String body = new JsonObject().put("username", "cecilia").put("password", "cecilia-secret-1").encode();
+        for (String[] attempt : new String[][] {{"null", "application/json"}, {"http://evil.example", "application/json"},
+                {null, "text/plain"}, {null, "application/x-www-form-urlencoded"}, {null, null}}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node1.baseUrl() + "/api/signin"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (attempt[0] != null) {
+                b.header("Origin", attempt[0]);
+            }
+            if (attempt[1] != null) {
+                b.header("Content-Type", attempt[1]);
+            }
+            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(String.join(" ", java.util.Arrays.asList(attempt))).isIn(403, 415);
+            assertThat(r.headers().allValues("set-cookie")).as("no session for a forged sign-in").isEmpty();
+        }
+        HttpResponse<String> own = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(node1.baseUrl() + "/api/signin")).header("Origin", node1.baseUrl())
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).as("the page's own origin").isEqualTo(200);
     }
 
     /** Raises one alert through the broker and waits until it is stored and routed; its id. */

@@ -53,7 +53,9 @@ final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-                "--disable-extensions", "--window-size=1280,900", "--lang=sv-SE", "--user-data-dir=" + profile);
+                "--disable-extensions", "--window-size=1280,900", "--lang=sv-SE", "--user-data-dir=" + profile,
+                // HTTPS tests serve the dev PKI's certificate; tests only, never a real browser's setting.
+                "--ignore-certificate-errors");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

@@ -109,6 +109,29 @@ final class Services {
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
 
+    /** An ingest node on HTTPS ({@code tls}) on fresh databases, once healthy; {@code publicAddress} is its https URL. */
+    static Ingest startIngest(DevStack stack, io.nara.ingest.web.WebTls tls, int port, String publicAddress)
+            throws Exception {
+        String apiKey = UUID.randomUUID().toString();
+        Database.Settings postgres = stack.freshPostgres();
+        ObservationStore.Settings influx = stack.freshInflux();
+        IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                newShareGroup(), stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", port, apiKey, tls);
+        IngestService service = new IngestService(settings, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults().withWeb(publicAddress, true),
+                io.nara.ingest.fhir.FhirPush.Settings.none());
+        Vertx vertx = Vertx.vertx();
+        try {
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Ingest ingest = new Ingest(vertx, service, postgres, influx, apiKey);
+            awaitHealthy(ingest);
+            return ingest;
+        } catch (Exception | Error e) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
     /** An ingest node on fresh databases and a share group of its own, once it reports healthy. */
     static Ingest startIngest(DevStack stack) throws Exception {
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux());

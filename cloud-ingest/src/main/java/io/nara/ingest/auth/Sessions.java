@@ -21,18 +21,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Sign-in, sessions and lock-out for the people of the organisation model and for patients' relatives. A session is a random token in an
- * HttpOnly cookie; the database keeps only its SHA-256, with a CSRF token of its own. After {@code lockoutAfter}
- * failed sign-ins in a row the account is locked for {@code lockoutFor}; the answer never says whether the user name
- * exists.
+ * Sign-in and sessions for the people of the organisation model and for patients' relatives. A session is a random
+ * token in an HttpOnly cookie; the database keeps only its SHA-256, with a CSRF token of its own. Guessing is slowed
+ * by {@link SignInThrottle} (per address and per user name, a growing wait, never a lock-out); the answer never says
+ * whether the user name exists.
  */
 public final class Sessions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new session: the cookie's value and who it belongs to. */
@@ -49,11 +46,13 @@ public final class Sessions {
     private final Database db;
     private final Clock clock;
     private final AlertingSettings settings;
+    private final SignInThrottle throttle;
 
     public Sessions(Database db, Clock clock, AlertingSettings settings) {
         this.db = db;
         this.clock = clock;
         this.settings = settings;
+        this.throttle = new SignInThrottle(settings.lockoutAfter(), settings.lockoutFor());
     }
 
     /**
@@ -76,37 +75,45 @@ public final class Sessions {
         }
     }
 
-    private record Found(Account account, String id, String hash, Timestamp lockedUntil) {
+    private record Found(Account account, String id, String hash) {
     }
 
-    public Future<Opened> signIn(String username, String password) {
+    /**
+     * Signs a person or relative in. Every failure (unknown name, wrong password, inactive account) gets the same
+     * {@link Refused}; an attempt while the address or the name must wait gets {@link SignInThrottle.Throttled},
+     * whether the name exists or not, and no password is checked.
+     *
+     * @param sourceAddress where the attempt came from (the connection's address)
+     */
+    public Future<Opened> signIn(String username, String password, String sourceAddress) {
         Instant now = clock.instant();
+        SignInThrottle.Keys keys = SignInThrottle.Keys.of(sourceAddress, username);
         return db.transaction(c -> {
+            try {
+                throttle.check(c, keys, now);
+            } catch (SignInThrottle.Throttled t) {
+                AccessLog.record(c, "address:" + sourceAddress, "signin.throttled", List.of(), "user name given");
+                c.commit();
+                throw t;
+            }
             Found found = find(c, Account.PERSON, username);
             if (found == null) {
                 found = find(c, Account.RELATIVE, username);
             }
+            // Verified even for an unknown name, so the answer takes as long either way.
             boolean ok = Passwords.verify(password, found == null ? null : found.hash());
-            if (found == null) {
-                throw new Refused("fel användarnamn eller lösenord / wrong user name or password");
-            }
-            Account account = found.account();
-            String id = found.id();
-            if (found.lockedUntil() != null && found.lockedUntil().toInstant().isAfter(now)) {
-                access(c, account.actor(id), "signin.locked");
-                throw new Refused("kontot är låst, försök igen senare / the account is locked, try again later");
-            }
-            if (!ok) {
-                failed(c, account, id, now, "signin");
+            if (found == null || !ok) {
+                throttle.failed(c, keys, now);
+                if (found != null) {
+                    access(c, found.account().actor(found.id()), "signin.failed");
+                }
                 // Commit the count: a refused sign-in must still be remembered.
                 c.commit();
                 throw new Refused("fel användarnamn eller lösenord / wrong user name or password");
             }
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE " + account.table + " SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?")) {
-                bindId(u, 1, account, id);
-                u.executeUpdate();
-            }
+            throttle.succeeded(c, keys);
+            Account account = found.account();
+            String id = found.id();
             String token = random(32);
             String csrf = random(24);
             try (PreparedStatement i = c.prepareStatement("INSERT INTO web_session (token_sha256, "
@@ -122,30 +129,6 @@ public final class Sessions {
             return new Opened(token, account == Account.PERSON ? principal(c, id, csrf)
                     : relative(c, Long.parseLong(id), csrf));
         });
-    }
-
-    /**
-     * Counts a wrong password towards the lock-out (sign-in and password change share the count, so a stolen session
-     * cannot be used to guess the password either) and records it in the access log.
-     */
-    private void failed(Connection c, Account account, String id, Instant now, String action) throws SQLException {
-        try (PreparedStatement u = c.prepareStatement("UPDATE " + account.table + """
-                 SET failed_sign_ins = failed_sign_ins + 1,
-                       locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ?::timestamptz ELSE NULL END
-                WHERE id = ? RETURNING failed_sign_ins""")) {
-            u.setInt(1, settings.lockoutAfter());
-            u.setTimestamp(2, Timestamp.from(now.plus(settings.lockoutFor())));
-            bindId(u, 3, account, id);
-            try (ResultSet r = u.executeQuery()) {
-                r.next();
-                if (r.getInt(1) >= settings.lockoutAfter()) {
-                    LOG.warn("account {} locked after {} failed attempts ({})", account.actor(id), r.getInt(1), action);
-                    access(c, account.actor(id), action + ".lockout");
-                } else {
-                    access(c, account.actor(id), action + ".failed");
-                }
-            }
-        }
     }
 
     /** A password change that was refused: the status, the field at fault and every broken rule. */
@@ -176,21 +159,21 @@ public final class Sessions {
 
     /**
      * Changes the password of the person signed in with {@code sessionToken}: the current password must be right (a
-     * wrong one counts towards the lock-out), the new one must pass {@link PasswordPolicy}. Every other session of the
+     * wrong one counts in the {@link SignInThrottle}, under the person's user name and the address), the new one must pass {@link PasswordPolicy}. Every other session of the
      * person ends (whoever else had her password is signed out); this one stays. Recorded in the access log.
      *
      * @return how many other sessions ended
      * @throws PasswordRefused naming what is wrong, Swedish first
      */
-    public Future<Integer> changePassword(String personId, String sessionToken, String current, String next) {
+    public Future<Integer> changePassword(String personId, String sessionToken, String current, String next,
+                                          String sourceAddress) {
         Instant now = clock.instant();
         return db.transaction(c -> {
             String username;
             String name;
             String hash;
-            Timestamp lockedUntil;
             try (PreparedStatement q = c.prepareStatement(
-                    "SELECT username, name, password_hash, locked_until FROM person WHERE id = ? AND active FOR UPDATE")) {
+                    "SELECT username, name, password_hash FROM person WHERE id = ? AND active FOR UPDATE")) {
                 q.setString(1, personId);
                 try (ResultSet r = q.executeQuery()) {
                     if (!r.next()) {
@@ -199,21 +182,24 @@ public final class Sessions {
                     username = r.getString(1);
                     name = r.getString(2);
                     hash = r.getString(3);
-                    lockedUntil = r.getTimestamp(4);
                 }
             }
-            if (lockedUntil != null && lockedUntil.toInstant().isAfter(now)) {
-                access(c, Account.PERSON.actor(personId), "password.locked");
-                throw new PasswordRefused(429, "current", "kontot är låst efter för många felaktiga lösenord, försök "
-                        + "igen senare / the account is locked after too many wrong passwords, try again later",
-                        List.of());
+            // The same count as sign-in, under the person's user name: a stolen session cannot guess faster.
+            SignInThrottle.Keys keys = SignInThrottle.Keys.of(sourceAddress, username);
+            try {
+                throttle.check(c, keys, now);
+            } catch (SignInThrottle.Throttled t) {
+                access(c, Account.PERSON.actor(personId), "password.throttled");
+                c.commit();
+                throw new PasswordRefused(429, "current", t.getMessage(), List.of());
             }
             if (current == null || current.isEmpty()) {
                 throw new PasswordRefused(400, "current", "ange ditt nuvarande lösenord / enter your current password",
                         List.of());
             }
             if (!Passwords.verify(current, hash)) {
-                failed(c, Account.PERSON, personId, now, "password.change");
+                throttle.failed(c, keys, now);
+                access(c, Account.PERSON.actor(personId), "password.change.failed");
                 // Commit the count: a wrong guess must still be remembered.
                 c.commit();
                 throw new PasswordRefused(400, "current", "det nuvarande lösenordet stämmer inte / the current "
@@ -225,7 +211,7 @@ public final class Sessions {
                         .collect(Collectors.joining("; ")), problems);
             }
             try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE person SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?")) {
+                    "UPDATE person SET password_hash = ? WHERE id = ?")) {
                 u.setString(1, Passwords.hash(next));
                 u.setString(2, personId);
                 u.executeUpdate();
@@ -281,11 +267,11 @@ public final class Sessions {
     }
 
     private static Found find(Connection c, Account account, String username) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT id, password_hash, locked_until FROM " + account.table
-                + " WHERE username = ? AND active FOR UPDATE")) {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, password_hash FROM " + account.table
+                + " WHERE username = ? AND active")) {
             q.setString(1, username);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? new Found(account, r.getString(1), r.getString(2), r.getTimestamp(3)) : null;
+                return r.next() ? new Found(account, r.getString(1), r.getString(2)) : null;
             }
         }
     }
@@ -299,8 +285,15 @@ public final class Sessions {
     }
 
     private static Principal principal(Connection c, String personId, String csrf) throws SQLException {
-        String name = OrgDirectory.people(c, List.of(personId)).get(personId).name();
-        return new Principal(personId, name, OrgDirectory.teamsOf(c, personId), false, csrf);
+        try (PreparedStatement q = c.prepareStatement("SELECT name, operator FROM person WHERE id = ?")) {
+            q.setString(1, personId);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                // A personal operator account sees what the operator sees, under its own name in the access log.
+                return new Principal(personId, r.getString(1), OrgDirectory.teamsOf(c, personId), r.getBoolean(2),
+                        csrf);
+            }
+        }
     }
 
     private static Principal relative(Connection c, long relativeId, String csrf) throws SQLException {

@@ -49,8 +49,16 @@ public final class FhirRoutes implements ApiRoutes {
     private Api api;
 
     /** @param fhir an R4 context (expensive to make: make it once, off the event loop) */
-    public FhirRoutes(FhirContext fhir, InfluxDatabase influx, WorkerExecutor influxWorker) {
+    /**
+     * @param publicAddress the web app's configured public address ({@code --inbox-url}); links in bundles are built
+     *                      from it, never from the request's Host header, which a client chooses
+     */
+    private final String base;
+
+    public FhirRoutes(FhirContext fhir, InfluxDatabase influx, WorkerExecutor influxWorker, String publicAddress) {
         this.fhir = fhir;
+        this.base = (publicAddress.endsWith("/") ? publicAddress.substring(0, publicAddress.length() - 1)
+                : publicAddress) + "/fhir";
         this.readings = new FhirReadings(influx);
         this.influxWorker = influxWorker;
     }
@@ -344,12 +352,11 @@ public final class FhirRoutes implements ApiRoutes {
 
     /** @param maybeMore the search stopped at _count: the total is not known, so the bundle gives none */
     private void bundle(RoutingContext ctx, List<Resource> found, boolean maybeMore) {
-        String base = base(ctx);
         Bundle b = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         if (!maybeMore) {
             b.setTotal(found.size());
         }
-        b.addLink().setRelation("self").setUrl(ctx.request().absoluteURI());
+        b.addLink().setRelation("self").setUrl(base + query(ctx).substring("/fhir".length()));
         for (Resource r : found) {
             b.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
@@ -389,11 +396,6 @@ public final class FhirRoutes implements ApiRoutes {
         }
         ctx.response().setStatusCode(status).putHeader("content-type", FHIR_JSON)
                 .end(fhir.newJsonParser().encodeResourceToString(resource));
-    }
-
-    private static String base(RoutingContext ctx) {
-        String uri = ctx.request().absoluteURI();
-        return uri.substring(0, uri.indexOf("/fhir/") + "/fhir".length());
     }
 
     private static String query(RoutingContext ctx) {

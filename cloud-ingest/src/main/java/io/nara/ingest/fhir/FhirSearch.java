@@ -97,6 +97,9 @@ public final class FhirSearch {
     }
 
     /** A {@code date} parameter as the range of times it admits, following the value's precision (FHIR R4 3.1.1.4.2). */
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
     static TimeRange date(String value) {
         Matcher m = DATE.matcher(value);
         if (!m.matches()) {
@@ -125,6 +128,11 @@ public final class FhirSearch {
             }
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("date '" + value + "' is not a date or a date-time with a time zone");
+        }
+        // InfluxDB keeps time in signed 64-bit nanoseconds (up to 2262): a search outside the years a reading can
+        // have is a mistake, answered as one rather than overflowing in the query.
+        if (start.isBefore(EARLIEST) || end.isAfter(LATEST)) {
+            throw new IllegalArgumentException("date '" + value + "' is outside the years 1970 to 2199");
         }
         return switch (prefix) {
             case "ge" -> new TimeRange(start, null);

@@ -3,7 +3,8 @@ package io.nara.ingest.inbox;
 import java.util.List;
 
 /**
- * Who is asking: a signed-in person with their teams; the operator (the API key), who sees everything; a journal system
+ * Who is asking: a signed-in person with their teams; an operator (a personal operator account, or the API key for
+ * programs), who sees everything; a journal system
  * (a FHIR client acting for its teams); or a relative of a patient (signed in like a person, but with no team and no
  * care relation: they see only what the patient's consent allows, through {@code /api/relative/*}, and nothing of the
  * staff's API).
@@ -51,7 +52,7 @@ public record Principal(String personId, String name, List<String> teams, boolea
 
     /** The name in access logs and the trail. */
     public String actor() {
-        return operator ? "operator" : clientId != null ? "fhir-client:" + clientId
+        return operator && personId == null ? "operator" : clientId != null ? "fhir-client:" + clientId
                 : relativeId != null ? "relative:" + relativeId : "person:" + personId;
     }
 }

@@ -19,8 +19,8 @@ import java.time.Duration;
  * @param smtp                the mail server; null for no e-mail
  * @param inboxUrl            the inbox's address, for links in messages
  * @param secureCookies       send the session cookie only over HTTPS (off only for a loopback test or demo)
- * @param lockoutAfter        failed sign-ins in a row that lock an account
- * @param lockoutFor          how long it stays locked
+ * @param lockoutAfter        failed sign-ins of a user name before each further one doubles the wait (see SignInThrottle)
+ * @param lockoutFor          the longest wait of a source address after failed sign-ins, and how long failures count
  * @param sessionLength       how long a sign-in lasts: a long shift and its handover
  * @param reminders           when an acknowledged, unresolved alert reminds its owner and then returns to the team
  */

@@ -17,9 +17,10 @@ import java.security.MessageDigest;
  *   <li>a person signed in with user name and password: the {@code nara_session} cookie (HttpOnly, SameSite=Strict,
  *       Secure unless turned off for a loopback test). Every state-changing request must also carry the session's
  *       CSRF token in {@code X-CSRF-Token}; a page on another site cannot read it.</li>
- *   <li>the operator (programs and the demo): {@code Authorization: Bearer <key>}, or the cookie {@code /?key=<key>}
- *       sets. The operator sees every alert but cannot act on one; the key's cookie opens GET requests only, so it
- *       cannot be used for a cross-site write.</li>
+ *   <li>the operator key, for programs only: {@code Authorization: Bearer <key>}; never in a URL or a cookie. People
+ *       who operate the service sign in with personal operator accounts ({@code person.operator}, made with
+ *       {@link io.nara.ingest.auth.OperatorCommand}) and are named in the access log. An operator sees every alert
+ *       but cannot act on one.</li>
  *   <li>a journal system, on {@code /fhir/*} only: {@code Authorization: Bearer <token>} of a {@code fhir_client}; it
  *       acts for its teams ({@link JournalClients}). No cookie, so no CSRF token either.</li>
  * </ul>
@@ -28,7 +29,6 @@ final class Auth implements Handler<RoutingContext> {
 
     static final String PRINCIPAL = "principal";
     static final String SESSION_COOKIE = "nara_session";
-    private static final String KEY_COOKIE = "nara_key";
 
     private final byte[] key;
     private final Sessions sessions;
@@ -44,13 +44,6 @@ final class Auth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String fromQuery = ctx.queryParams().get("key");
-        if (fromQuery != null && "/".equals(ctx.normalizedPath()) && matches(fromQuery)) {
-            ctx.response().addCookie(Cookie.cookie(KEY_COOKIE, fromQuery).setHttpOnly(true).setPath("/")
-                    .setSecure(secureCookies).setSameSite(CookieSameSite.STRICT));
-            ctx.redirect("/");
-            return;
-        }
         String header = ctx.request().getHeader("Authorization");
         if (header != null && header.startsWith("Bearer ") && matches(header.substring(7))) {
             ctx.put(PRINCIPAL, Principal.theOperator());
@@ -66,12 +59,6 @@ final class Auth implements Handler<RoutingContext> {
                     ctx.next();
                 }
             });
-            return;
-        }
-        Cookie keyCookie = ctx.request().getCookie(KEY_COOKIE);
-        if (keyCookie != null && matches(keyCookie.getValue()) && ctx.request().method() == HttpMethod.GET) {
-            ctx.put(PRINCIPAL, Principal.theOperator());
-            ctx.next();
             return;
         }
         Cookie session = ctx.request().getCookie(SESSION_COOKIE);

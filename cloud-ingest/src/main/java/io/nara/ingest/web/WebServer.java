@@ -60,6 +60,8 @@ public final class WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     private static final long SSE_HEARTBEAT_MILLIS = 15_000;
     private static final int MAX_LIMIT = 500;
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the inbox needs besides the database. */
     public record Alerting(Clock clock, AlertingSettings settings, Sessions sessions, AlertActions actions,
@@ -78,6 +80,7 @@ public final class WebServer {
     /** The helpers every route handler shares, the web server's own included. */
     private final ApiRoutes.Api api;
     private HttpServer server;
+    private HttpServer redirectServer;
     private Router router;
 
     /** @param features the parts of the API beyond the inbox (patient page, worklist, FHIR, ...) */
@@ -94,22 +97,54 @@ public final class WebServer {
         this.api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
     }
 
+    /** Plain HTTP (tests, and development behind nothing). */
     public Future<HttpServer> listen(String host, int port) {
+        return listen(host, port, null);
+    }
+
+    /**
+     * @param tls HTTPS with the organisation's certificate and a port that only redirects to it; null for plain HTTP.
+     *            A keystore that cannot serve (missing, wrong password, expired) fails the start, naming it.
+     */
+    public Future<HttpServer> listen(String host, int port, WebTls tls) {
+        return vertx.executeBlocking(() -> {
+            if (tls != null) {
+                tls.check(alerting.clock().instant());
+            }
+            return HttpHardening.inlineScriptHashes(WebServer.class.getClassLoader());
+        }, false).compose(hashes -> serve(host, port, new HttpHardening(hashes, tls != null), tls))
+                .compose(s -> tls == null || tls.redirectPort() < 0 ? Future.succeededFuture(s)
+                        : redirectToHttps(host, tls.redirectPort()).map(s));
+    }
+
+    /**
+     * Plain HTTP that only redirects: every request, whatever its method, to the same path at the configured public
+     * (HTTPS) address, never to the Host the client sent.
+     */
+    private Future<HttpServer> redirectToHttps(String host, int port) {
+        String target = alerting.settings().inboxUrl().replaceAll("/+$", "");
+        return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds()))
+                .requestHandler(request -> request.response().setStatusCode(301)
+                        .putHeader("Location", target + request.uri()).putHeader("Connection", "close").end())
+                .listen(port, host).onSuccess(s -> redirectServer = s);
+    }
+
+    /** The plain-HTTP port that redirects to HTTPS, or -1 without one. */
+    public int redirectPort() {
+        return redirectServer == null ? -1 : redirectServer.actualPort();
+    }
+
+    private Future<HttpServer> serve(String host, int port, HttpHardening hardening, WebTls tls) {
         Router router = Router.router(vertx);
         this.router = router;
+        router.route().handler(hardening);
         router.get("/health").handler(ctx -> {
             Health h = health.get();
             api.json(ctx, h.healthy() ? 200 : 503, h);
         });
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         router.post("/api/signin").handler(this::signIn);
-        router.get("/").handler(ctx -> {
-            if (ctx.queryParams().contains("key")) {
-                auth.handle(ctx);
-            } else {
-                ctx.next();
-            }
-        });
         router.route("/api/*").handler(auth);
         router.route("/fhir/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         router.route("/fhir/*").handler(auth);
@@ -175,7 +210,41 @@ public final class WebServer {
             api.json(ctx, code, Map.of("problem", code >= 500 ? "internal error; see the ingest's log"
                     : String.valueOf(f == null ? "bad request" : f.getMessage())));
         });
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+        // A connection that sends no complete request head within HEADER_TIMEOUT, or stays silent for IDLE_TIMEOUT
+        // (the live stream's heartbeat keeps it busy), is closed: slow clients cannot hold connections open.
+        Map<io.vertx.core.http.HttpConnection, Long> waitingForHead = new java.util.concurrent.ConcurrentHashMap<>();
+        io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
+                .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
+                .setMaxHeaderSize(8 * 1024).setMaxInitialLineLength(4 * 1024)
+                // No h2c: with it Vert.x makes the connection only once a request head is complete, so the head
+                // timeout below could not start at connect. Browsers never speak h2c.
+                .setHttp2ClearTextEnabled(false);
+        if (tls != null) {
+            options.setSsl(true).setSslHandshakeTimeout(HEADER_TIMEOUT.toSeconds()).setKeyCertOptions(
+                    new io.vertx.core.net.PfxOptions().setPath(tls.keystore().toString()).setPassword(tls.password()));
+        }
+        return vertx.createHttpServer(options)
+                .connectionHandler(connection -> {
+                    waitingForHead.put(connection, vertx.setTimer(HEADER_TIMEOUT.toMillis(), id -> {
+                        if (waitingForHead.remove(connection) != null) {
+                            connection.close();
+                        }
+                    }));
+                    connection.closeHandler(v -> {
+                        Long timer = waitingForHead.remove(connection);
+                        if (timer != null) {
+                            vertx.cancelTimer(timer);
+                        }
+                    });
+                })
+                .requestHandler(request -> {
+                    Long timer = waitingForHead.remove(request.connection());
+                    if (timer != null) {
+                        vertx.cancelTimer(timer);
+                    }
+                    router.handle(request);
+                })
+                .listen(port, host).onSuccess(s -> server = s);
     }
 
     public int port() {
@@ -206,15 +275,26 @@ public final class WebServer {
     }
 
     private void signIn(RoutingContext ctx) {
-        // Login CSRF: a sign-in form posted from another site would sign the nurse in as someone else.
+        // Login CSRF: a sign-in form posted from another site would sign the nurse in as someone else. A form or a
+        // sandboxed page (Origin: null) cannot send JSON without a preflight we never grant, so JSON only.
         String origin = ctx.request().getHeader("Origin");
-        String host = ctx.request().getHeader("Host");
-        if (origin != null && !"null".equals(origin) && host != null && !origin.endsWith("//" + host)) {
+        io.vertx.core.net.HostAndPort authority = ctx.request().authority();
+        String host = authority == null ? null
+                : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
+        if (origin != null && (host == null || !(origin.equalsIgnoreCase("http://" + host)
+                || origin.equalsIgnoreCase("https://" + host)))) {
             Auth.refuse(ctx, 403, "fel ursprung / wrong origin");
             return;
         }
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).strip()
+                .matches("application/json\\s*(;.*)?")) {
+            Auth.refuse(ctx, 415, "inloggning tar bara JSON / sign-in takes application/json only");
+            return;
+        }
         JsonObject body = api.body(ctx);
-        alerting.sessions().signIn(body.getString("username", ""), body.getString("password", ""))
+        alerting.sessions().signIn(text(body, "username"), text(body, "password"),
+                        ctx.request().remoteAddress().hostAddress())
                 .onSuccess(opened -> {
                     ctx.response().addCookie(auth.sessionCookie(opened.token(),
                             alerting.settings().sessionLength().toSeconds()));
@@ -230,6 +310,9 @@ public final class WebServer {
                 .onFailure(e -> {
                     if (e instanceof Sessions.Refused) {
                         Auth.refuse(ctx, 401, e.getMessage());
+                    } else if (e instanceof io.nara.ingest.auth.SignInThrottle.Throttled t) {
+                        ctx.response().putHeader("Retry-After", Long.toString(t.retryAfterSeconds()));
+                        Auth.refuse(ctx, 429, t.getMessage());
                     } else {
                         ctx.fail(e);
                     }
@@ -252,14 +335,15 @@ public final class WebServer {
     private void changePassword(RoutingContext ctx) {
         Principal who = api.who(ctx);
         Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
-        if (who.operator() || who.personId() == null || session == null) {
+        if (who.personId() == null || session == null) {
             Auth.refuse(ctx, 403, "driftnyckeln har inget lösenord att byta / the operator key has no password to change");
             return;
         }
         JsonObject body = api.body(ctx);
         String current = text(body, "current");
         String next = text(body, "new");
-        alerting.sessions().changePassword(who.personId(), session.getValue(), current, next)
+        alerting.sessions().changePassword(who.personId(), session.getValue(), current, next,
+                        ctx.request().remoteAddress().hostAddress())
                 .onSuccess(ended -> api.json(ctx, 200, Map.of("changed", true, "otherSessionsEnded", ended)))
                 .onFailure(e -> {
                     if (e instanceof Sessions.PasswordRefused r) {

@@ -39,6 +39,15 @@ class FhirSearchTest {
     }
 
     @Test
+    void aDateOutsideTheYearsAReadingCanHaveIsRefusedNotOverflowed() {
+        for (String absurd : List.of("ge9999", "lt9999-12-31", "2262-04-12", "1969-12-31", "eq0001")) {
+            assertThatThrownBy(() -> FhirSearch.date(absurd)).as(absurd)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1970 to 2199");
+        }
+        assertThat(FhirSearch.date("ge2199-12-31").from()).isEqualTo(java.time.Instant.parse("2199-12-31T00:00:00Z"));
+    }
+
+    @Test
     void badSearchesAreRefusedNamingTheProblem() {
         assertThatThrownBy(() -> FhirSearch.observations(Map.of("code", List.of("8867-4"))))
                 .hasMessageContaining("needs patient");
