@@ -3,6 +3,8 @@ package io.nara.devices.catalogue;
 import io.nara.devices.Quirk;
 import io.nara.devices.Quirks;
 import io.nara.devices.analyzer.Analytes;
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,27 @@ public record DeviceProfile(String id, String manufacturer, String model, String
      *                         clock was not set
      */
     public record Clock(boolean mustSet, String characteristic, boolean everyConnection, LocalDate unsetBefore) {
+    }
+
+    /**
+     * Whether a device of this model measures {@code loinc} at all: a weight scale sends no blood pressure, whatever
+     * arrives in its name. An analyzer measures the analytes of its profile.
+     */
+    public boolean produces(String loinc) {
+        List<ClinicalCode> codes = switch (kind) {
+            case BLOOD_PRESSURE -> List.of(Vocabulary.SYSTOLIC, Vocabulary.DIASTOLIC,
+                    Vocabulary.MEAN_ARTERIAL_PRESSURE, Vocabulary.HEART_RATE);
+            case WEIGHT_SCALE -> List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT);
+            case BODY_COMPOSITION -> List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT,
+                    Vocabulary.BODY_FAT_PERCENTAGE);
+            case PULSE_OXIMETER -> List.of(Vocabulary.SPO2, Vocabulary.HEART_RATE);
+            case THERMOMETER -> List.of(Vocabulary.BODY_TEMPERATURE);
+            case GLUCOSE_METER -> List.of(Vocabulary.GLUCOSE);
+            case HEART_RATE -> List.of(Vocabulary.HEART_RATE);
+            case ANALYZER -> List.of();
+        };
+        return kind == Kind.ANALYZER ? analytes.containsValue(loinc)
+                : codes.stream().anyMatch(c -> c.loinc().equals(loinc));
     }
 
     /** The quirks with their parameters, as the decoders take them. */
