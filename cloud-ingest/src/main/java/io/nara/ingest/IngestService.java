@@ -12,6 +12,7 @@ import io.nara.ingest.careplan.SilenceWatch;
 import io.nara.ingest.clinic.ClinicReadings;
 import io.nara.ingest.clinic.ClinicRoutes;
 import io.nara.ingest.consumer.HubMessageConsumer;
+import io.nara.ingest.consumer.IncomingReadings;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.enrol.CrlPublisher;
 import io.nara.ingest.enrol.EnrolmentSettings;
@@ -45,7 +46,6 @@ import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.unattributed.UnattributedApi;
 import io.nara.ingest.unattributed.UnattributedReadings;
 import io.nara.ingest.web.WebServer;
-import io.nara.protocol.Checks;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.InvalidMessageException;
 import io.nara.protocol.codec.MessageCodec;
@@ -59,7 +59,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -366,8 +365,9 @@ public final class IngestService extends VerticleBase {
         try {
             handled = switch (parsed.get().kind()) {
                 case OBS -> authoriseObservations(hubId, topic, payload,
-                        notFuture(codec.decode(payload, ObservationBatch.class)));
-                case ALERT -> authoriseAlert(hubId, topic, payload, notFuture(codec.decode(payload, AlertMessage.class)));
+                        IncomingReadings.check(codec.decode(payload, ObservationBatch.class), clock.instant()));
+                case ALERT -> authoriseAlert(hubId, topic, payload,
+                        IncomingReadings.check(codec.decode(payload, AlertMessage.class), clock.instant()));
                 case STATUS -> track(hubs.status(hubId, codec.decode(payload, HubStatus.class), clock.instant()))
                         .map(Handled.STORED);
                 case ACK, CONFIG -> refuse(hubId, topic, payload, "hubs do not publish on " + parsed.get().kind());
@@ -382,22 +382,6 @@ public final class IngestService extends VerticleBase {
         return handled.recover(e -> Database.isDataError(e)
                 ? refuse(hubId, topic, payload, "a store refused a value: " + e.getMessage())
                 : Future.failedFuture(e));
-    }
-
-    /** The receiver's side of the time window: nothing later than this node's clock plus the tolerance. */
-    private ObservationBatch notFuture(ObservationBatch batch) {
-        Instant now = clock.instant();
-        for (Observation o : batch.observations()) {
-            Checks.requireNotFuture(o.effective(), "observation " + o.seq() + " effective", now);
-            Checks.requireNotFuture(o.received(), "observation " + o.seq() + " received", now);
-        }
-        return batch;
-    }
-
-    private AlertMessage notFuture(AlertMessage message) {
-        Checks.requireNotFuture(message.alert().raisedAt(), "alert " + message.alert().seq() + " raisedAt",
-                clock.instant());
-        return message;
     }
 
     /**

@@ -122,6 +122,14 @@ class MessageCodecTest {
                 null, null)).hasMessageContaining("message holds the control character U+0007");
     }
 
+    @Test
+    void aValueIsAJsonNumberNeverAStringThatLooksLikeOne() {
+        assertThatThrownBy(() -> decodeBatch("{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,"
+                + "\"observations\":[{\"seq\":1,\"deviceId\":\"d\",\"code\":\"29463-7\",\"value\":\"81.5\","
+                + "\"unit\":\"kg\",\"received\":\"2026-01-01T00:00:00Z\"}]}"))
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("must be a JSON number");
+    }
+
     private static String batchWith(String times, String patientJson) {
         return "{\"v\":1,\"outbox\":\"" + OUTBOX + "\",\"seqFrom\":1,\"seqTo\":1,\"observations\":[{\"seq\":1,"
                 + "\"patientId\":\"" + patientJson + "\",\"deviceId\":\"d\",\"code\":\"29463-7\",\"value\":81.5,"

@@ -43,6 +43,7 @@ class EndToEndIT {
     private static DevStack stack;
     private static Services.Ingest ingest;
     private static Services.Hub hub;
+    private static Path hubDataDir;
     private static EventStream alerts;
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -50,6 +51,7 @@ class EndToEndIT {
     static void start(@TempDir Path hubData) throws Exception {
         stack = DevStack.ensureUp();
         ingest = Services.startIngest(stack);
+        hubDataDir = hubData;
         hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1));
         alerts = new EventStream(ingest.baseUrl() + "/api/alerts/stream", ingest.apiKey(), "alert");
         await().atMost(DEADLINE).until(alerts::connected);
@@ -163,16 +165,23 @@ class EndToEndIT {
         throw new AssertionError("no alert among " + stored);
     }
 
-    /** Publishes an alert as the hub would, from a second connection with the hub's certificate; returns its outbox. */
+    /**
+     * Publishes an alert as the hub would, from another connection with the hub's certificate; returns its outbox. The
+     * broker gives a certificate one session (its name is the client id), so the hub steps aside meanwhile and comes
+     * back on its own outbox.
+     */
     private static String replayAndAwaitAck(Alert alert) throws Exception {
         MessageCodec codec = new MessageCodec();
         String outbox = outboxIdOfHub();
+        hub.close();
         try (TestMqttClient replay = new TestMqttClient(stack, HUB, HUB + "-replay")) {
             replay.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name());
             replay.publish(HubTopic.of(HUB, HubTopic.Kind.ALERT).name(), codec.encode(AlertMessage.of(outbox, alert)));
             await().atMost(DEADLINE).until(() -> replay.received().stream()
                     .map(m -> codec.decode(m.payload(), Ack.class))
                     .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(alert.seq()))));
+        } finally {
+            hub = Services.startHub(stack, HUB, hubDataDir, Services.homeConfig(1));
         }
         return outbox;
     }

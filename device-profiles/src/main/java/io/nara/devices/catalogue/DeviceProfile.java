@@ -3,6 +3,8 @@ package io.nara.devices.catalogue;
 import io.nara.devices.Quirk;
 import io.nara.devices.Quirks;
 import io.nara.devices.analyzer.Analytes;
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,31 @@ public record DeviceProfile(String id, String manufacturer, String model, String
      *                         clock was not set
      */
     public record Clock(boolean mustSet, String characteristic, boolean everyConnection, LocalDate unsetBefore) {
+    }
+
+    /** What the vital-sign kinds measure; an analyzer measures laboratory analytes, none of these. */
+    private static final Map<Kind, List<ClinicalCode>> VITAL_SIGNS = Map.of(
+            Kind.BLOOD_PRESSURE, List.of(Vocabulary.SYSTOLIC, Vocabulary.DIASTOLIC, Vocabulary.MEAN_ARTERIAL_PRESSURE,
+                    Vocabulary.HEART_RATE),
+            Kind.WEIGHT_SCALE, List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT),
+            Kind.BODY_COMPOSITION, List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT,
+                    Vocabulary.BODY_FAT_PERCENTAGE),
+            Kind.PULSE_OXIMETER, List.of(Vocabulary.SPO2, Vocabulary.HEART_RATE),
+            Kind.THERMOMETER, List.of(Vocabulary.BODY_TEMPERATURE),
+            Kind.GLUCOSE_METER, List.of(Vocabulary.GLUCOSE),
+            Kind.HEART_RATE, List.of(Vocabulary.HEART_RATE));
+
+    /**
+     * Whether a device of this model measures {@code loinc} at all: a weight scale sends no blood pressure, whatever
+     * arrives in its name. An analyzer measures laboratory analytes (its profile's and the common names), never a
+     * vital sign.
+     */
+    public boolean produces(String loinc) {
+        if (kind == Kind.ANALYZER) {
+            return analytes.containsValue(loinc) || VITAL_SIGNS.values().stream().flatMap(List::stream)
+                    .filter(c -> c != Vocabulary.GLUCOSE).noneMatch(c -> c.loinc().equals(loinc));
+        }
+        return VITAL_SIGNS.get(kind).stream().anyMatch(c -> c.loinc().equals(loinc));
     }
 
     /** The quirks with their parameters, as the decoders take them. */

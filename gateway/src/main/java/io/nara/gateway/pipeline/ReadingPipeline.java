@@ -107,6 +107,20 @@ public final class ReadingPipeline {
         if (reading.measurements().isEmpty()) {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
         }
+        // A device reports only what its model measures: the rest is quarantined with the reason, never evaluated.
+        Optional<String> foreign = foreignCodes(binding.get(), reading.measurements());
+        if (foreign.isPresent()) {
+            Future<List<OutboxEntry>> kept = quarantine(reading.deviceId(), reading.source(), reading.raw(),
+                    foreign.get());
+            List<Measurement> own = ownMeasurements(binding.get(), reading.measurements());
+            if (own.isEmpty()) {
+                return kept;
+            }
+            DecodedReading rest = new DecodedReading(reading.deviceId(), reading.source(), reading.raw(), own);
+            // The foreign part is kept in quarantine; the device's own readings are stored as usual.
+            return kept.recover(e -> e instanceof RejectedReadingException ? accept(rest, key)
+                    : Future.failedFuture(e));
+        }
         // A shared scale or cuff: by user index or weight band, else unattributed (null), never a guess.
         String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
                 reading.measurements());
@@ -187,8 +201,17 @@ public final class ReadingPipeline {
                     onUnbound.accept(raw.deviceId(), raw.source());
                     throw new DecodeException("device " + raw.deviceId() + " is not bound to a patient on this hub");
                 }
-                List<Measurement> measurements =
+                List<Measurement> decoded =
                         GattDecoders.decode(raw.characteristic(), raw.value(), quirksOf(raw.deviceId()));
+                Optional<String> foreign = foreignCodes(binding.get(), decoded);
+                if (foreign.isPresent()) {
+                    LOG.warn("quarantined {} from {}: {}", raw.source(), raw.deviceId(), foreign.get());
+                    quarantines.add(() -> outbox.quarantine(raw.deviceId(), raw.source(), raw.value(), foreign.get()));
+                }
+                List<Measurement> measurements = ownMeasurements(binding.get(), decoded);
+                if (measurements.isEmpty()) {
+                    continue;
+                }
                 String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
                         measurements);
                 var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
@@ -225,6 +248,24 @@ public final class ReadingPipeline {
         }
         return entries.stream().map(e -> e instanceof OutboxEntry.ObservationEntry o
                 ? new OutboxEntry.ObservationEntry(o.observation(), true) : e).toList();
+    }
+
+    /** Why some of the measurements are not the bound model's to send; empty when all are (or the model is unknown). */
+    private static Optional<String> foreignCodes(DeviceBinding binding, List<Measurement> measurements) {
+        Optional<DeviceProfile> profile = Optional.ofNullable(binding.model()).flatMap(CATALOGUE::find);
+        if (profile.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> foreign = measurements.stream().map(m -> m.code().loinc())
+                .filter(code -> !profile.get().produces(code)).distinct().toList();
+        return foreign.isEmpty() ? Optional.empty() : Optional.of("device " + binding.deviceId() + " is a "
+                + profile.get().model() + " (" + profile.get().kind() + "), which does not measure " + foreign);
+    }
+
+    private static List<Measurement> ownMeasurements(DeviceBinding binding, List<Measurement> measurements) {
+        Optional<DeviceProfile> profile = Optional.ofNullable(binding.model()).flatMap(CATALOGUE::find);
+        return profile.isEmpty() ? measurements
+                : measurements.stream().filter(m -> profile.get().produces(m.code().loinc())).toList();
     }
 
     private Quirks quirksOf(String deviceId) {

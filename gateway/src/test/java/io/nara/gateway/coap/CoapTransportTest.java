@@ -122,6 +122,28 @@ class CoapTransportTest {
     }
 
     @Test
+    void aScaleSendingABloodPressureIsQuarantinedNeverEvaluated() throws Exception {
+        String pressure = "[{\"bn\":\"urn:dev:ip-scale-1:\",\"n\":\"systolic\",\"u\":\"mm[Hg]\",\"v\":70},"
+                + "{\"n\":\"diastolic\",\"u\":\"mm[Hg]\",\"v\":40}]";
+        try (Proc client = post("ip-scale-1", KEY, dtls("/senml"), 110, pressure)) {
+            client.await(LIMIT);
+            assertThat(client.output()).contains("4.").contains("does not measure");
+        }
+        // Not stored, so no systolic-low alert: kept in quarantine with the reason.
+        assertThat(hub.stored).isEmpty();
+        assertThat(hub.quarantined()).isEqualTo(1);
+
+        // A weight with a pressure: the weight is the scale's and is stored; the pressure is quarantined.
+        String mixed = "[{\"bn\":\"urn:dev:ip-scale-1:\",\"n\":\"weight\",\"u\":\"kg\",\"v\":82.1},"
+                + "{\"n\":\"systolic\",\"u\":\"mm[Hg]\",\"v\":70}]";
+        try (Proc client = post("ip-scale-1", KEY, dtls("/senml"), 110, mixed)) {
+            assertThat(client.await(LIMIT)).as(client.output()).isZero();
+        }
+        assertThat(hub.observations()).extracting(Observation::code).containsExactly("29463-7");
+        assertThat(hub.quarantined()).isEqualTo(2);
+    }
+
+    @Test
     void identityNotBoundToThisHubGets401() throws Exception {
         try (Proc client = post("ip-stranger-1", "stranger-key-0123", dtls("/senml"), 110, WEIGHT)) {
             client.await(LIMIT);

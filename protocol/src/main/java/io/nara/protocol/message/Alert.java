@@ -40,6 +40,7 @@ public record Alert(
         String ruleId,
         Severity severity,
         String code,
+        @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = io.nara.protocol.codec.StrictDouble.class)
         Double value,
         String unit,
         String message,

@@ -31,6 +31,7 @@ public record Observation(
         String patientId,
         String deviceId,
         String code,
+        @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = io.nara.protocol.codec.StrictDouble.class)
         Double value,
         String unit,
         Instant effective,

@@ -40,7 +40,7 @@ final class UnitConversions {
             Map.entry("ratio", "{INR}"),
             Map.entry("ml/min/{1.73_m2}", "mL/min/{1.73_m2}"), Map.entry("ml/min/1.73m2", "mL/min/{1.73_m2}"),
             Map.entry("ml/min/1.73m^2", "mL/min/{1.73_m2}"), Map.entry("ml/min/{1.73m2}", "mL/min/{1.73_m2}"),
-            Map.entry("ml/min", "mL/min/{1.73_m2}"),
+            // Not "ml/min": that is a clearance not normalised to body surface, a different number than eGFR.
             Map.entry("mmol/mol", "mmol/mol"));
 
     /** Conversions that hold for every code stored in the target unit. */

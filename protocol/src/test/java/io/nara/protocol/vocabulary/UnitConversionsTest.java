@@ -26,5 +26,8 @@ class UnitConversionsTest {
         // mg/dL is a glucose unit, not a potassium unit: no silent guess
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.POTASSIUM, 16, "mg/dL")).isEmpty();
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.CREATININE, 1, "furlongs")).isEmpty();
+        // A clearance in ml/min is not an eGFR normalised to 1.73 m2 of body surface.
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.EGFR, 55, "ml/min")).isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.EGFR, 55, "mL/min/1.73m2")).contains(55.0);
     }
 }
