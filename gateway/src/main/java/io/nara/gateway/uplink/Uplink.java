@@ -64,8 +64,12 @@ public final class Uplink {
     static final long ALERT_ACK_TIMEOUT_MILLIS = 3_000;
     /** How long a message overtaken by a later acknowledgement of its kind may still be in the ingest's hands. */
     static final long OVERTAKEN_GRACE_MILLIS = 1_000;
-    /** After "no matching subscribers" the kind is sent again after 250 ms, doubling up to this while it repeats. */
-    static final long NO_SUBSCRIBER_RETRY_MAX_MILLIS = 2_000;
+    /**
+     * After "no matching subscribers" the kind is sent again after 250 ms, doubling while it repeats up to this for
+     * alerts (an ingest that comes back gets them within a second) and five times this for observations (a backlog
+     * re-sent every second to a broker with no ingest would be wasted traffic).
+     */
+    static final long NO_SUBSCRIBER_RETRY_MAX_MILLIS = 1_000;
     /** Longest pause between two attempts of a first connection; Paho's own reconnects are capped alike. */
     static final long CONNECT_RETRY_MAX_MILLIS = 2_000;
     /** PUBACK reason code 0x10: the broker accepted the message but delivered it to nobody. */
@@ -461,7 +465,8 @@ public final class Uplink {
             return;
         }
         if (lane.retryAt == 0) {
-            lane.retryDelay = lane.retryDelay == 0 ? 250 : Math.min(NO_SUBSCRIBER_RETRY_MAX_MILLIS, lane.retryDelay * 2);
+            long max = kind == Kind.ALERT ? NO_SUBSCRIBER_RETRY_MAX_MILLIS : 5 * NO_SUBSCRIBER_RETRY_MAX_MILLIS;
+            lane.retryDelay = lane.retryDelay == 0 ? 250 : Math.min(max, lane.retryDelay * 2);
             lane.retryAt = System.currentTimeMillis() + lane.retryDelay;
             LOG.warn("the broker had no ingest subscribed for {}; sending again in {} ms", kind.segment(),
                     lane.retryDelay);
