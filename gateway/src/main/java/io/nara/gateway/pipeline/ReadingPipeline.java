@@ -152,6 +152,11 @@ public final class ReadingPipeline {
                 .onFailure(e -> LOG.error("could not store alert: {}", e.getMessage(), e));
     }
 
+    /** Whether the hub's clock is known to be right now: a transport sets a device's clock only then. */
+    public boolean clockSynchronized() {
+        return clockTrusted.getAsBoolean();
+    }
+
     /** The hub's config in force (bindings and care plans), for transports that route by binding. */
     public HubConfig config() {
         return config.current();

@@ -45,11 +45,10 @@ class ReadingAssemblerTest {
     }
 
     @Test
-    void aStoredRecordKeepsItsOldTimeAndIsHistoryOnly() {
-        // A record from the device's memory may truly be old: it keeps its time and is remembered, not acted on.
+    void aStoredRecordKeepsItsOldTime() {
+        // A record from the device's memory may truly be old: it keeps its time (the engine keeps it as history).
         List<OutboxEntry> entries = assembler.assemble("cuff-1", "patient-1", PLAN, List.of(RESET_CLOCK), RECEIVED,
                 true, false, seqs::incrementAndGet);
-        assertThat(entries).hasSize(1);
         Observation observation = ((OutboxEntry.ObservationEntry) entries.get(0)).observation();
         assertThat(observation.flags()).doesNotContain(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
         assertThat(observation.effective()).isEqualTo(RESET_CLOCK.deviceTime().atZone(ZONE).toInstant());
