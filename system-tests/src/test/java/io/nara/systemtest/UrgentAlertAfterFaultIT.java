@@ -31,7 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * although the hub was sending observations as fast as a device gives them all along (so its observation window was
  * full of messages the cloud never acknowledged). One fault per run, each a crash (SIGKILL): the ingest node; InfluxDB;
  * PostgreSQL; or broker, ingest and hub together. The hub runs with its default uplink settings (30 s acknowledgement
- * timeout), so a message that waits for that timeout fails the deadline. Measured figures go to docs/reliability.md.
+ * timeout), so a message that waits for that timeout fails the deadline. The alert is a weight of 160 kg, so the
+ * cuff's normal pressures do not close its episode and it stays in the nurse's inbox. Measured figures go to
+ * docs/reliability.md.
  */
 class UrgentAlertAfterFaultIT {
 
@@ -39,6 +41,10 @@ class UrgentAlertAfterFaultIT {
     /** From the end of the fault to the alert on the nurse's stream. */
     private static final Duration TARGET = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One client for the polling: a new one per poll is a selector thread per poll on a machine already busy. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** A JVM starting on a 2-core machine shared with other builds may take minutes to answer. */
+    private static final Duration STARTUP = Duration.ofMinutes(5);
 
     private DevStack stack;
     private Path dir;
@@ -55,6 +61,9 @@ class UrgentAlertAfterFaultIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ingest", "influx", "postgres", "broker+ingest+hub"})
     void anUrgentAlertRaisedDuringAFaultReachesTheNurseSoonAfterIt(String fault, @TempDir Path tmp) throws Exception {
+        // -Dnara.faults=ingest,postgres runs only those (each case takes minutes on a busy machine).
+        String only = System.getProperty("nara.faults");
+        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || List.of(only.split(",")).contains(fault));
         stack = DevStack.faultStack();
         dir = tmp;
         log = Path.of("target", "urgent-alert-after-fault-it.log");
@@ -67,13 +76,13 @@ class UrgentAlertAfterFaultIT {
         ingestPort = freePort();
         hubPort = freePort();
         hubConfig = dir.resolve("config.json");
-        Files.write(hubConfig, new MessageCodec().encode(Services.homeConfig(1)));
+        Files.write(hubConfig, new MessageCodec().encode(config()));
 
         List<AutoCloseable> open = new ArrayList<>();
         try {
             JavaProcess ingest = startIngest();
             open.add(ingest);
-            await().atMost(DEADLINE).until(() -> health() == 200);
+            await().atMost(STARTUP).until(() -> health() == 200);
             importOrganisation();
             Alerting.Session nurse = Alerting.Session.of(baseUrl(), "anna", "anna-secret-1");
             EventStream first = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
@@ -82,7 +91,7 @@ class UrgentAlertAfterFaultIT {
             EventStream[] stream = {first};
             JavaProcess hub = startHub();
             open.add(hub);
-            await().atMost(DEADLINE).until(() -> hubAnswers());
+            await().atMost(STARTUP).until(() -> hubAnswers());
             DeviceDriver cuff = new DeviceDriver(hubUrl());
             open.add(cuff);
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 40);
@@ -97,9 +106,9 @@ class UrgentAlertAfterFaultIT {
                     awaitObservationsDuringFault(cuff);
                     open.add(startIngest());
                     // The page reconnects as soon as the server answers, before the node is subscribed.
-                    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> health() > 0);
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() > 0);
                     stream[0] = reconnect(nurse, open);
-                    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
                     faultEnded = System.nanoTime();
                 }
                 case "influx", "postgres" -> {
@@ -112,7 +121,7 @@ class UrgentAlertAfterFaultIT {
                     }
                     faultEnded = System.nanoTime();
                     if (fault.equals("postgres")) {
-                        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
+                        await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
                         healthAfterPostgres = System.nanoTime() - faultEnded;
                     }
                 }
@@ -124,7 +133,7 @@ class UrgentAlertAfterFaultIT {
                     try {
                         // The power comes back in the home first: the hub starts with no broker to talk to.
                         open.add(startHub());
-                        await().atMost(DEADLINE).until(() -> hubAnswers());
+                        await().atMost(STARTUP).until(() -> hubAnswers());
                         DeviceDriver again = new DeviceDriver(hubUrl());
                         open.add(again);
                         seq = raiseUrgent();
@@ -134,9 +143,9 @@ class UrgentAlertAfterFaultIT {
                     }
                     open.add(startIngest());
                     // The page reconnects as soon as the server answers, before the node is subscribed.
-                    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> health() > 0);
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() > 0);
                     stream[0] = reconnect(nurse, open);
-                    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
                     faultEnded = System.nanoTime();
                 }
                 default -> throw new IllegalArgumentException(fault);
@@ -197,14 +206,28 @@ class UrgentAlertAfterFaultIT {
                 .anyMatch(a -> hubId.equals(a.getString("hubId")) && a.getLong("seq") == seq);
     }
 
-    /** A systolic of 85 on the hub: an URGENT alert; its sequence number. */
+    /**
+     * The test home, with an URGENT rule on weight as well: the cuff's stream of normal pressures would close a
+     * pressure episode at once, while the weight alert stays open in the nurse's inbox until she acts.
+     */
+    private static io.nara.protocol.message.HubConfig config() {
+        io.nara.protocol.message.HubConfig home = Services.homeConfig(1);
+        io.nara.protocol.careplan.CarePlan plan = home.carePlans().get(0);
+        List<io.nara.protocol.careplan.Rule> rules = new ArrayList<>(plan.rules());
+        rules.add(new io.nara.protocol.careplan.ThresholdRule("weight-very-high", "29463-7", null, 150.0,
+                io.nara.protocol.message.Severity.URGENT, "Vikt över 150 kg / Weight above 150 kg", null, null));
+        return new io.nara.protocol.message.HubConfig(1, 1, List.of(new io.nara.protocol.careplan.CarePlan(
+                plan.patientId(), plan.version(), rules)), home.devices());
+    }
+
+    /** A weight of 160 kg on the hub: an URGENT alert; its sequence number. */
     private long raiseUrgent() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hubUrl() + "/api/simulate/cuff?systolic=85")).timeout(Duration.ofSeconds(20))
+                        URI.create(hubUrl() + "/api/simulate/scale?kg=160")).timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         for (JsonNode entry : JSON.readTree(r.body()).get("stored")) {
-            if ("systolic-low".equals(entry.path("ruleId").asText())) {
+            if ("weight-very-high".equals(entry.path("ruleId").asText())) {
                 return entry.get("seq").asLong();
             }
         }
@@ -256,8 +279,8 @@ class UrgentAlertAfterFaultIT {
 
     private int health() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -265,7 +288,7 @@ class UrgentAlertAfterFaultIT {
 
     private boolean hubAnswers() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hubUrl() + "/api/status"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/api/status"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode() == 200;
         } catch (Exception e) {
