@@ -122,6 +122,8 @@ public final class Uplink {
 
     private Context context;
     private MqttAsyncClient client;
+    /** Built once, on a worker (see connectFirstTime). */
+    private org.eclipse.paho.mqttv5.client.MqttConnectionOptions options;
     private boolean connected;
     private boolean reading;
     private long observationCursor;
@@ -190,7 +192,14 @@ public final class Uplink {
         timers.add(vertx.setPeriodic(250, id -> resendLost()));
         timers.add(vertx.setPeriodic(settings.statusIntervalMillis(), id -> publishStatus()));
         timers.add(vertx.setPeriodic(1_000, id -> measureProgress()));
-        connect();
+        // Loading the key store (PKCS12 key derivation) is slow on a Pi: once, on a worker, not on the event loop at
+        // every attempt (they come every 2 s while the broker is away).
+        MqttMessage will = new MqttMessage(codec.encode(HubStatus.offline()), 1, true, new MqttProperties());
+        vertx.executeBlocking(() -> broker.options(true, topic(Kind.STATUS), will)).onSuccess(built -> {
+            options = built;
+            connect();
+        }).onFailure(e -> LOG.error("cannot load the hub's TLS identity for {}: {}", broker.serverUri(),
+                e.getMessage(), e));
     }
 
     public boolean connected() {
@@ -221,13 +230,12 @@ public final class Uplink {
     }
 
     private void connect() {
-        MqttMessage will = new MqttMessage(codec.encode(HubStatus.offline()), 1, true, new MqttProperties());
         try {
             // A clean session: after a broker restart a resumed session made Paho replay its own in-flight publishes
             // beside the outbox's re-send, and Mosquitto dropped the hub for a protocol error again and again. The
             // outbox is the one source of re-sends; an ack lost while disconnected only delays the next one, and the
             // config is retained, so nothing needs the broker to remember the hub.
-            client.connect(broker.options(true, topic(Kind.STATUS), will), null, new ActionListener(
+            client.connect(options, null, new ActionListener(
                     () -> LOG.info("connected to {} as {}", broker.serverUri(), hubId),
                     e -> {
                         // Paho reconnects by itself only after a connection it once had; the first one is ours.
