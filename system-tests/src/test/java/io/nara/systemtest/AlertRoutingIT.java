@@ -88,6 +88,46 @@ class AlertRoutingIT {
     }
 
     @Test
+    void anAlertNobodyCanTakeGoesAtOnceToTheOrganisationsFallback() throws Exception {
+        clock.set(local(2026, 11, 24, 10, 0));
+        // A municipal team with nobody on duty and no tier above it, and a patient whose care relation has ended.
+        Alerting.importOrganisation(node1, new JsonObject("""
+                {"teams": [{"id": "home-nursing-weekend", "organisationId": "kommun", "name": "Helgteam", "slots": []}],
+                 "patients": [{"id": "patient-ended-1", "name": "Olle Ny", "careRelations": [
+                   {"team": "home-nursing-north", "from": "2020-01-01T00:00:00Z", "to": "2021-01-01T00:00:00Z"}]}]}"""));
+
+        long unstaffed = raise(Severity.URGENT, "home-nursing-weekend", null);
+        assertThat(trail(unstaffed)).containsExactly(List.of("routed.unstaffed", List.of()),
+                List.of("fallback", List.of("mas")));
+
+        long s = seq.incrementAndGet();
+        Alerting.publish(hub, HUB, outbox, Alerting.alert("patient-ended-1", s, clock.instant()));
+        await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, HUB, s) > 0);
+        long unroutable = Alerting.alertId(node1, HUB, s);
+        assertThat(trail(unroutable)).containsExactly(List.of("route.unroutable", List.of()),
+                List.of("fallback", List.of("mas")));
+        // The MAS was told, so she can open it (she is in no team that cares for the patient now).
+        Alerting.Session mas = Alerting.Session.of(node1.baseUrl(), "mas", "maria-secret-1");
+        assertThat(mas.get("/api/alerts/" + unroutable).statusCode()).isEqualTo(200);
+
+        // The region has no MAS, and a patient nobody ever cared for has no organisation: the operator takes both.
+        long regionUnstaffed = raise(Severity.URGENT, "mobile-team", null);
+        assertThat(trail(regionUnstaffed)).contains(List.of("fallback.operator", List.of()));
+        long t = seq.incrementAndGet();
+        Alerting.publish(hub, HUB, outbox, Alerting.alert("patient-unknown-1", t, clock.instant()));
+        await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, HUB, t) > 0);
+        assertThat(trail(Alerting.alertId(node1, HUB, t))).containsExactly(List.of("route.unroutable", List.of()),
+                List.of("fallback.operator", List.of()));
+    }
+
+    /** The alert's routing trail: each step's kind and who was told. */
+    private static List<List<Object>> trail(long id) throws Exception {
+        return Alerting.rows(node1, "SELECT kind, coalesce(people, '{}') FROM alert_event WHERE alert_id = " + id
+                + " AND kind IN ('routed', 'routed.unstaffed', 'route.unroutable', 'fallback', 'fallback.operator')"
+                + " ORDER BY id");
+    }
+
+    @Test
     void anUnacknowledgedUrgentAlertEscalatesExactlyOnceWhileTwoNodesRace() throws Exception {
         Instant start = local(2026, 11, 24, 10, 0);
         clock.set(start);

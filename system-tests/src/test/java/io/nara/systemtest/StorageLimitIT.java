@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.mqtt.BrokerConnection;
+import io.nara.protocol.message.DeviceBinding;
+import io.nara.protocol.message.HubConfig;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,6 +69,42 @@ class StorageLimitIT {
             assertThat((long) cloud.observationSeqs(HUB).size() + cloud.alertSeqs(HUB).size()).isEqualTo(kept);
             System.out.printf("StorageLimitIT: limit %d records, %d kept after thinning, all alerts kept, %d stored "
                     + "in the cloud%n", LIMIT, kept, kept);
+        }
+    }
+
+    @Test
+    void inASharedHomeEveryPatientHearsOfIt(@TempDir Path data) throws Exception {
+        DevStack stack = DevStack.faultStack();
+        // A couple: the scale is shared (a user slot each), so it is bound to no single patient.
+        HubConfig single = Services.homeConfig(1);
+        List<DeviceBinding> devices = new ArrayList<>(single.devices());
+        devices.removeIf(d -> d.deviceId().equals(Services.SCALE));
+        devices.add(new DeviceBinding(Services.SCALE, "sim-scale", null, List.of(
+                new DeviceBinding.DeviceUser(Services.PATIENT, 1), new DeviceBinding.DeviceUser("patient-it-2", 2))));
+        HubConfig shared = new HubConfig(1, 1, single.carePlans(), devices);
+        BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()),
+                stack.identity(HUB + "-shared"));
+        try (Services.Hub offline = Services.startHub(stack, HUB + "-shared", data, shared,
+                new Uplink.Settings(250, 4, 10_000, 60_000, 0),
+                new StorageLimits(LIMIT, StorageLimits.defaults().maxBytes()), nowhere)) {
+            offline.service().simulatedHome().backfill(2, 8, Services.OXIMETER)
+                    .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            await().atMost(DEADLINE).until(() -> pendingAlerts(data, "hub-storage").size() >= 2);
+            assertThat(pendingAlerts(data, "hub-storage")).containsExactlyInAnyOrder(Services.PATIENT, "patient-it-2");
+        }
+    }
+
+    /** The patients of the alerts of one rule waiting in the hub's outbox. */
+    private static List<String> pendingAlerts(Path data, String ruleId) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("outbox.db"));
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT json_extract(body, '$.patientId') FROM outbox WHERE kind = 'ALERT'"
+                     + " AND json_extract(body, '$.ruleId') = '" + ruleId + "'")) {
+            List<String> patients = new ArrayList<>();
+            while (rows.next()) {
+                patients.add(rows.getString(1));
+            }
+            return patients;
         }
     }
 

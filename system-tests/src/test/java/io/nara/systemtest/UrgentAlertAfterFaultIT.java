@@ -31,7 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * although the hub was sending observations as fast as a device gives them all along (so its observation window was
  * full of messages the cloud never acknowledged). One fault per run, each a crash (SIGKILL): the ingest node; InfluxDB;
  * PostgreSQL; or broker, ingest and hub together. The hub runs with its default uplink settings (30 s acknowledgement
- * timeout), so a message that waits for that timeout fails the deadline. Measured figures go to docs/reliability.md.
+ * timeout), so a message that waits for that timeout fails the deadline. The alert is a weight of 160 kg, so the
+ * cuff's normal pressures do not close its episode and it stays in the nurse's inbox. Measured figures go to
+ * docs/reliability.md.
  */
 class UrgentAlertAfterFaultIT {
 
@@ -39,6 +41,10 @@ class UrgentAlertAfterFaultIT {
     /** From the end of the fault to the alert on the nurse's stream. */
     private static final Duration TARGET = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One client for the polling: a new one per poll is a selector thread per poll on a machine already busy. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** A JVM starting on a 2-core machine shared with other builds may take minutes to answer. */
+    private static final Duration STARTUP = Duration.ofMinutes(5);
 
     private DevStack stack;
     private Path dir;
@@ -55,6 +61,9 @@ class UrgentAlertAfterFaultIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ingest", "influx", "postgres", "broker+ingest+hub"})
     void anUrgentAlertRaisedDuringAFaultReachesTheNurseSoonAfterIt(String fault, @TempDir Path tmp) throws Exception {
+        // -Dnara.faults=ingest,postgres runs only those (each case takes minutes on a busy machine).
+        String only = System.getProperty("nara.faults");
+        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || List.of(only.split(",")).contains(fault));
         stack = DevStack.faultStack();
         dir = tmp;
         log = Path.of("target", "urgent-alert-after-fault-it.log");
@@ -67,21 +76,22 @@ class UrgentAlertAfterFaultIT {
         ingestPort = freePort();
         hubPort = freePort();
         hubConfig = dir.resolve("config.json");
-        Files.write(hubConfig, new MessageCodec().encode(Services.homeConfig(1)));
+        Files.write(hubConfig, new MessageCodec().encode(config()));
 
         List<AutoCloseable> open = new ArrayList<>();
         try {
             JavaProcess ingest = startIngest();
             open.add(ingest);
-            await().atMost(DEADLINE).until(() -> health() == 200);
+            await().atMost(STARTUP).until(() -> health() == 200);
             importOrganisation();
             Alerting.Session nurse = Alerting.Session.of(baseUrl(), "anna", "anna-secret-1");
-            EventStream stream = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
-            open.add(stream);
-            await().atMost(DEADLINE).until(stream::connected);
+            EventStream first = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
+            open.add(first);
+            await().atMost(DEADLINE).until(first::connected);
+            EventStream[] stream = {first};
             JavaProcess hub = startHub();
             open.add(hub);
-            await().atMost(DEADLINE).until(() -> hubAnswers());
+            await().atMost(STARTUP).until(() -> hubAnswers());
             DeviceDriver cuff = new DeviceDriver(hubUrl());
             open.add(cuff);
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 40);
@@ -95,7 +105,10 @@ class UrgentAlertAfterFaultIT {
                     seq = raiseUrgent();
                     awaitObservationsDuringFault(cuff);
                     open.add(startIngest());
-                    await().atMost(DEADLINE).until(() -> health() == 200);
+                    // The page reconnects as soon as the server answers, before the node is subscribed.
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() > 0);
+                    stream[0] = reconnect(nurse, open);
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
                     faultEnded = System.nanoTime();
                 }
                 case "influx", "postgres" -> {
@@ -108,7 +121,7 @@ class UrgentAlertAfterFaultIT {
                     }
                     faultEnded = System.nanoTime();
                     if (fault.equals("postgres")) {
-                        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
+                        await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
                         healthAfterPostgres = System.nanoTime() - faultEnded;
                     }
                 }
@@ -120,7 +133,7 @@ class UrgentAlertAfterFaultIT {
                     try {
                         // The power comes back in the home first: the hub starts with no broker to talk to.
                         open.add(startHub());
-                        await().atMost(DEADLINE).until(() -> hubAnswers());
+                        await().atMost(STARTUP).until(() -> hubAnswers());
                         DeviceDriver again = new DeviceDriver(hubUrl());
                         open.add(again);
                         seq = raiseUrgent();
@@ -129,19 +142,23 @@ class UrgentAlertAfterFaultIT {
                         stack.start("broker");
                     }
                     open.add(startIngest());
-                    await().atMost(DEADLINE).until(() -> health() == 200);
+                    // The page reconnects as soon as the server answers, before the node is subscribed.
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() > 0);
+                    stream[0] = reconnect(nurse, open);
+                    await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
                     faultEnded = System.nanoTime();
                 }
                 default -> throw new IllegalArgumentException(fault);
             }
+            System.out.printf("UrgentAlertAfterFaultIT[%s]: the fault ended at %s%n", fault, java.time.Instant.now());
             long alertSeq = seq;
-            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20))
-                    .until(() -> arrived(stream, alertSeq) || System.nanoTime() - faultEnded > DEADLINE.toNanos() / 2);
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> seen(stream[0], nurse, alertSeq)
+                    || System.nanoTime() - faultEnded > DEADLINE.toNanos() / 2);
             long took = System.nanoTime() - faultEnded;
             System.out.printf("UrgentAlertAfterFaultIT[%s]: alert seq %d on the nurse's stream %.2f s after the fault "
                     + "ended%s%n", fault, seq, took / 1e9, healthAfterPostgres < 0 ? ""
                     : String.format("; /health 200 again %.2f s after PostgreSQL was back", healthAfterPostgres / 1e9));
-            assertThat(arrived(stream, alertSeq)).as("the alert reached the nurse's stream").isTrue();
+            assertThat(seen(stream[0], nurse, alertSeq)).as("the alert reached the nurse").isTrue();
             assertThat(Duration.ofNanos(took)).as("from the end of the fault to the nurse's stream").isLessThan(TARGET);
             if (healthAfterPostgres >= 0) {
                 assertThat(Duration.ofNanos(healthAfterPostgres)).as("/health after PostgreSQL returned")
@@ -163,19 +180,54 @@ class UrgentAlertAfterFaultIT {
         await().atMost(DEADLINE).until(() -> cuff.readings() >= at + 40);
     }
 
-    private boolean arrived(EventStream stream, long seq) {
-        return stream.events().stream().map(JsonObject::new)
+    /**
+     * A nurse's page whose server was restarted connects its stream again and reloads the inbox (EventSource does
+     * the first by itself): the same here, with the session she had.
+     */
+    private EventStream reconnect(Alerting.Session nurse, List<AutoCloseable> open) throws Exception {
+        EventStream again = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
+        open.add(again);
+        await().atMost(DEADLINE).until(again::connected);
+        return again;
+    }
+
+    /** On the live stream, or (after a reconnect, for what came before it) in the inbox the page reloads. */
+    private boolean seen(EventStream stream, Alerting.Session nurse, long seq) throws Exception {
+        if (stream.events().stream().map(JsonObject::new)
+                .anyMatch(a -> hubId.equals(a.getString("hubId")) && a.getLong("seq") == seq)) {
+            return true;
+        }
+        HttpResponse<String> inbox = nurse.get("/api/alerts");
+        if (inbox.statusCode() != 200) {
+            return false;
+        }
+        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray(inbox.body());
+        return items.stream().map(o -> (JsonObject) o)
                 .anyMatch(a -> hubId.equals(a.getString("hubId")) && a.getLong("seq") == seq);
     }
 
-    /** A systolic of 85 on the hub: an URGENT alert; its sequence number. */
+    /**
+     * The test home, with an URGENT rule on weight as well: the cuff's stream of normal pressures would close a
+     * pressure episode at once, while the weight alert stays open in the nurse's inbox until she acts.
+     */
+    private static io.nara.protocol.message.HubConfig config() {
+        io.nara.protocol.message.HubConfig home = Services.homeConfig(1);
+        io.nara.protocol.careplan.CarePlan plan = home.carePlans().get(0);
+        List<io.nara.protocol.careplan.Rule> rules = new ArrayList<>(plan.rules());
+        rules.add(new io.nara.protocol.careplan.ThresholdRule("weight-very-high", "29463-7", null, 150.0,
+                io.nara.protocol.message.Severity.URGENT, "Vikt över 150 kg / Weight above 150 kg", null, null));
+        return new io.nara.protocol.message.HubConfig(1, 1, List.of(new io.nara.protocol.careplan.CarePlan(
+                plan.patientId(), plan.version(), rules)), home.devices());
+    }
+
+    /** A weight of 160 kg on the hub: an URGENT alert; its sequence number. */
     private long raiseUrgent() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hubUrl() + "/api/simulate/cuff?systolic=85")).timeout(Duration.ofSeconds(20))
+                        URI.create(hubUrl() + "/api/simulate/scale?kg=160")).timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         for (JsonNode entry : JSON.readTree(r.body()).get("stored")) {
-            if ("systolic-low".equals(entry.path("ruleId").asText())) {
+            if ("weight-very-high".equals(entry.path("ruleId").asText())) {
                 return entry.get("seq").asLong();
             }
         }
@@ -227,8 +279,8 @@ class UrgentAlertAfterFaultIT {
 
     private int health() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -236,7 +288,7 @@ class UrgentAlertAfterFaultIT {
 
     private boolean hubAnswers() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hubUrl() + "/api/status"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/api/status"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode() == 200;
         } catch (Exception e) {

@@ -51,6 +51,7 @@ public final class HubMessageConsumer {
     private MqttAsyncClient client;
     private volatile boolean subscribed;
     private long connectAttempts;
+    private MqttConnectionOptions options;
     /** Publishes waiting for a free in-flight slot, oldest first; only touched on {@link #context}. */
     private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
 
@@ -74,7 +75,18 @@ public final class HubMessageConsumer {
         }
         client.setManualAcks(true);
         client.setCallback(new Callback());
-        connect();
+        // Loading the key store (PKCS12 key derivation) takes a while: once, on a worker, not on the event loop at
+        // every attempt. A clean session: a node that dies takes no queue with it; whatever it had not acknowledged,
+        // the hub sends again when its ack does not come.
+        vertx.executeBlocking(() -> {
+            MqttConnectionOptions built = broker.options(true, null, null);
+            built.setReceiveMaximum(receiveMaximum);
+            return built;
+        }).onSuccess(built -> {
+            options = built;
+            connect();
+        }).onFailure(e -> LOG.error("cannot load the ingest's TLS identity for {}: {}", broker.serverUri(),
+                e.getMessage(), e));
     }
 
     /** Connected and subscribed. */
@@ -152,8 +164,6 @@ public final class HubMessageConsumer {
     private void connect() {
         // A clean session: a node that dies takes no queue with it; whatever it had not acknowledged, the hub sends
         // again when its ack does not come.
-        MqttConnectionOptions options = broker.options(true, null, null);
-        options.setReceiveMaximum(receiveMaximum);
         try {
             client.connect(options, null, new ActionListener(
                     () -> LOG.info("ingest {} connected to {}", clientId, broker.serverUri()),

@@ -15,14 +15,17 @@ import java.util.Optional;
 /**
  * Reads for the inbox. A person sees an alert when it lies with one of their teams, when they own it, or when one of
  * their teams has a care relation in force with the patient (the municipal nurse still sees what she handed over to
- * the region). Every read writes the access log in the same transaction.
+ * the region), or when they were told of it as their organisation's fallback (an alert nobody else could take). Every
+ * read writes the access log in the same transaction.
  */
 public final class Inbox {
 
     private static final String VISIBLE = """
             (s.team_id = ANY (?) OR s.owner_id = ? OR EXISTS (
                 SELECT 1 FROM care_relation r WHERE r.patient_id = a.patient_id AND r.team_id = ANY (?)
-                AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)))""";
+                AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?))
+             OR EXISTS (SELECT 1 FROM alert_event f WHERE f.alert_id = a.id AND f.kind = 'fallback'
+                AND ? = ANY (f.people)))""";
 
     private static final String ORDER = """
              ORDER BY CASE a.severity WHEN 'URGENT' THEN 0 WHEN 'WARNING' THEN 1 ELSE 2 END, a.received_at DESC, a.id DESC
@@ -114,6 +117,7 @@ public final class Inbox {
         q.setArray(from + 2, teams);
         q.setTimestamp(from + 3, Timestamp.from(now));
         q.setTimestamp(from + 4, Timestamp.from(now));
-        return from + 5;
+        q.setString(from + 5, who.personId());
+        return from + 6;
     }
 }

@@ -116,6 +116,38 @@ public final class OrgDirectory {
         }
     }
 
+    /**
+     * The fallback of an organisation for an alert nobody else can take: its medically responsible nurses (team role
+     * MAS, active), by id. Empty when the organisation has none: then the operator, who sees every alert, is the
+     * fallback.
+     */
+    public static List<String> fallback(Connection c, String organisationId) throws SQLException {
+        return ids(c, """
+                SELECT DISTINCT p.id FROM person p JOIN team_member m ON m.person_id = p.id
+                JOIN care_team t ON t.id = m.team_id
+                WHERE m.role = 'MAS' AND p.active AND t.organisation_id = ? ORDER BY p.id""", organisationId);
+    }
+
+    /** The organisations that care or have cared for the patient (any care relation, ended ones too), by id. */
+    public static List<String> organisationsOf(Connection c, String patientId) throws SQLException {
+        return ids(c, """
+                SELECT DISTINCT t.organisation_id FROM care_relation r JOIN care_team t ON t.id = r.team_id
+                WHERE r.patient_id = ? ORDER BY 1""", patientId);
+    }
+
+    private static List<String> ids(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            q.setString(1, parameter);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** The teams a person belongs to. */
     public static List<String> teamsOf(Connection c, String personId) throws SQLException {
         List<String> teams = new ArrayList<>();

@@ -111,6 +111,8 @@ public final class AlertRouter implements AlertStore.StoredHook {
             Trail.record(c, alertId, now, Trail.Step.of("route.unroutable", actor)
                     .note((note == null ? "" : note + "; ") + "patient " + alert.patientId()
                             + " has no care relation in force"));
+            fallBack(c, alertId, OrgDirectory.organisationsOf(c, alert.patientId()), null, 0, now,
+                    "ingen vårdrelation gäller / no care relation in force");
             return;
         }
         RouteDecision route = RoutingPolicy.route(start, 0, id -> lookup(c, id), team -> onDuty(c, team, now));
@@ -126,11 +128,40 @@ public final class AlertRouter implements AlertStore.StoredHook {
         } else {
             NotificationOutbox.enqueue(c, settings, now, alertId, event, "routed", route.teamId(), route.tier(),
                     route.people());
+            if (route.unstaffed()) {
+                List<String> organisation = lookup(c, route.teamId()).map(t -> List.of(t.organisationId()))
+                        .orElse(List.of());
+                fallBack(c, alertId, organisation, route.teamId(), route.tier(), now,
+                        "ingen i tjänst på någon nivå / nobody on duty on any tier");
+            }
             // Relatives are told once per episode, when it is raised, and not of what needs nobody (INFO).
             if (alert.status() == AlertStatus.RAISED && alert.severity() != Severity.INFO) {
                 NotificationOutbox.enqueueRelatives(c, settings, now, alertId, event, alert.patientId(), actor);
             }
         }
+    }
+
+    /**
+     * An alert nobody is on duty for, or with no care relation in force, goes at once to the fallback of each
+     * organisation concerned: its MAS ({@code fallback}, told like anyone routed to). An organisation without one
+     * leaves it to the operator, who sees every alert ({@code fallback.operator}); either way the trail says so.
+     */
+    private void fallBack(Connection c, long alertId, List<String> organisations, String teamId, int tier, Instant now,
+                          String why) throws SQLException {
+        java.util.LinkedHashSet<String> people = new java.util.LinkedHashSet<>();
+        for (String organisation : organisations) {
+            people.addAll(OrgDirectory.fallback(c, organisation));
+        }
+        if (people.isEmpty()) {
+            Trail.record(c, alertId, now, Trail.Step.of("fallback.operator", actor).note(why + "; "
+                    + (organisations.isEmpty() ? "no organisation has cared for the patient"
+                    : "no MAS in " + String.join(", ", organisations)) + ": the operator must take it"));
+            LOG.warn("alert {}: {}; no fallback person, left to the operator", alertId, why);
+            return;
+        }
+        long event = Trail.record(c, alertId, now, new Trail.Step("fallback", actor, null, teamId, tier,
+                List.copyOf(people), false, null, why));
+        NotificationOutbox.enqueue(c, settings, now, alertId, event, "fallback", teamId, tier, List.copyOf(people));
     }
 
     /** Reads a team, turning SQL failures into unchecked ones for the pure policy's functions. */

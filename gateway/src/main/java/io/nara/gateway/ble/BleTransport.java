@@ -359,6 +359,13 @@ public final class BleTransport {
             states.clock(address, DeviceStates.ClockState.NOT_NEEDED);
             return;
         }
+        if (!pipeline.clockSynchronized()) {
+            // A wrong hub clock written into the device would give its records a wrong time no re-timing can find:
+            // leave the device's own clock, flag what it sends, and set it on a connection once the hub's is right.
+            LOG.info("BLE {}: the hub's clock is not synchronised; the device's clock is left as it is", address);
+            states.clock(address, DeviceStates.ClockState.NOT_SET);
+            return;
+        }
         int uuid = Integer.parseInt(clockSpec.characteristic(), 16);
         LocalDateTime now = LocalDateTime.now(clock.withZone(deviceZone));
         byte[] value = uuid == CurrentTime.UUID16

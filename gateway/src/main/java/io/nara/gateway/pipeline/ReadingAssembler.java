@@ -50,6 +50,18 @@ public final class ReadingAssembler {
      */
     public List<OutboxEntry> assemble(String deviceId, String patientId, CarePlan plan, List<Measurement> measurements,
                                       Instant received, boolean clockTrusted, LongSupplier seqs) {
+        return assemble(deviceId, patientId, plan, measurements, received, clockTrusted, false, seqs);
+    }
+
+    /**
+     * ... and {@code live}: the device sent it as it measured (a GATT indication), not from its memory. A live reading
+     * cannot be older than the plan's {@code staleAfter}: a device time that says so is a clock that reset (a cuff
+     * whose batteries were changed says 2000-01-01), so the reading takes the hub's time of receipt, is flagged
+     * {@link ObservationFlag#DEVICE_CLOCK_UNRELIABLE} and is evaluated, rather than stored as history nobody judges.
+     */
+    public List<OutboxEntry> assemble(String deviceId, String patientId, CarePlan plan, List<Measurement> measurements,
+                                      Instant received, boolean clockTrusted, boolean live, LongSupplier seqs) {
+        java.time.Duration staleAfter = plan == null ? CarePlan.DEFAULT_STALE_AFTER : plan.effectiveStaleAfter();
         List<OutboxEntry> entries = new ArrayList<>(measurements.size() + 1);
         for (Measurement m : measurements) {
             EnumSet<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
@@ -66,7 +78,8 @@ public final class ReadingAssembler {
             Instant effective = m.deviceTime() == null ? null : m.deviceTime().atZone(deviceZone).toInstant();
             // A stored record may be old, but none is from the future: a device clock ahead of a right hub clock is
             // wrong, so the reading takes the hub's time of receipt and says why.
-            if (clockTrusted && effective != null && effective.isAfter(received.plus(DEVICE_CLOCK_TOLERANCE))) {
+            if (clockTrusted && effective != null && (effective.isAfter(received.plus(DEVICE_CLOCK_TOLERANCE))
+                    || live && effective.isBefore(received.minus(staleAfter)))) {
                 flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
                 effective = null;
             }

@@ -87,7 +87,8 @@ public final class ReadingPipeline {
         boolean timeStamped = !measurements.isEmpty() && measurements.stream().allMatch(m -> m.deviceTime() != null);
         Outbox.RecordKey key = mayRepeat && timeStamped ? new Outbox.RecordKey(reading.deviceId(),
                 reading.source() + " " + java.util.HexFormat.of().formatHex(reading.value())) : null;
-        return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key);
+        return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key,
+                !mayRepeat);
     }
 
     /**
@@ -95,10 +96,11 @@ public final class ReadingPipeline {
      * the conversation's state). From here they travel exactly as GATT readings do.
      */
     public Future<List<OutboxEntry>> accept(DecodedReading reading) {
-        return accept(reading, null);
+        return accept(reading, null, false);
     }
 
-    private Future<List<OutboxEntry>> accept(DecodedReading reading, Outbox.RecordKey key) {
+    /** @param live sent by the device as it measured (see {@link ReadingAssembler#assemble}), not from its memory */
+    private Future<List<OutboxEntry>> accept(DecodedReading reading, Outbox.RecordKey key, boolean live) {
         HubConfig current = config.current();
         Optional<DeviceBinding> binding = current.bindingFor(reading.deviceId());
         if (binding.isEmpty()) {
@@ -130,7 +132,7 @@ public final class ReadingPipeline {
         boolean continuous = isContinuous(reading.source());
         return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(key, seqs -> markContinuous(
                         assembler.assemble(reading.deviceId(), patientId, plan, reading.measurements(), received,
-                                trusted, seqs), continuous)))
+                                trusted, live, seqs), continuous)))
                 .onSuccess(onStored::accept)
                 .onFailure(e -> LOG.error("could not store reading {}: {}", reading, e.getMessage(), e));
     }
@@ -176,6 +178,11 @@ public final class ReadingPipeline {
                                 build.apply(seqs.getAsLong()))).toList()))
                 .onSuccess(onStored::accept)
                 .onFailure(e -> LOG.error("could not store alert: {}", e.getMessage(), e));
+    }
+
+    /** Whether the hub's clock is known to be right now: a transport sets a device's clock only then. */
+    public boolean clockSynchronized() {
+        return clockTrusted.getAsBoolean();
     }
 
     /** The hub's config in force (bindings and care plans), for transports that route by binding. */

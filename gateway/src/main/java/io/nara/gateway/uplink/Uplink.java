@@ -64,8 +64,12 @@ public final class Uplink {
     static final long ALERT_ACK_TIMEOUT_MILLIS = 3_000;
     /** How long a message overtaken by a later acknowledgement of its kind may still be in the ingest's hands. */
     static final long OVERTAKEN_GRACE_MILLIS = 1_000;
-    /** After "no matching subscribers" the kind is sent again after 250 ms, doubling up to this while it repeats. */
-    static final long NO_SUBSCRIBER_RETRY_MAX_MILLIS = 2_000;
+    /**
+     * After "no matching subscribers" the kind is sent again after 250 ms, doubling while it repeats up to this for
+     * alerts (an ingest that comes back gets them within a second) and five times this for observations (a backlog
+     * re-sent every second to a broker with no ingest would be wasted traffic).
+     */
+    static final long NO_SUBSCRIBER_RETRY_MAX_MILLIS = 1_000;
     /** Longest pause between two attempts of a first connection; Paho's own reconnects are capped alike. */
     static final long CONNECT_RETRY_MAX_MILLIS = 2_000;
     /** PUBACK reason code 0x10: the broker accepted the message but delivered it to nobody. */
@@ -118,6 +122,8 @@ public final class Uplink {
 
     private Context context;
     private MqttAsyncClient client;
+    /** Built once, on a worker (see connectFirstTime). */
+    private org.eclipse.paho.mqttv5.client.MqttConnectionOptions options;
     private boolean connected;
     private boolean reading;
     private long observationCursor;
@@ -186,7 +192,14 @@ public final class Uplink {
         timers.add(vertx.setPeriodic(250, id -> resendLost()));
         timers.add(vertx.setPeriodic(settings.statusIntervalMillis(), id -> publishStatus()));
         timers.add(vertx.setPeriodic(1_000, id -> measureProgress()));
-        connect();
+        // Loading the key store (PKCS12 key derivation) is slow on a Pi: once, on a worker, not on the event loop at
+        // every attempt (they come every 2 s while the broker is away).
+        MqttMessage will = new MqttMessage(codec.encode(HubStatus.offline()), 1, true, new MqttProperties());
+        vertx.executeBlocking(() -> broker.options(true, topic(Kind.STATUS), will)).onSuccess(built -> {
+            options = built;
+            connect();
+        }).onFailure(e -> LOG.error("cannot load the hub's TLS identity for {}: {}", broker.serverUri(),
+                e.getMessage(), e));
     }
 
     public boolean connected() {
@@ -220,13 +233,12 @@ public final class Uplink {
     }
 
     private void connect() {
-        MqttMessage will = new MqttMessage(codec.encode(HubStatus.offline()), 1, true, new MqttProperties());
         try {
             // A clean session: after a broker restart a resumed session made Paho replay its own in-flight publishes
             // beside the outbox's re-send, and Mosquitto dropped the hub for a protocol error again and again. The
             // outbox is the one source of re-sends; an ack lost while disconnected only delays the next one, and the
             // config is retained, so nothing needs the broker to remember the hub.
-            client.connect(broker.options(true, topic(Kind.STATUS), will), null, new ActionListener(
+            client.connect(options, null, new ActionListener(
                     () -> LOG.info("connected to {} as {}", broker.serverUri(), hubId),
                     e -> {
                         // Paho reconnects by itself only after a connection it once had; the first one is ours.
@@ -464,7 +476,8 @@ public final class Uplink {
             return;
         }
         if (lane.retryAt == 0) {
-            lane.retryDelay = lane.retryDelay == 0 ? 250 : Math.min(NO_SUBSCRIBER_RETRY_MAX_MILLIS, lane.retryDelay * 2);
+            long max = kind == Kind.ALERT ? NO_SUBSCRIBER_RETRY_MAX_MILLIS : 5 * NO_SUBSCRIBER_RETRY_MAX_MILLIS;
+            lane.retryDelay = lane.retryDelay == 0 ? 250 : Math.min(max, lane.retryDelay * 2);
             lane.retryAt = System.currentTimeMillis() + lane.retryDelay;
             LOG.warn("the broker had no ingest subscribed for {}; sending again in {} ms", kind.segment(),
                     lane.retryDelay);

@@ -69,7 +69,13 @@ interface BleHub extends AutoCloseable {
 
         InProcess(Path dir, String backend, String busAddress, Integer passkey, Duration connectTimeout,
                   String... bindings) throws Exception {
-            fixture = new PipelineFixture(dir, bindings);
+            this(dir, backend, busAddress, passkey, connectTimeout, () -> true, bindings);
+        }
+
+        /** ... whose clock is synchronised only while {@code hubClock} says so. */
+        InProcess(Path dir, String backend, String busAddress, Integer passkey, Duration connectTimeout,
+                  java.util.function.BooleanSupplier hubClock, String... bindings) throws Exception {
+            fixture = new PipelineFixture(dir, hubClock, bindings);
             transport = new BleTransport(fixture.vertx, new BleSettings(backend, busAddress, "hci0", passkey,
                     connectTimeout, Duration.ofSeconds(4)), fixture.pipeline, states, Clock.systemUTC(),
                     PipelineFixture.ZONE);

@@ -39,6 +39,12 @@ public final class PipelineFixture implements AutoCloseable {
 
     /** @param devices bindings as "deviceId:model" for patient-1, who has a systolic-low and a potassium-high rule */
     public PipelineFixture(Path dir, String... devices) throws Exception {
+        this(dir, () -> true, devices);
+    }
+
+    /** ... with the hub's clock synchronised only while {@code clockTrusted} says so. */
+    public PipelineFixture(Path dir, java.util.function.BooleanSupplier clockTrusted, String... devices)
+            throws Exception {
         StringBuilder bindings = new StringBuilder();
         for (String d : devices) {
             // the model is after the last colon: a BLE device id is a Bluetooth address with colons of its own
@@ -64,7 +70,7 @@ public final class PipelineFixture implements AutoCloseable {
         HubConfigStore store = HubConfigStore.load(dir.resolve("hub-config.json"), bootstrap, codec);
         configStore = store;
         pipeline = new ReadingPipeline(worker, outbox, store, new ReadingAssembler(ZONE), Clock.systemUTC(),
-                () -> true, stored::addAll);
+                clockTrusted, stored::addAll);
     }
 
     public List<Observation> observations() {

@@ -35,6 +35,14 @@ class CarePlanDocumentTest {
                 "ntprobnp-rise", "potassium-very-high", "creatinine-rise", "inr-very-high", "hypotension-tachycardia",
                 "systolic-high", "device-attention", "weight-missing", "no-readings", "hub-offline");
         assertThat(t.rules()).allSatisfy(r -> assertThat(r.message()).contains(" / "));
+        // Signals an oximeter streams at 1 Hz are damped, so a value hovering at a threshold pages nobody again and again.
+        assertThat(t.rules()).filteredOn(r -> r.id().equals("spo2-very-low")).singleElement()
+                .isInstanceOfSatisfying(ThresholdRule.class, r -> {
+                    assertThat(r.below()).isEqualTo(90.0);
+                    assertThat(r.sustain()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(r.recoverAt()).isEqualTo(92.0);
+                    assertThat(r.recoverFor()).isEqualTo(Duration.ofMinutes(5));
+                });
         WindowChangeRule gain = (WindowChangeRule) t.rules().get(0);
         assertThat(gain.window()).isEqualTo(Duration.ofDays(3));
         assertThat(gain.rise()).isEqualTo(2.0);
@@ -77,6 +85,16 @@ class CarePlanDocumentTest {
             + "|rule t: severity is missing",
         "{'kind':'telepathy','id':'t','code':'8480-6','severity':'WARNING','message':'m'}"
             + "|rule t has neither 'below' nor 'above'",
+        "{'kind':'threshold','id':'t','code':'59408-5','below':90,'sustain':'PT7H','severity':'URGENT','message':'m'}"
+            + "|rule t: sustain must be between PT0S and PT6H, was PT7H",
+        "{'kind':'threshold','id':'t','code':'59408-5','below':90,'recoverFor':'-PT1M','severity':'URGENT','message':'m'}"
+            + "|rule t: recoverFor must be between PT0S and PT6H, was PT-1M",
+        "{'kind':'threshold','id':'t','code':'59408-5','below':90,'recoverAt':88,'severity':'URGENT','message':'m'}"
+            + "|rule t: recoverAt 88.0 must be at or above below 90.0",
+        "{'kind':'threshold','id':'t','code':'8867-4','above':100,'recoverAt':105,'severity':'URGENT','message':'m'}"
+            + "|rule t: recoverAt 105.0 must be at or below above 100.0",
+        "{'kind':'threshold','id':'t','code':'8867-4','below':40,'above':120,'recoverAt':60,'severity':'URGENT','message':'m'}"
+            + "|rule t: recoverAt needs exactly one of 'below' and 'above'",
     })
     void aWrongRuleIsRefusedWithAMessageADoctorCanAct(String rule, String expected) {
         String json = "{\"patientId\":\"p1\",\"version\":\"1\",\"rules\":[" + rule.replace('\'', '"') + "]}";

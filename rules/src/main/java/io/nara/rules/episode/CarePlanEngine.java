@@ -252,10 +252,64 @@ public final class CarePlanEngine {
         }
 
         /** The hit when {@code rule} holds as of the newest usable reading of its codes, else null. */
+        /**
+         * Whether a damped threshold rule holds as of {@code newest}, decided from the readings in time order alone (so
+         * the order in which they arrived changes nothing). The readings fall into runs: past the threshold, recovered
+         * ({@code recoverAt}), or in between. A run of the first kind that lasted {@code sustain} turns the rule on, one
+         * of the second kind that lasted {@code recoverFor} turns it off, and the newest such run decides; one in
+         * between changes nothing (hysteresis). A run breaks where the kind changes or where no reading came for
+         * longer than the duration it needs (no samples is no evidence). A run with no reading of the signal within
+         * that duration before it is a spot check, not a stream, and counts at once: damping never silences a cuff's
+         * pulse or a single oximeter reading.
+         */
+        private boolean dampedHolds(ThresholdRule t, Reading newest) {
+            Reading[] list = history.of(t.code());
+            int kind = 0;
+            Instant runStart = null;
+            Instant runEnd = null;
+            for (int i = list.length - 1; i >= 0; i--) {
+                Reading r = list[i];
+                if (!r.usable() || r.time().isAfter(newest.time())) {
+                    continue;
+                }
+                int k = t.breaks(r.value()) ? 1 : t.recovered(r.value()) ? -1 : 0;
+                if (runStart != null && k == kind
+                        && java.time.Duration.between(r.time(), runStart).compareTo(needed(t, kind)) <= 0) {
+                    runStart = r.time();
+                    continue;
+                }
+                if (runStart != null && kind != 0 && lasted(t, kind, runStart, runEnd, r.time())) {
+                    return kind > 0;
+                }
+                kind = k;
+                runStart = r.time();
+                runEnd = r.time();
+            }
+            return runStart != null && kind != 0 && lasted(t, kind, runStart, runEnd, null) && kind > 0;
+        }
+
+        private static java.time.Duration needed(ThresholdRule t, int kind) {
+            java.time.Duration d = kind > 0 ? t.sustain() : t.recoverFor();
+            return d == null ? java.time.Duration.ZERO : d;
+        }
+
+        /** A run lasted long enough, or is a spot check ({@code before}: the reading before it, or null). */
+        private static boolean lasted(ThresholdRule t, int kind, Instant start, Instant end, Instant before) {
+            java.time.Duration needed = needed(t, kind);
+            return java.time.Duration.between(start, end).compareTo(needed) >= 0 || before == null
+                    || java.time.Duration.between(before, start).compareTo(needed) > 0;
+        }
+
         private Hit holds(Rule rule, Episode open) {
             if (rule instanceof ThresholdRule t) {
                 Reading r = history.latestUsable(t.code());
-                return r != null && t.breaks(r.value()) ? new Hit(t, r, null) : null;
+                if (r == null) {
+                    return null;
+                }
+                if (!t.damped()) {
+                    return t.breaks(r.value()) ? new Hit(t, r, null) : null;
+                }
+                return dampedHolds(t, r) ? new Hit(t, r, null) : null;
             }
             if (rule instanceof WindowChangeRule w) {
                 Reading r = history.latestUsable(w.code());
