@@ -62,7 +62,7 @@ public final class CrlPublisher {
                     LOG.info("CRL written to {} with {} revoked hub certificates", file, revoked.size());
                     reload();
                     return null;
-                }, false));
+                }, true)); // ordered: two publishes never write the file at once
     }
 
     private void reload() throws IOException, InterruptedException {
