@@ -17,6 +17,13 @@ TEST_PACKAGES=(
 	libglib2.0-0      # GLib/GDBus, which tinyb's native library links (tinyb BLE tests)
 	chromium # the inbox page in headless Chromium (issue 7)
 	chromium-driver # Selenium drives it through /usr/bin/chromedriver
+	mmdebstrap        # the arm64 Debian root file system of the hub's appliance test (deploy/pi/arm64-rootfs.sh)
+	arch-test         # mmdebstrap's check that the foreign architecture runs
+	qemu-user-static  # runs that arm64 system on this machine
+	binfmt-support    # registers qemu with the kernel for arm64 binaries
+	systemd-container # systemd-nspawn boots it with its own systemd (PiApplianceIT)
+	reprepro          # the signed apt repository of hub releases
+	gpg               # signs it with the (dev) release key
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }

@@ -34,7 +34,8 @@ public final class HubService extends VerticleBase {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubService.class);
 
-    private static final String VERSION = "0.1.0";
+    /** The installed package's version (the launcher passes it as nara.hub.version); the build's otherwise. */
+    public static final String VERSION = System.getProperty("nara.hub.version", "0.1.0");
 
     private final HubSettings settings;
     private final Clock clock;
@@ -136,6 +137,11 @@ public final class HubService extends VerticleBase {
             outboxWorker.close();
             return Future.succeededFuture();
         });
+    }
+
+    /** Completes once the outbox thread has answered: the event loop and SQLite are not stuck (systemd's watchdog). */
+    public Future<Long> alive() {
+        return outboxWorker.executeBlocking(() -> outbox.size());
     }
 
     /** The port the status page listens on (useful when configured as 0). */

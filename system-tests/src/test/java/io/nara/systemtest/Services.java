@@ -169,8 +169,13 @@ final class Services {
 
     /** Asks the hub's simulated home for a reading ({@code POST}, e.g. {@code /api/simulate/bp?systolic=85}). */
     static com.fasterxml.jackson.databind.JsonNode simulate(Hub hub, String pathAndQuery) throws Exception {
+        return simulate(hub.statusUrl(), pathAndQuery);
+    }
+
+    /** ... of a hub running elsewhere (a packaged hub in a container), by its status page's address. */
+    static com.fasterxml.jackson.databind.JsonNode simulate(String statusUrl, String pathAndQuery) throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(hub.statusUrl() + pathAndQuery))
+                        java.net.URI.create(statusUrl + pathAndQuery))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
