@@ -104,6 +104,9 @@ public final class IngestMain implements Callable<Integer> {
             + "plain-HTTP development on a loopback address.")
     boolean insecureCookies;
 
+    @Option(names = "--release-repo", description = "Serve hub releases from this signed apt repository (deploy/pi/release-repo.sh) under /apt/ (default: none).")
+    Path releaseRepo;
+
     @Option(names = "--fhir-push-url", description = "FHIR R4 base of a server that receives every new reading as an "
             + "Observation (conditional create; default: no push).")
     URI fhirPushUrl;
@@ -141,7 +144,7 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, fhirPush());
+        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, fhirPush(), releaseRepo);
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app http://"
                         + httpHost + ":" + service.httpPort() + "/"))

@@ -83,6 +83,7 @@ public final class IngestService extends VerticleBase {
     private RejectedMessages rejected;
     private HubMessageConsumer consumer;
     private WebServer web;
+    private final java.nio.file.Path releaseRepository;
     private volatile boolean influxOk = true;
     private volatile boolean postgresOk = true;
 
@@ -95,6 +96,13 @@ public final class IngestService extends VerticleBase {
      * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
+        this(settings, clock, alerting, fhirPush, null);
+    }
+
+    /** ... and serving hub releases from a signed apt repository ({@link io.nara.ingest.release.ReleaseRoutes}; null for none). */
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
+                         java.nio.file.Path releaseRepository) {
+        this.releaseRepository = releaseRepository;
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
@@ -159,7 +167,8 @@ public final class IngestService extends VerticleBase {
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
                             new FhirRoutes(fhir, influx, influxWorker),
                             new RelativeRoutes(evidence, influxWorker),
-                            new AccessLogRoutes()));
+                            new AccessLogRoutes(),
+                            new io.nara.ingest.release.ReleaseRoutes(releaseRepository)));
             return web.listen(settings.httpHost(), settings.httpPort());
         });
     }

@@ -220,7 +220,7 @@ public final class HubService extends VerticleBase {
                 .toList();
         long lastAck = uplink.lastAckAt();
         Uplink.Progress progress = uplink.progress();
-        return new StatusView(settings.hubId(), uplink.connected(), lastAck == 0 ? null : Instant.ofEpochMilli(lastAck),
+        return new StatusView(settings.hubId(), VERSION, uplink.connected(), lastAck == 0 ? null : Instant.ofEpochMilli(lastAck),
                 progress.pending(), progress, outbox.storageState(), quarantined, clockState(), config.version(), devices);
     }
 

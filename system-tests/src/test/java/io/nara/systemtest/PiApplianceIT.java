@@ -54,6 +54,8 @@ class PiApplianceIT {
     private static String statusUrl;
     private static Path deb;
     private static String builtVersion;
+    private static int ingestPort;
+    private static Path releaseDir;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -67,13 +69,15 @@ class PiApplianceIT {
         assertThat(deb).as("the hub's package (mvn -pl gateway package)").exists();
         builtVersion = debField(deb, "Version");
 
+        workDir = Files.createTempDirectory(Path.of("/var/tmp"), "nara-pi-it");
+        releaseDir = workDir.resolve("release");
+        ingestPort = freePort();
         shareGroup = Services.newShareGroup();
         postgres = stack.freshPostgres();
         influx = stack.freshInflux();
         startIngest();
 
         Path pristine = Arm64Container.pristineRootfs(stack.repoRoot());
-        workDir = Files.createTempDirectory(Path.of("/var/tmp"), "nara-pi-it");
         pi = Arm64Container.boot(pristine, workDir, "nara-pi-it-" + ProcessHandle.current().pid());
     }
 
@@ -145,6 +149,42 @@ class PiApplianceIT {
 
     @Test
     @Order(3)
+    void aBrokenReleaseIsRolledBackByTheHubItself() throws Exception {
+        String running = pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub");
+        release("publish", workDir.resolve("nara-hub-" + running + ".deb").toString());
+        // A release the repository does not hold is refused: no hub is pinned to what it cannot install.
+        assertThat(rollout(running + "+never", 100).statusCode()).isEqualTo(422);
+        assertThat(rollout(running, 100).statusCode()).isEqualTo(200);
+        // The pinned version runs already: nothing to do, but the hub keeps its package for going back.
+        pi.execOk(1800, "systemctl", "start", "nara-hub-update.service");
+        assertThat(pi.journal("nara-hub-update.service")).contains(running + " is the pinned version; nothing to do");
+        assertThat(pi.path("/var/lib/nara-hub-update/nara-hub_" + running + ".deb")).exists();
+
+        // The next release does not start: the update installs it, sees it fail, and goes back by itself.
+        String broken = running + "+broken";
+        release("publish", brokenRelease(broken).toString());
+        assertThat(rollout(broken, 100).statusCode()).isEqualTo(200);
+        pi.exec(List.of("systemctl", "start", "nara-hub-update.service"), 3600);
+        String journal = pi.journal("nara-hub-update.service");
+        assertThat(pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result")).as(journal)
+                .contains("ROLLED_BACK " + broken);
+        assertThat(journal).contains("updating from " + running + " to " + broken).contains("going back to " + running);
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(running);
+        assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
+        // The outbox and the configuration came through the update and the rollback.
+        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip()).isEqualTo("HUB_ID=" + HUB);
+        JsonNode stored = simulateCuff(125);
+        long seq = stored.get("stored").get(0).get("seq").asLong();
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
+        assertThat(software()).isEqualTo(running);
+        // The failed version is not tried again until the cloud pins another.
+        pi.execOk(600, "systemctl", "start", "nara-hub-update.service");
+        assertThat(pi.journal("nara-hub-update.service")).contains(broken + " failed here before");
+    }
+
+    @Test
+    @Order(4)
     void removeStopsTheHubAndKeepsItsDataPurgeLeavesNothing() {
         pi.execOk(600, "dpkg", "-r", "nara-hub");
         assertThat(pi.exec(List.of("systemctl", "is-active", UNIT), 30).output().strip()).isNotEqualTo("active");
@@ -155,6 +195,8 @@ class PiApplianceIT {
         pi.execOk(600, "dpkg", "-P", "nara-hub");
         assertThat(pi.path("/var/lib/nara-hub")).doesNotExist();
         assertThat(pi.path("/etc/nara")).doesNotExist();
+        assertThat(pi.path("/var/lib/nara-hub-update")).doesNotExist();
+        assertThat(pi.path("/etc/apt/sources.list.d/nara-hub.sources")).doesNotExist();
         assertThat(pi.path("/lib/systemd/system/nara-hub.service")).doesNotExist();
         assertThat(pi.exec(List.of("getent", "passwd", "nara-hub"), 30).exitCode()).isNotZero();
         assertThat(pi.exec(List.of("getent", "group", "nara-hub"), 30).exitCode()).isNotZero();
@@ -169,10 +211,7 @@ class PiApplianceIT {
         Files.copy(identity.truststore(), pi.path("/etc/nara/truststore.p12"));
         Files.copy(identity.passwordFile(), pi.path("/etc/nara/keystore.password"));
         Files.write(pi.path("/etc/nara/hub-config.json"), new MessageCodec().encode(Services.homeConfig(1)));
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         statusUrl = "http://127.0.0.1:" + port;
         // The conffile as the installer edits it: the package's own file with the hub's values.
         String conf = Files.readString(pi.path("/etc/nara/hub.conf"))
@@ -186,7 +225,11 @@ class PiApplianceIT {
                 // No Bluetooth adapter or GPIO chip in the container: the simulated home stands in for devices.
                 .replaceFirst("(?m)^BLE=.*$", "BLE=no")
                 .replaceFirst("(?m)^GPIO=.*$", "GPIO=off")
-                .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10");
+                .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10")
+                // Updates from this test's ingest, checked against the development release key.
+                .replaceFirst("(?m)^UPDATE_URL=.*$", "UPDATE_URL=http://127.0.0.1:" + ingestPort + "/apt")
+                .replaceFirst("(?m)^UPDATE_DEADLINE=.*$", "UPDATE_DEADLINE=1200");
+        Files.copy(Path.of(release("key").strip()), pi.path("/etc/nara/release-key.gpg"));
         Files.writeString(pi.path("/etc/nara/hub.conf"), conf);
         pi.execOk(30, "chgrp", "nara-hub", "/etc/nara/hub.conf", "/etc/nara/hub.p12", "/etc/nara/truststore.p12",
                 "/etc/nara/keystore.password", "/etc/nara/hub-config.json");
@@ -204,7 +247,7 @@ class PiApplianceIT {
     }
 
     private static void startIngest() throws Exception {
-        ingest = Services.startIngest(stack, shareGroup, postgres, influx);
+        ingest = Services.startIngest(stack, shareGroup, postgres, influx, ingestPort, releaseDir.resolve("repo"));
         Services.awaitHealthy(ingest);
         cloud = new CloudQueries(stack, ingest);
     }
@@ -220,6 +263,37 @@ class PiApplianceIT {
         }
     }
 
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** deploy/pi/release-repo.sh with this test's release folder (its own development key and repository). */
+    private static String release(String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "NARA_RELEASE_DIR=" + releaseDir,
+                "bash", stack.repoRoot().resolve("deploy/pi/release-repo.sh").toString()));
+        command.addAll(List.of(args));
+        DevStack.Result result = DevStack.run(stack.repoRoot(), command, 300);
+        assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();
+        return result.output();
+    }
+
+    /** The operator releases a version to a share of the hubs (REST, as the fleet page does). */
+    private static java.net.http.HttpResponse<String> rollout(String version, int percentage) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/releases"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\":\"" + version
+                        + "\",\"percentage\":" + percentage + "}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A release that installs but never starts: its launcher fails at once. */
+    private static Path brokenRelease(String version) throws Exception {
+        return repack(deb, version, "sed -i '2i exit 1' usr/share/nara-hub/bin/nara-hub");
+    }
+
     private static String debField(Path deb, String field) {
         DevStack.Result result = DevStack.run(Path.of("/"), List.of("dpkg-deb", "-f", deb.toString(), field), 60);
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -228,10 +302,16 @@ class PiApplianceIT {
 
     /** The same build as a newer version (what the next release looks like to dpkg). */
     private static Path repack(Path deb, String version) throws Exception {
+        return repack(deb, version, "true");
+    }
+
+    /** ... with {@code change} (a shell command) run in the unpacked package first. */
+    private static Path repack(Path deb, String version, String change) throws Exception {
         Path tree = workDir.resolve("repack");
         Path out = workDir.resolve("nara-hub-" + version + ".deb");
         for (List<String> command : List.of(List.of("dpkg-deb", "-R", deb.toString(), tree.toString()),
                 List.of("sed", "-i", "s/^Version: .*/Version: " + version + "/", tree.resolve("DEBIAN/control").toString()),
+                List.of("sh", "-c", "cd '" + tree + "' && " + change),
                 List.of("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString()),
                 List.of("rm", "-rf", tree.toString()))) {
             DevStack.Result result = DevStack.run(workDir, command, 300);

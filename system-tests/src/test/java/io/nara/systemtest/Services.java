@@ -66,11 +66,19 @@ final class Services {
 
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx) throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, 0, null);
+    }
+
+    /** ... on a fixed web port (0: any free one), serving hub releases from {@code releaseRepo} (null: none). */
+    static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                              ObservationStore.Settings influx, int httpPort, Path releaseRepo) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", 0, apiKey);
+                shareGroup, stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", httpPort, apiKey);
         Vertx vertx = Vertx.vertx();
-        IngestService service = new IngestService(settings, Clock.systemUTC());
+        IngestService service = new IngestService(settings, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), io.nara.ingest.fhir.FhirPush.Settings.none(),
+                releaseRepo);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
