@@ -58,6 +58,9 @@ public final class HubService extends VerticleBase {
     private final Map<String, Instant> lastByCode = new ConcurrentHashMap<>();
     private io.nara.gateway.installer.DeviceTransports transports;
     private volatile long quarantined;
+    /** Epoch ms of the oldest unacknowledged entry, 0 when none; refreshed each second on the outbox thread. */
+    private volatile long oldestPending;
+    private io.nara.gateway.metrics.HubMetrics metrics;
     /** The storage state the last storage alert reported; a new alert only when it got worse. */
     private StorageState announcedStorage = new StorageState(0, 0, false);
 
@@ -90,6 +93,11 @@ public final class HubService extends VerticleBase {
             }
             ruleState = io.nara.gateway.careplan.RuleStateStore.open(outbox.connection());
             outbox.onRollback(ruleState::forget);
+            metrics = new io.nara.gateway.metrics.HubMetrics(new io.nara.gateway.metrics.HubMetrics.Sources(
+                    () -> outbox.size(), () -> oldestPending == 0 ? 0 : Math.max(0, clock.millis() - oldestPending),
+                    () -> uplink == null ? 0.0 : uplink.progress().recordsPerSecond(), () -> quarantined,
+                    () -> uplink == null ? 0 : uplink.connections(), deviceStates));
+            outbox.onCommit(metrics::committed);
             return null;
         }).compose(v -> {
             ReadingPipeline pipeline = new ReadingPipeline(outboxWorker, outbox, configStore,
@@ -116,7 +124,10 @@ public final class HubService extends VerticleBase {
             transports = new io.nara.gateway.installer.DeviceTransports(vertx, settings.transports(), pipeline, clock,
                     settings.deviceZone(), deviceStates, signals, lastByCode::get);
             statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome);
-            statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
+            statusPage.routes(router -> {
+                new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec).mount(router);
+                metrics.mount(router);
+            });
             return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));
         });
     }
@@ -156,9 +167,11 @@ public final class HubService extends VerticleBase {
     private void stored(List<OutboxEntry> entries) {
         for (OutboxEntry entry : entries) {
             if (entry instanceof OutboxEntry.ObservationEntry o) {
+                metrics.evaluated(1);
                 lastReadings.put(o.observation().deviceId(), o.observation().received());
                 lastByCode.put(o.observation().code(), o.observation().received());
             } else if (entry instanceof OutboxEntry.AlertEntry) {
+                metrics.alertRaised();
                 signals.alertStored();
             }
         }
@@ -168,6 +181,8 @@ public final class HubService extends VerticleBase {
     private void refreshCounts() {
         outboxWorker.executeBlocking(() -> {
             quarantined = outbox.quarantined();
+            Long oldest = outbox.oldestStoredAt();
+            oldestPending = oldest == null ? 0 : oldest;
             StorageState storage = outbox.storageState();
             if (worse(storage, announcedStorage)) {
                 announceStorage(storage);

@@ -1,7 +1,7 @@
 package io.nara.ingest.release;
 
 import io.nara.ingest.web.ApiRoutes;
-import io.vertx.core.file.FileSystemAccess;
+import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

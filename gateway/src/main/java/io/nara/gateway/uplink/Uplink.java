@@ -107,6 +107,8 @@ public final class Uplink {
     private final Map<Long, InFlight> inFlight = new TreeMap<>();
     private long lastAckAt;
     private long connectAttempts;
+    /** Connections made since start; more than one means reconnects (the hub's metrics). */
+    private volatile long connections;
     /** Earliest time (ms) the throttle lets the next observation batch go. */
     private long nextSendAt;
     private boolean throttleTimerSet;
@@ -158,6 +160,11 @@ public final class Uplink {
         return connected;
     }
 
+    /** Connections to the broker made since start. */
+    public long connections() {
+        return connections;
+    }
+
     /** Called when new entries are in the outbox. */
     public void wake() {
         context.runOnContext(v -> pump());
@@ -204,6 +211,7 @@ public final class Uplink {
 
     private void onConnected() {
         connected = true;
+        connections++;
         connectAttempts = 0;
         restartFromOutbox();
         try {
