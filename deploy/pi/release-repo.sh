@@ -3,7 +3,7 @@
 # ingest serves under /apt (--release-repo DIR) and hubs update from (nara-hub-update).
 #
 #   release-repo.sh key                         make the DEVELOPMENT release key if there is none; print its public key path
-#   release-repo.sh publish DEB...              add packages to the repository (every version is kept, for going back)
+#   release-repo.sh publish DEB...              add packages to the repository (a newer version replaces the older)
 #   release-repo.sh pin HUB VERSION [downgrade] the version HUB runs (what the cloud's rollout decides, by hand)
 #
 # Everything lives in ${NARA_RELEASE_DIR:-<state>/release}: gnupg/ (the dev key: private, never committed, never
@@ -37,16 +37,16 @@ publish() {
 	(($#)) || die "publish: which .deb files?"
 	key >/dev/null
 	mkdir -p "$REPO/conf" "$REPO/pin"
-	# Limit: 0 keeps every version of a package (reprepro 5.3+), so a hub can always go back to the one it ran.
+	# reprepro 5.3 (Debian 12) keeps one version per package: a hub keeps the package it runs for going back
+	# (nara-hub-update), so the repository need not.
 	cat >"$REPO/conf/distributions" <<CONF
 Origin: Nara
 Label: Nara hub
 Codename: stable
-Architectures: all arm64 armhf amd64
+Architectures: arm64 armhf amd64
 Components: main
 Description: Nara hub releases
 SignWith: $(fingerprint)
-Limit: 0
 CONF
 	for deb in "$@"; do
 		[[ -f $deb ]] || die "no such package: $deb"
