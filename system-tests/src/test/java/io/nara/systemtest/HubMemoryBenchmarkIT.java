@@ -82,7 +82,9 @@ class HubMemoryBenchmarkIT {
                     Integer.toString(http), "--clock", "assume", "--simulate", "--coap-psk-file", psk.toString(),
                     "--coap-host", "127.0.0.1", "--coap-port", Integer.toString(coap)));
             Path log = dir.resolve("hub.log");
-            Process hub = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("MALLOC_ARENA_MAX", "2"); // as nara-hub.service sets it
+            Process hub = builder.start();
             try {
                 String status = "http://127.0.0.1:" + http;
                 await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
