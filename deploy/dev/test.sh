@@ -18,8 +18,13 @@ TEST_PACKAGES=(
 	chromium # the inbox page in headless Chromium (issue 7)
 	chromium-driver # Selenium drives it through /usr/bin/chromedriver
 	prometheus # scrapes an ingest node in MetricsIT; promtool checks deploy/prometheus rules
-	mmdebstrap # the cached amd64 Debian root file system of the ingest package's boot test (CloudPackageIT)
-	systemd-container # systemd-nspawn boots it
+	mmdebstrap        # the cached Debian root file systems of the package tests: arm64 (PiApplianceIT), amd64 (CloudPackageIT)
+	arch-test         # mmdebstrap's check that the foreign architecture runs
+	qemu-user-static  # runs that arm64 system on this machine
+	binfmt-support    # registers qemu with the kernel for arm64 binaries
+	systemd-container # systemd-nspawn boots them with their own systemd
+	reprepro          # the signed apt repository of hub releases
+	gpg               # signs it with the (dev) release key
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }

@@ -159,6 +159,9 @@ public final class IngestMain implements Callable<Integer> {
             + "plain-HTTP development on a loopback address.")
     boolean insecureCookies;
 
+    @Option(names = "--release-repo", description = "Serve hub releases from this signed apt repository (deploy/pi/release-repo.sh) under /apt/ (default: none).")
+    Path releaseRepo;
+
     @Option(names = "--fhir-push-url", description = "FHIR R4 base of a server that receives every new reading as an "
             + "Observation (conditional create; default: no push).")
     URI fhirPushUrl;
@@ -278,9 +281,9 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        EnrolmentSettings enrolment = enrolment();
         IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, push,
-                new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment);
+                new NodeOptions(new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment(),
+                        releaseRepo));
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app "
                         + (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + service.httpPort() + "/"

@@ -113,6 +113,7 @@ public final class IngestService extends VerticleBase {
     private final HubAuthorities authorities = new HubAuthorities(codec);
     private HubMessageConsumer consumer;
     private WebServer web;
+    private final java.nio.file.Path releaseRepository;
     private volatile boolean influxOk = true;
     private volatile boolean postgresOk = true;
 
@@ -125,23 +126,24 @@ public final class IngestService extends VerticleBase {
      * FHIR server (issue 8; {@link FhirPush.Settings#none()} for none).
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
-        this(settings, clock, alerting, fhirPush, NodeMetrics.Settings.none(), Retention.Settings.defaults(), null);
+        this(settings, clock, alerting, fhirPush, NodeOptions.defaults());
     }
 
     /**
-     * With Prometheus metrics served on {@code GET /metrics} where {@code metrics} says, PostgreSQL retention
-     * periods, and the hub CA: EST enrolment of hubs and the CRL the broker checks ({@code enrolment} null for none).
+     * With the parts a deployment turns on by option ({@link NodeOptions}): Prometheus metrics, PostgreSQL retention,
+     * the hub CA (EST enrolment and the CRL the broker checks) and the hub releases' apt repository.
      */
     public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
-                         NodeMetrics.Settings metrics, Retention.Settings retention, EnrolmentSettings enrolment) {
-        this.retentionSettings = retention;
+                         NodeOptions options) {
+        this.retentionSettings = options.retention();
+        this.releaseRepository = options.releaseRepository();
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
         this.fhirPush = fhirPush;
-        this.metricsSettings = metrics;
+        this.metricsSettings = options.metrics();
         this.metrics = new NodeMetrics(settings.nodeId());
-        this.enrolmentSettings = enrolment;
+        this.enrolmentSettings = options.enrolment();
     }
 
     @Override
@@ -219,7 +221,8 @@ public final class IngestService extends VerticleBase {
                             new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes(),
-                            new FleetApi(enrolment, crl)));
+                            new FleetApi(enrolment, crl),
+                            new io.nara.ingest.release.ReleaseRoutes(releaseRepository)));
             metrics.sseClients(web::sseClients);
             metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
                     settings.broker().identity().passwordFile());

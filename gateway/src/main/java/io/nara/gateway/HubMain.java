@@ -187,8 +187,11 @@ public final class HubMain implements Callable<Integer> {
                 simulateEverySeconds * 1000,
                 new Uplink.Settings(batchSize, 4, ackTimeoutSeconds * 1000L, 60_000, replayRate),
                 new StorageLimits(maxRecords, maxOutboxMegabytes * 1024 * 1024), transports());
+        io.nara.gateway.systemd.ServiceManager systemd =
+                io.nara.gateway.systemd.ServiceManager.fromEnvironment(vertx, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping();
             vertx.close().onComplete(r -> stopped.countDown());
             try {
                 stopped.await();
@@ -197,9 +200,12 @@ public final class HubMain implements Callable<Integer> {
             }
         }));
         HubService service = new HubService(settings, Clock.systemUTC(), HubClock.parse(clockSource), enrolment);
-        vertx.deployVerticle(service).onSuccess(id -> System.out.println(
-                        "hub " + hubId + " running; status page http://" + httpHost + ":" + service.statusPort()
-                        + "/; installer token in " + service.installerToken().file()))
+        vertx.deployVerticle(service).onSuccess(id -> {
+                    System.out.println("hub " + hubId + " " + HubService.VERSION + " running; status page http://"
+                            + httpHost + ":" + service.statusPort() + "/; installer token in "
+                            + service.installerToken().file());
+                    systemd.ready("running " + HubService.VERSION, service::alive);
+                })
                 .onFailure(e -> {
                     System.err.println("hub failed to start: " + e.getMessage());
                     vertx.close();

@@ -35,7 +35,8 @@ public final class HubService extends VerticleBase {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubService.class);
 
-    private static final String VERSION = "0.1.0";
+    /** The installed package's version (the launcher passes it as nara.hub.version); the build's otherwise. */
+    public static final String VERSION = System.getProperty("nara.hub.version", "0.1.0");
 
     private final HubSettings settings;
     private final Clock clock;
@@ -61,6 +62,9 @@ public final class HubService extends VerticleBase {
     private final Map<String, Instant> lastByCode = new ConcurrentHashMap<>();
     private io.nara.gateway.installer.DeviceTransports transports;
     private volatile long quarantined;
+    /** Epoch ms of the oldest unacknowledged entry, 0 when none; refreshed each second on the outbox thread. */
+    private volatile long oldestPending;
+    private io.nara.gateway.metrics.HubMetrics metrics;
     /** The storage state the last storage alert reported; a new alert only when it got worse. */
     private StorageState announcedStorage = new StorageState(0, 0, false);
 
@@ -109,6 +113,11 @@ public final class HubService extends VerticleBase {
             outbox.onRollback(ruleState::forget);
             installerToken = InstallerToken.loadOrCreate(settings.dataDir());
             ownNames = StatusPage.ownNames();
+            metrics = new io.nara.gateway.metrics.HubMetrics(new io.nara.gateway.metrics.HubMetrics.Sources(
+                    () -> outbox.size(), () -> oldestPending == 0 ? 0 : Math.max(0, clock.millis() - oldestPending),
+                    () -> uplink == null ? 0.0 : uplink.progress().recordsPerSecond(), () -> quarantined,
+                    () -> uplink == null ? 0 : uplink.connections(), deviceStates));
+            outbox.onCommit(metrics::committed);
             return null;
         }).compose(v -> {
             ReadingPipeline pipeline = new ReadingPipeline(outboxWorker, outbox, configStore,
@@ -154,7 +163,10 @@ public final class HubService extends VerticleBase {
             });
             deviceStates.discovered().onNew(() -> vertx.runOnContext(x -> uplink.statusChanged()));
             statusPage = new StatusPage(vertx, codec, this::statusView, simulatedHome, installerToken, ownNames);
-            statusPage.routes(new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec)::mount);
+            statusPage.routes(router -> {
+                new io.nara.gateway.installer.InstallerApi(deviceStates, transports, clock, codec).mount(router);
+                metrics.mount(router);
+            });
             return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));
         });
     }
@@ -180,6 +192,11 @@ public final class HubService extends VerticleBase {
         });
     }
 
+    /** Completes once the outbox thread has answered: the event loop and SQLite are not stuck (systemd's watchdog). */
+    public Future<Long> alive() {
+        return outboxWorker.executeBlocking(() -> outbox.size());
+    }
+
     /** The port the status page listens on (useful when configured as 0). */
     public int statusPort() {
         return statusPage.port();
@@ -197,9 +214,11 @@ public final class HubService extends VerticleBase {
     private void stored(List<OutboxEntry> entries) {
         for (OutboxEntry entry : entries) {
             if (entry instanceof OutboxEntry.ObservationEntry o) {
+                metrics.evaluated(1);
                 lastReadings.put(o.observation().deviceId(), o.observation().received());
                 lastByCode.put(o.observation().code(), o.observation().received());
             } else if (entry instanceof OutboxEntry.AlertEntry) {
+                metrics.alertRaised();
                 signals.alertStored();
             }
         }
@@ -209,6 +228,8 @@ public final class HubService extends VerticleBase {
     private void refreshCounts() {
         outboxWorker.executeBlocking(() -> {
             quarantined = outbox.quarantined();
+            Long oldest = outbox.oldestStoredAt();
+            oldestPending = oldest == null ? 0 : oldest;
             StorageState storage = outbox.storageState();
             if (worse(storage, announcedStorage)) {
                 announceStorage(storage);
@@ -269,8 +290,9 @@ public final class HubService extends VerticleBase {
                 .toList();
         long lastAck = uplink.lastAckAt();
         Uplink.Progress progress = uplink.progress();
-        return new StatusView(settings.hubId(), uplink.connected(), lastAck == 0 ? null : Instant.ofEpochMilli(lastAck),
-                progress.pending(), progress, outbox.storageState(), quarantined, clockState(), config.version(), devices,
+        return new StatusView(settings.hubId(), VERSION, uplink.connected(),
+                lastAck == 0 ? null : Instant.ofEpochMilli(lastAck), progress.pending(), progress,
+                outbox.storageState(), quarantined, clockState(), config.version(), devices,
                 enrolment == null ? null : enrolment.status());
     }
 

@@ -180,6 +180,8 @@ class ApiAccessIT {
                         Refusal.NOT_FOUND_LOGGED, "the refused attempt names Greta, so her MAS sees who tried"),
                 new Read("GET /api/rejected", "/api/rejected", Reader.OPERATOR, none, Refusal.FORBIDDEN,
                         "operator only; refused payloads may carry readings, so the read is logged"),
+                new Read("GET /api/fleet/releases", "/api/fleet/releases", Reader.OPERATOR, null, Refusal.FORBIDDEN,
+                        "operator only; hub software versions and their rollout: no patient data"),
                 new Read("GET /api/notifications/dead", "/api/notifications/dead", Reader.OPERATOR, null,
                         Refusal.FORBIDDEN, "operator only; alert id, channel, address and error: no patient data"),
                 new Read("GET /api/patients/:id/careplan", p + "/careplan", Reader.NURSE, greta, Refusal.NOT_FOUND, ""),

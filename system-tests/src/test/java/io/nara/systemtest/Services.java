@@ -72,7 +72,15 @@ final class Services {
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx) throws Exception {
         return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
-                io.nara.ingest.routing.AlertingSettings.defaults(), null);
+                io.nara.ingest.routing.AlertingSettings.defaults(), 0, io.nara.ingest.NodeOptions.defaults());
+    }
+
+    /** ... on a fixed web port (0: any free one), serving hub releases from {@code releaseRepo} (null: none). */
+    static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                              ObservationStore.Settings influx, int httpPort, Path releaseRepo) throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), httpPort,
+                io.nara.ingest.NodeOptions.defaults().withReleaseRepository(releaseRepo));
     }
 
     /** An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker. */
@@ -85,7 +93,7 @@ final class Services {
                         stack.repoRoot().resolve("deploy/dev/stack.sh").toString(), "reload", "broker"),
                 lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
-                alerting, enrolment);
+                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment));
         try {
             awaitHealthy(ingest);
             return ingest;
@@ -97,14 +105,14 @@ final class Services {
 
     private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                                       ObservationStore.Settings influx, Clock clock,
-                                      io.nara.ingest.routing.AlertingSettings alerting,
-                                      io.nara.ingest.enrol.EnrolmentSettings enrolment) throws Exception {
+                                      io.nara.ingest.routing.AlertingSettings alerting, int httpPort,
+                                      io.nara.ingest.NodeOptions options) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey);
+                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", httpPort, apiKey);
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting,
-                io.nara.ingest.fhir.FhirPush.Settings.none(), enrolment);
+                io.nara.ingest.fhir.FhirPush.Settings.none(), options);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
@@ -264,7 +272,21 @@ final class Services {
 
     /** Asks the hub's simulated home for a reading ({@code POST}, e.g. {@code /api/simulate/bp?systolic=85}). */
     static com.fasterxml.jackson.databind.JsonNode simulate(Hub hub, String pathAndQuery) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(hub.installerPost(pathAndQuery).build(),
+        return simulate(hub.installerPost(pathAndQuery));
+    }
+
+    /**
+     * ... of a hub running elsewhere (a packaged hub in a container), by its status page's address and its data
+     * folder, which holds its installer token.
+     */
+    static com.fasterxml.jackson.databind.JsonNode simulate(String statusUrl, Path hubDataDir, String pathAndQuery)
+            throws Exception {
+        return simulate(installerPost(java.net.URI.create(statusUrl + pathAndQuery), hubDataDir));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode simulate(java.net.http.HttpRequest.Builder request)
+            throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(request.build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new AssertionError("the simulated home answered " + response.statusCode() + ": " + response.body());

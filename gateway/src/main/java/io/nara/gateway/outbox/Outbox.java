@@ -114,6 +114,7 @@ public final class Outbox implements AutoCloseable {
     private volatile long droppedReadings;
     private volatile boolean full;
     private Runnable onRollback = () -> { };
+    private java.util.function.LongConsumer onCommit = nanos -> { };
     private final String bootId = io.nara.gateway.clock.HubClock.bootId();
 
     private Outbox(Connection connection, MessageCodec codec, Clock clock, String id, StorageLimits limits,
@@ -235,7 +236,9 @@ public final class Outbox implements AutoCloseable {
                 update.setLong(1, next[0]);
                 update.executeUpdate();
             }
+            long committing = System.nanoTime();
             connection.commit();
+            onCommit.accept(System.nanoTime() - committing);
             count += entries.size();
             full = false;
             return entries;
@@ -427,6 +430,28 @@ public final class Outbox implements AutoCloseable {
      */
     public void onRollback(Runnable listener) {
         this.onRollback = listener;
+    }
+
+    /** Told how long each append's commit took, in nanoseconds (the fsync a reading waits for; the hub's metrics). */
+    public void onCommit(java.util.function.LongConsumer listener) {
+        this.onCommit = listener;
+    }
+
+    /** When the oldest entry still waiting for an ack was stored (epoch ms), or null when the outbox is empty. */
+    public Long oldestStoredAt() {
+        try {
+            Long oldest;
+            try (PreparedStatement q = connection.prepareStatement("SELECT MIN(stored_at) FROM outbox");
+                 ResultSet rs = q.executeQuery()) {
+                long value = rs.next() ? rs.getLong(1) : 0;
+                oldest = rs.wasNull() ? null : value;
+            }
+            connection.commit();
+            return oldest;
+        } catch (SQLException e) {
+            rollback(e);
+            throw new OutboxException("cannot read the oldest entry: " + e.getMessage(), e);
+        }
     }
 
     /** This outbox's id (a UUID), sent with every message and echoed in every ack. */

@@ -8,6 +8,8 @@ import java.util.List;
  * What the local status page shows an installer.
  *
  * @param hubId            this hub
+ * @param software         the installed version (the package's); an update counts as done once the hub reports it
+ *                         while connected to the cloud
  * @param connectedToCloud whether the broker connection is up
  * @param lastAck          when the cloud last acknowledged anything, or null
  * @param outboxPending    records not yet acknowledged
@@ -20,7 +22,7 @@ import java.util.List;
  * @param enrolment        the hub's certificate from the cloud and what enrolment waits for; null when the hub's
  *                         certificate was given to it
  */
-public record StatusView(String hubId, boolean connectedToCloud, Instant lastAck, long outboxPending,
+public record StatusView(String hubId, String software, boolean connectedToCloud, Instant lastAck, long outboxPending,
                          io.nara.gateway.uplink.Uplink.Progress replay,
                          io.nara.gateway.outbox.StorageState storage, long quarantined,
                          HubStatus.ClockState clock, long configVersion, List<Device> devices,

@@ -132,6 +132,8 @@ public final class Uplink {
     private final Map<Kind, Lane> lanes = Map.of(Kind.ALERT, new Lane(), Kind.OBS, new Lane());
     private long lastAckAt;
     private long connectAttempts;
+    /** Connections made since start; more than one means reconnects (the hub's metrics). */
+    private volatile long connections;
     /** Earliest time (ms) the throttle lets the next observation batch go. */
     private long nextSendAt;
     private boolean throttleTimerSet;
@@ -206,6 +208,11 @@ public final class Uplink {
         return connected;
     }
 
+    /** Connections to the broker made since start. */
+    public long connections() {
+        return connections;
+    }
+
     /** Called when new entries are in the outbox. */
     public void wake() {
         if (context == null) {
@@ -254,6 +261,7 @@ public final class Uplink {
 
     private void onConnected() {
         connected = true;
+        connections++;
         connectAttempts = 0;
         restartFromOutbox();
         try {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The hub's release repository: an apt repository signed with the release key, built with reprepro, which the cloud
+# ingest serves under /apt (--release-repo DIR) and hubs update from (nara-hub-update).
+#
+#   release-repo.sh key                         make the DEVELOPMENT release key if there is none; print its public key path
+#   release-repo.sh publish DEB...              add packages to the repository (a newer version replaces the older)
+#   release-repo.sh pin HUB VERSION [downgrade] the version HUB runs (what the cloud's rollout decides, by hand)
+#
+# Everything lives in ${NARA_RELEASE_DIR:-<state>/release}: gnupg/ (the dev key: private, never committed, never
+# copied to a hub), repo/ (what is served), release-key.gpg (the public key a hub trusts). The production release
+# key is kept offline as deploy/pi/README.md says; only its public half goes to hubs.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+DIR=${NARA_RELEASE_DIR:-${NARA_STATE:-$ROOT/.state}/release}
+export GNUPGHOME=$DIR/gnupg
+REPO=$DIR/repo
+UID_NAME="Nara hub releases (DEVELOPMENT key)"
+
+die() { echo "release-repo: $*" >&2; exit 1; }
+
+key() {
+	mkdir -p "$GNUPGHOME"
+	chmod 700 "$GNUPGHOME"
+	if ! gpg --batch --list-secret-keys "$UID_NAME" >/dev/null 2>&1; then
+		gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
+			--quick-generate-key "$UID_NAME" ed25519 sign 2y >/dev/null 2>&1 || die "gpg could not make the key"
+	fi
+	gpg --batch --export "$UID_NAME" >"$DIR/release-key.gpg"
+	echo "$DIR/release-key.gpg"
+}
+
+fingerprint() {
+	gpg --batch --with-colons --list-secret-keys "$UID_NAME" | awk -F: '$1 == "fpr" { print $10; exit }'
+}
+
+publish() {
+	(($#)) || die "publish: which .deb files?"
+	key >/dev/null
+	mkdir -p "$REPO/conf" "$REPO/pin"
+	# reprepro 5.3 (Debian 12) keeps one version per package: a hub keeps the package it runs for going back
+	# (nara-hub-update), so the repository need not.
+	cat >"$REPO/conf/distributions" <<CONF
+Origin: Nara
+Label: Nara hub
+Codename: stable
+Architectures: arm64 armhf amd64
+Components: main
+Description: Nara hub releases
+SignWith: $(fingerprint)
+CONF
+	for deb in "$@"; do
+		[[ -f $deb ]] || die "no such package: $deb"
+		reprepro --basedir "$REPO" --silent includedeb stable "$deb" || die "reprepro refused $deb"
+	done
+	reprepro --basedir "$REPO" list stable
+}
+
+pin() {
+	local hub=${1:-} version=${2:-} flag=${3:-}
+	[[ $hub =~ ^[A-Za-z0-9_-]+$ ]] || die "pin: hub id '$hub' is not valid"
+	[[ $version =~ ^[A-Za-z0-9.+~:-]+$ ]] || die "pin: '$version' is not a Debian version"
+	[[ -z $flag || $flag == downgrade ]] || die "pin: the third word can only be 'downgrade'"
+	reprepro --basedir "$REPO" list stable nara-hub | grep -qF " $version" || die "pin: $version is not published"
+	mkdir -p "$REPO/pin"
+	echo "$version${flag:+ $flag}" >"$REPO/pin/$hub.new"
+	mv "$REPO/pin/$hub.new" "$REPO/pin/$hub"
+}
+
+case ${1:-} in
+key) key ;;
+publish) shift; publish "$@" ;;
+pin) shift; pin "$@" ;;
+*) die "usage: release-repo.sh key | publish DEB... | pin HUB VERSION [downgrade]" ;;
+esac

@@ -1,0 +1,322 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nara.ingest.db.Database;
+import io.nara.ingest.observation.ObservationStore;
+import io.nara.mqtt.TlsIdentity;
+import io.nara.protocol.codec.MessageCodec;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The hub as a Raspberry Pi appliance, on an arm64 Debian with its own systemd (qemu + systemd-nspawn, see
+ * {@link Arm64Container}): the Debian package the build made is installed with dpkg, the installer configures it,
+ * the hardened unit runs it, a reading reaches the cloud, an upgrade to a newer build keeps the readings that were
+ * waiting in the outbox, and remove and purge leave nothing behind. The steps run in order on one container.
+ *
+ * <p>Until enrolment by code is merged, the hub gets a dev-PKI identity (KEYSTORE in /etc/nara/hub.conf).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PiApplianceIT {
+
+    private static final String HUB = "hub-it-pi";
+    private static final String UNIT = "nara-hub.service";
+    /** qemu: a JVM start and a reading's round trip take minutes, not seconds. No timing is asserted. */
+    private static final Duration DEADLINE = Duration.ofMinutes(6);
+
+    private static DevStack stack;
+    private static Path workDir;
+    private static Arm64Container pi;
+    private static String shareGroup;
+    private static Database.Settings postgres;
+    private static ObservationStore.Settings influx;
+    private static Services.Ingest ingest;
+    private static CloudQueries cloud;
+    private static String statusUrl;
+    private static Path deb;
+    private static String builtVersion;
+    private static int ingestPort;
+    private static Path releaseDir;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        Optional<String> unavailable = Arm64Container.unavailable();
+        if (unavailable.isPresent() && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("the arm64 appliance test cannot run: " + unavailable.get());
+        }
+        Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.get());
+        stack = DevStack.ensureUp();
+        deb = stack.repoRoot().resolve("gateway/target/nara-hub.deb");
+        assertThat(deb).as("the hub's package (mvn -pl gateway package)").exists();
+        builtVersion = debField(deb, "Version");
+
+        workDir = Files.createTempDirectory(Path.of("/var/tmp"), "nara-pi-it");
+        releaseDir = workDir.resolve("release");
+        ingestPort = freePort();
+        shareGroup = Services.newShareGroup();
+        postgres = stack.freshPostgres();
+        influx = stack.freshInflux();
+        startIngest();
+
+        Path pristine = Arm64Container.pristineRootfs(stack.repoRoot());
+        pi = Arm64Container.boot(pristine, workDir, "nara-pi-it-" + ProcessHandle.current().pid());
+    }
+
+    @AfterAll
+    static void shutDown() throws Exception {
+        Services.closeAll(pi, ingest);
+        if (workDir != null) {
+            DevStack.run(Path.of("/"), List.of("rm", "-rf", "--one-file-system", workDir.toString()), 600);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theInstalledHubRunsAsAHardenedServiceAndAReadingReachesTheCloud() throws Exception {
+        Files.copy(deb, pi.path("/root/nara-hub.deb"));
+        // Installing a hub that knows nothing yet: the package goes in, the service refuses to run without a hub id.
+        pi.execOk(600, "dpkg", "-i", "/root/nara-hub.deb");
+        assertThat(pi.execOk(30, "id", "-nG", "nara-hub")).contains("nara-hub").contains("bluetooth");
+        assertThat(pi.journal(UNIT)).contains("HUB_ID is not set in /etc/nara/hub.conf");
+
+        configure();
+        // Type=notify: the restart returns once the hub has told systemd it is ready.
+        pi.execOk(900, "systemctl", "restart", UNIT);
+        assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
+        String properties = pi.execOk(30, "systemctl", "show", UNIT, "-p", "User", "-p", "NoNewPrivileges",
+                "-p", "ProtectSystem", "-p", "Type");
+        assertThat(properties).contains("User=nara-hub", "NoNewPrivileges=yes", "ProtectSystem=strict", "Type=notify");
+        // The hub's state is where Debian expects it, owned by the service's user.
+        assertThat(pi.execOk(30, "stat", "-c", "%U %a", "/var/lib/nara-hub/outbox.db")).startsWith("nara-hub");
+
+        JsonNode stored = simulateCuff(121);
+        long seq = stored.get("stored").get(0).get("seq").asLong();
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(software()).isEqualTo(builtVersion));
+    }
+
+    @Test
+    @Order(2)
+    void anUpgradeKeepsTheReadingsWaitingInTheOutbox() throws Exception {
+        // The cloud stops acknowledging: what the hub measures now stays in its outbox.
+        Services.closeAll(ingest);
+        ingest = null;
+        List<Long> waiting = new ArrayList<>();
+        for (int systolic = 130; systolic < 133; systolic++) {
+            JsonNode stored = simulateCuff(systolic);
+            stored.get("stored").forEach(entry -> waiting.add(entry.get("seq").asLong()));
+        }
+        assertThat(Services.hubStatus(statusUrl).get("outboxPending").asLong()).isGreaterThanOrEqualTo(waiting.size());
+
+        String newer = builtVersion + "+it2";
+        Path newerDeb = repack(deb, newer);
+        Files.copy(newerDeb, pi.path("/root/nara-hub-newer.deb"));
+        pi.execOk(900, "dpkg", "-i", "/root/nara-hub-newer.deb");
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(newer);
+        assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
+        // The installer's edits to the conffile survive the upgrade.
+        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip()).isEqualTo("HUB_ID=" + HUB);
+
+        startIngest();
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).containsAll(waiting));
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(software()).isEqualTo(newer));
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .until(() -> Services.outboxEmpty(statusUrl));
+    }
+
+    @Test
+    @Order(3)
+    void aBrokenReleaseIsRolledBackByTheHubItself() throws Exception {
+        String running = pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub");
+        release("publish", workDir.resolve("nara-hub-" + running + ".deb").toString());
+        // A release the repository does not hold is refused: no hub is pinned to what it cannot install.
+        assertThat(rollout(running + "+never", 100).statusCode()).isEqualTo(422);
+        assertThat(rollout(running, 100).statusCode()).isEqualTo(200);
+        // The pinned version runs already: nothing to do, but the hub keeps its package for going back.
+        pi.execOk(1800, "systemctl", "start", "nara-hub-update.service");
+        assertThat(pi.journal("nara-hub-update.service")).contains(running + " is the pinned version; nothing to do");
+        assertThat(pi.path("/var/lib/nara-hub-update/nara-hub_" + running + ".deb")).exists();
+
+        // The next release does not start: the update installs it, sees it fail, and goes back by itself.
+        String broken = running + "+broken";
+        release("publish", brokenRelease(broken).toString());
+        assertThat(rollout(broken, 100).statusCode()).isEqualTo(200);
+        pi.exec(List.of("systemctl", "start", "nara-hub-update.service"), 3600);
+        String journal = pi.journal("nara-hub-update.service");
+        assertThat(pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result")).as(journal)
+                .contains("ROLLED_BACK " + broken);
+        assertThat(journal).contains("updating from " + running + " to " + broken).contains("going back to " + running);
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(running);
+        assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
+        // The outbox and the configuration came through the update and the rollback.
+        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip()).isEqualTo("HUB_ID=" + HUB);
+        JsonNode stored = simulateCuff(125);
+        long seq = stored.get("stored").get(0).get("seq").asLong();
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
+        assertThat(software()).isEqualTo(running);
+        // The failed version is not tried again until the cloud pins another.
+        pi.execOk(600, "systemctl", "start", "nara-hub-update.service");
+        assertThat(pi.journal("nara-hub-update.service")).contains(broken + " failed here before");
+    }
+
+    @Test
+    @Order(4)
+    void removeStopsTheHubAndKeepsItsDataPurgeLeavesNothing() {
+        pi.execOk(600, "dpkg", "-r", "nara-hub");
+        assertThat(pi.exec(List.of("systemctl", "is-active", UNIT), 30).output().strip()).isNotEqualTo("active");
+        assertThat(pi.path("/usr/share/nara-hub/nara-hub.jar")).doesNotExist();
+        assertThat(pi.path("/var/lib/nara-hub/outbox.db")).as("remove keeps the outbox").exists();
+        assertThat(pi.path("/etc/nara/hub.conf")).as("remove keeps the configuration").exists();
+
+        pi.execOk(600, "dpkg", "-P", "nara-hub");
+        assertThat(pi.path("/var/lib/nara-hub")).doesNotExist();
+        assertThat(pi.path("/etc/nara")).doesNotExist();
+        assertThat(pi.path("/var/lib/nara-hub-update")).doesNotExist();
+        assertThat(pi.path("/etc/apt/sources.list.d/nara-hub.sources")).doesNotExist();
+        assertThat(pi.path("/lib/systemd/system/nara-hub.service")).doesNotExist();
+        assertThat(pi.exec(List.of("getent", "passwd", "nara-hub"), 30).exitCode()).isNotZero();
+        assertThat(pi.exec(List.of("getent", "group", "nara-hub"), 30).exitCode()).isNotZero();
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${db:Status-Abbrev}", "nara-hub").strip())
+                .isNotEqualTo("ii");
+    }
+
+    /** What the installer does on a new hub (here with a dev-PKI identity instead of an enrolment code). */
+    private static void configure() throws Exception {
+        TlsIdentity identity = stack.identity(HUB);
+        Files.copy(identity.keystore(), pi.path("/etc/nara/hub.p12"));
+        Files.copy(identity.truststore(), pi.path("/etc/nara/truststore.p12"));
+        Files.copy(identity.passwordFile(), pi.path("/etc/nara/keystore.password"));
+        Files.write(pi.path("/etc/nara/hub-config.json"), new MessageCodec().encode(Services.homeConfig(1)));
+        int port = freePort();
+        statusUrl = "http://127.0.0.1:" + port;
+        // The conffile as the installer edits it: the package's own file with the hub's values.
+        String conf = Files.readString(pi.path("/etc/nara/hub.conf"))
+                .replaceFirst("(?m)^HUB_ID=.*$", "HUB_ID=" + HUB)
+                .replaceFirst("(?m)^MQTT_URL=.*$", "MQTT_URL=" + stack.get("NARA_MQTT_URL"))
+                .replaceFirst("(?m)^KEYSTORE=.*$", "KEYSTORE=/etc/nara/hub.p12")
+                .replaceFirst("(?m)^PASSWORD_FILE=.*$", "PASSWORD_FILE=/etc/nara/keystore.password")
+                // No time daemon in the container; the host's clock is right.
+                .replaceFirst("(?m)^CLOCK=.*$", "CLOCK=assume")
+                .replaceFirst("(?m)^HTTP_PORT=.*$", "HTTP_PORT=" + port)
+                // No Bluetooth adapter or GPIO chip in the container: the simulated home stands in for devices.
+                .replaceFirst("(?m)^BLE=.*$", "BLE=no")
+                .replaceFirst("(?m)^GPIO=.*$", "GPIO=off")
+                .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10")
+                // Updates from this test's ingest, checked against the development release key.
+                .replaceFirst("(?m)^UPDATE_URL=.*$", "UPDATE_URL=http://127.0.0.1:" + ingestPort + "/apt")
+                .replaceFirst("(?m)^UPDATE_DEADLINE=.*$", "UPDATE_DEADLINE=1200");
+        Files.copy(Path.of(release("key").strip()), pi.path("/etc/nara/release-key.gpg"));
+        Files.writeString(pi.path("/etc/nara/hub.conf"), conf);
+        pi.execOk(30, "chgrp", "nara-hub", "/etc/nara/hub.conf", "/etc/nara/hub.p12", "/etc/nara/truststore.p12",
+                "/etc/nara/keystore.password", "/etc/nara/hub-config.json");
+        pi.execOk(30, "chmod", "0640", "/etc/nara/hub.conf", "/etc/nara/hub.p12", "/etc/nara/truststore.p12",
+                "/etc/nara/keystore.password", "/etc/nara/hub-config.json");
+    }
+
+    private static JsonNode simulateCuff(int systolic) throws Exception {
+        try {
+            return Services.simulate(statusUrl, "/api/simulate/cuff?systolic=" + systolic + "&diastolic=78&pulse=66");
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("the hub in the container did not store a reading; its journal:\n"
+                    + pi.journal(UNIT), e);
+        }
+    }
+
+    private static void startIngest() throws Exception {
+        ingest = Services.startIngest(stack, shareGroup, postgres, influx, ingestPort, releaseDir.resolve("repo"));
+        Services.awaitHealthy(ingest);
+        cloud = new CloudQueries(stack, ingest);
+    }
+
+    /** The software version the hub last reported in its status message, as the cloud stored it. */
+    private static String software() throws Exception {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+             PreparedStatement q = c.prepareStatement("SELECT software FROM hub WHERE hub_id = ?")) {
+            q.setString(1, HUB);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** deploy/pi/release-repo.sh with this test's release folder (its own development key and repository). */
+    private static String release(String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "NARA_RELEASE_DIR=" + releaseDir,
+                "bash", stack.repoRoot().resolve("deploy/pi/release-repo.sh").toString()));
+        command.addAll(List.of(args));
+        DevStack.Result result = DevStack.run(stack.repoRoot(), command, 300);
+        assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();
+        return result.output();
+    }
+
+    /** The operator releases a version to a share of the hubs (REST, as the fleet page does). */
+    private static java.net.http.HttpResponse<String> rollout(String version, int percentage) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/releases"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\":\"" + version
+                        + "\",\"percentage\":" + percentage + "}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A release that installs but never starts: its launcher fails at once. */
+    private static Path brokenRelease(String version) throws Exception {
+        return repack(deb, version, "sed -i '2i exit 1' usr/share/nara-hub/bin/nara-hub");
+    }
+
+    private static String debField(Path deb, String field) {
+        DevStack.Result result = DevStack.run(Path.of("/"), List.of("dpkg-deb", "-f", deb.toString(), field), 60);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return result.output().strip();
+    }
+
+    /** The same build as a newer version (what the next release looks like to dpkg). */
+    private static Path repack(Path deb, String version) throws Exception {
+        return repack(deb, version, "true");
+    }
+
+    /** ... with {@code change} (a shell command) run in the unpacked package first. */
+    private static Path repack(Path deb, String version, String change) throws Exception {
+        Path tree = workDir.resolve("repack");
+        Path out = workDir.resolve("nara-hub-" + version + ".deb");
+        for (List<String> command : List.of(List.of("dpkg-deb", "-R", deb.toString(), tree.toString()),
+                List.of("sed", "-i", "s/^Version: .*/Version: " + version + "/", tree.resolve("DEBIAN/control").toString()),
+                List.of("sh", "-c", "cd '" + tree + "' && " + change),
+                List.of("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString()),
+                List.of("rm", "-rf", tree.toString()))) {
+            DevStack.Result result = DevStack.run(workDir, command, 300);
+            assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();
+        }
+        return out;
+    }
+}
