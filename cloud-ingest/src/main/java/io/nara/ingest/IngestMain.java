@@ -313,7 +313,8 @@ public final class IngestMain implements Callable<Integer> {
         if (httpsPasswordFile == null) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--https-keystore needs --https-password-file");
         }
-        return new io.nara.ingest.web.WebTls(httpsKeystore, secret(httpsPasswordFile), httpRedirectPort);
+        return new io.nara.ingest.web.WebTls(httpsKeystore, secret(httpsPasswordFile, "--https-password-file"),
+                httpRedirectPort);
     }
 
     /** The alerting settings from the defaults and the options. */

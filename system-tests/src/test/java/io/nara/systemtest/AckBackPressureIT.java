@@ -35,7 +35,7 @@ class AckBackPressureIT {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String hubId = "hub-it-acks-" + suffix;
         Vertx vertx = Vertx.vertx();
-        HubMessageConsumer consumer = new HubMessageConsumer(vertx, stack.broker("nara-ingest"), "it-acks-" + suffix,
+        HubMessageConsumer consumer = new HubMessageConsumer(vertx, stack.broker(stack.newIngestNode()), "it-acks-" + suffix,
                 "it-acks-" + suffix, 32, (topic, payload) -> Future.succeededFuture());
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
             String ackTopic = HubTopic.of(hubId, HubTopic.Kind.ACK).name();

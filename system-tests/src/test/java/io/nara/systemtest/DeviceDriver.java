@@ -21,14 +21,24 @@ final class DeviceDriver implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Services.Hub hub;
+    /** The installer's authorised POST to a path of the hub's local API. */
+    private final java.util.function.Function<String, HttpRequest.Builder> post;
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readings = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
     DeviceDriver(Services.Hub hub) {
-        this.hub = hub;
+        this(hub::installerPost);
+    }
+
+    /** A cuff on a hub running as its own process: its status page's address and data folder (installer token). */
+    DeviceDriver(String statusUrl, java.nio.file.Path hubDataDir) {
+        this(path -> Services.installerPost(URI.create(statusUrl + path), hubDataDir));
+    }
+
+    private DeviceDriver(java.util.function.Function<String, HttpRequest.Builder> post) {
+        this.post = post;
         this.thread = new Thread(this::run, "device-driver");
         thread.start();
     }
@@ -47,7 +57,7 @@ final class DeviceDriver implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         while (running.get()) {
             try {
-                HttpResponse<String> response = http.send(hub.installerPost("/api/simulate/cuff?systolic=126")
+                HttpResponse<String> response = http.send(post.apply("/api/simulate/cuff?systolic=126")
                         .timeout(Duration.ofSeconds(10)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201) {

@@ -92,11 +92,11 @@ class HubMemoryBenchmarkIT {
                 // An hour of the home: the oximeter at 1 Hz, a cuff and a scale reading each quarter, the CoAP scale.
                 String hex = HexFormat.of().formatHex(SimulatedOximeter.measurement(97, 72));
                 for (int second = 0; second < 3600; second++) {
-                    Services.simulate(status, "/api/simulate/raw?device=" + Services.OXIMETER + "&characteristic="
+                    Services.simulate(status, data, "/api/simulate/raw?device=" + Services.OXIMETER + "&characteristic="
                             + Integer.toHexString(SimulatedOximeter.characteristic()).toUpperCase() + "&hex=" + hex);
                     if (second % 900 == 0) {
-                        Services.simulate(status, "/api/simulate/cuff?systolic=124&diastolic=80&pulse=70");
-                        Services.simulate(status, "/api/simulate/scale?kg=81.2");
+                        Services.simulate(status, data, "/api/simulate/cuff?systolic=124&diastolic=80&pulse=70");
+                        Services.simulate(status, data, "/api/simulate/scale?kg=81.2");
                         coapWeight(dir, coap);
                     }
                 }

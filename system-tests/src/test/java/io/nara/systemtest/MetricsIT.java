@@ -66,11 +66,11 @@ class MetricsIT {
     static void start() throws Exception {
         stack = DevStack.ensureUp();
         IngestSettings settings = new IngestSettings("it-metrics-" + UUID.randomUUID().toString().substring(0, 6),
-                Services.newShareGroup(), stack.broker("nara-ingest"), stack.freshInflux(), stack.freshPostgres(),
+                Services.newShareGroup(), stack.broker(stack.newIngestNode()), stack.freshInflux(), stack.freshPostgres(),
                 "127.0.0.1", 0, UUID.randomUUID().toString());
         vertx = Vertx.vertx();
         service = new IngestService(settings, Clock.systemUTC(), AlertingSettings.defaults(), FhirPush.Settings.none(),
-                new NodeMetrics.Settings("127.0.0.1", 0), io.nara.ingest.retention.Retention.Settings.defaults());
+                io.nara.ingest.NodeOptions.defaults().withMetrics(new NodeMetrics.Settings("127.0.0.1", 0)));
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> service.health().healthy());
     }

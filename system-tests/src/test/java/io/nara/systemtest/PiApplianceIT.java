@@ -239,7 +239,7 @@ class PiApplianceIT {
 
     private static JsonNode simulateCuff(int systolic) throws Exception {
         try {
-            return Services.simulate(statusUrl, "/api/simulate/cuff?systolic=" + systolic + "&diastolic=78&pulse=66");
+            return Services.simulate(statusUrl, pi.path("/var/lib/nara-hub"), "/api/simulate/cuff?systolic=" + systolic + "&diastolic=78&pulse=66");
         } catch (Exception | AssertionError e) {
             throw new AssertionError("the hub in the container did not store a reading; its journal:\n"
                     + pi.journal(UNIT), e);

@@ -124,7 +124,7 @@ final class Services {
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                newShareGroup(), stack.broker("nara-ingest"), influx, postgres, "127.0.0.1", port, apiKey, tls);
+                newShareGroup(), stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", port, apiKey, tls);
         IngestService service = new IngestService(settings, Clock.systemUTC(),
                 io.nara.ingest.routing.AlertingSettings.defaults().withWeb(publicAddress, true),
                 io.nara.ingest.fhir.FhirPush.Settings.none());

@@ -92,7 +92,7 @@ class UrgentAlertAfterFaultIT {
             JavaProcess hub = startHub();
             open.add(hub);
             await().atMost(STARTUP).until(() -> hubAnswers());
-            DeviceDriver cuff = new DeviceDriver(hubUrl());
+            DeviceDriver cuff = new DeviceDriver(hubUrl(), dir.resolve("hub-data"));
             open.add(cuff);
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 40);
 
@@ -134,7 +134,7 @@ class UrgentAlertAfterFaultIT {
                         // The power comes back in the home first: the hub starts with no broker to talk to.
                         open.add(startHub());
                         await().atMost(STARTUP).until(() -> hubAnswers());
-                        DeviceDriver again = new DeviceDriver(hubUrl());
+                        DeviceDriver again = new DeviceDriver(hubUrl(), dir.resolve("hub-data"));
                         open.add(again);
                         seq = raiseUrgent();
                         awaitObservationsDuringFault(again);
@@ -222,9 +222,9 @@ class UrgentAlertAfterFaultIT {
 
     /** A weight of 160 kg on the hub: an URGENT alert; its sequence number. */
     private long raiseUrgent() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(hubUrl() + "/api/simulate/scale?kg=160")).timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient().send(Services.installerPost(
+                        URI.create(hubUrl() + "/api/simulate/scale?kg=160"), dir.resolve("hub-data"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         for (JsonNode entry : JSON.readTree(r.body()).get("stored")) {
             if ("weight-very-high".equals(entry.path("ruleId").asText())) {

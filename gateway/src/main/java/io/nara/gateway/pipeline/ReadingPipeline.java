@@ -120,7 +120,7 @@ public final class ReadingPipeline {
             }
             DecodedReading rest = new DecodedReading(reading.deviceId(), reading.source(), reading.raw(), own);
             // The foreign part is kept in quarantine; the device's own readings are stored as usual.
-            return kept.recover(e -> e instanceof RejectedReadingException ? accept(rest, key)
+            return kept.recover(e -> e instanceof RejectedReadingException ? accept(rest, key, live)
                     : Future.failedFuture(e));
         }
         // A shared scale or cuff: by user index or weight band, else unattributed (null), never a guess.
