@@ -113,6 +113,7 @@ java -jar cloud-ingest/target/nara-cloud-ingest.jar \
 	--hub-ca-cert "$NARA_PKI_DIR/ca.crt" --hub-ca-key "$NARA_PKI_DIR/ca.key" \
 	--est-cert "$NARA_PKI_DIR/est.crt" --est-key "$NARA_PKI_DIR/est.key" --est-port "$EST_PORT" \
 	--crl-file "$NARA_PKI_DIR/crl.pem" --crl-reload-command "$ROOT/deploy/dev/stack.sh reload broker" \
+	--broker-account-command "$ROOT/deploy/dev/stack.sh account" \
 	>"$DEMO/ingest.log" 2>&1 &
 PIDS+=($!)
 

@@ -49,6 +49,7 @@ usage: $0 up|down|status|env
        $0 start|stop|kill broker|influx|postgres
        $0 reload broker
        $0 client NAME      a client certificate (hub id, nara-ingest-*) known to the broker
+       $0 account grant|remove NAME   a client's account at the running broker (no certificate made)
 EOF
 	exit 2
 }
@@ -307,12 +308,16 @@ start_broker() {
 	local d=$STATE/mosquitto
 	mkdir_svc "$d" "$d/data"
 	# Regenerated on every start so template and access-control edits take
-	# effect: every client certificate of the PKI gets its rights.
+	# effect: every client certificate of the PKI gets its rights, and so does
+	# every account granted live (hubs that enrolled: `account grant`).
 	local names=() crt n
 	for crt in "$STATE"/pki/*.crt; do
 		n=$(basename "$crt" .crt)
-		[[ $n == ca || $n == broker ]] || names+=("$n")
+		[[ $n == ca || $n == broker || $n == est || $n == web ]] || names+=("$n")
 	done
+	if [[ -s $d/granted ]]; then
+		mapfile -t -O "${#names[@]}" names < <(sort -u "$d/granted")
+	fi
 	"$DEPLOY_DIR/mosquitto/dynsec.sh" config "${names[@]}" >"$d/dynamic-security.json.tmp"
 	rm -f "$d/acl"
 	chmod 0600 "$d/dynamic-security.json.tmp"
@@ -344,17 +349,38 @@ multiarch() {
 # plugin's $CONTROL topic (as nara-broker-admin). A broker that is down gets
 # them from the PKI at its next start.
 cmd_client() {
-	local name=$1 pki=$STATE/pki response
+	local name=$1 pki=$STATE/pki
 	"$DEPLOY_DIR/pki/dev-pki.sh" "$pki" "$name"
 	svc_pid broker >/dev/null || return 0
+	cmd_account grant "$name"
+}
+
+# A client's account at the running broker, without a certificate of the dev PKI: the ingest grants a hub that
+# enrolled (EST) and removes a revoked or returned one (--broker-account-command "stack.sh account").
+cmd_account() {
+	local action=$1 name=$2 pki=$STATE/pki response request
+	case $action in
+	grant) request=$("$DEPLOY_DIR/mosquitto/dynsec.sh" add "$name") ;;
+	remove) request=$("$DEPLOY_DIR/mosquitto/dynsec.sh" remove "$name") ;;
+	*) usage ;;
+	esac
+	svc_pid broker >/dev/null || die "the broker is not running: cannot $action $name"
 	response=$(mosquitto_rr -h "$HOST" -p "$MQTT_PORT" -V mqttv5 --cafile "$pki/ca.crt" \
 		--cert "$pki/nara-broker-admin.crt" --key "$pki/nara-broker-admin.key" -i "nara-broker-admin" \
 		-t '$CONTROL/dynamic-security/v1' -e '$CONTROL/dynamic-security/v1/response' -W 10 \
-		-m "$("$DEPLOY_DIR/mosquitto/dynsec.sh" add "$name")") || die "the broker did not grant $name: $response"
-	# Granting twice is harmless: "already exists" is the only error accepted.
-	if grep -o '"error":"[^"]*"' <<<"$response" | grep -v 'already exists' >&2; then
-		die "the broker refused to grant $name: $response"
+		-m "$request") || die "the broker did not answer ($action $name): $response"
+	# Idempotent: granting twice ("already exists") and removing what is gone ("not found") are no errors.
+	if grep -o '"error":"[^"]*"' <<<"$response" | grep -v -e 'already exists' -e 'not found' >&2; then
+		die "the broker refused to $action $name: $response"
 	fi
+	# Remembered for the broker's next start, which writes its access control anew.
+	local granted=$STATE/mosquitto/granted
+	(
+		flock 8
+		{ [[ -s $granted ]] && grep -vx -- "$name" "$granted" || true; } >"$granted.tmp"
+		[[ $action == grant ]] && echo "$name" >>"$granted.tmp"
+		mv -f "$granted.tmp" "$granted"
+	) 8>"$granted.lock"
 }
 
 start_influx() {
@@ -610,6 +636,7 @@ main() {
 		valid_service "$1"
 		;;
 	client) [[ $# -eq 1 ]] || usage ;;
+	account) [[ $# -eq 2 && ($1 == grant || $1 == remove) ]] || usage ;;
 	reload) [[ $# -eq 1 && $1 == broker ]] || usage ;;
 	*) usage ;;
 	esac
@@ -651,6 +678,11 @@ main() {
 		lock_state
 		pick_state
 		cmd_client "$1"
+		;;
+	account)
+		# No lock, like reload: the ingest runs it while tests may hold the lock.
+		pick_state
+		cmd_account "$1" "$2"
 		;;
 	reload)
 		# No lock: the ingest runs this after writing the CRL, also while another command holds the lock.

@@ -10,6 +10,8 @@
 #                              client (certificate CN) its rights
 #   dynsec.sh add NAME         print the $CONTROL/dynamic-security/v1 request
 #                              that grants one more client on a running broker
+#   dynsec.sh remove NAME      print the request that deletes a client (and a
+#                              hub's own role); the plugin disconnects it
 #
 # What a name may do follows from the name:
 #   nara-broker-admin          manages the plugin ($CONTROL/dynamic-security)
@@ -104,7 +106,16 @@ cmd_add() {
 	printf '{"commands":[%s]}\n' "$(join "${cmds[@]}")"
 }
 
-[[ $# -ge 1 ]] || die "usage: $0 config NAME... | add NAME"
+cmd_remove() {
+	local name=$1 r cmds=()
+	valid_name "$name" || die "invalid client name '$name'"
+	r=$(role_of "$name")
+	cmds+=("$(printf '{"command":"deleteClient","username":"%s"}' "$name")")
+	[[ $r == hub:* ]] && cmds+=("$(printf '{"command":"deleteRole","rolename":"%s"}' "$r")")
+	printf '{"commands":[%s]}\n' "$(join "${cmds[@]}")"
+}
+
+[[ $# -ge 1 ]] || die "usage: $0 config NAME... | add NAME | remove NAME"
 case $1 in
 config)
 	shift
@@ -113,6 +124,10 @@ config)
 add)
 	[[ $# -eq 2 ]] || die "usage: $0 add NAME"
 	cmd_add "$2"
+	;;
+remove)
+	[[ $# -eq 2 ]] || die "usage: $0 remove NAME"
+	cmd_remove "$2"
 	;;
 *) die "unknown command '$1'" ;;
 esac

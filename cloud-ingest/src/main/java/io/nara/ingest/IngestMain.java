@@ -1,6 +1,7 @@
 package io.nara.ingest;
 
 import io.nara.ingest.db.Database;
+import io.nara.ingest.enrol.BrokerCommand;
 import io.nara.ingest.enrol.EnrolmentSettings;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.escalation.ReminderSchedule;
@@ -208,6 +209,12 @@ public final class IngestMain implements Callable<Integer> {
             + "words separated by spaces (e.g. 'systemctl reload mosquitto'; Mosquitto re-reads crlfile on SIGHUP).")
     String crlReloadCommand;
 
+    @Option(names = "--broker-account-command", description = "Command that grants an enrolled hub its account at the "
+            + "broker ('COMMAND grant HUB') and removes it when the hub is revoked or returned ('COMMAND remove HUB'), "
+            + "words separated by spaces (e.g. deploy/dev/stack.sh account; default: none, for a broker that needs no "
+            + "account per hub).")
+    String brokerAccountCommand;
+
     @Option(names = "--enrolment-code-days", defaultValue = "30", description = "How long a hub's one-time enrolment code is valid (default ${DEFAULT-VALUE}).")
     int enrolmentCodeDays;
 
@@ -232,8 +239,7 @@ public final class IngestMain implements Callable<Integer> {
                     "--enrolment-code-days must be at least 1 and --hub-certificate-days at least 2");
         }
         return new EnrolmentSettings(estHost, estPort, estCert, estKey, hubCaCert, hubCaKey, crlFile,
-                crlReloadCommand == null || crlReloadCommand.isBlank() ? List.of()
-                        : List.of(crlReloadCommand.trim().split("\\s+")),
+                BrokerCommand.parse(crlReloadCommand), BrokerCommand.parse(brokerAccountCommand),
                 new HubEnrolment.Settings(Duration.ofDays(enrolmentCodeDays), Duration.ofDays(hubCertificateDays)));
     }
 

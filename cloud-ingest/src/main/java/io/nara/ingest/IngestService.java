@@ -14,6 +14,7 @@ import io.nara.ingest.clinic.ClinicRoutes;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.consumer.IncomingReadings;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.enrol.BrokerAccounts;
 import io.nara.ingest.enrol.CrlPublisher;
 import io.nara.ingest.enrol.EnrolmentSettings;
 import io.nara.ingest.enrol.EstServer;
@@ -85,6 +86,7 @@ public final class IngestService extends VerticleBase {
     private final EnrolmentSettings enrolmentSettings;
     private HubEnrolment enrolment;
     private CrlPublisher crl;
+    private BrokerAccounts accounts;
     private EstServer est;
     private final Retention.Settings retentionSettings;
     private Retention retention;
@@ -182,7 +184,8 @@ public final class IngestService extends VerticleBase {
                         enrolmentSettings.crlReloadCommand());
                 // A CRL that cannot be written is logged, not fatal: the broker keeps the last one it read.
                 crl.start().onFailure(e -> LOG.error("could not write the CRL: {}", e.getMessage(), e));
-                est = new EstServer(vertx, db, enrolment, crl, rejected, clock);
+                accounts = new BrokerAccounts(vertx, enrolmentSettings.accountCommand());
+                est = new EstServer(vertx, db, enrolment, crl, accounts, rejected, clock);
             }
             alertFeed = new AlertFeed(vertx, db, codec);
             alertFeed.start();
@@ -222,7 +225,7 @@ public final class IngestService extends VerticleBase {
                             new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes(),
-                            new FleetApi(enrolment, crl),
+                            new FleetApi(enrolment, crl, accounts),
                             new io.nara.ingest.release.ReleaseRoutes(releaseRepository)));
             metrics.sseClients(web::sseClients);
             metrics.certificates("mqtt-client", settings.broker().identity().keystore(),

@@ -87,11 +87,12 @@ final class Services {
     static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
         Path pki = stack.pkiDir();
+        List<String> stackCommand = List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
+                stack.repoRoot().resolve("deploy/dev/stack.sh").toString());
         var enrolment = new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
                 pki.resolve("est.key"), pki.resolve("ca.crt"), pki.resolve("ca.key"), pki.resolve("crl.pem"),
-                List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
-                        stack.repoRoot().resolve("deploy/dev/stack.sh").toString(), "reload", "broker"),
-                lifetimes);
+                new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "reload", "broker")),
+                new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "account")), lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
                 alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment));
         try {
@@ -101,6 +102,12 @@ final class Services {
             closeAll(ingest);
             throw e;
         }
+    }
+
+    private static List<String> concat(List<String> words, String... more) {
+        List<String> all = new java.util.ArrayList<>(words);
+        all.addAll(List.of(more));
+        return all;
     }
 
     private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,

@@ -3,14 +3,11 @@ package io.nara.ingest.enrol;
 import io.nara.ingest.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +28,15 @@ public final class CrlPublisher {
     private final HubCa ca;
     private final Clock clock;
     private final Path file;
-    private final List<String> reloadCommand;
+    private final BrokerCommand reloadCommand;
 
-    public CrlPublisher(Vertx vertx, Database db, HubCa ca, Clock clock, Path file, List<String> reloadCommand) {
+    public CrlPublisher(Vertx vertx, Database db, HubCa ca, Clock clock, Path file, BrokerCommand reloadCommand) {
         this.vertx = vertx;
         this.db = db;
         this.ca = ca;
         this.clock = clock;
         this.file = file;
-        this.reloadCommand = List.copyOf(reloadCommand);
+        this.reloadCommand = reloadCommand;
     }
 
     /** Writes now and every {@link #REISSUE_EVERY}. */
@@ -60,24 +57,9 @@ public final class CrlPublisher {
                     X509CRL crl = ca.crl(revoked, now, now.plus(VALID_FOR));
                     HubCa.writeAtomically(file, HubCa.pem(crl));
                     LOG.info("CRL written to {} with {} revoked hub certificates", file, revoked.size());
-                    reload();
+                    reloadCommand.run();
                     return null;
                 }, true)); // ordered: two publishes never write the file at once
     }
 
-    private void reload() throws IOException, InterruptedException {
-        if (reloadCommand.isEmpty()) {
-            return;
-        }
-        Process p = new ProcessBuilder(reloadCommand).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("the broker reload command " + reloadCommand + " did not finish in 30 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        if (p.exitValue() != 0) {
-            throw new IOException("the broker reload command " + reloadCommand + " failed (exit " + p.exitValue()
-                    + "): " + output);
-        }
-    }
 }

@@ -48,16 +48,18 @@ public final class EstServer {
     private final Database db;
     private final HubEnrolment enrolment;
     private final CrlPublisher crl;
+    private final BrokerAccounts accounts;
     private final RejectedMessages rejected;
     private final Clock clock;
     private HttpServer server;
 
-    public EstServer(Vertx vertx, Database db, HubEnrolment enrolment, CrlPublisher crl, RejectedMessages rejected,
-                     Clock clock) {
+    public EstServer(Vertx vertx, Database db, HubEnrolment enrolment, CrlPublisher crl, BrokerAccounts accounts,
+                     RejectedMessages rejected, Clock clock) {
         this.vertx = vertx;
         this.db = db;
         this.enrolment = enrolment;
         this.crl = crl;
+        this.accounts = accounts;
         this.rejected = rejected;
         this.clock = clock;
     }
@@ -76,7 +78,18 @@ public final class EstServer {
                                 cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
                         // A re-installed hub's earlier certificate was revoked with this enrolment.
                         crl.publish().onFailure(e -> LOG.error("could not write the CRL: {}", e.getMessage()));
-                        answerCerts(ctx, List.of(cert));
+                        // The broker must know the hub before the hub has its certificate, or its first session
+                        // could do nothing. A hub that is not answered asks again with the same request and gets
+                        // the same certificate.
+                        accounts.grant(hubId)
+                                .onSuccess(v -> answerCerts(ctx, List.of(cert)))
+                                .onFailure(e -> {
+                                    LOG.error("hub {} enrolled, but its broker account could not be granted: {}",
+                                            hubId, e.getMessage());
+                                    ctx.response().setStatusCode(503).putHeader("Retry-After", "30")
+                                            .putHeader("content-type", "text/plain; charset=utf-8")
+                                            .end("the broker could not be told of this hub yet; ask again later");
+                                });
                     })
                     .onFailure(e -> refuse(ctx, hubId, csr, e));
         });

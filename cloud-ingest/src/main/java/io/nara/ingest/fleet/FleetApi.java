@@ -1,6 +1,7 @@
 package io.nara.ingest.fleet;
 
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.enrol.BrokerAccounts;
 import io.nara.ingest.enrol.CrlPublisher;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.inbox.Principal;
@@ -37,11 +38,16 @@ public final class FleetApi implements ApiRoutes {
 
     private final HubEnrolment enrolment;
     private final CrlPublisher crl;
+    private final BrokerAccounts accounts;
 
-    /** @param enrolment the hub CA's register, or null when this node has no hub CA (changes are then refused) */
-    public FleetApi(HubEnrolment enrolment, CrlPublisher crl) {
+    /**
+     * @param enrolment the hub CA's register, or null when this node has no hub CA (changes are then refused)
+     * @param accounts  the hubs' accounts at the broker, removed when a hub is revoked or returned
+     */
+    public FleetApi(HubEnrolment enrolment, CrlPublisher crl, BrokerAccounts accounts) {
         this.enrolment = enrolment;
         this.crl = crl;
+        this.accounts = accounts;
     }
 
     @Override
@@ -101,7 +107,8 @@ public final class FleetApi implements ApiRoutes {
     }
 
     /** Runs a change of the register for an operator of the hub's organisation; refusals are answered and logged. */
-    private void change(RoutingContext ctx, Api api, String hubId, Change change, boolean crlChanged) {
+    /** @param ended the hub's certificate and broker account end: the CRL is written, the account removed */
+    private void change(RoutingContext ctx, Api api, String hubId, Change change, boolean ended) {
         if (enrolment == null) {
             api.json(ctx, 503, Map.of("problem", "denna nod har ingen hubb-CA / this node has no hub CA "
                     + "(start the ingest with --hub-ca-cert and --hub-ca-key)"));
@@ -121,7 +128,8 @@ public final class FleetApi implements ApiRoutes {
                 }
             }
             return change.apply(c);
-        }).compose(result -> crlChanged ? crl.publish().map(result) : Future.succeededFuture(result))
+        }).compose(result -> ended ? crl.publish().compose(v -> accounts.remove(hubId)).map(result)
+                        : Future.succeededFuture(result))
                 .onSuccess(result -> api.json(ctx, ctx.request().path().endsWith("/hubs") ? 201 : 200, result))
                 .onFailure(e -> {
                     if (e instanceof HubEnrolment.Refused r) {
