@@ -212,7 +212,7 @@ transports=$(curl -fsS "$HUB/api/devices" 2>/dev/null | grep -o '"transports":\[
 say "device transports:  ${transports:-none}; the alert above came from the simulated cuff's GATT bytes"
 ((${#MISSING[@]} == 0)) || say "simulated only:     ${MISSING[*]} not installed (deploy/dev/test.sh installs them)"
 say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWORD (dev only)"
-say "enrolment page:      $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
+say "enrolment page:     $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW consent; dev only)"
 say "operator's view:    $WEB/?key=$API_KEY"
