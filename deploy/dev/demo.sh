@@ -235,7 +235,7 @@ say "device transports:  ${transports:-none}; the alert above came from the simu
 ((${#MISSING[@]} == 0)) || say "simulated only:     ${MISSING[*]} not installed (deploy/dev/test.sh installs them)"
 say "HTTPS:              the dev CA is $NARA_PKI_DIR/ca.crt (import it into the browser, or accept the warning)"
 say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWORD (dev only)"
-say "enrolment page:      $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
+say "enrolment page:     $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW consent; dev only)"
 say "operator's view:    $WEB/  logga in / sign in: $OPERATOR_USER / $OPERATOR_PASSWORD (dev only)"
