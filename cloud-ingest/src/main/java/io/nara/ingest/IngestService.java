@@ -263,6 +263,7 @@ public final class IngestService extends VerticleBase {
             if (db != null) {
                 db.close();
             }
+            metrics.close();
             return null;
         }));
     }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * durations and the kind of message. Who may read it is decided by where it listens ({@link Settings}): loopback by
  * default, the monitoring network in production, never the internet.
  */
-public final class NodeMetrics implements Database.Observer {
+public final class NodeMetrics implements Database.Observer, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
     /** How often the deployment's queues and hubs are read from PostgreSQL (every node reads them). */
@@ -66,6 +66,8 @@ public final class NodeMetrics implements Database.Observer {
     private final Timer ingestLag;
     private final AtomicReference<DeploymentState> deployment = new AtomicReference<>(DeploymentState.UNKNOWN);
     private HttpServer server;
+    /** Listens to the JVM's GC notifications until closed. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public NodeMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
@@ -106,7 +108,7 @@ public final class NodeMetrics implements Database.Observer {
             }
         }
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -230,6 +232,13 @@ public final class NodeMetrics implements Database.Observer {
             request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scrape());
         });
         return server.listen(settings.port(), settings.host()).map(HttpServer::actualPort);
+    }
+
+    /** Stops listening to GC notifications and closes the registry (the HTTP server closes with its Vert.x). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     public int port() {
