@@ -79,7 +79,13 @@ final class Services {
         IngestService service = new IngestService(settings, Clock.systemUTC(),
                 io.nara.ingest.routing.AlertingSettings.defaults(), io.nara.ingest.fhir.FhirPush.Settings.none(),
                 releaseRepo);
-        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // A node that did not start in time must not stay connected and take (and acknowledge) messages.
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            throw e;
+        }
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
 
