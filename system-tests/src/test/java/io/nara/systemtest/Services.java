@@ -120,7 +120,13 @@ final class Services {
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting,
                 io.nara.ingest.fhir.FhirPush.Settings.none(), options);
-        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // A node that did not start in time must not stay connected and take (and acknowledge) messages.
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            throw e;
+        }
         return new Ingest(vertx, service, postgres, influx, apiKey);
     }
 
