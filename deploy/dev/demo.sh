@@ -117,14 +117,6 @@ java -jar cloud-ingest/target/nara-cloud-ingest.jar \
 	>"$DEMO/ingest.log" 2>&1 &
 PIDS+=($!)
 
-java -jar gateway/target/nara-gateway.jar \
-	--hub-id hub-dev-1 --mqtt-url "$NARA_MQTT_URL" \
-	--keystore "$NARA_PKI_DIR/hub-dev-1.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
-	--password-file "$NARA_PKI_DIR/keystore.password" \
-	--data-dir "$DEMO/hub" --http-port "$HUB_PORT" \
-	--simulate --simulate-every 30 --clock assume ${HUB_ARGS[@]+"${HUB_ARGS[@]}"} >"$DEMO/hub.log" 2>&1 &
-PIDS+=($!)
-
 # HTTPS with the dev PKI's web certificate (Secure cookies, HSTS); curl trusts the dev CA, a browser is told below.
 WEB=https://127.0.0.1:$WEB_PORT
 export CURL_CA_BUNDLE=$NARA_PKI_DIR/ca.crt
@@ -136,7 +128,7 @@ curl -fsS -X POST -H "Authorization: Bearer $API_KEY" -H 'content-type: applicat
 	--data-binary @deploy/dev/dev-organisation.json "$WEB/api/admin/organisation" >/dev/null \
 	|| die "loading deploy/dev/dev-organisation.json failed; see $DEMO/ingest.log"
 # A personal operator account (the shared key is for programs only, never in a browser); kept across demo runs.
-OPERATOR_USER=drift
+OPERATOR_USER=systemdrift
 OPERATOR_PASSWORD=nara-dev-lösenord-1
 printf '%s\n' "$OPERATOR_PASSWORD" >"$DEMO/operator-password"
 java -cp cloud-ingest/target/nara-cloud-ingest.jar io.nara.ingest.auth.OperatorCommand add \
@@ -144,6 +136,26 @@ java -cp cloud-ingest/target/nara-cloud-ingest.jar io.nara.ingest.auth.OperatorC
 	--id drift-demo --name "Olle Driftsson" --username "$OPERATOR_USER" --password-file "$DEMO/operator-password" \
 	>"$DEMO/operator.log" 2>&1 || grep -q "is taken" "$DEMO/operator.log" \
 	|| die "the demo's operator account could not be made; see $DEMO/operator.log"
+# The hub, as an installer sets it up: its file holds only its identity (hub id, the one-time enrolment code from the
+# fleet page) and the cloud's address. It makes its own key pair, enrols over EST (the ingest signs its certificate
+# with the dev hub CA and grants it its account at the broker) and then connects with that certificate. A hub that
+# enrolled in an earlier demo run keeps its identity in its data folder and needs no code.
+if [[ ! -s $DEMO/hub/identity/hub.p12 ]]; then
+	status=$(curl -sS -o "$DEMO/last-answer.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $API_KEY" \
+		-H 'content-type: application/json' -d '{"hubId":"hub-dev-1","organisationId":"demo-kommun"}' "$WEB/api/fleet/hubs")
+	[[ $status == 201 ]] || status=$(curl -sS -o "$DEMO/last-answer.json" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $API_KEY" "$WEB/api/fleet/hubs/hub-dev-1/code")
+	[[ $status == 200 || $status == 201 ]] || die "registering hub-dev-1 answered $status: $(cat "$DEMO/last-answer.json")"
+	(umask 077 && grep -o '"code":"[^"]*"' "$DEMO/last-answer.json" | cut -d'"' -f4 >"$DEMO/enrolment-code")
+	say "hub-dev-1 registered in stock on the fleet page; its one-time enrolment code is in $DEMO/enrolment-code"
+fi
+java -jar gateway/target/nara-gateway.jar \
+	--hub-id hub-dev-1 --mqtt-url "$NARA_MQTT_URL" \
+	--enrol-url "https://127.0.0.1:$EST_PORT" --enrolment-code-file "$DEMO/enrolment-code" \
+	--truststore "$NARA_PKI_DIR/ca.crt" \
+	--data-dir "$DEMO/hub" --http-port "$HUB_PORT" \
+	--simulate --simulate-every 30 --clock assume ${HUB_ARGS[@]+"${HUB_ARGS[@]}"} >"$DEMO/hub.log" 2>&1 &
+PIDS+=($!)
 hub_connected() { curl -fsS "$HUB/api/status" | grep -q '"connectedToCloud":true'; }
 wait_for "the hub connecting to the cloud" hub_connected
 

@@ -47,6 +47,8 @@ public final class FleetRegister {
             new Column("clock", "h.clock"),
             new Column("configVersion", "c.version"),
             new Column("configPublished", "c.published_version"),
+            // What the hub reports it applied: the page shows "applied" or "waiting for the hub".
+            new Column("configApplied", "h.config_applied"),
             new Column("certificateValidUntil", """
                     (SELECT max(x.not_after) FROM hub_certificate x WHERE x.hub_id = h.hub_id AND x.revoked_at IS NULL)"""),
             new Column("codeValidUntil", """
@@ -54,6 +56,9 @@ public final class FleetRegister {
                      WHERE e.hub_id = h.hub_id AND e.used_at IS NULL AND e.ended_at IS NULL)"""),
             new Column("rejectedMessages", """
                     (SELECT coalesce(sum(r.times), 0) FROM rejected_message r WHERE r.hub_id = h.hub_id)"""),
+            // Of those, what the hub sent for patients or devices not bound to it.
+            new Column("unauthorised", """
+                    (SELECT coalesce(sum(u.refused), 0) FROM hub_refusals u WHERE u.hub_id = h.hub_id)"""),
             new Column("lifecycleChanged", "h.lifecycle_changed_at"),
             new Column("lifecycleChangedBy", "h.lifecycle_changed_by"));
 
@@ -84,9 +89,13 @@ public final class FleetRegister {
         if (!who.operator()) {
             List<String> organisations = operatorOrganisations(c, who);
             List<String> patients = CareAccess.visiblePatients(c, who, now);
+            // A nurse sees the hubs of her patients' households (and of their plans, for hubs before households).
             sql.append(" AND (h.organisation_id = ANY (?) OR h.hub_id IN "
-                    + "(SELECT p.hub_id FROM care_plan p WHERE p.patient_id = ANY (?)))");
+                    + "(SELECT p.hub_id FROM care_plan p WHERE p.patient_id = ANY (?)) OR h.hub_id IN "
+                    + "(SELECT hh.hub_id FROM household hh JOIN household_member m ON m.household_id = hh.id "
+                    + "WHERE hh.ended_at IS NULL AND m.until IS NULL AND m.patient_id = ANY (?)))");
             params.add(c.createArrayOf("text", organisations.toArray()));
+            params.add(c.createArrayOf("text", patients.toArray()));
             params.add(c.createArrayOf("text", patients.toArray()));
         }
         if (filter.lifecycle() != null) {
