@@ -18,6 +18,8 @@
 #   nara-ingest, nara-ingest-* an ingest node (one certificate per node): reads
 #                              every hub's obs/alert/status (also through a
 #                              shared subscription), writes acks and config
+#   nara-peer                  a measurement peer (load-tools/node-red, dev
+#                              stack only): reads the hubs' obs, nothing else
 #   anything else              a hub: writes only its own obs/alert/status,
 #                              subscribes to and receives only its own ack and
 #                              config (the 2.0 plugin has no %u pattern, so each
@@ -71,9 +73,14 @@ hub_acls() {
 	join "${a[@]}"
 }
 
+peer_acls() {
+	join "$(acl subscribePattern "nara/v1/hub/+/obs")" "$(acl publishClientReceive "nara/v1/hub/+/obs")"
+}
+
 role_of() {
 	case $1 in
 	nara-broker-admin) echo admin ;;
+	nara-peer) echo peer ;;
 	nara-ingest | nara-ingest-*) echo ingest ;;
 	*) echo "hub:$1" ;;
 	esac
@@ -83,7 +90,8 @@ role() { printf '{"rolename":"%s","acls":[%s]}' "$1" "$2"; }
 client() { printf '{"username":"%s","roles":[{"rolename":"%s"}]}' "$1" "$2"; }
 
 cmd_config() {
-	local clients=() roles=("$(role admin "$(admin_acls)")" "$(role ingest "$(ingest_acls)")") name r
+	local clients=() roles=("$(role admin "$(admin_acls)")" "$(role ingest "$(ingest_acls)")" \
+		"$(role peer "$(peer_acls)")") name r
 	for name in "$@"; do
 		valid_name "$name" || die "invalid client name '$name'"
 		r=$(role_of "$name")

@@ -33,13 +33,8 @@ fi
 
 # shellcheck disable=SC1091
 set -a && . "$ROOT/.state/stack.env" && set +a
-# Its own certificate, and a read grant on the hubs' batches in this stack's broker only (never in deploy/mosquitto).
-"$ROOT/deploy/pki/dev-pki.sh" "$NARA_PKI_DIR" nara-peer >/dev/null
-ACL=$NARA_STATE/mosquitto/acl
-if ! grep -q '^user nara-peer$' "$ACL"; then
-	printf '\n# Added by load-tools/node-red/peer.sh for a measurement: the peer reads the batches.\nuser nara-peer\ntopic read nara/v1/hub/+/obs\n' >>"$ACL"
-	kill -HUP "$(cat "$NARA_STATE/mosquitto/mosquitto.pid")"
-fi
+# Its own certificate and account (role "peer" in deploy/mosquitto/dynsec.sh: reads the hubs' batches, nothing else).
+"$ROOT/deploy/dev/stack.sh" client nara-peer >/dev/null
 curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "q=DROP DATABASE $DB" >/dev/null
 curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "q=CREATE DATABASE $DB" >/dev/null
 
