@@ -25,9 +25,12 @@ class ReadingAssemblerTest {
     private static final Instant RECEIVED = Instant.parse("2026-11-24T08:00:00Z");
     private static final CarePlan PLAN = new CarePlan("patient-1", "p1", List.of(new ThresholdRule("systolic-low",
             "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90", null, null)));
-    /** A cuff whose batteries were changed: its clock starts again at 2000-01-01. */
+    /**
+     * A cuff whose batteries were changed a day ago: its clock started again at 2000-01-01. (A time before 2000 UTC
+     * is outside what the protocol stores at all and is dropped whatever the record; this one is inside.)
+     */
     private static final Measurement RESET_CLOCK = new Measurement(Vocabulary.SYSTOLIC, 84.0,
-            LocalDateTime.of(2000, 1, 1, 0, 3), null, Set.of());
+            LocalDateTime.of(2000, 1, 2, 0, 3), null, Set.of());
 
     private final ReadingAssembler assembler = new ReadingAssembler(ZONE);
     private final AtomicLong seqs = new AtomicLong();
