@@ -13,7 +13,7 @@ WEB_PORT=${NARA_DEMO_WEB_PORT:-8080}
 HUB_PORT=${NARA_DEMO_HUB_PORT:-8081}
 # Hub enrolment (EST over HTTPS); the fleet page registers hubs and shows their one-time codes.
 EST_PORT=${NARA_DEMO_EST_PORT:-8443}
-DEADLINE=${NARA_DEMO_TIMEOUT:-60}
+DEADLINE=${NARA_DEMO_TIMEOUT:-180}
 
 say() { printf 'demo: %s\n' "$*"; }
 die() { printf 'demo: error: %s\n' "$*" >&2; exit 1; }
