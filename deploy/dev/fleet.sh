@@ -79,9 +79,13 @@ sample_rss() {
 
 INGEST_PIDS=()
 for ((n = 1; n <= NODES; n++)); do
-	java -Xmx512m -jar cloud-ingest/target/nara-cloud-ingest.jar \
+	# One certificate per node: the broker binds a client id to its certificate.
+	deploy/dev/stack.sh client "nara-ingest-fleet-$n" >/dev/null
+	# The simulated homes are not enrolled in the cloud (no patients, households or bindings yet), so the nodes run
+	# without message authorisation; a measurement with it needs the fleet enrolled first.
+	java -Xmx512m -jar cloud-ingest/target/nara-cloud-ingest.jar --trust-unbound-hubs \
 		--node-id "fleet-ingest-$n" --mqtt-url "$NARA_MQTT_URL" \
-		--keystore "$NARA_PKI_DIR/nara-ingest.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
+		--keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 		--password-file "$NARA_PKI_DIR/keystore.password" \
 		--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
 		--influx-password-file "$NARA_STATE/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \

@@ -135,6 +135,11 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
             say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
         }
 
+        long grantStart = System.nanoTime();
+        BrokerGrants.grant(broker.getHost(), broker.getPort(), HubIdentities.client(pkiDir, "nara-broker-admin"),
+                identities.trust(), fleet.stream().map(SimulatedHub::hubId).toList());
+        say("broker accounts granted in %d ms", (System.nanoTime() - grantStart) / 1_000_000);
+
         long connectStart = System.nanoTime();
         Semaphore handshakes = new Semaphore(connectParallel);
         List<CompletableFuture<Void>> connections = new ArrayList<>();

@@ -72,19 +72,37 @@ final class HubIdentities {
         try (Reader reader = Files.newBufferedReader(certFile); PEMParser pem = new PEMParser(reader)) {
             ca = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) pem.readObject());
         }
-        PrivateKey key;
+        PrivateKey key = privateKey(keyFile);
+        return new HubIdentities(ca, key);
+    }
+
+    /** A key manager for a client of the development PKI whose certificate and key are PEM files there. */
+    static KeyManagerFactory client(Path pkiDir, String name) throws IOException, GeneralSecurityException {
+        X509Certificate cert;
+        try (Reader reader = Files.newBufferedReader(pkiDir.resolve(name + ".crt")); PEMParser pem = new PEMParser(reader)) {
+            cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) pem.readObject());
+        }
+        PrivateKey key = privateKey(pkiDir.resolve(name + ".key"));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry(name, key, IN_MEMORY, new X509Certificate[] {cert});
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, IN_MEMORY);
+        return factory;
+    }
+
+    private static PrivateKey privateKey(Path keyFile) throws IOException {
         try (Reader reader = Files.newBufferedReader(keyFile); PEMParser pem = new PEMParser(reader)) {
             Object parsed = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (parsed instanceof PEMKeyPair pair) {
-                key = converter.getPrivateKey(pair.getPrivateKeyInfo());
-            } else if (parsed instanceof PrivateKeyInfo info) {
-                key = converter.getPrivateKey(info);
-            } else {
-                throw new IOException(keyFile + " holds no private key the simulator can read: " + parsed);
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
+            if (parsed instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            throw new IOException(keyFile + " holds no private key the simulator can read: " + parsed);
         }
-        return new HubIdentities(ca, key);
     }
 
     TrustManagerFactory trust() {
