@@ -280,6 +280,8 @@ class ApiAccessIT {
                         new JsonObject().put("reason", "stolen"), List.of("hub", "hub_certificate", "enrolment_code")),
                 new Change("POST /api/fleet/hubs/:id/return", "/api/fleet/hubs/" + HUB + "/return", new JsonObject(),
                         List.of("hub", "hub_certificate", "enrolment_code")),
+                new Change("POST /api/fleet/releases", "/api/fleet/releases", new JsonObject().put("version", "0.2.0")
+                        .put("percentage", 10), List.of("hub_release")),
                 new Change("POST /api/admin/fhir-clients/:id/revoke", "/api/admin/fhir-clients/journal-x/revoke",
                         new JsonObject(), List.of("fhir_client")),
                 new Change("POST /api/enrolment/patients", "/api/enrolment/patients", new JsonObject()
