@@ -48,6 +48,7 @@ class UrgentAlertAfterFaultIT {
 
     private DevStack stack;
     private Path dir;
+    private String ingestNode;
     private Path log;
     private Database.Settings postgres;
     private ObservationStore.Settings influx;
@@ -235,17 +236,22 @@ class UrgentAlertAfterFaultIT {
     }
 
     private JavaProcess startIngest() throws Exception {
+        // Every restart is the same node: one certificate of its own (the broker binds a client id to it).
+        if (ingestNode == null) {
+            ingestNode = stack.newIngestNode();
+        }
         return JavaProcess.start(IngestMain.class, List.of("--node-id", "node-" + group, "--share-group", group,
                 "--mqtt-url", stack.get("NARA_MQTT_URL"),
-                "--keystore", stack.identity("nara-ingest").keystore().toString(),
-                "--truststore", stack.identity("nara-ingest").truststore().toString(),
-                "--password-file", stack.identity("nara-ingest").passwordFile().toString(),
+                "--keystore", stack.identity(ingestNode).keystore().toString(),
+                "--truststore", stack.identity(ingestNode).truststore().toString(),
+                "--password-file", stack.identity(ingestNode).passwordFile().toString(),
                 "--influx-url", influx.url(), "--influx-user", influx.user(),
                 "--influx-password-file", stack.secret("influx.password").toString(), "--influx-db", influx.database(),
                 "--pg-url", postgres.jdbcUrl(), "--pg-user", postgres.user(),
                 "--pg-password-file", stack.secret("postgres.password").toString(),
                 "--http-port", Integer.toString(ingestPort), "--api-key-file", apiKey.toString(),
-                "--insecure-cookies"), log);
+                // The hub is configured by its bootstrap file, not enrolled in the cloud.
+                "--insecure-cookies", "--trust-unbound-hubs"), log);
     }
 
     /** The hub as it runs in a home: its own process, default uplink settings (a 30 s acknowledgement timeout). */
