@@ -51,6 +51,8 @@ class NotificationIT {
     private static HttpServer receiver;
     private static GreenMail smtp;
     private static Services.Ingest ingest;
+    /** The ingest's clock: a Tuesday morning, running on in real time; the hub's alerts are raised on it too. */
+    private static Clock clock;
     private static TestMqttClient hub;
     private static final AtomicInteger requests = new AtomicInteger();
     private static final List<String> badSignatures = new CopyOnWriteArrayList<>();
@@ -107,7 +109,7 @@ class NotificationIT {
         smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", "smtp"));
         smtp.start();
         // A Tuesday at 10:00 in Stockholm, running on in real time, so the day nurses are on duty and retries come due.
-        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(java.time.Instant.now(),
+        clock = Clock.offset(Clock.systemUTC(), Duration.between(java.time.Instant.now(),
                 LocalDateTime.of(2026, 11, 24, 10, 0).atZone(ZoneId.of("Europe/Stockholm")).toInstant()));
         AlertingSettings settings = AlertingSettings.defaults().withScans(Duration.ofSeconds(5), Duration.ofMillis(100))
                 .withWebhook(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"), SECRET,
@@ -140,7 +142,7 @@ class NotificationIT {
     void everyAlertReachesTheWebhookOnceThroughFailuresAndTheNursesByEmail() throws Exception {
         int alerts = 8;
         for (int i = 1; i <= alerts; i++) {
-            Alerting.publish(hub, HUB, outbox, Alerting.alert(i, Severity.URGENT, null, null, java.time.Instant.now()));
+            Alerting.publish(hub, HUB, outbox, Alerting.alert(i, Severity.URGENT, null, null, clock.instant()));
         }
         // Every node of every test class hears every hub, so this database may hold other hubs' alerts too: look at ours.
         await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE hub_id = '"
