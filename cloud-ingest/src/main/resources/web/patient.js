@@ -281,7 +281,7 @@
       for (const row of rows.values()) {
         const a = row.now ? row.now.alerts : 0;
         const b = row.changed ? row.changed.alerts : 0;
-        add([row.ruleId, nara.both(...SEVERITY[row.severity]), String(a), String(b),
+        add([row.ruleId, nara.both(...nara.SEVERITY[row.severity]), String(a), String(b),
           String(row.now ? row.now.episodes : 0), String(row.changed ? row.changed.episodes : 0)],
           `${row.ruleId}/${row.severity}`, b > a ? 'more' : b < a ? 'fewer' : '');
       }
