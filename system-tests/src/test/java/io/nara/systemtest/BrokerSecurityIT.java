@@ -129,7 +129,8 @@ class BrokerSecurityIT {
             command.addAll(stack.mosquittoTlsArgs(HUB));
             DevStack.Result result = DevStack.run(stack.repoRoot(), command, 30);
             assertThat(result.exitCode()).as(result.output()).isNotZero();
-            assertThat(result.output()).contains("connection was lost");
+            // Which of the two the client prints depends on whether the broker's close overtakes its own write.
+            assertThat(result.output()).containsAnyOf("connection was lost", "Protocol error");
         } finally {
             java.nio.file.Files.deleteIfExists(big);
         }
