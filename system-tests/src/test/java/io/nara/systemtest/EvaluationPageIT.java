@@ -27,7 +27,9 @@ import org.openqa.selenium.WebElement;
  * On Tuesday 10 November 2026 Greta's hub raises four alerts that reach the cloud 60, 120, 30 and 10 s after the hub
  * raised them; Anna acknowledges the first three after 5, 15 and 25 minutes and resolves them as no action needed,
  * phone call and home visit; the fourth, urgent, is never acknowledged and escalates twice (the region's
- * doctor, the mobile team). Greta weighed herself on 15 of November's
+ * doctor, the mobile team). On 12 November the hub also raises an urgent alert for Gustav, whose care by the team
+ * ended on 5 November with no successor: it reaches nobody by routing and counts as the team's unroutable alert.
+ * Greta weighed herself on 15 of November's
  * 30 days, and was discharged twice, the second stay starting within 30 days of the first discharge. On 2 December
  * Anna opens November's figures for her team: the page and the CSV download must show exactly these numbers.
  */
@@ -35,6 +37,8 @@ class EvaluationPageIT {
 
     private static final String HUB = "hub-it-evaluation-1";
     private static final String TEAM = "home-nursing-north";
+    /** Cared for by the team until 5 November 2026, by nobody after. */
+    private static final String FORMER_PATIENT = "patient-evaluation-former";
     private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final MutableClock clock = new MutableClock(at(10, 10, 0));
@@ -50,7 +54,12 @@ class EvaluationPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
+        JsonObject organisation = Alerting.organisation();
+        organisation.getJsonArray("patients").add(new JsonObject().put("id", FORMER_PATIENT).put("name", "Gustav Ek")
+                .put("careRelations", new io.vertx.core.json.JsonArray().add(new JsonObject()
+                        .put("team", TEAM).put("from", "2020-01-01T00:00:00Z").put("to", "2026-11-05T00:00:00Z")
+                        .put("respondsFirst", true))));
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), organisation);
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         Alerting.Session session = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
 
@@ -65,6 +74,12 @@ class EvaluationPageIT {
         handle(session, alert(2, Severity.WARNING, at(10, 11, 0), 120), at(10, 11, 15), "PHONE_CALL");
         handle(session, alert(3, Severity.WARNING, at(10, 12, 0), 30), at(10, 12, 25), "HOME_VISIT");
         alert(4, Severity.URGENT, at(10, 13, 0), 10);
+        clock.set(at(12, 9, 0));
+        Alerting.publish(hub, HUB, UUID.randomUUID().toString(), Alerting.alert(FORMER_PATIENT, 5, at(12, 9, 0)));
+        await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 5) > 0);
+        assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = "
+                + Alerting.alertId(ingest, HUB, 5) + " AND kind LIKE 'route%'")).containsExactly(
+                List.of("route.unroutable"));
         clock.set(at(10, 13, 16));
         assertThat(ingest.service().escalator().escalateDue().toCompletionStage().toCompletableFuture().get())
                 .as("the urgent alert escalated").isEqualTo(1);
@@ -128,6 +143,8 @@ class EvaluationPageIT {
         NOVEMBER.put("resolved", "3");
         NOVEMBER.put("shareNoAction", "0.333");
         NOVEMBER.put("escalations", "2");
+        NOVEMBER.put("unstaffed", "0");
+        NOVEMBER.put("unroutable", "1");
         NOVEMBER.put("adherence", "0.5");
         NOVEMBER.put("discharges", "2");
         NOVEMBER.put("readmissions30d", "1");
@@ -182,6 +199,7 @@ class EvaluationPageIT {
                 Map.entry("acknowledgeMedianSeconds", "acknowledge_median_s"),
                 Map.entry("acknowledgeP90Seconds", "acknowledge_p90_s"), Map.entry("resolved", "resolved"),
                 Map.entry("shareNoAction", "share_no_action"), Map.entry("escalations", "escalations"),
+                Map.entry("unstaffed", "unstaffed"), Map.entry("unroutable", "unroutable"),
                 Map.entry("adherence", "adherence"), Map.entry("discharges", "discharges"),
                 Map.entry("readmissions30d", "readmissions_30d"), Map.entry("readmissionRate", "readmission_rate"),
                 Map.entry("outcome_NO_ACTION_NEEDED", "outcome_no_action_needed"),
@@ -191,11 +209,11 @@ class EvaluationPageIT {
         NOVEMBER.forEach((figure, value) -> assertThat(values.get(header.indexOf(columns.get(figure))))
                 .as("CSV " + columns.get(figure)).isEqualTo(value));
 
-        // One access-log entry per call, naming the patient behind the figures.
+        // One access-log entry per call, naming the patients behind the figures.
         assertThat(Alerting.rows(ingest, "SELECT action, patient_ids FROM access_log WHERE actor = 'person:anna' "
                 + "AND action LIKE 'evaluation%' ORDER BY id")).containsExactly(
-                List.of("evaluation.read", List.of(Alerting.PATIENT)),
-                List.of("evaluation.csv", List.of(Alerting.PATIENT)));
+                List.of("evaluation.read", List.of(FORMER_PATIENT, Alerting.PATIENT)),
+                List.of("evaluation.csv", List.of(FORMER_PATIENT, Alerting.PATIENT)));
     }
 
     @Test

@@ -17,11 +17,16 @@ public final class Evaluation {
     /** At most this many months per request: three years of figures is a report, more is an export job. */
     public static final int MAX_MONTHS = 36;
 
-    /** A team's month as the database aggregated it. */
+    /**
+     * A team's month as the database aggregated it. {@code unstaffed}: the team's alerts that found nobody on duty on
+     * any tier; {@code unroutable}: alerts for the team's former patients that had no care relation in force when
+     * raised (both went to the organisation's fallback at once, and are not in {@code alerts}' other figures).
+     */
     public record Aggregate(String teamId, YearMonth month, double patientMonths, int alerts,
                             List<Long> readingToAlertSeconds, List<Long> toAcknowledgeSeconds, int resolved,
-                            int noActionNeeded, int escalations, Map<String, Integer> outcomes,
-                            Adherence.Count measurements, int discharges, int readmissions30d) {
+                            int noActionNeeded, int escalations, int unstaffed, int unroutable,
+                            Map<String, Integer> outcomes, Adherence.Count measurements, int discharges,
+                            int readmissions30d) {
         public Aggregate {
             readingToAlertSeconds = List.copyOf(readingToAlertSeconds);
             toAcknowledgeSeconds = List.copyOf(toAcknowledgeSeconds);
@@ -29,8 +34,26 @@ public final class Evaluation {
         }
 
         static Aggregate empty(String teamId, YearMonth month) {
-            return new Aggregate(teamId, month, 0, 0, List.of(), List.of(), 0, 0, 0, Map.of(),
+            return new Aggregate(teamId, month, 0, 0, List.of(), List.of(), 0, 0, 0, 0, 0, Map.of(),
                     Adherence.Count.none(), 0, 0);
+        }
+
+        Aggregate withStays(int discharges, int readmissions30d) {
+            return new Aggregate(teamId, month, patientMonths, alerts, readingToAlertSeconds, toAcknowledgeSeconds,
+                    resolved, noActionNeeded, escalations, unstaffed, unroutable, outcomes, measurements, discharges,
+                    readmissions30d);
+        }
+
+        Aggregate withUnroutable(int unroutable) {
+            return new Aggregate(teamId, month, patientMonths, alerts, readingToAlertSeconds, toAcknowledgeSeconds,
+                    resolved, noActionNeeded, escalations, unstaffed, unroutable, outcomes, measurements, discharges,
+                    readmissions30d);
+        }
+
+        Aggregate withPatients(double patientMonths, Adherence.Count measurements) {
+            return new Aggregate(teamId, month, patientMonths, alerts, readingToAlertSeconds, toAcknowledgeSeconds,
+                    resolved, noActionNeeded, escalations, unstaffed, unroutable, outcomes, measurements, discharges,
+                    readmissions30d);
         }
     }
 
@@ -39,7 +62,8 @@ public final class Evaluation {
                           Double alertsPerPatientMonth, Long readingToAlertMedianSeconds,
                           Long readingToAlertP90Seconds, int acknowledged, Long acknowledgeMedianSeconds,
                           Long acknowledgeP90Seconds, int resolved, int noActionNeeded, Double shareNoAction,
-                          int escalations, Map<String, Integer> outcomes, int expectedMeasurements,
+                          int escalations, int unstaffed, int unroutable, Map<String, Integer> outcomes,
+                          int expectedMeasurements,
                           int takenMeasurements, Double adherence, int discharges, int readmissions30d,
                           Double readmissionRate) {
     }
@@ -99,7 +123,7 @@ public final class Evaluation {
                         boxed(Percentiles.of(a.toAcknowledgeSeconds(), 50)),
                         boxed(Percentiles.of(a.toAcknowledgeSeconds(), 90)),
                         a.resolved(), a.noActionNeeded(), ratio(a.noActionNeeded(), a.resolved()), a.escalations(),
-                        a.outcomes(), a.measurements().expected(), a.measurements().taken(),
+                        a.unstaffed(), a.unroutable(), a.outcomes(), a.measurements().expected(), a.measurements().taken(),
                         ratio(a.measurements().taken(), a.measurements().expected()), a.discharges(),
                         a.readmissions30d(), ratio(a.readmissions30d(), a.discharges())));
             }

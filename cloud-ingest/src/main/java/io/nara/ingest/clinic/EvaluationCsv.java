@@ -21,7 +21,7 @@ public final class EvaluationCsv {
         List<String> header = new ArrayList<>(List.of("team", "team_name", "month", "patient_months", "alerts",
                 "alerts_per_patient_month", "reading_to_alert_median_s", "reading_to_alert_p90_s", "acknowledged",
                 "acknowledge_median_s", "acknowledge_p90_s", "resolved", "no_action_needed", "share_no_action",
-                "escalations"));
+                "escalations", "unstaffed", "unroutable"));
         for (Outcome o : Outcome.values()) {
             header.add("outcome_" + o.name().toLowerCase(Locale.ROOT));
         }
@@ -38,7 +38,8 @@ public final class EvaluationCsv {
                     num(f.patientMonths()), num(f.alerts()), num(f.alertsPerPatientMonth()),
                     num(f.readingToAlertMedianSeconds()), num(f.readingToAlertP90Seconds()), num(f.acknowledged()),
                     num(f.acknowledgeMedianSeconds()), num(f.acknowledgeP90Seconds()), num(f.resolved()),
-                    num(f.noActionNeeded()), num(f.shareNoAction()), num(f.escalations())));
+                    num(f.noActionNeeded()), num(f.shareNoAction()), num(f.escalations()), num(f.unstaffed()),
+                    num(f.unroutable())));
             for (Outcome o : Outcome.values()) {
                 fields.add(num(f.outcomes().getOrDefault(o.name(), 0)));
             }

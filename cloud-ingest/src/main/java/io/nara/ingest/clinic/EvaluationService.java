@@ -53,9 +53,9 @@ public final class EvaluationService {
             ),
             alerts AS (
               SELECT a.id, a.patient_id, m.team_id, m.month, a.origin, a.raised_at, s.opened_at, s.acknowledged_at,
-                     s.outcome
+                     s.outcome, f.kind AS routing
               FROM alert a JOIN alert_state s ON s.alert_id = a.id
-              JOIN LATERAL (SELECT e.to_team FROM alert_event e WHERE e.alert_id = a.id
+              JOIN LATERAL (SELECT e.kind, e.to_team FROM alert_event e WHERE e.alert_id = a.id
                             AND e.kind IN ('routed', 'routed.unstaffed') ORDER BY e.id LIMIT 1) f ON true
               JOIN months m ON m.team_id = f.to_team AND a.raised_at >= m.starts AND a.raised_at < m.ends
               WHERE a.status <> 'RESOLVED'
@@ -108,6 +108,7 @@ public final class EvaluationService {
                   count(*) FILTER (WHERE outcome = 'NO_ACTION_NEEDED'),
                   (SELECT count(*) FROM alert_event e WHERE e.alert_id = ANY (array_agg(alerts.id))
                      AND e.kind = 'escalated'),
+                  count(*) FILTER (WHERE routing = 'routed.unstaffed'),
                   coalesce((SELECT jsonb_object_agg(o.outcome, o.n)::text FROM (
                      SELECT x.outcome, count(*) AS n FROM alerts x WHERE x.team_id = alerts.team_id
                        AND x.month = alerts.month AND x.outcome IS NOT NULL GROUP BY x.outcome) o), '{}'),
@@ -118,12 +119,12 @@ public final class EvaluationService {
                 while (r.next()) {
                     YearMonth month = YearMonth.parse(r.getString(2));
                     Map<String, Integer> outcomes = new HashMap<>();
-                    new io.vertx.core.json.JsonObject(r.getString(9)).forEach(e ->
+                    new io.vertx.core.json.JsonObject(r.getString(10)).forEach(e ->
                             outcomes.put(e.getKey(), ((Number) e.getValue()).intValue()));
-                    patients.addAll(List.of((String[]) r.getArray(10).getArray()));
+                    patients.addAll(List.of((String[]) r.getArray(11).getArray()));
                     base.put(r.getString(1) + "/" + month, new Evaluation.Aggregate(r.getString(1), month, 0,
                             r.getInt(3), longs(r.getArray(4)), longs(r.getArray(5)), r.getInt(6), r.getInt(7),
-                            r.getInt(8), outcomes, Adherence.Count.none(), 0, 0));
+                            r.getInt(8), r.getInt(9), 0, outcomes, Adherence.Count.none(), 0, 0));
                 }
             }
         }
@@ -168,15 +169,29 @@ public final class EvaluationService {
                 }
             }
         }
-        readmissions.forEach((key, n) -> {
-            String[] parts = key.split("/");
-            Evaluation.Aggregate a = base.getOrDefault(key, new Evaluation.Aggregate(parts[0],
-                    YearMonth.parse(parts[1]), 0, 0, List.of(), List.of(), 0, 0, 0, Map.of(),
-                    Adherence.Count.none(), 0, 0));
-            base.put(key, new Evaluation.Aggregate(a.teamId(), a.month(), 0, a.alerts(), a.readingToAlertSeconds(),
-                    a.toAcknowledgeSeconds(), a.resolved(), a.noActionNeeded(), a.escalations(), a.outcomes(),
-                    Adherence.Count.none(), n[0], n[1]));
-        });
+        readmissions.forEach((key, n) -> base.put(key, base.getOrDefault(key, empty(key)).withStays(n[0], n[1])));
+        // No care relation was in force, so no team was routed to: the alert counts for the team that cared for the
+        // patient last (the relation that began before the alert and ended latest), so a team sees the patients it
+        // let go without a successor.
+        try (PreparedStatement q = c.prepareStatement(MONTHS + """
+                SELECT m.team_id, m.month, count(*), array_agg(DISTINCT a.patient_id)
+                FROM alert a
+                JOIN LATERAL (SELECT r.team_id FROM care_relation r WHERE r.patient_id = a.patient_id
+                                AND r.valid_from <= a.raised_at
+                              ORDER BY coalesce(r.valid_to, 'infinity') DESC, r.valid_from DESC LIMIT 1) last ON true
+                JOIN months m ON m.team_id = last.team_id AND a.raised_at >= m.starts AND a.raised_at < m.ends
+                WHERE a.status <> 'RESOLVED'
+                  AND EXISTS (SELECT 1 FROM alert_event e WHERE e.alert_id = a.id AND e.kind = 'route.unroutable')
+                GROUP BY 1, 2""")) {
+            bind(c, q, first, last, teamIds);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    String key = r.getString(1) + "/" + r.getString(2);
+                    base.put(key, base.getOrDefault(key, empty(key)).withUnroutable(r.getInt(3)));
+                    patients.addAll(List.of((String[]) r.getArray(4).getArray()));
+                }
+            }
+        }
         Map<String, CarePlan> plans = new HashMap<>();
         Map<String, Instant> since = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement(
@@ -219,15 +234,18 @@ public final class EvaluationService {
         }
         Map<String, Evaluation.Aggregate> all = new LinkedHashMap<>(g.base());
         for (String key : patientMonths.keySet()) {
-            all.putIfAbsent(key, new Evaluation.Aggregate(key.split("/")[0], YearMonth.parse(key.split("/")[1]), 0,
-                    0, List.of(), List.of(), 0, 0, 0, Map.of(), Adherence.Count.none(), 0, 0));
+            all.putIfAbsent(key, empty(key));
         }
         List<Evaluation.Aggregate> data = new ArrayList<>();
-        all.forEach((key, a) -> data.add(new Evaluation.Aggregate(a.teamId(), a.month(),
-                patientMonths.getOrDefault(key, 0.0), a.alerts(), a.readingToAlertSeconds(), a.toAcknowledgeSeconds(),
-                a.resolved(), a.noActionNeeded(), a.escalations(), a.outcomes(),
-                adherence.getOrDefault(key, Adherence.Count.none()), a.discharges(), a.readmissions30d())));
+        all.forEach((key, a) -> data.add(a.withPatients(patientMonths.getOrDefault(key, 0.0),
+                adherence.getOrDefault(key, Adherence.Count.none()))));
         return Evaluation.figures(g.teams(), g.months(), data);
+    }
+
+    /** An empty aggregate for a {@code team/month} key. */
+    private static Evaluation.Aggregate empty(String key) {
+        String[] parts = key.split("/");
+        return Evaluation.Aggregate.empty(parts[0], YearMonth.parse(parts[1]));
     }
 
     /** The teams the caller may see figures of, id → name: the operator all, a person their own. */

@@ -40,7 +40,7 @@ class EvaluationTest {
         teams.put("north", "Hemsjukvård Norr");
         teams.put("south", "Hemsjukvård Syd");
         Evaluation.Aggregate nov = new Evaluation.Aggregate("north", YearMonth.of(2026, 11), 2.0, 4,
-                List.of(60L, 120L, 30L), List.of(300L, 600L, 1200L, 60L), 4, 1, 2,
+                List.of(60L, 120L, 30L), List.of(300L, 600L, 1200L, 60L), 4, 1, 2, 3, 1,
                 Map.of("NO_ACTION_NEEDED", 1, "PHONE_CALL", 3), new Adherence.Count(60, 45), 2, 1);
 
         List<Evaluation.Figures> rows = Evaluation.figures(teams,
@@ -58,6 +58,9 @@ class EvaluationTest {
         assertThat(f.shareNoAction()).isEqualTo(0.25);
         assertThat(f.adherence()).isEqualTo(0.75);
         assertThat(f.readmissionRate()).isEqualTo(0.5);
+        // Alerts that reached nobody of the team go to the fallback at once, and are counted for the team.
+        assertThat(f.unstaffed()).isEqualTo(3);
+        assertThat(f.unroutable()).isEqualTo(1);
         Evaluation.Figures empty = rows.get(0);
         assertThat(empty.alerts()).isZero();
         assertThat(empty.alertsPerPatientMonth()).isNull();
@@ -67,10 +70,11 @@ class EvaluationTest {
         String csv = EvaluationCsv.write(rows);
         String[] lines = csv.split("\r\n");
         assertThat(lines).hasSize(5);
-        assertThat(lines[0]).startsWith("team;team_name;month;patient_months;alerts;alerts_per_patient_month;");
-        assertThat(lines[2]).isEqualTo("north;Hemsjukvård Norr;2026-11;2;4;2;60;120;4;300;1200;4;1;0.25;2;"
+        assertThat(lines[0]).startsWith("team;team_name;month;patient_months;alerts;alerts_per_patient_month;")
+                .contains(";escalations;unstaffed;unroutable;outcome_");
+        assertThat(lines[2]).isEqualTo("north;Hemsjukvård Norr;2026-11;2;4;2;60;120;4;300;1200;4;1;0.25;2;3;1;"
                 + "1;3;0;0;0;0;0;60;45;0.75;2;1;0.5");
-        assertThat(lines[1]).isEqualTo("north;Hemsjukvård Norr;2026-10;0;0;;;;0;;;0;0;;0;0;0;0;0;0;0;0;0;0;;0;0;");
+        assertThat(lines[1]).isEqualTo("north;Hemsjukvård Norr;2026-10;0;0;;;;0;;;0;0;;0;0;0;0;0;0;0;0;0;0;0;0;;0;0;");
     }
 
     @Test
