@@ -28,7 +28,7 @@ import org.openqa.selenium.WebElement;
  * raised them; Anna acknowledges the first three after 5, 15 and 25 minutes and resolves them as no action needed,
  * phone call and home visit; the fourth, urgent, is never acknowledged and escalates twice (the region's
  * doctor, the mobile team). On 12 November the hub also raises an urgent alert for Gustav, whose care by the team
- * ended on 5 November with no successor: it reaches nobody by routing and counts as the team's unroutable alert.
+ * ended with October with no successor: it reaches nobody by routing and counts as the team's unroutable alert.
  * Greta weighed herself on 15 of November's
  * 30 days, and was discharged twice, the second stay starting within 30 days of the first discharge. On 2 December
  * Anna opens November's figures for her team: the page and the CSV download must show exactly these numbers.
@@ -37,7 +37,7 @@ class EvaluationPageIT {
 
     private static final String HUB = "hub-it-evaluation-1";
     private static final String TEAM = "home-nursing-north";
-    /** Cared for by the team until 5 November 2026, by nobody after. */
+    /** Cared for by the team until the end of October 2026 (Stockholm time), by nobody after. */
     private static final String FORMER_PATIENT = "patient-evaluation-former";
     private static final ZoneId STOCKHOLM = ZoneId.of("Europe/Stockholm");
     private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -57,7 +57,7 @@ class EvaluationPageIT {
         JsonObject organisation = Alerting.organisation();
         organisation.getJsonArray("patients").add(new JsonObject().put("id", FORMER_PATIENT).put("name", "Gustav Ek")
                 .put("careRelations", new io.vertx.core.json.JsonArray().add(new JsonObject()
-                        .put("team", TEAM).put("from", "2020-01-01T00:00:00Z").put("to", "2026-11-05T00:00:00Z")
+                        .put("team", TEAM).put("from", "2020-01-01T00:00:00Z").put("to", "2026-10-31T23:00:00Z")
                         .put("respondsFirst", true))));
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), organisation);
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
