@@ -38,6 +38,7 @@ import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.observation.Resends;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RefusalLimiter;
 import io.nara.ingest.rejected.RejectedMessages;
@@ -399,7 +400,7 @@ public final class IngestService extends VerticleBase {
      */
     private Future<Handled> authoriseObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
         if (!settings.authorise()) {
-            return storeObservations(hubId, batch).map(Handled.STORED);
+            return storeObservations(hubId, topic, payload, batch).map(Handled.STORED);
         }
         return track(db.transaction(c -> authorities.load(c, hubId))).compose(authority -> {
             List<Observation> allowed = new java.util.ArrayList<>();
@@ -415,14 +416,14 @@ public final class IngestService extends VerticleBase {
                 }
             }
             if (refused.isEmpty()) {
-                return storeObservations(hubId, batch).map(Handled.STORED);
+                return storeObservations(hubId, topic, payload, batch).map(Handled.STORED);
             }
             Future<Void> kept = refuseUnauthorised(hubId, topic, payload, reasons);
             if (allowed.isEmpty()) {
                 return kept.compose(v -> acknowledge(hubId, batch.outbox(), refused)).map(Handled.REFUSED);
             }
             ObservationBatch part = ObservationBatch.of(batch.outbox(), allowed);
-            return kept.compose(v -> storeObservations(hubId, part))
+            return kept.compose(v -> storeObservations(hubId, topic, payload, part))
                     .compose(v -> acknowledge(hubId, batch.outbox(), refused)).map(Handled.STORED);
         });
     }
@@ -445,36 +446,77 @@ public final class IngestService extends VerticleBase {
         return track(rejected.keepUnauthorised(hubId, topic, payload, problem));
     }
 
-    private Future<Void> storeObservations(String hubId, ObservationBatch batch) {
+    private Future<Void> storeObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
         return track(keepUnattributed(hubId, batch))
-                .compose(toWrite -> influxWorker.<Void>executeBlocking(() -> {
-                    long start = System.nanoTime();
-                    try {
-                        observations.write(hubId, toWrite);
-                        metrics.influxWrite(System.nanoTime() - start, true);
-                    } catch (RuntimeException e) {
-                        metrics.influxWrite(System.nanoTime() - start, false);
-                        throw e;
-                    }
-                    return null;
-                }, false).andThen(r -> influxOk = r.succeeded()))
+                .compose(attributed -> withoutConflictingResends(hubId, topic, payload, attributed))
+                .compose(toWrite -> toWrite.isEmpty() ? Future.<Void>succeededFuture()
+                        : writeObservations(hubId, toWrite.get()).compose(v -> noteStored(hubId, toWrite.get())))
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
-                // One transaction: the newest reading for the silence rules, and the FHIR push queue.
-                .compose(v -> track(db.transaction(c -> {
-                    CarePlanService.noteReadings(c, hubId, batch, clock.instant());
-                    if (fhirPush.enabled()) {
-                        FhirPush.enqueue(c, hubId, batch, clock.instant(), fhirPush.panelHold());
-                    }
-                    return null;
-                })))
                 .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
                         batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()))
+                // Every reading of the batch: a refused re-send too, since its first copy is stored.
                 .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList())
                         .onFailure(e -> LOG.error("stored observations {}..{} from hub {} but could not send the "
                                 + "acknowledgement: {}; the hub will send them again", batch.seqFrom(), batch.seqTo(),
                                 hubId, e.getMessage())))
                 .onSuccess(v -> batch.observations().stream().map(Observation::received).max(Instant::compareTo)
                         .ifPresent(newest -> metrics.ingestLag(Duration.between(newest, clock.instant()))));
+    }
+
+    /**
+     * The batch without the re-sent readings that differ from their stored copy (the first is kept; the differing copy
+     * is refused and recorded); empty when nothing is left to write. Only a batch reaching back to sequence numbers
+     * already stored is compared with InfluxDB.
+     */
+    private Future<Optional<ObservationBatch>> withoutConflictingResends(String hubId, String topic, byte[] payload,
+                                                                         ObservationBatch batch) {
+        return track(db.transaction(c -> Resends.storedTo(c, hubId, batch.outbox()))).compose(storedTo -> {
+            List<Observation> resent = Resends.resent(batch, storedTo);
+            if (resent.isEmpty()) {
+                return Future.succeededFuture(Optional.of(batch));
+            }
+            return influxWorker.<List<Resends.Conflict>>executeBlocking(() -> Resends.conflicts(resent,
+                    observations.storedCopies(hubId, batch.outbox(), resent)), false).compose(conflicts -> {
+                if (conflicts.isEmpty()) {
+                    return Future.succeededFuture(Optional.of(batch));
+                }
+                java.util.Set<Long> refused = conflicts.stream().map(Resends.Conflict::seq)
+                        .collect(java.util.stream.Collectors.toSet());
+                String problem = "re-sent with other content: " + String.join("; ", conflicts.stream().limit(20)
+                        .map(Resends.Conflict::problem).toList()) + (conflicts.size() > 20
+                        ? "; and " + (conflicts.size() - 20) + " more" : "");
+                LOG.warn("hub {} outbox {}: {}", hubId, batch.outbox(), problem);
+                List<Observation> rest = batch.observations().stream().filter(o -> !refused.contains(o.seq())).toList();
+                return track(rejected.keep(hubId, topic, payload, problem)).map(v -> rest.isEmpty()
+                        ? Optional.<ObservationBatch>empty() : Optional.of(ObservationBatch.of(batch.outbox(), rest)));
+            });
+        });
+    }
+
+    private Future<Void> writeObservations(String hubId, ObservationBatch toWrite) {
+        return influxWorker.<Void>executeBlocking(() -> {
+            long start = System.nanoTime();
+            try {
+                observations.write(hubId, toWrite);
+                metrics.influxWrite(System.nanoTime() - start, true);
+            } catch (RuntimeException e) {
+                metrics.influxWrite(System.nanoTime() - start, false);
+                throw e;
+            }
+            return null;
+        }, false).andThen(r -> influxOk = r.succeeded());
+    }
+
+    /** One transaction: the newest readings for the silence rules, the stored sequence numbers, the FHIR queue. */
+    private Future<Void> noteStored(String hubId, ObservationBatch written) {
+        return track(db.transaction(c -> {
+            CarePlanService.noteReadings(c, hubId, written, clock.instant());
+            Resends.noteStored(c, hubId, written);
+            if (fhirPush.enabled()) {
+                FhirPush.enqueue(c, hubId, written, clock.instant(), fhirPush.panelHold());
+            }
+            return null;
+        }));
     }
 
     /**

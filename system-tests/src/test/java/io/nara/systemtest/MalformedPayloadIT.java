@@ -165,6 +165,48 @@ class MalformedPayloadIT {
         }
     }
 
+    @Test
+    void aReSentReadingThatDiffersKeepsTheFirstAndRecordsTheConflict() throws Exception {
+        String hubId = "hub-it-resend";
+        String outbox = UUID.randomUUID().toString();
+        Instant morning = Instant.now().minus(Duration.ofHours(2));
+        try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
+            hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
+            String obsTopic = HubTopic.of(hubId, Kind.OBS).name();
+            hub.publish(obsTopic, CODEC.encode(ObservationBatch.of(outbox, List.of(weight(1, 81.2, morning),
+                    weight(2, 81.4, morning.plusSeconds(60))))));
+            awaitAcked(hub, outbox, 2);
+
+            // The hub (a fault, or a forged message) sends seq 2 again with another weight, beside a new reading.
+            hub.publish(obsTopic, CODEC.encode(ObservationBatch.of(outbox, List.of(weight(2, 95.0,
+                    morning.plusSeconds(60)), weight(3, 81.5, morning.plusSeconds(120))))));
+            awaitAcked(hub, outbox, 3);
+            // An identical re-send (the usual one: an acknowledgement lost) is no conflict.
+            hub.publish(obsTopic, CODEC.encode(ObservationBatch.of(outbox, List.of(weight(1, 81.2, morning)))));
+            await().atMost(DEADLINE).until(() -> hub.received().stream().map(m -> CODEC.decode(m.payload(), Ack.class))
+                    .filter(a -> a.outbox().equals(outbox) && a.ranges().get(0).contains(1)).count() == 2);
+
+            CloudQueries cloud = new CloudQueries(stack, ingest);
+            assertThat(cloud.pointsByPatient(hubId, "29463-7")).containsExactly(Services.PATIENT + " 1 81.2",
+                    Services.PATIENT + " 2 81.4", Services.PATIENT + " 3 81.5");
+            assertThat(rejected(hubId)).singleElement().satisfies(r -> assertThat(r.get("problem").asText())
+                    .contains("re-sent with other content")
+                    .contains("seq 2 was stored as 29463-7 81.4 kg")
+                    .contains("re-sent as 29463-7 95.0 kg")
+                    .contains("the stored reading is kept"));
+        }
+    }
+
+    private static Observation weight(long seq, double kg, Instant at) {
+        return new Observation(seq, Services.PATIENT, "scale-resend", "29463-7", kg, "kg", at, at.plusSeconds(5),
+                Set.of());
+    }
+
+    private static void awaitAcked(TestMqttClient hub, String outbox, long seq) {
+        await().atMost(DEADLINE).until(() -> hub.received().stream().map(m -> CODEC.decode(m.payload(), Ack.class))
+                .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(seq))));
+    }
+
     private static byte[] weightJson(String outbox, long seq, String patientJson, String effective, String received) {
         return ("{\"v\":1,\"outbox\":\"" + outbox + "\",\"seqFrom\":" + seq + ",\"seqTo\":" + seq
                 + ",\"observations\":[{\"seq\":" + seq + ",\"patientId\":\"" + patientJson

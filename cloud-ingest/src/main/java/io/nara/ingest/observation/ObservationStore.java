@@ -112,12 +112,7 @@ public final class ObservationStore {
             for (List<Object> row : series.getValues()) {
                 Instant time = InfluxDatabase.time(row);
                 Double value = row.get(1) instanceof Number n ? n.doubleValue() : null;
-                Set<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
-                if (row.get(4) instanceof String names && !names.isEmpty()) {
-                    for (String name : names.split(",")) {
-                        flags.add(ObservationFlag.valueOf(name));
-                    }
-                }
+                Set<ObservationFlag> flags = flags(row.get(4));
                 long seq = ((Number) row.get(3)).longValue();
                 Instant received = row.get(5) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
                 out.add(new Observation(seq, patientId, (String) row.get(6), (String) row.get(7), value,
@@ -126,6 +121,51 @@ public final class ObservationStore {
         }
         Collections.reverse(out);
         return out;
+    }
+
+    /**
+     * The stored copies of re-sent readings: the hub's points of that outbox carrying their sequence numbers, looked
+     * for over the time the re-sent readings span (a copy re-sent with a time outside it is not found, and is stored
+     * beside the first). Blocking.
+     */
+    public List<Observation> storedCopies(String hubId, String outbox, List<Observation> resent) {
+        List<Observation> out = new ArrayList<>();
+        if (resent.isEmpty()) {
+            return out;
+        }
+        Set<Long> seqs = resent.stream().map(Observation::seq).collect(Collectors.toSet());
+        Instant from = resent.stream().map(Observation::time).min(Instant::compareTo).orElseThrow();
+        Instant to = resent.stream().map(Observation::time).max(Instant::compareTo).orElseThrow().plusMillis(1);
+        BoundParameterQuery q = influx.newQuery("SELECT value, seq, outbox, received_ms, flags, device, code, unit, "
+                        + "patient FROM "
+                        + MEASUREMENT + " WHERE hub = $hub AND time >= $from AND time <= $to")
+                .bind("hub", hubId).bind("from", from.toString()).bind("to", to.toString()).create();
+        for (QueryResult.Series series : InfluxDatabase.series(influx.query(q), 0)) {
+            for (List<Object> row : series.getValues()) {
+                long seq = ((Number) row.get(2)).longValue();
+                if (!outbox.equals(row.get(3)) || !seqs.contains(seq)) {
+                    continue;
+                }
+                Instant time = InfluxDatabase.time(row);
+                Double value = row.get(1) instanceof Number n ? n.doubleValue() : null;
+                Instant received = row.get(4) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
+                String patient = (String) row.get(9);
+                out.add(new Observation(seq, UNATTRIBUTED.equals(patient) ? null : patient, (String) row.get(6),
+                        (String) row.get(7), value, (String) row.get(8), time, received, flags(row.get(5))));
+            }
+        }
+        return out;
+    }
+
+    /** The flags field as written by {@link #point}: names joined by commas. */
+    private static Set<ObservationFlag> flags(Object field) {
+        Set<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
+        if (field instanceof String names && !names.isEmpty()) {
+            for (String name : names.split(",")) {
+                flags.add(ObservationFlag.valueOf(name));
+            }
+        }
+        return flags;
     }
 
     /** Whether InfluxDB answers; for the health check. */
