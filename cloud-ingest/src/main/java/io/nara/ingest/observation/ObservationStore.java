@@ -134,12 +134,14 @@ public final class ObservationStore {
             return out;
         }
         Set<Long> seqs = resent.stream().map(Observation::seq).collect(Collectors.toSet());
-        Instant from = resent.stream().map(Observation::time).min(Instant::compareTo).orElseThrow();
-        Instant to = resent.stream().map(Observation::time).max(Instant::compareTo).orElseThrow().plusMillis(1);
+        // Points lie at the reading's millisecond plus seq nanoseconds (pointTime): bound by whole milliseconds.
+        long from = resent.stream().mapToLong(o -> o.time().toEpochMilli()).min().orElseThrow();
+        long to = resent.stream().mapToLong(o -> o.time().toEpochMilli()).max().orElseThrow() + 1;
         BoundParameterQuery q = influx.newQuery("SELECT value, seq, outbox, received_ms, flags, device, code, unit, "
                         + "patient FROM "
-                        + MEASUREMENT + " WHERE hub = $hub AND time >= $from AND time <= $to")
-                .bind("hub", hubId).bind("from", from.toString()).bind("to", to.toString()).create();
+                        + MEASUREMENT + " WHERE hub = $hub AND time >= $from AND time < $to")
+                .bind("hub", hubId).bind("from", Instant.ofEpochMilli(from).toString())
+                .bind("to", Instant.ofEpochMilli(to).toString()).create();
         for (QueryResult.Series series : InfluxDatabase.series(influx.query(q), 0)) {
             for (List<Object> row : series.getValues()) {
                 long seq = ((Number) row.get(2)).longValue();
