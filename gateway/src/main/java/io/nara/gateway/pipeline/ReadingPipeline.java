@@ -109,6 +109,12 @@ public final class ReadingPipeline {
         if (reading.measurements().isEmpty()) {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
         }
+        // An analyzer that names another patient than the bound one measured someone else's sample.
+        var stated = io.nara.gateway.careplan.HubAttribution.stated(binding.get(), current,
+                reading.statedPatientId());
+        if (stated.problem() != null) {
+            return quarantine(reading.deviceId(), reading.source(), reading.raw(), stated.problem());
+        }
         // A device reports only what its model measures: the rest is quarantined with the reason, never evaluated.
         Optional<String> foreign = foreignCodes(binding.get(), reading.measurements());
         if (foreign.isPresent()) {
@@ -118,14 +124,14 @@ public final class ReadingPipeline {
             if (own.isEmpty()) {
                 return kept;
             }
-            DecodedReading rest = new DecodedReading(reading.deviceId(), reading.source(), reading.raw(), own);
+            DecodedReading rest = reading.with(own);
             // The foreign part is kept in quarantine; the device's own readings are stored as usual.
             return kept.recover(e -> e instanceof RejectedReadingException ? accept(rest, key, live)
                     : Future.failedFuture(e));
         }
         // A shared scale or cuff: by user index or weight band, else unattributed (null), never a guess.
-        String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
-                reading.measurements());
+        String patientId = stated.patientId() != null ? stated.patientId()
+                : io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current, reading.measurements());
         var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
         Instant received = clock.instant();
         boolean trusted = clockTrusted.getAsBoolean();
@@ -183,6 +189,11 @@ public final class ReadingPipeline {
     /** Whether the hub's clock is known to be right now: a transport sets a device's clock only then. */
     public boolean clockSynchronized() {
         return clockTrusted.getAsBoolean();
+    }
+
+    /** The hub's clock, as the pipeline stamps a reading's receipt (right only when {@link #clockSynchronized}). */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** The hub's config in force (bindings and care plans), for transports that route by binding. */
