@@ -73,10 +73,24 @@ public final class ReadingPipeline {
      * identity: the same bytes without one are the same value measured again, and are stored again.
      */
     public Future<List<OutboxEntry>> acceptRecord(RawReading reading) {
-        return accept(reading, true);
+        return accept(reading, true, false);
+    }
+
+    /**
+     * A GATT value the device sent as it measured, on a characteristic that also carries its stored records (a cuff's
+     * 0x2A35): evaluated as live (a device time older than the plan's {@code staleAfter} is a clock that reset, see
+     * {@link ReadingAssembler#assemble}), and stored once by its record key like a stored record, so the same record
+     * replayed from the device's memory later is not stored twice.
+     */
+    public Future<List<OutboxEntry>> acceptLiveRecord(RawReading reading) {
+        return accept(reading, true, true);
     }
 
     private Future<List<OutboxEntry>> accept(RawReading reading, boolean mayRepeat) {
+        return accept(reading, mayRepeat, !mayRepeat);
+    }
+
+    private Future<List<OutboxEntry>> accept(RawReading reading, boolean mayRepeat, boolean live) {
         List<Measurement> measurements;
         try {
             // The device model's quirks (from the catalogue, by the binding's model) apply only to that model.
@@ -88,7 +102,7 @@ public final class ReadingPipeline {
         Outbox.RecordKey key = mayRepeat && timeStamped ? new Outbox.RecordKey(reading.deviceId(),
                 reading.source() + " " + java.util.HexFormat.of().formatHex(reading.value())) : null;
         return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key,
-                !mayRepeat);
+                live);
     }
 
     /**
