@@ -224,7 +224,7 @@ for t in ${REAL[@]+"${REAL[@]}"}; do
 		;;
 	astm)
 		if timeout "$DEADLINE" "$PY" "$SIM/analyzer-sim/astm_analyzer.py" --serial "$DEMO/analyzer-tty" \
-			>"$DEMO/analyzer.log" 2>&1; then
+			--patient 19121212-1212 >"$DEMO/analyzer.log" 2>&1; then
 			say "real transport:     ASTM E1381 over a socat pseudo-terminal: potassium and creatinine stored"
 		else
 			say "real transport:     ASTM over the pseudo-terminal FAILED; see $DEMO/analyzer.log and $DEMO/hub.log"

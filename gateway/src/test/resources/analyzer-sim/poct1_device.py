@@ -65,6 +65,8 @@ def main():
     p.add_argument("--value", default="1850")
     p.add_argument("--analyte", default="NT-proBNP")
     p.add_argument("--unit", default="pg/mL")
+    # the patient id entered on the device; empty: the device sends none
+    p.add_argument("--patient", default="19401231-1234")
     args = p.parse_args()
     host, port = args.tcp.rsplit(":", 1)
     conn = Conn(host, int(port))
@@ -77,8 +79,10 @@ def main():
         conn.send("ACK.R01", '<ACK><ACK.type_cd V="AA"/><ACK.ack_control_id V="%s"/></ACK>' % cid)
         now = time.strftime("%Y-%m-%dT%H:%M:%S+01:00")
         obs = ('<SVC><SVC.role_cd V="OBS"/><SVC.observation_dttm V="%s"/><SVC.sequence_nbr V="417"/>'
-               '<PT><PT.patient_id V="19401231-1234"/><OBS><OBS.observation_id V="%s"/>'
-               '<OBS.value V="%s" U="%s"/></OBS></PT></SVC>' % (now, args.analyte, args.value, args.unit))
+               '<PT>%s<OBS><OBS.observation_id V="%s"/>'
+               '<OBS.value V="%s" U="%s"/></OBS></PT></SVC>'
+               % (now, '<PT.patient_id V="%s"/>' % args.patient if args.patient else "", args.analyte, args.value,
+                  args.unit))
         expect_ack(conn, conn.send("OBS.R01", obs), "OBS")
         expect_ack(conn, conn.send("EOT.R01", "<EOT><EOT.topic_cd V=\"OBS\"/></EOT>"), "EOT")
         kind, cid, text = conn.receive()

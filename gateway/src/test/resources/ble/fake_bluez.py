@@ -9,7 +9,8 @@ one line "EVENT address detail" (flushed), so the test reads what the device saw
 
 A device is {"address", "name", "kind": "bp"|"scale"|"other", "uuids": ["1810", ...], "paired": bool,
 "behaviour": "normal"|"drop-once"|"drop-before-delete"|"silent", "stored": [hex records],
-"live": [hex values sent once notifying], "clock": "2A08"|"2A2B"|null, "battery": 0-100,
+"live": [hex values sent once notifying], "measured": [hex values sent once the hub's RACP report has ended: what
+the cuff measures while connected], "clock": "2A08"|"2A2B"|null, "battery": 0-100,
 "forgotBond": "connect"|"gatt"}.
 It is in range: BlueZ reports it once discovery runs with a filter naming one of its services (or at once if paired).
 "drop-before-delete" drops the link when asked to delete its stored records, keeps them, and goes out of range until
@@ -351,4 +352,8 @@ def racp(ch, data):
     else:
         response = bytes([0x06, 0x00, data[0], 0x02])
     indicate(ch, response)
+    if data[:2] == b'\x01\x01':
+        for value in d.get('measured', []):
+            GLib.timeout_add(100, indicate, measurement, bytes.fromhex(value))
+        d['measured'] = []
     return False

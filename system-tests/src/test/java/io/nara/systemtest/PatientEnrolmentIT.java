@@ -202,6 +202,9 @@ class PatientEnrolmentIT {
                     .satisfies(p -> assertThat(p.expected()).isNotEmpty());
             assertThat(config.bindingFor("cuff-enrol-6")).get()
                     .satisfies(b -> assertThat(b.patientId()).isEqualTo(ida.getString("patientId")));
+            // her personnummer, which her analyzer names her by: the hub refuses a result naming anyone else
+            assertThat(config.nationalIds()).containsOnlyKeys(ida.getString("patientId"))
+                    .containsValue("19450505000" + luhnFor("450505000"));
             hub.publish(HubTopic.of(hubId, Kind.STATUS).name(), CODEC.encode(new HubStatus(1, HubStatus.State.ONLINE,
                     clock.instant(), "it", HubStatus.ClockState.SYNCHRONIZED, 0, List.of(), version, List.of(
                     new HubStatus.DiscoveredDevice("AA:BB:CC:00:00:06", "ble", "A&D UA-651BLE", "and-ua-651ble",

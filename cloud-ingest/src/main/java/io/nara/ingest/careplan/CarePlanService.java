@@ -548,7 +548,30 @@ public final class CarePlanService {
                 }
             }
         }
-        return Optional.of(new HubConfig(SchemaVersion.CURRENT, version, plans, bindings, pairingUntil));
+        HubConfig config = new HubConfig(SchemaVersion.CURRENT, version, plans, bindings, pairingUntil);
+        return Optional.of(new HubConfig(config.v(), config.version(), config.carePlans(), config.devices(),
+                config.pairingUntil(), nationalIds(c, config.patients())));
+    }
+
+    /**
+     * The national ids of the household's patients: a point-of-care analyzer names the patient by it, and the hub
+     * refuses a result that names someone else. Only the patients this hub serves, never anyone else's.
+     */
+    private static java.util.Map<String, String> nationalIds(Connection c, List<String> patients) throws SQLException {
+        java.util.Map<String, String> ids = new java.util.HashMap<>();
+        if (patients.isEmpty()) {
+            return ids;
+        }
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT id, national_id FROM patient WHERE id = ANY(?) AND national_id IS NOT NULL")) {
+            q.setArray(1, c.createArrayOf("text", patients.toArray()));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    ids.put(r.getString(1), r.getString(2));
+                }
+            }
+        }
+        return ids;
     }
 
     CarePlan decodePlan(String document) {

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The cloud's own checks of what a hub sends, beyond the message's shape: the cloud does not trust the hub's. A code
- * outside the vocabulary, a unit that is not the code's, or a time later than the node's clock plus the tolerance
+ * outside the vocabulary, a unit that is not the code's (nor one the vocabulary converts into it), or a time later than the node's clock plus the tolerance
  * refuses the message (IllegalArgumentException naming the reading); a value outside what a body can produce is
  * flagged IMPLAUSIBLE exactly as the hub flags it, so no rule and no chart takes it for a reading. Pure.
  */
@@ -34,6 +34,14 @@ public final class IncomingReadings {
             Checks.requireNotFuture(o.effective(), which + " effective", now);
             Checks.requireNotFuture(o.received(), which + " received", now);
             ClinicalCode code = known(o.code(), o.unit(), which);
+            if (!code.ucum().equals(o.unit())) {
+                // A unit the vocabulary converts (haemoglobin in g/dL from a hub older than its change to g/L) is
+                // stored in the vocabulary's unit, so one series never mixes 13.5 and 135.
+                o = new Observation(o.seq(), o.patientId(), o.deviceId(), o.code(), o.value() == null ? null
+                        : Vocabulary.toVocabularyUnit(code, o.value(), o.unit()).orElseThrow(), code.ucum(),
+                        o.effective(), o.received(), o.flags());
+                changed = true;
+            }
             if (o.value() != null && !o.has(ObservationFlag.IMPLAUSIBLE) && !Plausibility.isPlausible(code, o.value())) {
                 EnumSet<ObservationFlag> flags = EnumSet.of(ObservationFlag.IMPLAUSIBLE);
                 flags.addAll(o.flags());
@@ -63,10 +71,11 @@ public final class IncomingReadings {
         return message;
     }
 
+    /** The code, when its unit is the vocabulary's or one the vocabulary converts into it. */
     private static ClinicalCode known(String loinc, String unit, String which) {
         ClinicalCode code = Vocabulary.byLoinc(loinc).orElseThrow(() -> new IllegalArgumentException(
                 which + ": code " + loinc + " is not in the vocabulary"));
-        if (!code.ucum().equals(unit)) {
+        if (!code.ucum().equals(unit) && (unit == null || Vocabulary.toVocabularyUnit(code, 1.0, unit).isEmpty())) {
             throw new IllegalArgumentException(which + ": unit '" + unit + "' is not the unit of " + loinc + " ("
                     + code.ucum() + ")");
         }

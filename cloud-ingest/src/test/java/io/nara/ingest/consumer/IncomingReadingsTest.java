@@ -49,4 +49,13 @@ class IncomingReadingsTest {
                 NOW.plus(Duration.ofDays(3)))), NOW)).hasMessageContaining("observation 1 effective")
                 .hasMessageContaining("lies in the future");
     }
+
+    /** A hub older than the change to g/L still sends 13.5 g/dL: stored as 135 g/L, never beside 135 as 13.5. */
+    @Test
+    void haemoglobinFromAnOlderHubInGramsPerDecilitreIsStoredInGramsPerLitre() {
+        Observation stored = IncomingReadings.check(batch(reading("718-7", 13.5, "g/dL", NOW)), NOW)
+                .observations().get(0);
+        assertThat(stored.value()).isEqualTo(135.0);
+        assertThat(stored.unit()).isEqualTo("g/L");
+    }
 }

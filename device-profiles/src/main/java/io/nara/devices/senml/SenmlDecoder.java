@@ -27,7 +27,12 @@ import java.util.Set;
  * <p>Names: the resolved name (base name + name) is matched by its last segment (after ':', '/' or '.') against the
  * signal names below, or taken as a LOINC code the vocabulary knows ("urn:dev:mac:0024befffe804ff1:29463-7").
  * Times: SenML times are UTC seconds; absolute times (at or after 2^28 s) are converted to the hub's zone so they read
- * like a BLE device's local clock; relative times (the device has no clock) give no device time.
+ * like a BLE device's local clock; relative times (below 2^28 s: the device has no clock, and {@code bt + t} counts
+ * back from the moment the pack arrived, RFC 8428 section 4.5.3) are counted from the hub's time of receipt when the
+ * caller gives one ({@link Context#received}), else they give no device time.
+ *
+ * <p>A bare "temp" or "temperature" is a body temperature only from a device whose catalogue profile is a thermometer
+ * ({@link Context#bodyThermometer}): from anything else it is a room or device temperature, skipped with the reason.
  */
 public final class SenmlDecoder {
 
@@ -42,9 +47,25 @@ public final class SenmlDecoder {
             Map.entry("map", Vocabulary.MEAN_ARTERIAL_PRESSURE), Map.entry("mean", Vocabulary.MEAN_ARTERIAL_PRESSURE),
             Map.entry("pulse", Vocabulary.HEART_RATE), Map.entry("heartrate", Vocabulary.HEART_RATE),
             Map.entry("hr", Vocabulary.HEART_RATE), Map.entry("spo2", Vocabulary.SPO2),
-            Map.entry("temperature", Vocabulary.BODY_TEMPERATURE), Map.entry("temp", Vocabulary.BODY_TEMPERATURE),
-            Map.entry("bodytemperature", Vocabulary.BODY_TEMPERATURE), Map.entry("glucose", Vocabulary.GLUCOSE),
+            Map.entry("bodytemperature", Vocabulary.BODY_TEMPERATURE), Map.entry("bodytemp", Vocabulary.BODY_TEMPERATURE),
+            Map.entry("glucose", Vocabulary.GLUCOSE),
             Map.entry("bodyfat", Vocabulary.BODY_FAT_PERCENTAGE));
+
+    /** Names that mean a body temperature only when the device is a body thermometer. */
+    private static final java.util.Set<String> AMBIGUOUS_TEMPERATURE = java.util.Set.of("temp", "temperature");
+
+    /**
+     * What the decoder needs to know beyond the bytes.
+     *
+     * @param received        when the hub received the pack, by its own clock: relative times count back from it
+     *                        (a hub whose clock is not synchronised re-times them with the receipt); null when
+     *                        unknown (the decode command line), and then relative times give no device time
+     * @param bodyThermometer the device's catalogue profile is a thermometer, so "temp" is its body temperature
+     */
+    public record Context(Instant received, boolean bodyThermometer) {
+        /** Nothing known: relative times give no device time and "temp" is not a body temperature. */
+        public static final Context NONE = new Context(null, false);
+    }
 
     /** RFC 8428 section 6 CBOR labels for the fields, as Jackson reports integer map keys. */
     private static final Map<String, String> CBOR_LABELS = Map.ofEntries(
@@ -76,11 +97,19 @@ public final class SenmlDecoder {
     }
 
     public Result decodeJson(byte[] pack) throws DecodeException {
-        return decode(read(json, pack, "JSON"), false);
+        return decodeJson(pack, Context.NONE);
     }
 
     public Result decodeCbor(byte[] pack) throws DecodeException {
-        return decode(read(cbor, pack, "CBOR"), true);
+        return decodeCbor(pack, Context.NONE);
+    }
+
+    public Result decodeJson(byte[] pack, Context context) throws DecodeException {
+        return decode(read(json, pack, "JSON"), false, context);
+    }
+
+    public Result decodeCbor(byte[] pack, Context context) throws DecodeException {
+        return decode(read(cbor, pack, "CBOR"), true, context);
     }
 
     private static JsonNode read(ObjectMapper mapper, byte[] pack, String format) throws DecodeException {
@@ -103,7 +132,7 @@ public final class SenmlDecoder {
         }
     }
 
-    private Result decode(JsonNode pack, boolean cborLabels) throws DecodeException {
+    private Result decode(JsonNode pack, boolean cborLabels, Context context) throws DecodeException {
         if (!pack.isArray()) {
             throw new DecodeException("SenML pack must be an array of records");
         }
@@ -144,6 +173,16 @@ public final class SenmlDecoder {
                 continue;
             }
             Optional<ClinicalCode> code = resolve(name);
+            if (code.isEmpty() && !context.bodyThermometer() && AMBIGUOUS_TEMPERATURE.contains(lastSegment(name)
+                    .toLowerCase(Locale.ROOT))) {
+                skipped.add("record " + n + " (" + name + "): a temperature from a device that is not a body "
+                        + "thermometer (room or device temperature)");
+                continue;
+            }
+            if (code.isEmpty() && context.bodyThermometer() && AMBIGUOUS_TEMPERATURE.contains(lastSegment(name)
+                    .toLowerCase(Locale.ROOT))) {
+                code = Optional.of(Vocabulary.BODY_TEMPERATURE);
+            }
             if (code.isEmpty()) {
                 skipped.add("record " + n + " (" + name + "): not a signal Nära knows");
                 continue;
@@ -161,15 +200,21 @@ public final class SenmlDecoder {
                         + code.get().display());
                 continue;
             }
-            out.add(Measurement.converted(code.get(), value.get(), deviceValue, unit, localTime(time, n), null,
+            out.add(Measurement.converted(code.get(), value.get(), deviceValue, unit,
+                    localTime(time, n, context.received()), null,
                     Set.<ObservationFlag>of()));
         }
         return new Result(out, skipped);
     }
 
-    private LocalDateTime localTime(double seconds, int record) throws DecodeException {
+    private LocalDateTime localTime(double seconds, int record, Instant received) throws DecodeException {
         if (seconds < RELATIVE_TIME_LIMIT) {
-            return null;
+            // Relative to the pack's arrival (usually zero or negative: measured that many seconds ago).
+            if (received == null) {
+                return null;
+            }
+            long millis = Math.round(seconds * 1000);
+            return LocalDateTime.ofInstant(received.plusMillis(millis), zone);
         }
         if (seconds > 253_402_300_799d) { // 9999-12-31T23:59:59Z
             throw new DecodeException("SenML record " + record + ": time " + seconds + " is after the year 9999");
@@ -179,9 +224,13 @@ public final class SenmlDecoder {
         return LocalDateTime.ofInstant(Instant.ofEpochSecond(whole, Math.min(nanos, 999_999_999)), zone);
     }
 
-    static Optional<ClinicalCode> resolve(String name) {
+    private static String lastSegment(String name) {
         int cut = Math.max(name.lastIndexOf(':'), Math.max(name.lastIndexOf('/'), name.lastIndexOf('.')));
-        String last = name.substring(cut + 1);
+        return name.substring(cut + 1);
+    }
+
+    static Optional<ClinicalCode> resolve(String name) {
+        String last = lastSegment(name);
         Optional<ClinicalCode> byLoinc = Vocabulary.byLoinc(last);
         if (byLoinc.isPresent()) {
             return byLoinc;

@@ -41,7 +41,8 @@ class AstmTest {
         List<Measurement> m = report.measurements();
         assertThat(m).extracting(Measurement::code).containsExactly(Vocabulary.SODIUM, Vocabulary.POTASSIUM,
                 Vocabulary.CREATININE, Vocabulary.HEMOGLOBIN, Vocabulary.EGFR);
-        assertThat(m).extracting(Measurement::value).containsExactly(139.0, 5.9, 123.788, 25.5, null);
+        assertThat(m).extracting(Measurement::value).containsExactly(139.0, 5.9, 123.788, 255.0, null);
+        assertThat(m.get(3).unit()).isEqualTo("g/L"); // sent as >25.5 g/dL, stored as Swedish labs report it
         assertThat(m.get(1).flags()).containsExactly(ObservationFlag.ABNORMAL);
         assertThat(m.get(2).deviceValue()).isEqualTo(1.4);
         assertThat(m.get(2).deviceUnit()).isEqualTo("mg/dL");

@@ -25,7 +25,9 @@ class SenmlTest {
                  {"n":"8867-4","u":"beat/min","v":64},
                  {"n":"battery","u":"%EL","v":80},
                  {"n":"firmware","vs":"1.2.3"}]""";
-        SenmlDecoder.Result r = decoder.decodeJson(pack.getBytes(StandardCharsets.UTF_8));
+        // a device whose profile is a thermometer: its "temp" is a body temperature
+        SenmlDecoder.Result r = decoder.decodeJson(pack.getBytes(StandardCharsets.UTF_8),
+                new SenmlDecoder.Context(null, true));
         assertThat(r.measurements()).extracting(Measurement::code).containsExactly(Vocabulary.BODY_WEIGHT,
                 Vocabulary.SYSTOLIC, Vocabulary.BODY_TEMPERATURE, Vocabulary.HEART_RATE);
         assertThat(r.measurements()).extracting(Measurement::value).containsExactly(81.5, 128.0, 36.9, 64.0);
@@ -45,6 +47,32 @@ class SenmlTest {
         assertThat(m.deviceTime()).isNull();
         assertThat(m.value()).isEqualTo(81.646627);
         assertThat(m.deviceValue()).isEqualTo(180.0);
+    }
+
+    /**
+     * A clockless CoAP scale sends its morning weight and the one it kept from two minutes earlier as bt = -30 with
+     * t = 30 and t = -90 (RFC 8428: relative to now): they are counted back from the hub's receipt, not both stamped
+     * with it.
+     */
+    @Test
+    void relativeTimesCountBackFromTheHubsReceipt() throws DecodeException {
+        java.time.Instant received = java.time.Instant.parse("2026-11-23T06:35:15Z"); // 07:35:15 in Stockholm
+        SenmlDecoder.Result r = decoder.decodeJson("""
+                [{"bn":"scale:","bt":-30,"n":"weight","u":"kg","v":81.5,"t":30},
+                 {"n":"weight","u":"kg","v":81.7,"t":-90}]""".getBytes(StandardCharsets.UTF_8),
+                new SenmlDecoder.Context(received, false));
+        assertThat(r.measurements()).extracting(Measurement::deviceTime).containsExactly(
+                LocalDateTime.of(2026, 11, 23, 7, 35, 15), LocalDateTime.of(2026, 11, 23, 7, 33, 15));
+    }
+
+    /** A scale's SenML "temp" is the room's or the scale's, not the patient's: never a body temperature. */
+    @Test
+    void aTemperatureFromADeviceThatIsNotAThermometerIsNotABodyTemperature() throws DecodeException {
+        SenmlDecoder.Result r = decoder.decodeJson("""
+                [{"n":"weight","u":"kg","v":81.5},{"n":"temp","u":"Cel","v":21.5}]"""
+                .getBytes(StandardCharsets.UTF_8), new SenmlDecoder.Context(null, false));
+        assertThat(r.measurements()).extracting(Measurement::code).containsExactly(Vocabulary.BODY_WEIGHT);
+        assertThat(r.skipped()).singleElement().asString().contains("temp", "not a body thermometer");
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.astm.AstmFrames;
 import io.nara.devices.astm.AstmLinkReceiver;
 import io.nara.devices.astm.AstmRecords;
-import io.nara.gateway.pipeline.DecodedReading;
 import io.nara.gateway.pipeline.ReadingPipeline;
 import io.nara.gateway.pipeline.RejectedReadingException;
 import io.vertx.core.Context;
@@ -103,7 +102,7 @@ final class AstmSession {
             pipeline.quarantine(endpoint.deviceId(), endpoint.source(), raw,
                     "results skipped: " + String.join("; ", report.skipped()));
         }
-        pipeline.accept(new DecodedReading(endpoint.deviceId(), endpoint.source(), raw, report.measurements()))
+        AnalyzerResults.store(pipeline, endpoint, raw, report)
                 .onComplete(stored -> context.runOnContext(v -> {
                     if (closed) {
                         return; // the line is gone; unacknowledged, the instrument sends the message again

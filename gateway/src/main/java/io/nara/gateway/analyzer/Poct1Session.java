@@ -4,7 +4,6 @@ import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.poct1.Poct1Conversation;
 import io.nara.devices.poct1.Poct1Observations;
-import io.nara.gateway.pipeline.DecodedReading;
 import io.nara.gateway.pipeline.RejectedReadingException;
 import io.nara.gateway.pipeline.ReadingPipeline;
 import io.vertx.core.Context;
@@ -107,7 +106,7 @@ final class Poct1Session {
             context.runOnContext(v -> perform(conversation.refused(controlId, problem), null));
             return;
         }
-        pipeline.accept(new DecodedReading(endpoint.deviceId(), endpoint.source(), message, report.measurements()))
+        AnalyzerResults.store(pipeline, endpoint, message, report)
                 .onComplete(stored -> context.runOnContext(v -> {
                     if (closed) {
                         return;

@@ -294,12 +294,22 @@ public final class BleTransport {
             }
         }
         List<Future<?>> stored = new ArrayList<>();
+        // A cuff sends its stored records and what it just measured on the same characteristic (0x2A35). With RACP the
+        // hub knows which is which: what arrives while the hub's report request runs is memory, the rest is live.
+        // Without RACP the two cannot be told apart when they arrive (see the README): memory, unless the catalogue
+        // says the device keeps none.
+        boolean racp = c.has(RecordAccessControlPoint.UUID16);
+        java.util.concurrent.atomic.AtomicBoolean replaying = new java.util.concurrent.atomic.AtomicBoolean(racp);
+        boolean keepsNoMemory = profile.storedRecords() != null
+                && profile.storedRecords().method() == DeviceProfile.Method.NONE;
         for (String hex : profile.characteristics()) {
             int uuid = Integer.parseInt(hex, 16);
             if (isMeasurement(uuid) && c.has(uuid)) {
                 c.subscribe(uuid, value -> {
                     states.seen(address);
-                    Future<?> kept = keep(address, uuid, value);
+                    boolean live = keepsNoMemory || racp && !replaying.get();
+                    Future<?> kept = live ? pipeline.acceptLiveRecord(new RawReading(address, uuid, value))
+                            : keep(address, uuid, value);
                     synchronized (stored) {
                         stored.add(kept);
                     }
@@ -308,7 +318,10 @@ public final class BleTransport {
         }
         // RACP wherever the device offers it (the catalogue's method says how a device without it behaves).
         if (c.has(RecordAccessControlPoint.UUID16)) {
-            c.subscribe(RecordAccessControlPoint.UUID16, response -> racpResponse(address, c, response, stored));
+            c.subscribe(RecordAccessControlPoint.UUID16, response -> {
+                replaying.set(false); // the report (or its refusal) has ended: what follows was measured now
+                racpResponse(address, c, response, stored);
+            });
             c.write(RecordAccessControlPoint.UUID16,
                     RecordAccessControlPoint.reportStoredRecords(new RecordAccessControlPoint.All()));
         }

@@ -1,6 +1,8 @@
 package io.nara.gateway.coap;
 
 import io.nara.devices.DecodeException;
+import io.nara.devices.catalogue.DeviceCatalogue;
+import io.nara.devices.catalogue.DeviceProfile;
 import io.nara.devices.senml.SenmlDecoder;
 import io.nara.gateway.pipeline.DecodedReading;
 import io.nara.gateway.pipeline.ReadingPipeline;
@@ -8,6 +10,7 @@ import io.nara.gateway.pipeline.RejectedReadingException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -33,6 +36,8 @@ final class SenmlResource extends CoapResource {
     private static final Logger LOG = LoggerFactory.getLogger(SenmlResource.class);
     static final int SENML_JSON = 110;
     static final int SENML_CBOR = 112;
+
+    private static final DeviceCatalogue CATALOGUE = DeviceCatalogue.builtIn();
 
     private final ReadingPipeline pipeline;
     private final SenmlDecoder decoder;
@@ -66,13 +71,14 @@ final class SenmlResource extends CoapResource {
         }
         onDevice.accept(deviceId);
         int format = exchange.getRequestOptions().getContentFormat();
+        SenmlDecoder.Context context = context(deviceId);
         SenmlDecoder.Result result;
         try {
             if (format == SENML_CBOR) {
-                result = decoder.decodeCbor(payload);
+                result = decoder.decodeCbor(payload, context);
             } else if (format == SENML_JSON || format == MediaTypeRegistry.APPLICATION_JSON
                     || format == MediaTypeRegistry.UNDEFINED) {
-                result = decoder.decodeJson(payload);
+                result = decoder.decodeJson(payload, context);
             } else {
                 exchange.respond(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
                         "content format " + format + " is not SenML JSON (110) or CBOR (112)",
@@ -103,6 +109,18 @@ final class SenmlResource extends CoapResource {
                                 MediaTypeRegistry.TEXT_PLAIN);
                     }
                 });
+    }
+
+    /**
+     * Relative SenML times count back from the hub's clock, the same clock that stamps the receipt: while it is not
+     * synchronised both are held and re-timed together once it is ({@code outbox.HeldDeviceTime}). "temp" is a body
+     * temperature only from a device the catalogue knows as a thermometer.
+     */
+    private SenmlDecoder.Context context(String deviceId) {
+        boolean thermometer = pipeline.config().bindingFor(deviceId)
+                .flatMap(b -> Optional.ofNullable(b.model()).flatMap(CATALOGUE::find))
+                .map(p -> p.kind() == DeviceProfile.Kind.THERMOMETER).orElse(false);
+        return new SenmlDecoder.Context(pipeline.now(), thermometer);
     }
 
     private void reject(CoapExchange exchange, String deviceId, String source, byte[] payload, String problem) {

@@ -382,8 +382,13 @@ public final class Outbox implements AutoCloseable {
                         flags.addAll(o.flags());
                         flags.remove(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
                         flags.add(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_RETIMED);
+                        java.time.Instant received = java.time.Instant.ofEpochMilli(wallMillis - ageMillis);
+                        java.time.Instant effective = HeldDeviceTime.retime(o.effective(), o.received(), received);
+                        if (o.effective() != null && effective == null) {
+                            flags.add(io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+                        }
                         o = new Observation(o.seq(), o.patientId(), o.deviceId(), o.code(), o.value(), o.unit(),
-                                o.effective(), java.time.Instant.ofEpochMilli(wallMillis - ageMillis), flags);
+                                effective, received, flags);
                         retimed++;
                     }
                     update.setString(1, codec.toJson(o));

@@ -73,10 +73,24 @@ public final class ReadingPipeline {
      * identity: the same bytes without one are the same value measured again, and are stored again.
      */
     public Future<List<OutboxEntry>> acceptRecord(RawReading reading) {
-        return accept(reading, true);
+        return accept(reading, true, false);
+    }
+
+    /**
+     * A GATT value the device sent as it measured, on a characteristic that also carries its stored records (a cuff's
+     * 0x2A35): evaluated as live (a device time older than the plan's {@code staleAfter} is a clock that reset, see
+     * {@link ReadingAssembler#assemble}), and stored once by its record key like a stored record, so the same record
+     * replayed from the device's memory later is not stored twice.
+     */
+    public Future<List<OutboxEntry>> acceptLiveRecord(RawReading reading) {
+        return accept(reading, true, true);
     }
 
     private Future<List<OutboxEntry>> accept(RawReading reading, boolean mayRepeat) {
+        return accept(reading, mayRepeat, !mayRepeat);
+    }
+
+    private Future<List<OutboxEntry>> accept(RawReading reading, boolean mayRepeat, boolean live) {
         List<Measurement> measurements;
         try {
             // The device model's quirks (from the catalogue, by the binding's model) apply only to that model.
@@ -88,7 +102,7 @@ public final class ReadingPipeline {
         Outbox.RecordKey key = mayRepeat && timeStamped ? new Outbox.RecordKey(reading.deviceId(),
                 reading.source() + " " + java.util.HexFormat.of().formatHex(reading.value())) : null;
         return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key,
-                !mayRepeat);
+                live);
     }
 
     /**
@@ -109,6 +123,12 @@ public final class ReadingPipeline {
         if (reading.measurements().isEmpty()) {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
         }
+        // An analyzer that names another patient than the bound one measured someone else's sample.
+        var stated = io.nara.gateway.careplan.HubAttribution.stated(binding.get(), current,
+                reading.statedPatientId());
+        if (stated.problem() != null) {
+            return quarantine(reading.deviceId(), reading.source(), reading.raw(), stated.problem());
+        }
         // A device reports only what its model measures: the rest is quarantined with the reason, never evaluated.
         Optional<String> foreign = foreignCodes(binding.get(), reading.measurements());
         if (foreign.isPresent()) {
@@ -118,14 +138,14 @@ public final class ReadingPipeline {
             if (own.isEmpty()) {
                 return kept;
             }
-            DecodedReading rest = new DecodedReading(reading.deviceId(), reading.source(), reading.raw(), own);
+            DecodedReading rest = reading.with(own);
             // The foreign part is kept in quarantine; the device's own readings are stored as usual.
             return kept.recover(e -> e instanceof RejectedReadingException ? accept(rest, key, live)
                     : Future.failedFuture(e));
         }
         // A shared scale or cuff: by user index or weight band, else unattributed (null), never a guess.
-        String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
-                reading.measurements());
+        String patientId = stated.patientId() != null ? stated.patientId()
+                : io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current, reading.measurements());
         var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
         Instant received = clock.instant();
         boolean trusted = clockTrusted.getAsBoolean();
@@ -183,6 +203,11 @@ public final class ReadingPipeline {
     /** Whether the hub's clock is known to be right now: a transport sets a device's clock only then. */
     public boolean clockSynchronized() {
         return clockTrusted.getAsBoolean();
+    }
+
+    /** The hub's clock, as the pipeline stamps a reading's receipt (right only when {@link #clockSynchronized}). */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** The hub's config in force (bindings and care plans), for transports that route by binding. */

@@ -199,4 +199,69 @@ class AnalyzerTransportTest {
         assertThat(hub.quarantined()).isGreaterThanOrEqualTo(1);
         assertThat(events.rejectedFrames.get()).isEqualTo(6);
     }
+
+    /**
+     * Anna (patient-1, 19121212-1212) has the analyzer at home; her husband Bo (19401231-1234) pricks his finger on
+     * it and his potassium of 6.1 comes over the serial line. It is his blood: it must not become Anna's reading nor
+     * raise Anna's potassium alert. The hub keeps it in quarantine with the reason and refuses it, so the analyzer
+     * shows the transfer failed. Anna's own sample, her number typed with the century, is stored with her alert.
+     */
+    @Test
+    void anAnalyzerResultForAnotherPatientIsQuarantinedNotStoredForTheBoundPatient() throws Exception {
+        Tools.require("socat", "socat");
+        hub.nationalIds(java.util.Map.of("patient-1", "191212121212"));
+        Path hubEnd = dir.resolve("hub-tty");
+        Path analyzerEnd = dir.resolve("analyzer-tty");
+        try (Proc socat = Proc.start(dir, "socat", List.of("socat", "-d", "-d",
+                "pty,raw,echo=0,link=" + hubEnd, "pty,raw,echo=0,link=" + analyzerEnd))) {
+            await().atMost(LIMIT).until(() -> Files.exists(hubEnd) && Files.exists(analyzerEnd));
+            start(new AnalyzerEndpoint(AnalyzerEndpoint.Protocol.ASTM, AnalyzerEndpoint.Link.SERIAL, "tty-1", null,
+                    0, hubEnd.toString(), 9600));
+            await().atMost(LIMIT).until(() -> Boolean.TRUE.equals(events.connected.get("tty-1")));
+            try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
+                    "--serial", analyzerEnd.toString(), "--patient", "19401231-1234"))) {
+                assertThat(analyzer.await(LIMIT)).as(analyzer.output()).isEqualTo(2);
+                assertThat(analyzer.output()).contains("frame 6 refused").doesNotContain("frame 6 acknowledged");
+            }
+            assertThat(hub.observations()).isEmpty();
+            assertThat(hub.stored).noneMatch(e -> e instanceof OutboxEntry.AlertEntry);
+            assertThat(hub.quarantineProblems()).isNotEmpty().allSatisfy(problem -> assertThat(problem)
+                    .contains("names patient 19401231-****", "not patient patient-1", "tty-1")
+                    .doesNotContain("1234"));
+
+            try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
+                    "--serial", analyzerEnd.toString(), "--patient", "19121212-1212"))) {
+                assertThat(analyzer.await(LIMIT)).as(analyzer.output()).isZero();
+            }
+            assertPotassiumStoredWithAlert("tty-1");
+            assertThat(hub.observations()).allSatisfy(o -> assertThat(o.patientId()).isEqualTo("patient-1"));
+        }
+    }
+
+    /**
+     * POCT1: a result for another patient is refused with ACK AE naming why (the device keeps it); a device that sends
+     * no patient id cannot say whose sample it was, and the binding decides, as for a scale.
+     */
+    @Test
+    void poct1ResultForAnotherPatientIsRefusedAndOneWithoutAPatientIdFollowsTheBinding() throws Exception {
+        hub.nationalIds(java.util.Map.of("patient-1", "19121212-1212"));
+        start(tcp(AnalyzerEndpoint.Protocol.POCT1, "poc-1"));
+        try (Proc device = Proc.start(dir, "poct1", Python.command("analyzer-sim/poct1_device.py",
+                "--tcp", "127.0.0.1:" + transport.port("poc-1"), "--patient", "194012311234"))) {
+            assertThat(device.await(LIMIT)).as(device.output()).isEqualTo(2);
+            assertThat(device.output()).contains("the hub refused OBS", "ACK.type_cd V=\"AE\"", "194012311234"
+                    .substring(0, 8) + "****");
+        }
+        assertThat(hub.observations()).isEmpty();
+        assertThat(hub.quarantined()).isEqualTo(1);
+
+        try (Proc device = Proc.start(dir, "poct1", Python.command("analyzer-sim/poct1_device.py",
+                "--tcp", "127.0.0.1:" + transport.port("poc-1"), "--patient", ""))) {
+            assertThat(device.await(LIMIT)).as(device.output()).isZero();
+        }
+        assertThat(hub.observations()).singleElement().satisfies(o -> {
+            assertThat(o.code()).isEqualTo("33762-6");
+            assertThat(o.patientId()).isEqualTo("patient-1");
+        });
+    }
 }

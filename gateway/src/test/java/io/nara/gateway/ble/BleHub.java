@@ -64,6 +64,11 @@ interface BleHub extends AutoCloseable {
     final class InProcess implements BleHub {
         private final PipelineFixture fixture;
         private final DeviceStates states = new DeviceStates(Clock.systemUTC());
+
+        /** The hub's pipeline and outbox, for what {@link Obs} does not show (flags, times, alerts). */
+        PipelineFixture fixture() {
+            return fixture;
+        }
         private final BleTransport transport;
         private CountDownLatch held;
 

@@ -42,4 +42,39 @@ class BluezDbusTransportTest extends BleTransportCases {
         assertThat(deviceTime).isCloseTo(LocalDateTime.now(io.nara.gateway.testkit.PipelineFixture.ZONE),
                 org.assertj.core.api.Assertions.within(2, ChronoUnit.MINUTES));
     }
+
+    /** A blood pressure (mmHg, time stamp, pulse) of {@code systolic} stamped at 08:00 on the given day. */
+    private static String bpOn(int systolic, int year, int month, int day) {
+        return "06%02x00%02x00%02x00%02x%02x%02x%02x080000%02x00".formatted(systolic, 60, 70, year & 0xFF, year >> 8,
+                month, day, 70);
+    }
+
+    /**
+     * The cuff's batteries were changed and its clock restarted at 2024-03-01; the hub reads its memory (one record
+     * from two days ago, history) and then Anna measures 85 mmHg. That value is stamped 2024 but arrives after the
+     * memory was read, on the same characteristic 0x2A35: it is live, so it is judged at its receipt (the urgent
+     * systolic-low alert) and flagged, not filed as a 2024 record no rule looks at.
+     */
+    @Test
+    void aLiveCuffReadingFromAClockThatResetIsJudgedAtReceiptAndFlagged() throws Exception {
+        LocalDateTime twoDaysAgo = LocalDateTime.now(io.nara.gateway.testkit.PipelineFixture.ZONE).minusDays(2);
+        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
+                device(CUFF, "bp", "\"1810\"", true, "normal", ",\"stored\":[\"%s\"],\"measured\":[\"%s\"]"
+                        .formatted(bpOn(118, twoDaysAgo.getYear(), twoDaysAgo.getMonthValue(),
+                                twoDaysAgo.getDayOfMonth()), bpOn(85, 2024, 3, 1))));
+        io.nara.gateway.testkit.PipelineFixture fixture = ((BleHub.InProcess) hub).fixture();
+        await().atMost(LIMIT).until(() -> systolic(CUFF).size() == 2);
+        var byValue = fixture.held().stream().filter(o -> o.code().equals("8480-6"))
+                .collect(java.util.stream.Collectors.toMap(o -> o.value(), o -> o));
+        // the record from the cuff's memory is history: its own time, no flag
+        assertThat(byValue.get(118.0).effective()).isNotNull();
+        assertThat(byValue.get(118.0).flags()).doesNotContain(
+                io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+        // the live value: the hub's time of receipt, flagged, and judged
+        assertThat(byValue.get(85.0).effective()).isNull();
+        assertThat(byValue.get(85.0).flags()).contains(io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+        assertThat(fixture.stored).filteredOn(e -> e instanceof io.nara.gateway.outbox.OutboxEntry.AlertEntry)
+                .extracting(e -> ((io.nara.gateway.outbox.OutboxEntry.AlertEntry) e).alert().ruleId())
+                .containsExactly("systolic-low");
+    }
 }

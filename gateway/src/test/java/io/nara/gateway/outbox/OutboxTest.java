@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import io.nara.protocol.message.ObservationFlag;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,5 +232,29 @@ class OutboxTest {
     private static List<Long> seqsOf(List<OutboxEntry> entries, String code) {
         return entries.stream().filter(e -> ((OutboxEntry.ObservationEntry) e).observation().code().equals(code))
                 .map(OutboxEntry::seq).toList();
+    }
+
+    /**
+     * A hub booted after a power cut two days behind: a cuff reading arrives, its device time on that same wrong clock
+     * (set from it, or a SenML time counted back from it). When NTP answers, the receipt and the device time move
+     * together; the reading is not filed two days in the past.
+     */
+    @Test
+    void reTimingMovesADeviceTimeThatRanOnTheHubsWrongClock() {
+        Instant wrongNow = Instant.parse("2026-11-21T07:30:00Z");
+        try (Outbox outbox = open(1000, 1 << 20)) {
+            outbox.append(seqs -> List.of(new OutboxEntry.ObservationEntry(new Observation(seqs.getAsLong(), "p1",
+                    "cuff", "8480-6", 128.0, "mm[Hg]", wrongNow.minusSeconds(60), wrongNow,
+                    Set.of(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED)), false)));
+            long rightNow = Instant.parse("2026-11-23T07:30:00Z").toEpochMilli();
+            outbox.retime(rightNow, System.nanoTime());
+            Observation o = ((OutboxEntry.ObservationEntry) outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, 10)
+                    .get(0)).observation();
+            assertThat(Duration.between(o.received(), Instant.ofEpochMilli(rightNow))).isLessThan(Duration.ofMinutes(1));
+            assertThat(Duration.between(o.effective(), o.received())).isBetween(Duration.ofSeconds(59),
+                    Duration.ofSeconds(61));
+            assertThat(o.flags()).contains(ObservationFlag.HUB_CLOCK_RETIMED)
+                    .doesNotContain(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
+        }
     }
 }

@@ -35,6 +35,7 @@ public final class PipelineFixture implements AutoCloseable {
     public final List<OutboxEntry> stored = new CopyOnWriteArrayList<>();
     /** The hub's config store: a test can offer a newer config (another patient, a shared device) as the cloud would. */
     public final HubConfigStore configStore;
+    private final Path dir;
     private final MessageCodec codec = new MessageCodec();
 
     /** @param devices bindings as "deviceId:model" for patient-1, who has a systolic-low and a potassium-high rule */
@@ -62,6 +63,7 @@ public final class PipelineFixture implements AutoCloseable {
                  {"id":"potassium-high","code":"2823-3","below":null,"above":5.5,"severity":"URGENT",
                   "message":"Potassium above 5.5"}]}],
                  "devices":[%s]}""".formatted(bindings);
+        this.dir = dir;
         Path bootstrap = dir.resolve("bootstrap.json");
         Files.writeString(bootstrap, config, StandardCharsets.UTF_8);
         worker = vertx.createSharedWorkerExecutor("test-outbox-" + System.nanoTime(), 1);
@@ -92,6 +94,28 @@ public final class PipelineFixture implements AutoCloseable {
     public long quarantined() throws Exception {
         return worker.executeBlocking(outbox::quarantined).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
+    }
+
+    /** Why each quarantined reading was kept apart, oldest first (read beside the outbox, as an installer would). */
+    public List<String> quarantineProblems() throws Exception {
+        List<String> problems = new java.util.ArrayList<>();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+             var q = c.createStatement();
+             var r = q.executeQuery("SELECT problem FROM quarantine ORDER BY rowid")) {
+            while (r.next()) {
+                problems.add(r.getString(1));
+            }
+        }
+        return problems;
+    }
+
+    /** Gives the household's patients national ids, as the cloud's config does. */
+    public void nationalIds(java.util.Map<String, String> ids) {
+        io.nara.protocol.message.HubConfig c = configStore.current();
+        if (!configStore.offer(new io.nara.protocol.message.HubConfig(c.v(), c.version() + 1, c.carePlans(),
+                c.devices(), c.pairingUntil(), ids))) {
+            throw new IllegalStateException("the hub did not adopt the config with national ids");
+        }
     }
 
     public long outboxSize() throws Exception {

@@ -20,13 +20,22 @@ import java.util.Set;
  * @param devices   device bindings
  * @param pairingUntil pairing mode opened from the cloud by a nurse: until then the hub pairs devices bound to it
  *                  that ask for bonding; null when not opened
+ * @param nationalIds the national id (personnummer, samordningsnummer or reserve number, as the cloud keeps it) of
+ *                  each patient of the household, by patient id: what a point-of-care analyzer names the patient by,
+ *                  so the hub can refuse a result that names someone else. Absent for a patient without one
  */
 public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices,
-                        java.time.Instant pairingUntil) {
+                        java.time.Instant pairingUntil, java.util.Map<String, String> nationalIds) {
 
     /** A config without pairing mode. */
     public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
         this(v, version, carePlans, devices, null);
+    }
+
+    /** A config that names no patient's national id. */
+    public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices,
+                     java.time.Instant pairingUntil) {
+        this(v, version, carePlans, devices, pairingUntil, null);
     }
 
     @com.fasterxml.jackson.annotation.JsonCreator
@@ -44,6 +53,13 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
                 throw new IllegalArgumentException("two care plans for patient " + plan.patientId());
             }
         }
+        if (nationalIds != null) {
+            nationalIds.forEach((patient, id) -> {
+                io.nara.protocol.Checks.requireText(patient, "nationalIds key");
+                io.nara.protocol.Checks.requireText(id, "nationalIds[" + patient + "]");
+            });
+        }
+        nationalIds = nationalIds == null ? java.util.Map.of() : java.util.Map.copyOf(nationalIds);
         Set<String> deviceIds = new HashSet<>();
         for (DeviceBinding binding : devices) {
             if (!deviceIds.add(binding.deviceId())) {
@@ -77,6 +93,11 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
 
     public Optional<CarePlan> carePlanFor(String patientId) {
         return carePlans.stream().filter(p -> p.patientId().equals(patientId)).findFirst();
+    }
+
+    /** The national id the cloud gave for the patient, if any. */
+    public Optional<String> nationalIdOf(String patientId) {
+        return Optional.ofNullable(patientId == null ? null : nationalIds.get(patientId));
     }
 
     public Optional<DeviceBinding> bindingFor(String deviceId) {

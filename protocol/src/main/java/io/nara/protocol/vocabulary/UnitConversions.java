@@ -10,7 +10,7 @@ import java.util.function.DoubleUnaryOperator;
  * 1.2 mg/dL means 106 µmol/L in the hub, the cloud and the FHIR export alike.
  *
  * <p>Analyte-specific factors come from molar masses: creatinine 113.12 g/mol (1 mg/dL = 88.42 µmol/L), glucose
- * 180.16 g/mol (1 mmol/L = 18.016 mg/dL), hemoglobin as monomer 16 114.5 g/mol (1 mmol/L = 1.6114 g/dL),
+ * 180.16 g/mol (1 mmol/L = 18.016 mg/dL), hemoglobin as monomer 16 114.5 g/mol (1 mmol/L = 16.114 g/L),
  * NT-proBNP 8457 g/mol (1 pmol/L = 8.457 pg/mL), BNP 3464 g/mol (1 pmol/L = 3.464 pg/mL); HbA1c IFCC mmol/mol to
  * NGSP % by the master equation NGSP = 0.09148 x IFCC + 2.152.
  */
@@ -62,8 +62,8 @@ final class UnitConversions {
             Map.entry("15074-8:mg/dL>mmol/L", v -> v / 18.016),
             Map.entry("15074-8:kg/L>mmol/L", v -> v * 100_000 / 18.016),
             Map.entry("15074-8:mol/L>mmol/L", v -> v * 1000),
-            Map.entry("718-7:g/L>g/dL", v -> v / 10),
-            Map.entry("718-7:mmol/L>g/dL", v -> v * 1.6114),
+            Map.entry("718-7:g/dL>g/L", v -> v * 10),
+            Map.entry("718-7:mmol/L>g/L", v -> v * 16.114),
             Map.entry("33762-6:ng/L>pg/mL", v -> v),
             Map.entry("33762-6:pmol/L>pg/mL", v -> v * 8.457),
             Map.entry("30934-4:ng/L>pg/mL", v -> v),

@@ -46,7 +46,8 @@ public final class Vocabulary {
     public static final ClinicalCode EGFR =
             new ClinicalCode("62238-1", "eGFR (CKD-EPI)", "mL/min/{1.73_m2}", null, "eGFR (CKD-EPI)");
     public static final ClinicalCode INR = new ClinicalCode("6301-6", "INR", "{INR}", null, "PK (INR)");
-    public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/dL", null, "Hemoglobin");
+    /** In g/L, as Swedish laboratories report it (135 g/L, not 13.5 g/dL). */
+    public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/L", null, "Hemoglobin");
     public static final ClinicalCode BODY_FAT_PERCENTAGE =
             new ClinicalCode("41982-0", "Percentage of body fat", "%", 188748, "Andel kroppsfett");
     public static final ClinicalCode HBA1C =

@@ -11,7 +11,10 @@ class UnitConversionsTest {
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.CREATININE, 1.2, "mg/dL")).contains(106.104);
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.CREATININE, 95, "µmol/l")).contains(95.0);
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.GLUCOSE, 90.08, "mg/dl")).contains(5.0);
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 135, "g/L")).contains(13.5);
+        // Swedish laboratories report haemoglobin in g/L: an analyzer set to g/dL is converted, never stored as 13.5
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 13.5, "g/dL")).contains(135.0);
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 135, "g/L")).contains(135.0);
+        assertThat(Vocabulary.HEMOGLOBIN.ucum()).isEqualTo("g/L");
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.TROPONIN_T, 0.014, "ng/mL")).contains(14.0);
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.NT_PRO_BNP, 100, "pmol/L")).contains(845.7);
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.POTASSIUM, 4.1, "mEq/L")).contains(4.1);
