@@ -47,12 +47,45 @@ public record HubStatus(
      * @param name      what the device calls itself (BLE local name), or null
      * @param model     the catalogue model the hub recognised, or null
      * @param detail    e.g. the advertised service UUIDs or the port; null when there is nothing to add
+     * @param readings  the latest readings the device sent although not bound (kept in the hub's quarantine, never
+     *                  evaluated or stored as a patient's), newest first; empty when it sent none
      */
     public record DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
-                                   Instant lastSeen) {
+                                   Instant lastSeen, List<HeldReading> readings) {
+        @JsonCreator
         public DiscoveredDevice {
             requireNonNull(deviceId, "discovered[].deviceId");
             requireNonNull(transport, "discovered[].transport");
+            readings = readings == null ? List.of() : List.copyOf(readings);
+        }
+
+        /** A device seen without readings. */
+        public DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
+                                Instant lastSeen) {
+            this(deviceId, transport, name, model, detail, lastSeen, null);
+        }
+    }
+
+    /**
+     * A reading of a device that is not bound, as the hub decoded it: for a nurse to see what the device measures
+     * before she binds it; nobody's observation.
+     *
+     * @param code       LOINC code
+     * @param value      the value in {@code unit}; null when the device reported a failed measurement (never NaN)
+     * @param unit       UCUM unit
+     * @param deviceTime the device's own clock reading (local time without a zone, not checked); null when it gave
+     *                   none
+     * @param received   when the hub received it, by the hub's clock
+     */
+    public record HeldReading(String code, Double value, String unit, java.time.LocalDateTime deviceTime,
+                              Instant received) {
+        @JsonCreator
+        public HeldReading {
+            requireNonNull(code, "readings[].code");
+            requireNonNull(received, "readings[].received");
+            if (value != null && !Double.isFinite(value)) {
+                throw new IllegalArgumentException("readings[].value must be a finite number or null, was " + value);
+            }
         }
     }
 
