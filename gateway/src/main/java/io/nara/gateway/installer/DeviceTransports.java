@@ -88,6 +88,11 @@ public final class DeviceTransports {
                         @Override
                         public void messageReceived(String deviceId) {
                             states.seen(deviceId);
+                            // An analyzer talking on its port is offered to the cloud while it is bound to nobody
+                            // (the status leaves bound devices out); an open port alone proves no analyzer.
+                            settings.analyzers().stream().filter(a -> a.deviceId().equals(deviceId)).findFirst()
+                                    .ifPresent(a -> states.discovered().seen(deviceId, "analyzer", null, null,
+                                            a.source()));
                         }
                     });
             settings.analyzers().forEach(a -> states.transport(a.deviceId(), a.source()));
