@@ -62,9 +62,13 @@ class MessageCodecTest {
     }
 
     @Test
-    void aHeldReadingIsNeverNaN() {
+    void aHeldReadingIsNeverNaNAndADeviceCarriesAtMostTen() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HubStatus.HeldReading("29463-7", Double.NaN, "kg",
                 null, T)).hasMessageContaining("finite");
+        List<HubStatus.HeldReading> eleven = java.util.Collections.nCopies(11,
+                new HubStatus.HeldReading("29463-7", 80.0, "kg", null, T));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HubStatus.DiscoveredDevice("ip-scale-1", "coap",
+                null, null, null, T, eleven)).hasMessageContaining("discovered[].readings");
     }
 
     @Test

@@ -57,7 +57,11 @@ public record HubStatus(
             requireNonNull(deviceId, "discovered[].deviceId");
             requireNonNull(transport, "discovered[].transport");
             readings = readings == null ? List.of() : List.copyOf(readings);
+            io.nara.protocol.Checks.requireAtMost(readings, MAX_HELD_READINGS, "discovered[].readings");
         }
+
+        /** The most readings a hub reports per discovered device. */
+        public static final int MAX_HELD_READINGS = 10;
 
         /** A device seen without readings. */
         public DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
@@ -81,7 +85,8 @@ public record HubStatus(
                               Instant received) {
         @JsonCreator
         public HeldReading {
-            requireNonNull(code, "readings[].code");
+            io.nara.protocol.Checks.requireText(code, "readings[].code");
+            io.nara.protocol.Checks.optionalText(unit, "readings[].unit");
             requireNonNull(received, "readings[].received");
             if (value != null && !Double.isFinite(value)) {
                 throw new IllegalArgumentException("readings[].value must be a finite number or null, was " + value);
@@ -96,7 +101,11 @@ public record HubStatus(
         clock = clock == null ? ClockState.UNKNOWN : clock;
         devices = devices == null ? List.of() : List.copyOf(devices);
         discovered = discovered == null ? List.of() : List.copyOf(discovered);
+        io.nara.protocol.Checks.requireAtMost(discovered, MAX_DISCOVERED, "discovered");
     }
+
+    /** The most discovered devices one status carries (a hub reports 20). */
+    public static final int MAX_DISCOVERED = 50;
 
     /** A status that says nothing of the config applied or of unbound devices (an older hub's). */
     public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
