@@ -157,6 +157,13 @@ class HomeEnrolmentPageIT {
         assertThat(Alerting.rows(ingest, "SELECT rule_id FROM alert WHERE hub_id = '" + HUB + "' AND patient_id = '"
                 + patient + "'")).contains(List.of("systolic-low"));
         assertThat(Files.readString(dir.resolve("fake-bluez.log"))).contains("PAIRED " + CUFF);
+
+        // Karin's page shows the hub, the cuff bound from the cloud and the measurements her plan expects.
+        anna.open(ingest.baseUrl() + "/patient.html?id=" + patient);
+        anna.await("the hub on Karin's page", LONG, d -> anna.find("#hub").getText().contains(HUB));
+        anna.await("the cuff on Karin's page", d -> anna.find("#devices").getText().contains(CUFF));
+        anna.await("the plan's expected measurements", d -> !anna.findAll("#adherence tr").isEmpty());
+        anna.screenshot("4-patient-page");
     }
 
     private static JsonNode fleetRow() throws Exception {
