@@ -190,6 +190,14 @@ config_applied() { [[ $(as_nurse GET /api/enrolment/hubs/hub-dev-1) == 200 ]] \
 	&& grep -q '"state":"APPLIED"' "$DEMO/last-answer.json"; }
 wait_for "the hub applying the configuration from the cloud" config_applied
 say "devices bound from the cloud; the hub reports the configuration applied"
+# The patient page as the nurse opens it: the hub, the devices bound from the cloud and the plan's measurements.
+patient_page() { [[ $(as_nurse GET /api/patients/patient-demo-1/overview) == 200 ]] \
+	&& grep -q '"hub":{[^}]*"hubId":"hub-dev-1"' "$DEMO/last-answer.json" \
+	&& grep -q '"deviceId":"sim-cuff-1"' "$DEMO/last-answer.json" \
+	&& grep -q '"carePlanVersion":[0-9]' "$DEMO/last-answer.json" \
+	&& grep -q '"adherence":\[{' "$DEMO/last-answer.json"; }
+wait_for "the patient page showing her hub, devices and care plan" patient_page
+say "patient page:       hub-dev-1, $(grep -o '"deviceId":"[^"]*"' "$DEMO/last-answer.json" | sort -u | wc -l) devices and the plan's expected measurements shown"
 
 # Changing anything on the hub (the simulated home, pairing) takes the installer token the hub keeps in its data folder.
 INSTALLER=(-H "Authorization: Bearer $(cat "$DEMO/hub/installer-token")")

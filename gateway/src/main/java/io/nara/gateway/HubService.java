@@ -151,9 +151,19 @@ public final class HubService extends VerticleBase {
             configStore.onAdopted(transports::configChanged);
             // A device that sends readings without being bound (a CoAP scale with a known key, an analyzer on its
             // port, a BLE device) is offered to the cloud; its readings wait in the quarantine.
-            pipeline.onUnbound((device, source) -> deviceStates.discovered().seen(device,
-                    source.startsWith("coap") ? "coap" : source.startsWith("ble") ? "ble" : "analyzer", null, null,
-                    "readings held in quarantine (" + source + ")"));
+            pipeline.onUnbound((device, source, measurements, received) -> {
+                deviceStates.discovered().seen(device,
+                        source.startsWith("coap") ? "coap" : source.startsWith("ble") ? "ble" : "analyzer", null, null,
+                        "readings held in quarantine (" + source + ")");
+                // What it measured goes with it to the cloud, for the nurse; newest (the message's last) first.
+                List<HubStatus.HeldReading> held = new java.util.ArrayList<>();
+                for (io.nara.devices.Measurement m : measurements) {
+                    held.add(0, new HubStatus.HeldReading(m.code().loinc(),
+                            m.value() != null && Double.isFinite(m.value()) ? m.value() : null, m.code().ucum(),
+                            m.deviceTime(), received));
+                }
+                deviceStates.discovered().held(device, held);
+            });
             // On the outbox's thread (the uplink offers configs there): a patient no longer served is wiped.
             configStore.onAdopted(config -> {
                 int wiped = ruleState.wipeAllBut(java.util.Set.copyOf(config.patients()));

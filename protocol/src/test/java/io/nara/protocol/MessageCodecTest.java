@@ -48,10 +48,27 @@ class MessageCodecTest {
                 "municipal-nurses", java.time.Duration.ofMinutes(15))))),
                 List.of(new DeviceBinding("cuff-1", "ad-ua-651ble", "patient-1")));
 
-        for (Object message : List.of(batch, alert, ack, status, config, HubStatus.offline())) {
+        // A status with a device the hub sees unbound and what it sent: a weight, and a failed one (no value).
+        HubStatus withDiscovered = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0",
+                HubStatus.ClockState.SYNCHRONIZED, 0, List.of(), 3L, List.of(new HubStatus.DiscoveredDevice(
+                        "ip-scale-1", "coap", null, null, "readings held in quarantine (coap:dtls)", T, List.of(
+                        new HubStatus.HeldReading("29463-7", 81.6, "kg", java.time.LocalDateTime.of(2026, 11, 23, 8,
+                                30), T),
+                        new HubStatus.HeldReading("29463-7", null, "kg", null, T)))));
+        for (Object message : List.of(batch, alert, ack, status, withDiscovered, config, HubStatus.offline())) {
             assertThat(codec.decode(codec.encode(message), message.getClass())).isEqualTo(message);
         }
         assertThat(ack.ranges()).containsExactly(new SeqRange(7, 9), new SeqRange(12, 12));
+    }
+
+    @Test
+    void aHeldReadingIsNeverNaNAndADeviceCarriesAtMostTen() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HubStatus.HeldReading("29463-7", Double.NaN, "kg",
+                null, T)).hasMessageContaining("finite");
+        List<HubStatus.HeldReading> eleven = java.util.Collections.nCopies(11,
+                new HubStatus.HeldReading("29463-7", 80.0, "kg", null, T));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HubStatus.DiscoveredDevice("ip-scale-1", "coap",
+                null, null, null, T, eleven)).hasMessageContaining("discovered[].readings");
     }
 
     @Test

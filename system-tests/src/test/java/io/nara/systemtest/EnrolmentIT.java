@@ -32,10 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A hub's identity from nothing, against the real broker: the operator registers a hub and gets its one-time code,
- * the hub makes its own key, enrols over EST, connects to Mosquitto with the certificate and a reading is stored;
- * revoked, the same certificate can no longer connect (the CRL the ingest wrote, re-read by the broker on SIGHUP);
- * bad enrolment input is refused with the problem named and changes nothing; a hub renews its certificate by itself.
+ * A hub's identity against the real broker (the whole journey from nothing to a nurse's inbox is
+ * {@link HomeEnrolmentPageIT}): a hub waits for enrolment and says why until its code is right; revoked, the same
+ * certificate can no longer connect (the CRL the ingest wrote, re-read by the broker on SIGHUP); bad enrolment input is refused with the problem named and changes nothing; a hub renews its certificate by itself.
  */
 class EnrolmentIT {
 
@@ -57,31 +56,6 @@ class EnrolmentIT {
     @AfterAll
     static void stop() throws Exception {
         Services.closeAll(ingest);
-    }
-
-    @Test
-    void aHubEnrolsFromNothingConnectsAndItsReadingIsStored(@TempDir Path dir) throws Exception {
-        String hubId = newHubId();
-        String code = register(hubId);
-        Path codeFile = Files.writeString(dir.resolve("enrolment-code"), code + "\n");
-        try (Services.Hub hub = Services.startEnrollingHub(stack, ingest, hubId, dir.resolve("data"), codeFile,
-                Duration.ofMinutes(1))) {
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
-            JsonNode status = Services.hubStatus(hub.statusUrl());
-            assertThat(status.get("enrolment").get("enrolled").asBoolean()).isTrue();
-            assertThat(status.get("enrolment").get("waiting").isNull()).isTrue();
-            // The key was made on the hub and stays there; what the cloud stored is only the certificate.
-            assertThat(dir.resolve("data/identity/hub.p12")).exists();
-            assertThat(dir.resolve("data/identity/pending-key.pem")).doesNotExist();
-
-            Services.simulate(hub, "/api/simulate/cuff?systolic=121&diastolic=79&pulse=66");
-            await().atMost(DEADLINE).until(() -> Services.outboxEmpty(hub.statusUrl()));
-            JsonNode row = fleetRow(hubId);
-            assertThat(row.get("lifecycle").asText()).isEqualTo("ENROLLED");
-            assertThat(row.get("lastSeen").isNull()).isFalse();
-            assertThat(row.get("software").isNull()).as("the hub's status message arrived").isFalse();
-            assertThat(row.get("codeValidUntil").isNull()).as("the code is used up").isTrue();
-        }
     }
 
     @Test

@@ -3,15 +3,15 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.gateway.HubService;
-import io.nara.gateway.HubSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.gateway.ble.BleSettings;
-import io.nara.gateway.clock.HubClock;
 import io.nara.gateway.installer.TransportSettings;
-import io.nara.gateway.outbox.StorageLimits;
-import io.nara.gateway.uplink.Uplink;
-import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,24 +31,30 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The nurse's part of setting up a home, in Chromium: she enrols a patient on the enrolment page, the hub (its own
- * file holds only its identity and the cloud's address) reports a blood-pressure cuff it sees behind a fake BlueZ on
- * a private D-Bus, she opens pairing mode from the cloud and binds the cuff to the patient; the hub applies the new
- * config, pairs the cuff, fetches its stored reading of 85 mmHg, and the alert reaches her inbox.
+ * A home set up from nothing, against the real broker, databases and Chromium: the operator registers a hub in the
+ * fleet register and gets its one-time code; the hub (its file holds only its identity and the cloud's address) makes
+ * its own key pair, enrols over EST with the code, connects to Mosquitto with the certificate and broker account it
+ * got, and waits for its config. The nurse, in Chromium, enrols a patient on the enrolment page; the hub reports a
+ * blood-pressure cuff it sees behind a fake BlueZ on a private D-Bus; she opens pairing mode from the cloud and binds
+ * the cuff to the patient; the hub applies the new config, pairs the cuff, fetches its stored reading of 85 mmHg, the
+ * cloud (authorising every hub message against the bindings) accepts it, and the alert reaches her inbox.
  */
 class HomeEnrolmentPageIT {
 
-    private static final String HUB = "hub-it-home-1";
+    /** A new hub id each run: the broker keeps the retained status of an earlier run's hub, and the cloud would know it. */
+    private static final String HUB = "hub-it-home-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     private static final String CUFF = "AA:00:00:00:00:0C";
     private static final Path BLE = Path.of("..", "gateway", "src", "test", "resources", "ble").toAbsolutePath();
     private static final Duration LONG = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static DevStack stack;
     private static Services.Ingest ingest;
     private static Process bus;
     private static Process bluez;
     private static Path dir;
-    private static Vertx hubVertx;
+    private static String bluezAddress;
+    private static Services.Hub hub;
     private static Browser anna;
 
     @BeforeAll
@@ -56,27 +62,17 @@ class HomeEnrolmentPageIT {
         requireFakeBluez();
         stack = DevStack.ensureUp();
         dir = Files.createTempDirectory("nara-home-enrolment-");
-        // The real clock on both sides: pairing mode opened in the cloud is a time the hub compares with its own.
-        ingest = Alerting.startAuthorisingIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
-                Alerting.organisation());
-        String address = startFakeBluez();
-        // The hub: identity and the cloud's address only (no bootstrap config), BLE through the private bus.
-        HubSettings settings = new HubSettings(HUB, stack.broker(HUB), dir.resolve("hub"), null, "127.0.0.1", 0,
-                ZoneId.of("Europe/Stockholm"), true, false, 0, new Uplink.Settings(200, 4, 10_000, 2_000, 0),
-                StorageLimits.defaults(), new TransportSettings(new BleSettings("bluez-dbus", address, "hci0", null,
-                        Duration.ofSeconds(5), Duration.ofSeconds(2)), null, List.of(), null));
-        hubVertx = Vertx.vertx();
-        hubVertx.deployVerticle(new HubService(settings, Clock.systemUTC(), HubClock.assumeSynchronized()))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        // The real clock on both sides: pairing mode opened in the cloud is a time the hub compares with its own. The
+        // ingest is the hub CA too, and authorises every hub message against the bindings in the cloud.
+        ingest = Services.startEnrollingIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
+                io.nara.ingest.enrol.HubEnrolment.Settings.defaults(), true);
+        Alerting.importOrganisation(ingest, Alerting.organisation());
+        bluezAddress = startFakeBluez();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Services.closeAll(anna, () -> {
-            if (hubVertx != null) {
-                hubVertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-            }
-        }, ingest);
+        Services.closeAll(anna, hub, ingest);
         for (Process p : new Process[] {bluez, bus}) {
             if (p != null) {
                 p.destroy();
@@ -86,7 +82,33 @@ class HomeEnrolmentPageIT {
     }
 
     @Test
-    void aNurseEnrolsAPatientBindsTheCuffTheHubFoundAndItsLowReadingReachesHerInbox() throws Exception {
+    void aHubEnrolsFromNothingANurseEnrolsAPatientBindsTheCuffTheHubFoundAndItsLowReadingReachesHerInbox()
+            throws Exception {
+        // The operator registers the hub in stock; its one-time code goes on its label (here: the code file).
+        HttpResponse<String> registered = operatorPost("/api/fleet/hubs", "{\"hubId\":\"" + HUB + "\"}");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String code = JSON.readTree(registered.body()).get("code").asText();
+        Path codeFile = Files.writeString(dir.resolve("enrolment-code"), code + "\n");
+        assertThat(fleetRow().get("lifecycle").asText()).isEqualTo("IN_STOCK");
+
+        // The hub from nothing: no certificate, no bootstrap config; BLE through the private bus.
+        Path data = dir.resolve("hub");
+        hub = Services.startNewHub(stack, ingest, HUB, data, codeFile, new TransportSettings(new BleSettings(
+                "bluez-dbus", bluezAddress, "hci0", null, Duration.ofSeconds(5), Duration.ofSeconds(2)), null,
+                List.of(), null));
+        await().atMost(LONG).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
+        JsonNode enrolment = Services.hubStatus(hub.statusUrl()).get("enrolment");
+        assertThat(enrolment.get("enrolled").asBoolean()).isTrue();
+        // The key was made on the hub and stays there; the cloud holds only the certificate it signed.
+        assertThat(data.resolve("identity/hub.p12")).exists();
+        assertThat(data.resolve("identity/pending-key.pem")).doesNotExist();
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM hub_certificate WHERE hub_id = '" + HUB + "'"))
+                .containsExactly(List.of(1L));
+        await().atMost(LONG).until(() -> !fleetRow().get("software").isNull());
+        JsonNode fleet = fleetRow();
+        assertThat(fleet.get("lifecycle").asText()).isEqualTo("ENROLLED");
+        assertThat(fleet.get("codeValidUntil").isNull()).as("the code is used up").isTrue();
+
         // The nurse of the home-nursing team on duty now (the alert goes to whoever is): Anna by day, Bertil in the
         // evening, Cecilia at night.
         int hour = LocalDateTime.now(ZoneId.of("Europe/Stockholm")).getHour();
@@ -135,6 +157,32 @@ class HomeEnrolmentPageIT {
         assertThat(Alerting.rows(ingest, "SELECT rule_id FROM alert WHERE hub_id = '" + HUB + "' AND patient_id = '"
                 + patient + "'")).contains(List.of("systolic-low"));
         assertThat(Files.readString(dir.resolve("fake-bluez.log"))).contains("PAIRED " + CUFF);
+
+        // Karin's page shows the hub, the cuff bound from the cloud and the measurements her plan expects.
+        anna.open(ingest.baseUrl() + "/patient.html?id=" + patient);
+        anna.await("the hub on Karin's page", LONG, d -> anna.find("#hub").getText().contains(HUB));
+        anna.await("the cuff on Karin's page", d -> anna.find("#devices").getText().contains(CUFF));
+        anna.await("the plan's expected measurements", d -> !anna.findAll("#adherence tr").isEmpty());
+        anna.screenshot("4-patient-page");
+    }
+
+    private static JsonNode fleetRow() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        for (JsonNode row : JSON.readTree(r.body())) {
+            if (row.get("hubId").asText().equals(HUB)) {
+                return row;
+            }
+        }
+        throw new AssertionError("hub " + HUB + " is not in the fleet register: " + r.body());
+    }
+
+    private static HttpResponse<String> operatorPost(String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The stored record of an A&D cuff: 85/55 mmHg, MAP 65, pulse 92, taken a minute ago in Swedish time. */

@@ -86,6 +86,13 @@ final class Services {
     /** An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker. */
     static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
+        return startEnrollingIngest(stack, clock, alerting, lifetimes, false);
+    }
+
+    /** ... authorising every hub message against the hub's bindings in the cloud ({@code authorise}), as deployed. */
+    static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
+                                       io.nara.ingest.enrol.HubEnrolment.Settings lifetimes, boolean authorise)
+            throws Exception {
         Path pki = stack.pkiDir();
         List<String> stackCommand = List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
                 stack.repoRoot().resolve("deploy/dev/stack.sh").toString());
@@ -94,7 +101,7 @@ final class Services {
                 new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "reload", "broker")),
                 new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "account")), lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
-                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment));
+                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment), authorise);
         try {
             awaitHealthy(ingest);
             return ingest;
@@ -114,9 +121,17 @@ final class Services {
                                       ObservationStore.Settings influx, Clock clock,
                                       io.nara.ingest.routing.AlertingSettings alerting, int httpPort,
                                       io.nara.ingest.NodeOptions options) throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, clock, alerting, httpPort, options, false);
+    }
+
+    private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                                      ObservationStore.Settings influx, Clock clock,
+                                      io.nara.ingest.routing.AlertingSettings alerting, int httpPort,
+                                      io.nara.ingest.NodeOptions options, boolean authorise) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", httpPort, apiKey);
+                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", httpPort, apiKey)
+                .authorising(authorise);
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting,
                 io.nara.ingest.fhir.FhirPush.Settings.none(), options);
@@ -205,6 +220,34 @@ final class Services {
                 enrolment.identity().tlsIdentity());
         return startHub(vertx, hubId, dataDir, homeConfig(1), new Uplink.Settings(200, 4, 10_000, 60_000, 0),
                 StorageLimits.defaults(), broker, HubClock.assumeSynchronized(), enrolment);
+    }
+
+    /**
+     * A hub from nothing, as a new one arrives in a home: no certificate and no bootstrap config (its file holds only
+     * its identity and the cloud's address); it makes its key, enrols with the code in {@code codeFile}, connects with
+     * the certificate it got and waits for its config from the cloud; its devices through {@code transports}.
+     */
+    static Hub startNewHub(DevStack stack, Ingest ingest, String hubId, Path dataDir, Path codeFile,
+                           io.nara.gateway.installer.TransportSettings transports) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        var enrolment = new io.nara.gateway.enrol.Enrolment(vertx, hubId, dataDir,
+                new io.nara.gateway.enrol.Enrolment.Settings(
+                        java.net.URI.create("https://localhost:" + ingest.service().estPort()), codeFile,
+                        stack.pkiDir().resolve("ca.crt"), null, java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofDays(1), java.time.Duration.ofMinutes(1)), Clock.systemUTC());
+        BrokerConnection broker = new BrokerConnection(java.net.URI.create(stack.get("NARA_MQTT_URL")),
+                enrolment.identity().tlsIdentity());
+        HubSettings settings = new HubSettings(hubId, broker, dataDir, null, "127.0.0.1", 0,
+                ZoneId.of("Europe/Stockholm"), true, false, 0, new Uplink.Settings(200, 4, 10_000, 2_000, 0),
+                StorageLimits.defaults(), transports);
+        HubService service = new HubService(settings, Clock.systemUTC(), HubClock.assumeSynchronized(), enrolment);
+        try {
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            throw e;
+        }
+        return new Hub(vertx, service, dataDir);
     }
 
     private static Hub startHub(String hubId, Path dataDir, HubConfig config, Uplink.Settings uplink,

@@ -27,7 +27,8 @@ import java.util.Map;
  *                                        householdLabel?, patientId? (a patient the cloud already has)} -> 201 {patientId, nationalId, householdId, hubId,
  *                                        carePlanVersion}; 400 naming the problem; 403; 409 (enrolled, household full)
  * GET  /api/enrolment/hubs/{hubId}      the household, bindings (in force and retired), devices the hub sees that are
- *                                       not bound, config published vs applied ("APPLIED" / "WAITING"), its history
+ *                                       not bound (each with the latest readings it sent unbound), config published
+ *                                       vs applied ("APPLIED" / "WAITING"), its history
  * POST /api/enrolment/hubs/{hubId}/devices                    {deviceId, model?, patientId?} (none: the household)
  * POST /api/enrolment/hubs/{hubId}/devices/{deviceId}/unbind  an explicit removal
  * POST /api/enrolment/hubs/{hubId}/devices/{deviceId}/replace {newDeviceId, model?}: one history goes on
@@ -218,8 +219,40 @@ public final class EnrolmentApi implements ApiRoutes {
                 }
             }
         }
+        for (Map<String, Object> d : discovered) {
+            d.put("readings", heldReadings(c, hubId, (String) d.get("deviceId")));
+        }
         view.put("discovered", discovered);
         return view;
+    }
+
+    /**
+     * The latest readings the hub holds from a device not bound to anyone (never a patient's observation): what the
+     * nurse looks at before she binds it. Read as part of the hub's page, which is access-logged.
+     */
+    private static List<Map<String, Object>> heldReadings(Connection c, String hubId, String deviceId)
+            throws SQLException {
+        List<Map<String, Object>> readings = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT code, value, unit, device_time, received_at FROM discovered_reading
+                WHERE hub_id = ? AND device_id = ? ORDER BY received_at DESC, code LIMIT 10""")) {
+            q.setString(1, hubId);
+            q.setString(2, deviceId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    Map<String, Object> reading = new LinkedHashMap<>();
+                    reading.put("code", r.getString(1));
+                    double value = r.getDouble(2);
+                    reading.put("value", r.wasNull() ? null : value);
+                    reading.put("unit", r.getString(3));
+                    java.time.LocalDateTime deviceTime = r.getObject(4, java.time.LocalDateTime.class);
+                    reading.put("deviceTime", deviceTime == null ? null : deviceTime.toString());
+                    reading.put("received", instant(r.getTimestamp(5)));
+                    readings.add(reading);
+                }
+            }
+        }
+        return readings;
     }
 
     private static void failed(RoutingContext ctx, Api api, Throwable e) {

@@ -82,8 +82,50 @@ public final class HubRegistry {
                     u.setTimestamp(8, Timestamp.from(seen));
                     u.executeUpdate();
                 }
+                keepHeldReadings(c, hubId, d, receivedAt);
             }
             return null;
         });
+    }
+
+    /** How long the readings of unbound devices are kept for the nurse to see. */
+    static final java.time.Duration HELD_READINGS_KEPT = java.time.Duration.ofDays(30);
+
+    /**
+     * The readings the hub reports for a device that is not bound: kept apart from every patient's data (idempotent:
+     * a status repeats them), and kept for {@link #HELD_READINGS_KEPT}.
+     */
+    private static void keepHeldReadings(java.sql.Connection c, String hubId, HubStatus.DiscoveredDevice d,
+                                         Instant receivedAt) throws java.sql.SQLException {
+        if (d.readings().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement u = c.prepareStatement("""
+                INSERT INTO discovered_reading (hub_id, device_id, code, value, unit, device_time, received_at,
+                                                reported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+            for (HubStatus.HeldReading r : d.readings()) {
+                u.setString(1, hubId);
+                u.setString(2, d.deviceId());
+                u.setString(3, r.code());
+                if (r.value() == null) {
+                    u.setNull(4, java.sql.Types.DOUBLE);
+                } else {
+                    u.setDouble(4, r.value());
+                }
+                u.setString(5, r.unit());
+                u.setObject(6, r.deviceTime());
+                u.setTimestamp(7, Timestamp.from(r.received()));
+                u.setTimestamp(8, Timestamp.from(receivedAt));
+                u.addBatch();
+            }
+            u.executeBatch();
+        }
+        try (PreparedStatement old = c.prepareStatement(
+                "DELETE FROM discovered_reading WHERE hub_id = ? AND received_at < ?")) {
+            old.setString(1, hubId);
+            old.setTimestamp(2, Timestamp.from(receivedAt.minus(HELD_READINGS_KEPT)));
+            old.executeUpdate();
+        }
     }
 }

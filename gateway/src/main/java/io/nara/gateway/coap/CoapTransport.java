@@ -41,14 +41,20 @@ public final class CoapTransport {
     private final ReadingPipeline pipeline;
     private final ZoneId deviceZone;
     private final Consumer<String> onDevice;
+    private final Consumer<String> onUnknownKey;
     private CoapServer server;
     private Endpoint dtls;
     private Endpoint plain;
 
-    /** @param onDevice told the device id of every authenticated request (the status page's "last seen") */
+    /**
+     * @param onDevice     told the device id of every authenticated request (the status page's "last seen")
+     * @param onUnknownKey told the PSK identity of every DTLS handshake that failed because the hub's key file holds
+     *                     no key for it (on a Scandium thread)
+     */
     public CoapTransport(Vertx vertx, CoapSettings settings, ReadingPipeline pipeline, ZoneId deviceZone,
-                         Consumer<String> onDevice) {
+                         Consumer<String> onDevice, Consumer<String> onUnknownKey) {
         this.vertx = vertx;
+        this.onUnknownKey = onUnknownKey;
         this.settings = settings;
         this.pipeline = pipeline;
         this.deviceZone = deviceZone;
@@ -75,7 +81,7 @@ public final class CoapTransport {
                         .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(
                                 CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
                                 CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256))
-                        .setAdvancedPskStore(store)
+                        .setAdvancedPskStore(new ReportingPskStore(store, onUnknownKey))
                         .build();
                 dtls = new CoapEndpoint.Builder().setConfiguration(config)
                         .setConnector(new DTLSConnector(dtlsConfig)).build();

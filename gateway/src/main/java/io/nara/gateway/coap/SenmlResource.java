@@ -65,7 +65,8 @@ final class SenmlResource extends CoapResource {
                 ? "plain" : "dtls");
         if (pipeline.config().bindingFor(deviceId).isEmpty()) {
             String problem = "device " + deviceId + " is not bound to a patient on this hub";
-            pipeline.unbound(deviceId, source, payload);
+            // What it measured is shown to the nurse who may bind it; the bytes wait in the quarantine.
+            pipeline.unbound(deviceId, source, payload, heldMeasurements(exchange, deviceId, payload));
             exchange.respond(ResponseCode.UNAUTHORIZED, problem, MediaTypeRegistry.TEXT_PLAIN);
             return;
         }
@@ -121,6 +122,22 @@ final class SenmlResource extends CoapResource {
                 .flatMap(b -> Optional.ofNullable(b.model()).flatMap(CATALOGUE::find))
                 .map(p -> p.kind() == DeviceProfile.Kind.THERMOMETER).orElse(false);
         return new SenmlDecoder.Context(pipeline.now(), thermometer);
+    /** The readings of an unbound device's message, or none when it is not SenML that decodes. */
+    private List<io.nara.devices.Measurement> heldMeasurements(CoapExchange exchange, String deviceId,
+                                                               byte[] payload) {
+        int format = exchange.getRequestOptions().getContentFormat();
+        try {
+            if (format == SENML_CBOR) {
+                return decoder.decodeCbor(payload, context(deviceId)).measurements();
+            }
+            if (format == SENML_JSON || format == MediaTypeRegistry.APPLICATION_JSON
+                    || format == MediaTypeRegistry.UNDEFINED) {
+                return decoder.decodeJson(payload, context(deviceId)).measurements();
+            }
+        } catch (DecodeException e) {
+            LOG.debug("unbound device {} sent SenML that does not decode: {}", identity(exchange), e.getMessage());
+        }
+        return List.of();
     }
 
     private void reject(CoapExchange exchange, String deviceId, String source, byte[] payload, String problem) {

@@ -67,10 +67,13 @@ public final class DeviceTransports {
     public Future<Void> start() {
         List<Future<?>> started = new ArrayList<>();
         if (settings.coap() != null) {
+            // A device whose key the hub lacks cannot connect; it is offered to the cloud all the same, so the nurse
+            // sees it tried and the installer knows its key is missing from the hub's key file.
             CoapTransport coap = new CoapTransport(vertx, settings.coap(), pipeline, zone, id -> {
                 states.transport(id, "coap");
                 states.seen(id);
-            });
+            }, identity -> states.discovered().seen(identity, "coap", null, null,
+                    "nyckeln saknas i hubbens nyckelfil / key not in the hub's key file"));
             started.add(guard("coap", coap.start(), coap::stop));
         }
         if (!settings.analyzers().isEmpty()) {
@@ -85,6 +88,11 @@ public final class DeviceTransports {
                         @Override
                         public void messageReceived(String deviceId) {
                             states.seen(deviceId);
+                            // An analyzer talking on its port is offered to the cloud while it is bound to nobody
+                            // (the status leaves bound devices out); an open port alone proves no analyzer.
+                            settings.analyzers().stream().filter(a -> a.deviceId().equals(deviceId)).findFirst()
+                                    .ifPresent(a -> states.discovered().seen(deviceId, "analyzer", null, null,
+                                            a.source()));
                         }
                     });
             settings.analyzers().forEach(a -> states.transport(a.deviceId(), a.source()));

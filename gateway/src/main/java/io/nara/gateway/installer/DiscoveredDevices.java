@@ -20,9 +20,13 @@ public final class DiscoveredDevices {
     /** A device not seen for this long is no longer offered. */
     public static final Duration RECENT = Duration.ofMinutes(30);
     private static final int MAX_REPORTED = 20;
+    private static final int MAX_KEPT = 200;
+    private static final int READINGS_KEPT = 5;
 
     private final Clock clock;
     private final Map<String, HubStatus.DiscoveredDevice> seen = new ConcurrentHashMap<>();
+    /** The latest readings of each device seen sending while not bound, newest first. */
+    private final Map<String, List<HubStatus.HeldReading>> readings = new ConcurrentHashMap<>();
     private volatile Runnable onNew = () -> { };
 
     public DiscoveredDevices(Clock clock) {
@@ -39,8 +43,46 @@ public final class DiscoveredDevices {
         HubStatus.DiscoveredDevice now = new HubStatus.DiscoveredDevice(deviceId, transport, name, model, detail,
                 clock.instant());
         if (seen.put(deviceId, now) == null) {
+            forgetOld();
             onNew.run();
         }
+    }
+
+    /**
+     * Notes what an unbound device sent (as {@link #seen} notes the device): the latest {@value #READINGS_KEPT} are
+     * reported with it, so the nurse sees what it measures. A failed measurement is reported without a value.
+     */
+    public void held(String deviceId, List<HubStatus.HeldReading> newest) {
+        if (newest.isEmpty() || !seen.containsKey(deviceId)) {
+            return;
+        }
+        readings.merge(deviceId, List.copyOf(newest), (old, added) -> {
+            List<HubStatus.HeldReading> all = new java.util.ArrayList<>(added);
+            all.addAll(old);
+            return List.copyOf(all.subList(0, Math.min(READINGS_KEPT, all.size())));
+        });
+        readings.computeIfPresent(deviceId, (d, list) -> list.size() <= READINGS_KEPT ? list
+                : List.copyOf(list.subList(0, READINGS_KEPT)));
+        onNew.run();
+    }
+
+    /**
+     * Keeps at most {@value #MAX_KEPT} devices, dropping those not seen recently and then the oldest: anyone in radio
+     * or network range can make the hub see a new "device" (an advertisement, a DTLS hello), so the list is bounded.
+     */
+    private void forgetOld() {
+        Instant since = clock.instant().minus(RECENT);
+        seen.values().removeIf(d -> d.lastSeen().isBefore(since));
+        while (seen.size() > MAX_KEPT) {
+            seen.values().stream().min(Comparator.comparing(HubStatus.DiscoveredDevice::lastSeen))
+                    .ifPresent(oldest -> seen.remove(oldest.deviceId(), oldest));
+        }
+        readings.keySet().retainAll(seen.keySet());
+    }
+
+    /** How many devices are kept (seen recently or not), at most a couple of hundred. */
+    public int size() {
+        return seen.size();
     }
 
     /** The devices seen recently that are not among {@code bound} (device ids in upper case), newest first. */
@@ -49,6 +91,9 @@ public final class DiscoveredDevices {
         return seen.values().stream()
                 .filter(d -> !bound.contains(d.deviceId().toUpperCase()) && d.lastSeen().isAfter(since))
                 .sorted(Comparator.comparing(HubStatus.DiscoveredDevice::lastSeen).reversed())
-                .limit(MAX_REPORTED).toList();
+                .limit(MAX_REPORTED)
+                .map(d -> new HubStatus.DiscoveredDevice(d.deviceId(), d.transport(), d.name(), d.model(), d.detail(),
+                        d.lastSeen(), readings.get(d.deviceId())))
+                .toList();
     }
 }

@@ -43,7 +43,7 @@ public final class ReadingPipeline {
     private final Clock clock;
     private final BooleanSupplier clockTrusted;
     private final Consumer<List<OutboxEntry>> onStored;
-    private volatile java.util.function.BiConsumer<String, String> onUnbound = (device, source) -> { };
+    private volatile UnboundListener onUnbound = (device, source, measurements, received) -> { };
 
     /**
      * @param outboxWorker the single thread that owns the outbox
@@ -118,7 +118,7 @@ public final class ReadingPipeline {
         HubConfig current = config.current();
         Optional<DeviceBinding> binding = current.bindingFor(reading.deviceId());
         if (binding.isEmpty()) {
-            return unbound(reading.deviceId(), reading.source(), reading.raw());
+            return unbound(reading.deviceId(), reading.source(), reading.raw(), reading.measurements());
         }
         if (reading.measurements().isEmpty()) {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
@@ -165,13 +165,18 @@ public final class ReadingPipeline {
      * A reading from a device that is not bound: quarantined, and the device offered to the cloud for binding (its
      * readings are kept here, and the nurse sees that the hub holds some).
      */
-    public Future<List<OutboxEntry>> unbound(String deviceId, String source, byte[] raw) {
-        onUnbound.accept(deviceId, source);
+    public Future<List<OutboxEntry>> unbound(String deviceId, String source, byte[] raw,
+                                             List<Measurement> measurements) {
+        onUnbound.unbound(deviceId, source, measurements, clock.instant());
         return quarantine(deviceId, source, raw, "device " + deviceId + " is not bound to a patient on this hub");
     }
 
-    /** Called with (device, source) for every reading of a device that is not bound. */
-    public void onUnbound(java.util.function.BiConsumer<String, String> listener) {
+    /** Told of every reading of a device that is not bound, with what could be decoded of it (maybe nothing). */
+    public interface UnboundListener {
+        void unbound(String deviceId, String source, List<Measurement> measurements, Instant received);
+    }
+
+    public void onUnbound(UnboundListener listener) {
         this.onUnbound = listener;
     }
 
@@ -230,7 +235,13 @@ public final class ReadingPipeline {
             Optional<DeviceBinding> binding = current.bindingFor(raw.deviceId());
             try {
                 if (binding.isEmpty()) {
-                    onUnbound.accept(raw.deviceId(), raw.source());
+                    List<Measurement> held;
+                    try {
+                        held = GattDecoders.decode(raw.characteristic(), raw.value(), quirksOf(raw.deviceId()));
+                    } catch (DecodeException e) {
+                        held = List.of();
+                    }
+                    onUnbound.unbound(raw.deviceId(), raw.source(), held, received.received());
                     throw new DecodeException("device " + raw.deviceId() + " is not bound to a patient on this hub");
                 }
                 List<Measurement> decoded =

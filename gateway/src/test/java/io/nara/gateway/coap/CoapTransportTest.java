@@ -34,6 +34,7 @@ class CoapTransportTest {
     private PipelineFixture hub;
     private CoapTransport coap;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final Set<String> unknownKeys = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() throws Exception {
@@ -42,7 +43,7 @@ class CoapTransportTest {
         Path keys = dir.resolve("coap-psk");
         Files.writeString(keys, "# device=key\nip-scale-1=" + KEY + "\nip-stranger-1=stranger-key-0123\n");
         coap = new CoapTransport(hub.vertx, new CoapSettings("127.0.0.1", 0, 0, keys), hub.pipeline,
-                PipelineFixture.ZONE, seen::add);
+                PipelineFixture.ZONE, seen::add, unknownKeys::add);
         coap.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -109,6 +110,31 @@ class CoapTransportTest {
         }
         assertThat(hub.stored).isEmpty();
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void anIdentityWhoseKeyTheHubLacksIsRefusedAndReportedAsUnknown() throws Exception {
+        try (Proc client = post("ip-newcomer-7", "newcomer-key-0123", dtls("/senml"), 110, WEIGHT)) {
+            client.await(LIMIT);
+            assertThat(client.output()).doesNotContain("2.04");
+        }
+        assertThat(hub.stored).isEmpty();
+        assertThat(seen).isEmpty();
+        assertThat(unknownKeys).containsExactly("ip-newcomer-7");
+        // A known identity with a wrong key is not a newcomer: the hub has a key for it.
+        try (Proc client = post("ip-scale-1", "not-the-right-key", dtls("/senml"), 110, WEIGHT)) {
+            client.await(LIMIT);
+        }
+        assertThat(unknownKeys).containsExactly("ip-newcomer-7");
+    }
+
+    @Test
+    void anImplausibleIdentityIsNotPassedOn() {
+        assertThat(ReportingPskStore.plausible("ip-scale-1")).isTrue();
+        assertThat(ReportingPskStore.plausible("AA:00:00:00:00:0C")).isTrue();
+        assertThat(ReportingPskStore.plausible("bad\nidentity")).isFalse();
+        assertThat(ReportingPskStore.plausible("x".repeat(65))).isFalse();
+        assertThat(ReportingPskStore.plausible("")).isFalse();
     }
 
     @Test

@@ -47,12 +47,50 @@ public record HubStatus(
      * @param name      what the device calls itself (BLE local name), or null
      * @param model     the catalogue model the hub recognised, or null
      * @param detail    e.g. the advertised service UUIDs or the port; null when there is nothing to add
+     * @param readings  the latest readings the device sent although not bound (kept in the hub's quarantine, never
+     *                  evaluated or stored as a patient's), newest first; empty when it sent none
      */
     public record DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
-                                   Instant lastSeen) {
+                                   Instant lastSeen, List<HeldReading> readings) {
+        @JsonCreator
         public DiscoveredDevice {
             requireNonNull(deviceId, "discovered[].deviceId");
             requireNonNull(transport, "discovered[].transport");
+            readings = readings == null ? List.of() : List.copyOf(readings);
+            io.nara.protocol.Checks.requireAtMost(readings, MAX_HELD_READINGS, "discovered[].readings");
+        }
+
+        /** The most readings a hub reports per discovered device. */
+        public static final int MAX_HELD_READINGS = 10;
+
+        /** A device seen without readings. */
+        public DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
+                                Instant lastSeen) {
+            this(deviceId, transport, name, model, detail, lastSeen, null);
+        }
+    }
+
+    /**
+     * A reading of a device that is not bound, as the hub decoded it: for a nurse to see what the device measures
+     * before she binds it; nobody's observation.
+     *
+     * @param code       LOINC code
+     * @param value      the value in {@code unit}; null when the device reported a failed measurement (never NaN)
+     * @param unit       UCUM unit
+     * @param deviceTime the device's own clock reading (local time without a zone, not checked); null when it gave
+     *                   none
+     * @param received   when the hub received it, by the hub's clock
+     */
+    public record HeldReading(String code, Double value, String unit, java.time.LocalDateTime deviceTime,
+                              Instant received) {
+        @JsonCreator
+        public HeldReading {
+            io.nara.protocol.Checks.requireText(code, "readings[].code");
+            io.nara.protocol.Checks.optionalText(unit, "readings[].unit");
+            requireNonNull(received, "readings[].received");
+            if (value != null && !Double.isFinite(value)) {
+                throw new IllegalArgumentException("readings[].value must be a finite number or null, was " + value);
+            }
         }
     }
 
@@ -63,7 +101,11 @@ public record HubStatus(
         clock = clock == null ? ClockState.UNKNOWN : clock;
         devices = devices == null ? List.of() : List.copyOf(devices);
         discovered = discovered == null ? List.of() : List.copyOf(discovered);
+        io.nara.protocol.Checks.requireAtMost(discovered, MAX_DISCOVERED, "discovered");
     }
+
+    /** The most discovered devices one status carries (a hub reports 20). */
+    public static final int MAX_DISCOVERED = 50;
 
     /** A status that says nothing of the config applied or of unbound devices (an older hub's). */
     public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,

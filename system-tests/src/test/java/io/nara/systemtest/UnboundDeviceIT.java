@@ -1,0 +1,160 @@
+package io.nara.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nara.gateway.coap.CoapSettings;
+import io.nara.gateway.installer.TransportSettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.DatagramSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * IP devices the hub sees but that are not bound, against the real broker and databases, with libcoap's coap-client
+ * over DTLS as the devices: a scale whose key the hub lacks is refused in the handshake and still shows up on the
+ * hub's enrolment page; a scale whose key the hub has but that is bound to nobody has its weight held by the hub, and
+ * the nurse of the household sees that weight (value, device, time; the read access-logged), while nothing of it is
+ * stored as anybody's observation. Once she binds it from the cloud, its next weight is the patient's.
+ */
+class UnboundDeviceIT {
+
+    /** A new hub id each run: the broker keeps the retained status of an earlier run's hub, and the cloud would know it. */
+    private static final String HUB = "hub-it-unbound-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    private static final String NEWCOMER = "ip-newcomer-1";
+    private static final String SCALE = "ip-scale-unbound-1";
+    private static final String KEY = "scale-key-0123456789";
+    private static final Duration LONG = Duration.ofSeconds(90);
+
+    private static DevStack stack;
+    private static Services.Ingest ingest;
+    private static Services.Hub hub;
+    private static int coapPort;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        stack = DevStack.ensureUp();
+        ingest = Services.startEnrollingIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
+                io.nara.ingest.enrol.HubEnrolment.Settings.defaults(), true);
+        Alerting.importOrganisation(ingest, Alerting.organisationWithNeighbour());
+        HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"hubId\":\"" + HUB + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        Path codeFile = Files.writeString(dir.resolve("enrolment-code"),
+                new JsonObject(registered.body()).getString("code") + "\n");
+        // The hub's key file: the installer put the scale's key there; the newcomer's key is not.
+        Path keys = Files.writeString(dir.resolve("coap-psk"), "# device=key\n" + SCALE + "=" + KEY + "\n");
+        try (DatagramSocket free = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            coapPort = free.getLocalPort();
+        }
+        hub = Services.startNewHub(stack, ingest, HUB, dir.resolve("hub"), codeFile, new TransportSettings(null,
+                new CoapSettings("127.0.0.1", coapPort, -1, keys), List.of(), null));
+        await().atMost(LONG).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Services.closeAll(hub, ingest);
+    }
+
+    @Test
+    void theNurseSeesUnboundDevicesAndTheirReadingsAndBindsOne(@TempDir Path dir) throws Exception {
+        Alerting.Session anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
+        HttpResponse<String> enrolled = anna.post("/api/enrolment/patients", new JsonObject().put("name", "Karin Ek")
+                .put("nationalId", "19121212-1212").put("teams", new JsonArray().add("home-nursing-north"))
+                .put("hubId", HUB), true);
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+        String patient = new JsonObject(enrolled.body()).getString("patientId");
+
+        // A scale whose key the hub lacks: no session, but the nurse sees it tried.
+        DevStack.Result refused = postWeight(dir, NEWCOMER, "newcomer-key-0123", 79.0);
+        assertThat(refused.output()).doesNotContainPattern("(?<![0-9.:])2\\.04(?![0-9])");
+        JsonObject newcomer = await().atMost(LONG).until(() -> discovered(anna, NEWCOMER), Optional::isPresent).get();
+        assertThat(newcomer.getString("transport")).isEqualTo("coap");
+        assertThat(newcomer.getString("detail")).contains("key not in the hub's key file");
+        assertThat(newcomer.getJsonArray("readings")).isEmpty();
+
+        // A scale the hub has the key of, bound to nobody: its weight is held on the hub and shown to the nurse.
+        DevStack.Result held = postWeight(dir, SCALE, KEY, 81.6);
+        assertThat(held.output()).contains("4.01").contains("not bound");
+        long logged = Alerting.lastAccessLogId(ingest);
+        JsonObject scale = await().atMost(LONG).until(() -> discovered(anna, SCALE),
+                d -> d.isPresent() && !d.get().getJsonArray("readings").isEmpty()).get();
+        JsonObject reading = scale.getJsonArray("readings").getJsonObject(0);
+        assertThat(reading.getString("code")).isEqualTo("29463-7");
+        assertThat(reading.getDouble("value")).isEqualTo(81.6);
+        assertThat(reading.getString("unit")).isEqualTo("kg");
+        assertThat(reading.getString("received")).isNotNull();
+        assertThat(Alerting.accessLogAfter(ingest, logged)).anySatisfy(row -> {
+            assertThat(row.get(1)).isEqualTo("person:anna");
+            assertThat(row.get(2)).isEqualTo("enrolment.hub");
+            assertThat(String.valueOf(row.get(3))).contains(patient);
+        });
+        // The enrolment page shows it in Chromium, with the value as a Swedish nurse writes it.
+        try (Browser browser = Browser.start("unbound-device")) {
+            browser.signIn(ingest.baseUrl(), "anna", "anna-secret-1");
+            browser.open(ingest.baseUrl() + "/enrolment.html?hub=" + HUB);
+            String row = "#discovered tr[data-device='" + SCALE + "']";
+            String shown = browser.await("the scale's held weight on the enrolment page", LONG, d -> browser
+                    .findAll(row + " .held").stream().map(org.openqa.selenium.WebElement::getText)
+                    .filter(t -> t.contains("81,6 kg")).findFirst().orElse(null));
+            assertThat(shown).contains("29463-7");
+            assertThat(browser.findAll("#discovered tr[data-device='" + NEWCOMER + "']")).hasSize(1);
+            browser.screenshot("held-readings");
+        }
+        // Nobody's observation: nothing in InfluxDB, no alert; and a nurse of another municipality sees nothing.
+        assertThat(new CloudQueries(stack, ingest).observationSeqs(HUB)).isEmpty();
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE hub_id = '" + HUB + "'"))
+                .containsExactly(List.of(0L));
+        Alerting.Session eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
+        assertThat(eva.get("/api/enrolment/hubs/" + HUB).statusCode()).isEqualTo(404);
+
+        // She binds the scale to Karin; once the hub applied the config, its next weight is Karin's.
+        HttpResponse<String> bound = anna.post("/api/enrolment/hubs/" + HUB + "/devices", new JsonObject()
+                .put("deviceId", SCALE).put("model", "generic-weight-scale").put("patientId", patient), true);
+        assertThat(bound.statusCode()).as(bound.body()).isEqualTo(200);
+        await().atMost(LONG).until(() -> "APPLIED".equals(hubPage(anna).getJsonObject("config").getString("state")));
+        assertThat(discovered(anna, SCALE)).as("a bound device is no longer offered").isEmpty();
+        DevStack.Result stored = postWeight(dir, SCALE, KEY, 81.4);
+        assertThat(stored.exitCode()).as(stored.output()).isZero();
+        assertThat(stored.output()).doesNotContain("4.");
+        await().atMost(LONG).until(() -> new CloudQueries(stack, ingest).pointsByPatient(HUB, "29463-7").stream()
+                .anyMatch(p -> p.startsWith(patient + " ") && p.endsWith(" 81.4")));
+        assertThat(new CloudQueries(stack, ingest).pointsByPatient(HUB, "29463-7")).hasSize(1);
+    }
+
+    private static DevStack.Result postWeight(Path dir, String identity, String key, double kg) {
+        String senml = "[{\"bn\":\"urn:dev:" + identity + ":\",\"n\":\"weight\",\"u\":\"kg\",\"v\":" + kg + "}]";
+        return DevStack.run(dir, List.of("coap-client-openssl", "-m", "post", "-t", "110", "-B", "10", "-e", senml,
+                "-u", identity, "-k", key, "coaps://127.0.0.1:" + coapPort + "/senml"), 30);
+    }
+
+    private static JsonObject hubPage(Alerting.Session nurse) throws Exception {
+        HttpResponse<String> r = nurse.get("/api/enrolment/hubs/" + HUB);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body());
+    }
+
+    private static Optional<JsonObject> discovered(Alerting.Session nurse, String deviceId) throws Exception {
+        for (Object d : hubPage(nurse).getJsonArray("discovered")) {
+            JsonObject device = (JsonObject) d;
+            if (deviceId.equals(device.getString("deviceId"))) {
+                return Optional.of(device);
+            }
+        }
+        return Optional.empty();
+    }
+}
