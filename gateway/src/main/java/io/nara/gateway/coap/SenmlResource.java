@@ -122,6 +122,8 @@ final class SenmlResource extends CoapResource {
                 .flatMap(b -> Optional.ofNullable(b.model()).flatMap(CATALOGUE::find))
                 .map(p -> p.kind() == DeviceProfile.Kind.THERMOMETER).orElse(false);
         return new SenmlDecoder.Context(pipeline.now(), thermometer);
+    }
+
     /** The readings of an unbound device's message, or none when it is not SenML that decodes. */
     private List<io.nara.devices.Measurement> heldMeasurements(CoapExchange exchange, String deviceId,
                                                                byte[] payload) {
