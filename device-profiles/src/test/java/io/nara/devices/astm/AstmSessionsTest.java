@@ -103,6 +103,44 @@ class AstmSessionsTest {
     }
 
     @Test
+    void anEndOfTransmissionAfterOnlyThePartOfARecordKeepsThatPart() {
+        String comment = "C|1|I|" + "x".repeat(300) + "|G";
+        List<byte[]> frames = AstmFrames.frames(List.of(comment));
+        AstmLinkReceiver rx = new AstmLinkReceiver();
+        rx.onBytes(ENQ);
+        assertThat(sends(rx.onBytes(frames.get(0)))).containsExactly("ACK"); // the ETB frame: acknowledged
+        assertThat(rx.onBytes(EOT)).singleElement().isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
+                d -> assertThat(d.records()).containsExactly(comment.substring(0, AstmFrames.MAX_TEXT)));
+    }
+
+    @Test
+    void aTimerRunningOutBetweenSessionsAbandonsNothing() {
+        AstmLinkReceiver rx = new AstmLinkReceiver();
+        assertThat(rx.onTimeout()).isEmpty();
+        assertThat(sendWhole(rx, MORNING)).isEqualTo(MORNING);
+        assertThat(sends(rx.stored())).containsExactly("ACK");
+        rx.onBytes(EOT);
+        assertThat(rx.onTimeout()).as("the session ended normally: nothing to abandon").isEmpty();
+    }
+
+    @Test
+    void aFrameThatNeverEndsIsRefusedAndTheSenderCanRepeatIt() {
+        AstmLinkReceiver rx = new AstmLinkReceiver();
+        rx.onBytes(ENQ);
+        byte[] endless = new byte[AstmFrames.MAX_TEXT + 7];
+        java.util.Arrays.fill(endless, (byte) 'x');
+        endless[0] = AstmFrames.STX;
+        endless[1] = '1';
+        assertThat(sends(rx.onBytes(endless))).as("refused at the longest frame E1381 allows").containsExactly("NAK");
+        List<byte[]> frames = AstmFrames.frames(MORNING);
+        for (int i = 0; i < frames.size() - 1; i++) {
+            assertThat(sends(rx.onBytes(frames.get(i)))).as("frame %d", i + 1).containsExactly("ACK");
+        }
+        assertThat(rx.onBytes(frames.get(frames.size() - 1))).singleElement()
+                .isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class, d -> assertThat(d.records()).isEqualTo(MORNING));
+    }
+
+    @Test
     void aSessionWithNothingInItDeliversNothing() {
         AstmLinkReceiver rx = new AstmLinkReceiver();
         rx.onBytes(ENQ);
