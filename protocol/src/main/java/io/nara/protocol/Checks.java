@@ -18,8 +18,8 @@ public final class Checks {
     }
 
     /** A free text (an alert's message): like {@link #requireText}, but line breaks and tabs are allowed. */
-    public static String requireFreeText(String value, String field) {
-        return requireText(value, field, true);
+    public static void requireFreeText(String value, String field) {
+        requireText(value, field, true);
     }
 
     private static String requireText(String value, String field, boolean lines) {
@@ -44,12 +44,11 @@ public final class Checks {
      * own clock, which may read 1970 before it is synchronised) up to {@link Limits#LATEST_TIME}. An absurd year
      * would overflow InfluxDB's nanosecond time (9999-12-31 became 1816) or throw while it is written.
      */
-    public static Instant requireStorableTime(Instant value, String field, Instant earliest) {
+    public static void requireStorableTime(Instant value, String field, Instant earliest) {
         if (value != null && (value.isBefore(earliest) || !value.isBefore(Limits.LATEST_TIME))) {
             throw new IllegalArgumentException(field + " " + value + " is outside the times Nära keeps ("
                     + earliest + " to " + Limits.LATEST_TIME + ")");
         }
-        return value;
     }
 
     /**
