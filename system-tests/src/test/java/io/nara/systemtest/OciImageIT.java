@@ -105,6 +105,8 @@ class OciImageIT {
             assertThat(user.output().strip()).isEqualTo("65532");
         } finally {
             DevStack.run(stack.repoRoot(), List.of("podman", "rm", "-f", "-t", "5", container), 120);
+            // The loaded image (~500 MB in Podman's storage) is not kept: the next run loads the next build.
+            DevStack.run(stack.repoRoot(), List.of("podman", "rmi", "-f", name), 120);
         }
     }
 
