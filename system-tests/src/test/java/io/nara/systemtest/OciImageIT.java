@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.mqtt.TlsIdentity;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,14 +54,7 @@ class OciImageIT {
         // The secrets, mounted read-only and readable by the image's user (65532), as a Kubernetes Secret would be.
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
-        TlsIdentity identity = stack.identity("nara-ingest");
-        Path secrets = Files.createDirectories(dir.resolve("secrets"));
-        Files.copy(identity.keystore(), secrets.resolve("nara-ingest.p12"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(identity.truststore(), secrets.resolve("truststore.p12"));
-        Files.copy(identity.passwordFile(), secrets.resolve("keystore.password"));
-        Files.copy(stack.secret("influx.password"), secrets.resolve("influx.password"));
-        Files.copy(stack.secret("postgres.password"), secrets.resolve("postgres.password"));
-        Files.writeString(secrets.resolve("api.key"), UUID.randomUUID() + "\n");
+        Path secrets = Services.nodeSecrets(stack, dir);
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (var files = Files.list(secrets)) {
             for (Path f : files.toList()) {
