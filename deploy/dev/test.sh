@@ -25,6 +25,8 @@ TEST_PACKAGES=(
 	systemd-container # systemd-nspawn boots them with their own systemd
 	reprepro          # the signed apt repository of hub releases
 	gpg               # signs it with the (dev) release key
+	podman            # loads and runs the ingest's OCI image (OciImageIT)
+	runc              # Podman's runtime here (crun cannot set rlimits in this sandbox)
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
@@ -43,6 +45,9 @@ if ((${#missing[@]})); then
 fi
 
 deploy/dev/stack.sh up
+# The OCI image's base (Debian with Java 17, cached under /var/cache/nara): Jib builds the ingest's image on it to a
+# tar in cloud-ingest's package phase, for OciImageIT.
+OCI_BASE=$(deploy/cloud-ingest/oci-base.sh)
 # -ntp: no download progress in CI logs.
-mvn -B -ntp verify "$@"
+mvn -B -ntp verify -Dnara.oci.base="$OCI_BASE" "$@"
 echo "test: all tests passed; the stack is still running (deploy/dev/stack.sh down stops it)"

@@ -111,6 +111,7 @@ const nara = (() => {
     ['/enrolment.html', 'Inskrivning', 'Enrolment'],
     ['/evaluation.html', 'Uppföljning', 'Evaluation'],
     ['/access-log.html', 'Åtkomstlogg', 'Access log'],
+    ['/rights.html', 'Registerutdrag', 'Register extract'],
     ['/fleet.html', 'Hubbar', 'Fleet'],
     ['/account.html', 'Mitt konto', 'My account'],
   ];

@@ -147,6 +147,9 @@
 
   function renderPlan(refillEditor) {
     $('careplan-edit').hidden = !(overview && overview.mayEditCarePlan && plan);
+    // The record keeper's page: shown to a MAS of a caring team (the server decides again on every call).
+    $('rights').hidden = !(overview && overview.roles && overview.roles.includes('MAS'));
+    if (overview) $('rights-link').href = '/rights.html?id=' + encodeURIComponent(overview.patientId);
     $('careplan-view').hidden = !plan;
     if (!plan) return;
     const c = plan.current;

@@ -68,6 +68,10 @@ public final class IngestMain implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}; at least 1825d).")
     String retainAccessLog;
 
+    @Option(names = "--retain-journal", defaultValue = "3650d", description = "How long a patient's record is kept "
+            + "after its last entry before it may be erased on request (default ${DEFAULT-VALUE}; at least 3650d).")
+    String retainJournal;
+
     @Option(names = "--node-id", description = "MQTT client id of this node (default: random).")
     String nodeId;
 
@@ -368,7 +372,7 @@ public final class IngestMain implements Callable<Integer> {
         try {
             return new Retention.Settings(period(retainSessions, "--retain-sessions"),
                     period(retainRejected, "--retain-rejected"), period(retainNotifications, "--retain-notifications"),
-                    period(retainAccessLog, "--retain-access-log"));
+                    period(retainAccessLog, "--retain-access-log"), period(retainJournal, "--retain-journal"));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }

@@ -34,6 +34,7 @@ import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
 import io.nara.ingest.retention.Retention;
+import io.nara.ingest.rights.PatientRightsRoutes;
 import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
@@ -226,6 +227,8 @@ public final class IngestService extends VerticleBase {
                             new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes(),
+                            new PatientRightsRoutes(influx, influxWorker,
+                                    retentionSettings.journal()),
                             new FleetApi(enrolment, crl, accounts),
                             new io.nara.ingest.release.ReleaseRoutes(releaseRepository)));
             metrics.sseClients(web::sseClients);

@@ -208,6 +208,9 @@ class ApiAccessIT {
                         Refusal.FORBIDDEN, "the relative's own view; staff get 403 (they have the patient page)"),
                 new Read("GET /api/access-log", "/api/access-log?patient=" + GRETA, Reader.MAS, greta,
                         Refusal.FORBIDDEN, "MAS and operator only; the search names the patients it shows"),
+                new Read("GET /api/patients/:id/extract", p + "/extract", Reader.MAS, greta, Refusal.FORBIDDEN,
+                        "the register extract: the MAS of an organisation that cares or cared for her only, not the "
+                        + "nurses and not the operator; logged"),
                 new Read("GET /api/admin/fhir-push", "/api/admin/fhir-push", Reader.OPERATOR, none, Refusal.FORBIDDEN,
                         "operator only; dead-lettered readings name their patients, so the read is logged"),
                 new Read("GET /api/fleet/hubs", "/api/fleet/hubs", Reader.NURSE, none, Refusal.OWN_ONLY,
@@ -298,6 +301,9 @@ class ApiAccessIT {
                         "/api/enrolment/hubs/" + HUB + "/devices/" + SCALE + "/replace",
                         new JsonObject().put("newDeviceId", "scale-api-2"),
                         List.of("device_binding", "hub_config", "hub_config_history")),
+                new Change("POST /api/patients/:id/erase", "/api/patients/" + GRETA + "/erase", new JsonObject()
+                        .put("reason", "the patient asked").put("ivoDecision", "IVO 3.5.1-1/2026"),
+                        List.of("patient", "alert", "care_plan_history", "relative", "patient_erasure")),
                 new Change("POST /api/enrolment/patients/:id/end", "/api/enrolment/patients/" + GRETA + "/end",
                         new JsonObject(), List.of("household_member", "patient",
                         "care_plan", "device_binding")),

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.mqtt.TlsIdentity;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,14 +26,7 @@ class CloudPackageIT {
         assertThat(deb).as("built by the cloud-ingest module's package phase").exists();
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
-        TlsIdentity identity = stack.identity("nara-ingest");
-        Path secrets = Files.createDirectories(dir.resolve("secrets"));
-        Files.copy(identity.keystore(), secrets.resolve("nara-ingest.p12"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(identity.truststore(), secrets.resolve("truststore.p12"));
-        Files.copy(identity.passwordFile(), secrets.resolve("keystore.password"));
-        Files.copy(stack.secret("influx.password"), secrets.resolve("influx.password"));
-        Files.copy(stack.secret("postgres.password"), secrets.resolve("postgres.password"));
-        Files.writeString(secrets.resolve("api.key"), UUID.randomUUID() + "\n");
+        Path secrets = Services.nodeSecrets(stack, dir);
         int port = freePort();
         String etc = "/etc/nara/ingest/";
         Path settings = Files.write(dir.resolve("ingest.properties"), List.of(

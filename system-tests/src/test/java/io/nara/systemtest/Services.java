@@ -288,6 +288,24 @@ final class Services {
      * Closes what a test started, in order, skipping what it never got to start; closes the rest when one fails, and
      * throws the first failure with the others suppressed.
      */
+    /**
+     * A node's secret files as an operator installs them, in {@code dir}/secrets: the MQTT client certificate
+     * {@code nara-ingest.p12}, {@code truststore.p12}, {@code keystore.password}, {@code influx.password},
+     * {@code postgres.password} and a new {@code api.key}. For the package and image tests.
+     */
+    static Path nodeSecrets(DevStack stack, Path dir) throws java.io.IOException {
+        io.nara.mqtt.TlsIdentity identity = stack.identity("nara-ingest");
+        Path secrets = java.nio.file.Files.createDirectories(dir.resolve("secrets"));
+        java.nio.file.Files.copy(identity.keystore(), secrets.resolve("nara-ingest.p12"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.copy(identity.truststore(), secrets.resolve("truststore.p12"));
+        java.nio.file.Files.copy(identity.passwordFile(), secrets.resolve("keystore.password"));
+        java.nio.file.Files.copy(stack.secret("influx.password"), secrets.resolve("influx.password"));
+        java.nio.file.Files.copy(stack.secret("postgres.password"), secrets.resolve("postgres.password"));
+        java.nio.file.Files.writeString(secrets.resolve("api.key"), java.util.UUID.randomUUID() + "\n");
+        return secrets;
+    }
+
     static void closeAll(AutoCloseable... resources) throws Exception {
         Exception first = null;
         for (AutoCloseable r : resources) {

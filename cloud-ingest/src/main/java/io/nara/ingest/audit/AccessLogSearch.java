@@ -108,7 +108,7 @@ public final class AccessLogSearch {
      * The patients whose access log a MAS may read: every patient with a care relation, past or present, to a team
      * of an organisation in whose team she holds the MAS role. Refuses everybody else.
      */
-    private static Set<String> masPatients(Connection c, Principal who) throws SQLException {
+    public static Set<String> masPatients(Connection c, Principal who) throws SQLException {
         if (who.personId() == null) {
             throw new CareAccess.MissingRole("MAS");
         }

@@ -29,6 +29,8 @@ public final class Retention {
     public static final Duration EVERY = Duration.ofHours(1);
     /** The shortest access-log retention accepted (see deploy/PRODUCTION.md, "Retention"). */
     public static final Duration ACCESS_LOG_FLOOR = Duration.ofDays(5 * 365);
+    /** Patientdatalagen 3 kap. 17 §: a record is kept at least ten years after its last entry. */
+    public static final Duration JOURNAL_FLOOR = Duration.ofDays(3650);
 
     /**
      * How long each kind of row is kept.
@@ -37,11 +39,13 @@ public final class Retention {
      * @param rejectedMessages       after a refused payload was last seen
      * @param deliveredNotifications after a notification was delivered (dead ones stay for the operator)
      * @param accessLog              after the read it records
+     * @param journal                a patient's record after its last entry, before it may be erased on request
+     *                               (never erased by these rounds: see {@code rights.ErasurePolicy})
      */
     public record Settings(Duration sessions, Duration rejectedMessages, Duration deliveredNotifications,
-                           Duration accessLog) {
+                           Duration accessLog, Duration journal) {
         public Settings {
-            for (Duration d : new Duration[] {sessions, rejectedMessages, deliveredNotifications, accessLog}) {
+            for (Duration d : new Duration[] {sessions, rejectedMessages, deliveredNotifications, accessLog, journal}) {
                 if (d == null || d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("a retention period must be positive");
                 }
@@ -50,11 +54,15 @@ public final class Retention {
                 throw new IllegalArgumentException("the access log must be kept at least " + ACCESS_LOG_FLOOR.toDays()
                         + " days, not " + accessLog.toDays());
             }
+            if (journal.compareTo(JOURNAL_FLOOR) < 0) {
+                throw new IllegalArgumentException("a patient's record must be kept at least " + JOURNAL_FLOOR.toDays()
+                        + " days after its last entry, not " + journal.toDays());
+            }
         }
 
         public static Settings defaults() {
             return new Settings(Duration.ofDays(30), Duration.ofDays(180), Duration.ofDays(90),
-                    Duration.ofDays(10 * 365));
+                    Duration.ofDays(10 * 365), JOURNAL_FLOOR);
         }
     }
 
