@@ -89,6 +89,20 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--cloud", description = "the ingest's web address on loopback, e.g. http://127.0.0.1:8701: the"
+            + " homes are enrolled there (patients, hub, devices) before they connect; without it they are not")
+    URI cloud;
+
+    @Option(names = "--api-key-file", description = "the ingest's operator API key (with --cloud)")
+    Path apiKeyFile;
+
+    @Option(names = "--enrolled-file", description = "hubs already enrolled, one a line; skipped and appended to"
+            + " (default: enrolled-hubs next to the api key)")
+    Path enrolledFile;
+
+    @Option(names = "--enrol-parallel", defaultValue = "16", description = "enrolment requests at once")
+    int enrolParallel;
+
     @Option(names = "--summary", description = "append a one-line Markdown table row of the run to this file")
     Path summary;
 
@@ -133,6 +147,19 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
                 hub.tick(backlogFrom, simStart, System.nanoTime());
             }
             say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
+        }
+
+        if (cloud != null) {
+            requireLoopback(cloud);
+            if (apiKeyFile == null) {
+                throw new IllegalArgumentException("--cloud needs --api-key-file (the operator key of the ingest)");
+            }
+            long enrolStart = System.nanoTime();
+            int enrolled = new FleetEnrolment(cloud, Files.readString(apiKeyFile).trim(), enrolParallel).enrol(
+                    fleet.stream().map(SimulatedHub::home).toList(),
+                    enrolledFile != null ? enrolledFile : apiKeyFile.resolveSibling("enrolled-hubs"));
+            say("%d homes enrolled in the cloud in %d ms (the others were already)", enrolled,
+                    (System.nanoTime() - enrolStart) / 1_000_000);
         }
 
         long grantStart = System.nanoTime();
@@ -226,10 +253,10 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         return a.isBefore(b) ? a : b;
     }
 
-    private static void requireLoopback(URI broker) throws IOException {
-        if (!java.net.InetAddress.getByName(broker.getHost()).isLoopbackAddress()) {
-            throw new IllegalArgumentException("the simulator only loads a broker on this machine's loopback, not "
-                    + broker.getHost());
+    private static void requireLoopback(URI server) throws IOException {
+        if (!java.net.InetAddress.getByName(server.getHost()).isLoopbackAddress()) {
+            throw new IllegalArgumentException("the simulator only loads servers on this machine's loopback, not "
+                    + server.getHost());
         }
     }
 

@@ -106,6 +106,10 @@ final class SimulatedHub {
         return home.hubId();
     }
 
+    Home home() {
+        return home;
+    }
+
     /** Connects (clean session: the outbox, not the broker, keeps what is unsent), subscribes to acks, sends status. */
     CompletableFuture<Void> connect() {
         synchronized (this) {
