@@ -100,6 +100,10 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
             + " (default: enrolled-hubs next to the api key)")
     Path enrolledFile;
 
+    @Option(names = "--enrol", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "enrol the homes at --cloud (default); --no-enrol for a run that only connects hubs")
+    boolean enrol;
+
     @Option(names = "--enrol-parallel", defaultValue = "16", description = "enrolment requests at once")
     int enrolParallel;
 
@@ -149,7 +153,7 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
             say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
         }
 
-        if (cloud != null) {
+        if (cloud != null && enrol) {
             requireLoopback(cloud);
             if (apiKeyFile == null) {
                 throw new IllegalArgumentException("--cloud needs --api-key-file (the operator key of the ingest)");
