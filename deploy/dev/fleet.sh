@@ -123,6 +123,11 @@ if [[ -n $RESTART ]]; then
 	PIDS+=($!)
 fi
 
+# The broker's resident size before the hubs connect and at its peak: its memory per connection.
+BROKER_PID=$(cat "$NARA_STATE/mosquitto/mosquitto.pid")
+broker_rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$BROKER_PID/status" 2>/dev/null || echo 0)
+[[ $RESTART == broker ]] || sample_rss broker "$BROKER_PID"
+
 cpu_before=()
 for pid in "${INGEST_PIDS[@]}"; do cpu_before+=("$(cpu_seconds "$pid")"); done
 $PEER && peer_cpu_before=$(cpu_seconds "$NODE_RED_PID")
@@ -134,6 +139,9 @@ for ((n = 1; n <= NODES; n++)); do
 	pid=${INGEST_PIDS[$((n - 1))]}
 	say "ingest node $n: $(($(cpu_seconds "$pid") - ${cpu_before[$((n - 1))]})) s CPU during the run, peak RSS $(($(cat "$RUN/rss-ingest-$n" 2>/dev/null || echo 0) / 1024)) MB"
 done
+if [[ $RESTART != broker ]]; then
+	say "broker: $((broker_rss_before / 1024)) MB resident before the hubs connected, peak $(($(cat "$RUN/rss-broker" 2>/dev/null || echo 0) / 1024)) MB"
+fi
 ingest_points=$(curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "db=$NARA_INFLUX_DB" \
 	--data-urlencode "q=SELECT count(value) FROM observation WHERE hub =~ /^sim-hub-/" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
 say "ingest: ${ingest_points:-0} simulated points stored in InfluxDB (all runs so far)"
