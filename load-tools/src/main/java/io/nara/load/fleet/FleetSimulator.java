@@ -184,6 +184,25 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
                 (System.nanoTime() - connectStart) / 1_000_000, counters.connectFailures.sum());
 
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
+        // A broker restarted by the dev stack writes its access control anew from the certificates and accounts it
+        // knows, without the simulated hubs' (granted here, not through stack.sh): when connections start failing,
+        // grant them again, at most every 10 s, on a thread of its own so ticks go on.
+        ScheduledExecutorService regrants = Executors.newSingleThreadScheduledExecutor();
+        long[] failuresSeen = {counters.connectFailures.sum()};
+        regrants.scheduleWithFixedDelay(() -> {
+            long failures = counters.connectFailures.sum();
+            if (failures > failuresSeen[0]) {
+                failuresSeen[0] = failures;
+                try {
+                    BrokerGrants.grant(broker.getHost(), broker.getPort(),
+                            HubIdentities.client(pkiDir, "nara-broker-admin"), identities.trust(),
+                            fleet.stream().map(SimulatedHub::hubId).toList());
+                    say("connections failing (a broker restart?): broker accounts granted again");
+                } catch (Exception e) {
+                    say("granting the broker accounts again failed (%s); retrying", e.getMessage());
+                }
+            }
+        }, 10, 10, TimeUnit.SECONDS);
         long realStart = System.nanoTime();
         Instant[] simulatedUpTo = {simStart};
         Latencies.Summary[] allBatches = {Latencies.Summary.empty()};
@@ -221,6 +240,7 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
 
         ticks.awaitTermination(duration.toMillis(), TimeUnit.MILLISECONDS);
         ticks.shutdownNow();
+        regrants.shutdownNow();
         ticks.awaitTermination(10, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - realStart) / 1e9;
         Latencies.Summary batches = allBatches[0].merge(counters.batchAck.drain());
