@@ -144,15 +144,7 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         say("%d hubs (%d misbehaving), certificates minted in %d ms; simulated %s .. %s at %.0fx", hubs,
                 misbehaving, (System.nanoTime() - mintStart) / 1_000_000, simStart, simStart.plus(simLength), speed);
 
-        // The backlog is taken before the first connection, as an outbox that filled while the home was offline.
-        Instant backlogFrom = simStart.minus(backlog);
-        if (!backlog.isZero()) {
-            for (SimulatedHub hub : fleet) {
-                hub.tick(backlogFrom, simStart, System.nanoTime());
-            }
-            say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
-        }
-
+        // Enrolled first: the backlog's tick connects the hubs, and what they send must be theirs to send.
         if (cloud != null && enrol) {
             requireLoopback(cloud);
             if (apiKeyFile == null) {
@@ -166,10 +158,21 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
                     (System.nanoTime() - enrolStart) / 1_000_000);
         }
 
+        // Accounts first: a hub that connects without one may not subscribe to its acks.
         long grantStart = System.nanoTime();
         BrokerGrants.grant(broker.getHost(), broker.getPort(), HubIdentities.client(pkiDir, "nara-broker-admin"),
                 identities.trust(), fleet.stream().map(SimulatedHub::hubId).toList());
         say("broker accounts granted in %d ms", (System.nanoTime() - grantStart) / 1_000_000);
+
+        // The backlog is taken before the first connection, as an outbox that filled while the home was offline.
+        Instant backlogFrom = simStart.minus(backlog);
+        if (!backlog.isZero()) {
+            for (SimulatedHub hub : fleet) {
+                hub.tick(backlogFrom, simStart, System.nanoTime());
+            }
+            say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
+        }
+
 
         long connectStart = System.nanoTime();
         Semaphore handshakes = new Semaphore(connectParallel);

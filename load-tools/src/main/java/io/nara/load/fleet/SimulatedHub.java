@@ -141,6 +141,9 @@ final class SimulatedHub {
                         synchronized (this) {
                             connecting = false;
                         }
+                        // Connected but the subscription refused (no account yet): drop the connection, or every
+                        // later attempt would fail as "already connected" and the hub would never subscribe.
+                        client.disconnect().exceptionally(e -> null);
                     }
                 });
     }
