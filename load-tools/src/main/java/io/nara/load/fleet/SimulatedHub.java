@@ -99,6 +99,9 @@ final class SimulatedHub {
                 .willPublish()
                 .topic(topic(HubTopic.Kind.STATUS)).qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(will)
                 .applyWillPublish()
+                // A connection the broker dropped (a restart): the hub is offline until the next tick reconnects it
+                // and resends what is in flight, as the real hub's uplink does.
+                .addDisconnectedListener(context -> dropped())
                 .buildAsync();
     }
 
@@ -146,6 +149,17 @@ final class SimulatedHub {
                         client.disconnect().exceptionally(e -> null);
                     }
                 });
+    }
+
+    private void dropped() {
+        boolean wasOnline;
+        synchronized (this) {
+            wasOnline = online;
+            online = false;
+        }
+        if (wasOnline) {
+            counters.connected.decrement();
+        }
     }
 
     void disconnect() {
