@@ -3,7 +3,7 @@
 # the Node-RED peer beside them, and the fleet simulator (load-tools) against the real broker; prints what each
 # delivered. Bounded: the simulator stops after its --duration, and every process started here is stopped on exit.
 #
-#   deploy/dev/fleet.sh [--nodes N] [--peer] [--restart influx|broker --restart-after SECONDS] [--] [simulator options]
+#   deploy/dev/fleet.sh [--no-build] [--nodes N] [--peer] [--restart influx|broker --restart-after SECONDS] [--] [simulator options]
 #
 # Simulator options: java -jar load-tools/target/nara-fleet-sim.jar --help (e.g. --hubs 1000 --duration PT5M).
 set -euo pipefail
@@ -11,12 +11,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$ROOT"
 
 NODES=1
+BUILD=true
 PEER=false
 RESTART=""
 RESTART_AFTER=30
 while (($#)); do
 	case $1 in
 	--nodes) NODES=$2; shift 2 ;;
+	--no-build) BUILD=false; shift ;;
 	--peer) PEER=true; shift ;;
 	--restart) RESTART=$2; shift 2 ;;
 	--restart-after) RESTART_AFTER=$2; shift 2 ;;
@@ -31,8 +33,12 @@ say() { printf 'fleet: %s\n' "$*"; }
 die() { printf 'fleet: error: %s\n' "$*" >&2; exit 1; }
 
 deploy/dev/stack.sh up
-say "building (mvn package, tests skipped)"
-mvn -B -q -ntp -DskipTests -Dnara.fuzz.skip=true package -pl cloud-ingest,load-tools -am
+if $BUILD || [[ ! -s cloud-ingest/target/nara-cloud-ingest.jar || ! -s load-tools/target/nara-fleet-sim.jar ]]; then
+	say "building (mvn package, tests skipped)"
+	mvn -B -q -ntp -DskipTests -Dnara.fuzz.skip=true package -pl cloud-ingest,load-tools -am
+fi
+# Thousands of TLS connections: one descriptor each in the simulator (the broker's own limit is set by stack.sh).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # shellcheck disable=SC1091
 set -a && . .state/stack.env && set +a
 RUN=$NARA_STATE/fleet
@@ -81,9 +87,8 @@ INGEST_PIDS=()
 for ((n = 1; n <= NODES; n++)); do
 	# One certificate per node: the broker binds a client id to its certificate.
 	deploy/dev/stack.sh client "nara-ingest-fleet-$n" >/dev/null
-	# The simulated homes are not enrolled in the cloud (no patients, households or bindings yet), so the nodes run
-	# without message authorisation; a measurement with it needs the fleet enrolled first.
-	java -Xmx512m -jar cloud-ingest/target/nara-cloud-ingest.jar --trust-unbound-hubs \
+	# Every hub message is authorised as a real hub's: the simulator enrols its homes through node 1's REST API.
+	java -Xmx512m -jar cloud-ingest/target/nara-cloud-ingest.jar \
 		--node-id "fleet-ingest-$n" --mqtt-url "$NARA_MQTT_URL" \
 		--keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 		--password-file "$NARA_PKI_DIR/keystore.password" \
@@ -118,15 +123,25 @@ if [[ -n $RESTART ]]; then
 	PIDS+=($!)
 fi
 
+# The broker's resident size before the hubs connect and at its peak: its memory per connection.
+BROKER_PID=$(cat "$NARA_STATE/mosquitto/mosquitto.pid")
+broker_rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$BROKER_PID/status" 2>/dev/null || echo 0)
+[[ $RESTART == broker ]] || sample_rss broker "$BROKER_PID"
+
 cpu_before=()
 for pid in "${INGEST_PIDS[@]}"; do cpu_before+=("$(cpu_seconds "$pid")"); done
 $PEER && peer_cpu_before=$(cpu_seconds "$NODE_RED_PID")
-java -Xmx2g -jar load-tools/target/nara-fleet-sim.jar "$@" | tee "$RUN/simulator.log"
+# The simulator enrols its homes through node 1 (patients, households, device bindings; cached in $RUN/enrolled-hubs).
+java -Xmx2g -jar load-tools/target/nara-fleet-sim.jar --cloud "http://127.0.0.1:$((WEB_BASE + 1))" \
+	--api-key-file "$RUN/api-key" "$@" | tee "$RUN/simulator.log"
 
 for ((n = 1; n <= NODES; n++)); do
 	pid=${INGEST_PIDS[$((n - 1))]}
 	say "ingest node $n: $(($(cpu_seconds "$pid") - ${cpu_before[$((n - 1))]})) s CPU during the run, peak RSS $(($(cat "$RUN/rss-ingest-$n" 2>/dev/null || echo 0) / 1024)) MB"
 done
+if [[ $RESTART != broker ]]; then
+	say "broker: $((broker_rss_before / 1024)) MB resident before the hubs connected, peak $(($(cat "$RUN/rss-broker" 2>/dev/null || echo 0) / 1024)) MB"
+fi
 ingest_points=$(curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "db=$NARA_INFLUX_DB" \
 	--data-urlencode "q=SELECT count(value) FROM observation WHERE hub =~ /^sim-hub-/" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
 say "ingest: ${ingest_points:-0} simulated points stored in InfluxDB (all runs so far)"

@@ -330,8 +330,9 @@ start_broker() {
 	chmod 0644 "$d/mosquitto.conf.tmp"
 	mv -f "$d/mosquitto.conf.tmp" "$d/mosquitto.conf"
 	touch_svc "$d/mosquitto.log"
-	# -d: mosquitto daemonizes itself and writes pid_file.
-	as_svc mosquitto -c "$d/mosquitto.conf" -d
+	# -d: mosquitto daemonizes itself and writes pid_file. One descriptor per connected hub: the soft limit (often
+	# 1024) is raised to the hard one so a simulated fleet of 10 000 hubs can connect (deploy/dev/fleet.sh).
+	(ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; as_svc mosquitto -c "$d/mosquitto.conf" -d)
 }
 
 broker_config_sum() {

@@ -33,7 +33,8 @@ public record BrokerConnection(URI serverUri, TlsIdentity identity) {
     public MqttConnectionOptions options(boolean cleanStart, String willTopic, MqttMessage will) {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setServerURIs(new String[] {serverUri.toString()});
-        options.setSocketFactory(identity.sslContext().getSocketFactory());
+        // TCP_NODELAY: without it a small message (an alert, an ack) waits out the peer's delayed ACK.
+        options.setSocketFactory(new NoDelaySocketFactory(identity.sslContext().getSocketFactory()));
         options.setHttpsHostnameVerificationEnabled(true);
         options.setCleanStart(cleanStart);
         options.setSessionExpiryInterval(cleanStart ? 0L : 7L * 24 * 3600);

@@ -447,9 +447,20 @@ public final class CarePlanService {
 
     /** Starts the periodic work of this node: republishing, and the cloud's silence rules. */
     public void start(Vertx vertx, SilenceWatch silence, long periodMillis) {
-        vertx.setPeriodic(periodMillis, id -> republishPending()
-                .compose(v -> silence.check())
-                .onFailure(e -> LOG.warn("care-plan housekeeping failed: {}", e.getMessage())));
+        // One round at a time: a round longer than the period (thousands of patients on a busy database) would
+        // otherwise start another beside it, each holding a pooled connection, until none is left for storing.
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        vertx.setPeriodic(periodMillis, id -> {
+            if (!running.compareAndSet(false, true)) {
+                LOG.warn("care-plan housekeeping (republishing, silence rules) still runs from the last round, longer"
+                        + " than its {} ms period; this round is skipped", periodMillis);
+                return;
+            }
+            republishPending()
+                    .compose(v -> silence.check())
+                    .onFailure(e -> LOG.warn("care-plan housekeeping failed: {}", e.getMessage()))
+                    .onComplete(r -> running.set(false));
+        });
     }
 
     private void lockHub(Connection c, String hubId, Instant now) throws SQLException {

@@ -46,6 +46,8 @@ public final class SilenceWatch {
     private final AlertStore alerts;
     private final Clock clock;
     private final SilenceEvaluator evaluator = new SilenceEvaluator();
+    /** One codec for every round: a new one per hub rebuilt Jackson's type caches each time (seconds per round). */
+    private final io.nara.protocol.codec.MessageCodec codec = new io.nara.protocol.codec.MessageCodec();
 
     public SilenceWatch(Database db, CarePlanService plans, AlertStore alerts, Clock clock) {
         this.db = db;
@@ -110,7 +112,7 @@ public final class SilenceWatch {
                     return List.of();
                 }
                 String wrapped = "{\"v\":1,\"version\":1,\"devices\":" + r.getString(1) + "}";
-                return new io.nara.protocol.codec.MessageCodec().decode(
+                return codec.decode(
                         wrapped.getBytes(java.nio.charset.StandardCharsets.UTF_8), HubConfig.class).devices();
             }
         }

@@ -89,6 +89,24 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--cloud", description = "the ingest's web address on loopback, e.g. http://127.0.0.1:8701: the"
+            + " homes are enrolled there (patients, hub, devices) before they connect; without it they are not")
+    URI cloud;
+
+    @Option(names = "--api-key-file", description = "the ingest's operator API key (with --cloud)")
+    Path apiKeyFile;
+
+    @Option(names = "--enrolled-file", description = "hubs already enrolled, one a line; skipped and appended to"
+            + " (default: enrolled-hubs next to the api key)")
+    Path enrolledFile;
+
+    @Option(names = "--enrol", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "enrol the homes at --cloud (default); --no-enrol for a run that only connects hubs")
+    boolean enrol;
+
+    @Option(names = "--enrol-parallel", defaultValue = "16", description = "enrolment requests at once")
+    int enrolParallel;
+
     @Option(names = "--summary", description = "append a one-line Markdown table row of the run to this file")
     Path summary;
 
@@ -126,6 +144,26 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         say("%d hubs (%d misbehaving), certificates minted in %d ms; simulated %s .. %s at %.0fx", hubs,
                 misbehaving, (System.nanoTime() - mintStart) / 1_000_000, simStart, simStart.plus(simLength), speed);
 
+        // Enrolled first: the backlog's tick connects the hubs, and what they send must be theirs to send.
+        if (cloud != null && enrol) {
+            requireLoopback(cloud);
+            if (apiKeyFile == null) {
+                throw new IllegalArgumentException("--cloud needs --api-key-file (the operator key of the ingest)");
+            }
+            long enrolStart = System.nanoTime();
+            int enrolled = new FleetEnrolment(cloud, Files.readString(apiKeyFile).trim(), enrolParallel).enrol(
+                    fleet.stream().map(SimulatedHub::home).toList(),
+                    enrolledFile != null ? enrolledFile : apiKeyFile.resolveSibling("enrolled-hubs"));
+            say("%d homes enrolled in the cloud in %d ms (the others were already)", enrolled,
+                    (System.nanoTime() - enrolStart) / 1_000_000);
+        }
+
+        // Accounts first: a hub that connects without one may not subscribe to its acks.
+        long grantStart = System.nanoTime();
+        BrokerGrants.grant(broker.getHost(), broker.getPort(), HubIdentities.client(pkiDir, "nara-broker-admin"),
+                identities.trust(), fleet.stream().map(SimulatedHub::hubId).toList());
+        say("broker accounts granted in %d ms", (System.nanoTime() - grantStart) / 1_000_000);
+
         // The backlog is taken before the first connection, as an outbox that filled while the home was offline.
         Instant backlogFrom = simStart.minus(backlog);
         if (!backlog.isZero()) {
@@ -135,10 +173,6 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
             say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
         }
 
-        long grantStart = System.nanoTime();
-        BrokerGrants.grant(broker.getHost(), broker.getPort(), HubIdentities.client(pkiDir, "nara-broker-admin"),
-                identities.trust(), fleet.stream().map(SimulatedHub::hubId).toList());
-        say("broker accounts granted in %d ms", (System.nanoTime() - grantStart) / 1_000_000);
 
         long connectStart = System.nanoTime();
         Semaphore handshakes = new Semaphore(connectParallel);
@@ -153,6 +187,25 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
                 (System.nanoTime() - connectStart) / 1_000_000, counters.connectFailures.sum());
 
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
+        // A broker restarted by the dev stack writes its access control anew from the certificates and accounts it
+        // knows, without the simulated hubs' (granted here, not through stack.sh): when connections start failing,
+        // grant them again, at most every 10 s, on a thread of its own so ticks go on.
+        ScheduledExecutorService regrants = Executors.newSingleThreadScheduledExecutor();
+        long[] failuresSeen = {counters.connectFailures.sum()};
+        regrants.scheduleWithFixedDelay(() -> {
+            long failures = counters.connectFailures.sum();
+            if (failures > failuresSeen[0]) {
+                failuresSeen[0] = failures;
+                try {
+                    BrokerGrants.grant(broker.getHost(), broker.getPort(),
+                            HubIdentities.client(pkiDir, "nara-broker-admin"), identities.trust(),
+                            fleet.stream().map(SimulatedHub::hubId).toList());
+                    say("connections failing (a broker restart?): broker accounts granted again");
+                } catch (Exception e) {
+                    say("granting the broker accounts again failed (%s); retrying", e.getMessage());
+                }
+            }
+        }, 10, 10, TimeUnit.SECONDS);
         long realStart = System.nanoTime();
         Instant[] simulatedUpTo = {simStart};
         Latencies.Summary[] allBatches = {Latencies.Summary.empty()};
@@ -190,6 +243,7 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
 
         ticks.awaitTermination(duration.toMillis(), TimeUnit.MILLISECONDS);
         ticks.shutdownNow();
+        regrants.shutdownNow();
         ticks.awaitTermination(10, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - realStart) / 1e9;
         Latencies.Summary batches = allBatches[0].merge(counters.batchAck.drain());
@@ -226,10 +280,10 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         return a.isBefore(b) ? a : b;
     }
 
-    private static void requireLoopback(URI broker) throws IOException {
-        if (!java.net.InetAddress.getByName(broker.getHost()).isLoopbackAddress()) {
-            throw new IllegalArgumentException("the simulator only loads a broker on this machine's loopback, not "
-                    + broker.getHost());
+    private static void requireLoopback(URI server) throws IOException {
+        if (!java.net.InetAddress.getByName(server.getHost()).isLoopbackAddress()) {
+            throw new IllegalArgumentException("the simulator only loads servers on this machine's loopback, not "
+                    + server.getHost());
         }
     }
 

@@ -99,11 +99,18 @@ final class SimulatedHub {
                 .willPublish()
                 .topic(topic(HubTopic.Kind.STATUS)).qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(will)
                 .applyWillPublish()
+                // A connection the broker dropped (a restart): the hub is offline until the next tick reconnects it
+                // and resends what is in flight, as the real hub's uplink does.
+                .addDisconnectedListener(context -> dropped())
                 .buildAsync();
     }
 
     String hubId() {
         return home.hubId();
+    }
+
+    Home home() {
+        return home;
     }
 
     /** Connects (clean session: the outbox, not the broker, keeps what is unsent), subscribes to acks, sends status. */
@@ -137,8 +144,22 @@ final class SimulatedHub {
                         synchronized (this) {
                             connecting = false;
                         }
+                        // Connected but the subscription refused (no account yet): drop the connection, or every
+                        // later attempt would fail as "already connected" and the hub would never subscribe.
+                        client.disconnect().exceptionally(e -> null);
                     }
                 });
+    }
+
+    private void dropped() {
+        boolean wasOnline;
+        synchronized (this) {
+            wasOnline = online;
+            online = false;
+        }
+        if (wasOnline) {
+            counters.connected.decrement();
+        }
     }
 
     void disconnect() {
