@@ -99,6 +99,25 @@ final class HomeEnrolment {
         });
     }
 
+    /** ... of an ingest in this JVM. */
+    static void awaitApplied(Services.Ingest ingest, String hubId, long version) {
+        awaitApplied(Cloud.of(ingest), hubId, version);
+    }
+
+    /**
+     * The ingest, with the home of {@code hubId} enrolled in it (closed when the enrolment fails): for a
+     * try-with-resources that starts the ingest and the hub together.
+     */
+    static Services.Ingest enrolled(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
+        try {
+            enrol(ingest, hubId, config);
+            return ingest;
+        } catch (Exception | Error e) {
+            Services.closeAll(ingest);
+            throw e;
+        }
+    }
+
     /** {@link #enrol} and {@link #awaitApplied}: for a hub that is already running. */
     static long enrolRunning(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
         long version = enrol(ingest, hubId, config);
