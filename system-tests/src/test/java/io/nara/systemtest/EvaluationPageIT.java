@@ -51,6 +51,7 @@ class EvaluationPageIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         Alerting.Session session = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
 

@@ -47,16 +47,16 @@ final class HomeEnrolment {
         }
     }
 
-    static long enrol(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
-        return enrol(Cloud.of(ingest), hubId, config);
+    static void enrol(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
+        enrol(Cloud.of(ingest), hubId, config);
     }
 
     /**
-     * Enrols the home of {@code hubId} as {@code config} describes it (its plans and device bindings) and returns the
-     * hub's config version in the cloud once all is published. A hub running with {@code config} as its bootstrap file
-     * applies that version (the same plans and bindings) when it next hears from the cloud.
+     * Enrols the home of {@code hubId} as {@code config} describes it (its patients, plans and device bindings). A hub
+     * running with {@code config} as its bootstrap file applies the cloud's config (the same plans and bindings, a
+     * newer version) when it next hears from the cloud: {@link #awaitApplied}.
      */
-    static long enrol(Cloud ingest, String hubId, HubConfig config) throws Exception {
+    static void enrol(Cloud ingest, String hubId, HubConfig config) throws Exception {
         Set<String> patients = new LinkedHashSet<>();
         config.carePlans().forEach(p -> patients.add(p.patientId()));
         for (DeviceBinding b : config.devices()) {
@@ -66,8 +66,9 @@ final class HomeEnrolment {
             b.users().forEach(u -> patients.add(u.patientId()));
         }
         prepareCareTeams(ingest, patients);
+        java.util.Map<String, Integer> planVersions = new java.util.HashMap<>();
         for (String patient : patients) {
-            enrolPatient(ingest, hubId, patient);
+            planVersions.put(patient, enrolPatient(ingest, hubId, patient));
         }
         for (DeviceBinding b : config.devices()) {
             JsonObject body = new JsonObject().put("deviceId", b.deviceId()).put("model", b.model());
@@ -85,23 +86,28 @@ final class HomeEnrolment {
                     // A patient with no plan in the home's config has none on the hub: the template gives way to an
                     // empty plan, so no rule the test did not ask for runs.
                     .orElse(new CarePlan(patient, "1", List.of()));
-            applyPlan(doctor, patient, plan);
+            applyPlan(doctor, patient, planVersions.get(patient), plan);
         }
-        return configVersion(ingest, hubId);
     }
 
-    /** Waits until the hub reports the cloud's config version {@code version} applied, as the enrolment page shows. */
-    static void awaitApplied(Cloud ingest, String hubId, long version) {
-        Awaitility.await().atMost(Services.DEADLINE).until(() -> {
-            JsonObject config = hubPage(ingest, hubId).getJsonObject("config");
-            Long applied = config.getLong("applied");
-            return applied != null && applied >= version;
-        });
+    /**
+     * A home of these patients with no devices and no plan rules: for tests whose hub (a test MQTT client) raises
+     * alerts for them and whose plans, if any, the test saves itself.
+     */
+    static HubConfig household(String... patients) {
+        return new HubConfig(1, 1, java.util.Arrays.stream(patients).map(p -> new CarePlan(p, "1", List.of()))
+                .toList(), List.of());
+    }
+
+    /** Waits until the hub reports the cloud's config applied, as the enrolment page shows it ("APPLIED"). */
+    static void awaitApplied(Cloud ingest, String hubId) {
+        Awaitility.await().atMost(Services.DEADLINE).until(() -> "APPLIED".equals(hubPage(ingest, hubId)
+                .getJsonObject("config").getString("state")));
     }
 
     /** ... of an ingest in this JVM. */
-    static void awaitApplied(Services.Ingest ingest, String hubId, long version) {
-        awaitApplied(Cloud.of(ingest), hubId, version);
+    static void awaitApplied(Services.Ingest ingest, String hubId) {
+        awaitApplied(Cloud.of(ingest), hubId);
     }
 
     /**
@@ -119,10 +125,9 @@ final class HomeEnrolment {
     }
 
     /** {@link #enrol} and {@link #awaitApplied}: for a hub that is already running. */
-    static long enrolRunning(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
-        long version = enrol(ingest, hubId, config);
-        awaitApplied(Cloud.of(ingest), hubId, version);
-        return version;
+    static void enrolRunning(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
+        enrol(ingest, hubId, config);
+        awaitApplied(ingest, hubId);
     }
 
     /** The enrolment page's view of the hub ({@code GET /api/enrolment/hubs/{hub}}). */
@@ -198,29 +203,25 @@ final class HomeEnrolment {
         expect(operator(ingest, "POST", "/api/admin/organisation", doc), 200, "importing the home's care teams");
     }
 
-    private static void enrolPatient(Cloud ingest, String hubId, String patient) throws Exception {
+    /** Enrols the patient in the household of the hub; the version of the first plan (the template). */
+    private static int enrolPatient(Cloud ingest, String hubId, String patient) throws Exception {
         List<List<Object>> row = rows(ingest, "SELECT name FROM patient WHERE id = '" + patient + "'");
         JsonArray teams = new JsonArray();
         rows(ingest, "SELECT team_id FROM care_relation WHERE patient_id = '" + patient
                 + "' ORDER BY responds_first DESC, team_id").forEach(t -> teams.add(t.get(0)));
         JsonObject body = new JsonObject().put("patientId", patient).put("name", row.get(0).get(0))
                 .put("nationalId", personnummer(patient)).put("teams", teams).put("hubId", hubId);
-        expect(operator(ingest, "POST", "/api/enrolment/patients", body), 201,
-                "enrolling " + patient + " at hub " + hubId);
+        HttpResponse<String> r = operator(ingest, "POST", "/api/enrolment/patients", body);
+        expect(r, 201, "enrolling " + patient + " at hub " + hubId);
+        return new JsonObject(r.body()).getInteger("carePlanVersion");
     }
 
-    private static void applyPlan(Alerting.Session doctor, String patient, CarePlan plan) throws Exception {
-        HttpResponse<String> current = doctor.get("/api/patients/" + patient + "/careplan");
-        expect(current, 200, "reading the care plan of " + patient);
-        int basedOn = new JsonObject(current.body()).getInteger("version");
+    private static void applyPlan(Alerting.Session doctor, String patient, int basedOn, CarePlan plan)
+            throws Exception {
         JsonObject document = new JsonObject(new String(CODEC.encode(plan), StandardCharsets.UTF_8));
         document.remove("version");
         expect(doctor.put("/api/patients/" + patient + "/careplan", new JsonObject().put("basedOnVersion", basedOn)
                 .put("plan", document).put("reason", "the home's plan")), 200, "saving the care plan of " + patient);
-    }
-
-    private static long configVersion(Cloud ingest, String hubId) throws Exception {
-        return hubPage(ingest, hubId).getJsonObject("config").getLong("version");
     }
 
     /** A call with the operator key, as a program of the organisation's (the demo script) makes it. */

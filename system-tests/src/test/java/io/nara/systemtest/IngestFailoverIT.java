@@ -49,12 +49,12 @@ class IngestFailoverIT {
             await().atMost(DEADLINE).until(() -> healthy(portA) && healthy(portB));
             HomeEnrolment.Cloud cloud = new HomeEnrolment.Cloud("http://127.0.0.1:" + portA,
                     Files.readString(apiKey), postgres);
-            long enrolled = HomeEnrolment.enrol(cloud, HUB, Services.homeConfig(1));
+            HomeEnrolment.enrol(cloud, HUB, Services.homeConfig(1));
             Set<Long> acknowledged;
             try (Services.Hub hub = Services.startHub(stack, HUB, dir.resolve("hub"), Services.homeConfig(1),
                     new Uplink.Settings(20, 4, 3_000, 60_000, 0), StorageLimits.defaults(), stack.broker(HUB));
                  DeviceDriver cuff = new DeviceDriver(hub)) {
-                HomeEnrolment.awaitApplied(cloud, HUB, enrolled);
+                HomeEnrolment.awaitApplied(cloud, HUB);
                 await().atMost(DEADLINE).until(() -> cuff.readings() >= 80);
                 nodeA.kill();
                 int atKill = cuff.readings();

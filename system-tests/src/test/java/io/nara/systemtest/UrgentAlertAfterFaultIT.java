@@ -86,7 +86,7 @@ class UrgentAlertAfterFaultIT {
             await().atMost(STARTUP).until(() -> health() == 200);
             importOrganisation();
             HomeEnrolment.Cloud cloud = new HomeEnrolment.Cloud(baseUrl(), Files.readString(apiKey).trim(), postgres);
-            long enrolled = HomeEnrolment.enrol(cloud, hubId, config());
+            HomeEnrolment.enrol(cloud, hubId, config());
             Alerting.Session nurse = Alerting.Session.of(baseUrl(), "anna", "anna-secret-1");
             EventStream first = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
             open.add(first);
@@ -95,7 +95,7 @@ class UrgentAlertAfterFaultIT {
             JavaProcess hub = startHub();
             open.add(hub);
             await().atMost(STARTUP).until(() -> hubAnswers());
-            HomeEnrolment.awaitApplied(cloud, hubId, enrolled);
+            HomeEnrolment.awaitApplied(cloud, hubId);
             DeviceDriver cuff = new DeviceDriver(hubUrl(), dir.resolve("hub-data"));
             open.add(cuff);
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 40);
