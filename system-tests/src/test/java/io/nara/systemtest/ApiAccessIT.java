@@ -113,10 +113,9 @@ class ApiAccessIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
-        // Greta's home with her shared scale (a guest may step on it), and Erik's.
+        // Greta's home with her scale (a guest may step on it), and Erik's.
         HomeEnrolment.enrol(ingest, HUB, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
-                new io.nara.protocol.message.DeviceBinding(SCALE, "sim-scale", null, List.of(
-                        new io.nara.protocol.message.DeviceBinding.DeviceUser(GRETA, null))))));
+                new io.nara.protocol.message.DeviceBinding(SCALE, "sim-scale", GRETA))));
         HomeEnrolment.enrol(ingest, ERIK_HUB, HomeEnrolment.household(ERIK));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         erikHub = new TestMqttClient(stack, ERIK_HUB, ERIK_HUB + "-pub");
