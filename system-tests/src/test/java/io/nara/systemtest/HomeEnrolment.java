@@ -88,6 +88,8 @@ final class HomeEnrolment {
                     .orElse(new CarePlan(patient, "1", List.of()));
             applyPlan(doctor, patient, planVersions.get(patient), plan);
         }
+        // The doctor signs out, as a person leaving the page does: the helper leaves no session behind.
+        expect(doctor.post("/api/signout", new JsonObject(), true), 200, "signing the doctor out");
     }
 
     /**
