@@ -247,10 +247,6 @@ public final class IngestMain implements Callable<Integer> {
                 new HubEnrolment.Settings(Duration.ofDays(enrolmentCodeDays), Duration.ofDays(hubCertificateDays)));
     }
 
-    @Option(names = "--trust-unbound-hubs", description = "Store what any hub reports for any patient, without checking "
-            + "its bindings in the cloud: only for tests written before enrolment. Never in a deployment.")
-    boolean trustUnboundHubs;
-
     @Override
     public Integer call() throws Exception {
         require(mqttUrl, "--mqtt-url");
@@ -275,7 +271,7 @@ public final class IngestMain implements Callable<Integer> {
                 new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile, "--influx-password-file"),
                         influxDb),
                 new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile, "--pg-password-file")), httpHost, httpPort,
-                apiKey, webTls(), !trustUnboundHubs);
+                apiKey, webTls());
         AlertingSettings alerting = alerting();
         FhirPush.Settings push = fhirPush();
         Retention.Settings retention = retention();

@@ -402,9 +402,6 @@ public final class IngestService extends VerticleBase {
      * alerts or FHIR. Refused readings are acknowledged once kept, so the hub's outbox does not resend them forever.
      */
     private Future<Handled> authoriseObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
-        if (!settings.authorise()) {
-            return storeObservations(hubId, topic, payload, batch).map(Handled.STORED);
-        }
         return track(db.transaction(c -> authorities.load(c, hubId))).compose(authority -> {
             List<Observation> allowed = new java.util.ArrayList<>();
             List<String> reasons = new java.util.ArrayList<>();
@@ -432,9 +429,6 @@ public final class IngestService extends VerticleBase {
     }
 
     private Future<Handled> authoriseAlert(String hubId, String topic, byte[] payload, AlertMessage message) {
-        if (!settings.authorise()) {
-            return storeAlert(hubId, message).map(Handled.STORED);
-        }
         return track(db.transaction(c -> authorities.load(c, hubId).refuse(message.alert()))).compose(reason ->
                 reason.isEmpty() ? storeAlert(hubId, message).map(Handled.STORED)
                         : refuseUnauthorised(hubId, topic, payload, List.of(reason.get())).compose(v ->

@@ -16,29 +16,18 @@ import io.nara.mqtt.BrokerConnection;
  * @param httpPort   web port; 0 picks a free one
  * @param apiKey     the operator key for programs (Bearer only)
  * @param tls        HTTPS for the web app and FHIR on {@code httpPort}, with a redirecting plain port; null: plain
- * @param authorise  whether every hub message is checked against the hub's bindings in the cloud (a hub speaks only
- *                   for the patients and devices bound to it); false only for tests written before enrolment
+ *
+ * <p>There is no setting to trust hubs: every hub message is checked against the hub's bindings in the cloud (a hub
+ * speaks only for the patients and devices bound to it), always.
  */
 public record IngestSettings(String nodeId, String shareGroup, BrokerConnection broker,
                              ObservationStore.Settings influx, Database.Settings postgres, String httpHost,
-                             int httpPort, String apiKey, io.nara.ingest.web.WebTls tls, boolean authorise) {
+                             int httpPort, String apiKey, io.nara.ingest.web.WebTls tls) {
 
-    /** Plain HTTP, without message authorisation: the settings of tests whose hubs were configured by file only. */
+    /** Plain HTTP. */
     public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
                           Database.Settings postgres, String httpHost, int httpPort, String apiKey) {
-        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null, false);
-    }
-
-    /** HTTPS where {@code tls} says, without message authorisation. */
-    public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
-                          Database.Settings postgres, String httpHost, int httpPort, String apiKey,
-                          io.nara.ingest.web.WebTls tls) {
-        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, tls, false);
-    }
-
-    /** The same settings, authorising every hub message or not. */
-    public IngestSettings authorising(boolean on) {
-        return new IngestSettings(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, tls, on);
+        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null);
     }
 
     public IngestSettings {
@@ -50,7 +39,6 @@ public record IngestSettings(String nodeId, String shareGroup, BrokerConnection 
     @Override
     public String toString() {
         return "IngestSettings[" + nodeId + ", group " + shareGroup + ", " + broker.serverUri() + ", " + influx + ", "
-                + postgres + (tls == null ? ", http " : ", https ") + httpHost + ":" + httpPort
-                + (authorise ? "" : ", hub messages NOT authorised") + "]";
+                + postgres + (tls == null ? ", http " : ", https ") + httpHost + ":" + httpPort + "]";
     }
 }

@@ -32,20 +32,26 @@ class AccessLogIT {
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
+    /** Erik's home, in the other municipality. */
+    private static TestMqttClient erikHub;
+    private static final String ERIK_HUB = "hub-it-access-log-2";
     private static long gretaAlert;
 
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
+        HomeEnrolment.enrol(ingest, ERIK_HUB, HomeEnrolment.household(Alerting.OTHER_PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
+        erikHub = new TestMqttClient(stack, ERIK_HUB, ERIK_HUB + "-pub");
         gretaAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
-        Alerting.raise(ingest, hub, HUB, Alerting.alert(Alerting.OTHER_PATIENT, 3, clock.instant()));
+        Alerting.raise(ingest, erikHub, ERIK_HUB, Alerting.alert(Alerting.OTHER_PATIENT, 3, clock.instant()));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Services.closeAll(hub, ingest);
+        Services.closeAll(hub, erikHub, ingest);
     }
 
     @Test

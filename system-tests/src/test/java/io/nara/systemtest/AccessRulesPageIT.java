@@ -41,18 +41,25 @@ class AccessRulesPageIT {
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
+    /** Erik's home, in the other municipality. */
+    private static TestMqttClient erikHub;
+    private static final String ERIK_HUB = "hub-it-access-page-2";
     private Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
+        HomeEnrolment.enrol(ingest, HUB, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
+                new io.nara.protocol.message.DeviceBinding("scale", "sim-scale", GRETA))));
+        HomeEnrolment.enrol(ingest, ERIK_HUB, HomeEnrolment.household(Alerting.OTHER_PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
+        erikHub = new TestMqttClient(stack, ERIK_HUB, ERIK_HUB + "-pub");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Services.closeAll(hub, ingest);
+        Services.closeAll(hub, erikHub, ingest);
     }
 
     @AfterEach
@@ -70,7 +77,8 @@ class AccessRulesPageIT {
         // Greta's alert first, then Erik's: the stream sends them in this order, so once Erik's is on Eva's page,
         // Greta's has been passed over.
         long greta = raise(Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
-        long erik = raise(Alerting.alert(Alerting.OTHER_PATIENT, 2, clock.instant()));
+        long erik = Alerting.raise(ingest, erikHub, ERIK_HUB, Alerting.alert(Alerting.OTHER_PATIENT, 2,
+                clock.instant()));
         browser.await("Erik's alert on Eva's page", d -> !d.findElements(
                 By.cssSelector("#unowned tr[data-alert-id='" + erik + "']")).isEmpty());
         assertThat(browser.findAll("#unowned tr, #owned tr")).hasSize(1);

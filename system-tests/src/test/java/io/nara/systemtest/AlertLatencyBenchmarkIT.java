@@ -65,6 +65,7 @@ class AlertLatencyBenchmarkIT {
                      Services.homeConfig(1))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ingest.service().health().healthy());
             Alerting.importOrganisation(ingest, organisationFor(Services.PATIENT));
+            HomeEnrolment.enrolRunning(ingest, HUB, Services.homeConfig(1));
             Alerting.Session nurse = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
             InputStream stream = openStream(ingest.baseUrl(), nurse.cookie());
             try {

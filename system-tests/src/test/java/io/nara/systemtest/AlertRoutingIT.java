@@ -54,6 +54,7 @@ class AlertRoutingIT {
         node2 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
         await().atMost(DEADLINE).until(() -> node1.service().health().healthy() && node2.service().health().healthy());
         Alerting.importOrganisation(node1, Alerting.organisation());
+        HomeEnrolment.enrol(node1, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
@@ -90,10 +91,15 @@ class AlertRoutingIT {
     @Test
     void anAlertNobodyCanTakeGoesAtOnceToTheOrganisationsFallback() throws Exception {
         clock.set(local(2026, 11, 24, 10, 0));
-        // A municipal team with nobody on duty and no tier above it, and a patient whose care relation has ended.
+        // A municipal team with nobody on duty and no tier above it, and a patient monitored at home (on the same hub
+        // as Greta) whose care relation has ended since.
         Alerting.importOrganisation(node1, new JsonObject("""
                 {"teams": [{"id": "home-nursing-weekend", "organisationId": "kommun", "name": "Helgteam", "slots": []}],
                  "patients": [{"id": "patient-ended-1", "name": "Olle Ny", "careRelations": [
+                   {"team": "home-nursing-north", "from": "2020-01-01T00:00:00Z"}]}]}"""));
+        HomeEnrolment.enrol(node1, HUB, HomeEnrolment.household("patient-ended-1"));
+        Alerting.importOrganisation(node1, new JsonObject("""
+                {"patients": [{"id": "patient-ended-1", "name": "Olle Ny", "careRelations": [
                    {"team": "home-nursing-north", "from": "2020-01-01T00:00:00Z", "to": "2021-01-01T00:00:00Z"}]}]}"""));
 
         long unstaffed = raise(Severity.URGENT, "home-nursing-weekend", null);
@@ -110,13 +116,23 @@ class AlertRoutingIT {
         Alerting.Session mas = Alerting.Session.of(node1.baseUrl(), "mas", "maria-secret-1");
         assertThat(mas.get("/api/alerts/" + unroutable).statusCode()).isEqualTo(200);
 
-        // The region has no MAS, and a patient nobody ever cared for has no organisation: the operator takes both.
+        // The region has no MAS, and a patient with no care relation left (all removed since she was enrolled at home)
+        // has no organisation: the operator takes both.
         long regionUnstaffed = raise(Severity.URGENT, "mobile-team", null);
         assertThat(trail(regionUnstaffed)).contains(List.of("fallback.operator", List.of()));
+        String otherHub = "hub-it-route-2";
+        Alerting.importOrganisation(node1, new JsonObject("""
+                {"patients": [{"id": "patient-unknown-1", "name": "Nils Ingen", "careRelations": [
+                   {"team": "home-nursing-north", "from": "2020-01-01T00:00:00Z"}]}]}"""));
+        HomeEnrolment.enrol(node1, otherHub, HomeEnrolment.household("patient-unknown-1"));
+        Alerting.importOrganisation(node1, new JsonObject("""
+                {"patients": [{"id": "patient-unknown-1", "name": "Nils Ingen", "careRelations": []}]}"""));
         long t = seq.incrementAndGet();
-        Alerting.publish(hub, HUB, outbox, Alerting.alert("patient-unknown-1", t, clock.instant()));
-        await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, HUB, t) > 0);
-        assertThat(trail(Alerting.alertId(node1, HUB, t))).containsExactly(List.of("route.unroutable", List.of()),
+        try (TestMqttClient second = new TestMqttClient(DevStack.ensureUp(), otherHub, otherHub + "-pub")) {
+            Alerting.publish(second, otherHub, outbox, Alerting.alert("patient-unknown-1", t, clock.instant()));
+            await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, otherHub, t) > 0);
+        }
+        assertThat(trail(Alerting.alertId(node1, otherHub, t))).containsExactly(List.of("route.unroutable", List.of()),
                 List.of("fallback.operator", List.of()));
     }
 

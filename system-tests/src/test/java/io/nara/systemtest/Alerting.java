@@ -52,21 +52,16 @@ final class Alerting {
         return startIngest(stack, shareGroup, postgres, influx, clock, alerting, FhirPush.Settings.none());
     }
 
-    /** ... and pushing new readings to a FHIR server (issue 8). */
+    /**
+     * ... and pushing new readings to a FHIR server (issue 8). Like every ingest, it authorises every hub message
+     * against the hub's bindings in the cloud: a test's home is enrolled with {@link HomeEnrolment}.
+     */
     static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                                        ObservationStore.Settings influx, Clock clock, AlertingSettings alerting,
                                        FhirPush.Settings fhirPush) throws Exception {
-        return startIngest(stack, shareGroup, postgres, influx, clock, alerting, fhirPush, false);
-    }
-
-    /** ... authorising every hub message against the hub's bindings in the cloud, as a deployment does. */
-    static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
-                                       ObservationStore.Settings influx, Clock clock, AlertingSettings alerting,
-                                       FhirPush.Settings fhirPush, boolean authorise) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey)
-                .authorising(authorise);
+                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey);
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting, fhirPush);
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -86,20 +81,8 @@ final class Alerting {
     /** ... and pushing new readings to a FHIR server. */
     static Services.Ingest startIngest(DevStack stack, Clock clock, AlertingSettings alerting,
                                        FhirPush.Settings fhirPush, JsonObject organisation) throws Exception {
-        return startIngest(stack, clock, alerting, fhirPush, organisation, false);
-    }
-
-    /** As a deployment runs: every hub message authorised against the hub's bindings in the cloud (enrolment). */
-    static Services.Ingest startAuthorisingIngest(DevStack stack, Clock clock, AlertingSettings alerting,
-                                                  JsonObject organisation) throws Exception {
-        return startIngest(stack, clock, alerting, FhirPush.Settings.none(), organisation, true);
-    }
-
-    private static Services.Ingest startIngest(DevStack stack, Clock clock, AlertingSettings alerting,
-                                               FhirPush.Settings fhirPush, JsonObject organisation, boolean authorise)
-            throws Exception {
         Services.Ingest ingest = startIngest(stack, Services.newShareGroup(), stack.freshPostgres(),
-                stack.freshInflux(), clock, alerting, fhirPush, authorise);
+                stack.freshInflux(), clock, alerting, fhirPush);
         try {
             Services.awaitHealthy(ingest);
             importOrganisation(ingest, organisation);

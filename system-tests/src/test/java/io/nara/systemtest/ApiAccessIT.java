@@ -97,6 +97,9 @@ class ApiAccessIT {
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
+    /** Erik's home, in the other municipality. */
+    private static TestMqttClient erikHub;
+    private static final String ERIK_HUB = "hub-it-api-access-2";
     private static long gretaAlert;
     private static long stay;
     private static long lenaId;
@@ -110,7 +113,12 @@ class ApiAccessIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
+        // Greta's home with her scale (a guest may step on it), and Erik's.
+        HomeEnrolment.enrol(ingest, HUB, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
+                new io.nara.protocol.message.DeviceBinding(SCALE, "sim-scale", GRETA))));
+        HomeEnrolment.enrol(ingest, ERIK_HUB, HomeEnrolment.household(ERIK));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
+        erikHub = new TestMqttClient(stack, ERIK_HUB, ERIK_HUB + "-pub");
 
         // Greta's readings and a guest's weight on the shared scale, as the hub sends them; her care plan makes the
         // hub her home, so the guest's reading waits for her nurses.
@@ -132,7 +140,7 @@ class ApiAccessIT {
         ClinicData.dailyPlan(ingest, HUB, GRETA, "29463-7", now.minus(Duration.ofDays(3)));
         gretaAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(1, Severity.URGENT, null, null, now));
         // Eva's own patient has an alert too, so her lists are not empty merely because nothing happened.
-        Alerting.raise(ingest, hub, HUB, Alerting.alert(ERIK, 2, now));
+        Alerting.raise(ingest, erikHub, ERIK_HUB, Alerting.alert(ERIK, 2, now));
 
         var anna = session("anna");
         HttpResponse<String> admitted = anna.post("/api/patients/" + GRETA + "/admissions", new JsonObject()
@@ -158,7 +166,7 @@ class ApiAccessIT {
 
     @AfterAll
     static void stop() throws Exception {
-        Services.closeAll(hub, ingest);
+        Services.closeAll(hub, erikHub, ingest);
     }
 
     /** Every GET endpoint under /api/ and /fhir/: who reads it, what it logs, what Eva gets, and why. */
@@ -499,7 +507,8 @@ class ApiAccessIT {
                     Alerting.alert(101, Severity.WARNING, null, null, clock.instant()));
             await().atMost(DEADLINE).until(() -> annas.events().size() == 1);
             // Greta's alert went to both streams before Erik's exists: Eva's stream weighs it first.
-            Alerting.publish(hub, HUB, UUID.randomUUID().toString(), Alerting.alert(ERIK, 102, clock.instant()));
+            Alerting.publish(erikHub, ERIK_HUB, UUID.randomUUID().toString(), Alerting.alert(ERIK, 102,
+                    clock.instant()));
             await().atMost(DEADLINE).until(() -> evas.events().size() == 1);
             soft.assertThat(annas.events().get(0)).as(what + ": Anna").contains("Greta Holm");
             soft.assertThat(evas.events().get(0)).as(what + ": Eva").contains("Erik Ek").doesNotContain("Greta");

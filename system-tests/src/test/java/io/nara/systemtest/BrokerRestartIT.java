@@ -32,8 +32,10 @@ class BrokerRestartIT {
         ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
         hub = Services.startHub(stack, HUB, data, Services.homeConfig(1), new Uplink.Settings(100, 4, 5_000, 60_000, 0),
                 StorageLimits.defaults(), stack.broker(HUB));
+        HomeEnrolment.awaitApplied(ingest, HUB);
     }
 
     @AfterAll

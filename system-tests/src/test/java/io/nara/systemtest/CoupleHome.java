@@ -63,15 +63,10 @@ final class CoupleHome implements AutoCloseable {
             List<DeviceBinding> devices = List.of(new DeviceBinding(Services.CUFF, "sim-cuff", GRETA),
                     new DeviceBinding(SCALE, "sim-scale", null, List.of(new DeviceBinding.DeviceUser(GRETA, null),
                             new DeviceBinding.DeviceUser(GUSTAV, null))));
-            var plans = ingest.service().carePlans();
-            Services.result(plans.bindDevices(hubId, devices, "installer-it"));
-            Services.result(plans.save(hubId, greta, "doctor-it", "start"));
-            Services.result(plans.save(hubId, gustav, "doctor-it", "start"));
-            long version = Services.result(plans.config(hubId)).orElseThrow().version();
-            hub = Services.startHub(stack, hubId, dir, new HubConfig(1, 1, List.of(greta, gustav), devices));
-            String statusUrl = hub.statusUrl();
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(statusUrl).get("configVersion").asLong()
-                    == version);
+            HubConfig home = new HubConfig(1, 1, List.of(greta, gustav), devices);
+            HomeEnrolment.enrol(ingest, hubId, home);
+            hub = Services.startHub(stack, hubId, dir, home);
+            HomeEnrolment.awaitApplied(ingest, hubId);
             return new CoupleHome(hubId, stack, ingest, hub);
         } catch (Exception | Error e) {
             Services.closeAll(hub, ingest);

@@ -52,7 +52,9 @@ class EndToEndIT {
         stack = DevStack.ensureUp();
         ingest = Services.startIngest(stack);
         hubDataDir = hubData;
+        HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
         hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1));
+        HomeEnrolment.awaitApplied(ingest, HUB);
         alerts = new EventStream(ingest.baseUrl() + "/api/alerts/stream", ingest.apiKey(), "alert");
         await().atMost(DEADLINE).until(alerts::connected);
     }

@@ -62,6 +62,7 @@ class EpisodeEscalationIT {
                         "webhook-secret-for-tests-0123456789", Duration.ofSeconds(2), 5, Duration.ofMillis(100),
                         Duration.ofMillis(500));
         ingest = Alerting.startIngest(stack, clock, settings, Alerting.organisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         otherHub = new TestMqttClient(stack, OTHER_HUB, OTHER_HUB + "-pub");
     }
@@ -153,18 +154,20 @@ class EpisodeEscalationIT {
         long open = send(potassium(AlertStatus.RAISED, Severity.URGENT, 6.2, episode));
         await().atMost(DEADLINE).until(() -> pages(open, "routed").size() == 1);
 
-        long forgedClose = Alerting.raise(ingest, otherHub, OTHER_HUB,
-                potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.5, episode));
-        long forgedRaise = Alerting.raise(ingest, otherHub, OTHER_HUB,
-                potassium(AlertStatus.ESCALATED, Severity.URGENT, 6.9, episode));
-
-        // Both are kept (nothing a hub sends is lost), but the urgent alert stays open, unchanged, in the inbox.
+        // The other hub is not bound to Greta: both are refused, and kept whole in the rejected messages (nothing a
+        // hub sends is lost), and the urgent alert stays open, unchanged, in the inbox.
+        String outbox = UUID.randomUUID().toString();
+        Alerting.publish(otherHub, OTHER_HUB, outbox, potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.5, episode));
+        Alerting.publish(otherHub, OTHER_HUB, outbox, potassium(AlertStatus.ESCALATED, Severity.URGENT, 6.9, episode));
+        await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT count(*) FROM rejected_message WHERE "
+                + "hub_id = '" + OTHER_HUB + "' AND unauthorised AND problem LIKE '%patient " + Alerting.PATIENT
+                + " is not bound to hub " + OTHER_HUB + "%'").equals(List.of(List.of(2L))));
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE hub_id = '" + OTHER_HUB + "'"))
+                .containsExactly(List.of(0L));
         assertThat(Alerting.rows(ingest, "SELECT severity, state FROM alert_state WHERE alert_id = " + open))
                 .containsExactly(List.of("URGENT", "OPEN"));
         assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = " + open + " ORDER BY id"))
                 .containsExactly(List.of("routed"));
-        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE id IN (" + forgedClose + ", "
-                + forgedRaise + ")")).containsExactly(List.of(2L));
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         assertThat(new JsonArray(anna.get("/api/inbox").body()).stream().map(JsonObject.class::cast)
                 .map(a -> a.getLong("id"))).contains(open);

@@ -55,11 +55,12 @@ class EvaluationPageIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         JsonObject organisation = Alerting.organisation();
-        organisation.getJsonArray("patients").add(new JsonObject().put("id", FORMER_PATIENT).put("name", "Gustav Ek")
-                .put("careRelations", new io.vertx.core.json.JsonArray().add(new JsonObject()
-                        .put("team", TEAM).put("from", "2020-01-01T00:00:00Z").put("to", "2026-10-31T23:00:00Z")
-                        .put("respondsFirst", true))));
+        organisation.getJsonArray("patients").add(formerPatient(null));
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), organisation);
+        // Gustav lives with Greta; his care by the team ends once he is enrolled at home.
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT, FORMER_PATIENT));
+        Alerting.importOrganisation(ingest, new JsonObject().put("patients", new io.vertx.core.json.JsonArray()
+                .add(formerPatient("2026-10-31T23:00:00Z"))));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         Alerting.Session session = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
 
@@ -91,6 +92,17 @@ class EvaluationPageIT {
         Alerting.Session later = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         stay(later, at(1, 9, 0), at(5, 12, 0));
         stay(later, at(20, 9, 0), at(23, 12, 0));
+    }
+
+    /** Gustav as the organisation import names him, his care relation with the team ending {@code to} (or not). */
+    private static JsonObject formerPatient(String to) {
+        JsonObject relation = new JsonObject().put("team", TEAM).put("from", "2020-01-01T00:00:00Z")
+                .put("respondsFirst", true);
+        if (to != null) {
+            relation.put("to", to);
+        }
+        return new JsonObject().put("id", FORMER_PATIENT).put("name", "Gustav Ek")
+                .put("careRelations", new io.vertx.core.json.JsonArray().add(relation));
     }
 
     /** Publishes an alert the hub raised {@code delaySeconds} before the cloud (whose clock says {@code at}) got it. */

@@ -84,6 +84,15 @@ class FhirIT {
         // The default validation support chain: R4 core profiles (vitalsigns, bodyweight, ...), value sets, code systems.
         validator = FHIR.newValidator().registerValidatorModule(new FhirInstanceValidator(FHIR));
 
+        // The home: Greta's cuff, oximeter and point-of-care analyser, and a scale she shares with Olle.
+        HomeEnrolment.enrol(ingest, HUB, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
+                new io.nara.protocol.message.DeviceBinding(SCALE, "sim-scale", null, List.of(
+                        new io.nara.protocol.message.DeviceBinding.DeviceUser(PATIENT, null),
+                        new io.nara.protocol.message.DeviceBinding.DeviceUser(EAST_PATIENT, null))),
+                new io.nara.protocol.message.DeviceBinding(CUFF, "and-ua-651ble", PATIENT),
+                new io.nara.protocol.message.DeviceBinding("sim-oximeter-fhir", "sim-oximeter", PATIENT),
+                new io.nara.protocol.message.DeviceBinding("sim-poct-fhir", "sim-poct", PATIENT),
+                new io.nara.protocol.message.DeviceBinding("sim-scale-east", "sim-scale", EAST_PATIENT))));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         hub.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name());
         publish(ObservationBatch.of(outbox, List.of(
@@ -318,33 +327,40 @@ class FhirIT {
         String splitOutbox = UUID.randomUUID().toString();
         String patient = "patient-fhir-split";
         String cuff = "AA:BB:CC:00:11:33";
-        publish(ObservationBatch.of(splitOutbox, List.of(obs(1, patient, cuff, "8480-6", 142.0, "mm[Hg]", 7))));
-        publish(ObservationBatch.of(splitOutbox, List.of(
-                obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
-                obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
-        String rows = "FROM fhir_push WHERE outbox = '" + splitOutbox + "'";
-        await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT state, count(*) " + rows
-                + " GROUP BY state ORDER BY state").equals(List.of(List.of("DELIVERED", 2L), List.of("MERGED", 1L))));
-        assertThat(identifiers(splitOutbox)).containsOnlyKeys("urn:nara:observation|" + HUB + "/" + splitOutbox
-                + "/1/bp", "urn:nara:observation|" + HUB + "/" + splitOutbox + "/3")
-                .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
-        org.hl7.fhir.r4.model.Observation panel = journal.stored().stream()
-                .filter(o -> o.getIdentifierFirstRep().getValue().endsWith(splitOutbox + "/1/bp")).findFirst().orElseThrow();
-        assertThat(panel.getComponent()).extracting(c -> c.getValueQuantity().getValue().intValue())
-                .containsExactly(142, 88);
-        assertValid(panel);
+        // A home of its own (a household has at most two patients).
+        String splitHub = "hub-it-fhir-2";
+        HomeEnrolment.enrol(ingest, splitHub, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
+                new io.nara.protocol.message.DeviceBinding(cuff, "and-ua-651ble", patient))));
+        try (TestMqttClient hub = new TestMqttClient(DevStack.ensureUp(), splitHub, splitHub + "-pub")) {
+            hub.subscribe(HubTopic.of(splitHub, HubTopic.Kind.ACK).name());
+            publish(hub, splitHub, ObservationBatch.of(splitOutbox, List.of(obs(1, patient, cuff, "8480-6", 142.0, "mm[Hg]", 7))));
+            publish(hub, splitHub, ObservationBatch.of(splitOutbox, List.of(
+                    obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
+                    obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
+            String rows = "FROM fhir_push WHERE outbox = '" + splitOutbox + "'";
+            await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT state, count(*) " + rows
+                    + " GROUP BY state ORDER BY state").equals(List.of(List.of("DELIVERED", 2L), List.of("MERGED", 1L))));
+            assertThat(identifiers(splitOutbox)).containsOnlyKeys("urn:nara:observation|" + splitHub + "/" + splitOutbox
+                    + "/1/bp", "urn:nara:observation|" + splitHub + "/" + splitOutbox + "/3")
+                    .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+            org.hl7.fhir.r4.model.Observation panel = journal.stored().stream()
+                    .filter(o -> o.getIdentifierFirstRep().getValue().endsWith(splitOutbox + "/1/bp")).findFirst().orElseThrow();
+            assertThat(panel.getComponent()).extracting(c -> c.getValueQuantity().getValue().intValue())
+                    .containsExactly(142, 88);
+            assertValid(panel);
 
-        // The hub replays both batches (no acknowledgement reached it): nothing new is queued or sent.
-        int requests = journal.createRequests();
-        int acks = hub.received().size();
-        publish(ObservationBatch.of(splitOutbox, List.of(obs(1, patient, cuff, "8480-6", 142.0, "mm[Hg]", 7))));
-        publish(ObservationBatch.of(splitOutbox, List.of(
-                obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
-                obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
-        await().atMost(DEADLINE).until(() -> hub.received().size() >= acks + 2);
-        ingest.service().fhirPush().deliverDue().toCompletionStage().toCompletableFuture().get();
-        assertThat(Alerting.rows(ingest, "SELECT count(*) " + rows)).containsExactly(List.of(3L));
-        assertThat(journal.createRequests()).isEqualTo(requests);
+            // The hub replays both batches (no acknowledgement reached it): nothing new is queued or sent.
+            int requests = journal.createRequests();
+            int acks = hub.received().size();
+            publish(hub, splitHub, ObservationBatch.of(splitOutbox, List.of(obs(1, patient, cuff, "8480-6", 142.0, "mm[Hg]", 7))));
+            publish(hub, splitHub, ObservationBatch.of(splitOutbox, List.of(
+                    obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
+                    obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
+            await().atMost(DEADLINE).until(() -> hub.received().size() >= acks + 2);
+            ingest.service().fhirPush().deliverDue().toCompletionStage().toCompletableFuture().get();
+            assertThat(Alerting.rows(ingest, "SELECT count(*) " + rows)).containsExactly(List.of(3L));
+            assertThat(journal.createRequests()).isEqualTo(requests);
+        }
     }
 
     private static java.util.Map<String, Integer> identifiers(String ofOutbox) {
@@ -365,7 +381,11 @@ class FhirIT {
     }
 
     private static void publish(ObservationBatch batch) throws Exception {
-        hub.publish(HubTopic.of(HUB, HubTopic.Kind.OBS).name(), new MessageCodec().encode(batch));
+        publish(hub, HUB, batch);
+    }
+
+    private static void publish(TestMqttClient from, String hubId, ObservationBatch batch) throws Exception {
+        from.publish(HubTopic.of(hubId, HubTopic.Kind.OBS).name(), new MessageCodec().encode(batch));
     }
 
     private static String createClient(String id, String name, String team) throws Exception {

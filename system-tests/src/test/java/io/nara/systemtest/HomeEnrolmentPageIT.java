@@ -65,7 +65,7 @@ class HomeEnrolmentPageIT {
         // The real clock on both sides: pairing mode opened in the cloud is a time the hub compares with its own. The
         // ingest is the hub CA too, and authorises every hub message against the bindings in the cloud.
         ingest = Services.startEnrollingIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
-                io.nara.ingest.enrol.HubEnrolment.Settings.defaults(), true);
+                io.nara.ingest.enrol.HubEnrolment.Settings.defaults());
         Alerting.importOrganisation(ingest, Alerting.organisation());
         bluezAddress = startFakeBluez();
     }

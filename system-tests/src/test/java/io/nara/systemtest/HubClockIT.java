@@ -42,8 +42,9 @@ class HubClockIT {
     void readingsWaitForAGoodClockAndAreReTimed(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.faultStack();
         Path synced = dir.resolve("clock-synchronized");
-        try (Services.Ingest ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
+        try (Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack,
+                "it-" + UUID.randomUUID().toString().substring(0, 8), stack.freshPostgres(), stack.freshInflux()), HUB,
+                Services.homeConfig(1));
              Services.Hub hub = Services.startHub(stack, HUB, dir.resolve("hub"), Services.homeConfig(1),
                      new Uplink.Settings(100, 4, 10_000, 60_000, 0), StorageLimits.defaults(), stack.broker(HUB),
                      HubClock.file(synced))) {

@@ -56,6 +56,7 @@ class HubCrashIT {
         ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
         cloud = new CloudQueries(stack, ingest);
     }
 

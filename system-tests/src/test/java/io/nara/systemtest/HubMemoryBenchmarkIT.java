@@ -58,7 +58,7 @@ class HubMemoryBenchmarkIT {
         Path psk = dir.resolve("coap-psk");
         Files.writeString(psk, COAP_SCALE + "=" + COAP_KEY + "\n");
 
-        try (Services.Ingest ingest = Services.startIngest(stack)) {
+        try (Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack), HUB, config)) {
             // A week offline: the outbox the hub replays (about 50 000 records).
             BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()),
                     stack.identity(HUB));

@@ -33,6 +33,7 @@ class InboxPageIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 

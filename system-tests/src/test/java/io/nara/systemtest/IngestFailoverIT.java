@@ -47,10 +47,14 @@ class IngestFailoverIT {
         try (JavaProcess nodeA = JavaProcess.start(IngestMain.class, ingestArgs(stack, "node-a", group, postgres, influx, apiKey, portA), log);
              JavaProcess nodeB = JavaProcess.start(IngestMain.class, ingestArgs(stack, "node-b", group, postgres, influx, apiKey, portB), log)) {
             await().atMost(DEADLINE).until(() -> healthy(portA) && healthy(portB));
+            HomeEnrolment.Cloud cloud = new HomeEnrolment.Cloud("http://127.0.0.1:" + portA,
+                    Files.readString(apiKey), postgres);
+            HomeEnrolment.enrol(cloud, HUB, Services.homeConfig(1));
             Set<Long> acknowledged;
             try (Services.Hub hub = Services.startHub(stack, HUB, dir.resolve("hub"), Services.homeConfig(1),
                     new Uplink.Settings(20, 4, 3_000, 60_000, 0), StorageLimits.defaults(), stack.broker(HUB));
                  DeviceDriver cuff = new DeviceDriver(hub)) {
+                HomeEnrolment.awaitApplied(cloud, HUB);
                 await().atMost(DEADLINE).until(() -> cuff.readings() >= 80);
                 nodeA.kill();
                 int atKill = cuff.readings();
@@ -83,9 +87,7 @@ class IngestFailoverIT {
                 "--influx-password-file", stack.secret("influx.password").toString(), "--influx-db", influx.database(),
                 "--pg-url", postgres.jdbcUrl(), "--pg-user", postgres.user(),
                 "--pg-password-file", stack.secret("postgres.password").toString(),
-                "--http-port", Integer.toString(port), "--api-key-file", apiKey.toString(),
-                // the hub is configured by bootstrap file: the cloud has no bindings for it to authorise against
-                "--trust-unbound-hubs");
+                "--http-port", Integer.toString(port), "--api-key-file", apiKey.toString());
     }
 
     private static boolean healthy(int port) {

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
 class MalformedPayloadIT {
 
     private static final String HUB = "hub-it-bad";
+    private static final String TIME_HUB = "hub-it-bad-time";
+    private static final String TIME_PATIENT = "patient-it-bad-time";
+    private static final String FLOOD_HUB = "hub-it-bad-flood";
+    private static final String FLOOD_PATIENT = "patient-it-bad-flood";
+    private static final String RESEND_HUB = "hub-it-resend";
+    private static final String RESEND_PATIENT = "patient-it-resend";
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final MessageCodec CODEC = new MessageCodec();
 
@@ -49,6 +55,16 @@ class MalformedPayloadIT {
         ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        // Each hub's home, so that its valid batches are stored: a patient of its own with one scale.
+        HomeEnrolment.enrol(ingest, HUB, home(Services.PATIENT, "scale"));
+        HomeEnrolment.enrol(ingest, TIME_HUB, home(TIME_PATIENT, "scale-time"));
+        HomeEnrolment.enrol(ingest, FLOOD_HUB, home(FLOOD_PATIENT, "scale-flood"));
+        HomeEnrolment.enrol(ingest, RESEND_HUB, home(RESEND_PATIENT, "scale-resend"));
+    }
+
+    private static io.nara.protocol.message.HubConfig home(String patient, String scale) {
+        return new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
+                new io.nara.protocol.message.DeviceBinding(scale, "sim-scale", patient)));
     }
 
     @AfterAll
@@ -96,20 +112,20 @@ class MalformedPayloadIT {
 
     @Test
     void timesThatCannotBeStoredAndControlCharactersAreRefusedWithoutAnOutage() throws Exception {
-        String hubId = "hub-it-bad-time";
+        String hubId = TIME_HUB;
         String outbox = UUID.randomUUID().toString();
         Instant now = Instant.now();
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
             hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
             String obsTopic = HubTopic.of(hubId, Kind.OBS).name();
             // 9999-12-31 became 1816 in InfluxDB; the largest year Java reads threw while it was written.
-            hub.publish(obsTopic, weightJson(outbox, 1, Services.PATIENT, "9999-12-31T00:00:00Z", now.toString()));
-            hub.publish(obsTopic, weightJson(outbox, 2, Services.PATIENT, "+999999999-12-31T00:00:00Z",
+            hub.publish(obsTopic, weightJson(outbox, 1, TIME_PATIENT, "9999-12-31T00:00:00Z", now.toString()));
+            hub.publish(obsTopic, weightJson(outbox, 2, TIME_PATIENT, "+999999999-12-31T00:00:00Z",
                     now.toString()));
             // A NUL made PostgreSQL refuse the row and /health answer 503.
             hub.publish(obsTopic, weightJson(outbox, 3, "patient\\u0000x", now.toString(), now.toString()));
             // Three days ahead of the ingest's clock: the signal would look fresh until then.
-            hub.publish(obsTopic, weightJson(outbox, 4, Services.PATIENT, now.plus(Duration.ofDays(3)).toString(),
+            hub.publish(obsTopic, weightJson(outbox, 4, TIME_PATIENT, now.plus(Duration.ofDays(3)).toString(),
                     now.toString()));
 
             await().atMost(DEADLINE).untilAsserted(() -> assertThat(rejected(hubId)).hasSize(4));
@@ -124,19 +140,19 @@ class MalformedPayloadIT {
             // Within the tolerance (a device clock an hour ahead) the reading is kept, but the newest reading the
             // silence rules see is never later than now.
             Instant ahead = now.plus(Duration.ofHours(1));
-            hub.publish(obsTopic, weightJson(outbox, 5, Services.PATIENT, ahead.toString(), now.toString()));
+            hub.publish(obsTopic, weightJson(outbox, 5, TIME_PATIENT, ahead.toString(), now.toString()));
             await().atMost(DEADLINE).until(() -> hub.received().stream()
                     .map(m -> CODEC.decode(m.payload(), Ack.class))
                     .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().get(0).contains(5)));
             assertThat(Alerting.rows(ingest, "SELECT at <= now() FROM latest_reading WHERE patient_id = '"
-                    + Services.PATIENT + "' AND device_id = 'scale-time'")).containsExactly(List.of(true));
+                    + TIME_PATIENT + "' AND device_id = 'scale-time'")).containsExactly(List.of(true));
             assertThat(ingest.service().health().healthy()).isTrue();
         }
     }
 
     @Test
     void aFloodOfJunkIsCountedNotKeptOneByOneAndABigPayloadIsKeptAsItsPrefix() throws Exception {
-        String hubId = "hub-it-bad-flood";
+        String hubId = FLOOD_HUB;
         String outbox = UUID.randomUUID().toString();
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
             hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
@@ -148,7 +164,7 @@ class MalformedPayloadIT {
                 hub.publish(obsTopic, ("junk " + i).getBytes(StandardCharsets.UTF_8));
             }
             // The hub's next valid batch is still stored and acknowledged.
-            Observation weight = new Observation(1, Services.PATIENT, "scale", "29463-7", 80.9, "kg",
+            Observation weight = new Observation(1, FLOOD_PATIENT, "scale-flood", "29463-7", 80.9, "kg",
                     Instant.now().minusSeconds(60), Instant.now().minusSeconds(55), Set.of());
             hub.publish(obsTopic, CODEC.encode(ObservationBatch.of(outbox, List.of(weight))));
             await().atMost(DEADLINE).until(() -> hub.received().stream()
@@ -167,7 +183,7 @@ class MalformedPayloadIT {
 
     @Test
     void aReSentReadingThatDiffersKeepsTheFirstAndRecordsTheConflict() throws Exception {
-        String hubId = "hub-it-resend";
+        String hubId = RESEND_HUB;
         String outbox = UUID.randomUUID().toString();
         Instant morning = Instant.now().minus(Duration.ofHours(2));
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
@@ -187,8 +203,8 @@ class MalformedPayloadIT {
                     .filter(a -> a.outbox().equals(outbox) && a.ranges().get(0).contains(1)).count() == 2);
 
             CloudQueries cloud = new CloudQueries(stack, ingest);
-            assertThat(cloud.pointsByPatient(hubId, "29463-7")).containsExactly(Services.PATIENT + " 1 81.2",
-                    Services.PATIENT + " 2 81.4", Services.PATIENT + " 3 81.5");
+            assertThat(cloud.pointsByPatient(hubId, "29463-7")).containsExactly(RESEND_PATIENT + " 1 81.2",
+                    RESEND_PATIENT + " 2 81.4", RESEND_PATIENT + " 3 81.5");
             assertThat(rejected(hubId)).singleElement().satisfies(r -> assertThat(r.get("problem").asText())
                     .contains("re-sent with other content")
                     .contains("seq 2 was stored as 29463-7 81.4 kg")
@@ -198,7 +214,7 @@ class MalformedPayloadIT {
     }
 
     private static Observation weight(long seq, double kg, Instant at) {
-        return new Observation(seq, Services.PATIENT, "scale-resend", "29463-7", kg, "kg", at, at.plusSeconds(5),
+        return new Observation(seq, RESEND_PATIENT, "scale-resend", "29463-7", kg, "kg", at, at.plusSeconds(5),
                 Set.of());
     }
 

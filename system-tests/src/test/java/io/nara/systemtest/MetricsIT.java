@@ -73,6 +73,10 @@ class MetricsIT {
                 io.nara.ingest.NodeOptions.defaults().withMetrics(new NodeMetrics.Settings("127.0.0.1", 0)));
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> service.health().healthy());
+        HomeEnrolment.enrol(new HomeEnrolment.Cloud("http://127.0.0.1:" + service.httpPort(), settings.apiKey(),
+                settings.postgres()), HUB, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
+                        new io.nara.protocol.message.DeviceBinding("scale", "sim-scale", PATIENT),
+                        new io.nara.protocol.message.DeviceBinding("cuff", "sim-cuff", PATIENT))));
     }
 
     @AfterAll

@@ -119,6 +119,7 @@ class NotificationIT {
                 stack.freshPostgres(), stack.freshInflux(), clock, settings);
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         Alerting.importOrganisation(ingest, Alerting.organisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 
@@ -219,6 +220,7 @@ class NotificationIT {
              TestMqttClient hub2 = new TestMqttClient(stack, HUB + "-b", HUB + "-b-pub")) {
             await().atMost(DEADLINE).until(() -> dead.service().health().healthy());
             Alerting.importOrganisation(dead, Alerting.organisation());
+            HomeEnrolment.enrol(dead, HUB + "-b", HomeEnrolment.household(Alerting.PATIENT));
             Alerting.publish(hub2, HUB + "-b", outbox, Alerting.alert(1, Severity.URGENT, null, null, clock.instant()));
             await().atMost(DEADLINE).until(() -> Alerting.rows(dead, "SELECT count(*) FROM notification WHERE "
                     + "state = 'DEAD' AND audience = 'STAFF'").get(0).get(0).equals(1L));

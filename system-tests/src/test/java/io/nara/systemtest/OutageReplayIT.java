@@ -70,8 +70,9 @@ class OutageReplayIT {
     /** Fills a hub's outbox with a week offline, reconnects it, and checks that everything arrived in order. */
     private static Replay weekOffline(Path data, Uplink.Settings uplink) throws Exception {
         DevStack stack = DevStack.faultStack();
-        Services.Ingest ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
+        Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack,
+                "it-" + UUID.randomUUID().toString().substring(0, 8), stack.freshPostgres(), stack.freshInflux()), HUB,
+                Services.homeConfig(1));
         MessageCodec codec = new MessageCodec();
         List<Arrival> arrivals = new CopyOnWriteArrayList<>();
         long stored;

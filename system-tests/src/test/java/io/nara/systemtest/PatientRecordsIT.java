@@ -52,6 +52,7 @@ class PatientRecordsIT {
                 .withWebhook(URI.create("http://127.0.0.1:9/sms"), "webhook-secret-for-tests-0123456789",
                         Duration.ofMillis(200), 1, Duration.ofMillis(100), Duration.ofMillis(100));
         ingest = Alerting.startIngest(stack, clock, settings, Alerting.accessOrganisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 

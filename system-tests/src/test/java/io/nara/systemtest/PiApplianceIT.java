@@ -77,6 +77,7 @@ class PiApplianceIT {
         postgres = stack.freshPostgres();
         influx = stack.freshInflux();
         startIngest();
+        HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
 
         Path pristine = Arm64Container.pristineRootfs(stack.repoRoot());
         pi = Arm64Container.boot(pristine, workDir, "nara-pi-it-" + ProcessHandle.current().pid());

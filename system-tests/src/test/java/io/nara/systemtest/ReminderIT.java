@@ -65,6 +65,7 @@ class ReminderIT {
         node2 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
         await().atMost(DEADLINE).until(() -> node1.service().health().healthy() && node2.service().health().healthy());
         Alerting.importOrganisation(node1, Alerting.organisation());
+        HomeEnrolment.enrol(node1, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
     }
 

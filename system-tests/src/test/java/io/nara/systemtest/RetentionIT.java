@@ -31,6 +31,7 @@ class RetentionIT {
         try (Services.Ingest ingest = Alerting.startIngest(stack, clock, AlertingSettings.defaults(),
                 Alerting.organisation());
              TestMqttClient hub = new TestMqttClient(stack, "hub-it-retention", "hub-it-retention")) {
+            HomeEnrolment.enrol(ingest, "hub-it-retention", HomeEnrolment.household(Alerting.PATIENT));
             long alert = Alerting.raise(ingest, hub, "hub-it-retention",
                     Alerting.alert(1, Severity.URGENT, null, null, NOW.minusSeconds(60)));
             long event = (Long) Alerting.rows(ingest, "SELECT min(id) FROM alert_event WHERE alert_id = " + alert)

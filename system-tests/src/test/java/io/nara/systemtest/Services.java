@@ -83,16 +83,12 @@ final class Services {
                 io.nara.ingest.NodeOptions.defaults().withReleaseRepository(releaseRepo));
     }
 
-    /** An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker. */
+    /**
+     * An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker; like every
+     * ingest it authorises every hub message against the hub's bindings in the cloud.
+     */
     static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
-        return startEnrollingIngest(stack, clock, alerting, lifetimes, false);
-    }
-
-    /** ... authorising every hub message against the hub's bindings in the cloud ({@code authorise}), as deployed. */
-    static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
-                                       io.nara.ingest.enrol.HubEnrolment.Settings lifetimes, boolean authorise)
-            throws Exception {
         Path pki = stack.pkiDir();
         List<String> stackCommand = List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
                 stack.repoRoot().resolve("deploy/dev/stack.sh").toString());
@@ -101,7 +97,7 @@ final class Services {
                 new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "reload", "broker")),
                 new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "account")), lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
-                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment), authorise);
+                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment));
         try {
             awaitHealthy(ingest);
             return ingest;
@@ -121,17 +117,9 @@ final class Services {
                                       ObservationStore.Settings influx, Clock clock,
                                       io.nara.ingest.routing.AlertingSettings alerting, int httpPort,
                                       io.nara.ingest.NodeOptions options) throws Exception {
-        return startIngest(stack, shareGroup, postgres, influx, clock, alerting, httpPort, options, false);
-    }
-
-    private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
-                                      ObservationStore.Settings influx, Clock clock,
-                                      io.nara.ingest.routing.AlertingSettings alerting, int httpPort,
-                                      io.nara.ingest.NodeOptions options, boolean authorise) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", httpPort, apiKey)
-                .authorising(authorise);
+                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", httpPort, apiKey);
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting,
                 io.nara.ingest.fhir.FhirPush.Settings.none(), options);

@@ -58,8 +58,9 @@ class StorageLimitIT {
                     .isLessThanOrEqualTo(LIMIT + 2);
         }
 
-        Services.Ingest ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
+        Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack,
+                "it-" + UUID.randomUUID().toString().substring(0, 8), stack.freshPostgres(), stack.freshInflux()), HUB,
+                Services.homeConfig(1));
         try (ingest; Services.Hub online = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink, storage,
                 stack.broker(HUB))) {
             long kept = Services.hubStatus(online.statusUrl()).get("outboxPending").asLong();

@@ -43,8 +43,10 @@ class StoreOutageIT {
         ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
+        HomeEnrolment.enrol(ingest, hubId, Services.homeConfig(1));
         hub = Services.startHub(stack, hubId, data, Services.homeConfig(1), new Uplink.Settings(100, 4, 3_000, 60_000, 0),
                 StorageLimits.defaults(), stack.broker(hubId));
+        HomeEnrolment.awaitApplied(ingest, hubId);
     }
 
     @AfterEach

@@ -45,7 +45,7 @@ class UnboundDeviceIT {
     static void start(@TempDir Path dir) throws Exception {
         stack = DevStack.ensureUp();
         ingest = Services.startEnrollingIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
-                io.nara.ingest.enrol.HubEnrolment.Settings.defaults(), true);
+                io.nara.ingest.enrol.HubEnrolment.Settings.defaults());
         Alerting.importOrganisation(ingest, Alerting.organisationWithNeighbour());
         HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
                 .newBuilder(java.net.URI.create(ingest.baseUrl() + "/api/fleet/hubs"))

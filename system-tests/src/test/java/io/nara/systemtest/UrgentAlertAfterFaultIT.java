@@ -85,6 +85,8 @@ class UrgentAlertAfterFaultIT {
             open.add(ingest);
             await().atMost(STARTUP).until(() -> health() == 200);
             importOrganisation();
+            HomeEnrolment.Cloud cloud = new HomeEnrolment.Cloud(baseUrl(), Files.readString(apiKey).trim(), postgres);
+            HomeEnrolment.enrol(cloud, hubId, config());
             Alerting.Session nurse = Alerting.Session.of(baseUrl(), "anna", "anna-secret-1");
             EventStream first = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
             open.add(first);
@@ -93,6 +95,7 @@ class UrgentAlertAfterFaultIT {
             JavaProcess hub = startHub();
             open.add(hub);
             await().atMost(STARTUP).until(() -> hubAnswers());
+            HomeEnrolment.awaitApplied(cloud, hubId);
             DeviceDriver cuff = new DeviceDriver(hubUrl(), dir.resolve("hub-data"));
             open.add(cuff);
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 40);
@@ -250,8 +253,7 @@ class UrgentAlertAfterFaultIT {
                 "--pg-url", postgres.jdbcUrl(), "--pg-user", postgres.user(),
                 "--pg-password-file", stack.secret("postgres.password").toString(),
                 "--http-port", Integer.toString(ingestPort), "--api-key-file", apiKey.toString(),
-                // The hub is configured by its bootstrap file, not enrolled in the cloud.
-                "--insecure-cookies", "--trust-unbound-hubs"), log);
+                "--insecure-cookies"), log);
     }
 
     /** The hub as it runs in a home: its own process, default uplink settings (a 30 s acknowledgement timeout). */

@@ -54,6 +54,7 @@ class WorklistPageIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
+        HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
         Alerting.importOrganisation(ingest, new JsonObject().put("patients", new io.vertx.core.json.JsonArray(List.of(
                 patient(KARL, "Karl Berg", "home-nursing-north"), patient(SVEN, "Sven Dal", "home-nursing-north"),
                 patient(ELSA, "Elsa Fors", "home-nursing-north"), patient(OLLE, "Olle Ek", "home-nursing-north"),
