@@ -137,8 +137,9 @@ class FhirIT {
         assertThat(observations(search(regionToken, "Observation?patient=" + PATIENT + "&date=ge"
                 + enc(now.minusSeconds(45).toString())))).extracting(o -> o.getCode().getCoding().get(0).getCode())
                 .containsExactly("2708-6", "8867-4");
+        // Every device bound to her or read from: the shared scale, her cuff, oximeter and point-of-care analyser.
         Bundle devices = search(regionToken, "Device?patient=" + PATIENT);
-        assertThat(devices.getEntry()).hasSize(3);
+        assertThat(devices.getEntry()).hasSize(4);
         devices.getEntry().forEach(e -> assertValid(e.getResource()));
         HttpResponse<String> patient = get(regionToken, "/fhir/Patient/" + PATIENT);
         assertThat(patient.statusCode()).isEqualTo(200);
