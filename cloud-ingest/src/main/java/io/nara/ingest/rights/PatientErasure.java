@@ -50,7 +50,8 @@ final class PatientErasure {
                 + "FROM jsonb_array_elements(users) u WHERE u->>'patientId' IS DISTINCT FROM ?) "
                 + "WHERE users @> jsonb_build_array(jsonb_build_object('patientId', ?::text))");
         DELETES.put("hub_config_history", "UPDATE hub_config_history SET document = " + scrub("document")
-                + " WHERE jsonb_path_exists(document, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))");
+                + " WHERE jsonb_path_exists(document, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))"
+                + " OR jsonb_exists(coalesce(document->'nationalIds', '{}'), ?)");
         DELETES.put("hub_config", "UPDATE hub_config SET devices = " + scrubDevices("devices")
                 + " WHERE jsonb_path_exists(devices, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))");
         DELETES.put("patient", "DELETE FROM patient WHERE id = ?");
@@ -59,11 +60,14 @@ final class PatientErasure {
     private PatientErasure() {
     }
 
-    /** {@code column}'s HubConfig document without her care plan and her devices or device-user entries. */
+    /**
+     * {@code column}'s HubConfig document without her care plan, her devices or device-user entries, and her national
+     * id (which the hub compares with what an analyzer names).
+     */
     private static String scrub(String column) {
-        return "jsonb_set(jsonb_set(" + column + ", '{carePlans}', (SELECT coalesce(jsonb_agg(p), '[]') FROM "
+        return "(jsonb_set(jsonb_set(" + column + ", '{carePlans}', (SELECT coalesce(jsonb_agg(p), '[]') FROM "
                 + "jsonb_array_elements(coalesce(" + column + "->'carePlans', '[]')) p WHERE p->>'patientId' IS DISTINCT "
-                + "FROM ?)), '{devices}', " + scrubDevices(column + "->'devices'") + ")";
+                + "FROM ?)), '{devices}', " + scrubDevices(column + "->'devices'") + ") #- ARRAY['nationalIds', ?])";
     }
 
     private static String scrubDevices(String devices) {
