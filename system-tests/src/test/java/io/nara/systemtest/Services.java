@@ -86,15 +86,8 @@ final class Services {
     /** An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker. */
     static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
-        Path pki = stack.pkiDir();
-        List<String> stackCommand = List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
-                stack.repoRoot().resolve("deploy/dev/stack.sh").toString());
-        var enrolment = new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
-                pki.resolve("est.key"), pki.resolve("ca.crt"), pki.resolve("ca.key"), pki.resolve("crl.pem"),
-                new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "reload", "broker")),
-                new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "account")), lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
-                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment));
+                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment(stack, lifetimes)));
         try {
             awaitHealthy(ingest);
             return ingest;
@@ -104,10 +97,27 @@ final class Services {
         }
     }
 
-    private static List<String> concat(List<String> words, String... more) {
-        List<String> all = new java.util.ArrayList<>(words);
-        all.addAll(List.of(more));
-        return all;
+    /**
+     * ... on its databases and share group, on a fixed web port, serving hub releases from {@code releaseRepo} (a
+     * hub as a Pi appliance: it enrols and updates from the same node). Not yet awaited healthy.
+     */
+    static Ingest startEnrollingIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                                       ObservationStore.Settings influx, int httpPort, Path releaseRepo)
+            throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), httpPort, io.nara.ingest.NodeOptions.defaults()
+                        .withEnrolment(enrolment(stack, io.nara.ingest.enrol.HubEnrolment.Settings.defaults()))
+                        .withReleaseRepository(releaseRepo));
+    }
+
+    /** EST with the stack's dev CA; the broker's CRL reload and account grants through the stack's own script. */
+    private static io.nara.ingest.enrol.EnrolmentSettings enrolment(DevStack stack,
+                                                                   io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) {
+        Path pki = stack.pkiDir();
+        return new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
+                pki.resolve("est.key"), pki.resolve("ca.crt"), pki.resolve("ca.key"), pki.resolve("crl.pem"),
+                new io.nara.ingest.enrol.BrokerCommand(stack.stackScript("reload", "broker")),
+                new io.nara.ingest.enrol.BrokerCommand(stack.stackScript("account")), lifetimes);
     }
 
     private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
