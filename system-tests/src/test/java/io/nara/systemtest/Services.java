@@ -35,6 +35,11 @@ final class Services {
     static final String OXIMETER = "sim-oximeter-1";
     /** How long the helpers wait for the stack: generous, since several builds share the machine. */
     static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(60);
+    /**
+     * How long a node or hub may take to deploy (Flyway, pools, broker sessions): on a machine shared by several builds
+     * an ingest took more than a minute (the memory benchmark and EnrolmentIT failed so at a load average of 30-50).
+     */
+    private static final long DEPLOY_SECONDS = 180;
 
     private Services() {
     }
@@ -131,7 +136,7 @@ final class Services {
         IngestService service = new IngestService(settings, clock, alerting,
                 io.nara.ingest.fhir.FhirPush.Settings.none(), options);
         try {
-            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             // A node that did not start in time must not stay connected and take (and acknowledge) messages.
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -153,7 +158,7 @@ final class Services {
                 io.nara.ingest.fhir.FhirPush.Settings.none());
         Vertx vertx = Vertx.vertx();
         try {
-            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
             Ingest ingest = new Ingest(vertx, service, postgres, influx, apiKey);
             awaitHealthy(ingest);
             return ingest;
@@ -231,7 +236,7 @@ final class Services {
         HubSettings settings = new HubSettings(hubId, broker, dataDir, bootstrap, "127.0.0.1", 0,
                 ZoneId.of("Europe/Stockholm"), true, true, 0, uplink, storage);
         HubService service = new HubService(settings, Clock.systemUTC(), hubClock, enrolment);
-        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
         return new Hub(vertx, service, dataDir);
     }
 
