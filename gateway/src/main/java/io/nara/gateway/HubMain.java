@@ -133,6 +133,10 @@ public final class HubMain implements Callable<Integer> {
     @Option(names = "--help-button-patient", description = "Whose help button it is (default: the hub's only patient).")
     String helpButtonPatient;
 
+    @Option(names = "--update-result-file", description = "The updater's last-result file (the package's: "
+            + "/var/lib/nara-hub-update/last-result); a refused or rolled-back update in it goes to the cloud in the status.")
+    Path updateResultFile;
+
     @Option(names = "--reminder", description = "HH:MM=LOINC: buzz when that measurement is missing by then; repeatable.")
     java.util.List<String> reminders = new java.util.ArrayList<>();
 
@@ -186,7 +190,7 @@ public final class HubMain implements Callable<Integer> {
                 dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockSource.equals("assume"), simulate,
                 simulateEverySeconds * 1000,
                 new Uplink.Settings(batchSize, 4, ackTimeoutSeconds * 1000L, 60_000, replayRate),
-                new StorageLimits(maxRecords, maxOutboxMegabytes * 1024 * 1024), transports());
+                new StorageLimits(maxRecords, maxOutboxMegabytes * 1024 * 1024), transports(), updateResultFile);
         io.nara.gateway.systemd.ServiceManager systemd =
                 io.nara.gateway.systemd.ServiceManager.fromEnvironment(vertx, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -19,6 +19,7 @@ import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
+import java.nio.file.Path;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -32,6 +33,8 @@ import java.util.random.RandomGenerator;
 public final class HubService extends VerticleBase {
 
     private static final long CLOCK_CHECK_MILLIS = 2_000;
+    /** How often the updater's last-result file is read: it changes at most a few times a day. */
+    private static final long UPDATE_RESULT_CHECK_MILLIS = 15_000;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubService.class);
 
@@ -65,6 +68,8 @@ public final class HubService extends VerticleBase {
     /** Epoch ms of the oldest unacknowledged entry, 0 when none; refreshed each second on the outbox thread. */
     private volatile long oldestPending;
     private io.nara.gateway.metrics.HubMetrics metrics;
+    /** The update the updater last refused or rolled back, while that is its last word; null otherwise. */
+    private volatile HubStatus.FailedUpdate failedUpdate;
     /** The storage state the last storage alert reported; a new alert only when it got worse. */
     private StorageState announcedStorage = new StorageState(0, 0, false);
 
@@ -134,6 +139,11 @@ public final class HubService extends VerticleBase {
         }).compose(pipeline -> {
             timers.add(vertx.setPeriodic(1_000, id -> refreshCounts()));
             timers.add(vertx.setPeriodic(CLOCK_CHECK_MILLIS, id -> checkClock()));
+            if (settings.updateResult() != null) {
+                // The updater writes its result after it has (re)started this hub: read again until it appears.
+                readUpdateResult();
+                timers.add(vertx.setPeriodic(UPDATE_RESULT_CHECK_MILLIS, id -> readUpdateResult()));
+            }
             if (settings.simulate()) {
                 simulatedHome = new SimulatedHome(vertx, pipeline, () -> deviceOfModel(configStore.current(), "sim-cuff"),
                         () -> deviceOfModel(configStore.current(), "sim-scale"), clock, settings.deviceZone(), RandomGenerator.getDefault());
@@ -280,6 +290,33 @@ public final class HubService extends VerticleBase {
                 config.carePlanFor(patient).map(p -> p.version()).orElse("none"), null, null))).toList());
     }
 
+    /** Reads the updater's last result (async file read); a change goes to the cloud in a status at once. */
+    private void readUpdateResult() {
+        Path file = settings.updateResult();
+        vertx.fileSystem().exists(file.toString())
+                .compose(exists -> exists ? vertx.fileSystem().readFile(file.toString()).map(b -> b.toString())
+                        : Future.succeededFuture((String) null))
+                .onSuccess(text -> {
+                    HubStatus.FailedUpdate now;
+                    try {
+                        now = text == null ? null : io.nara.gateway.update.UpdateResult.failure(text).orElse(null);
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("cannot read the updater's result in {}: {}", file, e.getMessage());
+                        return;
+                    }
+                    if (!java.util.Objects.equals(now, failedUpdate)) {
+                        failedUpdate = now;
+                        if (now != null) {
+                            LOG.warn("update to {} {}: {}", now.version(), now.outcome(), now.reason());
+                        }
+                        if (uplink != null) {
+                            uplink.statusChanged();
+                        }
+                    }
+                })
+                .onFailure(e -> LOG.warn("cannot read the updater's result in {}: {}", file, e.getMessage()));
+    }
+
     private HubStatus hubStatus() {
         List<HubStatus.DeviceStatus> devices = configStore.current().devices().stream()
                 .map(d -> new HubStatus.DeviceStatus(d.deviceId(), d.model(), lastReadings.get(d.deviceId()),
@@ -289,7 +326,8 @@ public final class HubService extends VerticleBase {
         return new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, clock.instant(), VERSION, clockState(),
                 uplink.progress().pending(), devices, configStore.current().version(),
                 deviceStates.discovered().unbound(configStore.current().devices().stream()
-                        .map(d -> d.deviceId().toUpperCase()).collect(java.util.stream.Collectors.toSet())));
+                        .map(d -> d.deviceId().toUpperCase()).collect(java.util.stream.Collectors.toSet())),
+                failedUpdate);
     }
 
     private StatusView statusView() {

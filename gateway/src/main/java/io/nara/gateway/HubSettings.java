@@ -22,6 +22,8 @@ import java.time.ZoneId;
  * @param uplink          uplink tuning
  * @param storage         how much the outbox may hold
  * @param transports      the device transports: BLE, CoAP, analyzers, GPIO (none by default)
+ * @param updateResult    the updater's last-result file, whose failed update the hub reports in its status; null
+ *                        when no updater runs beside the hub
  */
 public record HubSettings(
         String hubId,
@@ -36,7 +38,17 @@ public record HubSettings(
         long simulateEveryMs,
         Uplink.Settings uplink,
         StorageLimits storage,
-        io.nara.gateway.installer.TransportSettings transports) {
+        io.nara.gateway.installer.TransportSettings transports,
+        Path updateResult) {
+
+    /** A hub without an updater beside it. */
+    public HubSettings(String hubId, BrokerConnection broker, Path dataDir, Path bootstrapConfig, String httpHost,
+                       int httpPort, ZoneId deviceZone, boolean clockTrusted, boolean simulate, long simulateEveryMs,
+                       Uplink.Settings uplink, StorageLimits storage,
+                       io.nara.gateway.installer.TransportSettings transports) {
+        this(hubId, broker, dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockTrusted, simulate,
+                simulateEveryMs, uplink, storage, transports, null);
+    }
 
     /** A hub without device transports (the simulated home only). */
     public HubSettings(String hubId, BrokerConnection broker, Path dataDir, Path bootstrapConfig, String httpHost,

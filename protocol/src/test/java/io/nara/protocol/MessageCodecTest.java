@@ -72,6 +72,24 @@ class MessageCodecTest {
     }
 
     @Test
+    void aFailedUpdateTravelsInTheStatusAndAnOlderHubsStatusReadsWithoutOne() {
+        HubStatus.FailedUpdate failed = new HubStatus.FailedUpdate("0.2.0", HubStatus.FailedUpdate.Outcome.ROLLED_BACK,
+                "0.2.0 did not start (nara-hub.service is failed); running 0.1.0", T);
+        HubStatus status = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 0,
+                List.of(), 3L, List.of(), failed);
+        String json = new String(codec.encode(status), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"failedUpdate\":{\"version\":\"0.2.0\",\"outcome\":\"ROLLED_BACK\"");
+        assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), HubStatus.class).failedUpdate()).isEqualTo(failed);
+
+        String older = "{\"v\":1,\"state\":\"ONLINE\",\"at\":\"" + T + "\",\"software\":\"0.1.0\","
+                + "\"clock\":\"SYNCHRONIZED\",\"outboxPending\":0,\"devices\":[]}";
+        assertThat(codec.decode(older.getBytes(StandardCharsets.UTF_8), HubStatus.class).failedUpdate()).isNull();
+        String noReason = json.replaceFirst(",\"reason\":\"[^\"]*\"", "");
+        assertThatThrownBy(() -> codec.decode(noReason.getBytes(StandardCharsets.UTF_8), HubStatus.class))
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("failedUpdate.reason");
+    }
+
+    @Test
     void aFailedMeasurementIsNeverANumber() {
         String json = new String(codec.encode(ObservationBatch.of(OUTBOX, List.of(systolic(1, null)))), StandardCharsets.UTF_8);
         assertThat(json).contains("\"value\":null").contains("MEASUREMENT_FAILED");

@@ -137,6 +137,20 @@ public final class DevStack {
         return run(repoRoot, command, stackEnvironment, 600);
     }
 
+    /**
+     * {@code deploy/dev/stack.sh ARGS} as a command line for this stack (its state folder and, for the fault stack,
+     * its ports), for a server the test starts that runs it itself (the ingest's broker commands).
+     */
+    public List<String> stackScript(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("env", "NARA_STATE=" + get("NARA_STATE")));
+        if (stackEnvironment.containsKey("NARA_PORT_OFFSET")) {
+            command.add("NARA_PORT_OFFSET=" + stackEnvironment.get("NARA_PORT_OFFSET"));
+        }
+        command.addAll(List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     /** A secret file of the stack ({@code influx.password}, {@code postgres.password}). */
     public Path secret(String name) {
         return Path.of(get("NARA_STATE")).resolve("secrets").resolve(name);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.mqtt.TlsIdentity;
 import io.nara.protocol.codec.MessageCodec;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,10 +29,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The hub as a Raspberry Pi appliance, on an arm64 Debian with its own systemd (qemu + systemd-nspawn, see
  * {@link Arm64Container}): the Debian package the build made is installed with dpkg, the installer configures it,
- * the hardened unit runs it, a reading reaches the cloud, an upgrade to a newer build keeps the readings that were
- * waiting in the outbox, and remove and purge leave nothing behind. The steps run in order on one container.
- *
- * <p>Until enrolment by code is merged, the hub gets a dev-PKI identity (KEYSTORE in /etc/nara/hub.conf).
+ * the hub enrols by itself with the one-time code the operator got from the fleet register, the hardened unit runs
+ * it, a reading reaches the cloud, an upgrade to a newer build keeps the readings that were waiting in the outbox, a
+ * broken release is rolled back and reported on the fleet register, a bad update (a configuration the hub cannot use,
+ * a repository signed with another key, a downgrade the cloud did not ask for, too little free space) is refused and
+ * reported, and remove and purge leave nothing behind. The steps run in order on one container.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PiApplianceIT {
@@ -42,6 +42,7 @@ class PiApplianceIT {
     private static final String UNIT = "nara-hub.service";
     /** qemu: a JVM start and a reading's round trip take minutes, not seconds. No timing is asserted. */
     private static final Duration DEADLINE = Duration.ofMinutes(6);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static DevStack stack;
     private static Path workDir;
@@ -100,10 +101,22 @@ class PiApplianceIT {
         assertThat(pi.execOk(30, "id", "-nG", "nara-hub")).contains("nara-hub").contains("bluetooth");
         assertThat(pi.journal(UNIT)).contains("HUB_ID is not set in /etc/nara/hub.conf");
 
-        configure();
-        // Type=notify: the restart returns once the hub has told systemd it is ready.
-        pi.execOk(900, "systemctl", "restart", UNIT);
+        // The operator registers the hub in stock on the fleet register and gets its one-time code for the label.
+        String code = register();
+        assertThat(fleetRow().get("lifecycle").asText()).isEqualTo("IN_STOCK");
+        // The installer sets the hub up with it; nara-hub-setup restarts the hub, which returns (Type=notify) once
+        // the hub has told systemd it is ready.
+        configure(code);
         assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
+        // It made its own key, enrolled over EST with the code and connected with the certificate it got.
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(Services.hubStatus(statusUrl).get("enrolment").get("enrolled")
+                        .asBoolean()).as(pi.journal(UNIT)).isTrue());
+        assertThat(pi.path("/var/lib/nara-hub/identity/hub.p12")).exists();
+        assertThat(pi.path("/etc/nara/hub.p12")).as("no identity but its own").doesNotExist();
+        JsonNode row = fleetRow();
+        assertThat(row.get("lifecycle").asText()).isEqualTo("ENROLLED");
+        assertThat(row.get("codeValidUntil").isNull()).as("the code is used up").isTrue();
         String properties = pi.execOk(30, "systemctl", "show", UNIT, "-p", "User", "-p", "NoNewPrivileges",
                 "-p", "ProtectSystem", "-p", "Type");
         assertThat(properties).contains("User=nara-hub", "NoNewPrivileges=yes", "ProtectSystem=strict", "Type=notify");
@@ -179,6 +192,14 @@ class PiApplianceIT {
         await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
         assertThat(software()).isEqualTo(running);
+        // The hub reports the failed update in its status; the fleet register shows which version failed and why.
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            JsonNode hub = fleetRow();
+            assertThat(hub.get("failedUpdateVersion").asText()).isEqualTo(broken);
+            assertThat(hub.get("failedUpdateOutcome").asText()).isEqualTo("ROLLED_BACK");
+            assertThat(hub.get("failedUpdateReason").asText()).contains(broken + " did not start")
+                    .contains("running " + running);
+        });
         // The failed version is not tried again until the cloud pins another.
         pi.execOk(600, "systemctl", "start", "nara-hub-update.service");
         assertThat(pi.journal("nara-hub-update.service")).contains(broken + " failed here before");
@@ -186,6 +207,81 @@ class PiApplianceIT {
 
     @Test
     @Order(4)
+    void aBadUpdateIsRefusedReportedAndTheHubKeepsRunningItsVersion() throws Exception {
+        String running = pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub");
+
+        // A configuration the hub cannot use: no update over it (the launcher's own check says what is wrong).
+        String conf = Files.readString(pi.path("/etc/nara/hub.conf"));
+        Files.writeString(pi.path("/etc/nara/hub.conf"), conf + "GARBAGE LINE\n");
+        try {
+            assertRefused("the configuration is not usable: nara-hub: /etc/nara/hub.conf line", "-");
+            assertThat(fleetRow().get("failedUpdateReason").asText()).contains("is not KEY=value: GARBAGE LINE");
+        } finally {
+            Files.writeString(pi.path("/etc/nara/hub.conf"), conf);
+        }
+
+        // The cloud pins an older version without saying "downgrade" (a register written by hand, a mistaken or
+        // forged pin: the rollout API itself refuses what the repository does not hold, and the repository holds
+        // only the newest build).
+        String older = builtVersion;
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+             PreparedStatement q = c.prepareStatement("INSERT INTO hub_release (version, percentage, hubs, downgrade, "
+                     + "released_at, released_by) VALUES (?, 100, '{}', false, now(), 'it')")) {
+            q.setString(1, older);
+            q.executeUpdate();
+        }
+        // ... first with a repository that does not pass the hub's release key: another key signed it.
+        Path key = pi.path("/etc/nara/release-key.gpg");
+        byte[] releaseKey = Files.readAllBytes(key);
+        Files.copy(Path.of(release(workDir.resolve("other-release"), "key").strip()), key,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            assertRefused("failed apt's check (signature)", older);
+        } finally {
+            Files.write(key, releaseKey);
+        }
+        assertRefused(older + " is older than the running " + running + " and the cloud did not ask for a downgrade",
+                older);
+
+        // A newer release while the disk is nearly full: refused before anything is downloaded.
+        String newer = running + "+it3";
+        release("publish", repack(deb, newer).toString());
+        assertThat(rollout(newer, 100).statusCode()).isEqualTo(200);
+        pi.execOk(60, "mount", "-t", "tmpfs", "-o", "size=64m", "nara-full", "/var/cache/apt/archives");
+        try {
+            assertRefused("MiB free on /var/cache/apt/archives; 200 MiB needed", newer);
+        } finally {
+            pi.execOk(60, "umount", "/var/cache/apt/archives");
+        }
+
+        // Through all of it the hub ran the version it had, and still delivers.
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(running);
+        assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
+        long seq = simulateCuff(126).get("stored").get(0).get("seq").asLong();
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
+    }
+
+    /**
+     * Runs the updater and sees it refuse {@code version} ("-" before it knows one) with {@code reason}: in its
+     * journal and last result, and (through the hub's status) on the fleet register.
+     */
+    private static void assertRefused(String reason, String version) {
+        pi.execOk(1800, "systemctl", "start", "nara-hub-update.service");
+        String journal = pi.journal("nara-hub-update.service");
+        assertThat(journal).contains("refused update to ").contains(reason);
+        String result = pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result");
+        assertThat(result).as(journal).contains(" REFUSED " + version + " ").contains(reason);
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            JsonNode hub = fleetRow();
+            assertThat(hub.get("failedUpdateOutcome").asText()).isEqualTo("REFUSED");
+            assertThat(hub.get("failedUpdateVersion").asText()).isEqualTo(version);
+            assertThat(hub.get("failedUpdateReason").asText()).contains(reason);
+        });
+    }
+
+    @Test
+    @Order(5)
     void removeStopsTheHubAndKeepsItsDataPurgeLeavesNothing() {
         pi.execOk(600, "dpkg", "-r", "nara-hub");
         assertThat(pi.exec(List.of("systemctl", "is-active", UNIT), 30).output().strip()).isNotEqualTo("active");
@@ -206,21 +302,16 @@ class PiApplianceIT {
                 .doesNotStartWith("ii");
     }
 
-    /** What the installer does on a new hub (here with a dev-PKI identity instead of an enrolment code). */
-    private static void configure() throws Exception {
-        TlsIdentity identity = stack.identity(HUB);
-        Files.copy(identity.keystore(), pi.path("/etc/nara/hub.p12"));
-        Files.copy(identity.truststore(), pi.path("/etc/nara/truststore.p12"));
-        Files.copy(identity.passwordFile(), pi.path("/etc/nara/keystore.password"));
+    /**
+     * What the installer does on a new hub: the settings of this test's container in the package's conffile, then
+     * {@code nara-hub-setup} with the hub's id, the cloud's addresses and CA, the release key and the one-time code
+     * (on standard input, as the guide says).
+     */
+    private static void configure(String code) throws Exception {
         Files.write(pi.path("/etc/nara/hub-config.json"), new MessageCodec().encode(Services.homeConfig(1)));
         int port = freePort();
         statusUrl = "http://127.0.0.1:" + port;
-        // The conffile as the installer edits it: the package's own file with the hub's values.
         String conf = Files.readString(pi.path("/etc/nara/hub.conf"))
-                .replaceFirst("(?m)^HUB_ID=.*$", "HUB_ID=" + HUB)
-                .replaceFirst("(?m)^MQTT_URL=.*$", "MQTT_URL=" + stack.get("NARA_MQTT_URL"))
-                .replaceFirst("(?m)^KEYSTORE=.*$", "KEYSTORE=/etc/nara/hub.p12")
-                .replaceFirst("(?m)^PASSWORD_FILE=.*$", "PASSWORD_FILE=/etc/nara/keystore.password")
                 // No time daemon in the container; the host's clock is right.
                 .replaceFirst("(?m)^CLOCK=.*$", "CLOCK=assume")
                 .replaceFirst("(?m)^HTTP_PORT=.*$", "HTTP_PORT=" + port)
@@ -228,15 +319,46 @@ class PiApplianceIT {
                 .replaceFirst("(?m)^BLE=.*$", "BLE=no")
                 .replaceFirst("(?m)^GPIO=.*$", "GPIO=off")
                 .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10")
-                // Updates from this test's ingest, checked against the development release key.
-                .replaceFirst("(?m)^UPDATE_URL=.*$", "UPDATE_URL=http://127.0.0.1:" + ingestPort + "/apt")
                 .replaceFirst("(?m)^UPDATE_DEADLINE=.*$", "UPDATE_DEADLINE=1200");
-        Files.copy(Path.of(release("key").strip()), pi.path("/etc/nara/release-key.gpg"));
         Files.writeString(pi.path("/etc/nara/hub.conf"), conf);
-        pi.execOk(30, "chgrp", "nara-hub", "/etc/nara/hub.conf", "/etc/nara/hub.p12", "/etc/nara/truststore.p12",
-                "/etc/nara/keystore.password", "/etc/nara/hub-config.json");
-        pi.execOk(30, "chmod", "0640", "/etc/nara/hub.conf", "/etc/nara/hub.p12", "/etc/nara/truststore.p12",
-                "/etc/nara/keystore.password", "/etc/nara/hub-config.json");
+        pi.execOk(30, "chgrp", "nara-hub", "/etc/nara/hub-config.json");
+        pi.execOk(30, "chmod", "0640", "/etc/nara/hub-config.json");
+        // The cloud's CA (PEM) and the release key (the development key of this test's repository), as handed over.
+        Files.copy(stack.pkiDir().resolve("ca.crt"), pi.path("/root/cloud-ca.pem"));
+        Files.copy(Path.of(release("key").strip()), pi.path("/root/nara-release.gpg"));
+        pi.execOk(900, "sh", "-c", "printf '%s\\n' '" + code + "' | nara-hub-setup --hub-id " + HUB
+                + " --mqtt-url " + stack.get("NARA_MQTT_URL")
+                + " --enrol-url https://127.0.0.1:" + ingest.service().estPort()
+                + " --ca /root/cloud-ca.pem --update-url http://127.0.0.1:" + ingestPort + "/apt"
+                + " --release-key /root/nara-release.gpg --code -");
+        assertThat(pi.execOk(30, "stat", "-c", "%U:%G %a", "/etc/nara/enrolment-code").strip())
+                .isEqualTo("root:nara-hub 640");
+    }
+
+    /** The operator registers the hub in stock (fleet API, as the fleet page does) and gets its one-time code. */
+    private static String register() throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"hubId\":\"" + HUB + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).get("code").asText();
+    }
+
+    /** This hub's row of the fleet register ({@code GET /api/fleet/hubs}, what the fleet page shows). */
+    private static JsonNode fleetRow() throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        for (JsonNode row : JSON.readTree(r.body())) {
+            if (row.get("hubId").asText().equals(HUB)) {
+                return row;
+            }
+        }
+        throw new AssertionError(HUB + " is not in the fleet register: " + r.body());
     }
 
     private static JsonNode simulateCuff(int systolic) throws Exception {
@@ -249,7 +371,9 @@ class PiApplianceIT {
     }
 
     private static void startIngest() throws Exception {
-        ingest = Services.startIngest(stack, shareGroup, postgres, influx, ingestPort, releaseDir.resolve("repo"));
+        // The cloud as a Pi hub meets it: EST enrolment and the release repository on one node.
+        ingest = Services.startEnrollingIngest(stack, shareGroup, postgres, influx, ingestPort,
+                releaseDir.resolve("repo"));
         Services.awaitHealthy(ingest);
         cloud = new CloudQueries(stack, ingest);
     }
@@ -273,7 +397,12 @@ class PiApplianceIT {
 
     /** deploy/pi/release-repo.sh with this test's release folder (its own development key and repository). */
     private static String release(String... args) {
-        List<String> command = new ArrayList<>(List.of("env", "NARA_RELEASE_DIR=" + releaseDir,
+        return release(releaseDir, args);
+    }
+
+    /** ... with another release folder (another key). */
+    private static String release(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "NARA_RELEASE_DIR=" + dir,
                 "bash", stack.repoRoot().resolve("deploy/pi/release-repo.sh").toString()));
         command.addAll(List.of(args));
         DevStack.Result result = DevStack.run(stack.repoRoot(), command, 300);

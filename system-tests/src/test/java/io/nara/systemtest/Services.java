@@ -35,6 +35,11 @@ final class Services {
     static final String OXIMETER = "sim-oximeter-1";
     /** How long the helpers wait for the stack: generous, since several builds share the machine. */
     static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(60);
+    /**
+     * How long a node or hub may take to deploy (Flyway, pools, broker sessions): on a machine shared by several builds
+     * an ingest took more than a minute (the memory benchmark and EnrolmentIT failed so at a load average of 30-50).
+     */
+    private static final long DEPLOY_SECONDS = 180;
 
     private Services() {
     }
@@ -89,15 +94,8 @@ final class Services {
      */
     static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
-        Path pki = stack.pkiDir();
-        List<String> stackCommand = List.of("env", "NARA_STATE=" + stack.get("NARA_STATE"), "bash",
-                stack.repoRoot().resolve("deploy/dev/stack.sh").toString());
-        var enrolment = new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
-                pki.resolve("est.key"), pki.resolve("ca.crt"), pki.resolve("ca.key"), pki.resolve("crl.pem"),
-                new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "reload", "broker")),
-                new io.nara.ingest.enrol.BrokerCommand(concat(stackCommand, "account")), lifetimes);
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
-                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment));
+                alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment(stack, lifetimes)));
         try {
             awaitHealthy(ingest);
             return ingest;
@@ -107,10 +105,27 @@ final class Services {
         }
     }
 
-    private static List<String> concat(List<String> words, String... more) {
-        List<String> all = new java.util.ArrayList<>(words);
-        all.addAll(List.of(more));
-        return all;
+    /**
+     * ... on its databases and share group, on a fixed web port, serving hub releases from {@code releaseRepo} (a
+     * hub as a Pi appliance: it enrols and updates from the same node). Not yet awaited healthy.
+     */
+    static Ingest startEnrollingIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                                       ObservationStore.Settings influx, int httpPort, Path releaseRepo)
+            throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), httpPort, io.nara.ingest.NodeOptions.defaults()
+                        .withEnrolment(enrolment(stack, io.nara.ingest.enrol.HubEnrolment.Settings.defaults()))
+                        .withReleaseRepository(releaseRepo));
+    }
+
+    /** EST with the stack's dev CA; the broker's CRL reload and account grants through the stack's own script. */
+    private static io.nara.ingest.enrol.EnrolmentSettings enrolment(DevStack stack,
+                                                                   io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) {
+        Path pki = stack.pkiDir();
+        return new io.nara.ingest.enrol.EnrolmentSettings("127.0.0.1", 0, pki.resolve("est.crt"),
+                pki.resolve("est.key"), pki.resolve("ca.crt"), pki.resolve("ca.key"), pki.resolve("crl.pem"),
+                new io.nara.ingest.enrol.BrokerCommand(stack.stackScript("reload", "broker")),
+                new io.nara.ingest.enrol.BrokerCommand(stack.stackScript("account")), lifetimes);
     }
 
     private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
@@ -124,7 +139,7 @@ final class Services {
         IngestService service = new IngestService(settings, clock, alerting,
                 io.nara.ingest.fhir.FhirPush.Settings.none(), options);
         try {
-            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             // A node that did not start in time must not stay connected and take (and acknowledge) messages.
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -146,7 +161,7 @@ final class Services {
                 io.nara.ingest.fhir.FhirPush.Settings.none());
         Vertx vertx = Vertx.vertx();
         try {
-            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
             Ingest ingest = new Ingest(vertx, service, postgres, influx, apiKey);
             awaitHealthy(ingest);
             return ingest;
@@ -252,7 +267,7 @@ final class Services {
         HubSettings settings = new HubSettings(hubId, broker, dataDir, bootstrap, "127.0.0.1", 0,
                 ZoneId.of("Europe/Stockholm"), true, true, 0, uplink, storage);
         HubService service = new HubService(settings, Clock.systemUTC(), hubClock, enrolment);
-        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
         return new Hub(vertx, service, dataDir);
     }
 

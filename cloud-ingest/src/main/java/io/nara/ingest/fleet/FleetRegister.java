@@ -42,6 +42,11 @@ public final class FleetRegister {
             new Column("organisationId", "h.organisation_id"),
             new Column("online", "h.state"),
             new Column("software", "h.software"),
+            // The update the hub last refused or rolled back (its status message says which and why).
+            new Column("failedUpdateVersion", "h.failed_update_version"),
+            new Column("failedUpdateOutcome", "h.failed_update_outcome"),
+            new Column("failedUpdateReason", "h.failed_update_reason"),
+            new Column("failedUpdateAt", "h.failed_update_at"),
             new Column("lastSeen", "h.last_seen_at"),
             new Column("outboxPending", "h.outbox_pending"),
             new Column("clock", "h.clock"),

@@ -50,6 +50,21 @@ public final class HubRegistry {
                 upsert.setTimestamp(7, Timestamp.from(receivedAt));
                 upsert.executeUpdate();
             }
+            if (status.state() == HubStatus.State.ONLINE) {
+                // The update the hub last failed, while that is its updater's last word; a status without one clears
+                // it (the update went through since, or an older hub that has no updater to report). The last will
+                // says nothing of updates and leaves it.
+                HubStatus.FailedUpdate failed = status.failedUpdate();
+                try (PreparedStatement u = c.prepareStatement("UPDATE hub SET failed_update_version = ?, "
+                        + "failed_update_outcome = ?, failed_update_reason = ?, failed_update_at = ? WHERE hub_id = ?")) {
+                    u.setString(1, failed == null ? null : failed.version());
+                    u.setString(2, failed == null ? null : failed.outcome().name());
+                    u.setString(3, failed == null ? null : failed.reason());
+                    u.setTimestamp(4, failed == null || failed.at() == null ? null : Timestamp.from(failed.at()));
+                    u.setString(5, hubId);
+                    u.executeUpdate();
+                }
+            }
             // Battery levels for the cloud's low-battery rule, with the status they came in (issue 6).
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);
             if (status.configVersion() != null) {

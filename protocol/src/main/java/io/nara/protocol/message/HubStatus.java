@@ -19,6 +19,8 @@ import java.util.List;
  * @param configVersion the version of the config the hub applied (the cloud shows "applied" or "waiting for the
  *                      hub"); null from a hub that does not say
  * @param discovered    devices the hub can see that are not bound to it (for binding them from the cloud)
+ * @param failedUpdate  the last software update the hub refused or rolled back, while it is the updater's last word;
+ *                      null when the last update went well, none was tried, or the hub does not say
  */
 public record HubStatus(
         int v,
@@ -29,7 +31,8 @@ public record HubStatus(
         long outboxPending,
         List<DeviceStatus> devices,
         Long configVersion,
-        List<DiscoveredDevice> discovered) {
+        List<DiscoveredDevice> discovered,
+        FailedUpdate failedUpdate) {
 
     public enum State { ONLINE, OFFLINE }
 
@@ -94,6 +97,26 @@ public record HubStatus(
         }
     }
 
+    /**
+     * An update the hub did not complete (the updater's last result).
+     *
+     * @param version the version the cloud pinned and the hub did not end up running ("-" when the pin was unreadable)
+     * @param outcome {@code ROLLED_BACK} (installed, did not come up, the previous version reinstalled) or
+     *                {@code REFUSED} (not installed: bad signature, not published, a downgrade not asked for, a
+     *                configuration the hub cannot use, too little free space)
+     * @param reason  the updater's message, as in the hub's journal
+     * @param at      when the updater decided
+     */
+    public record FailedUpdate(String version, Outcome outcome, String reason, Instant at) {
+        public enum Outcome { ROLLED_BACK, REFUSED }
+
+        public FailedUpdate {
+            requireNonNull(version, "failedUpdate.version");
+            requireNonNull(outcome, "failedUpdate.outcome");
+            requireNonNull(reason, "failedUpdate.reason");
+        }
+    }
+
     @JsonCreator
     public HubStatus {
         SchemaVersion.require(v);
@@ -110,7 +133,13 @@ public record HubStatus(
     /** A status that says nothing of the config applied or of unbound devices (an older hub's). */
     public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
                      List<DeviceStatus> devices) {
-        this(v, state, at, software, clock, outboxPending, devices, null, null);
+        this(v, state, at, software, clock, outboxPending, devices, null, null, null);
+    }
+
+    /** A status that says nothing of a failed update. */
+    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
+                     List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered) {
+        this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, null);
     }
 
     public static HubStatus offline() {
