@@ -1,0 +1,57 @@
+package io.nara.rules.episode;
+
+import static io.nara.rules.episode.Home.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.CarePlanTemplate;
+import io.nara.protocol.codec.MessageCodec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an open episode remembers between readings: the weight it started from, and that device failures reported days
+ * late are history, not news.
+ */
+class EpisodeMemoryTest {
+
+    static final String WEIGHT = "29463-7";
+    static final String SYS = "8480-6";
+    static final CarePlan TEMPLATE = CarePlanTemplate.heartFailure(new MessageCodec(), "p1");
+
+    @Test
+    void aWeightGainStaysOpenWhileThePatientStaysTwoKiloAboveTheWeightItStartedFrom() {
+        // 80.0 kg on Monday, 82.5 on Thursday: over 2 kg in 3 days. On Saturday the Monday low is out of the 3-day
+        // window, but the patient still carries 2.4 kg more than when the gain began: the fluid is still there, the
+        // alert must not resolve. Only at 81.5 (1.5 kg above) is the episode over, and the overnight rule, which
+        // measures from its own low, must not borrow the 3-day rule's starting weight to keep it open.
+        Home home = new Home(TEMPLATE)
+                .read("scale", WEIGHT, 80.0, day(0, 6))
+                .read("scale", WEIGHT, 80.5, day(1, 6))
+                .read("scale", WEIGHT, 81.5, day(2, 6))
+                .read("scale", WEIGHT, 82.5, day(3, 6))
+                .read("scale", WEIGHT, 82.6, day(4, 6))
+                .read("scale", WEIGHT, 82.4, day(5, 6));
+        assertThat(home.seen()).containsExactly("RAISED weight-gain-3d WARNING 82.5");
+        assertThat(home.events.get(0).message()).endsWith("(80.0 → 82.5 kg, +2.5)");
+        home.read("scale", WEIGHT, 81.5, day(6, 6));
+        assertThat(home.seen()).containsExactly("RAISED weight-gain-3d WARNING 82.5",
+                "RESOLVED weight-gain-3d INFO 81.5");
+    }
+
+    @Test
+    void deviceFailuresReportedDaysLateDoNotAskForTheDevice() {
+        // The cuff failed three times on Monday, but the hub was offline and the records arrive on Wednesday: the
+        // nurse is not sent to check a cuff that may have worked since.
+        Home home = new Home(TEMPLATE);
+        for (int i = 0; i < 3; i++) {
+            home.receive(Home.obs(10 + i, "p1", "cuff", SYS, null, day(0, 6 + i)), day(2, 9));
+        }
+        assertThat(home.seen()).isEmpty();
+        // The same three failures received as they happen do.
+        Home live = new Home(TEMPLATE);
+        for (int i = 0; i < 3; i++) {
+            live.read("cuff", SYS, null, day(0, 6 + i));
+        }
+        assertThat(live.seen()).containsExactly("RAISED device-attention INFO");
+    }
+}
