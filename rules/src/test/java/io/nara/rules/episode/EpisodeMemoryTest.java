@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.CarePlanTemplate;
+import io.nara.protocol.careplan.DeviceAttentionRule;
+import io.nara.protocol.careplan.WindowChangeRule;
 import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.ObservationFlag;
+import io.nara.protocol.message.Severity;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,5 +59,52 @@ class EpisodeMemoryTest {
             live.read("cuff", SYS, null, day(0, 6 + i));
         }
         assertThat(live.seen()).containsExactly("RAISED device-attention INFO");
+    }
+
+    @Test
+    void anEscalatedWeightGainKeepsMeasuringFromTheWeightWhereTheGainBegan() {
+        // Over 2 kg in 3 days is a warning, over 3 kg urgent. The gain began at 80.0 kg; after escalating at 84.2 the
+        // patient is at 83.3 on Saturday: 3.3 kg above where it began, still urgent, though the 3-day low is 81.5.
+        CarePlan plan = new CarePlan("p1", "1", List.of(
+                new WindowChangeRule("gain", WEIGHT, Duration.ofDays(3), 2.0, Severity.WARNING, "over 2 kg", null,
+                        null, "weight"),
+                new WindowChangeRule("gain-urgent", WEIGHT, Duration.ofDays(3), 3.0, Severity.URGENT, "over 3 kg",
+                        null, null, "weight")));
+        Home home = new Home(plan)
+                .read("scale", WEIGHT, 80.0, day(0, 6))
+                .read("scale", WEIGHT, 81.0, day(1, 6))
+                .read("scale", WEIGHT, 81.5, day(2, 6))
+                .read("scale", WEIGHT, 82.5, day(3, 6))
+                .read("scale", WEIGHT, 84.2, day(4, 6))
+                .read("scale", WEIGHT, 83.3, day(5, 6));
+        assertThat(home.seen()).containsExactly("RAISED gain WARNING 82.5", "ESCALATED gain-urgent URGENT 84.2");
+        assertThat(home.state().open().get("weight").reference()).isEqualTo(80.0);
+    }
+
+    @Test
+    void theDeviceAlertCountsTheFailuresAmongTheAttemptsThatCount() {
+        // Six attempts, the last three failed: the nurse reads "3 of 5", the five the rule looks at.
+        Home home = new Home(TEMPLATE);
+        for (int i = 0; i < 3; i++) {
+            home.read("cuff", SYS, 120.0, day(0, 6 + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            home.read("cuff", SYS, null, day(0, 10 + i));
+        }
+        assertThat(home.seen()).containsExactly("RAISED device-attention INFO");
+        assertThat(home.events.get(0).message()).endsWith("(3 av/of 5 mätningar misslyckades/failed, cuff)");
+    }
+
+    @Test
+    void failedControlMeasurementsAreNotCountedWhenThePatientsOwnMeasurementFails() {
+        // Two failed checks with control solution, then one failed measurement of the patient: one failure of the
+        // patient's, not three; the meter is not reported.
+        CarePlan plan = new CarePlan("p1", "1", List.of(new DeviceAttentionRule("check", 3, 5, Severity.INFO,
+                "check the meter", null, null, null)));
+        Home home = new Home(plan)
+                .read("meter", SYS, null, day(0, 6), ObservationFlag.NOT_PATIENT_DATA)
+                .read("meter", SYS, null, day(0, 7), ObservationFlag.NOT_PATIENT_DATA)
+                .read("meter", SYS, null, day(0, 8));
+        assertThat(home.seen()).isEmpty();
     }
 }

@@ -85,4 +85,42 @@ class WhatTheHubRemembersTest {
         Home thin = new Home(threshold).read("scale", WEIGHT, 35.0, day(0, 6));
         assertThat(thin.events.get(0).message()).isEqualTo(longMessage);
     }
+
+    @Test
+    void aHistoryRebuiltAfterARestartCountsAReSentRecordOnceAndKeepsTwoMeasurementsOfOneSecond() {
+        // Read back from the hub's store in any order: the cuff's record sent twice is one reading; a second
+        // measurement in the same second with another value, and the other cuff's, are readings of their own.
+        Reading first = new Reading(1, "cuff", "8480-6", 120.0, "mm[Hg]", day(0, 6), false, false);
+        Reading again = new Reading(2, "cuff", "8480-6", 120.0, "mm[Hg]", day(0, 6), false, false);
+        Reading retaken = new Reading(3, "cuff", "8480-6", 84.0, "mm[Hg]", day(0, 6), false, false);
+        Reading other = new Reading(4, "cuff-2", "8480-6", 120.0, "mm[Hg]", day(0, 6), false, false);
+        Reading earlier = new Reading(5, "cuff", "8480-6", 130.0, "mm[Hg]", day(0, 5), false, false);
+        ReadingHistory h = ReadingHistory.of(List.of(retaken, again, other, earlier, first));
+        assertThat(h.of("8480-6")).containsExactly(earlier, first, retaken, other);
+        assertThat(h.size()).isEqualTo(4);
+        assertThat(h.contains(again)).isTrue();
+        assertThat(h.latestUsable("8480-6")).isEqualTo(other);
+    }
+
+    @Test
+    void aReSentObservationIsADuplicateAndChangesNothing() {
+        CarePlan plan = new CarePlan("p1", "1", List.of(new ThresholdRule("low", "8480-6", 90.0, null,
+                Severity.WARNING, "under 90", "district-nurses", Duration.ofHours(1), null, null, null, null)));
+        CarePlanEngine engine = new CarePlanEngine();
+        var o = Home.obs(7, "p1", "cuff", "8480-6", 84.0, day(0, 6));
+        Evaluation first = engine.evaluate(plan, PatientState.empty(), o, day(0, 6));
+        assertThat(first.duplicate()).isFalse();
+        Evaluation again = engine.evaluate(plan, first.state(), o.withSeq(8), day(0, 6));
+        assertThat(again.duplicate()).isTrue();
+        assertThat(again.events()).isEmpty();
+        // The alert sent for the first carries everything the nurse and the escalation need.
+        var alert = first.events().get(0).toAlert(41, day(0, 6));
+        assertThat(alert.seq()).isEqualTo(41);
+        assertThat(alert.patientId()).isEqualTo("p1");
+        assertThat(alert.ruleId()).isEqualTo("low");
+        assertThat(alert.value()).isEqualTo(84.0);
+        assertThat(alert.respondFirst()).isEqualTo("district-nurses");
+        assertThat(alert.escalateAfter()).isEqualTo(Duration.ofHours(1));
+        assertThat(alert.episode()).isEqualTo(first.events().get(0).episode());
+    }
 }
