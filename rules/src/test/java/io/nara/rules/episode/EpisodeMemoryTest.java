@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.careplan.DeviceAttentionRule;
+import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.careplan.WindowChangeRule;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.ObservationFlag;
@@ -106,5 +107,51 @@ class EpisodeMemoryTest {
                 .read("meter", SYS, null, day(0, 7), ObservationFlag.NOT_PATIENT_DATA)
                 .read("meter", SYS, null, day(0, 8));
         assertThat(home.seen()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedHighPressureShowsTheNewestReadingNotTheFirstOfTheRepeats() {
+        Home home = new Home(TEMPLATE)
+                .read("cuff", SYS, 165.0, day(0, 6))
+                .read("cuff", SYS, 172.0, day(0, 18));
+        assertThat(home.seen()).containsExactly("RAISED systolic-high WARNING 172.0");
+        assertThat(home.events.get(0).message()).endsWith("(2 av/of 2)");
+    }
+
+    @Test
+    void aValueResolutionShowsTheReadingThatEndedItAndADeviceResolutionShowsNone() {
+        Home home = new Home(TEMPLATE)
+                .read("cuff", SYS, 84.0, day(0, 6))
+                .read("cuff", SYS, null, day(0, 7))
+                .read("cuff", SYS, null, day(0, 8))
+                .read("cuff", SYS, null, day(0, 9))
+                .read("cuff", SYS, 121.0, day(0, 10));
+        assertThat(home.seen()).containsExactly("RAISED systolic-low WARNING 84.0", "RAISED device-attention INFO",
+                "RESOLVED systolic-low INFO 121.0", "RESOLVED device-attention INFO");
+        AlertEvent pressure = home.events.get(2);
+        assertThat(pressure.code()).isEqualTo(SYS);
+        assertThat(pressure.unit()).isEqualTo("mm[Hg]");
+        AlertEvent device = home.events.get(3);
+        assertThat(device.code()).isNull();
+        assertThat(device.value()).isNull();
+        assertThat(device.unit()).isNull();
+    }
+
+    @Test
+    void anEpisodeWhoseRuleWasRenamedResolvesUnderTheNameItWasRaisedWith() {
+        // The doctor renames the rule of an open episode (same episode, new id): the resolution names the rule the
+        // nurse was alerted for, and no team of the old rule is known any more.
+        CarePlan before = new CarePlan("p1", "1", List.of(new ThresholdRule("sys-low", SYS, 90.0, null,
+                Severity.WARNING, "under 90", "district-nurses", null, "bp", null, null, null)));
+        CarePlan after = new CarePlan("p1", "2", List.of(new ThresholdRule("sys-below-90", SYS, 90.0, null,
+                Severity.WARNING, "under 90 mmHg", "heart-team", null, "bp", null, null, null)));
+        CarePlanEngine engine = new CarePlanEngine();
+        Evaluation raised = engine.evaluate(before, PatientState.empty(), Home.obs(1, "p1", "cuff", SYS, 84.0,
+                day(0, 6)), day(0, 6));
+        Evaluation resolved = engine.evaluate(after, raised.state(), Home.obs(2, "p1", "cuff", SYS, 120.0,
+                day(0, 7)), day(0, 7));
+        assertThat(resolved.events()).extracting(Home::line).containsExactly("RESOLVED sys-low INFO 120.0");
+        assertThat(resolved.events().get(0).message()).isEqualTo(CarePlanEngine.RESOLVED_PREFIX + "sys-low");
+        assertThat(resolved.events().get(0).respondFirst()).isNull();
     }
 }
