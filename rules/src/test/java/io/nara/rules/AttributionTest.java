@@ -9,6 +9,7 @@ import io.nara.protocol.message.DeviceBinding.DeviceUser;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,5 +49,19 @@ class AttributionTest {
                 "bo", new CarePlan("bo", "1", List.of(), null, null, new WeightBand(60, 95), null, null));
         assertThat(Attribution.patientFor(SCALE_WITHOUT, id -> Optional.ofNullable(overlapping.get(id)), null,
                 weight)).isEmpty();
+    }
+
+    @Test
+    void aPersonalDeviceIsAlwaysItsPatientsWhateverTheWeight() {
+        DeviceBinding own = new DeviceBinding("scale-2", "m", "anna", null);
+        assertThat(Attribution.patientFor(own, id -> Optional.ofNullable(PLANS.get(id)), null, 88.0)).contains("anna");
+    }
+
+    @Test
+    void aUserWithoutACarePlanOnTheHubHasNoBandAndTheOtherIsStillFound() {
+        DeviceBinding shared = new DeviceBinding("scale", "m", null,
+                List.of(new DeviceUser("guest", null), new DeviceUser("bo", null)));
+        assertThat(Attribution.patientFor(shared, id -> Optional.ofNullable(PLANS.get(id)), null, 82.5))
+                .contains("bo");
     }
 }

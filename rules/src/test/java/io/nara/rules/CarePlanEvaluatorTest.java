@@ -62,4 +62,23 @@ class CarePlanEvaluatorTest {
         assertThat(evaluator.evaluate(PLAN, reading("p1", "59408-5", 88.0, ObservationFlag.QUESTIONABLE)))
                 .extracting(Finding::ruleId).containsExactly("spo2-low");
     }
+
+    @Test
+    void onlyThresholdRulesOfTheReadingsOwnCodeAreCompared() {
+        // A weight-gain rule needs history this evaluator does not keep; a weight reading breaks nothing here, and a
+        // pulse of 40 is not compared with the systolic limit of 90.
+        CarePlan plan = new CarePlan("p1", "7", java.util.List.of(
+                new io.nara.protocol.careplan.WindowChangeRule("gain", "29463-7", java.time.Duration.ofDays(3), 2.0,
+                        Severity.WARNING, "Weight gain", null, null, null),
+                new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90 mmHg",
+                        "municipal-nurses", java.time.Duration.ofMinutes(15))));
+        assertThat(evaluator.evaluate(plan, reading("p1", "29463-7", 300.0))).isEmpty();
+        assertThat(evaluator.evaluate(plan, reading("p1", "8867-4", 40.0))).isEmpty();
+        var alert = evaluator.evaluate(plan, reading("p1", "8480-6", 85.0)).get(0).toAlert(9, T);
+        assertThat(alert.seq()).isEqualTo(9);
+        assertThat(alert.ruleId()).isEqualTo("sys-low");
+        assertThat(alert.value()).isEqualTo(85.0);
+        assertThat(alert.raisedAt()).isEqualTo(T);
+        assertThat(alert.respondFirst()).isEqualTo("municipal-nurses");
+    }
 }

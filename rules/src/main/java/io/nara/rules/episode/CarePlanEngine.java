@@ -101,6 +101,8 @@ public final class CarePlanEngine {
         }
 
         List<Rule> rulesAt(Instant t) {
+            // plan.rulesAt(t) itself answers plan.rules() outside the period: the covers() test is a shortcut, and
+            // forcing it true is an equivalent mutant.
             return plan.postDischarge() != null && plan.postDischarge().covers(t, zone) ? plan.rulesAt(t)
                     : plan.rules();
         }
@@ -109,6 +111,8 @@ public final class CarePlanEngine {
         Set<String> valueKeysFor(String code) {
             Set<String> keys = new LinkedHashSet<>();
             for (Rule rule : allRules) {
+                // A plan refuses an episode mixing hub and cloud rules, and holds() finds nothing for a cloud kind:
+                // dropping the HUB test here or in judgeValueEpisode changes no outcome (equivalent).
                 if (rule.where() == Rule.Where.HUB && rule.codes().contains(code)) {
                     keys.add(rule.episodeKey());
                 }
@@ -166,6 +170,8 @@ public final class CarePlanEngine {
                     failed.add(r.failed());
                 }
             }
+            // Never empty: the engine calls this only for a patient reading of this device, itself an attempt. A
+            // guard, not a decision; removing it is an equivalent mutant.
             if (attempts.isEmpty()) {
                 return;
             }
@@ -389,6 +395,7 @@ public final class CarePlanEngine {
                 if (r == upTo || !r.usable() || r.time().isAfter(upTo.time())) {
                     continue;
                 }
+                // "<" or "<=": of two equally low readings either gives the same value (equivalent boundary).
                 if (low == null || r.value() < low.value()) {
                     low = r;
                 }

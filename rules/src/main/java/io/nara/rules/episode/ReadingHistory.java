@@ -63,7 +63,8 @@ public final class ReadingHistory {
         if (i < 0) {
             return false;
         }
-        // Several readings may share a time (two devices); look both ways.
+        // Several readings may share a time (two devices); look both ways. The time bound only ends the scan early
+        // (sameRecord compares the time itself), so dropping it changes no answer: an equivalent mutant.
         for (int j = i; j >= 0 && list[j].time().equals(reading.time()); j--) {
             if (list[j].sameRecord(reading)) {
                 return true;
@@ -79,6 +80,8 @@ public final class ReadingHistory {
 
     public ReadingHistory with(Reading reading) {
         Reading[] old = byCode.getOrDefault(reading.code(), NONE);
+        // Found (at >= 0) only for a reading with the time, device and sequence number of one already kept, which the
+        // hub never sends (sequence numbers are unique per hub): mutants of the sign test are not observable.
         int at = Arrays.binarySearch(old, reading, ORDER);
         int insert = at < 0 ? -at - 1 : at;
         Reading[] list = new Reading[old.length + 1];
@@ -101,6 +104,7 @@ public final class ReadingHistory {
             while (from < list.length && list[from].time().isBefore(since)) {
                 from++;
             }
+            // Sharing the array when nothing is trimmed only saves a copy (equivalent mutants).
             kept.put(code, from == 0 ? list : Arrays.copyOfRange(list, from, list.length));
         });
         return new ReadingHistory(kept);
@@ -127,6 +131,8 @@ public final class ReadingHistory {
      * times. Walks each code from the newest end only, so it costs the same with 90 days of history as with a week.
      */
     List<Reading> ofDevice(String deviceId, int times) {
+        // The bound on distinct times only limits the work: judgeDevice counts the last attempts itself, so returning
+        // more of the device's readings changes nothing (the mutants of this bound are equivalent).
         List<Reading> mine = new ArrayList<>();
         for (Reading[] list : byCode.values()) {
             int distinct = 0;

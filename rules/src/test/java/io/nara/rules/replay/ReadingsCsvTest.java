@@ -90,4 +90,19 @@ class ReadingsCsvTest {
                 "time,code,value,unit"), "p1");
         assertThat(p.problems()).singleElement().asString().startsWith("line 2: time 'time'");
     }
+
+    @Test
+    void anEmptyFlagsColumnIsNoFlags() {
+        ReadingsCsv.Parsed p = ReadingsCsv.parse(List.of("2026-11-23T07:31:00Z,8480-6,120,mm[Hg], "), "p1");
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.readings()).singleElement().satisfies(o -> assertThat(o.flags()).isEmpty());
+    }
+
+    @Test
+    void aHeaderAfterABadFirstLineIsNotAHeader() {
+        // Only the first line may be a header: a later "time" line is a mistake to show, not to skip.
+        ReadingsCsv.Parsed p = ReadingsCsv.parse(List.of("yesterday,8480-6,120,mm[Hg]", "time,code,value,unit"), "p1");
+        assertThat(p.problems()).hasSize(2);
+        assertThat(p.problems().get(1)).startsWith("line 2: time 'time'");
+    }
 }
