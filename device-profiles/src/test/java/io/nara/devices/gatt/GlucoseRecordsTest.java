@@ -136,4 +136,21 @@ class GlucoseRecordsTest {
         assertThat(c.health()).isEqualTo(4);
         assertThat(GlucoseMeasurementContext.parse(hex("04 0100 F2")).health()).isEqualTo(15);
     }
+
+    /** A meter whose clock was never set (year 0) still delivers its glucose, without a time and flagged. */
+    @Test
+    void aRecordWithAnUnknownDateHasNoTime() throws DecodeException {
+        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 0000 00 00 00 00 00 37C0 11")).get(0);
+        assertThat(m.deviceTime()).isNull();
+        assertThat(m.flags()).containsExactly(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+        assertThat(m.value()).isEqualTo(5.5);
+    }
+
+    /** A concentration of NaN (0x07FF) is a failed measurement: no number, never 0 or NaN mmol/L. */
+    @Test
+    void aNotANumberConcentrationIsAFailedMeasurement() throws DecodeException {
+        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F FF07 11")).get(0);
+        assertThat(m.value()).isNull();
+        assertThat(m.flags()).contains(ObservationFlag.MEASUREMENT_FAILED);
+    }
 }
