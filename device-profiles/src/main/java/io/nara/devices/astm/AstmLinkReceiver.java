@@ -193,11 +193,13 @@ public final class AstmLinkReceiver {
 
     private void reset() {
         state = State.NEUTRAL;
-        frame.reset();
+        frame.reset(); // also reset at every STX: removing this one is an equivalent mutant
         record.setLength(0);
         records.clear();
     }
 
+    // A number outside 0..7 could not match the expected frame or its repeat either (both are 0..7), so this check
+    // only refuses it before the comparison: its mutants are equivalent.
     private static boolean isFrameNumber(byte b) {
         return b >= '0' && b <= '7';
     }

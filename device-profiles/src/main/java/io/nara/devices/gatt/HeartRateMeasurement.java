@@ -28,6 +28,8 @@ public final class HeartRateMeasurement implements CharacteristicDecoder {
         ByteCursor in = new ByteCursor(value);
         int flags = in.uint8("flags");
         int rate = (flags & VALUE_IS_UINT16) != 0 ? in.uint16("heart rate") : in.uint8("heart rate");
+        // Energy expended and RR intervals are read only to check the value's length; neither is kept, so skipping
+        // either read (2 bytes, the RR parity unchanged) is an equivalent mutant.
         if ((flags & ENERGY_EXPENDED) != 0) {
             in.uint16("energy expended");
         }

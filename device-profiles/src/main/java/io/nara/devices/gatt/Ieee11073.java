@@ -64,7 +64,8 @@ public final class Ieee11073 {
     /** The raw SFLOAT that means "not a number": a failed measurement. */
     public static final int SFLOAT_NAN = 0x07FF;
 
-    // Dividing by an exact power of ten rounds once, so 1205e-1 becomes the double nearest to 120.5.
+    // Dividing by an exact power of ten rounds once, so 1205e-1 becomes the double nearest to 120.5. At exponent 0
+    // both branches multiply or divide by 1, so `>=` against `>` here (and in toSfloat) is an equivalent mutant.
     private static double scale(int mantissa, int exponent) {
         return exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
     }

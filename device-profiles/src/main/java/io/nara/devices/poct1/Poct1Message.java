@@ -32,7 +32,7 @@ public record Poct1Message(String type, String controlId, Element root) {
 
     /** The topic word of the type: "OBS" for "OBS.R01". */
     public String topic() {
-        int dot = type.indexOf('.');
+        int dot = type.indexOf('.'); // never 0: an XML element name cannot start with '.'
         return dot < 0 ? type : type.substring(0, dot);
     }
 }

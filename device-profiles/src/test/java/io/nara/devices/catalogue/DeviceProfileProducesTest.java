@@ -28,4 +28,27 @@ class DeviceProfileProducesTest {
         assertThat(analyzer.produces(Vocabulary.SYSTOLIC.loinc())).isFalse();
         assertThat(analyzer.produces(Vocabulary.BODY_WEIGHT.loinc())).isFalse();
     }
+
+    /**
+     * An analyzer that maps only its cardiac markers (cobas h 232) still produces the common laboratory analytes,
+     * glucose among them: glucose is measured by meters and analyzers alike, so it is no vital sign to refuse.
+     */
+    @Test
+    void anAnalyzerProducesCommonAnalytesItDoesNotMapAndGlucose() {
+        DeviceProfile cobas = catalogue.find("roche-cobas-h-232").orElseThrow();
+        assertThat(cobas.analytes()).doesNotContainValue(Vocabulary.POTASSIUM.loinc())
+                .doesNotContainValue(Vocabulary.GLUCOSE.loinc());
+        assertThat(cobas.produces(Vocabulary.POTASSIUM.loinc())).isTrue();
+        assertThat(cobas.produces(Vocabulary.GLUCOSE.loinc())).isTrue();
+        assertThat(cobas.produces(Vocabulary.HEART_RATE.loinc())).isFalse();
+    }
+
+    /** A profile without clock settings (a device not from the catalogue) has no factory date to ignore. */
+    @Test
+    void aProfileWithoutClockHasNoDefaultDate() {
+        DeviceProfile noClock = new DeviceProfile("x", "X", "X", "x", DeviceProfile.Kind.WEIGHT_SCALE,
+                DeviceProfile.Transport.COAP, DeviceProfile.Protocol.SENML, null, null, null, false,
+                null, null, null, null, null);
+        assertThat(noClock.decoderQuirks().isDefaultDate(java.time.LocalDateTime.of(2000, 1, 1, 0, 0))).isFalse();
+    }
 }
