@@ -290,6 +290,21 @@ class ClinicalEdgeCasesTest {
     }
 
     @Test
+    void aPartlyFailedAttemptIsAFailureAndTheAlertShowsTheFailedMeasurementNotTheGoodOne() {
+        // Three times the cuff gets the systolic pressure but not the diastolic: each attempt failed. The nurse must
+        // see the failed measurement as the evidence, never "120 mmHg", which reads as a good blood pressure.
+        Home home = new Home(plan("1", new DeviceAttentionRule("check", 3, 5, Severity.INFO, "check the cuff",
+                null, null, null)));
+        for (int h = 0; h < 3; h++) {
+            home.read("cuff", SYS, 120.0, day(0, 6 + h));
+            home.read("cuff", DIA, null, day(0, 6 + h));
+        }
+        assertThat(home.seen()).containsExactly("RAISED check INFO");
+        assertThat(home.events.get(0).code()).isEqualTo(DIA);
+        assertThat(home.events.get(0).message()).contains("3 av/of 3");
+    }
+
+    @Test
     void anotherDevicesFailuresDoNotCountForThisOne() {
         Home home = new Home(TEMPLATE)
                 .read("cuff", SYS, null, day(0, 6))
