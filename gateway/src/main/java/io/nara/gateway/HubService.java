@@ -65,6 +65,9 @@ public final class HubService extends VerticleBase {
     private final Map<String, Instant> lastByCode = new ConcurrentHashMap<>();
     private io.nara.gateway.installer.DeviceTransports transports;
     private volatile long quarantined;
+    /** The quarantine as the status tells the cloud; refreshed with the outbox counts. */
+    private volatile HubStatus.Quarantine quarantine = new HubStatus.Quarantine(0, null, null, null);
+    private volatile boolean quarantineChanged;
     /** Epoch ms of the oldest unacknowledged entry, 0 when none; refreshed each second on the outbox thread. */
     private volatile long oldestPending;
     private io.nara.gateway.metrics.HubMetrics metrics;
@@ -247,7 +250,10 @@ public final class HubService extends VerticleBase {
 
     private void refreshCounts() {
         outboxWorker.executeBlocking(() -> {
-            quarantined = outbox.quarantined();
+            HubStatus.Quarantine held = outbox.quarantineSummary();
+            quarantined = held.held();
+            quarantineChanged = !held.equals(quarantine);
+            quarantine = held;
             Long oldest = outbox.oldestStoredAt();
             oldestPending = oldest == null ? 0 : oldest;
             StorageState storage = outbox.storageState();
@@ -260,6 +266,10 @@ public final class HubService extends VerticleBase {
         }).onSuccess(announced -> {
             if (announced) {
                 uplink.wake();
+            }
+            // The nurse and the operator hear of a newly quarantined reading with the next status.
+            if (quarantineChanged && uplink != null) {
+                uplink.statusChanged();
             }
         }).onFailure(e -> LOG.error("cannot check the outbox: {}", e.getMessage(), e));
     }
@@ -327,7 +337,7 @@ public final class HubService extends VerticleBase {
                 uplink.progress().pending(), devices, configStore.current().version(),
                 deviceStates.discovered().unbound(configStore.current().devices().stream()
                         .map(d -> d.deviceId().toUpperCase()).collect(java.util.stream.Collectors.toSet())),
-                failedUpdate);
+                failedUpdate, quarantine);
     }
 
     private StatusView statusView() {

@@ -72,6 +72,23 @@ class MessageCodecTest {
     }
 
     @Test
+    void theQuarantineTravelsInTheStatusAndAnOlderHubsStatusReadsWithoutIt() {
+        HubStatus.Quarantine held = new HubStatus.Quarantine(3, "poct-1",
+                "the analyzer names patient 19401231-****, not the bound patient", T);
+        HubStatus status = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 0,
+                List.of(), 3L, List.of(), null, held);
+        String json = new String(codec.encode(status), StandardCharsets.UTF_8);
+        assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), HubStatus.class).quarantine()).isEqualTo(held);
+        HubStatus older = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 0,
+                List.of(), 3L, List.of(), null);
+        assertThat(codec.decode(codec.encode(older), HubStatus.class).quarantine()).isNull();
+        assertThat(new HubStatus.Quarantine(0, null, null, null).held()).isZero();
+        String negative = json.replace("\"held\":3", "\"held\":-1");
+        assertThatThrownBy(() -> codec.decode(negative.getBytes(StandardCharsets.UTF_8), HubStatus.class))
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("quarantine.held must not be negative");
+    }
+
+    @Test
     void aFailedUpdateTravelsInTheStatusAndAnOlderHubsStatusReadsWithoutOne() {
         HubStatus.FailedUpdate failed = new HubStatus.FailedUpdate("0.2.0", HubStatus.FailedUpdate.Outcome.ROLLED_BACK,
                 "0.2.0 did not start (nara-hub.service is failed); running 0.1.0", T);

@@ -103,6 +103,10 @@ class UnboundDeviceIT {
             assertThat(row.get(2)).isEqualTo("enrolment.hub");
             assertThat(String.valueOf(row.get(3))).contains(patient);
         });
+        // The hub's status tells what its quarantine holds: the nurse sees how many and the newest reason.
+        JsonObject quarantine = await().atMost(LONG).until(() -> hubPage(anna).getJsonObject("quarantine"),
+                q -> q != null && q.getLong("held") >= 1 && SCALE.equals(q.getString("newestDevice")));
+        assertThat(quarantine.getString("newestProblem")).contains("not bound");
         // The enrolment page shows it in Chromium, with the value as a Swedish nurse writes it.
         try (Browser browser = Browser.start("unbound-device")) {
             browser.signIn(ingest.baseUrl(), "anna", "anna-secret-1");
@@ -113,6 +117,8 @@ class UnboundDeviceIT {
                     .filter(t -> t.contains("81,6 kg")).findFirst().orElse(null));
             assertThat(shown).contains("29463-7");
             assertThat(browser.findAll("#discovered tr[data-device='" + NEWCOMER + "']")).hasSize(1);
+            assertThat(browser.find("#quarantine").getText()).contains("I hubbens karantän").contains(SCALE)
+                    .contains("not bound");
             browser.screenshot("held-readings");
         }
         // Nobody's observation: nothing in InfluxDB, no alert; and a nurse of another municipality sees nothing.

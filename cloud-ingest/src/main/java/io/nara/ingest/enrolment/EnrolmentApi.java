@@ -159,7 +159,8 @@ public final class EnrolmentApi implements ApiRoutes {
         view.put("patients", patients);
         Map<String, Object> config = new LinkedHashMap<>();
         try (PreparedStatement q = c.prepareStatement("SELECT c.version, c.published_version, h.config_applied, "
-                + "h.config_applied_at, h.last_seen_at, h.state FROM (SELECT ?::text AS hub_id) x "
+                + "h.config_applied_at, h.last_seen_at, h.state, h.quarantine_held, h.quarantine_newest_device, "
+                + "h.quarantine_newest_problem, h.quarantine_newest_at FROM (SELECT ?::text AS hub_id) x "
                 + "LEFT JOIN hub_config c ON c.hub_id = x.hub_id LEFT JOIN hub h ON h.hub_id = x.hub_id")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
@@ -174,6 +175,16 @@ public final class EnrolmentApi implements ApiRoutes {
                 config.put("state", version == 0 ? "NONE" : reported && applied >= version ? "APPLIED" : "WAITING");
                 view.put("lastSeenAt", instant(r.getTimestamp(5)));
                 view.put("state", r.getString(6));
+                // What the hub holds in quarantine, as its last status said (null: the hub has not said).
+                Map<String, Object> quarantine = null;
+                if (r.getObject(7) != null) {
+                    quarantine = new LinkedHashMap<>();
+                    quarantine.put("held", r.getLong(7));
+                    quarantine.put("newestDevice", r.getString(8));
+                    quarantine.put("newestProblem", r.getString(9));
+                    quarantine.put("newestAt", instant(r.getTimestamp(10)));
+                }
+                view.put("quarantine", quarantine);
             }
         }
         try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ? AND until > now()")) {

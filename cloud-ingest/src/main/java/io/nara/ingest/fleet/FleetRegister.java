@@ -47,6 +47,11 @@ public final class FleetRegister {
             new Column("failedUpdateOutcome", "h.failed_update_outcome"),
             new Column("failedUpdateReason", "h.failed_update_reason"),
             new Column("failedUpdateAt", "h.failed_update_at"),
+            // What the hub holds in quarantine (its last status): how many, and the newest with its reason.
+            new Column("quarantined", "h.quarantine_held"),
+            new Column("quarantineNewestDevice", "h.quarantine_newest_device"),
+            new Column("quarantineNewestProblem", "h.quarantine_newest_problem"),
+            new Column("quarantineNewestAt", "h.quarantine_newest_at"),
             new Column("lastSeen", "h.last_seen_at"),
             new Column("outboxPending", "h.outbox_pending"),
             new Column("clock", "h.clock"),

@@ -64,6 +64,20 @@ public final class HubRegistry {
                     u.setString(5, hubId);
                     u.executeUpdate();
                 }
+                // What the hub holds in quarantine; an older hub that does not say leaves the last word as it was.
+                HubStatus.Quarantine held = status.quarantine();
+                if (held != null) {
+                    try (PreparedStatement u = c.prepareStatement("UPDATE hub SET quarantine_held = ?, "
+                            + "quarantine_newest_device = ?, quarantine_newest_problem = ?, quarantine_newest_at = ? "
+                            + "WHERE hub_id = ?")) {
+                        u.setLong(1, held.held());
+                        u.setString(2, held.newestDevice());
+                        u.setString(3, held.newestProblem());
+                        u.setTimestamp(4, held.newestAt() == null ? null : Timestamp.from(held.newestAt()));
+                        u.setString(5, hubId);
+                        u.executeUpdate();
+                    }
+                }
             }
             // Battery levels for the cloud's low-battery rule, with the status they came in (issue 6).
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);

@@ -2,6 +2,7 @@ package io.nara.gateway.outbox;
 
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.SeqRange;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -497,6 +499,24 @@ public final class Outbox implements AutoCloseable {
         } catch (SQLException e) {
             rollback(e);
             throw new OutboxException("cannot quarantine bytes from " + deviceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What the quarantine holds: its size and its newest row (without the bytes); for the hub's status. */
+    public HubStatus.Quarantine quarantineSummary() {
+        try (PreparedStatement q = connection.prepareStatement(
+                "SELECT (SELECT count(*) FROM quarantine), device_id, problem, at FROM quarantine "
+                        + "ORDER BY id DESC LIMIT 1");
+             ResultSet r = q.executeQuery()) {
+            HubStatus.Quarantine summary = r.next()
+                    ? new HubStatus.Quarantine(r.getLong(1), r.getString(2), r.getString(3),
+                    Instant.ofEpochMilli(r.getLong(4)))
+                    : new HubStatus.Quarantine(0, null, null, null);
+            connection.commit();
+            return summary;
+        } catch (SQLException e) {
+            rollback(e);
+            throw new OutboxException("cannot read the quarantine: " + e.getMessage(), e);
         }
     }
 

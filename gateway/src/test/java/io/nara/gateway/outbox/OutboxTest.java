@@ -47,6 +47,21 @@ class OutboxTest {
     }
 
     @Test
+    void theQuarantineSummaryCountsWhatIsHeldAndNamesTheNewestWithItsReason() {
+        try (Outbox outbox = open(1000, 1 << 20)) {
+            assertThat(outbox.quarantineSummary()).isEqualTo(
+                    new io.nara.protocol.message.HubStatus.Quarantine(0, null, null, null));
+            outbox.quarantine("scale-1", "coap:dtls", new byte[] {1, 2}, "device scale-1 is not bound to a patient");
+            outbox.quarantine("poct-1", "astm", new byte[] {3}, "the analyzer names another patient");
+            var summary = outbox.quarantineSummary();
+            assertThat(summary.held()).isEqualTo(2);
+            assertThat(summary.newestDevice()).isEqualTo("poct-1");
+            assertThat(summary.newestProblem()).isEqualTo("the analyzer names another patient");
+            assertThat(summary.newestAt()).isNotNull();
+        }
+    }
+
+    @Test
     void sequenceNumbersSurviveRestartsAndAreNeverReused() {
         String id;
         try (Outbox outbox = open(1000, 1 << 20)) {

@@ -21,6 +21,8 @@ import java.util.List;
  * @param discovered    devices the hub can see that are not bound to it (for binding them from the cloud)
  * @param failedUpdate  the last software update the hub refused or rolled back, while it is the updater's last word;
  *                      null when the last update went well, none was tried, or the hub does not say
+ * @param quarantine    what the hub holds in quarantine (bytes it could not decode, readings it must not use); null
+ *                      from a hub that does not say
  */
 public record HubStatus(
         int v,
@@ -32,7 +34,8 @@ public record HubStatus(
         List<DeviceStatus> devices,
         Long configVersion,
         List<DiscoveredDevice> discovered,
-        FailedUpdate failedUpdate) {
+        FailedUpdate failedUpdate,
+        Quarantine quarantine) {
 
     public enum State { ONLINE, OFFLINE }
 
@@ -115,6 +118,30 @@ public record HubStatus(
             requireNonNull(outcome, "failedUpdate.outcome");
             requireNonNull(reason, "failedUpdate.reason");
         }
+    }
+
+    /**
+     * The hub's quarantine: readings it kept but did not store as anyone's observation (undecodable bytes, a device
+     * not bound, a measurement the device's model does not make, an analyzer result naming another patient).
+     *
+     * @param held          how many it holds
+     * @param newestDevice  the device of the newest, or null when it holds none
+     * @param newestProblem why the newest was quarantined, or null when it holds none
+     * @param newestAt      when the newest was quarantined, by the hub's clock, or null when it holds none
+     */
+    public record Quarantine(long held, String newestDevice, String newestProblem, Instant newestAt) {
+        public Quarantine {
+            if (held < 0) {
+                throw new IllegalArgumentException("quarantine.held must not be negative, was " + held);
+            }
+        }
+    }
+
+    /** A status without word of the hub's quarantine (an older hub's). */
+    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
+                     List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered,
+                     FailedUpdate failedUpdate) {
+        this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, failedUpdate, null);
     }
 
     @JsonCreator
