@@ -48,6 +48,8 @@ final class HomeEnrolment {
     }
 
     static void enrol(Services.Ingest ingest, String hubId, HubConfig config) throws Exception {
+        // As a nurse would find it: a node up and connected to the broker, which publishes the home's config.
+        Services.awaitHealthy(ingest);
         enrol(Cloud.of(ingest), hubId, config);
     }
 
