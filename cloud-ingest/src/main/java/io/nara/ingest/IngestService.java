@@ -23,6 +23,7 @@ import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
 import io.nara.ingest.enrolment.HubAuthorities;
+import io.nara.ingest.enrolment.HubAuthority;
 import io.nara.ingest.escalation.Escalator;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.fhir.FhirRoutes;
@@ -402,7 +403,13 @@ public final class IngestService extends VerticleBase {
      * alerts or FHIR. Refused readings are acknowledged once kept, so the hub's outbox does not resend them forever.
      */
     private Future<Handled> authoriseObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
-        return track(db.transaction(c -> authorities.load(c, hubId))).compose(authority -> {
+        // One transaction for what the batch is judged by: the hub's bindings and its outbox's stored sequence numbers.
+        record Known(HubAuthority authority, long storedTo) {
+        }
+        return track(db.transaction(c -> new Known(authorities.load(c, hubId),
+                Resends.storedTo(c, hubId, batch.outbox())))).compose(known -> {
+            HubAuthority authority = known.authority();
+            long storedTo = known.storedTo();
             List<Observation> allowed = new java.util.ArrayList<>();
             List<String> reasons = new java.util.ArrayList<>();
             List<Long> refused = new java.util.ArrayList<>();
@@ -416,14 +423,14 @@ public final class IngestService extends VerticleBase {
                 }
             }
             if (refused.isEmpty()) {
-                return storeObservations(hubId, topic, payload, batch).map(Handled.STORED);
+                return storeObservations(hubId, topic, payload, batch, storedTo).map(Handled.STORED);
             }
             Future<Void> kept = refuseUnauthorised(hubId, topic, payload, reasons);
             if (allowed.isEmpty()) {
                 return kept.compose(v -> acknowledge(hubId, batch.outbox(), refused)).map(Handled.REFUSED);
             }
             ObservationBatch part = ObservationBatch.of(batch.outbox(), allowed);
-            return kept.compose(v -> storeObservations(hubId, topic, payload, part))
+            return kept.compose(v -> storeObservations(hubId, topic, payload, part, storedTo))
                     .compose(v -> acknowledge(hubId, batch.outbox(), refused)).map(Handled.STORED);
         });
     }
@@ -443,9 +450,11 @@ public final class IngestService extends VerticleBase {
         return track(rejected.keepUnauthorised(hubId, topic, payload, problem));
     }
 
-    private Future<Void> storeObservations(String hubId, String topic, byte[] payload, ObservationBatch batch) {
+    /** @param storedTo the highest sequence number of the batch's outbox already stored ({@link Resends#storedTo}) */
+    private Future<Void> storeObservations(String hubId, String topic, byte[] payload, ObservationBatch batch,
+                                           long storedTo) {
         return track(keepUnattributed(hubId, batch))
-                .compose(attributed -> withoutConflictingResends(hubId, topic, payload, attributed))
+                .compose(attributed -> withoutConflictingResends(hubId, topic, payload, attributed, storedTo))
                 .compose(toWrite -> toWrite.isEmpty() ? Future.<Void>succeededFuture()
                         : writeObservations(hubId, toWrite.get()).compose(v -> noteStored(hubId, toWrite.get())))
                 .compose(v -> track(hubs.seen(hubId, clock.instant())))
@@ -466,27 +475,25 @@ public final class IngestService extends VerticleBase {
      * already stored is compared with InfluxDB.
      */
     private Future<Optional<ObservationBatch>> withoutConflictingResends(String hubId, String topic, byte[] payload,
-                                                                         ObservationBatch batch) {
-        return track(db.transaction(c -> Resends.storedTo(c, hubId, batch.outbox()))).compose(storedTo -> {
-            List<Observation> resent = Resends.resent(batch, storedTo);
-            if (resent.isEmpty()) {
+                                                                         ObservationBatch batch, long storedTo) {
+        List<Observation> resent = Resends.resent(batch, storedTo);
+        if (resent.isEmpty()) {
+            return Future.succeededFuture(Optional.of(batch));
+        }
+        return influxWorker.<List<Resends.Conflict>>executeBlocking(() -> Resends.conflicts(resent,
+                observations.storedCopies(hubId, batch.outbox(), resent)), false).compose(conflicts -> {
+            if (conflicts.isEmpty()) {
                 return Future.succeededFuture(Optional.of(batch));
             }
-            return influxWorker.<List<Resends.Conflict>>executeBlocking(() -> Resends.conflicts(resent,
-                    observations.storedCopies(hubId, batch.outbox(), resent)), false).compose(conflicts -> {
-                if (conflicts.isEmpty()) {
-                    return Future.succeededFuture(Optional.of(batch));
-                }
-                java.util.Set<Long> refused = conflicts.stream().map(Resends.Conflict::seq)
-                        .collect(java.util.stream.Collectors.toSet());
-                String problem = "re-sent with other content: " + String.join("; ", conflicts.stream().limit(20)
-                        .map(Resends.Conflict::problem).toList()) + (conflicts.size() > 20
-                        ? "; and " + (conflicts.size() - 20) + " more" : "");
-                LOG.warn("hub {} outbox {}: {}", hubId, batch.outbox(), problem);
-                List<Observation> rest = batch.observations().stream().filter(o -> !refused.contains(o.seq())).toList();
-                return track(rejected.keep(hubId, topic, payload, problem)).map(v -> rest.isEmpty()
-                        ? Optional.<ObservationBatch>empty() : Optional.of(ObservationBatch.of(batch.outbox(), rest)));
-            });
+            java.util.Set<Long> refused = conflicts.stream().map(Resends.Conflict::seq)
+                    .collect(java.util.stream.Collectors.toSet());
+            String problem = "re-sent with other content: " + String.join("; ", conflicts.stream().limit(20)
+                    .map(Resends.Conflict::problem).toList()) + (conflicts.size() > 20
+                    ? "; and " + (conflicts.size() - 20) + " more" : "");
+            LOG.warn("hub {} outbox {}: {}", hubId, batch.outbox(), problem);
+            List<Observation> rest = batch.observations().stream().filter(o -> !refused.contains(o.seq())).toList();
+            return track(rejected.keep(hubId, topic, payload, problem)).map(v -> rest.isEmpty()
+                    ? Optional.<ObservationBatch>empty() : Optional.of(ObservationBatch.of(batch.outbox(), rest)));
         });
     }
 

@@ -522,14 +522,7 @@ public final class Outbox implements AutoCloseable {
 
     /** Rows in quarantine. */
     public long quarantined() {
-        try {
-            long n = single("SELECT count(*) FROM quarantine");
-            connection.commit();
-            return n;
-        } catch (SQLException e) {
-            rollback(e);
-            throw new OutboxException("cannot count quarantined rows: " + e.getMessage(), e);
-        }
+        return quarantineSummary().held();
     }
 
     @Override

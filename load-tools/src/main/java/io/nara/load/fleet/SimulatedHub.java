@@ -151,7 +151,8 @@ final class SimulatedHub {
                 });
     }
 
-    private void dropped() {
+    /** Marks the hub offline and uncounts it once; true when it was online. */
+    private boolean goOffline() {
         boolean wasOnline;
         synchronized (this) {
             wasOnline = online;
@@ -160,16 +161,15 @@ final class SimulatedHub {
         if (wasOnline) {
             counters.connected.decrement();
         }
+        return wasOnline;
+    }
+
+    private void dropped() {
+        goOffline();
     }
 
     void disconnect() {
-        boolean wasOnline;
-        synchronized (this) {
-            wasOnline = online;
-            online = false;
-        }
-        if (wasOnline) {
-            counters.connected.decrement();
+        if (goOffline()) {
             client.disconnect();
         }
     }
