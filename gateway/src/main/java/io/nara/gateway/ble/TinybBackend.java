@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -42,6 +44,12 @@ import tinyb.TransportType;
 final class TinybBackend implements BleBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(TinybBackend.class);
+    /**
+     * tinyb's native side is one process-wide singleton and not safe for concurrent calls: with one thread per device
+     * it corrupted its heap ("malloc(): unaligned fastbin chunk detected", the process aborted). Every call into it,
+     * from a device's thread or from tinyb's own callback thread, holds this lock; waits (polling, backoff) never do.
+     */
+    private static final ReentrantLock NATIVE = new ReentrantLock();
     private static boolean loaded;
 
     private BluetoothManager manager;
@@ -63,21 +71,40 @@ final class TinybBackend implements BleBackend {
         }
         loadNatives();
         try {
-            manager = BluetoothManager.getBluetoothManager();
-            adapter = manager.getAdapters().stream().filter(a -> settings.adapter().equals(adapterName(a)))
-                    .findFirst().orElse(null);
+            manager = tinyb(BluetoothManager::getBluetoothManager);
+            adapter = tinyb(() -> manager.getAdapters().stream()
+                    .filter(a -> settings.adapter().equals(adapterName(a))).findFirst().orElse(null));
             if (adapter == null) {
                 throw new BleException("no Bluetooth adapter " + settings.adapter() + " in BlueZ (tinyb)");
             }
-            if (!adapter.getPowered()) {
-                adapter.setPowered(true);
-            }
-            manager.setDefaultAdapter(adapter);
+            tinyb(() -> {
+                if (!adapter.getPowered()) {
+                    adapter.setPowered(true);
+                }
+                return manager.setDefaultAdapter(adapter);
+            });
             agentConnection = DBusConnectionBuilder.forSystemBus().withShared(false).build();
             PairingAgent.register(agentConnection, settings.passkey());
         } catch (DBusException | RuntimeException e) {
             throw new BleException("cannot reach BlueZ through tinyb: " + e.getMessage(), e);
         }
+    }
+
+    /** Runs one call into tinyb's native side, alone. */
+    private static <T> T tinyb(Supplier<T> call) {
+        NATIVE.lock();
+        try {
+            return call.get();
+        } finally {
+            NATIVE.unlock();
+        }
+    }
+
+    private static void tinyb(Runnable call) {
+        tinyb(() -> {
+            call.run();
+            return null;
+        });
     }
 
     /** The adapter's object name (hci0): tinyb gives only the address and the alias, BlueZ's path ends in it. */
@@ -129,8 +156,10 @@ final class TinybBackend implements BleBackend {
         try {
             List<UUID> uuids = serviceUuids.stream().map(u -> UUID.fromString(BleBackend.uuid128(
                     Integer.parseInt(u, 16)))).toList();
-            adapter.setDiscoveryFilter(uuids, 0, 0, TransportType.LE);
-            adapter.startDiscovery();
+            tinyb(() -> {
+                adapter.setDiscoveryFilter(uuids, 0, 0, TransportType.LE);
+                return adapter.startDiscovery();
+            });
         } catch (RuntimeException e) {
             throw new BleException("cannot start discovery (tinyb): " + e.getMessage(), e);
         }
@@ -140,7 +169,7 @@ final class TinybBackend implements BleBackend {
     public void stopDiscovery() {
         if (adapter != null) {
             try {
-                adapter.stopDiscovery();
+                tinyb(adapter::stopDiscovery);
             } catch (RuntimeException e) {
                 LOG.debug("stopping discovery: {}", e.getMessage());
             }
@@ -150,11 +179,14 @@ final class TinybBackend implements BleBackend {
     @Override
     public List<Seen> devices() throws BleException {
         try {
-            List<Seen> out = new ArrayList<>();
-            for (BluetoothDevice d : adapter.getDevices()) {
-                out.add(new Seen(d.getAddress(), d.getName(), d.getPaired(), d.getConnected(), uuids(d.getUUIDs())));
-            }
-            return out;
+            return tinyb(() -> {
+                List<Seen> out = new ArrayList<>();
+                for (BluetoothDevice d : adapter.getDevices()) {
+                    out.add(new Seen(d.getAddress(), d.getName(), d.getPaired(), d.getConnected(),
+                            uuids(d.getUUIDs())));
+                }
+                return out;
+            });
         } catch (RuntimeException e) {
             throw new BleException("cannot list devices (tinyb): " + e.getMessage(), e);
         }
@@ -169,14 +201,15 @@ final class TinybBackend implements BleBackend {
     }
 
     private BluetoothDevice device(String address) throws BleException {
-        return adapter.getDevices().stream().filter(d -> address.equalsIgnoreCase(d.getAddress())).findFirst()
-                .orElseThrow(() -> new BleException("device " + address + " is not known to BlueZ"));
+        return tinyb(() -> adapter.getDevices().stream().filter(d -> address.equalsIgnoreCase(d.getAddress()))
+                .findFirst()).orElseThrow(() -> new BleException("device " + address + " is not known to BlueZ"));
     }
 
     @Override
     public void pair(String address, Duration timeout) throws BleException {
         try {
-            if (!device(address).pair()) {
+            BluetoothDevice d = device(address);
+            if (!tinyb(d::pair)) {
                 throw new BleException("pairing with " + address + " failed");
             }
         } catch (BluetoothException e) {
@@ -187,7 +220,8 @@ final class TinybBackend implements BleBackend {
     @Override
     public void forget(String address) throws BleException {
         try {
-            if (!device(address).remove()) {
+            BluetoothDevice d = device(address);
+            if (!tinyb(d::remove)) {
                 throw new BleException("removing " + address + " from BlueZ failed");
             }
         } catch (BluetoothException e) {
@@ -199,13 +233,13 @@ final class TinybBackend implements BleBackend {
     public Connection connect(String address, Duration timeout) throws BleException {
         BluetoothDevice d = device(address);
         try {
-            if (!d.connect()) {
+            if (!tinyb(d::connect)) {
                 throw new BleException("device " + address + " did not accept the connection");
             }
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (!d.getServicesResolved()) {
+            while (!tinyb(d::getServicesResolved)) {
                 if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
-                    d.disconnect();
+                    tinyb(d::disconnect);
                     throw new BleException("device " + address + " did not resolve its services within " + timeout);
                 }
                 Thread.sleep(50); // polling a D-Bus property on the device's own thread
@@ -239,20 +273,26 @@ final class TinybBackend implements BleBackend {
 
         private BluetoothGattCharacteristic characteristic(int uuid16) throws BleException {
             String uuid = BleBackend.uuid128(uuid16);
-            for (BluetoothGattService s : device.getServices()) {
-                for (BluetoothGattCharacteristic c : s.getCharacteristics()) {
-                    if (uuid.equalsIgnoreCase(c.getUUID())) {
-                        return c;
+            BluetoothGattCharacteristic found = tinyb(() -> {
+                for (BluetoothGattService s : device.getServices()) {
+                    for (BluetoothGattCharacteristic c : s.getCharacteristics()) {
+                        if (uuid.equalsIgnoreCase(c.getUUID())) {
+                            return c;
+                        }
                     }
                 }
+                return null;
+            });
+            if (found != null) {
+                return found;
             }
-            throw new BleException(String.format("device %s has no characteristic 0x%04X", device.getAddress(),
+            throw new BleException(String.format("device %s has no characteristic 0x%04X", tinyb(device::getAddress),
                     uuid16));
         }
 
         @Override
         public boolean connected() {
-            return device.getConnected();
+            return tinyb(device::getConnected);
         }
 
         @Override
@@ -268,7 +308,8 @@ final class TinybBackend implements BleBackend {
         @Override
         public byte[] read(int uuid16) throws BleException {
             try {
-                return characteristic(uuid16).readValue();
+                BluetoothGattCharacteristic c = characteristic(uuid16);
+                return tinyb(c::readValue);
             } catch (BluetoothException e) {
                 throw new BleException(String.format("reading 0x%04X failed: %s", uuid16, e.getMessage()), e);
             }
@@ -277,7 +318,8 @@ final class TinybBackend implements BleBackend {
         @Override
         public void write(int uuid16, byte[] value) throws BleException {
             try {
-                if (!characteristic(uuid16).writeValue(value)) {
+                BluetoothGattCharacteristic c = characteristic(uuid16);
+                if (!tinyb(() -> c.writeValue(value))) {
                     throw new BleException(String.format("writing 0x%04X failed", uuid16));
                 }
             } catch (BluetoothException e) {
@@ -289,7 +331,7 @@ final class TinybBackend implements BleBackend {
         public void subscribe(int uuid16, Consumer<byte[]> values) throws BleException {
             try {
                 BluetoothGattCharacteristic c = characteristic(uuid16);
-                c.enableValueNotifications(values::accept);
+                tinyb(() -> c.enableValueNotifications(values::accept));
                 subscribed.add(c);
             } catch (BluetoothException e) {
                 throw new BleException(String.format("enabling indications on 0x%04X failed: %s", uuid16,
@@ -300,7 +342,8 @@ final class TinybBackend implements BleBackend {
         @Override
         public void unsubscribe(int uuid16) {
             try {
-                characteristic(uuid16).disableValueNotifications();
+                BluetoothGattCharacteristic c = characteristic(uuid16);
+                tinyb(c::disableValueNotifications);
             } catch (BleException | RuntimeException e) {
                 LOG.debug("disabling indications on 0x{}: {}", Integer.toHexString(uuid16), e.getMessage());
             }
@@ -308,29 +351,31 @@ final class TinybBackend implements BleBackend {
 
         @Override
         public void onDisconnect(Runnable handler) {
-            device.enableConnectedNotifications(up -> {
+            tinyb(() -> device.enableConnectedNotifications(up -> {
                 if (!up) {
-                    device.disableConnectedNotifications();
+                    tinyb(device::disableConnectedNotifications);
                     handler.run();
                 }
-            });
+            }));
         }
 
         @Override
         public void close() {
             for (BluetoothGattCharacteristic c : subscribed) {
                 try {
-                    c.disableValueNotifications();
+                    tinyb(c::disableValueNotifications);
                 } catch (RuntimeException e) {
                     LOG.debug("disabling notifications: {}", e.getMessage());
                 }
             }
             subscribed.clear();
             try {
-                device.disableConnectedNotifications();
-                device.disconnect();
+                tinyb(() -> {
+                    device.disableConnectedNotifications();
+                    return device.disconnect();
+                });
             } catch (RuntimeException e) {
-                LOG.debug("disconnecting {}: {}", device.getAddress(), e.getMessage());
+                LOG.debug("disconnecting {}: {}", tinyb(device::getAddress), e.getMessage());
             }
         }
     }
