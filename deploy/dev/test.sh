@@ -48,6 +48,10 @@ deploy/dev/stack.sh up
 # The OCI image's base (Debian with Java 17, cached under /var/cache/nara): Jib builds the ingest's image on it to a
 # tar in cloud-ingest's package phase, for OciImageIT.
 OCI_BASE=$(deploy/cloud-ingest/oci-base.sh)
+# PIT's history outside the clone: a clean clone's mutation testing re-analyses only the classes and tests that
+# changed since the last run on this machine (PIT hashes both; a changed class or test is analysed afresh).
+PIT_HISTORY=${NARA_PIT_HISTORY:-/var/cache/nara/pit}
+mkdir -p "$PIT_HISTORY"
 # -ntp: no download progress in CI logs.
-mvn -B -ntp verify -Dnara.oci.base="$OCI_BASE" "$@"
+mvn -B -ntp verify -Dnara.oci.base="$OCI_BASE" -Dnara.pit.historyDir="$PIT_HISTORY" "$@"
 echo "test: all tests passed; the stack is still running (deploy/dev/stack.sh down stops it)"
