@@ -3,7 +3,10 @@
 # ingest serves under /apt (--release-repo DIR) and hubs update from (nara-hub-update).
 #
 #   release-repo.sh key                         make the DEVELOPMENT release key if there is none; print its public key path
-#   release-repo.sh publish DEB...              add packages to the repository (a newer version replaces the older)
+#   release-repo.sh publish [--downgrade] DEB...
+#                                               add packages to the repository: a newer version replaces the older;
+#                                               an older one is refused unless --downgrade (it then replaces the newer:
+#                                               the way back from a bad release for the whole fleet)
 #   release-repo.sh pin HUB VERSION [downgrade] the version HUB runs (what the cloud's rollout decides, by hand)
 #
 # Everything lives in ${NARA_RELEASE_DIR:-<state>/release}: gnupg/ (the dev key: private, never committed, never
@@ -34,6 +37,11 @@ fingerprint() {
 }
 
 publish() {
+	local downgrade=""
+	if [[ ${1:-} == --downgrade ]]; then
+		downgrade=yes
+		shift
+	fi
 	(($#)) || die "publish: which .deb files?"
 	key >/dev/null
 	mkdir -p "$REPO/conf" "$REPO/pin"
@@ -48,11 +56,29 @@ Components: main
 Description: Nara hub releases
 SignWith: $(fingerprint)
 CONF
+	local deb package version arch current
 	for deb in "$@"; do
 		[[ -f $deb ]] || die "no such package: $deb"
+		package=$(dpkg-deb -f "$deb" Package) || die "$deb is not a Debian package"
+		version=$(dpkg-deb -f "$deb" Version)
+		arch=$(dpkg-deb -f "$deb" Architecture)
+		# reprepro skips an older version than the one it holds with only a warning and exits 0: decide here.
+		current=$(published "$package" "$arch")
+		if [[ -n $current ]] && dpkg --compare-versions "$version" lt "$current"; then
+			[[ -n $downgrade ]] || die "$deb: $package $version is older than the published $current; to go back," \
+				"publish it with 'publish --downgrade' and roll it out with \"downgrade\": true (deploy/pi/README.md, Updates)"
+			reprepro --basedir "$REPO" --silent -A "$arch" remove stable "$package" || die "reprepro could not remove $package $current"
+		fi
 		reprepro --basedir "$REPO" --silent includedeb stable "$deb" || die "reprepro refused $deb"
+		[[ $(published "$package" "$arch") == "$version" ]] || die "reprepro did not publish $package $version ($arch)"
 	done
 	reprepro --basedir "$REPO" list stable
+}
+
+# The version of PACKAGE for ARCH in the repository, or nothing.
+published() {
+	[[ -d $REPO/db ]] || return 0
+	reprepro --basedir "$REPO" -A "$2" list stable "$1" | awk '{ print $3; exit }'
 }
 
 pin() {
@@ -70,5 +96,5 @@ case ${1:-} in
 key) key ;;
 publish) shift; publish "$@" ;;
 pin) shift; pin "$@" ;;
-*) die "usage: release-repo.sh key | publish DEB... | pin HUB VERSION [downgrade]" ;;
+*) die "usage: release-repo.sh key | publish [--downgrade] DEB... | pin HUB VERSION [downgrade]" ;;
 esac
