@@ -1,5 +1,7 @@
 package io.nara.devices.astm;
 
+import io.nara.devices.Quirk;
+import io.nara.devices.Quirks;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,11 +46,23 @@ public final class AstmLinkReceiver {
 
     private static final int MAX_FRAME = AstmFrames.MAX_TEXT + 7;
 
+    /** The instrument ends records with CR LF inside the frame text ({@link Quirk#ASTM_RECORDS_END_WITH_CRLF}). */
+    private final boolean crLfInText;
     private State state = State.NEUTRAL;
     private int expectedFrame;
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream(MAX_FRAME);
     private final StringBuilder record = new StringBuilder();
     private final List<String> records = new ArrayList<>();
+
+    /** A receiver for an instrument that follows E1381 to the letter. */
+    public AstmLinkReceiver() {
+        this(Quirks.of());
+    }
+
+    /** A receiver for an instrument with these deviations (only the framing ones matter here). */
+    public AstmLinkReceiver(Quirks quirks) {
+        this.crLfInText = quirks.has(Quirk.ASTM_RECORDS_END_WITH_CRLF);
+    }
 
     /** Feeds bytes as they arrive; returns what to do, in order. */
     public List<Action> onBytes(byte[] bytes) {
@@ -116,7 +130,7 @@ public final class AstmLinkReceiver {
             }
             case IN_FRAME -> {
                 frame.write(b);
-                if (b == AstmFrames.LF) {
+                if (b == AstmFrames.LF && frameEnds()) {
                     state = State.AWAIT_FRAME;
                     frameComplete(frame.toByteArray(), out);
                 } else if (frame.size() >= MAX_FRAME) {
@@ -128,7 +142,11 @@ public final class AstmLinkReceiver {
                 // The instrument must wait for our ACK; anything it sends meanwhile is ignored.
             }
             case REFUSING -> {
-                if (b == AstmFrames.LF) {
+                if (b == AstmFrames.STX) {
+                    frame.reset();
+                }
+                frame.write(b);
+                if (b == AstmFrames.LF && frameEnds()) {
                     out.add(new Send(new byte[] {AstmFrames.NAK})); // the refused frame again: refused again
                 } else if (b == AstmFrames.EOT) {
                     reset();
@@ -136,6 +154,22 @@ public final class AstmLinkReceiver {
             }
             default -> throw new IllegalStateException(state.name());
         }
+    }
+
+    /**
+     * Whether the LF just buffered ends the frame. Every LF does (a damaged frame end is then refused at once), except,
+     * for an instrument whose records end with CR LF inside the frame text, an LF after a CR that does not follow
+     * ETB|ETX C1 C2.
+     */
+    private boolean frameEnds() {
+        if (!crLfInText) {
+            return true;
+        }
+        byte[] f = frame.toByteArray();
+        int n = f.length;
+        boolean afterCr = n >= 2 && f[n - 2] == AstmFrames.CR;
+        boolean afterMarker = n >= 7 && (f[n - 5] == AstmFrames.ETX || f[n - 5] == AstmFrames.ETB);
+        return !afterCr || afterMarker;
     }
 
     private void frameComplete(byte[] f, List<Action> out) {
@@ -166,9 +200,12 @@ public final class AstmLinkReceiver {
         record.setLength(0);
         boolean terminator = false;
         for (String r : text.split("\r")) {
+            if (crLfInText && r.startsWith("\n")) {
+                r = r.substring(1); // the LF of the record before: framing, not record text
+            }
             if (!r.isEmpty()) {
                 records.add(r);
-                terminator = r.charAt(0) == 'L' || r.startsWith("\nL");
+                terminator = r.charAt(0) == 'L';
             }
         }
         if (terminator) {

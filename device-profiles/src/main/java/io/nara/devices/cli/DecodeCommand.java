@@ -116,7 +116,7 @@ public final class DecodeCommand implements Callable<Integer> {
             return 0;
         }
         switch (what.protocol) {
-            case astm -> report(new AstmRecords(analytes, quirks).parse(astmRecords(bytes)), out, err);
+            case astm -> report(new AstmRecords(analytes, quirks).parse(astmRecords(bytes, quirks)), out, err);
             case poct1 -> report(new Poct1Observations(analytes).parse(bytes), out, err);
             case senml -> {
                 SenmlDecoder decoder = new SenmlDecoder(zone);
@@ -195,7 +195,7 @@ public final class DecodeCommand implements Callable<Integer> {
      * ASTM input is either the framed byte stream as captured on the wire (ENQ, frames, EOT), which goes through the
      * E1381 receiver with its checksums, or the plain E1394 records, one per line.
      */
-    private static List<String> astmRecords(byte[] bytes) throws DecodeException {
+    private static List<String> astmRecords(byte[] bytes, Quirks quirks) throws DecodeException {
         boolean framed = false;
         for (byte b : bytes) {
             framed |= b == AstmFrames.STX;
@@ -209,7 +209,7 @@ public final class DecodeCommand implements Callable<Integer> {
             }
             return records;
         }
-        AstmLinkReceiver receiver = new AstmLinkReceiver();
+        AstmLinkReceiver receiver = new AstmLinkReceiver(quirks);
         List<AstmLinkReceiver.Action> actions = new ArrayList<>();
         if (bytes[0] != AstmFrames.ENQ) {
             actions.addAll(receiver.onBytes(new byte[] {AstmFrames.ENQ}));

@@ -37,7 +37,7 @@ final class AstmSession {
     private final AstmRecords records;
     private final long timeoutMs;
     private final AnalyzerEvents events;
-    private AstmLinkReceiver receiver = new AstmLinkReceiver();
+    private final AstmLinkReceiver receiver;
     private long timer = -1;
     private boolean closed;
 
@@ -48,6 +48,7 @@ final class AstmSession {
         this.endpoint = endpoint;
         this.link = link;
         this.records = new AstmRecords(analytes, quirks);
+        this.receiver = new AstmLinkReceiver(quirks);
         this.timeoutMs = timeoutMs;
         this.events = events;
     }
