@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The broker restarted in the middle of a stream of readings: nothing lost, nothing duplicated in InfluxDB. */
+/**
+ * The broker restarted in the middle of a stream of readings: nothing lost, nothing duplicated in InfluxDB. A plan a
+ * doctor saves while the broker is away is saved, and reaches the hub when the broker is back.
+ */
 class BrokerRestartIT {
 
     private static final String HUB = "hub-it-broker-restart";
@@ -46,6 +51,37 @@ class BrokerRestartIT {
                 c.close();
             }
         }
+    }
+
+    @Test
+    void aPlanSavedWhileTheBrokerIsAwayIsKeptAndReachesTheHubWhenTheBrokerIsBack() throws Exception {
+        String planUrl = "/api/patients/" + Services.PATIENT + "/careplan";
+        Alerting.Session doctor = HomeEnrolment.doctor(ingest);
+        HttpResponse<String> read = doctor.get(planUrl);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        JsonObject current = new JsonObject(read.body());
+        JsonObject plan = current.getJsonObject("plan");
+        plan.getJsonArray("rules").getJsonObject(0).put("below", 95.0)
+                .put("message", "Systoliskt under 95 / Systolic below 95");
+        stack.stop("broker");
+        try {
+            await().atMost(DEADLINE).until(() -> !ingest.service().health().healthy());
+            HttpResponse<String> saved = doctor.put(planUrl, new JsonObject()
+                    .put("basedOnVersion", current.getInteger("version")).put("plan", plan)
+                    .put("reason", "saved while the broker was away"));
+            // The change is committed; publishing it waits for the broker, which is not the doctor's problem.
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            assertThat(HomeEnrolment.hubPage(HomeEnrolment.Cloud.of(ingest), HUB).getJsonObject("config")
+                    .getString("state")).isNotEqualTo("APPLIED");
+        } finally {
+            stack.start("broker");
+        }
+        // The next housekeeping round publishes the pending config; the hub applies it.
+        HomeEnrolment.awaitApplied(ingest, HUB);
+        JsonObject now = new JsonObject(doctor.get(planUrl).body());
+        assertThat(now.getInteger("version")).isEqualTo(current.getInteger("version") + 1);
+        assertThat(now.getJsonObject("plan").getJsonArray("rules").getJsonObject(0).getDouble("below"))
+                .isEqualTo(95.0);
     }
 
     @Test

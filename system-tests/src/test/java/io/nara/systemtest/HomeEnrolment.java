@@ -134,6 +134,11 @@ final class HomeEnrolment {
         awaitApplied(ingest, hubId);
     }
 
+    /** The doctor this helper put in the home's care teams, signed in: for a test that edits a plan as a doctor. */
+    static Alerting.Session doctor(Services.Ingest ingest) throws Exception {
+        return Alerting.Session.of(ingest.baseUrl(), DOCTOR, DOCTOR_PASSWORD);
+    }
+
     /** The enrolment page's view of the hub ({@code GET /api/enrolment/hubs/{hub}}). */
     static JsonObject hubPage(Cloud ingest, String hubId) throws Exception {
         HttpResponse<String> r = operator(ingest, "GET", "/api/enrolment/hubs/" + hubId, null);

@@ -144,7 +144,7 @@ public final class CarePlanService {
             }
             bump(c, hubId, changedBy, now, "care plan of " + plan.patientId() + " version " + version);
             return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
-        }).compose(v -> publish(hubId).map(v));
+        }).compose(v -> publishOrLeavePending(hubId).map(v));
     }
 
     /**
@@ -246,7 +246,7 @@ public final class CarePlanService {
                 u.executeUpdate();
             }
             return bump(c, hubId, changedBy, now, what);
-        }).compose(version -> publish(hubId).map(version));
+        }).compose(version -> publishOrLeavePending(hubId).map(version));
     }
 
     private static long currentVersion(Connection c, String hubId) throws SQLException {
@@ -384,6 +384,18 @@ public final class CarePlanService {
         });
     }
 
+    /**
+     * Publishes after a committed change. The change stands when the broker cannot be reached (this node reconnecting):
+     * the config stays pending ({@code published_version} behind {@code version}, the pages say it waits) and the
+     * next housekeeping round publishes it, rather than the caller being told a saved change failed.
+     */
+    private Future<Void> publishOrLeavePending(String hubId) {
+        return publish(hubId).recover(e -> {
+            LOG.warn("{}; it stays pending and the next housekeeping round publishes it", e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
     /** Retries configs whose publish failed (a broker outage while a doctor saved a plan). */
     public Future<Void> republishPending() {
         return db.<List<String>>transaction(c -> {
@@ -400,10 +412,7 @@ public final class CarePlanService {
         }).compose(hubs -> {
             Future<Void> chain = Future.succeededFuture();
             for (String hub : hubs) {
-                chain = chain.compose(v -> publish(hub).recover(e -> {
-                    LOG.warn("{}", e.getMessage());
-                    return Future.succeededFuture();
-                }));
+                chain = chain.compose(v -> publishOrLeavePending(hub));
             }
             return chain;
         });
