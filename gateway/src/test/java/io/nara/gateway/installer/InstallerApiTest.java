@@ -207,6 +207,20 @@ class InstallerApiTest {
     }
 
     @Test
+    void aCoapKeyOnAHubWithoutCoapSaysHowToTurnItOn() throws Exception {
+        states.pairingMode(NOW.plus(Duration.ofMinutes(5)));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/coap-keys"))
+                .header("Authorization", "Bearer " + token.value()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"identity\":\"ip-scale-1\",\"key\":\"key-0123456789\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(r.body()).path("problem").asText()).contains("runs no CoAP server", "COAP=yes",
+                "/etc/nara/hub.conf");
+        assertThat(r.body()).doesNotContain("key-0123456789");
+        assertThat(JSON.readTree(http("GET", "/api/devices").body()).path("waitingForKey")).isEmpty();
+    }
+
+    @Test
     void pairingModeDefaultsToFiveMinutes() throws Exception {
         assertThat(http("POST", "/api/pairing").statusCode()).isEqualTo(200);
         assertThat(states.pairingUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
