@@ -16,9 +16,6 @@ import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.URI;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The installer lets in a CoAP device whose key the hub lacks, the way it happens in a home: the device (libcoap's
@@ -147,24 +143,8 @@ class CoapKeyJourneyTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run cli(String stdin, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        InstallerCommand command = new InstallerCommand();
-        command.keyInput = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        CommandLine cmd = new CommandLine(command);
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        all[0] = "--hub";
-        all[1] = base.toString();
-        all[2] = "--token-file";
-        all[3] = token.file().toString();
-        System.arraycopy(args, 0, all, 4, args.length);
-        return new Run(cmd.execute(all), out.toString(), err.toString());
+    private InstallerCli cli(String stdin, String... args) {
+        return InstallerCli.run(base, token.file(), stdin, args);
     }
 
     private void pairingOn() {
@@ -193,7 +173,7 @@ class CoapKeyJourneyTest {
         assertThat(Files.readString(keys)).isEqualTo(FILE_BEFORE);
         assertThat(send(SCALE, KEY, 82.4)).doesNotContain("2.04");
 
-        Run cli = cli(KEY + "\n", "coap-key", SCALE);
+        InstallerCli cli = cli(KEY + "\n", "coap-key", SCALE);
         assertThat(cli.exit()).isNotZero();
         assertThat(cli.err()).contains("409", "turn on pairing mode first");
         assertThat(Files.readString(keys)).isEqualTo(FILE_BEFORE);
@@ -226,6 +206,9 @@ class CoapKeyJourneyTest {
                 assertThat(r.body()).as("the key is never answered back").doesNotContain(c[1]);
             }
         }
+        InstallerCli nothing = cli("", "coap-key", SCALE);
+        assertThat(nothing.exit()).isNotZero();
+        assertThat(nothing.err()).contains("no key on standard input");
         HttpResponse<String> notJson = postBody("identity=" + SCALE, token.value());
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(notJson.body()).path("problem").asText()).contains("\"identity\"", "\"key\"");
@@ -235,13 +218,13 @@ class CoapKeyJourneyTest {
     @Test
     void inPairingModeTheInstallersKeyLetsTheDeviceInAndARestartKeepsIt() throws Exception {
         assertThat(send(SCALE, KEY, 82.4)).doesNotContain("2.04");
-        Run status = cli("", "status");
+        InstallerCli status = cli("", "status");
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out()).contains("CoAP device " + SCALE, "waiting for its key",
                 "nara-installer coap-key " + SCALE);
 
         pairingOn();
-        Run given = cli(KEY + "\n", "coap-key", SCALE);
+        InstallerCli given = cli(KEY + "\n", "coap-key", SCALE);
         assertThat(given.exit()).as(given.err()).isZero();
         assertThat(given.out()).contains("key of " + SCALE + " added", "can connect now").doesNotContain(KEY);
         // Written durably beside the others: the comment and the other device's key are kept; only the hub reads it.
@@ -288,7 +271,7 @@ class CoapKeyJourneyTest {
         await().atMost(LIMIT).until(() -> hub.quarantined() == 1);
         assertThat(hub.stored).isEmpty();
 
-        Run replaced = cli("second-key-0123456\n", "coap-key", NEWCOMER);
+        InstallerCli replaced = cli("second-key-0123456\n", "coap-key", NEWCOMER);
         assertThat(replaced.exit()).as(replaced.err()).isZero();
         assertThat(replaced.out()).contains("replaced");
         assertThat(send(NEWCOMER, "first-key-0123456", 79.1)).as("the old key no longer works")
