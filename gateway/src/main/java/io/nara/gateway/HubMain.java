@@ -103,7 +103,9 @@ public final class HubMain implements Callable<Integer> {
     @Option(names = "--ble-passkey", description = "Fixed passkey for devices that demand one (default: NoInputNoOutput pairing).")
     Integer blePasskey;
 
-    @Option(names = "--coap-psk-file", description = "Enables the CoAP/DTLS server: identity=key lines, one per IP device.")
+    @Option(names = "--coap-psk-file", description = "Enables the CoAP/DTLS server: identity=key lines, one per IP device. "
+            + "The hub writes it too (nara-installer coap-key, in pairing mode), so it must be in a folder the hub may write; "
+            + "a missing file is made with the first key.")
     Path coapPskFile;
 
     @Option(names = "--coap-host", defaultValue = "0.0.0.0", description = "CoAP address (default ${DEFAULT-VALUE}).")

@@ -57,6 +57,7 @@ class PiApplianceIT {
     private static String builtVersion;
     private static int ingestPort;
     private static Path releaseDir;
+    private static int coapPort;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -129,6 +130,20 @@ class PiApplianceIT {
                 .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
         await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(software()).isEqualTo(builtVersion));
+
+        // An IP scale the hub has no key for: the installer lets it in with the package's command line, in pairing
+        // mode only; the hub keeps the key where the hardened unit lets it write, readable by the hub alone.
+        String giveKey = "printf 'scale-key-0123456789\\n' | nara-installer coap-key ip-scale-pi";
+        assertThat(pi.exec(List.of("sh", "-c", giveKey), 600).output()).contains("turn on pairing mode first");
+        assertThat(pi.execOk(600, "nara-installer", "pairing", "on")).contains("pairing mode on");
+        assertThat(pi.execOk(600, "sh", "-c", giveKey)).contains("key of ip-scale-pi added");
+        assertThat(pi.execOk(30, "stat", "-c", "%U %a", "/var/lib/nara-hub/coap-psk").strip())
+                .isEqualTo("nara-hub 600");
+        // Its handshake now succeeds: bound to nobody, its weight is held and answered 4.01 "not bound".
+        DevStack.Result scale = DevStack.run(workDir, List.of("coap-client-openssl", "-m", "post", "-t", "110",
+                "-B", "60", "-e", "[{\"bn\":\"urn:dev:ip-scale-pi:\",\"n\":\"weight\",\"u\":\"kg\",\"v\":80.2}]",
+                "-u", "ip-scale-pi", "-k", "scale-key-0123456789", "coaps://127.0.0.1:" + coapPort + "/senml"), 120);
+        assertThat(scale.output()).as(pi.journal(UNIT)).contains("4.01").contains("not bound");
     }
 
     @Test
@@ -311,6 +326,9 @@ class PiApplianceIT {
         Files.write(pi.path("/etc/nara/hub-config.json"), new MessageCodec().encode(Services.homeConfig(1)));
         int port = freePort();
         statusUrl = "http://127.0.0.1:" + port;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            coapPort = free.getLocalPort();
+        }
         String conf = Files.readString(pi.path("/etc/nara/hub.conf"))
                 // No time daemon in the container; the host's clock is right.
                 .replaceFirst("(?m)^CLOCK=.*$", "CLOCK=assume")
@@ -318,7 +336,10 @@ class PiApplianceIT {
                 // No Bluetooth adapter or GPIO chip in the container: the simulated home stands in for devices.
                 .replaceFirst("(?m)^BLE=.*$", "BLE=no")
                 .replaceFirst("(?m)^GPIO=.*$", "GPIO=off")
-                .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10")
+                // IP devices on, on loopback and a free port (the container shares the host's network).
+                .replaceFirst("(?m)^COAP=.*$", "COAP=yes")
+                .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10 --coap-host 127.0.0.1"
+                        + " --coap-port " + coapPort)
                 .replaceFirst("(?m)^UPDATE_DEADLINE=.*$", "UPDATE_DEADLINE=1200");
         Files.writeString(pi.path("/etc/nara/hub.conf"), conf);
         pi.execOk(30, "chgrp", "nara-hub", "/etc/nara/hub-config.json");

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * over DTLS as the devices: a scale whose key the hub lacks is refused in the handshake and still shows up on the
  * hub's enrolment page; a scale whose key the hub has but that is bound to nobody has its weight held by the hub, and
  * the nurse of the household sees that weight (value, device, time; the read access-logged), while nothing of it is
- * stored as anybody's observation. Once she binds it from the cloud, its next weight is the patient's.
+ * stored as anybody's observation. The nurse reads that the newcomer waits for its key; the installer gives it on the
+ * hub (pairing mode, the hub's local API) and the newcomer's weight is held too. Once she binds the scale from the
+ * cloud, its next weight is the patient's.
  */
 class UnboundDeviceIT {
 
@@ -40,6 +42,8 @@ class UnboundDeviceIT {
     private static Services.Ingest ingest;
     private static Services.Hub hub;
     private static int coapPort;
+    /** The hub's CoAP key file. */
+    private static Path keys;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -56,7 +60,7 @@ class UnboundDeviceIT {
         Path codeFile = Files.writeString(dir.resolve("enrolment-code"),
                 new JsonObject(registered.body()).getString("code") + "\n");
         // The hub's key file: the installer put the scale's key there; the newcomer's key is not.
-        Path keys = Files.writeString(dir.resolve("coap-psk"), "# device=key\n" + SCALE + "=" + KEY + "\n");
+        keys = Files.writeString(dir.resolve("coap-psk"), "# device=key\n" + SCALE + "=" + KEY + "\n");
         try (DatagramSocket free = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             coapPort = free.getLocalPort();
         }
@@ -117,6 +121,10 @@ class UnboundDeviceIT {
                     .filter(t -> t.contains("81,6 kg")).findFirst().orElse(null));
             assertThat(shown).contains("29463-7");
             assertThat(browser.findAll("#discovered tr[data-device='" + NEWCOMER + "']")).hasSize(1);
+            // The newcomer's key is missing: the nurse reads what the installer does on the hub.
+            assertThat(browser.find("#discovered tr[data-device='" + NEWCOMER + "'] .key-missing").getText())
+                    .contains("Hubben saknar enhetens nyckel", "nara-installer coap-key " + NEWCOMER,
+                            "parkopplingsläge");
             assertThat(browser.find("#quarantine").getText()).contains("I hubbens karantän").contains(SCALE)
                     .contains("not bound");
             browser.screenshot("held-readings");
@@ -127,6 +135,27 @@ class UnboundDeviceIT {
                 .containsExactly(List.of(0L));
         Alerting.Session eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
         assertThat(eva.get("/api/enrolment/hubs/" + HUB).statusCode()).isEqualTo(404);
+
+        // The installer lets the newcomer in on the hub: pairing mode, then its key. Its next weight gets through
+        // the handshake and, bound to nobody yet, is held and shown like the scale's.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        assertThat(http.send(hub.installerPost("/api/coap-keys").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"identity\":\"" + NEWCOMER
+                        + "\",\"key\":\"newcomer-key-0123\"}")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("no key without pairing mode").isEqualTo(409);
+        assertThat(http.send(hub.installerPost("/api/pairing?minutes=5").build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> keyed = http.send(hub.installerPost("/api/coap-keys").header("Content-Type",
+                "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"identity\":\""
+                + NEWCOMER + "\",\"key\":\"newcomer-key-0123\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(200);
+        assertThat(Files.readString(keys)).contains(NEWCOMER + "=newcomer-key-0123");
+        DevStack.Result letIn = postWeight(dir, NEWCOMER, "newcomer-key-0123", 79.2);
+        assertThat(letIn.output()).contains("4.01").contains("not bound");
+        JsonObject heldNewcomer = await().atMost(LONG).until(() -> discovered(anna, NEWCOMER),
+                d -> d.isPresent() && !d.get().getJsonArray("readings").isEmpty()).get();
+        assertThat(heldNewcomer.getString("detail")).contains("quarantine");
+        assertThat(heldNewcomer.getJsonArray("readings").getJsonObject(0).getDouble("value")).isEqualTo(79.2);
 
         // She binds the scale to Karin; once the hub applied the config, its next weight is Karin's.
         HttpResponse<String> bound = anna.post("/api/enrolment/hubs/" + HUB + "/devices", new JsonObject()

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -19,7 +18,6 @@ import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
 
 /**
  * The hub's CoAP server for IP devices (Eclipse Californium): {@code /senml} over DTLS with a pre-shared key per
@@ -42,6 +40,7 @@ public final class CoapTransport {
     private final ZoneId deviceZone;
     private final Consumer<String> onDevice;
     private final Consumer<String> onUnknownKey;
+    private final CoapKeys keys;
     private CoapServer server;
     private Endpoint dtls;
     private Endpoint plain;
@@ -53,7 +52,14 @@ public final class CoapTransport {
      */
     public CoapTransport(Vertx vertx, CoapSettings settings, ReadingPipeline pipeline, ZoneId deviceZone,
                          Consumer<String> onDevice, Consumer<String> onUnknownKey) {
+        this(vertx, settings, new CoapKeys(settings.pskFile()), pipeline, deviceZone, onDevice, onUnknownKey);
+    }
+
+    /** @param keys the device keys, which the installer may add to while the server runs */
+    public CoapTransport(Vertx vertx, CoapSettings settings, CoapKeys keys, ReadingPipeline pipeline,
+                         ZoneId deviceZone, Consumer<String> onDevice, Consumer<String> onUnknownKey) {
         this.vertx = vertx;
+        this.keys = keys;
         this.onUnknownKey = onUnknownKey;
         this.settings = settings;
         this.pipeline = pipeline;
@@ -70,9 +76,7 @@ public final class CoapTransport {
             CoapServer s = new CoapServer(config);
             s.add(new SenmlResource(pipeline, new SenmlDecoder(deviceZone), onDevice));
             if (settings.dtlsPort() >= 0) {
-                Map<String, byte[]> keys = PskFile.read(settings.pskFile());
-                AdvancedMultiPskStore store = new AdvancedMultiPskStore();
-                keys.forEach(store::setKey);
+                keys.load();
                 DtlsConnectorConfig dtlsConfig = DtlsConnectorConfig.builder(config)
                         .setAddress(new InetSocketAddress(settings.host(), settings.dtlsPort()))
                         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
@@ -81,7 +85,7 @@ public final class CoapTransport {
                         .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(
                                 CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
                                 CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256))
-                        .setAdvancedPskStore(new ReportingPskStore(store, onUnknownKey))
+                        .setAdvancedPskStore(new ReportingPskStore(keys.store(), onUnknownKey))
                         .build();
                 dtls = new CoapEndpoint.Builder().setConfiguration(config)
                         .setConnector(new DTLSConnector(dtlsConfig)).build();

@@ -3,6 +3,7 @@ package io.nara.gateway.installer;
 import io.nara.gateway.analyzer.AnalyzerEvents;
 import io.nara.gateway.analyzer.AnalyzerTransport;
 import io.nara.gateway.ble.BleTransport;
+import io.nara.gateway.coap.CoapKeys;
 import io.nara.gateway.coap.CoapTransport;
 import io.nara.gateway.gpio.GpioController;
 import io.nara.gateway.gpio.HubSignals;
@@ -36,6 +37,17 @@ public final class DeviceTransports {
     private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
     private final List<String> running = new ArrayList<>();
     private volatile BleTransport ble;
+    /** The CoAP devices' keys, or null when the hub runs no CoAP server. */
+    private final CoapKeys coapKeys;
+
+    /**
+     * What the cloud's enrolment page shows for a CoAP device whose key the hub lacks (the page recognises the English
+     * part and shows the installer's instruction).
+     */
+    public static final String KEY_MISSING = "nyckeln saknas i hubbens nyckelfil / key not in the hub's key file";
+    /** ... once the installer has given its key and until the device sends again. */
+    public static final String KEY_GIVEN = "nyckeln finns nu på hubben, enheten har inte skickat än"
+            + " / key now on the hub; the device has not sent since";
 
     public DeviceTransports(Vertx vertx, TransportSettings settings, ReadingPipeline pipeline, Clock clock,
                             ZoneId zone, DeviceStates states, HubSignals signals,
@@ -48,6 +60,12 @@ public final class DeviceTransports {
         this.states = states;
         this.signals = signals;
         this.lastMeasured = lastMeasured;
+        this.coapKeys = settings.coap() == null ? null : new CoapKeys(settings.coap().pskFile());
+    }
+
+    /** The CoAP devices' keys, or null when the hub runs no CoAP server (no key file configured). */
+    public CoapKeys coapKeys() {
+        return coapKeys;
     }
 
     /**
@@ -69,11 +87,10 @@ public final class DeviceTransports {
         if (settings.coap() != null) {
             // A device whose key the hub lacks cannot connect; it is offered to the cloud all the same, so the nurse
             // sees it tried and the installer knows its key is missing from the hub's key file.
-            CoapTransport coap = new CoapTransport(vertx, settings.coap(), pipeline, zone, id -> {
+            CoapTransport coap = new CoapTransport(vertx, settings.coap(), coapKeys, pipeline, zone, id -> {
                 states.transport(id, "coap");
                 states.seen(id);
-            }, identity -> states.discovered().seen(identity, "coap", null, null,
-                    "nyckeln saknas i hubbens nyckelfil / key not in the hub's key file"));
+            }, identity -> states.discovered().seen(identity, "coap", null, null, KEY_MISSING));
             started.add(guard("coap", coap.start(), coap::stop));
         }
         if (!settings.analyzers().isEmpty()) {

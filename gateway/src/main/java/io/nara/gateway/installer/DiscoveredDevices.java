@@ -49,6 +49,18 @@ public final class DiscoveredDevices {
     }
 
     /**
+     * Changes what is said of a device already seen (the installer gave its key, say), leaving when it was seen; a
+     * device not seen is left unseen.
+     */
+    public void detail(String deviceId, String detail) {
+        HubStatus.DiscoveredDevice changed = seen.computeIfPresent(deviceId, (id, d) -> new HubStatus.DiscoveredDevice(
+                d.deviceId(), d.transport(), d.name(), d.model(), detail, d.lastSeen()));
+        if (changed != null) {
+            onNew.run();
+        }
+    }
+
+    /**
      * Notes what an unbound device sent (as {@link #seen} notes the device): the latest {@value #READINGS_KEPT} are
      * reported with it, so the nurse sees what it measures. A failed measurement is reported without a value.
      */

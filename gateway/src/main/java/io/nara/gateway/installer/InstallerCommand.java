@@ -17,18 +17,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The installer's command line on the hub ({@code nara-installer status}, {@code nara-installer pairing on}): talks to
- * the running hub's local status API, so it needs no rights beyond reaching 127.0.0.1 and never touches the outbox.
+ * The installer's command line on the hub ({@code nara-installer status}, {@code nara-installer pairing on},
+ * {@code nara-installer coap-key <device id>}): talks to the running hub's local status API, so it needs no rights
+ * beyond reaching 127.0.0.1 and reading the installer token, and never touches the outbox or the key file itself.
  */
 @Command(name = "nara-installer", mixinStandardHelpOptions = true,
-        description = "Check and set up a running Nära hub: devices, pairing mode.",
-        subcommands = {InstallerCommand.Status.class, InstallerCommand.Pairing.class, InstallerCommand.Token.class})
+        description = "Check and set up a running Nära hub: devices, pairing mode, CoAP device keys.",
+        subcommands = {InstallerCommand.Status.class, InstallerCommand.Pairing.class, InstallerCommand.CoapKey.class,
+                InstallerCommand.Token.class})
 public final class InstallerCommand implements Callable<Integer> {
 
     @Option(names = "--hub", defaultValue = "http://127.0.0.1:8081", description = "The hub's status page (default ${DEFAULT-VALUE}).")
     URI hub;
 
-    @Option(names = "--token-file", defaultValue = "/var/lib/nara/" + InstallerToken.FILE_NAME,
+    @Option(names = "--token-file", defaultValue = "/var/lib/nara-hub/" + InstallerToken.FILE_NAME,
             description = "The hub's installer token, needed to change anything (default ${DEFAULT-VALUE}).")
     Path tokenFile;
 
@@ -37,6 +39,9 @@ public final class InstallerCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Where {@code coap-key} reads the key when it is not typed at a terminal (a test gives its own). */
+    java.io.InputStream keyInput = System.in;
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -44,9 +49,18 @@ public final class InstallerCommand implements Callable<Integer> {
     }
 
     JsonNode call(String method, String path) throws Exception {
+        return call(method, path, null);
+    }
+
+    /** @param json the request's JSON body, or null for none */
+    JsonNode call(String method, String path, String json) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest.Builder builder = HttpRequest.newBuilder(hub.resolve(path)).timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
         if (!method.equals("GET")) {
             builder.header("Authorization", "Bearer " + InstallerToken.read(tokenFile).value());
         }
@@ -87,6 +101,11 @@ public final class InstallerCommand implements Callable<Integer> {
                         text(d, "lastReading", "never"), d.hasNonNull("battery") ? d.get("battery").asInt() + " %"
                                 : "-", text(d, "deviceClock", "-"), text(d, "pairing", "-"), attn);
             }
+            for (JsonNode w : devices.path("waitingForKey")) {
+                out.printf("CoAP device %s tried to connect at %s: the hub has no key for it (waiting for its key; "
+                        + "nara-installer coap-key %s, in pairing mode)%n", w.path("identity").asText(),
+                        w.path("lastTried").asText(), w.path("identity").asText());
+            }
             out.flush();
             return attention == 0 ? 0 : 3;
         }
@@ -120,6 +139,49 @@ public final class InstallerCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    @Command(name = "coap-key", description = "Give the hub the key of a CoAP (DTLS-PSK) device so it can connect; "
+            + "needs pairing mode. The key is read from standard input (typed without echo at a terminal), never "
+            + "from the command line: as text, or hex:<hex digits>.")
+    static final class CoapKey implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        InstallerCommand parent;
+
+        @Parameters(index = "0", description = "The device's id: its PSK identity, as on its label.")
+        String identity;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            String key = parent.readKey(identity);
+            if (key.isEmpty()) {
+                throw new CommandLine.ParameterException(parent.spec.commandLine(),
+                        "coap-key: no key on standard input (echo the key | nara-installer coap-key " + identity + ")");
+            }
+            JsonNode r = parent.call("POST", "/api/coap-keys", JSON.writeValueAsString(
+                    java.util.Map.of("identity", identity, "key", key)));
+            out.println(r.path("result").asText());
+            out.flush();
+            return 0;
+        }
+    }
+
+    /**
+     * The key: typed at the terminal without echo when there is one, else the first line of standard input (a pipe or
+     * a file), without its line end.
+     */
+    String readKey(String identity) throws java.io.IOException {
+        java.io.Console console = System.console();
+        if (console != null && keyInput == System.in) {
+            char[] typed = console.readPassword("key of %s (not shown): ", identity);
+            return typed == null ? "" : new String(typed);
+        }
+        byte[] bytes = keyInput.readNBytes(4096);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
     @Command(name = "token", description = "Print the installer token that pairing and other changes need.")

@@ -10,8 +10,6 @@ import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The installer's API ({@code GET /api/devices}, {@code POST /api/pairing}) on a real Vert.x server, and the
@@ -207,55 +204,54 @@ class InstallerApiTest {
     }
 
     @Test
+    void aCoapKeyOnAHubWithoutCoapSaysHowToTurnItOn() throws Exception {
+        states.pairingMode(NOW.plus(Duration.ofMinutes(5)));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/coap-keys"))
+                .header("Authorization", "Bearer " + token.value()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"identity\":\"ip-scale-1\",\"key\":\"key-0123456789\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(r.body()).path("problem").asText()).contains("runs no CoAP server", "COAP=yes",
+                "/etc/nara/hub.conf");
+        assertThat(r.body()).doesNotContain("key-0123456789");
+        assertThat(JSON.readTree(http("GET", "/api/devices").body()).path("waitingForKey")).isEmpty();
+    }
+
+    @Test
     void pairingModeDefaultsToFiveMinutes() throws Exception {
         assertThat(http("POST", "/api/pairing").statusCode()).isEqualTo(200);
         assertThat(states.pairingUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new InstallerCommand());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 4];
-        all[0] = "--hub";
-        all[1] = base.toString();
-        all[2] = "--token-file";
-        all[3] = token.file().toString();
-        System.arraycopy(args, 0, all, 4, args.length);
-        int exit = cmd.execute(all);
-        return new Run(exit, out.toString(), err.toString());
+    private InstallerCli cli(String... args) {
+        return InstallerCli.run(base, token.file(), "", args);
     }
 
     @Test
     void commandLineTurnsPairingOnAndOff() {
-        Run on = cli("pairing", "on", "--minutes", "7");
+        InstallerCli on = cli("pairing", "on", "--minutes", "7");
         assertThat(on.exit()).as(on.err()).isZero();
         assertThat(on.out()).contains("pairing mode on until", "press the pairing button");
         assertThat(states.pairingUntil()).isEqualTo(NOW.plus(Duration.ofMinutes(7)));
 
-        Run tooLong = cli("pairing", "on", "--minutes", "99");
+        InstallerCli tooLong = cli("pairing", "on", "--minutes", "99");
         assertThat(tooLong.exit()).isNotZero();
         assertThat(tooLong.err()).contains("400", "1 to 30 minutes");
 
-        Run off = cli("pairing", "off");
+        InstallerCli off = cli("pairing", "off");
         assertThat(off.exit()).as(off.err()).isZero();
         assertThat(off.out()).contains("pairing mode off");
         assertThat(states.pairingMode()).isFalse();
 
         assertThat(cli("pairing", "sideways").exit()).isNotZero();
-        Run shown = cli("token");
+        InstallerCli shown = cli("token");
         assertThat(shown.exit()).as(shown.err()).isZero();
         assertThat(shown.out().strip()).isEqualTo(token.value());
     }
 
     @Test
     void commandLineStatusShowsEveryDeviceAndExitsThreeWhenOneNeedsAttention() {
-        Run status = cli("status");
+        InstallerCli status = cli("status");
         assertThat(status.exit()).as(status.err()).isEqualTo(3);
         assertThat(status.out()).contains("hub hub-test-1: cloud connected", "2 pending", "pairing mode: off",
                 "DEVICE", "BATTERY");
@@ -270,7 +266,7 @@ class InstallerApiTest {
         int port = server.actualPort();
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         base = URI.create("http://127.0.0.1:" + port);
-        Run r = cli("status");
+        InstallerCli r = cli("status");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).isNotEmpty();
     }

@@ -88,4 +88,13 @@ class LauncherTest {
         assertThat(run.exit()).isEqualTo(78);
         assertThat(run.output()).contains("MQTT_URL 'tcp://cloud.example:1883'", "is not ssl://host:port");
     }
+
+    @Test
+    void ipDevicesAreOnOrOffAndNothingElse() throws Exception {
+        Run on = check(configured().replaceFirst("(?m)^COAP=.*$", "COAP=yes"));
+        assertThat(on.exit()).as(on.output()).isZero();
+        Run maybe = check(configured().replaceFirst("(?m)^COAP=.*$", "COAP=maybe"));
+        assertThat(maybe.exit()).isEqualTo(78);
+        assertThat(maybe.output()).contains("COAP 'maybe'", "neither yes nor no");
+    }
 }
