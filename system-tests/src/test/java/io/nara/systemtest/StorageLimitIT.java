@@ -102,6 +102,7 @@ class StorageLimitIT {
                 .map(e -> e.getText()).filter(t -> t.startsWith("Gallrad: ")).findFirst().orElse(null));
         assertThat(shown).matches("(?s)Gallrad: \\d+ prov\\s+\\d+ av " + LIMIT + " poster");
         assertThat(browser.find(cell).getAttribute("data-storage")).isEqualTo("THINNED");
+        browser.script("document.querySelector(arguments[0]).scrollIntoView()", cell);
         browser.screenshot("fleet-storage-thinned");
         await().atMost(DEADLINE).until(() -> Services.outboxEmpty(online.statusUrl()));
         CloudQueries cloud = new CloudQueries(stack, ingest);
@@ -114,6 +115,12 @@ class StorageLimitIT {
                 r -> "OK".equals(r.getString("storageLevel")));
         assertThat(drained.getLong("storageThinnedSamples")).isZero();
         assertThat(fleetRow(ingest, "?storage=problem")).isNull();
+        // On the page: the hub's storage reads OK, and the filter "Lagring ej OK" no longer lists it.
+        browser.open(ingest.baseUrl() + "/fleet.html");
+        browser.await("the hub's storage OK", d -> browser.findAll(cell).stream()
+                .anyMatch(e -> "OK".equals(e.getAttribute("data-storage")) && e.getText().startsWith("OK")));
+        browser.find("#storage-problem").click();
+        browser.await("no hub with a storage problem", d -> browser.find("#empty").isDisplayed());
     }
 
     /** The hub's row of the fleet register, as the operator's key reads it; null when the filter leaves it out. */
