@@ -92,6 +92,11 @@ class StorageLimitIT {
         assertThat(row.getBoolean("storageFull")).isFalse();
         assertThat(row.getLong("storageMaxRecords")).isEqualTo(LIMIT);
         assertThat(row.getLong("storageRecords")).isPositive().isLessThanOrEqualTo(LIMIT + 2);
+        HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                ingest.baseUrl() + "/api/fleet/hubs?storage=full")).header("Authorization", "Bearer " + ingest.apiKey())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("storage must be 'problem'");
         JsonObject hubView = new JsonObject(operatorGet(ingest, "/api/enrolment/hubs/" + HUB));
         assertThat(hubView.getJsonObject("storage").getString("level")).isEqualTo("THINNED");
         assertThat(hubView.getJsonObject("storage").getLong("thinnedSamples")).isEqualTo(thinned);
