@@ -61,6 +61,19 @@ const nara = (() => {
       { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
   }
 
+  /**
+   * A hub's outbox storage as its last status said (level OK, THINNED, DROPPED or FULL, and what its storage policy gave
+   * up since the outbox was last empty): for the fleet page and the nurse's hub page alike; '–' when the hub has not said.
+   */
+  function storage(level, thinned, dropped) {
+    if (!level) return '–';
+    const parts = [];
+    if (level === 'FULL') parts.push(t('FULL', 'FULL'));
+    if (thinned > 0) parts.push(t(`Gallrad: ${thinned} prov`, `Thinned: ${thinned} samples`));
+    if (dropped > 0) parts.push(t(`${dropped} äldre mätvärden borttagna`, `${dropped} older readings dropped`));
+    return parts.length ? parts.join(', ') : 'OK';
+  }
+
   /** Offset of Swedish local time from UTC at the instant {@code ms}, in milliseconds. */
   function stockholmOffset(ms) {
     const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hourCycle: 'h23',
@@ -146,5 +159,5 @@ const nara = (() => {
 
   document.documentElement.lang = lang();
   return { lang, setLang, t, both, bothHtml, esc, time, instant, whoAmI, api, nav, me: () => me,
-    SEVERITY, OUTCOMES, unit };
+    SEVERITY, OUTCOMES, unit, storage };
 })();

@@ -75,6 +75,9 @@ public final class HubService extends VerticleBase {
     private volatile HubStatus.FailedUpdate failedUpdate;
     /** The storage state the last storage alert reported; a new alert only when it got worse. */
     private StorageState announcedStorage = new StorageState(0, 0, false);
+    /** The storage level the cloud was last told of; the status goes at once when it changes. */
+    private volatile HubStatus.Storage.Level storageLevel = HubStatus.Storage.Level.OK;
+    private volatile boolean storageLevelChanged;
 
     public HubService(HubSettings settings, Clock clock) {
         this(settings, clock, settings.clockTrusted() ? HubClock.assumeSynchronized() : HubClock.timesyncd());
@@ -110,6 +113,8 @@ public final class HubService extends VerticleBase {
         outboxWorker = vertx.createSharedWorkerExecutor("nara-outbox-" + settings.hubId(), 1);
         return outboxWorker.executeBlocking(() -> {
             outbox = Outbox.open(settings.dataDir().resolve("outbox.db"), codec, clock, settings.storage());
+            // What the policy gave up before a restart was announced then (the alert is in the outbox already).
+            announcedStorage = outbox.storageState();
             configStore = HubConfigStore.load(settings.dataDir().resolve("hub-config.json"),
                     settings.bootstrapConfig(), codec);
             // Episodes and rule history live in the outbox database, written in the outbox's own transactions.
@@ -257,6 +262,14 @@ public final class HubService extends VerticleBase {
             Long oldest = outbox.oldestStoredAt();
             oldestPending = oldest == null ? 0 : oldest;
             StorageState storage = outbox.storageState();
+            HubStatus.Storage.Level level = storageForStatus(storage).level();
+            storageLevelChanged = level != storageLevel;
+            storageLevel = level;
+            if (storage.thinnedSamples() + storage.droppedReadings()
+                    < announcedStorage.thinnedSamples() + announcedStorage.droppedReadings()) {
+                // The outbox drained since: the next shortage is a new one, announced from its first record.
+                announcedStorage = new StorageState(0, 0, false);
+            }
             if (worse(storage, announcedStorage)) {
                 announceStorage(storage);
                 announcedStorage = storage;
@@ -267,8 +280,9 @@ public final class HubService extends VerticleBase {
             if (announced) {
                 uplink.wake();
             }
-            // The nurse and the operator hear of a newly quarantined reading with the next status.
-            if (quarantineChanged && uplink != null) {
+            // The nurse and the operator hear of a newly quarantined reading, or of the outbox's storage becoming
+            // thinned, dropped, full or OK again, with the next status; the counts alone wait for the regular one.
+            if ((quarantineChanged || storageLevelChanged) && uplink != null) {
                 uplink.statusChanged();
             }
         }).onFailure(e -> LOG.error("cannot check the outbox: {}", e.getMessage(), e));
@@ -337,7 +351,12 @@ public final class HubService extends VerticleBase {
                 uplink.progress().pending(), devices, configStore.current().version(),
                 deviceStates.discovered().unbound(configStore.current().devices().stream()
                         .map(d -> d.deviceId().toUpperCase()).collect(java.util.stream.Collectors.toSet())),
-                failedUpdate, quarantine);
+                failedUpdate, quarantine, storageForStatus(outbox.storageState()));
+    }
+
+    /** Reads only what the outbox keeps in memory: the status is built often, never with a table scan. */
+    private HubStatus.Storage storageForStatus(StorageState storage) {
+        return storage.inStatus(outbox.size(), settings.storage().maxRecords());
     }
 
     private StatusView statusView() {

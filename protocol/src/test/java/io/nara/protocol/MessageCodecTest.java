@@ -89,6 +89,35 @@ class MessageCodecTest {
     }
 
     @Test
+    void theStorageStateTravelsInTheStatusAndAnOlderHubsStatusReadsWithoutIt() {
+        HubStatus.Storage thinned = new HubStatus.Storage(1200, 0, false, 6000, 6000);
+        HubStatus status = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 0,
+                List.of(), 3L, List.of(), null, null, thinned);
+        String json = new String(codec.encode(status), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"storage\":{\"thinnedSamples\":1200,\"droppedReadings\":0,\"full\":false,"
+                + "\"records\":6000,\"maxRecords\":6000}");
+        HubStatus.Storage read = codec.decode(json.getBytes(StandardCharsets.UTF_8), HubStatus.class).storage();
+        assertThat(read).isEqualTo(thinned);
+        assertThat(read.level()).isEqualTo(HubStatus.Storage.Level.THINNED);
+        assertThat(new HubStatus.Storage(0, 0, false, 3, 6000).level()).isEqualTo(HubStatus.Storage.Level.OK);
+        assertThat(new HubStatus.Storage(5, 2, false, 6000, 6000).level()).isEqualTo(HubStatus.Storage.Level.DROPPED);
+        assertThat(new HubStatus.Storage(5, 2, true, 6001, 6000).level()).isEqualTo(HubStatus.Storage.Level.FULL);
+        HubStatus older = new HubStatus(1, HubStatus.State.ONLINE, T, "0.1.0", HubStatus.ClockState.SYNCHRONIZED, 0,
+                List.of(), 3L, List.of(), null, null);
+        assertThat(codec.decode(codec.encode(older), HubStatus.class).storage()).isNull();
+        String negative = json.replace("\"droppedReadings\":0", "\"droppedReadings\":-4");
+        assertThatThrownBy(() -> codec.decode(negative.getBytes(StandardCharsets.UTF_8), HubStatus.class))
+                .isInstanceOf(InvalidMessageException.class)
+                .hasMessageContaining("storage.droppedReadings must not be negative, was -4");
+        String noLimit = json.replace(",\"maxRecords\":6000", "");
+        assertThatThrownBy(() -> codec.decode(noLimit.getBytes(StandardCharsets.UTF_8), HubStatus.class))
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("storage.maxRecords");
+        String zeroLimit = json.replace("\"maxRecords\":6000", "\"maxRecords\":0");
+        assertThatThrownBy(() -> codec.decode(zeroLimit.getBytes(StandardCharsets.UTF_8), HubStatus.class))
+                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("storage.maxRecords must be at least 1");
+    }
+
+    @Test
     void aFailedUpdateTravelsInTheStatusAndAnOlderHubsStatusReadsWithoutOne() {
         HubStatus.FailedUpdate failed = new HubStatus.FailedUpdate("0.2.0", HubStatus.FailedUpdate.Outcome.ROLLED_BACK,
                 "0.2.0 did not start (nara-hub.service is failed); running 0.1.0", T);

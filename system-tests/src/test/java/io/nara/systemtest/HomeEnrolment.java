@@ -33,8 +33,8 @@ final class HomeEnrolment {
     /** The organisation and team of patients a test did not import itself. */
     static final String ORGANISATION = "it-home-org";
     static final String TEAM = "it-home-team";
-    private static final String DOCTOR = "it-home-doctor";
-    private static final String DOCTOR_PASSWORD = "it-home-doctor-secret-1";
+    static final String DOCTOR = "it-home-doctor";
+    static final String DOCTOR_PASSWORD = "it-home-doctor-secret-1";
     private static final MessageCodec CODEC = new MessageCodec();
 
     private HomeEnrolment() {

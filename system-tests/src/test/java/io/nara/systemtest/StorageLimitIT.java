@@ -9,6 +9,8 @@ import io.nara.gateway.uplink.Uplink;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,13 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An offline hub reaches its storage limit: continuous samples are thinned, the hub says so in its status and as an
- * alert, every alert survives, and when it is back online everything it kept arrives.
+ * alert, every alert survives, and when it is back online everything it kept arrives. The cloud shows the thinning on
+ * the fleet page (API and Chromium) and the hub's enrolment view while the backlog drains, and OK once it has.
  */
 class StorageLimitIT {
 
     private static final String HUB = "hub-it-storage";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final long LIMIT = 6_000;
+    /** Slow enough that what the hub kept takes some 30 s to drain: the fleet page is looked at meanwhile. */
+    private static final int DRAIN_PER_SECOND = 200;
 
     @Test
     void theStoragePolicyHoldsAndAlertsSurvive(@TempDir Path data) throws Exception {
@@ -61,16 +66,86 @@ class StorageLimitIT {
         Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack,
                 "it-" + UUID.randomUUID().toString().substring(0, 8), stack.freshPostgres(), stack.freshInflux()), HUB,
                 Services.homeConfig(1));
-        try (ingest; Services.Hub online = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink, storage,
-                stack.broker(HUB))) {
-            long kept = Services.hubStatus(online.statusUrl()).get("outboxPending").asLong();
-            await().atMost(DEADLINE).until(() -> Services.outboxEmpty(online.statusUrl()));
-            CloudQueries cloud = new CloudQueries(stack, ingest);
-            assertThat(cloud.alertSeqs(HUB)).contains(systolicAlertSeq).hasSizeGreaterThanOrEqualTo(2);
-            assertThat((long) cloud.observationSeqs(HUB).size() + cloud.alertSeqs(HUB).size()).isEqualTo(kept);
-            System.out.printf("StorageLimitIT: limit %d records, %d kept after thinning, all alerts kept, %d stored "
-                    + "in the cloud%n", LIMIT, kept, kept);
+        Uplink.Settings draining = new Uplink.Settings(250, 4, 10_000, 60_000, DRAIN_PER_SECOND);
+        // Signed in before the hub connects, so the page is looked at while the backlog drains.
+        try (ingest; Browser browser = Browser.start("storage-limit")) {
+            browser.signIn(ingest.baseUrl(), HomeEnrolment.DOCTOR, HomeEnrolment.DOCTOR_PASSWORD);
+            try (Services.Hub online = Services.startHub(stack, HUB, data, Services.homeConfig(1), draining, storage,
+                    stack.broker(HUB))) {
+                cameBackOnline(stack, ingest, online, browser, systolicAlertSeq);
+            }
         }
+    }
+
+    /** The hub, restarted after it thinned offline, reaches the cloud: the cloud shows it and gets everything kept. */
+    private static void cameBackOnline(DevStack stack, Services.Ingest ingest, Services.Hub online, Browser browser,
+                                       long systolicAlertSeq) throws Exception {
+        long kept = Services.hubStatus(online.statusUrl()).get("outboxPending").asLong();
+        // Its first status says what it gave up offline (the count survived its restart): the operator's filter
+        // "storage not OK" lists it while what it kept is still on its way.
+        JsonObject row = await().atMost(DEADLINE).until(() -> fleetRow(ingest, "?storage=problem"),
+                r -> r != null && r.getString("storageLevel") != null);
+        assertThat(row.getString("storageLevel")).isEqualTo("THINNED");
+        long thinned = row.getLong("storageThinnedSamples");
+        assertThat(thinned).isPositive();
+        assertThat(row.getLong("storageDroppedReadings")).isZero();
+        assertThat(row.getBoolean("storageFull")).isFalse();
+        assertThat(row.getLong("storageMaxRecords")).isEqualTo(LIMIT);
+        assertThat(row.getLong("storageRecords")).isPositive().isLessThanOrEqualTo(LIMIT + 2);
+        HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                ingest.baseUrl() + "/api/fleet/hubs?storage=full")).header("Authorization", "Bearer " + ingest.apiKey())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("storage must be 'problem'");
+        JsonObject hubView = new JsonObject(operatorGet(ingest, "/api/enrolment/hubs/" + HUB));
+        assertThat(hubView.getJsonObject("storage").getString("level")).isEqualTo("THINNED");
+        assertThat(hubView.getJsonObject("storage").getLong("thinnedSamples")).isEqualTo(thinned);
+        // The fleet page, in Swedish, as the patient's doctor sees it.
+        browser.open(ingest.baseUrl() + "/fleet.html");
+        String cell = "tr[data-hub-id='" + HUB + "'] td[data-storage]";
+        String shown = browser.await("the hub's storage on the fleet page", d -> browser.findAll(cell).stream()
+                .map(e -> e.getText()).filter(t -> t.startsWith("Gallrad: ")).findFirst().orElse(null));
+        assertThat(shown).matches("(?s)Gallrad: \\d+ prov\\s+\\d+ av " + LIMIT + " poster");
+        assertThat(browser.find(cell).getAttribute("data-storage")).isEqualTo("THINNED");
+        browser.script("document.querySelector(arguments[0]).scrollIntoView()", cell);
+        browser.screenshot("fleet-storage-thinned");
+        await().atMost(DEADLINE).until(() -> Services.outboxEmpty(online.statusUrl()));
+        CloudQueries cloud = new CloudQueries(stack, ingest);
+        assertThat(cloud.alertSeqs(HUB)).contains(systolicAlertSeq).hasSizeGreaterThanOrEqualTo(2);
+        assertThat((long) cloud.observationSeqs(HUB).size() + cloud.alertSeqs(HUB).size()).isEqualTo(kept);
+        System.out.printf("StorageLimitIT: limit %d records, %d kept after thinning, all alerts kept, %d stored "
+                + "in the cloud%n", LIMIT, kept, kept);
+        // Everything it kept has arrived: the hub says at once that its storage is OK again.
+        JsonObject drained = await().atMost(DEADLINE).until(() -> fleetRow(ingest, ""),
+                r -> "OK".equals(r.getString("storageLevel")));
+        assertThat(drained.getLong("storageThinnedSamples")).isZero();
+        assertThat(fleetRow(ingest, "?storage=problem")).isNull();
+        // On the page: the hub's storage reads OK, and the filter "Lagring ej OK" no longer lists it.
+        browser.open(ingest.baseUrl() + "/fleet.html");
+        browser.await("the hub's storage OK", d -> browser.findAll(cell).stream()
+                .anyMatch(e -> "OK".equals(e.getAttribute("data-storage")) && e.getText().startsWith("OK")));
+        browser.find("#storage-problem").click();
+        browser.await("no hub with a storage problem", d -> browser.find("#empty").isDisplayed());
+    }
+
+    /** The hub's row of the fleet register, as the operator's key reads it; null when the filter leaves it out. */
+    private static JsonObject fleetRow(Services.Ingest ingest, String query) throws Exception {
+        JsonArray rows = new JsonArray(operatorGet(ingest, "/api/fleet/hubs" + query));
+        for (Object r : rows) {
+            JsonObject row = (JsonObject) r;
+            if (HUB.equals(row.getString("hubId"))) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private static String operatorGet(Services.Ingest ingest, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl()
+                + path)).header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.body();
     }
 
     @Test

@@ -128,6 +128,8 @@ class UnboundDeviceIT {
             assertThat(browser.find("#quarantine").getText()).contains("I hubbens karantän").contains(SCALE)
                     .contains("not bound");
             browser.screenshot("held-readings");
+            // Its storage, as its status said: nothing given up, a few records of its limit.
+            assertThat(browser.find("#storage").getText()).matches("(?s)Hubbens lagring.*: OK \\(\\d+ av \\d+ poster\\)");
         }
         // Nobody's observation: nothing in InfluxDB, no alert; and a nurse of another municipality sees nothing.
         assertThat(new CloudQueries(stack, ingest).observationSeqs(HUB)).isEmpty();

@@ -160,7 +160,9 @@ public final class EnrolmentApi implements ApiRoutes {
         Map<String, Object> config = new LinkedHashMap<>();
         try (PreparedStatement q = c.prepareStatement("SELECT c.version, c.published_version, h.config_applied, "
                 + "h.config_applied_at, h.last_seen_at, h.state, h.quarantine_held, h.quarantine_newest_device, "
-                + "h.quarantine_newest_problem, h.quarantine_newest_at FROM (SELECT ?::text AS hub_id) x "
+                + "h.quarantine_newest_problem, h.quarantine_newest_at, h.storage_level, h.storage_thinned_samples, "
+                + "h.storage_dropped_readings, h.storage_full, h.storage_records, h.storage_max_records "
+                + "FROM (SELECT ?::text AS hub_id) x "
                 + "LEFT JOIN hub_config c ON c.hub_id = x.hub_id LEFT JOIN hub h ON h.hub_id = x.hub_id")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
@@ -185,6 +187,19 @@ public final class EnrolmentApi implements ApiRoutes {
                     quarantine.put("newestAt", instant(r.getTimestamp(10)));
                 }
                 view.put("quarantine", quarantine);
+                // The hub's outbox storage, as its last status said (null: the hub has not said): whether readings
+                // were given up to make room while it could not reach the cloud.
+                Map<String, Object> storage = null;
+                if (r.getString(11) != null) {
+                    storage = new LinkedHashMap<>();
+                    storage.put("level", r.getString(11));
+                    storage.put("thinnedSamples", r.getLong(12));
+                    storage.put("droppedReadings", r.getLong(13));
+                    storage.put("full", r.getBoolean(14));
+                    storage.put("records", r.getLong(15));
+                    storage.put("maxRecords", r.getLong(16));
+                }
+                view.put("storage", storage);
             }
         }
         try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ? AND until > now()")) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The fleet register's API, for the fleet page ({@code /fleet.html}) and programs:
  * <pre>
- * GET  /api/fleet/hubs                 rows of {@link FleetRegister} (?lifecycle=IN_STOCK, ?offlineMinutes=60)
+ * GET  /api/fleet/hubs                 rows of {@link FleetRegister} (?lifecycle=IN_STOCK, ?offlineMinutes=60,
+ *                                      ?storage=problem: thinned, dropped or full)
  * GET  /api/fleet/permissions          {"mayChange", "organisations"}: whether the page offers the changes below
  * POST /api/fleet/hubs                 {"hubId", "organisationId"?}: a hub in stock; answers its code, shown once
  * POST /api/fleet/hubs/{id}/code       a new one-time code (earlier unused codes end)
@@ -163,6 +164,11 @@ public final class FleetApi implements ApiRoutes {
                 throw new IllegalArgumentException("offlineMinutes must not be negative");
             }
         }
-        return new FleetRegister.Filter(lifecycle, offlineFor);
+        String storage = ctx.queryParams().get("storage");
+        if (storage != null && !storage.equals("problem")) {
+            throw new IllegalArgumentException("storage must be 'problem' (hubs whose storage is thinned, dropped or "
+                    + "full), was " + storage);
+        }
+        return new FleetRegister.Filter(lifecycle, offlineFor, storage != null);
     }
 }

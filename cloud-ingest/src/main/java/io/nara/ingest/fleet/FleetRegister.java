@@ -52,6 +52,14 @@ public final class FleetRegister {
             new Column("quarantineNewestDevice", "h.quarantine_newest_device"),
             new Column("quarantineNewestProblem", "h.quarantine_newest_problem"),
             new Column("quarantineNewestAt", "h.quarantine_newest_at"),
+            // The hub's outbox storage (its last status): OK, THINNED, DROPPED or FULL, what its policy gave up since
+            // the outbox was last empty, and how full it is against its record limit.
+            new Column("storageLevel", "h.storage_level"),
+            new Column("storageThinnedSamples", "h.storage_thinned_samples"),
+            new Column("storageDroppedReadings", "h.storage_dropped_readings"),
+            new Column("storageFull", "h.storage_full"),
+            new Column("storageRecords", "h.storage_records"),
+            new Column("storageMaxRecords", "h.storage_max_records"),
             new Column("lastSeen", "h.last_seen_at"),
             new Column("outboxPending", "h.outbox_pending"),
             new Column("clock", "h.clock"),
@@ -77,10 +85,11 @@ public final class FleetRegister {
      *
      * @param lifecycle     only hubs in this lifecycle state, or null
      * @param offlineFor    only hubs not heard from for at least this long (never heard from counts), or null
+     * @param storageProblem only hubs whose last status said their storage is not OK (thinned, dropped or full)
      */
-    public record Filter(String lifecycle, Duration offlineFor) {
+    public record Filter(String lifecycle, Duration offlineFor, boolean storageProblem) {
         public static Filter all() {
-            return new Filter(null, null);
+            return new Filter(null, null, false);
         }
     }
 
@@ -115,6 +124,9 @@ public final class FleetRegister {
         if (filter.offlineFor() != null) {
             sql.append(" AND h.lifecycle = 'ENROLLED' AND (h.last_seen_at IS NULL OR h.last_seen_at < ?)");
             params.add(Timestamp.from(now.minus(filter.offlineFor())));
+        }
+        if (filter.storageProblem()) {
+            sql.append(" AND h.storage_level <> 'OK'");
         }
         sql.append(" ORDER BY h.hub_id");
         List<Map<String, Object>> rows = new ArrayList<>();

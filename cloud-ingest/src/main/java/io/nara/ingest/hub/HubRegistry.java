@@ -78,6 +78,23 @@ public final class HubRegistry {
                         u.executeUpdate();
                     }
                 }
+                // The hub's outbox storage, with its level as the protocol defines it (the fleet page's filter); an
+                // older hub that does not say leaves the last word as it was.
+                HubStatus.Storage storage = status.storage();
+                if (storage != null) {
+                    try (PreparedStatement u = c.prepareStatement("UPDATE hub SET storage_thinned_samples = ?, "
+                            + "storage_dropped_readings = ?, storage_full = ?, storage_records = ?, "
+                            + "storage_max_records = ?, storage_level = ? WHERE hub_id = ?")) {
+                        u.setLong(1, storage.thinnedSamples());
+                        u.setLong(2, storage.droppedReadings());
+                        u.setBoolean(3, storage.full());
+                        u.setLong(4, storage.records());
+                        u.setLong(5, storage.maxRecords());
+                        u.setString(6, storage.level().name());
+                        u.setString(7, hubId);
+                        u.executeUpdate();
+                    }
+                }
             }
             // Battery levels for the cloud's low-battery rule, with the status they came in (issue 6).
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);

@@ -93,6 +93,15 @@ public final class Outbox implements AutoCloseable {
                 record    TEXT    NOT NULL,
                 UNIQUE (device_id, record))""",
         },
+        { // 5: what the storage policy gave up since the outbox was last empty, kept with the rows so that a restart
+          // (a power cut during a long time offline) does not hide it from the cloud
+            """
+            CREATE TABLE storage_policy (
+                id               INTEGER PRIMARY KEY CHECK (id = 1),
+                thinned_samples  INTEGER NOT NULL,
+                dropped_readings INTEGER NOT NULL)""",
+            "INSERT INTO storage_policy (id, thinned_samples, dropped_readings) VALUES (1, 0, 0)",
+        },
     };
 
     /**
@@ -111,7 +120,8 @@ public final class Outbox implements AutoCloseable {
     private final StorageLimits limits;
     /** Rows in the outbox, as of the last commit; volatile so the status page may read it from another thread. */
     private volatile long count;
-    // Written by the outbox's thread, read by the status page: volatile, like the count.
+    // Written by the outbox's thread, read by the status page: volatile, like the count. The two counts mirror the
+    // storage_policy row (since the outbox was last empty); full is only the last write's outcome.
     private volatile long thinnedSamples;
     private volatile long droppedReadings;
     private volatile boolean full;
@@ -156,7 +166,10 @@ public final class Outbox implements AutoCloseable {
                 count = single(s, "SELECT count(*) FROM outbox");
             }
             connection.commit();
-            return new Outbox(connection, codec, clock, id, limits, count);
+            Outbox outbox = new Outbox(connection, codec, clock, id, limits, count);
+            outbox.readPolicy();
+            connection.commit();
+            return outbox;
         } catch (SQLException | java.io.IOException e) {
             throw new OutboxException("cannot open outbox " + file + ": " + e.getMessage(), e);
         }
@@ -283,9 +296,19 @@ public final class Outbox implements AutoCloseable {
         long dropped = dropOldest(CONTINUOUS_SAMPLE, needed);
         thinnedSamples += dropped;
         needed -= dropped;
+        long thinned = everyOther.size() + dropped;
         dropped = dropOldest(OBSERVATION, needed);
         droppedReadings += dropped;
         needed -= dropped;
+        if (thinned + dropped > 0) {
+            // In the append's transaction: a rollback undoes the count with the rows (recount reads it back).
+            try (PreparedStatement update = connection.prepareStatement("UPDATE storage_policy SET thinned_samples = "
+                    + "thinned_samples + ?, dropped_readings = dropped_readings + ? WHERE id = 1")) {
+                update.setLong(1, thinned);
+                update.setLong(2, dropped);
+                update.executeUpdate();
+            }
+        }
         count = single("SELECT count(*) FROM outbox");
         boolean onlyAlerts = entries.stream().allMatch(e -> e.kind() == OutboxEntry.Kind.ALERT);
         if (needed > 0 && !onlyAlerts) {
@@ -421,8 +444,19 @@ public final class Outbox implements AutoCloseable {
                 delete.setLong(2, range.to());
                 removed += delete.executeUpdate();
             }
+            // Everything the hub held has reached the cloud: what the policy gave up to get here is told (in the
+            // status, and to the patients' nurses as a storage alert) and the next shortage is counted afresh.
+            int drained;
+            try (Statement reset = connection.createStatement()) {
+                drained = reset.executeUpdate("UPDATE storage_policy SET thinned_samples = 0, dropped_readings = 0 "
+                        + "WHERE (thinned_samples > 0 OR dropped_readings > 0) AND NOT EXISTS (SELECT 1 FROM outbox)");
+            }
             connection.commit();
             count -= removed;
+            if (drained > 0) {
+                thinnedSamples = 0;
+                droppedReadings = 0;
+            }
             return removed;
         } catch (SQLException e) {
             rollback(e);
@@ -480,7 +514,10 @@ public final class Outbox implements AutoCloseable {
         return count;
     }
 
-    /** What the storage policy has done; for the status page and the hub's storage alert. Any thread. */
+    /**
+     * What the storage policy has done since the outbox was last empty (kept across restarts), and whether the last
+     * write found it full; for the status page, the hub's status and its storage alert. Any thread.
+     */
     public StorageState storageState() {
         return new StorageState(thinnedSamples, droppedReadings, full);
     }
@@ -585,11 +622,22 @@ public final class Outbox implements AutoCloseable {
     private void recount() {
         try {
             count = single("SELECT count(*) FROM outbox");
+            readPolicy();
             connection.commit();
         } catch (SQLException e) {
             // The connection itself is failing; the caller reports the original error and the next write recounts.
             rollback(e);
             LOG.warn("cannot recount the outbox: {}", e.getMessage());
+        }
+    }
+
+    /** Reads what the storage policy gave up, as committed, into the fields the status reads. */
+    private void readPolicy() throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet row = s.executeQuery("SELECT thinned_samples, dropped_readings FROM storage_policy WHERE id = 1")) {
+            row.next();
+            thinnedSamples = row.getLong(1);
+            droppedReadings = row.getLong(2);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.nara.gateway.outbox;
 
+import io.nara.protocol.message.HubStatus;
+
 /**
- * What the storage policy has done since the outbox was opened.
+ * What the storage policy has done since the outbox was last empty (the counts survive a restart).
  *
  * @param thinnedSamples   continuous samples dropped to make room
  * @param droppedReadings  older observations dropped to make room (never the newest of a patient's signal)
@@ -11,5 +13,10 @@ public record StorageState(long thinnedSamples, long droppedReadings, boolean fu
 
     public boolean degraded() {
         return thinnedSamples > 0 || droppedReadings > 0 || full;
+    }
+
+    /** As the hub's status tells the cloud, with how full the outbox is against its record limit. */
+    public HubStatus.Storage inStatus(long records, long maxRecords) {
+        return new HubStatus.Storage(thinnedSamples, droppedReadings, full, records, maxRecords);
     }
 }

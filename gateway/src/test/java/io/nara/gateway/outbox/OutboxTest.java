@@ -125,6 +125,47 @@ class OutboxTest {
     }
 
     @Test
+    void whatThePolicyGaveUpSurvivesARestartAndIsCountedAfreshOnceEverythingReachedTheCloud() {
+        try (Outbox outbox = open(10, 1 << 22)) {
+            outbox.append(seqs -> {
+                List<OutboxEntry> entries = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    entries.add(observation(seqs.getAsLong(), "59408-5", true));
+                }
+                entries.add(observation(seqs.getAsLong(), "29463-7", false));
+                entries.add(observation(seqs.getAsLong(), "29463-7", false));
+                return entries;
+            });
+            outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false),
+                    observation(seqs.getAsLong(), "8480-6", false)));
+            assertThat(outbox.storageState()).isEqualTo(new StorageState(2, 0, false));
+            // A write that cannot fit even so is rolled back whole: what it would have thinned is not counted.
+            assertThatThrownBy(() -> outbox.append(seqs -> {
+                List<OutboxEntry> entries = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    entries.add(observation(seqs.getAsLong(), "8462-4", false));
+                }
+                return entries;
+            })).isInstanceOf(OutboxFullException.class);
+            assertThat(outbox.storageState()).isEqualTo(new StorageState(2, 0, true));
+            assertThat(outbox.storageState().inStatus(outbox.size(), 10))
+                    .isEqualTo(new io.nara.protocol.message.HubStatus.Storage(2, 0, true, 10, 10));
+        }
+        try (Outbox restarted = open(10, 1 << 22)) {
+            // A power cut does not hide what was given up; whether the last write failed is that run's news only.
+            assertThat(restarted.storageState()).isEqualTo(new StorageState(2, 0, false));
+            restarted.delete(List.of(new SeqRange(1, 5)));
+            assertThat(restarted.storageState()).isEqualTo(new StorageState(2, 0, false));
+            restarted.delete(List.of(new SeqRange(1, 100)));
+            assertThat(restarted.size()).isZero();
+            assertThat(restarted.storageState()).isEqualTo(new StorageState(0, 0, false));
+        }
+        try (Outbox again = open(10, 1 << 22)) {
+            assertThat(again.storageState()).isEqualTo(new StorageState(0, 0, false));
+        }
+    }
+
+    @Test
     void theNewestReadingOfEachSignalIsKeptWhenOlderOnesMustGo() {
         try (Outbox outbox = open(10, 1 << 22)) {
             outbox.append(seqs -> {

@@ -23,6 +23,8 @@ import java.util.List;
  *                      null when the last update went well, none was tried, or the hub does not say
  * @param quarantine    what the hub holds in quarantine (bytes it could not decode, readings it must not use); null
  *                      from a hub that does not say
+ * @param storage       what the hub's storage policy has done to make room in its outbox, and how full it is; null
+ *                      from a hub that does not say
  */
 public record HubStatus(
         int v,
@@ -35,7 +37,8 @@ public record HubStatus(
         Long configVersion,
         List<DiscoveredDevice> discovered,
         FailedUpdate failedUpdate,
-        Quarantine quarantine) {
+        Quarantine quarantine,
+        Storage storage) {
 
     public enum State { ONLINE, OFFLINE }
 
@@ -142,6 +145,53 @@ public record HubStatus(
                      List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered,
                      FailedUpdate failedUpdate) {
         this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, failedUpdate, null);
+    }
+
+    /**
+     * The hub's outbox storage: what its storage policy did to keep within its limits since the outbox was last empty
+     * (everything it held had reached the cloud), and how full it is now.
+     *
+     * @param thinnedSamples  continuous samples given up to make room (every other of the oldest first)
+     * @param droppedReadings older observations given up to make room (never the newest of a patient's signal, never
+     *                        an alert)
+     * @param full            the hub's last write found the outbox full even after making room: new readings are
+     *                        refused (the devices keep them)
+     * @param records         records in the outbox now
+     * @param maxRecords      the record limit beyond which the policy makes room ({@code --max-records})
+     */
+    public record Storage(long thinnedSamples, long droppedReadings, boolean full, long records, long maxRecords) {
+
+        /** The worst thing the policy did, for the fleet page's column and filter. */
+        public enum Level { OK, THINNED, DROPPED, FULL }
+
+        public Storage {
+            notNegative(thinnedSamples, "storage.thinnedSamples");
+            notNegative(droppedReadings, "storage.droppedReadings");
+            notNegative(records, "storage.records");
+            if (maxRecords < 1) {
+                throw new IllegalArgumentException("storage.maxRecords must be at least 1, was " + maxRecords);
+            }
+        }
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Level level() {
+            return full ? Level.FULL : droppedReadings > 0 ? Level.DROPPED : thinnedSamples > 0 ? Level.THINNED
+                    : Level.OK;
+        }
+
+        private static void notNegative(long count, String field) {
+            if (count < 0) {
+                throw new IllegalArgumentException(field + " must not be negative, was " + count);
+            }
+        }
+    }
+
+    /** A status without word of the hub's storage. */
+    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
+                     List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered,
+                     FailedUpdate failedUpdate, Quarantine quarantine) {
+        this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, failedUpdate,
+                quarantine, null);
     }
 
     @JsonCreator
