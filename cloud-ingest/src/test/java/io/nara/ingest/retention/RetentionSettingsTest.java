@@ -20,12 +20,12 @@ class RetentionSettingsTest {
     void theAccessLogCannotBeKeptShorterThanTheLegalFloor() {
         Retention.Settings d = Retention.Settings.defaults();
         assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
-                d.deliveredNotifications(), Duration.ofDays(365), d.journal()))
+                d.deliveredNotifications(), Duration.ofDays(365), d.journal(), d.rawSamples()))
                 .hasMessage("the access log must be kept at least 1825 days, not 365");
         assertThatThrownBy(() -> new Retention.Settings(Duration.ZERO, d.rejectedMessages(),
-                d.deliveredNotifications(), d.accessLog(), d.journal())).hasMessageContaining("positive");
+                d.deliveredNotifications(), d.accessLog(), d.journal(), d.rawSamples())).hasMessageContaining("positive");
         assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
-                d.deliveredNotifications(), d.accessLog(), Duration.ofDays(365 * 5)))
+                d.deliveredNotifications(), d.accessLog(), Duration.ofDays(365 * 5), d.rawSamples()))
                 .hasMessage("a patient's record must be kept at least 3650 days after its last entry, not 1825");
     }
 }
