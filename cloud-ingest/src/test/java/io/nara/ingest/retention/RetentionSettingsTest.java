@@ -28,4 +28,13 @@ class RetentionSettingsTest {
                 d.deliveredNotifications(), d.accessLog(), Duration.ofDays(365 * 5), d.rawSamples()))
                 .hasMessage("a patient's record must be kept at least 3650 days after its last entry, not 1825");
     }
+
+    @Test
+    void rawContinuousSamplesAreKeptAtLeastTheHourInfluxDbAllows() {
+        Retention.Settings d = Retention.Settings.defaults();
+        assertThat(d.rawSamples()).isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
+                d.deliveredNotifications(), d.accessLog(), d.journal(), Duration.ofMinutes(30)))
+                .hasMessageContaining("raw continuous samples must be kept at least 1h");
+    }
 }
