@@ -25,8 +25,17 @@ final class CloudQueries {
 
     /** The seq of every observation point of {@code hub}, one entry per point (duplicates would show twice). */
     List<Long> observationSeqs(String hub) {
+        return seqs(io.nara.ingest.observation.ObservationStore.EVERY_POLICY, hub);
+    }
+
+    /** ... of the raw continuous samples only: the points in the raw-sample retention policy. */
+    List<Long> rawSampleSeqs(String hub) {
+        return seqs("\"" + io.nara.ingest.observation.ObservationStore.RAW_POLICY + "\".observation", hub);
+    }
+
+    private List<Long> seqs(String from, String hub) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub + "'",
+            QueryResult result = influx.query(new Query("SELECT seq FROM " + from + " WHERE hub = '" + hub + "'",
                     ingest.influx().database()));
             if (result.hasError()) {
                 throw new IllegalStateException(result.getError());
