@@ -341,8 +341,9 @@ public final class IngestService extends VerticleBase {
         return silenceWatch;
     }
 
+    /** InfluxDB counts as healthy only once the raw-sample retention policy is in place too. */
     public Health health() {
-        return new Health(consumer != null && consumer.ready(), influxOk, postgresOk,
+        return new Health(consumer != null && consumer.ready(), influxOk && rawPolicyReady, postgresOk,
                 alertFeed != null && alertFeed.listening());
     }
 
@@ -627,9 +628,10 @@ public final class IngestService extends VerticleBase {
     }
 
     /**
-     * Creates or aligns the raw-sample retention policy; blocking. An InfluxDB that cannot do it now (down at start) is
-     * asked again at every InfluxDB check; until then raw samples are not written (their batches are not
-     * acknowledged, so the hub sends them again) and readers across policies fail rather than show a part.
+     * Creates or aligns the raw-sample retention policy; blocking. An InfluxDB that cannot do it now (down at start, or
+     * a user without the right) is asked again at every InfluxDB check; until then /health reports InfluxDB not ready,
+     * raw samples are not written (their batches are not acknowledged, so the hub sends them again) and readers across
+     * policies fail rather than show a part.
      */
     private void ensureRawSamplePolicy() {
         java.time.Duration keep = retentionSettings.rawSamples();
