@@ -2,6 +2,7 @@ package io.nara.ingest.observation;
 
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +17,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.influxdb.InfluxDB;
+import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.Point;
 import org.influxdb.dto.Query;
 
 /**
@@ -120,18 +125,18 @@ public final class ObservationRollup {
         if (samples.isEmpty()) {
             return;
         }
-        org.influxdb.dto.BatchPoints points = org.influxdb.dto.BatchPoints.database(influx.name())
-                .consistency(org.influxdb.InfluxDB.ConsistencyLevel.ALL).build();
+        BatchPoints points = BatchPoints.database(influx.name())
+                .consistency(InfluxDB.ConsistencyLevel.ALL).build();
         aggregates(hubId, outbox, samples).forEach(points::point);
         influx.client().write(points);
     }
 
     /** The usable samples' aggregate per series and minute, as {@code observation_1m} points with a part tag. Pure. */
-    static List<org.influxdb.dto.Point> aggregates(String hubId, String outbox, List<Observation> samples) {
+    static List<Point> aggregates(String hubId, String outbox, List<Observation> samples) {
         Map<List<Object>, List<Observation>> byMinute = new LinkedHashMap<>();
         for (Observation o : samples) {
-            if (o.value() == null || o.has(io.nara.protocol.message.ObservationFlag.IMPLAUSIBLE)
-                    || o.has(io.nara.protocol.message.ObservationFlag.NOT_PATIENT_DATA)) {
+            if (o.value() == null || o.has(ObservationFlag.IMPLAUSIBLE)
+                    || o.has(ObservationFlag.NOT_PATIENT_DATA)) {
                 continue;
             }
             Instant minute = Instant.ofEpochMilli(ObservationStore.pointTime(o) / 1_000_000L)
@@ -140,7 +145,7 @@ public final class ObservationRollup {
             byMinute.computeIfAbsent(List.of(patient, o.code(), o.unit(), o.deviceId(), minute),
                     k -> new ArrayList<>()).add(o);
         }
-        List<org.influxdb.dto.Point> points = new ArrayList<>();
+        List<Point> points = new ArrayList<>();
         byMinute.forEach((key, list) -> {
             double total = 0;
             double min = Double.POSITIVE_INFINITY;
@@ -152,8 +157,8 @@ public final class ObservationRollup {
                 max = Math.max(max, o.value());
                 first = Math.min(first, o.seq());
             }
-            points.add(org.influxdb.dto.Point.measurement(MEASUREMENT)
-                    .time(((Instant) key.get(4)).toEpochMilli(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            points.add(Point.measurement(MEASUREMENT)
+                    .time(((Instant) key.get(4)).toEpochMilli(), TimeUnit.MILLISECONDS)
                     .tag("hub", hubId).tag("patient", (String) key.get(0)).tag("code", (String) key.get(1))
                     .tag("unit", (String) key.get(2)).tag("device", (String) key.get(3))
                     .tag("part", outbox + ":" + first)

@@ -10,9 +10,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBException;
@@ -45,8 +48,8 @@ public final class ObservationStore {
     /** The InfluxQL sources of every raw reading: spot readings (default policy) and raw samples. */
     public static final String EVERY_POLICY = MEASUREMENT + ", \"" + RAW_POLICY + "\"." + MEASUREMENT;
     /** InfluxDB's answer when it dropped points older than their policy's duration and wrote all the others. */
-    private static final java.util.regex.Pattern PAST_RETENTION =
-            java.util.regex.Pattern.compile("partial write: points beyond retention policy dropped=(\\d+)");
+    private static final Pattern PAST_RETENTION =
+            Pattern.compile("partial write: points beyond retention policy dropped=(\\d+)");
     /** The patient tag of a reading the hub could not attribute (a shared device without user index or band). */
     public static final String UNATTRIBUTED = "unattributed";
 
@@ -120,12 +123,12 @@ public final class ObservationStore {
      * How many points InfluxDB dropped as past their retention policy, when {@code error} is exactly that answer (all
      * other points written); empty for every other error. Pure.
      */
-    static java.util.OptionalInt pastRetention(String error) {
+    static OptionalInt pastRetention(String error) {
         if (error == null) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
-        java.util.regex.Matcher m = PAST_RETENTION.matcher(error.trim());
-        return m.matches() ? java.util.OptionalInt.of(Integer.parseInt(m.group(1))) : java.util.OptionalInt.empty();
+        Matcher m = PAST_RETENTION.matcher(error.trim());
+        return m.matches() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
     }
 
     /**
