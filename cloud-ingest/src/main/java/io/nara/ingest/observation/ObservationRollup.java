@@ -40,8 +40,10 @@ import org.influxdb.dto.Query;
  * cannot be aggregated there, so the ingest aggregates them itself ({@link #writePastRetention}) into rows carrying an
  * extra tag {@code part} (the outbox and the first sequence number of the minute in the batch): a replay of the same
  * batch rewrites the same row, a minute split across batches gets one row per batch, and readers, which sum over all
- * series of a minute, add them up. (A hub that re-batches such samples differently would count them twice; hubs
- * resend the same batches.)
+ * series of a minute, add them up. Two cases would count samples twice, both needing a hub to hold a batch unacknowledged
+ * for longer than the raw-sample retention: re-batching such samples differently (hubs resend the same batches), and
+ * re-sending samples that were stored and rolled up once before their retention passed (a lost acknowledgement
+ * followed by a longer outage; hubs resend within minutes of a missing acknowledgement).
  *
  * <p>Two ingest nodes storing adjacent batches of one device at the same moment may both recompute the minute they
  * share, and the one that read first may write last; so the minutes every update touched are recomputed once more
