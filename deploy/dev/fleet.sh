@@ -143,11 +143,11 @@ if [[ $RESTART != broker ]]; then
 	say "broker: $((broker_rss_before / 1024)) MB resident before the hubs connected, peak $(($(cat "$RUN/rss-broker" 2>/dev/null || echo 0) / 1024)) MB"
 fi
 ingest_points=$(curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "db=$NARA_INFLUX_DB" \
-	--data-urlencode "q=SELECT count(value) FROM observation WHERE hub =~ /^sim-hub-/" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
+	--data-urlencode "q=SELECT count(value) FROM observation, \"raw_samples\".observation WHERE hub =~ /^sim-hub-/" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
 say "ingest: ${ingest_points:-0} simulated points stored in InfluxDB (all runs so far)"
 if $PEER; then
 	say "node-red: $(($(cpu_seconds "$NODE_RED_PID") - peer_cpu_before)) s CPU during the run, peak RSS $(($(cat "$RUN/rss-node-red" 2>/dev/null || echo 0) / 1024)) MB"
 	peer_points=$(curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "db=$PEER_DB" \
-		--data-urlencode "q=SELECT count(value) FROM observation" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
+		--data-urlencode "q=SELECT count(value) FROM observation, \"raw_samples\".observation" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
 	say "node-red: ${peer_points:-0} points stored in InfluxDB database $PEER_DB (this run)"
 fi

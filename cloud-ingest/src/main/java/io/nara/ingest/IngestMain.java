@@ -72,6 +72,11 @@ public final class IngestMain implements Callable<Integer> {
             + "after its last entry before it may be erased on request (default ${DEFAULT-VALUE}; at least 3650d).")
     String retainJournal;
 
+    @Option(names = "--retain-raw-samples", defaultValue = "30d", description = "How long raw continuous samples "
+            + "(1 Hz pulse oximetry) are kept in InfluxDB; their one-minute rollup and spot readings are kept with the "
+            + "journal (default ${DEFAULT-VALUE}; at least 1h).")
+    String retainRawSamples;
+
     @Option(names = "--node-id", description = "MQTT client id of this node (default: random).")
     String nodeId;
 
@@ -368,7 +373,8 @@ public final class IngestMain implements Callable<Integer> {
         try {
             return new Retention.Settings(period(retainSessions, "--retain-sessions"),
                     period(retainRejected, "--retain-rejected"), period(retainNotifications, "--retain-notifications"),
-                    period(retainAccessLog, "--retain-access-log"), period(retainJournal, "--retain-journal"));
+                    period(retainAccessLog, "--retain-access-log"), period(retainJournal, "--retain-journal"),
+                    period(retainRawSamples, "--retain-raw-samples"));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }

@@ -40,6 +40,7 @@ import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.observation.RawSamplePolicy;
 import io.nara.ingest.observation.Resends;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RefusalLimiter;
@@ -104,6 +105,8 @@ public final class IngestService extends VerticleBase {
     private Database db;
     /** The node's one InfluxDB client, shared by every store and reader below and closed once, last. */
     private InfluxDatabase influx;
+    /** Whether the raw-sample retention policy is known to be in place (set on a worker, read by the next check). */
+    private volatile boolean rawPolicyReady;
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
@@ -158,6 +161,7 @@ public final class IngestService extends VerticleBase {
             db = Database.open(vertx, settings.postgres(), metrics);
             influx = InfluxDatabase.connect(settings.influx());
             observations = new ObservationStore(influx);
+            ensureRawSamplePolicy();
             // Building the FHIR model takes a second of reflection: here, not on the event loop.
             fhir = FhirContext.forR4();
             fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
@@ -337,8 +341,9 @@ public final class IngestService extends VerticleBase {
         return silenceWatch;
     }
 
+    /** InfluxDB counts as healthy only once the raw-sample retention policy is in place too. */
     public Health health() {
-        return new Health(consumer != null && consumer.ready(), influxOk, postgresOk,
+        return new Health(consumer != null && consumer.ready(), influxOk && rawPolicyReady, postgresOk,
                 alertFeed != null && alertFeed.listening());
     }
 
@@ -501,8 +506,15 @@ public final class IngestService extends VerticleBase {
         return influxWorker.<Void>executeBlocking(() -> {
             long start = System.nanoTime();
             try {
-                observations.write(hubId, toWrite);
+                int pastRetention = observations.write(hubId, toWrite);
                 metrics.influxWrite(System.nanoTime() - start, true);
+                if (pastRetention > 0) {
+                    // Stored by design: the samples are past their retention; their one-minute rollup was kept.
+                    metrics.pastRetention(pastRetention);
+                    LOG.info("hub {} outbox {}: {} raw continuous samples were already past their retention ({}); "
+                            + "kept as their one-minute rollup only", hubId, toWrite.outbox(), pastRetention,
+                            retentionSettings.rawSamples());
+                }
             } catch (RuntimeException e) {
                 metrics.influxWrite(System.nanoTime() - start, false);
                 throw e;
@@ -607,6 +619,30 @@ public final class IngestService extends VerticleBase {
     }
 
     private void checkInflux() {
-        influxWorker.executeBlocking(observations::ping, false).onSuccess(ok -> influxOk = ok);
+        influxWorker.executeBlocking(() -> {
+            if (!rawPolicyReady) {
+                ensureRawSamplePolicy();
+            }
+            return observations.ping();
+        }, false).onSuccess(ok -> influxOk = ok);
+    }
+
+    /**
+     * Creates or aligns the raw-sample retention policy; blocking. An InfluxDB that cannot do it now (down at start, or
+     * a user without the right) is asked again at every InfluxDB check; until then /health reports InfluxDB not ready,
+     * raw samples are not written (their batches are not acknowledged, so the hub sends them again) and readers across
+     * policies fail rather than show a part.
+     */
+    private void ensureRawSamplePolicy() {
+        java.time.Duration keep = retentionSettings.rawSamples();
+        try {
+            RawSamplePolicy.Outcome outcome = RawSamplePolicy.ensure(influx, keep);
+            LOG.info("InfluxDB retention policy {} for raw continuous samples: {} ({})", ObservationStore.RAW_POLICY,
+                    keep, outcome.name().toLowerCase(java.util.Locale.ROOT));
+            rawPolicyReady = true;
+        } catch (RuntimeException e) {
+            LOG.error("cannot set InfluxDB retention policy {} to {} (asked again in 5 s): {}",
+                    ObservationStore.RAW_POLICY, keep, e.getMessage());
+        }
     }
 }

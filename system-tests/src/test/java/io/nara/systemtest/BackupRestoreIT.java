@@ -55,6 +55,8 @@ class BackupRestoreIT {
     private static final String HUB = "hub-it-backup";
     private static final MessageCodec CODEC = new MessageCodec();
     private static final Map<String, String> COUNTS = new LinkedHashMap<>();
+    /** Spot readings and raw samples, in both retention policies. */
+    private static final String ALL_READINGS = "SELECT count(\"seq\") FROM " + ObservationStore.EVERY_POLICY;
 
     static {
         COUNTS.put("patients", "SELECT count(*) FROM patient");
@@ -78,7 +80,8 @@ class BackupRestoreIT {
                 Alerting.organisation());
         try (TestMqttClient hub = new TestMqttClient(stack, HUB, HUB)) {
             var plans = source.service().carePlans();
-            plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Alerting.PATIENT)),
+            plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Alerting.PATIENT),
+                            new DeviceBinding(Services.OXIMETER, "sim-oximeter", Alerting.PATIENT)),
                     "installer-it").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             plans.save(HUB, new CarePlan(Alerting.PATIENT, "draft", List.of(new ThresholdRule("systolic-low", "8480-6",
                     90.0, null, Severity.URGENT, "Systoliskt under 90 / Systolic below 90", null, null))),
@@ -92,6 +95,12 @@ class BackupRestoreIT {
                 batch.add(new Observation(10 + i, Alerting.PATIENT, Services.CUFF, "8480-6", 120.0 + i, "mm[Hg]",
                         taken.plus(Duration.ofMinutes(i)), taken.plus(Duration.ofMinutes(i)).plusSeconds(3), Set.of()));
             }
+            // Three raw samples of a continuous oximeter: in the raw-sample retention policy, which the backup holds too.
+            for (int i = 0; i < 3; i++) {
+                Instant t = taken.plusSeconds(10 + i);
+                batch.add(new Observation(20 + i, Alerting.PATIENT, Services.OXIMETER, "59408-5", 95.0 + i, "%", null,
+                        t, Set.of(io.nara.protocol.message.ObservationFlag.CONTINUOUS_SAMPLE)));
+            }
             hub.publish(HubTopic.of(HUB, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, batch)));
             await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
                     .filter(m -> m.topic().endsWith("/ack")).map(m -> CODEC.decode(m.payload(), Ack.class))
@@ -102,15 +111,15 @@ class BackupRestoreIT {
                     .header("Authorization", "Bearer " + source.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(plan.statusCode()).isEqualTo(200);
             before = counts(source.postgres());
-            readings = influxCount(stack, source.influx().database(), "SELECT count(\"seq\") FROM observation");
+            readings = influxCount(stack, source.influx().database(), ALL_READINGS);
             await().atMost(Services.DEADLINE).until(() -> influxCount(stack, source.influx().database(),
-                    "SELECT count(\"n\") FROM observation_1m") == 5);
-            rollups = 5;
+                    "SELECT count(\"n\") FROM observation_1m") == 6);
+            rollups = 6;
         } finally {
             Services.closeAll(source);
         }
         assertThat(before).allSatisfy((what, n) -> assertThat(n).as(what).isPositive());
-        assertThat(readings).isEqualTo(5);
+        assertThat(readings).isEqualTo(8);
 
         Path backup = dir.resolve("backup-1");
         DevStack.Result backedUp = DevStack.run(stack.repoRoot(), List.of("bash",
@@ -138,7 +147,9 @@ class BackupRestoreIT {
         assertThat(restored.exitCode()).as(restored.output()).isZero();
 
         assertThat(counts(targetPg)).isEqualTo(before);
-        assertThat(influxCount(empty, targetInflux, "SELECT count(\"seq\") FROM observation")).isEqualTo(readings);
+        assertThat(influxCount(empty, targetInflux, ALL_READINGS)).isEqualTo(readings);
+        assertThat(influxCount(empty, targetInflux, "SELECT count(\"seq\") FROM \"" + ObservationStore.RAW_POLICY
+                + "\".observation")).isEqualTo(3);
         assertThat(influxCount(empty, targetInflux, "SELECT count(\"n\") FROM observation_1m")).isEqualTo(rollups);
 
         // Again into the same, now non-empty, stack: refused before anything is written.

@@ -43,14 +43,35 @@ final class ClinicData {
     /** ... into any InfluxDB database; a null value is a failed measurement (the device said NaN). */
     static void readings(ObservationStore.Settings influx, String hub, String patient, String code, String unit,
                          Map<Instant, Double> values) {
+        write(influx, hub, patient, code, unit, values, false);
+    }
+
+    /** ... as samples of a continuous stream (1 Hz oximetry), which go to the raw-sample retention policy. */
+    static void continuousSamples(ObservationStore.Settings influx, String hub, String patient, String code,
+                                  String unit, Map<Instant, Double> values) {
+        write(influx, hub, patient, code, unit, values, true);
+    }
+
+    private static void write(ObservationStore.Settings influx, String hub, String patient, String code, String unit,
+                              Map<Instant, Double> values, boolean continuous) {
         List<Observation> observations = new ArrayList<>();
         long seq = 1;
         for (Map.Entry<Instant, Double> v : values.entrySet()) {
-            observations.add(new Observation(seq++, patient, hub + "-device", code, v.getValue(), unit, v.getKey(),
-                    v.getKey().plusSeconds(5), v.getValue() == null ? java.util.Set.of(
-                            io.nara.protocol.message.ObservationFlag.MEASUREMENT_FAILED) : null));
+            java.util.Set<io.nara.protocol.message.ObservationFlag> flags =
+                    java.util.EnumSet.noneOf(io.nara.protocol.message.ObservationFlag.class);
+            if (v.getValue() == null) {
+                flags.add(io.nara.protocol.message.ObservationFlag.MEASUREMENT_FAILED);
+            }
+            if (continuous) {
+                flags.add(io.nara.protocol.message.ObservationFlag.CONTINUOUS_SAMPLE);
+            }
+            observations.add(new Observation(seq++, patient, hub + "-device", code, v.getValue(), unit,
+                    continuous ? null : v.getKey(), continuous ? v.getKey() : v.getKey().plusSeconds(5), flags));
         }
         try (InfluxDatabase database = InfluxDatabase.connect(influx)) {
+            // As every ingest node does on start; a database no node has used yet lacks the raw-sample policy.
+            io.nara.ingest.observation.RawSamplePolicy.ensure(database,
+                    io.nara.ingest.retention.Retention.RAW_SAMPLES);
             new ObservationStore(database).write(hub, ObservationBatch.of(UUID.randomUUID().toString(), observations));
         }
     }

@@ -25,8 +25,17 @@ final class CloudQueries {
 
     /** The seq of every observation point of {@code hub}, one entry per point (duplicates would show twice). */
     List<Long> observationSeqs(String hub) {
+        return seqs(io.nara.ingest.observation.ObservationStore.EVERY_POLICY, hub);
+    }
+
+    /** ... of the raw continuous samples only: the points in the raw-sample retention policy. */
+    List<Long> rawSampleSeqs(String hub) {
+        return seqs("\"" + io.nara.ingest.observation.ObservationStore.RAW_POLICY + "\".observation", hub);
+    }
+
+    private List<Long> seqs(String from, String hub) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq FROM observation WHERE hub = '" + hub + "'",
+            QueryResult result = influx.query(new Query("SELECT seq FROM " + from + " WHERE hub = '" + hub + "'",
                     ingest.influx().database()));
             if (result.hasError()) {
                 throw new IllegalStateException(result.getError());
@@ -47,7 +56,7 @@ final class CloudQueries {
     /** Points of {@code hub} per code, as (code, seq) in time order per series. */
     List<long[]> seqsInTimeOrder(String hub, String code) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq FROM observation WHERE hub = '" + hub
+            QueryResult result = influx.query(new Query("SELECT seq FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub
                     + "' AND code = '" + code + "' ORDER BY time ASC", ingest.influx().database()));
             var series = result.getResults().get(0).getSeries();
             List<long[]> rows = new ArrayList<>();
@@ -63,7 +72,7 @@ final class CloudQueries {
     /** Points of {@code hub} and {@code code} as "patient seq value", in time order. */
     List<String> pointsByPatient(String hub, String code) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq, value FROM observation WHERE hub = '" + hub
+            QueryResult result = influx.query(new Query("SELECT seq, value FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub
                     + "' AND code = '" + code + "' GROUP BY patient", ingest.influx().database()));
             if (result.hasError()) {
                 throw new IllegalStateException(result.getError());

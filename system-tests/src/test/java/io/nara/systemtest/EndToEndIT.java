@@ -212,7 +212,7 @@ class EndToEndIT {
     /** Points of one code with one seq, each as column name to value. */
     private static List<Map<String, Object>> points(String code, long seq) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT * FROM observation WHERE hub = '" + HUB
+            QueryResult result = influx.query(new Query("SELECT * FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + HUB
                     + "' AND code = '" + code + "' AND seq = " + seq, ingest.influx().database()));
             if (result.hasError()) {
                 throw new AssertionError(result.getError());

@@ -58,8 +58,14 @@ class GrafanaDashboardIT {
                 for (int day = 0; day < 3; day++) {
                     values.put(now.minus(Duration.ofDays(day)).minus(Duration.ofHours(2)), code.getValue() + day * 0.5);
                 }
-                ClinicData.readings(influx, "hub-grafana-" + patient, patient, code.getKey(),
-                        units.get(code.getKey()), values);
+                // Pulse and SpO2 as a night oximeter sends them: raw continuous samples, in their own policy.
+                if (code.getKey().equals("8867-4") || code.getKey().equals("59408-5")) {
+                    ClinicData.continuousSamples(influx, "hub-grafana-" + patient, patient, code.getKey(),
+                            units.get(code.getKey()), values);
+                } else {
+                    ClinicData.readings(influx, "hub-grafana-" + patient, patient, code.getKey(),
+                            units.get(code.getKey()), values);
+                }
             }
             offset += 5;
         }

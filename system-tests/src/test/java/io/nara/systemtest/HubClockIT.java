@@ -93,7 +93,7 @@ class HubClockIT {
 
     private static Map<String, Object> point(DevStack stack, Services.Ingest ingest, long seq) {
         try (InfluxDB influx = stack.influx()) {
-            var series = influx.query(new Query("SELECT * FROM observation WHERE hub = '" + HUB + "' AND seq = " + seq,
+            var series = influx.query(new Query("SELECT * FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + HUB + "' AND seq = " + seq,
                     ingest.influx().database())).getResults().get(0).getSeries().get(0);
             List<String> columns = series.getColumns();
             Map<String, Object> point = new java.util.HashMap<>();

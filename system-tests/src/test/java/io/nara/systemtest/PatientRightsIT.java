@@ -61,6 +61,7 @@ class PatientRightsIT {
             enrol(mas, OLLE, "Olle Holm", OLLE_PNR);
             bind(mas, "cuff-greta", GRETA);
             bind(mas, "cuff-olle", OLLE);
+            bind(mas, "oxi-greta", "generic-pulse-oximeter", GRETA);
 
             // Her three readings and his two; an alert each; her alert acknowledged by Anna (a trail).
             Instant at = clock.instant().minus(Duration.ofHours(2));
@@ -71,13 +72,19 @@ class PatientRightsIT {
             for (int i = 0; i < 2; i++) {
                 batch.add(systolic(20 + i, OLLE, "cuff-olle", 140 + i, at.plus(Duration.ofMinutes(i))));
             }
+            // And two samples of her pulse oximeter's continuous stream, kept in the raw-sample retention policy.
+            for (int i = 0; i < 2; i++) {
+                Instant t = at.plusSeconds(10 + i);
+                batch.add(new Observation(30 + i, GRETA, "oxi-greta", "59408-5", 96.0 + i, "%", null, t,
+                        Set.of(io.nara.protocol.message.ObservationFlag.CONTINUOUS_SAMPLE)));
+            }
             String outbox = UUID.randomUUID().toString();
             hub.subscribe(HubTopic.of(HUB, Kind.ACK).name());
             hub.publish(HubTopic.of(HUB, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, batch)));
             await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
                     .filter(m -> m.topic().endsWith("/ack")).map(m -> CODEC.decode(m.payload(), Ack.class))
                     .anyMatch(a -> a.outbox().equals(outbox)));
-            assertThat(points(stack, ingest, "observation", GRETA)).isEqualTo(3);
+            assertThat(points(stack, ingest, "observation", GRETA)).isEqualTo(5);
             assertThat(points(stack, ingest, "observation", OLLE)).isEqualTo(2);
             long gretasAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(GRETA, 1, clock.instant()));
             long ollesAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(OLLE, 2, clock.instant()));
@@ -95,7 +102,7 @@ class PatientRightsIT {
             assertThat(anna.get("/api/patients/" + GRETA + "/overview").statusCode()).isEqualTo(200);
             assertThat(anna.get("/api/patients/" + OLLE + "/overview").statusCode()).isEqualTo(200);
             // The one-minute rollups of her readings are there too, so the extract and erasure must find them.
-            await().atMost(Services.DEADLINE).until(() -> points(stack, ingest, "observation_1m", GRETA) == 3
+            await().atMost(Services.DEADLINE).until(() -> points(stack, ingest, "observation_1m", GRETA) == 4
                     && points(stack, ingest, "observation_1m", OLLE) == 2);
 
             // Neither the nurse nor the operator may take out or erase her record.
@@ -114,15 +121,18 @@ class PatientRightsIT {
             JsonObject extract = new JsonObject(file.body());
             assertThat(extract.getString("format")).isEqualTo("nara-register-extract/1");
             assertThat(extract.getJsonObject("patient").getString("national_id")).isEqualTo("194501011235");
-            assertThat(readingPoints(extract, "observation")).isEqualTo(3);
-            assertThat(readingPoints(extract, "observation_1m")).isEqualTo(3);
+            assertThat(readingPoints(extract, "observation")).isEqualTo(5);
+            assertThat(readingPoints(extract, "observation_1m")).isEqualTo(4);
+            assertThat(extract.getJsonArray("readings").stream().map(p -> (JsonObject) p)
+                    .filter(p -> "raw_samples".equals(p.getString("retentionPolicy")))
+                    .mapToLong(p -> p.getJsonArray("points").size()).sum()).isEqualTo(2);
             Map<String, Integer> sections = new LinkedHashMap<>();
             for (String s : List.of("careRelations", "households", "deviceBindings", "carePlan", "carePlanVersions",
                     "alerts", "relatives", "consents")) {
                 sections.put(s, extract.getJsonArray(s).size());
             }
             assertThat(sections).containsExactly(Map.entry("careRelations", 2), Map.entry("households", 1),
-                    Map.entry("deviceBindings", 1), Map.entry("carePlan", 1), Map.entry("carePlanVersions", 2),
+                    Map.entry("deviceBindings", 2), Map.entry("carePlan", 1), Map.entry("carePlanVersions", 2),
                     Map.entry("alerts", 1), Map.entry("relatives", 1), Map.entry("consents", 1));
             assertThat(extract.getJsonArray("alerts").getJsonObject(0).getLong("id")).isEqualTo(gretasAlert);
             assertThat(extract.getJsonArray("alertTrails").stream().map(e -> ((JsonObject) e).getString("kind")))
@@ -162,7 +172,7 @@ class PatientRightsIT {
             HttpResponse<String> erased = mas.post("/api/patients/" + GRETA + "/erase", new JsonObject()
                     .put("reason", "the patient asked").put("ivoDecision", "3.5.1-4711/2026"), true);
             assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
-            assertThat(new JsonObject(erased.body()).getJsonObject("removed").getLong("readingPoints")).isEqualTo(6);
+            assertThat(new JsonObject(erased.body()).getJsonObject("removed").getLong("readingPoints")).isEqualTo(9);
 
             // Gone everywhere: every table with a patient_id, the hub's stored configs, InfluxDB's raw and rollups.
             assertThat(rowsOf(ingest, GRETA)).allSatisfy((table, rows) -> assertThat(rows).as(table).isEmpty());
@@ -211,8 +221,12 @@ class PatientRightsIT {
     }
 
     private static void bind(Alerting.Session mas, String deviceId, String patientId) throws Exception {
+        bind(mas, deviceId, "and-ua-651ble", patientId);
+    }
+
+    private static void bind(Alerting.Session mas, String deviceId, String model, String patientId) throws Exception {
         HttpResponse<String> r = mas.post("/api/enrolment/hubs/" + HUB + "/devices", new JsonObject()
-                .put("deviceId", deviceId).put("model", "and-ua-651ble").put("patientId", patientId), true);
+                .put("deviceId", deviceId).put("model", model).put("patientId", patientId), true);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 

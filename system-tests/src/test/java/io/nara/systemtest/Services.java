@@ -80,6 +80,13 @@ final class Services {
                 io.nara.ingest.routing.AlertingSettings.defaults(), 0, io.nara.ingest.NodeOptions.defaults());
     }
 
+    /** ... with these node options (retention periods, metrics, ...). Not yet awaited healthy. */
+    static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
+                              ObservationStore.Settings influx, io.nara.ingest.NodeOptions options) throws Exception {
+        return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
+                io.nara.ingest.routing.AlertingSettings.defaults(), 0, options);
+    }
+
     /** ... on a fixed web port (0: any free one), serving hub releases from {@code releaseRepo} (null: none). */
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx, int httpPort, Path releaseRepo) throws Exception {

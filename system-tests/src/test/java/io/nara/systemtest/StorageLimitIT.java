@@ -113,6 +113,8 @@ class StorageLimitIT {
         CloudQueries cloud = new CloudQueries(stack, ingest);
         assertThat(cloud.alertSeqs(HUB)).contains(systolicAlertSeq).hasSizeGreaterThanOrEqualTo(2);
         assertThat((long) cloud.observationSeqs(HUB).size() + cloud.alertSeqs(HUB).size()).isEqualTo(kept);
+        // The oximeter's samples came flagged as continuous: in the raw-sample policy; the cuff's reading is not.
+        assertThat(cloud.rawSampleSeqs(HUB)).isNotEmpty().hasSizeLessThan(cloud.observationSeqs(HUB).size());
         System.out.printf("StorageLimitIT: limit %d records, %d kept after thinning, all alerts kept, %d stored "
                 + "in the cloud%n", LIMIT, kept, kept);
         // Everything it kept has arrived: the hub says at once that its storage is OK again.

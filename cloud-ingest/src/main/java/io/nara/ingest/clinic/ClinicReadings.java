@@ -32,7 +32,7 @@ public final class ClinicReadings {
         if (patients.isEmpty()) {
             return out;
         }
-        QueryResult result = query("SELECT value FROM " + ObservationStore.MEASUREMENT + " WHERE code = $code AND "
+        QueryResult result = query("SELECT value FROM " + ObservationStore.EVERY_POLICY + " WHERE code = $code AND "
                 + "time >= $from AND time < $to AND " + ObservationRollup.USABLE + " AND " + InfluxDatabase.anyOf("patient", "p", patients.size())
                 + " GROUP BY patient", patients, code, from, to);
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {

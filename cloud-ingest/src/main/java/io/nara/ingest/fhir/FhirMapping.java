@@ -187,7 +187,8 @@ public final class FhirMapping {
 
     /** The quality flags the Observation does not say otherwise, as a note; empty when there are none. */
     private static Optional<String> qualityNote(Reading r, String prefix) {
-        Set<ObservationFlag> noted = r.flags().stream().filter(f -> f != ObservationFlag.MEASUREMENT_FAILED)
+        Set<ObservationFlag> noted = r.flags().stream().filter(f -> f != ObservationFlag.MEASUREMENT_FAILED
+                        && f != ObservationFlag.CONTINUOUS_SAMPLE)
                 .collect(Collectors.toSet());
         if (noted.isEmpty()) {
             return Optional.empty();

@@ -26,7 +26,7 @@ final class FhirReadings {
     /** The reading with this outbox and seq, if InfluxDB has it. */
     Optional<Reading> one(String outbox, long seq) {
         // outbox and seq are fields: InfluxDB scans the measurement for them; fine for a journal's occasional read.
-        return rows(influx.newQuery("SELECT * FROM " + ObservationStore.MEASUREMENT
+        return rows(influx.newQuery("SELECT * FROM " + ObservationStore.EVERY_POLICY
                 + " WHERE outbox = $outbox AND seq = $seq LIMIT 1").bind("outbox", outbox).bind("seq", seq))
                 .stream().map(FhirReadings::reading).findFirst();
     }
@@ -67,7 +67,7 @@ final class FhirReadings {
     }
 
     private List<Reading> select(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
-        StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.MEASUREMENT + " WHERE patient = $patient");
+        StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient");
         if (!codes.isEmpty()) {
             q.append(" AND ").append(InfluxDatabase.anyOf("code", "code", codes.size()));
         }

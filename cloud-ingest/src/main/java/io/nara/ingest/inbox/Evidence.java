@@ -2,6 +2,7 @@ package io.nara.ingest.inbox;
 
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
+import io.nara.ingest.observation.ObservationStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Evidence {
         }
         // Unchecked, as it always was: a refused query shows an alert without its evidence rather than failing.
         QueryResult result = influx.client().query(influx.newQuery(
-                        "SELECT value FROM observation WHERE patient = $patient AND code = $code AND time >= $from "
+                        "SELECT value FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient AND code = $code AND time >= $from "
                                 + "AND time <= $to ORDER BY time DESC LIMIT " + MAX_POINTS)
                 .bind("patient", patientId).bind("code", code)
                 .bind("from", around.minus(WINDOW).toString()).bind("to", around.plus(Duration.ofHours(1)).toString())
@@ -69,7 +70,7 @@ public final class Evidence {
     public List<Latest> latest(String patientId, Instant now) {
         List<Latest> latest = new ArrayList<>();
         QueryResult result = influx.query(influx.newQuery(
-                        "SELECT last(value) FROM observation WHERE patient = $patient AND time >= $from AND "
+                        "SELECT last(value) FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient AND time >= $from AND "
                                 + ObservationRollup.USABLE + " GROUP BY code, unit")
                 .bind("patient", patientId).bind("from", now.minus(LATEST_WITHIN).toString()).create());
         for (QueryResult.Series series : InfluxDatabase.series(result, 0)) {

@@ -60,6 +60,7 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
     private final Timer ackLatency;
     private final Timer influxWrite;
     private final Counter influxErrors;
+    private final Counter pastRetention;
     private final Timer postgresTransaction;
     private final Counter postgresErrors;
     private final Timer alertRouting;
@@ -74,6 +75,9 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
         ackLatency = histogram("nara.ack.latency", "From a hub message's arrival to the acknowledgement published");
         influxWrite = histogram("nara.influx.write", "One batch written to InfluxDB");
         influxErrors = Counter.builder("nara.influx.write.errors").description("InfluxDB writes that failed")
+                .register(registry);
+        pastRetention = Counter.builder("nara.influx.samples.past.retention")
+                .description("Raw continuous samples received after their retention had passed (rollup kept)")
                 .register(registry);
         postgresTransaction = histogram("nara.postgres.transaction", "One PostgreSQL transaction, retries included");
         postgresErrors = Counter.builder("nara.postgres.errors").description("PostgreSQL transactions that failed")
@@ -152,6 +156,11 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
 
     public void acknowledged(long nanos) {
         ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Raw continuous samples a hub sent after their retention had passed: acknowledged, kept as rollup only. */
+    public void pastRetention(int samples) {
+        pastRetention.increment(samples);
     }
 
     public void influxWrite(long nanos, boolean ok) {

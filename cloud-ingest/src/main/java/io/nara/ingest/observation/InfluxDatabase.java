@@ -72,6 +72,11 @@ public record InfluxDatabase(InfluxDB client, String name) implements AutoClosea
         return result.getResults().get(index).getSeries();
     }
 
+    /** An identifier (database, retention policy, measurement) quoted for InfluxQL. */
+    public static String quote(String identifier) {
+        return "\"" + identifier.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** A row's time, from a query run with times in epoch milliseconds. */
     public static Instant time(List<Object> row) {
         return Instant.ofEpochMilli(((Number) row.get(0)).longValue());

@@ -2,6 +2,7 @@ package io.nara.ingest.observation;
 
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +17,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.influxdb.InfluxDB;
+import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.Point;
 import org.influxdb.dto.Query;
 
 /**
@@ -29,6 +34,16 @@ import org.influxdb.dto.Query;
  * batch touched, after the batch is written and before it is acknowledged. A minute's aggregate is always recomputed
  * from everything stored for it, so a replayed or differently batched resend rewrites the same values instead of
  * counting twice. Usable: a failed measurement has no value; IMPLAUSIBLE and NOT_PATIENT_DATA readings are left out.
+ *
+ * <p>It reads raw points from both retention policies and is written to the default one (the journal's): it outlives
+ * the raw samples. Raw samples InfluxDB refused as already past their policy (a hub replaying after a long outage)
+ * cannot be aggregated there, so the ingest aggregates them itself ({@link #writePastRetention}) into rows carrying an
+ * extra tag {@code part} (the outbox and the first sequence number of the minute in the batch): a replay of the same
+ * batch rewrites the same row, a minute split across batches gets one row per batch, and readers, which sum over all
+ * series of a minute, add them up. Two cases would count samples twice, both needing a hub to hold a batch unacknowledged
+ * for longer than the raw-sample retention: re-batching such samples differently (hubs resend the same batches), and
+ * re-sending samples that were stored and rolled up once before their retention passed (a lost acknowledgement
+ * followed by a longer outage; hubs resend within minutes of a missing acknowledgement).
  *
  * <p>Two ingest nodes storing adjacent batches of one device at the same moment may both recompute the minute they
  * share, and the one that read first may write last; so the minutes every update touched are recomputed once more
@@ -104,6 +119,59 @@ public final class ObservationRollup {
         }
     }
 
+    /**
+     * Writes the one-minute aggregates of raw samples InfluxDB refused as past their retention, computed here from the
+     * samples themselves (see the class comment), to the default policy. Nothing when there are none.
+     */
+    public void writePastRetention(String hubId, String outbox, List<Observation> samples) {
+        if (samples.isEmpty()) {
+            return;
+        }
+        BatchPoints points = BatchPoints.database(influx.name())
+                .consistency(InfluxDB.ConsistencyLevel.ALL).build();
+        aggregates(hubId, outbox, samples).forEach(points::point);
+        influx.client().write(points);
+    }
+
+    /** The usable samples' aggregate per series and minute, as {@code observation_1m} points with a part tag. Pure. */
+    static List<Point> aggregates(String hubId, String outbox, List<Observation> samples) {
+        Map<List<Object>, List<Observation>> byMinute = new LinkedHashMap<>();
+        for (Observation o : samples) {
+            if (o.value() == null || o.has(ObservationFlag.IMPLAUSIBLE)
+                    || o.has(ObservationFlag.NOT_PATIENT_DATA)) {
+                continue;
+            }
+            Instant minute = Instant.ofEpochMilli(ObservationStore.pointTime(o) / 1_000_000L)
+                    .truncatedTo(ChronoUnit.MINUTES);
+            String patient = o.patientId() == null ? ObservationStore.UNATTRIBUTED : o.patientId();
+            byMinute.computeIfAbsent(List.of(patient, o.code(), o.unit(), o.deviceId(), minute),
+                    k -> new ArrayList<>()).add(o);
+        }
+        List<Point> points = new ArrayList<>();
+        byMinute.forEach((key, list) -> {
+            double total = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            long first = Long.MAX_VALUE;
+            for (Observation o : list) {
+                total += o.value();
+                min = Math.min(min, o.value());
+                max = Math.max(max, o.value());
+                first = Math.min(first, o.seq());
+            }
+            points.add(Point.measurement(MEASUREMENT)
+                    .time(((Instant) key.get(4)).toEpochMilli(), TimeUnit.MILLISECONDS)
+                    .tag("hub", hubId).tag("patient", (String) key.get(0)).tag("code", (String) key.get(1))
+                    .tag("unit", (String) key.get(2)).tag("device", (String) key.get(3))
+                    .tag("part", outbox + ":" + first)
+                    // The types InfluxDB's own aggregation writes: count is an integer, the others floats.
+                    .addField("total", total).addField("n", (long) list.size())
+                    .addField("min", min).addField("max", max)
+                    .build());
+        });
+        return points;
+    }
+
     /** Per patient and code, the touched minutes merged into runs of consecutive minutes. Pure. */
     static List<Span> spans(ObservationBatch batch) {
         Map<List<String>, TreeSet<Instant>> minutes = new TreeMap<>(
@@ -139,7 +207,7 @@ public final class ObservationRollup {
             for (int i = 0; i < part.size(); i++) {
                 sql.append(i == 0 ? "" : "; ").append("SELECT sum(value) AS total, count(value) AS n, ")
                         .append("min(value) AS min, max(value) AS max INTO ").append(MEASUREMENT).append(" FROM ")
-                        .append(ObservationStore.MEASUREMENT).append(" WHERE patient = $patient").append(i)
+                        .append(ObservationStore.EVERY_POLICY).append(" WHERE patient = $patient").append(i)
                         .append(hubId == null ? "" : " AND hub = $hub")
                         .append(part.get(i).code() == null ? "" : " AND code = $code" + i)
                         .append(" AND time >= $from").append(i).append(" AND time < $to").append(i)

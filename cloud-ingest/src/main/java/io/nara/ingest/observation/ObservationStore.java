@@ -10,11 +10,15 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
 import org.influxdb.dto.BatchPoints;
 import org.influxdb.dto.BoundParameterQuery;
 import org.influxdb.dto.Point;
@@ -23,6 +27,11 @@ import org.influxdb.dto.QueryResult;
 /**
  * Vital signs in InfluxDB, measurement {@code observation}: tags hub, patient, code, unit, device; fields value (absent
  * for a failed measurement), failed, seq, outbox, flags, received_ms.
+ *
+ * <p>Two retention policies: spot readings in the database's default policy, kept for the journal's period (erasure
+ * removes them, {@code rights}); raw samples of a continuous stream (flag {@link ObservationFlag#CONTINUOUS_SAMPLE}) in
+ * {@value #RAW_POLICY}, which InfluxDB empties after the configured time ({@link RawSamplePolicy}). Their one-minute
+ * rollup ({@link ObservationRollup}) is in the default policy. Readers of raw points read {@link #EVERY_POLICY}.
  *
  * <p>Idempotent: a point's time is the reading's time truncated to the millisecond plus {@code seq mod 10^6}
  * nanoseconds. The same hub and seq always give the same point, so a replay overwrites it with itself, and two
@@ -34,6 +43,13 @@ import org.influxdb.dto.QueryResult;
 public final class ObservationStore {
 
     public static final String MEASUREMENT = "observation";
+    /** The retention policy of raw continuous samples. */
+    public static final String RAW_POLICY = "raw_samples";
+    /** The InfluxQL sources of every raw reading: spot readings (default policy) and raw samples. */
+    public static final String EVERY_POLICY = MEASUREMENT + ", \"" + RAW_POLICY + "\"." + MEASUREMENT;
+    /** InfluxDB's answer when it dropped points older than their policy's duration and wrote all the others. */
+    private static final Pattern PAST_RETENTION =
+            Pattern.compile("partial write: points beyond retention policy dropped=(\\d+)");
     /** The patient tag of a reading the hub could not attribute (a shared device without user index or band). */
     public static final String UNATTRIBUTED = "unattributed";
 
@@ -57,16 +73,62 @@ public final class ObservationStore {
         this.rollup = new ObservationRollup(influx);
     }
 
-    public void write(String hubId, ObservationBatch batch) {
+    /**
+     * Writes the batch: spot readings to the default policy, raw samples to {@value #RAW_POLICY}, then their one-minute
+     * rollup. Raw samples older than their policy's duration (a hub replaying after a long outage) are refused by
+     * InfluxDB; that refusal alone counts as stored by design: the samples are past their retention, and their rollup
+     * is written from the batch ({@link ObservationRollup#writePastRetention}). Any other write error is thrown.
+     *
+     * @return how many raw samples were past their retention and not stored (0 almost always)
+     */
+    public int write(String hubId, ObservationBatch batch) {
+        List<Observation> spot = new ArrayList<>();
+        List<Observation> raw = new ArrayList<>();
+        for (Observation o : batch.observations()) {
+            (o.has(ObservationFlag.CONTINUOUS_SAMPLE) ? raw : spot).add(o);
+        }
+        writePoints(hubId, batch.outbox(), spot, null);
+        List<Observation> past = List.of();
+        try {
+            writePoints(hubId, batch.outbox(), raw, RAW_POLICY);
+        } catch (InfluxDBException e) {
+            if (pastRetention(e.getMessage()).isEmpty()) {
+                throw e;
+            }
+            Set<Long> stored = storedCopies(hubId, batch.outbox(), raw).stream().map(Observation::seq)
+                    .collect(Collectors.toSet());
+            past = raw.stream().filter(o -> !stored.contains(o.seq())).toList();
+        }
+        rollup.update(hubId, batch);
+        rollup.writePastRetention(hubId, batch.outbox(), past);
+        return past.size();
+    }
+
+    private void writePoints(String hubId, String outbox, List<Observation> observations, String policy) {
+        if (observations.isEmpty()) {
+            return;
+        }
         BatchPoints points = BatchPoints.database(influx.name())
+                .retentionPolicy(policy)
                 .consistency(InfluxDB.ConsistencyLevel.ALL)
                 .precision(TimeUnit.NANOSECONDS)
                 .build();
-        for (Observation o : batch.observations()) {
-            points.point(point(hubId, batch.outbox(), o));
+        for (Observation o : observations) {
+            points.point(point(hubId, outbox, o));
         }
         influx.client().write(points);
-        rollup.update(hubId, batch);
+    }
+
+    /**
+     * How many points InfluxDB dropped as past their retention policy, when {@code error} is exactly that answer (all
+     * other points written); empty for every other error. Pure.
+     */
+    static OptionalInt pastRetention(String error) {
+        if (error == null) {
+            return OptionalInt.empty();
+        }
+        Matcher m = PAST_RETENTION.matcher(error.trim());
+        return m.matches() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
     }
 
     /**
@@ -82,7 +144,10 @@ public final class ObservationStore {
         write(hubId, new ObservationBatch(SchemaVersion.CURRENT, outbox, o.seq(), o.seq(), List.of(o)));
     }
 
-    /** Removes the {@code unattributed} copy of a reading (once it is written under its patient). Idempotent. */
+    /**
+     * Removes the {@code unattributed} copy of a reading (once it is written under its patient), in whichever policy it
+     * is (InfluxDB 1.x's DELETE spans all of them). Idempotent.
+     */
     public void deleteUnattributed(String hubId, Observation o) {
         influx.query(influx.newQuery("DELETE FROM " + MEASUREMENT
                         + " WHERE hub = $hub AND patient = $patient AND device = $device AND code = $code AND time = "
@@ -103,7 +168,7 @@ public final class ObservationStore {
         }
         List<String> codeList = List.copyOf(new TreeSet<>(codes));
         BoundParameterQuery.QueryBuilder q = influx.newQuery(
-                "SELECT value, failed, seq, flags, received_ms, device, code, unit FROM " + MEASUREMENT
+                "SELECT value, failed, seq, flags, received_ms, device, code, unit FROM " + EVERY_POLICY
                         + " WHERE patient = $patient AND " + InfluxDatabase.anyOf("code", "c", codeList.size())
                         + " AND time >= $from AND time <= $to ORDER BY time DESC LIMIT " + MAX_HISTORY)
                 .bind("patient", patientId).bind("from", from.toString()).bind("to", to.toString());
@@ -139,7 +204,7 @@ public final class ObservationStore {
         long to = resent.stream().mapToLong(o -> o.time().toEpochMilli()).max().orElseThrow() + 1;
         BoundParameterQuery q = influx.newQuery("SELECT value, seq, outbox, received_ms, flags, device, code, unit, "
                         + "patient FROM "
-                        + MEASUREMENT + " WHERE hub = $hub AND time >= $from AND time < $to")
+                        + EVERY_POLICY + " WHERE hub = $hub AND time >= $from AND time < $to")
                 .bind("hub", hubId).bind("from", Instant.ofEpochMilli(from).toString())
                 .bind("to", Instant.ofEpochMilli(to).toString()).create();
         for (QueryResult.Series series : InfluxDatabase.series(influx.query(q), 0)) {

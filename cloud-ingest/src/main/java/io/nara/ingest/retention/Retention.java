@@ -31,6 +31,8 @@ public final class Retention {
     public static final Duration ACCESS_LOG_FLOOR = Duration.ofDays(5 * 365);
     /** Patientdatalagen 3 kap. 17 §: a record is kept at least ten years after its last entry. */
     public static final Duration JOURNAL_FLOOR = Duration.ofDays(3650);
+    /** The default for raw continuous samples: a month of nights to look back at in full detail. */
+    public static final Duration RAW_SAMPLES = Duration.ofDays(30);
 
     /**
      * How long each kind of row is kept.
@@ -41,10 +43,13 @@ public final class Retention {
      * @param accessLog              after the read it records
      * @param journal                a patient's record after its last entry, before it may be erased on request
      *                               (never erased by these rounds: see {@code rights.ErasurePolicy})
+     * @param rawSamples             raw continuous samples (1 Hz oximetry) in InfluxDB, by InfluxDB's own retention
+     *                               policy ({@code observation.RawSamplePolicy}); their one-minute rollup is journal
      */
     public record Settings(Duration sessions, Duration rejectedMessages, Duration deliveredNotifications,
-                           Duration accessLog, Duration journal) {
+                           Duration accessLog, Duration journal, Duration rawSamples) {
         public Settings {
+            io.nara.ingest.observation.RawSamplePolicy.requireStorable(rawSamples);
             for (Duration d : new Duration[] {sessions, rejectedMessages, deliveredNotifications, accessLog, journal}) {
                 if (d == null || d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("a retention period must be positive");
@@ -62,7 +67,7 @@ public final class Retention {
 
         public static Settings defaults() {
             return new Settings(Duration.ofDays(30), Duration.ofDays(180), Duration.ofDays(90),
-                    Duration.ofDays(10 * 365), JOURNAL_FLOOR);
+                    Duration.ofDays(10 * 365), JOURNAL_FLOOR, RAW_SAMPLES);
         }
     }
 

@@ -26,14 +26,14 @@ final class PatientSeries {
     /** A measurement in a retention policy. */
     record Place(String retentionPolicy, String measurement) {
         String from() {
-            return quote(retentionPolicy) + "." + quote(measurement);
+            return InfluxDatabase.quote(retentionPolicy) + "." + InfluxDatabase.quote(measurement);
         }
     }
 
     List<Place> places() {
         List<Place> places = new ArrayList<>();
         for (String rp : column(influx.query(influx.newQuery("SHOW RETENTION POLICIES").create()), 0)) {
-            for (String m : column(influx.query(influx.newQuery("SHOW MEASUREMENTS ON " + quote(influx.name()))
+            for (String m : column(influx.query(influx.newQuery("SHOW MEASUREMENTS ON " + InfluxDatabase.quote(influx.name()))
                     .create()), 0)) {
                 places.add(new Place(rp, m));
             }
@@ -115,9 +115,5 @@ final class PatientSeries {
             }
         }
         return values;
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

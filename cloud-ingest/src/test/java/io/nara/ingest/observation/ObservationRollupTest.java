@@ -45,6 +45,27 @@ class ObservationRollupTest {
                         Instant.parse("2026-11-29T07:02:00Z")));
     }
 
+    @Test
+    void samplesPastRetentionAreAggregatedPerSeriesAndMinuteLeavingOutWhatIsNotUsable() {
+        List<Observation> samples = new ArrayList<>();
+        samples.add(reading(7, "59408-5", 94.0, NIGHT.plusSeconds(1)));
+        samples.add(reading(8, "59408-5", 90.0, NIGHT.plusSeconds(2)));
+        samples.add(reading(9, "59408-5", 97.0, NIGHT.plusSeconds(59)));
+        samples.add(reading(10, "59408-5", null, NIGHT.plusSeconds(30)));
+        samples.add(new Observation(11, "p1", "dev-1", "59408-5", 20.0, "%", NIGHT.plusSeconds(31),
+                NIGHT.plusSeconds(31), Set.of(ObservationFlag.IMPLAUSIBLE, ObservationFlag.CONTINUOUS_SAMPLE)));
+        samples.add(reading(12, "59408-5", 96.0, NIGHT.plusSeconds(60)));
+
+        List<org.influxdb.dto.Point> points = ObservationRollup.aggregates("hub-1", "ob-1", samples);
+
+        assertThat(points).extracting(org.influxdb.dto.Point::lineProtocol).containsExactly(
+                "observation_1m,code=59408-5,device=dev-1,hub=hub-1,part=ob-1:7,patient=p1,unit=%"
+                        + " max=97.0,min=90.0,n=3i,total=281.0 " + NIGHT.toEpochMilli() * 1_000_000L,
+                "observation_1m,code=59408-5,device=dev-1,hub=hub-1,part=ob-1:12,patient=p1,unit=%"
+                        + " max=96.0,min=96.0,n=1i,total=96.0 " + NIGHT.plusSeconds(60).toEpochMilli() * 1_000_000L);
+        assertThat(ObservationRollup.aggregates("hub-1", "ob-1", samples.subList(3, 5))).isEmpty();
+    }
+
     private static Observation reading(long seq, String code, Double value, Instant at) {
         return new Observation(seq, "p1", "dev-1", code, value, "%", at, at,
                 value == null ? Set.of(ObservationFlag.MEASUREMENT_FAILED) : Set.of());

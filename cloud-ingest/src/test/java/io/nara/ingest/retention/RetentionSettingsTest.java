@@ -20,12 +20,21 @@ class RetentionSettingsTest {
     void theAccessLogCannotBeKeptShorterThanTheLegalFloor() {
         Retention.Settings d = Retention.Settings.defaults();
         assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
-                d.deliveredNotifications(), Duration.ofDays(365), d.journal()))
+                d.deliveredNotifications(), Duration.ofDays(365), d.journal(), d.rawSamples()))
                 .hasMessage("the access log must be kept at least 1825 days, not 365");
         assertThatThrownBy(() -> new Retention.Settings(Duration.ZERO, d.rejectedMessages(),
-                d.deliveredNotifications(), d.accessLog(), d.journal())).hasMessageContaining("positive");
+                d.deliveredNotifications(), d.accessLog(), d.journal(), d.rawSamples())).hasMessageContaining("positive");
         assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
-                d.deliveredNotifications(), d.accessLog(), Duration.ofDays(365 * 5)))
+                d.deliveredNotifications(), d.accessLog(), Duration.ofDays(365 * 5), d.rawSamples()))
                 .hasMessage("a patient's record must be kept at least 3650 days after its last entry, not 1825");
+    }
+
+    @Test
+    void rawContinuousSamplesAreKeptAtLeastTheHourInfluxDbAllows() {
+        Retention.Settings d = Retention.Settings.defaults();
+        assertThat(d.rawSamples()).isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> new Retention.Settings(d.sessions(), d.rejectedMessages(),
+                d.deliveredNotifications(), d.accessLog(), d.journal(), Duration.ofMinutes(30)))
+                .hasMessageContaining("raw continuous samples must be kept at least 1h");
     }
 }

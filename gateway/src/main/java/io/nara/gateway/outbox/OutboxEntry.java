@@ -2,6 +2,7 @@ package io.nara.gateway.outbox;
 
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationFlag;
 
 /** A record in the outbox: an observation or an alert, each with its sequence number. */
 public sealed interface OutboxEntry {
@@ -18,12 +19,21 @@ public sealed interface OutboxEntry {
 
     /**
      * An observation; {@code continuous} marks a sample of a high-rate stream (a pulse oximeter every second), which the
-     * storage policy may thin when the outbox is full.
+     * storage policy may thin when the outbox is full. A continuous entry's observation carries the
+     * {@link ObservationFlag#CONTINUOUS_SAMPLE} flag on the wire (added here, so also to entries stored before the flag
+     * existed), which the cloud keeps under its raw-sample retention.
      */
     record ObservationEntry(Observation observation, boolean continuous) implements OutboxEntry {
 
+        public ObservationEntry {
+            if (continuous) {
+                observation = observation.withFlag(ObservationFlag.CONTINUOUS_SAMPLE);
+            }
+        }
+
+        /** An entry that is continuous when its observation is flagged so. */
         public ObservationEntry(Observation observation) {
-            this(observation, false);
+            this(observation, observation.has(ObservationFlag.CONTINUOUS_SAMPLE));
         }
 
         @Override

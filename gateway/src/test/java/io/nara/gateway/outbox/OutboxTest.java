@@ -62,6 +62,27 @@ class OutboxTest {
     }
 
     @Test
+    void aContinuousSampleGoesOutFlaggedSoEvenWhenStoredBeforeTheFlagExisted() throws Exception {
+        try (Outbox outbox = open(1000, 1 << 20)) {
+            outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "59408-5", true),
+                    observation(seqs.getAsLong(), "29463-7", false)));
+        }
+        // An entry an older hub version stored: continuous by its priority, no flag in its body.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+             java.sql.Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE outbox SET body = replace(body, '\"CONTINUOUS_SAMPLE\"', '') "
+                    + "WHERE seq = 1")).isEqualTo(1);
+        }
+        try (Outbox outbox = open(1000, 1 << 20)) {
+            List<OutboxEntry> pending = outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, 10);
+            assertThat(pending).extracting(e -> ((Observation) e.body()).flags()).containsExactly(
+                    Set.of(io.nara.protocol.message.ObservationFlag.CONTINUOUS_SAMPLE), Set.of());
+            assertThat(pending).extracting(e -> ((OutboxEntry.ObservationEntry) e).continuous())
+                    .containsExactly(true, false);
+        }
+    }
+
+    @Test
     void sequenceNumbersSurviveRestartsAndAreNeverReused() {
         String id;
         try (Outbox outbox = open(1000, 1 << 20)) {

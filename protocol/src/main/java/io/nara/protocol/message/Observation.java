@@ -78,6 +78,16 @@ public record Observation(
         return new Observation(newSeq, patientId, deviceId, code, value, unit, effective, received, flags);
     }
 
+    /** The same reading with {@code flag} added (itself when it has it already). */
+    public Observation withFlag(ObservationFlag flag) {
+        if (has(flag)) {
+            return this;
+        }
+        Set<ObservationFlag> more = EnumSet.of(flag);
+        more.addAll(flags);
+        return new Observation(seq, patientId, deviceId, code, value, unit, effective, received, more);
+    }
+
     /** The same reading attributed to {@code newPatientId}, e.g. an unattributed one a nurse assigned. */
     public Observation withPatient(String newPatientId) {
         return new Observation(seq, newPatientId, deviceId, code, value, unit, effective, received, flags);

@@ -46,6 +46,12 @@ public enum ObservationFlag {
     BELOW_MEASURING_RANGE,
     /** The analyzer flagged the result outside its reference range (H/L); information only, rules decide. */
     ABNORMAL,
+    /**
+     * One sample of a high-rate stream (a pulse oximeter's PLX Continuous Measurement, about once a second), not a spot
+     * reading: the cloud keeps these raw samples only for a configured time and their one-minute rollup for the
+     * journal's period. Not a quality flag. A reading without it is a spot reading (as from hubs before the flag).
+     */
+    CONTINUOUS_SAMPLE,
     /** A flag written by a newer version of Nära than the reader knows. Kept, never dropped. */
     @JsonEnumDefaultValue
     UNKNOWN
