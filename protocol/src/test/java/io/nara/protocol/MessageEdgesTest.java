@@ -12,6 +12,7 @@ import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.message.Severity;
 import io.nara.protocol.vocabulary.ClinicalCode;
 import io.nara.protocol.vocabulary.Vocabulary;
@@ -136,6 +137,27 @@ class MessageEdgesTest {
         assertThatThrownBy(() -> codec.encode(oneMore)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ObservationBatch is " + (Limits.MAX_PAYLOAD_BYTES + 1)
                         + " bytes, more than the limit of " + Limits.MAX_PAYLOAD_BYTES);
+    }
+
+    @Test
+    void aFlagIsAddedToACopyAndTheReadingStaysWhatItWas() {
+        Observation spot = reading(7, "oximeter-1");
+        Observation sample = spot.withFlag(ObservationFlag.CONTINUOUS_SAMPLE);
+        assertThat(sample.flags()).containsExactly(ObservationFlag.CONTINUOUS_SAMPLE);
+        assertThat(sample.withFlag(ObservationFlag.QUESTIONABLE).flags())
+                .containsExactlyInAnyOrder(ObservationFlag.CONTINUOUS_SAMPLE, ObservationFlag.QUESTIONABLE);
+        assertThat(sample).usingRecursiveComparison().ignoringFields("flags").isEqualTo(spot);
+        assertThat(spot.flags()).isEmpty();
+        assertThat(sample.withFlag(ObservationFlag.CONTINUOUS_SAMPLE)).isSameAs(sample);
+    }
+
+    @Test
+    void theNationalIdIsTheOneTheCloudGaveForThatPatientOnly() {
+        HubConfig config = new HubConfig(SchemaVersion.CURRENT, 4, List.of(planFor("anna"), planFor("bertil")),
+                List.of(), null, java.util.Map.of("anna", "194107112389"));
+        assertThat(config.nationalIdOf("anna")).contains("194107112389");
+        assertThat(config.nationalIdOf("bertil")).isEmpty();
+        assertThat(config.nationalIdOf(null)).isEmpty();
     }
 
     private static Observation reading(long seq, String deviceId) {

@@ -123,6 +123,21 @@ class PlanChecksTest {
     }
 
     @Test
+    void aCheckOfANestedPartKeepsEachOfItsProblemsUnderThePart() {
+        Problems p = new Problems();
+        p.check("postDischarge", () -> {
+            throw new InvalidCarePlanException(List.of(new PlanProblem("rules[0].below", "must be a number"),
+                    new PlanProblem("zone", "unknown time zone")));
+        });
+        p.check("version", () -> {
+            throw new IllegalArgumentException("care plan version is missing");
+        });
+        InvalidCarePlanException e = catchThrowableOfType(p::throwIfAny, InvalidCarePlanException.class);
+        assertThat(e.problems()).extracting(PlanProblem::field)
+                .containsExactly("postDischarge.rules[0].below", "postDischarge.zone", "version");
+    }
+
+    @Test
     void aRefusedPlanNamesAtLeastOneProblem() {
         assertThatThrownBy(() -> new InvalidCarePlanException(List.of()))
                 .isNotInstanceOf(InvalidCarePlanException.class)
