@@ -67,7 +67,7 @@ CONF
 		if [[ -n $current ]] && dpkg --compare-versions "$version" lt "$current"; then
 			[[ -n $downgrade ]] || die "$deb: $package $version is older than the published $current; to go back," \
 				"publish it with 'publish --downgrade' and roll it out with \"downgrade\": true (deploy/pi/README.md, Updates)"
-			reprepro --basedir "$REPO" --silent -A "$arch" remove stable "$package" || die "reprepro could not remove $package $current"
+			reprepro --basedir "$REPO" --silent $(only "$arch") remove stable "$package" || die "reprepro could not remove $package $current"
 		fi
 		reprepro --basedir "$REPO" --silent includedeb stable "$deb" || die "reprepro refused $deb"
 		[[ $(published "$package" "$arch") == "$version" ]] || die "reprepro did not publish $package $version ($arch)"
@@ -75,10 +75,16 @@ CONF
 	reprepro --basedir "$REPO" list stable
 }
 
-# The version of PACKAGE for ARCH in the repository, or nothing.
+# The version of PACKAGE for ARCH in the repository, or nothing. A package for "all" (the hub's) is listed under
+# every architecture of the distribution, never under "all".
 published() {
 	[[ -d $REPO/db ]] || return 0
-	reprepro --basedir "$REPO" -A "$2" list stable "$1" | awk '{ print $3; exit }'
+	reprepro --basedir "$REPO" $(only "$2") list stable "$1" | awk '{ print $3; exit }'
+}
+
+# reprepro's option that limits a command to ARCH: none for "all", which spans every architecture.
+only() {
+	[[ $1 == all ]] || echo "-A $1"
 }
 
 pin() {

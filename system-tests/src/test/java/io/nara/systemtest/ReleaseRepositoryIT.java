@@ -48,7 +48,7 @@ class ReleaseRepositoryIT {
         assertThat(Files.readString(dir.resolve("release/repo/pin/hub-x"))).isEqualTo("0.1.0 downgrade\n");
     }
 
-    /** What apt on an arm64 hub reads: the signed repository's package index. */
+    /** What apt on an arm64 hub reads: the signed repository's package index ("all" is listed under each). */
     private static String served() throws IOException {
         return Files.readString(dir.resolve("release/repo/dists/stable/main/binary-arm64/Packages"));
     }
@@ -60,19 +60,22 @@ class ReleaseRepositoryIT {
         return DevStack.run(repoRoot, command, 120);
     }
 
-    /** A package named and versioned as the hub's, holding nothing: the repository only reads its control file. */
+    /**
+     * A package named, versioned and built for "all" as the hub's is, holding nothing: the repository only reads its
+     * control file.
+     */
     private static Path fakeHubPackage(String version) throws IOException {
         Path tree = Files.createDirectories(dir.resolve("pkg-" + version).resolve("DEBIAN"));
         Files.writeString(tree.resolve("control"), """
                 Package: nara-hub
                 Version: %s
-                Architecture: arm64
+                Architecture: all
                 Section: misc
                 Priority: optional
                 Maintainer: Nara <nara@example.org>
                 Description: test package standing in for the hub
                 """.formatted(version));
-        Path deb = dir.resolve("nara-hub_" + version + "_arm64.deb");
+        Path deb = dir.resolve("nara-hub_" + version + "_all.deb");
         DevStack.Result built = DevStack.run(dir, List.of("dpkg-deb", "--build", "--root-owner-group",
                 tree.getParent().toString(), deb.toString()), 60);
         assertThat(built.exitCode()).as(built.output()).isZero();
