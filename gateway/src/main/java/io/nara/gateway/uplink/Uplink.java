@@ -126,6 +126,12 @@ public final class Uplink {
     private org.eclipse.paho.mqttv5.client.MqttConnectionOptions options;
     private boolean connected;
     private boolean reading;
+    /**
+     * Counts {@link #restart}s. A read of the outbox that began before a restart started after the old cursor: what
+     * it found is not published (the cursor would move past the entries the restart means to send again, which then
+     * wait in the outbox, never in flight, so nothing would ever resend them); the pump reads again.
+     */
+    private long restarts;
     private long observationCursor;
     private long alertCursor;
     /** Unacknowledged alerts and observation batches, each kind by first seq: a window each. */
@@ -292,6 +298,7 @@ public final class Uplink {
         Lane lane = lanes.get(kind);
         lane.inFlight.clear();
         lane.retryAt = 0;
+        restarts++;
         if (kind == Kind.ALERT) {
             alertCursor = 0;
         } else {
@@ -308,6 +315,7 @@ public final class Uplink {
             return;
         }
         reading = true;
+        long readAfterRestarts = restarts;
         long alertsAfter = alertCursor;
         long observationsAfter = observationCursor;
         int freeAlerts = Math.max(0, free(Kind.ALERT));
@@ -322,7 +330,9 @@ public final class Uplink {
                         LOG.error("cannot read outbox: {}", result.cause().getMessage(), result.cause());
                         return;
                     }
-                    if (connected && publish(result.result())) {
+                    if (readAfterRestarts != restarts) {
+                        pump(); // read from before a restart: read again from the restarted cursors
+                    } else if (connected && publish(result.result())) {
                         pump();
                     }
                 });
