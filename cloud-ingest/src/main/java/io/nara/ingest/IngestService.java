@@ -40,6 +40,7 @@ import io.nara.ingest.notify.Dispatcher;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.observation.StoredBatchListener;
 import io.nara.ingest.observation.RawSamplePolicy;
 import io.nara.ingest.observation.Resends;
 import io.nara.ingest.patient.PatientRoutes;
@@ -96,6 +97,8 @@ public final class IngestService extends VerticleBase {
     private Retention retention;
     private FhirContext fhir;
     private FhirPush pusher;
+    /** Added to while the node starts, read by the event loop afterwards. */
+    private final List<StoredBatchListener> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MessageCodec codec = new MessageCodec();
     private ChangeFeed changeFeed;
     private Evidence evidence;
@@ -216,6 +219,7 @@ public final class IngestService extends VerticleBase {
             }, false).onFailure(e -> LOG.warn("rollup recheck failed: {}", e.getMessage())));
             if (fhirPush.enabled()) {
                 pusher = new FhirPush(vertx, db, clock, fhirPush, fhir);
+                batchListeners.add(pusher::enqueue);
                 pusher.start();
                 LOG.info("pushing new readings to {}", fhirPush.baseUrl());
             }
@@ -528,8 +532,8 @@ public final class IngestService extends VerticleBase {
         return track(db.transaction(c -> {
             CarePlanService.noteReadings(c, hubId, written, clock.instant());
             Resends.noteStored(c, hubId, written);
-            if (fhirPush.enabled()) {
-                FhirPush.enqueue(c, hubId, written, clock.instant(), fhirPush.panelHold());
+            for (StoredBatchListener listener : batchListeners) {
+                listener.stored(c, hubId, written, clock.instant());
             }
             return null;
         }));

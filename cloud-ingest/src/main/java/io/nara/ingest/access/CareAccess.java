@@ -1,6 +1,6 @@
 package io.nara.ingest.access;
 
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

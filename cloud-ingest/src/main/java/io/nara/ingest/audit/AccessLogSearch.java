@@ -1,7 +1,7 @@
 package io.nara.ingest.audit;
 
 import io.nara.ingest.access.CareAccess;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

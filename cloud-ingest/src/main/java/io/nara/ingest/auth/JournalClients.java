@@ -1,7 +1,6 @@
 package io.nara.ingest.auth;
 
 import io.nara.ingest.db.Database;
-import io.nara.ingest.inbox.Principal;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.sql.Array;

@@ -2,7 +2,6 @@ package io.nara.ingest.auth;
 
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.db.Database;
-import io.nara.ingest.inbox.Principal;
 import io.nara.ingest.org.OrgDirectory;
 import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.Future;

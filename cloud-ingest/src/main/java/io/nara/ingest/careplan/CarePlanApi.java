@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.InvalidCarePlanException;

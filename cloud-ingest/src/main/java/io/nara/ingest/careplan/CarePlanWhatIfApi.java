@@ -2,7 +2,7 @@ package io.nara.ingest.careplan;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;

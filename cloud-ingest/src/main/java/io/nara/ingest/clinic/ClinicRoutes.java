@@ -1,6 +1,6 @@
 package io.nara.ingest.clinic;
 
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;

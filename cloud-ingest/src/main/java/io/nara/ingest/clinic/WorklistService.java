@@ -3,7 +3,7 @@ package io.nara.ingest.clinic;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.db.Database;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.PostDischarge;
 import io.nara.protocol.codec.MessageCodec;

@@ -3,7 +3,7 @@ package io.nara.ingest.enrolment;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.careplan.DeviceBindings;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -137,7 +137,12 @@ public final class FhirPush {
      * first attempt to send, goes alone: late, but never twice. Batches touching the same cuff reading queue one after
      * the other (an advisory lock per cuff reading), so two nodes never each queue a half.
      */
-    public static void enqueue(Connection c, String hubId, ObservationBatch batch, Instant now, Duration panelHold)
+    /** Queues a stored batch's readings for export; called inside the batch's own transaction. */
+    public void enqueue(Connection c, String hubId, ObservationBatch batch, Instant now) throws SQLException {
+        enqueue(c, hubId, batch, now, settings.panelHold());
+    }
+
+    static void enqueue(Connection c, String hubId, ObservationBatch batch, Instant now, Duration panelHold)
             throws SQLException {
         List<Reading> readings = batch.observations().stream().map(o -> Reading.of(hubId, batch.outbox(), o))
                 .filter(Reading::exportable).toList();

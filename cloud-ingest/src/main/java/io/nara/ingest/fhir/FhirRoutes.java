@@ -4,7 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.JournalClients;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;

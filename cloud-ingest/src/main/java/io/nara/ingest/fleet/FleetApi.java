@@ -4,7 +4,7 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.enrol.BrokerAccounts;
 import io.nara.ingest.enrol.CrlPublisher;
 import io.nara.ingest.enrol.HubEnrolment;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;

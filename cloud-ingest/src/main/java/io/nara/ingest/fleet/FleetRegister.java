@@ -1,7 +1,7 @@
 package io.nara.ingest.fleet;
 
 import io.nara.ingest.access.CareAccess;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

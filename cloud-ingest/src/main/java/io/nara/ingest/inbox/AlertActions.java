@@ -1,5 +1,6 @@
 package io.nara.ingest.inbox;
 
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.escalation.EscalationPolicy;
 import io.nara.ingest.notify.NotificationOutbox;

@@ -1,5 +1,6 @@
 package io.nara.ingest.inbox;
 
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.audit.AccessLog;
 import java.sql.Array;
 import java.sql.Connection;

@@ -7,7 +7,7 @@ import io.nara.ingest.clinic.Adherence;
 import io.nara.ingest.clinic.ClinicReadings;
 import io.nara.ingest.clinic.Worklist;
 import io.nara.ingest.clinic.WorklistService;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;

@@ -2,7 +2,7 @@ package io.nara.ingest.relative;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

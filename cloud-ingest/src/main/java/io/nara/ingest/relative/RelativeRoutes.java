@@ -2,7 +2,7 @@ package io.nara.ingest.relative;
 
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.inbox.Evidence;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.ingest.web.Signal;
 import io.vertx.core.Future;

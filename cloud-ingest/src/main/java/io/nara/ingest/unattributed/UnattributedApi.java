@@ -3,7 +3,7 @@ package io.nara.ingest.unattributed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.careplan.CarePlanService;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.routing.EpisodeRaise;
 import io.nara.ingest.routing.Trail;

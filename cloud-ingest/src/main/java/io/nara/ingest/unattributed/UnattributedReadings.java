@@ -3,7 +3,7 @@ package io.nara.ingest.unattributed;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.inbox.AlertActions;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.Signal;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;

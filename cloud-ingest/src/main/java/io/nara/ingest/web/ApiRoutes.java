@@ -1,7 +1,7 @@
 package io.nara.ingest.web;
 
 import io.nara.ingest.db.Database;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package io.nara.ingest.web;
 
 import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.auth.Sessions;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

@@ -15,7 +15,7 @@ import io.nara.ingest.inbox.Evidence;
 import io.nara.ingest.inbox.Inbox;
 import io.nara.ingest.inbox.InboxItem;
 import io.nara.ingest.inbox.Outcome;
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.org.OrgDirectory;
 import io.nara.ingest.org.OrgImport;
 import io.nara.ingest.rejected.RejectedMessages;

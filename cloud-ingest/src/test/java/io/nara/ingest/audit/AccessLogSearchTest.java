@@ -3,7 +3,7 @@ package io.nara.ingest.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nara.ingest.inbox.Principal;
+import io.nara.ingest.auth.Principal;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

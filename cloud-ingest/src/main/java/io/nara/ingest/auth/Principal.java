@@ -1,4 +1,4 @@
-package io.nara.ingest.inbox;
+package io.nara.ingest.auth;
 
 import java.util.List;
 
