@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,32 +37,6 @@ import java.util.Map;
  */
 public final class RuleStateStore implements HubRules {
 
-    private static final String[] SCHEMA = {
-        """
-        CREATE TABLE IF NOT EXISTS rule_reading (
-            patient_id TEXT    NOT NULL,
-            code       TEXT    NOT NULL,
-            device_id  TEXT    NOT NULL,
-            time_ms    INTEGER NOT NULL,
-            value      REAL,
-            unit       TEXT    NOT NULL,
-            failed     INTEGER NOT NULL,
-            not_patient INTEGER NOT NULL,
-            seq        INTEGER NOT NULL)""",
-        "CREATE INDEX IF NOT EXISTS rule_reading_by_time ON rule_reading (patient_id, time_ms)",
-        "CREATE INDEX IF NOT EXISTS rule_reading_by_signal ON rule_reading (patient_id, code, time_ms)",
-        """
-        CREATE TABLE IF NOT EXISTS rule_episode (
-            patient_id  TEXT    NOT NULL,
-            episode_key TEXT    NOT NULL,
-            episode_id  TEXT    NOT NULL,
-            rule_id     TEXT    NOT NULL,
-            severity    TEXT    NOT NULL,
-            opened_ms   INTEGER NOT NULL,
-            reference   REAL,
-            PRIMARY KEY (patient_id, episode_key))""",
-    };
-
     /** The most readings of one signal the rules remember. */
     public static final int MAX_READINGS_PER_SIGNAL = 5_000;
     /** Trim the stored history of a signal every this many readings of it, not on every one. */
@@ -78,16 +51,11 @@ public final class RuleStateStore implements HubRules {
         this.connection = connection;
     }
 
-    /** Creates the tables if needed; {@code connection} is the outbox's (auto-commit off). */
+    /**
+     * @param connection the outbox's (auto-commit off); its tables are the outbox's schema (version 6 of
+     *                   {@code Outbox}'s migrations)
+     */
     public static RuleStateStore open(Connection connection) {
-        try (Statement s = connection.createStatement()) {
-            for (String ddl : SCHEMA) {
-                s.execute(ddl);
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the rule state tables: " + e.getMessage(), e);
-        }
         return new RuleStateStore(connection);
     }
 

@@ -102,6 +102,32 @@ public final class Outbox implements AutoCloseable {
                 dropped_readings INTEGER NOT NULL)""",
             "INSERT INTO storage_policy (id, thinned_samples, dropped_readings) VALUES (1, 0, 0)",
         },
+        { // 6: what the care plan's rules remember (RuleStateStore): readings for window, baseline and repetition
+          // rules, and the open episodes. IF NOT EXISTS because hubs before this version created them unversioned.
+            """
+            CREATE TABLE IF NOT EXISTS rule_reading (
+                patient_id  TEXT    NOT NULL,
+                code        TEXT    NOT NULL,
+                device_id   TEXT    NOT NULL,
+                time_ms     INTEGER NOT NULL,
+                value       REAL,
+                unit        TEXT    NOT NULL,
+                failed      INTEGER NOT NULL,
+                not_patient INTEGER NOT NULL,
+                seq         INTEGER NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS rule_reading_by_time ON rule_reading (patient_id, time_ms)",
+            "CREATE INDEX IF NOT EXISTS rule_reading_by_signal ON rule_reading (patient_id, code, time_ms)",
+            """
+            CREATE TABLE IF NOT EXISTS rule_episode (
+                patient_id  TEXT    NOT NULL,
+                episode_key TEXT    NOT NULL,
+                episode_id  TEXT    NOT NULL,
+                rule_id     TEXT    NOT NULL,
+                severity    TEXT    NOT NULL,
+                opened_ms   INTEGER NOT NULL,
+                reference   REAL,
+                PRIMARY KEY (patient_id, episode_key))""",
+        },
     };
 
     /**

@@ -28,12 +28,10 @@ public final class ReadingAssembler {
     private final HubRules rules;
     private final ZoneId deviceZone;
 
-    /** @param deviceZone the zone device clocks are set in (devices send local time without a zone) */
-    public ReadingAssembler(ZoneId deviceZone) {
-        this(deviceZone, HubRules.stateless());
-    }
-
-    /** @param rules the care-plan rules with their memory (episodes, history); see {@code RuleStateStore} */
+    /**
+     * @param deviceZone the zone device clocks are set in (devices send local time without a zone)
+     * @param rules      the care-plan rules with their memory (episodes, history); see {@code RuleStateStore}
+     */
     public ReadingAssembler(ZoneId deviceZone, HubRules rules) {
         this.deviceZone = deviceZone;
         this.rules = rules;

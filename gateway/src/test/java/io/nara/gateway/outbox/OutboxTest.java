@@ -264,6 +264,31 @@ class OutboxTest {
     }
 
     @Test
+    void theRulesMemoryIsPartOfTheSchemaAndSurvivesTheUpgradeOfAHubThatMadeItUnversioned() throws Exception {
+        try (Outbox outbox = open(1000, 1 << 20)) {
+            try (Statement s = outbox.connection().createStatement()) {
+                s.execute("INSERT INTO rule_episode VALUES ('p1', 'sys-low', 'e1', 'sys-low', 'URGENT', 0, NULL)");
+            }
+            outbox.connection().commit();
+        }
+        // A hub before version 6 created the same tables itself, unversioned: the upgrade keeps what they hold.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 5");
+        }
+        try (Outbox upgraded = open(1000, 1 << 20);
+             Statement s = upgraded.connection().createStatement();
+             ResultSet episodes = s.executeQuery("SELECT episode_id FROM rule_episode")) {
+            assertThat(episodes.next()).isTrue();
+            assertThat(episodes.getString("episode_id")).isEqualTo("e1");
+            try (ResultSet version = s.executeQuery("PRAGMA user_version")) {
+                version.next();
+                assertThat(version.getInt(1)).isEqualTo(6);
+            }
+        }
+    }
+
+    @Test
     void aRecordTheDeviceSendsAgainAfterARestartIsNotStoredTwice() {
         Outbox.RecordKey record = new Outbox.RecordKey("AA:00:00:00:00:01", "gatt:0x2A35 1e7800");
         try (Outbox outbox = open(1000, 1 << 20)) {

@@ -1,5 +1,6 @@
 package io.nara.gateway.pipeline;
 
+import io.nara.gateway.testkit.InMemoryRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nara.devices.Measurement;
@@ -32,7 +33,7 @@ class ReadingAssemblerTest {
     private static final Measurement RESET_CLOCK = new Measurement(Vocabulary.SYSTOLIC, 84.0,
             LocalDateTime.of(2000, 1, 2, 0, 3), null, Set.of());
 
-    private final ReadingAssembler assembler = new ReadingAssembler(ZONE);
+    private final ReadingAssembler assembler = new ReadingAssembler(ZONE, new InMemoryRules());
     private final AtomicLong seqs = new AtomicLong();
 
     @Test

@@ -71,7 +71,7 @@ public final class PipelineFixture implements AutoCloseable {
                 io.nara.gateway.outbox.StorageLimits.defaults());
         HubConfigStore store = HubConfigStore.load(dir.resolve("hub-config.json"), bootstrap, codec);
         configStore = store;
-        pipeline = new ReadingPipeline(worker, outbox, store, new ReadingAssembler(ZONE), Clock.systemUTC(),
+        pipeline = new ReadingPipeline(worker, outbox, store, new ReadingAssembler(ZONE, new InMemoryRules()), Clock.systemUTC(),
                 clockTrusted, stored::addAll);
     }
 
