@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ public class OutboxBenchmark {
     public void close() throws IOException {
         outbox.close();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -63,8 +64,8 @@ public class OutboxBenchmark {
             List<OutboxEntry> entries = new ArrayList<>(readingsPerTransaction * 4);
             for (int r = 0; r < readingsPerTransaction; r++) {
                 for (String code : new String[] {"8480-6", "8462-4", "8478-0", "8867-4"}) {
-                    entries.add(new OutboxEntry.ObservationEntry(new Observation(seqs.getAsLong(), "p1", "cuff-1", code,
-                            120.0, "mm[Hg]", now, now, Set.of())));
+                    entries.add(new OutboxEntry.ObservationEntry(new Observation(
+                            seqs.getAsLong(), "p1", "cuff-1", code, 120.0, "mm[Hg]", now, now, Set.of())));
                 }
             }
             return entries;

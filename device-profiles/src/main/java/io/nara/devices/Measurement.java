@@ -19,8 +19,14 @@ import java.util.Set;
  * @param deviceUnit  the unit the device sent {@code deviceValue} in (UCUM where the device's unit has a UCUM
  *                    spelling, else the device's own text)
  */
-public record Measurement(ClinicalCode code, Double value, LocalDateTime deviceTime, Integer userIndex,
-                          Set<ObservationFlag> flags, Double deviceValue, String deviceUnit) {
+public record Measurement(
+        ClinicalCode code,
+        Double value,
+        LocalDateTime deviceTime,
+        Integer userIndex,
+        Set<ObservationFlag> flags,
+        Double deviceValue,
+        String deviceUnit) {
 
     public Measurement {
         if (code == null) {
@@ -39,14 +45,14 @@ public record Measurement(ClinicalCode code, Double value, LocalDateTime deviceT
     }
 
     /** A measurement the device sent in the vocabulary's own unit. */
-    public Measurement(ClinicalCode code, Double value, LocalDateTime deviceTime, Integer userIndex,
-                       Set<ObservationFlag> flags) {
+    public Measurement(
+            ClinicalCode code, Double value, LocalDateTime deviceTime, Integer userIndex, Set<ObservationFlag> flags) {
         this(code, value, deviceTime, userIndex, flags, value, code == null ? null : code.ucum());
     }
 
     /** A measurement with the given flags; a null value adds {@link ObservationFlag#MEASUREMENT_FAILED}. */
-    public static Measurement of(ClinicalCode code, Double value, LocalDateTime deviceTime, Integer userIndex,
-                                 Set<ObservationFlag> flags) {
+    public static Measurement of(
+            ClinicalCode code, Double value, LocalDateTime deviceTime, Integer userIndex, Set<ObservationFlag> flags) {
         return converted(code, value, value, code == null ? null : code.ucum(), deviceTime, userIndex, flags);
     }
 
@@ -54,8 +60,14 @@ public record Measurement(ClinicalCode code, Double value, LocalDateTime deviceT
      * A measurement whose value was converted from the device's own value and unit; a null value adds
      * {@link ObservationFlag#MEASUREMENT_FAILED}.
      */
-    public static Measurement converted(ClinicalCode code, Double value, Double deviceValue, String deviceUnit,
-                                        LocalDateTime deviceTime, Integer userIndex, Set<ObservationFlag> flags) {
+    public static Measurement converted(
+            ClinicalCode code,
+            Double value,
+            Double deviceValue,
+            String deviceUnit,
+            LocalDateTime deviceTime,
+            Integer userIndex,
+            Set<ObservationFlag> flags) {
         Set<ObservationFlag> all = EnumSet.noneOf(ObservationFlag.class);
         all.addAll(flags);
         if (value == null) {

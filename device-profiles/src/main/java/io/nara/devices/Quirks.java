@@ -34,7 +34,8 @@ public record Quirks(Set<Quirk> active, LocalDate clockUnsetBefore) {
 
     /** True when a timestamp the device sent is its factory default date rather than a real reading time. */
     public boolean isDefaultDate(LocalDateTime deviceTime) {
-        return deviceTime != null && has(Quirk.UNSET_CLOCK_REPORTS_DEFAULT_DATE)
+        return deviceTime != null
+                && has(Quirk.UNSET_CLOCK_REPORTS_DEFAULT_DATE)
                 && deviceTime.toLocalDate().isBefore(clockUnsetBefore);
     }
 }

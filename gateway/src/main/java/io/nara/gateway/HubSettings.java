@@ -1,5 +1,6 @@
 package io.nara.gateway;
 
+import io.nara.gateway.installer.TransportSettings;
 import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.mqtt.BrokerConnection;
@@ -38,23 +39,68 @@ public record HubSettings(
         long simulateEveryMs,
         Uplink.Settings uplink,
         StorageLimits storage,
-        io.nara.gateway.installer.TransportSettings transports,
+        TransportSettings transports,
         Path updateResult) {
 
     /** A hub without an updater beside it. */
-    public HubSettings(String hubId, BrokerConnection broker, Path dataDir, Path bootstrapConfig, String httpHost,
-                       int httpPort, ZoneId deviceZone, boolean clockTrusted, boolean simulate, long simulateEveryMs,
-                       Uplink.Settings uplink, StorageLimits storage,
-                       io.nara.gateway.installer.TransportSettings transports) {
-        this(hubId, broker, dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockTrusted, simulate,
-                simulateEveryMs, uplink, storage, transports, null);
+    public HubSettings(
+            String hubId,
+            BrokerConnection broker,
+            Path dataDir,
+            Path bootstrapConfig,
+            String httpHost,
+            int httpPort,
+            ZoneId deviceZone,
+            boolean clockTrusted,
+            boolean simulate,
+            long simulateEveryMs,
+            Uplink.Settings uplink,
+            StorageLimits storage,
+            TransportSettings transports) {
+        this(
+                hubId,
+                broker,
+                dataDir,
+                bootstrapConfig,
+                httpHost,
+                httpPort,
+                deviceZone,
+                clockTrusted,
+                simulate,
+                simulateEveryMs,
+                uplink,
+                storage,
+                transports,
+                null);
     }
 
     /** A hub without device transports (the simulated home only). */
-    public HubSettings(String hubId, BrokerConnection broker, Path dataDir, Path bootstrapConfig, String httpHost,
-                       int httpPort, ZoneId deviceZone, boolean clockTrusted, boolean simulate, long simulateEveryMs,
-                       Uplink.Settings uplink, StorageLimits storage) {
-        this(hubId, broker, dataDir, bootstrapConfig, httpHost, httpPort, deviceZone, clockTrusted, simulate,
-                simulateEveryMs, uplink, storage, io.nara.gateway.installer.TransportSettings.none());
+    public HubSettings(
+            String hubId,
+            BrokerConnection broker,
+            Path dataDir,
+            Path bootstrapConfig,
+            String httpHost,
+            int httpPort,
+            ZoneId deviceZone,
+            boolean clockTrusted,
+            boolean simulate,
+            long simulateEveryMs,
+            Uplink.Settings uplink,
+            StorageLimits storage) {
+        this(
+                hubId,
+                broker,
+                dataDir,
+                bootstrapConfig,
+                httpHost,
+                httpPort,
+                deviceZone,
+                clockTrusted,
+                simulate,
+                simulateEveryMs,
+                uplink,
+                storage,
+                TransportSettings.none());
     }
 }

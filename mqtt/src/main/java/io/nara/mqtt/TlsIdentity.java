@@ -24,7 +24,10 @@ public record TlsIdentity(Path keystore, Path truststore, Path passwordFile) {
     /** An SSL context that presents the client certificate and trusts only the configured CA. */
     public SSLContext sslContext() {
         try {
-            char[] password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).get(0).trim().toCharArray();
+            char[] password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8)
+                    .get(0)
+                    .trim()
+                    .toCharArray();
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(load(keystore, password), password);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

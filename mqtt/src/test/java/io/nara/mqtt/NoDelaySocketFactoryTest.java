@@ -28,7 +28,7 @@ class NoDelaySocketFactoryTest {
     @Test
     void aConnectedSocketHasNagleOff() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket socket = factory.createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                Socket socket = factory.createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
             assertThat(socket.getTcpNoDelay()).isTrue();
         }
     }

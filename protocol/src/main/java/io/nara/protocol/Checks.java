@@ -2,12 +2,12 @@ package io.nara.protocol;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.UUID;
 
 /** Argument checks shared by the message records; each failure names the field and the problem. */
 public final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /**
      * A name or identifier: present, not too long, and without control characters (a NUL, refused by PostgreSQL, must
@@ -46,8 +46,8 @@ public final class Checks {
      */
     public static void requireStorableTime(Instant value, String field, Instant earliest) {
         if (value != null && (value.isBefore(earliest) || !value.isBefore(Limits.LATEST_TIME))) {
-            throw new IllegalArgumentException(field + " " + value + " is outside the times Nära keeps ("
-                    + earliest + " to " + Limits.LATEST_TIME + ")");
+            throw new IllegalArgumentException(field + " " + value + " is outside the times Nära keeps (" + earliest
+                    + " to " + Limits.LATEST_TIME + ")");
         }
     }
 
@@ -59,8 +59,8 @@ public final class Checks {
      */
     public static Instant requireNotFuture(Instant value, String field, Instant now) {
         if (value != null && value.isAfter(now.plus(Limits.FUTURE_TOLERANCE))) {
-            throw new IllegalArgumentException(field + " " + value + " lies in the future (now " + now
-                    + ", tolerance " + Limits.FUTURE_TOLERANCE + ")");
+            throw new IllegalArgumentException(field + " " + value + " lies in the future (now " + now + ", tolerance "
+                    + Limits.FUTURE_TOLERANCE + ")");
         }
         return value;
     }
@@ -69,7 +69,7 @@ public final class Checks {
     public static String requireOutboxId(String value) {
         requireText(value, "outbox");
         try {
-            java.util.UUID.fromString(value);
+            UUID.fromString(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("outbox '" + value + "' is not a UUID");
         }
@@ -103,7 +103,8 @@ public final class Checks {
 
     public static <T extends Collection<?>> T requireAtMost(T items, int max, String field) {
         if (items.size() > max) {
-            throw new IllegalArgumentException(field + " holds " + items.size() + " items, at most " + max + " allowed");
+            throw new IllegalArgumentException(
+                    field + " holds " + items.size() + " items, at most " + max + " allowed");
         }
         return items;
     }

@@ -30,6 +30,5 @@ public final class Limits {
     /** How far past the receiver's clock a time may lie (clocks differ by seconds, time zones misread by hours). */
     public static final Duration FUTURE_TOLERANCE = Duration.ofHours(26);
 
-    private Limits() {
-    }
+    private Limits() {}
 }

@@ -6,8 +6,7 @@ public final class SchemaVersion {
     /** The version this code writes and the only one it reads. */
     public static final int CURRENT = 1;
 
-    private SchemaVersion() {
-    }
+    private SchemaVersion() {}
 
     /** Called from every message's constructor, so an unknown version is refused with a clear reason. */
     public static void require(int v) {

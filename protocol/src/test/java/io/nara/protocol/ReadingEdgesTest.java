@@ -12,6 +12,7 @@ import io.nara.protocol.message.SeqRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,14 @@ class ReadingEdgesTest {
     @Test
     void onlyAValueThatIsNotImplausibleIsForTheRules() {
         assertThat(systolic(120.0, MEASURED).usableForRules()).isTrue();
-        assertThat(systolic(120.0, MEASURED, ObservationFlag.QUESTIONABLE).usableForRules()).isTrue();
-        assertThat(systolic(400.0, MEASURED, ObservationFlag.IMPLAUSIBLE).usableForRules()).isFalse();
-        assertThat(systolic(null, MEASURED, ObservationFlag.MEASUREMENT_FAILED).usableForRules()).isFalse();
-        assertThat(systolic(120.0, MEASURED, ObservationFlag.QUESTIONABLE).has(ObservationFlag.QUESTIONABLE)).isTrue();
+        assertThat(systolic(120.0, MEASURED, ObservationFlag.QUESTIONABLE).usableForRules())
+                .isTrue();
+        assertThat(systolic(400.0, MEASURED, ObservationFlag.IMPLAUSIBLE).usableForRules())
+                .isFalse();
+        assertThat(systolic(null, MEASURED, ObservationFlag.MEASUREMENT_FAILED).usableForRules())
+                .isFalse();
+        assertThat(systolic(120.0, MEASURED, ObservationFlag.QUESTIONABLE).has(ObservationFlag.QUESTIONABLE))
+                .isTrue();
         assertThat(systolic(120.0, MEASURED).has(ObservationFlag.QUESTIONABLE)).isFalse();
     }
 
@@ -59,8 +64,17 @@ class ReadingEdgesTest {
         Observation renumbered = o.withSeq(42);
         assertThat(renumbered.seq()).isEqualTo(42);
         assertThat(renumbered.withSeq(1)).isEqualTo(o);
-        Observation assigned = new Observation(1, null, "scale", "29463-7", 80.0, "kg", MEASURED, RECEIVED,
-                Set.of(ObservationFlag.UNATTRIBUTED)).withPatient("p2");
+        Observation assigned = new Observation(
+                        1,
+                        null,
+                        "scale",
+                        "29463-7",
+                        80.0,
+                        "kg",
+                        MEASURED,
+                        RECEIVED,
+                        Set.of(ObservationFlag.UNATTRIBUTED))
+                .withPatient("p2");
         assertThat(assigned.patientId()).isEqualTo("p2");
         assertThat(assigned.value()).isEqualTo(80.0);
         assertThat(assigned.flags()).containsExactly(ObservationFlag.UNATTRIBUTED);
@@ -108,44 +122,62 @@ class ReadingEdgesTest {
         MessageCodec codec = new MessageCodec();
         List<Observation> many = new ArrayList<>();
         for (int i = 1; i <= Limits.MAX_OBSERVATIONS_PER_BATCH; i++) {
-            many.add(new Observation(i, "p1", "oximeter", "59408-5", 97.0, "%", MEASURED.plusSeconds(i),
-                    RECEIVED.plusSeconds(i), Set.of()));
+            many.add(new Observation(
+                    i,
+                    "p1",
+                    "oximeter",
+                    "59408-5",
+                    97.0,
+                    "%",
+                    MEASURED.plusSeconds(i),
+                    RECEIVED.plusSeconds(i),
+                    Set.of()));
         }
         byte[] bytes = codec.encode(ObservationBatch.of(OUTBOX, many));
         assertThat(codec.decode(bytes, ObservationBatch.class).observations()).hasSize(many.size());
 
         byte[] tooBig = new byte[Limits.MAX_PAYLOAD_BYTES + 1];
-        java.util.Arrays.fill(tooBig, (byte) ' ');
+        Arrays.fill(tooBig, (byte) ' ');
         assertThatThrownBy(() -> codec.decode(tooBig, ObservationBatch.class))
-                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("more than the limit");
+                .isInstanceOf(InvalidMessageException.class)
+                .hasMessageContaining("more than the limit");
         byte[] justFits = new byte[Limits.MAX_PAYLOAD_BYTES];
-        java.util.Arrays.fill(justFits, (byte) ' ');
+        Arrays.fill(justFits, (byte) ' ');
         justFits[0] = 'n';
         justFits[1] = 'u';
         justFits[2] = 'l';
         justFits[3] = 'l';
         // at the limit the payload is read (and refused for what it says, not for its size)
         assertThatThrownBy(() -> codec.decode(justFits, ObservationBatch.class))
-                .isInstanceOf(InvalidMessageException.class).hasMessageContaining("JSON null");
-        assertThatThrownBy(() -> codec.decode(new byte[0], ObservationBatch.class)).hasMessageContaining("empty");
+                .isInstanceOf(InvalidMessageException.class)
+                .hasMessageContaining("JSON null");
+        assertThatThrownBy(() -> codec.decode(new byte[0], ObservationBatch.class))
+                .hasMessageContaining("empty");
     }
 
     @Test
     void aRefusedMessageNamesTheFieldAndTheInnermostReason() {
         MessageCodec codec = new MessageCodec();
-        String valid = new String(codec.encode(ObservationBatch.of(OUTBOX, List.of(systolic(120.0, MEASURED),
-                systolic(121.0, MEASURED).withSeq(2)))), StandardCharsets.UTF_8);
+        String valid = new String(
+                codec.encode(ObservationBatch.of(
+                        OUTBOX,
+                        List.of(
+                                systolic(120.0, MEASURED),
+                                systolic(121.0, MEASURED).withSeq(2)))),
+                StandardCharsets.UTF_8);
         String json = valid.replace("\"seq\":2", "\"seq\":0");
         assertThat(json).isNotEqualTo(valid);
         assertThatThrownBy(() -> codec.decode(json.getBytes(StandardCharsets.UTF_8), ObservationBatch.class))
                 .isInstanceOf(InvalidMessageException.class)
                 .hasMessageContaining("at observations[1]")
                 .hasMessageContaining("seq must be at least 1, was 0");
-        assertThatThrownBy(() -> codec.decode("{\"outbox\":".getBytes(StandardCharsets.UTF_8),
-                ObservationBatch.class)).isInstanceOf(InvalidMessageException.class)
+        assertThatThrownBy(() -> codec.decode("{\"outbox\":".getBytes(StandardCharsets.UTF_8), ObservationBatch.class))
+                .isInstanceOf(InvalidMessageException.class)
                 .hasMessageNotContaining("com.fasterxml");
-        assertThatThrownBy(() -> codec.tree("{not json")).isInstanceOf(InvalidMessageException.class)
-                .hasMessageStartingWith("not valid JSON: ").hasMessageNotContaining("null");
+        assertThatThrownBy(() -> codec.tree("{not json"))
+                .isInstanceOf(InvalidMessageException.class)
+                .hasMessageStartingWith("not valid JSON: ")
+                .hasMessageNotContaining("null");
         assertThat(codec.toJson(List.of(1, 2))).isEqualTo("[1,2]");
     }
 }

@@ -13,8 +13,7 @@ import java.util.function.Function;
  */
 public final class Attribution {
 
-    private Attribution() {
-    }
+    private Attribution() {}
 
     /**
      * @param binding   the device's binding
@@ -22,14 +21,16 @@ public final class Attribution {
      * @param userIndex the device's user index for this reading; null when it gave none
      * @param weightKg  the reading's body weight; null when it has none (or it failed)
      */
-    public static Optional<String> patientFor(DeviceBinding binding, Function<String, Optional<CarePlan>> plans,
-                                              Integer userIndex, Double weightKg) {
+    public static Optional<String> patientFor(
+            DeviceBinding binding, Function<String, Optional<CarePlan>> plans, Integer userIndex, Double weightKg) {
         if (!binding.shared()) {
             return Optional.of(binding.patientId());
         }
         if (userIndex != null) {
             // A known index names its user; an unknown one (a guest) is nobody's, not the weight band's.
-            return binding.users().stream().filter(u -> userIndex.equals(u.userIndex())).findFirst()
+            return binding.users().stream()
+                    .filter(u -> userIndex.equals(u.userIndex()))
+                    .findFirst()
                     .map(DeviceBinding.DeviceUser::patientId);
         }
         if (weightKg == null) {

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class Plausibility {
 
-    private record Range(double min, double max) {
-    }
+    private record Range(double min, double max) {}
 
     private static final Map<String, Range> RANGES = Map.of(
             Vocabulary.BODY_WEIGHT.loinc(), new Range(10, 350),
@@ -22,8 +21,7 @@ public final class Plausibility {
             Vocabulary.SPO2.loinc(), new Range(50, 100),
             Vocabulary.BODY_TEMPERATURE.loinc(), new Range(25, 45));
 
-    private Plausibility() {
-    }
+    private Plausibility() {}
 
     /** True when the value could come from a living patient; codes without a known range are always plausible. */
     public static boolean isPlausible(ClinicalCode code, double value) {

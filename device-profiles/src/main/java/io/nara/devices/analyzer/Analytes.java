@@ -15,21 +15,32 @@ public final class Analytes {
 
     /** Common test codes, upper case with everything but letters and digits removed. */
     private static final Map<String, ClinicalCode> COMMON = Map.ofEntries(
-            Map.entry("NTPROBNP", Vocabulary.NT_PRO_BNP), Map.entry("PROBNP", Vocabulary.NT_PRO_BNP),
+            Map.entry("NTPROBNP", Vocabulary.NT_PRO_BNP),
+            Map.entry("PROBNP", Vocabulary.NT_PRO_BNP),
             Map.entry("NTBNP", Vocabulary.NT_PRO_BNP),
             Map.entry("BNP", Vocabulary.BNP),
-            Map.entry("TNT", Vocabulary.TROPONIN_T), Map.entry("TROPT", Vocabulary.TROPONIN_T),
-            Map.entry("CTNT", Vocabulary.TROPONIN_T), Map.entry("HSTNT", Vocabulary.TROPONIN_T),
+            Map.entry("TNT", Vocabulary.TROPONIN_T),
+            Map.entry("TROPT", Vocabulary.TROPONIN_T),
+            Map.entry("CTNT", Vocabulary.TROPONIN_T),
+            Map.entry("HSTNT", Vocabulary.TROPONIN_T),
             Map.entry("TROPONINT", Vocabulary.TROPONIN_T),
-            Map.entry("K", Vocabulary.POTASSIUM), Map.entry("POTASSIUM", Vocabulary.POTASSIUM),
-            Map.entry("NA", Vocabulary.SODIUM), Map.entry("SODIUM", Vocabulary.SODIUM),
-            Map.entry("CREA", Vocabulary.CREATININE), Map.entry("CREAT", Vocabulary.CREATININE),
-            Map.entry("CRE", Vocabulary.CREATININE), Map.entry("CREATININE", Vocabulary.CREATININE),
+            Map.entry("K", Vocabulary.POTASSIUM),
+            Map.entry("POTASSIUM", Vocabulary.POTASSIUM),
+            Map.entry("NA", Vocabulary.SODIUM),
+            Map.entry("SODIUM", Vocabulary.SODIUM),
+            Map.entry("CREA", Vocabulary.CREATININE),
+            Map.entry("CREAT", Vocabulary.CREATININE),
+            Map.entry("CRE", Vocabulary.CREATININE),
+            Map.entry("CREATININE", Vocabulary.CREATININE),
             Map.entry("EGFR", Vocabulary.EGFR),
-            Map.entry("INR", Vocabulary.INR), Map.entry("PTINR", Vocabulary.INR),
-            Map.entry("HB", Vocabulary.HEMOGLOBIN), Map.entry("HGB", Vocabulary.HEMOGLOBIN),
-            Map.entry("THB", Vocabulary.HEMOGLOBIN), Map.entry("HEMOGLOBIN", Vocabulary.HEMOGLOBIN),
-            Map.entry("GLU", Vocabulary.GLUCOSE), Map.entry("GLUCOSE", Vocabulary.GLUCOSE),
+            Map.entry("INR", Vocabulary.INR),
+            Map.entry("PTINR", Vocabulary.INR),
+            Map.entry("HB", Vocabulary.HEMOGLOBIN),
+            Map.entry("HGB", Vocabulary.HEMOGLOBIN),
+            Map.entry("THB", Vocabulary.HEMOGLOBIN),
+            Map.entry("HEMOGLOBIN", Vocabulary.HEMOGLOBIN),
+            Map.entry("GLU", Vocabulary.GLUCOSE),
+            Map.entry("GLUCOSE", Vocabulary.GLUCOSE),
             Map.entry("HBA1C", Vocabulary.HBA1C));
 
     /** Maps nothing beyond the common names. */
@@ -40,9 +51,11 @@ public final class Analytes {
     /** @param deviceCodes the device's own test codes mapped to LOINC codes the vocabulary knows */
     public Analytes(Map<String, String> deviceCodes) {
         Map<String, ClinicalCode> resolved = new HashMap<>();
-        deviceCodes.forEach((test, loinc) -> resolved.put(key(test), Vocabulary.byLoinc(loinc).orElseThrow(
-                () -> new IllegalArgumentException("test code " + test + " maps to " + loinc
-                        + ", which is not in the vocabulary"))));
+        deviceCodes.forEach((test, loinc) -> resolved.put(
+                key(test),
+                Vocabulary.byLoinc(loinc)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "test code " + test + " maps to " + loinc + ", which is not in the vocabulary"))));
         this.deviceCodes = Map.copyOf(resolved);
     }
 

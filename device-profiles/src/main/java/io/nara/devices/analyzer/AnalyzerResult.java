@@ -10,5 +10,4 @@ import io.nara.devices.Measurement;
  * @param testCode    the analyzer's own test code, as sent
  * @param measurement the decoded value
  */
-public record AnalyzerResult(String patientId, String sampleId, String testCode, Measurement measurement) {
-}
+public record AnalyzerResult(String patientId, String sampleId, String testCode, Measurement measurement) {}

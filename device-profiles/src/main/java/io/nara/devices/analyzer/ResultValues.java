@@ -13,8 +13,7 @@ import java.util.Set;
 /** Turns an analyzer's result text and unit into a measurement in the vocabulary's unit. */
 public final class ResultValues {
 
-    private ResultValues() {
-    }
+    private ResultValues() {}
 
     /**
      * Builds the measurement.
@@ -26,8 +25,9 @@ public final class ResultValues {
      * @throws DecodeException when the text is not a number or the unit is not one Nära knows for the analyte; the
      *                         message names the value or unit
      */
-    public static Measurement measurement(ClinicalCode code, String text, String unit, LocalDateTime time,
-                                          Set<ObservationFlag> flags) throws DecodeException {
+    public static Measurement measurement(
+            ClinicalCode code, String text, String unit, LocalDateTime time, Set<ObservationFlag> flags)
+            throws DecodeException {
         Set<ObservationFlag> all = EnumSet.noneOf(ObservationFlag.class);
         all.addAll(flags);
         String deviceUnit = unit == null || unit.isBlank() ? code.ucum() : unit.trim();
@@ -44,8 +44,8 @@ public final class ResultValues {
             t = t.substring(1).trim();
         }
         double deviceValue = parse(code, t);
-        Double value = Vocabulary.toVocabularyUnit(code, deviceValue, deviceUnit).orElseThrow(
-                () -> new DecodeException("unit '" + deviceUnit + "' is not known for " + code.display()
+        Double value = Vocabulary.toVocabularyUnit(code, deviceValue, deviceUnit)
+                .orElseThrow(() -> new DecodeException("unit '" + deviceUnit + "' is not known for " + code.display()
                         + " (expected " + code.ucum() + " or a known conversion)"));
         return Measurement.converted(code, value, deviceValue, deviceUnit, time, null, all);
     }

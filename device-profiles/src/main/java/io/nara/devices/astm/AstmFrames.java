@@ -19,8 +19,7 @@ public final class AstmFrames {
     /** At most 240 characters of message text per frame. */
     public static final int MAX_TEXT = 240;
 
-    private AstmFrames() {
-    }
+    private AstmFrames() {}
 
     /** The checksum of a frame: the sum of the bytes from the frame number through ETB/ETX, modulo 256. */
     static int checksum(byte[] frame, int from, int toInclusive) {

@@ -24,12 +24,10 @@ import java.util.List;
 public final class AstmLinkReceiver {
 
     /** What the caller must do. */
-    public sealed interface Action permits Send, Deliver, Aborted {
-    }
+    public sealed interface Action permits Send, Deliver, Aborted {}
 
     /** Write these bytes to the instrument. */
-    public record Send(byte[] bytes) implements Action {
-    }
+    public record Send(byte[] bytes) implements Action {}
 
     /** Store this message (its records' text, each without the trailing CR), then call {@link #stored()}. */
     public record Deliver(List<String> records) implements Action {
@@ -39,15 +37,21 @@ public final class AstmLinkReceiver {
     }
 
     /** A transfer was abandoned; the partial message was discarded and the instrument will send it again. */
-    public record Aborted(String reason) implements Action {
-    }
+    public record Aborted(String reason) implements Action {}
 
-    private enum State { NEUTRAL, AWAIT_FRAME, IN_FRAME, AWAIT_STORED, REFUSING }
+    private enum State {
+        NEUTRAL,
+        AWAIT_FRAME,
+        IN_FRAME,
+        AWAIT_STORED,
+        REFUSING
+    }
 
     private static final int MAX_FRAME = AstmFrames.MAX_TEXT + 7;
 
     /** The instrument ends records with CR LF inside the frame text ({@link Quirk#ASTM_RECORDS_END_WITH_CRLF}). */
     private final boolean crLfInText;
+
     private State state = State.NEUTRAL;
     private int expectedFrame;
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream(MAX_FRAME);
@@ -175,7 +179,9 @@ public final class AstmLinkReceiver {
     private void frameComplete(byte[] f, List<Action> out) {
         int n = f.length;
         // STX FN [text] ETB|ETX C1 C2 CR LF
-        if (n < 7 || f[n - 2] != AstmFrames.CR || !isFrameNumber(f[1])
+        if (n < 7
+                || f[n - 2] != AstmFrames.CR
+                || !isFrameNumber(f[1])
                 || (f[n - 5] != AstmFrames.ETX && f[n - 5] != AstmFrames.ETB)
                 || !checksumMatches(f)) {
             out.add(new Send(new byte[] {AstmFrames.NAK}));

@@ -4,9 +4,9 @@ import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
 import io.nara.devices.Quirk;
 import io.nara.devices.Quirks;
+import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.AnalyzerResult;
-import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.analyzer.ResultValues;
 import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.vocabulary.ClinicalCode;
@@ -91,12 +91,21 @@ public final class AstmRecords {
         return new AnalyzerReport(results, skipped);
     }
 
-    private void result(Delimiters d, List<String> f, int n, String patientId, String specimenId,
-                        LocalDateTime collected, boolean qualityControl, List<AnalyzerResult> results,
-                        List<String> skipped) throws DecodeException {
+    private void result(
+            Delimiters d,
+            List<String> f,
+            int n,
+            String patientId,
+            String specimenId,
+            LocalDateTime collected,
+            boolean qualityControl,
+            List<AnalyzerResult> results,
+            List<String> skipped)
+            throws DecodeException {
         List<String> testId = d.components(field(f, 3));
         int index = quirks.has(Quirk.ASTM_TEST_CODE_IN_FIRST_COMPONENT) ? 0 : 3;
-        String testCode = d.unescape(index < testId.size() ? testId.get(index) : "").trim();
+        String testCode =
+                d.unescape(index < testId.size() ? testId.get(index) : "").trim();
         Optional<ClinicalCode> code = analytes.resolve(testCode);
         if (code.isEmpty()) {
             skipped.add("record " + n + ": unknown test code '" + testCode + "'");
@@ -127,8 +136,8 @@ public final class AstmRecords {
         LocalDateTime completed = time(field(f, 13), n, "R.13 date/time completed");
         LocalDateTime when = completed != null ? completed : collected;
         try {
-            Measurement m = ResultValues.measurement(code.get(), d.unescape(field(f, 4)), d.unescape(field(f, 5)),
-                    when, flags);
+            Measurement m =
+                    ResultValues.measurement(code.get(), d.unescape(field(f, 4)), d.unescape(field(f, 5)), when, flags);
             results.add(new AnalyzerResult(patientId, specimenId, testCode, m));
         } catch (DecodeException e) {
             skipped.add("record " + n + ": " + e.getMessage());
@@ -149,8 +158,11 @@ public final class AstmRecords {
             throw new DecodeException("record " + record + ": " + what + " '" + t + "' is not YYYYMMDD[HHMM[SS]]");
         }
         try {
-            return LocalDateTime.of(Integer.parseInt(t.substring(0, 4)), Integer.parseInt(t.substring(4, 6)),
-                    Integer.parseInt(t.substring(6, 8)), t.length() > 8 ? Integer.parseInt(t.substring(8, 10)) : 0,
+            return LocalDateTime.of(
+                    Integer.parseInt(t.substring(0, 4)),
+                    Integer.parseInt(t.substring(4, 6)),
+                    Integer.parseInt(t.substring(6, 8)),
+                    t.length() > 8 ? Integer.parseInt(t.substring(8, 10)) : 0,
                     t.length() > 8 ? Integer.parseInt(t.substring(10, 12)) : 0,
                     t.length() > 12 ? Integer.parseInt(t.substring(12, 14)) : 0);
         } catch (DateTimeException e) {
@@ -177,9 +189,16 @@ public final class AstmRecords {
             char r = header.charAt(2);
             char c = header.charAt(3);
             char e = header.charAt(4);
-            if (f == r || f == c || f == e || r == c || r == e || c == e
-                    || Character.isLetterOrDigit(f) || Character.isLetterOrDigit(r)
-                    || Character.isLetterOrDigit(c) || Character.isLetterOrDigit(e)) {
+            if (f == r
+                    || f == c
+                    || f == e
+                    || r == c
+                    || r == e
+                    || c == e
+                    || Character.isLetterOrDigit(f)
+                    || Character.isLetterOrDigit(r)
+                    || Character.isLetterOrDigit(c)
+                    || Character.isLetterOrDigit(e)) {
                 throw new DecodeException("header declares invalid delimiters '" + header.substring(1, 5) + "'");
             }
             return new Delimiters(f, r, c, e);
@@ -204,8 +223,10 @@ public final class AstmRecords {
                 return s;
             }
             String e = String.valueOf(escape);
-            return s.replace(e + "F" + e, String.valueOf(field)).replace(e + "S" + e, String.valueOf(component))
-                    .replace(e + "R" + e, String.valueOf(repeat)).replace(e + "E" + e, e);
+            return s.replace(e + "F" + e, String.valueOf(field))
+                    .replace(e + "S" + e, String.valueOf(component))
+                    .replace(e + "R" + e, String.valueOf(repeat))
+                    .replace(e + "E" + e, e);
         }
 
         private static List<String> split(String s, char delimiter) {

@@ -107,7 +107,10 @@ public final class DeviceCatalogue {
         require(p.manufacturer(), "manufacturer", problems);
         require(p.model(), "model", problems);
         require(p.family(), "family", problems);
-        if (p.kind() == null || p.transport() == null || p.protocol() == null || p.storedRecords() == null
+        if (p.kind() == null
+                || p.transport() == null
+                || p.protocol() == null
+                || p.storedRecords() == null
                 || p.clock() == null) {
             problems.add("kind, transport, protocol, storedRecords and clock are required");
         }
@@ -128,7 +131,8 @@ public final class DeviceCatalogue {
             for (String c : p.characteristics()) {
                 if (!UUID16.matcher(c).matches()) {
                     problems.add("characteristic '" + c + "' is not 4 upper-case hex digits");
-                } else if (GattDecoders.forCharacteristic(Integer.parseInt(c, 16)).isPresent()) {
+                } else if (GattDecoders.forCharacteristic(Integer.parseInt(c, 16))
+                        .isPresent()) {
                     measures |= !c.equals("2A9E") && !c.equals("2A52");
                 } else if (!CONTROL.contains(c)) {
                     problems.add("characteristic " + c + " has no decoder and is not a known control characteristic");
@@ -153,11 +157,13 @@ public final class DeviceCatalogue {
             if (c != null && !p.characteristics().contains(c)) {
                 problems.add("clock characteristic " + c + " is not among the characteristics");
             }
-            if (p.quirks().contains(Quirk.UNSET_CLOCK_REPORTS_DEFAULT_DATE) != (p.clock().unsetBefore() != null)) {
+            if (p.quirks().contains(Quirk.UNSET_CLOCK_REPORTS_DEFAULT_DATE)
+                    != (p.clock().unsetBefore() != null)) {
                 problems.add("clock.unsetBefore is set exactly when quirk UNSET_CLOCK_REPORTS_DEFAULT_DATE is");
             }
         }
-        if (p.storedRecords() != null && p.storedRecords().method() == DeviceProfile.Method.RACP
+        if (p.storedRecords() != null
+                && p.storedRecords().method() == DeviceProfile.Method.RACP
                 && !p.characteristics().contains("2A52")) {
             problems.add("stored records by RACP need characteristic 2A52");
         }

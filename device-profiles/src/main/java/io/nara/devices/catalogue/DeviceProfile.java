@@ -30,10 +30,43 @@ import java.util.Set;
  * @param analytes       for analyzers: the device's test codes mapped to LOINC codes, beyond the common names
  * @param notes          anything an installer should know, in one or two sentences
  */
-public record DeviceProfile(String id, String manufacturer, String model, String family, Kind kind,
-                            Transport transport, Protocol protocol, String advertisedName, List<String> services,
-                            List<String> characteristics, boolean bondingRequired, StoredRecords storedRecords,
-                            Clock clock, Set<Quirk> quirks, Map<String, String> analytes, String notes) {
+public record DeviceProfile(
+        String id,
+        String manufacturer,
+        String model,
+        String family,
+        Kind kind,
+        Transport transport,
+        Protocol protocol,
+        String advertisedName,
+        List<String> services,
+        List<String> characteristics,
+        boolean bondingRequired,
+        StoredRecords storedRecords,
+        Clock clock,
+        Set<Quirk> quirks,
+        Map<String, String> analytes,
+        String notes) {
+
+    /** What the vital-sign kinds measure; an analyzer measures laboratory analytes, none of these. */
+    private static final Map<Kind, List<ClinicalCode>> VITAL_SIGNS = Map.of(
+            Kind.BLOOD_PRESSURE,
+                    List.of(
+                            Vocabulary.SYSTOLIC,
+                            Vocabulary.DIASTOLIC,
+                            Vocabulary.MEAN_ARTERIAL_PRESSURE,
+                            Vocabulary.HEART_RATE),
+            Kind.WEIGHT_SCALE, List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT),
+            Kind.BODY_COMPOSITION,
+                    List.of(
+                            Vocabulary.BODY_WEIGHT,
+                            Vocabulary.BMI,
+                            Vocabulary.BODY_HEIGHT,
+                            Vocabulary.BODY_FAT_PERCENTAGE),
+            Kind.PULSE_OXIMETER, List.of(Vocabulary.SPO2, Vocabulary.HEART_RATE),
+            Kind.THERMOMETER, List.of(Vocabulary.BODY_TEMPERATURE),
+            Kind.GLUCOSE_METER, List.of(Vocabulary.GLUCOSE),
+            Kind.HEART_RATE, List.of(Vocabulary.HEART_RATE));
 
     public DeviceProfile {
         services = services == null ? List.of() : List.copyOf(services);
@@ -42,12 +75,30 @@ public record DeviceProfile(String id, String manufacturer, String model, String
         analytes = analytes == null ? Map.of() : Map.copyOf(analytes);
     }
 
-    public enum Kind { BLOOD_PRESSURE, WEIGHT_SCALE, BODY_COMPOSITION, PULSE_OXIMETER, THERMOMETER, GLUCOSE_METER,
-        HEART_RATE, ANALYZER }
+    public enum Kind {
+        BLOOD_PRESSURE,
+        WEIGHT_SCALE,
+        BODY_COMPOSITION,
+        PULSE_OXIMETER,
+        THERMOMETER,
+        GLUCOSE_METER,
+        HEART_RATE,
+        ANALYZER
+    }
 
-    public enum Transport { BLE, SERIAL, TCP, COAP }
+    public enum Transport {
+        BLE,
+        SERIAL,
+        TCP,
+        COAP
+    }
 
-    public enum Protocol { GATT, ASTM, POCT1, SENML }
+    public enum Protocol {
+        GATT,
+        ASTM,
+        POCT1,
+        SENML
+    }
 
     /**
      * How stored records reach the hub.
@@ -56,8 +107,7 @@ public record DeviceProfile(String id, String manufacturer, String model, String
      * @param deletedAfterTransfer the device forgets a record once it was sent (so the hub must store before acking)
      * @param capacity            how many records the device keeps, or null when unknown
      */
-    public record StoredRecords(Method method, boolean deletedAfterTransfer, Integer capacity) {
-    }
+    public record StoredRecords(Method method, boolean deletedAfterTransfer, Integer capacity) {}
 
     public enum Method {
         /** The device keeps nothing: only live readings. */
@@ -82,20 +132,7 @@ public record DeviceProfile(String id, String manufacturer, String model, String
      * @param unsetBefore      with quirk UNSET_CLOCK_REPORTS_DEFAULT_DATE: readings stamped before this date mean the
      *                         clock was not set
      */
-    public record Clock(boolean mustSet, String characteristic, boolean everyConnection, LocalDate unsetBefore) {
-    }
-
-    /** What the vital-sign kinds measure; an analyzer measures laboratory analytes, none of these. */
-    private static final Map<Kind, List<ClinicalCode>> VITAL_SIGNS = Map.of(
-            Kind.BLOOD_PRESSURE, List.of(Vocabulary.SYSTOLIC, Vocabulary.DIASTOLIC, Vocabulary.MEAN_ARTERIAL_PRESSURE,
-                    Vocabulary.HEART_RATE),
-            Kind.WEIGHT_SCALE, List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT),
-            Kind.BODY_COMPOSITION, List.of(Vocabulary.BODY_WEIGHT, Vocabulary.BMI, Vocabulary.BODY_HEIGHT,
-                    Vocabulary.BODY_FAT_PERCENTAGE),
-            Kind.PULSE_OXIMETER, List.of(Vocabulary.SPO2, Vocabulary.HEART_RATE),
-            Kind.THERMOMETER, List.of(Vocabulary.BODY_TEMPERATURE),
-            Kind.GLUCOSE_METER, List.of(Vocabulary.GLUCOSE),
-            Kind.HEART_RATE, List.of(Vocabulary.HEART_RATE));
+    public record Clock(boolean mustSet, String characteristic, boolean everyConnection, LocalDate unsetBefore) {}
 
     /**
      * Whether a device of this model measures {@code loinc} at all: a weight scale sends no blood pressure, whatever
@@ -104,8 +141,11 @@ public record DeviceProfile(String id, String manufacturer, String model, String
      */
     public boolean produces(String loinc) {
         if (kind == Kind.ANALYZER) {
-            return analytes.containsValue(loinc) || VITAL_SIGNS.values().stream().flatMap(List::stream)
-                    .filter(c -> c != Vocabulary.GLUCOSE).noneMatch(c -> c.loinc().equals(loinc));
+            return analytes.containsValue(loinc)
+                    || VITAL_SIGNS.values().stream()
+                            .flatMap(List::stream)
+                            .filter(c -> c != Vocabulary.GLUCOSE)
+                            .noneMatch(c -> c.loinc().equals(loinc));
         }
         return VITAL_SIGNS.get(kind).stream().anyMatch(c -> c.loinc().equals(loinc));
     }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
 import io.nara.devices.Quirks;
+import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.AnalyzerResult;
-import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.astm.AstmFrames;
 import io.nara.devices.astm.AstmLinkReceiver;
 import io.nara.devices.astm.AstmRecords;
@@ -35,10 +35,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code decode}: raw device bytes in, one JSON object per observation per line out. */
-@Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Decodes raw device bytes into observations, one JSON object per line.",
-            "Exit 0: decoded; 1: the bytes cannot be decoded (the message names the problem); 2: bad usage."},
-        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:decoded", "1:cannot be decoded", "2:usage error"})
+@Command(
+        name = "decode",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Decodes raw device bytes into observations, one JSON object per line.",
+            "Exit 0: decoded; 1: the bytes cannot be decoded (the message names the problem); 2: bad usage."
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:decoded", "1:cannot be decoded", "2:usage error"})
 public final class DecodeCommand implements Callable<Integer> {
 
     static final int DECODE_ERROR = 1;
@@ -54,7 +60,11 @@ public final class DecodeCommand implements Callable<Integer> {
         Protocol protocol;
     }
 
-    enum Protocol { astm, poct1, senml }
+    enum Protocol {
+        astm,
+        poct1,
+        senml
+    }
 
     @ArgGroup(multiplicity = "1")
     private Input input;
@@ -79,7 +89,9 @@ public final class DecodeCommand implements Callable<Integer> {
     private final ObjectMapper json = new ObjectMapper();
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        System.exit(run(
+                args,
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
 
@@ -105,8 +117,10 @@ public final class DecodeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DeviceProfile profile = null;
         if (device != null) {
-            profile = DeviceCatalogue.builtIn().find(device).orElseThrow(() -> new CommandLine.ParameterException(
-                    spec.commandLine(), "no device '" + device + "' in the catalogue"));
+            profile = DeviceCatalogue.builtIn()
+                    .find(device)
+                    .orElseThrow(() -> new CommandLine.ParameterException(
+                            spec.commandLine(), "no device '" + device + "' in the catalogue"));
         }
         Quirks quirks = profile == null ? Quirks.NONE : profile.decoderQuirks();
         Analytes analytes = profile == null ? Analytes.COMMON_ONLY : profile.analyteMap();
@@ -120,8 +134,8 @@ public final class DecodeCommand implements Callable<Integer> {
             case poct1 -> report(new Poct1Observations(analytes).parse(bytes), out, err);
             case senml -> {
                 SenmlDecoder decoder = new SenmlDecoder(zone);
-                SenmlDecoder.Result result = looksLikeJson(bytes) ? decoder.decodeJson(bytes)
-                        : decoder.decodeCbor(bytes);
+                SenmlDecoder.Result result =
+                        looksLikeJson(bytes) ? decoder.decodeJson(bytes) : decoder.decodeCbor(bytes);
                 for (Measurement m : result.measurements()) {
                     out.println(json.writeValueAsString(line(m)));
                 }
@@ -135,12 +149,15 @@ public final class DecodeCommand implements Callable<Integer> {
     private void gatt(int uuid, byte[] bytes, Quirks quirks, PrintWriter out) throws Exception {
         // Characteristics that carry no observation print what they say, so the command is useful on them too.
         switch (uuid) {
-            case WeightScaleFeature.UUID16 -> out.println(json.writeValueAsString(
-                    json.createObjectNode().putPOJO("weightScaleFeature", WeightScaleFeature.parse(bytes))));
-            case RecordAccessControlPoint.UUID16 -> out.println(json.writeValueAsString(json.createObjectNode()
-                    .putPOJO("racpResponse", RecordAccessControlPoint.parseResponse(bytes))));
-            case IntermediateCuffPressure.UUID16 -> out.println(json.writeValueAsString(json.createObjectNode()
-                    .put("intermediateCuffPressureMmHg", IntermediateCuffPressure.cuffPressureMmHg(bytes))));
+            case WeightScaleFeature.UUID16 ->
+                out.println(json.writeValueAsString(
+                        json.createObjectNode().putPOJO("weightScaleFeature", WeightScaleFeature.parse(bytes))));
+            case RecordAccessControlPoint.UUID16 ->
+                out.println(json.writeValueAsString(json.createObjectNode()
+                        .putPOJO("racpResponse", RecordAccessControlPoint.parseResponse(bytes))));
+            case IntermediateCuffPressure.UUID16 ->
+                out.println(json.writeValueAsString(json.createObjectNode()
+                        .put("intermediateCuffPressureMmHg", IntermediateCuffPressure.cuffPressureMmHg(bytes))));
             default -> {
                 for (Measurement m : GattDecoders.decode(uuid, bytes, quirks)) {
                     out.println(json.writeValueAsString(line(m)));

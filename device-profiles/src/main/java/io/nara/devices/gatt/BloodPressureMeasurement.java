@@ -32,6 +32,7 @@ public final class BloodPressureMeasurement implements CharacteristicDecoder {
     private static final int IRREGULAR_PULSE = 0x0004;
     /** Bits 3-4: 0 pulse within range, 1 above the upper limit, 2 below the lower limit, 3 reserved. */
     private static final int PULSE_RANGE_MASK = 0x0018;
+
     private static final int IMPROPER_POSITION = 0x0020;
     static final double MMHG_PER_KPA = 7.500615758;
     static final int UNKNOWN_USER = 0xFF;
@@ -100,8 +101,8 @@ public final class BloodPressureMeasurement implements CharacteristicDecoder {
         return flags;
     }
 
-    static Measurement pressure(ClinicalCode code, Double raw, boolean kpa, LocalDateTime time, Integer user,
-                                Set<ObservationFlag> common) {
+    static Measurement pressure(
+            ClinicalCode code, Double raw, boolean kpa, LocalDateTime time, Integer user, Set<ObservationFlag> common) {
         if (!kpa) {
             return Measurement.of(code, raw, time, user, common);
         }

@@ -63,8 +63,12 @@ public final class BodyCompositionMeasurement implements CharacteristicDecoder {
 
         List<Measurement> out = new ArrayList<>(3);
         boolean failed = rawFat == WeightMeasurement.UNSUCCESSFUL;
-        out.add(Measurement.of(Vocabulary.BODY_FAT_PERCENTAGE, failed ? null : WeightMeasurement.round(rawFat * 0.1, 10),
-                time, userIndex, common));
+        out.add(Measurement.of(
+                Vocabulary.BODY_FAT_PERCENTAGE,
+                failed ? null : WeightMeasurement.round(rawFat * 0.1, 10),
+                time,
+                userIndex,
+                common));
         if (rawWeight != null) {
             out.add(WeightMeasurement.mass(Vocabulary.BODY_WEIGHT, rawWeight, imperial, time, userIndex, common));
         }

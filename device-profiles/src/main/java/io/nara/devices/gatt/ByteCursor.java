@@ -40,7 +40,9 @@ final class ByteCursor {
 
     long uint32(String field) throws DecodeException {
         need(4, field);
-        long value = (bytes[offset] & 0xFFL) | (bytes[offset + 1] & 0xFFL) << 8 | (bytes[offset + 2] & 0xFFL) << 16
+        long value = (bytes[offset] & 0xFFL)
+                | (bytes[offset + 1] & 0xFFL) << 8
+                | (bytes[offset + 2] & 0xFFL) << 16
                 | (bytes[offset + 3] & 0xFFL) << 24;
         offset += 4;
         return value;

@@ -19,8 +19,7 @@ public final class CurrentTime {
     /** Adjust Reason bit: daylight saving time changed. */
     public static final int ADJUST_DST = 0x08;
 
-    private CurrentTime() {
-    }
+    private CurrentTime() {}
 
     /**
      * Encodes the 10-byte Current Time value.
@@ -30,8 +29,8 @@ public final class CurrentTime {
      */
     public static byte[] encode(LocalDateTime time, int adjustReason) {
         if ((adjustReason & ~0x0F) != 0) {
-            throw new IllegalArgumentException("adjust reason 0x" + Integer.toHexString(adjustReason)
-                    + " sets reserved bits");
+            throw new IllegalArgumentException(
+                    "adjust reason 0x" + Integer.toHexString(adjustReason) + " sets reserved bits");
         }
         byte[] out = new byte[10];
         GattDateTime.write(time, out);

@@ -1,8 +1,11 @@
 package io.nara.devices.gatt;
 
 import io.nara.devices.DecodeException;
+import io.nara.devices.Quirks;
+import io.nara.protocol.message.ObservationFlag;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
+import java.util.Set;
 
 /** The 7-byte Date Time field (0x2A08) embedded in health measurements, and its encoding to set a device's clock. */
 public final class GattDateTime {
@@ -10,8 +13,7 @@ public final class GattDateTime {
     /** The characteristic a device exposes to have its clock set (A&D writes it, for one). */
     public static final int UUID16 = 0x2A08;
 
-    private GattDateTime() {
-    }
+    private GattDateTime() {}
 
     /**
      * Reads a Date Time. Year, month or day 0 means "not known" per the specification: the device's clock was not set,
@@ -43,12 +45,10 @@ public final class GattDateTime {
      * Reads a Date Time that stamps a measurement: an unknown date, or a factory default date from a device with
      * {@link io.nara.devices.Quirk#UNSET_CLOCK_REPORTS_DEFAULT_DATE}, gives null and flags the clock unreliable.
      */
-    static LocalDateTime readStamp(ByteCursor in, io.nara.devices.Quirks quirks,
-                                   java.util.Set<io.nara.protocol.message.ObservationFlag> flags)
-            throws DecodeException {
+    static LocalDateTime readStamp(ByteCursor in, Quirks quirks, Set<ObservationFlag> flags) throws DecodeException {
         LocalDateTime time = read(in);
         if (time == null || quirks.isDefaultDate(time)) {
-            flags.add(io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+            flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
             return null;
         }
         return time;

@@ -31,12 +31,11 @@ public final class GattDecoders {
             }));
 
     /** The Bluetooth base UUID that 16-bit UUIDs abbreviate: 0000xxxx-0000-1000-8000-00805F9B34FB. */
-    private static final Pattern FULL_UUID =
-            Pattern.compile("0000([0-9a-f]{4})-0000-1000-8000-00805f9b34fb");
+    private static final Pattern FULL_UUID = Pattern.compile("0000([0-9a-f]{4})-0000-1000-8000-00805f9b34fb");
+
     private static final Pattern SHORT_UUID = Pattern.compile("(?:0x)?([0-9a-f]{4})");
 
-    private GattDecoders() {
-    }
+    private GattDecoders() {}
 
     public static Optional<CharacteristicDecoder> forCharacteristic(int uuid16) {
         return Optional.ofNullable(BY_UUID.get(uuid16));

@@ -47,8 +47,7 @@ public final class GlucoseMeasurement implements CharacteristicDecoder {
      * @param contextFollows a 0x2A34 context with the same sequence number follows
      * @param measurements   the glucose reading (empty when the record carries no concentration)
      */
-    public record Record(int sequenceNumber, boolean contextFollows, List<Measurement> measurements) {
-    }
+    public record Record(int sequenceNumber, boolean contextFollows, List<Measurement> measurements) {}
 
     @Override
     public List<Measurement> decode(byte[] value) throws DecodeException {
@@ -84,11 +83,12 @@ public final class GlucoseMeasurement implements CharacteristicDecoder {
 
         boolean molar = (flags & UNITS_MOL_PER_L) != 0;
         boolean failed = common.contains(ObservationFlag.MEASUREMENT_FAILED);
-        Double mmol = raw == null || failed ? null
+        Double mmol = raw == null || failed
+                ? null
                 : WeightMeasurement.round(molar ? raw * 1000 : raw * 100_000 / 18.016, 100);
         // kg/L and mol/L are the spec's units; the device's number is kept in them so nothing is lost.
-        Measurement m = Measurement.converted(Vocabulary.GLUCOSE, mmol, raw, molar ? "mol/L" : "kg/L", time, null,
-                common);
+        Measurement m =
+                Measurement.converted(Vocabulary.GLUCOSE, mmol, raw, molar ? "mol/L" : "kg/L", time, null, common);
         return new Record(sequence, (flags & CONTEXT_FOLLOWS) != 0, List.of(m));
     }
 

@@ -16,8 +16,8 @@ import java.util.Set;
  * @param health         1 minor issues, 2 major issues, 3 during menses, 4 under stress, 5 no issues, 15 n/a
  * @param hba1cPercent   HbA1c in %; null when absent or a special value
  */
-public record GlucoseMeasurementContext(int sequenceNumber, Integer meal, Integer tester, Integer health,
-                                        Double hba1cPercent) {
+public record GlucoseMeasurementContext(
+        int sequenceNumber, Integer meal, Integer tester, Integer health, Double hba1cPercent) {
 
     public static final int UUID16 = 0x2A34;
 
@@ -71,7 +71,8 @@ public record GlucoseMeasurementContext(int sequenceNumber, Integer meal, Intege
         @Override
         public List<Measurement> decode(byte[] value) throws DecodeException {
             GlucoseMeasurementContext context = parse(value);
-            return context.hba1cPercent() == null ? List.of()
+            return context.hba1cPercent() == null
+                    ? List.of()
                     : List.of(Measurement.of(Vocabulary.HBA1C, context.hba1cPercent(), null, null, Set.of()));
         }
     }

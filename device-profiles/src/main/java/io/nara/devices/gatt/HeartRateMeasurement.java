@@ -20,6 +20,7 @@ public final class HeartRateMeasurement implements CharacteristicDecoder {
     private static final int CONTACT_MASK = 0x06;
     /** Contact detection supported (bit 2) but no contact (bit 1 clear). */
     private static final int CONTACT_SUPPORTED_NOT_DETECTED = 0x04;
+
     private static final int ENERGY_EXPENDED = 0x08;
     private static final int RR_INTERVALS = 0x10;
 

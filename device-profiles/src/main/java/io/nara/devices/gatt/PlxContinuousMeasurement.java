@@ -50,7 +50,8 @@ public final class PlxContinuousMeasurement implements CharacteristicDecoder {
             in.sfloat("pulse amplitude index");
         }
         Set<ObservationFlag> status = PlxStatus.flags(measurementStatus, sensorStatus);
-        return List.of(PlxSpotCheckMeasurement.reading(Vocabulary.SPO2, spo2, null, status),
+        return List.of(
+                PlxSpotCheckMeasurement.reading(Vocabulary.SPO2, spo2, null, status),
                 PlxSpotCheckMeasurement.reading(Vocabulary.HEART_RATE, pulse, null, status));
     }
 }

@@ -47,12 +47,14 @@ public final class PlxSpotCheckMeasurement implements CharacteristicDecoder {
             common.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
         }
         common.addAll(PlxStatus.flags(measurementStatus, sensorStatus));
-        return List.of(reading(Vocabulary.SPO2, spo2, time, common), reading(Vocabulary.HEART_RATE, pulse, time, common));
+        return List.of(
+                reading(Vocabulary.SPO2, spo2, time, common), reading(Vocabulary.HEART_RATE, pulse, time, common));
     }
 
     static int sensorStatus(ByteCursor in, Quirks quirks) throws DecodeException {
         return quirks.has(Quirk.PLX_SENSOR_STATUS_16_BIT)
-                ? in.uint16("device and sensor status") : in.uint24("device and sensor status");
+                ? in.uint16("device and sensor status")
+                : in.uint24("device and sensor status");
     }
 
     /** A reading whose status says it failed keeps the device's number but has no value. */

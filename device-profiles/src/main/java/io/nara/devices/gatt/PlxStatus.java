@@ -31,8 +31,7 @@ final class PlxStatus {
     private static final int SENSOR_FAILURE_BITS = (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 15);
     // unconnected to user, unknown sensor, displaced, malfunctioning, disconnected
 
-    private PlxStatus() {
-    }
+    private PlxStatus() {}
 
     /**
      * Flags for the given status words. A reading the device calls unavailable or invalid, or taken with a failed

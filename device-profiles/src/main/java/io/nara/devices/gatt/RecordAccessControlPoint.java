@@ -24,21 +24,16 @@ public final class RecordAccessControlPoint {
     private static final int OPERATOR_LAST = 0x06;
     private static final int FILTER_SEQUENCE_NUMBER = 0x01;
 
-    private RecordAccessControlPoint() {
-    }
+    private RecordAccessControlPoint() {}
 
     /** Which records a request is about. */
-    public sealed interface Selection permits All, First, Last, FromSequence {
-    }
+    public sealed interface Selection permits All, First, Last, FromSequence {}
 
-    public record All() implements Selection {
-    }
+    public record All() implements Selection {}
 
-    public record First() implements Selection {
-    }
+    public record First() implements Selection {}
 
-    public record Last() implements Selection {
-    }
+    public record Last() implements Selection {}
 
     /** Records with a sequence number at or above {@code sequenceNumber}: how the hub fetches only what is new. */
     public record FromSequence(int sequenceNumber) implements Selection {
@@ -68,19 +63,22 @@ public final class RecordAccessControlPoint {
 
     private static byte[] request(int opCode, Selection which) {
         if (which instanceof FromSequence from) {
-            return new byte[] {(byte) opCode, OPERATOR_GREATER_OR_EQUAL, FILTER_SEQUENCE_NUMBER,
-                (byte) from.sequenceNumber(), (byte) (from.sequenceNumber() >> 8)};
+            return new byte[] {
+                (byte) opCode,
+                OPERATOR_GREATER_OR_EQUAL,
+                FILTER_SEQUENCE_NUMBER,
+                (byte) from.sequenceNumber(),
+                (byte) (from.sequenceNumber() >> 8)
+            };
         }
         int operator = which instanceof All ? OPERATOR_ALL : which instanceof First ? OPERATOR_FIRST : OPERATOR_LAST;
         return new byte[] {(byte) opCode, (byte) operator};
     }
 
     /** What a device indicated on the RACP. */
-    public sealed interface Response permits NumberOfRecords, ResponseCode {
-    }
+    public sealed interface Response permits NumberOfRecords, ResponseCode {}
 
-    public record NumberOfRecords(int count) implements Response {
-    }
+    public record NumberOfRecords(int count) implements Response {}
 
     /**
      * The outcome of a request.
@@ -96,8 +94,15 @@ public final class RecordAccessControlPoint {
 
     /** Response code values; NO_RECORDS_FOUND is a normal answer when nothing new was stored. */
     public enum Code {
-        SUCCESS, OP_CODE_NOT_SUPPORTED, INVALID_OPERATOR, OPERATOR_NOT_SUPPORTED, INVALID_OPERAND, NO_RECORDS_FOUND,
-        ABORT_UNSUCCESSFUL, PROCEDURE_NOT_COMPLETED, OPERAND_NOT_SUPPORTED
+        SUCCESS,
+        OP_CODE_NOT_SUPPORTED,
+        INVALID_OPERATOR,
+        OPERATOR_NOT_SUPPORTED,
+        INVALID_OPERAND,
+        NO_RECORDS_FOUND,
+        ABORT_UNSUCCESSFUL,
+        PROCEDURE_NOT_COMPLETED,
+        OPERAND_NOT_SUPPORTED
     }
 
     public static Response parseResponse(byte[] value) throws DecodeException {
@@ -110,8 +115,10 @@ public final class RecordAccessControlPoint {
         switch (opCode) {
             case OP_NUMBER_OF_RECORDS_RESPONSE:
                 // Glucose and PLX send a uint16 count; CGM-style devices may send uint32.
-                return new NumberOfRecords(in.remaining() >= 4 ? (int) Math.min(in.uint32("number of records"),
-                        Integer.MAX_VALUE) : in.uint16("number of records"));
+                return new NumberOfRecords(
+                        in.remaining() >= 4
+                                ? (int) Math.min(in.uint32("number of records"), Integer.MAX_VALUE)
+                                : in.uint16("number of records"));
             case OP_RESPONSE_CODE:
                 int request = in.uint8("request op code");
                 int code = in.uint8("response code value");

@@ -4,6 +4,7 @@ import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
 import io.nara.devices.Quirks;
 import io.nara.protocol.message.ObservationFlag;
+import io.nara.protocol.vocabulary.ClinicalCode;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class WeightMeasurement implements CharacteristicDecoder {
     private static final int BMI_AND_HEIGHT_PRESENT = 0x08;
     /** The specification's "measurement unsuccessful". */
     static final int UNSUCCESSFUL = 0xFFFF;
+
     static final int UNKNOWN_USER = 0xFF;
     static final double KG_PER_LB = 0.45359237;
     static final double M_PER_INCH = 0.0254;
@@ -56,8 +58,13 @@ public final class WeightMeasurement implements CharacteristicDecoder {
     }
 
     /** A mass field at 0.005 kg or 0.01 lb resolution, stored in kg rounded to the gram; 0xFFFF is unsuccessful. */
-    static Measurement mass(io.nara.protocol.vocabulary.ClinicalCode code, int raw, boolean imperial,
-                            LocalDateTime time, Integer user, Set<ObservationFlag> common) {
+    static Measurement mass(
+            ClinicalCode code,
+            int raw,
+            boolean imperial,
+            LocalDateTime time,
+            Integer user,
+            Set<ObservationFlag> common) {
         if (raw == UNSUCCESSFUL) {
             return Measurement.converted(code, null, null, imperial ? "[lb_av]" : "kg", time, user, common);
         }
@@ -69,12 +76,16 @@ public final class WeightMeasurement implements CharacteristicDecoder {
     }
 
     /** A height field at 0.001 m or 0.1 inch resolution, stored in metres rounded to the millimetre. */
-    static Measurement length(io.nara.protocol.vocabulary.ClinicalCode code, int raw, boolean imperial,
-                              LocalDateTime time, Integer user, Set<ObservationFlag> common) {
+    static Measurement length(
+            ClinicalCode code,
+            int raw,
+            boolean imperial,
+            LocalDateTime time,
+            Integer user,
+            Set<ObservationFlag> common) {
         if (imperial) {
             double inches = round(raw * 0.1, 10);
-            return Measurement.converted(code, round(inches * M_PER_INCH, 1000), inches, "[in_i]", time, user,
-                    common);
+            return Measurement.converted(code, round(inches * M_PER_INCH, 1000), inches, "[in_i]", time, user, common);
         }
         return Measurement.of(code, round(raw * 0.001, 1000), time, user, common);
     }

@@ -15,8 +15,12 @@ import java.util.List;
  * @param weightResolutionKg     the scale's resolution in kg; null when "not specified"
  * @param heightResolutionM      the height resolution in metres; null when "not specified"
  */
-public record WeightScaleFeature(boolean timestampSupported, boolean multipleUsersSupported, boolean bmiSupported,
-                                 Double weightResolutionKg, Double heightResolutionM) {
+public record WeightScaleFeature(
+        boolean timestampSupported,
+        boolean multipleUsersSupported,
+        boolean bmiSupported,
+        Double weightResolutionKg,
+        Double heightResolutionM) {
 
     public static final int UUID16 = 0x2A9E;
 
@@ -36,8 +40,12 @@ public record WeightScaleFeature(boolean timestampSupported, boolean multipleUse
         if (height >= HEIGHT_RESOLUTION_M.length) {
             throw new DecodeException("weight scale feature: height resolution " + height + " is reserved");
         }
-        return new WeightScaleFeature((bits & 0x01) != 0, (bits & 0x02) != 0, (bits & 0x04) != 0,
-                weight == 0 ? null : WEIGHT_RESOLUTION_KG[weight], height == 0 ? null : HEIGHT_RESOLUTION_M[height]);
+        return new WeightScaleFeature(
+                (bits & 0x01) != 0,
+                (bits & 0x02) != 0,
+                (bits & 0x04) != 0,
+                weight == 0 ? null : WEIGHT_RESOLUTION_KG[weight],
+                height == 0 ? null : HEIGHT_RESOLUTION_M[height]);
     }
 
     /** The decoder view: a feature read carries no observation, but its bytes are validated. */

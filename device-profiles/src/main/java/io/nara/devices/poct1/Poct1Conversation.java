@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.w3c.dom.Element;
 
 /**
  * The data manager's side of a POCT1-A2 device conversation, as pure logic: messages in, messages to send and results
@@ -29,8 +30,7 @@ import java.util.List;
  */
 public final class Poct1Conversation {
 
-    public sealed interface Action permits Send, Deliver, Rejected, Finished {
-    }
+    public sealed interface Action permits Send, Deliver, Rejected, Finished {}
 
     /** Write this message to the device. */
     public record Send(byte[] xml) implements Action {
@@ -40,18 +40,22 @@ public final class Poct1Conversation {
     }
 
     /** Store these results, then call {@link #stored(String)} with the control id. */
-    public record Deliver(String controlId, AnalyzerReport report) implements Action {
-    }
+    public record Deliver(String controlId, AnalyzerReport report) implements Action {}
 
     /** The device sent something that could not be used; it was told so (ACK AE). For the hub's error log. */
-    public record Rejected(String problem) implements Action {
-    }
+    public record Rejected(String problem) implements Action {}
 
     /** The conversation is over; close the connection. */
-    public record Finished(String reason) implements Action {
-    }
+    public record Finished(String reason) implements Action {}
 
-    private enum State { AWAIT_HELLO, AWAIT_STATUS, AWAIT_OBSERVATIONS, AWAIT_STORED, AWAIT_END_ACK, DONE }
+    private enum State {
+        AWAIT_HELLO,
+        AWAIT_STATUS,
+        AWAIT_OBSERVATIONS,
+        AWAIT_STORED,
+        AWAIT_END_ACK,
+        DONE
+    }
 
     private final Clock clock;
     private final Poct1Observations observations;
@@ -104,8 +108,9 @@ public final class Poct1Conversation {
                 String type = Poct1Xml.value(child(message, "ACK"), "ACK.type_cd");
                 if (type != null && !type.equals("AA")) {
                     String note = Poct1Xml.value(child(message, "ACK"), "ACK.note_txt");
-                    out.add(new Rejected("device refused message " + Poct1Xml.value(child(message, "ACK"),
-                            "ACK.ack_control_id") + ": " + type + (note == null ? "" : " " + note)));
+                    out.add(new Rejected(
+                            "device refused message " + Poct1Xml.value(child(message, "ACK"), "ACK.ack_control_id")
+                                    + ": " + type + (note == null ? "" : " " + note)));
                 }
                 if (state == State.AWAIT_END_ACK) {
                     state = State.DONE;
@@ -162,8 +167,8 @@ public final class Poct1Conversation {
 
     private void observation(Poct1Message message, List<Action> out) {
         if (state == State.AWAIT_STORED) {
-            String problem = "observation " + message.controlId() + " arrived before " + pendingControlId
-                    + " was acknowledged";
+            String problem =
+                    "observation " + message.controlId() + " arrived before " + pendingControlId + " was acknowledged";
             out.add(ack(message, problem));
             out.add(new Rejected(problem));
             return;
@@ -180,12 +185,12 @@ public final class Poct1Conversation {
     }
 
     private static String newObservations(Poct1Message message) {
-        org.w3c.dom.Element dst = Poct1Xml.child(message.root(), "DST");
+        Element dst = Poct1Xml.child(message.root(), "DST");
         return dst == null ? null : Poct1Xml.value(dst, "DST.new_observations_qty");
     }
 
-    private static org.w3c.dom.Element child(Poct1Message message, String name) {
-        org.w3c.dom.Element e = Poct1Xml.child(message.root(), name);
+    private static Element child(Poct1Message message, String name) {
+        Element e = Poct1Xml.child(message.root(), name);
         return e != null ? e : message.root();
     }
 

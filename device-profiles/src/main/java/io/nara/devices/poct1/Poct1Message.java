@@ -24,8 +24,8 @@ public record Poct1Message(String type, String controlId, Element root) {
         }
         String declared = Poct1Xml.value(hdr, "HDR.message_type");
         if (declared != null && !declared.equals(root.getTagName())) {
-            throw new DecodeException("POCT1 message element " + root.getTagName() + " declares HDR.message_type "
-                    + declared);
+            throw new DecodeException(
+                    "POCT1 message element " + root.getTagName() + " declares HDR.message_type " + declared);
         }
         return new Poct1Message(root.getTagName(), controlId.trim(), root);
     }

@@ -2,9 +2,9 @@ package io.nara.devices.poct1;
 
 import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
+import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.AnalyzerResult;
-import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.analyzer.ResultValues;
 import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.vocabulary.ClinicalCode;
@@ -45,7 +45,9 @@ public final class Poct1Observations {
         for (int s = 0; s < services.size(); s++) {
             Element svc = services.get(s);
             String where = "SVC " + (s + 1);
-            String role = Optional.ofNullable(Poct1Xml.value(svc, "SVC.role_cd")).orElse("OBS").trim();
+            String role = Optional.ofNullable(Poct1Xml.value(svc, "SVC.role_cd"))
+                    .orElse("OBS")
+                    .trim();
             LocalDateTime time = time(Poct1Xml.value(svc, "SVC.observation_dttm"), where);
             String sampleId = Poct1Xml.value(svc, "SVC.sequence_nbr");
             Set<ObservationFlag> common = EnumSet.noneOf(ObservationFlag.class);
@@ -60,15 +62,29 @@ public final class Poct1Observations {
                 observations.addAll(Poct1Xml.children(pt, "OBS"));
             }
             for (int o = 0; o < observations.size(); o++) {
-                observation(observations.get(o), where + " OBS " + (o + 1), patientId, sampleId, time, common,
-                        results, skipped);
+                observation(
+                        observations.get(o),
+                        where + " OBS " + (o + 1),
+                        patientId,
+                        sampleId,
+                        time,
+                        common,
+                        results,
+                        skipped);
             }
         }
         return new AnalyzerReport(results, skipped);
     }
 
-    private void observation(Element obs, String where, String patientId, String sampleId, LocalDateTime svcTime,
-                             Set<ObservationFlag> common, List<AnalyzerResult> results, List<String> skipped)
+    private void observation(
+            Element obs,
+            String where,
+            String patientId,
+            String sampleId,
+            LocalDateTime svcTime,
+            Set<ObservationFlag> common,
+            List<AnalyzerResult> results,
+            List<String> skipped)
             throws DecodeException {
         String testCode = Poct1Xml.value(obs, "OBS.observation_id");
         Optional<ClinicalCode> code = analytes.resolve(testCode);

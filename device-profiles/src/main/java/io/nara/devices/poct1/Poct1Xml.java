@@ -22,8 +22,25 @@ import org.xml.sax.SAXParseException;
  */
 final class Poct1Xml {
 
-    private Poct1Xml() {
-    }
+    /** The parser otherwise prints "[Fatal Error]" to stderr before throwing; throwing is all we want. */
+    private static final ErrorHandler RETHROW = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+            // warnings (e.g. about the encoding declaration) do not make a message invalid
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw e;
+        }
+    };
+
+    private Poct1Xml() {}
 
     static Element parse(byte[] xml) throws DecodeException {
         if (xml == null || xml.length == 0) {
@@ -62,24 +79,6 @@ final class Poct1Xml {
         factory.setXIncludeAware(false);
         factory.setExpandEntityReferences(false);
     }
-
-    /** The parser otherwise prints "[Fatal Error]" to stderr before throwing; throwing is all we want. */
-    private static final ErrorHandler RETHROW = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException e) {
-            // warnings (e.g. about the encoding declaration) do not make a message invalid
-        }
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-            throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
-            throw e;
-        }
-    };
 
     static List<Element> children(Element parent, String name) {
         List<Element> out = new ArrayList<>();

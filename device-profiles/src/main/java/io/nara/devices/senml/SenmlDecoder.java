@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -40,19 +41,26 @@ public final class SenmlDecoder {
     private static final double RELATIVE_TIME_LIMIT = 268_435_456d;
 
     private static final Map<String, ClinicalCode> NAMES = Map.ofEntries(
-            Map.entry("weight", Vocabulary.BODY_WEIGHT), Map.entry("mass", Vocabulary.BODY_WEIGHT),
+            Map.entry("weight", Vocabulary.BODY_WEIGHT),
+            Map.entry("mass", Vocabulary.BODY_WEIGHT),
             Map.entry("bodyweight", Vocabulary.BODY_WEIGHT),
-            Map.entry("height", Vocabulary.BODY_HEIGHT), Map.entry("bmi", Vocabulary.BMI),
-            Map.entry("systolic", Vocabulary.SYSTOLIC), Map.entry("diastolic", Vocabulary.DIASTOLIC),
-            Map.entry("map", Vocabulary.MEAN_ARTERIAL_PRESSURE), Map.entry("mean", Vocabulary.MEAN_ARTERIAL_PRESSURE),
-            Map.entry("pulse", Vocabulary.HEART_RATE), Map.entry("heartrate", Vocabulary.HEART_RATE),
-            Map.entry("hr", Vocabulary.HEART_RATE), Map.entry("spo2", Vocabulary.SPO2),
-            Map.entry("bodytemperature", Vocabulary.BODY_TEMPERATURE), Map.entry("bodytemp", Vocabulary.BODY_TEMPERATURE),
+            Map.entry("height", Vocabulary.BODY_HEIGHT),
+            Map.entry("bmi", Vocabulary.BMI),
+            Map.entry("systolic", Vocabulary.SYSTOLIC),
+            Map.entry("diastolic", Vocabulary.DIASTOLIC),
+            Map.entry("map", Vocabulary.MEAN_ARTERIAL_PRESSURE),
+            Map.entry("mean", Vocabulary.MEAN_ARTERIAL_PRESSURE),
+            Map.entry("pulse", Vocabulary.HEART_RATE),
+            Map.entry("heartrate", Vocabulary.HEART_RATE),
+            Map.entry("hr", Vocabulary.HEART_RATE),
+            Map.entry("spo2", Vocabulary.SPO2),
+            Map.entry("bodytemperature", Vocabulary.BODY_TEMPERATURE),
+            Map.entry("bodytemp", Vocabulary.BODY_TEMPERATURE),
             Map.entry("glucose", Vocabulary.GLUCOSE),
             Map.entry("bodyfat", Vocabulary.BODY_FAT_PERCENTAGE));
 
     /** Names that mean a body temperature only when the device is a body thermometer. */
-    private static final java.util.Set<String> AMBIGUOUS_TEMPERATURE = java.util.Set.of("temp", "temperature");
+    private static final Set<String> AMBIGUOUS_TEMPERATURE = Set.of("temp", "temperature");
 
     /**
      * What the decoder needs to know beyond the bytes.
@@ -69,10 +77,21 @@ public final class SenmlDecoder {
 
     /** RFC 8428 section 6 CBOR labels for the fields, as Jackson reports integer map keys. */
     private static final Map<String, String> CBOR_LABELS = Map.ofEntries(
-            Map.entry("-1", "bver"), Map.entry("-2", "bn"), Map.entry("-3", "bt"), Map.entry("-4", "bu"),
-            Map.entry("-5", "bv"), Map.entry("-6", "bs"), Map.entry("0", "n"), Map.entry("1", "u"),
-            Map.entry("2", "v"), Map.entry("3", "vs"), Map.entry("4", "vb"), Map.entry("5", "s"),
-            Map.entry("6", "t"), Map.entry("7", "ut"), Map.entry("8", "vd"));
+            Map.entry("-1", "bver"),
+            Map.entry("-2", "bn"),
+            Map.entry("-3", "bt"),
+            Map.entry("-4", "bu"),
+            Map.entry("-5", "bv"),
+            Map.entry("-6", "bs"),
+            Map.entry("0", "n"),
+            Map.entry("1", "u"),
+            Map.entry("2", "v"),
+            Map.entry("3", "vs"),
+            Map.entry("4", "vb"),
+            Map.entry("5", "s"),
+            Map.entry("6", "t"),
+            Map.entry("7", "ut"),
+            Map.entry("8", "vd"));
 
     /**
      * What a pack held.
@@ -150,8 +169,8 @@ public final class SenmlDecoder {
             }
             Fields f = new Fields(r, cborLabels, n);
             if (f.has("bver") && f.number("bver") > 10) {
-                throw new DecodeException("SenML record " + n + ": base version " + f.number("bver")
-                        + " is newer than RFC 8428 (10)");
+                throw new DecodeException(
+                        "SenML record " + n + ": base version " + f.number("bver") + " is newer than RFC 8428 (10)");
             }
             baseName = f.has("bn") ? f.text("bn") : baseName;
             baseTime = f.has("bt") ? f.number("bt") : baseTime;
@@ -173,14 +192,16 @@ public final class SenmlDecoder {
                 continue;
             }
             Optional<ClinicalCode> code = resolve(name);
-            if (code.isEmpty() && !context.bodyThermometer() && AMBIGUOUS_TEMPERATURE.contains(lastSegment(name)
-                    .toLowerCase(Locale.ROOT))) {
+            if (code.isEmpty()
+                    && !context.bodyThermometer()
+                    && AMBIGUOUS_TEMPERATURE.contains(lastSegment(name).toLowerCase(Locale.ROOT))) {
                 skipped.add("record " + n + " (" + name + "): a temperature from a device that is not a body "
                         + "thermometer (room or device temperature)");
                 continue;
             }
-            if (code.isEmpty() && context.bodyThermometer() && AMBIGUOUS_TEMPERATURE.contains(lastSegment(name)
-                    .toLowerCase(Locale.ROOT))) {
+            if (code.isEmpty()
+                    && context.bodyThermometer()
+                    && AMBIGUOUS_TEMPERATURE.contains(lastSegment(name).toLowerCase(Locale.ROOT))) {
                 code = Optional.of(Vocabulary.BODY_TEMPERATURE);
             }
             if (code.isEmpty()) {
@@ -200,8 +221,13 @@ public final class SenmlDecoder {
                         + code.get().display());
                 continue;
             }
-            out.add(Measurement.converted(code.get(), value.get(), deviceValue, unit,
-                    localTime(time, n, context.received()), null,
+            out.add(Measurement.converted(
+                    code.get(),
+                    value.get(),
+                    deviceValue,
+                    unit,
+                    localTime(time, n, context.received()),
+                    null,
                     Set.<ObservationFlag>of()));
         }
         return new Result(out, skipped);
@@ -240,7 +266,7 @@ public final class SenmlDecoder {
 
     /** One record's fields under their RFC 8428 JSON names, checked for type. */
     private static final class Fields {
-        private final Map<String, JsonNode> byName = new java.util.HashMap<>();
+        private final Map<String, JsonNode> byName = new HashMap<>();
         private final int record;
 
         Fields(JsonNode r, boolean cborLabels, int record) throws DecodeException {
@@ -251,8 +277,8 @@ public final class SenmlDecoder {
                 String key = cborLabels ? CBOR_LABELS.getOrDefault(e.getKey(), e.getKey()) : e.getKey();
                 if (key.endsWith("_")) {
                     // RFC 8428 section 4.4: a field name ending in '_' must be understood or the pack rejected.
-                    throw new DecodeException("SenML record " + record + " has mandatory-to-understand field '"
-                            + key + "' that Nära does not know");
+                    throw new DecodeException("SenML record " + record + " has mandatory-to-understand field '" + key
+                            + "' that Nära does not know");
                 }
                 byName.put(key, e.getValue());
             }

@@ -31,8 +31,10 @@ class AstmFramingTest {
         AstmLinkReceiver rx = connected();
         assertThat(reply(rx.onBytes(AstmFrames.frame(1, "", true)))).isEqualTo("ACK");
         assertThat(reply(rx.onBytes(AstmFrames.frame(2, "H|\\^&\r", true)))).isEqualTo("ACK");
-        assertThat(rx.onBytes(AstmFrames.frame(3, "L|1|N\r", true))).singleElement()
-                .isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
+        assertThat(rx.onBytes(AstmFrames.frame(3, "L|1|N\r", true)))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
                         d -> assertThat(d.records()).containsExactly("H|\\^&", "L|1|N"));
     }
 
@@ -73,12 +75,17 @@ class AstmFramingTest {
         AstmLinkReceiver quirky = new AstmLinkReceiver(Quirks.of(Quirk.ASTM_RECORDS_END_WITH_CRLF));
         assertThat(reply(quirky.onBytes(new byte[] {AstmFrames.ENQ}))).isEqualTo("ACK");
         assertThat(reply(quirky.onBytes(header))).isEqualTo("ACK");
-        assertThat(quirky.onBytes(result)).singleElement().isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
-                d -> assertThat(d.records()).containsExactly("H|\\^&", "P|1||X", "R|1|^^^INR|2.6", "L|1|N"));
+        assertThat(quirky.onBytes(result))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
+                        d -> assertThat(d.records()).containsExactly("H|\\^&", "P|1||X", "R|1|^^^INR|2.6", "L|1|N"));
 
         AstmLinkReceiver strict = connected();
         List<AstmLinkReceiver.Action> answers = strict.onBytes(header);
-        assertThat(answers).isNotEmpty().allSatisfy(a -> assertThat(reply(List.of(a))).isEqualTo("NAK"));
+        assertThat(answers)
+                .isNotEmpty()
+                .allSatisfy(a -> assertThat(reply(List.of(a))).isEqualTo("NAK"));
     }
 
     /** The same instrument's damaged frame end (the CR before LF) is still refused at once, and only once. */
@@ -89,10 +96,12 @@ class AstmFramingTest {
         byte[] frame = AstmFrames.frame(1, "H|\\^&\r\nL|1|N\r\n", true);
         frame[frame.length - 2] = 'X';
         assertThat(reply(rx.onBytes(frame))).isEqualTo("NAK");
-        assertThat(rx.onBytes(AstmFrames.frame(1, "H|\\^&\r\nL|1|N\r\n", true))).singleElement()
+        assertThat(rx.onBytes(AstmFrames.frame(1, "H|\\^&\r\nL|1|N\r\n", true)))
+                .singleElement()
                 .isInstanceOf(AstmLinkReceiver.Deliver.class);
         // the hub could not keep it: every retransmission of that frame gets one NAK, not one per record
         assertThat(reply(rx.rejected())).isEqualTo("NAK");
-        assertThat(reply(rx.onBytes(AstmFrames.frame(1, "H|\\^&\r\nL|1|N\r\n", true)))).isEqualTo("NAK");
+        assertThat(reply(rx.onBytes(AstmFrames.frame(1, "H|\\^&\r\nL|1|N\r\n", true))))
+                .isEqualTo("NAK");
     }
 }

@@ -12,8 +12,10 @@ class AstmRefusalTest {
     private static final byte[] ACK = {AstmFrames.ACK};
 
     private static List<byte[]> sends(List<AstmLinkReceiver.Action> actions) {
-        return actions.stream().filter(a -> a instanceof AstmLinkReceiver.Send)
-                .map(a -> ((AstmLinkReceiver.Send) a).bytes()).toList();
+        return actions.stream()
+                .filter(a -> a instanceof AstmLinkReceiver.Send)
+                .map(a -> ((AstmLinkReceiver.Send) a).bytes())
+                .toList();
     }
 
     @Test
@@ -28,15 +30,20 @@ class AstmRefusalTest {
 
         assertThat(sends(r.rejected())).containsExactly(NAK);
         for (int retry = 0; retry < 5; retry++) {
-            assertThat(sends(r.onBytes(frames.get(2)))).as("retransmission %d", retry).containsExactly(NAK);
+            assertThat(sends(r.onBytes(frames.get(2))))
+                    .as("retransmission %d", retry)
+                    .containsExactly(NAK);
         }
         assertThat(r.onBytes(new byte[] {AstmFrames.EOT})).isEmpty();
         // the instrument keeps the message and sends it whole in a new session
         assertThat(sends(r.onBytes(new byte[] {AstmFrames.ENQ}))).containsExactly(ACK);
         assertThat(sends(r.onBytes(frames.get(0)))).containsExactly(ACK);
         assertThat(sends(r.onBytes(frames.get(1)))).containsExactly(ACK);
-        assertThat(r.onBytes(frames.get(2))).singleElement().isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
-                d -> assertThat(d.records()).hasSize(3));
+        assertThat(r.onBytes(frames.get(2)))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
+                        d -> assertThat(d.records()).hasSize(3));
         assertThat(sends(r.stored())).containsExactly(ACK);
     }
 

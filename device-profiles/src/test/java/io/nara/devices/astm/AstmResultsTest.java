@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
 import io.nara.devices.Quirks;
+import io.nara.devices.analyzer.Analytes;
 import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.AnalyzerResult;
-import io.nara.devices.analyzer.Analytes;
 import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.LocalDateTime;
@@ -31,7 +31,8 @@ class AstmResultsTest {
 
     private Measurement potassium(String abnormalFlag, String status) throws DecodeException {
         return records.parse(message("P|1||19401231-1234", "R|1|^^^K|4.1|mmol/L||" + abnormalFlag + "||" + status))
-                .measurements().get(0);
+                .measurements()
+                .get(0);
     }
 
     /** Every abnormal flag of E1394 (low, high, panic, abnormal, off scale) marks the result abnormal, in any case. */
@@ -53,7 +54,8 @@ class AstmResultsTest {
     void theResultStatusSaysWhetherTheValueCanBeUsed() throws DecodeException {
         assertThat(potassium("N", "x").flags()).containsExactly(ObservationFlag.MEASUREMENT_FAILED);
         for (String status : List.of("P", "I", "s")) {
-            assertThat(potassium("N", status).flags()).as(status)
+            assertThat(potassium("N", status).flags())
+                    .as(status)
                     .containsExactlyInAnyOrder(ObservationFlag.PRELIMINARY, ObservationFlag.QUESTIONABLE);
         }
         assertThat(potassium("N", " w ").flags()).containsExactly(ObservationFlag.QUESTIONABLE);
@@ -106,17 +108,13 @@ class AstmResultsTest {
                 "R|1|^^^K|4.2|mmol/L",
                 "P|3",
                 "R|1|^^^K|4.3|mmol/L"));
-        assertThat(r.results()).extracting(AnalyzerResult::patientId)
-                .containsExactly("19401231-1234", "LAB-9", null);
+        assertThat(r.results()).extracting(AnalyzerResult::patientId).containsExactly("19401231-1234", "LAB-9", null);
     }
 
     /** Escape sequences in an id are resolved: &F& is the field delimiter, &S& component, &R& repeat, &E& escape. */
     @Test
     void escapedDelimitersInIdsAreResolved() throws DecodeException {
-        AnalyzerReport r = records.parse(message(
-                "P|1||A&F&B&S&C&R&D&E&E&X&",
-                "O|1|S&S&1^2",
-                "R|1|^^^K|4.1|mmol/L"));
+        AnalyzerReport r = records.parse(message("P|1||A&F&B&S&C&R&D&E&E&X&", "O|1|S&S&1^2", "R|1|^^^K|4.1|mmol/L"));
         assertThat(r.results().get(0).patientId()).isEqualTo("A|B^C\\D&E&X&");
         assertThat(r.results().get(0).sampleId()).isEqualTo("S^1");
     }
@@ -138,9 +136,12 @@ class AstmResultsTest {
                 "R|1|^^^K|4.1|mmol/L||N||F",
                 "R|2|^^^Na|139|mmol/L||N||F||||202611230815",
                 "R|3|^^^Crea|90|umol/L||N||F||||20261123081542"));
-        assertThat(r.measurements()).extracting(Measurement::deviceTime).containsExactly(
-                LocalDateTime.of(2026, 11, 23, 0, 0), LocalDateTime.of(2026, 11, 23, 8, 15),
-                LocalDateTime.of(2026, 11, 23, 8, 15, 42));
+        assertThat(r.measurements())
+                .extracting(Measurement::deviceTime)
+                .containsExactly(
+                        LocalDateTime.of(2026, 11, 23, 0, 0),
+                        LocalDateTime.of(2026, 11, 23, 8, 15),
+                        LocalDateTime.of(2026, 11, 23, 8, 15, 42));
     }
 
     @Test
@@ -154,9 +155,10 @@ class AstmResultsTest {
     /** The header declares four different delimiters that are not letters or digits; anything else is refused. */
     @Test
     void aHeaderWithClashingOrAlphanumericDelimitersIsRefused() {
-        for (String header : List.of("H||^&", "H|\\|&", "H|\\^|", "H|^^&", "H|\\^\\", "H|\\^^",
-                "HA\\^&", "H|1^&", "H|\\x&", "H|\\^E")) {
-            assertThatThrownBy(() -> records.parse(List.of(header, "L|1"))).as(header)
+        for (String header : List.of(
+                "H||^&", "H|\\|&", "H|\\^|", "H|^^&", "H|\\^\\", "H|\\^^", "HA\\^&", "H|1^&", "H|\\x&", "H|\\^E")) {
+            assertThatThrownBy(() -> records.parse(List.of(header, "L|1")))
+                    .as(header)
                     .hasMessage("header declares invalid delimiters '" + header.substring(1, 5) + "'");
         }
         assertThatThrownBy(() -> records.parse(List.of("H|\\^", "L|1")))
@@ -177,8 +179,8 @@ class AstmResultsTest {
     /** Comment, query, manufacturer and scientific records carry nothing Nära uses; an unknown type is refused. */
     @Test
     void recordTypesWithoutResultsAreIgnoredAndUnknownOnesRefused() throws DecodeException {
-        AnalyzerReport r = records.parse(message("C|1|I|lot 123|G", "Q|1|^ALL", "M|1|X", "S|1|Y",
-                "R|1|^^^K|4.1|mmol/L"));
+        AnalyzerReport r =
+                records.parse(message("C|1|I|lot 123|G", "Q|1|^ALL", "M|1|X", "S|1|Y", "R|1|^^^K|4.1|mmol/L"));
         assertThat(r.measurements()).extracting(Measurement::code).containsExactly(Vocabulary.POTASSIUM);
         assertThatThrownBy(() -> records.parse(message("Z|1"))).hasMessage("record 2: unknown record type 'Z'");
         assertThatThrownBy(() -> records.parse(message(" |1"))).hasMessage("record 2: unknown record type ' '");
@@ -187,8 +189,8 @@ class AstmResultsTest {
                 .hasMessage("record 2: unknown record type '\\x7F'");
         assertThatThrownBy(() -> records.parse(message("\u001F|1")))
                 .hasMessage("record 2: unknown record type '\\x1F'");
-        assertThatThrownBy(() -> records.parse(List.of("P|1"))).hasMessage(
-                "record 1 must be the header (H) but is 'P'");
+        assertThatThrownBy(() -> records.parse(List.of("P|1")))
+                .hasMessage("record 1 must be the header (H) but is 'P'");
     }
 
     @Test

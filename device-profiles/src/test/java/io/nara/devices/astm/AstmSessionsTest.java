@@ -8,6 +8,7 @@ import io.nara.devices.Quirks;
 import io.nara.devices.analyzer.Analytes;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,9 @@ class AstmSessionsTest {
 
         // The next session numbers its frames from 1 again; none may be refused as out of order or taken as a repeat.
         List<String> second = sendWhole(rx, AFTERNOON);
-        assertThat(second).as("only the afternoon's records, none of the morning's").isEqualTo(AFTERNOON);
+        assertThat(second)
+                .as("only the afternoon's records, none of the morning's")
+                .isEqualTo(AFTERNOON);
         assertThat(sends(rx.stored())).containsExactly("ACK");
         assertThat(rx.onBytes(EOT)).isEmpty();
 
@@ -65,8 +68,11 @@ class AstmSessionsTest {
             assertThat(sends(rx.onBytes(f))).containsExactly("ACK");
         }
         List<AstmLinkReceiver.Action> atEot = rx.onBytes(EOT);
-        assertThat(atEot).singleElement().isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
-                d -> assertThat(d.records()).isEqualTo(MORNING.subList(0, 3)));
+        assertThat(atEot)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
+                        d -> assertThat(d.records()).isEqualTo(MORNING.subList(0, 3)));
         // The instrument already had every ACK and has hung up: storing or refusing sends nothing more.
         assertThat(rx.stored()).isEmpty();
         assertThat(rx.rejected()).isEmpty();
@@ -109,8 +115,11 @@ class AstmSessionsTest {
         AstmLinkReceiver rx = new AstmLinkReceiver();
         rx.onBytes(ENQ);
         assertThat(sends(rx.onBytes(frames.get(0)))).containsExactly("ACK"); // the ETB frame: acknowledged
-        assertThat(rx.onBytes(EOT)).singleElement().isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
-                d -> assertThat(d.records()).containsExactly(comment.substring(0, AstmFrames.MAX_TEXT)));
+        assertThat(rx.onBytes(EOT))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
+                        d -> assertThat(d.records()).containsExactly(comment.substring(0, AstmFrames.MAX_TEXT)));
     }
 
     @Test
@@ -120,7 +129,9 @@ class AstmSessionsTest {
         assertThat(sendWhole(rx, MORNING)).isEqualTo(MORNING);
         assertThat(sends(rx.stored())).containsExactly("ACK");
         rx.onBytes(EOT);
-        assertThat(rx.onTimeout()).as("the session ended normally: nothing to abandon").isEmpty();
+        assertThat(rx.onTimeout())
+                .as("the session ended normally: nothing to abandon")
+                .isEmpty();
     }
 
     @Test
@@ -128,16 +139,21 @@ class AstmSessionsTest {
         AstmLinkReceiver rx = new AstmLinkReceiver();
         rx.onBytes(ENQ);
         byte[] endless = new byte[AstmFrames.MAX_TEXT + 7];
-        java.util.Arrays.fill(endless, (byte) 'x');
+        Arrays.fill(endless, (byte) 'x');
         endless[0] = AstmFrames.STX;
         endless[1] = '1';
-        assertThat(sends(rx.onBytes(endless))).as("refused at the longest frame E1381 allows").containsExactly("NAK");
+        assertThat(sends(rx.onBytes(endless)))
+                .as("refused at the longest frame E1381 allows")
+                .containsExactly("NAK");
         List<byte[]> frames = AstmFrames.frames(MORNING);
         for (int i = 0; i < frames.size() - 1; i++) {
             assertThat(sends(rx.onBytes(frames.get(i)))).as("frame %d", i + 1).containsExactly("ACK");
         }
-        assertThat(rx.onBytes(frames.get(frames.size() - 1))).singleElement()
-                .isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class, d -> assertThat(d.records()).isEqualTo(MORNING));
+        assertThat(rx.onBytes(frames.get(frames.size() - 1)))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
+                        d -> assertThat(d.records()).isEqualTo(MORNING));
     }
 
     @Test

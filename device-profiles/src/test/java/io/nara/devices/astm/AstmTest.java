@@ -7,8 +7,8 @@ import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
 import io.nara.devices.Quirk;
 import io.nara.devices.Quirks;
-import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.Analytes;
+import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +39,14 @@ class AstmTest {
     void resultsAreMappedConvertedAndFlagged() throws DecodeException {
         AnalyzerReport report = records.parse(MESSAGE);
         List<Measurement> m = report.measurements();
-        assertThat(m).extracting(Measurement::code).containsExactly(Vocabulary.SODIUM, Vocabulary.POTASSIUM,
-                Vocabulary.CREATININE, Vocabulary.HEMOGLOBIN, Vocabulary.EGFR);
+        assertThat(m)
+                .extracting(Measurement::code)
+                .containsExactly(
+                        Vocabulary.SODIUM,
+                        Vocabulary.POTASSIUM,
+                        Vocabulary.CREATININE,
+                        Vocabulary.HEMOGLOBIN,
+                        Vocabulary.EGFR);
         assertThat(m).extracting(Measurement::value).containsExactly(139.0, 5.9, 123.788, 255.0, null);
         assertThat(m.get(3).unit()).isEqualTo("g/L"); // sent as >25.5 g/dL, stored as Swedish labs report it
         assertThat(m.get(1).flags()).containsExactly(ObservationFlag.ABNORMAL);
@@ -77,8 +83,11 @@ class AstmTest {
             }
         }
         List<AstmLinkReceiver.Action> last = rx.onBytes(frames.get(frames.size() - 1));
-        assertThat(last).singleElement().isInstanceOfSatisfying(AstmLinkReceiver.Deliver.class,
-                d -> assertThat(d.records()).isEqualTo(long12));
+        assertThat(last)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        AstmLinkReceiver.Deliver.class,
+                        d -> assertThat(d.records()).isEqualTo(long12));
         assertThat(sent(rx.stored())).isEqualTo("ACK"); // the last ACK only after the outbox has it
         assertThat(rx.onBytes(new byte[] {AstmFrames.EOT})).isEmpty();
     }
@@ -121,7 +130,8 @@ class AstmTest {
     void quirksForCrLfRecordsAndTestCodeInFirstComponent() throws DecodeException {
         List<String> crlf = List.of("H|\\^&", "\nP|1||X", "\nR|1|INR^^^|2.6||2.0-3.0|N||F", "\nL|1");
         assertThatThrownBy(() -> records.parse(crlf)).hasMessageContaining("unknown record type '\\x0A'");
-        AstmRecords coagulation = new AstmRecords(new Analytes(Map.of()),
+        AstmRecords coagulation = new AstmRecords(
+                new Analytes(Map.of()),
                 Quirks.of(Quirk.ASTM_RECORDS_END_WITH_CRLF, Quirk.ASTM_TEST_CODE_IN_FIRST_COMPONENT));
         assertThat(coagulation.parse(crlf).measurements()).singleElement().satisfies(m -> {
             assertThat(m.code()).isEqualTo(Vocabulary.INR);
@@ -132,7 +142,8 @@ class AstmTest {
     @Test
     void errorsNameTheProblem() {
         assertThatThrownBy(() -> records.parse(List.of("P|1"))).hasMessageContaining("must be the header");
-        assertThatThrownBy(() -> records.parse(List.of("H|\\^&", "R|1|^^^K|4.1|mmol/L||||F||||2026133"))).hasMessageContaining("R.13");
+        assertThatThrownBy(() -> records.parse(List.of("H|\\^&", "R|1|^^^K|4.1|mmol/L||||F||||2026133")))
+                .hasMessageContaining("R.13");
         assertThatThrownBy(() -> records.parse(List.of("H|||"))).hasMessageContaining("too short");
     }
 
@@ -140,9 +151,10 @@ class AstmTest {
     void unknownUnitOrNonNumericValueIsSkippedWithTheReason() throws DecodeException {
         AnalyzerReport r = records.parse(List.of("H|\\^&", "R|1|^^^K|4.1|mg/dL", "R|2|^^^Na|high|mmol/L", "L|1"));
         assertThat(r.results()).isEmpty();
-        assertThat(r.skipped()).containsExactly(
-                "record 2: unit 'mg/dL' is not known for Potassium (expected mmol/L or a known conversion)",
-                "record 3: result 'high' for Sodium is not a number");
+        assertThat(r.skipped())
+                .containsExactly(
+                        "record 2: unit 'mg/dL' is not known for Potassium (expected mmol/L or a known conversion)",
+                        "record 3: result 'high' for Sodium is not a number");
     }
 
     private static String sent(List<AstmLinkReceiver.Action> actions) {

@@ -64,7 +64,8 @@ class CatalogueMistakesTest {
     }
 
     private static void accepted(Draft d) {
-        assertThatCode(() -> DeviceCatalogue.validate(d.id + ".json", d.profile())).doesNotThrowAnyException();
+        assertThatCode(() -> DeviceCatalogue.validate(d.id + ".json", d.profile()))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -189,15 +190,18 @@ class CatalogueMistakesTest {
         Draft unknownCode = analyzer();
         unknownCode.analytes = Map.of("TnT", "1-1");
         assertThatThrownBy(() -> DeviceCatalogue.validate("roche-cobas-h-232.json", unknownCode.profile()))
-                .hasMessageStartingWith("roche-cobas-h-232.json: ").hasMessageContaining("1-1");
+                .hasMessageStartingWith("roche-cobas-h-232.json: ")
+                .hasMessageContaining("1-1");
     }
 
     @Test
     void theBuiltInCatalogueFindsByIdAndNothingElse() {
         DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
-        assertThat(catalogue.find("and-ua-651ble")).hasValueSatisfying(p -> assertThat(p.model()).isEqualTo("UA-651BLE"));
+        assertThat(catalogue.find("and-ua-651ble"))
+                .hasValueSatisfying(p -> assertThat(p.model()).isEqualTo("UA-651BLE"));
         assertThat(catalogue.find("and-ua-651ble.json")).isEmpty();
-        assertThat(catalogue.find("# One device model per file; every file here must be listed (a test checks).")).isEmpty();
+        assertThat(catalogue.find("# One device model per file; every file here must be listed (a test checks)."))
+                .isEmpty();
     }
 
     /** A catalogue entry under construction; {@link #profile()} makes the record. */
@@ -217,8 +221,23 @@ class CatalogueMistakesTest {
         Map<String, String> analytes = Map.of();
 
         DeviceProfile profile() {
-            return new DeviceProfile(id, manufacturer, model, family, kind, transport, protocol, null, services,
-                    characteristics, false, storedRecords, clock, quirks, analytes, null);
+            return new DeviceProfile(
+                    id,
+                    manufacturer,
+                    model,
+                    family,
+                    kind,
+                    transport,
+                    protocol,
+                    null,
+                    services,
+                    characteristics,
+                    false,
+                    storedRecords,
+                    clock,
+                    quirks,
+                    analytes,
+                    null);
         }
     }
 }

@@ -25,22 +25,41 @@ class DeviceCatalogueTest {
 
     @Test
     void holdsTheModelsAHeartFailureHomeNeeds() {
-        assertThat(catalogue.all()).extracting(DeviceProfile::id).contains("and-ua-651ble", "and-uc-352ble",
-                "omron-hem-9200t", "beurer-bf-600", "beurer-bm-54", "nonin-3230", "generic-blood-pressure",
-                "generic-weight-scale", "generic-body-composition", "generic-pulse-oximeter", "generic-thermometer",
-                "generic-glucose-meter", "generic-heart-rate", "roche-cobas-h-232", "roche-coaguchek-xs-plus",
-                "roche-coaguchek-pro-ii", "abbott-i-stat-ds");
+        assertThat(catalogue.all())
+                .extracting(DeviceProfile::id)
+                .contains(
+                        "and-ua-651ble",
+                        "and-uc-352ble",
+                        "omron-hem-9200t",
+                        "beurer-bf-600",
+                        "beurer-bm-54",
+                        "nonin-3230",
+                        "generic-blood-pressure",
+                        "generic-weight-scale",
+                        "generic-body-composition",
+                        "generic-pulse-oximeter",
+                        "generic-thermometer",
+                        "generic-glucose-meter",
+                        "generic-heart-rate",
+                        "roche-cobas-h-232",
+                        "roche-coaguchek-xs-plus",
+                        "roche-coaguchek-pro-ii",
+                        "abbott-i-stat-ds");
     }
 
     @Test
     void everyFileIsListedAndEveryFamilyHasAFirmwareNotesPage() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/catalogue"))) {
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
-                    .map(n -> n.substring(0, n.length() - 5))).containsExactlyInAnyOrderElementsOf(
-                    catalogue.all().stream().map(DeviceProfile::id).toList());
+            assertThat(files.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".json"))
+                            .map(n -> n.substring(0, n.length() - 5)))
+                    .containsExactlyInAnyOrderElementsOf(
+                            catalogue.all().stream().map(DeviceProfile::id).toList());
         }
         for (DeviceProfile p : catalogue.all()) {
-            assertThat(Path.of("../firmware-notes/" + p.family() + ".md")).as(p.id()).isRegularFile();
+            assertThat(Path.of("../firmware-notes/" + p.family() + ".md"))
+                    .as(p.id())
+                    .isRegularFile();
         }
     }
 
@@ -53,18 +72,31 @@ class DeviceCatalogueTest {
         assertThat(m.get(0).flags()).containsExactly(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
         assertThat(m.get(0).deviceTime()).isNull();
         DeviceProfile generic = catalogue.find("generic-blood-pressure").orElseThrow();
-        assertThat(GattDecoders.decode(0x2A35, factoryDate, generic.decoderQuirks()).get(0).deviceTime())
+        assertThat(GattDecoders.decode(0x2A35, factoryDate, generic.decoderQuirks())
+                        .get(0)
+                        .deviceTime())
                 .isNotNull();
     }
 
     @Test
     void validationNamesTheFileAndEveryProblem() {
-        DeviceProfile bad = new DeviceProfile("omron-x", "Omron", "X", "omron", DeviceProfile.Kind.BLOOD_PRESSURE,
-                DeviceProfile.Transport.TCP, DeviceProfile.Protocol.GATT, null, List.of("1810"),
-                List.of("2A35", "2AFF"), true,
+        DeviceProfile bad = new DeviceProfile(
+                "omron-x",
+                "Omron",
+                "X",
+                "omron",
+                DeviceProfile.Kind.BLOOD_PRESSURE,
+                DeviceProfile.Transport.TCP,
+                DeviceProfile.Protocol.GATT,
+                null,
+                List.of("1810"),
+                List.of("2A35", "2AFF"),
+                true,
                 new DeviceProfile.StoredRecords(DeviceProfile.Method.RACP, false, null),
                 new DeviceProfile.Clock(true, "2A2B", true, null),
-                Set.of(Quirk.UNSET_CLOCK_REPORTS_DEFAULT_DATE), Map.of("K", "1-1"), null);
+                Set.of(Quirk.UNSET_CLOCK_REPORTS_DEFAULT_DATE),
+                Map.of("K", "1-1"),
+                null);
         assertThatThrownBy(() -> DeviceCatalogue.validate("omron-y.json", bad))
                 .hasMessageStartingWith("omron-y.json: ")
                 .hasMessageContaining("equal the file name")
@@ -80,7 +112,8 @@ class DeviceCatalogueTest {
     @Test
     void analyzerProfilesMapTheirOwnTestCodes() {
         DeviceProfile cobas = catalogue.find("roche-cobas-h-232").orElseThrow();
-        assertThat(cobas.analyteMap().resolve("TnT")).hasValueSatisfying(c -> assertThat(c.loinc()).isEqualTo("6598-7"));
+        assertThat(cobas.analyteMap().resolve("TnT"))
+                .hasValueSatisfying(c -> assertThat(c.loinc()).isEqualTo("6598-7"));
         assertThat(catalogue.find("omron-hem-9200t").orElseThrow().clock().unsetBefore())
                 .isEqualTo(LocalDate.of(2018, 1, 1));
     }

@@ -3,6 +3,7 @@ package io.nara.devices.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nara.protocol.vocabulary.Vocabulary;
+import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
 class DeviceProfileProducesTest {
@@ -36,7 +37,8 @@ class DeviceProfileProducesTest {
     @Test
     void anAnalyzerProducesCommonAnalytesItDoesNotMapAndGlucose() {
         DeviceProfile cobas = catalogue.find("roche-cobas-h-232").orElseThrow();
-        assertThat(cobas.analytes()).doesNotContainValue(Vocabulary.POTASSIUM.loinc())
+        assertThat(cobas.analytes())
+                .doesNotContainValue(Vocabulary.POTASSIUM.loinc())
                 .doesNotContainValue(Vocabulary.GLUCOSE.loinc());
         assertThat(cobas.produces(Vocabulary.POTASSIUM.loinc())).isTrue();
         assertThat(cobas.produces(Vocabulary.GLUCOSE.loinc())).isTrue();
@@ -46,9 +48,24 @@ class DeviceProfileProducesTest {
     /** A profile without clock settings (a device not from the catalogue) has no factory date to ignore. */
     @Test
     void aProfileWithoutClockHasNoDefaultDate() {
-        DeviceProfile noClock = new DeviceProfile("x", "X", "X", "x", DeviceProfile.Kind.WEIGHT_SCALE,
-                DeviceProfile.Transport.COAP, DeviceProfile.Protocol.SENML, null, null, null, false,
-                null, null, null, null, null);
-        assertThat(noClock.decoderQuirks().isDefaultDate(java.time.LocalDateTime.of(2000, 1, 1, 0, 0))).isFalse();
+        DeviceProfile noClock = new DeviceProfile(
+                "x",
+                "X",
+                "X",
+                "x",
+                DeviceProfile.Kind.WEIGHT_SCALE,
+                DeviceProfile.Transport.COAP,
+                DeviceProfile.Protocol.SENML,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null);
+        assertThat(noClock.decoderQuirks().isDefaultDate(LocalDateTime.of(2000, 1, 1, 0, 0)))
+                .isFalse();
     }
 }

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,8 +36,10 @@ import java.util.Set;
 class DecoderFuzzTest {
 
     /** The 16-bit UUIDs in a fixed order: the first input byte picks one. */
-    private static final int[] GATT = {0x2A35, 0x2A36, 0x2A9D, 0x2A9E, 0x2A9C, 0x2A5E, 0x2A5F, 0x2A37, 0x2A1C,
-        0x2A18, 0x2A34, 0x2A52};
+    private static final int[] GATT = {
+        0x2A35, 0x2A36, 0x2A9D, 0x2A9E, 0x2A9C, 0x2A5E, 0x2A5F, 0x2A37, 0x2A1C, 0x2A18, 0x2A34, 0x2A52
+    };
+
     private static final Quirk[] QUIRKS = Quirk.values();
 
     /**
@@ -79,11 +82,10 @@ class DecoderFuzzTest {
     @FuzzTest(maxDuration = "15s")
     void astm(byte[] input) {
         AstmLinkReceiver receiver = new AstmLinkReceiver();
-        List<AstmLinkReceiver.Action> actions = new java.util.ArrayList<>(receiver.onBytes(input));
+        List<AstmLinkReceiver.Action> actions = new ArrayList<>(receiver.onBytes(input));
         actions.addAll(receiver.stored());
         actions.addAll(receiver.onTimeout());
-        AstmRecords records = new AstmRecords(Analytes.COMMON_ONLY,
-                Quirks.of(Quirk.ASTM_RECORDS_END_WITH_CRLF));
+        AstmRecords records = new AstmRecords(Analytes.COMMON_ONLY, Quirks.of(Quirk.ASTM_RECORDS_END_WITH_CRLF));
         for (AstmLinkReceiver.Action a : actions) {
             if (a instanceof AstmLinkReceiver.Deliver d) {
                 try {
@@ -110,8 +112,8 @@ class DecoderFuzzTest {
         } catch (DecodeException expected) {
             // the only allowed failure
         }
-        Poct1Conversation conversation = new Poct1Conversation(
-                Clock.fixed(Instant.parse("2026-11-23T07:00:00Z"), ZoneOffset.UTC), observations);
+        Poct1Conversation conversation =
+                new Poct1Conversation(Clock.fixed(Instant.parse("2026-11-23T07:00:00Z"), ZoneOffset.UTC), observations);
         for (Poct1Conversation.Action a : conversation.onMessage(input)) {
             if (a instanceof Poct1Conversation.Deliver d) {
                 conversation.stored(d.controlId());

@@ -10,6 +10,7 @@ import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class BloodPressureMeasurementTest {
@@ -24,11 +25,13 @@ class BloodPressureMeasurementTest {
     void mmHgWithTimestampPulseUserAndStatus() throws DecodeException {
         // flags 0x1E: mmHg, timestamp, pulse, user id, status; 120/80/93, 2026-11-23 07:30:15, pulse 72, user 1
         List<Measurement> m = decoder.decode(hex("1E 7800 5000 5D00 EA07 0B 17 07 1E 0F 4800 01 0000"));
-        assertThat(m).extracting(x -> x.code().loinc(), Measurement::value).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("8480-6", 120.0),
-                org.assertj.core.groups.Tuple.tuple("8462-4", 80.0),
-                org.assertj.core.groups.Tuple.tuple("8478-0", 93.0),
-                org.assertj.core.groups.Tuple.tuple("8867-4", 72.0));
+        assertThat(m)
+                .extracting(x -> x.code().loinc(), Measurement::value)
+                .containsExactly(
+                        Tuple.tuple("8480-6", 120.0),
+                        Tuple.tuple("8462-4", 80.0),
+                        Tuple.tuple("8478-0", 93.0),
+                        Tuple.tuple("8867-4", 72.0));
         assertThat(m).allSatisfy(x -> {
             assertThat(x.deviceTime()).isEqualTo(LocalDateTime.of(2026, 11, 23, 7, 30, 15));
             assertThat(x.userIndex()).isEqualTo(1);

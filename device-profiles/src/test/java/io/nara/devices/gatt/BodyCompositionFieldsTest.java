@@ -22,10 +22,11 @@ class BodyCompositionFieldsTest {
      */
     @Test
     void everyOptionalFieldIsSteppedOver() throws DecodeException {
-        List<Measurement> m = new BodyCompositionMeasurement().decode(hex(
-                "FE0F EB00 EA07 0B 17 07 1E 0F 02 1A06 9C01 A00F 2C1A 5019 3C0F 0014 803E F406"));
-        assertThat(m).extracting(Measurement::code).containsExactly(Vocabulary.BODY_FAT_PERCENTAGE,
-                Vocabulary.BODY_WEIGHT, Vocabulary.BODY_HEIGHT);
+        List<Measurement> m = new BodyCompositionMeasurement()
+                .decode(hex("FE0F EB00 EA07 0B 17 07 1E 0F 02 1A06 9C01 A00F 2C1A 5019 3C0F 0014 803E F406"));
+        assertThat(m)
+                .extracting(Measurement::code)
+                .containsExactly(Vocabulary.BODY_FAT_PERCENTAGE, Vocabulary.BODY_WEIGHT, Vocabulary.BODY_HEIGHT);
         assertThat(m).extracting(Measurement::value).containsExactly(23.5, 80.0, 1.78);
         assertThat(m).extracting(Measurement::deviceTime).containsOnly(LocalDateTime.of(2026, 11, 23, 7, 30, 15));
         assertThat(m).extracting(Measurement::userIndex).containsOnly(2);

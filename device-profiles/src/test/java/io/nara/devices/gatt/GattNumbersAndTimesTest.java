@@ -41,7 +41,8 @@ class GattNumbersAndTimesTest {
         assertThat(Ieee11073.toSfloat(-2046, 0)).isEqualTo(0x0802); // -2046 in 12 bits
         assertThatThrownBy(() -> Ieee11073.toSfloat(1, 8)).hasMessage("SFLOAT exponent 8 is outside -8..7");
         assertThatThrownBy(() -> Ieee11073.toSfloat(1, -9)).hasMessage("SFLOAT exponent -9 is outside -8..7");
-        assertThatThrownBy(() -> Ieee11073.toSfloat(2046, 0)).hasMessage("2046.0 does not fit an SFLOAT with exponent 0");
+        assertThatThrownBy(() -> Ieee11073.toSfloat(2046, 0))
+                .hasMessage("2046.0 does not fit an SFLOAT with exponent 0");
         assertThatThrownBy(() -> Ieee11073.toSfloat(-2047, 0))
                 .hasMessage("-2047.0 does not fit an SFLOAT with exponent 0");
     }
@@ -51,7 +52,8 @@ class GattNumbersAndTimesTest {
     void anUnknownDatePartGivesNoTime() throws DecodeException {
         for (String date : new String[] {"0000 0B 17", "EA07 00 17", "EA07 0B 00"}) {
             // thermometer: Celsius, time stamp present, 36.9 (369e-1)
-            Measurement m = GattDecoders.decode(0x2A1C, hex("02 710100FF " + date + " 07 1E 0F")).get(0);
+            Measurement m = GattDecoders.decode(0x2A1C, hex("02 710100FF " + date + " 07 1E 0F"))
+                    .get(0);
             assertThat(m.deviceTime()).as(date).isNull();
             assertThat(m.flags()).as(date).containsExactly(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
             assertThat(m.value()).isEqualTo(36.9);
@@ -61,9 +63,13 @@ class GattNumbersAndTimesTest {
     /** Years 1582..9999 are dates; outside, the value is refused naming where the time stamp was. */
     @Test
     void yearsOutsideTheCalendarAreRefused() throws DecodeException {
-        assertThat(GattDecoders.decode(0x2A1C, hex("02 710100FF 2E06 0A 0F 00 00 00")).get(0).deviceTime())
+        assertThat(GattDecoders.decode(0x2A1C, hex("02 710100FF 2E06 0A 0F 00 00 00"))
+                        .get(0)
+                        .deviceTime())
                 .isEqualTo(LocalDateTime.of(1582, 10, 15, 0, 0));
-        assertThat(GattDecoders.decode(0x2A1C, hex("02 710100FF 0F27 0C 1F 17 3B 3B")).get(0).deviceTime())
+        assertThat(GattDecoders.decode(0x2A1C, hex("02 710100FF 0F27 0C 1F 17 3B 3B"))
+                        .get(0)
+                        .deviceTime())
                 .isEqualTo(LocalDateTime.of(9999, 12, 31, 23, 59, 59));
         assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, hex("02 710100FF 2D06 0A 0F 00 00 00")))
                 .hasMessage("timestamp at offset 5: year 1581 is outside 1582..9999");
@@ -88,19 +94,24 @@ class GattNumbersAndTimesTest {
     /** A value cut short in a 32-bit or 24-bit field is refused naming the field, not with an index error. */
     @Test
     void valuesCutShortNameTheField() {
-        assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, hex("00 710100"))).isInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, hex("00 710100")))
+                .isInstanceOf(DecodeException.class)
                 .hasMessageContaining("temperature needs 4 byte(s)");
-        assertThatThrownBy(() -> WeightScaleFeature.parse(hex("0600 00"))).isInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> WeightScaleFeature.parse(hex("0600 00")))
+                .isInstanceOf(DecodeException.class)
                 .hasMessageContaining("weight scale feature needs 4 byte(s)");
-        assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, null)).isInstanceOf(DecodeException.class)
+        assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, null))
+                .isInstanceOf(DecodeException.class)
                 .hasMessage("no value: the characteristic value is null");
     }
 
     /** Temperature types 1..9 are defined (armpit to tympanum); 0 and 10 refuse the value. */
     @Test
     void temperatureTypesAtTheirLimits() throws DecodeException {
-        assertThat(GattDecoders.decode(0x2A1C, hex("04 710100FF 01")).get(0).value()).isEqualTo(36.9);
-        assertThat(GattDecoders.decode(0x2A1C, hex("04 710100FF 09")).get(0).value()).isEqualTo(36.9);
+        assertThat(GattDecoders.decode(0x2A1C, hex("04 710100FF 01")).get(0).value())
+                .isEqualTo(36.9);
+        assertThat(GattDecoders.decode(0x2A1C, hex("04 710100FF 09")).get(0).value())
+                .isEqualTo(36.9);
         assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, hex("04 710100FF 00")))
                 .hasMessage("temperature type 0 is reserved (1..9 are defined)");
         assertThatThrownBy(() -> GattDecoders.decode(0x2A1C, hex("04 710100FF 0A")))
@@ -110,7 +121,8 @@ class GattNumbersAndTimesTest {
     /** A heart rate belt's RR intervals come in 16-bit pairs; an odd byte left is refused, naming what is left. */
     @Test
     void rrIntervalsMustBeWhole() throws DecodeException {
-        assertThat(GattDecoders.decode(0x2A37, hex("10 48 E803 E803")).get(0).value()).isEqualTo(72.0);
+        assertThat(GattDecoders.decode(0x2A37, hex("10 48 E803 E803")).get(0).value())
+                .isEqualTo(72.0);
         assertThatThrownBy(() -> GattDecoders.decode(0x2A37, hex("10 48 E803 E8")))
                 .hasMessage("RR intervals: 3 byte(s) left at offset 2, not a whole number of 16-bit intervals");
     }

@@ -23,7 +23,8 @@ class GlucoseRecordsTest {
 
     /** 5.5 mmol/L (0.0055 mol/L) of capillary whole blood from a finger, at 2026-11-23 07:30:15, with a status. */
     private static Measurement withStatus(String status) throws DecodeException {
-        return GattDecoders.decode(0x2A18, hex("0E 0300 EA07 0B 17 07 1E 0F 37C0 11 " + status)).get(0);
+        return GattDecoders.decode(0x2A18, hex("0E 0300 EA07 0B 17 07 1E 0F 37C0 11 " + status))
+                .get(0);
     }
 
     /**
@@ -46,7 +47,8 @@ class GlucoseRecordsTest {
                 Map.entry("0002", Set.of(ObservationFlag.MEASUREMENT_FAILED)), // read interrupted
                 Map.entry("0004", Set.of(ObservationFlag.MEASUREMENT_FAILED)), // general device fault
                 Map.entry("0008", Set.of(ObservationFlag.DEVICE_CLOCK_UNRELIABLE)), // time fault
-                Map.entry("0010", Set.of()), Map.entry("0080", Set.of())); // reserved
+                Map.entry("0010", Set.of()),
+                Map.entry("0080", Set.of())); // reserved
         for (Map.Entry<String, Set<ObservationFlag>> e : byBit.entrySet()) {
             Measurement m = withStatus(e.getKey());
             assertThat(m.flags()).as(e.getKey()).containsExactlyInAnyOrderElementsOf(e.getValue());
@@ -66,8 +68,8 @@ class GlucoseRecordsTest {
         assertThat(r.sequenceNumber()).isEqualTo(4);
         assertThat(r.contextFollows()).isTrue();
         assertThat(r.measurements()).isEmpty();
-        GlucoseMeasurement.Record alone = GlucoseMeasurement.parse(hex("08 0500 EA07 0B 17 07 1E 0F 0000"),
-                Quirks.NONE);
+        GlucoseMeasurement.Record alone =
+                GlucoseMeasurement.parse(hex("08 0500 EA07 0B 17 07 1E 0F 0000"), Quirks.NONE);
         assertThat(alone.contextFollows()).isFalse();
         assertThat(alone.measurements()).isEmpty();
     }
@@ -75,8 +77,8 @@ class GlucoseRecordsTest {
     /** A negative time offset (the meter's clock an hour ahead) moves the reading back; no context follows. */
     @Test
     void aNegativeTimeOffsetMovesTheReadingBack() throws DecodeException {
-        GlucoseMeasurement.Record r = GlucoseMeasurement.parse(hex("03 0600 EA07 0B 17 07 1E 0F C4FF 5AB0 11"),
-                Quirks.NONE);
+        GlucoseMeasurement.Record r =
+                GlucoseMeasurement.parse(hex("03 0600 EA07 0B 17 07 1E 0F C4FF 5AB0 11"), Quirks.NONE);
         assertThat(r.contextFollows()).isFalse();
         Measurement m = r.measurements().get(0);
         assertThat(m.deviceTime()).isEqualTo(LocalDateTime.of(2026, 11, 23, 6, 30, 15));
@@ -87,7 +89,8 @@ class GlucoseRecordsTest {
     /** Type 1 (capillary whole blood) at location 10 (not available) is the patient's blood, not a control. */
     @Test
     void typeAndLocationAreNotConfused() throws DecodeException {
-        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 A1")).get(0);
+        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 A1"))
+                .get(0);
         assertThat(m.flags()).isEmpty();
         assertThat(m.value()).isEqualTo(5.5);
     }
@@ -99,8 +102,7 @@ class GlucoseRecordsTest {
     @Test
     void aContextWithEveryFieldReadsTheHba1cWhereItIs() throws DecodeException {
         byte[] full = hex("DF 0500 00 01 3200 03 51 100E 32 01 02D0 48F0");
-        assertThat(GlucoseMeasurementContext.parse(full))
-                .isEqualTo(new GlucoseMeasurementContext(5, 3, 1, 5, 7.2));
+        assertThat(GlucoseMeasurementContext.parse(full)).isEqualTo(new GlucoseMeasurementContext(5, 3, 1, 5, 7.2));
         assertThat(GattDecoders.decode(0x2A34, full)).singleElement().satisfies(m -> {
             assertThat(m.code()).isEqualTo(Vocabulary.HBA1C);
             assertThat(m.value()).isEqualTo(7.2);
@@ -114,7 +116,8 @@ class GlucoseRecordsTest {
                 .isEqualTo(new GlucoseMeasurementContext(7, null, null, null, null));
         assertThat(GattDecoders.decode(0x2A34, hex("00 0700"))).isEmpty();
         // only the HbA1c
-        assertThat(GlucoseMeasurementContext.parse(hex("40 0700 48F0")).hba1cPercent()).isEqualTo(7.2);
+        assertThat(GlucoseMeasurementContext.parse(hex("40 0700 48F0")).hba1cPercent())
+                .isEqualTo(7.2);
     }
 
     /** Meals 1 (preprandial) to 5 (bedtime) are defined; 0 and 6 are reserved and refuse the context. */
@@ -140,7 +143,8 @@ class GlucoseRecordsTest {
     /** A meter whose clock was never set (year 0) still delivers its glucose, without a time and flagged. */
     @Test
     void aRecordWithAnUnknownDateHasNoTime() throws DecodeException {
-        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 0000 00 00 00 00 00 37C0 11")).get(0);
+        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 0000 00 00 00 00 00 37C0 11"))
+                .get(0);
         assertThat(m.deviceTime()).isNull();
         assertThat(m.flags()).containsExactly(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
         assertThat(m.value()).isEqualTo(5.5);
@@ -149,7 +153,8 @@ class GlucoseRecordsTest {
     /** A concentration of NaN (0x07FF) is a failed measurement: no number, never 0 or NaN mmol/L. */
     @Test
     void aNotANumberConcentrationIsAFailedMeasurement() throws DecodeException {
-        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F FF07 11")).get(0);
+        Measurement m = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F FF07 11"))
+                .get(0);
         assertThat(m.value()).isNull();
         assertThat(m.flags()).contains(ObservationFlag.MEASUREMENT_FAILED);
     }

@@ -11,15 +11,15 @@ class Ieee11073Test {
 
     @ParameterizedTest(name = "SFLOAT 0x{0} = {1}")
     @CsvSource({
-            "0072, 114",      // exponent 0
-            "F4B5, 120.5",    // 1205 x 10^-1
-            "FFFF, -0.1",     // mantissa -1, exponent -1
-            "2001, 100",      // 1 x 10^2
-            "0800, ",         // NRes
-            "07FF, ",         // NaN
-            "07FE, ",         // +INF
-            "0802, ",         // -INF
-            "0801, ",         // reserved
+        "0072, 114", // exponent 0
+        "F4B5, 120.5", // 1205 x 10^-1
+        "FFFF, -0.1", // mantissa -1, exponent -1
+        "2001, 100", // 1 x 10^2
+        "0800, ", // NRes
+        "07FF, ", // NaN
+        "07FE, ", // +INF
+        "0802, ", // -INF
+        "0801, ", // reserved
     })
     void decodesSfloatIncludingSpecialValues(String hex, Double expected) {
         assertThat(Ieee11073.sfloat(Integer.parseInt(hex, 16))).isEqualTo(expected);
@@ -27,14 +27,14 @@ class Ieee11073Test {
 
     @ParameterizedTest(name = "FLOAT 0x{0} = {1}")
     @CsvSource({
-            "FF00016C, 36.4",
-            "00000001, 1",
-            "007FFFFF, ",
-            "00800000, ",
-            "007FFFFE, ",
-            "00800002, ",
-            "00800001, ",
-            "FE800000, -83886.08",
+        "FF00016C, 36.4",
+        "00000001, 1",
+        "007FFFFF, ",
+        "00800000, ",
+        "007FFFFE, ",
+        "00800002, ",
+        "00800001, ",
+        "FE800000, -83886.08",
     })
     void decodesFloatIncludingSpecialValues(String hex, Double expected) {
         assertThat(Ieee11073.float32(Long.parseLong(hex, 16))).isEqualTo(expected);

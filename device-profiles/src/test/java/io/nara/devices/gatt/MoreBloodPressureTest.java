@@ -15,10 +15,12 @@ import io.nara.devices.DecodeException;
 import io.nara.devices.Measurement;
 import io.nara.devices.Quirk;
 import io.nara.devices.Quirks;
+import io.nara.protocol.message.ObservationFlag;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,20 +44,30 @@ class MoreBloodPressureTest {
 
     @ParameterizedTest(name = "status 0x{0}")
     @CsvSource({
-            "0001, BODY_MOVEMENT", "0002, CUFF_FIT", "0004, IRREGULAR_PULSE", "0008, PULSE_RATE_OUT_OF_RANGE",
-            "0010, PULSE_RATE_OUT_OF_RANGE", "0020, IMPROPER_POSITION"})
+        "0001, BODY_MOVEMENT",
+        "0002, CUFF_FIT",
+        "0004, IRREGULAR_PULSE",
+        "0008, PULSE_RATE_OUT_OF_RANGE",
+        "0010, PULSE_RATE_OUT_OF_RANGE",
+        "0020, IMPROPER_POSITION"
+    })
     void everyStatusBitHasItsFlagUnderTheQuestionableUmbrella(String status, String flag) throws DecodeException {
         String le = status.substring(2) + status.substring(0, 2);
         Measurement systolic = decoder.decode(hex("10 7800 5000 5D00 " + le)).get(0);
-        assertThat(systolic.flags()).containsExactlyInAnyOrder(
-                io.nara.protocol.message.ObservationFlag.valueOf(flag), QUESTIONABLE);
+        assertThat(systolic.flags()).containsExactlyInAnyOrder(ObservationFlag.valueOf(flag), QUESTIONABLE);
         assertThat(systolic.value()).isEqualTo(120.0);
     }
 
     @Test
     void allStatusBitsTogether() throws DecodeException {
-        assertThat(decoder.decode(hex("10 7800 5000 5D00 3F00")).get(0).flags()).containsExactlyInAnyOrder(
-                BODY_MOVEMENT, CUFF_FIT, IRREGULAR_PULSE, PULSE_RATE_OUT_OF_RANGE, IMPROPER_POSITION, QUESTIONABLE);
+        assertThat(decoder.decode(hex("10 7800 5000 5D00 3F00")).get(0).flags())
+                .containsExactlyInAnyOrder(
+                        BODY_MOVEMENT,
+                        CUFF_FIT,
+                        IRREGULAR_PULSE,
+                        PULSE_RATE_OUT_OF_RANGE,
+                        IMPROPER_POSITION,
+                        QUESTIONABLE);
     }
 
     @Test
@@ -81,7 +93,8 @@ class MoreBloodPressureTest {
         assertThat(quirked.value()).isEqualTo(127.0);
         // A real time after the cut-off stays.
         byte[] real = hex("1E 7F00 5500 6400 EA07 0B 17 07 1E 0F 4000 02 0000");
-        assertThat(decoder.decode(real, omron).get(0).deviceTime()).isEqualTo(LocalDateTime.of(2026, 11, 23, 7, 30, 15));
+        assertThat(decoder.decode(real, omron).get(0).deviceTime())
+                .isEqualTo(LocalDateTime.of(2026, 11, 23, 7, 30, 15));
     }
 
     @Test
@@ -101,10 +114,10 @@ class MoreBloodPressureTest {
 
     @Test
     void fullUuidsAreAccepted() throws DecodeException {
-        assertThat(GattDecoders.parseUuid("00002A35-0000-1000-8000-00805F9B34FB")).isEqualTo(0x2A35);
+        assertThat(GattDecoders.parseUuid("00002A35-0000-1000-8000-00805F9B34FB"))
+                .isEqualTo(0x2A35);
         assertThat(GattDecoders.parseUuid("0x2a9d")).isEqualTo(0x2A9D);
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> GattDecoders.parseUuid("233BF001-5A34-1B6D-975C-000D5690ABE4"))
+        Assertions.assertThatThrownBy(() -> GattDecoders.parseUuid("233BF001-5A34-1B6D-975C-000D5690ABE4"))
                 .hasMessageContaining("not a 16-bit or Bluetooth-base");
     }
 }

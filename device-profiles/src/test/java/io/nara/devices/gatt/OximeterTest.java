@@ -3,7 +3,6 @@ package io.nara.devices.gatt;
 import static io.nara.devices.Hex.hex;
 import static io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE;
 import static io.nara.protocol.message.ObservationFlag.MEASUREMENT_FAILED;
-import static io.nara.protocol.message.ObservationFlag.NOT_PATIENT_DATA;
 import static io.nara.protocol.message.ObservationFlag.POOR_SIGNAL;
 import static io.nara.protocol.message.ObservationFlag.PRELIMINARY;
 import static io.nara.protocol.message.ObservationFlag.QUESTIONABLE;
@@ -40,8 +39,9 @@ class OximeterTest {
 
     @ParameterizedTest(name = "measurement status 0x{0} -> {1}")
     @CsvSource({
-            "0020, PRELIMINARY", "0040, PRELIMINARY", "1000, PRELIMINARY",
-            "0400, NOT_PATIENT_DATA", "0800, NOT_PATIENT_DATA", "4000, QUESTIONABLE"})
+        "0020, PRELIMINARY", "0040, PRELIMINARY", "1000, PRELIMINARY",
+        "0400, NOT_PATIENT_DATA", "0800, NOT_PATIENT_DATA", "4000, QUESTIONABLE"
+    })
     void measurementStatusBits(String status, String flag) throws DecodeException {
         String le = status.substring(2) + status.substring(0, 2);
         Measurement m = spot.decode(hex("02 6200 4800 " + le)).get(0);
@@ -89,8 +89,8 @@ class OximeterTest {
     @Test
     void continuousNormalFastSlowAndNanPulse() throws DecodeException {
         // fast + slow + status + sensor + PAI; normal SpO2 97, pulse NaN
-        List<Measurement> m = new PlxContinuousMeasurement().decode(
-                hex("1F 6100 FF07 6100 4800 6000 4700 0000 000000 F4FF"));
+        List<Measurement> m =
+                new PlxContinuousMeasurement().decode(hex("1F 6100 FF07 6100 4800 6000 4700 0000 000000 F4FF"));
         assertThat(m).extracting(Measurement::value).containsExactly(97.0, null);
         assertThat(m.get(1).flags()).containsExactly(MEASUREMENT_FAILED);
         assertThat(m.get(0).flags()).isEmpty();

@@ -27,7 +27,9 @@ class ScaleTest {
 
     @Test
     void unknownYearTimestampIsFlaggedNotInvented() throws DecodeException {
-        Measurement m = new WeightMeasurement().decode(hex("02 B63F 0000 0B 17 06 05 00")).get(0);
+        Measurement m = new WeightMeasurement()
+                .decode(hex("02 B63F 0000 0B 17 06 05 00"))
+                .get(0);
         assertThat(m.deviceTime()).isNull();
         assertThat(m.flags()).containsExactly(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
         assertThat(m.value()).isEqualTo(81.55);
@@ -35,8 +37,10 @@ class ScaleTest {
 
     @Test
     void multiUserScaleUnknownUserIsUnattributed() throws DecodeException {
-        assertThat(new WeightMeasurement().decode(hex("04 B63F FF")).get(0).userIndex()).isNull();
-        assertThat(new WeightMeasurement().decode(hex("04 B63F 04")).get(0).userIndex()).isEqualTo(4);
+        assertThat(new WeightMeasurement().decode(hex("04 B63F FF")).get(0).userIndex())
+                .isNull();
+        assertThat(new WeightMeasurement().decode(hex("04 B63F 04")).get(0).userIndex())
+                .isEqualTo(4);
     }
 
     @Test
@@ -53,17 +57,20 @@ class ScaleTest {
     void bodyCompositionWithSkippedFieldsWeightAndHeight() throws DecodeException {
         // flags 0x0E04: user id, muscle %, impedance(0x0200), weight(0x0400), height(0x0800) -> 0x0E14
         // fat 23.5 %, user 2, muscle 41.2 %, impedance 512.0 ohm, weight 80.00 kg, height 1.780 m
-        List<Measurement> m = new BodyCompositionMeasurement().decode(
-                hex("140E EB00 02 9C01 0014 803E F406"));
-        assertThat(m).extracting(x -> x.code()).containsExactly(Vocabulary.BODY_FAT_PERCENTAGE,
-                Vocabulary.BODY_WEIGHT, Vocabulary.BODY_HEIGHT);
+        List<Measurement> m = new BodyCompositionMeasurement().decode(hex("140E EB00 02 9C01 0014 803E F406"));
+        assertThat(m)
+                .extracting(x -> x.code())
+                .containsExactly(Vocabulary.BODY_FAT_PERCENTAGE, Vocabulary.BODY_WEIGHT, Vocabulary.BODY_HEIGHT);
         assertThat(m).extracting(Measurement::value).containsExactly(23.5, 80.0, 1.78);
         assertThat(m).allSatisfy(x -> assertThat(x.userIndex()).isEqualTo(2));
     }
 
     @Test
     void bodyCompositionUnsuccessful() throws DecodeException {
-        assertThat(new BodyCompositionMeasurement().decode(hex("0000 FFFF")).get(0).flags())
+        assertThat(new BodyCompositionMeasurement()
+                        .decode(hex("0000 FFFF"))
+                        .get(0)
+                        .flags())
                 .containsExactly(ObservationFlag.MEASUREMENT_FAILED);
         assertThatThrownBy(() -> new BodyCompositionMeasurement().decode(hex("0004 EB00 80")))
                 .hasMessageContaining("weight needs 2 byte(s)");

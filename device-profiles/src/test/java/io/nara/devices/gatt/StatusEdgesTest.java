@@ -57,8 +57,8 @@ class StatusEdgesTest {
 
     @Test
     void theSixteenBitSensorStatusQuirkAppliesToTheContinuousCharacteristicToo() throws DecodeException {
-        List<Measurement> m = continuous.decode(hex("18 6100 4800 2000 F4FF"),
-                Quirks.of(Quirk.PLX_SENSOR_STATUS_16_BIT));
+        List<Measurement> m =
+                continuous.decode(hex("18 6100 4800 2000 F4FF"), Quirks.of(Quirk.PLX_SENSOR_STATUS_16_BIT));
         assertThat(m.get(0).flags()).containsExactlyInAnyOrder(POOR_SIGNAL, QUESTIONABLE);
         assertThat(m.get(0).value()).isEqualTo(97.0);
     }
@@ -66,13 +66,16 @@ class StatusEdgesTest {
     @Test
     void aGlucoseControlSolutionIsRecognisedByItsSampleLocationAlone() throws DecodeException {
         // type 1 (capillary whole blood), location 4 (control solution)
-        Measurement byLocation = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 41")).get(0);
+        Measurement byLocation = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 41"))
+                .get(0);
         assertThat(byLocation.flags()).contains(NOT_PATIENT_DATA);
         // type 1, location 1 (finger): the patient's blood
-        Measurement finger = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 11")).get(0);
+        Measurement finger = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 11"))
+                .get(0);
         assertThat(finger.flags()).doesNotContain(NOT_PATIENT_DATA);
         // type 1, location 2 (alternate site test): the patient's blood, not a control
-        Measurement alternate = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 21")).get(0);
+        Measurement alternate = GattDecoders.decode(0x2A18, hex("06 0200 EA07 0B 17 07 1E 0F 37C0 21"))
+                .get(0);
         assertThat(alternate.flags()).doesNotContain(NOT_PATIENT_DATA);
     }
 }

@@ -30,7 +30,8 @@ class Poct1ConversationTest {
 
     private static byte[] msg(String type, String controlId, String body) {
         return ("<" + type + "><HDR><HDR.message_type V=\"" + type + "\"/><HDR.control_id V=\"" + controlId
-                + "\"/></HDR>" + body + "</" + type + ">").getBytes(StandardCharsets.UTF_8);
+                        + "\"/></HDR>" + body + "</" + type + ">")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(Action a) {
@@ -50,13 +51,14 @@ class Poct1ConversationTest {
         List<Action> status = c.onMessage(msg("DST.R01", "2", "<DST><DST.new_observations_qty V=\"0\"/></DST>"));
         assertThat(status).hasSize(2);
         assertThat(text(status.get(0))).contains("<ACK.type_cd V=\"AA\"/>", "<ACK.ack_control_id V=\"2\"/>");
-        assertThat(text(status.get(1))).contains("<END.R01>", "<END.reason_cd V=\"NRM\"/>")
+        assertThat(text(status.get(1)))
+                .contains("<END.R01>", "<END.reason_cd V=\"NRM\"/>")
                 .doesNotContain("REQ");
         assertThat(c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AA\"/></ACK>")))
                 .containsExactly(new Finished("conversation complete"));
         // the conversation is over: anything more is reported, not answered, and the timer has nothing to end
-        assertThat(c.onMessage(msg("OBS.R01", "4", ""))).containsExactly(
-                new Rejected("message after the conversation ended"));
+        assertThat(c.onMessage(msg("OBS.R01", "4", "")))
+                .containsExactly(new Rejected("message after the conversation ended"));
         assertThat(c.onTimeout()).isEmpty();
     }
 
@@ -66,7 +68,8 @@ class Poct1ConversationTest {
         c.onMessage(msg("HEL.R01", "1", ""));
         List<Action> status = c.onMessage(msg("DST.R01", "2", ""));
         assertThat(text(status.get(1))).contains("<REQ.R01>", "<REQ.request_cd V=\"ROBS\"/>");
-        assertThat(c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AA\"/></ACK>"))).isEmpty();
+        assertThat(c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AA\"/></ACK>")))
+                .isEmpty();
     }
 
     /** The hub's messages are numbered 1, 2, 3 ... and stamped with its clock to the second. */
@@ -74,8 +77,12 @@ class Poct1ConversationTest {
     void theHubsMessagesAreNumberedAndStamped() {
         String hello = text(c.onMessage(msg("HEL.R01", "71", "")).get(0));
         List<Action> status = c.onMessage(msg("DST.R01", "72", "<DST><DST.new_observations_qty V=\"1\"/></DST>"));
-        assertThat(hello).contains("<HDR.control_id V=\"1\"/>", "<HDR.creation_dttm V=\"2026-11-23T07:16:05Z\"/>",
-                "<HDR.version_id V=\"POCT1\"/>", "<ACK.ack_control_id V=\"71\"/>");
+        assertThat(hello)
+                .contains(
+                        "<HDR.control_id V=\"1\"/>",
+                        "<HDR.creation_dttm V=\"2026-11-23T07:16:05Z\"/>",
+                        "<HDR.version_id V=\"POCT1\"/>",
+                        "<ACK.ack_control_id V=\"71\"/>");
         assertThat(text(status.get(0))).contains("<HDR.control_id V=\"2\"/>", "<ACK.ack_control_id V=\"72\"/>");
         assertThat(text(status.get(1))).contains("<HDR.control_id V=\"3\"/>");
     }
@@ -84,8 +91,11 @@ class Poct1ConversationTest {
     @Test
     void aDevicesRefusalIsReportedWithItsNote() {
         helloAndStatus("1");
-        assertThat(c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AE\"/><ACK.ack_control_id V=\"3\"/>"
-                + "<ACK.note_txt V=\"busy\"/></ACK>")))
+        assertThat(c.onMessage(msg(
+                        "ACK.R01",
+                        "3",
+                        "<ACK><ACK.type_cd V=\"AE\"/><ACK.ack_control_id V=\"3\"/>"
+                                + "<ACK.note_txt V=\"busy\"/></ACK>")))
                 .containsExactly(new Rejected("device refused message 3: AE busy"));
         assertThat(c.onMessage(msg("ACK.R01", "4", "<ACK><ACK.type_cd V=\"AR\"/><ACK.ack_control_id V=\"3\"/></ACK>")))
                 .containsExactly(new Rejected("device refused message 3: AR"));
@@ -106,8 +116,11 @@ class Poct1ConversationTest {
     void anUnexpectedMessageIsAnsweredWithAnError() {
         c.onMessage(msg("HEL.R01", "1", ""));
         List<Action> out = c.onMessage(msg("RGT.R01", "2", ""));
-        assertThat(text(out.get(0))).contains("<ACK.type_cd V=\"AE\"/>", "<ACK.ack_control_id V=\"2\"/>",
-                "<ACK.note_txt V=\"unexpected message RGT.R01 while await status\"/>");
+        assertThat(text(out.get(0)))
+                .contains(
+                        "<ACK.type_cd V=\"AE\"/>",
+                        "<ACK.ack_control_id V=\"2\"/>",
+                        "<ACK.note_txt V=\"unexpected message RGT.R01 while await status\"/>");
         assertThat(out.get(1)).isEqualTo(new Rejected("unexpected message RGT.R01 while await status"));
     }
 
@@ -115,8 +128,10 @@ class Poct1ConversationTest {
     @Test
     void somethingThatIsNotAMessageIsOnlyReported() {
         List<Action> out = c.onMessage("<HEL.R01><DEV/></HEL.R01>".getBytes(StandardCharsets.UTF_8));
-        assertThat(out).singleElement().isInstanceOfSatisfying(Rejected.class,
-                r -> assertThat(r.problem()).contains("has no HDR"));
+        assertThat(out)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Rejected.class, r -> assertThat(r.problem()).contains("has no HDR"));
     }
 
     /**
@@ -127,19 +142,23 @@ class Poct1ConversationTest {
     void anObservationBeforeThePreviousIsStoredIsRefused() {
         helloAndStatus("2");
         c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AA\"/></ACK>"));
-        assertThat(c.onMessage(Poct1Test.OBS.getBytes(StandardCharsets.UTF_8))).singleElement()
+        assertThat(c.onMessage(Poct1Test.OBS.getBytes(StandardCharsets.UTF_8)))
+                .singleElement()
                 .isInstanceOf(Deliver.class);
         List<Action> early = c.onMessage(Poct1Test.OBS.replace("1002", "1003").getBytes(StandardCharsets.UTF_8));
-        assertThat(text(early.get(0))).contains("<ACK.type_cd V=\"AE\"/>", "<ACK.ack_control_id V=\"1003\"/>",
-                "observation 1003 arrived before 1002 was acknowledged");
+        assertThat(text(early.get(0)))
+                .contains(
+                        "<ACK.type_cd V=\"AE\"/>",
+                        "<ACK.ack_control_id V=\"1003\"/>",
+                        "observation 1003 arrived before 1002 was acknowledged");
         assertThat(early.get(1)).isEqualTo(new Rejected("observation 1003 arrived before 1002 was acknowledged"));
         // storing another id than the pending one is a programming error, named with the state
-        assertThatThrownBy(() -> c.stored("1003")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> c.stored("1003"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("no delivery 1003 awaits storing (await stored)");
         assertThatThrownBy(() -> c.refused("1003", "x")).isInstanceOf(IllegalStateException.class);
         assertThat(text(c.stored("1002").get(0))).contains("<ACK.type_cd V=\"AA\"/>", "V=\"1002\"");
-        assertThatThrownBy(() -> c.stored("1002")).hasMessage(
-                "no delivery 1002 awaits storing (await observations)");
+        assertThatThrownBy(() -> c.stored("1002")).hasMessage("no delivery 1002 awaits storing (await observations)");
     }
 
     /** The problem sent back to the device is escaped, so the device can parse the hub's answer. */
@@ -149,8 +168,7 @@ class Poct1ConversationTest {
         c.onMessage(msg("ACK.R01", "3", "<ACK><ACK.type_cd V=\"AA\"/></ACK>"));
         c.onMessage(Poct1Test.OBS.getBytes(StandardCharsets.UTF_8));
         List<Action> refused = c.refused("1002", "unit \"<mg>\" & co");
-        assertThat(text(refused.get(0))).contains(
-                "<ACK.note_txt V=\"unit &quot;&lt;mg&gt;&quot; &amp; co\"/>");
+        assertThat(text(refused.get(0))).contains("<ACK.note_txt V=\"unit &quot;&lt;mg&gt;&quot; &amp; co\"/>");
         assertThat(refused.get(1)).isEqualTo(new Rejected("observation 1002 refused: unit \"<mg>\" & co"));
     }
 

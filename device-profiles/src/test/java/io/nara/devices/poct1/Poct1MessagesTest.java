@@ -10,6 +10,7 @@ import io.nara.protocol.vocabulary.Vocabulary;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +26,8 @@ class Poct1MessagesTest {
     /** The control id the hub must echo in its ACK is taken without surrounding spaces. */
     @Test
     void theControlIdIsTrimmed() throws DecodeException {
-        Poct1Message m = Poct1Message.parse(utf8(
-                "<HEL.R01><HDR><HDR.message_type V=\"HEL.R01\"/><HDR.control_id V=\" 17 \"/></HDR></HEL.R01>"));
+        Poct1Message m = Poct1Message.parse(
+                utf8("<HEL.R01><HDR><HDR.message_type V=\"HEL.R01\"/><HDR.control_id V=\" 17 \"/></HDR></HEL.R01>"));
         assertThat(m.controlId()).isEqualTo("17");
         assertThat(m.type()).isEqualTo("HEL.R01");
         assertThat(m.topic()).isEqualTo("HEL");
@@ -37,8 +38,7 @@ class Poct1MessagesTest {
     void aMessageWithoutControlIdIsRefused() {
         assertThatThrownBy(() -> Poct1Message.parse(utf8("<HEL.R01><HDR/></HEL.R01>")))
                 .hasMessage("POCT1 HEL.R01 has no HDR.control_id");
-        assertThatThrownBy(() -> Poct1Message.parse(utf8(
-                "<HEL.R01><HDR><HDR.control_id V=\"  \"/></HDR></HEL.R01>")))
+        assertThatThrownBy(() -> Poct1Message.parse(utf8("<HEL.R01><HDR><HDR.control_id V=\"  \"/></HDR></HEL.R01>")))
                 .hasMessage("POCT1 HEL.R01 has no HDR.control_id");
     }
 
@@ -49,20 +49,24 @@ class Poct1MessagesTest {
     @Test
     void aMessageThatContradictsItsHeaderIsRefused() throws DecodeException {
         assertThatThrownBy(() -> Poct1Message.parse(utf8(
-                "<HEL.R01><HDR><HDR.message_type V=\"OBS.R01\"/><HDR.control_id V=\"1\"/></HDR></HEL.R01>")))
+                        "<HEL.R01><HDR><HDR.message_type V=\"OBS.R01\"/><HDR.control_id V=\"1\"/></HDR></HEL.R01>")))
                 .hasMessage("POCT1 message element HEL.R01 declares HDR.message_type OBS.R01");
-        assertThat(Poct1Message.parse(utf8("<DST.R01><HDR><HDR.control_id V=\"2\"/></HDR></DST.R01>")).topic())
+        assertThat(Poct1Message.parse(utf8("<DST.R01><HDR><HDR.control_id V=\"2\"/></HDR></DST.R01>"))
+                        .topic())
                 .isEqualTo("DST");
     }
 
     /** A type without a version suffix is its own topic: a bare HEL is a hello. */
     @Test
     void aTypeWithoutVersionIsItsOwnTopic() throws DecodeException {
-        assertThat(Poct1Message.parse(utf8("<HEL><HDR><HDR.control_id V=\"1\"/></HDR></HEL>")).topic())
+        assertThat(Poct1Message.parse(utf8("<HEL><HDR><HDR.control_id V=\"1\"/></HDR></HEL>"))
+                        .topic())
                 .isEqualTo("HEL");
         Poct1Conversation c = new Poct1Conversation(Clock.systemUTC(), new Poct1Observations(Analytes.COMMON_ONLY));
         assertThat(((Poct1Conversation.Send) c.onMessage(utf8("<HEL><HDR><HDR.control_id V=\"1\"/></HDR></HEL>"))
-                .get(0)).text()).contains("<ACK.type_cd V=\"AA\"/>");
+                                .get(0))
+                        .text())
+                .contains("<ACK.type_cd V=\"AA\"/>");
     }
 
     @Test
@@ -81,9 +85,11 @@ class Poct1MessagesTest {
                       <OBS><OBS.observation_id V="GLU"/><OBS.value V="108" U="mg/dL"/></OBS>
                     </PT></SVC></OBS.R01>"""));
         Measurement m = new Poct1Observations(new Analytes(Map.of("GLU", Vocabulary.GLUCOSE.loinc())))
-                .parse(obs).measurements().get(0);
+                .parse(obs)
+                .measurements()
+                .get(0);
         assertThat(m.deviceUnit()).isEqualTo("mg/dL");
         assertThat(m.deviceValue()).isEqualTo(108.0);
-        assertThat(m.value()).isCloseTo(6.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(m.value()).isCloseTo(6.0, Offset.offset(0.01));
     }
 }

@@ -13,12 +13,18 @@ package io.nara.gateway.analyzer;
  * @param path     SERIAL: the port, e.g. /dev/ttyUSB0 or /dev/serial/by-id/...
  * @param baud     SERIAL: speed (8N1 is assumed, as E1381 specifies)
  */
-public record AnalyzerEndpoint(Protocol protocol, Link link, String deviceId, String host, int port, String path,
-                               int baud) {
+public record AnalyzerEndpoint(
+        Protocol protocol, Link link, String deviceId, String host, int port, String path, int baud) {
 
-    public enum Protocol { ASTM, POCT1 }
+    public enum Protocol {
+        ASTM,
+        POCT1
+    }
 
-    public enum Link { TCP, SERIAL }
+    public enum Link {
+        TCP,
+        SERIAL
+    }
 
     public AnalyzerEndpoint {
         if (protocol == Protocol.POCT1 && link != Link.TCP) {
@@ -41,13 +47,27 @@ public record AnalyzerEndpoint(Protocol protocol, Link link, String deviceId, St
         }
         try {
             return switch (p[0]) {
-                case "astm-tcp", "poct1-tcp" -> new AnalyzerEndpoint(
-                        p[0].startsWith("astm") ? Protocol.ASTM : Protocol.POCT1, Link.TCP, p[1],
-                        p.length > 3 ? p[2] : "0.0.0.0", Integer.parseInt(p[p.length - 1]), null, 0);
-                case "astm-serial" -> new AnalyzerEndpoint(Protocol.ASTM, Link.SERIAL, p[1], null, 0, p[2],
-                        p.length > 3 ? Integer.parseInt(p[3]) : 9600);
-                default -> throw new IllegalArgumentException("analyzer '" + text + "': unknown kind " + p[0]
-                        + " (astm-tcp, astm-serial, poct1-tcp)");
+                case "astm-tcp", "poct1-tcp" ->
+                    new AnalyzerEndpoint(
+                            p[0].startsWith("astm") ? Protocol.ASTM : Protocol.POCT1,
+                            Link.TCP,
+                            p[1],
+                            p.length > 3 ? p[2] : "0.0.0.0",
+                            Integer.parseInt(p[p.length - 1]),
+                            null,
+                            0);
+                case "astm-serial" ->
+                    new AnalyzerEndpoint(
+                            Protocol.ASTM,
+                            Link.SERIAL,
+                            p[1],
+                            null,
+                            0,
+                            p[2],
+                            p.length > 3 ? Integer.parseInt(p[3]) : 9600);
+                default ->
+                    throw new IllegalArgumentException(
+                            "analyzer '" + text + "': unknown kind " + p[0] + " (astm-tcp, astm-serial, poct1-tcp)");
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("analyzer '" + text + "': " + e.getMessage());

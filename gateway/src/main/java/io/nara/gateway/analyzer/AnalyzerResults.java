@@ -20,22 +20,23 @@ import java.util.Optional;
  */
 final class AnalyzerResults {
 
-    private AnalyzerResults() {
-    }
+    private AnalyzerResults() {}
 
     /**
      * Succeeds with what was stored when any of the message's results were stored (the others were quarantined with
      * their reason); fails with {@link RejectedReadingException} when all were refused, or with the storage error.
      */
-    static Future<List<OutboxEntry>> store(ReadingPipeline pipeline, AnalyzerEndpoint endpoint, byte[] raw,
-                                           AnalyzerReport report) {
+    static Future<List<OutboxEntry>> store(
+            ReadingPipeline pipeline, AnalyzerEndpoint endpoint, byte[] raw, AnalyzerReport report) {
         Map<Optional<String>, List<Measurement>> byPatient = new LinkedHashMap<>();
         for (AnalyzerResult r : report.results()) {
-            byPatient.computeIfAbsent(Optional.ofNullable(r.patientId()), k -> new ArrayList<>()).add(r.measurement());
+            byPatient
+                    .computeIfAbsent(Optional.ofNullable(r.patientId()), k -> new ArrayList<>())
+                    .add(r.measurement());
         }
         List<Future<List<OutboxEntry>>> readings = new ArrayList<>();
-        byPatient.forEach((patient, measurements) -> readings.add(pipeline.accept(new DecodedReading(
-                endpoint.deviceId(), endpoint.source(), raw, measurements, patient.orElse(null)))));
+        byPatient.forEach((patient, measurements) -> readings.add(pipeline.accept(
+                new DecodedReading(endpoint.deviceId(), endpoint.source(), raw, measurements, patient.orElse(null)))));
         return Future.join(readings).transform(done -> {
             List<OutboxEntry> stored = new ArrayList<>();
             List<String> refused = new ArrayList<>();

@@ -41,8 +41,13 @@ public final class AnalyzerTransport {
     private final List<SerialAnalyzerPort> serialPorts = new ArrayList<>();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
-    public AnalyzerTransport(Vertx vertx, ReadingPipeline pipeline, List<AnalyzerEndpoint> endpoints, long timeoutMs,
-                             Clock clock, AnalyzerEvents events) {
+    public AnalyzerTransport(
+            Vertx vertx,
+            ReadingPipeline pipeline,
+            List<AnalyzerEndpoint> endpoints,
+            long timeoutMs,
+            Clock clock,
+            AnalyzerEvents events) {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.endpoints = List.copyOf(endpoints);
@@ -57,8 +62,8 @@ public final class AnalyzerTransport {
             if (e.link() == AnalyzerEndpoint.Link.TCP) {
                 started.add(listen(e));
             } else {
-                SerialAnalyzerPort port = new SerialAnalyzerPort(vertx, e, (context, link) ->
-                        astm(context, e, link), events);
+                SerialAnalyzerPort port =
+                        new SerialAnalyzerPort(vertx, e, (context, link) -> astm(context, e, link), events);
                 serialPorts.add(port);
                 started.add(port.start());
             }
@@ -117,8 +122,15 @@ public final class AnalyzerTransport {
                 events.connected(e.deviceId(), false);
             });
         } else {
-            Poct1Session session = new Poct1Session(context, pipeline, e, profile(e).map(DeviceProfile::analyteMap)
-                    .orElse(Analytes.COMMON_ONLY), link, timeoutMs, clock, events);
+            Poct1Session session = new Poct1Session(
+                    context,
+                    pipeline,
+                    e,
+                    profile(e).map(DeviceProfile::analyteMap).orElse(Analytes.COMMON_ONLY),
+                    link,
+                    timeoutMs,
+                    clock,
+                    events);
             socket.handler(b -> session.onBytes(b.getBytes()));
             socket.closeHandler(v -> {
                 session.close();
@@ -129,9 +141,15 @@ public final class AnalyzerTransport {
 
     private AstmSession astm(Context context, AnalyzerEndpoint e, ByteLink link) {
         Optional<DeviceProfile> profile = profile(e);
-        return new AstmSession(context, pipeline, e, profile.map(DeviceProfile::analyteMap)
-                .orElse(Analytes.COMMON_ONLY), profile.map(DeviceProfile::decoderQuirks).orElse(Quirks.NONE), link,
-                timeoutMs, events);
+        return new AstmSession(
+                context,
+                pipeline,
+                e,
+                profile.map(DeviceProfile::analyteMap).orElse(Analytes.COMMON_ONLY),
+                profile.map(DeviceProfile::decoderQuirks).orElse(Quirks.NONE),
+                link,
+                timeoutMs,
+                events);
     }
 
     /** The catalogue profile of the model the device's binding names (test codes and quirks), if any. */

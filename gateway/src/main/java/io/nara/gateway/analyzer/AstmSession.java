@@ -2,8 +2,8 @@ package io.nara.gateway.analyzer;
 
 import io.nara.devices.DecodeException;
 import io.nara.devices.Quirks;
-import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.Analytes;
+import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.astm.AstmFrames;
 import io.nara.devices.astm.AstmLinkReceiver;
 import io.nara.devices.astm.AstmRecords;
@@ -41,8 +41,15 @@ final class AstmSession {
     private long timer = -1;
     private boolean closed;
 
-    AstmSession(Context context, ReadingPipeline pipeline, AnalyzerEndpoint endpoint, Analytes analytes,
-                Quirks quirks, ByteLink link, long timeoutMs, AnalyzerEvents events) {
+    AstmSession(
+            Context context,
+            ReadingPipeline pipeline,
+            AnalyzerEndpoint endpoint,
+            Analytes analytes,
+            Quirks quirks,
+            ByteLink link,
+            long timeoutMs,
+            AnalyzerEvents events) {
         this.context = context;
         this.pipeline = pipeline;
         this.endpoint = endpoint;
@@ -95,12 +102,17 @@ final class AstmSession {
             return;
         }
         if (report.results().isEmpty()) {
-            refuse(raw, "ASTM message holds no result Nära knows"
-                    + (report.skipped().isEmpty() ? "" : ": " + String.join("; ", report.skipped())));
+            refuse(
+                    raw,
+                    "ASTM message holds no result Nära knows"
+                            + (report.skipped().isEmpty() ? "" : ": " + String.join("; ", report.skipped())));
             return;
         }
         if (!report.skipped().isEmpty()) {
-            pipeline.quarantine(endpoint.deviceId(), endpoint.source(), raw,
+            pipeline.quarantine(
+                    endpoint.deviceId(),
+                    endpoint.source(),
+                    raw,
                     "results skipped: " + String.join("; ", report.skipped()));
         }
         AnalyzerResults.store(pipeline, endpoint, raw, report)
@@ -109,13 +121,16 @@ final class AstmSession {
                         return; // the line is gone; unacknowledged, the instrument sends the message again
                     }
                     if (stored.succeeded()) {
-                        events.resultsStored(endpoint.deviceId(), stored.result().size());
+                        events.resultsStored(
+                                endpoint.deviceId(), stored.result().size());
                         perform(receiver.stored());
                     } else if (stored.cause() instanceof RejectedReadingException) {
                         nakAndStartOver();
                     } else {
-                        LOG.error("ASTM results from {} not stored ({}); not acknowledged, the instrument keeps them",
-                                endpoint.deviceId(), stored.cause().getMessage());
+                        LOG.error(
+                                "ASTM results from {} not stored ({}); not acknowledged, the instrument keeps them",
+                                endpoint.deviceId(),
+                                stored.cause().getMessage());
                         nakAndStartOver();
                     }
                 }));

@@ -1,11 +1,11 @@
 package io.nara.gateway.analyzer;
 
-import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.analyzer.Analytes;
+import io.nara.devices.analyzer.AnalyzerReport;
 import io.nara.devices.poct1.Poct1Conversation;
 import io.nara.devices.poct1.Poct1Observations;
-import io.nara.gateway.pipeline.RejectedReadingException;
 import io.nara.gateway.pipeline.ReadingPipeline;
+import io.nara.gateway.pipeline.RejectedReadingException;
 import io.vertx.core.Context;
 import java.time.Clock;
 import java.util.List;
@@ -35,8 +35,15 @@ final class Poct1Session {
     private long timer = -1;
     private boolean closed;
 
-    Poct1Session(Context context, ReadingPipeline pipeline, AnalyzerEndpoint endpoint, Analytes analytes,
-                 ByteLink link, long timeoutMs, Clock clock, AnalyzerEvents events) {
+    Poct1Session(
+            Context context,
+            ReadingPipeline pipeline,
+            AnalyzerEndpoint endpoint,
+            Analytes analytes,
+            ByteLink link,
+            long timeoutMs,
+            Clock clock,
+            AnalyzerEvents events) {
         this.context = context;
         this.pipeline = pipeline;
         this.endpoint = endpoint;
@@ -96,13 +103,16 @@ final class Poct1Session {
 
     private void deliver(String controlId, AnalyzerReport report, byte[] message) {
         if (!report.skipped().isEmpty()) {
-            pipeline.quarantine(endpoint.deviceId(), endpoint.source(), message,
+            pipeline.quarantine(
+                    endpoint.deviceId(),
+                    endpoint.source(),
+                    message,
                     "results skipped: " + String.join("; ", report.skipped()));
         }
         if (report.results().isEmpty()) {
             // Quarantined above for inspection, but not stored as results: the device must not count it received.
-            String problem = "no result Nära knows" + (report.skipped().isEmpty() ? ""
-                    : ": " + String.join("; ", report.skipped()));
+            String problem = "no result Nära knows"
+                    + (report.skipped().isEmpty() ? "" : ": " + String.join("; ", report.skipped()));
             context.runOnContext(v -> perform(conversation.refused(controlId, problem), null));
             return;
         }
@@ -112,15 +122,19 @@ final class Poct1Session {
                         return;
                     }
                     if (stored.succeeded()) {
-                        events.resultsStored(endpoint.deviceId(), stored.result().size());
+                        events.resultsStored(
+                                endpoint.deviceId(), stored.result().size());
                         perform(conversation.stored(controlId), null);
                     } else if (stored.cause() instanceof RejectedReadingException rejected) {
                         // The pipeline refused them (kept in quarantine): ACK AE, the device keeps the observation.
                         perform(conversation.refused(controlId, rejected.getMessage()), null);
                     } else {
                         // Unacknowledged: the device keeps the observation and offers it in its next conversation.
-                        LOG.error("POCT1 observation {} from {} not stored: {}; hanging up unacknowledged",
-                                controlId, endpoint.deviceId(), stored.cause().getMessage());
+                        LOG.error(
+                                "POCT1 observation {} from {} not stored: {}; hanging up unacknowledged",
+                                controlId,
+                                endpoint.deviceId(),
+                                stored.cause().getMessage());
                         hangUp();
                     }
                 }));

@@ -5,8 +5,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -33,8 +35,11 @@ final class SerialAnalyzerPort {
     private volatile boolean running;
     private volatile SerialPort port;
 
-    SerialAnalyzerPort(Vertx vertx, AnalyzerEndpoint endpoint, BiFunction<Context, ByteLink, AstmSession> sessions,
-                       AnalyzerEvents events) {
+    SerialAnalyzerPort(
+            Vertx vertx,
+            AnalyzerEndpoint endpoint,
+            BiFunction<Context, ByteLink, AstmSession> sessions,
+            AnalyzerEvents events) {
         this.vertx = vertx;
         this.endpoint = endpoint;
         this.sessions = sessions;
@@ -67,8 +72,9 @@ final class SerialAnalyzerPort {
         }
         thread.shutdown();
         writer.shutdown();
-        return vertx.executeBlocking(() -> thread.awaitTermination(10, TimeUnit.SECONDS)
-                && writer.awaitTermination(10, TimeUnit.SECONDS)).mapEmpty();
+        return vertx.executeBlocking(() ->
+                        thread.awaitTermination(10, TimeUnit.SECONDS) && writer.awaitTermination(10, TimeUnit.SECONDS))
+                .mapEmpty();
     }
 
     private void run(Promise<Void> firstAttempt) {
@@ -80,8 +86,11 @@ final class SerialAnalyzerPort {
             // Semi-blocking with a timeout so stop() is noticed even on a silent line.
             p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 500, 0);
             if (!p.openPort()) {
-                LOG.warn("serial port {} of analyzer {} cannot be opened; retrying in {} ms", endpoint.path(),
-                        endpoint.deviceId(), backoffMs);
+                LOG.warn(
+                        "serial port {} of analyzer {} cannot be opened; retrying in {} ms",
+                        endpoint.path(),
+                        endpoint.deviceId(),
+                        backoffMs);
                 firstAttempt.tryComplete();
                 sleepQuietly(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 30_000);
@@ -110,7 +119,7 @@ final class SerialAnalyzerPort {
                             p.writeBytes(bytes, bytes.length);
                         }
                     });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // stopping: the instrument gets no answer and sends again in its next session
                 }
             }
@@ -130,7 +139,7 @@ final class SerialAnalyzerPort {
                     return;
                 }
                 if (n > 0) {
-                    byte[] bytes = java.util.Arrays.copyOf(buffer, n);
+                    byte[] bytes = Arrays.copyOf(buffer, n);
                     context.runOnContext(v -> session.onBytes(bytes));
                 }
             }

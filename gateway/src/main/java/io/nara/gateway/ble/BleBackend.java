@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The little the hub needs from a Bluetooth stack, so BlueZ can be reached through two libraries (bluez-dbus, tinyb)
@@ -13,8 +15,7 @@ import java.util.function.Consumer;
 public interface BleBackend extends AutoCloseable {
 
     /** What scanning saw of a device. */
-    record Seen(String address, String name, boolean paired, boolean connected, Set<String> serviceUuids) {
-    }
+    record Seen(String address, String name, boolean paired, boolean connected, Set<String> serviceUuids) {}
 
     String name();
 
@@ -73,13 +74,11 @@ public interface BleBackend extends AutoCloseable {
      * {@code org.bluez.Error}, for the errors the hub tells apart), and tinyb's messages read "GDBus.Error:NAME: text".
      */
     final class BleException extends Exception {
-        private static final java.util.regex.Pattern GDBUS_ERROR =
-                java.util.regex.Pattern.compile("GDBus\\.Error:([\\w.]+):");
+        private static final Pattern GDBUS_ERROR = Pattern.compile("GDBus\\.Error:([\\w.]+):");
         /** BlueZ's text for an ATT "Insufficient Authentication / Encryption / Encryption Key Size" answer: "Not
          * paired" (NotPermitted, BlueZ 5.5x) or, in older versions, the ATT code (Failed, 0x05, 0x0c, 0x0f). */
-        private static final java.util.regex.Pattern ATT_AUTHENTICATION = java.util.regex.Pattern.compile(
-                "Not paired|ATT error: 0x0[5cf]\\b|Insufficient (Authentication|Encryption)",
-                java.util.regex.Pattern.CASE_INSENSITIVE);
+        private static final Pattern ATT_AUTHENTICATION = Pattern.compile(
+                "Not paired|ATT error: 0x0[5cf]\\b|Insufficient (Authentication|Encryption)", Pattern.CASE_INSENSITIVE);
 
         private final String errorName;
 
@@ -110,9 +109,12 @@ public interface BleBackend extends AutoCloseable {
                     || "org.bluez.Error.AuthenticationRejected".equals(errorName)) {
                 return true;
             }
-            boolean gattError = errorName == null || "org.bluez.Error.NotPermitted".equals(errorName)
+            boolean gattError = errorName == null
+                    || "org.bluez.Error.NotPermitted".equals(errorName)
                     || "org.bluez.Error.Failed".equals(errorName);
-            return gattError && message != null && ATT_AUTHENTICATION.matcher(message).find();
+            return gattError
+                    && message != null
+                    && ATT_AUTHENTICATION.matcher(message).find();
         }
 
         private static String errorNameOf(Throwable cause) {
@@ -120,7 +122,7 @@ public interface BleBackend extends AutoCloseable {
                 if (t.getClass().getName().startsWith("org.bluez.Error.")) {
                     return t.getClass().getName();
                 }
-                java.util.regex.Matcher m = GDBUS_ERROR.matcher(String.valueOf(t.getMessage()));
+                Matcher m = GDBUS_ERROR.matcher(String.valueOf(t.getMessage()));
                 if (m.find()) {
                     return m.group(1);
                 }

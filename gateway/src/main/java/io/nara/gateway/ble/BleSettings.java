@@ -14,8 +14,13 @@ import java.time.Duration;
  * @param connectTimeout how long a connection attempt may take before the device counts as not answering
  * @param maxBackoff     the longest wait between reconnection attempts to one device
  */
-public record BleSettings(String backend, String busAddress, String adapter, Integer passkey,
-                          Duration connectTimeout, Duration maxBackoff) {
+public record BleSettings(
+        String backend,
+        String busAddress,
+        String adapter,
+        Integer passkey,
+        Duration connectTimeout,
+        Duration maxBackoff) {
 
     public static BleSettings defaults() {
         return new BleSettings("bluez-dbus", null, "hci0", null, Duration.ofSeconds(20), Duration.ofMinutes(5));

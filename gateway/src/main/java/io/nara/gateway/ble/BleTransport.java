@@ -4,6 +4,7 @@ import io.nara.devices.catalogue.DeviceCatalogue;
 import io.nara.devices.catalogue.DeviceProfile;
 import io.nara.devices.gatt.CurrentTime;
 import io.nara.devices.gatt.GattDateTime;
+import io.nara.devices.gatt.GattDecoders;
 import io.nara.devices.gatt.RecordAccessControlPoint;
 import io.nara.gateway.installer.DeviceStates;
 import io.nara.gateway.pipeline.RawReading;
@@ -15,15 +16,19 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +59,16 @@ public final class BleTransport {
     private final DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
     private final Map<String, ExecutorService> sessions = new ConcurrentHashMap<>();
     private volatile boolean running;
-    private java.util.concurrent.ScheduledExecutorService scanner;
+    private ScheduledExecutorService scanner;
     private static final long DISCOVERY_POLL_MS = 2_000;
 
-    public BleTransport(Vertx vertx, BleSettings settings, ReadingPipeline pipeline, DeviceStates states, Clock clock,
-                        ZoneId deviceZone) {
+    public BleTransport(
+            Vertx vertx,
+            BleSettings settings,
+            ReadingPipeline pipeline,
+            DeviceStates states,
+            Clock clock,
+            ZoneId deviceZone) {
         this.vertx = vertx;
         this.settings = settings;
         this.backend = BleBackend.of(settings.backend());
@@ -76,8 +86,10 @@ public final class BleTransport {
             // cloud; only the health services: Device Information, Battery or Current Time would let every phone in.
             Set<String> services = catalogue.all().stream()
                     .filter(p -> p.transport() == DeviceProfile.Transport.BLE)
-                    .flatMap(p -> p.services().stream()).map(String::toUpperCase)
-                    .filter(u -> !NOT_HEALTH_SERVICES.contains(u)).collect(Collectors.toCollection(TreeSet::new));
+                    .flatMap(p -> p.services().stream())
+                    .map(String::toUpperCase)
+                    .filter(u -> !NOT_HEALTH_SERVICES.contains(u))
+                    .collect(Collectors.toCollection(TreeSet::new));
             backend.startDiscovery(services);
             reconcile();
             scanner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -125,16 +137,24 @@ public final class BleTransport {
     /** Health devices BlueZ sees that are not bound: offered to the cloud for binding. */
     private void reportUnbound() {
         try {
-            Set<String> bound = pipeline.config().devices().stream().map(d -> d.deviceId().toUpperCase())
+            Set<String> bound = pipeline.config().devices().stream()
+                    .map(d -> d.deviceId().toUpperCase())
                     .collect(Collectors.toSet());
             for (BleBackend.Seen seen : backend.devices()) {
-                Set<String> health = seen.serviceUuids().stream().map(String::toUpperCase)
-                        .filter(u -> !NOT_HEALTH_SERVICES.contains(u)).collect(Collectors.toCollection(TreeSet::new));
+                Set<String> health = seen.serviceUuids().stream()
+                        .map(String::toUpperCase)
+                        .filter(u -> !NOT_HEALTH_SERVICES.contains(u))
+                        .collect(Collectors.toCollection(TreeSet::new));
                 if (health.isEmpty() || bound.contains(seen.address().toUpperCase())) {
                     continue;
                 }
-                states.discovered().seen(seen.address().toUpperCase(), "ble", seen.name(), model(seen.name(), health),
-                        String.join(",", health));
+                states.discovered()
+                        .seen(
+                                seen.address().toUpperCase(),
+                                "ble",
+                                seen.name(),
+                                model(seen.name(), health),
+                                String.join(",", health));
             }
         } catch (BleBackend.BleException | RuntimeException e) {
             if (running) {
@@ -145,15 +165,23 @@ public final class BleTransport {
 
     /** The catalogue model a device probably is: by its advertised name, else the generic profile of its service. */
     private String model(String name, Set<String> services) {
-        Optional<DeviceProfile> byName = catalogue.all().stream().filter(p -> p.transport() == DeviceProfile.Transport.BLE
-                && p.advertisedName() != null && name != null && name.startsWith(p.advertisedName())).findFirst();
+        Optional<DeviceProfile> byName = catalogue.all().stream()
+                .filter(p -> p.transport() == DeviceProfile.Transport.BLE
+                        && p.advertisedName() != null
+                        && name != null
+                        && name.startsWith(p.advertisedName()))
+                .findFirst();
         if (byName.isPresent()) {
             return byName.get().id();
         }
-        return catalogue.all().stream().filter(p -> p.transport() == DeviceProfile.Transport.BLE
-                        && p.id().startsWith("generic-") && p.services().stream().map(String::toUpperCase)
-                        .anyMatch(services::contains))
-                .map(DeviceProfile::id).sorted().findFirst().orElse(null);
+        return catalogue.all().stream()
+                .filter(p -> p.transport() == DeviceProfile.Transport.BLE
+                        && p.id().startsWith("generic-")
+                        && p.services().stream().map(String::toUpperCase).anyMatch(services::contains))
+                .map(DeviceProfile::id)
+                .sorted()
+                .findFirst()
+                .orElse(null);
     }
 
     public Future<Void> stop() {
@@ -178,7 +206,9 @@ public final class BleTransport {
     private Map<String, DeviceProfile> bleDevices() {
         Map<String, DeviceProfile> out = new ConcurrentHashMap<>();
         for (DeviceBinding b : pipeline.config().devices()) {
-            catalogue.find(b.model()).filter(p -> p.transport() == DeviceProfile.Transport.BLE)
+            catalogue
+                    .find(b.model())
+                    .filter(p -> p.transport() == DeviceProfile.Transport.BLE)
                     .ifPresent(p -> out.put(b.deviceId(), p));
         }
         return out;
@@ -193,7 +223,8 @@ public final class BleTransport {
             boolean bonded = false;
             try {
                 Optional<BleBackend.Seen> seen = backend.devices().stream()
-                        .filter(d -> d.address().equalsIgnoreCase(address)).findFirst();
+                        .filter(d -> d.address().equalsIgnoreCase(address))
+                        .findFirst();
                 if (seen.isEmpty()) {
                     pause(backoffMs);
                     continue;
@@ -219,13 +250,17 @@ public final class BleTransport {
                         states.pairing(address, DeviceStates.Pairing.NOT_PAIRED);
                         states.attention(address, "pairing failed: " + e.getMessage());
                         pause(backoffMs);
-                        backoffMs = Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
+                        backoffMs =
+                                Math.min(backoffMs * 2, settings.maxBackoff().toMillis());
                         continue;
                     }
                 }
                 bonded = seen.get().paired();
-                states.pairing(address, seen.get().paired() || profile.bondingRequired()
-                        ? DeviceStates.Pairing.PAIRED : DeviceStates.Pairing.NOT_APPLICABLE);
+                states.pairing(
+                        address,
+                        seen.get().paired() || profile.bondingRequired()
+                                ? DeviceStates.Pairing.PAIRED
+                                : DeviceStates.Pairing.NOT_APPLICABLE);
                 states.connection(address, DeviceStates.Connection.CONNECTING);
                 try (BleBackend.Connection c = backend.connect(address, settings.connectTimeout())) {
                     states.connection(address, DeviceStates.Connection.CONNECTED);
@@ -238,8 +273,11 @@ public final class BleTransport {
                 if (bonded && e.authenticationFailed()) {
                     // BlueZ holds a bond the device no longer has (it was reset): every further attempt fails the
                     // same way, so none is made until the installer pairs it again (staleBond)
-                    LOG.warn("BLE {}: stale bond ({}: {}); waiting for pairing mode to pair it again", address,
-                            e.errorName(), e.getMessage());
+                    LOG.warn(
+                            "BLE {}: stale bond ({}: {}); waiting for pairing mode to pair it again",
+                            address,
+                            e.errorName(),
+                            e.getMessage());
                     states.connection(address, DeviceStates.Connection.DISCONNECTED);
                     states.pairing(address, DeviceStates.Pairing.STALE_BOND);
                     continue;
@@ -280,11 +318,15 @@ public final class BleTransport {
         return StaleBond.WAITING;
     }
 
-    private enum StaleBond { NONE, WAITING, REMOVED }
+    private enum StaleBond {
+        NONE,
+        WAITING,
+        REMOVED
+    }
 
     /** One connection: clock, battery, indications, stored records; returns when the link drops. */
     private void run(String address, DeviceProfile profile, BleBackend.Connection c) throws BleBackend.BleException {
-        java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch gone = new CountDownLatch(1);
         c.onDisconnect(gone::countDown);
         setClock(address, profile, c);
         if (c.has(0x2A19)) {
@@ -299,16 +341,17 @@ public final class BleTransport {
         // Without RACP the two cannot be told apart when they arrive (see the README): memory, unless the catalogue
         // says the device keeps none.
         boolean racp = c.has(RecordAccessControlPoint.UUID16);
-        java.util.concurrent.atomic.AtomicBoolean replaying = new java.util.concurrent.atomic.AtomicBoolean(racp);
-        boolean keepsNoMemory = profile.storedRecords() != null
-                && profile.storedRecords().method() == DeviceProfile.Method.NONE;
+        AtomicBoolean replaying = new AtomicBoolean(racp);
+        boolean keepsNoMemory =
+                profile.storedRecords() != null && profile.storedRecords().method() == DeviceProfile.Method.NONE;
         for (String hex : profile.characteristics()) {
             int uuid = Integer.parseInt(hex, 16);
             if (isMeasurement(uuid) && c.has(uuid)) {
                 c.subscribe(uuid, value -> {
                     states.seen(address);
                     boolean live = keepsNoMemory || racp && !replaying.get();
-                    Future<?> kept = live ? pipeline.acceptLiveRecord(new RawReading(address, uuid, value))
+                    Future<?> kept = live
+                            ? pipeline.acceptLiveRecord(new RawReading(address, uuid, value))
                             : keep(address, uuid, value);
                     synchronized (stored) {
                         stored.add(kept);
@@ -322,7 +365,8 @@ public final class BleTransport {
                 replaying.set(false); // the report (or its refusal) has ended: what follows was measured now
                 racpResponse(address, c, response, stored);
             });
-            c.write(RecordAccessControlPoint.UUID16,
+            c.write(
+                    RecordAccessControlPoint.UUID16,
                     RecordAccessControlPoint.reportStoredRecords(new RecordAccessControlPoint.All()));
         }
         try {
@@ -345,23 +389,28 @@ public final class BleTransport {
     private void racpResponse(String address, BleBackend.Connection c, byte[] response, List<Future<?>> stored) {
         try {
             var r = RecordAccessControlPoint.parseResponse(response);
-            if (r instanceof RecordAccessControlPoint.ResponseCode code && code.success()
+            if (r instanceof RecordAccessControlPoint.ResponseCode code
+                    && code.success()
                     && code.requestOpCode() == RecordAccessControlPoint.OP_REPORT_STORED_RECORDS) {
                 List<Future<?>> all;
                 synchronized (stored) {
                     all = List.copyOf(stored);
                 }
                 // Delete on the device only once the outbox holds every record it sent.
-                Future.all(all).onSuccess(v -> vertx.executeBlocking(() -> {
-                    c.write(RecordAccessControlPoint.UUID16,
-                            RecordAccessControlPoint.deleteStoredRecords(new RecordAccessControlPoint.All()));
-                    return null;
-                })).onFailure(e -> LOG.warn("BLE {}: stored records not all kept ({}); not deleting them on the device",
-                        address, e.getMessage()));
+                Future.all(all)
+                        .onSuccess(v -> vertx.executeBlocking(() -> {
+                            c.write(
+                                    RecordAccessControlPoint.UUID16,
+                                    RecordAccessControlPoint.deleteStoredRecords(new RecordAccessControlPoint.All()));
+                            return null;
+                        }))
+                        .onFailure(e -> LOG.warn(
+                                "BLE {}: stored records not all kept ({}); not deleting them on the device",
+                                address,
+                                e.getMessage()));
             }
         } catch (Exception e) {
-            LOG.warn("BLE {}: RACP response {}: {}", address, java.util.HexFormat.of().formatHex(response),
-                    e.getMessage());
+            LOG.warn("BLE {}: RACP response {}: {}", address, HexFormat.of().formatHex(response), e.getMessage());
         }
     }
 
@@ -382,7 +431,8 @@ public final class BleTransport {
         int uuid = Integer.parseInt(clockSpec.characteristic(), 16);
         LocalDateTime now = LocalDateTime.now(clock.withZone(deviceZone));
         byte[] value = uuid == CurrentTime.UUID16
-                ? CurrentTime.encode(now, CurrentTime.ADJUST_EXTERNAL_REFERENCE) : GattDateTime.encode(now);
+                ? CurrentTime.encode(now, CurrentTime.ADJUST_EXTERNAL_REFERENCE)
+                : GattDateTime.encode(now);
         try {
             c.write(uuid, value);
             states.clock(address, DeviceStates.ClockState.SET);
@@ -396,8 +446,9 @@ public final class BleTransport {
     }
 
     private static boolean isMeasurement(int uuid) {
-        return io.nara.devices.gatt.GattDecoders.forCharacteristic(uuid).isPresent()
-                && uuid != RecordAccessControlPoint.UUID16 && uuid != 0x2A9E;
+        return GattDecoders.forCharacteristic(uuid).isPresent()
+                && uuid != RecordAccessControlPoint.UUID16
+                && uuid != 0x2A9E;
     }
 
     private static void pause(long ms) {
@@ -407,5 +458,4 @@ public final class BleTransport {
             Thread.currentThread().interrupt();
         }
     }
-
 }

@@ -43,7 +43,8 @@ final class BluezDbusBackend implements BleBackend {
     @Override
     public void open(BleSettings settings) throws BleException {
         try {
-            manager = settings.busAddress() == null ? DeviceManager.createInstance(false)
+            manager = settings.busAddress() == null
+                    ? DeviceManager.createInstance(false)
                     : DeviceManager.createInstance(settings.busAddress());
             adapter = manager.getAdapter(settings.adapter());
             if (adapter == null) {
@@ -73,8 +74,10 @@ final class BluezDbusBackend implements BleBackend {
     public void startDiscovery(Set<String> serviceUuids) throws BleException {
         try {
             adapter.setDiscoveryFilter(Map.of(
-                    "UUIDs", new Variant<>(serviceUuids.stream().map(u -> BleBackend.uuid128(Integer.parseInt(u, 16)))
-                            .toArray(String[]::new)),
+                    "UUIDs",
+                            new Variant<>(serviceUuids.stream()
+                                    .map(u -> BleBackend.uuid128(Integer.parseInt(u, 16)))
+                                    .toArray(String[]::new)),
                     "Transport", new Variant<>("le")));
             adapter.startDiscovery();
         } catch (Exception e) {
@@ -92,9 +95,14 @@ final class BluezDbusBackend implements BleBackend {
     @Override
     public List<Seen> devices() throws BleException {
         try {
-            return known().stream().filter(d -> d.getAddress() != null)
-                    .map(d -> new Seen(d.getAddress(), d.getName(), Boolean.TRUE.equals(d.isPaired()),
-                            Boolean.TRUE.equals(d.isConnected()), uuids(d.getUuids())))
+            return known().stream()
+                    .filter(d -> d.getAddress() != null)
+                    .map(d -> new Seen(
+                            d.getAddress(),
+                            d.getName(),
+                            Boolean.TRUE.equals(d.isPaired()),
+                            Boolean.TRUE.equals(d.isConnected()),
+                            uuids(d.getUuids())))
                     .toList();
         } catch (RuntimeException e) {
             throw new BleException("cannot list devices: " + e.getMessage(), e);
@@ -105,7 +113,8 @@ final class BluezDbusBackend implements BleBackend {
         if (full == null) {
             return Set.of();
         }
-        return Arrays.stream(full).map(u -> u.length() >= 8 ? u.substring(4, 8).toUpperCase() : u)
+        return Arrays.stream(full)
+                .map(u -> u.length() >= 8 ? u.substring(4, 8).toUpperCase() : u)
                 .collect(Collectors.toSet());
     }
 
@@ -121,7 +130,8 @@ final class BluezDbusBackend implements BleBackend {
 
     private BluetoothDevice device(String address) throws BleException {
         return known().stream()
-                .filter(d -> address.equalsIgnoreCase(d.getAddress())).findFirst()
+                .filter(d -> address.equalsIgnoreCase(d.getAddress()))
+                .findFirst()
                 .orElseThrow(() -> new BleException("device " + address + " is not known to BlueZ"));
     }
 
@@ -182,7 +192,8 @@ final class BluezDbusBackend implements BleBackend {
             if (consumer != null) {
                 consumer.accept(bytes(props.get("Value").getValue()));
             }
-        } else if ("org.bluez.Device1".equals(signal.getInterfaceName()) && props.containsKey("Connected")
+        } else if ("org.bluez.Device1".equals(signal.getInterfaceName())
+                && props.containsKey("Connected")
                 && Boolean.FALSE.equals(props.get("Connected").getValue())) {
             Runnable r = disconnects.remove(path);
             if (r != null) {
@@ -235,8 +246,8 @@ final class BluezDbusBackend implements BleBackend {
                     return c;
                 }
             }
-            throw new BleException(String.format("device %s has no characteristic 0x%04X", device.getAddress(),
-                    uuid16));
+            throw new BleException(
+                    String.format("device %s has no characteristic 0x%04X", device.getAddress(), uuid16));
         }
 
         @Override
@@ -284,8 +295,8 @@ final class BluezDbusBackend implements BleBackend {
                 c.startNotify();
             } catch (Exception e) {
                 subscriptions.remove(c.getDbusPath());
-                throw new BleException(String.format("enabling indications on 0x%04X failed: %s", uuid16,
-                        e.getMessage()), e);
+                throw new BleException(
+                        String.format("enabling indications on 0x%04X failed: %s", uuid16, e.getMessage()), e);
             }
         }
 

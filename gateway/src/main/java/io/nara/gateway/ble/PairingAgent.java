@@ -16,6 +16,8 @@ final class PairingAgent implements Agent1 {
     private static final Logger LOG = LoggerFactory.getLogger(PairingAgent.class);
     static final String AGENT_PATH = "/io/nara/agent";
 
+    private final Integer passkey;
+
     /**
      * Exports the agent on this connection and makes it BlueZ's default. NoInputNoOutput: the hub has no screen or
      * keyboard, so BlueZ uses "just works" pairing; with a passkey configured, KeyboardOnly, and a device that
@@ -29,8 +31,6 @@ final class PairingAgent implements Agent1 {
         LOG.info("BlueZ pairing agent registered ({})", passkey == null ? "NoInputNoOutput" : "fixed passkey");
     }
 
-    private final Integer passkey;
-
     PairingAgent(Integer passkey) {
         this.passkey = passkey;
     }
@@ -41,8 +41,7 @@ final class PairingAgent implements Agent1 {
     }
 
     @Override
-    public void Release() {
-    }
+    public void Release() {}
 
     @Override
     public String RequestPinCode(DBusPath device) {
@@ -50,8 +49,7 @@ final class PairingAgent implements Agent1 {
     }
 
     @Override
-    public void DisplayPinCode(DBusPath device, String pincode) {
-    }
+    public void DisplayPinCode(DBusPath device, String pincode) {}
 
     @Override
     public UInt32 RequestPasskey(DBusPath device) {
@@ -59,22 +57,17 @@ final class PairingAgent implements Agent1 {
     }
 
     @Override
-    public void DisplayPasskey(DBusPath device, UInt32 passkey, UInt16 entered) {
-    }
+    public void DisplayPasskey(DBusPath device, UInt32 passkey, UInt16 entered) {}
 
     @Override
-    public void RequestConfirmation(DBusPath device, UInt32 passkey) {
-    }
+    public void RequestConfirmation(DBusPath device, UInt32 passkey) {}
 
     @Override
-    public void RequestAuthorization(DBusPath device) {
-    }
+    public void RequestAuthorization(DBusPath device) {}
 
     @Override
-    public void AuthorizeService(DBusPath device, String uuid) {
-    }
+    public void AuthorizeService(DBusPath device, String uuid) {}
 
     @Override
-    public void Cancel() {
-    }
+    public void Cancel() {}
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -27,6 +28,7 @@ import tinyb.BluetoothException;
 import tinyb.BluetoothGattCharacteristic;
 import tinyb.BluetoothGattService;
 import tinyb.BluetoothManager;
+import tinyb.BluetoothObject;
 import tinyb.TransportType;
 
 /**
@@ -50,6 +52,7 @@ final class TinybBackend implements BleBackend {
      * from a device's thread or from tinyb's own callback thread, holds this lock; waits (polling, backoff) never do.
      */
     private static final ReentrantLock NATIVE = new ReentrantLock();
+
     private static boolean loaded;
 
     private BluetoothManager manager;
@@ -73,7 +76,9 @@ final class TinybBackend implements BleBackend {
         try {
             manager = tinyb(BluetoothManager::getBluetoothManager);
             adapter = tinyb(() -> manager.getAdapters().stream()
-                    .filter(a -> settings.adapter().equals(adapterName(a))).findFirst().orElse(null));
+                    .filter(a -> settings.adapter().equals(adapterName(a)))
+                    .findFirst()
+                    .orElse(null));
             if (adapter == null) {
                 throw new BleException("no Bluetooth adapter " + settings.adapter() + " in BlueZ (tinyb)");
             }
@@ -83,7 +88,8 @@ final class TinybBackend implements BleBackend {
                 }
                 return manager.setDefaultAdapter(adapter);
             });
-            agentConnection = DBusConnectionBuilder.forSystemBus().withShared(false).build();
+            agentConnection =
+                    DBusConnectionBuilder.forSystemBus().withShared(false).build();
             PairingAgent.register(agentConnection, settings.passkey());
         } catch (DBusException | RuntimeException e) {
             throw new BleException("cannot reach BlueZ through tinyb: " + e.getMessage(), e);
@@ -110,7 +116,7 @@ final class TinybBackend implements BleBackend {
     /** The adapter's object name (hci0): tinyb gives only the address and the alias, BlueZ's path ends in it. */
     private static String adapterName(BluetoothAdapter a) {
         try {
-            var getPath = tinyb.BluetoothObject.class.getDeclaredMethod("getObjectPath");
+            var getPath = BluetoothObject.class.getDeclaredMethod("getObjectPath");
             getPath.setAccessible(true);
             String path = (String) getPath.invoke(a);
             return path.substring(path.lastIndexOf('/') + 1);
@@ -128,8 +134,9 @@ final class TinybBackend implements BleBackend {
             case "amd64", "x86_64" -> "linux/x86_64";
             case "x86", "i386", "i686" -> "linux/x86_32";
             case "arm" -> "arm/armv6";
-            default -> throw new BleException("tinyb has no native library for " + System.getProperty("os.arch")
-                    + " (only x86_64, x86 and 32-bit ARM); use --ble-backend bluez-dbus");
+            default ->
+                throw new BleException("tinyb has no native library for " + System.getProperty("os.arch")
+                        + " (only x86_64, x86 and 32-bit ARM); use --ble-backend bluez-dbus");
         };
         try {
             Path dir = Files.createTempDirectory("nara-tinyb");
@@ -154,8 +161,9 @@ final class TinybBackend implements BleBackend {
     @Override
     public void startDiscovery(Set<String> serviceUuids) throws BleException {
         try {
-            List<UUID> uuids = serviceUuids.stream().map(u -> UUID.fromString(BleBackend.uuid128(
-                    Integer.parseInt(u, 16)))).toList();
+            List<UUID> uuids = serviceUuids.stream()
+                    .map(u -> UUID.fromString(BleBackend.uuid128(Integer.parseInt(u, 16))))
+                    .toList();
             tinyb(() -> {
                 adapter.setDiscoveryFilter(uuids, 0, 0, TransportType.LE);
                 return adapter.startDiscovery();
@@ -182,8 +190,8 @@ final class TinybBackend implements BleBackend {
             return tinyb(() -> {
                 List<Seen> out = new ArrayList<>();
                 for (BluetoothDevice d : adapter.getDevices()) {
-                    out.add(new Seen(d.getAddress(), d.getName(), d.getPaired(), d.getConnected(),
-                            uuids(d.getUUIDs())));
+                    out.add(new Seen(
+                            d.getAddress(), d.getName(), d.getPaired(), d.getConnected(), uuids(d.getUUIDs())));
                 }
                 return out;
             });
@@ -196,13 +204,17 @@ final class TinybBackend implements BleBackend {
         if (full == null) {
             return Set.of();
         }
-        return Arrays.stream(full).filter(Objects::nonNull)
-                .map(u -> u.length() >= 8 ? u.substring(4, 8).toUpperCase() : u).collect(Collectors.toSet());
+        return Arrays.stream(full)
+                .filter(Objects::nonNull)
+                .map(u -> u.length() >= 8 ? u.substring(4, 8).toUpperCase() : u)
+                .collect(Collectors.toSet());
     }
 
     private BluetoothDevice device(String address) throws BleException {
-        return tinyb(() -> adapter.getDevices().stream().filter(d -> address.equalsIgnoreCase(d.getAddress()))
-                .findFirst()).orElseThrow(() -> new BleException("device " + address + " is not known to BlueZ"));
+        return tinyb(() -> adapter.getDevices().stream()
+                        .filter(d -> address.equalsIgnoreCase(d.getAddress()))
+                        .findFirst())
+                .orElseThrow(() -> new BleException("device " + address + " is not known to BlueZ"));
     }
 
     @Override
@@ -265,7 +277,7 @@ final class TinybBackend implements BleBackend {
     private static final class TinybConnection implements Connection {
         private final BluetoothDevice device;
         /** Characteristics with notifications on: tinyb keeps a callback across reconnections until disabled. */
-        private final List<BluetoothGattCharacteristic> subscribed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<BluetoothGattCharacteristic> subscribed = new CopyOnWriteArrayList<>();
 
         TinybConnection(BluetoothDevice device) {
             this.device = device;
@@ -286,8 +298,8 @@ final class TinybBackend implements BleBackend {
             if (found != null) {
                 return found;
             }
-            throw new BleException(String.format("device %s has no characteristic 0x%04X", tinyb(device::getAddress),
-                    uuid16));
+            throw new BleException(
+                    String.format("device %s has no characteristic 0x%04X", tinyb(device::getAddress), uuid16));
         }
 
         @Override
@@ -334,8 +346,8 @@ final class TinybBackend implements BleBackend {
                 tinyb(() -> c.enableValueNotifications(values::accept));
                 subscribed.add(c);
             } catch (BluetoothException e) {
-                throw new BleException(String.format("enabling indications on 0x%04X failed: %s", uuid16,
-                        e.getMessage()), e);
+                throw new BleException(
+                        String.format("enabling indications on 0x%04X failed: %s", uuid16, e.getMessage()), e);
             }
         }
 

@@ -11,8 +11,7 @@ import java.util.Locale;
 /** The pipeline's side of {@link Attribution}: takes the user index and the weight from the decoded measurements. */
 public final class HubAttribution {
 
-    private HubAttribution() {
-    }
+    private HubAttribution() {}
 
     /** The patient the reading belongs to, or null when it must be held as unattributed. */
     public static String patientFor(DeviceBinding binding, HubConfig config, List<Measurement> measurements) {
@@ -26,7 +25,8 @@ public final class HubAttribution {
                 weight = m.value();
             }
         }
-        return Attribution.patientFor(binding, config::carePlanFor, userIndex, weight).orElse(null);
+        return Attribution.patientFor(binding, config::carePlanFor, userIndex, weight)
+                .orElse(null);
     }
 
     /**
@@ -51,7 +51,9 @@ public final class HubAttribution {
             return Stated.UNCHECKED;
         }
         List<String> candidates = binding.shared()
-                ? binding.users().stream().map(DeviceBinding.DeviceUser::patientId).toList()
+                ? binding.users().stream()
+                        .map(DeviceBinding.DeviceUser::patientId)
+                        .toList()
                 : List.of(binding.patientId());
         boolean known = false;
         for (String patient : candidates) {
@@ -66,9 +68,13 @@ public final class HubAttribution {
         if (!known) {
             return Stated.UNCHECKED;
         }
-        return new Stated(null, "the analyzer names patient " + masked(statedId) + ", who is not "
-                + (binding.shared() ? "a user of device " + binding.deviceId() + " (" + String.join(", ", candidates)
-                + ")" : "patient " + binding.patientId() + ", to whom device " + binding.deviceId() + " is bound"));
+        return new Stated(
+                null,
+                "the analyzer names patient " + masked(statedId) + ", who is not "
+                        + (binding.shared()
+                                ? "a user of device " + binding.deviceId() + " (" + String.join(", ", candidates) + ")"
+                                : "patient " + binding.patientId() + ", to whom device " + binding.deviceId()
+                                        + " is bound"));
     }
 
     /**

@@ -15,11 +15,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the hub's rules remember, in the outbox's SQLite database: readings for window, baseline and repetition rules,
@@ -73,9 +76,11 @@ public final class RuleStateStore implements HubRules {
             }
             Evaluation e = engine.evaluate(plan, state, observation, now);
             save(plan.patientId(), e, since);
-            memory.put(plan.patientId(), new PatientState(
-                    e.state().history().trimmed(since.minus(java.time.Duration.ofDays(1)), MAX_READINGS_PER_SIGNAL),
-                    e.state().open()));
+            memory.put(
+                    plan.patientId(),
+                    new PatientState(
+                            e.state().history().trimmed(since.minus(Duration.ofDays(1)), MAX_READINGS_PER_SIGNAL),
+                            e.state().open()));
             return e.events();
         } catch (SQLException e) {
             // Thrown into Outbox.append, which rolls the whole reading back: the device is not acknowledged.
@@ -89,9 +94,10 @@ public final class RuleStateStore implements HubRules {
      *
      * @return the number of rows removed
      */
-    public int wipeAllBut(java.util.Set<String> patients) {
-        String keep = patients.isEmpty() ? "" : " WHERE patient_id NOT IN (" + String.join(",",
-                java.util.Collections.nCopies(patients.size(), "?")) + ")";
+    public int wipeAllBut(Set<String> patients) {
+        String keep = patients.isEmpty()
+                ? ""
+                : " WHERE patient_id NOT IN (" + String.join(",", Collections.nCopies(patients.size(), "?")) + ")";
         int removed = 0;
         try {
             for (String table : List.of("rule_reading", "rule_episode")) {
@@ -105,8 +111,8 @@ public final class RuleStateStore implements HubRules {
             }
             connection.commit();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot wipe the rule state of patients no longer served: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot wipe the rule state of patients no longer served: " + e.getMessage(), e);
         } finally {
             memory.keySet().removeIf(p -> !patients.contains(p));
         }
@@ -132,8 +138,14 @@ public final class RuleStateStore implements HubRules {
                 while (rows.next()) {
                     double v = rows.getDouble(4);
                     Double value = rows.wasNull() ? null : v;
-                    readings.add(new Reading(rows.getLong(8), rows.getString(2), rows.getString(1), value,
-                            rows.getString(5), Instant.ofEpochMilli(rows.getLong(3)), rows.getInt(6) != 0,
+                    readings.add(new Reading(
+                            rows.getLong(8),
+                            rows.getString(2),
+                            rows.getString(1),
+                            value,
+                            rows.getString(5),
+                            Instant.ofEpochMilli(rows.getLong(3)),
+                            rows.getInt(6) != 0,
                             rows.getInt(7) != 0));
                 }
             }
@@ -147,8 +159,15 @@ public final class RuleStateStore implements HubRules {
                 while (rows.next()) {
                     double r = rows.getDouble(6);
                     Double reference = rows.wasNull() ? null : r;
-                    open.put(rows.getString(1), new Episode(rows.getString(1), rows.getString(2), rows.getString(3),
-                            Severity.valueOf(rows.getString(4)), Instant.ofEpochMilli(rows.getLong(5)), reference));
+                    open.put(
+                            rows.getString(1),
+                            new Episode(
+                                    rows.getString(1),
+                                    rows.getString(2),
+                                    rows.getString(3),
+                                    Severity.valueOf(rows.getString(4)),
+                                    Instant.ofEpochMilli(rows.getLong(5)),
+                                    reference));
                 }
             }
         }
@@ -179,10 +198,10 @@ public final class RuleStateStore implements HubRules {
             }
             // The engine has already dropped a re-sent record (same device, code, time and value).
             // Readings older than any rule looks back are of no further use on the hub (the cloud has them).
-            try (PreparedStatement prune = connection.prepareStatement(
-                    "DELETE FROM rule_reading WHERE patient_id = ? AND time_ms < ?")) {
+            try (PreparedStatement prune =
+                    connection.prepareStatement("DELETE FROM rule_reading WHERE patient_id = ? AND time_ms < ?")) {
                 prune.setString(1, patientId);
-                prune.setLong(2, keepSince.minus(java.time.Duration.ofDays(1)).toEpochMilli());
+                prune.setLong(2, keepSince.minus(Duration.ofDays(1)).toEpochMilli());
                 prune.executeUpdate();
             }
             String signal = patientId + "|" + r.code();
@@ -221,8 +240,8 @@ public final class RuleStateStore implements HubRules {
             }
         }
         for (String key : e.closed()) {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM rule_episode WHERE patient_id = ? AND episode_key = ?")) {
+            try (PreparedStatement delete =
+                    connection.prepareStatement("DELETE FROM rule_episode WHERE patient_id = ? AND episode_key = ?")) {
                 delete.setString(1, patientId);
                 delete.setString(2, key);
                 delete.executeUpdate();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,10 +40,15 @@ public interface HubClock {
     static HubClock chrony() {
         return () -> {
             try {
-                Process p = new ProcessBuilder("chronyc", "-n", "tracking").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder("chronyc", "-n", "tracking")
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0
-                        && out.lines().anyMatch(l -> l.startsWith("Leap status") && l.trim().endsWith("Normal"));
+                return p.waitFor(5, TimeUnit.SECONDS)
+                        && p.exitValue() == 0
+                        && out.lines()
+                                .anyMatch(l ->
+                                        l.startsWith("Leap status") && l.trim().endsWith("Normal"));
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
@@ -61,8 +67,9 @@ public interface HubClock {
             case "assume" -> assumeSynchronized();
             case "timesyncd" -> timesyncd();
             case "chrony" -> chrony();
-            default -> throw new IllegalArgumentException(
-                    "clock source '" + source + "' is not one of assume, timesyncd, chrony, file:/path");
+            default ->
+                throw new IllegalArgumentException(
+                        "clock source '" + source + "' is not one of assume, timesyncd, chrony, file:/path");
         };
     }
 
@@ -71,7 +78,7 @@ public interface HubClock {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
         } catch (IOException e) {
-            return "process-" + java.util.UUID.randomUUID();
+            return "process-" + UUID.randomUUID();
         }
     }
 }

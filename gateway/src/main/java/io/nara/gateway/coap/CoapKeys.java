@@ -26,8 +26,7 @@ public final class CoapKeys {
     private final Set<String> identities = ConcurrentHashMap.newKeySet();
 
     /** What {@link #put} did. */
-    public record Change(String identity, boolean replaced) {
-    }
+    public record Change(String identity, boolean replaced) {}
 
     public CoapKeys(Path file) {
         this.file = file;
@@ -45,8 +44,10 @@ public final class CoapKeys {
      */
     synchronized void load() {
         if (!Files.exists(file)) {
-            LOG.warn("CoAP key file {} does not exist yet: no IP device can connect until the installer gives its key "
-                    + "(nara-installer coap-key <device id>, in pairing mode)", file);
+            LOG.warn(
+                    "CoAP key file {} does not exist yet: no IP device can connect until the installer gives its key "
+                            + "(nara-installer coap-key <device id>, in pairing mode)",
+                    file);
             return;
         }
         Map<String, byte[]> keys = PskFile.read(file);

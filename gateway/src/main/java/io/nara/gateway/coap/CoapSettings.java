@@ -12,5 +12,4 @@ import java.nio.file.Path;
  * @param pskFile   the pre-shared keys: one {@code identity=key} line per device, the key as text or as
  *                  {@code hex:0a1b...}; the identity is the device id its binding names
  */
-public record CoapSettings(String host, int dtlsPort, int plainPort, Path pskFile) {
-}
+public record CoapSettings(String host, int dtlsPort, int plainPort, Path pskFile) {}

@@ -28,12 +28,6 @@ import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
  */
 public final class CoapTransport {
 
-    static {
-        CoapConfig.register();
-        UdpConfig.register();
-        DtlsConfig.register();
-    }
-
     private final Vertx vertx;
     private final CoapSettings settings;
     private final ReadingPipeline pipeline;
@@ -45,19 +39,36 @@ public final class CoapTransport {
     private Endpoint dtls;
     private Endpoint plain;
 
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+    }
+
     /**
      * @param onDevice     told the device id of every authenticated request (the status page's "last seen")
      * @param onUnknownKey told the PSK identity of every DTLS handshake that failed because the hub's key file holds
      *                     no key for it (on a Scandium thread)
      */
-    public CoapTransport(Vertx vertx, CoapSettings settings, ReadingPipeline pipeline, ZoneId deviceZone,
-                         Consumer<String> onDevice, Consumer<String> onUnknownKey) {
+    public CoapTransport(
+            Vertx vertx,
+            CoapSettings settings,
+            ReadingPipeline pipeline,
+            ZoneId deviceZone,
+            Consumer<String> onDevice,
+            Consumer<String> onUnknownKey) {
         this(vertx, settings, new CoapKeys(settings.pskFile()), pipeline, deviceZone, onDevice, onUnknownKey);
     }
 
     /** @param keys the device keys, which the installer may add to while the server runs */
-    public CoapTransport(Vertx vertx, CoapSettings settings, CoapKeys keys, ReadingPipeline pipeline,
-                         ZoneId deviceZone, Consumer<String> onDevice, Consumer<String> onUnknownKey) {
+    public CoapTransport(
+            Vertx vertx,
+            CoapSettings settings,
+            CoapKeys keys,
+            ReadingPipeline pipeline,
+            ZoneId deviceZone,
+            Consumer<String> onDevice,
+            Consumer<String> onUnknownKey) {
         this.vertx = vertx;
         this.keys = keys;
         this.onUnknownKey = onUnknownKey;
@@ -82,18 +93,24 @@ public final class CoapTransport {
                         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                         // PSK suites only (the hub hands out keys, not certificates, to constrained devices), and
                         // only AEAD ones: CCM_8 is what RFC 7252 mandates for PSK, GCM what TLS stacks offer.
-                        .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(
-                                CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
-                                CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256))
+                        .set(
+                                DtlsConfig.DTLS_CIPHER_SUITES,
+                                List.of(
+                                        CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                                        CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256))
                         .setAdvancedPskStore(new ReportingPskStore(keys.store(), onUnknownKey))
                         .build();
-                dtls = new CoapEndpoint.Builder().setConfiguration(config)
-                        .setConnector(new DTLSConnector(dtlsConfig)).build();
+                dtls = new CoapEndpoint.Builder()
+                        .setConfiguration(config)
+                        .setConnector(new DTLSConnector(dtlsConfig))
+                        .build();
                 s.addEndpoint(dtls);
             }
             if (settings.plainPort() >= 0) {
-                plain = new CoapEndpoint.Builder().setConfiguration(config)
-                        .setInetSocketAddress(new InetSocketAddress(settings.host(), settings.plainPort())).build();
+                plain = new CoapEndpoint.Builder()
+                        .setConfiguration(config)
+                        .setInetSocketAddress(new InetSocketAddress(settings.host(), settings.plainPort()))
+                        .build();
                 s.addEndpoint(plain);
             }
             s.start();

@@ -25,8 +25,7 @@ public final class PskFile {
     /** RFC 4279 allows short keys, but a short PSK can be guessed offline from one captured handshake. */
     static final int MIN_KEY_BYTES = 8;
 
-    private PskFile() {
-    }
+    private PskFile() {}
 
     public static Map<String, byte[]> read(Path file) {
         List<String> lines;
@@ -50,8 +49,8 @@ public final class PskFile {
             try {
                 secret = key(line.substring(eq + 1).strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": the key of " + identity + " "
-                        + e.getMessage());
+                throw new IllegalArgumentException(
+                        file + " line " + (i + 1) + ": the key of " + identity + " " + e.getMessage());
             }
             if (keys.put(identity, secret) != null) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": identity " + identity + " twice");
@@ -87,7 +86,8 @@ public final class PskFile {
      * text a line keeps (no control characters, no surrounding blanks), else as {@code hex:}.
      */
     static String line(String identity, String text, byte[] secret) {
-        boolean keepsAsText = !text.startsWith("hex:") && text.equals(text.strip())
+        boolean keepsAsText = !text.startsWith("hex:")
+                && text.equals(text.strip())
                 && text.chars().noneMatch(Character::isISOControl);
         return identity + "=" + (keepsAsText ? text : "hex:" + HexFormat.of().formatHex(secret));
     }
@@ -129,11 +129,16 @@ public final class PskFile {
             updated.add(line(identity, text, secret));
         }
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
+        Path tmp = Files.createTempFile(
+                dir,
+                "." + file.getFileName() + ".",
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap((String.join("\n", updated) + "\n").getBytes(StandardCharsets.UTF_8));
+            try (FileChannel out =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes =
+                        ByteBuffer.wrap((String.join("\n", updated) + "\n").getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }

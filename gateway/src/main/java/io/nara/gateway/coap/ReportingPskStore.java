@@ -37,11 +37,16 @@ final class ReportingPskStore implements AdvancedPskStore {
     }
 
     @Override
-    public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName,
-                                                  PskPublicInformation identity, String hmacAlgorithm,
-                                                  SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
-        PskSecretResult result = delegate.requestPskSecretResult(cid, serverName, identity, hmacAlgorithm,
-                otherSecret, seed, useExtendedMasterSecret);
+    public PskSecretResult requestPskSecretResult(
+            ConnectionId cid,
+            ServerNames serverName,
+            PskPublicInformation identity,
+            String hmacAlgorithm,
+            SecretKey otherSecret,
+            byte[] seed,
+            boolean useExtendedMasterSecret) {
+        PskSecretResult result = delegate.requestPskSecretResult(
+                cid, serverName, identity, hmacAlgorithm, otherSecret, seed, useExtendedMasterSecret);
         if (result != null && result.getSecret() == null) {
             String id = identity.getPublicInfoAsString();
             if (plausible(id)) {

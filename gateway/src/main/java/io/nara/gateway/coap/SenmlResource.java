@@ -1,6 +1,7 @@
 package io.nara.gateway.coap;
 
 import io.nara.devices.DecodeException;
+import io.nara.devices.Measurement;
 import io.nara.devices.catalogue.DeviceCatalogue;
 import io.nara.devices.catalogue.DeviceProfile;
 import io.nara.devices.senml.SenmlDecoder;
@@ -56,13 +57,15 @@ final class SenmlResource extends CoapResource {
     public void handlePOST(CoapExchange exchange) {
         String deviceId = identity(exchange);
         if (deviceId == null) {
-            exchange.respond(ResponseCode.UNAUTHORIZED, "no device identity: use DTLS with a PSK identity",
+            exchange.respond(
+                    ResponseCode.UNAUTHORIZED,
+                    "no device identity: use DTLS with a PSK identity",
                     MediaTypeRegistry.TEXT_PLAIN);
             return;
         }
         byte[] payload = exchange.getRequestPayload();
-        String source = "coap:" + (exchange.advanced().getRequest().getSourceContext().getPeerIdentity() == null
-                ? "plain" : "dtls");
+        String source = "coap:"
+                + (exchange.advanced().getRequest().getSourceContext().getPeerIdentity() == null ? "plain" : "dtls");
         if (pipeline.config().bindingFor(deviceId).isEmpty()) {
             String problem = "device " + deviceId + " is not bound to a patient on this hub";
             // What it measured is shown to the nurse who may bind it; the bytes wait in the quarantine.
@@ -77,11 +80,13 @@ final class SenmlResource extends CoapResource {
         try {
             if (format == SENML_CBOR) {
                 result = decoder.decodeCbor(payload, context);
-            } else if (format == SENML_JSON || format == MediaTypeRegistry.APPLICATION_JSON
+            } else if (format == SENML_JSON
+                    || format == MediaTypeRegistry.APPLICATION_JSON
                     || format == MediaTypeRegistry.UNDEFINED) {
                 result = decoder.decodeJson(payload, context);
             } else {
-                exchange.respond(ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                exchange.respond(
+                        ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
                         "content format " + format + " is not SenML JSON (110) or CBOR (112)",
                         MediaTypeRegistry.TEXT_PLAIN);
                 return;
@@ -102,11 +107,13 @@ final class SenmlResource extends CoapResource {
                 .onSuccess(stored -> exchange.respond(ResponseCode.CHANGED))
                 .onFailure(e -> {
                     if (e instanceof RejectedReadingException) {
-                        exchange.respond(ResponseCode.BAD_REQUEST, truncate(e.getMessage()),
-                                MediaTypeRegistry.TEXT_PLAIN);
+                        exchange.respond(
+                                ResponseCode.BAD_REQUEST, truncate(e.getMessage()), MediaTypeRegistry.TEXT_PLAIN);
                     } else {
                         LOG.error("CoAP reading from {} not stored: {}", deviceId, e.getMessage());
-                        exchange.respond(ResponseCode.INTERNAL_SERVER_ERROR, "not stored; send again",
+                        exchange.respond(
+                                ResponseCode.INTERNAL_SERVER_ERROR,
+                                "not stored; send again",
                                 MediaTypeRegistry.TEXT_PLAIN);
                     }
                 });
@@ -118,21 +125,23 @@ final class SenmlResource extends CoapResource {
      * temperature only from a device the catalogue knows as a thermometer.
      */
     private SenmlDecoder.Context context(String deviceId) {
-        boolean thermometer = pipeline.config().bindingFor(deviceId)
+        boolean thermometer = pipeline.config()
+                .bindingFor(deviceId)
                 .flatMap(b -> Optional.ofNullable(b.model()).flatMap(CATALOGUE::find))
-                .map(p -> p.kind() == DeviceProfile.Kind.THERMOMETER).orElse(false);
+                .map(p -> p.kind() == DeviceProfile.Kind.THERMOMETER)
+                .orElse(false);
         return new SenmlDecoder.Context(pipeline.now(), thermometer);
     }
 
     /** The readings of an unbound device's message, or none when it is not SenML that decodes. */
-    private List<io.nara.devices.Measurement> heldMeasurements(CoapExchange exchange, String deviceId,
-                                                               byte[] payload) {
+    private List<Measurement> heldMeasurements(CoapExchange exchange, String deviceId, byte[] payload) {
         int format = exchange.getRequestOptions().getContentFormat();
         try {
             if (format == SENML_CBOR) {
                 return decoder.decodeCbor(payload, context(deviceId)).measurements();
             }
-            if (format == SENML_JSON || format == MediaTypeRegistry.APPLICATION_JSON
+            if (format == SENML_JSON
+                    || format == MediaTypeRegistry.APPLICATION_JSON
                     || format == MediaTypeRegistry.UNDEFINED) {
                 return decoder.decodeJson(payload, context(deviceId)).measurements();
             }
@@ -144,8 +153,9 @@ final class SenmlResource extends CoapResource {
 
     private void reject(CoapExchange exchange, String deviceId, String source, byte[] payload, String problem) {
         // Answer only once the bytes are in quarantine: the diagnostic then names a problem the installer can find.
-        pipeline.quarantine(deviceId, source, payload, problem).onComplete(r ->
-                exchange.respond(ResponseCode.BAD_REQUEST, truncate(problem), MediaTypeRegistry.TEXT_PLAIN));
+        pipeline.quarantine(deviceId, source, payload, problem)
+                .onComplete(r ->
+                        exchange.respond(ResponseCode.BAD_REQUEST, truncate(problem), MediaTypeRegistry.TEXT_PLAIN));
     }
 
     private static String identity(CoapExchange exchange) {

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The hub's care plans and device bindings, kept on disk so the hub evaluates with its last known plan while offline
@@ -23,8 +26,7 @@ public final class HubConfigStore {
     private final Path file;
     private final MessageCodec codec;
     private volatile HubConfig current;
-    private final java.util.List<java.util.function.Consumer<HubConfig>> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<HubConfig>> listeners = new CopyOnWriteArrayList<>();
 
     private HubConfigStore(Path file, MessageCodec codec, HubConfig current) {
         this.file = file;
@@ -39,8 +41,11 @@ public final class HubConfigStore {
      */
     public static HubConfigStore load(Path file, Path bootstrap, MessageCodec codec) {
         HubConfig saved = read(file, codec).orElse(null);
-        HubConfig initial = bootstrap == null ? null : read(bootstrap, codec).orElseThrow(
-                () -> new IllegalArgumentException("bootstrap config " + bootstrap + " does not exist"));
+        HubConfig initial = bootstrap == null
+                ? null
+                : read(bootstrap, codec)
+                        .orElseThrow(() ->
+                                new IllegalArgumentException("bootstrap config " + bootstrap + " does not exist"));
         HubConfig chosen = saved;
         if (initial != null && (saved == null || initial.version() > saved.version())) {
             chosen = initial;
@@ -61,7 +66,7 @@ public final class HubConfigStore {
     }
 
     /** Called (on the thread that offered it) with every config adopted after it was saved. */
-    public void onAdopted(java.util.function.Consumer<HubConfig> listener) {
+    public void onAdopted(Consumer<HubConfig> listener) {
         listeners.add(listener);
     }
 
@@ -83,8 +88,8 @@ public final class HubConfigStore {
             Files.createDirectories(dir);
             // Written and forced to the SD card before the rename, and the rename forced too: after a power cut the
             // file holds either the old config or the whole new one, and an applied version is never forgotten.
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(ByteBuffer.wrap(codec.encode(config)));
                 out.force(true);
             }

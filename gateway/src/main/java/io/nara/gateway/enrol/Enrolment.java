@@ -40,11 +40,23 @@ public final class Enrolment {
      * @param renewBefore renew when less than this is left of the certificate
      * @param checkEvery  how often the certificate's age is looked at
      */
-    public record Settings(URI url, Path codeFile, Path truststore, Path passwordFile, Duration retryEvery,
-                           Duration renewBefore, Duration checkEvery) {
+    public record Settings(
+            URI url,
+            Path codeFile,
+            Path truststore,
+            Path passwordFile,
+            Duration retryEvery,
+            Duration renewBefore,
+            Duration checkEvery) {
 
         public static Settings of(URI url, Path codeFile, Path truststore, Path passwordFile) {
-            return new Settings(url, codeFile, truststore, passwordFile, Duration.ofSeconds(30), Duration.ofDays(30),
+            return new Settings(
+                    url,
+                    codeFile,
+                    truststore,
+                    passwordFile,
+                    Duration.ofSeconds(30),
+                    Duration.ofDays(30),
                     Duration.ofHours(1));
         }
     }
@@ -55,8 +67,7 @@ public final class Enrolment {
      * @param validUntil the certificate's end, or null
      * @param serial     the certificate's serial (hex), or null
      */
-    public record Status(boolean enrolled, String waiting, Instant validUntil, String serial) {
-    }
+    public record Status(boolean enrolled, String waiting, Instant validUntil, String serial) {}
 
     private final Vertx vertx;
     private final String hubId;
@@ -89,13 +100,14 @@ public final class Enrolment {
     public Future<Void> start() {
         Promise<Void> enrolled = Promise.promise();
         attempt(enrolled);
-        return enrolled.future().onSuccess(v -> vertx.setPeriodic(settings.checkEvery().toMillis(), id -> {
-            if (stopped) {
-                vertx.cancelTimer(id);
-            } else {
-                renewIfDue();
-            }
-        }));
+        return enrolled.future()
+                .onSuccess(v -> vertx.setPeriodic(settings.checkEvery().toMillis(), id -> {
+                    if (stopped) {
+                        vertx.cancelTimer(id);
+                    } else {
+                        renewIfDue();
+                    }
+                }));
     }
 
     public void stop() {
@@ -114,7 +126,10 @@ public final class Enrolment {
             }
             String problem = r.succeeded() ? r.result().waiting() : r.cause().getMessage();
             if (!problem.equals(status.waiting())) {
-                LOG.warn("hub {} is not enrolled: {}; trying again every {} s", hubId, problem,
+                LOG.warn(
+                        "hub {} is not enrolled: {}; trying again every {} s",
+                        hubId,
+                        problem,
                         settings.retryEvery().toSeconds());
             }
             status = new Status(false, problem, null, null);
@@ -130,20 +145,28 @@ public final class Enrolment {
         if (installed.isPresent() && installed.get().getNotAfter().toInstant().isAfter(now)) {
             return enrolled(installed.get());
         } else if (installed.isPresent()) {
-            why = "certifikatet gick ut / the certificate expired at " + installed.get().getNotAfter().toInstant();
+            why = "certifikatet gick ut / the certificate expired at "
+                    + installed.get().getNotAfter().toInstant();
         } else {
             why = "ingen identitet än / no identity yet";
         }
         String code;
         try {
-            code = Files.readAllLines(settings.codeFile(), StandardCharsets.UTF_8).stream().map(String::trim)
-                    .filter(l -> !l.isEmpty()).findFirst().orElse(null);
+            code = Files.readAllLines(settings.codeFile(), StandardCharsets.UTF_8).stream()
+                    .map(String::trim)
+                    .filter(l -> !l.isEmpty())
+                    .findFirst()
+                    .orElse(null);
         } catch (NoSuchFileException e) {
             code = null;
         }
         if (code == null) {
-            return new Status(false, "väntar på registrering / waiting for enrolment: " + why
-                    + "; no enrolment code in " + settings.codeFile(), null, null);
+            return new Status(
+                    false,
+                    "väntar på registrering / waiting for enrolment: " + why + "; no enrolment code in "
+                            + settings.codeFile(),
+                    null,
+                    null);
         }
         List<X509Certificate> trusted = HubIdentity.trustAnchors(settings.truststore(), settings.passwordFile());
         KeyPair key = identity.pendingKey();
@@ -153,44 +176,72 @@ public final class Enrolment {
         } catch (EstClient.Refused e) {
             return new Status(false, "väntar på registrering / waiting for enrolment: " + e.getMessage(), null, null);
         } catch (IOException e) {
-            return new Status(false, "väntar på registrering / waiting for enrolment: cannot reach "
-                    + settings.url() + " (" + e.getMessage() + ")", null, null);
+            return new Status(
+                    false,
+                    "väntar på registrering / waiting for enrolment: cannot reach " + settings.url() + " ("
+                            + e.getMessage() + ")",
+                    null,
+                    null);
         }
         if (!cert.getPublicKey().equals(key.getPublic())) {
             throw new IOException("the cloud signed another key than the hub's own");
         }
         identity.install(key.getPrivate(), cert, trusted);
-        LOG.info("hub {} enrolled: certificate {} valid until {}", hubId, cert.getSerialNumber().toString(16),
+        LOG.info(
+                "hub {} enrolled: certificate {} valid until {}",
+                hubId,
+                cert.getSerialNumber().toString(16),
                 cert.getNotAfter().toInstant());
         return enrolled(cert);
     }
 
     private void renewIfDue() {
         Status current = status;
-        if (renewing || current.validUntil() == null
+        if (renewing
+                || current.validUntil() == null
                 || clock.instant().isBefore(current.validUntil().minus(settings.renewBefore()))) {
             return;
         }
         renewing = true;
-        vertx.<Status>executeBlocking(() -> {
-            List<X509Certificate> trusted = HubIdentity.trustAnchors(settings.truststore(), settings.passwordFile());
-            KeyPair key = HubIdentity.newKeyPair(); // a new key with every certificate
-            X509Certificate cert = new EstClient(settings.url(), trusted)
-                    .simpleReenroll(identity.request(key), identity.keyStore(), identity.password());
-            identity.install(key.getPrivate(), cert, trusted);
-            LOG.info("hub {} renewed its certificate: {} valid until {}", hubId, cert.getSerialNumber().toString(16),
-                    cert.getNotAfter().toInstant());
-            return enrolled(cert);
-        }, false).onComplete(r -> renewing = false).onSuccess(s -> status = s).onFailure(e -> {
-            // The current certificate still works; the next check tries again. Past its end, enrolment starts over.
-            LOG.warn("hub {} could not renew its certificate (valid until {}): {}", hubId, current.validUntil(),
-                    e.getMessage());
-            status = new Status(true, "förnyelse misslyckades / renewal failed: " + e.getMessage(),
-                    current.validUntil(), current.serial());
-        });
+        vertx.<Status>executeBlocking(
+                        () -> {
+                            List<X509Certificate> trusted =
+                                    HubIdentity.trustAnchors(settings.truststore(), settings.passwordFile());
+                            KeyPair key = HubIdentity.newKeyPair(); // a new key with every certificate
+                            X509Certificate cert = new EstClient(settings.url(), trusted)
+                                    .simpleReenroll(identity.request(key), identity.keyStore(), identity.password());
+                            identity.install(key.getPrivate(), cert, trusted);
+                            LOG.info(
+                                    "hub {} renewed its certificate: {} valid until {}",
+                                    hubId,
+                                    cert.getSerialNumber().toString(16),
+                                    cert.getNotAfter().toInstant());
+                            return enrolled(cert);
+                        },
+                        false)
+                .onComplete(r -> renewing = false)
+                .onSuccess(s -> status = s)
+                .onFailure(e -> {
+                    // The current certificate still works; the next check tries again. Past its end, enrolment starts
+                    // over.
+                    LOG.warn(
+                            "hub {} could not renew its certificate (valid until {}): {}",
+                            hubId,
+                            current.validUntil(),
+                            e.getMessage());
+                    status = new Status(
+                            true,
+                            "förnyelse misslyckades / renewal failed: " + e.getMessage(),
+                            current.validUntil(),
+                            current.serial());
+                });
     }
 
     private static Status enrolled(X509Certificate cert) {
-        return new Status(true, null, cert.getNotAfter().toInstant(), cert.getSerialNumber().toString(16));
+        return new Status(
+                true,
+                null,
+                cert.getNotAfter().toInstant(),
+                cert.getSerialNumber().toString(16));
     }
 }

@@ -57,7 +57,8 @@ public final class EstClient {
     }
 
     /** Enrols with the one-time code; the answer is the signed certificate. */
-    public X509Certificate simpleEnroll(String hubId, String code, byte[] csr) throws IOException, InterruptedException {
+    public X509Certificate simpleEnroll(String hubId, String code, byte[] csr)
+            throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString((hubId + ":" + code).getBytes(StandardCharsets.UTF_8));
         return post("simpleenroll", csr, client(null, null), basic);
     }
@@ -74,19 +75,22 @@ public final class EstClient {
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/pkcs10")
                 .header("Content-Transfer-Encoding", "base64")
-                .POST(HttpRequest.BodyPublishers.ofString(Base64.getMimeEncoder().encodeToString(csr)));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        Base64.getMimeEncoder().encodeToString(csr)));
         if (basic != null) {
             request.header("Authorization", "Basic " + basic);
         }
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new Refused(response.statusCode(), "the cloud refused " + operation + " (HTTP "
-                    + response.statusCode() + "): " + response.body().trim());
+            throw new Refused(
+                    response.statusCode(),
+                    "the cloud refused " + operation + " (HTTP " + response.statusCode() + "): "
+                            + response.body().trim());
         }
         List<X509Certificate> certs = certsOnly(response.body());
         if (certs.size() != 1) {
-            throw new IOException("the cloud's " + operation + " answer holds " + certs.size()
-                    + " certificates, not one");
+            throw new IOException(
+                    "the cloud's " + operation + " answer holds " + certs.size() + " certificates, not one");
         }
         return certs.get(0);
     }
@@ -121,7 +125,10 @@ public final class EstClient {
             }
             SSLContext tls = SSLContext.getInstance("TLSv1.3");
             tls.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return HttpClient.newBuilder().sslContext(tls).connectTimeout(TIMEOUT).build();
+            return HttpClient.newBuilder()
+                    .sslContext(tls)
+                    .connectTimeout(TIMEOUT)
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS for enrolment: " + e.getMessage(), e);
         }

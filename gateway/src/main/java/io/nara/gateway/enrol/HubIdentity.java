@@ -32,9 +32,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -102,7 +105,9 @@ public final class HubIdentity {
     }
 
     public char[] password() throws IOException {
-        return Files.readString(dir.resolve("store.password"), StandardCharsets.US_ASCII).trim().toCharArray();
+        return Files.readString(dir.resolve("store.password"), StandardCharsets.US_ASCII)
+                .trim()
+                .toCharArray();
     }
 
     /** The key of the enrolment under way, made (and stored) on first use. */
@@ -110,11 +115,11 @@ public final class HubIdentity {
         Path file = dir.resolve("pending-key.pem");
         if (Files.exists(file)) {
             // Two PEM blocks: the private key (PKCS#8) and its public key (SubjectPublicKeyInfo).
-            try (Reader in = Files.newBufferedReader(file); PEMParser pem = new PEMParser(in)) {
+            try (Reader in = Files.newBufferedReader(file);
+                    PEMParser pem = new PEMParser(in)) {
                 Object first = pem.readObject();
                 Object second = pem.readObject();
-                if (first instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo priv
-                        && second instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo pub) {
+                if (first instanceof PrivateKeyInfo priv && second instanceof SubjectPublicKeyInfo pub) {
                     JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
                     return new KeyPair(keys.getPublicKey(pub), keys.getPrivateKey(priv));
                 }
@@ -124,7 +129,7 @@ public final class HubIdentity {
         KeyPair pair = newKeyPair();
         StringWriter pem = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
+            writer.writeObject(new JcaPKCS8Generator(pair.getPrivate(), null));
             writer.writeObject(pair.getPublic());
         }
         writeDurably(file, pem.toString().getBytes(StandardCharsets.US_ASCII));
@@ -146,7 +151,7 @@ public final class HubIdentity {
     public byte[] request(KeyPair key) {
         try {
             PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
-                    new X500Principal("CN=" + hubId), key.getPublic())
+                            new X500Principal("CN=" + hubId), key.getPublic())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
             return csr.getEncoded();
         } catch (OperatorCreationException | IOException e) {
@@ -196,16 +201,20 @@ public final class HubIdentity {
         try {
             if (new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.US_ASCII).contains("-----BEGIN")) {
                 List<X509Certificate> out = new ArrayList<>();
-                for (Certificate c : CertificateFactory.getInstance("X.509")
-                        .generateCertificates(new ByteArrayInputStream(bytes))) {
+                for (Certificate c :
+                        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
                     out.add((X509Certificate) c);
                 }
                 return out;
             }
             if (passwordFile == null) {
-                throw new IOException("the PKCS12 truststore " + truststore + " needs --password-file (or give a PEM file)");
+                throw new IOException(
+                        "the PKCS12 truststore " + truststore + " needs --password-file (or give a PEM file)");
             }
-            char[] password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).get(0).trim().toCharArray();
+            char[] password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8)
+                    .get(0)
+                    .trim()
+                    .toCharArray();
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(new ByteArrayInputStream(bytes), password);
             List<X509Certificate> out = new ArrayList<>();
@@ -224,7 +233,8 @@ public final class HubIdentity {
     }
 
     static String commonName(X509Certificate cert) {
-        for (String part : cert.getSubjectX500Principal().getName(X500Principal.RFC2253).split(",")) {
+        for (String part :
+                cert.getSubjectX500Principal().getName(X500Principal.RFC2253).split(",")) {
             if (part.startsWith("CN=")) {
                 return part.substring(3);
             }

@@ -26,6 +26,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +60,14 @@ public final class GpioController {
     private long reminderTimer = -1;
 
     /** @param lastMeasured when a reading of a LOINC code last arrived on this hub, or null */
-    public GpioController(Vertx vertx, GpioSettings settings, ReadingPipeline pipeline, HubSignals signals,
-                          Function<String, Instant> lastMeasured, Clock clock, ZoneId zone) {
+    public GpioController(
+            Vertx vertx,
+            GpioSettings settings,
+            ReadingPipeline pipeline,
+            HubSignals signals,
+            Function<String, Instant> lastMeasured,
+            Clock clock,
+            ZoneId zone) {
         this.vertx = vertx;
         this.settings = settings;
         this.pipeline = pipeline;
@@ -74,34 +81,69 @@ public final class GpioController {
     public Future<Void> start() {
         context = vertx.getOrCreateContext();
         return vertx.executeBlocking(() -> {
-            pi4j = switch (settings.provider()) {
-                case "mock" -> Pi4J.newContextBuilder().noAutoDetect().add(new MockPlatform())
-                        .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
-                case "gpiod" -> Pi4J.newContextBuilder().noAutoDetect()
-                        .add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance()).build();
-                default -> throw new IllegalArgumentException("GPIO provider '" + settings.provider()
-                        + "' is not gpiod, mock or off");
-            };
-            String in = settings.provider().equals("mock") ? MockDigitalInputProvider.ID : GpioDDigitalInputProvider.ID;
-            String out = settings.provider().equals("mock") ? MockDigitalOutputProvider.ID
-                    : GpioDDigitalOutputProvider.ID;
-            button = pi4j.create(DigitalInput.newConfigBuilder(pi4j).id("help-button").name("Help button")
-                    .address(settings.buttonPin()).pull(PullResistance.PULL_UP).provider(in));
-            led = pi4j.create(DigitalOutput.newConfigBuilder(pi4j).id("status-led").name("Status LED")
-                    .address(settings.ledPin()).initial(DigitalState.HIGH).shutdown(DigitalState.LOW).provider(out));
-            buzzer = pi4j.create(DigitalOutput.newConfigBuilder(pi4j).id("buzzer").name("Buzzer")
-                    .address(settings.buzzerPin()).initial(DigitalState.LOW).shutdown(DigitalState.LOW).provider(out));
-            if (button instanceof MockDigitalInput mock) {
-                mock.mockState(DigitalState.HIGH); // what the pull-up does on a real pin: released reads high
-            }
-            button.addListener(e -> context.runOnContext(v -> buttonChanged(e.state())));
-            return null;
-        }).onSuccess(v -> {
-            ledTimer = vertx.setPeriodic(250, id -> showLed());
-            reminderTimer = vertx.setPeriodic(30_000, id -> checkReminders());
-            LOG.info("GPIO ({}): help button BCM {}, LED BCM {}, buzzer BCM {}", settings.provider(),
-                    settings.buttonPin(), settings.ledPin(), settings.buzzerPin());
-        }).mapEmpty();
+                    pi4j = switch (settings.provider()) {
+                        case "mock" ->
+                            Pi4J.newContextBuilder()
+                                    .noAutoDetect()
+                                    .add(new MockPlatform())
+                                    .add(
+                                            MockDigitalInputProvider.newInstance(),
+                                            MockDigitalOutputProvider.newInstance())
+                                    .build();
+                        case "gpiod" ->
+                            Pi4J.newContextBuilder()
+                                    .noAutoDetect()
+                                    .add(
+                                            GpioDDigitalInputProvider.newInstance(),
+                                            GpioDDigitalOutputProvider.newInstance())
+                                    .build();
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "GPIO provider '" + settings.provider() + "' is not gpiod, mock or off");
+                    };
+                    String in = settings.provider().equals("mock")
+                            ? MockDigitalInputProvider.ID
+                            : GpioDDigitalInputProvider.ID;
+                    String out = settings.provider().equals("mock")
+                            ? MockDigitalOutputProvider.ID
+                            : GpioDDigitalOutputProvider.ID;
+                    button = pi4j.create(DigitalInput.newConfigBuilder(pi4j)
+                            .id("help-button")
+                            .name("Help button")
+                            .address(settings.buttonPin())
+                            .pull(PullResistance.PULL_UP)
+                            .provider(in));
+                    led = pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
+                            .id("status-led")
+                            .name("Status LED")
+                            .address(settings.ledPin())
+                            .initial(DigitalState.HIGH)
+                            .shutdown(DigitalState.LOW)
+                            .provider(out));
+                    buzzer = pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
+                            .id("buzzer")
+                            .name("Buzzer")
+                            .address(settings.buzzerPin())
+                            .initial(DigitalState.LOW)
+                            .shutdown(DigitalState.LOW)
+                            .provider(out));
+                    if (button instanceof MockDigitalInput mock) {
+                        mock.mockState(DigitalState.HIGH); // what the pull-up does on a real pin: released reads high
+                    }
+                    button.addListener(e -> context.runOnContext(v -> buttonChanged(e.state())));
+                    return null;
+                })
+                .onSuccess(v -> {
+                    ledTimer = vertx.setPeriodic(250, id -> showLed());
+                    reminderTimer = vertx.setPeriodic(30_000, id -> checkReminders());
+                    LOG.info(
+                            "GPIO ({}): help button BCM {}, LED BCM {}, buzzer BCM {}",
+                            settings.provider(),
+                            settings.buttonPin(),
+                            settings.ledPin(),
+                            settings.buzzerPin());
+                })
+                .mapEmpty();
     }
 
     public Future<Void> stop() {
@@ -109,10 +151,12 @@ public final class GpioController {
         vertx.cancelTimer(reminderTimer);
         Context c = pi4j;
         pi4j = null;
-        return c == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-            c.shutdown(); // drives the LED and buzzer to their shutdown state (off)
-            return null;
-        });
+        return c == null
+                ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    c.shutdown(); // drives the LED and buzzer to their shutdown state (off)
+                    return null;
+                });
     }
 
     public LedState ledState() {
@@ -166,16 +210,34 @@ public final class GpioController {
         // The button belongs to the household: without --help-button-patient, the nurses of every patient here hear it.
         List<String> patients = settings.patientId() != null ? List.of(settings.patientId()) : config.patients();
         if (patients.isEmpty()) {
-            LOG.error("help button pressed but this hub serves no patient yet (no care plan, no device bound); no alert");
+            LOG.error(
+                    "help button pressed but this hub serves no patient yet (no care plan, no device bound); no alert");
             return;
         }
         lastHelpAlert = now;
         beep(1); // the patient hears that the press was taken
-        pipeline.raise(patients.stream().<java.util.function.LongFunction<Alert>>map(patientId -> seq -> new Alert(
-                        seq, patientId, HELP_RULE, Severity.URGENT, null, null, null, HELP_MESSAGE, now, 0,
-                        config.carePlanFor(patientId).map(CarePlan::version).orElse("none"), null, null)).toList())
-                .onSuccess(stored -> LOG.info("help button: alert(s) {} stored for {}",
-                        stored.stream().map(OutboxEntry::seq).toList(), patients))
+        pipeline.raise(patients.stream()
+                        .<LongFunction<Alert>>map(patientId -> seq -> new Alert(
+                                seq,
+                                patientId,
+                                HELP_RULE,
+                                Severity.URGENT,
+                                null,
+                                null,
+                                null,
+                                HELP_MESSAGE,
+                                now,
+                                0,
+                                config.carePlanFor(patientId)
+                                        .map(CarePlan::version)
+                                        .orElse("none"),
+                                null,
+                                null))
+                        .toList())
+                .onSuccess(stored -> LOG.info(
+                        "help button: alert(s) {} stored for {}",
+                        stored.stream().map(OutboxEntry::seq).toList(),
+                        patients))
                 .onFailure(e -> {
                     lastHelpAlert = null; // not stored: the next press must try again
                     LOG.error("help button alert not stored: {}", e.getMessage());

@@ -21,8 +21,16 @@ import java.util.List;
  * @param reminders     scheduled measurements: at {@code at}, if no reading of {@code code} arrived that day, the
  *                      buzzer reminds the patient, at most {@code times} times, {@code every} apart
  */
-public record GpioSettings(String provider, int buttonPin, int ledPin, int buzzerPin, Duration debounce,
-                           Duration helpRearm, Duration alertShown, String patientId, List<Reminder> reminders) {
+public record GpioSettings(
+        String provider,
+        int buttonPin,
+        int ledPin,
+        int buzzerPin,
+        Duration debounce,
+        Duration helpRearm,
+        Duration alertShown,
+        String patientId,
+        List<Reminder> reminders) {
 
     public GpioSettings {
         reminders = reminders == null ? List.of() : List.copyOf(reminders);
@@ -30,8 +38,16 @@ public record GpioSettings(String provider, int buttonPin, int ledPin, int buzze
 
     /** BCM 17 button, 27 LED, 22 buzzer: free pins on every Pi header next to a ground pin. */
     public static GpioSettings defaults(String provider) {
-        return new GpioSettings(provider, 17, 27, 22, Duration.ofMillis(50), Duration.ofMinutes(5),
-                Duration.ofHours(2), null, List.of());
+        return new GpioSettings(
+                provider,
+                17,
+                27,
+                22,
+                Duration.ofMillis(50),
+                Duration.ofMinutes(5),
+                Duration.ofHours(2),
+                null,
+                List.of());
     }
 
     /**
@@ -50,8 +66,11 @@ public record GpioSettings(String provider, int buttonPin, int ledPin, int buzze
             if (eq < 0) {
                 throw new IllegalArgumentException("reminder '" + text + "': expected HH:MM=LOINC, e.g. 08:00=29463-7");
             }
-            return new Reminder(text.substring(eq + 1).trim(), LocalTime.parse(text.substring(0, eq).trim()),
-                    Duration.ofMinutes(15), 3);
+            return new Reminder(
+                    text.substring(eq + 1).trim(),
+                    LocalTime.parse(text.substring(0, eq).trim()),
+                    Duration.ofMinutes(15),
+                    3);
         }
     }
 }

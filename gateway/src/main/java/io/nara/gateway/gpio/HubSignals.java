@@ -17,9 +17,12 @@ public final class HubSignals {
      * @param devicesNeedingAttention devices with a flat battery, a lost bond or not heard from
      * @param waitingForEnrolment     the hub has no certificate from the cloud yet
      */
-    public record Snapshot(boolean connected, boolean alertWaiting, boolean alertRecentlySent,
-                           int devicesNeedingAttention, boolean waitingForEnrolment) {
-    }
+    public record Snapshot(
+            boolean connected,
+            boolean alertWaiting,
+            boolean alertRecentlySent,
+            int devicesNeedingAttention,
+            boolean waitingForEnrolment) {}
 
     private final Clock clock;
     private final Duration shown;
@@ -59,7 +62,8 @@ public final class HubSignals {
 
     public synchronized Snapshot snapshot() {
         boolean waiting = alertStoredAt != null && (alertSentAt == null || alertSentAt.isBefore(alertStoredAt));
-        boolean recent = alertSentAt != null && !waiting
+        boolean recent = alertSentAt != null
+                && !waiting
                 && Duration.between(alertSentAt, clock.instant()).compareTo(shown) < 0;
         return new Snapshot(connected, waiting, recent, attention, waitingForEnrolment);
     }

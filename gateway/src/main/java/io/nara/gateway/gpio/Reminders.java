@@ -21,6 +21,9 @@ public final class Reminders {
     private final Map<GpioSettings.Reminder, LocalDate> day = new HashMap<>();
     private final Map<GpioSettings.Reminder, Integer> given = new HashMap<>();
 
+    /** How long one reminder sounds: three short beeps. */
+    public static final Duration BEEP = Duration.ofMillis(200);
+
     public Reminders(List<GpioSettings.Reminder> schedule, ZoneId zone) {
         this.schedule = List.copyOf(schedule);
         this.zone = zone;
@@ -46,7 +49,8 @@ public final class Reminders {
                 continue;
             }
             Instant last = lastMeasured.apply(r.code());
-            if (last != null && !LocalDateTime.ofInstant(last, zone).toLocalDate().isBefore(today)) {
+            if (last != null
+                    && !LocalDateTime.ofInstant(last, zone).toLocalDate().isBefore(today)) {
                 continue; // measured today: nothing to remind
             }
             int n = given.get(r);
@@ -61,7 +65,4 @@ public final class Reminders {
         }
         return sound;
     }
-
-    /** How long one reminder sounds: three short beeps. */
-    public static final Duration BEEP = Duration.ofMillis(200);
 }

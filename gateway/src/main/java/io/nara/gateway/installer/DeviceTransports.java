@@ -8,6 +8,7 @@ import io.nara.gateway.coap.CoapTransport;
 import io.nara.gateway.gpio.GpioController;
 import io.nara.gateway.gpio.HubSignals;
 import io.nara.gateway.pipeline.ReadingPipeline;
+import io.nara.protocol.message.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts and stops the configured device transports as one, so the hub service wires them with a few lines. A
@@ -24,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class DeviceTransports {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceTransports.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceTransports.class);
 
     private final Vertx vertx;
     private final TransportSettings settings;
@@ -49,9 +52,15 @@ public final class DeviceTransports {
     public static final String KEY_GIVEN = "nyckeln finns nu på hubben, enheten har inte skickat än"
             + " / key now on the hub; the device has not sent since";
 
-    public DeviceTransports(Vertx vertx, TransportSettings settings, ReadingPipeline pipeline, Clock clock,
-                            ZoneId zone, DeviceStates states, HubSignals signals,
-                            Function<String, Instant> lastMeasured) {
+    public DeviceTransports(
+            Vertx vertx,
+            TransportSettings settings,
+            ReadingPipeline pipeline,
+            Clock clock,
+            ZoneId zone,
+            DeviceStates states,
+            HubSignals signals,
+            Function<String, Instant> lastMeasured) {
         this.vertx = vertx;
         this.settings = settings;
         this.pipeline = pipeline;
@@ -60,7 +69,8 @@ public final class DeviceTransports {
         this.states = states;
         this.signals = signals;
         this.lastMeasured = lastMeasured;
-        this.coapKeys = settings.coap() == null ? null : new CoapKeys(settings.coap().pskFile());
+        this.coapKeys =
+                settings.coap() == null ? null : new CoapKeys(settings.coap().pskFile());
     }
 
     /** The CoAP devices' keys, or null when the hub runs no CoAP server (no key file configured). */
@@ -72,7 +82,7 @@ public final class DeviceTransports {
      * The hub adopted a new config from the cloud: BLE sessions follow the bindings (a device bound from the cloud is
      * paired and read without a restart), and pairing mode opened from the cloud is opened here too.
      */
-    public void configChanged(io.nara.protocol.message.HubConfig config) {
+    public void configChanged(HubConfig config) {
         if (config.pairingUntil() != null && config.pairingUntil().isAfter(clock.instant())) {
             states.pairingMode(config.pairingUntil());
         }
@@ -87,19 +97,31 @@ public final class DeviceTransports {
         if (settings.coap() != null) {
             // A device whose key the hub lacks cannot connect; it is offered to the cloud all the same, so the nurse
             // sees it tried and the installer knows its key is missing from the hub's key file.
-            CoapTransport coap = new CoapTransport(vertx, settings.coap(), coapKeys, pipeline, zone, id -> {
-                states.transport(id, "coap");
-                states.seen(id);
-            }, identity -> states.discovered().seen(identity, "coap", null, null, KEY_MISSING));
+            CoapTransport coap = new CoapTransport(
+                    vertx,
+                    settings.coap(),
+                    coapKeys,
+                    pipeline,
+                    zone,
+                    id -> {
+                        states.transport(id, "coap");
+                        states.seen(id);
+                    },
+                    identity -> states.discovered().seen(identity, "coap", null, null, KEY_MISSING));
             started.add(guard("coap", coap.start(), coap::stop));
         }
         if (!settings.analyzers().isEmpty()) {
-            AnalyzerTransport analyzers = new AnalyzerTransport(vertx, pipeline, settings.analyzers(),
-                    AnalyzerTransport.DEFAULT_TIMEOUT_MS, clock, new AnalyzerEvents() {
+            AnalyzerTransport analyzers = new AnalyzerTransport(
+                    vertx,
+                    pipeline,
+                    settings.analyzers(),
+                    AnalyzerTransport.DEFAULT_TIMEOUT_MS,
+                    clock,
+                    new AnalyzerEvents() {
                         @Override
                         public void connected(String deviceId, boolean up) {
-                            states.connection(deviceId, up ? DeviceStates.Connection.CONNECTED
-                                    : DeviceStates.Connection.WAITING);
+                            states.connection(
+                                    deviceId, up ? DeviceStates.Connection.CONNECTED : DeviceStates.Connection.WAITING);
                         }
 
                         @Override
@@ -107,17 +129,19 @@ public final class DeviceTransports {
                             states.seen(deviceId);
                             // An analyzer talking on its port is offered to the cloud while it is bound to nobody
                             // (the status leaves bound devices out); an open port alone proves no analyzer.
-                            settings.analyzers().stream().filter(a -> a.deviceId().equals(deviceId)).findFirst()
-                                    .ifPresent(a -> states.discovered().seen(deviceId, "analyzer", null, null,
-                                            a.source()));
+                            settings.analyzers().stream()
+                                    .filter(a -> a.deviceId().equals(deviceId))
+                                    .findFirst()
+                                    .ifPresent(a ->
+                                            states.discovered().seen(deviceId, "analyzer", null, null, a.source()));
                         }
                     });
             settings.analyzers().forEach(a -> states.transport(a.deviceId(), a.source()));
             started.add(guard("analyzers", analyzers.start(), analyzers::stop));
         }
         if (settings.gpio() != null && !"off".equals(settings.gpio().provider())) {
-            GpioController gpio = new GpioController(vertx, settings.gpio(), pipeline, signals, lastMeasured, clock,
-                    zone);
+            GpioController gpio =
+                    new GpioController(vertx, settings.gpio(), pipeline, signals, lastMeasured, clock, zone);
             started.add(guard("gpio", gpio.start(), gpio::stop));
             vertx.setPeriodic(1_000, id -> signals.devicesNeedingAttention(states.needingAttention()));
         }
@@ -131,11 +155,12 @@ public final class DeviceTransports {
 
     private Future<Void> guard(String name, Future<Void> start, Supplier<Future<Void>> stop) {
         return start.onSuccess(v -> {
-            synchronized (running) {
-                running.add(name);
-                stops.add(stop);
-            }
-        }).onFailure(e -> LOG.error("transport {} did not start: {}", name, e.getMessage()));
+                    synchronized (running) {
+                        running.add(name);
+                        stops.add(stop);
+                    }
+                })
+                .onFailure(e -> LOG.error("transport {} did not start: {}", name, e.getMessage()));
     }
 
     /** Names of the transports that started, for the status page and the demo. */

@@ -4,6 +4,7 @@ import io.nara.protocol.message.HubStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class DiscoveredDevices {
 
     /** A device not seen for this long is no longer offered. */
     public static final Duration RECENT = Duration.ofMinutes(30);
+
     private static final int MAX_REPORTED = 20;
     private static final int MAX_KEPT = 200;
     private static final int READINGS_KEPT = 5;
@@ -27,7 +29,8 @@ public final class DiscoveredDevices {
     private final Map<String, HubStatus.DiscoveredDevice> seen = new ConcurrentHashMap<>();
     /** The latest readings of each device seen sending while not bound, newest first. */
     private final Map<String, List<HubStatus.HeldReading>> readings = new ConcurrentHashMap<>();
-    private volatile Runnable onNew = () -> { };
+
+    private volatile Runnable onNew = () -> {};
 
     public DiscoveredDevices(Clock clock) {
         this.clock = clock;
@@ -40,8 +43,8 @@ public final class DiscoveredDevices {
 
     /** Notes a device the hub sees; {@code name}, {@code model} and {@code detail} may be null. */
     public void seen(String deviceId, String transport, String name, String model, String detail) {
-        HubStatus.DiscoveredDevice now = new HubStatus.DiscoveredDevice(deviceId, transport, name, model, detail,
-                clock.instant());
+        HubStatus.DiscoveredDevice now =
+                new HubStatus.DiscoveredDevice(deviceId, transport, name, model, detail, clock.instant());
         if (seen.put(deviceId, now) == null) {
             forgetOld();
             onNew.run();
@@ -53,8 +56,10 @@ public final class DiscoveredDevices {
      * device not seen is left unseen.
      */
     public void detail(String deviceId, String detail) {
-        HubStatus.DiscoveredDevice changed = seen.computeIfPresent(deviceId, (id, d) -> new HubStatus.DiscoveredDevice(
-                d.deviceId(), d.transport(), d.name(), d.model(), detail, d.lastSeen()));
+        HubStatus.DiscoveredDevice changed = seen.computeIfPresent(
+                deviceId,
+                (id, d) -> new HubStatus.DiscoveredDevice(
+                        d.deviceId(), d.transport(), d.name(), d.model(), detail, d.lastSeen()));
         if (changed != null) {
             onNew.run();
         }
@@ -69,12 +74,13 @@ public final class DiscoveredDevices {
             return;
         }
         readings.merge(deviceId, List.copyOf(newest), (old, added) -> {
-            List<HubStatus.HeldReading> all = new java.util.ArrayList<>(added);
+            List<HubStatus.HeldReading> all = new ArrayList<>(added);
             all.addAll(old);
             return List.copyOf(all.subList(0, Math.min(READINGS_KEPT, all.size())));
         });
-        readings.computeIfPresent(deviceId, (d, list) -> list.size() <= READINGS_KEPT ? list
-                : List.copyOf(list.subList(0, READINGS_KEPT)));
+        readings.computeIfPresent(
+                deviceId,
+                (d, list) -> list.size() <= READINGS_KEPT ? list : List.copyOf(list.subList(0, READINGS_KEPT)));
         onNew.run();
     }
 
@@ -86,7 +92,8 @@ public final class DiscoveredDevices {
         Instant since = clock.instant().minus(RECENT);
         seen.values().removeIf(d -> d.lastSeen().isBefore(since));
         while (seen.size() > MAX_KEPT) {
-            seen.values().stream().min(Comparator.comparing(HubStatus.DiscoveredDevice::lastSeen))
+            seen.values().stream()
+                    .min(Comparator.comparing(HubStatus.DiscoveredDevice::lastSeen))
                     .ifPresent(oldest -> seen.remove(oldest.deviceId(), oldest));
         }
         readings.keySet().retainAll(seen.keySet());
@@ -101,11 +108,19 @@ public final class DiscoveredDevices {
     public List<HubStatus.DiscoveredDevice> unbound(Set<String> bound) {
         Instant since = clock.instant().minus(RECENT);
         return seen.values().stream()
-                .filter(d -> !bound.contains(d.deviceId().toUpperCase()) && d.lastSeen().isAfter(since))
-                .sorted(Comparator.comparing(HubStatus.DiscoveredDevice::lastSeen).reversed())
+                .filter(d -> !bound.contains(d.deviceId().toUpperCase())
+                        && d.lastSeen().isAfter(since))
+                .sorted(Comparator.comparing(HubStatus.DiscoveredDevice::lastSeen)
+                        .reversed())
                 .limit(MAX_REPORTED)
-                .map(d -> new HubStatus.DiscoveredDevice(d.deviceId(), d.transport(), d.name(), d.model(), d.detail(),
-                        d.lastSeen(), readings.get(d.deviceId())))
+                .map(d -> new HubStatus.DiscoveredDevice(
+                        d.deviceId(),
+                        d.transport(),
+                        d.name(),
+                        d.model(),
+                        d.detail(),
+                        d.lastSeen(),
+                        readings.get(d.deviceId())))
                 .toList();
     }
 }

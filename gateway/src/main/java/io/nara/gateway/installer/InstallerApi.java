@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The installer's part of the local status API: {@code GET /api/devices} (transports running, pairing mode, each
@@ -25,13 +27,16 @@ import java.util.TreeMap;
  */
 public final class InstallerApi {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstallerApi.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InstallerApi.class);
     static final Duration MAX_PAIRING = Duration.ofMinutes(30);
 
     private final DeviceStates states;
     private final DeviceTransports transports;
     private final Clock clock;
     private final MessageCodec codec;
+
+    /** An identity and a key fit in far less; a bigger body is refused before it is read. */
+    static final int MAX_KEY_BODY = 4096;
 
     public InstallerApi(DeviceStates states, DeviceTransports transports, Clock clock, MessageCodec codec) {
         this.states = states;
@@ -43,12 +48,10 @@ public final class InstallerApi {
     public void mount(Router router) {
         router.get("/api/devices").handler(this::devices);
         router.post("/api/pairing").handler(this::pairing);
-        router.post("/api/coap-keys").handler(BodyHandler.create(false).setBodyLimit(MAX_KEY_BODY))
+        router.post("/api/coap-keys")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_KEY_BODY))
                 .handler(this::coapKey);
     }
-
-    /** An identity and a key fit in far less; a bigger body is refused before it is read. */
-    static final int MAX_KEY_BODY = 4096;
 
     private void devices(RoutingContext ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -70,7 +73,8 @@ public final class InstallerApi {
             return List.of();
         }
         return states.discovered().unbound(Set.of()).stream()
-                .filter(d -> "coap".equals(d.transport()) && DeviceTransports.KEY_MISSING.equals(d.detail())
+                .filter(d -> "coap".equals(d.transport())
+                        && DeviceTransports.KEY_MISSING.equals(d.detail())
                         && !keys.has(d.deviceId()))
                 .map(d -> Map.<String, Object>of("identity", d.deviceId(), "lastTried", d.lastSeen()))
                 .toList();
@@ -83,18 +87,33 @@ public final class InstallerApi {
     private void coapKey(RoutingContext ctx) {
         CoapKeys keys = transports.coapKeys();
         if (keys == null) {
-            json(ctx, 409, Map.of("problem", "this hub runs no CoAP server: set COAP=yes in /etc/nara/hub.conf (or "
-                    + "start the hub with --coap-psk-file <file in its data folder>) and restart it"));
+            json(
+                    ctx,
+                    409,
+                    Map.of(
+                            "problem",
+                            "this hub runs no CoAP server: set COAP=yes in /etc/nara/hub.conf (or "
+                                    + "start the hub with --coap-psk-file <file in its data folder>) and restart it"));
             return;
         }
         if (!transports.running().contains("coap")) {
-            json(ctx, 409, Map.of("problem", "the hub's CoAP server is not running (it did not start: the reason is "
-                    + "in the hub's log, journalctl -u nara-hub); its key file is " + keys.file()));
+            json(
+                    ctx,
+                    409,
+                    Map.of(
+                            "problem",
+                            "the hub's CoAP server is not running (it did not start: the reason is "
+                                    + "in the hub's log, journalctl -u nara-hub); its key file is " + keys.file()));
             return;
         }
         if (!states.pairingMode()) {
-            json(ctx, 409, Map.of("problem", "turn on pairing mode first (nara-installer pairing on): a device's key "
-                    + "is given only in pairing mode"));
+            json(
+                    ctx,
+                    409,
+                    Map.of(
+                            "problem",
+                            "turn on pairing mode first (nara-installer pairing on): a device's key "
+                                    + "is given only in pairing mode"));
             return;
         }
         JsonObject request;
@@ -103,10 +122,16 @@ public final class InstallerApi {
         } catch (RuntimeException e) {
             request = null;
         }
-        if (request == null || !(request.getValue("identity") instanceof String identity)
+        if (request == null
+                || !(request.getValue("identity") instanceof String identity)
                 || !(request.getValue("key") instanceof String key)) {
-            json(ctx, 400, Map.of("problem", "send JSON {\"identity\": \"<device id>\", \"key\": \"<key>\"}: the "
-                    + "key as text or hex:<hex digits>"));
+            json(
+                    ctx,
+                    400,
+                    Map.of(
+                            "problem",
+                            "send JSON {\"identity\": \"<device id>\", \"key\": \"<key>\"}: the "
+                                    + "key as text or hex:<hex digits>"));
             return;
         }
         ctx.vertx().executeBlocking(() -> keys.put(identity, key)).onComplete(done -> {
@@ -116,16 +141,30 @@ public final class InstallerApi {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("identity", identity);
                 body.put("replaced", change.replaced());
-                body.put("result", (change.replaced() ? "key of " + identity + " replaced (the old key no longer works)"
-                        : "key of " + identity + " added") + ": the device can connect now");
+                body.put(
+                        "result",
+                        (change.replaced()
+                                        ? "key of " + identity + " replaced (the old key no longer works)"
+                                        : "key of " + identity + " added")
+                                + ": the device can connect now");
                 json(ctx, 200, body);
             } else if (done.cause() instanceof IllegalArgumentException bad) {
                 json(ctx, 400, Map.of("problem", bad.getMessage()));
             } else {
-                LOG.error("CoAP key of {} not written to {}: {}", identity, keys.file(), done.cause().toString());
-                json(ctx, 500, Map.of("problem", "the key could not be written to " + keys.file() + " ("
-                        + done.cause().getClass().getSimpleName() + ": " + done.cause().getMessage() + "); nothing "
-                        + "changed. The key file must be in the hub's data folder, writable by the hub"));
+                LOG.error(
+                        "CoAP key of {} not written to {}: {}",
+                        identity,
+                        keys.file(),
+                        done.cause().toString());
+                json(
+                        ctx,
+                        500,
+                        Map.of(
+                                "problem",
+                                "the key could not be written to " + keys.file() + " ("
+                                        + done.cause().getClass().getSimpleName() + ": "
+                                        + done.cause().getMessage() + "); nothing "
+                                        + "changed. The key file must be in the hub's data folder, writable by the hub"));
             }
         });
     }
@@ -136,7 +175,10 @@ public final class InstallerApi {
         } else {
             long minutes;
             try {
-                minutes = Long.parseLong(ctx.queryParams().get("minutes") == null ? "5" : ctx.queryParams().get("minutes"));
+                minutes = Long.parseLong(
+                        ctx.queryParams().get("minutes") == null
+                                ? "5"
+                                : ctx.queryParams().get("minutes"));
             } catch (NumberFormatException e) {
                 json(ctx, 400, Map.of("problem", "minutes must be a whole number"));
                 return;
@@ -156,7 +198,9 @@ public final class InstallerApi {
     }
 
     private void json(RoutingContext ctx, int code, Object body) {
-        ctx.response().setStatusCode(code).putHeader("content-type", "application/json; charset=utf-8")
+        ctx.response()
+                .setStatusCode(code)
+                .putHeader("content-type", "application/json; charset=utf-8")
                 .end(codec.toJson(body));
     }
 }

@@ -15,8 +15,8 @@ import java.util.List;
  * @param analyzers point-of-care analyzers (ASTM over serial or TCP, POCT1-A2 over TCP)
  * @param gpio      help button, status LED, buzzer, or null
  */
-public record TransportSettings(BleSettings ble, CoapSettings coap, List<AnalyzerEndpoint> analyzers,
-                                GpioSettings gpio) {
+public record TransportSettings(
+        BleSettings ble, CoapSettings coap, List<AnalyzerEndpoint> analyzers, GpioSettings gpio) {
 
     public TransportSettings {
         analyzers = analyzers == null ? List.of() : List.copyOf(analyzers);

@@ -27,8 +27,7 @@ final class HeldDeviceTime {
     /** How old a stored record that follows a clock may be: the care plan's default {@code staleAfter}. */
     static final Duration OLDEST = Duration.ofHours(24);
 
-    private HeldDeviceTime() {
-    }
+    private HeldDeviceTime() {}
 
     /**
      * @param effective     the device time as stored, or null

@@ -1,10 +1,13 @@
 package io.nara.gateway.outbox;
 
+import io.nara.gateway.clock.HubClock;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.message.SeqRange;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +17,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub's store-and-forward queue in SQLite. Every observation and alert is written here, with its sequence number,
@@ -32,10 +40,11 @@ import java.util.function.LongSupplier;
  */
 public final class Outbox implements AutoCloseable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Outbox.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     /** Priorities, in the order the storage policy gives rows up. */
     private static final int CONTINUOUS_SAMPLE = 0;
+
     private static final int OBSERVATION = 1;
     private static final int ALERT = 2;
 
@@ -79,13 +88,12 @@ public final class Outbox implements AutoCloseable {
             "CREATE INDEX outbox_by_priority ON outbox (priority, seq)",
         },
         { // 3: observations received while the hub's clock was not synchronised wait here, with the monotonic time
-          // and boot they were received in, until the clock is right and they can be re-timed
-            "ALTER TABLE outbox ADD COLUMN held_mono INTEGER",
-            "ALTER TABLE outbox ADD COLUMN held_boot TEXT",
+            // and boot they were received in, until the clock is right and they can be re-timed
+            "ALTER TABLE outbox ADD COLUMN held_mono INTEGER", "ALTER TABLE outbox ADD COLUMN held_boot TEXT",
         },
         { // 4: the keys of device records already stored, so that a record the device sends again (its stored records
-          // replayed after a link that dropped before the device was told) is not stored twice, even after a restart.
-          // Kept apart from the outbox: a record acknowledged by the cloud and pruned may still be on the device.
+            // replayed after a link that dropped before the device was told) is not stored twice, even after a restart.
+            // Kept apart from the outbox: a record acknowledged by the cloud and pruned may still be on the device.
             """
             CREATE TABLE received_record (
                 id        INTEGER PRIMARY KEY,
@@ -94,16 +102,15 @@ public final class Outbox implements AutoCloseable {
                 UNIQUE (device_id, record))""",
         },
         { // 5: what the storage policy gave up since the outbox was last empty, kept with the rows so that a restart
-          // (a power cut during a long time offline) does not hide it from the cloud
+            // (a power cut during a long time offline) does not hide it from the cloud
             """
             CREATE TABLE storage_policy (
                 id               INTEGER PRIMARY KEY CHECK (id = 1),
                 thinned_samples  INTEGER NOT NULL,
-                dropped_readings INTEGER NOT NULL)""",
-            "INSERT INTO storage_policy (id, thinned_samples, dropped_readings) VALUES (1, 0, 0)",
+                dropped_readings INTEGER NOT NULL)""", "INSERT INTO storage_policy (id, thinned_samples, dropped_readings) VALUES (1, 0, 0)",
         },
         { // 6: what the care plan's rules remember (RuleStateStore): readings for window, baseline and repetition
-          // rules, and the open episodes. IF NOT EXISTS because hubs before this version created them unversioned.
+            // rules, and the open episodes. IF NOT EXISTS because hubs before this version created them unversioned.
             """
             CREATE TABLE IF NOT EXISTS rule_reading (
                 patient_id  TEXT    NOT NULL,
@@ -136,8 +143,7 @@ public final class Outbox implements AutoCloseable {
      * @param deviceId the device
      * @param record   the record's identity on that device
      */
-    public record RecordKey(String deviceId, String record) {
-    }
+    public record RecordKey(String deviceId, String record) {}
 
     private final Connection connection;
     private final MessageCodec codec;
@@ -151,12 +157,12 @@ public final class Outbox implements AutoCloseable {
     private volatile long thinnedSamples;
     private volatile long droppedReadings;
     private volatile boolean full;
-    private Runnable onRollback = () -> { };
-    private java.util.function.LongConsumer onCommit = nanos -> { };
-    private final String bootId = io.nara.gateway.clock.HubClock.bootId();
+    private Runnable onRollback = () -> {};
+    private LongConsumer onCommit = nanos -> {};
+    private final String bootId = HubClock.bootId();
 
-    private Outbox(Connection connection, MessageCodec codec, Clock clock, String id, StorageLimits limits,
-                   long count) {
+    private Outbox(
+            Connection connection, MessageCodec codec, Clock clock, String id, StorageLimits limits, long count) {
         this.connection = connection;
         this.codec = codec;
         this.clock = clock;
@@ -196,7 +202,7 @@ public final class Outbox implements AutoCloseable {
             outbox.readPolicy();
             connection.commit();
             return outbox;
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new OutboxException("cannot open outbox " + file + ": " + e.getMessage(), e);
         }
     }
@@ -253,7 +259,8 @@ public final class Outbox implements AutoCloseable {
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (OutboxEntry entry : entries) {
                     if (entry.seq() < first || entry.seq() >= next[0]) {
-                        throw new IllegalArgumentException("entry seq " + entry.seq() + " was not drawn for this append");
+                        throw new IllegalArgumentException(
+                                "entry seq " + entry.seq() + " was not drawn for this append");
                     }
                     insert.setLong(1, entry.seq());
                     insert.setString(2, entry.kind().name());
@@ -266,14 +273,15 @@ public final class Outbox implements AutoCloseable {
                         insert.setLong(7, System.nanoTime());
                         insert.setString(8, bootId);
                     } else {
-                        insert.setNull(7, java.sql.Types.INTEGER);
-                        insert.setNull(8, java.sql.Types.VARCHAR);
+                        insert.setNull(7, Types.INTEGER);
+                        insert.setNull(8, Types.VARCHAR);
                     }
                     insert.addBatch();
                 }
                 insert.executeBatch();
             }
-            try (PreparedStatement update = connection.prepareStatement("UPDATE sequence SET next_seq = ? WHERE id = 1")) {
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE sequence SET next_seq = ? WHERE id = 1")) {
                 update.setLong(1, next[0]);
                 update.executeUpdate();
             }
@@ -286,10 +294,13 @@ public final class Outbox implements AutoCloseable {
         } catch (SQLException e) {
             rollback(e);
             recount();
-            if (e.getErrorCode() == SQLITE_FULL || String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
+            if (e.getErrorCode() == SQLITE_FULL
+                    || String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
                 full = true;
-                throw new OutboxFullException("the outbox has reached its size limit of " + limits.maxBytes()
-                        + " bytes (or the disk is full); the device keeps its record", e);
+                throw new OutboxFullException(
+                        "the outbox has reached its size limit of " + limits.maxBytes()
+                                + " bytes (or the disk is full); the device keeps its record",
+                        e);
             }
             throw new OutboxException("cannot append to outbox: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -310,8 +321,8 @@ public final class Outbox implements AutoCloseable {
         if (needed <= 0) {
             return;
         }
-        List<Long> samples = seqs("SELECT seq FROM outbox WHERE priority = " + CONTINUOUS_SAMPLE
-                + " ORDER BY seq LIMIT ?", needed * 2);
+        List<Long> samples = seqs(
+                "SELECT seq FROM outbox WHERE priority = " + CONTINUOUS_SAMPLE + " ORDER BY seq LIMIT ?", needed * 2);
         List<Long> everyOther = new ArrayList<>();
         for (int i = 1; i < samples.size() && everyOther.size() < needed; i += 2) {
             everyOther.add(samples.get(i));
@@ -349,9 +360,11 @@ public final class Outbox implements AutoCloseable {
         if (n <= 0) {
             return 0;
         }
-        List<Long> oldest = seqs("SELECT seq FROM outbox WHERE priority = " + priority + " AND seq NOT IN "
-                + "(SELECT max(seq) FROM outbox WHERE priority = " + priority + " GROUP BY series) "
-                + "ORDER BY seq LIMIT ?", n);
+        List<Long> oldest = seqs(
+                "SELECT seq FROM outbox WHERE priority = " + priority + " AND seq NOT IN "
+                        + "(SELECT max(seq) FROM outbox WHERE priority = " + priority + " GROUP BY series) "
+                        + "ORDER BY seq LIMIT ?",
+                n);
         deleteSeqs(oldest);
         return oldest.size();
     }
@@ -371,8 +384,8 @@ public final class Outbox implements AutoCloseable {
                 return false;
             }
         }
-        try (PreparedStatement prune = connection.prepareStatement(
-                "DELETE FROM received_record WHERE id <= last_insert_rowid() - ?")) {
+        try (PreparedStatement prune =
+                connection.prepareStatement("DELETE FROM received_record WHERE id <= last_insert_rowid() - ?")) {
             prune.setLong(1, limits.maxRecordKeys());
             prune.executeUpdate();
         }
@@ -390,10 +403,12 @@ public final class Outbox implements AutoCloseable {
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     byte[] body = rows.getString(1).getBytes(StandardCharsets.UTF_8);
-                    entries.add(kind == OutboxEntry.Kind.ALERT
-                            ? new OutboxEntry.AlertEntry(codec.decode(body, Alert.class))
-                            : new OutboxEntry.ObservationEntry(codec.decode(body, Observation.class),
-                                    rows.getInt(2) == CONTINUOUS_SAMPLE));
+                    entries.add(
+                            kind == OutboxEntry.Kind.ALERT
+                                    ? new OutboxEntry.AlertEntry(codec.decode(body, Alert.class))
+                                    : new OutboxEntry.ObservationEntry(
+                                            codec.decode(body, Observation.class),
+                                            rows.getInt(2) == CONTINUOUS_SAMPLE));
                 }
             }
             connection.commit();
@@ -416,7 +431,8 @@ public final class Outbox implements AutoCloseable {
         try {
             List<Object[]> held = new ArrayList<>();
             try (Statement s = connection.createStatement();
-                 ResultSet rows = s.executeQuery("SELECT seq, body, held_mono, held_boot FROM outbox WHERE held_boot IS NOT NULL")) {
+                    ResultSet rows = s.executeQuery(
+                            "SELECT seq, body, held_mono, held_boot FROM outbox WHERE held_boot IS NOT NULL")) {
                 while (rows.next()) {
                     held.add(new Object[] {rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4)});
                 }
@@ -428,18 +444,25 @@ public final class Outbox implements AutoCloseable {
                     Observation o = codec.decode(((String) row[1]).getBytes(StandardCharsets.UTF_8), Observation.class);
                     if (bootId.equals(row[3])) {
                         long ageMillis = (monoNanos - (long) row[2]) / 1_000_000;
-                        java.util.EnumSet<io.nara.protocol.message.ObservationFlag> flags =
-                                java.util.EnumSet.noneOf(io.nara.protocol.message.ObservationFlag.class);
+                        EnumSet<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
                         flags.addAll(o.flags());
-                        flags.remove(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
-                        flags.add(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_RETIMED);
-                        java.time.Instant received = java.time.Instant.ofEpochMilli(wallMillis - ageMillis);
-                        java.time.Instant effective = HeldDeviceTime.retime(o.effective(), o.received(), received);
+                        flags.remove(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
+                        flags.add(ObservationFlag.HUB_CLOCK_RETIMED);
+                        Instant received = Instant.ofEpochMilli(wallMillis - ageMillis);
+                        Instant effective = HeldDeviceTime.retime(o.effective(), o.received(), received);
                         if (o.effective() != null && effective == null) {
-                            flags.add(io.nara.protocol.message.ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
+                            flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
                         }
-                        o = new Observation(o.seq(), o.patientId(), o.deviceId(), o.code(), o.value(), o.unit(),
-                                effective, received, flags);
+                        o = new Observation(
+                                o.seq(),
+                                o.patientId(),
+                                o.deviceId(),
+                                o.code(),
+                                o.value(),
+                                o.unit(),
+                                effective,
+                                received,
+                                flags);
                         retimed++;
                     }
                     update.setString(1, codec.toJson(o));
@@ -458,7 +481,7 @@ public final class Outbox implements AutoCloseable {
 
     private static boolean heldForClock(OutboxEntry entry) {
         return entry instanceof OutboxEntry.ObservationEntry o
-                && o.observation().has(io.nara.protocol.message.ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
+                && o.observation().has(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
     }
 
     /** Removes the acknowledged sequence numbers; returns how many rows went. */
@@ -500,7 +523,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /** Told how long each append's commit took, in nanoseconds (the fsync a reading waits for; the hub's metrics). */
-    public void onCommit(java.util.function.LongConsumer listener) {
+    public void onCommit(LongConsumer listener) {
         this.onCommit = listener;
     }
 
@@ -509,7 +532,7 @@ public final class Outbox implements AutoCloseable {
         try {
             Long oldest;
             try (PreparedStatement q = connection.prepareStatement("SELECT MIN(stored_at) FROM outbox");
-                 ResultSet rs = q.executeQuery()) {
+                    ResultSet rs = q.executeQuery()) {
                 long value = rs.next() ? rs.getLong(1) : 0;
                 oldest = rs.wasNull() ? null : value;
             }
@@ -568,12 +591,12 @@ public final class Outbox implements AutoCloseable {
     /** What the quarantine holds: its size and its newest row (without the bytes); for the hub's status. */
     public HubStatus.Quarantine quarantineSummary() {
         try (PreparedStatement q = connection.prepareStatement(
-                "SELECT (SELECT count(*) FROM quarantine), device_id, problem, at FROM quarantine "
-                        + "ORDER BY id DESC LIMIT 1");
-             ResultSet r = q.executeQuery()) {
+                        "SELECT (SELECT count(*) FROM quarantine), device_id, problem, at FROM quarantine "
+                                + "ORDER BY id DESC LIMIT 1");
+                ResultSet r = q.executeQuery()) {
             HubStatus.Quarantine summary = r.next()
-                    ? new HubStatus.Quarantine(r.getLong(1), r.getString(2), r.getString(3),
-                    Instant.ofEpochMilli(r.getLong(4)))
+                    ? new HubStatus.Quarantine(
+                            r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)))
                     : new HubStatus.Quarantine(0, null, null, null);
             connection.commit();
             return summary;
@@ -660,7 +683,8 @@ public final class Outbox implements AutoCloseable {
     /** Reads what the storage policy gave up, as committed, into the fields the status reads. */
     private void readPolicy() throws SQLException {
         try (Statement s = connection.createStatement();
-             ResultSet row = s.executeQuery("SELECT thinned_samples, dropped_readings FROM storage_policy WHERE id = 1")) {
+                ResultSet row =
+                        s.executeQuery("SELECT thinned_samples, dropped_readings FROM storage_policy WHERE id = 1")) {
             row.next();
             thinnedSamples = row.getLong(1);
             droppedReadings = row.getLong(2);

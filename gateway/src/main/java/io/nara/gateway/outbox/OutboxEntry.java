@@ -15,7 +15,10 @@ public sealed interface OutboxEntry {
     Object body();
 
     /** The two kinds travel on different topics, and alerts go first. */
-    enum Kind { OBSERVATION, ALERT }
+    enum Kind {
+        OBSERVATION,
+        ALERT
+    }
 
     /**
      * An observation; {@code continuous} marks a sample of a high-rate stream (a pulse oximeter every second), which the

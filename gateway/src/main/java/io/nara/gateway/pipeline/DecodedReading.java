@@ -13,8 +13,8 @@ import java.util.List;
  * @param statedPatientId the patient the device itself named (an analyzer's patient id), checked against the
  *                     binding; null when it named nobody
  */
-public record DecodedReading(String deviceId, String source, byte[] raw, List<Measurement> measurements,
-                             String statedPatientId) {
+public record DecodedReading(
+        String deviceId, String source, byte[] raw, List<Measurement> measurements, String statedPatientId) {
 
     /** Measurements from a device that does not say whose they are. */
     public DecodedReading(String deviceId, String source, byte[] raw, List<Measurement> measurements) {

@@ -1,14 +1,15 @@
 package io.nara.gateway.pipeline;
 
 import io.nara.devices.Measurement;
+import io.nara.gateway.careplan.HubRules;
 import io.nara.gateway.outbox.OutboxEntry;
+import io.nara.protocol.Limits;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.message.Observation;
-import io.nara.protocol.Limits;
 import io.nara.protocol.message.ObservationFlag;
-import io.nara.gateway.careplan.HubRules;
-import io.nara.rules.episode.AlertEvent;
 import io.nara.rules.Plausibility;
+import io.nara.rules.episode.AlertEvent;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.function.LongSupplier;
 public final class ReadingAssembler {
 
     /** How far ahead of the hub a device clock may run before its time is not believed. */
-    static final java.time.Duration DEVICE_CLOCK_TOLERANCE = java.time.Duration.ofMinutes(10);
+    static final Duration DEVICE_CLOCK_TOLERANCE = Duration.ofMinutes(10);
 
     private final HubRules rules;
     private final ZoneId deviceZone;
@@ -46,8 +47,14 @@ public final class ReadingAssembler {
      * @param clockTrusted    whether the hub's clock is known to be right
      * @param seqs            draws outbox sequence numbers
      */
-    public List<OutboxEntry> assemble(String deviceId, String patientId, CarePlan plan, List<Measurement> measurements,
-                                      Instant received, boolean clockTrusted, LongSupplier seqs) {
+    public List<OutboxEntry> assemble(
+            String deviceId,
+            String patientId,
+            CarePlan plan,
+            List<Measurement> measurements,
+            Instant received,
+            boolean clockTrusted,
+            LongSupplier seqs) {
         return assemble(deviceId, patientId, plan, measurements, received, clockTrusted, false, seqs);
     }
 
@@ -57,9 +64,16 @@ public final class ReadingAssembler {
      * whose batteries were changed says 2000-01-01), so the reading takes the hub's time of receipt, is flagged
      * {@link ObservationFlag#DEVICE_CLOCK_UNRELIABLE} and is evaluated, rather than stored as history nobody judges.
      */
-    public List<OutboxEntry> assemble(String deviceId, String patientId, CarePlan plan, List<Measurement> measurements,
-                                      Instant received, boolean clockTrusted, boolean live, LongSupplier seqs) {
-        java.time.Duration staleAfter = plan == null ? CarePlan.DEFAULT_STALE_AFTER : plan.effectiveStaleAfter();
+    public List<OutboxEntry> assemble(
+            String deviceId,
+            String patientId,
+            CarePlan plan,
+            List<Measurement> measurements,
+            Instant received,
+            boolean clockTrusted,
+            boolean live,
+            LongSupplier seqs) {
+        Duration staleAfter = plan == null ? CarePlan.DEFAULT_STALE_AFTER : plan.effectiveStaleAfter();
         List<OutboxEntry> entries = new ArrayList<>(measurements.size() + 1);
         for (Measurement m : measurements) {
             EnumSet<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
@@ -73,21 +87,34 @@ public final class ReadingAssembler {
             if (patientId == null) {
                 flags.add(ObservationFlag.UNATTRIBUTED); // a shared device that could not tell whose reading it is
             }
-            Instant effective = m.deviceTime() == null ? null : m.deviceTime().atZone(deviceZone).toInstant();
+            Instant effective = m.deviceTime() == null
+                    ? null
+                    : m.deviceTime().atZone(deviceZone).toInstant();
             // A stored record may be old, but none is from the future: a device clock ahead of a right hub clock is
             // wrong, so the reading takes the hub's time of receipt and says why.
-            if (clockTrusted && effective != null && (effective.isAfter(received.plus(DEVICE_CLOCK_TOLERANCE))
-                    || live && effective.isBefore(received.minus(staleAfter)))) {
+            if (clockTrusted
+                    && effective != null
+                    && (effective.isAfter(received.plus(DEVICE_CLOCK_TOLERANCE))
+                            || live && effective.isBefore(received.minus(staleAfter)))) {
                 flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
                 effective = null;
             }
             // Nor from before 2000 or after the times Nära keeps (a reset or garbled clock), whatever the hub's clock.
-            if (effective != null && (effective.isBefore(Limits.EARLIEST_TIME) || !effective.isBefore(Limits.LATEST_TIME))) {
+            if (effective != null
+                    && (effective.isBefore(Limits.EARLIEST_TIME) || !effective.isBefore(Limits.LATEST_TIME))) {
                 flags.add(ObservationFlag.DEVICE_CLOCK_UNRELIABLE);
                 effective = null;
             }
-            Observation observation = new Observation(seqs.getAsLong(), patientId, deviceId, m.code().loinc(),
-                    m.value(), m.unit(), effective, received, flags);
+            Observation observation = new Observation(
+                    seqs.getAsLong(),
+                    patientId,
+                    deviceId,
+                    m.code().loinc(),
+                    m.value(),
+                    m.unit(),
+                    effective,
+                    received,
+                    flags);
             entries.add(new OutboxEntry.ObservationEntry(observation));
             if (plan != null) {
                 for (AlertEvent event : rules.evaluate(plan, observation, received)) {

@@ -7,6 +7,7 @@ import io.nara.devices.catalogue.DeviceCatalogue;
 import io.nara.devices.catalogue.DeviceProfile;
 import io.nara.devices.gatt.GattDecoders;
 import io.nara.devices.gatt.PlxContinuousMeasurement;
+import io.nara.gateway.careplan.HubAttribution;
 import io.nara.gateway.config.HubConfigStore;
 import io.nara.gateway.outbox.Outbox;
 import io.nara.gateway.outbox.OutboxEntry;
@@ -18,11 +19,14 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +47,23 @@ public final class ReadingPipeline {
     private final Clock clock;
     private final BooleanSupplier clockTrusted;
     private final Consumer<List<OutboxEntry>> onStored;
-    private volatile UnboundListener onUnbound = (device, source, measurements, received) -> { };
+    private volatile UnboundListener onUnbound = (device, source, measurements, received) -> {};
+
+    /** The source of high-rate streams whose samples the storage policy may thin. */
+    private static final String CONTINUOUS_SOURCE = RawReading.gattSource(PlxContinuousMeasurement.UUID16);
 
     /**
      * @param outboxWorker the single thread that owns the outbox
      * @param onStored     called on the caller's context with what was stored (the uplink wakes up on it)
      */
-    public ReadingPipeline(WorkerExecutor outboxWorker, Outbox outbox, HubConfigStore config,
-                           ReadingAssembler assembler, Clock clock, BooleanSupplier clockTrusted,
-                           Consumer<List<OutboxEntry>> onStored) {
+    public ReadingPipeline(
+            WorkerExecutor outboxWorker,
+            Outbox outbox,
+            HubConfigStore config,
+            ReadingAssembler assembler,
+            Clock clock,
+            BooleanSupplier clockTrusted,
+            Consumer<List<OutboxEntry>> onStored) {
         this.outboxWorker = outboxWorker;
         this.outbox = outbox;
         this.config = config;
@@ -99,10 +111,13 @@ public final class ReadingPipeline {
             return quarantine(reading.deviceId(), reading.source(), reading.value(), e.getMessage());
         }
         boolean timeStamped = !measurements.isEmpty() && measurements.stream().allMatch(m -> m.deviceTime() != null);
-        Outbox.RecordKey key = mayRepeat && timeStamped ? new Outbox.RecordKey(reading.deviceId(),
-                reading.source() + " " + java.util.HexFormat.of().formatHex(reading.value())) : null;
-        return accept(new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key,
-                live);
+        Outbox.RecordKey key = mayRepeat && timeStamped
+                ? new Outbox.RecordKey(
+                        reading.deviceId(),
+                        reading.source() + " " + HexFormat.of().formatHex(reading.value()))
+                : null;
+        return accept(
+                new DecodedReading(reading.deviceId(), reading.source(), reading.value(), measurements), key, live);
     }
 
     /**
@@ -124,35 +139,46 @@ public final class ReadingPipeline {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), "the message holds no reading");
         }
         // An analyzer that names another patient than the bound one measured someone else's sample.
-        var stated = io.nara.gateway.careplan.HubAttribution.stated(binding.get(), current,
-                reading.statedPatientId());
+        var stated = HubAttribution.stated(binding.get(), current, reading.statedPatientId());
         if (stated.problem() != null) {
             return quarantine(reading.deviceId(), reading.source(), reading.raw(), stated.problem());
         }
         // A device reports only what its model measures: the rest is quarantined with the reason, never evaluated.
         Optional<String> foreign = foreignCodes(binding.get(), reading.measurements());
         if (foreign.isPresent()) {
-            Future<List<OutboxEntry>> kept = quarantine(reading.deviceId(), reading.source(), reading.raw(),
-                    foreign.get());
+            Future<List<OutboxEntry>> kept =
+                    quarantine(reading.deviceId(), reading.source(), reading.raw(), foreign.get());
             List<Measurement> own = ownMeasurements(binding.get(), reading.measurements());
             if (own.isEmpty()) {
                 return kept;
             }
             DecodedReading rest = reading.with(own);
             // The foreign part is kept in quarantine; the device's own readings are stored as usual.
-            return kept.recover(e -> e instanceof RejectedReadingException ? accept(rest, key, live)
-                    : Future.failedFuture(e));
+            return kept.recover(
+                    e -> e instanceof RejectedReadingException ? accept(rest, key, live) : Future.failedFuture(e));
         }
         // A shared scale or cuff: by user index or weight band, else unattributed (null), never a guess.
-        String patientId = stated.patientId() != null ? stated.patientId()
-                : io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current, reading.measurements());
+        String patientId = stated.patientId() != null
+                ? stated.patientId()
+                : HubAttribution.patientFor(binding.get(), current, reading.measurements());
         var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
         Instant received = clock.instant();
         boolean trusted = clockTrusted.getAsBoolean();
         boolean continuous = isContinuous(reading.source());
-        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(key, seqs -> markContinuous(
-                        assembler.assemble(reading.deviceId(), patientId, plan, reading.measurements(), received,
-                                trusted, live, seqs), continuous)))
+        return outboxWorker
+                .<List<OutboxEntry>>executeBlocking(() -> outbox.append(
+                        key,
+                        seqs -> markContinuous(
+                                assembler.assemble(
+                                        reading.deviceId(),
+                                        patientId,
+                                        plan,
+                                        reading.measurements(),
+                                        received,
+                                        trusted,
+                                        live,
+                                        seqs),
+                                continuous)))
                 .onSuccess(onStored::accept)
                 .onFailure(e -> LOG.error("could not store reading {}: {}", reading, e.getMessage(), e));
     }
@@ -165,8 +191,8 @@ public final class ReadingPipeline {
      * A reading from a device that is not bound: quarantined, and the device offered to the cloud for binding (its
      * readings are kept here, and the nurse sees that the hub holds some).
      */
-    public Future<List<OutboxEntry>> unbound(String deviceId, String source, byte[] raw,
-                                             List<Measurement> measurements) {
+    public Future<List<OutboxEntry>> unbound(
+            String deviceId, String source, byte[] raw, List<Measurement> measurements) {
         onUnbound.unbound(deviceId, source, measurements, clock.instant());
         return quarantine(deviceId, source, raw, "device " + deviceId + " is not bound to a patient on this hub");
     }
@@ -182,10 +208,12 @@ public final class ReadingPipeline {
 
     public Future<List<OutboxEntry>> quarantine(String deviceId, String source, byte[] raw, String problem) {
         LOG.warn("quarantined {} from {}: {}", source, deviceId, problem);
-        return outboxWorker.executeBlocking(() -> {
-            outbox.quarantine(deviceId, source, raw, problem);
-            return null;
-        }).compose(stored -> Future.failedFuture(new RejectedReadingException(problem)));
+        return outboxWorker
+                .executeBlocking(() -> {
+                    outbox.quarantine(deviceId, source, raw, problem);
+                    return null;
+                })
+                .compose(stored -> Future.failedFuture(new RejectedReadingException(problem)));
     }
 
     /**
@@ -198,9 +226,10 @@ public final class ReadingPipeline {
 
     /** Several alerts in one outbox transaction (one per patient of the household), each with a sequence number. */
     public Future<List<OutboxEntry>> raise(List<LongFunction<Alert>> builds) {
-        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> outbox.append(
-                        seqs -> builds.stream().<OutboxEntry>map(build -> new OutboxEntry.AlertEntry(
-                                build.apply(seqs.getAsLong()))).toList()))
+        return outboxWorker
+                .<List<OutboxEntry>>executeBlocking(() -> outbox.append(seqs -> builds.stream()
+                        .<OutboxEntry>map(build -> new OutboxEntry.AlertEntry(build.apply(seqs.getAsLong())))
+                        .toList()))
                 .onSuccess(onStored::accept)
                 .onFailure(e -> LOG.error("could not store alert: {}", e.getMessage(), e));
     }
@@ -229,7 +258,7 @@ public final class ReadingPipeline {
         HubConfig current = config.current();
         boolean trusted = clockTrusted.getAsBoolean();
         List<Runnable> quarantines = new ArrayList<>();
-        List<java.util.function.Function<java.util.function.LongSupplier, List<OutboxEntry>>> builds = new ArrayList<>();
+        List<Function<LongSupplier, List<OutboxEntry>>> builds = new ArrayList<>();
         for (ReceivedReading received : readings) {
             RawReading raw = received.reading();
             Optional<DeviceBinding> binding = current.bindingFor(raw.deviceId());
@@ -255,18 +284,22 @@ public final class ReadingPipeline {
                 if (measurements.isEmpty()) {
                     continue;
                 }
-                String patientId = io.nara.gateway.careplan.HubAttribution.patientFor(binding.get(), current,
-                        measurements);
-                var plan = patientId == null ? null : current.carePlanFor(patientId).orElse(null);
+                String patientId = HubAttribution.patientFor(binding.get(), current, measurements);
+                var plan = patientId == null
+                        ? null
+                        : current.carePlanFor(patientId).orElse(null);
                 boolean continuous = isContinuous(raw.source());
-                builds.add(seqs -> markContinuous(assembler.assemble(raw.deviceId(), patientId, plan, measurements,
-                        received.received(), trusted, seqs), continuous));
+                builds.add(seqs -> markContinuous(
+                        assembler.assemble(
+                                raw.deviceId(), patientId, plan, measurements, received.received(), trusted, seqs),
+                        continuous));
             } catch (DecodeException e) {
                 LOG.warn("quarantined {} from {}: {}", raw.source(), raw.deviceId(), e.getMessage());
                 quarantines.add(() -> outbox.quarantine(raw.deviceId(), raw.source(), raw.value(), e.getMessage()));
             }
         }
-        return outboxWorker.<List<OutboxEntry>>executeBlocking(() -> {
+        return outboxWorker
+                .<List<OutboxEntry>>executeBlocking(() -> {
                     quarantines.forEach(Runnable::run);
                     return outbox.append(seqs -> {
                         List<OutboxEntry> entries = new ArrayList<>();
@@ -278,9 +311,6 @@ public final class ReadingPipeline {
                 .onFailure(e -> LOG.error("could not store {} readings: {}", readings.size(), e.getMessage(), e));
     }
 
-    /** The source of high-rate streams whose samples the storage policy may thin. */
-    private static final String CONTINUOUS_SOURCE = RawReading.gattSource(PlxContinuousMeasurement.UUID16);
-
     private static boolean isContinuous(String source) {
         return CONTINUOUS_SOURCE.equals(source);
     }
@@ -289,8 +319,11 @@ public final class ReadingPipeline {
         if (!continuous) {
             return entries;
         }
-        return entries.stream().map(e -> e instanceof OutboxEntry.ObservationEntry o
-                ? new OutboxEntry.ObservationEntry(o.observation(), true) : e).toList();
+        return entries.stream()
+                .map(e -> e instanceof OutboxEntry.ObservationEntry o
+                        ? new OutboxEntry.ObservationEntry(o.observation(), true)
+                        : e)
+                .toList();
     }
 
     /** Why some of the measurements are not the bound model's to send; empty when all are (or the model is unknown). */
@@ -299,20 +332,29 @@ public final class ReadingPipeline {
         if (profile.isEmpty()) {
             return Optional.empty();
         }
-        List<String> foreign = measurements.stream().map(m -> m.code().loinc())
-                .filter(code -> !profile.get().produces(code)).distinct().toList();
-        return foreign.isEmpty() ? Optional.empty() : Optional.of("device " + binding.deviceId() + " is a "
-                + profile.get().model() + " (" + profile.get().kind() + "), which does not measure " + foreign);
+        List<String> foreign = measurements.stream()
+                .map(m -> m.code().loinc())
+                .filter(code -> !profile.get().produces(code))
+                .distinct()
+                .toList();
+        return foreign.isEmpty()
+                ? Optional.empty()
+                : Optional.of("device " + binding.deviceId() + " is a "
+                        + profile.get().model() + " (" + profile.get().kind() + "), which does not measure " + foreign);
     }
 
     private static List<Measurement> ownMeasurements(DeviceBinding binding, List<Measurement> measurements) {
         Optional<DeviceProfile> profile = Optional.ofNullable(binding.model()).flatMap(CATALOGUE::find);
-        return profile.isEmpty() ? measurements
-                : measurements.stream().filter(m -> profile.get().produces(m.code().loinc())).toList();
+        return profile.isEmpty()
+                ? measurements
+                : measurements.stream()
+                        .filter(m -> profile.get().produces(m.code().loinc()))
+                        .toList();
     }
 
     private Quirks quirksOf(String deviceId) {
-        return config.current().bindingFor(deviceId)
+        return config.current()
+                .bindingFor(deviceId)
                 .flatMap(b -> CATALOGUE.find(b.model()))
                 .map(DeviceProfile::decoderQuirks)
                 .orElse(Quirks.NONE);

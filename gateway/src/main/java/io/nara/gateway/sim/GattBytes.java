@@ -6,8 +6,7 @@ import java.time.LocalDateTime;
 /** Little-endian GATT field writers for the simulated devices. */
 final class GattBytes {
 
-    private GattBytes() {
-    }
+    private GattBytes() {}
 
     static void uint16(ByteArrayOutputStream out, int value) {
         out.write(value & 0xFF);

@@ -13,8 +13,7 @@ public final class SimulatedCuff {
 
     private static final int FLAGS_TIMESTAMP_AND_PULSE = 0x06;
 
-    private SimulatedCuff() {
-    }
+    private SimulatedCuff() {}
 
     public static int characteristic() {
         return BloodPressureMeasurement.UUID16;

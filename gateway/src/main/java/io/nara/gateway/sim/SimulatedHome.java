@@ -9,7 +9,11 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +29,23 @@ public final class SimulatedHome {
     private final Vertx vertx;
     private final ReadingPipeline pipeline;
     /** Looked up at each reading: devices are bound from the cloud after the hub started. */
-    private final java.util.function.Supplier<String> cuffId;
-    private final java.util.function.Supplier<String> scaleId;
+    private final Supplier<String> cuffId;
+
+    private final Supplier<String> scaleId;
     private final Clock clock;
     private final ZoneId deviceZone;
     private final RandomGenerator random;
 
-    public SimulatedHome(Vertx vertx, ReadingPipeline pipeline, java.util.function.Supplier<String> cuffId,
-                         java.util.function.Supplier<String> scaleId, Clock clock,
-                         ZoneId deviceZone, RandomGenerator random) {
+    private static final int BACKFILL_CHUNK = 2_000;
+
+    public SimulatedHome(
+            Vertx vertx,
+            ReadingPipeline pipeline,
+            Supplier<String> cuffId,
+            Supplier<String> scaleId,
+            Clock clock,
+            ZoneId deviceZone,
+            RandomGenerator random) {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.cuffId = cuffId;
@@ -58,12 +70,16 @@ public final class SimulatedHome {
 
     /** A cuff measurement; a null systolic simulates a failed measurement (NaN). */
     public Future<List<OutboxEntry>> cuff(Double systolic, double diastolic, double pulse) {
-        return pipeline.accept(new RawReading(require(cuffId, "sim-cuff"), SimulatedCuff.characteristic(),
+        return pipeline.accept(new RawReading(
+                require(cuffId, "sim-cuff"),
+                SimulatedCuff.characteristic(),
                 SimulatedCuff.measurement(systolic, diastolic, pulse, now())));
     }
 
     public Future<List<OutboxEntry>> scale(double kilograms) {
-        return pipeline.accept(new RawReading(require(scaleId, "sim-scale"), SimulatedScale.characteristic(),
+        return pipeline.accept(new RawReading(
+                require(scaleId, "sim-scale"),
+                SimulatedScale.characteristic(),
                 SimulatedScale.measurement(kilograms, now())));
     }
 
@@ -76,23 +92,40 @@ public final class SimulatedHome {
      * @return how many outbox records were stored
      */
     public Future<Long> backfill(int days, int oximeterEverySeconds, String oximeterId) {
-        java.time.ZonedDateTime end = java.time.ZonedDateTime.now(clock.withZone(deviceZone)).withNano(0);
-        java.time.ZonedDateTime day = end.minusDays(days).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-        List<ReceivedReading> readings = new java.util.ArrayList<>();
+        ZonedDateTime end = ZonedDateTime.now(clock.withZone(deviceZone)).withNano(0);
+        ZonedDateTime day = end.minusDays(days).truncatedTo(ChronoUnit.DAYS);
+        List<ReceivedReading> readings = new ArrayList<>();
         String scaleId = require(this.scaleId, "sim-scale");
         String cuffId = require(this.cuffId, "sim-cuff");
         for (; day.isBefore(end); day = day.plusDays(1)) {
-            add(readings, scaleId, SimulatedScale.characteristic(), day.withHour(7),
-                    SimulatedScale.measurement(81.5 + random.nextInt(-3, 4) * 0.1, day.withHour(7).toLocalDateTime()), end);
+            add(
+                    readings,
+                    scaleId,
+                    SimulatedScale.characteristic(),
+                    day.withHour(7),
+                    SimulatedScale.measurement(
+                            81.5 + random.nextInt(-3, 4) * 0.1, day.withHour(7).toLocalDateTime()),
+                    end);
             for (int hour : new int[] {8, 20}) {
-                java.time.ZonedDateTime at = day.withHour(hour);
-                add(readings, cuffId, SimulatedCuff.characteristic(), at, SimulatedCuff.measurement(
-                        118.0 + random.nextInt(-6, 7), 76, 68, at.toLocalDateTime()), end);
+                ZonedDateTime at = day.withHour(hour);
+                add(
+                        readings,
+                        cuffId,
+                        SimulatedCuff.characteristic(),
+                        at,
+                        SimulatedCuff.measurement(118.0 + random.nextInt(-6, 7), 76, 68, at.toLocalDateTime()),
+                        end);
             }
-            for (java.time.ZonedDateTime at = day.withHour(23); at.isBefore(day.plusDays(1).withHour(7));
-                 at = at.plusSeconds(oximeterEverySeconds)) {
-                add(readings, oximeterId, SimulatedOximeter.characteristic(), at,
-                        SimulatedOximeter.measurement(95 + random.nextInt(0, 3), 62 + random.nextInt(0, 6)), end);
+            for (ZonedDateTime at = day.withHour(23);
+                    at.isBefore(day.plusDays(1).withHour(7));
+                    at = at.plusSeconds(oximeterEverySeconds)) {
+                add(
+                        readings,
+                        oximeterId,
+                        SimulatedOximeter.characteristic(),
+                        at,
+                        SimulatedOximeter.measurement(95 + random.nextInt(0, 3), 62 + random.nextInt(0, 6)),
+                        end);
             }
         }
         Future<Long> stored = Future.succeededFuture(0L);
@@ -103,9 +136,7 @@ public final class SimulatedHome {
         return stored;
     }
 
-    private static final int BACKFILL_CHUNK = 2_000;
-
-    private static String require(java.util.function.Supplier<String> device, String model) {
+    private static String require(Supplier<String> device, String model) {
         String id = device.get();
         if (id == null) {
             throw new IllegalStateException("no device of model '" + model + "' is bound to this hub yet; bind one "
@@ -114,10 +145,17 @@ public final class SimulatedHome {
         return id;
     }
 
-    private static void add(List<ReceivedReading> readings, String deviceId, int characteristic,
-                            java.time.ZonedDateTime at, byte[] value, java.time.ZonedDateTime end) {
+    private static void add(
+            List<ReceivedReading> readings,
+            String deviceId,
+            int characteristic,
+            ZonedDateTime at,
+            byte[] value,
+            ZonedDateTime end) {
         if (at.isBefore(end)) {
-            readings.add(new ReceivedReading(new RawReading(deviceId, characteristic, value), at.plusSeconds(1).toInstant()));
+            readings.add(new ReceivedReading(
+                    new RawReading(deviceId, characteristic, value),
+                    at.plusSeconds(1).toInstant()));
         }
     }
 

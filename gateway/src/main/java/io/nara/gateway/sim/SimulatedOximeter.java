@@ -7,8 +7,7 @@ import java.io.ByteArrayOutputStream;
 /** A pulse oximeter streaming PLX Continuous Measurement (0x2A5F): SpO2 and pulse rate, no timestamp. */
 public final class SimulatedOximeter {
 
-    private SimulatedOximeter() {
-    }
+    private SimulatedOximeter() {}
 
     public static int characteristic() {
         return PlxContinuousMeasurement.UUID16;

@@ -9,8 +9,7 @@ public final class SimulatedScale {
 
     private static final int FLAGS_TIMESTAMP = 0x02;
 
-    private SimulatedScale() {
-    }
+    private SimulatedScale() {}
 
     public static int characteristic() {
         return WeightMeasurement.UUID16;

@@ -39,26 +39,31 @@ public record InstallerToken(String value, Path file) {
                 byte[] secret = new byte[16];
                 new SecureRandom().nextBytes(secret);
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, HexFormat.of().formatHex(secret) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+                    Files.createFile(
+                            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(
+                            file, HexFormat.of().formatHex(secret) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
                 } catch (FileAlreadyExistsException raced) {
                     // another process made it between the check and the create: theirs is the token
                 }
             }
             return read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or make the installer token " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read or make the installer token " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Reads an existing token file. Blocking file I/O. */
     public static InstallerToken read(Path file) throws IOException {
-        return new InstallerToken(Files.readString(file, StandardCharsets.US_ASCII).strip(), file);
+        return new InstallerToken(
+                Files.readString(file, StandardCharsets.US_ASCII).strip(), file);
     }
 
     /** Compares in constant time, so the answer's timing tells nothing about how much of a guess was right. */
     public boolean matches(String candidate) {
-        return candidate != null && MessageDigest.isEqual(value.getBytes(StandardCharsets.US_ASCII),
-                candidate.getBytes(StandardCharsets.US_ASCII));
+        return candidate != null
+                && MessageDigest.isEqual(
+                        value.getBytes(StandardCharsets.US_ASCII), candidate.getBytes(StandardCharsets.US_ASCII));
     }
 }

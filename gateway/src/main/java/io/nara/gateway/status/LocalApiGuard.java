@@ -2,6 +2,7 @@ package io.nara.gateway.status;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
@@ -37,8 +38,9 @@ public final class LocalApiGuard implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         // HTTP/1.1's Host and HTTP/2's :authority alike
-        io.vertx.core.net.HostAndPort authority = ctx.request().authority();
-        String host = authority == null ? null
+        HostAndPort authority = ctx.request().authority();
+        String host = authority == null
+                ? null
                 : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
         if (!knownHost(host)) {
             refusal.refuse(ctx, 421, "this is the hub's status page; it does not answer to Host '" + host + "'");
@@ -61,11 +63,15 @@ public final class LocalApiGuard implements Handler<RoutingContext> {
         }
         String authorization = ctx.request().getHeader("Authorization");
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).strip() : null;
+                ? authorization.substring(7).strip()
+                : null;
         if (!token.matches(presented)) {
-            refusal.refuse(ctx, 401, (presented == null ? "this call needs" : "wrong") + " installer token: send "
-                    + "'Authorization: Bearer <token>'; the token is in " + token.file()
-                    + " on the hub ('nara-installer token' prints it)");
+            refusal.refuse(
+                    ctx,
+                    401,
+                    (presented == null ? "this call needs" : "wrong") + " installer token: send "
+                            + "'Authorization: Bearer <token>'; the token is in " + token.file()
+                            + " on the hub ('nara-installer token' prints it)");
             return;
         }
         ctx.next();

@@ -11,10 +11,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,20 +40,26 @@ public final class StatusPage {
     private final SimulatedHome simulatedHome;
     private HttpServer server;
     private final LocalApiGuard guard;
-    private java.util.function.Consumer<Router> extraRoutes = r -> { };
+    private Consumer<Router> extraRoutes = r -> {};
 
     /**
      * @param simulatedHome the simulated home, or null when it is off
      * @param token         what an installer shows to change anything
      * @param ownNames      the hub's host names an installer's browser may use besides its addresses (lower case)
      */
-    public StatusPage(Vertx vertx, MessageCodec codec, Supplier<StatusView> status, SimulatedHome simulatedHome,
-                      InstallerToken token, Set<String> ownNames) {
+    public StatusPage(
+            Vertx vertx,
+            MessageCodec codec,
+            Supplier<StatusView> status,
+            SimulatedHome simulatedHome,
+            InstallerToken token,
+            Set<String> ownNames) {
         this.vertx = vertx;
         this.codec = codec;
         this.status = status;
         this.simulatedHome = simulatedHome;
-        this.guard = new LocalApiGuard(token, ownNames, (ctx, code, problem) -> json(ctx, code, Map.of("problem", problem)));
+        this.guard =
+                new LocalApiGuard(token, ownNames, (ctx, code, problem) -> json(ctx, code, Map.of("problem", problem)));
     }
 
     /**
@@ -70,7 +79,7 @@ public final class StatusPage {
         }
         try {
             return InetAddress.getByName(h.replace("[", "").replace("]", "")).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }
@@ -78,17 +87,19 @@ public final class StatusPage {
     /** The hub's own host name and its mDNS name, as an installer's browser would use them. Blocking lookup. */
     public static Set<String> ownNames() {
         try {
-            String name = InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+            String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
             String shortName = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
             return Set.copyOf(List.of(name, shortName, shortName + ".local")); // name and shortName may be one
-        } catch (java.net.UnknownHostException e) {
-            LOG.warn("the hub's host name is unknown ({}); the status page answers to its addresses only", e.getMessage());
+        } catch (UnknownHostException e) {
+            LOG.warn(
+                    "the hub's host name is unknown ({}); the status page answers to its addresses only",
+                    e.getMessage());
             return Set.of();
         }
     }
 
     /** More API routes (the installer's: devices, pairing mode), mounted before the static page. */
-    public void routes(java.util.function.Consumer<Router> mount) {
+    public void routes(Consumer<Router> mount) {
         this.extraRoutes = mount;
     }
 
@@ -98,16 +109,25 @@ public final class StatusPage {
         extraRoutes.accept(router);
         router.get("/api/status").handler(ctx -> json(ctx, 200, status.get()));
         if (simulatedHome != null) {
-            router.post("/api/simulate/cuff").handler(ctx -> answer(ctx, simulatedHome.cuff(
-                    optionalNumber(ctx, "systolic", 118.0), number(ctx, "diastolic", 76), number(ctx, "pulse", 68))));
-            router.post("/api/simulate/scale").handler(ctx ->
-                    answer(ctx, simulatedHome.scale(number(ctx, "kg", 81.5))));
-            router.post("/api/simulate/raw").handler(ctx -> answer(ctx, simulatedHome.raw(
-                    required(ctx, "device"), characteristic(ctx), hex(ctx))));
+            router.post("/api/simulate/cuff")
+                    .handler(ctx -> answer(
+                            ctx,
+                            simulatedHome.cuff(
+                                    optionalNumber(ctx, "systolic", 118.0),
+                                    number(ctx, "diastolic", 76),
+                                    number(ctx, "pulse", 68))));
+            router.post("/api/simulate/scale")
+                    .handler(ctx -> answer(ctx, simulatedHome.scale(number(ctx, "kg", 81.5))));
+            router.post("/api/simulate/raw")
+                    .handler(ctx ->
+                            answer(ctx, simulatedHome.raw(required(ctx, "device"), characteristic(ctx), hex(ctx))));
         }
         router.route("/*").handler(StaticHandler.create("status"));
         router.route().failureHandler(this::failed);
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .onSuccess(s -> server = s);
     }
 
     public int port() {
@@ -115,7 +135,10 @@ public final class StatusPage {
     }
 
     private void answer(RoutingContext ctx, Future<List<OutboxEntry>> stored) {
-        stored.onSuccess(entries -> json(ctx, 201, Map.of("stored", entries.stream().map(OutboxEntry::body).toList())))
+        stored.onSuccess(entries -> json(
+                        ctx,
+                        201,
+                        Map.of("stored", entries.stream().map(OutboxEntry::body).toList())))
                 .onFailure(e -> {
                     if (e instanceof RejectedReadingException) {
                         json(ctx, 422, Map.of("problem", String.valueOf(e.getMessage())));
@@ -138,7 +161,11 @@ public final class StatusPage {
     }
 
     private void internalError(RoutingContext ctx, Throwable e) {
-        LOG.error("status page: {} {} failed", ctx.request().method(), ctx.request().path(), e);
+        LOG.error(
+                "status page: {} {} failed",
+                ctx.request().method(),
+                ctx.request().path(),
+                e);
         json(ctx, 500, Map.of("problem", "the hub could not do this; the reason is in the hub's log"));
     }
 
@@ -174,7 +201,9 @@ public final class StatusPage {
     }
 
     private void json(RoutingContext ctx, int code, Object body) {
-        ctx.response().setStatusCode(code).putHeader("content-type", "application/json; charset=utf-8")
+        ctx.response()
+                .setStatusCode(code)
+                .putHeader("content-type", "application/json; charset=utf-8")
                 .end(codec.toJson(body));
     }
 

@@ -1,5 +1,9 @@
 package io.nara.gateway.status;
 
+import io.nara.gateway.enrol.Enrolment;
+import io.nara.gateway.installer.DeviceStates;
+import io.nara.gateway.outbox.StorageState;
+import io.nara.gateway.uplink.Uplink;
 import io.nara.protocol.message.HubStatus;
 import java.time.Instant;
 import java.util.List;
@@ -22,28 +26,54 @@ import java.util.List;
  * @param enrolment        the hub's certificate from the cloud and what enrolment waits for; null when the hub's
  *                         certificate was given to it
  */
-public record StatusView(String hubId, String software, boolean connectedToCloud, Instant lastAck, long outboxPending,
-                         io.nara.gateway.uplink.Uplink.Progress replay,
-                         io.nara.gateway.outbox.StorageState storage, long quarantined,
-                         HubStatus.ClockState clock, long configVersion, List<Device> devices,
-                         io.nara.gateway.enrol.Enrolment.Status enrolment) {
+public record StatusView(
+        String hubId,
+        String software,
+        boolean connectedToCloud,
+        Instant lastAck,
+        long outboxPending,
+        Uplink.Progress replay,
+        StorageState storage,
+        long quarantined,
+        HubStatus.ClockState clock,
+        long configVersion,
+        List<Device> devices,
+        Enrolment.Status enrolment) {
 
     /**
      * A bound device, its last reading, and what its transport knows: connection state, battery (percent or null),
      * clock (SET, NOT_SET, NOT_NEEDED, UNKNOWN), pairing (PAIRED, NOT_PAIRED, STALE_BOND, NOT_APPLICABLE), and why it
      * needs attention (null when it does not).
      */
-    public record Device(String deviceId, String model, String patientId, Instant lastReading, String transport,
-                         String connection, Integer battery, String deviceClock, String pairing, String attention) {
+    public record Device(
+            String deviceId,
+            String model,
+            String patientId,
+            Instant lastReading,
+            String transport,
+            String connection,
+            Integer battery,
+            String deviceClock,
+            String pairing,
+            String attention) {
 
         public Device(String deviceId, String model, String patientId, Instant lastReading) {
             this(deviceId, model, patientId, lastReading, null, null, null, null, null, null);
         }
 
-        public static Device of(String deviceId, String model, String patientId, Instant lastReading,
-                                io.nara.gateway.installer.DeviceStates.State s) {
-            return new Device(deviceId, model, patientId, lastReading, s.transport(), s.connection().name(),
-                    s.battery(), s.clock().name(), s.pairing().name(), s.attention());
+        public static Device of(
+                String deviceId, String model, String patientId, Instant lastReading, DeviceStates.State s) {
+            return new Device(
+                    deviceId,
+                    model,
+                    patientId,
+                    lastReading,
+                    s.transport(),
+                    s.connection().name(),
+                    s.battery(),
+                    s.clock().name(),
+                    s.pairing().name(),
+                    s.attention());
         }
     }
 }

@@ -28,6 +28,7 @@ public final class ServiceManager {
     private final boolean enabled;
     /** Half the watchdog period, or null without a watchdog. */
     private final Duration pingEvery;
+
     private long timer = -1;
 
     private ServiceManager(Vertx vertx, boolean enabled, Duration pingEvery) {
@@ -38,11 +39,15 @@ public final class ServiceManager {
 
     /** From the environment systemd gives a service: NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID. */
     public static ServiceManager fromEnvironment(Vertx vertx, Map<String, String> env) {
-        boolean enabled = env.get("NOTIFY_SOCKET") != null && !env.get("NOTIFY_SOCKET").isBlank();
+        boolean enabled =
+                env.get("NOTIFY_SOCKET") != null && !env.get("NOTIFY_SOCKET").isBlank();
         Duration ping = null;
         String usec = env.get("WATCHDOG_USEC");
         String pid = env.get("WATCHDOG_PID");
-        if (enabled && usec != null && (pid == null || pid.equals(Long.toString(ProcessHandle.current().pid())))) {
+        if (enabled
+                && usec != null
+                && (pid == null
+                        || pid.equals(Long.toString(ProcessHandle.current().pid())))) {
             try {
                 ping = Duration.ofNanos(Long.parseLong(usec) * 1_000 / 2);
             } catch (NumberFormatException e) {
@@ -66,9 +71,11 @@ public final class ServiceManager {
         }
         notify("--ready", "--status=" + status);
         if (pingEvery != null) {
-            timer = vertx.setPeriodic(pingEvery.toMillis(), id -> healthy.get()
-                    .onSuccess(v -> notify("WATCHDOG=1"))
-                    .onFailure(e -> LOG.error("not telling systemd the hub is alive: {}", e.getMessage(), e)));
+            timer = vertx.setPeriodic(
+                    pingEvery.toMillis(),
+                    id -> healthy.get()
+                            .onSuccess(v -> notify("WATCHDOG=1"))
+                            .onFailure(e -> LOG.error("not telling systemd the hub is alive: {}", e.getMessage(), e)));
         }
     }
 
@@ -85,17 +92,23 @@ public final class ServiceManager {
     private void notify(String... arguments) {
         List<String> command = new ArrayList<>(List.of("systemd-notify"));
         command.addAll(List.of(arguments));
-        vertx.executeBlocking(() -> {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("systemd-notify did not finish within 30 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException("systemd-notify exited with " + process.exitValue());
-            }
-            return null;
-        }, false).onFailure(e -> LOG.warn("cannot notify systemd ({}): {}", String.join(" ", arguments), e.getMessage()));
+        vertx.executeBlocking(
+                        () -> {
+                            Process process = new ProcessBuilder(command)
+                                    .redirectErrorStream(true)
+                                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                    .start();
+                            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                                process.destroyForcibly();
+                                throw new IOException("systemd-notify did not finish within 30 s");
+                            }
+                            if (process.exitValue() != 0) {
+                                throw new IOException("systemd-notify exited with " + process.exitValue());
+                            }
+                            return null;
+                        },
+                        false)
+                .onFailure(
+                        e -> LOG.warn("cannot notify systemd ({}): {}", String.join(" ", arguments), e.getMessage()));
     }
 }

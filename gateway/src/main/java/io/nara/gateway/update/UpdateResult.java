@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class UpdateResult {
 
-    private UpdateResult() {
-    }
+    private UpdateResult() {}
 
     /**
      * @param line the file's content (its first line counts)

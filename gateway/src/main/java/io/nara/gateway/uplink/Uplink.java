@@ -7,6 +7,7 @@ import io.nara.mqtt.ActionListener;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.HubTopic.Kind;
+import io.nara.protocol.Limits;
 import io.nara.protocol.codec.InvalidMessageException;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
@@ -29,6 +30,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -84,11 +86,11 @@ public final class Uplink {
      * @param statusIntervalMillis how often the status message is refreshed
      * @param recordsPerSecond observations sent per second at most; 0 for no limit
      */
-    public record Settings(int batchSize, int window, long ackTimeoutMillis, long statusIntervalMillis,
-                           int recordsPerSecond) {
+    public record Settings(
+            int batchSize, int window, long ackTimeoutMillis, long statusIntervalMillis, int recordsPerSecond) {
         public Settings {
-            if (batchSize < 1 || batchSize > io.nara.protocol.Limits.MAX_OBSERVATIONS_PER_BATCH) {
-                throw new IllegalArgumentException("batch size must be 1.." + io.nara.protocol.Limits.MAX_OBSERVATIONS_PER_BATCH);
+            if (batchSize < 1 || batchSize > Limits.MAX_OBSERVATIONS_PER_BATCH) {
+                throw new IllegalArgumentException("batch size must be 1.." + Limits.MAX_OBSERVATIONS_PER_BATCH);
             }
             if (window < 1 || ackTimeoutMillis < 1 || statusIntervalMillis < 1 || recordsPerSecond < 0) {
                 throw new IllegalArgumentException("uplink settings must be positive: " + this);
@@ -107,8 +109,7 @@ public final class Uplink {
      * @param recordsPerSecond acknowledged records per second, smoothed
      * @param secondsToGo      at that rate, until the outbox is empty; null while nothing drains
      */
-    public record Progress(long pending, double recordsPerSecond, Long secondsToGo) {
-    }
+    public record Progress(long pending, double recordsPerSecond, Long secondsToGo) {}
 
     private final Vertx vertx;
     private final String hubId;
@@ -123,7 +124,8 @@ public final class Uplink {
     private Context context;
     private MqttAsyncClient client;
     /** Built once, on a worker (see connectFirstTime). */
-    private org.eclipse.paho.mqttv5.client.MqttConnectionOptions options;
+    private MqttConnectionOptions options;
+
     private boolean connected;
     private boolean reading;
     /**
@@ -132,16 +134,19 @@ public final class Uplink {
      * wait in the outbox, never in flight, so nothing would ever resend them); the pump reads again.
      */
     private long restarts;
+
     private long observationCursor;
     private long alertCursor;
     /** Unacknowledged alerts and observation batches, each kind by first seq: a window each. */
     private final Map<Kind, Lane> lanes = Map.of(Kind.ALERT, new Lane(), Kind.OBS, new Lane());
+
     private long lastAckAt;
     private long connectAttempts;
     /** Connections made since start; more than one means reconnects (the hub's metrics). */
     private volatile long connections;
     /** Earliest time (ms) the throttle lets the next observation batch go. */
     private long nextSendAt;
+
     private boolean throttleTimerSet;
     private long ackedSinceTick;
     private double ackRate;
@@ -167,8 +172,16 @@ public final class Uplink {
         long retryDelay;
     }
 
-    public Uplink(Vertx vertx, String hubId, BrokerConnection broker, Outbox outbox, WorkerExecutor outboxWorker,
-                  HubConfigStore configStore, MessageCodec codec, Settings settings, Supplier<HubStatus> status) {
+    public Uplink(
+            Vertx vertx,
+            String hubId,
+            BrokerConnection broker,
+            Outbox outbox,
+            WorkerExecutor outboxWorker,
+            HubConfigStore configStore,
+            MessageCodec codec,
+            Settings settings,
+            Supplier<HubStatus> status) {
         this.vertx = vertx;
         this.hubId = HubTopic.requireValidHubId(hubId);
         this.broker = broker;
@@ -203,11 +216,13 @@ public final class Uplink {
         // Loading the key store (PKCS12 key derivation) is slow on a Pi: once, on a worker, not on the event loop at
         // every attempt (they come every 2 s while the broker is away).
         MqttMessage will = new MqttMessage(codec.encode(HubStatus.offline()), 1, true, new MqttProperties());
-        vertx.executeBlocking(() -> broker.options(true, topic(Kind.STATUS), will)).onSuccess(built -> {
-            options = built;
-            connect();
-        }).onFailure(e -> LOG.error("cannot load the hub's TLS identity for {}: {}", broker.serverUri(),
-                e.getMessage(), e));
+        vertx.executeBlocking(() -> broker.options(true, topic(Kind.STATUS), will))
+                .onSuccess(built -> {
+                    options = built;
+                    connect();
+                })
+                .onFailure(e -> LOG.error(
+                        "cannot load the hub's TLS identity for {}: {}", broker.serverUri(), e.getMessage(), e));
     }
 
     public boolean connected() {
@@ -251,12 +266,17 @@ public final class Uplink {
             // beside the outbox's re-send, and Mosquitto dropped the hub for a protocol error again and again. The
             // outbox is the one source of re-sends; an ack lost while disconnected only delays the next one, and the
             // config is retained, so nothing needs the broker to remember the hub.
-            client.connect(options, null, new ActionListener(
-                    () -> LOG.info("connected to {} as {}", broker.serverUri(), hubId),
-                    e -> {
+            client.connect(
+                    options,
+                    null,
+                    new ActionListener(() -> LOG.info("connected to {} as {}", broker.serverUri(), hubId), e -> {
                         // Paho reconnects by itself only after a connection it once had; the first one is ours.
                         long delay = Math.min(CONNECT_RETRY_MAX_MILLIS, 250L << Math.min(6, connectAttempts++));
-                        LOG.warn("cannot connect to {}: {}; retrying in {} ms", broker.serverUri(), e.getMessage(), delay);
+                        LOG.warn(
+                                "cannot connect to {}: {}; retrying in {} ms",
+                                broker.serverUri(),
+                                e.getMessage(),
+                                delay);
                         context.runOnContext(v -> vertx.setTimer(delay, id -> connect()));
                     }));
         } catch (MqttException e) {
@@ -320,10 +340,12 @@ public final class Uplink {
         long observationsAfter = observationCursor;
         int freeAlerts = Math.max(0, free(Kind.ALERT));
         boolean observationsFit = free(Kind.OBS) > 0;
-        outboxWorker.executeBlocking(() -> new Pending(
+        outboxWorker
+                .executeBlocking(() -> new Pending(
                         freeAlerts == 0 ? List.of() : outbox.pending(OutboxEntry.Kind.ALERT, alertsAfter, freeAlerts),
-                        observationsFit ? outbox.pending(OutboxEntry.Kind.OBSERVATION, observationsAfter,
-                                settings.batchSize()) : List.of()))
+                        observationsFit
+                                ? outbox.pending(OutboxEntry.Kind.OBSERVATION, observationsAfter, settings.batchSize())
+                                : List.of()))
                 .onComplete(result -> {
                     reading = false;
                     if (result.failed()) {
@@ -338,8 +360,7 @@ public final class Uplink {
                 });
     }
 
-    private record Pending(List<OutboxEntry> alerts, List<OutboxEntry> observations) {
-    }
+    private record Pending(List<OutboxEntry> alerts, List<OutboxEntry> observations) {}
 
     /** Publishes what fits in the window; returns whether anything was sent. */
     private boolean publish(Pending pending) {
@@ -349,14 +370,16 @@ public final class Uplink {
                 break;
             }
             OutboxEntry.AlertEntry alert = (OutboxEntry.AlertEntry) entry;
-            if (!send(Kind.ALERT, codec.encode(AlertMessage.of(outbox.id(), alert.alert())), alert.seq(), alert.seq())) {
+            if (!send(
+                    Kind.ALERT, codec.encode(AlertMessage.of(outbox.id(), alert.alert())), alert.seq(), alert.seq())) {
                 break;
             }
             alertCursor = alert.seq();
             sent = true;
         }
         if (!pending.observations().isEmpty() && free(Kind.OBS) > 0 && throttleAllows()) {
-            List<Observation> observations = new ArrayList<>(pending.observations().size());
+            List<Observation> observations =
+                    new ArrayList<>(pending.observations().size());
             for (OutboxEntry entry : pending.observations()) {
                 observations.add(((OutboxEntry.ObservationEntry) entry).observation());
             }
@@ -404,9 +427,11 @@ public final class Uplink {
             if (size > settings.batchSize() && now - lastProgressLog >= 10_000) {
                 lastProgressLog = now;
                 Progress p = progress();
-                LOG.info("outbox: {} records to send, {} acknowledged per second, {}", p.pending(),
-                        Math.round(p.recordsPerSecond()), p.secondsToGo() == null ? "not draining"
-                                : "about " + p.secondsToGo() + " s to go");
+                LOG.info(
+                        "outbox: {} records to send, {} acknowledged per second, {}",
+                        p.pending(),
+                        Math.round(p.recordsPerSecond()),
+                        p.secondsToGo() == null ? "not draining" : "about " + p.secondsToGo() + " s to go");
             }
         }
     }
@@ -449,20 +474,26 @@ public final class Uplink {
         lastAckAt = System.currentTimeMillis();
         outboxWorker.executeBlocking(() -> outbox.delete(ack.ranges())).onComplete(result -> {
             if (result.failed()) {
-                LOG.error("cannot prune acknowledged entries {}: {}", ack.ranges(), result.cause().getMessage());
+                LOG.error(
+                        "cannot prune acknowledged entries {}: {}",
+                        ack.ranges(),
+                        result.cause().getMessage());
                 return;
             }
             long now = System.currentTimeMillis();
             for (Lane lane : lanes.values()) {
                 long newestAcked = -1;
-                for (Iterator<Map.Entry<Long, InFlight>> it = lane.inFlight.entrySet().iterator(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<Long, InFlight>> it =
+                                lane.inFlight.entrySet().iterator();
+                        it.hasNext(); ) {
                     long first = it.next().getKey();
                     if (ack.ranges().stream().anyMatch(r -> r.contains(first))) {
                         it.remove();
                         newestAcked = Math.max(newestAcked, first);
                     }
                 }
-                // Acknowledged out of order: what was sent before is lost or failed, unless it is merely a little slower.
+                // Acknowledged out of order: what was sent before is lost or failed, unless it is merely a little
+                // slower.
                 for (InFlight earlier : lane.inFlight.headMap(newestAcked).values()) {
                     if (earlier.overtakenAt == 0) {
                         earlier.overtakenAt = now;
@@ -478,7 +509,10 @@ public final class Uplink {
     private void onConfig(HubConfig config) {
         outboxWorker.executeBlocking(() -> configStore.offer(config)).onComplete(result -> {
             if (result.failed()) {
-                LOG.error("cannot apply config version {}: {}", config.version(), result.cause().getMessage());
+                LOG.error(
+                        "cannot apply config version {}: {}",
+                        config.version(),
+                        result.cause().getMessage());
             } else if (result.result()) {
                 LOG.info("adopted config version {} from the cloud", config.version());
                 publishStatus();
@@ -497,7 +531,9 @@ public final class Uplink {
             long max = kind == Kind.ALERT ? NO_SUBSCRIBER_RETRY_MAX_MILLIS : 5 * NO_SUBSCRIBER_RETRY_MAX_MILLIS;
             lane.retryDelay = lane.retryDelay == 0 ? 250 : Math.min(max, lane.retryDelay * 2);
             lane.retryAt = System.currentTimeMillis() + lane.retryDelay;
-            LOG.warn("the broker had no ingest subscribed for {}; sending again in {} ms", kind.segment(),
+            LOG.warn(
+                    "the broker had no ingest subscribed for {}; sending again in {} ms",
+                    kind.segment(),
                     lane.retryDelay);
         }
     }
@@ -511,20 +547,24 @@ public final class Uplink {
         boolean restarted = false;
         for (Kind kind : List.of(Kind.ALERT, Kind.OBS)) {
             Lane lane = lanes.get(kind);
-            long timeout = kind == Kind.ALERT ? Math.min(ALERT_ACK_TIMEOUT_MILLIS, settings.ackTimeoutMillis())
+            long timeout = kind == Kind.ALERT
+                    ? Math.min(ALERT_ACK_TIMEOUT_MILLIS, settings.ackTimeoutMillis())
                     : settings.ackTimeoutMillis();
             String why = null;
             if (lane.retryAt != 0 && now >= lane.retryAt) {
                 why = "no ingest was subscribed";
-            } else if (lane.inFlight.values().stream().anyMatch(f -> f.overtakenAt != 0
-                    && now - f.overtakenAt > OVERTAKEN_GRACE_MILLIS)) {
+            } else if (lane.inFlight.values().stream()
+                    .anyMatch(f -> f.overtakenAt != 0 && now - f.overtakenAt > OVERTAKEN_GRACE_MILLIS)) {
                 why = "a later message was acknowledged before it";
             } else if (lane.inFlight.values().stream().anyMatch(f -> now - f.sentAt > timeout)) {
                 why = "no acknowledgement within " + timeout + " ms";
             }
             if (why != null) {
-                LOG.warn("sending {} again from the oldest unacknowledged ({} in flight): {}", kind.segment(),
-                        lane.inFlight.size(), why);
+                LOG.warn(
+                        "sending {} again from the oldest unacknowledged ({} in flight): {}",
+                        kind.segment(),
+                        lane.inFlight.size(),
+                        why);
                 restart(kind);
                 restarted = true;
             }
@@ -592,16 +632,15 @@ public final class Uplink {
                     context.runOnContext(v -> onConfig(config));
                 }
             } catch (InvalidMessageException e) {
-                LOG.error("rejected {} message from the cloud: {}", parsed.kind().segment(), e.getMessage());
+                LOG.error(
+                        "rejected {} message from the cloud: {}", parsed.kind().segment(), e.getMessage());
             }
         }
 
         @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
+        public void deliveryComplete(IMqttToken token) {}
 
         @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ class AnalyzerTransportTest {
 
     @TempDir
     Path dir;
+
     private PipelineFixture hub;
     private AnalyzerTransport transport;
     private final Events events = new Events();
@@ -78,8 +80,8 @@ class AnalyzerTransportTest {
     }
 
     private void start(AnalyzerEndpoint... endpoints) throws Exception {
-        transport = new AnalyzerTransport(hub.vertx, hub.pipeline, List.of(endpoints), 5_000, Clock.systemUTC(),
-                events);
+        transport =
+                new AnalyzerTransport(hub.vertx, hub.pipeline, List.of(endpoints), 5_000, Clock.systemUTC(), events);
         transport.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -92,15 +94,24 @@ class AnalyzerTransportTest {
         assertThat(obs).extracting(Observation::code).containsExactly("2823-3", "14682-9");
         assertThat(obs).allSatisfy(o -> assertThat(o.deviceId()).isEqualTo(device));
         assertThat(obs.get(0).value()).isEqualTo(6.1);
-        assertThat(hub.stored).filteredOn(e -> e instanceof OutboxEntry.AlertEntry)
-                .extracting(e -> ((OutboxEntry.AlertEntry) e).alert().ruleId()).containsExactly("potassium-high");
+        assertThat(hub.stored)
+                .filteredOn(e -> e instanceof OutboxEntry.AlertEntry)
+                .extracting(e -> ((OutboxEntry.AlertEntry) e).alert().ruleId())
+                .containsExactly("potassium-high");
     }
 
     @Test
     void astmOverTcpNaksABadChecksumAndStoresTheRetransmission() throws Exception {
         start(tcp(AnalyzerEndpoint.Protocol.ASTM, "astm-1"));
-        try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
-                "--tcp", "127.0.0.1:" + transport.port("astm-1"), "--corrupt-frame", "2"))) {
+        try (Proc analyzer = Proc.start(
+                dir,
+                "astm",
+                Python.command(
+                        "analyzer-sim/astm_analyzer.py",
+                        "--tcp",
+                        "127.0.0.1:" + transport.port("astm-1"),
+                        "--corrupt-frame",
+                        "2"))) {
             assertThat(analyzer.await(LIMIT)).as(analyzer.output()).isZero();
             assertThat(analyzer.output()).contains("NAK for frame 2, retransmitting", "frame 2 acknowledged");
         }
@@ -112,10 +123,13 @@ class AnalyzerTransportTest {
     void astmLastFrameIsAcknowledgedOnlyOnceTheOutboxHoldsTheResults() throws Exception {
         start(tcp(AnalyzerEndpoint.Protocol.ASTM, "astm-1"));
         CountDownLatch release = hub.holdOutbox();
-        try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
-                "--tcp", "127.0.0.1:" + transport.port("astm-1")))) {
+        try (Proc analyzer = Proc.start(
+                dir,
+                "astm",
+                Python.command("analyzer-sim/astm_analyzer.py", "--tcp", "127.0.0.1:" + transport.port("astm-1")))) {
             await().atMost(LIMIT).until(() -> events.messages.get() == 1);
-            assertThat(analyzer.alive()).as("the analyzer was acknowledged before the outbox held its results")
+            assertThat(analyzer.alive())
+                    .as("the analyzer was acknowledged before the outbox held its results")
                     .isTrue();
             assertThat(analyzer.output()).doesNotContain("frame 6 acknowledged");
             release.countDown();
@@ -131,15 +145,32 @@ class AnalyzerTransportTest {
         Tools.require("socat", "socat");
         Path hubEnd = dir.resolve("hub-tty");
         Path analyzerEnd = dir.resolve("analyzer-tty");
-        try (Proc socat = Proc.start(dir, "socat", List.of("socat", "-d", "-d",
-                "pty,raw,echo=0,link=" + hubEnd, "pty,raw,echo=0,link=" + analyzerEnd))) {
+        try (Proc socat = Proc.start(
+                dir,
+                "socat",
+                List.of("socat", "-d", "-d", "pty,raw,echo=0,link=" + hubEnd, "pty,raw,echo=0,link=" + analyzerEnd))) {
             await().atMost(LIMIT).until(() -> Files.exists(hubEnd) && Files.exists(analyzerEnd));
-            start(new AnalyzerEndpoint(AnalyzerEndpoint.Protocol.ASTM, AnalyzerEndpoint.Link.SERIAL, "tty-1", null,
-                    0, hubEnd.toString(), 9600));
+            start(new AnalyzerEndpoint(
+                    AnalyzerEndpoint.Protocol.ASTM,
+                    AnalyzerEndpoint.Link.SERIAL,
+                    "tty-1",
+                    null,
+                    0,
+                    hubEnd.toString(),
+                    9600));
             await().atMost(LIMIT).until(() -> Boolean.TRUE.equals(events.connected.get("tty-1")));
-            try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
-                    "--serial", analyzerEnd.toString(), "--corrupt-frame", "4"))) {
-                assertThat(analyzer.await(LIMIT)).as(analyzer.output() + socat.output()).isZero();
+            try (Proc analyzer = Proc.start(
+                    dir,
+                    "astm",
+                    Python.command(
+                            "analyzer-sim/astm_analyzer.py",
+                            "--serial",
+                            analyzerEnd.toString(),
+                            "--corrupt-frame",
+                            "4"))) {
+                assertThat(analyzer.await(LIMIT))
+                        .as(analyzer.output() + socat.output())
+                        .isZero();
                 assertThat(analyzer.output()).contains("NAK for frame 4, retransmitting");
             }
             assertPotassiumStoredWithAlert("tty-1");
@@ -150,8 +181,10 @@ class AnalyzerTransportTest {
     void poct1ConversationOverTcpAcknowledgesTheObservationOnceStored() throws Exception {
         start(tcp(AnalyzerEndpoint.Protocol.POCT1, "poc-1"));
         CountDownLatch release = hub.holdOutbox();
-        try (Proc device = Proc.start(dir, "poct1", Python.command("analyzer-sim/poct1_device.py",
-                "--tcp", "127.0.0.1:" + transport.port("poc-1")))) {
+        try (Proc device = Proc.start(
+                dir,
+                "poct1",
+                Python.command("analyzer-sim/poct1_device.py", "--tcp", "127.0.0.1:" + transport.port("poc-1")))) {
             await().atMost(LIMIT).until(() -> events.messages.get() >= 3); // HEL, DST, ACK(REQ), OBS ...
             await().atMost(LIMIT).until(() -> device.output().contains("hub acknowledged DST"));
             assertThat(device.output()).doesNotContain("hub acknowledged OBS");
@@ -171,12 +204,23 @@ class AnalyzerTransportTest {
     @Test
     void poct1ObservationWithAnUnknownTestIsQuarantinedAndRefusedWithAeNotAcknowledged() throws Exception {
         start(tcp(AnalyzerEndpoint.Protocol.POCT1, "poc-1"));
-        try (Proc device = Proc.start(dir, "poct1", Python.command("analyzer-sim/poct1_device.py",
-                "--tcp", "127.0.0.1:" + transport.port("poc-1"), "--analyte", "D-Dimer", "--unit", "ug/mL",
-                "--value", "0.3"))) {
+        try (Proc device = Proc.start(
+                dir,
+                "poct1",
+                Python.command(
+                        "analyzer-sim/poct1_device.py",
+                        "--tcp",
+                        "127.0.0.1:" + transport.port("poc-1"),
+                        "--analyte",
+                        "D-Dimer",
+                        "--unit",
+                        "ug/mL",
+                        "--value",
+                        "0.3"))) {
             // the device is told the hub did not keep it (ACK AE), so it keeps the observation
             assertThat(device.await(LIMIT)).as(device.output()).isEqualTo(2);
-            assertThat(device.output()).contains("the hub refused OBS", "ACK.type_cd V=\"AE\"", "D-Dimer")
+            assertThat(device.output())
+                    .contains("the hub refused OBS", "ACK.type_cd V=\"AE\"", "D-Dimer")
                     .doesNotContain("hub acknowledged OBS");
         }
         assertThat(hub.observations()).isEmpty();
@@ -187,10 +231,18 @@ class AnalyzerTransportTest {
     void astmMessageTheHubCannotUseIsNakedAtOnceUntilTheAnalyzerGivesUp() throws Exception {
         start(tcp(AnalyzerEndpoint.Protocol.ASTM, "astm-1"));
         long began = System.nanoTime();
-        try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
-                "--tcp", "127.0.0.1:" + transport.port("astm-1"), "--codes", "XX,YY"))) {
+        try (Proc analyzer = Proc.start(
+                dir,
+                "astm",
+                Python.command(
+                        "analyzer-sim/astm_analyzer.py",
+                        "--tcp",
+                        "127.0.0.1:" + transport.port("astm-1"),
+                        "--codes",
+                        "XX,YY"))) {
             assertThat(analyzer.await(LIMIT)).as(analyzer.output()).isEqualTo(2);
-            assertThat(analyzer.output()).contains("NAK for frame 6, retransmitting", "frame 6 refused 6 times")
+            assertThat(analyzer.output())
+                    .contains("NAK for frame 6, retransmitting", "frame 6 refused 6 times")
                     .doesNotContain("frame 6 acknowledged", "no answer");
         }
         // every NAK came at once: no wait for the analyzer's 15 s timeout
@@ -209,32 +261,57 @@ class AnalyzerTransportTest {
     @Test
     void anAnalyzerResultForAnotherPatientIsQuarantinedNotStoredForTheBoundPatient() throws Exception {
         Tools.require("socat", "socat");
-        hub.nationalIds(java.util.Map.of("patient-1", "191212121212"));
+        hub.nationalIds(Map.of("patient-1", "191212121212"));
         Path hubEnd = dir.resolve("hub-tty");
         Path analyzerEnd = dir.resolve("analyzer-tty");
-        try (Proc socat = Proc.start(dir, "socat", List.of("socat", "-d", "-d",
-                "pty,raw,echo=0,link=" + hubEnd, "pty,raw,echo=0,link=" + analyzerEnd))) {
+        try (Proc socat = Proc.start( // NOPMD - the resource keeps socat running for the block
+                dir,
+                "socat",
+                List.of("socat", "-d", "-d", "pty,raw,echo=0,link=" + hubEnd, "pty,raw,echo=0,link=" + analyzerEnd))) {
             await().atMost(LIMIT).until(() -> Files.exists(hubEnd) && Files.exists(analyzerEnd));
-            start(new AnalyzerEndpoint(AnalyzerEndpoint.Protocol.ASTM, AnalyzerEndpoint.Link.SERIAL, "tty-1", null,
-                    0, hubEnd.toString(), 9600));
+            start(new AnalyzerEndpoint(
+                    AnalyzerEndpoint.Protocol.ASTM,
+                    AnalyzerEndpoint.Link.SERIAL,
+                    "tty-1",
+                    null,
+                    0,
+                    hubEnd.toString(),
+                    9600));
             await().atMost(LIMIT).until(() -> Boolean.TRUE.equals(events.connected.get("tty-1")));
-            try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
-                    "--serial", analyzerEnd.toString(), "--patient", "19401231-1234"))) {
+            try (Proc analyzer = Proc.start(
+                    dir,
+                    "astm",
+                    Python.command(
+                            "analyzer-sim/astm_analyzer.py",
+                            "--serial",
+                            analyzerEnd.toString(),
+                            "--patient",
+                            "19401231-1234"))) {
                 assertThat(analyzer.await(LIMIT)).as(analyzer.output()).isEqualTo(2);
                 assertThat(analyzer.output()).contains("frame 6 refused").doesNotContain("frame 6 acknowledged");
             }
             assertThat(hub.observations()).isEmpty();
             assertThat(hub.stored).noneMatch(e -> e instanceof OutboxEntry.AlertEntry);
-            assertThat(hub.quarantineProblems()).isNotEmpty().allSatisfy(problem -> assertThat(problem)
-                    .contains("names patient 19401231-****", "not patient patient-1", "tty-1")
-                    .doesNotContain("1234"));
+            assertThat(hub.quarantineProblems())
+                    .isNotEmpty()
+                    .allSatisfy(problem -> assertThat(problem)
+                            .contains("names patient 19401231-****", "not patient patient-1", "tty-1")
+                            .doesNotContain("1234"));
 
-            try (Proc analyzer = Proc.start(dir, "astm", Python.command("analyzer-sim/astm_analyzer.py",
-                    "--serial", analyzerEnd.toString(), "--patient", "19121212-1212"))) {
+            try (Proc analyzer = Proc.start(
+                    dir,
+                    "astm",
+                    Python.command(
+                            "analyzer-sim/astm_analyzer.py",
+                            "--serial",
+                            analyzerEnd.toString(),
+                            "--patient",
+                            "19121212-1212"))) {
                 assertThat(analyzer.await(LIMIT)).as(analyzer.output()).isZero();
             }
             assertPotassiumStoredWithAlert("tty-1");
-            assertThat(hub.observations()).allSatisfy(o -> assertThat(o.patientId()).isEqualTo("patient-1"));
+            assertThat(hub.observations())
+                    .allSatisfy(o -> assertThat(o.patientId()).isEqualTo("patient-1"));
         }
     }
 
@@ -244,19 +321,33 @@ class AnalyzerTransportTest {
      */
     @Test
     void poct1ResultForAnotherPatientIsRefusedAndOneWithoutAPatientIdFollowsTheBinding() throws Exception {
-        hub.nationalIds(java.util.Map.of("patient-1", "19121212-1212"));
+        hub.nationalIds(Map.of("patient-1", "19121212-1212"));
         start(tcp(AnalyzerEndpoint.Protocol.POCT1, "poc-1"));
-        try (Proc device = Proc.start(dir, "poct1", Python.command("analyzer-sim/poct1_device.py",
-                "--tcp", "127.0.0.1:" + transport.port("poc-1"), "--patient", "194012311234"))) {
+        try (Proc device = Proc.start(
+                dir,
+                "poct1",
+                Python.command(
+                        "analyzer-sim/poct1_device.py",
+                        "--tcp",
+                        "127.0.0.1:" + transport.port("poc-1"),
+                        "--patient",
+                        "194012311234"))) {
             assertThat(device.await(LIMIT)).as(device.output()).isEqualTo(2);
-            assertThat(device.output()).contains("the hub refused OBS", "ACK.type_cd V=\"AE\"", "194012311234"
-                    .substring(0, 8) + "****");
+            assertThat(device.output())
+                    .contains("the hub refused OBS", "ACK.type_cd V=\"AE\"", "194012311234".substring(0, 8) + "****");
         }
         assertThat(hub.observations()).isEmpty();
         assertThat(hub.quarantined()).isEqualTo(1);
 
-        try (Proc device = Proc.start(dir, "poct1", Python.command("analyzer-sim/poct1_device.py",
-                "--tcp", "127.0.0.1:" + transport.port("poc-1"), "--patient", ""))) {
+        try (Proc device = Proc.start(
+                dir,
+                "poct1",
+                Python.command(
+                        "analyzer-sim/poct1_device.py",
+                        "--tcp",
+                        "127.0.0.1:" + transport.port("poc-1"),
+                        "--patient",
+                        ""))) {
             assertThat(device.await(LIMIT)).as(device.output()).isZero();
         }
         assertThat(hub.observations()).singleElement().satisfies(o -> {

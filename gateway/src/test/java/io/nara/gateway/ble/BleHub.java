@@ -2,12 +2,14 @@ package io.nara.gateway.ble;
 
 import io.nara.gateway.installer.DeviceStates;
 import io.nara.gateway.testkit.PipelineFixture;
-import io.nara.protocol.message.Observation;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A hub with a {@link BleTransport} for the BLE tests: in this JVM (bluez-dbus, which takes the private bus's
@@ -29,12 +32,10 @@ import java.util.concurrent.TimeUnit;
 interface BleHub extends AutoCloseable {
 
     /** What the tests look at of a stored observation. */
-    record Obs(String deviceId, String code, double value) {
-    }
+    record Obs(String deviceId, String code, double value) {}
 
     /** What the tests look at of a device's state. */
-    record State(String connection, String pairing, String clock, Integer battery, String attention) {
-    }
+    record State(String connection, String pairing, String clock, Integer battery, String attention) {}
 
     List<Obs> observations();
 
@@ -51,13 +52,16 @@ interface BleHub extends AutoCloseable {
     void close();
 
     static State state(DeviceStates.State s) {
-        return s == null ? null : new State(s.connection().name(), s.pairing().name(), s.clock().name(), s.battery(),
-                s.attention());
+        return s == null
+                ? null
+                : new State(s.connection().name(), s.pairing().name(), s.clock().name(), s.battery(), s.attention());
     }
 
     /** What the outbox holds: this hub's readings and those an earlier hub on the same folder stored. */
     static List<Obs> observations(PipelineFixture fixture) {
-        return fixture.held().stream().map(o -> new Obs(o.deviceId(), o.code(), o.value())).toList();
+        return fixture.held().stream()
+                .map(o -> new Obs(o.deviceId(), o.code(), o.value()))
+                .toList();
     }
 
     /** The hub in this JVM. */
@@ -65,24 +69,43 @@ interface BleHub extends AutoCloseable {
         private final PipelineFixture fixture;
         private final DeviceStates states = new DeviceStates(Clock.systemUTC());
 
+        private CountDownLatch held;
+
+        private final BleTransport transport;
+
         /** The hub's pipeline and outbox, for what {@link Obs} does not show (flags, times, alerts). */
         PipelineFixture fixture() {
             return fixture;
         }
-        private final BleTransport transport;
-        private CountDownLatch held;
 
-        InProcess(Path dir, String backend, String busAddress, Integer passkey, Duration connectTimeout,
-                  String... bindings) throws Exception {
+        InProcess(
+                Path dir,
+                String backend,
+                String busAddress,
+                Integer passkey,
+                Duration connectTimeout,
+                String... bindings)
+                throws Exception {
             this(dir, backend, busAddress, passkey, connectTimeout, () -> true, bindings);
         }
 
         /** ... whose clock is synchronised only while {@code hubClock} says so. */
-        InProcess(Path dir, String backend, String busAddress, Integer passkey, Duration connectTimeout,
-                  java.util.function.BooleanSupplier hubClock, String... bindings) throws Exception {
+        InProcess(
+                Path dir,
+                String backend,
+                String busAddress,
+                Integer passkey,
+                Duration connectTimeout,
+                BooleanSupplier hubClock,
+                String... bindings)
+                throws Exception {
             fixture = new PipelineFixture(dir, hubClock, bindings);
-            transport = new BleTransport(fixture.vertx, new BleSettings(backend, busAddress, "hci0", passkey,
-                    connectTimeout, Duration.ofSeconds(4)), fixture.pipeline, states, Clock.systemUTC(),
+            transport = new BleTransport(
+                    fixture.vertx,
+                    new BleSettings(backend, busAddress, "hci0", passkey, connectTimeout, Duration.ofSeconds(4)),
+                    fixture.pipeline,
+                    states,
+                    Clock.systemUTC(),
                     PipelineFixture.ZONE);
             transport.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
@@ -138,8 +161,14 @@ interface BleHub extends AutoCloseable {
         private final BufferedReader out;
         private final Path log;
 
-        ChildJvm(Path dir, String backend, String busAddress, Integer passkey, Duration connectTimeout,
-                 String... bindings) throws Exception {
+        ChildJvm(
+                Path dir,
+                String backend,
+                String busAddress,
+                Integer passkey,
+                Duration connectTimeout,
+                String... bindings)
+                throws Exception {
             Path hubDir = Files.createDirectories(dir.resolve("child-hub"));
             log = dir.resolve("child-hub.log");
             List<String> command = new ArrayList<>(List.of(
@@ -147,11 +176,17 @@ interface BleHub extends AutoCloseable {
                     // tinyb's native library can crash while its JVM exits (a shared_ptr released twice); the crash
                     // report goes beside the child's log instead of into the module folder
                     "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
-                    "-cp", System.getProperty("java.class.path"), BleHub.class.getName(), hubDir.toString(), backend,
-                    Long.toString(connectTimeout.toMillis()), passkey == null ? "-" : passkey.toString()));
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    BleHub.class.getName(),
+                    hubDir.toString(),
+                    backend,
+                    Long.toString(connectTimeout.toMillis()),
+                    passkey == null ? "-" : passkey.toString()));
             command.addAll(Arrays.asList(bindings));
             // appended: a restarted hub writes to the same log
-            ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().put("DBUS_SYSTEM_BUS_ADDRESS", busAddress);
             process = pb.start();
             in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
@@ -190,8 +225,10 @@ interface BleHub extends AutoCloseable {
 
         @Override
         public List<Obs> observations() {
-            return ask("observations").stream().map(l -> l.split(" ")).map(p -> new Obs(p[0], p[1],
-                    Double.parseDouble(p[2]))).toList();
+            return ask("observations").stream()
+                    .map(l -> l.split(" "))
+                    .map(p -> new Obs(p[0], p[1], Double.parseDouble(p[2])))
+                    .toList();
         }
 
         @Override
@@ -201,8 +238,8 @@ interface BleHub extends AutoCloseable {
                 return null;
             }
             String[] p = lines.get(0).split(" ", 5);
-            return new State(p[0], p[1], p[2], p[3].equals("-") ? null : Integer.valueOf(p[3]),
-                    p[4].equals("-") ? null : p[4]);
+            return new State(
+                    p[0], p[1], p[2], p[3].equals("-") ? null : Integer.valueOf(p[3]), p[4].equals("-") ? null : p[4]);
         }
 
         @Override
@@ -247,18 +284,22 @@ interface BleHub extends AutoCloseable {
         String backend = args[1];
         // bluez-dbus takes the address; tinyb finds the system bus through the environment itself
         String bus = backend.equals("bluez-dbus") ? System.getenv("DBUS_SYSTEM_BUS_ADDRESS") : null;
-        var stdout = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        var stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // logs go to the child's log, answers to the parent
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        InProcess hub = new InProcess(Path.of(args[0]), backend, bus, passkey,
-                Duration.ofMillis(Long.parseLong(args[2])), Arrays.copyOfRange(args, 4, args.length));
+        InProcess hub = new InProcess(
+                Path.of(args[0]),
+                backend,
+                bus,
+                passkey,
+                Duration.ofMillis(Long.parseLong(args[2])),
+                Arrays.copyOfRange(args, 4, args.length));
         for (String line; (line = commands.readLine()) != null; ) {
             String[] c = line.split(" ");
             switch (c[0]) {
                 case "ping" -> stdout.println("STARTED");
-                case "observations" -> hub.observations().forEach(o -> stdout.println(o.deviceId() + " " + o.code()
-                        + " " + o.value()));
+                case "observations" ->
+                    hub.observations().forEach(o -> stdout.println(o.deviceId() + " " + o.code() + " " + o.value()));
                 case "state" -> {
                     State s = hub.state(c[1]);
                     if (s != null) {

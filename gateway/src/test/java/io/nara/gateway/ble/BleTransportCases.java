@@ -3,11 +3,13 @@ package io.nara.gateway.ble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nara.gateway.testkit.PipelineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +33,12 @@ abstract class BleTransportCases {
 
     @TempDir
     Path dir;
+
     FakeBluez bluez;
     BleHub hub;
     /** How {@link #start} started the hub, for {@link #restartHub}. */
     private String[] bindings;
+
     private Integer passkey;
     private Duration connectTimeout;
 
@@ -49,8 +53,13 @@ abstract class BleTransportCases {
             hub.close();
             if (bluez != null) {
                 // what the fake devices saw and the hub's states, for a failing test's report
-                System.out.println("fake BlueZ events:\n" + String.join("\n", bluez.events().lines()
-                        .filter(l -> !l.matches("^\\d+\\.\\d+ .*")).toList()) + "\n" + report);
+                System.out.println("fake BlueZ events:\n"
+                        + String.join(
+                                "\n",
+                                bluez.events()
+                                        .lines()
+                                        .filter(l -> !l.matches("^\\d+\\.\\d+ .*"))
+                                        .toList()) + "\n" + report);
             }
         }
         if (bluez != null) {
@@ -70,8 +79,7 @@ abstract class BleTransportCases {
 
     static String device(String address, String kind, String uuids, boolean paired, String behaviour, String extra) {
         return """
-                {"address":"%s","kind":"%s","uuids":[%s],"paired":%s,"behaviour":"%s"%s}"""
-                .formatted(address, kind, uuids, paired, behaviour, extra);
+                {"address":"%s","kind":"%s","uuids":[%s],"paired":%s,"behaviour":"%s"%s}""".formatted(address, kind, uuids, paired, behaviour, extra);
     }
 
     void start(String bindings, Integer passkey, Duration connectTimeout, String... devices) throws Exception {
@@ -96,28 +104,41 @@ abstract class BleTransportCases {
     }
 
     List<Double> systolic(String device) {
-        return hub.observations().stream().filter(o -> o.code().equals("8480-6") && o.deviceId().equals(device))
-                .map(BleHub.Obs::value).toList();
+        return hub.observations().stream()
+                .filter(o -> o.code().equals("8480-6") && o.deviceId().equals(device))
+                .map(BleHub.Obs::value)
+                .toList();
     }
 
     List<Double> weights(String device) {
-        return hub.observations().stream().filter(o -> o.code().equals("29463-7") && o.deviceId().equals(device))
-                .map(BleHub.Obs::value).toList();
+        return hub.observations().stream()
+                .filter(o -> o.code().equals("29463-7") && o.deviceId().equals(device))
+                .map(BleHub.Obs::value)
+                .toList();
     }
 
     @Test
     void discoveryIsFilteredByHealthServicesAndOnlyBoundDevicesAreUsed() throws Exception {
-        start(CUFF + ":and-ua-651ble," + SCALE + ":generic-weight-scale", null, Duration.ofSeconds(5),
+        start(
+                CUFF + ":and-ua-651ble," + SCALE + ":generic-weight-scale",
+                null,
+                Duration.ofSeconds(5),
                 device(CUFF, "bp", "\"1810\",\"180A\"", true, "normal", ""),
                 device(SCALE, "scale", "\"181D\"", false, "normal", ",\"live\":[\"" + weight() + "\"]"),
                 device(STRANGER, "bp", "\"1810\"", false, "normal", ""),
                 device(KEYBOARD, "other", "\"1812\"", false, "normal", ""));
         // the weight arrives as PropertiesChanged(Value) on the scale's 0x2A9D
         await().atMost(LIMIT).until(() -> weights(SCALE).size() == 1);
-        await().atMost(LIMIT).until(() -> is(CUFF, "CONNECTED") && "SET".equals(hub.state(CUFF).clock()));
+        await().atMost(LIMIT)
+                .until(() ->
+                        is(CUFF, "CONNECTED") && "SET".equals(hub.state(CUFF).clock()));
         // Every health service the catalogue knows (devices not bound yet are reported to the cloud), never HID's.
-        assertThat(bluez.events().lines()).anySatisfy(e -> assertThat(e).startsWith("FILTER ").contains("1810", "181D")
-                .doesNotContain("1812").endsWith(" le"));
+        assertThat(bluez.events().lines())
+                .anySatisfy(e -> assertThat(e)
+                        .startsWith("FILTER ")
+                        .contains("1810", "181D")
+                        .doesNotContain("1812")
+                        .endsWith(" le"));
         assertThat(bluez.events()).contains("ADVERTISES " + STRANGER);
         assertThat(bluez.saw("ADVERTISES " + KEYBOARD)).as(bluez.events()).isFalse();
         assertThat(bluez.saw("CONNECT " + STRANGER)).as(bluez.events()).isFalse();
@@ -126,18 +147,29 @@ abstract class BleTransportCases {
         // The cuff's clock was set on connecting: the fake device holds the written Date Time.
         byte[] written = bluez.value(CUFF_CLOCK);
         assertThat(written).hasSize(7);
-        LocalDateTime deviceTime = LocalDateTime.of((written[0] & 0xFF) | (written[1] & 0xFF) << 8, written[2],
-                written[3], written[4], written[5], written[6]);
-        assertThat(deviceTime).isCloseTo(LocalDateTime.now(io.nara.gateway.testkit.PipelineFixture.ZONE),
-                org.assertj.core.api.Assertions.within(2, ChronoUnit.MINUTES));
-        await().atMost(LIMIT).until(() -> Integer.valueOf(80).equals(hub.state(CUFF).battery()));
+        LocalDateTime deviceTime = LocalDateTime.of(
+                (written[0] & 0xFF) | (written[1] & 0xFF) << 8,
+                written[2],
+                written[3],
+                written[4],
+                written[5],
+                written[6]);
+        assertThat(deviceTime)
+                .isCloseTo(LocalDateTime.now(PipelineFixture.ZONE), Assertions.within(2, ChronoUnit.MINUTES));
+        await().atMost(LIMIT)
+                .until(() -> Integer.valueOf(80).equals(hub.state(CUFF).battery()));
     }
 
     @Test
     void anUnpairedCuffIsPairedJustWorksOnlyInPairingMode() throws Exception {
-        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
+        start(
+                CUFF + ":and-ua-651ble",
+                null,
+                Duration.ofSeconds(5),
                 device(CUFF, "bp", "\"1810\"", false, "normal", ""));
-        await().atMost(LIMIT).until(() -> hub.state(CUFF) != null && hub.state(CUFF).pairing().equals("NOT_PAIRED"));
+        await().atMost(LIMIT)
+                .until(() ->
+                        hub.state(CUFF) != null && hub.state(CUFF).pairing().equals("NOT_PAIRED"));
         assertThat(hub.state(CUFF).attention()).contains("pairing mode");
         assertThat(bluez.saw("PAIRED")).isFalse();
         hub.pairingMode();
@@ -148,7 +180,10 @@ abstract class BleTransportCases {
 
     @Test
     void aCuffThatDemandsAPasskeyGetsTheConfiguredOne() throws Exception {
-        start(CUFF + ":and-ua-651ble", 123456, Duration.ofSeconds(5),
+        start(
+                CUFF + ":and-ua-651ble",
+                123456,
+                Duration.ofSeconds(5),
                 device(CUFF, "bp", "\"1810\"", false, "normal", ",\"needsPasskey\":123456"));
         hub.pairingMode();
         await().atMost(LIMIT).until(() -> bluez.saw("PAIRED " + CUFF + " KeyboardOnly"));
@@ -158,27 +193,41 @@ abstract class BleTransportCases {
 
     @Test
     void aWrongPasskeyIsReportedAsAFailedPairingNotAStaleBond() throws Exception {
-        start(CUFF + ":and-ua-651ble", 111111, Duration.ofSeconds(5),
+        start(
+                CUFF + ":and-ua-651ble",
+                111111,
+                Duration.ofSeconds(5),
                 device(CUFF, "bp", "\"1810\"", false, "normal", ",\"needsPasskey\":123456"));
         hub.pairingMode();
         await().atMost(LIMIT).until(() -> bluez.saw("PAIR-FAILED " + CUFF + " passkey 111111"));
-        await().atMost(LIMIT).until(() -> hub.state(CUFF).attention() != null
-                && hub.state(CUFF).attention().startsWith("pairing failed"));
+        await().atMost(LIMIT)
+                .until(() -> hub.state(CUFF).attention() != null
+                        && hub.state(CUFF).attention().startsWith("pairing failed"));
         assertThat(hub.state(CUFF).pairing()).isEqualTo("NOT_PAIRED");
         assertThat(bluez.saw("CONNECT " + CUFF)).isFalse();
     }
 
     @Test
     void storedRecordsAreReplayedWithRacpAndDeletedOnlyOnceTheOutboxHoldsThem() throws Exception {
-        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
-                device(CUFF, "bp", "\"1810\"", true, "normal",
+        start(
+                CUFF + ":and-ua-651ble",
+                null,
+                Duration.ofSeconds(5),
+                device(
+                        CUFF,
+                        "bp",
+                        "\"1810\"",
+                        true,
+                        "normal",
                         ",\"stored\":[\"%s\",\"%s\",\"%s\"]".formatted(bp(120, 1), bp(85, 2), bp(130, 3))));
         hub.hold();
         try {
             await().atMost(LIMIT).until(() -> bluez.saw("INDICATED " + CUFF + " 2A52 06000101"));
             assertThat(bluez.count("INDICATED " + CUFF + " 2A35")).isEqualTo(3);
             assertThat(bluez.events()).contains("WRITE " + CUFF + " 2A52 0101");
-            assertThat(bluez.saw("DELETED")).as("records deleted on the device before the outbox held them").isFalse();
+            assertThat(bluez.saw("DELETED"))
+                    .as("records deleted on the device before the outbox held them")
+                    .isFalse();
         } finally {
             hub.release();
         }
@@ -188,19 +237,32 @@ abstract class BleTransportCases {
 
     @Test
     void aCuffThatDropsTheLinkMidTransferIsReconnectedAndNothingIsStoredTwiceOrLost() throws Exception {
-        start(CUFF + ":and-ua-651ble," + SCALE + ":generic-weight-scale", null, Duration.ofSeconds(5),
-                device(CUFF, "bp", "\"1810\"", true, "drop-once", ",\"stored\":[\"%s\",\"%s\",\"%s\",\"%s\"]"
-                        .formatted(bp(120, 1), bp(121, 2), bp(122, 3), bp(123, 4))),
+        start(
+                CUFF + ":and-ua-651ble," + SCALE + ":generic-weight-scale",
+                null,
+                Duration.ofSeconds(5),
+                device(
+                        CUFF,
+                        "bp",
+                        "\"1810\"",
+                        true,
+                        "drop-once",
+                        ",\"stored\":[\"%s\",\"%s\",\"%s\",\"%s\"]"
+                                .formatted(bp(120, 1), bp(121, 2), bp(122, 3), bp(123, 4))),
                 device(SCALE, "scale", "\"181D\"", false, "normal", ",\"live\":[\"" + weight() + "\"]"));
         await().atMost(LIMIT).until(() -> bluez.saw("DELETED " + CUFF + " 4"));
         assertThat(bluez.events()).contains("DROP " + CUFF, "CONNECT " + CUFF + " 2");
-        await().atMost(LIMIT).until(() -> systolic(CUFF).size() >= 4 && weights(SCALE).size() == 1);
+        await().atMost(LIMIT)
+                .until(() -> systolic(CUFF).size() >= 4 && weights(SCALE).size() == 1);
         assertThat(systolic(CUFF)).containsExactlyInAnyOrder(120.0, 121.0, 122.0, 123.0);
     }
 
     @Test
     void aCuffThatNeverAnswersTimesOutAndDoesNotStallTheScale() throws Exception {
-        start(CUFF + ":and-ua-651ble," + SCALE + ":generic-weight-scale", null, Duration.ofSeconds(2),
+        start(
+                CUFF + ":and-ua-651ble," + SCALE + ":generic-weight-scale",
+                null,
+                Duration.ofSeconds(2),
                 device(CUFF, "bp", "\"1810\"", true, "silent", ""),
                 device(SCALE, "scale", "\"181D\"", false, "normal", ",\"live\":[\"" + weight() + "\"]"));
         await().atMost(LIMIT).until(() -> weights(SCALE).size() == 1);
@@ -213,17 +275,22 @@ abstract class BleTransportCases {
     @Test
     void aStaleBondIsReportedWithWhatToDoAndTheDeviceIsLeftAloneUntilPairingMode() throws Exception {
         // CUFF was reset: BlueZ's Connect fails authentication. CUFF_3 too, but its link comes up and every GATT
-        // request is refused as not paired. CUFF_4 never answers and is retried meanwhile: the hub's clock for this test.
-        start(CUFF + ":and-ua-651ble," + CUFF_3 + ":and-ua-651ble," + CUFF_4 + ":and-ua-651ble", null,
+        // request is refused as not paired. CUFF_4 never answers and is retried meanwhile: the hub's clock for this
+        // test.
+        start(
+                CUFF + ":and-ua-651ble," + CUFF_3 + ":and-ua-651ble," + CUFF_4 + ":and-ua-651ble",
+                null,
                 Duration.ofSeconds(2),
                 device(CUFF, "bp", "\"1810\"", true, "normal", ",\"forgotBond\":\"connect\""),
                 device(CUFF_3, "bp", "\"1810\"", true, "normal", ",\"forgotBond\":\"gatt\""),
                 device(CUFF_4, "bp", "\"1810\"", true, "silent", ""));
         for (String cuff : List.of(CUFF, CUFF_3)) {
-            await().atMost(LIMIT).until(() -> hub.state(cuff) != null
-                    && hub.state(cuff).pairing().equals("STALE_BOND"));
+            await().atMost(LIMIT)
+                    .until(() ->
+                            hub.state(cuff) != null && hub.state(cuff).pairing().equals("STALE_BOND"));
             // what the status page, the installer's command line and the LED ("needs attention") show
-            assertThat(hub.state(cuff).attention()).as(cuff)
+            assertThat(hub.state(cuff).attention())
+                    .as(cuff)
                     .contains("stale bond", "turn on pairing mode", "pair it again");
         }
         assertThat(bluez.events()).contains("AUTH-REJECTED " + CUFF + " connect", "AUTH-REJECTED " + CUFF_3 + " gatt");
@@ -245,16 +312,23 @@ abstract class BleTransportCases {
 
     @Test
     void aBondIsKeptAcrossAHubRestartAndTheDeviceIsReadWithoutPairingAgain() throws Exception {
-        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
+        start(
+                CUFF + ":and-ua-651ble",
+                null,
+                Duration.ofSeconds(5),
                 device(CUFF, "bp", "\"1810\"", false, "normal", ",\"battery\":70"));
         hub.pairingMode();
-        await().atMost(LIMIT).until(() -> is(CUFF, "CONNECTED") && Integer.valueOf(70).equals(hub.state(CUFF).battery()));
+        await().atMost(LIMIT)
+                .until(() -> is(CUFF, "CONNECTED")
+                        && Integer.valueOf(70).equals(hub.state(CUFF).battery()));
         assertThat(bluez.count("PAIRED " + CUFF)).isEqualTo(1);
 
         restartHub(); // a new hub, not in pairing mode, with the bond BlueZ kept
         await().atMost(LIMIT).until(() -> bluez.saw("CONNECT " + CUFF + " 2"));
-        await().atMost(LIMIT).until(() -> is(CUFF, "CONNECTED") && Integer.valueOf(70).equals(hub.state(CUFF).battery())
-                && "SET".equals(hub.state(CUFF).clock()));
+        await().atMost(LIMIT)
+                .until(() -> is(CUFF, "CONNECTED")
+                        && Integer.valueOf(70).equals(hub.state(CUFF).battery())
+                        && "SET".equals(hub.state(CUFF).clock()));
         assertThat(hub.state(CUFF).pairing()).isEqualTo("PAIRED");
         assertThat(bluez.count("PAIRED " + CUFF)).as("paired again").isEqualTo(1);
         assertThat(bluez.saw("REMOVED " + CUFF)).as("the bond removed").isFalse();
@@ -262,8 +336,16 @@ abstract class BleTransportCases {
 
     @Test
     void storedRecordsTheDeviceSendsAgainAfterAHubRestartAreNotStoredTwice() throws Exception {
-        start(CUFF + ":and-ua-651ble", null, Duration.ofSeconds(5),
-                device(CUFF, "bp", "\"1810\"", true, "drop-before-delete",
+        start(
+                CUFF + ":and-ua-651ble",
+                null,
+                Duration.ofSeconds(5),
+                device(
+                        CUFF,
+                        "bp",
+                        "\"1810\"",
+                        true,
+                        "drop-before-delete",
                         ",\"stored\":[\"%s\",\"%s\",\"%s\"]".formatted(bp(120, 1), bp(85, 2), bp(130, 3))));
         // The hub stores the three records; the link drops before the device hears it may delete them.
         await().atMost(LIMIT).until(() -> bluez.saw("DROP-BEFORE-DELETE " + CUFF));

@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.interfaces.Properties;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A fake BlueZ on a private bus: a real {@code dbus-daemon} with its own configuration (test resource ble/bus.conf)
@@ -43,14 +47,16 @@ final class FakeBluez implements AutoCloseable {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new AssertionError(message);
             }
-            org.junit.jupiter.api.Assumptions.abort(message);
+            Assumptions.abort(message);
         }
     }
 
     private static boolean python(String code) {
         try {
-            Process p = new ProcessBuilder(Python.interpreter(), "-c", code).redirectErrorStream(true).start();
-            return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+            Process p = new ProcessBuilder(Python.interpreter(), "-c", code)
+                    .redirectErrorStream(true)
+                    .start();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
             return false;
         }
@@ -59,8 +65,14 @@ final class FakeBluez implements AutoCloseable {
     /** @param parameters the template's JSON parameters: {"devices": [...], ...} (see fake_bluez.py) */
     static FakeBluez start(Path dir, String parameters) throws Exception {
         requireTools();
-        Proc bus = Proc.start(dir, "dbus-daemon", List.of("dbus-daemon", "--config-file=" + Python.script("ble/bus.conf"),
-                "--nofork", "--print-address=1"));
+        Proc bus = Proc.start(
+                dir,
+                "dbus-daemon",
+                List.of(
+                        "dbus-daemon",
+                        "--config-file=" + Python.script("ble/bus.conf"),
+                        "--nofork",
+                        "--print-address=1"));
         try {
             String[] found = new String[1];
             await().atMost(START).until(() -> {
@@ -74,8 +86,19 @@ final class FakeBluez implements AutoCloseable {
                 }
                 return false;
             });
-            Proc bluez = Proc.start(dir, "fake-bluez", List.of(Python.interpreter(), "-u", "-m", "dbusmock",
-                    "--system", "-t", Python.script("ble/fake_bluez.py"), "-p", parameters),
+            Proc bluez = Proc.start(
+                    dir,
+                    "fake-bluez",
+                    List.of(
+                            Python.interpreter(),
+                            "-u",
+                            "-m",
+                            "dbusmock",
+                            "--system",
+                            "-t",
+                            Python.script("ble/fake_bluez.py"),
+                            "-p",
+                            parameters),
                     Map.of("DBUS_SYSTEM_BUS_ADDRESS", found[0]));
             FakeBluez fake = new FakeBluez(bus, bluez, found[0]);
             await().atMost(START).until(() -> {
@@ -105,21 +128,23 @@ final class FakeBluez implements AutoCloseable {
     }
 
     /** The fake's control interface on its root object (the bluez5 template's org.bluez.Mock, extended). */
-    @org.freedesktop.dbus.annotations.DBusInterfaceName("org.bluez.Mock")
-    public interface Control extends org.freedesktop.dbus.interfaces.DBusInterface {
+    @DBusInterfaceName("org.bluez.Mock")
+    public interface Control extends DBusInterface {
         void SetInRange(String address, boolean inRange);
     }
 
     /** Brings a device back in range (or takes it away): while away, BlueZ's Connect fails. */
     void inRange(String device, boolean inRange) throws Exception {
-        try (DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
+        try (DBusConnection c =
+                DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
             c.getRemoteObject("org.bluez", "/", Control.class).SetInRange(device, inRange);
         }
     }
 
     /** A characteristic's current Value on the fake device, as BlueZ would report it. */
     byte[] value(String objectPath) throws Exception {
-        try (DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
+        try (DBusConnection c =
+                DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
             Properties p = c.getRemoteObject("org.bluez", objectPath, Properties.class);
             Object value = p.Get("org.bluez.GattCharacteristic1", "Value");
             if (value instanceof byte[] b) {

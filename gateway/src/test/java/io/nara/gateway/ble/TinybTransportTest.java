@@ -22,8 +22,13 @@ class TinybTransportTest extends BleTransportCases {
     @Test
     void tinybRefusesABusAddressItCannotUse() {
         TinybBackend backend = new TinybBackend();
-        assertThatThrownBy(() -> backend.open(new BleSettings("tinyb", "unix:path=/nonexistent/bus", "hci0", null,
-                Duration.ofSeconds(1), Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> backend.open(new BleSettings(
+                        "tinyb",
+                        "unix:path=/nonexistent/bus",
+                        "hci0",
+                        null,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1))))
                 .isInstanceOf(BleBackend.BleException.class)
                 .hasMessageContaining("DBUS_SYSTEM_BUS_ADDRESS");
         assertThat(backend.name()).isEqualTo("tinyb");

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 class StatedPatientTest {
 
     private static final DeviceBinding ANNAS = new DeviceBinding("inr-1", "roche-coaguchek-inrange", "anna");
-    private static final DeviceBinding COUPLES = new DeviceBinding("inr-1", "roche-coaguchek-inrange", null,
+    private static final DeviceBinding COUPLES = new DeviceBinding(
+            "inr-1",
+            "roche-coaguchek-inrange",
+            null,
             List.of(new DeviceBinding.DeviceUser("anna", null), new DeviceBinding.DeviceUser("bo", null)));
 
     private static HubConfig config(DeviceBinding binding, Map<String, String> ids) {
@@ -24,20 +27,24 @@ class StatedPatientTest {
     void aPersonnummerMatchesHoweverItWasTyped() {
         HubConfig c = config(ANNAS, Map.of("anna", "191212121212"));
         for (String typed : List.of("19121212-1212", "121212-1212", "1212121212", " 191212121212 ")) {
-            assertThat(HubAttribution.stated(ANNAS, c, typed)).as(typed)
+            assertThat(HubAttribution.stated(ANNAS, c, typed))
+                    .as(typed)
                     .isEqualTo(new HubAttribution.Stated("anna", null));
         }
     }
 
     @Test
     void anotherPersonsNumberIsRefusedNamingBothAndMaskingTheStrangersLastDigits() {
-        HubAttribution.Stated s = HubAttribution.stated(ANNAS, config(ANNAS, Map.of("anna", "191212121212")),
-                "19401231-1234");
+        HubAttribution.Stated s =
+                HubAttribution.stated(ANNAS, config(ANNAS, Map.of("anna", "191212121212")), "19401231-1234");
         assertThat(s.patientId()).isNull();
-        assertThat(s.problem()).contains("19401231-****", "patient anna", "inr-1").doesNotContain("1234");
+        assertThat(s.problem())
+                .contains("19401231-****", "patient anna", "inr-1")
+                .doesNotContain("1234");
         // one digit off (a typing slip) is someone else too: the check digit is part of the number
         assertThat(HubAttribution.stated(ANNAS, config(ANNAS, Map.of("anna", "191212121212")), "19121212-1213")
-                .problem()).isNotNull();
+                        .problem())
+                .isNotNull();
     }
 
     @Test

@@ -31,6 +31,7 @@ class CoapTransportTest {
 
     @TempDir
     Path dir;
+
     private PipelineFixture hub;
     private CoapTransport coap;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -42,8 +43,13 @@ class CoapTransportTest {
         hub = new PipelineFixture(dir, "ip-scale-1:generic-weight-scale");
         Path keys = dir.resolve("coap-psk");
         Files.writeString(keys, "# device=key\nip-scale-1=" + KEY + "\nip-stranger-1=stranger-key-0123\n");
-        coap = new CoapTransport(hub.vertx, new CoapSettings("127.0.0.1", 0, 0, keys), hub.pipeline,
-                PipelineFixture.ZONE, seen::add, unknownKeys::add);
+        coap = new CoapTransport(
+                hub.vertx,
+                new CoapSettings("127.0.0.1", 0, 0, keys),
+                hub.pipeline,
+                PipelineFixture.ZONE,
+                seen::add,
+                unknownKeys::add);
         coap.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -58,8 +64,8 @@ class CoapTransportTest {
     }
 
     private Proc post(String identity, String key, String uri, int format, String payload) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(CLIENT, "-m", "post", "-t", String.valueOf(format), "-B", "10",
-                "-w", "-e", payload));
+        List<String> cmd = new ArrayList<>(
+                List.of(CLIENT, "-m", "post", "-t", String.valueOf(format), "-B", "10", "-w", "-e", payload));
         if (identity != null) {
             cmd.addAll(List.of("-u", identity, "-k", key));
         }
@@ -92,7 +98,9 @@ class CoapTransportTest {
         try (Proc client = post("ip-scale-1", KEY, dtls("/senml"), 110, WEIGHT)) {
             await().atMost(LIMIT).until(() -> seen.contains("ip-scale-1"));
             // The request reached the resource but the outbox cannot store: the device must still be waiting.
-            assertThat(client.alive()).as("coap-client got an answer before the outbox held the reading").isTrue();
+            assertThat(client.alive())
+                    .as("coap-client got an answer before the outbox held the reading")
+                    .isTrue();
             assertThat(hub.stored).isEmpty();
             release.countDown();
             assertThat(client.await(LIMIT)).as(client.output()).isZero();

@@ -37,8 +37,10 @@ class PskFileTest {
     @Test
     void aFileTheHubCannotReadIsNotWrittenOver() throws Exception {
         Path file = Files.writeString(dir.resolve("coap-psk"), "ip-a=key-0123456789\nthis is not a key line\n");
-        assertThatThrownBy(() -> write(file, "ip-b", "key-9876543210")).isInstanceOf(IOException.class)
-                .hasMessageContaining("line 2").hasMessageNotContaining("key-0123456789");
+        assertThatThrownBy(() -> write(file, "ip-b", "key-9876543210"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageNotContaining("key-0123456789");
         assertThat(Files.readString(file)).isEqualTo("ip-a=key-0123456789\nthis is not a key line\n");
         try (var left = Files.list(dir)) {
             assertThat(left).containsExactly(file);
@@ -47,8 +49,8 @@ class PskFileTest {
 
     @Test
     void aBadKeyIsNamedWithoutRepeatingIt() {
-        assertThatThrownBy(() -> PskFile.key("hex:zz00112233445566")).hasMessage(
-                "is not hex: after 'hex:' come hex digits, two per byte");
+        assertThatThrownBy(() -> PskFile.key("hex:zz00112233445566"))
+                .hasMessage("is not hex: after 'hex:' come hex digits, two per byte");
         assertThatThrownBy(() -> PskFile.key("1234567")).hasMessage("is shorter than 8 bytes");
         assertThat(PskFile.key("12345678")).hasSize(8);
     }

@@ -7,6 +7,7 @@ import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,12 +28,19 @@ class HubConfigStoreTest {
 
         List<Long> adopted = new ArrayList<>();
         store.onAdopted(c -> adopted.add(c.version()));
-        HubConfig fromCloud = new HubConfig(1, 1_764_000_000_000L, List.of(),
+        HubConfig fromCloud = new HubConfig(
+                1,
+                1_764_000_000_000L,
+                List.of(),
                 List.of(new DeviceBinding("AA:00:00:00:00:0C", "and-ua-651ble", "karin")));
         assertThat(store.offer(fromCloud)).isTrue();
-        assertThat(store.offer(fromCloud)).as("the same version again changes nothing").isFalse();
+        assertThat(store.offer(fromCloud))
+                .as("the same version again changes nothing")
+                .isFalse();
         assertThat(adopted).containsExactly(1_764_000_000_000L);
-        assertThat(Files.exists(dir.resolve("hub-config.json.tmp"))).as("no half-written file left").isFalse();
+        assertThat(Files.exists(dir.resolve("hub-config.json.tmp")))
+                .as("no half-written file left")
+                .isFalse();
 
         // A restart (or a power cut after the rename) reads the whole new config back.
         HubConfigStore restarted = HubConfigStore.load(file, null, codec);
@@ -41,9 +49,11 @@ class HubConfigStoreTest {
 
     @Test
     void pairingModeFromTheCloudTravelsInTheConfig() {
-        HubConfig config = new HubConfig(1, 5, List.of(), List.of(), java.time.Instant.parse("2026-12-06T10:00:00Z"));
+        HubConfig config = new HubConfig(1, 5, List.of(), List.of(), Instant.parse("2026-12-06T10:00:00Z"));
         HubConfig read = codec.decode(codec.encode(config), HubConfig.class);
         assertThat(read.pairingUntil()).isEqualTo(config.pairingUntil());
-        assertThat(codec.decode("{\"v\":1,\"version\":5}".getBytes(), HubConfig.class).pairingUntil()).isNull();
+        assertThat(codec.decode("{\"v\":1,\"version\":5}".getBytes(), HubConfig.class)
+                        .pairingUntil())
+                .isNull();
     }
 }

@@ -7,8 +7,10 @@ import io.nara.gateway.gpio.LedState;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -16,6 +18,7 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +30,10 @@ class HubIdentityTest {
         KeyPair first = new HubIdentity(dir, "hub-1").pendingKey();
         KeyPair again = new HubIdentity(dir, "hub-1").pendingKey();
         assertThat(again.getPublic()).isEqualTo(first.getPublic());
-        assertThat(((java.security.interfaces.ECPrivateKey) again.getPrivate()).getS())
-                .isEqualTo(((java.security.interfaces.ECPrivateKey) first.getPrivate()).getS());
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve("identity/pending-key.pem")))).isEqualTo("rw-------");
+        assertThat(((ECPrivateKey) again.getPrivate()).getS()).isEqualTo(((ECPrivateKey) first.getPrivate()).getS());
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve("identity/pending-key.pem"))))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -39,8 +42,8 @@ class HubIdentityTest {
         KeyPair key = identity.pendingKey();
         PKCS10CertificationRequest csr = new PKCS10CertificationRequest(identity.request(key));
         assertThat(csr.getSubject().toString()).isEqualTo("CN=hub-1");
-        assertThat(csr.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
-                .build(key.getPublic()))).isTrue();
+        assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key.getPublic())))
+                .isTrue();
     }
 
     @Test
@@ -56,7 +59,9 @@ class HubIdentityTest {
         assertThat(identity.certificate()).contains(cert);
         assertThat(dir.resolve("identity/pending-key.pem")).doesNotExist();
         assertThat(identity.tlsIdentity().sslContext()).isNotNull(); // the stores open with their password
-        assertThat(new HubIdentity(dir, "hub-2").certificate()).as("another hub id").isEmpty();
+        assertThat(new HubIdentity(dir, "hub-2").certificate())
+                .as("another hub id")
+                .isEmpty();
     }
 
     @Test
@@ -69,10 +74,15 @@ class HubIdentityTest {
 
     private static X509Certificate cert(String subject, KeyPair subjectKey, KeyPair issuerKey) throws Exception {
         Instant now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(new X500Principal(subjectKey == issuerKey ? subject : "CN=CA"),
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
-                Date.from(now.plusSeconds(3600)), new X500Principal(subject), subjectKey.getPublic());
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+        var builder = new JcaX509v3CertificateBuilder(
+                new X500Principal(subjectKey == issuerKey ? subject : "CN=CA"),
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minusSeconds(60)),
+                Date.from(now.plusSeconds(3600)),
+                new X500Principal(subject),
+                subjectKey.getPublic());
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
     }
 }

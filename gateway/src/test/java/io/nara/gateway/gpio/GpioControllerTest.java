@@ -9,7 +9,9 @@ import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.gateway.testkit.PipelineFixture;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Severity;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +38,7 @@ class GpioControllerTest {
 
     @TempDir
     Path dir;
+
     private PipelineFixture hub;
     private GpioController gpio;
     private HubSignals signals;
@@ -49,8 +52,15 @@ class GpioControllerTest {
         Clock clock = Clock.fixed(NOW, ZONE);
         signals = new HubSignals(clock, Duration.ofHours(2));
         signals.connected(true);
-        GpioSettings settings = new GpioSettings("mock", 17, 27, 22, Duration.ofMillis(50), Duration.ofMinutes(5),
-                Duration.ofHours(2), null,
+        GpioSettings settings = new GpioSettings(
+                "mock",
+                17,
+                27,
+                22,
+                Duration.ofMillis(50),
+                Duration.ofMinutes(5),
+                Duration.ofHours(2),
+                null,
                 List.of(new GpioSettings.Reminder("29463-7", LocalTime.of(8, 0), Duration.ofMinutes(15), 3)));
         gpio = new GpioController(hub.vertx, settings, hub.pipeline, signals, lastMeasured::get, clock, ZONE);
         gpio.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -73,8 +83,10 @@ class GpioControllerTest {
     }
 
     private List<Alert> alerts() {
-        return hub.stored.stream().filter(e -> e instanceof OutboxEntry.AlertEntry)
-                .map(e -> ((OutboxEntry.AlertEntry) e).alert()).toList();
+        return hub.stored.stream()
+                .filter(e -> e instanceof OutboxEntry.AlertEntry)
+                .map(e -> ((OutboxEntry.AlertEntry) e).alert())
+                .toList();
     }
 
     @Test
@@ -101,7 +113,7 @@ class GpioControllerTest {
                  "devices":[{"deviceId":"cuff-1","model":"generic-blood-pressure","patientId":"patient-1"},
                   {"deviceId":"scale-1","model":"generic-weight-scale","users":[
                    {"patientId":"patient-1","userIndex":1},{"patientId":"patient-2","userIndex":2}]}]}
-                """.getBytes(java.nio.charset.StandardCharsets.UTF_8), io.nara.protocol.message.HubConfig.class));
+                """.getBytes(StandardCharsets.UTF_8), HubConfig.class));
         button().mockState(DigitalState.LOW);
         await().atMost(LIMIT).until(() -> alerts().size() == 2);
         assertThat(alerts()).extracting(Alert::patientId).containsExactly("patient-1", "patient-2");
@@ -159,8 +171,8 @@ class GpioControllerTest {
 
         lastMeasured.put("29463-7", NOW.minusSeconds(600)); // weighed this morning
         int before = buzzes.get();
-        Reminders fresh = new Reminders(List.of(new GpioSettings.Reminder("29463-7", LocalTime.of(8, 0),
-                Duration.ofMinutes(15), 3)), ZONE);
+        Reminders fresh = new Reminders(
+                List.of(new GpioSettings.Reminder("29463-7", LocalTime.of(8, 0), Duration.ofMinutes(15), 3)), ZONE);
         assertThat(fresh.due(NOW, lastMeasured::get)).isFalse();
         gpio.checkReminders();
         assertThat(buzzes.get()).isEqualTo(before);
@@ -168,8 +180,8 @@ class GpioControllerTest {
 
     @Test
     void remindersAreLimitedAndSpacedOut() {
-        Reminders r = new Reminders(List.of(new GpioSettings.Reminder("29463-7", LocalTime.of(8, 0),
-                Duration.ofMinutes(15), 3)), ZONE);
+        Reminders r = new Reminders(
+                List.of(new GpioSettings.Reminder("29463-7", LocalTime.of(8, 0), Duration.ofMinutes(15), 3)), ZONE);
         Instant eight = Instant.parse("2026-11-23T07:00:00Z"); // 08:00 in Stockholm
         assertThat(r.due(eight.minusSeconds(60), c -> null)).isFalse();
         assertThat(r.due(eight, c -> null)).isTrue();

@@ -22,12 +22,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +54,7 @@ class CoapKeyJourneyTest {
 
     @TempDir
     Path dir;
+
     private PipelineFixture hub;
     private DeviceStates states;
     private DeviceTransports transports;
@@ -82,8 +83,8 @@ class CoapKeyJourneyTest {
     }
 
     private void startTransports() throws Exception {
-        transports = new DeviceTransports(hub.vertx, settings, hub.pipeline, Clock.systemUTC(),
-                PipelineFixture.ZONE, states, null, id -> null);
+        transports = new DeviceTransports(
+                hub.vertx, settings, hub.pipeline, Clock.systemUTC(), PipelineFixture.ZONE, states, null, id -> null);
         transports.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(transports.running()).contains("coap");
     }
@@ -91,16 +92,30 @@ class CoapKeyJourneyTest {
     /** The hub's local API as the status page mounts it: the guard in front of the installer's routes. */
     private HttpServer serve(DeviceTransports with) throws Exception {
         Router router = Router.router(hub.vertx);
-        router.route().handler(new LocalApiGuard(token, Set.of(), (ctx, code, problem) -> ctx.response()
-                .setStatusCode(code).putHeader("content-type", "application/json")
-                .end(JSON.createObjectNode().put("problem", problem).toString())));
+        router.route()
+                .handler(new LocalApiGuard(
+                        token,
+                        Set.of(),
+                        (ctx, code, problem) -> ctx.response()
+                                .setStatusCode(code)
+                                .putHeader("content-type", "application/json")
+                                .end(JSON.createObjectNode()
+                                        .put("problem", problem)
+                                        .toString())));
         new InstallerApi(states, with, Clock.systemUTC(), new MessageCodec()).mount(router);
         // /api/status is the status page's; nara-installer status reads it beside /api/devices.
-        router.get("/api/status").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-                .end("{\"hubId\":\"hub-test-1\",\"connectedToCloud\":true,\"clock\":\"synchronised\","
-                        + "\"outboxPending\":0,\"quarantined\":0,\"devices\":[]}"));
-        return hub.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        router.get("/api/status")
+                .handler(ctx -> ctx.response()
+                        .putHeader("content-type", "application/json")
+                        .end("{\"hubId\":\"hub-test-1\",\"connectedToCloud\":true,\"clock\":\"synchronised\","
+                                + "\"outboxPending\":0,\"quarantined\":0,\"devices\":[]}"));
+        return hub.vertx
+                .createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -115,8 +130,25 @@ class CoapKeyJourneyTest {
 
     private Proc post(String identity, String key, double kg) throws Exception {
         String senml = "[{\"bn\":\"urn:dev:" + identity + ":\",\"n\":\"weight\",\"u\":\"kg\",\"v\":" + kg + "}]";
-        return Proc.start(dir, "coap-client", List.of(CLIENT, "-m", "post", "-t", "110", "-B", "10", "-w", "-e",
-                senml, "-u", identity, "-k", key, "coaps://127.0.0.1:" + coapPort + "/senml"));
+        return Proc.start(
+                dir,
+                "coap-client",
+                List.of(
+                        CLIENT,
+                        "-m",
+                        "post",
+                        "-t",
+                        "110",
+                        "-B",
+                        "10",
+                        "-w",
+                        "-e",
+                        senml,
+                        "-u",
+                        identity,
+                        "-k",
+                        key,
+                        "coaps://127.0.0.1:" + coapPort + "/senml"));
     }
 
     /** Runs the device's POST and gives what coap-client printed (its answer, or nothing when refused). */
@@ -128,19 +160,32 @@ class CoapKeyJourneyTest {
     }
 
     private HttpResponse<String> postBody(String json, String bearer) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/coap-keys"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("/api/coap-keys"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Authorization", "Bearer " + bearer)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> postKey(String identity, String key) throws Exception {
-        return postBody(JSON.createObjectNode().put("identity", identity).put("key", key).toString(), token.value());
+        return postBody(
+                JSON.createObjectNode()
+                        .put("identity", identity)
+                        .put("key", key)
+                        .toString(),
+                token.value());
     }
 
     private JsonNode devices() throws Exception {
-        return JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/api/devices"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("/api/devices")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     private InstallerCli cli(String stdin, String... args) {
@@ -148,7 +193,7 @@ class CoapKeyJourneyTest {
     }
 
     private void pairingOn() {
-        states.pairingMode(java.time.Instant.now().plus(Duration.ofMinutes(5)));
+        states.pairingMode(Instant.now().plus(Duration.ofMinutes(5)));
     }
 
     @Test
@@ -182,8 +227,8 @@ class CoapKeyJourneyTest {
     @Test
     void aWrongTokenIs401AndNothingIsWritten() throws Exception {
         pairingOn();
-        HttpResponse<String> r = postBody(JSON.createObjectNode().put("identity", SCALE).put("key", KEY).toString(),
-                "0".repeat(32));
+        HttpResponse<String> r = postBody(
+                JSON.createObjectNode().put("identity", SCALE).put("key", KEY).toString(), "0".repeat(32));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).doesNotContain(KEY);
         assertThat(Files.readString(keys)).isEqualTo(FILE_BEFORE);
@@ -193,15 +238,18 @@ class CoapKeyJourneyTest {
     void aBadKeyOrIdentityIs400NamingTheProblemAndTheFileIsUnchanged() throws Exception {
         pairingOn();
         String[][] cases = {
-                {SCALE, "sh0rt7", "shorter than 8 bytes"},
-                {SCALE, "hex:00112233445566zz", "not hex"},
-                {SCALE, "hex:0011223", "not hex"},
-                {"bad identity!", KEY, "identity must be a device id"},
-                {SCALE, "", "key is missing"}};
+            {SCALE, "sh0rt7", "shorter than 8 bytes"},
+            {SCALE, "hex:00112233445566zz", "not hex"},
+            {SCALE, "hex:0011223", "not hex"},
+            {"bad identity!", KEY, "identity must be a device id"},
+            {SCALE, "", "key is missing"}
+        };
         for (String[] c : cases) {
             HttpResponse<String> r = postKey(c[0], c[1]);
             assertThat(r.statusCode()).as(c[2]).isEqualTo(400);
-            assertThat(JSON.readTree(r.body()).path("problem").asText()).as(c[2]).contains(c[2]);
+            assertThat(JSON.readTree(r.body()).path("problem").asText())
+                    .as(c[2])
+                    .contains(c[2]);
             if (!c[1].isEmpty()) {
                 assertThat(r.body()).as("the key is never answered back").doesNotContain(c[1]);
             }
@@ -220,21 +268,25 @@ class CoapKeyJourneyTest {
         assertThat(send(SCALE, KEY, 82.4)).doesNotContain("2.04");
         InstallerCli status = cli("", "status");
         assertThat(status.exit()).as(status.err()).isZero();
-        assertThat(status.out()).contains("CoAP device " + SCALE, "waiting for its key",
-                "nara-installer coap-key " + SCALE);
+        assertThat(status.out())
+                .contains("CoAP device " + SCALE, "waiting for its key", "nara-installer coap-key " + SCALE);
 
         pairingOn();
         InstallerCli given = cli(KEY + "\n", "coap-key", SCALE);
         assertThat(given.exit()).as(given.err()).isZero();
-        assertThat(given.out()).contains("key of " + SCALE + " added", "can connect now").doesNotContain(KEY);
+        assertThat(given.out())
+                .contains("key of " + SCALE + " added", "can connect now")
+                .doesNotContain(KEY);
         // Written durably beside the others: the comment and the other device's key are kept; only the hub reads it.
         assertThat(Files.readString(keys)).isEqualTo(FILE_BEFORE + SCALE + "=" + KEY + "\n");
         assertThat(Files.getPosixFilePermissions(keys))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         assertThat(devices().path("waitingForKey")).isEmpty();
-        assertThat(states.discovered().unbound(Set.of())).singleElement()
-                .extracting(HubStatus.DiscoveredDevice::detail).isEqualTo(DeviceTransports.KEY_GIVEN);
+        assertThat(states.discovered().unbound(Set.of()))
+                .singleElement()
+                .extracting(HubStatus.DiscoveredDevice::detail)
+                .isEqualTo(DeviceTransports.KEY_GIVEN);
 
         // The running server has the key: the device's next handshake succeeds and its weight is stored.
         String answered = send(SCALE, KEY, 82.4);
@@ -259,7 +311,8 @@ class CoapKeyJourneyTest {
         assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
         assertThat(JSON.readTree(added.body()).path("replaced").asBoolean()).isFalse();
         assertThat(added.body()).doesNotContain("00112233445566778899aabbccddeeff");
-        assertThat(Files.readString(keys)).isEqualTo(FILE_BEFORE + NEWCOMER + "=hex:00112233445566778899aabbccddeeff\n");
+        assertThat(Files.readString(keys))
+                .isEqualTo(FILE_BEFORE + NEWCOMER + "=hex:00112233445566778899aabbccddeeff\n");
 
         // A reset device comes back with a new key: replacing it is allowed in pairing mode, and said.
         HttpResponse<String> first = postKey(NEWCOMER, "first-key-0123456");
@@ -274,7 +327,8 @@ class CoapKeyJourneyTest {
         InstallerCli replaced = cli("second-key-0123456\n", "coap-key", NEWCOMER);
         assertThat(replaced.exit()).as(replaced.err()).isZero();
         assertThat(replaced.out()).contains("replaced");
-        assertThat(send(NEWCOMER, "first-key-0123456", 79.1)).as("the old key no longer works")
+        assertThat(send(NEWCOMER, "first-key-0123456", 79.1))
+                .as("the old key no longer works")
                 .doesNotContain("4.01");
         assertThat(hub.quarantined()).isEqualTo(1);
         assertThat(send(NEWCOMER, "second-key-0123456", 79.2)).contains("4.01");

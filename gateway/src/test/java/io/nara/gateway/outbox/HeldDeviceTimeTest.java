@@ -14,6 +14,7 @@ class HeldDeviceTimeTest {
 
     /** What the hub believed when the reading arrived: two days behind the truth. */
     private static final Instant WRONG = Instant.parse("2026-11-21T07:30:00Z");
+
     private static final Instant RIGHT = Instant.parse("2026-11-23T07:30:00Z");
 
     @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
+import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
+import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.message.SeqRange;
 import io.nara.protocol.message.Severity;
 import java.nio.file.Path;
@@ -14,11 +16,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
-import io.nara.protocol.message.ObservationFlag;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,20 +38,19 @@ class OutboxTest {
     }
 
     private static OutboxEntry observation(long seq, String code, boolean continuous) {
-        return new OutboxEntry.ObservationEntry(new Observation(seq, "p1", "dev", code, 95.0, "%", null,
-                T.plusSeconds(seq), Set.of()), continuous);
+        return new OutboxEntry.ObservationEntry(
+                new Observation(seq, "p1", "dev", code, 95.0, "%", null, T.plusSeconds(seq), Set.of()), continuous);
     }
 
     private static OutboxEntry alert(long seq) {
-        return new OutboxEntry.AlertEntry(new Alert(seq, "p1", "spo2-low", Severity.URGENT, "59408-5", 88.0, "%", "low",
-                T, 0, "1", null, null));
+        return new OutboxEntry.AlertEntry(
+                new Alert(seq, "p1", "spo2-low", Severity.URGENT, "59408-5", 88.0, "%", "low", T, 0, "1", null, null));
     }
 
     @Test
     void theQuarantineSummaryCountsWhatIsHeldAndNamesTheNewestWithItsReason() {
         try (Outbox outbox = open(1000, 1 << 20)) {
-            assertThat(outbox.quarantineSummary()).isEqualTo(
-                    new io.nara.protocol.message.HubStatus.Quarantine(0, null, null, null));
+            assertThat(outbox.quarantineSummary()).isEqualTo(new HubStatus.Quarantine(0, null, null, null));
             outbox.quarantine("scale-1", "coap:dtls", new byte[] {1, 2}, "device scale-1 is not bound to a patient");
             outbox.quarantine("poct-1", "astm", new byte[] {3}, "the analyzer names another patient");
             var summary = outbox.quarantineSummary();
@@ -64,20 +64,23 @@ class OutboxTest {
     @Test
     void aContinuousSampleGoesOutFlaggedSoEvenWhenStoredBeforeTheFlagExisted() throws Exception {
         try (Outbox outbox = open(1000, 1 << 20)) {
-            outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "59408-5", true),
-                    observation(seqs.getAsLong(), "29463-7", false)));
+            outbox.append(seqs -> List.of(
+                    observation(seqs.getAsLong(), "59408-5", true), observation(seqs.getAsLong(), "29463-7", false)));
         }
         // An entry an older hub version stored: continuous by its priority, no flag in its body.
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
-             java.sql.Statement st = c.createStatement()) {
-            assertThat(st.executeUpdate("UPDATE outbox SET body = replace(body, '\"CONTINUOUS_SAMPLE\"', '') "
-                    + "WHERE seq = 1")).isEqualTo(1);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+                Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate(
+                            "UPDATE outbox SET body = replace(body, '\"CONTINUOUS_SAMPLE\"', '') " + "WHERE seq = 1"))
+                    .isEqualTo(1);
         }
         try (Outbox outbox = open(1000, 1 << 20)) {
             List<OutboxEntry> pending = outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, 10);
-            assertThat(pending).extracting(e -> ((Observation) e.body()).flags()).containsExactly(
-                    Set.of(io.nara.protocol.message.ObservationFlag.CONTINUOUS_SAMPLE), Set.of());
-            assertThat(pending).extracting(e -> ((OutboxEntry.ObservationEntry) e).continuous())
+            assertThat(pending)
+                    .extracting(e -> ((Observation) e.body()).flags())
+                    .containsExactly(Set.of(ObservationFlag.CONTINUOUS_SAMPLE), Set.of());
+            assertThat(pending)
+                    .extracting(e -> ((OutboxEntry.ObservationEntry) e).continuous())
                     .containsExactly(true, false);
         }
     }
@@ -131,12 +134,14 @@ class OutboxTest {
 
             // Far more than fits: samples go, then older readings, never the newest of a signal, never alerts.
             assertThatThrownBy(() -> outbox.append(seqs -> {
-                List<OutboxEntry> entries = new ArrayList<>();
-                for (int i = 0; i < 150; i++) {
-                    entries.add(observation(seqs.getAsLong(), "8462-4", false));
-                }
-                return entries;
-            })).isInstanceOf(OutboxFullException.class).hasMessageContaining("the device keeps its record");
+                        List<OutboxEntry> entries = new ArrayList<>();
+                        for (int i = 0; i < 150; i++) {
+                            entries.add(observation(seqs.getAsLong(), "8462-4", false));
+                        }
+                        return entries;
+                    }))
+                    .isInstanceOf(OutboxFullException.class)
+                    .hasMessageContaining("the device keeps its record");
             assertThat(outbox.storageState().full()).isTrue();
             // The failed append rolled back: what was there is still there, and alerts are always taken.
             assertThat(outbox.size()).isEqualTo(100);
@@ -157,20 +162,21 @@ class OutboxTest {
                 entries.add(observation(seqs.getAsLong(), "29463-7", false));
                 return entries;
             });
-            outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false),
-                    observation(seqs.getAsLong(), "8480-6", false)));
+            outbox.append(seqs -> List.of(
+                    observation(seqs.getAsLong(), "8480-6", false), observation(seqs.getAsLong(), "8480-6", false)));
             assertThat(outbox.storageState()).isEqualTo(new StorageState(2, 0, false));
             // A write that cannot fit even so is rolled back whole: what it would have thinned is not counted.
             assertThatThrownBy(() -> outbox.append(seqs -> {
-                List<OutboxEntry> entries = new ArrayList<>();
-                for (int i = 0; i < 30; i++) {
-                    entries.add(observation(seqs.getAsLong(), "8462-4", false));
-                }
-                return entries;
-            })).isInstanceOf(OutboxFullException.class);
+                        List<OutboxEntry> entries = new ArrayList<>();
+                        for (int i = 0; i < 30; i++) {
+                            entries.add(observation(seqs.getAsLong(), "8462-4", false));
+                        }
+                        return entries;
+                    }))
+                    .isInstanceOf(OutboxFullException.class);
             assertThat(outbox.storageState()).isEqualTo(new StorageState(2, 0, true));
             assertThat(outbox.storageState().inStatus(outbox.size(), 10))
-                    .isEqualTo(new io.nara.protocol.message.HubStatus.Storage(2, 0, true, 10, 10));
+                    .isEqualTo(new HubStatus.Storage(2, 0, true, 10, 10));
         }
         try (Outbox restarted = open(10, 1 << 22)) {
             // A power cut does not hide what was given up; whether the last write failed is that run's news only.
@@ -197,8 +203,8 @@ class OutboxTest {
                 }
                 return entries;
             });
-            outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "8462-4", false),
-                    observation(seqs.getAsLong(), "8462-4", false)));
+            outbox.append(seqs -> List.of(
+                    observation(seqs.getAsLong(), "8462-4", false), observation(seqs.getAsLong(), "8462-4", false)));
             assertThat(outbox.storageState().droppedReadings()).isEqualTo(2);
             List<OutboxEntry> left = outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, 100);
             assertThat(seqsOf(left, "29463-7")).contains(9L);
@@ -233,7 +239,8 @@ class OutboxTest {
             outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "29463-7", false)));
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
-             Statement s = c.createStatement(); ResultSet check = s.executeQuery("PRAGMA integrity_check")) {
+                Statement s = c.createStatement();
+                ResultSet check = s.executeQuery("PRAGMA integrity_check")) {
             check.next();
             assertThat(check.getString(1)).isEqualTo("ok");
         }
@@ -245,20 +252,24 @@ class OutboxTest {
     @Test
     void aDatabaseFromTheFirstVersionIsUpgradedInPlace() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE outbox (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, "
                     + "stored_at INTEGER NOT NULL)");
             s.execute("CREATE TABLE sequence (id INTEGER PRIMARY KEY CHECK (id = 1), next_seq INTEGER NOT NULL, "
                     + "outbox_id TEXT NOT NULL)");
             s.execute("INSERT INTO sequence VALUES (1, 2, '0123456789abcdef0123456789abcdef')");
-            s.execute("INSERT INTO outbox VALUES (1, 'ALERT', '" + codec.toJson(((OutboxEntry.AlertEntry) alert(1))
-                    .alert()).replace("'", "''") + "', 0)");
+            s.execute("INSERT INTO outbox VALUES (1, 'ALERT', '"
+                    + codec.toJson(((OutboxEntry.AlertEntry) alert(1)).alert()).replace("'", "''") + "', 0)");
             s.execute("PRAGMA user_version = 1");
         }
         try (Outbox outbox = open(1000, 1 << 20)) {
             assertThat(outbox.id()).isEqualTo("01234567-89ab-cdef-0123-456789abcdef");
-            assertThat(outbox.pending(OutboxEntry.Kind.ALERT, 0, 10)).extracting(OutboxEntry::seq).containsExactly(1L);
-            assertThat(outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "29463-7", false))).get(0).seq())
+            assertThat(outbox.pending(OutboxEntry.Kind.ALERT, 0, 10))
+                    .extracting(OutboxEntry::seq)
+                    .containsExactly(1L);
+            assertThat(outbox.append(seqs -> List.of(observation(seqs.getAsLong(), "29463-7", false)))
+                            .get(0)
+                            .seq())
                     .isEqualTo(2);
         }
     }
@@ -273,12 +284,12 @@ class OutboxTest {
         }
         // A hub before version 6 created the same tables itself, unversioned: the upgrade keeps what they hold.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA user_version = 5");
         }
         try (Outbox upgraded = open(1000, 1 << 20);
-             Statement s = upgraded.connection().createStatement();
-             ResultSet episodes = s.executeQuery("SELECT episode_id FROM rule_episode")) {
+                Statement s = upgraded.connection().createStatement();
+                ResultSet episodes = s.executeQuery("SELECT episode_id FROM rule_episode")) {
             assertThat(episodes.next()).isTrue();
             assertThat(episodes.getString("episode_id")).isEqualTo("e1");
             try (ResultSet version = s.executeQuery("PRAGMA user_version")) {
@@ -297,43 +308,54 @@ class OutboxTest {
         }
         try (Outbox restarted = open(1000, 1 << 20)) {
             assertThat(restarted.append(record, seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
-                    .as("the same record after a restart").isEmpty();
+                    .as("the same record after a restart")
+                    .isEmpty();
             assertThat(restarted.size()).isEqualTo(1);
             // the key outlives the row: the cloud's ack prunes the reading, the device may still hold the record
             restarted.delete(List.of(new SeqRange(1, 1)));
             assertThat(restarted.append(record, seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
                     .isEmpty();
-            assertThat(restarted.append(new Outbox.RecordKey("AA:00:00:00:00:02", record.record()),
-                    seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
-                    .as("the same bytes from another device").hasSize(1);
+            assertThat(restarted.append(
+                            new Outbox.RecordKey("AA:00:00:00:00:02", record.record()),
+                            seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .as("the same bytes from another device")
+                    .hasSize(1);
         }
     }
 
     @Test
     void onlyTheNewestRecordKeysAreKept() throws Exception {
-        try (Outbox outbox = Outbox.open(dir.resolve("outbox.db"), codec, Clock.systemUTC(),
-                new StorageLimits(1000, 1 << 20, 3))) {
+        try (Outbox outbox =
+                Outbox.open(dir.resolve("outbox.db"), codec, Clock.systemUTC(), new StorageLimits(1000, 1 << 20, 3))) {
             for (int i = 1; i <= 5; i++) {
-                outbox.append(new Outbox.RecordKey("dev", "r" + i),
+                outbox.append(
+                        new Outbox.RecordKey("dev", "r" + i),
                         seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false)));
             }
-            assertThat(outbox.append(new Outbox.RecordKey("dev", "r5"),
-                    seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false)))).isEmpty();
+            assertThat(outbox.append(
+                            new Outbox.RecordKey("dev", "r5"),
+                            seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .isEmpty();
             // r1 and r2 were forgotten to keep the table at its bound
-            assertThat(outbox.append(new Outbox.RecordKey("dev", "r1"),
-                    seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false)))).hasSize(1);
+            assertThat(outbox.append(
+                            new Outbox.RecordKey("dev", "r1"),
+                            seqs -> List.of(observation(seqs.getAsLong(), "8480-6", false))))
+                    .hasSize(1);
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
-             Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT count(*) FROM received_record")) {
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT count(*) FROM received_record")) {
             rows.next();
             assertThat(rows.getLong(1)).isEqualTo(3);
         }
     }
 
     private static List<Long> seqsOf(List<OutboxEntry> entries, String code) {
-        return entries.stream().filter(e -> ((OutboxEntry.ObservationEntry) e).observation().code().equals(code))
-                .map(OutboxEntry::seq).toList();
+        return entries.stream()
+                .filter(e ->
+                        ((OutboxEntry.ObservationEntry) e).observation().code().equals(code))
+                .map(OutboxEntry::seq)
+                .toList();
     }
 
     /**
@@ -345,17 +367,29 @@ class OutboxTest {
     void reTimingMovesADeviceTimeThatRanOnTheHubsWrongClock() {
         Instant wrongNow = Instant.parse("2026-11-21T07:30:00Z");
         try (Outbox outbox = open(1000, 1 << 20)) {
-            outbox.append(seqs -> List.of(new OutboxEntry.ObservationEntry(new Observation(seqs.getAsLong(), "p1",
-                    "cuff", "8480-6", 128.0, "mm[Hg]", wrongNow.minusSeconds(60), wrongNow,
-                    Set.of(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED)), false)));
+            outbox.append(seqs -> List.of(new OutboxEntry.ObservationEntry(
+                    new Observation(
+                            seqs.getAsLong(),
+                            "p1",
+                            "cuff",
+                            "8480-6",
+                            128.0,
+                            "mm[Hg]",
+                            wrongNow.minusSeconds(60),
+                            wrongNow,
+                            Set.of(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED)),
+                    false)));
             long rightNow = Instant.parse("2026-11-23T07:30:00Z").toEpochMilli();
             outbox.retime(rightNow, System.nanoTime());
-            Observation o = ((OutboxEntry.ObservationEntry) outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, 10)
-                    .get(0)).observation();
-            assertThat(Duration.between(o.received(), Instant.ofEpochMilli(rightNow))).isLessThan(Duration.ofMinutes(1));
-            assertThat(Duration.between(o.effective(), o.received())).isBetween(Duration.ofSeconds(59),
-                    Duration.ofSeconds(61));
-            assertThat(o.flags()).contains(ObservationFlag.HUB_CLOCK_RETIMED)
+            Observation o = ((OutboxEntry.ObservationEntry)
+                            outbox.pending(OutboxEntry.Kind.OBSERVATION, 0, 10).get(0))
+                    .observation();
+            assertThat(Duration.between(o.received(), Instant.ofEpochMilli(rightNow)))
+                    .isLessThan(Duration.ofMinutes(1));
+            assertThat(Duration.between(o.effective(), o.received()))
+                    .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(61));
+            assertThat(o.flags())
+                    .contains(ObservationFlag.HUB_CLOCK_RETIMED)
                     .doesNotContain(ObservationFlag.HUB_CLOCK_UNSYNCHRONIZED);
         }
     }

@@ -23,8 +23,7 @@ class LauncherTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     private Run check(String conf) throws Exception {
         Path file = dir.resolve("hub.conf");

@@ -26,8 +26,8 @@ public final class InMemoryRules implements HubRules {
         if (observation.patientId() == null || !observation.patientId().equals(plan.patientId())) {
             return List.of();
         }
-        Evaluation e = engine.evaluate(plan, states.getOrDefault(plan.patientId(), PatientState.empty()), observation,
-                now);
+        Evaluation e =
+                engine.evaluate(plan, states.getOrDefault(plan.patientId(), PatientState.empty()), observation, now);
         states.put(plan.patientId(), e.state());
         return e.events();
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,10 +30,10 @@ public final class Proc implements AutoCloseable {
         return start(dir, name, command, null);
     }
 
-    public static Proc start(Path dir, String name, List<String> command, java.util.Map<String, String> env)
-            throws IOException {
+    public static Proc start(Path dir, String name, List<String> command, Map<String, String> env) throws IOException {
         Path out = dir.resolve(name + "-" + System.nanoTime() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (env != null) {
             pb.environment().putAll(env);

@@ -8,8 +8,7 @@ import java.util.List;
 /** Runs the simulated peers (test resources) with Debian's python3, which needs no packages beyond the standard library. */
 public final class Python {
 
-    private Python() {
-    }
+    private Python() {}
 
     public static String interpreter() {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
@@ -18,7 +17,8 @@ public final class Python {
     /** The script from test resources, as a file path. */
     public static String script(String resource) {
         try {
-            return Path.of(Python.class.getClassLoader().getResource(resource).toURI()).toString();
+            return Path.of(Python.class.getClassLoader().getResource(resource).toURI())
+                    .toString();
         } catch (Exception e) {
             throw new IllegalStateException("test resource " + resource + " is missing", e);
         }

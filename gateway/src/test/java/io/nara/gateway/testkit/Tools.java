@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     public static void require(String tool, String debianPackage) {
         if (Proc.onPath(tool)) {
             return;
         }
-        String message = tool + " is not installed (Debian package " + debianPackage + "; deploy/dev/test.sh installs it)";
+        String message =
+                tool + " is not installed (Debian package " + debianPackage + "; deploy/dev/test.sh installs it)";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError(message);
         }

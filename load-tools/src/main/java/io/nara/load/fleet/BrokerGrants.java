@@ -2,6 +2,7 @@ package io.nara.load.fleet;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -24,19 +25,26 @@ final class BrokerGrants {
     private static final String CONTROL = "$CONTROL/dynamic-security/v1";
     private static final int PER_REQUEST = 100;
 
-    private BrokerGrants() {
-    }
+    private BrokerGrants() {}
 
     static void grant(String host, int port, KeyManagerFactory admin, TrustManagerFactory trust, List<String> hubIds)
             throws InterruptedException {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("nara-broker-admin")
-                .serverHost(host).serverPort(port)
-                .sslConfig(MqttClientSslConfig.builder().keyManagerFactory(admin).trustManagerFactory(trust).build())
+        Mqtt5BlockingClient client = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("nara-broker-admin")
+                .serverHost(host)
+                .serverPort(port)
+                .sslConfig(MqttClientSslConfig.builder()
+                        .keyManagerFactory(admin)
+                        .trustManagerFactory(trust)
+                        .build())
                 .buildBlocking();
         client.connect();
-        try (Mqtt5BlockingClient.Mqtt5Publishes responses = client.publishes(
-                com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED)) {
-            client.subscribeWith().topicFilter(CONTROL + "/response").qos(MqttQos.AT_LEAST_ONCE).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes responses = client.publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
+            client.subscribeWith()
+                    .topicFilter(CONTROL + "/response")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             for (int from = 0; from < hubIds.size(); from += PER_REQUEST) {
                 List<String> commands = new ArrayList<>();
                 for (String hubId : hubIds.subList(from, Math.min(hubIds.size(), from + PER_REQUEST))) {
@@ -44,11 +52,14 @@ final class BrokerGrants {
                     commands.add("{\"command\":\"createClient\",\"username\":\"" + hubId
                             + "\",\"roles\":[{\"rolename\":\"hub:" + hubId + "\"}]}");
                 }
-                client.publishWith().topic(CONTROL).qos(MqttQos.AT_LEAST_ONCE)
+                client.publishWith()
+                        .topic(CONTROL)
+                        .qos(MqttQos.AT_LEAST_ONCE)
                         .payload(("{\"commands\":[" + String.join(",", commands) + "]}")
-                                .getBytes(StandardCharsets.UTF_8)).send();
-                Optional<Mqtt5Publish> answer = responses.receive(Duration.ofSeconds(30).toMillis(),
-                        TimeUnit.MILLISECONDS);
+                                .getBytes(StandardCharsets.UTF_8))
+                        .send();
+                Optional<Mqtt5Publish> answer =
+                        responses.receive(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
                 String text = answer.map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
                         .orElseThrow(() -> new IllegalStateException("the broker did not answer a grant in 30 s"));
                 // A second run finds the accounts there: "already exists" is the only error accepted.

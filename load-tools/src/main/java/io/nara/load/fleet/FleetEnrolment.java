@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,7 +37,8 @@ final class FleetEnrolment {
     static final String TEAM = "fleet-hemsjukvard";
     private static final int PATIENTS_PER_IMPORT = 1_000;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI cloud;
     private final String apiKey;
     private final int parallel;
@@ -73,13 +76,18 @@ final class FleetEnrolment {
             }));
         }
         try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null)
                     .get(Math.max(120, todo.size() / 10), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             problems.add("enrolment did not finish: " + e);
         }
-        Files.writeString(enrolledFile, enrolled.stream().map(h -> h + "\n").reduce("", String::concat),
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                enrolledFile,
+                enrolled.stream().map(h -> h + "\n").reduce("", String::concat),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("enrolling " + (todo.size() - enrolled.size()) + " of " + todo.size()
                     + " homes failed, e.g. " + String.join("; ", problems));
@@ -91,26 +99,34 @@ final class FleetEnrolment {
     private void importPatients(List<Home> homes, boolean withTeam) throws IOException, InterruptedException {
         StringBuilder doc = new StringBuilder("{");
         if (withTeam) {
-            doc.append("\"organisations\":[{\"id\":\"fleet-region\",\"name\":\"Simulerad region\",\"kind\":\"REGION\"}],")
-                    .append("\"teams\":[{\"id\":\"").append(TEAM).append("\",\"organisationId\":\"fleet-region\",")
+            doc.append(
+                            "\"organisations\":[{\"id\":\"fleet-region\",\"name\":\"Simulerad region\",\"kind\":\"REGION\"}],")
+                    .append("\"teams\":[{\"id\":\"")
+                    .append(TEAM)
+                    .append("\",\"organisationId\":\"fleet-region\",")
                     .append("\"name\":\"Hemsjukvård, simulerad flotta\",\"slots\":[{\"person\":\"fleet-nurse\",")
                     .append("\"days\":[1,2,3,4,5,6,7],\"starts\":\"00:00\",\"ends\":\"00:00\"}]}],")
                     .append("\"people\":[{\"id\":\"fleet-nurse\",\"organisationId\":\"fleet-region\",")
-                    .append("\"name\":\"Simulerad sjuksköterska\",\"teams\":[{\"team\":\"").append(TEAM)
+                    .append("\"name\":\"Simulerad sjuksköterska\",\"teams\":[{\"team\":\"")
+                    .append(TEAM)
                     .append("\",\"role\":\"NURSE\"}]}],");
         }
         doc.append("\"patients\":[");
         for (int i = 0; i < homes.size(); i++) {
             Home home = homes.get(i);
-            doc.append(i == 0 ? "" : ",").append("{\"id\":\"").append(home.patientId())
-                    .append("\",\"name\":\"Simulerad patient ").append(home.index()).append("\"}");
+            doc.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(home.patientId())
+                    .append("\",\"name\":\"Simulerad patient ")
+                    .append(home.index())
+                    .append("\"}");
         }
         doc.append("]}");
-        HttpResponse<String> answer = http.send(post("/api/admin/organisation", doc.toString()),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer =
+                http.send(post("/api/admin/organisation", doc.toString()), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() / 100 != 2) {
-            throw new IllegalStateException("importing the fleet's patients answered " + answer.statusCode() + ": "
-                    + answer.body());
+            throw new IllegalStateException(
+                    "importing the fleet's patients answered " + answer.statusCode() + ": " + answer.body());
         }
     }
 
@@ -119,12 +135,14 @@ final class FleetEnrolment {
                 + "\",\"reserveNumber\":\"SIM-" + home.index() + "\",\"teams\":[\"" + TEAM + "\"],\"hubId\":\""
                 + home.hubId() + "\"}";
         CompletableFuture<Void> chain = send("/api/enrolment/patients", enrol, requests, 201);
-        for (String[] device : List.of(new String[] {home.scaleId(), "sim-scale"},
-                new String[] {home.cuffId(), "sim-cuff"}, new String[] {home.oximeterId(), "sim-oximeter"})) {
+        for (String[] device : List.of(
+                new String[] {home.scaleId(), "sim-scale"},
+                new String[] {home.cuffId(), "sim-cuff"},
+                new String[] {home.oximeterId(), "sim-oximeter"})) {
             String bind = "{\"deviceId\":\"" + device[0] + "\",\"model\":\"" + device[1] + "\",\"patientId\":\""
                     + home.patientId() + "\"}";
-            chain = chain.thenCompose(v -> send("/api/enrolment/hubs/" + home.hubId() + "/devices", bind, requests,
-                    200));
+            chain = chain.thenCompose(
+                    v -> send("/api/enrolment/hubs/" + home.hubId() + "/devices", bind, requests, 200));
         }
         return chain;
     }
@@ -132,17 +150,21 @@ final class FleetEnrolment {
     /** One request; a 409 (enrolled or bound by an earlier, interrupted run) is as good as {@code expected}. */
     private CompletableFuture<Void> send(String path, String json, AtomicInteger requests, int expected) {
         requests.incrementAndGet();
-        return http.sendAsync(post(path, json), HttpResponse.BodyHandlers.ofString()).thenAccept(answer -> {
-            if (answer.statusCode() != expected && answer.statusCode() != 409) {
-                throw new IllegalStateException("POST " + path + " answered " + answer.statusCode() + ": "
-                        + answer.body());
-            }
-        });
+        return http.sendAsync(post(path, json), HttpResponse.BodyHandlers.ofString())
+                .thenAccept(answer -> {
+                    if (answer.statusCode() != expected && answer.statusCode() != 409) {
+                        throw new IllegalStateException(
+                                "POST " + path + " answered " + answer.statusCode() + ": " + answer.body());
+                    }
+                });
     }
 
     private HttpRequest post(String path, String json) {
-        return HttpRequest.newBuilder(cloud.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + apiKey).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+        return HttpRequest.newBuilder(cloud.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build();
     }
 }

@@ -1,6 +1,7 @@
 package io.nara.load.fleet;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,9 +31,11 @@ import picocli.CommandLine.Option;
  * real broker, living a compressed day. Bounded: it stops by itself after {@code --duration} and refuses any broker
  * that is not on this machine's loopback. Prints a line every {@code --report-every} and a summary at the end.
  */
-@Command(name = "nara-fleet-sim", mixinStandardHelpOptions = true,
+@Command(
+        name = "nara-fleet-sim",
+        mixinStandardHelpOptions = true,
         description = "Simulates a fleet of Nära hubs against a local broker and reports throughput and latency.")
-public final class FleetSimulator implements java.util.concurrent.Callable<Integer> {
+public final class FleetSimulator implements Callable<Integer> {
 
     @Option(names = "--broker", description = "ssl://127.0.0.1:PORT (default: NARA_MQTT_URL)")
     URI broker;
@@ -45,32 +49,46 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
     @Option(names = "--duration", defaultValue = "PT2M", description = "real running time (default ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--speed", defaultValue = "60",
+    @Option(
+            names = "--speed",
+            defaultValue = "60",
             description = "simulated seconds per real second (default ${DEFAULT-VALUE})")
     double speed;
 
-    @Option(names = "--from", defaultValue = "06:50",
+    @Option(
+            names = "--from",
+            defaultValue = "06:50",
             description = "local time of day the simulated day starts (default ${DEFAULT-VALUE}); the day is the"
                     + " latest one that ends before now, so no reading lies in the future")
     LocalTime from;
 
-    @Option(names = "--oximetry-share", defaultValue = "0.1",
+    @Option(
+            names = "--oximetry-share",
+            defaultValue = "0.1",
             description = "share of homes with a 1 Hz pulse oximeter at night (default ${DEFAULT-VALUE})")
     double oximetryShare;
 
-    @Option(names = "--alert-share", defaultValue = "0.02",
+    @Option(
+            names = "--alert-share",
+            defaultValue = "0.02",
             description = "share of home-mornings with a low systolic (default ${DEFAULT-VALUE})")
     double alertShare;
 
-    @Option(names = "--offline-share", defaultValue = "0.05",
+    @Option(
+            names = "--offline-share",
+            defaultValue = "0.05",
             description = "share of homes offline for 1-7 hours a day (default ${DEFAULT-VALUE})")
     double offlineShare;
 
-    @Option(names = "--misbehaving-share", defaultValue = "0",
+    @Option(
+            names = "--misbehaving-share",
+            defaultValue = "0",
             description = "share of hubs that also send a malformed, oversized or foreign message every tick")
     double misbehavingShare;
 
-    @Option(names = "--backlog", defaultValue = "PT0S",
+    @Option(
+            names = "--backlog",
+            defaultValue = "PT0S",
             description = "simulated time each hub has already queued when it first connects (a replay), e.g. P7D")
     Duration backlog;
 
@@ -89,18 +107,26 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--cloud", description = "the ingest's web address on loopback, e.g. http://127.0.0.1:8701: the"
-            + " homes are enrolled there (patients, hub, devices) before they connect; without it they are not")
+    @Option(
+            names = "--cloud",
+            description = "the ingest's web address on loopback, e.g. http://127.0.0.1:8701: the"
+                    + " homes are enrolled there (patients, hub, devices) before they connect; without it they are not")
     URI cloud;
 
     @Option(names = "--api-key-file", description = "the ingest's operator API key (with --cloud)")
     Path apiKeyFile;
 
-    @Option(names = "--enrolled-file", description = "hubs already enrolled, one a line; skipped and appended to"
-            + " (default: enrolled-hubs next to the api key)")
+    @Option(
+            names = "--enrolled-file",
+            description = "hubs already enrolled, one a line; skipped and appended to"
+                    + " (default: enrolled-hubs next to the api key)")
     Path enrolledFile;
 
-    @Option(names = "--enrol", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--enrol",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "enrol the homes at --cloud (default); --no-enrol for a run that only connects hubs")
     boolean enrol;
 
@@ -132,17 +158,32 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         HubIdentities identities = HubIdentities.fromDevPki(pkiDir);
         List<SimulatedHub> fleet = new ArrayList<>(hubs);
         int misbehaving = (int) Math.round(hubs * misbehavingShare);
-        SimulatedHub.Behaviour[] bad = {SimulatedHub.Behaviour.MALFORMED, SimulatedHub.Behaviour.OVERSIZED,
-                SimulatedHub.Behaviour.FOREIGN_PATIENT};
+        SimulatedHub.Behaviour[] bad = {
+            SimulatedHub.Behaviour.MALFORMED, SimulatedHub.Behaviour.OVERSIZED, SimulatedHub.Behaviour.FOREIGN_PATIENT
+        };
         long mintStart = System.nanoTime();
         for (int i = 0; i < hubs; i++) {
             Home home = new Home(i, Home.Profile.draw(seed, i, oximetryShare, alertShare, offlineShare), zone);
             SimulatedHub.Behaviour behaviour = i < misbehaving ? bad[i % bad.length] : SimulatedHub.Behaviour.NORMAL;
-            fleet.add(new SimulatedHub(home, behaviour, counters, broker.getHost(), broker.getPort(),
-                    identities.mint(home.hubId()), identities.trust(), window, ackTimeout));
+            fleet.add(new SimulatedHub(
+                    home,
+                    behaviour,
+                    counters,
+                    broker.getHost(),
+                    broker.getPort(),
+                    identities.mint(home.hubId()),
+                    identities.trust(),
+                    window,
+                    ackTimeout));
         }
-        say("%d hubs (%d misbehaving), certificates minted in %d ms; simulated %s .. %s at %.0fx", hubs,
-                misbehaving, (System.nanoTime() - mintStart) / 1_000_000, simStart, simStart.plus(simLength), speed);
+        say(
+                "%d hubs (%d misbehaving), certificates minted in %d ms; simulated %s .. %s at %.0fx",
+                hubs,
+                misbehaving,
+                (System.nanoTime() - mintStart) / 1_000_000,
+                simStart,
+                simStart.plus(simLength),
+                speed);
 
         // Enrolled first: the backlog's tick connects the hubs, and what they send must be theirs to send.
         if (cloud != null && enrol) {
@@ -151,17 +192,24 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
                 throw new IllegalArgumentException("--cloud needs --api-key-file (the operator key of the ingest)");
             }
             long enrolStart = System.nanoTime();
-            int enrolled = new FleetEnrolment(cloud, Files.readString(apiKeyFile).trim(), enrolParallel).enrol(
-                    fleet.stream().map(SimulatedHub::home).toList(),
-                    enrolledFile != null ? enrolledFile : apiKeyFile.resolveSibling("enrolled-hubs"));
-            say("%d homes enrolled in the cloud in %d ms (the others were already)", enrolled,
-                    (System.nanoTime() - enrolStart) / 1_000_000);
+            int enrolled = new FleetEnrolment(
+                            cloud, Files.readString(apiKeyFile).trim(), enrolParallel)
+                    .enrol(
+                            fleet.stream().map(SimulatedHub::home).toList(),
+                            enrolledFile != null ? enrolledFile : apiKeyFile.resolveSibling("enrolled-hubs"));
+            say(
+                    "%d homes enrolled in the cloud in %d ms (the others were already)",
+                    enrolled, (System.nanoTime() - enrolStart) / 1_000_000);
         }
 
         // Accounts first: a hub that connects without one may not subscribe to its acks.
         long grantStart = System.nanoTime();
-        BrokerGrants.grant(broker.getHost(), broker.getPort(), HubIdentities.client(pkiDir, "nara-broker-admin"),
-                identities.trust(), fleet.stream().map(SimulatedHub::hubId).toList());
+        BrokerGrants.grant(
+                broker.getHost(),
+                broker.getPort(),
+                HubIdentities.client(pkiDir, "nara-broker-admin"),
+                identities.trust(),
+                fleet.stream().map(SimulatedHub::hubId).toList());
         say("broker accounts granted in %d ms", (System.nanoTime() - grantStart) / 1_000_000);
 
         // The backlog is taken before the first connection, as an outbox that filled while the home was offline.
@@ -173,7 +221,6 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
             say("backlog of %s queued: %d observations", backlog, counters.observationsTaken.sum());
         }
 
-
         long connectStart = System.nanoTime();
         Semaphore handshakes = new Semaphore(connectParallel);
         List<CompletableFuture<Void>> connections = new ArrayList<>();
@@ -182,9 +229,14 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
             connections.add(hub.connect().whenComplete((ok, failure) -> handshakes.release()));
         }
         CompletableFuture.allOf(connections.toArray(CompletableFuture[]::new))
-                .exceptionally(failure -> null).get(Math.max(60, hubs / 50), TimeUnit.SECONDS);
-        say("connected %d of %d hubs in %d ms (%d failed)", counters.connected.sum(), hubs,
-                (System.nanoTime() - connectStart) / 1_000_000, counters.connectFailures.sum());
+                .exceptionally(failure -> null)
+                .get(Math.max(60, hubs / 50), TimeUnit.SECONDS);
+        say(
+                "connected %d of %d hubs in %d ms (%d failed)",
+                counters.connected.sum(),
+                hubs,
+                (System.nanoTime() - connectStart) / 1_000_000,
+                counters.connectFailures.sum());
 
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
         // A broker restarted by the dev stack writes its access control anew from the certificates and accounts it
@@ -192,20 +244,27 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         // grant them again, at most every 10 s, on a thread of its own so ticks go on.
         ScheduledExecutorService regrants = Executors.newSingleThreadScheduledExecutor();
         long[] failuresSeen = {counters.connectFailures.sum()};
-        regrants.scheduleWithFixedDelay(() -> {
-            long failures = counters.connectFailures.sum();
-            if (failures > failuresSeen[0]) {
-                failuresSeen[0] = failures;
-                try {
-                    BrokerGrants.grant(broker.getHost(), broker.getPort(),
-                            HubIdentities.client(pkiDir, "nara-broker-admin"), identities.trust(),
-                            fleet.stream().map(SimulatedHub::hubId).toList());
-                    say("connections failing (a broker restart?): broker accounts granted again");
-                } catch (Exception e) {
-                    say("granting the broker accounts again failed (%s); retrying", e.getMessage());
-                }
-            }
-        }, 10, 10, TimeUnit.SECONDS);
+        regrants.scheduleWithFixedDelay(
+                () -> {
+                    long failures = counters.connectFailures.sum();
+                    if (failures > failuresSeen[0]) {
+                        failuresSeen[0] = failures;
+                        try {
+                            BrokerGrants.grant(
+                                    broker.getHost(),
+                                    broker.getPort(),
+                                    HubIdentities.client(pkiDir, "nara-broker-admin"),
+                                    identities.trust(),
+                                    fleet.stream().map(SimulatedHub::hubId).toList());
+                            say("connections failing (a broker restart?): broker accounts granted again");
+                        } catch (Exception e) {
+                            say("granting the broker accounts again failed (%s); retrying", e.getMessage());
+                        }
+                    }
+                },
+                10,
+                10,
+                TimeUnit.SECONDS);
         long realStart = System.nanoTime();
         Instant[] simulatedUpTo = {simStart};
         Latencies.Summary[] allBatches = {Latencies.Summary.empty()};
@@ -213,33 +272,50 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         long[] lastAcked = {counters.observationsAcked.sum()};
         long[] lastReport = {realStart};
         long ackedAtStart = lastAcked[0];
-        ticks.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            // Connecting may have taken a while: the simulated clock never runs past the real one.
-            Instant to = min(simStart.plusMillis((long) ((now - realStart) / 1_000_000 * speed)), Instant.now());
-            Instant tickFrom = simulatedUpTo[0];
-            simulatedUpTo[0] = to;
-            for (SimulatedHub hub : fleet) {
-                hub.tick(tickFrom, to, now);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
-        ticks.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            long acked = counters.observationsAcked.sum();
-            double seconds = (now - lastReport[0]) / 1e9;
-            Latencies.Summary batches = counters.batchAck.drain();
-            Latencies.Summary alerts = counters.alertAck.drain();
-            allBatches[0] = allBatches[0].merge(batches);
-            allAlerts[0] = allAlerts[0].merge(alerts);
-            say("sim %s | online %d | acked %.0f obs/s | pending %d | batch ack p50 %.1f p99 %.1f ms"
-                            + " | alerts %d acked, p50 %.1f p99 %.1f ms | resends %d | publish failures %d",
-                    simulatedUpTo[0].atZone(zone).toLocalTime().withNano(0), counters.connected.sum(),
-                    (acked - lastAcked[0]) / seconds, counters.pending(), batches.percentileMillis(50),
-                    batches.percentileMillis(99), counters.alertsAcked.sum(), alerts.percentileMillis(50),
-                    alerts.percentileMillis(99), counters.resends.sum(), counters.publishFailures.sum());
-            lastAcked[0] = acked;
-            lastReport[0] = now;
-        }, reportEvery.toMillis(), reportEvery.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleAtFixedRate(
+                () -> {
+                    long now = System.nanoTime();
+                    // Connecting may have taken a while: the simulated clock never runs past the real one.
+                    Instant to =
+                            min(simStart.plusMillis((long) ((now - realStart) / 1_000_000 * speed)), Instant.now());
+                    Instant tickFrom = simulatedUpTo[0];
+                    simulatedUpTo[0] = to;
+                    for (SimulatedHub hub : fleet) {
+                        hub.tick(tickFrom, to, now);
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
+        ticks.scheduleAtFixedRate(
+                () -> {
+                    long now = System.nanoTime();
+                    long acked = counters.observationsAcked.sum();
+                    double seconds = (now - lastReport[0]) / 1e9;
+                    Latencies.Summary batches = counters.batchAck.drain();
+                    Latencies.Summary alerts = counters.alertAck.drain();
+                    allBatches[0] = allBatches[0].merge(batches);
+                    allAlerts[0] = allAlerts[0].merge(alerts);
+                    say(
+                            "sim %s | online %d | acked %.0f obs/s | pending %d | batch ack p50 %.1f p99 %.1f ms"
+                                    + " | alerts %d acked, p50 %.1f p99 %.1f ms | resends %d | publish failures %d",
+                            simulatedUpTo[0].atZone(zone).toLocalTime().withNano(0),
+                            counters.connected.sum(),
+                            (acked - lastAcked[0]) / seconds,
+                            counters.pending(),
+                            batches.percentileMillis(50),
+                            batches.percentileMillis(99),
+                            counters.alertsAcked.sum(),
+                            alerts.percentileMillis(50),
+                            alerts.percentileMillis(99),
+                            counters.resends.sum(),
+                            counters.publishFailures.sum());
+                    lastAcked[0] = acked;
+                    lastReport[0] = now;
+                },
+                reportEvery.toMillis(),
+                reportEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
 
         ticks.awaitTermination(duration.toMillis(), TimeUnit.MILLISECONDS);
         ticks.shutdownNow();
@@ -249,19 +325,40 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
         Latencies.Summary batches = allBatches[0].merge(counters.batchAck.drain());
         Latencies.Summary alerts = allAlerts[0].merge(counters.alertAck.drain());
         long acked = counters.observationsAcked.sum() - ackedAtStart;
-        say("done: %d hubs, %.0f s, %d observations taken, %d acked (%.0f obs/s), %d pending; batch ack p50 %.1f"
+        say(
+                "done: %d hubs, %.0f s, %d observations taken, %d acked (%.0f obs/s), %d pending; batch ack p50 %.1f"
                         + " p99 %.1f ms; %d of %d alerts acked, p50 %.1f p99 %.1f ms; %d resends; %d refused sent",
-                hubs, seconds, counters.observationsTaken.sum(), acked, acked / seconds, counters.pending(),
-                batches.percentileMillis(50), batches.percentileMillis(99), counters.alertsAcked.sum(),
-                counters.alertsRaised.sum(), alerts.percentileMillis(50), alerts.percentileMillis(99),
-                counters.resends.sum(), counters.refusedSent.sum());
+                hubs,
+                seconds,
+                counters.observationsTaken.sum(),
+                acked,
+                acked / seconds,
+                counters.pending(),
+                batches.percentileMillis(50),
+                batches.percentileMillis(99),
+                counters.alertsAcked.sum(),
+                counters.alertsRaised.sum(),
+                alerts.percentileMillis(50),
+                alerts.percentileMillis(99),
+                counters.resends.sum(),
+                counters.refusedSent.sum());
         if (summary != null) {
-            String row = String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %d | %.1f | %.1f | %d/%d | %.1f | %.1f |%n",
-                    hubs, misbehaving, seconds, acked / seconds, counters.pending(), batches.percentileMillis(50),
-                    batches.percentileMillis(99), counters.alertsAcked.sum(), counters.alertsRaised.sum(),
-                    alerts.percentileMillis(50), alerts.percentileMillis(99));
-            Files.writeString(summary, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            String row = String.format(
+                    Locale.ROOT,
+                    "| %d | %d | %.0f | %.0f | %d | %.1f | %.1f | %d/%d | %.1f | %.1f |%n",
+                    hubs,
+                    misbehaving,
+                    seconds,
+                    acked / seconds,
+                    counters.pending(),
+                    batches.percentileMillis(50),
+                    batches.percentileMillis(99),
+                    counters.alertsAcked.sum(),
+                    counters.alertsRaised.sum(),
+                    alerts.percentileMillis(50),
+                    alerts.percentileMillis(99));
+            Files.writeString(
+                    summary, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         for (SimulatedHub hub : fleet) {
             hub.disconnect();
@@ -281,17 +378,17 @@ public final class FleetSimulator implements java.util.concurrent.Callable<Integ
     }
 
     private static void requireLoopback(URI server) throws IOException {
-        if (!java.net.InetAddress.getByName(server.getHost()).isLoopbackAddress()) {
-            throw new IllegalArgumentException("the simulator only loads servers on this machine's loopback, not "
-                    + server.getHost());
+        if (!InetAddress.getByName(server.getHost()).isLoopbackAddress()) {
+            throw new IllegalArgumentException(
+                    "the simulator only loads servers on this machine's loopback, not " + server.getHost());
         }
     }
 
     private static String requiredEnv(String name) {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " is not set: source the dev stack's stack.env or pass the"
-                    + " option");
+            throw new IllegalArgumentException(
+                    name + " is not set: source the dev stack's stack.env or pass the" + " option");
         }
         return value;
     }

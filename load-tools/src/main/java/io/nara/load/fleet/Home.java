@@ -58,8 +58,7 @@ public record Home(int index, Profile profile, ZoneId zone) {
     }
 
     /** One value a device hands the hub. */
-    public record Reading(String deviceId, ClinicalCode code, double value, Instant at) {
-    }
+    public record Reading(String deviceId, ClinicalCode code, double value, Instant at) {}
 
     public String hubId() {
         return "sim-hub-" + index;
@@ -117,7 +116,8 @@ public record Home(int index, Profile profile, ZoneId zone) {
     private void addMorning(LocalDate day, Instant from, Instant to, List<Reading> readings) {
         // Every value of the morning is drawn before any is kept, so a reading is the same whichever interval asks.
         SplittableRandom random = new SplittableRandom(day.toEpochDay() * 7_919L + index);
-        Instant weighed = ZonedDateTime.of(day, MORNING_FROM, zone).toInstant()
+        Instant weighed = ZonedDateTime.of(day, MORNING_FROM, zone)
+                .toInstant()
                 .plusSeconds(random.nextLong(MORNING_LENGTH.toSeconds()));
         Instant measured = weighed.plusSeconds(60 + random.nextInt(240));
         double weight = round(70 + random.nextDouble() * 30);
@@ -147,8 +147,8 @@ public record Home(int index, Profile profile, ZoneId zone) {
         for (; second.isBefore(end); second = second.plusSeconds(1)) {
             long s = second.getEpochSecond();
             readings.add(new Reading(oximeterId(), Vocabulary.SPO2, 93 + Math.floorMod(s + index, 5), second));
-            readings.add(new Reading(oximeterId(), Vocabulary.HEART_RATE, 60 + Math.floorMod(s * 7 + index, 11),
-                    second));
+            readings.add(
+                    new Reading(oximeterId(), Vocabulary.HEART_RATE, 60 + Math.floorMod(s * 7 + index, 11), second));
         }
     }
 

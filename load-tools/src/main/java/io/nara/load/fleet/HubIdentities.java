@@ -31,6 +31,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -69,7 +70,8 @@ final class HubIdentities {
                     + " hub's certificate with it (run deploy/dev/stack.sh up first)");
         }
         X509Certificate ca;
-        try (Reader reader = Files.newBufferedReader(certFile); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = Files.newBufferedReader(certFile);
+                PEMParser pem = new PEMParser(reader)) {
             ca = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) pem.readObject());
         }
         PrivateKey key = privateKey(keyFile);
@@ -79,7 +81,8 @@ final class HubIdentities {
     /** A key manager for a client of the development PKI whose certificate and key are PEM files there. */
     static KeyManagerFactory client(Path pkiDir, String name) throws IOException, GeneralSecurityException {
         X509Certificate cert;
-        try (Reader reader = Files.newBufferedReader(pkiDir.resolve(name + ".crt")); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = Files.newBufferedReader(pkiDir.resolve(name + ".crt"));
+                PEMParser pem = new PEMParser(reader)) {
             cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) pem.readObject());
         }
         PrivateKey key = privateKey(pkiDir.resolve(name + ".key"));
@@ -92,7 +95,8 @@ final class HubIdentities {
     }
 
     private static PrivateKey privateKey(Path keyFile) throws IOException {
-        try (Reader reader = Files.newBufferedReader(keyFile); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = Files.newBufferedReader(keyFile);
+                PEMParser pem = new PEMParser(reader)) {
             Object parsed = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (parsed instanceof PEMKeyPair pair) {
@@ -114,13 +118,19 @@ final class HubIdentities {
         KeyPair pair = keys.generateKeyPair();
         Instant now = Instant.now();
         try {
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    new JcaX509v3CertificateBuilder(ca, new BigInteger(127, random),
-                            Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))),
-                            new X500Name("O=Nara Dev,CN=" + hubId), pair.getPublic())
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(new JcaX509v3CertificateBuilder(
+                                    ca,
+                                    new BigInteger(127, random),
+                                    Date.from(now.minus(Duration.ofMinutes(5))),
+                                    Date.from(now.plus(Duration.ofDays(1))),
+                                    new X500Name("O=Nara Dev,CN=" + hubId),
+                                    pair.getPublic())
                             .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                            .addExtension(Extension.extendedKeyUsage, false,
+                            .addExtension(
+                                    Extension.extendedKeyUsage,
+                                    false,
                                     new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
                             .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)));
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -129,7 +139,7 @@ final class HubIdentities {
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, IN_MEMORY);
             return factory;
-        } catch (IOException | org.bouncycastle.operator.OperatorCreationException e) {
+        } catch (IOException | OperatorCreationException e) {
             throw new GeneralSecurityException("could not mint a certificate for " + hubId + ": " + e.getMessage(), e);
         }
     }

@@ -11,17 +11,20 @@ import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.AlertMessage;
+import io.nara.protocol.message.AlertStatus;
 import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.SeqRange;
 import io.nara.protocol.message.Severity;
 import io.nara.protocol.vocabulary.Vocabulary;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +47,12 @@ import javax.net.ssl.TrustManagerFactory;
 final class SimulatedHub {
 
     /** What the simulated hub is told to do beyond a normal day. */
-    enum Behaviour { NORMAL, MALFORMED, OVERSIZED, FOREIGN_PATIENT }
+    enum Behaviour {
+        NORMAL,
+        MALFORMED,
+        OVERSIZED,
+        FOREIGN_PATIENT
+    }
 
     private static final MessageCodec CODEC = new MessageCodec();
     private static final int MAX_BATCH = 500;
@@ -59,6 +67,7 @@ final class SimulatedHub {
     private final ArrayDeque<Observation> unsent = new ArrayDeque<>();
     /** Messages sent and not yet wholly acknowledged, by their first sequence number. */
     private final Map<Long, InFlight> inFlight = new LinkedHashMap<>();
+
     private long nextSeq = 1;
     private boolean online;
     private boolean connecting;
@@ -78,12 +87,20 @@ final class SimulatedHub {
             this.payload = payload;
             this.alert = alert;
             this.seqs = seqs;
-            this.open = new java.util.HashSet<>(seqs);
+            this.open = new HashSet<>(seqs);
         }
     }
 
-    SimulatedHub(Home home, Behaviour behaviour, FleetCounters counters, String host, int port,
-                 KeyManagerFactory identity, TrustManagerFactory trust, int window, Duration ackTimeout) {
+    SimulatedHub(
+            Home home,
+            Behaviour behaviour,
+            FleetCounters counters,
+            String host,
+            int port,
+            KeyManagerFactory identity,
+            TrustManagerFactory trust,
+            int window,
+            Duration ackTimeout) {
         this.home = home;
         this.behaviour = behaviour;
         this.counters = counters;
@@ -95,9 +112,15 @@ final class SimulatedHub {
                 .identifier(home.hubId())
                 .serverHost(host)
                 .serverPort(port)
-                .sslConfig(MqttClientSslConfig.builder().keyManagerFactory(identity).trustManagerFactory(trust).build())
+                .sslConfig(MqttClientSslConfig.builder()
+                        .keyManagerFactory(identity)
+                        .trustManagerFactory(trust)
+                        .build())
                 .willPublish()
-                .topic(topic(HubTopic.Kind.STATUS)).qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(will)
+                .topic(topic(HubTopic.Kind.STATUS))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(will)
                 .applyWillPublish()
                 // A connection the broker dropped (a restart): the hub is offline until the next tick reconnects it
                 // and resends what is in flight, as the real hub's uplink does.
@@ -121,9 +144,13 @@ final class SimulatedHub {
             }
             connecting = true;
         }
-        return client.connectWith().cleanStart(true).keepAlive(60).send()
+        return client.connectWith()
+                .cleanStart(true)
+                .keepAlive(60)
+                .send()
                 .thenCompose(connAck -> client.subscribeWith()
-                        .topicFilter(topic(HubTopic.Kind.ACK)).qos(MqttQos.AT_LEAST_ONCE)
+                        .topicFilter(topic(HubTopic.Kind.ACK))
+                        .qos(MqttQos.AT_LEAST_ONCE)
                         .callback(this::onAck)
                         .send())
                 .thenAccept(subAck -> {
@@ -225,18 +252,38 @@ final class SimulatedHub {
 
     private Observation observation(Home.Reading reading) {
         Instant received = reading.at().plusMillis(500);
-        return new Observation(nextSeq++, home.patientId(), reading.deviceId(), reading.code().loinc(),
-                reading.value(), reading.code().ucum(), reading.at(), received, Set.of());
+        return new Observation(
+                nextSeq++,
+                home.patientId(),
+                reading.deviceId(),
+                reading.code().loinc(),
+                reading.value(),
+                reading.code().ucum(),
+                reading.at(),
+                received,
+                Set.of());
     }
 
     private InFlight alertFor(Observation low) {
         long seq = nextSeq++;
-        Alert alert = new Alert(seq, home.patientId(), "systolic-low", Severity.URGENT, low.code(), low.value(),
-                low.unit(), "Systoliskt blodtryck under 90 mmHg", low.received(), low.seq(), "sim-1", null,
-                Duration.ofMinutes(15), io.nara.protocol.message.AlertStatus.RAISED,
+        Alert alert = new Alert(
+                seq,
+                home.patientId(),
+                "systolic-low",
+                Severity.URGENT,
+                low.code(),
+                low.value(),
+                low.unit(),
+                "Systoliskt blodtryck under 90 mmHg",
+                low.received(),
+                low.seq(),
+                "sim-1",
+                null,
+                Duration.ofMinutes(15),
+                AlertStatus.RAISED,
                 "systolic-low@" + low.time().atOffset(ZoneOffset.UTC) + "#" + low.seq());
-        return new InFlight(topic(HubTopic.Kind.ALERT), CODEC.encode(AlertMessage.of(outbox, alert)), true,
-                List.of(seq));
+        return new InFlight(
+                topic(HubTopic.Kind.ALERT), CODEC.encode(AlertMessage.of(outbox, alert)), true, List.of(seq));
     }
 
     /** Sends batches while the window has room. Called with the lock held. */
@@ -247,8 +294,8 @@ final class SimulatedHub {
                 batch.add(unsent.poll());
             }
             List<Long> seqs = batch.stream().map(Observation::seq).toList();
-            InFlight message = new InFlight(topic(HubTopic.Kind.OBS),
-                    CODEC.encode(ObservationBatch.of(outbox, batch)), false, seqs);
+            InFlight message = new InFlight(
+                    topic(HubTopic.Kind.OBS), CODEC.encode(ObservationBatch.of(outbox, batch)), false, seqs);
             inFlight.put(seqs.get(0), message);
             batchesInFlight++;
             send(message);
@@ -267,7 +314,11 @@ final class SimulatedHub {
     private void send(InFlight message) {
         message.sentNanos = System.nanoTime();
         counters.publishes.increment();
-        client.publishWith().topic(message.topic).qos(MqttQos.AT_LEAST_ONCE).payload(message.payload).send()
+        client.publishWith()
+                .topic(message.topic)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(message.payload)
+                .send()
                 .whenComplete((result, failure) -> {
                     if (failure != null || result.getError().isPresent()) {
                         counters.publishFailures.increment();
@@ -324,23 +375,47 @@ final class SimulatedHub {
     private void misbehave() {
         byte[] payload = switch (behaviour) {
             case NORMAL -> null;
-            case MALFORMED -> "{\"v\":1,\"outbox\":\"not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case MALFORMED -> "{\"v\":1,\"outbox\":\"not json".getBytes(StandardCharsets.UTF_8);
             case OVERSIZED -> new byte[300 * 1024];
-            case FOREIGN_PATIENT -> CODEC.encode(ObservationBatch.of(outbox, List.of(new Observation(nextSeq++,
-                    "patient-demo-1", home.cuffId(), Vocabulary.SYSTOLIC.loinc(), 80.0, Vocabulary.SYSTOLIC.ucum(),
-                    Instant.now().minusSeconds(60), Instant.now().minusSeconds(59), Set.of()))));
+            case FOREIGN_PATIENT ->
+                CODEC.encode(ObservationBatch.of(
+                        outbox,
+                        List.of(new Observation(
+                                nextSeq++,
+                                "patient-demo-1",
+                                home.cuffId(),
+                                Vocabulary.SYSTOLIC.loinc(),
+                                80.0,
+                                Vocabulary.SYSTOLIC.ucum(),
+                                Instant.now().minusSeconds(60),
+                                Instant.now().minusSeconds(59),
+                                Set.of()))));
         };
         if (payload != null) {
             counters.refusedSent.increment();
-            client.publishWith().topic(topic(HubTopic.Kind.OBS)).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
+            client.publishWith()
+                    .topic(topic(HubTopic.Kind.OBS))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(payload)
+                    .send();
         }
     }
 
     private void publishStatus() {
-        HubStatus status = new HubStatus(SchemaVersion.CURRENT, HubStatus.State.ONLINE, Instant.now(), "fleet-sim",
-                HubStatus.ClockState.SYNCHRONIZED, pending(), List.of());
-        client.publishWith().topic(topic(HubTopic.Kind.STATUS)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                .payload(CODEC.encode(status)).send();
+        HubStatus status = new HubStatus(
+                SchemaVersion.CURRENT,
+                HubStatus.State.ONLINE,
+                Instant.now(),
+                "fleet-sim",
+                HubStatus.ClockState.SYNCHRONIZED,
+                pending(),
+                List.of());
+        client.publishWith()
+                .topic(topic(HubTopic.Kind.STATUS))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .payload(CODEC.encode(status))
+                .send();
     }
 
     private String topic(HubTopic.Kind kind) {

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,13 @@ class HomeTest {
 
         List<Home.Reading> day = home.readingsBetween(at(DAY, 0, 0), at(DAY.plusDays(1), 0, 0));
 
-        assertThat(day).extracting(r -> r.code().loinc()).containsExactly(Vocabulary.BODY_WEIGHT.loinc(),
-                Vocabulary.SYSTOLIC.loinc(), Vocabulary.DIASTOLIC.loinc(), Vocabulary.HEART_RATE.loinc());
+        assertThat(day)
+                .extracting(r -> r.code().loinc())
+                .containsExactly(
+                        Vocabulary.BODY_WEIGHT.loinc(),
+                        Vocabulary.SYSTOLIC.loinc(),
+                        Vocabulary.DIASTOLIC.loinc(),
+                        Vocabulary.HEART_RATE.loinc());
         assertThat(day).allSatisfy(r -> assertThat(r.at()).isBetween(at(DAY, 7, 0), at(DAY, 9, 5)));
         assertThat(day).allSatisfy(r -> assertThat(r.value()).isNotNaN());
     }
@@ -40,7 +46,7 @@ class HomeTest {
         Instant end = at(DAY.plusDays(1), 10, 0);
 
         List<Home.Reading> whole = home.readingsBetween(start, end);
-        List<Home.Reading> pieces = new java.util.ArrayList<>();
+        List<Home.Reading> pieces = new ArrayList<>();
         for (Instant t = start; t.isBefore(end); t = t.plusMillis(61_700)) {
             Instant next = t.plusMillis(61_700).isAfter(end) ? end : t.plusMillis(61_700);
             pieces.addAll(home.readingsBetween(t, next));
@@ -57,7 +63,8 @@ class HomeTest {
         List<Home.Reading> evening = home.readingsBetween(at(DAY, 12, 0), at(DAY, 22, 0));
 
         assertThat(night).hasSize(2 * 8 * 3600);
-        assertThat(night).filteredOn(r -> r.code().equals(Vocabulary.SPO2))
+        assertThat(night)
+                .filteredOn(r -> r.code().equals(Vocabulary.SPO2))
                 .allSatisfy(r -> assertThat(r.value()).isBetween(93.0, 97.0));
         assertThat(evening).isEmpty();
     }
@@ -69,7 +76,10 @@ class HomeTest {
         for (int d = 0; d < 30; d++) {
             LocalDate day = DAY.plusDays(d);
             double systolic = home.readingsBetween(at(day, 0, 0), at(day.plusDays(1), 0, 0)).stream()
-                    .filter(r -> r.code().equals(Vocabulary.SYSTOLIC)).findFirst().orElseThrow().value();
+                    .filter(r -> r.code().equals(Vocabulary.SYSTOLIC))
+                    .findFirst()
+                    .orElseThrow()
+                    .value();
             assertThat(systolic == Home.LOW_SYSTOLIC).isEqualTo(home.lowMorning(day));
             lowDays += home.lowMorning(day) ? 1 : 0;
         }

@@ -13,9 +13,18 @@ import java.util.List;
  * newest, so the rule works from the second sample on and never compares with a worse value.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BaselineChangeRule(String id, String code, Double risePercent, Double baseline, Duration baselineWindow,
-                                 Severity severity, String message, String respondFirst, Duration escalateAfter,
-                                 String episode) implements Rule {
+public record BaselineChangeRule(
+        String id,
+        String code,
+        Double risePercent,
+        Double baseline,
+        Duration baselineWindow,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
+        implements Rule {
 
     public static final Duration DEFAULT_BASELINE_WINDOW = Duration.ofDays(90);
 

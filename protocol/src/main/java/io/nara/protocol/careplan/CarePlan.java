@@ -33,8 +33,15 @@ import java.util.Set;
  *                      resolves an episode (default 24 hours)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CarePlan(String patientId, String version, List<Rule> rules, List<ExpectedMeasurement> expected,
-                       PostDischarge postDischarge, WeightBand weightBand, String zone, Duration staleAfter) {
+public record CarePlan(
+        String patientId,
+        String version,
+        List<Rule> rules,
+        List<ExpectedMeasurement> expected,
+        PostDischarge postDischarge,
+        WeightBand weightBand,
+        String zone,
+        Duration staleAfter) {
 
     public static final String DEFAULT_ZONE = "Europe/Stockholm";
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
@@ -55,20 +62,23 @@ public record CarePlan(String patientId, String version, List<Rule> rules, List<
                 p.add("zone", "care plan for " + patientId + ": unknown time zone '" + zone + "'");
             }
         }
-        if (staleAfter != null && (staleAfter.compareTo(Duration.ofMinutes(5)) < 0
-                || staleAfter.compareTo(Duration.ofDays(14)) > 0)) {
-            p.add("staleAfter", "care plan for " + patientId + ": staleAfter must be between PT5M and P14D, was "
-                    + staleAfter);
+        if (staleAfter != null
+                && (staleAfter.compareTo(Duration.ofMinutes(5)) < 0 || staleAfter.compareTo(Duration.ofDays(14)) > 0)) {
+            p.add(
+                    "staleAfter",
+                    "care plan for " + patientId + ": staleAfter must be between PT5M and P14D, was " + staleAfter);
         }
         Set<String> expectedCodes = new HashSet<>();
         for (int i = 0; i < givenExpected.size(); i++) {
             ExpectedMeasurement e = givenExpected.get(i);
             if (e == null) {
-                p.add("expected[" + i + "]", "care plan for " + patientId + ": expected measurement " + i
-                        + " is empty");
+                p.add(
+                        "expected[" + i + "]",
+                        "care plan for " + patientId + ": expected measurement " + i + " is empty");
             } else if (!expectedCodes.add(e.code())) {
-                p.add("expected[" + i + "].code", "care plan for " + patientId + ": measurement " + e.code()
-                        + " is expected twice");
+                p.add(
+                        "expected[" + i + "].code",
+                        "care plan for " + patientId + ": measurement " + e.code() + " is expected twice");
             }
         }
         check(p, patientId, "rules", givenRules, givenExpected);
@@ -86,8 +96,8 @@ public record CarePlan(String patientId, String version, List<Rule> rules, List<
     }
 
     /** Checks across the rules of one list; each problem's field is the rule's place in the list. */
-    private static void check(Problems p, String patientId, String where, List<Rule> rules,
-                              List<ExpectedMeasurement> expected) {
+    private static void check(
+            Problems p, String patientId, String where, List<Rule> rules, List<ExpectedMeasurement> expected) {
         Set<String> ids = new HashSet<>();
         Map<String, Rule.Where> episodeSide = new HashMap<>();
         for (int i = 0; i < rules.size(); i++) {
@@ -103,13 +113,18 @@ public record CarePlan(String patientId, String version, List<Rule> rules, List<
             // Unknown LOINC codes need no check here: Rule is sealed and every kind refuses them in its constructor.
             Rule.Where side = episodeSide.putIfAbsent(rule.episodeKey(), rule.where());
             if (side != null && side != rule.where()) {
-                p.add(at + ".episode", "rule " + rule.id() + ": episode '" + rule.episodeKey()
-                        + "' mixes rules the hub evaluates with rules the cloud evaluates");
+                p.add(
+                        at + ".episode",
+                        "rule " + rule.id() + ": episode '" + rule.episodeKey()
+                                + "' mixes rules the hub evaluates with rules the cloud evaluates");
             }
-            if (rule instanceof MissingMeasurementRule m && m.by() != null
+            if (rule instanceof MissingMeasurementRule m
+                    && m.by() != null
                     && expected.stream().noneMatch(e -> e != null && e.code().equals(m.code()))) {
-                p.add(at + ".by", "rule " + rule.id() + ": expects " + m.code() + " by " + m.by()
-                        + " but the plan does not list it under 'expected'");
+                p.add(
+                        at + ".by",
+                        "rule " + rule.id() + ": expects " + m.code() + " by " + m.by()
+                                + " but the plan does not list it under 'expected'");
             }
         }
     }

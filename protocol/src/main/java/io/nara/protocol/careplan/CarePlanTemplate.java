@@ -13,8 +13,7 @@ public final class CarePlanTemplate {
 
     public static final String RESOURCE = "/careplan/heart-failure-template.json";
 
-    private CarePlanTemplate() {
-    }
+    private CarePlanTemplate() {}
 
     /** The template as written, for patient {@code TEMPLATE}. */
     public static CarePlan heartFailure(MessageCodec codec) {
@@ -31,7 +30,7 @@ public final class CarePlanTemplate {
     /** The template for one patient, version 1. */
     public static CarePlan heartFailure(MessageCodec codec, String patientId) {
         CarePlan t = heartFailure(codec);
-        return new CarePlan(patientId, "1", t.rules(), t.expected(), t.postDischarge(), t.weightBand(), t.zone(),
-                t.staleAfter());
+        return new CarePlan(
+                patientId, "1", t.rules(), t.expected(), t.postDischarge(), t.weightBand(), t.zone(), t.staleAfter());
     }
 }

@@ -15,8 +15,15 @@ import java.util.Set;
  * minutes: one cuff measurement gives pressure and pulse at the same instant).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CombinationRule(String id, List<Condition> conditions, Duration within, Severity severity,
-                              String message, String respondFirst, Duration escalateAfter, String episode)
+public record CombinationRule(
+        String id,
+        List<Condition> conditions,
+        Duration within,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
         implements Rule {
 
     public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(30);

@@ -13,8 +13,16 @@ import java.util.List;
  * systolic, diastolic and pulse are one attempt). Resolves with the device's next good measurement.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeviceAttentionRule(String id, Integer failures, Integer of, Severity severity, String message,
-                                  String respondFirst, Duration escalateAfter, String episode) implements Rule {
+public record DeviceAttentionRule(
+        String id,
+        Integer failures,
+        Integer of,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
+        implements Rule {
 
     @JsonCreator
     public DeviceAttentionRule {
@@ -23,8 +31,9 @@ public record DeviceAttentionRule(String id, Integer failures, Integer of, Sever
         if (failures == null || of == null) {
             p.add(failures == null ? "failures" : "of", "rule " + id + ": device-attention needs 'failures' and 'of'");
         } else if (failures < 1 || of < failures || of > 50) {
-            p.add(failures < 1 ? "failures" : "of", "rule " + id + ": need 1 <= failures <= of <= 50, was "
-                    + failures + " of " + of);
+            p.add(
+                    failures < 1 ? "failures" : "of",
+                    "rule " + id + ": need 1 <= failures <= of <= 50, was " + failures + " of " + of);
         }
         p.throwIfAny();
     }

@@ -11,8 +11,15 @@ import java.util.List;
  * cloud; resolves when the hub is heard from again.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record HubOfflineRule(String id, Duration after, Severity severity, String message, String respondFirst,
-                             Duration escalateAfter, String episode) implements Rule {
+public record HubOfflineRule(
+        String id,
+        Duration after,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
+        implements Rule {
 
     @JsonCreator
     public HubOfflineRule {

@@ -8,8 +8,15 @@ import java.util.List;
 
 /** A device of the patient reports a battery below {@code belowPercent} (from the hub's status). Cloud-side. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LowBatteryRule(String id, Integer belowPercent, Severity severity, String message, String respondFirst,
-                             Duration escalateAfter, String episode) implements Rule {
+public record LowBatteryRule(
+        String id,
+        Integer belowPercent,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
+        implements Rule {
 
     @JsonCreator
     public LowBatteryRule {

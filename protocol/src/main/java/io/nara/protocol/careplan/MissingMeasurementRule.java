@@ -13,8 +13,16 @@ import java.util.List;
  * {@code silentFor}. Evaluated in the cloud, which sees a silent home; resolves with the next reading.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record MissingMeasurementRule(String id, String code, LocalTime by, Duration silentFor, Severity severity,
-                                     String message, String respondFirst, Duration escalateAfter, String episode)
+public record MissingMeasurementRule(
+        String id,
+        String code,
+        LocalTime by,
+        Duration silentFor,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
         implements Rule {
 
     @JsonCreator
@@ -25,8 +33,10 @@ public record MissingMeasurementRule(String id, String code, LocalTime by, Durat
             RuleChecks.code(p, "code", id, code);
         }
         if ((by == null) == (silentFor == null)) {
-            p.add("by", "rule " + id + ": give exactly one of 'by' (a time of day, e.g. "
-                    + "\"11:00\") and 'silentFor' (e.g. \"PT48H\")");
+            p.add(
+                    "by",
+                    "rule " + id + ": give exactly one of 'by' (a time of day, e.g. "
+                            + "\"11:00\") and 'silentFor' (e.g. \"PT48H\")");
         }
         if (by != null && code == null) {
             p.add("code", "rule " + id + ": 'by' needs the code of the measurement expected");

@@ -11,9 +11,19 @@ import java.util.List;
  * (systolic above 160 in 3 of the last 5). For signals where one reading is noise but a pattern is not.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RepetitionRule(String id, String code, Double below, Double above, Integer n, Integer of,
-                             Severity severity, String message, String respondFirst, Duration escalateAfter,
-                             String episode) implements Rule {
+public record RepetitionRule(
+        String id,
+        String code,
+        Double below,
+        Double above,
+        Integer n,
+        Integer of,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
+        implements Rule {
 
     @JsonCreator
     public RepetitionRule {

@@ -14,7 +14,10 @@ import java.util.List;
  * <p>In JSON the kind is the field {@code kind}; a rule without one is a {@code threshold}, so care plans written
  * before kinds existed still read the same.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind",
+@JsonTypeInfo(
+        use = JsonTypeInfo.Id.NAME,
+        include = JsonTypeInfo.As.PROPERTY,
+        property = "kind",
         defaultImpl = ThresholdRule.class)
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ThresholdRule.class, name = "threshold"),
@@ -28,11 +31,23 @@ import java.util.List;
     @JsonSubTypes.Type(value = LowBatteryRule.class, name = "device-battery"),
     @JsonSubTypes.Type(value = SilentDeviceRule.class, name = "device-silent"),
 })
-public sealed interface Rule permits ThresholdRule, WindowChangeRule, BaselineChangeRule, CombinationRule,
-        RepetitionRule, DeviceAttentionRule, MissingMeasurementRule, HubOfflineRule, LowBatteryRule, SilentDeviceRule {
+public sealed interface Rule
+        permits ThresholdRule,
+                WindowChangeRule,
+                BaselineChangeRule,
+                CombinationRule,
+                RepetitionRule,
+                DeviceAttentionRule,
+                MissingMeasurementRule,
+                HubOfflineRule,
+                LowBatteryRule,
+                SilentDeviceRule {
 
     /** Where a rule is evaluated: the hub sees readings (also offline); only the cloud can see silence. */
-    enum Where { HUB, CLOUD }
+    enum Where {
+        HUB,
+        CLOUD
+    }
 
     /** Stable id within the plan; alerts name it. */
     String id();

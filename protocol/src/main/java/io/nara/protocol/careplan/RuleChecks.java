@@ -14,14 +14,19 @@ import java.time.Duration;
  */
 final class RuleChecks {
 
-    private RuleChecks() {
-    }
-
     private static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
+    private RuleChecks() {}
+
     /** The fields every rule kind has. */
-    static void common(Problems p, String id, Severity severity, String message, String respondFirst,
-                       Duration escalateAfter, String episode) {
+    static void common(
+            Problems p,
+            String id,
+            Severity severity,
+            String message,
+            String respondFirst,
+            Duration escalateAfter,
+            String episode) {
         p.check("id", () -> {
             requireText(id, "rule id");
             if (!id.matches(ID_PATTERN)) {
@@ -37,8 +42,8 @@ final class RuleChecks {
         p.check("episode", () -> {
             optionalText(episode, "rule " + id + ": episode");
             if (episode != null && !episode.matches(ID_PATTERN)) {
-                throw new IllegalArgumentException("rule " + id + ": episode '" + episode
-                        + "' must be 1-64 letters, digits, '.', '_' or '-'");
+                throw new IllegalArgumentException(
+                        "rule " + id + ": episode '" + episode + "' must be 1-64 letters, digits, '.', '_' or '-'");
             }
         });
         if (escalateAfter != null && (escalateAfter.isNegative() || escalateAfter.isZero())) {
@@ -49,8 +54,9 @@ final class RuleChecks {
     static void code(Problems p, String field, String id, String code) {
         p.check(field, () -> {
             requireText(code, "rule " + id + ": code");
-            Vocabulary.byLoinc(code).orElseThrow(() -> new IllegalArgumentException("rule " + id
-                    + ": unknown LOINC code " + code + " (see the vocabulary for the codes Nära knows)"));
+            Vocabulary.byLoinc(code)
+                    .orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown LOINC code " + code
+                            + " (see the vocabulary for the codes Nära knows)"));
         });
     }
 

@@ -11,8 +11,15 @@ import java.util.List;
  * lost bond, a scale in a cupboard). Cloud-side; resolves with the device's next reading.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SilentDeviceRule(String id, Duration silentFor, Severity severity, String message, String respondFirst,
-                               Duration escalateAfter, String episode) implements Rule {
+public record SilentDeviceRule(
+        String id,
+        Duration silentFor,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
+        implements Rule {
 
     @JsonCreator
     public SilentDeviceRule {

@@ -32,9 +32,20 @@ import java.util.List;
  * @param recoverFor    how long the value must stay recovered before the rule stops holding; null for at once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ThresholdRule(String id, String code, Double below, Double above, Severity severity, String message,
-                            String respondFirst, Duration escalateAfter, String episode, Duration sustain,
-                            Double recoverAt, Duration recoverFor) implements Rule {
+public record ThresholdRule(
+        String id,
+        String code,
+        Double below,
+        Double above,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode,
+        Duration sustain,
+        Double recoverAt,
+        Duration recoverFor)
+        implements Rule {
 
     /** The longest {@code sustain} or {@code recoverFor}: longer is a trend, for a change rule. */
     public static final Duration MAX_DAMPING = Duration.ofHours(6);
@@ -65,13 +76,28 @@ public record ThresholdRule(String id, String code, Double below, Double above, 
         p.throwIfAny();
     }
 
-    public ThresholdRule(String id, String code, Double below, Double above, Severity severity, String message,
-                         String respondFirst, Duration escalateAfter, String episode) {
+    public ThresholdRule(
+            String id,
+            String code,
+            Double below,
+            Double above,
+            Severity severity,
+            String message,
+            String respondFirst,
+            Duration escalateAfter,
+            String episode) {
         this(id, code, below, above, severity, message, respondFirst, escalateAfter, episode, null, null, null);
     }
 
-    public ThresholdRule(String id, String code, Double below, Double above, Severity severity, String message,
-                         String respondFirst, Duration escalateAfter) {
+    public ThresholdRule(
+            String id,
+            String code,
+            Double below,
+            Double above,
+            Severity severity,
+            String message,
+            String respondFirst,
+            Duration escalateAfter) {
         this(id, code, below, above, severity, message, respondFirst, escalateAfter, null);
     }
 

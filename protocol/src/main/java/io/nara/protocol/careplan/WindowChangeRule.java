@@ -13,8 +13,16 @@ import java.util.List;
  * it back quickly is the one the rule is for.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record WindowChangeRule(String id, String code, Duration window, Double rise, Severity severity,
-                               String message, String respondFirst, Duration escalateAfter, String episode)
+public record WindowChangeRule(
+        String id,
+        String code,
+        Duration window,
+        Double rise,
+        Severity severity,
+        String message,
+        String respondFirst,
+        Duration escalateAfter,
+        String episode)
         implements Rule {
 
     @JsonCreator

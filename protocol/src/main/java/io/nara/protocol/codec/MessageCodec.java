@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nara.protocol.Limits;
+import io.nara.protocol.careplan.CarePlan;
 import java.io.IOException;
 import java.util.stream.Collectors;
 
@@ -32,8 +34,11 @@ public final class MessageCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
                 .build();
-        mapper.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(Limits.MAX_PAYLOAD_BYTES).build());
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxStringLength(Limits.MAX_PAYLOAD_BYTES)
+                        .build());
     }
 
     /** Encodes a message; refuses one larger than {@link Limits#MAX_PAYLOAD_BYTES}. */
@@ -42,7 +47,8 @@ public final class MessageCodec {
         try {
             bytes = mapper.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot encode " + message.getClass().getSimpleName(), e);
         }
         if (bytes.length > Limits.MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException(message.getClass().getSimpleName() + " is " + bytes.length
@@ -57,8 +63,8 @@ public final class MessageCodec {
             throw new InvalidMessageException("empty payload, expected " + type.getSimpleName());
         }
         if (payload.length > Limits.MAX_PAYLOAD_BYTES) {
-            throw new InvalidMessageException("payload is " + payload.length + " bytes, more than the limit of "
-                    + Limits.MAX_PAYLOAD_BYTES);
+            throw new InvalidMessageException(
+                    "payload is " + payload.length + " bytes, more than the limit of " + Limits.MAX_PAYLOAD_BYTES);
         }
         try {
             T value = mapper.readValue(payload, type);
@@ -83,12 +89,12 @@ public final class MessageCodec {
      * Reads a care-plan document from an editor (JSON), or throws {@link io.nara.protocol.careplan.InvalidCarePlanException}
      * naming every problem with its field path.
      */
-    public io.nara.protocol.careplan.CarePlan readCarePlan(com.fasterxml.jackson.databind.JsonNode document) {
+    public CarePlan readCarePlan(JsonNode document) {
         return new CarePlanReader(mapper).read(document);
     }
 
     /** Parses JSON text into a tree (for documents that are edited, then read with {@link #readCarePlan}). */
-    public com.fasterxml.jackson.databind.JsonNode tree(String json) {
+    public JsonNode tree(String json) {
         try {
             return mapper.readTree(json);
         } catch (IOException e) {

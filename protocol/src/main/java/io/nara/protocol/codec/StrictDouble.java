@@ -22,7 +22,7 @@ public final class StrictDouble extends StdDeserializer<Double> {
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
             return p.getDoubleValue();
         }
-        return (Double) ctxt.handleUnexpectedToken(Double.class, token, p, "a value must be a JSON number or null, was "
-                + token);
+        return (Double) ctxt.handleUnexpectedToken(
+                Double.class, token, p, "a value must be a JSON number or null, was " + token);
     }
 }

@@ -8,8 +8,10 @@ import static io.nara.protocol.Checks.requirePositive;
 import static io.nara.protocol.Checks.requireStorableTime;
 import static io.nara.protocol.Checks.requireText;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.nara.protocol.Limits;
-
+import io.nara.protocol.codec.StrictDouble;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -40,8 +42,7 @@ public record Alert(
         String ruleId,
         Severity severity,
         String code,
-        @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = io.nara.protocol.codec.StrictDouble.class)
-        Double value,
+        @JsonDeserialize(using = StrictDouble.class) Double value,
         String unit,
         String message,
         Instant raisedAt,
@@ -52,7 +53,7 @@ public record Alert(
         AlertStatus status,
         String episode) {
 
-    @com.fasterxml.jackson.annotation.JsonCreator
+    @JsonCreator
     public Alert {
         requirePositive(seq, "seq");
         requireText(patientId, "patientId");
@@ -79,15 +80,54 @@ public record Alert(
     }
 
     /** An alert that is an episode of its own, as hubs before episodes raised them. */
-    public Alert(long seq, String patientId, String ruleId, Severity severity, String code, Double value, String unit,
-                 String message, Instant raisedAt, long observationSeq, String carePlanVersion, String respondFirst,
-                 Duration escalateAfter) {
-        this(seq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq, carePlanVersion,
-                respondFirst, escalateAfter, AlertStatus.RAISED, null);
+    public Alert(
+            long seq,
+            String patientId,
+            String ruleId,
+            Severity severity,
+            String code,
+            Double value,
+            String unit,
+            String message,
+            Instant raisedAt,
+            long observationSeq,
+            String carePlanVersion,
+            String respondFirst,
+            Duration escalateAfter) {
+        this(
+                seq,
+                patientId,
+                ruleId,
+                severity,
+                code,
+                value,
+                unit,
+                message,
+                raisedAt,
+                observationSeq,
+                carePlanVersion,
+                respondFirst,
+                escalateAfter,
+                AlertStatus.RAISED,
+                null);
     }
 
     public Alert withSeq(long newSeq) {
-        return new Alert(newSeq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq,
-                carePlanVersion, respondFirst, escalateAfter, status, episode);
+        return new Alert(
+                newSeq,
+                patientId,
+                ruleId,
+                severity,
+                code,
+                value,
+                unit,
+                message,
+                raisedAt,
+                observationSeq,
+                carePlanVersion,
+                respondFirst,
+                escalateAfter,
+                status,
+                episode);
     }
 }

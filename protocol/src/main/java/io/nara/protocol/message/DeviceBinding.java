@@ -39,12 +39,12 @@ public record DeviceBinding(String deviceId, String model, String patientId, Lis
         Set<Integer> indexes = new HashSet<>();
         for (DeviceUser user : users) {
             if (!patients.add(user.patientId())) {
-                throw new IllegalArgumentException("device " + deviceId + ": patient " + user.patientId()
-                        + " is a user twice");
+                throw new IllegalArgumentException(
+                        "device " + deviceId + ": patient " + user.patientId() + " is a user twice");
             }
             if (user.userIndex() != null && !indexes.add(user.userIndex())) {
-                throw new IllegalArgumentException("device " + deviceId + ": user index " + user.userIndex()
-                        + " is given to two patients");
+                throw new IllegalArgumentException(
+                        "device " + deviceId + ": user index " + user.userIndex() + " is given to two patients");
             }
         }
     }

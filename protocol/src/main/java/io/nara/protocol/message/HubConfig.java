@@ -2,11 +2,17 @@ package io.nara.protocol.message;
 
 import static io.nara.protocol.Checks.requireAtMost;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.nara.protocol.Checks;
 import io.nara.protocol.Limits;
 import io.nara.protocol.SchemaVersion;
 import io.nara.protocol.careplan.CarePlan;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,8 +30,13 @@ import java.util.Set;
  *                  each patient of the household, by patient id: what a point-of-care analyzer names the patient by,
  *                  so the hub can refuse a result that names someone else. Absent for a patient without one
  */
-public record HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices,
-                        java.time.Instant pairingUntil, java.util.Map<String, String> nationalIds) {
+public record HubConfig(
+        int v,
+        long version,
+        List<CarePlan> carePlans,
+        List<DeviceBinding> devices,
+        Instant pairingUntil,
+        Map<String, String> nationalIds) {
 
     /** A config without pairing mode. */
     public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices) {
@@ -33,12 +44,11 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
     }
 
     /** A config that names no patient's national id. */
-    public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices,
-                     java.time.Instant pairingUntil) {
+    public HubConfig(int v, long version, List<CarePlan> carePlans, List<DeviceBinding> devices, Instant pairingUntil) {
         this(v, version, carePlans, devices, pairingUntil, null);
     }
 
-    @com.fasterxml.jackson.annotation.JsonCreator
+    @JsonCreator
     public HubConfig {
         SchemaVersion.require(v);
         if (version < 0) {
@@ -55,11 +65,11 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
         }
         if (nationalIds != null) {
             nationalIds.forEach((patient, id) -> {
-                io.nara.protocol.Checks.requireText(patient, "nationalIds key");
-                io.nara.protocol.Checks.requireText(id, "nationalIds[" + patient + "]");
+                Checks.requireText(patient, "nationalIds key");
+                Checks.requireText(id, "nationalIds[" + patient + "]");
             });
         }
-        nationalIds = nationalIds == null ? java.util.Map.of() : java.util.Map.copyOf(nationalIds);
+        nationalIds = nationalIds == null ? Map.of() : Map.copyOf(nationalIds);
         Set<String> deviceIds = new HashSet<>();
         for (DeviceBinding binding : devices) {
             if (!deviceIds.add(binding.deviceId())) {
@@ -73,9 +83,9 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
      * device), in order of first mention, each once. What belongs to the home rather than to one reading (the help
      * button, the hub's storage) concerns all of them.
      */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public List<String> patients() {
-        java.util.LinkedHashSet<String> patients = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> patients = new LinkedHashSet<>();
         carePlans.forEach(plan -> patients.add(plan.patientId()));
         for (DeviceBinding binding : devices) {
             if (binding.patientId() != null) {
@@ -88,7 +98,7 @@ public record HubConfig(int v, long version, List<CarePlan> carePlans, List<Devi
 
     /** What a new hub holds before its first config from the cloud: no plans, no devices. */
     public static HubConfig none() {
-        return new HubConfig(io.nara.protocol.SchemaVersion.CURRENT, 0, List.of(), List.of());
+        return new HubConfig(SchemaVersion.CURRENT, 0, List.of(), List.of());
     }
 
     public Optional<CarePlan> carePlanFor(String patientId) {

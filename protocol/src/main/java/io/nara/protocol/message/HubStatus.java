@@ -3,8 +3,11 @@ package io.nara.protocol.message;
 import static io.nara.protocol.Checks.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.nara.protocol.Checks;
 import io.nara.protocol.SchemaVersion;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 
 /**
@@ -40,13 +43,19 @@ public record HubStatus(
         Quarantine quarantine,
         Storage storage) {
 
-    public enum State { ONLINE, OFFLINE }
+    public enum State {
+        ONLINE,
+        OFFLINE
+    }
 
-    public enum ClockState { SYNCHRONIZED, UNSYNCHRONIZED, UNKNOWN }
+    public enum ClockState {
+        SYNCHRONIZED,
+        UNSYNCHRONIZED,
+        UNKNOWN
+    }
 
     /** What the hub knows of one device. */
-    public record DeviceStatus(String deviceId, String model, Instant lastReading, Integer batteryPercent) {
-    }
+    public record DeviceStatus(String deviceId, String model, Instant lastReading, Integer batteryPercent) {}
 
     /**
      * A device the hub can see but that is not bound to it: a BLE advertisement of a health service, a CoAP client
@@ -59,22 +68,29 @@ public record HubStatus(
      * @param readings  the latest readings the device sent although not bound (kept in the hub's quarantine, never
      *                  evaluated or stored as a patient's), newest first; empty when it sent none
      */
-    public record DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
-                                   Instant lastSeen, List<HeldReading> readings) {
+    public record DiscoveredDevice(
+            String deviceId,
+            String transport,
+            String name,
+            String model,
+            String detail,
+            Instant lastSeen,
+            List<HeldReading> readings) {
+
+        /** The most readings a hub reports per discovered device. */
+        public static final int MAX_HELD_READINGS = 10;
+
         @JsonCreator
         public DiscoveredDevice {
             requireNonNull(deviceId, "discovered[].deviceId");
             requireNonNull(transport, "discovered[].transport");
             readings = readings == null ? List.of() : List.copyOf(readings);
-            io.nara.protocol.Checks.requireAtMost(readings, MAX_HELD_READINGS, "discovered[].readings");
+            Checks.requireAtMost(readings, MAX_HELD_READINGS, "discovered[].readings");
         }
 
-        /** The most readings a hub reports per discovered device. */
-        public static final int MAX_HELD_READINGS = 10;
-
         /** A device seen without readings. */
-        public DiscoveredDevice(String deviceId, String transport, String name, String model, String detail,
-                                Instant lastSeen) {
+        public DiscoveredDevice(
+                String deviceId, String transport, String name, String model, String detail, Instant lastSeen) {
             this(deviceId, transport, name, model, detail, lastSeen, null);
         }
     }
@@ -90,12 +106,11 @@ public record HubStatus(
      *                   none
      * @param received   when the hub received it, by the hub's clock
      */
-    public record HeldReading(String code, Double value, String unit, java.time.LocalDateTime deviceTime,
-                              Instant received) {
+    public record HeldReading(String code, Double value, String unit, LocalDateTime deviceTime, Instant received) {
         @JsonCreator
         public HeldReading {
-            io.nara.protocol.Checks.requireText(code, "readings[].code");
-            io.nara.protocol.Checks.optionalText(unit, "readings[].unit");
+            Checks.requireText(code, "readings[].code");
+            Checks.optionalText(unit, "readings[].unit");
             requireNonNull(received, "readings[].received");
             if (value != null && !Double.isFinite(value)) {
                 throw new IllegalArgumentException("readings[].value must be a finite number or null, was " + value);
@@ -114,7 +129,10 @@ public record HubStatus(
      * @param at      when the updater decided
      */
     public record FailedUpdate(String version, Outcome outcome, String reason, Instant at) {
-        public enum Outcome { ROLLED_BACK, REFUSED }
+        public enum Outcome {
+            ROLLED_BACK,
+            REFUSED
+        }
 
         public FailedUpdate {
             requireNonNull(version, "failedUpdate.version");
@@ -140,10 +158,21 @@ public record HubStatus(
         }
     }
 
+    /** The most discovered devices one status carries (a hub reports 20). */
+    public static final int MAX_DISCOVERED = 50;
+
     /** A status without word of the hub's quarantine (an older hub's). */
-    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
-                     List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered,
-                     FailedUpdate failedUpdate) {
+    public HubStatus(
+            int v,
+            State state,
+            Instant at,
+            String software,
+            ClockState clock,
+            long outboxPending,
+            List<DeviceStatus> devices,
+            Long configVersion,
+            List<DiscoveredDevice> discovered,
+            FailedUpdate failedUpdate) {
         this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, failedUpdate, null);
     }
 
@@ -162,7 +191,12 @@ public record HubStatus(
     public record Storage(long thinnedSamples, long droppedReadings, boolean full, long records, long maxRecords) {
 
         /** The worst thing the policy did, for the fleet page's column and filter. */
-        public enum Level { OK, THINNED, DROPPED, FULL }
+        public enum Level {
+            OK,
+            THINNED,
+            DROPPED,
+            FULL
+        }
 
         public Storage {
             notNegative(thinnedSamples, "storage.thinnedSamples");
@@ -173,10 +207,11 @@ public record HubStatus(
             }
         }
 
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public Level level() {
-            return full ? Level.FULL : droppedReadings > 0 ? Level.DROPPED : thinnedSamples > 0 ? Level.THINNED
-                    : Level.OK;
+            return full
+                    ? Level.FULL
+                    : droppedReadings > 0 ? Level.DROPPED : thinnedSamples > 0 ? Level.THINNED : Level.OK;
         }
 
         private static void notNegative(long count, String field) {
@@ -187,11 +222,31 @@ public record HubStatus(
     }
 
     /** A status without word of the hub's storage. */
-    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
-                     List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered,
-                     FailedUpdate failedUpdate, Quarantine quarantine) {
-        this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, failedUpdate,
-                quarantine, null);
+    public HubStatus(
+            int v,
+            State state,
+            Instant at,
+            String software,
+            ClockState clock,
+            long outboxPending,
+            List<DeviceStatus> devices,
+            Long configVersion,
+            List<DiscoveredDevice> discovered,
+            FailedUpdate failedUpdate,
+            Quarantine quarantine) {
+        this(
+                v,
+                state,
+                at,
+                software,
+                clock,
+                outboxPending,
+                devices,
+                configVersion,
+                discovered,
+                failedUpdate,
+                quarantine,
+                null);
     }
 
     @JsonCreator
@@ -201,21 +256,32 @@ public record HubStatus(
         clock = clock == null ? ClockState.UNKNOWN : clock;
         devices = devices == null ? List.of() : List.copyOf(devices);
         discovered = discovered == null ? List.of() : List.copyOf(discovered);
-        io.nara.protocol.Checks.requireAtMost(discovered, MAX_DISCOVERED, "discovered");
+        Checks.requireAtMost(discovered, MAX_DISCOVERED, "discovered");
     }
 
-    /** The most discovered devices one status carries (a hub reports 20). */
-    public static final int MAX_DISCOVERED = 50;
-
     /** A status that says nothing of the config applied or of unbound devices (an older hub's). */
-    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
-                     List<DeviceStatus> devices) {
+    public HubStatus(
+            int v,
+            State state,
+            Instant at,
+            String software,
+            ClockState clock,
+            long outboxPending,
+            List<DeviceStatus> devices) {
         this(v, state, at, software, clock, outboxPending, devices, null, null, null);
     }
 
     /** A status that says nothing of a failed update. */
-    public HubStatus(int v, State state, Instant at, String software, ClockState clock, long outboxPending,
-                     List<DeviceStatus> devices, Long configVersion, List<DiscoveredDevice> discovered) {
+    public HubStatus(
+            int v,
+            State state,
+            Instant at,
+            String software,
+            ClockState clock,
+            long outboxPending,
+            List<DeviceStatus> devices,
+            Long configVersion,
+            List<DiscoveredDevice> discovered) {
         this(v, state, at, software, clock, outboxPending, devices, configVersion, discovered, null);
     }
 

@@ -7,8 +7,9 @@ import static io.nara.protocol.Checks.requirePositive;
 import static io.nara.protocol.Checks.requireStorableTime;
 import static io.nara.protocol.Checks.requireText;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.nara.protocol.Limits;
-
+import io.nara.protocol.codec.StrictDouble;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
@@ -31,8 +32,7 @@ public record Observation(
         String patientId,
         String deviceId,
         String code,
-        @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = io.nara.protocol.codec.StrictDouble.class)
-        Double value,
+        @JsonDeserialize(using = StrictDouble.class) Double value,
         String unit,
         Instant effective,
         Instant received,
@@ -48,12 +48,11 @@ public record Observation(
         requireNonNull(received, "received");
         requireStorableTime(effective, "effective", Limits.EARLIEST_TIME);
         requireStorableTime(received, "received", Limits.EARLIEST_CLOCK);
-        flags = flags == null || flags.isEmpty()
-                ? Set.of()
-                : Set.copyOf(EnumSet.copyOf(flags));
+        flags = flags == null || flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
         // A failed measurement is never a number, and a number is never a failed measurement.
         if (value == null && !flags.contains(ObservationFlag.MEASUREMENT_FAILED)) {
-            throw new IllegalArgumentException("observation " + seq + " has no value but is not flagged MEASUREMENT_FAILED");
+            throw new IllegalArgumentException(
+                    "observation " + seq + " has no value but is not flagged MEASUREMENT_FAILED");
         }
         if (value != null && flags.contains(ObservationFlag.MEASUREMENT_FAILED)) {
             throw new IllegalArgumentException("observation " + seq + " is flagged MEASUREMENT_FAILED but has a value");

@@ -44,7 +44,11 @@ public record ObservationBatch(int v, String outbox, long seqFrom, long seqTo, L
         if (observations.isEmpty()) {
             throw new IllegalArgumentException("observations is empty");
         }
-        return new ObservationBatch(SchemaVersion.CURRENT, outbox, observations.get(0).seq(),
-                observations.get(observations.size() - 1).seq(), observations);
+        return new ObservationBatch(
+                SchemaVersion.CURRENT,
+                outbox,
+                observations.get(0).seq(),
+                observations.get(observations.size() - 1).seq(),
+                observations);
     }
 }

@@ -9,5 +9,4 @@ package io.nara.protocol.vocabulary;
  * @param mdc     the IEEE 11073-10101 nomenclature code, or null where the signal has none
  * @param swedish the short Swedish name a nurse reads (the web app is Swedish first)
  */
-public record ClinicalCode(String loinc, String display, String ucum, Integer mdc, String swedish) {
-}
+public record ClinicalCode(String loinc, String display, String ucum, Integer mdc, String swedish) {}

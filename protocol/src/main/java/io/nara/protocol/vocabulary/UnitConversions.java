@@ -1,5 +1,7 @@
 package io.nara.protocol.vocabulary;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,28 +20,60 @@ final class UnitConversions {
 
     /** Spellings devices use, after {@link #normalise}, mapped to the UCUM unit they mean. */
     private static final Map<String, String> ALIASES = Map.ofEntries(
-            Map.entry("kg", "kg"), Map.entry("g", "g"), Map.entry("lb", "[lb_av]"), Map.entry("lbs", "[lb_av]"),
+            Map.entry("kg", "kg"),
+            Map.entry("g", "g"),
+            Map.entry("lb", "[lb_av]"),
+            Map.entry("lbs", "[lb_av]"),
             Map.entry("[lb_av]", "[lb_av]"),
-            Map.entry("m", "m"), Map.entry("cm", "cm"), Map.entry("mm", "mm"), Map.entry("in", "[in_i]"),
+            Map.entry("m", "m"),
+            Map.entry("cm", "cm"),
+            Map.entry("mm", "mm"),
+            Map.entry("in", "[in_i]"),
             Map.entry("[in_i]", "[in_i]"),
-            Map.entry("mmhg", "mm[Hg]"), Map.entry("mm[hg]", "mm[Hg]"), Map.entry("kpa", "kPa"), Map.entry("pa", "Pa"),
-            Map.entry("/min", "/min"), Map.entry("1/min", "/min"), Map.entry("bpm", "/min"),
-            Map.entry("beat/min", "/min"), Map.entry("{beats}/min", "/min"),
-            Map.entry("%", "%"), Map.entry("/100", "%"), Map.entry("%ea", "%"),
-            Map.entry("cel", "Cel"), Map.entry("°c", "Cel"), Map.entry("degc", "Cel"), Map.entry("c", "Cel"),
-            Map.entry("[degf]", "[degF]"), Map.entry("°f", "[degF]"), Map.entry("degf", "[degF]"),
-            Map.entry("f", "[degF]"), Map.entry("k", "K"),
+            Map.entry("mmhg", "mm[Hg]"),
+            Map.entry("mm[hg]", "mm[Hg]"),
+            Map.entry("kpa", "kPa"),
+            Map.entry("pa", "Pa"),
+            Map.entry("/min", "/min"),
+            Map.entry("1/min", "/min"),
+            Map.entry("bpm", "/min"),
+            Map.entry("beat/min", "/min"),
+            Map.entry("{beats}/min", "/min"),
+            Map.entry("%", "%"),
+            Map.entry("/100", "%"),
+            Map.entry("%ea", "%"),
+            Map.entry("cel", "Cel"),
+            Map.entry("°c", "Cel"),
+            Map.entry("degc", "Cel"),
+            Map.entry("c", "Cel"),
+            Map.entry("[degf]", "[degF]"),
+            Map.entry("°f", "[degF]"),
+            Map.entry("degf", "[degF]"),
+            Map.entry("f", "[degF]"),
+            Map.entry("k", "K"),
             Map.entry("kg/m2", "kg/m2"),
-            Map.entry("mmol/l", "mmol/L"), Map.entry("meq/l", "mmol/L"), Map.entry("mol/l", "mol/L"),
-            Map.entry("umol/l", "umol/L"), Map.entry("mg/dl", "mg/dL"), Map.entry("mg/l", "mg/L"),
+            Map.entry("mmol/l", "mmol/L"),
+            Map.entry("meq/l", "mmol/L"),
+            Map.entry("mol/l", "mol/L"),
+            Map.entry("umol/l", "umol/L"),
+            Map.entry("mg/dl", "mg/dL"),
+            Map.entry("mg/l", "mg/L"),
             Map.entry("kg/l", "kg/L"),
-            Map.entry("g/dl", "g/dL"), Map.entry("g/l", "g/L"),
-            Map.entry("pg/ml", "pg/mL"), Map.entry("ng/l", "ng/L"), Map.entry("ng/ml", "ng/mL"),
-            Map.entry("ug/l", "ug/L"), Map.entry("pmol/l", "pmol/L"),
-            Map.entry("{inr}", "{INR}"), Map.entry("inr", "{INR}"), Map.entry("{ratio}", "{INR}"),
+            Map.entry("g/dl", "g/dL"),
+            Map.entry("g/l", "g/L"),
+            Map.entry("pg/ml", "pg/mL"),
+            Map.entry("ng/l", "ng/L"),
+            Map.entry("ng/ml", "ng/mL"),
+            Map.entry("ug/l", "ug/L"),
+            Map.entry("pmol/l", "pmol/L"),
+            Map.entry("{inr}", "{INR}"),
+            Map.entry("inr", "{INR}"),
+            Map.entry("{ratio}", "{INR}"),
             Map.entry("ratio", "{INR}"),
-            Map.entry("ml/min/{1.73_m2}", "mL/min/{1.73_m2}"), Map.entry("ml/min/1.73m2", "mL/min/{1.73_m2}"),
-            Map.entry("ml/min/1.73m^2", "mL/min/{1.73_m2}"), Map.entry("ml/min/{1.73m2}", "mL/min/{1.73_m2}"),
+            Map.entry("ml/min/{1.73_m2}", "mL/min/{1.73_m2}"),
+            Map.entry("ml/min/1.73m2", "mL/min/{1.73_m2}"),
+            Map.entry("ml/min/1.73m^2", "mL/min/{1.73_m2}"),
+            Map.entry("ml/min/{1.73m2}", "mL/min/{1.73_m2}"),
             // Not "ml/min": that is a clearance not normalised to body surface, a different number than eGFR.
             Map.entry("mmol/mol", "mmol/mol"));
 
@@ -76,8 +110,7 @@ final class UnitConversions {
             Map.entry("6598-7:ug/L>ng/L", v -> v * 1000),
             Map.entry("4548-4:mmol/mol>%", v -> 0.09148 * v + 2.152));
 
-    private UnitConversions() {
-    }
+    private UnitConversions() {}
 
     static Optional<Double> convert(ClinicalCode code, double value, String deviceUnit) {
         if (deviceUnit == null || !Double.isFinite(value)) {
@@ -116,6 +149,6 @@ final class UnitConversions {
         if (v == 0) {
             return 0;
         }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(8)).doubleValue();
+        return new BigDecimal(v).round(new MathContext(8)).doubleValue();
     }
 }

@@ -25,9 +25,8 @@ public final class Vocabulary {
     public static final ClinicalCode MEAN_ARTERIAL_PRESSURE =
             new ClinicalCode("8478-0", "Mean blood pressure", "mm[Hg]", 150023, "Medelartärtryck");
     public static final ClinicalCode HEART_RATE = new ClinicalCode("8867-4", "Heart rate", "/min", 149546, "Puls");
-    public static final ClinicalCode SPO2 =
-            new ClinicalCode("59408-5", "Oxygen saturation by pulse oximetry", "%", 150456,
-                    "Syremättnad (pulsoximetri)");
+    public static final ClinicalCode SPO2 = new ClinicalCode(
+            "59408-5", "Oxygen saturation by pulse oximetry", "%", 150456, "Syremättnad (pulsoximetri)");
     public static final ClinicalCode BODY_TEMPERATURE =
             new ClinicalCode("8310-5", "Body temperature", "Cel", 150364, "Kroppstemperatur");
     public static final ClinicalCode GLUCOSE =
@@ -39,6 +38,7 @@ public final class Vocabulary {
     /** Conventional (not high-sensitivity) cardiac troponin T, as point-of-care tests such as cobas h 232 measure it. */
     public static final ClinicalCode TROPONIN_T_CARDIAC =
             new ClinicalCode("6598-7", "Troponin T (cardiac)", "ng/L", null, "Troponin T (hjärt)");
+
     public static final ClinicalCode POTASSIUM = new ClinicalCode("2823-3", "Potassium", "mmol/L", null, "Kalium");
     public static final ClinicalCode SODIUM = new ClinicalCode("2951-2", "Sodium", "mmol/L", null, "Natrium");
     public static final ClinicalCode CREATININE =
@@ -48,20 +48,39 @@ public final class Vocabulary {
     public static final ClinicalCode INR = new ClinicalCode("6301-6", "INR", "{INR}", null, "PK (INR)");
     /** In g/L, as Swedish laboratories report it (135 g/L, not 13.5 g/dL). */
     public static final ClinicalCode HEMOGLOBIN = new ClinicalCode("718-7", "Hemoglobin", "g/L", null, "Hemoglobin");
+
     public static final ClinicalCode BODY_FAT_PERCENTAGE =
             new ClinicalCode("41982-0", "Percentage of body fat", "%", 188748, "Andel kroppsfett");
     public static final ClinicalCode HBA1C =
             new ClinicalCode("4548-4", "Hemoglobin A1c/Hemoglobin.total", "%", null, "HbA1c");
 
     private static final Map<String, ClinicalCode> BY_LOINC = List.of(
-                    BODY_WEIGHT, BODY_HEIGHT, BMI, SYSTOLIC, DIASTOLIC, MEAN_ARTERIAL_PRESSURE, HEART_RATE, SPO2,
-                    BODY_TEMPERATURE, GLUCOSE, NT_PRO_BNP, BNP, TROPONIN_T, TROPONIN_T_CARDIAC, POTASSIUM, SODIUM, CREATININE, EGFR, INR,
-                    HEMOGLOBIN, BODY_FAT_PERCENTAGE, HBA1C)
+                    BODY_WEIGHT,
+                    BODY_HEIGHT,
+                    BMI,
+                    SYSTOLIC,
+                    DIASTOLIC,
+                    MEAN_ARTERIAL_PRESSURE,
+                    HEART_RATE,
+                    SPO2,
+                    BODY_TEMPERATURE,
+                    GLUCOSE,
+                    NT_PRO_BNP,
+                    BNP,
+                    TROPONIN_T,
+                    TROPONIN_T_CARDIAC,
+                    POTASSIUM,
+                    SODIUM,
+                    CREATININE,
+                    EGFR,
+                    INR,
+                    HEMOGLOBIN,
+                    BODY_FAT_PERCENTAGE,
+                    HBA1C)
             .stream()
             .collect(Collectors.toUnmodifiableMap(ClinicalCode::loinc, Function.identity()));
 
-    private Vocabulary() {
-    }
+    private Vocabulary() {}
 
     public static Optional<ClinicalCode> byLoinc(String loinc) {
         return Optional.ofNullable(BY_LOINC.get(loinc));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.nara.protocol.codec.MessageCodec;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** A doctor who saves a plan with several mistakes is told every one, each with the field it is about. */
@@ -26,11 +27,22 @@ class CarePlanProblemsTest {
                   {"id": "hr", "code": "8867-4", "above": "fast", "severity": "URGENT", "message": "m / m"}],
                  "expected": [{"code": "nope", "every": "P1D"}]}""");
         assertThat(e).isNotNull();
-        assertThat(e.problems()).extracting(PlanProblem::field).containsExactlyInAnyOrder(
-                "rules[1].window", "rules[1].rise", "rules[2].message", "rules[2].above", "rules[3].above",
-                "expected[0].code", "zone");
-        assertThat(e.problems()).filteredOn(p -> p.field().equals("rules[2].above")).singleElement()
-                .extracting(PlanProblem::message).asString().contains("rule bp: below 120.0 is greater than above 100.0");
+        assertThat(e.problems())
+                .extracting(PlanProblem::field)
+                .containsExactlyInAnyOrder(
+                        "rules[1].window",
+                        "rules[1].rise",
+                        "rules[2].message",
+                        "rules[2].above",
+                        "rules[3].above",
+                        "expected[0].code",
+                        "zone");
+        assertThat(e.problems())
+                .filteredOn(p -> p.field().equals("rules[2].above"))
+                .singleElement()
+                .extracting(PlanProblem::message)
+                .asString()
+                .contains("rule bp: below 120.0 is greater than above 100.0");
     }
 
     @Test
@@ -46,13 +58,14 @@ class CarePlanProblemsTest {
 
     @Test
     void aValidPlanReadsAsTheDocumentSays() {
-        CarePlan plan = codec.readCarePlan(codec.tree(new String(codec.encode(
-                CarePlanTemplate.heartFailure(codec, "p9")), java.nio.charset.StandardCharsets.UTF_8)));
+        CarePlan plan = codec.readCarePlan(codec.tree(
+                new String(codec.encode(CarePlanTemplate.heartFailure(codec, "p9")), StandardCharsets.UTF_8)));
         assertThat(plan).isEqualTo(CarePlanTemplate.heartFailure(codec, "p9"));
     }
 
     @Test
     void notAnObjectIsOneProblemOfTheWholeDocument() {
-        assertThat(problemsOf("[1, 2]").problems()).containsExactly(new PlanProblem("", "a care plan is a JSON object"));
+        assertThat(problemsOf("[1, 2]").problems())
+                .containsExactly(new PlanProblem("", "a care plan is a JSON object"));
     }
 }

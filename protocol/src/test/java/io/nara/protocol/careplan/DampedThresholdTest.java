@@ -15,10 +15,10 @@ class DampedThresholdTest {
     static final String SPO2 = "59408-5";
     static final String PULSE = "8867-4";
 
-    private static ThresholdRule rule(String code, Double below, Double above, Duration sustain, Double recoverAt,
-                                      Duration recoverFor) {
-        return new ThresholdRule("r", code, below, above, Severity.URGENT, "m", null, null, null, sustain, recoverAt,
-                recoverFor);
+    private static ThresholdRule rule(
+            String code, Double below, Double above, Duration sustain, Double recoverAt, Duration recoverFor) {
+        return new ThresholdRule(
+                "r", code, below, above, Severity.URGENT, "m", null, null, null, sustain, recoverAt, recoverFor);
     }
 
     @Test
@@ -27,7 +27,9 @@ class DampedThresholdTest {
         ThresholdRule lowSpo2 = rule(SPO2, 90.0, null, Duration.ofMinutes(2), 92.0, Duration.ofMinutes(5));
         assertThat(lowSpo2.breaks(89.0)).isTrue();
         assertThat(lowSpo2.recovered(89.0)).isFalse();
-        assertThat(lowSpo2.recovered(90.0)).as("no longer below the threshold, not yet recovered").isFalse();
+        assertThat(lowSpo2.recovered(90.0))
+                .as("no longer below the threshold, not yet recovered")
+                .isFalse();
         assertThat(lowSpo2.recovered(91.9)).isFalse();
         assertThat(lowSpo2.recovered(92.0)).isTrue();
         assertThat(lowSpo2.recovered(97.0)).isTrue();
@@ -57,11 +59,16 @@ class DampedThresholdTest {
 
     @Test
     void aRuleIsDampedByAnyOneOfItsDampingFieldsAndOnlyThen() {
-        assertThat(rule(SPO2, 90.0, null, null, null, null).damped()).as("a spot-check threshold").isFalse();
-        assertThat(rule(SPO2, 90.0, null, Duration.ofMinutes(2), null, null).damped()).isTrue();
+        assertThat(rule(SPO2, 90.0, null, null, null, null).damped())
+                .as("a spot-check threshold")
+                .isFalse();
+        assertThat(rule(SPO2, 90.0, null, Duration.ofMinutes(2), null, null).damped())
+                .isTrue();
         assertThat(rule(SPO2, 90.0, null, null, 92.0, null).damped()).isTrue();
-        assertThat(rule(SPO2, 90.0, null, null, null, Duration.ofMinutes(5)).damped()).isTrue();
+        assertThat(rule(SPO2, 90.0, null, null, null, Duration.ofMinutes(5)).damped())
+                .isTrue();
         assertThat(rule(SPO2, 90.0, null, Duration.ZERO, null, null).damped())
-                .as("a sustain given as zero is still the damped evaluation").isTrue();
+                .as("a sustain given as zero is still the damped evaluation")
+                .isTrue();
     }
 }

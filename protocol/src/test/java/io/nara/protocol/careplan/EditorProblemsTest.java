@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.nara.protocol.codec.MessageCodec;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +20,9 @@ class EditorProblemsTest {
 
     private final MessageCodec codec = new MessageCodec();
 
-    private java.util.List<String> fieldsOf(String json) {
-        InvalidCarePlanException e = catchThrowableOfType(() -> codec.readCarePlan(codec.tree(json)),
-                InvalidCarePlanException.class);
+    private List<String> fieldsOf(String json) {
+        InvalidCarePlanException e =
+                catchThrowableOfType(() -> codec.readCarePlan(codec.tree(json)), InvalidCarePlanException.class);
         assertThat(e).as("refused").isNotNull();
         return e.problems().stream().map(PlanProblem::field).toList();
     }
@@ -31,28 +32,24 @@ class EditorProblemsTest {
         assertThat(fieldsOf("""
                 {"patientId": "p1", "version": "1", "rules": {"id": "x"}}""")).containsExactly("rules");
         assertThat(fieldsOf("""
-                {"patientId": "p1", "version": "1", "rules": [%s], "expected": "daily"}""".formatted(LOW_BP)))
-                .containsExactly("expected");
+                {"patientId": "p1", "version": "1", "rules": [%s], "expected": "daily"}""".formatted(LOW_BP))).containsExactly("expected");
     }
 
     @Test
     void anEmptyEntryIsNamedByItsPlaceAndTheOtherEntriesStillChecked() {
         assertThat(fieldsOf("""
-                {"patientId": "p1", "version": "1", "rules": [%s, null, %s]}""".formatted(LOW_BP, BAD_BOUNDS)))
-                .containsExactly("rules[1]", "rules[2].above");
+                {"patientId": "p1", "version": "1", "rules": [%s, null, %s]}""".formatted(LOW_BP, BAD_BOUNDS))).containsExactly("rules[1]", "rules[2].above");
         assertThat(fieldsOf("""
-                {"patientId": "p1", "version": "1", "rules": [%s], "expected": [null]}""".formatted(LOW_BP)))
-                .containsExactly("expected[0]");
+                {"patientId": "p1", "version": "1", "rules": [%s], "expected": [null]}""".formatted(LOW_BP))).containsExactly("expected[0]");
     }
 
     @Test
     void aNullListIsNoListAndNoProblem() {
         assertThat(fieldsOf("""
-                {"patientId": "p1", "version": "1", "rules": [%s], "expected": null}""".formatted(BAD_BOUNDS)))
-                .containsExactly("rules[0].above");
+                {"patientId": "p1", "version": "1", "rules": [%s], "expected": null}""".formatted(BAD_BOUNDS))).containsExactly("rules[0].above");
         assertThat(codec.readCarePlan(codec.tree("""
-                {"patientId": "p1", "version": "1", "rules": [%s], "expected": null}""".formatted(LOW_BP)))
-                .expected()).isEmpty();
+                {"patientId": "p1", "version": "1", "rules": [%s], "expected": null}""".formatted(LOW_BP))).expected())
+                .isEmpty();
     }
 
     @Test
@@ -60,12 +57,10 @@ class EditorProblemsTest {
         String discharge = """
                 "postDischarge": {"start": "2026-11-20", "rules": [%s]}""".formatted(BAD_BOUNDS);
         assertThat(fieldsOf("""
-                {"patientId": "p1", "version": "1", "rules": [%s], %s}""".formatted(LOW_BP, discharge)))
-                .containsExactly("postDischarge.rules[0].above");
+                {"patientId": "p1", "version": "1", "rules": [%s], %s}""".formatted(LOW_BP, discharge))).containsExactly("postDischarge.rules[0].above");
         // with a mistake of the plan's own as well: each named once
         assertThat(fieldsOf("""
-                {"patientId": "p1", "version": "1", "zone": "Mars/Olympus", "rules": [%s], %s}"""
-                .formatted(LOW_BP, discharge)))
+                {"patientId": "p1", "version": "1", "zone": "Mars/Olympus", "rules": [%s], %s}""".formatted(LOW_BP, discharge)))
                 .containsExactlyInAnyOrder("postDischarge.rules[0].above", "zone");
         assertThat(fieldsOf("""
                 {"patientId": "p1", "version": "1", "rules": [%s], "postDischarge": {"start": "2026-11-20",

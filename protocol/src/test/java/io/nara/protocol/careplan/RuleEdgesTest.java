@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.nara.protocol.message.Severity;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
 
 /**
  * The edges of what a care plan may say, as a doctor's editor meets them: each refusal names its field, and each
@@ -28,8 +28,15 @@ class RuleEdgesTest {
         return e.problems();
     }
 
-    static ThresholdRule threshold(String id, Double below, Double above, Severity severity, String message,
-                                   String respondFirst, Duration escalateAfter, String episode) {
+    static ThresholdRule threshold(
+            String id,
+            Double below,
+            Double above,
+            Severity severity,
+            String message,
+            String respondFirst,
+            Duration escalateAfter,
+            String episode) {
         return new ThresholdRule(id, SYS, below, above, severity, message, respondFirst, escalateAfter, episode);
     }
 
@@ -55,64 +62,94 @@ class RuleEdgesTest {
         assertThat(problems(() -> threshold(null, 90.0, null, null, " ", "", Duration.ZERO, "bad episode!")))
                 .extracting(PlanProblem::field)
                 .containsExactlyInAnyOrder("id", "severity", "message", "respondFirst", "episode", "escalateAfter");
-        assertThat(problems(() -> threshold("-starts-with-dash", 90.0, null, Severity.WARNING, "m", null, null,
-                null))).extracting(PlanProblem::field).containsExactly("id");
-        assertThat(problems(() -> threshold("ok", 90.0, null, Severity.WARNING, "m", null,
-                Duration.ofMinutes(-5), null))).singleElement()
+        assertThat(problems(() -> threshold("-starts-with-dash", 90.0, null, Severity.WARNING, "m", null, null, null)))
+                .extracting(PlanProblem::field)
+                .containsExactly("id");
+        assertThat(problems(
+                        () -> threshold("ok", 90.0, null, Severity.WARNING, "m", null, Duration.ofMinutes(-5), null)))
+                .singleElement()
                 .satisfies(p -> assertThat(p.message()).contains("escalateAfter must be positive"));
         // the smallest positive escalation and an episode name that is valid are accepted
         assertThat(threshold("ok", 90.0, null, Severity.WARNING, "m", "team-1", Duration.ofSeconds(1), "bp.low")
-                .episodeKey()).isEqualTo("bp.low");
+                        .episodeKey())
+                .isEqualTo("bp.low");
     }
 
     @Test
     void boundsMustBeFiniteGivenAndInOrder() {
         assertThat(problems(() -> threshold("t", null, null, Severity.WARNING, "m", null, null, null)))
-                .extracting(PlanProblem::field).containsExactly("below");
+                .extracting(PlanProblem::field)
+                .containsExactly("below");
         assertThat(problems(() -> threshold("t", 3.0, 2.0, Severity.WARNING, "m", null, null, null)))
-                .extracting(PlanProblem::field).containsExactly("above");
+                .extracting(PlanProblem::field)
+                .containsExactly("above");
         assertThat(problems(() -> threshold("t", Double.NaN, 2.0, Severity.WARNING, "m", null, null, null)))
-                .extracting(PlanProblem::field).contains("below");
-        assertThat(problems(() -> threshold("t", 1.0, Double.POSITIVE_INFINITY, Severity.WARNING, "m", null, null,
-                null))).extracting(PlanProblem::field).contains("above");
+                .extracting(PlanProblem::field)
+                .contains("below");
+        assertThat(problems(
+                        () -> threshold("t", 1.0, Double.POSITIVE_INFINITY, Severity.WARNING, "m", null, null, null)))
+                .extracting(PlanProblem::field)
+                .contains("above");
         assertThat(problems(() -> new ThresholdRule("t", "1234-5", 1.0, null, Severity.WARNING, "m", null, null)))
-                .extracting(PlanProblem::field).containsExactly("code");
+                .extracting(PlanProblem::field)
+                .containsExactly("code");
         assertThat(problems(() -> new ThresholdRule("t", null, 1.0, null, Severity.WARNING, "m", null, null)))
-                .extracting(PlanProblem::field).containsExactly("code");
+                .extracting(PlanProblem::field)
+                .containsExactly("code");
     }
 
     @Test
     void windowsAndRisesHaveLimitsThatHoldAtTheirValues() {
-        assertThat(new WindowChangeRule("w", WEIGHT, Duration.ofHours(1), 0.1, Severity.WARNING, "m", null, null,
-                null).window()).isEqualTo(Duration.ofHours(1));
-        assertThat(new WindowChangeRule("w", WEIGHT, Duration.ofDays(90), 0.1, Severity.WARNING, "m", null, null,
-                null).window()).isEqualTo(Duration.ofDays(90));
-        assertThat(problems(() -> new WindowChangeRule("w", WEIGHT, Duration.ofMinutes(59), 2.0, Severity.WARNING,
-                "m", null, null, null))).extracting(PlanProblem::field).containsExactly("window");
-        assertThat(problems(() -> new WindowChangeRule("w", WEIGHT, Duration.ofDays(90).plusSeconds(1), 2.0,
-                Severity.WARNING, "m", null, null, null))).extracting(PlanProblem::field).containsExactly("window");
-        assertThat(problems(() -> new WindowChangeRule("w", WEIGHT, null, 2.0, Severity.WARNING, "m", null, null,
-                null))).singleElement().satisfies(p -> assertThat(p.message()).contains("window is missing"));
-        assertThat(problems(() -> new WindowChangeRule("w", WEIGHT, Duration.ofDays(3), 0.0, Severity.WARNING, "m",
-                null, null, null))).singleElement()
+        assertThat(new WindowChangeRule("w", WEIGHT, Duration.ofHours(1), 0.1, Severity.WARNING, "m", null, null, null)
+                        .window())
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(new WindowChangeRule("w", WEIGHT, Duration.ofDays(90), 0.1, Severity.WARNING, "m", null, null, null)
+                        .window())
+                .isEqualTo(Duration.ofDays(90));
+        assertThat(problems(() -> new WindowChangeRule(
+                        "w", WEIGHT, Duration.ofMinutes(59), 2.0, Severity.WARNING, "m", null, null, null)))
+                .extracting(PlanProblem::field)
+                .containsExactly("window");
+        assertThat(problems(() -> new WindowChangeRule(
+                        "w", WEIGHT, Duration.ofDays(90).plusSeconds(1), 2.0, Severity.WARNING, "m", null, null, null)))
+                .extracting(PlanProblem::field)
+                .containsExactly("window");
+        assertThat(problems(
+                        () -> new WindowChangeRule("w", WEIGHT, null, 2.0, Severity.WARNING, "m", null, null, null)))
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("window is missing"));
+        assertThat(problems(() -> new WindowChangeRule(
+                        "w", WEIGHT, Duration.ofDays(3), 0.0, Severity.WARNING, "m", null, null, null)))
+                .singleElement()
                 .satisfies(p -> assertThat(p.message()).contains("rise must be a positive number"));
-        assertThat(problems(() -> new WindowChangeRule("w", WEIGHT, Duration.ofDays(3), Double.NaN,
-                Severity.WARNING, "m", null, null, null))).extracting(PlanProblem::field).containsExactly("rise");
-        assertThat(problems(() -> new WindowChangeRule("w", WEIGHT, Duration.ofDays(3), null, Severity.WARNING, "m",
-                null, null, null))).singleElement().satisfies(p -> assertThat(p.message()).contains("rise is missing"));
+        assertThat(problems(() -> new WindowChangeRule(
+                        "w", WEIGHT, Duration.ofDays(3), Double.NaN, Severity.WARNING, "m", null, null, null)))
+                .extracting(PlanProblem::field)
+                .containsExactly("rise");
+        assertThat(problems(() -> new WindowChangeRule(
+                        "w", WEIGHT, Duration.ofDays(3), null, Severity.WARNING, "m", null, null, null)))
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("rise is missing"));
     }
 
     @Test
     void aCombinationLooksAtEachConditionsCodeWithinThirtyMinutesByDefault() {
-        CombinationRule c = new CombinationRule("c", List.of(new CombinationRule.Condition(SYS, 90.0, null),
-                new CombinationRule.Condition(HR, null, 100.0)), null, Severity.URGENT, "m", null, null, null);
+        CombinationRule c = new CombinationRule(
+                "c",
+                List.of(new CombinationRule.Condition(SYS, 90.0, null), new CombinationRule.Condition(HR, null, 100.0)),
+                null,
+                Severity.URGENT,
+                "m",
+                null,
+                null,
+                null);
         assertThat(c.codes()).containsExactly(SYS, HR);
         assertThat(c.where()).isEqualTo(Rule.Where.HUB);
         assertThat(c.effectiveWithin()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.conditions().get(0).breaks(89.0)).isTrue();
         assertThat(c.conditions().get(1).breaks(100.0)).isFalse();
-        CombinationRule quick = new CombinationRule("c", c.conditions(), Duration.ofMinutes(5), Severity.URGENT, "m",
-                null, null, null);
+        CombinationRule quick =
+                new CombinationRule("c", c.conditions(), Duration.ofMinutes(5), Severity.URGENT, "m", null, null, null);
         assertThat(quick.effectiveWithin()).isEqualTo(Duration.ofMinutes(5));
     }
 
@@ -122,22 +159,24 @@ class RuleEdgesTest {
         assertThat(r.codes()).containsExactly(SYS);
         assertThat(r.breaks(161)).isTrue();
         assertThat(r.breaks(160)).isFalse();
-        BaselineChangeRule b = new BaselineChangeRule("b", "33762-6", 50.0, null, null, Severity.WARNING, "m", null,
-                null, null);
+        BaselineChangeRule b =
+                new BaselineChangeRule("b", "33762-6", 50.0, null, null, Severity.WARNING, "m", null, null, null);
         assertThat(b.codes()).containsExactly("33762-6");
         assertThat(b.effectiveBaselineWindow()).isEqualTo(Duration.ofDays(90));
-        assertThat(problems(() -> new BaselineChangeRule("b", "33762-6", 50.0, 0.0, null, Severity.WARNING, "m",
-                null, null, null))).extracting(PlanProblem::field).containsExactly("baseline");
+        assertThat(problems(() -> new BaselineChangeRule(
+                        "b", "33762-6", 50.0, 0.0, null, Severity.WARNING, "m", null, null, null)))
+                .extracting(PlanProblem::field)
+                .containsExactly("baseline");
     }
 
     @Test
     void allRulesAreTheOrdinaryOnesPlusThePostDischargeOnesWhichWinByIdAndTheLongestLookBackIsKept() {
         ThresholdRule ordinary = threshold("sys-low", 90.0, null, Severity.WARNING, "m", null, null, null);
         ThresholdRule stricter = threshold("sys-low", 100.0, null, Severity.WARNING, "m", null, null, null);
-        BaselineChangeRule longBaseline = new BaselineChangeRule("bnp", "33762-6", 50.0, null, Duration.ofDays(180),
-                Severity.WARNING, "m", null, null, null);
-        WindowChangeRule weight = new WindowChangeRule("w", WEIGHT, Duration.ofDays(3), 2.0, Severity.WARNING, "m",
-                null, null, null);
+        BaselineChangeRule longBaseline = new BaselineChangeRule(
+                "bnp", "33762-6", 50.0, null, Duration.ofDays(180), Severity.WARNING, "m", null, null, null);
+        WindowChangeRule weight =
+                new WindowChangeRule("w", WEIGHT, Duration.ofDays(3), 2.0, Severity.WARNING, "m", null, null, null);
         CarePlan plain = new CarePlan("p1", "1", List.of(ordinary, weight));
         assertThat(plain.allRules()).containsExactly(ordinary, weight);
         assertThat(plain.historyNeeded()).isEqualTo(CarePlan.MIN_HISTORY);
@@ -145,14 +184,20 @@ class RuleEdgesTest {
         assertThat(plain.withVersion("7").version()).isEqualTo("7");
         assertThat(plain.withVersion("7").rules()).isEqualTo(plain.rules());
 
-        CarePlan discharged = new CarePlan("p1", "2", List.of(ordinary, weight), List.of(),
-                new PostDischarge(LocalDate.parse("2026-11-01"), 30, List.of(stricter, longBaseline)), null, null,
+        CarePlan discharged = new CarePlan(
+                "p1",
+                "2",
+                List.of(ordinary, weight),
+                List.of(),
+                new PostDischarge(LocalDate.parse("2026-11-01"), 30, List.of(stricter, longBaseline)),
+                null,
+                null,
                 Duration.ofHours(6));
         assertThat(discharged.allRules()).containsExactly(stricter, weight, longBaseline);
         assertThat(discharged.historyNeeded()).isEqualTo(Duration.ofDays(180));
         assertThat(discharged.effectiveStaleAfter()).isEqualTo(Duration.ofHours(6));
-        assertThat(discharged.rulesAt(Instant.parse("2026-11-10T12:00:00Z"))).containsExactly(stricter, weight,
-                longBaseline);
+        assertThat(discharged.rulesAt(Instant.parse("2026-11-10T12:00:00Z")))
+                .containsExactly(stricter, weight, longBaseline);
         assertThat(discharged.rulesAt(Instant.parse("2026-12-10T12:00:00Z"))).containsExactly(ordinary, weight);
     }
 
@@ -160,15 +205,21 @@ class RuleEdgesTest {
     void aPlanRefusesTwoRulesWithOneIdAndAnEpisodeMixingHubAndCloud() {
         ThresholdRule a = threshold("same", 90.0, null, Severity.WARNING, "m", null, null, "ep");
         ThresholdRule b = threshold("same", 80.0, null, Severity.URGENT, "m", null, null, "ep");
-        assertThat(problems(() -> new CarePlan("p1", "1", List.of(a, b)))).extracting(PlanProblem::field)
+        assertThat(problems(() -> new CarePlan("p1", "1", List.of(a, b))))
+                .extracting(PlanProblem::field)
                 .containsExactly("rules[1].id");
-        MissingMeasurementRule cloud = new MissingMeasurementRule("gone", null, null, Duration.ofHours(48),
-                Severity.WARNING, "m", null, null, "ep");
-        assertThat(problems(() -> new CarePlan("p1", "1", List.of(a, cloud)))).extracting(PlanProblem::field)
+        MissingMeasurementRule cloud = new MissingMeasurementRule(
+                "gone", null, null, Duration.ofHours(48), Severity.WARNING, "m", null, null, "ep");
+        assertThat(problems(() -> new CarePlan("p1", "1", List.of(a, cloud))))
+                .extracting(PlanProblem::field)
                 .containsExactly("rules[1].episode");
         // distinct ids in one hub episode are what a plan is made of
-        assertThat(new CarePlan("p1", "1", List.of(a, threshold("other", 80.0, null, Severity.URGENT, "m", null, null,
-                "ep"))).rules()).hasSize(2);
+        assertThat(new CarePlan(
+                                "p1",
+                                "1",
+                                List.of(a, threshold("other", 80.0, null, Severity.URGENT, "m", null, null, "ep")))
+                        .rules())
+                .hasSize(2);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.nara.protocol.vocabulary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -57,29 +58,38 @@ class EveryUnitConversionTest {
     @Test
     void haemoglobinIsTheSameWhateverUnitTheAnalyzerUses() {
         // 120 g/L = 12 g/dL = 7.4469 mmol/L (monomer); compared with each other so the stored unit may change.
-        double fromGramsPerLitre = Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 120, "g/L").orElseThrow();
-        double fromGramsPerDecilitre = Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 12, "g/dL").orElseThrow();
+        double fromGramsPerLitre =
+                Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 120, "g/L").orElseThrow();
+        double fromGramsPerDecilitre =
+                Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 12, "g/dL").orElseThrow();
         double fromMillimoles = Vocabulary.toVocabularyUnit(Vocabulary.HEMOGLOBIN, 12 / 1.6114, "mmol/L")
                 .orElseThrow();
         assertThat(fromGramsPerLitre).isEqualTo(fromGramsPerDecilitre);
-        assertThat(fromMillimoles).isCloseTo(fromGramsPerDecilitre, org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(fromMillimoles).isCloseTo(fromGramsPerDecilitre, Percentage.withPercentage(0.01));
     }
 
     @Test
     void notANumberAnInfiniteValueOrNoUnitIsNeverConverted() {
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, Double.NaN, "kg")).isEmpty();
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, Double.POSITIVE_INFINITY, "kg")).isEmpty();
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, 80, null)).isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, Double.NaN, "kg"))
+                .isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, Double.POSITIVE_INFINITY, "kg"))
+                .isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, 80, null))
+                .isEmpty();
         // a finite value whose conversion overflows is refused, not stored as infinity
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.GLUCOSE, Double.MAX_VALUE, "kg/L")).isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.GLUCOSE, Double.MAX_VALUE, "kg/L"))
+                .isEmpty();
     }
 
     @Test
     void aUnitOfAnotherAnalyteIsRefusedNotGuessed() {
         // pmol/L converts NT-proBNP and BNP with different molar masses; troponin has none.
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.TROPONIN_T, 10, "pmol/L")).isEmpty();
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.NT_PRO_BNP, 1, "ng/mL")).isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.TROPONIN_T, 10, "pmol/L"))
+                .isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.NT_PRO_BNP, 1, "ng/mL"))
+                .isEmpty();
         assertThat(Vocabulary.toVocabularyUnit(Vocabulary.SODIUM, 140, "mg/dL")).isEmpty();
-        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, 80, "kPa")).isEmpty();
+        assertThat(Vocabulary.toVocabularyUnit(Vocabulary.BODY_WEIGHT, 80, "kPa"))
+                .isEmpty();
     }
 }

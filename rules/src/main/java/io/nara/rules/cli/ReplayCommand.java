@@ -24,12 +24,17 @@ import picocli.CommandLine.Option;
  * {@code nara-rules replay}: what a care plan raises over a CSV of readings. A thin I/O wrapper: it reads the two
  * files and prints; {@link Replay} does the work, the same engine the hub runs.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Prints the alerts and episodes a care plan raises over a CSV of readings "
-                + "(time,code,value,unit[,flags]), in time order, then a count per rule and severity.",
-            "Exit 0: replayed; 1: the plan or the readings are invalid (every problem is named); 2: bad usage."},
-        exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:replayed", "1:invalid plan or readings",
-            "2:usage error"})
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Prints the alerts and episodes a care plan raises over a CSV of readings "
+                    + "(time,code,value,unit[,flags]), in time order, then a count per rule and severity.",
+            "Exit 0: replayed; 1: the plan or the readings are invalid (every problem is named); 2: bad usage."
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:replayed", "1:invalid plan or readings", "2:usage error"})
 public final class ReplayCommand implements Callable<Integer> {
 
     static final int INVALID_INPUT = 1;
@@ -85,8 +90,15 @@ public final class ReplayCommand implements Callable<Integer> {
         for (Replay.Raised r : o.events()) {
             AlertEvent e = r.event();
             String value = e.value() == null ? "" : String.format(Locale.ROOT, "%s %s", trim(e.value()), e.unit());
-            out.printf(Locale.ROOT, "%-21s %-10s %-9s %-27s %-10s %s%n", r.at(), e.status(), e.severity(),
-                    e.ruleId(), value, e.episode());
+            out.printf(
+                    Locale.ROOT,
+                    "%-21s %-10s %-9s %-27s %-10s %s%n",
+                    r.at(),
+                    e.status(),
+                    e.severity(),
+                    e.ruleId(),
+                    value,
+                    e.episode());
         }
         if (o.events().isEmpty()) {
             out.println("(no alerts)");
@@ -96,8 +108,12 @@ public final class ReplayCommand implements Callable<Integer> {
         for (Replay.RuleCount c : o.perRule()) {
             out.printf(Locale.ROOT, "%-27s %-9s %6d  %15d%n", c.ruleId(), c.severity(), c.alerts(), c.episodes());
         }
-        out.printf(Locale.ROOT, "total: %d alerts, %d episodes opened, %d still open at the end%n", o.alerts(),
-                o.episodes(), o.stillOpen().size());
+        out.printf(
+                Locale.ROOT,
+                "total: %d alerts, %d episodes opened, %d still open at the end%n",
+                o.alerts(),
+                o.episodes(),
+                o.stillOpen().size());
     }
 
     private static String trim(double v) {

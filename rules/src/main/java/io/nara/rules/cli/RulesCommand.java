@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code nara-rules}: the rules engine on the command line, for clinicians who tune care-plan templates. */
-@Command(name = "nara-rules", mixinStandardHelpOptions = true, subcommands = ReplayCommand.class,
+@Command(
+        name = "nara-rules",
+        mixinStandardHelpOptions = true,
+        subcommands = ReplayCommand.class,
         description = "The Nära rules engine on the command line.")
 public final class RulesCommand implements Runnable {
 

@@ -8,9 +8,20 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** What an evaluation tells the nurse: an alert before it has a sequence number. */
-public record AlertEvent(AlertStatus status, String episode, String patientId, String ruleId, Severity severity,
-                         String code, Double value, String unit, String message, long observationSeq,
-                         String carePlanVersion, String respondFirst, Duration escalateAfter) {
+public record AlertEvent(
+        AlertStatus status,
+        String episode,
+        String patientId,
+        String ruleId,
+        Severity severity,
+        String code,
+        Double value,
+        String unit,
+        String message,
+        long observationSeq,
+        String carePlanVersion,
+        String respondFirst,
+        Duration escalateAfter) {
 
     public AlertEvent {
         if (message.length() > Limits.MAX_TEXT_LENGTH) {
@@ -19,7 +30,21 @@ public record AlertEvent(AlertStatus status, String episode, String patientId, S
     }
 
     public Alert toAlert(long seq, Instant raisedAt) {
-        return new Alert(seq, patientId, ruleId, severity, code, value, unit, message, raisedAt, observationSeq,
-                carePlanVersion, respondFirst, escalateAfter, status, episode);
+        return new Alert(
+                seq,
+                patientId,
+                ruleId,
+                severity,
+                code,
+                value,
+                unit,
+                message,
+                raisedAt,
+                observationSeq,
+                carePlanVersion,
+                respondFirst,
+                escalateAfter,
+                status,
+                episode);
     }
 }

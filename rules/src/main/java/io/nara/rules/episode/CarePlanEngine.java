@@ -11,7 +11,9 @@ import io.nara.protocol.careplan.WindowChangeRule;
 import io.nara.protocol.message.AlertStatus;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.Severity;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -39,7 +41,8 @@ import java.util.Set;
 public final class CarePlanEngine {
 
     static final String RESOLVED_PREFIX = "Åter inom gränserna / Back within limits: ";
-    static final String REMOVED_PREFIX = "Regeln finns inte längre i vårdplanen / The rule is no longer in the care plan: ";
+    static final String REMOVED_PREFIX =
+            "Regeln finns inte längre i vårdplanen / The rule is no longer in the care plan: ";
 
     /** A rule that holds, with the reading that shows it and a short account of the numbers. */
     private record Hit(Rule rule, Reading evidence, String detail, Double reference) {
@@ -72,8 +75,12 @@ public final class CarePlanEngine {
                 }
             }
         }
-        return new Evaluation(new PatientState(history, run.episodes), List.copyOf(run.events), reading,
-                List.copyOf(run.changed.values()), List.copyOf(run.closed));
+        return new Evaluation(
+                new PatientState(history, run.episodes),
+                List.copyOf(run.events),
+                reading,
+                List.copyOf(run.changed.values()),
+                List.copyOf(run.closed));
     }
 
     /** One evaluation's working state. */
@@ -82,7 +89,7 @@ public final class CarePlanEngine {
         final ReadingHistory history;
         final Map<String, Episode> episodes;
         final Instant freshFrom;
-        final java.time.ZoneId zone;
+        final ZoneId zone;
         final List<Rule> allRules;
         final List<AlertEvent> events = new ArrayList<>();
         final Map<String, Episode> changed = new HashMap<>();
@@ -103,7 +110,8 @@ public final class CarePlanEngine {
         List<Rule> rulesAt(Instant t) {
             // plan.rulesAt(t) itself answers plan.rules() outside the period: the covers() test is a shortcut, and
             // forcing it true is an equivalent mutant.
-            return plan.postDischarge() != null && plan.postDischarge().covers(t, zone) ? plan.rulesAt(t)
+            return plan.postDischarge() != null && plan.postDischarge().covers(t, zone)
+                    ? plan.rulesAt(t)
                     : plan.rules();
         }
 
@@ -143,7 +151,11 @@ public final class CarePlanEngine {
                     continue;
                 }
                 Hit hit = holds(rule, episodes.get(key));
-                if (hit != null && (worst == null || hit.rule().severity().isWorseThan(worst.rule().severity()))) {
+                if (hit != null
+                        && (worst == null
+                                || hit.rule()
+                                        .severity()
+                                        .isWorseThan(worst.rule().severity()))) {
                     worst = hit;
                 }
             }
@@ -185,21 +197,38 @@ public final class CarePlanEngine {
                 failures += failed.get(i) ? 1 : 0;
             }
             boolean holds = failed.get(attempts.size() - 1) && failures >= rule.failures();
-            Hit hit = holds ? new Hit(rule, newest, failures + " av/of " + (attempts.size() - from)
-                    + " mätningar misslyckades/failed, " + deviceId) : null;
+            Hit hit = holds
+                    ? new Hit(
+                            rule,
+                            newest,
+                            failures + " av/of " + (attempts.size() - from) + " mätningar misslyckades/failed, "
+                                    + deviceId)
+                    : null;
             transition(rule.episodeKey() + "/" + deviceId, hit, newest);
         }
 
         void closeEpisodesOfRemovedRules(Reading reading) {
             for (Episode e : List.copyOf(episodes.values())) {
-                String ruleKey = e.key().contains("/") ? e.key().substring(0, e.key().indexOf('/')) : e.key();
+                String ruleKey =
+                        e.key().contains("/") ? e.key().substring(0, e.key().indexOf('/')) : e.key();
                 boolean exists = allRules.stream().anyMatch(r -> r.episodeKey().equals(ruleKey));
                 if (!exists) {
                     episodes.remove(e.key());
                     closed.add(e.key());
-                    events.add(new AlertEvent(AlertStatus.RESOLVED, e.id(), plan.patientId(), e.ruleId(),
-                            Severity.INFO, null, null, null, REMOVED_PREFIX + e.ruleId(), reading.seq(),
-                            plan.version(), null, null));
+                    events.add(new AlertEvent(
+                            AlertStatus.RESOLVED,
+                            e.id(),
+                            plan.patientId(),
+                            e.ruleId(),
+                            Severity.INFO,
+                            null,
+                            null,
+                            null,
+                            REMOVED_PREFIX + e.ruleId(),
+                            reading.seq(),
+                            plan.version(),
+                            null,
+                            null));
                 }
             }
         }
@@ -215,32 +244,51 @@ public final class CarePlanEngine {
                     long evidenceSeq = worst.evidence().seq();
                     String id = key + "@" + worst.evidence().time() + "#" + evidenceSeq
                             + (trigger == null || trigger.seq() == evidenceSeq ? "" : "+" + trigger.seq());
-                    Episode e = new Episode(key, id,
-                            rule.id(), rule.severity(),
-                            worst.evidence().time(), worst.reference());
+                    Episode e = new Episode(
+                            key,
+                            id,
+                            rule.id(),
+                            rule.severity(),
+                            worst.evidence().time(),
+                            worst.reference());
                     open(e, AlertStatus.RAISED, worst);
                 } else if (rule.severity().isWorseThan(open.severity())) {
                     Double reference = open.reference();
                     if (reference == null || (worst.reference() != null && worst.reference() < reference)) {
                         reference = worst.reference();
                     }
-                    open(new Episode(key, open.id(), rule.id(), rule.severity(), open.openedAt(), reference),
-                            AlertStatus.ESCALATED, worst);
+                    open(
+                            new Episode(key, open.id(), rule.id(), rule.severity(), open.openedAt(), reference),
+                            AlertStatus.ESCALATED,
+                            worst);
                 }
             } else if (open != null) {
                 episodes.remove(key);
                 changed.remove(key);
                 closed.add(key);
-                Rule opened = rulesAt(newest.time()).stream().filter(r -> r.id().equals(open.ruleId()))
+                Rule opened = rulesAt(newest.time()).stream()
+                        .filter(r -> r.id().equals(open.ruleId()))
                         .findFirst()
-                        .orElse(allRules.stream().filter(r -> r.id().equals(open.ruleId())).findFirst()
+                        .orElse(allRules.stream()
+                                .filter(r -> r.id().equals(open.ruleId()))
+                                .findFirst()
                                 .orElse(null));
                 String text = RESOLVED_PREFIX + (opened == null ? open.ruleId() : opened.message());
                 boolean device = key.contains("/");
-                events.add(new AlertEvent(AlertStatus.RESOLVED, open.id(), plan.patientId(), open.ruleId(),
-                        Severity.INFO, device ? null : newest.code(), device ? null : newest.value(),
-                        device ? null : newest.unit(), text, newest.seq(), plan.version(),
-                        opened == null ? null : opened.respondFirst(), null));
+                events.add(new AlertEvent(
+                        AlertStatus.RESOLVED,
+                        open.id(),
+                        plan.patientId(),
+                        open.ruleId(),
+                        Severity.INFO,
+                        device ? null : newest.code(),
+                        device ? null : newest.value(),
+                        device ? null : newest.unit(),
+                        text,
+                        newest.seq(),
+                        plan.version(),
+                        opened == null ? null : opened.respondFirst(),
+                        null));
             }
         }
 
@@ -252,9 +300,20 @@ public final class CarePlanEngine {
             Reading ev = hit.evidence();
             boolean device = rule instanceof DeviceAttentionRule;
             String text = hit.detail() == null ? rule.message() : rule.message() + " (" + hit.detail() + ")";
-            events.add(new AlertEvent(status, e.id(), plan.patientId(), rule.id(), rule.severity(), ev.code(),
-                    device ? null : ev.value(), device ? null : ev.unit(), text, ev.seq(), plan.version(),
-                    rule.respondFirst(), rule.escalateAfter()));
+            events.add(new AlertEvent(
+                    status,
+                    e.id(),
+                    plan.patientId(),
+                    rule.id(),
+                    rule.severity(),
+                    ev.code(),
+                    device ? null : ev.value(),
+                    device ? null : ev.unit(),
+                    text,
+                    ev.seq(),
+                    plan.version(),
+                    rule.respondFirst(),
+                    rule.escalateAfter()));
         }
 
         /** The hit when {@code rule} holds as of the newest usable reading of its codes, else null. */
@@ -279,8 +338,9 @@ public final class CarePlanEngine {
                     continue;
                 }
                 int k = t.breaks(r.value()) ? 1 : t.recovered(r.value()) ? -1 : 0;
-                if (runStart != null && k == kind
-                        && java.time.Duration.between(r.time(), runStart).compareTo(needed(t, kind)) <= 0) {
+                if (runStart != null
+                        && k == kind
+                        && Duration.between(r.time(), runStart).compareTo(needed(t, kind)) <= 0) {
                     runStart = r.time();
                     continue;
                 }
@@ -294,16 +354,17 @@ public final class CarePlanEngine {
             return runStart != null && kind != 0 && lasted(t, kind, runStart, runEnd, null) && kind > 0;
         }
 
-        private static java.time.Duration needed(ThresholdRule t, int kind) {
-            java.time.Duration d = kind > 0 ? t.sustain() : t.recoverFor();
-            return d == null ? java.time.Duration.ZERO : d;
+        private static Duration needed(ThresholdRule t, int kind) {
+            Duration d = kind > 0 ? t.sustain() : t.recoverFor();
+            return d == null ? Duration.ZERO : d;
         }
 
         /** A run lasted long enough, or is a spot check ({@code before}: the reading before it, or null). */
         private static boolean lasted(ThresholdRule t, int kind, Instant start, Instant end, Instant before) {
-            java.time.Duration needed = needed(t, kind);
-            return java.time.Duration.between(start, end).compareTo(needed) >= 0 || before == null
-                    || java.time.Duration.between(before, start).compareTo(needed) > 0;
+            Duration needed = needed(t, kind);
+            return Duration.between(start, end).compareTo(needed) >= 0
+                    || before == null
+                    || Duration.between(before, start).compareTo(needed) > 0;
         }
 
         private Hit holds(Rule rule, Episode open) {
@@ -325,13 +386,24 @@ public final class CarePlanEngine {
                 Reading low = lowest(w.code(), r.time().minus(w.window()), r);
                 Double from = low == null ? null : low.value();
                 // The reference belongs to the rule that set it (an overnight rule must not measure from a 3-day low).
-                if (open != null && open.reference() != null && open.ruleId().equals(w.id())
+                if (open != null
+                        && open.reference() != null
+                        && open.ruleId().equals(w.id())
                         && (from == null || open.reference() < from)) {
                     from = open.reference();
                 }
                 if (from != null && r.value() - from > w.rise()) {
-                    return new Hit(w, r, String.format(Locale.ROOT, "%s → %s %s, +%s", num(from),
-                            num(r.value()), r.unit(), num(r.value() - from)), from);
+                    return new Hit(
+                            w,
+                            r,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s → %s %s, +%s",
+                                    num(from),
+                                    num(r.value()),
+                                    r.unit(),
+                                    num(r.value() - from)),
+                            from);
                 }
                 return null;
             }
@@ -349,8 +421,18 @@ public final class CarePlanEngine {
                     return null;
                 }
                 double percent = (r.value() - base) / base * 100.0;
-                return percent > b.risePercent() ? new Hit(b, r, String.format(Locale.ROOT, "%s → %s %s, +%.0f %%",
-                        num(base), num(r.value()), r.unit(), percent)) : null;
+                return percent > b.risePercent()
+                        ? new Hit(
+                                b,
+                                r,
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s → %s %s, +%.0f %%",
+                                        num(base),
+                                        num(r.value()),
+                                        r.unit(),
+                                        percent))
+                        : null;
             }
             if (rule instanceof CombinationRule c) {
                 Reading newest = null;
@@ -377,8 +459,7 @@ public final class CarePlanEngine {
                         breaking += p.breaks(all[i].value()) ? 1 : 0;
                     }
                 }
-                return newest != null && breaking >= p.n()
-                        ? new Hit(p, newest, breaking + " av/of " + seen) : null;
+                return newest != null && breaking >= p.n() ? new Hit(p, newest, breaking + " av/of " + seen) : null;
             }
             return null;
         }

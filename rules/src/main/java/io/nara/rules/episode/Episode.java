@@ -15,5 +15,4 @@ import java.time.Instant;
  *                  stays the reference, so the alert resolves when the weight comes back down, not merely because
  *                  the window slid past the low; null for other rules
  */
-public record Episode(String key, String id, String ruleId, Severity severity, Instant openedAt, Double reference) {
-}
+public record Episode(String key, String id, String ruleId, Severity severity, Instant openedAt, Double reference) {}

@@ -11,8 +11,8 @@ import java.util.List;
  * @param changed  episodes opened or escalated (to store)
  * @param closed   keys of episodes resolved (to delete)
  */
-public record Evaluation(PatientState state, List<AlertEvent> events, Reading stored, List<Episode> changed,
-                         List<String> closed) {
+public record Evaluation(
+        PatientState state, List<AlertEvent> events, Reading stored, List<Episode> changed, List<String> closed) {
 
     public boolean duplicate() {
         return stored == null;

@@ -3,6 +3,7 @@ package io.nara.rules.episode;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationFlag;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * A reading as the rules remember it.
@@ -16,11 +17,25 @@ import java.time.Instant;
  * @param failed   failed or implausible: a device problem, never a clinical signal
  * @param notPatientData control solution or test data: ignored by every rule
  */
-public record Reading(long seq, String deviceId, String code, Double value, String unit, Instant time, boolean failed,
-                      boolean notPatientData) {
+public record Reading(
+        long seq,
+        String deviceId,
+        String code,
+        Double value,
+        String unit,
+        Instant time,
+        boolean failed,
+        boolean notPatientData) {
 
     public static Reading of(Observation o) {
-        return new Reading(o.seq(), o.deviceId(), o.code(), o.value(), o.unit(), o.time(), !o.usableForRules(),
+        return new Reading(
+                o.seq(),
+                o.deviceId(),
+                o.code(),
+                o.value(),
+                o.unit(),
+                o.time(),
+                !o.usableForRules(),
                 o.has(ObservationFlag.NOT_PATIENT_DATA));
     }
 
@@ -36,7 +51,9 @@ public record Reading(long seq, String deviceId, String code, Double value, Stri
     public boolean sameRecord(Reading other) {
         // Callers compare only readings of one code at one instant (ReadingHistory keeps them per code and looks at
         // one time), so the code and time checks never decide there: mutants forcing them true are equivalent.
-        return code.equals(other.code) && deviceId.equals(other.deviceId) && time.equals(other.time)
-                && java.util.Objects.equals(value, other.value);
+        return code.equals(other.code)
+                && deviceId.equals(other.deviceId)
+                && time.equals(other.time)
+                && Objects.equals(value, other.value);
     }
 }

@@ -21,6 +21,7 @@ public final class ReadingHistory {
      */
     private static final Comparator<Reading> ORDER =
             Comparator.comparing(Reading::time).thenComparing(Reading::deviceId).thenComparingLong(Reading::seq);
+
     private static final Reading[] NONE = new Reading[0];
 
     private final Map<String, Reading[]> byCode;

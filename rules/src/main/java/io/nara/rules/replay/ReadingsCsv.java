@@ -35,8 +35,7 @@ public final class ReadingsCsv {
     /** The device every CSV reading is attributed to (device-attention rules count its attempts). */
     public static final String DEVICE = "csv";
 
-    private ReadingsCsv() {
-    }
+    private ReadingsCsv() {}
 
     /** The readings of a file, or every problem found in it. */
     public record Parsed(List<Observation> readings, List<String> problems) {
@@ -50,8 +49,11 @@ public final class ReadingsCsv {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")
-                    || (readings.isEmpty() && problems.isEmpty() && line.toLowerCase(Locale.ROOT).startsWith("time"))) {
+            if (line.isEmpty()
+                    || line.startsWith("#")
+                    || (readings.isEmpty()
+                            && problems.isEmpty()
+                            && line.toLowerCase(Locale.ROOT).startsWith("time"))) {
                 continue;
             }
             try {
@@ -66,13 +68,13 @@ public final class ReadingsCsv {
     private static Observation reading(String line, String patientId, long seq) {
         String[] f = line.split(",", -1);
         if (f.length < 4 || f.length > 5) {
-            throw new IllegalArgumentException("expected time,code,value,unit[,flags], found " + f.length
-                    + " field(s): " + line);
+            throw new IllegalArgumentException(
+                    "expected time,code,value,unit[,flags], found " + f.length + " field(s): " + line);
         }
         Instant time = time(f[0].strip());
         String loinc = f[1].strip();
-        ClinicalCode code = Vocabulary.byLoinc(loinc).orElseThrow(
-                () -> new IllegalArgumentException("unknown LOINC code '" + loinc + "'"));
+        ClinicalCode code = Vocabulary.byLoinc(loinc)
+                .orElseThrow(() -> new IllegalArgumentException("unknown LOINC code '" + loinc + "'"));
         EnumSet<ObservationFlag> flags = f.length == 5 ? flags(f[4]) : EnumSet.noneOf(ObservationFlag.class);
         String text = f[2].strip();
         String unit = f[3].strip();
@@ -104,8 +106,10 @@ public final class ReadingsCsv {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("time '" + text + "' is not an ISO 8601 time with an offset"
-                    + " (2026-11-23T07:30:00+01:00 or 2026-11-23T06:30:00Z)", e);
+            throw new IllegalArgumentException(
+                    "time '" + text + "' is not an ISO 8601 time with an offset"
+                            + " (2026-11-23T07:30:00+01:00 or 2026-11-23T06:30:00Z)",
+                    e);
         }
     }
 
@@ -118,8 +122,8 @@ public final class ReadingsCsv {
             try {
                 flags.add(ObservationFlag.valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown flag '" + name + "'; known: "
-                        + Arrays.toString(ObservationFlag.values()), e);
+                throw new IllegalArgumentException(
+                        "unknown flag '" + name + "'; known: " + Arrays.toString(ObservationFlag.values()), e);
             }
         }
         return flags;

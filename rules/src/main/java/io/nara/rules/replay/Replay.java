@@ -8,6 +8,7 @@ import io.nara.rules.episode.AlertEvent;
 import io.nara.rules.episode.CarePlanEngine;
 import io.nara.rules.episode.Evaluation;
 import io.nara.rules.episode.PatientState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,21 +53,26 @@ public final class Replay {
             boolean counted = !o.time().isBefore(countFrom);
             evaluated += counted ? 1 : 0;
             Evaluation e = engine.evaluate(plan, state, o, o.time());
-            Instant since = o.time().minus(plan.historyNeeded()).minus(java.time.Duration.ofDays(1));
-            state = new PatientState(e.state().history().trimmed(since, MAX_READINGS_PER_SIGNAL), e.state().open());
+            Instant since = o.time().minus(plan.historyNeeded()).minus(Duration.ofDays(1));
+            state = new PatientState(
+                    e.state().history().trimmed(since, MAX_READINGS_PER_SIGNAL),
+                    e.state().open());
             if (counted) {
                 for (AlertEvent event : e.events()) {
                     events.add(new Raised(o.time(), event));
                 }
             }
         }
-        return new Outcome(plan.version(), evaluated, List.copyOf(events), summarise(events),
+        return new Outcome(
+                plan.version(),
+                evaluated,
+                List.copyOf(events),
+                summarise(events),
                 List.copyOf(state.open().keySet()));
     }
 
     private static List<RuleCount> summarise(List<Raised> events) {
-        record Key(String ruleId, Severity severity) {
-        }
+        record Key(String ruleId, Severity severity) {}
         Map<Key, int[]> counts = new HashMap<>();
         for (Raised r : events) {
             AlertEvent e = r.event();
@@ -84,8 +90,7 @@ public final class Replay {
     }
 
     /** An alert event and the time of the reading that caused it. */
-    public record Raised(Instant at, AlertEvent event) {
-    }
+    public record Raised(Instant at, AlertEvent event) {}
 
     /**
      * Alerts of one rule at one severity.
@@ -93,8 +98,7 @@ public final class Replay {
      * @param alerts   RAISED and ESCALATED events: each reaches a nurse
      * @param episodes episodes this rule opened (RAISED)
      */
-    public record RuleCount(String ruleId, Severity severity, int alerts, int episodes) {
-    }
+    public record RuleCount(String ruleId, Severity severity, int alerts, int episodes) {}
 
     /**
      * @param readings    the patient's readings evaluated
@@ -102,8 +106,8 @@ public final class Replay {
      * @param perRule     alert counts by rule and severity, the most severe first
      * @param stillOpen   episodes open after the last reading
      */
-    public record Outcome(String planVersion, int readings, List<Raised> events, List<RuleCount> perRule,
-                          List<String> stillOpen) {
+    public record Outcome(
+            String planVersion, int readings, List<Raised> events, List<RuleCount> perRule, List<String> stillOpen) {
 
         /** Alerts that reach a nurse (raised or escalated). */
         public int alerts() {

@@ -24,20 +24,32 @@ import java.util.List;
 public final class SilenceEvaluator {
 
     /** Used when a plan names no hub-offline rule: a silent home is always a signal. */
-    public static final HubOfflineRule DEFAULT_HUB_OFFLINE = new HubOfflineRule("hub-offline", Duration.ofMinutes(30),
-            Severity.WARNING, "Hubben i hemmet är offline / The home hub is offline", null, null, null);
+    public static final HubOfflineRule DEFAULT_HUB_OFFLINE = new HubOfflineRule(
+            "hub-offline",
+            Duration.ofMinutes(30),
+            Severity.WARNING,
+            "Hubben i hemmet är offline / The home hub is offline",
+            null,
+            null,
+            null);
 
     public List<SilenceFinding> evaluate(SilenceFacts facts, Instant now) {
         List<SilenceFinding> found = new ArrayList<>();
         List<Rule> rules = facts.plan().rulesAt(now);
         boolean hubOffline = false;
-        HubOfflineRule offlineRule = rules.stream().filter(HubOfflineRule.class::isInstance)
-                .map(HubOfflineRule.class::cast).findFirst().orElse(DEFAULT_HUB_OFFLINE);
+        HubOfflineRule offlineRule = rules.stream()
+                .filter(HubOfflineRule.class::isInstance)
+                .map(HubOfflineRule.class::cast)
+                .findFirst()
+                .orElse(DEFAULT_HUB_OFFLINE);
         Instant heard = facts.hubLastSeen() == null ? facts.planSince() : facts.hubLastSeen();
         if (heard != null && !now.isBefore(heard.plus(offlineRule.after()))) {
             hubOffline = true;
-            found.add(new SilenceFinding(offlineRule, null, heard, "senast hörd / last heard " + heard
-                    + (facts.hubOffline() ? ", frånkopplad / disconnected" : "")));
+            found.add(new SilenceFinding(
+                    offlineRule,
+                    null,
+                    heard,
+                    "senast hörd / last heard " + heard + (facts.hubOffline() ? ", frånkopplad / disconnected" : "")));
         }
         for (Rule rule : rules) {
             if (rule instanceof MissingMeasurementRule m && !hubOffline) {
@@ -49,17 +61,21 @@ public final class SilenceEvaluator {
                 for (SilenceFacts.DeviceFacts d : facts.devices()) {
                     Instant last = d.lastReading() == null ? facts.planSince() : d.lastReading();
                     if (last != null && !now.isBefore(last.plus(s.silentFor()))) {
-                        found.add(new SilenceFinding(s, d.deviceId(), last.plus(s.silentFor()),
-                                d.deviceId() + ", senast / last " + (d.lastReading() == null ? "aldrig / never"
-                                        : d.lastReading())));
+                        found.add(new SilenceFinding(
+                                s,
+                                d.deviceId(),
+                                last.plus(s.silentFor()),
+                                d.deviceId() + ", senast / last "
+                                        + (d.lastReading() == null ? "aldrig / never" : d.lastReading())));
                     }
                 }
             } else if (rule instanceof LowBatteryRule b) {
                 for (SilenceFacts.DeviceFacts d : facts.devices()) {
-                    if (d.batteryPercent() != null && d.batteryPercent() < b.belowPercent()
+                    if (d.batteryPercent() != null
+                            && d.batteryPercent() < b.belowPercent()
                             && d.batterySince() != null) {
-                        found.add(new SilenceFinding(b, d.deviceId(), d.batterySince(),
-                                d.deviceId() + " " + d.batteryPercent() + " %"));
+                        found.add(new SilenceFinding(
+                                b, d.deviceId(), d.batterySince(), d.deviceId() + " " + d.batteryPercent() + " %"));
                     }
                 }
             }

@@ -15,8 +15,13 @@ import java.util.Map;
  * @param lastReading   the newest reading time per LOINC code (measurement time)
  * @param devices       the patient's devices
  */
-public record SilenceFacts(CarePlan plan, Instant planSince, Instant hubLastSeen, boolean hubOffline,
-                           Map<String, Instant> lastReading, List<DeviceFacts> devices) {
+public record SilenceFacts(
+        CarePlan plan,
+        Instant planSince,
+        Instant hubLastSeen,
+        boolean hubOffline,
+        Map<String, Instant> lastReading,
+        List<DeviceFacts> devices) {
 
     public SilenceFacts {
         lastReading = Map.copyOf(lastReading);
@@ -29,6 +34,5 @@ public record SilenceFacts(CarePlan plan, Instant planSince, Instant hubLastSeen
      * @param batteryPercent its battery as the hub last reported it; null when unknown
      * @param batterySince   when the hub first reported the battery at that level (the episode's start)
      */
-    public record DeviceFacts(String deviceId, Instant lastReading, Integer batteryPercent, Instant batterySince) {
-    }
+    public record DeviceFacts(String deviceId, Instant lastReading, Integer batteryPercent, Instant batterySince) {}
 }

@@ -16,8 +16,7 @@ class ReplayCommandTest {
     static final Path TEMPLATE = Path.of("../protocol/src/main/resources/careplan/heart-failure-template.json");
     static final Path EXAMPLE = Path.of("examples/readings.csv");
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -34,7 +33,8 @@ class ReplayCommandTest {
         Run r = run("replay", "--plan", TEMPLATE.toString(), "--readings", EXAMPLE.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("care plan version 1, 15 readings")
+        assertThat(r.out())
+                .contains("care plan version 1, 15 readings")
                 .containsPattern("2026-11-26T06:30:00Z\\s+RAISED\\s+WARNING\\s+weight-gain-3d\\s+82.3 kg")
                 .containsPattern("2026-11-26T06:35:00Z\\s+RAISED\\s+URGENT\\s+hypotension-tachycardia")
                 .containsPattern("2026-11-26T08:05:00Z\\s+RESOLVED\\s+INFO\\s+systolic-low")
@@ -45,12 +45,13 @@ class ReplayCommandTest {
 
     @Test
     void invalidReadingsAreListedAndNothingIsReplayed(@TempDir Path dir) throws Exception {
-        Path csv = Files.writeString(dir.resolve("r.csv"), "2026-11-23T07:30:00Z,29463-7,80,stone\n"
-                + "2026-11-23 07:30,29463-7,80,kg\n");
+        Path csv = Files.writeString(
+                dir.resolve("r.csv"), "2026-11-23T07:30:00Z,29463-7,80,stone\n" + "2026-11-23 07:30,29463-7,80,kg\n");
         Run r = run("replay", "--plan", TEMPLATE.toString(), "--readings", csv.toString());
         assertThat(r.exit()).isEqualTo(ReplayCommand.INVALID_INPUT);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("has 2 invalid line(s); nothing was replayed")
+        assertThat(r.err())
+                .contains("has 2 invalid line(s); nothing was replayed")
                 .contains("line 1: unit 'stone' is not a unit of Body weight")
                 .contains("line 2: time '2026-11-23 07:30' is not an ISO 8601 time");
     }

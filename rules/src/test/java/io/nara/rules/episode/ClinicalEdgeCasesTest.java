@@ -7,6 +7,7 @@ import io.nara.protocol.careplan.BaselineChangeRule;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.careplan.DeviceAttentionRule;
+import io.nara.protocol.careplan.Rule;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.AlertStatus;
@@ -30,7 +31,7 @@ class ClinicalEdgeCasesTest {
     static final String CREATININE = "14682-9";
     static final CarePlan TEMPLATE = CarePlanTemplate.heartFailure(new MessageCodec(), "p1");
 
-    static CarePlan plan(String version, io.nara.protocol.careplan.Rule... rules) {
+    static CarePlan plan(String version, Rule... rules) {
         return new CarePlan("p1", version, List.of(rules));
     }
 
@@ -65,7 +66,10 @@ class ClinicalEdgeCasesTest {
 
     @Test
     void theFirstEverValueHasNoBaselineAndRaisesNothing() {
-        assertThat(new Home(TEMPLATE).read("poct", NT_PRO_BNP, 25000.0, day(0, 8)).seen()).isEmpty();
+        assertThat(new Home(TEMPLATE)
+                        .read("poct", NT_PRO_BNP, 25000.0, day(0, 8))
+                        .seen())
+                .isEmpty();
     }
 
     @Test
@@ -81,18 +85,19 @@ class ClinicalEdgeCasesTest {
     @Test
     void aBaselineOfZeroIsNoBaseline() {
         // A zero (an assay's "below detection") would make any value an infinite rise.
-        Home home = new Home(TEMPLATE)
-                .read("poct", NT_PRO_BNP, 0.0, day(0, 8))
-                .read("poct", NT_PRO_BNP, 300.0, day(7, 8));
+        Home home =
+                new Home(TEMPLATE).read("poct", NT_PRO_BNP, 0.0, day(0, 8)).read("poct", NT_PRO_BNP, 300.0, day(7, 8));
         assertThat(home.seen()).isEmpty();
     }
 
     @Test
     void aBaselineTheDoctorSetIsUsedInsteadOfTheLowestValue() {
-        CarePlan plan = plan("1", new BaselineChangeRule("bnp", NT_PRO_BNP, 50.0, 800.0, null, Severity.WARNING,
-                "NT-proBNP", null, null, null));
-        Home home = new Home(plan)
-                .read("poct", NT_PRO_BNP, 1300.0, day(0, 8)); // +62.5 % of 800; no earlier value needed
+        CarePlan plan = plan(
+                "1",
+                new BaselineChangeRule(
+                        "bnp", NT_PRO_BNP, 50.0, 800.0, null, Severity.WARNING, "NT-proBNP", null, null, null));
+        Home home =
+                new Home(plan).read("poct", NT_PRO_BNP, 1300.0, day(0, 8)); // +62.5 % of 800; no earlier value needed
         assertThat(home.seen()).containsExactly("RAISED bnp WARNING 1300.0");
         assertThat(home.events.get(0).message()).endsWith("(800.0 → 1300.0 pg/mL, +63 %)");
         home.read("poct", NT_PRO_BNP, 1200.0, day(7, 8)); // exactly +50 %: back within limits
@@ -106,8 +111,11 @@ class ClinicalEdgeCasesTest {
                 .read("lab", CREATININE, 135.0, day(3, 8))
                 .read("lab", CREATININE, 160.0, day(5, 8))
                 .read("lab", CREATININE, 110.0, day(9, 8));
-        assertThat(home.seen()).containsExactly("RAISED creatinine-rise WARNING 135.0",
-                "ESCALATED creatinine-rise-urgent URGENT 160.0", "RESOLVED creatinine-rise-urgent INFO 110.0");
+        assertThat(home.seen())
+                .containsExactly(
+                        "RAISED creatinine-rise WARNING 135.0",
+                        "ESCALATED creatinine-rise-urgent URGENT 160.0",
+                        "RESOLVED creatinine-rise-urgent INFO 110.0");
         // The resolution names the rule that last held, not the first of the episode.
         assertThat(home.events.get(2).message())
                 .isEqualTo("Åter inom gränserna / Back within limits: "
@@ -145,9 +153,7 @@ class ClinicalEdgeCasesTest {
 
     @Test
     void moreThanOneKiloOvernightRaisesTheOvernightRuleWithItsOwnNumbers() {
-        Home home = new Home(TEMPLATE)
-                .read("scale", WEIGHT, 80.0, day(0, 6))
-                .read("scale", WEIGHT, 81.2, day(1, 6));
+        Home home = new Home(TEMPLATE).read("scale", WEIGHT, 80.0, day(0, 6)).read("scale", WEIGHT, 81.2, day(1, 6));
         assertThat(home.seen()).containsExactly("RAISED weight-gain-overnight WARNING 81.2");
         assertThat(home.events.get(0).message()).endsWith("(80.0 → 81.2 kg, +1.2)");
     }
@@ -166,11 +172,9 @@ class ClinicalEdgeCasesTest {
 
     @Test
     void readingsHoursApartAreTwoFindingsNotTheCombination() {
-        Home home = new Home(TEMPLATE)
-                .read("cuff", SYS, 86.0, day(0, 6))
-                .read("oximeter", HR, 104.0, day(0, 9));
-        assertThat(home.seen()).containsExactly("RAISED systolic-low WARNING 86.0",
-                "RAISED heart-rate-high WARNING 104.0");
+        Home home = new Home(TEMPLATE).read("cuff", SYS, 86.0, day(0, 6)).read("oximeter", HR, 104.0, day(0, 9));
+        assertThat(home.seen())
+                .containsExactly("RAISED systolic-low WARNING 86.0", "RAISED heart-rate-high WARNING 104.0");
     }
 
     @Test
@@ -184,8 +188,8 @@ class ClinicalEdgeCasesTest {
                 .read("oximeter", HR, 104.0, day(0, 6))
                 .read("cuff", SYS, 86.0, day(0, 6).plus(Duration.ofMinutes(31)));
         assertThat(apart.seen()).doesNotContain("RAISED hypotension-tachycardia URGENT 86.0");
-        assertThat(apart.seen()).containsExactly("RAISED heart-rate-high WARNING 104.0",
-                "RAISED systolic-low WARNING 86.0");
+        assertThat(apart.seen())
+                .containsExactly("RAISED heart-rate-high WARNING 104.0", "RAISED systolic-low WARNING 86.0");
     }
 
     @Test
@@ -202,9 +206,13 @@ class ClinicalEdgeCasesTest {
                 .read("cuff", SYS, 86.0, day(0, 6))
                 .read("cuff", HR, 104.0, day(0, 6))
                 .read("cuff", HR, 80.0, day(0, 7));
-        assertThat(home.seen()).containsExactly("RAISED systolic-low WARNING 86.0",
-                "RAISED heart-rate-high WARNING 104.0", "RAISED hypotension-tachycardia URGENT 104.0",
-                "RESOLVED heart-rate-high INFO 80.0", "RESOLVED hypotension-tachycardia INFO 80.0");
+        assertThat(home.seen())
+                .containsExactly(
+                        "RAISED systolic-low WARNING 86.0",
+                        "RAISED heart-rate-high WARNING 104.0",
+                        "RAISED hypotension-tachycardia URGENT 104.0",
+                        "RESOLVED heart-rate-high INFO 80.0",
+                        "RESOLVED hypotension-tachycardia INFO 80.0");
     }
 
     // --- control solution and test data ---
@@ -277,8 +285,8 @@ class ClinicalEdgeCasesTest {
     @Test
     void onlyTheLastFiveAttemptsCount() {
         // Three failures long ago, then good attempts: the device is fine now; a new failure is one of five.
-        Home home = new Home(plan("1", new DeviceAttentionRule("check", 3, 5, Severity.INFO, "check the cuff",
-                null, null, null)));
+        Home home = new Home(
+                plan("1", new DeviceAttentionRule("check", 3, 5, Severity.INFO, "check the cuff", null, null, null)));
         for (int h = 0; h < 3; h++) {
             home.read("cuff", SYS, null, day(0, 6 + h));
         }
@@ -293,8 +301,8 @@ class ClinicalEdgeCasesTest {
     void aPartlyFailedAttemptIsAFailureAndTheAlertShowsTheFailedMeasurementNotTheGoodOne() {
         // Three times the cuff gets the systolic pressure but not the diastolic: each attempt failed. The nurse must
         // see the failed measurement as the evidence, never "120 mmHg", which reads as a good blood pressure.
-        Home home = new Home(plan("1", new DeviceAttentionRule("check", 3, 5, Severity.INFO, "check the cuff",
-                null, null, null)));
+        Home home = new Home(
+                plan("1", new DeviceAttentionRule("check", 3, 5, Severity.INFO, "check the cuff", null, null, null)));
         for (int h = 0; h < 3; h++) {
             home.read("cuff", SYS, 120.0, day(0, 6 + h));
             home.read("cuff", DIA, null, day(0, 6 + h));
@@ -317,9 +325,7 @@ class ClinicalEdgeCasesTest {
 
     @Test
     void aSecondMeasurementInTheSameSecondWithAnotherValueIsANewReading() {
-        Home home = new Home(TEMPLATE)
-                .read("cuff", SYS, 120.0, day(0, 6))
-                .read("cuff", SYS, 84.0, day(0, 6));
+        Home home = new Home(TEMPLATE).read("cuff", SYS, 120.0, day(0, 6)).read("cuff", SYS, 84.0, day(0, 6));
         assertThat(home.seen()).containsExactly("RAISED systolic-low WARNING 84.0");
     }
 
@@ -343,14 +349,18 @@ class ClinicalEdgeCasesTest {
         for (String device : List.of("cuff-1", "cuff-2", "cuff-3")) {
             double value = 120.0 + (device.charAt(5) - '1');
             assertThat(history.contains(new Reading(99, device, SYS, value, "mm[Hg]", day(0, 6), false, false)))
-                    .as(device).isTrue();
-            assertThat(history.contains(new Reading(99, device, SYS, value + 1, "mm[Hg]", day(0, 6), false,
-                    false))).as(device + " other value").isFalse();
+                    .as(device)
+                    .isTrue();
+            assertThat(history.contains(new Reading(99, device, SYS, value + 1, "mm[Hg]", day(0, 6), false, false)))
+                    .as(device + " other value")
+                    .isFalse();
         }
         assertThat(history.contains(new Reading(99, "cuff-1", DIA, 120.0, "mm[Hg]", day(0, 6), false, false)))
-                .as("another code").isFalse();
+                .as("another code")
+                .isFalse();
         assertThat(history.contains(new Reading(99, "cuff-1", SYS, 120.0, "mm[Hg]", day(0, 7), false, false)))
-                .as("another time").isFalse();
+                .as("another time")
+                .isFalse();
     }
 
     // --- plan changes ---
@@ -359,21 +369,23 @@ class ClinicalEdgeCasesTest {
     void removingOneRuleClosesOnlyItsEpisodeAndTheOthersStayOpen() {
         ThresholdRule sysLow = new ThresholdRule("sys-low", SYS, 90.0, null, Severity.WARNING, "low", null, null);
         ThresholdRule hrHigh = new ThresholdRule("hr-high", HR, null, 100.0, Severity.WARNING, "fast", null, null);
-        DeviceAttentionRule device = new DeviceAttentionRule("check", 1, 1, Severity.INFO, "check", null, null,
-                null);
+        DeviceAttentionRule device = new DeviceAttentionRule("check", 1, 1, Severity.INFO, "check", null, null, null);
         CarePlanEngine engine = new CarePlanEngine();
         CarePlan before = plan("1", sysLow, hrHigh, device);
         PatientState state = PatientState.empty();
-        state = engine.evaluate(before, state, Home.obs(1, "p1", "cuff", SYS, 80.0, day(0, 6)), day(0, 6)).state();
-        state = engine.evaluate(before, state, Home.obs(2, "p1", "cuff", HR, 120.0, day(0, 6)), day(0, 6)).state();
+        state = engine.evaluate(before, state, Home.obs(1, "p1", "cuff", SYS, 80.0, day(0, 6)), day(0, 6))
+                .state();
+        state = engine.evaluate(before, state, Home.obs(2, "p1", "cuff", HR, 120.0, day(0, 6)), day(0, 6))
+                .state();
         state = engine.evaluate(before, state, Home.obs(3, "p1", "scale", WEIGHT, null, day(0, 6)), day(0, 6))
                 .state();
         assertThat(state.open()).containsOnlyKeys("sys-low", "hr-high", "check/scale");
 
-        Evaluation after = engine.evaluate(plan("2", hrHigh, device), state,
-                Home.obs(4, "p1", "scale", WEIGHT, 80.0, day(0, 7)), day(0, 7));
-        assertThat(after.events()).extracting(Home::line).containsExactly("RESOLVED sys-low INFO",
-                "RESOLVED check INFO");
+        Evaluation after = engine.evaluate(
+                plan("2", hrHigh, device), state, Home.obs(4, "p1", "scale", WEIGHT, 80.0, day(0, 7)), day(0, 7));
+        assertThat(after.events())
+                .extracting(Home::line)
+                .containsExactly("RESOLVED sys-low INFO", "RESOLVED check INFO");
         assertThat(after.events().get(0).message()).isEqualTo(CarePlanEngine.REMOVED_PREFIX + "sys-low");
         assertThat(after.state().open()).containsOnlyKeys("hr-high");
         assertThat(after.closed()).containsExactlyInAnyOrder("sys-low", "check/scale");
@@ -381,30 +393,51 @@ class ClinicalEdgeCasesTest {
 
     @Test
     void theResolutionOfAnEscalatedEpisodeGoesToWhoRespondsToTheWorseRule() {
-        CarePlan plan = plan("1",
-                new ThresholdRule("sys-low", SYS, 90.0, null, Severity.WARNING, "under 90", "district-nurses",
-                        Duration.ofHours(1), "bp"),
-                new ThresholdRule("sys-very-low", SYS, 80.0, null, Severity.URGENT, "under 80", "heart-team",
-                        Duration.ofMinutes(15), "bp"));
+        CarePlan plan = plan(
+                "1",
+                new ThresholdRule(
+                        "sys-low",
+                        SYS,
+                        90.0,
+                        null,
+                        Severity.WARNING,
+                        "under 90",
+                        "district-nurses",
+                        Duration.ofHours(1),
+                        "bp"),
+                new ThresholdRule(
+                        "sys-very-low",
+                        SYS,
+                        80.0,
+                        null,
+                        Severity.URGENT,
+                        "under 80",
+                        "heart-team",
+                        Duration.ofMinutes(15),
+                        "bp"));
         Home home = new Home(plan)
                 .read("cuff", SYS, 85.0, day(0, 6))
                 .read("cuff", SYS, 75.0, day(0, 7))
                 .read("cuff", SYS, 120.0, day(0, 8));
-        assertThat(home.seen()).containsExactly("RAISED sys-low WARNING 85.0",
-                "ESCALATED sys-very-low URGENT 75.0", "RESOLVED sys-very-low INFO 120.0");
-        assertThat(home.events).extracting(AlertEvent::respondFirst)
+        assertThat(home.seen())
+                .containsExactly(
+                        "RAISED sys-low WARNING 85.0",
+                        "ESCALATED sys-very-low URGENT 75.0",
+                        "RESOLVED sys-very-low INFO 120.0");
+        assertThat(home.events)
+                .extracting(AlertEvent::respondFirst)
                 .containsExactly("district-nurses", "heart-team", "heart-team");
         assertThat(home.events.get(1).escalateAfter()).isEqualTo(Duration.ofMinutes(15));
         assertThat(home.events.get(2).message()).isEqualTo(CarePlanEngine.RESOLVED_PREFIX + "under 80");
-        assertThat(home.events).extracting(AlertEvent::episode).containsOnly(home.events.get(0).episode());
+        assertThat(home.events)
+                .extracting(AlertEvent::episode)
+                .containsOnly(home.events.get(0).episode());
         assertThat(home.events.get(2).status()).isEqualTo(AlertStatus.RESOLVED);
     }
 
     @Test
     void aLowerSeverityInAnEscalatedEpisodeNeitherRaisesNorResolves() {
-        Home home = new Home(TEMPLATE)
-                .read("cuff", SYS, 75.0, day(0, 6))
-                .read("cuff", SYS, 85.0, day(0, 7));
+        Home home = new Home(TEMPLATE).read("cuff", SYS, 75.0, day(0, 6)).read("cuff", SYS, 85.0, day(0, 7));
         assertThat(home.seen()).containsExactly("RAISED systolic-very-low URGENT 75.0");
         assertThat(home.state().open().get("systolic-low").severity()).isEqualTo(Severity.URGENT);
     }

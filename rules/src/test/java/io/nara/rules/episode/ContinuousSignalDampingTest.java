@@ -62,15 +62,26 @@ class ContinuousSignalDampingTest {
 
     @Test
     void aBareThresholdPagesTheNurseAgainAndAgain() {
-        Home home = overnight(new ThresholdRule("spo2-low", SPO2, 90.0, null, Severity.URGENT, "SpO2 below 90 %",
-                null, null));
+        Home home = overnight(
+                new ThresholdRule("spo2-low", SPO2, 90.0, null, Severity.URGENT, "SpO2 below 90 %", null, null));
         assertThat(count(home, AlertStatus.RAISED)).isGreaterThan(100);
     }
 
     @Test
     void theDampedRuleRaisesTheRealDesaturationOnceAndClosesItOnce() {
-        Home home = overnight(new ThresholdRule("spo2-low", SPO2, 90.0, null, Severity.URGENT, "SpO2 below 90 %",
-                null, null, null, Duration.ofSeconds(60), 92.0, Duration.ofMinutes(5)));
+        Home home = overnight(new ThresholdRule(
+                "spo2-low",
+                SPO2,
+                90.0,
+                null,
+                Severity.URGENT,
+                "SpO2 below 90 %",
+                null,
+                null,
+                null,
+                Duration.ofSeconds(60),
+                92.0,
+                Duration.ofMinutes(5)));
         assertThat(count(home, AlertStatus.RAISED)).isEqualTo(1);
         assertThat(count(home, AlertStatus.RESOLVED)).isEqualTo(1);
         AlertEvent raised = home.events.get(0);
@@ -86,9 +97,22 @@ class ContinuousSignalDampingTest {
     @Test
     void aSpotCheckIsJudgedAtOnce() {
         // Damping is for streams: a single reading now and then (a spot check) is not held back by 'sustain'.
-        Home home = new Home(new CarePlan("patient-1", "v1", List.of(new ThresholdRule("spo2-low", SPO2, 90.0, null,
-                Severity.URGENT, "SpO2 below 90 %", null, null, null, Duration.ofSeconds(60), 92.0,
-                Duration.ofMinutes(5)))));
+        Home home = new Home(new CarePlan(
+                "patient-1",
+                "v1",
+                List.of(new ThresholdRule(
+                        "spo2-low",
+                        SPO2,
+                        90.0,
+                        null,
+                        Severity.URGENT,
+                        "SpO2 below 90 %",
+                        null,
+                        null,
+                        null,
+                        Duration.ofSeconds(60),
+                        92.0,
+                        Duration.ofMinutes(5)))));
         home.read("oximeter-1", SPO2, 95.0, NIGHT);
         home.read("oximeter-1", SPO2, 86.0, NIGHT.plus(Duration.ofHours(4)));
         assertThat(count(home, AlertStatus.RAISED)).isEqualTo(1);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -40,27 +41,36 @@ class EnginePropertiesTest {
      */
     @Provide
     Arbitrary<List<Observation>> readingsWithinAWindow() {
-        return readingsOver(23).filter(list -> list.stream()
-                .map(o -> o.deviceId() + "|" + o.code() + "|" + o.time()).distinct().count() == list.size());
+        return readingsOver(23)
+                .filter(list -> list.stream()
+                                .map(o -> o.deviceId() + "|" + o.code() + "|" + o.time())
+                                .distinct()
+                                .count()
+                        == list.size());
     }
 
     private static Arbitrary<List<Observation>> readingsOver(int hours) {
         Arbitrary<Observation> one = Combinators.combine(
-                Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, hours - 1),
-                Arbitraries.doubles().between(0, 1),
-                Arbitraries.integers().between(0, 9)).as((c, hour, u, fail) -> {
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(0, hours - 1),
+                        Arbitraries.doubles().between(0, 1),
+                        Arbitraries.integers().between(0, 9))
+                .as((c, hour, u, fail) -> {
                     String code = CODES[c];
                     Double value = switch (c) {
-                        case 0 -> 78 + Math.round(u * 50) / 10.0;      // 78.0-83.0 kg
-                        case 1 -> (double) Math.round(75 + u * 100);   // 75-175 mmHg
-                        default -> (double) Math.round(35 + u * 85);   // 35-120 /min
+                        case 0 -> 78 + Math.round(u * 50) / 10.0; // 78.0-83.0 kg
+                        case 1 -> (double) Math.round(75 + u * 100); // 75-175 mmHg
+                        default -> (double) Math.round(35 + u * 85); // 35-120 /min
                     };
-                    return Home.obs(1, "p1", c == 0 ? "scale" : "cuff", code, fail == 0 ? null : value,
+                    return Home.obs(
+                            1,
+                            "p1",
+                            c == 0 ? "scale" : "cuff",
+                            code,
+                            fail == 0 ? null : value,
                             START.plus(Duration.ofHours(hour)));
                 });
-        return one.list().ofMinSize(1).ofMaxSize(40)
-                .map(EnginePropertiesTest::numbered);
+        return one.list().ofMinSize(1).ofMaxSize(40).map(EnginePropertiesTest::numbered);
     }
 
     static List<Observation> numbered(List<Observation> list) {
@@ -79,7 +89,11 @@ class EnginePropertiesTest {
     }
 
     static Instant after(List<Observation> list) {
-        return list.stream().map(Observation::time).max(Instant::compareTo).orElseThrow().plusSeconds(60);
+        return list.stream()
+                .map(Observation::time)
+                .max(Instant::compareTo)
+                .orElseThrow()
+                .plusSeconds(60);
     }
 
     @Property(tries = 200)
@@ -95,15 +109,17 @@ class EnginePropertiesTest {
     }
 
     @Property(tries = 200)
-    void arrivalOrderDoesNotChangeWhichEpisodesAreOpen(@ForAll("readingsWithinAWindow") List<Observation> readings,
-                                                      @ForAll long seed) {
+    void arrivalOrderDoesNotChangeWhichEpisodesAreOpen(
+            @ForAll("readingsWithinAWindow") List<Observation> readings, @ForAll long seed) {
         List<Observation> shuffled = new ArrayList<>(readings);
         Collections.shuffle(shuffled, new Random(seed));
         Instant now = after(readings);
         Home inOrder = feed(sortedByTime(readings), now);
         Home anyOrder = feed(shuffled, now);
-        assertThat(anyOrder.state().open().keySet()).isEqualTo(inOrder.state().open().keySet());
-        assertThat(anyOrder.state().history().size()).isEqualTo(inOrder.state().history().size());
+        assertThat(anyOrder.state().open().keySet())
+                .isEqualTo(inOrder.state().open().keySet());
+        assertThat(anyOrder.state().history().size())
+                .isEqualTo(inOrder.state().history().size());
     }
 
     @Property(tries = 200)
@@ -124,7 +140,9 @@ class EnginePropertiesTest {
             }
         }
         assertThat(replayed.events).isEqualTo(once.events);
-        assertThat(replayed.events.stream().filter(e -> e.status() == AlertStatus.RAISED).map(AlertEvent::episode))
+        assertThat(replayed.events.stream()
+                        .filter(e -> e.status() == AlertStatus.RAISED)
+                        .map(AlertEvent::episode))
                 .doesNotHaveDuplicates();
     }
 
@@ -132,10 +150,14 @@ class EnginePropertiesTest {
     void everyEpisodeIsRaisedOnceAndResolvedAtMostOnce(@ForAll("readings") List<Observation> readings) {
         Home home = new Home(PLAN);
         sortedByTime(readings).forEach(o -> home.receive(o, o.time()));
-        List<String> raised = home.events.stream().filter(e -> e.status() == AlertStatus.RAISED)
-                .map(AlertEvent::episode).toList();
-        List<String> resolved = home.events.stream().filter(e -> e.status() == AlertStatus.RESOLVED)
-                .map(AlertEvent::episode).toList();
+        List<String> raised = home.events.stream()
+                .filter(e -> e.status() == AlertStatus.RAISED)
+                .map(AlertEvent::episode)
+                .toList();
+        List<String> resolved = home.events.stream()
+                .filter(e -> e.status() == AlertStatus.RESOLVED)
+                .map(AlertEvent::episode)
+                .toList();
         assertThat(raised).doesNotHaveDuplicates();
         assertThat(resolved).doesNotHaveDuplicates();
         assertThat(raised).containsAll(resolved);
@@ -143,7 +165,7 @@ class EnginePropertiesTest {
 
     static List<Observation> sortedByTime(List<Observation> list) {
         List<Observation> sorted = new ArrayList<>(list);
-        sorted.sort(java.util.Comparator.comparing(Observation::time).thenComparingLong(Observation::seq));
+        sorted.sort(Comparator.comparing(Observation::time).thenComparingLong(Observation::seq));
         return sorted;
     }
 }

@@ -41,8 +41,8 @@ class EpisodeMemoryTest {
         assertThat(home.seen()).containsExactly("RAISED weight-gain-3d WARNING 82.5");
         assertThat(home.events.get(0).message()).endsWith("(80.0 → 82.5 kg, +2.5)");
         home.read("scale", WEIGHT, 81.5, day(6, 6));
-        assertThat(home.seen()).containsExactly("RAISED weight-gain-3d WARNING 82.5",
-                "RESOLVED weight-gain-3d INFO 81.5");
+        assertThat(home.seen())
+                .containsExactly("RAISED weight-gain-3d WARNING 82.5", "RESOLVED weight-gain-3d INFO 81.5");
     }
 
     @Test
@@ -66,11 +66,30 @@ class EpisodeMemoryTest {
     void anEscalatedWeightGainKeepsMeasuringFromTheWeightWhereTheGainBegan() {
         // Over 2 kg in 3 days is a warning, over 3 kg urgent. The gain began at 80.0 kg; after escalating at 84.2 the
         // patient is at 83.3 on Saturday: 3.3 kg above where it began, still urgent, though the 3-day low is 81.5.
-        CarePlan plan = new CarePlan("p1", "1", List.of(
-                new WindowChangeRule("gain", WEIGHT, Duration.ofDays(3), 2.0, Severity.WARNING, "over 2 kg", null,
-                        null, "weight"),
-                new WindowChangeRule("gain-urgent", WEIGHT, Duration.ofDays(3), 3.0, Severity.URGENT, "over 3 kg",
-                        null, null, "weight")));
+        CarePlan plan = new CarePlan(
+                "p1",
+                "1",
+                List.of(
+                        new WindowChangeRule(
+                                "gain",
+                                WEIGHT,
+                                Duration.ofDays(3),
+                                2.0,
+                                Severity.WARNING,
+                                "over 2 kg",
+                                null,
+                                null,
+                                "weight"),
+                        new WindowChangeRule(
+                                "gain-urgent",
+                                WEIGHT,
+                                Duration.ofDays(3),
+                                3.0,
+                                Severity.URGENT,
+                                "over 3 kg",
+                                null,
+                                null,
+                                "weight")));
         Home home = new Home(plan)
                 .read("scale", WEIGHT, 80.0, day(0, 6))
                 .read("scale", WEIGHT, 81.0, day(1, 6))
@@ -100,8 +119,10 @@ class EpisodeMemoryTest {
     void failedControlMeasurementsAreNotCountedWhenThePatientsOwnMeasurementFails() {
         // Two failed checks with control solution, then one failed measurement of the patient: one failure of the
         // patient's, not three; the meter is not reported.
-        CarePlan plan = new CarePlan("p1", "1", List.of(new DeviceAttentionRule("check", 3, 5, Severity.INFO,
-                "check the meter", null, null, null)));
+        CarePlan plan = new CarePlan(
+                "p1",
+                "1",
+                List.of(new DeviceAttentionRule("check", 3, 5, Severity.INFO, "check the meter", null, null, null)));
         Home home = new Home(plan)
                 .read("meter", SYS, null, day(0, 6), ObservationFlag.NOT_PATIENT_DATA)
                 .read("meter", SYS, null, day(0, 7), ObservationFlag.NOT_PATIENT_DATA)
@@ -111,9 +132,7 @@ class EpisodeMemoryTest {
 
     @Test
     void aRepeatedHighPressureShowsTheNewestReadingNotTheFirstOfTheRepeats() {
-        Home home = new Home(TEMPLATE)
-                .read("cuff", SYS, 165.0, day(0, 6))
-                .read("cuff", SYS, 172.0, day(0, 18));
+        Home home = new Home(TEMPLATE).read("cuff", SYS, 165.0, day(0, 6)).read("cuff", SYS, 172.0, day(0, 18));
         assertThat(home.seen()).containsExactly("RAISED systolic-high WARNING 172.0");
         assertThat(home.events.get(0).message()).endsWith("(2 av/of 2)");
     }
@@ -126,8 +145,12 @@ class EpisodeMemoryTest {
                 .read("cuff", SYS, null, day(0, 8))
                 .read("cuff", SYS, null, day(0, 9))
                 .read("cuff", SYS, 121.0, day(0, 10));
-        assertThat(home.seen()).containsExactly("RAISED systolic-low WARNING 84.0", "RAISED device-attention INFO",
-                "RESOLVED systolic-low INFO 121.0", "RESOLVED device-attention INFO");
+        assertThat(home.seen())
+                .containsExactly(
+                        "RAISED systolic-low WARNING 84.0",
+                        "RAISED device-attention INFO",
+                        "RESOLVED systolic-low INFO 121.0",
+                        "RESOLVED device-attention INFO");
         AlertEvent pressure = home.events.get(2);
         assertThat(pressure.code()).isEqualTo(SYS);
         assertThat(pressure.unit()).isEqualTo("mm[Hg]");
@@ -141,15 +164,43 @@ class EpisodeMemoryTest {
     void anEpisodeWhoseRuleWasRenamedResolvesUnderTheNameItWasRaisedWith() {
         // The doctor renames the rule of an open episode (same episode, new id): the resolution names the rule the
         // nurse was alerted for, and no team of the old rule is known any more.
-        CarePlan before = new CarePlan("p1", "1", List.of(new ThresholdRule("sys-low", SYS, 90.0, null,
-                Severity.WARNING, "under 90", "district-nurses", null, "bp", null, null, null)));
-        CarePlan after = new CarePlan("p1", "2", List.of(new ThresholdRule("sys-below-90", SYS, 90.0, null,
-                Severity.WARNING, "under 90 mmHg", "heart-team", null, "bp", null, null, null)));
+        CarePlan before = new CarePlan(
+                "p1",
+                "1",
+                List.of(new ThresholdRule(
+                        "sys-low",
+                        SYS,
+                        90.0,
+                        null,
+                        Severity.WARNING,
+                        "under 90",
+                        "district-nurses",
+                        null,
+                        "bp",
+                        null,
+                        null,
+                        null)));
+        CarePlan after = new CarePlan(
+                "p1",
+                "2",
+                List.of(new ThresholdRule(
+                        "sys-below-90",
+                        SYS,
+                        90.0,
+                        null,
+                        Severity.WARNING,
+                        "under 90 mmHg",
+                        "heart-team",
+                        null,
+                        "bp",
+                        null,
+                        null,
+                        null)));
         CarePlanEngine engine = new CarePlanEngine();
-        Evaluation raised = engine.evaluate(before, PatientState.empty(), Home.obs(1, "p1", "cuff", SYS, 84.0,
-                day(0, 6)), day(0, 6));
-        Evaluation resolved = engine.evaluate(after, raised.state(), Home.obs(2, "p1", "cuff", SYS, 120.0,
-                day(0, 7)), day(0, 7));
+        Evaluation raised = engine.evaluate(
+                before, PatientState.empty(), Home.obs(1, "p1", "cuff", SYS, 84.0, day(0, 6)), day(0, 6));
+        Evaluation resolved =
+                engine.evaluate(after, raised.state(), Home.obs(2, "p1", "cuff", SYS, 120.0, day(0, 7)), day(0, 7));
         assertThat(resolved.events()).extracting(Home::line).containsExactly("RESOLVED sys-low INFO 120.0");
         assertThat(resolved.events().get(0).message()).isEqualTo(CarePlanEngine.RESOLVED_PREFIX + "sys-low");
         assertThat(resolved.events().get(0).respondFirst()).isNull();

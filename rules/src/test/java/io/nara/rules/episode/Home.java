@@ -6,6 +6,7 @@ import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,8 +27,8 @@ final class Home {
         this.plan = plan;
     }
 
-    static Observation obs(long seq, String patient, String device, String code, Double value, Instant at,
-                           ObservationFlag... flags) {
+    static Observation obs(
+            long seq, String patient, String device, String code, Double value, Instant at, ObservationFlag... flags) {
         EnumSet<ObservationFlag> set = EnumSet.noneOf(ObservationFlag.class);
         set.addAll(List.of(flags));
         if (value == null) {
@@ -64,6 +65,6 @@ final class Home {
     }
 
     static Instant day(int n, int hourUtc) {
-        return MONDAY.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(n)).plus(Duration.ofHours(hourUtc));
+        return MONDAY.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(n)).plus(Duration.ofHours(hourUtc));
     }
 }

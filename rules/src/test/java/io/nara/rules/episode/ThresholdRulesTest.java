@@ -21,11 +21,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ThresholdRulesTest {
 
     private static final Instant T = Instant.parse("2026-11-23T07:30:00Z");
-    private static final CarePlan PLAN = new CarePlan("p1", "7", List.of(
-            new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90 mmHg",
-                    "municipal-nurses", Duration.ofMinutes(15)),
-            new ThresholdRule("sys-high", "8480-6", null, 160.0, Severity.WARNING, "Systolic above 160 mmHg", null, null),
-            new ThresholdRule("spo2-low", "59408-5", 92.0, null, Severity.URGENT, "SpO2 below 92 %", null, null)));
+    private static final CarePlan PLAN = new CarePlan(
+            "p1",
+            "7",
+            List.of(
+                    new ThresholdRule(
+                            "sys-low",
+                            "8480-6",
+                            90.0,
+                            null,
+                            Severity.URGENT,
+                            "Systolic below 90 mmHg",
+                            "municipal-nurses",
+                            Duration.ofMinutes(15)),
+                    new ThresholdRule(
+                            "sys-high", "8480-6", null, 160.0, Severity.WARNING, "Systolic above 160 mmHg", null, null),
+                    new ThresholdRule(
+                            "spo2-low", "59408-5", 92.0, null, Severity.URGENT, "SpO2 below 92 %", null, null)));
 
     private final CarePlanEngine engine = new CarePlanEngine();
 
@@ -62,7 +74,8 @@ class ThresholdRulesTest {
     @Test
     void failedImplausibleOrOtherPatientsReadingsRaiseNothing() {
         assertThat(evaluate(PLAN, reading("p1", "8480-6", null))).isEmpty();
-        assertThat(evaluate(PLAN, reading("p1", "8480-6", 0.0, ObservationFlag.IMPLAUSIBLE))).isEmpty();
+        assertThat(evaluate(PLAN, reading("p1", "8480-6", 0.0, ObservationFlag.IMPLAUSIBLE)))
+                .isEmpty();
         assertThat(evaluate(PLAN, reading("p2", "8480-6", 70.0))).isEmpty();
         assertThat(evaluate(PLAN, reading("p1", "8462-4", 40.0))).isEmpty();
     }
@@ -70,17 +83,36 @@ class ThresholdRulesTest {
     @Test
     void aQuestionableReadingStillCounts() {
         assertThat(evaluate(PLAN, reading("p1", "59408-5", 88.0, ObservationFlag.QUESTIONABLE)))
-                .extracting(AlertEvent::ruleId).containsExactly("spo2-low");
+                .extracting(AlertEvent::ruleId)
+                .containsExactly("spo2-low");
     }
 
     @Test
     void aReadingIsComparedOnlyWithTheRulesOfItsOwnSignal() {
         // A first weight has no earlier weight to gain from; a pulse of 40 is not compared with the systolic limit.
-        CarePlan plan = new CarePlan("p1", "7", List.of(
-                new WindowChangeRule("gain", "29463-7", Duration.ofDays(3), 2.0, Severity.WARNING, "Weight gain", null,
-                        null, null),
-                new ThresholdRule("sys-low", "8480-6", 90.0, null, Severity.URGENT, "Systolic below 90 mmHg",
-                        "municipal-nurses", Duration.ofMinutes(15))));
+        CarePlan plan = new CarePlan(
+                "p1",
+                "7",
+                List.of(
+                        new WindowChangeRule(
+                                "gain",
+                                "29463-7",
+                                Duration.ofDays(3),
+                                2.0,
+                                Severity.WARNING,
+                                "Weight gain",
+                                null,
+                                null,
+                                null),
+                        new ThresholdRule(
+                                "sys-low",
+                                "8480-6",
+                                90.0,
+                                null,
+                                Severity.URGENT,
+                                "Systolic below 90 mmHg",
+                                "municipal-nurses",
+                                Duration.ofMinutes(15))));
         assertThat(evaluate(plan, reading("p1", "29463-7", 300.0))).isEmpty();
         assertThat(evaluate(plan, reading("p1", "8867-4", 40.0))).isEmpty();
         var alert = evaluate(plan, reading("p1", "8480-6", 85.0)).get(0).toAlert(9, T);

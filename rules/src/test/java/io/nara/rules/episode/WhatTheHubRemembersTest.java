@@ -3,13 +3,14 @@ package io.nara.rules.episode;
 import static io.nara.rules.episode.Home.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nara.protocol.Limits;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.careplan.WindowChangeRule;
-import io.nara.protocol.Limits;
 import io.nara.protocol.message.Severity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,11 @@ class WhatTheHubRemembersTest {
 
     @Test
     void readingsOlderThanTheLookBackAreForgottenAndOneAtItsStartIsKept() {
-        ReadingHistory h = ReadingHistory.of(List.of(reading(1, WEIGHT, 70, day(0, 6)), reading(2, WEIGHT, 71,
-                day(1, 6)), reading(3, WEIGHT, 72, day(2, 6)), reading(4, SPO2, 97, day(0, 7))));
+        ReadingHistory h = ReadingHistory.of(List.of(
+                reading(1, WEIGHT, 70, day(0, 6)),
+                reading(2, WEIGHT, 71, day(1, 6)),
+                reading(3, WEIGHT, 72, day(2, 6)),
+                reading(4, SPO2, 97, day(0, 7))));
         ReadingHistory kept = h.trimmed(day(1, 6), 100);
         assertThat(times(kept, WEIGHT)).containsExactly(day(1, 6), day(2, 6));
         assertThat(times(kept, SPO2)).isEmpty();
@@ -46,23 +50,27 @@ class WhatTheHubRemembersTest {
     @Test
     void aContinuousSignalKeepsOnlyItsNewestReadingsAndTheOtherSignalsKeepTheirs() {
         // A night of 1 Hz oximetry must not push the week's weights out, nor grow without bound.
-        List<Reading> readings = new java.util.ArrayList<>();
+        List<Reading> readings = new ArrayList<>();
         for (int s = 0; s < 10; s++) {
             readings.add(reading(s + 1, SPO2, 95, day(0, 2).plusSeconds(s)));
         }
         readings.add(reading(100, WEIGHT, 70, day(0, 6)));
         ReadingHistory kept = ReadingHistory.of(readings).trimmed(day(0, 0), 3);
-        assertThat(times(kept, SPO2)).containsExactly(day(0, 2).plusSeconds(7), day(0, 2).plusSeconds(8),
-                day(0, 2).plusSeconds(9));
+        assertThat(times(kept, SPO2))
+                .containsExactly(
+                        day(0, 2).plusSeconds(7),
+                        day(0, 2).plusSeconds(8),
+                        day(0, 2).plusSeconds(9));
         assertThat(times(kept, WEIGHT)).containsExactly(day(0, 6));
         // Exactly as many as allowed: all kept.
-        assertThat(times(ReadingHistory.of(readings).trimmed(day(0, 0), 10), SPO2)).hasSize(10);
+        assertThat(times(ReadingHistory.of(readings).trimmed(day(0, 0), 10), SPO2))
+                .hasSize(10);
     }
 
     @Test
     void theNewestTimeOfASignalIsThatOfItsNewestReadingEvenAFailedOne() {
-        ReadingHistory h = ReadingHistory.of(List.of(reading(1, WEIGHT, 70, day(0, 6)),
-                new Reading(2, "dev", WEIGHT, null, "kg", day(1, 6), true, false)));
+        ReadingHistory h = ReadingHistory.of(List.of(
+                reading(1, WEIGHT, 70, day(0, 6)), new Reading(2, "dev", WEIGHT, null, "kg", day(1, 6), true, false)));
         assertThat(h.latestTime(WEIGHT)).isEqualTo(day(1, 6));
         assertThat(h.latestUsable(WEIGHT).time()).isEqualTo(day(0, 6));
         assertThat(h.latestTime(SPO2)).isNull();
@@ -73,15 +81,21 @@ class WhatTheHubRemembersTest {
         // The doctor may write a message of the longest length allowed; the alert adds the numbers of the weight gain
         // in brackets. The nurse's text is cut to the limit with an ellipsis, never refused (the alert would be lost).
         String longMessage = "V".repeat(Limits.MAX_TEXT_LENGTH);
-        CarePlan plan = new CarePlan("p1", "1", List.of(new WindowChangeRule("gain", WEIGHT, Duration.ofDays(3), 2.0,
-                Severity.WARNING, longMessage, null, null, null)));
+        CarePlan plan = new CarePlan(
+                "p1",
+                "1",
+                List.of(new WindowChangeRule(
+                        "gain", WEIGHT, Duration.ofDays(3), 2.0, Severity.WARNING, longMessage, null, null, null)));
         Home home = new Home(plan).read("scale", WEIGHT, 80.0, day(0, 6)).read("scale", WEIGHT, 82.5, day(1, 6));
         assertThat(home.events).hasSize(1);
         String text = home.events.get(0).message();
         assertThat(text).hasSize(Limits.MAX_TEXT_LENGTH).endsWith("V…");
         // A message of exactly the limit without numbers (a threshold rule) is sent whole.
-        CarePlan threshold = new CarePlan("p1", "1", List.of(new ThresholdRule("low", WEIGHT, 40.0, null,
-                Severity.WARNING, longMessage, null, null, null, null, null, null)));
+        CarePlan threshold = new CarePlan(
+                "p1",
+                "1",
+                List.of(new ThresholdRule(
+                        "low", WEIGHT, 40.0, null, Severity.WARNING, longMessage, null, null, null, null, null, null)));
         Home thin = new Home(threshold).read("scale", WEIGHT, 35.0, day(0, 6));
         assertThat(thin.events.get(0).message()).isEqualTo(longMessage);
     }
@@ -104,8 +118,22 @@ class WhatTheHubRemembersTest {
 
     @Test
     void aReSentObservationIsADuplicateAndChangesNothing() {
-        CarePlan plan = new CarePlan("p1", "1", List.of(new ThresholdRule("low", "8480-6", 90.0, null,
-                Severity.WARNING, "under 90", "district-nurses", Duration.ofHours(1), null, null, null, null)));
+        CarePlan plan = new CarePlan(
+                "p1",
+                "1",
+                List.of(new ThresholdRule(
+                        "low",
+                        "8480-6",
+                        90.0,
+                        null,
+                        Severity.WARNING,
+                        "under 90",
+                        "district-nurses",
+                        Duration.ofHours(1),
+                        null,
+                        null,
+                        null,
+                        null)));
         CarePlanEngine engine = new CarePlanEngine();
         var o = Home.obs(7, "p1", "cuff", "8480-6", 84.0, day(0, 6));
         Evaluation first = engine.evaluate(plan, PatientState.empty(), o, day(0, 6));

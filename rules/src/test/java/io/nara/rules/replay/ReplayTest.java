@@ -11,6 +11,7 @@ import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,13 +28,17 @@ class ReplayTest {
 
     @Test
     void aLowPressureThatRecoversIsOneEpisodeOneAlertAndItsResolution() {
-        Replay.Outcome o = new Replay().run(TEMPLATE, readings(
-                "2026-11-23T06:00:00Z,8480-6,86,mm[Hg]",
-                "2026-11-23T07:00:00Z,8480-6,84,mm[Hg]",
-                "2026-11-23T08:00:00Z,8480-6,120,mm[Hg]"));
-        assertThat(o.events()).extracting(r -> r.event().status() + " " + r.event().ruleId() + " " + r.at())
-                .containsExactly("RAISED systolic-low 2026-11-23T06:00:00Z",
-                        "RESOLVED systolic-low 2026-11-23T08:00:00Z");
+        Replay.Outcome o = new Replay()
+                .run(
+                        TEMPLATE,
+                        readings(
+                                "2026-11-23T06:00:00Z,8480-6,86,mm[Hg]",
+                                "2026-11-23T07:00:00Z,8480-6,84,mm[Hg]",
+                                "2026-11-23T08:00:00Z,8480-6,120,mm[Hg]"));
+        assertThat(o.events())
+                .extracting(r -> r.event().status() + " " + r.event().ruleId() + " " + r.at())
+                .containsExactly(
+                        "RAISED systolic-low 2026-11-23T06:00:00Z", "RESOLVED systolic-low 2026-11-23T08:00:00Z");
         assertThat(o.perRule()).containsExactly(new Replay.RuleCount("systolic-low", Severity.WARNING, 1, 1));
         assertThat(o.alerts()).isEqualTo(1);
         assertThat(o.episodes()).isEqualTo(1);
@@ -44,12 +49,14 @@ class ReplayTest {
 
     @Test
     void anEscalationCountsAsAnAlertOfTheWorseRuleButOpensNoNewEpisode() {
-        Replay.Outcome o = new Replay().run(TEMPLATE, readings(
-                "2026-11-23T06:00:00Z,8480-6,86,mm[Hg]",
-                "2026-11-23T07:00:00Z,8480-6,76,mm[Hg]"));
-        assertThat(o.perRule()).containsExactly(
-                new Replay.RuleCount("systolic-very-low", Severity.URGENT, 1, 0),
-                new Replay.RuleCount("systolic-low", Severity.WARNING, 1, 1));
+        Replay.Outcome o = new Replay()
+                .run(
+                        TEMPLATE,
+                        readings("2026-11-23T06:00:00Z,8480-6,86,mm[Hg]", "2026-11-23T07:00:00Z,8480-6,76,mm[Hg]"));
+        assertThat(o.perRule())
+                .containsExactly(
+                        new Replay.RuleCount("systolic-very-low", Severity.URGENT, 1, 0),
+                        new Replay.RuleCount("systolic-low", Severity.WARNING, 1, 1));
         assertThat(o.alerts()).isEqualTo(2);
         assertThat(o.episodes()).isEqualTo(1);
         assertThat(o.stillOpen()).containsExactly("systolic-low");
@@ -62,17 +69,19 @@ class ReplayTest {
                 "2026-11-23T07:00:00Z,8480-6,84,mm[Hg]",
                 "2026-11-23T08:00:00Z,8480-6,122,mm[Hg]");
         List<Observation> reversed = new ArrayList<>(inOrder);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         Replay.Outcome a = new Replay().run(TEMPLATE, inOrder);
         Replay.Outcome b = new Replay().run(TEMPLATE, reversed);
         assertThat(b.events()).isEqualTo(a.events());
-        assertThat(a.events()).extracting(r -> r.event().status())
+        assertThat(a.events())
+                .extracting(r -> r.event().status())
                 .containsExactly(AlertStatus.RAISED, AlertStatus.RESOLVED);
     }
 
     @Test
     void aStricterThresholdShowsItsBurdenBeforeTheDoctorSavesIt() {
-        // A night of oximetry hovering at 91-93 %: the template's "below 92" (a WARNING that closes only after 5 minutes
+        // A night of oximetry hovering at 91-93 %: the template's "below 92" (a WARNING that closes only after 5
+        // minutes
         // at 92 or more) opens one episode for the whole night; "below 90" never opens one.
         List<String> lines = new ArrayList<>();
         double[] spo2 = {93, 91, 93, 91, 93, 91, 93};
@@ -80,8 +89,10 @@ class ReplayTest {
             lines.add(Instant.parse("2026-11-23T01:00:00Z").plusSeconds(600L * i) + "," + SPO2 + "," + spo2[i] + ",%");
         }
         List<Observation> night = readings(lines.toArray(String[]::new));
-        CarePlan loose = new CarePlan("p1", "2", List.of(new ThresholdRule("spo2-low", SPO2, 90.0, null,
-                Severity.URGENT, "SpO2 under 90", null, null)));
+        CarePlan loose = new CarePlan(
+                "p1",
+                "2",
+                List.of(new ThresholdRule("spo2-low", SPO2, 90.0, null, Severity.URGENT, "SpO2 under 90", null, null)));
         assertThat(new Replay().run(TEMPLATE, night).perRule())
                 .containsExactly(new Replay.RuleCount("spo2-low", Severity.WARNING, 1, 1));
         Replay.Outcome after = new Replay().run(loose, night);
@@ -111,10 +122,14 @@ class ReplayTest {
         Replay.Outcome o = new Replay().run(TEMPLATE, all, Instant.parse("2026-11-21T00:00:00Z"));
         assertThat(o.readings()).isEqualTo(1);
         assertThat(o.perRule()).containsExactly(new Replay.RuleCount("weight-gain-3d", Severity.WARNING, 1, 1));
-        assertThat(o.events()).singleElement().satisfies(r -> assertThat(r.at())
-                .isEqualTo(Instant.parse("2026-11-23T06:00:00Z")));
+        assertThat(o.events())
+                .singleElement()
+                .satisfies(r -> assertThat(r.at()).isEqualTo(Instant.parse("2026-11-23T06:00:00Z")));
         // A reading exactly at the window's start is counted.
-        assertThat(new Replay().run(TEMPLATE, all, Instant.parse("2026-11-23T06:00:00Z")).readings()).isEqualTo(1);
+        assertThat(new Replay()
+                        .run(TEMPLATE, all, Instant.parse("2026-11-23T06:00:00Z"))
+                        .readings())
+                .isEqualTo(1);
     }
 
     @Test
