@@ -8,7 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nara.ingest.IngestService;
+import io.nara.ingest.consumer.HubMessageHandler;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.HubTopic.Kind;
 import io.nara.protocol.codec.MessageCodec;
@@ -51,7 +51,7 @@ class MalformedPayloadIT {
     static void start() throws Exception {
         stack = DevStack.ensureUp();
         log.start();
-        ((Logger) LoggerFactory.getLogger(IngestService.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger(HubMessageHandler.class)).addAppender(log);
         ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
@@ -69,7 +69,7 @@ class MalformedPayloadIT {
 
     @AfterAll
     static void stop() throws Exception {
-        ((Logger) LoggerFactory.getLogger(IngestService.class)).detachAppender(log);
+        ((Logger) LoggerFactory.getLogger(HubMessageHandler.class)).detachAppender(log);
         if (ingest != null) {
             ingest.close();
         }

@@ -19,16 +19,21 @@ public final class HubRegistry {
 
     public Future<Void> seen(String hubId, Instant at) {
         return db.transaction(c -> {
-            try (PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO hub (hub_id, last_seen_at) VALUES (?, ?)
-                    ON CONFLICT (hub_id) DO UPDATE SET last_seen_at = GREATEST(hub.last_seen_at, EXCLUDED.last_seen_at)
-                    """)) {
-                upsert.setString(1, hubId);
-                upsert.setTimestamp(2, Timestamp.from(at));
-                upsert.executeUpdate();
-            }
+            seen(c, hubId, at);
             return null;
         });
+    }
+
+    /** As {@link #seen(String, Instant)}, inside the caller's transaction (with what the hub's message stored). */
+    public static void seen(java.sql.Connection c, String hubId, Instant at) throws java.sql.SQLException {
+        try (PreparedStatement upsert = c.prepareStatement("""
+                INSERT INTO hub (hub_id, last_seen_at) VALUES (?, ?)
+                ON CONFLICT (hub_id) DO UPDATE SET last_seen_at = GREATEST(hub.last_seen_at, EXCLUDED.last_seen_at)
+                """)) {
+            upsert.setString(1, hubId);
+            upsert.setTimestamp(2, Timestamp.from(at));
+            upsert.executeUpdate();
+        }
     }
 
     public Future<Void> status(String hubId, HubStatus status, Instant receivedAt) {
