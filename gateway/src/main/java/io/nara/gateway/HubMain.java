@@ -130,7 +130,7 @@ public final class HubMain implements Callable<Integer> {
             description = "Hard limit on the outbox database file, in MiB (default ${DEFAULT-VALUE}).")
     long maxOutboxMegabytes;
 
-    // Device transports (issue 4). Each is off unless configured.
+    // Device transports. Each is off unless configured.
     @Option(names = "--ble", description = "Talk to bound Bluetooth devices through BlueZ.")
     boolean ble;
 
