@@ -22,7 +22,7 @@ class CloudPackageIT {
     @Test
     void thePackageInstallsAndItsUnitStartsANode(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.ensureUp();
-        Path deb = stack.repoRoot().resolve("cloud-ingest/target/nara-cloud-ingest.deb");
+        Path deb = stack.repoRoot().resolve("cloud-node/target/nara-cloud-ingest.deb");
         assertThat(deb).as("built by the cloud-ingest module's package phase").exists();
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
