@@ -43,7 +43,7 @@ class OciImageIT {
                 "this machine cannot run rootful Podman (podman info: " + info.output().strip() + "); install podman "
                         + "and runc (deploy/dev/test.sh does) and run the tests as root");
         Path image = stack.repoRoot().resolve("cloud-node/target/nara-cloud-ingest-image.tar");
-        assertThat(image).as("built by Jib in cloud-ingest's package phase: mvn ... -Dnara.oci.base=$(deploy/"
+        assertThat(image).as("built by Jib in cloud-node's package phase: mvn ... -Dnara.oci.base=$(deploy/"
                 + "cloud-ingest/oci-base.sh), as deploy/dev/test.sh runs it").exists();
 
         DevStack.Result loaded = DevStack.run(stack.repoRoot(), List.of("podman", "load", "-i", image.toString()), 600);
