@@ -2,7 +2,7 @@
 # Prints the path of a cached OCI base image for the ingest's container image: a Docker-format image tarball (what
 # `docker save` writes; Jib reads it as `tar://...`) of the amd64 Debian bookworm root file system with Java 17 that
 # deploy/cloud-ingest/rootfs.sh makes. No registry and no container daemon are needed: Jib then builds the image to a
-# tar (`mvn -pl cloud-ingest -am package -Dnara.oci.base=$(deploy/cloud-ingest/oci-base.sh)`). Cached under
+# tar (`mvn -pl cloud-node -am package -Dnara.oci.base=$(deploy/cloud-ingest/oci-base.sh)`). Cached under
 # /var/cache/nara beside the root file system, keyed by it.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

@@ -26,7 +26,7 @@ done
 
 deploy/dev/stack.sh up
 say "building (mvn package, tests skipped; the test command runs them)"
-mvn -B -q -ntp -DskipTests package -pl gateway,cloud-ingest -am
+mvn -B -q -ntp -DskipTests package -pl gateway,cloud-node -am
 
 # shellcheck disable=SC1091
 set -a && . .state/stack.env && set +a
@@ -101,7 +101,7 @@ else
 	MISSING+=("BLE through a fake BlueZ (dbus, python3-dbusmock)")
 fi
 
-java -jar cloud-ingest/target/nara-cloud-ingest.jar \
+java -jar cloud-node/target/nara-cloud-ingest.jar \
 	--node-id demo-ingest --mqtt-url "$NARA_MQTT_URL" \
 	--keystore "$NARA_PKI_DIR/nara-ingest.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 	--password-file "$NARA_PKI_DIR/keystore.password" \
@@ -131,7 +131,7 @@ curl -fsS -X POST -H "Authorization: Bearer $API_KEY" -H 'content-type: applicat
 OPERATOR_USER=systemdrift
 OPERATOR_PASSWORD=nara-dev-lösenord-1
 printf '%s\n' "$OPERATOR_PASSWORD" >"$DEMO/operator-password"
-java -cp cloud-ingest/target/nara-cloud-ingest.jar io.nara.ingest.auth.OperatorCommand add \
+java -cp cloud-node/target/nara-cloud-ingest.jar io.nara.ingest.auth.OperatorCommand add \
 	--pg-url "$NARA_PG_URL" --pg-user "$NARA_PG_USER" --pg-password-file "$ROOT/.state/secrets/postgres.password" \
 	--id drift-demo --name "Olle Driftsson" --username "$OPERATOR_USER" --password-file "$DEMO/operator-password" \
 	>"$DEMO/operator.log" 2>&1 || grep -q "is taken" "$DEMO/operator.log" \

@@ -33,9 +33,9 @@ say() { printf 'fleet: %s\n' "$*"; }
 die() { printf 'fleet: error: %s\n' "$*" >&2; exit 1; }
 
 deploy/dev/stack.sh up
-if $BUILD || [[ ! -s cloud-ingest/target/nara-cloud-ingest.jar || ! -s load-tools/target/nara-fleet-sim.jar ]]; then
+if $BUILD || [[ ! -s cloud-node/target/nara-cloud-ingest.jar || ! -s load-tools/target/nara-fleet-sim.jar ]]; then
 	say "building (mvn package, tests skipped)"
-	mvn -B -q -ntp -DskipTests -Dnara.fuzz.skip=true package -pl cloud-ingest,load-tools -am
+	mvn -B -q -ntp -DskipTests -Dnara.fuzz.skip=true package -pl cloud-node,load-tools -am
 fi
 # Thousands of TLS connections: one descriptor each in the simulator (the broker's own limit is set by stack.sh).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -88,7 +88,7 @@ for ((n = 1; n <= NODES; n++)); do
 	# One certificate per node: the broker binds a client id to its certificate.
 	deploy/dev/stack.sh client "nara-ingest-fleet-$n" >/dev/null
 	# Every hub message is authorised as a real hub's: the simulator enrols its homes through node 1's REST API.
-	java -Xmx512m -jar cloud-ingest/target/nara-cloud-ingest.jar \
+	java -Xmx512m -jar cloud-node/target/nara-cloud-ingest.jar \
 		--node-id "fleet-ingest-$n" --mqtt-url "$NARA_MQTT_URL" \
 		--keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 		--password-file "$NARA_PKI_DIR/keystore.password" \

@@ -46,7 +46,7 @@ fi
 
 deploy/dev/stack.sh up
 # The OCI image's base (Debian with Java 17, cached under /var/cache/nara): Jib builds the ingest's image on it to a
-# tar in cloud-ingest's package phase, for OciImageIT.
+# tar in cloud-node's package phase, for OciImageIT.
 OCI_BASE=$(deploy/cloud-ingest/oci-base.sh)
 # PIT's history outside the clone: a clean clone's mutation testing re-analyses only the classes and tests that
 # changed since the last run on this machine (PIT hashes both; a changed class or test is analysed afresh).

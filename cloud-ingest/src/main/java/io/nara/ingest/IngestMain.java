@@ -5,7 +5,6 @@ import io.nara.ingest.enrol.BrokerCommand;
 import io.nara.ingest.enrol.EnrolmentSettings;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.escalation.ReminderSchedule;
-import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.mqtt.BrokerConnection;
@@ -172,17 +171,6 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--release-repo", description = "Serve hub releases from this signed apt repository (deploy/pi/release-repo.sh) under /apt/ (default: none).")
     Path releaseRepo;
 
-    @Option(names = "--fhir-push-url", description = "FHIR R4 base of a server that receives every new reading as an "
-            + "Observation (conditional create; default: no push).")
-    URI fhirPushUrl;
-
-    @Option(names = "--fhir-push-token-file", description = "File holding the bearer token for --fhir-push-url (default: none).")
-    Path fhirPushTokenFile;
-
-    @Option(names = "--fhir-push-max-attempts", defaultValue = "20", description = "Attempts per reading before it is "
-            + "dead-lettered for the operator (default ${DEFAULT-VALUE}; with the backoff capped at 30 min, about 8 h).")
-    int fhirPushMaxAttempts;
-
     @Option(names = "--remind-after", description = "After how long an acknowledged, unresolved alert reminds its owner, "
             + "per severity (default URGENT=1h,WARNING=4h,INFO=24h; units m, h, d).")
     String remindAfter;
@@ -193,6 +181,8 @@ public final class IngestMain implements Callable<Integer> {
 
     /** Where settings come from; set by {@link #run}. */
     private Settings sources;
+    /** The feature modules on the class path; their options are mixins of this command (see {@link #run}). */
+    private final List<NodeFeature> features = NodeFeature.installed();
     @Option(names = "--hub-ca-cert", description = "PEM certificate of the hub CA: turns on hub enrolment (EST) and the CRL.")
     Path hubCaCert;
 
@@ -278,7 +268,7 @@ public final class IngestMain implements Callable<Integer> {
                 new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile, "--pg-password-file")), httpHost, httpPort,
                 apiKey, webTls());
         AlertingSettings alerting = alerting();
-        FhirPush.Settings push = fhirPush();
+        features.forEach(NodeFeature::configure);
         Retention.Settings retention = retention();
         new Preflight(Clock.systemUTC(), Duration.ofSeconds(Math.max(0, startWait)), Duration.ofSeconds(2))
                 .check(settings.broker().identity(), settings.postgres(), settings.influx());
@@ -292,7 +282,7 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, push,
+        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, features,
                 new NodeOptions(new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment(),
                         releaseRepo));
         vertx.deployVerticle(service)
@@ -388,24 +378,6 @@ public final class IngestMain implements Callable<Integer> {
         }
     }
 
-    /** The FHIR push settings from the defaults and the options. */
-    FhirPush.Settings fhirPush() throws java.io.IOException {
-        FhirPush.Settings push = FhirPush.Settings.none();
-        if (fhirPushUrl == null) {
-            if (fhirPushTokenFile != null) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--fhir-push-token-file needs --fhir-push-url");
-            }
-            return push;
-        }
-        try {
-            return push.withServer(fhirPushUrl, fhirPushTokenFile == null ? null
-                            : secret(fhirPushTokenFile, "--fhir-push-token-file"))
-                    .withRetries(fhirPushMaxAttempts, push.retryBase(), push.retryCap(), push.every());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-        }
-    }
-
     private static boolean isLoopback(String host) {
         return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
@@ -432,6 +404,11 @@ public final class IngestMain implements Callable<Integer> {
     public static int run(String[] args, Map<String, String> env) {
         IngestMain main = new IngestMain();
         CommandLine command = new CommandLine(main);
+        for (NodeFeature feature : main.features) {
+            if (feature.options() != null) {
+                command.addMixin(feature.name(), feature.options());
+            }
+        }
         try {
             Settings sources = Settings.load(List.of(args), env);
             sources.requireKnown(command.getCommandSpec().options());

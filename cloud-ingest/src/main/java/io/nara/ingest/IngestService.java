@@ -1,6 +1,5 @@
 package io.nara.ingest;
 
-import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.alert.AlertFeed;
 import io.nara.ingest.alert.AlertStore;
 import io.nara.ingest.audit.AccessLogRoutes;
@@ -24,8 +23,6 @@ import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
 import io.nara.ingest.escalation.Escalator;
-import io.nara.ingest.fhir.FhirPush;
-import io.nara.ingest.fhir.FhirRoutes;
 import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.AlertActions;
@@ -48,6 +45,7 @@ import io.nara.ingest.routing.AlertRouter;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.unattributed.UnattributedApi;
 import io.nara.ingest.web.WebServer;
+import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -55,6 +53,9 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
+import java.util.Optional;
+import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,8 @@ public final class IngestService extends VerticleBase {
     private final IngestSettings settings;
     private final Clock clock;
     private final AlertingSettings alerting;
-    private final FhirPush.Settings fhirPush;
+    /** The feature modules (NodeFeature), started with the node. */
+    private final List<NodeFeature> features;
     private final NodeMetrics.Settings metricsSettings;
     private final NodeMetrics metrics;
     /** The hub CA and its EST listener; null on a node that does not enrol hubs. */
@@ -82,8 +84,6 @@ public final class IngestService extends VerticleBase {
     private EstServer est;
     private final Retention.Settings retentionSettings;
     private Retention retention;
-    private FhirContext fhir;
-    private FhirPush pusher;
     /** Added to while the node starts, read by the event loop afterwards. */
     private final List<StoredBatchListener> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MessageCodec codec = new MessageCodec();
@@ -110,29 +110,29 @@ public final class IngestService extends VerticleBase {
     private final java.nio.file.Path releaseRepository;
 
     public IngestService(IngestSettings settings, Clock clock) {
-        this(settings, clock, AlertingSettings.defaults(), FhirPush.Settings.none());
+        this(settings, clock, AlertingSettings.defaults(), NodeFeature.installed());
     }
 
     /**
-     * With routing, escalation, notification and sign-in settings and a push of new readings to an external FHIR server
-     * ({@link FhirPush.Settings#none()} for none).
+     * With routing, escalation, notification and sign-in settings and the feature modules to start
+     * ({@link NodeFeature#installed()}: those on the class path, with their default settings).
      */
-    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush) {
-        this(settings, clock, alerting, fhirPush, NodeOptions.defaults());
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, List<NodeFeature> features) {
+        this(settings, clock, alerting, features, NodeOptions.defaults());
     }
 
     /**
      * With the parts a deployment turns on by option ({@link NodeOptions}): Prometheus metrics, PostgreSQL retention,
      * the hub CA (EST enrolment and the CRL the broker checks) and the hub releases' apt repository.
      */
-    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush,
+    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, List<NodeFeature> features,
                          NodeOptions options) {
         this.retentionSettings = options.retention();
         this.releaseRepository = options.releaseRepository();
         this.settings = settings;
         this.clock = clock;
         this.alerting = alerting;
-        this.fhirPush = fhirPush;
+        this.features = List.copyOf(features);
         this.metricsSettings = options.metrics();
         this.metrics = new NodeMetrics(settings.nodeId());
         this.enrolmentSettings = options.enrolment();
@@ -159,9 +159,8 @@ public final class IngestService extends VerticleBase {
         influx = InfluxDatabase.connect(settings.influx());
         observations = new ObservationStore(influx);
         ensureRawSamplePolicy();
-        // Building the FHIR model takes a second of reflection: here, not on the event loop.
-        fhir = FhirContext.forR4();
-        fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
+        // The node features' slow set-up (the FHIR model takes a second of reflection): here, not on the event loop.
+        features.forEach(NodeFeature::prepare);
         if (enrolmentSettings != null) {
             enrolment = new HubEnrolment(HubCa.load(enrolmentSettings.caCert(), enrolmentSettings.caKey()),
                     enrolmentSettings.lifetimes());
@@ -200,29 +199,32 @@ public final class IngestService extends VerticleBase {
         // Through the alert store, so the cloud's own alerts are routed and escalated like a hub's.
         silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
         carePlans.start(vertx, silenceWatch, 30_000);
-        if (fhirPush.enabled()) {
-            pusher = new FhirPush(vertx, db, clock, fhirPush, fhir);
-            batchListeners.add(pusher::enqueue);
-            pusher.start();
-            LOG.info("pushing new readings to {}", fhirPush.baseUrl());
+        // Node features: their routes join the web API below, their listeners are told of every stored batch in its
+        // transaction.
+        List<ApiRoutes> featureRoutes = new ArrayList<>();
+        NodeFeature.Context featureContext = new NodeFeature.Context(vertx, db, influx, influxWorker, clock,
+                alerting.inboxUrl());
+        for (NodeFeature feature : features) {
+            NodeFeature.Contribution contribution = feature.start(featureContext);
+            featureRoutes.addAll(contribution.routes());
+            batchListeners.addAll(contribution.batchListeners());
         }
         // The clinic's worklist and evaluation figures and the patient page; their InfluxDB reads share the ingest's
         // client and worker pool.
         ClinicReadings clinicReadings = new ClinicReadings(influx);
         web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
                 alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
-                List.of(new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
+                Stream.concat(Stream.of(new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
                         new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                         new UnattributedApi(observations, influxWorker, carePlans, alerts),
                         new ClinicRoutes(clinicReadings, influxWorker),
                         new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                        new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
                         new RelativeRoutes(evidence, influxWorker),
                         new AccessLogRoutes(),
                         new PatientRightsRoutes(influx, influxWorker,
                                 retentionSettings.journal()),
                         new FleetApi(enrolment, crl, accounts),
-                        new io.nara.ingest.release.ReleaseRoutes(releaseRepository)));
+                        new io.nara.ingest.release.ReleaseRoutes(releaseRepository)), featureRoutes.stream()).toList());
         metrics.sseClients(web::sseClients);
         metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
                 settings.broker().identity().passwordFile());
@@ -256,6 +258,7 @@ public final class IngestService extends VerticleBase {
         jobs.stop(vertx);
         Future<Void> consumerStopped = consumer == null ? Future.succeededFuture() : consumer.stop();
         return consumerStopped.eventually(() -> vertx.executeBlocking(() -> {
+            features.forEach(NodeFeature::stop);
             if (alertFeed != null) {
                 alertFeed.stop();
             }
@@ -286,9 +289,9 @@ public final class IngestService extends VerticleBase {
         return dispatcher;
     }
 
-    /** This node's FHIR push, for tests that drive it directly; null when no push is configured. */
-    public FhirPush fhirPush() {
-        return pusher;
+    /** This node's feature of this type (e.g. the FHIR one, whose push tests drive directly), if it has one. */
+    public <F extends NodeFeature> Optional<F> feature(Class<F> type) {
+        return features.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     public int httpPort() {

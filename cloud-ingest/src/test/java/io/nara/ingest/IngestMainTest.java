@@ -73,20 +73,4 @@ class IngestMainTest {
         assertThatThrownBy(() -> parse("--http-host", "0.0.0.0", "--insecure-cookies").alerting())
                 .hasMessageContaining("loopback");
     }
-
-    @Test
-    void theFhirPushIsOffUnlessAServerIsGivenAndRefusesAnythingButHttp() throws Exception {
-        assertThat(parse().fhirPush().enabled()).isFalse();
-        Path token = Files.writeString(dir.resolve("fhir.token"), "journal-token\n");
-        var push = parse("--fhir-push-url", "https://journal.region.test/fhir", "--fhir-push-token-file", token.toString(),
-                "--fhir-push-max-attempts", "5").fhirPush();
-        assertThat(push.baseUrl()).isEqualTo(URI.create("https://journal.region.test/fhir"));
-        assertThat(push.bearerToken()).isEqualTo("journal-token");
-        assertThat(push.maxAttempts()).isEqualTo(5);
-        assertThat(push.toString()).doesNotContain("journal-token");
-        assertThatThrownBy(() -> parse("--fhir-push-url", "ftp://journal.region.test/fhir").fhirPush())
-                .hasMessageContaining("http(s)");
-        assertThatThrownBy(() -> parse("--fhir-push-token-file", token.toString()).fhirPush())
-                .hasMessageContaining("--fhir-push-url");
-    }
 }

@@ -63,7 +63,8 @@ final class Alerting {
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
                 shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey);
         Vertx vertx = Vertx.vertx();
-        IngestService service = new IngestService(settings, clock, alerting, fhirPush);
+        IngestService service = new IngestService(settings, clock, alerting,
+                List.of(new io.nara.ingest.fhir.FhirFeature(fhirPush)));
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Services.Ingest(vertx, service, postgres, influx, apiKey);
     }

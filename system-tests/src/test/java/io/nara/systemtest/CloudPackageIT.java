@@ -22,8 +22,8 @@ class CloudPackageIT {
     @Test
     void thePackageInstallsAndItsUnitStartsANode(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.ensureUp();
-        Path deb = stack.repoRoot().resolve("cloud-ingest/target/nara-cloud-ingest.deb");
-        assertThat(deb).as("built by the cloud-ingest module's package phase").exists();
+        Path deb = stack.repoRoot().resolve("cloud-node/target/nara-cloud-ingest.deb");
+        assertThat(deb).as("built by the cloud-node module's package phase").exists();
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
         Path secrets = Services.nodeSecrets(stack, dir);

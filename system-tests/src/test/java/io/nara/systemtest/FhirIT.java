@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
+import io.nara.ingest.fhir.FhirFeature;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.HubTopic;
@@ -317,7 +318,7 @@ class FhirIT {
         int requests = journal.createRequests();
         publish(batch);
         await().atMost(DEADLINE).until(() -> hub.received().size() > acks);
-        ingest.service().fhirPush().deliverDue().toCompletionStage().toCompletableFuture().get();
+        ingest.service().feature(FhirFeature.class).orElseThrow().push().deliverDue().toCompletionStage().toCompletableFuture().get();
         assertThat(Alerting.rows(ingest, "SELECT count(*) " + rows)).containsExactly(List.of(5L));
         assertThat(journal.createRequests()).isEqualTo(requests);
     }
@@ -358,7 +359,7 @@ class FhirIT {
                     obs(2, patient, cuff, "8462-4", 88.0, "mm[Hg]", 7),
                     obs(3, patient, cuff, "8867-4", 71.0, "/min", 7))));
             await().atMost(DEADLINE).until(() -> hub.received().size() >= acks + 2);
-            ingest.service().fhirPush().deliverDue().toCompletionStage().toCompletableFuture().get();
+            ingest.service().feature(FhirFeature.class).orElseThrow().push().deliverDue().toCompletionStage().toCompletableFuture().get();
             assertThat(Alerting.rows(ingest, "SELECT count(*) " + rows)).containsExactly(List.of(3L));
             assertThat(journal.createRequests()).isEqualTo(requests);
         }

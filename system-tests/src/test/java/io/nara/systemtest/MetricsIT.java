@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.ingest.IngestService;
 import io.nara.ingest.IngestSettings;
-import io.nara.ingest.fhir.FhirPush;
+import io.nara.ingest.NodeFeature;
 import io.nara.ingest.metrics.NodeMetrics;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.HubTopic;
@@ -69,7 +69,7 @@ class MetricsIT {
                 Services.newShareGroup(), stack.broker(stack.newIngestNode()), stack.freshInflux(), stack.freshPostgres(),
                 "127.0.0.1", 0, UUID.randomUUID().toString());
         vertx = Vertx.vertx();
-        service = new IngestService(settings, Clock.systemUTC(), AlertingSettings.defaults(), FhirPush.Settings.none(),
+        service = new IngestService(settings, Clock.systemUTC(), AlertingSettings.defaults(), NodeFeature.installed(),
                 io.nara.ingest.NodeOptions.defaults().withMetrics(new NodeMetrics.Settings("127.0.0.1", 0)));
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> service.health().healthy());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OCI image as a Kubernetes or Podman user runs it: Jib built {@code cloud-ingest/target/nara-cloud-ingest-image.tar}
+ * The OCI image as a Kubernetes or Podman user runs it: Jib built {@code cloud-node/target/nara-cloud-ingest-image.tar}
  * in the package phase (profile {@code oci-image}, on with {@code -Dnara.oci.base}, which deploy/dev/test.sh sets);
  * {@code podman load} takes it, and {@code podman run --runtime runc} on the host's network, configured only by the
  * environment with the secrets mounted read-only, serves {@code /health} 200 against the dev stack's broker,
@@ -42,8 +42,8 @@ class OciImageIT {
         Assumptions.assumeTrue(info.exitCode() == 0 && info.output().strip().endsWith("false"),
                 "this machine cannot run rootful Podman (podman info: " + info.output().strip() + "); install podman "
                         + "and runc (deploy/dev/test.sh does) and run the tests as root");
-        Path image = stack.repoRoot().resolve("cloud-ingest/target/nara-cloud-ingest-image.tar");
-        assertThat(image).as("built by Jib in cloud-ingest's package phase: mvn ... -Dnara.oci.base=$(deploy/"
+        Path image = stack.repoRoot().resolve("cloud-node/target/nara-cloud-ingest-image.tar");
+        assertThat(image).as("built by Jib in cloud-node's package phase: mvn ... -Dnara.oci.base=$(deploy/"
                 + "cloud-ingest/oci-base.sh), as deploy/dev/test.sh runs it").exists();
 
         DevStack.Result loaded = DevStack.run(stack.repoRoot(), List.of("podman", "load", "-i", image.toString()), 600);

@@ -144,7 +144,7 @@ final class Services {
                 shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", httpPort, apiKey);
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting,
-                io.nara.ingest.fhir.FhirPush.Settings.none(), options);
+                io.nara.ingest.NodeFeature.installed(), options);
         try {
             vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -165,7 +165,7 @@ final class Services {
                 newShareGroup(), stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", port, apiKey, tls);
         IngestService service = new IngestService(settings, Clock.systemUTC(),
                 io.nara.ingest.routing.AlertingSettings.defaults().withWeb(publicAddress, true),
-                io.nara.ingest.fhir.FhirPush.Settings.none());
+                io.nara.ingest.NodeFeature.installed());
         Vertx vertx = Vertx.vertx();
         try {
             vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(DEPLOY_SECONDS, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.nara.ingest.notify;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.routing.AlertingSettings;
 import io.nara.ingest.routing.Trail;
+import io.nara.ingest.workqueue.WorkQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,13 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -50,6 +47,8 @@ public final class Dispatcher {
     private final Clock clock;
     private final AlertingSettings settings;
     private final HttpClient http;
+    /** The claim, lease and settle of the {@code notification} table. */
+    private final WorkQueue queue;
     private boolean running;
 
     public Dispatcher(Vertx vertx, Database db, Clock clock, AlertingSettings settings) {
@@ -58,6 +57,8 @@ public final class Dispatcher {
         this.clock = clock;
         this.settings = settings;
         this.http = HttpClient.newBuilder().connectTimeout(settings.webhookTimeout()).build();
+        this.queue = new WorkQueue("notification",
+                new WorkQueue.Policy(settings.maxAttempts(), settings.retryBase(), settings.retryCap()));
     }
 
     /** One round: claims what is due and delivers it; completes when all of it is settled. */
@@ -67,27 +68,10 @@ public final class Dispatcher {
         }
         running = true;
         Instant now = clock.instant();
-        return db.transaction(c -> {
-            List<Claimed> claimed = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement("""
-                    UPDATE notification SET attempts = attempts + 1, lease_until = ?
-                    WHERE id IN (SELECT id FROM notification
-                                 WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                                 ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-                    RETURNING id, alert_id, channel, target, body, attempts""")) {
-                q.setTimestamp(1, Timestamp.from(now.plus(LEASE)));
-                q.setTimestamp(2, Timestamp.from(now));
-                q.setTimestamp(3, Timestamp.from(now));
-                q.setInt(4, BATCH);
-                try (ResultSet r = q.executeQuery()) {
-                    while (r.next()) {
-                        claimed.add(new Claimed(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4),
-                                r.getString(5), r.getInt(6)));
-                    }
-                }
-            }
-            return claimed;
-        }).compose(claimed -> {
+        return db.transaction(c -> queue.claim(c, now, LEASE, BATCH, "alert_id, channel, target, body",
+                r -> new Claimed(r.getLong("id"), r.getLong("alert_id"), r.getString("channel"), r.getString("target"),
+                        r.getString("body"), r.getInt("attempts"))))
+                .compose(claimed -> {
             List<Future<Void>> done = claimed.stream().map(n -> deliver(n).transform(r -> settle(n, r.cause())))
                     .collect(Collectors.toList());
             return Future.join(done).transform(r -> Future.succeededFuture(claimed.size()));
@@ -161,24 +145,11 @@ public final class Dispatcher {
         Instant now = clock.instant();
         return db.transaction(c -> {
             if (failure == null) {
-                try (PreparedStatement u = c.prepareStatement("UPDATE notification SET state = 'DELIVERED', "
-                        + "delivered_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?")) {
-                    u.setTimestamp(1, Timestamp.from(now));
-                    u.setLong(2, n.id());
-                    u.executeUpdate();
-                }
+                queue.done(c, n.id(), now);
                 return null;
             }
             String error = String.valueOf(failure.getMessage());
-            boolean dead = n.attempts() >= settings.maxAttempts();
-            try (PreparedStatement u = c.prepareStatement("UPDATE notification SET state = ?, next_attempt_at = ?, "
-                    + "lease_until = NULL, last_error = ? WHERE id = ?")) {
-                u.setString(1, dead ? "DEAD" : "PENDING");
-                u.setTimestamp(2, Timestamp.from(now.plus(backoff(n.attempts()))));
-                u.setString(3, error);
-                u.setLong(4, n.id());
-                u.executeUpdate();
-            }
+            boolean dead = queue.failed(c, n.id(), n.attempts(), error, now).dead();
             if (dead) {
                 LOG.error("notification {} ({} to {}) for alert {} failed {} times, last: {}; dead-lettered", n.id(),
                         n.channel(), n.target(), n.alertId(), n.attempts(), error);
@@ -194,8 +165,6 @@ public final class Dispatcher {
 
     /** Doubling delays from the base up to the cap. */
     public Duration backoff(int attempts) {
-        long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
-        Duration d = settings.retryBase().multipliedBy(factor);
-        return d.compareTo(settings.retryCap()) > 0 ? settings.retryCap() : d;
+        return queue.policy().backoff(attempts);
     }
 }

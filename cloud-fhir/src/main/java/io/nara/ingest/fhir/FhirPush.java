@@ -2,6 +2,7 @@ package io.nara.ingest.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.workqueue.WorkQueue;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
 import io.vertx.core.Future;
@@ -115,6 +116,8 @@ public final class FhirPush {
     private final Settings settings;
     private final FhirContext fhir;
     private final HttpClient http;
+    /** The claim, lease and settle of the {@code fhir_push} table. */
+    private final WorkQueue queue;
     /** One round at a time on this node; other nodes' rounds are kept apart by the database. */
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -125,6 +128,8 @@ public final class FhirPush {
         this.settings = settings;
         this.fhir = fhir;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        this.queue = new WorkQueue("fhir_push",
+                new WorkQueue.Policy(settings.maxAttempts(), settings.retryBase(), settings.retryCap()));
     }
 
     /**
@@ -202,8 +207,8 @@ public final class FhirPush {
         List<Reading> unsent = new ArrayList<>();
         Map<String, Long> rowOf = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT f.id, f.hub_id, f.outbox::text, f.seq, f.patient_id, f.device_id, f.code, f.value, f.unit,
-                       f.effective, f.received, f.flags
+                SELECT f.id, f.hub_id, f.outbox::text AS outbox, f.seq, f.patient_id, f.device_id, f.code, f.value,
+                       f.unit, f.effective, f.received, f.flags
                 FROM fhir_push f
                 WHERE f.hub_id = ? AND f.patient_id = ? AND f.device_id = ? AND f.effective >= ? AND f.effective < ?
                   AND f.attempts = 0 AND f.code IN (?, ?, ?)
@@ -220,9 +225,9 @@ public final class FhirPush {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Reading reading = reading(r, 2);
+                    Reading reading = reading(r);
                     unsent.add(reading);
-                    rowOf.put(FhirMapping.identifierValue(reading), r.getLong(1));
+                    rowOf.put(FhirMapping.identifierValue(reading), r.getLong("id"));
                 }
             }
         }
@@ -252,16 +257,16 @@ public final class FhirPush {
     }
 
     /**
-     * The reading in the columns hub_id, outbox, seq, patient_id, device_id, code, value, unit, effective, received,
-     * flags, the first at {@code first}.
+     * The reading in the columns hub_id, outbox (as text), seq, patient_id, device_id, code, value, unit, effective,
+     * received, flags.
      */
-    private static Reading reading(ResultSet r, int first) throws SQLException {
-        double value = r.getDouble(first + 6);
+    private static Reading reading(ResultSet r) throws SQLException {
+        double value = r.getDouble("value");
         Double v = r.wasNull() ? null : value;
-        return new Reading(r.getString(first), r.getString(first + 1), r.getLong(first + 2), r.getString(first + 3),
-                r.getString(first + 4), r.getString(first + 5), v, r.getString(first + 7),
-                r.getTimestamp(first + 8).toInstant(), r.getTimestamp(first + 9).toInstant(),
-                Reading.flags(r.getString(first + 10)));
+        return new Reading(r.getString("hub_id"), r.getString("outbox"), r.getLong("seq"), r.getString("patient_id"),
+                r.getString("device_id"), r.getString("code"), v, r.getString("unit"),
+                r.getTimestamp("effective").toInstant(), r.getTimestamp("received").toInstant(),
+                Reading.flags(r.getString("flags")));
     }
 
     /** Starts this node's delivery rounds. */
@@ -291,37 +296,25 @@ public final class FhirPush {
         Instant now = clock.instant();
         Map<Long, Integer> attempts = new LinkedHashMap<>();
         Map<Long, List<Reading>> readings = new HashMap<>();
-        try (PreparedStatement q = c.prepareStatement("""
-                UPDATE fhir_push SET attempts = attempts + 1, lease_until = ?
-                WHERE id IN (SELECT id FROM fhir_push
-                             WHERE state = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                             ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, attempts, hub_id, outbox::text, seq, patient_id, device_id, code, value, unit, effective,
-                          received, flags""")) {
-            // The lease outlives the request's timeout, so a node that dies mid-send frees its rows for others.
-            q.setTimestamp(1, Timestamp.from(now.plus(settings.timeout().multipliedBy(3))));
-            q.setTimestamp(2, Timestamp.from(now));
-            q.setTimestamp(3, Timestamp.from(now));
-            q.setInt(4, BATCH);
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    attempts.put(r.getLong(1), r.getInt(2));
-                    readings.computeIfAbsent(r.getLong(1), id -> new ArrayList<>()).add(reading(r, 3));
-                }
-            }
-        }
+        // The lease outlives the request's timeout, so a node that dies mid-send frees its rows for others.
+        queue.claim(c, now, settings.timeout().multipliedBy(3), BATCH, "hub_id, outbox::text AS outbox, seq, "
+                + "patient_id, device_id, code, value, unit, effective, received, flags", r -> {
+                    attempts.put(r.getLong("id"), r.getInt("attempts"));
+                    readings.computeIfAbsent(r.getLong("id"), id -> new ArrayList<>()).add(reading(r));
+                    return null;
+                });
         if (attempts.isEmpty()) {
             return List.of();
         }
         // The other values of the panels among them; a MERGED row never changes once its panel has been tried.
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT panel_id, hub_id, outbox::text, seq, patient_id, device_id, code, value, unit, effective,
-                       received, flags
+                SELECT panel_id, hub_id, outbox::text AS outbox, seq, patient_id, device_id, code, value, unit,
+                       effective, received, flags
                 FROM fhir_push WHERE state = 'MERGED' AND panel_id = ANY (?) ORDER BY seq""")) {
             q.setArray(1, c.createArrayOf("bigint", attempts.keySet().toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    readings.get(r.getLong(1)).add(reading(r, 2));
+                    readings.get(r.getLong("panel_id")).add(reading(r));
                 }
             }
         }
@@ -363,18 +356,13 @@ public final class FhirPush {
 
     private Future<Void> delivered(Due d) {
         return db.transaction(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE fhir_push SET state = 'DELIVERED', delivered_at = ?, "
-                    + "lease_until = NULL, last_error = NULL WHERE id = ?")) {
-                u.setTimestamp(1, Timestamp.from(clock.instant()));
-                u.setLong(2, d.id());
-                u.executeUpdate();
-            }
+            queue.done(c, d.id(), clock.instant());
             return null;
         });
     }
 
     private Future<Void> failed(Due d, String problem) {
-        boolean dead = d.attempts() >= settings.maxAttempts();
+        boolean dead = queue.policy().afterFailure(d.attempts(), clock.instant()).dead();
         if (dead) {
             LOG.error("FHIR push of {} gave up after {} attempts: {}", safeIdentifier(d),
                     d.attempts(), problem);
@@ -383,14 +371,7 @@ public final class FhirPush {
                     d.attempts(), settings.maxAttempts(), problem);
         }
         return db.transaction(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE fhir_push SET state = ?, next_attempt_at = ?, "
-                    + "lease_until = NULL, last_error = ? WHERE id = ?")) {
-                u.setString(1, dead ? "DEAD" : "PENDING");
-                u.setTimestamp(2, Timestamp.from(clock.instant().plus(backoff(d.attempts()))));
-                u.setString(3, problem);
-                u.setLong(4, d.id());
-                u.executeUpdate();
-            }
+            queue.failed(c, d.id(), d.attempts(), problem, clock.instant());
             return null;
         });
     }
@@ -406,38 +387,38 @@ public final class FhirPush {
 
     /** The wait after the n-th failed attempt: doubling from the base, at most the cap. */
     Duration backoff(int attempts) {
-        Duration d = settings.retryBase().multipliedBy(1L << Math.min(20, Math.max(0, attempts - 1)));
-        return d.compareTo(settings.retryCap()) > 0 ? settings.retryCap() : d;
+        return queue.policy().backoff(attempts);
     }
 
     /** For the operator: rows by state, and the dead ones with their last error. */
     static Map<String, Object> status(Connection c) throws SQLException {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT state, count(*) FROM fhir_push GROUP BY state ORDER BY state");
+        try (PreparedStatement q = c.prepareStatement("SELECT state, count(*) AS n FROM fhir_push GROUP BY state "
+                + "ORDER BY state");
              ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                counts.put(r.getString(1), r.getLong(2));
+                counts.put(r.getString("state"), r.getLong("n"));
             }
         }
         out.put("counts", counts);
         List<Map<String, Object>> dead = new ArrayList<>();
         // A panel's row is its systolic reading's: it shows with the panel's identifier and code.
-        try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, outbox::text, seq, patient_id, code, attempts, "
-                + "last_error, created_at, EXISTS (SELECT 1 FROM fhir_push m WHERE m.panel_id = f.id) "
+        try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, outbox::text AS outbox, seq, patient_id, code, "
+                + "attempts, last_error, created_at, EXISTS (SELECT 1 FROM fhir_push m WHERE m.panel_id = f.id) AS panel "
                 + "FROM fhir_push f WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
              ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("id", r.getLong(1));
-                boolean panel = r.getBoolean(10);
-                row.put("identifier", r.getString(2) + "/" + r.getString(3) + "/" + r.getLong(4)
+                row.put("id", r.getLong("id"));
+                boolean panel = r.getBoolean("panel");
+                row.put("identifier", r.getString("hub_id") + "/" + r.getString("outbox") + "/" + r.getLong("seq")
                         + (panel ? "/" + BloodPressurePanels.SUFFIX : ""));
-                row.put("patientId", r.getString(5));
-                row.put("code", panel ? BloodPressurePanels.PANEL : r.getString(6));
-                row.put("attempts", r.getInt(7));
-                row.put("lastError", r.getString(8));
-                row.put("createdAt", r.getTimestamp(9).toInstant());
+                row.put("patientId", r.getString("patient_id"));
+                row.put("code", panel ? BloodPressurePanels.PANEL : r.getString("code"));
+                row.put("attempts", r.getInt("attempts"));
+                row.put("lastError", r.getString("last_error"));
+                row.put("createdAt", r.getTimestamp("created_at").toInstant());
                 dead.add(row);
             }
         }

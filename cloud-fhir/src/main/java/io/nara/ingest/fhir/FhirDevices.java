@@ -40,7 +40,7 @@ final class FhirDevices {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    devices.put(r.getString(1), new Known(r.getString(1), null, new TreeSet<>(Set.of(patientId))));
+                    devices.put(r.getString("device_id"), new Known(r.getString("device_id"), null, new TreeSet<>(Set.of(patientId))));
                 }
             }
         }
@@ -62,7 +62,7 @@ final class FhirDevices {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     devices.computeIfAbsent(deviceId, id -> new Known(id, null, new TreeSet<>())).patients()
-                            .add(r.getString(1));
+                            .add(r.getString("patient_id"));
                 }
             }
         }
@@ -77,13 +77,13 @@ final class FhirDevices {
     private static void collect(PreparedStatement q, Map<String, Known> devices) throws SQLException {
         try (ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                String id = r.getString(1);
+                String id = r.getString("device_id");
                 Known before = devices.get(id);
                 Set<String> patients = before == null ? new TreeSet<>() : new TreeSet<>(before.patients());
-                if (r.getString(3) != null) {
-                    patients.add(r.getString(3));
+                if (r.getString("patient_id") != null) {
+                    patients.add(r.getString("patient_id"));
                 }
-                String model = r.getString(2) != null ? r.getString(2) : before == null ? null : before.model();
+                String model = r.getString("model") != null ? r.getString("model") : before == null ? null : before.model();
                 devices.put(id, new Known(id, model, patients));
             }
         }

@@ -324,10 +324,10 @@ public final class FhirRoutes implements ApiRoutes {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                String kind = r.getString(3);
-                return Optional.of(new PatientRow(r.getString(1),
+                String kind = r.getString("national_id_kind");
+                return Optional.of(new PatientRow(r.getString("name"),
                         kind == null ? null : io.nara.ingest.enrolment.NationalId.Kind.valueOf(kind).system(),
-                        r.getString(2)));
+                        r.getString("national_id")));
             }
         }
     }
