@@ -310,8 +310,8 @@ public final class CarePlanService {
      */
     public static Optional<String> hubOf(Connection c, String patientId) throws SQLException {
         // The plan's hub first; among hubs that only bind the patient's devices, the first by id.
-        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + HOUSEHOLDS + ") "
-                + "SELECT h.hub_id FROM home h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT h.hub_id FROM patient_household h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
                 + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
             q.setString(1, patientId);
             try (ResultSet row = q.executeQuery()) {
@@ -321,22 +321,13 @@ public final class CarePlanService {
     }
 
     /**
-     * The households as SQL rows {@code (hub_id, patient_id)}: every patient with a plan on a hub or named by its device
-     * bindings. For a {@code WITH home AS (...)} clause.
+     * The patients of a hub's household: those with a plan on it, its household's members and those its device
+     * bindings name (the SQL view {@code patient_household}).
      */
-    public static final String HOUSEHOLDS = """
-            SELECT hub_id, patient_id FROM care_plan
-            UNION SELECT h.hub_id, m.patient_id FROM household h JOIN household_member m ON m.household_id = h.id
-                  WHERE m.until IS NULL
-            UNION SELECT hub_id, patient_id FROM device_binding WHERE retired_at IS NULL AND patient_id IS NOT NULL
-            UNION SELECT hub_id, u->>'patientId' FROM device_binding, jsonb_array_elements(users) u
-                  WHERE retired_at IS NULL""";
-
-    /** The patients of a hub's household: those with a plan on it and those its device bindings name. */
     public static List<String> household(Connection c, String hubId) throws SQLException {
         List<String> patients = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + HOUSEHOLDS + ") "
-                + "SELECT patient_id FROM home WHERE hub_id = ? ORDER BY 1")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT patient_id FROM patient_household WHERE hub_id = ? ORDER BY patient_id")) {
             q.setString(1, hubId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {

@@ -162,8 +162,7 @@ public final class EvaluationService {
                       AND n.admitted_at <= d.discharged_at + interval '30 days')) AS readmissions,
                   array_agg(DISTINCT d.patient_id) AS patients
                 FROM admission d JOIN months m ON d.discharged_at >= m.starts AND d.discharged_at < m.ends
-                JOIN care_relation r ON r.patient_id = d.patient_id AND r.team_id = m.team_id
-                  AND r.valid_from <= d.discharged_at AND (r.valid_to IS NULL OR r.valid_to > d.discharged_at)
+                JOIN care_relations_at(d.discharged_at) r ON r.patient_id = d.patient_id AND r.team_id = m.team_id
                 GROUP BY 1, 2""")) {
             bind(c, q, first, last, teamIds);
             try (ResultSet r = q.executeQuery()) {

@@ -80,9 +80,8 @@ public final class WorklistService {
         }
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT p.id, p.name,
-                  coalesce((SELECT array_agg(DISTINCT r.team_id ORDER BY r.team_id) FROM care_relation r
-                            WHERE r.patient_id = p.id AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)),
-                           '{}') AS teams,
+                  coalesce((SELECT array_agg(DISTINCT r.team_id ORDER BY r.team_id) FROM care_relations_at(?) r
+                            WHERE r.patient_id = p.id), '{}') AS teams,
                   count(a.id) FILTER (WHERE a.severity = 'URGENT') AS urgent,
                   count(a.id) FILTER (WHERE a.severity = 'WARNING') AS warning,
                   count(a.id) FILTER (WHERE a.severity = 'INFO') AS info,
@@ -97,8 +96,7 @@ public final class WorklistService {
                 GROUP BY p.id, p.name ORDER BY p.id""")) {
             q.setTimestamp(1, Timestamp.from(now));
             q.setTimestamp(2, Timestamp.from(now));
-            q.setTimestamp(3, Timestamp.from(now));
-            q.setArray(4, c.createArrayOf("text", ids.toArray()));
+            q.setArray(3, c.createArrayOf("text", ids.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     String doc = r.getString("plan");

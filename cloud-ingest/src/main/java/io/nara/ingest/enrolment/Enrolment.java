@@ -380,12 +380,11 @@ public final class Enrolment {
     }
 
     private static boolean inForce(Connection c, String patientId, String team, Instant now) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relation WHERE patient_id = ? AND team_id = ? "
-                + "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)")) {
-            q.setString(1, patientId);
-            q.setString(2, team);
-            q.setTimestamp(3, Timestamp.from(now));
-            q.setTimestamp(4, Timestamp.from(now));
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT 1 FROM care_relations_at(?) WHERE patient_id = ? AND team_id = ?")) {
+            q.setTimestamp(1, Timestamp.from(now));
+            q.setString(2, patientId);
+            q.setString(3, team);
             try (ResultSet r = q.executeQuery()) {
                 return r.next();
             }

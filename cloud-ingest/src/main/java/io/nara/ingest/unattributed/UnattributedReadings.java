@@ -115,10 +115,10 @@ public final class UnattributedReadings {
     public static List<View> waiting(Connection c, Principal who, Instant now) throws SQLException {
         List<String> visible = CareAccess.visiblePatients(c, who, now);
         Map<Long, View> views = new LinkedHashMap<>();
-        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + CarePlanService.HOUSEHOLDS + ") "
-                + "SELECT u.id, u.hub_id, u.device_id, u.code, u.value, u.unit, coalesce(u.effective, u.received) AS at, "
+        try (PreparedStatement q = c.prepareStatement("SELECT u.id, u.hub_id, u.device_id, u.code, u.value, u.unit, "
+                + "coalesce(u.effective, u.received) AS at, "
                 + "u.received, u.flags, h.patient_id, p.name AS patient_name FROM unattributed_reading u "
-                + "JOIN home h ON h.hub_id = u.hub_id JOIN patient p ON p.id = h.patient_id "
+                + "JOIN patient_household h ON h.hub_id = u.hub_id JOIN patient p ON p.id = h.patient_id "
                 + "WHERE u.state IN ('OPEN', 'ASSIGNING') AND h.patient_id = ANY (?) "
                 + "ORDER BY coalesce(u.effective, u.received) DESC, u.id DESC, h.patient_id LIMIT 2000")) {
             q.setArray(1, c.createArrayOf("text", visible.toArray()));
