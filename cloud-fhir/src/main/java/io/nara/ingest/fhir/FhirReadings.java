@@ -1,15 +1,13 @@
 package io.nara.ingest.fhir;
 
 import io.nara.ingest.observation.InfluxDatabase;
+import io.nara.ingest.observation.ObservationQueries;
 import io.nara.ingest.observation.ObservationStore;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.influxdb.dto.BoundParameterQuery;
-import org.influxdb.dto.QueryResult;
 
 /**
  * Readings back out of InfluxDB for the FHIR API: one by its outbox and seq, or a patient's by code and time.
@@ -17,18 +15,15 @@ import org.influxdb.dto.QueryResult;
  */
 final class FhirReadings {
 
-    private final InfluxDatabase influx;
+    private final ObservationQueries queries;
 
     FhirReadings(InfluxDatabase influx) {
-        this.influx = influx;
+        this.queries = new ObservationQueries(influx);
     }
 
     /** The reading with this outbox and seq, if InfluxDB has it. */
     Optional<Reading> one(String outbox, long seq) {
-        // outbox and seq are fields: InfluxDB scans the measurement for them; fine for a journal's occasional read.
-        return rows(influx.newQuery("SELECT * FROM " + ObservationStore.EVERY_POLICY
-                + " WHERE outbox = $outbox AND seq = $seq LIMIT 1").bind("outbox", outbox).bind("seq", seq))
-                .stream().map(FhirReadings::reading).findFirst();
+        return queries.byOutboxSeq(outbox, seq).stream().map(FhirReadings::reading).findFirst();
     }
 
     /**
@@ -67,42 +62,8 @@ final class FhirReadings {
     }
 
     private List<Reading> select(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
-        StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient");
-        if (!codes.isEmpty()) {
-            q.append(" AND ").append(InfluxDatabase.anyOf("code", "code", codes.size()));
-        }
-        if (range.from() != null) {
-            q.append(" AND time >= $from");
-        }
-        if (range.to() != null) {
-            q.append(" AND time < $to");
-        }
-        q.append(" ORDER BY time DESC LIMIT ").append(limit);
-        BoundParameterQuery.QueryBuilder query = InfluxDatabase.bindAnyOf(influx.newQuery(q.toString()), "code", codes)
-                .bind("patient", patientId);
-        if (range.from() != null) {
-            query.bind("from", range.from().toString());
-        }
-        if (range.to() != null) {
-            query.bind("to", range.to().toString());
-        }
-        return rows(query).stream().map(FhirReadings::reading).toList();
-    }
-
-    /** The query's first statement's rows by column name, the time in epoch milliseconds. */
-    private List<Map<String, Object>> rows(BoundParameterQuery.QueryBuilder query) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (QueryResult.Series series : InfluxDatabase.series(influx.query(query.create()), 0)) {
-            for (List<Object> values : series.getValues()) {
-                Map<String, Object> row = new HashMap<>();
-                for (int i = 0; i < series.getColumns().size(); i++) {
-                    row.put(series.getColumns().get(i), values.get(i));
-                }
-                row.put("time", InfluxDatabase.time(values));
-                rows.add(row);
-            }
-        }
-        return rows;
+        return queries.points(patientId, codes, range.from(), range.to(), limit).stream()
+                .map(FhirReadings::reading).toList();
     }
 
     private static Reading reading(Map<String, Object> row) {

@@ -38,7 +38,6 @@ public final class CareAccess {
         }
     }
 
-    private static final String IN_FORCE = "r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)";
 
     private CareAccess() {
     }
@@ -46,14 +45,13 @@ public final class CareAccess {
     /** The ids of the patients the principal may see now, sorted. */
     public static List<String> visiblePatients(Connection c, Principal who, Instant now) throws SQLException {
         String sql = who.operator() ? "SELECT id FROM patient ORDER BY id"
-                : "SELECT DISTINCT r.patient_id FROM care_relation r WHERE r.team_id = ANY (?) AND " + IN_FORCE
+                : "SELECT DISTINCT r.patient_id FROM care_relations_at(?) r WHERE r.team_id = ANY (?)"
                         + " ORDER BY r.patient_id";
         List<String> patients = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(sql)) {
             if (!who.operator()) {
-                q.setArray(1, teams(c, who));
-                q.setTimestamp(2, Timestamp.from(now));
-                q.setTimestamp(3, Timestamp.from(now));
+                q.setTimestamp(1, Timestamp.from(now));
+                q.setArray(2, teams(c, who));
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -76,12 +74,11 @@ public final class CareAccess {
         }
         if (who.journalClient()) {
             // A journal system is no team member: a relation of one of its teams is what counts.
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relation r WHERE r.patient_id = ? "
-                    + "AND r.team_id = ANY (?) AND " + IN_FORCE)) {
-                q.setString(1, patientId);
-                q.setArray(2, teams(c, who));
-                q.setTimestamp(3, Timestamp.from(now));
-                q.setTimestamp(4, Timestamp.from(now));
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relations_at(?) r "
+                    + "WHERE r.patient_id = ? AND r.team_id = ANY (?)")) {
+                q.setTimestamp(1, Timestamp.from(now));
+                q.setString(2, patientId);
+                q.setArray(3, teams(c, who));
                 try (ResultSet r = q.executeQuery()) {
                     return r.next();
                 }
@@ -116,13 +113,12 @@ public final class CareAccess {
         if (who.operator()) {
             return roles;
         }
-        try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT m.role FROM care_relation r "
+        try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT m.role FROM care_relations_at(?) r "
                 + "JOIN team_member m ON m.team_id = r.team_id AND m.person_id = ? "
-                + "WHERE r.patient_id = ? AND " + IN_FORCE)) {
-            q.setString(1, who.personId());
-            q.setString(2, patientId);
-            q.setTimestamp(3, Timestamp.from(now));
-            q.setTimestamp(4, Timestamp.from(now));
+                + "WHERE r.patient_id = ?")) {
+            q.setTimestamp(1, Timestamp.from(now));
+            q.setString(2, who.personId());
+            q.setString(3, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     roles.add(r.getString(1));

@@ -105,8 +105,8 @@ public final class CarePlanService {
                 q.setString(1, plan.patientId());
                 try (ResultSet row = q.executeQuery()) {
                     if (row.next()) {
-                        version = row.getInt(1) + 1;
-                        since = row.getTimestamp(2).toInstant();
+                        version = row.getInt("version") + 1;
+                        since = row.getTimestamp("since").toInstant();
                     }
                 }
             }
@@ -253,7 +253,7 @@ public final class CarePlanService {
         try (PreparedStatement q = c.prepareStatement("SELECT version FROM hub_config WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? r.getLong(1) : 0;
+                return r.next() ? r.getLong("version") : 0;
             }
         }
     }
@@ -272,14 +272,14 @@ public final class CarePlanService {
     public List<PlanVersion> history(Connection c, String patientId) throws SQLException {
         List<PlanVersion> versions = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT version, hub_id, document::text, changed_by, changed_at, reason FROM care_plan_history
+                SELECT version, hub_id, document::text AS document, changed_by, changed_at, reason FROM care_plan_history
                 WHERE patient_id = ? ORDER BY version""")) {
             q.setString(1, patientId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    versions.add(new PlanVersion(patientId, rows.getInt(1), rows.getString(2),
-                            decodePlan(rows.getString(3)), rows.getString(4),
-                            rows.getTimestamp(5).toInstant(), rows.getString(6)));
+                    versions.add(new PlanVersion(patientId, rows.getInt("version"), rows.getString("hub_id"),
+                            decodePlan(rows.getString("document")), rows.getString("changed_by"),
+                            rows.getTimestamp("changed_at").toInstant(), rows.getString("reason")));
                 }
             }
         }
@@ -289,7 +289,7 @@ public final class CarePlanService {
     /** The plan in force for the patient, in the caller's transaction. */
     public Optional<PlanVersion> current(Connection c, String patientId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT p.version, p.hub_id, p.document::text, p.changed_by, p.changed_at, h.reason FROM care_plan p
+                SELECT p.version, p.hub_id, p.document::text AS document, p.changed_by, p.changed_at, h.reason FROM care_plan p
                 LEFT JOIN care_plan_history h ON h.patient_id = p.patient_id AND h.version = p.version
                 WHERE p.patient_id = ?""")) {
             q.setString(1, patientId);
@@ -297,9 +297,9 @@ public final class CarePlanService {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new PlanVersion(patientId, row.getInt(1), row.getString(2),
-                        decodePlan(row.getString(3)), row.getString(4), row.getTimestamp(5).toInstant(),
-                        row.getString(6)));
+                return Optional.of(new PlanVersion(patientId, row.getInt("version"), row.getString("hub_id"),
+                        decodePlan(row.getString("document")), row.getString("changed_by"), row.getTimestamp("changed_at").toInstant(),
+                        row.getString("reason")));
             }
         }
     }
@@ -310,37 +310,28 @@ public final class CarePlanService {
      */
     public static Optional<String> hubOf(Connection c, String patientId) throws SQLException {
         // The plan's hub first; among hubs that only bind the patient's devices, the first by id.
-        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + HOUSEHOLDS + ") "
-                + "SELECT h.hub_id FROM home h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT h.hub_id FROM patient_household h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
                 + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
             q.setString(1, patientId);
             try (ResultSet row = q.executeQuery()) {
-                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+                return row.next() ? Optional.of(row.getString("hub_id")) : Optional.empty();
             }
         }
     }
 
     /**
-     * The households as SQL rows {@code (hub_id, patient_id)}: every patient with a plan on a hub or named by its device
-     * bindings. For a {@code WITH home AS (...)} clause.
+     * The patients of a hub's household: those with a plan on it, its household's members and those its device
+     * bindings name (the SQL view {@code patient_household}).
      */
-    public static final String HOUSEHOLDS = """
-            SELECT hub_id, patient_id FROM care_plan
-            UNION SELECT h.hub_id, m.patient_id FROM household h JOIN household_member m ON m.household_id = h.id
-                  WHERE m.until IS NULL
-            UNION SELECT hub_id, patient_id FROM device_binding WHERE retired_at IS NULL AND patient_id IS NOT NULL
-            UNION SELECT hub_id, u->>'patientId' FROM device_binding, jsonb_array_elements(users) u
-                  WHERE retired_at IS NULL""";
-
-    /** The patients of a hub's household: those with a plan on it and those its device bindings name. */
     public static List<String> household(Connection c, String hubId) throws SQLException {
         List<String> patients = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + HOUSEHOLDS + ") "
-                + "SELECT patient_id FROM home WHERE hub_id = ? ORDER BY 1")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT patient_id FROM patient_household WHERE hub_id = ? ORDER BY patient_id")) {
             q.setString(1, hubId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    patients.add(rows.getString(1));
+                    patients.add(rows.getString("patient_id"));
                 }
             }
         }
@@ -358,7 +349,7 @@ public final class CarePlanService {
                     if (!row.next()) {
                         return null;
                     }
-                    published = row.getLong(1);
+                    published = row.getLong("published_version");
                 }
             }
             Optional<HubConfig> config = config(c, hubId);
@@ -404,7 +395,7 @@ public final class CarePlanService {
                     "SELECT hub_id FROM hub_config WHERE published_version < version")) {
                 try (ResultSet rows = q.executeQuery()) {
                     while (rows.next()) {
-                        hubs.add(rows.getString(1));
+                        hubs.add(rows.getString("hub_id"));
                     }
                 }
             }
@@ -496,7 +487,7 @@ public final class CarePlanService {
             u.setString(4, hubId);
             try (ResultSet row = u.executeQuery()) {
                 row.next();
-                version = row.getLong(1);
+                version = row.getLong("version");
             }
         }
         DeviceBindings.stampRetired(c, hubId, version);
@@ -524,8 +515,8 @@ public final class CarePlanService {
             q.setInt(2, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    rows.add(java.util.Map.of("version", r.getLong(1), "changedBy", r.getString(2),
-                            "changedAt", r.getTimestamp(3).toInstant(), "change", r.getString(4)));
+                    rows.add(java.util.Map.of("version", r.getLong("version"), "changedBy", r.getString("changed_by"),
+                            "changedAt", r.getTimestamp("changed_at").toInstant(), "change", r.getString("change")));
                 }
             }
         }
@@ -535,14 +526,14 @@ public final class CarePlanService {
     private Optional<HubConfig> config(Connection c, String hubId) throws SQLException {
         long version;
         String devices;
-        try (PreparedStatement q = c.prepareStatement("SELECT version, devices::text FROM hub_config WHERE hub_id = ?")) {
+        try (PreparedStatement q = c.prepareStatement("SELECT version, devices::text AS devices FROM hub_config WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet row = q.executeQuery()) {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                version = row.getLong(1);
-                devices = row.getString(2);
+                version = row.getLong("version");
+                devices = row.getString("devices");
             }
         }
         if (version < 1) {
@@ -550,11 +541,11 @@ public final class CarePlanService {
         }
         List<CarePlan> plans = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(
-                "SELECT document::text FROM care_plan WHERE hub_id = ? ORDER BY patient_id")) {
+                "SELECT document::text AS document FROM care_plan WHERE hub_id = ? ORDER BY patient_id")) {
             q.setString(1, hubId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    plans.add(decodePlan(rows.getString(1)));
+                    plans.add(decodePlan(rows.getString("document")));
                 }
             }
         }
@@ -564,7 +555,7 @@ public final class CarePlanService {
             q.setString(1, hubId);
             try (ResultSet row = q.executeQuery()) {
                 if (row.next()) {
-                    pairingUntil = row.getTimestamp(1).toInstant();
+                    pairingUntil = row.getTimestamp("until").toInstant();
                 }
             }
         }
@@ -587,7 +578,7 @@ public final class CarePlanService {
             q.setArray(1, c.createArrayOf("text", patients.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    ids.put(r.getString(1), r.getString(2));
+                    ids.put(r.getString("id"), r.getString("national_id"));
                 }
             }
         }

@@ -71,7 +71,7 @@ public final class DeviceBatteries {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    levels.put(r.getString(1), new Level(r.getInt(2), r.getTimestamp(3).toInstant()));
+                    levels.put(r.getString("device_id"), new Level(r.getInt("percent"), r.getTimestamp("since").toInstant()));
                 }
             }
         }

@@ -156,7 +156,7 @@ public final class DeviceBindings {
             q.setTimestamp(7, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return r.getLong(1);
+                return r.getLong("id");
             }
         }
     }
@@ -178,19 +178,19 @@ public final class DeviceBindings {
 
     private List<Row> rows(Connection c, String where, String key) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, device_id, model, patient_id, users::text, "
+        try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, device_id, model, patient_id, users::text AS users, "
                 + "bound_by, bound_at, retired_by, retired_at, replaced_by FROM device_binding WHERE " + where)) {
             q.setString(1, key);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    String model = r.getString(4);
-                    DeviceBinding binding = new DeviceBinding(r.getString(3), model.isEmpty() ? null : model,
-                            r.getString(5), users(r.getString(6)));
-                    Timestamp retired = r.getTimestamp(10);
-                    long replacedBy = r.getLong(11);
-                    rows.add(new Row(r.getLong(1), r.getString(2), binding, r.getString(7),
-                            r.getTimestamp(8).toInstant(), r.getString(9), retired == null ? null : retired.toInstant(),
-                            r.wasNull() ? null : replacedBy));
+                    String model = r.getString("model");
+                    DeviceBinding binding = new DeviceBinding(r.getString("device_id"), model.isEmpty() ? null : model,
+                            r.getString("patient_id"), users(r.getString("users")));
+                    Timestamp retired = r.getTimestamp("retired_at");
+                    Long replacedBy = r.getObject("replaced_by", Long.class);
+                    rows.add(new Row(r.getLong("id"), r.getString("hub_id"), binding, r.getString("bound_by"),
+                            r.getTimestamp("bound_at").toInstant(), r.getString("retired_by"),
+                            retired == null ? null : retired.toInstant(), replacedBy));
                 }
             }
         }

@@ -76,15 +76,15 @@ public final class SilenceWatch {
         List<PatientRow> rows = new ArrayList<>();
         Map<String, List<DeviceBinding>> devicesByHub = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT p.patient_id, p.hub_id, p.document::text, p.since, h.last_seen_at, h.state
+                SELECT p.patient_id, p.hub_id, p.document::text AS document, p.since, h.last_seen_at, h.state
                 FROM care_plan p LEFT JOIN hub h ON h.hub_id = p.hub_id ORDER BY p.patient_id""");
              ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                String hubId = r.getString(2);
-                Timestamp seen = r.getTimestamp(5);
-                rows.add(new PatientRow(r.getString(1), hubId, plans.decodePlan(r.getString(3)),
-                        r.getTimestamp(4).toInstant(), seen == null ? null : seen.toInstant(),
-                        "OFFLINE".equals(r.getString(6)), List.of()));
+                String hubId = r.getString("hub_id");
+                Timestamp seen = r.getTimestamp("last_seen_at");
+                rows.add(new PatientRow(r.getString("patient_id"), hubId, plans.decodePlan(r.getString("document")),
+                        r.getTimestamp("since").toInstant(), seen == null ? null : seen.toInstant(),
+                        "OFFLINE".equals(r.getString("state")), List.of()));
             }
         }
         List<PatientRow> withDevices = new ArrayList<>();
@@ -105,13 +105,13 @@ public final class SilenceWatch {
     }
 
     private List<DeviceBinding> configDevices(Connection c, String hubId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT devices::text FROM hub_config WHERE hub_id = ?")) {
+        try (PreparedStatement q = c.prepareStatement("SELECT devices::text AS devices FROM hub_config WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
                     return List.of();
                 }
-                String wrapped = "{\"v\":1,\"version\":1,\"devices\":" + r.getString(1) + "}";
+                String wrapped = "{\"v\":1,\"version\":1,\"devices\":" + r.getString("devices") + "}";
                 return codec.decode(
                         wrapped.getBytes(java.nio.charset.StandardCharsets.UTF_8), HubConfig.class).devices();
             }
@@ -126,9 +126,9 @@ public final class SilenceWatch {
             q.setString(1, p.patientId());
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Instant at = r.getTimestamp(3).toInstant();
-                    lastByCode.merge(r.getString(1), at, (a, b) -> a.isAfter(b) ? a : b);
-                    lastByDevice.merge(r.getString(2), at, (a, b) -> a.isAfter(b) ? a : b);
+                    Instant at = r.getTimestamp("at").toInstant();
+                    lastByCode.merge(r.getString("code"), at, (a, b) -> a.isAfter(b) ? a : b);
+                    lastByDevice.merge(r.getString("device_id"), at, (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
         }
@@ -183,7 +183,7 @@ public final class SilenceWatch {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    open.put(key(r.getString(2)), new OpenEpisode(r.getString(1), r.getString(2), r.getString(3)));
+                    open.put(key(r.getString("episode")), new OpenEpisode(r.getString("rule_id"), r.getString("episode"), r.getString("message")));
                 }
             }
         }

@@ -132,7 +132,7 @@ public final class Admissions {
             q.setTimestamp(6, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return new Admission(r.getLong(1), patientId, admitted, discharged, reason, who.personId(),
+                return new Admission(r.getLong("id"), patientId, admitted, discharged, reason, who.personId(),
                         who.name(), now, null, null, null, null);
             }
         }
@@ -227,13 +227,16 @@ public final class Admissions {
     }
 
     private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, a.recorded_by, "
-            + "p.name, a.recorded_at, a.discharge_recorded_by, d.name, a.discharge_recorded_at FROM admission a "
+            + "p.name AS recorded_by_name, a.recorded_at, a.discharge_recorded_by, "
+            + "d.name AS discharge_recorded_by_name, a.discharge_recorded_at FROM admission a "
             + "JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by";
 
     private static Admission admission(ResultSet r, String patientId) throws SQLException {
-        return new Admission(r.getLong(1), patientId, r.getTimestamp(2).toInstant(), instant(r.getTimestamp(3)),
-                r.getString(4), r.getString(5), r.getString(6), r.getTimestamp(7).toInstant(), r.getString(8),
-                r.getString(9), instant(r.getTimestamp(10)), null);
+        return new Admission(r.getLong("id"), patientId, r.getTimestamp("admitted_at").toInstant(),
+                instant(r.getTimestamp("discharged_at")), r.getString("reason"), r.getString("recorded_by"),
+                r.getString("recorded_by_name"), r.getTimestamp("recorded_at").toInstant(),
+                r.getString("discharge_recorded_by"),
+                r.getString("discharge_recorded_by_name"), instant(r.getTimestamp("discharge_recorded_at")), null);
     }
 
     private static Instant instant(Timestamp t) {

@@ -99,42 +99,45 @@ public final class EvaluationService {
         Date first = Date.valueOf(months.get(0).atDay(1));
         Date last = Date.valueOf(months.get(months.size() - 1).atDay(1));
         try (PreparedStatement q = c.prepareStatement(MONTHS + """
-                SELECT team_id, month, count(*),
+                SELECT team_id, month, count(*) AS alerts,
                   coalesce(array_agg(greatest(0, round(extract(epoch FROM opened_at - raised_at)))::bigint)
-                           FILTER (WHERE origin = 'HUB'), '{}'),
+                           FILTER (WHERE origin = 'HUB'), '{}') AS reading_to_alert_seconds,
                   coalesce(array_agg(round(extract(epoch FROM acknowledged_at - opened_at))::bigint)
-                           FILTER (WHERE acknowledged_at IS NOT NULL), '{}'),
-                  count(*) FILTER (WHERE outcome IS NOT NULL),
-                  count(*) FILTER (WHERE outcome = 'NO_ACTION_NEEDED'),
+                           FILTER (WHERE acknowledged_at IS NOT NULL), '{}') AS to_acknowledge_seconds,
+                  count(*) FILTER (WHERE outcome IS NOT NULL) AS resolved,
+                  count(*) FILTER (WHERE outcome = 'NO_ACTION_NEEDED') AS no_action_needed,
                   (SELECT count(*) FROM alert_event e WHERE e.alert_id = ANY (array_agg(alerts.id))
-                     AND e.kind = 'escalated'),
-                  count(*) FILTER (WHERE routing = 'routed.unstaffed'),
+                     AND e.kind = 'escalated') AS escalations,
+                  count(*) FILTER (WHERE routing = 'routed.unstaffed') AS unstaffed,
                   coalesce((SELECT jsonb_object_agg(o.outcome, o.n)::text FROM (
                      SELECT x.outcome, count(*) AS n FROM alerts x WHERE x.team_id = alerts.team_id
-                       AND x.month = alerts.month AND x.outcome IS NOT NULL GROUP BY x.outcome) o), '{}'),
-                  array_agg(DISTINCT patient_id)
+                       AND x.month = alerts.month AND x.outcome IS NOT NULL GROUP BY x.outcome) o), '{}') AS outcomes,
+                  array_agg(DISTINCT patient_id) AS patients
                 FROM alerts GROUP BY team_id, month""")) {
             bind(c, q, first, last, teamIds);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    YearMonth month = YearMonth.parse(r.getString(2));
+                    YearMonth month = YearMonth.parse(r.getString("month"));
                     Map<String, Integer> outcomes = new HashMap<>();
-                    new io.vertx.core.json.JsonObject(r.getString(10)).forEach(e ->
+                    new io.vertx.core.json.JsonObject(r.getString("outcomes")).forEach(e ->
                             outcomes.put(e.getKey(), ((Number) e.getValue()).intValue()));
-                    patients.addAll(List.of((String[]) r.getArray(11).getArray()));
-                    base.put(r.getString(1) + "/" + month, new Evaluation.Aggregate(r.getString(1), month, 0,
-                            r.getInt(3), longs(r.getArray(4)), longs(r.getArray(5)), r.getInt(6), r.getInt(7),
-                            r.getInt(8), r.getInt(9), 0, outcomes, Adherence.Count.none(), 0, 0));
+                    patients.addAll(List.of((String[]) r.getArray("patients").getArray()));
+                    String teamId = r.getString("team_id");
+                    base.put(teamId + "/" + month, new Evaluation.Aggregate(teamId, month, 0,
+                            r.getInt("alerts"), longs(r.getArray("reading_to_alert_seconds")),
+                            longs(r.getArray("to_acknowledge_seconds")), r.getInt("resolved"),
+                            r.getInt("no_action_needed"), r.getInt("escalations"), r.getInt("unstaffed"), 0, outcomes,
+                            Adherence.Count.none(), 0, 0));
                 }
             }
         }
         List<Membership> members = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(MONTHS + """
-                SELECT m.team_id, m.month, r.patient_id, greatest(r.valid_from, m.starts),
-                       least(coalesce(r.valid_to, 'infinity'), m.ends, ?),
+                SELECT m.team_id, m.month, r.patient_id, greatest(r.valid_from, m.starts) AS cared_from,
+                       least(coalesce(r.valid_to, 'infinity'), m.ends, ?) AS cared_to,
                        extract(epoch FROM least(coalesce(r.valid_to, 'infinity'), m.ends, ?)
                                           - greatest(r.valid_from, m.starts))
-                         / extract(epoch FROM m.ends - m.starts)
+                         / extract(epoch FROM m.ends - m.starts) AS month_share
                 FROM months m JOIN care_relation r ON r.team_id = m.team_id
                   AND r.valid_from < least(m.ends, ?) AND (r.valid_to IS NULL OR r.valid_to > m.starts)
                 ORDER BY 1, 2, 3""")) {
@@ -144,28 +147,29 @@ public final class EvaluationService {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    members.add(new Membership(r.getString(1), YearMonth.parse(r.getString(2)), r.getString(3),
-                            r.getTimestamp(4).toInstant(), r.getTimestamp(5).toInstant(), r.getDouble(6)));
-                    patients.add(r.getString(3));
+                    members.add(new Membership(r.getString("team_id"), YearMonth.parse(r.getString("month")),
+                            r.getString("patient_id"), r.getTimestamp("cared_from").toInstant(),
+                            r.getTimestamp("cared_to").toInstant(), r.getDouble("month_share")));
+                    patients.add(r.getString("patient_id"));
                 }
             }
         }
         Map<String, int[]> readmissions = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement(MONTHS + """
-                SELECT m.team_id, m.month, count(DISTINCT d.id),
+                SELECT m.team_id, m.month, count(DISTINCT d.id) AS discharges,
                   count(DISTINCT d.id) FILTER (WHERE EXISTS (SELECT 1 FROM admission n
                     WHERE n.patient_id = d.patient_id AND n.admitted_at > d.discharged_at
-                      AND n.admitted_at <= d.discharged_at + interval '30 days')),
-                  array_agg(DISTINCT d.patient_id)
+                      AND n.admitted_at <= d.discharged_at + interval '30 days')) AS readmissions,
+                  array_agg(DISTINCT d.patient_id) AS patients
                 FROM admission d JOIN months m ON d.discharged_at >= m.starts AND d.discharged_at < m.ends
-                JOIN care_relation r ON r.patient_id = d.patient_id AND r.team_id = m.team_id
-                  AND r.valid_from <= d.discharged_at AND (r.valid_to IS NULL OR r.valid_to > d.discharged_at)
+                JOIN care_relations_at(d.discharged_at) r ON r.patient_id = d.patient_id AND r.team_id = m.team_id
                 GROUP BY 1, 2""")) {
             bind(c, q, first, last, teamIds);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    readmissions.put(r.getString(1) + "/" + r.getString(2), new int[] {r.getInt(3), r.getInt(4)});
-                    patients.addAll(List.of((String[]) r.getArray(5).getArray()));
+                    readmissions.put(r.getString("team_id") + "/" + r.getString("month"),
+                            new int[] {r.getInt("discharges"), r.getInt("readmissions")});
+                    patients.addAll(List.of((String[]) r.getArray("patients").getArray()));
                 }
             }
         }
@@ -174,7 +178,7 @@ public final class EvaluationService {
         // patient last (the relation that began before the alert and ended latest), so a team sees the patients it
         // let go without a successor.
         try (PreparedStatement q = c.prepareStatement(MONTHS + """
-                SELECT m.team_id, m.month, count(*), array_agg(DISTINCT a.patient_id)
+                SELECT m.team_id, m.month, count(*) AS unroutable, array_agg(DISTINCT a.patient_id) AS patients
                 FROM alert a
                 JOIN LATERAL (SELECT r.team_id FROM care_relation r WHERE r.patient_id = a.patient_id
                                 AND r.valid_from <= a.raised_at
@@ -186,22 +190,22 @@ public final class EvaluationService {
             bind(c, q, first, last, teamIds);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    String key = r.getString(1) + "/" + r.getString(2);
-                    base.put(key, base.getOrDefault(key, empty(key)).withUnroutable(r.getInt(3)));
-                    patients.addAll(List.of((String[]) r.getArray(4).getArray()));
+                    String key = r.getString("team_id") + "/" + r.getString("month");
+                    base.put(key, base.getOrDefault(key, empty(key)).withUnroutable(r.getInt("unroutable")));
+                    patients.addAll(List.of((String[]) r.getArray("patients").getArray()));
                 }
             }
         }
         Map<String, CarePlan> plans = new HashMap<>();
         Map<String, Instant> since = new HashMap<>();
         try (PreparedStatement q = c.prepareStatement(
-                "SELECT patient_id, document::text, since FROM care_plan WHERE patient_id = ANY (?)")) {
+                "SELECT patient_id, document::text AS document, since FROM care_plan WHERE patient_id = ANY (?)")) {
             q.setArray(1, c.createArrayOf("text", patients.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    plans.put(r.getString(1), codec.decode(r.getString(2).getBytes(StandardCharsets.UTF_8),
-                            CarePlan.class));
-                    since.put(r.getString(1), r.getTimestamp(3).toInstant());
+                    plans.put(r.getString("patient_id"), codec.decode(
+                            r.getString("document").getBytes(StandardCharsets.UTF_8), CarePlan.class));
+                    since.put(r.getString("patient_id"), r.getTimestamp("since").toInstant());
                 }
             }
         }
@@ -254,8 +258,8 @@ public final class EvaluationService {
         try (PreparedStatement q = c.prepareStatement("SELECT id, name FROM care_team ORDER BY name, id");
              ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                if (who.operator() || who.teams().contains(r.getString(1))) {
-                    teams.put(r.getString(1), r.getString(2));
+                if (who.operator() || who.teams().contains(r.getString("id"))) {
+                    teams.put(r.getString("id"), r.getString("name"));
                 }
             }
         }

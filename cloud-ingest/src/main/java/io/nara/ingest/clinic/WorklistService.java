@@ -80,15 +80,15 @@ public final class WorklistService {
         }
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT p.id, p.name,
-                  coalesce((SELECT array_agg(DISTINCT r.team_id ORDER BY r.team_id) FROM care_relation r
-                            WHERE r.patient_id = p.id AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)),
-                           '{}'),
-                  count(a.id) FILTER (WHERE a.severity = 'URGENT'),
-                  count(a.id) FILTER (WHERE a.severity = 'WARNING'),
-                  count(a.id) FILTER (WHERE a.severity = 'INFO'),
-                  (SELECT cp.document::text FROM care_plan cp WHERE cp.patient_id = p.id),
-                  (SELECT cp.since FROM care_plan cp WHERE cp.patient_id = p.id),
+                  coalesce((SELECT array_agg(DISTINCT r.team_id ORDER BY r.team_id) FROM care_relations_at(?) r
+                            WHERE r.patient_id = p.id), '{}') AS teams,
+                  count(a.id) FILTER (WHERE a.severity = 'URGENT') AS urgent,
+                  count(a.id) FILTER (WHERE a.severity = 'WARNING') AS warning,
+                  count(a.id) FILTER (WHERE a.severity = 'INFO') AS info,
+                  (SELECT cp.document::text FROM care_plan cp WHERE cp.patient_id = p.id) AS plan,
+                  (SELECT cp.since FROM care_plan cp WHERE cp.patient_id = p.id) AS plan_since,
                   (SELECT max(d.discharged_at) FROM admission d WHERE d.patient_id = p.id AND d.discharged_at <= ?)
+                    AS discharged_at
                 FROM patient p
                 LEFT JOIN alert a ON a.patient_id = p.id AND a.status <> 'RESOLVED'
                      AND coalesce((SELECT s.state FROM alert_state s WHERE s.alert_id = a.id), 'OPEN') <> 'RESOLVED'
@@ -96,17 +96,17 @@ public final class WorklistService {
                 GROUP BY p.id, p.name ORDER BY p.id""")) {
             q.setTimestamp(1, Timestamp.from(now));
             q.setTimestamp(2, Timestamp.from(now));
-            q.setTimestamp(3, Timestamp.from(now));
-            q.setArray(4, c.createArrayOf("text", ids.toArray()));
+            q.setArray(3, c.createArrayOf("text", ids.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    String doc = r.getString(7);
+                    String doc = r.getString("plan");
                     CarePlan plan = doc == null ? null
                             : codec.decode(doc.getBytes(StandardCharsets.UTF_8), CarePlan.class);
-                    Timestamp since = r.getTimestamp(8);
-                    Timestamp discharged = r.getTimestamp(9);
-                    byId.put(r.getString(1), new Patient(r.getString(1), r.getString(2),
-                            List.of((String[]) r.getArray(3).getArray()), r.getInt(4), r.getInt(5), r.getInt(6), plan,
+                    Timestamp since = r.getTimestamp("plan_since");
+                    Timestamp discharged = r.getTimestamp("discharged_at");
+                    byId.put(r.getString("id"), new Patient(r.getString("id"), r.getString("name"),
+                            List.of((String[]) r.getArray("teams").getArray()), r.getInt("urgent"),
+                            r.getInt("warning"), r.getInt("info"), plan,
                             since == null ? null : since.toInstant(),
                             discharged == null ? null : discharged.toInstant()));
                 }

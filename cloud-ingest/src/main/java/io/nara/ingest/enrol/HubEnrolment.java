@@ -142,8 +142,8 @@ public final class HubEnrolment {
             q.setTimestamp(1, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    out.add(new HubCa.Revoked(new java.math.BigInteger(r.getString(1), 16),
-                            r.getTimestamp(2).toInstant()));
+                    out.add(new HubCa.Revoked(new java.math.BigInteger(r.getString("serial"), 16),
+                            r.getTimestamp("revoked_at").toInstant()));
                 }
             }
         }
@@ -173,25 +173,25 @@ public final class HubEnrolment {
                 """)) {
             q.setBytes(1, codeHash(code));
             try (ResultSet r = q.executeQuery()) {
-                if (!r.next() || !r.getString(2).equals(hubId)) {
+                if (!r.next() || !r.getString("hub_id").equals(hubId)) {
                     throw new Refused(401, "wrong enrolment code for hub " + hubId);
                 }
-                codeId = r.getLong(1);
-                if (r.getTimestamp(4) != null) {
+                codeId = r.getLong("id");
+                if (r.getTimestamp("used_at") != null) {
                     X509Certificate same = sameKeyCertificate(c, hubId, keyHash, now);
                     if (same != null) {
                         return same;
                     }
                     throw new Refused(401, "the enrolment code for hub " + hubId + " was already used at "
-                            + r.getTimestamp(4).toInstant() + "; ask for a new code");
+                            + r.getTimestamp("used_at").toInstant() + "; ask for a new code");
                 }
-                if (r.getTimestamp(5) != null) {
+                if (r.getTimestamp("ended_at") != null) {
                     throw new Refused(401, "the enrolment code for hub " + hubId
                             + " was replaced by a newer code or ended by a return/revocation");
                 }
-                if (!r.getTimestamp(3).toInstant().isAfter(now)) {
+                if (!r.getTimestamp("expires_at").toInstant().isAfter(now)) {
                     throw new Refused(401, "the enrolment code for hub " + hubId + " expired at "
-                            + r.getTimestamp(3).toInstant() + "; ask for a new code");
+                            + r.getTimestamp("expires_at").toInstant() + "; ask for a new code");
                 }
             }
         }
@@ -250,7 +250,7 @@ public final class HubEnrolment {
                     throw new Refused(401, "the certificate of hub " + hubId
                             + " is not one the fleet register issued; enrol with a code");
                 }
-                if (r.getTimestamp(1) != null) {
+                if (r.getTimestamp("revoked_at") != null) {
                     throw new Refused(403, "the certificate of hub " + hubId + " is revoked");
                 }
             }
@@ -343,8 +343,8 @@ public final class HubEnrolment {
             q.setString(1, hubId);
             q.setTimestamp(2, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
-                if (r.next() && Arrays.equals(r.getBytes(2), keyHash)) {
-                    return parse(r.getString(1));
+                if (r.next() && Arrays.equals(r.getBytes("public_key_sha256"), keyHash)) {
+                    return parse(r.getString("pem"));
                 }
             }
         }
@@ -404,7 +404,7 @@ public final class HubEnrolment {
                 if (!r.next()) {
                     throw new Refused(status, problem);
                 }
-                return Lifecycle.valueOf(r.getString(1));
+                return Lifecycle.valueOf(r.getString("lifecycle"));
             }
         }
     }

@@ -248,7 +248,7 @@ public final class Enrolment {
                 q.setString(1, home.hubId());
                 try (ResultSet r = q.executeQuery()) {
                     if (r.next()) {
-                        pending = r.getLong(1);
+                        pending = r.getLong("outbox_pending");
                     }
                 }
             }
@@ -274,15 +274,16 @@ public final class Enrolment {
     /** The active household of the hub, if any, in the caller's transaction. */
     public static Optional<Household> householdOfHub(Connection c, String hubId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT h.id, h.label, array_remove(array_agg(m.patient_id "
-                + "ORDER BY m.since), NULL) FROM household h LEFT JOIN household_member m ON m.household_id = h.id "
-                + "AND m.until IS NULL WHERE h.hub_id = ? AND h.ended_at IS NULL GROUP BY h.id, h.label")) {
+                + "ORDER BY m.since), NULL) AS patients FROM household h "
+                + "LEFT JOIN household_member m ON m.household_id = h.id AND m.until IS NULL "
+                + "WHERE h.hub_id = ? AND h.ended_at IS NULL GROUP BY h.id, h.label")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Household(r.getLong(1), hubId, r.getString(2),
-                        List.of((String[]) r.getArray(3).getArray())));
+                return Optional.of(new Household(r.getLong("id"), hubId, r.getString("label"),
+                        List.of((String[]) r.getArray("patients").getArray())));
             }
         }
     }
@@ -293,7 +294,7 @@ public final class Enrolment {
                 + "ON m.household_id = h.id WHERE m.patient_id = ? AND m.until IS NULL AND h.ended_at IS NULL")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? householdOfHub(c, r.getString(1)) : Optional.empty();
+                return r.next() ? householdOfHub(c, r.getString("hub_id")) : Optional.empty();
             }
         }
     }
@@ -363,7 +364,7 @@ public final class Enrolment {
             q.setTimestamp(4, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return r.getLong(1);
+                return r.getLong("id");
             }
         }
     }
@@ -379,12 +380,11 @@ public final class Enrolment {
     }
 
     private static boolean inForce(Connection c, String patientId, String team, Instant now) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relation WHERE patient_id = ? AND team_id = ? "
-                + "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)")) {
-            q.setString(1, patientId);
-            q.setString(2, team);
-            q.setTimestamp(3, Timestamp.from(now));
-            q.setTimestamp(4, Timestamp.from(now));
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT 1 FROM care_relations_at(?) WHERE patient_id = ? AND team_id = ?")) {
+            q.setTimestamp(1, Timestamp.from(now));
+            q.setString(2, patientId);
+            q.setString(3, team);
             try (ResultSet r = q.executeQuery()) {
                 return r.next();
             }

@@ -146,10 +146,10 @@ public final class EnrolmentApi implements ApiRoutes {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("patientId", p);
                     if (r.next()) {
-                        row.put("name", r.getString(1));
-                        if (r.getString(2) != null) {
-                            row.put("nationalId", new NationalId(NationalId.Kind.valueOf(r.getString(3)),
-                                    r.getString(2)).display());
+                        row.put("name", r.getString("name"));
+                        if (r.getString("national_id") != null) {
+                            row.put("nationalId", new NationalId(NationalId.Kind.valueOf(r.getString("national_id_kind")),
+                                    r.getString("national_id")).display());
                         }
                     }
                     patients.add(row);
@@ -167,37 +167,37 @@ public final class EnrolmentApi implements ApiRoutes {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                long version = r.getLong(1);
-                long applied = r.getLong(3);
+                long version = r.getLong("version");
+                long applied = r.getLong("config_applied");
                 boolean reported = !r.wasNull();
                 config.put("version", version);
-                config.put("published", r.getLong(2));
+                config.put("published", r.getLong("published_version"));
                 config.put("applied", reported ? applied : null);
-                config.put("appliedAt", instant(r.getTimestamp(4)));
+                config.put("appliedAt", instant(r.getTimestamp("config_applied_at")));
                 config.put("state", version == 0 ? "NONE" : reported && applied >= version ? "APPLIED" : "WAITING");
-                view.put("lastSeenAt", instant(r.getTimestamp(5)));
-                view.put("state", r.getString(6));
+                view.put("lastSeenAt", instant(r.getTimestamp("last_seen_at")));
+                view.put("state", r.getString("state"));
                 // What the hub holds in quarantine, as its last status said (null: the hub has not said).
                 Map<String, Object> quarantine = null;
-                if (r.getObject(7) != null) {
+                if (r.getObject("quarantine_held") != null) {
                     quarantine = new LinkedHashMap<>();
-                    quarantine.put("held", r.getLong(7));
-                    quarantine.put("newestDevice", r.getString(8));
-                    quarantine.put("newestProblem", r.getString(9));
-                    quarantine.put("newestAt", instant(r.getTimestamp(10)));
+                    quarantine.put("held", r.getLong("quarantine_held"));
+                    quarantine.put("newestDevice", r.getString("quarantine_newest_device"));
+                    quarantine.put("newestProblem", r.getString("quarantine_newest_problem"));
+                    quarantine.put("newestAt", instant(r.getTimestamp("quarantine_newest_at")));
                 }
                 view.put("quarantine", quarantine);
                 // The hub's outbox storage, as its last status said (null: the hub has not said): whether readings
                 // were given up to make room while it could not reach the cloud.
                 Map<String, Object> storage = null;
-                if (r.getString(11) != null) {
+                if (r.getString("storage_level") != null) {
                     storage = new LinkedHashMap<>();
-                    storage.put("level", r.getString(11));
-                    storage.put("thinnedSamples", r.getLong(12));
-                    storage.put("droppedReadings", r.getLong(13));
-                    storage.put("full", r.getBoolean(14));
-                    storage.put("records", r.getLong(15));
-                    storage.put("maxRecords", r.getLong(16));
+                    storage.put("level", r.getString("storage_level"));
+                    storage.put("thinnedSamples", r.getLong("storage_thinned_samples"));
+                    storage.put("droppedReadings", r.getLong("storage_dropped_readings"));
+                    storage.put("full", r.getBoolean("storage_full"));
+                    storage.put("records", r.getLong("storage_records"));
+                    storage.put("maxRecords", r.getLong("storage_max_records"));
                 }
                 view.put("storage", storage);
             }
@@ -205,7 +205,7 @@ public final class EnrolmentApi implements ApiRoutes {
         try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ? AND until > now()")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
-                view.put("pairingUntil", r.next() ? r.getTimestamp(1).toInstant() : null);
+                view.put("pairingUntil", r.next() ? r.getTimestamp("until").toInstant() : null);
             }
         }
         config.put("history", CarePlanService.configHistory(c, hubId, 20));
@@ -235,12 +235,12 @@ public final class EnrolmentApi implements ApiRoutes {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Map<String, Object> d = new LinkedHashMap<>();
-                    d.put("deviceId", r.getString(1));
-                    d.put("transport", r.getString(2));
-                    d.put("name", r.getString(3));
-                    d.put("model", r.getString(4));
-                    d.put("detail", r.getString(5));
-                    d.put("lastSeen", instant(r.getTimestamp(6)));
+                    d.put("deviceId", r.getString("device_id"));
+                    d.put("transport", r.getString("transport"));
+                    d.put("name", r.getString("name"));
+                    d.put("model", r.getString("model"));
+                    d.put("detail", r.getString("detail"));
+                    d.put("lastSeen", instant(r.getTimestamp("last_seen")));
                     discovered.add(d);
                 }
             }
@@ -267,13 +267,13 @@ public final class EnrolmentApi implements ApiRoutes {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Map<String, Object> reading = new LinkedHashMap<>();
-                    reading.put("code", r.getString(1));
-                    double value = r.getDouble(2);
+                    reading.put("code", r.getString("code"));
+                    double value = r.getDouble("value");
                     reading.put("value", r.wasNull() ? null : value);
-                    reading.put("unit", r.getString(3));
-                    java.time.LocalDateTime deviceTime = r.getObject(4, java.time.LocalDateTime.class);
+                    reading.put("unit", r.getString("unit"));
+                    java.time.LocalDateTime deviceTime = r.getObject("device_time", java.time.LocalDateTime.class);
                     reading.put("deviceTime", deviceTime == null ? null : deviceTime.toString());
-                    reading.put("received", instant(r.getTimestamp(5)));
+                    reading.put("received", instant(r.getTimestamp("received_at")));
                     readings.add(reading);
                 }
             }

@@ -32,26 +32,26 @@ public final class HubAuthorities {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 if (r.next()) {
-                    long v = r.getLong(1);
+                    long v = r.getLong("config_applied");
                     applied = r.wasNull() ? null : v;
                 }
             }
         }
         List<HubAuthority.Binding> bindings = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT device_id, patient_id, users::text, retired_at, "
+        try (PreparedStatement q = c.prepareStatement("SELECT device_id, patient_id, users::text AS users, retired_at, "
                 + "retired_version FROM device_binding WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Set<String> users = new HashSet<>();
-                    for (DeviceBinding.DeviceUser u : codec.decode(r.getString(3).getBytes(StandardCharsets.UTF_8),
+                    for (DeviceBinding.DeviceUser u : codec.decode(r.getString("users").getBytes(StandardCharsets.UTF_8),
                             DeviceBinding.DeviceUser[].class)) {
                         users.add(u.patientId());
                     }
-                    Timestamp retired = r.getTimestamp(4);
-                    long version = r.getLong(5);
-                    bindings.add(new HubAuthority.Binding(r.getString(1), r.getString(2), users,
-                            retired == null ? null : retired.toInstant(), r.wasNull() ? null : version));
+                    Timestamp retired = r.getTimestamp("retired_at");
+                    Long version = r.getObject("retired_version", Long.class);
+                    bindings.add(new HubAuthority.Binding(r.getString("device_id"), r.getString("patient_id"), users,
+                            retired == null ? null : retired.toInstant(), version));
                 }
             }
         }
@@ -64,8 +64,8 @@ public final class HubAuthorities {
             q.setString(2, hubId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Timestamp until = r.getTimestamp(2);
-                    members.add(new HubAuthority.Member(r.getString(1), until == null ? null : until.toInstant(),
+                    Timestamp until = r.getTimestamp("until");
+                    members.add(new HubAuthority.Member(r.getString("patient_id"), until == null ? null : until.toInstant(),
                             null));
                 }
             }

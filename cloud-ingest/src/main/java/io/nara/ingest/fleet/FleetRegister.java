@@ -100,7 +100,8 @@ public final class FleetRegister {
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < COLUMNS.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(COLUMNS.get(i).sql()).append(" AS c").append(i);
+            sql.append(i == 0 ? "" : ", ").append(COLUMNS.get(i).sql()).append(" AS \"")
+                    .append(COLUMNS.get(i).name()).append('"');
         }
         sql.append(" FROM hub h LEFT JOIN hub_assignment a ON a.hub_id = h.hub_id")
                 .append(" LEFT JOIN hub_config c ON c.hub_id = h.hub_id WHERE true");
@@ -137,9 +138,9 @@ public final class FleetRegister {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 0; i < COLUMNS.size(); i++) {
-                        Object value = r.getObject(i + 1);
-                        row.put(COLUMNS.get(i).name(), value instanceof Timestamp t ? t.toInstant().toString()
+                    for (Column column : COLUMNS) {
+                        Object value = r.getObject(column.name());
+                        row.put(column.name(), value instanceof Timestamp t ? t.toInstant().toString()
                                 : value instanceof java.math.BigDecimal d ? d.longValue() : value);
                     }
                     rows.add(row);
@@ -162,7 +163,7 @@ public final class FleetRegister {
             q.setString(1, who.personId());
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    out.add(r.getString(1));
+                    out.add(r.getString("organisation_id"));
                 }
             }
         }
@@ -175,7 +176,7 @@ public final class FleetRegister {
         try (PreparedStatement q = c.prepareStatement("SELECT organisation_id FROM hub WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? java.util.Optional.of(java.util.Optional.ofNullable(r.getString(1)))
+                return r.next() ? java.util.Optional.of(java.util.Optional.ofNullable(r.getString("organisation_id")))
                         : java.util.Optional.empty();
             }
         }

@@ -1,14 +1,11 @@
 package io.nara.ingest.inbox;
 
 import io.nara.ingest.observation.InfluxDatabase;
-import io.nara.ingest.observation.ObservationRollup;
-import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.observation.ObservationQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.influxdb.dto.QueryResult;
 
 /**
  * The readings behind an alert: the same signal of the same patient over the days before it, from InfluxDB, for the
@@ -23,11 +20,11 @@ public final class Evidence {
     private static final Duration WINDOW = Duration.ofDays(7);
     private static final int MAX_POINTS = 500;
 
-    private final InfluxDatabase influx;
+    private final ObservationQueries queries;
 
     /** @param influx the node's InfluxDB client, which its owner closes */
     public Evidence(InfluxDatabase influx) {
-        this.influx = influx;
+        this.queries = new ObservationQueries(influx);
     }
 
     public List<Point> readings(String patientId, String code, Instant around) {
@@ -36,22 +33,8 @@ public final class Evidence {
             return points;
         }
         // Unchecked, as it always was: a refused query shows an alert without its evidence rather than failing.
-        QueryResult result = influx.client().query(influx.newQuery(
-                        "SELECT value FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient AND code = $code AND time >= $from "
-                                + "AND time <= $to ORDER BY time DESC LIMIT " + MAX_POINTS)
-                .bind("patient", patientId).bind("code", code)
-                .bind("from", around.minus(WINDOW).toString()).bind("to", around.plus(Duration.ofHours(1)).toString())
-                .create(), TimeUnit.MILLISECONDS);
-        List<QueryResult.Series> series = result.hasError() ? List.of() : InfluxDatabase.series(result, 0);
-        if (series.isEmpty()) {
-            return points;
-        }
-        for (List<Object> row : series.get(0).getValues()) {
-            if (row.get(1) instanceof Number n) {
-                points.add(new Point(InfluxDatabase.time(row), n.doubleValue()));
-            }
-        }
-        points.sort((a, b) -> a.at().compareTo(b.at()));
+        queries.recentValues(patientId, code, around.minus(WINDOW), around.plus(Duration.ofHours(1)), MAX_POINTS)
+                .forEach(v -> points.add(new Point(v.at(), v.value())));
         return points;
     }
 
@@ -69,19 +52,8 @@ public final class Evidence {
      */
     public List<Latest> latest(String patientId, Instant now) {
         List<Latest> latest = new ArrayList<>();
-        QueryResult result = influx.query(influx.newQuery(
-                        "SELECT last(value) FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient AND time >= $from AND "
-                                + ObservationRollup.USABLE + " GROUP BY code, unit")
-                .bind("patient", patientId).bind("from", now.minus(LATEST_WITHIN).toString()).create());
-        for (QueryResult.Series series : InfluxDatabase.series(result, 0)) {
-            for (List<Object> row : series.getValues()) {
-                if (row.get(1) instanceof Number n) {
-                    latest.add(new Latest(series.getTags().get("code"), series.getTags().get("unit"), n.doubleValue(),
-                            InfluxDatabase.time(row)));
-                }
-            }
-        }
-        latest.sort((a, b) -> a.code().compareTo(b.code()));
+        queries.latest(patientId, now, LATEST_WITHIN)
+                .forEach(l -> latest.add(new Latest(l.code(), l.unit(), l.value(), l.at())));
         return latest;
     }
 }

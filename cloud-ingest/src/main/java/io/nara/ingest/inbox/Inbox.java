@@ -23,8 +23,7 @@ public final class Inbox {
 
     private static final String VISIBLE = """
             (s.team_id = ANY (?) OR s.owner_id = ? OR EXISTS (
-                SELECT 1 FROM care_relation r WHERE r.patient_id = a.patient_id AND r.team_id = ANY (?)
-                AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?))
+                SELECT 1 FROM care_relations_at(?) r WHERE r.patient_id = a.patient_id AND r.team_id = ANY (?))
              OR EXISTS (SELECT 1 FROM alert_event f WHERE f.alert_id = a.id AND f.kind = 'fallback'
                 AND ? = ANY (f.people)))""";
 
@@ -115,10 +114,9 @@ public final class Inbox {
         Array teams = c.createArrayOf("text", who.teams().toArray());
         q.setArray(from, teams);
         q.setString(from + 1, who.personId());
-        q.setArray(from + 2, teams);
-        q.setTimestamp(from + 3, Timestamp.from(now));
-        q.setTimestamp(from + 4, Timestamp.from(now));
-        q.setString(from + 5, who.personId());
-        return from + 6;
+        q.setTimestamp(from + 2, Timestamp.from(now));
+        q.setArray(from + 3, teams);
+        q.setString(from + 4, who.personId());
+        return from + 5;
     }
 }

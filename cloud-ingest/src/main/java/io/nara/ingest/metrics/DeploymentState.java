@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the whole deployment's PostgreSQL says about its queues and its hubs: the same on every node (read each
@@ -38,36 +39,39 @@ public record DeploymentState(long hubs, long hubsOffline, long hubOutboxPending
     /** Reads the figures in one transaction's snapshot. */
     public static DeploymentState read(Connection c, Instant now) throws SQLException {
         Timestamp nowTs = Timestamp.from(now);
-        long[] hub = longs(c, "SELECT count(*), count(*) FILTER (WHERE state = 'OFFLINE' OR last_seen_at < ?), "
-                + "coalesce(sum(outbox_pending), 0) FROM hub", Timestamp.from(now.minus(SILENT)));
-        long[] notify = longs(c, "SELECT count(*) FILTER (WHERE state = 'PENDING'), count(*) FILTER (WHERE state = "
-                + "'DEAD') FROM notification");
-        long[] push = longs(c, "SELECT count(*) FILTER (WHERE state = 'PENDING'), count(*) FILTER (WHERE state = "
-                + "'DEAD') FROM fhir_push");
-        long[] escalated = longs(c, "SELECT count(*) FROM alert_event WHERE kind = 'escalated'");
+        Map<String, Long> hub = counts(c, "SELECT count(*) AS hubs, "
+                + "count(*) FILTER (WHERE state = 'OFFLINE' OR last_seen_at < ?) AS offline, "
+                + "coalesce(sum(outbox_pending), 0) AS outbox_pending FROM hub", Timestamp.from(now.minus(SILENT)));
+        Map<String, Long> notify = counts(c, "SELECT count(*) FILTER (WHERE state = 'PENDING') AS pending, "
+                + "count(*) FILTER (WHERE state = 'DEAD') AS dead FROM notification");
+        Map<String, Long> push = counts(c, "SELECT count(*) FILTER (WHERE state = 'PENDING') AS pending, "
+                + "count(*) FILTER (WHERE state = 'DEAD') AS dead FROM fhir_push");
+        Map<String, Long> escalated = counts(c,
+                "SELECT count(*) AS escalated FROM alert_event WHERE kind = 'escalated'");
         double oldest = 0;
         double p50 = 0;
         double p90 = 0;
         try (PreparedStatement q = c.prepareStatement("SELECT coalesce(extract(epoch FROM ? - min(created_at)), 0) "
-                + "FROM notification WHERE state = 'PENDING'")) {
+                + "AS oldest FROM notification WHERE state = 'PENDING'")) {
             q.setTimestamp(1, nowTs);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                oldest = Math.max(0, r.getDouble(1));
+                oldest = Math.max(0, r.getDouble("oldest"));
             }
         }
-        try (PreparedStatement q = c.prepareStatement("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "
-                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY d) FROM (SELECT extract(epoch FROM delivered_at - "
+        try (PreparedStatement q = c.prepareStatement("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50, "
+                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS p90 FROM (SELECT extract(epoch FROM delivered_at - "
                 + "created_at) AS d FROM notification WHERE state = 'DELIVERED' AND delivered_at >= ?) x")) {
             q.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(15))));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                p50 = r.getDouble(1);
-                p90 = r.getDouble(2);
+                p50 = r.getDouble("p50");
+                p90 = r.getDouble("p90");
             }
         }
-        return new DeploymentState(hub[0], hub[1], hub[2], notify[0], notify[1], push[0], push[1], escalated[0],
-                oldest, p50, p90);
+        return new DeploymentState(hub.get("hubs"), hub.get("offline"), hub.get("outbox_pending"),
+                notify.get("pending"), notify.get("dead"), push.get("pending"), push.get("dead"),
+                escalated.get("escalated"), oldest, p50, p90);
     }
 
     /** The share of hubs offline, 0 when there are none. */
@@ -75,16 +79,18 @@ public record DeploymentState(long hubs, long hubsOffline, long hubOutboxPending
         return hubs == 0 ? 0 : (double) hubsOffline / hubs;
     }
 
-    private static long[] longs(Connection c, String sql, Object... params) throws SQLException {
+    /** The one row of a counting query, by column label. */
+    private static Map<String, Long> counts(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 q.setObject(i + 1, params[i]);
             }
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                long[] values = new long[r.getMetaData().getColumnCount()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = r.getLong(i + 1);
+                Map<String, Long> values = new java.util.HashMap<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    String label = r.getMetaData().getColumnLabel(i);
+                    values.put(label, r.getLong(label));
                 }
                 return values;
             }

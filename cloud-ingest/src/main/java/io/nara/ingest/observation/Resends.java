@@ -38,7 +38,7 @@ public final class Resends {
             q.setString(1, hubId);
             q.setString(2, outbox);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? r.getLong(1) : -1;
+                return r.next() ? r.getLong("stored_to") : -1;
             }
         }
     }

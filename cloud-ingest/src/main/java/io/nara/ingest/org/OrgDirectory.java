@@ -103,12 +103,10 @@ public final class OrgDirectory {
     /** The team that responds first for a patient at {@code at}: the relation so marked, else the only one. */
     public static Optional<String> firstResponder(Connection c, String patientId, Instant at) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT team_id, responds_first FROM care_relation
-                WHERE patient_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
+                SELECT team_id, responds_first FROM care_relations_at(?) WHERE patient_id = ?
                 ORDER BY responds_first DESC, valid_from DESC, id""")) {
-            q.setString(1, patientId);
-            q.setTimestamp(2, Timestamp.from(at));
-            q.setTimestamp(3, Timestamp.from(at));
+            q.setTimestamp(1, Timestamp.from(at));
+            q.setString(2, patientId);
             try (ResultSet r = q.executeQuery()) {
                 // Marked first; among several unmarked relations the newest, so the order is deterministic.
                 return r.next() ? Optional.of(r.getString(1)) : Optional.empty();

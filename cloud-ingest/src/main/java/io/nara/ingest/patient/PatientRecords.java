@@ -39,7 +39,7 @@ final class PatientRecords {
         try (PreparedStatement q = c.prepareStatement("SELECT name FROM patient WHERE id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? r.getString(1) : patientId;
+                return r.next() ? r.getString("name") : patientId;
             }
         }
     }
@@ -49,7 +49,7 @@ final class PatientRecords {
         try (PreparedStatement q = c.prepareStatement("SELECT since FROM care_plan WHERE patient_id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? instant(r, 1) : null;
+                return r.next() ? instant(r, "since") : null;
             }
         }
     }
@@ -57,11 +57,12 @@ final class PatientRecords {
     /** The latest discharge the team entered at or before {@code now}, or null. */
     static Instant lastDischarge(Connection c, String patientId, Instant now) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(
-                "SELECT max(discharged_at) FROM admission WHERE patient_id = ? AND discharged_at <= ?")) {
+                "SELECT max(discharged_at) AS discharged_at FROM admission "
+                        + "WHERE patient_id = ? AND discharged_at <= ?")) {
             q.setString(1, patientId);
             q.setTimestamp(2, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? instant(r, 1) : null;
+                return r.next() ? instant(r, "discharged_at") : null;
             }
         }
     }
@@ -70,7 +71,8 @@ final class PatientRecords {
         try (PreparedStatement q = c.prepareStatement("SELECT state, last_seen_at FROM hub WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new Hub(hubId, r.getString(1), instant(r, 2))) : Optional.empty();
+                return r.next() ? Optional.of(new Hub(hubId, r.getString("state"), instant(r, "last_seen_at")))
+                        : Optional.empty();
             }
         }
     }
@@ -89,7 +91,8 @@ final class PatientRecords {
                 seen AS (
                     SELECT hub_id, device_id, max(at) AS last_at, array_agg(DISTINCT code ORDER BY code) AS codes
                     FROM latest_reading WHERE patient_id = ? GROUP BY hub_id, device_id)
-                SELECT coalesce(b.hub_id, s.hub_id), coalesce(b.device_id, s.device_id), b.model, bt.percent,
+                SELECT coalesce(b.hub_id, s.hub_id) AS hub_id, coalesce(b.device_id, s.device_id) AS device_id,
+                       b.model, bt.percent,
                        bt.reported_at, s.last_at, s.codes
                 FROM bound b FULL JOIN seen s ON s.hub_id = b.hub_id AND s.device_id = b.device_id
                 LEFT JOIN device_battery bt ON bt.hub_id = coalesce(b.hub_id, s.hub_id)
@@ -103,11 +106,12 @@ final class PatientRecords {
             q.setString(4, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    int percent = r.getInt(4);
+                    int percent = r.getInt("percent");
                     Integer battery = r.wasNull() ? null : percent;
-                    Array codes = r.getArray(7);
-                    devices.add(new Device(r.getString(1), r.getString(2), r.getString(3), battery, instant(r, 5),
-                            instant(r, 6), codes == null ? List.of() : List.of((String[]) codes.getArray())));
+                    Array codes = r.getArray("codes");
+                    devices.add(new Device(r.getString("hub_id"), r.getString("device_id"), r.getString("model"),
+                            battery, instant(r, "reported_at"), instant(r, "last_at"),
+                            codes == null ? List.of() : List.of((String[]) codes.getArray())));
                 }
             }
         }
@@ -130,7 +134,7 @@ final class PatientRecords {
     private static List<Mark> marks(Connection c, String where, String order, String patientId, Instant from,
                                     Instant to) throws SQLException {
         String sql = "SELECT a.id, a.rule_id, a.severity, a.code, a.value, a.unit, a.message, a.raised_at, "
-                + "coalesce(s.state, 'OPEN'), w.name, s.outcome, s.outcome_note, s.resolved_at "
+                + "coalesce(s.state, 'OPEN') AS state, w.name AS owner_name, s.outcome, s.outcome_note, s.resolved_at "
                 + "FROM alert a LEFT JOIN alert_state s ON s.alert_id = a.id LEFT JOIN person w ON w.id = s.owner_id "
                 + "WHERE a.status <> 'RESOLVED' AND " + where + " ORDER BY " + order + " LIMIT " + MAX_MARKS;
         List<Mark> marks = new ArrayList<>();
@@ -142,18 +146,19 @@ final class PatientRecords {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    double value = r.getDouble(5);
+                    double value = r.getDouble("value");
                     Double v = r.wasNull() || !Double.isFinite(value) ? null : value;
-                    marks.add(new Mark(r.getLong(1), r.getString(2), Severity.valueOf(r.getString(3)), r.getString(4),
-                            v, r.getString(6), r.getString(7), instant(r, 8), r.getString(9), r.getString(10),
-                            r.getString(11), r.getString(12), instant(r, 13)));
+                    marks.add(new Mark(r.getLong("id"), r.getString("rule_id"),
+                            Severity.valueOf(r.getString("severity")), r.getString("code"), v, r.getString("unit"), r.getString("message"),
+                            instant(r, "raised_at"), r.getString("state"), r.getString("owner_name"),
+                            r.getString("outcome"), r.getString("outcome_note"), instant(r, "resolved_at")));
                 }
             }
         }
         return marks;
     }
 
-    private static Instant instant(ResultSet r, int column) throws SQLException {
+    private static Instant instant(ResultSet r, String column) throws SQLException {
         Timestamp t = r.getTimestamp(column);
         return t == null ? null : t.toInstant();
     }

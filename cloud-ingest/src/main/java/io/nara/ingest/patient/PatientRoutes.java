@@ -9,6 +9,7 @@ import io.nara.ingest.clinic.Worklist;
 import io.nara.ingest.clinic.WorklistService;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
+import io.nara.ingest.observation.ObservationQueries;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ExpectedMeasurement;
@@ -80,7 +81,7 @@ public final class PatientRoutes implements ApiRoutes {
     }
 
     /** One signal's chart; {@code name} in Swedish and English, from the protocol's vocabulary. */
-    public record Signal(String code, String display, io.nara.ingest.web.Signal name, String unit, List<PatientReadings.TrendPoint> points,
+    public record Signal(String code, String display, io.nara.ingest.web.Signal name, String unit, List<ObservationQueries.TrendPoint> points,
                          List<Thresholds.Threshold> thresholds) {
     }
 
@@ -100,7 +101,7 @@ public final class PatientRoutes implements ApiRoutes {
                                 List<PatientRecords.Mark> marks) {
     }
 
-    private final PatientReadings readings;
+    private final ObservationQueries readings;
     private final ClinicReadings clinicReadings;
     private final CarePlanService plans;
     private final WorkerExecutor influxWorker;
@@ -111,7 +112,7 @@ public final class PatientRoutes implements ApiRoutes {
      */
     public PatientRoutes(InfluxDatabase influx, ClinicReadings clinicReadings, CarePlanService plans,
                          WorkerExecutor influxWorker) {
-        this.readings = new PatientReadings(influx);
+        this.readings = new ObservationQueries(influx);
         this.clinicReadings = clinicReadings;
         this.plans = plans;
         this.influxWorker = influxWorker;
@@ -214,7 +215,8 @@ public final class PatientRoutes implements ApiRoutes {
         Optional<CarePlanService.PlanVersion> plan = r.plan();
         Map<String, List<Thresholds.Threshold>> lines = plan.map(p -> Thresholds.byCode(p.plan(), now))
                 .orElse(Map.of());
-        Map<String, List<PatientReadings.TrendPoint>> points = readings.trends(patientId, r.range(), r.zone());
+        Map<String, List<ObservationQueries.TrendPoint>> points = readings.trends(patientId, r.range().from(),
+                r.range().to(), r.range().influxBucket(), r.zone());
         Set<String> codes = new LinkedHashSet<>(points.keySet());
         codes.addAll(lines.keySet());
         plan.ifPresent(p -> p.plan().expected().forEach(e -> codes.add(e.code())));

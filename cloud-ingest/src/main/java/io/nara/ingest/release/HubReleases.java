@@ -68,9 +68,10 @@ public final class HubReleases {
                 + "released_by FROM hub_release ORDER BY released_at DESC, version DESC");
              ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
-                Array hubs = rs.getArray(3);
-                releases.add(new Release(rs.getString(1), rs.getInt(2), List.of((String[]) hubs.getArray()),
-                        rs.getBoolean(4), rs.getTimestamp(5).toInstant(), rs.getString(6)));
+                Array hubs = rs.getArray("hubs");
+                releases.add(new Release(rs.getString("version"), rs.getInt("percentage"),
+                        List.of((String[]) hubs.getArray()), rs.getBoolean("downgrade"),
+                        rs.getTimestamp("released_at").toInstant(), rs.getString("released_by")));
             }
         }
         return releases;

@@ -103,16 +103,16 @@ final class PatientErasure {
         }
         Instant last = newestReading;
         for (String sql : List.of(
-                "SELECT max(received_at) FROM alert WHERE patient_id = ?",
-                "SELECT max(e.at) FROM alert_event e JOIN alert a ON a.id = e.alert_id WHERE a.patient_id = ?",
-                "SELECT max(changed_at) FROM care_plan_history WHERE patient_id = ?",
-                "SELECT max(greatest(recorded_at, discharged_at)) FROM admission WHERE patient_id = ?",
-                "SELECT max(greatest(given_at, withdrawn_at)) FROM relative_consent WHERE patient_id = ?",
-                "SELECT greatest(enrolled_at, monitoring_ended_at) FROM patient WHERE id = ?")) {
+                "SELECT max(received_at) AS at FROM alert WHERE patient_id = ?",
+                "SELECT max(e.at) AS at FROM alert_event e JOIN alert a ON a.id = e.alert_id WHERE a.patient_id = ?",
+                "SELECT max(changed_at) AS at FROM care_plan_history WHERE patient_id = ?",
+                "SELECT max(greatest(recorded_at, discharged_at)) AS at FROM admission WHERE patient_id = ?",
+                "SELECT max(greatest(given_at, withdrawn_at)) AS at FROM relative_consent WHERE patient_id = ?",
+                "SELECT greatest(enrolled_at, monitoring_ended_at) AS at FROM patient WHERE id = ?")) {
             try (PreparedStatement q = c.prepareStatement(sql)) {
                 q.setString(1, patientId);
                 try (ResultSet r = q.executeQuery()) {
-                    Timestamp t = r.next() ? r.getTimestamp(1) : null;
+                    Timestamp t = r.next() ? r.getTimestamp("at") : null;
                     if (t != null && (last == null || t.toInstant().isAfter(last))) {
                         last = t.toInstant();
                     }
@@ -129,7 +129,7 @@ final class PatientErasure {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 if (r.next()) {
-                    name = r.getString(1);
+                    name = r.getString("name");
                 }
             }
         }

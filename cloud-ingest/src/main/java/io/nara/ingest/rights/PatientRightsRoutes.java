@@ -5,6 +5,7 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.audit.AccessLogSearch;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
+import io.nara.ingest.observation.PatientSeries;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;

@@ -48,7 +48,7 @@ public final class UnattributedReadings {
                        Instant at, Instant received, List<String> flags, List<Candidate> candidates) {
     }
 
-    private static final String COLUMNS = "id, hub_id, outbox::text, seq, device_id, code, value, unit, effective, "
+    private static final String COLUMNS = "id, hub_id, outbox::text AS outbox, seq, device_id, code, value, unit, effective, "
             + "received, flags, state, patient_id, alert_ids";
 
     private UnattributedReadings() {
@@ -101,7 +101,7 @@ public final class UnattributedReadings {
             q.setArray(3, c.createArrayOf("bigint", loose.stream().map(Observation::seq).toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    assigned.put(r.getLong(1), r.getString(2));
+                    assigned.put(r.getLong("seq"), r.getString("patient_id"));
                 }
             }
         }
@@ -115,26 +115,27 @@ public final class UnattributedReadings {
     public static List<View> waiting(Connection c, Principal who, Instant now) throws SQLException {
         List<String> visible = CareAccess.visiblePatients(c, who, now);
         Map<Long, View> views = new LinkedHashMap<>();
-        try (PreparedStatement q = c.prepareStatement("WITH home AS (" + CarePlanService.HOUSEHOLDS + ") "
-                + "SELECT u.id, u.hub_id, u.device_id, u.code, u.value, u.unit, coalesce(u.effective, u.received), "
-                + "u.received, u.flags, h.patient_id, p.name FROM unattributed_reading u "
-                + "JOIN home h ON h.hub_id = u.hub_id JOIN patient p ON p.id = h.patient_id "
+        try (PreparedStatement q = c.prepareStatement("SELECT u.id, u.hub_id, u.device_id, u.code, u.value, u.unit, "
+                + "coalesce(u.effective, u.received) AS at, "
+                + "u.received, u.flags, h.patient_id, p.name AS patient_name FROM unattributed_reading u "
+                + "JOIN patient_household h ON h.hub_id = u.hub_id JOIN patient p ON p.id = h.patient_id "
                 + "WHERE u.state IN ('OPEN', 'ASSIGNING') AND h.patient_id = ANY (?) "
                 + "ORDER BY coalesce(u.effective, u.received) DESC, u.id DESC, h.patient_id LIMIT 2000")) {
             q.setArray(1, c.createArrayOf("text", visible.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    long id = r.getLong(1);
+                    long id = r.getLong("id");
                     View view = views.get(id);
                     if (view == null) {
-                        double v = r.getDouble(5);
+                        double v = r.getDouble("value");
                         Double value = r.wasNull() ? null : v;
-                        view = new View(id, r.getString(2), r.getString(3), r.getString(4), Signal.of(r.getString(4)),
-                                value, r.getString(6), r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(),
-                                List.of((String[]) r.getArray(9).getArray()), new ArrayList<>());
+                        view = new View(id, r.getString("hub_id"), r.getString("device_id"), r.getString("code"),
+                                Signal.of(r.getString("code")), value, r.getString("unit"),
+                                r.getTimestamp("at").toInstant(), r.getTimestamp("received").toInstant(),
+                                List.of((String[]) r.getArray("flags").getArray()), new ArrayList<>());
                         views.put(id, view);
                     }
-                    view.candidates().add(new Candidate(r.getString(10), r.getString(11)));
+                    view.candidates().add(new Candidate(r.getString("patient_id"), r.getString("patient_name")));
                 }
             }
         }
@@ -192,10 +193,10 @@ public final class UnattributedReadings {
                 "SELECT state, alert_ids FROM unattributed_reading WHERE id = ? FOR UPDATE")) {
             q.setLong(1, id);
             try (ResultSet r = q.executeQuery()) {
-                if (!r.next() || !r.getString(1).equals("ASSIGNED")) {
+                if (!r.next() || !r.getString("state").equals("ASSIGNED")) {
                     return Optional.empty();
                 }
-                return Optional.of(List.of((Long[]) r.getArray(2).getArray()));
+                return Optional.of(List.of((Long[]) r.getArray("alert_ids").getArray()));
             }
         }
     }
@@ -270,20 +271,22 @@ public final class UnattributedReadings {
     }
 
     private static Kept kept(ResultSet r) throws SQLException {
-        double value = r.getDouble(7);
+        double value = r.getDouble("value");
         Double v = r.wasNull() ? null : value;
-        Timestamp effective = r.getTimestamp(9);
+        Timestamp effective = r.getTimestamp("effective");
         Set<ObservationFlag> flags = EnumSet.noneOf(ObservationFlag.class);
-        for (String name : (String[]) r.getArray(11).getArray()) {
+        for (String name : (String[]) r.getArray("flags").getArray()) {
             flags.add(ObservationFlag.valueOf(name));
         }
-        Array alerts = r.getArray(14);
+        Array alerts = r.getArray("alert_ids");
         List<Long> alertIds = new ArrayList<>();
         for (Long a : (Long[]) alerts.getArray()) {
             alertIds.add(a);
         }
-        Observation o = new Observation(r.getLong(4), null, r.getString(5), r.getString(6), v, r.getString(8),
-                effective == null ? null : effective.toInstant(), r.getTimestamp(10).toInstant(), flags);
-        return new Kept(r.getLong(1), r.getString(2), r.getString(3), o, r.getString(12), r.getString(13), alertIds);
+        Observation o = new Observation(r.getLong("seq"), null, r.getString("device_id"), r.getString("code"), v,
+                r.getString("unit"), effective == null ? null : effective.toInstant(),
+                r.getTimestamp("received").toInstant(), flags);
+        return new Kept(r.getLong("id"), r.getString("hub_id"), r.getString("outbox"), o, r.getString("state"),
+                r.getString("patient_id"), alertIds);
     }
 }

@@ -1,6 +1,5 @@
-package io.nara.ingest.rights;
+package io.nara.ingest.observation;
 
-import io.nara.ingest.observation.InfluxDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -11,14 +10,15 @@ import org.influxdb.dto.QueryResult;
 /**
  * One patient's readings in InfluxDB, wherever they are kept: every retention policy of the database and every
  * measurement in it (raw readings, one-minute rollups, and whatever is added later), found by asking InfluxDB rather
- * than from a list that could fall behind. Blocking: on the ingest's InfluxDB worker pool only.
+ * than from a list that could fall behind. What a patient's register extract and her erasure read and drop. Blocking:
+ * on the ingest's InfluxDB worker pool only.
  */
-final class PatientSeries {
+public final class PatientSeries {
 
     private final InfluxDatabase influx;
     private final String patientParam;
 
-    PatientSeries(InfluxDatabase influx, String patientId) {
+    public PatientSeries(InfluxDatabase influx, String patientId) {
         this.influx = influx;
         this.patientParam = patientId;
     }
@@ -42,7 +42,7 @@ final class PatientSeries {
     }
 
     /** Every point of the patient: per place, its rows as objects (time as an ISO instant, tags and fields). */
-    JsonArray readAll() {
+    public JsonArray readAll() {
         JsonArray all = new JsonArray();
         for (Place place : places()) {
             QueryResult r = influx.query(influx.newQuery("SELECT * FROM " + place.from() + " WHERE patient = $p")
@@ -69,7 +69,7 @@ final class PatientSeries {
     }
 
     /** The time of the patient's newest point anywhere; null when she has none. */
-    Instant newest() {
+    public Instant newest() {
         Instant newest = null;
         for (Place place : places()) {
             QueryResult r = influx.query(influx.newQuery("SELECT * FROM " + place.from()
@@ -85,7 +85,7 @@ final class PatientSeries {
     }
 
     /** How many points the patient has, all places together. */
-    long count() {
+    public long count() {
         long n = 0;
         for (Object place : readAll()) {
             n += ((JsonObject) place).getJsonArray("points").size();
@@ -97,7 +97,7 @@ final class PatientSeries {
      * Drops every series of the patient: all measurements in all retention policies (a series is dropped from every
      * shard). The number of points that were there.
      */
-    long drop() {
+    public long drop() {
         long before = count();
         influx.query(influx.newQuery("DROP SERIES WHERE patient = $p").bind("p", patientParam).create());
         long after = count();
