@@ -2,8 +2,8 @@ package io.nara.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.alert.AlertFeed;
-import io.nara.ingest.alert.AlertStore;
-import io.nara.ingest.audit.AccessLogRoutes;
+import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.accesslog.AccessLogRoutes;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.careplan.CarePlanApi;
 import io.nara.ingest.careplan.CarePlanWhatIfApi;
@@ -24,14 +24,17 @@ import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
 import io.nara.ingest.enrolment.HubAuthorities;
 import io.nara.ingest.enrolment.HubAuthority;
-import io.nara.ingest.escalation.Escalator;
+import io.nara.ingest.alerting.Escalator;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.fhir.FhirRoutes;
 import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
-import io.nara.ingest.inbox.AlertActions;
+import io.nara.ingest.alerting.AlertLifecycle;
+import io.nara.ingest.admin.AdminRoutes;
+import io.nara.ingest.inbox.InboxRoutes;
+import io.nara.ingest.web.AccountRoutes;
 import io.nara.ingest.inbox.ChangeFeed;
-import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
 import io.nara.ingest.retention.Retention;
@@ -47,8 +50,7 @@ import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RefusalLimiter;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.relative.RelativeRoutes;
-import io.nara.ingest.routing.AlertRouter;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.ingest.unattributed.UnattributedApi;
 import io.nara.ingest.unattributed.UnattributedReadings;
 import io.nara.ingest.web.WebServer;
@@ -113,6 +115,7 @@ public final class IngestService extends VerticleBase {
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
+    private AlertLifecycle lifecycle;
     private CarePlanService carePlans;
     private SilenceWatch silenceWatch;
     private AlertFeed alertFeed;
@@ -175,16 +178,17 @@ public final class IngestService extends VerticleBase {
             return null;
         }).compose(v -> {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
-            alerts = new AlertStore(db, new AlertRouter(clock, alerting, settings.nodeId()));
+            lifecycle = new AlertLifecycle(db, clock, alerting.escalation(), alerting.channels(), settings.nodeId());
+            alerts = new AlertStore(db, lifecycle);
             changeFeed = new ChangeFeed(vertx, db);
             changeFeed.start();
             evidence = new Evidence(influx);
-            escalator = new Escalator(db, clock, alerting, settings.nodeId());
-            dispatcher = new Dispatcher(vertx, db, clock, alerting);
+            escalator = new Escalator(db, clock, lifecycle);
+            dispatcher = new Dispatcher(vertx, db, clock, alerting.channels(), AlertLifecycle::undeliverable);
             // Every node scans; the database makes each escalation, reminder and delivery happen once (see Escalator).
-            vertx.setPeriodic(alerting.escalationScanEvery().toMillis(), id -> escalator.scan()
+            vertx.setPeriodic(alerting.escalation().scanEvery().toMillis(), id -> escalator.scan()
                     .onFailure(e -> LOG.warn("escalation and reminder scan failed: {}", e.getMessage())));
-            vertx.setPeriodic(alerting.dispatchEvery().toMillis(), id -> dispatcher.deliverDue()
+            vertx.setPeriodic(alerting.channels().dispatchEvery().toMillis(), id -> dispatcher.deliverDue()
                     .onFailure(e -> LOG.warn("notification round failed: {}", e.getMessage())));
             hubs = new HubRegistry(db);
             rejected = new RejectedMessages(db);
@@ -226,21 +230,23 @@ public final class IngestService extends VerticleBase {
             // The clinic's worklist and evaluation figures and the patient page (issue 8); their InfluxDB reads share
             // the ingest's client and worker pool.
             ClinicReadings clinicReadings = new ClinicReadings(influx);
-            web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                    alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
-                    List.of(new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
+            Sessions sessions = new Sessions(db, clock, alerting.signIn());
+            InboxRoutes inbox = new InboxRoutes(lifecycle, evidence);
+            web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, clock, sessions, alerting.signIn(),
+                    alerting.channels().inboxUrl(),
+                    List.of(new AccountRoutes(sessions), inbox, new AdminRoutes(), new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
                             new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                             new UnattributedApi(observations, influxWorker, carePlans, alerts),
                             new ClinicRoutes(clinicReadings, influxWorker),
                             new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                            new FhirRoutes(fhir, influx, influxWorker, alerting.inboxUrl()),
+                            new FhirRoutes(fhir, influx, influxWorker, alerting.channels().inboxUrl()),
                             new RelativeRoutes(evidence, influxWorker),
                             new AccessLogRoutes(),
                             new PatientRightsRoutes(influx, influxWorker,
                                     retentionSettings.journal()),
                             new FleetApi(enrolment, crl, accounts),
                             new io.nara.ingest.release.ReleaseRoutes(releaseRepository)));
-            metrics.sseClients(web::sseClients);
+            metrics.sseClients(inbox::sseClients);
             metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
                     settings.broker().identity().passwordFile());
             metrics.certificates("mqtt-trust", settings.broker().identity().truststore(),

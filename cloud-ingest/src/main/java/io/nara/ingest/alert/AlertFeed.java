@@ -1,5 +1,7 @@
 package io.nara.ingest.alert;
 
+import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.alerting.AlertView;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.db.PgListener;
 import io.nara.protocol.codec.MessageCodec;

@@ -2,7 +2,7 @@ package io.nara.ingest.inbox;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.db.PgListener;
-import io.nara.ingest.routing.Trail;
+import io.nara.ingest.alerting.AlertStore;
 import io.vertx.core.Vertx;
 
 /**
@@ -16,7 +16,7 @@ public final class ChangeFeed {
     private final PgListener listener;
 
     public ChangeFeed(Vertx vertx, Database db) {
-        this.listener = new PgListener(db, Trail.CHANGED, "nara-change-feed",
+        this.listener = new PgListener(db, AlertStore.CHANGED, "nara-change-feed",
                 (connection, payload) -> vertx.eventBus().publish(ADDRESS, Long.parseLong(payload)));
     }
 

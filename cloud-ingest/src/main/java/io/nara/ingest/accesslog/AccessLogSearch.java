@@ -1,6 +1,7 @@
-package io.nara.ingest.audit;
+package io.nara.ingest.accesslog;
 
 import io.nara.ingest.access.CareAccess;
+import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.nara.ingest.alert;
+package io.nara.ingest.alerting;
 
 import io.nara.ingest.db.Database;
 import io.nara.protocol.message.Alert;
@@ -20,6 +20,9 @@ public final class AlertStore {
 
     /** The PostgreSQL channel on which every ingest node hears of a new alert. */
     public static final String CHANNEL = "alert_created";
+
+    /** The PostgreSQL channel on which every node hears that an alert's state changed. */
+    public static final String CHANGED = "alert_changed";
 
     /** Work done in the transaction that stores a new alert, before the notification (routing: see issue 7). */
     @FunctionalInterface

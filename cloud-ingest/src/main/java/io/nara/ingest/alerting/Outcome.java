@@ -1,4 +1,4 @@
-package io.nara.ingest.inbox;
+package io.nara.ingest.alerting;
 
 /** What was done about an alert, as the nurse records it when she resolves it. */
 public enum Outcome {

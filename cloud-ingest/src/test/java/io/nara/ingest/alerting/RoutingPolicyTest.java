@@ -1,8 +1,7 @@
-package io.nara.ingest.routing;
+package io.nara.ingest.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nara.ingest.escalation.EscalationPolicy;
 import io.nara.ingest.org.OnCallSlot;
 import io.nara.ingest.org.OrganisationKind;
 import io.nara.ingest.org.Schedule;

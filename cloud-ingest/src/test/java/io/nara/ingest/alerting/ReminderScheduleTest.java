@@ -1,4 +1,4 @@
-package io.nara.ingest.escalation;
+package io.nara.ingest.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

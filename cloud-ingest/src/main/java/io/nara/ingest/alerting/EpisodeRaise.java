@@ -1,6 +1,7 @@
-package io.nara.ingest.routing;
+package io.nara.ingest.alerting;
 
-import io.nara.ingest.escalation.EscalationPolicy;
+import io.nara.ingest.db.Intervals;
+import io.nara.ingest.notify.ChannelSettings;
 import io.nara.ingest.notify.NotificationOutbox;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.Severity;
@@ -39,7 +40,7 @@ public final class EpisodeRaise {
 
     /** Whether an open alert of the episode took the ESCALATED one; false leaves it to be routed as new. */
     static boolean raise(Connection c, long alertId, Alert escalated, String hubScope, Instant now, String actor,
-                         AlertingSettings settings) throws SQLException {
+                         EscalationSettings escalation, ChannelSettings channels) throws SQLException {
         if (escalated.episode() == null) {
             return false;
         }
@@ -68,7 +69,7 @@ public final class EpisodeRaise {
             u.setTimestamp(2, escalateAt == null ? null : Timestamp.from(escalateAt));
             u.setTimestamp(3, Timestamp.from(now));
             if (after.isPresent()) {
-                u.setObject(4, AlertRouter.toInterval(after.get()));
+                u.setObject(4, Intervals.of(after.get()));
             } else {
                 u.setNull(4, Types.OTHER);
             }
@@ -80,7 +81,7 @@ public final class EpisodeRaise {
             // The owner keeps it, but a worse reading brings her reminder forward to the new severity's (never back).
             try (PreparedStatement u = c.prepareStatement(
                     "UPDATE alert_state SET remind_at = least(remind_at, ?) WHERE alert_id = ?")) {
-                u.setTimestamp(1, Timestamp.from(settings.reminders().firstDue(severity, now)));
+                u.setTimestamp(1, Timestamp.from(escalation.reminders().firstDue(severity, now)));
                 u.setLong(2, o.alertId());
                 u.executeUpdate();
             }
@@ -100,12 +101,11 @@ public final class EpisodeRaise {
         }
         if (o.state().equals("ACKNOWLEDGED")) {
             if (o.ownerId() != null) {
-                NotificationOutbox.enqueue(c, settings, now, o.alertId(), event, "raised", o.teamId(), o.tier(),
+                NotificationOutbox.enqueue(c, channels, now, o.alertId(), event, "raised", o.teamId(), o.tier(),
                         List.of(o.ownerId()));
             }
         } else if (o.teamId() != null) {
-            RouteDecision route = RoutingPolicy.route(o.teamId(), o.tier(), id -> AlertRouter.lookup(c, id),
-                    team -> AlertRouter.onDuty(c, team, now));
+            RouteDecision route = AlertLifecycle.route(c, o.teamId(), o.tier(), now);
             if (!route.teamId().equals(o.teamId())) {
                 try (PreparedStatement u = c.prepareStatement(
                         "UPDATE alert_state SET team_id = ?, tier = ? WHERE alert_id = ?")) {
@@ -119,7 +119,7 @@ public final class EpisodeRaise {
                         : "routed", actor, o.teamId(), route.teamId(), route.tier(), route.people(), false, null,
                         "worse reading / sämre värde"));
             }
-            NotificationOutbox.enqueue(c, settings, now, o.alertId(), event, "raised", route.teamId(), route.tier(),
+            NotificationOutbox.enqueue(c, channels, now, o.alertId(), event, "raised", route.teamId(), route.tier(),
                     route.people());
         }
         Trail.changed(c, o.alertId());
@@ -166,9 +166,10 @@ public final class EpisodeRaise {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                Timestamp at = r.getTimestamp(8);
-                return Optional.of(new Open(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5),
-                        r.getString(6), Severity.valueOf(r.getString(7)), at == null ? null : at.toInstant()));
+                Timestamp at = r.getTimestamp("escalate_at");
+                return Optional.of(new Open(r.getLong("alert_id"), r.getString("episode"), r.getString("state"),
+                        r.getString("team_id"), r.getInt("tier"), r.getString("owner_id"),
+                        Severity.valueOf(r.getString("severity")), at == null ? null : at.toInstant()));
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.nara.ingest.audit;
+package io.nara.ingest.accesslog;
 
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.ext.web.Router;

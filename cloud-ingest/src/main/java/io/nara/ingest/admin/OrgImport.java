@@ -1,4 +1,4 @@
-package io.nara.ingest.org;
+package io.nara.ingest.admin;
 
 import io.nara.ingest.auth.Passwords;
 import io.nara.ingest.relative.RelativeConsent;

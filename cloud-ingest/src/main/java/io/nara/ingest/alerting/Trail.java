@@ -1,4 +1,4 @@
-package io.nara.ingest.routing;
+package io.nara.ingest.alerting;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,10 +12,9 @@ import java.util.List;
  * The audit trail of an alert ({@code alert_event}) and the signal that an alert changed. Both are written in the
  * caller's transaction: a step and its record commit together or not at all.
  */
-public final class Trail {
+final class Trail {
 
-    /** The PostgreSQL channel on which every node hears that an alert's state changed. */
-    public static final String CHANGED = "alert_changed";
+    static final String CHANGED = AlertStore.CHANGED;
 
     /** One step. Null fields do not apply. */
     public record Step(String kind, String actor, String fromTeam, String toTeam, Integer tier, List<String> people,
@@ -51,7 +50,7 @@ public final class Trail {
             insert.setString(11, step.note());
             try (ResultSet r = insert.executeQuery()) {
                 r.next();
-                return r.getLong(1);
+                return r.getLong("id");
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.nara.ingest.routing;
+package io.nara.ingest.alerting;
 
 import io.nara.protocol.message.Alert;
 import java.sql.Connection;
@@ -47,7 +47,8 @@ final class EpisodeClosure {
                 q.setString(5, hubScope);
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
-                        open.add(new Open(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4)));
+                        open.add(new Open(r.getLong("alert_id"), r.getString("state"), r.getString("team_id"),
+                                r.getInt("tier")));
                     }
                 }
             }

@@ -1,4 +1,4 @@
-package io.nara.ingest.escalation;
+package io.nara.ingest.alerting;
 
 import io.nara.protocol.message.Severity;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.nara.ingest.routing;
+package io.nara.ingest.alerting;
 
 import java.util.List;
 

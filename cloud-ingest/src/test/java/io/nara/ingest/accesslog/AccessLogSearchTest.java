@@ -1,4 +1,4 @@
-package io.nara.ingest.audit;
+package io.nara.ingest.accesslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.nara.ingest.routing;
+package io.nara.ingest.alerting;
 
 import io.nara.protocol.message.Severity;
 import java.sql.Connection;
@@ -33,8 +33,8 @@ public final class Snoozes {
             q.setTimestamp(3, Timestamp.from(now));
             q.setTimestamp(4, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new Active(r.getLong(1), r.getTimestamp(2).toInstant(),
-                        Severity.valueOf(r.getString(3)))) : Optional.empty();
+                return r.next() ? Optional.of(new Active(r.getLong("alert_id"), r.getTimestamp("until").toInstant(),
+                        Severity.valueOf(r.getString("severity")))) : Optional.empty();
             }
         }
     }

@@ -1,8 +1,5 @@
-package io.nara.ingest.inbox;
+package io.nara.ingest.observation;
 
-import io.nara.ingest.observation.InfluxDatabase;
-import io.nara.ingest.observation.ObservationRollup;
-import io.nara.ingest.observation.ObservationStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
