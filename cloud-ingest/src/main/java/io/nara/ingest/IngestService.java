@@ -1,7 +1,7 @@
 package io.nara.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.nara.ingest.alert.AlertFeed;
+import io.nara.ingest.alerting.AlertFeed;
 import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.accesslog.AccessLogRoutes;
 import io.nara.ingest.auth.Sessions;
@@ -33,7 +33,6 @@ import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.admin.AdminRoutes;
 import io.nara.ingest.inbox.InboxRoutes;
 import io.nara.ingest.web.AccountRoutes;
-import io.nara.ingest.inbox.ChangeFeed;
 import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
@@ -102,7 +101,6 @@ public final class IngestService extends VerticleBase {
     /** Added to while the node starts, read by the event loop afterwards. */
     private final List<StoredBatchListener> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final MessageCodec codec = new MessageCodec();
-    private ChangeFeed changeFeed;
     private Evidence evidence;
     private Escalator escalator;
     private Dispatcher dispatcher;
@@ -180,8 +178,6 @@ public final class IngestService extends VerticleBase {
             influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
             lifecycle = new AlertLifecycle(db, clock, alerting.escalation(), alerting.channels(), settings.nodeId());
             alerts = new AlertStore(db, lifecycle);
-            changeFeed = new ChangeFeed(vertx, db);
-            changeFeed.start();
             evidence = new Evidence(influx);
             escalator = new Escalator(db, clock, lifecycle);
             dispatcher = new Dispatcher(vertx, db, clock, alerting.channels(), AlertLifecycle::undeliverable);
@@ -201,7 +197,7 @@ public final class IngestService extends VerticleBase {
                 accounts = new BrokerAccounts(vertx, enrolmentSettings.accountCommand());
                 est = new EstServer(vertx, db, enrolment, crl, accounts, rejected, clock);
             }
-            alertFeed = new AlertFeed(vertx, db, codec);
+            alertFeed = new AlertFeed(vertx, db);
             alertFeed.start();
             consumer = new HubMessageConsumer(vertx, settings.broker(), settings.nodeId(), settings.shareGroup(),
                     RECEIVE_MAXIMUM, this::handle);
@@ -269,9 +265,6 @@ public final class IngestService extends VerticleBase {
         return consumerStopped.eventually(() -> vertx.executeBlocking(() -> {
             if (alertFeed != null) {
                 alertFeed.stop();
-            }
-            if (changeFeed != null) {
-                changeFeed.stop();
             }
             if (influxWorker != null) {
                 influxWorker.close();

@@ -18,13 +18,7 @@ import java.util.Optional;
  */
 public final class AlertStore {
 
-    /** The PostgreSQL channel on which every ingest node hears of a new alert. */
-    public static final String CHANNEL = "alert_created";
-
-    /** The PostgreSQL channel on which every node hears that an alert's state changed. */
-    public static final String CHANGED = "alert_changed";
-
-    /** Work done in the transaction that stores a new alert, before the notification (routing: see issue 7). */
+    /** Work done in the transaction that stores a new alert, before the notification (routing). */
     @FunctionalInterface
     public interface StoredHook {
         void stored(Connection c, long alertId, String hubId, Alert alert) throws SQLException;
@@ -61,11 +55,7 @@ public final class AlertStore {
         // In the same transaction, so no alert is ever stored without being routed.
         hook.stored(c, id, hubId, alert);
         // Delivered on commit to every node's feed, so each live stream sees it exactly once.
-        try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            notify.setString(1, CHANNEL);
-            notify.setString(2, Long.toString(id));
-            notify.execute();
-        }
+        AlertFeed.tell(c, AlertFeed.CREATED, id);
     }
 
     /**

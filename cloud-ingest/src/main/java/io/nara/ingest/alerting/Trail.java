@@ -14,8 +14,6 @@ import java.util.List;
  */
 final class Trail {
 
-    static final String CHANGED = AlertStore.CHANGED;
-
     /** One step. Null fields do not apply. */
     public record Step(String kind, String actor, String fromTeam, String toTeam, Integer tier, List<String> people,
                        boolean crossPrincipal, String outcome, String note) {
@@ -66,10 +64,6 @@ final class Trail {
 
     /** Tells every node (on commit) that the alert changed, so open inboxes update. */
     public static void changed(Connection c, long alertId) throws SQLException {
-        try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            notify.setString(1, CHANGED);
-            notify.setString(2, Long.toString(alertId));
-            notify.execute();
-        }
+        AlertFeed.tell(c, AlertFeed.CHANGED, alertId);
     }
 }

@@ -1,6 +1,6 @@
 package io.nara.ingest.inbox;
 
-import io.nara.ingest.alert.AlertFeed;
+import io.nara.ingest.alerting.AlertFeed;
 import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.alerting.AlertView;
@@ -13,9 +13,9 @@ import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -178,21 +178,19 @@ public final class InboxRoutes implements ApiRoutes {
         Principal who = api.who(ctx);
         // Each event waits for the one before it, so the stream keeps the order in which alerts arrived.
         Future<?>[] tail = {Future.succeededFuture()};
-        MessageConsumer<String> created = api.vertx().eventBus().consumer(AlertFeed.ADDRESS, message -> {
-            AlertView alert = api.codec().decode(message.body().getBytes(StandardCharsets.UTF_8), AlertView.class);
-            tail[0] = tail[0].eventually(() -> push(api, response, who, alert.id(), "alert"));
+        MessageConsumer<JsonObject> feed = api.vertx().eventBus().consumer(AlertFeed.ADDRESS, message -> {
+            long id = message.body().getLong("id");
+            String event = AlertFeed.CREATED.equals(message.body().getString("kind")) ? "alert" : "update";
+            tail[0] = tail[0].eventually(() -> push(api, response, who, id, event));
         });
-        MessageConsumer<Long> changed = api.vertx().eventBus().consumer(ChangeFeed.ADDRESS,
-                message -> tail[0] = tail[0].eventually(() -> push(api, response, who, message.body(), "update")));
         long heartbeat = api.vertx().setPeriodic(SSE_HEARTBEAT_MILLIS, id -> response.write(": heartbeat\n\n"));
         streams.incrementAndGet();
         response.closeHandler(v -> {
             streams.decrementAndGet();
             api.vertx().cancelTimer(heartbeat);
-            created.unregister();
-            changed.unregister();
+            feed.unregister();
         });
-        Future.all(created.completion(), changed.completion()).onSuccess(v -> response.write(": connected\n\n"));
+        feed.completion().onSuccess(v -> response.write(": connected\n\n"));
     }
 
     /** Sends one alert to one stream if its reader may see it; the access-log entry is written first. */
