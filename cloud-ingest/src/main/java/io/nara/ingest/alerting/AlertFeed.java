@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,23 +73,34 @@ public final class AlertFeed {
         }
     }
 
-    private void notified(Connection connection, String payload) {
-        int colon = payload.lastIndexOf(':');
+    /** One notification: what happened ({@link #CREATED} or {@link #CHANGED}) to which alert. */
+    public record Change(String kind, long alertId) {
+    }
+
+    /** A payload {@code kind:id}; empty, and logged naming it, when it is not one this feed sends. */
+    static Optional<Change> parse(String payload) {
+        int colon = payload == null ? -1 : payload.lastIndexOf(':');
         String kind = colon < 0 ? "" : payload.substring(0, colon);
-        long id;
+        if (!kind.equals(CREATED) && !kind.equals(CHANGED)) {
+            LOG.error("alert feed: payload '{}' is not alert.created:id or alert.changed:id; ignored", payload);
+            return Optional.empty();
+        }
         try {
-            id = Long.parseLong(payload.substring(colon + 1));
+            return Optional.of(new Change(kind, Long.parseLong(payload.substring(colon + 1))));
         } catch (NumberFormatException e) {
-            LOG.error("alert feed: payload '{}' is not kind:id; ignored", payload);
-            return;
+            LOG.error("alert feed: payload '{}' names no alert id; ignored", payload);
+            return Optional.empty();
         }
-        if (kind.equals(CREATED)) {
-            created(id);
-        } else if (kind.equals(CHANGED)) {
-            publish(CHANGED, id);
-        } else {
-            LOG.error("alert feed: unknown kind '{}' of alert {}; ignored", kind, id);
-        }
+    }
+
+    private void notified(Connection connection, String payload) {
+        parse(payload).ifPresent(change -> {
+            if (change.kind().equals(CREATED)) {
+                created(change.alertId());
+            } else {
+                publish(CHANGED, change.alertId());
+            }
+        });
     }
 
     private void created(long id) {
