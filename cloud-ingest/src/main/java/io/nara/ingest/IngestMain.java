@@ -4,9 +4,10 @@ import io.nara.ingest.db.Database;
 import io.nara.ingest.enrol.BrokerCommand;
 import io.nara.ingest.enrol.EnrolmentSettings;
 import io.nara.ingest.enrol.HubEnrolment;
-import io.nara.ingest.escalation.ReminderSchedule;
+import io.nara.ingest.alerting.ReminderSchedule;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
+import io.nara.ingest.notify.ChannelSettings;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
 import io.vertx.core.Vertx;
@@ -325,18 +326,18 @@ public final class IngestMain implements Callable<Integer> {
             if (webhookSecretFile == null) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-url needs --webhook-secret-file");
             }
-            alerting = alerting.withWebhook(webhookUrl, secret(webhookSecretFile, "--webhook-secret-file"), alerting.webhookTimeout(),
-                    alerting.maxAttempts(), alerting.retryBase(), alerting.retryCap());
+            alerting = alerting.withWebhook(webhookUrl, secret(webhookSecretFile, "--webhook-secret-file"), alerting.channels().webhookTimeout(),
+                    alerting.channels().maxAttempts(), alerting.channels().retryBase(), alerting.channels().retryCap());
         }
         if (smtpHost != null) {
-            alerting = alerting.withSmtp(new AlertingSettings.Smtp(smtpHost, smtpPort, smtpFrom, smtpUser,
+            alerting = alerting.withSmtp(new ChannelSettings.Smtp(smtpHost, smtpPort, smtpFrom, smtpUser,
                     smtpPasswordFile == null ? null : secret(smtpPasswordFile, "--smtp-password-file"), smtpStartTls));
         }
         if (insecureCookies && !isLoopback(httpHost)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--insecure-cookies is only for a loopback --http-host, not " + httpHost);
         }
-        ReminderSchedule reminders = alerting.reminders();
+        ReminderSchedule reminders = alerting.escalation().reminders();
         try {
             if (remindAfter != null) {
                 reminders = reminders.withRemindAfter(ReminderSchedule.parse(remindAfter));

@@ -1,8 +1,8 @@
 package io.nara.ingest;
 
-import io.nara.ingest.alert.AlertFeed;
-import io.nara.ingest.alert.AlertStore;
-import io.nara.ingest.audit.AccessLogRoutes;
+import io.nara.ingest.alerting.AlertFeed;
+import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.accesslog.AccessLogRoutes;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.careplan.CarePlanApi;
 import io.nara.ingest.careplan.CarePlanWhatIfApi;
@@ -22,12 +22,14 @@ import io.nara.ingest.enrol.HubCa;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
-import io.nara.ingest.escalation.Escalator;
+import io.nara.ingest.alerting.Escalator;
 import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
-import io.nara.ingest.inbox.AlertActions;
-import io.nara.ingest.inbox.ChangeFeed;
-import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.alerting.AlertLifecycle;
+import io.nara.ingest.admin.AdminRoutes;
+import io.nara.ingest.inbox.InboxRoutes;
+import io.nara.ingest.web.AccountRoutes;
+import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
 import io.nara.ingest.retention.Retention;
@@ -41,8 +43,7 @@ import io.nara.ingest.observation.RawSamplePolicy;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.relative.RelativeRoutes;
-import io.nara.ingest.routing.AlertRouter;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.ingest.unattributed.UnattributedApi;
 import io.nara.ingest.web.WebServer;
 import io.nara.ingest.web.ApiRoutes;
@@ -89,7 +90,6 @@ public final class IngestService extends VerticleBase {
     private final MessageCodec codec = new MessageCodec();
     private final StoreHealth storeHealth = new StoreHealth();
     private final PeriodicJobs jobs = new PeriodicJobs();
-    private ChangeFeed changeFeed;
     private Evidence evidence;
     private Escalator escalator;
     private Dispatcher dispatcher;
@@ -102,6 +102,7 @@ public final class IngestService extends VerticleBase {
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
+    private AlertLifecycle lifecycle;
     private CarePlanService carePlans;
     private SilenceWatch silenceWatch;
     private AlertFeed alertFeed;
@@ -170,12 +171,11 @@ public final class IngestService extends VerticleBase {
     /** Creates the node's parts on its context, and lists their periodic jobs in {@link #jobs}. */
     private void wire() {
         influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
-        alerts = new AlertStore(db, new AlertRouter(clock, alerting, settings.nodeId()));
-        changeFeed = new ChangeFeed(vertx, db);
-        changeFeed.start();
+        lifecycle = new AlertLifecycle(db, clock, alerting.escalation(), alerting.channels(), settings.nodeId());
+        alerts = new AlertStore(db, lifecycle);
         evidence = new Evidence(influx);
-        escalator = new Escalator(db, clock, alerting, settings.nodeId());
-        dispatcher = new Dispatcher(vertx, db, clock, alerting);
+        escalator = new Escalator(db, clock, lifecycle);
+        dispatcher = new Dispatcher(vertx, db, clock, alerting.channels(), AlertLifecycle::undeliverable);
         RejectedMessages rejected = new RejectedMessages(db);
         if (enrolment != null) {
             crl = new CrlPublisher(vertx, db, enrolment.ca(), clock, enrolmentSettings.crlFile(),
@@ -185,7 +185,7 @@ public final class IngestService extends VerticleBase {
             accounts = new BrokerAccounts(vertx, enrolmentSettings.accountCommand());
             est = new EstServer(vertx, db, enrolment, crl, accounts, rejected, clock);
         }
-        alertFeed = new AlertFeed(vertx, db, codec);
+        alertFeed = new AlertFeed(vertx, db);
         alertFeed.start();
         HubMessageHandler handler = new HubMessageHandler(new HubMessageHandler.Stores(db, observations, influxWorker,
                 alerts, new HubRegistry(db), rejected), codec, clock, batchListeners, metrics, storeHealth,
@@ -203,7 +203,7 @@ public final class IngestService extends VerticleBase {
         // transaction.
         List<ApiRoutes> featureRoutes = new ArrayList<>();
         NodeFeature.Context featureContext = new NodeFeature.Context(vertx, db, influx, influxWorker, clock,
-                alerting.inboxUrl());
+                alerting.channels().inboxUrl());
         for (NodeFeature feature : features) {
             NodeFeature.Contribution contribution = feature.start(featureContext);
             featureRoutes.addAll(contribution.routes());
@@ -212,9 +212,11 @@ public final class IngestService extends VerticleBase {
         // The clinic's worklist and evaluation figures and the patient page; their InfluxDB reads share the ingest's
         // client and worker pool.
         ClinicReadings clinicReadings = new ClinicReadings(influx);
-        web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, new WebServer.Alerting(clock,
-                alerting, new Sessions(db, clock, alerting), new AlertActions(db, clock, alerting), evidence),
-                Stream.concat(Stream.of(new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
+        Sessions sessions = new Sessions(db, clock, alerting.signIn());
+        InboxRoutes inbox = new InboxRoutes(lifecycle, evidence);
+        web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, clock, sessions, alerting.signIn(),
+                alerting.channels().inboxUrl(),
+                Stream.concat(Stream.of(new AccountRoutes(sessions), inbox, new AdminRoutes(), new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
                         new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                         new UnattributedApi(observations, influxWorker, carePlans, alerts),
                         new ClinicRoutes(clinicReadings, influxWorker),
@@ -225,7 +227,7 @@ public final class IngestService extends VerticleBase {
                                 retentionSettings.journal()),
                         new FleetApi(enrolment, crl, accounts),
                         new io.nara.ingest.release.ReleaseRoutes(releaseRepository)), featureRoutes.stream()).toList());
-        metrics.sseClients(web::sseClients);
+        metrics.sseClients(inbox::sseClients);
         metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
                 settings.broker().identity().passwordFile());
         metrics.certificates("mqtt-trust", settings.broker().identity().truststore(),
@@ -233,8 +235,8 @@ public final class IngestService extends VerticleBase {
         retention = new Retention(db, clock, retentionSettings);
 
         // Every node scans; the database makes each escalation, reminder and delivery happen once (see Escalator).
-        jobs.every(alerting.escalationScanEvery(), "escalation and reminder scan", escalator::scan)
-                .every(alerting.dispatchEvery(), "notification round", dispatcher::deliverDue)
+        jobs.every(alerting.escalation().scanEvery(), "escalation and reminder scan", escalator::scan)
+                .every(alerting.channels().dispatchEvery(), "notification round", dispatcher::deliverDue)
                 .every(HubMessageHandler.REFUSAL_WINDOW, "refusal report", () -> {
                     handler.reportRefusals();
                     return Future.succeededFuture();
@@ -261,9 +263,6 @@ public final class IngestService extends VerticleBase {
             features.forEach(NodeFeature::stop);
             if (alertFeed != null) {
                 alertFeed.stop();
-            }
-            if (changeFeed != null) {
-                changeFeed.stop();
             }
             if (influxWorker != null) {
                 influxWorker.close();

@@ -3,7 +3,7 @@ package io.nara.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import java.net.URI;
 import java.nio.file.Files;
@@ -34,10 +34,10 @@ class IngestMainTest {
     @Test
     void withoutAlertingOptionsTheDefaultsHoldAndCookiesAreSecure() throws Exception {
         AlertingSettings s = parse("--http-port", "9090").alerting();
-        assertThat(s.webhookUrl()).isNull();
-        assertThat(s.smtp()).isNull();
-        assertThat(s.secureCookies()).isTrue();
-        assertThat(s.inboxUrl()).isEqualTo("http://127.0.0.1:9090/");
+        assertThat(s.channels().webhookUrl()).isNull();
+        assertThat(s.channels().smtp()).isNull();
+        assertThat(s.signIn().secureCookies()).isTrue();
+        assertThat(s.channels().inboxUrl()).isEqualTo("http://127.0.0.1:9090/");
     }
 
     @Test
@@ -46,22 +46,22 @@ class IngestMainTest {
         AlertingSettings s = parse("--webhook-url", "http://127.0.0.1:9999/hook", "--webhook-secret-file",
                 secret.toString(), "--smtp-host", "127.0.0.1", "--smtp-port", "2525", "--smtp-from", "larm@kommun.test",
                 "--inbox-url", "https://nara.kommun.test/", "--insecure-cookies").alerting();
-        assertThat(s.webhookUrl()).isEqualTo(URI.create("http://127.0.0.1:9999/hook"));
-        assertThat(s.webhookSecret()).isEqualTo("0123456789abcdef0123");
-        assertThat(s.smtp().host()).isEqualTo("127.0.0.1");
-        assertThat(s.smtp().port()).isEqualTo(2525);
-        assertThat(s.smtp().from()).isEqualTo("larm@kommun.test");
-        assertThat(s.inboxUrl()).isEqualTo("https://nara.kommun.test/");
-        assertThat(s.secureCookies()).isFalse();
+        assertThat(s.channels().webhookUrl()).isEqualTo(URI.create("http://127.0.0.1:9999/hook"));
+        assertThat(s.channels().webhookSecret()).isEqualTo("0123456789abcdef0123");
+        assertThat(s.channels().smtp().host()).isEqualTo("127.0.0.1");
+        assertThat(s.channels().smtp().port()).isEqualTo(2525);
+        assertThat(s.channels().smtp().from()).isEqualTo("larm@kommun.test");
+        assertThat(s.channels().inboxUrl()).isEqualTo("https://nara.kommun.test/");
+        assertThat(s.signIn().secureCookies()).isFalse();
     }
 
     @Test
     void reminderTimesFromOptionsAndAClearErrorForABadOne() throws Exception {
         AlertingSettings s = parse("--remind-after", "URGENT=30m", "--return-after", "URGENT=2h,INFO=2d").alerting();
-        assertThat(s.reminders().remindAfter().get(Severity.URGENT)).isEqualTo(Duration.ofMinutes(30));
-        assertThat(s.reminders().remindAfter().get(Severity.WARNING)).isEqualTo(Duration.ofHours(4));
-        assertThat(s.reminders().returnAfter().get(Severity.URGENT)).isEqualTo(Duration.ofHours(2));
-        assertThat(s.reminders().returnAfter().get(Severity.INFO)).isEqualTo(Duration.ofDays(2));
+        assertThat(s.escalation().reminders().remindAfter().get(Severity.URGENT)).isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.escalation().reminders().remindAfter().get(Severity.WARNING)).isEqualTo(Duration.ofHours(4));
+        assertThat(s.escalation().reminders().returnAfter().get(Severity.URGENT)).isEqualTo(Duration.ofHours(2));
+        assertThat(s.escalation().reminders().returnAfter().get(Severity.INFO)).isEqualTo(Duration.ofDays(2));
         assertThatThrownBy(() -> parse("--remind-after", "URGENT=quickly").alerting())
                 .hasMessageContaining("--remind-after").hasMessageContaining("'quickly' is not a duration");
     }

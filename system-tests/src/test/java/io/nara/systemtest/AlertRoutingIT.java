@@ -3,7 +3,7 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

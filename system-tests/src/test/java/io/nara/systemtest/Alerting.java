@@ -5,7 +5,7 @@ import io.nara.ingest.IngestSettings;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;

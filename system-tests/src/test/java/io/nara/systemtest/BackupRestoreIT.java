@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.HubTopic.Kind;
 import io.nara.protocol.careplan.CarePlan;

@@ -3,7 +3,7 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nara.ingest.alert.AlertStore;
+import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.consumer.HubMessageHandler;
 import io.nara.ingest.consumer.StoreHealth;
 import io.nara.ingest.db.Database;
@@ -13,8 +13,8 @@ import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.observation.Resends;
 import io.nara.ingest.rejected.RejectedMessages;
-import io.nara.ingest.routing.AlertRouter;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertLifecycle;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.DeviceBinding;
@@ -92,7 +92,8 @@ class BatchTransactionsIT {
         WorkerExecutor influxWorker = vertx.createSharedWorkerExecutor("it-batch-tx-influx", 2);
         Clock clock = Clock.systemUTC();
         handler = new HubMessageHandler(new HubMessageHandler.Stores(db, observations, influxWorker,
-                new AlertStore(db, new AlertRouter(clock, AlertingSettings.defaults(), "it-batch-tx")),
+                new AlertStore(db, new AlertLifecycle(db, clock, AlertingSettings.defaults().escalation(),
+                        AlertingSettings.defaults().channels(), "it-batch-tx")),
                 new HubRegistry(db), new RejectedMessages(db)), CODEC, clock, List.of(), metrics, new StoreHealth(),
                 Duration.ofDays(7), (topic, payload) -> {
                     transactionsAtAck.add(transactions.get());

@@ -13,7 +13,7 @@ import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.Severity;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;

@@ -49,7 +49,7 @@ class EnrolmentIT {
     static void start() throws Exception {
         stack = DevStack.ensureUp();
         // One-hour certificates, so a hub that renews when less than 59 min 55 s are left renews within seconds.
-        ingest = Services.startEnrollingIngest(stack, clock, io.nara.ingest.routing.AlertingSettings.defaults(),
+        ingest = Services.startEnrollingIngest(stack, clock, io.nara.ingest.alerting.AlertingSettings.defaults(),
                 new HubEnrolment.Settings(Duration.ofDays(30), Duration.ofHours(1)));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.AlertStatus;
 import io.nara.protocol.message.Severity;

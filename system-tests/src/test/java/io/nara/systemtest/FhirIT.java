@@ -8,7 +8,7 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import io.nara.ingest.fhir.FhirFeature;
 import io.nara.ingest.fhir.FhirPush;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Observation;

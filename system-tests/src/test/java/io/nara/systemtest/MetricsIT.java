@@ -9,7 +9,7 @@ import io.nara.ingest.IngestService;
 import io.nara.ingest.IngestSettings;
 import io.nara.ingest.NodeFeature;
 import io.nara.ingest.metrics.NodeMetrics;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.HubTopic.Kind;
 import io.nara.protocol.codec.MessageCodec;

@@ -7,7 +7,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
 import io.nara.ingest.notify.WebhookSigner;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
+import io.nara.ingest.notify.ChannelSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -114,7 +115,7 @@ class NotificationIT {
         AlertingSettings settings = AlertingSettings.defaults().withScans(Duration.ofSeconds(5), Duration.ofMillis(100))
                 .withWebhook(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"), SECRET,
                         Duration.ofMillis(700), 30, Duration.ofMillis(100), Duration.ofMillis(800))
-                .withSmtp(new AlertingSettings.Smtp("127.0.0.1", smtpPort, "nara@kommun.test", null, null, false));
+                .withSmtp(new ChannelSettings.Smtp("127.0.0.1", smtpPort, "nara@kommun.test", null, null, false));
         ingest = Alerting.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
                 stack.freshPostgres(), stack.freshInflux(), clock, settings);
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());

@@ -2,7 +2,7 @@ package io.nara.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

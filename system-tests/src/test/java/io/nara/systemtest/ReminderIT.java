@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.nara.ingest.escalation.Escalator;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.Escalator;
+import io.nara.ingest.alerting.AlertingSettings;
+import io.nara.ingest.notify.ChannelSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,7 @@ class ReminderIT {
         String group = "it-" + UUID.randomUUID().toString().substring(0, 8);
         // Both nodes scan on their own every 200 ms, besides the scans the test fires at the same moment.
         AlertingSettings settings = AlertingSettings.defaults().withScans(Duration.ofMillis(200), Duration.ofMillis(100))
-                .withSmtp(new AlertingSettings.Smtp("127.0.0.1", smtpPort, "nara@kommun.test", null, null, false));
+                .withSmtp(new ChannelSettings.Smtp("127.0.0.1", smtpPort, "nara@kommun.test", null, null, false));
         node1 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
         node2 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
         await().atMost(DEADLINE).until(() -> node1.service().health().healthy() && node2.service().health().healthy());

@@ -3,7 +3,7 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nara.ingest.retention.Retention;
-import io.nara.ingest.routing.AlertingSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

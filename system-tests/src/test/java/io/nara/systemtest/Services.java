@@ -77,21 +77,21 @@ final class Services {
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx) throws Exception {
         return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
-                io.nara.ingest.routing.AlertingSettings.defaults(), 0, io.nara.ingest.NodeOptions.defaults());
+                io.nara.ingest.alerting.AlertingSettings.defaults(), 0, io.nara.ingest.NodeOptions.defaults());
     }
 
     /** ... with these node options (retention periods, metrics, ...). Not yet awaited healthy. */
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx, io.nara.ingest.NodeOptions options) throws Exception {
         return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
-                io.nara.ingest.routing.AlertingSettings.defaults(), 0, options);
+                io.nara.ingest.alerting.AlertingSettings.defaults(), 0, options);
     }
 
     /** ... on a fixed web port (0: any free one), serving hub releases from {@code releaseRepo} (null: none). */
     static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                               ObservationStore.Settings influx, int httpPort, Path releaseRepo) throws Exception {
         return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
-                io.nara.ingest.routing.AlertingSettings.defaults(), httpPort,
+                io.nara.ingest.alerting.AlertingSettings.defaults(), httpPort,
                 io.nara.ingest.NodeOptions.defaults().withReleaseRepository(releaseRepo));
     }
 
@@ -99,7 +99,7 @@ final class Services {
      * An ingest node that is also the hub CA: EST on a free port, the CRL written for the stack's broker; like every
      * ingest it authorises every hub message against the hub's bindings in the cloud.
      */
-    static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.routing.AlertingSettings alerting,
+    static Ingest startEnrollingIngest(DevStack stack, Clock clock, io.nara.ingest.alerting.AlertingSettings alerting,
                                        io.nara.ingest.enrol.HubEnrolment.Settings lifetimes) throws Exception {
         Ingest ingest = startIngest(stack, newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock,
                 alerting, 0, io.nara.ingest.NodeOptions.defaults().withEnrolment(enrolment(stack, lifetimes)));
@@ -120,7 +120,7 @@ final class Services {
                                        ObservationStore.Settings influx, int httpPort, Path releaseRepo)
             throws Exception {
         return startIngest(stack, shareGroup, postgres, influx, Clock.systemUTC(),
-                io.nara.ingest.routing.AlertingSettings.defaults(), httpPort, io.nara.ingest.NodeOptions.defaults()
+                io.nara.ingest.alerting.AlertingSettings.defaults(), httpPort, io.nara.ingest.NodeOptions.defaults()
                         .withEnrolment(enrolment(stack, io.nara.ingest.enrol.HubEnrolment.Settings.defaults()))
                         .withReleaseRepository(releaseRepo));
     }
@@ -137,7 +137,7 @@ final class Services {
 
     private static Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
                                       ObservationStore.Settings influx, Clock clock,
-                                      io.nara.ingest.routing.AlertingSettings alerting, int httpPort,
+                                      io.nara.ingest.alerting.AlertingSettings alerting, int httpPort,
                                       io.nara.ingest.NodeOptions options) throws Exception {
         String apiKey = UUID.randomUUID().toString();
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
@@ -164,7 +164,7 @@ final class Services {
         IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
                 newShareGroup(), stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", port, apiKey, tls);
         IngestService service = new IngestService(settings, Clock.systemUTC(),
-                io.nara.ingest.routing.AlertingSettings.defaults().withWeb(publicAddress, true),
+                io.nara.ingest.alerting.AlertingSettings.defaults().withWeb(publicAddress, true),
                 io.nara.ingest.NodeFeature.installed());
         Vertx vertx = Vertx.vertx();
         try {

@@ -1,6 +1,7 @@
 package io.nara.ingest.access;
 
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.web.Refused;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,16 +26,16 @@ import java.util.TreeSet;
 public final class CareAccess {
 
     /** The principal has no care relation in force with the patient (or the patient does not exist). */
-    public static final class NoCareRelation extends RuntimeException {
+    public static final class NoCareRelation extends Refused {
         public NoCareRelation(String patientId) {
-            super("ingen sådan patient / no such patient: " + patientId);
+            super(404, "ingen sådan patient / no such patient: " + patientId);
         }
     }
 
     /** The principal sees the patient but lacks the role the action needs (a nurse editing the care plan). */
-    public static final class MissingRole extends RuntimeException {
+    public static final class MissingRole extends Refused {
         public MissingRole(String role) {
-            super("kräver rollen " + role + " / needs the role " + role);
+            super(403, "kräver rollen " + role + " / needs the role " + role);
         }
     }
 

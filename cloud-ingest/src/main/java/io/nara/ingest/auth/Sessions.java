@@ -3,7 +3,6 @@ package io.nara.ingest.auth;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.org.OrgDirectory;
-import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,10 +43,10 @@ public final class Sessions {
 
     private final Database db;
     private final Clock clock;
-    private final AlertingSettings settings;
+    private final SignInSettings settings;
     private final SignInThrottle throttle;
 
-    public Sessions(Database db, Clock clock, AlertingSettings settings) {
+    public Sessions(Database db, Clock clock, SignInSettings settings) {
         this.db = db;
         this.clock = clock;
         this.settings = settings;

@@ -1,6 +1,6 @@
 package io.nara.ingest.careplan;
 
-import io.nara.ingest.alert.AlertStore;
+import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.db.Database;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.Rule;

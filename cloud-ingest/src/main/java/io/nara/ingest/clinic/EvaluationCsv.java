@@ -1,6 +1,6 @@
 package io.nara.ingest.clinic;
 
-import io.nara.ingest.inbox.Outcome;
+import io.nara.ingest.alerting.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

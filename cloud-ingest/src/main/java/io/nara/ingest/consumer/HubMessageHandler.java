@@ -1,6 +1,6 @@
 package io.nara.ingest.consumer;
 
-import io.nara.ingest.alert.AlertStore;
+import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.enrolment.HubAuthorities;

@@ -1,8 +1,6 @@
 package io.nara.ingest.notify;
 
 import io.nara.ingest.db.Database;
-import io.nara.ingest.routing.AlertingSettings;
-import io.nara.ingest.routing.Trail;
 import io.nara.ingest.workqueue.WorkQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,17 +45,25 @@ public final class Dispatcher {
     private final Vertx vertx;
     private final Database db;
     private final Clock clock;
-    private final AlertingSettings settings;
+    private final ChannelSettings settings;
     private final HttpClient http;
     /** The claim, lease and settle of the {@code notification} table. */
     private final WorkQueue queue;
+    private final OnDead onDead;
     private boolean running;
 
-    public Dispatcher(Vertx vertx, Database db, Clock clock, AlertingSettings settings) {
+    /** Told, in the dead-lettering transaction, that a notification of an alert will not be tried again. */
+    @FunctionalInterface
+    public interface OnDead {
+        void dead(Connection c, long alertId, Instant at, String what) throws SQLException;
+    }
+
+    public Dispatcher(Vertx vertx, Database db, Clock clock, ChannelSettings settings, OnDead onDead) {
         this.vertx = vertx;
         this.db = db;
         this.clock = clock;
         this.settings = settings;
+        this.onDead = onDead;
         this.http = HttpClient.newBuilder().connectTimeout(settings.webhookTimeout()).build();
         this.queue = new WorkQueue("notification",
                 new WorkQueue.Policy(settings.maxAttempts(), settings.retryBase(), settings.retryCap()));
@@ -110,7 +118,7 @@ public final class Dispatcher {
     }
 
     private Future<Void> email(Claimed n) {
-        AlertingSettings.Smtp smtp = settings.smtp();
+        ChannelSettings.Smtp smtp = settings.smtp();
         if (smtp == null) {
             return Future.failedFuture("no SMTP server configured");
         }
@@ -153,9 +161,7 @@ public final class Dispatcher {
             if (dead) {
                 LOG.error("notification {} ({} to {}) for alert {} failed {} times, last: {}; dead-lettered", n.id(),
                         n.channel(), n.target(), n.alertId(), n.attempts(), error);
-                Trail.record(c, n.alertId(), now, Trail.Step.of("notify.dead", "system")
-                        .note(n.channel() + " " + n.target() + ": " + error));
-                Trail.changed(c, n.alertId());
+                onDead.dead(c, n.alertId(), now, n.channel() + " " + n.target() + ": " + error);
             } else {
                 LOG.warn("notification {} ({}) attempt {} failed: {}; retrying", n.id(), n.channel(), n.attempts(), error);
             }

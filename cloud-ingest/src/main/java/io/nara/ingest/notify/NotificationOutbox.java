@@ -3,7 +3,6 @@ package io.nara.ingest.notify;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.org.OrgDirectory;
 import io.nara.ingest.relative.RelativeConsent;
-import io.nara.ingest.routing.AlertingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -30,7 +29,7 @@ public final class NotificationOutbox {
     private NotificationOutbox() {
     }
 
-    public static int enqueue(Connection c, AlertingSettings settings, Instant now, long alertId, long eventId,
+    public static int enqueue(Connection c, ChannelSettings settings, Instant now, long alertId, long eventId,
                               String eventKind, String teamId, int tier, List<String> people) throws SQLException {
         String severity;
         String ruleId;
@@ -90,7 +89,7 @@ public final class NotificationOutbox {
      *
      * @return the notifications written
      */
-    public static int enqueueRelatives(Connection c, AlertingSettings settings, Instant now, long alertId,
+    public static int enqueueRelatives(Connection c, ChannelSettings settings, Instant now, long alertId,
                                        long eventId, String patientId, String actor) throws SQLException {
         List<RelativeConsent.Relative> relatives = RelativeConsent.withConsent(c, patientId,
                 RelativeConsent.Scope.NOTIFY, now);

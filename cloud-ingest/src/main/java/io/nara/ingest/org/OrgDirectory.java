@@ -43,6 +43,24 @@ public final class OrgDirectory {
         }
     }
 
+    /** A team by id for a pure policy's look-up function inside a transaction: SQL failures turn unchecked. */
+    public static Optional<Team> lookup(Connection c, String id) {
+        try {
+            return team(c, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Who is on duty in {@code team} at {@code now}, for a pure policy inside a transaction. */
+    public static java.util.Set<String> onDuty(Connection c, Team team, Instant now) {
+        try {
+            return schedule(c, team, now).onDuty(now);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Whether both teams exist and belong to different organisations. */
     public static boolean crossOrganisation(Connection c, String fromTeamId, String toTeamId) throws SQLException {
         Optional<Team> from = fromTeamId == null ? Optional.empty() : team(c, fromTeamId);

@@ -1,7 +1,7 @@
 package io.nara.ingest.relative;
 
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.inbox.Evidence;
+import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.ingest.web.Signal;

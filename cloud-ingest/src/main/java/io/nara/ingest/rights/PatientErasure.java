@@ -1,5 +1,6 @@
 package io.nara.ingest.rights;
 
+import io.nara.ingest.alerting.AlertLifecycle;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,17 +21,16 @@ import java.util.Map;
 final class PatientErasure {
 
     private static final String HER_ALERTS = "(SELECT id FROM alert WHERE patient_id = ?)";
+    private static final String ALERTS = "alerts";
 
     /** Statements in order; each takes the patient's id for every '?'. */
     private static final Map<String, String> DELETES = new LinkedHashMap<>();
 
     static {
         DELETES.put("notification", "DELETE FROM notification WHERE alert_id IN " + HER_ALERTS);
-        DELETES.put("snooze", "DELETE FROM snooze WHERE patient_id = ? OR alert_id IN " + HER_ALERTS);
-        DELETES.put("alert_event", "DELETE FROM alert_event WHERE alert_id IN " + HER_ALERTS);
-        DELETES.put("alert_state", "DELETE FROM alert_state WHERE patient_id = ? OR alert_id IN " + HER_ALERTS);
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
-        DELETES.put("alert", "DELETE FROM alert WHERE patient_id = ?");
+        // Her alerts, their state, trail and snoozes: erased by alerting, which alone writes them (see delete).
+        DELETES.put(ALERTS, null);
         DELETES.put("care_plan", "DELETE FROM care_plan WHERE patient_id = ?");
         DELETES.put("care_plan_history", "DELETE FROM care_plan_history WHERE patient_id = ?");
         DELETES.put("latest_reading", "DELETE FROM latest_reading WHERE patient_id = ?");
@@ -144,6 +144,10 @@ final class PatientErasure {
         }
         for (Map.Entry<String, String> d : DELETES.entrySet()) {
             String sql = d.getValue();
+            if (d.getKey().equals(ALERTS)) {
+                removed.putAll(AlertLifecycle.erase(c, patientId));
+                continue;
+            }
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 int params = parameters(sql);
                 for (int i = 1; i <= params; i++) {

@@ -2,7 +2,7 @@ package io.nara.ingest.rights;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.audit.AccessLogSearch;
+import io.nara.ingest.accesslog.AccessLogSearch;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.PatientSeries;

@@ -1,12 +1,12 @@
 package io.nara.ingest.unattributed;
 
-import io.nara.ingest.alert.AlertStore;
+import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.routing.EpisodeRaise;
-import io.nara.ingest.routing.Trail;
+import io.nara.ingest.alerting.EpisodeRaise;
+import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.message.Alert;
@@ -150,9 +150,8 @@ public final class UnattributedApi implements ApiRoutes {
         Alert alert = event.toAlert(1, now);
         if (open.isPresent()) {
             if (!event.severity().isWorseThan(open.get().severity())) {
-                Trail.record(c, open.get().alertId(), now, Trail.Step.of("reading.assigned", who.actor()).note(note
-                        + "; also " + event.ruleId() + ": " + event.message()));
-                Trail.changed(c, open.get().alertId());
+                AlertLifecycle.readingAssigned(c, open.get().alertId(), now, who.actor(), note
+                        + "; also " + event.ruleId() + ": " + event.message(), true);
                 return Optional.empty();
             }
             alert = new Alert(1, alert.patientId(), alert.ruleId(), alert.severity(), alert.code(), alert.value(),
@@ -161,7 +160,7 @@ public final class UnattributedApi implements ApiRoutes {
         }
         Optional<Long> stored = alerts.storeCloud(c, kept.hubId(), alert);
         if (stored.isPresent()) {
-            Trail.record(c, stored.get(), now, Trail.Step.of("reading.assigned", who.actor()).note(note));
+            AlertLifecycle.readingAssigned(c, stored.get(), now, who.actor(), note, false);
         }
         return stored;
     }

@@ -2,7 +2,7 @@ package io.nara.ingest.unattributed;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.careplan.CarePlanService;
-import io.nara.ingest.inbox.AlertActions;
+import io.nara.ingest.web.Refused;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.Signal;
 import io.nara.protocol.message.Observation;
@@ -149,7 +149,7 @@ public final class UnattributedReadings {
      */
     public static Kept claim(Connection c, Principal who, long id, String patientId, Instant now) throws SQLException {
         if (who.operator()) {
-            throw new AlertActions.Refused(403, "driften tilldelar inte mätvärden / the operator does not assign "
+            throw new Refused(403, "driften tilldelar inte mätvärden / the operator does not assign "
                     + "readings; a nurse of the household does");
         }
         Kept kept = lockVisible(c, who, id, now);
@@ -157,10 +157,10 @@ public final class UnattributedReadings {
             throw new IllegalArgumentException("patientId saknas / patientId (whose reading it is) is missing");
         }
         if (kept.state().equals("DISMISSED")) {
-            throw new AlertActions.Refused(409, "mätvärdet är avfärdat / the reading was dismissed");
+            throw new Refused(409, "mätvärdet är avfärdat / the reading was dismissed");
         }
         if (kept.patientId() != null && !kept.patientId().equals(patientId)) {
-            throw new AlertActions.Refused(409, "mätvärdet är redan tilldelat / the reading is already assigned to "
+            throw new Refused(409, "mätvärdet är redan tilldelat / the reading is already assigned to "
                     + "another patient");
         }
         if (kept.state().equals("ASSIGNED")) {
@@ -215,7 +215,7 @@ public final class UnattributedReadings {
     /** Dismisses a waiting reading (a guest stood on the scale); the reason is required and kept. */
     public static void dismiss(Connection c, Principal who, long id, String reason, Instant now) throws SQLException {
         if (who.operator()) {
-            throw new AlertActions.Refused(403, "driften avfärdar inte mätvärden / the operator does not dismiss "
+            throw new Refused(403, "driften avfärdar inte mätvärden / the operator does not dismiss "
                     + "readings; a nurse of the household does");
         }
         Kept kept = lockVisible(c, who, id, now);
@@ -226,7 +226,7 @@ public final class UnattributedReadings {
             throw new IllegalArgumentException("reason is longer than 1000 characters");
         }
         if (!kept.state().equals("OPEN")) {
-            throw new AlertActions.Refused(409, "mätvärdet är redan hanterat / the reading was already "
+            throw new Refused(409, "mätvärdet är redan hanterat / the reading was already "
                     + kept.state().toLowerCase());
         }
         try (PreparedStatement u = c.prepareStatement("""
@@ -266,8 +266,8 @@ public final class UnattributedReadings {
         return kept.get();
     }
 
-    private static AlertActions.Refused noSuchReading(long id) {
-        return new AlertActions.Refused(404, "inget sådant mätvärde / no such reading: " + id);
+    private static Refused noSuchReading(long id) {
+        return new Refused(404, "inget sådant mätvärde / no such reading: " + id);
     }
 
     private static Kept kept(ResultSet r) throws SQLException {

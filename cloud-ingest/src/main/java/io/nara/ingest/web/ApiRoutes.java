@@ -26,6 +26,9 @@ public interface ApiRoutes {
     /** What route handlers share: the database, the JSON codec, the clock. */
     record Api(Vertx vertx, Database db, MessageCodec codec, Clock clock) {
 
+        /** The most rows one list request may ask for. */
+        public static final int MAX_LIMIT = 500;
+
         public Instant now() {
             return clock.instant();
         }
@@ -44,6 +47,29 @@ public interface ApiRoutes {
         public void json(RoutingContext ctx, int status, Object body) {
             ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
                     .end(codec.toJson(body));
+        }
+
+        /** Runs {@code then} for the operator; anyone else gets 403. */
+        public void operatorOnly(RoutingContext ctx, Runnable then) {
+            if (!who(ctx).operator()) {
+                Auth.refuse(ctx, 403, "bara för driften / operator only");
+                return;
+            }
+            then.run();
+        }
+
+        /** The {@code limit} query parameter: 50 without one, 400 outside 1 to {@value #MAX_LIMIT}. */
+        public int limit(RoutingContext ctx) {
+            String value = ctx.queryParams().get("limit");
+            try {
+                int limit = value == null ? 50 : Integer.parseInt(value);
+                if (limit < 1 || limit > MAX_LIMIT) {
+                    throw new NumberFormatException();
+                }
+                return limit;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
+            }
         }
 
         /** 200 with the body, or 404 with {@code problem} when there is none. */

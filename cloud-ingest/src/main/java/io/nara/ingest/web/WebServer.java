@@ -1,81 +1,52 @@
 package io.nara.ingest.web;
 
 import io.nara.ingest.Health;
-import io.nara.ingest.access.CareAccess;
-import io.nara.ingest.alert.AlertFeed;
-import io.nara.ingest.alert.AlertStore;
-import io.nara.ingest.alert.AlertView;
-import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.auth.Sessions;
+import io.nara.ingest.auth.SignInSettings;
 import io.nara.ingest.db.Database;
-import io.nara.ingest.inbox.AlertActions;
-import io.nara.ingest.inbox.ChangeFeed;
-import io.nara.ingest.inbox.Evidence;
-import io.nara.ingest.inbox.Inbox;
-import io.nara.ingest.inbox.InboxItem;
-import io.nara.ingest.inbox.Outcome;
 import io.nara.ingest.auth.Principal;
-import io.nara.ingest.org.OrgDirectory;
-import io.nara.ingest.org.OrgImport;
-import io.nara.ingest.rejected.RejectedMessages;
-import io.nara.ingest.routing.AlertingSettings;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web app and API. Public: {@code GET /health}, {@code POST /api/signin}, the page and its assets. Everything else
- * needs a signed-in person or the operator key ({@link Auth}). Every read of patient data writes an access-log entry in
- * the same transaction. The table of endpoints is in cloud-ingest/README.md.
+ * The web app's shell, which knows no feature: authentication (sign-in, sign-out, sessions, the operator key and
+ * journal clients), the relatives' fence, error handling, static files, and mounting the features' {@link ApiRoutes}
+ * in the order given. Public: {@code GET /health}, {@code POST /api/signin}, the page and its assets; everything else
+ * needs a signed-in person or the operator key ({@link Auth}). The table of endpoints is in cloud-ingest/README.md.
  */
 public final class WebServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-    private static final long SSE_HEARTBEAT_MILLIS = 15_000;
-    private static final int MAX_LIMIT = 500;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
 
-    /** What the inbox needs besides the database. */
-    public record Alerting(Clock clock, AlertingSettings settings, Sessions sessions, AlertActions actions,
-                           Evidence evidence) {
-    }
-
     private final Vertx vertx;
-    /** Open alert streams, for the node's metrics. */
-    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
-    private final MessageCodec codec;
-    private final Database db;
+    private final Clock clock;
+    private final Sessions sessions;
+    private final SignInSettings signIn;
+    /** The public (HTTPS) address, where the plain-HTTP port redirects. */
+    private final String publicAddress;
     private final Auth auth;
     private final Supplier<Health> health;
-    private final Alerting alerting;
     private final List<ApiRoutes> features;
     /** The helpers every route handler shares, the web server's own included. */
     private final ApiRoutes.Api api;
@@ -83,18 +54,22 @@ public final class WebServer {
     private HttpServer redirectServer;
     private Router router;
 
-    /** @param features the parts of the API beyond the inbox (patient page, worklist, FHIR, ...) */
-    public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health,
-                     Alerting alerting, List<ApiRoutes> features) {
+    /**
+     * @param publicAddress the public (HTTPS) address, where the plain-HTTP port redirects
+     * @param features      the parts of the API (account, inbox, patient page, worklist, FHIR, ...), mounted in this
+     *                      order behind authentication
+     */
+    public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health, Clock clock,
+                     Sessions sessions, SignInSettings signIn, String publicAddress, List<ApiRoutes> features) {
         this.vertx = vertx;
-        this.codec = codec;
-        this.db = db;
-        this.auth = new Auth(apiKey, alerting.sessions(), new JournalClients(db),
-                alerting.settings().secureCookies());
+        this.clock = clock;
+        this.sessions = sessions;
+        this.signIn = signIn;
+        this.publicAddress = publicAddress;
+        this.auth = new Auth(apiKey, sessions, new JournalClients(db), signIn.secureCookies());
         this.health = health;
-        this.alerting = alerting;
         this.features = List.copyOf(features);
-        this.api = new ApiRoutes.Api(vertx, db, codec, alerting.clock());
+        this.api = new ApiRoutes.Api(vertx, db, codec, clock);
     }
 
     /** Plain HTTP (tests, and development behind nothing). */
@@ -109,7 +84,7 @@ public final class WebServer {
     public Future<HttpServer> listen(String host, int port, WebTls tls) {
         return vertx.executeBlocking(() -> {
             if (tls != null) {
-                tls.check(alerting.clock().instant());
+                tls.check(clock.instant());
             }
             return HttpHardening.inlineScriptHashes(WebServer.class.getClassLoader());
         }, false).compose(hashes -> serve(host, port, new HttpHardening(hashes, tls != null), tls))
@@ -122,7 +97,7 @@ public final class WebServer {
      * (HTTPS) address, never to the Host the client sent.
      */
     private Future<HttpServer> redirectToHttps(String host, int port) {
-        String target = alerting.settings().inboxUrl().replaceAll("/+$", "");
+        String target = publicAddress.replaceAll("/+$", "");
         return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
                         .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds()))
                 .requestHandler(request -> request.response().setStatusCode(301)
@@ -153,54 +128,11 @@ public final class WebServer {
         router.route("/api/*").handler(this::relativesOnlyTheirs);
         router.route("/fhir/*").handler(this::relativesOnlyTheirs);
         router.post("/api/signout").handler(this::signOut);
-        router.get("/api/me").handler(ctx -> {
-            Principal who = api.who(ctx);
-            Map<String, Object> me = new LinkedHashMap<>();
-            me.put("personId", who.personId());
-            me.put("name", who.name());
-            me.put("teams", who.teams());
-            me.put("operator", who.operator());
-            me.put("relative", who.relative());
-            me.put("csrfToken", who.csrfToken());
-            api.json(ctx, 200, me);
-        });
-        router.post("/api/me/password").handler(this::changePassword);
-        router.get("/api/alerts/stream").handler(this::alertStream);
-        router.get("/api/alerts").handler(this::alerts);
-        router.get("/api/inbox").handler(ctx -> {
-            int limit = limit(ctx);
-            db.transaction(c -> Inbox.open(c, api.who(ctx), now(), limit)).onSuccess(items -> api.json(ctx, 200, items))
-                    .onFailure(ctx::fail);
-        });
-        router.get("/api/alerts/:id").handler(this::detail);
-        router.post("/api/alerts/:id/acknowledge").handler(ctx -> act(ctx,
-                alerting.actions().acknowledge(api.who(ctx), id(ctx))));
-        router.post("/api/alerts/:id/handover").handler(ctx -> act(ctx, alerting.actions().handOver(api.who(ctx), id(ctx),
-                api.body(ctx).getString("team"), api.body(ctx).getString("note"))));
-        router.post("/api/alerts/:id/resolve").handler(ctx -> act(ctx, alerting.actions().resolve(api.who(ctx), id(ctx),
-                outcome(api.body(ctx).getString("outcome")), api.body(ctx).getString("note"))));
-        router.post("/api/alerts/:id/snooze").handler(ctx -> act(ctx, alerting.actions().snooze(api.who(ctx), id(ctx),
-                Duration.ofMinutes(api.body(ctx).getLong("minutes", 0L)))));
-        router.get("/api/teams").handler(ctx -> db.transaction(OrgDirectory::teams)
-                .onSuccess(teams -> api.json(ctx, 200, teams)).onFailure(ctx::fail));
-        router.get("/api/rejected").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
-            // Refused payloads are kept whole and may carry readings: reading them is logged like any other read.
-            List<RejectedMessages.Rejected> rows = RejectedMessages.newest(c, limit(ctx));
-            AccessLog.record(c, api.who(ctx).actor(), "rejected.list", List.of(), rows.size() + " refused payloads");
-            return rows;
-        }).onSuccess(rows -> api.json(ctx, 200, rows)).onFailure(ctx::fail)));
-        router.get("/api/notifications/dead").handler(ctx -> operatorOnly(ctx, () -> deadLetters(ctx)));
-        router.post("/api/admin/organisation").handler(ctx -> operatorOnly(ctx, () -> db.transaction(c -> {
-            OrgImport.apply(c, api.body(ctx), "operator", now());
-            return null;
-        }).onSuccess(v -> api.json(ctx, 200, Map.of("imported", true))).onFailure(ctx::fail)));
         features.forEach(feature -> feature.mount(router, api));
         router.route("/*").handler(StaticHandler.create("web"));
         router.route().failureHandler(ctx -> {
             Throwable f = ctx.failure();
-            int code = f instanceof AlertActions.Refused r ? r.status()
-                    : f instanceof CareAccess.NoCareRelation ? 404
-                    : f instanceof CareAccess.MissingRole ? 403
+            int code = f instanceof Refused r ? r.status()
                     : f instanceof IllegalArgumentException || f instanceof io.vertx.core.json.DecodeException ? 400
                     : ctx.statusCode() != -1 ? ctx.statusCode() : 500;
             if (code >= 500) {
@@ -293,11 +225,11 @@ public final class WebServer {
             return;
         }
         JsonObject body = api.body(ctx);
-        alerting.sessions().signIn(text(body, "username"), text(body, "password"),
+        sessions.signIn(text(body, "username"), text(body, "password"),
                         ctx.request().remoteAddress().hostAddress())
                 .onSuccess(opened -> {
                     ctx.response().addCookie(auth.sessionCookie(opened.token(),
-                            alerting.settings().sessionLength().toSeconds()));
+                            signIn.sessionLength().toSeconds()));
                     Principal who = opened.principal();
                     Map<String, Object> me = new LinkedHashMap<>();
                     me.put("personId", who.personId());
@@ -321,123 +253,20 @@ public final class WebServer {
 
     private void signOut(RoutingContext ctx) {
         Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
-        Future<Void> done = session == null ? Future.succeededFuture() : alerting.sessions().signOut(session.getValue());
+        Future<Void> done = session == null ? Future.succeededFuture() : sessions.signOut(session.getValue());
         done.onSuccess(v -> {
             ctx.response().addCookie(auth.sessionCookie("", 0));
             api.json(ctx, 200, Map.of("signedOut", true));
         }).onFailure(ctx::fail);
     }
 
-    /**
-     * {@code {"current", "new"}}: 200 {@code {changed, otherSessionsEnded}}; 400 {@code {problem, field, problems}}
-     * naming what is wrong (Swedish first); 403 for the operator key, which has no password of its own.
-     */
-    private void changePassword(RoutingContext ctx) {
-        Principal who = api.who(ctx);
-        Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
-        if (who.personId() == null || session == null) {
-            Auth.refuse(ctx, 403, "driftnyckeln har inget lösenord att byta / the operator key has no password to change");
-            return;
-        }
-        JsonObject body = api.body(ctx);
-        String current = text(body, "current");
-        String next = text(body, "new");
-        alerting.sessions().changePassword(who.personId(), session.getValue(), current, next,
-                        ctx.request().remoteAddress().hostAddress())
-                .onSuccess(ended -> api.json(ctx, 200, Map.of("changed", true, "otherSessionsEnded", ended)))
-                .onFailure(e -> {
-                    if (e instanceof Sessions.PasswordRefused r) {
-                        Map<String, Object> answer = new LinkedHashMap<>();
-                        answer.put("problem", r.getMessage());
-                        answer.put("field", r.field());
-                        answer.put("problems", r.problems().stream().map(p -> Map.of("rule", p.rule(), "sv", p.sv(),
-                                "en", p.en())).toList());
-                        api.json(ctx, r.status(), answer);
-                    } else {
-                        ctx.fail(e);
-                    }
-                });
-    }
-
     /** A string field of a request body; another type is a 400 naming the field. */
-    private static String text(JsonObject body, String field) {
+    static String text(JsonObject body, String field) {
         Object value = body.getValue(field);
         if (value != null && !(value instanceof String)) {
             throw new IllegalArgumentException("'" + field + "' must be a string");
         }
         return (String) value;
-    }
-
-    private void alerts(RoutingContext ctx) {
-        int limit = limit(ctx);
-        Principal who = api.who(ctx);
-        if (!who.operator()) {
-            db.transaction(c -> Inbox.open(c, who, now(), limit)).onSuccess(items -> api.json(ctx, 200, items))
-                    .onFailure(ctx::fail);
-            return;
-        }
-        db.transaction(c -> {
-            List<AlertView> alerts = AlertStore.newest(c, limit);
-            AccessLog.record(c, who.actor(), "alerts.list", alerts.stream().map(AlertView::patientId).toList(),
-                    "limit=" + limit);
-            return alerts;
-        }).onSuccess(alerts -> api.json(ctx, 200, alerts)).onFailure(ctx::fail);
-    }
-
-    private void detail(RoutingContext ctx) {
-        Principal who = api.who(ctx);
-        long id = id(ctx);
-        db.transaction(c -> {
-            Optional<InboxItem> item = Inbox.one(c, who, id, now(), "alerts.detail");
-            if (item.isEmpty()) {
-                refused(c, who, id);
-            }
-            return item.map(i -> {
-                try {
-                    return Map.of("alert", i, "trail", Inbox.trail(c, id));
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.succeededFuture((Map<String, Object>) null);
-            }
-            InboxItem item = (InboxItem) found.get().get("alert");
-            return vertx.executeBlocking(() -> {
-                Map<String, Object> out = new LinkedHashMap<>(found.get());
-                try {
-                    out.put("evidence", alerting.evidence().readings(item.patientId(), item.code(), item.raisedAt()));
-                } catch (RuntimeException e) {
-                    LOG.warn("no evidence for alert {}: {}", id, e.getMessage());
-                    out.put("evidence", List.of());
-                }
-                return out;
-            }, false);
-        }).onSuccess(out -> {
-            if (out == null) {
-                api.json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
-            } else {
-                api.json(ctx, 200, out);
-            }
-        }).onFailure(ctx::fail);
-    }
-
-    /**
-     * An attempt to open an alert one may not see is logged with the alert's patient, so the MAS of the patient's
-     * organisation sees who tried; the answer stays 404 and says nothing of the patient.
-     */
-    private static void refused(Connection c, Principal who, long alertId) throws SQLException {
-        List<String> patients = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT patient_id FROM alert WHERE id = ?")) {
-            q.setLong(1, alertId);
-            try (ResultSet r = q.executeQuery()) {
-                if (r.next()) {
-                    patients.add(r.getString(1));
-                }
-            }
-        }
-        AccessLog.record(c, who.actor(), "alerts.refused", patients, "alert " + alertId);
     }
 
     private void relativesOnlyTheirs(RoutingContext ctx) {
@@ -448,114 +277,5 @@ public final class WebServer {
             return;
         }
         ctx.next();
-    }
-
-    private void act(RoutingContext ctx, Future<InboxItem> change) {
-        change.onSuccess(item -> api.json(ctx, 200, item)).onFailure(ctx::fail);
-    }
-
-    private void deadLetters(RoutingContext ctx) {
-        db.transaction(c -> {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement("SELECT id, alert_id, channel, target, attempts, last_error, "
-                    + "created_at FROM notification WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
-                 ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", r.getLong(1));
-                    row.put("alertId", r.getLong(2));
-                    row.put("channel", r.getString(3));
-                    row.put("target", r.getString(4));
-                    row.put("attempts", r.getInt(5));
-                    row.put("lastError", r.getString(6));
-                    row.put("createdAt", r.getTimestamp(7).toInstant());
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }).onSuccess(rows -> api.json(ctx, 200, rows)).onFailure(ctx::fail);
-    }
-
-    private void alertStream(RoutingContext ctx) {
-        HttpServerResponse response = ctx.response()
-                .setChunked(true)
-                .putHeader("content-type", "text/event-stream; charset=utf-8")
-                .putHeader("cache-control", "no-cache")
-                .putHeader("x-accel-buffering", "no");
-        Principal who = api.who(ctx);
-        // Each event waits for the one before it, so the stream keeps the order in which alerts arrived.
-        Future<?>[] tail = {Future.succeededFuture()};
-        MessageConsumer<String> created = vertx.eventBus().consumer(AlertFeed.ADDRESS, message -> {
-            AlertView alert = codec.decode(message.body().getBytes(StandardCharsets.UTF_8), AlertView.class);
-            tail[0] = tail[0].eventually(() -> push(response, who, alert.id(), "alert"));
-        });
-        MessageConsumer<Long> changed = vertx.eventBus().consumer(ChangeFeed.ADDRESS,
-                message -> tail[0] = tail[0].eventually(() -> push(response, who, message.body(), "update")));
-        long heartbeat = vertx.setPeriodic(SSE_HEARTBEAT_MILLIS, id -> response.write(": heartbeat\n\n"));
-        streams.incrementAndGet();
-        response.closeHandler(v -> {
-            streams.decrementAndGet();
-            vertx.cancelTimer(heartbeat);
-            created.unregister();
-            changed.unregister();
-        });
-        Future.all(created.completion(), changed.completion()).onSuccess(v -> response.write(": connected\n\n"));
-    }
-
-    /** Sends one alert to one stream if its reader may see it; the access-log entry is written first. */
-    private Future<?> push(HttpServerResponse response, Principal who, long alertId, String event) {
-        return db.transaction(c -> Inbox.one(c, who, alertId, now(), "alerts.stream"))
-                .onSuccess(item -> item.ifPresent(i -> {
-                    if (!response.closed()) {
-                        response.write("event: " + event + "\nid: " + i.id() + "\ndata: " + codec.toJson(i) + "\n\n");
-                    }
-                }))
-                .onFailure(e -> LOG.error("alert {} not streamed: {}", alertId, e.getMessage()));
-    }
-
-    /** The alert streams (server-sent events) open now. */
-    public int sseClients() {
-        return streams.get();
-    }
-
-    private void operatorOnly(RoutingContext ctx, Runnable then) {
-        if (!api.who(ctx).operator()) {
-            Auth.refuse(ctx, 403, "bara för driften / operator only");
-            return;
-        }
-        then.run();
-    }
-
-    private Instant now() {
-        return alerting.clock().instant();
-    }
-
-    private static Outcome outcome(String value) {
-        try {
-            return value == null ? null : Outcome.valueOf(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown outcome " + value);
-        }
-    }
-
-    private static long id(RoutingContext ctx) {
-        try {
-            return Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not an alert id: " + ctx.pathParam("id"));
-        }
-    }
-
-    private static int limit(RoutingContext ctx) {
-        String value = ctx.queryParams().get("limit");
-        try {
-            int limit = value == null ? 50 : Integer.parseInt(value);
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new NumberFormatException();
-            }
-            return limit;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
-        }
     }
 }

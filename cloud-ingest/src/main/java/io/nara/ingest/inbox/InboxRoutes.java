@@ -1,0 +1,223 @@
+package io.nara.ingest.inbox;
+
+import io.nara.ingest.alerting.AlertFeed;
+import io.nara.ingest.alerting.AlertLifecycle;
+import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.alerting.AlertView;
+import io.nara.ingest.alerting.Outcome;
+import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.auth.Principal;
+import io.nara.ingest.observation.Evidence;
+import io.nara.ingest.org.OrgDirectory;
+import io.nara.ingest.web.ApiRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox: the alerts a person may see, one alert with its trail and evidence, the live stream, and what people do
+ * with an alert (acknowledge, hand over, resolve, snooze), which goes through {@link AlertLifecycle}. Every read of an
+ * alert writes an access-log entry in the same transaction.
+ */
+public final class InboxRoutes implements ApiRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxRoutes.class);
+    private static final long SSE_HEARTBEAT_MILLIS = 15_000;
+
+    private final AlertLifecycle lifecycle;
+    private final Evidence evidence;
+    /** Open alert streams, for the node's metrics. */
+    private final AtomicInteger streams = new AtomicInteger();
+
+    public InboxRoutes(AlertLifecycle lifecycle, Evidence evidence) {
+        this.lifecycle = lifecycle;
+        this.evidence = evidence;
+    }
+
+    @Override
+    public void mount(Router router, Api api) {
+        router.get("/api/alerts/stream").handler(ctx -> alertStream(ctx, api));
+        router.get("/api/alerts").handler(ctx -> alerts(ctx, api));
+        router.get("/api/inbox").handler(ctx -> {
+            int limit = api.limit(ctx);
+            api.db().transaction(c -> Inbox.open(c, api.who(ctx), api.now(), limit))
+                    .onSuccess(items -> api.json(ctx, 200, items)).onFailure(ctx::fail);
+        });
+        router.get("/api/alerts/:id").handler(ctx -> detail(ctx, api));
+        router.post("/api/alerts/:id/acknowledge").handler(ctx -> act(ctx, api,
+                lifecycle.acknowledge(api.who(ctx), id(ctx), seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/handover").handler(ctx -> act(ctx, api, lifecycle.handOver(api.who(ctx), id(ctx),
+                api.body(ctx).getString("team"), api.body(ctx).getString("note"), seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/resolve").handler(ctx -> act(ctx, api, lifecycle.resolve(api.who(ctx), id(ctx),
+                outcome(api.body(ctx).getString("outcome")), api.body(ctx).getString("note"), seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/snooze").handler(ctx -> act(ctx, api, lifecycle.snooze(api.who(ctx), id(ctx),
+                Duration.ofMinutes(api.body(ctx).getLong("minutes", 0L)), seenBy(api.who(ctx)))));
+        router.get("/api/teams").handler(ctx -> api.db().transaction(OrgDirectory::teams)
+                .onSuccess(teams -> api.json(ctx, 200, teams)).onFailure(ctx::fail));
+    }
+
+    /** The alert streams (server-sent events) open now. */
+    public int sseClients() {
+        return streams.get();
+    }
+
+    /** A change is allowed on what the person sees in the inbox, and answers with the changed item (logged). */
+    private static AlertLifecycle.View<InboxItem> seenBy(Principal who) {
+        return new AlertLifecycle.View<>() {
+            @Override
+            public boolean visible(Connection c, long alertId, Instant now) throws SQLException {
+                return Inbox.visible(c, who, alertId, now).isPresent();
+            }
+
+            @Override
+            public InboxItem read(Connection c, long alertId, Instant now) throws SQLException {
+                return Inbox.one(c, who, alertId, now, "alerts.change").orElseThrow();
+            }
+        };
+    }
+
+    private void alerts(RoutingContext ctx, Api api) {
+        int limit = api.limit(ctx);
+        Principal who = api.who(ctx);
+        if (!who.operator()) {
+            api.db().transaction(c -> Inbox.open(c, who, api.now(), limit))
+                    .onSuccess(items -> api.json(ctx, 200, items)).onFailure(ctx::fail);
+            return;
+        }
+        api.db().transaction(c -> {
+            List<AlertView> alerts = AlertStore.newest(c, limit);
+            AccessLog.record(c, who.actor(), "alerts.list", alerts.stream().map(AlertView::patientId).toList(),
+                    "limit=" + limit);
+            return alerts;
+        }).onSuccess(alerts -> api.json(ctx, 200, alerts)).onFailure(ctx::fail);
+    }
+
+    private void detail(RoutingContext ctx, Api api) {
+        Principal who = api.who(ctx);
+        long id = id(ctx);
+        api.db().transaction(c -> {
+            Optional<InboxItem> item = Inbox.one(c, who, id, api.now(), "alerts.detail");
+            if (item.isEmpty()) {
+                refused(c, who, id);
+            }
+            return item.map(i -> {
+                try {
+                    return Map.of("alert", i, "trail", Inbox.trail(c, id));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture((Map<String, Object>) null);
+            }
+            InboxItem item = (InboxItem) found.get().get("alert");
+            return api.vertx().executeBlocking(() -> {
+                Map<String, Object> out = new LinkedHashMap<>(found.get());
+                try {
+                    out.put("evidence", evidence.readings(item.patientId(), item.code(), item.raisedAt()));
+                } catch (RuntimeException e) {
+                    LOG.warn("no evidence for alert {}: {}", id, e.getMessage());
+                    out.put("evidence", List.of());
+                }
+                return out;
+            }, false);
+        }).onSuccess(out -> {
+            if (out == null) {
+                api.json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
+            } else {
+                api.json(ctx, 200, out);
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /**
+     * An attempt to open an alert one may not see is logged with the alert's patient, so the MAS of the patient's
+     * organisation sees who tried; the answer stays 404 and says nothing of the patient.
+     */
+    private static void refused(Connection c, Principal who, long alertId) throws SQLException {
+        List<String> patients = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT patient_id FROM alert WHERE id = ?")) {
+            q.setLong(1, alertId);
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    patients.add(r.getString("patient_id"));
+                }
+            }
+        }
+        AccessLog.record(c, who.actor(), "alerts.refused", patients, "alert " + alertId);
+    }
+
+    private static void act(RoutingContext ctx, Api api, Future<InboxItem> change) {
+        change.onSuccess(item -> api.json(ctx, 200, item)).onFailure(ctx::fail);
+    }
+
+    private void alertStream(RoutingContext ctx, Api api) {
+        HttpServerResponse response = ctx.response()
+                .setChunked(true)
+                .putHeader("content-type", "text/event-stream; charset=utf-8")
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+        Principal who = api.who(ctx);
+        // Each event waits for the one before it, so the stream keeps the order in which alerts arrived.
+        Future<?>[] tail = {Future.succeededFuture()};
+        MessageConsumer<JsonObject> feed = api.vertx().eventBus().consumer(AlertFeed.ADDRESS, message -> {
+            long id = message.body().getLong("id");
+            String event = AlertFeed.CREATED.equals(message.body().getString("kind")) ? "alert" : "update";
+            tail[0] = tail[0].eventually(() -> push(api, response, who, id, event));
+        });
+        long heartbeat = api.vertx().setPeriodic(SSE_HEARTBEAT_MILLIS, id -> response.write(": heartbeat\n\n"));
+        streams.incrementAndGet();
+        response.closeHandler(v -> {
+            streams.decrementAndGet();
+            api.vertx().cancelTimer(heartbeat);
+            feed.unregister();
+        });
+        feed.completion().onSuccess(v -> response.write(": connected\n\n"));
+    }
+
+    /** Sends one alert to one stream if its reader may see it; the access-log entry is written first. */
+    private static Future<?> push(Api api, HttpServerResponse response, Principal who, long alertId, String event) {
+        return api.db().transaction(c -> Inbox.one(c, who, alertId, api.now(), "alerts.stream"))
+                .onSuccess(item -> item.ifPresent(i -> {
+                    if (!response.closed()) {
+                        response.write("event: " + event + "\nid: " + i.id() + "\ndata: " + api.codec().toJson(i)
+                                + "\n\n");
+                    }
+                }))
+                .onFailure(e -> LOG.error("alert {} not streamed: {}", alertId, e.getMessage()));
+    }
+
+    private static Outcome outcome(String value) {
+        try {
+            return value == null ? null : Outcome.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown outcome " + value);
+        }
+    }
+
+    private static long id(RoutingContext ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an alert id: " + ctx.pathParam("id"));
+        }
+    }
+}
