@@ -1,22 +1,24 @@
 package io.nara.ingest;
 
-import io.nara.ingest.db.Database;
-import io.nara.ingest.enrol.BrokerCommand;
-import io.nara.ingest.enrol.EnrolmentSettings;
-import io.nara.ingest.enrol.HubEnrolment;
-import io.nara.ingest.alerting.ReminderSchedule;
-import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.alerting.AlertingSettings;
-import io.nara.ingest.notify.ChannelSettings;
-import io.nara.mqtt.BrokerConnection;
-import io.nara.mqtt.TlsIdentity;
-import io.vertx.core.Vertx;
+import io.nara.ingest.alerting.ReminderSchedule;
 import io.nara.ingest.config.ConfigurationException;
 import io.nara.ingest.config.Preflight;
 import io.nara.ingest.config.SecretFile;
 import io.nara.ingest.config.Settings;
+import io.nara.ingest.db.Database;
+import io.nara.ingest.enrol.BrokerCommand;
+import io.nara.ingest.enrol.EnrolmentSettings;
+import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.metrics.NodeMetrics;
+import io.nara.ingest.notify.ChannelSettings;
+import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.retention.Retention;
+import io.nara.ingest.web.WebTls;
+import io.nara.mqtt.BrokerConnection;
+import io.nara.mqtt.TlsIdentity;
+import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,53 +36,85 @@ import picocli.CommandLine.Option;
 @Command(name = "nara-ingest", mixinStandardHelpOptions = true, description = "A Nära cloud ingest node.")
 public final class IngestMain implements Callable<Integer> {
 
-    @Option(names = "--config", description = "Configuration file (Java properties, keys are these options without "
-            + "--; default: $NARA_INGEST_CONFIG, else /etc/nara/ingest.properties if it exists). Precedence: command "
-            + "line, then environment NARA_INGEST_<OPTION>, then this file, then the built-in default.")
+    @Option(
+            names = "--config",
+            description = "Configuration file (Java properties, keys are these options without "
+                    + "--; default: $NARA_INGEST_CONFIG, else /etc/nara/ingest.properties if it exists). Precedence: command "
+                    + "line, then environment NARA_INGEST_<OPTION>, then this file, then the built-in default.")
     Path config;
 
-    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address of GET /metrics "
-            + "(Prometheus; no sign-in, no patient data; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-host",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address of GET /metrics " + "(Prometheus; no sign-in, no patient data; default ${DEFAULT-VALUE}).")
     String metricsHost;
 
-    @Option(names = "--metrics-port", defaultValue = "-1", description = "Port of GET /metrics; 0 picks a free one, "
-            + "-1 serves none (default ${DEFAULT-VALUE}; the packaged configuration uses 9464).")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "-1",
+            description = "Port of GET /metrics; 0 picks a free one, "
+                    + "-1 serves none (default ${DEFAULT-VALUE}; the packaged configuration uses 9464).")
     int metricsPort;
 
-    @Option(names = "--start-wait", defaultValue = "60", description = "Seconds to wait at start for PostgreSQL and "
-            + "InfluxDB to answer before exiting with 1 (default ${DEFAULT-VALUE}). A store that answers but refuses "
-            + "the credentials or lacks the database exits with 78 at once.")
+    @Option(
+            names = "--start-wait",
+            defaultValue = "60",
+            description = "Seconds to wait at start for PostgreSQL and "
+                    + "InfluxDB to answer before exiting with 1 (default ${DEFAULT-VALUE}). A store that answers but refuses "
+                    + "the credentials or lacks the database exits with 78 at once.")
     int startWait;
 
-    @Option(names = "--retain-sessions", defaultValue = "30d", description = "How long expired sign-in sessions are "
-            + "kept (default ${DEFAULT-VALUE}; units m, h, d or ISO-8601).")
+    @Option(
+            names = "--retain-sessions",
+            defaultValue = "30d",
+            description = "How long expired sign-in sessions are "
+                    + "kept (default ${DEFAULT-VALUE}; units m, h, d or ISO-8601).")
     String retainSessions;
 
-    @Option(names = "--retain-rejected", defaultValue = "180d", description = "How long a refused hub payload is kept "
-            + "after it was last seen (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--retain-rejected",
+            defaultValue = "180d",
+            description =
+                    "How long a refused hub payload is kept " + "after it was last seen (default ${DEFAULT-VALUE}).")
     String retainRejected;
 
-    @Option(names = "--retain-notifications", defaultValue = "90d", description = "How long a delivered notification "
-            + "is kept (default ${DEFAULT-VALUE}; dead ones stay for the operator).")
+    @Option(
+            names = "--retain-notifications",
+            defaultValue = "90d",
+            description = "How long a delivered notification "
+                    + "is kept (default ${DEFAULT-VALUE}; dead ones stay for the operator).")
     String retainNotifications;
 
-    @Option(names = "--retain-access-log", defaultValue = "3650d", description = "How long the access log is kept "
-            + "(default ${DEFAULT-VALUE}; at least 1825d).")
+    @Option(
+            names = "--retain-access-log",
+            defaultValue = "3650d",
+            description = "How long the access log is kept " + "(default ${DEFAULT-VALUE}; at least 1825d).")
     String retainAccessLog;
 
-    @Option(names = "--retain-journal", defaultValue = "3650d", description = "How long a patient's record is kept "
-            + "after its last entry before it may be erased on request (default ${DEFAULT-VALUE}; at least 3650d).")
+    @Option(
+            names = "--retain-journal",
+            defaultValue = "3650d",
+            description =
+                    "How long a patient's record is kept "
+                            + "after its last entry before it may be erased on request (default ${DEFAULT-VALUE}; at least 3650d).")
     String retainJournal;
 
-    @Option(names = "--retain-raw-samples", defaultValue = "30d", description = "How long raw continuous samples "
-            + "(1 Hz pulse oximetry) are kept in InfluxDB; their one-minute rollup and spot readings are kept with the "
-            + "journal (default ${DEFAULT-VALUE}; at least 1h).")
+    @Option(
+            names = "--retain-raw-samples",
+            defaultValue = "30d",
+            description = "How long raw continuous samples "
+                    + "(1 Hz pulse oximetry) are kept in InfluxDB; their one-minute rollup and spot readings are kept with the "
+                    + "journal (default ${DEFAULT-VALUE}; at least 1h).")
     String retainRawSamples;
 
     @Option(names = "--node-id", description = "MQTT client id of this node (default: random).")
     String nodeId;
 
-    @Option(names = "--share-group", defaultValue = "ingest", description = "Shared-subscription group (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--share-group",
+            defaultValue = "ingest",
+            description = "Shared-subscription group (default ${DEFAULT-VALUE}).")
     String shareGroup;
 
     @Option(names = "--mqtt-url", description = "Broker, ssl://host:port.")
@@ -122,14 +156,20 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080")
     int httpPort;
 
-    @Option(names = "--api-key-file", description = "File holding the operator key for programs (Authorization: "
-            + "Bearer; people sign in with personal operator accounts, see OperatorCommand).")
+    @Option(
+            names = "--api-key-file",
+            description = "File holding the operator key for programs (Authorization: "
+                    + "Bearer; people sign in with personal operator accounts, see OperatorCommand).")
     Path apiKeyFile;
 
-    @Option(names = "--webhook-url", description = "SMS or paging gateway that receives signed alert notifications (default: none).")
+    @Option(
+            names = "--webhook-url",
+            description = "SMS or paging gateway that receives signed alert notifications (default: none).")
     URI webhookUrl;
 
-    @Option(names = "--webhook-secret-file", description = "File holding the webhook's HMAC-SHA256 key (at least 16 characters).")
+    @Option(
+            names = "--webhook-secret-file",
+            description = "File holding the webhook's HMAC-SHA256 key (at least 16 characters).")
     Path webhookSecretFile;
 
     @Option(names = "--smtp-host", description = "Mail server for e-mail to the people on duty (default: no e-mail).")
@@ -138,7 +178,10 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--smtp-port", defaultValue = "25", description = "Mail server port (default ${DEFAULT-VALUE}).")
     int smtpPort;
 
-    @Option(names = "--smtp-from", defaultValue = "nara@localhost", description = "Sender address (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--smtp-from",
+            defaultValue = "nara@localhost",
+            description = "Sender address (default ${DEFAULT-VALUE}).")
     String smtpFrom;
 
     @Option(names = "--smtp-user", description = "Mail server user (default: none).")
@@ -150,50 +193,78 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--smtp-starttls", description = "Require STARTTLS to the mail server.")
     boolean smtpStartTls;
 
-    @Option(names = "--inbox-url", description = "The inbox's public address, for links in messages "
-            + "(default: http://<http-host>:<http-port>/).")
+    @Option(
+            names = "--inbox-url",
+            description = "The inbox's public address, for links in messages "
+                    + "(default: http://<http-host>:<http-port>/).")
     String inboxUrl;
 
-    @Option(names = "--https-keystore", description = "PKCS12 with the organisation's web server certificate and key: "
-            + "the web app and FHIR then speak HTTPS only on --http-port (default: plain HTTP, development only).")
+    @Option(
+            names = "--https-keystore",
+            description =
+                    "PKCS12 with the organisation's web server certificate and key: "
+                            + "the web app and FHIR then speak HTTPS only on --http-port (default: plain HTTP, development only).")
     Path httpsKeystore;
 
     @Option(names = "--https-password-file", description = "File holding --https-keystore's password.")
     Path httpsPasswordFile;
 
-    @Option(names = "--http-redirect-port", defaultValue = "-1", description = "With --https-keystore: a plain-HTTP "
-            + "port that only redirects to the HTTPS address (--inbox-url); -1 for none (default).")
+    @Option(
+            names = "--http-redirect-port",
+            defaultValue = "-1",
+            description = "With --https-keystore: a plain-HTTP "
+                    + "port that only redirects to the HTTPS address (--inbox-url); -1 for none (default).")
     int httpRedirectPort;
 
-    @Option(names = "--insecure-cookies", description = "Send the session cookie without the Secure flag: only for "
-            + "plain-HTTP development on a loopback address.")
+    @Option(
+            names = "--insecure-cookies",
+            description = "Send the session cookie without the Secure flag: only for "
+                    + "plain-HTTP development on a loopback address.")
     boolean insecureCookies;
 
-    @Option(names = "--release-repo", description = "Serve hub releases from this signed apt repository (deploy/pi/release-repo.sh) under /apt/ (default: none).")
+    @Option(
+            names = "--release-repo",
+            description =
+                    "Serve hub releases from this signed apt repository (deploy/pi/release-repo.sh) under /apt/ (default: none).")
     Path releaseRepo;
 
-    @Option(names = "--remind-after", description = "After how long an acknowledged, unresolved alert reminds its owner, "
-            + "per severity (default URGENT=1h,WARNING=4h,INFO=24h; units m, h, d).")
+    @Option(
+            names = "--remind-after",
+            description = "After how long an acknowledged, unresolved alert reminds its owner, "
+                    + "per severity (default URGENT=1h,WARNING=4h,INFO=24h; units m, h, d).")
     String remindAfter;
 
-    @Option(names = "--return-after", description = "After how long past the reminder a still unresolved alert goes "
-            + "back to the people on duty unowned, per severity (default as --remind-after).")
+    @Option(
+            names = "--return-after",
+            description = "After how long past the reminder a still unresolved alert goes "
+                    + "back to the people on duty unowned, per severity (default as --remind-after).")
     String returnAfter;
 
     /** Where settings come from; set by {@link #run}. */
     private Settings sources;
     /** The feature modules on the class path; their options are mixins of this command (see {@link #run}). */
     private final List<NodeFeature> features = NodeFeature.installed();
-    @Option(names = "--hub-ca-cert", description = "PEM certificate of the hub CA: turns on hub enrolment (EST) and the CRL.")
+
+    @Option(
+            names = "--hub-ca-cert",
+            description = "PEM certificate of the hub CA: turns on hub enrolment (EST) and the CRL.")
     Path hubCaCert;
 
-    @Option(names = "--hub-ca-key", description = "PEM private key of the hub CA (development; production: see README).")
+    @Option(
+            names = "--hub-ca-key",
+            description = "PEM private key of the hub CA (development; production: see README).")
     Path hubCaKey;
 
-    @Option(names = "--est-host", defaultValue = "127.0.0.1", description = "EST listener address (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--est-host",
+            defaultValue = "127.0.0.1",
+            description = "EST listener address (default ${DEFAULT-VALUE}).")
     String estHost;
 
-    @Option(names = "--est-port", defaultValue = "8443", description = "EST listener port, HTTPS (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--est-port",
+            defaultValue = "8443",
+            description = "EST listener port, HTTPS (default ${DEFAULT-VALUE}).")
     int estPort;
 
     @Option(names = "--est-cert", description = "PEM certificate (chain) the EST listener presents.")
@@ -205,41 +276,62 @@ public final class IngestMain implements Callable<Integer> {
     @Option(names = "--crl-file", description = "Where the hub CA's CRL is written for the broker (Mosquitto crlfile).")
     Path crlFile;
 
-    @Option(names = "--crl-reload-command", description = "Command run after the CRL changed so the broker reads it, "
-            + "words separated by spaces (e.g. 'systemctl reload mosquitto'; Mosquitto re-reads crlfile on SIGHUP).")
+    @Option(
+            names = "--crl-reload-command",
+            description =
+                    "Command run after the CRL changed so the broker reads it, "
+                            + "words separated by spaces (e.g. 'systemctl reload mosquitto'; Mosquitto re-reads crlfile on SIGHUP).")
     String crlReloadCommand;
 
-    @Option(names = "--broker-account-command", description = "Command that grants an enrolled hub its account at the "
-            + "broker ('COMMAND grant HUB') and removes it when the hub is revoked or returned ('COMMAND remove HUB'), "
-            + "words separated by spaces (e.g. deploy/dev/stack.sh account; default: none, for a broker that needs no "
-            + "account per hub).")
+    @Option(
+            names = "--broker-account-command",
+            description = "Command that grants an enrolled hub its account at the "
+                    + "broker ('COMMAND grant HUB') and removes it when the hub is revoked or returned ('COMMAND remove HUB'), "
+                    + "words separated by spaces (e.g. deploy/dev/stack.sh account; default: none, for a broker that needs no "
+                    + "account per hub).")
     String brokerAccountCommand;
 
-    @Option(names = "--enrolment-code-days", defaultValue = "30", description = "How long a hub's one-time enrolment code is valid (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--enrolment-code-days",
+            defaultValue = "30",
+            description = "How long a hub's one-time enrolment code is valid (default ${DEFAULT-VALUE}).")
     int enrolmentCodeDays;
 
-    @Option(names = "--hub-certificate-days", defaultValue = "90", description = "How long a hub certificate is valid; the hub renews it after two thirds (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hub-certificate-days",
+            defaultValue = "90",
+            description =
+                    "How long a hub certificate is valid; the hub renews it after two thirds (default ${DEFAULT-VALUE}).")
     int hubCertificateDays;
 
     /** The hub CA's settings, or null when no --hub-ca-cert is given. */
     EnrolmentSettings enrolment() {
         if (hubCaCert == null) {
             if (hubCaKey != null || crlFile != null || estCert != null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--hub-ca-key, --est-cert and --crl-file need --hub-ca-cert");
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--hub-ca-key, --est-cert and --crl-file need --hub-ca-cert");
             }
             return null;
         }
         if (hubCaKey == null || estCert == null || estKey == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--hub-ca-cert needs --hub-ca-key, --est-cert and --est-key");
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--hub-ca-cert needs --hub-ca-key, --est-cert and --est-key");
         }
         if (enrolmentCodeDays < 1 || hubCertificateDays < 2) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
                     "--enrolment-code-days must be at least 1 and --hub-certificate-days at least 2");
         }
-        return new EnrolmentSettings(estHost, estPort, estCert, estKey, hubCaCert, hubCaKey, crlFile,
-                BrokerCommand.parse(crlReloadCommand), BrokerCommand.parse(brokerAccountCommand),
+        return new EnrolmentSettings(
+                estHost,
+                estPort,
+                estCert,
+                estKey,
+                hubCaCert,
+                hubCaKey,
+                crlFile,
+                BrokerCommand.parse(crlReloadCommand),
+                BrokerCommand.parse(brokerAccountCommand),
                 new HubEnrolment.Settings(Duration.ofDays(enrolmentCodeDays), Duration.ofDays(hubCertificateDays)));
     }
 
@@ -262,12 +354,18 @@ public final class IngestMain implements Callable<Integer> {
             throw new ConfigurationException("--api-key-file: " + apiKeyFile + " holds fewer than 16 characters");
         }
         IngestSettings settings = new IngestSettings(
-                nodeId != null ? nodeId : "nara-ingest-" + UUID.randomUUID().toString().substring(0, 8), shareGroup,
+                nodeId != null
+                        ? nodeId
+                        : "nara-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                shareGroup,
                 new BrokerConnection(mqttUrl, new TlsIdentity(keystore, truststore, passwordFile)),
-                new ObservationStore.Settings(influxUrl, influxUser, secret(influxPasswordFile, "--influx-password-file"),
-                        influxDb),
-                new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile, "--pg-password-file")), httpHost, httpPort,
-                apiKey, webTls());
+                new ObservationStore.Settings(
+                        influxUrl, influxUser, secret(influxPasswordFile, "--influx-password-file"), influxDb),
+                new Database.Settings(pgUrl, pgUser, secret(pgPasswordFile, "--pg-password-file")),
+                httpHost,
+                httpPort,
+                apiKey,
+                webTls());
         AlertingSettings alerting = alerting();
         features.forEach(NodeFeature::configure);
         Retention.Settings retention = retention();
@@ -283,16 +381,23 @@ public final class IngestMain implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
-        IngestService service = new IngestService(settings, Clock.systemUTC(), alerting, features,
-                new NodeOptions(new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment(),
-                        releaseRepo));
+        IngestService service = new IngestService(
+                settings,
+                Clock.systemUTC(),
+                alerting,
+                features,
+                new NodeOptions(
+                        new NodeMetrics.Settings(metricsHost, metricsPort), retention, enrolment(), releaseRepo));
         vertx.deployVerticle(service)
                 .onSuccess(id -> System.out.println("ingest " + settings.nodeId() + " running; web app "
                         + (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + service.httpPort() + "/"
-                        + (service.metricsPort() >= 0 ? "; metrics http://" + metricsHost + ":" + service.metricsPort()
-                        + "/metrics" : "")
-                        + (service.estPort() < 0 ? ""
-                        : "; hub enrolment https://" + estHost + ":" + service.estPort() + "/.well-known/est/")))
+                        + (service.metricsPort() >= 0
+                                ? "; metrics http://" + metricsHost + ":" + service.metricsPort() + "/metrics"
+                                : "")
+                        + (service.estPort() < 0
+                                ? ""
+                                : "; hub enrolment https://" + estHost + ":" + service.estPort()
+                                        + "/.well-known/est/")))
                 .onFailure(e -> {
                     System.err.println("ingest failed to start: " + e.getMessage());
                     vertx.close();
@@ -304,38 +409,49 @@ public final class IngestMain implements Callable<Integer> {
     }
 
     /** HTTPS from the options, or null for plain HTTP. */
-    io.nara.ingest.web.WebTls webTls() throws java.io.IOException {
+    WebTls webTls() throws IOException {
         if (httpsKeystore == null) {
             if (httpsPasswordFile != null || httpRedirectPort >= 0) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--https-password-file and --http-redirect-port need --https-keystore");
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--https-password-file and --http-redirect-port need --https-keystore");
             }
             return null;
         }
         if (httpsPasswordFile == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--https-keystore needs --https-password-file");
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--https-keystore needs --https-password-file");
         }
-        return new io.nara.ingest.web.WebTls(httpsKeystore, secret(httpsPasswordFile, "--https-password-file"),
-                httpRedirectPort);
+        return new WebTls(httpsKeystore, secret(httpsPasswordFile, "--https-password-file"), httpRedirectPort);
     }
 
     /** The alerting settings from the defaults and the options. */
-    AlertingSettings alerting() throws java.io.IOException {
+    AlertingSettings alerting() throws IOException {
         AlertingSettings alerting = AlertingSettings.defaults();
         if (webhookUrl != null) {
             if (webhookSecretFile == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-url needs --webhook-secret-file");
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--webhook-url needs --webhook-secret-file");
             }
-            alerting = alerting.withWebhook(webhookUrl, secret(webhookSecretFile, "--webhook-secret-file"), alerting.channels().webhookTimeout(),
-                    alerting.channels().maxAttempts(), alerting.channels().retryBase(), alerting.channels().retryCap());
+            alerting = alerting.withWebhook(
+                    webhookUrl,
+                    secret(webhookSecretFile, "--webhook-secret-file"),
+                    alerting.channels().webhookTimeout(),
+                    alerting.channels().maxAttempts(),
+                    alerting.channels().retryBase(),
+                    alerting.channels().retryCap());
         }
         if (smtpHost != null) {
-            alerting = alerting.withSmtp(new ChannelSettings.Smtp(smtpHost, smtpPort, smtpFrom, smtpUser,
-                    smtpPasswordFile == null ? null : secret(smtpPasswordFile, "--smtp-password-file"), smtpStartTls));
+            alerting = alerting.withSmtp(new ChannelSettings.Smtp(
+                    smtpHost,
+                    smtpPort,
+                    smtpFrom,
+                    smtpUser,
+                    smtpPasswordFile == null ? null : secret(smtpPasswordFile, "--smtp-password-file"),
+                    smtpStartTls));
         }
         if (insecureCookies && !isLoopback(httpHost)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--insecure-cookies is only for a loopback --http-host, not " + httpHost);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--insecure-cookies is only for a loopback --http-host, not " + httpHost);
         }
         ReminderSchedule reminders = alerting.escalation().reminders();
         try {
@@ -346,15 +462,17 @@ public final class IngestMain implements Callable<Integer> {
                 reminders = reminders.withReturnAfter(ReminderSchedule.parse(returnAfter));
             }
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--remind-after/--return-after: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--remind-after/--return-after: " + e.getMessage());
         }
         alerting = alerting.withReminders(reminders);
         if (insecureCookies && httpsKeystore != null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
                     "--insecure-cookies is for plain HTTP only; with --https-keystore cookies are always Secure");
         }
-        String inbox = inboxUrl != null ? inboxUrl
+        String inbox = inboxUrl != null
+                ? inboxUrl
                 : (httpsKeystore != null ? "https://" : "http://") + httpHost + ":" + httpPort + "/";
         return alerting.withWeb(inbox, !insecureCookies);
     }
@@ -362,16 +480,19 @@ public final class IngestMain implements Callable<Integer> {
     /** The retention periods from the options; a bad one is a configuration error naming it. */
     Retention.Settings retention() {
         try {
-            return new Retention.Settings(period(retainSessions, "--retain-sessions"),
-                    period(retainRejected, "--retain-rejected"), period(retainNotifications, "--retain-notifications"),
-                    period(retainAccessLog, "--retain-access-log"), period(retainJournal, "--retain-journal"),
+            return new Retention.Settings(
+                    period(retainSessions, "--retain-sessions"),
+                    period(retainRejected, "--retain-rejected"),
+                    period(retainNotifications, "--retain-notifications"),
+                    period(retainAccessLog, "--retain-access-log"),
+                    period(retainJournal, "--retain-journal"),
                     period(retainRawSamples, "--retain-raw-samples"));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
     }
 
-    private static java.time.Duration period(String text, String option) {
+    private static Duration period(String text, String option) {
         try {
             return Retention.parse(text);
         } catch (IllegalArgumentException e) {

@@ -1,12 +1,16 @@
 package io.nara.ingest;
 
-import io.nara.ingest.alerting.AlertFeed;
-import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.accesslog.AccessLogRoutes;
+import io.nara.ingest.admin.AdminRoutes;
+import io.nara.ingest.alerting.AlertFeed;
+import io.nara.ingest.alerting.AlertLifecycle;
+import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.alerting.AlertingSettings;
+import io.nara.ingest.alerting.Escalator;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.careplan.CarePlanApi;
-import io.nara.ingest.careplan.CarePlanWhatIfApi;
 import io.nara.ingest.careplan.CarePlanService;
+import io.nara.ingest.careplan.CarePlanWhatIfApi;
 import io.nara.ingest.careplan.SilenceWatch;
 import io.nara.ingest.clinic.ClinicReadings;
 import io.nara.ingest.clinic.ClinicRoutes;
@@ -22,41 +26,43 @@ import io.nara.ingest.enrol.HubCa;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
-import io.nara.ingest.alerting.Escalator;
 import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
-import io.nara.ingest.alerting.AlertLifecycle;
-import io.nara.ingest.admin.AdminRoutes;
 import io.nara.ingest.inbox.InboxRoutes;
-import io.nara.ingest.web.AccountRoutes;
-import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.metrics.DeploymentState;
 import io.nara.ingest.metrics.NodeMetrics;
-import io.nara.ingest.retention.Retention;
-import io.nara.ingest.rights.PatientRightsRoutes;
 import io.nara.ingest.notify.Dispatcher;
+import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.observation.StoredBatchListener;
 import io.nara.ingest.observation.RawSamplePolicy;
+import io.nara.ingest.observation.StoredBatchListener;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.relative.RelativeRoutes;
-import io.nara.ingest.alerting.AlertingSettings;
+import io.nara.ingest.release.ReleaseRoutes;
+import io.nara.ingest.retention.Retention;
+import io.nara.ingest.rights.PatientRightsRoutes;
 import io.nara.ingest.unattributed.UnattributedApi;
-import io.nara.ingest.web.WebServer;
+import io.nara.ingest.web.AccountRoutes;
 import io.nara.ingest.web.ApiRoutes;
+import io.nara.ingest.web.WebServer;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
-import java.util.Optional;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +81,12 @@ public final class IngestService extends VerticleBase {
     private final AlertingSettings alerting;
     /** The feature modules (NodeFeature), started with the node. */
     private final List<NodeFeature> features;
+
     private final NodeMetrics.Settings metricsSettings;
     private final NodeMetrics metrics;
     /** The hub CA and its EST listener; null on a node that does not enrol hubs. */
     private final EnrolmentSettings enrolmentSettings;
+
     private HubEnrolment enrolment;
     private CrlPublisher crl;
     private BrokerAccounts accounts;
@@ -86,7 +94,8 @@ public final class IngestService extends VerticleBase {
     private final Retention.Settings retentionSettings;
     private Retention retention;
     /** Added to while the node starts, read by the event loop afterwards. */
-    private final List<StoredBatchListener> batchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<StoredBatchListener> batchListeners = new CopyOnWriteArrayList<>();
+
     private final MessageCodec codec = new MessageCodec();
     private final StoreHealth storeHealth = new StoreHealth();
     private final PeriodicJobs jobs = new PeriodicJobs();
@@ -99,6 +108,7 @@ public final class IngestService extends VerticleBase {
     private InfluxDatabase influx;
     /** Whether the raw-sample retention policy is known to be in place (set on a worker, read by the next check). */
     private volatile boolean rawPolicyReady;
+
     private ObservationStore observations;
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
@@ -108,7 +118,9 @@ public final class IngestService extends VerticleBase {
     private AlertFeed alertFeed;
     private HubMessageConsumer consumer;
     private WebServer web;
-    private final java.nio.file.Path releaseRepository;
+    private final Path releaseRepository;
+
+    private boolean checkingPostgres;
 
     public IngestService(IngestSettings settings, Clock clock) {
         this(settings, clock, AlertingSettings.defaults(), NodeFeature.installed());
@@ -126,8 +138,12 @@ public final class IngestService extends VerticleBase {
      * With the parts a deployment turns on by option ({@link NodeOptions}): Prometheus metrics, PostgreSQL retention,
      * the hub CA (EST enrolment and the CRL the broker checks) and the hub releases' apt repository.
      */
-    public IngestService(IngestSettings settings, Clock clock, AlertingSettings alerting, List<NodeFeature> features,
-                         NodeOptions options) {
+    public IngestService(
+            IngestSettings settings,
+            Clock clock,
+            AlertingSettings alerting,
+            List<NodeFeature> features,
+            NodeOptions options) {
         this.retentionSettings = options.retention();
         this.releaseRepository = options.releaseRepository();
         this.settings = settings;
@@ -142,20 +158,21 @@ public final class IngestService extends VerticleBase {
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
-            openStores();
-            return null;
-        }).compose(v -> {
-            wire();
-            jobs.start(vertx);
-            Future<?> estListening = est == null ? Future.succeededFuture() : est.listen(enrolmentSettings);
-            return estListening.compose(listening -> web.listen(settings.httpHost(), settings.httpPort(),
-                            settings.tls()))
-                    .compose(port -> metrics.listen(vertx, metricsSettings));
-        });
+                    openStores();
+                    return null;
+                })
+                .compose(v -> {
+                    wire();
+                    jobs.start(vertx);
+                    Future<?> estListening = est == null ? Future.succeededFuture() : est.listen(enrolmentSettings);
+                    return estListening
+                            .compose(listening -> web.listen(settings.httpHost(), settings.httpPort(), settings.tls()))
+                            .compose(port -> metrics.listen(vertx, metricsSettings));
+                });
     }
 
     /** What takes blocking I/O or long to build: on a worker, not on the event loop. */
-    private void openStores() throws java.io.IOException {
+    private void openStores() throws IOException {
         db = Database.open(vertx, settings.postgres(), metrics);
         influx = InfluxDatabase.connect(settings.influx());
         observations = new ObservationStore(influx);
@@ -163,8 +180,8 @@ public final class IngestService extends VerticleBase {
         // The node features' slow set-up (the FHIR model takes a second of reflection): here, not on the event loop.
         features.forEach(NodeFeature::prepare);
         if (enrolmentSettings != null) {
-            enrolment = new HubEnrolment(HubCa.load(enrolmentSettings.caCert(), enrolmentSettings.caKey()),
-                    enrolmentSettings.lifetimes());
+            enrolment = new HubEnrolment(
+                    HubCa.load(enrolmentSettings.caCert(), enrolmentSettings.caKey()), enrolmentSettings.lifetimes());
         }
     }
 
@@ -178,7 +195,12 @@ public final class IngestService extends VerticleBase {
         dispatcher = new Dispatcher(vertx, db, clock, alerting.channels(), AlertLifecycle::undeliverable);
         RejectedMessages rejected = new RejectedMessages(db);
         if (enrolment != null) {
-            crl = new CrlPublisher(vertx, db, enrolment.ca(), clock, enrolmentSettings.crlFile(),
+            crl = new CrlPublisher(
+                    vertx,
+                    db,
+                    enrolment.ca(),
+                    clock,
+                    enrolmentSettings.crlFile(),
                     enrolmentSettings.crlReloadCommand());
             // A CRL that cannot be written is logged, not fatal: the broker keeps the last one it read.
             crl.start().onFailure(e -> LOG.error("could not write the CRL: {}", e.getMessage(), e));
@@ -187,23 +209,28 @@ public final class IngestService extends VerticleBase {
         }
         alertFeed = new AlertFeed(vertx, db);
         alertFeed.start();
-        HubMessageHandler handler = new HubMessageHandler(new HubMessageHandler.Stores(db, observations, influxWorker,
-                alerts, new HubRegistry(db), rejected), codec, clock, batchListeners, metrics, storeHealth,
-                retentionSettings.rawSamples(), (topic, payload) -> consumer.publish(topic, payload));
-        consumer = new HubMessageConsumer(vertx, settings.broker(), settings.nodeId(), settings.shareGroup(),
-                RECEIVE_MAXIMUM, handler::handle);
+        HubMessageHandler handler = new HubMessageHandler(
+                new HubMessageHandler.Stores(db, observations, influxWorker, alerts, new HubRegistry(db), rejected),
+                codec,
+                clock,
+                batchListeners,
+                metrics,
+                storeHealth,
+                retentionSettings.rawSamples(),
+                (topic, payload) -> consumer.publish(topic, payload));
+        consumer = new HubMessageConsumer(
+                vertx, settings.broker(), settings.nodeId(), settings.shareGroup(), RECEIVE_MAXIMUM, handler::handle);
         consumer.start();
         // Care plans: config published retained to each hub; the cloud's silence rules every 30 s.
-        carePlans = new CarePlanService(db, codec,
-                (topic, payload) -> consumer.publish(topic, payload, true), clock);
+        carePlans = new CarePlanService(db, codec, (topic, payload) -> consumer.publish(topic, payload, true), clock);
         // Through the alert store, so the cloud's own alerts are routed and escalated like a hub's.
         silenceWatch = new SilenceWatch(db, carePlans, alerts, clock);
         carePlans.start(vertx, silenceWatch, 30_000);
         // Node features: their routes join the web API below, their listeners are told of every stored batch in its
         // transaction.
         List<ApiRoutes> featureRoutes = new ArrayList<>();
-        NodeFeature.Context featureContext = new NodeFeature.Context(vertx, db, influx, influxWorker, clock,
-                alerting.channels().inboxUrl());
+        NodeFeature.Context featureContext = new NodeFeature.Context(
+                vertx, db, influx, influxWorker, clock, alerting.channels().inboxUrl());
         for (NodeFeature feature : features) {
             NodeFeature.Contribution contribution = feature.start(featureContext);
             featureRoutes.addAll(contribution.routes());
@@ -214,23 +241,42 @@ public final class IngestService extends VerticleBase {
         ClinicReadings clinicReadings = new ClinicReadings(influx);
         Sessions sessions = new Sessions(db, clock, alerting.signIn());
         InboxRoutes inbox = new InboxRoutes(lifecycle, evidence);
-        web = new WebServer(vertx, codec, db, settings.apiKey(), this::health, clock, sessions, alerting.signIn(),
+        web = new WebServer(
+                vertx,
+                codec,
+                db,
+                settings.apiKey(),
+                this::health,
+                clock,
+                sessions,
+                alerting.signIn(),
                 alerting.channels().inboxUrl(),
-                Stream.concat(Stream.of(new AccountRoutes(sessions), inbox, new AdminRoutes(), new CarePlanApi(carePlans), new CarePlanWhatIfApi(carePlans, observations, influxWorker),
-                        new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
-                        new UnattributedApi(observations, influxWorker, carePlans, alerts),
-                        new ClinicRoutes(clinicReadings, influxWorker),
-                        new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                        new RelativeRoutes(evidence, influxWorker),
-                        new AccessLogRoutes(),
-                        new PatientRightsRoutes(influx, influxWorker,
-                                retentionSettings.journal()),
-                        new FleetApi(enrolment, crl, accounts),
-                        new io.nara.ingest.release.ReleaseRoutes(releaseRepository)), featureRoutes.stream()).toList());
+                Stream.concat(
+                                Stream.of(
+                                        new AccountRoutes(sessions),
+                                        inbox,
+                                        new AdminRoutes(),
+                                        new CarePlanApi(carePlans),
+                                        new CarePlanWhatIfApi(carePlans, observations, influxWorker),
+                                        new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
+                                        new UnattributedApi(observations, influxWorker, carePlans, alerts),
+                                        new ClinicRoutes(clinicReadings, influxWorker),
+                                        new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
+                                        new RelativeRoutes(evidence, influxWorker),
+                                        new AccessLogRoutes(),
+                                        new PatientRightsRoutes(influx, influxWorker, retentionSettings.journal()),
+                                        new FleetApi(enrolment, crl, accounts),
+                                        new ReleaseRoutes(releaseRepository)),
+                                featureRoutes.stream())
+                        .toList());
         metrics.sseClients(inbox::sseClients);
-        metrics.certificates("mqtt-client", settings.broker().identity().keystore(),
+        metrics.certificates(
+                "mqtt-client",
+                settings.broker().identity().keystore(),
                 settings.broker().identity().passwordFile());
-        metrics.certificates("mqtt-trust", settings.broker().identity().truststore(),
+        metrics.certificates(
+                "mqtt-trust",
+                settings.broker().identity().truststore(),
                 settings.broker().identity().passwordFile());
         retention = new Retention(db, clock, retentionSettings);
 
@@ -246,13 +292,22 @@ public final class IngestService extends VerticleBase {
                 // next hub message.
                 .every(Duration.ofSeconds(1), "PostgreSQL check", this::checkPostgres)
                 // Once per period, not per batch: a minute many batches touched is recomputed once (ObservationRollup).
-                .every(ObservationRollup.RECHECK_AFTER, "rollup recheck", () -> influxWorker.<Void>executeBlocking(() -> {
-                    observations.recheckRollup();
-                    return null;
-                }, false))
+                .every(
+                        ObservationRollup.RECHECK_AFTER,
+                        "rollup recheck",
+                        () -> influxWorker.<Void>executeBlocking(
+                                () -> {
+                                    observations.recheckRollup();
+                                    return null;
+                                },
+                                false))
                 .add(new PeriodicJobs.Job("retention round", Duration.ofMinutes(1), Retention.EVERY, retention::run))
-                .add(new PeriodicJobs.Job("deployment metrics refresh", Duration.ZERO, NodeMetrics.REFRESH,
-                        () -> db.transaction(c -> DeploymentState.read(c, clock.instant())).onSuccess(metrics::deployment)));
+                .add(new PeriodicJobs.Job(
+                        "deployment metrics refresh",
+                        Duration.ZERO,
+                        NodeMetrics.REFRESH,
+                        () -> db.transaction(c -> DeploymentState.read(c, clock.instant()))
+                                .onSuccess(metrics::deployment)));
     }
 
     @Override
@@ -339,11 +394,12 @@ public final class IngestService extends VerticleBase {
 
     /** InfluxDB counts as healthy only once the raw-sample retention policy is in place too. */
     public Health health() {
-        return new Health(consumer != null && consumer.ready(), storeHealth.influxOk() && rawPolicyReady,
-                storeHealth.postgresOk(), alertFeed != null && alertFeed.listening());
+        return new Health(
+                consumer != null && consumer.ready(),
+                storeHealth.influxOk() && rawPolicyReady,
+                storeHealth.postgresOk(),
+                alertFeed != null && alertFeed.listening());
     }
-
-    private boolean checkingPostgres;
 
     /** Its outcome is PostgreSQL's state in /health, not a log line every second of an outage. */
     private Future<Void> checkPostgres() {
@@ -351,21 +407,29 @@ public final class IngestService extends VerticleBase {
             return Future.succeededFuture();
         }
         checkingPostgres = true;
-        return storeHealth.track(db.transaction(c -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-            }
-            return null;
-        })).andThen(r -> checkingPostgres = false).<Void>mapEmpty().otherwiseEmpty();
+        return storeHealth
+                .track(db.transaction(c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SELECT 1");
+                    }
+                    return null;
+                }))
+                .andThen(r -> checkingPostgres = false)
+                .<Void>mapEmpty()
+                .otherwiseEmpty();
     }
 
     private Future<Boolean> checkInflux() {
-        return influxWorker.executeBlocking(() -> {
-            if (!rawPolicyReady) {
-                ensureRawSamplePolicy();
-            }
-            return observations.ping();
-        }, false).onSuccess(storeHealth::influx);
+        return influxWorker
+                .executeBlocking(
+                        () -> {
+                            if (!rawPolicyReady) {
+                                ensureRawSamplePolicy();
+                            }
+                            return observations.ping();
+                        },
+                        false)
+                .onSuccess(storeHealth::influx);
     }
 
     /**
@@ -375,15 +439,21 @@ public final class IngestService extends VerticleBase {
      * policies fail rather than show a part.
      */
     private void ensureRawSamplePolicy() {
-        java.time.Duration keep = retentionSettings.rawSamples();
+        Duration keep = retentionSettings.rawSamples();
         try {
             RawSamplePolicy.Outcome outcome = RawSamplePolicy.ensure(influx, keep);
-            LOG.info("InfluxDB retention policy {} for raw continuous samples: {} ({})", ObservationStore.RAW_POLICY,
-                    keep, outcome.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.info(
+                    "InfluxDB retention policy {} for raw continuous samples: {} ({})",
+                    ObservationStore.RAW_POLICY,
+                    keep,
+                    outcome.name().toLowerCase(Locale.ROOT));
             rawPolicyReady = true;
         } catch (RuntimeException e) {
-            LOG.error("cannot set InfluxDB retention policy {} to {} (asked again in 5 s): {}",
-                    ObservationStore.RAW_POLICY, keep, e.getMessage());
+            LOG.error(
+                    "cannot set InfluxDB retention policy {} to {} (asked again in 5 s): {}",
+                    ObservationStore.RAW_POLICY,
+                    keep,
+                    e.getMessage());
         }
     }
 }

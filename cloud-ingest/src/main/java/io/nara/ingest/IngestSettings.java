@@ -2,6 +2,7 @@ package io.nara.ingest;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.ingest.web.WebTls;
 import io.nara.mqtt.BrokerConnection;
 
 /**
@@ -20,13 +21,27 @@ import io.nara.mqtt.BrokerConnection;
  * <p>There is no setting to trust hubs: every hub message is checked against the hub's bindings in the cloud (a hub
  * speaks only for the patients and devices bound to it), always.
  */
-public record IngestSettings(String nodeId, String shareGroup, BrokerConnection broker,
-                             ObservationStore.Settings influx, Database.Settings postgres, String httpHost,
-                             int httpPort, String apiKey, io.nara.ingest.web.WebTls tls) {
+public record IngestSettings(
+        String nodeId,
+        String shareGroup,
+        BrokerConnection broker,
+        ObservationStore.Settings influx,
+        Database.Settings postgres,
+        String httpHost,
+        int httpPort,
+        String apiKey,
+        WebTls tls) {
 
     /** Plain HTTP. */
-    public IngestSettings(String nodeId, String shareGroup, BrokerConnection broker, ObservationStore.Settings influx,
-                          Database.Settings postgres, String httpHost, int httpPort, String apiKey) {
+    public IngestSettings(
+            String nodeId,
+            String shareGroup,
+            BrokerConnection broker,
+            ObservationStore.Settings influx,
+            Database.Settings postgres,
+            String httpHost,
+            int httpPort,
+            String apiKey) {
         this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null);
     }
 

@@ -33,19 +33,16 @@ public interface NodeFeature {
      * Checks the parsed options before the node starts; throws {@link io.nara.ingest.config.ConfigurationException}
      * naming the option when they do not fit together.
      */
-    default void configure() {
-    }
+    default void configure() {}
 
     /** Slow set-up (blocking: reflection, files); run on a worker thread before {@link #start}. */
-    default void prepare() {
-    }
+    default void prepare() {}
 
     /** Starts the feature on the event loop, non-blocking; what it adds to the node. */
     Contribution start(Context context);
 
     /** Stops what {@link #start} began; blocking is allowed (the node stops on a worker thread). */
-    default void stop() {
-    }
+    default void stop() {}
 
     /**
      * What a feature gets from the node; all of it shared with the core and closed by the node.
@@ -53,9 +50,13 @@ public interface NodeFeature {
      * @param influxWorker the worker pool for InfluxDB reads
      * @param webAddress   the web app's public address, for links in what the feature serves
      */
-    record Context(Vertx vertx, Database db, InfluxDatabase influx, WorkerExecutor influxWorker, Clock clock,
-                   String webAddress) {
-    }
+    record Context(
+            Vertx vertx,
+            Database db,
+            InfluxDatabase influx,
+            WorkerExecutor influxWorker,
+            Clock clock,
+            String webAddress) {}
 
     /**
      * What a feature adds: routes mounted behind the web server's authentication, and listeners told of every stored
@@ -71,6 +72,8 @@ public interface NodeFeature {
 
     /** The feature modules on the class path, each with its default settings. */
     static List<NodeFeature> installed() {
-        return ServiceLoader.load(NodeFeature.class).stream().map(ServiceLoader.Provider::get).toList();
+        return ServiceLoader.load(NodeFeature.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .toList();
     }
 }

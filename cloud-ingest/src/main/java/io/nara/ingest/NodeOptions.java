@@ -14,8 +14,11 @@ import java.nio.file.Path;
  * @param enrolment         the hub CA and its EST listener; null on a node that does not enrol hubs
  * @param releaseRepository the signed apt repository of hub releases served under {@code /apt/}; null for none
  */
-public record NodeOptions(NodeMetrics.Settings metrics, Retention.Settings retention, EnrolmentSettings enrolment,
-                          Path releaseRepository) {
+public record NodeOptions(
+        NodeMetrics.Settings metrics,
+        Retention.Settings retention,
+        EnrolmentSettings enrolment,
+        Path releaseRepository) {
 
     public NodeOptions {
         if (metrics == null || retention == null) {

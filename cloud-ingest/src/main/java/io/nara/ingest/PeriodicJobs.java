@@ -18,8 +18,7 @@ final class PeriodicJobs {
     private static final Logger LOG = LoggerFactory.getLogger(PeriodicJobs.class);
 
     /** @param firstAfter zero to run it once at start too */
-    record Job(String name, Duration firstAfter, Duration every, Supplier<Future<?>> action) {
-    }
+    record Job(String name, Duration firstAfter, Duration every, Supplier<Future<?>> action) {}
 
     private final List<Job> jobs = new ArrayList<>();
     private final List<Long> timers = new ArrayList<>();
@@ -41,7 +40,8 @@ final class PeriodicJobs {
                 run(job);
                 timers.add(vertx.setPeriodic(job.every().toMillis(), id -> run(job)));
             } else {
-                timers.add(vertx.setPeriodic(job.firstAfter().toMillis(), job.every().toMillis(), id -> run(job)));
+                timers.add(vertx.setPeriodic(
+                        job.firstAfter().toMillis(), job.every().toMillis(), id -> run(job)));
             }
         }
     }

@@ -21,10 +21,29 @@ class IngestMainTest {
     Path dir;
 
     private IngestMain parse(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--mqtt-url", "ssl://127.0.0.1:18883", "--keystore", "k.p12",
-                "--truststore", "t.p12", "--password-file", "p", "--influx-url", "http://127.0.0.1:18086",
-                "--influx-user", "nara", "--influx-password-file", "i", "--pg-url", "jdbc:postgresql://x/nara",
-                "--pg-user", "nara", "--pg-password-file", "g", "--api-key-file", "a"));
+        List<String> args = new ArrayList<>(List.of(
+                "--mqtt-url",
+                "ssl://127.0.0.1:18883",
+                "--keystore",
+                "k.p12",
+                "--truststore",
+                "t.p12",
+                "--password-file",
+                "p",
+                "--influx-url",
+                "http://127.0.0.1:18086",
+                "--influx-user",
+                "nara",
+                "--influx-password-file",
+                "i",
+                "--pg-url",
+                "jdbc:postgresql://x/nara",
+                "--pg-user",
+                "nara",
+                "--pg-password-file",
+                "g",
+                "--api-key-file",
+                "a"));
         args.addAll(List.of(extra));
         IngestMain main = new IngestMain();
         new CommandLine(main).parseArgs(args.toArray(String[]::new));
@@ -43,9 +62,21 @@ class IngestMainTest {
     @Test
     void webhookSmtpInboxAndInsecureCookiesFromOptions() throws Exception {
         Path secret = Files.writeString(dir.resolve("webhook.secret"), "0123456789abcdef0123\n");
-        AlertingSettings s = parse("--webhook-url", "http://127.0.0.1:9999/hook", "--webhook-secret-file",
-                secret.toString(), "--smtp-host", "127.0.0.1", "--smtp-port", "2525", "--smtp-from", "larm@kommun.test",
-                "--inbox-url", "https://nara.kommun.test/", "--insecure-cookies").alerting();
+        AlertingSettings s = parse(
+                        "--webhook-url",
+                        "http://127.0.0.1:9999/hook",
+                        "--webhook-secret-file",
+                        secret.toString(),
+                        "--smtp-host",
+                        "127.0.0.1",
+                        "--smtp-port",
+                        "2525",
+                        "--smtp-from",
+                        "larm@kommun.test",
+                        "--inbox-url",
+                        "https://nara.kommun.test/",
+                        "--insecure-cookies")
+                .alerting();
         assertThat(s.channels().webhookUrl()).isEqualTo(URI.create("http://127.0.0.1:9999/hook"));
         assertThat(s.channels().webhookSecret()).isEqualTo("0123456789abcdef0123");
         assertThat(s.channels().smtp().host()).isEqualTo("127.0.0.1");
@@ -57,20 +88,27 @@ class IngestMainTest {
 
     @Test
     void reminderTimesFromOptionsAndAClearErrorForABadOne() throws Exception {
-        AlertingSettings s = parse("--remind-after", "URGENT=30m", "--return-after", "URGENT=2h,INFO=2d").alerting();
-        assertThat(s.escalation().reminders().remindAfter().get(Severity.URGENT)).isEqualTo(Duration.ofMinutes(30));
-        assertThat(s.escalation().reminders().remindAfter().get(Severity.WARNING)).isEqualTo(Duration.ofHours(4));
-        assertThat(s.escalation().reminders().returnAfter().get(Severity.URGENT)).isEqualTo(Duration.ofHours(2));
+        AlertingSettings s = parse("--remind-after", "URGENT=30m", "--return-after", "URGENT=2h,INFO=2d")
+                .alerting();
+        assertThat(s.escalation().reminders().remindAfter().get(Severity.URGENT))
+                .isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.escalation().reminders().remindAfter().get(Severity.WARNING))
+                .isEqualTo(Duration.ofHours(4));
+        assertThat(s.escalation().reminders().returnAfter().get(Severity.URGENT))
+                .isEqualTo(Duration.ofHours(2));
         assertThat(s.escalation().reminders().returnAfter().get(Severity.INFO)).isEqualTo(Duration.ofDays(2));
         assertThatThrownBy(() -> parse("--remind-after", "URGENT=quickly").alerting())
-                .hasMessageContaining("--remind-after").hasMessageContaining("'quickly' is not a duration");
+                .hasMessageContaining("--remind-after")
+                .hasMessageContaining("'quickly' is not a duration");
     }
 
     @Test
     void refusesAWebhookWithoutSecretAndInsecureCookiesOffLoopback() {
-        assertThatThrownBy(() -> parse("--webhook-url", "http://127.0.0.1:9999/hook").alerting())
+        assertThatThrownBy(() ->
+                        parse("--webhook-url", "http://127.0.0.1:9999/hook").alerting())
                 .hasMessageContaining("--webhook-secret-file");
-        assertThatThrownBy(() -> parse("--http-host", "0.0.0.0", "--insecure-cookies").alerting())
+        assertThatThrownBy(() ->
+                        parse("--http-host", "0.0.0.0", "--insecure-cookies").alerting())
                 .hasMessageContaining("loopback");
     }
 }

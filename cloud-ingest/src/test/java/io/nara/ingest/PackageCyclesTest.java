@@ -11,9 +11,12 @@ import com.tngtech.archunit.lang.ArchRule;
  * No import cycle between the ingest's packages (each package with its subpackages is one slice): a package that
  * needs another's help gets it through an interface the lower one defines, never by importing back.
  */
-@AnalyzeClasses(packages = "io.nara.ingest", importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
+@AnalyzeClasses(
+        packages = "io.nara.ingest",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class PackageCyclesTest {
 
     @ArchTest
-    static final ArchRule noCycleBetweenPackages = slices().matching("io.nara.ingest.(*)..").should().beFreeOfCycles();
+    static final ArchRule noCycleBetweenPackages =
+            slices().matching("io.nara.ingest.(*)..").should().beFreeOfCycles();
 }

@@ -34,6 +34,7 @@ class AccessLogIT {
     private static TestMqttClient hub;
     /** Erik's home, in the other municipality. */
     private static TestMqttClient erikHub;
+
     private static final String ERIK_HUB = "hub-it-access-log-2";
     private static long gretaAlert;
 
@@ -68,15 +69,21 @@ class AccessLogIT {
         readLogsOnce("relative:" + relativeId("lena"), "relative.view", () -> lena.get("/api/relative/patient"), 200);
         readLogsOnce("person:mas", "access-log.search", () -> mas.get("/api/access-log?patient=" + GRETA), 200);
         // Acting answers with the alert, so the change is a read too (the step itself is in the alert's trail).
-        readLogsOnce("person:anna", "alerts.change",
-                () -> anna.post("/api/alerts/" + gretaAlert + "/snooze", new JsonObject().put("minutes", 5), true), 200);
+        readLogsOnce(
+                "person:anna",
+                "alerts.change",
+                () -> anna.post("/api/alerts/" + gretaAlert + "/snooze", new JsonObject().put("minutes", 5), true),
+                200);
 
         // The live stream: one entry per alert it sends, when it sends it.
-        try (EventStream stream = EventStream.withCookie(ingest.baseUrl() + "/api/alerts/stream", anna.cookie(),
-                "alert")) {
+        try (EventStream stream =
+                EventStream.withCookie(ingest.baseUrl() + "/api/alerts/stream", anna.cookie(), "alert")) {
             await().atMost(DEADLINE).until(stream::connected);
             long before = Alerting.lastAccessLogId(ingest);
-            Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
+            Alerting.publish(
+                    hub,
+                    HUB,
+                    UUID.randomUUID().toString(),
                     Alerting.alert(2, Severity.WARNING, null, null, clock.instant()));
             await().atMost(DEADLINE).until(() -> stream.events().size() == 1);
             assertThat(stream.events().get(0)).contains("Greta Holm");
@@ -95,13 +102,16 @@ class AccessLogIT {
         HttpResponse<String> detail = eva.get("/api/alerts/" + gretaAlert);
         assertThat(detail.statusCode()).isEqualTo(404);
         assertThat(detail.body()).doesNotContain("Greta", GRETA);
-        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 4))
-                .containsExactly("person:eva", "alerts.refused", List.of(GRETA)));
+        assertThat(Alerting.accessLogAfter(ingest, before))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.subList(1, 4)).containsExactly("person:eva", "alerts.refused", List.of(GRETA)));
 
         HttpResponse<String> inbox = eva.get("/api/inbox");
         assertThat(inbox.statusCode()).isEqualTo(200);
         assertThat(inbox.body()).doesNotContain("Greta", GRETA);
-        assertThat(eva.post("/api/alerts/" + gretaAlert + "/acknowledge", new JsonObject(), true).statusCode())
+        assertThat(eva.post("/api/alerts/" + gretaAlert + "/acknowledge", new JsonObject(), true)
+                        .statusCode())
                 .isEqualTo(404);
 
         // Karin may be told of alerts but not view: nothing, and the attempt is logged against Greta.
@@ -109,18 +119,26 @@ class AccessLogIT {
         HttpResponse<String> view = karin.get("/api/relative/patient");
         assertThat(view.statusCode()).isEqualTo(404);
         assertThat(view.body()).doesNotContain("Greta", GRETA);
-        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 4))
-                .containsExactly("relative:" + relativeId("karin"), "relative.refused", List.of(GRETA)));
+        assertThat(Alerting.accessLogAfter(ingest, before))
+                .singleElement()
+                .satisfies(e -> assertThat(e.subList(1, 4))
+                        .containsExactly("relative:" + relativeId("karin"), "relative.refused", List.of(GRETA)));
 
         // A relative never gets into the staff's API, whatever the consent.
         var lena = Alerting.Session.of(ingest.baseUrl(), "lena", "lena-secret-1");
-        for (String path : List.of("/api/inbox", "/api/alerts", "/api/alerts/" + gretaAlert, "/api/alerts/stream",
-                "/api/teams", "/api/access-log")) {
+        for (String path : List.of(
+                "/api/inbox",
+                "/api/alerts",
+                "/api/alerts/" + gretaAlert,
+                "/api/alerts/stream",
+                "/api/teams",
+                "/api/access-log")) {
             HttpResponse<String> r = lena.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(403);
             assertThat(r.body()).as(path).doesNotContain("Greta");
         }
-        assertThat(lena.post("/api/alerts/" + gretaAlert + "/acknowledge", new JsonObject(), true).statusCode())
+        assertThat(lena.post("/api/alerts/" + gretaAlert + "/acknowledge", new JsonObject(), true)
+                        .statusCode())
                 .isEqualTo(403);
         // ... and the staff do not get the relative's page.
         assertThat(eva.get("/api/relative/patient").statusCode()).isEqualTo(403);
@@ -148,7 +166,8 @@ class AccessLogIT {
         HttpResponse<String> evas = mas.get("/api/access-log?actor=eva");
         assertThat(evas.statusCode()).isEqualTo(200);
         assertThat(evas.body()).doesNotContain(Alerting.OTHER_PATIENT);
-        assertThat(mas.get("/api/access-log?patient=" + Alerting.OTHER_PATIENT).statusCode()).isEqualTo(404);
+        assertThat(mas.get("/api/access-log?patient=" + Alerting.OTHER_PATIENT).statusCode())
+                .isEqualTo(404);
 
         HttpResponse<String> all = operatorGet("/api/access-log?actor=eva");
         assertThat(all.statusCode()).isEqualTo(200);
@@ -180,12 +199,19 @@ class AccessLogIT {
     }
 
     private static long relativeId(String ref) throws Exception {
-        return ((Number) Alerting.rows(ingest, "SELECT id FROM relative WHERE ref = '" + ref + "'").get(0).get(0))
+        return ((Number) Alerting.rows(ingest, "SELECT id FROM relative WHERE ref = '" + ref + "'")
+                        .get(0)
+                        .get(0))
                 .longValue();
     }
 
     private static HttpResponse<String> operatorGet(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

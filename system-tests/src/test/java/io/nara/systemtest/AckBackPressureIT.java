@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +36,13 @@ class AckBackPressureIT {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String hubId = "hub-it-acks-" + suffix;
         Vertx vertx = Vertx.vertx();
-        HubMessageConsumer consumer = new HubMessageConsumer(vertx, stack.broker(stack.newIngestNode()), "it-acks-" + suffix,
-                "it-acks-" + suffix, 32, (topic, payload) -> Future.succeededFuture());
+        HubMessageConsumer consumer = new HubMessageConsumer(
+                vertx,
+                stack.broker(stack.newIngestNode()),
+                "it-acks-" + suffix,
+                "it-acks-" + suffix,
+                32,
+                (topic, payload) -> Future.succeededFuture());
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
             String ackTopic = HubTopic.of(hubId, HubTopic.Kind.ACK).name();
             hub.subscribe(ackTopic);
@@ -62,7 +68,8 @@ class AckBackPressureIT {
             Set<Long> seqs = new HashSet<>();
             for (TestMqttClient.Received r : hub.received()) {
                 seqs.addAll(codec.decode(r.payload(), Ack.class).ranges().stream()
-                        .flatMap(range -> java.util.stream.LongStream.rangeClosed(range.from(), range.to()).boxed())
+                        .flatMap(range ->
+                                LongStream.rangeClosed(range.from(), range.to()).boxed())
                         .toList());
             }
             assertThat(seqs).hasSize(ACKS);

@@ -2,6 +2,8 @@ package io.nara.systemtest;
 
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.gateway.sim.SimulatedCuff;
@@ -9,6 +11,7 @@ import io.nara.ingest.alerting.AlertingSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -24,7 +27,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -59,11 +64,16 @@ class AlertLatencyBenchmarkIT {
         DevStack stack = DevStack.ensureUp();
         AlertingSettings settings = AlertingSettings.defaults().withWeb("http://127.0.0.1/", false);
         Path hubData = Files.createTempDirectory("nara-bench-hub");
-        try (Services.Ingest ingest = Alerting.startIngest(stack, "bench-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux(), Clock.systemUTC(), settings);
-             Services.Hub hub = Services.startHub(stack, HUB, hubData,
-                     Services.homeConfig(1))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> ingest.service().health().healthy());
+        try (Services.Ingest ingest = Alerting.startIngest(
+                        stack,
+                        "bench-" + UUID.randomUUID().toString().substring(0, 8),
+                        stack.freshPostgres(),
+                        stack.freshInflux(),
+                        Clock.systemUTC(),
+                        settings);
+                Services.Hub hub = Services.startHub(stack, HUB, hubData, Services.homeConfig(1))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> ingest.service().health().healthy());
             Alerting.importOrganisation(ingest, organisationFor(Services.PATIENT));
             HomeEnrolment.enrolRunning(ingest, HUB, Services.homeConfig(1));
             Alerting.Session nurse = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
@@ -71,13 +81,14 @@ class AlertLatencyBenchmarkIT {
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 // One INFO line per alert and reading from both services would be 4,000 lines on the test's console.
-                ch.qos.logback.classic.Logger nara = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.nara");
-                nara.setLevel(ch.qos.logback.classic.Level.WARN);
+                Logger nara = (Logger) LoggerFactory.getLogger("io.nara");
+                nara.setLevel(Level.WARN);
                 long[] nanos = new long[alerts];
                 long[] onHub = new long[alerts];
                 long[] toStore = new long[alerts];
                 // Each reading has a time of its own (a device's re-sent record changes nothing), all in the past.
-                clockTick = LocalDateTime.now(ZoneId.of("Europe/Stockholm")).withNano(0)
+                clockTick = LocalDateTime.now(ZoneId.of("Europe/Stockholm"))
+                        .withNano(0)
                         .minusSeconds(2L * (alerts + warmUp) + 60);
                 for (int i = -warmUp; i < alerts; i++) {
                     Instant wall = Instant.now();
@@ -96,12 +107,12 @@ class AlertLatencyBenchmarkIT {
                 }
                 report(nanos, onHub, toStore, alerts, warmUp);
             } finally {
-                ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.nara")).setLevel(null);
+                ((Logger) LoggerFactory.getLogger("io.nara")).setLevel(null);
                 stream.close();
             }
         } finally {
             try (var paths = Files.walk(hubData)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -110,9 +121,14 @@ class AlertLatencyBenchmarkIT {
     private long reading(HttpClient http, Services.Hub hub, int systolic) throws Exception {
         clockTick = clockTick.plusSeconds(1);
         String hex = HexFormat.of().formatHex(SimulatedCuff.measurement((double) systolic, 60, 70, clockTick));
-        HttpResponse<String> r = http.send(hub.installerPost("/api/simulate/raw?device="
-                        + Services.CUFF + "&characteristic=" + Integer.toHexString(SimulatedCuff.characteristic())
-                        + "&hex=" + hex).timeout(PER_ALERT).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                hub.installerPost("/api/simulate/raw?device="
+                                + Services.CUFF + "&characteristic="
+                                + Integer.toHexString(SimulatedCuff.characteristic())
+                                + "&hex=" + hex)
+                        .timeout(PER_ALERT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("hub answered " + r.statusCode() + ": " + r.body());
         }
@@ -128,38 +144,48 @@ class AlertLatencyBenchmarkIT {
     }
 
     private InputStream openStream(String baseUrl, String cookie) throws Exception {
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/api/alerts/stream")).header("Cookie", cookie)
-                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/api/alerts/stream"))
+                                .header("Cookie", cookie)
+                                .header("Accept", "text/event-stream")
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("stream answered " + response.statusCode());
         }
         InputStream body = response.body();
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                String type = null;
-                for (String line; (line = lines.readLine()) != null; ) {
-                    long now = System.nanoTime();
-                    if (line.equals(": connected")) {
-                        connected.complete(null);
-                    } else if (line.startsWith("event: ")) {
-                        type = line.substring(7);
-                    } else if (line.startsWith("data: ") && "alert".equals(type)) {
-                        JsonObject alert = new JsonObject(line.substring(6));
-                        if (HUB.equals(alert.getString("hubId"))) {
-                            Instant received = Instant.parse(alert.getString("receivedAt"));
-                            arrivals.computeIfAbsent(alert.getLong("seq"), s -> new CompletableFuture<>()).complete(
-                                    new long[] {now, received.getEpochSecond() * 1_000_000 + received.getNano() / 1000});
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader lines =
+                            new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                        String type = null;
+                        for (String line; (line = lines.readLine()) != null; ) {
+                            long now = System.nanoTime();
+                            if (line.equals(": connected")) {
+                                connected.complete(null);
+                            } else if (line.startsWith("event: ")) {
+                                type = line.substring(7);
+                            } else if (line.startsWith("data: ") && "alert".equals(type)) {
+                                JsonObject alert = new JsonObject(line.substring(6));
+                                if (HUB.equals(alert.getString("hubId"))) {
+                                    Instant received = Instant.parse(alert.getString("receivedAt"));
+                                    arrivals.computeIfAbsent(alert.getLong("seq"), s -> new CompletableFuture<>())
+                                            .complete(new long[] {
+                                                now, received.getEpochSecond() * 1_000_000 + received.getNano() / 1000
+                                            });
+                                }
+                            } else if (line.isEmpty()) {
+                                type = null;
+                            }
                         }
-                    } else if (line.isEmpty()) {
-                        type = null;
+                    } catch (IOException e) {
+                        // closed at the end
                     }
-                }
-            } catch (java.io.IOException e) {
-                // closed at the end
-            }
-        }, "bench-sse");
+                },
+                "bench-sse");
         reader.setDaemon(true);
         reader.start();
         connected.get(10, TimeUnit.SECONDS);
@@ -181,16 +207,26 @@ class AlertLatencyBenchmarkIT {
         Arrays.sort(hub);
         long[] store = toStore.clone();
         Arrays.sort(store);
-        String text = String.format(java.util.Locale.ROOT,
+        String text = String.format(
+                Locale.ROOT,
                 "alert latency, reading on the hub -> alert on the nurse's stream, %d alerts (after %d warm-up), %s%n"
                         + "p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms  mean %.1f ms%n"
                         + "of which on the hub (decode, rules, outbox commit, until the device is told): "
                         + "p50 %.1f ms  p99 %.1f ms%n"
                         + "until the ingest's store transaction began (alert.received_at, PostgreSQL's clock, "
                         + "millisecond-exact at best): p50 %.1f ms  p99 %.1f ms%n",
-                alerts, warmUp, Instant.now(), ms(rank(sorted, 0.50)), ms(rank(sorted, 0.90)), ms(rank(sorted, 0.99)),
-                ms(sorted[sorted.length - 1]), Arrays.stream(sorted).average().orElse(0) / 1e6, ms(rank(hub, 0.50)),
-                ms(rank(hub, 0.99)), ms(rank(store, 0.50)), ms(rank(store, 0.99)));
+                alerts,
+                warmUp,
+                Instant.now(),
+                ms(rank(sorted, 0.50)),
+                ms(rank(sorted, 0.90)),
+                ms(rank(sorted, 0.99)),
+                ms(sorted[sorted.length - 1]),
+                Arrays.stream(sorted).average().orElse(0) / 1e6,
+                ms(rank(hub, 0.50)),
+                ms(rank(hub, 0.99)),
+                ms(rank(store, 0.50)),
+                ms(rank(store, 0.99)));
         System.out.print(text);
         Path out = Path.of("target", "benchmark", "alert-latency.txt");
         Files.createDirectories(out.getParent());

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,10 +50,13 @@ class AlertRoutingIT {
         var influx = stack.freshInflux();
         String group = "it-" + UUID.randomUUID().toString().substring(0, 8);
         // Scans are driven by the test (and race on their own every 200 ms as well).
-        AlertingSettings settings = AlertingSettings.defaults().withScans(Duration.ofMillis(200), Duration.ofMillis(200));
+        AlertingSettings settings =
+                AlertingSettings.defaults().withScans(Duration.ofMillis(200), Duration.ofMillis(200));
         node1 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
         node2 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
-        await().atMost(DEADLINE).until(() -> node1.service().health().healthy() && node2.service().health().healthy());
+        await().atMost(DEADLINE)
+                .until(() -> node1.service().health().healthy()
+                        && node2.service().health().healthy());
         Alerting.importOrganisation(node1, Alerting.organisation());
         HomeEnrolment.enrol(node1, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
@@ -69,7 +73,8 @@ class AlertRoutingIT {
 
     @Test
     void routesToWhoeverIsOnDutyAcrossFourPmAndMidnight() throws Exception {
-        assertThat(routeAt(local(2026, 11, 24, 15, 59))).containsExactly("home-nursing-north", 0, List.of("anna", "anna2"));
+        assertThat(routeAt(local(2026, 11, 24, 15, 59)))
+                .containsExactly("home-nursing-north", 0, List.of("anna", "anna2"));
         assertThat(routeAt(local(2026, 11, 24, 16, 0))).containsExactly("home-nursing-north", 0, List.of("bertil"));
         assertThat(routeAt(local(2026, 11, 24, 23, 59))).containsExactly("home-nursing-north", 0, List.of("bertil"));
         assertThat(routeAt(local(2026, 11, 25, 0, 0))).containsExactly("home-nursing-north", 0, List.of("cecilia"));
@@ -83,9 +88,11 @@ class AlertRoutingIT {
         long id = raise(Severity.WARNING, "home-nursing-south", null);
         assertThat(Alerting.rows(node1, "SELECT team_id, tier FROM alert_state WHERE alert_id = " + id))
                 .containsExactly(List.of("region-oncall", 1));
-        assertThat(Alerting.rows(node1, "SELECT kind, coalesce(from_team, to_team) FROM alert_event WHERE alert_id = "
-                + id + " ORDER BY id")).containsExactly(List.of("route.skipped", "home-nursing-south"),
-                List.of("routed", "region-oncall"));
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT kind, coalesce(from_team, to_team) FROM alert_event WHERE alert_id = " + id
+                                + " ORDER BY id"))
+                .containsExactly(List.of("route.skipped", "home-nursing-south"), List.of("routed", "region-oncall"));
     }
 
     @Test
@@ -103,15 +110,15 @@ class AlertRoutingIT {
                    {"team": "home-nursing-north", "from": "2020-01-01T00:00:00Z", "to": "2021-01-01T00:00:00Z"}]}]}"""));
 
         long unstaffed = raise(Severity.URGENT, "home-nursing-weekend", null);
-        assertThat(trail(unstaffed)).containsExactly(List.of("routed.unstaffed", List.of()),
-                List.of("fallback", List.of("mas")));
+        assertThat(trail(unstaffed))
+                .containsExactly(List.of("routed.unstaffed", List.of()), List.of("fallback", List.of("mas")));
 
         long s = seq.incrementAndGet();
         Alerting.publish(hub, HUB, outbox, Alerting.alert("patient-ended-1", s, clock.instant()));
         await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, HUB, s) > 0);
         long unroutable = Alerting.alertId(node1, HUB, s);
-        assertThat(trail(unroutable)).containsExactly(List.of("route.unroutable", List.of()),
-                List.of("fallback", List.of("mas")));
+        assertThat(trail(unroutable))
+                .containsExactly(List.of("route.unroutable", List.of()), List.of("fallback", List.of("mas")));
         // The MAS was told, so she can open it (she is in no team that cares for the patient now).
         Alerting.Session mas = Alerting.Session.of(node1.baseUrl(), "mas", "maria-secret-1");
         assertThat(mas.get("/api/alerts/" + unroutable).statusCode()).isEqualTo(200);
@@ -132,15 +139,17 @@ class AlertRoutingIT {
             Alerting.publish(second, otherHub, outbox, Alerting.alert("patient-unknown-1", t, clock.instant()));
             await().atMost(DEADLINE).until(() -> Alerting.alertId(node1, otherHub, t) > 0);
         }
-        assertThat(trail(Alerting.alertId(node1, otherHub, t))).containsExactly(List.of("route.unroutable", List.of()),
-                List.of("fallback.operator", List.of()));
+        assertThat(trail(Alerting.alertId(node1, otherHub, t)))
+                .containsExactly(List.of("route.unroutable", List.of()), List.of("fallback.operator", List.of()));
     }
 
     /** The alert's routing trail: each step's kind and who was told. */
     private static List<List<Object>> trail(long id) throws Exception {
-        return Alerting.rows(node1, "SELECT kind, coalesce(people, '{}') FROM alert_event WHERE alert_id = " + id
-                + " AND kind IN ('routed', 'routed.unstaffed', 'route.unroutable', 'fallback', 'fallback.operator')"
-                + " ORDER BY id");
+        return Alerting.rows(
+                node1,
+                "SELECT kind, coalesce(people, '{}') FROM alert_event WHERE alert_id = " + id
+                        + " AND kind IN ('routed', 'routed.unstaffed', 'route.unroutable', 'fallback', 'fallback.operator')"
+                        + " ORDER BY id");
     }
 
     @Test
@@ -155,7 +164,8 @@ class AlertRoutingIT {
         // Not yet due: 14 minutes later nothing has moved.
         clock.set(start.plus(Duration.ofMinutes(14)));
         await().pollDelay(Duration.ofMillis(600)).atMost(DEADLINE).until(() -> true);
-        assertThat(Alerting.rows(node1, "SELECT count(*) FROM alert_event WHERE kind = 'escalated' AND alert_id IN " + in))
+        assertThat(Alerting.rows(
+                        node1, "SELECT count(*) FROM alert_event WHERE kind = 'escalated' AND alert_id IN " + in))
                 .containsExactly(List.of(0L));
 
         clock.set(start.plus(Duration.ofMinutes(15)).plusSeconds(1));
@@ -166,15 +176,29 @@ class AlertRoutingIT {
             scans.add(node2.service().escalator().escalateDue());
         }
         Future.all(scans).toCompletionStage().toCompletableFuture().get();
-        await().atMost(DEADLINE).until(() -> Alerting.rows(node1, "SELECT count(DISTINCT alert_id) FROM alert_event "
-                + "WHERE kind = 'escalated' AND alert_id IN " + in).get(0).get(0).equals(20L));
-        assertThat(Alerting.rows(node1, "SELECT alert_id, count(*) FROM alert_event WHERE kind = 'escalated' AND "
-                + "alert_id IN " + in + " GROUP BY alert_id HAVING count(*) <> 1")).isEmpty();
-        assertThat(Alerting.rows(node1, "SELECT DISTINCT s.team_id, s.tier, e.people FROM alert_state s JOIN alert_event e "
-                + "ON e.alert_id = s.alert_id AND e.kind = 'escalated' WHERE s.alert_id IN " + in))
+        await().atMost(DEADLINE)
+                .until(() -> Alerting.rows(
+                                node1,
+                                "SELECT count(DISTINCT alert_id) FROM alert_event "
+                                        + "WHERE kind = 'escalated' AND alert_id IN " + in)
+                        .get(0)
+                        .get(0)
+                        .equals(20L));
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT alert_id, count(*) FROM alert_event WHERE kind = 'escalated' AND " + "alert_id IN " + in
+                                + " GROUP BY alert_id HAVING count(*) <> 1"))
+                .isEmpty();
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT DISTINCT s.team_id, s.tier, e.people FROM alert_state s JOIN alert_event e "
+                                + "ON e.alert_id = s.alert_id AND e.kind = 'escalated' WHERE s.alert_id IN " + in))
                 .containsExactly(List.of("region-oncall", 1, List.of("david")));
-        assertThat(Alerting.rows(node1, "SELECT DISTINCT cross_principal FROM alert_event WHERE kind = 'escalated' "
-                + "AND alert_id IN " + in)).containsExactly(List.of(true));
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT DISTINCT cross_principal FROM alert_event WHERE kind = 'escalated' "
+                                + "AND alert_id IN " + in))
+                .containsExactly(List.of(true));
     }
 
     @Test
@@ -189,31 +213,44 @@ class AlertRoutingIT {
         assertThat(new JsonObject(ack.body()).getString("ownerName")).isEqualTo("Anna Sjöberg");
         // Acknowledged: escalation stops.
         assertThat(Alerting.rows(node1, "SELECT state, escalate_at FROM alert_state WHERE alert_id = " + id))
-                .containsExactly(java.util.Arrays.asList("ACKNOWLEDGED", null));
+                .containsExactly(Arrays.asList("ACKNOWLEDGED", null));
 
-        HttpResponse<String> handover = anna.post("/api/alerts/" + id + "/handover", new JsonObject()
-                .put("team", "region-oncall").put("note", "Låg puls och yrsel, behöver läkarbedömning"), true);
+        HttpResponse<String> handover = anna.post(
+                "/api/alerts/" + id + "/handover",
+                new JsonObject().put("team", "region-oncall").put("note", "Låg puls och yrsel, behöver läkarbedömning"),
+                true);
         assertThat(handover.statusCode()).as(handover.body()).isEqualTo(200);
-        assertThat(Alerting.rows(node1, "SELECT from_team, to_team, cross_principal, people FROM alert_event "
-                + "WHERE kind = 'handed-over' AND alert_id = " + id)).containsExactly(
-                List.of("home-nursing-north", "region-oncall", true, List.of("david")));
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT from_team, to_team, cross_principal, people FROM alert_event "
+                                + "WHERE kind = 'handed-over' AND alert_id = " + id))
+                .containsExactly(List.of("home-nursing-north", "region-oncall", true, List.of("david")));
 
         var david = Alerting.Session.of(node2.baseUrl(), "david", "david-secret-1");
         assertThat(inboxIds(david)).contains(id);
-        HttpResponse<String> resolve = david.post("/api/alerts/" + id + "/resolve", new JsonObject()
-                .put("outcome", "DOCTOR_CONTACTED").put("note", "Diuretika minskat"), true);
+        HttpResponse<String> resolve = david.post(
+                "/api/alerts/" + id + "/resolve",
+                new JsonObject().put("outcome", "DOCTOR_CONTACTED").put("note", "Diuretika minskat"),
+                true);
         assertThat(resolve.statusCode()).as(resolve.body()).isEqualTo(200);
-        assertThat(Alerting.rows(node1, "SELECT state, outcome, outcome_note, owner_id FROM alert_state WHERE alert_id = " + id))
+        assertThat(Alerting.rows(
+                        node1, "SELECT state, outcome, outcome_note, owner_id FROM alert_state WHERE alert_id = " + id))
                 .containsExactly(List.of("RESOLVED", "DOCTOR_CONTACTED", "Diuretika minskat", "david"));
         assertThat(Alerting.rows(node1, "SELECT kind, actor FROM alert_event WHERE alert_id = " + id + " ORDER BY id"))
-                .containsExactly(List.of("routed", "system:" + nodeOf(id)), List.of("acknowledged", "person:anna"),
-                        List.of("handed-over", "person:anna"), List.of("resolved", "person:david"));
+                .containsExactly(
+                        List.of("routed", "system:" + nodeOf(id)),
+                        List.of("acknowledged", "person:anna"),
+                        List.of("handed-over", "person:anna"),
+                        List.of("resolved", "person:david"));
         // Resolved: gone from both inboxes; the trail stays readable for the one who may see it.
         assertThat(inboxIds(anna)).doesNotContain(id);
         JsonObject detail = new JsonObject(anna.get("/api/alerts/" + id).body());
         assertThat(detail.getJsonArray("trail")).hasSize(4);
-        assertThat(Alerting.rows(node1, "SELECT count(*) FROM access_log WHERE actor = 'person:anna' "
-                + "AND action = 'alerts.detail'")).containsExactly(List.of(1L));
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT count(*) FROM access_log WHERE actor = 'person:anna' "
+                                + "AND action = 'alerts.detail'"))
+                .containsExactly(List.of(1L));
     }
 
     @Test
@@ -221,9 +258,11 @@ class AlertRoutingIT {
         clock.set(local(2026, 11, 24, 11, 0));
         long id = raise(Severity.URGENT, null, null);
         var anna = Alerting.Session.of(node1.baseUrl(), "anna", "anna-secret-1");
-        assertThat(anna.post("/api/alerts/" + id + "/snooze", new JsonObject().put("minutes", 30), true).statusCode())
+        assertThat(anna.post("/api/alerts/" + id + "/snooze", new JsonObject().put("minutes", 30), true)
+                        .statusCode())
                 .isEqualTo(409);
-        assertThat(anna.post("/api/alerts/" + id + "/snooze", new JsonObject().put("minutes", 10), true).statusCode())
+        assertThat(anna.post("/api/alerts/" + id + "/snooze", new JsonObject().put("minutes", 10), true)
+                        .statusCode())
                 .isEqualTo(200);
         // The next low reading of the same rule is stored and shown, but pages nobody.
         long repeat = raise(Severity.URGENT, null, null);
@@ -236,8 +275,11 @@ class AlertRoutingIT {
     void signInNeedsTheRightPasswordSlowsGuessingWithoutTellingNamesApartAndEveryWriteNeedsTheCsrfToken()
             throws Exception {
         var cecilia = Alerting.Session.of(node1.baseUrl(), "cecilia", "cecilia-secret-1");
-        assertThat(cecilia.post("/api/alerts/1/acknowledge", new JsonObject(), false).statusCode()).isEqualTo(403);
-        assertThat(cecilia.post("/api/signout", new JsonObject(), true).statusCode()).isEqualTo(200);
+        assertThat(cecilia.post("/api/alerts/1/acknowledge", new JsonObject(), false)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(cecilia.post("/api/signout", new JsonObject(), true).statusCode())
+                .isEqualTo(200);
         assertThat(cecilia.get("/api/inbox").statusCode()).isEqualTo(401);
 
         // An existing name and an unknown one get the same answers, attempt by attempt: never "locked".
@@ -245,7 +287,10 @@ class AlertRoutingIT {
             for (int i = 0; i < 5; i++) {
                 HttpResponse<String> wrong = Alerting.Session.signIn(node1.baseUrl(), name, "wrong password " + i);
                 assertThat(wrong.statusCode()).as(name).isEqualTo(401);
-                assertThat(wrong.body()).as(name).contains("wrong user name or password").doesNotContain("lock");
+                assertThat(wrong.body())
+                        .as(name)
+                        .contains("wrong user name or password")
+                        .doesNotContain("lock");
             }
             HttpResponse<String> waits = Alerting.Session.signIn(node2.baseUrl(), name, "maria-secret-1");
             assertThat(waits.statusCode()).as(name + ", on the other node too").isEqualTo(429);
@@ -254,11 +299,17 @@ class AlertRoutingIT {
             clock.advance(Duration.ofSeconds(1));
         }
         // The wait grows, but never locks: a nurse whose name is known waits seconds, not a shift.
-        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "still wrong").statusCode()).isEqualTo(401);
-        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1").headers()
-                .firstValue("Retry-After")).hasValue("2");
+        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "still wrong")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1")
+                        .headers()
+                        .firstValue("Retry-After"))
+                .hasValue("2");
         clock.advance(Duration.ofSeconds(2));
-        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1").statusCode()).isEqualTo(200);
+        assertThat(Alerting.Session.signIn(node1.baseUrl(), "mas", "maria-secret-1")
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(Alerting.rows(node1, "SELECT password_hash LIKE '$argon2id$%' FROM person WHERE id = 'mas'"))
                 .containsExactly(List.of(true));
         clock.advance(Duration.ofMinutes(16)); // the address's count is forgotten, for the other tests
@@ -266,9 +317,17 @@ class AlertRoutingIT {
 
     @Test
     void signInRefusesWhatACrossSiteFormOrSandboxedPageCouldSend() throws Exception {
-        String body = new JsonObject().put("username", "cecilia").put("password", "cecilia-secret-1").encode();
-        for (String[] attempt : new String[][] {{"null", "application/json"}, {"http://evil.example", "application/json"},
-                {null, "text/plain"}, {null, "application/x-www-form-urlencoded"}, {null, null}}) {
+        String body = new JsonObject()
+                .put("username", "cecilia")
+                .put("password", "cecilia-secret-1")
+                .encode();
+        for (String[] attempt : new String[][] {
+            {"null", "application/json"},
+            {"http://evil.example", "application/json"},
+            {null, "text/plain"},
+            {null, "application/x-www-form-urlencoded"},
+            {null, null}
+        }) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node1.baseUrl() + "/api/signin"))
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             if (attempt[0] != null) {
@@ -278,13 +337,21 @@ class AlertRoutingIT {
                 b.header("Content-Type", attempt[1]);
             }
             HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(String.join(" ", java.util.Arrays.asList(attempt))).isIn(403, 415);
-            assertThat(r.headers().allValues("set-cookie")).as("no session for a forged sign-in").isEmpty();
+            assertThat(r.statusCode())
+                    .as(String.join(" ", Arrays.asList(attempt)))
+                    .isIn(403, 415);
+            assertThat(r.headers().allValues("set-cookie"))
+                    .as("no session for a forged sign-in")
+                    .isEmpty();
         }
-        HttpResponse<String> own = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(node1.baseUrl() + "/api/signin")).header("Origin", node1.baseUrl())
-                .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> own = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(node1.baseUrl() + "/api/signin"))
+                                .header("Origin", node1.baseUrl())
+                                .header("Content-Type", "application/json; charset=utf-8")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(own.statusCode()).as("the page's own origin").isEqualTo(200);
     }
 
@@ -299,14 +366,19 @@ class AlertRoutingIT {
     private static List<Object> routeAt(Instant at) throws Exception {
         clock.set(at);
         long id = raise(Severity.WARNING, null, null);
-        List<List<Object>> r = Alerting.rows(node1, "SELECT s.team_id, s.tier, e.people FROM alert_state s JOIN "
-                + "alert_event e ON e.alert_id = s.alert_id AND e.kind = 'routed' WHERE s.alert_id = " + id);
+        List<List<Object>> r = Alerting.rows(
+                node1,
+                "SELECT s.team_id, s.tier, e.people FROM alert_state s JOIN "
+                        + "alert_event e ON e.alert_id = s.alert_id AND e.kind = 'routed' WHERE s.alert_id = " + id);
         return r.get(0);
     }
 
     private static String nodeOf(long id) throws Exception {
-        return ((String) Alerting.rows(node1, "SELECT actor FROM alert_event WHERE kind = 'routed' AND alert_id = " + id)
-                .get(0).get(0)).substring("system:".length());
+        return ((String)
+                        Alerting.rows(node1, "SELECT actor FROM alert_event WHERE kind = 'routed' AND alert_id = " + id)
+                                .get(0)
+                                .get(0))
+                .substring("system:".length());
     }
 
     private static List<Long> inboxIds(Alerting.Session who) throws Exception {

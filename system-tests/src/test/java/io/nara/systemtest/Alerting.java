@@ -2,22 +2,25 @@ package io.nara.systemtest;
 
 import io.nara.ingest.IngestService;
 import io.nara.ingest.IngestSettings;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.ingest.db.Database;
+import io.nara.ingest.fhir.FhirFeature;
 import io.nara.ingest.fhir.FhirPush;
 import io.nara.ingest.observation.ObservationStore;
-import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.AlertMessage;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,6 +29,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,14 +45,21 @@ final class Alerting {
      * Tuesday 24 November 2026, noon in Stockholm: in {@link #organisation()} Anna and Agnes (home-nursing-north) are
      * on duty, and in {@link #accessOrganisation()} Eva of the other municipality too.
      */
-    static final Instant TUESDAY_NOON = java.time.LocalDateTime.of(2026, 11, 24, 12, 0)
-            .atZone(java.time.ZoneId.of("Europe/Stockholm")).toInstant();
+    static final Instant TUESDAY_NOON = LocalDateTime.of(2026, 11, 24, 12, 0)
+            .atZone(ZoneId.of("Europe/Stockholm"))
+            .toInstant();
 
-    private Alerting() {
-    }
+    static final String OTHER_PATIENT = "patient-east-1";
 
-    static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
-                                       ObservationStore.Settings influx, Clock clock, AlertingSettings alerting)
+    private Alerting() {}
+
+    static Services.Ingest startIngest(
+            DevStack stack,
+            String shareGroup,
+            Database.Settings postgres,
+            ObservationStore.Settings influx,
+            Clock clock,
+            AlertingSettings alerting)
             throws Exception {
         return startIngest(stack, shareGroup, postgres, influx, clock, alerting, FhirPush.Settings.none());
     }
@@ -56,15 +68,27 @@ final class Alerting {
      * ... and pushing new readings to a FHIR server (issue 8). Like every ingest, it authorises every hub message
      * against the hub's bindings in the cloud: a test's home is enrolled with {@link HomeEnrolment}.
      */
-    static Services.Ingest startIngest(DevStack stack, String shareGroup, Database.Settings postgres,
-                                       ObservationStore.Settings influx, Clock clock, AlertingSettings alerting,
-                                       FhirPush.Settings fhirPush) throws Exception {
+    static Services.Ingest startIngest(
+            DevStack stack,
+            String shareGroup,
+            Database.Settings postgres,
+            ObservationStore.Settings influx,
+            Clock clock,
+            AlertingSettings alerting,
+            FhirPush.Settings fhirPush)
+            throws Exception {
         String apiKey = UUID.randomUUID().toString();
-        IngestSettings settings = new IngestSettings("it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup, stack.broker(stack.newIngestNode()), influx, postgres, "127.0.0.1", 0, apiKey);
+        IngestSettings settings = new IngestSettings(
+                "it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                shareGroup,
+                stack.broker(stack.newIngestNode()),
+                influx,
+                postgres,
+                "127.0.0.1",
+                0,
+                apiKey);
         Vertx vertx = Vertx.vertx();
-        IngestService service = new IngestService(settings, clock, alerting,
-                List.of(new io.nara.ingest.fhir.FhirFeature(fhirPush)));
+        IngestService service = new IngestService(settings, clock, alerting, List.of(new FhirFeature(fhirPush)));
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Services.Ingest(vertx, service, postgres, influx, apiKey);
     }
@@ -80,10 +104,11 @@ final class Alerting {
     }
 
     /** ... and pushing new readings to a FHIR server. */
-    static Services.Ingest startIngest(DevStack stack, Clock clock, AlertingSettings alerting,
-                                       FhirPush.Settings fhirPush, JsonObject organisation) throws Exception {
-        Services.Ingest ingest = startIngest(stack, Services.newShareGroup(), stack.freshPostgres(),
-                stack.freshInflux(), clock, alerting, fhirPush);
+    static Services.Ingest startIngest(
+            DevStack stack, Clock clock, AlertingSettings alerting, FhirPush.Settings fhirPush, JsonObject organisation)
+            throws Exception {
+        Services.Ingest ingest = startIngest(
+                stack, Services.newShareGroup(), stack.freshPostgres(), stack.freshInflux(), clock, alerting, fhirPush);
         try {
             Services.awaitHealthy(ingest);
             importOrganisation(ingest, organisation);
@@ -163,18 +188,41 @@ final class Alerting {
      */
     static JsonObject organisationWithNeighbour() {
         JsonObject org = organisation();
-        org.getJsonArray("organisations").add(new JsonObject().put("id", "annan-kommun").put("name", "Söderby kommun")
-                .put("kind", "MUNICIPALITY"));
-        org.getJsonArray("teams").add(new JsonObject().put("id", "home-nursing-west").put("organisationId",
-                "annan-kommun").put("name", "Hemsjukvård Söderby").put("slots", new io.vertx.core.json.JsonArray()));
-        org.getJsonArray("people").add(new JsonObject().put("id", "eva").put("organisationId", "annan-kommun")
-                .put("name", "Eva Ström").put("username", "eva").put("password", "eva-secret-1")
-                .put("teams", new io.vertx.core.json.JsonArray().add(new JsonObject().put("team", "home-nursing-west")
-                        .put("role", "NURSE"))));
-        org.getJsonArray("patients").add(new JsonObject().put("id", "patient-west-1").put("name", "Sven Ström")
-                .put("careRelations", new io.vertx.core.json.JsonArray().add(new JsonObject()
-                        .put("team", "home-nursing-west").put("from", "2020-01-01T00:00:00Z")
-                        .put("respondsFirst", true))));
+        org.getJsonArray("organisations")
+                .add(new JsonObject()
+                        .put("id", "annan-kommun")
+                        .put("name", "Söderby kommun")
+                        .put("kind", "MUNICIPALITY"));
+        org.getJsonArray("teams")
+                .add(new JsonObject()
+                        .put("id", "home-nursing-west")
+                        .put("organisationId", "annan-kommun")
+                        .put("name", "Hemsjukvård Söderby")
+                        .put("slots", new JsonArray()));
+        org.getJsonArray("people")
+                .add(new JsonObject()
+                        .put("id", "eva")
+                        .put("organisationId", "annan-kommun")
+                        .put("name", "Eva Ström")
+                        .put("username", "eva")
+                        .put("password", "eva-secret-1")
+                        .put(
+                                "teams",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("team", "home-nursing-west")
+                                                .put("role", "NURSE"))));
+        org.getJsonArray("patients")
+                .add(new JsonObject()
+                        .put("id", "patient-west-1")
+                        .put("name", "Sven Ström")
+                        .put(
+                                "careRelations",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("team", "home-nursing-west")
+                                                .put("from", "2020-01-01T00:00:00Z")
+                                                .put("respondsFirst", true))));
         return org;
     }
 
@@ -185,8 +233,6 @@ final class Alerting {
         return org;
     }
 
-    static final String OTHER_PATIENT = "patient-east-1";
-
     /**
      * {@link #organisation()} and the access rules around it (issue 8): a second municipality whose nurse Eva, on
      * duty around the clock, cares for Erik Ek only, and no relation with Greta Holm; Greta's relatives Lena (may view,
@@ -195,8 +241,11 @@ final class Alerting {
      */
     static JsonObject accessOrganisation() {
         JsonObject doc = organisation();
-        doc.getJsonArray("organisations").add(new JsonObject()
-                .put("id", "kommun-b").put("name", "Östby kommun").put("kind", "MUNICIPALITY"));
+        doc.getJsonArray("organisations")
+                .add(new JsonObject()
+                        .put("id", "kommun-b")
+                        .put("name", "Östby kommun")
+                        .put("kind", "MUNICIPALITY"));
         doc.getJsonArray("teams").add(new JsonObject("""
                 {"id": "home-nursing-east", "organisationId": "kommun-b", "name": "Hemsjukvård Östby", "slots": [
                    {"person": "eva", "days": [1,2,3,4,5,6,7], "starts": "00:00", "ends": "00:00"}]}"""));
@@ -204,73 +253,114 @@ final class Alerting {
                 {"id": "eva", "organisationId": "kommun-b", "name": "Eva Öst", "username": "eva",
                  "password": "eva-secret-1", "teams": [{"team": "home-nursing-east", "role": "NURSE"}]}"""));
         JsonObject greta = doc.getJsonArray("patients").getJsonObject(0);
-        greta.getJsonArray("relatives").add(relative("lena", "Lena Holm", "VIEW"))
+        greta.getJsonArray("relatives")
+                .add(relative("lena", "Lena Holm", "VIEW"))
                 .add(relative("karin", "Karin Holm", "NOTIFY"));
         doc.getJsonArray("patients").add(new JsonObject("""
                 {"id": "%s", "name": "Erik Ek", "careRelations": [
-                   {"team": "home-nursing-east", "from": "2020-01-01T00:00:00Z", "respondsFirst": true}]}"""
-                .formatted(OTHER_PATIENT)));
+                   {"team": "home-nursing-east", "from": "2020-01-01T00:00:00Z", "respondsFirst": true}]}""".formatted(OTHER_PATIENT)));
         return doc;
     }
 
     /** A relative of Greta who signs in as {@code id} with {@code <id>-secret-1}, with the consents given. */
     static JsonObject relative(String id, String name, String... consents) {
-        return new JsonObject().put("id", id).put("name", name).put("username", id).put("password", id + "-secret-1")
-                .put("email", id + "@example.test").put("consents", new io.vertx.core.json.JsonArray(List.of(consents)))
+        return new JsonObject()
+                .put("id", id)
+                .put("name", name)
+                .put("username", id)
+                .put("password", id + "-secret-1")
+                .put("email", id + "@example.test")
+                .put("consents", new JsonArray(List.of(consents)))
                 .put("consentGiven", "2026-01-10T10:00:00Z");
     }
 
     /** The access log's entries after {@code afterId}: id, actor, action, patient ids, detail. */
     static List<List<Object>> accessLogAfter(Services.Ingest ingest, long afterId) throws SQLException {
-        return rows(ingest, "SELECT id, actor, action, patient_ids, detail FROM access_log WHERE id > " + afterId
-                + " ORDER BY id");
+        return rows(
+                ingest,
+                "SELECT id, actor, action, patient_ids, detail FROM access_log WHERE id > " + afterId + " ORDER BY id");
     }
 
     static long lastAccessLogId(Services.Ingest ingest) throws SQLException {
-        return ((Number) rows(ingest, "SELECT coalesce(max(id), 0) FROM access_log").get(0).get(0)).longValue();
+        return ((Number) rows(ingest, "SELECT coalesce(max(id), 0) FROM access_log")
+                        .get(0)
+                        .get(0))
+                .longValue();
     }
 
     static void importOrganisation(Services.Ingest ingest, JsonObject doc) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(ingest.baseUrl() + "/api/admin/organisation"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(doc.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/admin/organisation"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(doc.encode()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("import failed: " + r.statusCode() + " " + r.body());
         }
     }
 
     static Alert alert(long seq, Severity severity, String respondFirst, Duration escalateAfter, Instant raisedAt) {
-        return new Alert(seq, PATIENT, severity == Severity.URGENT ? "systolic-low" : "systolic-high", severity,
-                "8480-6", severity == Severity.URGENT ? 85.0 : 170.0, "mm[Hg]",
-                "Systoliskt blodtryck / Systolic blood pressure", raisedAt, 0, "v1", respondFirst, escalateAfter);
+        return new Alert(
+                seq,
+                PATIENT,
+                severity == Severity.URGENT ? "systolic-low" : "systolic-high",
+                severity,
+                "8480-6",
+                severity == Severity.URGENT ? 85.0 : 170.0,
+                "mm[Hg]",
+                "Systoliskt blodtryck / Systolic blood pressure",
+                raisedAt,
+                0,
+                "v1",
+                respondFirst,
+                escalateAfter);
     }
 
     /** An URGENT low systolic pressure of another patient. */
     static Alert alert(String patientId, long seq, Instant raisedAt) {
-        return new Alert(seq, patientId, "systolic-low", Severity.URGENT, "8480-6", 85.0, "mm[Hg]",
-                "Systoliskt blodtryck / Systolic blood pressure", raisedAt, 0, "v1", null, null);
+        return new Alert(
+                seq,
+                patientId,
+                "systolic-low",
+                Severity.URGENT,
+                "8480-6",
+                85.0,
+                "mm[Hg]",
+                "Systoliskt blodtryck / Systolic blood pressure",
+                raisedAt,
+                0,
+                "v1",
+                null,
+                null);
     }
 
     static void publish(TestMqttClient hub, String hubId, String outbox, Alert alert) throws Exception {
-        hub.publish(HubTopic.of(hubId, HubTopic.Kind.ALERT).name(),
+        hub.publish(
+                HubTopic.of(hubId, HubTopic.Kind.ALERT).name(),
                 new MessageCodec().encode(AlertMessage.of(outbox, alert)));
     }
 
     static Connection db(Services.Ingest ingest) throws SQLException {
-        return DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
+        return DriverManager.getConnection(
+                ingest.postgres().jdbcUrl(),
+                ingest.postgres().user(),
                 ingest.postgres().password());
     }
 
     static List<List<Object>> rows(Services.Ingest ingest, String sql) throws SQLException {
-        try (Connection c = db(ingest); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = db(ingest);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             List<List<Object>> rows = new ArrayList<>();
             int n = r.getMetaData().getColumnCount();
             while (r.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 1; i <= n; i++) {
                     Object v = r.getObject(i);
-                    row.add(v instanceof java.sql.Array a ? List.of((Object[]) a.getArray()) : v);
+                    row.add(v instanceof Array a ? List.of((Object[]) a.getArray()) : v);
                 }
                 rows.add(row);
             }
@@ -286,10 +376,16 @@ final class Alerting {
     /** A person's browser-less session: the cookie and the CSRF token, as the page keeps them. */
     record Session(String baseUrl, String cookie, String csrf) {
         static HttpResponse<String> signIn(String baseUrl, String user, String password) throws Exception {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/signin"))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            new JsonObject().put("username", user).put("password", password).encode()))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(baseUrl + "/api/signin"))
+                                    .header("content-type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                            .put("username", user)
+                                            .put("password", password)
+                                            .encode()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         }
 
         static Session of(String baseUrl, String user, String password) throws Exception {
@@ -297,14 +393,22 @@ final class Alerting {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("sign-in of " + user + ": " + r.statusCode() + " " + r.body());
             }
-            String cookie = r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("nara_session="))
-                    .findFirst().orElseThrow().split(";")[0];
+            String cookie = r.headers().allValues("set-cookie").stream()
+                    .filter(c -> c.startsWith("nara_session="))
+                    .findFirst()
+                    .orElseThrow()
+                    .split(";")[0];
             return new Session(baseUrl, cookie, new JsonObject(r.body()).getString("csrfToken"));
         }
 
         HttpResponse<String> get(String path) throws Exception {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                    .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(baseUrl + path))
+                                    .header("Cookie", cookie)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         }
 
         HttpResponse<String> post(String path, JsonObject body, boolean withCsrf) throws Exception {
@@ -317,7 +421,8 @@ final class Alerting {
 
         private HttpResponse<String> send(String method, String path, JsonObject body, boolean withCsrf)
                 throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Cookie", cookie)
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Cookie", cookie)
                     .header("content-type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
             if (withCsrf) {

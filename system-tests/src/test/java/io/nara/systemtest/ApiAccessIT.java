@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.DeviceBinding;
+import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.ObservationFlag;
@@ -84,21 +86,20 @@ class ApiAccessIT {
      * @param eva     what the other municipality's nurse gets
      * @param why     why the rule is what it is, where it is not the plain one
      */
-    record Read(String route, String path, Reader reader, Set<String> logs, Refusal eva, String why) {
-    }
+    record Read(String route, String path, Reader reader, Set<String> logs, Refusal eva, String why) {}
 
     /**
      * One state-changing endpoint: without credentials or with a journal system's token 401, a signed-in nurse without
      * the CSRF token 403 (a page of another site can make her browser send the cookie, not the token), a relative
      * 403 (except where {@link #FOR_RELATIVES_TOO} lets her); none of them changes {@code tables}.
      */
-    record Change(String route, String path, JsonObject body, List<String> tables) {
-    }
+    record Change(String route, String path, JsonObject body, List<String> tables) {}
 
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
     /** Erik's home, in the other municipality. */
     private static TestMqttClient erikHub;
+
     private static final String ERIK_HUB = "hub-it-api-access-2";
     private static long gretaAlert;
     private static long stay;
@@ -109,13 +110,27 @@ class ApiAccessIT {
     private static long unattributedId;
     private static String journalToken;
 
+    /** Routes without a session by design: signing in is how one gets one (guarded by an Origin check instead). */
+    private static final Set<String> PUBLIC = Set.of("POST /api/signin");
+
+    /**
+     * Handlers for any method under a prefix, which answer nothing themselves but guard every request: the body limit,
+     * authentication ({@code Auth}), closing the staff's API to relatives, FHIR's answer for what it does not
+     * support, and the failure handler that turns refusals into status codes. An endpoint mounted for any method
+     * ({@code router.route(path)}) shows as {@code "* path"} too and so needs a rule of its own.
+     */
+    private static final Set<String> FOR_EVERY_REQUEST = Set.of("* /api/", "* /fhir/", "* (any path)");
+
+    /** Not staff endpoints: a signed-in relative too may ask who she is and sign out. */
+    private static final Set<String> FOR_RELATIVES_TOO = Set.of("GET /api/me", "POST /api/signout");
+
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
         // Greta's home with her scale (a guest may step on it), and Erik's.
-        HomeEnrolment.enrol(ingest, HUB, new io.nara.protocol.message.HubConfig(1, 1, List.of(), List.of(
-                new io.nara.protocol.message.DeviceBinding(SCALE, "sim-scale", GRETA))));
+        HomeEnrolment.enrol(
+                ingest, HUB, new HubConfig(1, 1, List.of(), List.of(new DeviceBinding(SCALE, "sim-scale", GRETA))));
         HomeEnrolment.enrol(ingest, ERIK_HUB, HomeEnrolment.household(ERIK));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
         erikHub = new TestMqttClient(stack, ERIK_HUB, ERIK_HUB + "-pub");
@@ -124,18 +139,47 @@ class ApiAccessIT {
         // hub her home, so the guest's reading waits for her nurses.
         Instant now = clock.instant();
         List<Observation> batch = List.of(
-                new Observation(1, GRETA, SCALE, "29463-7", 71.2, "kg", now.minusSeconds(7200),
-                        now.minusSeconds(7199), Set.of()),
-                new Observation(2, GRETA, SCALE, "29463-7", 71.4, "kg", now.minusSeconds(3600),
-                        now.minusSeconds(3599), Set.of()),
-                new Observation(3, null, SCALE, "29463-7", 92.0, "kg", now.minusSeconds(1800),
-                        now.minusSeconds(1799), Set.of(ObservationFlag.UNATTRIBUTED)));
-        hub.publish(HubTopic.of(HUB, HubTopic.Kind.OBS).name(), new MessageCodec().encode(
-                ObservationBatch.of(UUID.randomUUID().toString(), batch)));
+                new Observation(
+                        1,
+                        GRETA,
+                        SCALE,
+                        "29463-7",
+                        71.2,
+                        "kg",
+                        now.minusSeconds(7200),
+                        now.minusSeconds(7199),
+                        Set.of()),
+                new Observation(
+                        2,
+                        GRETA,
+                        SCALE,
+                        "29463-7",
+                        71.4,
+                        "kg",
+                        now.minusSeconds(3600),
+                        now.minusSeconds(3599),
+                        Set.of()),
+                new Observation(
+                        3,
+                        null,
+                        SCALE,
+                        "29463-7",
+                        92.0,
+                        "kg",
+                        now.minusSeconds(1800),
+                        now.minusSeconds(1799),
+                        Set.of(ObservationFlag.UNATTRIBUTED)));
+        hub.publish(
+                HubTopic.of(HUB, HubTopic.Kind.OBS).name(),
+                new MessageCodec().encode(ObservationBatch.of(UUID.randomUUID().toString(), batch)));
         CloudQueries cloud = new CloudQueries(stack, ingest);
-        await().atMost(DEADLINE).until(() -> cloud.observationSeqs(HUB).size() >= 2
-                && !Alerting.rows(ingest, "SELECT id FROM unattributed_reading").isEmpty());
-        unattributedId = ((Number) Alerting.rows(ingest, "SELECT id FROM unattributed_reading").get(0).get(0))
+        await().atMost(DEADLINE)
+                .until(() -> cloud.observationSeqs(HUB).size() >= 2
+                        && !Alerting.rows(ingest, "SELECT id FROM unattributed_reading")
+                                .isEmpty());
+        unattributedId = ((Number) Alerting.rows(ingest, "SELECT id FROM unattributed_reading")
+                        .get(0)
+                        .get(0))
                 .longValue();
         ClinicData.dailyPlan(ingest, HUB, GRETA, "29463-7", now.minus(Duration.ofDays(3)));
         gretaAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(1, Severity.URGENT, null, null, now));
@@ -143,23 +187,35 @@ class ApiAccessIT {
         Alerting.raise(ingest, erikHub, ERIK_HUB, Alerting.alert(ERIK, 2, now));
 
         var anna = session("anna");
-        HttpResponse<String> admitted = anna.post("/api/patients/" + GRETA + "/admissions", new JsonObject()
-                .put("admittedAt", now.minus(Duration.ofDays(2)).toString()).put("reason", "Hjärtsvikt"), true);
+        HttpResponse<String> admitted = anna.post(
+                "/api/patients/" + GRETA + "/admissions",
+                new JsonObject()
+                        .put("admittedAt", now.minus(Duration.ofDays(2)).toString())
+                        .put("reason", "Hjärtsvikt"),
+                true);
         assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(201);
         stay = new JsonObject(admitted.body()).getLong("id");
         observationId = firstEntryId(anna.get("/fhir/Observation?patient=" + GRETA));
         deviceId = firstEntryId(anna.get("/fhir/Device?patient=" + GRETA));
-        carePlan = new JsonObject(anna.get("/api/patients/" + GRETA + "/careplan").body());
-        lenaId = ((Number) Alerting.rows(ingest, "SELECT id FROM relative WHERE ref = 'lena'").get(0).get(0))
+        carePlan =
+                new JsonObject(anna.get("/api/patients/" + GRETA + "/careplan").body());
+        lenaId = ((Number) Alerting.rows(ingest, "SELECT id FROM relative WHERE ref = 'lena'")
+                        .get(0)
+                        .get(0))
                 .longValue();
         // The journal system of Greta's own team: its token opens /fhir/ and nothing else.
-        HttpResponse<String> client = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(ingest.baseUrl() + "/api/admin/fhir-clients"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("id", "journal-north")
-                        .put("name", "Norrby journal").put("teams", new JsonArray().add("home-nursing-north"))
-                        .encode()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> client = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/admin/fhir-clients"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                        .put("id", "journal-north")
+                                        .put("name", "Norrby journal")
+                                        .put("teams", new JsonArray().add("home-nursing-north"))
+                                        .encode()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(client.statusCode()).as(client.body()).isEqualTo(200);
         journalToken = new JsonObject(client.body()).getString("token");
     }
@@ -175,71 +231,216 @@ class ApiAccessIT {
         Set<String> none = Set.of();
         String p = "/api/patients/" + GRETA;
         return List.of(
-                new Read("GET /api/me", "/api/me", Reader.NURSE, null, Refusal.NO_PATIENT_DATA,
+                new Read(
+                        "GET /api/me",
+                        "/api/me",
+                        Reader.NURSE,
+                        null,
+                        Refusal.NO_PATIENT_DATA,
                         "who I am and my CSRF token: no patient data"),
-                new Read("GET /api/teams", "/api/teams", Reader.NURSE, null, Refusal.NO_PATIENT_DATA,
+                new Read(
+                        "GET /api/teams",
+                        "/api/teams",
+                        Reader.NURSE,
+                        null,
+                        Refusal.NO_PATIENT_DATA,
                         "the organisation's teams, for handing over: no patient data"),
                 new Read("GET /api/inbox", "/api/inbox", Reader.NURSE, greta, Refusal.OWN_ONLY, ""),
-                new Read("GET /api/alerts", "/api/alerts", Reader.NURSE, greta, Refusal.OWN_ONLY,
+                new Read(
+                        "GET /api/alerts",
+                        "/api/alerts",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
                         "a person's /api/alerts is her inbox"),
-                new Read("GET /api/alerts/stream", "/api/alerts/stream", Reader.NURSE, null, Refusal.STREAM,
+                new Read(
+                        "GET /api/alerts/stream",
+                        "/api/alerts/stream",
+                        Reader.NURSE,
+                        null,
+                        Refusal.STREAM,
                         "open: nothing read at connecting; each alert sent is one entry (checked apart)"),
-                new Read("GET /api/alerts/:id", "/api/alerts/" + gretaAlert, Reader.NURSE, greta,
-                        Refusal.NOT_FOUND_LOGGED, "the refused attempt names Greta, so her MAS sees who tried"),
-                new Read("GET /api/rejected", "/api/rejected", Reader.OPERATOR, none, Refusal.FORBIDDEN,
+                new Read(
+                        "GET /api/alerts/:id",
+                        "/api/alerts/" + gretaAlert,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND_LOGGED,
+                        "the refused attempt names Greta, so her MAS sees who tried"),
+                new Read(
+                        "GET /api/rejected",
+                        "/api/rejected",
+                        Reader.OPERATOR,
+                        none,
+                        Refusal.FORBIDDEN,
                         "operator only; refused payloads may carry readings, so the read is logged"),
-                new Read("GET /api/fleet/releases", "/api/fleet/releases", Reader.OPERATOR, null, Refusal.FORBIDDEN,
+                new Read(
+                        "GET /api/fleet/releases",
+                        "/api/fleet/releases",
+                        Reader.OPERATOR,
+                        null,
+                        Refusal.FORBIDDEN,
                         "operator only; hub software versions and their rollout: no patient data"),
-                new Read("GET /api/notifications/dead", "/api/notifications/dead", Reader.OPERATOR, null,
-                        Refusal.FORBIDDEN, "operator only; alert id, channel, address and error: no patient data"),
+                new Read(
+                        "GET /api/notifications/dead",
+                        "/api/notifications/dead",
+                        Reader.OPERATOR,
+                        null,
+                        Refusal.FORBIDDEN,
+                        "operator only; alert id, channel, address and error: no patient data"),
                 new Read("GET /api/patients/:id/careplan", p + "/careplan", Reader.NURSE, greta, Refusal.NOT_FOUND, ""),
-                new Read("GET /api/patients/:id/careplan/history", p + "/careplan/history", Reader.NURSE, greta,
-                        Refusal.NOT_FOUND, ""),
-                new Read("GET /api/enrolment/hubs/:hubId", "/api/enrolment/hubs/" + HUB, Reader.NURSE, greta,
-                        Refusal.NOT_FOUND, "a home's hub, bindings and config: its patients are logged; a hub of no "
-                        + "patient of hers does not exist for Eva"),
-                new Read("GET /api/unattributed", "/api/unattributed", Reader.NURSE, greta, Refusal.OWN_ONLY,
+                new Read(
+                        "GET /api/patients/:id/careplan/history",
+                        p + "/careplan/history",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
+                        ""),
+                new Read(
+                        "GET /api/enrolment/hubs/:hubId",
+                        "/api/enrolment/hubs/" + HUB,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
+                        "a home's hub, bindings and config: its patients are logged; a hub of no "
+                                + "patient of hers does not exist for Eva"),
+                new Read(
+                        "GET /api/unattributed",
+                        "/api/unattributed",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
                         "the guest's reading names the household's patients as candidates"),
                 new Read("GET /api/worklist", "/api/worklist", Reader.NURSE, greta, Refusal.OWN_ONLY, ""),
-                new Read("GET /api/evaluation", "/api/evaluation", Reader.NURSE, greta, Refusal.OWN_ONLY,
+                new Read(
+                        "GET /api/evaluation",
+                        "/api/evaluation",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
                         "figures of my teams, computed from their patients' data: those patients are logged"),
-                new Read("GET /api/evaluation.csv", "/api/evaluation.csv", Reader.NURSE, greta, Refusal.OWN_ONLY,
+                new Read(
+                        "GET /api/evaluation.csv",
+                        "/api/evaluation.csv",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
                         "as /api/evaluation"),
-                new Read("GET /api/patients/:id/admissions", p + "/admissions", Reader.NURSE, greta,
-                        Refusal.NOT_FOUND, ""),
-                new Read("GET /api/patients/:id/overview", p + "/overview", Reader.NURSE, greta, Refusal.NOT_FOUND, ""),
-                new Read("GET /api/patients/:id/trends", p + "/trends?range=7d", Reader.NURSE, greta,
-                        Refusal.NOT_FOUND, ""),
-                new Read("GET /api/patients/:id/relatives", p + "/relatives", Reader.NURSE, greta, Refusal.NOT_FOUND,
+                new Read(
+                        "GET /api/patients/:id/admissions",
+                        p + "/admissions",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
                         ""),
-                new Read("GET /api/relative/patient", "/api/relative/patient", Reader.RELATIVE, greta,
-                        Refusal.FORBIDDEN, "the relative's own view; staff get 403 (they have the patient page)"),
-                new Read("GET /api/access-log", "/api/access-log?patient=" + GRETA, Reader.MAS, greta,
-                        Refusal.FORBIDDEN, "MAS and operator only; the search names the patients it shows"),
-                new Read("GET /api/patients/:id/extract", p + "/extract", Reader.MAS, greta, Refusal.FORBIDDEN,
+                new Read("GET /api/patients/:id/overview", p + "/overview", Reader.NURSE, greta, Refusal.NOT_FOUND, ""),
+                new Read(
+                        "GET /api/patients/:id/trends",
+                        p + "/trends?range=7d",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
+                        ""),
+                new Read(
+                        "GET /api/patients/:id/relatives",
+                        p + "/relatives",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
+                        ""),
+                new Read(
+                        "GET /api/relative/patient",
+                        "/api/relative/patient",
+                        Reader.RELATIVE,
+                        greta,
+                        Refusal.FORBIDDEN,
+                        "the relative's own view; staff get 403 (they have the patient page)"),
+                new Read(
+                        "GET /api/access-log",
+                        "/api/access-log?patient=" + GRETA,
+                        Reader.MAS,
+                        greta,
+                        Refusal.FORBIDDEN,
+                        "MAS and operator only; the search names the patients it shows"),
+                new Read(
+                        "GET /api/patients/:id/extract",
+                        p + "/extract",
+                        Reader.MAS,
+                        greta,
+                        Refusal.FORBIDDEN,
                         "the register extract: the MAS of an organisation that cares or cared for her only, not the "
-                        + "nurses and not the operator; logged"),
-                new Read("GET /api/admin/fhir-push", "/api/admin/fhir-push", Reader.OPERATOR, none, Refusal.FORBIDDEN,
+                                + "nurses and not the operator; logged"),
+                new Read(
+                        "GET /api/admin/fhir-push",
+                        "/api/admin/fhir-push",
+                        Reader.OPERATOR,
+                        none,
+                        Refusal.FORBIDDEN,
                         "operator only; dead-lettered readings name their patients, so the read is logged"),
-                new Read("GET /api/fleet/hubs", "/api/fleet/hubs", Reader.NURSE, none, Refusal.OWN_ONLY,
+                new Read(
+                        "GET /api/fleet/hubs",
+                        "/api/fleet/hubs",
+                        Reader.NURSE,
+                        none,
+                        Refusal.OWN_ONLY,
                         "the hubs of my patients (an operator: of the organisation); no patient data in the rows, "
                                 + "the read is logged naming nobody"),
-                new Read("GET /api/fleet/permissions", "/api/fleet/permissions", Reader.NURSE, null,
-                        Refusal.NO_PATIENT_DATA, "whether I may change the fleet register: no patient data"),
-                new Read("GET /fhir/metadata", "/fhir/metadata", Reader.NURSE, null, Refusal.NO_PATIENT_DATA,
+                new Read(
+                        "GET /api/fleet/permissions",
+                        "/api/fleet/permissions",
+                        Reader.NURSE,
+                        null,
+                        Refusal.NO_PATIENT_DATA,
+                        "whether I may change the fleet register: no patient data"),
+                new Read(
+                        "GET /fhir/metadata",
+                        "/fhir/metadata",
+                        Reader.NURSE,
+                        null,
+                        Refusal.NO_PATIENT_DATA,
                         "the CapabilityStatement: no patient data"),
-                new Read("GET /fhir/Patient/:id", "/fhir/Patient/" + GRETA, Reader.NURSE, greta,
-                        Refusal.NOT_FOUND_LOGGED, "FHIR logs a refused read, naming nobody"),
-                new Read("GET /fhir/Patient", "/fhir/Patient?_id=" + GRETA + "," + ERIK, Reader.NURSE, greta,
-                        Refusal.OWN_ONLY, "Eva asks for both: she gets Erik, her own"),
-                new Read("GET /fhir/Device/:id", "/fhir/Device/" + deviceId, Reader.NURSE, greta,
-                        Refusal.NOT_FOUND_LOGGED, ""),
-                new Read("GET /fhir/Device", "/fhir/Device?patient=" + GRETA, Reader.NURSE, greta, Refusal.OWN_ONLY,
+                new Read(
+                        "GET /fhir/Patient/:id",
+                        "/fhir/Patient/" + GRETA,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND_LOGGED,
+                        "FHIR logs a refused read, naming nobody"),
+                new Read(
+                        "GET /fhir/Patient",
+                        "/fhir/Patient?_id=" + GRETA + "," + ERIK,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
+                        "Eva asks for both: she gets Erik, her own"),
+                new Read(
+                        "GET /fhir/Device/:id",
+                        "/fhir/Device/" + deviceId,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND_LOGGED,
+                        ""),
+                new Read(
+                        "GET /fhir/Device",
+                        "/fhir/Device?patient=" + GRETA,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
                         "an empty bundle for Eva"),
-                new Read("GET /fhir/Observation/:id", "/fhir/Observation/" + observationId, Reader.NURSE, greta,
-                        Refusal.NOT_FOUND_LOGGED, ""),
-                new Read("GET /fhir/Observation", "/fhir/Observation?patient=" + GRETA, Reader.NURSE, greta,
-                        Refusal.OWN_ONLY, "an empty bundle for Eva"));
+                new Read(
+                        "GET /fhir/Observation/:id",
+                        "/fhir/Observation/" + observationId,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND_LOGGED,
+                        ""),
+                new Read(
+                        "GET /fhir/Observation",
+                        "/fhir/Observation?patient=" + GRETA,
+                        Reader.NURSE,
+                        greta,
+                        Refusal.OWN_ONLY,
+                        "an empty bundle for Eva"));
     }
 
     /** Every state-changing endpoint under /api/ and /fhir/, with a body that would be acted on, and what it writes. */
@@ -249,87 +450,152 @@ class ApiAccessIT {
         List<String> alert = List.of("alert_state", "snooze");
         return List.of(
                 new Change("POST /api/signout", "/api/signout", new JsonObject(), List.of("web_session")),
-                new Change("POST /api/me/password", "/api/me/password", new JsonObject().put("current",
-                        "anna-secret-1").put("new", "a-much-longer-secret-2026"), List.of("person", "web_session")),
+                new Change(
+                        "POST /api/me/password",
+                        "/api/me/password",
+                        new JsonObject().put("current", "anna-secret-1").put("new", "a-much-longer-secret-2026"),
+                        List.of("person", "web_session")),
                 new Change("POST /api/alerts/:id/acknowledge", a + "/acknowledge", new JsonObject(), alert),
-                new Change("POST /api/alerts/:id/handover", a + "/handover", new JsonObject()
-                        .put("team", "home-nursing-south").put("note", "tar över"), alert),
-                new Change("POST /api/alerts/:id/resolve", a + "/resolve", new JsonObject()
-                        .put("outcome", "PHONE_CALL").put("note", "ringde"), alert),
+                new Change(
+                        "POST /api/alerts/:id/handover",
+                        a + "/handover",
+                        new JsonObject().put("team", "home-nursing-south").put("note", "tar över"),
+                        alert),
+                new Change(
+                        "POST /api/alerts/:id/resolve",
+                        a + "/resolve",
+                        new JsonObject().put("outcome", "PHONE_CALL").put("note", "ringde"),
+                        alert),
                 new Change("POST /api/alerts/:id/snooze", a + "/snooze", new JsonObject().put("minutes", 30), alert),
-                new Change("POST /api/admin/organisation", "/api/admin/organisation", new JsonObject()
-                        .put("teams", new JsonArray()), List.of("organisation", "care_team", "person", "patient")),
-                new Change("PUT /api/patients/:id/careplan", p + "/careplan", new JsonObject()
-                        .put("basedOnVersion", carePlan.getInteger("version"))
-                        .put("plan", carePlan.getJsonObject("plan"))
-                        .put("reason", "ny vikt"), List.of("care_plan", "care_plan_history")),
+                new Change(
+                        "POST /api/admin/organisation",
+                        "/api/admin/organisation",
+                        new JsonObject().put("teams", new JsonArray()),
+                        List.of("organisation", "care_team", "person", "patient")),
+                new Change(
+                        "PUT /api/patients/:id/careplan",
+                        p + "/careplan",
+                        new JsonObject()
+                                .put("basedOnVersion", carePlan.getInteger("version"))
+                                .put("plan", carePlan.getJsonObject("plan"))
+                                .put("reason", "ny vikt"),
+                        List.of("care_plan", "care_plan_history")),
                 // Reads readings but is a POST (the edited plan is the body): the same refusals as a change, and it
                 // writes nothing but the access log (PatientPageIT shows the care relation and the entry).
-                new Change("POST /api/patients/:id/careplan/what-if", p + "/careplan/what-if", new JsonObject()
-                        .put("plan", carePlan.getJsonObject("plan")), List.of("care_plan", "access_log")),
-                new Change("POST /api/unattributed/:id/assign", "/api/unattributed/" + unattributedId + "/assign",
-                        new JsonObject().put("patientId", GRETA), List.of("unattributed_reading")),
-                new Change("POST /api/unattributed/:id/dismiss", "/api/unattributed/" + unattributedId + "/dismiss",
-                        new JsonObject().put("reason", "gäst"), List.of("unattributed_reading")),
-                new Change("POST /api/patients/:id/admissions", p + "/admissions", new JsonObject()
-                        .put("admittedAt", clock.instant().minus(Duration.ofDays(1)).toString()).put("reason", "Fall"),
+                new Change(
+                        "POST /api/patients/:id/careplan/what-if",
+                        p + "/careplan/what-if",
+                        new JsonObject().put("plan", carePlan.getJsonObject("plan")),
+                        List.of("care_plan", "access_log")),
+                new Change(
+                        "POST /api/unattributed/:id/assign",
+                        "/api/unattributed/" + unattributedId + "/assign",
+                        new JsonObject().put("patientId", GRETA),
+                        List.of("unattributed_reading")),
+                new Change(
+                        "POST /api/unattributed/:id/dismiss",
+                        "/api/unattributed/" + unattributedId + "/dismiss",
+                        new JsonObject().put("reason", "gäst"),
+                        List.of("unattributed_reading")),
+                new Change(
+                        "POST /api/patients/:id/admissions",
+                        p + "/admissions",
+                        new JsonObject()
+                                .put(
+                                        "admittedAt",
+                                        clock.instant()
+                                                .minus(Duration.ofDays(1))
+                                                .toString())
+                                .put("reason", "Fall"),
                         List.of("admission")),
-                new Change("PUT /api/patients/:id/admissions/:stayId", p + "/admissions/" + stay, new JsonObject()
-                        .put("dischargedAt", clock.instant().toString()), List.of("admission")),
-                new Change("POST /api/patients/:id/relatives/:relativeId/consents",
-                        p + "/relatives/" + lenaId + "/consents", new JsonObject().put("scope", "VIEW")
-                        .put("given", false), List.of("relative_consent")),
-                new Change("POST /api/admin/fhir-clients", "/api/admin/fhir-clients", new JsonObject()
-                        .put("id", "journal-x").put("name", "X")
-                        .put("teams", new JsonArray().add("home-nursing-north")),
+                new Change(
+                        "PUT /api/patients/:id/admissions/:stayId",
+                        p + "/admissions/" + stay,
+                        new JsonObject().put("dischargedAt", clock.instant().toString()),
+                        List.of("admission")),
+                new Change(
+                        "POST /api/patients/:id/relatives/:relativeId/consents",
+                        p + "/relatives/" + lenaId + "/consents",
+                        new JsonObject().put("scope", "VIEW").put("given", false),
+                        List.of("relative_consent")),
+                new Change(
+                        "POST /api/admin/fhir-clients",
+                        "/api/admin/fhir-clients",
+                        new JsonObject()
+                                .put("id", "journal-x")
+                                .put("name", "X")
+                                .put("teams", new JsonArray().add("home-nursing-north")),
                         List.of("fhir_client")),
-                new Change("POST /api/fleet/hubs", "/api/fleet/hubs", new JsonObject().put("hubId", "hub-x"),
+                new Change(
+                        "POST /api/fleet/hubs",
+                        "/api/fleet/hubs",
+                        new JsonObject().put("hubId", "hub-x"),
                         List.of("hub", "enrolment_code")),
-                new Change("POST /api/fleet/hubs/:id/code", "/api/fleet/hubs/" + HUB + "/code", new JsonObject(),
+                new Change(
+                        "POST /api/fleet/hubs/:id/code",
+                        "/api/fleet/hubs/" + HUB + "/code",
+                        new JsonObject(),
                         List.of("hub", "enrolment_code")),
-                new Change("POST /api/fleet/hubs/:id/revoke", "/api/fleet/hubs/" + HUB + "/revoke",
-                        new JsonObject().put("reason", "stolen"), List.of("hub", "hub_certificate", "enrolment_code")),
-                new Change("POST /api/fleet/hubs/:id/return", "/api/fleet/hubs/" + HUB + "/return", new JsonObject(),
+                new Change(
+                        "POST /api/fleet/hubs/:id/revoke",
+                        "/api/fleet/hubs/" + HUB + "/revoke",
+                        new JsonObject().put("reason", "stolen"),
                         List.of("hub", "hub_certificate", "enrolment_code")),
-                new Change("POST /api/fleet/releases", "/api/fleet/releases", new JsonObject().put("version", "0.2.0")
-                        .put("percentage", 10), List.of("hub_release")),
-                new Change("POST /api/admin/fhir-clients/:id/revoke", "/api/admin/fhir-clients/journal-x/revoke",
-                        new JsonObject(), List.of("fhir_client")),
-                new Change("POST /api/enrolment/patients", "/api/enrolment/patients", new JsonObject()
-                        .put("name", "Ny Patient").put("nationalId", "19121212-1212")
-                        .put("teams", new JsonArray().add("home-nursing-north")).put("hubId", "hub-it-api-new"),
+                new Change(
+                        "POST /api/fleet/hubs/:id/return",
+                        "/api/fleet/hubs/" + HUB + "/return",
+                        new JsonObject(),
+                        List.of("hub", "hub_certificate", "enrolment_code")),
+                new Change(
+                        "POST /api/fleet/releases",
+                        "/api/fleet/releases",
+                        new JsonObject().put("version", "0.2.0").put("percentage", 10),
+                        List.of("hub_release")),
+                new Change(
+                        "POST /api/admin/fhir-clients/:id/revoke",
+                        "/api/admin/fhir-clients/journal-x/revoke",
+                        new JsonObject(),
+                        List.of("fhir_client")),
+                new Change(
+                        "POST /api/enrolment/patients",
+                        "/api/enrolment/patients",
+                        new JsonObject()
+                                .put("name", "Ny Patient")
+                                .put("nationalId", "19121212-1212")
+                                .put("teams", new JsonArray().add("home-nursing-north"))
+                                .put("hubId", "hub-it-api-new"),
                         List.of("patient", "household", "household_member", "care_relation", "care_plan")),
-                new Change("POST /api/enrolment/hubs/:hubId/devices", "/api/enrolment/hubs/" + HUB + "/devices",
+                new Change(
+                        "POST /api/enrolment/hubs/:hubId/devices",
+                        "/api/enrolment/hubs/" + HUB + "/devices",
                         new JsonObject().put("deviceId", "cuff-api-1").put("patientId", GRETA),
                         List.of("device_binding", "hub_config", "hub_config_history")),
-                new Change("POST /api/enrolment/hubs/:hubId/devices/:deviceId/unbind",
-                        "/api/enrolment/hubs/" + HUB + "/devices/" + SCALE + "/unbind", new JsonObject(),
+                new Change(
+                        "POST /api/enrolment/hubs/:hubId/devices/:deviceId/unbind",
+                        "/api/enrolment/hubs/" + HUB + "/devices/" + SCALE + "/unbind",
+                        new JsonObject(),
                         List.of("device_binding", "hub_config", "hub_config_history")),
-                new Change("POST /api/enrolment/hubs/:hubId/devices/:deviceId/replace",
+                new Change(
+                        "POST /api/enrolment/hubs/:hubId/devices/:deviceId/replace",
                         "/api/enrolment/hubs/" + HUB + "/devices/" + SCALE + "/replace",
                         new JsonObject().put("newDeviceId", "scale-api-2"),
                         List.of("device_binding", "hub_config", "hub_config_history")),
-                new Change("POST /api/patients/:id/erase", "/api/patients/" + GRETA + "/erase", new JsonObject()
-                        .put("reason", "the patient asked").put("ivoDecision", "IVO 3.5.1-1/2026"),
+                new Change(
+                        "POST /api/patients/:id/erase",
+                        "/api/patients/" + GRETA + "/erase",
+                        new JsonObject().put("reason", "the patient asked").put("ivoDecision", "IVO 3.5.1-1/2026"),
                         List.of("patient", "alert", "care_plan_history", "relative", "patient_erasure")),
-                new Change("POST /api/enrolment/patients/:id/end", "/api/enrolment/patients/" + GRETA + "/end",
-                        new JsonObject(), List.of("household_member", "patient",
-                        "care_plan", "device_binding")),
-                new Change("POST /api/enrolment/hubs/:hubId/pairing", "/api/enrolment/hubs/" + HUB + "/pairing",
-                        new JsonObject().put("minutes", 5), List.of("hub_pairing", "hub_config", "hub_config_history")));
+                new Change(
+                        "POST /api/enrolment/patients/:id/end",
+                        "/api/enrolment/patients/" + GRETA + "/end",
+                        new JsonObject(),
+                        List.of("household_member", "patient", "care_plan", "device_binding")),
+                new Change(
+                        "POST /api/enrolment/hubs/:hubId/pairing",
+                        "/api/enrolment/hubs/" + HUB + "/pairing",
+                        new JsonObject().put("minutes", 5),
+                        List.of("hub_pairing", "hub_config", "hub_config_history")));
     }
-
-    /** Routes without a session by design: signing in is how one gets one (guarded by an Origin check instead). */
-    private static final Set<String> PUBLIC = Set.of("POST /api/signin");
-    /**
-     * Handlers for any method under a prefix, which answer nothing themselves but guard every request: the body limit,
-     * authentication ({@code Auth}), closing the staff's API to relatives, FHIR's answer for what it does not
-     * support, and the failure handler that turns refusals into status codes. An endpoint mounted for any method
-     * ({@code router.route(path)}) shows as {@code "* path"} too and so needs a rule of its own.
-     */
-    private static final Set<String> FOR_EVERY_REQUEST = Set.of("* /api/", "* /fhir/", "* (any path)");
-    /** Not staff endpoints: a signed-in relative too may ask who she is and sign out. */
-    private static final Set<String> FOR_RELATIVES_TOO = Set.of("GET /api/me", "POST /api/signout");
 
     @Test
     void everyEndpointOfTheRunningServerHasAnAccessRuleHere() {
@@ -345,7 +611,9 @@ class ApiAccessIT {
         ruled.addAll(FOR_EVERY_REQUEST);
         reads().forEach(r -> ruled.add(r.route()));
         changes().forEach(c -> ruled.add(c.route()));
-        assertThat(served).as("a new endpoint needs an access rule in ApiAccessIT").isSubsetOf(ruled);
+        assertThat(served)
+                .as("a new endpoint needs an access rule in ApiAccessIT")
+                .isSubsetOf(ruled);
         assertThat(ruled).as("rules for endpoints the server no longer has").isSubsetOf(served);
     }
 
@@ -361,30 +629,40 @@ class ApiAccessIT {
 
             // (1) No credentials: 401, whatever the endpoint; a journal system's token is none outside /fhir/.
             HttpResponse<String> anonymous = anonymous("GET", read.path(), null);
-            soft.assertThat(anonymous.statusCode()).as(what + ": no credentials").isEqualTo(401);
+            soft.assertThat(anonymous.statusCode())
+                    .as(what + ": no credentials")
+                    .isEqualTo(401);
             if (read.path().startsWith("/api/")) {
-                soft.assertThat(journal("GET", read.path(), null).statusCode()).as(what + ": a journal's token")
+                soft.assertThat(journal("GET", read.path(), null).statusCode())
+                        .as(what + ": a journal's token")
                         .isEqualTo(401);
             }
 
             if (read.eva() == Refusal.STREAM) {
                 streamSendsEachOnlyTheirOwn(soft, what, anna, eva);
             } else {
-                theReaderGetsItAndOneEntry(soft, what, read, switch (read.reader()) {
-                    case NURSE -> anna;
-                    case MAS -> mas;
-                    case OPERATOR -> null;
-                    case RELATIVE -> lena;
-                });
+                theReaderGetsItAndOneEntry(
+                        soft,
+                        what,
+                        read,
+                        switch (read.reader()) {
+                            case NURSE -> anna;
+                            case MAS -> mas;
+                            case OPERATOR -> null;
+                            case RELATIVE -> lena;
+                        });
                 theOtherNurseGetsNothingOfGreta(soft, what, read, eva);
             }
 
             // (4) A signed-in relative: 403 on every staff endpoint; on her own, the staff get 403.
             if (read.reader() == Reader.RELATIVE) {
-                soft.assertThat(anna.get(read.path()).statusCode()).as(what + ": the nurse").isEqualTo(403);
+                soft.assertThat(anna.get(read.path()).statusCode())
+                        .as(what + ": the nurse")
+                        .isEqualTo(403);
             } else {
                 HttpResponse<String> relative = lena.get(read.path());
-                soft.assertThat(relative.statusCode()).as(what + ": the relative")
+                soft.assertThat(relative.statusCode())
+                        .as(what + ": the relative")
                         .isEqualTo(FOR_RELATIVES_TOO.contains(read.route()) ? 200 : 403);
                 soft.assertThat(relative.body()).as(what + ": the relative").doesNotContain("Greta");
             }
@@ -402,21 +680,32 @@ class ApiAccessIT {
             List<String> state = fingerprint(change.tables());
 
             HttpResponse<String> anonymous = anonymous(method, change.path(), change.body());
-            soft.assertThat(anonymous.statusCode()).as(change.route() + ": no credentials").isEqualTo(401);
+            soft.assertThat(anonymous.statusCode())
+                    .as(change.route() + ": no credentials")
+                    .isEqualTo(401);
             soft.assertThat(journal(method, change.path(), change.body()).statusCode())
-                    .as(change.route() + ": a journal's token").isEqualTo(401);
+                    .as(change.route() + ": a journal's token")
+                    .isEqualTo(401);
 
             // A page of another site can send the cookie but cannot read the token.
             HttpResponse<String> forged = send(anna, method, change.path(), change.body(), false);
-            soft.assertThat(forged.statusCode()).as(change.route() + ": no CSRF token").isEqualTo(403);
-            soft.assertThat(forged.body()).as(change.route() + ": refused for the token").contains("CSRF");
+            soft.assertThat(forged.statusCode())
+                    .as(change.route() + ": no CSRF token")
+                    .isEqualTo(403);
+            soft.assertThat(forged.body())
+                    .as(change.route() + ": refused for the token")
+                    .contains("CSRF");
 
             if (!FOR_RELATIVES_TOO.contains(change.route())) {
                 HttpResponse<String> relative = send(lena, method, change.path(), change.body(), true);
-                soft.assertThat(relative.statusCode()).as(change.route() + ": the relative").isEqualTo(403);
+                soft.assertThat(relative.statusCode())
+                        .as(change.route() + ": the relative")
+                        .isEqualTo(403);
             }
 
-            soft.assertThat(fingerprint(change.tables())).as(change.route() + ": nothing changed").isEqualTo(state);
+            soft.assertThat(fingerprint(change.tables()))
+                    .as(change.route() + ": nothing changed")
+                    .isEqualTo(state);
         }
         soft.assertAll();
         // The refused sign-out did not end Anna's session.
@@ -429,20 +718,25 @@ class ApiAccessIT {
         // an entry it would be a way to read GET .../relatives unlogged.
         var anna = session("anna");
         long before = Alerting.lastAccessLogId(ingest);
-        HttpResponse<String> answer = anna.post("/api/patients/" + GRETA + "/relatives/" + lenaId + "/consents",
-                new JsonObject().put("scope", "VIEW").put("given", true), true);
+        HttpResponse<String> answer = anna.post(
+                "/api/patients/" + GRETA + "/relatives/" + lenaId + "/consents",
+                new JsonObject().put("scope", "VIEW").put("given", true),
+                true);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(answer.body()).contains("Lena Holm", "lena@example.test");
-        assertThat(Alerting.accessLogAfter(ingest, before)).singleElement().satisfies(e -> assertThat(e.subList(1, 4))
-                .isEqualTo(List.of("person:anna", "relatives.consent", List.of(GRETA))));
+        assertThat(Alerting.accessLogAfter(ingest, before))
+                .singleElement()
+                .satisfies(e -> assertThat(e.subList(1, 4))
+                        .isEqualTo(List.of("person:anna", "relatives.consent", List.of(GRETA))));
     }
 
     /** (2) The one who may read it: 200 and exactly one entry naming the reader and the patients in the answer. */
-    private static void theReaderGetsItAndOneEntry(SoftAssertions soft, String what, Read read,
-                                                   Alerting.Session reader) throws Exception {
+    private static void theReaderGetsItAndOneEntry(SoftAssertions soft, String what, Read read, Alerting.Session reader)
+            throws Exception {
         long before = Alerting.lastAccessLogId(ingest);
         HttpResponse<String> response = reader == null ? operator(read.path()) : reader.get(read.path());
-        soft.assertThat(response.statusCode()).as(what + ": the " + read.reader() + " " + response.body())
+        soft.assertThat(response.statusCode())
+                .as(what + ": the " + read.reader() + " " + response.body())
                 .isEqualTo(200);
         List<List<Object>> entries = Alerting.accessLogAfter(ingest, before);
         if (read.logs() == null) {
@@ -452,33 +746,39 @@ class ApiAccessIT {
         soft.assertThat(entries).as(what + ": one entry").hasSize(1);
         if (entries.size() == 1) {
             soft.assertThat(entries.get(0).get(1)).as(what + ": who").isEqualTo(actor(read.reader()));
-            soft.assertThat(new TreeSet<>(patients(entries.get(0)))).as(what + ": which patients")
+            soft.assertThat(new TreeSet<>(patients(entries.get(0))))
+                    .as(what + ": which patients")
                     .isEqualTo(new TreeSet<>(read.logs()));
         }
     }
 
     /** (3) The nurse of the other municipality: nothing of Greta, not even her name. */
-    private static void theOtherNurseGetsNothingOfGreta(SoftAssertions soft, String what, Read read,
-                                                        Alerting.Session eva) throws Exception {
+    private static void theOtherNurseGetsNothingOfGreta(
+            SoftAssertions soft, String what, Read read, Alerting.Session eva) throws Exception {
         long before = Alerting.lastAccessLogId(ingest);
         HttpResponse<String> refused = eva.get(read.path());
         soft.assertThat(refused.body()).as(what + ": Eva sees no name").doesNotContain("Greta");
         List<List<Object>> entries = Alerting.accessLogAfter(ingest, before);
         switch (read.eva()) {
             case NOT_FOUND, FORBIDDEN, NO_PATIENT_DATA -> {
-                soft.assertThat(refused.statusCode()).as(what + ": Eva").isEqualTo(
-                        read.eva() == Refusal.NOT_FOUND ? 404 : read.eva() == Refusal.FORBIDDEN ? 403 : 200);
+                soft.assertThat(refused.statusCode())
+                        .as(what + ": Eva")
+                        .isEqualTo(read.eva() == Refusal.NOT_FOUND ? 404 : read.eva() == Refusal.FORBIDDEN ? 403 : 200);
                 soft.assertThat(entries).as(what + ": Eva's entries").isEmpty();
             }
             case NOT_FOUND_LOGGED, OWN_ONLY -> {
-                soft.assertThat(refused.statusCode()).as(what + ": Eva")
+                soft.assertThat(refused.statusCode())
+                        .as(what + ": Eva")
                         .isEqualTo(read.eva() == Refusal.NOT_FOUND_LOGGED ? 404 : 200);
                 soft.assertThat(entries).as(what + ": Eva's one entry").hasSize(1);
                 if (entries.size() == 1) {
-                    soft.assertThat(entries.get(0).get(1)).as(what + ": names Eva").isEqualTo("person:eva");
+                    soft.assertThat(entries.get(0).get(1))
+                            .as(what + ": names Eva")
+                            .isEqualTo("person:eva");
                 }
                 if (read.eva() == Refusal.OWN_ONLY && entries.size() == 1) {
-                    soft.assertThat(patients(entries.get(0))).as(what + ": Eva read her own only")
+                    soft.assertThat(patients(entries.get(0)))
+                            .as(what + ": Eva read her own only")
                             .doesNotContain(GRETA);
                 }
                 if (read.eva() == Refusal.OWN_ONLY && !read.path().contains(GRETA)) {
@@ -495,26 +795,37 @@ class ApiAccessIT {
      * Anna alone, Erik's reaches Eva alone, and each alert sent is one entry naming its reader and its patient. A
      * stream sends in arrival order, so once Eva has Erik's alert, Greta's (published first) was weighed and withheld.
      */
-    private static void streamSendsEachOnlyTheirOwn(SoftAssertions soft, String what, Alerting.Session anna,
-                                                    Alerting.Session eva) throws Exception {
+    private static void streamSendsEachOnlyTheirOwn(
+            SoftAssertions soft, String what, Alerting.Session anna, Alerting.Session eva) throws Exception {
         String url = ingest.baseUrl() + "/api/alerts/stream";
         long before = Alerting.lastAccessLogId(ingest);
         try (EventStream annas = EventStream.withCookie(url, anna.cookie(), "alert");
-             EventStream evas = EventStream.withCookie(url, eva.cookie(), "alert")) {
+                EventStream evas = EventStream.withCookie(url, eva.cookie(), "alert")) {
             await().atMost(DEADLINE).until(() -> annas.connected() && evas.connected());
-            soft.assertThat(Alerting.accessLogAfter(ingest, before)).as(what + ": connecting").isEmpty();
-            Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
+            soft.assertThat(Alerting.accessLogAfter(ingest, before))
+                    .as(what + ": connecting")
+                    .isEmpty();
+            Alerting.publish(
+                    hub,
+                    HUB,
+                    UUID.randomUUID().toString(),
                     Alerting.alert(101, Severity.WARNING, null, null, clock.instant()));
             await().atMost(DEADLINE).until(() -> annas.events().size() == 1);
             // Greta's alert went to both streams before Erik's exists: Eva's stream weighs it first.
-            Alerting.publish(erikHub, ERIK_HUB, UUID.randomUUID().toString(), Alerting.alert(ERIK, 102,
-                    clock.instant()));
+            Alerting.publish(
+                    erikHub, ERIK_HUB, UUID.randomUUID().toString(), Alerting.alert(ERIK, 102, clock.instant()));
             await().atMost(DEADLINE).until(() -> evas.events().size() == 1);
             soft.assertThat(annas.events().get(0)).as(what + ": Anna").contains("Greta Holm");
-            soft.assertThat(evas.events().get(0)).as(what + ": Eva").contains("Erik Ek").doesNotContain("Greta");
-            await().atMost(DEADLINE).until(() -> Alerting.accessLogAfter(ingest, before).size() >= 2);
-            soft.assertThat(Alerting.accessLogAfter(ingest, before)).as(what + ": one entry per alert sent")
-                    .extracting(e -> e.subList(1, 4)).containsExactlyInAnyOrder(
+            soft.assertThat(evas.events().get(0))
+                    .as(what + ": Eva")
+                    .contains("Erik Ek")
+                    .doesNotContain("Greta");
+            await().atMost(DEADLINE)
+                    .until(() -> Alerting.accessLogAfter(ingest, before).size() >= 2);
+            soft.assertThat(Alerting.accessLogAfter(ingest, before))
+                    .as(what + ": one entry per alert sent")
+                    .extracting(e -> e.subList(1, 4))
+                    .containsExactlyInAnyOrder(
                             List.of("person:anna", "alerts.stream", List.of(GRETA)),
                             List.of("person:eva", "alerts.stream", List.of(ERIK)));
         }
@@ -538,10 +849,11 @@ class ApiAccessIT {
         return (List<String>) (List<?>) entry.get(3);
     }
 
-    private static HttpResponse<String> send(Alerting.Session who, String method, String path, JsonObject body,
-                                             boolean withCsrf) throws Exception {
+    private static HttpResponse<String> send(
+            Alerting.Session who, String method, String path, JsonObject body, boolean withCsrf) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Cookie", who.cookie()).header("content-type", "application/json")
+                .header("Cookie", who.cookie())
+                .header("content-type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
         if (withCsrf) {
             request.header("X-CSRF-Token", who.csrf());
@@ -550,33 +862,50 @@ class ApiAccessIT {
     }
 
     private static HttpResponse<String> anonymous(String method, String path, JsonObject body) throws Exception {
-        return HttpClient.newHttpClient().send(request(method, path, body).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(request(method, path, body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> journal(String method, String path, JsonObject body) throws Exception {
-        return HttpClient.newHttpClient().send(request(method, path, body)
-                .header("Authorization", "Bearer " + journalToken).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        request(method, path, body)
+                                .header("Authorization", "Bearer " + journalToken)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.Builder request(String method, String path, JsonObject body) {
-        return HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                .header("content-type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.encode(), StandardCharsets.UTF_8));
     }
 
     private static HttpResponse<String> operator(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** Each table's whole content, hashed: equal before and after means the request changed nothing there. */
     private static List<String> fingerprint(List<String> tables) throws Exception {
         List<String> hashes = new ArrayList<>();
         for (String table : tables) {
-            hashes.add(table + "=" + Alerting.rows(ingest, "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY "
-                    + "t::text), '')) FROM " + table + " t").get(0).get(0));
+            hashes.add(table + "="
+                    + Alerting.rows(
+                                    ingest,
+                                    "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY " + "t::text), '')) FROM "
+                                            + table + " t")
+                            .get(0)
+                            .get(0));
         }
         return hashes;
     }

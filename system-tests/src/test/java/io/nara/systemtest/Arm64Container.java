@@ -1,5 +1,6 @@
 package io.nara.systemtest;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +26,11 @@ final class Arm64Container implements AutoCloseable {
     private final Path root;
     private final Process nspawn;
     private final long pid1;
-    private final Path log;
 
-    private Arm64Container(Path root, Process nspawn, long pid1, Path log) {
+    private Arm64Container(Path root, Process nspawn, long pid1) {
         this.root = root;
         this.nspawn = nspawn;
         this.pid1 = pid1;
-        this.log = log;
     }
 
     /** Why this machine cannot run the container (not root, a tool missing), or empty if it can. */
@@ -39,10 +38,17 @@ final class Arm64Container implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.of("systemd-nspawn needs root");
         }
-        for (String[] tool : new String[][] {{"systemd-nspawn", "systemd-container"}, {"nsenter", "util-linux"},
-                {"mmdebstrap", "mmdebstrap"}, {"qemu-aarch64-static", "qemu-user-static"},
-                {"update-binfmts", "binfmt-support"}, {"dpkg-deb", "dpkg"}}) {
-            if (DevStack.run(Path.of("/"), List.of("sh", "-c", "command -v " + tool[0]), 10).exitCode() != 0) {
+        for (String[] tool : new String[][] {
+            {"systemd-nspawn", "systemd-container"},
+            {"nsenter", "util-linux"},
+            {"mmdebstrap", "mmdebstrap"},
+            {"qemu-aarch64-static", "qemu-user-static"},
+            {"update-binfmts", "binfmt-support"},
+            {"dpkg-deb", "dpkg"}
+        }) {
+            if (DevStack.run(Path.of("/"), List.of("sh", "-c", "command -v " + tool[0]), 10)
+                            .exitCode()
+                    != 0) {
                 return Optional.of(tool[0] + " is missing (apt-get install " + tool[1] + ")");
             }
         }
@@ -64,10 +70,21 @@ final class Arm64Container implements AutoCloseable {
         Path root = workDir.resolve("rootfs");
         run(List.of("cp", "-a", "--reflink=auto", pristine.toString(), root.toString()), 900);
         Path log = workDir.resolve("nspawn.log");
-        Process nspawn = new ProcessBuilder("setsid", "systemd-nspawn", "--register=no", "--keep-unit",
-                "--console=passive", "-D", root.toString(), "-M", name, "-b")
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process nspawn = new ProcessBuilder(
+                        "setsid",
+                        "systemd-nspawn",
+                        "--register=no",
+                        "--keep-unit",
+                        "--console=passive",
+                        "-D",
+                        root.toString(),
+                        "-M",
+                        name,
+                        "-b")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         // setsid execs nspawn in place (same pid); the container's PID 1 is nspawn's child.
         Instant deadline = Instant.now().plus(BOOT_DEADLINE);
         Long pid1 = null;
@@ -75,12 +92,16 @@ final class Arm64Container implements AutoCloseable {
             if (!nspawn.isAlive()) {
                 throw new IllegalStateException("systemd-nspawn ended:\n" + Files.readString(log));
             }
-            pid1 = nspawn.toHandle().children().map(ProcessHandle::pid).findFirst().orElse(null);
+            pid1 = nspawn.toHandle()
+                    .children()
+                    .map(ProcessHandle::pid)
+                    .findFirst()
+                    .orElse(null);
             if (pid1 == null) {
                 pause(deadline, "the container's init to start", log);
             }
         }
-        Arm64Container container = new Arm64Container(root, nspawn, pid1, log);
+        Arm64Container container = new Arm64Container(root, nspawn, pid1);
         // "degraded" is expected under qemu (systemd-sysusers and tmpfiles-setup fail there); booted is what counts.
         while (true) {
             DevStack.Result state = container.exec(List.of("systemctl", "is-system-running"), 60);
@@ -104,8 +125,8 @@ final class Arm64Container implements AutoCloseable {
     String execOk(long timeoutSeconds, String... command) {
         DevStack.Result result = exec(List.of(command), timeoutSeconds);
         if (result.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited with " + result.exitCode() + ":\n"
-                    + result.output());
+            throw new AssertionError(
+                    String.join(" ", command) + " exited with " + result.exitCode() + ":\n" + result.output());
         }
         return result.output();
     }
@@ -117,7 +138,8 @@ final class Arm64Container implements AutoCloseable {
 
     /** The unit's recent journal, for failure messages. */
     String journal(String unit) {
-        return exec(List.of("journalctl", "--no-pager", "-n", "200", "-u", unit), 60).output();
+        return exec(List.of("journalctl", "--no-pager", "-n", "200", "-u", unit), 60)
+                .output();
     }
 
     @Override

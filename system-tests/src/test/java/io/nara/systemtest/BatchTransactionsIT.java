@@ -3,7 +3,9 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.ingest.consumer.HubMessageHandler;
 import io.nara.ingest.consumer.StoreHealth;
 import io.nara.ingest.db.Database;
@@ -13,8 +15,6 @@ import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.ingest.observation.Resends;
 import io.nara.ingest.rejected.RejectedMessages;
-import io.nara.ingest.alerting.AlertLifecycle;
-import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.DeviceBinding;
@@ -24,8 +24,11 @@ import io.nara.protocol.message.ObservationBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +70,7 @@ class BatchTransactionsIT {
     private static final AtomicInteger transactions = new AtomicInteger();
     /** The transactions counted when each acknowledgement was published. */
     private static final List<Integer> transactionsAtAck = new CopyOnWriteArrayList<>();
+
     private static final List<byte[]> acks = new CopyOnWriteArrayList<>();
     private static HubMessageHandler handler;
 
@@ -76,13 +80,25 @@ class BatchTransactionsIT {
         postgres = stack.freshPostgres();
         ObservationStore.Settings influxSettings = stack.freshInflux();
         // A node of its own makes the schema and the retention policy, and enrols the home as a nurse would.
-        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8), postgres,
-                influxSettings);
+        ingest = Services.startIngest(
+                stack, "it-" + UUID.randomUUID().toString().substring(0, 8), postgres, influxSettings);
         Services.awaitHealthy(ingest);
-        HomeEnrolment.enrol(ingest, HUB, new HubConfig(1, 1, List.of(), List.of(
-                new DeviceBinding(SCALE, "sim-scale", PATIENT),
-                new DeviceBinding(SHARED_SCALE, "sim-scale", null, List.of(new DeviceBinding.DeviceUser(PATIENT, null),
-                        new DeviceBinding.DeviceUser(OTHER, null))))));
+        HomeEnrolment.enrol(
+                ingest,
+                HUB,
+                new HubConfig(
+                        1,
+                        1,
+                        List.of(),
+                        List.of(
+                                new DeviceBinding(SCALE, "sim-scale", PATIENT),
+                                new DeviceBinding(
+                                        SHARED_SCALE,
+                                        "sim-scale",
+                                        null,
+                                        List.of(
+                                                new DeviceBinding.DeviceUser(PATIENT, null),
+                                                new DeviceBinding.DeviceUser(OTHER, null))))));
 
         vertx = Vertx.vertx();
         db = Database.open(vertx, postgres, (nanos, ok) -> transactions.incrementAndGet());
@@ -91,11 +107,28 @@ class BatchTransactionsIT {
         metrics = new NodeMetrics("it-batch-tx");
         WorkerExecutor influxWorker = vertx.createSharedWorkerExecutor("it-batch-tx-influx", 2);
         Clock clock = Clock.systemUTC();
-        handler = new HubMessageHandler(new HubMessageHandler.Stores(db, observations, influxWorker,
-                new AlertStore(db, new AlertLifecycle(db, clock, AlertingSettings.defaults().escalation(),
-                        AlertingSettings.defaults().channels(), "it-batch-tx")),
-                new HubRegistry(db), new RejectedMessages(db)), CODEC, clock, List.of(), metrics, new StoreHealth(),
-                Duration.ofDays(7), (topic, payload) -> {
+        handler = new HubMessageHandler(
+                new HubMessageHandler.Stores(
+                        db,
+                        observations,
+                        influxWorker,
+                        new AlertStore(
+                                db,
+                                new AlertLifecycle(
+                                        db,
+                                        clock,
+                                        AlertingSettings.defaults().escalation(),
+                                        AlertingSettings.defaults().channels(),
+                                        "it-batch-tx")),
+                        new HubRegistry(db),
+                        new RejectedMessages(db)),
+                CODEC,
+                clock,
+                List.of(),
+                metrics,
+                new StoreHealth(),
+                Duration.ofDays(7),
+                (topic, payload) -> {
                     transactionsAtAck.add(transactions.get());
                     acks.add(payload);
                     return Future.succeededFuture();
@@ -124,24 +157,27 @@ class BatchTransactionsIT {
         String outbox = UUID.randomUUID().toString();
         Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
         // A reading of the patient's own scale, and one of the shared scale the hub could not attribute.
-        ObservationBatch batch = ObservationBatch.of(outbox, List.of(
-                new Observation(1, PATIENT, SCALE, WEIGHT, 71.5, "kg", at, at, Set.of()),
-                new Observation(2, null, SHARED_SCALE, WEIGHT, 80.25, "kg", at, at, Set.of())));
+        ObservationBatch batch = ObservationBatch.of(
+                outbox,
+                List.of(
+                        new Observation(1, PATIENT, SCALE, WEIGHT, 71.5, "kg", at, at, Set.of()),
+                        new Observation(2, null, SHARED_SCALE, WEIGHT, 80.25, "kg", at, at, Set.of())));
 
         handle(batch);
 
         assertThat(transactions.get()).isEqualTo(2);
         assertThat(transactionsAtAck).containsExactly(2);
         assertThat(acks).hasSize(1);
-        assertThat(new String(acks.get(0), java.nio.charset.StandardCharsets.UTF_8)).contains(outbox);
+        assertThat(new String(acks.get(0), StandardCharsets.UTF_8)).contains(outbox);
         // Both readings in InfluxDB, the unattributed one kept for the nurses, the outbox's stored sequence noted.
-        assertThat(observations.storedCopies(HUB, outbox, batch.observations())).extracting(Observation::value)
+        assertThat(observations.storedCopies(HUB, outbox, batch.observations()))
+                .extracting(Observation::value)
                 .containsExactlyInAnyOrder(71.5, 80.25);
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(),
-                postgres.password())) {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
             assertThat(Resends.storedTo(c, HUB, outbox)).isEqualTo(2);
-            try (var s = c.prepareStatement("SELECT seq FROM unattributed_reading WHERE hub_id = ? AND outbox = ?::uuid");
-                 var r = prepared(s, outbox).executeQuery()) {
+            try (var s = c.prepareStatement(
+                            "SELECT seq FROM unattributed_reading WHERE hub_id = ? AND outbox = ?::uuid");
+                    var r = prepared(s, outbox).executeQuery()) {
                 assertThat(r.next()).isTrue();
                 assertThat(r.getLong("seq")).isEqualTo(2);
                 assertThat(r.next()).isFalse();
@@ -163,8 +199,7 @@ class BatchTransactionsIT {
         assertThat(transactionsAtAck).containsExactly(2);
     }
 
-    private static java.sql.PreparedStatement prepared(java.sql.PreparedStatement s, String outbox)
-            throws java.sql.SQLException {
+    private static PreparedStatement prepared(PreparedStatement s, String outbox) throws SQLException {
         s.setString(1, HUB);
         s.setString(2, outbox);
         return s;
@@ -173,7 +208,8 @@ class BatchTransactionsIT {
     /** Hands the batch to the handler on a Vert.x context, as the consumer does, and waits until it is handled. */
     private static void handle(ObservationBatch batch) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        vertx.runOnContext(v -> handler.handle(HubTopic.of(HUB, HubTopic.Kind.OBS).name(), CODEC.encode(batch))
+        vertx.runOnContext(v -> handler.handle(
+                        HubTopic.of(HUB, HubTopic.Kind.OBS).name(), CODEC.encode(batch))
                 .onComplete(r -> {
                     if (r.succeeded()) {
                         done.complete(null);

@@ -34,12 +34,21 @@ class BrokerRestartIT {
     @BeforeAll
     static void start(@TempDir Path data) throws Exception {
         stack = DevStack.faultStack();
-        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
+        ingest = Services.startIngest(
+                stack,
+                "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(),
+                stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
-        hub = Services.startHub(stack, HUB, data, Services.homeConfig(1), new Uplink.Settings(100, 4, 5_000, 60_000, 0),
-                StorageLimits.defaults(), stack.broker(HUB));
+        hub = Services.startHub(
+                stack,
+                HUB,
+                data,
+                Services.homeConfig(1),
+                new Uplink.Settings(100, 4, 5_000, 60_000, 0),
+                StorageLimits.defaults(),
+                stack.broker(HUB));
         HomeEnrolment.awaitApplied(ingest, HUB);
     }
 
@@ -61,18 +70,25 @@ class BrokerRestartIT {
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         JsonObject current = new JsonObject(read.body());
         JsonObject plan = current.getJsonObject("plan");
-        plan.getJsonArray("rules").getJsonObject(0).put("below", 95.0)
+        plan.getJsonArray("rules")
+                .getJsonObject(0)
+                .put("below", 95.0)
                 .put("message", "Systoliskt under 95 / Systolic below 95");
         stack.stop("broker");
         try {
             await().atMost(DEADLINE).until(() -> !ingest.service().health().healthy());
-            HttpResponse<String> saved = doctor.put(planUrl, new JsonObject()
-                    .put("basedOnVersion", current.getInteger("version")).put("plan", plan)
-                    .put("reason", "saved while the broker was away"));
+            HttpResponse<String> saved = doctor.put(
+                    planUrl,
+                    new JsonObject()
+                            .put("basedOnVersion", current.getInteger("version"))
+                            .put("plan", plan)
+                            .put("reason", "saved while the broker was away"));
             // The change is committed; publishing it waits for the broker, which is not the doctor's problem.
             assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
-            assertThat(HomeEnrolment.hubPage(HomeEnrolment.Cloud.of(ingest), HUB).getJsonObject("config")
-                    .getString("state")).isNotEqualTo("APPLIED");
+            assertThat(HomeEnrolment.hubPage(HomeEnrolment.Cloud.of(ingest), HUB)
+                            .getJsonObject("config")
+                            .getString("state"))
+                    .isNotEqualTo("APPLIED");
         } finally {
             stack.start("broker");
         }
@@ -80,7 +96,10 @@ class BrokerRestartIT {
         HomeEnrolment.awaitApplied(ingest, HUB);
         JsonObject now = new JsonObject(doctor.get(planUrl).body());
         assertThat(now.getInteger("version")).isEqualTo(current.getInteger("version") + 1);
-        assertThat(now.getJsonObject("plan").getJsonArray("rules").getJsonObject(0).getDouble("below"))
+        assertThat(now.getJsonObject("plan")
+                        .getJsonArray("rules")
+                        .getJsonObject(0)
+                        .getDouble("below"))
                 .isEqualTo(95.0);
     }
 
@@ -107,8 +126,12 @@ class BrokerRestartIT {
         assertThat(points).as("duplicated points").hasSameSizeAs(distinct);
         assertThat(distinct).as("every acknowledged reading is in InfluxDB").containsAll(acknowledged);
         assertThat(points).hasSize(acknowledged.size());
-        System.out.printf("BrokerRestartIT: %d observations acknowledged to the device, %d points stored, %d lost, "
-                + "%d duplicated%n", acknowledged.size(), distinct.size(), acknowledged.size() - distinct.size(),
+        System.out.printf(
+                "BrokerRestartIT: %d observations acknowledged to the device, %d points stored, %d lost, "
+                        + "%d duplicated%n",
+                acknowledged.size(),
+                distinct.size(),
+                acknowledged.size() - distinct.size(),
                 points.size() - distinct.size());
     }
 }

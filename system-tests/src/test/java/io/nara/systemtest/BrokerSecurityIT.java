@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.HubTopic.Kind;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +38,24 @@ class BrokerSecurityIT {
 
     @Test
     void aClientWithoutACertificateIsRefused() {
-        List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
-                stack.get("NARA_MQTT_PORT"), "--cafile", stack.pkiDir().resolve("ca.crt").toString(),
-                "-V", "mqttv5", "-q", "1", "-i", "no-certificate", "-t", HubTopic.of(HUB, Kind.OBS).name(), "-m", "{}"));
+        List<String> command = new ArrayList<>(List.of(
+                "mosquitto_pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                stack.get("NARA_MQTT_PORT"),
+                "--cafile",
+                stack.pkiDir().resolve("ca.crt").toString(),
+                "-V",
+                "mqttv5",
+                "-q",
+                "1",
+                "-i",
+                "no-certificate",
+                "-t",
+                HubTopic.of(HUB, Kind.OBS).name(),
+                "-m",
+                "{}"));
         DevStack.Result result = DevStack.run(stack.repoRoot(), command, 30);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
     }
@@ -48,9 +65,11 @@ class BrokerSecurityIT {
         try (TestMqttClient ingest = new TestMqttClient(stack, "nara-ingest", "it-sec-observer")) {
             ingest.subscribe(HubTopic.filterForAllHubs(Kind.OBS));
 
-            DevStack.Result forged = publishAs(OTHER_HUB, HubTopic.of(HUB, Kind.OBS).name(), "forged");
+            DevStack.Result forged =
+                    publishAs(OTHER_HUB, HubTopic.of(HUB, Kind.OBS).name(), "forged");
             assertThat(forged.output()).contains("Not authorized");
-            DevStack.Result own = publishAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.OBS).name(), "sentinel");
+            DevStack.Result own =
+                    publishAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.OBS).name(), "sentinel");
             assertThat(own.exitCode()).as(own.output()).isZero();
             assertThat(own.output()).doesNotContain("Not authorized");
 
@@ -58,7 +77,8 @@ class BrokerSecurityIT {
             // would have too.
             await().atMost(DEADLINE).until(() -> texts(ingest).contains("sentinel"));
             assertThat(texts(ingest)).doesNotContain("forged");
-            assertThat(ingest.received()).extracting(TestMqttClient.Received::topic)
+            assertThat(ingest.received())
+                    .extracting(TestMqttClient.Received::topic)
                     .containsOnly(HubTopic.of(OTHER_HUB, Kind.OBS).name());
         }
     }
@@ -66,10 +86,12 @@ class BrokerSecurityIT {
     @Test
     void aHubReceivesOnlyItsOwnAcks() throws Exception {
         try (TestMqttClient eavesdropper = new TestMqttClient(stack, OTHER_HUB, "it-sec-eavesdropper");
-             TestMqttClient ingest = new TestMqttClient(stack, "nara-ingest", "it-sec-acker")) {
+                TestMqttClient ingest = new TestMqttClient(stack, "nara-ingest", "it-sec-acker")) {
             // Refused at subscribe time (SUBACK 0x87), not granted and then filtered at delivery.
             assertThat(eavesdropper.subscribeResult("nara/v1/hub/+/ack")).isEqualTo(NOT_AUTHORIZED);
-            assertThat(eavesdropper.subscribeResult(HubTopic.of(OTHER_HUB, Kind.ACK).name())).isEqualTo(1);
+            assertThat(eavesdropper.subscribeResult(
+                            HubTopic.of(OTHER_HUB, Kind.ACK).name()))
+                    .isEqualTo(1);
             ingest.publish(HubTopic.of(HUB, Kind.ACK).name(), "for-another-hub".getBytes(StandardCharsets.UTF_8));
             ingest.publish(HubTopic.of(OTHER_HUB, Kind.ACK).name(), "own".getBytes(StandardCharsets.UTF_8));
             await().atMost(DEADLINE).until(() -> texts(eavesdropper).contains("own"));
@@ -80,31 +102,53 @@ class BrokerSecurityIT {
     @Test
     void aHubCannotJoinTheIngestsSharedSubscriptionNorSubscribeOutsideItsRights() {
         // The shared subscription: a hub in the ingest's group would take half of all hubs' messages and drop them.
-        for (String filter : List.of("$share/ingest/" + HubTopic.filterForAllHubs(Kind.OBS),
-                "$share/ingest/" + HubTopic.filterForAllHubs(Kind.ALERT), "#", "$SYS/#", "nara/v1/hub/#",
-                HubTopic.of(HUB, Kind.CONFIG).name(), HubTopic.of(OTHER_HUB, Kind.OBS).name())) {
+        for (String filter : List.of(
+                "$share/ingest/" + HubTopic.filterForAllHubs(Kind.OBS),
+                "$share/ingest/" + HubTopic.filterForAllHubs(Kind.ALERT),
+                "#",
+                "$SYS/#",
+                "nara/v1/hub/#",
+                HubTopic.of(HUB, Kind.CONFIG).name(),
+                HubTopic.of(OTHER_HUB, Kind.OBS).name())) {
             assertThat(subscribeAs(OTHER_HUB, filter)).as(filter).isEqualTo(NOT_AUTHORIZED);
         }
         // Its own acks and configuration it may read.
-        assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.ACK).name())).isEqualTo(1);
-        assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.CONFIG).name())).isEqualTo(1);
+        assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.ACK).name()))
+                .isEqualTo(1);
+        assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.CONFIG).name()))
+                .isEqualTo(1);
     }
 
     @Test
     void onlyAnIngestNodeJoinsTheSharedSubscription() {
-        assertThat(subscribeAs("nara-ingest", "$share/ingest/" + HubTopic.filterForAllHubs(Kind.OBS))).isEqualTo(1);
+        assertThat(subscribeAs("nara-ingest", "$share/ingest/" + HubTopic.filterForAllHubs(Kind.OBS)))
+                .isEqualTo(1);
         assertThat(subscribeAs("nara-ingest", "#")).isEqualTo(NOT_AUTHORIZED);
-        assertThat(subscribeAs("nara-ingest", "$CONTROL/dynamic-security/v1/response")).isEqualTo(NOT_AUTHORIZED);
+        assertThat(subscribeAs("nara-ingest", "$CONTROL/dynamic-security/v1/response"))
+                .isEqualTo(NOT_AUTHORIZED);
     }
 
     @Test
     void aCertificateCannotTakeOverAnotherClientsSession() throws Exception {
         try (TestMqttClient victim = new TestMqttClient(stack, HUB, HUB)) {
-            assertThat(victim.subscribeResult(HubTopic.of(HUB, Kind.ACK).name())).isEqualTo(1);
+            assertThat(victim.subscribeResult(HubTopic.of(HUB, Kind.ACK).name()))
+                    .isEqualTo(1);
             // Another hub's certificate asks for the victim's client id; the broker gives it its own instead.
-            List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
-                    stack.get("NARA_MQTT_PORT"), "-V", "mqttv5", "-i", HUB, "-t",
-                    HubTopic.of(OTHER_HUB, Kind.ACK).name(), "-W", "2", "-d"));
+            List<String> command = new ArrayList<>(List.of(
+                    "mosquitto_sub",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    stack.get("NARA_MQTT_PORT"),
+                    "-V",
+                    "mqttv5",
+                    "-i",
+                    HUB,
+                    "-t",
+                    HubTopic.of(OTHER_HUB, Kind.ACK).name(),
+                    "-W",
+                    "2",
+                    "-d"));
             command.addAll(stack.mosquittoTlsArgs(OTHER_HUB));
             DevStack.Result taker = DevStack.run(stack.repoRoot(), command, 30);
             assertThat(taker.output()).contains("Subscribed (mid: 1): 0");
@@ -119,33 +163,59 @@ class BrokerSecurityIT {
 
     @Test
     void theBrokerRefusesAPacketLargerThanTheProtocolAllows() throws Exception {
-        java.nio.file.Path big = java.nio.file.Files.createTempFile("nara-big", ".bin");
+        Path big = Files.createTempFile("nara-big", ".bin");
         try {
-            java.nio.file.Files.write(big, new byte[300 * 1024]);
+            Files.write(big, new byte[300 * 1024]);
             // MQTT 3.1.1: the client does not learn the limit from CONNACK, so the broker itself must refuse it.
-            List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
-                    stack.get("NARA_MQTT_PORT"), "-V", "mqttv311", "-q", "1", "-t", HubTopic.of(HUB, Kind.OBS).name(),
-                    "-f", big.toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    "mosquitto_pub",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    stack.get("NARA_MQTT_PORT"),
+                    "-V",
+                    "mqttv311",
+                    "-q",
+                    "1",
+                    "-t",
+                    HubTopic.of(HUB, Kind.OBS).name(),
+                    "-f",
+                    big.toString()));
             command.addAll(stack.mosquittoTlsArgs(HUB));
             DevStack.Result result = DevStack.run(stack.repoRoot(), command, 30);
             assertThat(result.exitCode()).as(result.output()).isNotZero();
             // Which of the two the client prints depends on whether the broker's close overtakes its own write.
             assertThat(result.output()).containsAnyOf("connection was lost", "Protocol error");
         } finally {
-            java.nio.file.Files.deleteIfExists(big);
+            Files.deleteIfExists(big);
         }
     }
 
     @Test
     void aHubCannotPublishAcksOrConfig() throws Exception {
-        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ACK).name(), "{}").output()).contains("Not authorized");
-        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.CONFIG).name(), "{}").output()).contains("Not authorized");
+        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ACK).name(), "{}").output())
+                .contains("Not authorized");
+        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.CONFIG).name(), "{}").output())
+                .contains("Not authorized");
     }
 
     /** Subscribes with mosquitto_sub as {@code identity}; the SUBACK's reason code (granted QoS or 0x87). */
     private static int subscribeAs(String identity, String filter) {
-        List<String> command = new ArrayList<>(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
-                stack.get("NARA_MQTT_PORT"), "-V", "mqttv5", "-q", "1", "-t", filter, "-W", "1", "-d"));
+        List<String> command = new ArrayList<>(List.of(
+                "mosquitto_sub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                stack.get("NARA_MQTT_PORT"),
+                "-V",
+                "mqttv5",
+                "-q",
+                "1",
+                "-t",
+                filter,
+                "-W",
+                "1",
+                "-d"));
         command.addAll(stack.mosquittoTlsArgs(identity));
         DevStack.Result result = DevStack.run(stack.repoRoot(), command, 30);
         Matcher granted = Pattern.compile("Subscribed \\(mid: \\d+\\): (\\d+)").matcher(result.output());
@@ -154,9 +224,22 @@ class BrokerSecurityIT {
     }
 
     private static DevStack.Result publishAs(String identity, String topic, String message) {
-        List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
-                stack.get("NARA_MQTT_PORT"), "-V", "mqttv5", "-q", "1", "-i", identity + "-cli", "-t", topic,
-                "-m", message));
+        List<String> command = new ArrayList<>(List.of(
+                "mosquitto_pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                stack.get("NARA_MQTT_PORT"),
+                "-V",
+                "mqttv5",
+                "-q",
+                "1",
+                "-i",
+                identity + "-cli",
+                "-t",
+                topic,
+                "-m",
+                message));
         command.addAll(stack.mosquittoTlsArgs(identity));
         return DevStack.run(stack.repoRoot(), command, 30);
     }

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -51,16 +53,28 @@ final class Browser implements AutoCloseable {
         Path profile = Files.createTempDirectory("nara-chromium-" + name + "-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-                "--disable-extensions", "--window-size=1280,900", "--lang=sv-SE", "--user-data-dir=" + profile,
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-extensions",
+                "--window-size=1280,900",
+                "--lang=sv-SE",
+                "--user-data-dir=" + profile,
                 // HTTPS tests serve the dev PKI's certificate; tests only, never a real browser's setting.
                 "--ignore-certificate-errors");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
         return new Browser(name, profile, driver);
@@ -91,7 +105,9 @@ final class Browser implements AutoCloseable {
     /** Signs a member of staff in through the form and waits for the inbox, where that leads them. */
     void signInToInbox(String baseUrl, String user, String password) {
         signIn(baseUrl, user, password);
-        await("the inbox after " + user + "'s sign-in", d -> d.findElement(By.id("inbox")).isDisplayed());
+        await(
+                "the inbox after " + user + "'s sign-in",
+                d -> d.findElement(By.id("inbox")).isDisplayed());
     }
 
     /** Waits up to {@link #DEFAULT_WAIT} for a condition; on a timeout the message carries the page's console. */
@@ -103,7 +119,7 @@ final class Browser implements AutoCloseable {
         try {
             // The page re-renders its lists on every live update, so an element may go stale mid-check: look again.
             return new WebDriverWait(driver, atMost, Duration.ofMillis(50))
-                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .ignoring(StaleElementReferenceException.class)
                     .withMessage(() -> name + ": " + what)
                     .until(condition);
         } catch (RuntimeException e) {
@@ -145,7 +161,8 @@ final class Browser implements AutoCloseable {
     /** The page's console messages so far (errors included), one a line. */
     String console() {
         try {
-            return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString)
+            return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::toString)
                     .collect(Collectors.joining("\n"));
         } catch (RuntimeException e) {
             return "(unavailable: " + e.getMessage() + ")";
@@ -163,7 +180,7 @@ final class Browser implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException ignored) {
             // a leftover temporary profile is harmless
         }

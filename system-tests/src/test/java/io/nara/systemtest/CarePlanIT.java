@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nara.gateway.HubService;
 import io.nara.gateway.HubSettings;
+import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.protocol.careplan.CarePlan;
@@ -63,20 +64,39 @@ class CarePlanIT {
 
     /** The doctor's plan: systolic below {@code limit}, and the hub counts as offline after 2 seconds. */
     static CarePlan plan(double limit) {
-        return new CarePlan(Services.PATIENT, "draft", List.of(
-                new ThresholdRule("systolic-low", "8480-6", limit, null, Severity.URGENT,
-                        "Systoliskt blodtryck under " + limit + " / Systolic below " + limit, "home-nursing-it",
-                        Duration.ofMinutes(15)),
-                new HubOfflineRule("hub-offline", Duration.ofSeconds(2), Severity.WARNING,
-                        "Hubben är offline / The hub is offline", null, null, null)));
+        return new CarePlan(
+                Services.PATIENT,
+                "draft",
+                List.of(
+                        new ThresholdRule(
+                                "systolic-low",
+                                "8480-6",
+                                limit,
+                                null,
+                                Severity.URGENT,
+                                "Systoliskt blodtryck under " + limit + " / Systolic below " + limit,
+                                "home-nursing-it",
+                                Duration.ofMinutes(15)),
+                        new HubOfflineRule(
+                                "hub-offline",
+                                Duration.ofSeconds(2),
+                                Severity.WARNING,
+                                "Hubben är offline / The hub is offline",
+                                null,
+                                null,
+                                null)));
     }
 
     @Test
     void aPlanChangedInTheCloudReachesTheHubAndAnOfflineHubKeepsItsLastPlan() throws Exception {
         var plans = ingest.service().carePlans();
         JsonNode second;
-        result(plans.bindDevices(HUB, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT),
-                new DeviceBinding(Services.SCALE, "sim-scale", Services.PATIENT)), "installer-it"));
+        result(plans.bindDevices(
+                HUB,
+                List.of(
+                        new DeviceBinding(Services.CUFF, "sim-cuff", Services.PATIENT),
+                        new DeviceBinding(Services.SCALE, "sim-scale", Services.PATIENT)),
+                "installer-it"));
         var v1 = result(plans.save(HUB, plan(100), "doctor-it", "start of monitoring"));
         assertThat(v1.version()).isEqualTo(1);
         long cloudVersion = result(plans.config(HUB)).orElseThrow().version();
@@ -90,28 +110,36 @@ class CarePlanIT {
             assertThat(alert.get("carePlanVersion").asText()).isEqualTo("1");
             assertThat(alert.get("status").asText()).isEqualTo("RAISED");
             assertThat(alert.get("respondFirst").asText()).isEqualTo("home-nursing-it");
-            await().atMost(DEADLINE).until(() -> rows("SELECT care_plan_version || ' ' || status || ' ' || rule_id"
-                    + " FROM alert WHERE origin = 'HUB'").contains("1 RAISED systolic-low"));
+            await().atMost(DEADLINE)
+                    .until(() -> rows("SELECT care_plan_version || ' ' || status || ' ' || rule_id"
+                                    + " FROM alert WHERE origin = 'HUB'")
+                            .contains("1 RAISED systolic-low"));
 
             // The doctor tightens the plan; the hub adopts version 2 and the next reading is judged by it.
             result(plans.save(HUB, plan(110), "doctor-it", "still symptomatic"));
             long v2Config = result(plans.config(HUB)).orElseThrow().version();
-            await().atMost(DEADLINE).until(() -> hubStatus(hub.statusUrl()).get("configVersion").asLong() == v2Config);
+            await().atMost(DEADLINE)
+                    .until(() -> hubStatus(hub.statusUrl()).get("configVersion").asLong() == v2Config);
             simulate(hub, "/api/simulate/cuff?systolic=120&diastolic=70&pulse=70"); // resolves the episode
             second = storedAlert(simulate(hub, "/api/simulate/cuff?systolic=105&diastolic=60&pulse=70"));
             assertThat(second.get("carePlanVersion").asText()).isEqualTo("2");
-            assertThat(result(plans.history(Services.PATIENT))).extracting(p -> p.version() + " " + p.changedBy())
+            assertThat(result(plans.history(Services.PATIENT)))
+                    .extracting(p -> p.version() + " " + p.changedBy())
                     .containsExactly("1 doctor-it", "2 doctor-it");
         }
 
         // The hub is gone: its last will says OFFLINE, and after 2 s the cloud's rule raises one alert.
-        await().atMost(DEADLINE).until(() -> {
-            result(ingest.service().silenceWatch().check());
-            return rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'");
-        }, r -> r.contains("RAISED hub-offline"));
+        await().atMost(DEADLINE)
+                .until(
+                        () -> {
+                            result(ingest.service().silenceWatch().check());
+                            return rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'");
+                        },
+                        r -> r.contains("RAISED hub-offline"));
         List<String> cloudAlerts = rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'");
         result(ingest.service().silenceWatch().check()); // looking again (or from another node) stores nothing new
-        assertThat(rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'")).isEqualTo(cloudAlerts);
+        assertThat(rows("SELECT status || ' ' || rule_id FROM alert WHERE origin = 'CLOUD'"))
+                .isEqualTo(cloudAlerts);
 
         // While the doctor changes the plan again, the hub restarts without a broker: it keeps plan version 2.
         result(plans.save(HUB, plan(130), "doctor-it", "change the hub has not seen"));
@@ -121,27 +149,39 @@ class CarePlanIT {
             JsonNode resolved = storedAlert(simulate(offline, "/api/simulate/cuff?systolic=120&diastolic=60&pulse=70"));
             assertThat(resolved.get("status").asText()).isEqualTo("RESOLVED");
             assertThat(resolved.get("carePlanVersion").asText()).isEqualTo("2");
-            assertThat(resolved.get("episode").asText()).isEqualTo(second.get("episode").asText());
-            assertThat(hubStatus(offline.statusUrl()).get("connectedToCloud").asBoolean()).isFalse();
+            assertThat(resolved.get("episode").asText())
+                    .isEqualTo(second.get("episode").asText());
+            assertThat(hubStatus(offline.statusUrl()).get("connectedToCloud").asBoolean())
+                    .isFalse();
         }
     }
 
     private static Services.Hub startUnreachableHub() throws Exception {
         BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:9"), stack.identity(HUB));
-        HubSettings settings = new HubSettings(HUB, nowhere, hubData, null, "127.0.0.1", 0,
-                ZoneId.of("Europe/Stockholm"), true, true, 0, new Uplink.Settings(200, 4, 10_000, 60_000, 0),
-                io.nara.gateway.outbox.StorageLimits.defaults());
+        HubSettings settings = new HubSettings(
+                HUB,
+                nowhere,
+                hubData,
+                null,
+                "127.0.0.1",
+                0,
+                ZoneId.of("Europe/Stockholm"),
+                true,
+                true,
+                0,
+                new Uplink.Settings(200, 4, 10_000, 60_000, 0),
+                StorageLimits.defaults());
         Vertx vertx = Vertx.vertx();
         HubService service = new HubService(settings, Clock.systemUTC());
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return new Services.Hub(vertx, service, hubData);
     }
 
-
     private static List<String> rows(String sql) throws Exception {
         var pg = ingest.postgres();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
-             Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql + " ORDER BY 1")) {
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql + " ORDER BY 1")) {
             List<String> out = new ArrayList<>();
             while (r.next()) {
                 out.add(r.getString(1));

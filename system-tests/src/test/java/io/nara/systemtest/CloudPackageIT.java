@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,26 +30,45 @@ class CloudPackageIT {
         Path secrets = Services.nodeSecrets(stack, dir);
         int port = freePort();
         String etc = "/etc/nara/ingest/";
-        Path settings = Files.write(dir.resolve("ingest.properties"), List.of(
-                "node-id = it-package", "share-group = " + Services.newShareGroup(),
-                "mqtt-url = " + stack.get("NARA_MQTT_URL"), "keystore = " + etc + "nara-ingest.p12",
-                "truststore = " + etc + "truststore.p12", "password-file = " + etc + "keystore.password",
-                "influx-url = " + influx.url(), "influx-user = " + influx.user(),
-                "influx-password-file = " + etc + "influx.password", "influx-db = " + influx.database(),
-                "pg-url = " + postgres.jdbcUrl(), "pg-user = " + postgres.user(),
-                "pg-password-file = " + etc + "postgres.password", "api-key-file = " + etc + "api.key",
-                "http-port = " + port, "metrics-port = " + freePort()));
+        Path settings = Files.write(
+                dir.resolve("ingest.properties"),
+                List.of(
+                        "node-id = it-package",
+                        "share-group = " + Services.newShareGroup(),
+                        "mqtt-url = " + stack.get("NARA_MQTT_URL"),
+                        "keystore = " + etc + "nara-ingest.p12",
+                        "truststore = " + etc + "truststore.p12",
+                        "password-file = " + etc + "keystore.password",
+                        "influx-url = " + influx.url(),
+                        "influx-user = " + influx.user(),
+                        "influx-password-file = " + etc + "influx.password",
+                        "influx-db = " + influx.database(),
+                        "pg-url = " + postgres.jdbcUrl(),
+                        "pg-user = " + postgres.user(),
+                        "pg-password-file = " + etc + "postgres.password",
+                        "api-key-file = " + etc + "api.key",
+                        "http-port = " + port,
+                        "metrics-port = " + freePort()));
 
-        DevStack.Result run = DevStack.run(stack.repoRoot(), List.of("bash",
-                stack.repoRoot().resolve("deploy/cloud-ingest/boot-test.sh").toString(), deb.toString(),
-                settings.toString(), secrets.toString(), "http://127.0.0.1:" + port + "/health"), 1200);
+        DevStack.Result run = DevStack.run(
+                stack.repoRoot(),
+                List.of(
+                        "bash",
+                        stack.repoRoot()
+                                .resolve("deploy/cloud-ingest/boot-test.sh")
+                                .toString(),
+                        deb.toString(),
+                        settings.toString(),
+                        secrets.toString(),
+                        "http://127.0.0.1:" + port + "/health"),
+                1200);
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("unit: active", "user: nara-ingest", "after stop: inactive",
-                "result: success");
+        assertThat(run.output())
+                .contains("unit: active", "user: nara-ingest", "after stop: inactive", "result: success");
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -1,5 +1,6 @@
 package io.nara.systemtest;
 
+import io.nara.ingest.observation.ObservationStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -25,17 +26,18 @@ final class CloudQueries {
 
     /** The seq of every observation point of {@code hub}, one entry per point (duplicates would show twice). */
     List<Long> observationSeqs(String hub) {
-        return seqs(io.nara.ingest.observation.ObservationStore.EVERY_POLICY, hub);
+        return seqs(ObservationStore.EVERY_POLICY, hub);
     }
 
     /** ... of the raw continuous samples only: the points in the raw-sample retention policy. */
     List<Long> rawSampleSeqs(String hub) {
-        return seqs("\"" + io.nara.ingest.observation.ObservationStore.RAW_POLICY + "\".observation", hub);
+        return seqs("\"" + ObservationStore.RAW_POLICY + "\".observation", hub);
     }
 
     private List<Long> seqs(String from, String hub) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq FROM " + from + " WHERE hub = '" + hub + "'",
+            QueryResult result = influx.query(new Query(
+                    "SELECT seq FROM " + from + " WHERE hub = '" + hub + "'",
                     ingest.influx().database()));
             if (result.hasError()) {
                 throw new IllegalStateException(result.getError());
@@ -56,8 +58,10 @@ final class CloudQueries {
     /** Points of {@code hub} per code, as (code, seq) in time order per series. */
     List<long[]> seqsInTimeOrder(String hub, String code) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub
-                    + "' AND code = '" + code + "' ORDER BY time ASC", ingest.influx().database()));
+            QueryResult result = influx.query(new Query(
+                    "SELECT seq FROM " + ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub + "' AND code = '"
+                            + code + "' ORDER BY time ASC",
+                    ingest.influx().database()));
             var series = result.getResults().get(0).getSeries();
             List<long[]> rows = new ArrayList<>();
             if (series != null) {
@@ -72,8 +76,10 @@ final class CloudQueries {
     /** Points of {@code hub} and {@code code} as "patient seq value", in time order. */
     List<String> pointsByPatient(String hub, String code) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT seq, value FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub
-                    + "' AND code = '" + code + "' GROUP BY patient", ingest.influx().database()));
+            QueryResult result = influx.query(new Query(
+                    "SELECT seq, value FROM " + ObservationStore.EVERY_POLICY + " WHERE hub = '" + hub
+                            + "' AND code = '" + code + "' GROUP BY patient",
+                    ingest.influx().database()));
             if (result.hasError()) {
                 throw new IllegalStateException(result.getError());
             }
@@ -93,9 +99,11 @@ final class CloudQueries {
 
     /** The seq of every alert row of {@code hub}. */
     Set<Long> alertSeqs(String hub) throws Exception {
-        try (Connection c = DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
-                ingest.postgres().password());
-             PreparedStatement query = c.prepareStatement("SELECT seq FROM alert WHERE hub_id = ?")) {
+        try (Connection c = DriverManager.getConnection(
+                        ingest.postgres().jdbcUrl(),
+                        ingest.postgres().user(),
+                        ingest.postgres().password());
+                PreparedStatement query = c.prepareStatement("SELECT seq FROM alert WHERE hub_id = ?")) {
             query.setString(1, hub);
             Set<Long> seqs = new HashSet<>();
             try (ResultSet rows = query.executeQuery()) {

@@ -51,18 +51,41 @@ final class CoupleHome implements AutoCloseable {
     /** Starts the home; {@code hubId} is the test class's own, so classes never see each other's messages. */
     static CoupleHome start(String hubId, Path dir, AlertingSettings settings) throws Exception {
         DevStack stack = DevStack.ensureUp();
-        Services.Ingest ingest = Alerting.startIngest(stack, Clock.systemUTC(), settings,
+        Services.Ingest ingest = Alerting.startIngest(
+                stack,
+                Clock.systemUTC(),
+                settings,
                 Alerting.withPatientLike(Alerting.organisationWithNeighbour(), GUSTAV, "Gustav Holm"));
         Services.Hub hub = null;
         try {
-            CarePlan greta = new CarePlan(GRETA, "1", List.of(new WindowChangeRule("weight-gain-3d", WEIGHT,
-                    Duration.ofDays(3), 2.0, Severity.WARNING, "Viktökning över 2 kg på 3 dagar / Weight gain over "
-                    + "2 kg in 3 days", "home-nursing-north", null, null)), null, null, new WeightBand(60, 80), null,
+            CarePlan greta = new CarePlan(
+                    GRETA,
+                    "1",
+                    List.of(new WindowChangeRule(
+                            "weight-gain-3d",
+                            WEIGHT,
+                            Duration.ofDays(3),
+                            2.0,
+                            Severity.WARNING,
+                            "Viktökning över 2 kg på 3 dagar / Weight gain over " + "2 kg in 3 days",
+                            "home-nursing-north",
+                            null,
+                            null)),
+                    null,
+                    null,
+                    new WeightBand(60, 80),
+                    null,
                     null);
             CarePlan gustav = new CarePlan(GUSTAV, "1", List.of(), null, null, new WeightBand(70, 95), null, null);
-            List<DeviceBinding> devices = List.of(new DeviceBinding(Services.CUFF, "sim-cuff", GRETA),
-                    new DeviceBinding(SCALE, "sim-scale", null, List.of(new DeviceBinding.DeviceUser(GRETA, null),
-                            new DeviceBinding.DeviceUser(GUSTAV, null))));
+            List<DeviceBinding> devices = List.of(
+                    new DeviceBinding(Services.CUFF, "sim-cuff", GRETA),
+                    new DeviceBinding(
+                            SCALE,
+                            "sim-scale",
+                            null,
+                            List.of(
+                                    new DeviceBinding.DeviceUser(GRETA, null),
+                                    new DeviceBinding.DeviceUser(GUSTAV, null))));
             HubConfig home = new HubConfig(1, 1, List.of(greta, gustav), devices);
             HomeEnrolment.enrol(ingest, hubId, home);
             hub = Services.startHub(stack, hubId, dir, home);
@@ -88,19 +111,28 @@ final class CoupleHome implements AutoCloseable {
 
     /** The waiting reading of this weight, once it is there. */
     JsonObject waitingWith(Alerting.Session who, double kg) {
-        return await().atMost(DEADLINE).until(() -> waiting(who).stream().map(JsonObject.class::cast)
-                .filter(r -> r.getDouble("value") == kg).findFirst(), Optional::isPresent).orElseThrow();
+        return await().atMost(DEADLINE)
+                .until(
+                        () -> waiting(who).stream()
+                                .map(JsonObject.class::cast)
+                                .filter(r -> r.getDouble("value") == kg)
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
     }
 
     /** The InfluxDB points of the hub's reading {@code seq}, as "patient seq value". */
     List<String> points(long seq) {
         return cloud.pointsByPatient(hubId, WEIGHT).stream()
-                .filter(p -> p.split(" ")[1].equals(Long.toString(seq))).toList();
+                .filter(p -> p.split(" ")[1].equals(Long.toString(seq)))
+                .toList();
     }
 
     /** The hub's seq of the kept reading {@code id}. */
     long seqOf(long id) throws Exception {
-        return ((Number) Alerting.rows(ingest, "SELECT seq FROM unattributed_reading WHERE id = " + id).get(0).get(0))
+        return ((Number) Alerting.rows(ingest, "SELECT seq FROM unattributed_reading WHERE id = " + id)
+                        .get(0)
+                        .get(0))
                 .longValue();
     }
 

@@ -4,6 +4,7 @@ import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +14,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
@@ -67,8 +69,11 @@ public final class DevStack {
     public static synchronized DevStack faultStack() {
         if (faults == null) {
             Path root = findRepoRoot();
-            faults = up(Map.of("NARA_STATE", stateDir(root).resolve("faults").toString(),
-                    "NARA_PORT_OFFSET", Integer.toString(FAULT_PORT_OFFSET + mainPortOffset())));
+            faults = up(Map.of(
+                    "NARA_STATE",
+                    stateDir(root).resolve("faults").toString(),
+                    "NARA_PORT_OFFSET",
+                    Integer.toString(FAULT_PORT_OFFSET + mainPortOffset())));
         }
         return faults;
     }
@@ -80,8 +85,11 @@ public final class DevStack {
     public static synchronized DevStack restoreStack() {
         if (restore == null) {
             Path root = findRepoRoot();
-            restore = up(Map.of("NARA_STATE", stateDir(root).resolve("restore").toString(),
-                    "NARA_PORT_OFFSET", Integer.toString(RESTORE_PORT_OFFSET + mainPortOffset())));
+            restore = up(Map.of(
+                    "NARA_STATE",
+                    stateDir(root).resolve("restore").toString(),
+                    "NARA_PORT_OFFSET",
+                    Integer.toString(RESTORE_PORT_OFFSET + mainPortOffset())));
         }
         return restore;
     }
@@ -93,7 +101,8 @@ public final class DevStack {
         if (up.exitCode() != 0) {
             throw new IllegalStateException("the dev stack did not start:\n" + up.output());
         }
-        Path state = stackEnvironment.containsKey("NARA_STATE") ? Path.of(stackEnvironment.get("NARA_STATE"))
+        Path state = stackEnvironment.containsKey("NARA_STATE")
+                ? Path.of(stackEnvironment.get("NARA_STATE"))
                 : stateDir(root);
         return new DevStack(root, stackEnvironment, readEnv(state.resolve("stack.env")));
     }
@@ -132,7 +141,8 @@ public final class DevStack {
     }
 
     private Result stackCommand(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString()));
+        List<String> command = new ArrayList<>(
+                List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString()));
         command.addAll(List.of(args));
         return run(repoRoot, command, stackEnvironment, 600);
     }
@@ -142,7 +152,7 @@ public final class DevStack {
      * its ports), for a server the test starts that runs it itself (the ingest's broker commands).
      */
     public List<String> stackScript(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("env", "NARA_STATE=" + get("NARA_STATE")));
+        List<String> command = new ArrayList<>(List.of("env", "NARA_STATE=" + get("NARA_STATE")));
         if (stackEnvironment.containsKey("NARA_PORT_OFFSET")) {
             command.add("NARA_PORT_OFFSET=" + stackEnvironment.get("NARA_PORT_OFFSET"));
         }
@@ -182,8 +192,11 @@ public final class DevStack {
     public synchronized TlsIdentity identity(String name) {
         Path keystore = pkiDir().resolve(name + ".p12");
         if (!Files.exists(keystore)) {
-            Result made = run(repoRoot, List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString(),
-                    "client", name), stackEnvironment, 60);
+            Result made = run(
+                    repoRoot,
+                    List.of("bash", repoRoot.resolve("deploy/dev/stack.sh").toString(), "client", name),
+                    stackEnvironment,
+                    60);
             if (made.exitCode() != 0) {
                 throw new IllegalStateException("cannot make a certificate for " + name + ":\n" + made.output());
             }
@@ -194,9 +207,13 @@ public final class DevStack {
     /** The paths of a client's PEM certificate and key, for mosquitto_pub and mosquitto_sub. */
     public List<String> mosquittoTlsArgs(String name) {
         identity(name);
-        return List.of("--cafile", pkiDir().resolve("ca.crt").toString(),
-                "--cert", pkiDir().resolve(name + ".crt").toString(),
-                "--key", pkiDir().resolve(name + ".key").toString());
+        return List.of(
+                "--cafile",
+                pkiDir().resolve("ca.crt").toString(),
+                "--cert",
+                pkiDir().resolve(name + ".crt").toString(),
+                "--key",
+                pkiDir().resolve(name + ".key").toString());
     }
 
     /**
@@ -214,8 +231,9 @@ public final class DevStack {
     /** A new, empty PostgreSQL database. */
     public Database.Settings freshPostgres() {
         String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(get("NARA_PG_URL"), get("NARA_PG_USER"), get("NARA_PG_PASSWORD"));
-             Statement s = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection(get("NARA_PG_URL"), get("NARA_PG_USER"), get("NARA_PG_PASSWORD"));
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database: " + e.getMessage(), e);
@@ -230,13 +248,13 @@ public final class DevStack {
         try (InfluxDB influx = influx()) {
             influx.query(new Query("CREATE DATABASE " + name));
         }
-        return new ObservationStore.Settings(get("NARA_INFLUX_URL"), get("NARA_INFLUX_USER"),
-                get("NARA_INFLUX_PASSWORD"), name);
+        return new ObservationStore.Settings(
+                get("NARA_INFLUX_URL"), get("NARA_INFLUX_USER"), get("NARA_INFLUX_PASSWORD"), name);
     }
 
     public InfluxDB influx() {
-        InfluxDB influx = InfluxDBFactory.connect(get("NARA_INFLUX_URL"), get("NARA_INFLUX_USER"),
-                get("NARA_INFLUX_PASSWORD"));
+        InfluxDB influx =
+                InfluxDBFactory.connect(get("NARA_INFLUX_URL"), get("NARA_INFLUX_USER"), get("NARA_INFLUX_PASSWORD"));
         return influx;
     }
 
@@ -250,14 +268,17 @@ public final class DevStack {
             // Output goes to a file, not a pipe, so a hanging command cannot block us past the timeout.
             Path output = Files.createTempFile("nara-run", ".out");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 builder.environment().putAll(environment);
                 Process process = builder.start();
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    throw new IllegalStateException(command + " did not finish in " + timeoutSeconds + " s:\n"
-                            + Files.readString(output));
+                    throw new IllegalStateException(
+                            command + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(output));
                 }
                 return new Result(process.exitValue(), Files.readString(output));
             } finally {
@@ -272,8 +293,7 @@ public final class DevStack {
     }
 
     /** What a command printed and how it ended. */
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
     private static int mainPortOffset() {
         String offset = System.getenv("NARA_PORT_OFFSET");
@@ -291,7 +311,8 @@ public final class DevStack {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("cannot find deploy/dev/stack.sh above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "cannot find deploy/dev/stack.sh above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }

@@ -2,15 +2,18 @@ package io.nara.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A blood-pressure cuff that measures again and again through the hub's simulation endpoint, as fast as the hub
@@ -22,7 +25,8 @@ final class DeviceDriver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The installer's authorised POST to a path of the hub's local API. */
-    private final java.util.function.Function<String, HttpRequest.Builder> post;
+    private final Function<String, HttpRequest.Builder> post;
+
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger readings = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -33,11 +37,11 @@ final class DeviceDriver implements AutoCloseable {
     }
 
     /** A cuff on a hub running as its own process: its status page's address and data folder (installer token). */
-    DeviceDriver(String statusUrl, java.nio.file.Path hubDataDir) {
+    DeviceDriver(String statusUrl, Path hubDataDir) {
         this(path -> Services.installerPost(URI.create(statusUrl + path), hubDataDir));
     }
 
-    private DeviceDriver(java.util.function.Function<String, HttpRequest.Builder> post) {
+    private DeviceDriver(Function<String, HttpRequest.Builder> post) {
         this.post = post;
         this.thread = new Thread(this::run, "device-driver");
         thread.start();
@@ -54,11 +58,14 @@ final class DeviceDriver implements AutoCloseable {
     }
 
     private void run() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         while (running.get()) {
             try {
-                HttpResponse<String> response = http.send(post.apply("/api/simulate/cuff?systolic=126")
-                        .timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse<String> response = http.send(
+                        post.apply("/api/simulate/cuff?systolic=126")
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201) {
                     for (JsonNode entry : JSON.readTree(response.body()).get("stored")) {
@@ -66,7 +73,7 @@ final class DeviceDriver implements AutoCloseable {
                     }
                     readings.incrementAndGet();
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // The hub went away mid-request: the device was not told, so it keeps its record.
                 return;
             } catch (InterruptedException e) {

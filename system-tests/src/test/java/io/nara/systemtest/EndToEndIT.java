@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nara.ingest.observation.ObservationStore;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
@@ -20,6 +21,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.influxdb.InfluxDB;
@@ -69,15 +72,20 @@ class EndToEndIT {
         JsonNode stored = simulate("/api/simulate/cuff?systolic=121&diastolic=79&pulse=66");
         long seq = stored.get("stored").get(0).get("seq").asLong();
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(points("8480-6", seq)).singleElement().satisfies(p -> {
-            assertThat(p.get("value")).isEqualTo(121.0);
-            assertThat(p.get("unit")).isEqualTo("mm[Hg]");
-            assertThat(p.get("patient")).isEqualTo(Services.PATIENT);
-            assertThat(p.get("device")).isEqualTo(Services.CUFF);
-        }));
-        assertThat(points("8462-4", seq + 1)).singleElement()
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(points("8480-6", seq))
+                        .singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.get("value")).isEqualTo(121.0);
+                            assertThat(p.get("unit")).isEqualTo("mm[Hg]");
+                            assertThat(p.get("patient")).isEqualTo(Services.PATIENT);
+                            assertThat(p.get("device")).isEqualTo(Services.CUFF);
+                        }));
+        assertThat(points("8462-4", seq + 1))
+                .singleElement()
                 .satisfies(p -> assertThat(p.get("value")).isEqualTo(79.0));
-        assertThat(points("8867-4", seq + 3)).singleElement()
+        assertThat(points("8867-4", seq + 3))
+                .singleElement()
                 .satisfies(p -> assertThat(p.get("unit")).isEqualTo("/min"));
         assertThat(stored.get("stored")).noneMatch(EndToEndIT::raises);
     }
@@ -108,8 +116,9 @@ class EndToEndIT {
         assertThat(alertRows(alertSeq)).isEqualTo(1);
         // A high reading next: the low episode resolves and a high one opens. Those events arriving prove the stream
         // is live, so the list below is not luck: the replayed alert never became a second event.
-        List<Long> expected = new java.util.ArrayList<>(List.of(alertSeq));
-        for (JsonNode entry : simulate("/api/simulate/cuff?systolic=172&diastolic=90&pulse=80").get("stored")) {
+        List<Long> expected = new ArrayList<>(List.of(alertSeq));
+        for (JsonNode entry : simulate("/api/simulate/cuff?systolic=172&diastolic=90&pulse=80")
+                .get("stored")) {
             if (entry.has("ruleId")) {
                 expected.add(entry.get("seq").asLong());
             }
@@ -131,26 +140,37 @@ class EndToEndIT {
         assertThat(systolic.get("value").isNull()).isTrue();
         assertThat(stored.get("stored")).noneMatch(EndToEndIT::raises);
         long seq = systolic.get("seq").asLong();
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(points("8480-6", seq)).singleElement()
-                .satisfies(p -> {
-                    assertThat(p.get("value")).isNull();
-                    assertThat(p.get("failed")).isEqualTo(true);
-                    assertThat((String) p.get("flags")).contains("MEASUREMENT_FAILED");
-                }));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> assertThat(points("8480-6", seq))
+                        .singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.get("value")).isNull();
+                            assertThat(p.get("failed")).isEqualTo(true);
+                            assertThat((String) p.get("flags")).contains("MEASUREMENT_FAILED");
+                        }));
     }
 
     @Test
     void theApiNeedsTheKeyAndEveryReadIsInTheAccessLog() throws Exception {
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = http.send(
+                HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
 
         long before = count("SELECT count(*) FROM access_log WHERE action = 'alerts.list'");
-        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> list = http.send(
+                HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
+                        .header("Authorization", "Bearer " + ingest.apiKey())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(count("SELECT count(*) FROM access_log WHERE action = 'alerts.list'")).isEqualTo(before + 1);
-        assertThat(count("SELECT count(*) FROM access_log WHERE actor = 'operator'")).isPositive();
+        assertThat(count("SELECT count(*) FROM access_log WHERE action = 'alerts.list'"))
+                .isEqualTo(before + 1);
+        assertThat(count("SELECT count(*) FROM access_log WHERE actor = 'operator'"))
+                .isPositive();
     }
 
     /** An outbox entry that raises an alert (not one that resolves an earlier one). */
@@ -179,9 +199,11 @@ class EndToEndIT {
         try (TestMqttClient replay = new TestMqttClient(stack, HUB, HUB + "-replay")) {
             replay.subscribe(HubTopic.of(HUB, HubTopic.Kind.ACK).name());
             replay.publish(HubTopic.of(HUB, HubTopic.Kind.ALERT).name(), codec.encode(AlertMessage.of(outbox, alert)));
-            await().atMost(DEADLINE).until(() -> replay.received().stream()
-                    .map(m -> codec.decode(m.payload(), Ack.class))
-                    .anyMatch(a -> a.outbox().equals(outbox) && a.ranges().stream().anyMatch(r -> r.contains(alert.seq()))));
+            await().atMost(DEADLINE)
+                    .until(() -> replay.received().stream()
+                            .map(m -> codec.decode(m.payload(), Ack.class))
+                            .anyMatch(a -> a.outbox().equals(outbox)
+                                    && a.ranges().stream().anyMatch(r -> r.contains(alert.seq()))));
         } finally {
             hub = Services.startHub(stack, HUB, hubDataDir, Services.homeConfig(1));
         }
@@ -189,9 +211,12 @@ class EndToEndIT {
     }
 
     private static String outboxIdOfHub() throws Exception {
-        try (Connection c = DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
-                ingest.postgres().password()); Statement s = c.createStatement();
-             ResultSet row = s.executeQuery("SELECT outbox::text FROM alert WHERE hub_id = '" + HUB + "' LIMIT 1")) {
+        try (Connection c = DriverManager.getConnection(
+                        ingest.postgres().jdbcUrl(),
+                        ingest.postgres().user(),
+                        ingest.postgres().password());
+                Statement s = c.createStatement();
+                ResultSet row = s.executeQuery("SELECT outbox::text FROM alert WHERE hub_id = '" + HUB + "' LIMIT 1")) {
             row.next();
             return row.getString(1);
         }
@@ -202,8 +227,12 @@ class EndToEndIT {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(ingest.postgres().jdbcUrl(), ingest.postgres().user(),
-                ingest.postgres().password()); Statement s = c.createStatement(); ResultSet row = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(
+                        ingest.postgres().jdbcUrl(),
+                        ingest.postgres().user(),
+                        ingest.postgres().password());
+                Statement s = c.createStatement();
+                ResultSet row = s.executeQuery(sql)) {
             row.next();
             return row.getLong(1);
         }
@@ -212,8 +241,10 @@ class EndToEndIT {
     /** Points of one code with one seq, each as column name to value. */
     private static List<Map<String, Object>> points(String code, long seq) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult result = influx.query(new Query("SELECT * FROM " + io.nara.ingest.observation.ObservationStore.EVERY_POLICY + " WHERE hub = '" + HUB
-                    + "' AND code = '" + code + "' AND seq = " + seq, ingest.influx().database()));
+            QueryResult result = influx.query(new Query(
+                    "SELECT * FROM " + ObservationStore.EVERY_POLICY + " WHERE hub = '" + HUB + "' AND code = '" + code
+                            + "' AND seq = " + seq,
+                    ingest.influx().database()));
             if (result.hasError()) {
                 throw new AssertionError(result.getError());
             }
@@ -222,13 +253,15 @@ class EndToEndIT {
                 return List.of();
             }
             List<String> columns = series.get(0).getColumns();
-            return series.get(0).getValues().stream().map(values -> {
-                Map<String, Object> point = new java.util.HashMap<>();
-                for (int i = 0; i < columns.size(); i++) {
-                    point.put(columns.get(i), values.get(i));
-                }
-                return point;
-            }).toList();
+            return series.get(0).getValues().stream()
+                    .map(values -> {
+                        Map<String, Object> point = new HashMap<>();
+                        for (int i = 0; i < columns.size(); i++) {
+                            point.put(columns.get(i), values.get(i));
+                        }
+                        return point;
+                    })
+                    .toList();
         }
     }
 

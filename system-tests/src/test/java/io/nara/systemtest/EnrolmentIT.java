@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.gateway.enrol.EstClient;
 import io.nara.gateway.enrol.HubIdentity;
+import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -49,7 +54,10 @@ class EnrolmentIT {
     static void start() throws Exception {
         stack = DevStack.ensureUp();
         // One-hour certificates, so a hub that renews when less than 59 min 55 s are left renews within seconds.
-        ingest = Services.startEnrollingIngest(stack, clock, io.nara.ingest.alerting.AlertingSettings.defaults(),
+        ingest = Services.startEnrollingIngest(
+                stack,
+                clock,
+                AlertingSettings.defaults(),
                 new HubEnrolment.Settings(Duration.ofDays(30), Duration.ofHours(1)));
     }
 
@@ -63,14 +71,24 @@ class EnrolmentIT {
         String hubId = newHubId();
         String code = register(hubId);
         Path codeFile = Files.writeString(dir.resolve("enrolment-code"), "WRONG-CODE-0000-0000\n");
-        try (Services.Hub hub = Services.startEnrollingHub(stack, ingest, hubId, dir.resolve("data"), codeFile,
-                Duration.ofMinutes(1))) {
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("enrolment").get("waiting")
-                    .asText().contains("wrong enrolment code"));
-            assertThat(Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean()).isFalse();
+        try (Services.Hub hub = Services.startEnrollingHub(
+                stack, ingest, hubId, dir.resolve("data"), codeFile, Duration.ofMinutes(1))) {
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("enrolment")
+                            .get("waiting")
+                            .asText()
+                            .contains("wrong enrolment code"));
+            assertThat(Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean())
+                    .isFalse();
             // The installer fixes the code file; the hub reads it again on its next attempt, no restart.
             Files.writeString(codeFile, code.toLowerCase() + "\n");
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean());
         }
     }
 
@@ -79,12 +97,17 @@ class EnrolmentIT {
         String hubId = newHubId();
         Path codeFile = Files.writeString(dir.resolve("enrolment-code"), register(hubId) + "\n");
         TlsIdentity identity;
-        try (Services.Hub hub = Services.startEnrollingHub(stack, ingest, hubId, dir.resolve("data"), codeFile,
-                Duration.ofMinutes(1))) {
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
+        try (Services.Hub hub = Services.startEnrollingHub(
+                stack, ingest, hubId, dir.resolve("data"), codeFile, Duration.ofMinutes(1))) {
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean());
             identity = new HubIdentity(dir.resolve("data"), hubId).tlsIdentity();
         }
-        assertThat(connects(identity, hubId)).as("the enrolled certificate connects").isTrue();
+        assertThat(connects(identity, hubId))
+                .as("the enrolled certificate connects")
+                .isTrue();
 
         HttpResponse<String> revoked = post("/api/fleet/hubs/" + hubId + "/revoke", "{\"reason\":\"stolen\"}");
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
@@ -101,25 +124,36 @@ class EnrolmentIT {
     void badEnrolmentInputIsRefusedWithTheProblemNamedAndChangesNothing(@TempDir Path dir) throws Exception {
         String hubId = newHubId();
         String code = register(hubId);
-        EstClient est = new EstClient(URI.create("https://localhost:" + ingest.service().estPort()),
-                List.of(stack.pkiDir().resolve("ca.crt")).stream().map(EnrolmentIT::pem).toList());
+        EstClient est = new EstClient(
+                URI.create("https://localhost:" + ingest.service().estPort()),
+                List.of(stack.pkiDir().resolve("ca.crt")).stream()
+                        .map(EnrolmentIT::pem)
+                        .toList());
         HubIdentity identity = new HubIdentity(dir, hubId);
         KeyPair key = HubIdentity.newKeyPair();
 
-        assertRefused(() -> est.simpleEnroll(hubId, "AAAA-BBBB-CCCC-DDDD", identity.request(key)), 401,
+        assertRefused(
+                () -> est.simpleEnroll(hubId, "AAAA-BBBB-CCCC-DDDD", identity.request(key)),
+                401,
                 "wrong enrolment code for hub " + hubId);
-        assertRefused(() -> est.simpleEnroll("hub-nobody-knows", code, identity.request(key)), 401,
+        assertRefused(
+                () -> est.simpleEnroll("hub-nobody-knows", code, identity.request(key)),
+                401,
                 "unknown hub hub-nobody-knows");
-        assertRefused(() -> est.simpleEnroll(hubId, code, new HubIdentity(dir, "another-hub").request(key)), 400,
+        assertRefused(
+                () -> est.simpleEnroll(hubId, code, new HubIdentity(dir, "another-hub").request(key)),
+                400,
                 "CN=another-hub does not match hub id " + hubId);
         assertRefused(() -> est.simpleEnroll(hubId, code, new byte[] {1, 2, 3}), 400, "not a PKCS#10");
         // None of these used the code or issued anything.
-        assertThat(count("SELECT count(*) FROM hub_certificate WHERE hub_id = '" + hubId + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM hub_certificate WHERE hub_id = '" + hubId + "'"))
+                .isZero();
         assertThat(fleetRow(hubId).get("lifecycle").asText()).isEqualTo("IN_STOCK");
         assertThat(fleetRow(hubId).get("codeValidUntil").isNull()).isFalse();
         // Each refusal is kept for the operator with its problem.
         assertThat(count("SELECT count(*) FROM rejected_message WHERE topic LIKE 'est:%' AND hub_id = '" + hubId
-                + "' AND problem LIKE '%does not match hub id%'")).isEqualTo(1);
+                        + "' AND problem LIKE '%does not match hub id%'"))
+                .isEqualTo(1);
 
         // An expired code.
         clock.shift = Duration.ofDays(31);
@@ -137,12 +171,16 @@ class EnrolmentIT {
         assertThat(cert.getSubjectX500Principal().getName()).contains("CN=" + hubId);
         assertThat(est.simpleEnroll(hubId, freshCode, identity.request(key)).getSerialNumber())
                 .isEqualTo(cert.getSerialNumber());
-        assertRefused(() -> est.simpleEnroll(hubId, freshCode, identity.request(HubIdentity.newKeyPair())), 401,
+        assertRefused(
+                () -> est.simpleEnroll(hubId, freshCode, identity.request(HubIdentity.newKeyPair())),
+                401,
                 "already used");
-        assertThat(count("SELECT count(*) FROM hub_certificate WHERE hub_id = '" + hubId + "'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM hub_certificate WHERE hub_id = '" + hubId + "'"))
+                .isEqualTo(1);
 
         // Revoked: neither enrolment nor renewal.
-        assertThat(post("/api/fleet/hubs/" + hubId + "/revoke", "{}").statusCode()).isEqualTo(200);
+        assertThat(post("/api/fleet/hubs/" + hubId + "/revoke", "{}").statusCode())
+                .isEqualTo(200);
         assertRefused(() -> est.simpleEnroll(hubId, freshCode, identity.request(key)), 403, "is revoked");
     }
 
@@ -153,28 +191,45 @@ class EnrolmentIT {
         String first;
         // Renew when less than 59 min 55 s of the one-hour certificate are left: five seconds after enrolment.
         Duration renewBefore = Duration.ofHours(1).minusSeconds(5);
-        try (Services.Hub hub = Services.startEnrollingHub(stack, ingest, hubId, dir.resolve("data"), codeFile,
-                renewBefore)) {
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
-            first = Services.hubStatus(hub.statusUrl()).get("enrolment").get("serial").asText();
-            await().atMost(DEADLINE).until(() -> !first.equals(
-                    Services.hubStatus(hub.statusUrl()).get("enrolment").get("serial").asText()));
+        try (Services.Hub hub =
+                Services.startEnrollingHub(stack, ingest, hubId, dir.resolve("data"), codeFile, renewBefore)) {
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean());
+            first = Services.hubStatus(hub.statusUrl())
+                    .get("enrolment")
+                    .get("serial")
+                    .asText();
+            await().atMost(DEADLINE)
+                    .until(() -> !first.equals(Services.hubStatus(hub.statusUrl())
+                            .get("enrolment")
+                            .get("serial")
+                            .asText()));
         }
-        assertThat(count("SELECT count(*) FROM hub_certificate WHERE hub_id = '" + hubId
-                + "' AND issued_for = 'RENEW'")).isPositive();
+        assertThat(count(
+                        "SELECT count(*) FROM hub_certificate WHERE hub_id = '" + hubId + "' AND issued_for = 'RENEW'"))
+                .isPositive();
         // Started again, the hub connects with the renewed certificate from its data folder; no code is needed.
         Files.delete(codeFile);
-        try (Services.Hub hub = Services.startEnrollingHub(stack, ingest, hubId, dir.resolve("data"), codeFile,
-                Duration.ofMinutes(1))) {
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
-            assertThat(Services.hubStatus(hub.statusUrl()).get("enrolment").get("serial").asText()).isNotEqualTo(first);
+        try (Services.Hub hub = Services.startEnrollingHub(
+                stack, ingest, hubId, dir.resolve("data"), codeFile, Duration.ofMinutes(1))) {
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean());
+            assertThat(Services.hubStatus(hub.statusUrl())
+                            .get("enrolment")
+                            .get("serial")
+                            .asText())
+                    .isNotEqualTo(first);
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
     /** The real time, moved by {@code shift}: the ingest's certificates and codes age as in life, and a code can expire. */
-    private static final class ShiftedClock extends java.time.Clock {
+    private static final class ShiftedClock extends Clock {
         volatile Duration shift = Duration.ZERO;
 
         @Override
@@ -183,12 +238,12 @@ class EnrolmentIT {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
 
         @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }
@@ -218,9 +273,13 @@ class EnrolmentIT {
     }
 
     private static JsonNode fleetRow(String hubId) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         for (JsonNode row : JSON.readTree(r.body())) {
             if (row.get("hubId").asText().equals(hubId)) {
@@ -231,9 +290,14 @@ class EnrolmentIT {
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static long count(String sql) throws Exception {
@@ -244,7 +308,8 @@ class EnrolmentIT {
     private static boolean connects(TlsIdentity identity, String hubId) {
         BrokerConnection broker = new BrokerConnection(URI.create(stack.get("NARA_MQTT_URL")), identity);
         try {
-            MqttClient client = new MqttClient(broker.serverUri().toString(), hubId + "-probe", new MemoryPersistence());
+            MqttClient client =
+                    new MqttClient(broker.serverUri().toString(), hubId + "-probe", new MemoryPersistence());
             try {
                 var options = broker.options(true, null, null);
                 options.setAutomaticReconnect(false);
@@ -262,7 +327,7 @@ class EnrolmentIT {
     private static X509Certificate pem(Path file) {
         try {
             return HubIdentity.trustAnchors(file, null).get(0);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -34,10 +34,13 @@ class EpisodeEscalationIT {
     private static final String HUB = "hub-it-episode-1";
     /** Another home's hub: it may not close or raise the first hub's episodes, even when it names them. */
     private static final String OTHER_HUB = "hub-it-episode-2";
+
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     /** A Tuesday at 10:00 in Stockholm: Anna and Agnes are on duty in the northern district. */
     private static final MutableClock clock = new MutableClock(LocalDateTime.of(2026, 11, 24, 10, 0)
-            .atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+            .atZone(ZoneId.of("Europe/Stockholm"))
+            .toInstant());
+
     private static final AtomicLong seq = new AtomicLong();
     private static final List<JsonObject> paged = new CopyOnWriteArrayList<>();
 
@@ -57,9 +60,14 @@ class EpisodeEscalationIT {
             exchange.close();
         });
         pager.start();
-        AlertingSettings settings = AlertingSettings.defaults().withScans(Duration.ofSeconds(5), Duration.ofMillis(100))
-                .withWebhook(URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page"),
-                        "webhook-secret-for-tests-0123456789", Duration.ofSeconds(2), 5, Duration.ofMillis(100),
+        AlertingSettings settings = AlertingSettings.defaults()
+                .withScans(Duration.ofSeconds(5), Duration.ofMillis(100))
+                .withWebhook(
+                        URI.create("http://127.0.0.1:" + pager.getAddress().getPort() + "/page"),
+                        "webhook-secret-for-tests-0123456789",
+                        Duration.ofSeconds(2),
+                        5,
+                        Duration.ofMillis(100),
                         Duration.ofMillis(500));
         ingest = Alerting.startIngest(stack, clock, settings, Alerting.organisation());
         HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
@@ -87,15 +95,20 @@ class EpisodeEscalationIT {
         // One alert in Anna's inbox for this episode: the first one, now urgent.
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         JsonArray inbox = new JsonArray(anna.get("/api/inbox").body());
-        List<JsonObject> mine = inbox.stream().map(JsonObject.class::cast)
-                .filter(a -> a.getLong("id") == open || a.getLong("id") == worse).toList();
+        List<JsonObject> mine = inbox.stream()
+                .map(JsonObject.class::cast)
+                .filter(a -> a.getLong("id") == open || a.getLong("id") == worse)
+                .toList();
         assertThat(mine).singleElement().satisfies(a -> {
             assertThat(a.getLong("id")).isEqualTo(open);
             assertThat(a.getString("severity")).isEqualTo("URGENT");
         });
         // The urgent clock runs: 15 minutes from the worse reading, not the warning's 2 hours.
-        assertThat(Alerting.rows(ingest, "SELECT severity, state, escalate_at <= '" + before.plus(Duration.ofMinutes(15))
-                + "'::timestamptz, escalate_after = interval '15 minutes' FROM alert_state WHERE alert_id = " + open))
+        assertThat(Alerting.rows(
+                        ingest,
+                        "SELECT severity, state, escalate_at <= '" + before.plus(Duration.ofMinutes(15))
+                                + "'::timestamptz, escalate_after = interval '15 minutes' FROM alert_state WHERE alert_id = "
+                                + open))
                 .containsExactly(List.of("URGENT", "OPEN", true, true));
         assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = " + open + " ORDER BY id"))
                 .containsExactly(List.of("routed"), List.of("episode.escalated"));
@@ -118,7 +131,8 @@ class EpisodeEscalationIT {
         String episode = "potassium@2026-11-24T09:30:00Z#" + UUID.randomUUID();
         long open = send(potassium(AlertStatus.RAISED, Severity.WARNING, 5.8, episode));
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
-        assertThat(anna.post("/api/alerts/" + open + "/acknowledge", new JsonObject(), true).statusCode())
+        assertThat(anna.post("/api/alerts/" + open + "/acknowledge", new JsonObject(), true)
+                        .statusCode())
                 .isEqualTo(200);
 
         send(potassium(AlertStatus.ESCALATED, Severity.URGENT, 6.4, episode));
@@ -126,11 +140,15 @@ class EpisodeEscalationIT {
         assertThat(Alerting.rows(ingest, "SELECT severity, state, owner_id FROM alert_state WHERE alert_id = " + open))
                 .containsExactly(List.of("URGENT", "ACKNOWLEDGED", "anna"));
         // Her reminder comes at the urgent time (1 hour after the worse reading), not the warning's 4 hours.
-        assertThat(Alerting.rows(ingest, "SELECT remind_at <= '" + clock.instant().plus(Duration.ofHours(1))
-                + "'::timestamptz FROM alert_state WHERE alert_id = " + open)).containsExactly(List.of(true));
+        assertThat(Alerting.rows(
+                        ingest,
+                        "SELECT remind_at <= '" + clock.instant().plus(Duration.ofHours(1))
+                                + "'::timestamptz FROM alert_state WHERE alert_id = " + open))
+                .containsExactly(List.of(true));
         await().atMost(DEADLINE).until(() -> pages(open, "raised").size() == 1);
         assertThat(pages(open, "raised").get(0).getJsonArray("recipients").stream()
-                .map(r -> ((JsonObject) r).getString("personId"))).containsExactly("anna");
+                        .map(r -> ((JsonObject) r).getString("personId")))
+                .containsExactly("anna");
     }
 
     @Test
@@ -139,7 +157,8 @@ class EpisodeEscalationIT {
         long first = send(potassium(AlertStatus.RAISED, Severity.WARNING, 5.6, episode));
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         assertThat(anna.post("/api/alerts/" + first + "/resolve", new JsonObject().put("outcome", "PHONE_CALL"), true)
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
 
         long worse = send(potassium(AlertStatus.ESCALATED, Severity.URGENT, 6.5, episode));
 
@@ -159,9 +178,14 @@ class EpisodeEscalationIT {
         String outbox = UUID.randomUUID().toString();
         Alerting.publish(otherHub, OTHER_HUB, outbox, potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.5, episode));
         Alerting.publish(otherHub, OTHER_HUB, outbox, potassium(AlertStatus.ESCALATED, Severity.URGENT, 6.9, episode));
-        await().atMost(DEADLINE).until(() -> Alerting.rows(ingest, "SELECT count(*) FROM rejected_message WHERE "
-                + "hub_id = '" + OTHER_HUB + "' AND unauthorised AND problem LIKE '%patient " + Alerting.PATIENT
-                + " is not bound to hub " + OTHER_HUB + "%'").equals(List.of(List.of(2L))));
+        await().atMost(DEADLINE)
+                .until(() -> Alerting.rows(
+                                ingest,
+                                "SELECT count(*) FROM rejected_message WHERE "
+                                        + "hub_id = '" + OTHER_HUB + "' AND unauthorised AND problem LIKE '%patient "
+                                        + Alerting.PATIENT
+                                        + " is not bound to hub " + OTHER_HUB + "%'")
+                        .equals(List.of(List.of(2L))));
         assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert WHERE hub_id = '" + OTHER_HUB + "'"))
                 .containsExactly(List.of(0L));
         assertThat(Alerting.rows(ingest, "SELECT severity, state FROM alert_state WHERE alert_id = " + open))
@@ -169,8 +193,9 @@ class EpisodeEscalationIT {
         assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = " + open + " ORDER BY id"))
                 .containsExactly(List.of("routed"));
         var anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
-        assertThat(new JsonArray(anna.get("/api/inbox").body()).stream().map(JsonObject.class::cast)
-                .map(a -> a.getLong("id"))).contains(open);
+        assertThat(new JsonArray(anna.get("/api/inbox").body())
+                        .stream().map(JsonObject.class::cast).map(a -> a.getLong("id")))
+                .contains(open);
 
         // Its own hub's RESOLVED still closes it.
         send(potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.4, episode));
@@ -181,8 +206,22 @@ class EpisodeEscalationIT {
     private static Alert potassium(AlertStatus status, Severity severity, double value, String episode) {
         long s = seq.incrementAndGet();
         String rule = severity == Severity.URGENT ? "potassium-very-high" : "potassium-high";
-        return new Alert(s, Alerting.PATIENT, rule, severity, "2823-3", value, "mmol/L",
-                "Kalium " + value + " / Potassium " + value, clock.instant(), s, "3", null, null, status, episode);
+        return new Alert(
+                s,
+                Alerting.PATIENT,
+                rule,
+                severity,
+                "2823-3",
+                value,
+                "mmol/L",
+                "Kalium " + value + " / Potassium " + value,
+                clock.instant(),
+                s,
+                "3",
+                null,
+                null,
+                status,
+                episode);
     }
 
     /** Publishes as the hub; the stored alert's id once it is stored and routed (one transaction). */
@@ -192,7 +231,8 @@ class EpisodeEscalationIT {
 
     /** The staff's pages of one alert; a relative's message names no alert (it says no more than it must). */
     private static List<JsonObject> pages(long alertId, String event) {
-        return paged.stream().filter(p -> Long.valueOf(alertId).equals(p.getLong("alertId"))
-                && event.equals(p.getString("event"))).toList();
+        return paged.stream()
+                .filter(p -> Long.valueOf(alertId).equals(p.getLong("alertId")) && event.equals(p.getString("event")))
+                .toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.nara.systemtest;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -31,10 +32,13 @@ final class EventStream implements AutoCloseable {
     }
 
     private EventStream(String url, String authHeader, String authValue, String eventType) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header(authHeader, authValue)
-                .header("Accept", "text/event-stream").GET().build();
-        HttpResponse<InputStream> response = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header(authHeader, authValue)
+                .header("Accept", "text/event-stream")
+                .GET()
+                .build();
+        HttpResponse<InputStream> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
         }
@@ -71,7 +75,7 @@ final class EventStream implements AutoCloseable {
                     data.setLength(0);
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // The stream ends when the test closes it.
         }
     }

@@ -27,8 +27,8 @@ class FleetPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        ingest = Services.startEnrollingIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
-                HubEnrolment.Settings.defaults());
+        ingest = Services.startEnrollingIngest(
+                stack, Clock.systemUTC(), Alerting.plainHttp(), HubEnrolment.Settings.defaults());
         JsonObject organisation = Alerting.organisation();
         organisation.getJsonArray("people").add(new JsonObject("""
                 {"id": "olle", "organisationId": "kommun", "name": "Olle Drift", "username": "olle",
@@ -77,14 +77,24 @@ class FleetPageIT {
         browser.await("English", d -> browser.find(row + " td.state").getText().equals("in stock"));
         browser.find(row + " button[data-action='revoke']").click();
         browser.driver().switchTo().alert().accept();
-        browser.await("the hub revoked", d -> browser.find(row + " td.state").getText().equals("revoked"));
-        assertThat(browser.findAll(row + " button")).as("nothing more to do with a revoked hub").isEmpty();
+        browser.await(
+                "the hub revoked",
+                d -> browser.find(row + " td.state").getText().equals("revoked"));
+        assertThat(browser.findAll(row + " button"))
+                .as("nothing more to do with a revoked hub")
+                .isEmpty();
         browser.screenshot("2-revoked");
 
-        HttpResponse<String> hubs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(ingest.baseUrl() + "/api/fleet/hubs?lifecycle=REVOKED"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(hubs.body()).contains("\"hubId\":\"" + HUB + "\"").contains("\"lifecycleChangedBy\":\"person:olle\"");
+        HttpResponse<String> hubs = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/fleet/hubs?lifecycle=REVOKED"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(hubs.body())
+                .contains("\"hubId\":\"" + HUB + "\"")
+                .contains("\"lifecycleChangedBy\":\"person:olle\"");
     }
 
     @Test
@@ -92,8 +102,10 @@ class FleetPageIT {
         browser = Browser.start("fleet-anna");
         browser.signIn(ingest.baseUrl(), "anna", "anna-secret-1");
         browser.open(ingest.baseUrl() + "/fleet.html");
-        browser.await("the list loaded", d -> browser.find("#empty").isDisplayed()
-                || !browser.findAll("tr[data-hub-id]").isEmpty());
+        browser.await(
+                "the list loaded",
+                d -> browser.find("#empty").isDisplayed()
+                        || !browser.findAll("tr[data-hub-id]").isEmpty());
         assertThat(browser.find("#create-section").isDisplayed()).isFalse();
         assertThat(browser.findAll("button[data-action]")).isEmpty();
     }

@@ -50,8 +50,8 @@ class GrafanaDashboardIT {
         now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         double offset = 0;
         for (String patient : PATIENTS) {
-            Map<String, Double> base = Map.of("29463-7", 80.0 + offset, "8480-6", 120.0 + offset, "8867-4", 70.0,
-                    "59408-5", 95.0);
+            Map<String, Double> base =
+                    Map.of("29463-7", 80.0 + offset, "8480-6", 120.0 + offset, "8867-4", 70.0, "59408-5", 95.0);
             Map<String, String> units = Map.of("29463-7", "kg", "8480-6", "mm[Hg]", "8867-4", "/min", "59408-5", "%");
             for (Map.Entry<String, Double> code : base.entrySet()) {
                 Map<Instant, Double> values = new TreeMap<>();
@@ -60,11 +60,11 @@ class GrafanaDashboardIT {
                 }
                 // Pulse and SpO2 as a night oximeter sends them: raw continuous samples, in their own policy.
                 if (code.getKey().equals("8867-4") || code.getKey().equals("59408-5")) {
-                    ClinicData.continuousSamples(influx, "hub-grafana-" + patient, patient, code.getKey(),
-                            units.get(code.getKey()), values);
+                    ClinicData.continuousSamples(
+                            influx, "hub-grafana-" + patient, patient, code.getKey(), units.get(code.getKey()), values);
                 } else {
-                    ClinicData.readings(influx, "hub-grafana-" + patient, patient, code.getKey(),
-                            units.get(code.getKey()), values);
+                    ClinicData.readings(
+                            influx, "hub-grafana-" + patient, patient, code.getKey(), units.get(code.getKey()), values);
                 }
             }
             offset += 5;
@@ -76,24 +76,30 @@ class GrafanaDashboardIT {
 
     @Test
     void theProvisioningFilesPointAtTheInfluxDbDatasourceAndTheDashboardFolder() throws Exception {
-        JsonNode datasources = YAML.readTree(grafana.resolve("provisioning/datasources/nara-influxdb.yaml").toFile());
+        JsonNode datasources = YAML.readTree(
+                grafana.resolve("provisioning/datasources/nara-influxdb.yaml").toFile());
         assertThat(datasources.get("apiVersion").asInt()).isEqualTo(1);
         JsonNode ds = datasources.get("datasources").get(0);
         assertThat(ds.get("type").asText()).isEqualTo("influxdb");
         assertThat(ds.get("jsonData").get("version").asText()).isEqualTo("InfluxQL");
         assertThat(ds.get("uid").asText()).isEqualTo("nara-influxdb");
-        assertThat(ds.has("password")).as("the password comes from secureJsonData, never in clear").isFalse();
+        assertThat(ds.has("password"))
+                .as("the password comes from secureJsonData, never in clear")
+                .isFalse();
 
-        JsonNode providers = YAML.readTree(grafana.resolve("provisioning/dashboards/nara.yaml").toFile());
+        JsonNode providers = YAML.readTree(
+                grafana.resolve("provisioning/dashboards/nara.yaml").toFile());
         JsonNode provider = providers.get("providers").get(0);
         assertThat(provider.get("type").asText()).isEqualTo("file");
         String path = provider.get("options").get("path").asText();
-        Path folder = Path.of(path.replace("${NARA_GRAFANA_DASHBOARDS}", grafana.resolve("dashboards").toString()));
+        Path folder = Path.of(path.replace(
+                "${NARA_GRAFANA_DASHBOARDS}", grafana.resolve("dashboards").toString()));
         assertThat(folder.resolve("nara-clinic.json")).exists();
 
         // Every variable the provisioning files expand is explained in deploy/README.md.
         String readme = Files.readString(stack.repoRoot().resolve("deploy/README.md"));
-        for (Path file : List.of(grafana.resolve("provisioning/datasources/nara-influxdb.yaml"),
+        for (Path file : List.of(
+                grafana.resolve("provisioning/datasources/nara-influxdb.yaml"),
                 grafana.resolve("provisioning/dashboards/nara.yaml"))) {
             Matcher m = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(Files.readString(file));
             while (m.find()) {
@@ -102,7 +108,8 @@ class GrafanaDashboardIT {
         }
 
         for (JsonNode panel : panels(dashboard().get("panels"))) {
-            assertThat(panel.get("datasource").get("uid").asText()).as(panel.get("title").asText())
+            assertThat(panel.get("datasource").get("uid").asText())
+                    .as(panel.get("title").asText())
                     .isEqualTo("nara-influxdb");
         }
     }
@@ -124,9 +131,13 @@ class GrafanaDashboardIT {
                 String influxQuery = substitute(grafanaQuery, patients);
                 QueryResult result = run(influxQuery);
                 List<QueryResult.Series> series = result.getResults().get(0).getSeries();
-                assertThat(series).as(panel.get("title").asText() + ": " + influxQuery).isNotNull().isNotEmpty();
+                assertThat(series)
+                        .as(panel.get("title").asText() + ": " + influxQuery)
+                        .isNotNull()
+                        .isNotEmpty();
                 assertThat(series.stream().mapToInt(s -> s.getValues().size()).sum())
-                        .as(panel.get("title").asText()).isPositive();
+                        .as(panel.get("title").asText())
+                        .isPositive();
                 queries++;
             }
         }
@@ -137,10 +148,11 @@ class GrafanaDashboardIT {
     static String substitute(String query, List<String> patients) {
         long to = now.plus(Duration.ofHours(1)).toEpochMilli();
         long from = now.minus(Duration.ofDays(30)).toEpochMilli();
-        String all = patients.stream().map(GrafanaDashboardIT::regexEscape)
-                .collect(Collectors.joining("|", "(", ")"));
+        String all = patients.stream().map(GrafanaDashboardIT::regexEscape).collect(Collectors.joining("|", "(", ")"));
         String out = query.replace("$timeFilter", "time >= " + from + "ms and time <= " + to + "ms")
-                .replace("$__interval_ms", "3600000").replace("$__interval", "1h").replace("$interval", "1h")
+                .replace("$__interval_ms", "3600000")
+                .replace("$__interval", "1h")
+                .replace("$interval", "1h")
                 .replace("$patient", all);
         assertThat(out).as("every macro substituted in " + query).doesNotContainPattern("\\$[A-Za-z_{]");
         return out;

@@ -1,5 +1,6 @@
 package io.nara.systemtest;
 
+import io.nara.ingest.db.Database;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.DeviceBinding;
@@ -11,9 +12,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
 
@@ -32,16 +42,16 @@ final class HomeEnrolment {
 
     /** The organisation and team of patients a test did not import itself. */
     static final String ORGANISATION = "it-home-org";
+
     static final String TEAM = "it-home-team";
     static final String DOCTOR = "it-home-doctor";
     static final String DOCTOR_PASSWORD = "it-home-doctor-secret-1";
     private static final MessageCodec CODEC = new MessageCodec();
 
-    private HomeEnrolment() {
-    }
+    private HomeEnrolment() {}
 
     /** The cloud as the helper reaches it: the web address, the operator key, and PostgreSQL for look-ups. */
-    record Cloud(String baseUrl, String apiKey, io.nara.ingest.db.Database.Settings postgres) {
+    record Cloud(String baseUrl, String apiKey, Database.Settings postgres) {
         static Cloud of(Services.Ingest ingest) {
             return new Cloud(ingest.baseUrl(), ingest.apiKey(), ingest.postgres());
         }
@@ -68,7 +78,7 @@ final class HomeEnrolment {
             b.users().forEach(u -> patients.add(u.patientId()));
         }
         prepareCareTeams(ingest, patients);
-        java.util.Map<String, Integer> planVersions = new java.util.HashMap<>();
+        Map<String, Integer> planVersions = new HashMap<>();
         for (String patient : patients) {
             planVersions.put(patient, enrolPatient(ingest, hubId, patient));
         }
@@ -79,12 +89,16 @@ final class HomeEnrolment {
             } else if (b.users().size() == 1) {
                 body.put("patientId", b.users().get(0).patientId());
             }
-            expect(operator(ingest, "POST", "/api/enrolment/hubs/" + hubId + "/devices", body), 200,
+            expect(
+                    operator(ingest, "POST", "/api/enrolment/hubs/" + hubId + "/devices", body),
+                    200,
                     "binding " + b.deviceId() + " to hub " + hubId);
         }
         Alerting.Session doctor = Alerting.Session.of(ingest.baseUrl(), DOCTOR, DOCTOR_PASSWORD);
         for (String patient : patients) {
-            CarePlan plan = config.carePlans().stream().filter(p -> p.patientId().equals(patient)).findFirst()
+            CarePlan plan = config.carePlans().stream()
+                    .filter(p -> p.patientId().equals(patient))
+                    .findFirst()
                     // A patient with no plan in the home's config has none on the hub: the template gives way to an
                     // empty plan, so no rule the test did not ask for runs.
                     .orElse(new CarePlan(patient, "1", List.of()));
@@ -99,14 +113,21 @@ final class HomeEnrolment {
      * alerts for them and whose plans, if any, the test saves itself.
      */
     static HubConfig household(String... patients) {
-        return new HubConfig(1, 1, java.util.Arrays.stream(patients).map(p -> new CarePlan(p, "1", List.of()))
-                .toList(), List.of());
+        return new HubConfig(
+                1,
+                1,
+                Arrays.stream(patients)
+                        .map(p -> new CarePlan(p, "1", List.of()))
+                        .toList(),
+                List.of());
     }
 
     /** Waits until the hub reports the cloud's config applied, as the enrolment page shows it ("APPLIED"). */
     static void awaitApplied(Cloud ingest, String hubId) {
-        Awaitility.await().atMost(Services.DEADLINE).until(() -> "APPLIED".equals(hubPage(ingest, hubId)
-                .getJsonObject("config").getString("state")));
+        Awaitility.await()
+                .atMost(Services.DEADLINE)
+                .until(() -> "APPLIED"
+                        .equals(hubPage(ingest, hubId).getJsonObject("config").getString("state")));
     }
 
     /** ... of an ingest in this JVM. */
@@ -153,8 +174,9 @@ final class HomeEnrolment {
     static String personnummer(String patientId) {
         int h = patientId.hashCode() & 0x7fffffff;
         LocalDate born = LocalDate.of(1930, 1, 1).plusDays(h % (30 * 365));
-        String first9 = String.format("%02d%02d%02d%03d", born.getYear() % 100, born.getMonthValue(),
-                born.getDayOfMonth(), (h / (30 * 365)) % 1000);
+        String first9 = String.format(
+                "%02d%02d%02d%03d",
+                born.getYear() % 100, born.getMonthValue(), born.getDayOfMonth(), (h / (30 * 365)) % 1000);
         return born.getYear() + first9.substring(2, 6) + "-" + first9.substring(6) + luhn(first9);
     }
 
@@ -176,39 +198,66 @@ final class HomeEnrolment {
         Set<String> doctorTeams = new LinkedHashSet<>();
         String doctorOrganisation = null;
         for (String patient : patients) {
-            List<List<Object>> teams = rows(ingest, "SELECT r.team_id, t.organisation_id FROM care_relation r"
-                    + " JOIN care_team t ON t.id = r.team_id WHERE r.patient_id = '" + patient + "' ORDER BY "
-                    + "r.responds_first DESC, r.team_id");
+            List<List<Object>> teams = rows(
+                    ingest,
+                    "SELECT r.team_id, t.organisation_id FROM care_relation r"
+                            + " JOIN care_team t ON t.id = r.team_id WHERE r.patient_id = '" + patient + "' ORDER BY "
+                            + "r.responds_first DESC, r.team_id");
             if (teams.isEmpty()) {
-                unknown.add(new JsonObject().put("id", patient).put("name", "Patient " + patient)
-                        .put("careRelations", new JsonArray().add(new JsonObject().put("team", TEAM)
-                                .put("from", "2020-01-01T00:00:00Z").put("respondsFirst", true))));
+                unknown.add(new JsonObject()
+                        .put("id", patient)
+                        .put("name", "Patient " + patient)
+                        .put(
+                                "careRelations",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("team", TEAM)
+                                                .put("from", "2020-01-01T00:00:00Z")
+                                                .put("respondsFirst", true))));
                 doctorTeams.add(TEAM);
                 doctorOrganisation = doctorOrganisation == null ? ORGANISATION : doctorOrganisation;
             } else {
                 doctorTeams.add((String) teams.get(0).get(0));
-                doctorOrganisation = doctorOrganisation == null ? (String) teams.get(0).get(1) : doctorOrganisation;
+                doctorOrganisation =
+                        doctorOrganisation == null ? (String) teams.get(0).get(1) : doctorOrganisation;
             }
         }
         JsonObject doc = new JsonObject();
         if (!unknown.isEmpty()) {
-            doc.put("organisations", new JsonArray().add(new JsonObject().put("id", ORGANISATION)
-                    .put("name", "Testkommun").put("kind", "MUNICIPALITY")));
-            doc.put("teams", new JsonArray().add(new JsonObject().put("id", TEAM).put("organisationId", ORGANISATION)
-                    .put("name", "Hemsjukvård Test").put("slots", new JsonArray())));
+            doc.put(
+                    "organisations",
+                    new JsonArray()
+                            .add(new JsonObject()
+                                    .put("id", ORGANISATION)
+                                    .put("name", "Testkommun")
+                                    .put("kind", "MUNICIPALITY")));
+            doc.put(
+                    "teams",
+                    new JsonArray()
+                            .add(new JsonObject()
+                                    .put("id", TEAM)
+                                    .put("organisationId", ORGANISATION)
+                                    .put("name", "Hemsjukvård Test")
+                                    .put("slots", new JsonArray())));
             doc.put("patients", unknown);
         }
         JsonArray memberships = new JsonArray();
         doctorTeams.forEach(t -> memberships.add(new JsonObject().put("team", t).put("role", "DOCTOR")));
-        for (List<Object> held : rows(ingest, "SELECT team_id FROM team_member WHERE person_id = '" + DOCTOR
-                + "'")) {
+        for (List<Object> held : rows(ingest, "SELECT team_id FROM team_member WHERE person_id = '" + DOCTOR + "'")) {
             if (!doctorTeams.contains((String) held.get(0))) {
                 memberships.add(new JsonObject().put("team", held.get(0)).put("role", "DOCTOR"));
             }
         }
-        doc.put("people", new JsonArray().add(new JsonObject().put("id", DOCTOR).put("organisationId",
-                        doctorOrganisation).put("name", "Doktor Test").put("username", DOCTOR)
-                .put("password", DOCTOR_PASSWORD).put("teams", memberships)));
+        doc.put(
+                "people",
+                new JsonArray()
+                        .add(new JsonObject()
+                                .put("id", DOCTOR)
+                                .put("organisationId", doctorOrganisation)
+                                .put("name", "Doktor Test")
+                                .put("username", DOCTOR)
+                                .put("password", DOCTOR_PASSWORD)
+                                .put("teams", memberships)));
         expect(operator(ingest, "POST", "/api/admin/organisation", doc), 200, "importing the home's care teams");
     }
 
@@ -216,10 +265,17 @@ final class HomeEnrolment {
     private static int enrolPatient(Cloud ingest, String hubId, String patient) throws Exception {
         List<List<Object>> row = rows(ingest, "SELECT name FROM patient WHERE id = '" + patient + "'");
         JsonArray teams = new JsonArray();
-        rows(ingest, "SELECT team_id FROM care_relation WHERE patient_id = '" + patient
-                + "' ORDER BY responds_first DESC, team_id").forEach(t -> teams.add(t.get(0)));
-        JsonObject body = new JsonObject().put("patientId", patient).put("name", row.get(0).get(0))
-                .put("nationalId", personnummer(patient)).put("teams", teams).put("hubId", hubId);
+        rows(
+                        ingest,
+                        "SELECT team_id FROM care_relation WHERE patient_id = '" + patient
+                                + "' ORDER BY responds_first DESC, team_id")
+                .forEach(t -> teams.add(t.get(0)));
+        JsonObject body = new JsonObject()
+                .put("patientId", patient)
+                .put("name", row.get(0).get(0))
+                .put("nationalId", personnummer(patient))
+                .put("teams", teams)
+                .put("hubId", hubId);
         HttpResponse<String> r = operator(ingest, "POST", "/api/enrolment/patients", body);
         expect(r, 201, "enrolling " + patient + " at hub " + hubId);
         return new JsonObject(r.body()).getInteger("carePlanVersion");
@@ -229,8 +285,15 @@ final class HomeEnrolment {
             throws Exception {
         JsonObject document = new JsonObject(new String(CODEC.encode(plan), StandardCharsets.UTF_8));
         document.remove("version");
-        expect(doctor.put("/api/patients/" + patient + "/careplan", new JsonObject().put("basedOnVersion", basedOn)
-                .put("plan", document).put("reason", "the home's plan")), 200, "saving the care plan of " + patient);
+        expect(
+                doctor.put(
+                        "/api/patients/" + patient + "/careplan",
+                        new JsonObject()
+                                .put("basedOnVersion", basedOn)
+                                .put("plan", document)
+                                .put("reason", "the home's plan")),
+                200,
+                "saving the care plan of " + patient);
     }
 
     /** A call with the operator key, as a program of the organisation's (the demo script) makes it. */
@@ -247,13 +310,16 @@ final class HomeEnrolment {
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<List<Object>> rows(Cloud cloud, String sql) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(cloud.postgres().jdbcUrl(),
-                cloud.postgres().user(), cloud.postgres().password());
-             java.sql.Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(sql)) {
-            List<List<Object>> rows = new java.util.ArrayList<>();
+    private static List<List<Object>> rows(Cloud cloud, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(
+                        cloud.postgres().jdbcUrl(),
+                        cloud.postgres().user(),
+                        cloud.postgres().password());
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
             while (r.next()) {
-                List<Object> row = new java.util.ArrayList<>();
+                List<Object> row = new ArrayList<>();
                 for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
                     row.add(r.getObject(i));
                 }

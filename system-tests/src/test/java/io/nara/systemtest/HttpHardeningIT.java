@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,34 +44,47 @@ class HttpHardeningIT {
 
     @Test
     void everyAnswerCarriesTheSecurityHeadersAndPagesAreRevalidated() throws Exception {
-        for (String path : new String[] {"/", "/index.html", "/nara.js", "/patient.html", "/api/inbox", "/health",
-                "/fhir/metadata", "/no-such-page"}) {
+        for (String path : new String[] {
+            "/", "/index.html", "/nara.js", "/patient.html", "/api/inbox", "/health", "/fhir/metadata", "/no-such-page"
+        }) {
             HttpResponse<String> r = get(path, null);
             String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
-            assertThat(csp).as(path).contains("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
-                    .doesNotContain("'unsafe-inline' 'unsafe-eval'").doesNotContainPattern("script-src[^;]*unsafe");
-            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(csp)
+                    .as(path)
+                    .contains("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+                    .doesNotContain("'unsafe-inline' 'unsafe-eval'")
+                    .doesNotContainPattern("script-src[^;]*unsafe");
+            assertThat(r.headers().firstValue("X-Content-Type-Options"))
+                    .as(path)
+                    .hasValue("nosniff");
             assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
             assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
             String cache = r.headers().firstValue("Cache-Control").orElse("");
             assertThat(cache).as(path).doesNotContain("immutable", "max-age=86400");
             assertThat(cache).as(path).isIn("no-cache", "no-store");
         }
-        assertThat(get("/api/inbox", null).headers().firstValue("Cache-Control")).hasValue("no-store");
-        assertThat(get("/index.html", null).headers().firstValue("Last-Modified")).as("so revalidation is cheap")
+        assertThat(get("/api/inbox", null).headers().firstValue("Cache-Control"))
+                .hasValue("no-store");
+        assertThat(get("/index.html", null).headers().firstValue("Last-Modified"))
+                .as("so revalidation is cheap")
                 .isPresent();
     }
 
     @Test
     void anOversizedBodyIsRefusedBeforeAuthentication() throws Exception {
         String big = "{\"username\":\"" + "x".repeat(100_000) + "\",\"password\":\"p\"}";
-        HttpResponse<String> signIn = HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/signin"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build(),
+        HttpResponse<String> signIn = HTTP.send(
+                HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/signin"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(big))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(signIn.statusCode()).isEqualTo(413);
-        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(ingest.baseUrl() + "/api/alerts/1/acknowledge"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)).build(),
+        HttpResponse<String> anonymous = HTTP.send(
+                HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts/1/acknowledge"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(big))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).as("not a 401 after reading it all").isEqualTo(413);
     }
@@ -82,9 +96,14 @@ class HttpHardeningIT {
         log.start();
         root.addAppender(log);
         try {
-            for (String path : new String[] {"/api/alerts/%00", "/api/patients/p%00x", "/fhir/Patient/%00",
-                    "/fhir/Observation?patient=greta&date=ge9999", "/fhir/Observation?patient=greta&date=lt0001",
-                    "/api/inbox?limit=%01"}) {
+            for (String path : new String[] {
+                "/api/alerts/%00",
+                "/api/patients/p%00x",
+                "/fhir/Patient/%00",
+                "/fhir/Observation?patient=greta&date=ge9999",
+                "/fhir/Observation?patient=greta&date=lt0001",
+                "/api/inbox?limit=%01"
+            }) {
                 HttpResponse<String> r = get(path, "Bearer " + ingest.apiKey());
                 assertThat(r.statusCode()).as(path).isEqualTo(400);
                 assertThat(r.body()).as(path).doesNotContain("Exception", "at io.", "at java.");
@@ -93,14 +112,18 @@ class HttpHardeningIT {
             root.detachAppender(log);
         }
         assertThat(log.list.stream().filter(e -> e.getThrowableProxy() != null).map(ILoggingEvent::getFormattedMessage))
-                .as("no stack trace logged").isEmpty();
+                .as("no stack trace logged")
+                .isEmpty();
     }
 
     @Test
     void fhirLinksComeFromTheConfiguredAddressNotTheHostHeader() throws Exception {
         String answer = raw("GET /fhir/Patient?_id=nobody HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer "
                 + ingest.apiKey() + "\r\nConnection: close\r\n\r\n");
-        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"relation\":\"self\"").doesNotContain("evil.example");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 200")
+                .contains("\"relation\":\"self\"")
+                .doesNotContain("evil.example");
     }
 
     @Test
@@ -115,7 +138,7 @@ class HttpHardeningIT {
             int read;
             try {
                 read = in.read();
-            } catch (java.net.SocketException reset) {
+            } catch (SocketException reset) {
                 read = -1;
             }
             assertThat(read).as("closed without an answer").isEqualTo(-1);
@@ -124,7 +147,8 @@ class HttpHardeningIT {
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).GET();
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).GET();
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

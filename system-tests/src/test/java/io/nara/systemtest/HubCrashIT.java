@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.gateway.HubMain;
 import io.nara.protocol.codec.MessageCodec;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +47,7 @@ class HubCrashIT {
 
     /** Kept after the run: what the hub said while it was being killed. */
     private static final Path LOG = Path.of("target", "hub-crash-it.log");
+
     private static DevStack stack;
     private static Services.Ingest ingest;
     private static CloudQueries cloud;
@@ -53,8 +55,11 @@ class HubCrashIT {
     @BeforeAll
     static void start() throws Exception {
         stack = DevStack.faultStack();
-        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
+        ingest = Services.startIngest(
+                stack,
+                "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(),
+                stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
         cloud = new CloudQueries(stack, ingest);
@@ -102,13 +107,16 @@ class HubCrashIT {
             Set<Long> lost = new HashSet<>(acknowledgedToDevice);
             lost.removeAll(inOutbox);
             lost.removeAll(inCloud);
-            assertThat(lost).as("round %d: acknowledged to a device but neither in the outbox nor in the cloud", round)
+            assertThat(lost)
+                    .as("round %d: acknowledged to a device but neither in the outbox nor in the cloud", round)
                     .isEmpty();
         }
 
         // A last start drains the outbox: everything the devices were told arrives, each point once.
-        try (JavaProcess hub = JavaProcess.start(HubMain.class, hubArgs(data, config, port), LOG)) {
-            await().atMost(DEADLINE).until(() -> statusAnswers(port) && status(port).get("outboxPending").asLong() == 0);
+        try (JavaProcess ignored = JavaProcess.start(HubMain.class, hubArgs(data, config, port), LOG)) {
+            await().atMost(DEADLINE)
+                    .until(() -> statusAnswers(port)
+                            && status(port).get("outboxPending").asLong() == 0);
         }
         List<Long> points = cloud.observationSeqs(HUB);
         Set<Long> stored = new HashSet<>(points);
@@ -116,28 +124,52 @@ class HubCrashIT {
         stored.addAll(cloud.alertSeqs(HUB));
         assertThat(stored).containsAll(acknowledgedToDevice);
         assertThat(acknowledgedToDevice).hasSizeGreaterThan(ROUNDS * 3 * 4);
-        System.out.printf("HubCrashIT: %d SIGKILLs; %d records acknowledged to devices, %d stored in the cloud, 0 lost, "
-                + "%d duplicated; outbox integrity_check ok after every kill%n", ROUNDS, acknowledgedToDevice.size(),
-                stored.size(), points.size() - new HashSet<>(points).size());
+        System.out.printf(
+                "HubCrashIT: %d SIGKILLs; %d records acknowledged to devices, %d stored in the cloud, 0 lost, "
+                        + "%d duplicated; outbox integrity_check ok after every kill%n",
+                ROUNDS, acknowledgedToDevice.size(), stored.size(), points.size() - new HashSet<>(points).size());
     }
 
     private static List<String> hubArgs(Path data, Path config, int port) {
-        return List.of("--hub-id", HUB, "--mqtt-url", stack.get("NARA_MQTT_URL"),
-                "--keystore", stack.identity(HUB).keystore().toString(),
-                "--truststore", stack.identity(HUB).truststore().toString(),
-                "--password-file", stack.identity(HUB).passwordFile().toString(),
-                "--data-dir", data.toString(), "--config", config.toString(), "--http-port", Integer.toString(port),
-                "--simulate", "--ack-timeout", "5", "--replay-rate", "0", "--clock", "assume");
+        return List.of(
+                "--hub-id",
+                HUB,
+                "--mqtt-url",
+                stack.get("NARA_MQTT_URL"),
+                "--keystore",
+                stack.identity(HUB).keystore().toString(),
+                "--truststore",
+                stack.identity(HUB).truststore().toString(),
+                "--password-file",
+                stack.identity(HUB).passwordFile().toString(),
+                "--data-dir",
+                data.toString(),
+                "--config",
+                config.toString(),
+                "--http-port",
+                Integer.toString(port),
+                "--simulate",
+                "--ack-timeout",
+                "5",
+                "--replay-rate",
+                "0",
+                "--clock",
+                "assume");
     }
 
     /** A device: measures again and again; a 201 is the hub telling it the record was received. */
-    private static void measure(int port, Path data, AtomicBoolean running, AtomicInteger acked, Set<Long> acknowledged) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static void measure(
+            int port, Path data, AtomicBoolean running, AtomicInteger acked, Set<Long> acknowledged) {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         while (running.get()) {
             try {
-                HttpResponse<String> response = http.send(Services.installerPost(
-                                URI.create("http://127.0.0.1:" + port + "/api/simulate/cuff?systolic=124"), data)
-                        .timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<String> response = http.send(
+                        Services.installerPost(
+                                        URI.create("http://127.0.0.1:" + port + "/api/simulate/cuff?systolic=124"),
+                                        data)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 201) {
                     for (JsonNode entry : JSON.readTree(response.body()).get("stored")) {
@@ -145,7 +177,7 @@ class HubCrashIT {
                     }
                     acked.incrementAndGet();
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // The hub was killed mid-request: the device was not told, so it keeps its record.
                 return;
             } catch (InterruptedException e) {
@@ -165,14 +197,19 @@ class HubCrashIT {
     }
 
     private static JsonNode status(int port) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/status"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 
     private static String integrityCheck(Path data) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("outbox.db"));
-             Statement s = c.createStatement(); ResultSet row = s.executeQuery("PRAGMA integrity_check")) {
+                Statement s = c.createStatement();
+                ResultSet row = s.executeQuery("PRAGMA integrity_check")) {
             row.next();
             return row.getString(1);
         }
@@ -180,7 +217,8 @@ class HubCrashIT {
 
     private static Set<Long> outboxSeqs(Path data) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("outbox.db"));
-             Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT seq FROM outbox")) {
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery("SELECT seq FROM outbox")) {
             Set<Long> seqs = new HashSet<>();
             while (rows.next()) {
                 seqs.add(rows.getLong(1));

@@ -38,27 +38,38 @@ class HubLocalApiIT {
             long pending = pending(hub);
 
             HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + lowReading))
-                    .header("Origin", "http://evil.example").header("Content-Type", "text/plain")
+                    .header("Origin", "http://evil.example")
+                    .header("Content-Type", "text/plain")
                     .POST(HttpRequest.BodyPublishers.ofString("x")));
             assertThat(anonymous.statusCode()).as("a cross-site form post").isEqualTo(403);
             HttpResponse<String> noToken = send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + lowReading))
                     .POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(noToken.statusCode()).isEqualTo(401);
             assertThat(noToken.body()).contains("installer token");
-            HttpResponse<String> pairing = send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/api/pairing?minutes=30"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> pairing =
+                    send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/api/pairing?minutes=30"))
+                            .POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(pairing.statusCode()).isEqualTo(401);
-            HttpResponse<String> foreignWithToken = send(hub.installerPost(lowReading).header("Origin", "null"));
-            assertThat(foreignWithToken.statusCode()).as("even a stolen token from a sandboxed page").isEqualTo(403);
+            HttpResponse<String> foreignWithToken =
+                    send(hub.installerPost(lowReading).header("Origin", "null"));
+            assertThat(foreignWithToken.statusCode())
+                    .as("even a stolen token from a sandboxed page")
+                    .isEqualTo(403);
             assertThat(pending(hub)).as("nothing refused reached the outbox").isEqualTo(pending);
 
-            for (String bad : new String[] {"/api/simulate/cuff?systolic=abc", "/api/simulate/cuff?pulse=1e999",
-                    "/api/simulate/scale?kg=", "/api/simulate/raw?device=" + Services.CUFF,
-                    "/api/simulate/raw?device=" + Services.CUFF + "&characteristic=zz&hex=00",
-                    "/api/simulate/raw?device=" + Services.CUFF + "&characteristic=2A35&hex=0g"}) {
+            for (String bad : new String[] {
+                "/api/simulate/cuff?systolic=abc",
+                "/api/simulate/cuff?pulse=1e999",
+                "/api/simulate/scale?kg=",
+                "/api/simulate/raw?device=" + Services.CUFF,
+                "/api/simulate/raw?device=" + Services.CUFF + "&characteristic=zz&hex=00",
+                "/api/simulate/raw?device=" + Services.CUFF + "&characteristic=2A35&hex=0g"
+            }) {
                 HttpResponse<String> r = send(hub.installerPost(bad));
                 assertThat(r.statusCode()).as(bad).isEqualTo(400);
-                assertThat(r.body()).as(bad).contains("parameter '")
+                assertThat(r.body())
+                        .as(bad)
+                        .contains("parameter '")
                         .doesNotContain("Exception", "java.", "For input string", "null");
             }
             assertThat(pending(hub)).isEqualTo(pending);
@@ -72,14 +83,27 @@ class HubLocalApiIT {
     @Test
     void theSimulatedHomeIsNeverOfferedOnTheHomesNetwork(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.ensureUp();
-        HubSettings onTheLan = new HubSettings(HUB, stack.broker(HUB), dir, null, "0.0.0.0", 0,
-                ZoneId.of("Europe/Stockholm"), true, true, 0, new Uplink.Settings(200, 4, 10_000, 60_000, 0),
+        HubSettings onTheLan = new HubSettings(
+                HUB,
+                stack.broker(HUB),
+                dir,
+                null,
+                "0.0.0.0",
+                0,
+                ZoneId.of("Europe/Stockholm"),
+                true,
+                true,
+                0,
+                new Uplink.Settings(200, 4, 10_000, 60_000, 0),
                 StorageLimits.defaults());
         Vertx vertx = Vertx.vertx();
         try {
             assertThatThrownBy(() -> vertx.deployVerticle(new HubService(onTheLan, Clock.systemUTC()))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS))
-                    .hasMessageContaining("simulated home").hasMessageContaining("0.0.0.0");
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS))
+                    .hasMessageContaining("simulated home")
+                    .hasMessageContaining("0.0.0.0");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         }

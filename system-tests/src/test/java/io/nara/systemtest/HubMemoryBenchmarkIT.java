@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,15 +59,19 @@ class HubMemoryBenchmarkIT {
         Path psk = dir.resolve("coap-psk");
         Files.writeString(psk, COAP_SCALE + "=" + COAP_KEY + "\n");
 
-        try (Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack), HUB, config)) {
+        try (Services.Ingest ignored = HomeEnrolment.enrolled(Services.startIngest(stack), HUB, config)) {
             // A week offline: the outbox the hub replays (about 50 000 records).
-            BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()),
-                    stack.identity(HUB));
+            BrokerConnection nowhere =
+                    new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()), stack.identity(HUB));
             long backlog;
-            try (Services.Hub offline = Services.startHub(stack, HUB, data, config, Uplink.Settings.defaults(),
-                    StorageLimits.defaults(), nowhere)) {
-                backlog = offline.service().simulatedHome().backfill(7, 8, Services.OXIMETER)
-                        .toCompletionStage().toCompletableFuture().get(300, TimeUnit.SECONDS);
+            try (Services.Hub offline = Services.startHub(
+                    stack, HUB, data, config, Uplink.Settings.defaults(), StorageLimits.defaults(), nowhere)) {
+                backlog = offline.service()
+                        .simulatedHome()
+                        .backfill(7, 8, Services.OXIMETER)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(300, TimeUnit.SECONDS);
             }
 
             int http = freePort();
@@ -75,32 +80,64 @@ class HubMemoryBenchmarkIT {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(List.of(flags.trim().split("\\s+")));
-            command.addAll(List.of("-XX:NativeMemoryTracking=summary", "-jar", jar.toString(), "--hub-id", HUB,
-                    "--mqtt-url", stack.get("NARA_MQTT_URL"), "--keystore", id.keystore().toString(),
-                    "--truststore", id.truststore().toString(), "--password-file", id.passwordFile().toString(),
-                    "--data-dir", data.toString(), "--config", configFile.toString(), "--http-port",
-                    Integer.toString(http), "--clock", "assume", "--simulate", "--coap-psk-file", psk.toString(),
-                    "--coap-host", "127.0.0.1", "--coap-port", Integer.toString(coap)));
+            command.addAll(List.of(
+                    "-XX:NativeMemoryTracking=summary",
+                    "-jar",
+                    jar.toString(),
+                    "--hub-id",
+                    HUB,
+                    "--mqtt-url",
+                    stack.get("NARA_MQTT_URL"),
+                    "--keystore",
+                    id.keystore().toString(),
+                    "--truststore",
+                    id.truststore().toString(),
+                    "--password-file",
+                    id.passwordFile().toString(),
+                    "--data-dir",
+                    data.toString(),
+                    "--config",
+                    configFile.toString(),
+                    "--http-port",
+                    Integer.toString(http),
+                    "--clock",
+                    "assume",
+                    "--simulate",
+                    "--coap-psk-file",
+                    psk.toString(),
+                    "--coap-host",
+                    "127.0.0.1",
+                    "--coap-port",
+                    Integer.toString(coap)));
             Path log = dir.resolve("hub.log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("MALLOC_ARENA_MAX", "2"); // as nara-hub.service sets it
             Process hub = builder.start();
             try {
                 String status = "http://127.0.0.1:" + http;
-                await().atMost(Duration.ofMinutes(3)).ignoreExceptions()
-                        .until(() -> Services.hubStatus(status).get("connectedToCloud").asBoolean());
+                await().atMost(Duration.ofMinutes(3))
+                        .ignoreExceptions()
+                        .until(() -> Services.hubStatus(status)
+                                .get("connectedToCloud")
+                                .asBoolean());
                 // An hour of the home: the oximeter at 1 Hz, a cuff and a scale reading each quarter, the CoAP scale.
                 String hex = HexFormat.of().formatHex(SimulatedOximeter.measurement(97, 72));
                 for (int second = 0; second < 3600; second++) {
-                    Services.simulate(status, data, "/api/simulate/raw?device=" + Services.OXIMETER + "&characteristic="
-                            + Integer.toHexString(SimulatedOximeter.characteristic()).toUpperCase() + "&hex=" + hex);
+                    Services.simulate(
+                            status,
+                            data,
+                            "/api/simulate/raw?device=" + Services.OXIMETER + "&characteristic="
+                                    + Integer.toHexString(SimulatedOximeter.characteristic())
+                                            .toUpperCase() + "&hex=" + hex);
                     if (second % 900 == 0) {
                         Services.simulate(status, data, "/api/simulate/cuff?systolic=124&diastolic=80&pulse=70");
                         Services.simulate(status, data, "/api/simulate/scale?kg=81.2");
                         coapWeight(dir, coap);
                     }
                 }
-                await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2))
+                await().atMost(Duration.ofMinutes(10))
+                        .pollInterval(Duration.ofSeconds(2))
                         .until(() -> Services.outboxEmpty(status));
                 long[] rss = new long[5];
                 for (int i = 0; i < rss.length; i++) {
@@ -108,9 +145,10 @@ class HubMemoryBenchmarkIT {
                     rss[i] = residentKb(hub.pid());
                 }
                 String nmt = run(List.of("jcmd", Long.toString(hub.pid()), "VM.native_memory", "summary"));
-                System.out.printf("BENCHMARK hub memory: flags [%s]; backlog %d records replayed, 3600 oximeter "
+                System.out.printf(
+                        "BENCHMARK hub memory: flags [%s]; backlog %d records replayed, 3600 oximeter "
                                 + "samples + 4 cuff + 4 scale + 4 CoAP readings; RSS %s kB (5 samples); NMT committed:%n%s%n",
-                        flags, backlog, java.util.Arrays.toString(rss), committed(nmt));
+                        flags, backlog, Arrays.toString(rss), committed(nmt));
                 System.out.println(nmt);
             } finally {
                 hub.destroy();
@@ -131,8 +169,24 @@ class HubMemoryBenchmarkIT {
 
     private static void coapWeight(Path dir, int port) {
         String senml = "[{\"bn\":\"urn:dev:" + COAP_SCALE + ":\",\"n\":\"weight\",\"u\":\"kg\",\"v\":81.3}]";
-        DevStack.Result r = DevStack.run(dir, List.of("coap-client-openssl", "-m", "post", "-t", "110", "-B", "10",
-                "-e", senml, "-u", COAP_SCALE, "-k", COAP_KEY, "coaps://127.0.0.1:" + port + "/senml"), 30);
+        DevStack.Result r = DevStack.run(
+                dir,
+                List.of(
+                        "coap-client-openssl",
+                        "-m",
+                        "post",
+                        "-t",
+                        "110",
+                        "-B",
+                        "10",
+                        "-e",
+                        senml,
+                        "-u",
+                        COAP_SCALE,
+                        "-k",
+                        COAP_KEY,
+                        "coaps://127.0.0.1:" + port + "/senml"),
+                30);
         assertThat(r.exitCode()).as(r.output()).isZero();
     }
 
@@ -148,11 +202,13 @@ class HubMemoryBenchmarkIT {
     /** "Category committed=NKB" for each line of the summary that has one. */
     private static String committed(String nmt) {
         StringBuilder out = new StringBuilder();
-        Matcher m = Pattern.compile("(?m)^-?\\s*([A-Za-z][A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)").matcher(nmt);
+        Matcher m = Pattern.compile("(?m)^-?\\s*([A-Za-z][A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)")
+                .matcher(nmt);
         while (m.find()) {
             out.append(String.format("  %-28s %6d KB%n", m.group(1).trim(), Long.parseLong(m.group(2))));
         }
-        Matcher total = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(nmt);
+        Matcher total =
+                Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(nmt);
         if (total.find()) {
             out.append(String.format("  %-28s %6d KB%n", "Total", Long.parseLong(total.group(1))));
         }

@@ -35,21 +35,31 @@ class HubMetricsIT {
     void aConnectedHubCountsCommitsEvaluationsAndReconnects(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.ensureUp();
         String hubId = "hub-it-hubmetrics";
-        try (Services.Ingest ingest = Services.startIngest(stack);
-             Services.Hub hub = Services.startHub(stack, hubId, dir.resolve("hub"), Services.homeConfig(1))) {
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
-            HttpResponse<String> first = HTTP.send(HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/metrics"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+        try (Services.Ingest ingest = Services.startIngest(stack); // NOPMD - the resource is held open for the block
+                Services.Hub hub = Services.startHub(stack, hubId, dir.resolve("hub"), Services.homeConfig(1))) {
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean());
+            HttpResponse<String> first = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(hub.statusUrl() + "/metrics"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(first.statusCode()).isEqualTo(200);
             assertThat(first.headers().firstValue("content-type").orElse("")).startsWith("text/plain; version=0.0.4");
             Map<String, Double> before = parse(first.body());
             assertThat(before).containsEntry("nara_mqtt_reconnects", 0.0);
             for (String transport : new String[] {"ble", "coap", "astm-tcp", "astm-serial", "poct1-tcp"}) {
-                assertThat(before).containsKey("nara_device_connections{transport=\"" + transport + "\"}")
+                assertThat(before)
+                        .containsKey("nara_device_connections{transport=\"" + transport + "\"}")
                         .containsKey("nara_device_failures{transport=\"" + transport + "\"}");
             }
-            assertThat(before.entrySet().stream().filter(e -> e.getKey().startsWith("jvm_memory_used_bytes{area=\"heap\"")))
-                    .as("the JVM's heap in use").isNotEmpty().allMatch(e -> e.getValue() >= 0)
+            assertThat(before.entrySet().stream()
+                            .filter(e -> e.getKey().startsWith("jvm_memory_used_bytes{area=\"heap\"")))
+                    .as("the JVM's heap in use")
+                    .isNotEmpty()
+                    .allMatch(e -> e.getValue() >= 0)
                     .anyMatch(e -> e.getValue() > 0);
             double commits = before.getOrDefault("nara_sqlite_commit_seconds_count", 0.0);
             double evaluated = before.getOrDefault("nara_rule_evaluations_total", 0.0);
@@ -57,19 +67,26 @@ class HubMetricsIT {
             Services.simulate(hub, "/api/simulate/cuff?systolic=121&diastolic=79&pulse=66");
             await().atMost(DEADLINE).until(() -> Services.outboxEmpty(hub.statusUrl()));
             Map<String, Double> after = scrape(hub.statusUrl());
-            assertThat(after.get("nara_sqlite_commit_seconds_count")).as("a commit per stored reading")
+            assertThat(after.get("nara_sqlite_commit_seconds_count"))
+                    .as("a commit per stored reading")
                     .isGreaterThan(commits);
             assertThat(after.get("nara_sqlite_commit_seconds_sum")).isPositive();
             // The cuff's reading is systolic, diastolic and pulse: each evaluated against the care plan.
             assertThat(after.get("nara_rule_evaluations_total")).isGreaterThanOrEqualTo(evaluated + 3);
-            assertThat(after).containsEntry("nara_outbox_pending", 0.0).containsEntry("nara_outbox_oldest_age_seconds", 0.0);
+            assertThat(after)
+                    .containsEntry("nara_outbox_pending", 0.0)
+                    .containsEntry("nara_outbox_oldest_age_seconds", 0.0);
 
             // Another client with the hub's identity takes its session over (the broker binds id to certificate):
             // the hub is cut off, connects again, and counts it.
             new TestMqttClient(stack, hubId, hubId).close();
-            await().atMost(DEADLINE).untilAsserted(() ->
-                    assertThat(scrape(hub.statusUrl()).get("nara_mqtt_reconnects")).isGreaterThanOrEqualTo(1.0));
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("connectedToCloud").asBoolean());
+            await().atMost(DEADLINE)
+                    .untilAsserted(() -> assertThat(scrape(hub.statusUrl()).get("nara_mqtt_reconnects"))
+                            .isGreaterThanOrEqualTo(1.0));
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                            .get("connectedToCloud")
+                            .asBoolean());
         }
     }
 
@@ -77,13 +94,20 @@ class HubMetricsIT {
     void aHubOutOfReachOfTheCloudShowsWhatWaitsAndForHowLong(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.ensureUp();
         String hubId = "hub-it-hubmetrics-offline";
-        BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()),
-                stack.identity(hubId));
-        try (Services.Hub hub = Services.startHub(stack, hubId, dir.resolve("hub"), Services.homeConfig(1),
-                Uplink.Settings.defaults(), StorageLimits.defaults(), nowhere)) {
+        BrokerConnection nowhere =
+                new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()), stack.identity(hubId));
+        try (Services.Hub hub = Services.startHub(
+                stack,
+                hubId,
+                dir.resolve("hub"),
+                Services.homeConfig(1),
+                Uplink.Settings.defaults(),
+                StorageLimits.defaults(),
+                nowhere)) {
             Services.simulate(hub, "/api/simulate/cuff?systolic=122&diastolic=80&pulse=64");
             Services.simulate(hub, "/api/simulate/scale?kg=80.4");
-            long pending = Services.hubStatus(hub.statusUrl()).get("outboxPending").asLong();
+            long pending =
+                    Services.hubStatus(hub.statusUrl()).get("outboxPending").asLong();
             assertThat(pending).isGreaterThanOrEqualTo(4);
             // The counts are refreshed each second on the outbox thread: wait for the oldest record to age.
             await().atMost(DEADLINE).untilAsserted(() -> {
@@ -96,7 +120,8 @@ class HubMetricsIT {
     }
 
     private static Map<String, Double> scrape(String statusUrl) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(statusUrl + "/metrics")).GET().build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(statusUrl + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return parse(r.body());

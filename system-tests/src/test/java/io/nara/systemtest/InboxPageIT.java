@@ -1,10 +1,9 @@
 package io.nara.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.nara.protocol.message.Severity;
-import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +19,6 @@ import org.openqa.selenium.WebElement;
 class InboxPageIT {
 
     private static final String HUB = "hub-it-inbox-page-1";
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
     // Tuesday noon in Stockholm: Anna and Agnes (home-nursing-north) are both on duty.
     private static final MutableClock clock = new MutableClock(Alerting.TUESDAY_NOON);
 
@@ -56,7 +54,9 @@ class InboxPageIT {
         for (Browser b : new Browser[] {anna, agnes}) {
             // Marks this page load: the marker survives only if nothing reloads the page from here on.
             b.script("window.naraTestMarker = 'same page';");
-            b.await("the live stream connecting", d -> d.findElement(By.id("live")).getAttribute("class").equals("on"));
+            b.await(
+                    "the live stream connecting",
+                    d -> d.findElement(By.id("live")).getAttribute("class").equals("on"));
             assertThat(b.findAll("#unowned tr")).isEmpty();
         }
 
@@ -64,8 +64,11 @@ class InboxPageIT {
         String row = "tr[data-alert-id='" + id + "']";
 
         for (Browser b : new Browser[] {anna, agnes}) {
-            WebElement tr = b.await("the alert in the unowned list", d -> d.findElements(By.cssSelector("#unowned " + row))
-                    .stream().findFirst().orElse(null));
+            WebElement tr = b.await(
+                    "the alert in the unowned list",
+                    d -> d.findElements(By.cssSelector("#unowned " + row)).stream()
+                            .findFirst()
+                            .orElse(null));
             assertThat(tr.getText()).contains("Brådskande", "Greta Holm", "85", "mmHg");
             assertThat(tr.getAttribute("class")).contains("URGENT");
         }
@@ -73,24 +76,34 @@ class InboxPageIT {
 
         anna.find("#unowned " + row + " button.ack").click();
 
-        anna.await("the alert in Anna's owned list", d -> d.findElements(By.cssSelector("#owned " + row)).size() == 1
-                && d.findElements(By.cssSelector("#unowned " + row)).isEmpty());
-        agnes.await("the alert leaving Agnes's unowned list", d -> d.findElements(By.cssSelector("#unowned " + row))
-                .isEmpty());
-        WebElement owned = agnes.await("the alert in Agnes's owned list, Anna's", d -> d.findElements(
-                By.cssSelector("#owned " + row)).stream().findFirst().orElse(null));
+        anna.await(
+                "the alert in Anna's owned list",
+                d -> d.findElements(By.cssSelector("#owned " + row)).size() == 1
+                        && d.findElements(By.cssSelector("#unowned " + row)).isEmpty());
+        agnes.await(
+                "the alert leaving Agnes's unowned list",
+                d -> d.findElements(By.cssSelector("#unowned " + row)).isEmpty());
+        WebElement owned = agnes.await(
+                "the alert in Agnes's owned list, Anna's",
+                d -> d.findElements(By.cssSelector("#owned " + row)).stream()
+                        .findFirst()
+                        .orElse(null));
         assertThat(owned.getText()).contains("Anna Sjöberg");
         assertThat(agnes.findAll("#owned " + row + " button.ack")).isEmpty();
-        assertThat(agnes.find("#empty").isDisplayed()).as("'no unowned alerts' shown").isTrue();
+        assertThat(agnes.find("#empty").isDisplayed())
+                .as("'no unowned alerts' shown")
+                .isTrue();
         assertThat(agnes.find("#who").getText()).contains("Agnes Lund", "Hemsjukvård Norr");
         agnes.screenshot("2-owned-by-anna");
         anna.screenshot("2-acknowledged");
 
         for (Browser b : new Browser[] {anna, agnes}) {
-            assertThat(b.script("return window.naraTestMarker;")).as("no reload").isEqualTo("same page");
+            assertThat(b.script("return window.naraTestMarker;"))
+                    .as("no reload")
+                    .isEqualTo("same page");
         }
         assertThat(Alerting.rows(ingest, "SELECT state, owner_id FROM alert_state WHERE alert_id = " + id))
-                .containsExactly(java.util.List.of("ACKNOWLEDGED", "anna"));
+                .containsExactly(List.of("ACKNOWLEDGED", "anna"));
     }
 
     private void signIn(Browser b, String user, String password, String name) {

@@ -2,8 +2,10 @@ package io.nara.systemtest;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +23,11 @@ final class JavaProcess implements AutoCloseable {
     }
 
     static JavaProcess start(Class<?> mainClass, List<String> args, Path log) throws IOException {
-        return start(mainClass, args, log, java.util.Map.of());
+        return start(mainClass, args, log, Map.of());
     }
 
     /** As {@link #start(Class, List, Path)}, with these variables added to the environment. */
-    static JavaProcess start(Class<?> mainClass, List<String> args, Path log, java.util.Map<String, String> env)
+    static JavaProcess start(Class<?> mainClass, List<String> args, Path log, Map<String, String> env)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -35,7 +37,8 @@ final class JavaProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -43,7 +46,7 @@ final class JavaProcess implements AutoCloseable {
     }
 
     /** Waits for the process to end by itself and returns its exit code; fails if it is still running then. */
-    int exitCode(java.time.Duration within) throws InterruptedException {
+    int exitCode(Duration within) throws InterruptedException {
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("process " + process.pid() + " still runs after " + within);
         }

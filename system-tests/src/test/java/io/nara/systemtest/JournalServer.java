@@ -38,7 +38,11 @@ import org.hl7.fhir.r4.model.Observation;
  */
 final class JournalServer implements AutoCloseable {
 
-    enum Mode { ACCEPT, FAIL, STORE_THEN_FAIL }
+    enum Mode {
+        ACCEPT,
+        FAIL,
+        STORE_THEN_FAIL
+    }
 
     /** The LOINC code this journal refuses, whatever the attempt. */
     static final String REFUSED_CODE = "33762-6";
@@ -103,7 +107,8 @@ final class JournalServer implements AutoCloseable {
     }
 
     private static String identifier(Observation o) {
-        return o.getIdentifierFirstRep().getSystem() + "|" + o.getIdentifierFirstRep().getValue();
+        return o.getIdentifierFirstRep().getSystem() + "|"
+                + o.getIdentifierFirstRep().getValue();
     }
 
     /** In-memory Observations with conditional create on identifier. */
@@ -127,15 +132,17 @@ final class JournalServer implements AutoCloseable {
         }
 
         @Create
-        public synchronized MethodOutcome create(@ResourceParam Observation incoming,
-                                                 @ConditionalUrlParam String conditionalUrl) {
+        public synchronized MethodOutcome create(
+                @ResourceParam Observation incoming, @ConditionalUrlParam String conditionalUrl) {
             requests.incrementAndGet();
             if (mode == Mode.FAIL) {
                 throw new InternalErrorException("the journal is having a bad day");
             }
             if (conditionalUrl != null) {
                 String wanted = identifierParam(conditionalUrl);
-                List<Observation> matches = stored.values().stream().filter(o -> identifier(o).equals(wanted)).toList();
+                List<Observation> matches = stored.values().stream()
+                        .filter(o -> identifier(o).equals(wanted))
+                        .toList();
                 if (matches.size() > 1) {
                     throw new PreconditionFailedException("several Observations match " + wanted);
                 }

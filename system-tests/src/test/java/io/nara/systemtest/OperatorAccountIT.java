@@ -29,7 +29,8 @@ class OperatorAccountIT {
     @Test
     void theFirstOperatorIsMadeOnTheCommandLineSignsInAndIsNamedInTheAccessLog(@TempDir Path dir) throws Exception {
         try (Services.Ingest ingest = Services.startIngest(DevStack.ensureUp())) {
-            Path pgPassword = Files.writeString(dir.resolve("pg-password"), ingest.postgres().password());
+            Path pgPassword = Files.writeString(
+                    dir.resolve("pg-password"), ingest.postgres().password());
             Path password = Files.writeString(dir.resolve("password"), PASSWORD + "\n");
             Path weak = Files.writeString(dir.resolve("weak"), "olle");
 
@@ -47,24 +48,34 @@ class OperatorAccountIT {
             JsonObject me = new JsonObject(olle.get("/api/me").body());
             assertThat(me.getBoolean("operator")).isTrue();
             assertThat(me.getString("personId")).isEqualTo("drift-olle");
-            assertThat(olle.get("/api/rejected").statusCode()).as("an operator-only page").isEqualTo(200);
+            assertThat(olle.get("/api/rejected").statusCode())
+                    .as("an operator-only page")
+                    .isEqualTo(200);
             assertThat(Alerting.rows(ingest, "SELECT actor FROM access_log WHERE action = 'rejected.list'"))
                     .containsExactly(List.of("person:drift-olle"));
             assertThat(Alerting.rows(ingest, "SELECT actor, detail FROM access_log WHERE action = 'operator.added'"))
                     .containsExactly(List.of("command-line", "person:drift-olle"));
 
-            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-            HttpResponse<String> keyInUrl = http.send(HttpRequest.newBuilder(
-                    URI.create(ingest.baseUrl() + "/?key=" + ingest.apiKey())).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(keyInUrl.headers().allValues("set-cookie")).as("the key is never a cookie").isEmpty();
-            HttpResponse<String> keyCookie = http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
-                    .header("Cookie", "nara_key=" + ingest.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient http = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            HttpResponse<String> keyInUrl = http.send(
+                    HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/?key=" + ingest.apiKey()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(keyInUrl.headers().allValues("set-cookie"))
+                    .as("the key is never a cookie")
+                    .isEmpty();
+            HttpResponse<String> keyCookie = http.send(
+                    HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts"))
+                            .header("Cookie", "nara_key=" + ingest.apiKey())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(keyCookie.statusCode()).isEqualTo(401);
         }
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run add(Services.Ingest ingest, Path pgPassword, String id, String username, Path password) {
         StringWriter out = new StringWriter();
@@ -72,9 +83,22 @@ class OperatorAccountIT {
         CommandLine cmd = new CommandLine(new OperatorCommand());
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute("add", "--pg-url", ingest.postgres().jdbcUrl(), "--pg-user", ingest.postgres().user(),
-                "--pg-password-file", pgPassword.toString(), "--id", id, "--name", "Olle Drift", "--username", username,
-                "--password-file", password.toString());
+        int exit = cmd.execute(
+                "add",
+                "--pg-url",
+                ingest.postgres().jdbcUrl(),
+                "--pg-user",
+                ingest.postgres().user(),
+                "--pg-password-file",
+                pgPassword.toString(),
+                "--id",
+                id,
+                "--name",
+                "Olle Drift",
+                "--username",
+                username,
+                "--password-file",
+                password.toString());
         return new Run(exit, out.toString(), err.toString());
     }
 }

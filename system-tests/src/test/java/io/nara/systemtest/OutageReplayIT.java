@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,16 +39,16 @@ class OutageReplayIT {
     private static final int BATCH = 250;
 
     /** One message as an independent subscriber saw it arrive. */
-    private record Arrival(long nanos, List<Observation> observations) {
-    }
+    private record Arrival(long nanos, List<Observation> observations) {}
 
     @Test
     void aWeekOfReadingsArrivesInOrderAtTheThrottledRate(@TempDir Path data) throws Exception {
         Replay replay = weekOffline(data, new Uplink.Settings(BATCH, 4, 30_000, 60_000, RATE));
         assertThat(replay.busiestSecond()).as("records in the busiest second").isLessThanOrEqualTo(RATE + BATCH);
-        System.out.printf("OutageReplayIT: %d records from 7 days offline replayed in %.1f s (throttle %d/s, busiest "
-                + "second %d), all stored, 0 lost, 0 duplicated%n", replay.records(), replay.seconds(), RATE,
-                replay.busiestSecond());
+        System.out.printf(
+                "OutageReplayIT: %d records from 7 days offline replayed in %.1f s (throttle %d/s, busiest "
+                        + "second %d), all stored, 0 lost, 0 duplicated%n",
+                replay.records(), replay.seconds(), RATE, replay.busiestSecond());
     }
 
     /**
@@ -55,47 +56,63 @@ class OutageReplayIT {
      * {@code -Dnara.benchmark=true}; prints its result, asserts nothing about time.
      */
     @Test
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "nara.benchmark", matches = "true")
+    @EnabledIfSystemProperty(named = "nara.benchmark", matches = "true")
     void benchmarkWeekReplayWithTheThrottleOpen(@TempDir Path data) throws Exception {
         Replay replay = weekOffline(data, new Uplink.Settings(500, 8, 30_000, 60_000, 0));
-        System.out.printf("BENCHMARK replay: %d records (7 days, oximeter every 8 s at night) acknowledged in %.2f s, "
-                + "%.0f records/s, busiest second %d%n", replay.records(), replay.seconds(),
-                replay.records() / replay.seconds(), replay.busiestSecond());
+        System.out.printf(
+                "BENCHMARK replay: %d records (7 days, oximeter every 8 s at night) acknowledged in %.2f s, "
+                        + "%.0f records/s, busiest second %d%n",
+                replay.records(), replay.seconds(), replay.records() / replay.seconds(), replay.busiestSecond());
     }
 
     /** What a replay did. */
-    private record Replay(long records, double seconds, int busiestSecond) {
-    }
+    private record Replay(long records, double seconds, int busiestSecond) {}
 
     /** Fills a hub's outbox with a week offline, reconnects it, and checks that everything arrived in order. */
     private static Replay weekOffline(Path data, Uplink.Settings uplink) throws Exception {
         DevStack stack = DevStack.faultStack();
-        Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack,
-                "it-" + UUID.randomUUID().toString().substring(0, 8), stack.freshPostgres(), stack.freshInflux()), HUB,
+        Services.Ingest ingest = HomeEnrolment.enrolled(
+                Services.startIngest(
+                        stack,
+                        "it-" + UUID.randomUUID().toString().substring(0, 8),
+                        stack.freshPostgres(),
+                        stack.freshInflux()),
+                HUB,
                 Services.homeConfig(1));
         MessageCodec codec = new MessageCodec();
         List<Arrival> arrivals = new CopyOnWriteArrayList<>();
         long stored;
-        try (ingest; TestMqttClient observer = new TestMqttClient(stack, "nara-ingest", "it-outage-observer") {
-            @Override
-            void onMessage(String topic, byte[] payload) {
-                arrivals.add(new Arrival(System.nanoTime(), codec.decode(payload, ObservationBatch.class).observations()));
-            }
-        }) {
+        try (ingest;
+                TestMqttClient observer = new TestMqttClient(stack, "nara-ingest", "it-outage-observer") {
+                    @Override
+                    void onMessage(String topic, byte[] payload) {
+                        arrivals.add(new Arrival(
+                                System.nanoTime(),
+                                codec.decode(payload, ObservationBatch.class).observations()));
+                    }
+                }) {
             observer.subscribe(HubTopic.of(HUB, HubTopic.Kind.OBS).name());
 
             // Offline: the broker address leads nowhere, so everything stays in the outbox.
-            BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()), stack.identity(HUB));
-            try (Services.Hub offline = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink,
-                    StorageLimits.defaults(), nowhere)) {
-                stored = offline.service().simulatedHome().backfill(7, 8, Services.OXIMETER)
-                        .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-                assertThat(Services.hubStatus(offline.statusUrl()).get("outboxPending").asLong()).isEqualTo(stored);
+            BrokerConnection nowhere =
+                    new BrokerConnection(URI.create("ssl://127.0.0.1:" + freePort()), stack.identity(HUB));
+            try (Services.Hub offline = Services.startHub(
+                    stack, HUB, data, Services.homeConfig(1), uplink, StorageLimits.defaults(), nowhere)) {
+                stored = offline.service()
+                        .simulatedHome()
+                        .backfill(7, 8, Services.OXIMETER)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(120, TimeUnit.SECONDS);
+                assertThat(Services.hubStatus(offline.statusUrl())
+                                .get("outboxPending")
+                                .asLong())
+                        .isEqualTo(stored);
             }
             // Back online after a restart with the real broker.
             long started = System.nanoTime();
-            try (Services.Hub online = Services.startHub(stack, HUB, data, Services.homeConfig(1), uplink,
-                    StorageLimits.defaults(), stack.broker(HUB))) {
+            try (Services.Hub online = Services.startHub(
+                    stack, HUB, data, Services.homeConfig(1), uplink, StorageLimits.defaults(), stack.broker(HUB))) {
                 await().atMost(DEADLINE).until(() -> Services.outboxEmpty(online.statusUrl()));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -113,12 +130,16 @@ class OutageReplayIT {
                         missing.add(seq);
                     }
                 }
-                System.out.printf("MISSING %d: first %s, last %s, published by the hub: %d of them%n", missing.size(),
-                        missing.subList(0, Math.min(10, missing.size())), missing.get(missing.size() - 1),
+                System.out.printf(
+                        "MISSING %d: first %s, last %s, published by the hub: %d of them%n",
+                        missing.size(),
+                        missing.subList(0, Math.min(10, missing.size())),
+                        missing.get(missing.size() - 1),
                         missing.stream().filter(published::contains).count());
             }
-            assertThat((long) distinct.size() + alerts.size()).as("every record of the week: %d points, %d alerts",
-                    distinct.size(), alerts.size()).isEqualTo(stored);
+            assertThat((long) distinct.size() + alerts.size())
+                    .as("every record of the week: %d points, %d alerts", distinct.size(), alerts.size())
+                    .isEqualTo(stored);
 
             // In order per series: the first arrival of each reading comes after the earlier readings of its series.
             Map<String, Long> lastSeqPerSeries = new HashMap<>();
@@ -127,7 +148,8 @@ class OutageReplayIT {
                 for (Observation o : arrival.observations()) {
                     if (seen.add(o.seq())) {
                         Long last = lastSeqPerSeries.put(o.code(), o.seq());
-                        assertThat(last == null || last < o.seq()).as("%s seq %d after %d", o.code(), o.seq(), last)
+                        assertThat(last == null || last < o.seq())
+                                .as("%s seq %d after %d", o.code(), o.seq(), last)
                                 .isTrue();
                     }
                 }
@@ -137,7 +159,10 @@ class OutageReplayIT {
             List<Arrival> ordered = new ArrayList<>(arrivals);
             for (int i = 0; i < ordered.size(); i++) {
                 int inSecond = 0;
-                for (int j = i; j < ordered.size() && ordered.get(j).nanos() - ordered.get(i).nanos() < 1_000_000_000L; j++) {
+                for (int j = i;
+                        j < ordered.size()
+                                && ordered.get(j).nanos() - ordered.get(i).nanos() < 1_000_000_000L;
+                        j++) {
                     inSecond += ordered.get(j).observations().size();
                 }
                 worstSecond = Math.max(worstSecond, inSecond);

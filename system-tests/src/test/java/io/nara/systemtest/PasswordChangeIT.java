@@ -7,8 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class PasswordChangeIT {
 
     private static final MutableClock clock = new MutableClock(LocalDateTime.of(2026, 11, 24, 10, 0)
-            .atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+            .atZone(ZoneId.of("Europe/Stockholm"))
+            .toInstant());
     private static Services.Ingest ingest;
     private Browser browser;
 
@@ -58,24 +61,36 @@ class PasswordChangeIT {
 
         HttpResponse<String> tooShort = change(desk, "anna-secret-1", "blåbär", true);
         assertThat(tooShort.statusCode()).isEqualTo(400);
-        assertThat(problem(tooShort)).startsWith("Lösenordet måste ha minst 12 tecken (det har 6)")
+        assertThat(problem(tooShort))
+                .startsWith("Lösenordet måste ha minst 12 tecken (det har 6)")
                 .contains("The password must have at least 12 characters");
         HttpResponse<String> userName = change(desk, "anna-secret-1", "Anna-secret-2026", true);
         assertThat(userName.statusCode()).isEqualTo(400);
-        assertThat(new JsonObject(userName.body()).getJsonArray("problems").getJsonObject(0).getString("sv"))
+        assertThat(new JsonObject(userName.body())
+                        .getJsonArray("problems")
+                        .getJsonObject(0)
+                        .getString("sv"))
                 .isEqualTo("Lösenordet får inte innehålla ditt användarnamn");
-        HttpResponse<String> missing = desk.post("/api/me/password", new JsonObject().put("current", "anna-secret-1"),
-                true);
+        HttpResponse<String> missing =
+                desk.post("/api/me/password", new JsonObject().put("current", "anna-secret-1"), true);
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(problem(missing)).contains("Ange ett nytt lösenord");
 
         // Like every write, it needs the session's CSRF token; the operator key has no password to change.
-        assertThat(change(desk, "anna-secret-1", "en lång mening om blåbär", false).statusCode()).isEqualTo(403);
-        HttpResponse<String> operator = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(ingest.baseUrl() + "/api/me/password")).header("Authorization", "Bearer "
-                        + ingest.apiKey()).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("current", "x")
-                        .put("new", "en lång mening om blåbär").encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(change(desk, "anna-secret-1", "en lång mening om blåbär", false)
+                        .statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> operator = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/me/password"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                        .put("current", "x")
+                                        .put("new", "en lång mening om blåbär")
+                                        .encode()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(operator.statusCode()).isEqualTo(403);
         assertThat(problem(operator)).contains("the operator key has no password to change");
         // Nothing refused so far changed anything.
@@ -89,28 +104,40 @@ class PasswordChangeIT {
         assertThat(phone.get("/api/inbox").statusCode()).isEqualTo(401);
         assertThat(desk.get("/api/inbox").statusCode()).isEqualTo(200);
         assertThat(agnes.get("/api/inbox").statusCode()).isEqualTo(200);
-        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "anna", "anna-secret-1").statusCode()).isEqualTo(401);
-        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "anna", "en lång mening om blåbär").statusCode())
+        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "anna", "anna-secret-1")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "anna", "en lång mening om blåbär")
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(Alerting.rows(ingest, "SELECT action, detail FROM access_log WHERE actor = 'person:anna' AND "
-                + "action LIKE 'password.%' ORDER BY id")).containsExactly(
-                java.util.Arrays.asList("password.change.failed", null),
-                List.of("password.changed", "other sessions ended: 1"));
+        assertThat(Alerting.rows(
+                        ingest,
+                        "SELECT action, detail FROM access_log WHERE actor = 'person:anna' AND "
+                                + "action LIKE 'password.%' ORDER BY id"))
+                .containsExactly(
+                        Arrays.asList("password.change.failed", null),
+                        List.of("password.changed", "other sessions ended: 1"));
     }
 
     @Test
     void wrongCurrentPasswordsSlowFurtherGuesses() throws Exception {
         var mas = Alerting.Session.of(ingest.baseUrl(), "mas", "maria-secret-1");
         for (int i = 0; i < 5; i++) {
-            assertThat(change(mas, "guess number " + i, "en lång mening om lingon", true).statusCode()).isEqualTo(400);
+            assertThat(change(mas, "guess number " + i, "en lång mening om lingon", true)
+                            .statusCode())
+                    .isEqualTo(400);
         }
         HttpResponse<String> waits = change(mas, "maria-secret-1", "en lång mening om lingon", true);
         assertThat(waits.statusCode()).isEqualTo(429);
         assertThat(problem(waits)).contains("för många försök");
-        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "mas", "maria-secret-1").statusCode())
-                .as("sign-in shares the count").isEqualTo(429);
-        clock.advance(java.time.Duration.ofMinutes(16));
-        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "mas", "maria-secret-1").statusCode()).isEqualTo(200);
+        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "mas", "maria-secret-1")
+                        .statusCode())
+                .as("sign-in shares the count")
+                .isEqualTo(429);
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "mas", "maria-secret-1")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -123,24 +150,30 @@ class PasswordChangeIT {
         assertThat(browser.find("nav.nara a[aria-current='page']").getText()).isEqualTo("Mitt konto");
 
         fill("bertil-secret-1", "kort", "kort");
-        browser.await("the length rule", d -> browser.find("#problems").getText()
-                .equals("Lösenordet måste ha minst 12 tecken (det har 4)"));
+        browser.await(
+                "the length rule",
+                d -> browser.find("#problems").getText().equals("Lösenordet måste ha minst 12 tecken (det har 4)"));
         fill("bertil-secret-1", "en lång mening om hjortron", "en lång mening om hjortronX");
-        browser.await("the repeat differs", d -> browser.find("#problems").getText()
-                .equals("De två nya lösenorden är olika"));
+        browser.await(
+                "the repeat differs",
+                d -> browser.find("#problems").getText().equals("De två nya lösenorden är olika"));
         fill("fel lösenord här", "en lång mening om hjortron", "en lång mening om hjortron");
-        browser.await("the wrong current password", d -> browser.find("#problems").getText()
-                .equals("det nuvarande lösenordet stämmer inte"));
+        browser.await(
+                "the wrong current password",
+                d -> browser.find("#problems").getText().equals("det nuvarande lösenordet stämmer inte"));
         browser.screenshot("1-refused");
 
         fill("bertil-secret-1", "en lång mening om hjortron", "en lång mening om hjortron");
-        browser.await("the change confirmed", d -> browser.find("#done").isDisplayed()
-                && browser.find("#done").getText().startsWith("Lösenordet är bytt."));
+        browser.await(
+                "the change confirmed",
+                d -> browser.find("#done").isDisplayed()
+                        && browser.find("#done").getText().startsWith("Lösenordet är bytt."));
         assertThat(browser.find("#problems").getText()).isEmpty();
         browser.screenshot("2-changed");
         browser.find("#lang-switch").click();
         browser.await("English", d -> browser.find("#done").getText().startsWith("Your password is changed."));
-        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "bertil", "en lång mening om hjortron").statusCode())
+        assertThat(Alerting.Session.signIn(ingest.baseUrl(), "bertil", "en lång mening om hjortron")
+                        .statusCode())
                 .isEqualTo(200);
     }
 
@@ -154,7 +187,8 @@ class PasswordChangeIT {
 
     private static HttpResponse<String> change(Alerting.Session who, String current, String next, boolean csrf)
             throws Exception {
-        return who.post("/api/me/password", new JsonObject().put("current", current).put("new", next), csrf);
+        return who.post(
+                "/api/me/password", new JsonObject().put("current", current).put("new", next), csrf);
     }
 
     private static String problem(HttpResponse<String> r) {

@@ -31,6 +31,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,8 +47,9 @@ class PatientEnrolmentIT {
     private static final String OTHER_HUB = "hub-it-enrol-2";
     private static final String CUFF = "cuff-enrol-1";
     private static final MessageCodec CODEC = new MessageCodec();
-    private static final MutableClock clock = new MutableClock(
-            LocalDateTime.of(2026, 11, 24, 9, 0).atZone(ZoneId.of("Europe/Stockholm")).toInstant());
+    private static final MutableClock clock = new MutableClock(LocalDateTime.of(2026, 11, 24, 9, 0)
+            .atZone(ZoneId.of("Europe/Stockholm"))
+            .toInstant());
     private static final AtomicLong seq = new AtomicLong();
 
     private static DevStack stack;
@@ -63,7 +65,7 @@ class PatientEnrolmentIT {
     }
 
     /** A fresh sign-in per test: some tests move the clock by a day, past a session's end. */
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void signIn() throws Exception {
         anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
     }
@@ -74,9 +76,14 @@ class PatientEnrolmentIT {
     }
 
     private static JsonObject enrol(String name, String nationalId, String hubId) throws Exception {
-        HttpResponse<String> r = anna.post("/api/enrolment/patients", new JsonObject().put("name", name)
-                .put("nationalId", nationalId).put("teams", new JsonArray().add("home-nursing-north").add("region-oncall"))
-                .put("hubId", hubId), true);
+        HttpResponse<String> r = anna.post(
+                "/api/enrolment/patients",
+                new JsonObject()
+                        .put("name", name)
+                        .put("nationalId", nationalId)
+                        .put("teams", new JsonArray().add("home-nursing-north").add("region-oncall"))
+                        .put("hubId", hubId),
+                true);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return new JsonObject(r.body());
     }
@@ -108,24 +115,41 @@ class PatientEnrolmentIT {
             Observation hers = systolic(patient, CUFF, 124, now);
             Observation gretas = systolic(Alerting.PATIENT, CUFF, 85, now);
             Observation strangeDevice = systolic(patient, "cuff-of-a-neighbour", 85, now);
-            hub.publish(HubTopic.of(HUB, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox,
-                    List.of(hers, gretas, strangeDevice))));
-            Alert alert = new Alert(seq.incrementAndGet(), Alerting.PATIENT, "systolic-low", Severity.URGENT, "8480-6",
-                    85.0, "mm[Hg]", "Systoliskt under 90 / Systolic below 90", now, gretas.seq(), "1", null, null);
+            hub.publish(
+                    HubTopic.of(HUB, Kind.OBS).name(),
+                    CODEC.encode(ObservationBatch.of(outbox, List.of(hers, gretas, strangeDevice))));
+            Alert alert = new Alert(
+                    seq.incrementAndGet(),
+                    Alerting.PATIENT,
+                    "systolic-low",
+                    Severity.URGENT,
+                    "8480-6",
+                    85.0,
+                    "mm[Hg]",
+                    "Systoliskt under 90 / Systolic below 90",
+                    now,
+                    gretas.seq(),
+                    "1",
+                    null,
+                    null);
             hub.publish(HubTopic.of(HUB, Kind.ALERT).name(), CODEC.encode(new AlertMessage(1, outbox, alert)));
 
             // Everything is acknowledged (the refused part is kept whole in the rejected messages), so the hub's
             // outbox does not send it again for ever.
-            await().atMost(Services.DEADLINE).until(() -> acked(hub, outbox,
-                    List.of(hers.seq(), gretas.seq(), strangeDevice.seq(), alert.seq())));
+            await().atMost(Services.DEADLINE)
+                    .until(() ->
+                            acked(hub, outbox, List.of(hers.seq(), gretas.seq(), strangeDevice.seq(), alert.seq())));
             assertThat(cloud.pointsByPatient(HUB, "8480-6")).containsExactly(patient + " " + hers.seq() + " 124.0");
             assertThat(cloud.alertSeqs(HUB)).isEmpty();
-            List<List<Object>> refused = Alerting.rows(ingest, "SELECT problem, unauthorised FROM rejected_message "
-                    + "WHERE hub_id = '" + HUB + "' ORDER BY id");
+            List<List<Object>> refused = Alerting.rows(
+                    ingest,
+                    "SELECT problem, unauthorised FROM rejected_message " + "WHERE hub_id = '" + HUB + "' ORDER BY id");
             assertThat(refused).hasSize(2);
             // The batch and the alert are handled in parallel: their refusals may be kept in either order.
-            assertThat(refused).extracting(row -> (String) row.get(0))
-                    .anySatisfy(problem -> assertThat(problem).contains("not bound to patient " + Alerting.PATIENT)
+            assertThat(refused)
+                    .extracting(row -> (String) row.get(0))
+                    .anySatisfy(problem -> assertThat(problem)
+                            .contains("not bound to patient " + Alerting.PATIENT)
                             .contains("device cuff-of-a-neighbour is not bound to hub " + HUB))
                     .anySatisfy(problem -> assertThat(problem)
                             .contains("patient " + Alerting.PATIENT + " is not bound to hub " + HUB + " (alert"));
@@ -138,8 +162,9 @@ class PatientEnrolmentIT {
             stranger.subscribe(HubTopic.of(OTHER_HUB, Kind.ACK).name());
             String otherOutbox = UUID.randomUUID().toString();
             Observation o = systolic(patient, CUFF, 80, clock.instant());
-            stranger.publish(HubTopic.of(OTHER_HUB, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(otherOutbox,
-                    List.of(o))));
+            stranger.publish(
+                    HubTopic.of(OTHER_HUB, Kind.OBS).name(),
+                    CODEC.encode(ObservationBatch.of(otherOutbox, List.of(o))));
             await().atMost(Services.DEADLINE).until(() -> acked(stranger, otherOutbox, List.of(o.seq())));
             assertThat(cloud.observationSeqs(OTHER_HUB)).isEmpty();
         }
@@ -149,11 +174,17 @@ class PatientEnrolmentIT {
     void enrolmentIsCheckedTheFhirPatientCarriesThePersonnummerAndADeviceIsBoundInOnePlaceOnly() throws Exception {
         long patientsBefore = count("patient");
         long householdsBefore = count("household");
-        HttpResponse<String> wrong = anna.post("/api/enrolment/patients", new JsonObject().put("name", "Fel Siffra")
-                .put("nationalId", "19121212-1213").put("teams", new JsonArray().add("home-nursing-north"))
-                .put("hubId", "hub-it-enrol-9"), true);
+        HttpResponse<String> wrong = anna.post(
+                "/api/enrolment/patients",
+                new JsonObject()
+                        .put("name", "Fel Siffra")
+                        .put("nationalId", "19121212-1213")
+                        .put("teams", new JsonArray().add("home-nursing-north"))
+                        .put("hubId", "hub-it-enrol-9"),
+                true);
         assertThat(wrong.statusCode()).isEqualTo(400);
-        assertThat(new JsonObject(wrong.body()).getString("problem")).contains("kontrollsiffran")
+        assertThat(new JsonObject(wrong.body()).getString("problem"))
+                .contains("kontrollsiffran")
                 .contains("check digit");
         assertThat(count("patient")).isEqualTo(patientsBefore);
         assertThat(count("household")).as("nothing half made").isEqualTo(householdsBefore);
@@ -163,21 +194,32 @@ class PatientEnrolmentIT {
         assertThat(sven.getString("nationalIdKind")).isEqualTo("SAMORDNINGSNUMMER");
         HttpResponse<String> fhir = anna.get("/fhir/Patient/" + sven.getString("patientId"));
         assertThat(fhir.statusCode()).as(fhir.body()).isEqualTo(200);
-        assertThat(new JsonObject(fhir.body()).getJsonArray("identifier").stream().map(JsonObject.class::cast)
-                .filter(i -> "urn:oid:1.2.752.129.2.1.3.3".equals(i.getString("system")))
-                .map(i -> i.getString("value")).toList()).containsExactly("197010632391");
+        assertThat(new JsonObject(fhir.body())
+                        .getJsonArray("identifier").stream()
+                                .map(JsonObject.class::cast)
+                                .filter(i -> "urn:oid:1.2.752.129.2.1.3.3".equals(i.getString("system")))
+                                .map(i -> i.getString("value"))
+                                .toList())
+                .containsExactly("197010632391");
 
         // The same person twice, and a device bound in another home: refused, naming the problem.
-        HttpResponse<String> again = anna.post("/api/enrolment/patients", new JsonObject().put("name", "Sven")
-                .put("nationalId", "701063-2391").put("teams", new JsonArray().add("home-nursing-north"))
-                .put("hubId", "hub-it-enrol-4"), true);
+        HttpResponse<String> again = anna.post(
+                "/api/enrolment/patients",
+                new JsonObject()
+                        .put("name", "Sven")
+                        .put("nationalId", "701063-2391")
+                        .put("teams", new JsonArray().add("home-nursing-north"))
+                        .put("hubId", "hub-it-enrol-4"),
+                true);
         assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(bind("hub-it-enrol-3", "cuff-enrol-3", sven.getString("patientId")).statusCode()).isEqualTo(200);
-        JsonObject olle = enrol("Olle Granne", "19400101-000" + luhnFor("400101000"),
-                "hub-it-enrol-5");
+        assertThat(bind("hub-it-enrol-3", "cuff-enrol-3", sven.getString("patientId"))
+                        .statusCode())
+                .isEqualTo(200);
+        JsonObject olle = enrol("Olle Granne", "19400101-000" + luhnFor("400101000"), "hub-it-enrol-5");
         HttpResponse<String> twice = bind("hub-it-enrol-5", "cuff-enrol-3", olle.getString("patientId"));
         assertThat(twice.statusCode()).isEqualTo(409);
-        assertThat(new JsonObject(twice.body()).getString("problem")).contains("already bound")
+        assertThat(new JsonObject(twice.body()).getString("problem"))
+                .contains("already bound")
                 .contains("hub-it-enrol-3");
     }
 
@@ -185,11 +227,16 @@ class PatientEnrolmentIT {
     void theConfigIsPublishedAndShownAppliedOnceTheHubReportsIt() throws Exception {
         JsonObject ida = enrol("Ida Ström", "19450505-" + "000" + luhnFor("450505000"), "hub-it-enrol-6");
         String hubId = "hub-it-enrol-6";
-        assertThat(bind(hubId, "cuff-enrol-6", null).statusCode()).as("the household's cuff").isEqualTo(200);
+        assertThat(bind(hubId, "cuff-enrol-6", null).statusCode())
+                .as("the household's cuff")
+                .isEqualTo(200);
         JsonObject page = hubPage(hubId);
         assertThat(page.getJsonObject("config").getString("state")).isEqualTo("WAITING");
         long version = page.getJsonObject("config").getLong("version");
-        assertThat(page.getJsonObject("config").getJsonArray("history").getJsonObject(0).getString("change"))
+        assertThat(page.getJsonObject("config")
+                        .getJsonArray("history")
+                        .getJsonObject(0)
+                        .getString("change"))
                 .isEqualTo("bound cuff-enrol-6");
 
         // The hub receives the retained config: her plan from the template and the cuff bound to her.
@@ -198,20 +245,38 @@ class PatientEnrolmentIT {
             await().atMost(Services.DEADLINE).until(() -> !hub.received().isEmpty());
             HubConfig config = CODEC.decode(hub.received().get(0).payload(), HubConfig.class);
             assertThat(config.version()).isEqualTo(version);
-            assertThat(config.carePlanFor(ida.getString("patientId"))).get()
+            assertThat(config.carePlanFor(ida.getString("patientId")))
+                    .get()
                     .satisfies(p -> assertThat(p.expected()).isNotEmpty());
-            assertThat(config.bindingFor("cuff-enrol-6")).get()
+            assertThat(config.bindingFor("cuff-enrol-6"))
+                    .get()
                     .satisfies(b -> assertThat(b.patientId()).isEqualTo(ida.getString("patientId")));
             // her personnummer, which her analyzer names her by: the hub refuses a result naming anyone else
-            assertThat(config.nationalIds()).containsOnlyKeys(ida.getString("patientId"))
+            assertThat(config.nationalIds())
+                    .containsOnlyKeys(ida.getString("patientId"))
                     .containsValue("19450505000" + luhnFor("450505000"));
-            hub.publish(HubTopic.of(hubId, Kind.STATUS).name(), CODEC.encode(new HubStatus(1, HubStatus.State.ONLINE,
-                    clock.instant(), "it", HubStatus.ClockState.SYNCHRONIZED, 0, List.of(), version, List.of(
-                    new HubStatus.DiscoveredDevice("AA:BB:CC:00:00:06", "ble", "A&D UA-651BLE", "and-ua-651ble",
-                            "1810", clock.instant())))));
+            hub.publish(
+                    HubTopic.of(hubId, Kind.STATUS).name(),
+                    CODEC.encode(new HubStatus(
+                            1,
+                            HubStatus.State.ONLINE,
+                            clock.instant(),
+                            "it",
+                            HubStatus.ClockState.SYNCHRONIZED,
+                            0,
+                            List.of(),
+                            version,
+                            List.of(new HubStatus.DiscoveredDevice(
+                                    "AA:BB:CC:00:00:06",
+                                    "ble",
+                                    "A&D UA-651BLE",
+                                    "and-ua-651ble",
+                                    "1810",
+                                    clock.instant())))));
         }
-        await().atMost(Services.DEADLINE).until(() -> "APPLIED".equals(hubPage(hubId).getJsonObject("config")
-                .getString("state")));
+        await().atMost(Services.DEADLINE)
+                .until(() ->
+                        "APPLIED".equals(hubPage(hubId).getJsonObject("config").getString("state")));
         assertThat(hubPage(hubId).getJsonArray("discovered").getJsonObject(0).getString("deviceId"))
                 .isEqualTo("AA:BB:CC:00:00:06");
     }
@@ -219,47 +284,79 @@ class PatientEnrolmentIT {
     @Test
     void aReplacedCuffKeepsOneHistoryAndTheOldOneIsRefusedOnceTheHubAppliedTheChange() throws Exception {
         String hubId = "hub-it-enrol-7";
-        String patient = enrol("Rut Byte", "19300303-" + "000" + luhnFor("300303000"), hubId).getString("patientId");
+        String patient = enrol("Rut Byte", "19300303-" + "000" + luhnFor("300303000"), hubId)
+                .getString("patientId");
         assertThat(bind(hubId, "cuff-old-7", patient).statusCode()).isEqualTo(200);
         String outbox = UUID.randomUUID().toString();
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId + "-it")) {
             hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
             // The hub runs the config with the old cuff, and says so (as a hub does whenever it connects).
             long before0 = hubPage(hubId).getJsonObject("config").getLong("version");
-            hub.publish(HubTopic.of(hubId, Kind.STATUS).name(), CODEC.encode(new HubStatus(1, HubStatus.State.ONLINE,
-                    clock.instant(), "it", HubStatus.ClockState.SYNCHRONIZED, 0, List.of(), before0, List.of())));
-            await().atMost(Services.DEADLINE).until(() -> "APPLIED".equals(hubPage(hubId).getJsonObject("config")
-                    .getString("state")));
+            hub.publish(
+                    HubTopic.of(hubId, Kind.STATUS).name(),
+                    CODEC.encode(new HubStatus(
+                            1,
+                            HubStatus.State.ONLINE,
+                            clock.instant(),
+                            "it",
+                            HubStatus.ClockState.SYNCHRONIZED,
+                            0,
+                            List.of(),
+                            before0,
+                            List.of())));
+            await().atMost(Services.DEADLINE)
+                    .until(() -> "APPLIED"
+                            .equals(hubPage(hubId).getJsonObject("config").getString("state")));
             Observation before = systolic(patient, "cuff-old-7", 131, clock.instant());
-            hub.publish(HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, List.of(before))));
+            hub.publish(
+                    HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, List.of(before))));
             await().atMost(Services.DEADLINE).until(() -> acked(hub, outbox, List.of(before.seq())));
 
             clock.advance(Duration.ofHours(1));
-            HttpResponse<String> replaced = anna.post("/api/enrolment/hubs/" + hubId + "/devices/cuff-old-7/replace",
-                    new JsonObject().put("newDeviceId", "cuff-new-7"), true);
+            HttpResponse<String> replaced = anna.post(
+                    "/api/enrolment/hubs/" + hubId + "/devices/cuff-old-7/replace",
+                    new JsonObject().put("newDeviceId", "cuff-new-7"),
+                    true);
             assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
             long version = new JsonObject(replaced.body()).getLong("configVersion");
             clock.advance(Duration.ofHours(1));
             // While the hub has not applied the change, the old cuff's reading is still hers (a change in flight).
             Observation inFlight = systolic(patient, "cuff-old-7", 133, clock.instant());
             Observation after = systolic(patient, "cuff-new-7", 129, clock.instant());
-            hub.publish(HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox,
-                    List.of(inFlight, after))));
+            hub.publish(
+                    HubTopic.of(hubId, Kind.OBS).name(),
+                    CODEC.encode(ObservationBatch.of(outbox, List.of(inFlight, after))));
             await().atMost(Services.DEADLINE).until(() -> acked(hub, outbox, List.of(inFlight.seq(), after.seq())));
-            hub.publish(HubTopic.of(hubId, Kind.STATUS).name(), CODEC.encode(new HubStatus(1, HubStatus.State.ONLINE,
-                    clock.instant(), "it", HubStatus.ClockState.SYNCHRONIZED, 0, List.of(), version, List.of())));
-            await().atMost(Services.DEADLINE).until(() -> "APPLIED".equals(hubPage(hubId).getJsonObject("config")
-                    .getString("state")));
+            hub.publish(
+                    HubTopic.of(hubId, Kind.STATUS).name(),
+                    CODEC.encode(new HubStatus(
+                            1,
+                            HubStatus.State.ONLINE,
+                            clock.instant(),
+                            "it",
+                            HubStatus.ClockState.SYNCHRONIZED,
+                            0,
+                            List.of(),
+                            version,
+                            List.of())));
+            await().atMost(Services.DEADLINE)
+                    .until(() -> "APPLIED"
+                            .equals(hubPage(hubId).getJsonObject("config").getString("state")));
             Observation stale = systolic(patient, "cuff-old-7", 90, clock.instant());
             hub.publish(HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, List.of(stale))));
             await().atMost(Services.DEADLINE).until(() -> acked(hub, outbox, List.of(stale.seq())));
 
             // One history: old and new cuff under the same patient, nothing of the retired cuff after the change.
-            assertThat(cloud.pointsByPatient(hubId, "8480-6")).containsExactly(patient + " " + before.seq() + " 131.0",
-                    patient + " " + inFlight.seq() + " 133.0", patient + " " + after.seq() + " 129.0");
+            assertThat(cloud.pointsByPatient(hubId, "8480-6"))
+                    .containsExactly(
+                            patient + " " + before.seq() + " 131.0",
+                            patient + " " + inFlight.seq() + " 133.0",
+                            patient + " " + after.seq() + " 129.0");
             JsonArray bindings = hubPage(hubId).getJsonArray("bindings");
-            assertThat(bindings.stream().map(JsonObject.class::cast)
-                    .map(b -> b.getString("deviceId") + " " + b.getBoolean("inForce")).toList())
+            assertThat(bindings.stream()
+                            .map(JsonObject.class::cast)
+                            .map(b -> b.getString("deviceId") + " " + b.getBoolean("inForce"))
+                            .toList())
                     .containsExactlyInAnyOrder("cuff-new-7 true", "cuff-old-7 false");
         }
     }
@@ -267,43 +364,78 @@ class PatientEnrolmentIT {
     @Test
     void theSilenceRulesRunForAPatientEnrolledThisWay() throws Exception {
         String hubId = "hub-it-enrol-8";
-        String patient = enrol("Tyra Tyst", "19280808-" + "000" + luhnFor("280808000"), hubId).getString("patientId");
+        String patient = enrol("Tyra Tyst", "19280808-" + "000" + luhnFor("280808000"), hubId)
+                .getString("patientId");
         assertThat(bind(hubId, "cuff-enrol-8", patient).statusCode()).isEqualTo(200);
         MqttAsyncClient hub = new MqttAsyncClient(stack.get("NARA_MQTT_URL"), hubId + "-it", new MemoryPersistence());
-        hub.connect(stack.broker(hubId).options(true, HubTopic.of(hubId, Kind.STATUS).name(),
-                new MqttMessage(CODEC.encode(HubStatus.offline()), 1, true, new MqttProperties())))
+        hub.connect(stack.broker(hubId)
+                        .options(
+                                true,
+                                HubTopic.of(hubId, Kind.STATUS).name(),
+                                new MqttMessage(CODEC.encode(HubStatus.offline()), 1, true, new MqttProperties())))
                 .waitForCompletion(10_000);
         // The template's rules, from the day she is enrolled: no weight by 11:00 (the next 11:00 has passed a day
         // later, whatever time the other tests left the clock at) and a cuff battery below 20 %, with the hub online.
         clock.advance(Duration.ofHours(26));
-        hub.publish(HubTopic.of(hubId, Kind.STATUS).name(), CODEC.encode(new HubStatus(1, HubStatus.State.ONLINE,
-                clock.instant(), "it", HubStatus.ClockState.SYNCHRONIZED, 0,
-                List.of(new HubStatus.DeviceStatus("cuff-enrol-8", "and-ua-651ble", null, 9)))), 1, true)
+        hub.publish(
+                        HubTopic.of(hubId, Kind.STATUS).name(),
+                        CODEC.encode(new HubStatus(
+                                1,
+                                HubStatus.State.ONLINE,
+                                clock.instant(),
+                                "it",
+                                HubStatus.ClockState.SYNCHRONIZED,
+                                0,
+                                List.of(new HubStatus.DeviceStatus("cuff-enrol-8", "and-ua-651ble", null, 9)))),
+                        1,
+                        true)
                 .waitForCompletion(10_000);
-        await().atMost(Services.DEADLINE).until(() -> !Alerting.rows(ingest, "SELECT 1 FROM device_battery WHERE "
-                + "hub_id = '" + hubId + "' AND percent = 9").isEmpty());
-        ingest.service().silenceWatch().check().toCompletionStage().toCompletableFuture().get();
+        await().atMost(Services.DEADLINE)
+                .until(() -> !Alerting.rows(
+                                ingest,
+                                "SELECT 1 FROM device_battery WHERE " + "hub_id = '" + hubId + "' AND percent = 9")
+                        .isEmpty());
+        ingest.service()
+                .silenceWatch()
+                .check()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         assertThat(raised(patient)).contains("weight-missing", "device-battery-low");
 
         // The hub goes away (its last will): after 30 minutes, the hub-offline rule.
-        hub.disconnect(10_000, null, null, 0x04 /* with the last will */, new MqttProperties()).waitForCompletion();
+        hub.disconnect(10_000, null, null, 0x04 /* with the last will */, new MqttProperties())
+                .waitForCompletion();
         hub.close();
-        await().atMost(Services.DEADLINE).until(() -> !Alerting.rows(ingest, "SELECT 1 FROM hub WHERE hub_id = '"
-                + hubId + "' AND state = 'OFFLINE'").isEmpty());
+        await().atMost(Services.DEADLINE)
+                .until(() -> !Alerting.rows(
+                                ingest, "SELECT 1 FROM hub WHERE hub_id = '" + hubId + "' AND state = 'OFFLINE'")
+                        .isEmpty());
         clock.advance(Duration.ofMinutes(31));
-        ingest.service().silenceWatch().check().toCompletionStage().toCompletableFuture().get();
+        ingest.service()
+                .silenceWatch()
+                .check()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         assertThat(raised(patient)).contains("hub-offline");
     }
 
     private static List<String> raised(String patient) throws Exception {
-        return Alerting.rows(ingest, "SELECT rule_id FROM alert WHERE origin = 'CLOUD' AND status = 'RAISED' "
-                + "AND patient_id = '" + patient + "' ORDER BY rule_id").stream().map(r -> (String) r.get(0)).toList();
+        return Alerting.rows(
+                        ingest,
+                        "SELECT rule_id FROM alert WHERE origin = 'CLOUD' AND status = 'RAISED' " + "AND patient_id = '"
+                                + patient + "' ORDER BY rule_id")
+                .stream()
+                .map(r -> (String) r.get(0))
+                .toList();
     }
 
     @Test
     void endingMonitoringLosesNoReadingTheHubStillHolds() throws Exception {
         String hubId = "hub-it-enrol-10";
-        String patient = enrol("Signe Slut", "19350505-" + "000" + luhnFor("350505000"), hubId).getString("patientId");
+        String patient = enrol("Signe Slut", "19350505-" + "000" + luhnFor("350505000"), hubId)
+                .getString("patientId");
         assertThat(bind(hubId, "cuff-enrol-10", patient).statusCode()).isEqualTo(200);
         // Taken before the end, still in the hub's outbox (the hub was offline) when the nurse ends the monitoring.
         Observation held = systolic(patient, "cuff-enrol-10", 142, clock.instant());
@@ -312,28 +444,37 @@ class PatientEnrolmentIT {
         assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
         JsonObject end = new JsonObject(ended.body());
         assertThat(end.getBoolean("householdEnded")).isTrue();
-        assertThat(Alerting.rows(ingest, "SELECT 1 FROM hub_assignment WHERE hub_id = '" + hubId + "'")).isEmpty();
-        assertThat(Alerting.rows(ingest, "SELECT 1 FROM care_plan WHERE patient_id = '" + patient + "'")).isEmpty();
-        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM care_plan_history WHERE patient_id = '" + patient
-                + "'")).containsExactly(List.of(1L));
+        assertThat(Alerting.rows(ingest, "SELECT 1 FROM hub_assignment WHERE hub_id = '" + hubId + "'"))
+                .isEmpty();
+        assertThat(Alerting.rows(ingest, "SELECT 1 FROM care_plan WHERE patient_id = '" + patient + "'"))
+                .isEmpty();
+        assertThat(Alerting.rows(ingest, "SELECT count(*) FROM care_plan_history WHERE patient_id = '" + patient + "'"))
+                .containsExactly(List.of(1L));
 
         String outbox = UUID.randomUUID().toString();
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId + "-it")) {
             hub.subscribe(HubTopic.of(hubId, Kind.CONFIG).name());
             hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
             // The new config holds neither her plan nor her cuff: the hub wipes her when it applies it.
-            await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
-                    .anyMatch(m -> m.topic().endsWith("/config")));
-            HubConfig config = CODEC.decode(hub.received().stream().filter(m -> m.topic().endsWith("/config"))
-                    .findFirst().orElseThrow().payload(), HubConfig.class);
+            await().atMost(Services.DEADLINE)
+                    .until(() -> hub.received().stream().anyMatch(m -> m.topic().endsWith("/config")));
+            HubConfig config = CODEC.decode(
+                    hub.received().stream()
+                            .filter(m -> m.topic().endsWith("/config"))
+                            .findFirst()
+                            .orElseThrow()
+                            .payload(),
+                    HubConfig.class);
             assertThat(config.version()).isEqualTo(end.getLong("configVersion"));
             assertThat(config.carePlans()).isEmpty();
             assertThat(config.devices()).isEmpty();
             // The outbox drains after the end: the held reading is stored.
             hub.publish(HubTopic.of(hubId, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, List.of(held))));
-            await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
-                    .filter(m -> m.topic().endsWith("/ack")).map(m -> CODEC.decode(m.payload(), Ack.class))
-                    .anyMatch(a -> a.ranges().stream().anyMatch(r -> r.contains(held.seq()))));
+            await().atMost(Services.DEADLINE)
+                    .until(() -> hub.received().stream()
+                            .filter(m -> m.topic().endsWith("/ack"))
+                            .map(m -> CODEC.decode(m.payload(), Ack.class))
+                            .anyMatch(a -> a.ranges().stream().anyMatch(r -> r.contains(held.seq()))));
             assertThat(cloud.pointsByPatient(hubId, "8480-6")).containsExactly(patient + " " + held.seq() + " 142.0");
         }
     }
@@ -345,14 +486,18 @@ class PatientEnrolmentIT {
     }
 
     private static boolean acked(TestMqttClient hub, String outbox, List<Long> seqs) {
-        List<Ack> acks = hub.received().stream().filter(m -> m.topic().endsWith("/ack"))
+        List<Ack> acks = hub.received().stream()
+                .filter(m -> m.topic().endsWith("/ack"))
                 .map(m -> CODEC.decode(m.payload(), Ack.class))
-                .filter(a -> a.outbox().equals(outbox)).toList();
-        return seqs.stream().allMatch(s -> acks.stream().anyMatch(a -> a.ranges().stream().anyMatch(r -> r.contains(s))));
+                .filter(a -> a.outbox().equals(outbox))
+                .toList();
+        return seqs.stream()
+                .allMatch(s -> acks.stream().anyMatch(a -> a.ranges().stream().anyMatch(r -> r.contains(s))));
     }
 
     private static long count(String table) throws Exception {
-        return (Long) Alerting.rows(ingest, "SELECT count(*) FROM " + table).get(0).get(0);
+        return (Long)
+                Alerting.rows(ingest, "SELECT count(*) FROM " + table).get(0).get(0);
     }
 
     /** The Luhn check digit of YYMMDDNNN, to write valid personnummer of made-up people. */

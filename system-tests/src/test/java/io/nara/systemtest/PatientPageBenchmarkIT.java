@@ -1,6 +1,5 @@
 package io.nara.systemtest;
 
-
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.ObservationRollup;
 import io.nara.ingest.observation.ObservationStore;
@@ -54,8 +53,8 @@ class PatientPageBenchmarkIT {
         int requests = Integer.getInteger("nara.benchmark.requests", 50);
         int warmUp = Integer.getInteger("nara.benchmark.warmup", 5);
         DevStack stack = DevStack.ensureUp();
-        try (Services.Ingest ingest = Alerting.startIngest(stack, Clock.systemUTC(), Alerting.plainHttp(),
-                Alerting.organisation())) {
+        try (Services.Ingest ingest =
+                Alerting.startIngest(stack, Clock.systemUTC(), Alerting.plainHttp(), Alerting.organisation())) {
             Services.result(ingest.service().carePlans().save(HUB, carePlan(), "david", "benchmark"));
             long loadStart = System.nanoTime();
             long points = load(stack, ingest.influx(), days, nightHours);
@@ -63,7 +62,8 @@ class PatientPageBenchmarkIT {
             // The ingest builds the one-minute rollup batch by batch; a bulk load builds it in one pass.
             long rollupStart = System.nanoTime();
             try (InfluxDatabase database = InfluxDatabase.connect(ingest.influx())) {
-                new ObservationRollup(database).rebuild(PATIENT, Instant.now().minus(Duration.ofDays(days + 1L)), Instant.now());
+                new ObservationRollup(database)
+                        .rebuild(PATIENT, Instant.now().minus(Duration.ofDays(days + 1L)), Instant.now());
             }
             double rollupSeconds = (System.nanoTime() - rollupStart) / 1e9;
 
@@ -79,18 +79,32 @@ class PatientPageBenchmarkIT {
                 HttpResponse<String> t = nurse.get("/api/patients/" + PATIENT + "/trends?range=90d");
                 long end = System.nanoTime();
                 if (o.statusCode() != 200 || t.statusCode() != 200) {
-                    throw new IllegalStateException("answered " + o.statusCode() + " / " + t.statusCode() + ": "
-                            + t.body());
+                    throw new IllegalStateException(
+                            "answered " + o.statusCode() + " / " + t.statusCode() + ": " + t.body());
                 }
                 if (i >= 0) {
                     overview[i] = between - start;
                     trends[i] = end - between;
                     page[i] = end - start;
                 }
-                trendPoints = new JsonObject(t.body()).getJsonArray("signals").stream()
-                        .mapToInt(s -> ((JsonObject) s).getJsonArray("points").size()).sum();
+                trendPoints = new JsonObject(t.body())
+                        .getJsonArray("signals").stream()
+                                .mapToInt(s ->
+                                        ((JsonObject) s).getJsonArray("points").size())
+                                .sum();
             }
-            report(points, days, nightHours, loadSeconds, rollupSeconds, trendPoints, requests, warmUp, page, overview, trends);
+            report(
+                    points,
+                    days,
+                    nightHours,
+                    loadSeconds,
+                    rollupSeconds,
+                    trendPoints,
+                    requests,
+                    warmUp,
+                    page,
+                    overview,
+                    trends);
         }
     }
 
@@ -117,10 +131,18 @@ class PatientPageBenchmarkIT {
                 for (int s = 0; s < nightHours * 3600; s++) {
                     Instant at = night.plusSeconds(s);
                     double spo2 = Math.min(100, Math.round(95 + 1.5 * random.nextGaussian()));
-                    batch.point(ObservationStore.point(HUB, outbox, reading(seq++, "oximeter-1", "59408-5", spo2, "%", at)));
-                    batch.point(ObservationStore.point(HUB, outbox,
-                            reading(seq++, "oximeter-1", "8867-4", (double) Math.round(60 + 5 * random.nextGaussian()),
-                                    "/min", at)));
+                    batch.point(ObservationStore.point(
+                            HUB, outbox, reading(seq++, "oximeter-1", "59408-5", spo2, "%", at)));
+                    batch.point(ObservationStore.point(
+                            HUB,
+                            outbox,
+                            reading(
+                                    seq++,
+                                    "oximeter-1",
+                                    "8867-4",
+                                    (double) Math.round(60 + 5 * random.nextGaussian()),
+                                    "/min",
+                                    at)));
                     if (batch.getPoints().size() >= WRITE_BATCH) {
                         influx.write(batch);
                         written += batch.getPoints().size();
@@ -137,7 +159,9 @@ class PatientPageBenchmarkIT {
     }
 
     private static BatchPoints newBatch(ObservationStore.Settings settings) {
-        return BatchPoints.database(settings.database()).precision(TimeUnit.NANOSECONDS).build();
+        return BatchPoints.database(settings.database())
+                .precision(TimeUnit.NANOSECONDS)
+                .build();
     }
 
     private static Observation reading(long seq, String device, String code, double value, String unit, Instant at) {
@@ -145,26 +169,61 @@ class PatientPageBenchmarkIT {
     }
 
     private static CarePlan carePlan() {
-        return new CarePlan(PATIENT, "1", List.of(
-                new ThresholdRule("systolic-low", "8480-6", 90.0, null, Severity.URGENT, "Systoliskt / Systolic", null,
-                        null),
-                new ThresholdRule("spo2-low", "59408-5", 90.0, null, Severity.WARNING, "SpO2", null, null)),
-                List.of(new ExpectedMeasurement("29463-7", Duration.ofDays(1), null),
+        return new CarePlan(
+                PATIENT,
+                "1",
+                List.of(
+                        new ThresholdRule(
+                                "systolic-low",
+                                "8480-6",
+                                90.0,
+                                null,
+                                Severity.URGENT,
+                                "Systoliskt / Systolic",
+                                null,
+                                null),
+                        new ThresholdRule("spo2-low", "59408-5", 90.0, null, Severity.WARNING, "SpO2", null, null)),
+                List.of(
+                        new ExpectedMeasurement("29463-7", Duration.ofDays(1), null),
                         new ExpectedMeasurement("8480-6", Duration.ofDays(1), null),
                         new ExpectedMeasurement("59408-5", Duration.ofDays(1), null)),
-                null, null, null, null);
+                null,
+                null,
+                null,
+                null);
     }
 
-    private static void report(long points, int days, int nightHours, double loadSeconds, double rollupSeconds,
-                               int trendPoints, int requests, int warmUp, long[] page, long[] overview, long[] trends)
+    private static void report(
+            long points,
+            int days,
+            int nightHours,
+            double loadSeconds,
+            double rollupSeconds,
+            int trendPoints,
+            int requests,
+            int warmUp,
+            long[] page,
+            long[] overview,
+            long[] trends)
             throws Exception {
-        String text = String.format(Locale.ROOT,
+        String text = String.format(
+                Locale.ROOT,
                 "patient page data, %d points over %d days (SpO2 and pulse at 1 Hz %d h a night), loaded in %.1f s, "
                         + "one-minute rollup built in %.1f s; %d requests after %d warm-up, %s%n"
                         + "overview + trends?range=90d (%d points in the answer): %s%n"
                         + "overview alone: %s%ntrends?range=90d alone: %s%n",
-                points, days, nightHours, loadSeconds, rollupSeconds, requests, warmUp, Instant.now(), trendPoints, stats(page),
-                stats(overview), stats(trends));
+                points,
+                days,
+                nightHours,
+                loadSeconds,
+                rollupSeconds,
+                requests,
+                warmUp,
+                Instant.now(),
+                trendPoints,
+                stats(page),
+                stats(overview),
+                stats(trends));
         System.out.print(text);
         Path out = Path.of("target", "benchmark", "patient-page.txt");
         Files.createDirectories(out.getParent());
@@ -174,8 +233,12 @@ class PatientPageBenchmarkIT {
     private static String stats(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "p50 %.1f ms  p95 %.1f ms  max %.1f ms", rank(sorted, 0.50) / 1e6,
-                rank(sorted, 0.95) / 1e6, sorted[sorted.length - 1] / 1e6);
+        return String.format(
+                Locale.ROOT,
+                "p50 %.1f ms  p95 %.1f ms  max %.1f ms",
+                rank(sorted, 0.50) / 1e6,
+                rank(sorted, 0.95) / 1e6,
+                sorted[sorted.length - 1] / 1e6);
     }
 
     /** Nearest-rank percentile. */

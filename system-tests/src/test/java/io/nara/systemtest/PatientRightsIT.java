@@ -9,6 +9,7 @@ import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
+import io.nara.protocol.message.ObservationFlag;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -75,41 +76,67 @@ class PatientRightsIT {
             // And two samples of her pulse oximeter's continuous stream, kept in the raw-sample retention policy.
             for (int i = 0; i < 2; i++) {
                 Instant t = at.plusSeconds(10 + i);
-                batch.add(new Observation(30 + i, GRETA, "oxi-greta", "59408-5", 96.0 + i, "%", null, t,
-                        Set.of(io.nara.protocol.message.ObservationFlag.CONTINUOUS_SAMPLE)));
+                batch.add(new Observation(
+                        30 + i,
+                        GRETA,
+                        "oxi-greta",
+                        "59408-5",
+                        96.0 + i,
+                        "%",
+                        null,
+                        t,
+                        Set.of(ObservationFlag.CONTINUOUS_SAMPLE)));
             }
             String outbox = UUID.randomUUID().toString();
             hub.subscribe(HubTopic.of(HUB, Kind.ACK).name());
             hub.publish(HubTopic.of(HUB, Kind.OBS).name(), CODEC.encode(ObservationBatch.of(outbox, batch)));
-            await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
-                    .filter(m -> m.topic().endsWith("/ack")).map(m -> CODEC.decode(m.payload(), Ack.class))
-                    .anyMatch(a -> a.outbox().equals(outbox)));
+            await().atMost(Services.DEADLINE)
+                    .until(() -> hub.received().stream()
+                            .filter(m -> m.topic().endsWith("/ack"))
+                            .map(m -> CODEC.decode(m.payload(), Ack.class))
+                            .anyMatch(a -> a.outbox().equals(outbox)));
             assertThat(points(stack, ingest, "observation", GRETA)).isEqualTo(5);
             assertThat(points(stack, ingest, "observation", OLLE)).isEqualTo(2);
             long gretasAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(GRETA, 1, clock.instant()));
             long ollesAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(OLLE, 2, clock.instant()));
-            assertThat(anna.post("/api/alerts/" + gretasAlert + "/acknowledge", new JsonObject(), true).statusCode())
+            assertThat(anna.post("/api/alerts/" + gretasAlert + "/acknowledge", new JsonObject(), true)
+                            .statusCode())
                     .isEqualTo(200);
-            assertThat(anna.post("/api/alerts/" + ollesAlert + "/acknowledge", new JsonObject(), true).statusCode())
+            assertThat(anna.post("/api/alerts/" + ollesAlert + "/acknowledge", new JsonObject(), true)
+                            .statusCode())
                     .isEqualTo(200);
 
             // A second version of her plan, by the doctor; his stays at the template's first.
-            JsonObject plan = new JsonObject(david.get("/api/patients/" + GRETA + "/careplan").body());
-            HttpResponse<String> saved = david.put("/api/patients/" + GRETA + "/careplan", new JsonObject()
-                    .put("basedOnVersion", 1).put("plan", plan.getJsonObject("plan")).put("reason", "tightened"));
+            JsonObject plan = new JsonObject(
+                    david.get("/api/patients/" + GRETA + "/careplan").body());
+            HttpResponse<String> saved = david.put(
+                    "/api/patients/" + GRETA + "/careplan",
+                    new JsonObject()
+                            .put("basedOnVersion", 1)
+                            .put("plan", plan.getJsonObject("plan"))
+                            .put("reason", "tightened"));
             assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
             // Anna reads her page and his: the access log has both.
-            assertThat(anna.get("/api/patients/" + GRETA + "/overview").statusCode()).isEqualTo(200);
-            assertThat(anna.get("/api/patients/" + OLLE + "/overview").statusCode()).isEqualTo(200);
+            assertThat(anna.get("/api/patients/" + GRETA + "/overview").statusCode())
+                    .isEqualTo(200);
+            assertThat(anna.get("/api/patients/" + OLLE + "/overview").statusCode())
+                    .isEqualTo(200);
             // The one-minute rollups of her readings are there too, so the extract and erasure must find them.
-            await().atMost(Services.DEADLINE).until(() -> points(stack, ingest, "observation_1m", GRETA) == 4
-                    && points(stack, ingest, "observation_1m", OLLE) == 2);
+            await().atMost(Services.DEADLINE)
+                    .until(() -> points(stack, ingest, "observation_1m", GRETA) == 4
+                            && points(stack, ingest, "observation_1m", OLLE) == 2);
 
             // Neither the nurse nor the operator may take out or erase her record.
-            assertThat(anna.get("/api/patients/" + GRETA + "/extract").statusCode()).isEqualTo(403);
-            assertThat(anna.post("/api/patients/" + GRETA + "/erase", new JsonObject().put("reason", "asked")
-                    .put("ivoDecision", "IVO 1"), true).statusCode()).isEqualTo(403);
-            assertThat(operator(ingest, "GET", "/api/patients/" + GRETA + "/extract", null).statusCode())
+            assertThat(anna.get("/api/patients/" + GRETA + "/extract").statusCode())
+                    .isEqualTo(403);
+            assertThat(anna.post(
+                                    "/api/patients/" + GRETA + "/erase",
+                                    new JsonObject().put("reason", "asked").put("ivoDecision", "IVO 1"),
+                                    true)
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(operator(ingest, "GET", "/api/patients/" + GRETA + "/extract", null)
+                            .statusCode())
                     .isEqualTo(403);
 
             // The extract: a file to download, everything about her, counted.
@@ -120,31 +147,58 @@ class PatientRightsIT {
                     .startsWith("attachment; filename=\"registerutdrag-" + GRETA + "-");
             JsonObject extract = new JsonObject(file.body());
             assertThat(extract.getString("format")).isEqualTo("nara-register-extract/1");
-            assertThat(extract.getJsonObject("patient").getString("national_id")).isEqualTo("194501011235");
+            assertThat(extract.getJsonObject("patient").getString("national_id"))
+                    .isEqualTo("194501011235");
             assertThat(readingPoints(extract, "observation")).isEqualTo(5);
             assertThat(readingPoints(extract, "observation_1m")).isEqualTo(4);
-            assertThat(extract.getJsonArray("readings").stream().map(p -> (JsonObject) p)
-                    .filter(p -> "raw_samples".equals(p.getString("retentionPolicy")))
-                    .mapToLong(p -> p.getJsonArray("points").size()).sum()).isEqualTo(2);
+            assertThat(extract.getJsonArray("readings").stream()
+                            .map(p -> (JsonObject) p)
+                            .filter(p -> "raw_samples".equals(p.getString("retentionPolicy")))
+                            .mapToLong(p -> p.getJsonArray("points").size())
+                            .sum())
+                    .isEqualTo(2);
             Map<String, Integer> sections = new LinkedHashMap<>();
-            for (String s : List.of("careRelations", "households", "deviceBindings", "carePlan", "carePlanVersions",
-                    "alerts", "relatives", "consents")) {
+            for (String s : List.of(
+                    "careRelations",
+                    "households",
+                    "deviceBindings",
+                    "carePlan",
+                    "carePlanVersions",
+                    "alerts",
+                    "relatives",
+                    "consents")) {
                 sections.put(s, extract.getJsonArray(s).size());
             }
-            assertThat(sections).containsExactly(Map.entry("careRelations", 2), Map.entry("households", 1),
-                    Map.entry("deviceBindings", 2), Map.entry("carePlan", 1), Map.entry("carePlanVersions", 2),
-                    Map.entry("alerts", 1), Map.entry("relatives", 1), Map.entry("consents", 1));
-            assertThat(extract.getJsonArray("alerts").getJsonObject(0).getLong("id")).isEqualTo(gretasAlert);
+            assertThat(sections)
+                    .containsExactly(
+                            Map.entry("careRelations", 2),
+                            Map.entry("households", 1),
+                            Map.entry("deviceBindings", 2),
+                            Map.entry("carePlan", 1),
+                            Map.entry("carePlanVersions", 2),
+                            Map.entry("alerts", 1),
+                            Map.entry("relatives", 1),
+                            Map.entry("consents", 1));
+            assertThat(extract.getJsonArray("alerts").getJsonObject(0).getLong("id"))
+                    .isEqualTo(gretasAlert);
             assertThat(extract.getJsonArray("alertTrails").stream().map(e -> ((JsonObject) e).getString("kind")))
                     .contains("acknowledged");
             assertThat(extract.getJsonArray("alertTrails").stream()
-                    .allMatch(e -> ((JsonObject) e).getLong("alert_id") == gretasAlert)).isTrue();
-            assertThat(extract.getJsonArray("accessLog").stream().map(e -> (JsonObject) e)
-                    .filter(e -> "patient.overview".equals(e.getString("action"))).map(e -> e.getString("actor")))
+                            .allMatch(e -> ((JsonObject) e).getLong("alert_id") == gretasAlert))
+                    .isTrue();
+            assertThat(extract.getJsonArray("accessLog").stream()
+                            .map(e -> (JsonObject) e)
+                            .filter(e -> "patient.overview".equals(e.getString("action")))
+                            .map(e -> e.getString("actor")))
                     .contains("person:anna");
             // Nothing about him: not his id, name, personnummer, device, readings or alert.
-            assertThat(file.body()).doesNotContain(OLLE).doesNotContain("Olle").doesNotContain("194702022346")
-                    .doesNotContain("cuff-olle").doesNotContain("140.0").doesNotContain("\"id\" : " + ollesAlert + ",");
+            assertThat(file.body())
+                    .doesNotContain(OLLE)
+                    .doesNotContain("Olle")
+                    .doesNotContain("194702022346")
+                    .doesNotContain("cuff-olle")
+                    .doesNotContain("140.0")
+                    .doesNotContain("\"id\" : " + ollesAlert + ",");
             // Taking it out is logged, naming her only.
             assertThat(Alerting.accessLogAfter(ingest, logBefore)).anySatisfy(row -> {
                 assertThat(row.get(1)).isEqualTo("person:mas");
@@ -153,70 +207,101 @@ class PatientRightsIT {
             });
 
             // Erasure: refused while she is monitored, then before the retention period without IVO's decision.
-            HttpResponse<String> monitored = mas.post("/api/patients/" + GRETA + "/erase",
-                    new JsonObject().put("reason", "the patient asked"), true);
+            HttpResponse<String> monitored = mas.post(
+                    "/api/patients/" + GRETA + "/erase", new JsonObject().put("reason", "the patient asked"), true);
             assertThat(monitored.statusCode()).isEqualTo(409);
             assertThat(monitored.body()).contains("monitoring has not ended");
             HttpResponse<String> ended = mas.post("/api/enrolment/patients/" + GRETA + "/end", new JsonObject(), true);
             assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
-            HttpResponse<String> tooEarly = mas.post("/api/patients/" + GRETA + "/erase",
-                    new JsonObject().put("reason", "the patient asked"), true);
+            HttpResponse<String> tooEarly = mas.post(
+                    "/api/patients/" + GRETA + "/erase", new JsonObject().put("reason", "the patient asked"), true);
             assertThat(tooEarly.statusCode()).isEqualTo(409);
-            assertThat(tooEarly.body()).contains("the record must be kept until").contains("decision of IVO");
-            assertThat(mas.post("/api/patients/" + GRETA + "/erase", new JsonObject(), true).statusCode())
+            assertThat(tooEarly.body())
+                    .contains("the record must be kept until")
+                    .contains("decision of IVO");
+            assertThat(mas.post("/api/patients/" + GRETA + "/erase", new JsonObject(), true)
+                            .statusCode())
                     .isEqualTo(400);
             assertThat(Alerting.rows(ingest, "SELECT count(*) FROM patient WHERE id = '" + GRETA + "'"))
                     .containsExactly(List.of(1L));
 
             Map<String, List<String>> hisRows = rowsOf(ingest, OLLE);
-            HttpResponse<String> erased = mas.post("/api/patients/" + GRETA + "/erase", new JsonObject()
-                    .put("reason", "the patient asked").put("ivoDecision", "3.5.1-4711/2026"), true);
+            HttpResponse<String> erased = mas.post(
+                    "/api/patients/" + GRETA + "/erase",
+                    new JsonObject().put("reason", "the patient asked").put("ivoDecision", "3.5.1-4711/2026"),
+                    true);
             assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
-            assertThat(new JsonObject(erased.body()).getJsonObject("removed").getLong("readingPoints")).isEqualTo(9);
+            assertThat(new JsonObject(erased.body()).getJsonObject("removed").getLong("readingPoints"))
+                    .isEqualTo(9);
 
             // Gone everywhere: every table with a patient_id, the hub's stored configs, InfluxDB's raw and rollups.
-            assertThat(rowsOf(ingest, GRETA)).allSatisfy((table, rows) -> assertThat(rows).as(table).isEmpty());
-            assertThat(Alerting.rows(ingest, "SELECT count(*) FROM patient WHERE id = '" + GRETA + "' OR national_id = "
-                    + "'194501011235'")).containsExactly(List.of(0L));
-            assertThat(Alerting.rows(ingest, "SELECT count(*) FROM hub_config_history WHERE document::text LIKE '%"
-                    + GRETA + "%'")).containsExactly(List.of(0L));
+            assertThat(rowsOf(ingest, GRETA))
+                    .allSatisfy((table, rows) -> assertThat(rows).as(table).isEmpty());
+            assertThat(Alerting.rows(
+                            ingest,
+                            "SELECT count(*) FROM patient WHERE id = '" + GRETA + "' OR national_id = "
+                                    + "'194501011235'"))
+                    .containsExactly(List.of(0L));
+            assertThat(Alerting.rows(
+                            ingest,
+                            "SELECT count(*) FROM hub_config_history WHERE document::text LIKE '%" + GRETA + "%'"))
+                    .containsExactly(List.of(0L));
             assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert_event WHERE alert_id = " + gretasAlert))
                     .containsExactly(List.of(0L));
             assertThat(points(stack, ingest, "observation", GRETA)).isZero();
             assertThat(points(stack, ingest, "observation_1m", GRETA)).isZero();
             // His record is whole: every row he had is still there, and his readings.
             Map<String, List<String>> hisRowsAfter = rowsOf(ingest, OLLE);
-            hisRows.forEach((table, rows) -> assertThat(hisRowsAfter.get(table)).as(table).containsAll(rows));
+            hisRows.forEach((table, rows) ->
+                    assertThat(hisRowsAfter.get(table)).as(table).containsAll(rows));
             assertThat(hisRows.get("alert")).hasSize(1);
             assertThat(hisRows.get("care_plan_history")).hasSize(1);
             assertThat(points(stack, ingest, "observation", OLLE)).isEqualTo(2);
             assertThat(points(stack, ingest, "observation_1m", OLLE)).isEqualTo(2);
-            assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert_event WHERE alert_id = " + ollesAlert).get(0)
-                    .get(0)).isNotEqualTo(0L);
+            assertThat(Alerting.rows(ingest, "SELECT count(*) FROM alert_event WHERE alert_id = " + ollesAlert)
+                            .get(0)
+                            .get(0))
+                    .isNotEqualTo(0L);
             assertThat(mas.get("/api/patients/" + OLLE + "/extract").body()).contains("194702022346");
 
             // The audit entry: who, when, which patient, why; not her data.
-            List<List<Object>> audit = Alerting.rows(ingest, "SELECT patient_id, erased_by, basis, reason, "
-                    + "removed::text FROM patient_erasure");
+            List<List<Object>> audit = Alerting.rows(
+                    ingest, "SELECT patient_id, erased_by, basis, reason, " + "removed::text FROM patient_erasure");
             assertThat(audit).hasSize(1);
             assertThat(audit.get(0).subList(0, 2)).containsExactly(GRETA, "person:mas");
             assertThat((String) audit.get(0).get(2)).contains("3.5.1-4711/2026");
-            assertThat(audit.get(0).toString()).doesNotContain("Greta").doesNotContain("194501011235")
+            assertThat(audit.get(0).toString())
+                    .doesNotContain("Greta")
+                    .doesNotContain("194501011235")
                     .doesNotContain("120.0");
-            assertThat(Alerting.rows(ingest, "SELECT action FROM access_log WHERE '" + GRETA + "' = ANY (patient_ids) "
-                    + "AND actor = 'person:mas' ORDER BY id")).extracting(r -> r.get(0)).containsSubsequence(
-                    "patient.extract", "patient.erase.refused", "patient.erase.refused", "patient.erase",
-                    "patient.erased");
-            assertThat(mas.get("/api/patients/" + GRETA + "/extract").statusCode()).isEqualTo(404);
+            assertThat(Alerting.rows(
+                            ingest,
+                            "SELECT action FROM access_log WHERE '" + GRETA + "' = ANY (patient_ids) "
+                                    + "AND actor = 'person:mas' ORDER BY id"))
+                    .extracting(r -> r.get(0))
+                    .containsSubsequence(
+                            "patient.extract",
+                            "patient.erase.refused",
+                            "patient.erase.refused",
+                            "patient.erase",
+                            "patient.erased");
+            assertThat(mas.get("/api/patients/" + GRETA + "/extract").statusCode())
+                    .isEqualTo(404);
         } finally {
             Services.closeAll(ingest);
         }
     }
 
     private static void enrol(Alerting.Session mas, String patientId, String name, String pnr) throws Exception {
-        HttpResponse<String> r = mas.post("/api/enrolment/patients", new JsonObject().put("patientId", patientId)
-                .put("name", name).put("nationalId", pnr).put("hubId", HUB)
-                .put("teams", new JsonArray().add("home-nursing-north").add("region-oncall")), true);
+        HttpResponse<String> r = mas.post(
+                "/api/enrolment/patients",
+                new JsonObject()
+                        .put("patientId", patientId)
+                        .put("name", name)
+                        .put("nationalId", pnr)
+                        .put("hubId", HUB)
+                        .put("teams", new JsonArray().add("home-nursing-north").add("region-oncall")),
+                true);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
@@ -225,8 +310,10 @@ class PatientRightsIT {
     }
 
     private static void bind(Alerting.Session mas, String deviceId, String model, String patientId) throws Exception {
-        HttpResponse<String> r = mas.post("/api/enrolment/hubs/" + HUB + "/devices", new JsonObject()
-                .put("deviceId", deviceId).put("model", model).put("patientId", patientId), true);
+        HttpResponse<String> r = mas.post(
+                "/api/enrolment/hubs/" + HUB + "/devices",
+                new JsonObject().put("deviceId", deviceId).put("model", model).put("patientId", patientId),
+                true);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
@@ -235,19 +322,24 @@ class PatientRightsIT {
     }
 
     private static long readingPoints(JsonObject extract, String measurement) {
-        return extract.getJsonArray("readings").stream().map(p -> (JsonObject) p)
+        return extract.getJsonArray("readings").stream()
+                .map(p -> (JsonObject) p)
                 .filter(p -> p.getString("measurement").equals(measurement))
-                .mapToLong(p -> p.getJsonArray("points").size()).sum();
+                .mapToLong(p -> p.getJsonArray("points").size())
+                .sum();
     }
 
     /** The patient's points in the measurement, in every retention policy. */
     private static long points(DevStack stack, Services.Ingest ingest, String measurement, String patient) {
         try (InfluxDB influx = stack.influx()) {
             long n = 0;
-            var rps = influx.query(new Query("SHOW RETENTION POLICIES", ingest.influx().database()));
+            var rps = influx.query(
+                    new Query("SHOW RETENTION POLICIES", ingest.influx().database()));
             for (List<Object> rp : rps.getResults().get(0).getSeries().get(0).getValues()) {
-                var r = influx.query(new Query("SELECT count(*) FROM \"" + rp.get(0) + "\".\"" + measurement
-                        + "\" WHERE patient = '" + patient + "'", ingest.influx().database()));
+                var r = influx.query(new Query(
+                        "SELECT count(*) FROM \"" + rp.get(0) + "\".\"" + measurement + "\" WHERE patient = '" + patient
+                                + "'",
+                        ingest.influx().database()));
                 var series = r.getResults().get(0).getSeries();
                 if (series != null) {
                     n += Math.round(((Number) series.get(0).getValues().get(0).get(1)).doubleValue());
@@ -260,25 +352,48 @@ class PatientRightsIT {
     /** Per table with a patient_id column (and the alert trail), the patient's rows as text. */
     private static Map<String, List<String>> rowsOf(Services.Ingest ingest, String patient) throws Exception {
         Map<String, List<String>> rows = new LinkedHashMap<>();
-        for (List<Object> t : Alerting.rows(ingest, "SELECT table_name FROM information_schema.columns WHERE "
-                + "column_name = 'patient_id' AND table_schema = 'public' AND table_name NOT IN ('patient_erasure') "
-                + "AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE') "
-                + "ORDER BY table_name")) {
+        for (List<Object> t : Alerting.rows(
+                ingest,
+                "SELECT table_name FROM information_schema.columns WHERE "
+                        + "column_name = 'patient_id' AND table_schema = 'public' AND table_name NOT IN ('patient_erasure') "
+                        + "AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE') "
+                        + "ORDER BY table_name")) {
             String table = (String) t.get(0);
-            rows.put(table, Alerting.rows(ingest, "SELECT t::text FROM " + table + " t WHERE patient_id = '" + patient
-                    + "' ORDER BY 1").stream().map(r -> (String) r.get(0)).toList());
+            rows.put(
+                    table,
+                    Alerting.rows(
+                                    ingest,
+                                    "SELECT t::text FROM " + table + " t WHERE patient_id = '" + patient
+                                            + "' ORDER BY 1")
+                            .stream()
+                            .map(r -> (String) r.get(0))
+                            .toList());
         }
-        rows.put("alert_event", Alerting.rows(ingest, "SELECT e::text FROM alert_event e JOIN alert a ON "
-                + "a.id = e.alert_id WHERE a.patient_id = '" + patient + "' ORDER BY 1").stream()
-                .map(r -> (String) r.get(0)).toList());
+        rows.put(
+                "alert_event",
+                Alerting.rows(
+                                ingest,
+                                "SELECT e::text FROM alert_event e JOIN alert a ON "
+                                        + "a.id = e.alert_id WHERE a.patient_id = '" + patient + "' ORDER BY 1")
+                        .stream()
+                        .map(r -> (String) r.get(0))
+                        .toList());
         return rows;
     }
 
     private static HttpResponse<String> operator(Services.Ingest ingest, String method, String path, JsonObject body)
             throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .method(
+                                        method,
+                                        body == null
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString(body.encode()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
 import io.nara.protocol.codec.MessageCodec;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,7 +51,8 @@ class PiApplianceIT {
     private static final String UNIT = "nara-hub.service";
     /** qemu: a JVM start and a reading's round trip take minutes, not seconds. No timing is asserted. */
     private static final Duration DEADLINE = Duration.ofMinutes(6);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static DevStack stack;
     private static Path workDir;
@@ -82,7 +92,8 @@ class PiApplianceIT {
         HomeEnrolment.enrol(ingest, HUB, Services.homeConfig(1));
 
         Path pristine = Arm64Container.pristineRootfs(stack.repoRoot());
-        pi = Arm64Container.boot(pristine, workDir, "nara-pi-it-" + ProcessHandle.current().pid());
+        pi = Arm64Container.boot(
+                pristine, workDir, "nara-pi-it-" + ProcessHandle.current().pid());
     }
 
     @AfterAll
@@ -110,25 +121,45 @@ class PiApplianceIT {
         configure(code);
         assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
         // It made its own key, enrolled over EST with the code and connected with the certificate it got.
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(Services.hubStatus(statusUrl).get("enrolment").get("enrolled")
-                        .asBoolean()).as(pi.journal(UNIT)).isTrue());
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(Services.hubStatus(statusUrl)
+                                .get("enrolment")
+                                .get("enrolled")
+                                .asBoolean())
+                        .as(pi.journal(UNIT))
+                        .isTrue());
         assertThat(pi.path("/var/lib/nara-hub/identity/hub.p12")).exists();
         assertThat(pi.path("/etc/nara/hub.p12")).as("no identity but its own").doesNotExist();
         JsonNode row = fleetRow();
         assertThat(row.get("lifecycle").asText()).isEqualTo("ENROLLED");
         assertThat(row.get("codeValidUntil").isNull()).as("the code is used up").isTrue();
-        String properties = pi.execOk(30, "systemctl", "show", UNIT, "-p", "User", "-p", "NoNewPrivileges",
-                "-p", "ProtectSystem", "-p", "Type");
+        String properties = pi.execOk(
+                30,
+                "systemctl",
+                "show",
+                UNIT,
+                "-p",
+                "User",
+                "-p",
+                "NoNewPrivileges",
+                "-p",
+                "ProtectSystem",
+                "-p",
+                "Type");
         assertThat(properties).contains("User=nara-hub", "NoNewPrivileges=yes", "ProtectSystem=strict", "Type=notify");
         // The hub's state is where Debian expects it, owned by the service's user.
-        assertThat(pi.execOk(30, "stat", "-c", "%U %a", "/var/lib/nara-hub/outbox.db")).startsWith("nara-hub");
+        assertThat(pi.execOk(30, "stat", "-c", "%U %a", "/var/lib/nara-hub/outbox.db"))
+                .startsWith("nara-hub");
 
         JsonNode stored = simulateCuff(121);
         long seq = stored.get("stored").get(0).get("seq").asLong();
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(software()).isEqualTo(builtVersion));
 
         // An IP scale the hub has no key for: the installer lets it in with the package's command line, in pairing
@@ -137,12 +168,28 @@ class PiApplianceIT {
         assertThat(pi.exec(List.of("sh", "-c", giveKey), 600).output()).contains("turn on pairing mode first");
         assertThat(pi.execOk(600, "nara-installer", "pairing", "on")).contains("pairing mode on");
         assertThat(pi.execOk(600, "sh", "-c", giveKey)).contains("key of ip-scale-pi added");
-        assertThat(pi.execOk(30, "stat", "-c", "%U %a", "/var/lib/nara-hub/coap-psk").strip())
+        assertThat(pi.execOk(30, "stat", "-c", "%U %a", "/var/lib/nara-hub/coap-psk")
+                        .strip())
                 .isEqualTo("nara-hub 600");
         // Its handshake now succeeds: bound to nobody, its weight is held and answered 4.01 "not bound".
-        DevStack.Result scale = DevStack.run(workDir, List.of("coap-client-openssl", "-m", "post", "-t", "110",
-                "-B", "60", "-e", "[{\"bn\":\"urn:dev:ip-scale-pi:\",\"n\":\"weight\",\"u\":\"kg\",\"v\":80.2}]",
-                "-u", "ip-scale-pi", "-k", "scale-key-0123456789", "coaps://127.0.0.1:" + coapPort + "/senml"), 120);
+        DevStack.Result scale = DevStack.run(
+                workDir,
+                List.of(
+                        "coap-client-openssl",
+                        "-m",
+                        "post",
+                        "-t",
+                        "110",
+                        "-B",
+                        "60",
+                        "-e",
+                        "[{\"bn\":\"urn:dev:ip-scale-pi:\",\"n\":\"weight\",\"u\":\"kg\",\"v\":80.2}]",
+                        "-u",
+                        "ip-scale-pi",
+                        "-k",
+                        "scale-key-0123456789",
+                        "coaps://127.0.0.1:" + coapPort + "/senml"),
+                120);
         assertThat(scale.output()).as(pi.journal(UNIT)).contains("4.01").contains("not bound");
     }
 
@@ -162,18 +209,21 @@ class PiApplianceIT {
         Path newerDeb = repack(deb, newer);
         Files.copy(newerDeb, pi.path("/root/nara-hub-newer.deb"));
         pi.execOk(900, "dpkg", "-i", "/root/nara-hub-newer.deb");
-        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(newer);
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub"))
+                .isEqualTo(newer);
         assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
         // The installer's edits to the conffile survive the upgrade.
-        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip()).isEqualTo("HUB_ID=" + HUB);
+        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip())
+                .isEqualTo("HUB_ID=" + HUB);
 
         stack.start("broker");
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).containsAll(waiting));
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(software()).isEqualTo(newer));
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
-                .until(() -> Services.outboxEmpty(statusUrl));
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).until(() -> Services.outboxEmpty(statusUrl));
     }
 
     @Test
@@ -187,7 +237,8 @@ class PiApplianceIT {
         // The pinned version runs already: nothing to do, but the hub keeps its package for going back.
         pi.execOk(1800, "systemctl", "start", "nara-hub-update.service");
         assertThat(pi.journal("nara-hub-update.service")).contains(running + " is the pinned version; nothing to do");
-        assertThat(pi.path("/var/lib/nara-hub-update/nara-hub_" + running + ".deb")).exists();
+        assertThat(pi.path("/var/lib/nara-hub-update/nara-hub_" + running + ".deb"))
+                .exists();
 
         // The next release does not start: the update installs it, sees it fail, and goes back by itself.
         String broken = running + "+broken";
@@ -195,16 +246,22 @@ class PiApplianceIT {
         assertThat(rollout(broken, 100).statusCode()).isEqualTo(200);
         pi.exec(List.of("systemctl", "start", "nara-hub-update.service"), 3600);
         String journal = pi.journal("nara-hub-update.service");
-        assertThat(pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result")).as(journal)
+        assertThat(pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result"))
+                .as(journal)
                 .contains("ROLLED_BACK " + broken);
-        assertThat(journal).contains("updating from " + running + " to " + broken).contains("going back to " + running);
-        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(running);
+        assertThat(journal)
+                .contains("updating from " + running + " to " + broken)
+                .contains("going back to " + running);
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub"))
+                .isEqualTo(running);
         assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
         // The outbox and the configuration came through the update and the rollback.
-        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip()).isEqualTo("HUB_ID=" + HUB);
+        assertThat(pi.execOk(30, "grep", "^HUB_ID=", "/etc/nara/hub.conf").strip())
+                .isEqualTo("HUB_ID=" + HUB);
         JsonNode stored = simulateCuff(125);
         long seq = stored.get("stored").get(0).get("seq").asLong();
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
         assertThat(software()).isEqualTo(running);
         // The hub reports the failed update in its status; the fleet register shows which version failed and why.
@@ -212,7 +269,8 @@ class PiApplianceIT {
             JsonNode hub = fleetRow();
             assertThat(hub.get("failedUpdateVersion").asText()).isEqualTo(broken);
             assertThat(hub.get("failedUpdateOutcome").asText()).isEqualTo("ROLLED_BACK");
-            assertThat(hub.get("failedUpdateReason").asText()).contains(broken + " did not start")
+            assertThat(hub.get("failedUpdateReason").asText())
+                    .contains(broken + " did not start")
                     .contains("running " + running);
         });
         // The failed version is not tried again until the cloud pins another.
@@ -240,23 +298,26 @@ class PiApplianceIT {
         // only the newest build).
         String older = builtVersion;
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             PreparedStatement q = c.prepareStatement("INSERT INTO hub_release (version, percentage, hubs, downgrade, "
-                     + "released_at, released_by) VALUES (?, 100, '{}', false, now(), 'it')")) {
+                PreparedStatement q =
+                        c.prepareStatement("INSERT INTO hub_release (version, percentage, hubs, downgrade, "
+                                + "released_at, released_by) VALUES (?, 100, '{}', false, now(), 'it')")) {
             q.setString(1, older);
             q.executeUpdate();
         }
         // ... first with a repository that does not pass the hub's release key: another key signed it.
         Path key = pi.path("/etc/nara/release-key.gpg");
         byte[] releaseKey = Files.readAllBytes(key);
-        Files.copy(Path.of(release(workDir.resolve("other-release"), "key").strip()), key,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                Path.of(release(workDir.resolve("other-release"), "key").strip()),
+                key,
+                StandardCopyOption.REPLACE_EXISTING);
         try {
             assertRefused("failed apt's check (signature)", older);
         } finally {
             Files.write(key, releaseKey);
         }
-        assertRefused(older + " is older than the running " + running + " and the cloud did not ask for a downgrade",
-                older);
+        assertRefused(
+                older + " is older than the running " + running + " and the cloud did not ask for a downgrade", older);
 
         // A newer release while the disk is nearly full: refused before anything is downloaded.
         String newer = running + "+it3";
@@ -270,10 +331,12 @@ class PiApplianceIT {
         }
 
         // Through all of it the hub ran the version it had, and still delivers.
-        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub")).isEqualTo(running);
+        assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub"))
+                .isEqualTo(running);
         assertThat(pi.execOk(30, "systemctl", "is-active", UNIT).strip()).isEqualTo("active");
         long seq = simulateCuff(126).get("stored").get(0).get("seq").asLong();
-        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2))
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(cloud.observationSeqs(HUB)).contains(seq));
     }
 
@@ -299,10 +362,15 @@ class PiApplianceIT {
     @Order(5)
     void removeStopsTheHubAndKeepsItsDataPurgeLeavesNothing() {
         pi.execOk(600, "dpkg", "-r", "nara-hub");
-        assertThat(pi.exec(List.of("systemctl", "is-active", UNIT), 30).output().strip()).isNotEqualTo("active");
+        assertThat(pi.exec(List.of("systemctl", "is-active", UNIT), 30).output().strip())
+                .isNotEqualTo("active");
         assertThat(pi.path("/usr/share/nara-hub/nara-hub.jar")).doesNotExist();
-        assertThat(pi.path("/var/lib/nara-hub/outbox.db")).as("remove keeps the outbox").exists();
-        assertThat(pi.path("/etc/nara/hub.conf")).as("remove keeps the configuration").exists();
+        assertThat(pi.path("/var/lib/nara-hub/outbox.db"))
+                .as("remove keeps the outbox")
+                .exists();
+        assertThat(pi.path("/etc/nara/hub.conf"))
+                .as("remove keeps the configuration")
+                .exists();
 
         pi.execOk(600, "dpkg", "-P", "nara-hub");
         assertThat(pi.path("/var/lib/nara-hub")).doesNotExist();
@@ -310,10 +378,13 @@ class PiApplianceIT {
         assertThat(pi.path("/var/lib/nara-hub-update")).doesNotExist();
         assertThat(pi.path("/etc/apt/sources.list.d/nara-hub.sources")).doesNotExist();
         assertThat(pi.path("/lib/systemd/system/nara-hub.service")).doesNotExist();
-        assertThat(pi.exec(List.of("getent", "passwd", "nara-hub"), 30).exitCode()).isNotZero();
-        assertThat(pi.exec(List.of("getent", "group", "nara-hub"), 30).exitCode()).isNotZero();
+        assertThat(pi.exec(List.of("getent", "passwd", "nara-hub"), 30).exitCode())
+                .isNotZero();
+        assertThat(pi.exec(List.of("getent", "group", "nara-hub"), 30).exitCode())
+                .isNotZero();
         // dpkg no longer knows the package at all (dpkg-query fails), or at most as not installed.
-        assertThat(pi.exec(List.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", "nara-hub"), 30).output())
+        assertThat(pi.exec(List.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", "nara-hub"), 30)
+                        .output())
                 .doesNotStartWith("ii");
     }
 
@@ -326,7 +397,7 @@ class PiApplianceIT {
         Files.write(pi.path("/etc/nara/hub-config.json"), new MessageCodec().encode(Services.homeConfig(1)));
         int port = freePort();
         statusUrl = "http://127.0.0.1:" + port;
-        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             coapPort = free.getLocalPort();
         }
         String conf = Files.readString(pi.path("/etc/nara/hub.conf"))
@@ -338,8 +409,9 @@ class PiApplianceIT {
                 .replaceFirst("(?m)^GPIO=.*$", "GPIO=off")
                 // IP devices on, on loopback and a free port (the container shares the host's network).
                 .replaceFirst("(?m)^COAP=.*$", "COAP=yes")
-                .replaceFirst("(?m)^EXTRA_ARGS=.*$", "EXTRA_ARGS=--simulate --ack-timeout 10 --coap-host 127.0.0.1"
-                        + " --coap-port " + coapPort)
+                .replaceFirst(
+                        "(?m)^EXTRA_ARGS=.*$",
+                        "EXTRA_ARGS=--simulate --ack-timeout 10 --coap-host 127.0.0.1" + " --coap-port " + coapPort)
                 .replaceFirst("(?m)^UPDATE_DEADLINE=.*$", "UPDATE_DEADLINE=1200");
         Files.writeString(pi.path("/etc/nara/hub.conf"), conf);
         pi.execOk(30, "chgrp", "nara-hub", "/etc/nara/hub-config.json");
@@ -347,32 +419,43 @@ class PiApplianceIT {
         // The cloud's CA (PEM) and the release key (the development key of this test's repository), as handed over.
         Files.copy(stack.pkiDir().resolve("ca.crt"), pi.path("/root/cloud-ca.pem"));
         Files.copy(Path.of(release("key").strip()), pi.path("/root/nara-release.gpg"));
-        pi.execOk(900, "sh", "-c", "printf '%s\\n' '" + code + "' | nara-hub-setup --hub-id " + HUB
-                + " --mqtt-url " + stack.get("NARA_MQTT_URL")
-                + " --enrol-url https://127.0.0.1:" + ingest.service().estPort()
-                + " --ca /root/cloud-ca.pem --update-url http://127.0.0.1:" + ingestPort + "/apt"
-                + " --release-key /root/nara-release.gpg --code -");
-        assertThat(pi.execOk(30, "stat", "-c", "%U:%G %a", "/etc/nara/enrolment-code").strip())
+        pi.execOk(
+                900,
+                "sh",
+                "-c",
+                "printf '%s\\n' '" + code + "' | nara-hub-setup --hub-id " + HUB
+                        + " --mqtt-url " + stack.get("NARA_MQTT_URL")
+                        + " --enrol-url https://127.0.0.1:" + ingest.service().estPort()
+                        + " --ca /root/cloud-ca.pem --update-url http://127.0.0.1:" + ingestPort + "/apt"
+                        + " --release-key /root/nara-release.gpg --code -");
+        assertThat(pi.execOk(30, "stat", "-c", "%U:%G %a", "/etc/nara/enrolment-code")
+                        .strip())
                 .isEqualTo("root:nara-hub 640");
     }
 
     /** The operator registers the hub in stock (fleet API, as the fleet page does) and gets its one-time code. */
     private static String register() throws Exception {
-        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"hubId\":\"" + HUB + "\"}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"hubId\":\"" + HUB + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return JSON.readTree(r.body()).get("code").asText();
     }
 
     /** This hub's row of the fleet register ({@code GET /api/fleet/hubs}, what the fleet page shows). */
     private static JsonNode fleetRow() throws Exception {
-        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).GET().build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/fleet/hubs"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         for (JsonNode row : JSON.readTree(r.body())) {
             if (row.get("hubId").asText().equals(HUB)) {
@@ -384,17 +467,20 @@ class PiApplianceIT {
 
     private static JsonNode simulateCuff(int systolic) throws Exception {
         try {
-            return Services.simulate(statusUrl, pi.path("/var/lib/nara-hub"), "/api/simulate/cuff?systolic=" + systolic + "&diastolic=78&pulse=66");
+            return Services.simulate(
+                    statusUrl,
+                    pi.path("/var/lib/nara-hub"),
+                    "/api/simulate/cuff?systolic=" + systolic + "&diastolic=78&pulse=66");
         } catch (Exception | AssertionError e) {
-            throw new AssertionError("the hub in the container did not store a reading; its journal:\n"
-                    + pi.journal(UNIT), e);
+            throw new AssertionError(
+                    "the hub in the container did not store a reading; its journal:\n" + pi.journal(UNIT), e);
         }
     }
 
     private static void startIngest() throws Exception {
         // The cloud as a Pi hub meets it: EST enrolment and the release repository on one node.
-        ingest = Services.startEnrollingIngest(stack, shareGroup, postgres, influx, ingestPort,
-                releaseDir.resolve("repo"));
+        ingest = Services.startEnrollingIngest(
+                stack, shareGroup, postgres, influx, ingestPort, releaseDir.resolve("repo"));
         Services.awaitHealthy(ingest);
         cloud = new CloudQueries(stack, ingest);
     }
@@ -402,7 +488,7 @@ class PiApplianceIT {
     /** The software version the hub last reported in its status message, as the cloud stored it. */
     private static String software() throws Exception {
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
-             PreparedStatement q = c.prepareStatement("SELECT software FROM hub WHERE hub_id = ?")) {
+                PreparedStatement q = c.prepareStatement("SELECT software FROM hub WHERE hub_id = ?")) {
             q.setString(1, HUB);
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -410,7 +496,7 @@ class PiApplianceIT {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
+    private static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             return free.getLocalPort();
         }
@@ -423,8 +509,11 @@ class PiApplianceIT {
 
     /** ... with another release folder (another key). */
     private static String release(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("env", "NARA_RELEASE_DIR=" + dir,
-                "bash", stack.repoRoot().resolve("deploy/pi/release-repo.sh").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "env",
+                "NARA_RELEASE_DIR=" + dir,
+                "bash",
+                stack.repoRoot().resolve("deploy/pi/release-repo.sh").toString()));
         command.addAll(List.of(args));
         DevStack.Result result = DevStack.run(stack.repoRoot(), command, 300);
         assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();
@@ -432,13 +521,16 @@ class PiApplianceIT {
     }
 
     /** The operator releases a version to a share of the hubs (REST, as the fleet page does). */
-    private static java.net.http.HttpResponse<String> rollout(String version, int percentage) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(ingest.baseUrl() + "/api/fleet/releases"))
-                .header("Authorization", "Bearer " + ingest.apiKey()).header("content-type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"version\":\"" + version
-                        + "\",\"percentage\":" + percentage + "}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> rollout(String version, int percentage) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/fleet/releases"))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"version\":\"" + version + "\",\"percentage\":" + percentage + "}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** A release that installs but never starts: its launcher fails at once. */
@@ -461,8 +553,13 @@ class PiApplianceIT {
     private static Path repack(Path deb, String version, String change) throws Exception {
         Path tree = workDir.resolve("repack");
         Path out = workDir.resolve("nara-hub-" + version + ".deb");
-        for (List<String> command : List.of(List.of("dpkg-deb", "-R", deb.toString(), tree.toString()),
-                List.of("sed", "-i", "s/^Version: .*/Version: " + version + "/", tree.resolve("DEBIAN/control").toString()),
+        for (List<String> command : List.of(
+                List.of("dpkg-deb", "-R", deb.toString(), tree.toString()),
+                List.of(
+                        "sed",
+                        "-i",
+                        "s/^Version: .*/Version: " + version + "/",
+                        tree.resolve("DEBIAN/control").toString()),
                 List.of("sh", "-c", "cd '" + tree + "' && " + change),
                 List.of("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString()),
                 List.of("rm", "-rf", tree.toString()))) {

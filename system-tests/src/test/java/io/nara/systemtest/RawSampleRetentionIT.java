@@ -59,9 +59,9 @@ class RawSampleRetentionIT {
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
         NodeOptions oneHour = NodeOptions.defaults().withRetention(raw(Duration.ofHours(1)));
-        try (Services.Ingest ingest = HomeEnrolment.enrolled(Services.startIngest(stack, Services.newShareGroup(),
-                postgres, influx, oneHour), HUB, home());
-             TestMqttClient hub = new TestMqttClient(stack, HUB, HUB)) {
+        try (Services.Ingest ingest = HomeEnrolment.enrolled(
+                        Services.startIngest(stack, Services.newShareGroup(), postgres, influx, oneHour), HUB, home());
+                TestMqttClient hub = new TestMqttClient(stack, HUB, HUB)) {
             assertThat(rawPolicy(stack, influx.database())).isEqualTo("1h0m0s");
             hub.subscribe(HubTopic.of(HUB, Kind.ACK).name());
 
@@ -74,7 +74,15 @@ class RawSampleRetentionIT {
             for (int s = 0; s < 90; s++) {
                 batch.add(sample(seq++, 90.0 + s % 10, old.plusSeconds(s)));
             }
-            batch.add(new Observation(seq++, PATIENT, Services.OXIMETER, SPO2, null, "%", null, old.plusSeconds(95),
+            batch.add(new Observation(
+                    seq++,
+                    PATIENT,
+                    Services.OXIMETER,
+                    SPO2,
+                    null,
+                    "%",
+                    null,
+                    old.plusSeconds(95),
                     Set.of(ObservationFlag.CONTINUOUS_SAMPLE, ObservationFlag.MEASUREMENT_FAILED)));
             batch.add(spot(seq++, 131.0, old.plusSeconds(5)));
             for (int s = 0; s < 20; s++) {
@@ -89,16 +97,18 @@ class RawSampleRetentionIT {
             awaitAcknowledged(hub, outbox, last, 1);
 
             String db = influx.database();
-            String window = " WHERE hub = '" + HUB + "' AND time >= '" + old + "' AND time < '" + old.plus(
-                    Duration.ofMinutes(2)) + "'";
+            String window = " WHERE hub = '" + HUB + "' AND time >= '" + old + "' AND time < '"
+                    + old.plus(Duration.ofMinutes(2)) + "'";
             // Past their retention: not stored. The recent samples are, in the raw policy; spot readings are not.
-            assertThat(count(stack, db, "SELECT count(seq) FROM \"raw_samples\".observation" + window)).isZero();
-            assertThat(count(stack, db, "SELECT count(seq) FROM \"raw_samples\".observation WHERE hub = '" + HUB
-                    + "'")).isEqualTo(20);
+            assertThat(count(stack, db, "SELECT count(seq) FROM \"raw_samples\".observation" + window))
+                    .isZero();
+            assertThat(count(stack, db, "SELECT count(seq) FROM \"raw_samples\".observation WHERE hub = '" + HUB + "'"))
+                    .isEqualTo(20);
             // Both spot readings, old and recent, in the journal's (default) policy, and no raw sample there.
             assertThat(count(stack, db, "SELECT count(seq) FROM observation WHERE code = '" + SYSTOLIC + "'"))
                     .isEqualTo(2);
-            assertThat(count(stack, db, "SELECT count(seq) FROM observation WHERE code = '" + SPO2 + "'")).isZero();
+            assertThat(count(stack, db, "SELECT count(seq) FROM observation WHERE code = '" + SPO2 + "'"))
+                    .isZero();
             // The old samples' one-minute rollup is in the journal's policy: 60 + 30 samples, their sums and extremes.
             assertThat(rollup(stack, db, old)).isEqualTo(List.of(60L, 5670.0, 90.0, 99.0));
             assertThat(rollup(stack, db, old.plus(Duration.ofMinutes(1)))).isEqualTo(List.of(30L, 2835.0, 90.0, 99.0));
@@ -125,12 +135,16 @@ class RawSampleRetentionIT {
             hub.publish(HubTopic.of(HUB, Kind.OBS).name(), payload);
             awaitAcknowledged(hub, outbox, last, 2);
             assertThat(rollup(stack, db, old)).isEqualTo(List.of(60L, 5670.0, 90.0, 99.0));
-            assertThat(count(stack, db, "SELECT count(seq) FROM \"raw_samples\".observation WHERE hub = '" + HUB
-                    + "'")).isEqualTo(20);
+            assertThat(count(stack, db, "SELECT count(seq) FROM \"raw_samples\".observation WHERE hub = '" + HUB + "'"))
+                    .isEqualTo(20);
         }
 
         // The operator keeps raw samples longer: a node starting with the new option alters the policy.
-        try (Services.Ingest again = Services.startIngest(stack, Services.newShareGroup(), postgres, influx,
+        try (Services.Ingest again = Services.startIngest(
+                stack,
+                Services.newShareGroup(),
+                postgres,
+                influx,
                 NodeOptions.defaults().withRetention(raw(Duration.ofHours(2))))) {
             Services.awaitHealthy(again);
             assertThat(rawPolicy(stack, influx.database())).isEqualTo("2h0m0s");
@@ -139,48 +153,61 @@ class RawSampleRetentionIT {
 
     private static Retention.Settings raw(Duration rawSamples) {
         Retention.Settings d = Retention.Settings.defaults();
-        return new Retention.Settings(d.sessions(), d.rejectedMessages(), d.deliveredNotifications(), d.accessLog(),
-                d.journal(), rawSamples);
+        return new Retention.Settings(
+                d.sessions(), d.rejectedMessages(), d.deliveredNotifications(), d.accessLog(), d.journal(), rawSamples);
     }
 
     private static HubConfig home() {
-        return new HubConfig(1, 1, List.of(new CarePlan(PATIENT, "1", List.of())), List.of(
-                new DeviceBinding(Services.OXIMETER, "sim-oximeter", PATIENT),
-                new DeviceBinding(Services.CUFF, "sim-cuff", PATIENT)));
+        return new HubConfig(
+                1,
+                1,
+                List.of(new CarePlan(PATIENT, "1", List.of())),
+                List.of(
+                        new DeviceBinding(Services.OXIMETER, "sim-oximeter", PATIENT),
+                        new DeviceBinding(Services.CUFF, "sim-cuff", PATIENT)));
     }
 
     private static Observation sample(long seq, double spo2, Instant at) {
         // As the hub sends a PLX continuous sample: no device time, the hub's time of receipt.
-        return new Observation(seq, PATIENT, Services.OXIMETER, SPO2, spo2, "%", null, at,
-                Set.of(ObservationFlag.CONTINUOUS_SAMPLE));
+        return new Observation(
+                seq, PATIENT, Services.OXIMETER, SPO2, spo2, "%", null, at, Set.of(ObservationFlag.CONTINUOUS_SAMPLE));
     }
 
     private static Observation spot(long seq, double systolic, Instant at) {
-        return new Observation(seq, PATIENT, Services.CUFF, SYSTOLIC, systolic, "mm[Hg]", at, at.plusSeconds(2),
-                Set.of());
+        return new Observation(
+                seq, PATIENT, Services.CUFF, SYSTOLIC, systolic, "mm[Hg]", at, at.plusSeconds(2), Set.of());
     }
 
     /** Waits for the {@code nth} ack of the outbox, which must cover every sequence number 1..last. */
     private static void awaitAcknowledged(TestMqttClient hub, String outbox, long last, int nth) {
-        await().atMost(Services.DEADLINE).until(() -> hub.received().stream()
-                .filter(m -> m.topic().endsWith("/ack")).map(m -> CODEC.decode(m.payload(), Ack.class))
-                .filter(a -> a.outbox().equals(outbox) && a.ranges().equals(List.of(new SeqRange(1, last))))
-                .count() >= nth);
+        await().atMost(Services.DEADLINE)
+                .until(() -> hub.received().stream()
+                                .filter(m -> m.topic().endsWith("/ack"))
+                                .map(m -> CODEC.decode(m.payload(), Ack.class))
+                                .filter(a ->
+                                        a.outbox().equals(outbox) && a.ranges().equals(List.of(new SeqRange(1, last))))
+                                .count()
+                        >= nth);
     }
 
     /** n, total, min, max of the SpO2 rollup at one minute, summed over its rows (as the readers sum them). */
     private static List<Object> rollup(DevStack stack, String db, Instant minute) {
         try (InfluxDB influx = stack.influx()) {
-            QueryResult r = influx.query(new Query("SELECT sum(n), sum(total), min(min), max(max) FROM observation_1m "
-                    + "WHERE patient = '" + PATIENT + "' AND code = '" + SPO2 + "' AND time = '" + minute + "'", db));
+            QueryResult r = influx.query(new Query(
+                    "SELECT sum(n), sum(total), min(min), max(max) FROM observation_1m " + "WHERE patient = '" + PATIENT
+                            + "' AND code = '" + SPO2 + "' AND time = '" + minute + "'",
+                    db));
             assertThat(r.getResults().get(0).getError()).isNull();
             var series = r.getResults().get(0).getSeries();
             if (series == null) {
                 return List.of();
             }
             List<Object> row = series.get(0).getValues().get(0);
-            return List.of(Math.round(((Number) row.get(1)).doubleValue()), ((Number) row.get(2)).doubleValue(),
-                    ((Number) row.get(3)).doubleValue(), ((Number) row.get(4)).doubleValue());
+            return List.of(
+                    Math.round(((Number) row.get(1)).doubleValue()),
+                    ((Number) row.get(2)).doubleValue(),
+                    ((Number) row.get(3)).doubleValue(),
+                    ((Number) row.get(4)).doubleValue());
         }
     }
 
@@ -189,7 +216,9 @@ class RawSampleRetentionIT {
             QueryResult r = influx.query(new Query(query, db));
             assertThat(r.getResults().get(0).getError()).as(query).isNull();
             var series = r.getResults().get(0).getSeries();
-            return series == null ? 0 : Math.round(((Number) series.get(0).getValues().get(0).get(1)).doubleValue());
+            return series == null
+                    ? 0
+                    : Math.round(((Number) series.get(0).getValues().get(0).get(1)).doubleValue());
         }
     }
 
@@ -206,9 +235,12 @@ class RawSampleRetentionIT {
     }
 
     private static JsonObject get(Services.Ingest ingest, String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(ingest.baseUrl() + path)).header("Authorization", "Bearer " + ingest.apiKey()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                                .header("Authorization", "Bearer " + ingest.apiKey())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return new JsonObject(response.body());
     }

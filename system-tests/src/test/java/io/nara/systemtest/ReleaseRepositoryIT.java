@@ -20,6 +20,7 @@ class ReleaseRepositoryIT {
 
     @TempDir
     static Path dir;
+
     private static Path repoRoot;
 
     @BeforeAll
@@ -36,7 +37,9 @@ class ReleaseRepositoryIT {
         DevStack.Result refused = release("publish", older.toString());
         assertThat(refused.exitCode()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("0.1.0 is older than the published 0.2.0", "publish --downgrade");
-        assertThat(served()).as("the repository still serves the newer release").contains("Version: 0.2.0")
+        assertThat(served())
+                .as("the repository still serves the newer release")
+                .contains("Version: 0.2.0")
                 .doesNotContain("Version: 0.1.0");
         assertThat(release("pin", "hub-x", "0.1.0", "downgrade").output()).contains("0.1.0 is not published");
 
@@ -54,8 +57,11 @@ class ReleaseRepositoryIT {
     }
 
     private static DevStack.Result release(String... args) {
-        List<String> command = new ArrayList<>(List.of("env", "NARA_RELEASE_DIR=" + dir.resolve("release"),
-                "bash", repoRoot.resolve("deploy/pi/release-repo.sh").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "env",
+                "NARA_RELEASE_DIR=" + dir.resolve("release"),
+                "bash",
+                repoRoot.resolve("deploy/pi/release-repo.sh").toString()));
         command.addAll(List.of(args));
         return DevStack.run(repoRoot, command, 120);
     }
@@ -76,8 +82,15 @@ class ReleaseRepositoryIT {
                 Description: test package standing in for the hub
                 """.formatted(version));
         Path deb = dir.resolve("nara-hub_" + version + "_all.deb");
-        DevStack.Result built = DevStack.run(dir, List.of("dpkg-deb", "--build", "--root-owner-group",
-                tree.getParent().toString(), deb.toString()), 60);
+        DevStack.Result built = DevStack.run(
+                dir,
+                List.of(
+                        "dpkg-deb",
+                        "--build",
+                        "--root-owner-group",
+                        tree.getParent().toString(),
+                        deb.toString()),
+                60);
         assertThat(built.exitCode()).as(built.output()).isZero();
         return deb;
     }

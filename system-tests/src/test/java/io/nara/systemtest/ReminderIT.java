@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.nara.ingest.alerting.Escalator;
 import io.nara.ingest.alerting.AlertingSettings;
+import io.nara.ingest.alerting.Escalator;
 import io.nara.ingest.notify.ChannelSettings;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
@@ -60,11 +60,14 @@ class ReminderIT {
         var influx = stack.freshInflux();
         String group = "it-" + UUID.randomUUID().toString().substring(0, 8);
         // Both nodes scan on their own every 200 ms, besides the scans the test fires at the same moment.
-        AlertingSettings settings = AlertingSettings.defaults().withScans(Duration.ofMillis(200), Duration.ofMillis(100))
+        AlertingSettings settings = AlertingSettings.defaults()
+                .withScans(Duration.ofMillis(200), Duration.ofMillis(100))
                 .withSmtp(new ChannelSettings.Smtp("127.0.0.1", smtpPort, "nara@kommun.test", null, null, false));
         node1 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
         node2 = Alerting.startIngest(stack, group, postgres, influx, clock, settings);
-        await().atMost(DEADLINE).until(() -> node1.service().health().healthy() && node2.service().health().healthy());
+        await().atMost(DEADLINE)
+                .until(() -> node1.service().health().healthy()
+                        && node2.service().health().healthy());
         Alerting.importOrganisation(node1, Alerting.organisation());
         HomeEnrolment.enrol(node1, HUB, HomeEnrolment.household(Alerting.PATIENT));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
@@ -83,11 +86,12 @@ class ReminderIT {
         var anna = Alerting.Session.of(node1.baseUrl(), "anna", "anna-secret-1");
         HttpResponse<String> ack = anna.post("/api/alerts/" + id + "/acknowledge", new JsonObject(), true);
         assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
-        assertThat(Instant.parse(new JsonObject(ack.body()).getString("remindAt"))).isEqualTo(start.plus(Duration.ofHours(1)));
+        assertThat(Instant.parse(new JsonObject(ack.body()).getString("remindAt")))
+                .isEqualTo(start.plus(Duration.ofHours(1)));
 
         // Her open inbox page listens to the live stream (closed however the assertions in it end).
-        try (EventStream annasPage = EventStream.withCookie(node2.baseUrl() + "/api/alerts/stream", anna.cookie(),
-                "update")) {
+        try (EventStream annasPage =
+                EventStream.withCookie(node2.baseUrl() + "/api/alerts/stream", anna.cookie(), "update")) {
             await().atMost(DEADLINE).until(annasPage::connected);
 
             // 59 minutes later nothing has happened: the nurse may still be on her way.
@@ -101,12 +105,15 @@ class ReminderIT {
             await().atMost(DEADLINE).until(() -> steps(id).contains("reminded"));
             race();
             assertThat(steps(id)).containsExactly("routed", "acknowledged", "reminded");
-            assertThat(Alerting.rows(node1, "SELECT people FROM alert_event WHERE kind = 'reminded' AND alert_id = "
-                    + id)).containsExactly(List.of(List.of("anna")));
+            assertThat(Alerting.rows(
+                            node1, "SELECT people FROM alert_event WHERE kind = 'reminded' AND alert_id = " + id))
+                    .containsExactly(List.of(List.of("anna")));
             await().atMost(DEADLINE).until(() -> mails(id, "Reminder").size() == 1);
             // Her live inbox hears it too: the alert, still hers, now with one reminder.
-            await().atMost(DEADLINE).until(() -> annasPage.events().stream().map(JsonObject::new)
-                    .anyMatch(e -> e.getLong("id") == id && e.getInteger("reminders") == 1));
+            await().atMost(DEADLINE)
+                    .until(() -> annasPage.events().stream()
+                            .map(JsonObject::new)
+                            .anyMatch(e -> e.getLong("id") == id && e.getInteger("reminders") == 1));
         }
         MimeMessage reminder = mails(id, "Reminder").get(0);
         assertThat(reminder.getAllRecipients()[0].toString()).isEqualTo("anna@kommun.test");
@@ -121,13 +128,18 @@ class ReminderIT {
         await().atMost(DEADLINE).until(() -> steps(id).contains("returned"));
         race();
         assertThat(steps(id)).containsExactly("routed", "acknowledged", "reminded", "returned");
-        assertThat(Alerting.rows(node1, "SELECT to_team, people FROM alert_event WHERE kind = 'returned' AND alert_id = "
-                + id)).containsExactly(List.of("home-nursing-north", List.of("anna", "anna2")));
-        assertThat(Alerting.rows(node1, "SELECT state, owner_id, team_id, escalate_at = '" + back.plus(Duration
-                .ofMinutes(15)) + "'::timestamptz FROM alert_state WHERE alert_id = " + id))
+        assertThat(Alerting.rows(
+                        node1, "SELECT to_team, people FROM alert_event WHERE kind = 'returned' AND alert_id = " + id))
+                .containsExactly(List.of("home-nursing-north", List.of("anna", "anna2")));
+        assertThat(Alerting.rows(
+                        node1,
+                        "SELECT state, owner_id, team_id, escalate_at = '" + back.plus(Duration.ofMinutes(15))
+                                + "'::timestamptz FROM alert_state WHERE alert_id = " + id))
                 .containsExactly(Arrays.asList("OPEN", null, "home-nursing-north", true));
-        await().atMost(DEADLINE).until(() -> mails(id, "back with the people on duty").size() == 2);
-        assertThat(mails(id, "back with the people on duty")).extracting(m -> m.getAllRecipients()[0].toString())
+        await().atMost(DEADLINE)
+                .until(() -> mails(id, "back with the people on duty").size() == 2);
+        assertThat(mails(id, "back with the people on duty"))
+                .extracting(m -> m.getAllRecipients()[0].toString())
                 .containsExactlyInAnyOrder("anna@kommun.test", "agnes@kommun.test");
         // Unowned, it is in the unowned list of the other nurse on duty again.
         var agnes = Alerting.Session.of(node2.baseUrl(), "agnes", "agnes-secret-1");
@@ -151,12 +163,22 @@ class ReminderIT {
         long warning = raise(Severity.WARNING);
         var anna = Alerting.Session.of(node1.baseUrl(), "anna", "anna-secret-1");
         for (long id : List.of(resolved, handedOver, warning)) {
-            assertThat(anna.post("/api/alerts/" + id + "/acknowledge", new JsonObject(), true).statusCode()).isEqualTo(200);
+            assertThat(anna.post("/api/alerts/" + id + "/acknowledge", new JsonObject(), true)
+                            .statusCode())
+                    .isEqualTo(200);
         }
-        assertThat(anna.post("/api/alerts/" + resolved + "/resolve", new JsonObject().put("outcome", "PHONE_CALL"),
-                true).statusCode()).isEqualTo(200);
-        assertThat(anna.post("/api/alerts/" + handedOver + "/handover", new JsonObject().put("team", "region-oncall")
-                .put("note", "Behöver läkarbedömning"), true).statusCode()).isEqualTo(200);
+        assertThat(anna.post(
+                                "/api/alerts/" + resolved + "/resolve",
+                                new JsonObject().put("outcome", "PHONE_CALL"),
+                                true)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(anna.post(
+                                "/api/alerts/" + handedOver + "/handover",
+                                new JsonObject().put("team", "region-oncall").put("note", "Behöver läkarbedömning"),
+                                true)
+                        .statusCode())
+                .isEqualTo(200);
 
         clock.set(start.plus(Duration.ofHours(3)));
         race();
@@ -185,25 +207,28 @@ class ReminderIT {
 
     private static List<Object> steps(long id) throws Exception {
         return Alerting.rows(node1, "SELECT kind FROM alert_event WHERE alert_id = " + id + " ORDER BY id").stream()
-                .map(r -> r.get(0)).toList();
+                .map(r -> r.get(0))
+                .toList();
     }
 
     /** The e-mails about one alert whose text contains {@code phrase}. */
     private static List<MimeMessage> mails(long alertId, String phrase) {
-        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-            try {
-                String text = (String) m.getContent();
-                return text.contains("(larm / alert " + alertId + ")") && (text.contains(phrase)
-                        || m.getSubject().contains(phrase));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return Arrays.stream(smtp.getReceivedMessages())
+                .filter(m -> {
+                    try {
+                        String text = (String) m.getContent();
+                        return text.contains("(larm / alert " + alertId + ")")
+                                && (text.contains(phrase) || m.getSubject().contains(phrase));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 
     private static long raise(Severity severity) throws Exception {
-        return Alerting.raise(node1, hub, HUB, Alerting.alert(seq.incrementAndGet(), severity, null, null,
-                clock.instant()));
+        return Alerting.raise(
+                node1, hub, HUB, Alerting.alert(seq.incrementAndGet(), severity, null, null, clock.instant()));
     }
 
     private static Instant local(int hour, int minute) {

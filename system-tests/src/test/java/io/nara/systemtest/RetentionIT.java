@@ -2,7 +2,6 @@ package io.nara.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nara.ingest.retention.Retention;
 import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.message.Severity;
 import java.sql.Connection;
@@ -28,14 +27,18 @@ class RetentionIT {
     void whatHasExpiredIsDeletedAndNothingElse() throws Exception {
         DevStack stack = DevStack.ensureUp();
         MutableClock clock = new MutableClock(NOW);
-        try (Services.Ingest ingest = Alerting.startIngest(stack, clock, AlertingSettings.defaults(),
-                Alerting.organisation());
-             TestMqttClient hub = new TestMqttClient(stack, "hub-it-retention", "hub-it-retention")) {
+        try (Services.Ingest ingest =
+                        Alerting.startIngest(stack, clock, AlertingSettings.defaults(), Alerting.organisation());
+                TestMqttClient hub = new TestMqttClient(stack, "hub-it-retention", "hub-it-retention")) {
             HomeEnrolment.enrol(ingest, "hub-it-retention", HomeEnrolment.household(Alerting.PATIENT));
-            long alert = Alerting.raise(ingest, hub, "hub-it-retention",
+            long alert = Alerting.raise(
+                    ingest,
+                    hub,
+                    "hub-it-retention",
                     Alerting.alert(1, Severity.URGENT, null, null, NOW.minusSeconds(60)));
             long event = (Long) Alerting.rows(ingest, "SELECT min(id) FROM alert_event WHERE alert_id = " + alert)
-                    .get(0).get(0);
+                    .get(0)
+                    .get(0);
             try (Connection c = Alerting.db(ingest)) {
                 session(c, "old-session", NOW.minus(Duration.ofDays(40)));
                 session(c, "live-session", NOW.plus(Duration.ofDays(1)));
@@ -52,8 +55,11 @@ class RetentionIT {
             long patients = count(ingest, "patient");
 
             Map<String, Integer> first = run(ingest);
-            assertThat(first).containsEntry("web_session", 1).containsEntry("rejected_message", 1)
-                    .containsEntry("notification", 1).containsEntry("access_log", 1);
+            assertThat(first)
+                    .containsEntry("web_session", 1)
+                    .containsEntry("rejected_message", 1)
+                    .containsEntry("notification", 1)
+                    .containsEntry("access_log", 1);
             assertThat(texts(ingest, "SELECT encode(token_sha256, 'escape') FROM web_session ORDER BY 1"))
                     .containsExactly("live-session");
             assertThat(texts(ingest, "SELECT problem FROM rejected_message")).containsExactly("recent");
@@ -66,8 +72,11 @@ class RetentionIT {
             // refused payload (110 days) and the access log (9 years and 100 days) are still within their periods.
             clock.advance(Duration.ofDays(100));
             Map<String, Integer> second = run(ingest);
-            assertThat(second).containsEntry("web_session", 1).containsEntry("rejected_message", 0)
-                    .containsEntry("notification", 1).containsEntry("access_log", 0);
+            assertThat(second)
+                    .containsEntry("web_session", 1)
+                    .containsEntry("rejected_message", 0)
+                    .containsEntry("notification", 1)
+                    .containsEntry("access_log", 0);
             assertThat(texts(ingest, "SELECT target FROM notification")).containsExactly("dead-old");
             assertThat(texts(ingest, "SELECT problem FROM rejected_message")).containsExactly("recent");
             assertThat(count(ingest, "alert")).isEqualTo(alerts);
@@ -77,7 +86,12 @@ class RetentionIT {
     }
 
     private static Map<String, Integer> run(Services.Ingest ingest) throws Exception {
-        return ingest.service().retention().run().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return ingest.service()
+                .retention()
+                .run()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     private static void session(Connection c, String token, Instant expires) throws Exception {
@@ -105,8 +119,9 @@ class RetentionIT {
 
     private static void notification(Connection c, long alert, long event, String target, String state, Instant at)
             throws Exception {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO notification (alert_id, event_id, channel, target, "
-                + "body, state, next_attempt_at, created_at, delivered_at) VALUES (?, ?, 'WEBHOOK', ?, '{}', ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO notification (alert_id, event_id, channel, target, "
+                        + "body, state, next_attempt_at, created_at, delivered_at) VALUES (?, ?, 'WEBHOOK', ?, '{}', ?, ?, ?, ?)")) {
             s.setLong(1, alert);
             s.setLong(2, event);
             s.setString(3, target);
@@ -128,7 +143,8 @@ class RetentionIT {
     }
 
     private static long count(Services.Ingest ingest, String table) throws Exception {
-        return (Long) Alerting.rows(ingest, "SELECT count(*) FROM " + table).get(0).get(0);
+        return (Long)
+                Alerting.rows(ingest, "SELECT count(*) FROM " + table).get(0).get(0);
     }
 
     private static List<Object> texts(Services.Ingest ingest, String sql) throws Exception {

@@ -40,12 +40,21 @@ class StoreOutageIT {
     void start(@TempDir Path data) throws Exception {
         stack = DevStack.faultStack();
         hubId = "hub-it-store-" + UUID.randomUUID().toString().substring(0, 6);
-        ingest = Services.startIngest(stack, "it-" + UUID.randomUUID().toString().substring(0, 8),
-                stack.freshPostgres(), stack.freshInflux());
+        ingest = Services.startIngest(
+                stack,
+                "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stack.freshPostgres(),
+                stack.freshInflux());
         await().atMost(DEADLINE).until(() -> ingest.service().health().healthy());
         HomeEnrolment.enrol(ingest, hubId, Services.homeConfig(1));
-        hub = Services.startHub(stack, hubId, data, Services.homeConfig(1), new Uplink.Settings(100, 4, 3_000, 60_000, 0),
-                StorageLimits.defaults(), stack.broker(hubId));
+        hub = Services.startHub(
+                stack,
+                hubId,
+                data,
+                Services.homeConfig(1),
+                new Uplink.Settings(100, 4, 3_000, 60_000, 0),
+                StorageLimits.defaults(),
+                stack.broker(hubId));
         HomeEnrolment.awaitApplied(ingest, hubId);
     }
 
@@ -68,10 +77,18 @@ class StoreOutageIT {
         try (DeviceDriver cuff = new DeviceDriver(hub)) {
             await().atMost(DEADLINE).until(() -> cuff.readings() >= 30);
             stack.stop(service);
-            await().atMost(DEADLINE).until(() -> cuff.readings() >= 60 && storeDown.test(ingest.service().health()));
-            assertThat(healthStatusCode()).as("/health while %s is down", service).isEqualTo(503);
+            await().atMost(DEADLINE)
+                    .until(() -> cuff.readings() >= 60
+                            && storeDown.test(ingest.service().health()));
+            assertThat(healthStatusCode())
+                    .as("/health while %s is down", service)
+                    .isEqualTo(503);
             // Nothing is acknowledged while the store is down, so the outbox holds what the devices sent since.
-            await().atMost(DEADLINE).until(() -> Services.hubStatus(hub.statusUrl()).get("outboxPending").asLong() > 50);
+            await().atMost(DEADLINE)
+                    .until(() -> Services.hubStatus(hub.statusUrl())
+                                    .get("outboxPending")
+                                    .asLong()
+                            > 50);
             stack.start(service);
             int atStart = cuff.readings();
             await().atMost(DEADLINE).until(() -> cuff.readings() >= atStart + 30);
@@ -86,13 +103,23 @@ class StoreOutageIT {
         Set<Long> distinct = new HashSet<>(points);
         assertThat(points).as("duplicated points").hasSameSizeAs(distinct);
         assertThat(distinct).containsAll(acknowledged);
-        System.out.printf("StoreOutageIT[%s]: %d observations acknowledged to the device, %d stored, %d lost, "
-                + "%d duplicated%n", service, acknowledged.size(), distinct.size(),
-                acknowledged.stream().filter(s -> !distinct.contains(s)).count(), points.size() - distinct.size());
+        System.out.printf(
+                "StoreOutageIT[%s]: %d observations acknowledged to the device, %d stored, %d lost, "
+                        + "%d duplicated%n",
+                service,
+                acknowledged.size(),
+                distinct.size(),
+                acknowledged.stream().filter(s -> !distinct.contains(s)).count(),
+                points.size() - distinct.size());
     }
 
     private int healthStatusCode() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/health")).GET()
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/health"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -1,5 +1,6 @@
 package io.nara.systemtest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +20,7 @@ class TestMqttClient implements AutoCloseable {
     /** A received message. */
     record Received(String topic, byte[] payload) {
         String text() {
-            return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(payload, StandardCharsets.UTF_8);
         }
     }
 
@@ -39,8 +40,7 @@ class TestMqttClient implements AutoCloseable {
             }
 
             @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
+            public void mqttErrorOccurred(MqttException exception) {}
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
@@ -49,23 +49,19 @@ class TestMqttClient implements AutoCloseable {
             }
 
             @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
+            public void deliveryComplete(IMqttToken token) {}
 
             @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
+            public void connectComplete(boolean reconnect, String serverURI) {}
 
             @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {}
         });
         client.connect(stack.broker(identity).options(true, null, null)).waitForCompletion(TIMEOUT_MILLIS);
     }
 
     /** Called on Paho's thread for every message; for tests that need more than the list of what arrived. */
-    void onMessage(String topic, byte[] payload) {
-    }
+    void onMessage(String topic, byte[] payload) {}
 
     void subscribe(String filter) throws MqttException {
         client.subscribe(filter, 1).waitForCompletion(TIMEOUT_MILLIS);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +28,8 @@ class UnattributedPageIT {
 
     private static final String HUB = "hub-it-couple-page-1";
     private static final Path SCREENSHOT = Path.of("target", "screenshots", "unattributed.png");
-    private static final DateTimeFormatter SWEDISH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.of("Europe/Stockholm"));
+    private static final DateTimeFormatter SWEDISH_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Europe/Stockholm"));
 
     private static CoupleHome home;
     private static Alerting.Session annaApi;
@@ -67,13 +68,18 @@ class UnattributedPageIT {
         browser.await("the waiting reading", d -> !browser.findAll(row).isEmpty());
 
         WebElement reading = browser.find(row);
-        assertThat(reading.getText()).contains("75,0 kg", "Kroppsvikt", CoupleHome.SCALE,
-                SWEDISH_TIME.format(Instant.parse(waiting.getString("at"))));
+        assertThat(reading.getText())
+                .contains(
+                        "75,0 kg",
+                        "Kroppsvikt",
+                        CoupleHome.SCALE,
+                        SWEDISH_TIME.format(Instant.parse(waiting.getString("at"))));
         assertThat(browser.find("section.home[data-hub='" + HUB + "'] h2").getText())
                 .contains("Greta Holm", "Gustav Holm");
         assertThat(names(reading.findElements(By.cssSelector("button.assign"))))
                 .containsExactly("Greta Holm", "Gustav Holm");
-        assertThat(browser.find("#count").getText()).isEqualTo(String.valueOf(browser.findAll("tr[data-id]").size()));
+        assertThat(browser.find("#count").getText())
+                .isEqualTo(String.valueOf(browser.findAll("tr[data-id]").size()));
         assertThat(browser.find("nav.nara a[aria-current='page']").getText()).startsWith("Ej tilldelade");
         browser.screenshot("1-waiting");
         // English is one click away, numbers and the signal's name included.
@@ -81,7 +87,8 @@ class UnattributedPageIT {
         browser.await("the page in English", d -> browser.find(row).getText().contains("75.0 kg"));
         assertThat(browser.find(row).getText()).contains("Body weight").doesNotContain("Kroppsvikt");
         browser.find("#lang-switch").click();
-        browser.await("the page in Swedish again", d -> browser.find(row).getText().contains("75,0 kg"));
+        browser.await(
+                "the page in Swedish again", d -> browser.find(row).getText().contains("75,0 kg"));
 
         // Choosing a patient only asks; cancelling gives the reading to nobody.
         assign(browser.find(row), CoupleHome.GRETA).click();
@@ -97,16 +104,20 @@ class UnattributedPageIT {
         assign(browser.find(row), CoupleHome.GRETA).click();
         browser.await("the confirmation", d -> browser.find("#confirm").isDisplayed());
         browser.find("#confirm-ok").click();
-        browser.await("the reading gone from the page", d -> browser.findAll(row).isEmpty());
+        browser.await(
+                "the reading gone from the page", d -> browser.findAll(row).isEmpty());
         assertThat(browser.find("#done").getText()).contains("75,0 kg tilldelat Greta Holm");
 
         // It is Greta's reading now, and nobody's else.
         assertThat(home.points(seq)).containsExactly(CoupleHome.GRETA + " " + seq + " 75.0");
-        assertThat(Alerting.rows(home.ingest, "SELECT state, patient_id, decided_by FROM unattributed_reading "
-                + "WHERE id = " + id)).containsExactly(List.of("ASSIGNED", CoupleHome.GRETA, "person:anna"));
+        assertThat(Alerting.rows(
+                        home.ingest,
+                        "SELECT state, patient_id, decided_by FROM unattributed_reading " + "WHERE id = " + id))
+                .containsExactly(List.of("ASSIGNED", CoupleHome.GRETA, "person:anna"));
         browser.open(home.ingest.baseUrl() + "/unattributed.html");
-        browser.await("the page loaded again", d -> "true".equals(d.findElement(By.tagName("body"))
-                .getDomAttribute("data-loaded")));
+        browser.await(
+                "the page loaded again",
+                d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
         assertThat(browser.findAll(row)).isEmpty();
     }
 
@@ -122,18 +133,22 @@ class UnattributedPageIT {
         browser.await("the waiting reading", d -> !browser.findAll(row).isEmpty());
 
         browser.find(row + " button.dismiss").click();
-        browser.await("the reason field", d -> browser.find(row + " input.reason").isDisplayed());
+        browser.await(
+                "the reason field", d -> browser.find(row + " input.reason").isDisplayed());
         browser.find(row + " button.dismiss-confirm").click();
-        browser.await("the reason asked for", d -> browser.find(row + " .row-problem").getText()
-                .contains("Ange varför mätvärdet avfärdas"));
+        browser.await(
+                "the reason asked for",
+                d -> browser.find(row + " .row-problem").getText().contains("Ange varför mätvärdet avfärdas"));
         assertThat(Alerting.rows(home.ingest, "SELECT state FROM unattributed_reading WHERE id = " + id))
                 .containsExactly(List.of("OPEN"));
 
         browser.find(row + " input.reason").sendKeys("Barnbarnet vägde sig");
         browser.find(row + " button.dismiss-confirm").click();
-        browser.await("the reading gone from the page", d -> browser.findAll(row).isEmpty());
-        assertThat(Alerting.rows(home.ingest, "SELECT state, decided_by, reason FROM unattributed_reading WHERE id = "
-                + id)).containsExactly(List.of("DISMISSED", "person:anna", "Barnbarnet vägde sig"));
+        browser.await(
+                "the reading gone from the page", d -> browser.findAll(row).isEmpty());
+        assertThat(Alerting.rows(
+                        home.ingest, "SELECT state, decided_by, reason FROM unattributed_reading WHERE id = " + id))
+                .containsExactly(List.of("DISMISSED", "person:anna", "Barnbarnet vägde sig"));
     }
 
     @Test
@@ -148,18 +163,26 @@ class UnattributedPageIT {
         String row = "tr[data-id='" + id + "']";
         browser.await("the waiting reading", d -> !browser.findAll(row).isEmpty());
         // A colleague dismisses it while the page is open.
-        assertThat(annaApi.post("/api/unattributed/" + id + "/dismiss", new JsonObject().put("reason",
-                "Gäst / a guest"), true).statusCode()).isEqualTo(200);
+        assertThat(annaApi.post(
+                                "/api/unattributed/" + id + "/dismiss",
+                                new JsonObject().put("reason", "Gäst / a guest"),
+                                true)
+                        .statusCode())
+                .isEqualTo(200);
 
         assign(browser.find(row), CoupleHome.GRETA).click();
         browser.await("the confirmation", d -> browser.find("#confirm").isDisplayed());
         browser.find("#confirm-ok").click();
-        browser.await("the refusal, in Swedish first", d -> browser.find("#problem").getText()
-                .startsWith("Kunde inte tilldela 78,0 kg: mätvärdet är avfärdat"));
-        browser.await("the reading gone from the page", d -> browser.findAll(row).isEmpty());
+        browser.await(
+                "the refusal, in Swedish first",
+                d -> browser.find("#problem")
+                        .getText()
+                        .startsWith("Kunde inte tilldela 78,0 kg: mätvärdet är avfärdat"));
+        browser.await(
+                "the reading gone from the page", d -> browser.findAll(row).isEmpty());
         assertThat(home.points(seq)).containsExactly("unattributed " + seq + " 78.0");
         assertThat(Alerting.rows(home.ingest, "SELECT state, patient_id FROM unattributed_reading WHERE id = " + id))
-                .containsExactly(java.util.Arrays.asList("DISMISSED", null));
+                .containsExactly(Arrays.asList("DISMISSED", null));
     }
 
     @Test
@@ -170,15 +193,19 @@ class UnattributedPageIT {
         browser = Browser.start("unattributed-eva");
         browser.signIn(home.ingest.baseUrl(), "eva", "eva-secret-1");
         browser.open(home.ingest.baseUrl() + "/unattributed.html");
-        browser.await("the page loaded", d -> "true".equals(d.findElement(By.tagName("body"))
-                .getDomAttribute("data-loaded")));
+        browser.await(
+                "the page loaded",
+                d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
         assertThat(browser.find("#empty").isDisplayed()).isTrue();
         assertThat(browser.findAll("tr[data-id]")).isEmpty();
         assertThat(browser.find("#count").getText()).isEqualTo("0");
         assertThat(browser.find("#problem").getText()).isEmpty();
         // Her read is logged, naming nobody: nothing of the other municipality's home reached her.
-        assertThat(Alerting.rows(home.ingest, "SELECT patient_ids FROM access_log WHERE actor = 'person:eva' "
-                + "AND action = 'unattributed.list'")).containsExactly(List.of(List.of()));
+        assertThat(Alerting.rows(
+                        home.ingest,
+                        "SELECT patient_ids FROM access_log WHERE actor = 'person:eva' "
+                                + "AND action = 'unattributed.list'"))
+                .containsExactly(List.of(List.of()));
     }
 
     private WebElement assign(WebElement row, String patientId) {

@@ -9,7 +9,13 @@ import io.nara.gateway.HubMain;
 import io.nara.ingest.IngestMain;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.protocol.careplan.CarePlan;
+import io.nara.protocol.careplan.Rule;
+import io.nara.protocol.careplan.ThresholdRule;
 import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.HubConfig;
+import io.nara.protocol.message.Severity;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,9 +25,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,9 +48,11 @@ class UrgentAlertAfterFaultIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     /** From the end of the fault to the alert on the nurse's stream. */
     private static final Duration TARGET = Duration.ofSeconds(5);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One client for the polling: a new one per poll is a selector thread per poll on a machine already busy. */
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** A JVM starting on a 2-core machine shared with other builds may take minutes to answer. */
     private static final Duration STARTUP = Duration.ofMinutes(5);
 
@@ -64,7 +74,7 @@ class UrgentAlertAfterFaultIT {
     void anUrgentAlertRaisedDuringAFaultReachesTheNurseSoonAfterIt(String fault, @TempDir Path tmp) throws Exception {
         // -Dnara.faults=ingest,postgres runs only those (each case takes minutes on a busy machine).
         String only = System.getProperty("nara.faults");
-        org.junit.jupiter.api.Assumptions.assumeTrue(only == null || List.of(only.split(",")).contains(fault));
+        Assumptions.assumeTrue(only == null || List.of(only.split(",")).contains(fault));
         stack = DevStack.faultStack();
         dir = tmp;
         log = Path.of("target", "urgent-alert-after-fault-it.log");
@@ -85,7 +95,8 @@ class UrgentAlertAfterFaultIT {
             open.add(ingest);
             await().atMost(STARTUP).until(() -> health() == 200);
             importOrganisation();
-            HomeEnrolment.Cloud cloud = new HomeEnrolment.Cloud(baseUrl(), Files.readString(apiKey).trim(), postgres);
+            HomeEnrolment.Cloud cloud =
+                    new HomeEnrolment.Cloud(baseUrl(), Files.readString(apiKey).trim(), postgres);
             HomeEnrolment.enrol(cloud, hubId, config());
             Alerting.Session nurse = Alerting.Session.of(baseUrl(), "anna", "anna-secret-1");
             EventStream first = EventStream.withCookie(baseUrl() + "/api/alerts/stream", nurse.cookie(), "alert");
@@ -125,7 +136,9 @@ class UrgentAlertAfterFaultIT {
                     }
                     faultEnded = System.nanoTime();
                     if (fault.equals("postgres")) {
-                        await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> health() == 200);
+                        await().atMost(STARTUP)
+                                .pollInterval(Duration.ofMillis(50))
+                                .until(() -> health() == 200);
                         healthAfterPostgres = System.nanoTime() - faultEnded;
                     }
                 }
@@ -154,18 +167,32 @@ class UrgentAlertAfterFaultIT {
                 }
                 default -> throw new IllegalArgumentException(fault);
             }
-            System.out.printf("UrgentAlertAfterFaultIT[%s]: the fault ended at %s%n", fault, java.time.Instant.now());
+            System.out.printf("UrgentAlertAfterFaultIT[%s]: the fault ended at %s%n", fault, Instant.now());
             long alertSeq = seq;
-            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> seen(stream[0], nurse, alertSeq)
-                    || System.nanoTime() - faultEnded > DEADLINE.toNanos() / 2);
+            await().atMost(DEADLINE)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> seen(stream[0], nurse, alertSeq)
+                            || System.nanoTime() - faultEnded > DEADLINE.toNanos() / 2);
             long took = System.nanoTime() - faultEnded;
-            System.out.printf("UrgentAlertAfterFaultIT[%s]: alert seq %d on the nurse's stream %.2f s after the fault "
-                    + "ended%s%n", fault, seq, took / 1e9, healthAfterPostgres < 0 ? ""
-                    : String.format("; /health 200 again %.2f s after PostgreSQL was back", healthAfterPostgres / 1e9));
-            assertThat(seen(stream[0], nurse, alertSeq)).as("the alert reached the nurse").isTrue();
-            assertThat(Duration.ofNanos(took)).as("from the end of the fault to the nurse's stream").isLessThan(TARGET);
+            System.out.printf(
+                    "UrgentAlertAfterFaultIT[%s]: alert seq %d on the nurse's stream %.2f s after the fault "
+                            + "ended%s%n",
+                    fault,
+                    seq,
+                    took / 1e9,
+                    healthAfterPostgres < 0
+                            ? ""
+                            : String.format(
+                                    "; /health 200 again %.2f s after PostgreSQL was back", healthAfterPostgres / 1e9));
+            assertThat(seen(stream[0], nurse, alertSeq))
+                    .as("the alert reached the nurse")
+                    .isTrue();
+            assertThat(Duration.ofNanos(took))
+                    .as("from the end of the fault to the nurse's stream")
+                    .isLessThan(TARGET);
             if (healthAfterPostgres >= 0) {
-                assertThat(Duration.ofNanos(healthAfterPostgres)).as("/health after PostgreSQL returned")
+                assertThat(Duration.ofNanos(healthAfterPostgres))
+                        .as("/health after PostgreSQL returned")
                         .isLessThan(Duration.ofSeconds(3));
             }
         } finally {
@@ -197,7 +224,8 @@ class UrgentAlertAfterFaultIT {
 
     /** On the live stream, or (after a reconnect, for what came before it) in the inbox the page reloads. */
     private boolean seen(EventStream stream, Alerting.Session nurse, long seq) throws Exception {
-        if (stream.events().stream().map(JsonObject::new)
+        if (stream.events().stream()
+                .map(JsonObject::new)
                 .anyMatch(a -> hubId.equals(a.getString("hubId")) && a.getLong("seq") == seq)) {
             return true;
         }
@@ -205,8 +233,9 @@ class UrgentAlertAfterFaultIT {
         if (inbox.statusCode() != 200) {
             return false;
         }
-        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray(inbox.body());
-        return items.stream().map(o -> (JsonObject) o)
+        JsonArray items = new JsonArray(inbox.body());
+        return items.stream()
+                .map(o -> (JsonObject) o)
                 .anyMatch(a -> hubId.equals(a.getString("hubId")) && a.getLong("seq") == seq);
     }
 
@@ -214,21 +243,31 @@ class UrgentAlertAfterFaultIT {
      * The test home, with an URGENT rule on weight as well: the cuff's stream of normal pressures would close a
      * pressure episode at once, while the weight alert stays open in the nurse's inbox until she acts.
      */
-    private static io.nara.protocol.message.HubConfig config() {
-        io.nara.protocol.message.HubConfig home = Services.homeConfig(1);
-        io.nara.protocol.careplan.CarePlan plan = home.carePlans().get(0);
-        List<io.nara.protocol.careplan.Rule> rules = new ArrayList<>(plan.rules());
-        rules.add(new io.nara.protocol.careplan.ThresholdRule("weight-very-high", "29463-7", null, 150.0,
-                io.nara.protocol.message.Severity.URGENT, "Vikt över 150 kg / Weight above 150 kg", null, null));
-        return new io.nara.protocol.message.HubConfig(1, 1, List.of(new io.nara.protocol.careplan.CarePlan(
-                plan.patientId(), plan.version(), rules)), home.devices());
+    private static HubConfig config() {
+        HubConfig home = Services.homeConfig(1);
+        CarePlan plan = home.carePlans().get(0);
+        List<Rule> rules = new ArrayList<>(plan.rules());
+        rules.add(new ThresholdRule(
+                "weight-very-high",
+                "29463-7",
+                null,
+                150.0,
+                Severity.URGENT,
+                "Vikt över 150 kg / Weight above 150 kg",
+                null,
+                null));
+        return new HubConfig(1, 1, List.of(new CarePlan(plan.patientId(), plan.version(), rules)), home.devices());
     }
 
     /** A weight of 160 kg on the hub: an URGENT alert; its sequence number. */
     private long raiseUrgent() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(Services.installerPost(
-                        URI.create(hubUrl() + "/api/simulate/scale?kg=160"), dir.resolve("hub-data"))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        Services.installerPost(
+                                        URI.create(hubUrl() + "/api/simulate/scale?kg=160"), dir.resolve("hub-data"))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         for (JsonNode entry : JSON.readTree(r.body()).get("stored")) {
             if ("weight-very-high".equals(entry.path("ruleId").asText())) {
@@ -243,37 +282,83 @@ class UrgentAlertAfterFaultIT {
         if (ingestNode == null) {
             ingestNode = stack.newIngestNode();
         }
-        return JavaProcess.start(IngestMain.class, List.of("--node-id", "node-" + group, "--share-group", group,
-                "--mqtt-url", stack.get("NARA_MQTT_URL"),
-                "--keystore", stack.identity(ingestNode).keystore().toString(),
-                "--truststore", stack.identity(ingestNode).truststore().toString(),
-                "--password-file", stack.identity(ingestNode).passwordFile().toString(),
-                "--influx-url", influx.url(), "--influx-user", influx.user(),
-                "--influx-password-file", stack.secret("influx.password").toString(), "--influx-db", influx.database(),
-                "--pg-url", postgres.jdbcUrl(), "--pg-user", postgres.user(),
-                "--pg-password-file", stack.secret("postgres.password").toString(),
-                "--http-port", Integer.toString(ingestPort), "--api-key-file", apiKey.toString(),
-                "--insecure-cookies"), log);
+        return JavaProcess.start(
+                IngestMain.class,
+                List.of(
+                        "--node-id",
+                        "node-" + group,
+                        "--share-group",
+                        group,
+                        "--mqtt-url",
+                        stack.get("NARA_MQTT_URL"),
+                        "--keystore",
+                        stack.identity(ingestNode).keystore().toString(),
+                        "--truststore",
+                        stack.identity(ingestNode).truststore().toString(),
+                        "--password-file",
+                        stack.identity(ingestNode).passwordFile().toString(),
+                        "--influx-url",
+                        influx.url(),
+                        "--influx-user",
+                        influx.user(),
+                        "--influx-password-file",
+                        stack.secret("influx.password").toString(),
+                        "--influx-db",
+                        influx.database(),
+                        "--pg-url",
+                        postgres.jdbcUrl(),
+                        "--pg-user",
+                        postgres.user(),
+                        "--pg-password-file",
+                        stack.secret("postgres.password").toString(),
+                        "--http-port",
+                        Integer.toString(ingestPort),
+                        "--api-key-file",
+                        apiKey.toString(),
+                        "--insecure-cookies"),
+                log);
     }
 
     /** The hub as it runs in a home: its own process, default uplink settings (a 30 s acknowledgement timeout). */
     private JavaProcess startHub() throws Exception {
-        return JavaProcess.start(HubMain.class, List.of("--hub-id", hubId, "--mqtt-url", stack.get("NARA_MQTT_URL"),
-                "--keystore", stack.identity(hubId).keystore().toString(),
-                "--truststore", stack.identity(hubId).truststore().toString(),
-                "--password-file", stack.identity(hubId).passwordFile().toString(),
-                "--data-dir", dir.resolve("hub-data").toString(), "--config", hubConfig.toString(),
-                "--http-port", Integer.toString(hubPort), "--simulate", "--clock", "assume"), log);
+        return JavaProcess.start(
+                HubMain.class,
+                List.of(
+                        "--hub-id",
+                        hubId,
+                        "--mqtt-url",
+                        stack.get("NARA_MQTT_URL"),
+                        "--keystore",
+                        stack.identity(hubId).keystore().toString(),
+                        "--truststore",
+                        stack.identity(hubId).truststore().toString(),
+                        "--password-file",
+                        stack.identity(hubId).passwordFile().toString(),
+                        "--data-dir",
+                        dir.resolve("hub-data").toString(),
+                        "--config",
+                        hubConfig.toString(),
+                        "--http-port",
+                        Integer.toString(hubPort),
+                        "--simulate",
+                        "--clock",
+                        "assume"),
+                log);
     }
 
     private void importOrganisation() throws Exception {
         JsonObject doc = Alerting.organisation();
         doc.getJsonArray("patients").getJsonObject(0).put("id", Services.PATIENT);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(baseUrl() + "/api/admin/organisation"))
-                .header("Authorization", "Bearer " + Files.readString(apiKey).trim())
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(doc.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/api/admin/organisation"))
+                                .header(
+                                        "Authorization",
+                                        "Bearer " + Files.readString(apiKey).trim())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(doc.encode()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
@@ -287,8 +372,13 @@ class UrgentAlertAfterFaultIT {
 
     private int health() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }
@@ -296,9 +386,14 @@ class UrgentAlertAfterFaultIT {
 
     private boolean hubAnswers() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/api/status"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
+            return HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(hubUrl() + "/api/status"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (Exception e) {
             return false;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nara.protocol.message.Severity;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -47,7 +49,9 @@ class WorklistPageIT {
     private Browser anna;
 
     private static Instant at(int novemberDay, int hour) {
-        return LocalDateTime.of(2026, 11, novemberDay, hour, 0).atZone(STOCKHOLM).toInstant();
+        return LocalDateTime.of(2026, 11, novemberDay, hour, 0)
+                .atZone(STOCKHOLM)
+                .toInstant();
     }
 
     @BeforeAll
@@ -55,38 +59,74 @@ class WorklistPageIT {
         DevStack stack = DevStack.ensureUp();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisation());
         HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(Alerting.PATIENT));
-        Alerting.importOrganisation(ingest, new JsonObject().put("patients", new io.vertx.core.json.JsonArray(List.of(
-                patient(KARL, "Karl Berg", "home-nursing-north"), patient(SVEN, "Sven Dal", "home-nursing-north"),
-                patient(ELSA, "Elsa Fors", "home-nursing-north"), patient(OLLE, "Olle Ek", "home-nursing-north"),
-                patient(NILS, "Nils Syd", "home-nursing-south")))));
+        Alerting.importOrganisation(
+                ingest,
+                new JsonObject()
+                        .put(
+                                "patients",
+                                new JsonArray(List.of(
+                                        patient(KARL, "Karl Berg", "home-nursing-north"),
+                                        patient(SVEN, "Sven Dal", "home-nursing-north"),
+                                        patient(ELSA, "Elsa Fors", "home-nursing-north"),
+                                        patient(OLLE, "Olle Ek", "home-nursing-north"),
+                                        patient(NILS, "Nils Syd", "home-nursing-south")))));
         hub = new TestMqttClient(stack, HUB, HUB + "-pub");
 
         // Greta: an open urgent alert.
-        Alerting.publish(hub, HUB, UUID.randomUUID().toString(),
+        Alerting.publish(
+                hub,
+                HUB,
+                UUID.randomUUID().toString(),
                 Alerting.alert(1, Severity.URGENT, null, null, clock.instant().minusSeconds(60)));
         await().atMost(DEADLINE).until(() -> Alerting.alertId(ingest, HUB, 1) > 0 && ClinicData.heardFrom(ingest, HUB));
         // Karl: 80.0 kg on Saturday, 82.5 kg this morning.
-        ClinicData.readings(ingest, HUB, KARL, "29463-7", "kg", new TreeMap<>(Map.of(
-                at(21, 8), 80.0, at(22, 8), 81.0, at(24, 8), 82.5)));
+        ClinicData.readings(
+                ingest,
+                HUB,
+                KARL,
+                "29463-7",
+                "kg",
+                new TreeMap<>(Map.of(at(21, 8), 80.0, at(22, 8), 81.0, at(24, 8), 82.5)));
         // Elsa: asked for a daily weight since October, weighed on 3 of the last 7 whole days.
         ClinicData.dailyPlan(ingest, HUB, ELSA, "29463-7", at(1, 0).minus(Duration.ofDays(31)));
-        ClinicData.readings(ingest, HUB, ELSA, "29463-7", "kg", new TreeMap<>(Map.of(
-                at(18, 8), 70.0, at(20, 8), 70.0, at(22, 8), 70.0)));
+        ClinicData.readings(
+                ingest,
+                HUB,
+                ELSA,
+                "29463-7",
+                "kg",
+                new TreeMap<>(Map.of(at(18, 8), 70.0, at(20, 8), 70.0, at(22, 8), 70.0)));
         // Sven: discharged yesterday, entered by Anna (a POST with her CSRF token).
         Alerting.Session session = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
-        HttpResponse<String> stay = session.post("/api/patients/" + SVEN + "/admissions", new JsonObject()
-                .put("admittedAt", at(15, 9).toString()).put("dischargedAt", at(23, 10).toString())
-                .put("reason", "Hjärtsvikt, försämring / worsening heart failure"), true);
+        HttpResponse<String> stay = session.post(
+                "/api/patients/" + SVEN + "/admissions",
+                new JsonObject()
+                        .put("admittedAt", at(15, 9).toString())
+                        .put("dischargedAt", at(23, 10).toString())
+                        .put("reason", "Hjärtsvikt, försämring / worsening heart failure"),
+                true);
         assertThat(stay.statusCode()).as(stay.body()).isEqualTo(201);
-        assertThat(session.post("/api/patients/" + SVEN + "/admissions", new JsonObject()
-                .put("admittedAt", at(15, 9).toString()).put("reason", "x"), false).statusCode())
-                .as("no CSRF token, no stay").isEqualTo(403);
-        HttpResponse<String> noRelation = session.post("/api/patients/" + NILS + "/admissions", new JsonObject()
-                .put("admittedAt", at(15, 9).toString()).put("reason", "x"), true);
+        assertThat(session.post(
+                                "/api/patients/" + SVEN + "/admissions",
+                                new JsonObject()
+                                        .put("admittedAt", at(15, 9).toString())
+                                        .put("reason", "x"),
+                                false)
+                        .statusCode())
+                .as("no CSRF token, no stay")
+                .isEqualTo(403);
+        HttpResponse<String> noRelation = session.post(
+                "/api/patients/" + NILS + "/admissions",
+                new JsonObject().put("admittedAt", at(15, 9).toString()).put("reason", "x"),
+                true);
         assertThat(noRelation.statusCode()).as("another team's patient").isEqualTo(404);
-        HttpResponse<String> bad = session.post("/api/patients/" + SVEN + "/admissions", new JsonObject()
-                .put("admittedAt", at(15, 9).toString()).put("dischargedAt", at(14, 9).toString())
-                .put("reason", "x"), true);
+        HttpResponse<String> bad = session.post(
+                "/api/patients/" + SVEN + "/admissions",
+                new JsonObject()
+                        .put("admittedAt", at(15, 9).toString())
+                        .put("dischargedAt", at(14, 9).toString())
+                        .put("reason", "x"),
+                true);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("dischargedAt", "is not after admittedAt");
         HttpResponse<String> badFilter = session.get("/api/worklist?filter=overdue");
@@ -95,8 +135,16 @@ class WorklistPageIT {
     }
 
     private static JsonObject patient(String id, String name, String team) {
-        return new JsonObject().put("id", id).put("name", name).put("careRelations", new io.vertx.core.json.JsonArray()
-                .add(new JsonObject().put("team", team).put("from", "2020-01-01T00:00:00Z").put("respondsFirst", true)));
+        return new JsonObject()
+                .put("id", id)
+                .put("name", name)
+                .put(
+                        "careRelations",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("team", team)
+                                        .put("from", "2020-01-01T00:00:00Z")
+                                        .put("respondsFirst", true)));
     }
 
     @AfterAll
@@ -120,11 +168,12 @@ class WorklistPageIT {
         assertThat(scores()).containsExactly("100", "60", "40", "20", "0");
         assertThat(row(GRETA).getText()).contains("Greta Holm", "1 brådskande");
         assertThat(row(KARL).getText()).contains("Viktökning +2,5 kg på 3 dygn", "+2,5 kg / +2,5 kg");
-        assertThat(row(SVEN).getText()).contains("Dag 2 av 30 efter utskrivning",
-                "vårdplanen har ingen period efter utskrivning");
+        assertThat(row(SVEN).getText())
+                .contains("Dag 2 av 30 efter utskrivning", "vårdplanen har ingen period efter utskrivning");
         assertThat(row(ELSA).getText()).contains("Missade mätningar: 4 av 7", "3 / 7");
-        assertThat(row(OLLE).findElements(org.openqa.selenium.By.cssSelector("li"))).isEmpty();
-        assertThat(anna.find("#worklist tr[data-patient-id='" + KARL + "'] a.patient").getAttribute("href"))
+        assertThat(row(OLLE).findElements(By.cssSelector("li"))).isEmpty();
+        assertThat(anna.find("#worklist tr[data-patient-id='" + KARL + "'] a.patient")
+                        .getAttribute("href"))
                 .endsWith("/patient.html?id=" + KARL);
         anna.screenshot("1-ranked");
         assertThat(worklistLog()).containsExactly(List.of(GRETA, ELSA, KARL, OLLE, SVEN));
@@ -144,11 +193,15 @@ class WorklistPageIT {
     }
 
     private List<String> rowIds() {
-        return anna.findAll("#worklist tr").stream().map(tr -> tr.getAttribute("data-patient-id")).toList();
+        return anna.findAll("#worklist tr").stream()
+                .map(tr -> tr.getAttribute("data-patient-id"))
+                .toList();
     }
 
     private List<String> scores() {
-        return anna.findAll("#worklist td.score").stream().map(WebElement::getText).toList();
+        return anna.findAll("#worklist td.score").stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     private WebElement row(String patient) {
@@ -157,7 +210,12 @@ class WorklistPageIT {
 
     /** The patients named by each worklist access-log entry, oldest first. */
     private static List<Object> worklistLog() throws Exception {
-        return Alerting.rows(ingest, "SELECT patient_ids FROM access_log WHERE action = 'worklist.list' "
-                + "AND actor = 'person:anna' ORDER BY id").stream().map(r -> r.get(0)).toList();
+        return Alerting.rows(
+                        ingest,
+                        "SELECT patient_ids FROM access_log WHERE action = 'worklist.list' "
+                                + "AND actor = 'person:anna' ORDER BY id")
+                .stream()
+                .map(r -> r.get(0))
+                .toList();
     }
 }

@@ -31,6 +31,7 @@ public final class BloodPressurePanels {
 
     /** LOINC 85354-9, Blood pressure panel with all children optional: the code R4's bp profile fixes. */
     public static final String PANEL = "85354-9";
+
     public static final String SYSTOLIC = Vocabulary.SYSTOLIC.loinc();
     public static final String DIASTOLIC = Vocabulary.DIASTOLIC.loinc();
     public static final String MEAN = Vocabulary.MEAN_ARTERIAL_PRESSURE.loinc();
@@ -39,8 +40,7 @@ public final class BloodPressurePanels {
     /** Suffix of a panel's id and identifier after those of its systolic reading. */
     static final String SUFFIX = "bp";
 
-    private BloodPressurePanels() {
-    }
+    private BloodPressurePanels() {}
 
     /** One Observation's worth of readings. */
     public sealed interface Entry permits Single, Panel {
@@ -116,8 +116,8 @@ public final class BloodPressurePanels {
 
         private static void require(Reading r, String code) {
             if (!r.code().equals(code)) {
-                throw new IllegalArgumentException("reading " + FhirMapping.identifierValue(r) + " is " + r.code()
-                        + ", not " + code);
+                throw new IllegalArgumentException(
+                        "reading " + FhirMapping.identifierValue(r) + " is " + r.code() + ", not " + code);
             }
         }
 
@@ -138,8 +138,10 @@ public final class BloodPressurePanels {
 
         @Override
         public List<Reading> readings() {
-            return Stream.of(systolic, diastolic, mean).filter(Objects::nonNull)
-                    .sorted((a, b) -> Long.compare(a.seq(), b.seq())).toList();
+            return Stream.of(systolic, diastolic, mean)
+                    .filter(Objects::nonNull)
+                    .sorted((a, b) -> Long.compare(a.seq(), b.seq()))
+                    .toList();
         }
     }
 
@@ -157,8 +159,10 @@ public final class BloodPressurePanels {
         long lockKey() {
             byte[] hash;
             try {
-                hash = MessageDigest.getInstance("SHA-256").digest(("fhir-push-cuff|" + hubId + "|" + patientId + "|"
-                        + deviceId + "|" + time.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+                hash = MessageDigest.getInstance("SHA-256")
+                        .digest(("fhir-push-cuff|" + hubId + "|" + patientId + "|" + deviceId + "|"
+                                        + time.toEpochMilli())
+                                .getBytes(StandardCharsets.UTF_8));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("the JDK has no SHA-256", e);
             }
@@ -227,14 +231,18 @@ public final class BloodPressurePanels {
      * all.
      */
     public static List<Entry> answer(List<Reading> newestFirst, Collection<String> asked, int count) {
-        List<Entry> matching = pair(newestFirst.stream().filter(Reading::exportable).toList()).stream()
+        List<Entry> matching = pair(
+                        newestFirst.stream().filter(Reading::exportable).toList())
+                .stream()
                 .filter(e -> asked.isEmpty() || e.codes().stream().anyMatch(asked::contains))
                 .toList();
         if (matching.size() <= count) {
             return matching;
         }
         Instant cut = matching.get(count).time();
-        List<Entry> page = matching.subList(0, count).stream().filter(e -> !e.time().equals(cut)).toList();
+        List<Entry> page = matching.subList(0, count).stream()
+                .filter(e -> !e.time().equals(cut))
+                .toList();
         return page.isEmpty() ? matching.subList(0, count) : page;
     }
 }

@@ -29,25 +29,27 @@ final class FhirDevices {
                  LEFT JOIN LATERAL jsonb_array_elements(COALESCE(d->'users', '[]'::jsonb)) u ON true
             """;
 
-    private FhirDevices() {
-    }
+    private FhirDevices() {}
 
     /** The devices of a patient, by device id. */
     static Map<String, Known> ofPatient(Connection c, String patientId) throws SQLException {
         Map<String, Known> devices = new LinkedHashMap<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT device_id FROM latest_reading WHERE patient_id = ? "
-                + "ORDER BY device_id")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT DISTINCT device_id FROM latest_reading WHERE patient_id = ? " + "ORDER BY device_id")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    devices.put(r.getString("device_id"), new Known(r.getString("device_id"), null, new TreeSet<>(Set.of(patientId))));
+                    devices.put(
+                            r.getString("device_id"),
+                            new Known(r.getString("device_id"), null, new TreeSet<>(Set.of(patientId))));
                 }
             }
         }
-        try (PreparedStatement q = c.prepareStatement("SELECT b.* FROM (" + BINDINGS + ") b(device_id, model, patient_id) "
-                + "WHERE b.device_id IN (SELECT d->>'deviceId' FROM hub_config h2 CROSS JOIN LATERAL "
-                + "jsonb_array_elements(h2.devices) d LEFT JOIN LATERAL jsonb_array_elements(COALESCE(d->'users', "
-                + "'[]'::jsonb)) u ON true WHERE COALESCE(d->>'patientId', u->>'patientId') = ?)")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT b.* FROM (" + BINDINGS + ") b(device_id, model, patient_id) "
+                        + "WHERE b.device_id IN (SELECT d->>'deviceId' FROM hub_config h2 CROSS JOIN LATERAL "
+                        + "jsonb_array_elements(h2.devices) d LEFT JOIN LATERAL jsonb_array_elements(COALESCE(d->'users', "
+                        + "'[]'::jsonb)) u ON true WHERE COALESCE(d->>'patientId', u->>'patientId') = ?)")) {
             q.setString(1, patientId);
             collect(q, devices);
         }
@@ -57,17 +59,19 @@ final class FhirDevices {
     /** One device with every patient it measures; empty patients when Nära does not know it. */
     static Known one(Connection c, String deviceId) throws SQLException {
         Map<String, Known> devices = new LinkedHashMap<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT patient_id FROM latest_reading WHERE device_id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT DISTINCT patient_id FROM latest_reading WHERE device_id = ?")) {
             q.setString(1, deviceId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    devices.computeIfAbsent(deviceId, id -> new Known(id, null, new TreeSet<>())).patients()
+                    devices.computeIfAbsent(deviceId, id -> new Known(id, null, new TreeSet<>()))
+                            .patients()
                             .add(r.getString("patient_id"));
                 }
             }
         }
-        try (PreparedStatement q = c.prepareStatement("SELECT b.* FROM (" + BINDINGS + ") b(device_id, model, patient_id) "
-                + "WHERE b.device_id = ?")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT b.* FROM (" + BINDINGS + ") b(device_id, model, patient_id) " + "WHERE b.device_id = ?")) {
             q.setString(1, deviceId);
             collect(q, devices);
         }
@@ -83,7 +87,8 @@ final class FhirDevices {
                 if (r.getString("patient_id") != null) {
                     patients.add(r.getString("patient_id"));
                 }
-                String model = r.getString("model") != null ? r.getString("model") : before == null ? null : before.model();
+                String model =
+                        r.getString("model") != null ? r.getString("model") : before == null ? null : before.model();
                 devices.put(id, new Known(id, model, patients));
             }
         }

@@ -3,6 +3,7 @@ package io.nara.ingest.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import io.nara.ingest.NodeFeature;
 import java.util.List;
+import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ public final class FhirFeature implements NodeFeature {
 
     /** Set when the node parses its options (found with ServiceLoader); null when made with settings. */
     private final FhirOptions options;
+
     private FhirPush.Settings settings;
     private FhirContext fhir;
     private FhirPush pusher;
@@ -58,7 +60,7 @@ public final class FhirFeature implements NodeFeature {
     public void prepare() {
         // Building the FHIR model takes a second of reflection: on a worker, not on the event loop.
         fhir = FhirContext.forR4();
-        fhir.newJsonParser().encodeResourceToString(new org.hl7.fhir.r4.model.Observation());
+        fhir.newJsonParser().encodeResourceToString(new Observation());
     }
 
     @Override

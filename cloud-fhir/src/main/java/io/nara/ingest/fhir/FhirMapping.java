@@ -5,6 +5,7 @@ import io.nara.protocol.vocabulary.ClinicalCode;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
-import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
@@ -38,6 +39,7 @@ public final class FhirMapping {
     public static final String UCUM = "http://unitsofmeasure.org";
     /** The identifier system of a reading; the value is {@code <hubId>/<outbox>/<seq>}, stable for ever. */
     public static final String OBSERVATION_SYSTEM = "urn:nara:observation";
+
     public static final String PATIENT_SYSTEM = "urn:nara:patient";
     public static final String DEVICE_SYSTEM = "urn:nara:device";
     public static final String VITAL_SIGNS = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
@@ -47,8 +49,8 @@ public final class FhirMapping {
     private static final String DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final String HEX_ID = "h-";
-    private static final Pattern OBSERVATION_ID = Pattern.compile("[0-9a-f]{32}-[1-9][0-9]{0,18}(-"
-            + BloodPressurePanels.SUFFIX + ")?");
+    private static final Pattern OBSERVATION_ID =
+            Pattern.compile("[0-9a-f]{32}-[1-9][0-9]{0,18}(-" + BloodPressurePanels.SUFFIX + ")?");
 
     /** The vital signs and the R4 profile of each beyond the generic one (null: the generic one only). */
     private static final Map<String, String> VITAL_SIGN_PROFILES = Map.of(
@@ -64,8 +66,7 @@ public final class FhirMapping {
     /** The oxygensat profile fixes LOINC 2708-6; the pulse-oximetry code 59408-5 goes beside it. */
     private static final Coding OXYGEN_SATURATION = new Coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood");
 
-    private FhirMapping() {
-    }
+    private FhirMapping() {}
 
     /** Whether a LOINC code is a vital sign (as opposed to a laboratory result). */
     public static boolean vitalSign(String loinc) {
@@ -95,14 +96,16 @@ public final class FhirMapping {
         o.setId(observationId(r.outbox(), r.seq()));
         profiles(r.code()).forEach(p -> o.getMeta().addProfile(p));
         o.addIdentifier(new Identifier().setSystem(OBSERVATION_SYSTEM).setValue(identifierValue(r)));
-        o.setStatus(r.flags().contains(ObservationFlag.PRELIMINARY) ? Observation.ObservationStatus.PRELIMINARY
-                : Observation.ObservationStatus.FINAL);
+        o.setStatus(
+                r.flags().contains(ObservationFlag.PRELIMINARY)
+                        ? Observation.ObservationStatus.PRELIMINARY
+                        : Observation.ObservationStatus.FINAL);
         boolean vital = vitalSign(r.code());
-        o.addCategory(new CodeableConcept(new Coding(CATEGORY, vital ? "vital-signs" : "laboratory",
-                vital ? "Vital Signs" : "Laboratory")));
+        o.addCategory(new CodeableConcept(
+                new Coding(CATEGORY, vital ? "vital-signs" : "laboratory", vital ? "Vital Signs" : "Laboratory")));
         o.setCode(code(r.code()));
         o.setSubject(new Reference("Patient/" + resourceId(r.patientId())));
-        o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(r.time())));
+        o.setEffective(new DateTimeType(Date.from(r.time())));
         o.setIssued(Date.from(r.received()));
         o.setDevice(new Reference("Device/" + resourceId(r.deviceId())));
         absentReason(r).ifPresentOrElse(o::setDataAbsentReason, () -> o.setValue(value(r)));
@@ -125,15 +128,18 @@ public final class FhirMapping {
         o.getMeta().addProfile(VITAL_SIGNS);
         o.getMeta().addProfile(BLOOD_PRESSURE);
         o.addIdentifier(new Identifier().setSystem(OBSERVATION_SYSTEM).setValue(p.identifierValue()));
-        o.setStatus(parts.stream().anyMatch(r -> r.flags().contains(ObservationFlag.PRELIMINARY))
-                ? Observation.ObservationStatus.PRELIMINARY : Observation.ObservationStatus.FINAL);
+        o.setStatus(
+                parts.stream().anyMatch(r -> r.flags().contains(ObservationFlag.PRELIMINARY))
+                        ? Observation.ObservationStatus.PRELIMINARY
+                        : Observation.ObservationStatus.FINAL);
         o.addCategory(new CodeableConcept(new Coding(CATEGORY, "vital-signs", "Vital Signs")));
         o.setCode(new CodeableConcept(new Coding(LOINC, BloodPressurePanels.PANEL, PANEL_DISPLAY))
                 .setText(PANEL_DISPLAY));
         o.setSubject(new Reference("Patient/" + resourceId(systolic.patientId())));
-        o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(systolic.time())));
+        o.setEffective(new DateTimeType(Date.from(systolic.time())));
         // Issued when the last of its values reached the hub: the panel was not whole before.
-        o.setIssued(Date.from(parts.stream().map(Reading::received).max(java.time.Instant::compareTo).orElseThrow()));
+        o.setIssued(Date.from(
+                parts.stream().map(Reading::received).max(Instant::compareTo).orElseThrow()));
         o.setDevice(new Reference("Device/" + resourceId(systolic.deviceId())));
         for (Reading r : List.of(systolic, p.diastolic())) {
             component(o, r);
@@ -142,7 +148,11 @@ public final class FhirMapping {
             component(o, p.mean());
         }
         for (Reading r : parts) {
-            qualityNote(r, Vocabulary.byLoinc(r.code()).map(ClinicalCode::display).orElse(r.code()) + ": ")
+            qualityNote(
+                            r,
+                            Vocabulary.byLoinc(r.code())
+                                            .map(ClinicalCode::display)
+                                            .orElse(r.code()) + ": ")
                     .ifPresent(text -> o.addNote().setText(text));
         }
         return o;
@@ -169,9 +179,11 @@ public final class FhirMapping {
             return Optional.empty();
         }
         return Optional.of(new CodeableConcept(new Coding(DATA_ABSENT, "error", "Error"))
-                .setText(r.failed() ? "Mätningen misslyckades / the measurement failed"
-                        : "Orimligt värde från mätaren / implausible value from the device: " + r.value() + " "
-                                + r.unit()));
+                .setText(
+                        r.failed()
+                                ? "Mätningen misslyckades / the measurement failed"
+                                : "Orimligt värde från mätaren / implausible value from the device: " + r.value() + " "
+                                        + r.unit()));
     }
 
     /** The value of a reading that has one ({@link #absentReason} empty), with the measuring range's comparator. */
@@ -187,14 +199,14 @@ public final class FhirMapping {
 
     /** The quality flags the Observation does not say otherwise, as a note; empty when there are none. */
     private static Optional<String> qualityNote(Reading r, String prefix) {
-        Set<ObservationFlag> noted = r.flags().stream().filter(f -> f != ObservationFlag.MEASUREMENT_FAILED
-                        && f != ObservationFlag.CONTINUOUS_SAMPLE)
+        Set<ObservationFlag> noted = r.flags().stream()
+                .filter(f -> f != ObservationFlag.MEASUREMENT_FAILED && f != ObservationFlag.CONTINUOUS_SAMPLE)
                 .collect(Collectors.toSet());
         if (noted.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("Nära quality flags: " + prefix + noted.stream().map(Enum::name).sorted()
-                .collect(Collectors.joining(", ")));
+        return Optional.of("Nära quality flags: " + prefix
+                + noted.stream().map(Enum::name).sorted().collect(Collectors.joining(", ")));
     }
 
     /**
@@ -205,7 +217,11 @@ public final class FhirMapping {
         if (loinc.equals(Vocabulary.BODY_HEIGHT.loinc()) && unit.equals("m")) {
             return quantity(loinc, BigDecimal.valueOf(value).movePointRight(2).doubleValue(), "cm");
         }
-        return new Quantity().setValue(BigDecimal.valueOf(value)).setUnit(unit).setSystem(UCUM).setCode(unit);
+        return new Quantity()
+                .setValue(BigDecimal.valueOf(value))
+                .setUnit(unit)
+                .setSystem(UCUM)
+                .setCode(unit);
     }
 
     /**
@@ -215,13 +231,21 @@ public final class FhirMapping {
     public static Observation forPush(Observation o) {
         Observation out = o.copy();
         out.setIdElement(null);
-        out.setSubject(logical("Patient", PATIENT_SYSTEM, naraId(o.getSubject().getReferenceElement().getIdPart())));
-        out.setDevice(logical("Device", DEVICE_SYSTEM, naraId(o.getDevice().getReferenceElement().getIdPart())));
+        out.setSubject(logical(
+                "Patient",
+                PATIENT_SYSTEM,
+                naraId(o.getSubject().getReferenceElement().getIdPart())));
+        out.setDevice(logical(
+                "Device",
+                DEVICE_SYSTEM,
+                naraId(o.getDevice().getReferenceElement().getIdPart())));
         return out;
     }
 
     private static Reference logical(String type, String system, String value) {
-        return new Reference().setType(type).setIdentifier(new Identifier().setSystem(system).setValue(value));
+        return new Reference()
+                .setType(type)
+                .setIdentifier(new Identifier().setSystem(system).setValue(value));
     }
 
     public static Patient patient(String patientId, String name) {
@@ -237,7 +261,9 @@ public final class FhirMapping {
         p.setId(resourceId(patientId));
         p.addIdentifier(new Identifier().setSystem(PATIENT_SYSTEM).setValue(patientId));
         if (nationalSystem != null && nationalId != null) {
-            p.addIdentifier(new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(nationalSystem)
+            p.addIdentifier(new Identifier()
+                    .setUse(Identifier.IdentifierUse.OFFICIAL)
+                    .setSystem(nationalSystem)
                     .setValue(nationalId));
         }
         p.setActive(true);
@@ -291,8 +317,7 @@ public final class FhirMapping {
      * What an Observation id names: the reading with this outbox and seq, or (panel) the blood-pressure panel whose
      * systolic reading it is.
      */
-    public record ObservationKey(String outbox, long seq, boolean panel) {
-    }
+    public record ObservationKey(String outbox, long seq, boolean panel) {}
 
     /** The key of an Observation id; empty when it is not one of ours. */
     public static Optional<ObservationKey> parseObservationId(String id) {
@@ -303,8 +328,10 @@ public final class FhirMapping {
         boolean panel = id.endsWith("-" + BloodPressurePanels.SUFFIX);
         String seq = id.substring(33, panel ? id.length() - BloodPressurePanels.SUFFIX.length() - 1 : id.length());
         try {
-            String outbox = new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16),
-                    Long.parseUnsignedLong(hex.substring(16), 16)).toString();
+            String outbox = new UUID(
+                            Long.parseUnsignedLong(hex.substring(0, 16), 16),
+                            Long.parseUnsignedLong(hex.substring(16), 16))
+                    .toString();
             return Optional.of(new ObservationKey(outbox, Long.parseLong(seq), panel));
         } catch (NumberFormatException e) {
             return Optional.empty();

@@ -12,15 +12,23 @@ import picocli.CommandLine.Option;
  */
 public final class FhirOptions {
 
-    @Option(names = "--fhir-push-url", description = "FHIR R4 base of a server that receives every new reading as an "
-            + "Observation (conditional create; default: no push).")
+    @Option(
+            names = "--fhir-push-url",
+            description = "FHIR R4 base of a server that receives every new reading as an "
+                    + "Observation (conditional create; default: no push).")
     URI fhirPushUrl;
 
-    @Option(names = "--fhir-push-token-file", description = "File holding the bearer token for --fhir-push-url (default: none).")
+    @Option(
+            names = "--fhir-push-token-file",
+            description = "File holding the bearer token for --fhir-push-url (default: none).")
     Path fhirPushTokenFile;
 
-    @Option(names = "--fhir-push-max-attempts", defaultValue = "20", description = "Attempts per reading before it is "
-            + "dead-lettered for the operator (default ${DEFAULT-VALUE}; with the backoff capped at 30 min, about 8 h).")
+    @Option(
+            names = "--fhir-push-max-attempts",
+            defaultValue = "20",
+            description =
+                    "Attempts per reading before it is "
+                            + "dead-lettered for the operator (default ${DEFAULT-VALUE}; with the backoff capped at 30 min, about 8 h).")
     int fhirPushMaxAttempts = 20;
 
     /** The FHIR push settings from the defaults and the options; a misfit names the option. */
@@ -33,8 +41,11 @@ public final class FhirOptions {
             return push;
         }
         try {
-            return push.withServer(fhirPushUrl, fhirPushTokenFile == null ? null
-                            : SecretFile.read(fhirPushTokenFile, "--fhir-push-token-file"))
+            return push.withServer(
+                            fhirPushUrl,
+                            fhirPushTokenFile == null
+                                    ? null
+                                    : SecretFile.read(fhirPushTokenFile, "--fhir-push-token-file"))
                     .withRetries(fhirPushMaxAttempts, push.retryBase(), push.retryCap(), push.every());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +55,15 @@ public final class FhirPush {
      * @param panelHold   how long a blood-pressure value waits for the other values of its cuff reading when they are
      *                    not in its batch, before it goes out alone
      */
-    public record Settings(URI baseUrl, String bearerToken, int maxAttempts, Duration retryBase, Duration retryCap,
-                           Duration every, Duration timeout, Duration panelHold) {
+    public record Settings(
+            URI baseUrl,
+            String bearerToken,
+            int maxAttempts,
+            Duration retryBase,
+            Duration retryCap,
+            Duration every,
+            Duration timeout,
+            Duration panelHold) {
 
         public Settings {
             if (baseUrl != null && !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
@@ -66,8 +75,15 @@ public final class FhirPush {
         }
 
         public static Settings none() {
-            return new Settings(null, null, 20, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofSeconds(5),
-                    Duration.ofSeconds(10), Duration.ofSeconds(60));
+            return new Settings(
+                    null,
+                    null,
+                    20,
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(30),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60));
         }
 
         public boolean enabled() {
@@ -119,7 +135,7 @@ public final class FhirPush {
     /** The claim, lease and settle of the {@code fhir_push} table. */
     private final WorkQueue queue;
     /** One round at a time on this node; other nodes' rounds are kept apart by the database. */
-    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
 
     public FhirPush(Vertx vertx, Database db, Clock clock, Settings settings, FhirContext fhir) {
         this.vertx = vertx;
@@ -128,8 +144,8 @@ public final class FhirPush {
         this.settings = settings;
         this.fhir = fhir;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
-        this.queue = new WorkQueue("fhir_push",
-                new WorkQueue.Policy(settings.maxAttempts(), settings.retryBase(), settings.retryCap()));
+        this.queue = new WorkQueue(
+                "fhir_push", new WorkQueue.Policy(settings.maxAttempts(), settings.retryBase(), settings.retryCap()));
     }
 
     /**
@@ -149,16 +165,23 @@ public final class FhirPush {
 
     static void enqueue(Connection c, String hubId, ObservationBatch batch, Instant now, Duration panelHold)
             throws SQLException {
-        List<Reading> readings = batch.observations().stream().map(o -> Reading.of(hubId, batch.outbox(), o))
-                .filter(Reading::exportable).toList();
+        List<Reading> readings = batch.observations().stream()
+                .map(o -> Reading.of(hubId, batch.outbox(), o))
+                .filter(Reading::exportable)
+                .toList();
         if (readings.isEmpty()) {
             return;
         }
         List<BloodPressurePanels.Key> cuffReadings = readings.stream()
-                .filter(r -> BloodPressurePanels.PARTS.contains(r.code())).map(BloodPressurePanels.Key::of).distinct()
+                .filter(r -> BloodPressurePanels.PARTS.contains(r.code()))
+                .map(BloodPressurePanels.Key::of)
+                .distinct()
                 .toList();
         // Taken in one order by every transaction, so two batches that share cuff readings cannot deadlock.
-        for (long key : cuffReadings.stream().mapToLong(BloodPressurePanels.Key::lockKey).distinct().sorted()
+        for (long key : cuffReadings.stream()
+                .mapToLong(BloodPressurePanels.Key::lockKey)
+                .distinct()
+                .sorted()
                 .toArray()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, key);
@@ -177,16 +200,19 @@ public final class FhirPush {
                 insert.setString(5, r.deviceId());
                 insert.setString(6, r.code());
                 if (r.value() == null) {
-                    insert.setNull(7, java.sql.Types.DOUBLE);
+                    insert.setNull(7, Types.DOUBLE);
                 } else {
                     insert.setDouble(7, r.value());
                 }
                 insert.setString(8, r.unit());
-                // Whole microseconds, as PostgreSQL keeps them: rounding must not move a time into the next millisecond,
+                // Whole microseconds, as PostgreSQL keeps them: rounding must not move a time into the next
+                // millisecond,
                 // which would part it from the other values of its cuff reading.
                 insert.setTimestamp(9, Timestamp.from(r.time().truncatedTo(ChronoUnit.MICROS)));
                 insert.setTimestamp(10, Timestamp.from(r.received()));
-                insert.setString(11, r.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")));
+                insert.setString(
+                        11,
+                        r.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")));
                 boolean part = BloodPressurePanels.PARTS.contains(r.code());
                 insert.setTimestamp(12, Timestamp.from(part ? now.plus(panelHold) : now));
                 insert.setTimestamp(13, Timestamp.from(now));
@@ -237,9 +263,9 @@ public final class FhirPush {
             }
             long carrier = rowOf.get(FhirMapping.identifierValue(panel.systolic()));
             try (PreparedStatement due = c.prepareStatement("UPDATE fhir_push SET state = 'PENDING', panel_id = NULL, "
-                    + "next_attempt_at = ? WHERE id = ?");
-                 PreparedStatement merge = c.prepareStatement("UPDATE fhir_push SET state = 'MERGED', panel_id = ? "
-                         + "WHERE id = ?")) {
+                            + "next_attempt_at = ? WHERE id = ?");
+                    PreparedStatement merge = c.prepareStatement(
+                            "UPDATE fhir_push SET state = 'MERGED', panel_id = ? " + "WHERE id = ?")) {
                 due.setTimestamp(1, Timestamp.from(now));
                 due.setLong(2, carrier);
                 due.executeUpdate();
@@ -263,16 +289,25 @@ public final class FhirPush {
     private static Reading reading(ResultSet r) throws SQLException {
         double value = r.getDouble("value");
         Double v = r.wasNull() ? null : value;
-        return new Reading(r.getString("hub_id"), r.getString("outbox"), r.getLong("seq"), r.getString("patient_id"),
-                r.getString("device_id"), r.getString("code"), v, r.getString("unit"),
-                r.getTimestamp("effective").toInstant(), r.getTimestamp("received").toInstant(),
+        return new Reading(
+                r.getString("hub_id"),
+                r.getString("outbox"),
+                r.getLong("seq"),
+                r.getString("patient_id"),
+                r.getString("device_id"),
+                r.getString("code"),
+                v,
+                r.getString("unit"),
+                r.getTimestamp("effective").toInstant(),
+                r.getTimestamp("received").toInstant(),
                 Reading.flags(r.getString("flags")));
     }
 
     /** Starts this node's delivery rounds. */
     public void start() {
-        vertx.setPeriodic(settings.every().toMillis(), id -> deliverDue()
-                .onFailure(e -> LOG.warn("FHIR push round failed: {}", e.getMessage())));
+        vertx.setPeriodic(
+                settings.every().toMillis(),
+                id -> deliverDue().onFailure(e -> LOG.warn("FHIR push round failed: {}", e.getMessage())));
     }
 
     /** One round: claims what is due and sends it; the number of readings the server accepted. */
@@ -286,8 +321,10 @@ public final class FhirPush {
                     for (Due d : due) {
                         sent.add(send(d));
                     }
-                    return Future.join(sent).transform(r -> Future.succeededFuture(
-                            (int) sent.stream().filter(f -> f.succeeded() && f.result()).count()));
+                    return Future.join(sent)
+                            .transform(r -> Future.succeededFuture((int) sent.stream()
+                                    .filter(f -> f.succeeded() && f.result())
+                                    .count()));
                 })
                 .andThen(r -> running.set(false));
     }
@@ -297,10 +334,17 @@ public final class FhirPush {
         Map<Long, Integer> attempts = new LinkedHashMap<>();
         Map<Long, List<Reading>> readings = new HashMap<>();
         // The lease outlives the request's timeout, so a node that dies mid-send frees its rows for others.
-        queue.claim(c, now, settings.timeout().multipliedBy(3), BATCH, "hub_id, outbox::text AS outbox, seq, "
-                + "patient_id, device_id, code, value, unit, effective, received, flags", r -> {
+        queue.claim(
+                c,
+                now,
+                settings.timeout().multipliedBy(3),
+                BATCH,
+                "hub_id, outbox::text AS outbox, seq, "
+                        + "patient_id, device_id, code, value, unit, effective, received, flags",
+                r -> {
                     attempts.put(r.getLong("id"), r.getInt("attempts"));
-                    readings.computeIfAbsent(r.getLong("id"), id -> new ArrayList<>()).add(reading(r));
+                    readings.computeIfAbsent(r.getLong("id"), id -> new ArrayList<>())
+                            .add(reading(r));
                     return null;
                 });
         if (attempts.isEmpty()) {
@@ -332,23 +376,31 @@ public final class FhirPush {
         } catch (RuntimeException e) {
             return failed(d, "could not make the Observation: " + e).map(false);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripSlash(settings.baseUrl()) + "/Observation"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(stripSlash(settings.baseUrl()) + "/Observation"))
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/fhir+json; charset=utf-8")
                 .header("Accept", "application/fhir+json")
-                .header("If-None-Exist", "identifier=" + URLEncoder.encode(FhirMapping.OBSERVATION_SYSTEM + "|"
-                        + entry.identifierValue(), StandardCharsets.UTF_8))
+                .header(
+                        "If-None-Exist",
+                        "identifier="
+                                + URLEncoder.encode(
+                                        FhirMapping.OBSERVATION_SYSTEM + "|" + entry.identifierValue(),
+                                        StandardCharsets.UTF_8))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (settings.bearerToken() != null) {
             request.header("Authorization", "Bearer " + settings.bearerToken());
         }
-        return Future.fromCompletionStage(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()),
+        return Future.fromCompletionStage(
+                        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()),
                         vertx.getOrCreateContext())
                 .transform(r -> {
                     if (r.succeeded() && r.result().statusCode() / 100 == 2) {
                         return delivered(d).map(true);
                     }
-                    String problem = r.succeeded() ? "HTTP " + r.result().statusCode() + ": " + abbreviate(r.result().body())
+                    String problem = r.succeeded()
+                            ? "HTTP " + r.result().statusCode() + ": "
+                                    + abbreviate(r.result().body())
                             : String.valueOf(r.cause());
                     return failed(d, problem).map(false);
                 });
@@ -362,13 +414,17 @@ public final class FhirPush {
     }
 
     private Future<Void> failed(Due d, String problem) {
-        boolean dead = queue.policy().afterFailure(d.attempts(), clock.instant()).dead();
+        boolean dead =
+                queue.policy().afterFailure(d.attempts(), clock.instant()).dead();
         if (dead) {
-            LOG.error("FHIR push of {} gave up after {} attempts: {}", safeIdentifier(d),
-                    d.attempts(), problem);
+            LOG.error("FHIR push of {} gave up after {} attempts: {}", safeIdentifier(d), d.attempts(), problem);
         } else {
-            LOG.warn("FHIR push of {} failed (attempt {} of {}): {}", safeIdentifier(d),
-                    d.attempts(), settings.maxAttempts(), problem);
+            LOG.warn(
+                    "FHIR push of {} failed (attempt {} of {}): {}",
+                    safeIdentifier(d),
+                    d.attempts(),
+                    settings.maxAttempts(),
+                    problem);
         }
         return db.transaction(c -> {
             queue.failed(c, d.id(), d.attempts(), problem, clock.instant());
@@ -394,9 +450,9 @@ public final class FhirPush {
     static Map<String, Object> status(Connection c) throws SQLException {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT state, count(*) AS n FROM fhir_push GROUP BY state "
-                + "ORDER BY state");
-             ResultSet r = q.executeQuery()) {
+        try (PreparedStatement q = c.prepareStatement(
+                        "SELECT state, count(*) AS n FROM fhir_push GROUP BY state " + "ORDER BY state");
+                ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 counts.put(r.getString("state"), r.getLong("n"));
             }
@@ -404,16 +460,19 @@ public final class FhirPush {
         out.put("counts", counts);
         List<Map<String, Object>> dead = new ArrayList<>();
         // A panel's row is its systolic reading's: it shows with the panel's identifier and code.
-        try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, outbox::text AS outbox, seq, patient_id, code, "
-                + "attempts, last_error, created_at, EXISTS (SELECT 1 FROM fhir_push m WHERE m.panel_id = f.id) AS panel "
-                + "FROM fhir_push f WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
-             ResultSet r = q.executeQuery()) {
+        try (PreparedStatement q =
+                        c.prepareStatement("SELECT id, hub_id, outbox::text AS outbox, seq, patient_id, code, "
+                                + "attempts, last_error, created_at, EXISTS (SELECT 1 FROM fhir_push m WHERE m.panel_id = f.id) AS panel "
+                                + "FROM fhir_push f WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
+                ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("id", r.getLong("id"));
                 boolean panel = r.getBoolean("panel");
-                row.put("identifier", r.getString("hub_id") + "/" + r.getString("outbox") + "/" + r.getLong("seq")
-                        + (panel ? "/" + BloodPressurePanels.SUFFIX : ""));
+                row.put(
+                        "identifier",
+                        r.getString("hub_id") + "/" + r.getString("outbox") + "/" + r.getLong("seq")
+                                + (panel ? "/" + BloodPressurePanels.SUFFIX : ""));
                 row.put("patientId", r.getString("patient_id"));
                 row.put("code", panel ? BloodPressurePanels.PANEL : r.getString("code"));
                 row.put("attempts", r.getInt("attempts"));

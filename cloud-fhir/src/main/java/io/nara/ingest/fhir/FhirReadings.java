@@ -23,7 +23,9 @@ final class FhirReadings {
 
     /** The reading with this outbox and seq, if InfluxDB has it. */
     Optional<Reading> one(String outbox, long seq) {
-        return queries.byOutboxSeq(outbox, seq).stream().map(FhirReadings::reading).findFirst();
+        return queries.byOutboxSeq(outbox, seq).stream()
+                .map(FhirReadings::reading)
+                .findFirst();
     }
 
     /**
@@ -31,8 +33,7 @@ final class FhirReadings {
      *
      * @param full the limit was reached: there may be older readings, and the answer gives no total
      */
-    record Page(List<Reading> readings, boolean full) {
-    }
+    record Page(List<Reading> readings, boolean full) {}
 
     /**
      * A patient's readings of the codes (all when empty) in the range, newest first, at most {@code limit}, and then
@@ -47,7 +48,10 @@ final class FhirReadings {
         }
         Instant oldest = found.get(found.size() - 1).time();
         List<Reading> all = new ArrayList<>(found);
-        for (Reading r : select(patientId, codes, range.and(new FhirSearch.TimeRange(oldest, oldest.plusMillis(1))),
+        for (Reading r : select(
+                patientId,
+                codes,
+                range.and(new FhirSearch.TimeRange(oldest, oldest.plusMillis(1))),
                 FhirSearch.MAX_COUNT)) {
             if (!all.contains(r)) {
                 all.add(r);
@@ -63,7 +67,8 @@ final class FhirReadings {
 
     private List<Reading> select(String patientId, List<String> codes, FhirSearch.TimeRange range, int limit) {
         return queries.points(patientId, codes, range.from(), range.to(), limit).stream()
-                .map(FhirReadings::reading).toList();
+                .map(FhirReadings::reading)
+                .toList();
     }
 
     private static Reading reading(Map<String, Object> row) {
@@ -72,11 +77,17 @@ final class FhirReadings {
         boolean failed = Boolean.TRUE.equals(row.get("failed"));
         Object received = row.get("received_ms");
         Instant time = (Instant) row.get("time");
-        return new Reading((String) row.get("hub"), (String) row.get("outbox"), ((Number) row.get("seq")).longValue(),
-                ObservationStore.UNATTRIBUTED.equals(patient) ? null : patient, (String) row.get("device"),
-                (String) row.get("code"), failed || !(value instanceof Number n) ? null : n.doubleValue(),
+        return new Reading(
+                (String) row.get("hub"),
+                (String) row.get("outbox"),
+                ((Number) row.get("seq")).longValue(),
+                ObservationStore.UNATTRIBUTED.equals(patient) ? null : patient,
+                (String) row.get("device"),
+                (String) row.get("code"),
+                failed || !(value instanceof Number n) ? null : n.doubleValue(),
                 (String) row.get("unit"),
-                // The point's time carries seq mod 10^6 in its nanoseconds (ObservationStore); read to the ms, it is the
+                // The point's time carries seq mod 10^6 in its nanoseconds (ObservationStore); read to the ms, it is
+                // the
                 // reading's.
                 time,
                 received instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time,

@@ -5,6 +5,7 @@ import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.JournalClients;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.enrolment.NationalId;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;
@@ -22,12 +23,14 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +60,9 @@ public final class FhirRoutes implements ApiRoutes {
 
     public FhirRoutes(FhirContext fhir, InfluxDatabase influx, WorkerExecutor influxWorker, String publicAddress) {
         this.fhir = fhir;
-        this.base = (publicAddress.endsWith("/") ? publicAddress.substring(0, publicAddress.length() - 1)
-                : publicAddress) + "/fhir";
+        this.base =
+                (publicAddress.endsWith("/") ? publicAddress.substring(0, publicAddress.length() - 1) : publicAddress)
+                        + "/fhir";
         this.readings = new FhirReadings(influx);
         this.influxWorker = influxWorker;
     }
@@ -73,8 +77,13 @@ public final class FhirRoutes implements ApiRoutes {
         router.get("/fhir/Device").handler(this::searchDevices);
         router.get("/fhir/Observation/:id").handler(this::readObservation);
         router.get("/fhir/Observation").handler(this::searchObservations);
-        router.route("/fhir/*").handler(ctx -> outcome(ctx, 404, OperationOutcome.IssueType.NOTSUPPORTED,
-                ctx.request().method() + " " + ctx.normalizedPath() + " is not supported here; see /fhir/metadata"));
+        router.route("/fhir/*")
+                .handler(ctx -> outcome(
+                        ctx,
+                        404,
+                        OperationOutcome.IssueType.NOTSUPPORTED,
+                        ctx.request().method() + " " + ctx.normalizedPath()
+                                + " is not supported here; see /fhir/metadata"));
         router.route("/fhir/*").failureHandler(this::failure);
         router.post("/api/admin/fhir-clients").handler(this::createClient);
         router.post("/api/admin/fhir-clients/:id/revoke").handler(this::revokeClient);
@@ -84,66 +93,94 @@ public final class FhirRoutes implements ApiRoutes {
     private void readPatient(RoutingContext ctx) {
         Principal who = api.who(ctx);
         String patientId = FhirMapping.naraId(ctx.pathParam("id"));
-        api.db().transaction(c -> {
-            Optional<PatientRow> name = visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
-            log(c, who, "fhir.Patient.read", name.isPresent() ? List.of(patientId) : List.of(),
-                    "Patient/" + patientId + (name.isPresent() ? "" : " (not found or no care relation)"));
-            return name.map(n -> n.resource(patientId));
-        }).onSuccess(found -> readAnswer(ctx, found, "Patient/" + ctx.pathParam("id"))).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    Optional<PatientRow> name =
+                            visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
+                    log(
+                            c,
+                            who,
+                            "fhir.Patient.read",
+                            name.isPresent() ? List.of(patientId) : List.of(),
+                            "Patient/" + patientId + (name.isPresent() ? "" : " (not found or no care relation)"));
+                    return name.map(n -> n.resource(patientId));
+                })
+                .onSuccess(found -> readAnswer(ctx, found, "Patient/" + ctx.pathParam("id")))
+                .onFailure(ctx::fail);
     }
 
     private void searchPatients(RoutingContext ctx) {
         Principal who = api.who(ctx);
         List<String> ids = FhirSearch.patients(params(ctx));
-        api.db().transaction(c -> {
-            List<Resource> found = new ArrayList<>();
-            List<String> patients = new ArrayList<>();
-            for (String id : ids) {
-                String patientId = FhirMapping.naraId(id);
-                Optional<PatientRow> name = visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
-                name.ifPresent(n -> {
-                    found.add(n.resource(patientId));
-                    patients.add(patientId);
-                });
-            }
-            log(c, who, "fhir.Patient.search", patients, query(ctx) + " -> " + found.size());
-            return found;
-        }).onSuccess(found -> bundle(ctx, found)).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    List<Resource> found = new ArrayList<>();
+                    List<String> patients = new ArrayList<>();
+                    for (String id : ids) {
+                        String patientId = FhirMapping.naraId(id);
+                        Optional<PatientRow> name =
+                                visible(c, who, patientId) ? patientName(c, patientId) : Optional.empty();
+                        name.ifPresent(n -> {
+                            found.add(n.resource(patientId));
+                            patients.add(patientId);
+                        });
+                    }
+                    log(c, who, "fhir.Patient.search", patients, query(ctx) + " -> " + found.size());
+                    return found;
+                })
+                .onSuccess(found -> bundle(ctx, found))
+                .onFailure(ctx::fail);
     }
 
     private void readDevice(RoutingContext ctx) {
         Principal who = api.who(ctx);
         String deviceId = FhirMapping.naraId(ctx.pathParam("id"));
-        api.db().transaction(c -> {
-            FhirDevices.Known device = FhirDevices.one(c, deviceId);
-            List<String> patients = new ArrayList<>();
-            for (String p : device.patients()) {
-                if (visible(c, who, p)) {
-                    patients.add(p);
-                }
-            }
-            log(c, who, "fhir.Device.read", patients, "Device/" + deviceId
-                    + (patients.isEmpty() ? " (not found or no care relation)" : ""));
-            // A shared device names no patient; one seen only through another patient's relation stays hidden.
-            return patients.isEmpty() ? Optional.<Resource>empty()
-                    : Optional.<Resource>of(FhirMapping.device(deviceId, device.model(), device.onlyPatient()));
-        }).onSuccess(found -> readAnswer(ctx, found, "Device/" + ctx.pathParam("id"))).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    FhirDevices.Known device = FhirDevices.one(c, deviceId);
+                    List<String> patients = new ArrayList<>();
+                    for (String p : device.patients()) {
+                        if (visible(c, who, p)) {
+                            patients.add(p);
+                        }
+                    }
+                    log(
+                            c,
+                            who,
+                            "fhir.Device.read",
+                            patients,
+                            "Device/" + deviceId + (patients.isEmpty() ? " (not found or no care relation)" : ""));
+                    // A shared device names no patient; one seen only through another patient's relation stays hidden.
+                    return patients.isEmpty()
+                            ? Optional.<Resource>empty()
+                            : Optional.<Resource>of(FhirMapping.device(deviceId, device.model(), device.onlyPatient()));
+                })
+                .onSuccess(found -> readAnswer(ctx, found, "Device/" + ctx.pathParam("id")))
+                .onFailure(ctx::fail);
     }
 
     private void searchDevices(RoutingContext ctx) {
         Principal who = api.who(ctx);
         String patientId = FhirSearch.devicePatient(params(ctx));
-        api.db().transaction(c -> {
-            List<Resource> found = new ArrayList<>();
-            if (visible(c, who, patientId)) {
-                for (FhirDevices.Known d : FhirDevices.ofPatient(c, patientId).values()) {
-                    found.add(FhirMapping.device(d.deviceId(), d.model(), d.onlyPatient()));
-                }
-            }
-            log(c, who, "fhir.Device.search", found.isEmpty() ? List.of() : List.of(patientId),
-                    query(ctx) + " -> " + found.size());
-            return found;
-        }).onSuccess(found -> bundle(ctx, found)).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    List<Resource> found = new ArrayList<>();
+                    if (visible(c, who, patientId)) {
+                        for (FhirDevices.Known d :
+                                FhirDevices.ofPatient(c, patientId).values()) {
+                            found.add(FhirMapping.device(d.deviceId(), d.model(), d.onlyPatient()));
+                        }
+                    }
+                    log(
+                            c,
+                            who,
+                            "fhir.Device.search",
+                            found.isEmpty() ? List.of() : List.of(patientId),
+                            query(ctx) + " -> " + found.size());
+                    return found;
+                })
+                .onSuccess(found -> bundle(ctx, found))
+                .onFailure(ctx::fail);
     }
 
     private void readObservation(RoutingContext ctx) {
@@ -154,15 +191,24 @@ public final class FhirRoutes implements ApiRoutes {
             outcome(ctx, 404, OperationOutcome.IssueType.NOTFOUND, "Observation/" + id + " is not known");
             return;
         }
-        influxWorker.executeBlocking(() -> entry(key.get()), false)
+        influxWorker
+                .executeBlocking(() -> entry(key.get()), false)
                 .compose(entry -> api.db().transaction(c -> {
-                    String patientId = entry.map(e -> e.readings().get(0).patientId()).orElse(null);
+                    String patientId =
+                            entry.map(e -> e.readings().get(0).patientId()).orElse(null);
                     boolean shown = entry.isPresent() && visible(c, who, patientId);
-                    log(c, who, "fhir.Observation.read", shown ? List.of(patientId) : List.of(),
+                    log(
+                            c,
+                            who,
+                            "fhir.Observation.read",
+                            shown ? List.of(patientId) : List.of(),
                             "Observation/" + id + (shown ? "" : " (not found or no care relation)"));
-                    return shown ? Optional.<Resource>of(FhirMapping.observation(entry.get())) : Optional.<Resource>empty();
+                    return shown
+                            ? Optional.<Resource>of(FhirMapping.observation(entry.get()))
+                            : Optional.<Resource>empty();
                 }))
-                .onSuccess(found -> readAnswer(ctx, found, "Observation/" + id)).onFailure(ctx::fail);
+                .onSuccess(found -> readAnswer(ctx, found, "Observation/" + id))
+                .onFailure(ctx::fail);
     }
 
     /**
@@ -191,31 +237,43 @@ public final class FhirRoutes implements ApiRoutes {
         Principal who = api.who(ctx);
         FhirSearch.ObservationQuery q = FhirSearch.observations(params(ctx));
         // The care relation first (cheap, PostgreSQL): a refused search logs its empty answer and never reads InfluxDB.
-        api.db().transaction(c -> {
+        api.db()
+                .transaction(c -> {
                     if (visible(c, who, q.patientId())) {
                         return true;
                     }
                     log(c, who, "fhir.Observation.search", List.of(), query(ctx) + " -> 0");
                     return false;
                 })
-                .compose(allowed -> !allowed ? Future.succeededFuture(Map.entry(List.<Resource>of(), false))
+                .compose(allowed -> !allowed
+                        ? Future.succeededFuture(Map.entry(List.<Resource>of(), false))
                         : searchVisible(ctx, who, q))
-                .onSuccess(found -> bundle(ctx, found.getKey(), found.getValue())).onFailure(ctx::fail);
+                .onSuccess(found -> bundle(ctx, found.getKey(), found.getValue()))
+                .onFailure(ctx::fail);
     }
 
     /** Reads InfluxDB, then logs in the transaction that checks the care relation again (it may have ended). */
-    private Future<Map.Entry<List<Resource>, Boolean>> searchVisible(RoutingContext ctx, Principal who,
-                                                                     FhirSearch.ObservationQuery q) {
-        return influxWorker.executeBlocking(() -> q.range().empty() ? new FhirReadings.Page(List.of(), false)
-                        : readings.search(q.patientId(), BloodPressurePanels.readCodes(q.codes()), q.range(), q.count()),
+    private Future<Map.Entry<List<Resource>, Boolean>> searchVisible(
+            RoutingContext ctx, Principal who, FhirSearch.ObservationQuery q) {
+        return influxWorker
+                .executeBlocking(
+                        () -> q.range().empty()
+                                ? new FhirReadings.Page(List.of(), false)
+                                : readings.search(
+                                        q.patientId(), BloodPressurePanels.readCodes(q.codes()), q.range(), q.count()),
                         false)
                 .compose(page -> api.db().transaction(c -> {
                     List<Resource> shown = new ArrayList<>();
                     if (visible(c, who, q.patientId())) {
                         BloodPressurePanels.answer(page.readings(), q.codes(), q.count()).stream()
-                                .map(FhirMapping::observation).forEach(shown::add);
+                                .map(FhirMapping::observation)
+                                .forEach(shown::add);
                     }
-                    log(c, who, "fhir.Observation.search", shown.isEmpty() ? List.of() : List.of(q.patientId()),
+                    log(
+                            c,
+                            who,
+                            "fhir.Observation.search",
+                            shown.isEmpty() ? List.of() : List.of(q.patientId()),
                             query(ctx) + " -> " + shown.size());
                     return Map.entry(shown, page.full());
                 }));
@@ -223,19 +281,24 @@ public final class FhirRoutes implements ApiRoutes {
 
     private void metadata(RoutingContext ctx) {
         CapabilityStatement cs = new CapabilityStatement();
-        cs.setStatus(Enumerations.PublicationStatus.ACTIVE).setDate(Date.from(api.now()))
+        cs.setStatus(Enumerations.PublicationStatus.ACTIVE)
+                .setDate(Date.from(api.now()))
                 .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
-                .setFhirVersion(Enumerations.FHIRVersion._4_0_1).addFormat("json");
+                .setFhirVersion(Enumerations.FHIRVersion._4_0_1)
+                .addFormat("json");
         cs.getSoftware().setName("Nära cloud ingest");
-        CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest()
-                .setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        CapabilityStatement.CapabilityStatementRestComponent rest =
+                cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
         resource(rest, "Patient", "_id", "token");
         resource(rest, "Device", "patient", "reference");
-        CapabilityStatement.CapabilityStatementRestResourceComponent obs = resource(rest, "Observation", "patient",
-                "reference");
-        obs.addSearchParam().setName("code").setType(Enumerations.SearchParamType.TOKEN).setDocumentation(
-                "LOINC; a blood-pressure panel (85354-9) is also found by its components' codes (8480-6, 8462-4, "
-                        + "8478-0); component-code is not supported");
+        CapabilityStatement.CapabilityStatementRestResourceComponent obs =
+                resource(rest, "Observation", "patient", "reference");
+        obs.addSearchParam()
+                .setName("code")
+                .setType(Enumerations.SearchParamType.TOKEN)
+                .setDocumentation(
+                        "LOINC; a blood-pressure panel (85354-9) is also found by its components' codes (8480-6, 8462-4, "
+                                + "8478-0); component-code is not supported");
         obs.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE);
         obs.addSupportedProfile(FhirMapping.VITAL_SIGNS);
         obs.addSupportedProfile(FhirMapping.BLOOD_PRESSURE);
@@ -244,7 +307,8 @@ public final class FhirRoutes implements ApiRoutes {
 
     private static CapabilityStatement.CapabilityStatementRestResourceComponent resource(
             CapabilityStatement.CapabilityStatementRestComponent rest, String type, String param, String paramType) {
-        CapabilityStatement.CapabilityStatementRestResourceComponent r = rest.addResource().setType(type);
+        CapabilityStatement.CapabilityStatementRestResourceComponent r =
+                rest.addResource().setType(type);
         r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
         r.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
         r.addSearchParam().setName(param).setType(Enumerations.SearchParamType.fromCode(paramType));
@@ -260,10 +324,15 @@ public final class FhirRoutes implements ApiRoutes {
         JsonArray teams = body.getJsonArray("teams", new JsonArray());
         List<String> teamIds = new ArrayList<>();
         teams.forEach(t -> teamIds.add(String.valueOf(t)));
-        api.db().transaction(c -> JournalClients.create(c, body.getString("id"), body.getString("name"), teamIds))
+        api.db()
+                .transaction(c -> JournalClients.create(c, body.getString("id"), body.getString("name"), teamIds))
                 .onSuccess(created -> {
-                    LOG.info("FHIR client {} ({}) for teams {} created by the operator; token {}", created.id(),
-                            created.name(), created.teams(), JournalClients.fingerprint(created.token()));
+                    LOG.info(
+                            "FHIR client {} ({}) for teams {} created by the operator; token {}",
+                            created.id(),
+                            created.name(),
+                            created.teams(),
+                            JournalClients.fingerprint(created.token()));
                     api.json(ctx, 200, created);
                 })
                 .onFailure(ctx::fail);
@@ -275,14 +344,17 @@ public final class FhirRoutes implements ApiRoutes {
             return;
         }
         String id = ctx.pathParam("id");
-        api.db().transaction(c -> JournalClients.revoke(c, id)).onSuccess(found -> {
-            if (found) {
-                LOG.info("FHIR client {} revoked by the operator", id);
-                api.json(ctx, 200, Map.of("revoked", id));
-            } else {
-                api.json(ctx, 404, Map.of("problem", "ingen sådan klient / no such client: " + id));
-            }
-        }).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> JournalClients.revoke(c, id))
+                .onSuccess(found -> {
+                    if (found) {
+                        LOG.info("FHIR client {} revoked by the operator", id);
+                        api.json(ctx, 200, Map.of("revoked", id));
+                    } else {
+                        api.json(ctx, 404, Map.of("problem", "ingen sådan klient / no such client: " + id));
+                    }
+                })
+                .onFailure(ctx::fail);
     }
 
     /**
@@ -295,14 +367,24 @@ public final class FhirRoutes implements ApiRoutes {
             api.json(ctx, 403, Map.of("problem", "bara för driften / operator only"));
             return;
         }
-        api.db().transaction(c -> {
-            Map<String, Object> status = FhirPush.status(c);
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> dead = (List<Map<String, Object>>) status.get("dead");
-            log(c, who, "fhir-push.status", dead.stream().map(d -> (String) d.get("patientId"))
-                    .filter(java.util.Objects::nonNull).toList(), dead.size() + " dead-lettered readings");
-            return status;
-        }).onSuccess(status -> api.json(ctx, 200, status)).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    Map<String, Object> status = FhirPush.status(c);
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> dead = (List<Map<String, Object>>) status.get("dead");
+                    log(
+                            c,
+                            who,
+                            "fhir-push.status",
+                            dead.stream()
+                                    .map(d -> (String) d.get("patientId"))
+                                    .filter(Objects::nonNull)
+                                    .toList(),
+                            dead.size() + " dead-lettered readings");
+                    return status;
+                })
+                .onSuccess(status -> api.json(ctx, 200, status))
+                .onFailure(ctx::fail);
     }
 
     private boolean visible(Connection c, Principal who, String patientId) throws SQLException {
@@ -311,22 +393,23 @@ public final class FhirRoutes implements ApiRoutes {
 
     /** The patient's name and national identifier (as a FHIR Patient carries it), if the patient exists. */
     private record PatientRow(String name, String idSystem, String idValue) {
-        org.hl7.fhir.r4.model.Patient resource(String patientId) {
+        Patient resource(String patientId) {
             return FhirMapping.patient(patientId, name, idSystem, idValue);
         }
     }
 
     private static Optional<PatientRow> patientName(Connection c, String patientId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT name, national_id, national_id_kind FROM patient WHERE id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT name, national_id, national_id_kind FROM patient WHERE id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
                     return Optional.empty();
                 }
                 String kind = r.getString("national_id_kind");
-                return Optional.of(new PatientRow(r.getString("name"),
-                        kind == null ? null : io.nara.ingest.enrolment.NationalId.Kind.valueOf(kind).system(),
+                return Optional.of(new PatientRow(
+                        r.getString("name"),
+                        kind == null ? null : NationalId.Kind.valueOf(kind).system(),
                         r.getString("national_id")));
             }
         }
@@ -358,14 +441,22 @@ public final class FhirRoutes implements ApiRoutes {
         }
         b.addLink().setRelation("self").setUrl(base + query(ctx).substring("/fhir".length()));
         for (Resource r : found) {
-            b.addEntry().setFullUrl(base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
-                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            b.addEntry()
+                    .setFullUrl(
+                            base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart())
+                    .setResource(r)
+                    .getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH);
         }
         // A thousand Observations take tens of milliseconds to encode: not on the event loop.
-        api.vertx().executeBlocking(() -> fhir.newJsonParser().encodeResourceToString(b), false)
+        api.vertx()
+                .executeBlocking(() -> fhir.newJsonParser().encodeResourceToString(b), false)
                 .onSuccess(json -> {
                     if (!ctx.response().ended()) {
-                        ctx.response().setStatusCode(200).putHeader("content-type", FHIR_JSON).end(json);
+                        ctx.response()
+                                .setStatusCode(200)
+                                .putHeader("content-type", FHIR_JSON)
+                                .end(json);
                     }
                 })
                 .onFailure(ctx::fail);
@@ -378,15 +469,26 @@ public final class FhirRoutes implements ApiRoutes {
         } else if (f instanceof CareAccess.NoCareRelation) {
             outcome(ctx, 404, OperationOutcome.IssueType.NOTFOUND, f.getMessage());
         } else {
-            LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), f == null ? "" : f.getMessage(), f);
-            outcome(ctx, ctx.statusCode() > 0 && ctx.statusCode() != 500 ? ctx.statusCode() : 500,
-                    OperationOutcome.IssueType.EXCEPTION, "internal error; see the ingest's log");
+            LOG.error(
+                    "{} {} failed: {}",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    f == null ? "" : f.getMessage(),
+                    f);
+            outcome(
+                    ctx,
+                    ctx.statusCode() > 0 && ctx.statusCode() != 500 ? ctx.statusCode() : 500,
+                    OperationOutcome.IssueType.EXCEPTION,
+                    "internal error; see the ingest's log");
         }
     }
 
     private void outcome(RoutingContext ctx, int status, OperationOutcome.IssueType type, String problem) {
         OperationOutcome oo = new OperationOutcome();
-        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(problem);
+        oo.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(type)
+                .setDiagnostics(problem);
         send(ctx, status, oo);
     }
 
@@ -394,7 +496,9 @@ public final class FhirRoutes implements ApiRoutes {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("content-type", FHIR_JSON)
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", FHIR_JSON)
                 .end(fhir.newJsonParser().encodeResourceToString(resource));
     }
 
@@ -405,7 +509,9 @@ public final class FhirRoutes implements ApiRoutes {
 
     private static Map<String, List<String>> params(RoutingContext ctx) {
         Map<String, List<String>> params = new LinkedHashMap<>();
-        ctx.queryParams().forEach(e -> params.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        ctx.queryParams()
+                .forEach(e -> params.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
         return params;
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,11 +51,14 @@ public final class FhirSearch {
     }
 
     /** {@code GET /fhir/Observation?patient=..&code=..&date=..&_count=..}. */
-    public record ObservationQuery(String patientId, List<String> codes, TimeRange range, int count) {
-    }
+    public record ObservationQuery(String patientId, List<String> codes, TimeRange range, int count) {}
 
-    private FhirSearch() {
-    }
+    /** A {@code date} parameter as the range of times it admits, following the value's precision (FHIR R4 3.1.1.4.2). */
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
+    private FhirSearch() {}
 
     public static ObservationQuery observations(Map<String, List<String>> params) {
         allowOnly(params, "Observation", Set.of("patient", "subject", "code", "date", "_count"));
@@ -96,14 +100,11 @@ public final class FhirSearch {
         return patient;
     }
 
-    /** A {@code date} parameter as the range of times it admits, following the value's precision (FHIR R4 3.1.1.4.2). */
-    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
-
     static TimeRange date(String value) {
         Matcher m = DATE.matcher(value);
         if (!m.matches()) {
-            throw new IllegalArgumentException("date '" + value + "' is not [eq|ge|gt|le|lt]YYYY[-MM[-DD[Thh:mm:ss+zz:zz]]]");
+            throw new IllegalArgumentException(
+                    "date '" + value + "' is not [eq|ge|gt|le|lt]YYYY[-MM[-DD[Thh:mm:ss+zz:zz]]]");
         }
         String prefix = m.group(1) == null ? "eq" : m.group(1);
         String text = m.group(2);
@@ -149,8 +150,8 @@ public final class FhirSearch {
         if (bar >= 0) {
             String system = token.substring(0, bar);
             if (!system.isEmpty() && !system.equals(FhirMapping.LOINC)) {
-                throw new IllegalArgumentException("code system '" + system + "' is not known here; use "
-                        + FhirMapping.LOINC);
+                throw new IllegalArgumentException(
+                        "code system '" + system + "' is not known here; use " + FhirMapping.LOINC);
             }
             code = token.substring(bar + 1);
         }
@@ -202,7 +203,7 @@ public final class FhirSearch {
         for (String name : params.keySet()) {
             if (!allowed.contains(name) && !HARMLESS.contains(name)) {
                 throw new IllegalArgumentException("search parameter '" + name + "' is not supported for " + type
-                        + "; supported: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                        + "; supported: " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }

@@ -12,8 +12,18 @@ import java.util.Set;
  * @param value null when the measurement failed; never NaN
  * @param time  the time the reading is about (the device's, else the hub's time of receipt)
  */
-public record Reading(String hubId, String outbox, long seq, String patientId, String deviceId, String code,
-                      Double value, String unit, Instant time, Instant received, Set<ObservationFlag> flags) {
+public record Reading(
+        String hubId,
+        String outbox,
+        long seq,
+        String patientId,
+        String deviceId,
+        String code,
+        Double value,
+        String unit,
+        Instant time,
+        Instant received,
+        Set<ObservationFlag> flags) {
 
     public Reading {
         if (value != null && !Double.isFinite(value)) {
@@ -24,8 +34,18 @@ public record Reading(String hubId, String outbox, long seq, String patientId, S
     }
 
     public static Reading of(String hubId, String outbox, Observation o) {
-        return new Reading(hubId, outbox, o.seq(), o.patientId(), o.deviceId(), o.code(), o.value(), o.unit(),
-                o.time(), o.received(), o.flags());
+        return new Reading(
+                hubId,
+                outbox,
+                o.seq(),
+                o.patientId(),
+                o.deviceId(),
+                o.code(),
+                o.value(),
+                o.unit(),
+                o.time(),
+                o.received(),
+                o.flags());
     }
 
     /** A failed measurement: no value, whatever else the store says. */
@@ -35,7 +55,8 @@ public record Reading(String hubId, String outbox, long seq, String patientId, S
 
     /** Whether the reading belongs in a journal: attributed to a patient and the patient's own data. */
     public boolean exportable() {
-        return patientId != null && !flags.contains(ObservationFlag.UNATTRIBUTED)
+        return patientId != null
+                && !flags.contains(ObservationFlag.UNATTRIBUTED)
                 && !flags.contains(ObservationFlag.NOT_PATIENT_DATA);
     }
 

@@ -20,8 +20,18 @@ class BloodPressurePanelsTest {
     private static final String CUFF = "AA:BB:CC:DD:EE:01";
 
     private static Reading r(long seq, String code, double value, Instant at, String device) {
-        return new Reading("hub-home-1", OUTBOX, seq, "patient-1", device, code, value,
-                code.equals("8867-4") ? "/min" : "mm[Hg]", at, at.plusSeconds(2), Set.of());
+        return new Reading(
+                "hub-home-1",
+                OUTBOX,
+                seq,
+                "patient-1",
+                device,
+                code,
+                value,
+                code.equals("8867-4") ? "/min" : "mm[Hg]",
+                at,
+                at.plusSeconds(2),
+                Set.of());
     }
 
     private static Reading r(long seq, String code, double value) {
@@ -34,12 +44,23 @@ class BloodPressurePanelsTest {
         Reading diastolic = r(3, "8462-4", 82);
         Reading mean = r(4, "8478-0", 97);
         Reading pulse = r(5, "8867-4", 64);
-        Reading weight = new Reading("hub-home-1", OUTBOX, 1, "patient-1", "scale-1", "29463-7", 82.4, "kg",
-                AT.minusSeconds(60), AT, Set.of());
+        Reading weight = new Reading(
+                "hub-home-1",
+                OUTBOX,
+                1,
+                "patient-1",
+                "scale-1",
+                "29463-7",
+                82.4,
+                "kg",
+                AT.minusSeconds(60),
+                AT,
+                Set.of());
 
         List<Entry> entries = BloodPressurePanels.pair(List.of(pulse, mean, diastolic, systolic, weight));
 
-        assertThat(entries).containsExactly(new Single(pulse), new Panel(systolic, diastolic, mean), new Single(weight));
+        assertThat(entries)
+                .containsExactly(new Single(pulse), new Panel(systolic, diastolic, mean), new Single(weight));
         Panel panel = (Panel) entries.get(1);
         assertThat(panel.identifierValue()).isEqualTo("hub-home-1/" + OUTBOX + "/2/bp");
         assertThat(panel.observationId()).isEqualTo("6f1c2a3b4d5e4f608a7b9c0d1e2f3a4b-2-bp");
@@ -62,36 +83,70 @@ class BloodPressurePanelsTest {
         Reading systolic = r(2, "8480-6", 128);
         Reading otherCuff = r(3, "8462-4", 82, AT, "AA:BB:CC:DD:EE:02");
         Reading aMillisecondLater = r(4, "8462-4", 82, AT.plusMillis(1), CUFF);
-        Reading otherPatient = new Reading("hub-home-1", OUTBOX, 5, "patient-2", CUFF, "8462-4", 82.0, "mm[Hg]", AT,
-                AT, Set.of());
+        Reading otherPatient =
+                new Reading("hub-home-1", OUTBOX, 5, "patient-2", CUFF, "8462-4", 82.0, "mm[Hg]", AT, AT, Set.of());
         assertThat(BloodPressurePanels.pair(List.of(systolic, otherCuff, aMillisecondLater, otherPatient)))
-                .allMatch(e -> e instanceof Single).hasSize(4);
+                .allMatch(e -> e instanceof Single)
+                .hasSize(4);
     }
 
     @Test
     void aLoneSystolicGoesOutAsItDoesToday() {
         Reading systolic = r(2, "8480-6", 128);
         Reading mean = r(4, "8478-0", 97);
-        assertThat(BloodPressurePanels.pair(List.of(systolic, mean))).containsExactly(new Single(systolic),
-                new Single(mean));
+        assertThat(BloodPressurePanels.pair(List.of(systolic, mean)))
+                .containsExactly(new Single(systolic), new Single(mean));
     }
 
     @Test
     void twoSystolicValuesAtOneInstantAreNotGuessedAt() {
         List<Reading> readings = List.of(r(2, "8480-6", 128), r(3, "8462-4", 82), r(4, "8480-6", 131));
-        assertThat(BloodPressurePanels.pair(readings)).allMatch(e -> e instanceof Single).hasSize(3);
+        assertThat(BloodPressurePanels.pair(readings))
+                .allMatch(e -> e instanceof Single)
+                .hasSize(3);
     }
 
     @Test
     void aFailedHalfStillMakesAPanelAndAnUnattributedCuffReadingIsNoPanel() {
-        Reading failed = new Reading("hub-home-1", OUTBOX, 3, "patient-1", CUFF, "8462-4", null, "mm[Hg]", AT, AT,
+        Reading failed = new Reading(
+                "hub-home-1",
+                OUTBOX,
+                3,
+                "patient-1",
+                CUFF,
+                "8462-4",
+                null,
+                "mm[Hg]",
+                AT,
+                AT,
                 Set.of(ObservationFlag.MEASUREMENT_FAILED));
-        assertThat(BloodPressurePanels.pair(List.of(r(2, "8480-6", 128), failed))).singleElement()
+        assertThat(BloodPressurePanels.pair(List.of(r(2, "8480-6", 128), failed)))
+                .singleElement()
                 .isInstanceOf(Panel.class);
 
-        Reading s = new Reading("hub-home-1", OUTBOX, 2, null, CUFF, "8480-6", 128.0, "mm[Hg]", AT, AT,
+        Reading s = new Reading(
+                "hub-home-1",
+                OUTBOX,
+                2,
+                null,
+                CUFF,
+                "8480-6",
+                128.0,
+                "mm[Hg]",
+                AT,
+                AT,
                 Set.of(ObservationFlag.UNATTRIBUTED));
-        Reading d = new Reading("hub-home-1", OUTBOX, 3, null, CUFF, "8462-4", 82.0, "mm[Hg]", AT, AT,
+        Reading d = new Reading(
+                "hub-home-1",
+                OUTBOX,
+                3,
+                null,
+                CUFF,
+                "8462-4",
+                82.0,
+                "mm[Hg]",
+                AT,
+                AT,
                 Set.of(ObservationFlag.UNATTRIBUTED));
         assertThat(BloodPressurePanels.pair(List.of(s, d))).allMatch(e -> e instanceof Single);
     }

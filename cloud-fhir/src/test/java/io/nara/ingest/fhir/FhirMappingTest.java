@@ -38,15 +38,26 @@ class FhirMappingTest {
 
     static Reading reading(String code, Double value, String unit, ObservationFlag... flags) {
         Set<ObservationFlag> set = flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags);
-        return new Reading("hub-home-1", OUTBOX, 42, "patient-1", "AA:BB:CC:DD:EE:01", code, value, unit, AT,
-                AT.plusSeconds(3), set);
+        return new Reading(
+                "hub-home-1",
+                OUTBOX,
+                42,
+                "patient-1",
+                "AA:BB:CC:DD:EE:01",
+                code,
+                value,
+                unit,
+                AT,
+                AT.plusSeconds(3),
+                set);
     }
 
     @Test
     void aWeightIsABodyWeightVitalSignInKilograms() {
         Observation o = FhirMapping.observation(reading("29463-7", 82.4, "kg"));
-        assertThat(o.getMeta().getProfile()).extracting(p -> p.getValue()).containsExactly(
-                FhirMapping.VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bodyweight");
+        assertThat(o.getMeta().getProfile())
+                .extracting(p -> p.getValue())
+                .containsExactly(FhirMapping.VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bodyweight");
         assertThat(o.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://loinc.org");
         assertThat(o.getCode().getCodingFirstRep().getCode()).isEqualTo("29463-7");
         Quantity q = o.getValueQuantity();
@@ -65,7 +76,9 @@ class FhirMappingTest {
         Observation o = FhirMapping.observation(reading("8867-4", null, "/min", ObservationFlag.MEASUREMENT_FAILED));
         assertThat(o.hasValue()).isFalse();
         assertThat(o.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("error");
-        assertThat(FHIR.newJsonParser().encodeResourceToString(o)).doesNotContain("valueQuantity").doesNotContain("NaN");
+        assertThat(FHIR.newJsonParser().encodeResourceToString(o))
+                .doesNotContain("valueQuantity")
+                .doesNotContain("NaN");
         assertValid(o);
     }
 
@@ -79,7 +92,8 @@ class FhirMappingTest {
 
     @Test
     void aNaNNeverBecomesAReading() {
-        assertThatThrownBy(() -> reading("29463-7", Double.NaN, "kg")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> reading("29463-7", Double.NaN, "kg"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a number");
     }
 
@@ -87,15 +101,17 @@ class FhirMappingTest {
     void everyVitalSignAndLaboratoryCodeOfTheVocabularyPassesTheValidator() {
         for (var code : Vocabulary.all()) {
             Observation o = FhirMapping.observation(reading(code.loinc(), 1.5, code.ucum()));
-            assertThat(o.getMeta().getProfile().isEmpty()).as(code.loinc()).isEqualTo(!FhirMapping.vitalSign(code.loinc()));
+            assertThat(o.getMeta().getProfile().isEmpty())
+                    .as(code.loinc())
+                    .isEqualTo(!FhirMapping.vitalSign(code.loinc()));
             assertValid(o);
         }
     }
 
     @Test
     void pulseOximetryCarriesTheOxygenSaturationCodeTheProfileFixes() {
-        Observation o = FhirMapping.observation(reading("59408-5", 96.0, "%", ObservationFlag.QUESTIONABLE,
-                ObservationFlag.POOR_SIGNAL));
+        Observation o = FhirMapping.observation(
+                reading("59408-5", 96.0, "%", ObservationFlag.QUESTIONABLE, ObservationFlag.POOR_SIGNAL));
         assertThat(o.getCode().getCoding()).extracting(c -> c.getCode()).containsExactly("2708-6", "59408-5");
         assertThat(o.getNoteFirstRep().getText()).isEqualTo("Nära quality flags: POOR_SIGNAL, QUESTIONABLE");
         assertValid(o);
@@ -103,8 +119,8 @@ class FhirMappingTest {
 
     @Test
     void aValueBeyondTheMeasuringRangeSaysSo() {
-        Observation o = FhirMapping.observation(reading("33762-6", 35000.0, "pg/mL",
-                ObservationFlag.ABOVE_MEASURING_RANGE));
+        Observation o =
+                FhirMapping.observation(reading("33762-6", 35000.0, "pg/mL", ObservationFlag.ABOVE_MEASURING_RANGE));
         assertThat(o.getValueQuantity().getComparator()).isEqualTo(Quantity.QuantityComparator.GREATER_OR_EQUAL);
         assertValid(o);
     }
@@ -136,25 +152,41 @@ class FhirMappingTest {
 
     @Test
     void readingsOfNoKnownPatientAreNotExported() {
-        Reading unattributed = new Reading("hub-home-1", OUTBOX, 7, null, "scale-1", "29463-7", 80.0, "kg", AT, AT,
+        Reading unattributed = new Reading(
+                "hub-home-1",
+                OUTBOX,
+                7,
+                null,
+                "scale-1",
+                "29463-7",
+                80.0,
+                "kg",
+                AT,
+                AT,
                 Set.of(ObservationFlag.UNATTRIBUTED));
-        assertThatThrownBy(() -> FhirMapping.observation(unattributed)).hasMessageContaining("not the data of a known patient");
+        assertThatThrownBy(() -> FhirMapping.observation(unattributed))
+                .hasMessageContaining("not the data of a known patient");
         Reading control = reading("6301-6", 2.5, "{INR}", ObservationFlag.NOT_PATIENT_DATA);
         assertThat(control.exportable()).isFalse();
     }
 
     @Test
     void aCuffReadingIsOneBloodPressurePanelThatPassesTheBpProfile() {
-        Observation o = FhirMapping.observation(cuff(reading("8480-6", 128.0, "mm[Hg]"),
-                reading(43, "8462-4", 82.0, "mm[Hg]"), reading(44, "8478-0", 97.0, "mm[Hg]")));
-        assertThat(o.getMeta().getProfile()).extracting(p -> p.getValue()).containsExactly(
-                FhirMapping.VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bp");
+        Observation o = FhirMapping.observation(cuff(
+                reading("8480-6", 128.0, "mm[Hg]"),
+                reading(43, "8462-4", 82.0, "mm[Hg]"),
+                reading(44, "8478-0", 97.0, "mm[Hg]")));
+        assertThat(o.getMeta().getProfile())
+                .extracting(p -> p.getValue())
+                .containsExactly(FhirMapping.VITAL_SIGNS, "http://hl7.org/fhir/StructureDefinition/bp");
         assertThat(o.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://loinc.org");
         assertThat(o.getCode().getCodingFirstRep().getCode()).isEqualTo("85354-9");
         assertThat(o.hasValue()).isFalse();
-        assertThat(o.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode())
+        assertThat(o.getComponent())
+                .extracting(c -> c.getCode().getCodingFirstRep().getCode())
                 .containsExactly("8480-6", "8462-4", "8478-0");
-        assertThat(o.getComponent()).extracting(c -> c.getValueQuantity().getValue().doubleValue())
+        assertThat(o.getComponent())
+                .extracting(c -> c.getValueQuantity().getValue().doubleValue())
                 .containsExactly(128.0, 82.0, 97.0);
         assertThat(o.getComponent()).allSatisfy(c -> {
             assertThat(c.getValueQuantity().getSystem()).isEqualTo("http://unitsofmeasure.org");
@@ -178,38 +210,56 @@ class FhirMappingTest {
 
     @Test
     void aPanelWithoutMeanPressureHasTheTwoComponentsTheProfileRequires() {
-        Observation o = FhirMapping.observation(cuff(reading("8480-6", 141.0, "mm[Hg]"),
-                reading(43, "8462-4", 91.0, "mm[Hg]"), null));
-        assertThat(o.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode())
+        Observation o = FhirMapping.observation(
+                cuff(reading("8480-6", 141.0, "mm[Hg]"), reading(43, "8462-4", 91.0, "mm[Hg]"), null));
+        assertThat(o.getComponent())
+                .extracting(c -> c.getCode().getCodingFirstRep().getCode())
                 .containsExactly("8480-6", "8462-4");
         assertValid(o);
     }
 
     @Test
     void aFailedHalfOfAPanelHasADataAbsentReasonOnItsComponentAndNoNumber() {
-        Observation o = FhirMapping.observation(cuff(reading("8480-6", 128.0, "mm[Hg]", ObservationFlag.CUFF_FIT),
-                reading(43, "8462-4", null, "mm[Hg]", ObservationFlag.MEASUREMENT_FAILED), null));
+        Observation o = FhirMapping.observation(cuff(
+                reading("8480-6", 128.0, "mm[Hg]", ObservationFlag.CUFF_FIT),
+                reading(43, "8462-4", null, "mm[Hg]", ObservationFlag.MEASUREMENT_FAILED),
+                null));
         Observation.ObservationComponentComponent diastolic = o.getComponent().get(1);
         assertThat(diastolic.getCode().getCodingFirstRep().getCode()).isEqualTo("8462-4");
         assertThat(diastolic.hasValue()).isFalse();
-        assertThat(diastolic.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("error");
+        assertThat(diastolic.getDataAbsentReason().getCodingFirstRep().getCode())
+                .isEqualTo("error");
         assertThat(o.getComponent().get(0).getValueQuantity().getValue()).isEqualByComparingTo("128");
-        assertThat(o.getNote()).extracting(n -> n.getText())
+        assertThat(o.getNote())
+                .extracting(n -> n.getText())
                 .containsExactly("Nära quality flags: Systolic blood pressure: CUFF_FIT");
         assertThat(FHIR.newJsonParser().encodeResourceToString(o)).doesNotContain("NaN");
         assertValid(o);
 
-        Observation implausible = FhirMapping.observation(cuff(reading("8480-6", 0.0, "mm[Hg]",
-                ObservationFlag.IMPLAUSIBLE), reading(43, "8462-4", 80.0, "mm[Hg]"), null));
+        Observation implausible = FhirMapping.observation(cuff(
+                reading("8480-6", 0.0, "mm[Hg]", ObservationFlag.IMPLAUSIBLE),
+                reading(43, "8462-4", 80.0, "mm[Hg]"),
+                null));
         assertThat(implausible.getComponent().get(0).hasValue()).isFalse();
-        assertThat(implausible.getComponent().get(0).getDataAbsentReason().getText()).contains("0.0 mm[Hg]");
+        assertThat(implausible.getComponent().get(0).getDataAbsentReason().getText())
+                .contains("0.0 mm[Hg]");
         assertValid(implausible);
     }
 
     @Test
     void aPreliminaryValueMakesThePanelPreliminaryAndTheLastArrivalIsItsIssuedTime() {
-        Reading diastolic = new Reading("hub-home-1", OUTBOX, 43, "patient-1", "AA:BB:CC:DD:EE:01", "8462-4", 80.0,
-                "mm[Hg]", AT, AT.plusSeconds(9), Set.of(ObservationFlag.PRELIMINARY));
+        Reading diastolic = new Reading(
+                "hub-home-1",
+                OUTBOX,
+                43,
+                "patient-1",
+                "AA:BB:CC:DD:EE:01",
+                "8462-4",
+                80.0,
+                "mm[Hg]",
+                AT,
+                AT.plusSeconds(9),
+                Set.of(ObservationFlag.PRELIMINARY));
         Observation o = FhirMapping.observation(cuff(reading("8480-6", 120.0, "mm[Hg]"), diastolic, null));
         assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.PRELIMINARY);
         assertThat(o.getIssued().toInstant()).isEqualTo(AT.plusSeconds(9));
@@ -218,8 +268,18 @@ class FhirMappingTest {
 
     static Reading reading(long seq, String code, Double value, String unit, ObservationFlag... flags) {
         Reading r = reading(code, value, unit, flags);
-        return new Reading(r.hubId(), r.outbox(), seq, r.patientId(), r.deviceId(), r.code(), r.value(), r.unit(),
-                r.time(), r.received(), r.flags());
+        return new Reading(
+                r.hubId(),
+                r.outbox(),
+                seq,
+                r.patientId(),
+                r.deviceId(),
+                r.code(),
+                r.value(),
+                r.unit(),
+                r.time(),
+                r.received(),
+                r.flags());
     }
 
     private static BloodPressurePanels.Panel cuff(Reading systolic, Reading diastolic, Reading mean) {
@@ -227,12 +287,15 @@ class FhirMappingTest {
     }
 
     private static void assertValid(IBaseResource resource) {
-        assertThat(errors(resource)).as(() -> FHIR.newJsonParser().encodeResourceToString(resource)).isEmpty();
+        assertThat(errors(resource))
+                .as(() -> FHIR.newJsonParser().encodeResourceToString(resource))
+                .isEmpty();
     }
 
     private static List<SingleValidationMessage> errors(IBaseResource resource) {
         ValidationResult result = validator.validateWithResult(resource);
         return result.getMessages().stream()
-                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()).toList();
+                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                .toList();
     }
 }

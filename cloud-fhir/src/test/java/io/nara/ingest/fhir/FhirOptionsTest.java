@@ -31,8 +31,13 @@ class FhirOptionsTest {
     void theFhirPushIsOffUnlessAServerIsGivenAndRefusesAnythingButHttp() throws Exception {
         assertThat(parse().enabled()).isFalse();
         Path token = Files.writeString(dir.resolve("fhir.token"), "journal-token\n");
-        var push = parse("--fhir-push-url", "https://journal.region.test/fhir", "--fhir-push-token-file", token.toString(),
-                "--fhir-push-max-attempts", "5");
+        var push = parse(
+                "--fhir-push-url",
+                "https://journal.region.test/fhir",
+                "--fhir-push-token-file",
+                token.toString(),
+                "--fhir-push-max-attempts",
+                "5");
         assertThat(push.baseUrl()).isEqualTo(URI.create("https://journal.region.test/fhir"));
         assertThat(push.bearerToken()).isEqualTo("journal-token");
         assertThat(push.maxAttempts()).isEqualTo(5);
@@ -56,8 +61,8 @@ class FhirOptionsTest {
             System.setOut(out);
         }
         assertThat(code).isZero();
-        assertThat(help.toString(StandardCharsets.UTF_8)).contains("--fhir-push-url", "--fhir-push-token-file",
-                "--fhir-push-max-attempts", "--mqtt-url");
+        assertThat(help.toString(StandardCharsets.UTF_8))
+                .contains("--fhir-push-url", "--fhir-push-token-file", "--fhir-push-max-attempts", "--mqtt-url");
     }
 
     @Test

@@ -20,7 +20,8 @@ class FhirSearchTest {
         assertThat(FhirSearch.date("gt2026-11-30")).isEqualTo(new FhirSearch.TimeRange(next, null));
         assertThat(FhirSearch.date("lt2026-11-30")).isEqualTo(new FhirSearch.TimeRange(null, day));
         assertThat(FhirSearch.date("le2026-11-30")).isEqualTo(new FhirSearch.TimeRange(null, next));
-        assertThat(FhirSearch.date("ge2026-11-30T08:00:00+01:00").from()).isEqualTo(Instant.parse("2026-11-30T07:00:00Z"));
+        assertThat(FhirSearch.date("ge2026-11-30T08:00:00+01:00").from())
+                .isEqualTo(Instant.parse("2026-11-30T07:00:00Z"));
         assertThat(FhirSearch.date("2026-11").to()).isEqualTo(next);
     }
 
@@ -33,27 +34,32 @@ class FhirSearchTest {
                 "_count", List.of("10")));
         assertThat(q.patientId()).isEqualTo("p-1");
         assertThat(q.codes()).containsExactly("29463-7", "8867-4");
-        assertThat(q.range()).isEqualTo(new FhirSearch.TimeRange(Instant.parse("2026-11-01T00:00:00Z"),
-                Instant.parse("2026-11-30T00:00:00Z")));
+        assertThat(q.range())
+                .isEqualTo(new FhirSearch.TimeRange(
+                        Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-30T00:00:00Z")));
         assertThat(q.count()).isEqualTo(10);
     }
 
     @Test
     void aDateOutsideTheYearsAReadingCanHaveIsRefusedNotOverflowed() {
         for (String absurd : List.of("ge9999", "lt9999-12-31", "2262-04-12", "1969-12-31", "eq0001")) {
-            assertThatThrownBy(() -> FhirSearch.date(absurd)).as(absurd)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1970 to 2199");
+            assertThatThrownBy(() -> FhirSearch.date(absurd))
+                    .as(absurd)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("1970 to 2199");
         }
-        assertThat(FhirSearch.date("ge2199-12-31").from()).isEqualTo(java.time.Instant.parse("2199-12-31T00:00:00Z"));
+        assertThat(FhirSearch.date("ge2199-12-31").from()).isEqualTo(Instant.parse("2199-12-31T00:00:00Z"));
     }
 
     @Test
     void badSearchesAreRefusedNamingTheProblem() {
         assertThatThrownBy(() -> FhirSearch.observations(Map.of("code", List.of("8867-4"))))
                 .hasMessageContaining("needs patient");
-        assertThatThrownBy(() -> FhirSearch.observations(Map.of("patient", List.of("p"), "value-quantity", List.of("5"))))
+        assertThatThrownBy(
+                        () -> FhirSearch.observations(Map.of("patient", List.of("p"), "value-quantity", List.of("5"))))
                 .hasMessageContaining("'value-quantity' is not supported");
-        assertThatThrownBy(() -> FhirSearch.observations(Map.of("patient", List.of("p"), "code", List.of("http://snomed.info/sct|27113001"))))
+        assertThatThrownBy(() -> FhirSearch.observations(
+                        Map.of("patient", List.of("p"), "code", List.of("http://snomed.info/sct|27113001"))))
                 .hasMessageContaining("code system 'http://snomed.info/sct'");
         assertThatThrownBy(() -> FhirSearch.observations(Map.of("patient", List.of("p"), "date", List.of("yesterday"))))
                 .hasMessageContaining("date 'yesterday'");

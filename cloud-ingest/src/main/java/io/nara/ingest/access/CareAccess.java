@@ -39,13 +39,12 @@ public final class CareAccess {
         }
     }
 
-
-    private CareAccess() {
-    }
+    private CareAccess() {}
 
     /** The ids of the patients the principal may see now, sorted. */
     public static List<String> visiblePatients(Connection c, Principal who, Instant now) throws SQLException {
-        String sql = who.operator() ? "SELECT id FROM patient ORDER BY id"
+        String sql = who.operator()
+                ? "SELECT id FROM patient ORDER BY id"
                 : "SELECT DISTINCT r.patient_id FROM care_relations_at(?) r WHERE r.team_id = ANY (?)"
                         + " ORDER BY r.patient_id";
         List<String> patients = new ArrayList<>();
@@ -75,8 +74,8 @@ public final class CareAccess {
         }
         if (who.journalClient()) {
             // A journal system is no team member: a relation of one of its teams is what counts.
-            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM care_relations_at(?) r "
-                    + "WHERE r.patient_id = ? AND r.team_id = ANY (?)")) {
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT 1 FROM care_relations_at(?) r " + "WHERE r.patient_id = ? AND r.team_id = ANY (?)")) {
                 q.setTimestamp(1, Timestamp.from(now));
                 q.setString(2, patientId);
                 q.setArray(3, teams(c, who));

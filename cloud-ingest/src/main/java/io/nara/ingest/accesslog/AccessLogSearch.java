@@ -38,18 +38,22 @@ public final class AccessLogSearch {
         }
 
         String describe() {
-            return "patient=" + (patient == null ? "" : patient) + " actor=" + (actor == null ? "" : actor)
-                    + " from=" + (from == null ? "" : from) + " to=" + (to == null ? "" : to);
+            return "patient=" + (patient == null ? "" : patient) + " actor=" + (actor == null ? "" : actor) + " from="
+                    + (from == null ? "" : from) + " to=" + (to == null ? "" : to);
         }
     }
 
     /** One entry; {@code actorName} is the person's or relative's name where the actor is one. */
-    public record Entry(long id, Instant at, String actor, String actorName, String action, List<String> patientIds,
-                        String detail) {
-    }
+    public record Entry(
+            long id,
+            Instant at,
+            String actor,
+            String actorName,
+            String action,
+            List<String> patientIds,
+            String detail) {}
 
-    private AccessLogSearch() {
-    }
+    private AccessLogSearch() {}
 
     public static List<Entry> search(Connection c, Principal who, Query query) throws SQLException {
         Set<String> allowed = who.operator() ? null : masPatients(c, who);
@@ -94,14 +98,25 @@ public final class AccessLogSearch {
                 while (r.next()) {
                     Array ids = r.getArray(6);
                     List<String> patients = List.of((String[]) ids.getArray()).stream()
-                            .filter(id -> allowed == null || allowed.contains(id)).toList();
-                    entries.add(new Entry(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3),
-                            r.getString(4), r.getString(5), patients, r.getString(7)));
+                            .filter(id -> allowed == null || allowed.contains(id))
+                            .toList();
+                    entries.add(new Entry(
+                            r.getLong(1),
+                            r.getTimestamp(2).toInstant(),
+                            r.getString(3),
+                            r.getString(4),
+                            r.getString(5),
+                            patients,
+                            r.getString(7)));
                 }
             }
         }
-        AccessLog.record(c, who.actor(), "access-log.search",
-                entries.stream().flatMap(e -> e.patientIds().stream()).toList(), query.describe());
+        AccessLog.record(
+                c,
+                who.actor(),
+                "access-log.search",
+                entries.stream().flatMap(e -> e.patientIds().stream()).toList(),
+                query.describe());
         return entries;
     }
 
@@ -155,7 +170,9 @@ public final class AccessLogSearch {
             } catch (DateTimeParseException notLocal) {
                 try {
                     LocalDate day = LocalDate.parse(v);
-                    return (endOfDay ? day.plusDays(1) : day).atStartOfDay(LOCAL).toInstant();
+                    return (endOfDay ? day.plusDays(1) : day)
+                            .atStartOfDay(LOCAL)
+                            .toInstant();
                 } catch (DateTimeParseException notDate) {
                     throw new IllegalArgumentException(name + " must be a time such as 2026-11-24T12:00 or a date "
                             + "such as 2026-11-24, not " + v);

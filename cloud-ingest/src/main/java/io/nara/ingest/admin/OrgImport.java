@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loads an organisation document (organisations, teams, people with their teams and roles, on-call slots and shifts,
@@ -23,25 +24,37 @@ import java.util.List;
  */
 public final class OrgImport {
 
-    private OrgImport() {
-    }
+    private OrgImport() {}
 
     /** @param now the service's clock: when a consent the document no longer lists is withdrawn */
     public static void apply(Connection c, JsonObject doc, String recordedBy, Instant now) throws SQLException {
         for (JsonObject o : objects(doc, "organisations")) {
-            exec(c, "INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                    + "SET name = excluded.name, kind = excluded.kind", o.getString("id"), o.getString("name"),
+            exec(
+                    c,
+                    "INSERT INTO organisation (id, name, kind) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                            + "SET name = excluded.name, kind = excluded.kind",
+                    o.getString("id"),
+                    o.getString("name"),
                     o.getString("kind"));
         }
         for (JsonObject t : objects(doc, "teams")) {
-            exec(c, "INSERT INTO care_team (id, organisation_id, name, time_zone) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
-                    + "DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
-                    + "time_zone = excluded.time_zone", t.getString("id"), t.getString("organisationId"),
-                    t.getString("name"), t.getString("timeZone", "Europe/Stockholm"));
+            exec(
+                    c,
+                    "INSERT INTO care_team (id, organisation_id, name, time_zone) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+                            + "DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
+                            + "time_zone = excluded.time_zone",
+                    t.getString("id"),
+                    t.getString("organisationId"),
+                    t.getString("name"),
+                    t.getString("timeZone", "Europe/Stockholm"));
         }
         // Tiers after all teams exist, so a team may name one defined later in the document.
         for (JsonObject t : objects(doc, "teams")) {
-            exec(c, "UPDATE care_team SET escalates_to = ? WHERE id = ?", t.getString("escalatesTo"), t.getString("id"));
+            exec(
+                    c,
+                    "UPDATE care_team SET escalates_to = ? WHERE id = ?",
+                    t.getString("escalatesTo"),
+                    t.getString("id"));
         }
         for (JsonObject p : objects(doc, "people")) {
             if (p.getString("username") != null) {
@@ -55,19 +68,32 @@ public final class OrgImport {
                     }
                 }
             }
-            exec(c, "INSERT INTO person (id, organisation_id, name, username, email, phone) VALUES (?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
-                    + "username = excluded.username, email = excluded.email, phone = excluded.phone",
-                    p.getString("id"), p.getString("organisationId"), p.getString("name"), p.getString("username"),
-                    p.getString("email"), p.getString("phone"));
+            exec(
+                    c,
+                    "INSERT INTO person (id, organisation_id, name, username, email, phone) VALUES (?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id, name = excluded.name, "
+                            + "username = excluded.username, email = excluded.email, phone = excluded.phone",
+                    p.getString("id"),
+                    p.getString("organisationId"),
+                    p.getString("name"),
+                    p.getString("username"),
+                    p.getString("email"),
+                    p.getString("phone"));
             if (p.getString("password") != null) {
-                exec(c, "UPDATE person SET password_hash = ? WHERE id = ?", Passwords.hash(p.getString("password")),
+                exec(
+                        c,
+                        "UPDATE person SET password_hash = ? WHERE id = ?",
+                        Passwords.hash(p.getString("password")),
                         p.getString("id"));
             }
             exec(c, "DELETE FROM team_member WHERE person_id = ?", p.getString("id"));
             for (JsonObject m : objects(p, "teams")) {
-                exec(c, "INSERT INTO team_member (team_id, person_id, role) VALUES (?, ?, ?)", m.getString("team"),
-                        p.getString("id"), m.getString("role"));
+                exec(
+                        c,
+                        "INSERT INTO team_member (team_id, person_id, role) VALUES (?, ?, ?)",
+                        m.getString("team"),
+                        p.getString("id"),
+                        m.getString("role"));
             }
         }
         for (JsonObject t : objects(doc, "teams")) {
@@ -78,7 +104,11 @@ public final class OrgImport {
                             + "starts, ends, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                         i.setString(1, t.getString("id"));
                         i.setString(2, s.getString("person"));
-                        i.setArray(3, c.createArrayOf("integer", s.getJsonArray("days").getList().toArray()));
+                        i.setArray(
+                                3,
+                                c.createArrayOf(
+                                        "integer",
+                                        s.getJsonArray("days").getList().toArray()));
                         i.setObject(4, LocalTime.parse(s.getString("starts")));
                         i.setObject(5, LocalTime.parse(s.getString("ends")));
                         i.setObject(6, LocalDate.parse(s.getString("validFrom", "2000-01-01")));
@@ -100,8 +130,11 @@ public final class OrgImport {
         }
         for (JsonObject p : objects(doc, "patients")) {
             String patient = p.getString("id");
-            exec(c, "INSERT INTO patient (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-                    patient, p.getString("name"));
+            exec(
+                    c,
+                    "INSERT INTO patient (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                    patient,
+                    p.getString("name"));
             if (p.containsKey("careRelations")) {
                 exec(c, "DELETE FROM care_relation WHERE patient_id = ?", patient);
                 for (JsonObject r : objects(p, "careRelations")) {
@@ -110,7 +143,8 @@ public final class OrgImport {
                         i.setString(1, patient);
                         i.setString(2, r.getString("team"));
                         i.setTimestamp(3, Timestamp.from(Instant.parse(r.getString("from", "2000-01-01T00:00:00Z"))));
-                        i.setTimestamp(4, r.getString("to") == null ? null : Timestamp.from(Instant.parse(r.getString("to"))));
+                        i.setTimestamp(
+                                4, r.getString("to") == null ? null : Timestamp.from(Instant.parse(r.getString("to"))));
                         i.setBoolean(5, r.getBoolean("respondsFirst", false));
                         i.executeUpdate();
                     }
@@ -147,8 +181,8 @@ public final class OrgImport {
         String username = rel.getString("username");
         if (username != null) {
             if (ref == null) {
-                throw new IllegalArgumentException("relative " + rel.getString("name")
-                        + ": a relative who signs in needs an id");
+                throw new IllegalArgumentException(
+                        "relative " + rel.getString("name") + ": a relative who signs in needs an id");
             }
             try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM person WHERE username = ?")) {
                 q.setString(1, username);
@@ -161,11 +195,12 @@ public final class OrgImport {
             }
         }
         long relativeId;
-        try (PreparedStatement i = c.prepareStatement(ref == null
-                ? "INSERT INTO relative (patient_id, name, phone, email) VALUES (?, ?, ?, ?) RETURNING id"
-                : "INSERT INTO relative (patient_id, name, phone, email, ref, username) VALUES (?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (ref) DO UPDATE SET patient_id = excluded.patient_id, name = excluded.name, "
-                        + "phone = excluded.phone, email = excluded.email, username = excluded.username RETURNING id")) {
+        try (PreparedStatement i = c.prepareStatement(
+                ref == null
+                        ? "INSERT INTO relative (patient_id, name, phone, email) VALUES (?, ?, ?, ?) RETURNING id"
+                        : "INSERT INTO relative (patient_id, name, phone, email, ref, username) VALUES (?, ?, ?, ?, ?, ?) "
+                                + "ON CONFLICT (ref) DO UPDATE SET patient_id = excluded.patient_id, name = excluded.name, "
+                                + "phone = excluded.phone, email = excluded.email, username = excluded.username RETURNING id")) {
             i.setString(1, patient);
             i.setString(2, rel.getString("name"));
             i.setString(3, rel.getString("phone"));
@@ -201,7 +236,8 @@ public final class OrgImport {
 
     private static Iterable<JsonObject> objects(JsonObject parent, String key) {
         JsonArray array = parent.getJsonArray(key, new JsonArray());
-        return () -> array.stream().map(o -> o instanceof JsonObject j ? j : new JsonObject((java.util.Map<String, Object>) o))
+        return () -> array.stream()
+                .map(o -> o instanceof JsonObject j ? j : new JsonObject((Map<String, Object>) o))
                 .iterator();
     }
 

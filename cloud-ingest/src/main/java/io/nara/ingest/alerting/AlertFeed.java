@@ -23,6 +23,7 @@ public final class AlertFeed {
 
     /** The PostgreSQL channel; the payload is {@code kind:id}, e.g. {@code alert.created:42}. */
     public static final String CHANNEL = "alert_feed";
+
     public static final String ADDRESS = "nara.alert";
     public static final String CREATED = "alert.created";
     public static final String CHANGED = "alert.changed";
@@ -74,8 +75,7 @@ public final class AlertFeed {
     }
 
     /** One notification: what happened ({@link #CREATED} or {@link #CHANGED}) to which alert. */
-    public record Change(String kind, long alertId) {
-    }
+    public record Change(String kind, long alertId) {}
 
     /** A payload {@code kind:id}; empty, and logged naming it, when it is not one this feed sends. */
     static Optional<Change> parse(String payload) {

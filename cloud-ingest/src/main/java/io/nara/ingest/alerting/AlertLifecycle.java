@@ -50,9 +50,15 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         T read(Connection c, long alertId, Instant now) throws SQLException;
     }
 
-    private record Locked(String state, String teamId, String ownerId, Severity severity, Duration after,
-                          Instant escalateAt, String patientId, String ruleId) {
-    }
+    private record Locked(
+            String state,
+            String teamId,
+            String ownerId,
+            Severity severity,
+            Duration after,
+            Instant escalateAt,
+            String patientId,
+            String ruleId) {}
 
     private final Database db;
     private final Clock clock;
@@ -60,8 +66,8 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     private final ChannelSettings channels;
     private final String actor;
 
-    public AlertLifecycle(Database db, Clock clock, EscalationSettings escalation, ChannelSettings channels,
-                          String nodeId) {
+    public AlertLifecycle(
+            Database db, Clock clock, EscalationSettings escalation, ChannelSettings channels, String nodeId) {
         this.db = db;
         this.clock = clock;
         this.escalation = escalation;
@@ -91,7 +97,8 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             } catch (SQLException | RuntimeException e) {
                 LOG.error("closing the episode of alert {} failed: {}", alertId, e.getMessage(), e);
                 c.rollback(closing);
-                Trail.record(c, alertId, now, Trail.Step.of("route.failed", actor).note(e.getMessage()));
+                Trail.record(
+                        c, alertId, now, Trail.Step.of("route.failed", actor).note(e.getMessage()));
             }
             return;
         }
@@ -106,8 +113,11 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 }
             } catch (SQLException | RuntimeException e) {
                 // Routed as a new alert below instead: a second alert is better than a lost one.
-                LOG.error("raising the episode of alert {} failed: {}; routing it as a new alert", alertId,
-                        e.getMessage(), e);
+                LOG.error(
+                        "raising the episode of alert {} failed: {}; routing it as a new alert",
+                        alertId,
+                        e.getMessage(),
+                        e);
                 c.rollback(raising);
             }
         }
@@ -142,30 +152,64 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         }
         if (start == null) {
             insertState(c, alertId, alert, null, 0, after, now);
-            Trail.record(c, alertId, now, Trail.Step.of("route.unroutable", actor)
-                    .note((note == null ? "" : note + "; ") + "patient " + alert.patientId()
-                            + " has no care relation in force"));
-            fallBack(c, alertId, OrgDirectory.organisationsOf(c, alert.patientId()), null, 0, now,
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    Trail.Step.of("route.unroutable", actor)
+                            .note((note == null ? "" : note + "; ") + "patient " + alert.patientId()
+                                    + " has no care relation in force"));
+            fallBack(
+                    c,
+                    alertId,
+                    OrgDirectory.organisationsOf(c, alert.patientId()),
+                    null,
+                    0,
+                    now,
                     "ingen vårdrelation gäller / no care relation in force");
             return;
         }
         RouteDecision route = route(c, start, 0, now);
         insertState(c, alertId, alert, route.teamId(), route.tier(), after, now);
         Trail.recordSkipped(c, alertId, now, actor, route);
-        long event = Trail.record(c, alertId, now, new Trail.Step(route.unstaffed() ? "routed.unstaffed" : "routed",
-                actor, null, route.teamId(), route.tier(), route.people(), false, null, note));
+        long event = Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step(
+                        route.unstaffed() ? "routed.unstaffed" : "routed",
+                        actor,
+                        null,
+                        route.teamId(),
+                        route.tier(),
+                        route.people(),
+                        false,
+                        null,
+                        note));
         Optional<Snoozes.Active> snoozed = Snoozes.active(c, alert.patientId(), alert.ruleId(), now);
         if (snoozed.isPresent() && snoozed.get().covers(alert.severity())) {
             // Stored and shown, but it pages nobody: the nurse has already seen this rule fire for this patient.
-            Trail.record(c, alertId, now, Trail.Step.of("notify.quiet", actor)
-                    .note("snoozed until " + snoozed.get().until() + " from alert " + snoozed.get().alertId()));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    Trail.Step.of("notify.quiet", actor)
+                            .note("snoozed until " + snoozed.get().until() + " from alert "
+                                    + snoozed.get().alertId()));
         } else {
-            NotificationOutbox.enqueue(c, channels, now, alertId, event, "routed", route.teamId(), route.tier(),
-                    route.people());
+            NotificationOutbox.enqueue(
+                    c, channels, now, alertId, event, "routed", route.teamId(), route.tier(), route.people());
             if (route.unstaffed()) {
                 List<String> organisation = OrgDirectory.lookup(c, route.teamId())
-                        .map(t -> List.of(t.organisationId())).orElse(List.of());
-                fallBack(c, alertId, organisation, route.teamId(), route.tier(), now,
+                        .map(t -> List.of(t.organisationId()))
+                        .orElse(List.of());
+                fallBack(
+                        c,
+                        alertId,
+                        organisation,
+                        route.teamId(),
+                        route.tier(),
+                        now,
                         "ingen i tjänst på någon nivå / nobody on duty on any tier");
             }
             // Relatives are told once per episode, when it is raised, and not of what needs nobody (INFO).
@@ -180,32 +224,44 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
      * organisation concerned: its MAS ({@code fallback}, told like anyone routed to). An organisation without one
      * leaves it to the operator, who sees every alert ({@code fallback.operator}); either way the trail says so.
      */
-    private void fallBack(Connection c, long alertId, List<String> organisations, String teamId, int tier, Instant now,
-                          String why) throws SQLException {
+    private void fallBack(
+            Connection c, long alertId, List<String> organisations, String teamId, int tier, Instant now, String why)
+            throws SQLException {
         LinkedHashSet<String> people = new LinkedHashSet<>();
         for (String organisation : organisations) {
             people.addAll(OrgDirectory.fallback(c, organisation));
         }
         if (people.isEmpty()) {
-            Trail.record(c, alertId, now, Trail.Step.of("fallback.operator", actor).note(why + "; "
-                    + (organisations.isEmpty() ? "no organisation has cared for the patient"
-                    : "no MAS in " + String.join(", ", organisations)) + ": the operator must take it"));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    Trail.Step.of("fallback.operator", actor)
+                            .note(why + "; "
+                                    + (organisations.isEmpty()
+                                            ? "no organisation has cared for the patient"
+                                            : "no MAS in " + String.join(", ", organisations))
+                                    + ": the operator must take it"));
             LOG.warn("alert {}: {}; no fallback person, left to the operator", alertId, why);
             return;
         }
-        long event = Trail.record(c, alertId, now, new Trail.Step("fallback", actor, null, teamId, tier,
-                List.copyOf(people), false, null, why));
+        long event = Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step("fallback", actor, null, teamId, tier, List.copyOf(people), false, null, why));
         NotificationOutbox.enqueue(c, channels, now, alertId, event, "fallback", teamId, tier, List.copyOf(people));
     }
 
     /** The route from {@code teamId} on {@code tier}: past teams where nobody is on duty now. */
     static RouteDecision route(Connection c, String teamId, int tier, Instant now) {
-        return RoutingPolicy.route(teamId, tier, id -> OrgDirectory.lookup(c, id),
-                team -> OrgDirectory.onDuty(c, team, now));
+        return RoutingPolicy.route(
+                teamId, tier, id -> OrgDirectory.lookup(c, id), team -> OrgDirectory.onDuty(c, team, now));
     }
 
-    private static void insertState(Connection c, long alertId, Alert alert, String teamId, int tier,
-                                    Optional<Duration> after, Instant now) throws SQLException {
+    private static void insertState(
+            Connection c, long alertId, Alert alert, String teamId, int tier, Optional<Duration> after, Instant now)
+            throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO alert_state (alert_id, patient_id, rule_id, severity, state, team_id, tier, escalate_after,
                                          escalate_at, opened_at, updated_at)
@@ -225,8 +281,7 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     }
 
     private static boolean cloudOrigin(Connection c, long alertId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT origin = 'CLOUD' AS cloud FROM alert WHERE id = ?")) {
+        try (PreparedStatement q = c.prepareStatement("SELECT origin = 'CLOUD' AS cloud FROM alert WHERE id = ?")) {
             q.setLong(1, alertId);
             try (ResultSet r = q.executeQuery()) {
                 return r.next() && r.getBoolean("cloud");
@@ -254,8 +309,20 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 u.setLong(5, alertId);
                 u.executeUpdate();
             }
-            Trail.record(c, alertId, now, new Trail.Step("acknowledged", who.actor(), s.teamId(), null, null,
-                    List.of(who.personId()), false, null, null));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    new Trail.Step(
+                            "acknowledged",
+                            who.actor(),
+                            s.teamId(),
+                            null,
+                            null,
+                            List.of(who.personId()),
+                            false,
+                            null,
+                            null));
         });
     }
 
@@ -268,7 +335,8 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             Team to = OrgDirectory.team(c, toTeamId)
                     .orElseThrow(() -> new Refused(400, "okänt team / unknown team " + toTeamId));
             if (to.id().equals(s.teamId())) {
-                throw new Refused(400, "larmet ligger redan hos " + to.name() + " / the alert is already with that team");
+                throw new Refused(
+                        400, "larmet ligger redan hos " + to.name() + " / the alert is already with that team");
             }
             Optional<Team> from = s.teamId() == null ? Optional.empty() : OrgDirectory.team(c, s.teamId());
             boolean cross = from.isEmpty() || !from.get().organisationId().equals(to.organisationId());
@@ -276,11 +344,22 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             Instant escalateAt = s.after() == null ? null : now.plus(s.after());
             reopen(c, alertId, route.teamId(), route.tier(), escalateAt, now);
             String kinds = from.map(f -> f.organisationKind() + " → ").orElse("") + to.organisationKind();
-            long event = Trail.record(c, alertId, now, new Trail.Step("handed-over", who.actor(), s.teamId(),
-                    route.teamId(), route.tier(), route.people(), cross, null,
-                    note.strip() + (cross ? " [" + kinds + "]" : "")));
-            NotificationOutbox.enqueue(c, channels, now, alertId, event, "handed-over", route.teamId(), route.tier(),
-                    route.people());
+            long event = Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    new Trail.Step(
+                            "handed-over",
+                            who.actor(),
+                            s.teamId(),
+                            route.teamId(),
+                            route.tier(),
+                            route.people(),
+                            cross,
+                            null,
+                            note.strip() + (cross ? " [" + kinds + "]" : "")));
+            NotificationOutbox.enqueue(
+                    c, channels, now, alertId, event, "handed-over", route.teamId(), route.tier(), route.people());
         });
     }
 
@@ -302,8 +381,11 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 u.setLong(6, alertId);
                 u.executeUpdate();
             }
-            Trail.record(c, alertId, now, new Trail.Step("resolved", who.actor(), s.teamId(), null, null, null, false,
-                    outcome.name(), note));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    new Trail.Step("resolved", who.actor(), s.teamId(), null, null, null, false, outcome.name(), note));
         });
     }
 
@@ -314,8 +396,10 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             try {
                 d = EscalationPolicy.snooze(s.severity(), now, length, s.escalateAt());
             } catch (IllegalStateException e) {
-                throw new Refused(409, "brådskande larm kan inte pausas förbi eskaleringen kl. " + s.escalateAt()
-                        + " / " + e.getMessage());
+                throw new Refused(
+                        409,
+                        "brådskande larm kan inte pausas förbi eskaleringen kl. " + s.escalateAt() + " / "
+                                + e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new Refused(400, e.getMessage());
             }
@@ -337,8 +421,12 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 i.setTimestamp(6, Timestamp.from(now));
                 i.executeUpdate();
             }
-            Trail.record(c, alertId, now, Trail.Step.of("snoozed", who.actor())
-                    .note("until " + d.until() + " (" + s.ruleId() + "); escalates at " + d.escalateAt()));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    Trail.Step.of("snoozed", who.actor())
+                            .note("until " + d.until() + " (" + s.ruleId() + "); escalates at " + d.escalateAt()));
         });
     }
 
@@ -376,9 +464,15 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                     throw new Refused(404, "larmet har ingen status / the alert has no state");
                 }
                 Timestamp at = r.getTimestamp("escalate_at");
-                return new Locked(r.getString("state"), r.getString("team_id"), r.getString("owner_id"),
-                        Severity.valueOf(r.getString("severity")), Intervals.read(r, "escalate_after"),
-                        at == null ? null : at.toInstant(), r.getString("patient_id"), r.getString("rule_id"));
+                return new Locked(
+                        r.getString("state"),
+                        r.getString("team_id"),
+                        r.getString("owner_id"),
+                        Severity.valueOf(r.getString("severity")),
+                        Intervals.read(r, "escalate_after"),
+                        at == null ? null : at.toInstant(),
+                        r.getString("patient_id"),
+                        r.getString("rule_id"));
             }
         }
     }
@@ -412,8 +506,20 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         if (next == null) {
             // The last tier did not answer either: nobody further to call; keep it open and say so, once.
             moveTo(c, alertId, fromTeamId, tier, null, now);
-            Trail.record(c, alertId, now, new Trail.Step("escalation.exhausted", actor, fromTeamId, null, tier, null,
-                    false, null, "no further tier / ingen ytterligare nivå"));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    new Trail.Step(
+                            "escalation.exhausted",
+                            actor,
+                            fromTeamId,
+                            null,
+                            tier,
+                            null,
+                            false,
+                            null,
+                            "no further tier / ingen ytterligare nivå"));
             Trail.changed(c, alertId);
             return;
         }
@@ -421,17 +527,37 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         moveTo(c, alertId, route.teamId(), route.tier(), after == null ? null : now.plus(after), now);
         Trail.recordSkipped(c, alertId, now, actor, route);
         boolean cross = OrgDirectory.crossOrganisation(c, fromTeamId, route.teamId());
-        long event = Trail.record(c, alertId, now, new Trail.Step("escalated", actor, fromTeamId, route.teamId(),
-                route.tier(), route.people(), cross, null,
-                "not acknowledged within " + after + (route.unstaffed() ? "; nobody on duty on any tier" : "")));
-        NotificationOutbox.enqueue(c, channels, now, alertId, event, "escalated", route.teamId(), route.tier(),
-                route.people());
+        long event = Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step(
+                        "escalated",
+                        actor,
+                        fromTeamId,
+                        route.teamId(),
+                        route.tier(),
+                        route.people(),
+                        cross,
+                        null,
+                        "not acknowledged within " + after
+                                + (route.unstaffed() ? "; nobody on duty on any tier" : "")));
+        NotificationOutbox.enqueue(
+                c, channels, now, alertId, event, "escalated", route.teamId(), route.tier(), route.people());
         Trail.changed(c, alertId);
     }
 
     /** Reminds the owner of an acknowledged alert she has not resolved; it returns to the team at the next step. */
-    void remind(Connection c, long alertId, String teamId, int tier, String ownerId, Severity severity,
-                Instant acknowledgedAt, Instant now) throws SQLException {
+    void remind(
+            Connection c,
+            long alertId,
+            String teamId,
+            int tier,
+            String ownerId,
+            Severity severity,
+            Instant acknowledgedAt,
+            Instant now)
+            throws SQLException {
         ReminderSchedule schedule = escalation.reminders();
         try (PreparedStatement u = c.prepareStatement(
                 "UPDATE alert_state SET remind_at = ?, reminders = reminders + 1, updated_at = ? WHERE alert_id = ?")) {
@@ -441,9 +567,21 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             u.executeUpdate();
         }
         String since = acknowledgedAt == null ? "" : " since " + acknowledgedAt;
-        long event = Trail.record(c, alertId, now, new Trail.Step("reminded", actor, null, teamId, tier,
-                List.of(ownerId), false, null, "kvitterat men inte avslutat / acknowledged but not resolved" + since
-                + "; returns to the team at " + schedule.afterReminder(severity, now)));
+        long event = Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step(
+                        "reminded",
+                        actor,
+                        null,
+                        teamId,
+                        tier,
+                        List.of(ownerId),
+                        false,
+                        null,
+                        "kvitterat men inte avslutat / acknowledged but not resolved" + since
+                                + "; returns to the team at " + schedule.afterReminder(severity, now)));
         NotificationOutbox.enqueue(c, channels, now, alertId, event, "reminded", teamId, tier, List.of(ownerId));
         Trail.changed(c, alertId);
     }
@@ -453,27 +591,55 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
      * shift may be over), OPEN and unowned with its escalation clock restarted; a team with nobody on duty passes it
      * on to its next tier, as routing does.
      */
-    void returnToTeam(Connection c, long alertId, String teamId, int tier, String ownerId, Duration after,
-                      Instant now) throws SQLException {
+    void returnToTeam(Connection c, long alertId, String teamId, int tier, String ownerId, Duration after, Instant now)
+            throws SQLException {
         RouteDecision route = teamId == null ? null : route(c, teamId, tier, now);
-        reopen(c, alertId, route == null ? null : route.teamId(), route == null ? tier : route.tier(),
-                after == null ? null : now.plus(after), now);
+        reopen(
+                c,
+                alertId,
+                route == null ? null : route.teamId(),
+                route == null ? tier : route.tier(),
+                after == null ? null : now.plus(after),
+                now);
         if (route == null) {
-            Trail.record(c, alertId, now, new Trail.Step("returned", actor, null, null, tier, List.of(), false, null,
-                    "inte avslutat, ingen ägare längre / not resolved, no longer owned by " + ownerId
-                            + "; the alert has no team"));
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    new Trail.Step(
+                            "returned",
+                            actor,
+                            null,
+                            null,
+                            tier,
+                            List.of(),
+                            false,
+                            null,
+                            "inte avslutat, ingen ägare längre / not resolved, no longer owned by " + ownerId
+                                    + "; the alert has no team"));
             Trail.changed(c, alertId);
             return;
         }
         Trail.recordSkipped(c, alertId, now, actor, route);
         boolean cross = OrgDirectory.crossOrganisation(c, teamId, route.teamId());
-        long event = Trail.record(c, alertId, now, new Trail.Step("returned", actor, teamId, route.teamId(),
-                route.tier(), route.people(), cross, null,
-                "inte avslutat efter påminnelse, tillbaka till jouren utan ägare / not resolved after a reminder, back "
-                        + "to the people on duty unowned (was " + ownerId + ")"
-                        + (route.unstaffed() ? "; nobody on duty on any tier" : "")));
-        NotificationOutbox.enqueue(c, channels, now, alertId, event, "returned", route.teamId(), route.tier(),
-                route.people());
+        long event = Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step(
+                        "returned",
+                        actor,
+                        teamId,
+                        route.teamId(),
+                        route.tier(),
+                        route.people(),
+                        cross,
+                        null,
+                        "inte avslutat efter påminnelse, tillbaka till jouren utan ägare / not resolved after a reminder, back "
+                                + "to the people on duty unowned (was " + ownerId + ")"
+                                + (route.unstaffed() ? "; nobody on duty on any tier" : "")));
+        NotificationOutbox.enqueue(
+                c, channels, now, alertId, event, "returned", route.teamId(), route.tier(), route.people());
         Trail.changed(c, alertId);
     }
 
@@ -503,8 +669,8 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
      * A nurse assigned a reading to a patient and it fell in an open alert's episode: the alert's trail records it,
      * in the caller's transaction; {@code changed} tells open inboxes.
      */
-    public static void readingAssigned(Connection c, long alertId, Instant at, String actor, String note,
-                                       boolean changed) throws SQLException {
+    public static void readingAssigned(
+            Connection c, long alertId, Instant at, String actor, String note, boolean changed) throws SQLException {
         Trail.record(c, alertId, at, Trail.Step.of("reading.assigned", actor).note(note));
         if (changed) {
             Trail.changed(c, alertId);

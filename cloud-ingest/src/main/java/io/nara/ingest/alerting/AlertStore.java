@@ -28,7 +28,7 @@ public final class AlertStore {
     private final StoredHook hook;
 
     public AlertStore(Database db) {
-        this(db, (c, id, hub, alert) -> { });
+        this(db, (c, id, hub, alert) -> {});
     }
 
     public AlertStore(Database db, StoredHook hook) {
@@ -132,15 +132,14 @@ public final class AlertStore {
     /** The id of the newest alert; 0 when there is none. */
     public static long newestId(Connection c) throws SQLException {
         try (PreparedStatement query = c.prepareStatement("SELECT coalesce(max(id), 0) FROM alert");
-             ResultSet row = query.executeQuery()) {
+                ResultSet row = query.executeQuery()) {
             row.next();
             return row.getLong(1);
         }
     }
 
     public static Optional<AlertView> byId(Connection c, long id) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT " + AlertView.COLUMNS + " FROM alert WHERE id = ?")) {
+        try (PreparedStatement query = c.prepareStatement("SELECT " + AlertView.COLUMNS + " FROM alert WHERE id = ?")) {
             query.setLong(1, id);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? Optional.of(AlertView.from(row)) : Optional.empty();

@@ -12,19 +12,21 @@ import java.time.Duration;
 public record AlertingSettings(EscalationSettings escalation, ChannelSettings channels, SignInSettings signIn) {
 
     public static AlertingSettings defaults() {
-        return new AlertingSettings(EscalationSettings.defaults(), ChannelSettings.defaults(),
-                SignInSettings.defaults());
+        return new AlertingSettings(
+                EscalationSettings.defaults(), ChannelSettings.defaults(), SignInSettings.defaults());
     }
 
     public AlertingSettings withScans(Duration escalation, Duration dispatch) {
-        return new AlertingSettings(new EscalationSettings(escalation, this.escalation.reminders()),
-                channels.withDispatchEvery(dispatch), signIn);
+        return new AlertingSettings(
+                new EscalationSettings(escalation, this.escalation.reminders()),
+                channels.withDispatchEvery(dispatch),
+                signIn);
     }
 
-    public AlertingSettings withWebhook(URI url, String secret, Duration timeout, int attempts, Duration base,
-                                        Duration cap) {
-        return new AlertingSettings(escalation, channels.withWebhook(url, secret, timeout, attempts, base, cap),
-                signIn);
+    public AlertingSettings withWebhook(
+            URI url, String secret, Duration timeout, int attempts, Duration base, Duration cap) {
+        return new AlertingSettings(
+                escalation, channels.withWebhook(url, secret, timeout, attempts, base, cap), signIn);
     }
 
     public AlertingSettings withSmtp(ChannelSettings.Smtp server) {

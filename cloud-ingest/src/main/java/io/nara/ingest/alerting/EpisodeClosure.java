@@ -20,11 +20,9 @@ import java.util.List;
  */
 final class EpisodeClosure {
 
-    private EpisodeClosure() {
-    }
+    private EpisodeClosure() {}
 
-    private record Open(long alertId, String state, String teamId, int tier) {
-    }
+    private record Open(long alertId, String state, String teamId, int tier) {}
 
     /**
      * Closes the episode's open alerts. {@code hubScope} is the sending hub for a hub's RESOLVED alert: it closes only
@@ -47,8 +45,8 @@ final class EpisodeClosure {
                 q.setString(5, hubScope);
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
-                        open.add(new Open(r.getLong("alert_id"), r.getString("state"), r.getString("team_id"),
-                                r.getInt("tier")));
+                        open.add(new Open(
+                                r.getLong("alert_id"), r.getString("state"), r.getString("team_id"), r.getInt("tier")));
                     }
                 }
             }
@@ -64,9 +62,15 @@ final class EpisodeClosure {
                     u.executeUpdate();
                 }
             }
-            Trail.record(c, o.alertId(), now, Trail.Step.of("episode.resolved", actor).note(
-                    (o.state().equals("OPEN") ? "stängt / closed" : "kvar hos ägaren / stays with its owner")
-                            + ": alert " + alertId));
+            Trail.record(
+                    c,
+                    o.alertId(),
+                    now,
+                    Trail.Step.of("episode.resolved", actor)
+                            .note((o.state().equals("OPEN")
+                                            ? "stängt / closed"
+                                            : "kvar hos ägaren / stays with its owner")
+                                    + ": alert " + alertId));
             Trail.changed(c, o.alertId());
         }
         // The RESOLVED alert itself is already closed: it is shown in the history, never in anyone's open list.
@@ -86,8 +90,17 @@ final class EpisodeClosure {
             insert.setTimestamp(9, Timestamp.from(now));
             insert.executeUpdate();
         }
-        Trail.record(c, alertId, now, Trail.Step.of("episode.resolved", actor).note("inget larm / pages nobody; "
-                + (open.isEmpty() ? "no open alert in episode " + resolved.episode()
-                        : "closes " + open.stream().map(o -> Long.toString(o.alertId())).toList())));
+        Trail.record(
+                c,
+                alertId,
+                now,
+                Trail.Step.of("episode.resolved", actor)
+                        .note("inget larm / pages nobody; "
+                                + (open.isEmpty()
+                                        ? "no open alert in episode " + resolved.episode()
+                                        : "closes "
+                                                + open.stream()
+                                                        .map(o -> Long.toString(o.alertId()))
+                                                        .toList())));
     }
 }

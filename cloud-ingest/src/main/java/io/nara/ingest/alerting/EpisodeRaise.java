@@ -30,17 +30,30 @@ import java.util.Optional;
  */
 public final class EpisodeRaise {
 
-    private EpisodeRaise() {
-    }
+    private EpisodeRaise() {}
 
     /** The open alert of an episode. */
-    public record Open(long alertId, String episode, String state, String teamId, int tier, String ownerId,
-                       Severity severity, Instant escalateAt) {
-    }
+    public record Open(
+            long alertId,
+            String episode,
+            String state,
+            String teamId,
+            int tier,
+            String ownerId,
+            Severity severity,
+            Instant escalateAt) {}
 
     /** Whether an open alert of the episode took the ESCALATED one; false leaves it to be routed as new. */
-    static boolean raise(Connection c, long alertId, Alert escalated, String hubScope, Instant now, String actor,
-                         EscalationSettings escalation, ChannelSettings channels) throws SQLException {
+    static boolean raise(
+            Connection c,
+            long alertId,
+            Alert escalated,
+            String hubScope,
+            Instant now,
+            String actor,
+            EscalationSettings escalation,
+            ChannelSettings channels)
+            throws SQLException {
         if (escalated.episode() == null) {
             return false;
         }
@@ -54,9 +67,10 @@ public final class EpisodeRaise {
         Severity severity = worse ? escalated.severity() : o.severity();
         Instant escalateAt = o.escalateAt();
         // The worse severity's time also governs the tiers after the next one (the escalation scan reads it).
-        Optional<Duration> after = worse ? EscalationPolicy.escalateAfter(severity, escalated.escalateAfter())
-                : Optional.empty();
-        if (o.state().equals("OPEN") && after.isPresent()
+        Optional<Duration> after =
+                worse ? EscalationPolicy.escalateAfter(severity, escalated.escalateAfter()) : Optional.empty();
+        if (o.state().equals("OPEN")
+                && after.isPresent()
                 && (escalateAt == null || now.plus(after.get()).isBefore(escalateAt))) {
             escalateAt = now.plus(after.get());
         }
@@ -79,8 +93,8 @@ public final class EpisodeRaise {
         }
         if (worse && o.state().equals("ACKNOWLEDGED")) {
             // The owner keeps it, but a worse reading brings her reminder forward to the new severity's (never back).
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE alert_state SET remind_at = least(remind_at, ?) WHERE alert_id = ?")) {
+            try (PreparedStatement u =
+                    c.prepareStatement("UPDATE alert_state SET remind_at = least(remind_at, ?) WHERE alert_id = ?")) {
                 u.setTimestamp(1, Timestamp.from(escalation.reminders().firstDue(severity, now)));
                 u.setLong(2, o.alertId());
                 u.executeUpdate();
@@ -91,36 +105,62 @@ public final class EpisodeRaise {
             u.setLong(2, o.alertId());
             u.executeUpdate();
         }
-        String reading = escalated.ruleId() + (escalated.value() == null ? "" : " " + escalated.value()
-                + (escalated.unit() == null ? "" : " " + escalated.unit())) + ": " + escalated.message();
-        long event = Trail.record(c, o.alertId(), now, new Trail.Step("episode.escalated", actor, null, o.teamId(),
-                o.tier(), null, false, null, (worse ? o.severity() + " → " + severity : "severity stays " + severity)
-                + "; larm / alert " + alertId + ", " + reading));
+        String reading = escalated.ruleId()
+                + (escalated.value() == null
+                        ? ""
+                        : " " + escalated.value() + (escalated.unit() == null ? "" : " " + escalated.unit()))
+                + ": " + escalated.message();
+        long event = Trail.record(
+                c,
+                o.alertId(),
+                now,
+                new Trail.Step(
+                        "episode.escalated",
+                        actor,
+                        null,
+                        o.teamId(),
+                        o.tier(),
+                        null,
+                        false,
+                        null,
+                        (worse ? o.severity() + " → " + severity : "severity stays " + severity) + "; larm / alert "
+                                + alertId + ", " + reading));
         if (worse) {
             endSnoozes(c, o.alertId(), now, actor);
         }
         if (o.state().equals("ACKNOWLEDGED")) {
             if (o.ownerId() != null) {
-                NotificationOutbox.enqueue(c, channels, now, o.alertId(), event, "raised", o.teamId(), o.tier(),
-                        List.of(o.ownerId()));
+                NotificationOutbox.enqueue(
+                        c, channels, now, o.alertId(), event, "raised", o.teamId(), o.tier(), List.of(o.ownerId()));
             }
         } else if (o.teamId() != null) {
             RouteDecision route = AlertLifecycle.route(c, o.teamId(), o.tier(), now);
             if (!route.teamId().equals(o.teamId())) {
-                try (PreparedStatement u = c.prepareStatement(
-                        "UPDATE alert_state SET team_id = ?, tier = ? WHERE alert_id = ?")) {
+                try (PreparedStatement u =
+                        c.prepareStatement("UPDATE alert_state SET team_id = ?, tier = ? WHERE alert_id = ?")) {
                     u.setString(1, route.teamId());
                     u.setInt(2, route.tier());
                     u.setLong(3, o.alertId());
                     u.executeUpdate();
                 }
                 Trail.recordSkipped(c, o.alertId(), now, actor, route);
-                event = Trail.record(c, o.alertId(), now, new Trail.Step(route.unstaffed() ? "routed.unstaffed"
-                        : "routed", actor, o.teamId(), route.teamId(), route.tier(), route.people(), false, null,
-                        "worse reading / sämre värde"));
+                event = Trail.record(
+                        c,
+                        o.alertId(),
+                        now,
+                        new Trail.Step(
+                                route.unstaffed() ? "routed.unstaffed" : "routed",
+                                actor,
+                                o.teamId(),
+                                route.teamId(),
+                                route.tier(),
+                                route.people(),
+                                false,
+                                null,
+                                "worse reading / sämre värde"));
             }
-            NotificationOutbox.enqueue(c, channels, now, o.alertId(), event, "raised", route.teamId(), route.tier(),
-                    route.people());
+            NotificationOutbox.enqueue(
+                    c, channels, now, o.alertId(), event, "raised", route.teamId(), route.tier(), route.people());
         }
         Trail.changed(c, o.alertId());
         try (PreparedStatement insert = c.prepareStatement("""
@@ -138,8 +178,11 @@ public final class EpisodeRaise {
             insert.setTimestamp(9, Timestamp.from(now));
             insert.executeUpdate();
         }
-        Trail.record(c, alertId, now, Trail.Step.of("episode.escalated", actor)
-                .note("höjer larm / raises alert " + o.alertId()));
+        Trail.record(
+                c,
+                alertId,
+                now,
+                Trail.Step.of("episode.escalated", actor).note("höjer larm / raises alert " + o.alertId()));
         return true;
     }
 
@@ -167,22 +210,30 @@ public final class EpisodeRaise {
                     return Optional.empty();
                 }
                 Timestamp at = r.getTimestamp("escalate_at");
-                return Optional.of(new Open(r.getLong("alert_id"), r.getString("episode"), r.getString("state"),
-                        r.getString("team_id"), r.getInt("tier"), r.getString("owner_id"),
-                        Severity.valueOf(r.getString("severity")), at == null ? null : at.toInstant()));
+                return Optional.of(new Open(
+                        r.getLong("alert_id"),
+                        r.getString("episode"),
+                        r.getString("state"),
+                        r.getString("team_id"),
+                        r.getInt("tier"),
+                        r.getString("owner_id"),
+                        Severity.valueOf(r.getString("severity")),
+                        at == null ? null : at.toInstant()));
             }
         }
     }
 
     private static void endSnoozes(Connection c, long alertId, Instant now, String actor) throws SQLException {
-        try (PreparedStatement u = c.prepareStatement(
-                "UPDATE snooze SET until = ? WHERE alert_id = ? AND until > ?")) {
+        try (PreparedStatement u = c.prepareStatement("UPDATE snooze SET until = ? WHERE alert_id = ? AND until > ?")) {
             u.setTimestamp(1, Timestamp.from(now));
             u.setLong(2, alertId);
             u.setTimestamp(3, Timestamp.from(now));
             if (u.executeUpdate() > 0) {
-                Trail.record(c, alertId, now, Trail.Step.of("snooze.ended", actor)
-                        .note("sämre värde / a worse reading ends the snooze"));
+                Trail.record(
+                        c,
+                        alertId,
+                        now,
+                        Trail.Step.of("snooze.ended", actor).note("sämre värde / a worse reading ends the snooze"));
             }
         }
     }

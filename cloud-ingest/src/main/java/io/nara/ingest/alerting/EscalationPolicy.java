@@ -10,10 +10,10 @@ public final class EscalationPolicy {
 
     /** The defaults when the rule names no time. */
     public static final Duration URGENT_DEFAULT = Duration.ofMinutes(15);
+
     public static final Duration WARNING_DEFAULT = Duration.ofHours(2);
 
-    private EscalationPolicy() {
-    }
+    private EscalationPolicy() {}
 
     /**
      * How long an alert may stay unacknowledged. INFO alerts never escalate: paging a doctor about information would
@@ -30,8 +30,7 @@ public final class EscalationPolicy {
     }
 
     /** What a snooze request does. */
-    public record SnoozeDecision(Instant until, Instant escalateAt) {
-    }
+    public record SnoozeDecision(Instant until, Instant escalateAt) {}
 
     /**
      * Checks a snooze: an urgent alert cannot be snoozed past its escalation time (snoozing it only quiets repeats,
@@ -46,11 +45,13 @@ public final class EscalationPolicy {
         Instant until = now.plus(length);
         if (severity == Severity.URGENT) {
             if (escalateAt != null && until.isAfter(escalateAt)) {
-                throw new IllegalStateException("an urgent alert cannot be snoozed past its escalation at " + escalateAt);
+                throw new IllegalStateException(
+                        "an urgent alert cannot be snoozed past its escalation at " + escalateAt);
             }
             return new SnoozeDecision(until, escalateAt);
         }
-        Instant later = escalateAt == null || until.isAfter(escalateAt) ? (escalateAt == null ? null : until) : escalateAt;
+        Instant later =
+                escalateAt == null || until.isAfter(escalateAt) ? (escalateAt == null ? null : until) : escalateAt;
         return new SnoozeDecision(until, later);
     }
 }

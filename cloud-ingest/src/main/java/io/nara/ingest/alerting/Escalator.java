@@ -4,17 +4,14 @@ import io.nara.ingest.db.Database;
 import io.nara.ingest.db.Intervals;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Finds the open alerts whose time to escalate has come, and the acknowledged ones nobody resolved, and has the
@@ -39,23 +36,24 @@ public final class Escalator {
     }
 
     /** What one scan did on this node. */
-    public record Scan(int escalated, int reminded, int returned) {
-    }
+    public record Scan(int escalated, int reminded, int returned) {}
 
     /** One scan of both kinds, as every node's timer runs it; a failure of one kind does not stop the other. */
     public Future<Scan> scan() {
         Future<Integer> escalated = escalateDue();
         Future<Scan> reminded = remindDue();
         return Future.join(escalated, reminded)
-                .map(v -> new Scan(escalated.result(), reminded.result().reminded(), reminded.result().returned()));
+                .map(v -> new Scan(
+                        escalated.result(),
+                        reminded.result().reminded(),
+                        reminded.result().returned()));
     }
 
     /** One scan; the number of alerts this node escalated. */
     public Future<Integer> escalateDue() {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            record Due(long alertId, String teamId, int tier, Duration after) {
-            }
+            record Due(long alertId, String teamId, int tier, Duration after) {}
             List<Due> due = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement("""
                     SELECT alert_id, team_id, tier, escalate_after FROM alert_state
@@ -65,7 +63,10 @@ public final class Escalator {
                 q.setInt(2, BATCH);
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
-                        due.add(new Due(r.getLong("alert_id"), r.getString("team_id"), r.getInt("tier"),
+                        due.add(new Due(
+                                r.getLong("alert_id"),
+                                r.getString("team_id"),
+                                r.getInt("tier"),
                                 Intervals.read(r, "escalate_after")));
                     }
                 }
@@ -87,9 +88,15 @@ public final class Escalator {
     public Future<Scan> remindDue() {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            record Due(long alertId, String teamId, int tier, String ownerId, Severity severity, int reminders,
-                       Duration after, Instant acknowledgedAt) {
-            }
+            record Due(
+                    long alertId,
+                    String teamId,
+                    int tier,
+                    String ownerId,
+                    Severity severity,
+                    int reminders,
+                    Duration after,
+                    Instant acknowledgedAt) {}
             List<Due> due = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement("""
                     SELECT alert_id, team_id, tier, owner_id, severity, reminders, escalate_after, acknowledged_at
@@ -101,9 +108,14 @@ public final class Escalator {
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
                         Timestamp ack = r.getTimestamp("acknowledged_at");
-                        due.add(new Due(r.getLong("alert_id"), r.getString("team_id"), r.getInt("tier"),
-                                r.getString("owner_id"), Severity.valueOf(r.getString("severity")),
-                                r.getInt("reminders"), Intervals.read(r, "escalate_after"),
+                        due.add(new Due(
+                                r.getLong("alert_id"),
+                                r.getString("team_id"),
+                                r.getInt("tier"),
+                                r.getString("owner_id"),
+                                Severity.valueOf(r.getString("severity")),
+                                r.getInt("reminders"),
+                                Intervals.read(r, "escalate_after"),
                                 ack == null ? null : ack.toInstant()));
                     }
                 }
@@ -112,7 +124,8 @@ public final class Escalator {
             int returned = 0;
             for (Due d : due) {
                 if (d.ownerId() != null && ReminderSchedule.step(d.reminders()) == ReminderSchedule.Step.REMIND) {
-                    lifecycle.remind(c, d.alertId(), d.teamId(), d.tier(), d.ownerId(), d.severity(), d.acknowledgedAt(), now);
+                    lifecycle.remind(
+                            c, d.alertId(), d.teamId(), d.tier(), d.ownerId(), d.severity(), d.acknowledgedAt(), now);
                     reminded++;
                 } else {
                     lifecycle.returnToTeam(c, d.alertId(), d.teamId(), d.tier(), d.ownerId(), d.after(), now);

@@ -21,7 +21,10 @@ import java.util.Map;
 public record ReminderSchedule(Map<Severity, Duration> remindAfter, Map<Severity, Duration> returnAfter) {
 
     /** What a due acknowledged alert gets. */
-    public enum Step { REMIND, RETURN }
+    public enum Step {
+        REMIND,
+        RETURN
+    }
 
     public ReminderSchedule {
         remindAfter = complete(remindAfter, "remind after");
@@ -30,8 +33,13 @@ public record ReminderSchedule(Map<Severity, Duration> remindAfter, Map<Severity
 
     /** URGENT 1 h, WARNING 4 h, INFO 24 h, and the same again before the return. */
     public static ReminderSchedule defaults() {
-        Map<Severity, Duration> d = Map.of(Severity.URGENT, Duration.ofHours(1), Severity.WARNING, Duration.ofHours(4),
-                Severity.INFO, Duration.ofHours(24));
+        Map<Severity, Duration> d = Map.of(
+                Severity.URGENT,
+                Duration.ofHours(1),
+                Severity.WARNING,
+                Duration.ofHours(4),
+                Severity.INFO,
+                Duration.ofHours(24));
         return new ReminderSchedule(d, d);
     }
 

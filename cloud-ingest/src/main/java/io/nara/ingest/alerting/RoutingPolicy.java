@@ -14,8 +14,7 @@ import java.util.function.Function;
  */
 public final class RoutingPolicy {
 
-    private RoutingPolicy() {
-    }
+    private RoutingPolicy() {}
 
     /**
      * @param startTeam the team the care plan or the care relation names
@@ -23,8 +22,11 @@ public final class RoutingPolicy {
      * @param teams     looks a team up by id
      * @param onDuty    who of a team is on duty now
      */
-    public static RouteDecision route(String startTeam, int startTier, Function<String, Optional<Team>> teams,
-                                      Function<Team, Set<String>> onDuty) {
+    public static RouteDecision route(
+            String startTeam,
+            int startTier,
+            Function<String, Optional<Team>> teams,
+            Function<Team, Set<String>> onDuty) {
         List<String> skipped = new ArrayList<>();
         Set<String> visited = new HashSet<>();
         Team last = null;

@@ -20,8 +20,7 @@ public final class Snoozes {
         }
     }
 
-    private Snoozes() {
-    }
+    private Snoozes() {}
 
     public static Optional<Active> active(Connection c, String patientId, String ruleId, Instant now)
             throws SQLException {
@@ -33,8 +32,12 @@ public final class Snoozes {
             q.setTimestamp(3, Timestamp.from(now));
             q.setTimestamp(4, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new Active(r.getLong("alert_id"), r.getTimestamp("until").toInstant(),
-                        Severity.valueOf(r.getString("severity")))) : Optional.empty();
+                return r.next()
+                        ? Optional.of(new Active(
+                                r.getLong("alert_id"),
+                                r.getTimestamp("until").toInstant(),
+                                Severity.valueOf(r.getString("severity"))))
+                        : Optional.empty();
             }
         }
     }

@@ -15,8 +15,16 @@ import java.util.List;
 final class Trail {
 
     /** One step. Null fields do not apply. */
-    public record Step(String kind, String actor, String fromTeam, String toTeam, Integer tier, List<String> people,
-                       boolean crossPrincipal, String outcome, String note) {
+    public record Step(
+            String kind,
+            String actor,
+            String fromTeam,
+            String toTeam,
+            Integer tier,
+            List<String> people,
+            boolean crossPrincipal,
+            String outcome,
+            String note) {
         public static Step of(String kind, String actor) {
             return new Step(kind, actor, null, null, null, null, false, null, null);
         }
@@ -26,8 +34,7 @@ final class Trail {
         }
     }
 
-    private Trail() {
-    }
+    private Trail() {}
 
     /** Records a step; its id. */
     public static long record(Connection c, long alertId, Instant at, Step step) throws SQLException {
@@ -42,7 +49,11 @@ final class Trail {
             insert.setString(5, step.fromTeam());
             insert.setString(6, step.toTeam());
             insert.setObject(7, step.tier());
-            insert.setArray(8, step.people() == null ? null : c.createArrayOf("text", step.people().toArray()));
+            insert.setArray(
+                    8,
+                    step.people() == null
+                            ? null
+                            : c.createArrayOf("text", step.people().toArray()));
             insert.setBoolean(9, step.crossPrincipal());
             insert.setString(10, step.outcome());
             insert.setString(11, step.note());
@@ -57,8 +68,20 @@ final class Trail {
     public static void recordSkipped(Connection c, long alertId, Instant at, String actor, RouteDecision route)
             throws SQLException {
         for (String skipped : route.skipped()) {
-            record(c, alertId, at, new Step("route.skipped", actor, skipped, null, null, List.of(), false, null,
-                    "nobody on duty / ingen i tjänst"));
+            record(
+                    c,
+                    alertId,
+                    at,
+                    new Step(
+                            "route.skipped",
+                            actor,
+                            skipped,
+                            null,
+                            null,
+                            List.of(),
+                            false,
+                            null,
+                            "nobody on duty / ingen i tjänst"));
         }
     }
 

@@ -12,8 +12,7 @@ import java.util.Collection;
  */
 public final class AccessLog {
 
-    private AccessLog() {
-    }
+    private AccessLog() {}
 
     /**
      * @param actor      who read
@@ -21,11 +20,13 @@ public final class AccessLog {
      * @param patientIds whose data was in the answer
      * @param detail     anything that narrows it down (query, alert id)
      */
-    public static void record(Connection connection, String actor, String action, Collection<String> patientIds,
-                              String detail) throws SQLException {
+    public static void record(
+            Connection connection, String actor, String action, Collection<String> patientIds, String detail)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO access_log (actor, action, patient_ids, detail) VALUES (?, ?, ?, ?)")) {
-            Array patients = connection.createArrayOf("text", patientIds.stream().distinct().sorted().toArray());
+            Array patients = connection.createArrayOf(
+                    "text", patientIds.stream().distinct().sorted().toArray());
             insert.setString(1, actor);
             insert.setString(2, action);
             insert.setArray(3, patients);

@@ -24,8 +24,7 @@ public final class JournalClients {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     /** A client as the operator created it, with the token shown once. */
-    public record Created(String id, String name, List<String> teams, String token) {
-    }
+    public record Created(String id, String name, List<String> teams, String token) {}
 
     private final Database db;
 
@@ -36,15 +35,15 @@ public final class JournalClients {
     /** The client whose token this is, if it is active. */
     public Future<Optional<Principal>> find(String token) {
         return db.transaction(c -> {
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT id, name, teams FROM fhir_client WHERE token_sha256 = ? AND active")) {
+            try (PreparedStatement q =
+                    c.prepareStatement("SELECT id, name, teams FROM fhir_client WHERE token_sha256 = ? AND active")) {
                 q.setBytes(1, Sessions.sha256(token));
                 try (ResultSet r = q.executeQuery()) {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(Principal.journalClient(r.getString(1), r.getString(2),
-                            List.of((String[]) r.getArray(3).getArray())));
+                    return Optional.of(Principal.journalClient(r.getString(1), r.getString(2), List.of((String[])
+                            r.getArray(3).getArray())));
                 }
             }
         });
@@ -56,7 +55,8 @@ public final class JournalClients {
      */
     public static Created create(Connection c, String id, String name, List<String> teams) throws SQLException {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("client id '" + id + "' is not valid: lower-case letters, digits and '-'");
+            throw new IllegalArgumentException(
+                    "client id '" + id + "' is not valid: lower-case letters, digits and '-'");
         }
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("client " + id + " needs a name");
@@ -65,8 +65,8 @@ public final class JournalClients {
             throw new IllegalArgumentException("client " + id + " must act for at least one team");
         }
         Array teamArray = c.createArrayOf("text", teams.toArray());
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT t FROM unnest(?::text[]) t WHERE t NOT IN (SELECT id FROM care_team)")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT t FROM unnest(?::text[]) t WHERE t NOT IN (SELECT id FROM care_team)")) {
             q.setArray(1, teamArray);
             try (ResultSet r = q.executeQuery()) {
                 if (r.next()) {

@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
  * Drift" --username olle --password-file F}. Needs the database's credentials, so only whoever runs the service can
  * use it. The password must pass {@link PasswordPolicy}. Recorded in the access log as {@code command-line}.
  */
-@Command(name = "nara-operator", mixinStandardHelpOptions = true, description = "Operator accounts of the Nära cloud.",
+@Command(
+        name = "nara-operator",
+        mixinStandardHelpOptions = true,
+        description = "Operator accounts of the Nära cloud.",
         subcommands = {OperatorCommand.Add.class})
 public final class OperatorCommand implements Callable<Integer> {
 
@@ -69,20 +72,28 @@ public final class OperatorCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             PrintWriter out = parent.spec.commandLine().getOut();
             PrintWriter err = parent.spec.commandLine().getErr();
-            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            String password =
+                    Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
             List<PasswordPolicy.Problem> problems = PasswordPolicy.check(password, username, name, null);
             if (!problems.isEmpty()) {
-                err.println("the password in " + passwordFile + " is refused: " + problems.stream()
-                        .map(PasswordPolicy.Problem::en).collect(Collectors.joining("; ")));
+                err.println("the password in " + passwordFile + " is refused: "
+                        + problems.stream().map(PasswordPolicy.Problem::en).collect(Collectors.joining("; ")));
                 err.flush();
                 return 2;
             }
             Vertx vertx = Vertx.vertx();
-            Database db = Database.open(vertx, new Database.Settings(pgUrl, pgUser,
-                    Files.readString(pgPasswordFile, StandardCharsets.UTF_8).strip()));
+            Database db = Database.open(
+                    vertx,
+                    new Database.Settings(
+                            pgUrl,
+                            pgUser,
+                            Files.readString(pgPasswordFile, StandardCharsets.UTF_8)
+                                    .strip()));
             try {
                 String problem = db.transaction(c -> add(c, id, name, username, password))
-                        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS);
                 if (problem != null) {
                     err.println(problem);
                     err.flush();
@@ -100,7 +111,8 @@ public final class OperatorCommand implements Callable<Integer> {
 
     /** Inserts the account; the reason it cannot, or null when it was added. */
     static String add(Connection c, String id, String name, String username, String password) throws SQLException {
-        for (String sql : List.of("SELECT 1 FROM person WHERE id = ? OR username = ?",
+        for (String sql : List.of(
+                "SELECT 1 FROM person WHERE id = ? OR username = ?",
                 "SELECT 1 FROM relative WHERE ref = ? OR username = ?")) {
             try (PreparedStatement q = c.prepareStatement(sql)) {
                 q.setString(1, id);

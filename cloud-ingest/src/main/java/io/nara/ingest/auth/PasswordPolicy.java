@@ -25,8 +25,7 @@ public final class PasswordPolicy {
         }
     }
 
-    private PasswordPolicy() {
-    }
+    private PasswordPolicy() {}
 
     /**
      * The rules {@code candidate} breaks; empty when it may be used.
@@ -43,35 +42,47 @@ public final class PasswordPolicy {
         }
         int length = candidate.codePointCount(0, candidate.length());
         if (length < MIN_LENGTH) {
-            problems.add(new Problem("min-length", "Lösenordet måste ha minst " + MIN_LENGTH + " tecken (det har "
-                    + length + ")", "The password must have at least " + MIN_LENGTH + " characters (it has "
-                    + length + ")"));
+            problems.add(new Problem(
+                    "min-length",
+                    "Lösenordet måste ha minst " + MIN_LENGTH + " tecken (det har " + length + ")",
+                    "The password must have at least " + MIN_LENGTH + " characters (it has " + length + ")"));
         }
         if (length > MAX_LENGTH) {
-            problems.add(new Problem("max-length", "Lösenordet får ha högst " + MAX_LENGTH + " tecken",
+            problems.add(new Problem(
+                    "max-length",
+                    "Lösenordet får ha högst " + MAX_LENGTH + " tecken",
                     "The password may have at most " + MAX_LENGTH + " characters"));
         }
         String lower = candidate.toLowerCase(Locale.ROOT);
         if (username != null && !username.isBlank() && lower.contains(username.toLowerCase(Locale.ROOT))) {
-            problems.add(new Problem("contains-username", "Lösenordet får inte innehålla ditt användarnamn",
+            problems.add(new Problem(
+                    "contains-username",
+                    "Lösenordet får inte innehålla ditt användarnamn",
                     "The password must not contain your user name"));
         }
         if (name != null) {
             for (String part : name.split("\\s+")) {
-                if (part.length() >= 3 && lower.contains(part.toLowerCase(Locale.ROOT))
+                if (part.length() >= 3
+                        && lower.contains(part.toLowerCase(Locale.ROOT))
                         && (username == null || !part.equalsIgnoreCase(username))) {
-                    problems.add(new Problem("contains-name", "Lösenordet får inte innehålla ditt namn",
+                    problems.add(new Problem(
+                            "contains-name",
+                            "Lösenordet får inte innehålla ditt namn",
                             "The password must not contain your name"));
                     break;
                 }
             }
         }
         if (candidate.equals(current)) {
-            problems.add(new Problem("unchanged", "Det nya lösenordet måste skilja sig från det nuvarande",
+            problems.add(new Problem(
+                    "unchanged",
+                    "Det nya lösenordet måste skilja sig från det nuvarande",
                     "The new password must differ from the current one"));
         }
         if (candidate.codePoints().distinct().count() == 1 && length > 1) {
-            problems.add(new Problem("one-character", "Lösenordet får inte bestå av ett enda tecken upprepat",
+            problems.add(new Problem(
+                    "one-character",
+                    "Lösenordet får inte bestå av ett enda tecken upprepat",
                     "The password must not be one character repeated"));
         }
         return problems;

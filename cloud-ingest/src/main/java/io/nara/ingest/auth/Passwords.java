@@ -25,8 +25,7 @@ public final class Passwords {
     /** Verified against when the user name is unknown, so both answers take as long. */
     private static final String DUMMY = hash("not a password of anyone");
 
-    private Passwords() {
-    }
+    private Passwords() {}
 
     public static String hash(String password) {
         if (password == null || password.length() < 10) {
@@ -35,8 +34,8 @@ public final class Passwords {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         byte[] hash = derive(password, salt, MEMORY_KB, ITERATIONS, PARALLELISM, HASH_BYTES);
-        return "$argon2id$v=19$m=" + MEMORY_KB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$" + B64.encodeToString(salt)
-                + "$" + B64.encodeToString(hash);
+        return "$argon2id$v=19$m=" + MEMORY_KB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
+                + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
     /** Whether {@code password} matches {@code encoded}; a null hash (no password set) never matches. */
@@ -66,8 +65,13 @@ public final class Passwords {
 
     private static byte[] derive(String password, byte[] salt, int memoryKb, int iterations, int parallelism, int len) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withSalt(salt).withMemoryAsKB(memoryKb).withIterations(iterations).withParallelism(parallelism).build());
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withSalt(salt)
+                .withMemoryAsKB(memoryKb)
+                .withIterations(iterations)
+                .withParallelism(parallelism)
+                .build());
         byte[] out = new byte[len];
         generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         return out;

@@ -13,8 +13,14 @@ import java.util.List;
  * @param clientId   the journal system's id ({@code fhir_client}); null for everyone else
  * @param relativeId the relative's id when a relative signed in, else null (then {@code personId} is null too)
  */
-public record Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken,
-                        String clientId, Long relativeId) {
+public record Principal(
+        String personId,
+        String name,
+        List<String> teams,
+        boolean operator,
+        String csrfToken,
+        String clientId,
+        Long relativeId) {
 
     /** A person or the operator. */
     public Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken) {
@@ -37,7 +43,8 @@ public record Principal(String personId, String name, List<String> teams, boolea
     public Principal {
         teams = List.copyOf(teams);
         if (relativeId != null && (personId != null || operator || clientId != null || !teams.isEmpty())) {
-            throw new IllegalArgumentException("a relative is neither a person of the staff, a client nor the operator");
+            throw new IllegalArgumentException(
+                    "a relative is neither a person of the staff, a client nor the operator");
         }
     }
 
@@ -52,7 +59,10 @@ public record Principal(String personId, String name, List<String> teams, boolea
 
     /** The name in access logs and the trail. */
     public String actor() {
-        return operator && personId == null ? "operator" : clientId != null ? "fhir-client:" + clientId
-                : relativeId != null ? "relative:" + relativeId : "person:" + personId;
+        return operator && personId == null
+                ? "operator"
+                : clientId != null
+                        ? "fhir-client:" + clientId
+                        : relativeId != null ? "relative:" + relativeId : "person:" + personId;
     }
 }

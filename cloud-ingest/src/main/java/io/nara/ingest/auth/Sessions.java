@@ -31,8 +31,7 @@ public final class Sessions {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new session: the cookie's value and who it belongs to. */
-    public record Opened(String token, Principal principal) {
-    }
+    public record Opened(String token, Principal principal) {}
 
     /** A refused sign-in; the message is safe to show. */
     public static final class Refused extends RuntimeException {
@@ -58,7 +57,8 @@ public final class Sessions {
      * columns, so one sign-in with one lock-out serves both. The import keeps user names unique across the two.
      */
     private enum Account {
-        PERSON("person", "person_id"), RELATIVE("relative", "relative_id");
+        PERSON("person", "person_id"),
+        RELATIVE("relative", "relative_id");
 
         final String table;
         final String sessionColumn;
@@ -73,8 +73,7 @@ public final class Sessions {
         }
     }
 
-    private record Found(Account account, String id, String hash) {
-    }
+    private record Found(Account account, String id, String hash) {}
 
     /**
      * Signs a person or relative in. Every failure (unknown name, wrong password, inactive account) gets the same
@@ -124,8 +123,8 @@ public final class Sessions {
                 i.executeUpdate();
             }
             access(c, account.actor(id), "signin");
-            return new Opened(token, account == Account.PERSON ? principal(c, id, csrf)
-                    : relative(c, Long.parseLong(id), csrf));
+            return new Opened(
+                    token, account == Account.PERSON ? principal(c, id, csrf) : relative(c, Long.parseLong(id), csrf));
         });
     }
 
@@ -163,8 +162,8 @@ public final class Sessions {
      * @return how many other sessions ended
      * @throws PasswordRefused naming what is wrong, Swedish first
      */
-    public Future<Integer> changePassword(String personId, String sessionToken, String current, String next,
-                                          String sourceAddress) {
+    public Future<Integer> changePassword(
+            String personId, String sessionToken, String current, String next, String sourceAddress) {
         Instant now = clock.instant();
         return db.transaction(c -> {
             String username;
@@ -192,37 +191,41 @@ public final class Sessions {
                 throw new PasswordRefused(429, "current", t.getMessage(), List.of());
             }
             if (current == null || current.isEmpty()) {
-                throw new PasswordRefused(400, "current", "ange ditt nuvarande lösenord / enter your current password",
-                        List.of());
+                throw new PasswordRefused(
+                        400, "current", "ange ditt nuvarande lösenord / enter your current password", List.of());
             }
             if (!Passwords.verify(current, hash)) {
                 throttle.failed(c, keys, now);
                 access(c, Account.PERSON.actor(personId), "password.change.failed");
                 // Commit the count: a wrong guess must still be remembered.
                 c.commit();
-                throw new PasswordRefused(400, "current", "det nuvarande lösenordet stämmer inte / the current "
-                        + "password is wrong", List.of());
+                throw new PasswordRefused(
+                        400,
+                        "current",
+                        "det nuvarande lösenordet stämmer inte / the current " + "password is wrong",
+                        List.of());
             }
             List<PasswordPolicy.Problem> problems = PasswordPolicy.check(next, username, name, current);
             if (!problems.isEmpty()) {
-                throw new PasswordRefused(400, "new", problems.stream().map(PasswordPolicy.Problem::message)
-                        .collect(Collectors.joining("; ")), problems);
+                throw new PasswordRefused(
+                        400,
+                        "new",
+                        problems.stream().map(PasswordPolicy.Problem::message).collect(Collectors.joining("; ")),
+                        problems);
             }
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE person SET password_hash = ? WHERE id = ?")) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE person SET password_hash = ? WHERE id = ?")) {
                 u.setString(1, Passwords.hash(next));
                 u.setString(2, personId);
                 u.executeUpdate();
             }
             int ended;
-            try (PreparedStatement d = c.prepareStatement(
-                    "DELETE FROM web_session WHERE person_id = ? AND token_sha256 <> ?")) {
+            try (PreparedStatement d =
+                    c.prepareStatement("DELETE FROM web_session WHERE person_id = ? AND token_sha256 <> ?")) {
                 d.setString(1, personId);
                 d.setBytes(2, sha256(sessionToken));
                 ended = d.executeUpdate();
             }
-            AccessLog.record(c, "person:" + personId, "password.changed", List.of(),
-                    "other sessions ended: " + ended);
+            AccessLog.record(c, "person:" + personId, "password.changed", List.of(), "other sessions ended: " + ended);
             return ended;
         });
     }
@@ -231,8 +234,8 @@ public final class Sessions {
     public Future<Optional<Principal>> find(String token) {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT s.person_id, s.relative_id, s.csrf_token FROM web_session s "
+            try (PreparedStatement q =
+                    c.prepareStatement("SELECT s.person_id, s.relative_id, s.csrf_token FROM web_session s "
                             + "LEFT JOIN person p ON p.id = s.person_id LEFT JOIN relative r ON r.id = s.relative_id "
                             + "WHERE s.token_sha256 = ? AND s.expires_at > ? AND (p.active OR r.active)")) {
                 q.setBytes(1, sha256(token));
@@ -241,8 +244,10 @@ public final class Sessions {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(r.getString(1) != null ? principal(c, r.getString(1), r.getString(3))
-                            : relative(c, r.getLong(2), r.getString(3)));
+                    return Optional.of(
+                            r.getString(1) != null
+                                    ? principal(c, r.getString(1), r.getString(3))
+                                    : relative(c, r.getLong(2), r.getString(3)));
                 }
             }
         });
@@ -255,8 +260,12 @@ public final class Sessions {
                 d.setBytes(1, sha256(token));
                 try (ResultSet r = d.executeQuery()) {
                     if (r.next()) {
-                        access(c, r.getString(1) != null ? Account.PERSON.actor(r.getString(1))
-                                : Account.RELATIVE.actor(r.getString(2)), "signout");
+                        access(
+                                c,
+                                r.getString(1) != null
+                                        ? Account.PERSON.actor(r.getString(1))
+                                        : Account.RELATIVE.actor(r.getString(2)),
+                                "signout");
                     }
                 }
             }
@@ -265,8 +274,8 @@ public final class Sessions {
     }
 
     private static Found find(Connection c, Account account, String username) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT id, password_hash FROM " + account.table
-                + " WHERE username = ? AND active")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT id, password_hash FROM " + account.table + " WHERE username = ? AND active")) {
             q.setString(1, username);
             try (ResultSet r = q.executeQuery()) {
                 return r.next() ? new Found(account, r.getString(1), r.getString(2)) : null;
@@ -288,8 +297,8 @@ public final class Sessions {
             try (ResultSet r = q.executeQuery()) {
                 r.next();
                 // A personal operator account sees what the operator sees, under its own name in the access log.
-                return new Principal(personId, r.getString(1), OrgDirectory.teamsOf(c, personId), r.getBoolean(2),
-                        csrf);
+                return new Principal(
+                        personId, r.getString(1), OrgDirectory.teamsOf(c, personId), r.getBoolean(2), csrf);
             }
         }
     }
@@ -322,5 +331,4 @@ public final class Sessions {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -26,6 +26,7 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
 
     /** The longest wait for one user name: long enough to make guessing slow, short enough to never lock out. */
     static final Duration LONGEST_NAME_WAIT = Duration.ofSeconds(30);
+
     private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
 
     /** An attempt made before its wait was over; no password was checked. */
@@ -33,8 +34,8 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
         private final long retryAfterSeconds;
 
         Throttled(long retryAfterSeconds) {
-            super("för många försök, vänta " + retryAfterSeconds + " s / too many attempts, wait "
-                    + retryAfterSeconds + " s");
+            super("för många försök, vänta " + retryAfterSeconds + " s / too many attempts, wait " + retryAfterSeconds
+                    + " s");
             this.retryAfterSeconds = retryAfterSeconds;
         }
 
@@ -46,7 +47,8 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
     /** The keys an attempt is counted under. */
     public record Keys(String address, String name) {
         public static Keys of(String sourceAddress, String username) {
-            return new Keys("address:" + (sourceAddress == null ? "unknown" : sourceAddress),
+            return new Keys(
+                    "address:" + (sourceAddress == null ? "unknown" : sourceAddress),
                     "name:" + (username == null ? "" : username.strip().toLowerCase(Locale.ROOT)));
         }
 
@@ -79,16 +81,22 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
             }
         }
         if (until.isAfter(now)) {
-            throw new Throttled(Math.max(1, Duration.between(now, until).toMillis() / 1000
-                    + (Duration.between(now, until).toMillis() % 1000 == 0 ? 0 : 1)));
+            throw new Throttled(Math.max(
+                    1,
+                    Duration.between(now, until).toMillis() / 1000
+                            + (Duration.between(now, until).toMillis() % 1000 == 0 ? 0 : 1)));
         }
     }
 
     /** Counts a failure under both keys and sets their next allowed attempt. */
     public void failed(Connection c, Keys keys, Instant now) throws SQLException {
         count(c, keys.address(), freeFailures * 4, longestWait, now);
-        count(c, keys.name(), freeFailures, LONGEST_NAME_WAIT.compareTo(longestWait) < 0 ? LONGEST_NAME_WAIT
-                : longestWait, now);
+        count(
+                c,
+                keys.name(),
+                freeFailures,
+                LONGEST_NAME_WAIT.compareTo(longestWait) < 0 ? LONGEST_NAME_WAIT : longestWait,
+                now);
         try (PreparedStatement d = c.prepareStatement("DELETE FROM sign_in_throttle WHERE last_failure < ?")) {
             d.setTimestamp(1, Timestamp.from(now.minus(longestWait).minus(longestWait)));
             d.executeUpdate(); // forgotten counts, so the table stays small
@@ -105,11 +113,12 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
 
     private void count(Connection c, String key, int free, Duration cap, Instant now) throws SQLException {
         int failures;
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT failures, last_failure FROM sign_in_throttle WHERE key = ? FOR UPDATE")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT failures, last_failure FROM sign_in_throttle WHERE key = ? FOR UPDATE")) {
             q.setString(1, key);
             try (ResultSet r = q.executeQuery()) {
-                failures = !r.next() || r.getTimestamp(2).toInstant().isBefore(now.minus(longestWait)) ? 1
+                failures = !r.next() || r.getTimestamp(2).toInstant().isBefore(now.minus(longestWait))
+                        ? 1
                         : r.getInt(1) + 1;
             }
         }

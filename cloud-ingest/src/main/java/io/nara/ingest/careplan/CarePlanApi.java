@@ -49,29 +49,42 @@ public final class CarePlanApi implements ApiRoutes {
     private void current(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         String patient = ctx.pathParam("id");
-        api.db().transaction(c -> {
-            CareAccess.requireCareRelation(c, who, patient, api.now());
-            Optional<CarePlanService.PlanVersion> plan = plans.current(c, patient);
-            AccessLog.record(c, who.actor(), "careplan.read", List.of(patient),
-                    plan.map(p -> "version=" + p.version()).orElse("none"));
-            return plan;
-        }).onSuccess(plan -> api.jsonOrNotFound(ctx, plan.map(CarePlanApi::view),
-                "patienten har ingen vårdplan / the patient has no care plan")).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    CareAccess.requireCareRelation(c, who, patient, api.now());
+                    Optional<CarePlanService.PlanVersion> plan = plans.current(c, patient);
+                    AccessLog.record(
+                            c,
+                            who.actor(),
+                            "careplan.read",
+                            List.of(patient),
+                            plan.map(p -> "version=" + p.version()).orElse("none"));
+                    return plan;
+                })
+                .onSuccess(plan -> api.jsonOrNotFound(
+                        ctx,
+                        plan.map(CarePlanApi::view),
+                        "patienten har ingen vårdplan / the patient has no care plan"))
+                .onFailure(ctx::fail);
     }
 
     private void history(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         String patient = ctx.pathParam("id");
-        api.db().transaction(c -> {
-            CareAccess.requireCareRelation(c, who, patient, api.now());
-            List<CarePlanService.PlanVersion> versions = plans.history(c, patient);
-            AccessLog.record(c, who.actor(), "careplan.history", List.of(patient), "versions=" + versions.size());
-            List<Map<String, Object>> newestFirst = new ArrayList<>();
-            for (int i = versions.size() - 1; i >= 0; i--) {
-                newestFirst.add(view(versions.get(i)));
-            }
-            return newestFirst;
-        }).onSuccess(list -> api.json(ctx, 200, list)).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    CareAccess.requireCareRelation(c, who, patient, api.now());
+                    List<CarePlanService.PlanVersion> versions = plans.history(c, patient);
+                    AccessLog.record(
+                            c, who.actor(), "careplan.history", List.of(patient), "versions=" + versions.size());
+                    List<Map<String, Object>> newestFirst = new ArrayList<>();
+                    for (int i = versions.size() - 1; i >= 0; i--) {
+                        newestFirst.add(view(versions.get(i)));
+                    }
+                    return newestFirst;
+                })
+                .onSuccess(list -> api.json(ctx, 200, list))
+                .onFailure(ctx::fail);
     }
 
     private void save(RoutingContext ctx, Api api) {
@@ -88,16 +101,25 @@ public final class CarePlanApi implements ApiRoutes {
             throw new IllegalArgumentException("plan saknas / plan (the care-plan document) must be a JSON object");
         }
         String reason = body.getString("reason");
-        api.db().transaction(c -> {
-            CareAccess.requireRole(c, who, patient, "DOCTOR", api.now());
-            return CarePlanService.hubOf(c, patient).orElseThrow(() -> new IllegalArgumentException(
-                    "ingen hubb är kopplad till patienten / no hub is bound to the patient yet"));
-        }).compose(hub -> plans.save(hub, read(api, patient, document, basedOn), who.actor(), reason, basedOn))
+        api.db()
+                .transaction(c -> {
+                    CareAccess.requireRole(c, who, patient, "DOCTOR", api.now());
+                    return CarePlanService.hubOf(c, patient)
+                            .orElseThrow(() -> new IllegalArgumentException(
+                                    "ingen hubb är kopplad till patienten / no hub is bound to the patient yet"));
+                })
+                .compose(hub -> plans.save(hub, read(api, patient, document, basedOn), who.actor(), reason, basedOn))
                 .onSuccess(saved -> api.json(ctx, 200, Map.of("version", saved.version())))
                 .onFailure(e -> {
                     if (e instanceof InvalidCarePlanException invalid) {
-                        api.json(ctx, 400, Map.of("problem", "vårdplanen är ogiltig / the care plan is invalid",
-                                "problems", invalid.problems()));
+                        api.json(
+                                ctx,
+                                400,
+                                Map.of(
+                                        "problem",
+                                        "vårdplanen är ogiltig / the care plan is invalid",
+                                        "problems",
+                                        invalid.problems()));
                     } else if (e instanceof CarePlanService.StaleVersion stale) {
                         api.json(ctx, 409, Map.of("problem", stale.getMessage(), "currentVersion", stale.current()));
                     } else {
@@ -115,8 +137,10 @@ public final class CarePlanApi implements ApiRoutes {
         ObjectNode plan = (ObjectNode) tree;
         JsonNode named = plan.get("patientId");
         if (named != null && !named.isNull() && !patient.equals(named.asText())) {
-            throw new InvalidCarePlanException(List.of(new PlanProblem("patientId", "planen gäller " + named.asText()
-                    + ", inte " + patient + " / the plan is for " + named.asText() + ", not " + patient)));
+            throw new InvalidCarePlanException(List.of(new PlanProblem(
+                    "patientId",
+                    "planen gäller " + named.asText() + ", inte " + patient + " / the plan is for " + named.asText()
+                            + ", not " + patient)));
         }
         plan.put("patientId", patient);
         plan.put("version", Integer.toString(basedOn + 1));

@@ -20,9 +20,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +55,14 @@ public final class CarePlanService {
     }
 
     /** One saved version of a plan: who changed it, when and why. */
-    public record PlanVersion(String patientId, int version, String hubId, CarePlan plan, String changedBy,
-                              Instant changedAt, String reason) {
-    }
+    public record PlanVersion(
+            String patientId,
+            int version,
+            String hubId,
+            CarePlan plan,
+            String changedBy,
+            Instant changedAt,
+            String reason) {}
 
     /** The plan changed since the version the editor started from: someone else saved in between. */
     public static final class StaleVersion extends RuntimeException {
@@ -97,54 +108,55 @@ public final class CarePlanService {
     public Future<PlanVersion> save(String hubId, CarePlan plan, String changedBy, String reason, Integer basedOn) {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            lockHub(c, hubId, now);
-            int version = 1;
-            Instant since = now;
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT version, since FROM care_plan WHERE patient_id = ? FOR UPDATE")) {
-                q.setString(1, plan.patientId());
-                try (ResultSet row = q.executeQuery()) {
-                    if (row.next()) {
-                        version = row.getInt("version") + 1;
-                        since = row.getTimestamp("since").toInstant();
+                    lockHub(c, hubId, now);
+                    int version = 1;
+                    Instant since = now;
+                    try (PreparedStatement q = c.prepareStatement(
+                            "SELECT version, since FROM care_plan WHERE patient_id = ? FOR UPDATE")) {
+                        q.setString(1, plan.patientId());
+                        try (ResultSet row = q.executeQuery()) {
+                            if (row.next()) {
+                                version = row.getInt("version") + 1;
+                                since = row.getTimestamp("since").toInstant();
+                            }
+                        }
                     }
-                }
-            }
-            if (basedOn != null && basedOn != version - 1) {
-                throw new StaleVersion(basedOn, version - 1);
-            }
-            CarePlan saved = plan.withVersion(Integer.toString(version));
-            String document = codec.toJson(saved);
-            try (PreparedStatement upsert = c.prepareStatement("""
+                    if (basedOn != null && basedOn != version - 1) {
+                        throw new StaleVersion(basedOn, version - 1);
+                    }
+                    CarePlan saved = plan.withVersion(Integer.toString(version));
+                    String document = codec.toJson(saved);
+                    try (PreparedStatement upsert = c.prepareStatement("""
                     INSERT INTO care_plan (patient_id, hub_id, version, document, since, changed_by, changed_at)
                     VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
                     ON CONFLICT (patient_id) DO UPDATE SET hub_id = EXCLUDED.hub_id, version = EXCLUDED.version,
                         document = EXCLUDED.document, changed_by = EXCLUDED.changed_by,
                         changed_at = EXCLUDED.changed_at""")) {
-                upsert.setString(1, plan.patientId());
-                upsert.setString(2, hubId);
-                upsert.setInt(3, version);
-                upsert.setString(4, document);
-                upsert.setTimestamp(5, Timestamp.from(since));
-                upsert.setString(6, changedBy);
-                upsert.setTimestamp(7, Timestamp.from(now));
-                upsert.executeUpdate();
-            }
-            try (PreparedStatement history = c.prepareStatement("""
+                        upsert.setString(1, plan.patientId());
+                        upsert.setString(2, hubId);
+                        upsert.setInt(3, version);
+                        upsert.setString(4, document);
+                        upsert.setTimestamp(5, Timestamp.from(since));
+                        upsert.setString(6, changedBy);
+                        upsert.setTimestamp(7, Timestamp.from(now));
+                        upsert.executeUpdate();
+                    }
+                    try (PreparedStatement history = c.prepareStatement("""
                     INSERT INTO care_plan_history (patient_id, version, hub_id, document, changed_by, changed_at, reason)
                     VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
-                history.setString(1, plan.patientId());
-                history.setInt(2, version);
-                history.setString(3, hubId);
-                history.setString(4, document);
-                history.setString(5, changedBy);
-                history.setTimestamp(6, Timestamp.from(now));
-                history.setString(7, reason);
-                history.executeUpdate();
-            }
-            bump(c, hubId, changedBy, now, "care plan of " + plan.patientId() + " version " + version);
-            return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
-        }).compose(v -> publishOrLeavePending(hubId).map(v));
+                        history.setString(1, plan.patientId());
+                        history.setInt(2, version);
+                        history.setString(3, hubId);
+                        history.setString(4, document);
+                        history.setString(5, changedBy);
+                        history.setTimestamp(6, Timestamp.from(now));
+                        history.setString(7, reason);
+                        history.executeUpdate();
+                    }
+                    bump(c, hubId, changedBy, now, "care plan of " + plan.patientId() + " version " + version);
+                    return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
+                })
+                .compose(v -> publishOrLeavePending(hubId).map(v));
     }
 
     /**
@@ -176,8 +188,8 @@ public final class CarePlanService {
      * Replaces a device by a new one for the same patient or users (a new cuff): the old binding is retired, the new
      * one takes its place, and the readings of both are the patient's one history.
      */
-    public Future<Long> replaceDevice(String hubId, String oldDeviceId, String newDeviceId, String model,
-                                      String changedBy) {
+    public Future<Long> replaceDevice(
+            String hubId, String oldDeviceId, String newDeviceId, String model, String changedBy) {
         return change(hubId, changedBy, c -> {
             bindings.replace(c, hubId, oldDeviceId, newDeviceId, model, changedBy, clock.instant());
             return "replaced " + oldDeviceId + " by " + newDeviceId;
@@ -192,14 +204,15 @@ public final class CarePlanService {
      */
     public Future<Long> endMonitoring(String hubId, String patientId, String changedBy) {
         return change(hubId, changedBy, c -> {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM care_plan WHERE patient_id = ? AND hub_id = ?")) {
+            try (PreparedStatement d =
+                    c.prepareStatement("DELETE FROM care_plan WHERE patient_id = ? AND hub_id = ?")) {
                 d.setString(1, patientId);
                 d.setString(2, hubId);
                 d.executeUpdate();
             }
             List<String> devices = bindings.removePatient(c, hubId, patientId, changedBy, clock.instant());
-            return "monitoring of " + patientId + " ended" + (devices.isEmpty() ? ""
-                    : "; unbound " + String.join(", ", devices));
+            return "monitoring of " + patientId + " ended"
+                    + (devices.isEmpty() ? "" : "; unbound " + String.join(", ", devices));
         });
     }
 
@@ -235,18 +248,20 @@ public final class CarePlanService {
     private Future<Long> change(String hubId, String changedBy, BindingChange work) {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            lockHub(c, hubId, now);
-            String what = work.apply(c);
-            if (what == null) {
-                return currentVersion(c, hubId);
-            }
-            try (PreparedStatement u = c.prepareStatement("UPDATE hub_config SET devices = ?::jsonb WHERE hub_id = ?")) {
-                u.setString(1, codec.toJson(bindings.inForce(c, hubId)));
-                u.setString(2, hubId);
-                u.executeUpdate();
-            }
-            return bump(c, hubId, changedBy, now, what);
-        }).compose(version -> publishOrLeavePending(hubId).map(version));
+                    lockHub(c, hubId, now);
+                    String what = work.apply(c);
+                    if (what == null) {
+                        return currentVersion(c, hubId);
+                    }
+                    try (PreparedStatement u =
+                            c.prepareStatement("UPDATE hub_config SET devices = ?::jsonb WHERE hub_id = ?")) {
+                        u.setString(1, codec.toJson(bindings.inForce(c, hubId)));
+                        u.setString(2, hubId);
+                        u.executeUpdate();
+                    }
+                    return bump(c, hubId, changedBy, now, what);
+                })
+                .compose(version -> publishOrLeavePending(hubId).map(version));
     }
 
     private static long currentVersion(Connection c, String hubId) throws SQLException {
@@ -277,9 +292,14 @@ public final class CarePlanService {
             q.setString(1, patientId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    versions.add(new PlanVersion(patientId, rows.getInt("version"), rows.getString("hub_id"),
-                            decodePlan(rows.getString("document")), rows.getString("changed_by"),
-                            rows.getTimestamp("changed_at").toInstant(), rows.getString("reason")));
+                    versions.add(new PlanVersion(
+                            patientId,
+                            rows.getInt("version"),
+                            rows.getString("hub_id"),
+                            decodePlan(rows.getString("document")),
+                            rows.getString("changed_by"),
+                            rows.getTimestamp("changed_at").toInstant(),
+                            rows.getString("reason")));
                 }
             }
         }
@@ -297,8 +317,13 @@ public final class CarePlanService {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new PlanVersion(patientId, row.getInt("version"), row.getString("hub_id"),
-                        decodePlan(row.getString("document")), row.getString("changed_by"), row.getTimestamp("changed_at").toInstant(),
+                return Optional.of(new PlanVersion(
+                        patientId,
+                        row.getInt("version"),
+                        row.getString("hub_id"),
+                        decodePlan(row.getString("document")),
+                        row.getString("changed_by"),
+                        row.getTimestamp("changed_at").toInstant(),
                         row.getString("reason")));
             }
         }
@@ -312,7 +337,7 @@ public final class CarePlanService {
         // The plan's hub first; among hubs that only bind the patient's devices, the first by id.
         try (PreparedStatement q = c.prepareStatement(
                 "SELECT h.hub_id FROM patient_household h LEFT JOIN care_plan p ON p.patient_id = h.patient_id "
-                + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
+                        + "AND p.hub_id = h.hub_id WHERE h.patient_id = ? ORDER BY p.hub_id IS NULL, h.hub_id LIMIT 1")) {
             q.setString(1, patientId);
             try (ResultSet row = q.executeQuery()) {
                 return row.next() ? Optional.of(row.getString("hub_id")) : Optional.empty();
@@ -326,8 +351,8 @@ public final class CarePlanService {
      */
     public static List<String> household(Connection c, String hubId) throws SQLException {
         List<String> patients = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT patient_id FROM patient_household WHERE hub_id = ? ORDER BY patient_id")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT patient_id FROM patient_household WHERE hub_id = ? ORDER BY patient_id")) {
             q.setString(1, hubId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
@@ -342,8 +367,8 @@ public final class CarePlanService {
     public Future<Void> publish(String hubId) {
         return db.transaction(c -> {
             long published;
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT published_version FROM hub_config WHERE hub_id = ? FOR UPDATE")) {
+            try (PreparedStatement q =
+                    c.prepareStatement("SELECT published_version FROM hub_config WHERE hub_id = ? FOR UPDATE")) {
                 q.setString(1, hubId);
                 try (ResultSet row = q.executeQuery()) {
                     if (!row.next()) {
@@ -358,14 +383,18 @@ public final class CarePlanService {
             }
             // Published while the row is locked: a node with an older version waits and then finds nothing to do.
             try {
-                publisher.publish(HubTopic.of(hubId, HubTopic.Kind.CONFIG).name(), codec.encode(config.get()))
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                publisher
+                        .publish(HubTopic.of(hubId, HubTopic.Kind.CONFIG).name(), codec.encode(config.get()))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new SQLException("cannot publish config " + config.get().version() + " for hub " + hubId
-                        + ": " + e.getMessage(), e);
+                throw new SQLException(
+                        "cannot publish config " + config.get().version() + " for hub " + hubId + ": " + e.getMessage(),
+                        e);
             }
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE hub_config SET published_version = ? WHERE hub_id = ?")) {
+            try (PreparedStatement u =
+                    c.prepareStatement("UPDATE hub_config SET published_version = ? WHERE hub_id = ?")) {
                 u.setLong(1, config.get().version());
                 u.setString(2, hubId);
                 u.executeUpdate();
@@ -390,23 +419,24 @@ public final class CarePlanService {
     /** Retries configs whose publish failed (a broker outage while a doctor saved a plan). */
     public Future<Void> republishPending() {
         return db.<List<String>>transaction(c -> {
-            List<String> hubs = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT hub_id FROM hub_config WHERE published_version < version")) {
-                try (ResultSet rows = q.executeQuery()) {
-                    while (rows.next()) {
-                        hubs.add(rows.getString("hub_id"));
+                    List<String> hubs = new ArrayList<>();
+                    try (PreparedStatement q =
+                            c.prepareStatement("SELECT hub_id FROM hub_config WHERE published_version < version")) {
+                        try (ResultSet rows = q.executeQuery()) {
+                            while (rows.next()) {
+                                hubs.add(rows.getString("hub_id"));
+                            }
+                        }
                     }
-                }
-            }
-            return hubs;
-        }).compose(hubs -> {
-            Future<Void> chain = Future.succeededFuture();
-            for (String hub : hubs) {
-                chain = chain.compose(v -> publishOrLeavePending(hub));
-            }
-            return chain;
-        });
+                    return hubs;
+                })
+                .compose(hubs -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (String hub : hubs) {
+                        chain = chain.compose(v -> publishOrLeavePending(hub));
+                    }
+                    return chain;
+                });
     }
 
     /**
@@ -414,15 +444,16 @@ public final class CarePlanService {
      * beside its other work. One row per key, written in key order: batches of one hub are stored in parallel, and
      * rows locked in different orders would deadlock.
      */
-    public static void noteReadings(Connection c, String hubId, ObservationBatch batch, java.time.Instant now)
+    public static void noteReadings(Connection c, String hubId, ObservationBatch batch, Instant now)
             throws SQLException {
-        java.util.SortedMap<List<String>, java.time.Instant> newest = new java.util.TreeMap<>(
-                java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))
-                        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        SortedMap<List<String>, Instant> newest =
+                new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
+                        .thenComparing(k -> k.get(1))
+                        .thenComparing(k -> k.get(2)));
         for (Observation o : batch.observations()) {
             if (o.patientId() != null) {
                 // Never past now: a reading "from tomorrow" would keep the signal fresh and hide its silence.
-                java.time.Instant at = o.time().isAfter(now) ? now : o.time();
+                Instant at = o.time().isAfter(now) ? now : o.time();
                 newest.merge(List.of(o.patientId(), o.code(), o.deviceId()), at, (a, b) -> a.isAfter(b) ? a : b);
             }
         }
@@ -449,11 +480,13 @@ public final class CarePlanService {
     public void start(Vertx vertx, SilenceWatch silence, long periodMillis) {
         // One round at a time: a round longer than the period (thousands of patients on a busy database) would
         // otherwise start another beside it, each holding a pooled connection, until none is left for storing.
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean running = new AtomicBoolean();
         vertx.setPeriodic(periodMillis, id -> {
             if (!running.compareAndSet(false, true)) {
-                LOG.warn("care-plan housekeeping (republishing, silence rules) still runs from the last round, longer"
-                        + " than its {} ms period; this round is skipped", periodMillis);
+                LOG.warn(
+                        "care-plan housekeeping (republishing, silence rules) still runs from the last round, longer"
+                                + " than its {} ms period; this round is skipped",
+                        periodMillis);
                 return;
             }
             republishPending()
@@ -506,17 +539,23 @@ public final class CarePlanService {
     }
 
     /** The hub's config versions, newest first: version, who, when, what changed. */
-    public static List<java.util.Map<String, Object>> configHistory(Connection c, String hubId, int limit)
-            throws SQLException {
-        List<java.util.Map<String, Object>> rows = new ArrayList<>();
+    public static List<Map<String, Object>> configHistory(Connection c, String hubId, int limit) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT version, changed_by, changed_at, change "
                 + "FROM hub_config_history WHERE hub_id = ? ORDER BY version DESC LIMIT ?")) {
             q.setString(1, hubId);
             q.setInt(2, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    rows.add(java.util.Map.of("version", r.getLong("version"), "changedBy", r.getString("changed_by"),
-                            "changedAt", r.getTimestamp("changed_at").toInstant(), "change", r.getString("change")));
+                    rows.add(Map.of(
+                            "version",
+                            r.getLong("version"),
+                            "changedBy",
+                            r.getString("changed_by"),
+                            "changedAt",
+                            r.getTimestamp("changed_at").toInstant(),
+                            "change",
+                            r.getString("change")));
                 }
             }
         }
@@ -526,7 +565,8 @@ public final class CarePlanService {
     private Optional<HubConfig> config(Connection c, String hubId) throws SQLException {
         long version;
         String devices;
-        try (PreparedStatement q = c.prepareStatement("SELECT version, devices::text AS devices FROM hub_config WHERE hub_id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT version, devices::text AS devices FROM hub_config WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet row = q.executeQuery()) {
                 if (!row.next()) {
@@ -560,16 +600,21 @@ public final class CarePlanService {
             }
         }
         HubConfig config = new HubConfig(SchemaVersion.CURRENT, version, plans, bindings, pairingUntil);
-        return Optional.of(new HubConfig(config.v(), config.version(), config.carePlans(), config.devices(),
-                config.pairingUntil(), nationalIds(c, config.patients())));
+        return Optional.of(new HubConfig(
+                config.v(),
+                config.version(),
+                config.carePlans(),
+                config.devices(),
+                config.pairingUntil(),
+                nationalIds(c, config.patients())));
     }
 
     /**
      * The national ids of the household's patients: a point-of-care analyzer names the patient by it, and the hub
      * refuses a result that names someone else. Only the patients this hub serves, never anyone else's.
      */
-    private static java.util.Map<String, String> nationalIds(Connection c, List<String> patients) throws SQLException {
-        java.util.Map<String, String> ids = new java.util.HashMap<>();
+    private static Map<String, String> nationalIds(Connection c, List<String> patients) throws SQLException {
+        Map<String, String> ids = new HashMap<>();
         if (patients.isEmpty()) {
             return ids;
         }
@@ -593,7 +638,8 @@ public final class CarePlanService {
         try {
             // Bindings validate in their constructors; the codec's mapper is not exposed, so read them as a config.
             String wrapped = "{\"v\":1,\"version\":1,\"devices\":" + devices + "}";
-            return codec.decode(wrapped.getBytes(StandardCharsets.UTF_8), HubConfig.class).devices();
+            return codec.decode(wrapped.getBytes(StandardCharsets.UTF_8), HubConfig.class)
+                    .devices();
         } catch (RuntimeException e) {
             throw new IllegalStateException("stored device bindings are invalid: " + e.getMessage(), e);
         }

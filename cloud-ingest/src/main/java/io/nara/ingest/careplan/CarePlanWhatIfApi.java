@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * What a changed care plan would have raised, before a doctor saves it: the plan in force and the edited one replayed
@@ -60,39 +61,56 @@ public final class CarePlanWhatIfApi implements ApiRoutes {
         String patient = ctx.pathParam("id");
         JsonObject body = api.body(ctx);
         if (!(body.getValue("plan") instanceof JsonObject document)) {
-            throw new IllegalArgumentException("plan saknas / plan (the edited care-plan document) must be a JSON object");
+            throw new IllegalArgumentException(
+                    "plan saknas / plan (the edited care-plan document) must be a JSON object");
         }
         Instant now = api.now();
-        api.db().transaction(c -> {
-            CareAccess.requireCareRelation(c, who, patient, now);
-            CarePlanService.PlanVersion current = plans.current(c, patient).orElseThrow(() ->
-                    new java.util.NoSuchElementException("patienten har ingen vårdplan / the patient has no care plan"));
-            AccessLog.record(c, who.actor(), "careplan.whatif", List.of(patient),
-                    "current=" + current.version() + " days=" + WINDOWS.get(WINDOWS.size() - 1));
-            return current;
-        }).compose(current -> {
-            CarePlan proposed = CarePlanApi.read(api, patient, document, current.version());
-            return influxWorker.executeBlocking(() -> compare(current.plan(), proposed, now), false);
-        }).onSuccess(out -> api.json(ctx, 200, out)).onFailure(e -> {
-            if (e instanceof InvalidCarePlanException invalid) {
-                api.json(ctx, 400, Map.of("problem", "vårdplanen är ogiltig / the care plan is invalid",
-                        "problems", invalid.problems()));
-            } else if (e instanceof java.util.NoSuchElementException missing) {
-                api.json(ctx, 404, Map.of("problem", missing.getMessage()));
-            } else {
-                ctx.fail(e);
-            }
-        });
+        api.db()
+                .transaction(c -> {
+                    CareAccess.requireCareRelation(c, who, patient, now);
+                    CarePlanService.PlanVersion current = plans.current(c, patient)
+                            .orElseThrow(() -> new NoSuchElementException(
+                                    "patienten har ingen vårdplan / the patient has no care plan"));
+                    AccessLog.record(
+                            c,
+                            who.actor(),
+                            "careplan.whatif",
+                            List.of(patient),
+                            "current=" + current.version() + " days=" + WINDOWS.get(WINDOWS.size() - 1));
+                    return current;
+                })
+                .compose(current -> {
+                    CarePlan proposed = CarePlanApi.read(api, patient, document, current.version());
+                    return influxWorker.executeBlocking(() -> compare(current.plan(), proposed, now), false);
+                })
+                .onSuccess(out -> api.json(ctx, 200, out))
+                .onFailure(e -> {
+                    if (e instanceof InvalidCarePlanException invalid) {
+                        api.json(
+                                ctx,
+                                400,
+                                Map.of(
+                                        "problem",
+                                        "vårdplanen är ogiltig / the care plan is invalid",
+                                        "problems",
+                                        invalid.problems()));
+                    } else if (e instanceof NoSuchElementException missing) {
+                        api.json(ctx, 404, Map.of("problem", missing.getMessage()));
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
     }
 
     /** Reads the readings (InfluxDB, a worker thread) and replays both plans over each window. */
     private Map<String, Object> compare(CarePlan current, CarePlan proposed, Instant now) {
         int longest = WINDOWS.get(WINDOWS.size() - 1);
         Duration lookBack = current.historyNeeded().compareTo(proposed.historyNeeded()) > 0
-                ? current.historyNeeded() : proposed.historyNeeded();
+                ? current.historyNeeded()
+                : proposed.historyNeeded();
         List<String> codes = Vocabulary.all().stream().map(ClinicalCode::loinc).toList();
-        List<Observation> readings = observations.readings(current.patientId(), codes,
-                now.minus(Duration.ofDays(longest)).minus(lookBack), now);
+        List<Observation> readings = observations.readings(
+                current.patientId(), codes, now.minus(Duration.ofDays(longest)).minus(lookBack), now);
         Replay replay = new Replay();
         List<Map<String, Object>> windows = new ArrayList<>();
         for (int days : WINDOWS) {

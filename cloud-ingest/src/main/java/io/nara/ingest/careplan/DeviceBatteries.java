@@ -22,11 +22,9 @@ public final class DeviceBatteries {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceBatteries.class);
 
     /** A device's level and when its current discharge began (the low-battery episode's start). */
-    public record Level(int percent, Instant since) {
-    }
+    public record Level(int percent, Instant since) {}
 
-    private DeviceBatteries() {
-    }
+    private DeviceBatteries() {}
 
     /**
      * Notes the levels in a status, in the caller's transaction. A device without a level (the hub does not know it)
@@ -66,12 +64,15 @@ public final class DeviceBatteries {
     /** The known levels of a hub's devices, by device id. */
     static Map<String, Level> of(Connection c, String hubId) throws SQLException {
         Map<String, Level> levels = new HashMap<>();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT device_id, percent, since FROM device_battery WHERE hub_id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT device_id, percent, since FROM device_battery WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    levels.put(r.getString("device_id"), new Level(r.getInt("percent"), r.getTimestamp("since").toInstant()));
+                    levels.put(
+                            r.getString("device_id"),
+                            new Level(
+                                    r.getInt("percent"), r.getTimestamp("since").toInstant()));
                 }
             }
         }

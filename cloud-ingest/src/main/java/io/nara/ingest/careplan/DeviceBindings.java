@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,15 @@ public final class DeviceBindings {
     }
 
     /** A binding in force or retired, as the enrolment page shows it. */
-    public record Row(long id, String hubId, DeviceBinding binding, String boundBy, Instant boundAt, String retiredBy,
-                      Instant retiredAt, Long replacedBy) {
-    }
+    public record Row(
+            long id,
+            String hubId,
+            DeviceBinding binding,
+            String boundBy,
+            Instant boundAt,
+            String retiredBy,
+            Instant retiredAt,
+            Long replacedBy) {}
 
     private final MessageCodec codec;
 
@@ -67,7 +74,8 @@ public final class DeviceBindings {
 
     /** Retires the device's binding on the hub: an explicit removal. */
     void retire(Connection c, String hubId, String deviceId, String by, Instant now) throws SQLException {
-        Row row = active(c, deviceId).filter(r -> r.hubId().equals(hubId))
+        Row row = active(c, deviceId)
+                .filter(r -> r.hubId().equals(hubId))
                 .orElseThrow(() -> new NotBound(deviceId, hubId));
         retire(c, row.id(), by, now, null);
     }
@@ -76,16 +84,22 @@ public final class DeviceBindings {
      * Replaces a device by a new one for the same patient or users (a new cuff): the old binding is retired and points
      * at the new one, so the patient's history runs on without a gap.
      */
-    DeviceBinding replace(Connection c, String hubId, String oldDeviceId, String newDeviceId, String model, String by,
-                          Instant now) throws SQLException {
-        Row old = active(c, oldDeviceId).filter(r -> r.hubId().equals(hubId))
+    DeviceBinding replace(
+            Connection c, String hubId, String oldDeviceId, String newDeviceId, String model, String by, Instant now)
+            throws SQLException {
+        Row old = active(c, oldDeviceId)
+                .filter(r -> r.hubId().equals(hubId))
                 .orElseThrow(() -> new NotBound(oldDeviceId, hubId));
         Optional<Row> taken = active(c, newDeviceId);
         if (taken.isPresent()) {
-            throw new AlreadyBound(newDeviceId, taken.get().hubId(), whom(taken.get().binding()));
+            throw new AlreadyBound(
+                    newDeviceId, taken.get().hubId(), whom(taken.get().binding()));
         }
-        DeviceBinding fresh = new DeviceBinding(newDeviceId, model == null ? old.binding().model() : model,
-                old.binding().patientId(), old.binding().users());
+        DeviceBinding fresh = new DeviceBinding(
+                newDeviceId,
+                model == null ? old.binding().model() : model,
+                old.binding().patientId(),
+                old.binding().users());
         long id = insert(c, hubId, fresh, by, now);
         retire(c, old.id(), by, now, id);
         return fresh;
@@ -105,11 +119,19 @@ public final class DeviceBindings {
                 changed.add(b.deviceId());
             } else if (b.users().stream().anyMatch(u -> u.patientId().equals(patientId))) {
                 List<DeviceBinding.DeviceUser> left = b.users().stream()
-                        .filter(u -> !u.patientId().equals(patientId)).toList();
+                        .filter(u -> !u.patientId().equals(patientId))
+                        .toList();
                 retire(c, row.id(), by, now, null);
                 if (!left.isEmpty()) {
-                    insert(c, hubId, left.size() == 1 ? new DeviceBinding(b.deviceId(), b.model(),
-                            left.get(0).patientId()) : new DeviceBinding(b.deviceId(), b.model(), null, left), by, now);
+                    insert(
+                            c,
+                            hubId,
+                            left.size() == 1
+                                    ? new DeviceBinding(
+                                            b.deviceId(), b.model(), left.get(0).patientId())
+                                    : new DeviceBinding(b.deviceId(), b.model(), null, left),
+                            by,
+                            now);
                 }
                 changed.add(b.deviceId());
             }
@@ -119,7 +141,9 @@ public final class DeviceBindings {
 
     /** The bindings in force on the hub, by device id: what its config holds. */
     List<DeviceBinding> inForce(Connection c, String hubId) throws SQLException {
-        return rows(c, "hub_id = ? AND retired_at IS NULL", hubId).stream().map(Row::binding).toList();
+        return rows(c, "hub_id = ? AND retired_at IS NULL", hubId).stream()
+                .map(Row::binding)
+                .toList();
     }
 
     /** Every binding the hub ever had, newest first. */
@@ -140,7 +164,8 @@ public final class DeviceBindings {
     }
 
     private Optional<Row> active(Connection c, String deviceId) throws SQLException {
-        return rows(c, "device_id = ? AND retired_at IS NULL FOR UPDATE", deviceId).stream().findFirst();
+        return rows(c, "device_id = ? AND retired_at IS NULL FOR UPDATE", deviceId).stream()
+                .findFirst();
     }
 
     private long insert(Connection c, String hubId, DeviceBinding binding, String by, Instant now) throws SQLException {
@@ -162,12 +187,12 @@ public final class DeviceBindings {
     }
 
     private static void retire(Connection c, long id, String by, Instant now, Long replacedBy) throws SQLException {
-        try (PreparedStatement u = c.prepareStatement("UPDATE device_binding SET retired_at = ?, retired_by = ?, "
-                + "replaced_by = ? WHERE id = ?")) {
+        try (PreparedStatement u = c.prepareStatement(
+                "UPDATE device_binding SET retired_at = ?, retired_by = ?, " + "replaced_by = ? WHERE id = ?")) {
             u.setTimestamp(1, Timestamp.from(now));
             u.setString(2, by);
             if (replacedBy == null) {
-                u.setNull(3, java.sql.Types.BIGINT);
+                u.setNull(3, Types.BIGINT);
             } else {
                 u.setLong(3, replacedBy);
             }
@@ -178,19 +203,30 @@ public final class DeviceBindings {
 
     private List<Row> rows(Connection c, String where, String key) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT id, hub_id, device_id, model, patient_id, users::text AS users, "
-                + "bound_by, bound_at, retired_by, retired_at, replaced_by FROM device_binding WHERE " + where)) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT id, hub_id, device_id, model, patient_id, users::text AS users, "
+                        + "bound_by, bound_at, retired_by, retired_at, replaced_by FROM device_binding WHERE "
+                        + where)) {
             q.setString(1, key);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     String model = r.getString("model");
-                    DeviceBinding binding = new DeviceBinding(r.getString("device_id"), model.isEmpty() ? null : model,
-                            r.getString("patient_id"), users(r.getString("users")));
+                    DeviceBinding binding = new DeviceBinding(
+                            r.getString("device_id"),
+                            model.isEmpty() ? null : model,
+                            r.getString("patient_id"),
+                            users(r.getString("users")));
                     Timestamp retired = r.getTimestamp("retired_at");
                     Long replacedBy = r.getObject("replaced_by", Long.class);
-                    rows.add(new Row(r.getLong("id"), r.getString("hub_id"), binding, r.getString("bound_by"),
-                            r.getTimestamp("bound_at").toInstant(), r.getString("retired_by"),
-                            retired == null ? null : retired.toInstant(), replacedBy));
+                    rows.add(new Row(
+                            r.getLong("id"),
+                            r.getString("hub_id"),
+                            binding,
+                            r.getString("bound_by"),
+                            r.getTimestamp("bound_at").toInstant(),
+                            r.getString("retired_by"),
+                            retired == null ? null : retired.toInstant(),
+                            replacedBy));
                 }
             }
         }
@@ -198,13 +234,14 @@ public final class DeviceBindings {
     }
 
     private List<DeviceBinding.DeviceUser> users(String json) {
-        DeviceBinding.DeviceUser[] users = codec.decode(json.getBytes(StandardCharsets.UTF_8),
-                DeviceBinding.DeviceUser[].class);
+        DeviceBinding.DeviceUser[] users =
+                codec.decode(json.getBytes(StandardCharsets.UTF_8), DeviceBinding.DeviceUser[].class);
         return List.of(users);
     }
 
     private static String whom(DeviceBinding b) {
-        return b.patientId() != null ? "patienten " + b.patientId() + " / patient " + b.patientId()
+        return b.patientId() != null
+                ? "patienten " + b.patientId() + " / patient " + b.patientId()
                 : "hushållet / the household";
     }
 }

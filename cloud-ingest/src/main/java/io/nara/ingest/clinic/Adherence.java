@@ -39,8 +39,7 @@ public final class Adherence {
         }
     }
 
-    private Adherence() {
-    }
+    private Adherence() {}
 
     /**
      * Every measurement the plan expects, counted together over one window (the worklist's week, a patient's share of
@@ -48,8 +47,8 @@ public final class Adherence {
      *
      * @param measured the times of the patient's usable readings by code ({@link ClinicReadings#measuredHours})
      */
-    public static Count ofPlan(CarePlan plan, Instant from, Instant to, Instant since,
-                               Map<String, List<Instant>> measured) {
+    public static Count ofPlan(
+            CarePlan plan, Instant from, Instant to, Instant since, Map<String, List<Instant>> measured) {
         Count total = Count.none();
         for (ExpectedMeasurement e : plan.expected()) {
             total = total.plus(count(from, to, e.every(), since, measured.getOrDefault(e.code(), List.of())));

@@ -29,19 +29,39 @@ public final class Admissions {
      * {@code dischargeRecordedBy}/{@code At}: who entered the discharge later (null when it came with the stay or is
      * still missing). {@code readmission}: set when the stay began within 30 days of an earlier discharge.
      */
-    public record Admission(long id, String patientId, Instant admittedAt, Instant dischargedAt, String reason,
-                            String recordedBy, String recordedByName, Instant recordedAt, String dischargeRecordedBy,
-                            String dischargeRecordedByName, Instant dischargeRecordedAt, Readmission readmission) {
+    public record Admission(
+            long id,
+            String patientId,
+            Instant admittedAt,
+            Instant dischargedAt,
+            String reason,
+            String recordedBy,
+            String recordedByName,
+            Instant recordedAt,
+            String dischargeRecordedBy,
+            String dischargeRecordedByName,
+            Instant dischargeRecordedAt,
+            Readmission readmission) {
 
         Admission withReadmission(Readmission r) {
-            return new Admission(id, patientId, admittedAt, dischargedAt, reason, recordedBy, recordedByName,
-                    recordedAt, dischargeRecordedBy, dischargeRecordedByName, dischargeRecordedAt, r);
+            return new Admission(
+                    id,
+                    patientId,
+                    admittedAt,
+                    dischargedAt,
+                    reason,
+                    recordedBy,
+                    recordedByName,
+                    recordedAt,
+                    dischargeRecordedBy,
+                    dischargeRecordedByName,
+                    dischargeRecordedAt,
+                    r);
         }
     }
 
     /** The stay began {@code days} whole days after the discharge of stay {@code afterStayId}. */
-    public record Readmission(long afterStayId, Instant afterDischargeAt, long days) {
-    }
+    public record Readmission(long afterStayId, Instant afterDischargeAt, long days) {}
 
     /** The operator enters no stays: only a person with a care relation does. */
     public static final class NotAPerson extends RuntimeException {
@@ -92,12 +112,17 @@ public final class Admissions {
 
     /** The evaluation's definition (EvaluationService): an admission within 30 days after a discharge. */
     static final Duration READMISSION_WINDOW = Duration.ofDays(30);
-    static final int MAX_REASON = 500;
-    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(WorklistService.DEFAULT_ZONE);
 
-    private Admissions() {
-    }
+    static final int MAX_REASON = 500;
+    private static final DateTimeFormatter LOCAL_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(WorklistService.DEFAULT_ZONE);
+
+    private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, a.recorded_by, "
+            + "p.name AS recorded_by_name, a.recorded_at, a.discharge_recorded_by, "
+            + "d.name AS discharge_recorded_by_name, a.discharge_recorded_at FROM admission a "
+            + "JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by";
+
+    private Admissions() {}
 
     /** Validates and stores a stay entered by a person with a care relation with the patient. */
     public static Admission record(Connection c, Principal who, String patientId, JsonObject body, Instant now)
@@ -110,15 +135,21 @@ public final class Admissions {
         Instant discharged = instant(body, "dischargedAt", false);
         String reason = body.getValue("reason") instanceof String s ? s.strip() : null;
         if (reason == null || reason.isEmpty()) {
-            throw new Invalid("reason", "orsak saknas (varför patienten lades in)",
+            throw new Invalid(
+                    "reason",
+                    "orsak saknas (varför patienten lades in)",
                     "reason is missing (why the patient was admitted)");
         }
         if (reason.length() > MAX_REASON) {
-            throw new Invalid("reason", "orsaken är längre än " + MAX_REASON + " tecken",
+            throw new Invalid(
+                    "reason",
+                    "orsaken är längre än " + MAX_REASON + " tecken",
                     "reason is longer than " + MAX_REASON + " characters");
         }
         if (admitted.isAfter(now)) {
-            throw new Invalid("admittedAt", "inskrivningen " + local(admitted) + " ligger i framtiden",
+            throw new Invalid(
+                    "admittedAt",
+                    "inskrivningen " + local(admitted) + " ligger i framtiden",
                     "admittedAt " + local(admitted) + " is in the future");
         }
         checkDischarge(admitted, discharged, now);
@@ -132,8 +163,19 @@ public final class Admissions {
             q.setTimestamp(6, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return new Admission(r.getLong("id"), patientId, admitted, discharged, reason, who.personId(),
-                        who.name(), now, null, null, null, null);
+                return new Admission(
+                        r.getLong("id"),
+                        patientId,
+                        admitted,
+                        discharged,
+                        reason,
+                        who.personId(),
+                        who.name(),
+                        now,
+                        null,
+                        null,
+                        null,
+                        null);
             }
         }
     }
@@ -143,8 +185,9 @@ public final class Admissions {
      * same rules as a stay entered whole; the row is locked, so two nurses entering it at once get one discharge and
      * a 409.
      */
-    public static Admission discharge(Connection c, Principal who, String patientId, String stayId, JsonObject body,
-                                      Instant now) throws SQLException {
+    public static Admission discharge(
+            Connection c, Principal who, String patientId, String stayId, JsonObject body, Instant now)
+            throws SQLException {
         if (who.operator()) {
             throw new NotAPerson();
         }
@@ -156,7 +199,8 @@ public final class Admissions {
             throw new NoSuchStay(stayId);
         }
         Admission stay;
-        try (PreparedStatement q = c.prepareStatement(SELECT + " WHERE a.id = ? AND a.patient_id = ? FOR UPDATE OF a")) {
+        try (PreparedStatement q =
+                c.prepareStatement(SELECT + " WHERE a.id = ? AND a.patient_id = ? FOR UPDATE OF a")) {
             q.setLong(1, id);
             q.setString(2, patientId);
             try (ResultSet r = q.executeQuery()) {
@@ -181,17 +225,27 @@ public final class Admissions {
         }
         // The answer carries the stored stay (admission time, reason, who entered it): a read like any other.
         AccessLog.record(c, who.actor(), "admissions.discharge", List.of(patientId), "stay " + id);
-        return new Admission(id, patientId, stay.admittedAt(), discharged, stay.reason(), stay.recordedBy(),
-                stay.recordedByName(), stay.recordedAt(), who.personId(), who.name(), now, null);
+        return new Admission(
+                id,
+                patientId,
+                stay.admittedAt(),
+                discharged,
+                stay.reason(),
+                stay.recordedBy(),
+                stay.recordedByName(),
+                stay.recordedAt(),
+                who.personId(),
+                who.name(),
+                now,
+                null);
     }
 
     /** The patient's stays, newest first, readmissions marked; the read is logged. */
-    public static List<Admission> list(Connection c, Principal who, String patientId, Instant now)
-            throws SQLException {
+    public static List<Admission> list(Connection c, Principal who, String patientId, Instant now) throws SQLException {
         CareAccess.requireCareRelation(c, who, patientId, now);
         List<Admission> out = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(SELECT
-                + " WHERE a.patient_id = ? ORDER BY a.admitted_at DESC, a.id DESC")) {
+        try (PreparedStatement q =
+                c.prepareStatement(SELECT + " WHERE a.patient_id = ? ORDER BY a.admitted_at DESC, a.id DESC")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -212,7 +266,8 @@ public final class Admissions {
         for (Admission stay : stays) {
             Admission previous = null;
             for (Admission other : stays) {
-                if (other.id() != stay.id() && other.dischargedAt() != null
+                if (other.id() != stay.id()
+                        && other.dischargedAt() != null
                         && other.dischargedAt().isBefore(stay.admittedAt())
                         && (previous == null || other.dischargedAt().isAfter(previous.dischargedAt()))) {
                     previous = other;
@@ -220,23 +275,32 @@ public final class Admissions {
             }
             boolean readmitted = previous != null
                     && !stay.admittedAt().isAfter(previous.dischargedAt().plus(READMISSION_WINDOW));
-            out.add(stay.withReadmission(readmitted ? new Readmission(previous.id(), previous.dischargedAt(),
-                    Duration.between(previous.dischargedAt(), stay.admittedAt()).toDays()) : null));
+            out.add(stay.withReadmission(
+                    readmitted
+                            ? new Readmission(
+                                    previous.id(),
+                                    previous.dischargedAt(),
+                                    Duration.between(previous.dischargedAt(), stay.admittedAt())
+                                            .toDays())
+                            : null));
         }
         return out;
     }
 
-    private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, a.recorded_by, "
-            + "p.name AS recorded_by_name, a.recorded_at, a.discharge_recorded_by, "
-            + "d.name AS discharge_recorded_by_name, a.discharge_recorded_at FROM admission a "
-            + "JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by";
-
     private static Admission admission(ResultSet r, String patientId) throws SQLException {
-        return new Admission(r.getLong("id"), patientId, r.getTimestamp("admitted_at").toInstant(),
-                instant(r.getTimestamp("discharged_at")), r.getString("reason"), r.getString("recorded_by"),
-                r.getString("recorded_by_name"), r.getTimestamp("recorded_at").toInstant(),
+        return new Admission(
+                r.getLong("id"),
+                patientId,
+                r.getTimestamp("admitted_at").toInstant(),
+                instant(r.getTimestamp("discharged_at")),
+                r.getString("reason"),
+                r.getString("recorded_by"),
+                r.getString("recorded_by_name"),
+                r.getTimestamp("recorded_at").toInstant(),
                 r.getString("discharge_recorded_by"),
-                r.getString("discharge_recorded_by_name"), instant(r.getTimestamp("discharge_recorded_at")), null);
+                r.getString("discharge_recorded_by_name"),
+                instant(r.getTimestamp("discharge_recorded_at")),
+                null);
     }
 
     private static Instant instant(Timestamp t) {
@@ -250,12 +314,15 @@ public final class Admissions {
 
     private static void checkDischarge(Instant admitted, Instant discharged, Instant now) {
         if (discharged != null && !discharged.isAfter(admitted)) {
-            throw new Invalid("dischargedAt", "utskrivningen " + local(discharged) + " är inte efter inskrivningen "
-                    + local(admitted), "dischargedAt " + local(discharged) + " is not after admittedAt "
-                    + local(admitted));
+            throw new Invalid(
+                    "dischargedAt",
+                    "utskrivningen " + local(discharged) + " är inte efter inskrivningen " + local(admitted),
+                    "dischargedAt " + local(discharged) + " is not after admittedAt " + local(admitted));
         }
         if (discharged != null && discharged.isAfter(now)) {
-            throw new Invalid("dischargedAt", "utskrivningen " + local(discharged) + " ligger i framtiden",
+            throw new Invalid(
+                    "dischargedAt",
+                    "utskrivningen " + local(discharged) + " ligger i framtiden",
                     "dischargedAt " + local(discharged) + " is in the future");
         }
     }
@@ -264,7 +331,9 @@ public final class Admissions {
         Object value = body.getValue(field);
         if (value == null) {
             if (required) {
-                throw new Invalid(field, field + " saknas (en tidpunkt som 2026-11-20T10:00:00Z)",
+                throw new Invalid(
+                        field,
+                        field + " saknas (en tidpunkt som 2026-11-20T10:00:00Z)",
                         field + " is missing (an instant like 2026-11-20T10:00:00Z)");
             }
             return null;
@@ -272,7 +341,9 @@ public final class Admissions {
         try {
             return Instant.parse(String.valueOf(value));
         } catch (DateTimeException e) {
-            throw new Invalid(field, field + " måste vara en tidpunkt som 2026-11-20T10:00:00Z, var '" + value + "'",
+            throw new Invalid(
+                    field,
+                    field + " måste vara en tidpunkt som 2026-11-20T10:00:00Z, var '" + value + "'",
                     field + " must be an instant like 2026-11-20T10:00:00Z, was '" + value + "'");
         }
     }

@@ -22,17 +22,21 @@ public final class ClinicReadings {
     }
 
     /** The usable readings of {@code code} per patient in [from, to). */
-    public Map<String, List<WeightTrend.Reading>> values(Collection<String> patients, String code, Instant from,
-                                                         Instant to) {
+    public Map<String, List<WeightTrend.Reading>> values(
+            Collection<String> patients, String code, Instant from, Instant to) {
         Map<String, List<WeightTrend.Reading>> out = new HashMap<>();
-        queries.usableValues(patients, code, from, to).forEach((patient, values) -> out.put(patient,
-                values.stream().map(v -> new WeightTrend.Reading(v.at(), v.value())).toList()));
+        queries.usableValues(patients, code, from, to)
+                .forEach((patient, values) -> out.put(
+                        patient,
+                        values.stream()
+                                .map(v -> new WeightTrend.Reading(v.at(), v.value()))
+                                .toList()));
         return out;
     }
 
     /** For each patient and code, the start of every hour in [from, to) with at least one usable reading. */
-    public Map<String, Map<String, List<Instant>>> measuredHours(Collection<String> patients, Instant from,
-                                                                 Instant to) {
+    public Map<String, Map<String, List<Instant>>> measuredHours(
+            Collection<String> patients, Instant from, Instant to) {
         return queries.measuredHours(patients, from, to);
     }
 }

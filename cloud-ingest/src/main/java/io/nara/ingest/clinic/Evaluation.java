@@ -22,11 +22,22 @@ public final class Evaluation {
      * any tier; {@code unroutable}: alerts for the team's former patients that had no care relation in force when
      * raised (both went to the organisation's fallback at once, and are not in {@code alerts}' other figures).
      */
-    public record Aggregate(String teamId, YearMonth month, double patientMonths, int alerts,
-                            List<Long> readingToAlertSeconds, List<Long> toAcknowledgeSeconds, int resolved,
-                            int noActionNeeded, int escalations, int unstaffed, int unroutable,
-                            Map<String, Integer> outcomes, Adherence.Count measurements, int discharges,
-                            int readmissions30d) {
+    public record Aggregate(
+            String teamId,
+            YearMonth month,
+            double patientMonths,
+            int alerts,
+            List<Long> readingToAlertSeconds,
+            List<Long> toAcknowledgeSeconds,
+            int resolved,
+            int noActionNeeded,
+            int escalations,
+            int unstaffed,
+            int unroutable,
+            Map<String, Integer> outcomes,
+            Adherence.Count measurements,
+            int discharges,
+            int readmissions30d) {
         public Aggregate {
             readingToAlertSeconds = List.copyOf(readingToAlertSeconds);
             toAcknowledgeSeconds = List.copyOf(toAcknowledgeSeconds);
@@ -34,42 +45,96 @@ public final class Evaluation {
         }
 
         static Aggregate empty(String teamId, YearMonth month) {
-            return new Aggregate(teamId, month, 0, 0, List.of(), List.of(), 0, 0, 0, 0, 0, Map.of(),
-                    Adherence.Count.none(), 0, 0);
+            return new Aggregate(
+                    teamId, month, 0, 0, List.of(), List.of(), 0, 0, 0, 0, 0, Map.of(), Adherence.Count.none(), 0, 0);
         }
 
         Aggregate withStays(int discharges, int readmissions30d) {
-            return new Aggregate(teamId, month, patientMonths, alerts, readingToAlertSeconds, toAcknowledgeSeconds,
-                    resolved, noActionNeeded, escalations, unstaffed, unroutable, outcomes, measurements, discharges,
+            return new Aggregate(
+                    teamId,
+                    month,
+                    patientMonths,
+                    alerts,
+                    readingToAlertSeconds,
+                    toAcknowledgeSeconds,
+                    resolved,
+                    noActionNeeded,
+                    escalations,
+                    unstaffed,
+                    unroutable,
+                    outcomes,
+                    measurements,
+                    discharges,
                     readmissions30d);
         }
 
         Aggregate withUnroutable(int unroutable) {
-            return new Aggregate(teamId, month, patientMonths, alerts, readingToAlertSeconds, toAcknowledgeSeconds,
-                    resolved, noActionNeeded, escalations, unstaffed, unroutable, outcomes, measurements, discharges,
+            return new Aggregate(
+                    teamId,
+                    month,
+                    patientMonths,
+                    alerts,
+                    readingToAlertSeconds,
+                    toAcknowledgeSeconds,
+                    resolved,
+                    noActionNeeded,
+                    escalations,
+                    unstaffed,
+                    unroutable,
+                    outcomes,
+                    measurements,
+                    discharges,
                     readmissions30d);
         }
 
         Aggregate withPatients(double patientMonths, Adherence.Count measurements) {
-            return new Aggregate(teamId, month, patientMonths, alerts, readingToAlertSeconds, toAcknowledgeSeconds,
-                    resolved, noActionNeeded, escalations, unstaffed, unroutable, outcomes, measurements, discharges,
+            return new Aggregate(
+                    teamId,
+                    month,
+                    patientMonths,
+                    alerts,
+                    readingToAlertSeconds,
+                    toAcknowledgeSeconds,
+                    resolved,
+                    noActionNeeded,
+                    escalations,
+                    unstaffed,
+                    unroutable,
+                    outcomes,
+                    measurements,
+                    discharges,
                     readmissions30d);
         }
     }
 
     /** The figures of one team and month; a rate or percentile without data is null (shown as –). */
-    public record Figures(String teamId, String teamName, YearMonth month, double patientMonths, int alerts,
-                          Double alertsPerPatientMonth, Long readingToAlertMedianSeconds,
-                          Long readingToAlertP90Seconds, int acknowledged, Long acknowledgeMedianSeconds,
-                          Long acknowledgeP90Seconds, int resolved, int noActionNeeded, Double shareNoAction,
-                          int escalations, int unstaffed, int unroutable, Map<String, Integer> outcomes,
-                          int expectedMeasurements,
-                          int takenMeasurements, Double adherence, int discharges, int readmissions30d,
-                          Double readmissionRate) {
-    }
+    public record Figures(
+            String teamId,
+            String teamName,
+            YearMonth month,
+            double patientMonths,
+            int alerts,
+            Double alertsPerPatientMonth,
+            Long readingToAlertMedianSeconds,
+            Long readingToAlertP90Seconds,
+            int acknowledged,
+            Long acknowledgeMedianSeconds,
+            Long acknowledgeP90Seconds,
+            int resolved,
+            int noActionNeeded,
+            Double shareNoAction,
+            int escalations,
+            int unstaffed,
+            int unroutable,
+            Map<String, Integer> outcomes,
+            int expectedMeasurements,
+            int takenMeasurements,
+            Double adherence,
+            int discharges,
+            int readmissions30d,
+            Double readmissionRate) {}
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /** The months from {@code from} to {@code to}, both included. */
     public static List<YearMonth> months(YearMonth from, YearMonth to) {
@@ -80,8 +145,8 @@ public final class Evaluation {
         for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
             months.add(m);
             if (months.size() > MAX_MONTHS) {
-                throw new IllegalArgumentException("at most " + MAX_MONTHS + " months at a time, asked for " + from
-                        + " to " + to);
+                throw new IllegalArgumentException(
+                        "at most " + MAX_MONTHS + " months at a time, asked for " + from + " to " + to);
             }
         }
         return months;
@@ -115,17 +180,31 @@ public final class Evaluation {
         teams.forEach((teamId, teamName) -> {
             for (YearMonth m : months) {
                 Aggregate a = byKey.getOrDefault(teamId + "/" + m, Aggregate.empty(teamId, m));
-                rows.add(new Figures(teamId, teamName, m, round(a.patientMonths(), 2), a.alerts(),
+                rows.add(new Figures(
+                        teamId,
+                        teamName,
+                        m,
+                        round(a.patientMonths(), 2),
+                        a.alerts(),
                         a.patientMonths() > 0 ? round(a.alerts() / a.patientMonths(), 2) : null,
                         boxed(Percentiles.of(a.readingToAlertSeconds(), 50)),
                         boxed(Percentiles.of(a.readingToAlertSeconds(), 90)),
                         a.toAcknowledgeSeconds().size(),
                         boxed(Percentiles.of(a.toAcknowledgeSeconds(), 50)),
                         boxed(Percentiles.of(a.toAcknowledgeSeconds(), 90)),
-                        a.resolved(), a.noActionNeeded(), ratio(a.noActionNeeded(), a.resolved()), a.escalations(),
-                        a.unstaffed(), a.unroutable(), a.outcomes(), a.measurements().expected(), a.measurements().taken(),
-                        ratio(a.measurements().taken(), a.measurements().expected()), a.discharges(),
-                        a.readmissions30d(), ratio(a.readmissions30d(), a.discharges())));
+                        a.resolved(),
+                        a.noActionNeeded(),
+                        ratio(a.noActionNeeded(), a.resolved()),
+                        a.escalations(),
+                        a.unstaffed(),
+                        a.unroutable(),
+                        a.outcomes(),
+                        a.measurements().expected(),
+                        a.measurements().taken(),
+                        ratio(a.measurements().taken(), a.measurements().expected()),
+                        a.discharges(),
+                        a.readmissions30d(),
+                        ratio(a.readmissions30d(), a.discharges())));
             }
         });
         return rows;

@@ -14,19 +14,37 @@ public final class EvaluationCsv {
 
     public static final String CONTENT_TYPE = "text/csv; charset=utf-8";
 
-    private EvaluationCsv() {
-    }
+    private EvaluationCsv() {}
 
     public static List<String> header() {
-        List<String> header = new ArrayList<>(List.of("team", "team_name", "month", "patient_months", "alerts",
-                "alerts_per_patient_month", "reading_to_alert_median_s", "reading_to_alert_p90_s", "acknowledged",
-                "acknowledge_median_s", "acknowledge_p90_s", "resolved", "no_action_needed", "share_no_action",
-                "escalations", "unstaffed", "unroutable"));
+        List<String> header = new ArrayList<>(List.of(
+                "team",
+                "team_name",
+                "month",
+                "patient_months",
+                "alerts",
+                "alerts_per_patient_month",
+                "reading_to_alert_median_s",
+                "reading_to_alert_p90_s",
+                "acknowledged",
+                "acknowledge_median_s",
+                "acknowledge_p90_s",
+                "resolved",
+                "no_action_needed",
+                "share_no_action",
+                "escalations",
+                "unstaffed",
+                "unroutable"));
         for (Outcome o : Outcome.values()) {
             header.add("outcome_" + o.name().toLowerCase(Locale.ROOT));
         }
-        header.addAll(List.of("expected_measurements", "taken_measurements", "adherence", "discharges",
-                "readmissions_30d", "readmission_rate"));
+        header.addAll(List.of(
+                "expected_measurements",
+                "taken_measurements",
+                "adherence",
+                "discharges",
+                "readmissions_30d",
+                "readmission_rate"));
         return header;
     }
 
@@ -34,17 +52,34 @@ public final class EvaluationCsv {
         StringBuilder out = new StringBuilder();
         line(out, header());
         for (Evaluation.Figures f : rows) {
-            List<String> fields = new ArrayList<>(List.of(f.teamId(), f.teamName(), f.month().toString(),
-                    num(f.patientMonths()), num(f.alerts()), num(f.alertsPerPatientMonth()),
-                    num(f.readingToAlertMedianSeconds()), num(f.readingToAlertP90Seconds()), num(f.acknowledged()),
-                    num(f.acknowledgeMedianSeconds()), num(f.acknowledgeP90Seconds()), num(f.resolved()),
-                    num(f.noActionNeeded()), num(f.shareNoAction()), num(f.escalations()), num(f.unstaffed()),
+            List<String> fields = new ArrayList<>(List.of(
+                    f.teamId(),
+                    f.teamName(),
+                    f.month().toString(),
+                    num(f.patientMonths()),
+                    num(f.alerts()),
+                    num(f.alertsPerPatientMonth()),
+                    num(f.readingToAlertMedianSeconds()),
+                    num(f.readingToAlertP90Seconds()),
+                    num(f.acknowledged()),
+                    num(f.acknowledgeMedianSeconds()),
+                    num(f.acknowledgeP90Seconds()),
+                    num(f.resolved()),
+                    num(f.noActionNeeded()),
+                    num(f.shareNoAction()),
+                    num(f.escalations()),
+                    num(f.unstaffed()),
                     num(f.unroutable())));
             for (Outcome o : Outcome.values()) {
                 fields.add(num(f.outcomes().getOrDefault(o.name(), 0)));
             }
-            fields.addAll(List.of(num(f.expectedMeasurements()), num(f.takenMeasurements()), num(f.adherence()),
-                    num(f.discharges()), num(f.readmissions30d()), num(f.readmissionRate())));
+            fields.addAll(List.of(
+                    num(f.expectedMeasurements()),
+                    num(f.takenMeasurements()),
+                    num(f.adherence()),
+                    num(f.discharges()),
+                    num(f.readmissions30d()),
+                    num(f.readmissionRate())));
             line(out, fields);
         }
         return out.toString();

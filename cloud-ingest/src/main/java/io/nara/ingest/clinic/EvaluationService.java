@@ -1,13 +1,15 @@
 package io.nara.ingest.clinic;
 
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.db.Database;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.db.Database;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -40,8 +42,7 @@ public final class EvaluationService {
     }
 
     /** A patient's share of a team's month: the part of the month the care relation was in force (and past). */
-    record Membership(String teamId, YearMonth month, String patientId, Instant from, Instant to, double share) {
-    }
+    record Membership(String teamId, YearMonth month, String patientId, Instant from, Instant to, double share) {}
 
     private static final String MONTHS = """
             WITH months AS (
@@ -68,8 +69,8 @@ public final class EvaluationService {
     private final MessageCodec codec;
     private final Clock clock;
 
-    public EvaluationService(Database db, ClinicReadings readings, WorkerExecutor influxWorker, MessageCodec codec,
-                             Clock clock) {
+    public EvaluationService(
+            Database db, ClinicReadings readings, WorkerExecutor influxWorker, MessageCodec codec, Clock clock) {
         this.db = db;
         this.readings = readings;
         this.influxWorker = influxWorker;
@@ -78,20 +79,25 @@ public final class EvaluationService {
     }
 
     /** What PostgreSQL gave, before InfluxDB adds adherence. */
-    private record Gathered(Map<String, String> teams, List<YearMonth> months, Map<String, Evaluation.Aggregate> base,
-                            List<Membership> members, Map<String, CarePlan> plans, Map<String, Instant> since) {
-    }
+    private record Gathered(
+            Map<String, String> teams,
+            List<YearMonth> months,
+            Map<String, Evaluation.Aggregate> base,
+            List<Membership> members,
+            Map<String, CarePlan> plans,
+            Map<String, Instant> since) {}
 
-    public Future<List<Evaluation.Figures>> figures(Principal who, YearMonth from, YearMonth to, String team,
-                                                    String action) {
+    public Future<List<Evaluation.Figures>> figures(
+            Principal who, YearMonth from, YearMonth to, String team, String action) {
         List<YearMonth> months = Evaluation.months(from, to);
         Instant now = clock.instant();
         return db.transaction(c -> gather(c, who, months, team, now, action))
                 .compose(g -> influxWorker.executeBlocking(() -> withAdherence(g, now), false));
     }
 
-    private Gathered gather(Connection c, Principal who, List<YearMonth> months, String team, Instant now,
-                            String action) throws SQLException {
+    private Gathered gather(
+            Connection c, Principal who, List<YearMonth> months, String team, Instant now, String action)
+            throws SQLException {
         Map<String, String> teams = teams(c, who, team);
         Object[] teamIds = teams.keySet().toArray();
         Map<String, Evaluation.Aggregate> base = new HashMap<>();
@@ -119,15 +125,28 @@ public final class EvaluationService {
                 while (r.next()) {
                     YearMonth month = YearMonth.parse(r.getString("month"));
                     Map<String, Integer> outcomes = new HashMap<>();
-                    new io.vertx.core.json.JsonObject(r.getString("outcomes")).forEach(e ->
-                            outcomes.put(e.getKey(), ((Number) e.getValue()).intValue()));
+                    new JsonObject(r.getString("outcomes"))
+                            .forEach(e -> outcomes.put(e.getKey(), ((Number) e.getValue()).intValue()));
                     patients.addAll(List.of((String[]) r.getArray("patients").getArray()));
                     String teamId = r.getString("team_id");
-                    base.put(teamId + "/" + month, new Evaluation.Aggregate(teamId, month, 0,
-                            r.getInt("alerts"), longs(r.getArray("reading_to_alert_seconds")),
-                            longs(r.getArray("to_acknowledge_seconds")), r.getInt("resolved"),
-                            r.getInt("no_action_needed"), r.getInt("escalations"), r.getInt("unstaffed"), 0, outcomes,
-                            Adherence.Count.none(), 0, 0));
+                    base.put(
+                            teamId + "/" + month,
+                            new Evaluation.Aggregate(
+                                    teamId,
+                                    month,
+                                    0,
+                                    r.getInt("alerts"),
+                                    longs(r.getArray("reading_to_alert_seconds")),
+                                    longs(r.getArray("to_acknowledge_seconds")),
+                                    r.getInt("resolved"),
+                                    r.getInt("no_action_needed"),
+                                    r.getInt("escalations"),
+                                    r.getInt("unstaffed"),
+                                    0,
+                                    outcomes,
+                                    Adherence.Count.none(),
+                                    0,
+                                    0));
                 }
             }
         }
@@ -147,9 +166,13 @@ public final class EvaluationService {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    members.add(new Membership(r.getString("team_id"), YearMonth.parse(r.getString("month")),
-                            r.getString("patient_id"), r.getTimestamp("cared_from").toInstant(),
-                            r.getTimestamp("cared_to").toInstant(), r.getDouble("month_share")));
+                    members.add(new Membership(
+                            r.getString("team_id"),
+                            YearMonth.parse(r.getString("month")),
+                            r.getString("patient_id"),
+                            r.getTimestamp("cared_from").toInstant(),
+                            r.getTimestamp("cared_to").toInstant(),
+                            r.getDouble("month_share")));
                     patients.add(r.getString("patient_id"));
                 }
             }
@@ -167,13 +190,15 @@ public final class EvaluationService {
             bind(c, q, first, last, teamIds);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    readmissions.put(r.getString("team_id") + "/" + r.getString("month"),
+                    readmissions.put(
+                            r.getString("team_id") + "/" + r.getString("month"),
                             new int[] {r.getInt("discharges"), r.getInt("readmissions")});
                     patients.addAll(List.of((String[]) r.getArray("patients").getArray()));
                 }
             }
         }
-        readmissions.forEach((key, n) -> base.put(key, base.getOrDefault(key, empty(key)).withStays(n[0], n[1])));
+        readmissions.forEach(
+                (key, n) -> base.put(key, base.getOrDefault(key, empty(key)).withStays(n[0], n[1])));
         // No care relation was in force, so no team was routed to: the alert counts for the team that cared for the
         // patient last (the relation that began before the alert and ended latest), so a team sees the patients it
         // let go without a successor.
@@ -203,25 +228,39 @@ public final class EvaluationService {
             q.setArray(1, c.createArrayOf("text", patients.toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    plans.put(r.getString("patient_id"), codec.decode(
-                            r.getString("document").getBytes(StandardCharsets.UTF_8), CarePlan.class));
+                    plans.put(
+                            r.getString("patient_id"),
+                            codec.decode(r.getString("document").getBytes(StandardCharsets.UTF_8), CarePlan.class));
                     since.put(r.getString("patient_id"), r.getTimestamp("since").toInstant());
                 }
             }
         }
-        AccessLog.record(c, who.actor(), action, patients, "teams=" + teams.keySet() + " months=" + months.get(0)
-                + ".." + months.get(months.size() - 1));
+        AccessLog.record(
+                c,
+                who.actor(),
+                action,
+                patients,
+                "teams=" + teams.keySet() + " months=" + months.get(0) + ".." + months.get(months.size() - 1));
         return new Gathered(teams, months, base, members, plans, since);
     }
 
     /** Blocking (InfluxDB): adds adherence and patient-months, then the figures. */
     private List<Evaluation.Figures> withAdherence(Gathered g, Instant now) {
-        List<String> patients = g.members().stream().map(Membership::patientId).distinct()
-                .filter(g.plans()::containsKey).toList();
+        List<String> patients = g.members().stream()
+                .map(Membership::patientId)
+                .distinct()
+                .filter(g.plans()::containsKey)
+                .toList();
         Map<String, Map<String, List<Instant>>> measured = Map.of();
         if (!patients.isEmpty()) {
-            Instant from = g.members().stream().map(Membership::from).min(Instant::compareTo).orElseThrow();
-            Instant to = g.members().stream().map(Membership::to).max(Instant::compareTo).orElseThrow();
+            Instant from = g.members().stream()
+                    .map(Membership::from)
+                    .min(Instant::compareTo)
+                    .orElseThrow();
+            Instant to = g.members().stream()
+                    .map(Membership::to)
+                    .max(Instant::compareTo)
+                    .orElseThrow();
             measured = readings.measuredHours(patients, from, to);
         }
         Map<String, Double> patientMonths = new HashMap<>();
@@ -233,16 +272,23 @@ public final class EvaluationService {
             if (plan == null) {
                 continue;
             }
-            adherence.merge(key, Adherence.ofPlan(plan, m.from(), m.to(), g.since().get(m.patientId()),
-                    measured.getOrDefault(m.patientId(), Map.of())), Adherence.Count::plus);
+            adherence.merge(
+                    key,
+                    Adherence.ofPlan(
+                            plan,
+                            m.from(),
+                            m.to(),
+                            g.since().get(m.patientId()),
+                            measured.getOrDefault(m.patientId(), Map.of())),
+                    Adherence.Count::plus);
         }
         Map<String, Evaluation.Aggregate> all = new LinkedHashMap<>(g.base());
         for (String key : patientMonths.keySet()) {
             all.putIfAbsent(key, empty(key));
         }
         List<Evaluation.Aggregate> data = new ArrayList<>();
-        all.forEach((key, a) -> data.add(a.withPatients(patientMonths.getOrDefault(key, 0.0),
-                adherence.getOrDefault(key, Adherence.Count.none()))));
+        all.forEach((key, a) -> data.add(a.withPatients(
+                patientMonths.getOrDefault(key, 0.0), adherence.getOrDefault(key, Adherence.Count.none()))));
         return Evaluation.figures(g.teams(), g.months(), data);
     }
 
@@ -256,7 +302,7 @@ public final class EvaluationService {
     private static Map<String, String> teams(Connection c, Principal who, String team) throws SQLException {
         Map<String, String> teams = new LinkedHashMap<>();
         try (PreparedStatement q = c.prepareStatement("SELECT id, name FROM care_team ORDER BY name, id");
-             ResultSet r = q.executeQuery()) {
+                ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 if (who.operator() || who.teams().contains(r.getString("id"))) {
                     teams.put(r.getString("id"), r.getString("name"));
@@ -280,7 +326,7 @@ public final class EvaluationService {
         return 4;
     }
 
-    private static List<Long> longs(java.sql.Array array) throws SQLException {
+    private static List<Long> longs(Array array) throws SQLException {
         List<Long> out = new ArrayList<>();
         for (Object o : (Object[]) array.getArray()) {
             out.add(((Number) o).longValue());

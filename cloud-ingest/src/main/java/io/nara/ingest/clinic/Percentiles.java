@@ -11,8 +11,7 @@ import java.util.OptionalLong;
  */
 public final class Percentiles {
 
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /** The p-th percentile (0 &lt; p ≤ 100) of the values; empty for no values. */
     public static OptionalLong of(Collection<Long> values, double p) {

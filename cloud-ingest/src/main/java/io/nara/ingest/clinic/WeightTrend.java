@@ -12,11 +12,9 @@ import java.util.Optional;
 public final class WeightTrend {
 
     /** One weight reading, in kg. */
-    public record Reading(Instant at, double kg) {
-    }
+    public record Reading(Instant at, double kg) {}
 
-    private WeightTrend() {
-    }
+    private WeightTrend() {}
 
     /** The gain over {@code window} up to the newest reading; empty without a reading or with only one in the window. */
     public static Optional<Double> gain(List<Reading> readings, Duration window) {

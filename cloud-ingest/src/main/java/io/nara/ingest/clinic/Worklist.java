@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,9 +21,19 @@ import java.util.Set;
 public final class Worklist {
 
     /** What is known about one patient. */
-    public record Signals(String patientId, String name, List<String> teams, int urgentAlerts, int warningAlerts,
-                          int infoAlerts, Double weightGain3d, Double weightGain7d, Adherence.Count lastWeek,
-                          Integer dischargeDay, int postDischargeDays, boolean planHasPeriod) {
+    public record Signals(
+            String patientId,
+            String name,
+            List<String> teams,
+            int urgentAlerts,
+            int warningAlerts,
+            int infoAlerts,
+            Double weightGain3d,
+            Double weightGain7d,
+            Adherence.Count lastWeek,
+            Integer dischargeDay,
+            int postDischargeDays,
+            boolean planHasPeriod) {
         public Signals {
             teams = List.copyOf(teams);
             lastWeek = lastWeek == null ? Adherence.Count.none() : lastWeek;
@@ -38,16 +49,16 @@ public final class Worklist {
     }
 
     /** Why a patient is where it is: the points and a sentence in both languages. */
-    public record Reason(String kind, int points, String sv, String en) {
-    }
+    public record Reason(String kind, int points, String sv, String en) {}
 
     /** A row of the worklist. */
-    public record Row(Signals patient, int score, List<Reason> reasons) {
-    }
+    public record Row(Signals patient, int score, List<Reason> reasons) {}
 
     /** The worklist's filters, as the query string names them. */
     public enum Filter {
-        OPEN_ALERTS("open-alerts"), POST_DISCHARGE("post-discharge"), MISSED("missed");
+        OPEN_ALERTS("open-alerts"),
+        POST_DISCHARGE("post-discharge"),
+        MISSED("missed");
 
         private final String param;
 
@@ -70,9 +81,11 @@ public final class Worklist {
                 if (name.isEmpty()) {
                     continue;
                 }
-                filters.add(java.util.Arrays.stream(values()).filter(f -> f.param.equals(name)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown filter '" + part.trim()
-                                + "'; known: open-alerts, post-discharge, missed")));
+                filters.add(Arrays.stream(values())
+                        .filter(f -> f.param.equals(name))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "unknown filter '" + part.trim() + "'; known: open-alerts, post-discharge, missed")));
             }
             return filters;
         }
@@ -93,8 +106,7 @@ public final class Worklist {
     static final int MISSED_POINTS = 5;
     static final int MISSED_CAP = 40;
 
-    private Worklist() {
-    }
+    private Worklist() {}
 
     /**
      * Ranks the patients: highest score first; ties by urgent alerts, then name and id, so the order is stable.
@@ -113,8 +125,10 @@ public final class Worklist {
                 rows.add(row);
             }
         }
-        rows.sort(Comparator.comparingInt(Row::score).reversed()
-                .thenComparing(Comparator.comparingInt((Row r) -> r.patient().urgentAlerts()).reversed())
+        rows.sort(Comparator.comparingInt(Row::score)
+                .reversed()
+                .thenComparing(Comparator.comparingInt((Row r) -> r.patient().urgentAlerts())
+                        .reversed())
                 .thenComparing(r -> r.patient().name())
                 .thenComparing(r -> r.patient().patientId()));
         return rows;
@@ -124,17 +138,22 @@ public final class Worklist {
     public static Row score(Signals p) {
         List<Reason> reasons = new ArrayList<>();
         if (p.openAlerts() > 0) {
-            int points = p.urgentAlerts() * URGENT_POINTS + p.warningAlerts() * WARNING_POINTS
+            int points = p.urgentAlerts() * URGENT_POINTS
+                    + p.warningAlerts() * WARNING_POINTS
                     + p.infoAlerts() * INFO_POINTS;
-            reasons.add(new Reason("open-alerts", points,
+            reasons.add(new Reason(
+                    "open-alerts",
+                    points,
                     "Öppna larm: " + p.urgentAlerts() + " brådskande, " + p.warningAlerts() + " varning, "
                             + p.infoAlerts() + " info",
-                    "Open alerts: " + p.urgentAlerts() + " urgent, " + p.warningAlerts() + " warning, "
-                            + p.infoAlerts() + " info"));
+                    "Open alerts: " + p.urgentAlerts() + " urgent, " + p.warningAlerts() + " warning, " + p.infoAlerts()
+                            + " info"));
         }
         int weightPoints = weightPoints(p.weightGain3d(), p.weightGain7d());
         if (weightPoints > 0) {
-            reasons.add(new Reason("weight", weightPoints,
+            reasons.add(new Reason(
+                    "weight",
+                    weightPoints,
                     "Viktökning " + kg(p.weightGain3d(), "sv") + " på 3 dygn, " + kg(p.weightGain7d(), "sv")
                             + " på 7 dygn",
                     "Weight gain " + kg(p.weightGain3d(), "en") + " in 3 days, " + kg(p.weightGain7d(), "en")
@@ -142,7 +161,9 @@ public final class Worklist {
         }
         int missed = p.lastWeek().missed();
         if (missed > 0) {
-            reasons.add(new Reason("missed", Math.min(MISSED_CAP, missed * MISSED_POINTS),
+            reasons.add(new Reason(
+                    "missed",
+                    Math.min(MISSED_CAP, missed * MISSED_POINTS),
                     "Missade mätningar: " + missed + " av " + p.lastWeek().expected() + " senaste 7 dygnen",
                     "Missed measurements: " + missed + " of " + p.lastWeek().expected() + " in the last 7 days"));
         }
@@ -179,8 +200,7 @@ public final class Worklist {
     }
 
     /** Where a patient is after a discharge: day 1 is the discharge day. */
-    public record Discharge(int day, int periodDays, boolean planHasPeriod) {
-    }
+    public record Discharge(int day, int periodDays, boolean planHasPeriod) {}
 
     /**
      * Days since the latest discharge: the care plan's post-discharge start or a discharge the team entered, whichever
@@ -201,7 +221,8 @@ public final class Worklist {
         } else if (recorded != null) {
             start = recorded;
             days = period != null ? period.days() : PostDischarge.DEFAULT_DAYS;
-            planHasPeriod = period != null && period.covers(today.atStartOfDay(zone).toInstant(), zone);
+            planHasPeriod =
+                    period != null && period.covers(today.atStartOfDay(zone).toInstant(), zone);
         } else {
             return null;
         }

@@ -2,8 +2,8 @@ package io.nara.ingest.clinic;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.db.Database;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.db.Database;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.PostDischarge;
 import io.nara.protocol.codec.MessageCodec;
@@ -35,9 +35,16 @@ import java.util.Set;
 public final class WorklistService {
 
     /** What PostgreSQL knows of one visible patient. */
-    record Patient(String id, String name, List<String> teams, int urgent, int warning, int info, CarePlan plan,
-                   Instant monitoredSince, Instant lastDischarge) {
-    }
+    record Patient(
+            String id,
+            String name,
+            List<String> teams,
+            int urgent,
+            int warning,
+            int info,
+            CarePlan plan,
+            Instant monitoredSince,
+            Instant lastDischarge) {}
 
     /** The zone of a patient without a plan, and of the clinic's own dates: {@link CarePlan#DEFAULT_ZONE}. */
     public static final ZoneId DEFAULT_ZONE = ZoneId.of(CarePlan.DEFAULT_ZONE);
@@ -48,8 +55,8 @@ public final class WorklistService {
     private final MessageCodec codec;
     private final Clock clock;
 
-    public WorklistService(Database db, ClinicReadings readings, WorkerExecutor influxWorker, MessageCodec codec,
-                           Clock clock) {
+    public WorklistService(
+            Database db, ClinicReadings readings, WorkerExecutor influxWorker, MessageCodec codec, Clock clock) {
         this.db = db;
         this.readings = readings;
         this.influxWorker = influxWorker;
@@ -64,10 +71,16 @@ public final class WorklistService {
                 .compose(patients -> influxWorker.executeBlocking(() -> signals(patients, now), false))
                 .map(signals -> Worklist.rank(signals, team, filters))
                 .compose(rows -> db.transaction(c -> {
-                    AccessLog.record(c, who.actor(), "worklist.list",
+                    AccessLog.record(
+                            c,
+                            who.actor(),
+                            "worklist.list",
                             rows.stream().map(r -> r.patient().patientId()).toList(),
-                            "team=" + (team == null ? "" : team) + " filter=" + filters.stream()
-                                    .map(Worklist.Filter::param).sorted().toList());
+                            "team=" + (team == null ? "" : team) + " filter="
+                                    + filters.stream()
+                                            .map(Worklist.Filter::param)
+                                            .sorted()
+                                            .toList());
                     return rows;
                 }));
     }
@@ -100,15 +113,22 @@ public final class WorklistService {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     String doc = r.getString("plan");
-                    CarePlan plan = doc == null ? null
-                            : codec.decode(doc.getBytes(StandardCharsets.UTF_8), CarePlan.class);
+                    CarePlan plan =
+                            doc == null ? null : codec.decode(doc.getBytes(StandardCharsets.UTF_8), CarePlan.class);
                     Timestamp since = r.getTimestamp("plan_since");
                     Timestamp discharged = r.getTimestamp("discharged_at");
-                    byId.put(r.getString("id"), new Patient(r.getString("id"), r.getString("name"),
-                            List.of((String[]) r.getArray("teams").getArray()), r.getInt("urgent"),
-                            r.getInt("warning"), r.getInt("info"), plan,
-                            since == null ? null : since.toInstant(),
-                            discharged == null ? null : discharged.toInstant()));
+                    byId.put(
+                            r.getString("id"),
+                            new Patient(
+                                    r.getString("id"),
+                                    r.getString("name"),
+                                    List.of((String[]) r.getArray("teams").getArray()),
+                                    r.getInt("urgent"),
+                                    r.getInt("warning"),
+                                    r.getInt("info"),
+                                    plan,
+                                    since == null ? null : since.toInstant(),
+                                    discharged == null ? null : discharged.toInstant()));
                 }
             }
         }
@@ -118,12 +138,15 @@ public final class WorklistService {
     /** Blocking (InfluxDB): the signals of each patient. */
     List<Worklist.Signals> signals(List<Patient> patients, Instant now) {
         List<String> ids = patients.stream().map(Patient::id).toList();
-        Map<String, List<WeightTrend.Reading>> weights = readings.values(ids, Vocabulary.BODY_WEIGHT.loinc(),
-                now.minus(Duration.ofDays(14)), now.plusSeconds(1));
+        Map<String, List<WeightTrend.Reading>> weights = readings.values(
+                ids, Vocabulary.BODY_WEIGHT.loinc(), now.minus(Duration.ofDays(14)), now.plusSeconds(1));
         // The 7 whole days before today: today's measurement may still come.
-        Instant weekEnd = now.atZone(DEFAULT_ZONE).toLocalDate().atStartOfDay(DEFAULT_ZONE).toInstant();
-        Map<String, Map<String, List<Instant>>> measured = readings.measuredHours(ids,
-                weekEnd.minus(Duration.ofDays(8)), weekEnd.plus(Duration.ofDays(1)));
+        Instant weekEnd = now.atZone(DEFAULT_ZONE)
+                .toLocalDate()
+                .atStartOfDay(DEFAULT_ZONE)
+                .toInstant();
+        Map<String, Map<String, List<Instant>>> measured =
+                readings.measuredHours(ids, weekEnd.minus(Duration.ofDays(8)), weekEnd.plus(Duration.ofDays(1)));
         List<Worklist.Signals> out = new ArrayList<>();
         for (Patient p : patients) {
             ZoneId zone = p.plan() == null ? DEFAULT_ZONE : p.plan().zoneId();
@@ -136,13 +159,28 @@ public final class WorklistService {
             if (p.plan() != null) {
                 Instant to = today.atStartOfDay(zone).toInstant();
                 Instant from = today.minusDays(7).atStartOfDay(zone).toInstant();
-                week = Adherence.ofPlan(p.plan(), from, to, p.monitoredSince(),
-                        measured.getOrDefault(p.id(), Map.of()));
+                week = Adherence.ofPlan(
+                        p.plan(), from, to, p.monitoredSince(), measured.getOrDefault(p.id(), Map.of()));
             }
-            Worklist.Discharge d = Worklist.discharge(p.plan() == null ? null : p.plan().postDischarge(),
-                    p.lastDischarge() == null ? null : p.lastDischarge().atZone(zone).toLocalDate(), today, zone);
-            out.add(new Worklist.Signals(p.id(), p.name(), p.teams(), p.urgent(), p.warning(), p.info(), gain3, gain7,
-                    week, d == null ? null : d.day(), d == null ? PostDischarge.DEFAULT_DAYS : d.periodDays(),
+            Worklist.Discharge d = Worklist.discharge(
+                    p.plan() == null ? null : p.plan().postDischarge(),
+                    p.lastDischarge() == null
+                            ? null
+                            : p.lastDischarge().atZone(zone).toLocalDate(),
+                    today,
+                    zone);
+            out.add(new Worklist.Signals(
+                    p.id(),
+                    p.name(),
+                    p.teams(),
+                    p.urgent(),
+                    p.warning(),
+                    p.info(),
+                    gain3,
+                    gain7,
+                    week,
+                    d == null ? null : d.day(),
+                    d == null ? PostDischarge.DEFAULT_DAYS : d.periodDays(),
                     d != null && d.planHasPeriod()));
         }
         return out;

@@ -17,9 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBFactory;
+import org.influxdb.InfluxDBIOException;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 import org.slf4j.Logger;
@@ -68,11 +71,13 @@ public final class Preflight {
         try {
             identity.sslContext();
         } catch (IllegalStateException e) {
-            throw new ConfigurationException("the MQTT certificate (--keystore, --truststore, --password-file): "
-                    + e.getMessage());
+            throw new ConfigurationException(
+                    "the MQTT certificate (--keystore, --truststore, --password-file): " + e.getMessage());
         }
         try {
-            char[] password = Files.readAllLines(identity.passwordFile(), StandardCharsets.UTF_8).get(0).trim()
+            char[] password = Files.readAllLines(identity.passwordFile(), StandardCharsets.UTF_8)
+                    .get(0)
+                    .trim()
                     .toCharArray();
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(identity.keystore())) {
@@ -82,12 +87,14 @@ public final class Preflight {
                 Certificate c = store.getCertificate(alias);
                 if (store.isKeyEntry(alias) && c instanceof X509Certificate x509) {
                     if (x509.getNotAfter().toInstant().isBefore(now)) {
-                        throw new ConfigurationException("the MQTT client certificate '" + alias + "' in "
-                                + identity.keystore() + " expired at " + x509.getNotAfter().toInstant());
+                        throw new ConfigurationException(
+                                "the MQTT client certificate '" + alias + "' in " + identity.keystore() + " expired at "
+                                        + x509.getNotAfter().toInstant());
                     }
                     if (x509.getNotBefore().toInstant().isAfter(now)) {
                         throw new ConfigurationException("the MQTT client certificate '" + alias + "' in "
-                                + identity.keystore() + " is not valid before " + x509.getNotBefore().toInstant());
+                                + identity.keystore() + " is not valid before "
+                                + x509.getNotBefore().toInstant());
                     }
                 }
             }
@@ -111,10 +118,14 @@ public final class Preflight {
                 return;
             }
             if (!clock.instant().plus(pause).isBefore(deadline)) {
-                throw new Unreachable(store + " did not answer within " + wait.toSeconds() + " s (--start-wait): "
-                        + problem);
+                throw new Unreachable(
+                        store + " did not answer within " + wait.toSeconds() + " s (--start-wait): " + problem);
             }
-            LOG.warn("{} does not answer yet (attempt {}): {}; trying again in {} s", store, n, problem,
+            LOG.warn(
+                    "{} does not answer yet (attempt {}): {}; trying again in {} s",
+                    store,
+                    n,
+                    problem,
                     pause.toSeconds());
             Thread.sleep(pause.toMillis());
         }
@@ -122,7 +133,8 @@ public final class Preflight {
 
     private static String postgres(Database.Settings settings) {
         DriverManager.setLoginTimeout(5);
-        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
+        try (Connection ignored =
+                DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
             return null;
         } catch (SQLException e) {
             if (REFUSALS.contains(e.getSQLState())) {
@@ -138,10 +150,10 @@ public final class Preflight {
             QueryResult result;
             try {
                 result = client.query(new Query("SHOW DATABASES"));
-            } catch (org.influxdb.InfluxDBIOException e) {
+            } catch (InfluxDBIOException e) {
                 return e.getMessage();
-            } catch (org.influxdb.InfluxDBException e) {
-                String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            } catch (InfluxDBException e) {
+                String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
                 if (!message.contains("auth")) {
                     return e.getMessage();
                 }
@@ -152,9 +164,11 @@ public final class Preflight {
                 throw new ConfigurationException("InfluxDB at " + settings.url() + " refuses SHOW DATABASES for user "
                         + settings.user() + ": " + result.getError());
             }
-            List<List<Object>> rows = result.getResults().get(0).getSeries() == null ? List.of()
+            List<List<Object>> rows = result.getResults().get(0).getSeries() == null
+                    ? List.of()
                     : result.getResults().get(0).getSeries().get(0).getValues();
-            boolean found = rows != null && rows.stream().anyMatch(r -> settings.database().equals(r.get(0)));
+            boolean found = rows != null
+                    && rows.stream().anyMatch(r -> settings.database().equals(r.get(0)));
             if (!found) {
                 throw new ConfigurationException("InfluxDB at " + settings.url() + " has no database '"
                         + settings.database() + "' (--influx-db; create it with CREATE DATABASE "

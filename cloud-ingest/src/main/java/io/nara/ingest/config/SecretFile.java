@@ -1,8 +1,8 @@
 package io.nara.ingest.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,8 +11,7 @@ import java.nio.file.Path;
 /** Reads a secret (a password, a key) from a file, or says exactly why it cannot. */
 public final class SecretFile {
 
-    private SecretFile() {
-    }
+    private SecretFile() {}
 
     /**
      * The file's content without surrounding white space.

@@ -53,9 +53,10 @@ public final class Settings implements CommandLine.IDefaultValueProvider {
      * {@link ConfigurationException} for a file that was named but cannot be read.
      */
     public static Settings load(List<String> args, Map<String, String> env) {
-        Optional<Path> named = configArgument(args).or(() -> Optional.ofNullable(env.get(CONFIG_ENV)).map(Path::of));
-        Optional<Path> file = named.isPresent() ? named
-                : Optional.of(Path.of(DEFAULT_FILE)).filter(Files::exists);
+        Optional<Path> named = configArgument(args)
+                .or(() -> Optional.ofNullable(env.get(CONFIG_ENV)).map(Path::of));
+        Optional<Path> file =
+                named.isPresent() ? named : Optional.of(Path.of(DEFAULT_FILE)).filter(Files::exists);
         Properties properties = new Properties();
         if (file.isPresent()) {
             Path path = file.get();
@@ -116,9 +117,11 @@ public final class Settings implements CommandLine.IDefaultValueProvider {
             envs.add(envName(option.longestName()));
         }
         TreeSet<String> unknown = new TreeSet<>();
-        properties.stringPropertyNames().stream().filter(k -> !keys.contains(k))
+        properties.stringPropertyNames().stream()
+                .filter(k -> !keys.contains(k))
                 .forEach(k -> unknown.add("'" + k + "' in " + file.orElseThrow()));
-        env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !envs.contains(k))
+        env.keySet().stream()
+                .filter(k -> k.startsWith(ENV_PREFIX) && !envs.contains(k))
                 .forEach(k -> unknown.add("environment variable " + k));
         if (!unknown.isEmpty()) {
             throw new ConfigurationException("unknown setting " + String.join(", ", unknown)
@@ -128,8 +131,8 @@ public final class Settings implements CommandLine.IDefaultValueProvider {
 
     /** Where a setting can be given, for messages: "--pg-url, NARA_INGEST_PG_URL or pg-url in FILE". */
     public String where(String option) {
-        return option + ", " + envName(option) + " or " + key(option) + " in " + file.map(Path::toString)
-                .orElse(DEFAULT_FILE);
+        return option + ", " + envName(option) + " or " + key(option) + " in "
+                + file.map(Path::toString).orElse(DEFAULT_FILE);
     }
 
     public Optional<Path> file() {

@@ -7,14 +7,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.function.BiFunction;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -53,11 +54,16 @@ public final class HubMessageConsumer {
     private long connectAttempts;
     private MqttConnectionOptions options;
     /** Publishes waiting for a free in-flight slot, oldest first; only touched on {@link #context}. */
-    private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
     /** @param handler handles (topic, payload) on the Vert.x context; the message is PUBACKed when it completes */
-    public HubMessageConsumer(Vertx vertx, BrokerConnection broker, String clientId, String shareGroup,
-                              int receiveMaximum, BiFunction<String, byte[], Future<?>> handler) {
+    public HubMessageConsumer(
+            Vertx vertx,
+            BrokerConnection broker,
+            String clientId,
+            String shareGroup,
+            int receiveMaximum,
+            BiFunction<String, byte[], Future<?>> handler) {
         this.vertx = vertx;
         this.broker = broker;
         this.clientId = clientId;
@@ -79,14 +85,16 @@ public final class HubMessageConsumer {
         // every attempt. A clean session: a node that dies takes no queue with it; whatever it had not acknowledged,
         // the hub sends again when its ack does not come.
         vertx.executeBlocking(() -> {
-            MqttConnectionOptions built = broker.options(true, null, null);
-            built.setReceiveMaximum(receiveMaximum);
-            return built;
-        }).onSuccess(built -> {
-            options = built;
-            connect();
-        }).onFailure(e -> LOG.error("cannot load the ingest's TLS identity for {}: {}", broker.serverUri(),
-                e.getMessage(), e));
+                    MqttConnectionOptions built = broker.options(true, null, null);
+                    built.setReceiveMaximum(receiveMaximum);
+                    return built;
+                })
+                .onSuccess(built -> {
+                    options = built;
+                    connect();
+                })
+                .onFailure(e -> LOG.error(
+                        "cannot load the ingest's TLS identity for {}: {}", broker.serverUri(), e.getMessage(), e));
     }
 
     /** Connected and subscribed. */
@@ -117,16 +125,22 @@ public final class HubMessageConsumer {
     private void tryPublish(String topic, byte[] payload, boolean retained, Promise<Void> promise) {
         try {
             // Paho calls back on its own thread; complete on ours so callers' continuations stay on the context.
-            client.publish(topic, payload, 1, retained, null, new ActionListener(
-                    () -> context.runOnContext(v -> {
-                        promise.tryComplete();
-                        publishWaiting();
-                    }),
-                    e -> context.runOnContext(v -> {
-                        promise.tryFail(new IllegalStateException("the broker did not take the publish on " + topic
-                                + ": " + e.getMessage(), e));
-                        publishWaiting();
-                    })));
+            client.publish(
+                    topic,
+                    payload,
+                    1,
+                    retained,
+                    null,
+                    new ActionListener(
+                            () -> context.runOnContext(v -> {
+                                promise.tryComplete();
+                                publishWaiting();
+                            }),
+                            e -> context.runOnContext(v -> {
+                                promise.tryFail(new IllegalStateException(
+                                        "the broker did not take the publish on " + topic + ": " + e.getMessage(), e));
+                                publishWaiting();
+                            })));
         } catch (MqttException e) {
             if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                 waiting.addFirst(() -> tryPublish(topic, payload, retained, promise));
@@ -165,11 +179,16 @@ public final class HubMessageConsumer {
         // A clean session: a node that dies takes no queue with it; whatever it had not acknowledged, the hub sends
         // again when its ack does not come.
         try {
-            client.connect(options, null, new ActionListener(
-                    () -> LOG.info("ingest {} connected to {}", clientId, broker.serverUri()),
-                    e -> {
+            client.connect(
+                    options,
+                    null,
+                    new ActionListener(() -> LOG.info("ingest {} connected to {}", clientId, broker.serverUri()), e -> {
                         long delay = Math.min(30_000, 500L << Math.min(6, connectAttempts++));
-                        LOG.warn("cannot connect to {}: {}; retrying in {} ms", broker.serverUri(), e.getMessage(), delay);
+                        LOG.warn(
+                                "cannot connect to {}: {}; retrying in {} ms",
+                                broker.serverUri(),
+                                e.getMessage(),
+                                delay);
                         context.runOnContext(v -> vertx.setTimer(delay, id -> connect()));
                     }));
         } catch (MqttException e) {
@@ -181,14 +200,20 @@ public final class HubMessageConsumer {
     private void subscribe() {
         MqttSubscription[] subscriptions = new MqttSubscription[CONSUMED.length];
         for (int i = 0; i < CONSUMED.length; i++) {
-            subscriptions[i] = new MqttSubscription(
-                    "$share/" + shareGroup + "/" + HubTopic.filterForAllHubs(CONSUMED[i]), 1);
+            subscriptions[i] =
+                    new MqttSubscription("$share/" + shareGroup + "/" + HubTopic.filterForAllHubs(CONSUMED[i]), 1);
         }
         try {
-            client.subscribe(subscriptions, null, new ActionListener(() -> {
-                subscribed = true;
-                LOG.info("ingest {} subscribed as share group '{}'", clientId, shareGroup);
-            }, e -> LOG.error("subscription failed: {}", e.getMessage())), new MqttProperties());
+            client.subscribe(
+                    subscriptions,
+                    null,
+                    new ActionListener(
+                            () -> {
+                                subscribed = true;
+                                LOG.info("ingest {} subscribed as share group '{}'", clientId, shareGroup);
+                            },
+                            e -> LOG.error("subscription failed: {}", e.getMessage())),
+                    new MqttProperties());
         } catch (MqttException e) {
             LOG.error("cannot subscribe: {}", e.getMessage(), e);
         }
@@ -237,11 +262,9 @@ public final class HubMessageConsumer {
         }
 
         @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
+        public void deliveryComplete(IMqttToken token) {}
 
         @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

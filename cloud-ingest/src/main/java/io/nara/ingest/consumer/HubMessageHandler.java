@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,12 +57,17 @@ public final class HubMessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HubMessageHandler.class);
     /** Refusals kept one by one per hub and window; the rest are counted. */
     public static final int REFUSALS_KEPT = 20;
+
     public static final Duration REFUSAL_WINDOW = Duration.ofMinutes(1);
 
     /** The node's stores and the registries a hub message is stored in. */
-    public record Stores(Database db, ObservationStore observations, WorkerExecutor influxWorker, AlertStore alerts,
-                         HubRegistry hubs, RejectedMessages rejected) {
-    }
+    public record Stores(
+            Database db,
+            ObservationStore observations,
+            WorkerExecutor influxWorker,
+            AlertStore alerts,
+            HubRegistry hubs,
+            RejectedMessages rejected) {}
 
     private final Stores stores;
     private final Database db;
@@ -75,12 +81,19 @@ public final class HubMessageHandler {
     private final BiFunction<String, byte[], Future<Void>> publisher;
     /** The raw samples' retention, named in the log when samples arrive past it. */
     private final Duration rawSampleRetention;
+
     private final RefusalLimiter refusals = new RefusalLimiter(REFUSALS_KEPT, REFUSAL_WINDOW);
 
     /** @param batchListeners told of every stored batch; may be added to while the node starts */
-    public HubMessageHandler(Stores stores, MessageCodec codec, Clock clock, List<StoredBatchListener> batchListeners,
-                             NodeMetrics metrics, StoreHealth health, Duration rawSampleRetention,
-                             BiFunction<String, byte[], Future<Void>> publisher) {
+    public HubMessageHandler(
+            Stores stores,
+            MessageCodec codec,
+            Clock clock,
+            List<StoredBatchListener> batchListeners,
+            NodeMetrics metrics,
+            StoreHealth health,
+            Duration rawSampleRetention,
+            BiFunction<String, byte[], Future<Void>> publisher) {
         this.stores = stores;
         this.db = stores.db();
         this.codec = codec;
@@ -98,25 +111,32 @@ public final class HubMessageHandler {
         long arrived = System.nanoTime();
         String kind = kindOf(topic);
         metrics.received(kind);
-        return handleKind(topic, payload).andThen(r -> {
-            if (r.failed()) {
-                metrics.failed(kind);
-            } else if (r.result() == Handled.STORED) {
-                metrics.stored(kind);
-                if (!"status".equals(kind)) {
-                    metrics.acknowledged(System.nanoTime() - arrived);
-                }
-            } else {
-                metrics.refused(kind);
-            }
-        }).mapEmpty();
+        return handleKind(topic, payload)
+                .andThen(r -> {
+                    if (r.failed()) {
+                        metrics.failed(kind);
+                    } else if (r.result() == Handled.STORED) {
+                        metrics.stored(kind);
+                        if (!"status".equals(kind)) {
+                            metrics.acknowledged(System.nanoTime() - arrived);
+                        }
+                    } else {
+                        metrics.refused(kind);
+                    }
+                })
+                .mapEmpty();
     }
 
     /** What became of a message that did not fail. */
-    private enum Handled { STORED, REFUSED }
+    private enum Handled {
+        STORED,
+        REFUSED
+    }
 
     private static String kindOf(String topic) {
-        return HubTopic.parse(topic).map(t -> t.kind().name().toLowerCase(java.util.Locale.ROOT)).orElse("other");
+        return HubTopic.parse(topic)
+                .map(t -> t.kind().name().toLowerCase(Locale.ROOT))
+                .orElse("other");
     }
 
     private Future<Handled> handleKind(String topic, byte[] payload) {
@@ -128,13 +148,27 @@ public final class HubMessageHandler {
         Future<Handled> handled;
         try {
             handled = switch (parsed.get().kind()) {
-                case OBS -> storeBatch(hubId, topic, payload,
-                        IncomingReadings.check(codec.decode(payload, ObservationBatch.class), clock.instant()));
-                case ALERT -> authoriseAlert(hubId, topic, payload,
-                        IncomingReadings.check(codec.decode(payload, AlertMessage.class), clock.instant()));
-                case STATUS -> health.track(stores.hubs().status(hubId, codec.decode(payload, HubStatus.class),
-                        clock.instant())).map(Handled.STORED);
-                case ACK, CONFIG -> refuse(hubId, topic, payload, "hubs do not publish on " + parsed.get().kind());
+                case OBS ->
+                    storeBatch(
+                            hubId,
+                            topic,
+                            payload,
+                            IncomingReadings.check(codec.decode(payload, ObservationBatch.class), clock.instant()));
+                case ALERT ->
+                    authoriseAlert(
+                            hubId,
+                            topic,
+                            payload,
+                            IncomingReadings.check(codec.decode(payload, AlertMessage.class), clock.instant()));
+                case STATUS ->
+                    health.track(stores.hubs().status(hubId, codec.decode(payload, HubStatus.class), clock.instant()))
+                            .map(Handled.STORED);
+                case ACK, CONFIG ->
+                    refuse(
+                            hubId,
+                            topic,
+                            payload,
+                            "hubs do not publish on " + parsed.get().kind());
             };
         } catch (InvalidMessageException e) {
             return refuse(hubId, topic, payload, e.getMessage());
@@ -153,9 +187,8 @@ public final class HubMessageHandler {
      * their patients), with the patients nurses have assigned to its unattributed ones, or none; the refused ones with
      * their reasons; and the highest sequence number of its outbox already stored ({@link Resends#storedTo}).
      */
-    private record Judged(Optional<ObservationBatch> allowed, List<Long> refused, List<String> reasons,
-                          long storedTo) {
-    }
+    private record Judged(
+            Optional<ObservationBatch> allowed, List<Long> refused, List<String> reasons, long storedTo) {}
 
     /**
      * Stores the readings the hub may report; the others are refused: kept whole with the reasons in the rejected
@@ -171,11 +204,13 @@ public final class HubMessageHandler {
             }
             Future<Void> kept = refuseUnauthorised(hubId, topic, payload, judged.reasons());
             if (judged.allowed().isEmpty()) {
-                return kept.compose(v -> acknowledge(hubId, batch.outbox(), judged.refused())).map(Handled.REFUSED);
+                return kept.compose(v -> acknowledge(hubId, batch.outbox(), judged.refused()))
+                        .map(Handled.REFUSED);
             }
-            return kept.compose(v -> storeObservations(hubId, topic, payload, judged.allowed().get(),
-                            judged.storedTo()))
-                    .compose(v -> acknowledge(hubId, batch.outbox(), judged.refused())).map(Handled.STORED);
+            return kept.compose(v -> storeObservations(
+                            hubId, topic, payload, judged.allowed().get(), judged.storedTo()))
+                    .compose(v -> acknowledge(hubId, batch.outbox(), judged.refused()))
+                    .map(Handled.STORED);
         });
     }
 
@@ -207,17 +242,27 @@ public final class HubMessageHandler {
         if (assigned.isEmpty()) {
             return new Judged(Optional.of(part), refused, reasons, storedTo);
         }
-        List<Observation> rewritten = part.observations().stream().map(o -> o.patientId() == null
-                && assigned.containsKey(o.seq()) ? o.withPatient(assigned.get(o.seq())) : o).toList();
-        return new Judged(Optional.of(new ObservationBatch(part.v(), part.outbox(), part.seqFrom(), part.seqTo(),
-                rewritten)), refused, reasons, storedTo);
+        List<Observation> rewritten = part.observations().stream()
+                .map(o -> o.patientId() == null && assigned.containsKey(o.seq())
+                        ? o.withPatient(assigned.get(o.seq()))
+                        : o)
+                .toList();
+        return new Judged(
+                Optional.of(new ObservationBatch(part.v(), part.outbox(), part.seqFrom(), part.seqTo(), rewritten)),
+                refused,
+                reasons,
+                storedTo);
     }
 
     private Future<Handled> authoriseAlert(String hubId, String topic, byte[] payload, AlertMessage message) {
-        return health.track(db.transaction(c -> authorities.load(c, hubId).refuse(message.alert()))).compose(reason ->
-                reason.isEmpty() ? storeAlert(hubId, message).map(Handled.STORED)
-                        : refuseUnauthorised(hubId, topic, payload, List.of(reason.get())).compose(v ->
-                                acknowledge(hubId, message.outbox(), List.of(message.alert().seq())))
+        return health.track(db.transaction(c -> authorities.load(c, hubId).refuse(message.alert())))
+                .compose(reason -> reason.isEmpty()
+                        ? storeAlert(hubId, message).map(Handled.STORED)
+                        : refuseUnauthorised(hubId, topic, payload, List.of(reason.get()))
+                                .compose(v -> acknowledge(
+                                        hubId,
+                                        message.outbox(),
+                                        List.of(message.alert().seq())))
                                 .map(Handled.REFUSED));
     }
 
@@ -233,19 +278,35 @@ public final class HubMessageHandler {
      *
      * @param storedTo the highest sequence number of the batch's outbox already stored ({@link Resends#storedTo})
      */
-    private Future<Void> storeObservations(String hubId, String topic, byte[] payload, ObservationBatch batch,
-                                           long storedTo) {
+    private Future<Void> storeObservations(
+            String hubId, String topic, byte[] payload, ObservationBatch batch, long storedTo) {
         return withoutConflictingResends(hubId, topic, payload, batch, storedTo)
-                .compose(toWrite -> toWrite.isEmpty() ? noteSeen(hubId)
+                .compose(toWrite -> toWrite.isEmpty()
+                        ? noteSeen(hubId)
                         : writeObservations(hubId, toWrite.get()).compose(v -> noteStored(hubId, toWrite.get())))
-                .onFailure(e -> LOG.error("could not store observations {}..{} from hub {}: {}; not acknowledged",
-                        batch.seqFrom(), batch.seqTo(), hubId, e.getMessage()))
+                .onFailure(e -> LOG.error(
+                        "could not store observations {}..{} from hub {}: {}; not acknowledged",
+                        batch.seqFrom(),
+                        batch.seqTo(),
+                        hubId,
+                        e.getMessage()))
                 // Every reading of the batch: a refused re-send too, since its first copy is stored.
-                .compose(v -> acknowledge(hubId, batch.outbox(), batch.observations().stream().map(Observation::seq).toList())
-                        .onFailure(e -> LOG.error("stored observations {}..{} from hub {} but could not send the "
-                                + "acknowledgement: {}; the hub will send them again", batch.seqFrom(), batch.seqTo(),
-                                hubId, e.getMessage())))
-                .onSuccess(v -> batch.observations().stream().map(Observation::received).max(Instant::compareTo)
+                .compose(v -> acknowledge(
+                                hubId,
+                                batch.outbox(),
+                                batch.observations().stream()
+                                        .map(Observation::seq)
+                                        .toList())
+                        .onFailure(e -> LOG.error(
+                                "stored observations {}..{} from hub {} but could not send the "
+                                        + "acknowledgement: {}; the hub will send them again",
+                                batch.seqFrom(),
+                                batch.seqTo(),
+                                hubId,
+                                e.getMessage())))
+                .onSuccess(v -> batch.observations().stream()
+                        .map(Observation::received)
+                        .max(Instant::compareTo)
                         .ifPresent(newest -> metrics.ingestLag(Duration.between(newest, clock.instant()))));
     }
 
@@ -254,47 +315,70 @@ public final class HubMessageHandler {
      * is refused and recorded); empty when nothing is left to write. Only a batch reaching back to sequence numbers
      * already stored is compared with InfluxDB.
      */
-    private Future<Optional<ObservationBatch>> withoutConflictingResends(String hubId, String topic, byte[] payload,
-                                                                         ObservationBatch batch, long storedTo) {
+    private Future<Optional<ObservationBatch>> withoutConflictingResends(
+            String hubId, String topic, byte[] payload, ObservationBatch batch, long storedTo) {
         List<Observation> resent = Resends.resent(batch, storedTo);
         if (resent.isEmpty()) {
             return Future.succeededFuture(Optional.of(batch));
         }
-        return stores.influxWorker().<List<Resends.Conflict>>executeBlocking(() -> Resends.conflicts(resent,
-                stores.observations().storedCopies(hubId, batch.outbox(), resent)), false).compose(conflicts -> {
-            if (conflicts.isEmpty()) {
-                return Future.succeededFuture(Optional.of(batch));
-            }
-            Set<Long> refused = conflicts.stream().map(Resends.Conflict::seq).collect(Collectors.toSet());
-            String problem = "re-sent with other content: " + String.join("; ", conflicts.stream().limit(20)
-                    .map(Resends.Conflict::problem).toList()) + (conflicts.size() > 20
-                    ? "; and " + (conflicts.size() - 20) + " more" : "");
-            LOG.warn("hub {} outbox {}: {}", hubId, batch.outbox(), problem);
-            List<Observation> rest = batch.observations().stream().filter(o -> !refused.contains(o.seq())).toList();
-            return health.track(stores.rejected().keep(hubId, topic, payload, problem)).map(v -> rest.isEmpty()
-                    ? Optional.<ObservationBatch>empty() : Optional.of(ObservationBatch.of(batch.outbox(), rest)));
-        });
+        return stores.influxWorker()
+                .<List<Resends.Conflict>>executeBlocking(
+                        () -> Resends.conflicts(
+                                resent, stores.observations().storedCopies(hubId, batch.outbox(), resent)),
+                        false)
+                .compose(conflicts -> {
+                    if (conflicts.isEmpty()) {
+                        return Future.succeededFuture(Optional.of(batch));
+                    }
+                    Set<Long> refused =
+                            conflicts.stream().map(Resends.Conflict::seq).collect(Collectors.toSet());
+                    String problem = "re-sent with other content: "
+                            + String.join(
+                                    "; ",
+                                    conflicts.stream()
+                                            .limit(20)
+                                            .map(Resends.Conflict::problem)
+                                            .toList())
+                            + (conflicts.size() > 20 ? "; and " + (conflicts.size() - 20) + " more" : "");
+                    LOG.warn("hub {} outbox {}: {}", hubId, batch.outbox(), problem);
+                    List<Observation> rest = batch.observations().stream()
+                            .filter(o -> !refused.contains(o.seq()))
+                            .toList();
+                    return health.track(stores.rejected().keep(hubId, topic, payload, problem))
+                            .map(v -> rest.isEmpty()
+                                    ? Optional.<ObservationBatch>empty()
+                                    : Optional.of(ObservationBatch.of(batch.outbox(), rest)));
+                });
     }
 
     private Future<Void> writeObservations(String hubId, ObservationBatch toWrite) {
-        return stores.influxWorker().<Void>executeBlocking(() -> {
-            long start = System.nanoTime();
-            try {
-                int pastRetention = stores.observations().write(hubId, toWrite);
-                metrics.influxWrite(System.nanoTime() - start, true);
-                if (pastRetention > 0) {
-                    // Stored by design: the samples are past their retention; their one-minute rollup was kept.
-                    metrics.pastRetention(pastRetention);
-                    LOG.info("hub {} outbox {}: {} raw continuous samples were already past their retention ({}); "
-                            + "kept as their one-minute rollup only", hubId, toWrite.outbox(), pastRetention,
-                            rawSampleRetention);
-                }
-            } catch (RuntimeException e) {
-                metrics.influxWrite(System.nanoTime() - start, false);
-                throw e;
-            }
-            return null;
-        }, false).andThen(r -> health.influx(r.succeeded()));
+        return stores.influxWorker()
+                .<Void>executeBlocking(
+                        () -> {
+                            long start = System.nanoTime();
+                            try {
+                                int pastRetention = stores.observations().write(hubId, toWrite);
+                                metrics.influxWrite(System.nanoTime() - start, true);
+                                if (pastRetention > 0) {
+                                    // Stored by design: the samples are past their retention; their one-minute rollup
+                                    // was kept.
+                                    metrics.pastRetention(pastRetention);
+                                    LOG.info(
+                                            "hub {} outbox {}: {} raw continuous samples were already past their retention ({}); "
+                                                    + "kept as their one-minute rollup only",
+                                            hubId,
+                                            toWrite.outbox(),
+                                            pastRetention,
+                                            rawSampleRetention);
+                                }
+                            } catch (RuntimeException e) {
+                                metrics.influxWrite(System.nanoTime() - start, false);
+                                throw e;
+                            }
+                            return null;
+                        },
+                        false)
+                .andThen(r -> health.influx(r.succeeded()));
     }
 
     /**
@@ -326,14 +410,23 @@ public final class HubMessageHandler {
         long start = System.nanoTime();
         return health.track(stores.alerts().store(hubId, message.outbox(), message.alert()))
                 .onSuccess(id -> metrics.alertRouted(System.nanoTime() - start))
-                .onSuccess(id -> id.ifPresent(alertId -> LOG.info("alert {} from hub {} seq {}: {} {}", alertId,
-                        hubId, seq, message.alert().severity(), message.alert().ruleId())))
+                .onSuccess(id -> id.ifPresent(alertId -> LOG.info(
+                        "alert {} from hub {} seq {}: {} {}",
+                        alertId,
+                        hubId,
+                        seq,
+                        message.alert().severity(),
+                        message.alert().ruleId())))
                 .compose(id -> noteSeen(hubId))
-                .onFailure(e -> LOG.error("could not store alert seq {} from hub {}: {}; not acknowledged", seq, hubId,
-                        e.getMessage()))
+                .onFailure(e -> LOG.error(
+                        "could not store alert seq {} from hub {}: {}; not acknowledged", seq, hubId, e.getMessage()))
                 .compose(v -> acknowledge(hubId, message.outbox(), List.of(seq))
-                        .onFailure(e -> LOG.error("stored alert seq {} from hub {} but could not send the "
-                                + "acknowledgement: {}; the hub will send it again", seq, hubId, e.getMessage())));
+                        .onFailure(e -> LOG.error(
+                                "stored alert seq {} from hub {} but could not send the "
+                                        + "acknowledgement: {}; the hub will send it again",
+                                seq,
+                                hubId,
+                                e.getMessage())));
     }
 
     private Future<Void> acknowledge(String hubId, String outbox, List<Long> seqs) {
@@ -349,7 +442,8 @@ public final class HubMessageHandler {
             return Future.succeededFuture(Handled.REFUSED);
         }
         LOG.warn("rejected message from hub {} on {}: {}", hubId == null ? "(unknown)" : hubId, topic, problem);
-        return health.track(stores.rejected().keep(hubId, topic, payload, problem)).map(Handled.REFUSED)
+        return health.track(stores.rejected().keep(hubId, topic, payload, problem))
+                .map(Handled.REFUSED)
                 .onFailure(e -> LOG.error("could not keep rejected message from hub {}: {}", hubId, e.getMessage()));
     }
 
@@ -359,12 +453,18 @@ public final class HubMessageHandler {
      */
     public void reportRefusals() {
         for (RefusalLimiter.Suppressed s : refusals.drain(clock.instant())) {
-            LOG.warn("hub {}: {} further refusals in the minute from {}, counted, not kept one by one",
-                    s.hubId() == null ? "(unknown)" : s.hubId(), s.count(), s.windowStart());
-            stores.rejected().keepCount(s, REFUSAL_WINDOW)
-                    .onFailure(e -> LOG.error("could not keep the refusal count of hub {}: {}", s.hubId(), e.getMessage()));
+            LOG.warn(
+                    "hub {}: {} further refusals in the minute from {}, counted, not kept one by one",
+                    s.hubId() == null ? "(unknown)" : s.hubId(),
+                    s.count(),
+                    s.windowStart());
+            stores.rejected()
+                    .keepCount(s, REFUSAL_WINDOW)
+                    .onFailure(e ->
+                            LOG.error("could not keep the refusal count of hub {}: {}", s.hubId(), e.getMessage()));
         }
-        stores.rejected().purge(clock.instant())
+        stores.rejected()
+                .purge(clock.instant())
                 .onFailure(e -> LOG.warn("could not delete old refused payloads: {}", e.getMessage()));
     }
 }

@@ -22,8 +22,7 @@ import java.util.List;
  */
 public final class IncomingReadings {
 
-    private IncomingReadings() {
-    }
+    private IncomingReadings() {}
 
     /** The batch as the cloud stores it, or an exception naming the first reading it refuses. */
     public static ObservationBatch check(ObservationBatch batch, Instant now) {
@@ -37,21 +36,42 @@ public final class IncomingReadings {
             if (!code.ucum().equals(o.unit())) {
                 // A unit the vocabulary converts (haemoglobin in g/dL from a hub older than its change to g/L) is
                 // stored in the vocabulary's unit, so one series never mixes 13.5 and 135.
-                o = new Observation(o.seq(), o.patientId(), o.deviceId(), o.code(), o.value() == null ? null
-                        : Vocabulary.toVocabularyUnit(code, o.value(), o.unit()).orElseThrow(), code.ucum(),
-                        o.effective(), o.received(), o.flags());
+                o = new Observation(
+                        o.seq(),
+                        o.patientId(),
+                        o.deviceId(),
+                        o.code(),
+                        o.value() == null
+                                ? null
+                                : Vocabulary.toVocabularyUnit(code, o.value(), o.unit())
+                                        .orElseThrow(),
+                        code.ucum(),
+                        o.effective(),
+                        o.received(),
+                        o.flags());
                 changed = true;
             }
-            if (o.value() != null && !o.has(ObservationFlag.IMPLAUSIBLE) && !Plausibility.isPlausible(code, o.value())) {
+            if (o.value() != null
+                    && !o.has(ObservationFlag.IMPLAUSIBLE)
+                    && !Plausibility.isPlausible(code, o.value())) {
                 EnumSet<ObservationFlag> flags = EnumSet.of(ObservationFlag.IMPLAUSIBLE);
                 flags.addAll(o.flags());
-                o = new Observation(o.seq(), o.patientId(), o.deviceId(), o.code(), o.value(), o.unit(), o.effective(),
-                        o.received(), flags);
+                o = new Observation(
+                        o.seq(),
+                        o.patientId(),
+                        o.deviceId(),
+                        o.code(),
+                        o.value(),
+                        o.unit(),
+                        o.effective(),
+                        o.received(),
+                        flags);
                 changed = true;
             }
             checked.add(o);
         }
-        return changed ? new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), checked)
+        return changed
+                ? new ObservationBatch(batch.v(), batch.outbox(), batch.seqFrom(), batch.seqTo(), checked)
                 : batch;
     }
 
@@ -61,11 +81,12 @@ public final class IncomingReadings {
         String which = "alert " + a.seq();
         Checks.requireNotFuture(a.raisedAt(), which + " raisedAt", now);
         if (a.code() != null) {
-            ClinicalCode code = Vocabulary.byLoinc(a.code()).orElseThrow(() -> new IllegalArgumentException(
-                    which + ": code " + a.code() + " is not in the vocabulary"));
+            ClinicalCode code = Vocabulary.byLoinc(a.code())
+                    .orElseThrow(() ->
+                            new IllegalArgumentException(which + ": code " + a.code() + " is not in the vocabulary"));
             if (a.unit() != null && !a.unit().equals(code.ucum())) {
-                throw new IllegalArgumentException(which + ": unit '" + a.unit() + "' is not the unit of " + a.code()
-                        + " (" + code.ucum() + ")");
+                throw new IllegalArgumentException(
+                        which + ": unit '" + a.unit() + "' is not the unit of " + a.code() + " (" + code.ucum() + ")");
             }
         }
         return message;
@@ -73,11 +94,13 @@ public final class IncomingReadings {
 
     /** The code, when its unit is the vocabulary's or one the vocabulary converts into it. */
     private static ClinicalCode known(String loinc, String unit, String which) {
-        ClinicalCode code = Vocabulary.byLoinc(loinc).orElseThrow(() -> new IllegalArgumentException(
-                which + ": code " + loinc + " is not in the vocabulary"));
-        if (!code.ucum().equals(unit) && (unit == null || Vocabulary.toVocabularyUnit(code, 1.0, unit).isEmpty())) {
-            throw new IllegalArgumentException(which + ": unit '" + unit + "' is not the unit of " + loinc + " ("
-                    + code.ucum() + ")");
+        ClinicalCode code = Vocabulary.byLoinc(loinc)
+                .orElseThrow(
+                        () -> new IllegalArgumentException(which + ": code " + loinc + " is not in the vocabulary"));
+        if (!code.ucum().equals(unit)
+                && (unit == null || Vocabulary.toVocabularyUnit(code, 1.0, unit).isEmpty())) {
+            throw new IllegalArgumentException(
+                    which + ": unit '" + unit + "' is not the unit of " + loinc + " (" + code.ucum() + ")");
         }
         return code;
     }

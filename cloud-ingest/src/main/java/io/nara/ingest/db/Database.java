@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL for the ingest: a connection pool, the schema migrations, and the one way to run SQL from Vert.x code,
@@ -33,7 +35,7 @@ public final class Database implements AutoCloseable {
     /** Told the duration and outcome of every transaction (the node's metrics). */
     @FunctionalInterface
     public interface Observer {
-        Observer NONE = (nanos, ok) -> { };
+        Observer NONE = (nanos, ok) -> {};
 
         void transaction(long nanos, boolean ok);
     }
@@ -44,6 +46,10 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final WorkerExecutor worker;
     private final Observer observer;
+
+    private static final int RETRIES = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private Database(Settings settings, HikariDataSource pool, WorkerExecutor worker, Observer observer) {
         this.settings = settings;
@@ -75,8 +81,11 @@ public final class Database implements AutoCloseable {
         config.setPoolName("nara-db");
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
-        return new Database(settings, new HikariDataSource(config),
-                vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE), observer);
+        return new Database(
+                settings,
+                new HikariDataSource(config),
+                vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE),
+                observer);
     }
 
     /**
@@ -85,36 +94,40 @@ public final class Database implements AutoCloseable {
      * retried a few times.
      */
     public <T> Future<T> transaction(Work<T> work) {
-        return worker.executeBlocking(() -> {
-            long start = System.nanoTime();
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    T result = once(work);
-                    observer.transaction(System.nanoTime() - start, true);
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    if (!(e instanceof SQLException sql) || !retryable(sql) || attempt == RETRIES) {
-                        observer.transaction(System.nanoTime() - start, false);
-                        throw e;
+        return worker.executeBlocking(
+                () -> {
+                    long start = System.nanoTime();
+                    for (int attempt = 1; ; attempt++) {
+                        try {
+                            T result = once(work);
+                            observer.transaction(System.nanoTime() - start, true);
+                            return result;
+                        } catch (SQLException | RuntimeException e) {
+                            if (!(e instanceof SQLException sql) || !retryable(sql) || attempt == RETRIES) {
+                                observer.transaction(System.nanoTime() - start, false);
+                                throw e;
+                            }
+                            LOG.warn(
+                                    "transaction aborted by PostgreSQL ({}); retrying, attempt {} of {}",
+                                    e.getMessage(),
+                                    attempt + 1,
+                                    RETRIES);
+                        }
                     }
-                    LOG.warn("transaction aborted by PostgreSQL ({}); retrying, attempt {} of {}", e.getMessage(),
-                            attempt + 1, RETRIES);
-                }
-            }
-        }, false);
+                },
+                false);
     }
-
-    private static final int RETRIES = 3;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
     /**
      * Whether PostgreSQL refused a value (SQLSTATE class 22, data exception, such as a NUL in a text; class 23,
      * integrity constraint violation), anywhere in the chain: a fault of the data, not of the database.
      */
     public static boolean isDataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null
-                ? s.getNextException() : t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null
+        for (Throwable t = e;
+                t != null;
+                t = t instanceof SQLException s && s.getNextException() != null ? s.getNextException() : t.getCause()) {
+            if (t instanceof SQLException s
+                    && s.getSQLState() != null
                     && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
                 return true;
             }
@@ -124,8 +137,9 @@ public final class Database implements AutoCloseable {
 
     /** Deadlock (40P01) or serialization failure (40001), anywhere in the chain: a batch wraps the real error. */
     private static boolean retryable(SQLException e) {
-        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null
-                ? s.getNextException() : t.getCause()) {
+        for (Throwable t = e;
+                t != null;
+                t = t instanceof SQLException s && s.getNextException() != null ? s.getNextException() : t.getCause()) {
             if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) {
                 return true;
             }

@@ -8,8 +8,7 @@ import org.postgresql.util.PGInterval;
 /** PostgreSQL intervals as Durations and back. */
 public final class Intervals {
 
-    private Intervals() {
-    }
+    private Intervals() {}
 
     public static PGInterval of(Duration d) {
         return new PGInterval(0, 0, 0, 0, 0, d.toMillis() / 1000.0);
@@ -19,7 +18,9 @@ public final class Intervals {
         if (i == null) {
             return null;
         }
-        return Duration.ofDays(i.getDays()).plusHours(i.getHours()).plusMinutes(i.getMinutes())
+        return Duration.ofDays(i.getDays())
+                .plusHours(i.getHours())
+                .plusMinutes(i.getMinutes())
                 .plusMillis(Math.round(i.getSeconds() * 1000));
     }
 

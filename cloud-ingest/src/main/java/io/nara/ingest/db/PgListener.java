@@ -43,7 +43,7 @@ public final class PgListener {
 
     /** @param name the thread's name, which is also how the log names this listener */
     public PgListener(Database db, String channel, String name, Handler handler) {
-        this(db, channel, name, connection -> { }, handler);
+        this(db, channel, name, connection -> {}, handler);
     }
 
     /** ... and {@code resync} each time it starts listening. */
@@ -91,7 +91,10 @@ public final class PgListener {
             } catch (SQLException | RuntimeException e) {
                 listening = false;
                 if (running) {
-                    LOG.warn("{} lost PostgreSQL: {}; retrying in {} ms", thread.getName(), e.getMessage(),
+                    LOG.warn(
+                            "{} lost PostgreSQL: {}; retrying in {} ms",
+                            thread.getName(),
+                            e.getMessage(),
                             RETRY_MILLIS);
                     try {
                         Thread.sleep(RETRY_MILLIS);

@@ -32,9 +32,11 @@ public final class BrokerAccounts {
         if (command.isNone()) {
             return Future.succeededFuture();
         }
-        return vertx.executeBlocking(() -> {
-            command.run(action, hubId);
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    command.run(action, hubId);
+                    return null;
+                },
+                false);
     }
 }

@@ -28,7 +28,9 @@ public record BrokerCommand(List<String> words) {
 
     /** Words separated by spaces, as an option gives them; null or blank for none. */
     public static BrokerCommand parse(String line) {
-        return line == null || line.isBlank() ? none() : new BrokerCommand(List.of(line.trim().split("\\s+")));
+        return line == null || line.isBlank()
+                ? none()
+                : new BrokerCommand(List.of(line.trim().split("\\s+")));
     }
 
     public boolean isNone() {

@@ -41,8 +41,9 @@ public final class CrlPublisher {
 
     /** Writes now and every {@link #REISSUE_EVERY}. */
     public Future<Void> start() {
-        vertx.setPeriodic(REISSUE_EVERY.toMillis(), id -> publish()
-                .onFailure(e -> LOG.error("could not re-issue the CRL: {}", e.getMessage(), e)));
+        vertx.setPeriodic(
+                REISSUE_EVERY.toMillis(),
+                id -> publish().onFailure(e -> LOG.error("could not re-issue the CRL: {}", e.getMessage(), e)));
         return publish();
     }
 
@@ -52,14 +53,15 @@ public final class CrlPublisher {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
-        return db.transaction(c -> HubEnrolment.revokedCertificates(c, now)).compose(revoked ->
-                vertx.executeBlocking(() -> {
-                    X509CRL crl = ca.crl(revoked, now, now.plus(VALID_FOR));
-                    HubCa.writeAtomically(file, HubCa.pem(crl));
-                    LOG.info("CRL written to {} with {} revoked hub certificates", file, revoked.size());
-                    reloadCommand.run();
-                    return null;
-                }, true)); // ordered: two publishes never write the file at once
+        return db.transaction(c -> HubEnrolment.revokedCertificates(c, now))
+                .compose(revoked -> vertx.executeBlocking(
+                        () -> {
+                            X509CRL crl = ca.crl(revoked, now, now.plus(VALID_FOR));
+                            HubCa.writeAtomically(file, HubCa.pem(crl));
+                            LOG.info("CRL written to {} with {} revoked hub certificates", file, revoked.size());
+                            reloadCommand.run();
+                            return null;
+                        },
+                        true)); // ordered: two publishes never write the file at once
     }
-
 }

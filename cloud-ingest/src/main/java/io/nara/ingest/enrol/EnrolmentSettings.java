@@ -1,7 +1,6 @@
 package io.nara.ingest.enrol;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The hub CA and its EST listener.
@@ -18,9 +17,17 @@ import java.util.List;
  *                         none where the broker needs no account per hub
  * @param lifetimes        how long codes and certificates are valid
  */
-public record EnrolmentSettings(String host, int port, Path tlsCert, Path tlsKey, Path caCert, Path caKey,
-                                Path crlFile, BrokerCommand crlReloadCommand, BrokerCommand accountCommand,
-                                HubEnrolment.Settings lifetimes) {
+public record EnrolmentSettings(
+        String host,
+        int port,
+        Path tlsCert,
+        Path tlsKey,
+        Path caCert,
+        Path caKey,
+        Path crlFile,
+        BrokerCommand crlReloadCommand,
+        BrokerCommand accountCommand,
+        HubEnrolment.Settings lifetimes) {
 
     public EnrolmentSettings {
         if (crlReloadCommand == null || accountCommand == null) {

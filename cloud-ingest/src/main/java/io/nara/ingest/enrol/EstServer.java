@@ -12,13 +12,16 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSException;
@@ -53,8 +56,14 @@ public final class EstServer {
     private final Clock clock;
     private HttpServer server;
 
-    public EstServer(Vertx vertx, Database db, HubEnrolment enrolment, CrlPublisher crl, BrokerAccounts accounts,
-                     RejectedMessages rejected, Clock clock) {
+    public EstServer(
+            Vertx vertx,
+            Database db,
+            HubEnrolment enrolment,
+            CrlPublisher crl,
+            BrokerAccounts accounts,
+            RejectedMessages rejected,
+            Clock clock) {
         this.vertx = vertx;
         this.db = db;
         this.enrolment = enrolment;
@@ -67,15 +76,19 @@ public final class EstServer {
     public Future<HttpServer> listen(EnrolmentSettings settings) {
         Router router = Router.router(vertx);
         router.route(BASE + "*").handler(BodyHandler.create().setBodyLimit(MAX_REQUEST));
-        router.get(BASE + "cacerts").handler(ctx -> answerCerts(ctx, List.of(enrolment.ca().certificate())));
+        router.get(BASE + "cacerts")
+                .handler(ctx -> answerCerts(ctx, List.of(enrolment.ca().certificate())));
         router.post(BASE + "simpleenroll").handler(ctx -> {
             String[] basic = basic(ctx);
             String hubId = basic == null ? null : basic[0];
             byte[] csr = body(ctx);
             db.transaction(c -> enrolment.enrol(c, hubId, basic == null ? null : basic[1], csr, clock.instant()))
                     .onSuccess(cert -> {
-                        LOG.info("hub {} enrolled: certificate {} valid until {}", hubId,
-                                cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
+                        LOG.info(
+                                "hub {} enrolled: certificate {} valid until {}",
+                                hubId,
+                                cert.getSerialNumber().toString(16),
+                                cert.getNotAfter().toInstant());
                         // A re-installed hub's earlier certificate was revoked with this enrolment.
                         crl.publish().onFailure(e -> LOG.error("could not write the CRL: {}", e.getMessage()));
                         // The broker must know the hub before the hub has its certificate, or its first session
@@ -84,9 +97,13 @@ public final class EstServer {
                         accounts.grant(hubId)
                                 .onSuccess(v -> answerCerts(ctx, List.of(cert)))
                                 .onFailure(e -> {
-                                    LOG.error("hub {} enrolled, but its broker account could not be granted: {}",
-                                            hubId, e.getMessage());
-                                    ctx.response().setStatusCode(503).putHeader("Retry-After", "30")
+                                    LOG.error(
+                                            "hub {} enrolled, but its broker account could not be granted: {}",
+                                            hubId,
+                                            e.getMessage());
+                                    ctx.response()
+                                            .setStatusCode(503)
+                                            .putHeader("Retry-After", "30")
                                             .putHeader("content-type", "text/plain; charset=utf-8")
                                             .end("the broker could not be told of this hub yet; ask again later");
                                 });
@@ -96,22 +113,32 @@ public final class EstServer {
         router.post(BASE + "simplereenroll").handler(ctx -> {
             X509Certificate current = clientCertificate(ctx);
             byte[] csr = body(ctx);
-            String hubId = current == null ? null : HubCa.commonName(org.bouncycastle.asn1.x500.X500Name
-                    .getInstance(current.getSubjectX500Principal().getEncoded()));
+            String hubId = current == null
+                    ? null
+                    : HubCa.commonName(X500Name.getInstance(
+                            current.getSubjectX500Principal().getEncoded()));
             db.transaction(c -> enrolment.reenroll(c, current, csr, clock.instant()))
                     .onSuccess(cert -> {
-                        LOG.info("hub {} renewed its certificate: {} valid until {}", hubId,
-                                cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
+                        LOG.info(
+                                "hub {} renewed its certificate: {} valid until {}",
+                                hubId,
+                                cert.getSerialNumber().toString(16),
+                                cert.getNotAfter().toInstant());
                         answerCerts(ctx, List.of(cert));
                     })
                     .onFailure(e -> refuse(ctx, hubId, csr, e));
         });
-        HttpServerOptions options = new HttpServerOptions().setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.tlsCert().toString())
+        HttpServerOptions options = new HttpServerOptions()
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(settings.tlsCert().toString())
                         .setKeyPath(settings.tlsKey().toString()))
-                .setTrustOptions(new PemTrustOptions().addCertPath(settings.caCert().toString()))
+                .setTrustOptions(
+                        new PemTrustOptions().addCertPath(settings.caCert().toString()))
                 .setClientAuth(ClientAuth.REQUEST);
-        return vertx.createHttpServer(options).requestHandler(router).listen(settings.port(), settings.host())
+        return vertx.createHttpServer(options)
+                .requestHandler(router)
+                .listen(settings.port(), settings.host())
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("EST enrolment listening on https://{}:{}{}", settings.host(), s.actualPort(), BASE);
@@ -133,7 +160,10 @@ public final class EstServer {
         if (status >= 500) {
             LOG.error("EST {} for hub {} failed: {}", ctx.normalizedPath(), hubId, e.getMessage(), e);
         } else {
-            LOG.warn("EST {} refused for hub {}: {}", ctx.normalizedPath(), hubId == null ? "(unnamed)" : hubId,
+            LOG.warn(
+                    "EST {} refused for hub {}: {}",
+                    ctx.normalizedPath(),
+                    hubId == null ? "(unnamed)" : hubId,
                     problem);
             rejected.keep(hubId, topic, body, problem)
                     .onFailure(k -> LOG.error("could not keep the refused EST request: {}", k.getMessage()));
@@ -141,12 +171,16 @@ public final class EstServer {
         if (status == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"nara-est\"");
         }
-        ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(problem);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "text/plain; charset=utf-8")
+                .end(problem);
     }
 
     /** The request body: base64 of the DER request (RFC 7030 4.2.1), line breaks allowed. */
     private static byte[] body(RoutingContext ctx) {
-        String text = ctx.body() == null || ctx.body().buffer() == null ? ""
+        String text = ctx.body() == null || ctx.body().buffer() == null
+                ? ""
                 : ctx.body().buffer().toString(StandardCharsets.US_ASCII);
         try {
             return Base64.getMimeDecoder().decode(text.trim());
@@ -162,7 +196,8 @@ public final class EstServer {
             return null;
         }
         try {
-            String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String pair =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = pair.indexOf(':');
             return colon < 0 ? null : new String[] {pair.substring(0, colon), pair.substring(colon + 1)};
         } catch (IllegalArgumentException e) {
@@ -184,10 +219,11 @@ public final class EstServer {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addCertificates(new JcaCertStore(certs));
             byte[] der = generator.generate(new CMSAbsentContent(), false).getEncoded();
-            ctx.response().putHeader("content-type", "application/pkcs7-mime; smime-type=certs-only")
+            ctx.response()
+                    .putHeader("content-type", "application/pkcs7-mime; smime-type=certs-only")
                     .putHeader("content-transfer-encoding", "base64")
                     .end(Base64.getMimeEncoder().encodeToString(der) + "\r\n");
-        } catch (CMSException | java.io.IOException | java.security.cert.CertificateEncodingException e) {
+        } catch (CMSException | IOException | CertificateEncodingException e) {
             ctx.fail(e);
         }
     }

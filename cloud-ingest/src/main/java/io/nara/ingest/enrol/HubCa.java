@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -22,11 +24,13 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -40,7 +44,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -51,7 +55,6 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 /**
  * The hub CA: signs hubs' certificate requests and writes the certificate revocation list the broker checks. Pure
@@ -70,8 +73,7 @@ public final class HubCa {
     }
 
     /** A revoked certificate for the CRL. */
-    public record Revoked(BigInteger serial, Instant at) {
-    }
+    public record Revoked(BigInteger serial, Instant at) {}
 
     private final X509Certificate caCert;
     private final PrivateKey caKey;
@@ -84,7 +86,8 @@ public final class HubCa {
 
     /** Loads the CA certificate and its PKCS#8 (or SEC1/PKCS#1) private key from PEM files. */
     public static HubCa load(Path certPem, Path keyPem) throws IOException {
-        try (Reader certIn = Files.newBufferedReader(certPem); Reader keyIn = Files.newBufferedReader(keyPem)) {
+        try (Reader certIn = Files.newBufferedReader(certPem);
+                Reader keyIn = Files.newBufferedReader(keyPem)) {
             Object cert = new PEMParser(certIn).readObject();
             Object key = new PEMParser(keyIn).readObject();
             if (!(cert instanceof X509CertificateHolder holder)) {
@@ -94,7 +97,7 @@ public final class HubCa {
             PrivateKey privateKey;
             if (key instanceof PrivateKeyInfo info) {
                 privateKey = keys.getPrivateKey(info);
-            } else if (key instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+            } else if (key instanceof PEMKeyPair pair) {
                 privateKey = keys.getKeyPair(pair).getPrivate();
             } else {
                 throw new IOException(keyPem + " holds no unencrypted PEM private key");
@@ -137,8 +140,7 @@ public final class HubCa {
         }
         String cn = commonName(csr.getSubject());
         if (!expectedCn.equals(cn)) {
-            throw new BadRequest("the certificate request's subject CN=" + cn + " does not match hub id "
-                    + expectedCn);
+            throw new BadRequest("the certificate request's subject CN=" + cn + " does not match hub id " + expectedCn);
         }
         return csr;
     }
@@ -146,24 +148,34 @@ public final class HubCa {
     /** The first CN of a name, or null. */
     static String commonName(X500Name name) {
         var rdns = name.getRDNs(BCStyle.CN);
-        return rdns.length == 0 ? null : IETFUtils.valueToString(rdns[0].getFirst().getValue());
+        return rdns.length == 0
+                ? null
+                : IETFUtils.valueToString(rdns[0].getFirst().getValue());
     }
 
     /** Signs a checked request: a client certificate for MQTT with CN = hub id, valid from now to {@code notAfter}. */
     public X509Certificate sign(JcaPKCS10CertificationRequest csr, String hubId, Instant now, Instant notAfter) {
         try {
             // Our own subject, not the request's: nothing the requester wrote beyond its key ends up signed.
-            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Nara")
-                    .addRDN(BCStyle.CN, hubId).build();
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.O, "Nara")
+                    .addRDN(BCStyle.CN, hubId)
+                    .build();
             PublicKey key = csr.getPublicKey();
             // A little backdating tolerates a hub whose clock runs slightly behind.
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, serial(),
-                    Date.from(now.minusSeconds(300)), Date.from(notAfter), subject, key);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    caCert, serial(), Date.from(now.minusSeconds(300)), Date.from(notAfter), subject, key);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(key instanceof RSAPublicKey
-                    ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(
+                            key instanceof RSAPublicKey
+                                    ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
+                                    : KeyUsage.digitalSignature));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
             builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
@@ -182,7 +194,9 @@ public final class HubCa {
                 builder.addCRLEntry(r.serial(), Date.from(r.at()), CRLReason.unspecified);
             }
             builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caCert));
             X509CRLHolder holder = builder.build(signer());
             return new JcaX509CRLConverter().getCRL(holder);
@@ -225,13 +239,13 @@ public final class HubCa {
      */
     public static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
         try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: the default permissions stand.
         }

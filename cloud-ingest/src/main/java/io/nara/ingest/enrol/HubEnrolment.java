@@ -2,6 +2,9 @@ package io.nara.ingest.enrol;
 
 import io.nara.protocol.HubTopic;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
@@ -45,7 +49,12 @@ public final class HubEnrolment {
     }
 
     /** The lifecycle states this register owns. "Assigned" and "in a home" are derived (view hub_assignment). */
-    public enum Lifecycle { IN_STOCK, ENROLLED, RETURNED, REVOKED }
+    public enum Lifecycle {
+        IN_STOCK,
+        ENROLLED,
+        RETURNED,
+        REVOKED
+    }
 
     /**
      * @param codeLifetime        how long a new enrolment code is valid
@@ -58,8 +67,7 @@ public final class HubEnrolment {
     }
 
     /** A new code, shown once. */
-    public record IssuedCode(String hubId, String code, Instant expiresAt) {
-    }
+    public record IssuedCode(String hubId, String code, Instant expiresAt) {}
 
     private static final char[] ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ".toCharArray();
 
@@ -82,8 +90,8 @@ public final class HubEnrolment {
     public IssuedCode register(Connection c, String hubId, String organisationId, String actor, Instant now)
             throws SQLException {
         if (hubId == null || !HubTopic.isValidHubId(hubId)) {
-            throw new Refused(400, "ogiltigt hubb-id / invalid hub id '" + hubId
-                    + "' (letters, digits, . _ -; at most 64)");
+            throw new Refused(
+                    400, "ogiltigt hubb-id / invalid hub id '" + hubId + "' (letters, digits, . _ -; at most 64)");
         }
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO hub (hub_id, lifecycle, organisation_id, registered_at, registered_by,
@@ -142,7 +150,8 @@ public final class HubEnrolment {
             q.setTimestamp(1, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    out.add(new HubCa.Revoked(new java.math.BigInteger(r.getString("serial"), 16),
+                    out.add(new HubCa.Revoked(
+                            new BigInteger(r.getString("serial"), 16),
                             r.getTimestamp("revoked_at").toInstant()));
                 }
             }
@@ -182,16 +191,22 @@ public final class HubEnrolment {
                     if (same != null) {
                         return same;
                     }
-                    throw new Refused(401, "the enrolment code for hub " + hubId + " was already used at "
-                            + r.getTimestamp("used_at").toInstant() + "; ask for a new code");
+                    throw new Refused(
+                            401,
+                            "the enrolment code for hub " + hubId + " was already used at "
+                                    + r.getTimestamp("used_at").toInstant() + "; ask for a new code");
                 }
                 if (r.getTimestamp("ended_at") != null) {
-                    throw new Refused(401, "the enrolment code for hub " + hubId
-                            + " was replaced by a newer code or ended by a return/revocation");
+                    throw new Refused(
+                            401,
+                            "the enrolment code for hub " + hubId
+                                    + " was replaced by a newer code or ended by a return/revocation");
                 }
                 if (!r.getTimestamp("expires_at").toInstant().isAfter(now)) {
-                    throw new Refused(401, "the enrolment code for hub " + hubId + " expired at "
-                            + r.getTimestamp("expires_at").toInstant() + "; ask for a new code");
+                    throw new Refused(
+                            401,
+                            "the enrolment code for hub " + hubId + " expired at "
+                                    + r.getTimestamp("expires_at").toInstant() + "; ask for a new code");
                 }
             }
         }
@@ -227,28 +242,34 @@ public final class HubEnrolment {
         if (!ca.issued(current)) {
             throw new Refused(401, "the client certificate was not issued by the hub CA");
         }
-        String hubId = HubCa.commonName(org.bouncycastle.asn1.x500.X500Name.getInstance(
-                current.getSubjectX500Principal().getEncoded()));
+        String hubId = HubCa.commonName(
+                X500Name.getInstance(current.getSubjectX500Principal().getEncoded()));
         if (hubId == null) {
             throw new Refused(401, "the client certificate has no common name");
         }
         if (!current.getNotAfter().toInstant().isAfter(now)) {
-            throw new Refused(401, "the certificate of hub " + hubId + " expired at "
-                    + current.getNotAfter().toInstant() + "; the hub needs a new enrolment code");
+            throw new Refused(
+                    401,
+                    "the certificate of hub " + hubId + " expired at "
+                            + current.getNotAfter().toInstant() + "; the hub needs a new enrolment code");
         }
         Lifecycle state = lockHubOr(c, hubId, 401, "unknown hub " + hubId + ": not in the fleet register");
         if (state != Lifecycle.ENROLLED) {
-            throw new Refused(403, "hub " + hubId + " is " + state.name().toLowerCase(Locale.ROOT)
-                    + "; it cannot renew its certificate");
+            throw new Refused(
+                    403,
+                    "hub " + hubId + " is " + state.name().toLowerCase(Locale.ROOT)
+                            + "; it cannot renew its certificate");
         }
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT revoked_at FROM hub_certificate WHERE serial = ? AND hub_id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT revoked_at FROM hub_certificate WHERE serial = ? AND hub_id = ?")) {
             q.setString(1, current.getSerialNumber().toString(16));
             q.setString(2, hubId);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
-                    throw new Refused(401, "the certificate of hub " + hubId
-                            + " is not one the fleet register issued; enrol with a code");
+                    throw new Refused(
+                            401,
+                            "the certificate of hub " + hubId
+                                    + " is not one the fleet register issued; enrol with a code");
                 }
                 if (r.getTimestamp("revoked_at") != null) {
                     throw new Refused(403, "the certificate of hub " + hubId + " is revoked");
@@ -264,7 +285,7 @@ public final class HubEnrolment {
     /** Normalises what a person typed (case, dashes, spaces) and hashes it. */
     static byte[] codeHash(String code) {
         String normal = code.toUpperCase(Locale.ROOT).replaceAll("[\\s-]", "");
-        return HubCa.sha256(normal.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return HubCa.sha256(normal.getBytes(StandardCharsets.UTF_8));
     }
 
     private IssuedCode issueCode(Connection c, String hubId, String actor, Instant now) throws SQLException {
@@ -279,8 +300,8 @@ public final class HubEnrolment {
             chars[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
         String raw = new String(chars);
-        String code = raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8, 12) + "-"
-                + raw.substring(12);
+        String code =
+                raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8, 12) + "-" + raw.substring(12);
         Instant expires = now.plus(settings.codeLifetime());
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO enrolment_code (hub_id, code_sha256, created_at, created_by, expires_at)
@@ -307,13 +328,19 @@ public final class HubEnrolment {
     private static byte[] encoded(JcaPKCS10CertificationRequest csr) {
         try {
             return csr.getSubjectPublicKeyInfo().getEncoded();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private X509Certificate issue(Connection c, JcaPKCS10CertificationRequest csr, String hubId, byte[] keyHash,
-                                  String issuedFor, Instant now) throws SQLException {
+    private X509Certificate issue(
+            Connection c,
+            JcaPKCS10CertificationRequest csr,
+            String hubId,
+            byte[] keyHash,
+            String issuedFor,
+            Instant now)
+            throws SQLException {
         X509Certificate cert = ca.sign(csr, hubId, now, now.plus(settings.certificateLifetime()));
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO hub_certificate (serial, hub_id, public_key_sha256, not_before, not_after, pem, issued_at,
@@ -354,7 +381,7 @@ public final class HubEnrolment {
     static X509Certificate parse(String pem) {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
         } catch (CertificateException e) {
             throw new IllegalStateException("a stored certificate does not parse: " + e.getMessage(), e);
         }
@@ -366,8 +393,8 @@ public final class HubEnrolment {
                 UPDATE hub_certificate SET revoked_at = ?, revoked_by = ?, revocation_reason = ?
                 WHERE hub_id = ? AND revoked_at IS NULL
                 """);
-             PreparedStatement codes = c.prepareStatement(
-                     "UPDATE enrolment_code SET ended_at = ? WHERE hub_id = ? AND used_at IS NULL AND ended_at IS NULL")) {
+                PreparedStatement codes = c.prepareStatement(
+                        "UPDATE enrolment_code SET ended_at = ? WHERE hub_id = ? AND used_at IS NULL AND ended_at IS NULL")) {
             certs.setTimestamp(1, Timestamp.from(now));
             certs.setString(2, actor);
             certs.setString(3, reason);

@@ -1,9 +1,9 @@
 package io.nara.ingest.enrolment;
 
 import io.nara.ingest.access.CareAccess;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.db.Database;
-import io.nara.ingest.auth.Principal;
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.DeviceBinding;
@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -41,14 +42,24 @@ public final class Enrolment {
      * the cloud already has (imported with the organisation, or monitored before) to enrol for monitoring at home;
      * null creates a new one.
      */
-    public record Request(String name, String nationalId, String reserveNumber, List<String> teams,
-                          String respondsFirst, String hubId, String householdLabel, String patientId) {
-    }
+    public record Request(
+            String name,
+            String nationalId,
+            String reserveNumber,
+            List<String> teams,
+            String respondsFirst,
+            String hubId,
+            String householdLabel,
+            String patientId) {}
 
     /** The enrolled patient, their household and the first plan's version. */
-    public record Enrolled(String patientId, String name, NationalId nationalId, long householdId, String hubId,
-                           int carePlanVersion) {
-    }
+    public record Enrolled(
+            String patientId,
+            String name,
+            NationalId nationalId,
+            long householdId,
+            String hubId,
+            int carePlanVersion) {}
 
     /** A request that conflicts with what is stored (the identifier is enrolled, the household is full). */
     public static final class Conflict extends IllegalStateException {
@@ -79,16 +90,18 @@ public final class Enrolment {
         if (name.isEmpty() || name.length() > 200) {
             throw new IllegalArgumentException("namn saknas / name is missing (1 to 200 characters)");
         }
-        boolean hasNumber = request.nationalId() != null && !request.nationalId().isBlank();
-        boolean hasReserve = request.reserveNumber() != null && !request.reserveNumber().isBlank();
+        boolean hasNumber =
+                request.nationalId() != null && !request.nationalId().isBlank();
+        boolean hasReserve =
+                request.reserveNumber() != null && !request.reserveNumber().isBlank();
         if (hasNumber == hasReserve) {
             throw new IllegalArgumentException("ange personnummer/samordningsnummer eller reservnummer / give either a "
                     + "personnummer or samordningsnummer, or a reserve number");
         }
-        NationalId id = hasNumber ? NationalId.parse(request.nationalId(), LocalDate.now(clock.withZone(
-                ZoneId.of("Europe/Stockholm")))) : NationalId.reserve(request.reserveNumber());
-        List<String> teams = request.teams() == null ? List.of()
-                : List.copyOf(new LinkedHashSet<>(request.teams()));
+        NationalId id = hasNumber
+                ? NationalId.parse(request.nationalId(), LocalDate.now(clock.withZone(ZoneId.of("Europe/Stockholm"))))
+                : NationalId.reserve(request.reserveNumber());
+        List<String> teams = request.teams() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.teams()));
         if (teams.isEmpty()) {
             throw new IllegalArgumentException("välj minst ett team / choose at least one care team");
         }
@@ -103,65 +116,78 @@ public final class Enrolment {
                     + "' is invalid (the id on the hub's label: lower-case letters, digits and '-')");
         }
         boolean existing = request.patientId() != null && !request.patientId().isBlank();
-        String patientId = existing ? request.patientId().trim()
+        String patientId = existing
+                ? request.patientId().trim()
                 : "p-" + UUID.randomUUID().toString().substring(0, 13);
         return db.transaction(c -> {
-            requireEnrollingRole(c, who, teams);
-            if (existing) {
-                CareAccess.requireCareRelation(c, who, patientId, now);
-                if (householdOfPatient(c, patientId).isPresent()) {
-                    throw new Conflict("patienten " + patientId + " övervakas redan i ett hem / patient " + patientId
-                            + " is already monitored in a home");
-                }
-            }
-            for (String team : teams) {
-                if (!exists(c, "SELECT 1 FROM care_team WHERE id = ?", team)) {
-                    throw new IllegalArgumentException("okänt team / unknown care team: " + team);
-                }
-            }
-            if (existsOther(c, id.value(), patientId)) {
-                throw new Conflict("patienten med " + id.display() + " är redan inskriven / the patient with "
-                        + id.display() + " is already enrolled");
-            }
-            long household = householdFor(c, hubId, request.householdLabel() == null || request.householdLabel()
-                    .isBlank() ? name : request.householdLabel().trim(), who.actor(), now);
-            try (PreparedStatement q = c.prepareStatement("INSERT INTO patient (id, name, national_id, "
-                    + "national_id_kind, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                    + "SET name = EXCLUDED.name, national_id = EXCLUDED.national_id, national_id_kind = "
-                    + "EXCLUDED.national_id_kind, enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at,"
-                    + " monitoring_ended_at = NULL, monitoring_ended_by = NULL")) {
-                q.setString(1, patientId);
-                q.setString(2, name);
-                q.setString(3, id.value());
-                q.setString(4, id.kind().name());
-                q.setString(5, who.actor());
-                q.setTimestamp(6, Timestamp.from(now));
-                q.executeUpdate();
-            }
-            for (String team : teams) {
-                if (inForce(c, patientId, team, now)) {
-                    continue; // an existing patient's relation with the team stays as it is
-                }
-                try (PreparedStatement q = c.prepareStatement("INSERT INTO care_relation (patient_id, team_id, "
-                        + "valid_from, responds_first) VALUES (?, ?, ?, ?)")) {
-                    q.setString(1, patientId);
-                    q.setString(2, team);
-                    q.setTimestamp(3, Timestamp.from(now));
-                    q.setBoolean(4, team.equals(first));
-                    q.executeUpdate();
-                }
-            }
-            try (PreparedStatement q = c.prepareStatement("INSERT INTO household_member (household_id, patient_id, "
-                    + "since) VALUES (?, ?, ?)")) {
-                q.setLong(1, household);
-                q.setString(2, patientId);
-                q.setTimestamp(3, Timestamp.from(now));
-                q.executeUpdate();
-            }
-            return household;
-        }).compose(household -> plans.save(hubId, CarePlanTemplate.heartFailure(codec, patientId), who.actor(),
-                        "enrolment: the heart-failure template", 0)
-                .map(plan -> new Enrolled(patientId, name, id, household, hubId, plan.version())));
+                    requireEnrollingRole(c, who, teams);
+                    if (existing) {
+                        CareAccess.requireCareRelation(c, who, patientId, now);
+                        if (householdOfPatient(c, patientId).isPresent()) {
+                            throw new Conflict("patienten " + patientId + " övervakas redan i ett hem / patient "
+                                    + patientId + " is already monitored in a home");
+                        }
+                    }
+                    for (String team : teams) {
+                        if (!exists(c, "SELECT 1 FROM care_team WHERE id = ?", team)) {
+                            throw new IllegalArgumentException("okänt team / unknown care team: " + team);
+                        }
+                    }
+                    if (existsOther(c, id.value(), patientId)) {
+                        throw new Conflict("patienten med " + id.display() + " är redan inskriven / the patient with "
+                                + id.display() + " is already enrolled");
+                    }
+                    long household = householdFor(
+                            c,
+                            hubId,
+                            request.householdLabel() == null
+                                            || request.householdLabel().isBlank()
+                                    ? name
+                                    : request.householdLabel().trim(),
+                            who.actor(),
+                            now);
+                    try (PreparedStatement q = c.prepareStatement("INSERT INTO patient (id, name, national_id, "
+                            + "national_id_kind, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                            + "SET name = EXCLUDED.name, national_id = EXCLUDED.national_id, national_id_kind = "
+                            + "EXCLUDED.national_id_kind, enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at,"
+                            + " monitoring_ended_at = NULL, monitoring_ended_by = NULL")) {
+                        q.setString(1, patientId);
+                        q.setString(2, name);
+                        q.setString(3, id.value());
+                        q.setString(4, id.kind().name());
+                        q.setString(5, who.actor());
+                        q.setTimestamp(6, Timestamp.from(now));
+                        q.executeUpdate();
+                    }
+                    for (String team : teams) {
+                        if (inForce(c, patientId, team, now)) {
+                            continue; // an existing patient's relation with the team stays as it is
+                        }
+                        try (PreparedStatement q = c.prepareStatement("INSERT INTO care_relation (patient_id, team_id, "
+                                + "valid_from, responds_first) VALUES (?, ?, ?, ?)")) {
+                            q.setString(1, patientId);
+                            q.setString(2, team);
+                            q.setTimestamp(3, Timestamp.from(now));
+                            q.setBoolean(4, team.equals(first));
+                            q.executeUpdate();
+                        }
+                    }
+                    try (PreparedStatement q = c.prepareStatement(
+                            "INSERT INTO household_member (household_id, patient_id, " + "since) VALUES (?, ?, ?)")) {
+                        q.setLong(1, household);
+                        q.setString(2, patientId);
+                        q.setTimestamp(3, Timestamp.from(now));
+                        q.executeUpdate();
+                    }
+                    return household;
+                })
+                .compose(household -> plans.save(
+                                hubId,
+                                CarePlanTemplate.heartFailure(codec, patientId),
+                                who.actor(),
+                                "enrolment: the heart-failure template",
+                                0)
+                        .map(plan -> new Enrolled(patientId, name, id, household, hubId, plan.version())));
     }
 
     /**
@@ -170,21 +196,29 @@ public final class Enrolment {
      */
     public Future<Long> bind(Principal who, String hubId, String deviceId, String model, String patientId) {
         return db.transaction(c -> {
-            List<String> members = requireHubAccess(c, who, hubId);
-            if (patientId != null && !members.contains(patientId)) {
-                throw new IllegalArgumentException("patienten " + patientId + " bor inte i hemmet som hubben " + hubId
-                        + " tjänar / patient " + patientId + " is not in the household hub " + hubId + " serves");
-            }
-            if (members.isEmpty()) {
-                throw new IllegalArgumentException("hubben " + hubId + " tjänar inget hushåll ännu; skriv in en "
-                        + "patient först / hub " + hubId + " serves no household yet; enrol a patient first");
-            }
-            if (patientId != null || members.size() == 1) {
-                return new DeviceBinding(deviceId, model, patientId != null ? patientId : members.get(0));
-            }
-            return new DeviceBinding(deviceId, model, null, members.stream()
-                    .map(m -> new DeviceBinding.DeviceUser(m, null)).toList());
-        }).compose(binding -> plans.bindDevices(hubId, List.of(binding), who.actor()));
+                    List<String> members = requireHubAccess(c, who, hubId);
+                    if (patientId != null && !members.contains(patientId)) {
+                        throw new IllegalArgumentException("patienten " + patientId + " bor inte i hemmet som hubben "
+                                + hubId + " tjänar / patient " + patientId + " is not in the household hub " + hubId
+                                + " serves");
+                    }
+                    if (members.isEmpty()) {
+                        throw new IllegalArgumentException(
+                                "hubben " + hubId + " tjänar inget hushåll ännu; skriv in en " + "patient först / hub "
+                                        + hubId + " serves no household yet; enrol a patient first");
+                    }
+                    if (patientId != null || members.size() == 1) {
+                        return new DeviceBinding(deviceId, model, patientId != null ? patientId : members.get(0));
+                    }
+                    return new DeviceBinding(
+                            deviceId,
+                            model,
+                            null,
+                            members.stream()
+                                    .map(m -> new DeviceBinding.DeviceUser(m, null))
+                                    .toList());
+                })
+                .compose(binding -> plans.bindDevices(hubId, List.of(binding), who.actor()));
     }
 
     /** Retires a binding (an explicit removal), after the same access check as binding. */
@@ -200,9 +234,12 @@ public final class Enrolment {
     }
 
     /** What ending monitoring did, and what the hub still has to send. */
-    public record Ended(String patientId, String hubId, long configVersion, long outboxPendingAtLastStatus,
-                        boolean householdEnded) {
-    }
+    public record Ended(
+            String patientId,
+            String hubId,
+            long configVersion,
+            long outboxPendingAtLastStatus,
+            boolean householdEnded) {}
 
     /**
      * Ends monitoring (the patient moved, died, or the period ended): she leaves the household, her plan and devices
@@ -214,47 +251,51 @@ public final class Enrolment {
     public Future<Ended> endMonitoring(Principal who, String patientId) {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            Set<String> roles = CareAccess.roles(c, who, patientId, now);
-            CareAccess.requireCareRelation(c, who, patientId, now);
-            if (!who.operator() && roles.stream().noneMatch(ENROLLING_ROLES::contains)) {
-                throw new CareAccess.MissingRole("NURSE / DISTRICT_NURSE / MAS / OPERATOR");
-            }
-            Household home = householdOfPatient(c, patientId).orElseThrow(() -> new IllegalArgumentException(
-                    "patienten övervakas inte i något hem / the patient is not monitored in any home"));
-            try (PreparedStatement u = c.prepareStatement("UPDATE household_member SET until = ? "
-                    + "WHERE household_id = ? AND patient_id = ? AND until IS NULL")) {
-                u.setTimestamp(1, Timestamp.from(now));
-                u.setLong(2, home.id());
-                u.setString(3, patientId);
-                u.executeUpdate();
-            }
-            try (PreparedStatement u = c.prepareStatement("UPDATE patient SET monitoring_ended_at = ?, "
-                    + "monitoring_ended_by = ? WHERE id = ?")) {
-                u.setTimestamp(1, Timestamp.from(now));
-                u.setString(2, who.actor());
-                u.setString(3, patientId);
-                u.executeUpdate();
-            }
-            boolean empty = home.members().size() <= 1;
-            if (empty) {
-                try (PreparedStatement u = c.prepareStatement("UPDATE household SET ended_at = ? WHERE id = ?")) {
-                    u.setTimestamp(1, Timestamp.from(now));
-                    u.setLong(2, home.id());
-                    u.executeUpdate();
-                }
-            }
-            long pending = 0;
-            try (PreparedStatement q = c.prepareStatement("SELECT outbox_pending FROM hub WHERE hub_id = ?")) {
-                q.setString(1, home.hubId());
-                try (ResultSet r = q.executeQuery()) {
-                    if (r.next()) {
-                        pending = r.getLong("outbox_pending");
+                    Set<String> roles = CareAccess.roles(c, who, patientId, now);
+                    CareAccess.requireCareRelation(c, who, patientId, now);
+                    if (!who.operator() && roles.stream().noneMatch(ENROLLING_ROLES::contains)) {
+                        throw new CareAccess.MissingRole("NURSE / DISTRICT_NURSE / MAS / OPERATOR");
                     }
-                }
-            }
-            return new Ended(patientId, home.hubId(), 0, pending, empty);
-        }).compose(e -> plans.endMonitoring(e.hubId(), patientId, who.actor()).map(v ->
-                new Ended(e.patientId(), e.hubId(), v, e.outboxPendingAtLastStatus(), e.householdEnded())));
+                    Household home = householdOfPatient(c, patientId)
+                            .orElseThrow(() -> new IllegalArgumentException(
+                                    "patienten övervakas inte i något hem / the patient is not monitored in any home"));
+                    try (PreparedStatement u = c.prepareStatement("UPDATE household_member SET until = ? "
+                            + "WHERE household_id = ? AND patient_id = ? AND until IS NULL")) {
+                        u.setTimestamp(1, Timestamp.from(now));
+                        u.setLong(2, home.id());
+                        u.setString(3, patientId);
+                        u.executeUpdate();
+                    }
+                    try (PreparedStatement u = c.prepareStatement(
+                            "UPDATE patient SET monitoring_ended_at = ?, " + "monitoring_ended_by = ? WHERE id = ?")) {
+                        u.setTimestamp(1, Timestamp.from(now));
+                        u.setString(2, who.actor());
+                        u.setString(3, patientId);
+                        u.executeUpdate();
+                    }
+                    boolean empty = home.members().size() <= 1;
+                    if (empty) {
+                        try (PreparedStatement u =
+                                c.prepareStatement("UPDATE household SET ended_at = ? WHERE id = ?")) {
+                            u.setTimestamp(1, Timestamp.from(now));
+                            u.setLong(2, home.id());
+                            u.executeUpdate();
+                        }
+                    }
+                    long pending = 0;
+                    try (PreparedStatement q = c.prepareStatement("SELECT outbox_pending FROM hub WHERE hub_id = ?")) {
+                        q.setString(1, home.hubId());
+                        try (ResultSet r = q.executeQuery()) {
+                            if (r.next()) {
+                                pending = r.getLong("outbox_pending");
+                            }
+                        }
+                    }
+                    return new Ended(patientId, home.hubId(), 0, pending, empty);
+                })
+                .compose(e -> plans.endMonitoring(e.hubId(), patientId, who.actor())
+                        .map(v -> new Ended(
+                                e.patientId(), e.hubId(), v, e.outboxPendingAtLastStatus(), e.householdEnded())));
     }
 
     /** Opens pairing mode on the hub for {@code minutes} (1 to 30), after the same access check as binding. */
@@ -263,13 +304,12 @@ public final class Enrolment {
             throw new IllegalArgumentException("parkopplingsläget kan öppnas 1–30 minuter / pairing mode opens for 1 to"
                     + " 30 minutes, not " + minutes);
         }
-        return db.transaction(c -> requireHubAccess(c, who, hubId)).compose(m -> plans.openPairing(hubId,
-                clock.instant().plus(java.time.Duration.ofMinutes(minutes)), who.actor()));
+        return db.transaction(c -> requireHubAccess(c, who, hubId))
+                .compose(m -> plans.openPairing(hubId, clock.instant().plus(Duration.ofMinutes(minutes)), who.actor()));
     }
 
     /** The household the hub serves now and its members. */
-    public record Household(long id, String hubId, String label, List<String> members) {
-    }
+    public record Household(long id, String hubId, String label, List<String> members) {}
 
     /** The active household of the hub, if any, in the caller's transaction. */
     public static Optional<Household> householdOfHub(Connection c, String hubId) throws SQLException {
@@ -282,8 +322,8 @@ public final class Enrolment {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Household(r.getLong("id"), hubId, r.getString("label"),
-                        List.of((String[]) r.getArray("patients").getArray())));
+                return Optional.of(new Household(r.getLong("id"), hubId, r.getString("label"), List.of((String[])
+                        r.getArray("patients").getArray())));
             }
         }
     }
@@ -305,8 +345,7 @@ public final class Enrolment {
      * enrolling role in a team caring for one of them.
      */
     List<String> requireHubAccess(Connection c, Principal who, String hubId) throws SQLException {
-        List<String> members = householdOfHub(c, hubId).map(Household::members)
-                .orElseGet(() -> List.of());
+        List<String> members = householdOfHub(c, hubId).map(Household::members).orElseGet(() -> List.of());
         if (members.isEmpty()) {
             members = CarePlanService.household(c, hubId);
         }
@@ -331,8 +370,8 @@ public final class Enrolment {
         if (who.personId() == null) {
             throw new CareAccess.MissingRole(String.join("/", ENROLLING_ROLES));
         }
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM team_member WHERE person_id = ? "
-                + "AND team_id = ANY (?) AND role = ANY (?)")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT 1 FROM team_member WHERE person_id = ? " + "AND team_id = ANY (?) AND role = ANY (?)")) {
             q.setString(1, who.personId());
             q.setArray(2, c.createArrayOf("text", teams.toArray()));
             q.setArray(3, c.createArrayOf("text", ENROLLING_ROLES.toArray()));
@@ -380,8 +419,8 @@ public final class Enrolment {
     }
 
     private static boolean inForce(Connection c, String patientId, String team, Instant now) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT 1 FROM care_relations_at(?) WHERE patient_id = ? AND team_id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT 1 FROM care_relations_at(?) WHERE patient_id = ? AND team_id = ?")) {
             q.setTimestamp(1, Timestamp.from(now));
             q.setString(2, patientId);
             q.setString(3, team);

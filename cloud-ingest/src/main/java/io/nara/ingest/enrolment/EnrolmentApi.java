@@ -1,9 +1,9 @@
 package io.nara.ingest.enrolment;
 
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.careplan.DeviceBindings;
-import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,20 +68,29 @@ public final class EnrolmentApi implements ApiRoutes {
         for (Object t : teams) {
             teamIds.add(String.valueOf(t));
         }
-        Enrolment.Request request = new Enrolment.Request(body.getString("name"), body.getString("nationalId"),
-                body.getString("reserveNumber"), teamIds, body.getString("respondsFirst"), body.getString("hubId"),
-                body.getString("householdLabel"), body.getString("patientId"));
-        enrolment.enrol(api.who(ctx), request).onSuccess(e -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("patientId", e.patientId());
-            out.put("name", e.name());
-            out.put("nationalId", e.nationalId().display());
-            out.put("nationalIdKind", e.nationalId().kind());
-            out.put("householdId", e.householdId());
-            out.put("hubId", e.hubId());
-            out.put("carePlanVersion", e.carePlanVersion());
-            api.json(ctx, 201, out);
-        }).onFailure(e -> failed(ctx, api, e));
+        Enrolment.Request request = new Enrolment.Request(
+                body.getString("name"),
+                body.getString("nationalId"),
+                body.getString("reserveNumber"),
+                teamIds,
+                body.getString("respondsFirst"),
+                body.getString("hubId"),
+                body.getString("householdLabel"),
+                body.getString("patientId"));
+        enrolment
+                .enrol(api.who(ctx), request)
+                .onSuccess(e -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("patientId", e.patientId());
+                    out.put("name", e.name());
+                    out.put("nationalId", e.nationalId().display());
+                    out.put("nationalIdKind", e.nationalId().kind());
+                    out.put("householdId", e.householdId());
+                    out.put("hubId", e.hubId());
+                    out.put("carePlanVersion", e.carePlanVersion());
+                    api.json(ctx, 201, out);
+                })
+                .onFailure(e -> failed(ctx, api, e));
     }
 
     private void bind(RoutingContext ctx, Api api) {
@@ -88,14 +99,22 @@ public final class EnrolmentApi implements ApiRoutes {
         if (deviceId == null || deviceId.isBlank()) {
             throw new IllegalArgumentException("deviceId saknas / deviceId is missing");
         }
-        enrolment.bind(api.who(ctx), ctx.pathParam("hubId"), deviceId.trim(), blankToNull(body.getString("model")),
+        enrolment
+                .bind(
+                        api.who(ctx),
+                        ctx.pathParam("hubId"),
+                        deviceId.trim(),
+                        blankToNull(body.getString("model")),
                         blankToNull(body.getString("patientId")))
-                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
+                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v)))
+                .onFailure(e -> failed(ctx, api, e));
     }
 
     private void unbind(RoutingContext ctx, Api api) {
-        enrolment.unbind(api.who(ctx), ctx.pathParam("hubId"), ctx.pathParam("deviceId"))
-                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
+        enrolment
+                .unbind(api.who(ctx), ctx.pathParam("hubId"), ctx.pathParam("deviceId"))
+                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v)))
+                .onFailure(e -> failed(ctx, api, e));
     }
 
     private void replace(RoutingContext ctx, Api api) {
@@ -104,43 +123,66 @@ public final class EnrolmentApi implements ApiRoutes {
         if (fresh == null || fresh.isBlank()) {
             throw new IllegalArgumentException("newDeviceId saknas / newDeviceId (the new device) is missing");
         }
-        enrolment.replace(api.who(ctx), ctx.pathParam("hubId"), ctx.pathParam("deviceId"), fresh.trim(),
+        enrolment
+                .replace(
+                        api.who(ctx),
+                        ctx.pathParam("hubId"),
+                        ctx.pathParam("deviceId"),
+                        fresh.trim(),
                         blankToNull(body.getString("model")))
-                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
+                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v)))
+                .onFailure(e -> failed(ctx, api, e));
     }
 
     private void end(RoutingContext ctx, Api api) {
-        enrolment.endMonitoring(api.who(ctx), ctx.pathParam("id")).onSuccess(e -> api.json(ctx, 200, Map.of(
-                "hubId", e.hubId(), "configVersion", e.configVersion(), "outboxPending", e.outboxPendingAtLastStatus(),
-                "householdEnded", e.householdEnded()))).onFailure(e -> failed(ctx, api, e));
+        enrolment
+                .endMonitoring(api.who(ctx), ctx.pathParam("id"))
+                .onSuccess(e -> api.json(
+                        ctx,
+                        200,
+                        Map.of(
+                                "hubId",
+                                e.hubId(),
+                                "configVersion",
+                                e.configVersion(),
+                                "outboxPending",
+                                e.outboxPendingAtLastStatus(),
+                                "householdEnded",
+                                e.householdEnded())))
+                .onFailure(e -> failed(ctx, api, e));
     }
 
     private void pairing(RoutingContext ctx, Api api) {
         int minutes = api.body(ctx).getInteger("minutes", 10);
-        enrolment.openPairing(api.who(ctx), ctx.pathParam("hubId"), minutes)
-                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v))).onFailure(e -> failed(ctx, api, e));
+        enrolment
+                .openPairing(api.who(ctx), ctx.pathParam("hubId"), minutes)
+                .onSuccess(v -> api.json(ctx, 200, Map.of("configVersion", v)))
+                .onFailure(e -> failed(ctx, api, e));
     }
 
     private void hub(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         String hubId = ctx.pathParam("hubId");
-        api.db().transaction(c -> {
-            List<String> members = enrolment.requireHubAccess(c, who, hubId);
-            Map<String, Object> view = hubView(c, hubId, members);
-            AccessLog.record(c, who.actor(), "enrolment.hub", members, "hub=" + hubId);
-            return view;
-        }).onSuccess(view -> api.json(ctx, 200, view)).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    List<String> members = enrolment.requireHubAccess(c, who, hubId);
+                    Map<String, Object> view = hubView(c, hubId, members);
+                    AccessLog.record(c, who.actor(), "enrolment.hub", members, "hub=" + hubId);
+                    return view;
+                })
+                .onSuccess(view -> api.json(ctx, 200, view))
+                .onFailure(ctx::fail);
     }
 
     private Map<String, Object> hubView(Connection c, String hubId, List<String> members) throws SQLException {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("hubId", hubId);
-        Enrolment.householdOfHub(c, hubId).ifPresent(h -> view.put("household",
-                Map.of("id", h.id(), "label", h.label())));
+        Enrolment.householdOfHub(c, hubId)
+                .ifPresent(h -> view.put("household", Map.of("id", h.id(), "label", h.label())));
         List<Map<String, Object>> patients = new ArrayList<>();
         for (String p : members) {
-            try (PreparedStatement q = c.prepareStatement("SELECT name, national_id, national_id_kind FROM patient "
-                    + "WHERE id = ?")) {
+            try (PreparedStatement q =
+                    c.prepareStatement("SELECT name, national_id, national_id_kind FROM patient " + "WHERE id = ?")) {
                 q.setString(1, p);
                 try (ResultSet r = q.executeQuery()) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -148,8 +190,12 @@ public final class EnrolmentApi implements ApiRoutes {
                     if (r.next()) {
                         row.put("name", r.getString("name"));
                         if (r.getString("national_id") != null) {
-                            row.put("nationalId", new NationalId(NationalId.Kind.valueOf(r.getString("national_id_kind")),
-                                    r.getString("national_id")).display());
+                            row.put(
+                                    "nationalId",
+                                    new NationalId(
+                                                    NationalId.Kind.valueOf(r.getString("national_id_kind")),
+                                                    r.getString("national_id"))
+                                            .display());
                         }
                     }
                     patients.add(row);
@@ -202,7 +248,8 @@ public final class EnrolmentApi implements ApiRoutes {
                 view.put("storage", storage);
             }
         }
-        try (PreparedStatement q = c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ? AND until > now()")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT until FROM hub_pairing WHERE hub_id = ? AND until > now()")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
                 view.put("pairingUntil", r.next() ? r.getTimestamp("until").toInstant() : null);
@@ -271,7 +318,7 @@ public final class EnrolmentApi implements ApiRoutes {
                     double value = r.getDouble("value");
                     reading.put("value", r.wasNull() ? null : value);
                     reading.put("unit", r.getString("unit"));
-                    java.time.LocalDateTime deviceTime = r.getObject("device_time", java.time.LocalDateTime.class);
+                    LocalDateTime deviceTime = r.getObject("device_time", LocalDateTime.class);
                     reading.put("deviceTime", deviceTime == null ? null : deviceTime.toString());
                     reading.put("received", instant(r.getTimestamp("received_at")));
                     readings.add(reading);
@@ -291,7 +338,7 @@ public final class EnrolmentApi implements ApiRoutes {
         }
     }
 
-    private static java.time.Instant instant(Timestamp t) {
+    private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
 

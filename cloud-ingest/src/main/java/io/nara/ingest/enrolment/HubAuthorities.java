@@ -44,14 +44,18 @@ public final class HubAuthorities {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Set<String> users = new HashSet<>();
-                    for (DeviceBinding.DeviceUser u : codec.decode(r.getString("users").getBytes(StandardCharsets.UTF_8),
-                            DeviceBinding.DeviceUser[].class)) {
+                    for (DeviceBinding.DeviceUser u : codec.decode(
+                            r.getString("users").getBytes(StandardCharsets.UTF_8), DeviceBinding.DeviceUser[].class)) {
                         users.add(u.patientId());
                     }
                     Timestamp retired = r.getTimestamp("retired_at");
                     Long version = r.getObject("retired_version", Long.class);
-                    bindings.add(new HubAuthority.Binding(r.getString("device_id"), r.getString("patient_id"), users,
-                            retired == null ? null : retired.toInstant(), version));
+                    bindings.add(new HubAuthority.Binding(
+                            r.getString("device_id"),
+                            r.getString("patient_id"),
+                            users,
+                            retired == null ? null : retired.toInstant(),
+                            version));
                 }
             }
         }
@@ -65,8 +69,8 @@ public final class HubAuthorities {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Timestamp until = r.getTimestamp("until");
-                    members.add(new HubAuthority.Member(r.getString("patient_id"), until == null ? null : until.toInstant(),
-                            null));
+                    members.add(new HubAuthority.Member(
+                            r.getString("patient_id"), until == null ? null : until.toInstant(), null));
                 }
             }
         }

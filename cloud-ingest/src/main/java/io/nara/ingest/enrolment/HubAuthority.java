@@ -18,23 +18,22 @@ import java.util.Set;
  *
  * @param appliedVersion the config version the hub last reported applied; null when it never said
  */
-public record HubAuthority(String hubId, Long appliedVersion, List<Binding> bindings, List<Member> members,
-                           Duration grace) {
+public record HubAuthority(
+        String hubId, Long appliedVersion, List<Binding> bindings, List<Member> members, Duration grace) {
 
     /**
      * A device binding. {@code patientId} for one patient's device; for a shared device null, with {@code users} the
      * household members it measures (empty: any member, attributed by weight band).
      */
-    public record Binding(String deviceId, String patientId, Set<String> users, Instant retiredAt,
-                          Long retiredVersion) {
+    public record Binding(
+            String deviceId, String patientId, Set<String> users, Instant retiredAt, Long retiredVersion) {
         public Binding {
             users = users == null ? Set.of() : Set.copyOf(users);
         }
     }
 
     /** A patient of the hub's household, or one with a care plan on the hub. */
-    public record Member(String patientId, Instant until, Long untilVersion) {
-    }
+    public record Member(String patientId, Instant until, Long untilVersion) {}
 
     public HubAuthority {
         bindings = List.copyOf(bindings);
@@ -44,35 +43,43 @@ public record HubAuthority(String hubId, Long appliedVersion, List<Binding> bind
     /** Why the hub may not report this reading, or empty when it may. */
     public Optional<String> refuse(Observation o) {
         Instant at = o.received();
-        List<Binding> device = bindings.stream().filter(b -> b.deviceId().equals(o.deviceId())
-                && inForce(b.retiredAt(), b.retiredVersion(), at)).toList();
+        List<Binding> device = bindings.stream()
+                .filter(b -> b.deviceId().equals(o.deviceId()) && inForce(b.retiredAt(), b.retiredVersion(), at))
+                .toList();
         if (device.isEmpty()) {
-            return Optional.of("device " + o.deviceId() + " is not bound to hub " + hubId + " (reading seq " + o.seq()
-                    + ")");
+            return Optional.of(
+                    "device " + o.deviceId() + " is not bound to hub " + hubId + " (reading seq " + o.seq() + ")");
         }
         if (o.patientId() == null) {
             return Optional.empty(); // a shared device's reading the hub could not attribute: the nurses assign it
         }
-        boolean forPatient = device.stream().anyMatch(b -> o.patientId().equals(b.patientId())
-                || b.users().contains(o.patientId())
-                || (b.patientId() == null && b.users().isEmpty() && member(o.patientId(), at)));
-        return forPatient ? Optional.empty() : Optional.of("device " + o.deviceId() + " on hub " + hubId
-                + " is not bound to patient " + o.patientId() + " (reading seq " + o.seq() + ")");
+        boolean forPatient = device.stream()
+                .anyMatch(b -> o.patientId().equals(b.patientId())
+                        || b.users().contains(o.patientId())
+                        || (b.patientId() == null && b.users().isEmpty() && member(o.patientId(), at)));
+        return forPatient
+                ? Optional.empty()
+                : Optional.of("device " + o.deviceId() + " on hub " + hubId + " is not bound to patient "
+                        + o.patientId() + " (reading seq " + o.seq() + ")");
     }
 
     /** Why the hub may not raise this alert, or empty when it may. */
     public Optional<String> refuse(Alert a) {
         Instant at = a.raisedAt();
-        boolean known = member(a.patientId(), at) || bindings.stream().anyMatch(b ->
-                inForce(b.retiredAt(), b.retiredVersion(), at)
-                        && (a.patientId().equals(b.patientId()) || b.users().contains(a.patientId())));
-        return known ? Optional.empty() : Optional.of("patient " + a.patientId() + " is not bound to hub " + hubId
-                + " (alert seq " + a.seq() + ")");
+        boolean known = member(a.patientId(), at)
+                || bindings.stream()
+                        .anyMatch(b -> inForce(b.retiredAt(), b.retiredVersion(), at)
+                                && (a.patientId().equals(b.patientId())
+                                        || b.users().contains(a.patientId())));
+        return known
+                ? Optional.empty()
+                : Optional.of(
+                        "patient " + a.patientId() + " is not bound to hub " + hubId + " (alert seq " + a.seq() + ")");
     }
 
     private boolean member(String patientId, Instant at) {
-        return members.stream().anyMatch(m -> m.patientId().equals(patientId)
-                && inForce(m.until(), m.untilVersion(), at));
+        return members.stream()
+                .anyMatch(m -> m.patientId().equals(patientId) && inForce(m.until(), m.untilVersion(), at));
     }
 
     private boolean inForce(Instant endedAt, Long endedVersion, Instant at) {

@@ -59,8 +59,8 @@ public record NationalId(Kind kind, String value) {
         int dayField = Integer.parseInt(m.group(4));
         String tenDigits = m.group(2) + m.group(3) + m.group(4) + m.group(6) + m.group(7);
         if (luhn(tenDigits.substring(0, 9)) != tenDigits.charAt(9) - '0') {
-            throw new InvalidNationalId("kontrollsiffran stämmer inte i " + text.trim()
-                    + " / the check digit of " + text.trim() + " is wrong");
+            throw new InvalidNationalId("kontrollsiffran stämmer inte i " + text.trim() + " / the check digit of "
+                    + text.trim() + " is wrong");
         }
         Kind kind = dayField > 60 ? Kind.SAMORDNINGSNUMMER : Kind.PERSONNUMMER;
         int day = kind == Kind.SAMORDNINGSNUMMER ? dayField - 60 : dayField;
@@ -81,8 +81,8 @@ public record NationalId(Kind kind, String value) {
         try {
             born = LocalDate.of(century * 100 + yy, month, day);
         } catch (DateTimeException e) {
-            throw new InvalidNationalId("datumet i " + text.trim() + " finns inte / the date in " + text.trim()
-                    + " does not exist");
+            throw new InvalidNationalId(
+                    "datumet i " + text.trim() + " finns inte / the date in " + text.trim() + " does not exist");
         }
         if (born.isAfter(today)) {
             throw new InvalidNationalId("födelsedatumet i " + text.trim() + " ligger i framtiden / the date of birth"

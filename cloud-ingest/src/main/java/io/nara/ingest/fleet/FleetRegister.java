@@ -2,6 +2,7 @@ package io.nara.ingest.fleet;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.auth.Principal;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fleet register as rows for the page and the API: one row per hub the principal may see, its columns defined
@@ -24,8 +26,7 @@ import java.util.Map;
 public final class FleetRegister {
 
     /** A column: its JSON name and the SQL that computes it (aliases: h hub, a hub_assignment, c hub_config). */
-    record Column(String name, String sql) {
-    }
+    record Column(String name, String sql) {}
 
     static final List<Column> COLUMNS = List.of(
             new Column("hubId", "h.hub_id"),
@@ -93,15 +94,17 @@ public final class FleetRegister {
         }
     }
 
-    private FleetRegister() {
-    }
+    private FleetRegister() {}
 
     public static List<Map<String, Object>> list(Connection c, Principal who, Filter filter, Instant now)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < COLUMNS.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(COLUMNS.get(i).sql()).append(" AS \"")
-                    .append(COLUMNS.get(i).name()).append('"');
+            sql.append(i == 0 ? "" : ", ")
+                    .append(COLUMNS.get(i).sql())
+                    .append(" AS \"")
+                    .append(COLUMNS.get(i).name())
+                    .append('"');
         }
         sql.append(" FROM hub h LEFT JOIN hub_assignment a ON a.hub_id = h.hub_id")
                 .append(" LEFT JOIN hub_config c ON c.hub_id = h.hub_id WHERE true");
@@ -140,8 +143,11 @@ public final class FleetRegister {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (Column column : COLUMNS) {
                         Object value = r.getObject(column.name());
-                        row.put(column.name(), value instanceof Timestamp t ? t.toInstant().toString()
-                                : value instanceof java.math.BigDecimal d ? d.longValue() : value);
+                        row.put(
+                                column.name(),
+                                value instanceof Timestamp t
+                                        ? t.toInstant().toString()
+                                        : value instanceof BigDecimal d ? d.longValue() : value);
                     }
                     rows.add(row);
                 }
@@ -171,13 +177,11 @@ public final class FleetRegister {
     }
 
     /** The hub's organisation, or empty when the hub is unknown ({@code Optional} of null: no organisation). */
-    public static java.util.Optional<java.util.Optional<String>> organisationOf(Connection c, String hubId)
-            throws SQLException {
+    public static Optional<Optional<String>> organisationOf(Connection c, String hubId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT organisation_id FROM hub WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? java.util.Optional.of(java.util.Optional.ofNullable(r.getString("organisation_id")))
-                        : java.util.Optional.empty();
+                return r.next() ? Optional.of(Optional.ofNullable(r.getString("organisation_id"))) : Optional.empty();
             }
         }
     }

@@ -4,14 +4,21 @@ import io.nara.ingest.careplan.DeviceBatteries;
 import io.nara.ingest.db.Database;
 import io.nara.protocol.message.HubStatus;
 import io.vertx.core.Future;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 
 /** What the cloud knows of each hub: when it was last heard from and what its status message said. */
 public final class HubRegistry {
 
     private final Database db;
+
+    /** How long the readings of unbound devices are kept for the nurse to see. */
+    static final Duration HELD_READINGS_KEPT = Duration.ofDays(30);
 
     public HubRegistry(Database db) {
         this.db = db;
@@ -25,7 +32,7 @@ public final class HubRegistry {
     }
 
     /** As {@link #seen(String, Instant)}, inside the caller's transaction (with what the hub's message stored). */
-    public static void seen(java.sql.Connection c, String hubId, Instant at) throws java.sql.SQLException {
+    public static void seen(Connection c, String hubId, Instant at) throws SQLException {
         try (PreparedStatement upsert = c.prepareStatement("""
                 INSERT INTO hub (hub_id, last_seen_at) VALUES (?, ?)
                 ON CONFLICT (hub_id) DO UPDATE SET last_seen_at = GREATEST(hub.last_seen_at, EXCLUDED.last_seen_at)
@@ -60,8 +67,9 @@ public final class HubRegistry {
                 // it (the update went through since, or an older hub that has no updater to report). The last will
                 // says nothing of updates and leaves it.
                 HubStatus.FailedUpdate failed = status.failedUpdate();
-                try (PreparedStatement u = c.prepareStatement("UPDATE hub SET failed_update_version = ?, "
-                        + "failed_update_outcome = ?, failed_update_reason = ?, failed_update_at = ? WHERE hub_id = ?")) {
+                try (PreparedStatement u = c.prepareStatement(
+                        "UPDATE hub SET failed_update_version = ?, "
+                                + "failed_update_outcome = ?, failed_update_reason = ?, failed_update_at = ? WHERE hub_id = ?")) {
                     u.setString(1, failed == null ? null : failed.version());
                     u.setString(2, failed == null ? null : failed.outcome().name());
                     u.setString(3, failed == null ? null : failed.reason());
@@ -105,8 +113,9 @@ public final class HubRegistry {
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);
             if (status.configVersion() != null) {
                 // The version the hub applied never goes back: a delayed older status must not undo "applied".
-                try (PreparedStatement u = c.prepareStatement("UPDATE hub SET config_applied = ?, config_applied_at = ? "
-                        + "WHERE hub_id = ? AND (config_applied IS NULL OR config_applied < ?)")) {
+                try (PreparedStatement u =
+                        c.prepareStatement("UPDATE hub SET config_applied = ?, config_applied_at = ? "
+                                + "WHERE hub_id = ? AND (config_applied IS NULL OR config_applied < ?)")) {
                     u.setLong(1, status.configVersion());
                     u.setTimestamp(2, Timestamp.from(receivedAt));
                     u.setString(3, hubId);
@@ -139,15 +148,12 @@ public final class HubRegistry {
         });
     }
 
-    /** How long the readings of unbound devices are kept for the nurse to see. */
-    static final java.time.Duration HELD_READINGS_KEPT = java.time.Duration.ofDays(30);
-
     /**
      * The readings the hub reports for a device that is not bound: kept apart from every patient's data (idempotent:
      * a status repeats them), and kept for {@link #HELD_READINGS_KEPT}.
      */
-    private static void keepHeldReadings(java.sql.Connection c, String hubId, HubStatus.DiscoveredDevice d,
-                                         Instant receivedAt) throws java.sql.SQLException {
+    private static void keepHeldReadings(Connection c, String hubId, HubStatus.DiscoveredDevice d, Instant receivedAt)
+            throws SQLException {
         if (d.readings().isEmpty()) {
             return;
         }
@@ -160,7 +166,7 @@ public final class HubRegistry {
                 u.setString(2, d.deviceId());
                 u.setString(3, r.code());
                 if (r.value() == null) {
-                    u.setNull(4, java.sql.Types.DOUBLE);
+                    u.setNull(4, Types.DOUBLE);
                 } else {
                     u.setDouble(4, r.value());
                 }
@@ -172,8 +178,8 @@ public final class HubRegistry {
             }
             u.executeBatch();
         }
-        try (PreparedStatement old = c.prepareStatement(
-                "DELETE FROM discovered_reading WHERE hub_id = ? AND received_at < ?")) {
+        try (PreparedStatement old =
+                c.prepareStatement("DELETE FROM discovered_reading WHERE hub_id = ? AND received_at < ?")) {
             old.setString(1, hubId);
             old.setTimestamp(2, Timestamp.from(receivedAt.minus(HELD_READINGS_KEPT)));
             old.executeUpdate();

@@ -1,7 +1,7 @@
 package io.nara.ingest.inbox;
 
-import io.nara.ingest.auth.Principal;
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.auth.Principal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,8 +31,7 @@ public final class Inbox {
              ORDER BY CASE a.severity WHEN 'URGENT' THEN 0 WHEN 'WARNING' THEN 1 ELSE 2 END, a.received_at DESC, a.id DESC
             """;
 
-    private Inbox() {
-    }
+    private Inbox() {}
 
     /** Open (unresolved) alerts the principal may see, most severe and newest first. */
     public static List<InboxItem> open(Connection c, Principal who, Instant now, int limit) throws SQLException {
@@ -48,7 +47,11 @@ public final class Inbox {
                 }
             }
         }
-        AccessLog.record(c, who.actor(), "inbox.list", items.stream().map(InboxItem::patientId).toList(),
+        AccessLog.record(
+                c,
+                who.actor(),
+                "inbox.list",
+                items.stream().map(InboxItem::patientId).toList(),
                 "open alerts, limit " + limit);
         return items;
     }
@@ -90,10 +93,18 @@ public final class Inbox {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Array people = r.getArray(7);
-                    entries.add(new TrailEntry(r.getTimestamp(1).toInstant(), r.getString(2), r.getString(3),
-                            r.getString(11), r.getString(4), r.getString(5), (Integer) r.getObject(6),
-                            people == null ? List.of() : List.of((String[]) people.getArray()), r.getBoolean(8),
-                            r.getString(9), r.getString(10)));
+                    entries.add(new TrailEntry(
+                            r.getTimestamp(1).toInstant(),
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(11),
+                            r.getString(4),
+                            r.getString(5),
+                            (Integer) r.getObject(6),
+                            people == null ? List.of() : List.of((String[]) people.getArray()),
+                            r.getBoolean(8),
+                            r.getString(9),
+                            r.getString(10)));
                 }
             }
         }
@@ -101,9 +112,18 @@ public final class Inbox {
     }
 
     /** One step of the trail. */
-    public record TrailEntry(Instant at, String kind, String actor, String actorName, String fromTeam, String toTeam,
-                             Integer tier, List<String> people, boolean crossPrincipal, String outcome, String note) {
-    }
+    public record TrailEntry(
+            Instant at,
+            String kind,
+            String actor,
+            String actorName,
+            String fromTeam,
+            String toTeam,
+            Integer tier,
+            List<String> people,
+            boolean crossPrincipal,
+            String outcome,
+            String note) {}
 
     private static int bind(Connection c, PreparedStatement q, Principal who, Instant now) throws SQLException {
         return bind(c, q, who, now, 1);

@@ -10,11 +10,34 @@ import java.time.Instant;
  * An alert with where it stands: what the inbox and the live stream show. {@code remindAt} is when an acknowledged
  * alert next reminds its owner or returns to the team; {@code reminders} how many reminders the owner has had.
  */
-public record InboxItem(long id, String hubId, long seq, String patientId, String patientName, String ruleId,
-                        Severity severity, String code, Double value, String unit, String message, Instant raisedAt,
-                        Instant receivedAt, long observationSeq, String carePlanVersion, String state, String teamId,
-                        String teamName, String organisationKind, int tier, String ownerId, String ownerName,
-                        Instant escalateAt, Instant snoozedUntil, String outcome, Instant remindAt, int reminders) {
+public record InboxItem(
+        long id,
+        String hubId,
+        long seq,
+        String patientId,
+        String patientName,
+        String ruleId,
+        Severity severity,
+        String code,
+        Double value,
+        String unit,
+        String message,
+        Instant raisedAt,
+        Instant receivedAt,
+        long observationSeq,
+        String carePlanVersion,
+        String state,
+        String teamId,
+        String teamName,
+        String organisationKind,
+        int tier,
+        String ownerId,
+        String ownerName,
+        Instant escalateAt,
+        Instant snoozedUntil,
+        String outcome,
+        Instant remindAt,
+        int reminders) {
 
     static final String SELECT = """
             SELECT a.id, a.hub_id, a.seq, a.patient_id, p.name AS patient_name, a.rule_id, a.severity, a.code, a.value,
@@ -33,13 +56,34 @@ public record InboxItem(long id, String hubId, long seq, String patientId, Strin
     static InboxItem from(ResultSet r) throws SQLException {
         double value = r.getDouble("value");
         Double v = r.wasNull() ? null : value;
-        return new InboxItem(r.getLong("id"), r.getString("hub_id"), r.getLong("seq"), r.getString("patient_id"),
-                r.getString("patient_name"), r.getString("rule_id"), Severity.valueOf(r.getString("severity")),
-                r.getString("code"), v, r.getString("unit"), r.getString("message"), instant(r, "raised_at"),
-                instant(r, "received_at"), r.getLong("observation_seq"), r.getString("care_plan_version"),
-                r.getString("state"), r.getString("team_id"), r.getString("team_name"), r.getString("org_kind"),
-                r.getInt("tier"), r.getString("owner_id"), r.getString("owner_name"), instant(r, "escalate_at"),
-                instant(r, "snoozed_until"), r.getString("outcome"), instant(r, "remind_at"), r.getInt("reminders"));
+        return new InboxItem(
+                r.getLong("id"),
+                r.getString("hub_id"),
+                r.getLong("seq"),
+                r.getString("patient_id"),
+                r.getString("patient_name"),
+                r.getString("rule_id"),
+                Severity.valueOf(r.getString("severity")),
+                r.getString("code"),
+                v,
+                r.getString("unit"),
+                r.getString("message"),
+                instant(r, "raised_at"),
+                instant(r, "received_at"),
+                r.getLong("observation_seq"),
+                r.getString("care_plan_version"),
+                r.getString("state"),
+                r.getString("team_id"),
+                r.getString("team_name"),
+                r.getString("org_kind"),
+                r.getInt("tier"),
+                r.getString("owner_id"),
+                r.getString("owner_name"),
+                instant(r, "escalate_at"),
+                instant(r, "snoozed_until"),
+                r.getString("outcome"),
+                instant(r, "remind_at"),
+                r.getInt("reminders"));
     }
 
     private static Instant instant(ResultSet r, String column) throws SQLException {

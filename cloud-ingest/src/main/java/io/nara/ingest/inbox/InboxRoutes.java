@@ -57,20 +57,48 @@ public final class InboxRoutes implements ApiRoutes {
         router.get("/api/alerts").handler(ctx -> alerts(ctx, api));
         router.get("/api/inbox").handler(ctx -> {
             int limit = api.limit(ctx);
-            api.db().transaction(c -> Inbox.open(c, api.who(ctx), api.now(), limit))
-                    .onSuccess(items -> api.json(ctx, 200, items)).onFailure(ctx::fail);
+            api.db()
+                    .transaction(c -> Inbox.open(c, api.who(ctx), api.now(), limit))
+                    .onSuccess(items -> api.json(ctx, 200, items))
+                    .onFailure(ctx::fail);
         });
         router.get("/api/alerts/:id").handler(ctx -> detail(ctx, api));
-        router.post("/api/alerts/:id/acknowledge").handler(ctx -> act(ctx, api,
-                lifecycle.acknowledge(api.who(ctx), id(ctx), seenBy(api.who(ctx)))));
-        router.post("/api/alerts/:id/handover").handler(ctx -> act(ctx, api, lifecycle.handOver(api.who(ctx), id(ctx),
-                api.body(ctx).getString("team"), api.body(ctx).getString("note"), seenBy(api.who(ctx)))));
-        router.post("/api/alerts/:id/resolve").handler(ctx -> act(ctx, api, lifecycle.resolve(api.who(ctx), id(ctx),
-                outcome(api.body(ctx).getString("outcome")), api.body(ctx).getString("note"), seenBy(api.who(ctx)))));
-        router.post("/api/alerts/:id/snooze").handler(ctx -> act(ctx, api, lifecycle.snooze(api.who(ctx), id(ctx),
-                Duration.ofMinutes(api.body(ctx).getLong("minutes", 0L)), seenBy(api.who(ctx)))));
-        router.get("/api/teams").handler(ctx -> api.db().transaction(OrgDirectory::teams)
-                .onSuccess(teams -> api.json(ctx, 200, teams)).onFailure(ctx::fail));
+        router.post("/api/alerts/:id/acknowledge")
+                .handler(ctx -> act(ctx, api, lifecycle.acknowledge(api.who(ctx), id(ctx), seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/handover")
+                .handler(ctx -> act(
+                        ctx,
+                        api,
+                        lifecycle.handOver(
+                                api.who(ctx),
+                                id(ctx),
+                                api.body(ctx).getString("team"),
+                                api.body(ctx).getString("note"),
+                                seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/resolve")
+                .handler(ctx -> act(
+                        ctx,
+                        api,
+                        lifecycle.resolve(
+                                api.who(ctx),
+                                id(ctx),
+                                outcome(api.body(ctx).getString("outcome")),
+                                api.body(ctx).getString("note"),
+                                seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/snooze")
+                .handler(ctx -> act(
+                        ctx,
+                        api,
+                        lifecycle.snooze(
+                                api.who(ctx),
+                                id(ctx),
+                                Duration.ofMinutes(api.body(ctx).getLong("minutes", 0L)),
+                                seenBy(api.who(ctx)))));
+        router.get("/api/teams")
+                .handler(ctx -> api.db()
+                        .transaction(OrgDirectory::teams)
+                        .onSuccess(teams -> api.json(ctx, 200, teams))
+                        .onFailure(ctx::fail));
     }
 
     /** The alert streams (server-sent events) open now. */
@@ -97,55 +125,73 @@ public final class InboxRoutes implements ApiRoutes {
         int limit = api.limit(ctx);
         Principal who = api.who(ctx);
         if (!who.operator()) {
-            api.db().transaction(c -> Inbox.open(c, who, api.now(), limit))
-                    .onSuccess(items -> api.json(ctx, 200, items)).onFailure(ctx::fail);
+            api.db()
+                    .transaction(c -> Inbox.open(c, who, api.now(), limit))
+                    .onSuccess(items -> api.json(ctx, 200, items))
+                    .onFailure(ctx::fail);
             return;
         }
-        api.db().transaction(c -> {
-            List<AlertView> alerts = AlertStore.newest(c, limit);
-            AccessLog.record(c, who.actor(), "alerts.list", alerts.stream().map(AlertView::patientId).toList(),
-                    "limit=" + limit);
-            return alerts;
-        }).onSuccess(alerts -> api.json(ctx, 200, alerts)).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    List<AlertView> alerts = AlertStore.newest(c, limit);
+                    AccessLog.record(
+                            c,
+                            who.actor(),
+                            "alerts.list",
+                            alerts.stream().map(AlertView::patientId).toList(),
+                            "limit=" + limit);
+                    return alerts;
+                })
+                .onSuccess(alerts -> api.json(ctx, 200, alerts))
+                .onFailure(ctx::fail);
     }
 
     private void detail(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         long id = id(ctx);
-        api.db().transaction(c -> {
-            Optional<InboxItem> item = Inbox.one(c, who, id, api.now(), "alerts.detail");
-            if (item.isEmpty()) {
-                refused(c, who, id);
-            }
-            return item.map(i -> {
-                try {
-                    return Map.of("alert", i, "trail", Inbox.trail(c, id));
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.succeededFuture((Map<String, Object>) null);
-            }
-            InboxItem item = (InboxItem) found.get().get("alert");
-            return api.vertx().executeBlocking(() -> {
-                Map<String, Object> out = new LinkedHashMap<>(found.get());
-                try {
-                    out.put("evidence", evidence.readings(item.patientId(), item.code(), item.raisedAt()));
-                } catch (RuntimeException e) {
-                    LOG.warn("no evidence for alert {}: {}", id, e.getMessage());
-                    out.put("evidence", List.of());
-                }
-                return out;
-            }, false);
-        }).onSuccess(out -> {
-            if (out == null) {
-                api.json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
-            } else {
-                api.json(ctx, 200, out);
-            }
-        }).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    Optional<InboxItem> item = Inbox.one(c, who, id, api.now(), "alerts.detail");
+                    if (item.isEmpty()) {
+                        refused(c, who, id);
+                    }
+                    return item.map(i -> {
+                        try {
+                            return Map.of("alert", i, "trail", Inbox.trail(c, id));
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                })
+                .compose(found -> {
+                    if (found.isEmpty()) {
+                        return Future.succeededFuture((Map<String, Object>) null);
+                    }
+                    InboxItem item = (InboxItem) found.get().get("alert");
+                    return api.vertx()
+                            .executeBlocking(
+                                    () -> {
+                                        Map<String, Object> out = new LinkedHashMap<>(found.get());
+                                        try {
+                                            out.put(
+                                                    "evidence",
+                                                    evidence.readings(item.patientId(), item.code(), item.raisedAt()));
+                                        } catch (RuntimeException e) {
+                                            LOG.warn("no evidence for alert {}: {}", id, e.getMessage());
+                                            out.put("evidence", List.of());
+                                        }
+                                        return out;
+                                    },
+                                    false);
+                })
+                .onSuccess(out -> {
+                    if (out == null) {
+                        api.json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
+                    } else {
+                        api.json(ctx, 200, out);
+                    }
+                })
+                .onFailure(ctx::fail);
     }
 
     /**
@@ -195,11 +241,12 @@ public final class InboxRoutes implements ApiRoutes {
 
     /** Sends one alert to one stream if its reader may see it; the access-log entry is written first. */
     private static Future<?> push(Api api, HttpServerResponse response, Principal who, long alertId, String event) {
-        return api.db().transaction(c -> Inbox.one(c, who, alertId, api.now(), "alerts.stream"))
+        return api.db()
+                .transaction(c -> Inbox.one(c, who, alertId, api.now(), "alerts.stream"))
                 .onSuccess(item -> item.ifPresent(i -> {
                     if (!response.closed()) {
-                        response.write("event: " + event + "\nid: " + i.id() + "\ndata: " + api.codec().toJson(i)
-                                + "\n\n");
+                        response.write("event: " + event + "\nid: " + i.id() + "\ndata: "
+                                + api.codec().toJson(i) + "\n\n");
                     }
                 }))
                 .onFailure(e -> LOG.error("alert {} not streamed: {}", alertId, e.getMessage()));

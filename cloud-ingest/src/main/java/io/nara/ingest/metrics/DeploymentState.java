@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -26,10 +27,18 @@ import java.util.Map;
  * @param notificationP50Seconds median of created → delivered of the notifications delivered in the last 15 minutes
  * @param notificationP90Seconds the 90th percentile of the same
  */
-public record DeploymentState(long hubs, long hubsOffline, long hubOutboxPending, long notificationsPending,
-                              long notificationsDead, long fhirPushPending, long fhirPushDead, long escalations,
-                              double oldestPendingSeconds, double notificationP50Seconds,
-                              double notificationP90Seconds) {
+public record DeploymentState(
+        long hubs,
+        long hubsOffline,
+        long hubOutboxPending,
+        long notificationsPending,
+        long notificationsDead,
+        long fhirPushPending,
+        long fhirPushDead,
+        long escalations,
+        double oldestPendingSeconds,
+        double notificationP50Seconds,
+        double notificationP90Seconds) {
 
     /** A hub not heard from for this long counts as offline even without its last will. */
     public static final Duration SILENT = Duration.ofMinutes(15);
@@ -39,15 +48,22 @@ public record DeploymentState(long hubs, long hubsOffline, long hubOutboxPending
     /** Reads the figures in one transaction's snapshot. */
     public static DeploymentState read(Connection c, Instant now) throws SQLException {
         Timestamp nowTs = Timestamp.from(now);
-        Map<String, Long> hub = counts(c, "SELECT count(*) AS hubs, "
-                + "count(*) FILTER (WHERE state = 'OFFLINE' OR last_seen_at < ?) AS offline, "
-                + "coalesce(sum(outbox_pending), 0) AS outbox_pending FROM hub", Timestamp.from(now.minus(SILENT)));
-        Map<String, Long> notify = counts(c, "SELECT count(*) FILTER (WHERE state = 'PENDING') AS pending, "
-                + "count(*) FILTER (WHERE state = 'DEAD') AS dead FROM notification");
-        Map<String, Long> push = counts(c, "SELECT count(*) FILTER (WHERE state = 'PENDING') AS pending, "
-                + "count(*) FILTER (WHERE state = 'DEAD') AS dead FROM fhir_push");
-        Map<String, Long> escalated = counts(c,
-                "SELECT count(*) AS escalated FROM alert_event WHERE kind = 'escalated'");
+        Map<String, Long> hub = counts(
+                c,
+                "SELECT count(*) AS hubs, "
+                        + "count(*) FILTER (WHERE state = 'OFFLINE' OR last_seen_at < ?) AS offline, "
+                        + "coalesce(sum(outbox_pending), 0) AS outbox_pending FROM hub",
+                Timestamp.from(now.minus(SILENT)));
+        Map<String, Long> notify = counts(
+                c,
+                "SELECT count(*) FILTER (WHERE state = 'PENDING') AS pending, "
+                        + "count(*) FILTER (WHERE state = 'DEAD') AS dead FROM notification");
+        Map<String, Long> push = counts(
+                c,
+                "SELECT count(*) FILTER (WHERE state = 'PENDING') AS pending, "
+                        + "count(*) FILTER (WHERE state = 'DEAD') AS dead FROM fhir_push");
+        Map<String, Long> escalated =
+                counts(c, "SELECT count(*) AS escalated FROM alert_event WHERE kind = 'escalated'");
         double oldest = 0;
         double p50 = 0;
         double p90 = 0;
@@ -69,9 +85,18 @@ public record DeploymentState(long hubs, long hubsOffline, long hubOutboxPending
                 p90 = r.getDouble("p90");
             }
         }
-        return new DeploymentState(hub.get("hubs"), hub.get("offline"), hub.get("outbox_pending"),
-                notify.get("pending"), notify.get("dead"), push.get("pending"), push.get("dead"),
-                escalated.get("escalated"), oldest, p50, p90);
+        return new DeploymentState(
+                hub.get("hubs"),
+                hub.get("offline"),
+                hub.get("outbox_pending"),
+                notify.get("pending"),
+                notify.get("dead"),
+                push.get("pending"),
+                push.get("dead"),
+                escalated.get("escalated"),
+                oldest,
+                p50,
+                p90);
     }
 
     /** The share of hubs offline, 0 when there are none. */
@@ -87,7 +112,7 @@ public record DeploymentState(long hubs, long hubsOffline, long hubOutboxPending
             }
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                Map<String, Long> values = new java.util.HashMap<>();
+                Map<String, Long> values = new HashMap<>();
                 for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
                     String label = r.getMetaData().getColumnLabel(i);
                     values.put(label, r.getLong(label));

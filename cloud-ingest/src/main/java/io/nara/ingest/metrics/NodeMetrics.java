@@ -24,11 +24,13 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,41 +76,60 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
         registry.config().commonTags("node", nodeId);
         ackLatency = histogram("nara.ack.latency", "From a hub message's arrival to the acknowledgement published");
         influxWrite = histogram("nara.influx.write", "One batch written to InfluxDB");
-        influxErrors = Counter.builder("nara.influx.write.errors").description("InfluxDB writes that failed")
+        influxErrors = Counter.builder("nara.influx.write.errors")
+                .description("InfluxDB writes that failed")
                 .register(registry);
         pastRetention = Counter.builder("nara.influx.samples.past.retention")
                 .description("Raw continuous samples received after their retention had passed (rollup kept)")
                 .register(registry);
         postgresTransaction = histogram("nara.postgres.transaction", "One PostgreSQL transaction, retries included");
-        postgresErrors = Counter.builder("nara.postgres.errors").description("PostgreSQL transactions that failed")
+        postgresErrors = Counter.builder("nara.postgres.errors")
+                .description("PostgreSQL transactions that failed")
                 .register(registry);
         alertRouting = histogram("nara.alert.routing", "A hub alert stored and routed to the people on duty");
-        ingestLag = histogram("nara.ingest.lag", "From the hub receiving a reading to the cloud storing it "
-                + "(includes time a hub was offline)");
+        ingestLag = histogram(
+                "nara.ingest.lag",
+                "From the hub receiving a reading to the cloud storing it " + "(includes time a hub was offline)");
         gauge("nara.hubs", "Hubs the cloud has heard from", s -> s.hubs());
         gauge("nara.hubs.offline", "Hubs offline by their last will or silent for 15 minutes", s -> s.hubsOffline());
         gauge("nara.hubs.offline.share", "Share of the fleet offline (0..1)", DeploymentState::offlineShare);
-        gauge("nara.hub.outbox.pending", "Records waiting in the hubs' outboxes, by their last status",
+        gauge(
+                "nara.hub.outbox.pending",
+                "Records waiting in the hubs' outboxes, by their last status",
                 s -> s.hubOutboxPending());
         gauge("nara.notifications.pending", "Notifications not delivered yet", s -> s.notificationsPending());
         gauge("nara.notifications.dead", "Notifications dead-lettered", s -> s.notificationsDead());
-        gauge("nara.notifications.oldest.pending.seconds", "Age of the oldest pending notification",
+        gauge(
+                "nara.notifications.oldest.pending.seconds",
+                "Age of the oldest pending notification",
                 DeploymentState::oldestPendingSeconds);
-        Gauge.builder("nara.notification.latency.seconds", deployment, d -> d.get().notificationP50Seconds())
-                .description("Created to delivered, notifications delivered in the last 15 min").tag("quantile", "0.5")
+        Gauge.builder(
+                        "nara.notification.latency.seconds",
+                        deployment,
+                        d -> d.get().notificationP50Seconds())
+                .description("Created to delivered, notifications delivered in the last 15 min")
+                .tag("quantile", "0.5")
                 .register(registry);
-        Gauge.builder("nara.notification.latency.seconds", deployment, d -> d.get().notificationP90Seconds())
-                .description("Created to delivered, notifications delivered in the last 15 min").tag("quantile", "0.9")
+        Gauge.builder(
+                        "nara.notification.latency.seconds",
+                        deployment,
+                        d -> d.get().notificationP90Seconds())
+                .description("Created to delivered, notifications delivered in the last 15 min")
+                .tag("quantile", "0.9")
                 .register(registry);
         gauge("nara.fhir.push.pending", "Readings waiting to be pushed to the journal", s -> s.fhirPushPending());
         gauge("nara.fhir.push.dead", "Readings the FHIR push dead-lettered", s -> s.fhirPushDead());
         gauge("nara.escalations", "Escalation steps in all alert trails (deployment-wide)", s -> s.escalations());
         // Every kind's counters exist from the start, so a rate over them is 0 rather than absent before traffic.
-        for (String kind : java.util.List.of("obs", "alert", "status", "other")) {
-            for (String name : java.util.List.of("nara.messages.received", "nara.messages.stored",
-                    "nara.messages.refused", "nara.messages.failed")) {
-                counters.computeIfAbsent(name + "|" + kind, k -> Counter.builder(name).tag("kind", kind)
-                        .register(registry));
+        for (String kind : List.of("obs", "alert", "status", "other")) {
+            for (String name : List.of(
+                    "nara.messages.received",
+                    "nara.messages.stored",
+                    "nara.messages.refused",
+                    "nara.messages.failed")) {
+                counters.computeIfAbsent(
+                        name + "|" + kind,
+                        k -> Counter.builder(name).tag("kind", kind).register(registry));
             }
         }
         new JvmMemoryMetrics().bindTo(registry);
@@ -120,13 +141,18 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
     }
 
     private Timer histogram(String name, String description) {
-        return Timer.builder(name).description(description).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);
     }
 
-    private void gauge(String name, String description, java.util.function.ToDoubleFunction<DeploymentState> value) {
-        Gauge.builder(name, deployment, d -> value.applyAsDouble(d.get())).description(description).register(registry);
+    private void gauge(String name, String description, ToDoubleFunction<DeploymentState> value) {
+        Gauge.builder(name, deployment, d -> value.applyAsDouble(d.get()))
+                .description(description)
+                .register(registry);
     }
 
     /** A hub message arrived ({@code kind}: obs, alert, status, or other for what is no Nära topic). */
@@ -150,7 +176,9 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
     }
 
     private void count(String name, String kind) {
-        counters.computeIfAbsent(name + "|" + kind, k -> Counter.builder(name).tag("kind", kind).register(registry))
+        counters.computeIfAbsent(
+                        name + "|" + kind,
+                        k -> Counter.builder(name).tag("kind", kind).register(registry))
                 .increment();
     }
 
@@ -194,7 +222,8 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
     /** The number of live alert streams (SSE) this node serves. */
     public void sseClients(IntSupplier clients) {
         Gauge.builder("nara.sse.clients", clients, IntSupplier::getAsInt)
-                .description("Open alert streams (server-sent events) on this node").register(registry);
+                .description("Open alert streams (server-sent events) on this node")
+                .register(registry);
     }
 
     /**
@@ -204,7 +233,10 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
      */
     public void certificates(String use, Path store, Path passwordFile) {
         try {
-            char[] password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).get(0).trim().toCharArray();
+            char[] password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8)
+                    .get(0)
+                    .trim()
+                    .toCharArray();
             KeyStore keys = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(store)) {
                 keys.load(in, password);
@@ -215,7 +247,8 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
                     double notAfter = x509.getNotAfter().getTime() / 1000.0;
                     Gauge.builder("nara.certificate.expiry.timestamp.seconds", () -> notAfter)
                             .description("When the certificate stops being valid (Unix time)")
-                            .tags("use", use, "alias", alias).register(registry);
+                            .tags("use", use, "alias", alias)
+                            .register(registry);
                 }
             }
         } catch (Exception e) {
@@ -238,7 +271,9 @@ public final class NodeMetrics implements Database.Observer, AutoCloseable {
                 request.response().setStatusCode(404).end();
                 return;
             }
-            request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scrape());
+            request.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(scrape());
         });
         return server.listen(settings.port(), settings.host()).map(HttpServer::actualPort);
     }

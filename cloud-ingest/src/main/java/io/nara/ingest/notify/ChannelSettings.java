@@ -16,8 +16,16 @@ import java.time.Duration;
  * @param smtp           the mail server; null for no e-mail
  * @param inboxUrl       the inbox's address, for links in messages
  */
-public record ChannelSettings(Duration dispatchEvery, URI webhookUrl, String webhookSecret, Duration webhookTimeout,
-                              int maxAttempts, Duration retryBase, Duration retryCap, Smtp smtp, String inboxUrl) {
+public record ChannelSettings(
+        Duration dispatchEvery,
+        URI webhookUrl,
+        String webhookSecret,
+        Duration webhookTimeout,
+        int maxAttempts,
+        Duration retryBase,
+        Duration retryCap,
+        Smtp smtp,
+        String inboxUrl) {
 
     /** An SMTP server; user null for none. */
     public record Smtp(String host, int port, String from, String user, String password, boolean startTls) {
@@ -37,28 +45,52 @@ public record ChannelSettings(Duration dispatchEvery, URI webhookUrl, String web
     }
 
     public static ChannelSettings defaults() {
-        return new ChannelSettings(Duration.ofSeconds(1), null, null, Duration.ofSeconds(10), 10,
-                Duration.ofSeconds(2), Duration.ofMinutes(5), null, "http://127.0.0.1:8080/");
+        return new ChannelSettings(
+                Duration.ofSeconds(1),
+                null,
+                null,
+                Duration.ofSeconds(10),
+                10,
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(5),
+                null,
+                "http://127.0.0.1:8080/");
     }
 
     public ChannelSettings withDispatchEvery(Duration every) {
-        return new ChannelSettings(every, webhookUrl, webhookSecret, webhookTimeout, maxAttempts, retryBase, retryCap,
-                smtp, inboxUrl);
+        return new ChannelSettings(
+                every, webhookUrl, webhookSecret, webhookTimeout, maxAttempts, retryBase, retryCap, smtp, inboxUrl);
     }
 
-    public ChannelSettings withWebhook(URI url, String secret, Duration timeout, int attempts, Duration base,
-                                       Duration cap) {
+    public ChannelSettings withWebhook(
+            URI url, String secret, Duration timeout, int attempts, Duration base, Duration cap) {
         return new ChannelSettings(dispatchEvery, url, secret, timeout, attempts, base, cap, smtp, inboxUrl);
     }
 
     public ChannelSettings withSmtp(Smtp server) {
-        return new ChannelSettings(dispatchEvery, webhookUrl, webhookSecret, webhookTimeout, maxAttempts, retryBase,
-                retryCap, server, inboxUrl);
+        return new ChannelSettings(
+                dispatchEvery,
+                webhookUrl,
+                webhookSecret,
+                webhookTimeout,
+                maxAttempts,
+                retryBase,
+                retryCap,
+                server,
+                inboxUrl);
     }
 
     public ChannelSettings withInboxUrl(String inbox) {
-        return new ChannelSettings(dispatchEvery, webhookUrl, webhookSecret, webhookTimeout, maxAttempts, retryBase,
-                retryCap, smtp, inbox);
+        return new ChannelSettings(
+                dispatchEvery,
+                webhookUrl,
+                webhookSecret,
+                webhookTimeout,
+                maxAttempts,
+                retryBase,
+                retryCap,
+                smtp,
+                inbox);
     }
 
     @Override

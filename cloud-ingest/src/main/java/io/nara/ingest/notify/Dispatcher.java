@@ -11,6 +11,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,8 +40,7 @@ public final class Dispatcher {
     private static final int BATCH = 20;
     private static final Duration LEASE = Duration.ofSeconds(120);
 
-    private record Claimed(long id, long alertId, String channel, String target, String body, int attempts) {
-    }
+    private record Claimed(long id, long alertId, String channel, String target, String body, int attempts) {}
 
     private final Vertx vertx;
     private final Database db;
@@ -49,6 +49,7 @@ public final class Dispatcher {
     private final HttpClient http;
     /** The claim, lease and settle of the {@code notification} table. */
     private final WorkQueue queue;
+
     private final OnDead onDead;
     private boolean running;
 
@@ -64,8 +65,11 @@ public final class Dispatcher {
         this.clock = clock;
         this.settings = settings;
         this.onDead = onDead;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.webhookTimeout()).build();
-        this.queue = new WorkQueue("notification",
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(settings.webhookTimeout())
+                .build();
+        this.queue = new WorkQueue(
+                "notification",
                 new WorkQueue.Policy(settings.maxAttempts(), settings.retryBase(), settings.retryCap()));
     }
 
@@ -76,14 +80,26 @@ public final class Dispatcher {
         }
         running = true;
         Instant now = clock.instant();
-        return db.transaction(c -> queue.claim(c, now, LEASE, BATCH, "alert_id, channel, target, body",
-                r -> new Claimed(r.getLong("id"), r.getLong("alert_id"), r.getString("channel"), r.getString("target"),
-                        r.getString("body"), r.getInt("attempts"))))
+        return db.transaction(c -> queue.claim(
+                        c,
+                        now,
+                        LEASE,
+                        BATCH,
+                        "alert_id, channel, target, body",
+                        r -> new Claimed(
+                                r.getLong("id"),
+                                r.getLong("alert_id"),
+                                r.getString("channel"),
+                                r.getString("target"),
+                                r.getString("body"),
+                                r.getInt("attempts"))))
                 .compose(claimed -> {
-            List<Future<Void>> done = claimed.stream().map(n -> deliver(n).transform(r -> settle(n, r.cause())))
-                    .collect(Collectors.toList());
-            return Future.join(done).transform(r -> Future.succeededFuture(claimed.size()));
-        }).andThen(r -> running = false);
+                    List<Future<Void>> done = claimed.stream()
+                            .map(n -> deliver(n).transform(r -> settle(n, r.cause())))
+                            .collect(Collectors.toList());
+                    return Future.join(done).transform(r -> Future.succeededFuture(claimed.size()));
+                })
+                .andThen(r -> running = false);
     }
 
     private Future<Void> deliver(Claimed n) {
@@ -95,15 +111,17 @@ public final class Dispatcher {
     }
 
     private Future<Void> webhook(Claimed n) {
-        byte[] body = new JsonObject(n.body()).put("deliveryId", n.id()).encode().getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                new JsonObject(n.body()).put("deliveryId", n.id()).encode().getBytes(StandardCharsets.UTF_8);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create(n.target()))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(n.target()))
                 .timeout(settings.webhookTimeout())
                 .header("content-type", "application/json; charset=utf-8")
                 .header(WebhookSigner.DELIVERY, Long.toString(n.id()))
                 .header(WebhookSigner.TIMESTAMP, timestamp)
                 .header(WebhookSigner.SIGNATURE, WebhookSigner.sign(settings.webhookSecret(), timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         Promise<Void> promise = Promise.promise();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             if (error != null) {
@@ -123,29 +141,35 @@ public final class Dispatcher {
             return Future.failedFuture("no SMTP server configured");
         }
         JsonObject mail = new JsonObject(n.body());
-        return vertx.executeBlocking(() -> {
-            Properties props = new Properties();
-            props.put("mail.smtp.host", smtp.host());
-            props.put("mail.smtp.port", Integer.toString(smtp.port()));
-            props.put("mail.smtp.connectiontimeout", Long.toString(settings.webhookTimeout().toMillis()));
-            props.put("mail.smtp.timeout", Long.toString(settings.webhookTimeout().toMillis()));
-            props.put("mail.smtp.starttls.enable", Boolean.toString(smtp.startTls()));
-            props.put("mail.smtp.starttls.required", Boolean.toString(smtp.startTls()));
-            props.put("mail.smtp.auth", Boolean.toString(smtp.user() != null));
-            Session session = Session.getInstance(props);
-            MimeMessage message = new MimeMessage(session);
-            message.setFrom(new InternetAddress(smtp.from()));
-            message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.getString("to")));
-            message.setSubject(mail.getString("subject"), "UTF-8");
-            message.setText(mail.getString("text"), "UTF-8");
-            message.setHeader("X-Nara-Delivery", Long.toString(n.id()));
-            if (smtp.user() != null) {
-                Transport.send(message, smtp.user(), smtp.password());
-            } else {
-                Transport.send(message);
-            }
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    Properties props = new Properties();
+                    props.put("mail.smtp.host", smtp.host());
+                    props.put("mail.smtp.port", Integer.toString(smtp.port()));
+                    props.put(
+                            "mail.smtp.connectiontimeout",
+                            Long.toString(settings.webhookTimeout().toMillis()));
+                    props.put(
+                            "mail.smtp.timeout",
+                            Long.toString(settings.webhookTimeout().toMillis()));
+                    props.put("mail.smtp.starttls.enable", Boolean.toString(smtp.startTls()));
+                    props.put("mail.smtp.starttls.required", Boolean.toString(smtp.startTls()));
+                    props.put("mail.smtp.auth", Boolean.toString(smtp.user() != null));
+                    Session session = Session.getInstance(props);
+                    MimeMessage message = new MimeMessage(session);
+                    message.setFrom(new InternetAddress(smtp.from()));
+                    message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.getString("to")));
+                    message.setSubject(mail.getString("subject"), "UTF-8");
+                    message.setText(mail.getString("text"), "UTF-8");
+                    message.setHeader("X-Nara-Delivery", Long.toString(n.id()));
+                    if (smtp.user() != null) {
+                        Transport.send(message, smtp.user(), smtp.password());
+                    } else {
+                        Transport.send(message);
+                    }
+                    return null;
+                },
+                false);
     }
 
     /** Records how a delivery ended. */
@@ -159,11 +183,22 @@ public final class Dispatcher {
             String error = String.valueOf(failure.getMessage());
             boolean dead = queue.failed(c, n.id(), n.attempts(), error, now).dead();
             if (dead) {
-                LOG.error("notification {} ({} to {}) for alert {} failed {} times, last: {}; dead-lettered", n.id(),
-                        n.channel(), n.target(), n.alertId(), n.attempts(), error);
+                LOG.error(
+                        "notification {} ({} to {}) for alert {} failed {} times, last: {}; dead-lettered",
+                        n.id(),
+                        n.channel(),
+                        n.target(),
+                        n.alertId(),
+                        n.attempts(),
+                        error);
                 onDead.dead(c, n.alertId(), now, n.channel() + " " + n.target() + ": " + error);
             } else {
-                LOG.warn("notification {} ({}) attempt {} failed: {}; retrying", n.id(), n.channel(), n.attempts(), error);
+                LOG.warn(
+                        "notification {} ({}) attempt {} failed: {}; retrying",
+                        n.id(),
+                        n.channel(),
+                        n.attempts(),
+                        error);
             }
             return null;
         });

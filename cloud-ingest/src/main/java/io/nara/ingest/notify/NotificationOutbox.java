@@ -26,17 +26,29 @@ import java.util.Map;
  */
 public final class NotificationOutbox {
 
-    private NotificationOutbox() {
-    }
+    /** What a relative is told, Swedish first; the same text by SMS and e-mail. */
+    static final String RELATIVE_TEXT = "Nära: vården har fått ett larm om din närstående och tar hand om det. "
+            + "/ Nära: the care team has received an alert about your relative and is taking care of it.";
 
-    public static int enqueue(Connection c, ChannelSettings settings, Instant now, long alertId, long eventId,
-                              String eventKind, String teamId, int tier, List<String> people) throws SQLException {
+    private NotificationOutbox() {}
+
+    public static int enqueue(
+            Connection c,
+            ChannelSettings settings,
+            Instant now,
+            long alertId,
+            long eventId,
+            String eventKind,
+            String teamId,
+            int tier,
+            List<String> people)
+            throws SQLException {
         String severity;
         String ruleId;
         String patientId;
         String message;
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT severity, rule_id, patient_id, message FROM alert WHERE id = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT severity, rule_id, patient_id, message FROM alert WHERE id = ?")) {
             q.setLong(1, alertId);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next()) {
@@ -52,18 +64,33 @@ public final class NotificationOutbox {
         int made = 0;
         if (settings.webhookUrl() != null) {
             JsonArray to = new JsonArray();
-            recipients.values().forEach(p -> to.add(new JsonObject().put("personId", p.id()).put("name", p.name())
-                    .put("phone", p.phone())));
-            JsonObject body = new JsonObject().put("event", eventKind).put("alertId", alertId).put("severity", severity)
-                    .put("ruleId", ruleId).put("patientId", patientId).put("message", message).put("team", teamId)
-                    .put("tier", tier).put("recipients", to).put("at", now.toString())
+            recipients
+                    .values()
+                    .forEach(p -> to.add(new JsonObject()
+                            .put("personId", p.id())
+                            .put("name", p.name())
+                            .put("phone", p.phone())));
+            JsonObject body = new JsonObject()
+                    .put("event", eventKind)
+                    .put("alertId", alertId)
+                    .put("severity", severity)
+                    .put("ruleId", ruleId)
+                    .put("patientId", patientId)
+                    .put("message", message)
+                    .put("team", teamId)
+                    .put("tier", tier)
+                    .put("recipients", to)
+                    .put("at", now.toString())
                     .put("inbox", settings.inboxUrl());
-            made += insert(c, now, alertId, eventId, "WEBHOOK", settings.webhookUrl().toString(), body.encode());
+            made += insert(
+                    c, now, alertId, eventId, "WEBHOOK", settings.webhookUrl().toString(), body.encode());
         }
         if (settings.smtp() != null) {
             String subject = ("reminded".equals(eventKind) ? "Påminnelse / Reminder: " : "")
-                    + ("URGENT".equals(severity) ? "Brådskande larm / Urgent alert"
-                    : "WARNING".equals(severity) ? "Varning / Warning" : "Information") + " – Nära";
+                    + ("URGENT".equals(severity)
+                            ? "Brådskande larm / Urgent alert"
+                            : "WARNING".equals(severity) ? "Varning / Warning" : "Information")
+                    + " – Nära";
             for (OrgDirectory.Person p : recipients.values()) {
                 if (p.email() == null || p.email().isBlank()) {
                     continue;
@@ -71,16 +98,15 @@ public final class NotificationOutbox {
                 String text = "Hej " + p.name() + ",\n\n" + opening(eventKind)
                         + "\n" + message + "\n\nÖppna inkorgen / Open the inbox: " + settings.inboxUrl()
                         + "\n\n(larm / alert " + alertId + ")\n";
-                JsonObject mail = new JsonObject().put("to", p.email()).put("subject", subject).put("text", text);
+                JsonObject mail = new JsonObject()
+                        .put("to", p.email())
+                        .put("subject", subject)
+                        .put("text", text);
                 made += insert(c, now, alertId, eventId, "EMAIL", p.email(), mail.encode());
             }
         }
         return made;
     }
-
-    /** What a relative is told, Swedish first; the same text by SMS and e-mail. */
-    static final String RELATIVE_TEXT = "Nära: vården har fått ett larm om din närstående och tar hand om det. "
-            + "/ Nära: the care team has received an alert about your relative and is taking care of it.";
 
     /**
      * Tells the patient's relatives whose NOTIFY consent is in force, in the routing step's transaction: the webhook
@@ -89,31 +115,55 @@ public final class NotificationOutbox {
      *
      * @return the notifications written
      */
-    public static int enqueueRelatives(Connection c, ChannelSettings settings, Instant now, long alertId,
-                                       long eventId, String patientId, String actor) throws SQLException {
-        List<RelativeConsent.Relative> relatives = RelativeConsent.withConsent(c, patientId,
-                RelativeConsent.Scope.NOTIFY, now);
+    public static int enqueueRelatives(
+            Connection c,
+            ChannelSettings settings,
+            Instant now,
+            long alertId,
+            long eventId,
+            String patientId,
+            String actor)
+            throws SQLException {
+        List<RelativeConsent.Relative> relatives =
+                RelativeConsent.withConsent(c, patientId, RelativeConsent.Scope.NOTIFY, now);
         int made = 0;
         for (RelativeConsent.Relative r : relatives) {
             boolean told = false;
             if (settings.webhookUrl() != null && r.phone() != null && !r.phone().isBlank()) {
-                JsonObject body = new JsonObject().put("event", "relative-notified").put("audience", "relative")
-                        .put("recipients", new JsonArray().add(new JsonObject().put("relativeId", r.id())
-                                .put("name", r.name()).put("phone", r.phone())))
-                        .put("message", RELATIVE_TEXT).put("at", now.toString());
-                made += insert(c, now, alertId, eventId, "WEBHOOK", settings.webhookUrl().toString(), body.encode(),
+                JsonObject body = new JsonObject()
+                        .put("event", "relative-notified")
+                        .put("audience", "relative")
+                        .put(
+                                "recipients",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("relativeId", r.id())
+                                                .put("name", r.name())
+                                                .put("phone", r.phone())))
+                        .put("message", RELATIVE_TEXT)
+                        .put("at", now.toString());
+                made += insert(
+                        c,
+                        now,
+                        alertId,
+                        eventId,
+                        "WEBHOOK",
+                        settings.webhookUrl().toString(),
+                        body.encode(),
                         "RELATIVE");
                 told = true;
             }
             if (settings.smtp() != null && r.email() != null && !r.email().isBlank()) {
-                JsonObject mail = new JsonObject().put("to", r.email()).put("subject", "Nära – larm / alert")
+                JsonObject mail = new JsonObject()
+                        .put("to", r.email())
+                        .put("subject", "Nära – larm / alert")
                         .put("text", "Hej " + r.name() + ",\n\n" + RELATIVE_TEXT + "\n");
                 made += insert(c, now, alertId, eventId, "EMAIL", r.email(), mail.encode(), "RELATIVE");
                 told = true;
             }
             if (told) {
-                AccessLog.record(c, actor, "relative.notified", List.of(patientId),
-                        "relative:" + r.id() + ", alert " + alertId);
+                AccessLog.record(
+                        c, actor, "relative.notified", List.of(patientId), "relative:" + r.id() + ", alert " + alertId);
             }
         }
         return made;
@@ -123,21 +173,32 @@ public final class NotificationOutbox {
     private static String opening(String eventKind) {
         return switch (eventKind) {
             case "escalated" -> "Ett larm har eskalerats till dig / An alert was escalated to you.\n";
-            case "reminded" -> "Påminnelse: du har kvitterat ett larm som inte är avslutat / Reminder: you acknowledged "
-                    + "an alert that is not resolved yet.\n";
-            case "returned" -> "Ett kvitterat larm avslutades inte och är tillbaka hos jouren utan ägare / An "
-                    + "acknowledged alert was not resolved and is back with the people on duty, unowned.\n";
+            case "reminded" ->
+                "Påminnelse: du har kvitterat ett larm som inte är avslutat / Reminder: you acknowledged "
+                        + "an alert that is not resolved yet.\n";
+            case "returned" ->
+                "Ett kvitterat larm avslutades inte och är tillbaka hos jouren utan ägare / An "
+                        + "acknowledged alert was not resolved and is back with the people on duty, unowned.\n";
             default -> "Ett larm väntar på dig / An alert is waiting for you.\n";
         };
     }
 
-    private static int insert(Connection c, Instant now, long alertId, long eventId, String channel, String target,
-                              String body) throws SQLException {
+    private static int insert(
+            Connection c, Instant now, long alertId, long eventId, String channel, String target, String body)
+            throws SQLException {
         return insert(c, now, alertId, eventId, channel, target, body, "STAFF");
     }
 
-    private static int insert(Connection c, Instant now, long alertId, long eventId, String channel, String target,
-                              String body, String audience) throws SQLException {
+    private static int insert(
+            Connection c,
+            Instant now,
+            long alertId,
+            long eventId,
+            String channel,
+            String target,
+            String body,
+            String audience)
+            throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO notification (alert_id, event_id, channel, target, body, next_attempt_at, created_at,
                                           audience)

@@ -17,8 +17,7 @@ public final class WebhookSigner {
     public static final String TIMESTAMP = "X-Nara-Timestamp";
     public static final String DELIVERY = "X-Nara-Delivery";
 
-    private WebhookSigner() {
-    }
+    private WebhookSigner() {}
 
     public static String sign(String secret, String timestamp, byte[] body) {
         try {
@@ -34,7 +33,9 @@ public final class WebhookSigner {
 
     /** For receivers: constant-time check. */
     public static boolean verify(String secret, String timestamp, byte[] body, String signature) {
-        return signature != null && MessageDigest.isEqual(sign(secret, timestamp, body).getBytes(StandardCharsets.UTF_8),
-                signature.getBytes(StandardCharsets.UTF_8));
+        return signature != null
+                && MessageDigest.isEqual(
+                        sign(secret, timestamp, body).getBytes(StandardCharsets.UTF_8),
+                        signature.getBytes(StandardCharsets.UTF_8));
     }
 }

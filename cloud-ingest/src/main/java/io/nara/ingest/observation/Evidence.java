@@ -12,13 +12,15 @@ import java.util.List;
 public final class Evidence {
 
     /** One reading. */
-    public record Point(Instant at, double value) {
-    }
+    public record Point(Instant at, double value) {}
 
     private static final Duration WINDOW = Duration.ofDays(7);
     private static final int MAX_POINTS = 500;
 
     private final ObservationQueries queries;
+
+    /** How far back {@link #latest} looks: an older reading is no longer "the newest" a relative should be shown. */
+    static final Duration LATEST_WITHIN = Duration.ofDays(30);
 
     /** @param influx the node's InfluxDB client, which its owner closes */
     public Evidence(InfluxDatabase influx) {
@@ -37,11 +39,7 @@ public final class Evidence {
     }
 
     /** The newest reading of one signal. */
-    public record Latest(String code, String unit, double value, Instant at) {
-    }
-
-    /** How far back {@link #latest} looks: an older reading is no longer "the newest" a relative should be shown. */
-    static final Duration LATEST_WITHIN = Duration.ofDays(30);
+    public record Latest(String code, String unit, double value, Instant at) {}
 
     /**
      * The newest usable reading of each of the patient's signals since {@link #LATEST_WITHIN} before {@code now}, by

@@ -17,8 +17,8 @@ import org.influxdb.dto.QueryResult;
 public record InfluxDatabase(InfluxDB client, String name) implements AutoCloseable {
 
     public static InfluxDatabase connect(ObservationStore.Settings settings) {
-        return new InfluxDatabase(InfluxDBFactory.connect(settings.url(), settings.user(), settings.password()),
-                settings.database());
+        return new InfluxDatabase(
+                InfluxDBFactory.connect(settings.url(), settings.user(), settings.password()), settings.database());
     }
 
     /** A query with bound parameters against this database (bind values, never build them into the text). */
@@ -33,14 +33,18 @@ public record InfluxDatabase(InfluxDB client, String name) implements AutoClosea
     public static String anyOf(String tag, String param, int count) {
         StringBuilder clause = new StringBuilder("(");
         for (int i = 0; i < count; i++) {
-            clause.append(i == 0 ? "" : " OR ").append(tag).append(" = $").append(param).append(i);
+            clause.append(i == 0 ? "" : " OR ")
+                    .append(tag)
+                    .append(" = $")
+                    .append(param)
+                    .append(i);
         }
         return clause.append(')').toString();
     }
 
     /** Binds the values of an {@link #anyOf} clause as {@code $param0, $param1, ...}. */
-    public static BoundParameterQuery.QueryBuilder bindAnyOf(BoundParameterQuery.QueryBuilder query, String param,
-                                                             List<?> values) {
+    public static BoundParameterQuery.QueryBuilder bindAnyOf(
+            BoundParameterQuery.QueryBuilder query, String param, List<?> values) {
         for (int i = 0; i < values.size(); i++) {
             query.bind(param + i, values.get(i));
         }
@@ -66,7 +70,8 @@ public record InfluxDatabase(InfluxDB client, String name) implements AutoClosea
 
     /** The series the statement at {@code index} found; empty when it found none. */
     public static List<QueryResult.Series> series(QueryResult result, int index) {
-        if (result.getResults().size() <= index || result.getResults().get(index).getSeries() == null) {
+        if (result.getResults().size() <= index
+                || result.getResults().get(index).getSeries() == null) {
             return List.of();
         }
         return result.getResults().get(index).getSeries();

@@ -22,16 +22,13 @@ import org.influxdb.dto.QueryResult;
 public final class ObservationQueries {
 
     /** One reading's value at its time. */
-    public record Value(Instant at, double value) {
-    }
+    public record Value(Instant at, double value) {}
 
     /** The newest reading of one signal. */
-    public record Latest(String code, String unit, double value, Instant at) {
-    }
+    public record Latest(String code, String unit, double value, Instant at) {}
 
     /** One bucket of one signal. {@code at} is the bucket's start. */
-    public record TrendPoint(Instant at, double mean, double min, double max, long n) {
-    }
+    public record TrendPoint(Instant at, double mean, double min, double max, long n) {}
 
     private final InfluxDatabase influx;
 
@@ -47,25 +44,35 @@ public final class ObservationQueries {
      * minutes instead of millions of 1 Hz samples. A bucket's mean is the sum of its minutes' sums over the sum of
      * their counts: every reading weighs the same. Buckets begin at the zone's midnight.
      */
-    public Map<String, List<TrendPoint>> trends(String patientId, Instant from, Instant to, String bucket,
-                                                ZoneId zone) {
+    public Map<String, List<TrendPoint>> trends(
+            String patientId, Instant from, Instant to, String bucket, ZoneId zone) {
         QueryResult result = influx.query(influx.newQuery(
                         "SELECT sum(total) / sum(n) AS mean, min(min) AS min, max(max) AS max, sum(n) AS n FROM "
                                 + ObservationRollup.MEASUREMENT + " WHERE patient = $patient AND time >= $from"
                                 + " AND time < $to GROUP BY time(" + bucket + "), code fill(none) tz('" + zone.getId()
                                 + "')")
-                .bind("patient", patientId).bind("from", from.toString()).bind("to", to.toString()).create());
+                .bind("patient", patientId)
+                .bind("from", from.toString())
+                .bind("to", to.toString())
+                .create());
         Map<String, List<TrendPoint>> byCode = new LinkedHashMap<>();
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<TrendPoint> points = new ArrayList<>();
             for (List<Object> row : s.getValues()) {
                 Map<String, Object> r = byName(s, row);
                 // The rollup holds no row for a minute without a usable reading; NaN is never a number on the chart.
-                if (r.get("mean") instanceof Number mean && r.get("min") instanceof Number min
-                        && r.get("max") instanceof Number max && r.get("n") instanceof Number n && n.longValue() > 0
+                if (r.get("mean") instanceof Number mean
+                        && r.get("min") instanceof Number min
+                        && r.get("max") instanceof Number max
+                        && r.get("n") instanceof Number n
+                        && n.longValue() > 0
                         && Double.isFinite(mean.doubleValue())) {
-                    points.add(new TrendPoint(InfluxDatabase.time(row), mean.doubleValue(), min.doubleValue(),
-                            max.doubleValue(), n.longValue()));
+                    points.add(new TrendPoint(
+                            InfluxDatabase.time(row),
+                            mean.doubleValue(),
+                            min.doubleValue(),
+                            max.doubleValue(),
+                            n.longValue()));
                 }
             }
             byCode.put(s.getTags().get("code"), points);
@@ -79,10 +86,16 @@ public final class ObservationQueries {
         if (patients.isEmpty()) {
             return out;
         }
-        QueryResult result = influx.query(forPatients("SELECT value FROM " + ObservationStore.EVERY_POLICY
-                + " WHERE code = $code AND time >= $from AND time < $to AND " + ObservationRollup.USABLE + " AND "
-                + InfluxDatabase.anyOf("patient", "p", patients.size()) + " GROUP BY patient", patients, from, to)
-                .bind("code", code).create());
+        QueryResult result = influx.query(forPatients(
+                        "SELECT value FROM " + ObservationStore.EVERY_POLICY
+                                + " WHERE code = $code AND time >= $from AND time < $to AND " + ObservationRollup.USABLE
+                                + " AND "
+                                + InfluxDatabase.anyOf("patient", "p", patients.size()) + " GROUP BY patient",
+                        patients,
+                        from,
+                        to)
+                .bind("code", code)
+                .create());
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<Value> values = out.computeIfAbsent(s.getTags().get("patient"), p -> new ArrayList<>());
             for (List<Object> row : s.getValues()) {
@@ -100,15 +113,21 @@ public final class ObservationQueries {
      * samples to at most 720 rows per patient. Reads the one-minute aggregates, not the raw points: months of 1 Hz
      * oximeter samples are millions of rows.
      */
-    public Map<String, Map<String, List<Instant>>> measuredHours(Collection<String> patients, Instant from,
-                                                                 Instant to) {
+    public Map<String, Map<String, List<Instant>>> measuredHours(
+            Collection<String> patients, Instant from, Instant to) {
         Map<String, Map<String, List<Instant>>> out = new HashMap<>();
         if (patients.isEmpty()) {
             return out;
         }
-        QueryResult result = influx.query(forPatients("SELECT sum(n) AS n FROM " + ObservationRollup.MEASUREMENT
-                + " WHERE time >= $from AND time < $to AND " + InfluxDatabase.anyOf("patient", "p", patients.size())
-                + " GROUP BY time(1h), patient, code fill(none)", patients, from, to).create());
+        QueryResult result = influx.query(forPatients(
+                        "SELECT sum(n) AS n FROM " + ObservationRollup.MEASUREMENT
+                                + " WHERE time >= $from AND time < $to AND "
+                                + InfluxDatabase.anyOf("patient", "p", patients.size())
+                                + " GROUP BY time(1h), patient, code fill(none)",
+                        patients,
+                        from,
+                        to)
+                .create());
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             List<Instant> hours = out.computeIfAbsent(s.getTags().get("patient"), p -> new HashMap<>())
                     .computeIfAbsent(s.getTags().get("code"), c -> new ArrayList<>());
@@ -126,13 +145,18 @@ public final class ObservationQueries {
      * a query InfluxDB refuses answers no readings rather than failing, so an alert is shown without its evidence.
      */
     public List<Value> recentValues(String patientId, String code, Instant from, Instant to, int newest) {
-        QueryResult result = influx.client().query(influx.newQuery(
-                        "SELECT value FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient"
-                                + " AND code = $code AND time >= $from AND time <= $to ORDER BY time DESC LIMIT "
-                                + newest)
-                .bind("patient", patientId).bind("code", code)
-                .bind("from", from.toString()).bind("to", to.toString())
-                .create(), TimeUnit.MILLISECONDS);
+        QueryResult result = influx.client()
+                .query(
+                        influx.newQuery("SELECT value FROM " + ObservationStore.EVERY_POLICY
+                                        + " WHERE patient = $patient"
+                                        + " AND code = $code AND time >= $from AND time <= $to ORDER BY time DESC LIMIT "
+                                        + newest)
+                                .bind("patient", patientId)
+                                .bind("code", code)
+                                .bind("from", from.toString())
+                                .bind("to", to.toString())
+                                .create(),
+                        TimeUnit.MILLISECONDS);
         List<Value> values = new ArrayList<>();
         List<QueryResult.Series> series = result.hasError() ? List.of() : InfluxDatabase.series(result, 0);
         if (series.isEmpty()) {
@@ -154,15 +178,20 @@ public final class ObservationQueries {
      */
     public List<Latest> latest(String patientId, Instant now, Duration within) {
         List<Latest> latest = new ArrayList<>();
-        QueryResult result = influx.query(influx.newQuery(
-                        "SELECT last(value) AS value FROM " + ObservationStore.EVERY_POLICY
+        QueryResult result =
+                influx.query(influx.newQuery("SELECT last(value) AS value FROM " + ObservationStore.EVERY_POLICY
                                 + " WHERE patient = $patient AND time >= $from AND " + ObservationRollup.USABLE
                                 + " GROUP BY code, unit")
-                .bind("patient", patientId).bind("from", now.minus(within).toString()).create());
+                        .bind("patient", patientId)
+                        .bind("from", now.minus(within).toString())
+                        .create());
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             for (List<Object> row : s.getValues()) {
                 if (byName(s, row).get("value") instanceof Number n) {
-                    latest.add(new Latest(s.getTags().get("code"), s.getTags().get("unit"), n.doubleValue(),
+                    latest.add(new Latest(
+                            s.getTags().get("code"),
+                            s.getTags().get("unit"),
+                            n.doubleValue(),
                             InfluxDatabase.time(row)));
                 }
             }
@@ -177,17 +206,18 @@ public final class ObservationQueries {
      */
     public List<Map<String, Object>> byOutboxSeq(String outbox, long seq) {
         return rows(influx.newQuery("SELECT * FROM " + ObservationStore.EVERY_POLICY
-                + " WHERE outbox = $outbox AND seq = $seq LIMIT 1").bind("outbox", outbox).bind("seq", seq));
+                        + " WHERE outbox = $outbox AND seq = $seq LIMIT 1")
+                .bind("outbox", outbox)
+                .bind("seq", seq));
     }
 
     /**
      * A patient's raw points of the codes (all when empty) in [from, to) (either bound may be null), newest first, at
      * most {@code limit}: their columns by name, {@code time} as an {@link Instant}.
      */
-    public List<Map<String, Object>> points(String patientId, List<String> codes, Instant from, Instant to,
-                                            int limit) {
-        StringBuilder q = new StringBuilder("SELECT * FROM " + ObservationStore.EVERY_POLICY
-                + " WHERE patient = $patient");
+    public List<Map<String, Object>> points(String patientId, List<String> codes, Instant from, Instant to, int limit) {
+        StringBuilder q =
+                new StringBuilder("SELECT * FROM " + ObservationStore.EVERY_POLICY + " WHERE patient = $patient");
         if (!codes.isEmpty()) {
             q.append(" AND ").append(InfluxDatabase.anyOf("code", "code", codes.size()));
         }
@@ -209,10 +239,12 @@ public final class ObservationQueries {
         return rows(query);
     }
 
-    private BoundParameterQuery.QueryBuilder forPatients(String influxQl, Collection<String> patients, Instant from,
-                                                         Instant to) {
-        return InfluxDatabase.bindAnyOf(influx.newQuery(influxQl).bind("from", from.toString())
-                .bind("to", to.toString()), "p", List.copyOf(patients));
+    private BoundParameterQuery.QueryBuilder forPatients(
+            String influxQl, Collection<String> patients, Instant from, Instant to) {
+        return InfluxDatabase.bindAnyOf(
+                influx.newQuery(influxQl).bind("from", from.toString()).bind("to", to.toString()),
+                "p",
+                List.copyOf(patients));
     }
 
     /** The query's first statement's rows by column name, the time as an {@link Instant}. */

@@ -61,12 +61,10 @@ public final class ObservationRollup {
     private static final int STATEMENTS_PER_REQUEST = 100;
 
     /** Minutes [from, to) of one patient's signal that a batch touched. */
-    record Span(String patient, String code, Instant from, Instant to) {
-    }
+    record Span(String patient, String code, Instant from, Instant to) {}
 
     /** A span of one hub's series. */
-    private record HubSpan(String hubId, Span span) {
-    }
+    private record HubSpan(String hubId, Span span) {}
 
     private final InfluxDatabase influx;
     /** Spans updated since the last {@link #recheck}. */
@@ -128,7 +126,8 @@ public final class ObservationRollup {
             return;
         }
         BatchPoints points = BatchPoints.database(influx.name())
-                .consistency(InfluxDB.ConsistencyLevel.ALL).build();
+                .consistency(InfluxDB.ConsistencyLevel.ALL)
+                .build();
         aggregates(hubId, outbox, samples).forEach(points::point);
         influx.client().write(points);
     }
@@ -137,15 +136,14 @@ public final class ObservationRollup {
     static List<Point> aggregates(String hubId, String outbox, List<Observation> samples) {
         Map<List<Object>, List<Observation>> byMinute = new LinkedHashMap<>();
         for (Observation o : samples) {
-            if (o.value() == null || o.has(ObservationFlag.IMPLAUSIBLE)
-                    || o.has(ObservationFlag.NOT_PATIENT_DATA)) {
+            if (o.value() == null || o.has(ObservationFlag.IMPLAUSIBLE) || o.has(ObservationFlag.NOT_PATIENT_DATA)) {
                 continue;
             }
             Instant minute = Instant.ofEpochMilli(ObservationStore.pointTime(o) / 1_000_000L)
                     .truncatedTo(ChronoUnit.MINUTES);
             String patient = o.patientId() == null ? ObservationStore.UNATTRIBUTED : o.patientId();
-            byMinute.computeIfAbsent(List.of(patient, o.code(), o.unit(), o.deviceId(), minute),
-                    k -> new ArrayList<>()).add(o);
+            byMinute.computeIfAbsent(List.of(patient, o.code(), o.unit(), o.deviceId(), minute), k -> new ArrayList<>())
+                    .add(o);
         }
         List<Point> points = new ArrayList<>();
         byMinute.forEach((key, list) -> {
@@ -161,12 +159,17 @@ public final class ObservationRollup {
             }
             points.add(Point.measurement(MEASUREMENT)
                     .time(((Instant) key.get(4)).toEpochMilli(), TimeUnit.MILLISECONDS)
-                    .tag("hub", hubId).tag("patient", (String) key.get(0)).tag("code", (String) key.get(1))
-                    .tag("unit", (String) key.get(2)).tag("device", (String) key.get(3))
+                    .tag("hub", hubId)
+                    .tag("patient", (String) key.get(0))
+                    .tag("code", (String) key.get(1))
+                    .tag("unit", (String) key.get(2))
+                    .tag("device", (String) key.get(3))
                     .tag("part", outbox + ":" + first)
                     // The types InfluxDB's own aggregation writes: count is an integer, the others floats.
-                    .addField("total", total).addField("n", (long) list.size())
-                    .addField("min", min).addField("max", max)
+                    .addField("total", total)
+                    .addField("n", (long) list.size())
+                    .addField("min", min)
+                    .addField("max", max)
                     .build());
         });
         return points;
@@ -179,7 +182,8 @@ public final class ObservationRollup {
         for (Observation o : batch.observations()) {
             String patient = o.patientId() == null ? ObservationStore.UNATTRIBUTED : o.patientId();
             minutes.computeIfAbsent(List.of(patient, o.code()), k -> new TreeSet<>())
-                    .add(Instant.ofEpochMilli(ObservationStore.pointTime(o) / 1_000_000L).truncatedTo(ChronoUnit.MINUTES));
+                    .add(Instant.ofEpochMilli(ObservationStore.pointTime(o) / 1_000_000L)
+                            .truncatedTo(ChronoUnit.MINUTES));
         }
         List<Span> spans = new ArrayList<>();
         minutes.forEach((key, set) -> {
@@ -205,13 +209,23 @@ public final class ObservationRollup {
             List<Span> part = spans.subList(first, Math.min(spans.size(), first + STATEMENTS_PER_REQUEST));
             StringBuilder sql = new StringBuilder();
             for (int i = 0; i < part.size(); i++) {
-                sql.append(i == 0 ? "" : "; ").append("SELECT sum(value) AS total, count(value) AS n, ")
-                        .append("min(value) AS min, max(value) AS max INTO ").append(MEASUREMENT).append(" FROM ")
-                        .append(ObservationStore.EVERY_POLICY).append(" WHERE patient = $patient").append(i)
+                sql.append(i == 0 ? "" : "; ")
+                        .append("SELECT sum(value) AS total, count(value) AS n, ")
+                        .append("min(value) AS min, max(value) AS max INTO ")
+                        .append(MEASUREMENT)
+                        .append(" FROM ")
+                        .append(ObservationStore.EVERY_POLICY)
+                        .append(" WHERE patient = $patient")
+                        .append(i)
                         .append(hubId == null ? "" : " AND hub = $hub")
                         .append(part.get(i).code() == null ? "" : " AND code = $code" + i)
-                        .append(" AND time >= $from").append(i).append(" AND time < $to").append(i)
-                        .append(" AND ").append(USABLE).append(" GROUP BY time(1m), *");
+                        .append(" AND time >= $from")
+                        .append(i)
+                        .append(" AND time < $to")
+                        .append(i)
+                        .append(" AND ")
+                        .append(USABLE)
+                        .append(" GROUP BY time(1m), *");
             }
             // Writes (INTO) must be POSTed.
             Query query = new Query(sql.toString(), influx.name(), true);

@@ -95,7 +95,8 @@ public final class ObservationStore {
             if (pastRetention(e.getMessage()).isEmpty()) {
                 throw e;
             }
-            Set<Long> stored = storedCopies(hubId, batch.outbox(), raw).stream().map(Observation::seq)
+            Set<Long> stored = storedCopies(hubId, batch.outbox(), raw).stream()
+                    .map(Observation::seq)
                     .collect(Collectors.toSet());
             past = raw.stream().filter(o -> !stored.contains(o.seq())).toList();
         }
@@ -152,8 +153,11 @@ public final class ObservationStore {
         influx.query(influx.newQuery("DELETE FROM " + MEASUREMENT
                         + " WHERE hub = $hub AND patient = $patient AND device = $device AND code = $code AND time = "
                         + pointTime(o))
-                .bind("hub", hubId).bind("patient", UNATTRIBUTED).bind("device", o.deviceId())
-                .bind("code", o.code()).create());
+                .bind("hub", hubId)
+                .bind("patient", UNATTRIBUTED)
+                .bind("device", o.deviceId())
+                .bind("code", o.code())
+                .create());
     }
 
     /**
@@ -168,10 +172,12 @@ public final class ObservationStore {
         }
         List<String> codeList = List.copyOf(new TreeSet<>(codes));
         BoundParameterQuery.QueryBuilder q = influx.newQuery(
-                "SELECT value, failed, seq, flags, received_ms, device, code, unit FROM " + EVERY_POLICY
-                        + " WHERE patient = $patient AND " + InfluxDatabase.anyOf("code", "c", codeList.size())
-                        + " AND time >= $from AND time <= $to ORDER BY time DESC LIMIT " + MAX_HISTORY)
-                .bind("patient", patientId).bind("from", from.toString()).bind("to", to.toString());
+                        "SELECT value, failed, seq, flags, received_ms, device, code, unit FROM " + EVERY_POLICY
+                                + " WHERE patient = $patient AND " + InfluxDatabase.anyOf("code", "c", codeList.size())
+                                + " AND time >= $from AND time <= $to ORDER BY time DESC LIMIT " + MAX_HISTORY)
+                .bind("patient", patientId)
+                .bind("from", from.toString())
+                .bind("to", to.toString());
         InfluxDatabase.bindAnyOf(q, "c", codeList);
         for (QueryResult.Series series : InfluxDatabase.series(influx.query(q.create()), 0)) {
             for (List<Object> row : series.getValues()) {
@@ -180,8 +186,16 @@ public final class ObservationStore {
                 Set<ObservationFlag> flags = flags(row.get(4));
                 long seq = ((Number) row.get(3)).longValue();
                 Instant received = row.get(5) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
-                out.add(new Observation(seq, patientId, (String) row.get(6), (String) row.get(7), value,
-                        (String) row.get(8), time, received, flags));
+                out.add(new Observation(
+                        seq,
+                        patientId,
+                        (String) row.get(6),
+                        (String) row.get(7),
+                        value,
+                        (String) row.get(8),
+                        time,
+                        received,
+                        flags));
             }
         }
         Collections.reverse(out);
@@ -200,13 +214,16 @@ public final class ObservationStore {
         }
         Set<Long> seqs = resent.stream().map(Observation::seq).collect(Collectors.toSet());
         // Points lie at the reading's millisecond plus seq nanoseconds (pointTime): bound by whole milliseconds.
-        long from = resent.stream().mapToLong(o -> o.time().toEpochMilli()).min().orElseThrow();
+        long from =
+                resent.stream().mapToLong(o -> o.time().toEpochMilli()).min().orElseThrow();
         long to = resent.stream().mapToLong(o -> o.time().toEpochMilli()).max().orElseThrow() + 1;
         BoundParameterQuery q = influx.newQuery("SELECT value, seq, outbox, received_ms, flags, device, code, unit, "
                         + "patient FROM "
                         + EVERY_POLICY + " WHERE hub = $hub AND time >= $from AND time < $to")
-                .bind("hub", hubId).bind("from", Instant.ofEpochMilli(from).toString())
-                .bind("to", Instant.ofEpochMilli(to).toString()).create();
+                .bind("hub", hubId)
+                .bind("from", Instant.ofEpochMilli(from).toString())
+                .bind("to", Instant.ofEpochMilli(to).toString())
+                .create();
         for (QueryResult.Series series : InfluxDatabase.series(influx.query(q), 0)) {
             for (List<Object> row : series.getValues()) {
                 long seq = ((Number) row.get(2)).longValue();
@@ -217,8 +234,16 @@ public final class ObservationStore {
                 Double value = row.get(1) instanceof Number n ? n.doubleValue() : null;
                 Instant received = row.get(4) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : time;
                 String patient = (String) row.get(9);
-                out.add(new Observation(seq, UNATTRIBUTED.equals(patient) ? null : patient, (String) row.get(6),
-                        (String) row.get(7), value, (String) row.get(8), time, received, flags(row.get(5))));
+                out.add(new Observation(
+                        seq,
+                        UNATTRIBUTED.equals(patient) ? null : patient,
+                        (String) row.get(6),
+                        (String) row.get(7),
+                        value,
+                        (String) row.get(8),
+                        time,
+                        received,
+                        flags(row.get(5))));
             }
         }
         return out;
@@ -256,7 +281,9 @@ public final class ObservationStore {
                 .addField("seq", o.seq())
                 .addField("outbox", outbox)
                 .addField("failed", o.value() == null)
-                .addField("flags", o.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")))
+                .addField(
+                        "flags",
+                        o.flags().stream().map(ObservationFlag::name).sorted().collect(Collectors.joining(",")))
                 .addField("received_ms", o.received().toEpochMilli());
         if (o.value() != null) {
             p.addField("value", o.value());

@@ -32,9 +32,12 @@ public final class PatientSeries {
 
     List<Place> places() {
         List<Place> places = new ArrayList<>();
-        for (String rp : column(influx.query(influx.newQuery("SHOW RETENTION POLICIES").create()), 0)) {
-            for (String m : column(influx.query(influx.newQuery("SHOW MEASUREMENTS ON " + InfluxDatabase.quote(influx.name()))
-                    .create()), 0)) {
+        for (String rp :
+                column(influx.query(influx.newQuery("SHOW RETENTION POLICIES").create()), 0)) {
+            for (String m : column(
+                    influx.query(influx.newQuery("SHOW MEASUREMENTS ON " + InfluxDatabase.quote(influx.name()))
+                            .create()),
+                    0)) {
                 places.add(new Place(rp, m));
             }
         }
@@ -46,11 +49,13 @@ public final class PatientSeries {
         JsonArray all = new JsonArray();
         for (Place place : places()) {
             QueryResult r = influx.query(influx.newQuery("SELECT * FROM " + place.from() + " WHERE patient = $p")
-                    .bind("p", patientParam).create());
+                    .bind("p", patientParam)
+                    .create());
             JsonArray rows = new JsonArray();
             for (QueryResult.Series s : InfluxDatabase.series(r, 0)) {
                 for (List<Object> values : s.getValues()) {
-                    JsonObject row = new JsonObject().put("time", InfluxDatabase.time(values).toString());
+                    JsonObject row = new JsonObject()
+                            .put("time", InfluxDatabase.time(values).toString());
                     for (int i = 1; i < s.getColumns().size(); i++) {
                         Object v = values.get(i);
                         if (v != null) {
@@ -61,8 +66,10 @@ public final class PatientSeries {
                 }
             }
             if (!rows.isEmpty()) {
-                all.add(new JsonObject().put("retentionPolicy", place.retentionPolicy())
-                        .put("measurement", place.measurement()).put("points", rows));
+                all.add(new JsonObject()
+                        .put("retentionPolicy", place.retentionPolicy())
+                        .put("measurement", place.measurement())
+                        .put("points", rows));
             }
         }
         return all;
@@ -72,8 +79,10 @@ public final class PatientSeries {
     public Instant newest() {
         Instant newest = null;
         for (Place place : places()) {
-            QueryResult r = influx.query(influx.newQuery("SELECT * FROM " + place.from()
-                    + " WHERE patient = $p ORDER BY time DESC LIMIT 1").bind("p", patientParam).create());
+            QueryResult r = influx.query(
+                    influx.newQuery("SELECT * FROM " + place.from() + " WHERE patient = $p ORDER BY time DESC LIMIT 1")
+                            .bind("p", patientParam)
+                            .create());
             for (QueryResult.Series s : InfluxDatabase.series(r, 0)) {
                 for (List<Object> values : s.getValues()) {
                     Instant t = InfluxDatabase.time(values);
@@ -99,10 +108,13 @@ public final class PatientSeries {
      */
     public long drop() {
         long before = count();
-        influx.query(influx.newQuery("DROP SERIES WHERE patient = $p").bind("p", patientParam).create());
+        influx.query(influx.newQuery("DROP SERIES WHERE patient = $p")
+                .bind("p", patientParam)
+                .create());
         long after = count();
         if (after != 0) {
-            throw new IllegalStateException("InfluxDB still holds " + after + " points of the patient after DROP SERIES");
+            throw new IllegalStateException(
+                    "InfluxDB still holds " + after + " points of the patient after DROP SERIES");
         }
         return before;
     }

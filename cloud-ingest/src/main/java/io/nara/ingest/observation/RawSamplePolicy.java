@@ -22,12 +22,15 @@ public final class RawSamplePolicy {
     public static final Duration SHORTEST = Duration.ofHours(1);
 
     /** What {@link #ensure} did. */
-    public enum Outcome { CREATED, ALTERED, UNCHANGED }
+    public enum Outcome {
+        CREATED,
+        ALTERED,
+        UNCHANGED
+    }
 
     private static final Pattern GO_DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
-    private RawSamplePolicy() {
-    }
+    private RawSamplePolicy() {}
 
     /** Creates the policy with {@code duration}, or sets an existing one's duration to it. */
     public static Outcome ensure(InfluxDatabase influx, Duration duration) {
@@ -35,8 +38,11 @@ public final class RawSamplePolicy {
         Optional<Duration> current = current(influx);
         if (current.isEmpty()) {
             try {
-                run(influx, "CREATE RETENTION POLICY " + InfluxDatabase.quote(ObservationStore.RAW_POLICY) + " ON "
-                        + InfluxDatabase.quote(influx.name()) + " DURATION " + literal(duration) + " REPLICATION 1");
+                run(
+                        influx,
+                        "CREATE RETENTION POLICY " + InfluxDatabase.quote(ObservationStore.RAW_POLICY) + " ON "
+                                + InfluxDatabase.quote(influx.name()) + " DURATION " + literal(duration)
+                                + " REPLICATION 1");
                 return Outcome.CREATED;
             } catch (IllegalStateException e) {
                 // Another node created it a moment ago, perhaps with an older setting: align it below.
@@ -49,14 +55,17 @@ public final class RawSamplePolicy {
         if (current.get().equals(duration)) {
             return Outcome.UNCHANGED;
         }
-        run(influx, "ALTER RETENTION POLICY " + InfluxDatabase.quote(ObservationStore.RAW_POLICY) + " ON " + InfluxDatabase.quote(influx.name())
-                + " DURATION " + literal(duration));
+        run(
+                influx,
+                "ALTER RETENTION POLICY " + InfluxDatabase.quote(ObservationStore.RAW_POLICY) + " ON "
+                        + InfluxDatabase.quote(influx.name()) + " DURATION " + literal(duration));
         return Outcome.ALTERED;
     }
 
     /** The policy's duration now, if it exists (zero is InfluxDB's "infinite"). */
     public static Optional<Duration> current(InfluxDatabase influx) {
-        QueryResult result = influx.query(new Query("SHOW RETENTION POLICIES ON " + InfluxDatabase.quote(influx.name())));
+        QueryResult result =
+                influx.query(new Query("SHOW RETENTION POLICIES ON " + InfluxDatabase.quote(influx.name())));
         for (QueryResult.Series s : InfluxDatabase.series(result, 0)) {
             int name = s.getColumns().indexOf("name");
             int duration = s.getColumns().indexOf("duration");

@@ -25,16 +25,14 @@ import java.util.stream.Collectors;
 public final class Resends {
 
     /** A re-sent reading that differs from the stored one: refused, the stored one kept. */
-    public record Conflict(long seq, String problem) {
-    }
+    public record Conflict(long seq, String problem) {}
 
-    private Resends() {
-    }
+    private Resends() {}
 
     /** The highest stored sequence number of the hub's outbox; -1 when nothing is stored yet. */
     public static long storedTo(Connection c, String hubId, String outbox) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT stored_to FROM hub_outbox_stored WHERE hub_id = ? AND outbox = ?")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT stored_to FROM hub_outbox_stored WHERE hub_id = ? AND outbox = ?")) {
             q.setString(1, hubId);
             q.setString(2, outbox);
             try (ResultSet r = q.executeQuery()) {
@@ -48,7 +46,8 @@ public final class Resends {
         if (batch.observations().isEmpty()) {
             return;
         }
-        long highest = batch.observations().stream().mapToLong(Observation::seq).max().orElseThrow();
+        long highest =
+                batch.observations().stream().mapToLong(Observation::seq).max().orElseThrow();
         try (PreparedStatement upsert = c.prepareStatement("""
                 INSERT INTO hub_outbox_stored (hub_id, outbox, stored_to) VALUES (?, ?, ?)
                 ON CONFLICT (hub_id, outbox) DO UPDATE
@@ -78,8 +77,10 @@ public final class Resends {
             List<Observation> copies = storedBySeq.getOrDefault(o.seq(), List.of());
             if (!copies.isEmpty() && copies.stream().noneMatch(s -> sameReading(s, o))) {
                 Observation first = copies.get(0);
-                conflicts.add(new Conflict(o.seq(), "seq " + o.seq() + " was stored as " + describe(first)
-                        + " and re-sent as " + describe(o) + "; the stored reading is kept"));
+                conflicts.add(new Conflict(
+                        o.seq(),
+                        "seq " + o.seq() + " was stored as " + describe(first) + " and re-sent as " + describe(o)
+                                + "; the stored reading is kept"));
             }
         }
         return conflicts;
@@ -88,8 +89,11 @@ public final class Resends {
     /** The same reading: flags are left out, since the cloud's own checks may add to them on either arrival. */
     static boolean sameReading(Observation a, Observation b) {
         return a.time().toEpochMilli() == b.time().toEpochMilli()
-                && a.code().equals(b.code()) && a.unit().equals(b.unit()) && a.deviceId().equals(b.deviceId())
-                && Objects.equals(a.patientId(), b.patientId()) && Objects.equals(a.value(), b.value());
+                && a.code().equals(b.code())
+                && a.unit().equals(b.unit())
+                && a.deviceId().equals(b.deviceId())
+                && Objects.equals(a.patientId(), b.patientId())
+                && Objects.equals(a.value(), b.value());
     }
 
     private static String describe(Observation o) {

@@ -1,7 +1,6 @@
 package io.nara.ingest.observation;
 
 import io.nara.protocol.message.ObservationBatch;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

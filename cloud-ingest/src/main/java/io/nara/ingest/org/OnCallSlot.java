@@ -14,8 +14,13 @@ import java.util.Set;
  * @param validFrom the first day a slot may start on
  * @param validTo   the last day a slot may start on; null for open-ended
  */
-public record OnCallSlot(String personId, Set<DayOfWeek> days, LocalTime starts, LocalTime ends, LocalDate validFrom,
-                         LocalDate validTo) {
+public record OnCallSlot(
+        String personId,
+        Set<DayOfWeek> days,
+        LocalTime starts,
+        LocalTime ends,
+        LocalDate validFrom,
+        LocalDate validTo) {
 
     public OnCallSlot {
         if (personId == null || days == null || days.isEmpty() || starts == null || ends == null || validFrom == null) {
@@ -40,6 +45,8 @@ public record OnCallSlot(String personId, Set<DayOfWeek> days, LocalTime starts,
     }
 
     private boolean startsOn(LocalDate day) {
-        return days.contains(day.getDayOfWeek()) && !day.isBefore(validFrom) && (validTo == null || !day.isAfter(validTo));
+        return days.contains(day.getDayOfWeek())
+                && !day.isBefore(validFrom)
+                && (validTo == null || !day.isAfter(validTo));
     }
 }

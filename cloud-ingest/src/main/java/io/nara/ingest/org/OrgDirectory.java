@@ -24,11 +24,9 @@ import java.util.Set;
 public final class OrgDirectory {
 
     /** A person as notifications and the inbox need them. */
-    public record Person(String id, String name, String organisationId, String email, String phone) {
-    }
+    public record Person(String id, String name, String organisationId, String email, String phone) {}
 
-    private OrgDirectory() {
-    }
+    private OrgDirectory() {}
 
     public static Optional<Team> team(Connection c, String id) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
@@ -36,8 +34,14 @@ public final class OrgDirectory {
                 FROM care_team t JOIN organisation o ON o.id = t.organisation_id WHERE t.id = ?""")) {
             q.setString(1, id);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new Team(r.getString(1), r.getString(2), r.getString(3),
-                        OrganisationKind.valueOf(r.getString(4)), r.getString(5), ZoneId.of(r.getString(6))))
+                return r.next()
+                        ? Optional.of(new Team(
+                                r.getString(1),
+                                r.getString(2),
+                                r.getString(3),
+                                OrganisationKind.valueOf(r.getString(4)),
+                                r.getString(5),
+                                ZoneId.of(r.getString(6))))
                         : Optional.empty();
             }
         }
@@ -53,7 +57,7 @@ public final class OrgDirectory {
     }
 
     /** Who is on duty in {@code team} at {@code now}, for a pure policy inside a transaction. */
-    public static java.util.Set<String> onDuty(Connection c, Team team, Instant now) {
+    public static Set<String> onDuty(Connection c, Team team, Instant now) {
         try {
             return schedule(c, team, now).onDuty(now);
         } catch (SQLException e) {
@@ -65,7 +69,9 @@ public final class OrgDirectory {
     public static boolean crossOrganisation(Connection c, String fromTeamId, String toTeamId) throws SQLException {
         Optional<Team> from = fromTeamId == null ? Optional.empty() : team(c, fromTeamId);
         Optional<Team> to = toTeamId == null ? Optional.empty() : team(c, toTeamId);
-        return from.isPresent() && to.isPresent() && !from.get().organisationId().equals(to.get().organisationId());
+        return from.isPresent()
+                && to.isPresent()
+                && !from.get().organisationId().equals(to.get().organisationId());
     }
 
     public static List<Team> teams(Connection c) throws SQLException {
@@ -73,10 +79,15 @@ public final class OrgDirectory {
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT t.id, t.name, t.organisation_id, o.kind, t.escalates_to, t.time_zone
                 FROM care_team t JOIN organisation o ON o.id = t.organisation_id ORDER BY o.kind, t.name""");
-             ResultSet r = q.executeQuery()) {
+                ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                teams.add(new Team(r.getString(1), r.getString(2), r.getString(3),
-                        OrganisationKind.valueOf(r.getString(4)), r.getString(5), ZoneId.of(r.getString(6))));
+                teams.add(new Team(
+                        r.getString(1),
+                        r.getString(2),
+                        r.getString(3),
+                        OrganisationKind.valueOf(r.getString(4)),
+                        r.getString(5),
+                        ZoneId.of(r.getString(6))));
             }
         }
         return teams;
@@ -85,8 +96,8 @@ public final class OrgDirectory {
     /** The team's schedule: every slot and the shifts around {@code at}. */
     public static Schedule schedule(Connection c, Team team, Instant at) throws SQLException {
         List<OnCallSlot> slots = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT person_id, days, starts, ends, valid_from, valid_to FROM on_call_slot s "
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT person_id, days, starts, ends, valid_from, valid_to FROM on_call_slot s "
                         + "JOIN person p ON p.id = s.person_id WHERE s.team_id = ? AND p.active")) {
             q.setString(1, team.id());
             try (ResultSet r = q.executeQuery()) {
@@ -95,8 +106,12 @@ public final class OrgDirectory {
                     for (Integer d : (Integer[]) r.getArray(2).getArray()) {
                         days.add(DayOfWeek.of(d));
                     }
-                    slots.add(new OnCallSlot(r.getString(1), days, r.getTime(3).toLocalTime(),
-                            r.getTime(4).toLocalTime(), r.getDate(5).toLocalDate(),
+                    slots.add(new OnCallSlot(
+                            r.getString(1),
+                            days,
+                            r.getTime(3).toLocalTime(),
+                            r.getTime(4).toLocalTime(),
+                            r.getDate(5).toLocalDate(),
                             r.getDate(6) == null ? null : r.getDate(6).toLocalDate()));
                 }
             }
@@ -110,7 +125,9 @@ public final class OrgDirectory {
             q.setTimestamp(3, Timestamp.from(at));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    shifts.add(new OnCallShift(r.getString(1), r.getTimestamp(2).toInstant(),
+                    shifts.add(new OnCallShift(
+                            r.getString(1),
+                            r.getTimestamp(2).toInstant(),
                             r.getTimestamp(3).toInstant()));
                 }
             }
@@ -167,8 +184,8 @@ public final class OrgDirectory {
     /** The teams a person belongs to. */
     public static List<String> teamsOf(Connection c, String personId) throws SQLException {
         List<String> teams = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT team_id FROM team_member WHERE person_id = ? ORDER BY team_id")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT team_id FROM team_member WHERE person_id = ? ORDER BY team_id")) {
             q.setString(1, personId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
@@ -184,14 +201,15 @@ public final class OrgDirectory {
         if (ids.isEmpty()) {
             return people;
         }
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT id, name, organisation_id, email, phone FROM person WHERE id = ANY (?)")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT id, name, organisation_id, email, phone FROM person WHERE id = ANY (?)")) {
             Array array = c.createArrayOf("text", ids.toArray());
             q.setArray(1, array);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    people.put(r.getString(1), new Person(r.getString(1), r.getString(2), r.getString(3),
-                            r.getString(4), r.getString(5)));
+                    people.put(
+                            r.getString(1),
+                            new Person(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5)));
                 }
             }
         }

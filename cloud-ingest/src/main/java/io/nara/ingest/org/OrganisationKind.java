@@ -2,5 +2,7 @@ package io.nara.ingest.org;
 
 /** The kinds of principal (huvudman) that care for a patient. */
 public enum OrganisationKind {
-    MUNICIPALITY, REGION, PRIVATE
+    MUNICIPALITY,
+    REGION,
+    PRIVATE
 }

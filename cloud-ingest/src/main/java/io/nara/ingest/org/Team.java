@@ -7,6 +7,10 @@ import java.time.ZoneId;
  *
  * @param escalatesTo the next tier's team id; null for the last tier
  */
-public record Team(String id, String name, String organisationId, OrganisationKind organisationKind,
-                   String escalatesTo, ZoneId zone) {
-}
+public record Team(
+        String id,
+        String name,
+        String organisationId,
+        OrganisationKind organisationKind,
+        String escalatesTo,
+        ZoneId zone) {}

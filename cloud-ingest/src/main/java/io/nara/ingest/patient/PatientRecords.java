@@ -16,24 +16,37 @@ import java.util.Optional;
 final class PatientRecords {
 
     /** The patient's hub as its last status and message left it. */
-    public record Hub(String hubId, String state, Instant lastSeenAt) {
-    }
+    public record Hub(String hubId, String state, Instant lastSeenAt) {}
 
     /** A device bound to the patient or one that sent their readings: battery and newest reading. */
-    public record Device(String hubId, String deviceId, String model, Integer batteryPercent, Instant batteryReportedAt,
-                  Instant lastReadingAt, List<String> codes) {
-    }
+    public record Device(
+            String hubId,
+            String deviceId,
+            String model,
+            Integer batteryPercent,
+            Instant batteryReportedAt,
+            Instant lastReadingAt,
+            List<String> codes) {}
 
     /** An alert on the patient's timeline with what became of it. */
-    public record Mark(long alertId, String ruleId, Severity severity, String code, Double value, String unit, String message,
-                Instant raisedAt, String state, String ownerName, String outcome, String outcomeNote,
-                Instant resolvedAt) {
-    }
+    public record Mark(
+            long alertId,
+            String ruleId,
+            Severity severity,
+            String code,
+            Double value,
+            String unit,
+            String message,
+            Instant raisedAt,
+            String state,
+            String ownerName,
+            String outcome,
+            String outcomeNote,
+            Instant resolvedAt) {}
 
     private static final int MAX_MARKS = 500;
 
-    private PatientRecords() {
-    }
+    private PatientRecords() {}
 
     static String name(Connection c, String patientId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT name FROM patient WHERE id = ?")) {
@@ -56,9 +69,8 @@ final class PatientRecords {
 
     /** The latest discharge the team entered at or before {@code now}, or null. */
     static Instant lastDischarge(Connection c, String patientId, Instant now) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT max(discharged_at) AS discharged_at FROM admission "
-                        + "WHERE patient_id = ? AND discharged_at <= ?")) {
+        try (PreparedStatement q = c.prepareStatement("SELECT max(discharged_at) AS discharged_at FROM admission "
+                + "WHERE patient_id = ? AND discharged_at <= ?")) {
             q.setString(1, patientId);
             q.setTimestamp(2, Timestamp.from(now));
             try (ResultSet r = q.executeQuery()) {
@@ -71,7 +83,8 @@ final class PatientRecords {
         try (PreparedStatement q = c.prepareStatement("SELECT state, last_seen_at FROM hub WHERE hub_id = ?")) {
             q.setString(1, hubId);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(new Hub(hubId, r.getString("state"), instant(r, "last_seen_at")))
+                return r.next()
+                        ? Optional.of(new Hub(hubId, r.getString("state"), instant(r, "last_seen_at")))
                         : Optional.empty();
             }
         }
@@ -109,8 +122,13 @@ final class PatientRecords {
                     int percent = r.getInt("percent");
                     Integer battery = r.wasNull() ? null : percent;
                     Array codes = r.getArray("codes");
-                    devices.add(new Device(r.getString("hub_id"), r.getString("device_id"), r.getString("model"),
-                            battery, instant(r, "reported_at"), instant(r, "last_at"),
+                    devices.add(new Device(
+                            r.getString("hub_id"),
+                            r.getString("device_id"),
+                            r.getString("model"),
+                            battery,
+                            instant(r, "reported_at"),
+                            instant(r, "last_at"),
                             codes == null ? List.of() : List.of((String[]) codes.getArray())));
                 }
             }
@@ -120,19 +138,28 @@ final class PatientRecords {
 
     /** Alerts (not the hubs' "episode over" messages) that are neither resolved nor closed, most severe first. */
     static List<Mark> openAlerts(Connection c, String patientId) throws SQLException {
-        return marks(c, "a.patient_id = ? AND coalesce(s.state, 'OPEN') <> 'RESOLVED'",
-                "CASE a.severity WHEN 'URGENT' THEN 0 WHEN 'WARNING' THEN 1 ELSE 2 END, a.raised_at DESC", patientId,
-                null, null);
+        return marks(
+                c,
+                "a.patient_id = ? AND coalesce(s.state, 'OPEN') <> 'RESOLVED'",
+                "CASE a.severity WHEN 'URGENT' THEN 0 WHEN 'WARNING' THEN 1 ELSE 2 END, a.raised_at DESC",
+                patientId,
+                null,
+                null);
     }
 
     /** Alerts raised in [from, to), oldest first, with their state and the outcome the nurse recorded. */
     static List<Mark> timeline(Connection c, String patientId, Instant from, Instant to) throws SQLException {
-        return marks(c, "a.patient_id = ? AND a.raised_at >= ? AND a.raised_at < ?", "a.raised_at, a.id", patientId,
-                from, to);
+        return marks(
+                c,
+                "a.patient_id = ? AND a.raised_at >= ? AND a.raised_at < ?",
+                "a.raised_at, a.id",
+                patientId,
+                from,
+                to);
     }
 
-    private static List<Mark> marks(Connection c, String where, String order, String patientId, Instant from,
-                                    Instant to) throws SQLException {
+    private static List<Mark> marks(
+            Connection c, String where, String order, String patientId, Instant from, Instant to) throws SQLException {
         String sql = "SELECT a.id, a.rule_id, a.severity, a.code, a.value, a.unit, a.message, a.raised_at, "
                 + "coalesce(s.state, 'OPEN') AS state, w.name AS owner_name, s.outcome, s.outcome_note, s.resolved_at "
                 + "FROM alert a LEFT JOIN alert_state s ON s.alert_id = a.id LEFT JOIN person w ON w.id = s.owner_id "
@@ -148,10 +175,20 @@ final class PatientRecords {
                 while (r.next()) {
                     double value = r.getDouble("value");
                     Double v = r.wasNull() || !Double.isFinite(value) ? null : value;
-                    marks.add(new Mark(r.getLong("id"), r.getString("rule_id"),
-                            Severity.valueOf(r.getString("severity")), r.getString("code"), v, r.getString("unit"), r.getString("message"),
-                            instant(r, "raised_at"), r.getString("state"), r.getString("owner_name"),
-                            r.getString("outcome"), r.getString("outcome_note"), instant(r, "resolved_at")));
+                    marks.add(new Mark(
+                            r.getLong("id"),
+                            r.getString("rule_id"),
+                            Severity.valueOf(r.getString("severity")),
+                            r.getString("code"),
+                            v,
+                            r.getString("unit"),
+                            r.getString("message"),
+                            instant(r, "raised_at"),
+                            r.getString("state"),
+                            r.getString("owner_name"),
+                            r.getString("outcome"),
+                            r.getString("outcome_note"),
+                            instant(r, "resolved_at")));
                 }
             }
         }

@@ -17,11 +17,9 @@ import java.util.Map;
 public final class Thresholds {
 
     /** One line: readings {@code bound} (below / above) {@code value} break rule {@code ruleId}. */
-    public record Threshold(String ruleId, String bound, double value, Severity severity, String message) {
-    }
+    public record Threshold(String ruleId, String bound, double value, Severity severity, String message) {}
 
-    private Thresholds() {
-    }
+    private Thresholds() {}
 
     /** Per LOINC code, its lines in the order of the plan's rules. */
     public static Map<String, List<Threshold>> byCode(CarePlan plan, Instant now) {

@@ -27,10 +27,23 @@ public record TrendRange(String name, Instant from, Instant to, Duration bucket)
     public static final int MAX_POINTS = 300;
 
     /** Round bucket sizes, smallest first; chart ticks and InfluxDB's time grid both fall on them. */
-    static final List<Duration> LADDER = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
-            Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1),
-            Duration.ofHours(2), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1),
-            Duration.ofDays(2), Duration.ofDays(7), Duration.ofDays(14), Duration.ofDays(28));
+    static final List<Duration> LADDER = List.of(
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(30),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofHours(3),
+            Duration.ofHours(6),
+            Duration.ofHours(12),
+            Duration.ofDays(1),
+            Duration.ofDays(2),
+            Duration.ofDays(7),
+            Duration.ofDays(14),
+            Duration.ofDays(28));
 
     /** The longest span "since discharge" may cover: a patient discharged years ago reads no more than this. */
     static final Duration LONGEST = Duration.ofDays(365);
@@ -65,7 +78,8 @@ public record TrendRange(String name, Instant from, Instant to, Duration bucket)
                 }
                 yield start.isBefore(now.minus(LONGEST)) ? now.minus(LONGEST) : start;
             }
-            default -> throw new IllegalArgumentException("range must be 7d, 30d, 90d or discharge, was '" + range + "'");
+            default ->
+                throw new IllegalArgumentException("range must be 7d, 30d, 90d or discharge, was '" + range + "'");
         };
         return new TrendRange(range, from, now, bucketFor(Duration.between(from, now)));
     }

@@ -16,11 +16,9 @@ import java.util.Map;
 public final class RefusalLimiter {
 
     /** Refusals of a hub beyond the limit in a window that has passed. */
-    public record Suppressed(String hubId, Instant windowStart, long count) {
-    }
+    public record Suppressed(String hubId, Instant windowStart, long count) {}
 
-    private record Window(Instant start, int kept, long suppressed) {
-    }
+    private record Window(Instant start, int kept, long suppressed) {}
 
     private final int perWindow;
     private final Duration window;

@@ -1,6 +1,7 @@
 package io.nara.ingest.rejected;
 
 import io.nara.ingest.db.Database;
+import io.nara.protocol.HubTopic;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,8 +10,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,15 +25,22 @@ import java.util.List;
 public final class RejectedMessages {
 
     /** A refused payload as the operator sees it: its kept prefix as text, and its whole size. */
-    public record Rejected(long id, String hubId, String topic, String problem, String payload, Integer payloadBytes,
-                           Instant firstSeen, Instant lastSeen, int times) {
-    }
+    public record Rejected(
+            long id,
+            String hubId,
+            String topic,
+            String problem,
+            String payload,
+            Integer payloadBytes,
+            Instant firstSeen,
+            Instant lastSeen,
+            int times) {}
 
     /** How much of a refused payload is kept: enough to see what it was. */
     public static final int KEPT_BYTES = 4096;
 
     /** How long a refusal is kept after it was last seen. */
-    public static final java.time.Duration RETENTION = java.time.Duration.ofDays(30);
+    public static final Duration RETENTION = Duration.ofDays(30);
 
     private final Database db;
 
@@ -62,7 +73,7 @@ public final class RejectedMessages {
                 upsert.setString(1, hubId);
                 upsert.setString(2, topic);
                 upsert.setString(3, problem);
-                upsert.setBytes(4, payload.length <= KEPT_BYTES ? payload : java.util.Arrays.copyOf(payload, KEPT_BYTES));
+                upsert.setBytes(4, payload.length <= KEPT_BYTES ? payload : Arrays.copyOf(payload, KEPT_BYTES));
                 upsert.setBytes(5, sha256(payload));
                 upsert.setInt(6, payload.length);
                 upsert.setBoolean(7, unauthorised);
@@ -73,9 +84,10 @@ public final class RejectedMessages {
     }
 
     /** One row for the refusals of a hub that were counted, not kept one by one (see {@link RefusalLimiter}). */
-    public Future<Void> keepCount(RefusalLimiter.Suppressed s, java.time.Duration window) {
-        String topic = s.hubId() == null ? "(no hub topic)" : io.nara.protocol.HubTopic.of(s.hubId(),
-                io.nara.protocol.HubTopic.Kind.OBS).name().replaceFirst("/obs$", "/#");
+    public Future<Void> keepCount(RefusalLimiter.Suppressed s, Duration window) {
+        String topic = s.hubId() == null
+                ? "(no hub topic)"
+                : HubTopic.of(s.hubId(), HubTopic.Kind.OBS).name().replaceFirst("/obs$", "/#");
         String problem = s.count() + " further refusals from " + s.windowStart() + " for " + window
                 + " counted, not kept one by one (rate limit)";
         byte[] marker = (topic + "@" + s.windowStart()).getBytes(StandardCharsets.UTF_8);
@@ -99,7 +111,7 @@ public final class RejectedMessages {
     public Future<Integer> purge(Instant now) {
         return db.transaction(c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM rejected_message WHERE last_seen < ?")) {
-                delete.setTimestamp(1, java.sql.Timestamp.from(now.minus(RETENTION)));
+                delete.setTimestamp(1, Timestamp.from(now.minus(RETENTION)));
                 return delete.executeUpdate();
             }
         });
@@ -115,10 +127,16 @@ public final class RejectedMessages {
                 while (rows.next()) {
                     byte[] payload = rows.getBytes("payload");
                     String shown = new String(payload, 0, Math.min(payload.length, KEPT_BYTES), StandardCharsets.UTF_8);
-                    result.add(new Rejected(rows.getLong("id"), rows.getString("hub_id"), rows.getString("topic"),
-                            rows.getString("problem"), shown, (Integer) rows.getObject("payload_bytes"),
+                    result.add(new Rejected(
+                            rows.getLong("id"),
+                            rows.getString("hub_id"),
+                            rows.getString("topic"),
+                            rows.getString("problem"),
+                            shown,
+                            (Integer) rows.getObject("payload_bytes"),
                             rows.getTimestamp("first_seen").toInstant(),
-                            rows.getTimestamp("last_seen").toInstant(), rows.getInt("times")));
+                            rows.getTimestamp("last_seen").toInstant(),
+                            rows.getInt("times")));
                 }
             }
             return result;

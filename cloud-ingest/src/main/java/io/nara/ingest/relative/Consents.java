@@ -26,13 +26,10 @@ import java.util.Map;
 public final class Consents {
 
     /** One consent in force. */
-    public record Consent(RelativeConsent.Scope scope, Instant givenAt, String recordedBy, String recordedByName) {
-    }
+    public record Consent(RelativeConsent.Scope scope, Instant givenAt, String recordedBy, String recordedByName) {}
 
     /** A relative of the patient with the consents in force now. */
-    public record Relative(long id, String name, String phone, String email, boolean signsIn,
-                           List<Consent> consents) {
-    }
+    public record Relative(long id, String name, String phone, String email, boolean signsIn, List<Consent> consents) {}
 
     /** What the nurse asks for: give or withdraw one scope. */
     public record Change(RelativeConsent.Scope scope, boolean given) {
@@ -52,8 +49,8 @@ public final class Consents {
             }
             if (!(body.getValue("given") instanceof Boolean given)) {
                 throw new IllegalArgumentException("given måste vara true (ge) eller false (återkalla) / given must be "
-                        + "true (give) or false (withdraw), was " + (body.getValue("given") == null ? "missing"
-                        : "'" + body.getValue("given") + "'"));
+                        + "true (give) or false (withdraw), was "
+                        + (body.getValue("given") == null ? "missing" : "'" + body.getValue("given") + "'"));
             }
             return new Change(parsed, given);
         }
@@ -66,8 +63,7 @@ public final class Consents {
         }
     }
 
-    private Consents() {
-    }
+    private Consents() {}
 
     /** The patient's active relatives, by name, with the consents in force now; the read is logged. */
     public static List<Relative> list(Connection c, Principal who, String patientId, Instant now) throws SQLException {
@@ -82,8 +78,9 @@ public final class Consents {
      * operator is refused before this). Giving what is in force, or withdrawing what is not, changes nothing. The
      * relative's row is locked, so two nurses at once record one consent. Answers the relative as it is now.
      */
-    public static Relative change(Connection c, Principal who, String patientId, String relativeId, Change change,
-                                  Instant now) throws SQLException {
+    public static Relative change(
+            Connection c, Principal who, String patientId, String relativeId, Change change, Instant now)
+            throws SQLException {
         CareAccess.requireCareRelation(c, who, patientId, now);
         long id;
         try {
@@ -91,8 +88,8 @@ public final class Consents {
         } catch (NumberFormatException e) {
             throw new NoSuchRelative(relativeId);
         }
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT 1 FROM relative WHERE id = ? AND patient_id = ? AND active FOR UPDATE")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT 1 FROM relative WHERE id = ? AND patient_id = ? AND active FOR UPDATE")) {
             q.setLong(1, id);
             q.setString(2, patientId);
             try (ResultSet r = q.executeQuery()) {
@@ -110,8 +107,12 @@ public final class Consents {
         // a read like GET .../relatives, and logged like it, or a change that changes nothing would be an unlogged
         // read.
         Relative answer = read(c, patientId, id, now).get(0);
-        AccessLog.record(c, who.actor(), "relatives.consent", List.of(patientId), "relative " + id + " "
-                + change.scope() + (change.given() ? " given" : " withdrawn"));
+        AccessLog.record(
+                c,
+                who.actor(),
+                "relatives.consent",
+                List.of(patientId),
+                "relative " + id + " " + change.scope() + (change.given() ? " given" : " withdrawn"));
         return answer;
     }
 
@@ -138,20 +139,30 @@ public final class Consents {
                 while (r.next()) {
                     Relative relative = relatives.get(r.getLong(1));
                     if (relative == null) {
-                        relative = new Relative(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
-                                r.getBoolean(5), new ArrayList<>());
+                        relative = new Relative(
+                                r.getLong(1),
+                                r.getString(2),
+                                r.getString(3),
+                                r.getString(4),
+                                r.getBoolean(5),
+                                new ArrayList<>());
                         relatives.put(relative.id(), relative);
                     }
                     String scope = r.getString(6);
                     // RelativeConsent.give keeps at most one row of a scope in force.
                     if (scope != null) {
-                        relative.consents().add(new Consent(RelativeConsent.Scope.valueOf(scope),
-                                r.getTimestamp(7).toInstant(), r.getString(8), r.getString(9)));
+                        relative.consents()
+                                .add(new Consent(
+                                        RelativeConsent.Scope.valueOf(scope),
+                                        r.getTimestamp(7).toInstant(),
+                                        r.getString(8),
+                                        r.getString(9)));
                     }
                 }
             }
         }
-        return relatives.values().stream().map(r -> new Relative(r.id(), r.name(), r.phone(), r.email(), r.signsIn(),
-                List.copyOf(r.consents()))).toList();
+        return relatives.values().stream()
+                .map(r -> new Relative(r.id(), r.name(), r.phone(), r.email(), r.signsIn(), List.copyOf(r.consents())))
+                .toList();
     }
 }

@@ -18,11 +18,13 @@ import java.util.Optional;
 public final class RelativeConsent {
 
     /** The consent scopes of {@code relative_consent.scope}. */
-    public enum Scope { NOTIFY, VIEW }
+    public enum Scope {
+        NOTIFY,
+        VIEW
+    }
 
     /** A relative of a patient. */
-    public record Relative(long id, String patientId, String name, String email, String phone) {
-    }
+    public record Relative(long id, String patientId, String name, String email, String phone) {}
 
     /**
      * A consent row (aliased {@code k}) in force at a moment: bind that moment twice. Given by then and not yet
@@ -30,13 +32,12 @@ public final class RelativeConsent {
      */
     public static final String IN_FORCE = "k.given_at <= ? AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?)";
 
-    private RelativeConsent() {
-    }
+    private RelativeConsent() {}
 
     /** The relative, whatever their consent. */
     public static Optional<Relative> relative(Connection c, long relativeId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT id, patient_id, name, email, phone FROM relative WHERE id = ? AND active")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT id, patient_id, name, email, phone FROM relative WHERE id = ? AND active")) {
             q.setLong(1, relativeId);
             try (ResultSet r = q.executeQuery()) {
                 return r.next() ? Optional.of(from(r)) : Optional.empty();
@@ -85,8 +86,9 @@ public final class RelativeConsent {
      * already holds from {@code from} on nothing changes; one that starts later is withdrawn now and this one takes its
      * place, so no two rows of a scope are ever in force at once.
      */
-    public static void give(Connection c, long relativeId, String patientId, Scope scope, Instant from, String by,
-                            Instant now) throws SQLException {
+    public static void give(
+            Connection c, long relativeId, String patientId, Scope scope, Instant from, String by, Instant now)
+            throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM relative_consent k WHERE k.relative_id = ? "
                 + "AND k.patient_id = ? AND k.scope = ? AND k.given_at <= ? "
                 + "AND (k.withdrawn_at IS NULL OR k.withdrawn_at > ?)")) {

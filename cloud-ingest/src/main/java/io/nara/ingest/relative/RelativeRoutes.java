@@ -1,8 +1,8 @@
 package io.nara.ingest.relative;
 
 import io.nara.ingest.audit.AccessLog;
-import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.ingest.web.Signal;
 import io.vertx.core.Future;
@@ -30,15 +30,12 @@ import java.util.Optional;
 public final class RelativeRoutes implements ApiRoutes {
 
     /** One signal's newest reading, as the relative's page shows it: the signal named in both languages. */
-    public record Reading(String code, Signal signal, String unit, double value, Instant at) {
-    }
+    public record Reading(String code, Signal signal, String unit, double value, Instant at) {}
 
     /** What the relative sees. */
-    public record View(String patientName, List<Reading> readings, boolean alertOpen) {
-    }
+    public record View(String patientName, List<Reading> readings, boolean alertOpen) {}
 
-    private record Allowed(String patientId, String patientName, boolean alertOpen) {
-    }
+    private record Allowed(String patientId, String patientName, boolean alertOpen) {}
 
     private final Evidence evidence;
     private final WorkerExecutor influxWorker;
@@ -53,20 +50,27 @@ public final class RelativeRoutes implements ApiRoutes {
     public void mount(Router router, Api api) {
         router.get("/api/relative/patient").handler(ctx -> view(ctx, api));
         // The patient's nurse records consent (issue 8 follow-up): staff with a care relation, never the operator.
-        router.get("/api/patients/:id/relatives").handler(ctx -> api.db()
-                .transaction(c -> Consents.list(c, api.who(ctx), ctx.pathParam("id"), api.now()))
-                .onSuccess(list -> api.json(ctx, 200, list))
-                .onFailure(e -> fail(ctx, api, e)));
+        router.get("/api/patients/:id/relatives")
+                .handler(ctx -> api.db()
+                        .transaction(c -> Consents.list(c, api.who(ctx), ctx.pathParam("id"), api.now()))
+                        .onSuccess(list -> api.json(ctx, 200, list))
+                        .onFailure(e -> fail(ctx, api, e)));
         router.post("/api/patients/:id/relatives/:relativeId/consents").handler(ctx -> {
             Principal who = api.who(ctx);
             if (who.operator()) {
-                api.json(ctx, 403, Map.of("problem", "bara personal med vårdrelation / only staff with a care "
-                        + "relation can record a relative's consent"));
+                api.json(
+                        ctx,
+                        403,
+                        Map.of(
+                                "problem",
+                                "bara personal med vårdrelation / only staff with a care "
+                                        + "relation can record a relative's consent"));
                 return;
             }
             Consents.Change change = Consents.Change.parse(api.body(ctx));
-            api.db().transaction(c -> Consents.change(c, who, ctx.pathParam("id"), ctx.pathParam("relativeId"),
-                            change, api.now()))
+            api.db()
+                    .transaction(c -> Consents.change(
+                            c, who, ctx.pathParam("id"), ctx.pathParam("relativeId"), change, api.now()))
                     .onSuccess(relative -> api.json(ctx, 200, relative))
                     .onFailure(e -> fail(ctx, api, e));
         });
@@ -88,11 +92,18 @@ public final class RelativeRoutes implements ApiRoutes {
             return;
         }
         Instant now = api.now();
-        api.db().transaction(c -> allowed(c, who, now)).compose(allowed -> allowed.isEmpty()
-                ? Future.succeededFuture(Optional.<View>empty())
-                : influxWorker.executeBlocking(() -> Optional.of(new View(allowed.get().patientName(),
-                        evidence.latest(allowed.get().patientId(), now).stream().map(RelativeRoutes::reading).toList(),
-                        allowed.get().alertOpen())), false))
+        api.db()
+                .transaction(c -> allowed(c, who, now))
+                .compose(allowed -> allowed.isEmpty()
+                        ? Future.succeededFuture(Optional.<View>empty())
+                        : influxWorker.executeBlocking(
+                                () -> Optional.of(new View(
+                                        allowed.get().patientName(),
+                                        evidence.latest(allowed.get().patientId(), now).stream()
+                                                .map(RelativeRoutes::reading)
+                                                .toList(),
+                                        allowed.get().alertOpen())),
+                                false))
                 .onSuccess(view -> api.jsonOrNotFound(ctx, view, "inget delat / nothing shared"))
                 .onFailure(ctx::fail);
     }
@@ -110,9 +121,10 @@ public final class RelativeRoutes implements ApiRoutes {
             return Optional.empty();
         }
         AccessLog.record(c, who.actor(), "relative.view", List.of(patientId), "latest readings, alert open");
-        try (PreparedStatement q = c.prepareStatement("SELECT p.name, EXISTS (SELECT 1 FROM alert a "
-                + "LEFT JOIN alert_state s ON s.alert_id = a.id WHERE a.patient_id = p.id "
-                + "AND coalesce(s.state, 'OPEN') <> 'RESOLVED' AND a.status <> 'RESOLVED') FROM patient p WHERE p.id = ?")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT p.name, EXISTS (SELECT 1 FROM alert a "
+                        + "LEFT JOIN alert_state s ON s.alert_id = a.id WHERE a.patient_id = p.id "
+                        + "AND coalesce(s.state, 'OPEN') <> 'RESOLVED' AND a.status <> 'RESOLVED') FROM patient p WHERE p.id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 r.next();

@@ -25,16 +25,20 @@ public final class HubReleases {
      * @param hubs       hubs that get it whatever the percentage (a pilot group)
      * @param downgrade  whether it may replace a newer version (going back on purpose)
      */
-    public record Release(String version, int percentage, List<String> hubs, boolean downgrade, Instant releasedAt,
-                          String releasedBy) {
+    public record Release(
+            String version,
+            int percentage,
+            List<String> hubs,
+            boolean downgrade,
+            Instant releasedAt,
+            String releasedBy) {
 
         public boolean includes(String hubId) {
             return hubs.contains(hubId) || bucket(hubId) < percentage;
         }
     }
 
-    private HubReleases() {
-    }
+    private HubReleases() {}
 
     /** The hub's place in a rollout, 0..99: the same every time, so raising a percentage only adds hubs. */
     public static int bucket(String hubId) {
@@ -65,13 +69,17 @@ public final class HubReleases {
     public static List<Release> all(Connection c) throws SQLException {
         List<Release> releases = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("SELECT version, percentage, hubs, downgrade, released_at, "
-                + "released_by FROM hub_release ORDER BY released_at DESC, version DESC");
-             ResultSet rs = q.executeQuery()) {
+                        + "released_by FROM hub_release ORDER BY released_at DESC, version DESC");
+                ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
                 Array hubs = rs.getArray("hubs");
-                releases.add(new Release(rs.getString("version"), rs.getInt("percentage"),
-                        List.of((String[]) hubs.getArray()), rs.getBoolean("downgrade"),
-                        rs.getTimestamp("released_at").toInstant(), rs.getString("released_by")));
+                releases.add(new Release(
+                        rs.getString("version"),
+                        rs.getInt("percentage"),
+                        List.of((String[]) hubs.getArray()),
+                        rs.getBoolean("downgrade"),
+                        rs.getTimestamp("released_at").toInstant(),
+                        rs.getString("released_by")));
             }
         }
         return releases;

@@ -1,10 +1,11 @@
 package io.nara.ingest.release;
 
 import io.nara.ingest.web.ApiRoutes;
-import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,59 +50,91 @@ public final class ReleaseRoutes implements ApiRoutes {
                 ctx.response().setStatusCode(400).end("not a hub id\n");
                 return;
             }
-            api.db().transaction(HubReleases::all).onSuccess(releases -> HubReleases.pinned(releases, hub)
-                    .ifPresentOrElse(r -> ctx.response().putHeader("content-type", "text/plain")
-                                    .putHeader("cache-control", "no-store")
-                                    .end(r.version() + (r.downgrade() ? " downgrade" : "") + "\n"),
-                            () -> ctx.response().setStatusCode(404).end("no release for " + hub + "\n")))
+            api.db()
+                    .transaction(HubReleases::all)
+                    .onSuccess(releases -> HubReleases.pinned(releases, hub)
+                            .ifPresentOrElse(
+                                    r -> ctx.response()
+                                            .putHeader("content-type", "text/plain")
+                                            .putHeader("cache-control", "no-store")
+                                            .end(r.version() + (r.downgrade() ? " downgrade" : "") + "\n"),
+                                    () -> ctx.response().setStatusCode(404).end("no release for " + hub + "\n")))
                     .onFailure(ctx::fail);
         });
-        router.get("/apt/*").handler(StaticHandler.create(FileSystemAccess.ROOT, repository.toAbsolutePath().toString())
-                .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
+        router.get("/apt/*")
+                .handler(StaticHandler.create(
+                                FileSystemAccess.ROOT,
+                                repository.toAbsolutePath().toString())
+                        .setCachingEnabled(false)
+                        .setDirectoryListing(false)
+                        .setIncludeHidden(false));
     }
 
     /** The operator's rollout; without a repository every release is refused as not published. */
     private void mountRollout(Router router, Api api) {
-        router.get("/api/fleet/releases").handler(ctx -> operatorOnly(api, ctx, () -> api.db()
-                .transaction(HubReleases::all).onSuccess(releases -> api.json(ctx, 200, releases))
-                .onFailure(ctx::fail)));
-        router.post("/api/fleet/releases").handler(ctx -> operatorOnly(api, ctx, () -> {
-            var body = api.body(ctx);
-            String version = body.getString("version", "");
-            int percentage = body.getInteger("percentage", 0);
-            JsonArray hubs = body.getJsonArray("hubs", new JsonArray());
-            if (!VERSION.matcher(version).matches()) {
-                api.json(ctx, 400, Map.of("problem", "version '" + version + "' is not a Debian version"));
-                return;
-            }
-            if (percentage < 0 || percentage > 100) {
-                api.json(ctx, 400, Map.of("problem", "percentage must be 0..100"));
-                return;
-            }
-            List<String> hubIds = hubs.stream().map(String::valueOf).toList();
-            if (hubIds.stream().anyMatch(h -> !HUB.matcher(h).matches())) {
-                api.json(ctx, 400, Map.of("problem", "hubs must be hub ids"));
-                return;
-            }
-            api.vertx().executeBlocking(this::publishedVersions).compose(published -> {
-                if (!published.contains(version)) {
-                    return io.vertx.core.Future.succeededFuture(false);
-                }
-                HubReleases.Release release = new HubReleases.Release(version, percentage, hubIds,
-                        body.getBoolean("downgrade", false), api.now(), api.who(ctx).actor());
-                return api.db().transaction(c -> {
-                    HubReleases.release(c, release);
-                    return true;
-                });
-            }).onSuccess(done -> {
-                if (done) {
-                    api.json(ctx, 200, Map.of("version", version, "percentage", percentage, "hubs", hubIds));
-                } else {
-                    api.json(ctx, 422, Map.of("problem", "version " + version
-                            + " is not published in the release repository (deploy/pi/release-repo.sh publish)"));
-                }
-            }).onFailure(ctx::fail);
-        }));
+        router.get("/api/fleet/releases")
+                .handler(ctx -> operatorOnly(
+                        api,
+                        ctx,
+                        () -> api.db()
+                                .transaction(HubReleases::all)
+                                .onSuccess(releases -> api.json(ctx, 200, releases))
+                                .onFailure(ctx::fail)));
+        router.post("/api/fleet/releases")
+                .handler(ctx -> operatorOnly(api, ctx, () -> {
+                    var body = api.body(ctx);
+                    String version = body.getString("version", "");
+                    int percentage = body.getInteger("percentage", 0);
+                    JsonArray hubs = body.getJsonArray("hubs", new JsonArray());
+                    if (!VERSION.matcher(version).matches()) {
+                        api.json(ctx, 400, Map.of("problem", "version '" + version + "' is not a Debian version"));
+                        return;
+                    }
+                    if (percentage < 0 || percentage > 100) {
+                        api.json(ctx, 400, Map.of("problem", "percentage must be 0..100"));
+                        return;
+                    }
+                    List<String> hubIds = hubs.stream().map(String::valueOf).toList();
+                    if (hubIds.stream().anyMatch(h -> !HUB.matcher(h).matches())) {
+                        api.json(ctx, 400, Map.of("problem", "hubs must be hub ids"));
+                        return;
+                    }
+                    api.vertx()
+                            .executeBlocking(this::publishedVersions)
+                            .compose(published -> {
+                                if (!published.contains(version)) {
+                                    return Future.succeededFuture(false);
+                                }
+                                HubReleases.Release release = new HubReleases.Release(
+                                        version,
+                                        percentage,
+                                        hubIds,
+                                        body.getBoolean("downgrade", false),
+                                        api.now(),
+                                        api.who(ctx).actor());
+                                return api.db().transaction(c -> {
+                                    HubReleases.release(c, release);
+                                    return true;
+                                });
+                            })
+                            .onSuccess(done -> {
+                                if (done) {
+                                    api.json(
+                                            ctx,
+                                            200,
+                                            Map.of("version", version, "percentage", percentage, "hubs", hubIds));
+                                } else {
+                                    api.json(
+                                            ctx,
+                                            422,
+                                            Map.of(
+                                                    "problem",
+                                                    "version " + version
+                                                            + " is not published in the release repository (deploy/pi/release-repo.sh publish)"));
+                                }
+                            })
+                            .onFailure(ctx::fail);
+                }));
     }
 
     /** The nara-hub versions in the repository's indexes. */
@@ -115,7 +148,8 @@ public final class ReleaseRoutes implements ApiRoutes {
             return versions;
         }
         try (Stream<Path> files = Files.walk(dists)) {
-            for (Path packages : files.filter(f -> f.getFileName().toString().equals("Packages")).toList()) {
+            for (Path packages : files.filter(f -> f.getFileName().toString().equals("Packages"))
+                    .toList()) {
                 String package_ = null;
                 for (String line : Files.readAllLines(packages)) {
                     if (line.startsWith("Package: ")) {

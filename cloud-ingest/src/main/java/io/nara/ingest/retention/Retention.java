@@ -1,6 +1,7 @@
 package io.nara.ingest.retention;
 
 import io.nara.ingest.db.Database;
+import io.nara.ingest.observation.RawSamplePolicy;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,10 +47,15 @@ public final class Retention {
      * @param rawSamples             raw continuous samples (1 Hz oximetry) in InfluxDB, by InfluxDB's own retention
      *                               policy ({@code observation.RawSamplePolicy}); their one-minute rollup is journal
      */
-    public record Settings(Duration sessions, Duration rejectedMessages, Duration deliveredNotifications,
-                           Duration accessLog, Duration journal, Duration rawSamples) {
+    public record Settings(
+            Duration sessions,
+            Duration rejectedMessages,
+            Duration deliveredNotifications,
+            Duration accessLog,
+            Duration journal,
+            Duration rawSamples) {
         public Settings {
-            io.nara.ingest.observation.RawSamplePolicy.requireStorable(rawSamples);
+            RawSamplePolicy.requireStorable(rawSamples);
             for (Duration d : new Duration[] {sessions, rejectedMessages, deliveredNotifications, accessLog, journal}) {
                 if (d == null || d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException("a retention period must be positive");
@@ -66,12 +72,23 @@ public final class Retention {
         }
 
         public static Settings defaults() {
-            return new Settings(Duration.ofDays(30), Duration.ofDays(180), Duration.ofDays(90),
-                    Duration.ofDays(10 * 365), JOURNAL_FLOOR, RAW_SAMPLES);
+            return new Settings(
+                    Duration.ofDays(30),
+                    Duration.ofDays(180),
+                    Duration.ofDays(90),
+                    Duration.ofDays(10 * 365),
+                    JOURNAL_FLOOR,
+                    RAW_SAMPLES);
         }
     }
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)([mhd])");
+
+    private final Database db;
+
+    private final Clock clock;
+
+    private final Settings settings;
 
     /** {@code 90d}, {@code 12h}, {@code 30m} or ISO-8601 ({@code P90D}); a clear error otherwise. */
     public static Duration parse(String text) {
@@ -91,10 +108,6 @@ public final class Retention {
         }
     }
 
-    private final Database db;
-    private final Clock clock;
-    private final Settings settings;
-
     public Retention(Database db, Clock clock, Settings settings) {
         this.db = db;
         this.clock = clock;
@@ -105,21 +118,32 @@ public final class Retention {
     public Future<Map<String, Integer>> run() {
         Instant now = clock.instant();
         return db.transaction(c -> {
-            Map<String, Integer> deleted = new LinkedHashMap<>();
-            deleted.put("web_session", delete(c, "DELETE FROM web_session WHERE expires_at < ?",
-                    now.minus(settings.sessions())));
-            deleted.put("rejected_message", delete(c, "DELETE FROM rejected_message WHERE last_seen < ?",
-                    now.minus(settings.rejectedMessages())));
-            deleted.put("notification", delete(c, "DELETE FROM notification WHERE state = 'DELIVERED' "
-                    + "AND delivered_at < ?", now.minus(settings.deliveredNotifications())));
-            deleted.put("access_log", delete(c, "DELETE FROM access_log WHERE at < ?",
-                    now.minus(settings.accessLog())));
-            return deleted;
-        }).onSuccess(deleted -> {
-            if (deleted.values().stream().anyMatch(n -> n > 0)) {
-                LOG.info("retention deleted {}", deleted);
-            }
-        });
+                    Map<String, Integer> deleted = new LinkedHashMap<>();
+                    deleted.put(
+                            "web_session",
+                            delete(c, "DELETE FROM web_session WHERE expires_at < ?", now.minus(settings.sessions())));
+                    deleted.put(
+                            "rejected_message",
+                            delete(
+                                    c,
+                                    "DELETE FROM rejected_message WHERE last_seen < ?",
+                                    now.minus(settings.rejectedMessages())));
+                    deleted.put(
+                            "notification",
+                            delete(
+                                    c,
+                                    "DELETE FROM notification WHERE state = 'DELIVERED' " + "AND delivered_at < ?",
+                                    now.minus(settings.deliveredNotifications())));
+                    deleted.put(
+                            "access_log",
+                            delete(c, "DELETE FROM access_log WHERE at < ?", now.minus(settings.accessLog())));
+                    return deleted;
+                })
+                .onSuccess(deleted -> {
+                    if (deleted.values().stream().anyMatch(n -> n > 0)) {
+                        LOG.info("retention deleted {}", deleted);
+                    }
+                });
     }
 
     private static int delete(Connection c, String sql, Instant before) throws SQLException {

@@ -18,8 +18,7 @@ public final class ErasurePolicy {
 
     private static final ZoneId LOCAL = ZoneId.of("Europe/Stockholm");
 
-    private ErasurePolicy() {
-    }
+    private ErasurePolicy() {}
 
     /**
      * What is known of the patient.
@@ -28,8 +27,7 @@ public final class ErasurePolicy {
      * @param lastEntry the newest thing recorded about her (reading, alert, trail step, plan, consent, stay); null
      *                  when nothing is
      */
-    public record Facts(boolean monitored, Instant lastEntry) {
-    }
+    public record Facts(boolean monitored, Instant lastEntry) {}
 
     /** The answer: allowed with its legal basis, or refused with the reason. */
     public record Decision(boolean allowed, String basis, String refusal) {
@@ -54,8 +52,10 @@ public final class ErasurePolicy {
             return Decision.allow("IVO:s beslut " + ivoDecision.strip() + " (patientdatalagen 8 kap. 4 §) / decision "
                     + ivoDecision.strip() + " of IVO (Patient Data Act, ch. 8, s. 4)");
         }
-        if (facts.lastEntry() == null || !facts.lastEntry().plus(journalRetention).isAfter(now)) {
-            String last = facts.lastEntry() == null ? "-" : day(facts.lastEntry()).toString();
+        if (facts.lastEntry() == null
+                || !facts.lastEntry().plus(journalRetention).isAfter(now)) {
+            String last =
+                    facts.lastEntry() == null ? "-" : day(facts.lastEntry()).toString();
             return Decision.allow("bevarandetiden har gått ut (senaste uppgift " + last + ", patientdatalagen 3 kap. "
                     + "17 §) / the retention period has passed (last entry " + last + ", Patient Data Act, ch. 3, "
                     + "s. 17)");

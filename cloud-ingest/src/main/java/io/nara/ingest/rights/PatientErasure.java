@@ -36,29 +36,37 @@ final class PatientErasure {
         DELETES.put("latest_reading", "DELETE FROM latest_reading WHERE patient_id = ?");
         DELETES.put("unattributed_reading", "DELETE FROM unattributed_reading WHERE patient_id = ?");
         DELETES.put("admission", "DELETE FROM admission WHERE patient_id = ?");
-        DELETES.put("web_session", "DELETE FROM web_session WHERE relative_id IN "
-                + "(SELECT id FROM relative WHERE patient_id = ?)");
+        DELETES.put(
+                "web_session",
+                "DELETE FROM web_session WHERE relative_id IN " + "(SELECT id FROM relative WHERE patient_id = ?)");
         DELETES.put("relative_consent", "DELETE FROM relative_consent WHERE patient_id = ?");
         DELETES.put("relative", "DELETE FROM relative WHERE patient_id = ?");
         DELETES.put("care_relation", "DELETE FROM care_relation WHERE patient_id = ?");
         DELETES.put("household_member", "DELETE FROM household_member WHERE patient_id = ?");
         // A binding replaced by one of hers, or replacing one: the link goes, the other binding stays.
-        DELETES.put("device_binding.replaced_by", "UPDATE device_binding SET replaced_by = NULL WHERE replaced_by IN "
-                + "(SELECT id FROM device_binding WHERE patient_id = ?)");
+        DELETES.put(
+                "device_binding.replaced_by",
+                "UPDATE device_binding SET replaced_by = NULL WHERE replaced_by IN "
+                        + "(SELECT id FROM device_binding WHERE patient_id = ?)");
         DELETES.put("device_binding", "DELETE FROM device_binding WHERE patient_id = ?");
-        DELETES.put("device_binding.users", "UPDATE device_binding SET users = (SELECT coalesce(jsonb_agg(u), '[]') "
-                + "FROM jsonb_array_elements(users) u WHERE u->>'patientId' IS DISTINCT FROM ?) "
-                + "WHERE users @> jsonb_build_array(jsonb_build_object('patientId', ?::text))");
-        DELETES.put("hub_config_history", "UPDATE hub_config_history SET document = " + scrub("document")
-                + " WHERE jsonb_path_exists(document, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))"
-                + " OR jsonb_exists(coalesce(document->'nationalIds', '{}'), ?)");
-        DELETES.put("hub_config", "UPDATE hub_config SET devices = " + scrubDevices("devices")
-                + " WHERE jsonb_path_exists(devices, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))");
+        DELETES.put(
+                "device_binding.users",
+                "UPDATE device_binding SET users = (SELECT coalesce(jsonb_agg(u), '[]') "
+                        + "FROM jsonb_array_elements(users) u WHERE u->>'patientId' IS DISTINCT FROM ?) "
+                        + "WHERE users @> jsonb_build_array(jsonb_build_object('patientId', ?::text))");
+        DELETES.put(
+                "hub_config_history",
+                "UPDATE hub_config_history SET document = " + scrub("document")
+                        + " WHERE jsonb_path_exists(document, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))"
+                        + " OR jsonb_exists(coalesce(document->'nationalIds', '{}'), ?)");
+        DELETES.put(
+                "hub_config",
+                "UPDATE hub_config SET devices = " + scrubDevices("devices")
+                        + " WHERE jsonb_path_exists(devices, '$.** ? (@.patientId == $p)', jsonb_build_object('p', ?::text))");
         DELETES.put("patient", "DELETE FROM patient WHERE id = ?");
     }
 
-    private PatientErasure() {
-    }
+    private PatientErasure() {}
 
     /**
      * {@code column}'s HubConfig document without her care plan, her devices or device-user entries, and her national
@@ -66,7 +74,8 @@ final class PatientErasure {
      */
     private static String scrub(String column) {
         return "(jsonb_set(jsonb_set(" + column + ", '{carePlans}', (SELECT coalesce(jsonb_agg(p), '[]') FROM "
-                + "jsonb_array_elements(coalesce(" + column + "->'carePlans', '[]')) p WHERE p->>'patientId' IS DISTINCT "
+                + "jsonb_array_elements(coalesce(" + column
+                + "->'carePlans', '[]')) p WHERE p->>'patientId' IS DISTINCT "
                 + "FROM ?)), '{devices}', " + scrubDevices(column + "->'devices'") + ") #- ARRAY['nationalIds', ?])";
     }
 
@@ -94,8 +103,8 @@ final class PatientErasure {
     /** Whether she is in a household now, and the newest thing PostgreSQL recorded about her. */
     static ErasurePolicy.Facts facts(Connection c, String patientId, Instant newestReading) throws SQLException {
         boolean monitored;
-        try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM household_member WHERE patient_id = ? "
-                + "AND until IS NULL")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT 1 FROM household_member WHERE patient_id = ? " + "AND until IS NULL")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 monitored = r.next();
@@ -135,8 +144,9 @@ final class PatientErasure {
         }
         Map<String, Integer> removed = new LinkedHashMap<>();
         if (name != null) {
-            try (PreparedStatement u = c.prepareStatement("UPDATE household SET label = 'hushåll ' || id WHERE label = ? "
-                    + "AND id IN (SELECT household_id FROM household_member WHERE patient_id = ?)")) {
+            try (PreparedStatement u =
+                    c.prepareStatement("UPDATE household SET label = 'hushåll ' || id WHERE label = ? "
+                            + "AND id IN (SELECT household_id FROM household_member WHERE patient_id = ?)")) {
                 u.setString(1, name);
                 u.setString(2, patientId);
                 removed.put("household.label", u.executeUpdate());

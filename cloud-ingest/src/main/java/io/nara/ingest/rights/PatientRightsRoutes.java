@@ -1,8 +1,8 @@
 package io.nara.ingest.rights;
 
 import io.nara.ingest.access.CareAccess;
-import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.accesslog.AccessLogSearch;
+import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.PatientSeries;
@@ -80,31 +80,49 @@ public final class PatientRightsRoutes implements ApiRoutes {
         Principal who = api.who(ctx);
         String patientId = ctx.pathParam("id");
         Instant now = api.now();
-        api.db().transaction(c -> {
-            requireRecordKeeper(c, who, patientId);
-            return new JsonObject().put("format", RegisterExtract.FORMAT).put("patientId", patientId)
-                    .put("createdAt", now.toString()).put("createdBy", who.actor()).put("createdByName", who.name())
-                    .put("patient", RegisterExtract.patient(c, patientId))
-                    .mergeIn(RegisterExtract.sections(c, patientId));
-        }).compose(doc -> influxWorker.executeBlocking(() -> doc.put("readings",
-                new PatientSeries(influx, patientId).readAll()), false)).compose(doc -> api.db().transaction(c -> {
+        api.db()
+                .transaction(c -> {
+                    requireRecordKeeper(c, who, patientId);
+                    return new JsonObject()
+                            .put("format", RegisterExtract.FORMAT)
+                            .put("patientId", patientId)
+                            .put("createdAt", now.toString())
+                            .put("createdBy", who.actor())
+                            .put("createdByName", who.name())
+                            .put("patient", RegisterExtract.patient(c, patientId))
+                            .mergeIn(RegisterExtract.sections(c, patientId));
+                })
+                .compose(doc -> influxWorker.executeBlocking(
+                        () -> doc.put("readings", new PatientSeries(influx, patientId).readAll()), false))
+                .compose(doc -> api.db().transaction(c -> {
                     long points = doc.getJsonArray("readings").stream()
-                            .mapToLong(p -> ((JsonObject) p).getJsonArray("points").size()).sum();
-                    AccessLog.record(c, who.actor(), "patient.extract", List.of(patientId),
+                            .mapToLong(
+                                    p -> ((JsonObject) p).getJsonArray("points").size())
+                            .sum();
+                    AccessLog.record(
+                            c,
+                            who.actor(),
+                            "patient.extract",
+                            List.of(patientId),
                             "register extract: " + points + " reading points, "
                                     + doc.getJsonArray("alerts").size() + " alerts");
                     return doc;
-                })).onSuccess(doc -> {
+                }))
+                .onSuccess(doc -> {
                     String day = now.atZone(LOCAL).toLocalDate().toString();
-                    ctx.response().setStatusCode(200).putHeader("content-type", "application/json; charset=utf-8")
-                            .putHeader("content-disposition", "attachment; filename=\"registerutdrag-"
-                                    + patientId.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + day + ".json\"")
+                    ctx.response()
+                            .setStatusCode(200)
+                            .putHeader("content-type", "application/json; charset=utf-8")
+                            .putHeader(
+                                    "content-disposition",
+                                    "attachment; filename=\"registerutdrag-"
+                                            + patientId.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + day + ".json\"")
                             .end(doc.encodePrettily());
-                }).onFailure(ctx::fail);
+                })
+                .onFailure(ctx::fail);
     }
 
-    private record Request(String reason, String ivoDecision) {
-    }
+    private record Request(String reason, String ivoDecision) {}
 
     private void erase(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
@@ -116,45 +134,65 @@ public final class PatientRightsRoutes implements ApiRoutes {
         }
         Instant now = api.now();
         PatientSeries series = new PatientSeries(influx, patientId);
-        api.db().transaction(c -> {
-            requireRecordKeeper(c, who, patientId);
-            return null;
-        }).compose(v -> influxWorker.executeBlocking(series::newest, false)).compose(newest -> api.db().transaction(c -> {
-            ErasurePolicy.Decision d = ErasurePolicy.decide(PatientErasure.facts(c, patientId, newest), now,
-                    journalRetention, request.ivoDecision());
-            AccessLog.record(c, who.actor(), d.allowed() ? "patient.erase" : "patient.erase.refused",
-                    List.of(patientId), d.allowed() ? d.basis() : d.refusal());
-            return d;
-        })).compose(d -> {
-            if (!d.allowed()) {
-                api.json(ctx, 409, Map.of("problem", d.refusal()));
-                return Future.succeededFuture();
-            }
-            // InfluxDB first: should PostgreSQL fail after it, the patient is still there and a retry finishes.
-            return influxWorker.executeBlocking(series::drop, false).compose(points -> api.db().transaction(c -> {
-                requireRecordKeeper(c, who, patientId);
-                if (PatientErasure.facts(c, patientId, null).monitored()) {
-                    throw new IllegalStateException("monitoring started again during the erasure");
-                }
-                Map<String, Integer> removed = PatientErasure.delete(c, patientId);
-                JsonObject counts = new JsonObject().put("readingPoints", points);
-                removed.forEach(counts::put);
-                try (PreparedStatement i = c.prepareStatement("INSERT INTO patient_erasure (patient_id, erased_by, "
-                        + "erased_at, basis, reason, removed) VALUES (?, ?, ?, ?, ?, ?::jsonb)")) {
-                    i.setString(1, patientId);
-                    i.setString(2, who.actor());
-                    i.setTimestamp(3, Timestamp.from(now));
-                    i.setString(4, d.basis());
-                    i.setString(5, request.reason());
-                    i.setString(6, counts.encode());
-                    i.executeUpdate();
-                }
-                AccessLog.record(c, who.actor(), "patient.erased", List.of(patientId), d.basis());
-                return new JsonObject().put("patientId", patientId).put("erasedAt", now.toString())
-                        .put("erasedBy", who.actor()).put("basis", d.basis()).put("removed", counts);
-            })).onSuccess(answer -> ctx.response().setStatusCode(200)
-                    .putHeader("content-type", "application/json; charset=utf-8").end(answer.encode())).mapEmpty();
-        }).onFailure(ctx::fail);
+        api.db()
+                .transaction(c -> {
+                    requireRecordKeeper(c, who, patientId);
+                    return null;
+                })
+                .compose(v -> influxWorker.executeBlocking(series::newest, false))
+                .compose(newest -> api.db().transaction(c -> {
+                    ErasurePolicy.Decision d = ErasurePolicy.decide(
+                            PatientErasure.facts(c, patientId, newest), now, journalRetention, request.ivoDecision());
+                    AccessLog.record(
+                            c,
+                            who.actor(),
+                            d.allowed() ? "patient.erase" : "patient.erase.refused",
+                            List.of(patientId),
+                            d.allowed() ? d.basis() : d.refusal());
+                    return d;
+                }))
+                .compose(d -> {
+                    if (!d.allowed()) {
+                        api.json(ctx, 409, Map.of("problem", d.refusal()));
+                        return Future.succeededFuture();
+                    }
+                    // InfluxDB first: should PostgreSQL fail after it, the patient is still there and a retry finishes.
+                    return influxWorker
+                            .executeBlocking(series::drop, false)
+                            .compose(points -> api.db().transaction(c -> {
+                                requireRecordKeeper(c, who, patientId);
+                                if (PatientErasure.facts(c, patientId, null).monitored()) {
+                                    throw new IllegalStateException("monitoring started again during the erasure");
+                                }
+                                Map<String, Integer> removed = PatientErasure.delete(c, patientId);
+                                JsonObject counts = new JsonObject().put("readingPoints", points);
+                                removed.forEach(counts::put);
+                                try (PreparedStatement i = c.prepareStatement(
+                                        "INSERT INTO patient_erasure (patient_id, erased_by, "
+                                                + "erased_at, basis, reason, removed) VALUES (?, ?, ?, ?, ?, ?::jsonb)")) {
+                                    i.setString(1, patientId);
+                                    i.setString(2, who.actor());
+                                    i.setTimestamp(3, Timestamp.from(now));
+                                    i.setString(4, d.basis());
+                                    i.setString(5, request.reason());
+                                    i.setString(6, counts.encode());
+                                    i.executeUpdate();
+                                }
+                                AccessLog.record(c, who.actor(), "patient.erased", List.of(patientId), d.basis());
+                                return new JsonObject()
+                                        .put("patientId", patientId)
+                                        .put("erasedAt", now.toString())
+                                        .put("erasedBy", who.actor())
+                                        .put("basis", d.basis())
+                                        .put("removed", counts);
+                            }))
+                            .onSuccess(answer -> ctx.response()
+                                    .setStatusCode(200)
+                                    .putHeader("content-type", "application/json; charset=utf-8")
+                                    .end(answer.encode()))
+                            .mapEmpty();
+                })
+                .onFailure(ctx::fail);
     }
 
     private static String text(JsonObject body, String field) {

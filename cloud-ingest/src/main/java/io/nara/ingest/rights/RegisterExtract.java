@@ -1,5 +1,6 @@
 package io.nara.ingest.rights;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Array;
@@ -9,8 +10,11 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.postgresql.util.PGobject;
 
 /**
  * A register extract of one patient (GDPR art. 15, Patientdatalagen 8 kap.): everything PostgreSQL holds about her, in
@@ -72,13 +76,15 @@ public final class RegisterExtract {
                 WHERE ? = ANY (l.patient_ids) ORDER BY l.at, l.id""");
     }
 
-    private RegisterExtract() {
-    }
+    private RegisterExtract() {}
 
     /** The patient's own record: id, name, national identifier, enrolment and its end. */
     static JsonObject patient(Connection c, String patientId) throws SQLException {
-        JsonArray rows = rows(c, "SELECT id, name, national_id, national_id_kind, enrolled_by, enrolled_at, "
-                + "monitoring_ended_at, monitoring_ended_by FROM patient WHERE id = ?", patientId);
+        JsonArray rows = rows(
+                c,
+                "SELECT id, name, national_id, national_id_kind, enrolled_by, enrolled_at, "
+                        + "monitoring_ended_at, monitoring_ended_by FROM patient WHERE id = ?",
+                patientId);
         return rows.isEmpty() ? null : rows.getJsonObject(0);
     }
 
@@ -119,12 +125,12 @@ public final class RegisterExtract {
             return t.toInstant().toString();
         }
         if (v instanceof Array a) {
-            return new JsonArray(java.util.List.of((Object[]) a.getArray()));
+            return new JsonArray(List.of((Object[]) a.getArray()));
         }
-        if (v instanceof org.postgresql.util.PGobject o) {
-            return o.getValue() == null ? null : io.vertx.core.json.Json.decodeValue(o.getValue());
+        if (v instanceof PGobject o) {
+            return o.getValue() == null ? null : Json.decodeValue(o.getValue());
         }
-        if (v instanceof byte[] || v instanceof java.util.UUID) {
+        if (v instanceof byte[] || v instanceof UUID) {
             return String.valueOf(v);
         }
         return v;

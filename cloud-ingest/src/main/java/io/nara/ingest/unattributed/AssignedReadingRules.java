@@ -28,8 +28,7 @@ final class AssignedReadingRules {
 
     private static final CarePlanEngine ENGINE = new CarePlanEngine();
 
-    private AssignedReadingRules() {
-    }
+    private AssignedReadingRules() {}
 
     /** The codes whose history the plan's rules need to judge a reading of {@code code}. */
     static Set<String> codesToRead(CarePlan plan, String code) {
@@ -47,9 +46,11 @@ final class AssignedReadingRules {
     static List<AlertEvent> raised(CarePlan plan, List<Observation> history, Observation reading, Instant now) {
         List<Reading> before = history.stream()
                 .filter(h -> !(h.seq() == reading.seq() && h.deviceId().equals(reading.deviceId())))
-                .map(Reading::of).toList();
+                .map(Reading::of)
+                .toList();
         PatientState state = new PatientState(ReadingHistory.of(before), Map.of());
         return ENGINE.evaluate(plan, state, reading, now).events().stream()
-                .filter(e -> e.status() == AlertStatus.RAISED).toList();
+                .filter(e -> e.status() == AlertStatus.RAISED)
+                .toList();
     }
 }

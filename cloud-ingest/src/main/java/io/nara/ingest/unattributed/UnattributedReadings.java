@@ -1,9 +1,9 @@
 package io.nara.ingest.unattributed;
 
 import io.nara.ingest.access.CareAccess;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.web.Refused;
-import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.Signal;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
@@ -35,24 +35,37 @@ import java.util.Set;
 public final class UnattributedReadings {
 
     /** A reading as it was kept, and what has been decided about it. */
-    public record Kept(long id, String hubId, String outbox, Observation observation, String state, String patientId,
-                       List<Long> alertIds) {
-    }
+    public record Kept(
+            long id,
+            String hubId,
+            String outbox,
+            Observation observation,
+            String state,
+            String patientId,
+            List<Long> alertIds) {}
 
     /** A patient of the household the reader may give the reading to. */
-    public record Candidate(String patientId, String name) {
-    }
+    public record Candidate(String patientId, String name) {}
 
     /** What the nurse sees of a waiting reading. */
-    public record View(long id, String hubId, String deviceId, String code, Signal signal, Double value, String unit,
-                       Instant at, Instant received, List<String> flags, List<Candidate> candidates) {
-    }
+    public record View(
+            long id,
+            String hubId,
+            String deviceId,
+            String code,
+            Signal signal,
+            Double value,
+            String unit,
+            Instant at,
+            Instant received,
+            List<String> flags,
+            List<Candidate> candidates) {}
 
-    private static final String COLUMNS = "id, hub_id, outbox::text AS outbox, seq, device_id, code, value, unit, effective, "
-            + "received, flags, state, patient_id, alert_ids";
+    private static final String COLUMNS =
+            "id, hub_id, outbox::text AS outbox, seq, device_id, code, value, unit, effective, "
+                    + "received, flags, state, patient_id, alert_ids";
 
-    private UnattributedReadings() {
-    }
+    private UnattributedReadings() {}
 
     /**
      * Keeps the batch's unattributed readings (once: a replay inserts nothing) and returns, by seq, the patient of each
@@ -61,7 +74,8 @@ public final class UnattributedReadings {
      */
     public static Map<Long, String> keep(Connection c, String hubId, ObservationBatch batch, Instant now)
             throws SQLException {
-        List<Observation> loose = batch.observations().stream().filter(o -> o.patientId() == null).toList();
+        List<Observation> loose =
+                batch.observations().stream().filter(o -> o.patientId() == null).toList();
         Map<Long, String> assigned = new HashMap<>();
         if (loose.isEmpty()) {
             return assigned;
@@ -84,10 +98,17 @@ public final class UnattributedReadings {
                 insert.setString(7, o.unit());
                 // PostgreSQL keeps microseconds; truncating (never rounding) keeps the millisecond the InfluxDB
                 // point's time is made of, so the reading written again later is the same point.
-                insert.setTimestamp(8, o.effective() == null ? null
-                        : Timestamp.from(o.effective().truncatedTo(ChronoUnit.MICROS)));
+                insert.setTimestamp(
+                        8,
+                        o.effective() == null
+                                ? null
+                                : Timestamp.from(o.effective().truncatedTo(ChronoUnit.MICROS)));
                 insert.setTimestamp(9, Timestamp.from(o.received().truncatedTo(ChronoUnit.MICROS)));
-                insert.setArray(10, c.createArrayOf("text", o.flags().stream().map(Enum::name).sorted().toArray()));
+                insert.setArray(
+                        10,
+                        c.createArrayOf(
+                                "text",
+                                o.flags().stream().map(Enum::name).sorted().toArray()));
                 insert.setTimestamp(11, Timestamp.from(now));
                 insert.addBatch();
             }
@@ -98,7 +119,10 @@ public final class UnattributedReadings {
                 WHERE hub_id = ? AND outbox = ?::uuid AND seq = ANY (?) AND state IN ('ASSIGNING', 'ASSIGNED')""")) {
             q.setString(1, hubId);
             q.setString(2, batch.outbox());
-            q.setArray(3, c.createArrayOf("bigint", loose.stream().map(Observation::seq).toArray()));
+            q.setArray(
+                    3,
+                    c.createArrayOf(
+                            "bigint", loose.stream().map(Observation::seq).toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     assigned.put(r.getLong("seq"), r.getString("patient_id"));
@@ -129,10 +153,18 @@ public final class UnattributedReadings {
                     if (view == null) {
                         double v = r.getDouble("value");
                         Double value = r.wasNull() ? null : v;
-                        view = new View(id, r.getString("hub_id"), r.getString("device_id"), r.getString("code"),
-                                Signal.of(r.getString("code")), value, r.getString("unit"),
-                                r.getTimestamp("at").toInstant(), r.getTimestamp("received").toInstant(),
-                                List.of((String[]) r.getArray("flags").getArray()), new ArrayList<>());
+                        view = new View(
+                                id,
+                                r.getString("hub_id"),
+                                r.getString("device_id"),
+                                r.getString("code"),
+                                Signal.of(r.getString("code")),
+                                value,
+                                r.getString("unit"),
+                                r.getTimestamp("at").toInstant(),
+                                r.getTimestamp("received").toInstant(),
+                                List.of((String[]) r.getArray("flags").getArray()),
+                                new ArrayList<>());
                         views.put(id, view);
                     }
                     view.candidates().add(new Candidate(r.getString("patient_id"), r.getString("patient_name")));
@@ -149,8 +181,10 @@ public final class UnattributedReadings {
      */
     public static Kept claim(Connection c, Principal who, long id, String patientId, Instant now) throws SQLException {
         if (who.operator()) {
-            throw new Refused(403, "driften tilldelar inte mätvärden / the operator does not assign "
-                    + "readings; a nurse of the household does");
+            throw new Refused(
+                    403,
+                    "driften tilldelar inte mätvärden / the operator does not assign "
+                            + "readings; a nurse of the household does");
         }
         Kept kept = lockVisible(c, who, id, now);
         if (patientId == null || patientId.isBlank()) {
@@ -160,8 +194,8 @@ public final class UnattributedReadings {
             throw new Refused(409, "mätvärdet är avfärdat / the reading was dismissed");
         }
         if (kept.patientId() != null && !kept.patientId().equals(patientId)) {
-            throw new Refused(409, "mätvärdet är redan tilldelat / the reading is already assigned to "
-                    + "another patient");
+            throw new Refused(
+                    409, "mätvärdet är redan tilldelat / the reading is already assigned to " + "another patient");
         }
         if (kept.state().equals("ASSIGNED")) {
             return kept;
@@ -180,8 +214,8 @@ public final class UnattributedReadings {
             u.setLong(4, id);
             u.executeUpdate();
         }
-        return new Kept(kept.id(), kept.hubId(), kept.outbox(), kept.observation(), "ASSIGNING", patientId,
-                kept.alertIds());
+        return new Kept(
+                kept.id(), kept.hubId(), kept.outbox(), kept.observation(), "ASSIGNING", patientId, kept.alertIds());
     }
 
     /**
@@ -189,8 +223,8 @@ public final class UnattributedReadings {
      * double click, a colleague choosing the same patient) finished the assignment first.
      */
     public static Optional<List<Long>> finishedAlready(Connection c, long id) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT state, alert_ids FROM unattributed_reading WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT state, alert_ids FROM unattributed_reading WHERE id = ? FOR UPDATE")) {
             q.setLong(1, id);
             try (ResultSet r = q.executeQuery()) {
                 if (!r.next() || !r.getString("state").equals("ASSIGNED")) {
@@ -215,8 +249,10 @@ public final class UnattributedReadings {
     /** Dismisses a waiting reading (a guest stood on the scale); the reason is required and kept. */
     public static void dismiss(Connection c, Principal who, long id, String reason, Instant now) throws SQLException {
         if (who.operator()) {
-            throw new Refused(403, "driften avfärdar inte mätvärden / the operator does not dismiss "
-                    + "readings; a nurse of the household does");
+            throw new Refused(
+                    403,
+                    "driften avfärdar inte mätvärden / the operator does not dismiss "
+                            + "readings; a nurse of the household does");
         }
         Kept kept = lockVisible(c, who, id, now);
         if (reason == null || reason.isBlank()) {
@@ -226,8 +262,10 @@ public final class UnattributedReadings {
             throw new IllegalArgumentException("reason is longer than 1000 characters");
         }
         if (!kept.state().equals("OPEN")) {
-            throw new Refused(409, "mätvärdet är redan hanterat / the reading was already "
-                    + kept.state().toLowerCase());
+            throw new Refused(
+                    409,
+                    "mätvärdet är redan hanterat / the reading was already "
+                            + kept.state().toLowerCase());
         }
         try (PreparedStatement u = c.prepareStatement("""
                 UPDATE unattributed_reading SET state = 'DISMISSED', decided_by = ?, decided_at = ?, reason = ?
@@ -246,8 +284,8 @@ public final class UnattributedReadings {
      */
     private static Kept lockVisible(Connection c, Principal who, long id, Instant now) throws SQLException {
         Optional<Kept> kept = Optional.empty();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM unattributed_reading WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM unattributed_reading WHERE id = ? FOR UPDATE")) {
             q.setLong(1, id);
             try (ResultSet r = q.executeQuery()) {
                 if (r.next()) {
@@ -259,8 +297,8 @@ public final class UnattributedReadings {
             throw noSuchReading(id);
         }
         // One query for whom the person may see, as the list answers, not one per patient of the home.
-        if (Collections.disjoint(CarePlanService.household(c, kept.get().hubId()),
-                CareAccess.visiblePatients(c, who, now))) {
+        if (Collections.disjoint(
+                CarePlanService.household(c, kept.get().hubId()), CareAccess.visiblePatients(c, who, now))) {
             throw noSuchReading(id);
         }
         return kept.get();
@@ -283,10 +321,23 @@ public final class UnattributedReadings {
         for (Long a : (Long[]) alerts.getArray()) {
             alertIds.add(a);
         }
-        Observation o = new Observation(r.getLong("seq"), null, r.getString("device_id"), r.getString("code"), v,
-                r.getString("unit"), effective == null ? null : effective.toInstant(),
-                r.getTimestamp("received").toInstant(), flags);
-        return new Kept(r.getLong("id"), r.getString("hub_id"), r.getString("outbox"), o, r.getString("state"),
-                r.getString("patient_id"), alertIds);
+        Observation o = new Observation(
+                r.getLong("seq"),
+                null,
+                r.getString("device_id"),
+                r.getString("code"),
+                v,
+                r.getString("unit"),
+                effective == null ? null : effective.toInstant(),
+                r.getTimestamp("received").toInstant(),
+                flags);
+        return new Kept(
+                r.getLong("id"),
+                r.getString("hub_id"),
+                r.getString("outbox"),
+                o,
+                r.getString("state"),
+                r.getString("patient_id"),
+                alertIds);
     }
 }

@@ -42,13 +42,18 @@ public final class AccountRoutes implements ApiRoutes {
         Principal who = api.who(ctx);
         Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
         if (who.personId() == null || session == null) {
-            Auth.refuse(ctx, 403, "driftnyckeln har inget lösenord att byta / the operator key has no password to change");
+            Auth.refuse(
+                    ctx, 403, "driftnyckeln har inget lösenord att byta / the operator key has no password to change");
             return;
         }
         JsonObject body = api.body(ctx);
         String current = WebServer.text(body, "current");
         String next = WebServer.text(body, "new");
-        sessions.changePassword(who.personId(), session.getValue(), current, next,
+        sessions.changePassword(
+                        who.personId(),
+                        session.getValue(),
+                        current,
+                        next,
                         ctx.request().remoteAddress().hostAddress())
                 .onSuccess(ended -> api.json(ctx, 200, Map.of("changed", true, "otherSessionsEnded", ended)))
                 .onFailure(e -> {
@@ -56,8 +61,11 @@ public final class AccountRoutes implements ApiRoutes {
                         Map<String, Object> answer = new LinkedHashMap<>();
                         answer.put("problem", r.getMessage());
                         answer.put("field", r.field());
-                        answer.put("problems", r.problems().stream().map(p -> Map.of("rule", p.rule(), "sv", p.sv(),
-                                "en", p.en())).toList());
+                        answer.put(
+                                "problems",
+                                r.problems().stream()
+                                        .map(p -> Map.of("rule", p.rule(), "sv", p.sv(), "en", p.en()))
+                                        .toList());
                         api.json(ctx, r.status(), answer);
                     } else {
                         ctx.fail(e);

@@ -1,7 +1,7 @@
 package io.nara.ingest.web;
 
-import io.nara.ingest.db.Database;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.db.Database;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +45,9 @@ public interface ApiRoutes {
         }
 
         public void json(RoutingContext ctx, int status, Object body) {
-            ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("content-type", "application/json; charset=utf-8")
                     .end(codec.toJson(body));
         }
 

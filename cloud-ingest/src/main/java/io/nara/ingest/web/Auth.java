@@ -1,12 +1,14 @@
 package io.nara.ingest.web;
 
 import io.nara.ingest.auth.JournalClients;
-import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.auth.Sessions;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,7 +52,9 @@ final class Auth implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        if (header != null && header.startsWith("Bearer ") && ctx.normalizedPath().startsWith("/fhir/")) {
+        if (header != null
+                && header.startsWith("Bearer ")
+                && ctx.normalizedPath().startsWith("/fhir/")) {
             journalClients.find(header.substring(7)).onFailure(ctx::fail).onSuccess(client -> {
                 if (client.isEmpty()) {
                     refuse(ctx, 401, "okänd eller återkallad token / unknown or revoked token");
@@ -72,10 +76,14 @@ final class Auth implements Handler<RoutingContext> {
                 return;
             }
             Principal who = found.get();
-            boolean safe = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+            boolean safe =
+                    ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
             String csrf = ctx.request().getHeader("X-CSRF-Token");
-            if (!safe && (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                    who.csrfToken().getBytes(StandardCharsets.UTF_8)))) {
+            if (!safe
+                    && (csrf == null
+                            || !MessageDigest.isEqual(
+                                    csrf.getBytes(StandardCharsets.UTF_8),
+                                    who.csrfToken().getBytes(StandardCharsets.UTF_8)))) {
                 refuse(ctx, 403, "CSRF-token saknas eller fel / missing or wrong CSRF token");
                 return;
             }
@@ -85,22 +93,34 @@ final class Auth implements Handler<RoutingContext> {
     }
 
     Cookie sessionCookie(String token, long maxAgeSeconds) {
-        return Cookie.cookie(SESSION_COOKIE, token).setHttpOnly(true).setPath("/").setSecure(secureCookies)
-                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAgeSeconds);
+        return Cookie.cookie(SESSION_COOKIE, token)
+                .setHttpOnly(true)
+                .setPath("/")
+                .setSecure(secureCookies)
+                .setSameSite(CookieSameSite.STRICT)
+                .setMaxAge(maxAgeSeconds);
     }
 
     static void refuse(RoutingContext ctx, int status, String problem) {
         if (ctx.normalizedPath().startsWith("/fhir/")) {
             // A FHIR client expects an OperationOutcome for every error, this one included.
-            io.vertx.core.json.JsonObject issue = new io.vertx.core.json.JsonObject().put("severity", "error")
-                    .put("code", status == 401 ? "login" : "forbidden").put("diagnostics", problem);
-            ctx.response().setStatusCode(status).putHeader("content-type", "application/fhir+json; charset=utf-8")
-                    .end(new io.vertx.core.json.JsonObject().put("resourceType", "OperationOutcome")
-                            .put("issue", new io.vertx.core.json.JsonArray().add(issue)).encode());
+            JsonObject issue = new JsonObject()
+                    .put("severity", "error")
+                    .put("code", status == 401 ? "login" : "forbidden")
+                    .put("diagnostics", problem);
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("content-type", "application/fhir+json; charset=utf-8")
+                    .end(new JsonObject()
+                            .put("resourceType", "OperationOutcome")
+                            .put("issue", new JsonArray().add(issue))
+                            .encode());
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
-                .end(new io.vertx.core.json.JsonObject().put("problem", problem).encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json; charset=utf-8")
+                .end(new JsonObject().put("problem", problem).encode());
     }
 
     private boolean matches(String presented) {

@@ -105,8 +105,11 @@ final class HttpHardening implements Handler<RoutingContext> {
 
     private static void refuse(RoutingContext ctx, int status, String problem) {
         // The request's body is not read: close the connection after the answer rather than drain it.
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
-                .putHeader("Connection", "close").end(new JsonObject().put("problem", problem).encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json; charset=utf-8")
+                .putHeader("Connection", "close")
+                .end(new JsonObject().put("problem", problem).encode());
     }
 
     /**
@@ -124,13 +127,17 @@ final class HttpHardening implements Handler<RoutingContext> {
                 JarURLConnection jar = (JarURLConnection) index.openConnection();
                 jar.setUseCaches(false);
                 try (var file = jar.getJarFile()) {
-                    Collections.list(file.entries()).stream().map(e -> e.getName())
-                            .filter(n -> n.startsWith("web/") && n.endsWith(".html")).forEach(pages::add);
+                    Collections.list(file.entries()).stream()
+                            .map(e -> e.getName())
+                            .filter(n -> n.startsWith("web/") && n.endsWith(".html"))
+                            .forEach(pages::add);
                 }
             } else {
                 Path folder = Path.of(index.toURI()).getParent();
                 try (Stream<Path> files = Files.list(folder)) {
-                    files.map(f -> "web/" + f.getFileName()).filter(n -> n.endsWith(".html")).forEach(pages::add);
+                    files.map(f -> "web/" + f.getFileName())
+                            .filter(n -> n.endsWith(".html"))
+                            .forEach(pages::add);
                 }
             }
             TreeSet<String> hashes = new TreeSet<>();
@@ -138,8 +145,11 @@ final class HttpHardening implements Handler<RoutingContext> {
                 try (InputStream in = loader.getResourceAsStream(page)) {
                     Matcher m = INLINE_SCRIPT.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                     while (m.find()) {
-                        hashes.add("'sha256-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                                .digest(m.group(1).getBytes(StandardCharsets.UTF_8))) + "'");
+                        hashes.add("'sha256-"
+                                + Base64.getEncoder()
+                                        .encodeToString(MessageDigest.getInstance("SHA-256")
+                                                .digest(m.group(1).getBytes(StandardCharsets.UTF_8)))
+                                + "'");
                     }
                 }
             }

@@ -2,16 +2,22 @@ package io.nara.ingest.web;
 
 import io.nara.ingest.Health;
 import io.nara.ingest.auth.JournalClients;
+import io.nara.ingest.auth.Principal;
 import io.nara.ingest.auth.Sessions;
 import io.nara.ingest.auth.SignInSettings;
+import io.nara.ingest.auth.SignInThrottle;
 import io.nara.ingest.db.Database;
-import io.nara.ingest.auth.Principal;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +53,13 @@ public final class WebServer {
     private final SignInSettings signIn;
     /** The public (HTTPS) address, where the plain-HTTP port redirects. */
     private final String publicAddress;
+
     private final Auth auth;
     private final Supplier<Health> health;
     private final List<ApiRoutes> features;
     /** The helpers every route handler shares, the web server's own included. */
     private final ApiRoutes.Api api;
+
     private HttpServer server;
     private HttpServer redirectServer;
     private Router router;
@@ -59,8 +69,17 @@ public final class WebServer {
      * @param features      the parts of the API (account, inbox, patient page, worklist, FHIR, ...), mounted in this
      *                      order behind authentication
      */
-    public WebServer(Vertx vertx, MessageCodec codec, Database db, String apiKey, Supplier<Health> health, Clock clock,
-                     Sessions sessions, SignInSettings signIn, String publicAddress, List<ApiRoutes> features) {
+    public WebServer(
+            Vertx vertx,
+            MessageCodec codec,
+            Database db,
+            String apiKey,
+            Supplier<Health> health,
+            Clock clock,
+            Sessions sessions,
+            SignInSettings signIn,
+            String publicAddress,
+            List<ApiRoutes> features) {
         this.vertx = vertx;
         this.clock = clock;
         this.sessions = sessions;
@@ -82,13 +101,17 @@ public final class WebServer {
      *            A keystore that cannot serve (missing, wrong password, expired) fails the start, naming it.
      */
     public Future<HttpServer> listen(String host, int port, WebTls tls) {
-        return vertx.executeBlocking(() -> {
-            if (tls != null) {
-                tls.check(clock.instant());
-            }
-            return HttpHardening.inlineScriptHashes(WebServer.class.getClassLoader());
-        }, false).compose(hashes -> serve(host, port, new HttpHardening(hashes, tls != null), tls))
-                .compose(s -> tls == null || tls.redirectPort() < 0 ? Future.succeededFuture(s)
+        return vertx.executeBlocking(
+                        () -> {
+                            if (tls != null) {
+                                tls.check(clock.instant());
+                            }
+                            return HttpHardening.inlineScriptHashes(WebServer.class.getClassLoader());
+                        },
+                        false)
+                .compose(hashes -> serve(host, port, new HttpHardening(hashes, tls != null), tls))
+                .compose(s -> tls == null || tls.redirectPort() < 0
+                        ? Future.succeededFuture(s)
                         : redirectToHttps(host, tls.redirectPort()).map(s));
     }
 
@@ -98,11 +121,14 @@ public final class WebServer {
      */
     private Future<HttpServer> redirectToHttps(String host, int port) {
         String target = publicAddress.replaceAll("/+$", "");
-        return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
-                        .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds()))
-                .requestHandler(request -> request.response().setStatusCode(301)
-                        .putHeader("Location", target + request.uri()).putHeader("Connection", "close").end())
-                .listen(port, host).onSuccess(s -> redirectServer = s);
+        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout((int) IDLE_TIMEOUT.toSeconds()))
+                .requestHandler(request -> request.response()
+                        .setStatusCode(301)
+                        .putHeader("Location", target + request.uri())
+                        .putHeader("Connection", "close")
+                        .end())
+                .listen(port, host)
+                .onSuccess(s -> redirectServer = s);
     }
 
     /** The plain-HTTP port that redirects to HTTPS, or -1 without one. */
@@ -132,28 +158,43 @@ public final class WebServer {
         router.route("/*").handler(StaticHandler.create("web"));
         router.route().failureHandler(ctx -> {
             Throwable f = ctx.failure();
-            int code = f instanceof Refused r ? r.status()
-                    : f instanceof IllegalArgumentException || f instanceof io.vertx.core.json.DecodeException ? 400
-                    : ctx.statusCode() != -1 ? ctx.statusCode() : 500;
+            int code = f instanceof Refused r
+                    ? r.status()
+                    : f instanceof IllegalArgumentException || f instanceof DecodeException
+                            ? 400
+                            : ctx.statusCode() != -1 ? ctx.statusCode() : 500;
             if (code >= 500) {
-                LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(),
-                        f == null ? "" : f.getMessage(), f);
+                LOG.error(
+                        "{} {} failed: {}",
+                        ctx.request().method(),
+                        ctx.request().path(),
+                        f == null ? "" : f.getMessage(),
+                        f);
             }
-            api.json(ctx, code, Map.of("problem", code >= 500 ? "internal error; see the ingest's log"
-                    : String.valueOf(f == null ? "bad request" : f.getMessage())));
+            api.json(
+                    ctx,
+                    code,
+                    Map.of(
+                            "problem",
+                            code >= 500
+                                    ? "internal error; see the ingest's log"
+                                    : String.valueOf(f == null ? "bad request" : f.getMessage())));
         });
         // A connection that sends no complete request head within HEADER_TIMEOUT, or stays silent for IDLE_TIMEOUT
         // (the live stream's heartbeat keeps it busy), is closed: slow clients cannot hold connections open.
-        Map<io.vertx.core.http.HttpConnection, Long> waitingForHead = new java.util.concurrent.ConcurrentHashMap<>();
-        io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
+        Map<HttpConnection, Long> waitingForHead = new ConcurrentHashMap<>();
+        HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
-                .setMaxHeaderSize(8 * 1024).setMaxInitialLineLength(4 * 1024)
+                .setMaxHeaderSize(8 * 1024)
+                .setMaxInitialLineLength(4 * 1024)
                 // No h2c: with it Vert.x makes the connection only once a request head is complete, so the head
                 // timeout below could not start at connect. Browsers never speak h2c.
                 .setHttp2ClearTextEnabled(false);
         if (tls != null) {
-            options.setSsl(true).setSslHandshakeTimeout(HEADER_TIMEOUT.toSeconds()).setKeyCertOptions(
-                    new io.vertx.core.net.PfxOptions().setPath(tls.keystore().toString()).setPassword(tls.password()));
+            options.setSsl(true)
+                    .setSslHandshakeTimeout(HEADER_TIMEOUT.toSeconds())
+                    .setKeyCertOptions(
+                            new PfxOptions().setPath(tls.keystore().toString()).setPassword(tls.password()));
         }
         return vertx.createHttpServer(options)
                 .connectionHandler(connection -> {
@@ -176,7 +217,8 @@ public final class WebServer {
                     }
                     router.handle(request);
                 })
-                .listen(port, host).onSuccess(s -> server = s);
+                .listen(port, host)
+                .onSuccess(s -> server = s);
     }
 
     public int port() {
@@ -200,7 +242,10 @@ public final class WebServer {
             if (route.methods() == null || route.methods().isEmpty()) {
                 routes.add("* " + path);
             } else {
-                route.methods().stream().map(m -> m.name() + " " + path).sorted().forEach(routes::add);
+                route.methods().stream()
+                        .map(m -> m.name() + " " + path)
+                        .sorted()
+                        .forEach(routes::add);
             }
         }
         return routes;
@@ -210,26 +255,32 @@ public final class WebServer {
         // Login CSRF: a sign-in form posted from another site would sign the nurse in as someone else. A form or a
         // sandboxed page (Origin: null) cannot send JSON without a preflight we never grant, so JSON only.
         String origin = ctx.request().getHeader("Origin");
-        io.vertx.core.net.HostAndPort authority = ctx.request().authority();
-        String host = authority == null ? null
+        HostAndPort authority = ctx.request().authority();
+        String host = authority == null
+                ? null
                 : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
-        if (origin != null && (host == null || !(origin.equalsIgnoreCase("http://" + host)
-                || origin.equalsIgnoreCase("https://" + host)))) {
+        if (origin != null
+                && (host == null
+                        || !(origin.equalsIgnoreCase("http://" + host)
+                                || origin.equalsIgnoreCase("https://" + host)))) {
             Auth.refuse(ctx, 403, "fel ursprung / wrong origin");
             return;
         }
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).strip()
-                .matches("application/json\\s*(;.*)?")) {
+        if (contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
             Auth.refuse(ctx, 415, "inloggning tar bara JSON / sign-in takes application/json only");
             return;
         }
         JsonObject body = api.body(ctx);
-        sessions.signIn(text(body, "username"), text(body, "password"),
+        sessions.signIn(
+                        text(body, "username"),
+                        text(body, "password"),
                         ctx.request().remoteAddress().hostAddress())
                 .onSuccess(opened -> {
-                    ctx.response().addCookie(auth.sessionCookie(opened.token(),
-                            signIn.sessionLength().toSeconds()));
+                    ctx.response()
+                            .addCookie(auth.sessionCookie(
+                                    opened.token(), signIn.sessionLength().toSeconds()));
                     Principal who = opened.principal();
                     Map<String, Object> me = new LinkedHashMap<>();
                     me.put("personId", who.personId());
@@ -242,7 +293,7 @@ public final class WebServer {
                 .onFailure(e -> {
                     if (e instanceof Sessions.Refused) {
                         Auth.refuse(ctx, 401, e.getMessage());
-                    } else if (e instanceof io.nara.ingest.auth.SignInThrottle.Throttled t) {
+                    } else if (e instanceof SignInThrottle.Throttled t) {
                         ctx.response().putHeader("Retry-After", Long.toString(t.retryAfterSeconds()));
                         Auth.refuse(ctx, 429, t.getMessage());
                     } else {
@@ -255,9 +306,10 @@ public final class WebServer {
         Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
         Future<Void> done = session == null ? Future.succeededFuture() : sessions.signOut(session.getValue());
         done.onSuccess(v -> {
-            ctx.response().addCookie(auth.sessionCookie("", 0));
-            api.json(ctx, 200, Map.of("signedOut", true));
-        }).onFailure(ctx::fail);
+                    ctx.response().addCookie(auth.sessionCookie("", 0));
+                    api.json(ctx, 200, Map.of("signedOut", true));
+                })
+                .onFailure(ctx::fail);
     }
 
     /** A string field of a request body; another type is a 400 naming the field. */
@@ -271,7 +323,9 @@ public final class WebServer {
 
     private void relativesOnlyTheirs(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (api.who(ctx).relative() && !path.equals("/api/me") && !path.equals("/api/signout")
+        if (api.who(ctx).relative()
+                && !path.equals("/api/me")
+                && !path.equals("/api/signout")
                 && !path.startsWith("/api/relative/")) {
             Auth.refuse(ctx, 403, "inte för anhöriga / not for relatives");
             return;

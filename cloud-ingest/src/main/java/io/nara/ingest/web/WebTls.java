@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collections;
@@ -57,10 +58,10 @@ public record WebTls(Path keystore, String password, int redirectPort) {
                     return;
                 }
             }
-        } catch (java.security.KeyStoreException e) {
+        } catch (KeyStoreException e) {
             throw new IllegalArgumentException("the web server's keystore " + keystore + ": " + e.getMessage());
         }
-        throw new IllegalArgumentException("the web server's keystore " + keystore + " holds no private key with a "
-                + "certificate");
+        throw new IllegalArgumentException(
+                "the web server's keystore " + keystore + " holds no private key with a " + "certificate");
     }
 }

@@ -48,8 +48,8 @@ public final class WorkQueue {
                 throw new IllegalArgumentException("a work queue needs at least one attempt, not " + maxAttempts);
             }
             if (retryBase == null || retryBase.isNegative() || retryCap == null || retryCap.isNegative()) {
-                throw new IllegalArgumentException("a work queue's retry delays must be zero or more, not "
-                        + retryBase + " and " + retryCap);
+                throw new IllegalArgumentException(
+                        "a work queue's retry delays must be zero or more, not " + retryBase + " and " + retryCap);
             }
         }
 
@@ -71,8 +71,7 @@ public final class WorkQueue {
      * @param dead        no attempt is left: the item is dead-lettered
      * @param nextAttempt when the item is due again (kept on a dead item too, as the time it would have been)
      */
-    public record Failure(boolean dead, Instant nextAttempt) {
-    }
+    public record Failure(boolean dead, Instant nextAttempt) {}
 
     private final String table;
     private final Policy policy;
@@ -99,7 +98,8 @@ public final class WorkQueue {
     public <T> List<T> claim(Connection c, Instant now, Duration lease, int limit, String columns, Row<T> row)
             throws SQLException {
         List<T> claimed = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("UPDATE " + table + " SET attempts = attempts + 1, lease_until = ? "
+        try (PreparedStatement q = c.prepareStatement("UPDATE " + table
+                + " SET attempts = attempts + 1, lease_until = ? "
                 + "WHERE id IN (SELECT id FROM " + table + " WHERE state = 'PENDING' AND next_attempt_at <= ? "
                 + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT ? "
                 + "FOR UPDATE SKIP LOCKED) RETURNING id, attempts" + (columns.isBlank() ? "" : ", " + columns))) {

@@ -18,7 +18,8 @@ class AccessLogSearchTest {
         // Stockholm is UTC+1 in November; a date as the end means up to the end of that day.
         assertThat(q.from()).isEqualTo(Instant.parse("2026-11-24T11:00:00Z"));
         assertThat(q.to()).isEqualTo(Instant.parse("2026-11-24T23:00:00Z"));
-        assertThat(AccessLogSearch.Query.parse(null, null, "2026-11-24T10:15:00Z", null).from())
+        assertThat(AccessLogSearch.Query.parse(null, null, "2026-11-24T10:15:00Z", null)
+                        .from())
                 .isEqualTo(Instant.parse("2026-11-24T10:15:00Z"));
         assertThat(AccessLogSearch.Query.parse(null, null, "2026-11-24", null).from())
                 .isEqualTo(Instant.parse("2026-11-23T23:00:00Z"));
@@ -27,7 +28,9 @@ class AccessLogSearchTest {
     @Test
     void aTimeThatIsNoTimeIsRefusedNamingTheParameterAndTheValue() {
         assertThatThrownBy(() -> AccessLogSearch.Query.parse(null, null, null, "next week"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("to").hasMessageContaining("next week");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("to")
+                .hasMessageContaining("next week");
     }
 
     @Test
@@ -36,7 +39,8 @@ class AccessLogSearchTest {
         assertThat(lena.relative()).isTrue();
         assertThat(lena.actor()).isEqualTo("relative:7");
         assertThat(lena.teams()).isEmpty();
-        assertThat(new Principal("anna", "Anna", List.of("t"), false, "c").relative()).isFalse();
+        assertThat(new Principal("anna", "Anna", List.of("t"), false, "c").relative())
+                .isFalse();
         assertThatThrownBy(() -> new Principal("anna", "Anna", List.of("t"), false, "c", null, 7L))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -35,18 +35,28 @@ class ReminderScheduleTest {
         ReminderSchedule s = ReminderSchedule.defaults()
                 .withRemindAfter(ReminderSchedule.parse("URGENT=30m, info=2d"))
                 .withReturnAfter(ReminderSchedule.parse("WARNING=PT90M"));
-        assertThat(s.remindAfter()).isEqualTo(Map.of(Severity.URGENT, Duration.ofMinutes(30),
-                Severity.WARNING, Duration.ofHours(4), Severity.INFO, Duration.ofDays(2)));
+        assertThat(s.remindAfter())
+                .isEqualTo(Map.of(
+                        Severity.URGENT,
+                        Duration.ofMinutes(30),
+                        Severity.WARNING,
+                        Duration.ofHours(4),
+                        Severity.INFO,
+                        Duration.ofDays(2)));
         assertThat(s.returnAfter().get(Severity.WARNING)).isEqualTo(Duration.ofMinutes(90));
         assertThat(s.returnAfter().get(Severity.URGENT)).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
     void badInputIsRefusedNamingWhatIsWrong() {
-        assertThatThrownBy(() -> ReminderSchedule.parse("CRITICAL=1h")).hasMessageContaining("unknown severity 'CRITICAL'");
-        assertThatThrownBy(() -> ReminderSchedule.parse("URGENT=soon")).hasMessageContaining("'soon' is not a duration");
-        assertThatThrownBy(() -> ReminderSchedule.parse("URGENT")).hasMessageContaining("'URGENT' is not SEVERITY=DURATION");
-        assertThatThrownBy(() -> ReminderSchedule.defaults().withRemindAfter(Map.of(Severity.URGENT, Duration.ofSeconds(5))))
+        assertThatThrownBy(() -> ReminderSchedule.parse("CRITICAL=1h"))
+                .hasMessageContaining("unknown severity 'CRITICAL'");
+        assertThatThrownBy(() -> ReminderSchedule.parse("URGENT=soon"))
+                .hasMessageContaining("'soon' is not a duration");
+        assertThatThrownBy(() -> ReminderSchedule.parse("URGENT"))
+                .hasMessageContaining("'URGENT' is not SEVERITY=DURATION");
+        assertThatThrownBy(() ->
+                        ReminderSchedule.defaults().withRemindAfter(Map.of(Severity.URGENT, Duration.ofSeconds(5))))
                 .hasMessageContaining("remind after for URGENT must be at least 1 minute");
         assertThatThrownBy(() -> new ReminderSchedule(Map.of(Severity.URGENT, Duration.ofHours(1)), Map.of()))
                 .hasMessageContaining("remind after has no time for");

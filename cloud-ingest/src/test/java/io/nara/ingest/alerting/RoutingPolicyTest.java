@@ -27,15 +27,28 @@ class RoutingPolicyTest {
 
     private static final ZoneId SE = ZoneId.of("Europe/Stockholm");
 
+    private static final Schedule NURSES = new Schedule(
+            SE,
+            List.of(
+                    new OnCallSlot(
+                            "day",
+                            EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
+                            LocalTime.of(7, 0),
+                            LocalTime.of(16, 0),
+                            LocalDate.of(2026, 1, 1),
+                            null),
+                    new OnCallSlot(
+                            "night",
+                            EnumSet.allOf(DayOfWeek.class),
+                            LocalTime.of(16, 0),
+                            LocalTime.of(7, 0),
+                            LocalDate.of(2026, 1, 1),
+                            null)),
+            List.of());
+
     private static Instant at(int day, int h, int m) {
         return LocalDateTime.of(2026, 11, day, h, m).atZone(SE).toInstant();
     }
-
-    private static final Schedule NURSES = new Schedule(SE, List.of(
-            new OnCallSlot("day", EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(7, 0),
-                    LocalTime.of(16, 0), LocalDate.of(2026, 1, 1), null),
-            new OnCallSlot("night", EnumSet.allOf(DayOfWeek.class), LocalTime.of(16, 0), LocalTime.of(7, 0),
-                    LocalDate.of(2026, 1, 1), null)), List.of());
 
     @Test
     void theScheduleChangesAtFourPmAndANightSlotRunsPastMidnightAndOverTheWeekend() {
@@ -64,19 +77,24 @@ class RoutingPolicyTest {
     void urgentDefaultsTo15MinutesWarningTo2HoursAndInfoNeverEscalates() {
         assertThat(EscalationPolicy.escalateAfter(Severity.URGENT, null)).contains(Duration.ofMinutes(15));
         assertThat(EscalationPolicy.escalateAfter(Severity.WARNING, null)).contains(Duration.ofHours(2));
-        assertThat(EscalationPolicy.escalateAfter(Severity.WARNING, Duration.ofMinutes(30))).contains(Duration.ofMinutes(30));
-        assertThat(EscalationPolicy.escalateAfter(Severity.INFO, Duration.ofMinutes(30))).isEmpty();
+        assertThat(EscalationPolicy.escalateAfter(Severity.WARNING, Duration.ofMinutes(30)))
+                .contains(Duration.ofMinutes(30));
+        assertThat(EscalationPolicy.escalateAfter(Severity.INFO, Duration.ofMinutes(30)))
+                .isEmpty();
     }
 
     @Test
     void anUrgentAlertCannotBeSnoozedPastItsEscalationButAWarningMovesIt() {
         Instant now = at(24, 10, 0);
         Instant escalateAt = now.plus(Duration.ofMinutes(15));
-        Assertions.assertThatThrownBy(() -> EscalationPolicy.snooze(Severity.URGENT, now, Duration.ofMinutes(20), escalateAt))
+        Assertions.assertThatThrownBy(
+                        () -> EscalationPolicy.snooze(Severity.URGENT, now, Duration.ofMinutes(20), escalateAt))
                 .isInstanceOf(IllegalStateException.class);
-        assertThat(EscalationPolicy.snooze(Severity.URGENT, now, Duration.ofMinutes(10), escalateAt).escalateAt())
+        assertThat(EscalationPolicy.snooze(Severity.URGENT, now, Duration.ofMinutes(10), escalateAt)
+                        .escalateAt())
                 .isEqualTo(escalateAt);
-        assertThat(EscalationPolicy.snooze(Severity.WARNING, now, Duration.ofMinutes(20), escalateAt).escalateAt())
+        assertThat(EscalationPolicy.snooze(Severity.WARNING, now, Duration.ofMinutes(20), escalateAt)
+                        .escalateAt())
                 .isEqualTo(now.plus(Duration.ofMinutes(20)));
     }
 }

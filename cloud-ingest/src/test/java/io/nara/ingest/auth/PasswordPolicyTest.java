@@ -9,7 +9,8 @@ class PasswordPolicyTest {
 
     private static List<String> rules(String candidate) {
         return PasswordPolicy.check(candidate, "anna", "Anna Sjöberg", "anna-secret-1").stream()
-                .map(PasswordPolicy.Problem::rule).toList();
+                .map(PasswordPolicy.Problem::rule)
+                .toList();
     }
 
     @Test
@@ -22,8 +23,9 @@ class PasswordPolicyTest {
     void tooShortSaysHowLongItMustBeAndHowLongItIsSwedishFirst() {
         List<PasswordPolicy.Problem> problems = PasswordPolicy.check("kort-ord", "anna", "Anna Sjöberg", "x");
         assertThat(problems).extracting(PasswordPolicy.Problem::rule).containsExactly("min-length");
-        assertThat(problems.get(0).message()).isEqualTo("Lösenordet måste ha minst 12 tecken (det har 8) / "
-                + "The password must have at least 12 characters (it has 8)");
+        assertThat(problems.get(0).message())
+                .isEqualTo("Lösenordet måste ha minst 12 tecken (det har 8) / "
+                        + "The password must have at least 12 characters (it has 8)");
         // Characters, not bytes: twelve Swedish letters are twelve.
         assertThat(rules("åäöåäöåäöåäx")).isEmpty();
     }
@@ -37,7 +39,8 @@ class PasswordPolicyTest {
     @Test
     void theCurrentPasswordOrOneCharacterRepeatedIsRefused() {
         assertThat(PasswordPolicy.check("samma lösenord igen", "anna", "Anna Sjöberg", "samma lösenord igen"))
-                .extracting(PasswordPolicy.Problem::rule).containsExactly("unchanged");
+                .extracting(PasswordPolicy.Problem::rule)
+                .containsExactly("unchanged");
         assertThat(rules("xxxxxxxxxxxxxxxx")).containsExactly("one-character");
     }
 

@@ -25,8 +25,8 @@ class EvaluationTest {
     @Test
     void monthsRunFromTheFirstToTheLastIncludedAndAcrossAYear() {
         assertThat(Evaluation.months(YearMonth.of(2026, 11), YearMonth.of(2027, 2)))
-                .containsExactly(YearMonth.of(2026, 11), YearMonth.of(2026, 12), YearMonth.of(2027, 1),
-                        YearMonth.of(2027, 2));
+                .containsExactly(
+                        YearMonth.of(2026, 11), YearMonth.of(2026, 12), YearMonth.of(2027, 1), YearMonth.of(2027, 2));
         assertThatThrownBy(() -> Evaluation.months(YearMonth.of(2026, 11), YearMonth.of(2026, 10)))
                 .hasMessageContaining("before");
         assertThatThrownBy(() -> Evaluation.months(YearMonth.of(2020, 1), YearMonth.of(2026, 1)))
@@ -39,14 +39,28 @@ class EvaluationTest {
         Map<String, String> teams = new LinkedHashMap<>();
         teams.put("north", "Hemsjukvård Norr");
         teams.put("south", "Hemsjukvård Syd");
-        Evaluation.Aggregate nov = new Evaluation.Aggregate("north", YearMonth.of(2026, 11), 2.0, 4,
-                List.of(60L, 120L, 30L), List.of(300L, 600L, 1200L, 60L), 4, 1, 2, 3, 1,
-                Map.of("NO_ACTION_NEEDED", 1, "PHONE_CALL", 3), new Adherence.Count(60, 45), 2, 1);
+        Evaluation.Aggregate nov = new Evaluation.Aggregate(
+                "north",
+                YearMonth.of(2026, 11),
+                2.0,
+                4,
+                List.of(60L, 120L, 30L),
+                List.of(300L, 600L, 1200L, 60L),
+                4,
+                1,
+                2,
+                3,
+                1,
+                Map.of("NO_ACTION_NEEDED", 1, "PHONE_CALL", 3),
+                new Adherence.Count(60, 45),
+                2,
+                1);
 
-        List<Evaluation.Figures> rows = Evaluation.figures(teams,
-                Evaluation.months(YearMonth.of(2026, 10), YearMonth.of(2026, 11)), List.of(nov));
+        List<Evaluation.Figures> rows = Evaluation.figures(
+                teams, Evaluation.months(YearMonth.of(2026, 10), YearMonth.of(2026, 11)), List.of(nov));
 
-        assertThat(rows).extracting(f -> f.teamId() + " " + f.month())
+        assertThat(rows)
+                .extracting(f -> f.teamId() + " " + f.month())
                 .containsExactly("north 2026-10", "north 2026-11", "south 2026-10", "south 2026-11");
         Evaluation.Figures f = rows.get(1);
         assertThat(f.alertsPerPatientMonth()).isEqualTo(2.0);
@@ -70,10 +84,12 @@ class EvaluationTest {
         String csv = EvaluationCsv.write(rows);
         String[] lines = csv.split("\r\n");
         assertThat(lines).hasSize(5);
-        assertThat(lines[0]).startsWith("team;team_name;month;patient_months;alerts;alerts_per_patient_month;")
+        assertThat(lines[0])
+                .startsWith("team;team_name;month;patient_months;alerts;alerts_per_patient_month;")
                 .contains(";escalations;unstaffed;unroutable;outcome_");
-        assertThat(lines[2]).isEqualTo("north;Hemsjukvård Norr;2026-11;2;4;2;60;120;4;300;1200;4;1;0.25;2;3;1;"
-                + "1;3;0;0;0;0;0;60;45;0.75;2;1;0.5");
+        assertThat(lines[2])
+                .isEqualTo("north;Hemsjukvård Norr;2026-11;2;4;2;60;120;4;300;1200;4;1;0.25;2;3;1;"
+                        + "1;3;0;0;0;0;0;60;45;0.75;2;1;0.5");
         assertThat(lines[1]).isEqualTo("north;Hemsjukvård Norr;2026-10;0;0;;;;0;;;0;0;;0;0;0;0;0;0;0;0;0;0;0;0;;0;0;");
     }
 

@@ -25,7 +25,8 @@ class WeightTrendTest {
 
     @Test
     void aLossIsNegativeOrZeroAndOneReadingIsNoTrend() {
-        assertThat(WeightTrend.gain(List.of(at(2, 82.0), at(0, 81.0)), Duration.ofDays(3))).contains(0.0);
+        assertThat(WeightTrend.gain(List.of(at(2, 82.0), at(0, 81.0)), Duration.ofDays(3)))
+                .contains(0.0);
         assertThat(WeightTrend.gain(List.of(at(0, 81.0)), Duration.ofDays(3))).isEmpty();
         assertThat(WeightTrend.gain(List.of(), Duration.ofDays(3))).isEmpty();
     }

@@ -3,16 +3,37 @@ package io.nara.ingest.clinic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nara.protocol.careplan.PostDischarge;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WorklistTest {
 
-    private static Worklist.Signals patient(String id, int urgent, int warning, Double gain3d, Double gain7d,
-                                            int expected, int taken, Integer dischargeDay, String... teams) {
-        return new Worklist.Signals(id, "Name " + id, List.of(teams.length == 0 ? new String[] {"north"} : teams),
-                urgent, warning, 0, gain3d, gain7d, new Adherence.Count(expected, taken), dischargeDay, 30,
+    private static Worklist.Signals patient(
+            String id,
+            int urgent,
+            int warning,
+            Double gain3d,
+            Double gain7d,
+            int expected,
+            int taken,
+            Integer dischargeDay,
+            String... teams) {
+        return new Worklist.Signals(
+                id,
+                "Name " + id,
+                List.of(teams.length == 0 ? new String[] {"north"} : teams),
+                urgent,
+                warning,
+                0,
+                gain3d,
+                gain7d,
+                new Adherence.Count(expected, taken),
+                dischargeDay,
+                30,
                 dischargeDay != null);
     }
 
@@ -47,20 +68,28 @@ class WorklistTest {
     @Test
     void reasonsAddUpAndTheFirstDaysAfterADischargeWeighMost() {
         Worklist.Row dayTwo = Worklist.score(patient("a", 0, 1, 1.2, null, 7, 6, 2));
-        assertThat(dayTwo.reasons()).extracting(Worklist.Reason::kind)
+        assertThat(dayTwo.reasons())
+                .extracting(Worklist.Reason::kind)
                 .containsExactly("open-alerts", "weight", "missed", "post-discharge");
         assertThat(dayTwo.score()).isEqualTo(40 + 30 + 5 + 40);
-        assertThat(Worklist.score(patient("b", 0, 0, null, null, 0, 0, 6)).score()).isEqualTo(25);
-        assertThat(Worklist.score(patient("c", 0, 0, null, null, 0, 0, 20)).score()).isEqualTo(10);
-        assertThat(Worklist.score(patient("d", 0, 0, null, null, 0, 0, 31)).score()).as("past the period").isZero();
+        assertThat(Worklist.score(patient("b", 0, 0, null, null, 0, 0, 6)).score())
+                .isEqualTo(25);
+        assertThat(Worklist.score(patient("c", 0, 0, null, null, 0, 0, 20)).score())
+                .isEqualTo(10);
+        assertThat(Worklist.score(patient("d", 0, 0, null, null, 0, 0, 31)).score())
+                .as("past the period")
+                .isZero();
     }
 
     @Test
     void aSlowGainOverAWeekCountsAndMissedMeasurementsAreCapped() {
         assertThat(Worklist.weightPoints(0.5, 3.5)).isEqualTo(40);
         assertThat(Worklist.weightPoints(2.1, 3.5)).isEqualTo(60);
-        assertThat(Worklist.weightPoints(1.0, 3.0)).as("exactly at the limits is not above them").isZero();
-        assertThat(Worklist.score(patient("m", 0, 0, null, null, 28, 0, null)).score()).isEqualTo(Worklist.MISSED_CAP);
+        assertThat(Worklist.weightPoints(1.0, 3.0))
+                .as("exactly at the limits is not above them")
+                .isZero();
+        assertThat(Worklist.score(patient("m", 0, 0, null, null, 28, 0, null)).score())
+                .isEqualTo(Worklist.MISSED_CAP);
     }
 
     @Test
@@ -72,11 +101,12 @@ class WorklistTest {
 
     @Test
     void tiesGoByUrgentAlertsThenName() {
-        Worklist.Signals twoWarnings = new Worklist.Signals("w", "Ada", List.of("north"), 0, 0, 0, null, null, null,
-                null, 30, false);
-        Worklist.Signals b = new Worklist.Signals("b", "Bo", List.of("north"), 0, 0, 0, null, null, null, null, 30,
-                false);
-        assertThat(order(Worklist.rank(List.of(b, twoWarnings), null, Set.of()))).containsExactly("w", "b");
+        Worklist.Signals twoWarnings =
+                new Worklist.Signals("w", "Ada", List.of("north"), 0, 0, 0, null, null, null, null, 30, false);
+        Worklist.Signals b =
+                new Worklist.Signals("b", "Bo", List.of("north"), 0, 0, 0, null, null, null, null, 30, false);
+        assertThat(order(Worklist.rank(List.of(b, twoWarnings), null, Set.of())))
+                .containsExactly("w", "b");
     }
 
     @Test
@@ -101,26 +131,30 @@ class WorklistTest {
     @Test
     void anUnknownFilterIsRefusedByName() {
         assertThatThrownBy(() -> Worklist.Filter.parse("open-alerts,overdue"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'overdue'")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'overdue'")
                 .hasMessageContaining("post-discharge");
     }
 
     @Test
     void theDischargeDayCountsFromTheLaterOfThePlansPeriodAndAnEnteredDischarge() {
-        java.time.ZoneId zone = java.time.ZoneId.of("Europe/Stockholm");
-        java.time.LocalDate today = java.time.LocalDate.of(2026, 11, 24);
-        io.nara.protocol.careplan.PostDischarge period = new io.nara.protocol.careplan.PostDischarge(
-                java.time.LocalDate.of(2026, 11, 20), 14, List.of());
+        ZoneId zone = ZoneId.of("Europe/Stockholm");
+        LocalDate today = LocalDate.of(2026, 11, 24);
+        PostDischarge period = new PostDischarge(LocalDate.of(2026, 11, 20), 14, List.of());
 
         assertThat(Worklist.discharge(period, null, today, zone)).isEqualTo(new Worklist.Discharge(5, 14, true));
-        assertThat(Worklist.discharge(period, java.time.LocalDate.of(2026, 11, 19), today, zone))
-                .as("an older entered discharge").isEqualTo(new Worklist.Discharge(5, 14, true));
-        assertThat(Worklist.discharge(period, java.time.LocalDate.of(2026, 11, 23), today, zone))
-                .as("a newer entered discharge inside the plan's period").isEqualTo(new Worklist.Discharge(2, 14, true));
-        assertThat(Worklist.discharge(null, java.time.LocalDate.of(2026, 11, 24), today, zone))
-                .as("entered today, no period in the plan").isEqualTo(new Worklist.Discharge(1, 30, false));
-        assertThat(Worklist.discharge(new io.nara.protocol.careplan.PostDischarge(java.time.LocalDate.of(2026, 12, 1),
-                null, List.of()), null, today, zone)).as("a period that has not begun").isNull();
+        assertThat(Worklist.discharge(period, LocalDate.of(2026, 11, 19), today, zone))
+                .as("an older entered discharge")
+                .isEqualTo(new Worklist.Discharge(5, 14, true));
+        assertThat(Worklist.discharge(period, LocalDate.of(2026, 11, 23), today, zone))
+                .as("a newer entered discharge inside the plan's period")
+                .isEqualTo(new Worklist.Discharge(2, 14, true));
+        assertThat(Worklist.discharge(null, LocalDate.of(2026, 11, 24), today, zone))
+                .as("entered today, no period in the plan")
+                .isEqualTo(new Worklist.Discharge(1, 30, false));
+        assertThat(Worklist.discharge(new PostDischarge(LocalDate.of(2026, 12, 1), null, List.of()), null, today, zone))
+                .as("a period that has not begun")
+                .isNull();
         assertThat(Worklist.discharge(null, null, today, zone)).isNull();
     }
 }

@@ -26,10 +26,13 @@ class SettingsTest {
     static final class Options {
         @Option(names = "--config")
         Path config;
+
         @Option(names = "--pg-url")
         String pgUrl;
+
         @Option(names = "--pg-user", defaultValue = "nara")
         String pgUser;
+
         @Option(names = "--http-port", defaultValue = "8080")
         int httpPort;
     }
@@ -46,7 +49,8 @@ class SettingsTest {
 
     @Test
     void commandLineBeatsEnvironmentBeatsFileBeatsDefault() throws Exception {
-        Path file = Files.writeString(dir.resolve("ingest.properties"),
+        Path file = Files.writeString(
+                dir.resolve("ingest.properties"),
                 "pg-url = jdbc:postgresql://file/nara\npg-user = from-file\nhttp-port = 9000\n");
         Options fileOnly = parse(Map.of(), "--config", file.toString());
         assertThat(fileOnly.pgUrl).isEqualTo("jdbc:postgresql://file/nara");
@@ -60,7 +64,10 @@ class SettingsTest {
         Options cliOverEnv = parse(Map.of("NARA_INGEST_PG_USER", "from-env"), "--config=" + file, "--pg-user", "cli");
         assertThat(cliOverEnv.pgUser).isEqualTo("cli");
 
-        Options defaults = parse(Map.of(), "--config", Files.writeString(dir.resolve("empty.properties"), "").toString());
+        Options defaults = parse(
+                Map.of(),
+                "--config",
+                Files.writeString(dir.resolve("empty.properties"), "").toString());
         assertThat(defaults.pgUser).isEqualTo("nara");
         assertThat(defaults.httpPort).isEqualTo(8080);
         assertThat(defaults.pgUrl).isNull();
@@ -70,17 +77,19 @@ class SettingsTest {
     void aTypoInTheFileOrEnvironmentIsRefusedNamingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("ingest.properties"), "pg-ur = jdbc:postgresql://x/nara\n");
         assertThatThrownBy(() -> parse(Map.of(), "--config", file.toString()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'pg-ur' in " + file);
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'pg-ur' in " + file);
         assertThatThrownBy(() -> parse(Map.of("NARA_INGEST_PG_PORT", "5432")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("NARA_INGEST_PG_PORT");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("NARA_INGEST_PG_PORT");
     }
 
     @Test
     void aNamedConfigurationFileThatIsMissingIsAnError() {
         Path missing = dir.resolve("nope.properties");
         assertThatThrownBy(() -> Settings.load(List.of("--config", missing.toString()), Map.of()))
-                .isInstanceOf(ConfigurationException.class).hasMessage("configuration file " + missing
-                        + " does not exist");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("configuration file " + missing + " does not exist");
     }
 
     @Test
@@ -99,12 +108,22 @@ class SettingsTest {
     @Test
     void theNodeExitsWithEx_ConfigNamingTheMissingSecretBeforeTouchingAnyServer() throws Exception {
         Path key = Files.writeString(dir.resolve("api.key"), "0123456789abcdef0123\n");
-        Path config = Files.writeString(dir.resolve("ingest.properties"), String.join("\n",
-                "mqtt-url = ssl://127.0.0.1:1", "keystore = " + dir.resolve("k.p12"),
-                "truststore = " + dir.resolve("t.p12"), "password-file = " + key,
-                "influx-url = http://127.0.0.1:1", "influx-user = nara",
-                "influx-password-file = " + dir.resolve("influx.password"), "pg-url = jdbc:postgresql://127.0.0.1:1/x",
-                "pg-user = nara", "pg-password-file = " + dir.resolve("pg.password"), "api-key-file = " + key, ""));
+        Path config = Files.writeString(
+                dir.resolve("ingest.properties"),
+                String.join(
+                        "\n",
+                        "mqtt-url = ssl://127.0.0.1:1",
+                        "keystore = " + dir.resolve("k.p12"),
+                        "truststore = " + dir.resolve("t.p12"),
+                        "password-file = " + key,
+                        "influx-url = http://127.0.0.1:1",
+                        "influx-user = nara",
+                        "influx-password-file = " + dir.resolve("influx.password"),
+                        "pg-url = jdbc:postgresql://127.0.0.1:1/x",
+                        "pg-user = nara",
+                        "pg-password-file = " + dir.resolve("pg.password"),
+                        "api-key-file = " + key,
+                        ""));
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -115,8 +134,8 @@ class SettingsTest {
             System.setErr(err);
         }
         assertThat(code).isEqualTo(ConfigurationException.EXIT_CODE);
-        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--influx-password-file: "
-                + dir.resolve("influx.password") + " does not exist");
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .contains("--influx-password-file: " + dir.resolve("influx.password") + " does not exist");
     }
 
     @Test

@@ -45,8 +45,9 @@ class IncomingReadingsTest {
 
     @Test
     void aTimeBeyondTheNodesClockPlusTheToleranceIsRefused() {
-        assertThatThrownBy(() -> IncomingReadings.check(batch(reading("29463-7", 81, "kg",
-                NOW.plus(Duration.ofDays(3)))), NOW)).hasMessageContaining("observation 1 effective")
+        assertThatThrownBy(() ->
+                        IncomingReadings.check(batch(reading("29463-7", 81, "kg", NOW.plus(Duration.ofDays(3)))), NOW))
+                .hasMessageContaining("observation 1 effective")
                 .hasMessageContaining("lies in the future");
     }
 
@@ -54,7 +55,8 @@ class IncomingReadingsTest {
     @Test
     void haemoglobinFromAnOlderHubInGramsPerDecilitreIsStoredInGramsPerLitre() {
         Observation stored = IncomingReadings.check(batch(reading("718-7", 13.5, "g/dL", NOW)), NOW)
-                .observations().get(0);
+                .observations()
+                .get(0);
         assertThat(stored.value()).isEqualTo(135.0);
         assertThat(stored.unit()).isEqualTo("g/L");
     }

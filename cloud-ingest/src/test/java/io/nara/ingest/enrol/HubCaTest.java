@@ -8,6 +8,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Date;
@@ -48,12 +49,13 @@ class HubCaTest {
     void refusesARequestForAnotherHubOrThatIsNoRequestAtAll() throws Exception {
         KeyPair hub = ecKey();
         assertThatThrownBy(() -> HubCa.checkRequest(request("CN=hub-8", hub), "hub-7"))
-                .isInstanceOf(HubCa.BadRequest.class).hasMessage(
-                        "the certificate request's subject CN=hub-8 does not match hub id hub-7");
+                .isInstanceOf(HubCa.BadRequest.class)
+                .hasMessage("the certificate request's subject CN=hub-8 does not match hub id hub-7");
         assertThatThrownBy(() -> HubCa.checkRequest(new byte[] {48, 3, 1, 1, 0}, "hub-7"))
-                .isInstanceOf(HubCa.BadRequest.class).hasMessageStartingWith("not a PKCS#10 certificate request");
+                .isInstanceOf(HubCa.BadRequest.class)
+                .hasMessageStartingWith("not a PKCS#10 certificate request");
         KeyPair weak = KeyPairGenerator.getInstance("RSA").genKeyPair(); // default size is checked below
-        if (((java.security.interfaces.RSAPublicKey) weak.getPublic()).getModulus().bitLength() < 2048) {
+        if (((RSAPublicKey) weak.getPublic()).getModulus().bitLength() < 2048) {
             assertThatThrownBy(() -> HubCa.checkRequest(request("CN=hub-7", weak), "hub-7"))
                     .hasMessageContaining("at least 2048");
         }
@@ -73,13 +75,15 @@ class HubCaTest {
     @Test
     void aCodeIsTheSameWhateverCaseAndDashesThePersonTyped() {
         assertThat(HubEnrolment.codeHash("abcd-efgh-jkmn-pqrs")).isEqualTo(HubEnrolment.codeHash("ABCDEFGH JKMNPQRS"));
-        assertThat(HubEnrolment.codeHash("ABCD-EFGH-JKMN-PQRT")).isNotEqualTo(HubEnrolment.codeHash("ABCD-EFGH-JKMN-PQRS"));
+        assertThat(HubEnrolment.codeHash("ABCD-EFGH-JKMN-PQRT"))
+                .isNotEqualTo(HubEnrolment.codeHash("ABCD-EFGH-JKMN-PQRS"));
     }
 
     private static byte[] request(String subject, KeyPair key) throws Exception {
         String alg = key.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
         return new JcaPKCS10CertificationRequestBuilder(new X500Principal(subject), key.getPublic())
-                .build(new JcaContentSignerBuilder(alg).build(key.getPrivate())).getEncoded();
+                .build(new JcaContentSignerBuilder(alg).build(key.getPrivate()))
+                .getEncoded();
     }
 
     private static KeyPair ecKey() {
@@ -95,11 +99,17 @@ class HubCaTest {
     private static X509Certificate selfSigned(KeyPair key) {
         try {
             X500Principal name = new X500Principal("CN=Test Hub CA");
-            var builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(NOW.minusSeconds(3600)),
-                    Date.from(NOW.plusSeconds(365 * 86_400L)), name, key.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    BigInteger.ONE,
+                    Date.from(NOW.minusSeconds(3600)),
+                    Date.from(NOW.plusSeconds(365 * 86_400L)),
+                    name,
+                    key.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -38,7 +38,8 @@ class NationalIdTest {
     @Test
     void aWrongCheckDigitIsRefusedNamingIt() {
         assertThatThrownBy(() -> NationalId.parse("19121212-1213", TODAY))
-                .isInstanceOf(NationalId.InvalidNationalId.class).hasMessageContaining("check digit");
+                .isInstanceOf(NationalId.InvalidNationalId.class)
+                .hasMessageContaining("check digit");
     }
 
     @Test
@@ -53,7 +54,8 @@ class NationalIdTest {
     @Test
     void textThatIsNoNumberIsRefusedInBothLanguages() {
         assertThatThrownBy(() -> NationalId.parse("Greta", TODAY))
-                .hasMessageContaining("inget personnummer").hasMessageContaining("is not a personnummer");
+                .hasMessageContaining("inget personnummer")
+                .hasMessageContaining("is not a personnummer");
     }
 
     @Test

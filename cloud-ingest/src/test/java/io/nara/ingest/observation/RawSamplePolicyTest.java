@@ -35,9 +35,12 @@ class RawSamplePolicyTest {
                 .hasValue(12);
         // Every other answer, partial or not, is a failure the hub must retry.
         assertThat(ObservationStore.pastRetention("partial write: field type conflict: input field \"value\" on "
-                + "measurement \"observation\" is type string, already exists as type float dropped=1")).isEmpty();
-        assertThat(ObservationStore.pastRetention("partial write: shard 3 is pending deletion dropped=4")).isEmpty();
-        assertThat(ObservationStore.pastRetention("retention policy not found: raw_samples")).isEmpty();
+                        + "measurement \"observation\" is type string, already exists as type float dropped=1"))
+                .isEmpty();
+        assertThat(ObservationStore.pastRetention("partial write: shard 3 is pending deletion dropped=4"))
+                .isEmpty();
+        assertThat(ObservationStore.pastRetention("retention policy not found: raw_samples"))
+                .isEmpty();
         assertThat(ObservationStore.pastRetention("timeout")).isEmpty();
         assertThat(ObservationStore.pastRetention(null)).isEmpty();
     }

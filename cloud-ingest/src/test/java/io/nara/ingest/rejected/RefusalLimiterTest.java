@@ -14,14 +14,15 @@ class RefusalLimiterTest {
     @Test
     void keepsTheFirstRefusalsOfAHubPerWindowAndCountsTheRest() {
         RefusalLimiter limiter = new RefusalLimiter(3, Duration.ofMinutes(1));
-        long kept = IntStream.range(0, 1000).filter(i -> limiter.keep("hub-a", T.plusMillis(i))).count();
+        long kept = IntStream.range(0, 1000)
+                .filter(i -> limiter.keep("hub-a", T.plusMillis(i)))
+                .count();
         assertThat(kept).isEqualTo(3);
         // Another hub has limits of its own.
         assertThat(limiter.keep("hub-b", T)).isTrue();
         // The count is reported once, after the window.
         assertThat(limiter.drain(T.plusSeconds(30))).isEmpty();
-        assertThat(limiter.drain(T.plusSeconds(61)))
-                .containsExactly(new RefusalLimiter.Suppressed("hub-a", T, 997));
+        assertThat(limiter.drain(T.plusSeconds(61))).containsExactly(new RefusalLimiter.Suppressed("hub-a", T, 997));
         assertThat(limiter.drain(T.plusSeconds(200))).isEmpty();
         assertThat(limiter.keep("hub-a", T.plusSeconds(200))).isTrue();
     }

@@ -18,14 +18,19 @@ class ConsentsTest {
 
     @Test
     void aWrongScopeOrAMissingAnswerIsRefusedNamingIt() {
-        assertThatThrownBy(() -> Consents.Change.parse(new JsonObject().put("scope", "view").put("given", true)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scope must be NOTIFY or VIEW")
+        assertThatThrownBy(() -> Consents.Change.parse(
+                        new JsonObject().put("scope", "view").put("given", true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scope must be NOTIFY or VIEW")
                 .hasMessageContaining("'view'");
         assertThatThrownBy(() -> Consents.Change.parse(new JsonObject().put("given", true)))
-                .hasMessageContaining("scope").hasMessageContaining("missing");
-        assertThatThrownBy(() -> Consents.Change.parse(new JsonObject().put("scope", "VIEW").put("given", "no")))
+                .hasMessageContaining("scope")
+                .hasMessageContaining("missing");
+        assertThatThrownBy(() -> Consents.Change.parse(
+                        new JsonObject().put("scope", "VIEW").put("given", "no")))
                 .hasMessageContaining("given must be true (give) or false (withdraw), was 'no'");
         assertThatThrownBy(() -> Consents.Change.parse(new JsonObject().put("scope", "VIEW")))
-                .hasMessageContaining("given").hasMessageContaining("missing");
+                .hasMessageContaining("given")
+                .hasMessageContaining("missing");
     }
 }

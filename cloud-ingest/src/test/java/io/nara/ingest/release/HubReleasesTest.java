@@ -17,29 +17,38 @@ class HubReleasesTest {
 
     @Test
     void aHubRunsTheNewestReleaseThatIncludesIt() {
-        List<HubReleases.Release> newestFirst = List.of(
-                release("0.3.0", 0, List.of("hub-pilot"), 2),
-                release("0.2.0", 100, List.of(), 1));
-        assertThat(HubReleases.pinned(newestFirst, "hub-pilot")).get().extracting(HubReleases.Release::version)
+        List<HubReleases.Release> newestFirst =
+                List.of(release("0.3.0", 0, List.of("hub-pilot"), 2), release("0.2.0", 100, List.of(), 1));
+        assertThat(HubReleases.pinned(newestFirst, "hub-pilot"))
+                .get()
+                .extracting(HubReleases.Release::version)
                 .isEqualTo("0.3.0");
-        assertThat(HubReleases.pinned(newestFirst, "hub-other")).get().extracting(HubReleases.Release::version)
+        assertThat(HubReleases.pinned(newestFirst, "hub-other"))
+                .get()
+                .extracting(HubReleases.Release::version)
                 .isEqualTo("0.2.0");
     }
 
     @Test
     void noReleaseIncludesAHubOutsideEveryRollout() {
-        assertThat(HubReleases.pinned(List.of(release("0.2.0", 0, List.of("hub-pilot"), 1)), "hub-other")).isEmpty();
+        assertThat(HubReleases.pinned(List.of(release("0.2.0", 0, List.of("hub-pilot"), 1)), "hub-other"))
+                .isEmpty();
     }
 
     @Test
     void raisingThePercentageOnlyAddsHubs() {
         List<String> hubs = IntStream.range(0, 1000).mapToObj(i -> "hub-" + i).toList();
-        List<String> at10 = hubs.stream().filter(h -> release("1", 10, List.of(), 0).includes(h)).toList();
-        List<String> at50 = hubs.stream().filter(h -> release("1", 50, List.of(), 0).includes(h)).toList();
+        List<String> at10 = hubs.stream()
+                .filter(h -> release("1", 10, List.of(), 0).includes(h))
+                .toList();
+        List<String> at50 = hubs.stream()
+                .filter(h -> release("1", 50, List.of(), 0).includes(h))
+                .toList();
         assertThat(at50).containsAll(at10);
         // Roughly the share asked for: the bucket spreads hub ids evenly.
         assertThat(at10.size()).isBetween(50, 150);
         assertThat(at50.size()).isBetween(400, 600);
-        assertThat(hubs.stream().allMatch(h -> release("1", 100, List.of(), 0).includes(h))).isTrue();
+        assertThat(hubs.stream().allMatch(h -> release("1", 100, List.of(), 0).includes(h)))
+                .isTrue();
     }
 }

@@ -14,7 +14,10 @@ class ErasurePolicyTest {
 
     @Test
     void aPatientStillMonitoredIsNeverErasedNotEvenWithAnIvoDecision() {
-        var d = ErasurePolicy.decide(new ErasurePolicy.Facts(true, LAST), LAST.plus(Duration.ofDays(5000)), TEN_YEARS,
+        var d = ErasurePolicy.decide(
+                new ErasurePolicy.Facts(true, LAST),
+                LAST.plus(Duration.ofDays(5000)),
+                TEN_YEARS,
                 "IVO 3.5.1-12345/2026");
         assertThat(d.allowed()).isFalse();
         assertThat(d.refusal()).contains("monitoring has not ended");
@@ -25,7 +28,9 @@ class ErasurePolicyTest {
         Instant now = LAST.plus(Duration.ofDays(400));
         var refused = ErasurePolicy.decide(new ErasurePolicy.Facts(false, LAST), now, TEN_YEARS, " ");
         assertThat(refused.allowed()).isFalse();
-        assertThat(refused.refusal()).contains("must be kept until 2036-02-27").contains("last entry on 2026-03-01")
+        assertThat(refused.refusal())
+                .contains("must be kept until 2036-02-27")
+                .contains("last entry on 2026-03-01")
                 .contains("decision of IVO");
         var ivo = ErasurePolicy.decide(new ErasurePolicy.Facts(false, LAST), now, TEN_YEARS, "3.5.1-12345/2026");
         assertThat(ivo.allowed()).isTrue();
@@ -34,8 +39,8 @@ class ErasurePolicyTest {
 
     @Test
     void afterTheRetentionPeriodTheRecordMayBeErased() {
-        var justBefore = ErasurePolicy.decide(new ErasurePolicy.Facts(false, LAST),
-                LAST.plus(TEN_YEARS).minusSeconds(1), TEN_YEARS, null);
+        var justBefore = ErasurePolicy.decide(
+                new ErasurePolicy.Facts(false, LAST), LAST.plus(TEN_YEARS).minusSeconds(1), TEN_YEARS, null);
         assertThat(justBefore.allowed()).isFalse();
         var after = ErasurePolicy.decide(new ErasurePolicy.Facts(false, LAST), LAST.plus(TEN_YEARS), TEN_YEARS, null);
         assertThat(after.allowed()).isTrue();
@@ -45,6 +50,7 @@ class ErasurePolicyTest {
     @Test
     void statementParametersInsideQuotedJsonPathsAreNotCounted() {
         assertThat(PatientErasure.parameters("UPDATE t SET a = ? WHERE jsonb_path_exists(d, '$.** ? (@.p == $p)', "
-                + "jsonb_build_object('p', ?::text))")).isEqualTo(2);
+                        + "jsonb_build_object('p', ?::text))"))
+                .isEqualTo(2);
     }
 }

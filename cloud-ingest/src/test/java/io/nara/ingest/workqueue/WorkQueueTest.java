@@ -38,7 +38,10 @@ class WorkQueueTest {
 
     @Test
     void oneAttemptMeansTheFirstFailureIsFinal() {
-        assertThat(new WorkQueue.Policy(1, Duration.ZERO, Duration.ZERO).afterFailure(1, NOW).dead()).isTrue();
+        assertThat(new WorkQueue.Policy(1, Duration.ZERO, Duration.ZERO)
+                        .afterFailure(1, NOW)
+                        .dead())
+                .isTrue();
     }
 
     @Test
