@@ -160,7 +160,7 @@ public final class OrgImport {
      * A patient's relative. With an {@code id} (the organisation's own) the relative is updated in place, may sign in
      * ({@code username}, {@code password}) and the consent follows the document: {@code "consent": "VIEW"} or
      * {@code "consents": ["NOTIFY", "VIEW"]} gives what is not in force yet, and a scope in force that the document
-     * no longer lists is withdrawn now; history is kept. Without an id (issue 7's form) a new relative is added.
+     * no longer lists is withdrawn now; history is kept. Without an id (the import's first form) a new relative is added.
      */
     private static void relative(Connection c, String patient, JsonObject rel, String recordedBy, Instant now)
             throws SQLException {

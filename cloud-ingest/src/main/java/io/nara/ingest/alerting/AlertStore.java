@@ -171,7 +171,7 @@ public final class AlertStore {
             insert.setLong(11, a.observationSeq());
             insert.setString(12, a.carePlanVersion());
             insert.setString(13, outbox);
-            insert.setString(14, a.status().name()); // episode columns: V20__care_plans.sql (issue 6)
+            insert.setString(14, a.status().name()); // episode columns: V20__care_plans.sql
             insert.setString(15, a.episode());
             try (ResultSet row = insert.executeQuery()) {
                 return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();

@@ -53,7 +53,7 @@ public final class Sessions {
     }
 
     /**
-     * Where a user name signs in: a person of the staff, or a relative (issue 8). Both tables have the same sign-in
+     * Where a user name signs in: a person of the staff, or a relative. Both tables have the same sign-in
      * columns, so one sign-in with one lock-out serves both. The import keeps user names unique across the two.
      */
     private enum Account {

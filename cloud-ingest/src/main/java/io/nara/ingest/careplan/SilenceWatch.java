@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@link SilenceEvaluator} says which rules hold; a rule that starts to hold is stored as a RAISED alert (origin
  * CLOUD), one that stops as RESOLVED. The alert's identity (patient, rule, episode, status) is unique, so when several
  * nodes look at the same silence exactly one stores it, and only that one routes it: through
- * {@link AlertStore#routeAndNotify}, in the storing transaction, exactly as a hub's alert (issue 7's routing and
- * escalation; a RESOLVED alert pages nobody and closes the episode's open alert).
+ * {@link AlertStore#routeAndNotify}, in the storing transaction, exactly as a hub's alert (routed and escalated;
+ * a RESOLVED alert pages nobody and closes the episode's open alert).
  */
 public final class SilenceWatch {
 

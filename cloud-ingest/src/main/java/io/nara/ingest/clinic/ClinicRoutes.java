@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The clinic's routes (issue 8): the worklist, the evaluation figures (JSON and CSV) and hospital stays (entered,
+ * The clinic's routes: the worklist, the evaluation figures (JSON and CSV) and hospital stays (entered,
  * listed, their discharge entered later). Every call is
  * authenticated by the web server; care relations and the access log are checked and written in the services.
  */

@@ -109,7 +109,7 @@ public final class HubRegistry {
                     }
                 }
             }
-            // Battery levels for the cloud's low-battery rule, with the status they came in (issue 6).
+            // Battery levels for the cloud's low-battery rule, with the status they came in.
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);
             if (status.configVersion() != null) {
                 // The version the hub applied never goes back: a delayed older status must not undo "applied".

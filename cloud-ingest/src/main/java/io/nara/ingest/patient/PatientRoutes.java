@@ -34,7 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The patient page's API (issue 8):
+ * The patient page's API:
  * <ul>
  *   <li>{@code GET /api/patients/{id}/overview}: name, the day of the post-discharge period (the plan's or a discharge
  *       the team entered, as the worklist counts it: {@link Worklist#discharge}), hub and devices (battery, newest

@@ -49,7 +49,7 @@ public final class RelativeRoutes implements ApiRoutes {
     @Override
     public void mount(Router router, Api api) {
         router.get("/api/relative/patient").handler(ctx -> view(ctx, api));
-        // The patient's nurse records consent (issue 8 follow-up): staff with a care relation, never the operator.
+        // The patient's nurse records consent: staff with a care relation, never the operator.
         router.get("/api/patients/:id/relatives")
                 .handler(ctx -> api.db()
                         .transaction(c -> Consents.list(c, api.who(ctx), ctx.pathParam("id"), api.now()))
