@@ -173,6 +173,32 @@ class EndToEndIT {
                 .isPositive();
     }
 
+    @Test
+    void anAlertWithoutAValueShowsNoValueNotZero() throws Exception {
+        // A coded alert with no value (its measurement failed, say), stored as the cloud stores its own alerts.
+        String hubId = HUB + "-no-value";
+        execute("INSERT INTO alert (hub_id, patient_id, rule_id, severity, code, value, unit, message, raised_at, "
+                + "observation_seq, care_plan_version, origin) VALUES ('" + hubId + "', '" + Services.PATIENT
+                + "', 'systolic-missing', 'WARNING', '8480-6', NULL, 'mm[Hg]', 'Inget värde / No value', now(), 0, "
+                + "'v1', 'CLOUD')");
+        HttpResponse<String> list = http.send(
+                HttpRequest.newBuilder(URI.create(ingest.baseUrl() + "/api/alerts?limit=200"))
+                        .header("Authorization", "Bearer " + ingest.apiKey())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        JsonNode alert = null;
+        for (JsonNode a : JSON.readTree(list.body())) {
+            if (a.get("hubId").asText().equals(hubId)) {
+                alert = a;
+            }
+        }
+        assertThat(alert).as(list.body()).isNotNull();
+        assertThat(alert.get("code").asText()).isEqualTo("8480-6");
+        assertThat(alert.path("value").isNumber()).as(alert.toString()).isFalse();
+    }
+
     /** An outbox entry that raises an alert (not one that resolves an earlier one). */
     private static boolean raises(JsonNode entry) {
         return entry.has("ruleId") && "RAISED".equals(entry.path("status").asText("RAISED"));
@@ -224,6 +250,16 @@ class EndToEndIT {
 
     private static long alertRows(long seq) throws Exception {
         return count("SELECT count(*) FROM alert WHERE hub_id = '" + HUB + "' AND seq = " + seq);
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        ingest.postgres().jdbcUrl(),
+                        ingest.postgres().user(),
+                        ingest.postgres().password());
+                Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
     }
 
     private static long count(String sql) throws Exception {

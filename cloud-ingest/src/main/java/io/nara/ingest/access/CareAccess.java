@@ -44,7 +44,7 @@ public final class CareAccess {
     /** The ids of the patients the principal may see now, sorted. */
     public static List<String> visiblePatients(Connection c, Principal who, Instant now) throws SQLException {
         String sql = who.operator()
-                ? "SELECT id FROM patient ORDER BY id"
+                ? "SELECT id AS patient_id FROM patient ORDER BY id"
                 : "SELECT DISTINCT r.patient_id FROM care_relations_at(?) r WHERE r.team_id = ANY (?)"
                         + " ORDER BY r.patient_id";
         List<String> patients = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class CareAccess {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    patients.add(r.getString(1));
+                    patients.add(r.getString("patient_id"));
                 }
             }
         }
@@ -121,7 +121,7 @@ public final class CareAccess {
             q.setString(3, patientId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    roles.add(r.getString(1));
+                    roles.add(r.getString("role"));
                 }
             }
         }

@@ -61,7 +61,7 @@ public final class AccessLogSearch {
             throw new CareAccess.NoCareRelation(query.patient());
         }
         StringBuilder sql = new StringBuilder("""
-                SELECT l.id, l.at, l.actor, coalesce(p.name, r.name), l.action, l.patient_ids, l.detail
+                SELECT l.id, l.at, l.actor, coalesce(p.name, r.name) AS actor_name, l.action, l.patient_ids, l.detail
                 FROM access_log l
                 LEFT JOIN person p ON l.actor = 'person:' || p.id
                 LEFT JOIN relative r ON l.actor = 'relative:' || r.id
@@ -96,18 +96,18 @@ public final class AccessLogSearch {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Array ids = r.getArray(6);
+                    Array ids = r.getArray("patient_ids");
                     List<String> patients = List.of((String[]) ids.getArray()).stream()
                             .filter(id -> allowed == null || allowed.contains(id))
                             .toList();
                     entries.add(new Entry(
-                            r.getLong(1),
-                            r.getTimestamp(2).toInstant(),
-                            r.getString(3),
-                            r.getString(4),
-                            r.getString(5),
+                            r.getLong("id"),
+                            r.getTimestamp("at").toInstant(),
+                            r.getString("actor"),
+                            r.getString("actor_name"),
+                            r.getString("action"),
                             patients,
-                            r.getString(7)));
+                            r.getString("detail")));
                 }
             }
         }
@@ -141,8 +141,8 @@ public final class AccessLogSearch {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     mas = true;
-                    if (r.getString(2) != null) {
-                        patients.add(r.getString(2));
+                    if (r.getString("patient_id") != null) {
+                        patients.add(r.getString("patient_id"));
                     }
                 }
             }

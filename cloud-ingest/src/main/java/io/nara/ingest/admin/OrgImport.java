@@ -63,7 +63,7 @@ public final class OrgImport {
                     try (var r = q.executeQuery()) {
                         if (r.next()) {
                             throw new IllegalArgumentException("person " + p.getString("id") + ": the user name "
-                                    + p.getString("username") + " belongs to the relative " + r.getString(1));
+                                    + p.getString("username") + " belongs to the relative " + r.getString("ref"));
                         }
                     }
                 }
@@ -211,7 +211,7 @@ public final class OrgImport {
             }
             try (var r = i.executeQuery()) {
                 r.next();
-                relativeId = r.getLong(1);
+                relativeId = r.getLong("id");
             }
         }
         if (rel.getString("password") != null) {

@@ -93,7 +93,7 @@ public final class AlertStore {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                long id = row.getLong(1);
+                long id = row.getLong("id");
                 routeAndNotify(c, id, hubId, a.withSeq(id));
                 return Optional.of(id);
             }
@@ -122,7 +122,7 @@ public final class AlertStore {
             try (ResultSet rows = query.executeQuery()) {
                 List<Long> ids = new ArrayList<>();
                 while (rows.next()) {
-                    ids.add(rows.getLong(1));
+                    ids.add(rows.getLong("id"));
                 }
                 return ids;
             }
@@ -131,10 +131,10 @@ public final class AlertStore {
 
     /** The id of the newest alert; 0 when there is none. */
     public static long newestId(Connection c) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement("SELECT coalesce(max(id), 0) FROM alert");
+        try (PreparedStatement query = c.prepareStatement("SELECT coalesce(max(id), 0) AS newest_id FROM alert");
                 ResultSet row = query.executeQuery()) {
             row.next();
-            return row.getLong(1);
+            return row.getLong("newest_id");
         }
     }
 
@@ -174,7 +174,7 @@ public final class AlertStore {
             insert.setString(14, a.status().name()); // episode columns: V20__care_plans.sql
             insert.setString(15, a.episode());
             try (ResultSet row = insert.executeQuery()) {
-                return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+                return row.next() ? Optional.of(row.getLong("id")) : Optional.empty();
             }
         }
     }

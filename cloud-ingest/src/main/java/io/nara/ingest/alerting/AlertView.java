@@ -26,7 +26,6 @@ public record AlertView(
             + "raised_at, received_at, observation_seq, care_plan_version";
 
     static AlertView from(ResultSet row) throws SQLException {
-        double value = row.getDouble("value");
         return new AlertView(
                 row.getLong("id"),
                 row.getString("hub_id"),
@@ -35,7 +34,7 @@ public record AlertView(
                 row.getString("rule_id"),
                 Severity.valueOf(row.getString("severity")),
                 row.getString("code"),
-                row.wasNull() ? null : value,
+                row.getObject("value", Double.class),
                 row.getString("unit"),
                 row.getString("message"),
                 row.getTimestamp("raised_at").toInstant(),

@@ -42,8 +42,9 @@ public final class JournalClients {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(Principal.journalClient(r.getString(1), r.getString(2), List.of((String[])
-                            r.getArray(3).getArray())));
+                    return Optional.of(
+                            Principal.journalClient(r.getString("id"), r.getString("name"), List.of((String[])
+                                    r.getArray("teams").getArray())));
                 }
             }
         });
@@ -65,12 +66,12 @@ public final class JournalClients {
             throw new IllegalArgumentException("client " + id + " must act for at least one team");
         }
         Array teamArray = c.createArrayOf("text", teams.toArray());
-        try (PreparedStatement q =
-                c.prepareStatement("SELECT t FROM unnest(?::text[]) t WHERE t NOT IN (SELECT id FROM care_team)")) {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT t AS team_id FROM unnest(?::text[]) t WHERE t NOT IN (SELECT id FROM care_team)")) {
             q.setArray(1, teamArray);
             try (ResultSet r = q.executeQuery()) {
                 if (r.next()) {
-                    throw new IllegalArgumentException("client " + id + ": no such team " + r.getString(1));
+                    throw new IllegalArgumentException("client " + id + ": no such team " + r.getString("team_id"));
                 }
             }
         }

@@ -176,9 +176,9 @@ public final class Sessions {
                     if (!r.next()) {
                         throw new PasswordRefused(401, null, "inte inloggad / not signed in", List.of());
                     }
-                    username = r.getString(1);
-                    name = r.getString(2);
-                    hash = r.getString(3);
+                    username = r.getString("username");
+                    name = r.getString("name");
+                    hash = r.getString("password_hash");
                 }
             }
             // The same count as sign-in, under the person's user name: a stolen session cannot guess faster.
@@ -245,9 +245,9 @@ public final class Sessions {
                         return Optional.empty();
                     }
                     return Optional.of(
-                            r.getString(1) != null
-                                    ? principal(c, r.getString(1), r.getString(3))
-                                    : relative(c, r.getLong(2), r.getString(3)));
+                            r.getString("person_id") != null
+                                    ? principal(c, r.getString("person_id"), r.getString("csrf_token"))
+                                    : relative(c, r.getLong("relative_id"), r.getString("csrf_token")));
                 }
             }
         });
@@ -262,9 +262,9 @@ public final class Sessions {
                     if (r.next()) {
                         access(
                                 c,
-                                r.getString(1) != null
-                                        ? Account.PERSON.actor(r.getString(1))
-                                        : Account.RELATIVE.actor(r.getString(2)),
+                                r.getString("person_id") != null
+                                        ? Account.PERSON.actor(r.getString("person_id"))
+                                        : Account.RELATIVE.actor(r.getString("relative_id")),
                                 "signout");
                     }
                 }
@@ -278,7 +278,7 @@ public final class Sessions {
                 "SELECT id, password_hash FROM " + account.table + " WHERE username = ? AND active")) {
             q.setString(1, username);
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? new Found(account, r.getString(1), r.getString(2)) : null;
+                return r.next() ? new Found(account, r.getString("id"), r.getString("password_hash")) : null;
             }
         }
     }
@@ -298,7 +298,11 @@ public final class Sessions {
                 r.next();
                 // A personal operator account sees what the operator sees, under its own name in the access log.
                 return new Principal(
-                        personId, r.getString(1), OrgDirectory.teamsOf(c, personId), r.getBoolean(2), csrf);
+                        personId,
+                        r.getString("name"),
+                        OrgDirectory.teamsOf(c, personId),
+                        r.getBoolean("operator"),
+                        csrf);
             }
         }
     }
@@ -308,7 +312,7 @@ public final class Sessions {
             q.setLong(1, relativeId);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return Principal.ofRelative(relativeId, r.getString(1), csrf);
+                return Principal.ofRelative(relativeId, r.getString("name"), csrf);
             }
         }
     }

@@ -74,7 +74,7 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
                 q.setString(1, key);
                 try (ResultSet r = q.executeQuery()) {
                     if (r.next()) {
-                        Instant notBefore = r.getTimestamp(1).toInstant();
+                        Instant notBefore = r.getTimestamp("not_before").toInstant();
                         until = notBefore.isAfter(until) ? notBefore : until;
                     }
                 }
@@ -117,9 +117,10 @@ public record SignInThrottle(int freeFailures, Duration longestWait) {
                 c.prepareStatement("SELECT failures, last_failure FROM sign_in_throttle WHERE key = ? FOR UPDATE")) {
             q.setString(1, key);
             try (ResultSet r = q.executeQuery()) {
-                failures = !r.next() || r.getTimestamp(2).toInstant().isBefore(now.minus(longestWait))
-                        ? 1
-                        : r.getInt(1) + 1;
+                failures =
+                        !r.next() || r.getTimestamp("last_failure").toInstant().isBefore(now.minus(longestWait))
+                                ? 1
+                                : r.getInt("failures") + 1;
             }
         }
         Duration wait = wait(failures, free, cap);

@@ -86,25 +86,25 @@ public final class Inbox {
         List<TrailEntry> entries = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT e.at, e.kind, e.actor, e.from_team, e.to_team, e.tier, e.people, e.cross_principal, e.outcome,
-                       e.note, p.name FROM alert_event e
+                       e.note, p.name AS actor_name FROM alert_event e
                 LEFT JOIN person p ON e.actor = 'person:' || p.id
                 WHERE e.alert_id = ? ORDER BY e.id""")) {
             q.setLong(1, alertId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Array people = r.getArray(7);
+                    Array people = r.getArray("people");
                     entries.add(new TrailEntry(
-                            r.getTimestamp(1).toInstant(),
-                            r.getString(2),
-                            r.getString(3),
-                            r.getString(11),
-                            r.getString(4),
-                            r.getString(5),
-                            (Integer) r.getObject(6),
+                            r.getTimestamp("at").toInstant(),
+                            r.getString("kind"),
+                            r.getString("actor"),
+                            r.getString("actor_name"),
+                            r.getString("from_team"),
+                            r.getString("to_team"),
+                            r.getObject("tier", Integer.class),
                             people == null ? List.of() : List.of((String[]) people.getArray()),
-                            r.getBoolean(8),
-                            r.getString(9),
-                            r.getString(10)));
+                            r.getBoolean("cross_principal"),
+                            r.getString("outcome"),
+                            r.getString("note")));
                 }
             }
         }

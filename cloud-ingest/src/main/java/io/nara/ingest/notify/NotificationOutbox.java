@@ -54,10 +54,10 @@ public final class NotificationOutbox {
                 if (!r.next()) {
                     return 0;
                 }
-                severity = r.getString(1);
-                ruleId = r.getString(2);
-                patientId = r.getString(3);
-                message = r.getString(4);
+                severity = r.getString("severity");
+                ruleId = r.getString("rule_id");
+                patientId = r.getString("patient_id");
+                message = r.getString("message");
             }
         }
         Map<String, OrgDirectory.Person> recipients = OrgDirectory.people(c, people);

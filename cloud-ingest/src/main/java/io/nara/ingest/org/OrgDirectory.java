@@ -36,12 +36,12 @@ public final class OrgDirectory {
             try (ResultSet r = q.executeQuery()) {
                 return r.next()
                         ? Optional.of(new Team(
-                                r.getString(1),
-                                r.getString(2),
-                                r.getString(3),
-                                OrganisationKind.valueOf(r.getString(4)),
-                                r.getString(5),
-                                ZoneId.of(r.getString(6))))
+                                r.getString("id"),
+                                r.getString("name"),
+                                r.getString("organisation_id"),
+                                OrganisationKind.valueOf(r.getString("kind")),
+                                r.getString("escalates_to"),
+                                ZoneId.of(r.getString("time_zone"))))
                         : Optional.empty();
             }
         }
@@ -82,12 +82,12 @@ public final class OrgDirectory {
                 ResultSet r = q.executeQuery()) {
             while (r.next()) {
                 teams.add(new Team(
-                        r.getString(1),
-                        r.getString(2),
-                        r.getString(3),
-                        OrganisationKind.valueOf(r.getString(4)),
-                        r.getString(5),
-                        ZoneId.of(r.getString(6))));
+                        r.getString("id"),
+                        r.getString("name"),
+                        r.getString("organisation_id"),
+                        OrganisationKind.valueOf(r.getString("kind")),
+                        r.getString("escalates_to"),
+                        ZoneId.of(r.getString("time_zone"))));
             }
         }
         return teams;
@@ -103,16 +103,18 @@ public final class OrgDirectory {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-                    for (Integer d : (Integer[]) r.getArray(2).getArray()) {
+                    for (Integer d : (Integer[]) r.getArray("days").getArray()) {
                         days.add(DayOfWeek.of(d));
                     }
                     slots.add(new OnCallSlot(
-                            r.getString(1),
+                            r.getString("person_id"),
                             days,
-                            r.getTime(3).toLocalTime(),
-                            r.getTime(4).toLocalTime(),
-                            r.getDate(5).toLocalDate(),
-                            r.getDate(6) == null ? null : r.getDate(6).toLocalDate()));
+                            r.getTime("starts").toLocalTime(),
+                            r.getTime("ends").toLocalTime(),
+                            r.getDate("valid_from").toLocalDate(),
+                            r.getDate("valid_to") == null
+                                    ? null
+                                    : r.getDate("valid_to").toLocalDate()));
                 }
             }
         }
@@ -126,9 +128,9 @@ public final class OrgDirectory {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     shifts.add(new OnCallShift(
-                            r.getString(1),
-                            r.getTimestamp(2).toInstant(),
-                            r.getTimestamp(3).toInstant()));
+                            r.getString("person_id"),
+                            r.getTimestamp("starts_at").toInstant(),
+                            r.getTimestamp("ends_at").toInstant()));
                 }
             }
         }
@@ -144,7 +146,7 @@ public final class OrgDirectory {
             q.setString(2, patientId);
             try (ResultSet r = q.executeQuery()) {
                 // Marked first; among several unmarked relations the newest, so the order is deterministic.
-                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                return r.next() ? Optional.of(r.getString("team_id")) : Optional.empty();
             }
         }
     }
@@ -164,17 +166,18 @@ public final class OrgDirectory {
     /** The organisations that care or have cared for the patient (any care relation, ended ones too), by id. */
     public static List<String> organisationsOf(Connection c, String patientId) throws SQLException {
         return ids(c, """
-                SELECT DISTINCT t.organisation_id FROM care_relation r JOIN care_team t ON t.id = r.team_id
-                WHERE r.patient_id = ? ORDER BY 1""", patientId);
+                SELECT DISTINCT t.organisation_id AS id FROM care_relation r JOIN care_team t ON t.id = r.team_id
+                WHERE r.patient_id = ? ORDER BY id""", patientId);
     }
 
+    /** The {@code id} column of every row of {@code sql}, in its order. */
     private static List<String> ids(Connection c, String sql, String parameter) throws SQLException {
         try (PreparedStatement q = c.prepareStatement(sql)) {
             q.setString(1, parameter);
             List<String> ids = new ArrayList<>();
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    ids.add(r.getString(1));
+                    ids.add(r.getString("id"));
                 }
             }
             return ids;
@@ -189,7 +192,7 @@ public final class OrgDirectory {
             q.setString(1, personId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    teams.add(r.getString(1));
+                    teams.add(r.getString("team_id"));
                 }
             }
         }
@@ -208,8 +211,13 @@ public final class OrgDirectory {
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     people.put(
-                            r.getString(1),
-                            new Person(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5)));
+                            r.getString("id"),
+                            new Person(
+                                    r.getString("id"),
+                                    r.getString("name"),
+                                    r.getString("organisation_id"),
+                                    r.getString("email"),
+                                    r.getString("phone")));
                 }
             }
         }

@@ -120,7 +120,8 @@ public final class Consents {
             throws SQLException {
         Map<Long, Relative> relatives = new LinkedHashMap<>();
         try (PreparedStatement q = c.prepareStatement("SELECT r.id, r.name, r.phone, r.email, "
-                + "r.username IS NOT NULL AND r.password_hash IS NOT NULL, k.scope, k.given_at, k.recorded_by, p.name "
+                + "r.username IS NOT NULL AND r.password_hash IS NOT NULL AS signs_in, k.scope, k.given_at, k.recorded_by, "
+                + "p.name AS recorded_by_name "
                 + "FROM relative r LEFT JOIN relative_consent k ON k.relative_id = r.id AND k.patient_id = r.patient_id "
                 + "AND " + RelativeConsent.IN_FORCE + " LEFT JOIN person p ON k.recorded_by = 'person:' || p.id "
                 + "WHERE r.patient_id = ? AND r.active AND (?::bigint IS NULL OR r.id = ?) "
@@ -137,26 +138,26 @@ public final class Consents {
             }
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    Relative relative = relatives.get(r.getLong(1));
+                    Relative relative = relatives.get(r.getLong("id"));
                     if (relative == null) {
                         relative = new Relative(
-                                r.getLong(1),
-                                r.getString(2),
-                                r.getString(3),
-                                r.getString(4),
-                                r.getBoolean(5),
+                                r.getLong("id"),
+                                r.getString("name"),
+                                r.getString("phone"),
+                                r.getString("email"),
+                                r.getBoolean("signs_in"),
                                 new ArrayList<>());
                         relatives.put(relative.id(), relative);
                     }
-                    String scope = r.getString(6);
+                    String scope = r.getString("scope");
                     // RelativeConsent.give keeps at most one row of a scope in force.
                     if (scope != null) {
                         relative.consents()
                                 .add(new Consent(
                                         RelativeConsent.Scope.valueOf(scope),
-                                        r.getTimestamp(7).toInstant(),
-                                        r.getString(8),
-                                        r.getString(9)));
+                                        r.getTimestamp("given_at").toInstant(),
+                                        r.getString("recorded_by"),
+                                        r.getString("recorded_by_name")));
                     }
                 }
             }

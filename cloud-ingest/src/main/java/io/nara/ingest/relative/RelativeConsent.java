@@ -135,6 +135,11 @@ public final class RelativeConsent {
     }
 
     private static Relative from(ResultSet r) throws SQLException {
-        return new Relative(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5));
+        return new Relative(
+                r.getLong("id"),
+                r.getString("patient_id"),
+                r.getString("name"),
+                r.getString("email"),
+                r.getString("phone"));
     }
 }

@@ -124,11 +124,11 @@ public final class RelativeRoutes implements ApiRoutes {
         try (PreparedStatement q = c.prepareStatement(
                 "SELECT p.name, EXISTS (SELECT 1 FROM alert a "
                         + "LEFT JOIN alert_state s ON s.alert_id = a.id WHERE a.patient_id = p.id "
-                        + "AND coalesce(s.state, 'OPEN') <> 'RESOLVED' AND a.status <> 'RESOLVED') FROM patient p WHERE p.id = ?")) {
+                        + "AND coalesce(s.state, 'OPEN') <> 'RESOLVED' AND a.status <> 'RESOLVED') AS alert_open FROM patient p WHERE p.id = ?")) {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return Optional.of(new Allowed(patientId, r.getString(1), r.getBoolean(2)));
+                return Optional.of(new Allowed(patientId, r.getString("name"), r.getBoolean("alert_open")));
             }
         }
     }
