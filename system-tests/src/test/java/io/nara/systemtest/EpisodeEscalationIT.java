@@ -197,10 +197,15 @@ class EpisodeEscalationIT {
                         .stream().map(JsonObject.class::cast).map(a -> a.getLong("id")))
                 .contains(open);
 
-        // Its own hub's RESOLVED still closes it.
+        // Its own hub's RESOLVED still ends the episode; being urgent and unseen, the alert latches: it stays open,
+        // marked as recovered, until a person acknowledges it.
         send(potassium(AlertStatus.RESOLVED, Severity.URGENT, 4.4, episode));
-        assertThat(Alerting.rows(ingest, "SELECT state FROM alert_state WHERE alert_id = " + open))
-                .containsExactly(List.of("RESOLVED"));
+        assertThat(Alerting.rows(
+                        ingest,
+                        "SELECT state, value_recovered_at IS NOT NULL FROM alert_state WHERE alert_id = " + open))
+                .containsExactly(List.of("OPEN", true));
+        assertThat(Alerting.rows(ingest, "SELECT kind FROM alert_event WHERE alert_id = " + open + " ORDER BY id"))
+                .containsExactly(List.of("routed"), List.of("episode.resolved.latched"));
     }
 
     private static Alert potassium(AlertStatus status, Severity severity, double value, String episode) {

@@ -15,14 +15,26 @@ import java.util.List;
  * says a consumer closes the episode's open alerts instead. Runs in the transaction that stores the RESOLVED alert,
  * for hub and cloud alerts alike.
  *
- * <p>An OPEN alert of the episode is closed (no escalation, gone from the inbox). An ACKNOWLEDGED one stays with its
- * owner, who records what she did (the outcome is hers to give), and its trail notes that the episode resolved.
+ * <p>An OPEN URGENT alert latches: nobody has seen it yet, so it stays OPEN in the inbox with its escalation clock
+ * running, marked with the time the value returned to normal ({@code value_recovered_at}), until a person acknowledges
+ * it. An OPEN alert of lower severity is closed (no escalation, gone from the inbox) and marked {@code auto_closed} so
+ * that it can be reviewed. An ACKNOWLEDGED one stays with its owner, who records what she did (the outcome is hers to
+ * give). The trail of each notes that the episode resolved.
  */
 final class EpisodeClosure {
 
     private EpisodeClosure() {}
 
-    private record Open(long alertId, String state, String teamId, int tier) {}
+    private record Open(long alertId, String state, String severity, String teamId, int tier, boolean recovered) {
+
+        boolean latches() {
+            return state.equals("OPEN") && severity.equals("URGENT");
+        }
+
+        boolean closes() {
+            return state.equals("OPEN") && !latches();
+        }
+    }
 
     /**
      * Closes the episode's open alerts. {@code hubScope} is the sending hub for a hub's RESOLVED alert: it closes only
@@ -34,7 +46,8 @@ final class EpisodeClosure {
         if (resolved.episode() != null) {
             // FOR UPDATE: an escalation scan (SKIP LOCKED) cannot escalate what is being closed.
             try (PreparedStatement q = c.prepareStatement("""
-                    SELECT s.alert_id, s.state, s.team_id, s.tier FROM alert a JOIN alert_state s ON s.alert_id = a.id
+                    SELECT s.alert_id, s.state, s.severity, s.team_id, s.tier, s.value_recovered_at IS NOT NULL AS recovered
+                    FROM alert a JOIN alert_state s ON s.alert_id = a.id
                     WHERE a.patient_id = ? AND a.episode = ? AND a.id <> ? AND s.state <> 'RESOLVED'
                       AND (CAST(? AS text) IS NULL OR a.hub_id = ?)
                     ORDER BY s.alert_id FOR UPDATE OF s""")) {
@@ -46,31 +59,50 @@ final class EpisodeClosure {
                 try (ResultSet r = q.executeQuery()) {
                     while (r.next()) {
                         open.add(new Open(
-                                r.getLong("alert_id"), r.getString("state"), r.getString("team_id"), r.getInt("tier")));
+                                r.getLong("alert_id"),
+                                r.getString("state"),
+                                r.getString("severity"),
+                                r.getString("team_id"),
+                                r.getInt("tier"),
+                                r.getBoolean("recovered")));
                     }
                 }
             }
         }
         for (Open o : open) {
-            if (o.state().equals("OPEN")) {
+            if (o.latches() && o.recovered()) {
+                continue; // already latched by an earlier RESOLVED of the episode (a repeat): nothing new to say
+            }
+            String note;
+            if (o.latches()) {
+                try (PreparedStatement u = c.prepareStatement(
+                        "UPDATE alert_state SET value_recovered_at = ?, updated_at = ? WHERE alert_id = ?")) {
+                    u.setTimestamp(1, Timestamp.from(now));
+                    u.setTimestamp(2, Timestamp.from(now));
+                    u.setLong(3, o.alertId());
+                    u.executeUpdate();
+                }
+                note = "kvar tills någon kvitterar / stays until acknowledged";
+            } else if (o.closes()) {
                 try (PreparedStatement u = c.prepareStatement("""
-                        UPDATE alert_state SET state = 'RESOLVED', resolved_at = ?, escalate_at = NULL, updated_at = ?
+                        UPDATE alert_state SET state = 'RESOLVED', resolved_at = ?, escalate_at = NULL, auto_closed = true,
+                                               updated_at = ?
                         WHERE alert_id = ?""")) {
                     u.setTimestamp(1, Timestamp.from(now));
                     u.setTimestamp(2, Timestamp.from(now));
                     u.setLong(3, o.alertId());
                     u.executeUpdate();
                 }
+                note = "stängt automatiskt / closed automatically";
+            } else {
+                note = "kvar hos ägaren / stays with its owner";
             }
             Trail.record(
                     c,
                     o.alertId(),
                     now,
-                    Trail.Step.of("episode.resolved", actor)
-                            .note((o.state().equals("OPEN")
-                                            ? "stängt / closed"
-                                            : "kvar hos ägaren / stays with its owner")
-                                    + ": alert " + alertId));
+                    Trail.Step.of(o.latches() ? "episode.resolved.latched" : "episode.resolved", actor)
+                            .note(note + ": alert " + alertId));
             Trail.changed(c, o.alertId());
         }
         // The RESOLVED alert itself is already closed: it is shown in the history, never in anyone's open list.
@@ -98,7 +130,7 @@ final class EpisodeClosure {
                         .note("inget larm / pages nobody; "
                                 + (open.isEmpty()
                                         ? "no open alert in episode " + resolved.episode()
-                                        : "closes "
+                                        : "resolves the episode of "
                                                 + open.stream()
                                                         .map(o -> Long.toString(o.alertId()))
                                                         .toList())));

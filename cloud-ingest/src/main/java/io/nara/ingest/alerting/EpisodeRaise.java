@@ -75,7 +75,7 @@ public final class EpisodeRaise {
             escalateAt = now.plus(after.get());
         }
         try (PreparedStatement u = c.prepareStatement("""
-                UPDATE alert_state SET severity = ?, escalate_at = ?, updated_at = ?,
+                UPDATE alert_state SET severity = ?, escalate_at = ?, updated_at = ?, value_recovered_at = NULL,
                     escalate_after = coalesce(CAST(? AS interval), escalate_after),
                     snoozed_until = CASE WHEN ? THEN NULL ELSE snoozed_until END
                 WHERE alert_id = ?""")) {

@@ -56,6 +56,34 @@ public final class Inbox {
         return items;
     }
 
+    /**
+     * Alerts of lower severity that closed themselves when their episode resolved since {@code since}, newest first,
+     * for review: nobody acknowledged them.
+     */
+    public static List<InboxItem> autoClosed(Connection c, Principal who, Instant now, Instant since, int limit)
+            throws SQLException {
+        String sql = InboxItem.SELECT + " WHERE s.auto_closed AND s.resolved_at >= ?"
+                + (who.operator() ? "" : " AND " + VISIBLE) + " ORDER BY s.resolved_at DESC, a.id DESC LIMIT ?";
+        List<InboxItem> items = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            q.setTimestamp(1, Timestamp.from(since));
+            int i = who.operator() ? 2 : bind(c, q, who, now, 2);
+            q.setInt(i, limit);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    items.add(InboxItem.from(r));
+                }
+            }
+        }
+        AccessLog.record(
+                c,
+                who.actor(),
+                "inbox.auto-closed",
+                items.stream().map(InboxItem::patientId).toList(),
+                "alerts closed automatically since " + since + ", limit " + limit);
+        return items;
+    }
+
     /** One alert, if the principal may see it; the read is logged. */
     public static Optional<InboxItem> one(Connection c, Principal who, long alertId, Instant now, String action)
             throws SQLException {

@@ -9,6 +9,8 @@ import java.time.Instant;
 /**
  * An alert with where it stands: what the inbox and the live stream show. {@code remindAt} is when an acknowledged
  * alert next reminds its owner or returns to the team; {@code reminders} how many reminders the owner has had.
+ * {@code recoveredAt} is when the value returned to normal while an URGENT alert stayed open (it latches until a person
+ * acknowledges it); {@code autoClosed} says a lower-severity alert closed itself when its episode resolved.
  */
 public record InboxItem(
         long id,
@@ -37,14 +39,18 @@ public record InboxItem(
         Instant snoozedUntil,
         String outcome,
         Instant remindAt,
-        int reminders) {
+        int reminders,
+        Instant recoveredAt,
+        boolean autoClosed,
+        Instant resolvedAt) {
 
     static final String SELECT = """
             SELECT a.id, a.hub_id, a.seq, a.patient_id, p.name AS patient_name, a.rule_id, a.severity, a.code, a.value,
                    a.unit, a.message, a.raised_at, a.received_at, a.observation_seq, a.care_plan_version,
                    coalesce(s.state, 'OPEN') AS state, s.team_id, t.name AS team_name, o.kind AS org_kind,
                    coalesce(s.tier, 0) AS tier, s.owner_id, w.name AS owner_name, s.escalate_at, s.snoozed_until,
-                   s.outcome, s.remind_at, coalesce(s.reminders, 0) AS reminders
+                   s.outcome, s.remind_at, coalesce(s.reminders, 0) AS reminders, s.value_recovered_at,
+                   coalesce(s.auto_closed, false) AS auto_closed, s.resolved_at
             FROM alert a
             LEFT JOIN alert_state s ON s.alert_id = a.id
             LEFT JOIN patient p ON p.id = a.patient_id
@@ -83,7 +89,10 @@ public record InboxItem(
                 instant(r, "snoozed_until"),
                 r.getString("outcome"),
                 instant(r, "remind_at"),
-                r.getInt("reminders"));
+                r.getInt("reminders"),
+                instant(r, "value_recovered_at"),
+                r.getBoolean("auto_closed"),
+                instant(r, "resolved_at"));
     }
 
     private static Instant instant(ResultSet r, String column) throws SQLException {

@@ -40,6 +40,8 @@ public final class InboxRoutes implements ApiRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxRoutes.class);
     private static final long SSE_HEARTBEAT_MILLIS = 15_000;
+    /** How far back the closed-automatically list reaches: a week of alerts nobody saw, for review. */
+    private static final Duration AUTO_CLOSED_REVIEW = Duration.ofDays(7);
 
     private final AlertLifecycle lifecycle;
     private final Evidence evidence;
@@ -57,8 +59,22 @@ public final class InboxRoutes implements ApiRoutes {
         router.get("/api/alerts").handler(ctx -> alerts(ctx, api));
         router.get("/api/inbox").handler(ctx -> {
             int limit = api.limit(ctx);
+            String closed = ctx.request().getParam("closed");
+            if (closed != null && !closed.equals("auto")) {
+                api.json(
+                        ctx,
+                        400,
+                        Map.of(
+                                "problem",
+                                "closed får bara vara 'auto' / closed must be 'auto' (closed automatically), not "
+                                        + closed));
+                return;
+            }
+            Instant now = api.now();
             api.db()
-                    .transaction(c -> Inbox.open(c, api.who(ctx), api.now(), limit))
+                    .transaction(c -> closed == null
+                            ? Inbox.open(c, api.who(ctx), now, limit)
+                            : Inbox.autoClosed(c, api.who(ctx), now, now.minus(AUTO_CLOSED_REVIEW), limit))
                     .onSuccess(items -> api.json(ctx, 200, items))
                     .onFailure(ctx::fail);
         });
