@@ -108,6 +108,9 @@ public final class FhirPush {
         }
     }
 
+    /** A row as the work queue claimed it: its id, the attempt this is, and its own reading. */
+    private record ClaimedRow(long id, int attempts, Reading reading) {}
+
     /** A claimed row: one reading, or a panel's systolic with the values merged into it. */
     private record Due(long id, int attempts, List<Reading> readings) {
 
@@ -331,31 +334,27 @@ public final class FhirPush {
 
     private List<Due> claim(Connection c) throws SQLException {
         Instant now = clock.instant();
-        Map<Long, Integer> attempts = new LinkedHashMap<>();
-        Map<Long, List<Reading>> readings = new HashMap<>();
         // The lease outlives the request's timeout, so a node that dies mid-send frees its rows for others.
-        queue.claim(
+        List<ClaimedRow> claimed = queue.claim(
                 c,
                 now,
                 settings.timeout().multipliedBy(3),
                 BATCH,
                 "hub_id, outbox::text AS outbox, seq, "
                         + "patient_id, device_id, code, value, unit, effective, received, flags",
-                r -> {
-                    attempts.put(r.getLong("id"), r.getInt("attempts"));
-                    readings.computeIfAbsent(r.getLong("id"), id -> new ArrayList<>())
-                            .add(reading(r));
-                    return null;
-                });
-        if (attempts.isEmpty()) {
+                r -> new ClaimedRow(r.getLong("id"), r.getInt("attempts"), reading(r)));
+        if (claimed.isEmpty()) {
             return List.of();
         }
+        Map<Long, List<Reading>> readings = new HashMap<>();
+        claimed.forEach(row ->
+                readings.computeIfAbsent(row.id(), id -> new ArrayList<>()).add(row.reading()));
         // The other values of the panels among them; a MERGED row never changes once its panel has been tried.
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT panel_id, hub_id, outbox::text AS outbox, seq, patient_id, device_id, code, value, unit,
                        effective, received, flags
                 FROM fhir_push WHERE state = 'MERGED' AND panel_id = ANY (?) ORDER BY seq""")) {
-            q.setArray(1, c.createArrayOf("bigint", attempts.keySet().toArray()));
+            q.setArray(1, c.createArrayOf("bigint", readings.keySet().toArray()));
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     readings.get(r.getLong("panel_id")).add(reading(r));
@@ -363,7 +362,7 @@ public final class FhirPush {
             }
         }
         List<Due> due = new ArrayList<>();
-        attempts.forEach((id, n) -> due.add(new Due(id, n, List.copyOf(readings.get(id)))));
+        claimed.forEach(row -> due.add(new Due(row.id(), row.attempts(), List.copyOf(readings.get(row.id())))));
         return due;
     }
 
