@@ -101,9 +101,12 @@ else
 	MISSING+=("BLE through a fake BlueZ (dbus, python3-dbusmock)")
 fi
 
+# A second certificate for the node's alert connection: alerts never wait behind observation batches.
+deploy/dev/stack.sh client nara-ingest-alerts >/dev/null
 java -jar cloud-node/target/nara-cloud-ingest.jar \
 	--node-id demo-ingest --mqtt-url "$NARA_MQTT_URL" \
 	--keystore "$NARA_PKI_DIR/nara-ingest.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
+	--alert-keystore "$NARA_PKI_DIR/nara-ingest-alerts.p12" \
 	--password-file "$NARA_PKI_DIR/keystore.password" \
 	--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
 	--influx-password-file "$ROOT/.state/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \

@@ -87,10 +87,13 @@ INGEST_PIDS=()
 for ((n = 1; n <= NODES; n++)); do
 	# One certificate per node: the broker binds a client id to its certificate.
 	deploy/dev/stack.sh client "nara-ingest-fleet-$n" >/dev/null
+	# And one for its alert connection, so alerts never wait behind the backlog's batches.
+	deploy/dev/stack.sh client "nara-ingest-fleet-$n-alerts" >/dev/null
 	# Every hub message is authorised as a real hub's: the simulator enrols its homes through node 1's REST API.
 	java -Xmx512m -jar cloud-node/target/nara-cloud-ingest.jar \
 		--node-id "fleet-ingest-$n" --mqtt-url "$NARA_MQTT_URL" \
 		--keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
+		--alert-keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n-alerts.p12" \
 		--password-file "$NARA_PKI_DIR/keystore.password" \
 		--influx-url "$NARA_INFLUX_URL" --influx-user "$NARA_INFLUX_USER" \
 		--influx-password-file "$NARA_STATE/secrets/influx.password" --influx-db "$NARA_INFLUX_DB" \

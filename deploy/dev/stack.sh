@@ -47,6 +47,7 @@ usage() {
 	cat >&2 <<EOF
 usage: $0 up|down|status|env
        $0 start|stop|kill broker|influx|postgres
+       $0 freeze|thaw broker|influx|postgres   SIGSTOP/SIGCONT: a server that hangs (fault tests)
        $0 reload broker
        $0 client NAME      a client certificate (hub id, nara-ingest-*) known to the broker
        $0 account grant|remove NAME   a client's account at the running broker (no certificate made)
@@ -432,8 +433,10 @@ start_postgres() {
 }
 
 start_svc() {
-	local svc=$1 port ports
-	if svc_pid "$svc" >/dev/null; then
+	local svc=$1 port ports pid
+	if pid=$(svc_pid "$svc"); then
+		# A server a fault test froze and left so is running again after a start.
+		kill -CONT "$pid" 2>/dev/null || true
 		# A broker started from an older configuration (template or access
 		# control changed since) is restarted once; sessions survive on disk.
 		if [[ $svc == broker && "$(broker_config_sum)" != "$(cat "$STATE/mosquitto/config.sum" 2>/dev/null)" ]]; then
@@ -632,7 +635,7 @@ main() {
 	shift
 	case $cmd in
 	up | down | status | env) [[ $# -eq 0 ]] || usage ;;
-	start | stop | kill)
+	start | stop | kill | freeze | thaw)
 		[[ $# -eq 1 ]] || usage
 		valid_service "$1"
 		;;
@@ -665,6 +668,16 @@ main() {
 		lock_state
 		pick_state
 		kill_hard "$1"
+		;;
+	freeze | thaw)
+		# A frozen server keeps its sockets: connections are accepted and requests go unanswered, unlike a
+		# crash's refused connections. Its children too (PostgreSQL's backends).
+		pick_state
+		local pid children
+		pid=$(svc_pid "$1") || die "$1 is not running"
+		children=$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)
+		kill "-$([[ $cmd == freeze ]] && echo STOP || echo CONT)" "$pid" $children
+		log "$1 (pid $pid): $cmd"
 		;;
 	down)
 		lock_state

@@ -23,6 +23,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -122,6 +123,13 @@ public final class IngestMain implements Callable<Integer> {
 
     @Option(names = "--keystore", description = "PKCS12 with the ingest's key and certificate.")
     Path keystore;
+
+    @Option(
+            names = "--alert-keystore",
+            description = "PKCS12 with a second key and certificate (e.g. CN nara-ingest-1-alerts) for a connection "
+                    + "that carries only alerts, so an alert never waits behind observation batches; same truststore "
+                    + "and password. Without it alerts share the one connection (logged at start).")
+    Path alertKeystore;
 
     @Option(names = "--truststore", description = "PKCS12 with the CA certificate.")
     Path truststore;
@@ -365,12 +373,18 @@ public final class IngestMain implements Callable<Integer> {
                 httpHost,
                 httpPort,
                 apiKey,
-                webTls());
+                webTls(),
+                alertKeystore == null
+                        ? null
+                        : new BrokerConnection(mqttUrl, new TlsIdentity(alertKeystore, truststore, passwordFile)));
         AlertingSettings alerting = alerting();
         features.forEach(NodeFeature::configure);
         Retention.Settings retention = retention();
         new Preflight(Clock.systemUTC(), Duration.ofSeconds(Math.max(0, startWait)), Duration.ofSeconds(2))
                 .check(settings.broker().identity(), settings.postgres(), settings.influx());
+        if (settings.alertBroker() != null) {
+            Preflight.certificate(settings.alertBroker().identity(), Instant.now(), "--alert-keystore");
+        }
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

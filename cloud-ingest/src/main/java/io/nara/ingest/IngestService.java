@@ -75,6 +75,8 @@ public final class IngestService extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     private static final int RECEIVE_MAXIMUM = 32;
+    /** Alerts are small and each one matters at once: a window of their own (see HubMessageConsumer). */
+    private static final int ALERT_RECEIVE_MAXIMUM = 16;
 
     private final IngestSettings settings;
     private final Clock clock;
@@ -117,6 +119,7 @@ public final class IngestService extends VerticleBase {
     private SilenceWatch silenceWatch;
     private AlertFeed alertFeed;
     private HubMessageConsumer consumer;
+    private HubMessageConsumer alertConsumer;
     private WebServer web;
     private final Path releaseRepository;
 
@@ -217,9 +220,35 @@ public final class IngestService extends VerticleBase {
                 metrics,
                 storeHealth,
                 retentionSettings.rawSamples(),
-                (topic, payload) -> consumer.publish(topic, payload));
-        consumer = new HubMessageConsumer(
-                vertx, settings.broker(), settings.nodeId(), settings.shareGroup(), RECEIVE_MAXIMUM, handler::handle);
+                (topic, payload) -> consumer.publish(topic, payload),
+                (topic, payload) -> (alertConsumer != null ? alertConsumer : consumer).publish(topic, payload));
+        if (settings.alertBroker() != null) {
+            consumer = new HubMessageConsumer(
+                    vertx,
+                    settings.broker(),
+                    settings.nodeId(),
+                    settings.shareGroup(),
+                    HubMessageConsumer.Lane.bulk(RECEIVE_MAXIMUM),
+                    handler::handle);
+            alertConsumer = new HubMessageConsumer(
+                    vertx,
+                    settings.alertBroker(),
+                    settings.nodeId(),
+                    settings.shareGroup(),
+                    HubMessageConsumer.Lane.alerts(ALERT_RECEIVE_MAXIMUM),
+                    handler::handle);
+            alertConsumer.start();
+        } else {
+            LOG.warn("no certificate for an alert connection (--alert-keystore): alerts share the node's one "
+                    + "connection and can wait behind observation batches");
+            consumer = new HubMessageConsumer(
+                    vertx,
+                    settings.broker(),
+                    settings.nodeId(),
+                    settings.shareGroup(),
+                    HubMessageConsumer.Lane.all(RECEIVE_MAXIMUM),
+                    handler::handle);
+        }
         consumer.start();
         // Care plans: config published retained to each hub; the cloud's silence rules every 30 s.
         carePlans = new CarePlanService(db, codec, (topic, payload) -> consumer.publish(topic, payload, true), clock);
@@ -313,7 +342,10 @@ public final class IngestService extends VerticleBase {
     @Override
     public Future<?> stop() {
         jobs.stop(vertx);
-        Future<Void> consumerStopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+        Future<Void> consumerStopped = Future.all(
+                        consumer == null ? Future.succeededFuture() : consumer.stop(),
+                        alertConsumer == null ? Future.succeededFuture() : alertConsumer.stop())
+                .mapEmpty();
         return consumerStopped.eventually(() -> vertx.executeBlocking(() -> {
             features.forEach(NodeFeature::stop);
             if (alertFeed != null) {
@@ -395,7 +427,7 @@ public final class IngestService extends VerticleBase {
     /** InfluxDB counts as healthy only once the raw-sample retention policy is in place too. */
     public Health health() {
         return new Health(
-                consumer != null && consumer.ready(),
+                consumer != null && consumer.ready() && (alertConsumer == null || alertConsumer.ready()),
                 storeHealth.influxOk() && rawPolicyReady,
                 storeHealth.postgresOk(),
                 alertFeed != null && alertFeed.listening());

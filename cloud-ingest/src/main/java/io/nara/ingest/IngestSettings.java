@@ -17,6 +17,9 @@ import io.nara.mqtt.BrokerConnection;
  * @param httpPort   web port; 0 picks a free one
  * @param apiKey     the operator key for programs (Bearer only)
  * @param tls        HTTPS for the web app and FHIR on {@code httpPort}, with a redirecting plain port; null: plain
+ * @param alertBroker the broker and a second certificate for the node's alert connection, so alerts never wait
+ *                    behind observation batches (the broker makes a certificate's name the client id: one connection
+ *                    per certificate); null: alerts share the one connection
  *
  * <p>There is no setting to trust hubs: every hub message is checked against the hub's bindings in the cloud (a hub
  * speaks only for the patients and devices bound to it), always.
@@ -30,7 +33,8 @@ public record IngestSettings(
         String httpHost,
         int httpPort,
         String apiKey,
-        WebTls tls) {
+        WebTls tls,
+        BrokerConnection alertBroker) {
 
     /** Plain HTTP. */
     public IngestSettings(
@@ -42,7 +46,13 @@ public record IngestSettings(
             String httpHost,
             int httpPort,
             String apiKey) {
-        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null);
+        this(nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, null, null);
+    }
+
+    /** The same settings with a connection of its own for alerts. */
+    public IngestSettings withAlertBroker(BrokerConnection alerts) {
+        return new IngestSettings(
+                nodeId, shareGroup, broker, influx, postgres, httpHost, httpPort, apiKey, tls, alerts);
     }
 
     public IngestSettings {
@@ -54,6 +64,8 @@ public record IngestSettings(
     @Override
     public String toString() {
         return "IngestSettings[" + nodeId + ", group " + shareGroup + ", " + broker.serverUri() + ", " + influx + ", "
-                + postgres + (tls == null ? ", http " : ", https ") + httpHost + ":" + httpPort + "]";
+                + postgres + (tls == null ? ", http " : ", https ") + httpHost + ":" + httpPort
+                + (alertBroker == null ? ", alerts on the one connection" : ", alerts on a connection of their own")
+                + "]";
     }
 }

@@ -41,7 +41,7 @@ class AckBackPressureIT {
                 stack.broker(stack.newIngestNode()),
                 "it-acks-" + suffix,
                 "it-acks-" + suffix,
-                32,
+                HubMessageConsumer.Lane.bulk(32),
                 (topic, payload) -> Future.succeededFuture());
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
             String ackTopic = HubTopic.of(hubId, HubTopic.Kind.ACK).name();

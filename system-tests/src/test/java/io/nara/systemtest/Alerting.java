@@ -78,15 +78,17 @@ final class Alerting {
             FhirPush.Settings fhirPush)
             throws Exception {
         String apiKey = UUID.randomUUID().toString();
+        String node = stack.newIngestNode();
         IngestSettings settings = new IngestSettings(
-                "it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup,
-                stack.broker(stack.newIngestNode()),
-                influx,
-                postgres,
-                "127.0.0.1",
-                0,
-                apiKey);
+                        "it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                        shareGroup,
+                        stack.broker(node),
+                        influx,
+                        postgres,
+                        "127.0.0.1",
+                        0,
+                        apiKey)
+                .withAlertBroker(stack.broker(node + "-alerts"));
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting, List.of(new FhirFeature(fhirPush)));
         vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -128,11 +128,14 @@ class BatchTransactionsIT {
                 metrics,
                 new StoreHealth(),
                 Duration.ofDays(7),
-                (topic, payload) -> {
-                    transactionsAtAck.add(transactions.get());
-                    acks.add(payload);
-                    return Future.succeededFuture();
-                });
+                BatchTransactionsIT::ack,
+                BatchTransactionsIT::ack);
+    }
+
+    private static Future<Void> ack(String topic, byte[] payload) {
+        transactionsAtAck.add(transactions.get());
+        acks.add(payload);
+        return Future.succeededFuture();
     }
 
     @AfterAll

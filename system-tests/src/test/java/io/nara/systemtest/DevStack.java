@@ -125,6 +125,27 @@ public final class DevStack {
         }
     }
 
+    /**
+     * Freezes one server with SIGSTOP: its sockets stay open, so connections are accepted and requests go unanswered
+     * (a hung server, unlike a crash's refused connections). {@link #thaw} or {@link #start} lets it run again.
+     */
+    public void freeze(String service) {
+        signal("freeze", service);
+    }
+
+    /** Lets a frozen server run again (SIGCONT). */
+    public void thaw(String service) {
+        signal("thaw", service);
+    }
+
+    private void signal(String command, String service) {
+        requireFaultStack();
+        Result result = stackCommand(command, service);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("cannot " + command + " " + service + ":\n" + result.output());
+        }
+    }
+
     /** Starts one server again and waits until it is ready. */
     public void start(String service) {
         requireFaultStack();

@@ -105,6 +105,10 @@ class IngestFailoverIT {
                 stack.get("NARA_MQTT_URL"),
                 "--keystore",
                 identity.keystore().toString(),
+                "--alert-keystore",
+                stack.identity("nara-ingest-failover-" + node + "-alerts")
+                        .keystore()
+                        .toString(),
                 "--truststore",
                 identity.truststore().toString(),
                 "--password-file",

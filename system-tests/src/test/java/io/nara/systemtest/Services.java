@@ -222,15 +222,17 @@ final class Services {
             NodeOptions options)
             throws Exception {
         String apiKey = UUID.randomUUID().toString();
+        String node = stack.newIngestNode();
         IngestSettings settings = new IngestSettings(
-                "it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
-                shareGroup,
-                stack.broker(stack.newIngestNode()),
-                influx,
-                postgres,
-                "127.0.0.1",
-                httpPort,
-                apiKey);
+                        "it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
+                        shareGroup,
+                        stack.broker(node),
+                        influx,
+                        postgres,
+                        "127.0.0.1",
+                        httpPort,
+                        apiKey)
+                .withAlertBroker(stack.broker(node + "-alerts"));
         Vertx vertx = Vertx.vertx();
         IngestService service = new IngestService(settings, clock, alerting, NodeFeature.installed(), options);
         try {
@@ -251,16 +253,18 @@ final class Services {
         String apiKey = UUID.randomUUID().toString();
         Database.Settings postgres = stack.freshPostgres();
         ObservationStore.Settings influx = stack.freshInflux();
+        String node = stack.newIngestNode();
         IngestSettings settings = new IngestSettings(
                 "it-ingest-" + UUID.randomUUID().toString().substring(0, 8),
                 newShareGroup(),
-                stack.broker(stack.newIngestNode()),
+                stack.broker(node),
                 influx,
                 postgres,
                 "127.0.0.1",
                 port,
                 apiKey,
-                tls);
+                tls,
+                stack.broker(node + "-alerts"));
         IngestService service = new IngestService(
                 settings,
                 Clock.systemUTC(),

@@ -293,6 +293,8 @@ class UrgentAlertAfterFaultIT {
                         stack.get("NARA_MQTT_URL"),
                         "--keystore",
                         stack.identity(ingestNode).keystore().toString(),
+                        "--alert-keystore",
+                        stack.identity(ingestNode + "-alerts").keystore().toString(),
                         "--truststore",
                         stack.identity(ingestNode).truststore().toString(),
                         "--password-file",

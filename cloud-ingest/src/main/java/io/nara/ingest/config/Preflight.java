@@ -68,11 +68,16 @@ public final class Preflight {
 
     /** The keystore and truststore load with the password, and the client certificate is valid now. */
     static void certificate(TlsIdentity identity, Instant now) {
+        certificate(identity, now, "--keystore");
+    }
+
+    /** The same, for the store given by {@code option}. */
+    public static void certificate(TlsIdentity identity, Instant now, String option) {
         try {
             identity.sslContext();
         } catch (IllegalStateException e) {
             throw new ConfigurationException(
-                    "the MQTT certificate (--keystore, --truststore, --password-file): " + e.getMessage());
+                    "the MQTT certificate (" + option + ", --truststore, --password-file): " + e.getMessage());
         }
         try {
             char[] password = Files.readAllLines(identity.passwordFile(), StandardCharsets.UTF_8)

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -31,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * for at most {@code receiveMaximum} unacknowledged messages: that is the ingest's back-pressure. The hub-level ack
  * that lets a hub prune its outbox is the handler's business, not this class's.
  *
+ * <p>A node consumes through two {@link Lane}s, each a connection of its own with its own receive maximum: alerts,
+ * and the bulk (observation batches and statuses). The broker makes a certificate's name the client id, so each
+ * connection needs a certificate of its own; a node given only one consumes everything through one lane. In one connection an urgent alert waited behind up to
+ * {@code receiveMaximum} batches of 500 observations each (a reconnect storm, an InfluxDB outage): the broker sends a
+ * client nothing beyond its receive maximum, whatever the topic. An alert's ack leaves through its own lane's
+ * connection too, so it never waits for a free in-flight slot behind the batches' acks either.
+ *
  * <p>Publishes (the hubs' acks, their configs) never fail for the MQTT client's own limit: the broker allows a client
  * only so many unacknowledged publishes (its receive maximum, Mosquitto's default 20), fewer than the messages this node
  * handles at once. A publish that does not fit waits in order until an earlier one completes; the hub message whose
@@ -40,13 +48,44 @@ import org.slf4j.LoggerFactory;
 public final class HubMessageConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubMessageConsumer.class);
-    private static final HubTopic.Kind[] CONSUMED = {HubTopic.Kind.OBS, HubTopic.Kind.ALERT, HubTopic.Kind.STATUS};
+
+    /**
+     * What one connection consumes, and how many unacknowledged messages the broker may send it.
+     *
+     * @param clientSuffix appended to the node id for this lane's MQTT client id ("" for none); the broker replaces
+     *                     it with the certificate's name, but the id names the lane in the client's own logs
+     */
+    public record Lane(String name, String clientSuffix, List<HubTopic.Kind> kinds, int receiveMaximum) {
+
+        public Lane {
+            if (kinds.isEmpty() || receiveMaximum < 1) {
+                throw new IllegalArgumentException("a lane consumes at least one kind, at least one message at a time");
+            }
+            kinds = List.copyOf(kinds);
+        }
+
+        /** Alerts: one small PostgreSQL transaction each, never behind a batch. */
+        public static Lane alerts(int receiveMaximum) {
+            return new Lane("alerts", "-alerts", List.of(HubTopic.Kind.ALERT), receiveMaximum);
+        }
+
+        /** Everything on one connection, for a node without a certificate for an alert connection. */
+        public static Lane all(int receiveMaximum) {
+            return new Lane(
+                    "one", "", List.of(HubTopic.Kind.OBS, HubTopic.Kind.ALERT, HubTopic.Kind.STATUS), receiveMaximum);
+        }
+
+        /** Observation batches and hub statuses: the volume. */
+        public static Lane bulk(int receiveMaximum) {
+            return new Lane("bulk", "", List.of(HubTopic.Kind.OBS, HubTopic.Kind.STATUS), receiveMaximum);
+        }
+    }
 
     private final Vertx vertx;
     private final BrokerConnection broker;
     private final String clientId;
     private final String shareGroup;
-    private final int receiveMaximum;
+    private final Lane lane;
     private final BiFunction<String, byte[], Future<?>> handler;
     private Context context;
     private MqttAsyncClient client;
@@ -56,19 +95,22 @@ public final class HubMessageConsumer {
     /** Publishes waiting for a free in-flight slot, oldest first; only touched on {@link #context}. */
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
-    /** @param handler handles (topic, payload) on the Vert.x context; the message is PUBACKed when it completes */
+    /**
+     * @param nodeId  the node's id; the lane's client id is this plus the lane's suffix
+     * @param handler handles (topic, payload) on the Vert.x context; the message is PUBACKed when it completes
+     */
     public HubMessageConsumer(
             Vertx vertx,
             BrokerConnection broker,
-            String clientId,
+            String nodeId,
             String shareGroup,
-            int receiveMaximum,
+            Lane lane,
             BiFunction<String, byte[], Future<?>> handler) {
         this.vertx = vertx;
         this.broker = broker;
-        this.clientId = clientId;
+        this.clientId = nodeId + lane.clientSuffix();
         this.shareGroup = shareGroup;
-        this.receiveMaximum = receiveMaximum;
+        this.lane = lane;
         this.handler = handler;
     }
 
@@ -86,7 +128,7 @@ public final class HubMessageConsumer {
         // the hub sends again when its ack does not come.
         vertx.executeBlocking(() -> {
                     MqttConnectionOptions built = broker.options(true, null, null);
-                    built.setReceiveMaximum(receiveMaximum);
+                    built.setReceiveMaximum(lane.receiveMaximum());
                     return built;
                 })
                 .onSuccess(built -> {
@@ -198,11 +240,9 @@ public final class HubMessageConsumer {
     }
 
     private void subscribe() {
-        MqttSubscription[] subscriptions = new MqttSubscription[CONSUMED.length];
-        for (int i = 0; i < CONSUMED.length; i++) {
-            subscriptions[i] =
-                    new MqttSubscription("$share/" + shareGroup + "/" + HubTopic.filterForAllHubs(CONSUMED[i]), 1);
-        }
+        MqttSubscription[] subscriptions = lane.kinds().stream()
+                .map(kind -> new MqttSubscription("$share/" + shareGroup + "/" + HubTopic.filterForAllHubs(kind), 1))
+                .toArray(MqttSubscription[]::new);
         try {
             client.subscribe(
                     subscriptions,
@@ -210,7 +250,11 @@ public final class HubMessageConsumer {
                     new ActionListener(
                             () -> {
                                 subscribed = true;
-                                LOG.info("ingest {} subscribed as share group '{}'", clientId, shareGroup);
+                                LOG.info(
+                                        "ingest {} subscribed to its {} lane as share group '{}'",
+                                        clientId,
+                                        lane.name(),
+                                        shareGroup);
                             },
                             e -> LOG.error("subscription failed: {}", e.getMessage())),
                     new MqttProperties());

@@ -79,6 +79,8 @@ public final class HubMessageHandler {
     private final StoreHealth health;
     /** Publishes an acknowledgement (topic, payload) to the hub; completes when the broker has it. */
     private final BiFunction<String, byte[], Future<Void>> publisher;
+    /** An alert's ack goes out through the alerts' own connection, never behind the batches' acks. */
+    private final BiFunction<String, byte[], Future<Void>> alertAckPublisher;
     /** The raw samples' retention, named in the log when samples arrive past it. */
     private final Duration rawSampleRetention;
 
@@ -93,7 +95,8 @@ public final class HubMessageHandler {
             NodeMetrics metrics,
             StoreHealth health,
             Duration rawSampleRetention,
-            BiFunction<String, byte[], Future<Void>> publisher) {
+            BiFunction<String, byte[], Future<Void>> publisher,
+            BiFunction<String, byte[], Future<Void>> alertAckPublisher) {
         this.stores = stores;
         this.db = stores.db();
         this.codec = codec;
@@ -104,6 +107,7 @@ public final class HubMessageHandler {
         this.health = health;
         this.rawSampleRetention = rawSampleRetention;
         this.publisher = publisher;
+        this.alertAckPublisher = alertAckPublisher;
     }
 
     /** Handles one message from a hub; the future completes when it is stored and acknowledged, or refused. */
@@ -260,6 +264,7 @@ public final class HubMessageHandler {
                         ? storeAlert(hubId, message).map(Handled.STORED)
                         : refuseUnauthorised(hubId, topic, payload, List.of(reason.get()))
                                 .compose(v -> acknowledge(
+                                        alertAckPublisher,
                                         hubId,
                                         message.outbox(),
                                         List.of(message.alert().seq())))
@@ -420,7 +425,7 @@ public final class HubMessageHandler {
                 .compose(id -> noteSeen(hubId))
                 .onFailure(e -> LOG.error(
                         "could not store alert seq {} from hub {}: {}; not acknowledged", seq, hubId, e.getMessage()))
-                .compose(v -> acknowledge(hubId, message.outbox(), List.of(seq))
+                .compose(v -> acknowledge(alertAckPublisher, hubId, message.outbox(), List.of(seq))
                         .onFailure(e -> LOG.error(
                                 "stored alert seq {} from hub {} but could not send the "
                                         + "acknowledgement: {}; the hub will send it again",
@@ -430,7 +435,12 @@ public final class HubMessageHandler {
     }
 
     private Future<Void> acknowledge(String hubId, String outbox, List<Long> seqs) {
-        return publisher.apply(HubTopic.of(hubId, HubTopic.Kind.ACK).name(), codec.encode(Ack.of(outbox, seqs)));
+        return acknowledge(publisher, hubId, outbox, seqs);
+    }
+
+    private Future<Void> acknowledge(
+            BiFunction<String, byte[], Future<Void>> through, String hubId, String outbox, List<Long> seqs) {
+        return through.apply(HubTopic.of(hubId, HubTopic.Kind.ACK).name(), codec.encode(Ack.of(outbox, seqs)));
     }
 
     /**
