@@ -1,14 +1,11 @@
 package io.nara.ingest.admin;
 
 import io.nara.ingest.audit.AccessLog;
+import io.nara.ingest.notify.DeadLetters;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,26 +50,7 @@ public final class AdminRoutes implements ApiRoutes {
 
     private static void deadLetters(RoutingContext ctx, Api api) {
         api.db()
-                .transaction(c -> {
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    try (PreparedStatement q = c.prepareStatement(
-                                    "SELECT id, alert_id, channel, target, attempts, last_error, "
-                                            + "created_at FROM notification WHERE state = 'DEAD' ORDER BY id DESC LIMIT 200");
-                            ResultSet r = q.executeQuery()) {
-                        while (r.next()) {
-                            Map<String, Object> row = new LinkedHashMap<>();
-                            row.put("id", r.getLong("id"));
-                            row.put("alertId", r.getLong("alert_id"));
-                            row.put("channel", r.getString("channel"));
-                            row.put("target", r.getString("target"));
-                            row.put("attempts", r.getInt("attempts"));
-                            row.put("lastError", r.getString("last_error"));
-                            row.put("createdAt", r.getTimestamp("created_at").toInstant());
-                            rows.add(row);
-                        }
-                    }
-                    return rows;
-                })
+                .transaction(c -> DeadLetters.newest(c, 200))
                 .onSuccess(rows -> api.json(ctx, 200, rows))
                 .onFailure(ctx::fail);
     }
