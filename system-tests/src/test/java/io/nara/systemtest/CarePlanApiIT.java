@@ -131,7 +131,8 @@ class CarePlanApiIT {
                     PLAN_URL,
                     new JsonObject()
                             .put("basedOnVersion", 1)
-                            .put("plan", plan.copy().put("rules", new JsonArray())));
+                            .put("plan", plan.copy().put("rules", new JsonArray()))
+                            .put("reason", "an edit started before version 2"));
             assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
             assertThat(json(david.get(PLAN_URL), 200).get("version").asInt()).isEqualTo(2);
         }
