@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: a simulated home raises a nurse's alert. Starts the local stack, builds Nära, runs one cloud ingest node
-# and a hub with a simulated scale and cuff, sends a systolic of 85 mmHg as raw GATT bytes and prints the page where
+# and a hub with a simulated scale and cuff, sends a systolic of 85 mmHg as raw GATT bytes and a weight gain of 4.6 kg (the care plan's weight rule), and prints the page where
 # the nurse sees the alert. Where the tools are installed it also drives the hub's real device transports (a CoAP/DTLS
 # scale, an ASTM analyzer on a pseudo-terminal, a Bluetooth cuff behind a fake BlueZ) and says which ones it used. Runs until Ctrl-C (--once: stop as soon as the alert is on the page).
 set -euo pipefail
@@ -227,6 +227,13 @@ wseq=$(printf '%s' "$stored" | grep -o '"ruleId":"weight-gain[^}]*' | head -1 | 
 weight_alert_stored() { curl -fsS -H "Authorization: Bearer $API_KEY" "$WEB/api/alerts" | grep -q "\"hubId\":\"hub-dev-1\",\"seq\":$wseq,"; }
 wait_for "the weight alert reaching the cloud" weight_alert_stored
 say "weight alert:       81.5 -> 86.1 kg raised the care plan's weight rule on the hub (seq $wseq), stored in the cloud"
+# The patient's doctor (the region's on-call team, in deploy/dev/dev-organisation.json) may change her care plan.
+DOCTOR_COOKIES=$DEMO/doctor.cookies
+curl -fsS -c "$DOCTOR_COOKIES" -H 'content-type: application/json' \
+	-d '{"username":"lakare","password":"nara-demo-lakare"}' "$WEB/api/signin" >/dev/null \
+	|| die "the dev doctor could not sign in; see $DEMO/ingest.log"
+curl -fsS -b "$DOCTOR_COOKIES" "$WEB/api/patients/patient-demo-1/overview" | grep -q '"mayEditCarePlan":true' \
+	|| die "the dev doctor may not change patient-demo-1's care plan"
 # The real device transports: each sends one reading and the demo waits until the hub has stored it.
 has_reading() { curl -fsS "$HUB/api/status" | grep -q "\"deviceId\":\"$1\",\"model\":\"[^\"]*\",\"patientId\":\"[^\"]*\",\"lastReading\":\""; }
 for t in ${REAL[@]+"${REAL[@]}"}; do

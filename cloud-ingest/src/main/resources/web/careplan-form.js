@@ -293,15 +293,25 @@ const careplanForm = (() => {
       return true;
     }
     // A number in a rule's text follows its threshold: "under 90 mmHg" becomes "under 85 mmHg" when 90 becomes 85.
-    function followInMessage(rule, oldValue, newValue) {
-      if (oldValue == null || newValue == null || oldValue === newValue || typeof rule.message !== 'string') return;
-      const [sv, en] = halves(rule.message);
+    // Always from the text as it was before the number changed (not keystroke by keystroke, which would also turn
+    // the "3" of "3 dagar" into "3,5" on the way from 2 to 3,5); a text edited by hand becomes the new starting point.
+    const follow = options.state.follow || (options.state.follow = new Map());
+    function followInMessage(path, rule, oldValue, newValue) {
+      if (newValue == null || typeof rule.message !== 'string') return;
+      let base = follow.get(path);
+      if (!base || base.written !== rule.message) {
+        if (oldValue == null) return;
+        base = { message: rule.message, value: oldValue };
+      }
+      const [sv, en] = halves(base.message);
       const swap = (text, from, to) => text.replace(
         new RegExp(`(^|[^\\d.,])${from.replace('.', '[.]')}(?![\\d]|[.,]\\d)`, 'g'), (m, lead) => lead + to);
       const svText = v => String(v).replace('.', ','), enText = v => String(v);
-      const nsv = swap(sv, svText(oldValue), svText(newValue));
-      const nen = en ? swap(en, enText(oldValue), enText(newValue)) : en;
+      const nsv = swap(sv, svText(base.value), svText(newValue));
+      const nen = en ? swap(en, enText(base.value), enText(newValue)) : en;
       rule.message = nen ? `${nsv} / ${nen}` : nsv;
+      base.written = rule.message;
+      follow.set(path, base);
     }
 
     /** One labelled input for field f of object obj at path; redraws the rule's texts when a number follows. */
@@ -325,7 +335,11 @@ const careplanForm = (() => {
           control.append(o);
         }
         control.value = obj[f.key] || 'WARNING';
-        control.addEventListener('change', () => { obj[f.key] = control.value; changed(); });
+        control.addEventListener('change', () => {
+          obj[f.key] = control.value;
+          if (onText) onText();
+          changed();
+        });
         row.append(control);
       } else if (f.type === 'time') {
         control = document.createElement('input');
@@ -394,7 +408,7 @@ const careplanForm = (() => {
             const before = obj[f.key];
             if (parsed.value == null) delete obj[f.key]; else obj[f.key] = parsed.value;
             if (rule && ['below', 'above', 'rise', 'risePercent', 'belowPercent'].includes(f.key)) {
-              followInMessage(rule, before, parsed.value);
+              followInMessage(path, rule, before, parsed.value);
               if (onText) onText();
             }
           }
@@ -461,6 +475,7 @@ const careplanForm = (() => {
       const severity = document.createElement('span');
       severity.className = 'cp-severity';
       const texts = () => {
+        details.className = 'cp-rule ' + (rule.severity || '');
         title.textContent = half(rule.message) || rule.id;
         severity.textContent = nara.SEVERITY[rule.severity] ? t(...nara.SEVERITY[rule.severity]) : '';
       };

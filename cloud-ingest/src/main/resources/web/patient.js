@@ -171,6 +171,7 @@
       draft = JSON.parse(JSON.stringify(c.plan));
       formState.errors.clear();
       formState.raw.clear();
+      formState.follow = new Map();
       $('careplan-editor').value = JSON.stringify(draft, null, 2);
       $('careplan-json-problem').hidden = true;
     }
@@ -207,6 +208,7 @@
     if (!mayEdit() || !readJson()) return;
     formState.errors.clear();
     formState.raw.clear();
+    formState.follow = new Map();
     drawForm();
   });
 
@@ -239,7 +241,9 @@
       head.append(strong, ` – ${nara.time(v.changedAt)}, ${who}`);
       const reason = document.createElement('p');
       reason.className = 'cp-reason';
-      reason.textContent = v.reason ? nara.t(`Skäl: ${v.reason}`, `Reason: ${v.reason}`)
+      // A reason the system wrote holds both languages ("inskrivning: … / enrolment: …"): the chosen half.
+      const why = careplanForm.half(v.reason);
+      reason.textContent = v.reason ? nara.t(`Skäl: ${why}`, `Reason: ${why}`)
         : nara.t('Inget skäl angivet.', 'No reason given.');
       li.append(head, reason);
       if (i > 0) {

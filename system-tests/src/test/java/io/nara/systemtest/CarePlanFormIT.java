@@ -287,7 +287,11 @@ class CarePlanFormIT {
         long viewport = ((Number) browser.script("return document.documentElement.clientWidth;")).longValue();
         assertThat(viewport).isLessThanOrEqualTo(390);
         assertThat(((Number) browser.script("return document.documentElement.scrollWidth;")).longValue())
-                .as("no horizontal scroll of the page")
+                .as(() -> "no horizontal scroll of the page; wider than the screen: "
+                        + browser.script("return [...document"
+                                + ".querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+                                + "document.documentElement.clientWidth + 0.5).slice(-8).map(e => e.tagName + '#' + e.id + '.'"
+                                + " + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');"))
                 .isLessThanOrEqualTo(viewport);
         @SuppressWarnings("unchecked")
         List<String> unlabelled = (List<String>) browser.script("return [...document.querySelectorAll("
