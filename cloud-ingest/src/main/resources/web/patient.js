@@ -200,6 +200,9 @@
       careplanForm.changeList(careplanForm.changes(plan.current.plan, draft, plan.current.signals)));
   }
 
+  // Enter in a field must not send the page away: saving is the button's, with its reason.
+  $('careplan-form').addEventListener('submit', event => event.preventDefault());
+
   // The JSON view follows the draft when opened, and the draft follows valid JSON typed there.
   $('careplan-advanced').addEventListener('toggle', () => {
     if ($('careplan-advanced').open && draft) $('careplan-editor').value = JSON.stringify(draft, null, 2);

@@ -153,7 +153,8 @@ class CarePlanApiIT {
         JsonNode body = json(r, 400);
         assertThat(body.get("problems"))
                 .extracting(p -> p.get("field").asText())
-                .containsExactlyInAnyOrder("rules[1].above", "rules[2].above", "rules[2].message", "zone");
+                .as("the plan's problems and the missing reason, all at once")
+                .containsExactlyInAnyOrder("rules[1].above", "rules[2].above", "rules[2].message", "zone", "reason");
         assertThat(body.get("problems"))
                 .allSatisfy(p -> assertThat(p.get("message").asText()).isNotBlank());
     }

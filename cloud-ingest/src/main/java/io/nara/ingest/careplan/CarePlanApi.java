@@ -49,6 +49,8 @@ import java.util.TreeSet;
  */
 public final class CarePlanApi implements ApiRoutes {
 
+    private static final String REASON = "reason";
+
     private final CarePlanService plans;
 
     public CarePlanApi(CarePlanService plans) {
@@ -121,20 +123,6 @@ public final class CarePlanApi implements ApiRoutes {
             throw new IllegalArgumentException("plan saknas / plan (the care-plan document) must be a JSON object");
         }
         String reason = body.getValue("reason") instanceof String r ? r.strip() : "";
-        if (reason.isEmpty()) {
-            // Answered like a refused plan, so the form shows it next to its reason field.
-            api.json(
-                    ctx,
-                    400,
-                    Map.of(
-                            "problem",
-                            "skäl saknas / a reason is missing",
-                            "problems",
-                            List.of(new PlanProblem(
-                                    "reason",
-                                    "ange varför planen ändras / say why the plan changes (the history shows it)"))));
-            return;
-        }
         api.db()
                 .transaction(c -> {
                     CareAccess.requireRole(c, who, patient, "DOCTOR", api.now());
@@ -142,16 +130,20 @@ public final class CarePlanApi implements ApiRoutes {
                             .orElseThrow(() -> new IllegalArgumentException(
                                     "ingen hubb är kopplad till patienten / no hub is bound to the patient yet"));
                 })
-                .compose(hub -> plans.save(hub, read(api, patient, document, basedOn), who.actor(), reason, basedOn))
+                .compose(hub ->
+                        plans.save(hub, read(api, patient, document, basedOn, reason), who.actor(), reason, basedOn))
                 .onSuccess(saved -> api.json(ctx, 200, Map.of("version", saved.version())))
                 .onFailure(e -> {
                     if (e instanceof InvalidCarePlanException invalid) {
+                        boolean onlyReason = invalid.problems().stream().allMatch(p -> REASON.equals(p.field()));
                         api.json(
                                 ctx,
                                 400,
                                 Map.of(
                                         "problem",
-                                        "vårdplanen är ogiltig / the care plan is invalid",
+                                        onlyReason
+                                                ? "skäl saknas / a reason is missing"
+                                                : "vårdplanen är ogiltig / the care plan is invalid",
                                         "problems",
                                         invalid.problems()));
                     } else if (e instanceof CarePlanService.StaleVersion stale) {
@@ -160,6 +152,28 @@ public final class CarePlanApi implements ApiRoutes {
                         ctx.fail(e);
                     }
                 });
+    }
+
+    /**
+     * The editor's document as a plan of this patient, with the change's reason: a blank reason is one more problem
+     * beside the plan's own (field {@code reason}), so the doctor is told everything at once.
+     */
+    static CarePlan read(Api api, String patient, JsonObject document, int basedOn, String reason) {
+        List<PlanProblem> problems = new ArrayList<>();
+        CarePlan plan = null;
+        try {
+            plan = read(api, patient, document, basedOn);
+        } catch (InvalidCarePlanException e) {
+            problems.addAll(e.problems());
+        }
+        if (reason == null || reason.isBlank()) {
+            problems.add(new PlanProblem(
+                    REASON, "ange varför planen ändras / say why the plan changes (the history shows it)"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidCarePlanException(problems);
+        }
+        return plan;
     }
 
     /**
