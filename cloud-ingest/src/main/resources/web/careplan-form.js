@@ -254,6 +254,33 @@ const careplanForm = (() => {
 
   const idOf = path => 'cp-' + path.replace(/[^A-Za-z0-9]+/g, '-');
 
+  // The protocol's refusals name the rule and the field in English ("rule weight-gain-3d: window must be between PT1H
+  // and PT2160H, was PT2400H"); next to the field, the common ones read in the chosen language with durations in
+  // words. Others are shown as the protocol wrote them.
+  const dur = v => (seconds(v) == null ? v : durationWords(v));
+  const REFUSALS = [
+    [/: \S+ must be between (\S+) and (\S+), was (\S+)$/,
+      m => t(`Måste vara mellan ${dur(m[1])} och ${dur(m[2])}, var ${dur(m[3])}.`,
+        `Must be between ${dur(m[1])} and ${dur(m[2])}, was ${dur(m[3])}.`)],
+    [/: \S+ must be a positive number, was (\S+)$/,
+      m => t(`Måste vara ett tal större än noll, var ${m[1]}.`, `Must be a number above zero, was ${m[1]}.`)],
+    [/: escalateAfter must be positive, was (\S+)$/,
+      m => t(`Måste vara längre än noll, var ${dur(m[1])}.`, `Must be longer than zero, was ${dur(m[1])}.`)],
+    [/ has neither 'below' nor 'above'$/,
+      () => t('Ange en undre eller en övre gräns (eller båda).', 'Give a lower or an upper bound (or both).')],
+    [/: below (\S+) is greater than above (\S+)$/,
+      m => t(`Den undre gränsen ${num(+m[1])} är större än den övre ${num(+m[2])}.`,
+        `The lower bound ${num(+m[1])} is above the upper ${num(+m[2])}.`)],
+    [/: \S+ is missing$/, () => t('Saknas.', 'Missing.')],
+  ];
+  function refusalWords(message) {
+    for (const [pattern, words] of REFUSALS) {
+      const m = pattern.exec(message || '');
+      if (m) return words(m);
+    }
+    return message;
+  }
+
   /**
    * Draws the form for the plan document `draft` (edited in place) into `box`. options: { signals, readOnly,
    * onChange(), state: { errors: Map, raw: Map } } where state holds, per field path, text typed that is not yet a
@@ -580,7 +607,9 @@ const careplanForm = (() => {
             path = shorter === path ? '' : shorter;
           }
           if (!path) { rest.push(p); continue; }
-          byPath.set(path, [...(byPath.get(path) || []), p.message]);
+          // At its own field the refusal needs no field name; at a rule, the protocol's text names the field.
+          const words = path === p.field ? refusalWords(p.message) : p.message;
+          byPath.set(path, [...(byPath.get(path) || []), words]);
         }
         let first = null;
         for (const [path, messages] of byPath) {

@@ -357,6 +357,14 @@
     }
   });
 
+  /** A rule by its text (the draft's, else the plan in force's), as the form names it; its id only if neither has it. */
+  function ruleName(id) {
+    const rules = p => [...((p && p.rules) || []), ...((p && p.postDischarge && p.postDischarge.rules) || [])];
+    const rule = [...rules(draft), ...rules(plan && plan.current.plan)].find(r => r && r.id === id);
+    if (!rule) return id;
+    return nara.both(careplanForm.half(rule.message, 'sv'), careplanForm.half(rule.message, 'en'));
+  }
+
   function renderWhatIf(answer) {
     const box = $('careplan-whatif-windows');
     box.replaceChildren();
@@ -397,7 +405,7 @@
       for (const row of rows.values()) {
         const a = row.now ? row.now.alerts : 0;
         const b = row.changed ? row.changed.alerts : 0;
-        add([row.ruleId, nara.both(...nara.SEVERITY[row.severity]), String(a), String(b),
+        add([ruleName(row.ruleId), nara.both(...nara.SEVERITY[row.severity]), String(a), String(b),
           String(row.now ? row.now.episodes : 0), String(row.changed ? row.changed.episodes : 0)],
           `${row.ruleId}/${row.severity}`, b > a ? 'more' : b < a ? 'fewer' : '');
       }

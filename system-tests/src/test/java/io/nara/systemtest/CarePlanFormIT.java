@@ -244,7 +244,9 @@ class CarePlanFormIT {
                 "the protocol's refusal next to the window",
                 d -> d.findElement(By.cssSelector("[data-problem-for='rules[1].window']")));
         browser.await("the refusal shown", d -> problem.isDisplayed());
-        assertThat(problem.getText()).contains("window");
+        assertThat(problem.getText())
+                .as("the protocol's refusal in words, durations included")
+                .contains("Måste vara mellan 1 timme och 90 dygn, var 100 dygn");
         assertThat(browser.find("[data-field='rules[1].window']").getAttribute("aria-invalid"))
                 .isEqualTo("true");
         assertThat(json(david.get(PLAN_URL)).get("version").asInt())
