@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: a simulated home raises a nurse's alert. Starts the local stack, builds Nära, runs one cloud ingest node
-# and a hub with a simulated scale and cuff, sends a systolic of 85 mmHg as raw GATT bytes and prints the page where
+# and a hub with a simulated scale and cuff, sends a systolic of 85 mmHg as raw GATT bytes and a weight gain of 4.6 kg (the care plan's weight rule), and prints the page where
 # the nurse sees the alert. Where the tools are installed it also drives the hub's real device transports (a CoAP/DTLS
 # scale, an ASTM analyzer on a pseudo-terminal, a Bluetooth cuff behind a fake BlueZ) and says which ones it used. Runs until Ctrl-C (--once: stop as soon as the alert is on the page).
 set -euo pipefail
@@ -219,6 +219,24 @@ nurse_sees_alert() { curl -fsS -b "$DEMO/nurse.cookies" "$WEB/api/inbox" | grep 
 wait_for "the alert reaching the signed-in nurse's inbox" nurse_sees_alert
 
 say "alert raised on the hub (seq $seq), stored in the cloud and shown to the nurse"
+# The care plan's weight rule (the heart-failure template's "gain over 2 kg in 3 days", in the plan the cloud sent
+# the hub at enrolment): a weight at the usual level first (it closes an episode a previous demo run left open), then
+# 4.6 kg more. The rule holds on the hub, and its alert reaches the cloud like the cuff's.
+curl -fsS -X POST "${INSTALLER[@]}" "$HUB/api/simulate/scale?kg=81.5" >/dev/null
+stored=$(curl -fsS -X POST "${INSTALLER[@]}" "$HUB/api/simulate/scale?kg=86.1")
+wseq=$(printf '%s' "$stored" | grep -o '"ruleId":"weight-gain[^}]*' | head -1 | grep -o '"seq":[0-9]*' | cut -d: -f2 || true)
+[[ -z $wseq ]] && wseq=$(printf '%s' "$stored" | grep -o '{"seq":[0-9]*,"patientId":"[^"]*","ruleId":"weight-gain' | grep -o '[0-9]\+' | head -1 || true)
+[[ -n $wseq ]] || die "the weight gain raised no alert on the hub: $stored"
+weight_alert_stored() { curl -fsS -H "Authorization: Bearer $API_KEY" "$WEB/api/alerts" | grep -q "\"hubId\":\"hub-dev-1\",\"seq\":$wseq,"; }
+wait_for "the weight alert reaching the cloud" weight_alert_stored
+say "weight alert:       81.5 -> 86.1 kg raised the care plan's weight rule on the hub (seq $wseq), stored in the cloud"
+# The patient's doctor (the region's on-call team, in deploy/dev/dev-organisation.json) may change her care plan.
+DOCTOR_COOKIES=$DEMO/doctor.cookies
+curl -fsS -c "$DOCTOR_COOKIES" -H 'content-type: application/json' \
+	-d '{"username":"lakare","password":"nara-demo-lakare"}' "$WEB/api/signin" >/dev/null \
+	|| die "the dev doctor could not sign in; see $DEMO/ingest.log"
+curl -fsS -b "$DOCTOR_COOKIES" "$WEB/api/patients/patient-demo-1/overview" | grep -q '"mayEditCarePlan":true' \
+	|| die "the dev doctor may not change patient-demo-1's care plan"
 # The real device transports: each sends one reading and the demo waits until the hub has stored it.
 has_reading() { curl -fsS "$HUB/api/status" | grep -q "\"deviceId\":\"$1\",\"model\":\"[^\"]*\",\"patientId\":\"[^\"]*\",\"lastReading\":\""; }
 for t in ${REAL[@]+"${REAL[@]}"}; do
@@ -260,6 +278,7 @@ say "HTTPS:              the dev CA is $NARA_PKI_DIR/ca.crt (import it into the 
 say "nurse's page:       $WEB/  logga in / sign in: $NURSE_USER / $NURSE_PASSWORD (dev only)"
 say "enrolment page:     $WEB/enrolment.html?hub=hub-dev-1  (the home, its devices, the config applied)"
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
+say "doctor's care plan: $WEB/patient.html?id=patient-demo-1#careplan  logga in / sign in: lakare / nara-demo-lakare (dev only)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW consent; dev only)"
 say "operator's view:    $WEB/  logga in / sign in: $OPERATOR_USER / $OPERATOR_PASSWORD (dev only)"
 say "fleet page:         $WEB/fleet  logga in / sign in: drift / nara-demo-drift (OPERATOR; dev only)"

@@ -39,7 +39,7 @@
     $('range').querySelector('[data-range="discharge"]').disabled = !overview.dischargedOn;
     if (overview.dischargedOn) range = 'discharge';
     document.addEventListener('nara:lang', () => {
-      renderOverview(); renderTrends(); renderPlan(); renderStays(); renderRelatives();
+      renderOverview(); renderTrends(); renderPlan(false); renderStays(); renderRelatives();
     });
     // The operator sees but records nothing: no forms for the operator key.
     $('stay-form').hidden = !!nara.me().operator;
@@ -145,38 +145,133 @@
     renderPlan(true);
   }
 
-  function renderPlan(refillEditor) {
-    $('careplan-edit').hidden = !(overview && overview.mayEditCarePlan && plan);
+  // The care plan: careplan-form.js draws the form over a draft (a copy of the plan in force); the JSON view under
+  // "Avancerat" edits the same draft. Saving sends the draft with its reason.
+  let draft = null, formView = null;
+  const formState = { errors: new Map(), raw: new Map() };
+  const mayEdit = () => !!(overview && overview.mayEditCarePlan && plan);
+  const advancedOpen = () => $('careplan-advanced').open && mayEdit();
+
+  function renderPlan(fresh) {
+    $('careplan-edit').hidden = !mayEdit();
+    $('careplan-howto').hidden = !mayEdit();
+    $('careplan-who').hidden = !plan || mayEdit();
+    $('careplan-advanced-edit').hidden = !mayEdit();
+    $('careplan-editor').readOnly = !mayEdit();
     // The record keeper's page: shown to a MAS of a caring team (the server decides again on every call).
     $('rights').hidden = !(overview && overview.roles && overview.roles.includes('MAS'));
     if (overview) $('rights-link').href = '/rights.html?id=' + encodeURIComponent(overview.patientId);
-    $('careplan-view').hidden = !plan;
-    if (!plan) return;
+    $('careplan-advanced').hidden = !plan;
+    if (!plan) { $('careplan-form').replaceChildren(); return; }
     const c = plan.current;
-    $('careplan-current').textContent = nara.t(`Version ${c.version}, ändrad ${nara.time(c.changedAt)} av ${c.changedBy}`,
-      `Version ${c.version}, changed ${nara.time(c.changedAt)} by ${c.changedBy}`);
-    $('careplan-view').textContent = JSON.stringify(c.plan, null, 2);
-    if (refillEditor) $('careplan-editor').value = JSON.stringify(c.plan, null, 2);
+    const who = c.changedByName || c.changedBy;
+    $('careplan-current').textContent = nara.t(`Version ${c.version}, ändrad ${nara.time(c.changedAt)} av ${who}`,
+      `Version ${c.version}, changed ${nara.time(c.changedAt)} by ${who}`);
+    if (fresh || !draft) {
+      draft = JSON.parse(JSON.stringify(c.plan));
+      formState.errors.clear();
+      formState.raw.clear();
+      formState.follow = new Map();
+      $('careplan-editor').value = JSON.stringify(draft, null, 2);
+      $('careplan-json-problem').hidden = true;
+    }
+    drawForm();
+    renderHistory();
+  }
+
+  function drawForm() {
+    formView = careplanForm.render($('careplan-form'), draft, {
+      signals: plan.current.signals, readOnly: !mayEdit(), state: formState, onChange: draftChanged });
+    renderChanges();
+  }
+
+  function draftChanged() {
+    if (advancedOpen()) $('careplan-editor').value = JSON.stringify(draft, null, 2);
+    $('careplan-saved').hidden = true;
+    renderChanges();
+  }
+
+  /** The change against the plan in force, field by field, before it is saved. */
+  function renderChanges() {
+    if (!plan || !mayEdit()) return;
+    $('careplan-changes-title').textContent = nara.t(`Ändringar mot planen som gäller (version ${plan.current.version})`,
+      `Changes against the plan in force (version ${plan.current.version})`);
+    $('careplan-changes-list').replaceChildren(
+      careplanForm.changeList(careplanForm.changes(plan.current.plan, draft, plan.current.signals)));
+  }
+
+  // Enter in a field must not send the page away: saving is the button's, with its reason.
+  $('careplan-form').addEventListener('submit', event => event.preventDefault());
+
+  // The JSON view follows the draft when opened, and the draft follows valid JSON typed there.
+  $('careplan-advanced').addEventListener('toggle', () => {
+    if ($('careplan-advanced').open && draft) $('careplan-editor').value = JSON.stringify(draft, null, 2);
+  });
+  $('careplan-editor').addEventListener('input', () => {
+    if (!mayEdit() || !readJson()) return;
+    formState.errors.clear();
+    formState.raw.clear();
+    formState.follow = new Map();
+    drawForm();
+  });
+
+  /** The JSON view's text as the draft; false (and the problem shown under it) when it is not JSON. */
+  function readJson() {
+    try {
+      draft = JSON.parse($('careplan-editor').value);
+      $('careplan-json-problem').hidden = true;
+      return true;
+    } catch (e) {
+      $('careplan-json-problem').textContent = nara.t(`Ogiltig JSON: ${e.message}`, `Invalid JSON: ${e.message}`);
+      $('careplan-json-problem').hidden = false;
+      return false;
+    }
+  }
+
+  /** The history as changes: per version who, when, why, and what changed against the version before, in words. */
+  function renderHistory() {
     const list = $('careplan-history');
     list.replaceChildren();
-    for (const v of plan.history.slice().sort((a, b) => b.version - a.version)) {
+    const versions = plan.history.slice().sort((a, b) => a.version - b.version);
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i];
       const li = document.createElement('li');
       li.dataset.version = v.version;
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.textContent = nara.t(`Version ${v.version}: ${nara.time(v.changedAt)}, ${v.changedBy}`,
-        `Version ${v.version}: ${nara.time(v.changedAt)}, ${v.changedBy}`);
-      open.addEventListener('click', () => { $('careplan-view').textContent = JSON.stringify(v.plan, null, 2); });
-      li.append(open);
+      const head = document.createElement('p');
+      const who = v.changedByName || v.changedBy;
+      const strong = document.createElement('strong');
+      strong.textContent = nara.t(`Version ${v.version}`, `Version ${v.version}`);
+      head.append(strong, ` – ${nara.time(v.changedAt)}, ${who}`);
+      const reason = document.createElement('p');
+      reason.className = 'cp-reason';
+      // A reason the system wrote holds both languages ("inskrivning: … / enrolment: …"): the chosen half.
+      const why = careplanForm.half(v.reason);
+      reason.textContent = v.reason ? nara.t(`Skäl: ${why}`, `Reason: ${why}`)
+        : nara.t('Inget skäl angivet.', 'No reason given.');
+      li.append(head, reason);
+      if (i > 0) {
+        li.append(careplanForm.changeList(careplanForm.changes(versions[i - 1].plan, v.plan, plan.current.signals)));
+      } else {
+        const first = document.createElement('p');
+        first.textContent = nara.t('Första versionen av planen.', 'The first version of the plan.');
+        li.append(first);
+      }
       list.append(li);
     }
   }
 
-  /** Each problem next to the editor: the field it concerns and what is wrong. */
+  /** Each problem next to the field it names; those no field takes in the list under the buttons. */
   function problems(list) {
+    const fields = list.filter(p => p.field !== 'reason');
+    const taken = formView ? formView.showProblems(fields) : fields;
+    // Someone editing the JSON reads each problem with its place in the document too.
+    const rest = advancedOpen() ? fields : taken;
+    const reason = list.find(p => p.field === 'reason');
+    $('careplan-reason-problem').textContent = reason ? reason.message : '';
+    $('careplan-reason-problem').hidden = !reason;
     const ul = $('careplan-problems');
     ul.replaceChildren();
-    for (const p of list) {
+    for (const p of rest) {
       const li = document.createElement('li');
       if (p.field) {
         const field = document.createElement('code');
@@ -186,25 +281,48 @@
       li.append(p.message);
       ul.append(li);
     }
-    $('careplan-feedback').hidden = list.length === 0;
-    if (list.length) $('careplan-feedback').scrollIntoView({ block: 'nearest' });
+    $('careplan-feedback').hidden = rest.length === 0;
+    if (rest.length) $('careplan-feedback').scrollIntoView({ block: 'nearest' });
   }
+
+  /** The draft to send, or null (and why shown) when a field's text is not a value or the JSON view is not JSON. */
+  function planToSend() {
+    if (advancedOpen() && !readJson()) {
+      problems([{ field: null, message: $('careplan-json-problem').textContent }]);
+      return null;
+    }
+    if (formState.errors.size) {
+      problems([...formState.errors].map(([field, message]) => ({ field, message })));
+      return null;
+    }
+    return draft;
+  }
+
+  $('careplan-undo').addEventListener('click', () => {
+    problems([]);
+    renderPlan(true);
+  });
 
   $('careplan-save').addEventListener('click', async () => {
     $('careplan-saved').hidden = true;
-    let edited;
-    try {
-      edited = JSON.parse($('careplan-editor').value);
-    } catch (e) {
-      problems([{ field: null, message: nara.t(`Ogiltig JSON: ${e.message}`, `Invalid JSON: ${e.message}`) }]);
+    const edited = planToSend();
+    if (!edited) return;
+    const reason = $('careplan-reason').value.trim();
+    if (!reason) {
+      problems([{ field: 'reason', message: nara.t('Skriv varför planen ändras: skälet krävs och visas i historiken.',
+        'Say why the plan changes: the reason is required and shown in the history.') }]);
+      $('careplan-reason').setAttribute('aria-invalid', 'true');
+      $('careplan-reason').focus();
       return;
     }
+    $('careplan-reason').removeAttribute('aria-invalid');
     try {
       const saved = await nara.api('PUT', `/api/patients/${enc}/careplan`,
-        { basedOnVersion: plan.current.version, plan: edited });
+        { basedOnVersion: plan.current.version, plan: edited, reason });
       problems([]);
-      show('careplan-saved', nara.t(`Sparad som version ${saved.version}.`, `Saved as version ${saved.version}.`));
+      $('careplan-reason').value = '';
       await loadPlan();
+      show('careplan-saved', nara.t(`Sparad som version ${saved.version}.`, `Saved as version ${saved.version}.`));
       await loadTrends();
     } catch (e) {
       if (e.status === 400) {
@@ -226,13 +344,8 @@
   /** Before saving: what the edited plan would have raised over the last 30 and 90 days, against the plan in force. */
   $('careplan-whatif').addEventListener('click', async () => {
     $('careplan-whatif-result').hidden = true;
-    let edited;
-    try {
-      edited = JSON.parse($('careplan-editor').value);
-    } catch (e) {
-      problems([{ field: null, message: nara.t(`Ogiltig JSON: ${e.message}`, `Invalid JSON: ${e.message}`) }]);
-      return;
-    }
+    const edited = planToSend();
+    if (!edited) return;
     try {
       const answer = await nara.api('POST', `/api/patients/${enc}/careplan/what-if`, { plan: edited });
       problems([]);
@@ -243,6 +356,14 @@
         : [{ field: null, message: e.message }]);
     }
   });
+
+  /** A rule by its text (the draft's, else the plan in force's), as the form names it; its id only if neither has it. */
+  function ruleName(id) {
+    const rules = p => [...((p && p.rules) || []), ...((p && p.postDischarge && p.postDischarge.rules) || [])];
+    const rule = [...rules(draft), ...rules(plan && plan.current.plan)].find(r => r && r.id === id);
+    if (!rule) return id;
+    return nara.both(careplanForm.half(rule.message, 'sv'), careplanForm.half(rule.message, 'en'));
+  }
 
   function renderWhatIf(answer) {
     const box = $('careplan-whatif-windows');
@@ -284,7 +405,7 @@
       for (const row of rows.values()) {
         const a = row.now ? row.now.alerts : 0;
         const b = row.changed ? row.changed.alerts : 0;
-        add([row.ruleId, nara.both(...nara.SEVERITY[row.severity]), String(a), String(b),
+        add([ruleName(row.ruleId), nara.both(...nara.SEVERITY[row.severity]), String(a), String(b),
           String(row.now ? row.now.episodes : 0), String(row.changed ? row.changed.episodes : 0)],
           `${row.ruleId}/${row.severity}`, b > a ? 'more' : b < a ? 'fewer' : '');
       }

@@ -131,7 +131,8 @@ class CarePlanApiIT {
                     PLAN_URL,
                     new JsonObject()
                             .put("basedOnVersion", 1)
-                            .put("plan", plan.copy().put("rules", new JsonArray())));
+                            .put("plan", plan.copy().put("rules", new JsonArray()))
+                            .put("reason", "an edit started before version 2"));
             assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
             assertThat(json(david.get(PLAN_URL), 200).get("version").asInt()).isEqualTo(2);
         }
@@ -152,7 +153,8 @@ class CarePlanApiIT {
         JsonNode body = json(r, 400);
         assertThat(body.get("problems"))
                 .extracting(p -> p.get("field").asText())
-                .containsExactlyInAnyOrder("rules[1].above", "rules[2].above", "rules[2].message", "zone");
+                .as("the plan's problems and the missing reason, all at once")
+                .containsExactlyInAnyOrder("rules[1].above", "rules[2].above", "rules[2].message", "zone", "reason");
         assertThat(body.get("problems"))
                 .allSatisfy(p -> assertThat(p.get("message").asText()).isNotBlank());
     }

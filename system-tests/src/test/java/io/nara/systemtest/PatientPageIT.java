@@ -385,6 +385,11 @@ class PatientPageIT {
         browser = Browser.start("patient-doctor");
         browser.signInToInbox(ingest.baseUrl(), "david", "david-secret-1");
         browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
+        // The JSON editor is the form's "Avancerat" view, for what the form does not cover.
+        browser.await(
+                "the care-plan form",
+                d -> d.findElement(By.id("careplan-advanced")).isDisplayed());
+        browser.find("#careplan-advanced summary").click();
         browser.await(
                 "the care-plan editor",
                 d -> d.findElement(By.id("careplan-editor")).isDisplayed()
@@ -396,6 +401,7 @@ class PatientPageIT {
         // A threshold on a code Nära does not know: the plan must be refused and the reason shown.
         browser.script("const e = document.getElementById('careplan-editor'); const p = JSON.parse(e.value);"
                 + "p.rules[0].code = '1234-5'; e.value = JSON.stringify(p, null, 2);");
+        browser.find("#careplan-reason").sendKeys("Ny kod");
         browser.find("#careplan-save").click();
         browser.await(
                 "the problems next to the editor",
@@ -424,6 +430,11 @@ class PatientPageIT {
         browser = Browser.start("patient-whatif");
         browser.signInToInbox(ingest.baseUrl(), "david", "david-secret-1");
         browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
+        // The JSON editor is the form's "Avancerat" view, for what the form does not cover.
+        browser.await(
+                "the care-plan form",
+                d -> d.findElement(By.id("careplan-advanced")).isDisplayed());
+        browser.find("#careplan-advanced summary").click();
         browser.await(
                 "the care-plan editor",
                 d -> d.findElement(By.id("careplan-editor")).isDisplayed()

@@ -6,17 +6,26 @@ import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.ApiRoutes;
+import io.nara.ingest.web.Signal;
 import io.nara.protocol.careplan.CarePlan;
 import io.nara.protocol.careplan.InvalidCarePlanException;
 import io.nara.protocol.careplan.PlanProblem;
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The patient's care plan over HTTP, for the clinic's patient page: read it and its history (anyone caring for the
@@ -25,13 +34,22 @@ import java.util.Optional;
  * hub retained like any other.
  *
  * <pre>
- * GET /api/patients/{id}/careplan          200 {version, plan, changedBy, changedAt}; 404 when there is none
- * GET /api/patients/{id}/careplan/history  200 [{version, changedBy, changedAt, plan}], newest first
- * PUT /api/patients/{id}/careplan          {basedOnVersion, plan, reason?} -> 200 {version};
+ * GET /api/patients/{id}/careplan          200 {version, plan, changedBy, changedByName, changedAt, reason,
+ *                                          signals: {code: {name: {sv, en}, unit}}}; 404 when there is none
+ * GET /api/patients/{id}/careplan/history  200 [{version, changedBy, changedByName, changedAt, reason, plan}],
+ *                                          newest first
+ * PUT /api/patients/{id}/careplan          {basedOnVersion, plan, reason} -> 200 {version};
  *                                          400 {problem, problems: [{field, message}]}; 403; 404; 409
  * </pre>
+ *
+ * <p>A change needs its reason (the doctor's form asks for it; the history shows it beside the change), so a blank one
+ * is refused as a problem of the field {@code reason}. {@code signals} names, in both languages and with the unit,
+ * every signal the plan looks at: the form shows each rule's numbers in the patient's units without a vocabulary of
+ * its own.
  */
 public final class CarePlanApi implements ApiRoutes {
+
+    private static final String REASON = "reason";
 
     private final CarePlanService plans;
 
@@ -59,12 +77,15 @@ public final class CarePlanApi implements ApiRoutes {
                             "careplan.read",
                             List.of(patient),
                             plan.map(p -> "version=" + p.version()).orElse("none"));
-                    return plan;
+                    if (plan.isEmpty()) {
+                        return Optional.<Map<String, Object>>empty();
+                    }
+                    Map<String, Object> out = view(plan.get(), names(c, List.of(plan.get())));
+                    out.put("signals", signals(plan.get().plan()));
+                    return Optional.of(out);
                 })
-                .onSuccess(plan -> api.jsonOrNotFound(
-                        ctx,
-                        plan.map(CarePlanApi::view),
-                        "patienten har ingen vårdplan / the patient has no care plan"))
+                .onSuccess(plan ->
+                        api.jsonOrNotFound(ctx, plan, "patienten har ingen vårdplan / the patient has no care plan"))
                 .onFailure(ctx::fail);
     }
 
@@ -77,9 +98,10 @@ public final class CarePlanApi implements ApiRoutes {
                     List<CarePlanService.PlanVersion> versions = plans.history(c, patient);
                     AccessLog.record(
                             c, who.actor(), "careplan.history", List.of(patient), "versions=" + versions.size());
+                    Map<String, String> names = names(c, versions);
                     List<Map<String, Object>> newestFirst = new ArrayList<>();
                     for (int i = versions.size() - 1; i >= 0; i--) {
-                        newestFirst.add(view(versions.get(i)));
+                        newestFirst.add(view(versions.get(i), names));
                     }
                     return newestFirst;
                 })
@@ -100,7 +122,7 @@ public final class CarePlanApi implements ApiRoutes {
         if (!(body.getValue("plan") instanceof JsonObject document)) {
             throw new IllegalArgumentException("plan saknas / plan (the care-plan document) must be a JSON object");
         }
-        String reason = body.getString("reason");
+        String reason = body.getValue("reason") instanceof String r ? r.strip() : "";
         api.db()
                 .transaction(c -> {
                     CareAccess.requireRole(c, who, patient, "DOCTOR", api.now());
@@ -108,16 +130,20 @@ public final class CarePlanApi implements ApiRoutes {
                             .orElseThrow(() -> new IllegalArgumentException(
                                     "ingen hubb är kopplad till patienten / no hub is bound to the patient yet"));
                 })
-                .compose(hub -> plans.save(hub, read(api, patient, document, basedOn), who.actor(), reason, basedOn))
+                .compose(hub ->
+                        plans.save(hub, read(api, patient, document, basedOn, reason), who.actor(), reason, basedOn))
                 .onSuccess(saved -> api.json(ctx, 200, Map.of("version", saved.version())))
                 .onFailure(e -> {
                     if (e instanceof InvalidCarePlanException invalid) {
+                        boolean onlyReason = invalid.problems().stream().allMatch(p -> REASON.equals(p.field()));
                         api.json(
                                 ctx,
                                 400,
                                 Map.of(
                                         "problem",
-                                        "vårdplanen är ogiltig / the care plan is invalid",
+                                        onlyReason
+                                                ? "skäl saknas / a reason is missing"
+                                                : "vårdplanen är ogiltig / the care plan is invalid",
                                         "problems",
                                         invalid.problems()));
                     } else if (e instanceof CarePlanService.StaleVersion stale) {
@@ -126,6 +152,28 @@ public final class CarePlanApi implements ApiRoutes {
                         ctx.fail(e);
                     }
                 });
+    }
+
+    /**
+     * The editor's document as a plan of this patient, with the change's reason: a blank reason is one more problem
+     * beside the plan's own (field {@code reason}), so the doctor is told everything at once.
+     */
+    static CarePlan read(Api api, String patient, JsonObject document, int basedOn, String reason) {
+        List<PlanProblem> problems = new ArrayList<>();
+        CarePlan plan = null;
+        try {
+            plan = read(api, patient, document, basedOn);
+        } catch (InvalidCarePlanException e) {
+            problems.addAll(e.problems());
+        }
+        if (reason == null || reason.isBlank()) {
+            problems.add(new PlanProblem(
+                    REASON, "ange varför planen ändras / say why the plan changes (the history shows it)"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidCarePlanException(problems);
+        }
+        return plan;
     }
 
     /**
@@ -147,14 +195,54 @@ public final class CarePlanApi implements ApiRoutes {
         return api.codec().readCarePlan(plan);
     }
 
-    private static Map<String, Object> view(CarePlanService.PlanVersion v) {
+    private static Map<String, Object> view(CarePlanService.PlanVersion v, Map<String, String> names) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("version", v.version());
         out.put("plan", v.plan());
         out.put("changedBy", v.changedBy());
+        if (names.containsKey(v.changedBy())) {
+            out.put("changedByName", names.get(v.changedBy()));
+        }
         out.put("changedAt", v.changedAt());
         if (v.reason() != null) {
             out.put("reason", v.reason());
+        }
+        return out;
+    }
+
+    /** The names of the people who saved the versions, by actor ({@code person:<id>}); others have none. */
+    private static Map<String, String> names(Connection c, List<CarePlanService.PlanVersion> versions)
+            throws SQLException {
+        Set<String> actors = new TreeSet<>();
+        versions.forEach(v -> actors.add(v.changedBy()));
+        Map<String, String> names = new LinkedHashMap<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT 'person:' || id AS actor, name FROM person WHERE 'person:' || id = ANY (?)")) {
+            q.setArray(1, c.createArrayOf("text", actors.toArray()));
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    names.put(r.getString("actor"), r.getString("name"));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Every signal the plan's rules and measurements name: its name in both languages and its unit. */
+    private static Map<String, Object> signals(CarePlan plan) {
+        Set<String> codes = new TreeSet<>();
+        plan.allRules().forEach(r -> codes.addAll(r.codes()));
+        plan.expected().forEach(e -> codes.add(e.code()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String code : codes) {
+            Signal name = Signal.of(code);
+            out.put(
+                    code,
+                    Map.of(
+                            "name",
+                            name,
+                            "unit",
+                            Vocabulary.byLoinc(code).map(ClinicalCode::ucum).orElse("")));
         }
         return out;
     }

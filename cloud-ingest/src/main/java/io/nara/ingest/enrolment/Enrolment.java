@@ -185,7 +185,7 @@ public final class Enrolment {
                                 hubId,
                                 CarePlanTemplate.heartFailure(codec, patientId),
                                 who.actor(),
-                                "enrolment: the heart-failure template",
+                                "inskrivning: hjärtsviktsmallen / enrolment: the heart-failure template",
                                 0)
                         .map(plan -> new Enrolled(patientId, name, id, household, hubId, plan.version())));
     }
