@@ -42,6 +42,11 @@ const naraChart = (() => {
     return `${nara.time(new Date(fromMs).toISOString())}–${end}`;
   }
 
+  /** The signal's name in the chosen language (the server names it from the vocabulary), else its display. */
+  function signalName(signal) {
+    return signal.name && signal.name.sv ? nara.t(signal.name.sv, signal.name.en) : (signal.display || signal.code);
+  }
+
   /** Round tick values covering [lo, hi]. */
   function ticks(lo, hi, count) {
     const raw = (hi - lo) / count;
@@ -65,7 +70,7 @@ const naraChart = (() => {
    */
   function readingText(signal, p, bucketMs) {
     const when = span(Date.parse(p.at), Date.parse(p.at) + bucketMs);
-    const name = signal.display ? `${signal.display}, ` : '';
+    const name = `${signalName(signal)}, `;
     if (p.n <= 1 || p.max === p.min) {
       const count = p.n > 1 ? nara.t(` (${p.n} mätningar)`, ` (${p.n} readings)`) : '';
       return `${name}${when}: ${withUnit(p.mean, signal.unit)}${count}`;
@@ -102,7 +107,7 @@ const naraChart = (() => {
    * recorded outcomes (circles) at their own times on the lane under the plot, on separate rows where they would
    * overlap. A click or tap on the plot, or focus on a point or mark (Tab, then the arrow keys), shows its reading in
    * words in {@code reading} (a live region; one is put after the chart when none is given).
-   * @param signal  {code, display, unit, points:[{at, mean, min, max, n}], thresholds:[{ruleId, bound, value, severity}]}
+   * @param signal  {code, display, name: {sv, en}, unit, points:[{at, mean, min, max, n}], thresholds:[{ruleId, bound, value, severity}]}
    * @param trends  the whole answer: from, to, range, bucketSeconds
    * @param marks   the alerts to show on this chart's timeline
    * @param events  other moments to mark with a vertical line: [{at, label}] (the discharge)
@@ -117,7 +122,7 @@ const naraChart = (() => {
     const height = LANE + Math.max(1, rows.count) * ROW;
     const svg = el('svg', { class: 'trend-chart', viewBox: `0 0 ${W} ${height}`, width: W, height, role: 'group',
       'data-code': signal.code, 'data-range': trends.range, 'data-points': signal.points.length,
-      'aria-label': `${signal.display}${signal.unit ? ` (${signal.unit})` : ''}, ${signal.points.length} `
+      'aria-label': `${signalName(signal)}${signal.unit ? ` (${signal.unit})` : ''}, ${signal.points.length} `
         + nara.t('punkter; välj en punkt för dess värden', 'points; choose a point for its values') });
     el('rect', { x: LEFT, y: TOP, width: W - LEFT - RIGHT, height: BOTTOM - TOP, class: 'plot' }, svg);
     const x = t => LEFT + (Math.min(Math.max(t, from), to) - from) / (to - from) * (W - LEFT - RIGHT);

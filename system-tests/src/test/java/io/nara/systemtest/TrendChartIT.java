@@ -143,7 +143,7 @@ class TrendChartIT {
                         .getText()
                         .contains("max 85,8 kg"));
         String reading = browser.find(weight + ".chart-reading").getText();
-        assertThat(reading).contains("medel 81,2 kg", "min 81,2 kg", "155 mätningar", "06:00–09:00");
+        assertThat(reading).contains("Kroppsvikt", "medel 81,2 kg", "min 81,2 kg", "155 mätningar", "06:00–09:00");
         assertThat(browser.find(weight + ".chart-reading").getAttribute("role")).isEqualTo("status");
 
         // The keyboard moves on to the next morning's single reading.

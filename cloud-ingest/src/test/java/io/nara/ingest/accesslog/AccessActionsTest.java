@@ -9,7 +9,8 @@ class AccessActionsTest {
     @Test
     void aKnownActionReadsAsWordsInBothLanguages() {
         assertThat(AccessActions.of("alerts.stream"))
-                .isEqualTo(new AccessActions.Words("Fick larm direkt i larmlistan", "Received alerts live in the inbox"));
+                .isEqualTo(
+                        new AccessActions.Words("Fick larm direkt i larmlistan", "Received alerts live in the inbox"));
         assertThat(AccessActions.of("patient.trends").sv()).isEqualTo("Läste trender");
     }
 
