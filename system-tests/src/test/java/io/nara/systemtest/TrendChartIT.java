@@ -183,6 +183,36 @@ class TrendChartIT {
         browser.screenshot("weight-30d");
     }
 
+    @Test
+    void onAPhoneTheChartFitsAndATapNearAPointShowsItsReading() throws Exception {
+        browser = Browser.start("trend-phone");
+        browser.windowSize(390, 844);
+        browser.signInToInbox(ingest.baseUrl(), "anna", "anna-secret-1");
+        browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
+        String weight = "#charts[data-range='30d'] figure[data-code='" + WEIGHT + "'] ";
+        browser.await(
+                "the 30-day weight chart",
+                d -> !d.findElements(By.cssSelector(weight + "circle.point")).isEmpty());
+        Number overflow = (Number) browser.script(
+                "const f = document.querySelector(arguments[0]);"
+                        + "return f.getBoundingClientRect().right - document.documentElement.clientWidth;",
+                weight.strip());
+        assertThat(overflow.doubleValue())
+                .as("the chart fits the phone's width")
+                .isLessThanOrEqualTo(0);
+
+        // A finger lands above the dot, not on it: the nearest point in time is chosen.
+        WebElement slot = browser.find(weight + "circle.point[data-n='" + READINGS_THAT_MORNING + "']");
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", slot);
+        new Actions(browser.driver()).moveToElement(slot, 0, -12).click().perform();
+        browser.await(
+                "the slot's reading after a tap",
+                d -> d.findElement(By.cssSelector(weight + ".chart-reading"))
+                        .getText()
+                        .contains("max 85,8 kg"));
+        browser.screenshot("weight-30d-phone");
+    }
+
     private static Alert weightAlert(long seq, Instant raisedAt) {
         return new Alert(
                 seq,
