@@ -124,8 +124,14 @@
       figure.dataset.code = signal.code;
       const caption = document.createElement('figcaption');
       caption.append(signalName(signal), ` (${unit(signal.unit)})`);
+      // The chosen point's reading in words, beside the chart: visible, and read out by a screen reader.
+      const reading = document.createElement('p');
+      reading.className = 'chart-reading';
+      reading.setAttribute('role', 'status');
+      reading.textContent = nara.t('Klicka eller tabba till en punkt eller ett larm för att se värdet.',
+        'Click or tab to a point or an alert to see its value.');
       figure.append(caption, naraChart.draw({ ...signal, unit: unit(signal.unit) }, trends,
-        trends.marks.filter(m => m.code === signal.code), events));
+        trends.marks.filter(m => m.code === signal.code), events, reading), reading);
       charts.append(figure);
     }
   }

@@ -237,7 +237,7 @@ class AccessRulesPageIT {
                     .toList();
             return rows.stream()
                             .anyMatch(tr -> tr.contains("Eva Öst")
-                                    && tr.contains("alerts.refused")
+                                    && tr.contains("Nekades att läsa ett larm")
                                     && tr.contains("alert " + greta))
                     && !patients.isEmpty()
                     && patients.stream().allMatch(p -> p.contains(GRETA));

@@ -1,5 +1,6 @@
 package io.nara.ingest.inbox;
 
+import io.nara.ingest.accesslog.AccessLogSearch;
 import io.nara.ingest.alerting.AlertFeed;
 import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.alerting.AlertStore;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,12 +240,14 @@ public final class InboxRoutes implements ApiRoutes {
                 .putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
         Principal who = api.who(ctx);
+        // Named in each of its access-log entries, so the access log can show a stream as one line.
+        String stream = UUID.randomUUID().toString().substring(0, 8);
         // Each event waits for the one before it, so the stream keeps the order in which alerts arrived.
         Future<?>[] tail = {Future.succeededFuture()};
         MessageConsumer<JsonObject> feed = api.vertx().eventBus().consumer(AlertFeed.ADDRESS, message -> {
             long id = message.body().getLong("id");
             String event = AlertFeed.CREATED.equals(message.body().getString("kind")) ? "alert" : "update";
-            tail[0] = tail[0].eventually(() -> push(api, response, who, id, event));
+            tail[0] = tail[0].eventually(() -> push(api, response, who, stream, id, event));
         });
         long heartbeat = api.vertx().setPeriodic(SSE_HEARTBEAT_MILLIS, id -> response.write(": heartbeat\n\n"));
         streams.incrementAndGet();
@@ -256,9 +260,21 @@ public final class InboxRoutes implements ApiRoutes {
     }
 
     /** Sends one alert to one stream if its reader may see it; the access-log entry is written first. */
-    private static Future<?> push(Api api, HttpServerResponse response, Principal who, long alertId, String event) {
+    private static Future<?> push(
+            Api api, HttpServerResponse response, Principal who, String stream, long alertId, String event) {
         return api.db()
-                .transaction(c -> Inbox.one(c, who, alertId, api.now(), "alerts.stream"))
+                .transaction(c -> {
+                    Optional<InboxItem> item = Inbox.visible(c, who, alertId, api.now());
+                    if (item.isPresent()) {
+                        AccessLog.record(
+                                c,
+                                who.actor(),
+                                "alerts.stream",
+                                List.of(item.get().patientId()),
+                                "alert " + alertId + ", " + AccessLogSearch.STREAM_MARK + stream);
+                    }
+                    return item;
+                })
                 .onSuccess(item -> item.ifPresent(i -> {
                     if (!response.closed()) {
                         response.write("event: " + event + "\nid: " + i.id() + "\ndata: "

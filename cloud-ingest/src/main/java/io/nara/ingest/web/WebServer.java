@@ -155,6 +155,8 @@ public final class WebServer {
         router.route("/fhir/*").handler(this::relativesOnlyTheirs);
         router.post("/api/signout").handler(this::signOut);
         features.forEach(feature -> feature.mount(router, api));
+        // A signed-in relative who opens a staff page is sent to their own, by the server, not only by the page.
+        router.get("/*").handler(this::staffPagesNotForRelatives);
         router.route("/*").handler(StaticHandler.create("web"));
         router.route().failureHandler(ctx -> {
             Throwable f = ctx.failure();
@@ -319,6 +321,25 @@ public final class WebServer {
             throw new IllegalArgumentException("'" + field + "' must be a string");
         }
         return (String) value;
+    }
+
+    private void staffPagesNotForRelatives(RoutingContext ctx) {
+        Cookie session = ctx.request().getCookie(Auth.SESSION_COOKIE);
+        if (session == null || !StaffPages.staffOnly(ctx.normalizedPath())) {
+            ctx.next();
+            return;
+        }
+        sessions.find(session.getValue()).onFailure(ctx::fail).onSuccess(found -> {
+            if (found.isPresent() && found.get().relative()) {
+                ctx.response()
+                        .setStatusCode(303)
+                        .putHeader("Location", StaffPages.RELATIVES_PAGE)
+                        .putHeader("Cache-Control", "no-store")
+                        .end();
+                return;
+            }
+            ctx.next();
+        });
     }
 
     private void relativesOnlyTheirs(RoutingContext ctx) {
