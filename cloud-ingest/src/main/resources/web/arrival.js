@@ -66,8 +66,9 @@ const arrival = (() => {
       region.setAttribute('aria-live', level);
       document.body.append(region);
     }
-    // Any click or key press lets the browser play sound: take it, so the prompt is needed only until then.
-    for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, () => enable(false), true);
+    // Any click or key press lets the browser play sound: take it, so the prompt is needed only until then. On click,
+    // not on pointerdown: the prompt's going shifts the page, and mid-tap that would move the tap off its target.
+    for (const type of ['click', 'keydown']) document.addEventListener(type, () => enable(false), true);
     document.addEventListener('nara:lang', title);
     // A snooze ends by the clock, not by an event: look again every half minute.
     setInterval(() => track(tracked), 30000);
