@@ -80,6 +80,17 @@ class ArrivalIT {
         anna.await("the sound on and the prompt gone", d -> !"off".equals(sound(anna)));
         assertThat(anna.find("#sound-prompt").isDisplayed()).isFalse();
         assertThat(anna.find("#sound-state").getText()).isEqualTo("Larmljud på");
+        // Notifications are asked for from a button, never on load; here the browser is told to say yes.
+        assertThat(anna.find("#notify-on").getText()).isEqualTo("Tillåt aviseringar");
+        anna.driver()
+                .executeCdpCommand(
+                        "Browser.grantPermissions",
+                        Map.of("origin", ingest.baseUrl(), "permissions", List.of("notifications")));
+        anna.find("#notify-on").click();
+        anna.await(
+                "notifications on",
+                d -> d.findElement(By.id("notify-state")).getText().equals("Aviseringar på"));
+        assertThat(anna.find("#notify-on").isDisplayed()).isFalse();
 
         long first = raise(Severity.URGENT);
         anna.await("(1) in the title", d -> d.getTitle().equals("(1) Larm – Nära"));
@@ -93,6 +104,9 @@ class ArrivalIT {
                 "the first alert sounding",
                 d -> "playing".equals(rowSound(anna, first)) && "playing".equals(sound(anna)));
         assertThat(anna.find("link[rel='icon']").getAttribute("data-count")).isEqualTo("1");
+        assertThat(anna.find("#notify-state").getText())
+                .as("the notification shown without an error")
+                .isEqualTo("Aviseringar på");
         assertThat(anna.find("link[rel='icon']").getAttribute("href")).startsWith("data:image/png;base64,");
 
         long second = raise(Severity.URGENT);
