@@ -187,11 +187,12 @@ const arrival = (() => {
 
   /**
    * An alert that came over the live stream, with what the page held of it before: when it newly waits for me
-   * (new, escalated or handed to my team, returned unowned), it is announced and notified; the chime of a warning
+   * (new, escalated or handed to my team, returned unowned) or became urgent, it is announced and notified; the chime of a warning
    * plays here, the urgent alarm through track().
    */
   function arrived(before, a) {
-    if (!isWaiting(a) || isWaiting(before)) return;
+    const worse = before && before.severity !== 'URGENT' && a.severity === 'URGENT';
+    if (!isWaiting(a) || (isWaiting(before) && !worse)) return;
     read.delete(a.id);
     const sev = nara.SEVERITY[a.severity] ? nara.t(...nara.SEVERITY[a.severity]) : a.severity;
     const patient = a.patientName ?? a.patientId;

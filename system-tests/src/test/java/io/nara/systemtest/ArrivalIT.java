@@ -82,10 +82,9 @@ class ArrivalIT {
         assertThat(anna.find("#sound-state").getText()).isEqualTo("Larmljud på");
         // Notifications are asked for from a button, never on load; here the browser is told to say yes.
         assertThat(anna.find("#notify-on").getText()).isEqualTo("Tillåt aviseringar");
-        anna.driver()
-                .executeCdpCommand(
-                        "Browser.grantPermissions",
-                        Map.of("origin", ingest.baseUrl(), "permissions", List.of("notifications")));
+        anna.cdp(
+                "Browser.grantPermissions",
+                Map.of("origin", ingest.baseUrl(), "permissions", List.of("notifications")));
         anna.find("#notify-on").click();
         anna.await(
                 "notifications on",

@@ -91,9 +91,14 @@ final class Browser implements AutoCloseable {
 
     /** Shows pages as a phone does: a 390 × 844 viewport (an iPhone 12-14), mobile, for the next page opened. */
     void phone() {
-        driver.executeCdpCommand(
+        cdp(
                 "Emulation.setDeviceMetricsOverride",
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+    }
+
+    /** Runs a Chrome DevTools Protocol command (what no page can do: emulation, permissions); its answer. */
+    Map<String, Object> cdp(String command, Map<String, Object> parameters) {
+        return driver.executeCdpCommand(command, parameters);
     }
 
     /**
