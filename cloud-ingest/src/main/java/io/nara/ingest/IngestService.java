@@ -26,6 +26,7 @@ import io.nara.ingest.enrol.HubCa;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
+import io.nara.ingest.enrolment.PatientContactRoutes;
 import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.InboxRoutes;
@@ -240,7 +241,7 @@ public final class IngestService extends VerticleBase {
         // client and worker pool.
         ClinicReadings clinicReadings = new ClinicReadings(influx);
         Sessions sessions = new Sessions(db, clock, alerting.signIn());
-        InboxRoutes inbox = new InboxRoutes(lifecycle, evidence);
+        InboxRoutes inbox = new InboxRoutes(lifecycle, evidence, carePlans);
         web = new WebServer(
                 vertx,
                 codec,
@@ -259,6 +260,7 @@ public final class IngestService extends VerticleBase {
                                         new CarePlanApi(carePlans),
                                         new CarePlanWhatIfApi(carePlans, observations, influxWorker),
                                         new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
+                                        new PatientContactRoutes(),
                                         new UnattributedApi(observations, influxWorker, carePlans, alerts),
                                         new ClinicRoutes(clinicReadings, influxWorker),
                                         new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
