@@ -80,7 +80,7 @@ const naraAlertCard = (() => {
 
   function chart(c, a) {
     if (!c) return `<p class="muted">${bh('Mätvärdena kunde inte läsas', 'The readings could not be read')}</p>`;
-    const W = 640, H = 240, L = 52, R = 12, T = 22, B = 34;
+    const W = 640, H = 240, L = 52, R = 24, T = 22, B = 34;
     const t0 = new Date(c.from).getTime(), t1 = new Date(c.to).getTime();
     const unit = nara.unit(c.unit);
     const points = (c.points || []).filter(p => Number.isFinite(p.value));
@@ -169,7 +169,7 @@ const naraAlertCard = (() => {
     .alert-card .card-patient { font-size: 1.1em; }
     .alert-card a.tel { display: inline-block; min-height: 44px; line-height: 44px; padding: 0 .4rem; font-weight: bold; }
     .alert-card .card-readings { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-    .alert-card #card-latest { border-collapse: collapse; }
+    .alert-card #card-latest { border-collapse: collapse; width: auto; }
     .alert-card #card-latest caption { text-align: left; font-weight: bold; }
     .alert-card #card-latest th, .alert-card #card-latest td { text-align: left; padding: .15rem .6rem .15rem 0; border-bottom: 1px solid #eee; }
     .alert-card .card-chart { flex: 1 1 20rem; max-width: 44rem; margin: 0; }
