@@ -7,12 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -20,7 +20,8 @@ import org.openqa.selenium.WebElement;
  * against a real ingest node and PostgreSQL: at enrolment (a phone number that is not one is refused by name and
  * nothing is enrolled; corrected, the patient is enrolled with them) and on the patient page (shown with tap-to-call
  * links; a bad number refused by name and nothing changed; a new care contact and the SIP saved). Every read and change
- * is in the access log; a nurse of another municipality and the operator change nothing.
+ * is in the access log; a nurse of another municipality and the operator change nothing. A relative with the patient's
+ * consent to view sees whom to call and the SIP, never the patient's own phone or address.
  */
 class PatientContactPageIT {
 
@@ -34,7 +35,7 @@ class PatientContactPageIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.organisationWithNeighbour());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
         Services.awaitHealthy(ingest);
     }
 
@@ -160,6 +161,9 @@ class PatientContactPageIT {
     void nobodyWithoutACareRelationReadsOrChangesThem() throws Exception {
         Alerting.Session eva = Alerting.Session.of(ingest.baseUrl(), "eva", "eva-secret-1");
         String greta = Alerting.PATIENT;
+        List<Object> before = Alerting.rows(
+                        ingest, "SELECT phone, contact_changed_by FROM patient WHERE id = '" + greta + "'")
+                .get(0);
         assertThat(eva.get("/api/patients/" + greta + "/contact").statusCode()).isEqualTo(404);
         HttpResponse<String> change =
                 eva.post("/api/patients/" + greta + "/contact", new JsonObject().put("phone", "070-000 00 00"), true);
@@ -176,6 +180,41 @@ class PatientContactPageIT {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(operator.statusCode()).isEqualTo(403);
         assertThat(Alerting.rows(ingest, "SELECT phone, contact_changed_by FROM patient WHERE id = '" + greta + "'"))
-                .containsExactly(Arrays.asList(null, null));
+                .containsExactly(before);
+    }
+
+    @Test
+    void aRelativeWithConsentSeesWhomToCallAndTheSip() throws Exception {
+        Alerting.Session nurse = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
+        String greta = Alerting.PATIENT;
+        // Only the care contact and the SIP: the "nobody changes" test above sees Greta's own phone unset.
+        HttpResponse<String> saved = nurse.post(
+                "/api/patients/" + greta + "/contact",
+                new JsonObject()
+                        .put("careContactName", "Sara Lind")
+                        .put("careContactRole", "Distriktssköterska")
+                        .put("careContactPhone", "0612-345 67")
+                        .put("sipUrl", "https://sip.example.se/plan/17")
+                        .put("sipDate", "2026-11-02"),
+                true);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+
+        Browser lena = Browser.start("relative-care-contact");
+        try {
+            lena.signIn(ingest.baseUrl(), "lena", "lena-secret-1");
+            lena.await(
+                    "the care contact on Lena's page",
+                    d -> d.getCurrentUrl().endsWith("/relative.html")
+                            && d.findElement(By.id("care-contact")).isDisplayed());
+            assertThat(lena.find("#care-contact-who").getText())
+                    .contains("Sara Lind", "(Distriktssköterska)", "0612-345 67");
+            assertThat(lena.find("#care-contact-who a").getAttribute("href")).isEqualTo("tel:061234567");
+            assertThat(lena.find("#care-contact-sip a").getAttribute("href"))
+                    .isEqualTo("https://sip.example.se/plan/17");
+            assertThat(lena.find("#care-contact-sip").getText()).contains("2026-11-02");
+            lena.screenshot("care-contact");
+        } finally {
+            lena.close();
+        }
     }
 }
