@@ -3,6 +3,7 @@ package io.nara.ingest.enrolment;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
+import io.nara.ingest.contact.PatientContact;
 import io.nara.ingest.db.Database;
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.codec.MessageCodec;

@@ -4,6 +4,7 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.careplan.DeviceBindings;
+import io.nara.ingest.contact.PatientContact;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

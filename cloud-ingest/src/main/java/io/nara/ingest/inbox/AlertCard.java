@@ -1,7 +1,8 @@
 package io.nara.ingest.inbox;
 
 import io.nara.ingest.careplan.CarePlanService;
-import io.nara.ingest.enrolment.PatientContact;
+import io.nara.ingest.contact.PatientContact;
+import io.nara.ingest.enrolment.NationalId;
 import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.patient.Thresholds;
@@ -9,6 +10,8 @@ import io.nara.ingest.web.Signal;
 import io.nara.protocol.vocabulary.ClinicalCode;
 import io.nara.protocol.vocabulary.Vocabulary;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,9 +72,27 @@ public final class AlertCard {
         return new Patient(
                 alert.patientId(),
                 alert.patientName(),
-                PatientContact.age(c, alert.patientId(), LocalDate.ofInstant(now, SWEDEN))
-                        .orElse(null),
+                age(c, alert.patientId(), LocalDate.ofInstant(now, SWEDEN)).orElse(null),
                 PatientContact.read(c, alert.patientId()).orElse(null));
+    }
+
+    /**
+     * The patient's age in whole years on {@code today}, from her personnummer or samordningsnummer; empty for a
+     * reserve number or a patient without a number (imported with the organisation).
+     */
+    private static Optional<Integer> age(Connection c, String patientId, LocalDate today) throws SQLException {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT national_id, national_id_kind FROM patient WHERE id = ?")) {
+            q.setString(1, patientId);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next() || r.getString("national_id") == null) {
+                    return Optional.empty();
+                }
+                return new NationalId(
+                                NationalId.Kind.valueOf(r.getString("national_id_kind")), r.getString("national_id"))
+                        .age(today);
+            }
+        }
     }
 
     /**

@@ -2,7 +2,7 @@ package io.nara.ingest.relative;
 
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
-import io.nara.ingest.enrolment.PatientContact;
+import io.nara.ingest.contact.PatientContact;
 import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.ingest.web.Signal;

@@ -1,4 +1,4 @@
-package io.nara.ingest.enrolment;
+package io.nara.ingest.contact;
 
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.audit.AccessLog;

@@ -1,4 +1,4 @@
-package io.nara.ingest.enrolment;
+package io.nara.ingest.contact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.nara.ingest.enrolment;
+package io.nara.ingest.contact;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 /**
  * How to reach the patient and whom to call about her: her phone and address, the named care contact (fast
  * vårdkontakt: name, role, phone) and, where one exists, the coordinated individual plan (SIP: its address, date and
- * who is responsible for what). Every field is optional. Kept on the patient's row (the enrolment owns that table):
- * entered at enrolment, changed on the patient page, read by the alert card.
+ * who is responsible for what). Every field is optional. Kept in the patient's row, whose contact columns only this
+ * class writes (the rest of the row is the enrolment's): entered at enrolment, changed on the patient page, read by the
+ * alert card and the relative's page.
  *
  * @param changedBy who last changed them (an actor), null if nobody has
  * @param changedByName that person's name, when the actor is a person
@@ -145,25 +146,6 @@ public record PatientContact(
                         r.getString("contact_changed_by"),
                         r.getString("changed_by_name"),
                         changedAt == null ? null : changedAt.toInstant()));
-            }
-        }
-    }
-
-    /**
-     * The patient's age in whole years on {@code today}, from her personnummer or samordningsnummer; empty for a
-     * reserve number or a patient without a number (imported with the organisation).
-     */
-    public static Optional<Integer> age(Connection c, String patientId, LocalDate today) throws SQLException {
-        try (PreparedStatement q =
-                c.prepareStatement("SELECT national_id, national_id_kind FROM patient WHERE id = ?")) {
-            q.setString(1, patientId);
-            try (ResultSet r = q.executeQuery()) {
-                if (!r.next() || r.getString("national_id") == null) {
-                    return Optional.empty();
-                }
-                return new NationalId(
-                                NationalId.Kind.valueOf(r.getString("national_id_kind")), r.getString("national_id"))
-                        .age(today);
             }
         }
     }
