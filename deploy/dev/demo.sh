@@ -176,7 +176,9 @@ as_nurse() { # METHOD PATH [JSON]: prints the HTTP status, the body goes to $DEM
 }
 status=$(as_nurse POST /api/enrolment/patients '{"patientId":"patient-demo-1","name":"Demo Patient",
 	"nationalId":"19121212-1212","teams":["demo-hemsjukvard","demo-jourlakare"],"respondsFirst":"demo-hemsjukvard",
-	"hubId":"hub-dev-1","householdLabel":"Hemma hos Demo Patient"}')
+	"hubId":"hub-dev-1","householdLabel":"Hemma hos Demo Patient",
+	"phone":"070-174 06 05","address":"Storgatan 1, 123 45 Norrby",
+	"careContactName":"Sara Lind","careContactRole":"Distriktssköterska","careContactPhone":"070-174 06 06"}')
 case $status in
 201) say "enrolled patient-demo-1 (19121212-1212) on hub-dev-1 with the heart-failure care plan" ;;
 409) say "patient-demo-1 is already enrolled on hub-dev-1 (an earlier demo run)" ;;

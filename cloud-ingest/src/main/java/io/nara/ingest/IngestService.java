@@ -17,6 +17,7 @@ import io.nara.ingest.clinic.ClinicRoutes;
 import io.nara.ingest.consumer.HubMessageConsumer;
 import io.nara.ingest.consumer.HubMessageHandler;
 import io.nara.ingest.consumer.StoreHealth;
+import io.nara.ingest.contact.PatientContactRoutes;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.enrol.BrokerAccounts;
 import io.nara.ingest.enrol.CrlPublisher;
@@ -269,7 +270,7 @@ public final class IngestService extends VerticleBase {
         // client and worker pool.
         ClinicReadings clinicReadings = new ClinicReadings(influx);
         Sessions sessions = new Sessions(db, clock, alerting.signIn());
-        InboxRoutes inbox = new InboxRoutes(lifecycle, evidence);
+        InboxRoutes inbox = new InboxRoutes(lifecycle, evidence, carePlans);
         web = new WebServer(
                 vertx,
                 codec,
@@ -288,6 +289,7 @@ public final class IngestService extends VerticleBase {
                                         new CarePlanApi(carePlans),
                                         new CarePlanWhatIfApi(carePlans, observations, influxWorker),
                                         new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
+                                        new PatientContactRoutes(),
                                         new UnattributedApi(observations, influxWorker, carePlans, alerts),
                                         new ClinicRoutes(clinicReadings, influxWorker),
                                         new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),

@@ -342,6 +342,13 @@ class ApiAccessIT {
                         Refusal.NOT_FOUND,
                         ""),
                 new Read(
+                        "GET /api/patients/:id/contact",
+                        p + "/contact",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
+                        "phone, address and named care contact"),
+                new Read(
                         "GET /api/patients/:id/relatives",
                         p + "/relatives",
                         Reader.NURSE,
@@ -513,6 +520,11 @@ class ApiAccessIT {
                         p + "/admissions/" + stay,
                         new JsonObject().put("dischargedAt", clock.instant().toString()),
                         List.of("admission")),
+                new Change(
+                        "POST /api/patients/:id/contact",
+                        p + "/contact",
+                        new JsonObject().put("phone", "070-123 45 67"),
+                        List.of("patient")),
                 new Change(
                         "POST /api/patients/:id/relatives/:relativeId/consents",
                         p + "/relatives/" + lenaId + "/consents",

@@ -3,6 +3,7 @@ package io.nara.ingest.enrolment;
 import io.nara.ingest.access.CareAccess;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
+import io.nara.ingest.contact.PatientContact;
 import io.nara.ingest.db.Database;
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.codec.MessageCodec;
@@ -40,7 +41,8 @@ public final class Enrolment {
     /**
      * What a nurse fills in. {@code nationalId} or {@code reserveNumber}, not both. {@code patientId} names a patient
      * the cloud already has (imported with the organisation, or monitored before) to enrol for monitoring at home;
-     * null creates a new one.
+     * null creates a new one. {@code contact}: her phone, address and named care contact, optional (none filled in
+     * leaves what an existing patient has).
      */
     public record Request(
             String name,
@@ -50,7 +52,8 @@ public final class Enrolment {
             String respondsFirst,
             String hubId,
             String householdLabel,
-            String patientId) {}
+            String patientId,
+            PatientContact.Details contact) {}
 
     /** The enrolled patient, their household and the first plan's version. */
     public record Enrolled(
@@ -158,6 +161,9 @@ public final class Enrolment {
                         q.setString(5, who.actor());
                         q.setTimestamp(6, Timestamp.from(now));
                         q.executeUpdate();
+                    }
+                    if (request.contact() != null && request.contact().any()) {
+                        PatientContact.write(c, patientId, request.contact(), who.actor(), now);
                     }
                     for (String team : teams) {
                         if (inForce(c, patientId, team, now)) {

@@ -4,6 +4,7 @@ import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.careplan.DeviceBindings;
+import io.nara.ingest.contact.PatientContact;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +27,10 @@ import java.util.Map;
  *
  * <pre>
  * POST /api/enrolment/patients          {name, nationalId | reserveNumber, teams: [id], respondsFirst?, hubId,
- *                                        householdLabel?, patientId? (a patient the cloud already has)} -> 201 {patientId, nationalId, householdId, hubId,
+ *                                        householdLabel?, patientId? (a patient the cloud already has), and optionally
+ *                                        the contact details (phone, address, careContactName, careContactRole,
+ *                                        careContactPhone, sipUrl, sipDate, sipResponsibilities: {@link PatientContact})}
+ *                                        -> 201 {patientId, nationalId, householdId, hubId,
  *                                        carePlanVersion}; 400 naming the problem; 403; 409 (enrolled, household full)
  * GET  /api/enrolment/hubs/{hubId}      the household, bindings (in force and retired), devices the hub sees that are
  *                                       not bound (each with the latest readings it sent unbound), config published
@@ -76,7 +80,8 @@ public final class EnrolmentApi implements ApiRoutes {
                 body.getString("respondsFirst"),
                 body.getString("hubId"),
                 body.getString("householdLabel"),
-                body.getString("patientId"));
+                body.getString("patientId"),
+                PatientContact.parse(body));
         enrolment
                 .enrol(api.who(ctx), request)
                 .onSuccess(e -> {

@@ -2,6 +2,8 @@ package io.nara.ingest.enrolment;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.Period;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,6 +106,26 @@ public record NationalId(Kind kind, String value) {
     /** As shown to a person: {@code YYYYMMDD-NNNN}, or the reserve number. */
     public String display() {
         return kind == Kind.RESERVE ? value : value.substring(0, 8) + "-" + value.substring(8);
+    }
+
+    /**
+     * The date of birth a personnummer or samordningsnummer carries (a samordningsnummer's day less 60); empty for a
+     * reserve number, which carries none.
+     */
+    public Optional<LocalDate> birthDate() {
+        if (kind == Kind.RESERVE) {
+            return Optional.empty();
+        }
+        int day = Integer.parseInt(value.substring(6, 8));
+        return Optional.of(LocalDate.of(
+                Integer.parseInt(value.substring(0, 4)),
+                Integer.parseInt(value.substring(4, 6)),
+                kind == Kind.SAMORDNINGSNUMMER ? day - 60 : day));
+    }
+
+    /** Age in whole years on {@code today}; empty for a reserve number. */
+    public Optional<Integer> age(LocalDate today) {
+        return birthDate().map(born -> Period.between(born, today).getYears());
     }
 
     /** The Luhn check digit of the nine digits (YYMMDDNNN). */

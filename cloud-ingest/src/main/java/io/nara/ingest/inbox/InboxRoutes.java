@@ -8,6 +8,7 @@ import io.nara.ingest.alerting.AlertView;
 import io.nara.ingest.alerting.Outcome;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.org.OrgDirectory;
 import io.nara.ingest.web.ApiRoutes;
@@ -45,14 +46,20 @@ public final class InboxRoutes implements ApiRoutes {
     /** How far back the closed-automatically list reaches: a week of alerts nobody saw, for review. */
     private static final Duration AUTO_CLOSED_REVIEW = Duration.ofDays(7);
 
+    /** What PostgreSQL gives the alert card, before InfluxDB is asked for the readings. */
+    private record Detail(
+            InboxItem alert, List<Inbox.TrailEntry> trail, AlertCard.Patient patient, AlertCard.Lines lines) {}
+
     private final AlertLifecycle lifecycle;
     private final Evidence evidence;
+    private final CarePlanService plans;
     /** Open alert streams, for the node's metrics. */
     private final AtomicInteger streams = new AtomicInteger();
 
-    public InboxRoutes(AlertLifecycle lifecycle, Evidence evidence) {
+    public InboxRoutes(AlertLifecycle lifecycle, Evidence evidence, CarePlanService plans) {
         this.lifecycle = lifecycle;
         this.evidence = evidence;
+        this.plans = plans;
     }
 
     @Override
@@ -167,36 +174,41 @@ public final class InboxRoutes implements ApiRoutes {
     private void detail(RoutingContext ctx, Api api) {
         Principal who = api.who(ctx);
         long id = id(ctx);
+        Instant now = api.now();
         api.db()
                 .transaction(c -> {
-                    Optional<InboxItem> item = Inbox.one(c, who, id, api.now(), "alerts.detail");
+                    Optional<InboxItem> item = Inbox.one(c, who, id, now, "alerts.detail");
                     if (item.isEmpty()) {
                         refused(c, who, id);
+                        return Optional.<Detail>empty();
                     }
-                    return item.map(i -> {
-                        try {
-                            return Map.of("alert", i, "trail", Inbox.trail(c, id));
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
+                    InboxItem i = item.get();
+                    // The card's patient and plan are read under the detail's one access-log entry, which names her.
+                    return Optional.of(new Detail(
+                            i, Inbox.trail(c, id), AlertCard.patient(c, i, now), AlertCard.lines(c, plans, i)));
                 })
                 .compose(found -> {
                     if (found.isEmpty()) {
                         return Future.succeededFuture((Map<String, Object>) null);
                     }
-                    InboxItem item = (InboxItem) found.get().get("alert");
+                    Detail d = found.get();
                     return api.vertx()
                             .executeBlocking(
                                     () -> {
-                                        Map<String, Object> out = new LinkedHashMap<>(found.get());
+                                        Map<String, Object> out = new LinkedHashMap<>();
+                                        out.put("alert", d.alert());
+                                        out.put("trail", d.trail());
+                                        out.put("patient", d.patient());
                                         try {
+                                            out.put("chart", AlertCard.chart(evidence, d.alert(), d.lines(), now));
                                             out.put(
-                                                    "evidence",
-                                                    evidence.readings(item.patientId(), item.code(), item.raisedAt()));
+                                                    "latest",
+                                                    AlertCard.latest(
+                                                            evidence, d.alert().patientId(), now));
                                         } catch (RuntimeException e) {
-                                            LOG.warn("no evidence for alert {}: {}", id, e.getMessage());
-                                            out.put("evidence", List.of());
+                                            LOG.warn("no readings for alert {}: {}", id, e.getMessage());
+                                            out.put("chart", null);
+                                            out.put("latest", List.of());
                                         }
                                         return out;
                                     },
@@ -284,11 +296,12 @@ public final class InboxRoutes implements ApiRoutes {
                 .onFailure(e -> LOG.error("alert {} not streamed: {}", alertId, e.getMessage()));
     }
 
+    /** None chosen (missing or blank) is null, which the lifecycle refuses naming it; an unknown one is named. */
     private static Outcome outcome(String value) {
         try {
-            return value == null ? null : Outcome.valueOf(value);
+            return value == null || value.isBlank() ? null : Outcome.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown outcome " + value);
+            throw new IllegalArgumentException("okänt utfall / unknown outcome: " + value, e);
         }
     }
 

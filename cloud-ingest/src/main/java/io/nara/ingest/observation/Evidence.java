@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The readings behind an alert: the same signal of the same patient over the days before it, from InfluxDB, for the
- * inbox's small chart. Blocking: call from a worker.
+ * The readings behind an alert: the same signal of the same patient around it, from InfluxDB, for the alert card's
+ * chart; and the newest reading of each signal. Blocking: call from a worker.
  */
 public final class Evidence {
 
     /** One reading. */
     public record Point(Instant at, double value) {}
 
-    private static final Duration WINDOW = Duration.ofDays(7);
+    /** A chart of 48 hours holds a reading every six minutes at this many; a denser signal shows its newest. */
     private static final int MAX_POINTS = 500;
 
     private final ObservationQueries queries;
@@ -27,13 +27,14 @@ public final class Evidence {
         this.queries = new ObservationQueries(influx);
     }
 
-    public List<Point> readings(String patientId, String code, Instant around) {
+    /** The usable readings of one signal in [from, to], oldest first (at most the newest {@value #MAX_POINTS}). */
+    public List<Point> readings(String patientId, String code, Instant from, Instant to) {
         List<Point> points = new ArrayList<>();
         if (code == null) {
             return points;
         }
         // Unchecked, as it always was: a refused query shows an alert without its evidence rather than failing.
-        queries.recentValues(patientId, code, around.minus(WINDOW), around.plus(Duration.ofHours(1)), MAX_POINTS)
+        queries.recentValues(patientId, code, from, to, MAX_POINTS)
                 .forEach(v -> points.add(new Point(v.at(), v.value())));
         return points;
     }

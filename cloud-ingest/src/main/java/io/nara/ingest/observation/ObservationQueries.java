@@ -141,7 +141,8 @@ public final class ObservationQueries {
     }
 
     /**
-     * The patient's readings of one signal in [from, to], oldest first: the newest {@code newest} of them. Unchecked:
+     * The patient's usable readings of one signal in [from, to] (no implausible or control readings, as the trends),
+     * oldest first: the newest {@code newest} of them. Unchecked:
      * a query InfluxDB refuses answers no readings rather than failing, so an alert is shown without its evidence.
      */
     public List<Value> recentValues(String patientId, String code, Instant from, Instant to, int newest) {
@@ -149,7 +150,8 @@ public final class ObservationQueries {
                 .query(
                         influx.newQuery("SELECT value FROM " + ObservationStore.EVERY_POLICY
                                         + " WHERE patient = $patient"
-                                        + " AND code = $code AND time >= $from AND time <= $to ORDER BY time DESC LIMIT "
+                                        + " AND code = $code AND time >= $from AND time <= $to AND "
+                                        + ObservationRollup.USABLE + " ORDER BY time DESC LIMIT "
                                         + newest)
                                 .bind("patient", patientId)
                                 .bind("code", code)

@@ -52,7 +52,7 @@ import java.util.Set;
 public final class PatientRoutes implements ApiRoutes {
 
     /** The order signals appear on the page; others follow by code. */
-    static final List<String> SIGNAL_ORDER = List.of(
+    public static final List<String> SIGNAL_ORDER = List.of(
             Vocabulary.BODY_WEIGHT.loinc(),
             Vocabulary.SYSTOLIC.loinc(),
             Vocabulary.DIASTOLIC.loinc(),

@@ -2,6 +2,7 @@ package io.nara.ingest.relative;
 
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
+import io.nara.ingest.contact.PatientContact;
 import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.ingest.web.Signal;
@@ -14,13 +15,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The relative's one API call, {@code GET /api/relative/patient}: with the patient's VIEW consent in force, the
- * patient's name, the newest reading of each signal and whether an alert is open; without it, 404 and nothing else.
+ * patient's name, the newest reading of each signal, whether an alert is open, and her named care contact and SIP; without it, 404 and nothing else.
  * Logged either way ({@code relative.view} or {@code relative.refused}), in the transaction that checks the consent.
  * Staff and the operator get 403 there: it is not a way around the care relation.
  *
@@ -32,10 +34,17 @@ public final class RelativeRoutes implements ApiRoutes {
     /** One signal's newest reading, as the relative's page shows it: the signal named in both languages. */
     public record Reading(String code, Signal signal, String unit, double value, Instant at) {}
 
-    /** What the relative sees. */
-    public record View(String patientName, List<Reading> readings, boolean alertOpen) {}
+    /**
+     * Whom the family calls about the patient: her named care contact and, where one exists, the coordinated
+     * individual plan (SIP) with its date and who is responsible for what. Never her own phone or address.
+     */
+    public record CareContact(
+            String name, String role, String phone, String sipUrl, LocalDate sipDate, String sipResponsibilities) {}
 
-    private record Allowed(String patientId, String patientName, boolean alertOpen) {}
+    /** What the relative sees. */
+    public record View(String patientName, List<Reading> readings, boolean alertOpen, CareContact careContact) {}
+
+    private record Allowed(String patientId, String patientName, boolean alertOpen, CareContact careContact) {}
 
     private final Evidence evidence;
     private final WorkerExecutor influxWorker;
@@ -102,7 +111,8 @@ public final class RelativeRoutes implements ApiRoutes {
                                         evidence.latest(allowed.get().patientId(), now).stream()
                                                 .map(RelativeRoutes::reading)
                                                 .toList(),
-                                        allowed.get().alertOpen())),
+                                        allowed.get().alertOpen(),
+                                        allowed.get().careContact())),
                                 false))
                 .onSuccess(view -> api.jsonOrNotFound(ctx, view, "inget delat / nothing shared"))
                 .onFailure(ctx::fail);
@@ -120,7 +130,18 @@ public final class RelativeRoutes implements ApiRoutes {
             AccessLog.record(c, who.actor(), "relative.refused", List.of(patientId), "no VIEW consent in force");
             return Optional.empty();
         }
-        AccessLog.record(c, who.actor(), "relative.view", List.of(patientId), "latest readings, alert open");
+        AccessLog.record(
+                c, who.actor(), "relative.view", List.of(patientId), "latest readings, alert open, care contact");
+        CareContact contact = PatientContact.read(c, patientId)
+                .filter(p -> p.careContactName() != null || p.careContactPhone() != null || p.sipUrl() != null)
+                .map(p -> new CareContact(
+                        p.careContactName(),
+                        p.careContactRole(),
+                        p.careContactPhone(),
+                        p.sipUrl(),
+                        p.sipDate(),
+                        p.sipResponsibilities()))
+                .orElse(null);
         try (PreparedStatement q = c.prepareStatement(
                 "SELECT p.name, EXISTS (SELECT 1 FROM alert a "
                         + "LEFT JOIN alert_state s ON s.alert_id = a.id WHERE a.patient_id = p.id "
@@ -128,7 +149,7 @@ public final class RelativeRoutes implements ApiRoutes {
             q.setString(1, patientId);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
-                return Optional.of(new Allowed(patientId, r.getString("name"), r.getBoolean("alert_open")));
+                return Optional.of(new Allowed(patientId, r.getString("name"), r.getBoolean("alert_open"), contact));
             }
         }
     }

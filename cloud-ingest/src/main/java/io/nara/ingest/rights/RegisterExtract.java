@@ -78,12 +78,17 @@ public final class RegisterExtract {
 
     private RegisterExtract() {}
 
-    /** The patient's own record: id, name, national identifier, enrolment and its end. */
+    /**
+     * The patient's own record: id, name, national identifier, enrolment and its end, her contact details and named
+     * care contact.
+     */
     static JsonObject patient(Connection c, String patientId) throws SQLException {
         JsonArray rows = rows(
                 c,
                 "SELECT id, name, national_id, national_id_kind, enrolled_by, enrolled_at, "
-                        + "monitoring_ended_at, monitoring_ended_by FROM patient WHERE id = ?",
+                        + "monitoring_ended_at, monitoring_ended_by, phone, address, care_contact_name, "
+                        + "care_contact_role, care_contact_phone, sip_url, sip_date::text AS sip_date, sip_responsibilities, "
+                        + "contact_changed_by, contact_changed_at FROM patient WHERE id = ?",
                 patientId);
         return rows.isEmpty() ? null : rows.getJsonObject(0);
     }

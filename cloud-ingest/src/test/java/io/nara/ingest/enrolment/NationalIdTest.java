@@ -63,4 +63,17 @@ class NationalIdTest {
         assertThat(NationalId.reserve(" RES-2026-0042 ").value()).isEqualTo("RES-2026-0042");
         assertThatThrownBy(() -> NationalId.reserve("a b")).hasMessageContaining("reserve number");
     }
+
+    @Test
+    void theAgeIsTheWholeYearsSinceTheDateOfBirthTheNumberCarries() {
+        NationalId pnr = NationalId.parse("19121212-1212", TODAY);
+        assertThat(pnr.birthDate()).contains(LocalDate.of(1912, 12, 12));
+        assertThat(pnr.age(TODAY)).contains(113);
+        assertThat(pnr.age(LocalDate.of(2026, 12, 12))).contains(114);
+        // A samordningsnummer's day is the day of birth plus 60.
+        NationalId samordning = NationalId.parse("19701063-2391", TODAY);
+        assertThat(samordning.birthDate()).contains(LocalDate.of(1970, 10, 3));
+        assertThat(samordning.age(TODAY)).contains(56);
+        assertThat(NationalId.reserve("R-2026-0001").age(TODAY)).isEmpty();
+    }
 }
