@@ -46,7 +46,15 @@ class PageAccessibilityIT {
 
     static {
         for (String word : List.of(
-                "OPEN", "ACKNOWLEDGED", "RESOLVED", "URGENT", "WARNING", "INFO", "MUNICIPALITY", "REGION", "NURSE",
+                "OPEN",
+                "ACKNOWLEDGED",
+                "RESOLVED",
+                "URGENT",
+                "WARNING",
+                "INFO",
+                "MUNICIPALITY",
+                "REGION",
+                "NURSE",
                 "DOCTOR")) {
             NOT_SWEDISH.put(word, Pattern.compile("\\b" + word + "\\b"));
         }
@@ -122,13 +130,24 @@ class PageAccessibilityIT {
         ClinicData.readings(ingest, HUB, PATIENT, "8480-6", "mm[Hg]", systolic);
         ClinicData.readings(ingest, HUB, PATIENT, "29463-7", "kg", weight);
         ClinicData.readings(
-                ingest, HUB, PATIENT, "14682-9", "umol/L", Map.of(clock.instant().minus(Duration.ofDays(2)), 92.5));
+                ingest,
+                HUB,
+                PATIENT,
+                "14682-9",
+                "umol/L",
+                Map.of(clock.instant().minus(Duration.ofDays(2)), 92.5));
 
         // One urgent alert left open; one warning Anna acknowledged and handed over to the doctors.
         urgentAlert = Alerting.raise(
-                ingest, hub, HUB, Alerting.alert(1, Severity.URGENT, null, null, clock.instant().minusSeconds(60)));
+                ingest,
+                hub,
+                HUB,
+                Alerting.alert(1, Severity.URGENT, null, null, clock.instant().minusSeconds(60)));
         handedOverAlert = Alerting.raise(
-                ingest, hub, HUB, Alerting.alert(2, Severity.WARNING, null, null, clock.instant().minusSeconds(30)));
+                ingest,
+                hub,
+                HUB,
+                Alerting.alert(2, Severity.WARNING, null, null, clock.instant().minusSeconds(30)));
         Alerting.Session anna = Alerting.Session.of(ingest.baseUrl(), "anna", "anna-secret-1");
         expectOk(anna.post("/api/alerts/" + handedOverAlert + "/acknowledge", new JsonObject(), true));
         expectOk(anna.post(
@@ -157,8 +176,9 @@ class PageAccessibilityIT {
                 for (Map.Entry<String, Dimension> size : SIZES.entrySet()) {
                     browser.driver().manage().window().setSize(size.getValue());
                     browser.open(ingest.baseUrl() + page.path());
-                    browser.await(page.name() + " loaded", d -> !browser.findAll(page.ready())
-                            .isEmpty());
+                    browser.await(
+                            page.name() + " loaded",
+                            d -> !browser.findAll(page.ready()).isEmpty());
                     if ("index".equals(page.name())) {
                         openDetail(browser, urgentAlert, findings, page, size.getKey());
                     } else if ("index-doctor".equals(page.name())) {
@@ -181,7 +201,9 @@ class PageAccessibilityIT {
         known.forEach(f -> System.out.println("[a11y]   " + f));
         System.out.println("[a11y] new findings (" + fresh.size() + "):");
         fresh.forEach(f -> System.out.println("[a11y]   " + f));
-        assertThat(fresh).as("serious/critical axe violations and English words on Swedish pages").isEmpty();
+        assertThat(fresh)
+                .as("serious/critical axe violations and English words on Swedish pages")
+                .isEmpty();
         assertThat(gone)
                 .as("findings in KNOWN_IN_FLUX that no longer occur: take them out of the list")
                 .isEmpty();
@@ -204,7 +226,9 @@ class PageAccessibilityIT {
             browser.open(ingest.baseUrl() + "/patient.html?id=" + PATIENT);
             browser.await("the patient's title", d -> "Greta Holm – Patient – Nära".equals(d.getTitle()));
             browser.open(ingest.baseUrl() + "/");
-            browser.await("the inbox", d -> !browser.findAll("#unowned tr[data-alert-id]").isEmpty());
+            browser.await(
+                    "the inbox",
+                    d -> !browser.findAll("#unowned tr[data-alert-id]").isEmpty());
             assertThat(browser.driver().getTitle()).isEqualTo("Larm – Nära");
         }
     }
@@ -215,8 +239,9 @@ class PageAccessibilityIT {
                 "alert " + alertId + " listed",
                 d -> !browser.findAll("tr[data-alert-id='" + alertId + "']").isEmpty());
         browser.find("tr[data-alert-id='" + alertId + "']").click();
-        browser.await("its trail", d -> !browser.findAll("#detail:not([hidden]) #trail li")
-                .isEmpty());
+        browser.await(
+                "its trail",
+                d -> !browser.findAll("#detail:not([hidden]) #trail li").isEmpty());
         check(browser, findings, page.name(), size);
     }
 
