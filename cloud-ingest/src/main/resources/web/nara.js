@@ -208,6 +208,7 @@ const nara = (() => {
     const bar = document.querySelector('nav.nara');
     if (!bar) return;
     bar.replaceChildren();
+    bar.setAttribute('aria-label', t('Sidor', 'Pages'));
     // A relative has none of the staff's pages.
     for (const [href, sv, en] of (me && me.relative ? [] : PAGES)) {
       const link = document.createElement('a');

@@ -43,7 +43,7 @@ class PageAccessibilityIT {
     private static final String HUB = "hub-it-a11y-1";
     private static final String PATIENT = Alerting.PATIENT;
     private static final String OPERATOR = "otto";
-    private static final String OPERATOR_PASSWORD = "otto-runs-the-service-1";
+    private static final String OPERATOR_PASSWORD = "keeps-the-service-running-1";
     private static final MutableClock clock = new MutableClock(Alerting.TUESDAY_NOON);
 
     /**
@@ -198,25 +198,29 @@ class PageAccessibilityIT {
         StringWriter err = new StringWriter();
         CommandLine cmd = new CommandLine(new OperatorCommand());
         cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute(
-                "add",
-                "--pg-url",
-                ingest.postgres().jdbcUrl(),
-                "--pg-user",
-                ingest.postgres().user(),
-                "--pg-password-file",
-                pgPassword.toString(),
-                "--id",
-                "drift-" + OPERATOR,
-                "--name",
-                "Otto Drift",
-                "--username",
-                OPERATOR,
-                "--password-file",
-                password.toString());
-        Files.delete(pgPassword);
-        Files.delete(password);
-        Files.delete(dir);
+        int exit;
+        try {
+            exit = cmd.execute(
+                    "add",
+                    "--pg-url",
+                    ingest.postgres().jdbcUrl(),
+                    "--pg-user",
+                    ingest.postgres().user(),
+                    "--pg-password-file",
+                    pgPassword.toString(),
+                    "--id",
+                    "drift-" + OPERATOR,
+                    "--name",
+                    "Otto Drift",
+                    "--username",
+                    OPERATOR,
+                    "--password-file",
+                    password.toString());
+        } finally {
+            Files.delete(pgPassword);
+            Files.delete(password);
+            Files.delete(dir);
+        }
         assertThat(exit).as(err.toString()).isZero();
     }
 
