@@ -49,7 +49,7 @@ const nara = (() => {
   const UNITS = { 'mm[Hg]': ['mmHg', 'mmHg'], 'Cel': ['°C', '°C'], '[degF]': ['°F', '°F'], '{INR}': ['', ''],
     'umol/L': ['µmol/L', 'µmol/L'], 'mL/min/{1.73_m2}': ['mL/min/1,73 m²', 'mL/min/1.73 m²'],
     '{beats}/min': ['slag/min', 'beats/min'], '/min': ['/min', '/min'], '1/min': ['/min', '/min'],
-    '{breaths}/min': ['andetag/min', 'breaths/min'], 'h': ['tim', 'h'], 'd': ['dygn', 'days'] };
+    '{breaths}/min': ['andetag/min', 'breaths/min'], 'd': ['dygn', 'days'] };
   // An alert's status (inbox.AlertState): "OPEN" is an alert nobody has taken yet.
   const STATUS = { OPEN: ['Ej taget', 'Open'], ACKNOWLEDGED: ['Kvitterat', 'Acknowledged'],
     RESOLVED: ['Avslutat', 'Resolved'] };
