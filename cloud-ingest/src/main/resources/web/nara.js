@@ -12,6 +12,8 @@ const nara = (() => {
     localStorage.setItem(KEY, value === 'en' ? 'en' : 'sv');
     document.documentElement.lang = lang();
     retitle();
+    const bar = document.querySelector('nav.nara[aria-label]');
+    if (bar) bar.setAttribute('aria-label', t('Sidor', 'Pages'));
     document.dispatchEvent(new CustomEvent('nara:lang', { detail: lang() }));
   }
 
