@@ -7,15 +7,10 @@
 'use strict';
 const naraAlertCard = (() => {
   const esc = nara.esc, bh = nara.bothHtml;
-  const STATE = { OPEN: ['Ej taget', 'Unowned'], ACKNOWLEDGED: ['Kvitterat', 'Acknowledged'],
-    RESOLVED: ['Avslutat', 'Resolved'] };
   const HOUR = 3600 * 1000;
 
-  /** A number as the chosen language writes it (a decimal comma in Swedish), at most one decimal. */
-  function number(v, digits = 1) {
-    return Number(v).toLocaleString(nara.lang() === 'en' ? 'en-GB' : 'sv-SE', { maximumFractionDigits: digits });
-  }
-  function valueText(v, unit) { return v == null ? '–' : `${number(v)} ${nara.unit(unit)}`.trim(); }
+  const number = v => nara.number(v);
+  const valueText = (v, unit) => nara.quantity(v, unit);
   /** The digits a phone dials: the number without spaces, hyphens and brackets. */
   function tel(phone) { return 'tel:' + String(phone).replace(/[^+0-9]/g, ''); }
   function call(phone, id) {
@@ -26,8 +21,8 @@ const naraAlertCard = (() => {
   function handover(trail) {
     const last = (trail || []).filter(e => e.kind === 'handed-over' && e.note).pop();
     if (!last) return '';
-    const who = esc(last.actorName ?? last.actor);
-    const from = last.fromTeam ? ` ${bh('från', 'from')} ${esc(last.fromTeam)}` : '';
+    const who = esc(nara.message(last.actorName ?? last.actor));
+    const from = last.fromTeam ? ` ${bh('från', 'from')} ${esc(last.fromTeamName ?? last.fromTeam)}` : '';
     return `<p id="card-handover" class="card-handover"><strong>${bh('Överlämnat', 'Handed over')}</strong>
       ${nara.time(last.at)}, ${who}${from}: <span class="card-handover-note">${esc(last.note)}</span></p>`;
   }
@@ -147,14 +142,17 @@ const naraAlertCard = (() => {
   function html(d) {
     const a = d.alert;
     const sev = nara.SEVERITY[a.severity] ? bh(...nara.SEVERITY[a.severity]) : esc(a.severity);
-    const state = STATE[a.state] ? bh(...STATE[a.state]) : esc(a.state);
+    const state = nara.statusHtml(a.state);
+    // Tier 0 is the team that responds first; a higher one says how far the alert has been escalated.
+    const tier = a.tier > 0
+      ? ` (${bh(`eskalerat ${a.tier} steg`, `escalated ${a.tier} ${a.tier === 1 ? 'step' : 'steps'}`)})` : '';
     return `<div id="alert-card" class="alert-card ${esc(a.severity)}">
       ${handover(d.trail)}
-      <h3>${sev}: ${esc(a.message)}</h3>
+      <h3>${sev}: ${esc(nara.message(a.message))}</h3>
       ${patient(d.patient, a)}
       <p>${bh('Värde', 'Value')}: <strong>${esc(valueText(a.value, a.unit))}</strong> · ${bh('Mätt', 'Measured')} ${nara.time(a.raisedAt)}
-        · ${bh('Regel', 'Rule')}: ${esc(a.ruleId)} · ${bh('Vårdplan', 'Care plan')} ${esc(a.carePlanVersion)}</p>
-      <p>Status: ${state} · Team: ${esc(a.teamName)} (${bh('nivå', 'tier')} ${a.tier})
+        · ${bh('Vårdplan, version', 'Care plan, version')} ${esc(a.carePlanVersion)}</p>
+      <p>Status: ${state} · Team: ${esc(a.teamName)}${tier}
         · ${bh('Ansvarig', 'Owner')}: ${esc(a.ownerName)} · ${bh('Eskalerar', 'Escalates')}: ${nara.time(a.escalateAt)}
         ${a.remindAt ? '· ' + bh('Påminner', 'Reminds') + ': ' + nara.time(a.remindAt) : ''}
         ${a.reminders ? '(' + a.reminders + ' ' + bh('påminnelser', 'reminders') + ')' : ''}</p>

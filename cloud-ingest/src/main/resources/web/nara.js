@@ -11,7 +11,31 @@ const nara = (() => {
   function setLang(value) {
     localStorage.setItem(KEY, value === 'en' ? 'en' : 'sv');
     document.documentElement.lang = lang();
+    retitle();
+    const bar = document.querySelector('nav.nara[aria-label]');
+    if (bar) bar.setAttribute('aria-label', t('Sidor', 'Pages'));
     document.dispatchEvent(new CustomEvent('nara:lang', { detail: lang() }));
+  }
+
+  // What the page is about beyond its name (the patient on the patient page), for the tab's title.
+  let subject = null;
+
+  /**
+   * Names the tab "<subject> – <page> – Nära" in the chosen language, so a screen reader and a row of tabs both say
+   * where one is: the page is named by <body data-title="Svenska / English"> or else by its <h1> in that language.
+   */
+  function retitle() {
+    const named = document.body && document.body.dataset.title;
+    const h1 = document.querySelector('h1');
+    const part = h1 && (h1.querySelector(`[lang="${lang()}"]`) || h1);
+    const page = named ? message(named) : (part ? part.textContent.trim() : '');
+    document.title = [subject, page, 'Nära'].filter(x => x).join(' – ');
+  }
+
+  /** Sets what the page is about (a patient's name) for its title; null for none. */
+  function title(about) {
+    subject = about || null;
+    retitle();
   }
 
   // Labels every page shares, Swedish first: the protocol's severities, the outcomes a nurse records
@@ -23,10 +47,62 @@ const nara = (() => {
     MEDICATION_CHANGED: ['Läkemedel ändrat', 'Medication changed'],
     DIRECT_ADMISSION: ['Direktinläggning', 'Direct admission'],
     EMERGENCY_DEPARTMENT: ['Akutmottagning', 'Emergency department'] };
-  const UNITS = { 'mm[Hg]': 'mmHg', 'Cel': '°C', '{INR}': '', 'mL/min/{1.73_m2}': 'mL/min/1,73 m²' };
+  // UCUM as a nurse writes it: µ, not u; no brackets; words where the code is one. [Swedish, English].
+  const UNITS = { 'mm[Hg]': ['mmHg', 'mmHg'], 'Cel': ['°C', '°C'], '[degF]': ['°F', '°F'], '{INR}': ['', ''],
+    'umol/L': ['µmol/L', 'µmol/L'], 'mL/min/{1.73_m2}': ['mL/min/1,73 m²', 'mL/min/1.73 m²'],
+    '{beats}/min': ['slag/min', 'beats/min'], '/min': ['/min', '/min'], '1/min': ['/min', '/min'],
+    '{breaths}/min': ['andetag/min', 'breaths/min'], 'd': ['dygn', 'days'] };
+  // An alert's status (inbox.AlertState): "OPEN" is an alert nobody has taken yet.
+  const STATUS = { OPEN: ['Ej taget', 'Open'], ACKNOWLEDGED: ['Kvitterat', 'Acknowledged'],
+    RESOLVED: ['Avslutat', 'Resolved'] };
+  // The kind of an organisation (org.OrganisationKind), as a team's principal is named.
+  const KINDS = { MUNICIPALITY: ['Kommun', 'Municipality'], REGION: ['Region', 'Region'],
+    PRIVATE: ['Privat vårdgivare', 'Private provider'] };
 
-  /** A UCUM unit as a nurse writes it. */
-  function unit(ucum) { return ucum in UNITS ? UNITS[ucum] : (ucum ?? ''); }
+  /** A UCUM unit as a nurse writes it, in the chosen language. */
+  function unit(ucum) {
+    if (ucum == null) return '';
+    // Any µ-prefixed unit, also one not in the table ("umol/mol").
+    return ucum in UNITS ? t(...UNITS[ucum]) : ucum.replace(/^u(?=(mol|g|L)\b)/, 'µ');
+  }
+
+  /**
+   * A number as the chosen language writes it: a decimal comma in Swedish. {@code digits} fixes the decimals; without
+   * it up to two are shown. Null, NaN and infinities (a failed measurement) are '–', never a number.
+   */
+  function number(value, digits) {
+    if (value === null || value === undefined || value === '' || !Number.isFinite(Number(value))) return '–';
+    const fixed = digits === undefined ? { maximumFractionDigits: 2 }
+      : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    return Number(value).toLocaleString(lang() === 'en' ? 'en-GB' : 'sv-SE', { useGrouping: false, ...fixed })
+      .replace('\u2212', '-');
+  }
+
+  /** A value with its unit, both as the chosen language writes them ("92,5 µmol/L"). */
+  function quantity(value, ucum, digits) {
+    const u = unit(ucum);
+    return number(value, digits) + (u ? ' ' + u : '');
+  }
+
+  /**
+   * One language of a text that holds both, "Svensk text / English text" (the convention of care-plan messages, see
+   * protocol/README.md): the Swedish half, or in English the English half. A text without " / " is shown as it is.
+   */
+  function message(text) {
+    if (text == null) return '–';
+    const at = String(text).indexOf(' / ');
+    if (at < 0) return String(text);
+    return lang() === 'en' ? String(text).slice(at + 3) : String(text).slice(0, at);
+  }
+
+  /** An alert's status in words, following a later switch; an unknown one as it is. */
+  function status(state) { return STATUS[state] ? both(...STATUS[state]) : document.createTextNode(state ?? '–'); }
+
+  /** ... as markup, for pages that build HTML as strings. */
+  function statusHtml(state) { return STATUS[state] ? bothHtml(...STATUS[state]) : esc(state); }
+
+  /** The kind of an organisation in words ("Kommun"), as markup. */
+  function kindHtml(kind) { return KINDS[kind] ? bothHtml(...KINDS[kind]) : esc(kind); }
 
   /** The text in the chosen language, for strings built in script. */
   function t(sv, en) { return lang() === 'en' ? en : sv; }
@@ -134,6 +210,7 @@ const nara = (() => {
     const bar = document.querySelector('nav.nara');
     if (!bar) return;
     bar.replaceChildren();
+    bar.setAttribute('aria-label', t('Sidor', 'Pages'));
     // A relative has none of the staff's pages.
     for (const [href, sv, en] of (me && me.relative ? [] : PAGES)) {
       const link = document.createElement('a');
@@ -155,9 +232,11 @@ const nara = (() => {
     sw.append(both('English', 'Svenska'));
     sw.addEventListener('click', () => setLang(lang() === 'sv' ? 'en' : 'sv'));
     bar.append(spacer, who, sw);
+    retitle();
   }
 
   document.documentElement.lang = lang();
+  if (document.body) retitle();
   return { lang, setLang, t, both, bothHtml, esc, time, instant, whoAmI, api, nav, me: () => me,
-    SEVERITY, OUTCOMES, unit, storage };
+    SEVERITY, OUTCOMES, STATUS, KINDS, unit, number, quantity, message, status, statusHtml, kindHtml, title, storage };
 })();

@@ -49,6 +49,7 @@
   function renderOverview() {
     const o = overview;
     $('patient-name').textContent = o.name;
+    nara.title(o.name);
     $('patient-id').textContent = o.patientId;
     const discharge = $('discharge');
     discharge.hidden = !o.dischargedOn;

@@ -153,7 +153,7 @@ class AccessRulesPageIT {
                 d -> d.getCurrentUrl().endsWith("/relative.html")
                         && d.findElement(By.id("nothing")).isDisplayed());
         assertThat(browser.find("#shared").isDisplayed()).isFalse();
-        assertThat(browser.driver().getPageSource()).doesNotContain("Greta", GRETA, "81.2");
+        assertThat(browser.driver().getPageSource()).doesNotContain("Greta", GRETA, "81.2", "81,2");
         browser.screenshot("no-consent");
         // Nor can she reach the staff's inbox.
         assertThat(browser.script("return fetch('/api/inbox').then(r => r.status);"))
@@ -167,7 +167,8 @@ class AccessRulesPageIT {
                 d -> d.findElement(By.id("shared")).isDisplayed());
         assertThat(browser.find("#patient-name").getText()).isEqualTo("Greta Holm");
         assertThat(browser.find("#readings tr[data-code='29463-7']").getText())
-                .contains("Kroppsvikt", "81.2", "kg")
+                // A decimal comma in Swedish (the reading is 81.2 kg).
+                .contains("Kroppsvikt", "81,2 kg")
                 .doesNotContain("400");
         assertThat(browser.find("#alert-open").isDisplayed()).isTrue();
         assertThat(browser.findAll("nav.nara a"))
@@ -186,7 +187,7 @@ class AccessRulesPageIT {
         browser.await(
                 "'nothing shared' after the withdrawal",
                 d -> d.findElement(By.id("nothing")).isDisplayed());
-        assertThat(browser.driver().getPageSource()).doesNotContain("Greta", GRETA, "81.2");
+        assertThat(browser.driver().getPageSource()).doesNotContain("Greta", GRETA, "81.2", "81,2");
         assertThat(lena.get("/api/relative/patient").statusCode()).isEqualTo(404);
     }
 

@@ -343,7 +343,6 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             RouteDecision route = route(c, to.id(), 0, now);
             Instant escalateAt = s.after() == null ? null : now.plus(s.after());
             reopen(c, alertId, route.teamId(), route.tier(), escalateAt, now);
-            String kinds = from.map(f -> f.organisationKind() + " → ").orElse("") + to.organisationKind();
             long event = Trail.record(
                     c,
                     alertId,
@@ -357,7 +356,8 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                             route.people(),
                             cross,
                             null,
-                            note.strip() + (cross ? " [" + kinds + "]" : "")));
+                            // The note is the nurse's own words; a crossing between principals is cross_principal.
+                            note.strip()));
             NotificationOutbox.enqueue(
                     c, channels, now, alertId, event, "handed-over", route.teamId(), route.tier(), route.people());
         });

@@ -21,6 +21,15 @@ import java.util.Optional;
  */
 public final class Inbox {
 
+    /**
+     * The actor of the steps the cloud takes by itself (routing, escalation, an episode's end), in both languages:
+     * "svensk text / English text", the convention the page splits with {@code nara.message}.
+     */
+    public static final String SYSTEM_NAME = "Nära (automatiskt) / Nära (automatic)";
+
+    /** The actor of a step the operator's key took. */
+    public static final String OPERATOR_NAME = "Driften / Operator";
+
     private static final String VISIBLE = """
             (s.team_id = ANY (?) OR s.owner_id = ? OR EXISTS (
                 SELECT 1 FROM care_relations_at(?) r WHERE r.patient_id = a.patient_id AND r.team_id = ANY (?))
@@ -109,25 +118,34 @@ public final class Inbox {
         }
     }
 
-    /** The alert's trail, oldest first. */
+    /**
+     * The alert's trail, oldest first, naming people and teams as the page shows them: a person by name, the cloud's
+     * own steps as {@link #SYSTEM_NAME}, a team by its name beside its id.
+     */
     public static List<TrailEntry> trail(Connection c, long alertId) throws SQLException {
         List<TrailEntry> entries = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT e.at, e.kind, e.actor, e.from_team, e.to_team, e.tier, e.people, e.cross_principal, e.outcome,
-                       e.note, p.name AS actor_name FROM alert_event e
+                       e.note, p.name AS actor_name, ft.name AS from_team_name, tt.name AS to_team_name
+                FROM alert_event e
                 LEFT JOIN person p ON e.actor = 'person:' || p.id
+                LEFT JOIN care_team ft ON ft.id = e.from_team
+                LEFT JOIN care_team tt ON tt.id = e.to_team
                 WHERE e.alert_id = ? ORDER BY e.id""")) {
             q.setLong(1, alertId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
                     Array people = r.getArray("people");
+                    String actor = r.getString("actor");
                     entries.add(new TrailEntry(
                             r.getTimestamp("at").toInstant(),
                             r.getString("kind"),
-                            r.getString("actor"),
-                            r.getString("actor_name"),
+                            actor,
+                            actorName(actor, r.getString("actor_name")),
                             r.getString("from_team"),
+                            r.getString("from_team_name"),
                             r.getString("to_team"),
+                            r.getString("to_team_name"),
                             r.getObject("tier", Integer.class),
                             people == null ? List.of() : List.of((String[]) people.getArray()),
                             r.getBoolean("cross_principal"),
@@ -139,14 +157,30 @@ public final class Inbox {
         return entries;
     }
 
-    /** One step of the trail. */
+    /** Who took a step, in words: the person's name, or what the cloud or the operator did on its own. */
+    static String actorName(String actor, String personName) {
+        if (personName != null) {
+            return personName;
+        }
+        if (actor == null) {
+            return null;
+        }
+        if (actor.startsWith("system:")) {
+            return SYSTEM_NAME;
+        }
+        return "operator".equals(actor) ? OPERATOR_NAME : actor;
+    }
+
+    /** One step of the trail; the names are null where there is no such person or team. */
     public record TrailEntry(
             Instant at,
             String kind,
             String actor,
             String actorName,
             String fromTeam,
+            String fromTeamName,
             String toTeam,
+            String toTeamName,
             Integer tier,
             List<String> people,
             boolean crossPrincipal,
