@@ -52,28 +52,6 @@ class PageAccessibilityIT {
      */
     private static final Map<String, Pattern> NOT_SWEDISH = notSwedish();
 
-    /**
-     * The CURRENT findings on the three pages other helpers are rebuilding (index.html's detail, patient.js's care plan
-     * and trends, access-log.html), as "page size kind:id". The lead empties this list after merging them: a finding
-     * here that no longer occurs fails the test too, so the list cannot go stale.
-     */
-    private static final Set<String> KNOWN_IN_FLUX = atBothSizes(
-            // index.html, the alert's detail (show()): handover, card
-            "index axe:label [#snooze-minutes]",
-            "index axe:select-name [#handover-team]",
-            "index axe:select-name [#resolve-outcome]",
-            "index sv:rule id [systolic-low]",
-            "index sv:tier number [nivå 0]",
-            "index-doctor axe:label [#snooze-minutes]",
-            "index-doctor axe:select-name [#handover-team]",
-            "index-doctor axe:select-name [#resolve-outcome]",
-            "index-doctor sv:rule id [systolic-high]",
-            "index-doctor sv:tier number [nivå 0]",
-            // patient.js, the care plan: careplan
-            "patient-doctor axe:label [#careplan-editor]",
-            // access-log.html: trends
-            "access-log sv:team id [home-nursing-north]");
-
     private static Services.Ingest ingest;
     private static TestMqttClient hub;
     private static long urgentAlert;
@@ -106,18 +84,6 @@ class PageAccessibilityIT {
 
     private static final Map<String, Dimension> SIZES =
             new LinkedHashMap<>(Map.of("desktop", new Dimension(1280, 900), "phone", new Dimension(390, 844)));
-
-    /** Each "page finding" as found at desktop size and on the phone: "page desktop finding", "page phone finding". */
-    private static Set<String> atBothSizes(String... findings) {
-        Set<String> all = new TreeSet<>();
-        for (String f : findings) {
-            int space = f.indexOf(' ');
-            for (String size : List.of("desktop", "phone")) {
-                all.add(f.substring(0, space) + " " + size + f.substring(space));
-            }
-        }
-        return all;
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -229,21 +195,10 @@ class PageAccessibilityIT {
                 }
             }
         }
-        Set<String> known = new TreeSet<>(findings);
-        known.retainAll(KNOWN_IN_FLUX);
-        Set<String> fresh = new TreeSet<>(findings);
-        fresh.removeAll(KNOWN_IN_FLUX);
-        Set<String> gone = new TreeSet<>(KNOWN_IN_FLUX);
-        gone.removeAll(findings);
-        System.out.println("[a11y] known findings on pages in flux (" + known.size() + "):");
-        known.forEach(f -> System.out.println("[a11y]   " + f));
-        System.out.println("[a11y] new findings (" + fresh.size() + "):");
-        fresh.forEach(f -> System.out.println("[a11y]   " + f));
-        assertThat(fresh)
+        System.out.println("[a11y] findings (" + findings.size() + "):");
+        findings.forEach(f -> System.out.println("[a11y]   " + f));
+        assertThat(findings)
                 .as("serious/critical axe violations and English words on Swedish pages")
-                .isEmpty();
-        assertThat(gone)
-                .as("findings in KNOWN_IN_FLUX that no longer occur: take them out of the list")
                 .isEmpty();
     }
 
