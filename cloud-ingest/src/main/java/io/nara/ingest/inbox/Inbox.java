@@ -43,7 +43,7 @@ public final class Inbox {
             q.setInt(i, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    items.add(InboxItem.from(r));
+                    items.add(InboxItem.from(r, who));
                 }
             }
         }
@@ -71,7 +71,7 @@ public final class Inbox {
             q.setInt(i, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    items.add(InboxItem.from(r));
+                    items.add(InboxItem.from(r, who));
                 }
             }
         }
@@ -104,7 +104,7 @@ public final class Inbox {
                 bind(c, q, who, now, 2);
             }
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(InboxItem.from(r)) : Optional.empty();
+                return r.next() ? Optional.of(InboxItem.from(r, who)) : Optional.empty();
             }
         }
     }
