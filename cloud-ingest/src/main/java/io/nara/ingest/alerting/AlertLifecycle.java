@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of an alert, and the one way to change it: a new alert opens, raises or closes its episode and is routed;
- * people acknowledge, hand over, snooze and resolve it; the scan escalates it, reminds its owner and returns it to the
+ * people acknowledge, hand over, escalate, snooze and resolve it (a team that handed it over waits for the receiving
+ * one, {@link HandoverPolicy}); the scan escalates it, reminds its owner and returns it to the
  * team. Only this package writes {@code alert}, {@code alert_state}, {@code alert_event} and {@code snooze}; every step
  * runs in one transaction that records it in the trail ({@link Trail}) and tells every node's inboxes. The decisions
  * are pure and beside it: {@link RoutingPolicy}, {@link EscalationPolicy}, {@link ReminderSchedule}.
