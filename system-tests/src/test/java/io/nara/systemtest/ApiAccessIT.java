@@ -268,6 +268,13 @@ class ApiAccessIT {
                         Refusal.NOT_FOUND_LOGGED,
                         "the refused attempt names Greta, so her MAS sees who tried"),
                 new Read(
+                        "GET /api/alerts/:id/handover-targets",
+                        "/api/alerts/" + gretaAlert + "/handover-targets",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND_LOGGED,
+                        "the teams caring for Greta are patient data: seen like the alert itself"),
+                new Read(
                         "GET /api/rejected",
                         "/api/rejected",
                         Reader.OPERATOR,
@@ -466,8 +473,9 @@ class ApiAccessIT {
                 new Change(
                         "POST /api/alerts/:id/handover",
                         a + "/handover",
-                        new JsonObject().put("team", "home-nursing-south").put("note", "tar över"),
+                        new JsonObject().put("team", "region-oncall").put("note", "tar över"),
                         alert),
+                new Change("POST /api/alerts/:id/escalate", a + "/escalate", new JsonObject(), alert),
                 new Change(
                         "POST /api/alerts/:id/resolve",
                         a + "/resolve",

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of an alert, and the one way to change it: a new alert opens, raises or closes its episode and is routed;
- * people acknowledge, hand over, snooze and resolve it; the scan escalates it, reminds its owner and returns it to the
+ * people acknowledge, hand over, escalate, snooze and resolve it (a team that handed it over waits for the receiving
+ * one, {@link HandoverPolicy}); the scan escalates it, reminds its owner and returns it to the
  * team. Only this package writes {@code alert}, {@code alert_state}, {@code alert_event} and {@code snooze}; every step
  * runs in one transaction that records it in the trail ({@link Trail}) and tells every node's inboxes. The decisions
  * are pure and beside it: {@link RoutingPolicy}, {@link EscalationPolicy}, {@link ReminderSchedule}.
@@ -53,12 +54,14 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     private record Locked(
             String state,
             String teamId,
+            int tier,
             String ownerId,
             Severity severity,
             Duration after,
             Instant escalateAt,
             String patientId,
-            String ruleId) {}
+            String ruleId,
+            List<String> handedOverFrom) {}
 
     private final Database db;
     private final Clock clock;
@@ -326,7 +329,10 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         });
     }
 
-    /** Hands the alert to another team with a note; it is open and unowned there, told to those on duty. */
+    /**
+     * Hands the alert to another team with a note; it is open and unowned there, told to those on duty. Only a team
+     * from {@link #handoverTargets} may receive it; the sending team then waits for the receiving one (decision 0042).
+     */
     public <T> Future<T> handOver(Principal who, long alertId, String toTeamId, String note, View<T> view) {
         if (note == null || note.isBlank()) {
             throw new Refused(400, "en överlämning behöver en anteckning / a handover needs a note");
@@ -338,29 +344,105 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 throw new Refused(
                         400, "larmet ligger redan hos " + to.name() + " / the alert is already with that team");
             }
-            Optional<Team> from = s.teamId() == null ? Optional.empty() : OrgDirectory.team(c, s.teamId());
-            boolean cross = from.isEmpty() || !from.get().organisationId().equals(to.organisationId());
-            RouteDecision route = route(c, to.id(), 0, now);
-            Instant escalateAt = s.after() == null ? null : now.plus(s.after());
-            reopen(c, alertId, route.teamId(), route.tier(), escalateAt, now);
-            long event = Trail.record(
-                    c,
-                    alertId,
-                    now,
-                    new Trail.Step(
-                            "handed-over",
-                            who.actor(),
-                            s.teamId(),
-                            route.teamId(),
-                            route.tier(),
-                            route.people(),
-                            cross,
-                            null,
-                            // The note is the nurse's own words; a crossing between principals is cross_principal.
-                            note.strip()));
-            NotificationOutbox.enqueue(
-                    c, channels, now, alertId, event, "handed-over", route.teamId(), route.tier(), route.people());
+            boolean offered = targets(c, s.teamId(), s.patientId(), now).stream()
+                    .anyMatch(t -> t.team().id().equals(to.id()));
+            if (!offered) {
+                throw new Refused(
+                        409,
+                        to.name()
+                                + " har ingen vårdrelation med patienten och är inget eskaleringssteg för larmets team"
+                                + " / " + to.name() + " has no care relation with the patient and is not on the"
+                                + " escalation chain of the alert's team");
+            }
+            pass(c, alertId, s, who, to, 0, "handed-over", note.strip(), now);
         });
+    }
+
+    /**
+     * Escalates the alert by hand, at once, to its team's escalation target ({@code escalatesTo}), with an optional
+     * note: the same move as a handover, recorded as a person's escalation ({@code escalated.by-person}), not the
+     * timer's.
+     */
+    public <T> Future<T> escalateNow(Principal who, long alertId, String note, View<T> view) {
+        return change(who, alertId, view, (c, s, now) -> {
+            Team to = HandoverPolicy.escalationTarget(targets(c, s.teamId(), s.patientId(), now))
+                    .orElseThrow(() -> new Refused(
+                            409, "larmets team har inget eskaleringssteg / the alert's team has no escalation target"));
+            String text = note == null || note.isBlank() ? null : note.strip();
+            pass(c, alertId, s, who, to, s.tier() + 1, "escalated.by-person", text, now);
+        });
+    }
+
+    /**
+     * The teams the alert may be handed to now, the escalation target first: its team's escalation chain, then the
+     * teams with a care relation to the patient in force (decision 0042).
+     */
+    public static List<HandoverPolicy.Target> handoverTargets(Connection c, long alertId, Instant now)
+            throws SQLException {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT team_id, patient_id FROM alert_state WHERE alert_id = ?")) {
+            q.setLong(1, alertId);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? targets(c, r.getString("team_id"), r.getString("patient_id"), now) : List.of();
+            }
+        }
+    }
+
+    private static List<HandoverPolicy.Target> targets(Connection c, String teamId, String patientId, Instant now)
+            throws SQLException {
+        Team team = teamId == null ? null : OrgDirectory.team(c, teamId).orElse(null);
+        return HandoverPolicy.targets(
+                team, id -> OrgDirectory.lookup(c, id), OrgDirectory.careTeams(c, patientId, now));
+    }
+
+    /**
+     * Moves the alert to {@code to} (or past it to the next tier with somebody on duty), open and unowned, with its
+     * escalation clock restarted; the sending team waits for the receiving one. One trail step of {@code kind}.
+     */
+    private void pass(
+            Connection c,
+            long alertId,
+            Locked s,
+            Principal who,
+            Team to,
+            int tier,
+            String kind,
+            String note,
+            Instant now)
+            throws SQLException {
+        Optional<Team> from = s.teamId() == null ? Optional.empty() : OrgDirectory.team(c, s.teamId());
+        boolean cross = from.isEmpty() || !from.get().organisationId().equals(to.organisationId());
+        RouteDecision route = route(c, to.id(), tier, now);
+        Instant escalateAt = s.after() == null ? null : now.plus(s.after());
+        reopen(c, alertId, route.teamId(), route.tier(), escalateAt, now);
+        waitFor(c, alertId, HandoverPolicy.afterHandover(s.handedOverFrom(), s.teamId(), route.teamId()));
+        Trail.recordSkipped(c, alertId, now, actor, route);
+        long event = Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step(
+                        kind,
+                        who.actor(),
+                        s.teamId(),
+                        route.teamId(),
+                        route.tier(),
+                        route.people(),
+                        cross,
+                        null,
+                        // The note is the person's own words; a crossing between principals is cross_principal.
+                        note));
+        NotificationOutbox.enqueue(
+                c, channels, now, alertId, event, kind, route.teamId(), route.tier(), route.people());
+    }
+
+    private static void waitFor(Connection c, long alertId, List<String> teams) throws SQLException {
+        try (PreparedStatement u =
+                c.prepareStatement("UPDATE alert_state SET handed_over_from = ? WHERE alert_id = ?")) {
+            u.setArray(1, c.createArrayOf("text", teams.toArray()));
+            u.setLong(2, alertId);
+            u.executeUpdate();
+        }
     }
 
     /** Closes the alert with what came of it. */
@@ -448,6 +530,16 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             if (s.state().equals("RESOLVED")) {
                 throw new Refused(409, "larmet är redan avslutat / the alert is already resolved");
             }
+            Optional<String> waiting = HandoverPolicy.waitingFor(s.handedOverFrom(), s.teamId(), who.teams());
+            if (waiting.isPresent()) {
+                // The sending team sees it read-only: a slip must not take it back from the team it was given to.
+                String team =
+                        OrgDirectory.team(c, waiting.get()).map(Team::name).orElse(waiting.get());
+                throw new Refused(
+                        409,
+                        "Larmet är överlämnat till " + team + " och väntar på dem / The alert is handed over to " + team
+                                + " and waits for them");
+            }
             step.apply(c, s, now);
             Trail.changed(c, alertId);
             return view.read(c, alertId, now);
@@ -456,7 +548,8 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
 
     private static Locked lock(Connection c, long alertId) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT state, team_id, owner_id, severity, escalate_after, escalate_at, patient_id, rule_id
+                SELECT state, team_id, tier, owner_id, severity, escalate_after, escalate_at, patient_id, rule_id,
+                       handed_over_from
                 FROM alert_state WHERE alert_id = ? FOR UPDATE""")) {
             q.setLong(1, alertId);
             try (ResultSet r = q.executeQuery()) {
@@ -467,12 +560,14 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 return new Locked(
                         r.getString("state"),
                         r.getString("team_id"),
+                        r.getInt("tier"),
                         r.getString("owner_id"),
                         Severity.valueOf(r.getString("severity")),
                         Intervals.read(r, "escalate_after"),
                         at == null ? null : at.toInstant(),
                         r.getString("patient_id"),
-                        r.getString("rule_id"));
+                        r.getString("rule_id"),
+                        List.of((String[]) r.getArray("handed_over_from").getArray()));
             }
         }
     }
@@ -485,13 +580,15 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             throws SQLException {
         try (PreparedStatement u = c.prepareStatement("""
                 UPDATE alert_state SET state = 'OPEN', team_id = ?, tier = ?, owner_id = NULL, acknowledged_at = NULL,
-                       remind_at = NULL, reminders = 0, escalate_at = ?, snoozed_until = NULL, updated_at = ?
+                       remind_at = NULL, reminders = 0, escalate_at = ?, snoozed_until = NULL, updated_at = ?,
+                       handed_over_from = array_remove(handed_over_from, ?)
                 WHERE alert_id = ?""")) {
             u.setString(1, teamId);
             u.setInt(2, tier);
             u.setTimestamp(3, escalateAt == null ? null : Timestamp.from(escalateAt));
             u.setTimestamp(4, Timestamp.from(now));
-            u.setLong(5, alertId);
+            u.setString(5, teamId);
+            u.setLong(6, alertId);
             u.executeUpdate();
         }
     }
@@ -646,13 +743,15 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     private static void moveTo(Connection c, long alertId, String teamId, int tier, Instant escalateAt, Instant now)
             throws SQLException {
         try (PreparedStatement u = c.prepareStatement("""
-                UPDATE alert_state SET team_id = ?, tier = ?, escalate_at = ?, snoozed_until = NULL, updated_at = ?
+                UPDATE alert_state SET team_id = ?, tier = ?, escalate_at = ?, snoozed_until = NULL, updated_at = ?,
+                       handed_over_from = array_remove(handed_over_from, ?)
                 WHERE alert_id = ?""")) {
             u.setString(1, teamId);
             u.setInt(2, tier);
             u.setTimestamp(3, escalateAt == null ? null : Timestamp.from(escalateAt));
             u.setTimestamp(4, Timestamp.from(now));
-            u.setLong(5, alertId);
+            u.setString(5, teamId);
+            u.setLong(6, alertId);
             u.executeUpdate();
         }
     }

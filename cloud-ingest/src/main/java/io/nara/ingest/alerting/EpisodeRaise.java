@@ -136,11 +136,13 @@ public final class EpisodeRaise {
         } else if (o.teamId() != null) {
             RouteDecision route = AlertLifecycle.route(c, o.teamId(), o.tier(), now);
             if (!route.teamId().equals(o.teamId())) {
-                try (PreparedStatement u =
-                        c.prepareStatement("UPDATE alert_state SET team_id = ?, tier = ? WHERE alert_id = ?")) {
+                try (PreparedStatement u = c.prepareStatement("UPDATE alert_state SET team_id = ?, tier = ?,"
+                        + " handed_over_from = array_remove(handed_over_from, ?) WHERE alert_id = ?")) {
+                    // A team the alert comes to waits for nobody (decision 0042).
                     u.setString(1, route.teamId());
                     u.setInt(2, route.tier());
-                    u.setLong(3, o.alertId());
+                    u.setString(3, route.teamId());
+                    u.setLong(4, o.alertId());
                     u.executeUpdate();
                 }
                 Trail.recordSkipped(c, o.alertId(), now, actor, route);

@@ -113,7 +113,7 @@ public final class EvaluationService {
                   count(*) FILTER (WHERE outcome IS NOT NULL) AS resolved,
                   count(*) FILTER (WHERE outcome = 'NO_ACTION_NEEDED') AS no_action_needed,
                   (SELECT count(*) FROM alert_event e WHERE e.alert_id = ANY (array_agg(alerts.id))
-                     AND e.kind = 'escalated') AS escalations,
+                     AND e.kind IN ('escalated', 'escalated.by-person')) AS escalations,
                   count(*) FILTER (WHERE routing = 'routed.unstaffed') AS unstaffed,
                   coalesce((SELECT jsonb_object_agg(o.outcome, o.n)::text FROM (
                      SELECT x.outcome, count(*) AS n FROM alerts x WHERE x.team_id = alerts.team_id

@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * Reads for the inbox. A person sees an alert when it lies with one of their teams, when they own it, or when one of
  * their teams has a care relation in force with the patient (the municipal nurse still sees what she handed over to
- * the region), or when they were told of it as their organisation's fallback (an alert nobody else could take). Every
- * read writes the access log in the same transaction.
+ * the region, marked {@code handedOverTo} and read-only for her), or when they were told of it as their
+ * organisation's fallback (an alert nobody else could take). Every read writes the access log in the same transaction.
  */
 public final class Inbox {
 
@@ -52,7 +52,7 @@ public final class Inbox {
             q.setInt(i, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    items.add(InboxItem.from(r));
+                    items.add(InboxItem.from(r, who));
                 }
             }
         }
@@ -80,7 +80,7 @@ public final class Inbox {
             q.setInt(i, limit);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    items.add(InboxItem.from(r));
+                    items.add(InboxItem.from(r, who));
                 }
             }
         }
@@ -113,7 +113,7 @@ public final class Inbox {
                 bind(c, q, who, now, 2);
             }
             try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(InboxItem.from(r)) : Optional.empty();
+                return r.next() ? Optional.of(InboxItem.from(r, who)) : Optional.empty();
             }
         }
     }

@@ -5,12 +5,15 @@ import io.nara.ingest.alerting.AlertFeed;
 import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.alerting.AlertView;
+import io.nara.ingest.alerting.HandoverPolicy;
 import io.nara.ingest.alerting.Outcome;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.observation.Evidence;
 import io.nara.ingest.org.OrgDirectory;
+import io.nara.ingest.org.OrganisationKind;
+import io.nara.ingest.org.Team;
 import io.nara.ingest.web.ApiRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbox: the alerts a person may see, one alert with its trail and evidence, the live stream, and what people do
- * with an alert (acknowledge, hand over, resolve, snooze), which goes through {@link AlertLifecycle}. Every read of an
+ * with an alert (acknowledge, hand over, escalate by hand, resolve, snooze), which goes through {@link AlertLifecycle},
+ * and the teams an alert may be handed to. Every read of an
  * alert writes an access-log entry in the same transaction.
  */
 public final class InboxRoutes implements ApiRoutes {
@@ -100,6 +104,13 @@ public final class InboxRoutes implements ApiRoutes {
                                 api.body(ctx).getString("team"),
                                 api.body(ctx).getString("note"),
                                 seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/escalate")
+                .handler(ctx -> act(
+                        ctx,
+                        api,
+                        lifecycle.escalateNow(
+                                api.who(ctx), id(ctx), api.body(ctx).getString("note"), seenBy(api.who(ctx)))));
+        router.get("/api/alerts/:id/handover-targets").handler(ctx -> handoverTargets(ctx, api));
         router.post("/api/alerts/:id/resolve")
                 .handler(ctx -> act(
                         ctx,
@@ -168,6 +179,54 @@ public final class InboxRoutes implements ApiRoutes {
                     return alerts;
                 })
                 .onSuccess(alerts -> api.json(ctx, 200, alerts))
+                .onFailure(ctx::fail);
+    }
+
+    /** A team the alert may be handed to, for the handover form: the kind is for the page to put in words. */
+    record Target(
+            String id, String name, OrganisationKind organisationKind, Integer escalationStep, boolean careRelation) {}
+
+    /**
+     * The teams the alert may be handed to, the escalation target first ({@code escalatesTo}, null when its team has
+     * none): seen, and logged, like the alert itself, since they say who cares for the patient.
+     */
+    private static void handoverTargets(RoutingContext ctx, Api api) {
+        Principal who = api.who(ctx);
+        long id = id(ctx);
+        Instant now = api.now();
+        api.db()
+                .transaction(c -> {
+                    Optional<InboxItem> item = Inbox.one(c, who, id, now, "alerts.handover-targets");
+                    if (item.isEmpty()) {
+                        refused(c, who, id);
+                        return null;
+                    }
+                    List<HandoverPolicy.Target> targets = AlertLifecycle.handoverTargets(c, id, now);
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put(
+                            "escalatesTo",
+                            HandoverPolicy.escalationTarget(targets)
+                                    .map(Team::id)
+                                    .orElse(null));
+                    out.put(
+                            "teams",
+                            targets.stream()
+                                    .map(t -> new Target(
+                                            t.team().id(),
+                                            t.team().name(),
+                                            t.team().organisationKind(),
+                                            t.escalationStep(),
+                                            t.careRelation()))
+                                    .toList());
+                    return out;
+                })
+                .onSuccess(out -> {
+                    if (out == null) {
+                        api.json(ctx, 404, Map.of("problem", "inget sådant larm / no such alert"));
+                    } else {
+                        api.json(ctx, 200, out);
+                    }
+                })
                 .onFailure(ctx::fail);
     }
 

@@ -172,7 +172,8 @@ public final class NotificationOutbox {
     /** The first line of an e-mail: what happened, Swedish first. */
     private static String opening(String eventKind) {
         return switch (eventKind) {
-            case "escalated" -> "Ett larm har eskalerats till dig / An alert was escalated to you.\n";
+            case "escalated", "escalated.by-person" ->
+                "Ett larm har eskalerats till dig / An alert was escalated to you.\n";
             case "reminded" ->
                 "Påminnelse: du har kvitterat ett larm som inte är avslutat / Reminder: you acknowledged "
                         + "an alert that is not resolved yet.\n";

@@ -93,6 +93,41 @@ public final class OrgDirectory {
         return teams;
     }
 
+    /**
+     * The teams with a care relation to the patient in force at {@code at}: the one that responds first first, then
+     * by name.
+     */
+    public static List<Team> careTeams(Connection c, String patientId, Instant at) throws SQLException {
+        List<Team> teams = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT t.id, t.name, t.organisation_id, o.kind, t.escalates_to, t.time_zone,
+                       bool_or(r.responds_first) AS first
+                FROM care_relations_at(?) r JOIN care_team t ON t.id = r.team_id
+                JOIN organisation o ON o.id = t.organisation_id
+                WHERE r.patient_id = ?
+                GROUP BY t.id, t.name, t.organisation_id, o.kind, t.escalates_to, t.time_zone
+                ORDER BY first DESC, t.name, t.id""")) {
+            q.setTimestamp(1, Timestamp.from(at));
+            q.setString(2, patientId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    teams.add(team(r));
+                }
+            }
+        }
+        return teams;
+    }
+
+    private static Team team(ResultSet r) throws SQLException {
+        return new Team(
+                r.getString("id"),
+                r.getString("name"),
+                r.getString("organisation_id"),
+                OrganisationKind.valueOf(r.getString("kind")),
+                r.getString("escalates_to"),
+                ZoneId.of(r.getString("time_zone")));
+    }
+
     /** The team's schedule: every slot and the shifts around {@code at}. */
     public static Schedule schedule(Connection c, Team team, Instant at) throws SQLException {
         List<OnCallSlot> slots = new ArrayList<>();
