@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Searching the access log: the operator sees every entry; the medically responsible nurse (team role MAS) sees the
@@ -177,6 +179,7 @@ public final class AccessLogSearch {
             }
         }
         Map<String, String> names = patientNames(c, named);
+        Map<String, String> teams = teamNames(c);
         return entries.stream()
                 .map(e -> new Entry(
                         e.id(),
@@ -191,8 +194,36 @@ public final class AccessLogSearch {
                         e.patientIds().stream()
                                 .map(id -> new Patient(id, names.get(id)))
                                 .toList(),
-                        e.detail()))
+                        withTeamNames(e.detail(), teams)))
                 .toList();
+    }
+
+    /**
+     * The detail with every team id in it replaced by the team's name: entries record ids ({@code team=home-north}),
+     * the MAS reads names.
+     */
+    static String withTeamNames(String detail, Map<String, String> teams) {
+        if (detail == null) {
+            return null;
+        }
+        String readable = detail;
+        for (Map.Entry<String, String> team : teams.entrySet()) {
+            readable = readable.replaceAll(
+                    "(?<![\\w-])" + Pattern.quote(team.getKey()) + "(?![\\w-])",
+                    Matcher.quoteReplacement(team.getValue()));
+        }
+        return readable;
+    }
+
+    private static Map<String, String> teamNames(Connection c) throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT id, name FROM care_team");
+                ResultSet r = q.executeQuery()) {
+            while (r.next()) {
+                names.put(r.getString("id"), r.getString("name"));
+            }
+        }
+        return names;
     }
 
     /** The value itself (an id, also of a patient since erased) and every patient whose name holds it. */
