@@ -206,6 +206,36 @@ class LatchingAlertIT {
                     d -> d.findElements(By.cssSelector("#unowned tr[data-alert-id='" + urgent + "']")).stream()
                             .anyMatch(tr -> tr.getText().contains("The value has returned to normal")));
             anna.screenshot("2-english");
+
+            // On a phone, in Swedish: the latched alert is still there until a person acknowledges it, and its
+            // Kvittera button is on the screen.
+            anna.script("localStorage.setItem('nara.lang', 'sv');");
+            anna.phone();
+            anna.open(ingest.baseUrl() + "/");
+            WebElement ack =
+                    anna.await(
+                            "the latched alert's Kvittera on a phone",
+                            d -> d
+                                    .findElements(
+                                            By.cssSelector("#unowned tr[data-alert-id='" + urgent + "'] button.ack"))
+                                    .stream()
+                                    .findFirst()
+                                    .orElse(null));
+            assertThat((Boolean) anna.script(
+                            "const r = arguments[0].getBoundingClientRect();"
+                                    + " return r.left >= 0 && r.right <= window.innerWidth && r.height >= 44;",
+                            ack))
+                    .as("Kvittera within the 390 px screen and at least 44 px high")
+                    .isTrue();
+            ack.click();
+            anna.await(
+                    "the acknowledged alert among the owned, no longer unowned",
+                    d -> d.findElements(By.cssSelector("#owned tr[data-alert-id='" + urgent + "']"))
+                                            .size()
+                                    == 1
+                            && d.findElements(By.cssSelector("#unowned tr[data-alert-id='" + urgent + "']"))
+                                    .isEmpty());
+            anna.screenshot("3-phone-acknowledged");
         }
     }
 
