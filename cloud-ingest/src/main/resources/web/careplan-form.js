@@ -5,18 +5,11 @@
 // form edits the fields everyday changes need and leaves every other field as it was, for the JSON view to change.
 'use strict';
 const careplanForm = (() => {
-  // Units the shared table does not write yet as a nurse writes them (the shared one will, later).
-  const MORE_UNITS = { 'umol/L': 'µmol/L' };
-  const unit = ucum => (ucum in MORE_UNITS ? MORE_UNITS[ucum] : nara.unit(ucum));
+  const unit = nara.unit;
   const t = nara.t;
 
-  /** The half of a plan text for the chosen language: plans hold "Svensk text / English text". */
-  function half(message, lang) {
-    const text = String(message ?? '');
-    const at = text.indexOf(' / ');
-    if (at < 0) return text;
-    return (lang || nara.lang()) === 'en' ? text.slice(at + 3) : text.slice(0, at);
-  }
+  /** The half of a plan text for the chosen language (nara.message); empty for no text, so a caller can fall back. */
+  const half = message => (message == null ? '' : nara.message(message));
   function halves(message) {
     const text = String(message ?? '');
     const at = text.indexOf(' / ');
