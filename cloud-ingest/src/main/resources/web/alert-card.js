@@ -11,10 +11,8 @@ const naraAlertCard = (() => {
 
   const number = v => nara.number(v);
   const valueText = (v, unit) => nara.quantity(v, unit);
-  /** The digits a phone dials: the number without spaces, hyphens and brackets. */
-  function tel(phone) { return 'tel:' + String(phone).replace(/[^+0-9]/g, ''); }
   function call(phone, id) {
-    return `<a id="${id}" class="tel" href="${esc(tel(phone))}">${esc(phone)}</a>`;
+    return `<a id="${id}" class="tel" href="${esc(nara.telHref(phone))}">${esc(phone)}</a>`;
   }
 
   /** The note of the latest handover in the trail, with who sent it from which team: what the receiver must read first. */

@@ -78,6 +78,9 @@ const nara = (() => {
       .replace('\u2212', '-');
   }
 
+  /** The link a phone dials for a number as people write it ("070-123 45 67" → tel:0701234567). */
+  function telHref(phone) { return 'tel:' + String(phone).replace(/[^+0-9]/g, ''); }
+
   /** A value with its unit, both as the chosen language writes them ("92,5 µmol/L"). */
   function quantity(value, ucum, digits) {
     const u = unit(ucum);
@@ -238,5 +241,5 @@ const nara = (() => {
   document.documentElement.lang = lang();
   if (document.body) retitle();
   return { lang, setLang, t, both, bothHtml, esc, time, instant, whoAmI, api, nav, me: () => me,
-    SEVERITY, OUTCOMES, STATUS, KINDS, unit, number, quantity, message, status, statusHtml, kindHtml, title, storage };
+    SEVERITY, OUTCOMES, STATUS, KINDS, unit, number, quantity, telHref, message, status, statusHtml, kindHtml, title, storage };
 })();

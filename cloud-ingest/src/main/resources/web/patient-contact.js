@@ -16,7 +16,7 @@
   function tel(phone) {
     const a = document.createElement('a');
     a.className = 'tel';
-    a.href = 'tel:' + phone.replace(/[^+0-9]/g, '');
+    a.href = nara.telHref(phone);
     a.textContent = phone;
     return a;
   }

@@ -292,18 +292,24 @@ public final class CarePlanService {
             q.setString(1, patientId);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    versions.add(new PlanVersion(
-                            patientId,
-                            rows.getInt("version"),
-                            rows.getString("hub_id"),
-                            decodePlan(rows.getString("document")),
-                            rows.getString("changed_by"),
-                            rows.getTimestamp("changed_at").toInstant(),
-                            rows.getString("reason")));
+                    versions.add(planVersion(patientId, rows));
                 }
             }
         }
         return versions;
+    }
+
+    /** One saved version of the patient's plan (an alert names the version that raised it), in the caller's transaction. */
+    public Optional<PlanVersion> version(Connection c, String patientId, int version) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT version, hub_id, document::text AS document, changed_by, changed_at, reason FROM care_plan_history
+                WHERE patient_id = ? AND version = ?""")) {
+            q.setString(1, patientId);
+            q.setInt(2, version);
+            try (ResultSet row = q.executeQuery()) {
+                return row.next() ? Optional.of(planVersion(patientId, row)) : Optional.empty();
+            }
+        }
     }
 
     /** The plan in force for the patient, in the caller's transaction. */
@@ -314,19 +320,20 @@ public final class CarePlanService {
                 WHERE p.patient_id = ?""")) {
             q.setString(1, patientId);
             try (ResultSet row = q.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new PlanVersion(
-                        patientId,
-                        row.getInt("version"),
-                        row.getString("hub_id"),
-                        decodePlan(row.getString("document")),
-                        row.getString("changed_by"),
-                        row.getTimestamp("changed_at").toInstant(),
-                        row.getString("reason")));
+                return row.next() ? Optional.of(planVersion(patientId, row)) : Optional.empty();
             }
         }
+    }
+
+    private PlanVersion planVersion(String patientId, ResultSet row) throws SQLException {
+        return new PlanVersion(
+                patientId,
+                row.getInt("version"),
+                row.getString("hub_id"),
+                decodePlan(row.getString("document")),
+                row.getString("changed_by"),
+                row.getTimestamp("changed_at").toInstant(),
+                row.getString("reason"));
     }
 
     /**

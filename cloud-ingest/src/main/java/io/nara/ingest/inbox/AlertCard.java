@@ -101,11 +101,8 @@ public final class AlertCard {
      */
     static Lines lines(Connection c, CarePlanService plans, InboxItem alert) throws SQLException {
         Optional<Integer> named = version(alert.carePlanVersion());
-        Optional<CarePlanService.PlanVersion> plan = named.isEmpty()
-                ? Optional.empty()
-                : plans.history(c, alert.patientId()).stream()
-                        .filter(v -> v.version() == named.get())
-                        .findFirst();
+        Optional<CarePlanService.PlanVersion> plan =
+                named.isEmpty() ? Optional.empty() : plans.version(c, alert.patientId(), named.get());
         if (plan.isEmpty()) {
             plan = plans.current(c, alert.patientId());
         }

@@ -258,15 +258,20 @@ public final class InboxRoutes implements ApiRoutes {
                                         out.put("alert", d.alert());
                                         out.put("trail", d.trail());
                                         out.put("patient", d.patient());
+                                        // Two reads of InfluxDB: one failing leaves the other, and the card, shown.
                                         try {
                                             out.put("chart", AlertCard.chart(evidence, d.alert(), d.lines(), now));
+                                        } catch (RuntimeException e) {
+                                            LOG.warn("no chart for alert {}: {}", id, e.getMessage());
+                                            out.put("chart", null);
+                                        }
+                                        try {
                                             out.put(
                                                     "latest",
                                                     AlertCard.latest(
                                                             evidence, d.alert().patientId(), now));
                                         } catch (RuntimeException e) {
-                                            LOG.warn("no readings for alert {}: {}", id, e.getMessage());
-                                            out.put("chart", null);
+                                            LOG.warn("no latest values for alert {}: {}", id, e.getMessage());
                                             out.put("latest", List.of());
                                         }
                                         return out;
