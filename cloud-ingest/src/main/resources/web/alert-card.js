@@ -15,13 +15,17 @@ const naraAlertCard = (() => {
     return `<a id="${id}" class="tel" href="${esc(nara.telHref(phone))}">${esc(phone)}</a>`;
   }
 
-  /** The note of the latest handover in the trail, with who sent it from which team: what the receiver must read first. */
+  /**
+   * The note of the latest handover in the trail (a person handing it over or escalating it by hand), with who sent it
+   * from which team: what the receiver must read first.
+   */
   function handover(trail) {
-    const last = (trail || []).filter(e => e.kind === 'handed-over' && e.note).pop();
+    const passed = { 'handed-over': ['Överlämnat', 'Handed over'], 'escalated.by-person': ['Eskalerat', 'Escalated'] };
+    const last = (trail || []).filter(e => passed[e.kind] && e.note).pop();
     if (!last) return '';
     const who = esc(nara.message(last.actorName ?? last.actor));
     const from = last.fromTeam ? ` ${bh('från', 'from')} ${esc(last.fromTeamName ?? last.fromTeam)}` : '';
-    return `<p id="card-handover" class="card-handover"><strong>${bh('Överlämnat', 'Handed over')}</strong>
+    return `<p id="card-handover" class="card-handover"><strong>${bh(...passed[last.kind])}</strong>
       ${nara.time(last.at)}, ${who}${from}: <span class="card-handover-note">${esc(last.note)}</span></p>`;
   }
 
