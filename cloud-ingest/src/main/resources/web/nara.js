@@ -83,6 +83,10 @@ const nara = (() => {
 
   /** A value with its unit, both as the chosen language writes them ("92,5 µmol/L"). */
   function quantity(value, ucum, digits) {
+    // A symptom (vocabulary.Vocabulary.PRESENCE) is there or not; "1 {presence}" would mean nothing to anybody.
+    if (ucum === '{presence}' && (Number(value) === 1 || Number(value) === 0)) {
+      return Number(value) === 1 ? t('Ja', 'Yes') : t('Nej', 'No');
+    }
     const u = unit(ucum);
     return number(value, digits) + (u ? ' ' + u : '');
   }

@@ -241,7 +241,7 @@ public final class HubService extends VerticleBase {
                             held.add(
                                     0,
                                     new HubStatus.HeldReading(
-                                            m.code().loinc(),
+                                            m.code().code(),
                                             m.value() != null && Double.isFinite(m.value()) ? m.value() : null,
                                             m.code().ucum(),
                                             m.deviceTime(),

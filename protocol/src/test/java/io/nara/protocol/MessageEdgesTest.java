@@ -119,8 +119,7 @@ class MessageEdgesTest {
         assertThat(all)
                 .contains(Vocabulary.SPO2, Vocabulary.NT_PRO_BNP, Vocabulary.HEMOGLOBIN)
                 .doesNotHaveDuplicates();
-        assertThat(all)
-                .allSatisfy(c -> assertThat(Vocabulary.byLoinc(c.loinc())).hasValue(c));
+        assertThat(all).allSatisfy(c -> assertThat(Vocabulary.byCode(c.code())).hasValue(c));
     }
 
     @Test

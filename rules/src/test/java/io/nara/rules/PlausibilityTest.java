@@ -31,6 +31,15 @@ class PlausibilityTest {
     }
 
     @Test
+    void aSymptomIsPresentOrAbsentAndNothingInBetween() {
+        assertThat(Plausibility.isPlausible(Vocabulary.DYSPNOEA, 1)).isTrue();
+        assertThat(Plausibility.isPlausible(Vocabulary.DYSPNOEA, 0)).isTrue();
+        assertThat(Plausibility.isPlausible(Vocabulary.DYSPNOEA, 0.5)).isFalse();
+        assertThat(Plausibility.isPlausible(Vocabulary.FALL, 2)).isFalse();
+        assertThat(Plausibility.isPlausible(Vocabulary.FALL, -1)).isFalse();
+    }
+
+    @Test
     void notANumberIsNeverPlausible() {
         assertThat(Plausibility.isPlausible(Vocabulary.SPO2, Double.NaN)).isFalse();
         assertThat(Plausibility.isPlausible(Vocabulary.BODY_WEIGHT, Double.NaN)).isFalse();

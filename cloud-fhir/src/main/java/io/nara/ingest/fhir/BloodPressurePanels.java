@@ -32,9 +32,9 @@ public final class BloodPressurePanels {
     /** LOINC 85354-9, Blood pressure panel with all children optional: the code R4's bp profile fixes. */
     public static final String PANEL = "85354-9";
 
-    public static final String SYSTOLIC = Vocabulary.SYSTOLIC.loinc();
-    public static final String DIASTOLIC = Vocabulary.DIASTOLIC.loinc();
-    public static final String MEAN = Vocabulary.MEAN_ARTERIAL_PRESSURE.loinc();
+    public static final String SYSTOLIC = Vocabulary.SYSTOLIC.code();
+    public static final String DIASTOLIC = Vocabulary.DIASTOLIC.code();
+    public static final String MEAN = Vocabulary.MEAN_ARTERIAL_PRESSURE.code();
     /** The codes of the readings a panel is made of. */
     public static final List<String> PARTS = List.of(SYSTOLIC, DIASTOLIC, MEAN);
     /** Suffix of a panel's id and identifier after those of its systolic reading. */

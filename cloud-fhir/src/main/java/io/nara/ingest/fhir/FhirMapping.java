@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -54,15 +55,15 @@ public final class FhirMapping {
 
     /** The vital signs and the R4 profile of each beyond the generic one (null: the generic one only). */
     private static final Map<String, String> VITAL_SIGN_PROFILES = Map.of(
-            Vocabulary.BODY_WEIGHT.loinc(), "http://hl7.org/fhir/StructureDefinition/bodyweight",
-            Vocabulary.BODY_HEIGHT.loinc(), "http://hl7.org/fhir/StructureDefinition/bodyheight",
-            Vocabulary.BMI.loinc(), "http://hl7.org/fhir/StructureDefinition/bmi",
-            Vocabulary.HEART_RATE.loinc(), "http://hl7.org/fhir/StructureDefinition/heartrate",
-            Vocabulary.SPO2.loinc(), "http://hl7.org/fhir/StructureDefinition/oxygensat",
-            Vocabulary.BODY_TEMPERATURE.loinc(), "http://hl7.org/fhir/StructureDefinition/bodytemp",
-            Vocabulary.SYSTOLIC.loinc(), "",
-            Vocabulary.DIASTOLIC.loinc(), "",
-            Vocabulary.MEAN_ARTERIAL_PRESSURE.loinc(), "");
+            Vocabulary.BODY_WEIGHT.code(), "http://hl7.org/fhir/StructureDefinition/bodyweight",
+            Vocabulary.BODY_HEIGHT.code(), "http://hl7.org/fhir/StructureDefinition/bodyheight",
+            Vocabulary.BMI.code(), "http://hl7.org/fhir/StructureDefinition/bmi",
+            Vocabulary.HEART_RATE.code(), "http://hl7.org/fhir/StructureDefinition/heartrate",
+            Vocabulary.SPO2.code(), "http://hl7.org/fhir/StructureDefinition/oxygensat",
+            Vocabulary.BODY_TEMPERATURE.code(), "http://hl7.org/fhir/StructureDefinition/bodytemp",
+            Vocabulary.SYSTOLIC.code(), "",
+            Vocabulary.DIASTOLIC.code(), "",
+            Vocabulary.MEAN_ARTERIAL_PRESSURE.code(), "");
     /** The oxygensat profile fixes LOINC 2708-6; the pulse-oximetry code 59408-5 goes beside it. */
     private static final Coding OXYGEN_SATURATION = new Coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood");
 
@@ -100,17 +101,34 @@ public final class FhirMapping {
                 r.flags().contains(ObservationFlag.PRELIMINARY)
                         ? Observation.ObservationStatus.PRELIMINARY
                         : Observation.ObservationStatus.FINAL);
-        boolean vital = vitalSign(r.code());
-        o.addCategory(new CodeableConcept(
-                new Coding(CATEGORY, vital ? "vital-signs" : "laboratory", vital ? "Vital Signs" : "Laboratory")));
+        o.addCategory(category(r.code()));
         o.setCode(code(r.code()));
         o.setSubject(new Reference("Patient/" + resourceId(r.patientId())));
         o.setEffective(new DateTimeType(Date.from(r.time())));
         o.setIssued(Date.from(r.received()));
         o.setDevice(new Reference("Device/" + resourceId(r.deviceId())));
-        absentReason(r).ifPresentOrElse(o::setDataAbsentReason, () -> o.setValue(value(r)));
+        if (symptom(r.code())) {
+            // A finding is there or not: a boolean, not a quantity with a made-up unit.
+            absentReason(r).ifPresentOrElse(o::setDataAbsentReason, () -> o.setValue(new BooleanType(r.value() != 0)));
+        } else {
+            absentReason(r).ifPresentOrElse(o::setDataAbsentReason, () -> o.setValue(value(r)));
+        }
         qualityNote(r, "").ifPresent(text -> o.addNote().setText(text));
         return o;
+    }
+
+    private static boolean symptom(String code) {
+        return Vocabulary.byCode(code).filter(ClinicalCode::symptom).isPresent();
+    }
+
+    /** A vital sign, a laboratory result, or a symptom the patient or home-care staff reported (a survey answer). */
+    private static CodeableConcept category(String code) {
+        if (symptom(code)) {
+            return new CodeableConcept(new Coding(CATEGORY, "survey", "Survey"));
+        }
+        boolean vital = vitalSign(code);
+        return new CodeableConcept(
+                new Coding(CATEGORY, vital ? "vital-signs" : "laboratory", vital ? "Vital Signs" : "Laboratory"));
     }
 
     /**
@@ -150,7 +168,7 @@ public final class FhirMapping {
         for (Reading r : parts) {
             qualityNote(
                             r,
-                            Vocabulary.byLoinc(r.code())
+                            Vocabulary.byCode(r.code())
                                             .map(ClinicalCode::display)
                                             .orElse(r.code()) + ": ")
                     .ifPresent(text -> o.addNote().setText(text));
@@ -214,7 +232,7 @@ public final class FhirMapping {
      * Nära stores height in m. Every other unit Nära stores is what the profiles accept.
      */
     static Quantity quantity(String loinc, double value, String unit) {
-        if (loinc.equals(Vocabulary.BODY_HEIGHT.loinc()) && unit.equals("m")) {
+        if (loinc.equals(Vocabulary.BODY_HEIGHT.code()) && unit.equals("m")) {
             return quantity(loinc, BigDecimal.valueOf(value).movePointRight(2).doubleValue(), "cm");
         }
         return new Quantity()
@@ -290,12 +308,13 @@ public final class FhirMapping {
     }
 
     private static CodeableConcept code(String loinc) {
-        Optional<ClinicalCode> known = Vocabulary.byLoinc(loinc);
+        Optional<ClinicalCode> known = Vocabulary.byCode(loinc);
         CodeableConcept c = new CodeableConcept();
-        if (loinc.equals(Vocabulary.SPO2.loinc())) {
+        if (loinc.equals(Vocabulary.SPO2.code())) {
             c.addCoding(OXYGEN_SATURATION.copy());
         }
-        c.addCoding(new Coding(LOINC, loinc, known.map(ClinicalCode::display).orElse(null)));
+        String system = known.map(k -> k.system().uri()).orElse(LOINC);
+        c.addCoding(new Coding(system, loinc, known.map(ClinicalCode::display).orElse(null)));
         c.setText(known.map(ClinicalCode::display).orElse(loinc));
         return c;
     }

@@ -1,5 +1,7 @@
 package io.nara.ingest.fhir;
 
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -144,18 +146,27 @@ public final class FhirSearch {
         };
     }
 
+    /** A token's code: a LOINC measurement, or a SNOMED CT symptom the vocabulary knows. */
     private static String loinc(String token) {
         String code = token;
+        String system = "";
         int bar = token.indexOf('|');
         if (bar >= 0) {
-            String system = token.substring(0, bar);
-            if (!system.isEmpty() && !system.equals(FhirMapping.LOINC)) {
-                throw new IllegalArgumentException(
-                        "code system '" + system + "' is not known here; use " + FhirMapping.LOINC);
-            }
+            system = token.substring(0, bar);
             code = token.substring(bar + 1);
         }
-        if (!code.matches("\\d{1,8}-\\d")) {
+        if (system.equals(ClinicalCode.CodeSystem.SNOMED_CT.uri())) {
+            if (Vocabulary.byCode(code).filter(ClinicalCode::symptom).isEmpty()) {
+                throw new IllegalArgumentException("code '" + token + "' is not a symptom Nära records");
+            }
+            return code;
+        }
+        if (!system.isEmpty() && !system.equals(FhirMapping.LOINC)) {
+            throw new IllegalArgumentException("code system '" + system + "' is not known here; use "
+                    + FhirMapping.LOINC + " (or " + ClinicalCode.CodeSystem.SNOMED_CT.uri() + " for a symptom)");
+        }
+        if (!code.matches("\\d{1,8}-\\d")
+                && Vocabulary.byCode(code).filter(ClinicalCode::symptom).isEmpty()) {
             throw new IllegalArgumentException("code '" + token + "' is not a LOINC code");
         }
         return code;

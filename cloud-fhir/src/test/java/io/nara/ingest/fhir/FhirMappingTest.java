@@ -100,12 +100,23 @@ class FhirMappingTest {
     @Test
     void everyVitalSignAndLaboratoryCodeOfTheVocabularyPassesTheValidator() {
         for (var code : Vocabulary.all()) {
-            Observation o = FhirMapping.observation(reading(code.loinc(), 1.5, code.ucum()));
+            Observation o = FhirMapping.observation(reading(code.code(), code.symptom() ? 1.0 : 1.5, code.ucum()));
             assertThat(o.getMeta().getProfile().isEmpty())
-                    .as(code.loinc())
-                    .isEqualTo(!FhirMapping.vitalSign(code.loinc()));
+                    .as(code.code())
+                    .isEqualTo(!FhirMapping.vitalSign(code.code()));
             assertValid(o);
         }
+    }
+
+    @Test
+    void aReportedSymptomIsASurveyAnswerCodedInSnomedWithABooleanValue() {
+        Observation present = FhirMapping.observation(reading("267036007", 1.0, "{presence}"));
+        assertThat(present.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://snomed.info/sct");
+        assertThat(present.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("survey");
+        assertThat(present.getValueBooleanType().booleanValue()).isTrue();
+        assertValid(present);
+        Observation absent = FhirMapping.observation(reading("267036007", 0.0, "{presence}"));
+        assertThat(absent.getValueBooleanType().booleanValue()).isFalse();
     }
 
     @Test

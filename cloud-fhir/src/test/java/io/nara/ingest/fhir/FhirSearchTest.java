@@ -41,6 +41,13 @@ class FhirSearchTest {
     }
 
     @Test
+    void aSymptomIsSearchedByItsSnomedCode() {
+        FhirSearch.ObservationQuery q = FhirSearch.observations(
+                Map.of("patient", List.of("p-1"), "code", List.of("http://snomed.info/sct|267036007")));
+        assertThat(q.codes()).containsExactly("267036007");
+    }
+
+    @Test
     void aDateOutsideTheYearsAReadingCanHaveIsRefusedNotOverflowed() {
         for (String absurd : List.of("ge9999", "lt9999-12-31", "2262-04-12", "1969-12-31", "eq0001")) {
             assertThatThrownBy(() -> FhirSearch.date(absurd))
@@ -60,7 +67,10 @@ class FhirSearchTest {
                 .hasMessageContaining("'value-quantity' is not supported");
         assertThatThrownBy(() -> FhirSearch.observations(
                         Map.of("patient", List.of("p"), "code", List.of("http://snomed.info/sct|27113001"))))
-                .hasMessageContaining("code system 'http://snomed.info/sct'");
+                .hasMessageContaining("'http://snomed.info/sct|27113001' is not a symptom Nära records");
+        assertThatThrownBy(() -> FhirSearch.observations(
+                        Map.of("patient", List.of("p"), "code", List.of("urn:oid:1.2.3|27113001"))))
+                .hasMessageContaining("code system 'urn:oid:1.2.3'");
         assertThatThrownBy(() -> FhirSearch.observations(Map.of("patient", List.of("p"), "date", List.of("yesterday"))))
                 .hasMessageContaining("date 'yesterday'");
         assertThatThrownBy(() -> FhirSearch.observations(Map.of("patient", List.of("p"), "_count", List.of("0"))))

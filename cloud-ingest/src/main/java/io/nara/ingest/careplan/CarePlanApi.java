@@ -242,7 +242,7 @@ public final class CarePlanApi implements ApiRoutes {
                             "name",
                             name,
                             "unit",
-                            Vocabulary.byLoinc(code).map(ClinicalCode::ucum).orElse("")));
+                            Vocabulary.byCode(code).map(ClinicalCode::ucum).orElse("")));
         }
         return out;
     }

@@ -108,7 +108,7 @@ public final class CarePlanWhatIfApi implements ApiRoutes {
         Duration lookBack = current.historyNeeded().compareTo(proposed.historyNeeded()) > 0
                 ? current.historyNeeded()
                 : proposed.historyNeeded();
-        List<String> codes = Vocabulary.all().stream().map(ClinicalCode::loinc).toList();
+        List<String> codes = Vocabulary.all().stream().map(ClinicalCode::code).toList();
         List<Observation> readings = observations.readings(
                 current.patientId(), codes, now.minus(Duration.ofDays(longest)).minus(lookBack), now);
         Replay replay = new Replay();

@@ -138,8 +138,8 @@ public final class WorklistService {
     /** Blocking (InfluxDB): the signals of each patient. */
     List<Worklist.Signals> signals(List<Patient> patients, Instant now) {
         List<String> ids = patients.stream().map(Patient::id).toList();
-        Map<String, List<WeightTrend.Reading>> weights = readings.values(
-                ids, Vocabulary.BODY_WEIGHT.loinc(), now.minus(Duration.ofDays(14)), now.plusSeconds(1));
+        Map<String, List<WeightTrend.Reading>> weights =
+                readings.values(ids, Vocabulary.BODY_WEIGHT.code(), now.minus(Duration.ofDays(14)), now.plusSeconds(1));
         // The 7 whole days before today: today's measurement may still come.
         Instant weekEnd = now.atZone(DEFAULT_ZONE)
                 .toLocalDate()

@@ -81,7 +81,7 @@ public final class IncomingReadings {
         String which = "alert " + a.seq();
         Checks.requireNotFuture(a.raisedAt(), which + " raisedAt", now);
         if (a.code() != null) {
-            ClinicalCode code = Vocabulary.byLoinc(a.code())
+            ClinicalCode code = Vocabulary.byCode(a.code())
                     .orElseThrow(() ->
                             new IllegalArgumentException(which + ": code " + a.code() + " is not in the vocabulary"));
             if (a.unit() != null && !a.unit().equals(code.ucum())) {
@@ -94,7 +94,7 @@ public final class IncomingReadings {
 
     /** The code, when its unit is the vocabulary's or one the vocabulary converts into it. */
     private static ClinicalCode known(String loinc, String unit, String which) {
-        ClinicalCode code = Vocabulary.byLoinc(loinc)
+        ClinicalCode code = Vocabulary.byCode(loinc)
                 .orElseThrow(
                         () -> new IllegalArgumentException(which + ": code " + loinc + " is not in the vocabulary"));
         if (!code.ucum().equals(unit)

@@ -132,7 +132,7 @@ public final class AlertCard {
         Instant[] window = window(alert.raisedAt(), now);
         String unit = alert.unit() != null
                 ? alert.unit()
-                : Vocabulary.byLoinc(alert.code()).map(ClinicalCode::ucum).orElse(null);
+                : Vocabulary.byCode(alert.code()).map(ClinicalCode::ucum).orElse(null);
         return new Chart(
                 alert.code(),
                 alert.code() == null ? null : Signal.of(alert.code()),

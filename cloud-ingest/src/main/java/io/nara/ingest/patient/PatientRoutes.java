@@ -53,12 +53,12 @@ public final class PatientRoutes implements ApiRoutes {
 
     /** The order signals appear on the page; others follow by code. */
     public static final List<String> SIGNAL_ORDER = List.of(
-            Vocabulary.BODY_WEIGHT.loinc(),
-            Vocabulary.SYSTOLIC.loinc(),
-            Vocabulary.DIASTOLIC.loinc(),
-            Vocabulary.HEART_RATE.loinc(),
-            Vocabulary.SPO2.loinc(),
-            Vocabulary.BODY_TEMPERATURE.loinc());
+            Vocabulary.BODY_WEIGHT.code(),
+            Vocabulary.SYSTOLIC.code(),
+            Vocabulary.DIASTOLIC.code(),
+            Vocabulary.HEART_RATE.code(),
+            Vocabulary.SPO2.code(),
+            Vocabulary.BODY_TEMPERATURE.code());
 
     /** The node's shared worker pool for InfluxDB (IngestService creates it; the same name shares it). */
 
@@ -307,7 +307,7 @@ public final class PatientRoutes implements ApiRoutes {
                         code,
                         display(code),
                         io.nara.ingest.web.Signal.of(code),
-                        Vocabulary.byLoinc(code).map(ClinicalCode::ucum).orElse(null),
+                        Vocabulary.byCode(code).map(ClinicalCode::ucum).orElse(null),
                         points.getOrDefault(code, List.of()),
                         lines.getOrDefault(code, List.of())))
                 .toList();
@@ -324,6 +324,6 @@ public final class PatientRoutes implements ApiRoutes {
     }
 
     private static String display(String code) {
-        return Vocabulary.byLoinc(code).map(ClinicalCode::display).orElse(code);
+        return Vocabulary.byCode(code).map(ClinicalCode::display).orElse(code);
     }
 }

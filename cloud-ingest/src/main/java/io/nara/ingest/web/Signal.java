@@ -11,7 +11,7 @@ import io.nara.protocol.vocabulary.Vocabulary;
 public record Signal(String sv, String en) {
 
     public static Signal of(String code) {
-        return Vocabulary.byLoinc(code)
+        return Vocabulary.byCode(code)
                 .map(c -> new Signal(c.swedish(), c.display()))
                 .orElse(new Signal(code, code));
     }

@@ -17,7 +17,7 @@ class SignalTest {
     @Test
     void everyCodeOfTheVocabularyHasASwedishName() {
         assertThat(Vocabulary.all())
-                .allSatisfy(c -> assertThat(c.swedish()).as(c.loinc()).isNotBlank());
+                .allSatisfy(c -> assertThat(c.swedish()).as(c.code()).isNotBlank());
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class Analytes {
         Map<String, ClinicalCode> resolved = new HashMap<>();
         deviceCodes.forEach((test, loinc) -> resolved.put(
                 key(test),
-                Vocabulary.byLoinc(loinc)
+                Vocabulary.byCode(loinc)
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "test code " + test + " maps to " + loinc + ", which is not in the vocabulary"))));
         this.deviceCodes = Map.copyOf(resolved);
@@ -68,7 +68,7 @@ public final class Analytes {
         if (code == null) {
             code = COMMON.get(key);
         }
-        return code != null ? Optional.of(code) : Vocabulary.byLoinc(testCode.trim());
+        return code != null ? Optional.of(code) : Vocabulary.byCode(testCode.trim());
     }
 
     private static String key(String testCode) {

@@ -145,9 +145,9 @@ public record DeviceProfile(
                     || VITAL_SIGNS.values().stream()
                             .flatMap(List::stream)
                             .filter(c -> c != Vocabulary.GLUCOSE)
-                            .noneMatch(c -> c.loinc().equals(loinc));
+                            .noneMatch(c -> c.code().equals(loinc));
         }
-        return VITAL_SIGNS.get(kind).stream().anyMatch(c -> c.loinc().equals(loinc));
+        return VITAL_SIGNS.get(kind).stream().anyMatch(c -> c.code().equals(loinc));
     }
 
     /** The quirks with their parameters, as the decoders take them. */

@@ -179,7 +179,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     private ObjectNode line(Measurement m) {
         ObjectNode n = json.createObjectNode();
-        n.put("code", m.code().loinc());
+        n.put("code", m.code().code());
         n.put("display", m.code().display());
         n.put("value", m.value());
         n.put("unit", m.unit());

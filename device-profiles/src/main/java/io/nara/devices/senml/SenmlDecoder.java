@@ -257,9 +257,9 @@ public final class SenmlDecoder {
 
     static Optional<ClinicalCode> resolve(String name) {
         String last = lastSegment(name);
-        Optional<ClinicalCode> byLoinc = Vocabulary.byLoinc(last);
-        if (byLoinc.isPresent()) {
-            return byLoinc;
+        Optional<ClinicalCode> byCode = Vocabulary.byCode(last);
+        if (byCode.isPresent()) {
+            return byCode;
         }
         return Optional.ofNullable(NAMES.get(last.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")));
     }

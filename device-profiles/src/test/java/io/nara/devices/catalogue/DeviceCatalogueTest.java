@@ -113,7 +113,7 @@ class DeviceCatalogueTest {
     void analyzerProfilesMapTheirOwnTestCodes() {
         DeviceProfile cobas = catalogue.find("roche-cobas-h-232").orElseThrow();
         assertThat(cobas.analyteMap().resolve("TnT"))
-                .hasValueSatisfying(c -> assertThat(c.loinc()).isEqualTo("6598-7"));
+                .hasValueSatisfying(c -> assertThat(c.code()).isEqualTo("6598-7"));
         assertThat(catalogue.find("omron-hem-9200t").orElseThrow().clock().unsetBefore())
                 .isEqualTo(LocalDate.of(2018, 1, 1));
     }

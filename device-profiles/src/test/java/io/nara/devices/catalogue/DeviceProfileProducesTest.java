@@ -13,21 +13,21 @@ class DeviceProfileProducesTest {
     @Test
     void aDeviceProducesOnlyWhatItsKindMeasures() {
         DeviceProfile scale = catalogue.find("generic-weight-scale").orElseThrow();
-        assertThat(scale.produces(Vocabulary.BODY_WEIGHT.loinc())).isTrue();
-        assertThat(scale.produces(Vocabulary.SYSTOLIC.loinc())).isFalse();
+        assertThat(scale.produces(Vocabulary.BODY_WEIGHT.code())).isTrue();
+        assertThat(scale.produces(Vocabulary.SYSTOLIC.code())).isFalse();
         DeviceProfile cuff = catalogue.find("and-ua-651ble").orElseThrow();
-        assertThat(cuff.produces(Vocabulary.SYSTOLIC.loinc())).isTrue();
-        assertThat(cuff.produces(Vocabulary.HEART_RATE.loinc())).isTrue();
-        assertThat(cuff.produces(Vocabulary.BODY_TEMPERATURE.loinc())).isFalse();
+        assertThat(cuff.produces(Vocabulary.SYSTOLIC.code())).isTrue();
+        assertThat(cuff.produces(Vocabulary.HEART_RATE.code())).isTrue();
+        assertThat(cuff.produces(Vocabulary.BODY_TEMPERATURE.code())).isFalse();
     }
 
     @Test
     void anAnalyzerProducesLaboratoryAnalytesNeverAVitalSign() {
         DeviceProfile analyzer = catalogue.find("abbott-i-stat-ds").orElseThrow();
-        assertThat(analyzer.produces(Vocabulary.POTASSIUM.loinc())).isTrue();
-        assertThat(analyzer.produces(Vocabulary.EGFR.loinc())).isTrue();
-        assertThat(analyzer.produces(Vocabulary.SYSTOLIC.loinc())).isFalse();
-        assertThat(analyzer.produces(Vocabulary.BODY_WEIGHT.loinc())).isFalse();
+        assertThat(analyzer.produces(Vocabulary.POTASSIUM.code())).isTrue();
+        assertThat(analyzer.produces(Vocabulary.EGFR.code())).isTrue();
+        assertThat(analyzer.produces(Vocabulary.SYSTOLIC.code())).isFalse();
+        assertThat(analyzer.produces(Vocabulary.BODY_WEIGHT.code())).isFalse();
     }
 
     /**
@@ -38,11 +38,11 @@ class DeviceProfileProducesTest {
     void anAnalyzerProducesCommonAnalytesItDoesNotMapAndGlucose() {
         DeviceProfile cobas = catalogue.find("roche-cobas-h-232").orElseThrow();
         assertThat(cobas.analytes())
-                .doesNotContainValue(Vocabulary.POTASSIUM.loinc())
-                .doesNotContainValue(Vocabulary.GLUCOSE.loinc());
-        assertThat(cobas.produces(Vocabulary.POTASSIUM.loinc())).isTrue();
-        assertThat(cobas.produces(Vocabulary.GLUCOSE.loinc())).isTrue();
-        assertThat(cobas.produces(Vocabulary.HEART_RATE.loinc())).isFalse();
+                .doesNotContainValue(Vocabulary.POTASSIUM.code())
+                .doesNotContainValue(Vocabulary.GLUCOSE.code());
+        assertThat(cobas.produces(Vocabulary.POTASSIUM.code())).isTrue();
+        assertThat(cobas.produces(Vocabulary.GLUCOSE.code())).isTrue();
+        assertThat(cobas.produces(Vocabulary.HEART_RATE.code())).isFalse();
     }
 
     /** A profile without clock settings (a device not from the catalogue) has no factory date to ignore. */

@@ -26,7 +26,7 @@ class BloodPressureMeasurementTest {
         // flags 0x1E: mmHg, timestamp, pulse, user id, status; 120/80/93, 2026-11-23 07:30:15, pulse 72, user 1
         List<Measurement> m = decoder.decode(hex("1E 7800 5000 5D00 EA07 0B 17 07 1E 0F 4800 01 0000"));
         assertThat(m)
-                .extracting(x -> x.code().loinc(), Measurement::value)
+                .extracting(x -> x.code().code(), Measurement::value)
                 .containsExactly(
                         Tuple.tuple("8480-6", 120.0),
                         Tuple.tuple("8462-4", 80.0),

@@ -23,7 +23,7 @@ class WeightMeasurementTest {
         // 0x3FB6 = 16310 x 0.005 kg = 81.55 kg
         List<Measurement> m = decoder.decode(hex("00 B63F"));
         assertThat(m).singleElement().satisfies(x -> {
-            assertThat(x.code().loinc()).isEqualTo("29463-7");
+            assertThat(x.code().code()).isEqualTo("29463-7");
             assertThat(x.value()).isEqualTo(81.55);
             assertThat(x.unit()).isEqualTo("kg");
         });
@@ -39,7 +39,7 @@ class WeightMeasurementTest {
     void multiUserScaleWithBmiAndHeight() throws DecodeException {
         // flags 0x0E: SI, timestamp, user 2, BMI 25.2, height 1.800 m
         List<Measurement> m = decoder.decode(hex("0E B63F EA07 0B 17 06 05 00 02 FC00 0807"));
-        assertThat(m).extracting(x -> x.code().loinc()).containsExactly("29463-7", "39156-5", "8302-2");
+        assertThat(m).extracting(x -> x.code().code()).containsExactly("29463-7", "39156-5", "8302-2");
         assertThat(m).extracting(Measurement::value).containsExactly(81.55, 25.2, 1.8);
         assertThat(m).allSatisfy(x -> assertThat(x.userIndex()).isEqualTo(2));
     }

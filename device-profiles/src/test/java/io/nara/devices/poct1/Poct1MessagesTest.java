@@ -84,7 +84,7 @@ class Poct1MessagesTest {
                     <PT><PT.patient_id V="19401231-1234"/>
                       <OBS><OBS.observation_id V="GLU"/><OBS.value V="108" U="mg/dL"/></OBS>
                     </PT></SVC></OBS.R01>"""));
-        Measurement m = new Poct1Observations(new Analytes(Map.of("GLU", Vocabulary.GLUCOSE.loinc())))
+        Measurement m = new Poct1Observations(new Analytes(Map.of("GLU", Vocabulary.GLUCOSE.code())))
                 .parse(obs)
                 .measurements()
                 .get(0);

@@ -109,7 +109,7 @@ public final class ReadingAssembler {
                     seqs.getAsLong(),
                     patientId,
                     deviceId,
-                    m.code().loinc(),
+                    m.code().code(),
                     m.value(),
                     m.unit(),
                     effective,

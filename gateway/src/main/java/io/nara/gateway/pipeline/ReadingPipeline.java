@@ -333,7 +333,7 @@ public final class ReadingPipeline {
             return Optional.empty();
         }
         List<String> foreign = measurements.stream()
-                .map(m -> m.code().loinc())
+                .map(m -> m.code().code())
                 .filter(code -> !profile.get().produces(code))
                 .distinct()
                 .toList();
@@ -348,7 +348,7 @@ public final class ReadingPipeline {
         return profile.isEmpty()
                 ? measurements
                 : measurements.stream()
-                        .filter(m -> profile.get().produces(m.code().loinc()))
+                        .filter(m -> profile.get().produces(m.code().code()))
                         .toList();
     }
 

@@ -29,12 +29,12 @@ class HomeTest {
         List<Home.Reading> day = home.readingsBetween(at(DAY, 0, 0), at(DAY.plusDays(1), 0, 0));
 
         assertThat(day)
-                .extracting(r -> r.code().loinc())
+                .extracting(r -> r.code().code())
                 .containsExactly(
-                        Vocabulary.BODY_WEIGHT.loinc(),
-                        Vocabulary.SYSTOLIC.loinc(),
-                        Vocabulary.DIASTOLIC.loinc(),
-                        Vocabulary.HEART_RATE.loinc());
+                        Vocabulary.BODY_WEIGHT.code(),
+                        Vocabulary.SYSTOLIC.code(),
+                        Vocabulary.DIASTOLIC.code(),
+                        Vocabulary.HEART_RATE.code());
         assertThat(day).allSatisfy(r -> assertThat(r.at()).isBetween(at(DAY, 7, 0), at(DAY, 9, 5)));
         assertThat(day).allSatisfy(r -> assertThat(r.value()).isNotNaN());
     }

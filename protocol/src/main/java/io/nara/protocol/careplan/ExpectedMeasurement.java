@@ -20,7 +20,7 @@ public record ExpectedMeasurement(String code, Duration every, LocalTime by) {
     @JsonCreator
     public ExpectedMeasurement {
         Problems p = new Problems();
-        if (code == null || Vocabulary.byLoinc(code).isEmpty()) {
+        if (code == null || Vocabulary.byCode(code).isEmpty()) {
             p.add("code", "expected measurement: unknown LOINC code " + code);
         }
         if (every == null || every.compareTo(Duration.ofHours(1)) < 0 || every.compareTo(Duration.ofDays(90)) > 0) {

@@ -54,7 +54,7 @@ final class RuleChecks {
     static void code(Problems p, String field, String id, String code) {
         p.check(field, () -> {
             requireText(code, "rule " + id + ": code");
-            Vocabulary.byLoinc(code)
+            Vocabulary.byCode(code)
                     .orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown LOINC code " + code
                             + " (see the vocabulary for the codes Nära knows)"));
         });

@@ -121,7 +121,7 @@ final class UnitConversions {
         if (from.equals(to)) {
             return Optional.of(value);
         }
-        DoubleUnaryOperator op = BY_ANALYTE.get(code.loinc() + ":" + from + ">" + to);
+        DoubleUnaryOperator op = BY_ANALYTE.get(code.code() + ":" + from + ">" + to);
         if (op == null) {
             op = GENERIC.get(from + ">" + to);
         }

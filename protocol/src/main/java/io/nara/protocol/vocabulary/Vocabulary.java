@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The one table of clinical codes Nära knows. Decoders, rules, the ingest and the FHIR export all take codes and units
@@ -54,36 +55,63 @@ public final class Vocabulary {
     public static final ClinicalCode HBA1C =
             new ClinicalCode("4548-4", "Hemoglobin A1c/Hemoglobin.total", "%", null, "HbA1c");
 
-    private static final Map<String, ClinicalCode> BY_LOINC = List.of(
-                    BODY_WEIGHT,
-                    BODY_HEIGHT,
-                    BMI,
-                    SYSTOLIC,
-                    DIASTOLIC,
-                    MEAN_ARTERIAL_PRESSURE,
-                    HEART_RATE,
-                    SPO2,
-                    BODY_TEMPERATURE,
-                    GLUCOSE,
-                    NT_PRO_BNP,
-                    BNP,
-                    TROPONIN_T,
-                    TROPONIN_T_CARDIAC,
-                    POTASSIUM,
-                    SODIUM,
-                    CREATININE,
-                    EGFR,
-                    INR,
-                    HEMOGLOBIN,
-                    BODY_FAT_PERCENTAGE,
-                    HBA1C)
-            .stream()
-            .collect(Collectors.toUnmodifiableMap(ClinicalCode::loinc, Function.identity()));
+    /**
+     * The unit of a symptom: 1 when the finding is present, 0 when it was asked for and is absent. A UCUM annotation
+     * (dimensionless), so a rule reads a symptom as it reads any value: {@code above 0.5} holds while it is present.
+     */
+    public static final String PRESENCE = "{presence}";
+
+    // Symptoms of heart failure that a patient answers at the hub and home-care staff report, as SNOMED CT findings
+    // (the set of HL7 Belgium's patient-monitoring heart-failure symptoms, plus falls and orthopnoea).
+    public static final ClinicalCode DYSPNOEA = symptom("267036007", "Shortness of breath", "Andfåddhet");
+    public static final ClinicalCode ORTHOPNOEA =
+            symptom("62744007", "Orthopnoea (must sleep sitting up)", "Måste sova med höjd huvudända");
+    public static final ClinicalCode OEDEMA = symptom("267038008", "Swelling (oedema)", "Svullnad i ben eller fötter");
+    public static final ClinicalCode REDUCED_APPETITE = symptom("64379006", "Reduced appetite", "Äter dåligt");
+    public static final ClinicalCode CONFUSION = symptom("40917007", "Confusion", "Förvirring");
+    public static final ClinicalCode FALL = symptom("161898004", "Fall", "Har fallit");
+    public static final ClinicalCode DIZZINESS = symptom("404640003", "Dizziness", "Yrsel");
+    public static final ClinicalCode CHEST_PAIN = symptom("29857009", "Chest pain", "Bröstsmärta");
+
+    /** The symptoms, in the order a person is asked about them. */
+    public static final List<ClinicalCode> SYMPTOMS =
+            List.of(DYSPNOEA, ORTHOPNOEA, OEDEMA, DIZZINESS, CHEST_PAIN, REDUCED_APPETITE, CONFUSION, FALL);
+
+    private static final Map<String, ClinicalCode> BY_CODE = Stream.concat(
+                    Stream.of(
+                            BODY_WEIGHT,
+                            BODY_HEIGHT,
+                            BMI,
+                            SYSTOLIC,
+                            DIASTOLIC,
+                            MEAN_ARTERIAL_PRESSURE,
+                            HEART_RATE,
+                            SPO2,
+                            BODY_TEMPERATURE,
+                            GLUCOSE,
+                            NT_PRO_BNP,
+                            BNP,
+                            TROPONIN_T,
+                            TROPONIN_T_CARDIAC,
+                            POTASSIUM,
+                            SODIUM,
+                            CREATININE,
+                            EGFR,
+                            INR,
+                            HEMOGLOBIN,
+                            BODY_FAT_PERCENTAGE,
+                            HBA1C),
+                    SYMPTOMS.stream())
+            .collect(Collectors.toUnmodifiableMap(ClinicalCode::code, Function.identity()));
 
     private Vocabulary() {}
 
-    public static Optional<ClinicalCode> byLoinc(String loinc) {
-        return Optional.ofNullable(BY_LOINC.get(loinc));
+    private static ClinicalCode symptom(String snomed, String display, String swedish) {
+        return new ClinicalCode(snomed, display, PRESENCE, null, swedish, ClinicalCode.CodeSystem.SNOMED_CT);
+    }
+
+    public static Optional<ClinicalCode> byCode(String code) {
+        return Optional.ofNullable(BY_CODE.get(code));
     }
 
     /**
@@ -95,6 +123,6 @@ public final class Vocabulary {
     }
 
     public static List<ClinicalCode> all() {
-        return List.copyOf(BY_LOINC.values());
+        return List.copyOf(BY_CODE.values());
     }
 }

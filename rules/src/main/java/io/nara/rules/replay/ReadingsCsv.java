@@ -73,7 +73,7 @@ public final class ReadingsCsv {
         }
         Instant time = time(f[0].strip());
         String loinc = f[1].strip();
-        ClinicalCode code = Vocabulary.byLoinc(loinc)
+        ClinicalCode code = Vocabulary.byCode(loinc)
                 .orElseThrow(() -> new IllegalArgumentException("unknown LOINC code '" + loinc + "'"));
         EnumSet<ObservationFlag> flags = f.length == 5 ? flags(f[4]) : EnumSet.noneOf(ObservationFlag.class);
         String text = f[2].strip();
@@ -93,13 +93,13 @@ public final class ReadingsCsv {
             }
             Optional<Double> converted = Vocabulary.toVocabularyUnit(code, given, unit);
             value = converted.orElseThrow(() -> new IllegalArgumentException("unit '" + unit + "' is not a unit of "
-                    + code.display() + " (" + code.loinc() + ", stored in " + code.ucum() + ")"));
+                    + code.display() + " (" + code.code() + ", stored in " + code.ucum() + ")"));
             if (!Plausibility.isPlausible(code, value)) {
                 flags.add(ObservationFlag.IMPLAUSIBLE);
             }
             flags.remove(ObservationFlag.MEASUREMENT_FAILED);
         }
-        return new Observation(seq, patientId, DEVICE, code.loinc(), value, code.ucum(), time, time, flags);
+        return new Observation(seq, patientId, DEVICE, code.code(), value, code.ucum(), time, time, flags);
     }
 
     private static Instant time(String text) {

@@ -30,6 +30,8 @@ class ClinicalScenariosTest {
     static final String SYS = "8480-6";
     static final String DIA = "8462-4";
     static final String HR = "8867-4";
+    static final String DYSPNOEA = "267036007";
+    static final String CHEST_PAIN = "29857009";
     static final MessageCodec CODEC = new MessageCodec();
     static final CarePlan TEMPLATE = CarePlanTemplate.heartFailure(CODEC, "p1");
 
@@ -129,7 +131,19 @@ class ClinicalScenariosTest {
                         "another patient's reading never reaches this plan",
                         TEMPLATE,
                         h -> h.receive(Home.obs(5, "p2", "cuff", SYS, 70.0, day(0, 6)), day(0, 6)),
-                        List.of()));
+                        List.of()),
+                new Scenario(
+                        "daily symptom answers: breathless two mornings, then not; chest pain is urgent at once",
+                        TEMPLATE,
+                        h -> h.read("tablet", DYSPNOEA, 0.0, day(0, 8))
+                                .read("tablet", DYSPNOEA, 1.0, day(1, 8))
+                                .read("tablet", DYSPNOEA, 1.0, day(2, 8))
+                                .read("tablet", DYSPNOEA, 0.0, day(3, 8))
+                                .read("staff", CHEST_PAIN, 1.0, day(3, 14)),
+                        List.of(
+                                "RAISED symptom-dyspnoea WARNING 1.0",
+                                "RESOLVED symptom-dyspnoea INFO 0.0",
+                                "RAISED symptom-chest-pain URGENT 1.0")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -34,7 +34,7 @@ final class Home {
         if (value == null) {
             set.add(ObservationFlag.MEASUREMENT_FAILED);
         }
-        String unit = Vocabulary.byLoinc(code).orElseThrow().ucum();
+        String unit = Vocabulary.byCode(code).orElseThrow().ucum();
         return new Observation(seq, patient, device, code, value, unit, at, at, set);
     }
 
