@@ -11,6 +11,8 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What the cloud knows of each hub: when it was last heard from and what its status message said. */
 public final class HubRegistry {
@@ -43,6 +45,51 @@ public final class HubRegistry {
         }
     }
 
+    /**
+     * What only an online hub's own status says, in one UPDATE. The update the hub last failed, while that is its
+     * updater's last word; a status without one clears it (the update went through since, or an older hub that has
+     * no updater to report). The last will says nothing of updates and leaves it. Quarantine and storage: an older
+     * hub that does not say leaves the last word as it was.
+     */
+    private static void onlineDetails(Connection c, String hubId, HubStatus status) throws SQLException {
+        HubStatus.FailedUpdate failed = status.failedUpdate();
+        HubStatus.Quarantine held = status.quarantine();
+        HubStatus.Storage storage = status.storage();
+        List<Object> values = new ArrayList<>();
+        StringBuilder set = new StringBuilder(
+                "failed_update_version = ?, failed_update_outcome = ?, failed_update_reason = ?, failed_update_at = ?");
+        values.add(failed == null ? null : failed.version());
+        values.add(failed == null ? null : failed.outcome().name());
+        values.add(failed == null ? null : failed.reason());
+        values.add(failed == null || failed.at() == null ? null : Timestamp.from(failed.at()));
+        if (held != null) {
+            set.append(", quarantine_held = ?, quarantine_newest_device = ?, quarantine_newest_problem = ?, "
+                    + "quarantine_newest_at = ?");
+            values.add(held.held());
+            values.add(held.newestDevice());
+            values.add(held.newestProblem());
+            values.add(held.newestAt() == null ? null : Timestamp.from(held.newestAt()));
+        }
+        if (storage != null) {
+            // with its level as the protocol defines it (the fleet page's filter)
+            set.append(", storage_thinned_samples = ?, storage_dropped_readings = ?, storage_full = ?, "
+                    + "storage_records = ?, storage_max_records = ?, storage_level = ?");
+            values.add(storage.thinnedSamples());
+            values.add(storage.droppedReadings());
+            values.add(storage.full());
+            values.add(storage.records());
+            values.add(storage.maxRecords());
+            values.add(storage.level().name());
+        }
+        values.add(hubId);
+        try (PreparedStatement u = c.prepareStatement("UPDATE hub SET " + set + " WHERE hub_id = ?")) {
+            for (int i = 0; i < values.size(); i++) {
+                u.setObject(i + 1, values.get(i));
+            }
+            u.executeUpdate();
+        }
+    }
+
     public Future<Void> status(String hubId, HubStatus status, Instant receivedAt) {
         return db.transaction(c -> {
             try (PreparedStatement upsert = c.prepareStatement("""
@@ -63,51 +110,7 @@ public final class HubRegistry {
                 upsert.executeUpdate();
             }
             if (status.state() == HubStatus.State.ONLINE) {
-                // The update the hub last failed, while that is its updater's last word; a status without one clears
-                // it (the update went through since, or an older hub that has no updater to report). The last will
-                // says nothing of updates and leaves it.
-                HubStatus.FailedUpdate failed = status.failedUpdate();
-                try (PreparedStatement u = c.prepareStatement(
-                        "UPDATE hub SET failed_update_version = ?, "
-                                + "failed_update_outcome = ?, failed_update_reason = ?, failed_update_at = ? WHERE hub_id = ?")) {
-                    u.setString(1, failed == null ? null : failed.version());
-                    u.setString(2, failed == null ? null : failed.outcome().name());
-                    u.setString(3, failed == null ? null : failed.reason());
-                    u.setTimestamp(4, failed == null || failed.at() == null ? null : Timestamp.from(failed.at()));
-                    u.setString(5, hubId);
-                    u.executeUpdate();
-                }
-                // What the hub holds in quarantine; an older hub that does not say leaves the last word as it was.
-                HubStatus.Quarantine held = status.quarantine();
-                if (held != null) {
-                    try (PreparedStatement u = c.prepareStatement("UPDATE hub SET quarantine_held = ?, "
-                            + "quarantine_newest_device = ?, quarantine_newest_problem = ?, quarantine_newest_at = ? "
-                            + "WHERE hub_id = ?")) {
-                        u.setLong(1, held.held());
-                        u.setString(2, held.newestDevice());
-                        u.setString(3, held.newestProblem());
-                        u.setTimestamp(4, held.newestAt() == null ? null : Timestamp.from(held.newestAt()));
-                        u.setString(5, hubId);
-                        u.executeUpdate();
-                    }
-                }
-                // The hub's outbox storage, with its level as the protocol defines it (the fleet page's filter); an
-                // older hub that does not say leaves the last word as it was.
-                HubStatus.Storage storage = status.storage();
-                if (storage != null) {
-                    try (PreparedStatement u = c.prepareStatement("UPDATE hub SET storage_thinned_samples = ?, "
-                            + "storage_dropped_readings = ?, storage_full = ?, storage_records = ?, "
-                            + "storage_max_records = ?, storage_level = ? WHERE hub_id = ?")) {
-                        u.setLong(1, storage.thinnedSamples());
-                        u.setLong(2, storage.droppedReadings());
-                        u.setBoolean(3, storage.full());
-                        u.setLong(4, storage.records());
-                        u.setLong(5, storage.maxRecords());
-                        u.setString(6, storage.level().name());
-                        u.setString(7, hubId);
-                        u.executeUpdate();
-                    }
-                }
+                onlineDetails(c, hubId, status);
             }
             // Battery levels for the cloud's low-battery rule, with the status they came in.
             DeviceBatteries.record(c, hubId, status.devices(), receivedAt);

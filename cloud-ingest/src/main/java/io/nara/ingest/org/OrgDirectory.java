@@ -34,15 +34,7 @@ public final class OrgDirectory {
                 FROM care_team t JOIN organisation o ON o.id = t.organisation_id WHERE t.id = ?""")) {
             q.setString(1, id);
             try (ResultSet r = q.executeQuery()) {
-                return r.next()
-                        ? Optional.of(new Team(
-                                r.getString("id"),
-                                r.getString("name"),
-                                r.getString("organisation_id"),
-                                OrganisationKind.valueOf(r.getString("kind")),
-                                r.getString("escalates_to"),
-                                ZoneId.of(r.getString("time_zone"))))
-                        : Optional.empty();
+                return r.next() ? Optional.of(team(r)) : Optional.empty();
             }
         }
     }
@@ -81,13 +73,7 @@ public final class OrgDirectory {
                 FROM care_team t JOIN organisation o ON o.id = t.organisation_id ORDER BY o.kind, t.name""");
                 ResultSet r = q.executeQuery()) {
             while (r.next()) {
-                teams.add(new Team(
-                        r.getString("id"),
-                        r.getString("name"),
-                        r.getString("organisation_id"),
-                        OrganisationKind.valueOf(r.getString("kind")),
-                        r.getString("escalates_to"),
-                        ZoneId.of(r.getString("time_zone"))));
+                teams.add(team(r));
             }
         }
         return teams;
