@@ -177,6 +177,15 @@ public final class IngestService extends VerticleBase {
 
     /** What takes blocking I/O or long to build: on a worker, not on the event loop. */
     private void openStores() throws IOException {
+        // Reading the key stores is file I/O and key derivation: here, not in wire() on the event loop.
+        metrics.certificates(
+                "mqtt-client",
+                settings.broker().identity().keystore(),
+                settings.broker().identity().passwordFile());
+        metrics.certificates(
+                "mqtt-trust",
+                settings.broker().identity().truststore(),
+                settings.broker().identity().passwordFile());
         db = Database.open(vertx, settings.postgres(), metrics);
         influx = InfluxDatabase.connect(settings.influx());
         observations = new ObservationStore(influx);
@@ -301,14 +310,6 @@ public final class IngestService extends VerticleBase {
                                 featureRoutes.stream())
                         .toList());
         metrics.sseClients(inbox::sseClients);
-        metrics.certificates(
-                "mqtt-client",
-                settings.broker().identity().keystore(),
-                settings.broker().identity().passwordFile());
-        metrics.certificates(
-                "mqtt-trust",
-                settings.broker().identity().truststore(),
-                settings.broker().identity().passwordFile());
         retention = new Retention(db, clock, retentionSettings);
 
         // Every node scans; the database makes each escalation, reminder and delivery happen once (see Escalator).

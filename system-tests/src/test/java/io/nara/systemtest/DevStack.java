@@ -39,8 +39,15 @@ public final class DevStack {
     private static DevStack main;
     private static DevStack faults;
     private static DevStack restore;
+    private static DevStack appliance;
     /** The restore drill's empty stack: beyond every checkout's fault stack (offset + 1000). */
     private static final int RESTORE_PORT_OFFSET = 2000;
+    /**
+     * The arm64 appliance test's stack: it runs beside the other classes (it is minutes of emulated CPU, mostly
+     * waiting for qemu) and stops its broker, so it must share no server with them. 6000 clears every checkout's
+     * main, fault and restore offsets (checkouts use 0, 100..900 and 3000).
+     */
+    private static final int APPLIANCE_PORT_OFFSET = 6000;
 
     private final Path repoRoot;
     private final Map<String, String> stackEnvironment;
@@ -92,6 +99,19 @@ public final class DevStack {
                     Integer.toString(RESTORE_PORT_OFFSET + mainPortOffset())));
         }
         return restore;
+    }
+
+    /** A stack of its own for the arm64 appliance test (state folder {@code <state>/appliance}). */
+    public static synchronized DevStack applianceStack() {
+        if (appliance == null) {
+            Path root = findRepoRoot();
+            appliance = up(Map.of(
+                    "NARA_STATE",
+                    stateDir(root).resolve("appliance").toString(),
+                    "NARA_PORT_OFFSET",
+                    Integer.toString(APPLIANCE_PORT_OFFSET + mainPortOffset())));
+        }
+        return appliance;
     }
 
     private static DevStack up(Map<String, String> stackEnvironment) {

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The hub as a Raspberry Pi appliance, on an arm64 Debian with its own systemd (qemu + systemd-nspawn, see
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * reported, and remove and purge leave nothing behind. The steps run in order on one container.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Beside the other classes (junit-platform.properties), but its steps one after another on one container.
+@Execution(ExecutionMode.CONCURRENT)
 class PiApplianceIT {
 
     private static final String HUB = "hub-it-pi";
@@ -76,8 +80,8 @@ class PiApplianceIT {
             throw new IllegalStateException("the arm64 appliance test cannot run: " + unavailable.get());
         }
         Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.get());
-        // The fault stack: the upgrade step stops its broker, which no other test class uses meanwhile.
-        stack = DevStack.faultStack();
+        // A stack of its own: the upgrade step stops its broker, and this class runs beside the others.
+        stack = DevStack.applianceStack();
         deb = stack.repoRoot().resolve("gateway/target/nara-hub.deb");
         assertThat(deb).as("the hub's package (mvn -pl gateway package)").exists();
         builtVersion = debField(deb, "Version");
@@ -106,6 +110,7 @@ class PiApplianceIT {
 
     @Test
     @Order(1)
+    @Execution(ExecutionMode.SAME_THREAD)
     void theInstalledHubRunsAsAHardenedServiceAndAReadingReachesTheCloud() throws Exception {
         Files.copy(deb, pi.path("/root/nara-hub.deb"));
         // Installing a hub that knows nothing yet: the package goes in, the service refuses to run without a hub id.
@@ -195,6 +200,7 @@ class PiApplianceIT {
 
     @Test
     @Order(2)
+    @Execution(ExecutionMode.SAME_THREAD)
     void anUpgradeKeepsTheReadingsWaitingInTheOutbox() throws Exception {
         // The broker goes away: what the hub measures now stays in its outbox.
         stack.stop("broker");
@@ -228,6 +234,7 @@ class PiApplianceIT {
 
     @Test
     @Order(3)
+    @Execution(ExecutionMode.SAME_THREAD)
     void aBrokenReleaseIsRolledBackByTheHubItself() throws Exception {
         String running = pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub");
         release("publish", workDir.resolve("nara-hub-" + running + ".deb").toString());
@@ -280,6 +287,7 @@ class PiApplianceIT {
 
     @Test
     @Order(4)
+    @Execution(ExecutionMode.SAME_THREAD)
     void aBadUpdateIsRefusedReportedAndTheHubKeepsRunningItsVersion() throws Exception {
         String running = pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub");
 
@@ -360,6 +368,7 @@ class PiApplianceIT {
 
     @Test
     @Order(5)
+    @Execution(ExecutionMode.SAME_THREAD)
     void removeStopsTheHubAndKeepsItsDataPurgeLeavesNothing() {
         pi.execOk(600, "dpkg", "-r", "nara-hub");
         assertThat(pi.exec(List.of("systemctl", "is-active", UNIT), 30).output().strip())
