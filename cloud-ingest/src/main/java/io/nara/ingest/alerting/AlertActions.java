@@ -16,7 +16,10 @@ import java.util.Optional;
  */
 public final class AlertActions {
 
-    /** One action with who took it and its outcome; names are null where the person is gone. */
+    /**
+     * One action with who took it and its outcome; names are null where the person is gone. {@code possibleOutcomes}
+     * are those its kind allows, for the page's choice.
+     */
     public record Action(
             long id,
             EscalationAction kind,
@@ -30,7 +33,8 @@ public final class AlertActions {
             Instant outcomeAt,
             String outcomeBy,
             String outcomeByName,
-            String outcomeNote) {}
+            String outcomeNote,
+            List<ActionOutcome> possibleOutcomes) {}
 
     private AlertActions() {}
 
@@ -63,7 +67,8 @@ public final class AlertActions {
                             outcomeAt == null ? null : outcomeAt.toInstant(),
                             r.getString("outcome_by"),
                             r.getString("outcome_by_name"),
-                            r.getString("outcome_note")));
+                            r.getString("outcome_note"),
+                            List.copyOf(EscalationAction.valueOf(r.getString("kind")).outcomes())));
                 }
             }
         }
