@@ -68,7 +68,8 @@ public final class AlertActions {
                             r.getString("outcome_by"),
                             r.getString("outcome_by_name"),
                             r.getString("outcome_note"),
-                            List.copyOf(EscalationAction.valueOf(r.getString("kind")).outcomes())));
+                            List.copyOf(EscalationAction.valueOf(r.getString("kind"))
+                                    .outcomes())));
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.nara.ingest.alerting.Outcome;
 import io.nara.ingest.clinic.ActionFigures.AlertActions;
 import io.nara.ingest.clinic.ActionFigures.Taken;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ActionFiguresTest {
@@ -28,8 +29,7 @@ class ActionFiguresTest {
                 new AlertActions(2, null, List.of(taken(EscalationAction.PHONE_CALL, null, 60))),
                 new AlertActions(3, Outcome.NO_ACTION_NEEDED, List.of())));
 
-        assertThat(count.byKind())
-                .containsOnly(java.util.Map.entry("PHONE_CALL", 2), java.util.Map.entry("HOME_VISIT", 1));
+        assertThat(count.byKind()).containsOnly(Map.entry("PHONE_CALL", 2), Map.entry("HOME_VISIT", 1));
         // One time per alert with an action: its first, not each action's.
         assertThat(count.toFirstActionSeconds()).containsExactly(300L, 60L);
         assertThat(count.edVisitsAvoided()).isEqualTo(1);
