@@ -124,7 +124,9 @@ class EscalationActionsIT {
                     .isLessThanOrEqualTo(390);
             int height = browser.await(
                     "the action button's height",
-                    d -> d.findElement(By.cssSelector("#action-form button")).getSize().getHeight());
+                    d -> d.findElement(By.cssSelector("#action-form button"))
+                            .getSize()
+                            .getHeight());
             assertThat(height).isGreaterThanOrEqualTo(44);
         }
         browser.script("document.getElementById('alert-actions').scrollIntoView();");
