@@ -387,7 +387,7 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                     new Trail.Step(
                             "action.outcome",
                             who.actor(),
-                            s.teamId(),
+                            null,
                             null,
                             null,
                             null,
