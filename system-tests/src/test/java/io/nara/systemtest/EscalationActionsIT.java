@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -131,7 +132,7 @@ class EscalationActionsIT {
         }
         browser.script("document.getElementById('alert-actions').scrollIntoView();");
         browser.screenshot(phone ? "phone" : "desktop");
-        submit("#resolve-form", () -> new Select(browser.find("#resolve-outcome")).selectByValue("HOME_VISIT"));
+        submit("#resolve-form", f -> new Select(f.findElement(By.id("resolve-outcome"))).selectByValue("HOME_VISIT"));
         browser.await(
                 "the alert resolved",
                 d -> rows("SELECT state, outcome FROM alert_state WHERE alert_id = " + alertId)
@@ -157,7 +158,9 @@ class EscalationActionsIT {
         clock.set(arrived.plus(Duration.ofMinutes(50)));
         recordOutcome(admission, "ADMITTED", "Avdelning 54");
         assertThat(text("#trail")).contains("Direktinläggning förbi akuten: Inlagd på avdelning");
-        submit("#resolve-form", () -> new Select(browser.find("#resolve-outcome")).selectByValue("DIRECT_ADMISSION"));
+        submit(
+                "#resolve-form",
+                f -> new Select(f.findElement(By.id("resolve-outcome"))).selectByValue("DIRECT_ADMISSION"));
         browser.await(
                 "the alert resolved",
                 d -> rows("SELECT state FROM alert_state WHERE alert_id = " + alertId)
@@ -307,10 +310,10 @@ class EscalationActionsIT {
 
     private void takeAction(String kind, String note) {
         int before = browser.findAll("#action-list li").size();
-        submit("#action-form", () -> {
-            new Select(browser.find("#action-kind")).selectByValue(kind);
+        submit("#action-form", f -> {
+            new Select(f.findElement(By.id("action-kind"))).selectByValue(kind);
             if (note != null) {
-                browser.find("#action-note").sendKeys(note);
+                f.findElement(By.id("action-note")).sendKeys(note);
             }
         });
         browser.await(
@@ -328,10 +331,10 @@ class EscalationActionsIT {
     }
 
     private void recordOutcome(long actionId, String outcome, String note) {
-        submit("form.action-outcome-form[data-action-id='" + actionId + "']", () -> {
-            new Select(browser.find("#action-outcome-" + actionId)).selectByValue(outcome);
+        submit("form.action-outcome-form[data-action-id='" + actionId + "']", f -> {
+            new Select(f.findElement(By.id("action-outcome-" + actionId))).selectByValue(outcome);
             if (note != null) {
-                browser.find("#action-outcome-note-" + actionId).sendKeys(note);
+                f.findElement(By.id("action-outcome-note-" + actionId)).sendKeys(note);
             }
         });
         browser.await(
@@ -341,14 +344,16 @@ class EscalationActionsIT {
     }
 
     /**
-     * Fills a form and presses its button. The detail is drawn again on every live update of the alert, so a form
-     * found a moment ago may be gone: then it is filled again, as nothing was sent.
+     * Fills a form and presses its button, all within one drawing of the form. The detail is drawn again on every live
+     * update of the alert: a form drawn anew is empty, so one filled in the old drawing must not be sent from the new
+     * one. Its elements are then stale, nothing was sent, and it is filled again.
      */
-    private void submit(String form, Runnable fill) {
+    private void submit(String form, Consumer<WebElement> fill) {
         for (int attempt = 0; ; attempt++) {
             try {
-                fill.run();
-                browser.find(form + " button").click();
+                WebElement f = browser.find(form);
+                fill.accept(f);
+                f.findElement(By.tagName("button")).click();
                 return;
             } catch (StaleElementReferenceException e) {
                 if (attempt == 5) {
