@@ -483,6 +483,16 @@ class ApiAccessIT {
                         alert),
                 new Change("POST /api/alerts/:id/snooze", a + "/snooze", new JsonObject().put("minutes", 30), alert),
                 new Change(
+                        "POST /api/alerts/:id/actions",
+                        a + "/actions",
+                        new JsonObject().put("kind", "PHONE_CALL").put("note", "ringde"),
+                        List.of("alert_state", "alert_action")),
+                new Change(
+                        "POST /api/alerts/:id/actions/:action/outcome",
+                        a + "/actions/1/outcome",
+                        new JsonObject().put("outcome", "REACHED"),
+                        List.of("alert_action")),
+                new Change(
                         "POST /api/admin/organisation",
                         "/api/admin/organisation",
                         new JsonObject().put("teams", new JsonArray()),

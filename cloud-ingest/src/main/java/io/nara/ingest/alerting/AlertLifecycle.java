@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of an alert, and the one way to change it: a new alert opens, raises or closes its episode and is routed;
- * people acknowledge, hand over, escalate, snooze and resolve it (a team that handed it over waits for the receiving
+ * people acknowledge, hand over, escalate, snooze, record actions taken ({@link AlertActions}) and resolve it (a team that handed it over waits for the receiving
  * one, {@link HandoverPolicy}); the scan escalates it, reminds its owner and returns it to the
- * team. Only this package writes {@code alert}, {@code alert_state}, {@code alert_event} and {@code snooze}; every step
+ * team. Only this package writes {@code alert}, {@code alert_state}, {@code alert_event}, {@code alert_action} and
+ * {@code snooze}; every step
  * runs in one transaction that records it in the trail ({@link Trail}) and tells every node's inboxes. The decisions
  * are pure and beside it: {@link RoutingPolicy}, {@link EscalationPolicy}, {@link ReminderSchedule}.
  */
@@ -300,32 +301,99 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             if (s.state().equals("ACKNOWLEDGED")) {
                 throw new Refused(409, "redan kvitterat / already acknowledged");
             }
-            // An acknowledgement is a promise to act: the reminder scan holds the owner to it.
-            try (PreparedStatement u = c.prepareStatement("""
-                    UPDATE alert_state SET state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL,
-                           remind_at = ?, reminders = 0, updated_at = ?
-                    WHERE alert_id = ?""")) {
-                u.setString(1, who.personId());
-                u.setTimestamp(2, Timestamp.from(now));
-                u.setTimestamp(3, Timestamp.from(escalation.reminders().firstDue(s.severity(), now)));
-                u.setTimestamp(4, Timestamp.from(now));
-                u.setLong(5, alertId);
-                u.executeUpdate();
+            own(c, alertId, s, who, now);
+        });
+    }
+
+    /** The person takes the alert: the acknowledgement, its trail step and the reminder clock. */
+    private void own(Connection c, long alertId, Locked s, Principal who, Instant now) throws SQLException {
+        // An acknowledgement is a promise to act: the reminder scan holds the owner to it.
+        try (PreparedStatement u = c.prepareStatement("""
+                UPDATE alert_state SET state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL,
+                       remind_at = ?, reminders = 0, updated_at = ?
+                WHERE alert_id = ?""")) {
+            u.setString(1, who.personId());
+            u.setTimestamp(2, Timestamp.from(now));
+            u.setTimestamp(3, Timestamp.from(escalation.reminders().firstDue(s.severity(), now)));
+            u.setTimestamp(4, Timestamp.from(now));
+            u.setLong(5, alertId);
+            u.executeUpdate();
+        }
+        Trail.record(
+                c,
+                alertId,
+                now,
+                new Trail.Step(
+                        "acknowledged",
+                        who.actor(),
+                        s.teamId(),
+                        null,
+                        null,
+                        List.of(who.personId()),
+                        false,
+                        null,
+                        null));
+    }
+
+    /**
+     * Records an action taken on the alert ({@code action.taken}, the action's code in the step's outcome field). An
+     * OPEN alert is acknowledged by the person on the way: whoever phones the patient has taken the alert, and it must
+     * not escalate past her while she acts (decision 0050).
+     */
+    public <T> Future<T> takeAction(Principal who, long alertId, EscalationAction kind, String note, View<T> view) {
+        if (kind == null) {
+            throw new Refused(400, "välj en åtgärd / choose an action");
+        }
+        String text = note == null || note.isBlank() ? null : note.strip();
+        return change(who, alertId, view, (c, s, now) -> {
+            if (s.state().equals("OPEN")) {
+                own(c, alertId, s, who, now);
             }
+            AlertActions.insert(c, alertId, kind, now, who.personId(), s.teamId(), text);
             Trail.record(
                     c,
                     alertId,
                     now,
                     new Trail.Step(
-                            "acknowledged",
+                            "action.taken", who.actor(), s.teamId(), null, null, null, false, kind.name(), text));
+        });
+    }
+
+    /**
+     * Records what came of an action on the alert ({@code action.outcome}, {@code KIND/OUTCOME} in the step's outcome
+     * field); a later one corrects it, and the trail keeps both.
+     */
+    public <T> Future<T> actionOutcome(
+            Principal who, long alertId, long actionId, ActionOutcome outcome, String note, View<T> view) {
+        if (outcome == null) {
+            throw new Refused(400, "välj ett utfall för åtgärden / choose the action's outcome");
+        }
+        String text = note == null || note.isBlank() ? null : note.strip();
+        return change(who, alertId, view, (c, s, now) -> {
+            EscalationAction kind = AlertActions.lockKind(c, alertId, actionId)
+                    .orElseThrow(() ->
+                            new Refused(404, "larmet har ingen sådan åtgärd / the alert has no action " + actionId));
+            if (!kind.allows(outcome)) {
+                throw new Refused(
+                        400,
+                        "utfallet " + outcome + " passar inte åtgärden " + kind + " / outcome " + outcome
+                                + " does not fit action " + kind + "; one of " + kind.outcomes());
+            }
+            AlertActions.outcome(c, actionId, outcome, now, who.personId(), text);
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    new Trail.Step(
+                            "action.outcome",
                             who.actor(),
-                            s.teamId(),
                             null,
                             null,
-                            List.of(who.personId()),
+                            null,
+                            null,
                             false,
-                            null,
-                            null));
+                            kind.name() + "/" + outcome.name(),
+                            text));
         });
     }
 
@@ -784,6 +852,7 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         String herAlerts = "(SELECT id FROM alert WHERE patient_id = ?)";
         Map<String, String> deletes = new LinkedHashMap<>();
         deletes.put("snooze", "DELETE FROM snooze WHERE patient_id = ? OR alert_id IN " + herAlerts);
+        deletes.put("alert_action", "DELETE FROM alert_action WHERE alert_id IN " + herAlerts);
         deletes.put("alert_event", "DELETE FROM alert_event WHERE alert_id IN " + herAlerts);
         deletes.put("alert_state", "DELETE FROM alert_state WHERE patient_id = ? OR alert_id IN " + herAlerts);
         deletes.put("alert", "DELETE FROM alert WHERE patient_id = ?");

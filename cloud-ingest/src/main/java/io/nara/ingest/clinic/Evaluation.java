@@ -37,7 +37,8 @@ public final class Evaluation {
             Map<String, Integer> outcomes,
             Adherence.Count measurements,
             int discharges,
-            int readmissions30d) {
+            int readmissions30d,
+            ActionFigures.Count actions) {
         public Aggregate {
             readingToAlertSeconds = List.copyOf(readingToAlertSeconds);
             toAcknowledgeSeconds = List.copyOf(toAcknowledgeSeconds);
@@ -46,7 +47,22 @@ public final class Evaluation {
 
         static Aggregate empty(String teamId, YearMonth month) {
             return new Aggregate(
-                    teamId, month, 0, 0, List.of(), List.of(), 0, 0, 0, 0, 0, Map.of(), Adherence.Count.none(), 0, 0);
+                    teamId,
+                    month,
+                    0,
+                    0,
+                    List.of(),
+                    List.of(),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    Map.of(),
+                    Adherence.Count.none(),
+                    0,
+                    0,
+                    ActionFigures.Count.none());
         }
 
         Aggregate withStays(int discharges, int readmissions30d) {
@@ -65,7 +81,28 @@ public final class Evaluation {
                     outcomes,
                     measurements,
                     discharges,
-                    readmissions30d);
+                    readmissions30d,
+                    actions);
+        }
+
+        Aggregate withActions(ActionFigures.Count actions) {
+            return new Aggregate(
+                    teamId,
+                    month,
+                    patientMonths,
+                    alerts,
+                    readingToAlertSeconds,
+                    toAcknowledgeSeconds,
+                    resolved,
+                    noActionNeeded,
+                    escalations,
+                    unstaffed,
+                    unroutable,
+                    outcomes,
+                    measurements,
+                    discharges,
+                    readmissions30d,
+                    actions);
         }
 
         Aggregate withUnroutable(int unroutable) {
@@ -84,7 +121,8 @@ public final class Evaluation {
                     outcomes,
                     measurements,
                     discharges,
-                    readmissions30d);
+                    readmissions30d,
+                    actions);
         }
 
         Aggregate withPatients(double patientMonths, Adherence.Count measurements) {
@@ -103,7 +141,8 @@ public final class Evaluation {
                     outcomes,
                     measurements,
                     discharges,
-                    readmissions30d);
+                    readmissions30d,
+                    actions);
         }
     }
 
@@ -132,7 +171,12 @@ public final class Evaluation {
             Double adherence,
             int discharges,
             int readmissions30d,
-            Double readmissionRate) {}
+            Double readmissionRate,
+            Map<String, Integer> actions,
+            int alertsWithAction,
+            Long firstActionMedianSeconds,
+            Long firstActionP90Seconds,
+            int edVisitsAvoided) {}
 
     private Evaluation() {}
 
@@ -204,7 +248,12 @@ public final class Evaluation {
                         ratio(a.measurements().taken(), a.measurements().expected()),
                         a.discharges(),
                         a.readmissions30d(),
-                        ratio(a.readmissions30d(), a.discharges())));
+                        ratio(a.readmissions30d(), a.discharges()),
+                        a.actions().byKind(),
+                        a.actions().toFirstActionSeconds().size(),
+                        boxed(Percentiles.of(a.actions().toFirstActionSeconds(), 50)),
+                        boxed(Percentiles.of(a.actions().toFirstActionSeconds(), 90)),
+                        a.actions().edVisitsAvoided()));
             }
         });
         return rows;

@@ -1,5 +1,6 @@
 package io.nara.ingest.clinic;
 
+import io.nara.ingest.alerting.EscalationAction;
 import io.nara.ingest.alerting.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,11 @@ public final class EvaluationCsv {
                 "discharges",
                 "readmissions_30d",
                 "readmission_rate"));
+        for (EscalationAction a : EscalationAction.values()) {
+            header.add("action_" + a.name().toLowerCase(Locale.ROOT));
+        }
+        header.addAll(
+                List.of("alerts_with_action", "first_action_median_s", "first_action_p90_s", "ed_visits_avoided"));
         return header;
     }
 
@@ -80,6 +86,14 @@ public final class EvaluationCsv {
                     num(f.discharges()),
                     num(f.readmissions30d()),
                     num(f.readmissionRate())));
+            for (EscalationAction a : EscalationAction.values()) {
+                fields.add(num(f.actions().getOrDefault(a.name(), 0)));
+            }
+            fields.addAll(List.of(
+                    num(f.alertsWithAction()),
+                    num(f.firstActionMedianSeconds()),
+                    num(f.firstActionP90Seconds()),
+                    num(f.edVisitsAvoided())));
             line(out, fields);
         }
         return out.toString();

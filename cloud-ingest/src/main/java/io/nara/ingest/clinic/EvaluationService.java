@@ -1,5 +1,8 @@
 package io.nara.ingest.clinic;
 
+import io.nara.ingest.alerting.ActionOutcome;
+import io.nara.ingest.alerting.EscalationAction;
+import io.nara.ingest.alerting.Outcome;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.db.Database;
@@ -146,10 +149,42 @@ public final class EvaluationService {
                                     outcomes,
                                     Adherence.Count.none(),
                                     0,
-                                    0));
+                                    0,
+                                    ActionFigures.Count.none()));
                 }
             }
         }
+        // The actions taken on the same alerts (their patients are already named above), counted in ActionFigures.
+        Map<String, List<ActionFigures.AlertActions>> acted = new LinkedHashMap<>();
+        try (PreparedStatement q = c.prepareStatement(MONTHS + """
+                SELECT x.team_id, x.month, x.id, x.outcome,
+                  array_agg(c.kind ORDER BY c.id) AS kinds,
+                  array_agg(coalesce(c.outcome, '') ORDER BY c.id) AS outcomes,
+                  array_agg(round(extract(epoch FROM c.taken_at - x.opened_at))::bigint ORDER BY c.id) AS seconds
+                FROM alerts x JOIN alert_action c ON c.alert_id = x.id
+                GROUP BY x.team_id, x.month, x.id, x.outcome ORDER BY 1, 2, 3""")) {
+            bind(c, q, first, last, teamIds);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    String[] kinds = (String[]) r.getArray("kinds").getArray();
+                    String[] outcomes = (String[]) r.getArray("outcomes").getArray();
+                    List<Long> seconds = longs(r.getArray("seconds"));
+                    List<ActionFigures.Taken> taken = new ArrayList<>();
+                    for (int k = 0; k < kinds.length; k++) {
+                        taken.add(new ActionFigures.Taken(
+                                EscalationAction.valueOf(kinds[k]),
+                                outcomes[k].isEmpty() ? null : ActionOutcome.valueOf(outcomes[k]),
+                                seconds.get(k)));
+                    }
+                    String outcome = r.getString("outcome");
+                    acted.computeIfAbsent(r.getString("team_id") + "/" + r.getString("month"), k -> new ArrayList<>())
+                            .add(new ActionFigures.AlertActions(
+                                    r.getLong("id"), outcome == null ? null : Outcome.valueOf(outcome), taken));
+                }
+            }
+        }
+        acted.forEach((key, alerts) ->
+                base.put(key, base.getOrDefault(key, empty(key)).withActions(ActionFigures.count(alerts))));
         List<Membership> members = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(MONTHS + """
                 SELECT m.team_id, m.month, r.patient_id, greatest(r.valid_from, m.starts) AS cared_from,

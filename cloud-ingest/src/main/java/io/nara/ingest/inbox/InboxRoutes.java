@@ -1,10 +1,13 @@
 package io.nara.ingest.inbox;
 
 import io.nara.ingest.accesslog.AccessLogSearch;
+import io.nara.ingest.alerting.ActionOutcome;
+import io.nara.ingest.alerting.AlertActions;
 import io.nara.ingest.alerting.AlertFeed;
 import io.nara.ingest.alerting.AlertLifecycle;
 import io.nara.ingest.alerting.AlertStore;
 import io.nara.ingest.alerting.AlertView;
+import io.nara.ingest.alerting.EscalationAction;
 import io.nara.ingest.alerting.HandoverPolicy;
 import io.nara.ingest.alerting.Outcome;
 import io.nara.ingest.audit.AccessLog;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbox: the alerts a person may see, one alert with its trail and evidence, the live stream, and what people do
- * with an alert (acknowledge, hand over, escalate by hand, resolve, snooze), which goes through {@link AlertLifecycle},
+ * with an alert (acknowledge, hand over, escalate by hand, record an action and its outcome, resolve, snooze), which goes through {@link AlertLifecycle},
  * and the teams an alert may be handed to. Every read of an
  * alert writes an access-log entry in the same transaction.
  */
@@ -52,7 +55,11 @@ public final class InboxRoutes implements ApiRoutes {
 
     /** What PostgreSQL gives the alert card, before InfluxDB is asked for the readings. */
     private record Detail(
-            InboxItem alert, List<Inbox.TrailEntry> trail, AlertCard.Patient patient, AlertCard.Lines lines) {}
+            InboxItem alert,
+            List<Inbox.TrailEntry> trail,
+            List<AlertActions.Action> actions,
+            AlertCard.Patient patient,
+            AlertCard.Lines lines) {}
 
     private final AlertLifecycle lifecycle;
     private final Evidence evidence;
@@ -119,6 +126,27 @@ public final class InboxRoutes implements ApiRoutes {
                                 api.who(ctx),
                                 id(ctx),
                                 outcome(api.body(ctx).getString("outcome")),
+                                api.body(ctx).getString("note"),
+                                seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/actions")
+                .handler(ctx -> act(
+                        ctx,
+                        api,
+                        lifecycle.takeAction(
+                                api.who(ctx),
+                                id(ctx),
+                                action(api.body(ctx).getString("kind")),
+                                api.body(ctx).getString("note"),
+                                seenBy(api.who(ctx)))));
+        router.post("/api/alerts/:id/actions/:action/outcome")
+                .handler(ctx -> act(
+                        ctx,
+                        api,
+                        lifecycle.actionOutcome(
+                                api.who(ctx),
+                                id(ctx),
+                                number(ctx, "action"),
+                                actionOutcome(api.body(ctx).getString("outcome")),
                                 api.body(ctx).getString("note"),
                                 seenBy(api.who(ctx)))));
         router.post("/api/alerts/:id/snooze")
@@ -244,7 +272,11 @@ public final class InboxRoutes implements ApiRoutes {
                     InboxItem i = item.get();
                     // The card's patient and plan are read under the detail's one access-log entry, which names her.
                     return Optional.of(new Detail(
-                            i, Inbox.trail(c, id), AlertCard.patient(c, i, now), AlertCard.lines(c, plans, i)));
+                            i,
+                            Inbox.trail(c, id),
+                            AlertActions.of(c, id),
+                            AlertCard.patient(c, i, now),
+                            AlertCard.lines(c, plans, i)));
                 })
                 .compose(found -> {
                     if (found.isEmpty()) {
@@ -257,6 +289,7 @@ public final class InboxRoutes implements ApiRoutes {
                                         Map<String, Object> out = new LinkedHashMap<>();
                                         out.put("alert", d.alert());
                                         out.put("trail", d.trail());
+                                        out.put("actions", d.actions());
                                         out.put("patient", d.patient());
                                         // Two reads of InfluxDB: one failing leaves the other, and the card, shown.
                                         try {
@@ -369,11 +402,33 @@ public final class InboxRoutes implements ApiRoutes {
         }
     }
 
-    private static long id(RoutingContext ctx) {
+    /** None chosen is null, which the lifecycle refuses naming it; an unknown one is named. */
+    private static EscalationAction action(String value) {
         try {
-            return Long.parseLong(ctx.pathParam("id"));
+            return value == null || value.isBlank() ? null : EscalationAction.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("okänd åtgärd / unknown action: " + value, e);
+        }
+    }
+
+    private static ActionOutcome actionOutcome(String value) {
+        try {
+            return value == null || value.isBlank() ? null : ActionOutcome.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("okänt utfall för åtgärden / unknown action outcome: " + value, e);
+        }
+    }
+
+    private static long id(RoutingContext ctx) {
+        return number(ctx, "id");
+    }
+
+    private static long number(RoutingContext ctx, String param) {
+        try {
+            return Long.parseLong(ctx.pathParam(param));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not an alert id: " + ctx.pathParam("id"));
+            throw new IllegalArgumentException(
+                    "not an " + (param.equals("id") ? "alert" : param) + " id: " + ctx.pathParam(param));
         }
     }
 }

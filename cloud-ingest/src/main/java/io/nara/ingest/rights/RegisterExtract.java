@@ -58,6 +58,10 @@ public final class RegisterExtract {
         SECTIONS.put("alertTrails", """
                 SELECT e.* FROM alert_event e JOIN alert a ON a.id = e.alert_id WHERE a.patient_id = ?
                 ORDER BY e.alert_id, e.id""");
+        SECTIONS.put("alertActions", """
+                SELECT x.alert_id, x.kind, x.taken_at, x.taken_by, x.team_id, x.note, x.outcome, x.outcome_at,
+                       x.outcome_by, x.outcome_note
+                FROM alert_action x JOIN alert a ON a.id = x.alert_id WHERE a.patient_id = ? ORDER BY x.alert_id, x.id""");
         SECTIONS.put("admissions", """
                 SELECT admitted_at, discharged_at, reason, recorded_by, recorded_at FROM admission WHERE patient_id = ?
                 ORDER BY admitted_at""");

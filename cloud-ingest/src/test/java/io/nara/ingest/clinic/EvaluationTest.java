@@ -54,7 +54,8 @@ class EvaluationTest {
                 Map.of("NO_ACTION_NEEDED", 1, "PHONE_CALL", 3),
                 new Adherence.Count(60, 45),
                 2,
-                1);
+                1,
+                new ActionFigures.Count(Map.of("PHONE_CALL", 2, "DIRECT_ADMISSION", 1), List.of(600L, 30L, 120L), 1));
 
         List<Evaluation.Figures> rows = Evaluation.figures(
                 teams, Evaluation.months(YearMonth.of(2026, 10), YearMonth.of(2026, 11)), List.of(nov));
@@ -75,11 +76,19 @@ class EvaluationTest {
         // Alerts that reached nobody of the team go to the fallback at once, and are counted for the team.
         assertThat(f.unstaffed()).isEqualTo(3);
         assertThat(f.unroutable()).isEqualTo(1);
+        // Actions: counted by kind, the time to the first action of each alert as median and p90.
+        assertThat(f.actions()).containsEntry("PHONE_CALL", 2).containsEntry("DIRECT_ADMISSION", 1);
+        assertThat(f.alertsWithAction()).isEqualTo(3);
+        assertThat(f.firstActionMedianSeconds()).isEqualTo(120);
+        assertThat(f.firstActionP90Seconds()).isEqualTo(600);
+        assertThat(f.edVisitsAvoided()).isEqualTo(1);
         Evaluation.Figures empty = rows.get(0);
         assertThat(empty.alerts()).isZero();
         assertThat(empty.alertsPerPatientMonth()).isNull();
         assertThat(empty.acknowledgeMedianSeconds()).isNull();
         assertThat(empty.shareNoAction()).isNull();
+        assertThat(empty.firstActionMedianSeconds()).isNull();
+        assertThat(empty.actions()).isEmpty();
 
         String csv = EvaluationCsv.write(rows);
         String[] lines = csv.split("\r\n");
@@ -89,8 +98,15 @@ class EvaluationTest {
                 .contains(";escalations;unstaffed;unroutable;outcome_");
         assertThat(lines[2])
                 .isEqualTo("north;Hemsjukvård Norr;2026-11;2;4;2;60;120;4;300;1200;4;1;0.25;2;3;1;"
-                        + "1;3;0;0;0;0;0;60;45;0.75;2;1;0.5");
-        assertThat(lines[1]).isEqualTo("north;Hemsjukvård Norr;2026-10;0;0;;;;0;;;0;0;;0;0;0;0;0;0;0;0;0;0;0;0;;0;0;");
+                        + "1;3;0;0;0;0;0;60;45;0.75;2;1;0.5;"
+                        + "2;0;0;0;0;1;0;3;120;600;1");
+        assertThat(lines[0])
+                .endsWith(";action_phone_call;action_home_visit;action_doctor_contacted;action_acute_slot;"
+                        + "action_mobile_team;action_direct_admission;action_emergency_department;alerts_with_action;"
+                        + "first_action_median_s;first_action_p90_s;ed_visits_avoided");
+        assertThat(lines[1])
+                .isEqualTo("north;Hemsjukvård Norr;2026-10;0;0;;;;0;;;0;0;;0;0;0;0;0;0;0;0;0;0;0;0;;0;0;;"
+                        + "0;0;0;0;0;0;0;0;;;0");
     }
 
     @Test
