@@ -302,6 +302,11 @@ public final class HubService extends VerticleBase {
         return voice;
     }
 
+    /** The device transports, the pins among them; null before the hub started. */
+    public DeviceTransports transports() {
+        return transports;
+    }
+
     /** What the LED is told (tests and the status page read its state through it). */
     public HubSignals signals() {
         return signals;

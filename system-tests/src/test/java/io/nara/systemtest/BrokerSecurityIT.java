@@ -119,7 +119,8 @@ class BrokerSecurityIT {
                 .isEqualTo(1);
         assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.CONFIG).name()))
                 .isEqualTo(1);
-        assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name()))
+        assertThat(subscribeAs(
+                        OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name()))
                 .isEqualTo(1);
     }
 
@@ -137,7 +138,8 @@ class BrokerSecurityIT {
                     .isEqualTo(NOT_AUTHORIZED);
             assertThat(hub.subscribeResult(HubTopic.of(HUB, Kind.ALERT_SEEN).name()))
                     .isEqualTo(NOT_AUTHORIZED);
-            assertThat(hub.subscribeResult(HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name()))
+            assertThat(hub.subscribeResult(
+                            HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name()))
                     .isEqualTo(1);
             await().atMost(DEADLINE).until(() -> texts(hub).contains("seen-own"));
             assertThat(texts(hub)).containsExactly("seen-own");
@@ -228,7 +230,8 @@ class BrokerSecurityIT {
         assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.CONFIG).name(), "{}").output())
                 .contains("Not authorized");
         // Nor tell itself (or its patient) that a nurse saw an alert.
-        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ALERT_SEEN).name(), "{}").output())
+        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ALERT_SEEN).name(), "{}")
+                        .output())
                 .contains("Not authorized");
     }
 
