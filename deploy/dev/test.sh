@@ -27,6 +27,8 @@ TEST_PACKAGES=(
 	gpg               # signs it with the (dev) release key
 	podman            # loads and runs the ingest's OCI image (OciImageIT)
 	runc              # Podman's runtime here (crun cannot set rlimits in this sandbox)
+	espeak-ng         # the hub's Swedish voice, rendered to WAV in SpeakerTest
+	sox               # checks that WAV is speech of a plausible length (sox file -n stat)
 )
 
 command -v java >/dev/null || { echo "test: Java 17 is required (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }

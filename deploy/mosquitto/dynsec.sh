@@ -17,13 +17,14 @@
 #   nara-broker-admin          manages the plugin ($CONTROL/dynamic-security)
 #   nara-ingest, nara-ingest-* an ingest node (one certificate per node): reads
 #                              every hub's obs/alert/status (also through a
-#                              shared subscription), writes acks and config
+#                              shared subscription), writes acks, config and
+#                              alertseen (a person saw an alert)
 #   nara-peer                  a measurement peer (load-tools/node-red, dev
 #                              stack only): reads the hubs' obs, nothing else
 #   anything else              a hub: writes only its own obs/alert/status,
-#                              subscribes to and receives only its own ack and
-#                              config (the 2.0 plugin has no %u pattern, so each
-#                              hub has a role of its own)
+#                              subscribes to and receives only its own ack,
+#                              config and alertseen (the 2.0 plugin has no %u
+#                              pattern, so each hub has a role of its own)
 # A client the plugin does not know may do nothing at all.
 set -euo pipefail
 
@@ -47,10 +48,10 @@ ingest_acls() {
 	for k in obs alert status; do
 		a+=("$(acl subscribePattern "\$share/+/nara/v1/hub/+/$k")")
 	done
-	for k in obs alert status ack config; do
+	for k in obs alert status ack config alertseen; do
 		a+=("$(acl subscribePattern "nara/v1/hub/+/$k")" "$(acl publishClientReceive "nara/v1/hub/+/$k")")
 	done
-	for k in ack config; do
+	for k in ack config alertseen; do
 		a+=("$(acl publishClientSend "nara/v1/hub/+/$k")")
 	done
 	join "${a[@]}"
@@ -67,7 +68,7 @@ hub_acls() {
 	for k in obs alert status; do
 		a+=("$(acl publishClientSend "nara/v1/hub/$1/$k")")
 	done
-	for k in ack config; do
+	for k in ack config alertseen; do
 		a+=("$(acl subscribeLiteral "nara/v1/hub/$1/$k")" "$(acl publishClientReceive "nara/v1/hub/$1/$k")")
 	done
 	join "${a[@]}"

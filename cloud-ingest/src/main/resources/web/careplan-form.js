@@ -218,6 +218,14 @@ const careplanForm = (() => {
       if (pa.start !== pb.start) out.push({ rule: period, text: `${t('Utskriven', 'Discharged')} ${pa.start} → ${pb.start}` });
       if (pa.days !== pb.days) out.push({ rule: period, text: `${t('Antal dagar', 'Days')} ${pa.days} → ${pb.days}` });
     }
+    const va = voiceOf(a), vb = voiceOf(b);
+    const voiceName = t('Hubbens röst', 'The hub\'s voice');
+    if (va.on !== vb.on) out.push({ rule: voiceName, text: vb.on ? t('På', 'On') : t('Avstängd', 'Off') });
+    if (va.volume !== vb.volume) out.push({ rule: voiceName, text: `${t('Volym', 'Volume')} ${va.volume} → ${vb.volume}` });
+    if (va.quietHours !== vb.quietHours) {
+      out.push({ rule: voiceName, text: `${t('Tyst tid', 'Quiet hours')} ${va.quietHours || t('ingen', 'none')} → `
+        + `${vb.quietHours || t('ingen', 'none')}` });
+    }
     for (const key of ['zone', 'staleAfter', 'weightBand']) {
       if (JSON.stringify((a || {})[key] ?? null) !== JSON.stringify((b || {})[key] ?? null)) {
         out.push({ rule: t('Övrigt', 'Other'), text: t(`Ändrat under Avancerat: ${key}`, `Changed under Advanced: ${key}`) });
@@ -245,6 +253,15 @@ const careplanForm = (() => {
     return ul;
   }
 
+  // The protocol's VoiceSettings.DEFAULT: what a plan without a voice section does.
+  const VOICE_DEFAULT = { volume: 70, quietHours: '22:00–07:00' };
+  /** A plan's voice as the hub applies it. */
+  function voiceOf(plan) {
+    const v = (plan || {}).voice;
+    if (!v) return { on: true, volume: VOICE_DEFAULT.volume, quietHours: VOICE_DEFAULT.quietHours };
+    return { on: v.on !== false, volume: v.volume ?? VOICE_DEFAULT.volume, quietHours: v.quietHours || null };
+  }
+
   const idOf = path => 'cp-' + path.replace(/[^A-Za-z0-9]+/g, '-');
 
   // The protocol's refusals name the rule and the field in English ("rule weight-gain-3d: window must be between PT1H
@@ -265,6 +282,12 @@ const careplanForm = (() => {
       m => t(`Den undre gränsen ${num(+m[1])} är större än den övre ${num(+m[2])}.`,
         `The lower bound ${num(+m[1])} is above the upper ${num(+m[2])}.`)],
     [/: \S+ is missing$/, () => t('Saknas.', 'Missing.')],
+    [/^voice: quiet hours must read/,
+      () => t('Skriv tyst tid som TT:MM–TT:MM, t.ex. 22:00–07:00.', 'Write quiet hours as HH:MM–HH:MM, e.g. 22:00–07:00.')],
+    [/^voice: quiet hours .* hold a time that does not exist$/,
+      () => t('Tyst tid innehåller en tid som inte finns.', 'Quiet hours hold a time that does not exist.')],
+    [/^voice: volume must be 0 to 100, was (\S+)$/,
+      m => t(`Volymen ska vara 0–100, var ${m[1]}.`, `The volume must be 0–100, was ${m[1]}.`)],
   ];
   function refusalWords(message) {
     for (const [pattern, words] of REFUSALS) {
@@ -581,7 +604,71 @@ const careplanForm = (() => {
       expected.append(p);
     }
     fieldset.append(expected);
+    fieldset.append(voiceSection());
     for (const [path, message] of inputErrors) setError(path, message);
+
+    /**
+     * The hub's voice (the plan's `voice`): on/off, volume 0–100, quiet hours in the plan's zone. A plan without the
+     * section speaks by the protocol's defaults, shown here; the section is written only once something is changed.
+     */
+    function voiceSection() {
+      const section = document.createElement('section');
+      section.className = 'cp-voice';
+      const h = document.createElement('h3');
+      h.textContent = t('Hubbens röst', 'The hub\'s voice');
+      const about = document.createElement('p');
+      about.textContent = t('Hubben säger korta meningar på svenska: att en mätning är registrerad, dagens påminnelse '
+        + 'och att sjuksköterskan har sett larmet. Under tyst tid säger den ingenting; lampan visar ändå.',
+      'The hub says short Swedish sentences: that a measurement is registered, the daily reminder and that the '
+        + 'nurse has seen the alarm. During quiet hours it says nothing; the light still shows.');
+      section.append(h, about, errorSlot('voice'));
+      const v = draft.voice || { on: true, volume: VOICE_DEFAULT.volume, quietHours: VOICE_DEFAULT.quietHours };
+      // Capture: the section's own object is in the plan before a field's listener changes it and reports the change.
+      const attach = () => { draft.voice = v; };
+      section.addEventListener('input', attach, true);
+      section.addEventListener('change', attach, true);
+
+      const onField = document.createElement('div');
+      onField.className = 'cp-field cp-check';
+      const on = document.createElement('input');
+      on.type = 'checkbox';
+      on.id = idOf('voice.on');
+      on.dataset.field = 'voice.on';
+      on.checked = v.on !== false;
+      on.addEventListener('change', () => { v.on = on.checked; changed(); });
+      const onLabel = document.createElement('label');
+      onLabel.htmlFor = on.id;
+      onLabel.textContent = t('Hubben talar till patienten', 'The hub speaks to the patient');
+      onField.append(on, onLabel, errorSlot('voice.on'));
+      section.append(onField);
+
+      section.append(input(v, { key: 'volume', type: 'count', label: () => t('Volym (0–100)', 'Volume (0–100)') },
+        'voice.volume', null, null, null));
+
+      const quietField = document.createElement('div');
+      quietField.className = 'cp-field';
+      const quiet = document.createElement('input');
+      quiet.type = 'text';
+      quiet.id = idOf('voice.quietHours');
+      quiet.dataset.field = 'voice.quietHours';
+      quiet.autocomplete = 'off';
+      quiet.size = 12;
+      quiet.value = v.quietHours || '';
+      const quietLabel = document.createElement('label');
+      quietLabel.htmlFor = quiet.id;
+      quietLabel.textContent = t('Tyst tid (t.ex. 22:00–07:00; tomt för ingen)',
+        'Quiet hours (e.g. 22:00–07:00; empty for none)');
+      const quietSlot = errorSlot('voice.quietHours');
+      quiet.setAttribute('aria-describedby', quietSlot.id);
+      quiet.addEventListener('input', () => {
+        const text = quiet.value.trim();
+        if (text) v.quietHours = text; else delete v.quietHours;
+        changed();
+      });
+      quietField.append(quietLabel, quiet, quietSlot);
+      section.append(quietField);
+      return section;
+    }
 
     function changed() { if (options.onChange) options.onChange(); }
 

@@ -27,6 +27,7 @@ import io.nara.ingest.enrol.HubCa;
 import io.nara.ingest.enrol.HubEnrolment;
 import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
+import io.nara.ingest.feedback.AlertSeenPublisher;
 import io.nara.ingest.fleet.FleetApi;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.InboxRoutes;
@@ -116,6 +117,7 @@ public final class IngestService extends VerticleBase {
     private WorkerExecutor influxWorker;
     private AlertStore alerts;
     private AlertLifecycle lifecycle;
+    private AlertSeenPublisher alertSeen;
     private CarePlanService carePlans;
     private SilenceWatch silenceWatch;
     private AlertFeed alertFeed;
@@ -201,7 +203,18 @@ public final class IngestService extends VerticleBase {
     /** Creates the node's parts on its context, and lists their periodic jobs in {@link #jobs}. */
     private void wire() {
         influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
-        lifecycle = new AlertLifecycle(db, clock, alerting.escalation(), alerting.channels(), settings.nodeId());
+        // A person's acknowledgement is told to the patient's hub (retained on the node's connection, made below).
+        alertSeen = new AlertSeenPublisher(db, codec, (topic, payload) -> consumer.publish(topic, payload, true));
+        lifecycle = new AlertLifecycle(
+                db,
+                clock,
+                alerting.escalation(),
+                alerting.channels(),
+                settings.nodeId(),
+                (c, alertId, personId, teamId, now) -> {
+                    List<String> hubs = alertSeen.acknowledged(c, alertId, personId, teamId, now);
+                    return hubs.isEmpty() ? null : () -> alertSeen.publishAfterCommit(hubs);
+                });
         alerts = new AlertStore(db, lifecycle);
         evidence = new Evidence(influx);
         escalator = new Escalator(db, clock, lifecycle);
@@ -319,6 +332,7 @@ public final class IngestService extends VerticleBase {
                     handler.reportRefusals();
                     return Future.succeededFuture();
                 })
+                .every(Duration.ofSeconds(30), "alert-seen republish", alertSeen::publishPending)
                 .every(Duration.ofSeconds(5), "InfluxDB check", this::checkInflux)
                 // Every second, so /health turns green within about a second of PostgreSQL coming back, not at the
                 // next hub message.

@@ -10,6 +10,7 @@ import io.nara.gateway.installer.TransportSettings;
 import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.systemd.ServiceManager;
 import io.nara.gateway.uplink.Uplink;
+import io.nara.gateway.voice.Speaker;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
 import io.vertx.core.Vertx;
@@ -179,6 +180,19 @@ public final class HubMain implements Callable<Integer> {
                     "astm-tcp:DEVICE:[HOST:]PORT, poct1-tcp:DEVICE:[HOST:]PORT or astm-serial:DEVICE:PATH[:BAUD]; repeatable.")
     List<String> analyzers = new ArrayList<>();
 
+    @Option(
+            names = "--voice",
+            defaultValue = "off",
+            description = "Speak to the patient: espeak (espeak-ng, Swedish) or off (default). The care plan's voice"
+                    + " section sets on/off, volume and quiet hours.")
+    String voice;
+
+    @Option(
+            names = "--voice-player",
+            defaultValue = "aplay -q",
+            description = "The command that plays a WAV file (the file is appended), default 'aplay -q'.")
+    String voicePlayer;
+
     @Option(names = "--gpio", defaultValue = "off", description = "Pins: gpiod (Raspberry Pi), mock, or off (default).")
     String gpio;
 
@@ -240,7 +254,21 @@ public final class HubMain implements Callable<Integer> {
                         : null,
                 coapPskFile == null ? null : new CoapSettings(coapHost, coapPort, coapPlainPort, coapPskFile),
                 analyzers.stream().map(AnalyzerEndpoint::parse).toList(),
-                "off".equals(gpio) ? null : pins);
+                "off".equals(gpio) ? null : pins,
+                voice());
+    }
+
+    /** The hub's voice, or null with {@code --voice off}. */
+    Speaker.Settings voice() {
+        return switch (voice) {
+            case "off" -> null;
+            case "espeak" ->
+                Speaker.Settings.defaults()
+                        .withPlayer(List.of(voicePlayer.trim().split("\\s+")));
+            default ->
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--voice must be espeak or off, not '" + voice + "'");
+        };
     }
 
     /** The hub's enrolment, or null when --keystore gives it a certificate. */

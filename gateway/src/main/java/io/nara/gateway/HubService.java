@@ -21,12 +21,17 @@ import io.nara.gateway.status.StatusPage;
 import io.nara.gateway.status.StatusView;
 import io.nara.gateway.update.UpdateResult;
 import io.nara.gateway.uplink.Uplink;
+import io.nara.gateway.voice.Phrases;
+import io.nara.gateway.voice.SeenFeedback;
+import io.nara.gateway.voice.Speaker;
+import io.nara.gateway.voice.Voice;
 import io.nara.protocol.SchemaVersion;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.HubStatus;
+import io.nara.protocol.message.ObservationFlag;
 import io.nara.protocol.message.Severity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,6 +41,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,6 +105,8 @@ public final class HubService extends VerticleBase {
     private volatile HubStatus.Storage.Level storageLevel = HubStatus.Storage.Level.OK;
 
     private volatile boolean storageLevelChanged;
+    /** The hub's voice, or null when it does not speak (no --voice). */
+    private Voice voice;
 
     public HubService(HubSettings settings, Clock clock) {
         this(settings, clock, settings.clockTrusted() ? HubClock.assumeSynchronized() : HubClock.timesyncd());
@@ -176,6 +185,7 @@ public final class HubService extends VerticleBase {
                             codec,
                             settings.uplink(),
                             this::hubStatus);
+                    startFeedback();
                     if (enrolment == null) {
                         return uplink.start().map(pipeline);
                     }
@@ -267,6 +277,41 @@ public final class HubService extends VerticleBase {
                 });
     }
 
+    /**
+     * The patient's feedback: the voice (measurements confirmed, reminders) and what the hub does when the cloud says a
+     * nurse or doctor saw an alert (the LED's "seen", a sentence).
+     */
+    private void startFeedback() {
+        if (settings.transports().voice() != null) {
+            voice = new Voice(
+                    new Speaker(settings.transports().voice(), Path.of(System.getProperty("java.io.tmpdir"))),
+                    configStore::current,
+                    clock);
+            signals.onReminder(codes -> voice.say(configStore.current().patients(), Phrases.reminder(codes)));
+        }
+        SeenFeedback seen = new SeenFeedback(signals, voice, HubSignals.SEEN_SHOWN);
+        uplink.onAlertSeen(message -> outboxWorker
+                .executeBlocking(outbox::lastSeq)
+                .onSuccess(
+                        lastSeq -> seen.accept(message, configStore.current(), outbox.id(), lastSeq, clock.instant()))
+                .onFailure(e -> LOG.error("cannot check 'alert seen' against the outbox: {}", e.getMessage())));
+    }
+
+    /** The hub's voice, or null when it does not speak. */
+    public Voice voice() {
+        return voice;
+    }
+
+    /** The device transports, the pins among them; null before the hub started. */
+    public DeviceTransports transports() {
+        return transports;
+    }
+
+    /** What the LED is told (tests and the status page read its state through it). */
+    public HubSignals signals() {
+        return signals;
+    }
+
     @Override
     public Future<?> stop() {
         // Timers first, so none touches the outbox while it closes; then devices: nothing new arrives meanwhile.
@@ -277,6 +322,9 @@ public final class HubService extends VerticleBase {
         Future<Void> devicesStopped = transports == null ? Future.succeededFuture() : transports.stop();
         Future<Void> stopped =
                 devicesStopped.eventually(() -> uplink == null ? Future.succeededFuture() : uplink.stop());
+        if (voice != null) {
+            voice.speaker().close();
+        }
         return stopped.eventually(() -> outboxWorker.executeBlocking(() -> {
                     if (outbox != null) {
                         outbox.close();
@@ -309,6 +357,7 @@ public final class HubService extends VerticleBase {
     }
 
     private void stored(List<OutboxEntry> entries) {
+        confirm(entries);
         for (OutboxEntry entry : entries) {
             if (entry instanceof OutboxEntry.ObservationEntry o) {
                 metrics.evaluated(1);
@@ -320,6 +369,27 @@ public final class HubService extends VerticleBase {
             }
         }
         uplink.wake();
+    }
+
+    /**
+     * Says that a reading was registered, once per patient and reading, now that the outbox holds it. Not for samples
+     * of a continuous stream (a pulse oximeter's, every second), a failed measurement or an unattributed reading.
+     */
+    private void confirm(List<OutboxEntry> entries) {
+        if (voice == null) {
+            return;
+        }
+        Map<String, Set<String>> codes = new LinkedHashMap<>();
+        for (OutboxEntry entry : entries) {
+            if (entry instanceof OutboxEntry.ObservationEntry o
+                    && o.observation().patientId() != null
+                    && !o.observation().flags().contains(ObservationFlag.CONTINUOUS_SAMPLE)
+                    && !o.observation().flags().contains(ObservationFlag.MEASUREMENT_FAILED)) {
+                codes.computeIfAbsent(o.observation().patientId(), p -> new LinkedHashSet<>())
+                        .add(o.observation().code());
+            }
+        }
+        codes.forEach((patientId, measured) -> voice.say(List.of(patientId), Phrases.measured(measured)));
     }
 
     private void refreshCounts() {

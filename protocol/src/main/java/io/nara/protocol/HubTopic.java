@@ -25,7 +25,9 @@ public record HubTopic(String hubId, Kind kind) {
         /** cloud to hub: the sequence ranges durably stored. */
         ACK("ack"),
         /** cloud to hub: retained; care plans and device bindings. */
-        CONFIG("config");
+        CONFIG("config"),
+        /** cloud to hub: retained; a person acknowledged an alert about a patient of the hub (AlertSeen). */
+        ALERT_SEEN("alertseen");
 
         private final String segment;
 

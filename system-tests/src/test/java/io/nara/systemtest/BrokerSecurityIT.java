@@ -109,6 +109,8 @@ class BrokerSecurityIT {
                 "$SYS/#",
                 "nara/v1/hub/#",
                 HubTopic.of(HUB, Kind.CONFIG).name(),
+                HubTopic.of(HUB, Kind.ALERT_SEEN).name(),
+                HubTopic.filterForAllHubs(Kind.ALERT_SEEN),
                 HubTopic.of(OTHER_HUB, Kind.OBS).name())) {
             assertThat(subscribeAs(OTHER_HUB, filter)).as(filter).isEqualTo(NOT_AUTHORIZED);
         }
@@ -117,6 +119,36 @@ class BrokerSecurityIT {
                 .isEqualTo(1);
         assertThat(subscribeAs(OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.CONFIG).name()))
                 .isEqualTo(1);
+        assertThat(subscribeAs(
+                        OTHER_HUB, HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name()))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aHubLearnsOnlyThatItsOwnPatientsAlertWasSeenAndEvenAfterBeingAway() throws Exception {
+        // Retained: published while the hub is away, it reaches the hub when it subscribes again.
+        try (TestMqttClient ingest = new TestMqttClient(stack, "nara-ingest", "it-sec-seen-publisher")) {
+            ingest.publishRetained(
+                    HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name(), "seen-own".getBytes(StandardCharsets.UTF_8));
+            ingest.publishRetained(
+                    HubTopic.of(HUB, Kind.ALERT_SEEN).name(), "seen-other".getBytes(StandardCharsets.UTF_8));
+        }
+        try (TestMqttClient hub = new TestMqttClient(stack, OTHER_HUB, "it-sec-seen-hub")) {
+            assertThat(hub.subscribeResult(HubTopic.filterForAllHubs(Kind.ALERT_SEEN)))
+                    .isEqualTo(NOT_AUTHORIZED);
+            assertThat(hub.subscribeResult(HubTopic.of(HUB, Kind.ALERT_SEEN).name()))
+                    .isEqualTo(NOT_AUTHORIZED);
+            assertThat(hub.subscribeResult(
+                            HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name()))
+                    .isEqualTo(1);
+            await().atMost(DEADLINE).until(() -> texts(hub).contains("seen-own"));
+            assertThat(texts(hub)).containsExactly("seen-own");
+        } finally {
+            try (TestMqttClient ingest = new TestMqttClient(stack, "nara-ingest", "it-sec-seen-cleaner")) {
+                ingest.publishRetained(HubTopic.of(OTHER_HUB, Kind.ALERT_SEEN).name(), new byte[0]);
+                ingest.publishRetained(HubTopic.of(HUB, Kind.ALERT_SEEN).name(), new byte[0]);
+            }
+        }
     }
 
     @Test
@@ -196,6 +228,10 @@ class BrokerSecurityIT {
         assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ACK).name(), "{}").output())
                 .contains("Not authorized");
         assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.CONFIG).name(), "{}").output())
+                .contains("Not authorized");
+        // Nor tell itself (or its patient) that a nurse saw an alert.
+        assertThat(publishAs(HUB, HubTopic.of(HUB, Kind.ALERT_SEEN).name(), "{}")
+                        .output())
                 .contains("Not authorized");
     }
 

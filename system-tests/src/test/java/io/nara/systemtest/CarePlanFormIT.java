@@ -158,6 +158,22 @@ class CarePlanFormIT {
                     d -> d.findElement(By.id("careplan-changes-list"))
                             .getText()
                             .contains("Allvarlighetsgrad Varning → Brådskande"));
+            // The hub's voice: the plan has no section, so the form shows what the hub does by default.
+            WebElement volume = browser.find("[data-field='voice.volume']");
+            assertThat(volume.getAttribute("value")).isEqualTo("70");
+            WebElement quiet = browser.find("[data-field='voice.quietHours']");
+            assertThat(quiet.getAttribute("value")).isEqualTo("22:00–07:00");
+            assertThat(browser.find("label[for='" + quiet.getAttribute("id") + "']")
+                            .getText())
+                    .startsWith("Tyst tid");
+            volume.clear();
+            volume.sendKeys("40");
+            quiet.clear();
+            quiet.sendKeys("21:00–08:00");
+            browser.await(
+                    "the voice's changes in words",
+                    d -> d.findElement(By.id("careplan-changes-list")).getText().contains("Volym 70 → 40"));
+            assertThat(browser.find("#careplan-changes-list").getText()).contains("Tyst tid 22:00–07:00 → 21:00–08:00");
             browser.screenshot("changed");
 
             // No reason: nothing is saved and the reason field says why.
@@ -198,6 +214,9 @@ class CarePlanFormIT {
             assertThat(saved.at("/plan/rules/1/rise").asDouble())
                     .as("the rule nobody touched")
                     .isEqualTo(2.0);
+            assertThat(saved.at("/plan/voice/volume").asInt()).isEqualTo(40);
+            assertThat(saved.at("/plan/voice/quietHours").asText()).isEqualTo("21:00–08:00");
+            assertThat(saved.at("/plan/voice/on").asBoolean()).isTrue();
 
             // The hub gets version 2 and judges a systolic of 95, between the old and the new threshold, by it.
             long second = result(plans.config(HUB)).orElseThrow().version();
@@ -238,6 +257,10 @@ class CarePlanFormIT {
         assertThat(rise.getAttribute("aria-invalid")).isEqualTo("true");
         rise.clear();
         rise.sendKeys("1,5");
+        // Quiet hours the hub could not read: the protocol's refusal, in Swedish, next to the field.
+        WebElement quiet = browser.find("[data-field='voice.quietHours']");
+        quiet.clear();
+        quiet.sendKeys("22-07");
         browser.find("#careplan-reason").sendKeys("Snävare viktgräns");
         browser.find("#careplan-save").click();
         WebElement problem = browser.await(
@@ -249,6 +272,8 @@ class CarePlanFormIT {
                 .contains("Måste vara mellan 1 timme och 90 dygn, var 100 dygn");
         assertThat(browser.find("[data-field='rules[1].window']").getAttribute("aria-invalid"))
                 .isEqualTo("true");
+        assertThat(browser.find("[data-problem-for='voice.quietHours']").getText())
+                .contains("Skriv tyst tid som TT:MM–TT:MM");
         assertThat(json(david.get(PLAN_URL)).get("version").asInt())
                 .as("nothing saved")
                 .isEqualTo(before);

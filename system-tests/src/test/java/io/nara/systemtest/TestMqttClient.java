@@ -87,6 +87,11 @@ class TestMqttClient implements AutoCloseable {
         client.publish(topic, payload, 1, false).waitForCompletion(TIMEOUT_MILLIS);
     }
 
+    /** Publishes retained (an empty payload clears the topic's retained message). */
+    void publishRetained(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, true).waitForCompletion(TIMEOUT_MILLIS);
+    }
+
     List<Received> received() {
         return new ArrayList<>(received);
     }

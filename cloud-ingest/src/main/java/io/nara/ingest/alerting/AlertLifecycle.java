@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,17 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
         T read(Connection c, long alertId, Instant now) throws SQLException;
     }
 
+    /**
+     * Told, in the transaction in which a person acknowledges an alert, so that others can record what follows from it
+     * (the patient's hub is told that someone saw it); returns what to run once that transaction committed. A failure
+     * here never refuses the acknowledgement.
+     */
+    @FunctionalInterface
+    public interface AcknowledgedHook {
+        Runnable acknowledged(Connection c, long alertId, String personId, String teamId, Instant now)
+                throws SQLException;
+    }
+
     private record Locked(
             String state,
             String teamId,
@@ -69,14 +81,26 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     private final EscalationSettings escalation;
     private final ChannelSettings channels;
     private final String actor;
+    private final AcknowledgedHook acknowledgedHook;
 
     public AlertLifecycle(
             Database db, Clock clock, EscalationSettings escalation, ChannelSettings channels, String nodeId) {
+        this(db, clock, escalation, channels, nodeId, (c, alertId, personId, teamId, now) -> null);
+    }
+
+    public AlertLifecycle(
+            Database db,
+            Clock clock,
+            EscalationSettings escalation,
+            ChannelSettings channels,
+            String nodeId,
+            AcknowledgedHook acknowledgedHook) {
         this.db = db;
         this.clock = clock;
         this.escalation = escalation;
         this.channels = channels;
         this.actor = "system:" + nodeId;
+        this.acknowledgedHook = acknowledgedHook;
     }
 
     // ---- a new alert: open, raise or close its episode, and route it ----
@@ -297,16 +321,30 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
 
     /** Takes ownership, visible to all: escalation stops and the reminder clock starts. */
     public <T> Future<T> acknowledge(Principal who, long alertId, View<T> view) {
+        AtomicReference<Runnable> afterCommit = new AtomicReference<>();
         return change(who, alertId, view, (c, s, now) -> {
-            if (s.state().equals("ACKNOWLEDGED")) {
-                throw new Refused(409, "redan kvitterat / already acknowledged");
-            }
-            own(c, alertId, s, who, now);
-        });
+                    if (s.state().equals("ACKNOWLEDGED")) {
+                        throw new Refused(409, "redan kvitterat / already acknowledged");
+                    }
+                    own(c, alertId, s, who, now, afterCommit);
+                })
+                .onSuccess(v -> runAfterCommit(afterCommit));
     }
 
-    /** The person takes the alert: the acknowledgement, its trail step and the reminder clock. */
-    private void own(Connection c, long alertId, Locked s, Principal who, Instant now) throws SQLException {
+    private static void runAfterCommit(AtomicReference<Runnable> afterCommit) {
+        Runnable after = afterCommit.get();
+        if (after != null) {
+            after.run();
+        }
+    }
+
+    /**
+     * The person takes the alert: the acknowledgement, its trail step and the reminder clock; what follows from it
+     * (the patient's hub is told) is set in {@code afterCommit}, to run once the change is committed.
+     */
+    private void own(
+            Connection c, long alertId, Locked s, Principal who, Instant now, AtomicReference<Runnable> afterCommit)
+            throws SQLException {
         // An acknowledgement is a promise to act: the reminder scan holds the owner to it.
         try (PreparedStatement u = c.prepareStatement("""
                 UPDATE alert_state SET state = 'ACKNOWLEDGED', owner_id = ?, acknowledged_at = ?, escalate_at = NULL,
@@ -333,6 +371,15 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                         false,
                         null,
                         null));
+        // What follows from a person's acknowledgement must never undo it.
+        Savepoint hook = c.setSavepoint();
+        try {
+            afterCommit.set(acknowledgedHook.acknowledged(c, alertId, who.personId(), s.teamId(), now));
+            c.releaseSavepoint(hook);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(hook);
+            LOG.error("alert {} acknowledged, but what follows from it failed: {}", alertId, e.getMessage(), e);
+        }
     }
 
     /**
@@ -345,18 +392,28 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             throw new Refused(400, "välj en åtgärd / choose an action");
         }
         String text = note == null || note.isBlank() ? null : note.strip();
+        AtomicReference<Runnable> afterCommit = new AtomicReference<>();
         return change(who, alertId, view, (c, s, now) -> {
-            if (s.state().equals("OPEN")) {
-                own(c, alertId, s, who, now);
-            }
-            AlertActions.insert(c, alertId, kind, now, who.personId(), s.teamId(), text);
-            Trail.record(
-                    c,
-                    alertId,
-                    now,
-                    new Trail.Step(
-                            "action.taken", who.actor(), s.teamId(), null, null, null, false, kind.name(), text));
-        });
+                    if (s.state().equals("OPEN")) {
+                        own(c, alertId, s, who, now, afterCommit);
+                    }
+                    AlertActions.insert(c, alertId, kind, now, who.personId(), s.teamId(), text);
+                    Trail.record(
+                            c,
+                            alertId,
+                            now,
+                            new Trail.Step(
+                                    "action.taken",
+                                    who.actor(),
+                                    s.teamId(),
+                                    null,
+                                    null,
+                                    null,
+                                    false,
+                                    kind.name(),
+                                    text));
+                })
+                .onSuccess(v -> runAfterCommit(afterCommit));
     }
 
     /**

@@ -167,7 +167,7 @@ public final class HubMessageHandler {
                 case STATUS ->
                     health.track(stores.hubs().status(hubId, codec.decode(payload, HubStatus.class), clock.instant()))
                             .map(Handled.STORED);
-                case ACK, CONFIG ->
+                case ACK, CONFIG, ALERT_SEEN ->
                     refuse(
                             hubId,
                             topic,

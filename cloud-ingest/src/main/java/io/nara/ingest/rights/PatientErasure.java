@@ -29,6 +29,8 @@ final class PatientErasure {
     static {
         DELETES.put("notification", "DELETE FROM notification WHERE alert_id IN " + HER_ALERTS);
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
+        // What her hub was last told about her alert ("seen by a nurse"); the hub itself wipes her on the next config.
+        DELETES.put("hub_alert_seen", "DELETE FROM hub_alert_seen WHERE alert_id IN " + HER_ALERTS);
         // Her alerts, their state, trail and snoozes: erased by alerting, which alone writes them (see delete).
         DELETES.put(ALERTS, null);
         DELETES.put("care_plan", "DELETE FROM care_plan WHERE patient_id = ?");

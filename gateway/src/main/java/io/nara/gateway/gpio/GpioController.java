@@ -178,9 +178,11 @@ public final class GpioController {
 
     /** Runs the reminder check now (it also runs every 30 s). */
     public void checkReminders() {
-        if (reminders.due(clock.instant(), lastMeasured)) {
-            LOG.info("a scheduled measurement is missing: reminding the patient");
+        List<String> missing = reminders.dueCodes(clock.instant(), lastMeasured);
+        if (!missing.isEmpty()) {
+            LOG.info("scheduled measurement(s) {} missing: reminding the patient", missing);
             beep(3);
+            signals.reminded(missing);
         }
     }
 

@@ -9,8 +9,13 @@ public enum LedState {
     ALL_WELL("11111111"),
     /** Slow blink: no connection to the cloud; readings are kept, but nobody is told of an alert yet. */
     NO_CONNECTION("11110000"),
-    /** Fast blink: an alert reached the cloud; the nurse has been told. */
+    /** Fast blink: an alert reached the cloud; the nurse has been told, nobody has said they saw it yet. */
     ALERT_SENT("10101010"),
+    /**
+     * Long light with a short pause, like a slow heartbeat: a nurse or doctor acknowledged the alert (seen, not just
+     * sent). Told apart from the fast blink by its rhythm and from the steady light by its pause.
+     */
+    SEEN_BY_NURSE("11111100"),
     /** Double blink: a device needs attention (flat battery, lost pairing, not heard from). */
     DEVICE_ATTENTION("10100000"),
     /** One short blink: the hub has no certificate from the cloud yet (no or a wrong enrolment code); the installer acts. */
@@ -29,7 +34,8 @@ public enum LedState {
 
     /**
      * The state to show. An alert waiting to be sent wins over "the nurse has been told": a patient who pressed the
-     * help button while the hub is offline must see that nobody knows yet (and phone).
+     * help button while the hub is offline must see that nobody knows yet (and phone). "Seen by a nurse" wins over
+     * "sent" (it says more) but only for alerts stored before it was seen, which the snapshot has already decided.
      */
     public static LedState decide(HubSignals.Snapshot s) {
         if (s.waitingForEnrolment()) {
@@ -37,6 +43,9 @@ public enum LedState {
         }
         if (!s.connected() && s.alertWaiting()) {
             return NO_CONNECTION;
+        }
+        if (s.seenByNurse()) {
+            return SEEN_BY_NURSE;
         }
         if (s.alertRecentlySent()) {
             return ALERT_SENT;

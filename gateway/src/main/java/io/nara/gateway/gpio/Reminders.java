@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,13 @@ public final class Reminders {
      * @param lastMeasured when a reading of a LOINC code last arrived, or null
      */
     public synchronized boolean due(Instant now, Function<String, Instant> lastMeasured) {
+        return !dueCodes(now, lastMeasured).isEmpty();
+    }
+
+    /** Like {@link #due}, naming the LOINC codes whose reminder is due now (empty: no reminder). */
+    public synchronized List<String> dueCodes(Instant now, Function<String, Instant> lastMeasured) {
         LocalDateTime local = LocalDateTime.ofInstant(now, zone);
-        boolean sound = false;
+        List<String> sound = new ArrayList<>();
         for (GpioSettings.Reminder r : schedule) {
             LocalDate today = local.toLocalDate();
             if (!today.equals(day.get(r))) {
@@ -60,7 +66,7 @@ public final class Reminders {
             LocalDateTime nextReminder = deadline.plus(r.every().multipliedBy(n));
             if (!local.isBefore(nextReminder)) {
                 given.put(r, n + 1);
-                sound = true;
+                sound.add(r.code());
             }
         }
         return sound;

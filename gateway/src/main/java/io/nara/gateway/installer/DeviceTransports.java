@@ -40,6 +40,7 @@ public final class DeviceTransports {
     private final List<Supplier<Future<Void>>> stops = new ArrayList<>();
     private final List<String> running = new ArrayList<>();
     private volatile BleTransport ble;
+    private volatile GpioController gpio;
     /** The CoAP devices' keys, or null when the hub runs no CoAP server. */
     private final CoapKeys coapKeys;
 
@@ -71,6 +72,11 @@ public final class DeviceTransports {
         this.lastMeasured = lastMeasured;
         this.coapKeys =
                 settings.coap() == null ? null : new CoapKeys(settings.coap().pskFile());
+    }
+
+    /** The pins (help button, LED, buzzer), or null when the hub has none. */
+    public GpioController gpio() {
+        return gpio;
     }
 
     /** The CoAP devices' keys, or null when the hub runs no CoAP server (no key file configured). */
@@ -142,6 +148,7 @@ public final class DeviceTransports {
         if (settings.gpio() != null && !"off".equals(settings.gpio().provider())) {
             GpioController gpio =
                     new GpioController(vertx, settings.gpio(), pipeline, signals, lastMeasured, clock, zone);
+            this.gpio = gpio;
             started.add(guard("gpio", gpio.start(), gpio::stop));
             vertx.setPeriodic(1_000, id -> signals.devicesNeedingAttention(states.needingAttention()));
         }

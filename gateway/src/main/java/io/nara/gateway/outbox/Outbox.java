@@ -544,6 +544,18 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** The last sequence number this outbox gave out (0 before the first); on the outbox's thread. */
+    public long lastSeq() {
+        try {
+            long last = nextSeq() - 1;
+            connection.commit();
+            return last;
+        } catch (SQLException e) {
+            rollback(e);
+            throw new OutboxException("cannot read the outbox's sequence: " + e.getMessage(), e);
+        }
+    }
+
     /** This outbox's id (a UUID), sent with every message and echoed in every ack. */
     public String id() {
         return id;

@@ -12,6 +12,7 @@ import io.nara.protocol.codec.InvalidMessageException;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.Ack;
 import io.nara.protocol.message.AlertMessage;
+import io.nara.protocol.message.AlertSeen;
 import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.HubStatus;
 import io.nara.protocol.message.Observation;
@@ -25,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -152,6 +154,7 @@ public final class Uplink {
     private double ackRate;
     private long lastProgressLog;
     private final List<Long> timers = new ArrayList<>();
+    private volatile Consumer<AlertSeen> alertSeenListener = seen -> {};
 
     /** One unacknowledged message: its last seq, when it was sent, and when a later one of its kind was acknowledged. */
     private static final class InFlight {
@@ -229,6 +232,11 @@ public final class Uplink {
         return connected;
     }
 
+    /** Who is told, on the uplink's context, that a person acknowledged an alert about a patient of this hub. */
+    public void onAlertSeen(Consumer<AlertSeen> listener) {
+        alertSeenListener = listener;
+    }
+
     /** Connections to the broker made since start. */
     public long connections() {
         return connections;
@@ -291,9 +299,11 @@ public final class Uplink {
         connectAttempts = 0;
         restartFromOutbox();
         try {
-            client.subscribe(new String[] {topic(Kind.ACK), topic(Kind.CONFIG)}, new int[] {1, 1});
+            // alertseen is retained like config: a hub that was away gets the latest when it subscribes again.
+            client.subscribe(
+                    new String[] {topic(Kind.ACK), topic(Kind.CONFIG), topic(Kind.ALERT_SEEN)}, new int[] {1, 1, 1});
         } catch (MqttException e) {
-            LOG.error("cannot subscribe to ack and config: {}", e.getMessage(), e);
+            LOG.error("cannot subscribe to ack, config and alertseen: {}", e.getMessage(), e);
         }
         publishStatus();
         pump();
@@ -630,6 +640,12 @@ public final class Uplink {
                 } else if (parsed.kind() == Kind.CONFIG) {
                     HubConfig config = codec.decode(message.getPayload(), HubConfig.class);
                     context.runOnContext(v -> onConfig(config));
+                } else if (parsed.kind() == Kind.ALERT_SEEN) {
+                    if (message.getPayload().length == 0) {
+                        return; // a cleared retained message: nothing was seen
+                    }
+                    AlertSeen seen = codec.decode(message.getPayload(), AlertSeen.class);
+                    context.runOnContext(v -> alertSeenListener.accept(seen));
                 }
             } catch (InvalidMessageException e) {
                 LOG.error(

@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -162,12 +163,23 @@ class GpioControllerTest {
         signals.connected(true);
         signals.outboxPending(0); // the cloud acknowledged everything, the alert included
         await().atMost(LIMIT).until(() -> gpio.ledState() == LedState.ALERT_SENT);
+
+        signals.alertSeen(); // a nurse acknowledged it in the cloud
+        await().atMost(LIMIT).until(() -> gpio.ledState() == LedState.SEEN_BY_NURSE);
+        int seenChanges = ledChanges.get();
+        await().atMost(LIMIT).until(() -> ledChanges.get() >= seenChanges + 2); // long light, short pause
+
+        signals.alertStored(); // a new alert: nobody has seen that one yet
+        await().atMost(LIMIT).until(() -> gpio.ledState() != LedState.SEEN_BY_NURSE);
     }
 
     @Test
     void buzzerRemindsWhenTheScheduledWeightIsMissingAndStopsOnceMeasured() {
+        List<List<String>> told = new CopyOnWriteArrayList<>();
+        signals.onReminder(told::add); // the voice hears of it too
         gpio.checkReminders();
         await().atMost(LIMIT).until(() -> buzzes.get() >= 1);
+        assertThat(told).containsExactly(List.of("29463-7"));
 
         lastMeasured.put("29463-7", NOW.minusSeconds(600)); // weighed this morning
         int before = buzzes.get();

@@ -78,7 +78,7 @@ final class BrokerGrants {
         for (String kind : List.of("obs", "alert", "status")) {
             acls.add(acl("publishClientSend", base + kind));
         }
-        for (String kind : List.of("ack", "config")) {
+        for (String kind : List.of("ack", "config", "alertseen")) {
             acls.add(acl("subscribeLiteral", base + kind));
             acls.add(acl("publishClientReceive", base + kind));
         }

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param zone          the home's time zone, for times of day (default Europe/Stockholm)
  * @param staleAfter    a reading older than this when evaluated is history only: it never opens, raises or
  *                      resolves an episode (default 24 hours)
+ * @param voice         whether and how the hub speaks to the patient; null for {@link VoiceSettings#DEFAULT}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CarePlan(
@@ -41,7 +42,8 @@ public record CarePlan(
         PostDischarge postDischarge,
         WeightBand weightBand,
         String zone,
-        Duration staleAfter) {
+        Duration staleAfter,
+        VoiceSettings voice) {
 
     public static final String DEFAULT_ZONE = "Europe/Stockholm";
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
@@ -92,7 +94,20 @@ public record CarePlan(
 
     /** A plan of rules only, as the first plans were written. */
     public CarePlan(String patientId, String version, List<? extends Rule> rules) {
-        this(patientId, version, List.copyOf(rules), null, null, null, null, null);
+        this(patientId, version, List.copyOf(rules), null, null, null, null, null, null);
+    }
+
+    /** A plan without a voice section (the hub speaks with {@link VoiceSettings#DEFAULT}). */
+    public CarePlan(
+            String patientId,
+            String version,
+            List<Rule> rules,
+            List<ExpectedMeasurement> expected,
+            PostDischarge postDischarge,
+            WeightBand weightBand,
+            String zone,
+            Duration staleAfter) {
+        this(patientId, version, rules, expected, postDischarge, weightBand, zone, staleAfter, null);
     }
 
     /** Checks across the rules of one list; each problem's field is the rule's place in the list. */
@@ -132,6 +147,11 @@ public record CarePlan(
     @JsonIgnore
     public ZoneId zoneId() {
         return ZoneId.of(zone == null ? DEFAULT_ZONE : zone);
+    }
+
+    @JsonIgnore
+    public VoiceSettings effectiveVoice() {
+        return voice == null ? VoiceSettings.DEFAULT : voice;
     }
 
     @JsonIgnore
@@ -189,6 +209,6 @@ public record CarePlan(
     }
 
     public CarePlan withVersion(String newVersion) {
-        return new CarePlan(patientId, newVersion, rules, expected, postDischarge, weightBand, zone, staleAfter);
+        return new CarePlan(patientId, newVersion, rules, expected, postDischarge, weightBand, zone, staleAfter, voice);
     }
 }
