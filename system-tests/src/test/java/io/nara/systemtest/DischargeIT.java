@@ -68,7 +68,7 @@ class DischargeIT {
         AlertingSettings alerting = AlertingSettings.defaults()
                 .withWebhook(
                         URI.create("http://127.0.0.1:9/page"),
-                        "secret",
+                        "discharge-it-webhook-secret",
                         Duration.ofMillis(200),
                         1,
                         Duration.ofMillis(100),
@@ -192,7 +192,7 @@ class DischargeIT {
         assertThat(Alerting.rows(
                         ingest,
                         "SELECT action, patient_ids FROM access_log WHERE actor = 'fhir-client:hospital-north'"
-                                + " AND action LIKE 'fhir.Encounter.%' ORDER BY id"))
+                                + " AND action LIKE 'fhir.Encounter.%' AND detail LIKE '%VT-2026-%' ORDER BY id"))
                 .containsExactly(
                         List.of("fhir.Encounter.create", List.of(PATIENT)),
                         List.of("fhir.Encounter.create", List.of(PATIENT)),
