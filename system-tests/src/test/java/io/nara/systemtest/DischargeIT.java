@@ -1,12 +1,14 @@
 package io.nara.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import io.nara.ingest.alerting.AlertingSettings;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.careplan.CarePlan;
@@ -197,6 +199,31 @@ class DischargeIT {
                         List.of("fhir.Encounter.create", List.of(PATIENT)),
                         List.of("fhir.Encounter.create", List.of(PATIENT)),
                         List.of("fhir.Encounter.update", List.of(PATIENT)));
+
+        // The readmission ends: the finished Encounter under the same id completes the stay the in-progress one began.
+        Instant home = now.minus(Duration.ofHours(1));
+        Encounter finished = encounter("VT-2026-0057", now.minus(Duration.ofDays(1)), home, readmission.getSubject());
+        finished.setId("vt-2026-0057");
+        MethodOutcome done = hospital.update().resource(finished).execute();
+        assertThat(done.getId().getIdPart()).isEqualTo("vt-2026-0057");
+        assertThat(done.getCreated()).isNotEqualTo(Boolean.TRUE);
+        JsonObject completed =
+                array(anna.get("/api/patients/" + PATIENT + "/admissions")).getJsonObject(0);
+        assertThat(Instant.parse(completed.getString("dischargedAt"))).isEqualTo(home);
+        assertThat(completed.getString("dischargeRecordedBy")).isEqualTo("fhir-client:hospital-north");
+        await().atMost(Services.DEADLINE)
+                .until(() -> hubPlan()
+                        .map(p -> p.postDischarge()
+                                .start()
+                                .equals(home.atZone(STOCKHOLM).toLocalDate()))
+                        .orElse(false));
+        // Another discharge time for the same stay is no rewrite: 409, and nothing changes.
+        List<List<Object>> before = state();
+        finished.getPeriod().setEnd(Date.from(home.minus(Duration.ofMinutes(10))));
+        assertThatThrownBy(() -> hospital.update().resource(finished).execute())
+                .isInstanceOf(ResourceVersionConflictException.class)
+                .hasMessageContaining("is not rewritten");
+        assertThat(state()).isEqualTo(before);
     }
 
     @Test
