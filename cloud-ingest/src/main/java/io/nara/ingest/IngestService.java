@@ -282,7 +282,7 @@ public final class IngestService extends VerticleBase {
         // transaction.
         List<ApiRoutes> featureRoutes = new ArrayList<>();
         NodeFeature.Context featureContext = new NodeFeature.Context(
-                vertx, db, influx, influxWorker, clock, alerting.channels().inboxUrl());
+                vertx, db, influx, influxWorker, clock, alerting.channels().inboxUrl(), carePlans, alerts);
         for (NodeFeature feature : features) {
             NodeFeature.Contribution contribution = feature.start(featureContext);
             featureRoutes.addAll(contribution.routes());

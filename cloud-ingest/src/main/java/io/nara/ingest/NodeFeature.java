@@ -1,5 +1,7 @@
 package io.nara.ingest;
 
+import io.nara.ingest.alerting.AlertStore;
+import io.nara.ingest.careplan.CarePlanService;
 import io.nara.ingest.db.Database;
 import io.nara.ingest.observation.InfluxDatabase;
 import io.nara.ingest.observation.StoredBatchListener;
@@ -49,6 +51,8 @@ public interface NodeFeature {
      *
      * @param influxWorker the worker pool for InfluxDB reads
      * @param webAddress   the web app's public address, for links in what the feature serves
+     * @param carePlans    the care plans and the hubs' configs, for a feature that changes a plan (a discharge)
+     * @param alerts       the alert store, for a feature that raises the cloud's own alerts (routed like a hub's)
      */
     record Context(
             Vertx vertx,
@@ -56,7 +60,9 @@ public interface NodeFeature {
             InfluxDatabase influx,
             WorkerExecutor influxWorker,
             Clock clock,
-            String webAddress) {}
+            String webAddress,
+            CarePlanService carePlans,
+            AlertStore alerts) {}
 
     /**
      * What a feature adds: routes mounted behind the web server's authentication, and listeners told of every stored

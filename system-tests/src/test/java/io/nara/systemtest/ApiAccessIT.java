@@ -124,6 +124,12 @@ class ApiAccessIT {
     /** Not staff endpoints: a signed-in relative too may ask who she is and sign out. */
     private static final Set<String> FOR_RELATIVES_TOO = Set.of("GET /api/me", "POST /api/signout");
 
+    /**
+     * Written by a journal system's token and nothing else (the hospital's Encounter): the journal's success, its care
+     * relation and bad input are DischargeIT's; here the refusals of everyone else.
+     */
+    private static final Set<String> BY_JOURNALS = Set.of("POST /fhir/Encounter", "PUT /fhir/Encounter/:id");
+
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
@@ -462,6 +468,7 @@ class ApiAccessIT {
         String p = "/api/patients/" + GRETA;
         String a = "/api/alerts/" + gretaAlert;
         List<String> alert = List.of("alert_state", "snooze");
+        List<String> discharge = List.of("admission", "care_plan_history", "alert");
         return List.of(
                 new Change("POST /api/signout", "/api/signout", new JsonObject(), List.of("web_session")),
                 new Change(
@@ -624,7 +631,29 @@ class ApiAccessIT {
                         "POST /api/enrolment/hubs/:hubId/pairing",
                         "/api/enrolment/hubs/" + HUB + "/pairing",
                         new JsonObject().put("minutes", 5),
-                        List.of("hub_pairing", "hub_config", "hub_config_history")));
+                        List.of("hub_pairing", "hub_config", "hub_config_history")),
+                new Change("POST /fhir/Encounter", "/fhir/Encounter", encounter(null), discharge),
+                new Change("PUT /fhir/Encounter/:id", "/fhir/Encounter/vt-api-1", encounter("vt-api-1"), discharge));
+    }
+
+    /** A hospital's finished Encounter of Greta, as a journal system would send it. */
+    private static JsonObject encounter(String id) {
+        JsonObject e = new JsonObject()
+                .put("resourceType", "Encounter")
+                .put("status", "finished")
+                .put(
+                        "identifier",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("system", "urn:example:hospital")
+                                        .put("value", "api-1")))
+                .put("subject", new JsonObject().put("reference", "Patient/" + GRETA))
+                .put(
+                        "period",
+                        new JsonObject()
+                                .put("start", "2026-11-01T10:00:00+01:00")
+                                .put("end", "2026-11-05T10:00:00+01:00"));
+        return id == null ? e : e.put("id", id);
     }
 
     @Test
@@ -713,9 +742,11 @@ class ApiAccessIT {
             soft.assertThat(anonymous.statusCode())
                     .as(change.route() + ": no credentials")
                     .isEqualTo(401);
-            soft.assertThat(journal(method, change.path(), change.body()).statusCode())
-                    .as(change.route() + ": a journal's token")
-                    .isEqualTo(401);
+            if (!BY_JOURNALS.contains(change.route())) {
+                soft.assertThat(journal(method, change.path(), change.body()).statusCode())
+                        .as(change.route() + ": a journal's token")
+                        .isEqualTo(401);
+            }
 
             // A page of another site can send the cookie but cannot read the token.
             HttpResponse<String> forged = send(anna, method, change.path(), change.body(), false);

@@ -68,7 +68,12 @@ public final class FhirFeature implements NodeFeature {
         if (fhir == null) {
             throw new IllegalStateException("the FHIR feature starts after prepare()");
         }
-        FhirRoutes routes = new FhirRoutes(fhir, context.influx(), context.influxWorker(), context.webAddress());
+        FhirRoutes routes = new FhirRoutes(
+                fhir,
+                context.influx(),
+                context.influxWorker(),
+                context.webAddress(),
+                new HospitalDischarges(context.db(), context.carePlans(), context.alerts()));
         if (!settings.enabled()) {
             return new Contribution(List.of(routes), List.of());
         }

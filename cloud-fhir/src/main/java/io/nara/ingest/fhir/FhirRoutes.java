@@ -28,6 +28,7 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -36,9 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The FHIR R4 API for journal systems under {@code /fhir/}: read and search of Patient, Device and Observation, JSON
- * only. Every answer is filtered by care relation ({@link CareAccess}): without one a read is 404 and a search finds
- * nothing. Every read or search writes one access-log entry, in the transaction that does its PostgreSQL part.
+ * The FHIR R4 API for journal systems under {@code /fhir/}: read and search of Patient, Device and Observation, and
+ * a hospital's Encounter (create and update: its stay and discharge, {@link HospitalDischarges}), JSON only. Every
+ * answer is filtered by care relation ({@link CareAccess}): without one a read is 404 and a search finds nothing. Every read or search writes one access-log entry, in the transaction that does its PostgreSQL part.
  * Errors are OperationOutcomes. Also the operator's {@code /api/admin/fhir-clients} and {@code /api/admin/fhir-push}.
  */
 public final class FhirRoutes implements ApiRoutes {
@@ -49,6 +50,7 @@ public final class FhirRoutes implements ApiRoutes {
     private final FhirContext fhir;
     private final FhirReadings readings;
     private final WorkerExecutor influxWorker;
+    private final HospitalDischarges discharges;
     private Api api;
 
     /** @param fhir an R4 context (expensive to make: make it once, off the event loop) */
@@ -58,8 +60,14 @@ public final class FhirRoutes implements ApiRoutes {
      */
     private final String base;
 
-    public FhirRoutes(FhirContext fhir, InfluxDatabase influx, WorkerExecutor influxWorker, String publicAddress) {
+    FhirRoutes(
+            FhirContext fhir,
+            InfluxDatabase influx,
+            WorkerExecutor influxWorker,
+            String publicAddress,
+            HospitalDischarges discharges) {
         this.fhir = fhir;
+        this.discharges = discharges;
         this.base =
                 (publicAddress.endsWith("/") ? publicAddress.substring(0, publicAddress.length() - 1) : publicAddress)
                         + "/fhir";
@@ -77,6 +85,8 @@ public final class FhirRoutes implements ApiRoutes {
         router.get("/fhir/Device").handler(this::searchDevices);
         router.get("/fhir/Observation/:id").handler(this::readObservation);
         router.get("/fhir/Observation").handler(this::searchObservations);
+        router.post("/fhir/Encounter").handler(ctx -> enterEncounter(ctx, null));
+        router.put("/fhir/Encounter/:id").handler(ctx -> enterEncounter(ctx, ctx.pathParam("id")));
         router.route("/fhir/*")
                 .handler(ctx -> outcome(
                         ctx,
@@ -279,6 +289,58 @@ public final class FhirRoutes implements ApiRoutes {
                 }));
     }
 
+    /**
+     * A hospital's Encounter ({@code urlId} null for a create): only a journal system's credential enters one, for a
+     * patient its teams care for. 201 with the Location for a new stay, 200 for a known one (a repeat changes nothing);
+     * 400 for a malformed Encounter, 404 for a patient unknown or not cared for, 409 for one contradicting what the
+     * hospital sent before. Each refusal is logged.
+     */
+    private void enterEncounter(RoutingContext ctx, String urlId) {
+        Principal who = api.who(ctx);
+        String action = urlId == null ? "fhir.Encounter.create" : "fhir.Encounter.update";
+        if (!who.journalClient()) {
+            LOG.warn("{} {} refused: not a journal system's credential", action, who.actor());
+            outcome(
+                    ctx,
+                    403,
+                    OperationOutcome.IssueType.FORBIDDEN,
+                    "only a journal system's credential enters a hospital's Encounter; the care team enters a stay on"
+                            + " the patient page");
+            return;
+        }
+        String body = ctx.body().asString();
+        EncounterMapping.Parsed parsed;
+        try {
+            parsed = EncounterMapping.read(fhir, body, urlId);
+        } catch (EncounterMapping.Malformed e) {
+            LOG.warn("{} by {} refused: {}", action, who.actor(), e.getMessage());
+            outcome(ctx, 400, OperationOutcome.IssueType.INVALID, e.getMessage());
+            return;
+        }
+        discharges
+                .enter(who, parsed, action, api.now())
+                .onSuccess(result -> {
+                    if (result.problem() != null) {
+                        LOG.warn("{} by {} refused ({}): {}", action, who.actor(), result.status(), result.problem());
+                        outcome(
+                                ctx,
+                                result.status(),
+                                result.status() == 404
+                                        ? OperationOutcome.IssueType.NOTFOUND
+                                        : result.status() == 409
+                                                ? OperationOutcome.IssueType.CONFLICT
+                                                : OperationOutcome.IssueType.INVALID,
+                                result.problem());
+                        return;
+                    }
+                    Encounter answer = parsed.encounter().copy();
+                    answer.setId(result.fhirId());
+                    ctx.response().putHeader("Location", base + "/Encounter/" + result.fhirId());
+                    send(ctx, result.status(), answer);
+                })
+                .onFailure(ctx::fail);
+    }
+
     private void metadata(RoutingContext ctx) {
         CapabilityStatement cs = new CapabilityStatement();
         cs.setStatus(Enumerations.PublicationStatus.ACTIVE)
@@ -302,6 +364,18 @@ public final class FhirRoutes implements ApiRoutes {
         obs.addSearchParam().setName("date").setType(Enumerations.SearchParamType.DATE);
         obs.addSupportedProfile(FhirMapping.VITAL_SIGNS);
         obs.addSupportedProfile(FhirMapping.BLOOD_PRESSURE);
+        CapabilityStatement.CapabilityStatementRestResourceComponent encounter =
+                rest.addResource().setType("Encounter");
+        encounter
+                .addInteraction()
+                .setCode(CapabilityStatement.TypeRestfulInteraction.CREATE)
+                .setDocumentation("a hospital's stay: in-progress (admitted) or finished (discharged, which starts the"
+                        + " care plan's post-discharge period); the identifier makes a repeat change nothing");
+        encounter
+                .addInteraction()
+                .setCode(CapabilityStatement.TypeRestfulInteraction.UPDATE)
+                .setDocumentation("the same, under an id the hospital chooses (not all digits)");
+        encounter.setUpdateCreate(true);
         send(ctx, 200, cs);
     }
 

@@ -68,6 +68,16 @@ public final class AccessActions {
             Map.entry(
                     "fhir.Patient.search",
                     new Words("Journalsystem sökte patienter", "A journal system searched patients")),
+            Map.entry(
+                    "fhir.Encounter.create",
+                    new Words(
+                            "Sjukhusets system registrerade ett vårdtillfälle",
+                            "The hospital's system entered a stay")),
+            Map.entry(
+                    "fhir.Encounter.update",
+                    new Words(
+                            "Sjukhusets system registrerade ett vårdtillfälle",
+                            "The hospital's system entered a stay")),
             Map.entry("fhir.Device.read", new Words("Journalsystem läste en enhet", "A journal system read a device")),
             Map.entry(
                     "fhir.Device.search",

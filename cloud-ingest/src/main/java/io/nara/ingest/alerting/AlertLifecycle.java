@@ -43,6 +43,9 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertLifecycle.class);
 
+    /** The rule ids of the cloud's notices, INFO alerts that page nobody ({@code notice.hospital-discharge}). */
+    public static final String NOTICE_RULE_PREFIX = "notice.";
+
     /**
      * How the caller sees an alert it changes: whether the person may act on it at all (else 404, the same answer as
      * for no alert), and what to answer once the change is made, read in the changing transaction.
@@ -224,6 +227,13 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                     Trail.Step.of("notify.quiet", actor)
                             .note("snoozed until " + snoozed.get().until() + " from alert "
                                     + snoozed.get().alertId()));
+        } else if (notice(c, alertId, alert)) {
+            // Information for the team's inbox (a hospital's discharge): it must not page the night nurse.
+            Trail.record(
+                    c,
+                    alertId,
+                    now,
+                    Trail.Step.of("notify.quiet", actor).note("information: shown in the inbox, pages nobody"));
         } else {
             NotificationOutbox.enqueue(
                     c, channels, now, alertId, event, "routed", route.teamId(), route.tier(), route.people());
@@ -306,6 +316,16 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
             insert.setTimestamp(10, Timestamp.from(now));
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * A notice: an INFO alert the cloud raised with a rule id starting {@link #NOTICE_RULE_PREFIX} (the hospital's
+     * discharge). It is routed, shown and stays in the inbox until a person resolves it, but pages nobody.
+     */
+    private static boolean notice(Connection c, long alertId, Alert alert) throws SQLException {
+        return alert.severity() == Severity.INFO
+                && alert.ruleId().startsWith(NOTICE_RULE_PREFIX)
+                && cloudOrigin(c, alertId);
     }
 
     private static boolean cloudOrigin(Connection c, long alertId) throws SQLException {

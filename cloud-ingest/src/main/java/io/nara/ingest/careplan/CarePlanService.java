@@ -107,56 +107,70 @@ public final class CarePlanService {
      */
     public Future<PlanVersion> save(String hubId, CarePlan plan, String changedBy, String reason, Integer basedOn) {
         Instant now = clock.instant();
-        return db.transaction(c -> {
-                    lockHub(c, hubId, now);
-                    int version = 1;
-                    Instant since = now;
-                    try (PreparedStatement q = c.prepareStatement(
-                            "SELECT version, since FROM care_plan WHERE patient_id = ? FOR UPDATE")) {
-                        q.setString(1, plan.patientId());
-                        try (ResultSet row = q.executeQuery()) {
-                            if (row.next()) {
-                                version = row.getInt("version") + 1;
-                                since = row.getTimestamp("since").toInstant();
-                            }
-                        }
-                    }
-                    if (basedOn != null && basedOn != version - 1) {
-                        throw new StaleVersion(basedOn, version - 1);
-                    }
-                    CarePlan saved = plan.withVersion(Integer.toString(version));
-                    String document = codec.toJson(saved);
-                    try (PreparedStatement upsert = c.prepareStatement("""
-                    INSERT INTO care_plan (patient_id, hub_id, version, document, since, changed_by, changed_at)
-                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
-                    ON CONFLICT (patient_id) DO UPDATE SET hub_id = EXCLUDED.hub_id, version = EXCLUDED.version,
-                        document = EXCLUDED.document, changed_by = EXCLUDED.changed_by,
-                        changed_at = EXCLUDED.changed_at""")) {
-                        upsert.setString(1, plan.patientId());
-                        upsert.setString(2, hubId);
-                        upsert.setInt(3, version);
-                        upsert.setString(4, document);
-                        upsert.setTimestamp(5, Timestamp.from(since));
-                        upsert.setString(6, changedBy);
-                        upsert.setTimestamp(7, Timestamp.from(now));
-                        upsert.executeUpdate();
-                    }
-                    try (PreparedStatement history = c.prepareStatement("""
-                    INSERT INTO care_plan_history (patient_id, version, hub_id, document, changed_by, changed_at, reason)
-                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
-                        history.setString(1, plan.patientId());
-                        history.setInt(2, version);
-                        history.setString(3, hubId);
-                        history.setString(4, document);
-                        history.setString(5, changedBy);
-                        history.setTimestamp(6, Timestamp.from(now));
-                        history.setString(7, reason);
-                        history.executeUpdate();
-                    }
-                    bump(c, hubId, changedBy, now, "care plan of " + plan.patientId() + " version " + version);
-                    return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
-                })
+        return db.transaction(c -> save(c, hubId, plan, changedBy, reason, basedOn, now))
                 .compose(v -> publishOrLeavePending(hubId).map(v));
+    }
+
+    /**
+     * As {@link #save(String, CarePlan, String, String, Integer)}, in the caller's transaction, so a plan change can
+     * commit with the work that caused it (a hospital's discharge): the caller publishes after its commit with
+     * {@link #publishAfterCommit}; should it not, the next housekeeping round publishes the pending config.
+     */
+    public PlanVersion save(
+            Connection c, String hubId, CarePlan plan, String changedBy, String reason, Integer basedOn, Instant now)
+            throws SQLException {
+        lockHub(c, hubId, now);
+        int version = 1;
+        Instant since = now;
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT version, since FROM care_plan WHERE patient_id = ? FOR UPDATE")) {
+            q.setString(1, plan.patientId());
+            try (ResultSet row = q.executeQuery()) {
+                if (row.next()) {
+                    version = row.getInt("version") + 1;
+                    since = row.getTimestamp("since").toInstant();
+                }
+            }
+        }
+        if (basedOn != null && basedOn != version - 1) {
+            throw new StaleVersion(basedOn, version - 1);
+        }
+        CarePlan saved = plan.withVersion(Integer.toString(version));
+        String document = codec.toJson(saved);
+        try (PreparedStatement upsert = c.prepareStatement("""
+                INSERT INTO care_plan (patient_id, hub_id, version, document, since, changed_by, changed_at)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
+                ON CONFLICT (patient_id) DO UPDATE SET hub_id = EXCLUDED.hub_id, version = EXCLUDED.version,
+                    document = EXCLUDED.document, changed_by = EXCLUDED.changed_by,
+                    changed_at = EXCLUDED.changed_at""")) {
+            upsert.setString(1, plan.patientId());
+            upsert.setString(2, hubId);
+            upsert.setInt(3, version);
+            upsert.setString(4, document);
+            upsert.setTimestamp(5, Timestamp.from(since));
+            upsert.setString(6, changedBy);
+            upsert.setTimestamp(7, Timestamp.from(now));
+            upsert.executeUpdate();
+        }
+        try (PreparedStatement history = c.prepareStatement("""
+                INSERT INTO care_plan_history (patient_id, version, hub_id, document, changed_by, changed_at, reason)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
+            history.setString(1, plan.patientId());
+            history.setInt(2, version);
+            history.setString(3, hubId);
+            history.setString(4, document);
+            history.setString(5, changedBy);
+            history.setTimestamp(6, Timestamp.from(now));
+            history.setString(7, reason);
+            history.executeUpdate();
+        }
+        bump(c, hubId, changedBy, now, "care plan of " + plan.patientId() + " version " + version);
+        return new PlanVersion(plan.patientId(), version, hubId, saved, changedBy, now, reason);
+    }
+
+    /** Publishes the hub's config after a caller's transaction saved a plan; a failure leaves it pending. */
+    public Future<Void> publishAfterCommit(String hubId) {
+        return publishOrLeavePending(hubId);
     }
 
     /**

@@ -17,10 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hospital stays the care team enters (admitted, discharged, why), for readmissions within 30 days and the worklist's
- * days since discharge. Entering a discharge does not start the care plan's post-discharge period: that period changes
- * the rules the hub evaluates, which is the doctor's decision in the plan; the worklist shows the discharge and says
- * when the plan has no period for it.
+ * Hospital stays (admitted, discharged, why), for readmissions within 30 days and the worklist's days since discharge:
+ * entered by the care team, or by the hospital's own system as a FHIR Encounter ({@link #fromHospital}, decision 0051).
+ * A discharge the care team enters does not start the care plan's post-discharge period (the period changes the rules
+ * the hub evaluates, the doctor's decision in the plan; the worklist says when the plan has no period for it). A
+ * discharge from the hospital's system does: the plan the doctor prepared has its period's rules waiting, and the
+ * hospital's own record of the discharge date is what the period is meant to start from (cloud-fhir's
+ * {@code HospitalDischarges} saves that plan version; this class only stores the stay).
  */
 public final class Admissions {
 
@@ -110,6 +113,35 @@ public final class Admissions {
         }
     }
 
+    /**
+     * A stay as the hospital's system sent it (a FHIR Encounter, mapped in cloud-fhir): its identifier there, the id
+     * it was sent under ({@code PUT Encounter/{id}}; null for a create), admitted, discharged (null: still going on),
+     * why, the encounter's class and the discharge disposition's code and words (each null when not given).
+     */
+    public record HospitalStay(
+            String encounterSystem,
+            String encounterValue,
+            String fhirId,
+            Instant admittedAt,
+            Instant dischargedAt,
+            String reason,
+            String encounterClass,
+            String disposition,
+            String dispositionText) {}
+
+    /**
+     * What a hospital's Encounter did: the stay as stored, the FHIR id it is known by, whether the stay is new and
+     * whether this Encounter entered its discharge (false for the same Encounter sent again: nothing changed).
+     */
+    public record Entered(Admission stay, String fhirId, boolean created, boolean discharged) {}
+
+    /** The hospital's Encounter contradicts what it sent before for the same identifier (a 409). */
+    public static final class Contradicts extends RuntimeException {
+        public Contradicts(String problem) {
+            super(problem);
+        }
+    }
+
     /** The evaluation's definition (EvaluationService): an admission within 30 days after a discharge. */
     static final Duration READMISSION_WINDOW = Duration.ofDays(30);
 
@@ -117,10 +149,16 @@ public final class Admissions {
     private static final DateTimeFormatter LOCAL_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(WorklistService.DEFAULT_ZONE);
 
-    private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, a.recorded_by, "
-            + "p.name AS recorded_by_name, a.recorded_at, a.discharge_recorded_by, "
-            + "d.name AS discharge_recorded_by_name, a.discharge_recorded_at FROM admission a "
-            + "JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by";
+    /** Who entered a stay or its discharge: a person's id, or a journal system's actor ({@code fhir-client:<id>}). */
+    private static final String SELECT = "SELECT a.id, a.admitted_at, a.discharged_at, a.reason, "
+            + "coalesce(a.recorded_by, 'fhir-client:' || a.recorded_by_client) AS recorded_by, "
+            + "coalesce(p.name, rc.name) AS recorded_by_name, a.recorded_at, "
+            + "coalesce(a.discharge_recorded_by, 'fhir-client:' || a.discharge_recorded_by_client) "
+            + "AS discharge_recorded_by, coalesce(d.name, dc.name) AS discharge_recorded_by_name, "
+            + "a.discharge_recorded_at FROM admission a "
+            + "LEFT JOIN person p ON p.id = a.recorded_by LEFT JOIN person d ON d.id = a.discharge_recorded_by "
+            + "LEFT JOIN fhir_client rc ON rc.id = a.recorded_by_client "
+            + "LEFT JOIN fhir_client dc ON dc.id = a.discharge_recorded_by_client";
 
     private Admissions() {}
 
@@ -238,6 +276,136 @@ public final class Admissions {
                 who.name(),
                 now,
                 null);
+    }
+
+    /**
+     * Enters a stay, or its discharge, as the hospital's system sent it, recorded by the journal system {@code client}
+     * (whose care relation with the patient the caller has checked). The hospital's Encounter identifier is the
+     * stay's identity: the same Encounter again changes nothing; a finished one completes the stay an in-progress one
+     * began. The same rules as a stay entered by hand ({@link Invalid}); the row is locked, so two deliveries at once
+     * enter one stay and one discharge. The caller logs the access.
+     */
+    public static Entered fromHospital(Connection c, Principal client, String patientId, HospitalStay s, Instant now)
+            throws SQLException {
+        if (!client.journalClient()) {
+            throw new IllegalArgumentException("only a journal system enters a stay from the hospital's system");
+        }
+        if (s.admittedAt().isAfter(now)) {
+            throw new Invalid(
+                    "period.start",
+                    "inskrivningen " + local(s.admittedAt()) + " ligger i framtiden",
+                    "period.start " + local(s.admittedAt()) + " is in the future");
+        }
+        checkDischarge(s.admittedAt(), s.dischargedAt(), now);
+        if (s.fhirId() != null) {
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT 1 FROM admission WHERE fhir_id = ? AND (encounter_system, encounter_value) "
+                            + "IS DISTINCT FROM (?, ?)")) {
+                q.setString(1, s.fhirId());
+                q.setString(2, s.encounterSystem());
+                q.setString(3, s.encounterValue());
+                try (ResultSet r = q.executeQuery()) {
+                    if (r.next()) {
+                        throw new Contradicts("Encounter/" + s.fhirId() + " is another encounter (another identifier)");
+                    }
+                }
+            }
+        }
+        String reason = s.reason() == null || s.reason().isBlank()
+                ? "Sjukhusvistelse / Hospital stay"
+                : s.reason().strip();
+        reason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        Long inserted = null;
+        try (PreparedStatement q = c.prepareStatement("INSERT INTO admission (patient_id, admitted_at, discharged_at, "
+                + "reason, recorded_by_client, recorded_at, discharge_disposition, discharge_disposition_text, "
+                + "encounter_system, encounter_value, encounter_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (encounter_system, encounter_value) WHERE encounter_system IS NOT NULL DO NOTHING "
+                + "RETURNING id")) {
+            q.setString(1, patientId);
+            q.setTimestamp(2, Timestamp.from(s.admittedAt()));
+            q.setTimestamp(3, s.dischargedAt() == null ? null : Timestamp.from(s.dischargedAt()));
+            q.setString(4, reason);
+            q.setString(5, client.clientId());
+            q.setTimestamp(6, Timestamp.from(now));
+            q.setString(7, s.disposition());
+            q.setString(8, s.dispositionText());
+            q.setString(9, s.encounterSystem());
+            q.setString(10, s.encounterValue());
+            q.setString(11, s.encounterClass());
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    inserted = r.getLong("id");
+                }
+            }
+        }
+        if (inserted != null) {
+            String fhirId = s.fhirId() == null ? Long.toString(inserted) : s.fhirId();
+            try (PreparedStatement u = c.prepareStatement("UPDATE admission SET fhir_id = ? WHERE id = ?")) {
+                u.setString(1, fhirId);
+                u.setLong(2, inserted);
+                u.executeUpdate();
+            }
+            return new Entered(stay(c, inserted, patientId), fhirId, true, s.dischargedAt() != null);
+        }
+        long id;
+        String fhirId;
+        String ofPatient;
+        Instant admitted;
+        Instant discharged;
+        try (PreparedStatement q = c.prepareStatement("SELECT id, patient_id, fhir_id, admitted_at, discharged_at "
+                + "FROM admission WHERE encounter_system = ? AND encounter_value = ? FOR UPDATE")) {
+            q.setString(1, s.encounterSystem());
+            q.setString(2, s.encounterValue());
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                id = r.getLong("id");
+                fhirId = r.getString("fhir_id");
+                ofPatient = r.getString("patient_id");
+                admitted = r.getTimestamp("admitted_at").toInstant();
+                discharged = instant(r.getTimestamp("discharged_at"));
+            }
+        }
+        if (!ofPatient.equals(patientId)) {
+            throw new Contradicts("the encounter " + s.encounterSystem() + "|" + s.encounterValue()
+                    + " was sent before for another patient");
+        }
+        if (s.fhirId() != null && !s.fhirId().equals(fhirId)) {
+            throw new Contradicts("the encounter " + s.encounterSystem() + "|" + s.encounterValue() + " is Encounter/"
+                    + fhirId + ", not Encounter/" + s.fhirId());
+        }
+        if (discharged != null) {
+            if (!discharged.equals(s.dischargedAt())) {
+                throw new Contradicts("the stay " + fhirId + " was discharged " + discharged + "; it is not rewritten"
+                        + " (a correction is a new Encounter)");
+            }
+            return new Entered(stay(c, id, patientId), fhirId, false, false);
+        }
+        if (s.dischargedAt() == null) {
+            return new Entered(stay(c, id, patientId), fhirId, false, false);
+        }
+        checkDischarge(admitted, s.dischargedAt(), now);
+        try (PreparedStatement u = c.prepareStatement("UPDATE admission SET discharged_at = ?, "
+                + "discharge_recorded_by_client = ?, discharge_recorded_at = ?, discharge_disposition = ?, "
+                + "discharge_disposition_text = ? WHERE id = ?")) {
+            u.setTimestamp(1, Timestamp.from(s.dischargedAt()));
+            u.setString(2, client.clientId());
+            u.setTimestamp(3, Timestamp.from(now));
+            u.setString(4, s.disposition());
+            u.setString(5, s.dispositionText());
+            u.setLong(6, id);
+            u.executeUpdate();
+        }
+        return new Entered(stay(c, id, patientId), fhirId, false, true);
+    }
+
+    private static Admission stay(Connection c, long id, String patientId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(SELECT + " WHERE a.id = ?")) {
+            q.setLong(1, id);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return admission(r, patientId);
+            }
+        }
     }
 
     /** The patient's stays, newest first, readmissions marked; the read is logged. */

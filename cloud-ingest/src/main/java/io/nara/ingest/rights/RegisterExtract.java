@@ -63,7 +63,9 @@ public final class RegisterExtract {
                        x.outcome_by, x.outcome_note
                 FROM alert_action x JOIN alert a ON a.id = x.alert_id WHERE a.patient_id = ? ORDER BY x.alert_id, x.id""");
         SECTIONS.put("admissions", """
-                SELECT admitted_at, discharged_at, reason, recorded_by, recorded_at FROM admission WHERE patient_id = ?
+                SELECT admitted_at, discharged_at, reason,
+                       coalesce(recorded_by, 'fhir-client:' || recorded_by_client) AS recorded_by, recorded_at
+                FROM admission WHERE patient_id = ?
                 ORDER BY admitted_at""");
         SECTIONS.put("relatives", """
                 SELECT id, name, phone, email, username IS NOT NULL AS signs_in FROM relative WHERE patient_id = ?
