@@ -62,7 +62,8 @@ public final class EvaluationService {
               JOIN LATERAL (SELECT e.kind, e.to_team FROM alert_event e WHERE e.alert_id = a.id
                             AND e.kind IN ('routed', 'routed.unstaffed') ORDER BY e.id LIMIT 1) f ON true
               JOIN months m ON m.team_id = f.to_team AND a.raised_at >= m.starts AND a.raised_at < m.ends
-              WHERE a.status <> 'RESOLVED'
+              -- a notice (the hospital's discharge) tells the team something; it is no alert about the patient
+              WHERE a.status <> 'RESOLVED' AND a.rule_id NOT LIKE 'notice.%'
             )
             """;
 
