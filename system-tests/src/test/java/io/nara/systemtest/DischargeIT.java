@@ -190,6 +190,8 @@ class DischargeIT {
                 .getJsonObject(0);
         assertThat(figures.getInteger("discharges")).isEqualTo(1);
         assertThat(figures.getInteger("readmissions30d")).isEqualTo(1);
+        // The team's notices of the discharges told it something; they are no alerts about the patient.
+        assertThat(figures.getInteger("alerts")).isZero();
 
         assertThat(Alerting.rows(
                         ingest,
