@@ -142,7 +142,10 @@ abstract class BleTransportCases {
         assertThat(bluez.events()).contains("ADVERTISES " + STRANGER);
         assertThat(bluez.saw("ADVERTISES " + KEYBOARD)).as(bluez.events()).isFalse();
         assertThat(bluez.saw("CONNECT " + STRANGER)).as(bluez.events()).isFalse();
-        assertThat(bluez.events()).contains("NOTIFY " + SCALE + " 2A9D", "NOTIFY " + CUFF + " 2A35");
+        // The cuff's indication is subscribed after its clock is set: wait for it, do not race it.
+        await().atMost(LIMIT)
+                .until(() -> bluez.events().contains("NOTIFY " + SCALE + " 2A9D")
+                        && bluez.events().contains("NOTIFY " + CUFF + " 2A35"));
         assertThat(weights(SCALE).get(0)).isEqualTo(80.0);
         // The cuff's clock was set on connecting: the fake device holds the written Date Time.
         byte[] written = bluez.value(CUFF_CLOCK);
