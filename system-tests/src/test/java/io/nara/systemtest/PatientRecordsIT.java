@@ -243,7 +243,7 @@ class PatientRecordsIT {
         HttpResponse<String> wrongScope =
                 anna.post(consents, new JsonObject().put("scope", "SEE").put("given", false), true);
         assertThat(wrongScope.statusCode()).isEqualTo(400);
-        assertThat(wrongScope.body()).contains("scope must be NOTIFY or VIEW");
+        assertThat(wrongScope.body()).contains("scope must be NOTIFY, VIEW or ALARM");
         assertThat(lena.get("/api/relative/patient").statusCode()).isEqualTo(200);
 
         // Eva, of another municipality: 404 for the list and for a change, and Lena keeps her view.

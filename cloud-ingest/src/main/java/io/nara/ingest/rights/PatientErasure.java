@@ -28,6 +28,7 @@ final class PatientErasure {
 
     static {
         DELETES.put("notification", "DELETE FROM notification WHERE alert_id IN " + HER_ALERTS);
+        DELETES.put("relative_alarm", "DELETE FROM relative_alarm WHERE patient_id = ?");
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
         // Her alerts, their state, trail and snoozes: erased by alerting, which alone writes them (see delete).
         DELETES.put(ALERTS, null);
