@@ -3,6 +3,7 @@ package io.nara.ingest.relative;
 import io.nara.ingest.audit.AccessLog;
 import io.nara.ingest.auth.Principal;
 import io.nara.ingest.web.Refused;
+import io.nara.protocol.Limits;
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.AlertStatus;
 import io.nara.protocol.message.Severity;
@@ -30,7 +31,7 @@ public final class RelativeAlarm {
     public static final String RULE = "relative-alarm";
 
     /** The longest text a relative may add, in characters. */
-    public static final int MAX_TEXT = 500;
+    public static final int MAX_TEXT = 300;
 
     /**
      * The alert life cycle as this package reaches it: the alerting package tells relatives (through the notify
@@ -127,7 +128,8 @@ public final class RelativeAlarm {
         }
         RelativeConsent.Relative relative =
                 RelativeConsent.relative(c, who.relativeId()).orElseThrow();
-        String words = request.text() == null ? "" : ": " + request.text();
+        // In both halves of the "Svenska / English" text, so the inbox shows them in either language.
+        String words = request.text() == null ? "" : ": " + request.text().replace(" / ", " – ");
         Optional<Long> open = openAlarm(c, patientId);
         Raised raised;
         if (open.isPresent()) {
@@ -136,8 +138,8 @@ public final class RelativeAlarm {
                     open.get(),
                     now,
                     who.actor(),
-                    "Anhörig " + relative.name() + " larmar igen / relative " + relative.name() + " pressed again"
-                            + words);
+                    "Anhörig " + relative.name() + " larmar igen" + words + " / Relative " + relative.name()
+                            + " pressed again" + words);
             raised = new Raised(open.get(), true);
         } else {
             String[] hubAndPlan = hubAndPlan(c, patientId);
@@ -149,8 +151,7 @@ public final class RelativeAlarm {
                     null,
                     null,
                     null,
-                    "Anhörig " + relative.name() + " är orolig för patienten / relative " + relative.name()
-                            + " is worried about the patient" + words,
+                    message(relative.name(), words),
                     now,
                     0,
                     hubAndPlan[1],
@@ -179,6 +180,21 @@ public final class RelativeAlarm {
                 List.of(patientId),
                 (raised.added() ? "added to alert " : "raised alert ") + raised.alertId());
         return Optional.of(raised);
+    }
+
+    /**
+     * The alert's text, both halves naming the relative and holding their words; a very long name leaves the words to
+     * the Swedish half only, within the alert's length limit (they are kept whole in {@code relative_alarm}).
+     */
+    static String message(String name, String words) {
+        String both = "Anhörig " + name + " är orolig för patienten" + words + " / Relative " + name
+                + " is worried about the patient" + words;
+        if (both.length() <= Limits.MAX_TEXT_LENGTH) {
+            return both;
+        }
+        String sv = "Anhörig " + name + " är orolig för patienten" + words + " / Relative " + name
+                + " is worried about the patient";
+        return sv.length() <= Limits.MAX_TEXT_LENGTH ? sv : sv.substring(0, Limits.MAX_TEXT_LENGTH);
     }
 
     /** The relative's patient when the ALARM consent is in force now; a refusal is logged. */
