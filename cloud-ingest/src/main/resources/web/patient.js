@@ -520,7 +520,8 @@
     }
   });
 
-  const SCOPES = [['NOTIFY', 'underrättas om larm', 'told of alerts'], ['VIEW', 'ser mätvärden', 'views readings']];
+  const SCOPES = [['NOTIFY', 'underrättas om larm', 'told of alerts'], ['VIEW', 'ser mätvärden', 'views readings'],
+    ['ALARM', 'får larma vården', 'may raise the alarm']];
 
   async function loadRelatives() {
     try {
@@ -554,7 +555,7 @@
           ? nara.both(`Samtycke sedan ${nara.time(consent.givenAt)} (${consent.recordedByName || consent.recordedBy})`,
             `Consent since ${nara.time(consent.givenAt)} (${consent.recordedByName || consent.recordedBy})`)
           : nara.both('Inget samtycke', 'No consent'));
-        if (scope === 'VIEW' && !r.signsIn) {
+        if (scope !== 'NOTIFY' && !r.signsIn) {
           td.append(' ', nara.both('(har ingen inloggning ännu)', '(has no sign-in yet)'));
         }
         if (!nara.me().operator) {

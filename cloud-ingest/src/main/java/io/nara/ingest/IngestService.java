@@ -42,6 +42,7 @@ import io.nara.ingest.observation.RawSamplePolicy;
 import io.nara.ingest.observation.StoredBatchListener;
 import io.nara.ingest.patient.PatientRoutes;
 import io.nara.ingest.rejected.RejectedMessages;
+import io.nara.ingest.relative.RelativeAlarm;
 import io.nara.ingest.relative.RelativeRoutes;
 import io.nara.ingest.release.ReleaseRoutes;
 import io.nara.ingest.retention.Retention;
@@ -51,14 +52,18 @@ import io.nara.ingest.web.AccountRoutes;
 import io.nara.ingest.web.ApiRoutes;
 import io.nara.ingest.web.WebServer;
 import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.Alert;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -200,6 +205,21 @@ public final class IngestService extends VerticleBase {
         }
     }
 
+    /** The relative's alarm goes through the cloud alert's one path, and a second press into its trail. */
+    private RelativeAlarm.Alerts relativeAlarms() {
+        return new RelativeAlarm.Alerts() {
+            @Override
+            public Optional<Long> raise(Connection c, String hubId, Alert alert) throws SQLException {
+                return alerts.storeCloud(c, hubId, alert);
+            }
+
+            @Override
+            public void add(Connection c, long alertId, Instant at, String actor, String note) throws SQLException {
+                AlertLifecycle.added(c, alertId, at, "relative.alarm.again", actor, note);
+            }
+        };
+    }
+
     /** Creates the node's parts on its context, and lists their periodic jobs in {@link #jobs}. */
     private void wire() {
         influxWorker = vertx.createSharedWorkerExecutor("nara-influx", 4);
@@ -315,7 +335,7 @@ public final class IngestService extends VerticleBase {
                                         new UnattributedApi(observations, influxWorker, carePlans, alerts),
                                         new ClinicRoutes(clinicReadings, influxWorker),
                                         new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
-                                        new RelativeRoutes(evidence, influxWorker),
+                                        new RelativeRoutes(evidence, influxWorker, relativeAlarms()),
                                         new AccessLogRoutes(),
                                         new PatientRightsRoutes(influx, influxWorker, retentionSettings.journal()),
                                         new FleetApi(enrolment, crl, accounts),

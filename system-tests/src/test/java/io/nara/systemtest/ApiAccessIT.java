@@ -121,8 +121,9 @@ class ApiAccessIT {
      */
     private static final Set<String> FOR_EVERY_REQUEST = Set.of("* /api/", "* /fhir/", "* (any path)");
 
-    /** Not staff endpoints: a signed-in relative too may ask who she is and sign out. */
-    private static final Set<String> FOR_RELATIVES_TOO = Set.of("GET /api/me", "POST /api/signout");
+    /** Not staff endpoints: a signed-in relative too may ask who she is, sign out and (with consent) raise the alarm. */
+    private static final Set<String> FOR_RELATIVES_TOO =
+            Set.of("GET /api/me", "POST /api/signout", "POST /api/relative/alarm");
 
     /**
      * Written by a journal system's token and nothing else (the hospital's Encounter): the journal's success, its care
@@ -209,6 +210,12 @@ class ApiAccessIT {
                         .get(0)
                         .get(0))
                 .longValue();
+        // Lena may also raise the alarm, so her own alarm state is hers to read (and nobody else's).
+        HttpResponse<String> alarmConsent = anna.post(
+                "/api/patients/" + GRETA + "/relatives/" + lenaId + "/consents",
+                new JsonObject().put("scope", "ALARM").put("given", true),
+                true);
+        assertThat(alarmConsent.statusCode()).as(alarmConsent.body()).isEqualTo(200);
         // The journal system of Greta's own team: its token opens /fhir/ and nothing else.
         HttpResponse<String> client = HttpClient.newHttpClient()
                 .send(
@@ -375,6 +382,13 @@ class ApiAccessIT {
                         greta,
                         Refusal.FORBIDDEN,
                         "the relative's own view; staff get 403 (they have the patient page)"),
+                new Read(
+                        "GET /api/relative/alarm",
+                        "/api/relative/alarm",
+                        Reader.RELATIVE,
+                        greta,
+                        Refusal.FORBIDDEN,
+                        "the relative's own alarm and whether it was seen; ALARM consent; staff get 403"),
                 new Read(
                         "GET /api/access-log",
                         "/api/access-log?patient=" + GRETA,
@@ -550,6 +564,11 @@ class ApiAccessIT {
                         p + "/contact",
                         new JsonObject().put("phone", "070-123 45 67"),
                         List.of("patient")),
+                new Change(
+                        "POST /api/relative/alarm",
+                        "/api/relative/alarm",
+                        new JsonObject(),
+                        List.of("relative_alarm", "alert")),
                 new Change(
                         "POST /api/patients/:id/relatives/:relativeId/consents",
                         p + "/relatives/" + lenaId + "/consents",

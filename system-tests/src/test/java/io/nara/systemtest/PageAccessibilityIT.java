@@ -80,7 +80,14 @@ class PageAccessibilityIT {
             new Page("rights", "mas", "maria-secret-1", "/rights.html?id=" + PATIENT, "#nav-who:not(:empty)"),
             new Page("fleet", OPERATOR, OPERATOR_PASSWORD, "/fleet.html", "#hubs tr"),
             new Page("releases", OPERATOR, OPERATOR_PASSWORD, "/releases.html", "body[data-loaded]"),
-            new Page("relative", "lena", "lena-secret-1", "/relative.html", "#readings tr"));
+            new Page("relative", "lena", "lena-secret-1", "/relative.html", "#readings tr"),
+            // A relative who may raise the alarm, after raising it; checked with the confirmation open too.
+            new Page(
+                    "relative-alarm",
+                    "sara",
+                    "sara-secret-1",
+                    "/relative.html",
+                    "#alarm-state[data-progress='RECEIVED']"));
 
     private static final Map<String, Dimension> SIZES =
             new LinkedHashMap<>(Map.of("desktop", new Dimension(1280, 900), "phone", new Dimension(390, 844)));
@@ -89,6 +96,11 @@ class PageAccessibilityIT {
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
         JsonObject organisation = Alerting.accessOrganisation();
+        organisation
+                .getJsonArray("patients")
+                .getJsonObject(0)
+                .getJsonArray("relatives")
+                .add(Alerting.relative("sara", "Sara Holm", "ALARM", "VIEW"));
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), organisation);
         addOperator();
         HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(PATIENT));
@@ -129,6 +141,10 @@ class PageAccessibilityIT {
                 "/api/alerts/" + handedOverAlert + "/handover",
                 new JsonObject().put("team", "region-oncall").put("note", "Ring patienten i kväll"),
                 true));
+        // Sara, Greta's daughter, has raised the alarm with a few words.
+        HttpResponse<String> alarm = Alerting.Session.of(ingest.baseUrl(), "sara", "sara-secret-1")
+                .post("/api/relative/alarm", new JsonObject().put("text", "Mamma låter förvirrad i telefon"), true);
+        assertThat(alarm.statusCode()).as(alarm.body()).isEqualTo(201);
     }
 
     /** The operator who runs the service, made as the first one is: on the command line. */
@@ -276,6 +292,13 @@ class PageAccessibilityIT {
         }
         if ("index".equals(page.name())) {
             openDetail(browser, urgentAlert, findings, page, size);
+        } else if ("relative-alarm".equals(page.name())) {
+            // The alarm's confirmation step, with its text box, as the relative sees it before sending.
+            browser.find("#alarm-button").click();
+            browser.await(
+                    "the alarm's confirmation",
+                    d -> browser.find("#alarm-confirm").isDisplayed());
+            check(browser, findings, page.name(), size);
         } else if ("index-doctor".equals(page.name())) {
             // The handed-over alert in the doctors' inbox: its trail names people and teams.
             openDetail(browser, handedOverAlert, findings, page, size);

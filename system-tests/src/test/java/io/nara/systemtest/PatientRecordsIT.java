@@ -243,7 +243,7 @@ class PatientRecordsIT {
         HttpResponse<String> wrongScope =
                 anna.post(consents, new JsonObject().put("scope", "SEE").put("given", false), true);
         assertThat(wrongScope.statusCode()).isEqualTo(400);
-        assertThat(wrongScope.body()).contains("scope must be NOTIFY or VIEW");
+        assertThat(wrongScope.body()).contains("scope must be NOTIFY, VIEW or ALARM");
         assertThat(lena.get("/api/relative/patient").statusCode()).isEqualTo(200);
 
         // Eva, of another municipality: 404 for the list and for a change, and Lena keeps her view.
@@ -284,8 +284,9 @@ class PatientRecordsIT {
         assertThat(relativeMessages(second)).singleElement().asString().contains("+46700000009");
     }
 
+    /** An urgent alert: relatives are told of urgent alerts only (decision 0049). */
     private static long raise(long seq) throws Exception {
-        return Alerting.raise(ingest, hub, HUB, Alerting.alert(seq, Severity.WARNING, null, null, clock.instant()));
+        return Alerting.raise(ingest, hub, HUB, Alerting.alert(seq, Severity.URGENT, null, null, clock.instant()));
     }
 
     /** The messages queued for relatives about an alert (routing queues them in the alert's transaction). */

@@ -52,6 +52,15 @@ public final class AccessActions {
             Map.entry(
                     "relative.notified",
                     new Words("Anhörig underrättades om ett larm", "A relative was told of an alert")),
+            Map.entry(
+                    "relative.notify.cancelled",
+                    new Words(
+                            "Meddelande till anhörig stoppat (samtycke återkallat)",
+                            "A message to a relative was stopped (consent withdrawn)")),
+            Map.entry("relative.alarm", new Words("Anhörig larmade vården", "A relative raised the alarm")),
+            Map.entry(
+                    "relative.alarm.status",
+                    new Words("Anhörig såg sitt larms läge", "A relative viewed where their alarm stands")),
             Map.entry("worklist.list", new Words("Läste arbetslistan", "Read the worklist")),
             Map.entry("evaluation.read", new Words("Läste uppföljningen", "Read the evaluation")),
             Map.entry(

@@ -159,7 +159,7 @@ public final class OrgImport {
     /**
      * A patient's relative. With an {@code id} (the organisation's own) the relative is updated in place, may sign in
      * ({@code username}, {@code password}) and the consent follows the document: {@code "consent": "VIEW"} or
-     * {@code "consents": ["NOTIFY", "VIEW"]} gives what is not in force yet, and a scope in force that the document
+     * {@code "consents": ["NOTIFY", "VIEW", "ALARM"]} gives what is not in force yet, and a scope in force that the document
      * no longer lists is withdrawn now; history is kept. Without an id (the import's first form) a new relative is added.
      */
     private static void relative(Connection c, String patient, JsonObject rel, String recordedBy, Instant now)
@@ -173,9 +173,9 @@ public final class OrgImport {
             scopes.add(String.valueOf(scope));
         }
         for (String scope : scopes) {
-            if (!scope.equals("NOTIFY") && !scope.equals("VIEW")) {
+            if (!scope.equals("NOTIFY") && !scope.equals("VIEW") && !scope.equals("ALARM")) {
                 throw new IllegalArgumentException("relative " + (ref == null ? rel.getString("name") : ref)
-                        + ": consent must be NOTIFY or VIEW, not " + scope);
+                        + ": consent must be NOTIFY, VIEW or ALARM, not " + scope);
             }
         }
         String username = rel.getString("username");

@@ -250,9 +250,17 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                         now,
                         "ingen i tjänst på någon nivå / nobody on duty on any tier");
             }
-            // Relatives are told once per episode, when it is raised, and not of what needs nobody (INFO).
-            if (alert.status() == AlertStatus.RAISED && alert.severity() != Severity.INFO) {
-                NotificationOutbox.enqueueRelatives(c, channels, now, alertId, event, alert.patientId(), actor);
+            // Relatives are told of an urgent alert only, once per episode, when it opens (and again when resolved).
+            if (alert.status() == AlertStatus.RAISED && alert.severity() == Severity.URGENT) {
+                NotificationOutbox.enqueueRelatives(
+                        c,
+                        channels,
+                        now,
+                        alertId,
+                        event,
+                        alert.patientId(),
+                        actor,
+                        NotificationOutbox.RelativeMoment.OPENED);
             }
         }
     }
@@ -608,11 +616,23 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
                 u.setLong(6, alertId);
                 u.executeUpdate();
             }
-            Trail.record(
+            long event = Trail.record(
                     c,
                     alertId,
                     now,
                     new Trail.Step("resolved", who.actor(), s.teamId(), null, null, null, false, outcome.name(), note));
+            if (s.severity() == Severity.URGENT) {
+                // The relatives told that it opened are told it has been dealt with: no outcome, no note.
+                NotificationOutbox.enqueueRelatives(
+                        c,
+                        channels,
+                        now,
+                        alertId,
+                        event,
+                        s.patientId(),
+                        who.actor(),
+                        NotificationOutbox.RelativeMoment.RESOLVED);
+            }
         });
     }
 
@@ -906,6 +926,16 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     /** A notification of the alert will not be tried again: the trail says so and open inboxes update. */
     public static void undeliverable(Connection c, long alertId, Instant at, String what) throws SQLException {
         Trail.record(c, alertId, at, Trail.Step.of("notify.dead", "system").note(what));
+        Trail.changed(c, alertId);
+    }
+
+    /**
+     * Someone added to an open alert without paging again (a relative pressing "I am worried" a second time): the
+     * trail records it as {@code kind} with their words, in the caller's transaction, and open inboxes update.
+     */
+    public static void added(Connection c, long alertId, Instant at, String kind, String actor, String note)
+            throws SQLException {
+        Trail.record(c, alertId, at, Trail.Step.of(kind, actor).note(note));
         Trail.changed(c, alertId);
     }
 

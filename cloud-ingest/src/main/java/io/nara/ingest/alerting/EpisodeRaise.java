@@ -128,6 +128,18 @@ public final class EpisodeRaise {
         if (worse) {
             endSnoozes(c, o.alertId(), now, actor);
         }
+        if (worse && severity == Severity.URGENT) {
+            // The open alert has just become urgent: for the relatives, an urgent alert opens now.
+            NotificationOutbox.enqueueRelatives(
+                    c,
+                    channels,
+                    now,
+                    o.alertId(),
+                    event,
+                    escalated.patientId(),
+                    actor,
+                    NotificationOutbox.RelativeMoment.OPENED);
+        }
         if (o.state().equals("ACKNOWLEDGED")) {
             if (o.ownerId() != null) {
                 NotificationOutbox.enqueue(

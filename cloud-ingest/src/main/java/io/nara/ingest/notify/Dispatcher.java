@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * LOCKED} and a lease, so two nodes never send the same row at once; a node that dies mid-delivery leaves a lease that
  * runs out, and the row is sent again (at least once: the {@code X-Nara-Delivery} id lets a receiver drop the repeat).
  * A failure retries with doubling delays; after {@code maxAttempts} the row is DEAD, on the operator's list and in
- * the alert's trail. Escalation does not wait for any of this.
+ * the alert's trail. Escalation does not wait for any of this. A relative's message whose NOTIFY consent was withdrawn
+ * since it was written is cancelled when claimed, never sent.
  */
 public final class Dispatcher {
 
@@ -40,7 +42,8 @@ public final class Dispatcher {
     private static final int BATCH = 20;
     private static final Duration LEASE = Duration.ofSeconds(120);
 
-    private record Claimed(long id, long alertId, String channel, String target, String body, int attempts) {}
+    private record Claimed(
+            long id, long alertId, String channel, String target, String body, int attempts, Long relativeId) {}
 
     private final Vertx vertx;
     private final Database db;
@@ -80,19 +83,36 @@ public final class Dispatcher {
         }
         running = true;
         Instant now = clock.instant();
-        return db.transaction(c -> queue.claim(
-                        c,
-                        now,
-                        LEASE,
-                        BATCH,
-                        "alert_id, channel, target, body",
-                        r -> new Claimed(
-                                r.getLong("id"),
-                                r.getLong("alert_id"),
-                                r.getString("channel"),
-                                r.getString("target"),
-                                r.getString("body"),
-                                r.getInt("attempts"))))
+        return db.transaction(c -> {
+                    List<Claimed> claimed = queue.claim(
+                            c,
+                            now,
+                            LEASE,
+                            BATCH,
+                            "alert_id, channel, target, body, relative_id",
+                            r -> new Claimed(
+                                    r.getLong("id"),
+                                    r.getLong("alert_id"),
+                                    r.getString("channel"),
+                                    r.getString("target"),
+                                    r.getString("body"),
+                                    r.getInt("attempts"),
+                                    r.getObject("relative_id", Long.class)));
+                    // A relative's message is sent only while their consent holds: a withdrawal stops what is queued.
+                    List<Claimed> send = new ArrayList<>();
+                    for (Claimed n : claimed) {
+                        if (n.relativeId() == null
+                                || !NotificationOutbox.cancelWithdrawn(c, n.id(), n.relativeId(), now)) {
+                            send.add(n);
+                        } else {
+                            LOG.info(
+                                    "notification {} to relative {} cancelled: consent withdrawn",
+                                    n.id(),
+                                    n.relativeId());
+                        }
+                    }
+                    return send;
+                })
                 .compose(claimed -> {
                     List<Future<Void>> done = claimed.stream()
                             .map(n -> deliver(n).transform(r -> settle(n, r.cause())))

@@ -34,7 +34,7 @@ public final class Consents {
     /** What the nurse asks for: give or withdraw one scope. */
     public record Change(RelativeConsent.Scope scope, boolean given) {
 
-        /** {@code {"scope": "NOTIFY"|"VIEW", "given": true|false}}; a 400 naming what is wrong otherwise. */
+        /** {@code {"scope": "NOTIFY"|"VIEW"|"ALARM", "given": true|false}}; a 400 naming what is wrong otherwise. */
         public static Change parse(JsonObject body) {
             Object scope = body.getValue("scope");
             RelativeConsent.Scope parsed = null;
@@ -44,7 +44,8 @@ public final class Consents {
                 }
             }
             if (parsed == null) {
-                throw new IllegalArgumentException("scope måste vara NOTIFY eller VIEW / scope must be NOTIFY or VIEW, "
+                throw new IllegalArgumentException("scope måste vara NOTIFY, VIEW eller ALARM / scope must be NOTIFY, "
+                        + "VIEW or ALARM, "
                         + "was " + (scope == null ? "missing" : "'" + scope + "'"));
             }
             if (!(body.getValue("given") instanceof Boolean given)) {

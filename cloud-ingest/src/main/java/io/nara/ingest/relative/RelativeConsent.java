@@ -12,15 +12,18 @@ import java.util.Optional;
 
 /**
  * What a patient has agreed to share with a relative, read in the caller's transaction so a withdrawal is honoured at
- * once. NOTIFY: the relative is told when an alert is raised; VIEW: the relative may see the latest readings and
- * whether an alert is open. Nothing else, ever: no notes, no trail, no other patient.
+ * once. NOTIFY: the relative is told when an urgent alert opens and when it is resolved; VIEW: the relative may see the
+ * latest readings and whether an alert is open; ALARM: the relative may raise the alarm from their page
+ * ({@link RelativeAlarm}) and see whether it was received and seen. Nothing else, ever: no notes, no trail, no other
+ * patient.
  */
 public final class RelativeConsent {
 
     /** The consent scopes of {@code relative_consent.scope}. */
     public enum Scope {
         NOTIFY,
-        VIEW
+        VIEW,
+        ALARM
     }
 
     /** A relative of a patient. */

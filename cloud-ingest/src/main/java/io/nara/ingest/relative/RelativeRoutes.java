@@ -26,6 +26,9 @@ import java.util.Optional;
  * Logged either way ({@code relative.view} or {@code relative.refused}), in the transaction that checks the consent.
  * Staff and the operator get 403 there: it is not a way around the care relation.
  *
+ * <p>The relative's alarm ({@link RelativeAlarm}): {@code GET /api/relative/alarm} (where their latest alarm stands)
+ * and {@code POST /api/relative/alarm} (raise it), with the patient's ALARM consent in force; 403 otherwise.
+ *
  * <p>And the staff's side of consent ({@link Consents}): {@code GET /api/patients/{id}/relatives} and {@code POST
  * /api/patients/{id}/relatives/{relativeId}/consents}, behind the care relation like every patient route.
  */
@@ -46,18 +49,55 @@ public final class RelativeRoutes implements ApiRoutes {
 
     private record Allowed(String patientId, String patientName, boolean alertOpen, CareContact careContact) {}
 
+    private static final String NO_ALARM_CONSENT =
+            "Patienten har inte gett samtycke till att du larmar vården härifrån; "
+                    + "ring 112 vid fara / The patient has not given consent for you to raise the alarm here; call 112 in an "
+                    + "emergency";
+
     private final Evidence evidence;
     private final WorkerExecutor influxWorker;
+    private final RelativeAlarm.Alerts alerts;
 
-    /** @param influxWorker the ingest's InfluxDB worker pool, where the readings are read */
-    public RelativeRoutes(Evidence evidence, WorkerExecutor influxWorker) {
+    /**
+     * @param influxWorker the ingest's InfluxDB worker pool, where the readings are read
+     * @param alerts       how the relative's alarm is stored and routed (the alert life cycle)
+     */
+    public RelativeRoutes(Evidence evidence, WorkerExecutor influxWorker, RelativeAlarm.Alerts alerts) {
         this.evidence = evidence;
         this.influxWorker = influxWorker;
+        this.alerts = alerts;
     }
 
     @Override
     public void mount(Router router, Api api) {
         router.get("/api/relative/patient").handler(ctx -> view(ctx, api));
+        // The relative's alarm: its state, and a press. Without ALARM consent 403, logged, nothing changes.
+        router.get("/api/relative/alarm").handler(ctx -> {
+            Principal who = api.who(ctx);
+            if (!who.relative()) {
+                api.json(ctx, 403, Map.of("problem", "bara för anhöriga / for relatives only"));
+                return;
+            }
+            api.db()
+                    .transaction(c -> RelativeAlarm.status(c, who, api.now()))
+                    .onSuccess(status -> status.ifPresentOrElse(
+                            s -> api.json(ctx, 200, s), () -> api.json(ctx, 403, Map.of("problem", NO_ALARM_CONSENT))))
+                    .onFailure(ctx::fail);
+        });
+        router.post("/api/relative/alarm").handler(ctx -> {
+            Principal who = api.who(ctx);
+            if (!who.relative()) {
+                api.json(ctx, 403, Map.of("problem", "bara för anhöriga / for relatives only"));
+                return;
+            }
+            RelativeAlarm.Request request = RelativeAlarm.Request.parse(api.body(ctx));
+            api.db()
+                    .transaction(c -> RelativeAlarm.raise(c, alerts, who, request, api.now()))
+                    .onSuccess(raised -> raised.ifPresentOrElse(
+                            r -> api.json(ctx, r.added() ? 200 : 201, r),
+                            () -> api.json(ctx, 403, Map.of("problem", NO_ALARM_CONSENT))))
+                    .onFailure(ctx::fail);
+        });
         // The patient's nurse records consent: staff with a care relation, never the operator.
         router.get("/api/patients/:id/relatives")
                 .handler(ctx -> api.db()

@@ -132,7 +132,9 @@ public final class Retention {
                             "notification",
                             delete(
                                     c,
-                                    "DELETE FROM notification WHERE state = 'DELIVERED' " + "AND delivered_at < ?",
+                                    // A cancelled one (a relative's consent withdrawn) was never sent: kept as long.
+                                    "DELETE FROM notification WHERE state IN ('DELIVERED', 'CANCELLED') "
+                                            + "AND coalesce(delivered_at, created_at) < ?",
                                     now.minus(settings.deliveredNotifications())));
                     deleted.put(
                             "access_log",

@@ -28,6 +28,7 @@ final class PatientErasure {
 
     static {
         DELETES.put("notification", "DELETE FROM notification WHERE alert_id IN " + HER_ALERTS);
+        DELETES.put("relative_alarm", "DELETE FROM relative_alarm WHERE patient_id = ?");
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
         // What her hub was last told about her alert ("seen by a nurse"); the hub itself wipes her on the next config.
         DELETES.put("hub_alert_seen", "DELETE FROM hub_alert_seen WHERE alert_id IN " + HER_ALERTS);

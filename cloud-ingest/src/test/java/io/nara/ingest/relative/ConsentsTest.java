@@ -21,7 +21,7 @@ class ConsentsTest {
         assertThatThrownBy(() -> Consents.Change.parse(
                         new JsonObject().put("scope", "view").put("given", true)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("scope must be NOTIFY or VIEW")
+                .hasMessageContaining("scope must be NOTIFY, VIEW or ALARM")
                 .hasMessageContaining("'view'");
         assertThatThrownBy(() -> Consents.Change.parse(new JsonObject().put("given", true)))
                 .hasMessageContaining("scope")
