@@ -29,6 +29,12 @@ final class PatientErasure {
     static {
         DELETES.put("notification", "DELETE FROM notification WHERE alert_id IN " + HER_ALERTS);
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
+        // Home-care staff's reports name her alerts, so they go before them.
+        DELETES.put("home_care_report", "DELETE FROM home_care_report WHERE patient_id = ?");
+        DELETES.put(
+                "delegation_done",
+                "DELETE FROM delegation_done WHERE delegation_id IN (SELECT id FROM delegation WHERE patient_id = ?)");
+        DELETES.put("delegation", "DELETE FROM delegation WHERE patient_id = ?");
         // Her alerts, their state, trail and snoozes: erased by alerting, which alone writes them (see delete).
         DELETES.put(ALERTS, null);
         DELETES.put("care_plan", "DELETE FROM care_plan WHERE patient_id = ?");
