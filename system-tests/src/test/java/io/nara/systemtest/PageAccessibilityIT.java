@@ -80,7 +80,14 @@ class PageAccessibilityIT {
             new Page("rights", "mas", "maria-secret-1", "/rights.html?id=" + PATIENT, "#nav-who:not(:empty)"),
             new Page("fleet", OPERATOR, OPERATOR_PASSWORD, "/fleet.html", "#hubs tr"),
             new Page("releases", OPERATOR, OPERATOR_PASSWORD, "/releases.html", "body[data-loaded]"),
-            new Page("relative", "lena", "lena-secret-1", "/relative.html", "#readings tr"));
+            new Page("relative", "lena", "lena-secret-1", "/relative.html", "#readings tr"),
+            new Page("homecare", "hanna", "hanna-secret-1", "/homecare.html", "[data-patient]"),
+            new Page(
+                    "homecare-patient",
+                    "hanna",
+                    "hanna-secret-1",
+                    "/homecare.html?patient=" + PATIENT,
+                    "#one:not([hidden]) #symptoms button"));
 
     private static final Map<String, Dimension> SIZES =
             new LinkedHashMap<>(Map.of("desktop", new Dimension(1280, 900), "phone", new Dimension(390, 844)));
@@ -88,7 +95,8 @@ class PageAccessibilityIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        JsonObject organisation = Alerting.accessOrganisation();
+        // With home-care staff serving the patient: their phone page, and the patient page's delegation form.
+        JsonObject organisation = Alerting.homeCareOrganisation();
         ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), organisation);
         addOperator();
         HomeEnrolment.enrol(ingest, HUB, HomeEnrolment.household(PATIENT));
