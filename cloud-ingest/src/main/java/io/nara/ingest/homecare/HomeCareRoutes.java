@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Home-care staff (hemtjänst) and the tasks nurses delegate to them (decision 0053).
@@ -233,7 +235,7 @@ public final class HomeCareRoutes implements ApiRoutes {
                                                         now.minus(p.plan().historyNeeded()),
                                                         now))
                                                 .orElse(List.of()));
-                                observations.write(checked.hubId(), "homecare", o);
+                                observations.write(checked.hubId(), outbox(who), o);
                             }
                             return histories;
                         },
@@ -326,6 +328,12 @@ public final class HomeCareRoutes implements ApiRoutes {
             return stored.get();
         }
         return null;
+    }
+
+    /** The staff member's own outbox id: their readings' (device, seq) pairs never collide with a hub's. */
+    static String outbox(Principal who) {
+        return UUID.nameUUIDFromBytes((DEVICE_PREFIX + who.personId()).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private static Observation observation(
