@@ -39,7 +39,7 @@ class DelegationTest {
     void whatSwedishPracticeRequiresIsRefusedByName() {
         List.of(
                         List.of(request().put("to", (String) null), "'to'"),
-                        List.of(request().put("to", "2027-11-24"), "högst ett år"),
+                        List.of(request().put("to", "2027-11-25"), "högst ett år"),
                         List.of(request().put("to", "2026-11-01"), "före startdatum"),
                         List.of(request().put("toTeamId", "homecare-north"), "inte båda"),
                         List.of(request().put("toPersonId", (String) null), "en person eller ett team"),
