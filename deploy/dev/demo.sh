@@ -288,6 +288,7 @@ say "enrolment page:     $WEB/enrolment.html?hub=hub-dev-1  (the home, its devic
 say "patient page:       $WEB/patient.html?id=patient-demo-1  (also the worklist and evaluation in the menu)"
 say "doctor's care plan: $WEB/patient.html?id=patient-demo-1#careplan  logga in / sign in: lakare / nara-demo-lakare (dev only)"
 say "relative's view:    $WEB/  logga in / sign in: anhorig / nara-demo-anhorig (VIEW and ALARM consent: 'Jag är orolig för …'; dev only)"
+say "home-care staff:    $WEB/homecare.html  logga in / sign in: hemtjanst / nara-demo-hemtjanst (HOME_CARE_STAFF; dev only)"
 say "operator's view:    $WEB/  logga in / sign in: $OPERATOR_USER / $OPERATOR_PASSWORD (dev only)"
 say "fleet page:         $WEB/fleet  logga in / sign in: drift / nara-demo-drift (OPERATOR; dev only)"
 say "hub enrolment (EST): https://127.0.0.1:$EST_PORT/.well-known/est/ (gateway --enrol-url)"

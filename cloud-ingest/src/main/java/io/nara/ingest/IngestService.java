@@ -29,6 +29,7 @@ import io.nara.ingest.enrolment.Enrolment;
 import io.nara.ingest.enrolment.EnrolmentApi;
 import io.nara.ingest.feedback.AlertSeenPublisher;
 import io.nara.ingest.fleet.FleetApi;
+import io.nara.ingest.homecare.HomeCareRoutes;
 import io.nara.ingest.hub.HubRegistry;
 import io.nara.ingest.inbox.InboxRoutes;
 import io.nara.ingest.metrics.DeploymentState;
@@ -333,6 +334,7 @@ public final class IngestService extends VerticleBase {
                                         new EnrolmentApi(new Enrolment(db, codec, carePlans, clock), carePlans),
                                         new PatientContactRoutes(),
                                         new UnattributedApi(observations, influxWorker, carePlans, alerts),
+                                        new HomeCareRoutes(observations, influxWorker, carePlans, alerts),
                                         new ClinicRoutes(clinicReadings, influxWorker),
                                         new PatientRoutes(influx, clinicReadings, carePlans, influxWorker),
                                         new RelativeRoutes(evidence, influxWorker, relativeAlarms()),

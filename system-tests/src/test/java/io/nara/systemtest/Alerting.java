@@ -264,6 +264,42 @@ final class Alerting {
         return doc;
     }
 
+    /**
+     * {@link #accessOrganisation()} with home-care staff (hemtjänst): Hanna ({@code hanna}/{@code hanna-secret-1}) and
+     * Olle ({@code olle}) of Norrby's home-care team, which serves Greta (not first to respond: her nurses are), and
+     * Stina ({@code stina}) of Östby's, which serves Erik only.
+     */
+    static JsonObject homeCareOrganisation() {
+        JsonObject doc = accessOrganisation();
+        doc.getJsonArray("teams").add(new JsonObject("""
+                        {"id": "homecare-north", "organisationId": "kommun", "name": "Hemtjänst Norr", "slots": []}""")).add(new JsonObject("""
+                        {"id": "homecare-east", "organisationId": "kommun-b", "name": "Hemtjänst Östby", "slots": []}"""));
+        doc.getJsonArray("people")
+                .add(homeCareStaff("hanna", "Hanna Lind", "kommun", "homecare-north"))
+                .add(homeCareStaff("olle", "Olle Berg", "kommun", "homecare-north"))
+                .add(homeCareStaff("stina", "Stina Öst", "kommun-b", "homecare-east"));
+        JsonArray patients = doc.getJsonArray("patients");
+        for (int i = 0; i < patients.size(); i++) {
+            JsonObject patient = patients.getJsonObject(i);
+            String team = patient.getString("id").equals(PATIENT) ? "homecare-north" : "homecare-east";
+            patient.getJsonArray("careRelations")
+                    .add(new JsonObject().put("team", team).put("from", "2020-01-01T00:00:00Z"));
+        }
+        return doc;
+    }
+
+    private static JsonObject homeCareStaff(String id, String name, String organisation, String team) {
+        return new JsonObject()
+                .put("id", id)
+                .put("organisationId", organisation)
+                .put("name", name)
+                .put("username", id)
+                .put("password", id + "-secret-1")
+                .put(
+                        "teams",
+                        new JsonArray().add(new JsonObject().put("team", team).put("role", "HOME_CARE_STAFF")));
+    }
+
     /** A relative of Greta who signs in as {@code id} with {@code <id>-secret-1}, with the consents given. */
     static JsonObject relative(String id, String name, String... consents) {
         return new JsonObject()

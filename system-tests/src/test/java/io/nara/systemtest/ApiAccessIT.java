@@ -57,7 +57,9 @@ class ApiAccessIT {
         /** The operator key (Bearer): the operator's own endpoints. */
         OPERATOR,
         /** Lena, Greta's daughter with VIEW consent: the relative's own endpoint. */
-        RELATIVE
+        RELATIVE,
+        /** Hanna, home-care staff of the team that serves Greta: her own phone page's endpoints. */
+        HOME_CARE
     }
 
     /** What Eva, nurse of the other municipality with no care relation with Greta, gets. */
@@ -109,6 +111,8 @@ class ApiAccessIT {
     private static JsonObject carePlan;
     private static long unattributedId;
     private static String journalToken;
+    /** A task Anna delegated to Hanna. */
+    private static long delegation;
 
     /** Routes without a session by design: signing in is how one gets one (guarded by an Origin check instead). */
     private static final Set<String> PUBLIC = Set.of("POST /api/signin");
@@ -131,10 +135,14 @@ class ApiAccessIT {
      */
     private static final Set<String> BY_JOURNALS = Set.of("POST /fhir/Encounter", "PUT /fhir/Encounter/:id");
 
+    /** What home-care staff may call besides their own /api/homecare/ endpoints. */
+    private static final Set<String> FOR_HOME_CARE_TOO =
+            Set.of("GET /api/me", "POST /api/signout", "POST /api/me/password");
+
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.accessOrganisation());
+        ingest = Alerting.startIngest(stack, clock, Alerting.plainHttp(), Alerting.homeCareOrganisation());
         // Greta's home with her scale (a guest may step on it), and Erik's.
         HomeEnrolment.enrol(
                 ingest, HUB, new HubConfig(1, 1, List.of(), List.of(new DeviceBinding(SCALE, "sim-scale", GRETA))));
@@ -231,6 +239,16 @@ class ApiAccessIT {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(client.statusCode()).as(client.body()).isEqualTo(200);
         journalToken = new JsonObject(client.body()).getString("token");
+        HttpResponse<String> delegated = anna.post(
+                "/api/patients/" + GRETA + "/delegations",
+                new JsonObject()
+                        .put("task", "Väg patienten")
+                        .put("toPersonId", "hanna")
+                        .put("from", "2026-11-01")
+                        .put("to", "2026-12-31"),
+                true);
+        assertThat(delegated.statusCode()).as(delegated.body()).isEqualTo(201);
+        delegation = new JsonObject(delegated.body()).getLong("id");
     }
 
     @AfterAll
@@ -375,6 +393,28 @@ class ApiAccessIT {
                         greta,
                         Refusal.NOT_FOUND,
                         ""),
+                new Read(
+                        "GET /api/patients/:id/delegations",
+                        p + "/delegations",
+                        Reader.NURSE,
+                        greta,
+                        Refusal.NOT_FOUND,
+                        "the tasks delegated to home-care staff and whom they may go to"),
+                new Read(
+                        "GET /api/homecare/patients",
+                        "/api/homecare/patients",
+                        Reader.HOME_CARE,
+                        greta,
+                        Refusal.FORBIDDEN,
+                        "home-care staff's own: names, addresses and tasks of the patients their teams serve; a nurse"
+                                + " has the patient page"),
+                new Read(
+                        "GET /api/homecare/patients/:id/reports",
+                        "/api/homecare/patients/" + GRETA + "/reports",
+                        Reader.HOME_CARE,
+                        greta,
+                        Refusal.FORBIDDEN,
+                        "what the staff member reported and whether a nurse saw it; staff of another team get 404"),
                 new Read(
                         "GET /api/relative/patient",
                         "/api/relative/patient",
@@ -575,6 +615,30 @@ class ApiAccessIT {
                         new JsonObject().put("scope", "VIEW").put("given", false),
                         List.of("relative_consent")),
                 new Change(
+                        "POST /api/patients/:id/delegations",
+                        p + "/delegations",
+                        new JsonObject()
+                                .put("task", "Väg patienten")
+                                .put("toTeamId", "homecare-north")
+                                .put("from", "2026-11-01")
+                                .put("to", "2026-12-31"),
+                        List.of("delegation")),
+                new Change(
+                        "POST /api/patients/:id/delegations/:delegation/revoke",
+                        p + "/delegations/" + delegation + "/revoke",
+                        new JsonObject(),
+                        List.of("delegation")),
+                new Change(
+                        "POST /api/homecare/patients/:id/reports",
+                        "/api/homecare/patients/" + GRETA + "/reports",
+                        new JsonObject().put("text", "Hon verkar sämre"),
+                        List.of("home_care_report", "alert")),
+                new Change(
+                        "POST /api/homecare/tasks/:id/done",
+                        "/api/homecare/tasks/" + delegation + "/done",
+                        new JsonObject(),
+                        List.of("delegation_done")),
+                new Change(
                         "POST /api/admin/fhir-clients",
                         "/api/admin/fhir-clients",
                         new JsonObject()
@@ -728,12 +792,13 @@ class ApiAccessIT {
                             case MAS -> mas;
                             case OPERATOR -> null;
                             case RELATIVE -> lena;
+                            case HOME_CARE -> session("hanna");
                         });
                 theOtherNurseGetsNothingOfGreta(soft, what, read, eva);
             }
 
             // (4) A signed-in relative: 403 on every staff endpoint; on her own, the staff get 403.
-            if (read.reader() == Reader.RELATIVE) {
+            if (read.reader() == Reader.RELATIVE || read.reader() == Reader.HOME_CARE) {
                 soft.assertThat(anna.get(read.path()).statusCode())
                         .as(what + ": the nurse")
                         .isEqualTo(403);
@@ -790,6 +855,76 @@ class ApiAccessIT {
         soft.assertAll();
         // The refused sign-out did not end Anna's session.
         assertThat(anna.get("/api/me").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Home-care staff see what is theirs and nothing clinical: every other read (readings, trends, alerts, care plans,
+     * FHIR) is 403 and writes no entry; every change but their own is 403 and changes nothing; a patient their team
+     * does not serve is 404 like no patient, the attempt logged, nothing stored.
+     */
+    @Test
+    void homeCareStaffAreRefusedEverythingButTheirOwn() throws Exception {
+        var hanna = session("hanna");
+        var stina = session("stina");
+        SoftAssertions soft = new SoftAssertions();
+        for (Read read : reads()) {
+            if (read.reader() == Reader.HOME_CARE || FOR_HOME_CARE_TOO.contains(read.route())) {
+                continue;
+            }
+            long before = Alerting.lastAccessLogId(ingest);
+            HttpResponse<String> refused = hanna.get(read.path());
+            soft.assertThat(refused.statusCode())
+                    .as(read.route() + ": home-care staff")
+                    .isEqualTo(403);
+            soft.assertThat(refused.body()).as(read.route()).contains("inte för hemtjänsten");
+            soft.assertThat(Alerting.accessLogAfter(ingest, before))
+                    .as(read.route() + ": no entry")
+                    .isEmpty();
+        }
+        for (Change change : changes()) {
+            if (change.route().startsWith("POST /api/homecare/") || FOR_HOME_CARE_TOO.contains(change.route())) {
+                continue;
+            }
+            String method = change.route().substring(0, change.route().indexOf(' '));
+            List<String> state = fingerprint(change.tables());
+            soft.assertThat(send(hanna, method, change.path(), change.body(), true)
+                            .statusCode())
+                    .as(change.route() + ": home-care staff")
+                    .isEqualTo(403);
+            soft.assertThat(fingerprint(change.tables()))
+                    .as(change.route() + ": nothing changed")
+                    .isEqualTo(state);
+        }
+        // Stina's team serves Erik, not Greta: Greta does not exist for her, and she cannot report about her.
+        List<String> reports = fingerprint(List.of("home_care_report", "alert", "delegation_done"));
+        long before = Alerting.lastAccessLogId(ingest);
+        HttpResponse<String> read = stina.get("/api/homecare/patients/" + GRETA + "/reports");
+        HttpResponse<String> report = send(
+                stina,
+                "POST",
+                "/api/homecare/patients/" + GRETA + "/reports",
+                new JsonObject().put("symptoms", new JsonArray().add("29857009")),
+                true);
+        HttpResponse<String> done =
+                send(stina, "POST", "/api/homecare/tasks/" + delegation + "/done", new JsonObject(), true);
+        soft.assertThat(List.of(read.statusCode(), report.statusCode(), done.statusCode()))
+                .as("another team's staff")
+                .containsExactly(404, 404, 404);
+        soft.assertThat(read.body() + report.body() + done.body()).doesNotContain("Greta");
+        soft.assertThat(fingerprint(List.of("home_care_report", "alert", "delegation_done")))
+                .as("nothing stored")
+                .isEqualTo(reports);
+        soft.assertThat(Alerting.accessLogAfter(ingest, before))
+                .as("each refusal logged, naming Stina")
+                .extracting(e -> e.subList(1, 3))
+                .containsExactly(
+                        List.of("person:stina", "homecare.refused"),
+                        List.of("person:stina", "homecare.refused"),
+                        List.of("person:stina", "homecare.refused"));
+        HttpResponse<String> own = stina.get("/api/homecare/patients");
+        soft.assertThat(own.statusCode()).isEqualTo(200);
+        soft.assertThat(own.body()).contains("Erik Ek").doesNotContain("Greta");
+        soft.assertAll();
     }
 
     @Test
@@ -921,6 +1056,7 @@ class ApiAccessIT {
             case MAS -> "person:mas";
             case OPERATOR -> "operator";
             case RELATIVE -> "relative:" + lenaId;
+            case HOME_CARE -> "person:hanna";
         };
     }
 

@@ -87,7 +87,14 @@ class PageAccessibilityIT {
                     "sara",
                     "sara-secret-1",
                     "/relative.html",
-                    "#alarm-state[data-progress='RECEIVED']"));
+                    "#alarm-state[data-progress='RECEIVED']"),
+            new Page("homecare", "hanna", "hanna-secret-1", "/homecare.html", "[data-patient]"),
+            new Page(
+                    "homecare-patient",
+                    "hanna",
+                    "hanna-secret-1",
+                    "/homecare.html?patient=" + PATIENT,
+                    "#one:not([hidden]) #symptoms button"));
 
     private static final Map<String, Dimension> SIZES =
             new LinkedHashMap<>(Map.of("desktop", new Dimension(1280, 900), "phone", new Dimension(390, 844)));
@@ -95,7 +102,9 @@ class PageAccessibilityIT {
     @BeforeAll
     static void start() throws Exception {
         DevStack stack = DevStack.ensureUp();
-        JsonObject organisation = Alerting.accessOrganisation();
+        // With home-care staff serving the patient (their phone page, the patient page's delegation form), and a
+        // relative who may raise the alarm.
+        JsonObject organisation = Alerting.homeCareOrganisation();
         organisation
                 .getJsonArray("patients")
                 .getJsonObject(0)

@@ -61,6 +61,26 @@ public final class AccessActions {
             Map.entry(
                     "relative.alarm.status",
                     new Words("Anhörig såg sitt larms läge", "A relative viewed where their alarm stands")),
+            Map.entry(
+                    "homecare.patients",
+                    new Words("Hemtjänst läste sina patienter", "Home-care staff read their patients")),
+            Map.entry(
+                    "homecare.reports",
+                    new Words("Hemtjänst läste sina rapporter", "Home-care staff read their own reports")),
+            Map.entry(
+                    "homecare.report",
+                    new Words("Hemtjänst rapporterade en observation", "Home-care staff reported an observation")),
+            Map.entry(
+                    "homecare.task.done",
+                    new Words("Hemtjänst markerade en uppgift som gjord", "Home-care staff marked a task done")),
+            Map.entry(
+                    "homecare.refused",
+                    new Words(
+                            "Hemtjänst nekades (ingen vårdrelation)",
+                            "Home-care staff were refused (no care relation)")),
+            Map.entry("delegations.list", new Words("Läste delegeringar", "Read the delegated tasks")),
+            Map.entry("delegations.create", new Words("Delegerade en uppgift", "Delegated a task")),
+            Map.entry("delegations.revoke", new Words("Återkallade en delegering", "Revoked a delegation")),
             Map.entry("worklist.list", new Words("Läste arbetslistan", "Read the worklist")),
             Map.entry("evaluation.read", new Words("Läste uppföljningen", "Read the evaluation")),
             Map.entry(

@@ -952,6 +952,18 @@ public final class AlertLifecycle implements AlertStore.StoredHook {
     }
 
     /**
+     * Home-care staff reported something about the patient that raised or joined this alert: its trail names who and
+     * what, in the caller's transaction; {@code changed} tells open inboxes (a report joining an open alert).
+     */
+    public static void reportedByHomeCare(
+            Connection c, long alertId, Instant at, String actor, String note, boolean changed) throws SQLException {
+        Trail.record(c, alertId, at, Trail.Step.of("homecare.report", actor).note(note));
+        if (changed) {
+            Trail.changed(c, alertId);
+        }
+    }
+
+    /**
      * Erases a patient's alerts, their state, trail and snoozes in the caller's transaction (what refers to them,
      * such as notifications, goes first); the number of rows per table.
      */

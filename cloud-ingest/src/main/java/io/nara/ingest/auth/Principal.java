@@ -7,11 +7,14 @@ import java.util.List;
  * programs), who sees everything; a journal system
  * (a FHIR client acting for its teams); or a relative of a patient (signed in like a person, but with no team and no
  * care relation: they see only what the patient's consent allows, through {@code /api/relative/*}, and nothing of the
- * staff's API).
+ * staff's API); or a member of home-care staff (hemtjänst: a person whose every team membership is
+ * {@code HOME_CARE_STAFF}), who sees only what is theirs, through {@code /api/homecare/*}: the patients their teams
+ * serve, their own reports and their tasks, never readings, trends, alerts or care plans.
  *
  * @param csrfToken  the token state-changing requests of this session must carry; null for the operator and clients
  * @param clientId   the journal system's id ({@code fhir_client}); null for everyone else
  * @param relativeId the relative's id when a relative signed in, else null (then {@code personId} is null too)
+ * @param homeCare   whether the person is home-care staff only
  */
 public record Principal(
         String personId,
@@ -20,11 +23,29 @@ public record Principal(
         boolean operator,
         String csrfToken,
         String clientId,
-        Long relativeId) {
+        Long relativeId,
+        boolean homeCare) {
 
     /** A person or the operator. */
     public Principal(String personId, String name, List<String> teams, boolean operator, String csrfToken) {
-        this(personId, name, teams, operator, csrfToken, null, null);
+        this(personId, name, teams, operator, csrfToken, null, null, false);
+    }
+
+    /** Anyone but home-care staff. */
+    public Principal(
+            String personId,
+            String name,
+            List<String> teams,
+            boolean operator,
+            String csrfToken,
+            String clientId,
+            Long relativeId) {
+        this(personId, name, teams, operator, csrfToken, clientId, relativeId, false);
+    }
+
+    /** A member of home-care staff, who may use only {@code /api/homecare/*}. */
+    public static Principal homeCareStaff(String personId, String name, List<String> teams, String csrfToken) {
+        return new Principal(personId, name, teams, false, csrfToken, null, null, true);
     }
 
     public static Principal theOperator() {
@@ -45,6 +66,9 @@ public record Principal(
         if (relativeId != null && (personId != null || operator || clientId != null || !teams.isEmpty())) {
             throw new IllegalArgumentException(
                     "a relative is neither a person of the staff, a client nor the operator");
+        }
+        if (homeCare && (personId == null || operator)) {
+            throw new IllegalArgumentException("home-care staff are a person, not the operator");
         }
     }
 

@@ -292,10 +292,17 @@ public final class Sessions {
     }
 
     private static Principal principal(Connection c, String personId, String csrf) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT name, operator FROM person WHERE id = ?")) {
+        // Home-care staff: every membership HOME_CARE_STAFF (a person who is also a nurse somewhere is a nurse).
+        try (PreparedStatement q = c.prepareStatement("SELECT p.name, p.operator, (SELECT bool_and(m.role = "
+                + "'HOME_CARE_STAFF') FROM team_member m WHERE m.person_id = p.id) AS home_care FROM person p "
+                + "WHERE p.id = ?")) {
             q.setString(1, personId);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
+                if (r.getBoolean("home_care") && !r.getBoolean("operator")) {
+                    return Principal.homeCareStaff(
+                            personId, r.getString("name"), OrgDirectory.teamsOf(c, personId), csrf);
+                }
                 // A personal operator account sees what the operator sees, under its own name in the access log.
                 return new Principal(
                         personId,

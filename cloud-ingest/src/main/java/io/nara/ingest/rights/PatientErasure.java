@@ -32,6 +32,12 @@ final class PatientErasure {
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
         // What her hub was last told about her alert ("seen by a nurse"); the hub itself wipes her on the next config.
         DELETES.put("hub_alert_seen", "DELETE FROM hub_alert_seen WHERE alert_id IN " + HER_ALERTS);
+        // Home-care staff's reports name her alerts, so they go before them.
+        DELETES.put("home_care_report", "DELETE FROM home_care_report WHERE patient_id = ?");
+        DELETES.put(
+                "delegation_done",
+                "DELETE FROM delegation_done WHERE delegation_id IN (SELECT id FROM delegation WHERE patient_id = ?)");
+        DELETES.put("delegation", "DELETE FROM delegation WHERE patient_id = ?");
         // Her alerts, their state, trail and snoozes: erased by alerting, which alone writes them (see delete).
         DELETES.put(ALERTS, null);
         DELETES.put("care_plan", "DELETE FROM care_plan WHERE patient_id = ?");

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Judges a reading a nurse assigned by the patient's care plan, with the same engine the hub runs, over the patient's
+ * Judges a reading a nurse assigned (or home-care staff reported) by the patient's care plan, with the same engine the hub runs, over the patient's
  * history from InfluxDB. Pure.
  *
  * <p>The hub never saw the reading as this patient's, and the cloud does not hold the hub's open episodes, so the
@@ -24,14 +24,14 @@ import java.util.TreeSet;
  * that rule) is the caller's to decide against the open alerts. Stale data never acts, as on the hub: a reading older
  * than the plan's {@code staleAfter} is judged by no rule, and the nurse, who is looking at it, decides.
  */
-final class AssignedReadingRules {
+public final class AssignedReadingRules {
 
     private static final CarePlanEngine ENGINE = new CarePlanEngine();
 
     private AssignedReadingRules() {}
 
     /** The codes whose history the plan's rules need to judge a reading of {@code code}. */
-    static Set<String> codesToRead(CarePlan plan, String code) {
+    public static Set<String> codesToRead(CarePlan plan, String code) {
         Set<String> codes = new TreeSet<>();
         codes.add(code);
         for (Rule rule : plan.allRules()) {
@@ -43,7 +43,7 @@ final class AssignedReadingRules {
     }
 
     /** The alerts the reading raises; {@code history} may hold the reading itself (a retried assignment). */
-    static List<AlertEvent> raised(CarePlan plan, List<Observation> history, Observation reading, Instant now) {
+    public static List<AlertEvent> raised(CarePlan plan, List<Observation> history, Observation reading, Instant now) {
         List<Reading> before = history.stream()
                 .filter(h -> !(h.seq() == reading.seq() && h.deviceId().equals(reading.deviceId())))
                 .map(Reading::of)

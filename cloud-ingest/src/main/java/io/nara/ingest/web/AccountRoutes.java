@@ -28,6 +28,7 @@ public final class AccountRoutes implements ApiRoutes {
             me.put("teams", who.teams());
             me.put("operator", who.operator());
             me.put("relative", who.relative());
+            me.put("homeCare", who.homeCare());
             me.put("csrfToken", who.csrfToken());
             api.json(ctx, 200, me);
         });

@@ -153,6 +153,9 @@ public final class WebServer {
         // routes other features add later, is closed to them here, in one place.
         router.route("/api/*").handler(this::relativesOnlyTheirs);
         router.route("/fhir/*").handler(this::relativesOnlyTheirs);
+        // Home-care staff likewise: their own page's calls, nothing of the clinical API (readings, alerts, plans).
+        router.route("/api/*").handler(this::homeCareOnlyTheirs);
+        router.route("/fhir/*").handler(this::homeCareOnlyTheirs);
         router.post("/api/signout").handler(this::signOut);
         features.forEach(feature -> feature.mount(router, api));
         // A signed-in relative who opens a staff page is sent to their own, by the server, not only by the page.
@@ -289,6 +292,7 @@ public final class WebServer {
                     me.put("name", who.name());
                     me.put("teams", who.teams());
                     me.put("relative", who.relative());
+                    me.put("homeCare", who.homeCare());
                     me.put("csrfToken", who.csrfToken());
                     api.json(ctx, 200, me);
                 })
@@ -331,15 +335,38 @@ public final class WebServer {
         }
         sessions.find(session.getValue()).onFailure(ctx::fail).onSuccess(found -> {
             if (found.isPresent() && found.get().relative()) {
-                ctx.response()
-                        .setStatusCode(303)
-                        .putHeader("Location", StaffPages.RELATIVES_PAGE)
-                        .putHeader("Cache-Control", "no-store")
-                        .end();
+                redirect(ctx, StaffPages.RELATIVES_PAGE);
+                return;
+            }
+            if (found.isPresent()
+                    && found.get().homeCare()
+                    && !StaffPages.FOR_HOME_CARE.contains(ctx.normalizedPath())) {
+                redirect(ctx, StaffPages.HOME_CARE_PAGE);
                 return;
             }
             ctx.next();
         });
+    }
+
+    private static void redirect(RoutingContext ctx, String page) {
+        ctx.response()
+                .setStatusCode(303)
+                .putHeader("Location", page)
+                .putHeader("Cache-Control", "no-store")
+                .end();
+    }
+
+    private void homeCareOnlyTheirs(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (api.who(ctx).homeCare()
+                && !path.equals("/api/me")
+                && !path.equals("/api/me/password")
+                && !path.equals("/api/signout")
+                && !path.startsWith("/api/homecare/")) {
+            Auth.refuse(ctx, 403, "inte för hemtjänsten / not for home-care staff");
+            return;
+        }
+        ctx.next();
     }
 
     private void relativesOnlyTheirs(RoutingContext ctx) {
