@@ -3,12 +3,16 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nara.gateway.outbox.StorageLimits;
+import io.nara.gateway.uplink.Uplink;
 import io.nara.ingest.observation.ObservationStore;
+import io.nara.mqtt.BrokerConnection;
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.codec.MessageCodec;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.vocabulary.Vocabulary;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -226,6 +230,52 @@ class TabletPageIT {
                                 .statusCode())
                         .isEqualTo(429);
             }
+        }
+    }
+
+    @Test
+    void withoutTheCloudTheAnswersWaitOnTheHubTheAlertIsRaisedThereAndThePageSaysSo(@TempDir Path dir)
+            throws Exception {
+        DevStack stack = DevStack.ensureUp();
+        HubConfig home = new HubConfig(
+                1,
+                1,
+                List.of(CarePlanTemplate.heartFailure(new MessageCodec(), Services.PATIENT)),
+                List.of(new DeviceBinding(Services.SCALE, "sim-scale", Services.PATIENT)));
+        // The home's Wi-Fi works, the cloud does not answer: a broker that is not there.
+        BrokerConnection nowhere = new BrokerConnection(URI.create("ssl://127.0.0.1:9"), stack.identity(HUB + "-off"));
+        try (Services.Hub hub = Services.startHub(
+                        stack,
+                        HUB + "-off",
+                        dir.resolve("hub"),
+                        home,
+                        new Uplink.Settings(200, 4, 10_000, 60_000, 0),
+                        StorageLimits.defaults(),
+                        nowhere);
+                Browser phone = Browser.start("tablet-offline")) {
+            HttpResponse<String> issued =
+                    HTTP.send(hub.installerPost("/api/tablets/code").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+            String code = new JsonObject(issued.body()).getString("code");
+            phone.phone();
+            phone.open(hub.statusUrl() + "/tablet/");
+            phone.await("the pairing form", d -> phone.find("#pairing").isDisplayed());
+            phone.find("#code").sendKeys(code);
+            phone.find("#pair").click();
+            phone.await(
+                    "the note that the cloud is unreachable",
+                    d -> phone.find("#offline").isDisplayed());
+            long pending =
+                    Services.hubStatus(hub.statusUrl()).get("outboxPending").asLong();
+
+            answer(phone, Vocabulary.CHEST_PAIN.code(), "yes");
+            assertThat(phone.find("#message").getText())
+                    .contains("Sparat på hubben, skickas när uppkopplingen är tillbaka");
+            assertThat(phone.find("#advice").getText()).contains("ring 112");
+            // The answer and the URGENT alert the hub's rules raised wait in the outbox for the cloud.
+            assertThat(Services.hubStatus(hub.statusUrl()).get("outboxPending").asLong())
+                    .isEqualTo(pending + 2);
+            phone.screenshot("offline");
         }
     }
 
