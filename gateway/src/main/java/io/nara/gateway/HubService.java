@@ -19,6 +19,8 @@ import io.nara.gateway.sim.SimulatedHome;
 import io.nara.gateway.status.InstallerToken;
 import io.nara.gateway.status.StatusPage;
 import io.nara.gateway.status.StatusView;
+import io.nara.gateway.tablet.PairedTablets;
+import io.nara.gateway.tablet.TabletApi;
 import io.nara.gateway.update.UpdateResult;
 import io.nara.gateway.uplink.Uplink;
 import io.nara.gateway.voice.Phrases;
@@ -77,6 +79,7 @@ public final class HubService extends VerticleBase {
     private Outbox outbox;
     private HubConfigStore configStore;
     private RuleStateStore ruleState;
+    private PairedTablets pairedTablets;
     private Uplink uplink;
     private final Enrolment enrolment;
     private StatusPage statusPage;
@@ -157,6 +160,7 @@ public final class HubService extends VerticleBase {
                     ruleState = RuleStateStore.open(outbox.connection());
                     outbox.onRollback(ruleState::forget);
                     installerToken = InstallerToken.loadOrCreate(settings.dataDir());
+                    pairedTablets = PairedTablets.load(settings.dataDir());
                     ownNames = StatusPage.ownNames();
                     metrics = new HubMetrics(new HubMetrics.Sources(
                             () -> outbox.size(),
@@ -271,6 +275,16 @@ public final class HubService extends VerticleBase {
                             new StatusPage(vertx, codec, this::statusView, simulatedHome, installerToken, ownNames);
                     statusPage.routes(router -> {
                         new InstallerApi(deviceStates, transports, clock, codec).mount(router);
+                        new TabletApi(
+                                        vertx,
+                                        codec,
+                                        clock,
+                                        pairedTablets,
+                                        pipeline,
+                                        (patient, since) -> outboxWorker.executeBlocking(
+                                                () -> ruleState.readingsSince(patient, since)),
+                                        uplink::connected)
+                                .mount(router);
                         metrics.mount(router);
                     });
                     return transports.start().compose(t -> statusPage.listen(settings.httpHost(), settings.httpPort()));

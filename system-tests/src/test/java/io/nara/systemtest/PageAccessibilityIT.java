@@ -329,8 +329,11 @@ class PageAccessibilityIT {
         check(browser, findings, page.name(), size);
     }
 
-    /** Runs axe and the Swedish scan on the page as it is; adds each finding as "page size kind:id target". */
-    private static void check(Browser browser, Set<String> findings, String page, String size) {
+    /**
+     * Runs axe and the Swedish scan on the page as it is; adds each finding as "page size kind:id target". Also for
+     * the hub's own pages ({@code TabletPageIT}).
+     */
+    static void check(Browser browser, Set<String> findings, String page, String size) {
         Results results = new AxeBuilder().analyze(browser.driver());
         assertThat(results.isErrored()).as(results.getErrorMessage()).isFalse();
         for (Rule rule : results.getViolations()) {

@@ -2,6 +2,7 @@ package io.nara.ingest.enrolment;
 
 import io.nara.protocol.message.Alert;
 import io.nara.protocol.message.Observation;
+import io.nara.protocol.vocabulary.Vocabulary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,9 @@ public record HubAuthority(
         List<Binding> device = bindings.stream()
                 .filter(b -> b.deviceId().equals(o.deviceId()) && inForce(b.retiredAt(), b.retiredVersion(), at))
                 .toList();
+        if (device.isEmpty() && answeredOnTablet(o, at)) {
+            return Optional.empty();
+        }
         if (device.isEmpty()) {
             return Optional.of(
                     "device " + o.deviceId() + " is not bound to hub " + hubId + " (reading seq " + o.seq() + ")");
@@ -75,6 +79,18 @@ public record HubAuthority(
                 ? Optional.empty()
                 : Optional.of(
                         "patient " + a.patientId() + " is not bound to hub " + hubId + " (alert seq " + a.seq() + ")");
+    }
+
+    /**
+     * A symptom the patient answered on a tablet paired at the hub: the tablet has no binding in the cloud (it was
+     * paired on the hub), so only the symptom vocabulary, and only for a patient of the hub's household.
+     */
+    private boolean answeredOnTablet(Observation o, Instant at) {
+        return o.answeredOnTablet()
+                && o.patientId() != null
+                && Vocabulary.PRESENCE.equals(o.unit())
+                && Vocabulary.SYMPTOMS.stream().anyMatch(c -> c.code().equals(o.code()))
+                && member(o.patientId(), at);
     }
 
     private boolean member(String patientId, Instant at) {

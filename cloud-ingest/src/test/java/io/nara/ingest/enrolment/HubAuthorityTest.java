@@ -55,6 +55,28 @@ class HubAuthorityTest {
     }
 
     @Test
+    void aTabletPairedAtTheHubSendsOnlyItsPatientsSymptoms() {
+        HubAuthority hub =
+                new HubAuthority("hub-a", 5L, List.of(), List.of(new HubAuthority.Member("anna", null, null)), GRACE);
+        Observation chestPain =
+                new Observation(1, "anna", "tablet-1", "29857009", 1.0, "{presence}", null, T, Set.of());
+        assertThat(hub.refuse(chestPain)).isEmpty();
+        assertThat(hub.refuse(chestPain.withPatient("bo")))
+                .as("a patient not of this household")
+                .get()
+                .asString()
+                .contains("not bound to hub");
+        assertThat(hub.refuse(reading(2, "anna", "tablet-1", T)))
+                .as("a blood pressure is no tablet's to send")
+                .get()
+                .asString()
+                .contains("device tablet-1 is not bound to hub hub-a");
+        assertThat(hub.refuse(new Observation(3, null, "tablet-1", "29857009", 1.0, "{presence}", null, T, Set.of())))
+                .as("an answer names its patient")
+                .isPresent();
+    }
+
+    @Test
     void aHubTheCloudBoundNothingToMaySpeakForNoOne() {
         HubAuthority stranger = new HubAuthority("hub-dev-3", null, List.of(), List.of(), GRACE);
         assertThat(stranger.refuse(reading(1, "patient-demo-1", "sim-cuff-1", T)))

@@ -119,6 +119,38 @@ public final class RuleStateStore implements HubRules {
         return removed;
     }
 
+    /**
+     * The patient's readings the rules hold since a time, oldest first (what the tablet shows as done today and
+     * the answers given). On the outbox's thread.
+     */
+    public List<Reading> readingsSince(String patientId, Instant since) {
+        List<Reading> readings = new ArrayList<>();
+        try (PreparedStatement q = connection.prepareStatement("""
+                SELECT code, device_id, time_ms, value, unit, failed, not_patient, seq FROM rule_reading
+                WHERE patient_id = ? AND time_ms >= ? ORDER BY time_ms, seq""")) {
+            q.setString(1, patientId);
+            q.setLong(2, since.toEpochMilli());
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    double v = rows.getDouble(4);
+                    Double value = rows.wasNull() ? null : v;
+                    readings.add(new Reading(
+                            rows.getLong(8),
+                            rows.getString(2),
+                            rows.getString(1),
+                            value,
+                            rows.getString(5),
+                            Instant.ofEpochMilli(rows.getLong(3)),
+                            rows.getInt(6) != 0,
+                            rows.getInt(7) != 0));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the patient's readings: " + e.getMessage(), e);
+        }
+        return readings;
+    }
+
     /** Drops what is held in memory; the next reading reloads from SQLite. Called when a transaction rolls back. */
     public void forget() {
         memory.clear();

@@ -184,6 +184,29 @@ public final class ReadingPipeline {
     }
 
     /**
+     * What the patient answered on a paired tablet (symptoms, value 1 or 0): no device binding, since the tablet was
+     * paired for this patient on the hub itself, but only for a patient the hub serves. Evaluated against the
+     * patient's plan and stored like any reading, with the hub's time of receipt and its clock rule; the future
+     * completes once the outbox holds it, and fails with {@link RejectedReadingException} for a patient the hub no
+     * longer serves.
+     */
+    public Future<List<OutboxEntry>> acceptAnswers(String deviceId, String patientId, List<Measurement> answers) {
+        HubConfig current = config.current();
+        if (!current.patients().contains(patientId)) {
+            return Future.failedFuture(new RejectedReadingException(
+                    "patient " + patientId + " of " + deviceId + " is no longer served by this hub"));
+        }
+        var plan = current.carePlanFor(patientId).orElse(null);
+        Instant received = clock.instant();
+        boolean trusted = clockTrusted.getAsBoolean();
+        return outboxWorker
+                .<List<OutboxEntry>>executeBlocking(() -> outbox.append(
+                        seqs -> assembler.assemble(deviceId, patientId, plan, answers, received, trusted, true, seqs)))
+                .onSuccess(onStored::accept)
+                .onFailure(e -> LOG.error("could not store answers of {}: {}", deviceId, e.getMessage(), e));
+    }
+
+    /**
      * Bytes a transport could not use (a malformed message, a result with an unknown test code): kept in quarantine
      * with the problem; the future fails with {@link RejectedReadingException} naming it.
      */

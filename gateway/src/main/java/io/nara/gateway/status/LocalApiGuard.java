@@ -22,6 +22,7 @@ public final class LocalApiGuard implements Handler<RoutingContext> {
     private final InstallerToken token;
     private final Set<String> ownNames;
     private final Refusal refusal;
+    private final Set<String> selfAuthorised;
 
     /** How a refusal is answered (the page's JSON problem shape). */
     public interface Refusal {
@@ -30,8 +31,17 @@ public final class LocalApiGuard implements Handler<RoutingContext> {
 
     /** @param ownNames the hub's own host names besides addresses and localhost (lower case) */
     public LocalApiGuard(InstallerToken token, Set<String> ownNames, Refusal refusal) {
+        this(token, ownNames, Set.of(), refusal);
+    }
+
+    /**
+     * @param selfAuthorised path prefixes whose handlers authorise each call themselves (the paired tablet's API,
+     *                       by its cookie): the Host and Origin rules still apply there, the installer token does not
+     */
+    public LocalApiGuard(InstallerToken token, Set<String> ownNames, Set<String> selfAuthorised, Refusal refusal) {
         this.token = token;
         this.ownNames = Set.copyOf(ownNames);
+        this.selfAuthorised = Set.copyOf(selfAuthorised);
         this.refusal = refusal;
     }
 
@@ -59,6 +69,11 @@ public final class LocalApiGuard implements Handler<RoutingContext> {
         String fetchSite = ctx.request().getHeader("Sec-Fetch-Site");
         if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
             refusal.refuse(ctx, 403, "a " + fetchSite + " request may not change this hub");
+            return;
+        }
+        String path = ctx.request().path();
+        if (path != null && selfAuthorised.stream().anyMatch(path::startsWith)) {
+            ctx.next();
             return;
         }
         String authorization = ctx.request().getHeader("Authorization");

@@ -3,6 +3,7 @@ package io.nara.gateway.status;
 import io.nara.gateway.outbox.OutboxEntry;
 import io.nara.gateway.pipeline.RejectedReadingException;
 import io.nara.gateway.sim.SimulatedHome;
+import io.nara.gateway.tablet.TabletApi;
 import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,8 +59,11 @@ public final class StatusPage {
         this.codec = codec;
         this.status = status;
         this.simulatedHome = simulatedHome;
-        this.guard =
-                new LocalApiGuard(token, ownNames, (ctx, code, problem) -> json(ctx, code, Map.of("problem", problem)));
+        this.guard = new LocalApiGuard(
+                token,
+                ownNames,
+                Set.of(TabletApi.TABLET_API),
+                (ctx, code, problem) -> json(ctx, code, Map.of("problem", problem)));
     }
 
     /**

@@ -38,6 +38,13 @@ public record Observation(
         Instant received,
         Set<ObservationFlag> flags) {
 
+    /**
+     * The device id prefix of a tablet paired at the hub ({@code tablet-1}): the patient's own symptom answers. The
+     * tablet is paired on the hub, not bound by the cloud, so the cloud accepts from it only symptoms of the hub's
+     * own patients.
+     */
+    public static final String TABLET_DEVICE_PREFIX = "tablet-";
+
     public Observation {
         requirePositive(seq, "seq");
         optionalText(patientId, "patientId");
@@ -90,5 +97,10 @@ public record Observation(
     /** The same reading attributed to {@code newPatientId}, e.g. an unattributed one a nurse assigned. */
     public Observation withPatient(String newPatientId) {
         return new Observation(seq, newPatientId, deviceId, code, value, unit, effective, received, flags);
+    }
+
+    /** Whether the patient answered this on a tablet paired at the hub (see {@link #TABLET_DEVICE_PREFIX}). */
+    public boolean answeredOnTablet() {
+        return deviceId != null && deviceId.startsWith(TABLET_DEVICE_PREFIX);
     }
 }
