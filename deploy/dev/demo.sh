@@ -292,7 +292,8 @@ say "home-care staff:    $WEB/homecare.html  logga in / sign in: hemtjanst / nar
 say "operator's view:    $WEB/  logga in / sign in: $OPERATOR_USER / $OPERATOR_PASSWORD (dev only)"
 say "fleet page:         $WEB/fleet  logga in / sign in: drift / nara-demo-drift (OPERATOR; dev only)"
 say "hub enrolment (EST): https://127.0.0.1:$EST_PORT/.well-known/est/ (gateway --enrol-url)"
-say "hub status page:    $HUB/"
+say "hub status page:    $HUB/  (the patient's tablet: 'Ny parkopplingskod' with the installer token below)"
+say "patient's tablet:   $HUB/tablet/  (today's measurements and the daily symptom questions; pair with the code)"
 say "another low reading: curl -X POST -H 'Authorization: Bearer $(cat "$DEMO/hub/installer-token")' '$HUB/api/simulate/cuff?systolic=82'"
 say "logs:               $DEMO/ingest.log $DEMO/hub.log"
 if $ONCE; then

@@ -123,7 +123,8 @@ final class Arm64Container implements AutoCloseable {
 
     /** Runs a command inside the container (all its namespaces) and returns its exit code and output. */
     DevStack.Result exec(List<String> command, long timeoutSeconds) {
-        List<String> full = new ArrayList<>(List.of("nice", "-n", NICENESS, "nsenter", "-t", Long.toString(pid1), "-a"));
+        List<String> full =
+                new ArrayList<>(List.of("nice", "-n", NICENESS, "nsenter", "-t", Long.toString(pid1), "-a"));
         full.addAll(command);
         return DevStack.run(Path.of("/"), full, timeoutSeconds);
     }
