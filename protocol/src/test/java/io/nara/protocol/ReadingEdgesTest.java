@@ -49,6 +49,17 @@ class ReadingEdgesTest {
     }
 
     @Test
+    void onlyAnAnswerFromAPairedTabletIsOne() {
+        Observation answer =
+                new Observation(1, "p1", "tablet-1", "267036007", 1.0, "{presence}", MEASURED, RECEIVED, Set.of());
+        assertThat(answer.answeredOnTablet()).isTrue();
+        assertThat(systolic(120.0, MEASURED).answeredOnTablet()).isFalse();
+        assertThat(new Observation(1, "p1", "my-tablet", "267036007", 1.0, "{presence}", MEASURED, RECEIVED, Set.of())
+                        .answeredOnTablet())
+                .isFalse();
+    }
+
+    @Test
     void aNumberIsNeverAFailedMeasurementAndNaNIsNeverANumber() {
         assertThatThrownBy(() -> systolic(null, MEASURED)).hasMessageContaining("not flagged MEASUREMENT_FAILED");
         assertThatThrownBy(() -> systolic(120.0, MEASURED, ObservationFlag.MEASUREMENT_FAILED))

@@ -80,8 +80,16 @@ public final class OrgDirectory {
     }
 
     /**
-     * The teams with a care relation to the patient in force at {@code at}: the one that responds first first, then
-     * by name.
+     * A care relation's team ({@code team_id}) that may take an alert: not a home-care team (every member
+     * HOME_CARE_STAFF), whose staff see no alerts (decision 0053) — an alert routed or handed to it would wait unseen.
+     */
+    private static final String TAKES_ALERTS = """
+            (NOT EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = r.team_id AND m.role = 'HOME_CARE_STAFF')
+             OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = r.team_id AND m.role <> 'HOME_CARE_STAFF'))""";
+
+    /**
+     * The teams with a care relation to the patient in force at {@code at} that may take an alert: the one that
+     * responds first first, then by name.
      */
     public static List<Team> careTeams(Connection c, String patientId, Instant at) throws SQLException {
         List<Team> teams = new ArrayList<>();
@@ -90,7 +98,7 @@ public final class OrgDirectory {
                        bool_or(r.responds_first) AS first
                 FROM care_relations_at(?) r JOIN care_team t ON t.id = r.team_id
                 JOIN organisation o ON o.id = t.organisation_id
-                WHERE r.patient_id = ?
+                WHERE r.patient_id = ? AND """ + TAKES_ALERTS + """
                 GROUP BY t.id, t.name, t.organisation_id, o.kind, t.escalates_to, t.time_zone
                 ORDER BY first DESC, t.name, t.id""")) {
             q.setTimestamp(1, Timestamp.from(at));
@@ -158,11 +166,16 @@ public final class OrgDirectory {
         return new Schedule(team.zone(), slots, shifts);
     }
 
-    /** The team that responds first for a patient at {@code at}: the relation so marked, else the only one. */
+    /**
+     * The team that responds first for a patient at {@code at}: the relation so marked, else the only one; never a
+     * home-care team.
+     */
     public static Optional<String> firstResponder(Connection c, String patientId, Instant at) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT team_id, responds_first FROM care_relations_at(?) WHERE patient_id = ?
-                ORDER BY responds_first DESC, valid_from DESC, id""")) {
+                SELECT r.team_id, r.responds_first FROM care_relations_at(?) r WHERE r.patient_id = ? AND """
+                + TAKES_ALERTS + """
+
+                ORDER BY r.responds_first DESC, r.valid_from DESC, r.id""")) {
             q.setTimestamp(1, Timestamp.from(at));
             q.setString(2, patientId);
             try (ResultSet r = q.executeQuery()) {

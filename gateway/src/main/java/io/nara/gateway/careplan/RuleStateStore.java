@@ -132,23 +132,28 @@ public final class RuleStateStore implements HubRules {
             q.setLong(2, since.toEpochMilli());
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    double v = rows.getDouble(4);
-                    Double value = rows.wasNull() ? null : v;
-                    readings.add(new Reading(
-                            rows.getLong(8),
-                            rows.getString(2),
-                            rows.getString(1),
-                            value,
-                            rows.getString(5),
-                            Instant.ofEpochMilli(rows.getLong(3)),
-                            rows.getInt(6) != 0,
-                            rows.getInt(7) != 0));
+                    readings.add(reading(rows));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the patient's readings: " + e.getMessage(), e);
         }
         return readings;
+    }
+
+    /** A row of {@code SELECT code, device_id, time_ms, value, unit, failed, not_patient, seq FROM rule_reading}. */
+    private static Reading reading(ResultSet rows) throws SQLException {
+        double v = rows.getDouble(4);
+        Double value = rows.wasNull() ? null : v;
+        return new Reading(
+                rows.getLong(8),
+                rows.getString(2),
+                rows.getString(1),
+                value,
+                rows.getString(5),
+                Instant.ofEpochMilli(rows.getLong(3)),
+                rows.getInt(6) != 0,
+                rows.getInt(7) != 0);
     }
 
     /** Drops what is held in memory; the next reading reloads from SQLite. Called when a transaction rolls back. */
@@ -168,17 +173,7 @@ public final class RuleStateStore implements HubRules {
             q.setInt(3, MAX_READINGS_PER_SIGNAL);
             try (ResultSet rows = q.executeQuery()) {
                 while (rows.next()) {
-                    double v = rows.getDouble(4);
-                    Double value = rows.wasNull() ? null : v;
-                    readings.add(new Reading(
-                            rows.getLong(8),
-                            rows.getString(2),
-                            rows.getString(1),
-                            value,
-                            rows.getString(5),
-                            Instant.ofEpochMilli(rows.getLong(3)),
-                            rows.getInt(6) != 0,
-                            rows.getInt(7) != 0));
+                    readings.add(reading(rows));
                 }
             }
         }

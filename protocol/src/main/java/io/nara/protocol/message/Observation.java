@@ -101,6 +101,6 @@ public record Observation(
 
     /** Whether the patient answered this on a tablet paired at the hub (see {@link #TABLET_DEVICE_PREFIX}). */
     public boolean answeredOnTablet() {
-        return deviceId != null && deviceId.startsWith(TABLET_DEVICE_PREFIX);
+        return deviceId.startsWith(TABLET_DEVICE_PREFIX); // never null: the constructor requires it
     }
 }

@@ -35,6 +35,22 @@ class VoiceSettingsTest {
     }
 
     @Test
+    void theSameStartAndEndIsQuietAllDay() {
+        VoiceSettings v = new VoiceSettings(true, 60, "00:00–00:00");
+        assertThat(v.quietAt(LocalTime.NOON)).isTrue();
+        assertThat(v.quietAt(LocalTime.MIDNIGHT)).isTrue();
+        assertThat(new VoiceSettings(true, 60, "08:00-08:00").quietAt(LocalTime.of(7, 0)))
+                .isTrue();
+    }
+
+    @Test
+    void aSectionWithoutVolumeSpeaksAtTheDefaultVolume() {
+        assertThat(new VoiceSettings(true, null, null).effectiveVolume()).isEqualTo(VoiceSettings.DEFAULT_VOLUME);
+        assertThat(new VoiceSettings(null, 0, null).effectiveVolume()).isZero();
+        assertThat(new VoiceSettings(null, 0, null).speaks()).isTrue();
+    }
+
+    @Test
     void aPlanWithoutVoiceSpeaksByTheDefault() {
         CarePlan plan = codec.readCarePlan(codec.tree("""
                 {"patientId": "p1", "version": "1", "rules": []}"""));
