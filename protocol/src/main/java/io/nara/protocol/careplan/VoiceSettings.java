@@ -58,9 +58,7 @@ public record VoiceSettings(Boolean on, Integer volume, String quietHours) {
         LocalTime[] span = parse(quietHours);
         LocalTime from = span[0];
         LocalTime to = span[1];
-        if (from.equals(to)) {
-            return true; // 00:00–00:00: quiet all day, which is "voice off" said otherwise
-        }
+        // Not before the end: past midnight, and a span from a time to the same time (00:00–00:00) is the whole day.
         return from.isBefore(to)
                 ? !time.isBefore(from) && time.isBefore(to)
                 : !time.isBefore(from) || time.isBefore(to);
