@@ -23,6 +23,14 @@ import java.util.Set;
  */
 public final class OrgDirectory {
 
+    /**
+     * A care relation's team ({@code team_id}) that may take an alert: not a home-care team (every member
+     * HOME_CARE_STAFF), whose staff see no alerts (decision 0053) — an alert routed or handed to it would wait unseen.
+     */
+    private static final String TAKES_ALERTS = """
+            (NOT EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = r.team_id AND m.role = 'HOME_CARE_STAFF')
+             OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = r.team_id AND m.role <> 'HOME_CARE_STAFF'))""";
+
     /** A person as notifications and the inbox need them. */
     public record Person(String id, String name, String organisationId, String email, String phone) {}
 
@@ -78,14 +86,6 @@ public final class OrgDirectory {
         }
         return teams;
     }
-
-    /**
-     * A care relation's team ({@code team_id}) that may take an alert: not a home-care team (every member
-     * HOME_CARE_STAFF), whose staff see no alerts (decision 0053) — an alert routed or handed to it would wait unseen.
-     */
-    private static final String TAKES_ALERTS = """
-            (NOT EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = r.team_id AND m.role = 'HOME_CARE_STAFF')
-             OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = r.team_id AND m.role <> 'HOME_CARE_STAFF'))""";
 
     /**
      * The teams with a care relation to the patient in force at {@code at} that may take an alert: the one that
@@ -172,8 +172,7 @@ public final class OrgDirectory {
      */
     public static Optional<String> firstResponder(Connection c, String patientId, Instant at) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT r.team_id, r.responds_first FROM care_relations_at(?) r WHERE r.patient_id = ? AND """
-                + TAKES_ALERTS + """
+                SELECT r.team_id, r.responds_first FROM care_relations_at(?) r WHERE r.patient_id = ? AND """ + TAKES_ALERTS + """
 
                 ORDER BY r.responds_first DESC, r.valid_from DESC, r.id""")) {
             q.setTimestamp(1, Timestamp.from(at));
