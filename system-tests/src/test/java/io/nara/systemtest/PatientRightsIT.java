@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,8 @@ class PatientRightsIT {
             bind(mas, "oxi-greta", "generic-pulse-oximeter", GRETA);
 
             // Her three readings and his two; an alert each; her alert acknowledged by Anna (a trail).
-            Instant at = clock.instant().minus(Duration.ofHours(2));
+            // On a whole minute, so the two oximeter samples ten seconds in share one one-minute rollup.
+            Instant at = clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES);
             List<Observation> batch = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 batch.add(systolic(10 + i, GRETA, "cuff-greta", 120 + i, at.plus(Duration.ofMinutes(i))));
