@@ -103,7 +103,8 @@ fi
 
 # A second certificate for the node's alert connection: alerts never wait behind observation batches.
 deploy/dev/stack.sh client nara-ingest-alerts >/dev/null
-java -jar cloud-node/target/nara-cloud-ingest.jar \
+# Biased locking as in production: Paho copies each MQTT packet byte by byte through a synchronized stream (decision 0055).
+java -XX:+UseBiasedLocking -jar cloud-node/target/nara-cloud-ingest.jar \
 	--node-id demo-ingest --mqtt-url "$NARA_MQTT_URL" \
 	--keystore "$NARA_PKI_DIR/nara-ingest.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 	--alert-keystore "$NARA_PKI_DIR/nara-ingest-alerts.p12" \

@@ -4,6 +4,10 @@
 # delivered. Bounded: the simulator stops after its --duration, and every process started here is stopped on exit.
 #
 #   deploy/dev/fleet.sh [--no-build] [--nodes N] [--peer] [--restart influx|broker --restart-after SECONDS] [--] [simulator options]
+#   deploy/dev/fleet.sh --plain [--no-build] [--] [simulator options]
+#
+# --plain measures the broker's own ceiling: no ingest node, the hubs take the broker's PUBACK as their ack
+# (--broker-acks), and a plain subscriber (mosquitto_sub, QoS 1, a peer's certificate) counts what the broker delivers.
 #
 # Simulator options: java -jar load-tools/target/nara-fleet-sim.jar --help (e.g. --hubs 1000 --duration PT5M).
 set -euo pipefail
@@ -13,6 +17,7 @@ cd "$ROOT"
 NODES=1
 BUILD=true
 PEER=false
+PLAIN=false
 RESTART=""
 RESTART_AFTER=30
 while (($#)); do
@@ -20,13 +25,14 @@ while (($#)); do
 	--nodes) NODES=$2; shift 2 ;;
 	--no-build) BUILD=false; shift ;;
 	--peer) PEER=true; shift ;;
+	--plain) PLAIN=true; NODES=0; shift ;;
 	--restart) RESTART=$2; shift 2 ;;
 	--restart-after) RESTART_AFTER=$2; shift 2 ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
 done
-[[ $NODES =~ ^[1-8]$ ]] || { echo "fleet: --nodes must be 1..8" >&2; exit 2; }
+[[ $NODES =~ ^[1-8]$ ]] || $PLAIN || { echo "fleet: --nodes must be 1..8" >&2; exit 2; }
 [[ -z $RESTART || $RESTART == influx || $RESTART == broker ]] || { echo "fleet: --restart influx|broker" >&2; exit 2; }
 
 say() { printf 'fleet: %s\n' "$*"; }
@@ -62,6 +68,12 @@ wait_for() {
 	done
 }
 
+# CPU seconds used so far by every process of the stack's servers, one "name seconds" line each (postgres summed over
+# its backends), so a run can say where the machine's CPU went.
+server_cpu() {
+	ps -eo comm=,times= | awk '$1 == "influxd" || $1 == "postgres" || $1 == "mosquitto" {s[$1] += $2} END {for (n in s) print n, s[n]}'
+}
+
 # Seconds of CPU a process has used so far (user + system), from /proc.
 cpu_seconds() {
 	local ticks
@@ -90,7 +102,8 @@ for ((n = 1; n <= NODES; n++)); do
 	# And one for its alert connection, so alerts never wait behind the backlog's batches.
 	deploy/dev/stack.sh client "nara-ingest-fleet-$n-alerts" >/dev/null
 	# Every hub message is authorised as a real hub's: the simulator enrols its homes through node 1's REST API.
-	java -Xmx512m -jar cloud-node/target/nara-cloud-ingest.jar \
+	# shellcheck disable=SC2086 # FLEET_INGEST_JAVA_OPTS holds several flags, e.g. a flight recording
+	java -Xmx512m -XX:+UseBiasedLocking ${FLEET_INGEST_JAVA_OPTS:-} -jar cloud-node/target/nara-cloud-ingest.jar \
 		--node-id "fleet-ingest-$n" --mqtt-url "$NARA_MQTT_URL" \
 		--keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n.p12" --truststore "$NARA_PKI_DIR/truststore.p12" \
 		--alert-keystore "$NARA_PKI_DIR/nara-ingest-fleet-$n-alerts.p12" \
@@ -116,6 +129,18 @@ if $PEER; then
 	sample_rss node-red "$NODE_RED_PID"
 fi
 
+if $PLAIN; then
+	# A peer's account (reads the hubs' batches and nothing else, deploy/mosquitto/dynsec.sh) of its own, so it
+	# never takes over Node-RED's session when both run.
+	deploy/dev/stack.sh client nara-peer-plain >/dev/null
+	# One line per batch delivered: its payload's length.
+	mosquitto_sub -h 127.0.0.1 -p "$NARA_MQTT_PORT" --cafile "$NARA_PKI_DIR/ca.crt" \
+		--cert "$NARA_PKI_DIR/nara-peer-plain.crt" --key "$NARA_PKI_DIR/nara-peer-plain.key" -i nara-peer-plain -q 1 \
+		-t 'nara/v1/hub/+/obs' -F '%l' >"$RUN/plain-subscriber.out" 2>"$RUN/plain-subscriber.log" &
+	PIDS+=($!)
+	set -- --broker-acks --no-enrol "$@"
+fi
+
 if [[ -n $RESTART ]]; then
 	(
 		sleep "$RESTART_AFTER"
@@ -134,14 +159,24 @@ broker_rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$BROKER_PID/status" 2>/dev/n
 cpu_before=()
 for pid in "${INGEST_PIDS[@]}"; do cpu_before+=("$(cpu_seconds "$pid")"); done
 $PEER && peer_cpu_before=$(cpu_seconds "$NODE_RED_PID")
+server_cpu >"$RUN/server-cpu-before"
+run_started=$SECONDS
 # The simulator enrols its homes through node 1 (patients, households, device bindings; cached in $RUN/enrolled-hubs).
 java -Xmx2g -jar load-tools/target/nara-fleet-sim.jar --cloud "http://127.0.0.1:$((WEB_BASE + 1))" \
 	--api-key-file "$RUN/api-key" "$@" | tee "$RUN/simulator.log"
+run_seconds=$((SECONDS - run_started))
+server_cpu >"$RUN/server-cpu-after"
+say "servers' CPU during the run ($run_seconds s on $(nproc) cores, the simulator's enrolment and handshakes included): $(
+	awk 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; printf "%s%s %s", sep, $1, d < 0 ? "restarted" : d " s"; sep = ", "}' \
+		"$RUN/server-cpu-before" "$RUN/server-cpu-after")"
 
 for ((n = 1; n <= NODES; n++)); do
 	pid=${INGEST_PIDS[$((n - 1))]}
 	say "ingest node $n: $(($(cpu_seconds "$pid") - ${cpu_before[$((n - 1))]})) s CPU during the run, peak RSS $(($(cat "$RUN/rss-ingest-$n" 2>/dev/null || echo 0) / 1024)) MB"
 done
+if $PLAIN; then
+	say "plain subscriber: $(awk '{n++; b += $1} END {printf "%d batches, %.1f MB", n, b / 1e6}' "$RUN/plain-subscriber.out") delivered by the broker in the run"
+fi
 if [[ $RESTART != broker ]]; then
 	say "broker: $((broker_rss_before / 1024)) MB resident before the hubs connected, peak $(($(cat "$RUN/rss-broker" 2>/dev/null || echo 0) / 1024)) MB"
 fi
@@ -151,6 +186,6 @@ say "ingest: ${ingest_points:-0} simulated points stored in InfluxDB (all runs s
 if $PEER; then
 	say "node-red: $(($(cpu_seconds "$NODE_RED_PID") - peer_cpu_before)) s CPU during the run, peak RSS $(($(cat "$RUN/rss-node-red" 2>/dev/null || echo 0) / 1024)) MB"
 	peer_points=$(curl -sf -K "$NARA_STATE/secrets/influx.curlrc" "$NARA_INFLUX_URL/query" --data-urlencode "db=$PEER_DB" \
-		--data-urlencode "q=SELECT count(value) FROM observation, \"raw_samples\".observation" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
+		--data-urlencode "q=SELECT count(value) FROM observation" | grep -o '"values":\[\[[^]]*' | awk -F, '{print $2}')
 	say "node-red: ${peer_points:-0} points stored in InfluxDB database $PEER_DB (this run)"
 fi

@@ -332,8 +332,10 @@ start_broker() {
 	mv -f "$d/mosquitto.conf.tmp" "$d/mosquitto.conf"
 	touch_svc "$d/mosquitto.log"
 	# -d: mosquitto daemonizes itself and writes pid_file. One descriptor per connected hub: the soft limit (often
-	# 1024) is raised to the hard one so a simulated fleet of 10 000 hubs can connect (deploy/dev/fleet.sh).
-	(ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; as_svc mosquitto -c "$d/mosquitto.conf" -d)
+	# 1024) is raised to the hard one so a simulated fleet of 10 000 hubs can connect (deploy/dev/fleet.sh). Raised
+	# in the service user's own shell: runuser's PAM session sets the limits anew.
+	# shellcheck disable=SC2016 # expanded by the service user's shell
+	as_svc sh -c 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec mosquitto -c "$1" -d' mosquitto "$d/mosquitto.conf"
 }
 
 broker_config_sum() {

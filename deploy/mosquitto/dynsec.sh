@@ -19,7 +19,7 @@
 #                              every hub's obs/alert/status (also through a
 #                              shared subscription), writes acks, config and
 #                              alertseen (a person saw an alert)
-#   nara-peer                  a measurement peer (load-tools/node-red, dev
+#   nara-peer, nara-peer-*     a measurement peer (load-tools/node-red, dev
 #                              stack only): reads the hubs' obs, nothing else
 #   anything else              a hub: writes only its own obs/alert/status,
 #                              subscribes to and receives only its own ack,
@@ -81,7 +81,7 @@ peer_acls() {
 role_of() {
 	case $1 in
 	nara-broker-admin) echo admin ;;
-	nara-peer) echo peer ;;
+	nara-peer | nara-peer-*) echo peer ;;
 	nara-ingest | nara-ingest-*) echo ingest ;;
 	*) echo "hub:$1" ;;
 	esac

@@ -1,6 +1,8 @@
 package io.nara.load.fleet;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +97,12 @@ public final class FleetSimulator implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "8", description = "observation batches in flight per hub")
     int window;
 
+    @Option(
+            names = "--broker-acks",
+            description = "count the broker's PUBACK as the ack: no ingest needed; with a plain subscriber (fleet.sh"
+                    + " --plain) this measures the broker's own ceiling")
+    boolean brokerAcks;
+
     @Option(names = "--ack-timeout", defaultValue = "PT30S", description = "resend a message not acked after this")
     Duration ackTimeout;
 
@@ -173,8 +181,7 @@ public final class FleetSimulator implements Callable<Integer> {
                     broker.getPort(),
                     identities.mint(home.hubId()),
                     identities.trust(),
-                    window,
-                    ackTimeout));
+                    new SimulatedHub.Uplink(window, ackTimeout, brokerAcks)));
         }
         say(
                 "%d hubs (%d misbehaving), certificates minted in %d ms; simulated %s .. %s at %.0fx",
@@ -342,6 +349,10 @@ public final class FleetSimulator implements Callable<Integer> {
                 alerts.percentileMillis(99),
                 counters.resends.sum(),
                 counters.refusedSent.sum());
+        // The simulator shares the machine with what it measures: its own CPU is part of the picture.
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            say("simulator: %.0f s CPU since it started", os.getProcessCpuTime() / 1e9);
+        }
         if (summary != null) {
             String row = String.format(
                     Locale.ROOT,

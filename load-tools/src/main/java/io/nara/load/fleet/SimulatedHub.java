@@ -54,6 +54,13 @@ final class SimulatedHub {
         FOREIGN_PATIENT
     }
 
+    /**
+     * How a hub sends: {@code window} observation batches in flight, a resend after {@code ackTimeout}, and whether the
+     * broker's PUBACK counts as the cloud's ack ({@code brokerAcks}: no ingest needed, so a plain subscriber measures
+     * the broker's own ceiling).
+     */
+    record Uplink(int window, Duration ackTimeout, boolean brokerAcks) {}
+
     private static final MessageCodec CODEC = new MessageCodec();
     private static final int MAX_BATCH = 500;
 
@@ -62,8 +69,7 @@ final class SimulatedHub {
     private final FleetCounters counters;
     private final Mqtt5AsyncClient client;
     private final String outbox = UUID.randomUUID().toString();
-    private final int window;
-    private final Duration ackTimeout;
+    private final Uplink uplink;
     private final ArrayDeque<Observation> unsent = new ArrayDeque<>();
     /** Messages sent and not yet wholly acknowledged, by their first sequence number. */
     private final Map<Long, InFlight> inFlight = new LinkedHashMap<>();
@@ -99,13 +105,11 @@ final class SimulatedHub {
             int port,
             KeyManagerFactory identity,
             TrustManagerFactory trust,
-            int window,
-            Duration ackTimeout) {
+            Uplink uplink) {
         this.home = home;
         this.behaviour = behaviour;
         this.counters = counters;
-        this.window = window;
-        this.ackTimeout = ackTimeout;
+        this.uplink = uplink;
         byte[] will = CODEC.encode(HubStatus.offline());
         this.client = MqttClient.builder()
                 .useMqttVersion5()
@@ -288,7 +292,7 @@ final class SimulatedHub {
 
     /** Sends batches while the window has room. Called with the lock held. */
     private void pump() {
-        while (batchesInFlight < window && !unsent.isEmpty()) {
+        while (batchesInFlight < uplink.window() && !unsent.isEmpty()) {
             List<Observation> batch = new ArrayList<>(Math.min(MAX_BATCH, unsent.size()));
             while (batch.size() < MAX_BATCH && !unsent.isEmpty()) {
                 batch.add(unsent.poll());
@@ -304,7 +308,7 @@ final class SimulatedHub {
 
     private void resendOverdue(long nowNanos) {
         for (InFlight message : inFlight.values()) {
-            if (nowNanos - message.sentNanos > ackTimeout.toNanos()) {
+            if (nowNanos - message.sentNanos > uplink.ackTimeout().toNanos()) {
                 counters.resends.increment();
                 send(message);
             }
@@ -322,6 +326,8 @@ final class SimulatedHub {
                 .whenComplete((result, failure) -> {
                     if (failure != null || result.getError().isPresent()) {
                         counters.publishFailures.increment();
+                    } else if (uplink.brokerAcks()) {
+                        brokerAcked(message);
                     }
                 });
     }
@@ -345,20 +351,38 @@ final class SimulatedHub {
                 message.open.removeIf(seq -> covered(ack.ranges(), seq));
                 if (message.open.isEmpty()) {
                     messages.remove();
-                    long micros = (now - message.sentNanos) / 1_000;
-                    if (message.alert) {
-                        counters.alertsAcked.increment();
-                        counters.alertAck.record(micros);
-                    } else {
-                        batchesInFlight--;
-                        counters.observationsAcked.add(message.seqs.size());
-                        counters.batchAck.record(micros);
-                    }
+                    count(message, now);
                 }
             }
             if (online) {
                 pump();
             }
+        }
+    }
+
+    /** The broker took the message (its PUBACK): with {@link Uplink#brokerAcks} that is all the hub waits for. */
+    private void brokerAcked(InFlight message) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (inFlight.remove(message.seqs.get(0), message)) {
+                count(message, now);
+            }
+            if (online) {
+                pump();
+            }
+        }
+    }
+
+    /** Counts a wholly acknowledged message. Called with the lock held. */
+    private void count(InFlight message, long now) {
+        long micros = (now - message.sentNanos) / 1_000;
+        if (message.alert) {
+            counters.alertsAcked.increment();
+            counters.alertAck.record(micros);
+        } else {
+            batchesInFlight--;
+            counters.observationsAcked.add(message.seqs.size());
+            counters.batchAck.record(micros);
         }
     }
 
