@@ -98,6 +98,13 @@ public final class FleetSimulator implements Callable<Integer> {
     int window;
 
     @Option(
+            names = "--replay-rate",
+            defaultValue = "0",
+            description = "observations a hub sends a second at most, as the real hub's --replay-rate (500 there);"
+                    + " 0: as fast as its window allows (default ${DEFAULT-VALUE})")
+    int replayRate;
+
+    @Option(
             names = "--broker-acks",
             description = "count the broker's PUBACK as the ack: no ingest needed; with a plain subscriber (fleet.sh"
                     + " --plain) this measures the broker's own ceiling")
@@ -181,7 +188,7 @@ public final class FleetSimulator implements Callable<Integer> {
                     broker.getPort(),
                     identities.mint(home.hubId()),
                     identities.trust(),
-                    new SimulatedHub.Uplink(window, ackTimeout, brokerAcks)));
+                    new SimulatedHub.Uplink(window, ackTimeout, replayRate, brokerAcks)));
         }
         say(
                 "%d hubs (%d misbehaving), certificates minted in %d ms; simulated %s .. %s at %.0fx",

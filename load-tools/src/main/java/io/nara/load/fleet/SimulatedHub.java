@@ -55,11 +55,12 @@ final class SimulatedHub {
     }
 
     /**
-     * How a hub sends: {@code window} observation batches in flight, a resend after {@code ackTimeout}, and whether the
-     * broker's PUBACK counts as the cloud's ack ({@code brokerAcks}: no ingest needed, so a plain subscriber measures
-     * the broker's own ceiling).
+     * How a hub sends: {@code window} observation batches in flight, a resend after {@code ackTimeout}, at most
+     * {@code replayRate} observations a second as the real hub's {@code --replay-rate} (0: as fast as the window
+     * allows), and whether the broker's PUBACK counts as the cloud's ack ({@code brokerAcks}: no ingest needed, so a
+     * plain subscriber measures the broker's own ceiling).
      */
-    record Uplink(int window, Duration ackTimeout, boolean brokerAcks) {}
+    record Uplink(int window, Duration ackTimeout, int replayRate, boolean brokerAcks) {}
 
     private static final MessageCodec CODEC = new MessageCodec();
     private static final int MAX_BATCH = 500;
@@ -75,6 +76,10 @@ final class SimulatedHub {
     private final Map<Long, InFlight> inFlight = new LinkedHashMap<>();
 
     private long nextSeq = 1;
+    /** Observations the replay rate allows to send now, refilled by real time; at most a second's or a batch's worth. */
+    private double sendable;
+
+    private long refilledNanos = System.nanoTime();
     private boolean online;
     private boolean connecting;
     private int batchesInFlight;
@@ -290,11 +295,19 @@ final class SimulatedHub {
                 topic(HubTopic.Kind.ALERT), CODEC.encode(AlertMessage.of(outbox, alert)), true, List.of(seq));
     }
 
-    /** Sends batches while the window has room. Called with the lock held. */
+    /** Sends batches while the window has room and the replay rate allows. Called with the lock held. */
     private void pump() {
+        refill();
         while (batchesInFlight < uplink.window() && !unsent.isEmpty()) {
-            List<Observation> batch = new ArrayList<>(Math.min(MAX_BATCH, unsent.size()));
-            while (batch.size() < MAX_BATCH && !unsent.isEmpty()) {
+            int size = Math.min(MAX_BATCH, unsent.size());
+            if (uplink.replayRate() > 0) {
+                if (sendable < size) {
+                    return; // the next tick or ack sends it
+                }
+                sendable -= size;
+            }
+            List<Observation> batch = new ArrayList<>(size);
+            while (batch.size() < size) {
                 batch.add(unsent.poll());
             }
             List<Long> seqs = batch.stream().map(Observation::seq).toList();
@@ -304,6 +317,13 @@ final class SimulatedHub {
             batchesInFlight++;
             send(message);
         }
+    }
+
+    private void refill() {
+        long now = System.nanoTime();
+        double capacity = Math.max(uplink.replayRate(), MAX_BATCH);
+        sendable = Math.min(capacity, sendable + (now - refilledNanos) / 1e9 * uplink.replayRate());
+        refilledNanos = now;
     }
 
     private void resendOverdue(long nowNanos) {
