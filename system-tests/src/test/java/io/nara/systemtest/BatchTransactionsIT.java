@@ -17,6 +17,7 @@ import io.nara.ingest.observation.Resends;
 import io.nara.ingest.rejected.RejectedMessages;
 import io.nara.protocol.HubTopic;
 import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.message.AlertMessage;
 import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.HubConfig;
 import io.nara.protocol.message.Observation;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -200,6 +202,56 @@ class BatchTransactionsIT {
         handle(batch);
         assertThat(transactions.get()).isEqualTo(2);
         assertThat(transactionsAtAck).containsExactly(2);
+    }
+
+    @Test
+    void anAlertIsStoredAndAcknowledgedWhileEveryOrdinaryWorkerWaits() throws Exception {
+        int transactionsBefore = transactions.get();
+        int acksBefore = acks.size();
+        List<Future<Object>> waiting = new ArrayList<>();
+        try (Connection holder = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+                var lock = holder.createStatement()) {
+            // As in a reconnect storm: more ordinary transactions than the node has workers, all held up (here by a
+            // lock this test holds; in a storm by the batches before them).
+            lock.execute("SELECT pg_advisory_lock(4242)");
+            for (int i = 0; i < 20; i++) {
+                waiting.add(db.transaction(c -> {
+                    try (var s = c.createStatement()) {
+                        s.execute("SELECT pg_advisory_xact_lock(4242)");
+                    }
+                    return null;
+                }));
+            }
+            String outbox = UUID.randomUUID().toString();
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            vertx.runOnContext(v -> handler.handle(
+                            HubTopic.of(HUB, HubTopic.Kind.ALERT).name(),
+                            CODEC.encode(AlertMessage.of(outbox, Alerting.alert(PATIENT, 1, Instant.now()))))
+                    .onComplete(r -> handled.complete(null)));
+
+            // The alert is stored, routed and acknowledged although every ordinary worker waits.
+            await().atMost(Services.DEADLINE)
+                    .until(() -> acks.stream()
+                            .skip(acksBefore)
+                            .anyMatch(a -> new String(a, StandardCharsets.UTF_8).contains(outbox)));
+            assertThat(waiting).noneMatch(Future::isComplete);
+            try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+                    var s = c.prepareStatement("SELECT count(*) FROM alert WHERE hub_id = ? AND outbox = ?::uuid");
+                    var r = prepared(s, outbox).executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getInt(1)).isEqualTo(1);
+            }
+
+            lock.execute("SELECT pg_advisory_unlock(4242)");
+            await().atMost(Services.DEADLINE)
+                    .until(() -> handled.isDone() && waiting.stream().allMatch(Future::isComplete));
+        } finally {
+            await().atMost(Services.DEADLINE).until(() -> waiting.stream().allMatch(Future::isComplete));
+            // The other test counts its own transactions from zero.
+            transactions.set(transactionsBefore);
+            transactionsAtAck.clear();
+            acks.clear();
+        }
     }
 
     private static PreparedStatement prepared(PreparedStatement s, String outbox) throws SQLException {

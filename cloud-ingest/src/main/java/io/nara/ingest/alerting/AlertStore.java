@@ -38,7 +38,8 @@ public final class AlertStore {
 
     /** Stores the alert; the id when it is new, empty when this hub and sequence were already stored. */
     public Future<Optional<Long>> store(String hubId, String outbox, Alert alert) {
-        return db.transaction(c -> {
+        // A hub's alert: never behind the observation batches' transactions.
+        return db.urgentTransaction(c -> {
             Optional<Long> id = insert(c, hubId, outbox, alert);
             if (id.isPresent()) {
                 routeAndNotify(c, id.get(), hubId, alert);

@@ -259,7 +259,7 @@ public final class HubMessageHandler {
     }
 
     private Future<Handled> authoriseAlert(String hubId, String topic, byte[] payload, AlertMessage message) {
-        return health.track(db.transaction(c -> authorities.load(c, hubId).refuse(message.alert())))
+        return health.track(db.urgentTransaction(c -> authorities.load(c, hubId).refuse(message.alert())))
                 .compose(reason -> reason.isEmpty()
                         ? storeAlert(hubId, message).map(Handled.STORED)
                         : refuseUnauthorised(hubId, topic, payload, List.of(reason.get()))
@@ -422,7 +422,6 @@ public final class HubMessageHandler {
                         seq,
                         message.alert().severity(),
                         message.alert().ruleId())))
-                .compose(id -> noteSeen(hubId))
                 .onFailure(e -> LOG.error(
                         "could not store alert seq {} from hub {}: {}; not acknowledged", seq, hubId, e.getMessage()))
                 .compose(v -> acknowledge(alertAckPublisher, hubId, message.outbox(), List.of(seq))
@@ -431,7 +430,17 @@ public final class HubMessageHandler {
                                         + "acknowledgement: {}; the hub will send it again",
                                 seq,
                                 hubId,
-                                e.getMessage())));
+                                e.getMessage())))
+                // The hub's last contact is noted after the ack, so the ack never waits for it behind the batches'
+                // transactions; the alert is stored and acknowledged whether or not this succeeds.
+                .compose(v -> noteSeen(hubId).recover(e -> {
+                    LOG.warn(
+                            "stored and acknowledged alert seq {} from hub {} but could not note its last contact: {}",
+                            seq,
+                            hubId,
+                            e.getMessage());
+                    return Future.succeededFuture();
+                }));
     }
 
     private Future<Void> acknowledge(String hubId, String outbox, List<Long> seqs) {

@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * PostgreSQL for the ingest: a connection pool, the schema migrations, and the one way to run SQL from Vert.x code,
  * {@link #transaction}, which runs JDBC on a worker pool so the event loop never blocks.
+ *
+ * <p>Work waits for a worker in arrival order. A hub's alert must not wait behind the transactions of the observation
+ * batches that arrived before it (a reconnect storm queues dozens), so {@link #urgentTransaction} runs on workers of
+ * its own, with connections of its own in the pool.
  */
 public final class Database implements AutoCloseable {
 
@@ -41,20 +45,29 @@ public final class Database implements AutoCloseable {
     }
 
     private static final int POOL_SIZE = 8;
+    /** Workers, and connections beyond {@link #POOL_SIZE}, only for urgent work. */
+    private static final int URGENT_SIZE = 2;
 
     private final Settings settings;
     private final HikariDataSource pool;
     private final WorkerExecutor worker;
+    private final WorkerExecutor urgentWorker;
     private final Observer observer;
 
     private static final int RETRIES = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private Database(Settings settings, HikariDataSource pool, WorkerExecutor worker, Observer observer) {
+    private Database(
+            Settings settings,
+            HikariDataSource pool,
+            WorkerExecutor worker,
+            WorkerExecutor urgentWorker,
+            Observer observer) {
         this.settings = settings;
         this.pool = pool;
         this.worker = worker;
+        this.urgentWorker = urgentWorker;
         this.observer = observer;
     }
 
@@ -77,7 +90,7 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
-        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMaximumPoolSize(POOL_SIZE + URGENT_SIZE);
         config.setPoolName("nara-db");
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
@@ -85,6 +98,7 @@ public final class Database implements AutoCloseable {
                 settings,
                 new HikariDataSource(config),
                 vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE),
+                vertx.createSharedWorkerExecutor("nara-db-urgent", URGENT_SIZE),
                 observer);
     }
 
@@ -94,7 +108,19 @@ public final class Database implements AutoCloseable {
      * retried a few times.
      */
     public <T> Future<T> transaction(Work<T> work) {
-        return worker.executeBlocking(
+        return transaction(worker, work);
+    }
+
+    /**
+     * As {@link #transaction}, on the urgent workers: for the work between a hub's alert arriving and its being
+     * stored, routed and acknowledged. Everything else uses {@link #transaction}, or urgent work would queue again.
+     */
+    public <T> Future<T> urgentTransaction(Work<T> work) {
+        return transaction(urgentWorker, work);
+    }
+
+    private <T> Future<T> transaction(WorkerExecutor on, Work<T> work) {
+        return on.executeBlocking(
                 () -> {
                     long start = System.nanoTime();
                     for (int attempt = 1; ; attempt++) {
@@ -176,6 +202,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         worker.close();
+        urgentWorker.close();
         pool.close();
     }
 }
