@@ -73,7 +73,9 @@ public final class InstallerCommand implements Callable<Integer> {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest.Builder builder = HttpRequest.newBuilder(hub.resolve(path))
-                .timeout(Duration.ofSeconds(10))
+                // Generous: a Pi Zero 2 W answers its first requests after a start slowly (cold JIT), and the
+                // installer is a person who can wait; an emulated arm64 hub in the tests needs it too.
+                .timeout(Duration.ofSeconds(30))
                 .method(
                         method,
                         json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
