@@ -76,7 +76,10 @@ final class SimulatedHub {
     private final Map<Long, InFlight> inFlight = new LinkedHashMap<>();
 
     private long nextSeq = 1;
-    /** Observations the replay rate allows to send now, refilled by real time; at most a second's or a batch's worth. */
+    /**
+     * Observations the replay rate allows to send now, refilled by real time; capped at a second's or a batch's worth,
+     * whichever is more.
+     */
     private double sendable;
 
     private long refilledNanos = System.nanoTime();
