@@ -14,6 +14,7 @@ import io.nara.gateway.voice.Speaker;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.mqtt.TlsIdentity;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -293,9 +294,18 @@ public final class HubMain implements Callable<Integer> {
                 Clock.systemUTC());
     }
 
+    /**
+     * A hub's work is a few devices and one uplink: two event loops and four workers (the outbox has its own), not
+     * Vert.x's server defaults of two event loops a core and 20 + 20 worker threads, each thread a stack and native
+     * memory of its own on a 512 MB Pi (docs/benchmarks.md, "Hub memory on a Pi").
+     */
+    static VertxOptions vertxOptions() {
+        return new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4).setInternalBlockingPoolSize(2);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(vertxOptions());
         Enrolment enrolment;
         try {
             enrolment = enrolment(vertx);

@@ -223,6 +223,7 @@ class BatchTransactionsIT {
                 }));
             }
             String outbox = UUID.randomUUID().toString();
+            Instant sent = Instant.now();
             CompletableFuture<Void> handled = new CompletableFuture<>();
             vertx.runOnContext(v -> handler.handle(
                             HubTopic.of(HUB, HubTopic.Kind.ALERT).name(),
@@ -235,6 +236,8 @@ class BatchTransactionsIT {
                             .skip(acksBefore)
                             .anyMatch(a -> new String(a, StandardCharsets.UTF_8).contains(outbox)));
             assertThat(waiting).noneMatch(Future::isComplete);
+            // The message is done too (the broker gets its PUBACK): noting the hub's last contact does not hold it.
+            await().atMost(Services.DEADLINE).until(handled::isDone);
             try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
                     var s = c.prepareStatement("SELECT count(*) FROM alert WHERE hub_id = ? AND outbox = ?::uuid");
                     var r = prepared(s, outbox).executeQuery()) {
@@ -243,14 +246,25 @@ class BatchTransactionsIT {
             }
 
             lock.execute("SELECT pg_advisory_unlock(4242)");
-            await().atMost(Services.DEADLINE)
-                    .until(() -> handled.isDone() && waiting.stream().allMatch(Future::isComplete));
+            await().atMost(Services.DEADLINE).until(() -> waiting.stream().allMatch(Future::isComplete));
+            // ... and follows once the workers are free.
+            await().atMost(Services.DEADLINE).until(() -> lastSeen().isAfter(sent));
         } finally {
             await().atMost(Services.DEADLINE).until(() -> waiting.stream().allMatch(Future::isComplete));
             // The other test counts its own transactions from zero.
             transactions.set(transactionsBefore);
             transactionsAtAck.clear();
             acks.clear();
+        }
+    }
+
+    private static Instant lastSeen() throws SQLException {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+                var s = c.prepareStatement("SELECT last_seen_at FROM hub WHERE hub_id = ?")) {
+            s.setString(1, HUB);
+            try (var r = s.executeQuery()) {
+                return r.next() && r.getTimestamp(1) != null ? r.getTimestamp(1).toInstant() : Instant.EPOCH;
+            }
         }
     }
 

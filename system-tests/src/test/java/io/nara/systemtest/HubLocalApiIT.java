@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nara.gateway.HubService;
 import io.nara.gateway.HubSettings;
 import io.nara.gateway.outbox.StorageLimits;
+import io.nara.gateway.status.StatusPage;
 import io.nara.gateway.uplink.Uplink;
 import io.vertx.core.Vertx;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The hub's local API is the installer's, not every web page's: a page in the patient's browser cannot raise an alert
  * through the simulated home or open pairing mode (no token, a foreign origin, a rebound host name), bad parameters
  * get a 400 that names them and never Java's text, and the simulated home is never offered off loopback. A real hub
- * on the dev stack's broker.
+ * on the dev stack's broker. A connection left open is closed by the hub.
  */
 class HubLocalApiIT {
 
@@ -106,6 +109,25 @@ class HubLocalApiIT {
                     .hasMessageContaining("0.0.0.0");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aConnectionLeftOpenIsClosedAndCleartextHttp2IsNotOffered(@TempDir Path dir) throws Exception {
+        DevStack stack = DevStack.ensureUp();
+        try (Services.Hub hub = Services.startHub(stack, HUB + "-idle", dir.resolve("hub"), Services.homeConfig(1));
+                Socket socket =
+                        new Socket("127.0.0.1", URI.create(hub.statusUrl()).getPort())) {
+            // Well past the idle timeout: a server that never closes fails the read below instead of hanging.
+            socket.setSoTimeout((int) StatusPage.IDLE_TIMEOUT.multipliedBy(3).toMillis());
+            socket.getOutputStream()
+                    .write(("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                                    + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // The answer, then nothing more from the client: the hub closes the connection by itself.
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").doesNotContain("101 Switching Protocols");
         }
     }
 

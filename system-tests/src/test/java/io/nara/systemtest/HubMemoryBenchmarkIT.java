@@ -20,9 +20,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +153,26 @@ class HubMemoryBenchmarkIT {
                                 + "samples + 4 cuff + 4 scale + 4 CoAP readings; RSS %s kB (5 samples); NMT committed:%n%s%n",
                         flags, backlog, Arrays.toString(rss), committed(nmt));
                 System.out.println(nmt);
+                String pid = Long.toString(hub.pid());
+                System.out.printf(
+                        "BENCHMARK hub threads by name:%n%s%n",
+                        threadsByName(run(List.of("jcmd", pid, "Thread.print"))));
+                System.out.printf(
+                        "BENCHMARK hub heap before a full collection:%n%s%n",
+                        run(List.of("jcmd", pid, "GC.heap_info")));
+                System.out.printf(
+                        "BENCHMARK hub heap's largest classes after it:%n%s%n",
+                        run(List.of("jcmd", pid, "GC.class_histogram"))
+                                .lines()
+                                .limit(40)
+                                .collect(Collectors.joining("\n")));
+                // What the heap would give back: the serial collector returns committed heap only after a full
+                // collection, which a steady hub rarely has.
+                run(List.of("jcmd", pid, "GC.run"));
+                Thread.sleep(2_000); // a settled sample, not a wait for a condition
+                System.out.printf(
+                        "BENCHMARK hub after one full collection: RSS %d kB; heap:%n%s%n",
+                        residentKb(hub.pid()), run(List.of("jcmd", pid, "GC.heap_info")));
             } finally {
                 hub.destroy();
                 if (!hub.waitFor(30, TimeUnit.SECONDS)) {
@@ -197,6 +220,18 @@ class HubMemoryBenchmarkIT {
             }
         }
         throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    /** The JVM's threads counted by name, numbers stripped ("vert.x-eventloop-thread-#: 2"). */
+    static String threadsByName(String threadDump) {
+        Map<String, Integer> counts = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^\"([^\"]*)\"").matcher(threadDump);
+        while (m.find()) {
+            counts.merge(m.group(1).replaceAll("\\d+", "#"), 1, Integer::sum);
+        }
+        StringBuilder out = new StringBuilder();
+        counts.forEach((name, n) -> out.append(String.format("  %3d %s%n", n, name)));
+        return out.toString();
     }
 
     /** "Category committed=NKB" for each line of the summary that has one. */

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * it, a reading reaches the cloud, an upgrade to a newer build keeps the readings that were waiting in the outbox, a
  * broken release is rolled back and reported on the fleet register, a bad update (a configuration the hub cannot use,
  * a repository signed with another key, a downgrade the cloud did not ask for, too little free space) is refused and
- * reported, and remove and purge leave nothing behind. The steps run in order on one container.
+ * reported, an update waits while an alert is unsent, a disk that fills while unpacking leaves the hub on its version,
+ * and remove and purge leave nothing behind. The steps run in order on one container.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 // Beside the other classes (junit-platform.properties), but its steps one after another on one container.
@@ -343,6 +344,50 @@ class PiApplianceIT {
         } finally {
             pi.execOk(60, "umount", "/var/cache/apt/archives");
         }
+
+        // An urgent alert still waiting for the cloud goes first: the update waits for the next run.
+        stack.stop("broker");
+        try {
+            // Below the plan's 90 mmHg: an urgent alert, held in the outbox while the broker is away.
+            Services.storedAlert(simulateCuff(85));
+            pi.execOk(1800, "systemctl", "start", "nara-hub-update.service");
+            assertThat(pi.journal("nara-hub-update.service"))
+                    .contains("postponed update to " + newer + ": 1 alert(s) still waiting to be sent");
+            assertThat(pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result"))
+                    .contains(" POSTPONED " + newer + " alerts waiting to be sent");
+        } finally {
+            stack.start("broker");
+        }
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).until(() -> Services.outboxEmpty(statusUrl));
+
+        // The disk fills while the new version unpacks (the check before found room): dpkg backs out, the hub
+        // keeps the version it had, and the next run may try again.
+        String room = pi.execOk(60, "sh", "-c", "du -sm /usr/share/nara-hub | cut -f1")
+                .strip();
+        pi.execOk(
+                120,
+                "sh",
+                "-c",
+                "cp -a /usr/share/nara-hub /root/program && mount -t tmpfs -o size=" + (Integer.parseInt(room) + 8)
+                        + "m nara-filling /usr/share/nara-hub && cp -a /root/program/. /usr/share/nara-hub/");
+        try {
+            pi.exec(List.of("systemctl", "start", "nara-hub-update.service"), 3600);
+        } finally {
+            pi.execOk(60, "umount", "-l", "/usr/share/nara-hub");
+        }
+        String journal = pi.journal("nara-hub-update.service");
+        assertThat(journal).contains(running + " is still installed; " + newer + " is tried again on the next run");
+        assertThat(pi.execOk(30, "cat", "/var/lib/nara-hub-update/last-result"))
+                .as(journal)
+                .contains(" ROLLED_BACK " + newer + " the installation of " + newer + " failed")
+                .contains("No space left on device");
+        assertThat(pi.path("/var/lib/nara-hub-update/failed-" + newer)).doesNotExist();
+        await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            JsonNode hub = fleetRow();
+            assertThat(hub.get("failedUpdateOutcome").asText()).isEqualTo("ROLLED_BACK");
+            assertThat(hub.get("failedUpdateVersion").asText()).isEqualTo(newer);
+            assertThat(hub.get("failedUpdateReason").asText()).contains("No space left on device");
+        });
 
         // Through all of it the hub ran the version it had, and still delivers.
         assertThat(pi.execOk(30, "dpkg-query", "-W", "-f=${Version}", "nara-hub"))

@@ -431,16 +431,14 @@ public final class HubMessageHandler {
                                 seq,
                                 hubId,
                                 e.getMessage())))
-                // The hub's last contact is noted after the ack, so the ack never waits for it behind the batches'
-                // transactions; the alert is stored and acknowledged whether or not this succeeds.
-                .compose(v -> noteSeen(hubId).recover(e -> {
-                    LOG.warn(
-                            "stored and acknowledged alert seq {} from hub {} but could not note its last contact: {}",
-                            seq,
-                            hubId,
-                            e.getMessage());
-                    return Future.succeededFuture();
-                }));
+                // The hub's last contact is noted after the ack and apart from it: neither the hub's ack nor the
+                // broker's PUBACK for the alert waits for an ordinary worker behind the batches' transactions.
+                .onSuccess(v -> noteSeen(hubId)
+                        .onFailure(e -> LOG.warn(
+                                "stored and acknowledged alert seq {} from hub {} but could not note its last contact: {}",
+                                seq,
+                                hubId,
+                                e.getMessage())));
     }
 
     private Future<Void> acknowledge(String hubId, String outbox, List<Long> seqs) {

@@ -8,16 +8,19 @@ import io.nara.protocol.codec.MessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class StatusPage {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
+    /** How long the hub keeps a connection that sends nothing (the status page polls every 2 s; a tablet reconnects). */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     private final Vertx vertx;
     private final MessageCodec codec;
@@ -128,10 +133,22 @@ public final class StatusPage {
         }
         router.route("/*").handler(StaticHandler.create("status"));
         router.route().failureHandler(this::failed);
-        return vertx.createHttpServer()
+        return vertx.createHttpServer(serverOptions())
                 .requestHandler(router)
                 .listen(port, host)
                 .onSuccess(s -> server = s);
+    }
+
+    /**
+     * HTTP/1.1 with idle connections closed: the page and the installer's API are a few small answers, and a phone or a
+     * misbehaving device on the home network must not hold the hub's memory with connections it never uses again
+     * (each one an HTTP/2 connection's tables, had cleartext HTTP/2 been offered).
+     */
+    static HttpServerOptions serverOptions() {
+        return new HttpServerOptions()
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
     }
 
     public int port() {

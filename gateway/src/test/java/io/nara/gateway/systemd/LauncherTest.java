@@ -96,4 +96,13 @@ class LauncherTest {
         assertThat(maybe.exit()).isEqualTo(78);
         assertThat(maybe.output()).contains("COAP 'maybe'", "neither yes nor no");
     }
+
+    @Test
+    void theLogLevelIsOneThatTheHubKnows() throws Exception {
+        Run debug = check(configured().replaceFirst("(?m)^LOG_LEVEL=.*$", "LOG_LEVEL=debug"));
+        assertThat(debug.exit()).as(debug.output()).isZero();
+        Run loud = check(configured().replaceFirst("(?m)^LOG_LEVEL=.*$", "LOG_LEVEL=loud"));
+        assertThat(loud.exit()).isEqualTo(78);
+        assertThat(loud.output()).contains("LOG_LEVEL 'loud'", "is not one of error, warn, info, debug, trace");
+    }
 }
