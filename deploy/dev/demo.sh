@@ -29,7 +29,8 @@ say "building (mvn package, tests skipped; the test command runs them)"
 mvn -B -q -ntp -DskipTests package -pl gateway,cloud-node -am
 
 # shellcheck disable=SC1091
-set -a && . .state/stack.env && set +a
+# The stack stack.sh just started: its own state folder when NARA_STATE names one (a second stack beside the first).
+set -a && . "${NARA_STATE:-.state}/stack.env" && set +a
 DEMO=$NARA_STATE/demo
 mkdir -p "$DEMO"
 [[ -s $DEMO/api-key ]] || (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEMO/api-key")

@@ -46,7 +46,8 @@ fi
 # Thousands of TLS connections: one descriptor each in the simulator (the broker's own limit is set by stack.sh).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 # shellcheck disable=SC1091
-set -a && . .state/stack.env && set +a
+# The stack stack.sh just started: its own state folder when NARA_STATE names one (a second stack beside the first).
+set -a && . "${NARA_STATE:-.state}/stack.env" && set +a
 RUN=$NARA_STATE/fleet
 mkdir -p "$RUN"
 [[ -s $RUN/api-key ]] || (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN/api-key")

@@ -129,6 +129,7 @@ public final class IngestService extends VerticleBase {
     private AlertFeed alertFeed;
     private HubMessageConsumer consumer;
     private HubMessageConsumer alertConsumer;
+    private Future<Void> alertLaneStarted = Future.succeededFuture();
     private WebServer web;
     private final Path releaseRepository;
 
@@ -177,7 +178,8 @@ public final class IngestService extends VerticleBase {
                     wire();
                     jobs.start(vertx);
                     Future<?> estListening = est == null ? Future.succeededFuture() : est.listen(enrolmentSettings);
-                    return estListening
+                    return alertLaneStarted
+                            .compose(started -> estListening)
                             .compose(listening -> web.listen(settings.httpHost(), settings.httpPort(), settings.tls()))
                             .compose(port -> metrics.listen(vertx, metricsSettings));
                 });
@@ -281,7 +283,7 @@ public final class IngestService extends VerticleBase {
                     settings.shareGroup(),
                     HubMessageConsumer.Lane.alerts(ALERT_RECEIVE_MAXIMUM),
                     handler::handle);
-            alertConsumer.start();
+            alertLaneStarted = alertConsumer.startOnThreadOfItsOwn();
         } else {
             LOG.warn("no certificate for an alert connection (--alert-keystore): alerts share the node's one "
                     + "connection and can wait behind observation batches");

@@ -12,6 +12,7 @@ import io.nara.protocol.message.DeviceBinding;
 import io.nara.protocol.message.Observation;
 import io.nara.protocol.message.ObservationBatch;
 import io.nara.protocol.message.Severity;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * accepted, requests unanswered) the node's bulk lane fills with batches it cannot store; an alert the same hub sends
  * after them is stored and acknowledged at once through the alerts' own lane, before any of those batches has
  * finished (stored or failed). In one shared lane the alert sat behind the full window until InfluxDB answered or the
- * client timed out. When InfluxDB runs again every batch is stored: nothing is lost.
+ * client timed out. When InfluxDB runs again every batch is stored: nothing is lost. And the alerts' lane has a thread
+ * of its own: an alert is stored and acknowledged while every event loop of the node is busy.
  */
 class AlertLaneIT {
 
@@ -109,6 +113,55 @@ class AlertLaneIT {
         } finally {
             Services.closeAll(ingest);
             stack.start("influx");
+        }
+    }
+
+    @Test
+    void anAlertIsStoredAndAcknowledgedWhileEveryEventLoopOfTheNodeIsBusy() throws Exception {
+        String hubId = HUB + "-busy";
+        DevStack stack = DevStack.ensureUp();
+        Services.Ingest ingest =
+                Alerting.startIngest(stack, Clock.systemUTC(), AlertingSettings.defaults(), Alerting.organisation());
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
+            ingest.service()
+                    .carePlans()
+                    .bindDevices(
+                            hubId,
+                            List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Alerting.PATIENT)),
+                            "installer-it")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
+            // As in a freshly started node in a reconnect storm, where decoding the batches kept its event loop busy
+            // for seconds: here this test holds every event loop of the node (Vert.x's default count). A thread
+            // outside Vert.x gets a new context on the next event loop in turn, so enough threads reach each one.
+            Set<String> held = ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < 4 * VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
+                Thread asking =
+                        new Thread(() -> ingest.vertx().getOrCreateContext().runOnContext(v -> {
+                            held.add(Thread.currentThread().getName());
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }));
+                asking.start();
+                asking.join();
+            }
+            await().atMost(Services.DEADLINE).until(() -> held.size() == VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+
+            String outbox = UUID.randomUUID().toString();
+            Alerting.publish(hub, hubId, outbox, Alerting.alert(1, Severity.URGENT, null, null, Instant.now()));
+            await().atMost(Services.DEADLINE).until(() -> acked(hub, outbox));
+            assertThat(Alerting.alertId(ingest, hubId, 1))
+                    .as("the alert is stored")
+                    .isPositive();
+        } finally {
+            release.countDown();
+            Services.closeAll(ingest);
         }
     }
 

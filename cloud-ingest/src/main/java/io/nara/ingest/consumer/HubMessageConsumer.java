@@ -4,8 +4,11 @@ import io.nara.mqtt.ActionListener;
 import io.nara.mqtt.BrokerConnection;
 import io.nara.protocol.HubTopic;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -114,6 +117,30 @@ public final class HubMessageConsumer {
         this.handler = handler;
     }
 
+    /**
+     * Starts on a thread of its own instead of the caller's event loop, for the alert lane: an alert then never waits
+     * in an event loop's queue behind the batches' handling (a freshly started node in a reconnect storm held alerts
+     * there for one to two seconds). A worker verticle with a pool of one thread keeps the lane's one-thread order.
+     *
+     * @return completes once started (connecting goes on in the background, as with {@link #start()})
+     */
+    public Future<Void> startOnThreadOfItsOwn() {
+        return vertx.deployVerticle(
+                        new VerticleBase() {
+                            @Override
+                            public Future<?> start() {
+                                HubMessageConsumer.this.start();
+                                return Future.succeededFuture();
+                            }
+                        },
+                        new DeploymentOptions()
+                                .setThreadingModel(ThreadingModel.WORKER)
+                                .setWorkerPoolName("nara-mqtt-" + clientId)
+                                .setWorkerPoolSize(1))
+                .mapEmpty();
+    }
+
+    /** Starts on the caller's context. */
     public void start() {
         context = vertx.getOrCreateContext();
         try {

@@ -11,7 +11,7 @@ import java.util.Map;
  * How many refusals of one hub are kept and logged one by one: the first {@code perWindow} of each window; the rest are
  * only counted, and the count is reported once when the window has passed. A hub (or a client with its certificate)
  * sending junk then costs a few rows and log lines a minute, not one per message. Pure; one instance per ingest node,
- * used on the event loop only.
+ * shared by its lanes, which run on threads of their own (hence synchronized; refusals are rare).
  */
 public final class RefusalLimiter {
 
@@ -34,7 +34,7 @@ public final class RefusalLimiter {
     }
 
     /** Whether this refusal of {@code hubId} (null: no hub) at {@code now} is kept one by one; otherwise counted. */
-    public boolean keep(String hubId, Instant now) {
+    public synchronized boolean keep(String hubId, Instant now) {
         String key = hubId == null ? "" : hubId;
         Window w = windows.get(key);
         if (w == null || !now.isBefore(w.start().plus(window))) {
@@ -60,7 +60,7 @@ public final class RefusalLimiter {
     }
 
     /** The counts of windows that have passed by {@code now}, each reported once; quiet hubs are forgotten. */
-    public List<Suppressed> drain(Instant now) {
+    public synchronized List<Suppressed> drain(Instant now) {
         List<Suppressed> out = new ArrayList<>(unreported);
         unreported.clear();
         windows.entrySet().removeIf(e -> {
