@@ -50,15 +50,7 @@ class AlertLaneIT {
         Services.Ingest ingest =
                 Alerting.startIngest(stack, Clock.systemUTC(), AlertingSettings.defaults(), Alerting.organisation());
         try (TestMqttClient hub = new TestMqttClient(stack, HUB, HUB)) {
-            ingest.service()
-                    .carePlans()
-                    .bindDevices(
-                            HUB,
-                            List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Alerting.PATIENT)),
-                            "installer-it")
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            bindCuff(ingest, HUB);
             hub.subscribe(HubTopic.of(HUB, Kind.ACK).name());
             List<String> batchOutboxes = new ArrayList<>();
             String alertOutbox = UUID.randomUUID().toString();
@@ -124,15 +116,7 @@ class AlertLaneIT {
                 Alerting.startIngest(stack, Clock.systemUTC(), AlertingSettings.defaults(), Alerting.organisation());
         CountDownLatch release = new CountDownLatch(1);
         try (TestMqttClient hub = new TestMqttClient(stack, hubId, hubId)) {
-            ingest.service()
-                    .carePlans()
-                    .bindDevices(
-                            hubId,
-                            List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Alerting.PATIENT)),
-                            "installer-it")
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            bindCuff(ingest, hubId);
             hub.subscribe(HubTopic.of(hubId, Kind.ACK).name());
             // As in a freshly started node in a reconnect storm, where decoding the batches kept its event loop busy
             // for seconds: here this test holds every event loop of the node (Vert.x's default count). A thread
@@ -163,6 +147,17 @@ class AlertLaneIT {
             release.countDown();
             Services.closeAll(ingest);
         }
+    }
+
+    /** The hub's cuff, bound to the patient as an installer would. */
+    private static void bindCuff(Services.Ingest ingest, String hubId) throws Exception {
+        ingest.service()
+                .carePlans()
+                .bindDevices(
+                        hubId, List.of(new DeviceBinding(Services.CUFF, "sim-cuff", Alerting.PATIENT)), "installer-it")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** Five cuff readings; seqs unique per batch. */
