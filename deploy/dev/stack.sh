@@ -430,16 +430,18 @@ start_postgres() {
 	sed -e "s#@SOCKET_DIR@#$sock#g" -e "s#@PG_PORT@#$PG_PORT#g" "$DEPLOY_DIR/postgres/nara-dev.conf.template" |
 		as_svc tee "$d/data/nara-dev.conf" >/dev/null
 	touch_svc "$d/postgres.log"
-	# A server killed hard (fault tests) leaves its postmaster.pid behind. While the killed process lingers as a
-	# zombie nobody has reaped yet (or its pid is another process's now), PostgreSQL takes it for a live postmaster
-	# and refuses to start. start_svc found no live server of this stack: a pid file naming anything but a live
-	# postgres on this data folder is stale.
-	local stale
-	stale=$(head -n 1 "$d/data/postmaster.pid" 2>/dev/null || true)
-	if [[ $stale =~ ^[0-9]+$ ]] &&
-		! { alive "$stale" && tr '\0' ' ' <"/proc/$stale/cmdline" 2>/dev/null | grep -qF -- "$d/data"; }; then
-		rm -f "$d/data/postmaster.pid"
-	fi
+	# A server killed hard (fault tests) leaves its postmaster.pid and its socket's lock file behind. While the
+	# killed process lingers as a zombie nobody has reaped yet (or its pid is another process's now), PostgreSQL
+	# takes either for a live postmaster and refuses to start. start_svc found no live server of this stack: a lock
+	# naming anything but a live postgres on this data folder is stale.
+	local lock stale
+	for lock in "$d/data/postmaster.pid" "$sock/.s.PGSQL.$PG_PORT.lock"; do
+		stale=$(head -n 1 "$lock" 2>/dev/null || true)
+		if [[ $stale =~ ^[0-9]+$ ]] &&
+			! { alive "$stale" && tr '\0' ' ' <"/proc/$stale/cmdline" 2>/dev/null | grep -qF -- "$d/data"; }; then
+			rm -f "$lock"
+		fi
+	done
 	# -W: do not wait here; wait_ready polls pg_isready with our deadline.
 	as_svc "$bin/pg_ctl" -D "$d/data" -l "$d/postgres.log" -W start >/dev/null
 }

@@ -127,11 +127,11 @@ class ArrivalIT {
                 .isEqualTo("true");
 
         // Opening the first counts it as read.
-        anna.find("#unowned tr[data-alert-id='" + first + "']").click();
+        anna.click("#unowned tr[data-alert-id='" + first + "']");
         anna.await("(1) in the title after opening one", d -> d.getTitle().equals("(1) Larm – Nära"));
 
         // Acknowledging the second stops the alarm: nothing waits that is not silenced.
-        anna.find("#unowned tr[data-alert-id='" + second + "'] button.ack").click();
+        anna.click("#unowned tr[data-alert-id='" + second + "'] button.ack");
         anna.await(
                 "the second in the owned list",
                 d -> !d.findElements(By.cssSelector("#owned tr[data-alert-id='" + second + "']"))

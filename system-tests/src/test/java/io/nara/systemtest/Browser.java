@@ -147,6 +147,14 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Clicks an element; one a live update drew anew between finding and clicking is found again and clicked. */
+    void click(String css) {
+        await("click on " + css, d -> {
+            find(css).click();
+            return true;
+        });
+    }
+
     WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }

@@ -279,7 +279,7 @@ class PageAccessibilityIT {
                     "the handed-over alert",
                     d -> !browser.findAll("tr[data-alert-id='" + handedOverAlert + "']")
                             .isEmpty());
-            browser.find("tr[data-alert-id='" + handedOverAlert + "']").click();
+            browser.click("tr[data-alert-id='" + handedOverAlert + "']");
             browser.await("its trail", d -> !browser.findAll("#trail li").isEmpty());
             String text = browser.find("#trail").getText();
             assertThat(text)
@@ -322,7 +322,7 @@ class PageAccessibilityIT {
         browser.await(
                 "alert " + alertId + " listed",
                 d -> !browser.findAll("tr[data-alert-id='" + alertId + "']").isEmpty());
-        browser.find("tr[data-alert-id='" + alertId + "']").click();
+        browser.click("tr[data-alert-id='" + alertId + "']");
         browser.await(
                 "its trail",
                 d -> !browser.findAll("#detail:not([hidden]) #trail li").isEmpty());
