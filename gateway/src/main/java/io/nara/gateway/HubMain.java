@@ -7,6 +7,7 @@ import io.nara.gateway.coap.CoapSettings;
 import io.nara.gateway.enrol.Enrolment;
 import io.nara.gateway.gpio.GpioSettings;
 import io.nara.gateway.installer.TransportSettings;
+import io.nara.gateway.memory.HeapGiveBack;
 import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.systemd.ServiceManager;
 import io.nara.gateway.uplink.Uplink;
@@ -332,9 +333,11 @@ public final class HubMain implements Callable<Integer> {
                 transports(),
                 updateResultFile);
         ServiceManager systemd = ServiceManager.fromEnvironment(vertx, System.getenv());
+        long heapGiveBack = HeapGiveBack.start(vertx, HeapGiveBack.EVERY);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             systemd.stopping();
+            vertx.cancelTimer(heapGiveBack);
             vertx.close().onComplete(r -> stopped.countDown());
             try {
                 stopped.await();

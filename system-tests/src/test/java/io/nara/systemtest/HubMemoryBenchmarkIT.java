@@ -3,6 +3,7 @@ package io.nara.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nara.gateway.memory.HeapGiveBack;
 import io.nara.gateway.outbox.StorageLimits;
 import io.nara.gateway.sim.SimulatedOximeter;
 import io.nara.gateway.uplink.Uplink;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hour-equivalent of work with four devices (a BLE cuff and scale and a 1 Hz pulse oximeter as raw GATT bytes through
  * the simulated home, a CoAP/DTLS scale through coap-client) and a 7-day replay to the real broker and ingest. Prints
  * the resident set size and the JVM's native memory tracking summary. Runs only with {@code -Dnara.benchmark=true};
- * {@code -Dnara.hub.jvm="..."} measures other flags. Asserts nothing about size; results go to docs/benchmarks.md.
+ * {@code -Dnara.hub.jvm="..."} measures other flags, {@code -Dnara.hub.jar=...} another jar. Asserts nothing about size; results go to docs/benchmarks.md.
  */
 class HubMemoryBenchmarkIT {
 
@@ -48,7 +49,10 @@ class HubMemoryBenchmarkIT {
     @EnabledIfSystemProperty(named = "nara.benchmark", matches = "true")
     void residentMemoryAfterAnHourOfFourDevicesAndAWeekReplay(@TempDir Path dir) throws Exception {
         DevStack stack = DevStack.ensureUp();
-        Path jar = stack.repoRoot().resolve("gateway/target/nara-gateway.jar");
+        // -Dnara.hub.jar: a copy that the build does not rewrite, for a class-data archive made from it.
+        Path jar = Path.of(System.getProperty(
+                "nara.hub.jar",
+                stack.repoRoot().resolve("gateway/target/nara-gateway.jar").toString()));
         assertThat(jar).as("mvn -pl gateway package").exists();
         String flags = System.getProperty("nara.hub.jvm", launcherFlags(stack.repoRoot()));
         Path data = dir.resolve("data");
@@ -126,13 +130,11 @@ class HubMemoryBenchmarkIT {
                                 .asBoolean());
                 // An hour of the home: the oximeter at 1 Hz, a cuff and a scale reading each quarter, the CoAP scale.
                 String hex = HexFormat.of().formatHex(SimulatedOximeter.measurement(97, 72));
+                String oximeterSample = "/api/simulate/raw?device=" + Services.OXIMETER + "&characteristic="
+                        + Integer.toHexString(SimulatedOximeter.characteristic())
+                                .toUpperCase() + "&hex=" + hex;
                 for (int second = 0; second < 3600; second++) {
-                    Services.simulate(
-                            status,
-                            data,
-                            "/api/simulate/raw?device=" + Services.OXIMETER + "&characteristic="
-                                    + Integer.toHexString(SimulatedOximeter.characteristic())
-                                            .toUpperCase() + "&hex=" + hex);
+                    Services.simulate(status, data, oximeterSample);
                     if (second % 900 == 0) {
                         Services.simulate(status, data, "/api/simulate/cuff?systolic=124&diastolic=80&pulse=70");
                         Services.simulate(status, data, "/api/simulate/scale?kg=81.2");
@@ -142,17 +144,34 @@ class HubMemoryBenchmarkIT {
                 await().atMost(Duration.ofMinutes(10))
                         .pollInterval(Duration.ofSeconds(2))
                         .until(() -> Services.outboxEmpty(status));
-                long[] rss = new long[5];
-                for (int i = 0; i < rss.length; i++) {
-                    Thread.sleep(2_000); // samples of a settled process, not a wait for a condition
-                    rss[i] = residentKb(hub.pid());
+                // The steady hub: a night with the oximeter at 1 Hz, in real time, over one period of the hub's heap
+                // give-back and a little more, so the figures hold a heap both just before and just after it.
+                long window = HeapGiveBack.EVERY.plusSeconds(30).toSeconds();
+                long[] rss = new long[(int) (window / 10)];
+                for (int second = 0; second < window; second++) {
+                    Thread.sleep(1_000); // the oximeter's pace, not a wait for a condition
+                    Services.simulate(status, data, oximeterSample);
+                    if (second % 10 == 9) {
+                        rss[second / 10] = residentKb(hub.pid());
+                    }
                 }
+                long[] sorted = rss.clone();
+                Arrays.sort(sorted);
                 String nmt = run(List.of("jcmd", Long.toString(hub.pid()), "VM.native_memory", "summary"));
                 System.out.printf(
                         "BENCHMARK hub memory: flags [%s]; backlog %d records replayed, 3600 oximeter "
-                                + "samples + 4 cuff + 4 scale + 4 CoAP readings; RSS %s kB (5 samples); NMT committed:%n%s%n",
-                        flags, backlog, Arrays.toString(rss), committed(nmt));
+                                + "samples + 4 cuff + 4 scale + 4 CoAP readings, then %d s of the oximeter at 1 Hz; "
+                                + "RSS min %d, median %d, max %d kB (every 10 s: %s); NMT committed:%n%s%n",
+                        flags,
+                        backlog,
+                        window,
+                        sorted[0],
+                        sorted[sorted.length / 2],
+                        sorted[sorted.length - 1],
+                        Arrays.toString(rss),
+                        committed(nmt));
                 System.out.println(nmt);
+                System.out.printf("BENCHMARK hub RSS by mapping (kB):%n%s%n", residentByMapping(hub.pid()));
                 String pid = Long.toString(hub.pid());
                 System.out.printf(
                         "BENCHMARK hub threads by name:%n%s%n",
@@ -220,6 +239,28 @@ class HubMemoryBenchmarkIT {
             }
         }
         throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    /**
+     * Resident kilobytes by what is mapped (a file's name, or "[anon]" for the heap, metaspace, stacks and malloc), the
+     * largest first: what NMT's committed figures cannot say (how much of a mapped archive or library is resident).
+     */
+    static String residentByMapping(long pid) throws Exception {
+        Map<String, Long> kb = new TreeMap<>();
+        String mapping = "[anon]";
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[0].contains("-") && f[0].indexOf(':') < 0) {
+                mapping = f.length >= 6 ? f[5] : "[anon]";
+            } else if (f[0].equals("Rss:")) {
+                kb.merge(mapping, Long.parseLong(f[1]), Long::sum);
+            }
+        }
+        return kb.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
+                .map(e -> String.format("  %8d %s", e.getValue(), e.getKey()))
+                .collect(Collectors.joining("\n"));
     }
 
     /** The JVM's threads counted by name, numbers stripped ("vert.x-eventloop-thread-#: 2"). */
