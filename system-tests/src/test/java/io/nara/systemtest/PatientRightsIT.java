@@ -101,12 +101,19 @@ class PatientRightsIT {
             assertThat(points(stack, ingest, "observation", OLLE)).isEqualTo(2);
             long gretasAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(GRETA, 1, clock.instant()));
             long ollesAlert = Alerting.raise(ingest, hub, HUB, Alerting.alert(OLLE, 2, clock.instant()));
-            assertThat(anna.post("/api/alerts/" + gretasAlert + "/acknowledge", new JsonObject(), true)
-                            .statusCode())
-                    .isEqualTo(200);
             assertThat(anna.post("/api/alerts/" + ollesAlert + "/acknowledge", new JsonObject(), true)
                             .statusCode())
                     .isEqualTo(200);
+            assertThat(anna.post("/api/alerts/" + gretasAlert + "/acknowledge", new JsonObject(), true)
+                            .statusCode())
+                    .isEqualTo(200);
+            // The hub was told last that a nurse saw hers: the broker keeps that message retained, naming her.
+            String alertSeen = HubTopic.of(HUB, Kind.ALERT_SEEN).name();
+            hub.subscribe(alertSeen);
+            await().atMost(Services.DEADLINE)
+                    .until(() -> hub.received().stream()
+                            .anyMatch(
+                                    m -> m.topic().equals(alertSeen) && m.text().contains(GRETA)));
 
             // A second version of her plan, by the doctor; his stays at the template's first.
             JsonObject plan = new JsonObject(
@@ -252,6 +259,17 @@ class PatientRightsIT {
                     .containsExactly(List.of(0L));
             assertThat(points(stack, ingest, "observation", GRETA)).isZero();
             assertThat(points(stack, ingest, "observation_1m", GRETA)).isZero();
+            // And on the broker: housekeeping publishes an empty retained message in place of the one naming her,
+            // which deletes it (the hub, subscribed, receives it and takes it for "nothing seen").
+            await().atMost(Services.DEADLINE)
+                    .until(() -> hub.received().stream()
+                            .anyMatch(m -> m.topic().equals(alertSeen) && m.payload().length == 0));
+            await().atMost(Services.DEADLINE)
+                    .untilAsserted(() -> assertThat(Alerting.rows(
+                                    ingest,
+                                    "SELECT length(payload), alert_id IS NULL, published_version = version"
+                                            + " FROM hub_alert_seen WHERE hub_id = '" + HUB + "'"))
+                            .containsExactly(List.of(0, true, true)));
             // His record is whole: every row he had is still there, and his readings.
             Map<String, List<String>> hisRowsAfter = rowsOf(ingest, OLLE);
             hisRows.forEach((table, rows) ->

@@ -8,6 +8,7 @@ import io.vertx.core.WorkerExecutor;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,11 @@ public final class Database implements AutoCloseable {
     /** Workers, and connections beyond {@link #POOL_SIZE}, only for urgent work. */
     private static final int URGENT_SIZE = 2;
 
+    /** How often a connection attempt looks again while PostgreSQL is away (see {@link ReconnectingDataSource}). */
+    private static final Duration RECONNECT_PROBE = Duration.ofMillis(200);
+
     private final Settings settings;
+    private final ReconnectingDataSource source;
     private final HikariDataSource pool;
     private final WorkerExecutor worker;
     private final WorkerExecutor urgentWorker;
@@ -60,11 +65,13 @@ public final class Database implements AutoCloseable {
 
     private Database(
             Settings settings,
+            ReconnectingDataSource source,
             HikariDataSource pool,
             WorkerExecutor worker,
             WorkerExecutor urgentWorker,
             Observer observer) {
         this.settings = settings;
+        this.source = source;
         this.pool = pool;
         this.worker = worker;
         this.urgentWorker = urgentWorker;
@@ -86,16 +93,18 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        ReconnectingDataSource source = new ReconnectingDataSource(
+                () -> DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password()),
+                RECONNECT_PROBE);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.jdbcUrl());
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
+        config.setDataSource(source);
         config.setMaximumPoolSize(POOL_SIZE + URGENT_SIZE);
         config.setPoolName("nara-db");
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
         return new Database(
                 settings,
+                source,
                 new HikariDataSource(config),
                 vertx.createSharedWorkerExecutor("nara-db", POOL_SIZE),
                 vertx.createSharedWorkerExecutor("nara-db-urgent", URGENT_SIZE),
@@ -203,6 +212,7 @@ public final class Database implements AutoCloseable {
     public void close() {
         worker.close();
         urgentWorker.close();
+        source.close();
         pool.close();
     }
 }

@@ -175,9 +175,27 @@ public final class AlertSeenPublisher {
                 u.setString(2, hubId);
                 u.executeUpdate();
             }
-            LOG.info("told hub {} that a person saw an alert about its patient", hubId);
+            if (payload.length == 0) {
+                LOG.info("cleared what hub {} was last told about the alert of a patient erased since", hubId);
+            } else {
+                LOG.info("told hub {} that a person saw an alert about its patient", hubId);
+            }
             return null;
         });
+    }
+
+    /**
+     * In an erasure's transaction: blanks what a hub was last told about one of her alerts. The broker keeps that
+     * message retained, with her id; the empty payload the next {@link #publishPending} publishes in its place
+     * deletes it, and the hub takes an empty message for "nothing seen". The number of hubs affected.
+     */
+    public static int erase(Connection c, String patientId) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement(
+                "UPDATE hub_alert_seen SET payload = ''::bytea, alert_id = NULL, version = version + 1"
+                        + " WHERE alert_id IN (SELECT id FROM alert WHERE patient_id = ?)")) {
+            u.setString(1, patientId);
+            return u.executeUpdate();
+        }
     }
 
     /** A nurse or a doctor, by the person's role in the alert's team (else in any team); empty for anyone else. */

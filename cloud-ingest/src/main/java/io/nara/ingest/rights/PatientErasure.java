@@ -1,6 +1,7 @@
 package io.nara.ingest.rights;
 
 import io.nara.ingest.alerting.AlertLifecycle;
+import io.nara.ingest.feedback.AlertSeenPublisher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +23,7 @@ final class PatientErasure {
 
     private static final String HER_ALERTS = "(SELECT id FROM alert WHERE patient_id = ?)";
     private static final String ALERTS = "alerts";
+    private static final String ALERT_SEEN = "hub_alert_seen";
 
     /** Statements in order; each takes the patient's id for every '?'. */
     private static final Map<String, String> DELETES = new LinkedHashMap<>();
@@ -30,8 +32,9 @@ final class PatientErasure {
         DELETES.put("notification", "DELETE FROM notification WHERE alert_id IN " + HER_ALERTS);
         DELETES.put("relative_alarm", "DELETE FROM relative_alarm WHERE patient_id = ?");
         DELETES.put("fhir_push", "DELETE FROM fhir_push WHERE patient_id = ?");
-        // What her hub was last told about her alert ("seen by a nurse"); the hub itself wipes her on the next config.
-        DELETES.put("hub_alert_seen", "DELETE FROM hub_alert_seen WHERE alert_id IN " + HER_ALERTS);
+        // What her hub was last told about her alert ("seen by a nurse"), here and retained on the broker: blanked by
+        // its publisher, which alone writes it (see delete). The hub itself wipes her on the next config.
+        DELETES.put(ALERT_SEEN, null);
         // Home-care staff's reports name her alerts, so they go before them.
         DELETES.put("home_care_report", "DELETE FROM home_care_report WHERE patient_id = ?");
         DELETES.put(
@@ -165,6 +168,10 @@ final class PatientErasure {
             String sql = d.getValue();
             if (d.getKey().equals(ALERTS)) {
                 removed.putAll(AlertLifecycle.erase(c, patientId));
+                continue;
+            }
+            if (d.getKey().equals(ALERT_SEEN)) {
+                removed.put(ALERT_SEEN, AlertSeenPublisher.erase(c, patientId));
                 continue;
             }
             try (PreparedStatement s = c.prepareStatement(sql)) {
