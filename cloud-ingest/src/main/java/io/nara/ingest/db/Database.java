@@ -93,9 +93,7 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        ReconnectingDataSource source = new ReconnectingDataSource(
-                () -> DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password()),
-                RECONNECT_PROBE);
+        ReconnectingDataSource source = new ReconnectingDataSource(() -> connect(settings), RECONNECT_PROBE);
         HikariConfig config = new HikariConfig();
         config.setDataSource(source);
         config.setMaximumPoolSize(POOL_SIZE + URGENT_SIZE);
@@ -205,6 +203,11 @@ public final class Database implements AutoCloseable {
 
     /** A connection outside the pool, for a long-lived LISTEN. Blocking. */
     public Connection dedicatedConnection() throws SQLException {
+        return connect(settings);
+    }
+
+    /** A new connection with the node's settings: the pool's (through {@link ReconnectingDataSource}) and LISTEN's. */
+    private static Connection connect(Settings settings) throws SQLException {
         return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
     }
 

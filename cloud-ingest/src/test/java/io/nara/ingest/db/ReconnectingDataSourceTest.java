@@ -41,10 +41,7 @@ class ReconnectingDataSourceTest {
     void aRefusalThatWouldNotEndByItselfIsThrownAtOnce() {
         AtomicInteger attempts = new AtomicInteger();
         ReconnectingDataSource source = new ReconnectingDataSource(
-                () -> {
-                    attempts.incrementAndGet();
-                    throw new SQLException("password authentication failed for user \"nara\"", "28P01");
-                },
+                alwaysFailing(attempts, "password authentication failed for user \"nara\"", "28P01"),
                 Duration.ofMillis(1));
 
         assertThatThrownBy(source::getConnection).hasMessageContaining("password authentication failed");
@@ -55,11 +52,7 @@ class ReconnectingDataSourceTest {
     void closingEndsAnAttemptThatWaits() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         ReconnectingDataSource source = new ReconnectingDataSource(
-                () -> {
-                    attempts.incrementAndGet();
-                    throw new SQLException("Connection refused", "08001");
-                },
-                Duration.ofMillis(5));
+                alwaysFailing(attempts, "Connection refused", "08001"), Duration.ofMillis(5));
         CompletableFuture<Connection> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return source.getConnection();
@@ -77,5 +70,14 @@ class ReconnectingDataSourceTest {
         source.close();
 
         assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasMessageContaining("Connection refused");
+    }
+
+    /** A connector whose every attempt, counted in {@code attempts}, fails with this message and SQLState. */
+    private static ReconnectingDataSource.Connector alwaysFailing(
+            AtomicInteger attempts, String message, String state) {
+        return () -> {
+            attempts.incrementAndGet();
+            throw new SQLException(message, state);
+        };
     }
 }
