@@ -1,6 +1,6 @@
-// The patient page's delegated tasks (delegering to home-care staff): each task, to whom, from when to when, whether
-// it was done, who delegated it; a nurse of the patient's teams delegates a new one (personal or to a home-care team,
-// with an end date, at most a year) and revokes one. GET/POST /api/patients/{id}/delegations; the server checks the
+// The patient page's delegated tasks (delegering to home-care staff): each task and the measurement it includes, to
+// whom, from when to when, whether it was done, who delegated it; a nurse of the patient's teams delegates a new one
+// (personal or to a home-care team, with an end date, at most a year) and revokes one. GET/POST /api/patients/{id}/delegations; the server checks the
 // role and names what it refuses. Uses nara.js only; separate from patient.js.
 'use strict';
 (() => {
@@ -22,6 +22,10 @@
     return nara.both(list.map(d => DAYS[d - 1][1]).join(', '), list.map(d => DAYS[d - 1][2]).join(', '));
   }
 
+  function measurementWords(m) {
+    return nara.both(`Mätning: ${m.sv}`, `Measurement: ${m.en}`);
+  }
+
   function render() {
     const rows = $('delegation-rows');
     rows.replaceChildren();
@@ -31,7 +35,8 @@
       const tr = document.createElement('tr');
       tr.dataset.delegation = d.id;
       const cell = (...parts) => { const td = document.createElement('td'); td.append(...parts); tr.append(td); return td; };
-      cell(d.task);
+      const task = cell(d.task);
+      if (d.measurement) task.append(document.createElement('br'), measurementWords(d.measurement));
       cell(d.toName || d.toPersonId || d.toTeamId, d.toTeamId ? nara.both(' (team)', ' (team)') : '');
       cell(`${d.from} – ${d.to}`, document.createElement('br'), days(d.weekdays));
       const done = cell();
@@ -75,6 +80,18 @@
       }
       to.append(group);
     }
+    const code = $('delegation-code');
+    code.replaceChildren();
+    const none = document.createElement('option');
+    none.value = '';
+    none.textContent = nara.t('Ingen mätning', 'No measurement');
+    code.append(none);
+    for (const m of data.measurements) {
+      const o = document.createElement('option');
+      o.value = m.code;
+      o.textContent = nara.t(m.sv, m.en);
+      code.append(o);
+    }
     const box = $('delegation-days');
     for (const old of box.querySelectorAll('label')) old.remove();
     for (const [n, sv, en] of DAYS) {
@@ -115,12 +132,14 @@
       to: $('delegation-until').value,
     };
     if (kind === 'team') body.toTeamId = id; else body.toPersonId = id;
+    if ($('delegation-code').value) body.code = $('delegation-code').value;
     $('delegation-saved').textContent = '';
     try {
       await nara.api('POST', path, body);
       $('delegation-problem').hidden = true;
       $('delegation-saved').textContent = nara.t('Delegerat.', 'Delegated.');
       $('delegation-task').value = '';
+      $('delegation-code').value = '';
       await load();
     } catch (e) { problem(e); }
   });

@@ -165,10 +165,20 @@ class DischargeIT {
                 .as("the repeat told nobody again")
                 .containsExactly(List.of(1L));
 
-        // Readmitted the next day: the hospital's system names her by personnummer, under an id of its own (PUT).
+        // Readmitted the next day. Her nurse hears it by phone and enters the stay by hand, two hours off.
+        Instant readmitted = now.minus(Duration.ofDays(1));
+        HttpResponse<String> byHand = anna.post(
+                "/api/patients/" + PATIENT + "/admissions",
+                new JsonObject()
+                        .put("admittedAt", readmitted.plus(Duration.ofHours(2)).toString())
+                        .put("reason", "Inlagd igen, andfådd"),
+                true);
+        assertThat(byHand.statusCode()).as(byHand.body()).isEqualTo(201);
+        // Then the hospital's system sends it, naming her by personnummer, under an id of its own (PUT): the same
+        // stay, which takes the hospital's identity and time instead of being entered twice.
         Encounter readmission = encounter(
                 "VT-2026-0057",
-                now.minus(Duration.ofDays(1)),
+                readmitted,
                 null,
                 new Reference()
                         .setIdentifier(new Identifier()
@@ -181,6 +191,10 @@ class DischargeIT {
         stays = array(anna.get("/api/patients/" + PATIENT + "/admissions"));
         assertThat(stays).hasSize(2);
         assertThat(stays.getJsonObject(0).getString("dischargedAt")).isNull();
+        assertThat(stays.getJsonObject(0).getString("reason")).isEqualTo("Inlagd igen, andfådd");
+        assertThat(stays.getJsonObject(0).getString("recordedByName")).isEqualTo("Anna Sjöberg");
+        assertThat(Instant.parse(stays.getJsonObject(0).getString("admittedAt")))
+                .isEqualTo(readmitted);
         assertThat(stays.getJsonObject(0).getJsonObject("readmission").getInteger("days"))
                 .isEqualTo(1);
         // ... and in the evaluation figures of the team that cares for her, in the month of the discharge.
@@ -204,7 +218,7 @@ class DischargeIT {
 
         // The readmission ends: the finished Encounter under the same id completes the stay the in-progress one began.
         Instant home = now.minus(Duration.ofHours(1));
-        Encounter finished = encounter("VT-2026-0057", now.minus(Duration.ofDays(1)), home, readmission.getSubject());
+        Encounter finished = encounter("VT-2026-0057", readmitted, home, readmission.getSubject());
         finished.setId("vt-2026-0057");
         MethodOutcome done = hospital.update().resource(finished).execute();
         assertThat(done.getId().getIdPart()).isEqualTo("vt-2026-0057");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nara.protocol.careplan.CarePlanTemplate;
 import io.nara.protocol.codec.MessageCodec;
+import io.nara.protocol.vocabulary.Vocabulary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * Home-care staff (hemtjänst) against a real ingest node, PostgreSQL and InfluxDB, in headless Chromium where a person
@@ -146,6 +148,8 @@ class HomeCareIT {
         anna.find("#delegation-new summary").click();
         anna.find("#delegation-task").sendKeys("Väg patienten tisdag och torsdag");
         anna.script("document.getElementById('delegation-to').value = 'person:hanna';");
+        // The weighing is the scale's body weight, offered by name.
+        new Select(anna.find("#delegation-code")).selectByVisibleText("Kroppsvikt");
         anna.find("#delegation-days input[value='2']").click();
         anna.find("#delegation-days input[value='4']").click();
         // Longer than a year: refused by name, nothing delegated.
@@ -160,13 +164,17 @@ class HomeCareIT {
         anna.script("document.getElementById('delegation-until').value = '2026-12-24';");
         anna.find("#delegation-save").click();
         anna.await("the task listed", d -> anna.findAll("#delegation-rows tr").size() == 1);
-        assertThat(anna.find("#delegation-rows").getText()).contains("Hanna Lind", "Inte utförd", "Anna Sjöberg");
+        assertThat(anna.find("#delegation-rows").getText())
+                .contains("Hanna Lind", "Inte utförd", "Anna Sjöberg", "Mätning: Kroppsvikt");
+        assertThat(Alerting.rows(ingest, "SELECT code FROM delegation WHERE patient_id = '" + GRETA + "'"))
+                .containsExactly(List.of(Vocabulary.BODY_WEIGHT.code()));
 
         hanna = Browser.start("homecare-task");
         hanna.phone();
         hanna.signIn(ingest.baseUrl(), "hanna", "hanna-secret-1");
         hanna.open(ingest.baseUrl() + "/homecare.html?patient=" + GRETA);
         hanna.await("today's task", d -> hanna.find("#tasks").getText().contains("Väg patienten tisdag och torsdag"));
+        assertThat(hanna.find("#tasks .measurement").getText()).isEqualTo("Mätning: Kroppsvikt");
         hanna.find("#tasks .mark-done").click();
         hanna.await("marked done", d -> hanna.find("#tasks .done").getText().contains("Gjord"));
         hanna.screenshot("task-done");

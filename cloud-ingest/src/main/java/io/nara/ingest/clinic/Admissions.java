@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Hospital stays (admitted, discharged, why), for readmissions within 30 days and the worklist's days since discharge:
@@ -146,6 +147,17 @@ public final class Admissions {
     static final Duration READMISSION_WINDOW = Duration.ofDays(30);
 
     static final int MAX_REASON = 500;
+
+    /**
+     * Whether the stay's discharge came from a hospital's system: entered by one later, or with a stay one sent.
+     * False for a discharge a person entered, which the hospital's own may replace.
+     */
+    private static final String HOSPITALS_DISCHARGE = "(discharged_at IS NOT NULL AND (discharge_recorded_by_client "
+            + "IS NOT NULL OR (discharge_recorded_at IS NULL AND recorded_by_client IS NOT NULL)))";
+
+    /** How far apart the care team's and the hospital's admission times of the same stay may lie. */
+    static final Duration SAME_STAY = Duration.ofHours(24);
+
     private static final DateTimeFormatter LOCAL_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(WorklistService.DEFAULT_ZONE);
 
@@ -282,7 +294,8 @@ public final class Admissions {
      * Enters a stay, or its discharge, as the hospital's system sent it, recorded by the journal system {@code client}
      * (whose care relation with the patient the caller has checked). The hospital's Encounter identifier is the
      * stay's identity: the same Encounter again changes nothing; a finished one completes the stay an in-progress one
-     * began. The same rules as a stay entered by hand ({@link Invalid}); the row is locked, so two deliveries at once
+     * began; a new one adopts the same stay the care team entered by hand ({@link #adopt}), and its discharge
+     * replaces one a person entered. The same rules as a stay entered by hand ({@link Invalid}); the row is locked, so two deliveries at once
      * enter one stay and one discharge. The caller logs the access.
      */
     public static Entered fromHospital(Connection c, Principal client, String patientId, HospitalStay s, Instant now)
@@ -315,6 +328,11 @@ public final class Admissions {
                 ? "Sjukhusvistelse / Hospital stay"
                 : s.reason().strip();
         reason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        Optional<Long> adopted = adopt(c, client, patientId, s, now);
+        if (adopted.isPresent()) {
+            String fhirId = s.fhirId() == null ? Long.toString(adopted.get()) : s.fhirId();
+            return new Entered(stay(c, adopted.get(), patientId), fhirId, true, s.dischargedAt() != null);
+        }
         Long inserted = null;
         try (PreparedStatement q = c.prepareStatement("INSERT INTO admission (patient_id, admitted_at, discharged_at, "
                 + "reason, recorded_by_client, recorded_at, discharge_disposition, discharge_disposition_text, "
@@ -352,7 +370,9 @@ public final class Admissions {
         String ofPatient;
         Instant admitted;
         Instant discharged;
-        try (PreparedStatement q = c.prepareStatement("SELECT id, patient_id, fhir_id, admitted_at, discharged_at "
+        boolean hospitalsDischarge;
+        try (PreparedStatement q = c.prepareStatement("SELECT id, patient_id, fhir_id, admitted_at, discharged_at, "
+                + HOSPITALS_DISCHARGE + " AS hospitals_discharge "
                 + "FROM admission WHERE encounter_system = ? AND encounter_value = ? FOR UPDATE")) {
             q.setString(1, s.encounterSystem());
             q.setString(2, s.encounterValue());
@@ -363,6 +383,7 @@ public final class Admissions {
                 ofPatient = r.getString("patient_id");
                 admitted = r.getTimestamp("admitted_at").toInstant();
                 discharged = instant(r.getTimestamp("discharged_at"));
+                hospitalsDischarge = r.getBoolean("hospitals_discharge");
             }
         }
         if (!ofPatient.equals(patientId)) {
@@ -373,7 +394,8 @@ public final class Admissions {
             throw new Contradicts("the encounter " + s.encounterSystem() + "|" + s.encounterValue() + " is Encounter/"
                     + fhirId + ", not Encounter/" + s.fhirId());
         }
-        if (discharged != null) {
+        // A discharge a person entered (she heard it by phone) gives way to the hospital's own record of it.
+        if (discharged != null && hospitalsDischarge) {
             if (!discharged.equals(s.dischargedAt())) {
                 throw new Contradicts("the stay " + fhirId + " was discharged " + discharged + "; it is not rewritten"
                         + " (a correction is a new Encounter)");
@@ -384,9 +406,68 @@ public final class Admissions {
             return new Entered(stay(c, id, patientId), fhirId, false, false);
         }
         checkDischarge(admitted, s.dischargedAt(), now);
+        enterHospitalsDischarge(c, client, id, s, now);
+        return new Entered(stay(c, id, patientId), fhirId, false, true);
+    }
+
+    /**
+     * The stay the care team entered by hand before the hospital's system sent it (she heard of it by phone), now
+     * the hospital's: it takes the Encounter's identifier, admission time and discharge instead of the same stay
+     * being entered twice (which would count twice in the evaluation and make a readmission of it). A stay is the
+     * same when it is the patient's, has no Encounter yet, was admitted within {@link #SAME_STAY} of the hospital's
+     * admission and not discharged before it. Empty when the Encounter is already known or no such stay exists.
+     */
+    private static Optional<Long> adopt(Connection c, Principal client, String patientId, HospitalStay s, Instant now)
+            throws SQLException {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT 1 FROM admission WHERE encounter_system = ? AND encounter_value = ?")) {
+            q.setString(1, s.encounterSystem());
+            q.setString(2, s.encounterValue());
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    return Optional.empty();
+                }
+            }
+        }
+        long id;
+        try (PreparedStatement q = c.prepareStatement("SELECT id FROM admission WHERE patient_id = ? "
+                + "AND encounter_system IS NULL AND admitted_at BETWEEN ? AND ? "
+                + "AND (discharged_at IS NULL OR discharged_at > ?) "
+                + "ORDER BY abs(extract(epoch FROM admitted_at - ?)), id LIMIT 1 FOR UPDATE")) {
+            Timestamp admitted = Timestamp.from(s.admittedAt());
+            q.setString(1, patientId);
+            q.setTimestamp(2, Timestamp.from(s.admittedAt().minus(SAME_STAY)));
+            q.setTimestamp(3, Timestamp.from(s.admittedAt().plus(SAME_STAY)));
+            q.setTimestamp(4, admitted);
+            q.setTimestamp(5, admitted);
+            try (ResultSet r = q.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                id = r.getLong("id");
+            }
+        }
+        try (PreparedStatement u = c.prepareStatement("UPDATE admission SET admitted_at = ?, encounter_system = ?, "
+                + "encounter_value = ?, encounter_class = ?, fhir_id = ? WHERE id = ?")) {
+            u.setTimestamp(1, Timestamp.from(s.admittedAt()));
+            u.setString(2, s.encounterSystem());
+            u.setString(3, s.encounterValue());
+            u.setString(4, s.encounterClass());
+            u.setString(5, s.fhirId() == null ? Long.toString(id) : s.fhirId());
+            u.setLong(6, id);
+            u.executeUpdate();
+        }
+        if (s.dischargedAt() != null) {
+            enterHospitalsDischarge(c, client, id, s, now);
+        }
+        return Optional.of(id);
+    }
+
+    private static void enterHospitalsDischarge(Connection c, Principal client, long id, HospitalStay s, Instant now)
+            throws SQLException {
         try (PreparedStatement u = c.prepareStatement("UPDATE admission SET discharged_at = ?, "
-                + "discharge_recorded_by_client = ?, discharge_recorded_at = ?, discharge_disposition = ?, "
-                + "discharge_disposition_text = ? WHERE id = ?")) {
+                + "discharge_recorded_by = NULL, discharge_recorded_by_client = ?, discharge_recorded_at = ?, "
+                + "discharge_disposition = ?, discharge_disposition_text = ? WHERE id = ?")) {
             u.setTimestamp(1, Timestamp.from(s.dischargedAt()));
             u.setString(2, client.clientId());
             u.setTimestamp(3, Timestamp.from(now));
@@ -395,7 +476,6 @@ public final class Admissions {
             u.setLong(6, id);
             u.executeUpdate();
         }
-        return new Entered(stay(c, id, patientId), fhirId, false, true);
     }
 
     private static Admission stay(Connection c, long id, String patientId) throws SQLException {

@@ -1,5 +1,7 @@
 package io.nara.ingest.homecare;
 
+import io.nara.protocol.vocabulary.ClinicalCode;
+import io.nara.protocol.vocabulary.Vocabulary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -10,7 +12,7 @@ import java.util.TreeSet;
 /**
  * A task a nurse delegates to home-care staff (delegering), as the nurse asks for it: what, to whom (a named staff
  * member or a home-care team), from a start date to an end date, optionally on some weekdays and with a measurement
- * code. Swedish practice: personal or to a team the nurse names, time-limited (the end is required, at most a year
+ * code ({@link #MEASUREMENTS}). Swedish practice: personal or to a team the nurse names, time-limited (the end is required, at most a year
  * after the start), revocable. Pure.
  *
  * @param weekdays ISO days (1 = Monday), sorted; empty means every day
@@ -26,6 +28,18 @@ public record Delegation(
 
     /** The longest a delegation may run. */
     public static final int MAX_DAYS = 366;
+
+    /**
+     * What a task may ask home-care staff to measure with the patient's own devices (the code names which, so the
+     * staff see "Vikt" beside "weigh on Monday"): the home's signals, not the analyzers' blood values.
+     */
+    public static final List<ClinicalCode> MEASUREMENTS = List.of(
+            Vocabulary.BODY_WEIGHT,
+            Vocabulary.SYSTOLIC,
+            Vocabulary.HEART_RATE,
+            Vocabulary.SPO2,
+            Vocabulary.BODY_TEMPERATURE,
+            Vocabulary.GLUCOSE);
 
     public Delegation {
         weekdays = List.copyOf(weekdays);
@@ -67,7 +81,11 @@ public record Delegation(
                 days.add(day);
             }
         }
-        return new Delegation(task, text(body, "code"), List.copyOf(days), person, team, from, to);
+        String code = text(body, "code");
+        if (code != null && MEASUREMENTS.stream().noneMatch(m -> m.code().equals(code))) {
+            throw new IllegalArgumentException("okänd mätning / 'code' is not a measurement home care takes: " + code);
+        }
+        return new Delegation(task, code, List.copyOf(days), person, team, from, to);
     }
 
     /** Whether the task is to be done on {@code day}: in force then and on one of its weekdays. */

@@ -1,6 +1,7 @@
 package io.nara.ingest.homecare;
 
 import io.nara.ingest.web.Refused;
+import io.nara.ingest.web.Signal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
@@ -26,6 +27,7 @@ final class Delegations {
             long id,
             String task,
             String code,
+            Signal measurement,
             List<Integer> weekdays,
             String toPersonId,
             String toTeamId,
@@ -48,7 +50,10 @@ final class Delegations {
     record Person(String id, String name) {}
 
     /** A task as a staff member sees it today. */
-    record Task(long id, String task, List<Integer> weekdays, LocalDate to, Instant doneAt) {}
+    record Task(long id, String task, Signal measurement, List<Integer> weekdays, LocalDate to, Instant doneAt) {}
+
+    /** A measurement a task may name, as the form offers it. */
+    record Measurement(String code, String sv, String en) {}
 
     private static final String VIEW = """
             SELECT d.*, coalesce(p.name, t.name) AS to_name, b.name AS by_name,
@@ -61,6 +66,16 @@ final class Delegations {
             """;
 
     private Delegations() {}
+
+    static List<Measurement> measurements() {
+        return Delegation.MEASUREMENTS.stream()
+                .map(m -> new Measurement(m.code(), m.swedish(), m.display()))
+                .toList();
+    }
+
+    private static Signal measurement(String code) {
+        return code == null ? null : Signal.of(code);
+    }
 
     /** The home-care teams with a care relation to the patient now, each with its HOME_CARE_STAFF members. */
     static List<Delegate> delegates(Connection c, String patientId, Instant now) throws SQLException {
@@ -171,7 +186,7 @@ final class Delegations {
             throws SQLException {
         List<Task> out = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""
-                SELECT d.id, d.task, d.weekdays, d.valid_to,
+                SELECT d.id, d.task, d.code, d.weekdays, d.valid_to,
                        (SELECT x.done_at FROM delegation_done x WHERE x.delegation_id = d.id AND x.done_on = ?) AS done_at
                 FROM delegation d
                 WHERE d.patient_id = ? AND d.revoked_at IS NULL AND d.valid_from <= ? AND d.valid_to >= ?
@@ -192,6 +207,7 @@ final class Delegations {
                     out.add(new Task(
                             r.getLong("id"),
                             r.getString("task"),
+                            measurement(r.getString("code")),
                             weekdays(r.getArray("weekdays")),
                             r.getDate("valid_to").toLocalDate(),
                             done == null ? null : done.toInstant()));
@@ -257,6 +273,7 @@ final class Delegations {
                 r.getLong("id"),
                 d.task(),
                 d.code(),
+                measurement(d.code()),
                 weekdays,
                 d.toPersonId(),
                 d.toTeamId(),

@@ -48,7 +48,8 @@ import java.util.UUID;
  * POST /api/homecare/patients/{id}/reports     {symptoms: [SNOMED CT code], text}: observations, judged by her plan
  * POST /api/homecare/tasks/{id}/done           a task due today, done now
  * The nurse's (NURSE or DISTRICT_NURSE of a team caring for the patient; home-care staff are fenced off anyway):
- * GET  /api/patients/{id}/delegations          {delegations, delegates}: every task, done or not; whom one may go to
+ * GET  /api/patients/{id}/delegations          {delegations, delegates, measurements}: every task, done or not; whom
+ *                                              one may go to; what a task may ask to be measured
  * POST /api/patients/{id}/delegations          {task, code?, weekdays?, toPersonId | toTeamId, from, to}
  * POST /api/patients/{id}/delegations/{d}/revoke
  * </pre>
@@ -378,6 +379,7 @@ public final class HomeCareRoutes implements ApiRoutes {
                     out.put("delegations", Delegations.ofPatient(c, patientId, LocalDate.ofInstant(now, ZONE)));
                     out.put("delegates", Delegations.delegates(c, patientId, now));
                     out.put("mayDelegate", mayDelegate(c, who, patientId, now));
+                    out.put("measurements", Delegations.measurements());
                     return out;
                 })
                 .onSuccess(out -> api.json(ctx, 200, out))

@@ -3,6 +3,7 @@ package io.nara.ingest.homecare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nara.protocol.vocabulary.Vocabulary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -36,6 +37,15 @@ class DelegationTest {
     }
 
     @Test
+    void aTaskMayNameWhatHomeCareMeasures() {
+        assertThat(Delegation.parse(request()).code()).isNull();
+        assertThat(Delegation.parse(request().put("code", " ")).code()).isNull();
+        assertThat(Delegation.parse(request().put("code", Vocabulary.BODY_WEIGHT.code()))
+                        .code())
+                .isEqualTo(Vocabulary.BODY_WEIGHT.code());
+    }
+
+    @Test
     void whatSwedishPracticeRequiresIsRefusedByName() {
         List.of(
                         List.of(request().put("to", (String) null), "'to'"),
@@ -45,7 +55,9 @@ class DelegationTest {
                         List.of(request().put("toPersonId", (String) null), "en person eller ett team"),
                         List.of(request().put("task", " "), "uppgiften saknas"),
                         List.of(request().put("weekdays", new JsonArray().add(8)), "1-7"),
-                        List.of(request().put("from", "24/11/2026"), "ogiltigt datum"))
+                        List.of(request().put("from", "24/11/2026"), "ogiltigt datum"),
+                        List.of(request().put("code", "no-such-code"), "okänd mätning"),
+                        List.of(request().put("code", Vocabulary.NT_PRO_BNP.code()), "okänd mätning"))
                 .forEach(c -> assertThatThrownBy(() -> Delegation.parse((JsonObject) c.get(0)))
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining((String) c.get(1)));
