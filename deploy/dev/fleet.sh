@@ -96,6 +96,32 @@ sample_rss() {
 	PIDS+=($!)
 }
 
+# The simulated hubs' broker accounts (sim-hub-0 .. sim-hub-<N-1>, load-tools Home.hubId) go into the dev broker's list
+# of accounts granted live, and the broker is restarted once to load them when some were new. A restarted broker then
+# keeps them, as a production broker's plugin keeps its file; and 10 000 accounts load at a start in seconds, where
+# granting them live takes half an hour (Mosquitto 2.0's plugin rewrites its whole file after every command).
+hubs=100
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+	case ${args[i]} in
+	--hubs) hubs=${args[i + 1]:-} ;;
+	--hubs=*) hubs=${args[i]#--hubs=} ;;
+	esac
+done
+[[ $hubs =~ ^[0-9]+$ ]] || die "--hubs must be a number"
+granted=$NARA_STATE/mosquitto/granted
+new_accounts=$(
+	flock 8
+	seq -f 'sim-hub-%.0f' 0 $((hubs - 1)) | sort -u >"$RUN/hub-accounts"
+	comm -13 <(sort -u "$granted" 2>/dev/null) "$RUN/hub-accounts" >"$RUN/hub-accounts.new"
+	sort -u -o "$granted" "$granted" "$RUN/hub-accounts.new" 2>/dev/null || cp "$RUN/hub-accounts.new" "$granted"
+	wc -l <"$RUN/hub-accounts.new"
+) 8>"$granted.lock"
+if ((new_accounts > 0)); then
+	say "$new_accounts simulated hubs' broker accounts added; restarting the broker to load them"
+	deploy/dev/stack.sh stop broker && deploy/dev/stack.sh start broker
+fi
+
 INGEST_PIDS=()
 for ((n = 1; n <= NODES; n++)); do
 	# One certificate per node: the broker binds a client id to its certificate.

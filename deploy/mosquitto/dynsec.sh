@@ -63,41 +63,48 @@ admin_acls() {
 		"$(acl publishClientReceive "\$CONTROL/dynamic-security/v1/response")"
 }
 
+# A hub's rights, into REPLY (no subshell: the dev stack renders 10 000 hubs at a broker start).
 hub_acls() {
-	local a=() k
+	local base="nara/v1/hub/$1/" k
+	REPLY=""
 	for k in obs alert status; do
-		a+=("$(acl publishClientSend "nara/v1/hub/$1/$k")")
+		REPLY+="{\"acltype\":\"publishClientSend\",\"topic\":\"$base$k\",\"allow\":true},"
 	done
 	for k in ack config alertseen; do
-		a+=("$(acl subscribeLiteral "nara/v1/hub/$1/$k")" "$(acl publishClientReceive "nara/v1/hub/$1/$k")")
+		REPLY+="{\"acltype\":\"subscribeLiteral\",\"topic\":\"$base$k\",\"allow\":true},"
+		REPLY+="{\"acltype\":\"publishClientReceive\",\"topic\":\"$base$k\",\"allow\":true},"
 	done
-	join "${a[@]}"
+	REPLY=${REPLY%,}
 }
 
 peer_acls() {
 	join "$(acl subscribePattern "nara/v1/hub/+/obs")" "$(acl publishClientReceive "nara/v1/hub/+/obs")"
 }
 
+# The role a name has, into REPLY.
 role_of() {
 	case $1 in
-	nara-broker-admin) echo admin ;;
-	nara-peer | nara-peer-*) echo peer ;;
-	nara-ingest | nara-ingest-*) echo ingest ;;
-	*) echo "hub:$1" ;;
+	nara-broker-admin) REPLY=admin ;;
+	nara-peer | nara-peer-*) REPLY=peer ;;
+	nara-ingest | nara-ingest-*) REPLY=ingest ;;
+	*) REPLY="hub:$1" ;;
 	esac
 }
 
 role() { printf '{"rolename":"%s","acls":[%s]}' "$1" "$2"; }
-client() { printf '{"username":"%s","roles":[{"rolename":"%s"}]}' "$1" "$2"; }
 
 cmd_config() {
 	local clients=() roles=("$(role admin "$(admin_acls)")" "$(role ingest "$(ingest_acls)")" \
 		"$(role peer "$(peer_acls)")") name r
 	for name in "$@"; do
 		valid_name "$name" || die "invalid client name '$name'"
-		r=$(role_of "$name")
-		clients+=("$(client "$name" "$r")")
-		[[ $r == hub:* ]] && roles+=("$(role "$r" "$(hub_acls "$name")")")
+		role_of "$name"
+		r=$REPLY
+		clients+=("{\"username\":\"$name\",\"roles\":[{\"rolename\":\"$r\"}]}")
+		if [[ $r == hub:* ]]; then
+			hub_acls "$name"
+			roles+=("{\"rolename\":\"$r\",\"acls\":[$REPLY]}")
+		fi
 	done
 	printf '{"defaultACLAccess":{"publishClientSend":false,"publishClientReceive":false,"subscribe":false,'
 	printf '"unsubscribe":true},"clients":[%s],"groups":[],"roles":[%s]}\n' "$(join "${clients[@]}")" \
@@ -107,9 +114,11 @@ cmd_config() {
 cmd_add() {
 	local name=$1 r cmds=()
 	valid_name "$name" || die "invalid client name '$name'"
-	r=$(role_of "$name")
+	role_of "$name"
+	r=$REPLY
 	if [[ $r == hub:* ]]; then
-		cmds+=("$(printf '{"command":"createRole","rolename":"%s","acls":[%s]}' "$r" "$(hub_acls "$name")")")
+		hub_acls "$name"
+		cmds+=("$(printf '{"command":"createRole","rolename":"%s","acls":[%s]}' "$r" "$REPLY")")
 	fi
 	cmds+=("$(printf '{"command":"createClient","username":"%s","roles":[{"rolename":"%s"}]}' "$name" "$r")")
 	printf '{"commands":[%s]}\n' "$(join "${cmds[@]}")"
@@ -118,7 +127,8 @@ cmd_add() {
 cmd_remove() {
 	local name=$1 r cmds=()
 	valid_name "$name" || die "invalid client name '$name'"
-	r=$(role_of "$name")
+	role_of "$name"
+	r=$REPLY
 	cmds+=("$(printf '{"command":"deleteClient","username":"%s"}' "$name")")
 	[[ $r == hub:* ]] && cmds+=("$(printf '{"command":"deleteRole","rolename":"%s"}' "$r")")
 	printf '{"commands":[%s]}\n' "$(join "${cmds[@]}")"
