@@ -54,9 +54,16 @@ mkdir -p "$RUN"
 WEB_BASE=$((8700 + ${NARA_PORT_OFFSET:-0}))
 
 PIDS=()
+# Stops what this run started: SIGTERM, then SIGKILL for whatever is left after 20 s (a node out of heap may never
+# finish its shutdown), so the run ends by itself and the next run finds its ports free.
 cleanup() {
+	local end=$((SECONDS + 20)) pid
 	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do
+		while kill -0 "$pid" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 }
 trap cleanup EXIT INT TERM
 
@@ -110,13 +117,14 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 [[ $hubs =~ ^[0-9]+$ ]] || die "--hubs must be a number"
 granted=$NARA_STATE/mosquitto/granted
-new_accounts=$(
-	flock 8
+new_accounts=$({
+	flock 8 # stack.sh's own lock on the list (`account grant`)
 	seq -f 'sim-hub-%.0f' 0 $((hubs - 1)) | sort -u >"$RUN/hub-accounts"
-	comm -13 <(sort -u "$granted" 2>/dev/null) "$RUN/hub-accounts" >"$RUN/hub-accounts.new"
-	sort -u -o "$granted" "$granted" "$RUN/hub-accounts.new" 2>/dev/null || cp "$RUN/hub-accounts.new" "$granted"
+	touch "$granted"
+	comm -13 <(sort -u "$granted") "$RUN/hub-accounts" >"$RUN/hub-accounts.new"
+	sort -u -o "$granted" "$granted" "$RUN/hub-accounts.new"
 	wc -l <"$RUN/hub-accounts.new"
-) 8>"$granted.lock"
+} 8>"$granted.lock")
 if ((new_accounts > 0)); then
 	say "$new_accounts simulated hubs' broker accounts added; restarting the broker to load them"
 	deploy/dev/stack.sh stop broker && deploy/dev/stack.sh start broker

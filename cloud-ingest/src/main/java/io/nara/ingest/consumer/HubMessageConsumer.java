@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * handles at once. A publish that does not fit waits in order until an earlier one completes; the hub message whose
  * ack waits is not PUBACKed meanwhile, so the broker sends this node no more than it can answer: back-pressure on
  * consuming instead of an ack lost after the data was stored.
+ *
+ * <p>The broker's receive maximum is not trusted alone: Mosquitto 2.0 was seen sending an ingest node every hub's
+ * retained status at subscribe and over a thousand unacknowledged batches past its receive maximum of 32 in a 10 000-hub
+ * reconnect storm, until the node ran out of heap. What arrives past {@link IncomingWindow} is acknowledged to the
+ * broker unhandled and logged; the hub, which has no ack, sends it again.
  */
 public final class HubMessageConsumer {
 
@@ -91,10 +96,15 @@ public final class HubMessageConsumer {
     private final Lane lane;
     private final BiFunction<String, byte[], Future<?>> handler;
     private Context context;
-    private MqttAsyncClient client;
+    /** The client of the current connection attempt; a new one for each (see {@link #connect}). */
+    private volatile MqttAsyncClient client;
+
+    private volatile boolean stopped;
     private volatile boolean subscribed;
     private long connectAttempts;
     private MqttConnectionOptions options;
+    /** What this lane handles at once; what the broker sends past it is left to the hubs to send again. */
+    private final IncomingWindow window;
     /** Publishes waiting for a free in-flight slot, oldest first; only touched on {@link #context}. */
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
@@ -115,6 +125,7 @@ public final class HubMessageConsumer {
         this.shareGroup = shareGroup;
         this.lane = lane;
         this.handler = handler;
+        this.window = new IncomingWindow(IncomingWindow.BOUND_PER_RECEIVE_MAXIMUM * lane.receiveMaximum());
     }
 
     /**
@@ -143,19 +154,14 @@ public final class HubMessageConsumer {
     /** Starts on the caller's context. */
     public void start() {
         context = vertx.getOrCreateContext();
-        try {
-            client = new MqttAsyncClient(broker.serverUri().toString(), clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalStateException("cannot create MQTT client for " + broker.serverUri(), e);
-        }
-        client.setManualAcks(true);
-        client.setCallback(new Callback());
         // Loading the key store (PKCS12 key derivation) takes a while: once, on a worker, not on the event loop at
         // every attempt. A clean session: a node that dies takes no queue with it; whatever it had not acknowledged,
         // the hub sends again when its ack does not come.
         vertx.executeBlocking(() -> {
                     MqttConnectionOptions built = broker.options(true, null, null);
                     built.setReceiveMaximum(lane.receiveMaximum());
+                    // This class reconnects, each time with a new client (see connect).
+                    built.setAutomaticReconnect(false);
                     return built;
                 })
                 .onSuccess(built -> {
@@ -168,7 +174,8 @@ public final class HubMessageConsumer {
 
     /** Connected and subscribed. */
     public boolean ready() {
-        return subscribed && client.isConnected();
+        MqttAsyncClient current = client;
+        return subscribed && current != null && current.isConnected();
     }
 
     /** Publishes with QoS 1; completes when the broker has it. */
@@ -235,35 +242,81 @@ public final class HubMessageConsumer {
     }
 
     public Future<Void> stop() {
+        stopped = true;
+        MqttAsyncClient current = client;
         return vertx.executeBlocking(() -> {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(2_000);
+            if (current != null) {
+                if (current.isConnected()) {
+                    current.disconnect().waitForCompletion(2_000);
+                }
+                current.close(true);
             }
-            client.close(true);
             return null;
         });
     }
 
+    /**
+     * Connects with a client of its own, on the context. A new client for every attempt, not Paho's automatic
+     * reconnect: Paho 1.2.5 reusing a client after a lost connection can start the new connection while the old
+     * connection's sender thread is still stopping, and then never starts a sender. The TLS connection stands, no
+     * CONNECT is sent, and the lane consumed nothing for a minute after a broker restart (BrokerRestartIT, a thread
+     * dump: "MQTT Con" sleeping in {@code CommsSender.start}). A clean session: a node that dies takes no queue with
+     * it; whatever it had not acknowledged, the hub sends again when its ack does not come.
+     */
     private void connect() {
-        // A clean session: a node that dies takes no queue with it; whatever it had not acknowledged, the hub sends
-        // again when its ack does not come.
+        if (stopped) {
+            return;
+        }
+        MqttAsyncClient previous = client;
+        MqttAsyncClient fresh;
         try {
-            client.connect(
+            fresh = new MqttAsyncClient(broker.serverUri().toString(), clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalStateException("cannot create MQTT client for " + broker.serverUri(), e);
+        }
+        fresh.setManualAcks(true);
+        fresh.setCallback(new Callback(fresh));
+        client = fresh;
+        if (previous != null) {
+            vertx.executeBlocking(() -> closeForcibly(previous));
+        }
+        try {
+            fresh.connect(
                     options,
                     null,
-                    new ActionListener(() -> LOG.info("ingest {} connected to {}", clientId, broker.serverUri()), e -> {
-                        long delay = Math.min(30_000, 500L << Math.min(6, connectAttempts++));
-                        LOG.warn(
-                                "cannot connect to {}: {}; retrying in {} ms",
-                                broker.serverUri(),
-                                e.getMessage(),
-                                delay);
-                        context.runOnContext(v -> vertx.setTimer(delay, id -> connect()));
-                    }));
+                    new ActionListener(
+                            () -> LOG.info("ingest {} connected to {}", clientId, broker.serverUri()),
+                            e -> context.runOnContext(v -> reconnectLater(e.getMessage()))));
         } catch (MqttException e) {
-            LOG.warn("cannot start connecting to {}: {}", broker.serverUri(), e.getMessage());
-            vertx.setTimer(5_000, id -> connect());
+            reconnectLater(e.getMessage());
         }
+    }
+
+    /** Connects again after a pause that grows with each failed attempt (0.5 s to 30 s); on the context. */
+    private void reconnectLater(String why) {
+        long delay = Math.min(30_000, 500L << Math.min(6, connectAttempts++));
+        LOG.warn(
+                "ingest {}: no connection to {} ({}); connecting again in {} ms",
+                clientId,
+                broker.serverUri(),
+                why,
+                delay);
+        vertx.setTimer(delay, id -> connect());
+    }
+
+    /** Ends a client that is no longer this lane's; blocking. */
+    private Void closeForcibly(MqttAsyncClient old) {
+        try {
+            old.disconnectForcibly(0, 1_000, false);
+        } catch (MqttException e) {
+            LOG.debug("ingest {}: the old client was not connected ({})", clientId, e.getMessage());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException e) {
+            LOG.debug("ingest {}: closing the old client: {}", clientId, e.getMessage());
+        }
+        return null;
     }
 
     private void subscribe() {
@@ -290,9 +343,16 @@ public final class HubMessageConsumer {
         }
     }
 
-    private void complete(MqttMessage message) {
+    /**
+     * PUBACKs a message through the client it came with. One from an earlier connection is not: the broker forgot it
+     * with that clean session, and its id may name another message on this one.
+     */
+    private void complete(MqttAsyncClient from, MqttMessage message) {
+        if (from != client) {
+            return;
+        }
         try {
-            client.messageArrivedComplete(message.getId(), message.getQos());
+            from.messageArrivedComplete(message.getId(), message.getQos());
         } catch (MqttException e) {
             // The connection is gone; the broker forgets the message with the clean session, the hub re-sends.
             LOG.warn("cannot acknowledge message {} to the broker: {}", message.getId(), e.getMessage());
@@ -301,16 +361,33 @@ public final class HubMessageConsumer {
 
     private final class Callback implements MqttCallback {
 
+        /** The client this callback belongs to; events of a client that is no longer the lane's are ignored. */
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
-            connectAttempts = 0;
-            subscribe();
+            context.runOnContext(v -> {
+                if (owner == client) {
+                    connectAttempts = 0;
+                    subscribe();
+                }
+            });
         }
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            subscribed = false;
-            LOG.warn("ingest {} lost the broker: {}", clientId, response.getReasonString());
+            context.runOnContext(v -> {
+                if (owner != client || stopped) {
+                    return;
+                }
+                subscribed = false;
+                LOG.warn("ingest {} lost the broker: {}", clientId, response.getReasonString());
+                reconnectLater("lost");
+            });
         }
 
         @Override
@@ -320,6 +397,24 @@ public final class HubMessageConsumer {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            if (!window.admit()) {
+                // Not handled, so not acknowledged to the hub: it sends the message again after its ack timeout.
+                // PUBACKed all the same, so the broker's own count of what this client holds comes down.
+                if (window.warnNow(System.nanoTime())) {
+                    LOG.warn(
+                            "ingest {}: the broker sent more than {} unacknowledged messages (its receive maximum is"
+                                    + " {}); {} on {} and {} in all were not handled: their hubs send batches and"
+                                    + " alerts again, and a status is replaced by the hub's next",
+                            clientId,
+                            window.bound(),
+                            lane.receiveMaximum(),
+                            message.getId(),
+                            topic,
+                            window.refused());
+                }
+                complete(owner, message);
+                return;
+            }
             byte[] payload = message.getPayload();
             context.runOnContext(v -> {
                 Future<?> handled;
@@ -328,7 +423,10 @@ public final class HubMessageConsumer {
                 } catch (RuntimeException e) {
                     handled = Future.failedFuture(e);
                 }
-                handled.onComplete(r -> complete(message));
+                handled.onComplete(r -> {
+                    window.done();
+                    complete(owner, message);
+                });
             });
         }
 
